@@ -1,0 +1,82 @@
+use std::collections::BTreeMap;
+
+/// A translatable message: a catalogue key and positional arguments (`{0}`, `{1}`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Msg {
+    pub key: &'static str,
+    pub args: Vec<String>,
+}
+
+impl Msg {
+    pub fn new(key: &'static str) -> Self {
+        Msg {
+            key,
+            args: Vec::new(),
+        }
+    }
+    pub fn arg(mut self, a: impl ToString) -> Self {
+        self.args.push(a.to_string());
+        self
+    }
+    pub fn text(&self, lang: crate::Lang) -> String {
+        let mut s = lang.t(self.key).to_string();
+        for (i, a) in self.args.iter().enumerate() {
+            s = s.replace(&format!("{{{i}}}"), a);
+        }
+        s
+    }
+}
+
+/// Invalid input: one message per field. Empty means valid.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Invalid {
+    pub fields: BTreeMap<String, Msg>,
+}
+
+impl Invalid {
+    pub fn new() -> Self {
+        Self::default()
+    }
+    pub fn field(field: &str, msg: Msg) -> Self {
+        let mut i = Self::new();
+        i.add(field, msg);
+        i
+    }
+    /// Keeps the first message of a field: it is usually the most basic problem.
+    pub fn add(&mut self, field: &str, msg: Msg) {
+        self.fields.entry(field.to_string()).or_insert(msg);
+    }
+    pub fn is_empty(&self) -> bool {
+        self.fields.is_empty()
+    }
+    /// Collects the error of a parse into this set, returning the value if it parsed.
+    pub fn check<T>(&mut self, field: &str, r: Result<T, Msg>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(m) => {
+                self.add(field, m);
+                None
+            }
+        }
+    }
+    pub fn into_result(self) -> Result<(), Invalid> {
+        if self.is_empty() {
+            Ok(())
+        } else {
+            Err(self)
+        }
+    }
+}
+
+impl std::fmt::Display for Invalid {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let parts: Vec<String> = self
+            .fields
+            .iter()
+            .map(|(k, m)| format!("{k}: {}", m.text(crate::Lang::En)))
+            .collect();
+        write!(f, "{}", parts.join("; "))
+    }
+}
+
+impl std::error::Error for Invalid {}

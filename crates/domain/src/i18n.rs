@@ -1,0 +1,213 @@
+//! The interface's two languages. Bahasa Indonesia is the default; every text a user
+//! reads comes from this catalogue so that both languages stay complete (a test checks).
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    #[default]
+    Id,
+    En,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Id => "id",
+            Lang::En => "en",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Lang> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "id" => Some(Lang::Id),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+    /// The first supported language of an `Accept-Language` header.
+    pub fn from_accept_language(h: &str) -> Option<Lang> {
+        h.split(',')
+            .filter_map(|part| part.split(';').next())
+            .filter_map(|tag| Lang::parse(tag.split('-').next().unwrap_or("")))
+            .next()
+    }
+    /// The text of a catalogue key; an unknown key shows itself, so gaps are visible.
+    pub fn t(self, key: &str) -> &'static str {
+        match CATALOGUE.iter().find(|(k, _, _)| *k == key) {
+            Some((_, id, en)) => match self {
+                Lang::Id => id,
+                Lang::En => en,
+            },
+            None => "??",
+        }
+    }
+}
+
+/// (key, Bahasa Indonesia, English)
+pub static CATALOGUE: &[(&str, &str, &str)] = &[
+    ("app.name", "SIKUBE", "SIKUBE"),
+    ("app.tagline", "Sistem Informasi Kelompok Usaha Bersama", "Joint Business Group Information System"),
+    // navigation
+    ("nav.home", "Beranda", "Home"),
+    ("nav.users", "Pengguna", "Users"),
+    ("nav.audit", "Jejak audit", "Audit trail"),
+    ("nav.profile", "Profil", "Profile"),
+    ("nav.api_docs", "Dokumentasi API", "API documentation"),
+    ("nav.logout", "Keluar", "Log out"),
+    ("nav.login", "Masuk", "Log in"),
+    ("nav.menu", "Menu", "Menu"),
+    // roles
+    ("role.admin", "Admin", "Administrator"),
+    ("role.kepala_bidang", "Kepala Bidang", "Head of division"),
+    ("role.operator", "Operator", "Operator"),
+    ("role.pendamping", "Pendamping", "Facilitator"),
+    ("role.auditor", "Auditor", "Auditor"),
+    ("role.invalid", "Peran tidak dikenal", "Unknown role"),
+    // common words
+    ("common.save", "Simpan", "Save"),
+    ("common.cancel", "Batal", "Cancel"),
+    ("common.delete", "Hapus", "Delete"),
+    ("common.search", "Cari", "Search"),
+    ("common.filter", "Saring", "Filter"),
+    ("common.reset", "Atur ulang", "Reset"),
+    ("common.edit", "Ubah", "Edit"),
+    ("common.create", "Tambah", "Add"),
+    ("common.yes", "Ya", "Yes"),
+    ("common.no", "Tidak", "No"),
+    ("common.all", "Semua", "All"),
+    ("common.none", "Tidak ada", "None"),
+    ("common.prev", "Sebelumnya", "Previous"),
+    ("common.next", "Berikutnya", "Next"),
+    ("common.showing", "Menampilkan {0}–{1} dari {2}", "Showing {0}–{1} of {2}"),
+    ("common.empty", "Belum ada data.", "No data yet."),
+    ("common.actions", "Tindakan", "Actions"),
+    ("common.status", "Status", "Status"),
+    ("common.active", "Aktif", "Active"),
+    ("common.disabled", "Nonaktif", "Disabled"),
+    ("common.language", "Bahasa", "Language"),
+    ("common.created_at", "Dibuat", "Created"),
+    ("common.back", "Kembali", "Back"),
+    ("common.details", "Rincian", "Details"),
+    ("common.confirm_delete", "Yakin ingin menghapus? Tindakan ini tidak dapat dibatalkan.", "Are you sure? This cannot be undone."),
+    ("common.form_has_errors", "Periksa kembali isian yang ditandai.", "Please check the marked fields."),
+    ("common.required", "Wajib diisi", "Required"),
+    ("common.too_long", "Terlalu panjang (maks. {0} karakter)", "Too long (at most {0} characters)"),
+    ("lang.id", "Bahasa Indonesia", "Bahasa Indonesia"),
+    ("lang.en", "English", "English"),
+    // login
+    ("login.title", "Masuk ke SIKUBE", "Log in to SIKUBE"),
+    ("login.username", "Nama pengguna", "User name"),
+    ("login.password", "Kata sandi", "Password"),
+    ("login.submit", "Masuk", "Log in"),
+    ("login.failed", "Nama pengguna atau kata sandi salah.", "Wrong user name or password."),
+    ("login.too_many", "Terlalu banyak percobaan masuk. Coba lagi dalam 15 menit.", "Too many login attempts. Try again in 15 minutes."),
+    ("login.logged_out", "Anda telah keluar.", "You have logged out."),
+    ("login.welcome", "Selamat datang, {0}.", "Welcome, {0}."),
+    // home
+    ("home.title", "Beranda", "Home"),
+    ("home.signed_in_as", "Masuk sebagai {0} ({1})", "Signed in as {0} ({1})"),
+    ("home.your_areas", "Wilayah tugas Anda", "Your assigned areas"),
+    ("home.region", "Wilayah kantor", "Office region"),
+    ("home.all_areas", "Seluruh wilayah kantor", "The whole office region"),
+    ("home.shortcuts", "Pintasan", "Shortcuts"),
+    ("home.recent_activity", "Aktivitas terakhir", "Recent activity"),
+    ("home.users_total", "Pengguna aktif", "Active users"),
+    // users
+    ("users.title", "Pengguna", "Users"),
+    ("users.new", "Tambah pengguna", "Add user"),
+    ("users.edit", "Ubah pengguna", "Edit user"),
+    ("users.username", "Nama pengguna", "User name"),
+    ("users.role", "Peran", "Role"),
+    ("users.districts", "Kecamatan tugas", "Assigned kecamatan"),
+    ("users.districts_hint", "Hanya untuk pendamping: data yang dapat dilihat dibatasi pada kecamatan ini.", "Facilitators only: the data they see is limited to these kecamatan."),
+    ("users.password", "Kata sandi", "Password"),
+    ("users.password_hint", "Minimal 10 karakter, berisi huruf dan angka. Kosongkan jika tidak diubah.", "At least 10 characters with letters and digits. Leave empty to keep."),
+    ("users.disabled", "Nonaktifkan akun", "Disable account"),
+    ("users.created", "Pengguna {0} dibuat.", "User {0} created."),
+    ("users.updated", "Pengguna {0} diperbarui.", "User {0} updated."),
+    ("users.last_login", "Terakhir masuk", "Last login"),
+    ("users.never", "Belum pernah", "Never"),
+    ("user.username_invalid", "3–32 karakter: huruf kecil, angka, titik, garis bawah atau tanda hubung; diawali huruf", "3–32 characters: lower-case letters, digits, dot, underscore or hyphen; starting with a letter"),
+    ("user.username_taken", "Nama pengguna sudah dipakai", "User name already taken"),
+    ("user.password_short", "Kata sandi minimal 10 karakter", "Password must have at least 10 characters"),
+    ("user.password_long", "Kata sandi terlalu panjang", "Password is too long"),
+    ("user.password_weak", "Kata sandi harus berisi huruf dan angka", "Password must contain letters and digits"),
+    ("user.password_contains_username", "Kata sandi tidak boleh memuat nama pengguna", "Password must not contain the user name"),
+    ("user.password_wrong", "Kata sandi lama salah", "Current password is wrong"),
+    ("user.pendamping_needs_district", "Pendamping harus ditugaskan ke minimal satu kecamatan", "A facilitator needs at least one kecamatan"),
+    ("user.districts_only_pendamping", "Hanya pendamping yang dibatasi kecamatan", "Only facilitators are limited to kecamatan"),
+    ("user.cannot_disable_self", "Anda tidak dapat menonaktifkan atau menurunkan peran akun sendiri", "You cannot disable or demote your own account"),
+    // profile
+    ("profile.title", "Profil", "Profile"),
+    ("profile.language_saved", "Bahasa disimpan.", "Language saved."),
+    ("profile.change_password", "Ganti kata sandi", "Change password"),
+    ("profile.current_password", "Kata sandi saat ini", "Current password"),
+    ("profile.new_password", "Kata sandi baru", "New password"),
+    ("profile.password_changed", "Kata sandi diganti. Sesi lain telah diakhiri.", "Password changed. Other sessions were ended."),
+    ("profile.tokens", "Token API", "API tokens"),
+    ("profile.tokens_hint", "Token untuk integrasi sistem lain. Kirim sebagai header Authorization: Bearer <token>.", "Tokens for integrating other systems. Send as the header Authorization: Bearer <token>."),
+    ("profile.token_label", "Nama token", "Token name"),
+    ("profile.token_create", "Buat token", "Create token"),
+    ("profile.token_created", "Token dibuat. Salin sekarang — token ini tidak akan ditampilkan lagi:", "Token created. Copy it now — it will not be shown again:"),
+    ("profile.token_revoke", "Cabut", "Revoke"),
+    ("profile.token_revoked", "Token dicabut.", "Token revoked."),
+    ("profile.token_last_used", "Terakhir dipakai", "Last used"),
+    // audit
+    ("audit.title", "Jejak audit", "Audit trail"),
+    ("audit.at", "Waktu", "Time"),
+    ("audit.user", "Pengguna", "User"),
+    ("audit.action", "Tindakan", "Action"),
+    ("audit.entity", "Entitas", "Entity"),
+    ("audit.entity_id", "ID", "ID"),
+    ("audit.before", "Sebelum", "Before"),
+    ("audit.after", "Sesudah", "After"),
+    ("audit.from", "Dari tanggal", "From date"),
+    ("audit.to", "Sampai tanggal", "To date"),
+    ("audit.date_invalid", "Tanggal harus berformat TTTT-BB-HH", "Date must be YYYY-MM-DD"),
+    // areas
+    ("area.regency_invalid", "Kode kabupaten/kota harus berformat 00.00", "Regency code must look like 00.00"),
+    ("area.district_invalid", "Kode kecamatan harus berformat 00.00.00", "District code must look like 00.00.00"),
+    ("area.village_invalid", "Kode desa/kelurahan harus berformat 00.00.00.0000", "Village code must look like 00.00.00.0000"),
+    ("area.regency_unknown", "Kabupaten/kota tidak dikenal", "Unknown regency/city"),
+    ("area.district_unknown", "Kecamatan tidak dikenal", "Unknown district"),
+    ("area.village_unknown", "Desa/kelurahan tidak dikenal", "Unknown village"),
+    ("area.outside_region", "Di luar wilayah kantor", "Outside the office's region"),
+    ("area.parent_unknown", "Kode wilayah induk tidak dikenal", "Unknown parent area code"),
+    // errors
+    ("error.title", "Terjadi kesalahan", "Something went wrong"),
+    ("error.unauthorized", "Silakan masuk terlebih dahulu.", "Please log in first."),
+    ("error.forbidden", "Anda tidak memiliki akses ke halaman atau data ini.", "You are not allowed to access this page or data."),
+    ("error.not_found", "Halaman atau data tidak ditemukan.", "Page or data not found."),
+    ("error.validation", "Isian tidak valid.", "Invalid input."),
+    ("error.conflict", "Terjadi konflik dengan data yang ada.", "This conflicts with existing data."),
+    ("error.too_many", "Terlalu banyak permintaan. Coba lagi nanti.", "Too many requests. Try again later."),
+    ("error.internal", "Terjadi kesalahan pada server. Kejadian ini telah dicatat.", "A server error occurred. It has been logged."),
+    ("error.csrf", "Formulir kedaluwarsa atau tidak sah. Muat ulang halaman lalu coba lagi.", "The form expired or is not valid. Reload the page and try again."),
+    ("error.bad_request", "Permintaan tidak dapat dibaca.", "The request could not be read."),
+    ("error.payload_too_large", "Data yang dikirim terlalu besar.", "The request is too large."),
+    ("error.json_content_type", "Permintaan harus berformat JSON (Content-Type: application/json).", "The request must be JSON (Content-Type: application/json)."),
+    ("error.home", "Kembali ke beranda", "Back to home"),
+    ("error.id_invalid", "ID tidak valid", "Invalid id"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catalogue_keys_unique_and_both_languages_filled() {
+        let mut keys = std::collections::HashSet::new();
+        for (k, id, en) in CATALOGUE {
+            assert!(keys.insert(*k), "duplicate key {k}");
+            assert!(!id.is_empty() && !en.is_empty(), "empty text for {k}");
+        }
+    }
+
+    #[test]
+    fn accept_language() {
+        assert_eq!(Lang::from_accept_language("en-US,en;q=0.9"), Some(Lang::En));
+        assert_eq!(Lang::from_accept_language("fr, id;q=0.5"), Some(Lang::Id));
+        assert_eq!(Lang::from_accept_language("fr"), None);
+        assert_eq!(Lang::En.t("nav.home"), "Home");
+    }
+}

@@ -1,0 +1,16 @@
+//! Domain rules of sikube: plain Rust, no I/O, no framework.
+//!
+//! Every value that enters the system is parsed into a type that cannot hold an
+//! invalid value (`VillageCode`, `Role`, `Username`, ...); rules return
+//! [`Invalid`] with one translatable message per field.
+
+pub mod area;
+pub mod error;
+pub mod i18n;
+pub mod role;
+pub mod user;
+
+pub use area::{AreaLevel, Areas, DistrictCode, VillageCode};
+pub use error::{Invalid, Msg};
+pub use i18n::Lang;
+pub use role::Role;

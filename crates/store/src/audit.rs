@@ -1,0 +1,124 @@
+//! The audit log: who changed what, when, with the values before and after.
+//! Every write records its entry inside the same transaction as the change.
+use crate::sql::Where;
+use crate::{Page, Paging, Result, Store};
+use serde::Serialize;
+use sqlx::{AnyConnection, FromRow};
+
+/// Who is acting: a logged-in user, or the command line.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub user_id: Option<i64>,
+    pub username: String,
+}
+
+impl Actor {
+    pub fn cli() -> Actor {
+        Actor {
+            user_id: None,
+            username: "(cli)".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, FromRow)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: String,
+    pub user_id: Option<i64>,
+    pub username: String,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: String,
+    #[serde(serialize_with = "as_json")]
+    pub before_json: Option<String>,
+    #[serde(serialize_with = "as_json")]
+    pub after_json: Option<String>,
+}
+
+fn as_json<S: serde::Serializer>(v: &Option<String>, s: S) -> Result<S::Ok, S::Error> {
+    let value: serde_json::Value = v
+        .as_deref()
+        .and_then(|t| serde_json::from_str(t).ok())
+        .unwrap_or(serde_json::Value::Null);
+    serde::Serialize::serialize(&value, s)
+}
+
+pub async fn record<B: Serialize, A: Serialize>(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    action: &str,
+    entity: &str,
+    entity_id: impl ToString,
+    before: Option<&B>,
+    after: Option<&A>,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO audit_log (at, user_id, username, action, entity, entity_id, before_json, after_json)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(crate::now())
+    .bind(actor.user_id)
+    .bind(&actor.username)
+    .bind(action)
+    .bind(entity)
+    .bind(entity_id.to_string())
+    .bind(before.and_then(|b| serde_json::to_string(b).ok()))
+    .bind(after.and_then(|a| serde_json::to_string(a).ok()))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct AuditFilter {
+    pub entity: Option<String>,
+    pub entity_id: Option<String>,
+    pub username: Option<String>,
+    pub action: Option<String>,
+    /// Inclusive dates `YYYY-MM-DD` (UTC).
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+impl Store {
+    pub async fn audit_list(&self, f: &AuditFilter, paging: Paging) -> Result<Page<AuditEntry>> {
+        let mut w = Where::new();
+        w.eq("entity", &f.entity);
+        w.eq("entity_id", &f.entity_id);
+        w.eq("username", &f.username);
+        w.eq("action", &f.action);
+        if let Some(v) = crate::sql::nonempty(&f.from) {
+            w.cond("at >= ?", v);
+        }
+        if let Some(v) = crate::sql::nonempty(&f.to) {
+            // `at` is RFC 3339 text: every time of that day sorts before "<day>T99".
+            w.cond("at < ?", format!("{v}T99"));
+        }
+        let total = w.count(&self.pool, "audit_log").await?;
+        let sql = format!(
+            "SELECT id, at, user_id, username, action, entity, entity_id, before_json, after_json
+             FROM audit_log {} ORDER BY id DESC {}",
+            w.sql(),
+            paging.sql()
+        );
+        let items = sqlx::query_as_with::<_, AuditEntry, _>(&sql, w.args())
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(Page {
+            items,
+            total,
+            limit: paging.limit,
+            offset: paging.offset,
+        })
+    }
+
+    /// Distinct entity names, for the filter of the audit page.
+    pub async fn audit_entities(&self) -> Result<Vec<String>> {
+        let rows: Vec<(String,)> =
+            sqlx::query_as("SELECT DISTINCT entity FROM audit_log ORDER BY entity")
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows.into_iter().map(|r| r.0).collect())
+    }
+}

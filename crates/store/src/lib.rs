@@ -1,0 +1,64 @@
+//! Database access for sikube: one query code path over `sqlx::AnyPool`, run on SQLite
+//! (default, embedded) and PostgreSQL. Queries are portable SQL: `$N` placeholders,
+//! `RETURNING`, dates as ISO text, money as BIGINT rupiah, flags as 0/1 integers.
+
+pub mod audit;
+mod db;
+pub mod error;
+pub mod login_limit;
+pub mod sessions;
+pub mod sql;
+pub mod users;
+
+pub use audit::Actor;
+pub use db::{Backend, Store};
+pub use error::StoreError;
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Current UTC time as fixed-width RFC 3339 (`2026-11-29T05:43:00Z`): sorts as text.
+pub fn now() -> String {
+    ts(chrono::Utc::now())
+}
+
+pub fn ts(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// A page of a list, with the total number of matching rows.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+/// `limit` (default 50, at most 500) and `offset` of a list request.
+#[derive(Debug, Clone, Copy)]
+pub struct Paging {
+    pub limit: i64,
+    pub offset: i64,
+}
+
+impl Paging {
+    pub fn new(limit: Option<i64>, offset: Option<i64>) -> Paging {
+        Paging {
+            limit: limit.unwrap_or(50).clamp(1, 500),
+            offset: offset.unwrap_or(0).max(0),
+        }
+    }
+}
+
+impl Paging {
+    /// `LIMIT … OFFSET …` (integers, never user text).
+    pub fn sql(&self) -> String {
+        format!("LIMIT {} OFFSET {}", self.limit, self.offset)
+    }
+}
+
+impl Default for Paging {
+    fn default() -> Self {
+        Paging::new(None, None)
+    }
+}

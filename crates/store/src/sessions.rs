@@ -1,0 +1,195 @@
+//! Sessions live in the database so that several instances can share them. The
+//! browser holds a random token; only its SHA-256 hash is stored. API tokens are
+//! long-lived sessions of kind `api`.
+use crate::{audit, Actor, Result, Store, StoreError};
+use serde::Serialize;
+use sqlx::FromRow;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionKind {
+    Web,
+    Api,
+}
+
+impl SessionKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            SessionKind::Web => "web",
+            SessionKind::Api => "api",
+        }
+    }
+}
+
+/// A valid session and the account behind it.
+#[derive(Debug, Clone)]
+pub struct SessionInfo {
+    pub session_id: i64,
+    pub kind: SessionKind,
+    pub csrf: String,
+    pub flash: Option<String>,
+    pub last_seen_at: String,
+    pub user: crate::users::User,
+}
+
+#[derive(Debug, Clone, Serialize, FromRow)]
+pub struct ApiToken {
+    pub id: i64,
+    pub label: String,
+    pub created_at: String,
+    pub last_seen_at: String,
+    pub expires_at: String,
+}
+
+pub struct NewSession<'a> {
+    pub token_hash: &'a str,
+    pub user_id: i64,
+    pub kind: SessionKind,
+    pub label: &'a str,
+    pub csrf: &'a str,
+    pub expires_at: String,
+}
+
+impl Store {
+    pub async fn session_create(&self, s: NewSession<'_>) -> Result<i64> {
+        let now = crate::now();
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO sessions (token_hash, user_id, kind, label, csrf, created_at, last_seen_at, expires_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $6, $7) RETURNING id",
+        )
+        .bind(s.token_hash)
+        .bind(s.user_id)
+        .bind(s.kind.as_str())
+        .bind(s.label)
+        .bind(s.csrf)
+        .bind(&now)
+        .bind(&s.expires_at)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(id)
+    }
+
+    /// The session of a token hash if it has not expired and its account is enabled.
+    /// Web sessions also expire after `idle_cutoff` (RFC 3339) without use.
+    pub async fn session_lookup(
+        &self,
+        token_hash: &str,
+        idle_cutoff: &str,
+    ) -> Result<Option<SessionInfo>> {
+        let row: Option<(i64, String, String, Option<String>, String, i64)> = sqlx::query_as(
+            "SELECT s.id, s.kind, s.csrf, s.flash, s.last_seen_at, s.user_id
+             FROM sessions s JOIN users u ON u.id = s.user_id
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = 0
+               AND (s.kind = 'api' OR s.last_seen_at > $3)",
+        )
+        .bind(token_hash)
+        .bind(crate::now())
+        .bind(idle_cutoff)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some((session_id, kind, csrf, flash, last_seen_at, user_id)) = row else {
+            return Ok(None);
+        };
+        let user = match self.user_get(user_id).await {
+            Ok(u) => u,
+            Err(StoreError::NotFound) => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        Ok(Some(SessionInfo {
+            session_id,
+            kind: if kind == "api" {
+                SessionKind::Api
+            } else {
+                SessionKind::Web
+            },
+            csrf,
+            flash,
+            last_seen_at,
+            user,
+        }))
+    }
+
+    pub async fn session_touch(&self, session_id: i64) -> Result<()> {
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2")
+            .bind(crate::now())
+            .bind(session_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn session_delete(&self, token_hash: &str) -> Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Ends every web session of a user except one (after a password change).
+    pub async fn session_delete_others(&self, user_id: i64, keep_id: i64) -> Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND kind = 'web' AND id <> $2")
+            .bind(user_id)
+            .bind(keep_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// A one-time message shown on the next page (after a redirect).
+    pub async fn session_set_flash(&self, session_id: i64, text: Option<&str>) -> Result<()> {
+        sqlx::query("UPDATE sessions SET flash = $1 WHERE id = $2")
+            .bind(text)
+            .bind(session_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn session_purge_expired(&self) -> Result<u64> {
+        let r = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+            .bind(crate::now())
+            .execute(&self.pool)
+            .await?;
+        Ok(r.rows_affected())
+    }
+
+    pub async fn api_tokens(&self, user_id: i64) -> Result<Vec<ApiToken>> {
+        Ok(sqlx::query_as(
+            "SELECT id, label, created_at, last_seen_at, expires_at FROM sessions
+             WHERE user_id = $1 AND kind = 'api' ORDER BY id",
+        )
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    pub async fn api_token_created(&self, actor: &Actor, id: i64, label: &str) -> Result<()> {
+        let mut conn = self.pool.acquire().await?;
+        let after = serde_json::json!({ "label": label });
+        audit::record::<(), _>(
+            &mut conn,
+            actor,
+            "create",
+            "api_token",
+            id,
+            None,
+            Some(&after),
+        )
+        .await
+    }
+
+    pub async fn api_token_revoke(&self, actor: &Actor, user_id: i64, id: i64) -> Result<()> {
+        let mut tx = self.tx().await?;
+        let r = sqlx::query("DELETE FROM sessions WHERE id = $1 AND user_id = $2 AND kind = 'api'")
+            .bind(id)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        if r.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        audit::record::<(), ()>(&mut tx, actor, "revoke", "api_token", id, None, None).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,279 @@
+//! Accounts, their roles and the kecamatan a pendamping is assigned to.
+use crate::error::is_unique_violation;
+use crate::sql::Where;
+use crate::{audit, Actor, Page, Paging, Result, Store, StoreError};
+use domain::{DistrictCode, Lang, Msg, Role};
+use serde::Serialize;
+use sqlx::{AnyConnection, FromRow};
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct User {
+    pub id: i64,
+    pub username: String,
+    pub role: Role,
+    pub lang: Lang,
+    pub disabled: bool,
+    pub districts: Vec<String>,
+    pub created_at: String,
+    pub last_login_at: Option<String>,
+}
+
+#[derive(FromRow)]
+struct UserRow {
+    id: i64,
+    username: String,
+    role: String,
+    lang: String,
+    disabled: i64,
+    created_at: String,
+    last_login_at: Option<String>,
+}
+
+impl UserRow {
+    fn into_user(self, districts: Vec<String>) -> User {
+        User {
+            id: self.id,
+            username: self.username,
+            // Rows are written only from parsed roles; an unknown one is treated as the
+            // least privileged rather than failing the whole list.
+            role: Role::parse(&self.role).unwrap_or(Role::Auditor),
+            lang: Lang::parse(&self.lang).unwrap_or_default(),
+            disabled: self.disabled != 0,
+            districts,
+            created_at: self.created_at,
+            last_login_at: self.last_login_at,
+        }
+    }
+}
+
+const COLS: &str = "id, username, role, lang, disabled, created_at, last_login_at";
+
+pub struct NewUser {
+    pub username: domain::user::Username,
+    pub password_hash: String,
+    pub role: Role,
+    pub districts: Vec<DistrictCode>,
+    pub lang: Lang,
+}
+
+/// A change to an account; `None` leaves a field as it is.
+#[derive(Default)]
+pub struct UserChange {
+    pub role: Option<Role>,
+    pub districts: Option<Vec<DistrictCode>>,
+    pub disabled: Option<bool>,
+    pub password_hash: Option<String>,
+    pub lang: Option<Lang>,
+}
+
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct UserFilter {
+    pub q: Option<String>,
+    pub role: Option<String>,
+}
+
+async fn districts_of(conn: &mut AnyConnection, user_id: i64) -> Result<Vec<String>> {
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT district_code FROM user_districts WHERE user_id = $1 ORDER BY district_code",
+    )
+    .bind(user_id)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+async fn get_in(conn: &mut AnyConnection, id: i64) -> Result<User> {
+    let row: UserRow = sqlx::query_as(&format!("SELECT {COLS} FROM users WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let d = districts_of(conn, id).await?;
+    Ok(row.into_user(d))
+}
+
+async fn set_districts(conn: &mut AnyConnection, id: i64, ds: &[DistrictCode]) -> Result<()> {
+    sqlx::query("DELETE FROM user_districts WHERE user_id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    for d in ds {
+        sqlx::query("INSERT INTO user_districts (user_id, district_code) VALUES ($1, $2)")
+            .bind(id)
+            .bind(d.as_str())
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+impl Store {
+    pub async fn user_create(&self, actor: &Actor, u: NewUser) -> Result<User> {
+        let mut tx = self.tx().await?;
+        let now = crate::now();
+        let inserted: std::result::Result<(i64,), sqlx::Error> = sqlx::query_as(
+            "INSERT INTO users (username, password_hash, role, lang, disabled, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, 0, $5, $5) RETURNING id",
+        )
+        .bind(u.username.as_str())
+        .bind(&u.password_hash)
+        .bind(u.role.as_str())
+        .bind(u.lang.code())
+        .bind(&now)
+        .fetch_one(&mut *tx)
+        .await;
+        let (id,) = match inserted {
+            Err(e) if is_unique_violation(&e) => {
+                return Err(StoreError::conflict(
+                    "username",
+                    Msg::new("user.username_taken"),
+                ))
+            }
+            r => r?,
+        };
+        set_districts(&mut tx, id, &u.districts).await?;
+        let user = get_in(&mut tx, id).await?;
+        audit::record::<User, User>(&mut tx, actor, "create", "user", id, None, Some(&user))
+            .await?;
+        tx.commit().await?;
+        Ok(user)
+    }
+
+    pub async fn user_get(&self, id: i64) -> Result<User> {
+        let mut conn = self.pool.acquire().await?;
+        get_in(&mut conn, id).await
+    }
+
+    /// The account and its password hash, for login.
+    pub async fn user_credentials(&self, username: &str) -> Result<Option<(User, String)>> {
+        let row: Option<(i64, String)> =
+            sqlx::query_as("SELECT id, password_hash FROM users WHERE username = $1")
+                .bind(username.trim().to_lowercase())
+                .fetch_optional(&self.pool)
+                .await?;
+        match row {
+            None => Ok(None),
+            Some((id, hash)) => Ok(Some((self.user_get(id).await?, hash))),
+        }
+    }
+
+    pub async fn user_by_name(&self, username: &str) -> Result<User> {
+        Ok(self
+            .user_credentials(username)
+            .await?
+            .ok_or(StoreError::NotFound)?
+            .0)
+    }
+
+    pub async fn user_count(&self) -> Result<i64> {
+        Where::new()
+            .count(&self.pool, "users")
+            .await
+            .map_err(Into::into)
+    }
+
+    pub async fn user_list(&self, f: &UserFilter, paging: Paging) -> Result<Page<User>> {
+        let mut w = Where::new();
+        w.contains(&["username"], &f.q);
+        w.eq("role", &f.role);
+        let total = w.count(&self.pool, "users").await?;
+        let sql = format!(
+            "SELECT {COLS} FROM users {} ORDER BY username {}",
+            w.sql(),
+            paging.sql()
+        );
+        let rows: Vec<UserRow> = sqlx::query_as_with(&sql, w.args())
+            .fetch_all(&self.pool)
+            .await?;
+        let mut conn = self.pool.acquire().await?;
+        let mut items = Vec::with_capacity(rows.len());
+        for r in rows {
+            let d = districts_of(&mut conn, r.id).await?;
+            items.push(r.into_user(d));
+        }
+        Ok(Page {
+            items,
+            total,
+            limit: paging.limit,
+            offset: paging.offset,
+        })
+    }
+
+    /// Applies a change and records it with the values before and after. A disabled
+    /// account or a new password ends the account's sessions.
+    pub async fn user_update(&self, actor: &Actor, id: i64, c: UserChange) -> Result<User> {
+        let mut tx = self.tx().await?;
+        let before = get_in(&mut tx, id).await?;
+        let now = crate::now();
+        if let Some(role) = c.role {
+            sqlx::query("UPDATE users SET role = $1, updated_at = $2 WHERE id = $3")
+                .bind(role.as_str())
+                .bind(&now)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        if let Some(lang) = c.lang {
+            sqlx::query("UPDATE users SET lang = $1, updated_at = $2 WHERE id = $3")
+                .bind(lang.code())
+                .bind(&now)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        if let Some(disabled) = c.disabled {
+            sqlx::query("UPDATE users SET disabled = $1, updated_at = $2 WHERE id = $3")
+                .bind(disabled as i64)
+                .bind(&now)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        if let Some(ds) = &c.districts {
+            set_districts(&mut tx, id, ds).await?;
+        }
+        if let Some(hash) = &c.password_hash {
+            sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
+                .bind(hash)
+                .bind(&now)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        if c.disabled == Some(true) {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let after = get_in(&mut tx, id).await?;
+        let mut after_json = serde_json::to_value(&after).unwrap_or_default();
+        if c.password_hash.is_some() {
+            // The hash itself never enters the log; only the fact that it changed.
+            after_json["password_changed"] = serde_json::Value::Bool(true);
+        }
+        if before != after || c.password_hash.is_some() {
+            audit::record(
+                &mut tx,
+                actor,
+                "update",
+                "user",
+                id,
+                Some(&before),
+                Some(&after_json),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    pub async fn user_mark_login(&self, id: i64) -> Result<()> {
+        sqlx::query("UPDATE users SET last_login_at = $1 WHERE id = $2")
+            .bind(crate::now())
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,223 @@
+//! The store's behaviour, run on SQLite always and on PostgreSQL when
+//! `SIKUBE_TEST_DATABASE_URL` is set (CI always sets it).
+use domain::user::Username;
+use domain::{DistrictCode, Lang, Role};
+use store::sessions::{NewSession, SessionKind};
+use store::users::{NewUser, UserChange, UserFilter};
+use store::{Actor, Backend, Paging, Store, StoreError};
+
+async fn backends() -> Vec<Store> {
+    let mut urls = vec![Store::fresh_database_url(None).await.unwrap()];
+    if let Ok(pg) = std::env::var("SIKUBE_TEST_DATABASE_URL") {
+        urls.push(Store::fresh_database_url(Some(&pg)).await.unwrap());
+    }
+    let mut stores = Vec::new();
+    for u in urls {
+        let s = Store::connect(&u).await.unwrap();
+        s.migrate().await.unwrap();
+        stores.push(s);
+    }
+    stores
+}
+
+fn new_user(name: &str, role: Role, districts: &[&str]) -> NewUser {
+    NewUser {
+        username: Username::parse(name).unwrap(),
+        password_hash: "hash".into(),
+        role,
+        districts: districts
+            .iter()
+            .map(|d| DistrictCode::parse(d).unwrap())
+            .collect(),
+        lang: Lang::Id,
+    }
+}
+
+#[tokio::test]
+async fn migrations_are_idempotent_and_schemas_agree() {
+    let stores = backends().await;
+    let mut schemas = Vec::new();
+    for s in &stores {
+        assert_eq!(s.migrate().await.unwrap(), 0, "second run applies nothing");
+        let before = s.schema().await.unwrap();
+        assert_eq!(s.migrate().await.unwrap(), 0);
+        assert_eq!(s.schema().await.unwrap(), before);
+        schemas.push(before);
+    }
+    if schemas.len() == 2 {
+        assert_eq!(
+            schemas[0], schemas[1],
+            "SQLite and PostgreSQL schemas differ"
+        );
+    }
+}
+
+#[tokio::test]
+async fn users_create_update_and_audit() {
+    for s in backends().await {
+        let actor = Actor::cli();
+        let u = s
+            .user_create(
+                &actor,
+                new_user("pendamping1", Role::Pendamping, &["32.79.04"]),
+            )
+            .await
+            .unwrap();
+        assert_eq!(u.districts, vec!["32.79.04".to_string()]);
+        let dup = s
+            .user_create(&actor, new_user("pendamping1", Role::Operator, &[]))
+            .await;
+        assert!(
+            matches!(dup, Err(StoreError::Conflict { .. })),
+            "{:?}",
+            s.backend()
+        );
+
+        let changed = s
+            .user_update(
+                &actor,
+                u.id,
+                UserChange {
+                    districts: Some(vec![
+                        DistrictCode::parse("32.79.02").unwrap(),
+                        DistrictCode::parse("32.79.04").unwrap(),
+                    ]),
+                    password_hash: Some("new".into()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(changed.districts.len(), 2);
+        let (_, hash) = s.user_credentials("PENDAMPING1").await.unwrap().unwrap();
+        assert_eq!(hash, "new");
+
+        let page = s
+            .user_list(
+                &UserFilter {
+                    q: Some("pend".into()),
+                    role: None,
+                },
+                Paging::default(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(page.total, 1);
+
+        let audit = s
+            .audit_list(
+                &store::audit::AuditFilter {
+                    entity: Some("user".into()),
+                    ..Default::default()
+                },
+                Paging::default(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(audit.total, 2);
+        let update = &audit.items[0];
+        assert_eq!(update.action, "update");
+        let before: serde_json::Value =
+            serde_json::from_str(update.before_json.as_deref().unwrap()).unwrap();
+        let after: serde_json::Value =
+            serde_json::from_str(update.after_json.as_deref().unwrap()).unwrap();
+        assert_eq!(before["districts"].as_array().unwrap().len(), 1);
+        assert_eq!(after["districts"].as_array().unwrap().len(), 2);
+        assert_eq!(after["password_changed"], true);
+        assert!(!update.after_json.as_deref().unwrap().contains("\"new\""));
+        assert_eq!(s.user_count().await.unwrap(), 1);
+    }
+}
+
+#[tokio::test]
+async fn sessions_expire_and_end_when_account_disabled() {
+    for s in backends().await {
+        let actor = Actor::cli();
+        let u = s
+            .user_create(&actor, new_user("operator1", Role::Operator, &[]))
+            .await
+            .unwrap();
+        let far = "2999-01-01T00:00:00Z".to_string();
+        s.session_create(NewSession {
+            token_hash: "h1",
+            user_id: u.id,
+            kind: SessionKind::Web,
+            label: "",
+            csrf: "c1",
+            expires_at: far.clone(),
+        })
+        .await
+        .unwrap();
+        s.session_create(NewSession {
+            token_hash: "h2",
+            user_id: u.id,
+            kind: SessionKind::Web,
+            label: "",
+            csrf: "c2",
+            expires_at: "2000-01-01T00:00:00Z".into(),
+        })
+        .await
+        .unwrap();
+        let idle = "2000-01-01T00:00:00Z";
+        let found = s.session_lookup("h1", idle).await.unwrap().unwrap();
+        assert_eq!(found.user.username, "operator1");
+        assert_eq!(found.csrf, "c1");
+        assert!(
+            s.session_lookup("h2", idle).await.unwrap().is_none(),
+            "expired"
+        );
+        assert!(
+            s.session_lookup("h1", "2999-01-01T00:00:00Z")
+                .await
+                .unwrap()
+                .is_none(),
+            "idle"
+        );
+        s.session_set_flash(found.session_id, Some("hello"))
+            .await
+            .unwrap();
+        let again = s.session_lookup("h1", idle).await.unwrap().unwrap();
+        assert_eq!(again.flash.as_deref(), Some("hello"));
+
+        s.user_update(
+            &actor,
+            u.id,
+            UserChange {
+                disabled: Some(true),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert!(
+            s.session_lookup("h1", idle).await.unwrap().is_none(),
+            "disabled"
+        );
+    }
+}
+
+#[tokio::test]
+async fn login_failures_are_counted_per_key() {
+    for s in backends().await {
+        let since = "2000-01-01T00:00:00Z";
+        for _ in 0..3 {
+            s.login_failure_add(&["user:a", "ip:1"], since)
+                .await
+                .unwrap();
+        }
+        assert_eq!(s.login_failures("user:a", since).await.unwrap(), 3);
+        assert_eq!(s.login_failures("ip:1", since).await.unwrap(), 3);
+        assert_eq!(
+            s.login_failures("user:a", "2999-01-01T00:00:00Z")
+                .await
+                .unwrap(),
+            0
+        );
+        s.login_failures_clear("user:a").await.unwrap();
+        assert_eq!(s.login_failures("user:a", since).await.unwrap(), 0);
+        assert_eq!(
+            s.backend() == Backend::Sqlite || s.backend() == Backend::Postgres,
+            true
+        );
+    }
+}
