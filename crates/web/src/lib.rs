@@ -1,1 +1,157 @@
+//! The web tier: HTML pages and the JSON API over one router. Handlers are thin:
+//! parse, authorise, call the store/domain, render. One module per capability.
 
+pub mod api;
+mod areas;
+mod assets;
+mod audit;
+pub mod auth;
+pub mod error;
+mod home;
+mod page;
+mod profile;
+mod users;
+
+use axum::http::{header, HeaderValue};
+use axum::routing::get;
+use axum::Router;
+use domain::area::RegencyCode;
+use domain::Areas;
+use std::sync::Arc;
+use std::time::Duration;
+use store::Store;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+pub use error::AppError;
+
+/// Settings of a running server.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The office's regency/city: pages offer only its kecamatan and villages.
+    pub region: RegencyCode,
+    /// Mark cookies `Secure` and send HSTS (when served over https).
+    pub https: bool,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    pub trust_forwarded_for: bool,
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub areas: Arc<Areas>,
+    pub config: Arc<Config>,
+}
+
+impl AppState {
+    pub fn new(store: Store, areas: Arc<Areas>, config: Config) -> AppState {
+        AppState {
+            store,
+            areas,
+            config: Arc::new(config),
+        }
+    }
+    /// The region's kecamatan, in code order.
+    pub fn districts(&self) -> Vec<&domain::area::Area> {
+        self.areas.children(self.config.region.as_str())
+    }
+}
+
+/// The whole application: pages, API, assets, health checks.
+pub fn router(state: AppState) -> Router {
+    let csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+               frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
+    let mut app = Router::new()
+        .merge(auth::routes())
+        .merge(home::routes())
+        .merge(users::routes())
+        .merge(audit::routes())
+        .merge(profile::routes())
+        .merge(areas::routes())
+        .merge(api::routes())
+        .merge(assets::routes())
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .fallback(|| async { AppError::NotFound })
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::middleware,
+        ))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            2 * 1024 * 1024,
+        ))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            Duration::from_secs(60),
+        ))
+        .layer(tower_http::compression::CompressionLayer::new())
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(csp),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ));
+    if state.config.https {
+        app = app.layer(SetResponseHeaderLayer::overriding(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        ));
+    }
+    app.layer(
+        tower_http::trace::TraceLayer::new_for_http().make_span_with(
+            // Only method and path: query strings may carry names or NIKs.
+            |req: &axum::http::Request<_>| {
+                tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+            },
+        ),
+    )
+    .with_state(state)
+}
+
+/// Process alive.
+#[utoipa::path(get, path = "/healthz", tag = "system", responses((status = 200, description = "alive")))]
+pub(crate) async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// Database reachable.
+#[utoipa::path(get, path = "/readyz", tag = "system", responses(
+    (status = 200, description = "ready"), (status = 503, description = "database unreachable")))]
+pub(crate) async fn readyz(
+    axum::extract::State(s): axum::extract::State<AppState>,
+) -> (axum::http::StatusCode, &'static str) {
+    match s.store.ping().await {
+        Ok(()) => (axum::http::StatusCode::OK, "ready"),
+        Err(e) => {
+            tracing::error!(error = %e, "database unreachable");
+            (
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                "database unreachable",
+            )
+        }
+    }
+}
+
+/// Serves the application until `shutdown` resolves.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(state);
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}

@@ -1,0 +1,401 @@
+//! The `sikube` command: serve, migrate, user administration, backup.
+pub mod demo;
+
+use clap::{Args, Parser, Subcommand};
+use domain::user::{check_password, Username};
+use domain::{Areas, Lang, Role};
+use std::io::BufRead;
+use std::process::ExitCode;
+use std::sync::Arc;
+use store::users::{NewUser, UserChange, UserFilter};
+use store::{Actor, Backend, Paging, Store};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "sikube",
+    version,
+    about = "Sistem Informasi Kelompok Usaha Bersama"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub db: DbArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct DbArgs {
+    /// `sqlite://FILE` or `postgres://USER:PASSWORD@HOST/DB`; default a SQLite file in --data-dir.
+    #[arg(
+        long,
+        env = "SIKUBE_DATABASE_URL",
+        global = true,
+        hide_env_values = true
+    )]
+    pub database_url: Option<String>,
+    /// Directory of the default SQLite database.
+    #[arg(
+        long,
+        env = "SIKUBE_DATA_DIR",
+        default_value = "./sikube-data",
+        global = true
+    )]
+    pub data_dir: String,
+}
+
+impl DbArgs {
+    pub fn url(&self) -> Result<String, String> {
+        match &self.database_url {
+            Some(u) if !u.is_empty() => Ok(u.clone()),
+            _ => {
+                std::fs::create_dir_all(&self.data_dir)
+                    .map_err(|e| format!("cannot create data directory {}: {e}", self.data_dir))?;
+                Ok(format!(
+                    "sqlite://{}/sikube.db",
+                    self.data_dir.trim_end_matches('/')
+                ))
+            }
+        }
+    }
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the web application (pages and JSON API).
+    Serve(ServeArgs),
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Manage user accounts.
+    User {
+        #[command(subcommand)]
+        cmd: UserCmd,
+    },
+    /// Write a consistent copy of the SQLite database to FILE while the server runs.
+    Backup { file: String },
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "SIKUBE_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: String,
+    /// The office's regency/city code (Kemendagri), e.g. 32.79 for Kota Banjar.
+    #[arg(long, env = "SIKUBE_REGION", default_value = "32.79")]
+    pub region: String,
+    /// Load demo data and print the demo accounts.
+    #[arg(long, env = "SIKUBE_DEMO")]
+    pub demo: bool,
+    /// Served over https (behind a proxy): Secure cookies and HSTS.
+    #[arg(long, env = "SIKUBE_HTTPS")]
+    pub https: bool,
+    /// Trust X-Forwarded-For for the client address (only behind your own proxy).
+    #[arg(long, env = "SIKUBE_TRUST_FORWARDED_FOR")]
+    pub trust_forwarded_for: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCmd {
+    /// Create a user; the password is read from standard input (first line).
+    Add {
+        username: String,
+        #[arg(long)]
+        role: String,
+        /// Kecamatan code for a pendamping; repeat for several.
+        #[arg(long = "district")]
+        districts: Vec<String>,
+        #[arg(long, default_value = "id")]
+        lang: String,
+    },
+    /// Set a new password, read from standard input.
+    Passwd { username: String },
+    /// Disable an account and end its sessions.
+    Disable { username: String },
+    /// Enable a disabled account.
+    Enable { username: String },
+    /// List accounts.
+    List,
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging();
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("cannot start runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match rt.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging() {
+    use tracing_subscriber::EnvFilter;
+    let filter =
+        EnvFilter::try_from_env("SIKUBE_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let json = std::env::var("SIKUBE_LOG_FORMAT").is_ok_and(|v| v == "json");
+    let b = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = if json {
+        b.json().try_init()
+    } else {
+        b.try_init()
+    };
+}
+
+async fn open(db: &DbArgs) -> Result<Store, String> {
+    let url = db.url()?;
+    let store = Store::connect(&url)
+        .await
+        .map_err(|e| format!("cannot open database: {e}"))?;
+    store
+        .migrate()
+        .await
+        .map_err(|e| format!("migration failed: {e}"))?;
+    Ok(store)
+}
+
+pub async fn run(cli: Cli) -> Result<(), String> {
+    match cli.command {
+        Command::Serve(args) => serve(&cli.db, args).await,
+        Command::Migrate => {
+            let url = cli.db.url()?;
+            let store = Store::connect(&url).await.map_err(|e| e.to_string())?;
+            let n = store.migrate().await.map_err(|e| e.to_string())?;
+            println!("{n} migration(s) applied");
+            Ok(())
+        }
+        Command::User { cmd } => user(&cli.db, cmd).await,
+        Command::Backup { file } => {
+            let store = open(&cli.db).await?;
+            match store.backend() {
+                Backend::Postgres => Err(
+                    "this database is PostgreSQL: back it up with pg_dump, e.g. \
+                     `pg_dump --format=custom --file=sikube.dump \"$SIKUBE_DATABASE_URL\"`"
+                        .into(),
+                ),
+                Backend::Sqlite => {
+                    if std::path::Path::new(&file).exists() {
+                        return Err(format!("{file} exists; choose a new file name"));
+                    }
+                    store
+                        .backup_sqlite(&file)
+                        .await
+                        .map_err(|e| format!("backup failed: {e}"))?;
+                    println!("backup written to {file}");
+                    Ok(())
+                }
+            }
+        }
+    }
+}
+
+fn read_password() -> Result<String, String> {
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| format!("cannot read password from standard input: {e}"))?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
+}
+
+fn msg(m: domain::Msg) -> String {
+    m.text(Lang::En)
+}
+
+async fn user(db: &DbArgs, cmd: UserCmd) -> Result<(), String> {
+    let store = open(db).await?;
+    let areas = Areas::embedded();
+    let actor = Actor::cli();
+    match cmd {
+        UserCmd::Add {
+            username,
+            role,
+            districts,
+            lang,
+        } => {
+            let uname = Username::parse(&username).map_err(msg)?;
+            let role = Role::parse(&role).map_err(|m| {
+                format!(
+                    "{} (admin, kepala_bidang, operator, pendamping, auditor)",
+                    msg(m)
+                )
+            })?;
+            let mut ds = Vec::new();
+            for d in &districts {
+                ds.push(areas.district(d).map_err(|m| format!("{d}: {}", msg(m)))?);
+            }
+            domain::user::check_districts(role, &ds).map_err(|e| e.to_string())?;
+            let password = read_password()?;
+            check_password(&password, uname.as_str()).map_err(msg)?;
+            let lang = Lang::parse(&lang).unwrap_or_default();
+            let u = store
+                .user_create(
+                    &actor,
+                    NewUser {
+                        username: uname,
+                        password_hash: web::auth::hash_password(&password),
+                        role,
+                        districts: ds,
+                        lang,
+                    },
+                )
+                .await
+                .map_err(|e| match e {
+                    store::StoreError::Conflict { msg: m, .. } => msg(m),
+                    e => e.to_string(),
+                })?;
+            println!("user {} created with role {}", u.username, u.role);
+            Ok(())
+        }
+        UserCmd::Passwd { username } => {
+            let u = store
+                .user_by_name(&username)
+                .await
+                .map_err(|_| format!("no user {username}"))?;
+            let password = read_password()?;
+            check_password(&password, &u.username).map_err(msg)?;
+            store
+                .user_update(
+                    &actor,
+                    u.id,
+                    UserChange {
+                        password_hash: Some(web::auth::hash_password(&password)),
+                        ..Default::default()
+                    },
+                )
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("password of {} changed", u.username);
+            Ok(())
+        }
+        UserCmd::Disable { username } => set_disabled(&store, &actor, &username, true).await,
+        UserCmd::Enable { username } => set_disabled(&store, &actor, &username, false).await,
+        UserCmd::List => {
+            let page = store
+                .user_list(&UserFilter::default(), Paging::new(Some(500), None))
+                .await
+                .map_err(|e| e.to_string())?;
+            for u in page.items {
+                println!(
+                    "{:<24} {:<14} {:<9} {}",
+                    u.username,
+                    u.role.as_str(),
+                    if u.disabled { "disabled" } else { "active" },
+                    u.districts.join(",")
+                );
+            }
+            Ok(())
+        }
+    }
+}
+
+async fn set_disabled(
+    store: &Store,
+    actor: &Actor,
+    username: &str,
+    disabled: bool,
+) -> Result<(), String> {
+    let u = store
+        .user_by_name(username)
+        .await
+        .map_err(|_| format!("no user {username}"))?;
+    store
+        .user_update(
+            actor,
+            u.id,
+            UserChange {
+                disabled: Some(disabled),
+                ..Default::default()
+            },
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    println!(
+        "{} {}",
+        u.username,
+        if disabled { "disabled" } else { "enabled" }
+    );
+    Ok(())
+}
+
+async fn serve(db: &DbArgs, args: ServeArgs) -> Result<(), String> {
+    let areas = Arc::new(Areas::embedded());
+    let region = areas
+        .regency(&args.region)
+        .map_err(|m| format!("--region {}: {}", args.region, msg(m)))?;
+    let store = open(db).await?;
+    if args.demo {
+        let accounts = demo::load(&store, &areas, &region).await?;
+        println!(
+            "Demo data loaded. Demo accounts (password for all: {}):",
+            demo::PASSWORD
+        );
+        for (u, role) in accounts {
+            println!("  {u:<24} {role}");
+        }
+    } else if store.user_count().await.map_err(|e| e.to_string())? == 0 {
+        eprintln!(
+            "No users yet. Create the first administrator, then log in:\n  \
+             echo 'YourPassword123' | sikube user add admin --role admin\n\
+             (use the same --database-url / --data-dir as for serve)"
+        );
+    }
+    let listener = tokio::net::TcpListener::bind(&args.bind)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", args.bind))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    println!("sikube listening on http://{addr}/");
+    let config = web::Config {
+        region,
+        https: args.https,
+        trust_forwarded_for: args.trust_forwarded_for,
+    };
+    let state = web::AppState::new(store.clone(), areas, config);
+    spawn_housekeeping(store.clone());
+    web::serve(listener, state, shutdown_signal())
+        .await
+        .map_err(|e| e.to_string())?;
+    store.close().await;
+    Ok(())
+}
+
+/// Expired sessions are removed hourly.
+fn spawn_housekeeping(store: Store) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            if let Err(e) = store.session_purge_expired().await {
+                tracing::warn!(error = %e, "session purge failed");
+            }
+        }
+    });
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}

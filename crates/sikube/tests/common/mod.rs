@@ -1,0 +1,215 @@
+//! Test harness: a real server on 127.0.0.1 port 0 with a fresh database — SQLite, or
+//! PostgreSQL when `SIKUBE_TEST_DATABASE_URL` is set — stopped when the test ends.
+#![allow(dead_code)]
+
+use domain::user::Username;
+use domain::{Areas, DistrictCode, Lang, Role};
+use reqwest::{Client, Response};
+use serde_json::{json, Value};
+use std::sync::{Arc, OnceLock};
+use store::users::NewUser;
+use store::{Actor, Store};
+
+pub const PASSWORD: &str = "Rahasia-2026";
+
+fn password_hash() -> &'static str {
+    static H: OnceLock<String> = OnceLock::new();
+    H.get_or_init(|| web::auth::hash_password(PASSWORD))
+}
+
+fn areas() -> Arc<Areas> {
+    static A: OnceLock<Arc<Areas>> = OnceLock::new();
+    A.get_or_init(|| Arc::new(Areas::embedded())).clone()
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub store: Store,
+    pub db_url: String,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+/// Accounts every test app has: (username, role, kecamatan).
+pub const USERS: &[(&str, Role, &[&str])] = &[
+    ("admin", Role::Admin, &[]),
+    ("kabid", Role::KepalaBidang, &[]),
+    ("operator", Role::Operator, &[]),
+    ("auditor", Role::Auditor, &[]),
+    ("p.langensari", Role::Pendamping, &["32.79.04"]),
+    ("p.pataruman", Role::Pendamping, &["32.79.02"]),
+];
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        let pg = std::env::var("SIKUBE_TEST_DATABASE_URL").ok();
+        let db_url = Store::fresh_database_url(pg.as_deref())
+            .await
+            .expect("fresh database");
+        let store = Store::connect(&db_url).await.expect("connect");
+        store.migrate().await.expect("migrate");
+        for (name, role, ds) in USERS {
+            store
+                .user_create(
+                    &Actor::cli(),
+                    NewUser {
+                        username: Username::parse(name).unwrap(),
+                        password_hash: password_hash().to_string(),
+                        role: *role,
+                        districts: ds.iter().map(|d| DistrictCode::parse(d).unwrap()).collect(),
+                        lang: Lang::Id,
+                    },
+                )
+                .await
+                .expect("user");
+        }
+        let areas = areas();
+        let region = areas.regency("32.79").unwrap();
+        let state = web::AppState::new(
+            store.clone(),
+            areas,
+            web::Config {
+                region,
+                https: false,
+                trust_forwarded_for: false,
+            },
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            web::serve(listener, state, async {
+                let _ = rx.await;
+            })
+            .await
+            .unwrap();
+        });
+        TestApp {
+            base,
+            store,
+            db_url,
+            stop: Some(tx),
+            task: Some(task),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// A browser-like client: keeps cookies, does not follow redirects.
+    pub fn browser(&self) -> Client {
+        Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+    }
+
+    /// Logs in through the API and returns the bearer token.
+    pub async fn token(&self, username: &str) -> String {
+        self.token_with(username, PASSWORD).await
+    }
+
+    pub async fn token_with(&self, username: &str, password: &str) -> String {
+        let r = Client::new()
+            .post(self.url("/api/v1/auth/login"))
+            .json(&json!({"username": username, "password": password}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "login of {username}");
+        r.json::<Value>().await.unwrap()["token"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    pub async fn get(&self, token: &str, path: &str) -> Response {
+        Client::new()
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+    }
+    pub async fn post(&self, token: &str, path: &str, body: Value) -> Response {
+        Client::new()
+            .post(self.url(path))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+    pub async fn patch(&self, token: &str, path: &str, body: Value) -> Response {
+        Client::new()
+            .patch(self.url(path))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Logs a browser in through the login form (fetching its CSRF token first).
+    pub async fn browser_login(&self, username: &str) -> Client {
+        let b = self.browser();
+        let page = b
+            .get(self.url("/login"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let csrf = hidden(&page, "_csrf");
+        let r = b
+            .post(self.url("/login"))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("username", username),
+                ("password", PASSWORD),
+                ("next", "/"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303, "browser login of {username}");
+        b
+    }
+
+    pub async fn stop(mut self) {
+        self.shutdown().await;
+    }
+
+    async fn shutdown(&mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+        if let Some(t) = self.task.take() {
+            let _ = t.await;
+        }
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+        if let Some(t) = self.task.take() {
+            t.abort();
+        }
+    }
+}
+
+/// The value of a hidden input in an HTML page.
+pub fn hidden(html: &str, name: &str) -> String {
+    let needle = format!("name=\"{name}\" value=\"");
+    let start = html
+        .find(&needle)
+        .unwrap_or_else(|| panic!("no hidden {name} in page"))
+        + needle.len();
+    html[start..].split('"').next().unwrap().to_string()
+}

@@ -1,0 +1,205 @@
+//! The JSON API under `/api/v1`: its router, the OpenAPI document and its docs page.
+//! Every API route is registered through [`ApiRouter`], which remembers the paths so
+//! that a test can prove each one is documented.
+use crate::auth::Authed;
+use crate::page::{html, Ctx};
+use crate::AppState;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, MethodRouter};
+use axum::{Json, Router};
+use serde::Serialize;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi, ToSchema};
+
+pub const PREFIX: &str = "/api/v1";
+
+pub struct ApiRouter {
+    router: Router<AppState>,
+    paths: Vec<String>,
+}
+
+impl ApiRouter {
+    fn new() -> ApiRouter {
+        ApiRouter {
+            router: Router::new(),
+            paths: Vec::new(),
+        }
+    }
+    /// Registers `PREFIX + path`.
+    pub fn route(mut self, path: &str, m: MethodRouter<AppState>) -> ApiRouter {
+        let full = format!("{PREFIX}{path}");
+        self.router = self.router.route(&full, m);
+        self.paths.push(full);
+        self
+    }
+}
+
+fn build() -> ApiRouter {
+    let r = ApiRouter::new();
+    let r = crate::auth::api_routes(r);
+    let r = crate::areas::api_routes(r);
+    let r = crate::users::api_routes(r);
+    let r = crate::audit::api_routes(r);
+    crate::profile::api_routes(r)
+}
+
+/// Every registered `/api/v1` path (with `{param}` placeholders).
+pub fn api_paths() -> Vec<String> {
+    build().paths
+}
+
+pub fn routes() -> Router<AppState> {
+    build()
+        .router
+        .route("/api/openapi.json", get(openapi_json))
+        .route("/api/docs", get(docs_page))
+}
+
+/// The documented error shape.
+#[derive(Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// `unauthorized`, `forbidden`, `not_found`, `validation`, `conflict`,
+    /// `too_many_requests`, `bad_request`, `csrf`, `internal`
+    pub code: String,
+    /// In the caller's language (`Accept-Language`, default Bahasa Indonesia).
+    pub message: String,
+    /// Field name → reason, for `validation` and `conflict`.
+    pub fields: Option<std::collections::BTreeMap<String, String>>,
+}
+
+/// A page of a list.
+#[derive(Serialize, ToSchema)]
+pub struct ListOf<T: ToSchema> {
+    pub items: Vec<T>,
+    pub total: i64,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+impl<T: ToSchema> ListOf<T> {
+    pub fn from_page<U>(p: store::Page<U>, f: impl Fn(U) -> T) -> ListOf<T> {
+        ListOf {
+            items: p.items.into_iter().map(f).collect(),
+            total: p.total,
+            limit: p.limit,
+            offset: p.offset,
+        }
+    }
+}
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
+        let c = api.components.get_or_insert_with(Default::default);
+        c.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        c.add_security_scheme(
+            "cookie",
+            SecurityScheme::ApiKey(utoipa::openapi::security::ApiKey::Cookie(
+                utoipa::openapi::security::ApiKeyValue::new(crate::auth::SESSION_COOKIE),
+            )),
+        );
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "SIKUBE API", version = "1",
+         description = "Sistem Informasi Kelompok Usaha Bersama. Authenticate with `POST /api/v1/auth/login` \
+                        and send `Authorization: Bearer <token>`. Errors: `{\"error\": {code, message, fields}}`; \
+                        messages follow `Accept-Language` (id, en)."),
+    paths(
+        crate::healthz, crate::readyz,
+        crate::auth::api_login, crate::auth::api_logout, crate::auth::api_me,
+        crate::areas::api_areas,
+        crate::users::api_list, crate::users::api_create, crate::users::api_get, crate::users::api_update,
+        crate::audit::api_list,
+        crate::profile::api_tokens_list, crate::profile::api_tokens_create, crate::profile::api_tokens_revoke,
+    ),
+    components(schemas(ErrorBody, ErrorDetail)),
+    modifiers(&Security),
+    security(("bearer" = []), ("cookie" = [])),
+    tags((name = "auth"), (name = "areas"), (name = "users"), (name = "audit"), (name = "system"))
+)]
+pub struct ApiDoc;
+
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
+    Json(openapi())
+}
+
+pub struct DocOp {
+    pub method: String,
+    pub path: String,
+    pub summary: String,
+    pub description: String,
+    pub params: Vec<String>,
+    pub body: String,
+    pub responses: String,
+}
+
+#[derive(askama::Template)]
+#[template(path = "api_docs.html")]
+struct DocsPage {
+    ctx: Ctx,
+    ops: Vec<DocOp>,
+}
+
+/// A readable list of the operations, rendered from the same document on the server.
+async fn docs_page(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    Authed(s): Authed,
+    crate::auth::ReqLang(lang): crate::auth::ReqLang,
+) -> crate::error::AppResult<Response> {
+    let doc = serde_json::to_value(openapi()).unwrap_or_default();
+    let mut ops = Vec::new();
+    if let Some(paths) = doc["paths"].as_object() {
+        for (path, item) in paths {
+            for method in ["get", "post", "put", "patch", "delete"] {
+                let op = &item[method];
+                if op.is_null() {
+                    continue;
+                }
+                let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_string();
+                let params = op["parameters"]
+                    .as_array()
+                    .map(|ps| {
+                        ps.iter()
+                            .map(|p| format!("{} ({})", text(&p["name"]), text(&p["in"])))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let body = op["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+                    .as_str()
+                    .map(|r| r.rsplit('/').next().unwrap_or_default().to_string())
+                    .unwrap_or_default();
+                let responses = op["responses"]
+                    .as_object()
+                    .map(|r| r.keys().cloned().collect::<Vec<_>>().join(", "))
+                    .unwrap_or_default();
+                ops.push(DocOp {
+                    method: method.to_uppercase(),
+                    path: path.clone(),
+                    summary: text(&op["summary"]),
+                    description: text(&op["description"]),
+                    params,
+                    body,
+                    responses,
+                });
+            }
+        }
+    }
+    let ctx = Ctx::new(&state, Some(&s), lang, "/api/docs", None);
+    Ok(html(&DocsPage { ctx, ops })?.into_response())
+}

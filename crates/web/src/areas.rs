@@ -1,0 +1,62 @@
+//! The national area tables: `GET /api/v1/areas?parent=CODE`, and the region's
+//! villages for form selects.
+use crate::auth::Authed;
+use crate::error::{AppError, AppResult};
+use crate::AppState;
+use axum::extract::{Query, State};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+}
+
+pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
+    r.route("/areas", get(api_areas))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct AreasQuery {
+    /// Parent code (`32`, `32.79`, `32.79.04`); empty or absent lists the provinces.
+    parent: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AreaOut {
+    pub code: String,
+    pub name: String,
+    /// `province`, `regency`, `district` or `village`
+    pub level: String,
+}
+
+/// Child areas of a parent code.
+#[utoipa::path(get, path = "/api/v1/areas", tag = "areas", params(AreasQuery),
+    responses((status = 200, body = Vec<AreaOut>), (status = 404, body = crate::api::ErrorBody),
+              (status = 401, body = crate::api::ErrorBody)))]
+pub(crate) async fn api_areas(
+    State(state): State<AppState>,
+    Authed(_caller): Authed,
+    Query(q): Query<AreasQuery>,
+) -> AppResult<Json<Vec<AreaOut>>> {
+    let parent = q.parent.unwrap_or_default();
+    let parent = parent.trim();
+    if !parent.is_empty() && state.areas.get(parent).is_none() {
+        return Err(AppError::NotFound);
+    }
+    let out = state
+        .areas
+        .children(parent)
+        .into_iter()
+        .map(|a| AreaOut {
+            code: a.code.clone(),
+            name: a.name.clone(),
+            level: serde_json::to_value(a.level)
+                .ok()
+                .and_then(|v| v.as_str().map(String::from))
+                .unwrap_or_default(),
+        })
+        .collect();
+    Ok(Json(out))
+}

@@ -1,0 +1,230 @@
+//! The page frame: what every page template needs (language, user, navigation,
+//! CSRF token, flash message), HTML rendering, pagination and the error page.
+use crate::auth::Session;
+use crate::error::{AppError, AppResult};
+use crate::AppState;
+use askama::Template;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use domain::{Lang, Role};
+
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub active: bool,
+}
+
+pub struct CtxUser {
+    pub username: String,
+    pub role: Role,
+}
+
+pub struct Ctx {
+    pub lang: Lang,
+    pub user: Option<CtxUser>,
+    pub csrf: String,
+    pub flash: Option<String>,
+    pub path: String,
+    pub region_name: String,
+}
+
+impl Ctx {
+    pub fn new(
+        state: &AppState,
+        session: Option<&Session>,
+        lang: Lang,
+        path: &str,
+        flash: Option<String>,
+    ) -> Ctx {
+        Ctx {
+            lang,
+            user: session.map(|s| CtxUser {
+                username: s.user().username.clone(),
+                role: s.role(),
+            }),
+            csrf: session.map(|s| s.info.csrf.clone()).unwrap_or_default(),
+            flash,
+            path: path.to_string(),
+            region_name: state.areas.name(state.config.region.as_str()).to_string(),
+        }
+    }
+    pub fn t(&self, key: &str) -> &'static str {
+        self.lang.t(key)
+    }
+    /// A message with arguments, e.g. `ctx.tf("common.showing", [a, b, c])`.
+    pub fn tf(&self, key: &'static str, args: &[String]) -> String {
+        let mut m = domain::Msg::new(key);
+        for a in args {
+            let a = a.as_str();
+            m = m.arg(a);
+        }
+        m.text(self.lang)
+    }
+    pub fn role_label(&self) -> &'static str {
+        self.user
+            .as_ref()
+            .map(|u| self.t(u.role.label_key()))
+            .unwrap_or("")
+    }
+    pub fn nav(&self) -> Vec<NavItem> {
+        let Some(u) = &self.user else {
+            return Vec::new();
+        };
+        let mut items = vec![("/", "nav.home")];
+        if u.role.manages_users() {
+            items.push(("/users", "nav.users"));
+        }
+        if u.role.reads_audit() {
+            items.push(("/audit", "nav.audit"));
+        }
+        items.push(("/api/docs", "nav.api_docs"));
+        items
+            .into_iter()
+            .map(|(href, key)| NavItem {
+                href,
+                label: self.t(key),
+                active: if href == "/" {
+                    self.path == "/"
+                } else {
+                    self.path.starts_with(href)
+                },
+            })
+            .collect()
+    }
+    /// Shows an instant in UTC as Asia/Jakarta time (WIB, UTC+7, no daylight saving).
+    pub fn local_time(&self, rfc3339: &str) -> String {
+        local_time(rfc3339)
+    }
+}
+
+pub fn local_time(rfc3339: &str) -> String {
+    match chrono::DateTime::parse_from_rfc3339(rfc3339) {
+        Ok(t) => {
+            let wib = chrono::FixedOffset::east_opt(7 * 3600).unwrap_or(*t.offset());
+            format!("{} WIB", t.with_timezone(&wib).format("%d-%m-%Y %H:%M"))
+        }
+        Err(_) => rfc3339.to_string(),
+    }
+}
+
+pub fn html(t: &impl Template) -> AppResult<Html<String>> {
+    Ok(Html(t.render()?))
+}
+
+/// Extractor for pages that need a logged-in user: the session and the page frame.
+/// Reading the frame consumes a pending flash message.
+pub struct PageAuth {
+    pub s: Session,
+    pub ctx: Ctx,
+}
+
+impl FromRequestParts<AppState> for PageAuth {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let s = parts
+            .extensions
+            .get::<Session>()
+            .cloned()
+            .ok_or(AppError::Unauthorized)?;
+        let lang = parts.extensions.get::<Lang>().copied().unwrap_or_default();
+        let flash = s.info.flash.clone();
+        if flash.is_some() {
+            state
+                .store
+                .session_set_flash(s.info.session_id, None)
+                .await?;
+        }
+        let ctx = Ctx::new(state, Some(&s), lang, parts.uri.path(), flash);
+        Ok(PageAuth { s, ctx })
+    }
+}
+
+/// Redirect after a successful form (303: the browser follows with GET), with a message.
+pub async fn redirect_with_flash(
+    state: &AppState,
+    s: &Session,
+    to: &str,
+    msg: String,
+) -> AppResult<Response> {
+    state
+        .store
+        .session_set_flash(s.info.session_id, Some(&msg))
+        .await?;
+    Ok(Redirect::to(to).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    ctx: Ctx,
+    status: u16,
+    message: String,
+    fields: Vec<(String, String)>,
+}
+
+pub fn error_page(ctx: Ctx, err: &AppError) -> Response {
+    let fields = err
+        .fields(ctx.lang)
+        .into_iter()
+        .map(|(k, v)| (k, v.as_str().unwrap_or_default().to_string()))
+        .collect();
+    let page = ErrorPage {
+        status: err.status().as_u16(),
+        message: err.message(ctx.lang),
+        fields,
+        ctx,
+    };
+    match page.render() {
+        Ok(body) => (err.status(), Html(body)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "error page failed to render");
+            (err.status(), err.code()).into_response()
+        }
+    }
+}
+
+/// Links to the previous and next page of a list, keeping the other query parameters.
+pub struct Pager {
+    pub from: i64,
+    pub to: i64,
+    pub total: i64,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+}
+
+impl Pager {
+    pub fn new<T>(page: &store::Page<T>, path: &str, query: &[(String, String)]) -> Pager {
+        let href = |offset: i64| {
+            let mut q: Vec<(String, String)> = query
+                .iter()
+                .filter(|(k, v)| k != "offset" && !v.is_empty())
+                .cloned()
+                .collect();
+            if offset > 0 {
+                q.push(("offset".into(), offset.to_string()));
+            }
+            let qs = serde_urlencoded::to_string(&q).unwrap_or_default();
+            if qs.is_empty() {
+                path.to_string()
+            } else {
+                format!("{path}?{qs}")
+            }
+        };
+        let n = page.items.len() as i64;
+        Pager {
+            from: if n == 0 { 0 } else { page.offset + 1 },
+            to: page.offset + n,
+            total: page.total,
+            prev: (page.offset > 0).then(|| href((page.offset - page.limit).max(0))),
+            next: (page.offset + n < page.total).then(|| href(page.offset + page.limit)),
+        }
+    }
+}
+
+/// Query parameters of the current request, for rebuilding links.
+pub fn query_pairs(uri: &axum::http::Uri) -> Vec<(String, String)> {
+    uri.query()
+        .and_then(|q| serde_urlencoded::from_str(q).ok())
+        .unwrap_or_default()
+}

@@ -1,0 +1,329 @@
+//! The caller's own account: language, password, integration tokens
+//! (page `/profile`, `GET/POST /api/v1/tokens`, `DELETE /api/v1/tokens/{id}`).
+use crate::auth::{create_api_token, hash_password, verify_password, Authed, Session};
+use crate::error::{AppError, AppResult};
+use crate::page::{self, html, Ctx, PageAuth};
+use crate::AppState;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
+use axum::{Form, Json, Router};
+use domain::user::check_password;
+use domain::{Invalid, Lang, Msg};
+use serde::{Deserialize, Serialize};
+use store::users::UserChange;
+use utoipa::ToSchema;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/profile", get(profile_page))
+        .route("/profile/lang", post(lang_form))
+        .route("/profile/password", post(password_form))
+        .route("/profile/tokens", post(token_form))
+        .route("/profile/tokens/{id}/revoke", post(revoke_form))
+}
+
+pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
+    r.route("/tokens", get(api_tokens_list).post(api_tokens_create))
+        .route("/tokens/{id}", delete(api_tokens_revoke))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TokenOut {
+    pub id: i64,
+    pub label: String,
+    pub created_at: String,
+    pub last_used_at: String,
+    pub expires_at: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct TokenCreate {
+    /// What the token is for, e.g. "SIKS-NG sync".
+    pub label: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TokenCreated {
+    pub id: i64,
+    pub label: String,
+    /// Shown once: only its hash is stored.
+    pub token: String,
+}
+
+fn check_label(label: &str) -> AppResult<String> {
+    let l = label.trim();
+    if l.is_empty() {
+        return Err(AppError::invalid("label", Msg::new("common.required")));
+    }
+    if l.chars().count() > 80 {
+        return Err(AppError::invalid(
+            "label",
+            Msg::new("common.too_long").arg(80),
+        ));
+    }
+    Ok(l.to_string())
+}
+
+async fn tokens(state: &AppState, s: &Session) -> AppResult<Vec<TokenOut>> {
+    Ok(state
+        .store
+        .api_tokens(s.user().id)
+        .await?
+        .into_iter()
+        .map(|t| TokenOut {
+            id: t.id,
+            label: t.label,
+            created_at: t.created_at,
+            last_used_at: t.last_seen_at,
+            expires_at: t.expires_at,
+        })
+        .collect())
+}
+
+/// The caller's integration tokens.
+#[utoipa::path(get, path = "/api/v1/tokens", tag = "auth",
+    responses((status = 200, body = Vec<TokenOut>), (status = 401, body = crate::api::ErrorBody)))]
+pub(crate) async fn api_tokens_list(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+) -> AppResult<Json<Vec<TokenOut>>> {
+    Ok(Json(tokens(&state, &s).await?))
+}
+
+/// Create an integration token (valid one year).
+#[utoipa::path(post, path = "/api/v1/tokens", tag = "auth", request_body = TokenCreate,
+    responses((status = 201, body = TokenCreated), (status = 422, body = crate::api::ErrorBody)))]
+pub(crate) async fn api_tokens_create(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    Json(b): Json<TokenCreate>,
+) -> AppResult<Response> {
+    let label = check_label(&b.label)?;
+    let token = create_api_token(&state, &s, &label).await?;
+    let id = state
+        .store
+        .api_tokens(s.user().id)
+        .await?
+        .last()
+        .map(|t| t.id)
+        .unwrap_or_default();
+    Ok((StatusCode::CREATED, Json(TokenCreated { id, label, token })).into_response())
+}
+
+/// Revoke one of the caller's integration tokens.
+#[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "auth", params(("id" = i64, Path)),
+    responses((status = 204, description = "revoked"), (status = 404, body = crate::api::ErrorBody)))]
+pub(crate) async fn api_tokens_revoke(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    Path(id): Path<i64>,
+) -> AppResult<StatusCode> {
+    state
+        .store
+        .api_token_revoke(&s.actor(), s.user().id, id)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(askama::Template)]
+#[template(path = "profile.html")]
+struct ProfilePage {
+    ctx: Ctx,
+    districts: String,
+    tokens: Vec<TokenOut>,
+    new_token: Option<String>,
+    errors: Vec<(String, String)>,
+}
+
+impl ProfilePage {
+    fn error(&self, field: &str) -> String {
+        self.errors
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, m)| m.clone())
+            .unwrap_or_default()
+    }
+}
+
+async fn render(
+    state: &AppState,
+    s: &Session,
+    ctx: Ctx,
+    new_token: Option<String>,
+    errors: Option<Invalid>,
+) -> AppResult<Response> {
+    let status = if errors.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let errors = errors
+        .map(|i| {
+            i.fields
+                .iter()
+                .map(|(f, m)| (f.clone(), m.text(ctx.lang)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let districts = s
+        .user()
+        .districts
+        .iter()
+        .map(|d| state.areas.name(d))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let page = ProfilePage {
+        tokens: tokens(state, s).await?,
+        districts,
+        new_token,
+        errors,
+        ctx,
+    };
+    Ok((status, html(&page)?).into_response())
+}
+
+async fn profile_page(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+) -> AppResult<Response> {
+    render(&state, &s, ctx, None, None).await
+}
+
+#[derive(Deserialize)]
+struct LangForm {
+    lang: String,
+}
+
+async fn lang_form(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    Form(f): Form<LangForm>,
+) -> AppResult<Response> {
+    let lang = Lang::parse(&f.lang)
+        .ok_or_else(|| AppError::invalid("lang", Msg::new("error.validation")))?;
+    state
+        .store
+        .user_update(
+            &s.actor(),
+            s.user().id,
+            UserChange {
+                lang: Some(lang),
+                ..Default::default()
+            },
+        )
+        .await?;
+    let mut resp = page::redirect_with_flash(
+        &state,
+        &s,
+        "/profile",
+        lang.t("profile.language_saved").into(),
+    )
+    .await?;
+    if let Ok(v) = crate::auth::set_cookie(
+        crate::auth::LANG_COOKIE,
+        lang.code(),
+        365 * 86400,
+        state.config.https,
+    )
+    .parse()
+    {
+        resp.headers_mut().append(axum::http::header::SET_COOKIE, v);
+    }
+    Ok(resp)
+}
+
+#[derive(Deserialize)]
+struct PasswordForm {
+    current: String,
+    new: String,
+}
+
+async fn password_form(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    Form(f): Form<PasswordForm>,
+) -> AppResult<Response> {
+    let (_, hash) = state
+        .store
+        .user_credentials(&s.user().username)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let current = f.current.clone();
+    let ok = tokio::task::spawn_blocking(move || verify_password(&current, &hash))
+        .await
+        .unwrap_or(false);
+    let mut inv = Invalid::new();
+    if !ok {
+        inv.add("current", Msg::new("user.password_wrong"));
+    }
+    inv.check("new", check_password(&f.new, &s.user().username));
+    if !inv.is_empty() {
+        return render(&state, &s, ctx, None, Some(inv)).await;
+    }
+    let new = f.new.clone();
+    let new_hash = tokio::task::spawn_blocking(move || hash_password(&new))
+        .await
+        .map_err(|_| AppError::Internal)?;
+    state
+        .store
+        .user_update(
+            &s.actor(),
+            s.user().id,
+            UserChange {
+                password_hash: Some(new_hash),
+                ..Default::default()
+            },
+        )
+        .await?;
+    state
+        .store
+        .session_delete_others(s.user().id, s.info.session_id)
+        .await?;
+    page::redirect_with_flash(
+        &state,
+        &s,
+        "/profile",
+        ctx.t("profile.password_changed").into(),
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+struct TokenForm {
+    label: String,
+}
+
+async fn token_form(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    Form(f): Form<TokenForm>,
+) -> AppResult<Response> {
+    match check_label(&f.label) {
+        Ok(label) => {
+            let token = create_api_token(&state, &s, &label).await?;
+            render(&state, &s, ctx, Some(token), None).await
+        }
+        Err(AppError::Invalid(inv)) => render(&state, &s, ctx, None, Some(inv)).await,
+        Err(e) => Err(e),
+    }
+}
+
+async fn revoke_form(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    state
+        .store
+        .api_token_revoke(&s.actor(), s.user().id, id)
+        .await?;
+    page::redirect_with_flash(
+        &state,
+        &s,
+        "/profile",
+        ctx.t("profile.token_revoked").into(),
+    )
+    .await
+}

@@ -1,0 +1,555 @@
+//! User administration (admin only): pages and `GET/POST /api/v1/users`,
+//! `GET/PATCH /api/v1/users/{id}`.
+use crate::auth::{hash_password, Authed, Session};
+use crate::error::{AppError, AppResult};
+use crate::page::{self, html, Ctx, PageAuth, Pager};
+use crate::AppState;
+use axum::extract::{OriginalUri, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use domain::user::{check_districts, check_password, Username};
+use domain::{DistrictCode, Invalid, Lang, Msg, Role};
+use serde::{Deserialize, Serialize};
+use store::users::{NewUser, User, UserChange, UserFilter};
+use store::Paging;
+use utoipa::{IntoParams, ToSchema};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/users", get(list_page).post(create_form))
+        .route("/users/new", get(new_page))
+        .route("/users/{id}", get(edit_page).post(update_form))
+}
+
+pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
+    r.route("/users", get(api_list).post(api_create))
+        .route("/users/{id}", get(api_get).patch(api_update))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UserOut {
+    pub id: i64,
+    pub username: String,
+    /// `admin`, `kepala_bidang`, `operator`, `pendamping`, `auditor`
+    pub role: String,
+    /// `id` or `en`
+    pub lang: String,
+    pub disabled: bool,
+    /// Kecamatan codes that scope a `pendamping`.
+    pub districts: Vec<String>,
+    pub created_at: String,
+    pub last_login_at: Option<String>,
+}
+
+impl From<User> for UserOut {
+    fn from(u: User) -> Self {
+        UserOut {
+            id: u.id,
+            username: u.username,
+            role: u.role.as_str().into(),
+            lang: u.lang.code().into(),
+            disabled: u.disabled,
+            districts: u.districts,
+            created_at: u.created_at,
+            last_login_at: u.last_login_at,
+        }
+    }
+}
+
+// ---------- the rules shared by pages and API ----------
+
+fn parse_districts(state: &AppState, inv: &mut Invalid, codes: &[String]) -> Vec<DistrictCode> {
+    let mut out = Vec::new();
+    for c in codes.iter().filter(|c| !c.trim().is_empty()) {
+        if let Some(d) = inv.check(
+            "districts",
+            state.areas.district_in(&state.config.region, c),
+        ) {
+            if !out.contains(&d) {
+                out.push(d);
+            }
+        }
+    }
+    out
+}
+
+fn parse_lang(inv: &mut Invalid, s: Option<&str>) -> Option<Lang> {
+    match s.map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(v) => inv.check(
+            "lang",
+            Lang::parse(v).ok_or_else(|| Msg::new("error.validation")),
+        ),
+    }
+}
+
+/// Input of a new account, as both the form and the API send it.
+#[derive(Deserialize, ToSchema, Default)]
+pub struct UserCreate {
+    pub username: String,
+    pub password: String,
+    pub role: String,
+    #[serde(default)]
+    pub districts: Vec<String>,
+    pub lang: Option<String>,
+}
+
+async fn create(state: &AppState, s: &Session, input: &UserCreate) -> AppResult<User> {
+    s.require(Role::manages_users)?;
+    let mut inv = Invalid::new();
+    let username = inv.check("username", Username::parse(&input.username));
+    let role = inv.check("role", Role::parse(&input.role));
+    inv.check(
+        "password",
+        check_password(&input.password, input.username.trim()),
+    );
+    let districts = parse_districts(state, &mut inv, &input.districts);
+    let lang = parse_lang(&mut inv, input.lang.as_deref());
+    if let Some(role) = role {
+        if let Err(e) = check_districts(role, &districts) {
+            inv.fields.extend(e.fields);
+        }
+    }
+    let (Some(username), Some(role), true) = (username, role, inv.is_empty()) else {
+        return Err(inv.into());
+    };
+    let password = input.password.clone();
+    let password_hash = tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|_| AppError::Internal)?;
+    Ok(state
+        .store
+        .user_create(
+            &s.actor(),
+            NewUser {
+                username,
+                password_hash,
+                role,
+                districts,
+                lang: lang.unwrap_or_default(),
+            },
+        )
+        .await?)
+}
+
+/// A change of an account; absent fields stay as they are.
+#[derive(Deserialize, ToSchema, Default)]
+pub struct UserPatch {
+    pub role: Option<String>,
+    pub districts: Option<Vec<String>>,
+    pub disabled: Option<bool>,
+    /// A new password (the policy applies).
+    pub password: Option<String>,
+    pub lang: Option<String>,
+}
+
+async fn update(state: &AppState, s: &Session, id: i64, p: &UserPatch) -> AppResult<User> {
+    s.require(Role::manages_users)?;
+    let current = state.store.user_get(id).await?;
+    let mut inv = Invalid::new();
+    let role = match p.role.as_deref() {
+        Some(r) => inv.check("role", Role::parse(r)),
+        None => None,
+    };
+    let districts = p
+        .districts
+        .as_ref()
+        .map(|d| parse_districts(state, &mut inv, d));
+    let lang = parse_lang(&mut inv, p.lang.as_deref());
+    let password = p.password.as_deref().filter(|p| !p.is_empty());
+    if let Some(pw) = password {
+        inv.check("password", check_password(pw, &current.username));
+    }
+    // An admin locking themselves out would leave the office without one.
+    if id == s.user().id && (p.disabled == Some(true) || role.is_some_and(|r| r != Role::Admin)) {
+        inv.add("role", Msg::new("user.cannot_disable_self"));
+    }
+    let final_role = role.unwrap_or(current.role);
+    let final_districts: Vec<DistrictCode> = match &districts {
+        Some(d) => d.clone(),
+        None if final_role.is_area_scoped() => current
+            .districts
+            .iter()
+            .filter_map(|d| DistrictCode::parse(d).ok())
+            .collect(),
+        None => Vec::new(),
+    };
+    if inv.is_empty() {
+        if let Err(e) = check_districts(final_role, &final_districts) {
+            inv.fields.extend(e.fields);
+        }
+    }
+    inv.into_result()?;
+    let password_hash = match password {
+        Some(pw) => {
+            let pw = pw.to_string();
+            Some(
+                tokio::task::spawn_blocking(move || hash_password(&pw))
+                    .await
+                    .map_err(|_| AppError::Internal)?,
+            )
+        }
+        None => None,
+    };
+    let change = UserChange {
+        role,
+        // A role change away from pendamping drops the areas with it.
+        districts: if districts.is_some() || role.is_some() {
+            Some(final_districts)
+        } else {
+            None
+        },
+        disabled: p.disabled,
+        password_hash,
+        lang,
+    };
+    Ok(state.store.user_update(&s.actor(), id, change).await?)
+}
+
+// ---------- API ----------
+
+#[derive(Deserialize, IntoParams, Default)]
+pub struct ListQuery {
+    /// Part of the user name.
+    pub q: Option<String>,
+    pub role: Option<String>,
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+/// List users (admin).
+#[utoipa::path(get, path = "/api/v1/users", tag = "users", params(ListQuery),
+    responses((status = 200, body = crate::api::ListOf<UserOut>), (status = 403, body = crate::api::ErrorBody)))]
+pub(crate) async fn api_list(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    Query(q): Query<ListQuery>,
+) -> AppResult<Json<crate::api::ListOf<UserOut>>> {
+    s.require(Role::manages_users)?;
+    let page = state
+        .store
+        .user_list(
+            &UserFilter {
+                q: q.q,
+                role: q.role,
+            },
+            Paging::new(q.limit, q.offset),
+        )
+        .await?;
+    Ok(Json(crate::api::ListOf::from_page(page, UserOut::from)))
+}
+
+/// Create a user (admin). `districts` scopes a `pendamping`.
+#[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = UserCreate,
+    responses((status = 201, body = UserOut), (status = 403, body = crate::api::ErrorBody),
+              (status = 409, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)))]
+pub(crate) async fn api_create(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    Json(body): Json<UserCreate>,
+) -> AppResult<Response> {
+    let u = create(&state, &s, &body).await?;
+    Ok((StatusCode::CREATED, Json(UserOut::from(u))).into_response())
+}
+
+/// Read a user (admin).
+#[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users", params(("id" = i64, Path)),
+    responses((status = 200, body = UserOut), (status = 403, body = crate::api::ErrorBody),
+              (status = 404, body = crate::api::ErrorBody)))]
+pub(crate) async fn api_get(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    Path(id): Path<i64>,
+) -> AppResult<Json<UserOut>> {
+    s.require(Role::manages_users)?;
+    Ok(Json(state.store.user_get(id).await?.into()))
+}
+
+/// Change a user's role, areas, language, password or disable the account (admin).
+#[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "users", params(("id" = i64, Path)),
+    request_body = UserPatch,
+    responses((status = 200, body = UserOut), (status = 403, body = crate::api::ErrorBody),
+              (status = 404, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)))]
+pub(crate) async fn api_update(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    Path(id): Path<i64>,
+    Json(body): Json<UserPatch>,
+) -> AppResult<Json<UserOut>> {
+    Ok(Json(update(&state, &s, id, &body).await?.into()))
+}
+
+// ---------- pages ----------
+
+pub struct Row {
+    pub id: i64,
+    pub username: String,
+    pub role: &'static str,
+    pub districts: String,
+    pub disabled: bool,
+    pub last_login: String,
+}
+
+#[derive(askama::Template)]
+#[template(path = "users_list.html")]
+struct ListPage {
+    ctx: Ctx,
+    rows: Vec<Row>,
+    q: String,
+    role: String,
+    roles: Vec<(&'static str, &'static str)>,
+    pager: Pager,
+}
+
+fn district_names(state: &AppState, codes: &[String]) -> String {
+    codes
+        .iter()
+        .map(|c| state.areas.name(c))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn role_options(lang: Lang) -> Vec<(&'static str, &'static str)> {
+    Role::ALL
+        .iter()
+        .map(|r| (r.as_str(), lang.t(r.label_key())))
+        .collect()
+}
+
+async fn list_page(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    OriginalUri(uri): OriginalUri,
+    Query(q): Query<ListQuery>,
+) -> AppResult<Response> {
+    s.require(Role::manages_users)?;
+    let page = state
+        .store
+        .user_list(
+            &UserFilter {
+                q: q.q.clone(),
+                role: q.role.clone(),
+            },
+            Paging::new(Some(50), q.offset),
+        )
+        .await?;
+    let pager = Pager::new(&page, "/users", &page::query_pairs(&uri));
+    let never = ctx.t("users.never");
+    let rows = page
+        .items
+        .into_iter()
+        .map(|u| Row {
+            id: u.id,
+            username: u.username,
+            role: ctx.t(u.role.label_key()),
+            districts: district_names(&state, &u.districts),
+            disabled: u.disabled,
+            last_login: u
+                .last_login_at
+                .as_deref()
+                .map(page::local_time)
+                .unwrap_or_else(|| never.into()),
+        })
+        .collect();
+    let roles = role_options(ctx.lang);
+    Ok(html(&ListPage {
+        rows,
+        q: q.q.unwrap_or_default(),
+        role: q.role.unwrap_or_default(),
+        roles,
+        pager,
+        ctx,
+    })?
+    .into_response())
+}
+
+#[derive(askama::Template)]
+#[template(path = "users_form.html")]
+struct FormPage {
+    ctx: Ctx,
+    /// `None` for a new user.
+    id: Option<i64>,
+    username: String,
+    role: String,
+    lang: String,
+    disabled: bool,
+    districts: Vec<(String, String, bool)>,
+    roles: Vec<(&'static str, &'static str)>,
+    errors: Vec<(String, String)>,
+}
+
+impl FormPage {
+    fn error(&self, field: &str) -> String {
+        self.errors
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, m)| m.clone())
+            .unwrap_or_default()
+    }
+}
+
+fn form_page(
+    state: &AppState,
+    ctx: Ctx,
+    id: Option<i64>,
+    v: &UserFormData,
+    errors: Option<&Invalid>,
+) -> AppResult<Response> {
+    let districts = state
+        .districts()
+        .into_iter()
+        .map(|d| {
+            (
+                d.code.clone(),
+                d.name.clone(),
+                v.districts.contains(&d.code),
+            )
+        })
+        .collect();
+    let errors: Vec<(String, String)> = errors
+        .map(|e| {
+            e.fields
+                .iter()
+                .map(|(f, m)| (f.clone(), m.text(ctx.lang)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = FormPage {
+        id,
+        username: v.username.clone(),
+        role: v.role.clone(),
+        lang: v.lang.clone().unwrap_or_else(|| "id".into()),
+        disabled: v.disabled.is_some(),
+        districts,
+        roles: role_options(ctx.lang),
+        errors,
+        ctx,
+    };
+    Ok((status, html(&page)?).into_response())
+}
+
+/// The user form as browsers send it (checkboxes repeat `districts`).
+#[derive(Deserialize, Default, Clone)]
+pub struct UserFormData {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    districts: Vec<String>,
+    lang: Option<String>,
+    disabled: Option<String>,
+}
+
+fn parse_form(body: &[u8]) -> UserFormData {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body).unwrap_or_default();
+    let mut f = UserFormData::default();
+    for (k, v) in pairs {
+        match k.as_str() {
+            "username" => f.username = v,
+            "password" => f.password = v,
+            "role" => f.role = v,
+            "districts" => f.districts.push(v),
+            "lang" => f.lang = Some(v),
+            "disabled" => f.disabled = Some(v),
+            _ => {}
+        }
+    }
+    f
+}
+
+async fn new_page(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+) -> AppResult<Response> {
+    s.require(Role::manages_users)?;
+    let v = UserFormData {
+        role: "operator".into(),
+        ..Default::default()
+    };
+    form_page(&state, ctx, None, &v, None)
+}
+
+async fn create_form(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    body: axum::body::Bytes,
+) -> AppResult<Response> {
+    let f = parse_form(&body);
+    let input = UserCreate {
+        username: f.username.clone(),
+        password: f.password.clone(),
+        role: f.role.clone(),
+        districts: f.districts.clone(),
+        lang: f.lang.clone(),
+    };
+    match create(&state, &s, &input).await {
+        Ok(u) => {
+            let msg = ctx.tf("users.created", &[u.username.clone()]);
+            page::redirect_with_flash(&state, &s, "/users", msg).await
+        }
+        Err(AppError::Invalid(inv)) => form_page(&state, ctx, None, &f, Some(&inv)),
+        Err(AppError::Conflict { field, msg }) => {
+            form_page(&state, ctx, None, &f, Some(&Invalid::field(&field, msg)))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn edit_page(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    s.require(Role::manages_users)?;
+    let u = state.store.user_get(id).await?;
+    let v = UserFormData {
+        username: u.username,
+        role: u.role.as_str().into(),
+        districts: u.districts,
+        lang: Some(u.lang.code().into()),
+        disabled: u.disabled.then(|| "on".into()),
+        ..Default::default()
+    };
+    form_page(&state, ctx, Some(id), &v, None)
+}
+
+async fn update_form(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    Path(id): Path<i64>,
+    body: axum::body::Bytes,
+) -> AppResult<Response> {
+    let f = parse_form(&body);
+    let patch = UserPatch {
+        role: Some(f.role.clone()),
+        districts: Some(f.districts.clone()),
+        disabled: Some(f.disabled.is_some()),
+        password: Some(f.password.clone()),
+        lang: f.lang.clone(),
+    };
+    match update(&state, &s, id, &patch).await {
+        Ok(u) => {
+            let msg = ctx.tf("users.updated", &[u.username.clone()]);
+            page::redirect_with_flash(&state, &s, "/users", msg).await
+        }
+        Err(AppError::Invalid(inv)) => {
+            let current = state.store.user_get(id).await?;
+            let f = UserFormData {
+                username: current.username,
+                ..f
+            };
+            form_page(&state, ctx, Some(id), &f, Some(&inv))
+        }
+        Err(e) => Err(e),
+    }
+}
