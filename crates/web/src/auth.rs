@@ -246,11 +246,12 @@ pub async fn middleware(State(state): State<AppState>, mut req: Request, next: N
         .and_then(Lang::from_accept_language);
     let user_lang = session.as_ref().map(|s| s.user().lang);
     let cookie_lang = cookie(&headers, LANG_COOKIE).and_then(Lang::parse);
-    // The API follows Accept-Language (api.md); pages follow the user's own choice.
+    // The API follows Accept-Language (api.md). Pages follow the user's own choice:
+    // Bahasa Indonesia unless they chose English (many office PCs run English browsers).
     let lang = if api {
         accept.or(user_lang)
     } else {
-        user_lang.or(cookie_lang).or(accept)
+        user_lang.or(cookie_lang)
     }
     .unwrap_or_default();
 
