@@ -5,8 +5,11 @@
 //! [`Invalid`] with one translatable message per field.
 
 pub mod area;
+pub mod dedup;
 pub mod error;
 pub mod i18n;
+pub mod nik;
+pub mod person;
 pub mod role;
 pub mod user;
 

@@ -25,12 +25,20 @@ impl std::fmt::Debug for Store {
 }
 
 /// Migrations per backend, kept in step (a test compares the resulting schemas).
-const MIGRATIONS: &[(i64, &str, &str, &str)] = &[(
-    1,
-    "foundation",
-    include_str!("../migrations/sqlite/0001_foundation.sql"),
-    include_str!("../migrations/postgres/0001_foundation.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
+    (
+        1,
+        "foundation",
+        include_str!("../migrations/sqlite/0001_foundation.sql"),
+        include_str!("../migrations/postgres/0001_foundation.sql"),
+    ),
+    (
+        2,
+        "persons",
+        include_str!("../migrations/sqlite/0002_persons.sql"),
+        include_str!("../migrations/postgres/0002_persons.sql"),
+    ),
+];
 
 impl Store {
     /// Connects to `sqlite://path` (created if missing) or `postgres://…`.

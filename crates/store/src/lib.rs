@@ -6,6 +6,7 @@ pub mod audit;
 mod db;
 pub mod error;
 pub mod login_limit;
+pub mod persons;
 pub mod sessions;
 pub mod sql;
 pub mod users;

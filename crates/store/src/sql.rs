@@ -38,6 +38,14 @@ impl Where {
         self.conds
             .push(sql.replace('?', &format!("${}", self.args.len())));
     }
+    /// A condition whose placeholders were numbered by the caller from
+    /// [`Where::next_placeholder`], one per value.
+    pub fn cond_many(&mut self, sql: &str, vs: &[String]) {
+        for v in vs {
+            self.args.push(Arg::Text(v.clone()));
+        }
+        self.conds.push(sql.to_string());
+    }
     /// A condition without a parameter (e.g. `disabled = 0`).
     pub fn raw(&mut self, sql: &str) {
         self.conds.push(sql.to_string());

@@ -40,6 +40,7 @@ fn build() -> ApiRouter {
     let r = crate::areas::api_routes(r);
     let r = crate::users::api_routes(r);
     let r = crate::audit::api_routes(r);
+    let r = crate::persons::api_routes(r);
     crate::profile::api_routes(r)
 }
 
@@ -122,12 +123,14 @@ impl Modify for Security {
         crate::areas::api_areas,
         crate::users::api_list, crate::users::api_create, crate::users::api_get, crate::users::api_update,
         crate::audit::api_list,
+        crate::persons::api_list, crate::persons::api_create, crate::persons::api_get, crate::persons::api_update,
+        crate::persons::api_nik,
         crate::profile::api_tokens_list, crate::profile::api_tokens_create, crate::profile::api_tokens_revoke,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&Security),
     security(("bearer" = []), ("cookie" = [])),
-    tags((name = "auth"), (name = "areas"), (name = "users"), (name = "audit"), (name = "system"))
+    tags((name = "auth"), (name = "areas"), (name = "users"), (name = "audit"), (name = "persons"), (name = "system"))
 )]
 pub struct ApiDoc;
 

@@ -84,6 +84,29 @@ fn parse_json(s: &Option<String>) -> serde_json::Value {
         .unwrap_or(serde_json::Value::Null)
 }
 
+/// NIK and KK inside logged values, masked for roles that must not see them in full.
+fn mask_identity(v: &mut serde_json::Value) {
+    if let Some(obj) = v.as_object_mut() {
+        for key in ["nik", "kk_number"] {
+            if let Some(serde_json::Value::String(n)) = obj.get(key) {
+                let masked = domain::nik::mask(n);
+                obj.insert(key.into(), masked.into());
+            }
+        }
+    }
+}
+
+impl AuditOut {
+    fn new(e: AuditEntry, full_identity: bool) -> AuditOut {
+        let mut out = AuditOut::from(e);
+        if !full_identity {
+            mask_identity(&mut out.before);
+            mask_identity(&mut out.after);
+        }
+        out
+    }
+}
+
 impl From<AuditEntry> for AuditOut {
     fn from(e: AuditEntry) -> Self {
         AuditOut {
@@ -114,7 +137,10 @@ pub(crate) async fn api_list(
         .store
         .audit_list(&q.filter()?, Paging::new(q.limit, q.offset))
         .await?;
-    Ok(Json(crate::api::ListOf::from_page(page, AuditOut::from)))
+    let full = s.role().sees_full_identity();
+    Ok(Json(crate::api::ListOf::from_page(page, |e| {
+        AuditOut::new(e, full)
+    })))
 }
 
 pub struct Row {
@@ -196,11 +222,12 @@ async fn list_page(
         .audit_list(&filter, Paging::new(Some(50), q.offset))
         .await?;
     let pager = Pager::new(&page, "/audit", &page::query_pairs(&uri));
+    let full = s.role().sees_full_identity();
     let rows = page
         .items
         .into_iter()
         .map(|e| {
-            let out = AuditOut::from(e);
+            let out = AuditOut::new(e, full);
             Row {
                 at: page::local_time(&out.at),
                 changes: changes(&out.before, &out.after),

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod error;
 mod home;
 mod page;
+mod persons;
 mod profile;
 mod users;
 
@@ -66,6 +67,7 @@ pub fn router(state: AppState) -> Router {
         .merge(users::routes())
         .merge(audit::routes())
         .merge(profile::routes())
+        .merge(persons::routes())
         .merge(areas::routes())
         .merge(api::routes())
         .merge(assets::routes())

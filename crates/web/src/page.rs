@@ -71,7 +71,7 @@ impl Ctx {
         let Some(u) = &self.user else {
             return Vec::new();
         };
-        let mut items = vec![("/", "nav.home")];
+        let mut items = vec![("/", "nav.home"), ("/persons", "nav.persons")];
         if u.role.manages_users() {
             items.push(("/users", "nav.users"));
         }
@@ -227,4 +227,46 @@ pub fn query_pairs(uri: &axum::http::Uri) -> Vec<(String, String)> {
     uri.query()
         .and_then(|q| serde_urlencoded::from_str(q).ok())
         .unwrap_or_default()
+}
+
+/// Field errors of a form, in the user's language, for the template to show per field.
+#[derive(Default)]
+pub struct FormErrors(Vec<(String, String)>);
+
+impl FormErrors {
+    pub fn new(inv: Option<&domain::Invalid>, lang: Lang) -> FormErrors {
+        FormErrors(
+            inv.map(|i| {
+                i.fields
+                    .iter()
+                    .map(|(f, m)| (f.clone(), m.text(lang)))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        )
+    }
+    /// The message of a field, empty when the field is fine.
+    pub fn get(&self, field: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, m)| m.as_str())
+            .unwrap_or("")
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    /// 422 when the form comes back with errors.
+    pub fn status(&self) -> axum::http::StatusCode {
+        if self.0.is_empty() {
+            axum::http::StatusCode::OK
+        } else {
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY
+        }
+    }
+}
+
+/// A form body as ordered pairs (checkboxes repeat their name).
+pub fn form_pairs(body: &[u8]) -> Vec<(String, String)> {
+    serde_urlencoded::from_bytes(body).unwrap_or_default()
 }

@@ -2,7 +2,7 @@
 //! (page `/profile`, `GET/POST /api/v1/tokens`, `DELETE /api/v1/tokens/{id}`).
 use crate::auth::{create_api_token, hash_password, verify_password, Authed, Session};
 use crate::error::{AppError, AppResult};
-use crate::page::{self, html, Ctx, PageAuth};
+use crate::page::{self, html, Ctx, FormErrors, PageAuth};
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -134,17 +134,7 @@ struct ProfilePage {
     districts: String,
     tokens: Vec<TokenOut>,
     new_token: Option<String>,
-    errors: Vec<(String, String)>,
-}
-
-impl ProfilePage {
-    fn error(&self, field: &str) -> String {
-        self.errors
-            .iter()
-            .find(|(f, _)| f == field)
-            .map(|(_, m)| m.clone())
-            .unwrap_or_default()
-    }
+    errors: FormErrors,
 }
 
 async fn render(
@@ -154,19 +144,8 @@ async fn render(
     new_token: Option<String>,
     errors: Option<Invalid>,
 ) -> AppResult<Response> {
-    let status = if errors.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    let errors = errors
-        .map(|i| {
-            i.fields
-                .iter()
-                .map(|(f, m)| (f.clone(), m.text(ctx.lang)))
-                .collect()
-        })
-        .unwrap_or_default();
+    let errors = FormErrors::new(errors.as_ref(), ctx.lang);
+    let status = errors.status();
     let districts = s
         .user()
         .districts

@@ -2,7 +2,7 @@
 //! `GET/PATCH /api/v1/users/{id}`.
 use crate::auth::{hash_password, Authed, Session};
 use crate::error::{AppError, AppResult};
-use crate::page::{self, html, Ctx, PageAuth, Pager};
+use crate::page::{self, html, Ctx, FormErrors, PageAuth, Pager};
 use crate::AppState;
 use axum::extract::{OriginalUri, Path, Query, State};
 use axum::http::StatusCode;
@@ -377,17 +377,7 @@ struct FormPage {
     disabled: bool,
     districts: Vec<(String, String, bool)>,
     roles: Vec<(&'static str, &'static str)>,
-    errors: Vec<(String, String)>,
-}
-
-impl FormPage {
-    fn error(&self, field: &str) -> String {
-        self.errors
-            .iter()
-            .find(|(f, _)| f == field)
-            .map(|(_, m)| m.clone())
-            .unwrap_or_default()
-    }
+    errors: FormErrors,
 }
 
 fn form_page(
@@ -408,19 +398,8 @@ fn form_page(
             )
         })
         .collect();
-    let errors: Vec<(String, String)> = errors
-        .map(|e| {
-            e.fields
-                .iter()
-                .map(|(f, m)| (f.clone(), m.text(ctx.lang)))
-                .collect()
-        })
-        .unwrap_or_default();
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let errors = FormErrors::new(errors, ctx.lang);
+    let status = errors.status();
     let page = FormPage {
         id,
         username: v.username.clone(),
@@ -451,7 +430,7 @@ pub struct UserFormData {
 }
 
 fn parse_form(body: &[u8]) -> UserFormData {
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body).unwrap_or_default();
+    let pairs = page::form_pairs(body);
     let mut f = UserFormData::default();
     for (k, v) in pairs {
         match k.as_str() {

@@ -1,0 +1,416 @@
+//! The registry of persons through the API and the pages, with area scoping and masking.
+mod common;
+
+use common::{hidden, TestApp};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+fn siti() -> Value {
+    json!({
+        "nik": "3279045708920003", "kk_number": "3279040101100001", "name": "Siti Aminah",
+        "sex": "P", "birth_date": "1992-08-17", "village_code": "32.79.04.2002",
+        "rt": "3", "rw": "5", "categories": ["wrse", "fakir_miskin"], "dtks_registered": true
+    })
+}
+
+fn budi_pataruman() -> Value {
+    json!({
+        "nik": "3279021203750004", "name": "Budi Santoso", "sex": "L",
+        "birth_date": "1975-03-12", "village_code": "32.79.02.1002", "categories": ["fakir_miskin"]
+    })
+}
+
+#[tokio::test]
+async fn create_read_and_duplicate_nik() {
+    let app = TestApp::spawn().await;
+    let op = app.token("operator").await;
+    let r = app.post(&op, "/api/v1/persons", siti()).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let p: Value = r.json().await.unwrap();
+    assert_eq!(p["nik"], "3279045708920003");
+    assert_eq!(p["rt"], "003");
+    assert_eq!(p["categories"], json!(["fakir_miskin", "wrse"]));
+    assert_eq!(p["village_name"], "Rejasari");
+    assert_eq!(p["district_code"], "32.79.04");
+    assert!(p["id"].as_i64().unwrap() > 0);
+
+    let mut again = siti();
+    again["name"] = json!("Orang Lain");
+    let r = app.post(&op, "/api/v1/persons", again).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let e: Value = r.json().await.unwrap();
+    assert_eq!(e["error"]["fields"]["nik"], "NIK sudah terdaftar");
+
+    // Masked for the auditor and the pendamping, full for operator.
+    let id = p["id"].as_i64().unwrap();
+    let aud = app.token("auditor").await;
+    let seen: Value = app
+        .get(&aud, &format!("/api/v1/persons/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(seen["nik"], "3279••••••••0003");
+    assert_eq!(seen["kk_number"], "3279••••••••0001");
+    let pl = app.token("p.langensari").await;
+    let seen: Value = app
+        .get(&pl, &format!("/api/v1/persons/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(seen["nik"], "3279••••••••0003");
+    // ... also in the audit trail.
+    let audit: Value = app
+        .get(&aud, "/api/v1/audit?entity=person")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(!audit.to_string().contains("3279045708920003"));
+    let admin = app.token("admin").await;
+    let audit: Value = app
+        .get(&admin, "/api/v1/audit?entity=person")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(audit["items"][0]["after"]["nik"], "3279045708920003");
+    // Auditors change nothing.
+    let r = app
+        .patch(&aud, &format!("/api/v1/persons/{id}"), json!({"name": "X"}))
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn nik_rules_and_mismatches_are_422_with_fields() {
+    let app = TestApp::spawn().await;
+    let op = app.token("operator").await;
+    let cases = [
+        ("3279041713800012", "Bulan lahir pada NIK harus 01–12"),
+        (
+            "3279043205800012",
+            "Tanggal lahir pada NIK harus 01–31 (laki-laki) atau 41–71 (perempuan)",
+        ),
+        ("3279041705800000", "Nomor urut NIK tidak boleh 0000"),
+        (
+            "9979041705800012",
+            "Kode provinsi 99 pada NIK tidak dikenal",
+        ),
+    ];
+    for (nik, msg) in cases {
+        let mut b = siti();
+        b["nik"] = json!(nik);
+        let r = app.post(&op, "/api/v1/persons", b).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{nik}");
+        let e: Value = r.json().await.unwrap();
+        assert_eq!(e["error"]["fields"]["nik"], msg, "{nik}");
+    }
+    let mut b = siti();
+    b["sex"] = json!("L");
+    b["birth_date"] = json!("1992-08-18");
+    let r = app.post(&op, "/api/v1/persons", b).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let e: Value = r.json().await.unwrap();
+    assert_eq!(
+        e["error"]["fields"]["sex"],
+        "Jenis kelamin tidak sesuai dengan NIK"
+    );
+    assert!(e["error"]["fields"]["birth_date"]
+        .as_str()
+        .unwrap()
+        .contains("1992-08-17"));
+    // Nothing was written.
+    let list: Value = app.get(&op, "/api/v1/persons").await.json().await.unwrap();
+    assert_eq!(list["total"], 0);
+
+    // The decoder.
+    let d: Value = app
+        .get(&op, "/api/v1/nik/3279045708920003")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        d,
+        json!({"valid": true, "reason": null, "sex": "P", "birth_date": "1992-08-17",
+        "province_code": "32", "regency_code": "32.79", "district_code": "32.79.04"})
+    );
+    let d: Value = reqwest::Client::new()
+        .get(app.url("/api/v1/nik/3279041713800012"))
+        .bearer_auth(&op)
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(d["valid"], false);
+    assert_eq!(d["reason"], "Birth month in the NIK must be 01–12");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn pendamping_is_confined_to_their_kecamatan() {
+    let app = TestApp::spawn().await;
+    let op = app.token("operator").await;
+    let pataruman: Value = app
+        .post(&op, "/api/v1/persons", budi_pataruman())
+        .await
+        .json()
+        .await
+        .unwrap();
+    let langensari: Value = app
+        .post(&op, "/api/v1/persons", siti())
+        .await
+        .json()
+        .await
+        .unwrap();
+    let pid = pataruman["id"].as_i64().unwrap();
+
+    let pl = app.token("p.langensari").await;
+    assert_eq!(
+        app.get(&pl, &format!("/api/v1/persons/{pid}"))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    let r = app
+        .patch(
+            &pl,
+            &format!("/api/v1/persons/{pid}"),
+            json!({"name": "Diubah"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let list: Value = app.get(&pl, "/api/v1/persons").await.json().await.unwrap();
+    assert_eq!(list["total"], 1);
+    assert_eq!(list["items"][0]["id"], langensari["id"]);
+    // Even asking for Pataruman explicitly gives nothing.
+    let list: Value = app
+        .get(&pl, "/api/v1/persons?district_code=32.79.02")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["total"], 0);
+    // Registering someone in Pataruman is refused.
+    let mut b = budi_pataruman();
+    b["nik"] = json!("3279021203750005");
+    let r = app.post(&pl, "/api/v1/persons", b).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let e: Value = r.json().await.unwrap();
+    assert_eq!(
+        e["error"]["fields"]["village_code"],
+        "Di luar kecamatan tugas Anda"
+    );
+    // The page too.
+    let b = app.browser_login("p.langensari").await;
+    let r = b
+        .get(app.url(&format!("/persons/{pid}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let r = b
+        .get(app.url(&format!("/persons/{pid}/edit")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    // The other pendamping sees Budi; the data was not changed.
+    let pp = app.token("p.pataruman").await;
+    let seen: Value = app
+        .get(&pp, &format!("/api/v1/persons/{pid}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(seen["name"], "Budi Santoso");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn possible_duplicates_warn_before_saving() {
+    let app = TestApp::spawn().await;
+    let op = app.token("operator").await;
+    assert_eq!(
+        app.post(&op, "/api/v1/persons", siti()).await.status(),
+        StatusCode::CREATED
+    );
+    // Same birth date, a typo in the name, another NIK (serial differs).
+    let mut b = siti();
+    b["nik"] = json!("3279045708920004");
+    b["name"] = json!("SITI AMINAH ");
+    b["kk_number"] = Value::Null;
+    let r = app.post(&op, "/api/v1/persons", b.clone()).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let e: Value = r.json().await.unwrap();
+    assert!(e["error"]["fields"]["name"]
+        .as_str()
+        .unwrap()
+        .contains("Siti Aminah"));
+    b["name"] = json!("Siti Aminnah");
+    assert_eq!(
+        app.post(&op, "/api/v1/persons", b.clone()).await.status(),
+        StatusCode::CONFLICT
+    );
+    b["confirm_duplicate"] = json!(true);
+    assert_eq!(
+        app.post(&op, "/api/v1/persons", b).await.status(),
+        StatusCode::CREATED
+    );
+    // A different name on the same date is no warning.
+    let mut c = siti();
+    c["nik"] = json!("3279045708920005");
+    c["name"] = json!("Rina Marlina");
+    c["kk_number"] = Value::Null;
+    assert_eq!(
+        app.post(&op, "/api/v1/persons", c).await.status(),
+        StatusCode::CREATED
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn patch_changes_only_given_fields_and_is_audited() {
+    let app = TestApp::spawn().await;
+    let op = app.token("operator").await;
+    let p: Value = app
+        .post(&op, "/api/v1/persons", siti())
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = p["id"].as_i64().unwrap();
+    let r = app
+        .patch(
+            &op,
+            &format!("/api/v1/persons/{id}"),
+            json!({"phone": "0812-3456-7890", "categories": ["wrse"]}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let u: Value = r.json().await.unwrap();
+    assert_eq!(u["phone"], "0812-3456-7890");
+    assert_eq!(u["categories"], json!(["wrse"]));
+    assert_eq!(u["name"], "Siti Aminah");
+    let r = app
+        .patch(
+            &op,
+            &format!("/api/v1/persons/{id}"),
+            json!({"birth_date": "2099-01-01"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let admin = app.token("admin").await;
+    let audit: Value = app
+        .get(
+            &admin,
+            &format!("/api/v1/audit?entity=person&entity_id={id}"),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(audit["total"], 2);
+    assert_eq!(
+        audit["items"][0]["before"]["categories"],
+        json!(["fakir_miskin", "wrse"])
+    );
+    assert_eq!(audit["items"][0]["after"]["categories"], json!(["wrse"]));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn person_form_creates_and_search_finds() {
+    let app = TestApp::spawn().await;
+    let b = app.browser_login("operator").await;
+    let form = b
+        .get(app.url("/persons/new"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = hidden(&form, "_csrf");
+    let fields = [
+        ("_csrf", csrf.as_str()),
+        ("nik", "3279045708920003"),
+        ("name", "Siti Aminah"),
+        ("sex", "L"),
+        ("birth_date", "1992-08-17"),
+        ("village_code", "32.79.04.2002"),
+        ("categories", "wrse"),
+    ];
+    let r = b
+        .post(app.url("/persons"))
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("id=\"error-sex\""),
+        "sex error shown by its field"
+    );
+    assert!(html.contains("value=\"Siti Aminah\""), "input kept");
+    let mut ok = fields.to_vec();
+    ok[3] = ("sex", "P");
+    let r = b.post(app.url("/persons")).form(&ok).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let loc = r.headers()["location"].to_str().unwrap().to_string();
+    let detail = b
+        .get(app.url(&loc))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(detail.contains("Siti Aminah terdaftar."));
+    assert!(detail.contains("3279045708920003"));
+    let list = b
+        .get(app.url("/persons?q=amin"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(list.contains("Siti Aminah"));
+    let list = b
+        .get(app.url("/persons?q=327904"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(list.contains("Siti Aminah"));
+    let list = b
+        .get(app.url("/persons?q=budi"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(list.contains("Belum ada data."));
+    // The NIK hint fragment for htmx.
+    let hint = b
+        .get(app.url("/persons/nik-hint?nik=3279045708920003"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(hint.contains("Perempuan, 1992-08-17"));
+    app.stop().await;
+}

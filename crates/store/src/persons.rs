@@ -1,0 +1,304 @@
+//! The registry of persons. Area scoping: a list or read can be confined to kecamatan.
+use crate::error::is_unique_violation;
+use crate::sql::Where;
+use crate::{audit, Actor, Page, Paging, Result, Store, StoreError};
+use domain::person::ValidPerson;
+use domain::Msg;
+use serde::{Deserialize, Serialize};
+use sqlx::{AnyConnection, FromRow};
+
+#[derive(Debug, Clone, Serialize, PartialEq, FromRow)]
+pub struct Person {
+    pub id: i64,
+    pub nik: String,
+    pub kk_number: Option<String>,
+    pub name: String,
+    pub sex: String,
+    pub birth_date: String,
+    pub village_code: String,
+    pub district_code: String,
+    pub rt: Option<String>,
+    pub rw: Option<String>,
+    pub address: Option<String>,
+    pub phone: Option<String>,
+    #[sqlx(skip)]
+    pub categories: Vec<String>,
+    #[serde(serialize_with = "as_bool")]
+    pub dtks_registered: i64,
+    pub dtks_ref: Option<String>,
+    pub notes: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+fn as_bool<S: serde::Serializer>(v: &i64, s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_bool(*v != 0)
+}
+
+const COLS: &str =
+    "id, nik, kk_number, name, sex, birth_date, village_code, district_code, rt, rw, \
+                    address, phone, dtks_registered, dtks_ref, notes, created_at, updated_at";
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct PersonFilter {
+    /// Name (part of it) or NIK (its start).
+    pub q: Option<String>,
+    pub village_code: Option<String>,
+    pub district_code: Option<String>,
+    pub category: Option<String>,
+    /// `name` (default), `-name`, `birth_date`, `-birth_date`, `created_at`, `-created_at`, `nik`
+    pub sort: Option<String>,
+}
+
+/// Kecamatan a caller is confined to (`None`: the whole region).
+pub type Scope<'a> = Option<&'a [String]>;
+
+pub(crate) fn scope_filter(w: &mut Where, col: &str, scope: Scope<'_>) {
+    if let Some(ds) = scope {
+        if ds.is_empty() {
+            w.raw("1 = 0");
+            return;
+        }
+        let parts: Vec<String> = (0..ds.len())
+            .map(|i| format!("${}", w.next_placeholder() + i))
+            .collect();
+        let sql = format!("{col} IN ({})", parts.join(", "));
+        w.cond_many(&sql, ds);
+    }
+}
+
+fn order_by(sort: &Option<String>) -> &'static str {
+    match sort.as_deref().unwrap_or("name") {
+        "-name" => "name_lower DESC, id DESC",
+        "birth_date" => "birth_date, id",
+        "-birth_date" => "birth_date DESC, id DESC",
+        "created_at" => "id",
+        "-created_at" => "id DESC",
+        "nik" => "nik",
+        _ => "name_lower, id",
+    }
+}
+
+async fn load_categories(conn: &mut AnyConnection, persons: &mut [Person]) -> Result<()> {
+    if persons.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<String> = persons.iter().map(|p| p.id.to_string()).collect();
+    // Ids are integers from the database, not user text.
+    let sql = format!(
+        "SELECT person_id, category FROM person_categories WHERE person_id IN ({}) ORDER BY category",
+        ids.join(",")
+    );
+    let rows: Vec<(i64, String)> = sqlx::query_as(&sql).fetch_all(conn).await?;
+    for p in persons.iter_mut() {
+        p.categories = rows
+            .iter()
+            .filter(|(id, _)| *id == p.id)
+            .map(|(_, c)| c.clone())
+            .collect();
+    }
+    Ok(())
+}
+
+async fn get_in(conn: &mut AnyConnection, id: i64) -> Result<Person> {
+    let p: Person = sqlx::query_as(&format!("SELECT {COLS} FROM persons WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let mut v = [p];
+    load_categories(conn, &mut v).await?;
+    let [p] = v;
+    Ok(p)
+}
+
+async fn write_categories(conn: &mut AnyConnection, id: i64, p: &ValidPerson) -> Result<()> {
+    sqlx::query("DELETE FROM person_categories WHERE person_id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    for c in &p.categories {
+        sqlx::query("INSERT INTO person_categories (person_id, category) VALUES ($1, $2)")
+            .bind(id)
+            .bind(c.code())
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+fn nik_conflict(e: sqlx::Error) -> StoreError {
+    if is_unique_violation(&e) {
+        StoreError::conflict("nik", Msg::new("person.nik_taken"))
+    } else {
+        e.into()
+    }
+}
+
+impl Store {
+    pub async fn person_create(&self, actor: &Actor, p: &ValidPerson) -> Result<Person> {
+        let mut tx = self.tx().await?;
+        let id = insert_person(&mut tx, p).await?;
+        let created = get_in(&mut tx, id).await?;
+        audit::record::<(), _>(&mut tx, actor, "create", "person", id, None, Some(&created))
+            .await?;
+        tx.commit().await?;
+        Ok(created)
+    }
+
+    pub async fn person_get(&self, id: i64) -> Result<Person> {
+        let mut conn = self.pool.acquire().await?;
+        get_in(&mut conn, id).await
+    }
+
+    pub async fn person_by_nik(&self, nik: &str) -> Result<Option<Person>> {
+        let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM persons WHERE nik = $1")
+            .bind(nik)
+            .fetch_optional(&self.pool)
+            .await?;
+        match row {
+            Some((id,)) => Ok(Some(self.person_get(id).await?)),
+            None => Ok(None),
+        }
+    }
+
+    pub async fn person_update(&self, actor: &Actor, id: i64, p: &ValidPerson) -> Result<Person> {
+        let mut tx = self.tx().await?;
+        let before = get_in(&mut tx, id).await?;
+        sqlx::query(
+            "UPDATE persons SET nik = $1, kk_number = $2, name = $3, name_lower = $4, sex = $5,
+               birth_date = $6, village_code = $7, district_code = $8, rt = $9, rw = $10,
+               address = $11, phone = $12, dtks_registered = $13, dtks_ref = $14, notes = $15,
+               updated_at = $16
+             WHERE id = $17",
+        )
+        .bind(p.nik.as_str())
+        .bind(p.kk_number.as_ref().map(|k| k.as_str().to_string()))
+        .bind(&p.name)
+        .bind(p.name.to_lowercase())
+        .bind(p.sex.code())
+        .bind(p.birth_date.format("%Y-%m-%d").to_string())
+        .bind(p.village_code.as_str())
+        .bind(p.village_code.district().as_str())
+        .bind(&p.rt)
+        .bind(&p.rw)
+        .bind(&p.address)
+        .bind(&p.phone)
+        .bind(p.dtks_registered as i64)
+        .bind(&p.dtks_ref)
+        .bind(&p.notes)
+        .bind(crate::now())
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(nik_conflict)?;
+        write_categories(&mut tx, id, p).await?;
+        let after = get_in(&mut tx, id).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            "update",
+            "person",
+            id,
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    pub async fn person_list(
+        &self,
+        f: &PersonFilter,
+        scope: Scope<'_>,
+        paging: Paging,
+    ) -> Result<Page<Person>> {
+        let mut w = Where::new();
+        if let Some(q) = crate::sql::nonempty(&f.q) {
+            let digits = q.chars().all(|c| c.is_ascii_digit());
+            if digits && q.len() >= 4 {
+                w.cond("nik LIKE ?", format!("{q}%"));
+            } else {
+                w.contains(&["name_lower"], &Some(q));
+            }
+        }
+        w.eq("village_code", &f.village_code);
+        w.eq("district_code", &f.district_code);
+        if let Some(c) = crate::sql::nonempty(&f.category) {
+            w.cond(
+                "id IN (SELECT person_id FROM person_categories WHERE category = ?)",
+                c,
+            );
+        }
+        scope_filter(&mut w, "district_code", scope);
+        let total = w.count(&self.pool, "persons").await?;
+        let sql = format!(
+            "SELECT {COLS} FROM persons {} ORDER BY {} {}",
+            w.sql(),
+            order_by(&f.sort),
+            paging.sql()
+        );
+        let mut items: Vec<Person> = sqlx::query_as_with(&sql, w.args())
+            .fetch_all(&self.pool)
+            .await?;
+        let mut conn = self.pool.acquire().await?;
+        load_categories(&mut conn, &mut items).await?;
+        Ok(Page {
+            items,
+            total,
+            limit: paging.limit,
+            offset: paging.offset,
+        })
+    }
+
+    /// Persons born on the same date or in the same family card — the candidates a
+    /// duplicate check compares names against.
+    pub async fn person_duplicate_candidates(
+        &self,
+        birth_date: &str,
+        kk: Option<&str>,
+        exclude: Option<i64>,
+    ) -> Result<Vec<Person>> {
+        let sql = format!(
+            "SELECT {COLS} FROM persons WHERE (birth_date = $1 OR kk_number = $2) AND id <> $3 ORDER BY id LIMIT 200"
+        );
+        Ok(sqlx::query_as(&sql)
+            .bind(birth_date)
+            .bind(kk.unwrap_or("-"))
+            .bind(exclude.unwrap_or(-1))
+            .fetch_all(&self.pool)
+            .await?)
+    }
+}
+
+pub(crate) async fn insert_person(conn: &mut AnyConnection, p: &ValidPerson) -> Result<i64> {
+    let now = crate::now();
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO persons (nik, kk_number, name, name_lower, sex, birth_date, village_code,
+           district_code, rt, rw, address, phone, dtks_registered, dtks_ref, notes, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16)
+         RETURNING id",
+    )
+    .bind(p.nik.as_str())
+    .bind(p.kk_number.as_ref().map(|k| k.as_str().to_string()))
+    .bind(&p.name)
+    .bind(p.name.to_lowercase())
+    .bind(p.sex.code())
+    .bind(p.birth_date.format("%Y-%m-%d").to_string())
+    .bind(p.village_code.as_str())
+    .bind(p.village_code.district().as_str())
+    .bind(&p.rt)
+    .bind(&p.rw)
+    .bind(&p.address)
+    .bind(&p.phone)
+    .bind(p.dtks_registered as i64)
+    .bind(&p.dtks_ref)
+    .bind(&p.notes)
+    .bind(&now)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(nik_conflict)?;
+    write_categories(conn, id, p).await?;
+    Ok(id)
+}
