@@ -38,6 +38,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0002_persons.sql"),
         include_str!("../migrations/postgres/0002_persons.sql"),
     ),
+    (
+        3,
+        "kube",
+        include_str!("../migrations/sqlite/0003_kube.sql"),
+        include_str!("../migrations/postgres/0003_kube.sql"),
+    ),
 ];
 
 impl Store {

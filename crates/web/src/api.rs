@@ -41,6 +41,7 @@ fn build() -> ApiRouter {
     let r = crate::users::api_routes(r);
     let r = crate::audit::api_routes(r);
     let r = crate::persons::api_routes(r);
+    let r = crate::kube::api_routes(r);
     crate::profile::api_routes(r)
 }
 
@@ -125,12 +126,14 @@ impl Modify for Security {
         crate::audit::api_list,
         crate::persons::api_list, crate::persons::api_create, crate::persons::api_get, crate::persons::api_update,
         crate::persons::api_nik,
+        crate::kube::api_business_types, crate::kube::api_list, crate::kube::api_create, crate::kube::api_get,
+        crate::kube::api_update, crate::kube::api_add_member, crate::kube::api_remove_member, crate::kube::api_set_role,
         crate::profile::api_tokens_list, crate::profile::api_tokens_create, crate::profile::api_tokens_revoke,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&Security),
     security(("bearer" = []), ("cookie" = [])),
-    tags((name = "auth"), (name = "areas"), (name = "users"), (name = "audit"), (name = "persons"), (name = "system"))
+    tags((name = "auth"), (name = "areas"), (name = "users"), (name = "audit"), (name = "persons"), (name = "kube"), (name = "system"))
 )]
 pub struct ApiDoc;
 

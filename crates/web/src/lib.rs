@@ -8,6 +8,7 @@ mod audit;
 pub mod auth;
 pub mod error;
 mod home;
+mod kube;
 mod page;
 mod persons;
 mod profile;
@@ -68,6 +69,7 @@ pub fn router(state: AppState) -> Router {
         .merge(audit::routes())
         .merge(profile::routes())
         .merge(persons::routes())
+        .merge(kube::routes())
         .merge(areas::routes())
         .merge(api::routes())
         .merge(assets::routes())

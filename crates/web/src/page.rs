@@ -71,7 +71,11 @@ impl Ctx {
         let Some(u) = &self.user else {
             return Vec::new();
         };
-        let mut items = vec![("/", "nav.home"), ("/persons", "nav.persons")];
+        let mut items = vec![
+            ("/", "nav.home"),
+            ("/kube", "nav.kube"),
+            ("/persons", "nav.persons"),
+        ];
         if u.role.manages_users() {
             items.push(("/users", "nav.users"));
         }

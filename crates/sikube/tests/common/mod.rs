@@ -213,3 +213,59 @@ pub fn hidden(html: &str, name: &str) -> String {
         + needle.len();
     html[start..].split('"').next().unwrap().to_string()
 }
+
+/// Registers `n` persons in a village through the API (distinct birth dates, so no
+/// duplicate warning) and returns their ids. `seed` keeps NIKs apart between calls.
+pub async fn persons_in(
+    app: &TestApp,
+    token: &str,
+    village: &str,
+    n: usize,
+    seed: usize,
+) -> Vec<i64> {
+    let district: String = village[..8].replace('.', "");
+    let mut ids = Vec::new();
+    for i in 0..n {
+        let day = (i % 28) + 1;
+        let year = 60 + (seed % 30);
+        let nik = format!("{district}{day:02}01{year:02}{:04}", seed * 100 + i + 1);
+        let body = json!({
+            "nik": nik, "name": format!("Warga {} {}", NAMES[seed % NAMES.len()], NAMES[i % NAMES.len()]),
+            "sex": "L", "birth_date": format!("19{year:02}-01-{day:02}"), "village_code": village,
+            "categories": ["fakir_miskin"], "confirm_duplicate": true
+        });
+        let r = Client::new()
+            .post(app.url("/api/v1/persons"))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201, "person {nik}: {}", r.text().await.unwrap());
+        ids.push(r.json::<Value>().await.unwrap()["id"].as_i64().unwrap());
+    }
+    ids
+}
+
+const NAMES: &[&str] = &[
+    "Asep", "Budi", "Cecep", "Dedi", "Euis", "Fitri", "Gugun", "Hendra", "Iis", "Jajang", "Kokom",
+    "Lilis", "Maman", "Nining", "Oman", "Popon", "Rahmat", "Sri", "Tati", "Ujang", "Wawan",
+    "Yayat",
+];
+
+/// A KUBE body: the first three persons are ketua, sekretaris, bendahara.
+pub fn kube_body(name: &str, village: &str, members: &[i64]) -> Value {
+    let members: Vec<Value> = members
+        .iter()
+        .enumerate()
+        .map(|(i, id)| {
+            let role = ["ketua", "sekretaris", "bendahara"]
+                .get(i)
+                .copied()
+                .unwrap_or("anggota");
+            json!({"person_id": id, "role": role})
+        })
+        .collect();
+    json!({"name": name, "business_type": "ternak_kambing", "village_code": village,
+           "formed_on": "2012-05-14", "funding_source": "apbd_kota", "members": members})
+}

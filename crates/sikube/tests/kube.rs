@@ -1,0 +1,572 @@
+//! KUBE and their members through the API and the pages.
+mod common;
+
+use common::{hidden, kube_body, persons_in, TestApp};
+use reqwest::{Client, StatusCode};
+use serde_json::{json, Value};
+
+const REJASARI: &str = "32.79.04.2002";
+const WARINGINSARI: &str = "32.79.04.2003";
+const PATARUMAN: &str = "32.79.02.1002";
+
+#[tokio::test]
+async fn forming_a_kube_checks_every_membership_rule() {
+    let app = TestApp::spawn().await;
+    let op = app.token("operator").await;
+    let mut ids = persons_in(&app, &op, REJASARI, 8, 1).await;
+    ids.extend(persons_in(&app, &op, WARINGINSARI, 2, 2).await);
+    let other = persons_in(&app, &op, PATARUMAN, 1, 3).await;
+
+    // Four members: too few.
+    let r = app
+        .post(
+            &op,
+            "/api/v1/kube",
+            kube_body("KUBE Empat", REJASARI, &ids[..4]),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let e: Value = r.json().await.unwrap();
+    assert_eq!(
+        e["error"]["fields"]["members"],
+        "KUBE minimal 5 anggota (sekarang 4)"
+    );
+
+    // Two ketua.
+    let mut b = kube_body("KUBE Dua Ketua", REJASARI, &ids[..6]);
+    b["members"][4]["role"] = json!("ketua");
+    let r = app.post(&op, "/api/v1/kube", b).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let e: Value = r.json().await.unwrap();
+    assert_eq!(
+        e["error"]["fields"]["members.ketua"],
+        "Hanya boleh satu ketua"
+    );
+
+    // A member from another kecamatan (Pataruman) for a Langensari KUBE.
+    let mut m = ids[..5].to_vec();
+    m.push(other[0]);
+    let r = app
+        .post(&op, "/api/v1/kube", kube_body("KUBE Campur", REJASARI, &m))
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let e: Value = r.json().await.unwrap();
+    assert!(e["error"]["fields"]["members"]
+        .as_str()
+        .unwrap()
+        .starts_with("Anggota harus tinggal di kecamatan yang sama"));
+
+    // Members from two villages of the same kecamatan are fine.
+    let mut m = ids[..4].to_vec();
+    m.extend(&ids[8..10]);
+    let r = app
+        .post(
+            &op,
+            "/api/v1/kube",
+            kube_body("KUBE Mekar Jaya", REJASARI, &m),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let k: Value = r.json().await.unwrap();
+    assert_eq!(k["registration_number"], "KUBE-3279-2012-0001");
+    assert_eq!(k["member_count"], 6);
+    assert_eq!(k["members"][0]["role"], "ketua");
+    assert_eq!(k["health"]["status"], "belum_dinilai");
+
+    // A person already in an active KUBE: 409 naming it.
+    let r = app
+        .post(
+            &op,
+            "/api/v1/kube",
+            kube_body(
+                "KUBE Kedua",
+                REJASARI,
+                &[ids[0], ids[4], ids[5], ids[6], ids[7]],
+            ),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let e: Value = r.json().await.unwrap();
+    assert!(e["error"]["fields"]["members"]
+        .as_str()
+        .unwrap()
+        .contains("KUBE Mekar Jaya (KUBE-3279-2012-0001)"));
+
+    // Bad fields are named; nothing was written by the failures.
+    let r = app
+        .post(
+            &op,
+            "/api/v1/kube",
+            json!({"name": "", "business_type": "unicorn", "village_code": "32.07.01.1001",
+            "formed_on": "2999-01-01", "funding_source": "cash", "members": []}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let e: Value = r.json().await.unwrap();
+    for f in [
+        "name",
+        "business_type",
+        "village_code",
+        "formed_on",
+        "funding_source",
+    ] {
+        assert!(e["error"]["fields"][f].is_string(), "{f}: {e}");
+    }
+    let list: Value = app.get(&op, "/api/v1/kube").await.json().await.unwrap();
+    assert_eq!(list["total"], 1);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn members_join_leave_and_history_is_kept() {
+    let app = TestApp::spawn().await;
+    let op = app.token("operator").await;
+    let ids = persons_in(&app, &op, REJASARI, 8, 4).await;
+    let k: Value = app
+        .post(
+            &op,
+            "/api/v1/kube",
+            kube_body("KUBE Sauyunan", REJASARI, &ids[..5]),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = k["id"].as_i64().unwrap();
+
+    // Leaving below five is refused with a clear message.
+    let r = Client::new()
+        .delete(app.url(&format!(
+            "/api/v1/kube/{id}/members/{}?reason=pindah",
+            ids[4]
+        )))
+        .bearer_auth(&op)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let e: Value = r.json().await.unwrap();
+    assert!(e["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("kurang dari 5"));
+
+    let r = app
+        .post(
+            &op,
+            &format!("/api/v1/kube/{id}/members"),
+            json!({"person_id": ids[5]}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    // A second bendahara is refused.
+    let r = app
+        .post(
+            &op,
+            &format!("/api/v1/kube/{id}/members"),
+            json!({"person_id": ids[6], "role": "bendahara"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // Without a reason: 422; with it the member leaves and stays in the history.
+    let r = Client::new()
+        .delete(app.url(&format!("/api/v1/kube/{id}/members/{}", ids[4])))
+        .bearer_auth(&op)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = Client::new()
+        .delete(app.url(&format!("/api/v1/kube/{id}/members/{}", ids[4])))
+        .bearer_auth(&op)
+        .json(&json!({"reason": "pindah domisili"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let k: Value = r.json().await.unwrap();
+    assert_eq!(k["member_count"], 5);
+    let left = k["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["person_id"] == ids[4])
+        .unwrap()
+        .clone();
+    assert_eq!(left["left_reason"], "pindah domisili");
+    assert!(left["left_on"].is_string());
+    // Who left can join another KUBE.
+    let r = app
+        .post(
+            &op,
+            "/api/v1/kube",
+            kube_body(
+                "KUBE Baru",
+                REJASARI,
+                &[ids[4], ids[6], ids[7], ids[2], ids[3]],
+            ),
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::CONFLICT,
+        "ids[2] and [3] are still in the first KUBE"
+    );
+
+    // Role change: the new ketua's predecessor becomes anggota.
+    let r = app
+        .patch(
+            &op,
+            &format!("/api/v1/kube/{id}/members/{}", ids[5]),
+            json!({"role": "ketua"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let k: Value = r.json().await.unwrap();
+    let role_of = |pid: i64| {
+        k["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["person_id"] == pid)
+            .unwrap()["role"]
+            .clone()
+    };
+    assert_eq!(role_of(ids[5]), "ketua");
+    assert_eq!(role_of(ids[0]), "anggota");
+
+    // Audit of the group.
+    let admin = app.token("admin").await;
+    let a: Value = app
+        .get(&admin, &format!("/api/v1/audit?entity=kube&entity_id={id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let actions: Vec<&str> = a["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        ["set_role", "remove_member", "add_member", "create"]
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn list_filters_search_and_scope() {
+    let app = TestApp::spawn().await;
+    let op = app.token("operator").await;
+    let a = persons_in(&app, &op, REJASARI, 5, 5).await;
+    let b = persons_in(&app, &op, PATARUMAN, 5, 6).await;
+    let ka: Value = app
+        .post(
+            &op,
+            "/api/v1/kube",
+            kube_body("KUBE Langen Makmur", REJASARI, &a),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let mut bb = kube_body("KUBE Pataruman Sejahtera", PATARUMAN, &b);
+    bb["business_type"] = json!("warungan");
+    bb["funding_source"] = json!("apbn");
+    bb["formed_on"] = json!("2010-02-01");
+    let kb: Value = app
+        .post(&op, "/api/v1/kube", bb)
+        .await
+        .json()
+        .await
+        .unwrap();
+
+    let get = |q: &'static str| {
+        let op = op.clone();
+        let app = &app;
+        async move {
+            app.get(&op, &format!("/api/v1/kube?{q}"))
+                .await
+                .json::<Value>()
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(get("business_type=warungan").await["total"], 1);
+    assert_eq!(get("funding_source=apbn").await["items"][0]["id"], kb["id"]);
+    assert_eq!(get("year=2012").await["items"][0]["id"], ka["id"]);
+    assert_eq!(get("district_code=32.79.04").await["total"], 1);
+    assert_eq!(get("status=belum_dinilai").await["total"], 2);
+    assert_eq!(get("q=makmur").await["total"], 1);
+    assert_eq!(get("q=KUBE-3279-2010").await["items"][0]["id"], kb["id"]);
+    // A member's name and NIK find the group.
+    let member: Value = app
+        .get(&op, &format!("/api/v1/persons/{}", b[2]))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let name = member["name"]
+        .as_str()
+        .unwrap()
+        .to_lowercase()
+        .replace(' ', "%20");
+    assert_eq!(
+        get(Box::leak(format!("q={name}").into_boxed_str())).await["items"][0]["id"],
+        kb["id"]
+    );
+    let nik = member["nik"].as_str().unwrap().to_string();
+    assert_eq!(
+        get(Box::leak(format!("q={nik}").into_boxed_str())).await["items"][0]["id"],
+        kb["id"]
+    );
+    assert_eq!(
+        app.get(&op, "/api/v1/kube?year=abc").await.status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+
+    // The pendamping of Langensari sees only its KUBE; Pataruman's is 404 for read and write.
+    let pl = app.token("p.langensari").await;
+    let list: Value = app.get(&pl, "/api/v1/kube").await.json().await.unwrap();
+    assert_eq!(list["total"], 1);
+    assert_eq!(list["items"][0]["id"], ka["id"]);
+    let kb_id = kb["id"].as_i64().unwrap();
+    assert_eq!(
+        app.get(&pl, &format!("/api/v1/kube/{kb_id}"))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.patch(&pl, &format!("/api/v1/kube/{kb_id}"), json!({"name": "x"}))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    let r = app
+        .post(
+            &pl,
+            &format!("/api/v1/kube/{kb_id}/members"),
+            json!({"person_id": a[0]}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let b_page = app.browser_login("p.langensari").await;
+    assert_eq!(
+        b_page
+            .get(app.url(&format!("/kube/{kb_id}")))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+
+    // Business types.
+    let bt: Value = app
+        .get(&op, "/api/v1/business-types")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let codes: Vec<&str> = bt
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.starts_with(&["ternak_kambing", "makanan_olahan", "warungan"]));
+    assert!(codes.contains(&"perikanan"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn patch_assigns_pendamping_and_dissolving_frees_members() {
+    let app = TestApp::spawn().await;
+    let op = app.token("operator").await;
+    let ids = persons_in(&app, &op, REJASARI, 5, 7).await;
+    let k: Value = app
+        .post(
+            &op,
+            "/api/v1/kube",
+            kube_body("KUBE Harapan", REJASARI, &ids),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = k["id"].as_i64().unwrap();
+    let admin = app.token("admin").await;
+    let users: Value = app
+        .get(&admin, "/api/v1/users?role=pendamping")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let uid = |name: &str| {
+        users["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["username"] == name)
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap()
+    };
+    // A pendamping of Pataruman cannot be assigned to a Langensari KUBE.
+    let r = app
+        .patch(
+            &op,
+            &format!("/api/v1/kube/{id}"),
+            json!({"pendamping_id": uid("p.pataruman")}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = app
+        .patch(
+            &op,
+            &format!("/api/v1/kube/{id}"),
+            json!({"pendamping_id": uid("p.langensari"), "name": "KUBE Harapan Jaya"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let k: Value = r.json().await.unwrap();
+    assert_eq!(k["pendamping"], "p.langensari");
+    assert_eq!(k["name"], "KUBE Harapan Jaya");
+    assert_eq!(k["registration_number"], "KUBE-3279-2012-0001");
+    // Moving to another kecamatan is refused: the members live here.
+    let r = app
+        .patch(
+            &op,
+            &format!("/api/v1/kube/{id}"),
+            json!({"village_code": PATARUMAN}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // Dissolving ends the memberships: the persons can form a new group.
+    let r = app
+        .patch(
+            &op,
+            &format!("/api/v1/kube/{id}"),
+            json!({"stage": "bubar"}),
+        )
+        .await;
+    let k: Value = r.json().await.unwrap();
+    assert_eq!(k["status"], "bubar");
+    assert_eq!(k["member_count"], 0);
+    let r = app
+        .post(
+            &op,
+            "/api/v1/kube",
+            kube_body("KUBE Bangkit", REJASARI, &ids),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let k2: Value = r.json().await.unwrap();
+    assert_eq!(k2["registration_number"], "KUBE-3279-2012-0002");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn kube_pages_create_and_find_by_member() {
+    let app = TestApp::spawn().await;
+    let op = app.token("operator").await;
+    let ids = persons_in(&app, &op, REJASARI, 6, 8).await;
+    let b = app.browser_login("operator").await;
+    let form = b
+        .get(app.url(&format!("/kube/new?village_code={REJASARI}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(form.contains("member_person"));
+    let csrf = hidden(&form, "_csrf");
+    let mut fields: Vec<(String, String)> = vec![
+        ("_csrf".into(), csrf.clone()),
+        ("name".into(), "KUBE Lestari".into()),
+        ("business_type".into(), "makanan_olahan".into()),
+        ("village_code".into(), REJASARI.into()),
+        ("formed_on".into(), "2011-03-01".into()),
+        ("funding_source".into(), "apbd_provinsi".into()),
+        ("pendamping_id".into(), "0".into()),
+    ];
+    // Only four chosen: the form returns with the members' message.
+    for (i, id) in ids[..4].iter().enumerate() {
+        fields.push(("member_person".into(), id.to_string()));
+        fields.push((
+            "member_role".into(),
+            ["ketua", "sekretaris", "bendahara", "anggota"][i].into(),
+        ));
+    }
+    let r = b.post(app.url("/kube")).form(&fields).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("KUBE minimal 5 anggota"));
+    fields.push(("member_person".into(), ids[4].to_string()));
+    fields.push(("member_role".into(), "anggota".into()));
+    let r = b.post(app.url("/kube")).form(&fields).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let loc = r.headers()["location"].to_str().unwrap().to_string();
+    let detail = b
+        .get(app.url(&loc))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(detail.contains("KUBE-3279-2011-0001"));
+    assert!(detail.contains("KUBE Lestari terdaftar"));
+    // Add the sixth through the detail page form.
+    let csrf = hidden(&detail, "_csrf");
+    let r = b
+        .post(app.url(&format!("{loc}/members")))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("person_id", &ids[5].to_string()),
+            ("role", "anggota"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    // Removing a member with the form keeps them in the history.
+    let r = b
+        .post(app.url(&format!("{loc}/members/{}/remove", ids[5])))
+        .form(&[("_csrf", csrf.as_str()), ("reason", "meninggal dunia")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let detail = b
+        .get(app.url(&loc))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(detail.contains("meninggal dunia"));
+    // Search by a member's name in the list page.
+    let person: Value = app
+        .get(&op, &format!("/api/v1/persons/{}", ids[3]))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let q = person["name"].as_str().unwrap();
+    let list = b
+        .get(app.url("/kube"))
+        .query(&[("q", q)])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(list.contains("KUBE Lestari"));
+    app.stop().await;
+}

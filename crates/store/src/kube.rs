@@ -1,0 +1,697 @@
+//! KUBE and their members. Every membership rule is checked inside the transaction
+//! that writes, so concurrent changes cannot break it; the partial unique index
+//! `kube_members_active` is the last guard for "one active KUBE per person".
+use crate::error::is_unique_violation;
+use crate::persons::{scope_filter, Scope};
+use crate::sql::Where;
+use crate::{audit, Actor, Page, Paging, Result, Store, StoreError};
+use domain::area::RegencyCode;
+use domain::kube::{
+    check_members, registration_number, MemberFacts, MemberRole, Stage, Status, ValidKube,
+    MIN_MEMBERS,
+};
+use domain::{Invalid, Msg};
+use serde::{Deserialize, Serialize};
+use sqlx::{AnyConnection, FromRow};
+
+#[derive(Debug, Clone, Serialize, PartialEq, FromRow)]
+pub struct Kube {
+    pub id: i64,
+    pub registration_number: String,
+    pub name: String,
+    pub business_type: String,
+    pub village_code: String,
+    pub district_code: String,
+    pub address: Option<String>,
+    pub formed_on: String,
+    pub formed_year: i64,
+    pub funding_source: String,
+    pub programme_year: i64,
+    pub status: String,
+    pub stage: String,
+    pub pendamping_id: Option<i64>,
+    pub member_count: i64,
+    pub notes: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+const COLS: &str = "id, registration_number, name, business_type, village_code, district_code, address, \
+    formed_on, formed_year, funding_source, programme_year, status, stage, pendamping_id, member_count, \
+    notes, created_at, updated_at";
+
+#[derive(Debug, Clone, Serialize, PartialEq, FromRow)]
+pub struct Member {
+    pub person_id: i64,
+    pub name: String,
+    pub nik: String,
+    pub sex: String,
+    pub village_code: String,
+    pub role: String,
+    pub joined_on: String,
+    pub left_on: Option<String>,
+    pub left_reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct KubeDetail {
+    #[serde(flatten)]
+    pub kube: Kube,
+    pub pendamping: Option<String>,
+    /// Active members, officers first.
+    pub members: Vec<Member>,
+    /// Everyone who ever was a member, newest first.
+    pub history: Vec<Member>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct NewMember {
+    pub person_id: i64,
+    pub role: MemberRole,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct KubeFilter {
+    /// Name, registration number, or an active member's name or NIK.
+    pub q: Option<String>,
+    pub district_code: Option<String>,
+    pub village_code: Option<String>,
+    pub status: Option<String>,
+    pub stage: Option<String>,
+    pub business_type: Option<String>,
+    pub funding_source: Option<String>,
+    /// Year of formation.
+    pub year: Option<i64>,
+    pub pendamping_id: Option<i64>,
+    /// `name`, `-name`, `formed_on`, `-formed_on`, `registration_number`, `members`, `-members`
+    pub sort: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, FromRow)]
+pub struct BusinessType {
+    pub code: String,
+    pub name: String,
+    pub name_en: String,
+    pub active: i64,
+}
+
+/// A change to a group's own fields (members change through their own calls).
+#[derive(Debug, Clone)]
+pub struct KubeChange {
+    pub kube: ValidKube,
+    pub stage: Stage,
+    pub pendamping_id: Option<i64>,
+}
+
+fn order_by(sort: &Option<String>) -> &'static str {
+    match sort.as_deref().unwrap_or("") {
+        "name" => "name_lower, id",
+        "-name" => "name_lower DESC, id DESC",
+        "formed_on" => "formed_on, id",
+        "-formed_on" => "formed_on DESC, id DESC",
+        "members" => "member_count, id",
+        "-members" => "member_count DESC, id DESC",
+        _ => "registration_number",
+    }
+}
+
+async fn get_in(conn: &mut AnyConnection, id: i64) -> Result<Kube> {
+    sqlx::query_as(&format!("SELECT {COLS} FROM kube WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+async fn members_in(
+    conn: &mut AnyConnection,
+    kube_id: i64,
+    active_only: bool,
+) -> Result<Vec<Member>> {
+    let (cond, order) = if active_only {
+        (
+            "AND m.left_on IS NULL",
+            "CASE m.role WHEN 'ketua' THEN 0 WHEN 'sekretaris' THEN 1 WHEN 'bendahara' THEN 2 ELSE 3 END, p.name_lower",
+        )
+    } else {
+        ("", "m.id DESC")
+    };
+    let sql = format!(
+        "SELECT m.person_id, p.name, p.nik, p.sex, p.village_code, m.role, m.joined_on, m.left_on, m.left_reason
+         FROM kube_members m JOIN persons p ON p.id = m.person_id
+         WHERE m.kube_id = $1 {cond} ORDER BY {order}"
+    );
+    Ok(sqlx::query_as(&sql).bind(kube_id).fetch_all(conn).await?)
+}
+
+/// Facts of persons for the membership rules; an unknown id is a field error.
+async fn facts(
+    conn: &mut AnyConnection,
+    members: &[(i64, MemberRole)],
+) -> Result<Vec<MemberFacts>> {
+    let mut out = Vec::with_capacity(members.len());
+    let mut inv = Invalid::new();
+    for &(person_id, role) in members {
+        let row: Option<(String, String)> =
+            sqlx::query_as("SELECT name, district_code FROM persons WHERE id = $1")
+                .bind(person_id)
+                .fetch_optional(&mut *conn)
+                .await?;
+        match row {
+            Some((name, district_code)) => out.push(MemberFacts {
+                person_id,
+                name,
+                role,
+                district_code,
+            }),
+            None => inv.add("members", Msg::new("kube.person_unknown").arg(person_id)),
+        }
+    }
+    inv.into_result()?;
+    Ok(out)
+}
+
+/// 409 when a person is already an active member of another KUBE, naming it.
+async fn ensure_free(
+    conn: &mut AnyConnection,
+    person_id: i64,
+    name: &str,
+    except_kube: Option<i64>,
+) -> Result<()> {
+    let other: Option<(i64, String, String)> = sqlx::query_as(
+        "SELECT k.id, k.name, k.registration_number FROM kube_members m JOIN kube k ON k.id = m.kube_id
+         WHERE m.person_id = $1 AND m.left_on IS NULL",
+    )
+    .bind(person_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    match other {
+        Some((kid, kname, reg)) if Some(kid) != except_kube => Err(StoreError::conflict(
+            "members",
+            Msg::new("kube.member_in_other_kube")
+                .arg(name)
+                .arg(format!("{kname} ({reg})")),
+        )),
+        _ => Ok(()),
+    }
+}
+
+async fn check_pendamping(
+    conn: &mut AnyConnection,
+    user_id: Option<i64>,
+    district: &str,
+) -> Result<()> {
+    let Some(uid) = user_id else { return Ok(()) };
+    let ok: Option<(i64,)> = sqlx::query_as(
+        "SELECT u.id FROM users u JOIN user_districts d ON d.user_id = u.id
+         WHERE u.id = $1 AND u.role = 'pendamping' AND u.disabled = 0 AND d.district_code = $2",
+    )
+    .bind(uid)
+    .bind(district)
+    .fetch_optional(conn)
+    .await?;
+    match ok {
+        Some(_) => Ok(()),
+        None => Err(Invalid::field("pendamping_id", Msg::new("kube.pendamping_invalid")).into()),
+    }
+}
+
+async fn insert_member(
+    conn: &mut AnyConnection,
+    kube_id: i64,
+    m: &MemberFacts,
+    joined_on: &str,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO kube_members (kube_id, person_id, role, joined_on) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(kube_id)
+    .bind(m.person_id)
+    .bind(m.role.code())
+    .bind(joined_on)
+    .execute(&mut *conn)
+    .await
+    .map_err(|e| {
+        if is_unique_violation(&e) {
+            StoreError::conflict(
+                "members",
+                Msg::new("kube.member_in_other_kube").arg(&m.name).arg("?"),
+            )
+        } else {
+            e.into()
+        }
+    })?;
+    Ok(())
+}
+
+async fn refresh_count(conn: &mut AnyConnection, kube_id: i64) -> Result<()> {
+    sqlx::query(
+        "UPDATE kube SET member_count = (SELECT COUNT(*) FROM kube_members WHERE kube_id = $1 AND left_on IS NULL),
+           updated_at = $2 WHERE id = $1",
+    )
+    .bind(kube_id)
+    .bind(crate::now())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+async fn detail_in(conn: &mut AnyConnection, id: i64) -> Result<KubeDetail> {
+    let kube = get_in(conn, id).await?;
+    let pendamping = match kube.pendamping_id {
+        Some(uid) => sqlx::query_as::<_, (String,)>("SELECT username FROM users WHERE id = $1")
+            .bind(uid)
+            .fetch_optional(&mut *conn)
+            .await?
+            .map(|r| r.0),
+        None => None,
+    };
+    let members = members_in(conn, id, true).await?;
+    let history = members_in(conn, id, false).await?;
+    Ok(KubeDetail {
+        kube,
+        pendamping,
+        members,
+        history,
+    })
+}
+
+/// What the audit log keeps of a group: its fields and its active members.
+fn audit_view(d: &KubeDetail) -> serde_json::Value {
+    let mut v = serde_json::to_value(&d.kube).unwrap_or_default();
+    v["members"] = d
+        .members
+        .iter()
+        .map(|m| serde_json::json!({"person_id": m.person_id, "name": m.name, "role": m.role}))
+        .collect();
+    v
+}
+
+impl Store {
+    pub async fn business_types(&self) -> Result<Vec<BusinessType>> {
+        Ok(sqlx::query_as(
+            "SELECT code, name, name_en, active FROM business_types ORDER BY sort, code",
+        )
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Forms a group with its members in one transaction; returns it with its new
+    /// registration number.
+    pub async fn kube_create(
+        &self,
+        actor: &Actor,
+        region: &RegencyCode,
+        k: &ValidKube,
+        members: &[NewMember],
+        pendamping_id: Option<i64>,
+    ) -> Result<KubeDetail> {
+        let mut tx = self.tx().await?;
+        let district = k.village_code.district();
+        let pairs: Vec<(i64, MemberRole)> = members.iter().map(|m| (m.person_id, m.role)).collect();
+        let facts = facts(&mut tx, &pairs).await?;
+        check_members(district.as_str(), &facts)?;
+        for f in &facts {
+            ensure_free(&mut tx, f.person_id, &f.name, None).await?;
+        }
+        check_pendamping(&mut tx, pendamping_id, district.as_str()).await?;
+        let year = chrono::Datelike::year(&k.formed_on);
+        let prefix = format!(
+            "{}%",
+            registration_number(region, year, 0).trim_end_matches("0000")
+        );
+        let (n,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM kube WHERE registration_number LIKE $1")
+                .bind(&prefix)
+                .fetch_one(&mut *tx)
+                .await?;
+        let reg = registration_number(region, year, n + 1);
+        let now = crate::now();
+        let formed = k.formed_on.format("%Y-%m-%d").to_string();
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO kube (registration_number, name, name_lower, business_type, village_code, district_code,
+               address, formed_on, formed_year, funding_source, programme_year, status, stage, pendamping_id,
+               member_count, notes, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17)
+             RETURNING id",
+        )
+        .bind(&reg)
+        .bind(&k.name)
+        .bind(k.name.to_lowercase())
+        .bind(&k.business_type)
+        .bind(k.village_code.as_str())
+        .bind(district.as_str())
+        .bind(&k.address)
+        .bind(&formed)
+        .bind(year as i64)
+        .bind(k.funding_source.code())
+        .bind(k.programme_year as i64)
+        .bind(Status::BelumDinilai.code())
+        .bind(Stage::Pembentukan.code())
+        .bind(pendamping_id)
+        .bind(facts.len() as i64)
+        .bind(&k.notes)
+        .bind(&now)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| {
+            if is_unique_violation(&e) {
+                // Two groups formed at the same moment got the same serial: try again.
+                StoreError::conflict("registration_number", Msg::new("error.conflict"))
+            } else {
+                e.into()
+            }
+        })?;
+        for f in &facts {
+            insert_member(&mut tx, id, f, &formed).await?;
+        }
+        let d = detail_in(&mut tx, id).await?;
+        audit::record::<(), _>(
+            &mut tx,
+            actor,
+            "create",
+            "kube",
+            id,
+            None,
+            Some(&audit_view(&d)),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(d)
+    }
+
+    pub async fn kube_get(&self, id: i64) -> Result<Kube> {
+        let mut conn = self.pool.acquire().await?;
+        get_in(&mut conn, id).await
+    }
+
+    pub async fn kube_detail(&self, id: i64) -> Result<KubeDetail> {
+        let mut conn = self.pool.acquire().await?;
+        detail_in(&mut conn, id).await
+    }
+
+    pub async fn kube_update(&self, actor: &Actor, id: i64, c: &KubeChange) -> Result<KubeDetail> {
+        let mut tx = self.tx().await?;
+        let before = detail_in(&mut tx, id).await?;
+        let district = c.kube.village_code.district();
+        // Members live in the group's kecamatan: the village may move only within it.
+        if district.as_str() != before.kube.district_code && before.kube.member_count > 0 {
+            return Err(
+                Invalid::field("village_code", Msg::new("kube.village_change_district")).into(),
+            );
+        }
+        check_pendamping(&mut tx, c.pendamping_id, district.as_str()).await?;
+        let k = &c.kube;
+        let status = if c.stage == Stage::Bubar {
+            Status::Bubar.code().to_string()
+        } else if before.kube.status == Status::Bubar.code() {
+            Status::BelumDinilai.code().to_string()
+        } else {
+            before.kube.status.clone()
+        };
+        sqlx::query(
+            "UPDATE kube SET name = $1, name_lower = $2, business_type = $3, village_code = $4, district_code = $5,
+               address = $6, formed_on = $7, funding_source = $8, programme_year = $9, stage = $10,
+               pendamping_id = $11, notes = $12, status = $13, updated_at = $14
+             WHERE id = $15",
+        )
+        .bind(&k.name)
+        .bind(k.name.to_lowercase())
+        .bind(&k.business_type)
+        .bind(k.village_code.as_str())
+        .bind(district.as_str())
+        .bind(&k.address)
+        .bind(k.formed_on.format("%Y-%m-%d").to_string())
+        .bind(k.funding_source.code())
+        .bind(k.programme_year as i64)
+        .bind(c.stage.code())
+        .bind(c.pendamping_id)
+        .bind(&k.notes)
+        .bind(&status)
+        .bind(crate::now())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        // A dissolved group frees its members to join another one.
+        if c.stage == Stage::Bubar && before.kube.stage != Stage::Bubar.code() {
+            sqlx::query("UPDATE kube_members SET left_on = $1, left_reason = $2 WHERE kube_id = $3 AND left_on IS NULL")
+                .bind(chrono::Utc::now().format("%Y-%m-%d").to_string())
+                .bind("KUBE bubar")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            refresh_count(&mut tx, id).await?;
+        }
+        let after = detail_in(&mut tx, id).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            "update",
+            "kube",
+            id,
+            Some(&audit_view(&before)),
+            Some(&audit_view(&after)),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    pub async fn kube_add_member(
+        &self,
+        actor: &Actor,
+        id: i64,
+        m: NewMember,
+        joined_on: &str,
+    ) -> Result<KubeDetail> {
+        let mut tx = self.tx().await?;
+        let before = detail_in(&mut tx, id).await?;
+        if before.kube.stage == Stage::Bubar.code() {
+            return Err(StoreError::conflict("members", Msg::new("kube.dissolved")));
+        }
+        let mut pairs: Vec<(i64, MemberRole)> = before
+            .members
+            .iter()
+            .map(|x| {
+                (
+                    x.person_id,
+                    MemberRole::parse(&x.role).unwrap_or(MemberRole::Anggota),
+                )
+            })
+            .collect();
+        pairs.push((m.person_id, m.role));
+        let facts = facts(&mut tx, &pairs).await?;
+        check_members(&before.kube.district_code, &facts)?;
+        let new = facts.last().cloned().ok_or(StoreError::NotFound)?;
+        ensure_free(&mut tx, new.person_id, &new.name, None).await?;
+        insert_member(&mut tx, id, &new, joined_on).await?;
+        refresh_count(&mut tx, id).await?;
+        let after = detail_in(&mut tx, id).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            "add_member",
+            "kube",
+            id,
+            Some(&audit_view(&before)),
+            Some(&audit_view(&after)),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// A member leaves; refused when the group would fall below the minimum or when an
+    /// officer has no replacement yet.
+    pub async fn kube_remove_member(
+        &self,
+        actor: &Actor,
+        id: i64,
+        person_id: i64,
+        reason: &str,
+        left_on: &str,
+    ) -> Result<KubeDetail> {
+        let mut tx = self.tx().await?;
+        let before = detail_in(&mut tx, id).await?;
+        let m = before
+            .members
+            .iter()
+            .find(|m| m.person_id == person_id)
+            .ok_or_else(|| StoreError::conflict("person_id", Msg::new("kube.not_a_member")))?;
+        if before.members.len() <= MIN_MEMBERS {
+            return Err(StoreError::conflict(
+                "members",
+                Msg::new("kube.below_minimum").arg(MIN_MEMBERS),
+            ));
+        }
+        if m.role != MemberRole::Anggota.code() {
+            return Err(StoreError::conflict(
+                "members",
+                Msg::new("kube.officer_cannot_leave")
+                    .arg(&m.name)
+                    .arg(&m.role),
+            ));
+        }
+        sqlx::query("UPDATE kube_members SET left_on = $1, left_reason = $2 WHERE kube_id = $3 AND person_id = $4 AND left_on IS NULL")
+            .bind(left_on)
+            .bind(reason)
+            .bind(id)
+            .bind(person_id)
+            .execute(&mut *tx)
+            .await?;
+        refresh_count(&mut tx, id).await?;
+        let after = detail_in(&mut tx, id).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            "remove_member",
+            "kube",
+            id,
+            Some(&audit_view(&before)),
+            Some(&audit_view(&after)),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Gives a member a role; an officer's previous holder becomes an ordinary member.
+    pub async fn kube_set_role(
+        &self,
+        actor: &Actor,
+        id: i64,
+        person_id: i64,
+        role: MemberRole,
+    ) -> Result<KubeDetail> {
+        let mut tx = self.tx().await?;
+        let before = detail_in(&mut tx, id).await?;
+        let current = before
+            .members
+            .iter()
+            .find(|m| m.person_id == person_id)
+            .ok_or_else(|| StoreError::conflict("person_id", Msg::new("kube.not_a_member")))?;
+        if current.role != MemberRole::Anggota.code() && role == MemberRole::Anggota {
+            return Err(StoreError::conflict(
+                "role",
+                Msg::new("kube.officer_cannot_leave")
+                    .arg(&current.name)
+                    .arg(&current.role),
+            ));
+        }
+        if role.is_officer() {
+            sqlx::query("UPDATE kube_members SET role = $1 WHERE kube_id = $2 AND role = $3 AND left_on IS NULL")
+                .bind(current.role.as_str())
+                .bind(id)
+                .bind(role.code())
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query("UPDATE kube_members SET role = $1 WHERE kube_id = $2 AND person_id = $3 AND left_on IS NULL")
+            .bind(role.code())
+            .bind(id)
+            .bind(person_id)
+            .execute(&mut *tx)
+            .await?;
+        let after = detail_in(&mut tx, id).await?;
+        let pairs: Vec<(i64, MemberRole)> = after
+            .members
+            .iter()
+            .map(|x| {
+                (
+                    x.person_id,
+                    MemberRole::parse(&x.role).unwrap_or(MemberRole::Anggota),
+                )
+            })
+            .collect();
+        check_members(&after.kube.district_code, &facts(&mut tx, &pairs).await?)?;
+        audit::record(
+            &mut tx,
+            actor,
+            "set_role",
+            "kube",
+            id,
+            Some(&audit_view(&before)),
+            Some(&audit_view(&after)),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    pub async fn kube_list(
+        &self,
+        f: &KubeFilter,
+        scope: Scope<'_>,
+        paging: Paging,
+    ) -> Result<Page<Kube>> {
+        let mut w = Where::new();
+        if let Some(q) = crate::sql::nonempty(&f.q) {
+            let lower = q.to_lowercase().replace(['%', '_', '\\'], "");
+            let like = format!("%{lower}%");
+            let n = w.next_placeholder();
+            let digits = q.chars().all(|c| c.is_ascii_digit()) && q.len() >= 4;
+            let (member, args) = if digits {
+                (
+                    format!("p.nik LIKE ${}", n + 2),
+                    vec![like.clone(), like, format!("{q}%")],
+                )
+            } else {
+                (format!("p.name_lower LIKE ${n}"), vec![like.clone(), like])
+            };
+            let sql = format!(
+                "(name_lower LIKE ${n} OR LOWER(registration_number) LIKE ${n1} OR id IN (
+                    SELECT m.kube_id FROM kube_members m JOIN persons p ON p.id = m.person_id
+                    WHERE m.left_on IS NULL AND {member}))",
+                n1 = n + 1
+            );
+            w.cond_many(&sql, &args);
+        }
+        w.eq("district_code", &f.district_code);
+        w.eq("village_code", &f.village_code);
+        w.eq("status", &f.status);
+        w.eq("stage", &f.stage);
+        w.eq("business_type", &f.business_type);
+        w.eq("funding_source", &f.funding_source);
+        if let Some(y) = f.year {
+            w.cond_int("formed_year = ?", y);
+        }
+        if let Some(p) = f.pendamping_id {
+            w.cond_int("pendamping_id = ?", p);
+        }
+        scope_filter(&mut w, "district_code", scope);
+        let total = w.count(&self.pool, "kube").await?;
+        let sql = format!(
+            "SELECT {COLS} FROM kube {} ORDER BY {} {}",
+            w.sql(),
+            order_by(&f.sort),
+            paging.sql()
+        );
+        let items = sqlx::query_as_with(&sql, w.args())
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(Page {
+            items,
+            total,
+            limit: paging.limit,
+            offset: paging.offset,
+        })
+    }
+
+    /// Persons of a kecamatan who are in no active KUBE: who can join a group there.
+    pub async fn kube_candidates(
+        &self,
+        district_code: &str,
+        limit: i64,
+    ) -> Result<Vec<(i64, String, String)>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT p.id, p.name, p.village_code FROM persons p
+             WHERE p.district_code = $1
+               AND NOT EXISTS (SELECT 1 FROM kube_members m WHERE m.person_id = p.id AND m.left_on IS NULL)
+             ORDER BY p.name_lower LIMIT {}",
+            limit.clamp(1, 5000)
+        ))
+        .bind(district_code)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+}

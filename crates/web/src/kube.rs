@@ -1,0 +1,1340 @@
+//! KUBE: pages `/kube…` and `/api/v1/kube…`, `/api/v1/business-types`.
+//! A pendamping sees and changes only groups of their kecamatan.
+use crate::auth::{Authed, Session};
+use crate::error::{AppError, AppResult};
+use crate::page::{self, html, Ctx, FormErrors, PageAuth, Pager};
+use crate::persons::{district_options, today, village_options};
+use crate::AppState;
+use axum::extract::{OriginalUri, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, patch, post};
+use axum::{Json, Router};
+use domain::kube::{FundingSource, KubeInput, MemberRole, Stage, Status, ValidKube, MAX_MEMBERS};
+use domain::nik::mask;
+use domain::{Invalid, Lang, Msg, Role};
+use serde::{Deserialize, Serialize};
+use store::kube::{Kube, KubeChange, KubeDetail, KubeFilter, Member, NewMember};
+use store::users::UserFilter;
+use store::{audit::AuditFilter, Paging};
+use utoipa::{IntoParams, ToSchema};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/kube", get(list_page).post(create_form))
+        .route("/kube/new", get(new_page))
+        .route("/kube/{id}", get(detail_page).post(update_form))
+        .route("/kube/{id}/edit", get(edit_page))
+        .route("/kube/{id}/members", post(add_member_form))
+        .route(
+            "/kube/{id}/members/{person_id}/remove",
+            post(remove_member_form),
+        )
+        .route("/kube/{id}/members/{person_id}/role", post(role_form))
+}
+
+pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
+    r.route("/business-types", get(api_business_types))
+        .route("/kube", get(api_list).post(api_create))
+        .route("/kube/{id}", get(api_get).patch(api_update))
+        .route("/kube/{id}/members", post(api_add_member))
+        .route(
+            "/kube/{id}/members/{person_id}",
+            patch(api_set_role).delete(api_remove_member),
+        )
+}
+
+// ---------- output ----------
+
+#[derive(Serialize, ToSchema)]
+pub struct MemberOut {
+    pub person_id: i64,
+    pub name: String,
+    /// Masked for roles that do not handle identity documents.
+    pub nik: String,
+    pub sex: String,
+    pub village_code: String,
+    /// `ketua`, `sekretaris`, `bendahara`, `anggota`
+    pub role: String,
+    pub joined_on: String,
+    pub left_on: Option<String>,
+    pub left_reason: Option<String>,
+}
+
+impl MemberOut {
+    fn new(m: Member, full: bool) -> MemberOut {
+        MemberOut {
+            person_id: m.person_id,
+            name: m.name,
+            nik: if full { m.nik } else { mask(&m.nik) },
+            sex: m.sex,
+            village_code: m.village_code,
+            role: m.role,
+            joined_on: m.joined_on,
+            left_on: m.left_on,
+            left_reason: m.left_reason,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct HealthOut {
+    /// `berjalan`, `perlu_pendampingan`, `tidak_aktif`, `bubar`, `belum_dinilai`
+    pub status: String,
+    /// `tumbuh`, `berkembang`, `maju`, or null before any assessment.
+    pub level: Option<String>,
+    pub reasons: Vec<String>,
+    pub assessed_on: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct KubeOut {
+    pub id: i64,
+    pub registration_number: String,
+    pub name: String,
+    pub business_type: String,
+    pub village_code: String,
+    pub village_name: String,
+    pub district_code: String,
+    pub district_name: String,
+    pub address: Option<String>,
+    pub formed_on: String,
+    /// `apbd_kota`, `apbd_provinsi`, `apbn`, `lainnya`
+    pub funding_source: String,
+    pub programme_year: i64,
+    /// Operational status (see `health`).
+    pub status: String,
+    /// `pembentukan`, `bimbingan`, `bantuan`, `pendampingan`, `mandiri`, `bubar`
+    pub stage: String,
+    pub pendamping_id: Option<i64>,
+    pub pendamping: Option<String>,
+    pub member_count: i64,
+    pub notes: Option<String>,
+    /// Active members (in a read of one KUBE; empty in lists).
+    pub members: Vec<MemberOut>,
+    /// Every membership, also ended ones (in a read of one KUBE).
+    pub history: Vec<MemberOut>,
+    pub health: HealthOut,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl KubeOut {
+    fn from_kube(state: &AppState, k: Kube) -> KubeOut {
+        KubeOut {
+            village_name: state.areas.name(&k.village_code).to_string(),
+            district_name: state.areas.name(&k.district_code).to_string(),
+            health: HealthOut {
+                status: k.status.clone(),
+                level: None,
+                reasons: Vec::new(),
+                assessed_on: None,
+            },
+            id: k.id,
+            registration_number: k.registration_number,
+            name: k.name,
+            business_type: k.business_type,
+            village_code: k.village_code,
+            district_code: k.district_code,
+            address: k.address,
+            formed_on: k.formed_on,
+            funding_source: k.funding_source,
+            programme_year: k.programme_year,
+            status: k.status,
+            stage: k.stage,
+            pendamping_id: k.pendamping_id,
+            pendamping: None,
+            member_count: k.member_count,
+            notes: k.notes,
+            members: Vec::new(),
+            history: Vec::new(),
+            created_at: k.created_at,
+            updated_at: k.updated_at,
+        }
+    }
+    fn from_detail(state: &AppState, d: KubeDetail, full: bool) -> KubeOut {
+        let mut out = KubeOut::from_kube(state, d.kube);
+        out.pendamping = d.pendamping;
+        out.members = d
+            .members
+            .into_iter()
+            .map(|m| MemberOut::new(m, full))
+            .collect();
+        out.history = d
+            .history
+            .into_iter()
+            .map(|m| MemberOut::new(m, full))
+            .collect();
+        out
+    }
+}
+
+// ---------- rules shared by pages and API ----------
+
+async fn visible(state: &AppState, s: &Session, id: i64) -> AppResult<KubeDetail> {
+    let d = state.store.kube_detail(id).await?;
+    if s.sees_district(&d.kube.district_code) {
+        Ok(d)
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+async fn business_type_codes(state: &AppState) -> AppResult<Vec<String>> {
+    Ok(state
+        .store
+        .business_types()
+        .await?
+        .into_iter()
+        .filter(|b| b.active != 0)
+        .map(|b| b.code)
+        .collect())
+}
+
+async fn validate(state: &AppState, s: &Session, input: &KubeInput) -> AppResult<ValidKube> {
+    let codes = business_type_codes(state).await?;
+    let v = input.validate(&state.areas, &state.config.region, &codes, today())?;
+    if !s.sees_district(v.village_code.district().as_str()) {
+        return Err(AppError::invalid(
+            "village_code",
+            Msg::new("area.outside_scope"),
+        ));
+    }
+    Ok(v)
+}
+
+fn parse_members(items: &[MemberIn]) -> Result<Vec<NewMember>, Invalid> {
+    let mut inv = Invalid::new();
+    let mut out = Vec::new();
+    for m in items {
+        let role = match m.role.as_deref() {
+            None | Some("") => Some(MemberRole::Anggota),
+            Some(r) => inv.check("members", MemberRole::parse(r)),
+        };
+        if let Some(role) = role {
+            out.push(NewMember {
+                person_id: m.person_id,
+                role,
+            });
+        }
+    }
+    inv.into_result().map(|_| out)
+}
+
+async fn create(state: &AppState, s: &Session, b: &KubeCreate) -> AppResult<KubeDetail> {
+    s.require_write()?;
+    let v = validate(state, s, &b.input()).await;
+    let members = parse_members(&b.members);
+    // Report field errors of the group and of its members together.
+    let (v, members) = match (v, members) {
+        (Ok(v), Ok(m)) => (v, m),
+        (v, m) => {
+            let mut inv = Invalid::new();
+            if let Err(AppError::Invalid(i)) = &v {
+                inv.fields.extend(i.fields.clone());
+            } else if let Err(e) = v {
+                return Err(e);
+            }
+            if let Err(i) = m {
+                inv.fields.extend(i.fields);
+            }
+            return Err(inv.into());
+        }
+    };
+    Ok(state
+        .store
+        .kube_create(
+            &s.actor(),
+            &state.config.region,
+            &v,
+            &members,
+            b.pendamping_id,
+        )
+        .await?)
+}
+
+fn input_of(k: &Kube) -> KubeInput {
+    KubeInput {
+        name: k.name.clone(),
+        business_type: k.business_type.clone(),
+        village_code: k.village_code.clone(),
+        address: k.address.clone(),
+        formed_on: k.formed_on.clone(),
+        funding_source: k.funding_source.clone(),
+        programme_year: Some(k.programme_year as i32),
+        notes: k.notes.clone(),
+    }
+}
+
+async fn update(state: &AppState, s: &Session, id: i64, p: &KubePatch) -> AppResult<KubeDetail> {
+    s.require_write()?;
+    let current = visible(state, s, id).await?.kube;
+    let mut input = input_of(&current);
+    macro_rules! take {
+        ($($f:ident),*) => { $( if let Some(v) = &p.$f { input.$f = v.clone(); } )* };
+    }
+    take!(name, business_type, village_code, formed_on, funding_source);
+    if let Some(v) = &p.address {
+        input.address = Some(v.clone());
+    }
+    if let Some(v) = &p.notes {
+        input.notes = Some(v.clone());
+    }
+    if p.programme_year.is_some() {
+        input.programme_year = p.programme_year;
+    }
+    let v = validate(state, s, &input).await;
+    let stage = match p.stage.as_deref() {
+        Some(st) => Stage::parse(st).map_err(|m| Invalid::field("stage", m)),
+        None => Stage::parse(&current.stage).map_err(|m| Invalid::field("stage", m)),
+    };
+    let (v, stage) = match (v, stage) {
+        (Ok(v), Ok(st)) => (v, st),
+        (Err(e), _) => return Err(e),
+        (_, Err(i)) => return Err(i.into()),
+    };
+    let pendamping_id = match p.pendamping_id {
+        Some(0) => None,
+        Some(id) => Some(id),
+        None => current.pendamping_id,
+    };
+    Ok(state
+        .store
+        .kube_update(
+            &s.actor(),
+            id,
+            &KubeChange {
+                kube: v,
+                stage,
+                pendamping_id,
+            },
+        )
+        .await?)
+}
+
+// ---------- API ----------
+
+#[derive(Deserialize, ToSchema, Clone)]
+pub struct MemberIn {
+    pub person_id: i64,
+    /// `ketua`, `sekretaris`, `bendahara` or `anggota` (default).
+    pub role: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct KubeCreate {
+    pub name: String,
+    pub business_type: String,
+    pub village_code: String,
+    pub address: Option<String>,
+    /// `YYYY-MM-DD`
+    pub formed_on: String,
+    pub funding_source: String,
+    /// Defaults to the year of formation.
+    pub programme_year: Option<i32>,
+    pub notes: Option<String>,
+    /// A pendamping assigned to the KUBE's kecamatan.
+    pub pendamping_id: Option<i64>,
+    /// 5–20 persons of the KUBE's kecamatan; one ketua, one sekretaris, one bendahara.
+    pub members: Vec<MemberIn>,
+}
+
+impl KubeCreate {
+    fn input(&self) -> KubeInput {
+        KubeInput {
+            name: self.name.clone(),
+            business_type: self.business_type.clone(),
+            village_code: self.village_code.clone(),
+            address: self.address.clone(),
+            formed_on: self.formed_on.clone(),
+            funding_source: self.funding_source.clone(),
+            programme_year: self.programme_year,
+            notes: self.notes.clone(),
+        }
+    }
+}
+
+/// A change; absent fields stay. Members change through their own routes.
+#[derive(Deserialize, ToSchema, Default)]
+pub struct KubePatch {
+    pub name: Option<String>,
+    pub business_type: Option<String>,
+    pub village_code: Option<String>,
+    pub address: Option<String>,
+    pub formed_on: Option<String>,
+    pub funding_source: Option<String>,
+    pub programme_year: Option<i32>,
+    pub notes: Option<String>,
+    /// `bubar` dissolves the group and ends its memberships.
+    pub stage: Option<String>,
+    /// 0 removes the pendamping.
+    pub pendamping_id: Option<i64>,
+}
+
+#[derive(Deserialize, IntoParams, Default)]
+pub struct ListQuery {
+    /// Name, registration number, or an active member's name or NIK.
+    pub q: Option<String>,
+    pub district_code: Option<String>,
+    pub village_code: Option<String>,
+    pub status: Option<String>,
+    pub stage: Option<String>,
+    pub business_type: Option<String>,
+    pub funding_source: Option<String>,
+    /// Year of formation.
+    pub year: Option<String>,
+    /// `registration_number` (default), `name`, `-name`, `formed_on`, `-formed_on`, `members`, `-members`
+    pub sort: Option<String>,
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+impl ListQuery {
+    fn filter(&self) -> Result<KubeFilter, Invalid> {
+        let year = match self
+            .year
+            .as_deref()
+            .map(str::trim)
+            .filter(|y| !y.is_empty())
+        {
+            Some(y) => Some(
+                y.parse::<i64>()
+                    .map_err(|_| Invalid::field("year", Msg::new("kube.year_invalid")))?,
+            ),
+            None => None,
+        };
+        Ok(KubeFilter {
+            q: self.q.clone(),
+            district_code: self.district_code.clone(),
+            village_code: self.village_code.clone(),
+            status: self.status.clone(),
+            stage: self.stage.clone(),
+            business_type: self.business_type.clone(),
+            funding_source: self.funding_source.clone(),
+            year,
+            pendamping_id: None,
+            sort: self.sort.clone(),
+        })
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct BusinessTypeOut {
+    pub code: String,
+    pub name: String,
+}
+
+/// The configured business types.
+#[utoipa::path(get, path = "/api/v1/business-types", tag = "kube",
+    responses((status = 200, body = Vec<BusinessTypeOut>)))]
+pub(crate) async fn api_business_types(
+    State(state): State<AppState>,
+    Authed(_caller): Authed,
+    crate::auth::ReqLang(lang): crate::auth::ReqLang,
+) -> AppResult<Json<Vec<BusinessTypeOut>>> {
+    Ok(Json(
+        business_types(&state, lang)
+            .await?
+            .into_iter()
+            .map(|(code, name)| BusinessTypeOut { code, name })
+            .collect(),
+    ))
+}
+
+async fn business_types(state: &AppState, lang: Lang) -> AppResult<Vec<(String, String)>> {
+    Ok(state
+        .store
+        .business_types()
+        .await?
+        .into_iter()
+        .filter(|b| b.active != 0)
+        .map(|b| (b.code, if lang == Lang::En { b.name_en } else { b.name }))
+        .collect())
+}
+
+/// List KUBE the caller may see.
+#[utoipa::path(get, path = "/api/v1/kube", tag = "kube", params(ListQuery),
+    responses((status = 200, body = crate::api::ListOf<KubeOut>), (status = 422, body = crate::api::ErrorBody)))]
+pub(crate) async fn api_list(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    Query(q): Query<ListQuery>,
+) -> AppResult<Json<crate::api::ListOf<KubeOut>>> {
+    let page = state
+        .store
+        .kube_list(
+            &q.filter()?,
+            s.district_scope(),
+            Paging::new(q.limit, q.offset),
+        )
+        .await?;
+    Ok(Json(crate::api::ListOf::from_page(page, |k| {
+        KubeOut::from_kube(&state, k)
+    })))
+}
+
+/// Form a KUBE with its members; returns its registration number.
+#[utoipa::path(post, path = "/api/v1/kube", tag = "kube", request_body = KubeCreate,
+    responses((status = 201, body = KubeOut), (status = 409, body = crate::api::ErrorBody, description = "a member is already in an active KUBE"),
+              (status = 422, body = crate::api::ErrorBody)))]
+pub(crate) async fn api_create(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    Json(b): Json<KubeCreate>,
+) -> AppResult<Response> {
+    let d = create(&state, &s, &b).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(KubeOut::from_detail(
+            &state,
+            d,
+            s.role().sees_full_identity(),
+        )),
+    )
+        .into_response())
+}
+
+/// Read a KUBE with members, history and current health.
+#[utoipa::path(get, path = "/api/v1/kube/{id}", tag = "kube", params(("id" = i64, Path)),
+    responses((status = 200, body = KubeOut), (status = 404, body = crate::api::ErrorBody)))]
+pub(crate) async fn api_get(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    Path(id): Path<i64>,
+) -> AppResult<Json<KubeOut>> {
+    let d = visible(&state, &s, id).await?;
+    Ok(Json(KubeOut::from_detail(
+        &state,
+        d,
+        s.role().sees_full_identity(),
+    )))
+}
+
+/// Change a KUBE's fields, stage or pendamping.
+#[utoipa::path(patch, path = "/api/v1/kube/{id}", tag = "kube", params(("id" = i64, Path)), request_body = KubePatch,
+    responses((status = 200, body = KubeOut), (status = 404, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)))]
+pub(crate) async fn api_update(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    Path(id): Path<i64>,
+    Json(b): Json<KubePatch>,
+) -> AppResult<Json<KubeOut>> {
+    let d = update(&state, &s, id, &b).await?;
+    Ok(Json(KubeOut::from_detail(
+        &state,
+        d,
+        s.role().sees_full_identity(),
+    )))
+}
+
+async fn add_member(state: &AppState, s: &Session, id: i64, m: &MemberIn) -> AppResult<KubeDetail> {
+    s.require_write()?;
+    visible(state, s, id).await?;
+    let nm = parse_members(std::slice::from_ref(m))?.remove(0);
+    Ok(state
+        .store
+        .kube_add_member(&s.actor(), id, nm, &today().format("%Y-%m-%d").to_string())
+        .await?)
+}
+
+/// Add a member (a person of the KUBE's kecamatan in no other active KUBE).
+#[utoipa::path(post, path = "/api/v1/kube/{id}/members", tag = "kube", params(("id" = i64, Path)), request_body = MemberIn,
+    responses((status = 201, body = KubeOut), (status = 409, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)))]
+pub(crate) async fn api_add_member(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    Path(id): Path<i64>,
+    Json(b): Json<MemberIn>,
+) -> AppResult<Response> {
+    let d = add_member(&state, &s, id, &b).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(KubeOut::from_detail(
+            &state,
+            d,
+            s.role().sees_full_identity(),
+        )),
+    )
+        .into_response())
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct LeaveQuery {
+    /// Why the member leaves (kept in the membership history).
+    pub reason: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+pub struct LeaveBody {
+    pub reason: Option<String>,
+}
+
+async fn remove_member(
+    state: &AppState,
+    s: &Session,
+    id: i64,
+    person_id: i64,
+    reason: Option<&str>,
+) -> AppResult<KubeDetail> {
+    s.require_write()?;
+    visible(state, s, id).await?;
+    let reason = reason
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .ok_or_else(|| AppError::invalid("reason", Msg::new("kube.reason_required")))?;
+    if reason.chars().count() > 200 {
+        return Err(AppError::invalid(
+            "reason",
+            Msg::new("common.too_long").arg(200),
+        ));
+    }
+    Ok(state
+        .store
+        .kube_remove_member(
+            &s.actor(),
+            id,
+            person_id,
+            reason,
+            &today().format("%Y-%m-%d").to_string(),
+        )
+        .await?)
+}
+
+/// A member leaves the KUBE (kept in the history). Refused below 5 members or for an
+/// officer without replacement.
+#[utoipa::path(delete, path = "/api/v1/kube/{id}/members/{person_id}", tag = "kube",
+    params(("id" = i64, Path), ("person_id" = i64, Path), LeaveQuery), request_body(content = Option<LeaveBody>),
+    responses((status = 200, body = KubeOut), (status = 409, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)))]
+pub(crate) async fn api_remove_member(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    Path((id, person_id)): Path<(i64, i64)>,
+    Query(q): Query<LeaveQuery>,
+    body: axum::body::Bytes,
+) -> AppResult<Json<KubeOut>> {
+    let from_body = serde_json::from_slice::<LeaveBody>(&body)
+        .ok()
+        .and_then(|b| b.reason);
+    let reason = q.reason.or(from_body);
+    let d = remove_member(&state, &s, id, person_id, reason.as_deref()).await?;
+    Ok(Json(KubeOut::from_detail(
+        &state,
+        d,
+        s.role().sees_full_identity(),
+    )))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct RoleBody {
+    /// `ketua`, `sekretaris`, `bendahara` or `anggota`; the previous holder of an office becomes `anggota`.
+    pub role: String,
+}
+
+async fn set_role(
+    state: &AppState,
+    s: &Session,
+    id: i64,
+    person_id: i64,
+    role: &str,
+) -> AppResult<KubeDetail> {
+    s.require_write()?;
+    visible(state, s, id).await?;
+    let role = MemberRole::parse(role).map_err(|m| Invalid::field("role", m))?;
+    Ok(state
+        .store
+        .kube_set_role(&s.actor(), id, person_id, role)
+        .await?)
+}
+
+/// Change a member's role.
+#[utoipa::path(patch, path = "/api/v1/kube/{id}/members/{person_id}", tag = "kube",
+    params(("id" = i64, Path), ("person_id" = i64, Path)), request_body = RoleBody,
+    responses((status = 200, body = KubeOut), (status = 409, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)))]
+pub(crate) async fn api_set_role(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    Path((id, person_id)): Path<(i64, i64)>,
+    Json(b): Json<RoleBody>,
+) -> AppResult<Json<KubeOut>> {
+    let d = set_role(&state, &s, id, person_id, &b.role).await?;
+    Ok(Json(KubeOut::from_detail(
+        &state,
+        d,
+        s.role().sees_full_identity(),
+    )))
+}
+
+// ---------- pages ----------
+
+pub struct Row {
+    pub id: i64,
+    pub registration_number: String,
+    pub name: String,
+    pub business_type: String,
+    pub village: String,
+    pub year: i64,
+    pub members: i64,
+    pub status: String,
+    pub status_label: &'static str,
+}
+
+/// Select options shared by the list and the forms.
+pub struct Options {
+    pub districts: Vec<(String, String)>,
+    pub villages: Vec<(String, String, String)>,
+    pub business_types: Vec<(String, String)>,
+    pub statuses: Vec<(&'static str, &'static str)>,
+    pub stages: Vec<(&'static str, &'static str)>,
+    pub funding: Vec<(&'static str, &'static str)>,
+    pub roles: Vec<(&'static str, &'static str)>,
+}
+
+async fn options(state: &AppState, s: &Session, lang: Lang) -> AppResult<Options> {
+    Ok(Options {
+        districts: district_options(state, s),
+        villages: village_options(state, s),
+        business_types: business_types(state, lang).await?,
+        statuses: Status::ALL
+            .iter()
+            .map(|x| (x.code(), lang.t(x.label_key())))
+            .collect(),
+        stages: Stage::ALL
+            .iter()
+            .map(|x| (x.code(), lang.t(x.label_key())))
+            .collect(),
+        funding: FundingSource::ALL
+            .iter()
+            .map(|x| (x.code(), lang.t(x.label_key())))
+            .collect(),
+        roles: MemberRole::ALL
+            .iter()
+            .map(|x| (x.code(), lang.t(x.label_key())))
+            .collect(),
+    })
+}
+
+impl Options {
+    fn business_type_name(&self, code: &str) -> String {
+        self.business_types
+            .iter()
+            .find(|(c, _)| c == code)
+            .map(|(_, n)| n.clone())
+            .unwrap_or_else(|| code.to_string())
+    }
+}
+
+fn status_label(lang: Lang, code: &str) -> &'static str {
+    Status::parse(code)
+        .map(|s| lang.t(s.label_key()))
+        .unwrap_or("")
+}
+
+#[derive(askama::Template)]
+#[template(path = "kube_list.html")]
+struct ListPage {
+    ctx: Ctx,
+    rows: Vec<Row>,
+    q: ListQuery,
+    o: Options,
+    pager: Pager,
+    can_write: bool,
+    errors: FormErrors,
+}
+
+impl ListPage {
+    fn val<'a>(&self, v: &'a Option<String>) -> &'a str {
+        v.as_deref().unwrap_or("")
+    }
+}
+
+async fn list_page(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    OriginalUri(uri): OriginalUri,
+    Query(q): Query<ListQuery>,
+) -> AppResult<Response> {
+    let (filter, inv) = match q.filter() {
+        Ok(f) => (f, None),
+        Err(i) => (KubeFilter::default(), Some(i)),
+    };
+    let page = state
+        .store
+        .kube_list(&filter, s.district_scope(), Paging::new(Some(50), q.offset))
+        .await?;
+    let pager = Pager::new(&page, "/kube", &page::query_pairs(&uri));
+    let o = options(&state, &s, ctx.lang).await?;
+    let rows = page
+        .items
+        .into_iter()
+        .map(|k| Row {
+            id: k.id,
+            business_type: o.business_type_name(&k.business_type),
+            village: state.areas.name(&k.village_code).to_string(),
+            status_label: status_label(ctx.lang, &k.status),
+            registration_number: k.registration_number,
+            name: k.name,
+            year: k.formed_year,
+            members: k.member_count,
+            status: k.status,
+        })
+        .collect();
+    let errors = FormErrors::new(inv.as_ref(), ctx.lang);
+    Ok(html(&ListPage {
+        rows,
+        q,
+        o,
+        pager,
+        can_write: s.role().can_write(),
+        errors,
+        ctx,
+    })?
+    .into_response())
+}
+
+pub struct AuditRow {
+    pub at: String,
+    pub username: String,
+    pub action: String,
+}
+
+#[derive(askama::Template)]
+#[template(path = "kube_detail.html")]
+struct DetailPage {
+    ctx: Ctx,
+    k: KubeOut,
+    business_type: String,
+    funding: &'static str,
+    stage: &'static str,
+    status: &'static str,
+    o: Options,
+    candidates: Vec<(i64, String, String)>,
+    can_write: bool,
+    audit: Vec<AuditRow>,
+    errors: FormErrors,
+}
+
+impl DetailPage {
+    fn role_label(&self, code: &str) -> &'static str {
+        MemberRole::parse(code)
+            .map(|r| self.ctx.t(r.label_key()))
+            .unwrap_or("")
+    }
+    fn village(&self, code: &str) -> String {
+        self.o
+            .villages
+            .iter()
+            .find(|v| v.0 == code)
+            .map(|v| v.1.clone())
+            .unwrap_or_default()
+    }
+}
+
+async fn render_detail(
+    state: &AppState,
+    s: &Session,
+    ctx: Ctx,
+    id: i64,
+    errors: Option<&Invalid>,
+) -> AppResult<Response> {
+    let d = visible(state, s, id).await?;
+    let district = d.kube.district_code.clone();
+    let k = KubeOut::from_detail(state, d, s.role().sees_full_identity());
+    let o = options(state, s, ctx.lang).await?;
+    let can_write = s.role().can_write() && k.stage != Stage::Bubar.code();
+    let candidates = if can_write {
+        state.store.kube_candidates(&district, 1000).await?
+    } else {
+        Vec::new()
+    };
+    let audit = state
+        .store
+        .audit_list(
+            &AuditFilter {
+                entity: Some("kube".into()),
+                entity_id: Some(id.to_string()),
+                ..Default::default()
+            },
+            Paging::new(Some(20), None),
+        )
+        .await?
+        .items
+        .into_iter()
+        .map(|e| AuditRow {
+            at: page::local_time(&e.at),
+            username: e.username,
+            action: e.action,
+        })
+        .collect();
+    let lang = ctx.lang;
+    let errors = FormErrors::new(errors, lang);
+    let status = errors.status();
+    let page = DetailPage {
+        business_type: o.business_type_name(&k.business_type),
+        funding: FundingSource::parse(&k.funding_source)
+            .map(|f| lang.t(f.label_key()))
+            .unwrap_or(""),
+        stage: Stage::parse(&k.stage)
+            .map(|f| lang.t(f.label_key()))
+            .unwrap_or(""),
+        status: status_label(lang, &k.status),
+        k,
+        o,
+        candidates,
+        can_write,
+        audit,
+        errors,
+        ctx,
+    };
+    Ok((status, html(&page)?).into_response())
+}
+
+async fn detail_page(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    render_detail(&state, &s, ctx, id, None).await
+}
+
+/// A failed member change comes back to the detail page with its message.
+fn as_invalid(e: AppError) -> Result<Invalid, AppError> {
+    match e {
+        AppError::Invalid(i) => Ok(i),
+        AppError::Conflict { field, msg } => Ok(Invalid::field(&field, msg)),
+        e => Err(e),
+    }
+}
+
+async fn member_result(
+    state: &AppState,
+    s: &Session,
+    ctx: Ctx,
+    id: i64,
+    r: AppResult<KubeDetail>,
+    ok_msg: String,
+) -> AppResult<Response> {
+    match r {
+        Ok(_) => page::redirect_with_flash(state, s, &format!("/kube/{id}"), ok_msg).await,
+        Err(e) => {
+            let inv = as_invalid(e)?;
+            render_detail(state, s, ctx, id, Some(&inv)).await
+        }
+    }
+}
+
+fn person_name(d: &Option<KubeDetail>, person_id: i64) -> String {
+    d.as_ref()
+        .and_then(|d| d.history.iter().find(|m| m.person_id == person_id))
+        .map(|m| m.name.clone())
+        .unwrap_or_default()
+}
+
+async fn add_member_form(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    Path(id): Path<i64>,
+    body: axum::body::Bytes,
+) -> AppResult<Response> {
+    let f = page::form_pairs(&body);
+    let get = |k: &str| {
+        f.iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let Ok(person_id) = get("person_id").parse::<i64>() else {
+        return render_detail(
+            &state,
+            &s,
+            ctx,
+            id,
+            Some(&Invalid::field("person_id", Msg::new("common.required"))),
+        )
+        .await;
+    };
+    let r = add_member(
+        &state,
+        &s,
+        id,
+        &MemberIn {
+            person_id,
+            role: Some(get("role")),
+        },
+    )
+    .await;
+    let name = person_name(&r.as_ref().ok().cloned(), person_id);
+    let msg = ctx.tf("kube.member_added", &[name]);
+    member_result(&state, &s, ctx, id, r, msg).await
+}
+
+async fn remove_member_form(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    Path((id, person_id)): Path<(i64, i64)>,
+    body: axum::body::Bytes,
+) -> AppResult<Response> {
+    let f = page::form_pairs(&body);
+    let reason = f
+        .iter()
+        .find(|(n, _)| n == "reason")
+        .map(|(_, v)| v.clone());
+    let r = remove_member(&state, &s, id, person_id, reason.as_deref()).await;
+    let name = person_name(&r.as_ref().ok().cloned(), person_id);
+    let msg = ctx.tf("kube.member_removed", &[name]);
+    member_result(&state, &s, ctx, id, r, msg).await
+}
+
+async fn role_form(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    Path((id, person_id)): Path<(i64, i64)>,
+    body: axum::body::Bytes,
+) -> AppResult<Response> {
+    let f = page::form_pairs(&body);
+    let role = f
+        .iter()
+        .find(|(n, _)| n == "role")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
+    let r = set_role(&state, &s, id, person_id, &role).await;
+    let name = person_name(&r.as_ref().ok().cloned(), person_id);
+    let msg = ctx.tf("kube.role_changed", &[name]);
+    member_result(&state, &s, ctx, id, r, msg).await
+}
+
+// ----- create and edit forms -----
+
+pub struct MemberRow {
+    pub person_id: i64,
+    pub role: String,
+}
+
+#[derive(askama::Template)]
+#[template(path = "kube_form.html")]
+struct FormPage {
+    ctx: Ctx,
+    id: Option<i64>,
+    v: KubeInput,
+    stage: String,
+    pendamping_id: i64,
+    pendampings: Vec<(i64, String)>,
+    o: Options,
+    /// Persons who may join (create form): (id, name, village code).
+    candidates: Vec<(i64, String, String)>,
+    rows: Vec<MemberRow>,
+    errors: FormErrors,
+}
+
+impl FormPage {
+    fn opt<'a>(&self, v: &'a Option<String>) -> &'a str {
+        v.as_deref().unwrap_or("")
+    }
+    fn year(&self) -> String {
+        self.v
+            .programme_year
+            .map(|y| y.to_string())
+            .unwrap_or_default()
+    }
+    fn village(&self, code: &str) -> String {
+        self.o
+            .villages
+            .iter()
+            .find(|v| v.0 == code)
+            .map(|v| v.1.clone())
+            .unwrap_or_default()
+    }
+    /// Errors of the member list: size, repeats, kecamatan, officers.
+    fn member_errors(&self) -> Vec<&str> {
+        [
+            "members",
+            "members.ketua",
+            "members.sekretaris",
+            "members.bendahara",
+        ]
+        .iter()
+        .map(|f| self.errors.get(f))
+        .filter(|m| !m.is_empty())
+        .collect()
+    }
+}
+
+/// Pendamping accounts assigned to a kecamatan: (user id, user name).
+async fn pendamping_options(state: &AppState, district: &str) -> AppResult<Vec<(i64, String)>> {
+    let page = state
+        .store
+        .user_list(
+            &UserFilter {
+                q: None,
+                role: Some(Role::Pendamping.as_str().into()),
+            },
+            Paging::new(Some(500), None),
+        )
+        .await?;
+    Ok(page
+        .items
+        .into_iter()
+        .filter(|u| !u.disabled && u.districts.iter().any(|d| d == district))
+        .map(|u| (u.id, u.username))
+        .collect())
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn form_page(
+    state: &AppState,
+    s: &Session,
+    ctx: Ctx,
+    id: Option<i64>,
+    v: KubeInput,
+    stage: String,
+    pendamping_id: Option<i64>,
+    rows: Vec<MemberRow>,
+    errors: Option<&Invalid>,
+) -> AppResult<Response> {
+    let district = state
+        .areas
+        .village(&v.village_code)
+        .ok()
+        .map(|vc| vc.district());
+    let (candidates, pendampings) = match &district {
+        Some(d) if s.sees_district(d.as_str()) => (
+            if id.is_none() {
+                state.store.kube_candidates(d.as_str(), 2000).await?
+            } else {
+                Vec::new()
+            },
+            pendamping_options(state, d.as_str()).await?,
+        ),
+        _ => (Vec::new(), Vec::new()),
+    };
+    let o = options(state, s, ctx.lang).await?;
+    let errors = FormErrors::new(errors, ctx.lang);
+    let status = errors.status();
+    let page = FormPage {
+        id,
+        v,
+        stage,
+        pendamping_id: pendamping_id.unwrap_or(0),
+        pendampings,
+        o,
+        candidates,
+        rows,
+        errors,
+        ctx,
+    };
+    Ok((status, html(&page)?).into_response())
+}
+
+fn default_rows() -> Vec<MemberRow> {
+    (0..MAX_MEMBERS)
+        .map(|i| MemberRow {
+            person_id: 0,
+            role: match i {
+                0 => "ketua",
+                1 => "sekretaris",
+                2 => "bendahara",
+                _ => "anggota",
+            }
+            .into(),
+        })
+        .collect()
+}
+
+#[derive(Deserialize)]
+struct NewQuery {
+    village_code: Option<String>,
+}
+
+async fn new_page(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    Query(q): Query<NewQuery>,
+) -> AppResult<Response> {
+    s.require_write()?;
+    let v = KubeInput {
+        village_code: q.village_code.unwrap_or_default(),
+        funding_source: "apbd_kota".into(),
+        ..Default::default()
+    };
+    form_page(
+        &state,
+        &s,
+        ctx,
+        None,
+        v,
+        Stage::Pembentukan.code().into(),
+        None,
+        default_rows(),
+        None,
+    )
+    .await
+}
+
+struct ParsedForm {
+    input: KubeInput,
+    stage: String,
+    pendamping_id: Option<i64>,
+    rows: Vec<MemberRow>,
+}
+
+fn parse_form(body: &[u8]) -> ParsedForm {
+    let mut input = KubeInput::default();
+    let mut stage = String::new();
+    let mut pendamping_id = None;
+    let mut persons: Vec<i64> = Vec::new();
+    let mut roles: Vec<String> = Vec::new();
+    let some = |v: String| if v.trim().is_empty() { None } else { Some(v) };
+    for (k, v) in page::form_pairs(body) {
+        match k.as_str() {
+            "name" => input.name = v,
+            "business_type" => input.business_type = v,
+            "village_code" => input.village_code = v,
+            "address" => input.address = some(v),
+            "formed_on" => input.formed_on = v,
+            "funding_source" => input.funding_source = v,
+            "programme_year" => input.programme_year = v.trim().parse().ok(),
+            "notes" => input.notes = some(v),
+            "stage" => stage = v,
+            "pendamping_id" => pendamping_id = v.parse::<i64>().ok().filter(|i| *i > 0),
+            "member_person" => persons.push(v.parse().unwrap_or(0)),
+            "member_role" => roles.push(v),
+            _ => {}
+        }
+    }
+    let rows = persons
+        .into_iter()
+        .zip(roles)
+        .map(|(person_id, role)| MemberRow { person_id, role })
+        .collect();
+    ParsedForm {
+        input,
+        stage,
+        pendamping_id,
+        rows,
+    }
+}
+
+async fn create_form(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    body: axum::body::Bytes,
+) -> AppResult<Response> {
+    let f = parse_form(&body);
+    let members: Vec<MemberIn> = f
+        .rows
+        .iter()
+        .filter(|r| r.person_id > 0)
+        .map(|r| MemberIn {
+            person_id: r.person_id,
+            role: Some(r.role.clone()),
+        })
+        .collect();
+    let b = KubeCreate {
+        name: f.input.name.clone(),
+        business_type: f.input.business_type.clone(),
+        village_code: f.input.village_code.clone(),
+        address: f.input.address.clone(),
+        formed_on: f.input.formed_on.clone(),
+        funding_source: f.input.funding_source.clone(),
+        programme_year: f.input.programme_year,
+        notes: f.input.notes.clone(),
+        pendamping_id: f.pendamping_id,
+        members,
+    };
+    match create(&state, &s, &b).await {
+        Ok(d) => {
+            let msg = ctx.tf(
+                "kube.created",
+                &[d.kube.name.clone(), d.kube.registration_number.clone()],
+            );
+            page::redirect_with_flash(&state, &s, &format!("/kube/{}", d.kube.id), msg).await
+        }
+        Err(e) => {
+            let inv = as_invalid(e)?;
+            let mut rows = f.rows;
+            rows.resize_with(MAX_MEMBERS, || MemberRow {
+                person_id: 0,
+                role: "anggota".into(),
+            });
+            form_page(
+                &state,
+                &s,
+                ctx,
+                None,
+                f.input,
+                Stage::Pembentukan.code().into(),
+                f.pendamping_id,
+                rows,
+                Some(&inv),
+            )
+            .await
+        }
+    }
+}
+
+async fn edit_page(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    s.require_write()?;
+    let k = visible(&state, &s, id).await?.kube;
+    form_page(
+        &state,
+        &s,
+        ctx,
+        Some(id),
+        input_of(&k),
+        k.stage.clone(),
+        k.pendamping_id,
+        Vec::new(),
+        None,
+    )
+    .await
+}
+
+async fn update_form(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    Path(id): Path<i64>,
+    body: axum::body::Bytes,
+) -> AppResult<Response> {
+    let f = parse_form(&body);
+    let p = KubePatch {
+        name: Some(f.input.name.clone()),
+        business_type: Some(f.input.business_type.clone()),
+        village_code: Some(f.input.village_code.clone()),
+        address: Some(f.input.address.clone().unwrap_or_default()),
+        formed_on: Some(f.input.formed_on.clone()),
+        funding_source: Some(f.input.funding_source.clone()),
+        programme_year: f.input.programme_year,
+        notes: Some(f.input.notes.clone().unwrap_or_default()),
+        stage: Some(f.stage.clone()),
+        pendamping_id: Some(f.pendamping_id.unwrap_or(0)),
+    };
+    match update(&state, &s, id, &p).await {
+        Ok(d) => {
+            page::redirect_with_flash(
+                &state,
+                &s,
+                &format!("/kube/{id}"),
+                ctx.tf("kube.updated", &[d.kube.name]),
+            )
+            .await
+        }
+        Err(e) => {
+            let inv = as_invalid(e)?;
+            form_page(
+                &state,
+                &s,
+                ctx,
+                Some(id),
+                f.input,
+                f.stage,
+                f.pendamping_id,
+                Vec::new(),
+                Some(&inv),
+            )
+            .await
+        }
+    }
+}
