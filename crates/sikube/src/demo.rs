@@ -78,3 +78,384 @@ pub async fn load(
     }
     Ok(out)
 }
+
+/// SplitMix64: a small deterministic generator, so the demo city is the same every time.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    /// Uniform in `lo..=hi`.
+    fn range(&mut self, lo: i64, hi: i64) -> i64 {
+        lo + (self.next() % ((hi - lo + 1) as u64)) as i64
+    }
+    fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
+        &xs[self.next() as usize % xs.len()]
+    }
+    /// Picks by weight from `(value, weight)`.
+    fn weighted<'a, T>(&mut self, xs: &'a [(T, u32)]) -> &'a T {
+        let total: u32 = xs.iter().map(|x| x.1).sum();
+        let mut r = (self.next() % total as u64) as u32;
+        for (v, w) in xs {
+            if r < *w {
+                return v;
+            }
+            r -= w;
+        }
+        &xs[0].0
+    }
+}
+
+const MEN: &[&str] = &[
+    "Asep", "Ujang", "Dedi", "Cecep", "Wawan", "Jajang", "Dadang", "Agus", "Iwan", "Yayat", "Eman",
+    "Odih", "Rahmat", "Endang", "Aep", "Maman", "Ade", "Engkos", "Dudung", "Hendra", "Budi",
+    "Ahmad", "Entis", "Udin", "Didin", "Ohan", "Sobari", "Nana", "Tatang", "Juju",
+];
+const WOMEN: &[&str] = &[
+    "Euis", "Siti", "Ai", "Neneng", "Iis", "Kokom", "Lilis", "Nining", "Tati", "Yati", "Popon",
+    "Cucu", "Enok", "Imas", "Oom", "Dedeh", "Elis", "Rina", "Sri", "Nia", "Entin", "Titin",
+    "Wiwin", "Nur", "Aas", "Heni", "Yuyun", "Onah", "Eti", "Ratna",
+];
+const FAMILY: &[&str] = &[
+    "Suryana",
+    "Sutisna",
+    "Hidayat",
+    "Rahayu",
+    "Kurniawan",
+    "Setiawan",
+    "Sukmana",
+    "Permana",
+    "Sopandi",
+    "Nurhayati",
+    "Rukmana",
+    "Mulyana",
+    "Saepudin",
+    "Hermawan",
+    "Supriatna",
+    "Komariah",
+    "Wahyudi",
+    "Gunawan",
+    "Hasanah",
+    "Sumarni",
+    "Kusnadi",
+    "Solihin",
+    "Rosita",
+    "Hamdani",
+    "Juariah",
+    "Sudrajat",
+    "Kartika",
+];
+const GROUP_WORDS: &[&str] = &[
+    "Mekar",
+    "Jaya",
+    "Makmur",
+    "Sejahtera",
+    "Mandiri",
+    "Harapan",
+    "Sauyunan",
+    "Rukun",
+    "Lestari",
+    "Barokah",
+    "Sugih",
+    "Mukti",
+    "Tani",
+    "Sinar",
+    "Maju",
+    "Bersama",
+    "Berkah",
+    "Saluyu",
+    "Mulya",
+    "Hegar",
+];
+
+struct PersonMaker {
+    rng: Rng,
+    niks: std::collections::HashSet<String>,
+    kk_serial: u32,
+}
+
+impl PersonMaker {
+    /// A valid synthetic person of `village`, aged `age_lo..=age_hi` on `on`.
+    fn make(
+        &mut self,
+        areas: &Areas,
+        village: &str,
+        female: bool,
+        age_lo: i64,
+        age_hi: i64,
+        on: chrono::NaiveDate,
+        categories: &[&str],
+    ) -> domain::person::PersonInput {
+        use chrono::Datelike;
+        let r = &mut self.rng;
+        let year = on.year() as i64 - r.range(age_lo, age_hi);
+        let month = r.range(1, 12) as u32;
+        let day = r.range(1, 28) as u32;
+        let birth = chrono::NaiveDate::from_ymd_opt(year as i32, month, day).unwrap_or(on);
+        // One in five was first registered in Ciamis, before Banjar became a city.
+        let reg_district = if r.range(1, 5) == 1 {
+            "320701".to_string()
+        } else {
+            village[..8].replace('.', "")
+        };
+        let dd = if female { day + 40 } else { day };
+        let mut serial = r.range(1, 400) as u32;
+        let nik = loop {
+            let n = format!(
+                "{reg_district}{dd:02}{month:02}{:02}{serial:04}",
+                year % 100
+            );
+            if self.niks.insert(n.clone()) {
+                break n;
+            }
+            serial += 1;
+        };
+        self.kk_serial += 1;
+        let kk = format!(
+            "{}{:02}{:02}{:02}{:04}",
+            village[..8].replace('.', ""),
+            r.range(1, 28),
+            r.range(1, 12),
+            r.range(5, 12),
+            self.kk_serial % 9999 + 1
+        );
+        let first = if female { *r.pick(WOMEN) } else { *r.pick(MEN) };
+        let name = format!("{first} {}", r.pick(FAMILY));
+        let _ = areas;
+        domain::person::PersonInput {
+            nik,
+            kk_number: Some(kk),
+            name,
+            sex: if female { "P".into() } else { "L".into() },
+            birth_date: birth.format("%Y-%m-%d").to_string(),
+            village_code: village.to_string(),
+            rt: Some(format!("{:03}", r.range(1, 12))),
+            rw: Some(format!("{:03}", r.range(1, 8))),
+            address: Some(format!("Dusun {}", r.pick(GROUP_WORDS))),
+            phone: None,
+            categories: categories.iter().map(|c| c.to_string()).collect(),
+            dtks_registered: r.range(1, 10) <= 8,
+            dtks_ref: None,
+            notes: None,
+        }
+    }
+}
+
+/// Loads a believable Kota Banjar once: about 150 KUBE formed 2004–2012 across the
+/// villages, most in Langensari, each with 5–20 members, and persons of the individual
+/// programmes. Does nothing when KUBE already exist. Returns the number of KUBE made.
+pub async fn load_city(
+    store: &Store,
+    areas: &Areas,
+    region: &RegencyCode,
+) -> Result<usize, String> {
+    use domain::kube::{KubeInput, MemberRole, Status};
+    use store::kube::NewMember;
+    if store.kube_count().await.map_err(|e| e.to_string())? > 0 {
+        return Ok(0);
+    }
+    let actor = Actor {
+        user_id: None,
+        username: "(demo)".into(),
+    };
+    let today = chrono::NaiveDate::from_ymd_opt(2012, 12, 31).unwrap_or_default();
+    let mut maker = PersonMaker {
+        rng: Rng(2012),
+        niks: Default::default(),
+        kk_serial: 0,
+    };
+    let districts = areas.children(region.as_str());
+    let langensari = districts
+        .iter()
+        .position(|d| d.name == "Langensari")
+        .unwrap_or(0);
+    let users = store
+        .user_list(
+            &store::users::UserFilter {
+                q: None,
+                role: Some("pendamping".into()),
+            },
+            store::Paging::new(Some(500), None),
+        )
+        .await
+        .map_err(|e| e.to_string())?
+        .items;
+    let business: &[(&str, u32)] = &[
+        ("ternak_kambing", 38),
+        ("makanan_olahan", 30),
+        ("warungan", 20),
+        ("industri_rumahan", 5),
+        ("pertanian", 4),
+        ("perikanan", 3),
+    ];
+    let funding: &[(&str, u32)] = &[
+        ("apbd_kota", 62),
+        ("apbd_provinsi", 20),
+        ("apbn", 14),
+        ("lainnya", 4),
+    ];
+    let mut made = 0;
+    for (di, d) in districts.iter().enumerate() {
+        let villages = areas.children(&d.code);
+        // Most KUBE are in Langensari (the 2012 report).
+        let count = if di == langensari { 66 } else { 28 };
+        let pendamping = users
+            .iter()
+            .find(|u| u.districts.contains(&d.code))
+            .map(|u| u.id);
+        for g in 0..count {
+            let r = &mut maker.rng;
+            let village = villages[g % villages.len()].code.clone();
+            let year = 2004 + (g as i64 * 9 / count as i64);
+            let formed_on = chrono::NaiveDate::from_ymd_opt(
+                year as i32,
+                r.range(2, 11) as u32,
+                r.range(1, 28) as u32,
+            )
+            .unwrap_or(today);
+            let (small, large) = (r.range(5, 9), r.range(11, 20));
+            let size = *r.weighted(&[(10i64, 50), (small, 25), (large, 25)]);
+            let bt = *r.weighted(business);
+            let fund = *r.weighted(funding);
+            let name = format!("KUBE {} {}", r.pick(GROUP_WORDS), r.pick(GROUP_WORDS));
+            let women_group = bt == "makanan_olahan";
+            let mut inputs = Vec::new();
+            for m in 0..size {
+                // Members live in villages of the group's kecamatan, mostly its own.
+                let mv = if maker.rng.range(1, 4) == 1 {
+                    maker.rng.pick(&villages).code.clone()
+                } else {
+                    village.clone()
+                };
+                let female = if women_group {
+                    maker.rng.range(1, 10) <= 9
+                } else {
+                    maker.rng.range(1, 10) <= 3
+                };
+                let cats: &[&str] = if female && m % 3 == 0 {
+                    &["fakir_miskin", "wrse"]
+                } else {
+                    &["fakir_miskin"]
+                };
+                inputs.push(maker.make(areas, &mv, female, 22, 55, formed_on, cats));
+            }
+            let valid: Vec<_> = inputs
+                .iter()
+                .map(|p| p.validate(areas, region, chrono::Utc::now().date_naive()))
+                .collect::<Result<_, _>>()
+                .map_err(|e| format!("demo person: {e}"))?;
+            let ids = store
+                .person_create_many(&actor, &valid, "demo")
+                .await
+                .map_err(|e| format!("demo persons: {e}"))?;
+            let members: Vec<NewMember> = ids
+                .iter()
+                .enumerate()
+                .map(|(i, &person_id)| NewMember {
+                    person_id,
+                    role: [
+                        MemberRole::Ketua,
+                        MemberRole::Sekretaris,
+                        MemberRole::Bendahara,
+                    ]
+                    .get(i)
+                    .copied()
+                    .unwrap_or(MemberRole::Anggota),
+                })
+                .collect();
+            let k = KubeInput {
+                name,
+                business_type: bt.into(),
+                village_code: village.clone(),
+                address: Some(format!(
+                    "RT {:03} RW {:03}",
+                    maker.rng.range(1, 9),
+                    maker.rng.range(1, 6)
+                )),
+                formed_on: formed_on.format("%Y-%m-%d").to_string(),
+                funding_source: fund.into(),
+                programme_year: None,
+                notes: None,
+            };
+            let bts: Vec<String> = domain::kube::SEED_BUSINESS_TYPES
+                .iter()
+                .map(|b| b.0.to_string())
+                .collect();
+            let vk = k
+                .validate(areas, region, &bts, chrono::Utc::now().date_naive())
+                .map_err(|e| format!("demo kube: {e}"))?;
+            let detail = store
+                .kube_create(&actor, region, &vk, &members, pendamping)
+                .await
+                .map_err(|e| format!("demo kube {}: {e}", vk.name))?;
+            // The 2012 report: about 40% still run; in Langensari nearly all develop well.
+            let roll = maker.rng.range(1, 100);
+            let status = if di == langensari {
+                match roll {
+                    1..=62 => Status::Berjalan,
+                    63..=85 => Status::PerluPendampingan,
+                    86..=95 => Status::TidakAktif,
+                    _ => Status::Bubar,
+                }
+            } else {
+                match roll {
+                    1..=22 => Status::Berjalan,
+                    23..=70 => Status::PerluPendampingan,
+                    71..=90 => Status::TidakAktif,
+                    _ => Status::Bubar,
+                }
+            };
+            if status == Status::Bubar {
+                // Dissolved: the memberships end, as when the office records it.
+                let change = store::kube::KubeChange {
+                    kube: vk.clone(),
+                    stage: domain::kube::Stage::Bubar,
+                    pendamping_id: pendamping,
+                };
+                store
+                    .kube_update(&actor, detail.kube.id, &change)
+                    .await
+                    .map_err(|e| e.to_string())?;
+            } else {
+                store
+                    .kube_set_status(&actor, detail.kube.id, status)
+                    .await
+                    .map_err(|e| e.to_string())?;
+            }
+            made += 1;
+        }
+    }
+    // Persons of the individual programmes: WRSE women, neglected elderly, children.
+    let mut others = Vec::new();
+    for i in 0..240 {
+        let d = &districts[i % districts.len()];
+        let villages = areas.children(&d.code);
+        let v = maker.rng.pick(&villages).code.clone();
+        let now = chrono::Utc::now().date_naive();
+        let p = match i % 4 {
+            0 | 1 => maker.make(areas, &v, true, 20, 55, now, &["wrse", "fakir_miskin"]),
+            2 => {
+                let f = maker.rng.range(0, 1) == 1;
+                maker.make(areas, &v, f, 61, 85, now, &["lansia"])
+            }
+            _ => {
+                let f = maker.rng.range(0, 1) == 1;
+                maker.make(areas, &v, f, 7, 17, now, &["anak"])
+            }
+        };
+        others.push(
+            p.validate(areas, region, now)
+                .map_err(|e| format!("demo person: {e}"))?,
+        );
+    }
+    store
+        .person_create_many(&actor, &others, "demo")
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(made)
+}

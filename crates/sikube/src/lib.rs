@@ -337,6 +337,14 @@ async fn serve(db: &DbArgs, args: ServeArgs) -> Result<(), String> {
     let store = open(db).await?;
     if args.demo {
         let accounts = demo::load(&store, &areas, &region).await?;
+        let started = std::time::Instant::now();
+        let made = demo::load_city(&store, &areas, &region).await?;
+        if made > 0 {
+            println!(
+                "Demo city: {made} KUBE with their members ({:.1} s).",
+                started.elapsed().as_secs_f64()
+            );
+        }
         println!(
             "Demo data loaded. Demo accounts (password for all: {}):",
             demo::PASSWORD

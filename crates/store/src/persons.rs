@@ -146,6 +146,47 @@ impl Store {
         Ok(created)
     }
 
+    /// Registers many persons in one transaction: all of them or (on any error) none.
+    /// Returns their ids in order. One audit entry records the batch.
+    pub async fn person_create_many(
+        &self,
+        actor: &Actor,
+        ps: &[ValidPerson],
+        what: &str,
+    ) -> Result<Vec<i64>> {
+        let mut tx = self.tx().await?;
+        let mut ids = Vec::with_capacity(ps.len());
+        for (i, p) in ps.iter().enumerate() {
+            match insert_person(&mut tx, p).await {
+                Ok(id) => ids.push(id),
+                Err(StoreError::Conflict { field, msg }) => {
+                    return Err(StoreError::Conflict {
+                        field: format!("{field}[{i}]"),
+                        msg,
+                    });
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        let summary = serde_json::json!({ "count": ps.len(), "source": what });
+        audit::record::<(), _>(
+            &mut tx,
+            actor,
+            "import",
+            "person",
+            format!(
+                "{}..{}",
+                ids.first().unwrap_or(&0),
+                ids.last().unwrap_or(&0)
+            ),
+            None,
+            Some(&summary),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(ids)
+    }
+
     pub async fn person_get(&self, id: i64) -> Result<Person> {
         let mut conn = self.pool.acquire().await?;
         get_in(&mut conn, id).await
