@@ -8,6 +8,7 @@ pub mod area;
 pub mod dedup;
 pub mod error;
 pub mod i18n;
+pub mod import;
 pub mod kube;
 pub mod nik;
 pub mod person;

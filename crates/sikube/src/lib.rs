@@ -72,6 +72,23 @@ pub enum Command {
     },
     /// Write a consistent copy of the SQLite database to FILE while the server runs.
     Backup { file: String },
+    /// Import persons or KUBE (with members) from an XLSX, ODS or CSV file.
+    Import {
+        /// `persons` or `kube`
+        kind: String,
+        file: String,
+        /// `all`: write nothing if any row is invalid; `valid`: write the valid rows.
+        #[arg(long, default_value = "all")]
+        mode: String,
+        /// Only check the file.
+        #[arg(long)]
+        dry_run: bool,
+        /// Write the rejected rows (with the reason) to this CSV or XLSX file.
+        #[arg(long)]
+        rejected: Option<String>,
+        #[arg(long, env = "SIKUBE_REGION", default_value = "32.79")]
+        region: String,
+    },
 }
 
 #[derive(Args, Debug, Clone)]
@@ -176,6 +193,25 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Command::User { cmd } => user(&cli.db, cmd).await,
+        Command::Import {
+            kind,
+            file,
+            mode,
+            dry_run,
+            rejected,
+            region,
+        } => {
+            import(
+                &cli.db,
+                &kind,
+                &file,
+                &mode,
+                dry_run,
+                rejected.as_deref(),
+                &region,
+            )
+            .await
+        }
         Command::Backup { file } => {
             let store = open(&cli.db).await?;
             match store.backend() {
@@ -197,6 +233,103 @@ pub async fn run(cli: Cli) -> Result<(), String> {
                 }
             }
         }
+    }
+}
+
+async fn import(
+    db: &DbArgs,
+    kind: &str,
+    file: &str,
+    mode: &str,
+    dry_run: bool,
+    rejected: Option<&str>,
+    region: &str,
+) -> Result<(), String> {
+    use std::io::Write;
+    use web::import::{Kind, Mode};
+    let kind = Kind::parse(kind).map_err(msg)?;
+    let mode = match mode {
+        "all" => Mode::All,
+        "valid" => Mode::Valid,
+        _ => return Err("--mode must be all or valid".into()),
+    };
+    let areas = Arc::new(Areas::embedded());
+    let region = areas.regency(region).map_err(msg)?;
+    let store = open(db).await?;
+    let state = web::AppState::new(
+        store,
+        areas,
+        web::Config {
+            region,
+            https: false,
+            trust_forwarded_for: false,
+        },
+    );
+    let started = std::time::Instant::now();
+    eprintln!("reading {file} ...");
+    let bytes = std::fs::read(file).map_err(|e| format!("cannot read {file}: {e}"))?;
+    let session = web::auth::Session::cli();
+    let progress = |done: usize, total: usize| {
+        eprint!("\rchecking rows: {done}/{total}");
+        let _ = std::io::stderr().flush();
+    };
+    let mut plan = web::import::plan(&state, &session, kind, &bytes, &progress)
+        .await
+        .map_err(|e| e.message(Lang::En) + &field_text(&e))?;
+    eprintln!();
+    let created = if dry_run {
+        0
+    } else {
+        web::import::commit(&state, &session, &mut plan, mode, file)
+            .await
+            .map_err(|e| e.message(Lang::En))?
+    };
+    for e in &plan.errors {
+        println!("row {}: {}: {}", e.row, e.column, e.msg.text(Lang::En));
+    }
+    if let Some(path) = rejected {
+        if !plan.errors.is_empty() {
+            let bytes = web::import::rejected(&plan, Lang::En, path.ends_with(".xlsx"))
+                .map_err(|e| e.message(Lang::En))?;
+            std::fs::write(path, bytes).map_err(|e| format!("cannot write {path}: {e}"))?;
+            println!("rejected rows written to {path}");
+        }
+    }
+    let bad: std::collections::HashSet<usize> = plan.errors.iter().map(|e| e.row).collect();
+    println!(
+        "{} rows: {} ready, {} already registered (skipped), {} rejected; {} written{} in {:.1} s",
+        plan.total,
+        plan.ready_count(),
+        plan.skipped.len(),
+        bad.len(),
+        created,
+        if dry_run {
+            " (dry run)"
+        } else if mode == Mode::All && !plan.errors.is_empty() {
+            " (all-or-nothing: nothing written)"
+        } else {
+            ""
+        },
+        started.elapsed().as_secs_f64()
+    );
+    if !plan.errors.is_empty() && mode == Mode::All && !dry_run {
+        return Err("the file has invalid rows; nothing was imported".into());
+    }
+    Ok(())
+}
+
+fn field_text(e: &web::AppError) -> String {
+    let f = e.fields(Lang::En);
+    if f.is_empty() {
+        String::new()
+    } else {
+        format!(
+            ": {}",
+            f.values()
+                .filter_map(|v| v.as_str())
+                .collect::<Vec<_>>()
+                .join("; ")
+        )
     }
 }
 

@@ -122,3 +122,27 @@ impl Store {
         Ok(rows.into_iter().map(|r| r.0).collect())
     }
 }
+
+impl Store {
+    /// Records an event that changes no row, such as an export of personal data.
+    pub async fn audit_event<A: Serialize>(
+        &self,
+        actor: &Actor,
+        action: &str,
+        entity: &str,
+        entity_id: &str,
+        after: &A,
+    ) -> Result<()> {
+        let mut conn = self.pool.acquire().await?;
+        record::<(), A>(
+            &mut conn,
+            actor,
+            action,
+            entity,
+            entity_id,
+            None,
+            Some(after),
+        )
+        .await
+    }
+}

@@ -44,6 +44,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0003_kube.sql"),
         include_str!("../migrations/postgres/0003_kube.sql"),
     ),
+    (
+        4,
+        "imports",
+        include_str!("../migrations/sqlite/0004_imports.sql"),
+        include_str!("../migrations/postgres/0004_imports.sql"),
+    ),
 ];
 
 impl Store {

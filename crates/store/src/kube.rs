@@ -307,77 +307,41 @@ impl Store {
         pendamping_id: Option<i64>,
     ) -> Result<KubeDetail> {
         let mut tx = self.tx().await?;
-        let district = k.village_code.district();
-        let pairs: Vec<(i64, MemberRole)> = members.iter().map(|m| (m.person_id, m.role)).collect();
-        let facts = facts(&mut tx, &pairs).await?;
-        check_members(district.as_str(), &facts)?;
-        for f in &facts {
-            ensure_free(&mut tx, f.person_id, &f.name, None).await?;
-        }
-        check_pendamping(&mut tx, pendamping_id, district.as_str()).await?;
-        let year = chrono::Datelike::year(&k.formed_on);
-        let prefix = format!(
-            "{}%",
-            registration_number(region, year, 0).trim_end_matches("0000")
-        );
-        let (n,): (i64,) =
-            sqlx::query_as("SELECT COUNT(*) FROM kube WHERE registration_number LIKE $1")
-                .bind(&prefix)
-                .fetch_one(&mut *tx)
-                .await?;
-        let reg = registration_number(region, year, n + 1);
-        let now = crate::now();
-        let formed = k.formed_on.format("%Y-%m-%d").to_string();
-        let (id,): (i64,) = sqlx::query_as(
-            "INSERT INTO kube (registration_number, name, name_lower, business_type, village_code, district_code,
-               address, formed_on, formed_year, funding_source, programme_year, status, stage, pendamping_id,
-               member_count, notes, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17)
-             RETURNING id",
-        )
-        .bind(&reg)
-        .bind(&k.name)
-        .bind(k.name.to_lowercase())
-        .bind(&k.business_type)
-        .bind(k.village_code.as_str())
-        .bind(district.as_str())
-        .bind(&k.address)
-        .bind(&formed)
-        .bind(year as i64)
-        .bind(k.funding_source.code())
-        .bind(k.programme_year as i64)
-        .bind(Status::BelumDinilai.code())
-        .bind(Stage::Pembentukan.code())
-        .bind(pendamping_id)
-        .bind(facts.len() as i64)
-        .bind(&k.notes)
-        .bind(&now)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(|e| {
-            if is_unique_violation(&e) {
-                // Two groups formed at the same moment got the same serial: try again.
-                StoreError::conflict("registration_number", Msg::new("error.conflict"))
-            } else {
-                e.into()
-            }
-        })?;
-        for f in &facts {
-            insert_member(&mut tx, id, f, &formed).await?;
-        }
-        let d = detail_in(&mut tx, id).await?;
-        audit::record::<(), _>(
-            &mut tx,
-            actor,
-            "create",
-            "kube",
-            id,
-            None,
-            Some(&audit_view(&d)),
-        )
-        .await?;
+        let d = create_in(&mut tx, actor, region, k, members, pendamping_id).await?;
         tx.commit().await?;
         Ok(d)
+    }
+
+    /// Forms several groups in one transaction: all of them, or none (the error names
+    /// the index of the group that failed).
+    pub async fn kube_create_many(
+        &self,
+        actor: &Actor,
+        region: &RegencyCode,
+        groups: &[(ValidKube, Vec<NewMember>)],
+    ) -> std::result::Result<Vec<i64>, (usize, StoreError)> {
+        let mut tx = self.tx().await.map_err(|e| (0, e))?;
+        let mut ids = Vec::new();
+        for (i, (k, m)) in groups.iter().enumerate() {
+            let d = create_in(&mut tx, actor, region, k, m, None)
+                .await
+                .map_err(|e| (i, e))?;
+            ids.push(d.kube.id);
+        }
+        tx.commit().await.map_err(|e| (0, e.into()))?;
+        Ok(ids)
+    }
+
+    /// An existing group of that name in that village that has not been dissolved.
+    pub async fn kube_find(&self, name: &str, village_code: &str) -> Result<Option<i64>> {
+        let row: Option<(i64,)> = sqlx::query_as(
+            "SELECT id FROM kube WHERE name_lower = $1 AND village_code = $2 AND stage <> 'bubar' ORDER BY id LIMIT 1",
+        )
+        .bind(name.to_lowercase())
+        .bind(village_code)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|r| r.0))
     }
 
     /// Sets the operational status (until monitoring visits decide it), audited.
@@ -723,4 +687,84 @@ impl Store {
         .fetch_all(&self.pool)
         .await?)
     }
+}
+
+async fn create_in(
+    tx: &mut AnyConnection,
+    actor: &Actor,
+    region: &RegencyCode,
+    k: &ValidKube,
+    members: &[NewMember],
+    pendamping_id: Option<i64>,
+) -> Result<KubeDetail> {
+    let district = k.village_code.district();
+    let pairs: Vec<(i64, MemberRole)> = members.iter().map(|m| (m.person_id, m.role)).collect();
+    let facts = facts(&mut *tx, &pairs).await?;
+    check_members(district.as_str(), &facts)?;
+    for f in &facts {
+        ensure_free(&mut *tx, f.person_id, &f.name, None).await?;
+    }
+    check_pendamping(&mut *tx, pendamping_id, district.as_str()).await?;
+    let year = chrono::Datelike::year(&k.formed_on);
+    let prefix = format!(
+        "{}%",
+        registration_number(region, year, 0).trim_end_matches("0000")
+    );
+    let (n,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM kube WHERE registration_number LIKE $1")
+            .bind(&prefix)
+            .fetch_one(&mut *tx)
+            .await?;
+    let reg = registration_number(region, year, n + 1);
+    let now = crate::now();
+    let formed = k.formed_on.format("%Y-%m-%d").to_string();
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO kube (registration_number, name, name_lower, business_type, village_code, district_code,
+           address, formed_on, formed_year, funding_source, programme_year, status, stage, pendamping_id,
+           member_count, notes, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17)
+         RETURNING id",
+    )
+    .bind(&reg)
+    .bind(&k.name)
+    .bind(k.name.to_lowercase())
+    .bind(&k.business_type)
+    .bind(k.village_code.as_str())
+    .bind(district.as_str())
+    .bind(&k.address)
+    .bind(&formed)
+    .bind(year as i64)
+    .bind(k.funding_source.code())
+    .bind(k.programme_year as i64)
+    .bind(Status::BelumDinilai.code())
+    .bind(Stage::Pembentukan.code())
+    .bind(pendamping_id)
+    .bind(facts.len() as i64)
+    .bind(&k.notes)
+    .bind(&now)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(|e| {
+        if is_unique_violation(&e) {
+            // Two groups formed at the same moment got the same serial: try again.
+            StoreError::conflict("registration_number", Msg::new("error.conflict"))
+        } else {
+            e.into()
+        }
+    })?;
+    for f in &facts {
+        insert_member(&mut *tx, id, f, &formed).await?;
+    }
+    let d = detail_in(&mut *tx, id).await?;
+    audit::record::<(), _>(
+        &mut *tx,
+        actor,
+        "create",
+        "kube",
+        id,
+        None,
+        Some(&audit_view(&d)),
+    )
+    .await?;
+    Ok(d)
 }

@@ -5,6 +5,7 @@
 pub mod audit;
 mod db;
 pub mod error;
+pub mod imports;
 pub mod kube;
 pub mod login_limit;
 pub mod persons;

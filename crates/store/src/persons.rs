@@ -343,3 +343,47 @@ pub(crate) async fn insert_person(conn: &mut AnyConnection, p: &ValidPerson) -> 
     write_categories(conn, id, p).await?;
     Ok(id)
 }
+
+impl Store {
+    /// For each NIK that is registered: (NIK, person id, kecamatan, name). Looked up in
+    /// chunks so that a large import makes few queries.
+    pub async fn persons_by_nik(
+        &self,
+        niks: &[String],
+    ) -> Result<Vec<(String, i64, String, String)>> {
+        let mut out = Vec::new();
+        for chunk in niks.chunks(500) {
+            let ph: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "SELECT nik, id, district_code, name FROM persons WHERE nik IN ({})",
+                ph.join(",")
+            );
+            let mut q = sqlx::query_as::<_, (String, i64, String, String)>(&sql);
+            for n in chunk {
+                q = q.bind(n);
+            }
+            out.extend(q.fetch_all(&self.pool).await?);
+        }
+        Ok(out)
+    }
+
+    /// Persons among `ids` who are active members of a KUBE: (person id, KUBE name).
+    pub async fn persons_in_active_kube(&self, ids: &[i64]) -> Result<Vec<(i64, String)>> {
+        let mut out = Vec::new();
+        for chunk in ids.chunks(500) {
+            let list: Vec<String> = chunk.iter().map(|i| i.to_string()).collect();
+            // Integers from the database, not user text.
+            let sql = format!(
+                "SELECT m.person_id, k.name FROM kube_members m JOIN kube k ON k.id = m.kube_id
+                 WHERE m.left_on IS NULL AND m.person_id IN ({})",
+                list.join(",")
+            );
+            out.extend(
+                sqlx::query_as::<_, (i64, String)>(&sql)
+                    .fetch_all(&self.pool)
+                    .await?,
+            );
+        }
+        Ok(out)
+    }
+}

@@ -42,6 +42,8 @@ fn build() -> ApiRouter {
     let r = crate::audit::api_routes(r);
     let r = crate::persons::api_routes(r);
     let r = crate::kube::api_routes(r);
+    let r = crate::import::api_routes(r);
+    let r = crate::export::api_routes(r);
     crate::profile::api_routes(r)
 }
 
@@ -128,12 +130,13 @@ impl Modify for Security {
         crate::persons::api_nik,
         crate::kube::api_business_types, crate::kube::api_list, crate::kube::api_create, crate::kube::api_get,
         crate::kube::api_update, crate::kube::api_add_member, crate::kube::api_remove_member, crate::kube::api_set_role,
+        crate::import::api_import, crate::export::api_persons, crate::export::api_kube,
         crate::profile::api_tokens_list, crate::profile::api_tokens_create, crate::profile::api_tokens_revoke,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&Security),
     security(("bearer" = []), ("cookie" = [])),
-    tags((name = "auth"), (name = "areas"), (name = "users"), (name = "audit"), (name = "persons"), (name = "kube"), (name = "system"))
+    tags((name = "auth"), (name = "areas"), (name = "users"), (name = "audit"), (name = "persons"), (name = "kube"), (name = "import"), (name = "export"), (name = "system"))
 )]
 pub struct ApiDoc;
 

@@ -99,8 +99,33 @@ impl Session {
     }
     pub fn actor(&self) -> store::Actor {
         store::Actor {
-            user_id: Some(self.info.user.id),
+            // The command line acts as no account (id 0).
+            user_id: Some(self.info.user.id).filter(|id| *id > 0),
             username: self.info.user.username.clone(),
+        }
+    }
+    /// The command line: an administrator without an account, not confined to areas.
+    pub fn cli() -> Session {
+        let user = User {
+            id: 0,
+            username: "(cli)".into(),
+            role: Role::Admin,
+            lang: Lang::En,
+            disabled: false,
+            districts: Vec::new(),
+            created_at: String::new(),
+            last_login_at: None,
+        };
+        Session {
+            info: Arc::new(SessionInfo {
+                session_id: 0,
+                kind: SessionKind::Api,
+                csrf: String::new(),
+                flash: None,
+                last_seen_at: String::new(),
+                user,
+            }),
+            via_cookie: false,
         }
     }
     /// Refuses unless the caller's role passes `allowed`.

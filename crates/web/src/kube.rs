@@ -390,7 +390,7 @@ pub struct ListQuery {
 }
 
 impl ListQuery {
-    fn filter(&self) -> Result<KubeFilter, Invalid> {
+    pub(crate) fn filter(&self) -> Result<KubeFilter, Invalid> {
         let year = match self
             .year
             .as_deref()

@@ -7,7 +7,9 @@ mod assets;
 mod audit;
 pub mod auth;
 pub mod error;
+mod export;
 mod home;
+pub mod import;
 mod kube;
 mod page;
 mod persons;
@@ -70,18 +72,18 @@ pub fn router(state: AppState) -> Router {
         .merge(profile::routes())
         .merge(persons::routes())
         .merge(kube::routes())
+        .merge(export::routes())
         .merge(areas::routes())
         .merge(api::routes())
         .merge(assets::routes())
+        // Bodies are limited by axum's extractors: 2 MB, uploads 64 MB (import routes).
+        .merge(import::routes())
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .fallback(|| async { AppError::NotFound })
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::middleware,
-        ))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(
-            2 * 1024 * 1024,
         ))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::SERVICE_UNAVAILABLE,

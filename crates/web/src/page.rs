@@ -76,6 +76,9 @@ impl Ctx {
             ("/kube", "nav.kube"),
             ("/persons", "nav.persons"),
         ];
+        if u.role.can_write() {
+            items.push(("/import", "nav.import"));
+        }
         if u.role.manages_users() {
             items.push(("/users", "nav.users"));
         }

@@ -313,7 +313,7 @@ pub struct ListQuery {
 }
 
 impl ListQuery {
-    fn filter(&self) -> PersonFilter {
+    pub(crate) fn filter(&self) -> PersonFilter {
         PersonFilter {
             q: self.q.clone(),
             village_code: self.village_code.clone(),

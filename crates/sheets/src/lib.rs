@@ -1,0 +1,259 @@
+//! Reading the first sheet of an XLSX, ODS or CSV file as rows of text, and writing
+//! tables to XLSX (typed cells, frozen header) and CSV.
+use std::io::Cursor;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SheetError {
+    #[error("the file is not a readable XLSX, ODS or CSV file: {0}")]
+    Unreadable(String),
+    #[error("the file has no sheet")]
+    NoSheet,
+    #[error("cannot write the file: {0}")]
+    Write(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Xlsx,
+    Ods,
+    Csv,
+}
+
+impl Format {
+    /// Decided by content, not by name: ZIP files are XLSX or ODS (by their manifest).
+    pub fn detect(bytes: &[u8]) -> Format {
+        if bytes.starts_with(b"PK\x03\x04") {
+            let head = &bytes[..bytes.len().min(4096)];
+            if head
+                .windows(39)
+                .any(|w| w == b"application/vnd.oasis.opendocument.spr")
+            {
+                Format::Ods
+            } else {
+                Format::Xlsx
+            }
+        } else {
+            Format::Csv
+        }
+    }
+}
+
+/// All rows of the first sheet (header included), cells as trimmed text. Dates become
+/// `YYYY-MM-DD`; whole numbers lose their `.0` (a NIK typed as a number stays intact).
+pub fn read(bytes: &[u8]) -> Result<Vec<Vec<String>>, SheetError> {
+    match Format::detect(bytes) {
+        Format::Csv => read_csv(bytes),
+        Format::Xlsx => {
+            let mut wb: calamine::Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
+                .map_err(|e: calamine::XlsxError| SheetError::Unreadable(e.to_string()))?;
+            first_sheet(&mut wb)
+        }
+        Format::Ods => {
+            let mut wb: calamine::Ods<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
+                .map_err(|e: calamine::OdsError| SheetError::Unreadable(e.to_string()))?;
+            first_sheet(&mut wb)
+        }
+    }
+}
+
+fn first_sheet<'a, R: calamine::Reader<Cursor<&'a [u8]>>>(
+    wb: &mut R,
+) -> Result<Vec<Vec<String>>, SheetError>
+where
+    R::Error: std::fmt::Display,
+{
+    let range = wb
+        .worksheet_range_at(0)
+        .ok_or(SheetError::NoSheet)?
+        .map_err(|e| SheetError::Unreadable(e.to_string()))?;
+    Ok(range
+        .rows()
+        .map(|r| r.iter().map(cell_text).collect())
+        .collect())
+}
+
+fn cell_text(c: &calamine::Data) -> String {
+    use calamine::Data;
+    match c {
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e17 => format!("{}", *f as i64),
+        Data::Float(f) => f.to_string(),
+        Data::String(s) => s.trim().to_string(),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(d) => civil_from_serial(d.as_f64()),
+        Data::DateTimeIso(s) => s.get(..10).unwrap_or(s).to_string(),
+        Data::DurationIso(s) => s.clone(),
+        Data::Error(_) | Data::Empty => String::new(),
+    }
+}
+
+fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<String>>, SheetError> {
+    let text = String::from_utf8_lossy(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes));
+    // Indonesian spreadsheets often export with semicolons.
+    let first = text.lines().next().unwrap_or("");
+    let delim = if first.matches(';').count() > first.matches(',').count() {
+        b';'
+    } else {
+        b','
+    };
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delim)
+        .from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    for rec in r.records() {
+        let rec = rec.map_err(|e| SheetError::Unreadable(e.to_string()))?;
+        rows.push(rec.iter().map(|c| c.trim().to_string()).collect());
+    }
+    Ok(rows)
+}
+
+/// A cell to write: text stays text (NIKs!), numbers and dates are real numbers and dates.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Int(i64),
+    /// `YYYY-MM-DD`
+    Date(String),
+    Empty,
+}
+
+pub fn write_csv(header: &[&str], rows: &[Vec<Cell>]) -> Result<Vec<u8>, SheetError> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(header)
+        .map_err(|e| SheetError::Write(e.to_string()))?;
+    for r in rows {
+        let rec: Vec<String> = r
+            .iter()
+            .map(|c| match c {
+                Cell::Text(s) | Cell::Date(s) => s.clone(),
+                Cell::Int(i) => i.to_string(),
+                Cell::Empty => String::new(),
+            })
+            .collect();
+        w.write_record(&rec)
+            .map_err(|e| SheetError::Write(e.to_string()))?;
+    }
+    w.into_inner().map_err(|e| SheetError::Write(e.to_string()))
+}
+
+pub fn write_xlsx(
+    sheet_name: &str,
+    header: &[&str],
+    rows: &[Vec<Cell>],
+) -> Result<Vec<u8>, SheetError> {
+    use rust_xlsxwriter::{Format as XFormat, Workbook};
+    let err = |e: rust_xlsxwriter::XlsxError| SheetError::Write(e.to_string());
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name(sheet_name).map_err(err)?;
+    let bold = XFormat::new().set_bold();
+    let date = XFormat::new().set_num_format("yyyy-mm-dd");
+    for (c, h) in header.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, &bold)
+            .map_err(err)?;
+        ws.set_column_width(c as u16, (h.len().max(12) + 2) as f64)
+            .map_err(err)?;
+    }
+    ws.set_freeze_panes(1, 0).map_err(err)?;
+    for (r, row) in rows.iter().enumerate() {
+        let r = (r + 1) as u32;
+        for (c, cell) in row.iter().enumerate() {
+            let c = c as u16;
+            match cell {
+                Cell::Text(s) => {
+                    ws.write_string(r, c, s).map_err(err)?;
+                }
+                Cell::Int(i) => {
+                    ws.write_number(r, c, *i as f64).map_err(err)?;
+                }
+                Cell::Date(s) => match excel_serial(s) {
+                    Some(serial) => {
+                        ws.write_number_with_format(r, c, serial, &date)
+                            .map_err(err)?;
+                    }
+                    None => {
+                        ws.write_string(r, c, s).map_err(err)?;
+                    }
+                },
+                Cell::Empty => {}
+            }
+        }
+    }
+    wb.save_to_buffer().map_err(err)
+}
+
+/// Days since 1899-12-30 (Excel's date serial) of `YYYY-MM-DD`.
+fn excel_serial(s: &str) -> Option<f64> {
+    let mut it = s.split('-');
+    let y: i64 = it.next()?.parse().ok()?;
+    let m: i64 = it.next()?.parse().ok()?;
+    let d: i64 = it.next()?.parse().ok()?;
+    Some((days_from_civil(y, m, d) - days_from_civil(1899, 12, 30)) as f64)
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146097 + doe - 719468
+}
+
+/// `YYYY-MM-DD` of an Excel date serial.
+fn civil_from_serial(serial: f64) -> String {
+    let z = serial.floor() as i64 + days_from_civil(1899, 12, 30) + 719468;
+    let era = if z >= 0 { z } else { z - 146096 } / 146097;
+    let doe = z - era * 146097;
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = if m <= 2 { y + 1 } else { y };
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xlsx_round_trip_keeps_text_numbers_and_dates() {
+        let rows = vec![vec![
+            Cell::Text("3279045708920003".into()),
+            Cell::Int(42),
+            Cell::Date("1992-08-17".into()),
+            Cell::Empty,
+        ]];
+        let bytes = write_xlsx("Data", &["nik", "n", "birth_date", "x"], &rows).unwrap();
+        assert_eq!(Format::detect(&bytes), Format::Xlsx);
+        let back = read(&bytes).unwrap();
+        assert_eq!(back[0], vec!["nik", "n", "birth_date", "x"]);
+        assert_eq!(back[1][..3], ["3279045708920003", "42", "1992-08-17"]);
+    }
+
+    #[test]
+    fn csv_with_semicolons_and_bom() {
+        let rows = read("\u{FEFF}nik;name\n3279045708920003;Siti\n".as_bytes()).unwrap();
+        assert_eq!(
+            rows,
+            vec![vec!["nik", "name"], vec!["3279045708920003", "Siti"]]
+        );
+        assert!(read(b"PK\x03\x04garbage").is_err());
+    }
+
+    #[test]
+    fn serials() {
+        assert_eq!(excel_serial("1900-03-01"), Some(61.0));
+        assert_eq!(civil_from_serial(33833.0), "1992-08-17");
+        assert_eq!(
+            civil_from_serial(excel_serial("2012-05-14").unwrap()),
+            "2012-05-14"
+        );
+    }
+}

@@ -1,0 +1,413 @@
+//! Import and export of persons and KUBE: preview with every bad row, all-or-nothing,
+//! valid rows only with the rejected rows as a file, idempotent re-import, CLI.
+mod common;
+
+use common::{hidden, TestApp};
+use reqwest::{Client, StatusCode};
+use serde_json::Value;
+
+const HEADER: &str = "nik,kk_number,name,sex,birth_date,village_code,rt,rw,address,phone,categories,dtks_registered,dtks_ref,notes";
+
+/// Ten rows, of which rows 4, 7 and 10 (spreadsheet numbering, header = 1) are bad:
+/// month 13 in the NIK, sex not matching the NIK, a village outside the region.
+fn persons_csv() -> String {
+    let mut lines = vec![HEADER.to_string()];
+    for i in 0..9u32 {
+        let day = i + 1;
+        let mut nik = format!("327904{day:02}0580{:04}", i + 1);
+        let mut sex = "L";
+        let mut village = "32.79.04.2002";
+        match i {
+            2 => nik = format!("3279040113800{:03}", i + 1),
+            5 => sex = "P",
+            8 => village = "32.07.01.1001",
+            _ => {}
+        }
+        lines.push(format!(
+            "{nik},,Warga Impor {i},{sex},1980-05-{day:02},{village},1,2,,,fakir_miskin,ya,,"
+        ));
+    }
+    lines.join("\n") + "\n"
+}
+
+async fn import_api(app: &TestApp, token: &str, kind: &str, query: &str, body: Vec<u8>) -> Value {
+    let r = Client::new()
+        .post(app.url(&format!("/api/v1/import/{kind}?{query}")))
+        .bearer_auth(token)
+        .header("content-type", "application/octet-stream")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    r.json().await.unwrap()
+}
+
+async fn person_total(app: &TestApp, token: &str) -> i64 {
+    app.get(token, "/api/v1/persons")
+        .await
+        .json::<Value>()
+        .await
+        .unwrap()["total"]
+        .as_i64()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn three_bad_rows_are_reported_and_nothing_is_written() {
+    let app = TestApp::spawn().await;
+    let op = app.token("operator").await;
+    let r = import_api(&app, &op, "persons", "mode=all", persons_csv().into_bytes()).await;
+    let mut rows: Vec<u64> = r["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["row"].as_u64().unwrap())
+        .collect();
+    rows.dedup();
+    assert_eq!(rows, vec![4, 7, 10], "{r}");
+    let cols: Vec<&str> = r["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["column"].as_str().unwrap())
+        .collect();
+    assert_eq!(cols, vec!["nik", "sex", "village_code"]);
+    assert_eq!(r["total"], 9);
+    assert_eq!(r["valid"], 6);
+    assert_eq!(r["created"], 0);
+    assert_eq!(r["committed"], false);
+    assert_eq!(person_total(&app, &op).await, 0);
+
+    // Valid rows only: six written; the same file again writes nothing new.
+    let r = import_api(
+        &app,
+        &op,
+        "persons",
+        "mode=valid",
+        persons_csv().into_bytes(),
+    )
+    .await;
+    assert_eq!(r["created"], 6);
+    assert_eq!(person_total(&app, &op).await, 6);
+    let r = import_api(
+        &app,
+        &op,
+        "persons",
+        "mode=valid",
+        persons_csv().into_bytes(),
+    )
+    .await;
+    assert_eq!(r["created"], 0);
+    assert_eq!(r["skipped"], 6);
+    assert_eq!(person_total(&app, &op).await, 6);
+    // The audit records the batch.
+    let admin = app.token("admin").await;
+    let a: Value = app
+        .get(&admin, "/api/v1/audit?entity=person&action=import")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(a["total"], 1);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn xlsx_template_round_trip_and_kube_import() {
+    let app = TestApp::spawn().await;
+    let op = app.token("operator").await;
+    let b = app.browser_login("operator").await;
+    let t = b
+        .get(app.url("/import/template/persons.xlsx"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(t.status(), StatusCode::OK);
+    let tpl = sheets::read(&t.bytes().await.unwrap()).unwrap();
+    assert_eq!(tpl[0][0], "nik");
+    // Six persons of Langensari as an XLSX file written with the template's columns.
+    let header: Vec<&str> = tpl[0].iter().map(String::as_str).collect();
+    let mut rows = Vec::new();
+    for i in 0..6u32 {
+        let mut r: Vec<sheets::Cell> = vec![sheets::Cell::Empty; header.len()];
+        r[0] = sheets::Cell::Text(format!("327904{:02}0785{:04}", i + 41, i + 1));
+        r[2] = sheets::Cell::Text(format!(
+            "Ibu Kelompok {}",
+            ["Satu", "Dua", "Tiga", "Empat", "Lima", "Enam"][i as usize]
+        ));
+        r[3] = sheets::Cell::Text("P".into());
+        r[4] = sheets::Cell::Date(format!("1985-07-{:02}", i + 1));
+        r[5] = sheets::Cell::Text("32.79.04.2003".into());
+        r[10] = sheets::Cell::Text("wrse".into());
+        rows.push(r);
+    }
+    let xlsx = sheets::write_xlsx("Data", &header, &rows).unwrap();
+    let r = import_api(&app, &op, "persons", "", xlsx).await;
+    assert_eq!(r["created"], 6, "{r}");
+
+    // A KUBE of the six, one row per member.
+    let mut csv = String::from(
+        "kube_name,business_type,village_code,formed_on,funding_source,member_nik,member_role\n",
+    );
+    for i in 0..6u32 {
+        let role = ["ketua", "sekretaris", "bendahara"]
+            .get(i as usize)
+            .copied()
+            .unwrap_or("anggota");
+        csv += &format!("KUBE Wanoja,makanan_olahan,32.79.04.2003,2012-05-01,apbd_kota,327904{:02}0785{:04},{role}\n", i + 41, i + 1);
+    }
+    csv += "KUBE Kosong,warungan,32.79.04.2003,2012-05-01,apbd_kota,3279040101010001,ketua\n";
+    let r = import_api(&app, &op, "kube", "mode=valid", csv.clone().into_bytes()).await;
+    assert_eq!(r["created"], 1, "{r}");
+    let bad: Vec<u64> = r["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["row"].as_u64().unwrap())
+        .collect();
+    assert_eq!(bad, vec![8], "the unknown NIK on row 8: {r}");
+    let k: Value = app
+        .get(&op, "/api/v1/kube?q=wanoja")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(k["items"][0]["member_count"], 6);
+    // Again: the KUBE exists, nothing new.
+    let r = import_api(&app, &op, "kube", "mode=valid", csv.into_bytes()).await;
+    assert_eq!(r["created"], 0);
+    assert_eq!(r["skipped"], 6);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn import_pages_preview_commit_and_download_rejected_rows() {
+    let app = TestApp::spawn().await;
+    let b = app.browser_login("operator").await;
+    let page = b
+        .get(app.url("/import"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let action = page
+        .split("action=\"/import?_csrf=")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let form = reqwest::multipart::Form::new()
+        .text("kind", "persons")
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(persons_csv().into_bytes()).file_name("warga.csv"),
+        );
+    let r = b
+        .post(app.url(&format!("/import?_csrf={action}")))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let preview_url = r.headers()["location"].to_str().unwrap().to_string();
+    let preview = b
+        .get(app.url(&preview_url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(preview.contains("id=\"bad\">3<"), "three bad rows shown");
+    assert!(preview.contains("Bulan lahir pada NIK harus 01–12"));
+    let csrf = hidden(&preview, "_csrf");
+    // All or nothing: refused, nothing written.
+    let r = b
+        .post(app.url(&format!("{preview_url}/commit")))
+        .form(&[("_csrf", csrf.as_str()), ("mode", "all")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let op = app.token("operator").await;
+    assert_eq!(person_total(&app, &op).await, 0);
+    // Valid rows only.
+    let r = b
+        .post(app.url(&format!("{preview_url}/commit")))
+        .form(&[("_csrf", csrf.as_str()), ("mode", "valid")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let done = b
+        .get(app.url(&preview_url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        done.contains("Impor selesai: 6 disimpan, 0 dilewati, 3 ditolak."),
+        "{done}"
+    );
+    assert_eq!(person_total(&app, &op).await, 6);
+    let rej = b
+        .get(app.url(&format!("{preview_url}/rejected/ditolak.csv")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let lines: Vec<&str> = rej.lines().collect();
+    assert_eq!(lines.len(), 4, "header and three rows: {rej}");
+    assert!(lines[0].ends_with("Alasan"));
+    // Committing again does nothing.
+    let r = b
+        .post(app.url(&format!("{preview_url}/commit")))
+        .form(&[("_csrf", csrf.as_str()), ("mode", "valid")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(person_total(&app, &op).await, 6);
+    // A file that is no spreadsheet.
+    let form = reqwest::multipart::Form::new()
+        .text("kind", "persons")
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(b"PK\x03\x04nonsense".to_vec()).file_name("x.xlsx"),
+        );
+    let r = b
+        .post(app.url(&format!("/import?_csrf={action}")))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // Without the CSRF token: refused.
+    let form = reqwest::multipart::Form::new().text("kind", "persons");
+    let r = b
+        .post(app.url("/import"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn exports_are_real_spreadsheets_masked_and_audited() {
+    let app = TestApp::spawn().await;
+    let op = app.token("operator").await;
+    import_api(
+        &app,
+        &op,
+        "persons",
+        "mode=valid",
+        persons_csv().into_bytes(),
+    )
+    .await;
+    let r = app
+        .get(&op, "/api/v1/persons/export?format=xlsx&q=impor")
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains(".xlsx"));
+    let rows = sheets::read(&r.bytes().await.unwrap()).unwrap();
+    assert_eq!(rows.len(), 7);
+    assert_eq!(rows[0][0], "nik");
+    assert_eq!(rows[1][4], "1980-05-01", "dates are dates");
+    assert!(rows[1][0].starts_with("327904") && !rows[1][0].contains('•'));
+    let aud = app.token("auditor").await;
+    let csv = app
+        .get(&aud, "/api/v1/persons/export?format=csv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.contains("3279••••••••"), "masked for the auditor");
+    let admin = app.token("admin").await;
+    let a: Value = app
+        .get(&admin, "/api/v1/audit?action=export")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(a["total"], 2);
+    assert_eq!(a["items"][1]["after"]["rows"], 6);
+    assert_eq!(a["items"][1]["username"], "operator");
+    let k = app.get(&op, "/api/v1/kube/export?format=csv").await;
+    assert_eq!(k.status(), StatusCode::OK);
+    assert_eq!(
+        app.get(&op, "/api/v1/persons/export?format=pdf")
+            .await
+            .status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn cli_import_with_progress() {
+    let pg = std::env::var("SIKUBE_TEST_DATABASE_URL").ok();
+    let url = store::Store::fresh_database_url(pg.as_deref())
+        .await
+        .unwrap();
+    let dir = std::env::temp_dir().join(format!("sikube-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("warga.csv");
+    std::fs::write(&file, persons_csv()).unwrap();
+    let rejected = dir.join("ditolak.csv");
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_sikube"))
+            .args(args)
+            .env("SIKUBE_DATABASE_URL", &url)
+            .output()
+            .unwrap()
+    };
+    let out = run(&["import", "persons", file.to_str().unwrap()]);
+    assert!(!out.status.success(), "all-or-nothing fails on bad rows");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("row 4: nik:"), "{stdout}");
+    assert!(stdout.contains("nothing written"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("checking rows: 9/9"));
+    let out = run(&[
+        "import",
+        "persons",
+        file.to_str().unwrap(),
+        "--mode",
+        "valid",
+        "--rejected",
+        rejected.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("6 written"));
+    assert_eq!(
+        std::fs::read_to_string(&rejected).unwrap().lines().count(),
+        4
+    );
+    let out = run(&[
+        "import",
+        "persons",
+        file.to_str().unwrap(),
+        "--mode",
+        "valid",
+    ]);
+    assert!(String::from_utf8_lossy(&out.stdout)
+        .contains("6 already registered (skipped), 3 rejected; 0 written"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,0 +1,75 @@
+//! Uploaded import files, kept between preview and commit.
+use crate::{Result, Store, StoreError};
+
+#[derive(Debug, Clone)]
+pub struct ImportFile {
+    pub id: i64,
+    pub user_id: i64,
+    pub kind: String,
+    pub filename: String,
+    pub content: Vec<u8>,
+    pub status: String,
+    pub result_json: Option<String>,
+    pub created_at: String,
+}
+
+impl Store {
+    pub async fn import_file_save(
+        &self,
+        user_id: i64,
+        kind: &str,
+        filename: &str,
+        content: &[u8],
+    ) -> Result<i64> {
+        // Keep a day of uploads: older previews are of no use.
+        let cutoff = crate::ts(chrono::Utc::now() - chrono::Duration::days(1));
+        sqlx::query("DELETE FROM import_files WHERE created_at < $1")
+            .bind(&cutoff)
+            .execute(&self.pool)
+            .await?;
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO import_files (user_id, kind, filename, content, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(user_id)
+        .bind(kind)
+        .bind(filename)
+        .bind(content.to_vec())
+        .bind(crate::now())
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(id)
+    }
+
+    /// The upload of a user (others' uploads are not found).
+    pub async fn import_file(&self, id: i64, user_id: i64) -> Result<ImportFile> {
+        let row: Option<(i64, i64, String, String, Vec<u8>, String, Option<String>, String)> = sqlx::query_as(
+            "SELECT id, user_id, kind, filename, content, status, result_json, created_at FROM import_files
+             WHERE id = $1 AND user_id = $2",
+        )
+        .bind(id)
+        .bind(user_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        let (id, user_id, kind, filename, content, status, result_json, created_at) =
+            row.ok_or(StoreError::NotFound)?;
+        Ok(ImportFile {
+            id,
+            user_id,
+            kind,
+            filename,
+            content,
+            status,
+            result_json,
+            created_at,
+        })
+    }
+
+    pub async fn import_file_done(&self, id: i64, result_json: &str) -> Result<()> {
+        sqlx::query("UPDATE import_files SET status = 'committed', result_json = $1 WHERE id = $2")
+            .bind(result_json)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}
