@@ -737,6 +737,8 @@ struct ListPage {
     q: ListQuery,
     o: Options,
     pager: Pager,
+    /// Filters of the list, for the export links.
+    export_qs: String,
     can_write: bool,
     errors: FormErrors,
 }
@@ -784,6 +786,7 @@ async fn list_page(
         q,
         o,
         pager,
+        export_qs: page::filter_query(&uri),
         can_write: s.role().can_write(),
         errors,
         ctx,

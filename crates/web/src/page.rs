@@ -277,3 +277,12 @@ impl FormErrors {
 pub fn form_pairs(body: &[u8]) -> Vec<(String, String)> {
     serde_urlencoded::from_bytes(body).unwrap_or_default()
 }
+
+/// The query string of a list without its paging, for links such as exports.
+pub fn filter_query(uri: &axum::http::Uri) -> String {
+    let pairs: Vec<(String, String)> = query_pairs(uri)
+        .into_iter()
+        .filter(|(k, v)| k != "offset" && k != "limit" && !v.is_empty())
+        .collect();
+    serde_urlencoded::to_string(pairs).unwrap_or_default()
+}

@@ -464,6 +464,8 @@ struct ListPage {
     villages: Vec<(String, String, String)>,
     categories: Vec<(&'static str, &'static str)>,
     pager: Pager,
+    /// Filters of the list, for the export links.
+    export_qs: String,
     can_write: bool,
 }
 
@@ -551,6 +553,7 @@ async fn list_page(
         villages: village_options(&state, &s),
         categories: category_options(ctx.lang),
         pager,
+        export_qs: page::filter_query(&uri),
         can_write: s.role().can_write(),
         q,
         ctx,
