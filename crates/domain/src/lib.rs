@@ -7,13 +7,17 @@
 pub mod area;
 pub mod dedup;
 pub mod error;
+pub mod guidance;
+pub mod health;
 pub mod i18n;
 pub mod import;
 pub mod kube;
+pub mod money;
 pub mod nik;
 pub mod person;
 pub mod role;
 pub mod user;
+pub mod visit;
 
 pub use area::{AreaLevel, Areas, DistrictCode, VillageCode};
 pub use error::{Invalid, Msg};

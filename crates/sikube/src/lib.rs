@@ -108,6 +108,21 @@ pub struct ServeArgs {
     /// Trust X-Forwarded-For for the client address (only behind your own proxy).
     #[arg(long, env = "SIKUBE_TRUST_FORWARDED_FOR")]
     pub trust_forwarded_for: bool,
+    /// Days between monitoring visits.
+    #[arg(long, env = "SIKUBE_VISIT_INTERVAL_DAYS", default_value_t = 30)]
+    pub visit_interval_days: i64,
+    /// A KUBE whose last visit is older is "not yet assessed".
+    #[arg(long, env = "SIKUBE_STALE_AFTER_DAYS", default_value_t = 120)]
+    pub stale_after_days: i64,
+    /// Minimum share of members at the last meeting (percent).
+    #[arg(long, env = "SIKUBE_MIN_ATTENDANCE_PCT", default_value_t = 50)]
+    pub min_attendance_pct: i64,
+    /// Visits in a row with falling revenue that call for mentoring.
+    #[arg(long, env = "SIKUBE_DECLINING_VISITS", default_value_t = 3)]
+    pub declining_visits: usize,
+    /// Share of members (percent) who must attend technical guidance.
+    #[arg(long, env = "SIKUBE_GUIDANCE_SHARE_PCT", default_value_t = 80)]
+    pub guidance_share_pct: i64,
 }
 
 #[derive(Subcommand, Debug)]
@@ -256,15 +271,7 @@ async fn import(
     let areas = Arc::new(Areas::embedded());
     let region = areas.regency(region).map_err(msg)?;
     let store = open(db).await?;
-    let state = web::AppState::new(
-        store,
-        areas,
-        web::Config {
-            region,
-            https: false,
-            trust_forwarded_for: false,
-        },
-    );
+    let state = web::AppState::new(store, areas, web::Config::new(region));
     let started = std::time::Instant::now();
     eprintln!("reading {file} ...");
     let bytes = std::fs::read(file).map_err(|e| format!("cannot read {file}: {e}"))?;
@@ -498,12 +505,20 @@ async fn serve(db: &DbArgs, args: ServeArgs) -> Result<(), String> {
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     println!("sikube listening on http://{addr}/");
     let config = web::Config {
-        region,
         https: args.https,
         trust_forwarded_for: args.trust_forwarded_for,
+        health: domain::health::Thresholds {
+            stale_after_days: args.stale_after_days,
+            min_attendance_pct: args.min_attendance_pct,
+            declining_visits: args.declining_visits,
+        },
+        visit_interval_days: args.visit_interval_days,
+        guidance_share_pct: args.guidance_share_pct,
+        ..web::Config::new(region)
     };
+    let thresholds = config.health;
     let state = web::AppState::new(store.clone(), areas, config);
-    spawn_housekeeping(store.clone());
+    spawn_housekeeping(store.clone(), thresholds);
     web::serve(listener, state, shutdown_signal())
         .await
         .map_err(|e| e.to_string())?;
@@ -511,14 +526,21 @@ async fn serve(db: &DbArgs, args: ServeArgs) -> Result<(), String> {
     Ok(())
 }
 
-/// Expired sessions are removed hourly.
-fn spawn_housekeeping(store: Store) {
+/// Hourly: expired sessions are removed and KUBE whose last visit grew too old are
+/// re-assessed.
+fn spawn_housekeeping(store: Store, thresholds: domain::health::Thresholds) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
         loop {
             tick.tick().await;
             if let Err(e) = store.session_purge_expired().await {
                 tracing::warn!(error = %e, "session purge failed");
+            }
+            let today = (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive();
+            match store.kube_reassess_all(&thresholds, today).await {
+                Ok(n) if n > 0 => tracing::info!(changed = n, "KUBE re-assessed"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "re-assessment failed"),
             }
         }
     });

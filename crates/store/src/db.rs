@@ -50,6 +50,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0004_imports.sql"),
         include_str!("../migrations/postgres/0004_imports.sql"),
     ),
+    (
+        5,
+        "guidance_visits",
+        include_str!("../migrations/sqlite/0005_guidance_visits.sql"),
+        include_str!("../migrations/postgres/0005_guidance_visits.sql"),
+    ),
 ];
 
 impl Store {

@@ -11,7 +11,9 @@ pub mod login_limit;
 pub mod persons;
 pub mod sessions;
 pub mod sql;
+pub mod trainings;
 pub mod users;
+pub mod visits;
 
 pub use audit::Actor;
 pub use db::{Backend, Store};

@@ -44,6 +44,8 @@ fn build() -> ApiRouter {
     let r = crate::kube::api_routes(r);
     let r = crate::import::api_routes(r);
     let r = crate::export::api_routes(r);
+    let r = crate::trainings::api_routes(r);
+    let r = crate::visits::api_routes(r);
     crate::profile::api_routes(r)
 }
 
@@ -131,12 +133,15 @@ impl Modify for Security {
         crate::kube::api_business_types, crate::kube::api_list, crate::kube::api_create, crate::kube::api_get,
         crate::kube::api_update, crate::kube::api_add_member, crate::kube::api_remove_member, crate::kube::api_set_role,
         crate::import::api_import, crate::export::api_persons, crate::export::api_kube,
+        crate::trainings::api_list, crate::trainings::api_create, crate::trainings::api_get, crate::trainings::api_participant,
+        crate::trainings::api_summary, crate::trainings::api_agencies,
+        crate::visits::api_create, crate::visits::api_list, crate::visits::api_health, crate::visits::api_guidance, crate::visits::api_queue,
         crate::profile::api_tokens_list, crate::profile::api_tokens_create, crate::profile::api_tokens_revoke,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&Security),
     security(("bearer" = []), ("cookie" = [])),
-    tags((name = "auth"), (name = "areas"), (name = "users"), (name = "audit"), (name = "persons"), (name = "kube"), (name = "import"), (name = "export"), (name = "system"))
+    tags((name = "auth"), (name = "areas"), (name = "users"), (name = "audit"), (name = "persons"), (name = "kube"), (name = "import"), (name = "export"), (name = "trainings"), (name = "monitoring"), (name = "system"))
 )]
 pub struct ApiDoc;
 

@@ -78,16 +78,6 @@ impl MemberOut {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct HealthOut {
-    /// `berjalan`, `perlu_pendampingan`, `tidak_aktif`, `bubar`, `belum_dinilai`
-    pub status: String,
-    /// `tumbuh`, `berkembang`, `maju`, or null before any assessment.
-    pub level: Option<String>,
-    pub reasons: Vec<String>,
-    pub assessed_on: Option<String>,
-}
-
-#[derive(Serialize, ToSchema)]
 pub struct KubeOut {
     pub id: i64,
     pub registration_number: String,
@@ -114,7 +104,7 @@ pub struct KubeOut {
     pub members: Vec<MemberOut>,
     /// Every membership, also ended ones (in a read of one KUBE).
     pub history: Vec<MemberOut>,
-    pub health: HealthOut,
+    pub health: crate::visits::HealthOut,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -124,7 +114,7 @@ impl KubeOut {
         KubeOut {
             village_name: state.areas.name(&k.village_code).to_string(),
             district_name: state.areas.name(&k.district_code).to_string(),
-            health: HealthOut {
+            health: crate::visits::HealthOut {
                 status: k.status.clone(),
                 level: None,
                 reasons: Vec::new(),
@@ -500,14 +490,15 @@ pub(crate) async fn api_create(
 pub(crate) async fn api_get(
     State(state): State<AppState>,
     Authed(s): Authed,
+    crate::auth::ReqLang(lang): crate::auth::ReqLang,
     Path(id): Path<i64>,
 ) -> AppResult<Json<KubeOut>> {
+    let h = crate::visits::health(&state, id).await?;
     let d = visible(&state, &s, id).await?;
-    Ok(Json(KubeOut::from_detail(
-        &state,
-        d,
-        s.role().sees_full_identity(),
-    )))
+    let mut out = KubeOut::from_detail(&state, d, s.role().sees_full_identity());
+    out.status = h.status.code().into();
+    out.health = crate::visits::health_out(&h, lang);
+    Ok(Json(out))
 }
 
 /// Change a KUBE's fields, stage or pendamping.
@@ -814,9 +805,21 @@ struct DetailPage {
     can_write: bool,
     audit: Vec<AuditRow>,
     errors: FormErrors,
+    health: crate::visits::HealthOut,
+    level: &'static str,
+    guidance: domain::guidance::GuidanceStatus,
+    visits: Vec<crate::visits::VisitOut>,
+    history: Vec<(String, String, &'static str, String)>,
+    can_visit: bool,
 }
 
 impl DetailPage {
+    fn rupiah(&self, v: &i64) -> String {
+        domain::money::Rupiah::new(*v).to_string()
+    }
+    fn msg(&self, m: &domain::Msg) -> String {
+        m.text(self.ctx.lang)
+    }
     fn role_label(&self, code: &str) -> &'static str {
         MemberRole::parse(code)
             .map(|r| self.ctx.t(r.label_key()))
@@ -839,6 +842,8 @@ async fn render_detail(
     id: i64,
     errors: Option<&Invalid>,
 ) -> AppResult<Response> {
+    // The health as of today first: it may change the stored status.
+    let h = crate::visits::health(state, id).await?;
     let d = visible(state, s, id).await?;
     let district = d.kube.district_code.clone();
     let k = KubeOut::from_detail(state, d, s.role().sees_full_identity());
@@ -871,7 +876,49 @@ async fn render_detail(
     let lang = ctx.lang;
     let errors = FormErrors::new(errors, lang);
     let status = errors.status();
+    let guidance = crate::visits::guidance(state, id).await?;
+    let visits = state
+        .store
+        .visits(id)
+        .await?
+        .into_iter()
+        .take(12)
+        .map(crate::visits::VisitOut::from)
+        .collect();
+    let history = state
+        .store
+        .kube_health_history(id)
+        .await?
+        .into_iter()
+        .map(|r| {
+            let reasons: Vec<serde_json::Value> =
+                serde_json::from_str(&r.reasons_json).unwrap_or_default();
+            let text = reasons
+                .iter()
+                .map(|m| {
+                    let mut msg = domain::Msg::new(lang_key(m["key"].as_str().unwrap_or("")));
+                    for a in m["args"].as_array().into_iter().flatten() {
+                        msg = msg.arg(a.as_str().unwrap_or(""));
+                    }
+                    msg.text(lang)
+                })
+                .collect::<Vec<_>>()
+                .join("; ");
+            (
+                page::local_time(&r.assessed_at),
+                r.status.clone(),
+                status_label(lang, &r.status),
+                text,
+            )
+        })
+        .collect();
     let page = DetailPage {
+        level: h.level.map(|l| lang.t(l.label_key())).unwrap_or(""),
+        health: crate::visits::health_out(&h, lang),
+        guidance,
+        visits,
+        history,
+        can_visit: s.role().can_write() && k.stage != Stage::Bubar.code(),
         business_type: o.business_type_name(&k.business_type),
         funding: FundingSource::parse(&k.funding_source)
             .map(|f| lang.t(f.label_key()))
@@ -879,7 +926,7 @@ async fn render_detail(
         stage: Stage::parse(&k.stage)
             .map(|f| lang.t(f.label_key()))
             .unwrap_or(""),
-        status: status_label(lang, &k.status),
+        status: lang.t(h.status.label_key()),
         k,
         o,
         candidates,
@@ -1340,4 +1387,13 @@ async fn update_form(
             .await
         }
     }
+}
+
+/// Catalogue keys stored with assessments are `'static` in the catalogue.
+fn lang_key(key: &str) -> &'static str {
+    domain::i18n::CATALOGUE
+        .iter()
+        .find(|(k, _, _)| *k == key)
+        .map(|(k, _, _)| *k)
+        .unwrap_or("error.validation")
 }

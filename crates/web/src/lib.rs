@@ -14,7 +14,9 @@ mod kube;
 mod page;
 mod persons;
 mod profile;
+mod trainings;
 mod users;
+mod visits;
 
 use axum::http::{header, HeaderValue};
 use axum::routing::get;
@@ -37,6 +39,26 @@ pub struct Config {
     pub https: bool,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
     pub trust_forwarded_for: bool,
+    /// Thresholds of the health classification.
+    pub health: domain::health::Thresholds,
+    /// Days between monitoring visits (a visit is due this long after the last).
+    pub visit_interval_days: i64,
+    /// Share of members (percent) who must attend technical guidance.
+    pub guidance_share_pct: i64,
+}
+
+impl Config {
+    /// The defaults for a region: monthly visits, 80% guidance attendance.
+    pub fn new(region: RegencyCode) -> Config {
+        Config {
+            region,
+            https: false,
+            trust_forwarded_for: false,
+            health: domain::health::Thresholds::default(),
+            visit_interval_days: 30,
+            guidance_share_pct: 80,
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -73,6 +95,8 @@ pub fn router(state: AppState) -> Router {
         .merge(persons::routes())
         .merge(kube::routes())
         .merge(export::routes())
+        .merge(trainings::routes())
+        .merge(visits::routes())
         .merge(areas::routes())
         .merge(api::routes())
         .merge(assets::routes())

@@ -65,15 +65,7 @@ impl TestApp {
         }
         let areas = areas();
         let region = areas.regency("32.79").unwrap();
-        let state = web::AppState::new(
-            store.clone(),
-            areas,
-            web::Config {
-                region,
-                https: false,
-                trust_forwarded_for: false,
-            },
-        );
+        let state = web::AppState::new(store.clone(), areas, web::Config::new(region));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();

@@ -1,0 +1,522 @@
+//! Guidance and training, monitoring visits, health and the mentoring queue.
+mod common;
+
+use common::{hidden, kube_body, persons_in, TestApp};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+const REJASARI: &str = "32.79.04.2002";
+const WARINGINSARI: &str = "32.79.04.2003";
+const PATARUMAN: &str = "32.79.02.1002";
+
+fn visit(date: &str, operating: bool) -> Value {
+    json!({"visited_on": date, "operating": operating, "meetings_held": 2, "members_present": 5,
+           "books_up_to_date": true, "revenue": 3_000_000, "expenses": 1_800_000,
+           "savings_balance": 400_000, "asset_count": 12, "asset_value": 18_000_000})
+}
+
+fn recent(days_ago: i64) -> String {
+    (chrono::Utc::now().date_naive() - chrono::Duration::days(days_ago))
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+#[tokio::test]
+async fn training_summary_by_origin_village() {
+    let app = TestApp::spawn().await;
+    let op = app.token("operator").await;
+    let rejasari = persons_in(&app, &op, REJASARI, 15, 11).await;
+    let waringin = persons_in(&app, &op, WARINGINSARI, 5, 12).await;
+    let r = app
+        .post(&op, "/api/v1/trainings", json!({
+            "title": "Bimbingan sosial dan teknis WRSE", "kind": "bimbingan_teknis", "business_type": "makanan_olahan",
+            "starts_on": "2012-05-07", "ends_on": "2012-05-09", "village_code": REJASARI,
+            "partner_agencies": ["Dinas Perindustrian dan Perdagangan", "Dinas Kesehatan"]}))
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let t: Value = r.json().await.unwrap();
+    let id = t["id"].as_i64().unwrap();
+    assert_eq!(t["partner_agencies"].as_array().unwrap().len(), 2);
+    for p in rejasari.iter().chain(&waringin) {
+        let r = app
+            .post(
+                &op,
+                &format!("/api/v1/trainings/{id}/participants"),
+                json!({"person_id": p, "attended": true}),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+    }
+    let s: Value = app
+        .get(&op, &format!("/api/v1/trainings/{id}/summary"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        s,
+        json!([
+            {"village_code": REJASARI, "name": "Rejasari", "participants": 15, "attended": 15},
+            {"village_code": WARINGINSARI, "name": "Waringinsari", "participants": 5, "attended": 5},
+        ])
+    );
+    let agencies: Value = app
+        .get(&op, "/api/v1/partner-agencies")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(agencies.as_array().unwrap().len(), 2);
+    // Validation: technical guidance needs a business type; the end cannot precede the start.
+    let r = app
+        .post(
+            &op,
+            "/api/v1/trainings",
+            json!({"title": "x", "kind": "bimbingan_teknis", "starts_on": "2012-05-09",
+            "ends_on": "2012-05-07", "village_code": REJASARI}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let e: Value = r.json().await.unwrap();
+    assert!(e["error"]["fields"]["business_type"].is_string());
+    assert!(e["error"]["fields"]["ends_on"].is_string());
+    // The page shows the summary.
+    let b = app.browser_login("operator").await;
+    let page = b
+        .get(app.url(&format!("/trainings/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("<td>Rejasari</td><td>15</td><td>15</td>"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn completed_technical_guidance_needs_officers_and_eighty_percent() {
+    let app = TestApp::spawn().await;
+    let op = app.token("operator").await;
+    let ids = persons_in(&app, &op, REJASARI, 5, 13).await;
+    let mut kb = kube_body("KUBE Olahan", REJASARI, &ids);
+    kb["business_type"] = json!("makanan_olahan");
+    let k: Value = app
+        .post(&op, "/api/v1/kube", kb)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let kid = k["id"].as_i64().unwrap();
+    let g: Value = app
+        .get(&op, &format!("/api/v1/kube/{kid}/guidance"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(g["completed"], false);
+
+    // Guidance of another business type does not count.
+    let goat: Value = app
+        .post(&op, "/api/v1/trainings", json!({"title": "Bimtek kambing", "kind": "bimbingan_teknis", "business_type": "ternak_kambing",
+            "starts_on": "2012-06-01", "ends_on": "2012-06-01", "village_code": REJASARI}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    for p in &ids {
+        app.post(
+            &op,
+            &format!("/api/v1/trainings/{}/participants", goat["id"]),
+            json!({"person_id": p, "attended": true}),
+        )
+        .await;
+    }
+    let g: Value = app
+        .get(&op, &format!("/api/v1/kube/{kid}/guidance"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(g["completed"], false);
+
+    let food: Value = app
+        .post(&op, "/api/v1/trainings", json!({"title": "Bimtek olahan pangan", "kind": "bimbingan_teknis", "business_type": "makanan_olahan",
+            "starts_on": "2012-06-02", "ends_on": "2012-06-02", "village_code": REJASARI}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let tid = food["id"].as_i64().unwrap();
+    // Ketua, sekretaris and one member attend (3 of 5 = 60%); the bendahara is registered but absent.
+    for (i, p) in ids.iter().enumerate() {
+        app.post(
+            &op,
+            &format!("/api/v1/trainings/{tid}/participants"),
+            json!({"person_id": p, "attended": i != 2 && i != 4}),
+        )
+        .await;
+    }
+    let g: Value = app
+        .get(&op, &format!("/api/v1/kube/{kid}/guidance"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(g["completed"], false);
+    assert_eq!(g["attended"], 3);
+    let reasons = g["reasons"].to_string();
+    assert!(
+        reasons.contains("bendahara") && reasons.contains("perlu 80%"),
+        "{reasons}"
+    );
+    // The bendahara attends: 4 of 5 = 80% with all officers.
+    app.post(
+        &op,
+        &format!("/api/v1/trainings/{tid}/participants"),
+        json!({"person_id": ids[2], "attended": true}),
+    )
+    .await;
+    let g: Value = app
+        .get(&op, &format!("/api/v1/kube/{kid}/guidance"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(g["completed"], true, "{g}");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn visits_decide_health_with_reasons_and_history() {
+    let app = TestApp::spawn().await;
+    let op = app.token("operator").await;
+    let ids = persons_in(&app, &op, REJASARI, 6, 14).await;
+    let k: Value = app
+        .post(&op, "/api/v1/kube", kube_body("KUBE Sehat", REJASARI, &ids))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let kid = k["id"].as_i64().unwrap();
+    let h: Value = app
+        .get(&op, &format!("/api/v1/kube/{kid}/health"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(h["status"], "belum_dinilai");
+    assert_eq!(h["reasons"], json!(["Belum pernah dikunjungi"]));
+
+    let r = app
+        .post(
+            &op,
+            &format!("/api/v1/kube/{kid}/visits"),
+            visit(&recent(40), true),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["visit"]["profit"], 1_200_000);
+    assert_eq!(v["health"]["status"], "berjalan");
+    assert_eq!(v["health"]["level"], "berkembang");
+
+    // Books not kept and a loss: needs mentoring, with both reasons.
+    let mut bad = visit(&recent(10), true);
+    bad["books_up_to_date"] = json!(false);
+    bad["expenses"] = json!(3_500_000);
+    let v: Value = app
+        .post(&op, &format!("/api/v1/kube/{kid}/visits"), bad)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["health"]["status"], "perlu_pendampingan");
+    assert_eq!(
+        v["health"]["reasons"],
+        json!(["Pembukuan tidak tertib", "Rugi: biaya melebihi omzet"])
+    );
+    let k: Value = app
+        .get(&op, &format!("/api/v1/kube/{kid}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(k["status"], "perlu_pendampingan");
+    assert_eq!(k["health"]["status"], "perlu_pendampingan");
+    let list: Value = app
+        .get(&op, "/api/v1/kube?status=perlu_pendampingan")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["total"], 1);
+
+    let v: Value = app
+        .post(
+            &op,
+            &format!("/api/v1/kube/{kid}/visits"),
+            visit(&recent(1), false),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["health"]["status"], "tidak_aktif");
+    let visits: Value = app
+        .get(&op, &format!("/api/v1/kube/{kid}/visits"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(visits.as_array().unwrap().len(), 3);
+
+    // Invalid visits: 422 naming the fields; nothing recorded.
+    let mut wrong = visit(&recent(-3), true);
+    wrong["members_present"] = json!(50);
+    wrong["revenue"] = json!(-1);
+    let r = app
+        .post(&op, &format!("/api/v1/kube/{kid}/visits"), wrong)
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let e: Value = r.json().await.unwrap();
+    for f in ["visited_on", "members_present", "revenue"] {
+        assert!(e["error"]["fields"][f].is_string(), "{f}");
+    }
+    let visits: Value = app
+        .get(&op, &format!("/api/v1/kube/{kid}/visits"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(visits.as_array().unwrap().len(), 3);
+    // An auditor reads but cannot record.
+    let aud = app.token("auditor").await;
+    assert_eq!(
+        app.get(&aud, &format!("/api/v1/kube/{kid}/health"))
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.post(
+            &aud,
+            &format!("/api/v1/kube/{kid}/visits"),
+            visit(&recent(0), true)
+        )
+        .await
+        .status(),
+        StatusCode::FORBIDDEN
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn pendamping_records_visits_only_in_their_kecamatan_and_queue_orders_by_risk() {
+    let app = TestApp::spawn().await;
+    let op = app.token("operator").await;
+    let a = persons_in(&app, &op, REJASARI, 5, 15).await;
+    let b = persons_in(&app, &op, REJASARI, 5, 16).await;
+    let c = persons_in(&app, &op, PATARUMAN, 5, 17).await;
+    let admin = app.token("admin").await;
+    let users: Value = app
+        .get(&admin, "/api/v1/users?role=pendamping")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let pl_id = users["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["username"] == "p.langensari")
+        .unwrap()["id"]
+        .clone();
+    let mut ka = kube_body("KUBE Lancar", REJASARI, &a);
+    ka["pendamping_id"] = pl_id.clone();
+    let mut kb = kube_body("KUBE Macet", REJASARI, &b);
+    kb["pendamping_id"] = pl_id;
+    let ka: Value = app
+        .post(&op, "/api/v1/kube", ka)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let kb: Value = app
+        .post(&op, "/api/v1/kube", kb)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let kc: Value = app
+        .post(
+            &op,
+            "/api/v1/kube",
+            kube_body("KUBE Pataruman", PATARUMAN, &c),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+
+    let pl = app.token("p.langensari").await;
+    assert_eq!(
+        app.post(
+            &pl,
+            &format!("/api/v1/kube/{}/visits", ka["id"]),
+            visit(&recent(2), true)
+        )
+        .await
+        .status(),
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        app.post(
+            &pl,
+            &format!("/api/v1/kube/{}/visits", kb["id"]),
+            visit(&recent(2), false)
+        )
+        .await
+        .status(),
+        StatusCode::CREATED
+    );
+    // Pataruman's KUBE: not visible, not recordable.
+    assert_eq!(
+        app.post(
+            &pl,
+            &format!("/api/v1/kube/{}/visits", kc["id"]),
+            visit(&recent(2), true)
+        )
+        .await
+        .status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get(&pl, &format!("/api/v1/kube/{}/health", kc["id"]))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get(&pl, &format!("/api/v1/kube/{}/visits", kc["id"]))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    let br = app.browser_login("p.langensari").await;
+    assert_eq!(
+        br.get(app.url(&format!("/kube/{}/visits/new", kc["id"])))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+
+    // Caseload: the inactive KUBE first.
+    let q: Value = app
+        .get(&pl, "/api/v1/mentoring")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let names: Vec<&str> = q
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["KUBE Macet", "KUBE Lancar"]);
+    // The office's queue has all three; the never-visited one before the running one.
+    let q: Value = app
+        .get(&op, "/api/v1/mentoring")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let names: Vec<&str> = q
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["KUBE Macet", "KUBE Pataruman", "KUBE Lancar"]);
+    assert!(q[1]["overdue_days"].as_i64().unwrap() > 0);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn visit_form_changes_status_on_the_page() {
+    let app = TestApp::spawn().await;
+    let op = app.token("operator").await;
+    let ids = persons_in(&app, &op, REJASARI, 5, 18).await;
+    let k: Value = app
+        .post(
+            &op,
+            "/api/v1/kube",
+            kube_body("KUBE Formulir", REJASARI, &ids),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let kid = k["id"].as_i64().unwrap();
+    let b = app.browser_login("operator").await;
+    let form = b
+        .get(app.url(&format!("/kube/{kid}/visits/new")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = hidden(&form, "_csrf");
+    let date = recent(0);
+    let r = b
+        .post(app.url(&format!("/kube/{kid}/visits/new")))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("visited_on", &date),
+            ("operating", "1"),
+            ("meetings_held", "abc"),
+            ("revenue", "Rp 2.000.000"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("id=\"error-meetings_held\""));
+    let r = b
+        .post(app.url(&format!("/kube/{kid}/visits/new")))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("visited_on", &date),
+            ("operating", "1"),
+            ("meetings_held", "2"),
+            ("members_present", "5"),
+            ("books_up_to_date", "on"),
+            ("revenue", "Rp 2.000.000"),
+            ("expenses", "1.200.000"),
+            ("savings_balance", "250.000"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = b
+        .get(app.url(&format!("/kube/{kid}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Kunjungan dicatat. Status KUBE: Berjalan."));
+    assert!(page.contains("Rp 2.000.000"));
+    assert!(page.contains("id=\"health-status\">Berjalan<"));
+    app.stop().await;
+}

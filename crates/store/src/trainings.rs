@@ -1,0 +1,291 @@
+//! Guidance and training events, their partner agencies and participants.
+use crate::persons::{scope_filter, Scope};
+use crate::sql::Where;
+use crate::{audit, Actor, Page, Paging, Result, Store, StoreError};
+use domain::guidance::MemberGuidance;
+use domain::kube::MemberRole;
+use serde::Serialize;
+use sqlx::{AnyConnection, FromRow};
+
+#[derive(Debug, Clone, Serialize, PartialEq, FromRow)]
+pub struct Training {
+    pub id: i64,
+    pub title: String,
+    pub kind: String,
+    pub topic: Option<String>,
+    pub business_type: Option<String>,
+    pub starts_on: String,
+    pub ends_on: String,
+    pub village_code: String,
+    pub district_code: String,
+    pub organiser: Option<String>,
+    pub trainers: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+const COLS: &str =
+    "id, title, kind, topic, business_type, starts_on, ends_on, village_code, district_code, \
+    organiser, trainers, created_at, updated_at";
+
+#[derive(Debug, Clone)]
+pub struct NewTraining {
+    pub title: String,
+    pub kind: String,
+    pub topic: Option<String>,
+    pub business_type: Option<String>,
+    pub starts_on: String,
+    pub ends_on: String,
+    pub village_code: String,
+    pub district_code: String,
+    pub organiser: Option<String>,
+    pub trainers: Option<String>,
+    pub agencies: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, FromRow)]
+pub struct Participant {
+    pub person_id: i64,
+    pub name: String,
+    pub sex: String,
+    pub village_code: String,
+    pub attended: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TrainingDetail {
+    #[serde(flatten)]
+    pub training: Training,
+    pub partner_agencies: Vec<String>,
+    pub participants: Vec<Participant>,
+}
+
+/// Participants and attendance by the village participants live in.
+#[derive(Debug, Clone, Serialize, FromRow, PartialEq)]
+pub struct VillageCount {
+    pub village_code: String,
+    pub participants: i64,
+    pub attended: i64,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct TrainingFilter {
+    pub kind: Option<String>,
+    pub year: Option<i64>,
+    pub q: Option<String>,
+}
+
+async fn get_in(conn: &mut AnyConnection, id: i64) -> Result<TrainingDetail> {
+    let training: Training = sqlx::query_as(&format!("SELECT {COLS} FROM trainings WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let agencies: Vec<(String,)> = sqlx::query_as(
+        "SELECT a.name FROM training_agencies ta JOIN partner_agencies a ON a.id = ta.agency_id
+         WHERE ta.training_id = $1 ORDER BY a.name",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let participants = sqlx::query_as(
+        "SELECT tp.person_id, p.name, p.sex, p.village_code, tp.attended FROM training_participants tp
+         JOIN persons p ON p.id = tp.person_id WHERE tp.training_id = $1 ORDER BY p.name_lower",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(TrainingDetail {
+        training,
+        partner_agencies: agencies.into_iter().map(|a| a.0).collect(),
+        participants,
+    })
+}
+
+impl Store {
+    pub async fn training_create(&self, actor: &Actor, t: &NewTraining) -> Result<TrainingDetail> {
+        let mut tx = self.tx().await?;
+        let now = crate::now();
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO trainings (title, kind, topic, business_type, starts_on, ends_on, village_code, district_code,
+               organiser, trainers, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
+        )
+        .bind(&t.title)
+        .bind(&t.kind)
+        .bind(&t.topic)
+        .bind(&t.business_type)
+        .bind(&t.starts_on)
+        .bind(&t.ends_on)
+        .bind(&t.village_code)
+        .bind(&t.district_code)
+        .bind(&t.organiser)
+        .bind(&t.trainers)
+        .bind(&now)
+        .fetch_one(&mut *tx)
+        .await?;
+        for name in &t.agencies {
+            // A new agency name joins the managed list.
+            let existing: Option<(i64,)> =
+                sqlx::query_as("SELECT id FROM partner_agencies WHERE LOWER(name) = $1")
+                    .bind(name.to_lowercase())
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let aid = match existing {
+                Some((a,)) => a,
+                None => {
+                    let (a,): (i64,) = sqlx::query_as("INSERT INTO partner_agencies (name, created_at) VALUES ($1, $2) RETURNING id")
+                        .bind(name)
+                        .bind(&now)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    a
+                }
+            };
+            sqlx::query("INSERT INTO training_agencies (training_id, agency_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                .bind(id)
+                .bind(aid)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let d = get_in(&mut tx, id).await?;
+        audit::record::<(), _>(
+            &mut tx,
+            actor,
+            "create",
+            "training",
+            id,
+            None,
+            Some(&d.training),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(d)
+    }
+
+    pub async fn training_get(&self, id: i64) -> Result<TrainingDetail> {
+        let mut conn = self.pool.acquire().await?;
+        get_in(&mut conn, id).await
+    }
+
+    /// Trainings held in the caller's kecamatan (a pendamping) or anywhere, newest first.
+    pub async fn training_list(
+        &self,
+        f: &TrainingFilter,
+        scope: Scope<'_>,
+        paging: Paging,
+    ) -> Result<Page<Training>> {
+        let mut w = Where::new();
+        w.eq("kind", &f.kind);
+        w.contains(&["title", "topic"], &f.q);
+        if let Some(y) = f.year {
+            w.cond("starts_on LIKE ?", format!("{y}-%"));
+        }
+        scope_filter(&mut w, "district_code", scope);
+        let total = w.count(&self.pool, "trainings").await?;
+        let sql = format!(
+            "SELECT {COLS} FROM trainings {} ORDER BY starts_on DESC, id DESC {}",
+            w.sql(),
+            paging.sql()
+        );
+        let items = sqlx::query_as_with(&sql, w.args())
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(Page {
+            items,
+            total,
+            limit: paging.limit,
+            offset: paging.offset,
+        })
+    }
+
+    pub async fn partner_agencies(&self) -> Result<Vec<String>> {
+        let rows: Vec<(String,)> =
+            sqlx::query_as("SELECT name FROM partner_agencies ORDER BY name")
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows.into_iter().map(|r| r.0).collect())
+    }
+
+    /// Records a participant (or changes their attendance).
+    pub async fn training_participant(
+        &self,
+        actor: &Actor,
+        training_id: i64,
+        person_id: i64,
+        attended: bool,
+    ) -> Result<TrainingDetail> {
+        let mut tx = self.tx().await?;
+        get_in(&mut tx, training_id).await?;
+        let exists: Option<(i64,)> = sqlx::query_as("SELECT id FROM persons WHERE id = $1")
+            .bind(person_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if exists.is_none() {
+            return Err(domain::Invalid::field(
+                "person_id",
+                domain::Msg::new("kube.person_unknown").arg(person_id),
+            )
+            .into());
+        }
+        sqlx::query(
+            "INSERT INTO training_participants (training_id, person_id, attended, created_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (training_id, person_id) DO UPDATE SET attended = $3",
+        )
+        .bind(training_id)
+        .bind(person_id)
+        .bind(attended as i64)
+        .bind(crate::now())
+        .execute(&mut *tx)
+        .await?;
+        let after = serde_json::json!({"person_id": person_id, "attended": attended});
+        audit::record::<(), _>(
+            &mut tx,
+            actor,
+            "participant",
+            "training",
+            training_id,
+            None,
+            Some(&after),
+        )
+        .await?;
+        let d = get_in(&mut tx, training_id).await?;
+        tx.commit().await?;
+        Ok(d)
+    }
+
+    pub async fn training_summary(&self, training_id: i64) -> Result<Vec<VillageCount>> {
+        Ok(sqlx::query_as(
+            "SELECT p.village_code, CAST(COUNT(*) AS BIGINT) AS participants,
+                    CAST(SUM(tp.attended) AS BIGINT) AS attended
+             FROM training_participants tp JOIN persons p ON p.id = tp.person_id
+             WHERE tp.training_id = $1 GROUP BY p.village_code ORDER BY participants DESC, p.village_code",
+        )
+        .bind(training_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// For each active member of a KUBE: their role and whether they attended a
+    /// technical guidance of the KUBE's business type.
+    pub async fn kube_guidance(&self, kube_id: i64) -> Result<Vec<MemberGuidance>> {
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT m.role, CAST(CASE WHEN EXISTS (
+                 SELECT 1 FROM training_participants tp JOIN trainings t ON t.id = tp.training_id
+                 WHERE tp.person_id = m.person_id AND tp.attended = 1 AND t.kind = 'bimbingan_teknis'
+                   AND t.business_type = k.business_type) THEN 1 ELSE 0 END AS BIGINT)
+             FROM kube_members m JOIN kube k ON k.id = m.kube_id
+             WHERE m.kube_id = $1 AND m.left_on IS NULL",
+        )
+        .bind(kube_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(role, a)| MemberGuidance {
+                role: MemberRole::parse(&role).unwrap_or(MemberRole::Anggota),
+                attended: a != 0,
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,267 @@
+//! Monitoring visits and the health they decide. Each visit re-assesses its KUBE in
+//! the same transaction; the assessment is kept as history.
+use crate::persons::{scope_filter, Scope};
+use crate::sql::Where;
+use crate::{audit, Actor, Result, Store, StoreError};
+use chrono::NaiveDate;
+use domain::health::{assess, Health, Thresholds, VisitFacts};
+use domain::kube::{Stage, Status};
+use domain::visit::ValidVisit;
+use serde::Serialize;
+use sqlx::{AnyConnection, FromRow};
+
+#[derive(Debug, Clone, Serialize, PartialEq, FromRow)]
+pub struct Visit {
+    pub id: i64,
+    pub kube_id: i64,
+    pub visited_on: String,
+    pub operating: i64,
+    pub meetings_held: i64,
+    pub members_present: i64,
+    pub books_up_to_date: i64,
+    pub revenue: i64,
+    pub expenses: i64,
+    pub savings_balance: i64,
+    pub asset_count: i64,
+    pub asset_value: i64,
+    pub problems: Option<String>,
+    pub actions: Option<String>,
+    pub gps: Option<String>,
+    pub user_id: Option<i64>,
+    pub created_at: String,
+}
+
+const COLS: &str = "id, kube_id, visited_on, operating, meetings_held, members_present, books_up_to_date, revenue, \
+    expenses, savings_balance, asset_count, asset_value, problems, actions, gps, user_id, created_at";
+
+impl Visit {
+    pub fn facts(&self) -> Option<VisitFacts> {
+        Some(VisitFacts {
+            visited_on: NaiveDate::parse_from_str(&self.visited_on, "%Y-%m-%d").ok()?,
+            operating: self.operating != 0,
+            meetings_held: self.meetings_held,
+            members_present: self.members_present,
+            books_up_to_date: self.books_up_to_date != 0,
+            revenue: self.revenue,
+            expenses: self.expenses,
+            savings_balance: self.savings_balance,
+            asset_value: self.asset_value,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Serialize, FromRow)]
+pub struct HealthRecord {
+    pub assessed_at: String,
+    pub assessed_on: Option<String>,
+    pub status: String,
+    pub level: Option<String>,
+    pub reasons_json: String,
+}
+
+/// A KUBE in a mentoring list: what the queue needs to order it.
+#[derive(Debug, Clone, Serialize, FromRow)]
+pub struct CaseRow {
+    pub id: i64,
+    pub name: String,
+    pub registration_number: String,
+    pub village_code: String,
+    pub district_code: String,
+    pub formed_on: String,
+    pub status: String,
+    pub level: Option<String>,
+    pub last_visit_on: Option<String>,
+    pub health_reasons: i64,
+    pub pendamping_id: Option<i64>,
+}
+
+async fn visits_in(conn: &mut AnyConnection, kube_id: i64) -> Result<Vec<Visit>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {COLS} FROM visits WHERE kube_id = $1 ORDER BY visited_on DESC, id DESC"
+    ))
+    .bind(kube_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Re-assesses a KUBE from its visits; stores the result (and history when it changed).
+async fn reassess(
+    conn: &mut AnyConnection,
+    kube_id: i64,
+    t: &Thresholds,
+    today: NaiveDate,
+    always_record: bool,
+) -> Result<Health> {
+    let (stage, member_count, status): (String, i64, String) =
+        sqlx::query_as("SELECT stage, member_count, status FROM kube WHERE id = $1")
+            .bind(kube_id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+    let visits = visits_in(conn, kube_id).await?;
+    let facts: Vec<VisitFacts> = visits.iter().filter_map(Visit::facts).collect();
+    let h = assess(&facts, member_count, stage == Stage::Bubar.code(), today, t);
+    let last = facts
+        .iter()
+        .map(|f| f.visited_on)
+        .max()
+        .map(|d| d.format("%Y-%m-%d").to_string());
+    sqlx::query("UPDATE kube SET status = $1, level = $2, last_visit_on = $3, health_reasons = $4 WHERE id = $5")
+        .bind(h.status.code())
+        .bind(h.level.map(|l| l.code()))
+        .bind(&last)
+        .bind(h.reasons.len() as i64)
+        .bind(kube_id)
+        .execute(&mut *conn)
+        .await?;
+    if always_record || status != h.status.code() {
+        let reasons: Vec<serde_json::Value> = h
+            .reasons
+            .iter()
+            .map(|m| serde_json::json!({"key": m.key, "args": m.args}))
+            .collect();
+        sqlx::query(
+            "INSERT INTO kube_health (kube_id, assessed_at, assessed_on, status, level, reasons_json) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(kube_id)
+        .bind(crate::now())
+        .bind(h.assessed_on.map(|d| d.format("%Y-%m-%d").to_string()))
+        .bind(h.status.code())
+        .bind(h.level.map(|l| l.code()))
+        .bind(serde_json::Value::Array(reasons).to_string())
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(h)
+}
+
+impl Store {
+    /// Records a visit and re-assesses the KUBE in one transaction.
+    pub async fn visit_create(
+        &self,
+        actor: &Actor,
+        kube_id: i64,
+        v: &ValidVisit,
+        t: &Thresholds,
+        today: NaiveDate,
+    ) -> Result<(Visit, Health)> {
+        let mut tx = self.tx().await?;
+        let f = &v.facts;
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO visits (kube_id, visited_on, operating, meetings_held, members_present, books_up_to_date, revenue,
+               expenses, savings_balance, asset_count, asset_value, problems, actions, gps, user_id, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
+        )
+        .bind(kube_id)
+        .bind(f.visited_on.format("%Y-%m-%d").to_string())
+        .bind(f.operating as i64)
+        .bind(f.meetings_held)
+        .bind(f.members_present)
+        .bind(f.books_up_to_date as i64)
+        .bind(f.revenue)
+        .bind(f.expenses)
+        .bind(f.savings_balance)
+        .bind(v.asset_count)
+        .bind(f.asset_value)
+        .bind(&v.problems)
+        .bind(&v.actions)
+        .bind(v.gps.map(|(a, b)| format!("{a},{b}")))
+        .bind(actor.user_id)
+        .bind(crate::now())
+        .fetch_one(&mut *tx)
+        .await?;
+        let h = reassess(&mut tx, kube_id, t, today, true).await?;
+        let visit: Visit = sqlx::query_as(&format!("SELECT {COLS} FROM visits WHERE id = $1"))
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let after = serde_json::json!({"visit": visit, "status": h.status.code(), "level": h.level.map(|l| l.code())});
+        audit::record::<(), _>(&mut tx, actor, "visit", "kube", kube_id, None, Some(&after))
+            .await?;
+        tx.commit().await?;
+        Ok((visit, h))
+    }
+
+    pub async fn visits(&self, kube_id: i64) -> Result<Vec<Visit>> {
+        let mut conn = self.pool.acquire().await?;
+        visits_in(&mut conn, kube_id).await
+    }
+
+    /// The health of a KUBE as of today (a last visit can grow too old).
+    pub async fn kube_health(
+        &self,
+        kube_id: i64,
+        t: &Thresholds,
+        today: NaiveDate,
+    ) -> Result<Health> {
+        let mut tx = self.tx().await?;
+        let h = reassess(&mut tx, kube_id, t, today, false).await?;
+        tx.commit().await?;
+        Ok(h)
+    }
+
+    pub async fn kube_health_history(&self, kube_id: i64) -> Result<Vec<HealthRecord>> {
+        Ok(sqlx::query_as(
+            "SELECT assessed_at, assessed_on, status, level, reasons_json FROM kube_health WHERE kube_id = $1 ORDER BY id DESC LIMIT 50",
+        )
+        .bind(kube_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Re-assesses every KUBE whose last visit may have grown too old; returns how
+    /// many changed status. Run daily.
+    pub async fn kube_reassess_all(&self, t: &Thresholds, today: NaiveDate) -> Result<usize> {
+        let cutoff = (today - chrono::Duration::days(t.stale_after_days))
+            .format("%Y-%m-%d")
+            .to_string();
+        let ids: Vec<(i64,)> = sqlx::query_as(
+            "SELECT id FROM kube WHERE status NOT IN ('belum_dinilai', 'bubar') AND (last_visit_on IS NULL OR last_visit_on < $1)",
+        )
+        .bind(&cutoff)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut changed = 0;
+        for (id,) in ids {
+            let mut tx = self.tx().await?;
+            let before: (String,) = sqlx::query_as("SELECT status FROM kube WHERE id = $1")
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
+            let h = reassess(&mut tx, id, t, today, false).await?;
+            tx.commit().await?;
+            if h.status.code() != before.0 {
+                changed += 1;
+            }
+        }
+        Ok(changed)
+    }
+
+    /// KUBE for the mentoring queue: not dissolved, in scope, optionally one
+    /// pendamping's caseload.
+    pub async fn mentoring_cases(
+        &self,
+        scope: Scope<'_>,
+        pendamping_id: Option<i64>,
+    ) -> Result<Vec<CaseRow>> {
+        let mut w = Where::new();
+        w.raw("stage <> 'bubar'");
+        if let Some(p) = pendamping_id {
+            w.cond_int("pendamping_id = ?", p);
+        }
+        scope_filter(&mut w, "district_code", scope);
+        let sql = format!(
+            "SELECT id, name, registration_number, village_code, district_code, formed_on, status, level, last_visit_on,
+                    health_reasons, pendamping_id FROM kube {} ORDER BY id",
+            w.sql()
+        );
+        Ok(sqlx::query_as_with(&sql, w.args())
+            .fetch_all(&self.pool)
+            .await?)
+    }
+}
+
+/// Status of a stored code (unknown codes read as not assessed).
+pub fn status_of(code: &str) -> Status {
+    Status::parse(code).unwrap_or(Status::BelumDinilai)
+}

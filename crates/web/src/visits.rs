@@ -1,0 +1,522 @@
+//! Monitoring visits, the health of each KUBE, its technical-guidance status and the
+//! mentoring queue: pages `/kube/{id}/visits/new`, `/mentoring`, and the API.
+use crate::auth::{Authed, Session};
+use crate::error::{AppError, AppResult};
+use crate::page::{self, html, Ctx, FormErrors, PageAuth};
+use crate::persons::today;
+use crate::AppState;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use domain::guidance::{technical_guidance, GuidanceStatus};
+use domain::health::{next_visit_due, risk_score, Health};
+use domain::kube::{Stage, Status};
+use domain::money::Rupiah;
+use domain::visit::VisitInput;
+use domain::{Invalid, Lang, Msg};
+use serde::{Deserialize, Serialize};
+use store::kube::Kube;
+use store::visits::{status_of, Visit};
+use utoipa::ToSchema;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/kube/{id}/visits/new", get(new_page).post(create_form))
+        .route("/mentoring", get(queue_page))
+}
+
+pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
+    r.route("/kube/{id}/visits", get(api_list).post(api_create))
+        .route("/kube/{id}/health", get(api_health))
+        .route("/kube/{id}/guidance", get(api_guidance))
+        .route("/mentoring", get(api_queue))
+}
+
+async fn kube_in_scope(state: &AppState, s: &Session, id: i64) -> AppResult<Kube> {
+    let k = state.store.kube_get(id).await?;
+    if s.sees_district(&k.district_code) {
+        Ok(k)
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+#[derive(Serialize, ToSchema, Clone)]
+pub struct HealthOut {
+    /// `berjalan`, `perlu_pendampingan`, `tidak_aktif`, `bubar`, `belum_dinilai`
+    pub status: String,
+    /// `tumbuh`, `berkembang`, `maju`, or null
+    pub level: Option<String>,
+    /// Why, in the caller's language.
+    pub reasons: Vec<String>,
+    pub assessed_on: Option<String>,
+}
+
+pub(crate) fn health_out(h: &Health, lang: Lang) -> HealthOut {
+    HealthOut {
+        status: h.status.code().into(),
+        level: h.level.map(|l| l.code().into()),
+        reasons: h.reasons.iter().map(|m| m.text(lang)).collect(),
+        assessed_on: h.assessed_on.map(|d| d.format("%Y-%m-%d").to_string()),
+    }
+}
+
+pub(crate) async fn health(state: &AppState, kube_id: i64) -> AppResult<Health> {
+    Ok(state
+        .store
+        .kube_health(kube_id, &state.config.health, today())
+        .await?)
+}
+
+pub(crate) async fn guidance(state: &AppState, kube_id: i64) -> AppResult<GuidanceStatus> {
+    let members = state.store.kube_guidance(kube_id).await?;
+    Ok(technical_guidance(
+        &members,
+        state.config.guidance_share_pct,
+    ))
+}
+
+/// A visit as the API takes it (money in integer rupiah).
+#[derive(Deserialize, ToSchema, Default)]
+pub struct VisitIn {
+    /// `YYYY-MM-DD`
+    pub visited_on: String,
+    pub operating: bool,
+    #[serde(default)]
+    pub meetings_held: i64,
+    #[serde(default)]
+    pub members_present: i64,
+    #[serde(default)]
+    pub books_up_to_date: bool,
+    #[serde(default)]
+    pub revenue: i64,
+    #[serde(default)]
+    pub expenses: i64,
+    #[serde(default)]
+    pub savings_balance: i64,
+    #[serde(default)]
+    pub asset_count: i64,
+    #[serde(default)]
+    pub asset_value: i64,
+    pub notes: Option<String>,
+    pub problems: Option<String>,
+    pub actions: Option<String>,
+    /// `lat,long`
+    pub gps: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct VisitOut {
+    pub id: i64,
+    pub kube_id: i64,
+    pub visited_on: String,
+    pub operating: bool,
+    pub meetings_held: i64,
+    pub members_present: i64,
+    pub books_up_to_date: bool,
+    pub revenue: i64,
+    pub expenses: i64,
+    /// revenue − expenses
+    pub profit: i64,
+    pub savings_balance: i64,
+    pub asset_count: i64,
+    pub asset_value: i64,
+    pub problems: Option<String>,
+    pub actions: Option<String>,
+    pub gps: Option<String>,
+}
+
+impl From<Visit> for VisitOut {
+    fn from(v: Visit) -> Self {
+        VisitOut {
+            id: v.id,
+            kube_id: v.kube_id,
+            visited_on: v.visited_on,
+            operating: v.operating != 0,
+            meetings_held: v.meetings_held,
+            members_present: v.members_present,
+            books_up_to_date: v.books_up_to_date != 0,
+            profit: v.revenue - v.expenses,
+            revenue: v.revenue,
+            expenses: v.expenses,
+            savings_balance: v.savings_balance,
+            asset_count: v.asset_count,
+            asset_value: v.asset_value,
+            problems: v.problems,
+            actions: v.actions,
+            gps: v.gps,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct VisitCreated {
+    pub visit: VisitOut,
+    /// The KUBE's health after this visit.
+    pub health: HealthOut,
+}
+
+async fn record(
+    state: &AppState,
+    s: &Session,
+    kube_id: i64,
+    input: &VisitInput,
+) -> AppResult<(Visit, Health)> {
+    s.require_write()?;
+    let k = kube_in_scope(state, s, kube_id).await?;
+    if k.stage == Stage::Bubar.code() {
+        return Err(AppError::Conflict {
+            field: "kube".into(),
+            msg: Msg::new("visit.dissolved"),
+        });
+    }
+    let formed = domain::person::parse_date(&k.formed_on).unwrap_or_default();
+    let v = input.validate(today(), formed, k.member_count)?;
+    Ok(state
+        .store
+        .visit_create(&s.actor(), kube_id, &v, &state.config.health, today())
+        .await?)
+}
+
+fn input_of(b: &VisitIn) -> VisitInput {
+    VisitInput {
+        visited_on: b.visited_on.clone(),
+        operating: b.operating,
+        meetings_held: b.meetings_held,
+        members_present: b.members_present,
+        books_up_to_date: b.books_up_to_date,
+        revenue: Rupiah::new(b.revenue),
+        expenses: Rupiah::new(b.expenses),
+        savings_balance: Rupiah::new(b.savings_balance),
+        asset_count: b.asset_count,
+        asset_value: Rupiah::new(b.asset_value),
+        problems: b.problems.clone().or(b.notes.clone()),
+        actions: b.actions.clone(),
+        gps: b.gps.clone(),
+    }
+}
+
+/// Record a monitoring visit; returns the KUBE's new health.
+#[utoipa::path(post, path = "/api/v1/kube/{id}/visits", tag = "monitoring", params(("id" = i64, Path)), request_body = VisitIn,
+    responses((status = 201, body = VisitCreated), (status = 404, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody),
+              (status = 422, body = crate::api::ErrorBody)))]
+pub(crate) async fn api_create(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    crate::auth::ReqLang(lang): crate::auth::ReqLang,
+    Path(id): Path<i64>,
+    Json(b): Json<VisitIn>,
+) -> AppResult<Response> {
+    let (v, h) = record(&state, &s, id, &input_of(&b)).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(VisitCreated {
+            visit: v.into(),
+            health: health_out(&h, lang),
+        }),
+    )
+        .into_response())
+}
+
+/// Visits of a KUBE, newest first.
+#[utoipa::path(get, path = "/api/v1/kube/{id}/visits", tag = "monitoring", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<VisitOut>), (status = 404, body = crate::api::ErrorBody)))]
+pub(crate) async fn api_list(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    Path(id): Path<i64>,
+) -> AppResult<Json<Vec<VisitOut>>> {
+    kube_in_scope(&state, &s, id).await?;
+    Ok(Json(
+        state
+            .store
+            .visits(id)
+            .await?
+            .into_iter()
+            .map(VisitOut::from)
+            .collect(),
+    ))
+}
+
+/// The KUBE's health as of today, with reasons.
+#[utoipa::path(get, path = "/api/v1/kube/{id}/health", tag = "monitoring", params(("id" = i64, Path)),
+    responses((status = 200, body = HealthOut), (status = 404, body = crate::api::ErrorBody)))]
+pub(crate) async fn api_health(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    crate::auth::ReqLang(lang): crate::auth::ReqLang,
+    Path(id): Path<i64>,
+) -> AppResult<Json<HealthOut>> {
+    kube_in_scope(&state, &s, id).await?;
+    Ok(Json(health_out(&health(&state, id).await?, lang)))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct GuidanceOut {
+    /// The officers and the configured share of members attended a `bimbingan_teknis`
+    /// of the KUBE's business type.
+    pub completed: bool,
+    pub attended: usize,
+    pub members: usize,
+    pub reasons: Vec<String>,
+}
+
+/// Whether the KUBE completed technical guidance (aid delivery depends on it).
+#[utoipa::path(get, path = "/api/v1/kube/{id}/guidance", tag = "monitoring", params(("id" = i64, Path)),
+    responses((status = 200, body = GuidanceOut), (status = 404, body = crate::api::ErrorBody)))]
+pub(crate) async fn api_guidance(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    crate::auth::ReqLang(lang): crate::auth::ReqLang,
+    Path(id): Path<i64>,
+) -> AppResult<Json<GuidanceOut>> {
+    kube_in_scope(&state, &s, id).await?;
+    let g = guidance(&state, id).await?;
+    Ok(Json(GuidanceOut {
+        completed: g.completed,
+        attended: g.attended,
+        members: g.members,
+        reasons: g.reasons.iter().map(|m| m.text(lang)).collect(),
+    }))
+}
+
+#[derive(Serialize, ToSchema, Clone)]
+pub struct QueueItem {
+    pub kube_id: i64,
+    pub name: String,
+    pub registration_number: String,
+    pub village_name: String,
+    pub status: String,
+    pub last_visit_on: Option<String>,
+    /// When the next visit is due.
+    pub due_on: String,
+    /// Days past the due date (0 when not overdue).
+    pub overdue_days: i64,
+    pub risk: i64,
+}
+
+/// The mentoring queue: the caller's KUBE (a pendamping: their caseload) by risk.
+async fn queue(state: &AppState, s: &Session) -> AppResult<Vec<QueueItem>> {
+    let mine = if s.role().is_area_scoped() {
+        Some(s.user().id)
+    } else {
+        None
+    };
+    let rows = state
+        .store
+        .mentoring_cases(s.district_scope(), mine)
+        .await?;
+    let today = today();
+    let mut items: Vec<QueueItem> = rows
+        .into_iter()
+        .map(|c| {
+            let last = c
+                .last_visit_on
+                .as_deref()
+                .and_then(|d| domain::person::parse_date(d).ok());
+            let formed = domain::person::parse_date(&c.formed_on).unwrap_or(today);
+            let due = next_visit_due(last, formed, state.config.visit_interval_days);
+            let overdue = (today - due).num_days().max(0);
+            let status = status_of(&c.status);
+            QueueItem {
+                kube_id: c.id,
+                village_name: state.areas.name(&c.village_code).to_string(),
+                risk: risk_score(status, overdue, c.health_reasons as usize),
+                name: c.name,
+                registration_number: c.registration_number,
+                status: c.status,
+                last_visit_on: c.last_visit_on,
+                due_on: due.format("%Y-%m-%d").to_string(),
+                overdue_days: overdue,
+            }
+        })
+        .collect();
+    items.sort_by(|a, b| {
+        b.risk
+            .cmp(&a.risk)
+            .then(b.overdue_days.cmp(&a.overdue_days))
+            .then(a.kube_id.cmp(&b.kube_id))
+    });
+    Ok(items)
+}
+
+/// KUBE ordered by risk: falling status, overdue visits, problems found.
+#[utoipa::path(get, path = "/api/v1/mentoring", tag = "monitoring", responses((status = 200, body = Vec<QueueItem>)))]
+pub(crate) async fn api_queue(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+) -> AppResult<Json<Vec<QueueItem>>> {
+    Ok(Json(queue(&state, &s).await?))
+}
+
+// ---------- pages ----------
+
+#[derive(askama::Template)]
+#[template(path = "mentoring.html")]
+struct QueuePage {
+    ctx: Ctx,
+    items: Vec<QueueItem>,
+    caseload: bool,
+}
+
+impl QueuePage {
+    fn status_label(&self, code: &str) -> &'static str {
+        Status::parse(code)
+            .map(|s| self.ctx.t(s.label_key()))
+            .unwrap_or("")
+    }
+}
+
+async fn queue_page(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+) -> AppResult<Response> {
+    let mut items = queue(&state, &s).await?;
+    items.truncate(200);
+    Ok(html(&QueuePage {
+        items,
+        caseload: s.role().is_area_scoped(),
+        ctx,
+    })?
+    .into_response())
+}
+
+#[derive(Default, Clone)]
+pub struct VisitForm {
+    pub visited_on: String,
+    pub operating: bool,
+    pub meetings_held: String,
+    pub members_present: String,
+    pub books_up_to_date: bool,
+    pub revenue: String,
+    pub expenses: String,
+    pub savings_balance: String,
+    pub asset_count: String,
+    pub asset_value: String,
+    pub problems: String,
+    pub actions: String,
+    pub gps: String,
+}
+
+#[derive(askama::Template)]
+#[template(path = "visit_form.html")]
+struct FormPage {
+    ctx: Ctx,
+    k: Kube,
+    v: VisitForm,
+    errors: FormErrors,
+}
+
+async fn new_page(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    s.require_write()?;
+    let k = kube_in_scope(&state, &s, id).await?;
+    let v = VisitForm {
+        visited_on: today().format("%Y-%m-%d").to_string(),
+        operating: true,
+        ..Default::default()
+    };
+    Ok(html(&FormPage {
+        ctx,
+        k,
+        v,
+        errors: FormErrors::default(),
+    })?
+    .into_response())
+}
+
+fn parse_count(inv: &mut Invalid, field: &str, s: &str) -> i64 {
+    let t = s.trim();
+    if t.is_empty() {
+        return 0;
+    }
+    t.parse::<i64>().unwrap_or_else(|_| {
+        inv.add(field, Msg::new("visit.number_invalid"));
+        0
+    })
+}
+
+fn parse_money(inv: &mut Invalid, field: &str, s: &str) -> Rupiah {
+    inv.check(field, Rupiah::parse(s)).unwrap_or(Rupiah::ZERO)
+}
+
+async fn create_form(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    Path(id): Path<i64>,
+    body: axum::body::Bytes,
+) -> AppResult<Response> {
+    let mut f = VisitForm::default();
+    for (k, v) in page::form_pairs(&body) {
+        match k.as_str() {
+            "visited_on" => f.visited_on = v,
+            "operating" => f.operating = v == "1" || v == "on",
+            "meetings_held" => f.meetings_held = v,
+            "members_present" => f.members_present = v,
+            "books_up_to_date" => f.books_up_to_date = true,
+            "revenue" => f.revenue = v,
+            "expenses" => f.expenses = v,
+            "savings_balance" => f.savings_balance = v,
+            "asset_count" => f.asset_count = v,
+            "asset_value" => f.asset_value = v,
+            "problems" => f.problems = v,
+            "actions" => f.actions = v,
+            "gps" => f.gps = v,
+            _ => {}
+        }
+    }
+    let mut inv = Invalid::new();
+    let some = |x: &str| {
+        if x.trim().is_empty() {
+            None
+        } else {
+            Some(x.to_string())
+        }
+    };
+    let input = VisitInput {
+        visited_on: f.visited_on.clone(),
+        operating: f.operating,
+        meetings_held: parse_count(&mut inv, "meetings_held", &f.meetings_held),
+        members_present: parse_count(&mut inv, "members_present", &f.members_present),
+        books_up_to_date: f.books_up_to_date,
+        revenue: parse_money(&mut inv, "revenue", &f.revenue),
+        expenses: parse_money(&mut inv, "expenses", &f.expenses),
+        savings_balance: parse_money(&mut inv, "savings_balance", &f.savings_balance),
+        asset_count: parse_count(&mut inv, "asset_count", &f.asset_count),
+        asset_value: parse_money(&mut inv, "asset_value", &f.asset_value),
+        problems: some(&f.problems),
+        actions: some(&f.actions),
+        gps: some(&f.gps),
+    };
+    let result = if inv.is_empty() {
+        record(&state, &s, id, &input).await
+    } else {
+        Err(inv.into())
+    };
+    match result {
+        Ok((_, h)) => {
+            let msg = ctx.tf("visit.recorded", &[ctx.t(h.status.label_key()).to_string()]);
+            page::redirect_with_flash(&state, &s, &format!("/kube/{id}"), msg).await
+        }
+        Err(AppError::Invalid(inv)) => {
+            let k = kube_in_scope(&state, &s, id).await?;
+            let errors = FormErrors::new(Some(&inv), ctx.lang);
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                html(&FormPage {
+                    ctx,
+                    k,
+                    v: f,
+                    errors,
+                })?,
+            )
+                .into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
