@@ -422,14 +422,21 @@ pub async fn load_city(
                     .await
                     .map_err(|e| e.to_string())?;
             } else {
-                store
-                    .kube_set_status(&actor, detail.kube.id, status)
-                    .await
-                    .map_err(|e| e.to_string())?;
+                // The status comes from monitoring visits, as in the office.
+                demo_visits(
+                    store,
+                    &mut maker.rng,
+                    detail.kube.id,
+                    size,
+                    status,
+                    formed_on,
+                )
+                .await?;
             }
             made += 1;
         }
     }
+    demo_trainings(store, areas, region, &mut maker).await?;
     // Persons of the individual programmes: WRSE women, neglected elderly, children.
     let mut others = Vec::new();
     for i in 0..240 {
@@ -458,4 +465,217 @@ pub async fn load_city(
         .await
         .map_err(|e| e.to_string())?;
     Ok(made)
+}
+
+/// Visits over the last months that lead to `target` (running, needs mentoring,
+/// inactive); a few groups stay never visited.
+async fn demo_visits(
+    store: &Store,
+    r: &mut Rng,
+    kube_id: i64,
+    members: i64,
+    target: domain::kube::Status,
+    formed_on: chrono::NaiveDate,
+) -> Result<(), String> {
+    use domain::kube::Status;
+    use domain::visit::VisitInput;
+    let today = (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive();
+    if target == Status::PerluPendampingan && r.range(1, 10) == 1 {
+        return Ok(()); // never visited: "belum dinilai"
+    }
+    let actor = Actor {
+        user_id: None,
+        username: "(demo)".into(),
+    };
+    let n = r.range(2, 6);
+    let mut revenue = r.range(15, 60) * 100_000;
+    let mut savings = r.range(1, 5) * 100_000;
+    let mut assets = r.range(20, 80) * 500_000;
+    for i in 0..n {
+        let days_ago = (n - 1 - i) * 30 + r.range(3, 20);
+        let last = i == n - 1;
+        let visited_on = today - chrono::Duration::days(days_ago);
+        revenue = (revenue + r.range(-3, 5) * 100_000).max(200_000);
+        savings += r.range(0, 3) * 50_000;
+        assets += r.range(0, 4) * 250_000;
+        let mut v = VisitInput {
+            visited_on: visited_on.format("%Y-%m-%d").to_string(),
+            operating: true,
+            meetings_held: r.range(1, 4),
+            members_present: (members * r.range(60, 100) / 100).max(1),
+            books_up_to_date: true,
+            revenue: domain::money::Rupiah::new(revenue),
+            expenses: domain::money::Rupiah::new(revenue * r.range(50, 85) / 100),
+            savings_balance: domain::money::Rupiah::new(savings),
+            asset_count: r.range(5, 30),
+            asset_value: domain::money::Rupiah::new(assets),
+            ..Default::default()
+        };
+        if last {
+            match target {
+                Status::TidakAktif => {
+                    v.operating = false;
+                    v.meetings_held = 0;
+                    v.members_present = 0;
+                    v.problems = Some("Usaha berhenti; anggota bekerja di tempat lain".into());
+                }
+                Status::PerluPendampingan => match r.range(1, 3) {
+                    1 => {
+                        v.books_up_to_date = false;
+                        v.problems = Some("Buku kas tidak diisi sejak dua bulan".into());
+                    }
+                    2 => {
+                        v.meetings_held = 0;
+                        v.problems = Some("Pertemuan rutin tidak berjalan".into());
+                    }
+                    _ => {
+                        v.expenses = domain::money::Rupiah::new(revenue + r.range(1, 5) * 100_000);
+                        v.problems = Some("Harga pakan naik; penjualan turun".into());
+                    }
+                },
+                _ => {}
+            }
+        }
+        let valid = v
+            .validate(today, formed_on, members)
+            .map_err(|e| format!("demo visit: {e}"))?;
+        store
+            .visit_create(
+                &actor,
+                kube_id,
+                &valid,
+                &domain::health::Thresholds::default(),
+                today,
+            )
+            .await
+            .map_err(|e| format!("demo visit: {e}"))?;
+    }
+    Ok(())
+}
+
+/// Technical guidance for most groups of each business type, and the article's
+/// May 2012 guidance for 20 WRSE women in Rejasari: 15 from Rejasari, 5 from Waringinsari.
+async fn demo_trainings(
+    store: &Store,
+    areas: &Areas,
+    region: &RegencyCode,
+    maker: &mut PersonMaker,
+) -> Result<(), String> {
+    use store::trainings::NewTraining;
+    let actor = Actor {
+        user_id: None,
+        username: "(demo)".into(),
+    };
+    let village = |name: &str| {
+        areas
+            .children(region.as_str())
+            .iter()
+            .flat_map(|d| areas.children(&d.code))
+            .find(|v| v.name == name)
+            .map(|v| v.code.clone())
+    };
+    if let (Some(rejasari), Some(waringinsari)) = (village("Rejasari"), village("Waringinsari")) {
+        let now = chrono::Utc::now().date_naive();
+        let mut women = Vec::new();
+        for i in 0..20 {
+            let v = if i < 15 { &rejasari } else { &waringinsari };
+            let on = chrono::NaiveDate::from_ymd_opt(2012, 5, 14).unwrap_or(now);
+            women.push(
+                maker
+                    .make(areas, v, true, 20, 50, on, &["wrse", "fakir_miskin"])
+                    .validate(areas, region, now)
+                    .map_err(|e| e.to_string())?,
+            );
+        }
+        let ids = store
+            .person_create_many(&actor, &women, "demo")
+            .await
+            .map_err(|e| e.to_string())?;
+        let t = store
+            .training_create(
+                &actor,
+                &NewTraining {
+                    title: "Bimbingan sosial dan teknis WRSE: pengolahan makanan".into(),
+                    kind: "bimbingan_teknis".into(),
+                    topic: Some("Pengolahan pangan lokal".into()),
+                    business_type: Some("makanan_olahan".into()),
+                    starts_on: "2012-05-14".into(),
+                    ends_on: "2012-05-16".into(),
+                    district_code: rejasari[..8].into(),
+                    village_code: rejasari.clone(),
+                    organiser: Some("Dinas Sosial dan Tenaga Kerja Kota Banjar".into()),
+                    trainers: None,
+                    agencies: vec!["Dinas Koperasi, UKM dan Perindag".into()],
+                },
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+        for id in ids {
+            store
+                .training_participant(&actor, t.training.id, id, true)
+                .await
+                .map_err(|e| e.to_string())?;
+        }
+    }
+    // One technical guidance per business type and kecamatan, attended by most members.
+    let kube = store
+        .kube_list(
+            &Default::default(),
+            None,
+            store::Paging::new(Some(500), None),
+        )
+        .await
+        .map_err(|e| e.to_string())?
+        .items;
+    let mut done: Vec<(String, String)> = Vec::new();
+    for k in &kube {
+        let key = (k.business_type.clone(), k.district_code.clone());
+        if done.contains(&key) || k.stage == "bubar" {
+            continue;
+        }
+        done.push(key.clone());
+        let agency = match k.business_type.as_str() {
+            "ternak_kambing" | "peternakan" => "Dinas Pertanian dan Peternakan",
+            "perikanan" => "Dinas Perikanan",
+            _ => "Dinas Koperasi, UKM dan Perindag",
+        };
+        let t = store
+            .training_create(
+                &actor,
+                &NewTraining {
+                    title: format!(
+                        "Bimbingan teknis {} {}",
+                        k.business_type.replace('_', " "),
+                        areas.name(&k.district_code)
+                    ),
+                    kind: "bimbingan_teknis".into(),
+                    topic: None,
+                    business_type: Some(k.business_type.clone()),
+                    starts_on: format!("{}-03-10", k.formed_year),
+                    ends_on: format!("{}-03-11", k.formed_year),
+                    district_code: k.district_code.clone(),
+                    village_code: k.village_code.clone(),
+                    organiser: Some("Bidang Sosial".into()),
+                    trainers: None,
+                    agencies: vec![agency.into()],
+                },
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+        for g in kube.iter().filter(|g| {
+            (g.business_type.clone(), g.district_code.clone()) == key && g.stage != "bubar"
+        }) {
+            // Four groups in five completed their guidance.
+            let complete = maker.rng.range(1, 5) != 1;
+            let d = store.kube_detail(g.id).await.map_err(|e| e.to_string())?;
+            for (i, m) in d.members.iter().enumerate() {
+                let attended = complete || i > 2 && maker.rng.range(0, 1) == 1;
+                store
+                    .training_participant(&actor, t.training.id, m.person_id, attended)
+                    .await
+                    .map_err(|e| e.to_string())?;
+            }
+        }
+    }
+    Ok(())
 }
