@@ -13,7 +13,7 @@ test("login with a demo account shows the home page", async () => {
   assert.match(page.url(), /\/login$/);
   await page.screenshot({ path: join(shots, "login.png"), fullPage: true });
   await login(page, server.url, "admin");
-  assert.equal(await page.locator("h1").innerText(), "Beranda");
+  assert.equal(await page.locator("h1").innerText(), "Dasbor KUBE");
   assert.match(await page.locator("main").innerText(), /Langensari/);
   await page.screenshot({ path: join(shots, "home-admin.png"), fullPage: true });
   await page.close();

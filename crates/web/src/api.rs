@@ -46,6 +46,7 @@ fn build() -> ApiRouter {
     let r = crate::export::api_routes(r);
     let r = crate::trainings::api_routes(r);
     let r = crate::visits::api_routes(r);
+    let r = crate::dashboard::api_routes(r);
     crate::profile::api_routes(r)
 }
 
@@ -135,13 +136,13 @@ impl Modify for Security {
         crate::import::api_import, crate::export::api_persons, crate::export::api_kube,
         crate::trainings::api_list, crate::trainings::api_create, crate::trainings::api_get, crate::trainings::api_participant,
         crate::trainings::api_summary, crate::trainings::api_agencies,
-        crate::visits::api_create, crate::visits::api_list, crate::visits::api_health, crate::visits::api_guidance, crate::visits::api_queue,
+        crate::visits::api_create, crate::visits::api_list, crate::visits::api_health, crate::visits::api_guidance, crate::visits::api_queue, crate::dashboard::api_dashboard,
         crate::profile::api_tokens_list, crate::profile::api_tokens_create, crate::profile::api_tokens_revoke,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&Security),
     security(("bearer" = []), ("cookie" = [])),
-    tags((name = "auth"), (name = "areas"), (name = "users"), (name = "audit"), (name = "persons"), (name = "kube"), (name = "import"), (name = "export"), (name = "trainings"), (name = "monitoring"), (name = "system"))
+    tags((name = "auth"), (name = "areas"), (name = "users"), (name = "audit"), (name = "persons"), (name = "kube"), (name = "import"), (name = "export"), (name = "trainings"), (name = "monitoring"), (name = "dashboard"), (name = "system"))
 )]
 pub struct ApiDoc;
 

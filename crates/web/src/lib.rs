@@ -6,9 +6,10 @@ mod areas;
 mod assets;
 mod audit;
 pub mod auth;
+mod chart;
+mod dashboard;
 pub mod error;
 mod export;
-mod home;
 pub mod import;
 mod kube;
 mod page;
@@ -88,7 +89,7 @@ pub fn router(state: AppState) -> Router {
                frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
     let mut app = Router::new()
         .merge(auth::routes())
-        .merge(home::routes())
+        .merge(dashboard::routes())
         .merge(users::routes())
         .merge(audit::routes())
         .merge(profile::routes())

@@ -75,6 +75,8 @@ impl Ctx {
             ("/", "nav.home"),
             ("/kube", "nav.kube"),
             ("/persons", "nav.persons"),
+            ("/mentoring", "nav.mentoring"),
+            ("/trainings", "nav.trainings"),
         ];
         if u.role.can_write() {
             items.push(("/import", "nav.import"));

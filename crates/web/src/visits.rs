@@ -297,9 +297,14 @@ pub struct QueueItem {
     pub risk: i64,
 }
 
-/// The mentoring queue: the caller's KUBE (a pendamping: their caseload) by risk.
-async fn queue(state: &AppState, s: &Session) -> AppResult<Vec<QueueItem>> {
-    let mine = if s.role().is_area_scoped() {
+/// The mentoring queue: the caller's KUBE by risk; with `caseload` a pendamping sees
+/// only the groups assigned to them.
+pub(crate) async fn queue(
+    state: &AppState,
+    s: &Session,
+    caseload: bool,
+) -> AppResult<Vec<QueueItem>> {
+    let mine = if caseload && s.role().is_area_scoped() {
         Some(s.user().id)
     } else {
         None
@@ -348,7 +353,7 @@ pub(crate) async fn api_queue(
     State(state): State<AppState>,
     Authed(s): Authed,
 ) -> AppResult<Json<Vec<QueueItem>>> {
-    Ok(Json(queue(&state, &s).await?))
+    Ok(Json(queue(&state, &s, true).await?))
 }
 
 // ---------- pages ----------
@@ -373,7 +378,7 @@ async fn queue_page(
     State(state): State<AppState>,
     PageAuth { s, ctx }: PageAuth,
 ) -> AppResult<Response> {
-    let mut items = queue(&state, &s).await?;
+    let mut items = queue(&state, &s, true).await?;
     items.truncate(200);
     Ok(html(&QueuePage {
         items,

@@ -1,0 +1,88 @@
+//! Counts behind the dashboard, in few grouped queries, scoped to the caller's area.
+use crate::persons::{scope_filter, Scope};
+use crate::sql::Where;
+use crate::{Result, Store};
+use serde::Serialize;
+use sqlx::FromRow;
+
+/// KUBE counted by every dimension the dashboard shows.
+#[derive(Debug, Clone, Serialize, FromRow)]
+pub struct KubeCount {
+    pub district_code: String,
+    pub village_code: String,
+    pub business_type: String,
+    pub formed_year: i64,
+    pub funding_source: String,
+    pub status: String,
+    pub n: i64,
+    pub members: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct ActivityCounts {
+    pub trainings: i64,
+    pub participants: i64,
+    pub visits: i64,
+    pub persons_by_category: Vec<(String, i64)>,
+}
+
+impl Store {
+    pub async fn dashboard_kube(&self, scope: Scope<'_>) -> Result<Vec<KubeCount>> {
+        let mut w = Where::new();
+        scope_filter(&mut w, "district_code", scope);
+        let sql = format!(
+            "SELECT district_code, village_code, business_type, formed_year, funding_source, status,
+                    CAST(COUNT(*) AS BIGINT) AS n, CAST(SUM(member_count) AS BIGINT) AS members
+             FROM kube {} GROUP BY district_code, village_code, business_type, formed_year, funding_source, status",
+            w.sql()
+        );
+        Ok(sqlx::query_as_with(&sql, w.args())
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    /// Trainings, participants and visits since `since` (`YYYY-MM-DD`), and persons by
+    /// category, in the caller's area.
+    pub async fn dashboard_activity(
+        &self,
+        scope: Scope<'_>,
+        since: &str,
+    ) -> Result<ActivityCounts> {
+        let mut w = Where::new();
+        w.cond("starts_on >= ?", since);
+        scope_filter(&mut w, "district_code", scope);
+        let trainings = w.count(&self.pool, "trainings").await?;
+        let mut w = Where::new();
+        w.cond("t.starts_on >= ?", since);
+        w.raw("tp.attended = 1");
+        scope_filter(&mut w, "t.district_code", scope);
+        let participants = w
+            .count(
+                &self.pool,
+                "training_participants tp JOIN trainings t ON t.id = tp.training_id",
+            )
+            .await?;
+        let mut w = Where::new();
+        w.cond("v.visited_on >= ?", since);
+        scope_filter(&mut w, "k.district_code", scope);
+        let visits = w
+            .count(&self.pool, "visits v JOIN kube k ON k.id = v.kube_id")
+            .await?;
+        let mut w = Where::new();
+        scope_filter(&mut w, "p.district_code", scope);
+        let sql = format!(
+            "SELECT c.category, CAST(COUNT(*) AS BIGINT) FROM person_categories c JOIN persons p ON p.id = c.person_id {}
+             GROUP BY c.category ORDER BY c.category",
+            w.sql()
+        );
+        let persons_by_category = sqlx::query_as_with(&sql, w.args())
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(ActivityCounts {
+            trainings,
+            participants,
+            visits,
+            persons_by_category,
+        })
+    }
+}

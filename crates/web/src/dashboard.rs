@@ -1,0 +1,377 @@
+//! The dashboard: how many KUBE, how many run, where, of which kind, funded how — live,
+//! scoped to what the caller may see. Home page and `GET /api/v1/dashboard`.
+use crate::auth::{Authed, Session};
+use crate::chart::{stacked_bars, Bar, Segment};
+use crate::error::AppResult;
+use crate::page::{self, html, Ctx, PageAuth};
+use crate::persons::today;
+use crate::AppState;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use chrono::Datelike;
+use domain::kube::{FundingSource, Status};
+use domain::Lang;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use store::audit::AuditFilter;
+use store::dashboard::KubeCount;
+use store::Paging;
+use utoipa::ToSchema;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/", get(home))
+}
+
+pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
+    r.route("/dashboard", get(api_dashboard))
+}
+
+/// Counts per status code (`berjalan`, `perlu_pendampingan`, `tidak_aktif`, `bubar`, `belum_dinilai`).
+pub type ByStatus = BTreeMap<String, i64>;
+
+#[derive(Serialize, ToSchema, Clone)]
+pub struct Group {
+    pub code: String,
+    pub name: String,
+    pub total: i64,
+    #[schema(value_type = Object)]
+    pub by_status: ByStatus,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ThisYear {
+    pub year: i32,
+    pub trainings: i64,
+    /// Persons who attended.
+    pub participants: i64,
+    pub visits: i64,
+    /// KUBE (not dissolved) whose monitoring visit is overdue today.
+    pub visits_overdue: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DashboardOut {
+    pub kube_total: i64,
+    #[schema(value_type = Object)]
+    pub by_status: ByStatus,
+    /// Share of all KUBE that are running (`berjalan`), in percent with one decimal.
+    pub running_pct: f64,
+    /// Active members of KUBE.
+    pub members_total: i64,
+    pub by_district: Vec<Group>,
+    pub by_village: Vec<Group>,
+    pub by_business_type: Vec<Group>,
+    pub by_year: Vec<Group>,
+    pub by_funding_source: Vec<Group>,
+    /// Registered persons by category (`fakir_miskin`, `wrse`, `lansia`, `anak`, `disabilitas`).
+    #[schema(value_type = Object)]
+    pub persons_by_category: BTreeMap<String, i64>,
+    pub this_year: ThisYear,
+}
+
+fn empty_status() -> ByStatus {
+    Status::ALL
+        .iter()
+        .map(|s| (s.code().to_string(), 0))
+        .collect()
+}
+
+fn group_by(
+    rows: &[KubeCount],
+    key: impl Fn(&KubeCount) -> String,
+    name: impl Fn(&str) -> String,
+) -> Vec<Group> {
+    let mut m: BTreeMap<String, ByStatus> = BTreeMap::new();
+    for r in rows {
+        *m.entry(key(r))
+            .or_insert_with(empty_status)
+            .entry(r.status.clone())
+            .or_default() += r.n;
+    }
+    m.into_iter()
+        .map(|(code, by_status)| Group {
+            name: name(&code),
+            total: by_status.values().sum(),
+            code,
+            by_status,
+        })
+        .collect()
+}
+
+pub(crate) async fn dashboard(
+    state: &AppState,
+    s: &Session,
+    lang: Lang,
+) -> AppResult<DashboardOut> {
+    let rows = state.store.dashboard_kube(s.district_scope()).await?;
+    let mut by_status = empty_status();
+    for r in &rows {
+        *by_status.entry(r.status.clone()).or_default() += r.n;
+    }
+    let kube_total: i64 = by_status.values().sum();
+    let running = by_status.get(Status::Berjalan.code()).copied().unwrap_or(0);
+    let running_pct = if kube_total == 0 {
+        0.0
+    } else {
+        ((running * 1000 + kube_total / 2) / kube_total) as f64 / 10.0
+    };
+    let areas = &state.areas;
+    let bt_names: BTreeMap<String, String> = state
+        .store
+        .business_types()
+        .await?
+        .into_iter()
+        .map(|b| (b.code, if lang == Lang::En { b.name_en } else { b.name }))
+        .collect();
+    let mut by_district = group_by(
+        &rows,
+        |r| r.district_code.clone(),
+        |c| areas.name(c).to_string(),
+    );
+    // Every kecamatan the caller sees, also those without KUBE.
+    for d in state.districts() {
+        if s.sees_district(&d.code) && !by_district.iter().any(|g| g.code == d.code) {
+            by_district.push(Group {
+                code: d.code.clone(),
+                name: d.name.clone(),
+                total: 0,
+                by_status: empty_status(),
+            });
+        }
+    }
+    by_district.sort_by(|a, b| a.code.cmp(&b.code));
+    let mut by_business_type = group_by(
+        &rows,
+        |r| r.business_type.clone(),
+        |c| bt_names.get(c).cloned().unwrap_or_else(|| c.to_string()),
+    );
+    by_business_type.sort_by(|a, b| b.total.cmp(&a.total).then(a.code.cmp(&b.code)));
+    let year = today().year();
+    let since = format!("{year}-01-01");
+    let activity = state
+        .store
+        .dashboard_activity(s.district_scope(), &since)
+        .await?;
+    let queue = crate::visits::queue(state, s, false).await?;
+    Ok(DashboardOut {
+        kube_total,
+        running_pct,
+        members_total: rows.iter().map(|r| r.members).sum(),
+        by_village: group_by(
+            &rows,
+            |r| r.village_code.clone(),
+            |c| areas.name(c).to_string(),
+        ),
+        by_district,
+        by_business_type,
+        by_year: group_by(&rows, |r| r.formed_year.to_string(), |c| c.to_string()),
+        by_funding_source: group_by(
+            &rows,
+            |r| r.funding_source.clone(),
+            |c| {
+                FundingSource::parse(c)
+                    .map(|f| lang.t(f.label_key()).to_string())
+                    .unwrap_or_else(|_| c.to_string())
+            },
+        ),
+        by_status,
+        persons_by_category: activity.persons_by_category.into_iter().collect(),
+        this_year: ThisYear {
+            year,
+            trainings: activity.trainings,
+            participants: activity.participants,
+            visits: activity.visits,
+            visits_overdue: queue.iter().filter(|q| q.overdue_days > 0).count() as i64,
+        },
+    })
+}
+
+/// The programme's numbers, live, scoped to the caller's area.
+#[utoipa::path(get, path = "/api/v1/dashboard", tag = "dashboard", responses((status = 200, body = DashboardOut)))]
+pub(crate) async fn api_dashboard(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    crate::auth::ReqLang(lang): crate::auth::ReqLang,
+) -> AppResult<Json<DashboardOut>> {
+    Ok(Json(dashboard(&state, &s, lang).await?))
+}
+
+// ---------- page ----------
+
+const COLOURS: [(Status, &str); 5] = [
+    (Status::Berjalan, "#2e7d32"),
+    (Status::PerluPendampingan, "#f9a825"),
+    (Status::TidakAktif, "#c62828"),
+    (Status::BelumDinilai, "#1e88e5"),
+    (Status::Bubar, "#9e9e9e"),
+];
+
+pub struct StatusCard {
+    pub code: &'static str,
+    pub label: &'static str,
+    pub count: i64,
+    pub pct: String,
+}
+
+pub struct RecentRow {
+    pub at: String,
+    pub username: String,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: String,
+}
+
+pub struct Table {
+    pub title: &'static str,
+    pub param: &'static str,
+    pub groups: Vec<Group>,
+    pub chart: String,
+}
+
+#[derive(askama::Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    ctx: Ctx,
+    d: DashboardOut,
+    cards: Vec<StatusCard>,
+    statuses: Vec<(&'static str, &'static str)>,
+    tables: Vec<Table>,
+    categories: Vec<(&'static str, i64)>,
+    recent: Vec<RecentRow>,
+    show_recent: bool,
+    scoped: bool,
+}
+
+impl HomePage {
+    fn count(&self, g: &Group, status: &str) -> i64 {
+        g.by_status.get(status).copied().unwrap_or(0)
+    }
+}
+
+fn chart_for(title: &str, param: &str, groups: &[Group], lang: Lang) -> String {
+    let bars: Vec<Bar> = groups
+        .iter()
+        .map(|g| Bar {
+            label: g.name.clone(),
+            href: format!("/kube?{param}={}", g.code),
+            segments: COLOURS
+                .iter()
+                .map(|(s, c)| Segment {
+                    value: g.by_status.get(s.code()).copied().unwrap_or(0),
+                    colour: c,
+                    label: lang.t(s.label_key()).into(),
+                })
+                .collect(),
+        })
+        .collect();
+    stacked_bars(title, &bars)
+}
+
+async fn home(State(state): State<AppState>, PageAuth { s, ctx }: PageAuth) -> AppResult<Response> {
+    let lang = ctx.lang;
+    let d = dashboard(&state, &s, lang).await?;
+    let cards = COLOURS
+        .iter()
+        .map(|(st, _)| {
+            let count = d.by_status.get(st.code()).copied().unwrap_or(0);
+            let pct = if d.kube_total == 0 {
+                "0".into()
+            } else {
+                format!("{:.1}", count as f64 * 100.0 / d.kube_total as f64)
+            };
+            StatusCard {
+                code: st.code(),
+                label: lang.t(st.label_key()),
+                count,
+                pct,
+            }
+        })
+        .collect();
+    let tables = vec![
+        Table {
+            title: lang.t("dashboard.by_district"),
+            param: "district_code",
+            chart: chart_for(
+                lang.t("dashboard.by_district"),
+                "district_code",
+                &d.by_district,
+                lang,
+            ),
+            groups: d.by_district.clone(),
+        },
+        Table {
+            title: lang.t("dashboard.by_business_type"),
+            param: "business_type",
+            chart: chart_for(
+                lang.t("dashboard.by_business_type"),
+                "business_type",
+                &d.by_business_type,
+                lang,
+            ),
+            groups: d.by_business_type.clone(),
+        },
+        Table {
+            title: lang.t("dashboard.by_year"),
+            param: "year",
+            chart: chart_for(lang.t("dashboard.by_year"), "year", &d.by_year, lang),
+            groups: d.by_year.clone(),
+        },
+        Table {
+            title: lang.t("dashboard.by_funding"),
+            param: "funding_source",
+            chart: chart_for(
+                lang.t("dashboard.by_funding"),
+                "funding_source",
+                &d.by_funding_source,
+                lang,
+            ),
+            groups: d.by_funding_source.clone(),
+        },
+    ];
+    let categories = domain::person::Category::ALL
+        .iter()
+        .map(|c| {
+            (
+                lang.t(c.label_key()),
+                d.persons_by_category.get(c.code()).copied().unwrap_or(0),
+            )
+        })
+        .collect();
+    let show_recent = s.role().reads_audit();
+    let recent = if show_recent {
+        state
+            .store
+            .audit_list(&AuditFilter::default(), Paging::new(Some(8), None))
+            .await?
+            .items
+            .into_iter()
+            .map(|e| RecentRow {
+                at: page::local_time(&e.at),
+                username: e.username,
+                action: e.action,
+                entity: e.entity,
+                entity_id: e.entity_id,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let statuses = COLOURS
+        .iter()
+        .map(|(s, _)| (s.code(), lang.t(s.label_key())))
+        .collect();
+    Ok(html(&HomePage {
+        d,
+        cards,
+        statuses,
+        tables,
+        categories,
+        recent,
+        show_recent,
+        scoped: s.role().is_area_scoped(),
+        ctx,
+    })?
+    .into_response())
+}
