@@ -4,6 +4,7 @@
 //! invalid value (`VillageCode`, `Role`, `Username`, ...); rules return
 //! [`Invalid`] with one translatable message per field.
 
+pub mod aid;
 pub mod area;
 pub mod dedup;
 pub mod error;

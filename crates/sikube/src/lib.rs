@@ -123,6 +123,20 @@ pub struct ServeArgs {
     /// Share of members (percent) who must attend technical guidance.
     #[arg(long, env = "SIKUBE_GUIDANCE_SHARE_PCT", default_value_t = 80)]
     pub guidance_share_pct: i64,
+    /// The office's name on documents (BAST letterhead).
+    #[arg(
+        long,
+        env = "SIKUBE_OFFICE_NAME",
+        default_value = "Dinas Sosial dan Tenaga Kerja Kota Banjar"
+    )]
+    pub office_name: String,
+    /// The office's address on documents.
+    #[arg(
+        long,
+        env = "SIKUBE_OFFICE_ADDRESS",
+        default_value = "Jl. Letjen Soewarto, Kota Banjar, Jawa Barat"
+    )]
+    pub office_address: String,
 }
 
 #[derive(Subcommand, Debug)]
@@ -514,6 +528,8 @@ async fn serve(db: &DbArgs, args: ServeArgs) -> Result<(), String> {
         },
         visit_interval_days: args.visit_interval_days,
         guidance_share_pct: args.guidance_share_pct,
+        office_name: args.office_name.clone(),
+        office_address: args.office_address.clone(),
         ..web::Config::new(region)
     };
     let thresholds = config.health;

@@ -56,6 +56,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0005_guidance_visits.sql"),
         include_str!("../migrations/postgres/0005_guidance_visits.sql"),
     ),
+    (
+        6,
+        "aid",
+        include_str!("../migrations/sqlite/0006_aid.sql"),
+        include_str!("../migrations/postgres/0006_aid.sql"),
+    ),
 ];
 
 impl Store {

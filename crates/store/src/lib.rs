@@ -2,6 +2,7 @@
 //! (default, embedded) and PostgreSQL. Queries are portable SQL: `$N` placeholders,
 //! `RETURNING`, dates as ISO text, money as BIGINT rupiah, flags as 0/1 integers.
 
+pub mod aid;
 pub mod audit;
 pub mod dashboard;
 mod db;

@@ -47,6 +47,8 @@ fn build() -> ApiRouter {
     let r = crate::trainings::api_routes(r);
     let r = crate::visits::api_routes(r);
     let r = crate::dashboard::api_routes(r);
+    let r = crate::programmes::api_routes(r);
+    let r = crate::proposals::api_routes(r);
     crate::profile::api_routes(r)
 }
 
@@ -137,12 +139,16 @@ impl Modify for Security {
         crate::trainings::api_list, crate::trainings::api_create, crate::trainings::api_get, crate::trainings::api_participant,
         crate::trainings::api_summary, crate::trainings::api_agencies,
         crate::visits::api_create, crate::visits::api_list, crate::visits::api_health, crate::visits::api_guidance, crate::visits::api_queue, crate::dashboard::api_dashboard,
+        crate::programmes::api_list, crate::programmes::api_create, crate::programmes::api_get, crate::programmes::api_items,
+        crate::programmes::api_item_create, crate::programmes::api_packages, crate::programmes::api_package_create,
+        crate::programmes::api_enrol, crate::programmes::api_enrolments, crate::programmes::api_benefit,
+        crate::proposals::api_list, crate::proposals::api_create, crate::proposals::api_get, crate::proposals::api_act, crate::proposals::api_bast,
         crate::profile::api_tokens_list, crate::profile::api_tokens_create, crate::profile::api_tokens_revoke,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&Security),
     security(("bearer" = []), ("cookie" = [])),
-    tags((name = "auth"), (name = "areas"), (name = "users"), (name = "audit"), (name = "persons"), (name = "kube"), (name = "import"), (name = "export"), (name = "trainings"), (name = "monitoring"), (name = "dashboard"), (name = "system"))
+    tags((name = "auth"), (name = "areas"), (name = "users"), (name = "audit"), (name = "persons"), (name = "kube"), (name = "import"), (name = "export"), (name = "trainings"), (name = "monitoring"), (name = "dashboard"), (name = "aid"), (name = "system"))
 )]
 pub struct ApiDoc;
 

@@ -15,6 +15,8 @@ mod kube;
 mod page;
 mod persons;
 mod profile;
+mod programmes;
+mod proposals;
 mod trainings;
 mod users;
 mod visits;
@@ -46,6 +48,9 @@ pub struct Config {
     pub visit_interval_days: i64,
     /// Share of members (percent) who must attend technical guidance.
     pub guidance_share_pct: i64,
+    /// The letterhead of documents such as the BAST.
+    pub office_name: String,
+    pub office_address: String,
 }
 
 impl Config {
@@ -58,6 +63,8 @@ impl Config {
             health: domain::health::Thresholds::default(),
             visit_interval_days: 30,
             guidance_share_pct: 80,
+            office_name: "Dinas Sosial".into(),
+            office_address: String::new(),
         }
     }
 }
@@ -98,6 +105,8 @@ pub fn router(state: AppState) -> Router {
         .merge(export::routes())
         .merge(trainings::routes())
         .merge(visits::routes())
+        .merge(programmes::routes())
+        .merge(proposals::routes())
         .merge(areas::routes())
         .merge(api::routes())
         .merge(assets::routes())
@@ -137,7 +146,9 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static("max-age=31536000"),
         ));
     }
-    app.layer(
+    // A bug in a handler answers 500 instead of dropping the connection.
+    app.layer(tower_http::catch_panic::CatchPanicLayer::new())
+        .layer(
         tower_http::trace::TraceLayer::new_for_http().make_span_with(
             // Only method and path: query strings may carry names or NIKs.
             |req: &axum::http::Request<_>| {

@@ -77,6 +77,8 @@ impl Ctx {
             ("/persons", "nav.persons"),
             ("/mentoring", "nav.mentoring"),
             ("/trainings", "nav.trainings"),
+            ("/proposals", "nav.proposals"),
+            ("/programmes", "nav.programmes"),
         ];
         if u.role.can_write() {
             items.push(("/import", "nav.import"));

@@ -1,0 +1,766 @@
+//! Programmes with budget and quota, the goods catalogue, proposals of KUBE through
+//! their states to delivery (with the group's asset register), and enrolments of
+//! persons in individual programmes with the benefits they receive.
+//!
+//! Money is committed when a proposal is approved. The check and the state change
+//! happen in one transaction that holds the programme's row (PostgreSQL `FOR UPDATE`;
+//! SQLite's write lock), so two approvals at once cannot overspend.
+use crate::db::Backend;
+use crate::error::is_unique_violation;
+use crate::persons::{scope_filter, Scope};
+use crate::sql::Where;
+use crate::{audit, Actor, Page, Paging, Result, Store, StoreError};
+use domain::aid::{check_budget, check_quota, transition, Action, ProposalState};
+use domain::money::Rupiah;
+use domain::{Msg, Role};
+use serde::Serialize;
+use sqlx::{AnyConnection, FromRow};
+
+#[derive(Debug, Clone, Serialize, FromRow, PartialEq)]
+pub struct Programme {
+    pub id: i64,
+    pub name: String,
+    pub year: i64,
+    pub funding_source: String,
+    pub target: String,
+    pub budget: Option<i64>,
+    pub quota: Option<i64>,
+    pub package_value: Option<i64>,
+    pub eligibility_json: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+const PCOLS: &str = "id, name, year, funding_source, target, budget, quota, package_value, eligibility_json, created_at, updated_at";
+
+/// A programme's money and quota, live.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Figures {
+    pub committed: i64,
+    pub delivered: i64,
+    pub remaining: Option<i64>,
+    pub quota_used: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewProgramme {
+    pub name: String,
+    pub year: i64,
+    pub funding_source: String,
+    pub target: String,
+    pub budget: Option<i64>,
+    pub quota: Option<i64>,
+    pub package_value: Option<i64>,
+    pub eligibility_json: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, FromRow, PartialEq)]
+pub struct Item {
+    pub id: i64,
+    pub name: String,
+    pub unit: String,
+    pub unit_price: i64,
+    pub category: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, FromRow)]
+pub struct Proposal {
+    pub id: i64,
+    pub kube_id: i64,
+    pub programme_id: i64,
+    pub state: String,
+    pub total: i64,
+    pub delivered_total: i64,
+    pub justification: String,
+    pub reason: Option<String>,
+    pub delivered_on: Option<String>,
+    pub receiver: Option<String>,
+    pub place: Option<String>,
+    pub bast_number: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+const RCOLS: &str = "id, kube_id, programme_id, state, total, delivered_total, justification, reason, delivered_on, \
+    receiver, place, bast_number, created_at, updated_at";
+
+#[derive(Debug, Clone, Serialize, FromRow)]
+pub struct ProposalItem {
+    pub item_id: i64,
+    pub name: String,
+    pub unit: String,
+    pub quantity: i64,
+    pub unit_price: i64,
+    pub delivered_quantity: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, FromRow)]
+pub struct ProposalEvent {
+    pub action: String,
+    pub from_state: String,
+    pub to_state: String,
+    pub username: String,
+    pub note: Option<String>,
+    pub at: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProposalDetail {
+    #[serde(flatten)]
+    pub proposal: Proposal,
+    pub items: Vec<ProposalItem>,
+    pub events: Vec<ProposalEvent>,
+}
+
+/// What a delivery records: the items actually handed over (maybe fewer).
+#[derive(Debug, Clone)]
+pub struct Delivery {
+    pub delivered_on: String,
+    pub receiver: String,
+    pub place: Option<String>,
+    pub items: Vec<(i64, i64)>,
+}
+
+#[derive(Debug, Clone, Serialize, FromRow)]
+pub struct Asset {
+    pub item_id: i64,
+    pub name: String,
+    pub unit: String,
+    pub quantity: i64,
+    pub unit_price: i64,
+    pub acquired_on: String,
+    pub proposal_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, FromRow)]
+pub struct Enrolment {
+    pub id: i64,
+    pub programme_id: i64,
+    pub person_id: i64,
+    pub name: String,
+    pub enrolled_on: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ProposalFilter {
+    pub state: Option<String>,
+    pub programme_id: Option<i64>,
+    pub kube_id: Option<i64>,
+}
+
+async fn programme_in(
+    conn: &mut AnyConnection,
+    id: i64,
+    lock: Option<Backend>,
+) -> Result<Programme> {
+    let suffix = if lock == Some(Backend::Postgres) {
+        " FOR UPDATE"
+    } else {
+        ""
+    };
+    sqlx::query_as(&format!(
+        "SELECT {PCOLS} FROM programmes WHERE id = $1{suffix}"
+    ))
+    .bind(id)
+    .fetch_optional(conn)
+    .await?
+    .ok_or(StoreError::NotFound)
+}
+
+async fn figures_in(conn: &mut AnyConnection, p: &Programme) -> Result<Figures> {
+    let (committed, delivered, proposals): (i64, i64, i64) = sqlx::query_as(
+        "SELECT CAST(COALESCE(SUM(total), 0) AS BIGINT), CAST(COALESCE(SUM(delivered_total), 0) AS BIGINT),
+                CAST(COUNT(*) AS BIGINT)
+         FROM proposals WHERE programme_id = $1 AND state IN ('approved', 'delivered', 'closed')",
+    )
+    .bind(p.id)
+    .fetch_one(&mut *conn)
+    .await?;
+    let (benefits, enrolled): (i64, i64) = sqlx::query_as(
+        "SELECT CAST(COALESCE((SELECT SUM(b.amount) FROM benefits b JOIN enrolments e ON e.id = b.enrolment_id
+                                WHERE e.programme_id = $1), 0) AS BIGINT),
+                CAST((SELECT COUNT(*) FROM enrolments WHERE programme_id = $1) AS BIGINT)",
+    )
+    .bind(p.id)
+    .fetch_one(&mut *conn)
+    .await?;
+    let individual = p.target == "individual";
+    let committed = committed + benefits;
+    Ok(Figures {
+        committed,
+        delivered: delivered + benefits,
+        remaining: p.budget.map(|b| b - committed),
+        quota_used: if individual { enrolled } else { proposals },
+    })
+}
+
+async fn proposal_in(
+    conn: &mut AnyConnection,
+    id: i64,
+    lock: Option<Backend>,
+) -> Result<ProposalDetail> {
+    let suffix = if lock == Some(Backend::Postgres) {
+        " FOR UPDATE"
+    } else {
+        ""
+    };
+    let proposal: Proposal = sqlx::query_as(&format!(
+        "SELECT {RCOLS} FROM proposals WHERE id = $1{suffix}"
+    ))
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    let items = sqlx::query_as(
+        "SELECT pi.item_id, i.name, i.unit, pi.quantity, pi.unit_price, pi.delivered_quantity
+         FROM proposal_items pi JOIN items i ON i.id = pi.item_id WHERE pi.proposal_id = $1 ORDER BY i.name",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let events = sqlx::query_as(
+        "SELECT action, from_state, to_state, username, note, at FROM proposal_events WHERE proposal_id = $1 ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(ProposalDetail {
+        proposal,
+        items,
+        events,
+    })
+}
+
+impl Store {
+    pub async fn programme_create(&self, actor: &Actor, p: &NewProgramme) -> Result<Programme> {
+        let mut tx = self.tx().await?;
+        let now = crate::now();
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO programmes (name, year, funding_source, target, budget, quota, package_value, eligibility_json, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
+        )
+        .bind(&p.name)
+        .bind(p.year)
+        .bind(&p.funding_source)
+        .bind(&p.target)
+        .bind(p.budget)
+        .bind(p.quota)
+        .bind(p.package_value)
+        .bind(&p.eligibility_json)
+        .bind(&now)
+        .fetch_one(&mut *tx)
+        .await?;
+        let created = programme_in(&mut tx, id, None).await?;
+        audit::record::<(), _>(
+            &mut tx,
+            actor,
+            "create",
+            "programme",
+            id,
+            None,
+            Some(&created),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(created)
+    }
+
+    pub async fn programme(&self, id: i64) -> Result<(Programme, Figures)> {
+        let mut conn = self.pool.acquire().await?;
+        let p = programme_in(&mut conn, id, None).await?;
+        let f = figures_in(&mut conn, &p).await?;
+        Ok((p, f))
+    }
+
+    pub async fn programmes(&self, year: Option<i64>) -> Result<Vec<(Programme, Figures)>> {
+        let mut w = Where::new();
+        if let Some(y) = year {
+            w.cond_int("year = ?", y);
+        }
+        let sql = format!(
+            "SELECT {PCOLS} FROM programmes {} ORDER BY year DESC, name",
+            w.sql()
+        );
+        let ps: Vec<Programme> = sqlx::query_as_with(&sql, w.args())
+            .fetch_all(&self.pool)
+            .await?;
+        let mut conn = self.pool.acquire().await?;
+        let mut out = Vec::new();
+        for p in ps {
+            let f = figures_in(&mut conn, &p).await?;
+            out.push((p, f));
+        }
+        Ok(out)
+    }
+
+    pub async fn item_create(
+        &self,
+        actor: &Actor,
+        name: &str,
+        unit: &str,
+        price: Rupiah,
+        category: Option<&str>,
+    ) -> Result<Item> {
+        let mut tx = self.tx().await?;
+        let r: std::result::Result<(i64,), sqlx::Error> = sqlx::query_as(
+            "INSERT INTO items (name, unit, unit_price, category, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(name)
+        .bind(unit)
+        .bind(price.value())
+        .bind(category)
+        .bind(crate::now())
+        .fetch_one(&mut *tx)
+        .await;
+        let (id,) = match r {
+            Err(e) if is_unique_violation(&e) => {
+                return Err(StoreError::conflict("name", Msg::new("error.conflict")))
+            }
+            r => r?,
+        };
+        let item: Item =
+            sqlx::query_as("SELECT id, name, unit, unit_price, category FROM items WHERE id = $1")
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
+        audit::record::<(), _>(&mut tx, actor, "create", "item", id, None, Some(&item)).await?;
+        tx.commit().await?;
+        Ok(item)
+    }
+
+    pub async fn items(&self) -> Result<Vec<Item>> {
+        Ok(
+            sqlx::query_as("SELECT id, name, unit, unit_price, category FROM items ORDER BY name")
+                .fetch_all(&self.pool)
+                .await?,
+        )
+    }
+
+    /// A package template: (package id, name, business type, [(item id, quantity)]).
+    pub async fn package_create(
+        &self,
+        actor: &Actor,
+        name: &str,
+        business_type: Option<&str>,
+        items: &[(i64, i64)],
+    ) -> Result<i64> {
+        let mut tx = self.tx().await?;
+        let (id,): (i64,) = sqlx::query_as("INSERT INTO packages (name, business_type, created_at) VALUES ($1, $2, $3) RETURNING id")
+            .bind(name)
+            .bind(business_type)
+            .bind(crate::now())
+            .fetch_one(&mut *tx)
+            .await?;
+        for (item, qty) in items {
+            sqlx::query(
+                "INSERT INTO package_items (package_id, item_id, quantity) VALUES ($1, $2, $3)",
+            )
+            .bind(id)
+            .bind(item)
+            .bind(qty)
+            .execute(&mut *tx)
+            .await?;
+        }
+        audit::record::<(), _>(
+            &mut tx,
+            actor,
+            "create",
+            "package",
+            id,
+            None,
+            Some(&serde_json::json!({"name": name, "items": items})),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    pub async fn packages(&self) -> Result<Vec<(i64, String, Option<String>, Vec<(i64, i64)>)>> {
+        let ps: Vec<(i64, String, Option<String>)> =
+            sqlx::query_as("SELECT id, name, business_type FROM packages ORDER BY name")
+                .fetch_all(&self.pool)
+                .await?;
+        let rows: Vec<(i64, i64, i64)> =
+            sqlx::query_as("SELECT package_id, item_id, quantity FROM package_items")
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(ps
+            .into_iter()
+            .map(|(id, name, bt)| {
+                let items = rows
+                    .iter()
+                    .filter(|r| r.0 == id)
+                    .map(|r| (r.1, r.2))
+                    .collect();
+                (id, name, bt, items)
+            })
+            .collect())
+    }
+
+    /// A draft proposal; prices are taken from the catalogue now.
+    pub async fn proposal_create(
+        &self,
+        actor: &Actor,
+        kube_id: i64,
+        programme_id: i64,
+        items: &[(i64, i64)],
+        justification: &str,
+    ) -> Result<ProposalDetail> {
+        let mut tx = self.tx().await?;
+        let p = programme_in(&mut tx, programme_id, None).await?;
+        if p.target != "kube" {
+            return Err(
+                domain::Invalid::field("programme_id", Msg::new("programme.wrong_target")).into(),
+            );
+        }
+        let mut total = 0i64;
+        let mut priced = Vec::new();
+        for (item, qty) in items {
+            let row: Option<(i64,)> = sqlx::query_as("SELECT unit_price FROM items WHERE id = $1")
+                .bind(item)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let Some((price,)) = row else {
+                return Err(
+                    domain::Invalid::field("items", Msg::new("item.unknown").arg(item)).into(),
+                );
+            };
+            total += price * qty;
+            priced.push((item, qty, price));
+        }
+        let now = crate::now();
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO proposals (kube_id, programme_id, state, total, justification, created_at, updated_at)
+             VALUES ($1, $2, 'draft', $3, $4, $5, $5) RETURNING id",
+        )
+        .bind(kube_id)
+        .bind(programme_id)
+        .bind(total)
+        .bind(justification)
+        .bind(&now)
+        .fetch_one(&mut *tx)
+        .await?;
+        for (item, qty, price) in priced {
+            sqlx::query("INSERT INTO proposal_items (proposal_id, item_id, quantity, unit_price) VALUES ($1, $2, $3, $4)")
+                .bind(id)
+                .bind(item)
+                .bind(qty)
+                .bind(price)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let d = proposal_in(&mut tx, id, None).await?;
+        audit::record::<(), _>(&mut tx, actor, "create", "proposal", id, None, Some(&d)).await?;
+        tx.commit().await?;
+        Ok(d)
+    }
+
+    pub async fn proposal(&self, id: i64) -> Result<ProposalDetail> {
+        let mut conn = self.pool.acquire().await?;
+        proposal_in(&mut conn, id, None).await
+    }
+
+    pub async fn proposals(
+        &self,
+        f: &ProposalFilter,
+        scope: Scope<'_>,
+        paging: Paging,
+    ) -> Result<Page<Proposal>> {
+        let mut w = Where::new();
+        w.eq("p.state", &f.state);
+        if let Some(id) = f.programme_id {
+            w.cond_int("p.programme_id = ?", id);
+        }
+        if let Some(id) = f.kube_id {
+            w.cond_int("p.kube_id = ?", id);
+        }
+        scope_filter(&mut w, "k.district_code", scope);
+        let from = "proposals p JOIN kube k ON k.id = p.kube_id";
+        let total = w.count(&self.pool, from).await?;
+        let cols: Vec<String> = RCOLS.split(", ").map(|c| format!("p.{c}")).collect();
+        let sql = format!(
+            "SELECT {} FROM {from} {} ORDER BY p.id DESC {}",
+            cols.join(", "),
+            w.sql(),
+            paging.sql()
+        );
+        let items = sqlx::query_as_with(&sql, w.args())
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(Page {
+            items,
+            total,
+            limit: paging.limit,
+            offset: paging.offset,
+        })
+    }
+
+    /// Takes one step of the state machine, with its checks, in one transaction.
+    pub async fn proposal_act(
+        &self,
+        actor: &Actor,
+        role: Role,
+        id: i64,
+        action: Action,
+        note: Option<&str>,
+        delivery: Option<&Delivery>,
+    ) -> Result<ProposalDetail> {
+        let mut tx = self.tx().await?;
+        let lock = Some(self.backend());
+        let before = proposal_in(&mut tx, id, lock).await?;
+        let from = ProposalState::parse(&before.proposal.state)?;
+        let to = transition(from, action, role).map_err(|m| StoreError::conflict("state", m))?;
+        let now = crate::now();
+        match action {
+            Action::Approve => {
+                // Hold the programme while checking and committing its money.
+                let p = programme_in(&mut tx, before.proposal.programme_id, lock).await?;
+                let f = figures_in(&mut tx, &p).await?;
+                check_budget(
+                    p.budget.map(Rupiah::new),
+                    Rupiah::new(f.committed),
+                    Rupiah::new(before.proposal.total),
+                )
+                .map_err(|m| StoreError::conflict("budget", m))?;
+                check_quota(p.quota, f.quota_used).map_err(|m| StoreError::conflict("quota", m))?;
+            }
+            Action::Reject => {
+                if note.map(str::trim).unwrap_or("").is_empty() {
+                    return Err(domain::Invalid::field(
+                        "reason",
+                        Msg::new("proposal.reason_required"),
+                    )
+                    .into());
+                }
+                sqlx::query("UPDATE proposals SET reason = $1 WHERE id = $2")
+                    .bind(note)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            Action::Deliver => {
+                let d = delivery.ok_or_else(|| {
+                    domain::Invalid::field("items", Msg::new("proposal.no_items"))
+                })?;
+                let mut delivered_total = 0;
+                for it in &before.items {
+                    let qty = d
+                        .items
+                        .iter()
+                        .find(|(i, _)| *i == it.item_id)
+                        .map(|(_, q)| *q)
+                        .unwrap_or(0);
+                    if qty < 0 || qty > it.quantity {
+                        return Err(domain::Invalid::field(
+                            "items",
+                            Msg::new("proposal.deliver_more").arg(&it.name),
+                        )
+                        .into());
+                    }
+                    delivered_total += qty * it.unit_price;
+                    sqlx::query("UPDATE proposal_items SET delivered_quantity = $1 WHERE proposal_id = $2 AND item_id = $3")
+                        .bind(qty)
+                        .bind(id)
+                        .bind(it.item_id)
+                        .execute(&mut *tx)
+                        .await?;
+                    if qty > 0 {
+                        // The goods belong to the group, not to a member.
+                        sqlx::query(
+                            "INSERT INTO kube_assets (kube_id, proposal_id, item_id, quantity, unit_price, acquired_on) VALUES ($1, $2, $3, $4, $5, $6)",
+                        )
+                        .bind(before.proposal.kube_id)
+                        .bind(id)
+                        .bind(it.item_id)
+                        .bind(qty)
+                        .bind(it.unit_price)
+                        .bind(&d.delivered_on)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                }
+                let year = d.delivered_on.get(..4).unwrap_or("0000");
+                let bast = format!("BAST/{id:05}/DINSOS/{year}");
+                sqlx::query(
+                    "UPDATE proposals SET delivered_total = $1, delivered_on = $2, receiver = $3, place = $4, bast_number = $5 WHERE id = $6",
+                )
+                .bind(delivered_total)
+                .bind(&d.delivered_on)
+                .bind(&d.receiver)
+                .bind(&d.place)
+                .bind(&bast)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            }
+            _ => {}
+        }
+        sqlx::query("UPDATE proposals SET state = $1, updated_at = $2 WHERE id = $3")
+            .bind(to.code())
+            .bind(&now)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO proposal_events (proposal_id, action, from_state, to_state, user_id, username, note, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(id)
+        .bind(action.code())
+        .bind(from.code())
+        .bind(to.code())
+        .bind(actor.user_id)
+        .bind(&actor.username)
+        .bind(note)
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
+        let after = proposal_in(&mut tx, id, None).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            action.code(),
+            "proposal",
+            id,
+            Some(&before.proposal),
+            Some(&after.proposal),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    pub async fn kube_assets(&self, kube_id: i64) -> Result<Vec<Asset>> {
+        Ok(sqlx::query_as(
+            "SELECT a.item_id, i.name, i.unit, a.quantity, a.unit_price, a.acquired_on, a.proposal_id
+             FROM kube_assets a JOIN items i ON i.id = a.item_id WHERE a.kube_id = $1 ORDER BY a.id",
+        )
+        .bind(kube_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Enrols a person, within the programme's quota (eligibility is checked before).
+    pub async fn enrol(
+        &self,
+        actor: &Actor,
+        programme_id: i64,
+        person_id: i64,
+        on: &str,
+    ) -> Result<i64> {
+        let mut tx = self.tx().await?;
+        let p = programme_in(&mut tx, programme_id, Some(self.backend())).await?;
+        let f = figures_in(&mut tx, &p).await?;
+        check_quota(p.quota, f.quota_used).map_err(|m| StoreError::conflict("quota", m))?;
+        let r: std::result::Result<(i64,), sqlx::Error> = sqlx::query_as(
+            "INSERT INTO enrolments (programme_id, person_id, enrolled_on, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(programme_id)
+        .bind(person_id)
+        .bind(on)
+        .bind(crate::now())
+        .fetch_one(&mut *tx)
+        .await;
+        let (id,) = match r {
+            Err(e) if is_unique_violation(&e) => {
+                return Err(StoreError::conflict(
+                    "person_id",
+                    Msg::new("enrolment.exists"),
+                ))
+            }
+            r => r?,
+        };
+        audit::record::<(), _>(
+            &mut tx,
+            actor,
+            "enrol",
+            "programme",
+            programme_id,
+            None,
+            Some(&serde_json::json!({"person_id": person_id})),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    pub async fn enrolments(&self, programme_id: i64, scope: Scope<'_>) -> Result<Vec<Enrolment>> {
+        let mut w = Where::new();
+        w.cond_int("e.programme_id = ?", programme_id);
+        scope_filter(&mut w, "p.district_code", scope);
+        let sql = format!(
+            "SELECT e.id, e.programme_id, e.person_id, p.name, e.enrolled_on FROM enrolments e JOIN persons p ON p.id = e.person_id {} ORDER BY p.name_lower",
+            w.sql()
+        );
+        Ok(sqlx::query_as_with(&sql, w.args())
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    /// Records a benefit for an enrolled person within the programme's budget.
+    pub async fn benefit_add(
+        &self,
+        actor: &Actor,
+        programme_id: i64,
+        person_id: i64,
+        kind: &str,
+        period: &str,
+        amount: Rupiah,
+        description: Option<&str>,
+        on: &str,
+    ) -> Result<i64> {
+        let mut tx = self.tx().await?;
+        let p = programme_in(&mut tx, programme_id, Some(self.backend())).await?;
+        let enrolment: Option<(i64,)> =
+            sqlx::query_as("SELECT id FROM enrolments WHERE programme_id = $1 AND person_id = $2")
+                .bind(programme_id)
+                .bind(person_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some((eid,)) = enrolment else {
+            return Err(StoreError::conflict(
+                "person_id",
+                Msg::new("benefit.not_enrolled"),
+            ));
+        };
+        let f = figures_in(&mut tx, &p).await?;
+        check_budget(p.budget.map(Rupiah::new), Rupiah::new(f.committed), amount)
+            .map_err(|m| StoreError::conflict("budget", m))?;
+        let r: std::result::Result<(i64,), sqlx::Error> = sqlx::query_as(
+            "INSERT INTO benefits (enrolment_id, kind, period, description, amount, given_on, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(eid)
+        .bind(kind)
+        .bind(period)
+        .bind(description)
+        .bind(amount.value())
+        .bind(on)
+        .bind(crate::now())
+        .fetch_one(&mut *tx)
+        .await;
+        let (id,) = match r {
+            Err(e) if is_unique_violation(&e) => {
+                return Err(StoreError::conflict("period", Msg::new("benefit.twice")))
+            }
+            r => r?,
+        };
+        let after = serde_json::json!({"person_id": person_id, "kind": kind, "period": period, "amount": amount.value()});
+        audit::record::<(), _>(
+            &mut tx,
+            actor,
+            "benefit",
+            "programme",
+            programme_id,
+            None,
+            Some(&after),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+}
+
+impl From<Msg> for StoreError {
+    fn from(m: Msg) -> Self {
+        StoreError::conflict("state", m)
+    }
+}
