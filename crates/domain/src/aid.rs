@@ -316,6 +316,26 @@ pub fn terbilang(n: u64) -> String {
     }
 }
 
+/// A date as written in Indonesian letters: `20 November 2026`.
+pub fn tanggal(d: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    const MONTHS: [&str; 12] = [
+        "Januari",
+        "Februari",
+        "Maret",
+        "April",
+        "Mei",
+        "Juni",
+        "Juli",
+        "Agustus",
+        "September",
+        "Oktober",
+        "November",
+        "Desember",
+    ];
+    format!("{} {} {}", d.day(), MONTHS[d.month0() as usize], d.year())
+}
+
 /// The total of a handover in words: "seratus lima puluh juta rupiah".
 pub fn rupiah_in_words(r: Rupiah) -> String {
     format!("{} rupiah", terbilang(r.value().max(0) as u64))

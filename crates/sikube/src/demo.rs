@@ -464,6 +464,7 @@ pub async fn load_city(
         .person_create_many(&actor, &others, "demo")
         .await
         .map_err(|e| e.to_string())?;
+    demo_aid(store, &actor).await?;
     Ok(made)
 }
 
@@ -676,6 +677,118 @@ async fn demo_trainings(
                     .map_err(|e| e.to_string())?;
             }
         }
+    }
+    Ok(())
+}
+
+/// The goods catalogue, package templates and this year's programmes.
+async fn demo_aid(store: &Store, actor: &Actor) -> Result<(), String> {
+    use domain::money::Rupiah;
+    use store::aid::NewProgramme;
+    let err = |e: store::StoreError| e.to_string();
+    let mut ids = std::collections::HashMap::new();
+    for (name, unit, price, cat) in [
+        ("Kambing betina", "ekor", 2_500_000, "ternak"),
+        ("Kambing jantan", "ekor", 3_000_000, "ternak"),
+        ("Bahan kandang", "paket", 5_000_000, "ternak"),
+        ("Pakan konsentrat", "karung", 250_000, "ternak"),
+        ("Peralatan masak", "paket", 3_500_000, "makanan"),
+        ("Bahan baku olahan", "paket", 2_000_000, "makanan"),
+        ("Etalase kaca", "unit", 2_000_000, "warung"),
+        ("Barang dagangan", "paket", 5_000_000, "warung"),
+    ] {
+        let i = store
+            .item_create(actor, name, unit, Rupiah::new(price), Some(cat))
+            .await
+            .map_err(err)?;
+        ids.insert(name, i.id);
+    }
+    for (name, bt, items) in [
+        (
+            "Paket ternak kambing",
+            "ternak_kambing",
+            vec![
+                ("Kambing betina", 5),
+                ("Kambing jantan", 1),
+                ("Bahan kandang", 1),
+                ("Pakan konsentrat", 6),
+            ],
+        ),
+        (
+            "Paket makanan olahan",
+            "makanan_olahan",
+            vec![("Peralatan masak", 2), ("Bahan baku olahan", 5)],
+        ),
+        (
+            "Paket warungan",
+            "warungan",
+            vec![("Etalase kaca", 2), ("Barang dagangan", 3)],
+        ),
+    ] {
+        let items: Vec<(i64, i64)> = items.iter().map(|(n, q)| (ids[n], *q)).collect();
+        store
+            .package_create(actor, name, Some(bt), &items)
+            .await
+            .map_err(err)?;
+    }
+    let year = chrono::Datelike::year(&chrono::Utc::now()) as i64;
+    for (name, funding, target, budget, quota, elig) in [
+        (
+            "Bantuan UEP KUBE",
+            "apbd_kota",
+            "kube",
+            Some(300_000_000),
+            None,
+            None,
+        ),
+        (
+            "KUBE Kementerian Sosial",
+            "apbn",
+            "kube",
+            Some(200_000_000),
+            Some(10),
+            None,
+        ),
+        (
+            "Asistensi Sosial Lanjut Usia (ASLUT)",
+            "apbd_kota",
+            "individual",
+            Some(48_000_000),
+            Some(20),
+            Some("aslut"),
+        ),
+        (
+            "Bantuan usaha WRSE",
+            "apbd_provinsi",
+            "individual",
+            Some(50_000_000),
+            Some(25),
+            Some("wrse"),
+        ),
+    ] {
+        let eligibility_json = elig
+            .and_then(domain::aid::Eligibility::preset)
+            .and_then(|e| serde_json::to_string(&e).ok());
+        store
+            .programme_create(
+                actor,
+                &NewProgramme {
+                    name: format!("{name} {year}"),
+                    year,
+                    funding_source: funding.into(),
+                    target: target.into(),
+                    budget,
+                    quota,
+                    package_value: if target == "kube" {
+                        Some(20_000_000)
+                    } else {
+                        None
+                    },
+                    eligibility_json,
+                },
+            )
+            .await
+            .map_err(err)?;
     }
     Ok(())
 }

@@ -142,7 +142,7 @@ impl Modify for Security {
         crate::programmes::api_list, crate::programmes::api_create, crate::programmes::api_get, crate::programmes::api_items,
         crate::programmes::api_item_create, crate::programmes::api_packages, crate::programmes::api_package_create,
         crate::programmes::api_enrol, crate::programmes::api_enrolments, crate::programmes::api_benefit,
-        crate::proposals::api_list, crate::proposals::api_create, crate::proposals::api_get, crate::proposals::api_act, crate::proposals::api_bast,
+        crate::proposals::api_list, crate::proposals::api_create, crate::proposals::api_get, crate::proposals::api_act, crate::proposals::api_bast, crate::proposals::api_assets,
         crate::profile::api_tokens_list, crate::profile::api_tokens_create, crate::profile::api_tokens_revoke,
     ),
     components(schemas(ErrorBody, ErrorDetail)),

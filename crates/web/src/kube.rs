@@ -811,6 +811,7 @@ struct DetailPage {
     visits: Vec<crate::visits::VisitOut>,
     history: Vec<(String, String, &'static str, String)>,
     can_visit: bool,
+    assets: Vec<crate::proposals::AssetOut>,
 }
 
 impl DetailPage {
@@ -919,6 +920,7 @@ async fn render_detail(
         visits,
         history,
         can_visit: s.role().can_write() && k.stage != Stage::Bubar.code(),
+        assets: crate::proposals::assets(state, id).await?,
         business_type: o.business_type_name(&k.business_type),
         funding: FundingSource::parse(&k.funding_source)
             .map(|f| lang.t(f.label_key()))

@@ -33,6 +33,50 @@ pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
         .route("/proposals/{id}", get(api_get))
         .route("/proposals/{id}/{action}", post(api_act))
         .route("/proposals/{id}/bast.pdf", get(api_bast))
+        .route("/kube/{id}/assets", get(api_assets))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AssetOut {
+    pub item_id: i64,
+    pub name: String,
+    pub unit: String,
+    pub quantity: i64,
+    pub unit_price: i64,
+    pub value: i64,
+    pub acquired_on: String,
+    pub proposal_id: Option<i64>,
+}
+
+pub(crate) async fn assets(state: &AppState, kube_id: i64) -> AppResult<Vec<AssetOut>> {
+    Ok(state
+        .store
+        .kube_assets(kube_id)
+        .await?
+        .into_iter()
+        .map(|a| AssetOut {
+            value: a.quantity * a.unit_price,
+            item_id: a.item_id,
+            name: a.name,
+            unit: a.unit,
+            quantity: a.quantity,
+            unit_price: a.unit_price,
+            acquired_on: a.acquired_on,
+            proposal_id: a.proposal_id,
+        })
+        .collect())
+}
+
+/// The group's asset register: goods received through delivered proposals.
+#[utoipa::path(get, path = "/api/v1/kube/{id}/assets", tag = "aid", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<AssetOut>), (status = 404, body = crate::api::ErrorBody)))]
+pub(crate) async fn api_assets(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    Path(id): Path<i64>,
+) -> AppResult<Json<Vec<AssetOut>>> {
+    kube_of(&state, &s, id).await?;
+    Ok(Json(assets(&state, id).await?))
 }
 
 #[derive(Deserialize, Serialize, ToSchema, Clone)]
@@ -461,7 +505,12 @@ pub fn bast_pdf(
         &format!("Nomor: {}", p.bast_number.as_deref().unwrap_or("-")),
     );
     y -= 26.0;
-    let date = p.delivered_on.clone().unwrap_or_default();
+    let date = p
+        .delivered_on
+        .as_deref()
+        .and_then(|d| domain::person::parse_date(d).ok())
+        .map(domain::aid::tanggal)
+        .unwrap_or_default();
     let place = p
         .place
         .clone()
@@ -515,7 +564,11 @@ pub fn bast_pdf(
     );
     y -= 20.0;
     for line in pdf::wrap(
-        &format!("PIHAK PERTAMA menyerahkan kepada PIHAK KEDUA bantuan dalam bentuk barang dari program {} tahun {} ({}), dengan rincian:", prog.name, prog.year, prog.funding_source),
+        &format!("PIHAK PERTAMA menyerahkan kepada PIHAK KEDUA bantuan dalam bentuk barang dari program {} tahun {} ({}), dengan rincian:",
+            prog.name,
+            prog.year,
+            domain::kube::FundingSource::parse(&prog.funding_source).map(|f| Lang::Id.t(f.label_key())).unwrap_or("")
+        ),
         r - l,
         10.0,
         Font::Regular,

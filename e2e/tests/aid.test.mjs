@@ -1,0 +1,69 @@
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { readFileSync } from "node:fs";
+import { startServer, startBrowser, login, shots } from "./harness.mjs";
+
+let server, browser;
+before(async () => { server = await startServer(); browser = await startBrowser(); });
+after(async () => { await browser?.close(); await server?.stop(); });
+
+async function act(page, action) {
+  await page.click(`#action-${action}`);
+  await page.waitForLoadState("load");
+}
+
+test("a proposal goes from draft to a downloaded BAST", async () => {
+  const ctx = await browser.newContext({ acceptDownloads: true, viewport: { width: 1000, height: 900 } });
+  const page = await ctx.newPage();
+  await login(page, server.url, "operator");
+  // A running goat KUBE whose members completed technical guidance.
+  await page.goto(server.url + "/kube?business_type=ternak_kambing&status=berjalan");
+  const links = await page.locator("#kube tbody a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+  let kube = null;
+  for (const href of links) {
+    await page.goto(server.url + href);
+    if ((await page.locator("#guidance").innerText()).startsWith("✓")) { kube = href; break; }
+  }
+  assert.ok(kube, "a goat KUBE with completed guidance");
+  await page.click("#new-proposal");
+  await page.selectOption("select[name=package_id]", { label: "Paket ternak kambing" });
+  await page.click("text=Isi dari paket");
+  assert.equal(await page.locator("input[aria-label='Jumlah Kambing betina']").inputValue(), "5");
+  await page.fill("textarea[name=justification]", "Pengembangan usaha ternak kambing kelompok");
+  await page.click("main form[method=post] button[type=submit]");
+  await page.waitForURL(/\/proposals\/\d+$/);
+  assert.equal(await page.locator("#proposal-state").innerText(), "Draf");
+  assert.equal(await page.locator("#proposal-total").innerText(), "Rp 22.000.000");
+  await act(page, "submit");
+  await act(page, "verify");
+  assert.equal(await page.locator("#proposal-state").innerText(), "Diverifikasi");
+  const url = page.url();
+  await page.close();
+
+  // The head of division approves.
+  const kabid = await ctx.newPage();
+  await kabid.context().clearCookies();
+  await login(kabid, server.url, "kabid");
+  await kabid.goto(url);
+  await act(kabid, "approve");
+  assert.equal(await kabid.locator("#proposal-state").innerText(), "Disetujui");
+  await kabid.close();
+
+  const op = await ctx.newPage();
+  await op.context().clearCookies();
+  await login(op, server.url, "operator");
+  await op.goto(url);
+  await op.fill("input[name=receiver]", "Ketua KUBE");
+  await op.fill("input[name=place]", "Balai Desa");
+  await op.screenshot({ path: join(shots, "proposal-deliver.png"), fullPage: true });
+  await act(op, "deliver");
+  assert.equal(await op.locator("#proposal-state").innerText(), "Disalurkan");
+  const [download] = await Promise.all([op.waitForEvent("download"), op.click("#bast-link")]);
+  assert.match(download.suggestedFilename(), /^BAST-\d+\.pdf$/);
+  const file = await download.path();
+  const head = readFileSync(file).subarray(0, 8).toString();
+  assert.equal(head, "%PDF-1.4");
+  assert.match(readFileSync(file).toString("latin1"), /dua puluh dua juta rupiah/);
+  await ctx.close();
+});
