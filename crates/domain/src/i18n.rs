@@ -551,6 +551,13 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
     ("benefit.period_invalid", "Periode berformat TTTT-BB", "Period must be YYYY-MM"),
     ("benefit.twice", "Bantuan periode ini sudah dicatat", "Assistance for this period is already recorded"),
     ("benefit.not_enrolled", "Belum terdaftar di program ini", "Not enrolled in this programme"),
+    ("attachment.title", "Lampiran", "Attachments"),
+    ("attachment.add", "Unggah lampiran (JPEG, PNG atau PDF, maks. 5 MB)", "Upload an attachment (JPEG, PNG or PDF, at most 5 MB)"),
+    ("attachment.photo", "Tambah foto kunjungan terakhir", "Add a photo to the last visit"),
+    ("attachment.added", "Lampiran {0} diunggah.", "Attachment {0} uploaded."),
+    ("attachment.empty", "Berkas kosong", "The file is empty"),
+    ("attachment.too_large", "Berkas terlalu besar (maks. {0} MB)", "The file is too large (at most {0} MB)"),
+    ("attachment.type", "Hanya JPEG, PNG atau PDF (diperiksa dari isi berkas)", "Only JPEG, PNG or PDF (checked by content)"),
     // errors
     ("error.title", "Terjadi kesalahan", "Something went wrong"),
     ("error.unauthorized", "Silakan masuk terlebih dahulu.", "Please log in first."),

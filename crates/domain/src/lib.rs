@@ -6,6 +6,7 @@
 
 pub mod aid;
 pub mod area;
+pub mod attachment;
 pub mod dedup;
 pub mod error;
 pub mod guidance;

@@ -602,3 +602,114 @@ async fn futures_seq(app: &TestApp, token: &str, bodies: Vec<Value>) -> Vec<i64>
     }
     out
 }
+
+#[tokio::test]
+async fn attachments_are_checked_by_content_and_follow_the_record() {
+    let app = TestApp::spawn().await;
+    let s = setup(&app, 44).await;
+    let prog = programme(&app, Some(100_000_000), None).await;
+    let id = verified(&app, &s, prog, 1).await;
+    let pl = app.token("p.langensari").await;
+    let upload = |token: String, path: String, body: Vec<u8>| {
+        let url = app.url(&path);
+        async move {
+            Client::new()
+                .post(url)
+                .bearer_auth(token)
+                .header("content-type", "application/octet-stream")
+                .body(body)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let pdf_bytes = b"%PDF-1.4\n% proposal letter\n".to_vec();
+    let r = upload(
+        pl.clone(),
+        format!("/api/v1/proposals/{id}/attachments?filename=../surat usulan.pdf"),
+        pdf_bytes.clone(),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let a: Value = r.json().await.unwrap();
+    assert_eq!(a["mime"], "application/pdf");
+    assert_eq!(a["filename"], "surat usulan.pdf");
+    // A program renamed to .pdf is refused; so is a file above 5 MB.
+    let r = upload(
+        pl.clone(),
+        format!("/api/v1/proposals/{id}/attachments?filename=x.pdf"),
+        b"MZ\x90\x00binary".to_vec(),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let mut big = b"%PDF-".to_vec();
+    big.resize(5 * 1024 * 1024 + 10, b'x');
+    let r = upload(
+        pl.clone(),
+        format!("/api/v1/proposals/{id}/attachments?filename=big.pdf"),
+        big,
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // Download: the same bytes for whoever sees the KUBE; not found for others.
+    let r = app
+        .get(&pl, &format!("/api/v1/attachments/{}", a["id"]))
+        .await;
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    assert_eq!(r.bytes().await.unwrap().to_vec(), pdf_bytes);
+    let pp = app.token("p.pataruman").await;
+    assert_eq!(
+        app.get(&pp, &format!("/api/v1/attachments/{}", a["id"]))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    let list: Value = app
+        .get(&pl, &format!("/api/v1/proposals/{id}/attachments"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 1);
+
+    // A photo of a visit; a PDF is no photo.
+    let v: Value = app
+        .post(&pl, &format!("/api/v1/kube/{}/visits", s.kube_id), json!({"visited_on": "2026-01-05", "operating": true, "members_present": 5, "meetings_held": 1, "books_up_to_date": true}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let vid = v["visit"]["id"].as_i64().unwrap();
+    let jpeg = vec![0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F'];
+    assert_eq!(
+        upload(
+            pl.clone(),
+            format!("/api/v1/visits/{vid}/photos?filename=kandang.jpg"),
+            jpeg
+        )
+        .await
+        .status(),
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        upload(
+            pl.clone(),
+            format!("/api/v1/visits/{vid}/photos"),
+            b"%PDF-1.4".to_vec()
+        )
+        .await
+        .status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        upload(
+            pp.clone(),
+            format!("/api/v1/visits/{vid}/photos"),
+            vec![0xFF, 0xD8, 0xFF]
+        )
+        .await
+        .status(),
+        StatusCode::NOT_FOUND
+    );
+    app.stop().await;
+}

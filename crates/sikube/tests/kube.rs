@@ -379,6 +379,40 @@ async fn list_filters_search_and_scope() {
         .collect();
     assert!(codes.starts_with(&["ternak_kambing", "makanan_olahan", "warungan"]));
     assert!(codes.contains(&"perikanan"));
+    // The list is configurable by an admin (not by an operator).
+    let r = app
+        .post(
+            &op,
+            "/api/v1/business-types",
+            json!({"code": "budidaya_lele", "name": "Budidaya lele"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let admin = app.token("admin").await;
+    let r = app
+        .post(
+            &admin,
+            "/api/v1/business-types",
+            json!({"code": "Budidaya Lele!", "name": ""}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = app
+        .post(
+            &admin,
+            "/api/v1/business-types",
+            json!({"code": "budidaya_lele", "name": "Budidaya lele", "name_en": "Catfish farming"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let mut body = kube_body("KUBE Lele", REJASARI, &a);
+    body["business_type"] = json!("budidaya_lele");
+    let r = app.post(&op, "/api/v1/kube", body).await;
+    assert_eq!(
+        r.status(),
+        StatusCode::CONFLICT,
+        "members already in a KUBE, but the business type was accepted"
+    );
     app.stop().await;
 }
 

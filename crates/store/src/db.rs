@@ -62,6 +62,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0006_aid.sql"),
         include_str!("../migrations/postgres/0006_aid.sql"),
     ),
+    (
+        7,
+        "attachments",
+        include_str!("../migrations/sqlite/0007_attachments.sql"),
+        include_str!("../migrations/postgres/0007_attachments.sql"),
+    ),
 ];
 
 impl Store {

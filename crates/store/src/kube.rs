@@ -288,6 +288,42 @@ fn audit_view(d: &KubeDetail) -> serde_json::Value {
 }
 
 impl Store {
+    /// Adds a business type to the configurable list (or renames / re-activates one).
+    pub async fn business_type_upsert(
+        &self,
+        actor: &Actor,
+        code: &str,
+        name: &str,
+        name_en: &str,
+        active: bool,
+    ) -> Result<()> {
+        let mut tx = self.tx().await?;
+        sqlx::query(
+            "INSERT INTO business_types (code, name, name_en, active, sort) VALUES ($1, $2, $3, $4, 100)
+             ON CONFLICT (code) DO UPDATE SET name = $2, name_en = $3, active = $4",
+        )
+        .bind(code)
+        .bind(name)
+        .bind(name_en)
+        .bind(active as i64)
+        .execute(&mut *tx)
+        .await?;
+        let after =
+            serde_json::json!({"code": code, "name": name, "name_en": name_en, "active": active});
+        audit::record::<(), _>(
+            &mut tx,
+            actor,
+            "upsert",
+            "business_type",
+            code,
+            None,
+            Some(&after),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     pub async fn business_types(&self) -> Result<Vec<BusinessType>> {
         Ok(sqlx::query_as(
             "SELECT code, name, name_en, active FROM business_types ORDER BY sort, code",

@@ -3,6 +3,7 @@
 //! `RETURNING`, dates as ISO text, money as BIGINT rupiah, flags as 0/1 integers.
 
 pub mod aid;
+pub mod attachments;
 pub mod audit;
 pub mod dashboard;
 mod db;

@@ -49,6 +49,7 @@ fn build() -> ApiRouter {
     let r = crate::dashboard::api_routes(r);
     let r = crate::programmes::api_routes(r);
     let r = crate::proposals::api_routes(r);
+    let r = crate::attachments::api_routes(r);
     crate::profile::api_routes(r)
 }
 
@@ -133,7 +134,7 @@ impl Modify for Security {
         crate::audit::api_list,
         crate::persons::api_list, crate::persons::api_create, crate::persons::api_get, crate::persons::api_update,
         crate::persons::api_nik,
-        crate::kube::api_business_types, crate::kube::api_list, crate::kube::api_create, crate::kube::api_get,
+        crate::kube::api_business_types, crate::kube::api_business_type_upsert, crate::kube::api_list, crate::kube::api_create, crate::kube::api_get,
         crate::kube::api_update, crate::kube::api_add_member, crate::kube::api_remove_member, crate::kube::api_set_role,
         crate::import::api_import, crate::export::api_persons, crate::export::api_kube,
         crate::trainings::api_list, crate::trainings::api_create, crate::trainings::api_get, crate::trainings::api_participant,
@@ -143,6 +144,7 @@ impl Modify for Security {
         crate::programmes::api_item_create, crate::programmes::api_packages, crate::programmes::api_package_create,
         crate::programmes::api_enrol, crate::programmes::api_enrolments, crate::programmes::api_benefit,
         crate::proposals::api_list, crate::proposals::api_create, crate::proposals::api_get, crate::proposals::api_act, crate::proposals::api_bast, crate::proposals::api_assets,
+        crate::attachments::api_add, crate::attachments::api_list, crate::attachments::api_visit_photo, crate::attachments::api_download,
         crate::profile::api_tokens_list, crate::profile::api_tokens_create, crate::profile::api_tokens_revoke,
     ),
     components(schemas(ErrorBody, ErrorDetail)),

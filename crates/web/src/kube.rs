@@ -34,14 +34,17 @@ pub fn routes() -> Router<AppState> {
 }
 
 pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
-    r.route("/business-types", get(api_business_types))
-        .route("/kube", get(api_list).post(api_create))
-        .route("/kube/{id}", get(api_get).patch(api_update))
-        .route("/kube/{id}/members", post(api_add_member))
-        .route(
-            "/kube/{id}/members/{person_id}",
-            patch(api_set_role).delete(api_remove_member),
-        )
+    r.route(
+        "/business-types",
+        get(api_business_types).post(api_business_type_upsert),
+    )
+    .route("/kube", get(api_list).post(api_create))
+    .route("/kube/{id}", get(api_get).patch(api_update))
+    .route("/kube/{id}/members", post(api_add_member))
+    .route(
+        "/kube/{id}/members/{person_id}",
+        patch(api_set_role).delete(api_remove_member),
+    )
 }
 
 // ---------- output ----------
@@ -431,6 +434,64 @@ pub(crate) async fn api_business_types(
     ))
 }
 
+#[derive(Deserialize, ToSchema)]
+pub struct BusinessTypeIn {
+    /// Lower-case letters and underscores, e.g. `budidaya_lele`.
+    pub code: String,
+    /// Name in Bahasa Indonesia.
+    pub name: String,
+    /// Name in English (defaults to the Indonesian name).
+    pub name_en: Option<String>,
+    /// False hides the type from new KUBE (existing ones keep it).
+    pub active: Option<bool>,
+}
+
+/// Add, rename or retire a business type (admin).
+#[utoipa::path(post, path = "/api/v1/business-types", tag = "kube", request_body = BusinessTypeIn,
+    responses((status = 201, body = Vec<BusinessTypeOut>), (status = 403, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)))]
+pub(crate) async fn api_business_type_upsert(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    crate::auth::ReqLang(lang): crate::auth::ReqLang,
+    Json(b): Json<BusinessTypeIn>,
+) -> AppResult<Response> {
+    s.require(Role::manages_users)?;
+    let mut inv = Invalid::new();
+    let code = b.code.trim();
+    if code.is_empty()
+        || code.len() > 40
+        || !code.bytes().all(|c| c.is_ascii_lowercase() || c == b'_')
+    {
+        inv.add("code", Msg::new("error.validation"));
+    }
+    if b.name.trim().is_empty() {
+        inv.add("name", Msg::new("common.required"));
+    }
+    inv.into_result()?;
+    let en = b
+        .name_en
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .unwrap_or(b.name.trim());
+    state
+        .store
+        .business_type_upsert(
+            &s.actor(),
+            code,
+            b.name.trim(),
+            en,
+            b.active.unwrap_or(true),
+        )
+        .await?;
+    let all: Vec<BusinessTypeOut> = business_types(&state, lang)
+        .await?
+        .into_iter()
+        .map(|(code, name)| BusinessTypeOut { code, name })
+        .collect();
+    Ok((StatusCode::CREATED, Json(all)).into_response())
+}
+
 async fn business_types(state: &AppState, lang: Lang) -> AppResult<Vec<(String, String)>> {
     Ok(state
         .store
@@ -812,6 +873,9 @@ struct DetailPage {
     history: Vec<(String, String, &'static str, String)>,
     can_visit: bool,
     assets: Vec<crate::proposals::AssetOut>,
+    /// Photos of the last visit, and its id for adding more.
+    photos: Vec<crate::attachments::AttachmentOut>,
+    last_visit: Option<i64>,
 }
 
 impl DetailPage {
@@ -878,10 +942,9 @@ async fn render_detail(
     let errors = FormErrors::new(errors, lang);
     let status = errors.status();
     let guidance = crate::visits::guidance(state, id).await?;
-    let visits = state
-        .store
-        .visits(id)
-        .await?
+    let all_visits = state.store.visits(id).await?;
+    let last_visit = all_visits.first().map(|v| v.id);
+    let visits = all_visits
         .into_iter()
         .take(12)
         .map(crate::visits::VisitOut::from)
@@ -921,6 +984,11 @@ async fn render_detail(
         history,
         can_visit: s.role().can_write() && k.stage != Stage::Bubar.code(),
         assets: crate::proposals::assets(state, id).await?,
+        photos: match &last_visit {
+            Some(v) => crate::attachments::list(state, "visit", *v).await?,
+            None => Vec::new(),
+        },
+        last_visit,
         business_type: o.business_type_name(&k.business_type),
         funding: FundingSource::parse(&k.funding_source)
             .map(|f| lang.t(f.label_key()))

@@ -4,6 +4,7 @@
 pub mod api;
 mod areas;
 mod assets;
+mod attachments;
 mod audit;
 pub mod auth;
 mod chart;
@@ -107,6 +108,7 @@ pub fn router(state: AppState) -> Router {
         .merge(visits::routes())
         .merge(programmes::routes())
         .merge(proposals::routes())
+        .merge(attachments::routes())
         .merge(areas::routes())
         .merge(api::routes())
         .merge(assets::routes())

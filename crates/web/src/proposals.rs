@@ -969,6 +969,8 @@ struct DetailPage {
     actions: Vec<(&'static str, &'static str)>,
     errors: FormErrors,
     today: String,
+    attachments: Vec<crate::attachments::AttachmentOut>,
+    can_write: bool,
 }
 
 impl DetailPage {
@@ -1007,6 +1009,8 @@ async fn render_detail(
         actions,
         errors,
         today: today().format("%Y-%m-%d").to_string(),
+        attachments: crate::attachments::list(state, "proposal", id).await?,
+        can_write: s.role().can_write(),
         ctx,
     };
     let status = if page.errors.is_empty() {

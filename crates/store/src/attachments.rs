@@ -1,0 +1,90 @@
+//! Files attached to records (proposal documents, visit photos).
+use crate::{audit, Actor, Result, Store, StoreError};
+use serde::Serialize;
+use sqlx::FromRow;
+
+#[derive(Debug, Clone, Serialize, FromRow)]
+pub struct AttachmentInfo {
+    pub id: i64,
+    pub entity: String,
+    pub entity_id: i64,
+    pub filename: String,
+    pub mime: String,
+    pub size: i64,
+    pub created_at: String,
+}
+
+impl Store {
+    pub async fn attachment_add(
+        &self,
+        actor: &Actor,
+        entity: &str,
+        entity_id: i64,
+        filename: &str,
+        mime: &str,
+        content: &[u8],
+    ) -> Result<AttachmentInfo> {
+        let mut tx = self.tx().await?;
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO attachments (entity, entity_id, filename, mime, size, content, user_id, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        )
+        .bind(entity)
+        .bind(entity_id)
+        .bind(filename)
+        .bind(mime)
+        .bind(content.len() as i64)
+        .bind(content.to_vec())
+        .bind(actor.user_id)
+        .bind(crate::now())
+        .fetch_one(&mut *tx)
+        .await?;
+        let info: AttachmentInfo = sqlx::query_as("SELECT id, entity, entity_id, filename, mime, size, created_at FROM attachments WHERE id = $1")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+        audit::record::<(), _>(
+            &mut tx,
+            actor,
+            "attach",
+            entity,
+            entity_id,
+            None,
+            Some(&info),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(info)
+    }
+
+    pub async fn attachments(&self, entity: &str, entity_id: i64) -> Result<Vec<AttachmentInfo>> {
+        Ok(sqlx::query_as("SELECT id, entity, entity_id, filename, mime, size, created_at FROM attachments WHERE entity = $1 AND entity_id = $2 ORDER BY id")
+            .bind(entity)
+            .bind(entity_id)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    pub async fn attachment(&self, id: i64) -> Result<(AttachmentInfo, Vec<u8>)> {
+        let info: AttachmentInfo = sqlx::query_as("SELECT id, entity, entity_id, filename, mime, size, created_at FROM attachments WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let (content,): (Vec<u8>,) =
+            sqlx::query_as("SELECT content FROM attachments WHERE id = $1")
+                .bind(id)
+                .fetch_one(&self.pool)
+                .await?;
+        Ok((info, content))
+    }
+
+    /// The KUBE a visit belongs to.
+    pub async fn visit_kube(&self, visit_id: i64) -> Result<i64> {
+        let row: Option<(i64,)> = sqlx::query_as("SELECT kube_id FROM visits WHERE id = $1")
+            .bind(visit_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| r.0).ok_or(StoreError::NotFound)
+    }
+}

@@ -1,0 +1,276 @@
+//! Files attached to proposals (documents, photos) and to monitoring visits (photos).
+//! Access follows the record: whoever may see the proposal or the KUBE may see its files.
+use crate::auth::{Authed, Session};
+use crate::error::{AppError, AppResult};
+use crate::page::{self, PageAuth};
+use crate::AppState;
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use domain::attachment::{clean_name, sniff, MAX_BYTES};
+use domain::Msg;
+use serde::{Deserialize, Serialize};
+use store::attachments::AttachmentInfo;
+use utoipa::{IntoParams, ToSchema};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/attachments/{id}", get(download))
+        .route("/proposals/{id}/attachments", post(proposal_form))
+        .route("/visits/{id}/photos", post(visit_form))
+        .layer(DefaultBodyLimit::max(MAX_BYTES + 64 * 1024))
+}
+
+pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
+    r.route(
+        "/proposals/{id}/attachments",
+        get(api_list)
+            .post(api_add)
+            .layer(DefaultBodyLimit::max(MAX_BYTES + 64 * 1024)),
+    )
+    .route(
+        "/visits/{id}/photos",
+        post(api_visit_photo).layer(DefaultBodyLimit::max(MAX_BYTES + 64 * 1024)),
+    )
+    .route("/attachments/{id}", get(api_download))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AttachmentOut {
+    pub id: i64,
+    pub filename: String,
+    pub mime: String,
+    pub size: i64,
+    pub created_at: String,
+}
+
+impl From<AttachmentInfo> for AttachmentOut {
+    fn from(a: AttachmentInfo) -> Self {
+        AttachmentOut {
+            id: a.id,
+            filename: a.filename,
+            mime: a.mime,
+            size: a.size,
+            created_at: a.created_at,
+        }
+    }
+}
+
+/// The KUBE a record belongs to, if the caller may see it.
+async fn kube_of(state: &AppState, s: &Session, entity: &str, id: i64) -> AppResult<i64> {
+    let kube_id = match entity {
+        "proposal" => state.store.proposal(id).await?.proposal.kube_id,
+        "visit" => state.store.visit_kube(id).await?,
+        _ => return Err(AppError::NotFound),
+    };
+    let k = state.store.kube_get(kube_id).await?;
+    if s.sees_district(&k.district_code) {
+        Ok(kube_id)
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+async fn add(
+    state: &AppState,
+    s: &Session,
+    entity: &str,
+    id: i64,
+    name: &str,
+    bytes: &[u8],
+) -> AppResult<AttachmentInfo> {
+    s.require_write()?;
+    kube_of(state, s, entity, id).await?;
+    let mime = sniff(bytes).map_err(|m| AppError::invalid("file", m))?;
+    if entity == "visit" && mime == "application/pdf" {
+        return Err(AppError::invalid("file", Msg::new("attachment.type")));
+    }
+    Ok(state
+        .store
+        .attachment_add(&s.actor(), entity, id, &clean_name(name, mime), mime, bytes)
+        .await?)
+}
+
+pub(crate) async fn list(state: &AppState, entity: &str, id: i64) -> AppResult<Vec<AttachmentOut>> {
+    Ok(state
+        .store
+        .attachments(entity, id)
+        .await?
+        .into_iter()
+        .map(AttachmentOut::from)
+        .collect())
+}
+
+async fn file(state: &AppState, s: &Session, id: i64) -> AppResult<Response> {
+    let (info, content) = state.store.attachment(id).await?;
+    kube_of(state, s, &info.entity, info.entity_id).await?;
+    // Served as an attachment with its sniffed type: never rendered as a page.
+    Ok((
+        [
+            (header::CONTENT_TYPE, info.mime.clone()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{}\"", info.filename),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".into()),
+        ],
+        content,
+    )
+        .into_response())
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct NameQuery {
+    /// The file's name (the type is decided by the content).
+    pub filename: Option<String>,
+}
+
+/// Attach a file (raw body: JPEG, PNG or PDF, at most 5 MB) to a proposal.
+#[utoipa::path(post, path = "/api/v1/proposals/{id}/attachments", tag = "aid", params(("id" = i64, Path), NameQuery),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 201, body = AttachmentOut), (status = 404, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)))]
+pub(crate) async fn api_add(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    Path(id): Path<i64>,
+    Query(q): Query<NameQuery>,
+    body: axum::body::Bytes,
+) -> AppResult<Response> {
+    let a = add(
+        &state,
+        &s,
+        "proposal",
+        id,
+        q.filename.as_deref().unwrap_or(""),
+        &body,
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(AttachmentOut::from(a))).into_response())
+}
+
+/// The files of a proposal.
+#[utoipa::path(get, path = "/api/v1/proposals/{id}/attachments", tag = "aid", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<AttachmentOut>), (status = 404, body = crate::api::ErrorBody)))]
+pub(crate) async fn api_list(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    Path(id): Path<i64>,
+) -> AppResult<Json<Vec<AttachmentOut>>> {
+    kube_of(&state, &s, "proposal", id).await?;
+    Ok(Json(list(&state, "proposal", id).await?))
+}
+
+/// Attach a photo (JPEG or PNG) to a monitoring visit.
+#[utoipa::path(post, path = "/api/v1/visits/{id}/photos", tag = "monitoring", params(("id" = i64, Path), NameQuery),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 201, body = AttachmentOut), (status = 404, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)))]
+pub(crate) async fn api_visit_photo(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    Path(id): Path<i64>,
+    Query(q): Query<NameQuery>,
+    body: axum::body::Bytes,
+) -> AppResult<Response> {
+    let a = add(
+        &state,
+        &s,
+        "visit",
+        id,
+        q.filename.as_deref().unwrap_or(""),
+        &body,
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(AttachmentOut::from(a))).into_response())
+}
+
+/// Download an attached file.
+#[utoipa::path(get, path = "/api/v1/attachments/{id}", tag = "aid", params(("id" = i64, Path)),
+    responses((status = 200, description = "the file"), (status = 404, body = crate::api::ErrorBody)))]
+pub(crate) async fn api_download(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    file(&state, &s, id).await
+}
+
+async fn download(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    file(&state, &s, id).await
+}
+
+/// The file of a multipart form (`file` field).
+async fn form_file(mut mp: Multipart) -> Option<(String, Vec<u8>)> {
+    while let Ok(Some(field)) = mp.next_field().await {
+        if field.name() == Some("file") {
+            let name = field.file_name().unwrap_or("").to_string();
+            return field.bytes().await.ok().map(|b| (name, b.to_vec()));
+        }
+    }
+    None
+}
+
+async fn upload_form(
+    state: &AppState,
+    s: &Session,
+    ctx: &crate::page::Ctx,
+    entity: &str,
+    id: i64,
+    back: &str,
+    mp: Multipart,
+) -> AppResult<Response> {
+    let (name, bytes) = form_file(mp).await.unwrap_or_default();
+    let msg = match add(state, s, entity, id, &name, &bytes).await {
+        Ok(a) => ctx.tf("attachment.added", &[a.filename]),
+        Err(AppError::Invalid(inv)) => inv
+            .fields
+            .values()
+            .map(|m| m.text(ctx.lang))
+            .collect::<Vec<_>>()
+            .join("; "),
+        Err(e) => return Err(e),
+    };
+    page::redirect_with_flash(state, s, back, msg).await
+}
+
+async fn proposal_form(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    Path(id): Path<i64>,
+    mp: Multipart,
+) -> AppResult<Response> {
+    upload_form(
+        &state,
+        &s,
+        &ctx,
+        "proposal",
+        id,
+        &format!("/proposals/{id}"),
+        mp,
+    )
+    .await
+}
+
+async fn visit_form(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    Path(id): Path<i64>,
+    mp: Multipart,
+) -> AppResult<Response> {
+    let kube_id = kube_of(&state, &s, "visit", id).await?;
+    upload_form(
+        &state,
+        &s,
+        &ctx,
+        "visit",
+        id,
+        &format!("/kube/{kube_id}"),
+        mp,
+    )
+    .await
+}
