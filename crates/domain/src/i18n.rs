@@ -558,6 +558,12 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
     ("attachment.empty", "Berkas kosong", "The file is empty"),
     ("attachment.too_large", "Berkas terlalu besar (maks. {0} MB)", "The file is too large (at most {0} MB)"),
     ("attachment.type", "Hanya JPEG, PNG atau PDF (diperiksa dari isi berkas)", "Only JPEG, PNG or PDF (checked by content)"),
+    ("training.not_participant", "Belum terdaftar sebagai peserta", "Not registered as a participant"),
+    ("training.day_outside", "Tanggal di luar masa kegiatan", "The day is outside the event's dates"),
+    ("training.attendance", "Kehadiran per hari", "Attendance per day"),
+    ("training.attendance_saved", "Kehadiran {0} disimpan.", "Attendance of {0} saved."),
+    ("training.certificate", "Sertifikat", "Certificate"),
+    ("training.certificate_not_attended", "Sertifikat hanya untuk peserta yang hadir", "Certificates are for participants who attended"),
     // errors
     ("error.title", "Terjadi kesalahan", "Something went wrong"),
     ("error.unauthorized", "Silakan masuk terlebih dahulu.", "Please log in first."),

@@ -68,6 +68,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0007_attachments.sql"),
         include_str!("../migrations/postgres/0007_attachments.sql"),
     ),
+    (
+        8,
+        "attendance",
+        include_str!("../migrations/sqlite/0008_attendance.sql"),
+        include_str!("../migrations/postgres/0008_attendance.sql"),
+    ),
 ];
 
 impl Store {

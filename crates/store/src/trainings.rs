@@ -254,6 +254,78 @@ impl Store {
         Ok(d)
     }
 
+    /// Marks a participant present or absent on one day of the training; the
+    /// participant's overall attendance follows (present on any day).
+    pub async fn training_attendance(
+        &self,
+        actor: &Actor,
+        training_id: i64,
+        person_id: i64,
+        day: &str,
+        present: bool,
+    ) -> Result<()> {
+        let mut tx = self.tx().await?;
+        let known: Option<(i64,)> = sqlx::query_as(
+            "SELECT person_id FROM training_participants WHERE training_id = $1 AND person_id = $2",
+        )
+        .bind(training_id)
+        .bind(person_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if known.is_none() {
+            return Err(domain::Invalid::field(
+                "person_id",
+                domain::Msg::new("training.not_participant"),
+            )
+            .into());
+        }
+        if present {
+            sqlx::query("INSERT INTO training_attendance (training_id, person_id, day) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+                .bind(training_id)
+                .bind(person_id)
+                .bind(day)
+                .execute(&mut *tx)
+                .await?;
+        } else {
+            sqlx::query("DELETE FROM training_attendance WHERE training_id = $1 AND person_id = $2 AND day = $3")
+                .bind(training_id)
+                .bind(person_id)
+                .bind(day)
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query(
+            "UPDATE training_participants SET attended = CAST(CASE WHEN EXISTS (
+                 SELECT 1 FROM training_attendance a WHERE a.training_id = $1 AND a.person_id = $2) THEN 1 ELSE 0 END AS BIGINT)
+             WHERE training_id = $1 AND person_id = $2",
+        )
+        .bind(training_id)
+        .bind(person_id)
+        .execute(&mut *tx)
+        .await?;
+        let after = serde_json::json!({"person_id": person_id, "day": day, "present": present});
+        audit::record::<(), _>(
+            &mut tx,
+            actor,
+            "attendance",
+            "training",
+            training_id,
+            None,
+            Some(&after),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// (person id, day) of every recorded presence.
+    pub async fn training_days(&self, training_id: i64) -> Result<Vec<(i64, String)>> {
+        Ok(sqlx::query_as("SELECT person_id, day FROM training_attendance WHERE training_id = $1 ORDER BY day, person_id")
+            .bind(training_id)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
     pub async fn training_summary(&self, training_id: i64) -> Result<Vec<VillageCount>> {
         Ok(sqlx::query_as(
             "SELECT p.village_code, CAST(COUNT(*) AS BIGINT) AS participants,

@@ -138,7 +138,7 @@ impl Modify for Security {
         crate::kube::api_update, crate::kube::api_add_member, crate::kube::api_remove_member, crate::kube::api_set_role,
         crate::import::api_import, crate::export::api_persons, crate::export::api_kube,
         crate::trainings::api_list, crate::trainings::api_create, crate::trainings::api_get, crate::trainings::api_participant,
-        crate::trainings::api_summary, crate::trainings::api_agencies,
+        crate::trainings::api_summary, crate::trainings::api_agencies, crate::trainings::api_attendance, crate::trainings::api_certificate,
         crate::visits::api_create, crate::visits::api_list, crate::visits::api_health, crate::visits::api_guidance, crate::visits::api_queue, crate::dashboard::api_dashboard,
         crate::programmes::api_list, crate::programmes::api_create, crate::programmes::api_get, crate::programmes::api_items,
         crate::programmes::api_item_create, crate::programmes::api_packages, crate::programmes::api_package_create,

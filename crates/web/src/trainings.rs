@@ -22,6 +22,8 @@ pub fn routes() -> Router<AppState> {
         .route("/trainings/new", get(new_page))
         .route("/trainings/{id}", get(detail_page))
         .route("/trainings/{id}/participants", post(participant_form))
+        .route("/trainings/{id}/attendance", post(attendance_form))
+        .route("/trainings/{id}/certificates/{person_id}", get(certificate))
 }
 
 pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
@@ -29,6 +31,11 @@ pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
         .route("/trainings/{id}", get(api_get))
         .route("/trainings/{id}/participants", post(api_participant))
         .route("/trainings/{id}/summary", get(api_summary))
+        .route("/trainings/{id}/attendance", post(api_attendance))
+        .route(
+            "/trainings/{id}/participants/{person_id}/certificate.pdf",
+            get(api_certificate),
+        )
         .route("/partner-agencies", get(api_agencies))
 }
 
@@ -237,7 +244,264 @@ async fn add_participant(
         .await?)
 }
 
+/// The days of an event (at most 31).
+fn days(t: &store::trainings::Training) -> Vec<String> {
+    let (Ok(a), Ok(z)) = (
+        domain::person::parse_date(&t.starts_on),
+        domain::person::parse_date(&t.ends_on),
+    ) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut d = a;
+    while d <= z && out.len() < 31 {
+        out.push(d.format("%Y-%m-%d").to_string());
+        d += chrono::Duration::days(1);
+    }
+    out
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct AttendanceIn {
+    pub person_id: i64,
+    /// `YYYY-MM-DD`, a day of the event.
+    pub day: String,
+    pub present: bool,
+}
+
+async fn attendance(state: &AppState, s: &Session, id: i64, b: &AttendanceIn) -> AppResult<()> {
+    s.require_write()?;
+    let d = visible(state, s, id).await?;
+    if !days(&d.training).contains(&b.day.trim().to_string()) {
+        return Err(AppError::invalid("day", Msg::new("training.day_outside")));
+    }
+    Ok(state
+        .store
+        .training_attendance(&s.actor(), id, b.person_id, b.day.trim(), b.present)
+        .await?)
+}
+
+/// A participant's participation certificate, as PDF.
+pub fn certificate_pdf(
+    state: &AppState,
+    t: &store::trainings::Training,
+    name: &str,
+    village: &str,
+    agencies: &[String],
+) -> Vec<u8> {
+    use pdf::{Align, Document, Font};
+    let mut doc = Document::new(&format!("Sertifikat {name}"));
+    let mut pg = doc.page();
+    let mid = pdf::WIDTH / 2.0;
+    let cfg = &state.config;
+    pg.rect(36.0, 36.0, pdf::WIDTH - 72.0, pdf::HEIGHT - 72.0, 2.0);
+    pg.rect(44.0, 44.0, pdf::WIDTH - 88.0, pdf::HEIGHT - 88.0, 0.5);
+    let mut y = 740.0;
+    pg.text(
+        mid,
+        y,
+        12.0,
+        Font::Bold,
+        Align::Center,
+        &format!(
+            "PEMERINTAH {}",
+            state.areas.name(cfg.region.as_str()).to_uppercase()
+        ),
+    );
+    y -= 16.0;
+    pg.text(
+        mid,
+        y,
+        13.0,
+        Font::Bold,
+        Align::Center,
+        &cfg.office_name.to_uppercase(),
+    );
+    y -= 80.0;
+    pg.text(mid, y, 26.0, Font::Bold, Align::Center, "SERTIFIKAT");
+    y -= 40.0;
+    pg.text(
+        mid,
+        y,
+        12.0,
+        Font::Regular,
+        Align::Center,
+        "diberikan kepada",
+    );
+    y -= 36.0;
+    pg.text(mid, y, 20.0, Font::Bold, Align::Center, name);
+    y -= 20.0;
+    pg.text(mid, y, 11.0, Font::Regular, Align::Center, village);
+    y -= 40.0;
+    let kind = TrainingKind::parse(&t.kind)
+        .map(|k| Lang::Id.t(k.label_key()))
+        .unwrap_or("");
+    let period = match (
+        domain::person::parse_date(&t.starts_on),
+        domain::person::parse_date(&t.ends_on),
+    ) {
+        (Ok(a), Ok(z)) if a == z => domain::aid::tanggal(a),
+        (Ok(a), Ok(z)) => format!(
+            "{} s.d. {}",
+            domain::aid::tanggal(a),
+            domain::aid::tanggal(z)
+        ),
+        _ => t.starts_on.clone(),
+    };
+    for line in pdf::wrap(
+        &format!(
+            "sebagai peserta {kind} \"{}\" yang diselenggarakan pada {period} di {}.",
+            t.title,
+            state.areas.name(&t.village_code)
+        ),
+        420.0,
+        12.0,
+        Font::Regular,
+    ) {
+        pg.text(mid, y, 12.0, Font::Regular, Align::Center, &line);
+        y -= 18.0;
+    }
+    if !agencies.is_empty() {
+        y -= 6.0;
+        pg.text(
+            mid,
+            y,
+            10.0,
+            Font::Regular,
+            Align::Center,
+            &format!("bekerja sama dengan {}", agencies.join(", ")),
+        );
+    }
+    pg.text(
+        mid + 120.0,
+        210.0,
+        11.0,
+        Font::Regular,
+        Align::Center,
+        &cfg.office_name,
+    );
+    pg.line(mid + 50.0, 140.0, mid + 190.0, 140.0, 0.5);
+    pg.text(
+        mid + 120.0,
+        126.0,
+        10.0,
+        Font::Regular,
+        Align::Center,
+        "Kepala Bidang",
+    );
+    pg.finish();
+    doc.to_bytes()
+}
+
+async fn certificate_response(
+    state: &AppState,
+    s: &Session,
+    id: i64,
+    person_id: i64,
+) -> AppResult<Response> {
+    let d = visible(state, s, id).await?;
+    let p = d
+        .participants
+        .iter()
+        .find(|p| p.person_id == person_id)
+        .ok_or(AppError::NotFound)?;
+    if p.attended == 0 {
+        return Err(AppError::Conflict {
+            field: "person_id".into(),
+            msg: Msg::new("training.certificate_not_attended"),
+        });
+    }
+    let village = state.areas.name(&p.village_code).to_string();
+    let bytes = certificate_pdf(state, &d.training, &p.name, &village, &d.partner_agencies);
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/pdf".to_string(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"sertifikat-{id}-{person_id}.pdf\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
 // ---------- API ----------
+
+/// Record presence or absence of a participant on one day.
+#[utoipa::path(post, path = "/api/v1/trainings/{id}/attendance", tag = "trainings", params(("id" = i64, Path)), request_body = AttendanceIn,
+    responses((status = 200, body = TrainingOut), (status = 422, body = crate::api::ErrorBody)))]
+pub(crate) async fn api_attendance(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    Path(id): Path<i64>,
+    Json(b): Json<AttendanceIn>,
+) -> AppResult<Json<TrainingOut>> {
+    attendance(&state, &s, id, &b).await?;
+    Ok(Json(out(&state, visible(&state, &s, id).await?)))
+}
+
+/// The participation certificate of an attending participant (PDF).
+#[utoipa::path(get, path = "/api/v1/trainings/{id}/participants/{person_id}/certificate.pdf", tag = "trainings",
+    params(("id" = i64, Path), ("person_id" = i64, Path)),
+    responses((status = 200, description = "PDF", content_type = "application/pdf"), (status = 409, body = crate::api::ErrorBody)))]
+pub(crate) async fn api_certificate(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    Path((id, person_id)): Path<(i64, i64)>,
+) -> AppResult<Response> {
+    certificate_response(&state, &s, id, person_id).await
+}
+
+async fn certificate(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    Path((id, person_id)): Path<(i64, i64)>,
+) -> AppResult<Response> {
+    certificate_response(&state, &s, id, person_id).await
+}
+
+async fn attendance_form(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    Path(id): Path<i64>,
+    body: axum::body::Bytes,
+) -> AppResult<Response> {
+    let f = page::form_pairs(&body);
+    let day = f
+        .iter()
+        .find(|(k, _)| k == "day")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
+    let present: Vec<i64> = f
+        .iter()
+        .filter(|(k, _)| k == "present")
+        .filter_map(|(_, v)| v.parse().ok())
+        .collect();
+    let d = visible(&state, &s, id).await?;
+    for p in &d.participants {
+        let b = AttendanceIn {
+            person_id: p.person_id,
+            day: day.clone(),
+            present: present.contains(&p.person_id),
+        };
+        if let Err(AppError::Invalid(inv)) = attendance(&state, &s, id, &b).await {
+            return render_detail(&state, &s, ctx, id, Some(&inv)).await;
+        }
+    }
+    page::redirect_with_flash(
+        &state,
+        &s,
+        &format!("/trainings/{id}"),
+        ctx.tf("training.attendance_saved", &[day]),
+    )
+    .await
+}
+
+// ---------- API (events) ----------
 
 #[derive(Deserialize, IntoParams, Default)]
 pub struct ListQuery {
@@ -532,6 +796,14 @@ struct DetailPage {
     candidates: Vec<(i64, String, String)>,
     can_write: bool,
     errors: FormErrors,
+    days: Vec<String>,
+    present: Vec<(i64, String)>,
+}
+
+impl DetailPage {
+    fn was_present(&self, person_id: &i64, day: &str) -> bool {
+        self.present.iter().any(|(p, d)| p == person_id && d == day)
+    }
 }
 
 async fn render_detail(
@@ -567,6 +839,8 @@ async fn render_detail(
     } else {
         Vec::new()
     };
+    let days = days(&d.training);
+    let present = state.store.training_days(id).await?;
     let t = out(state, d);
     let errors = FormErrors::new(errors, ctx.lang);
     let page = DetailPage {
@@ -576,6 +850,8 @@ async fn render_detail(
         candidates,
         can_write,
         errors,
+        days,
+        present,
         ctx,
     };
     Ok((page.errors.status(), html(&page)?).into_response())
