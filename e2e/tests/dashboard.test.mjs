@@ -25,6 +25,13 @@ test("the head of division follows a dashboard number to the list behind it", as
   // A filtered list downloads as a spreadsheet.
   const [download] = await Promise.all([page.waitForEvent("download"), page.click("p.exports a:first-child")]);
   assert.match(download.suggestedFilename(), /^kube-.*\.xlsx$/);
+  // A report, downloaded as a printable PDF.
+  await page.goto(server.url + "/reports");
+  await page.click("#reports a[href='/reports/kube-status']");
+  assert.match(await page.locator("#report").innerText(), /Langensari/);
+  await page.screenshot({ path: join(shots, "report-kube-status.png"), fullPage: false });
+  const [pdf] = await Promise.all([page.waitForEvent("download"), page.click("#report-downloads a:nth-child(2)")]);
+  assert.match(pdf.suggestedFilename(), /^laporan-kube-status-.*\.pdf$/);
   await page.close();
 });
 

@@ -87,6 +87,32 @@ fn cell_text(c: &calamine::Data) -> String {
     }
 }
 
+/// The first sheet of an XLSX file with typed cells: whole numbers as `Int`, dates as
+/// `Date`, the rest as text (to check what a spreadsheet program will see).
+pub fn read_cells(bytes: &[u8]) -> Result<Vec<Vec<Cell>>, SheetError> {
+    use calamine::{Data, Reader};
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
+        .map_err(|e: calamine::XlsxError| SheetError::Unreadable(e.to_string()))?;
+    let range = wb
+        .worksheet_range_at(0)
+        .ok_or(SheetError::NoSheet)?
+        .map_err(|e| SheetError::Unreadable(e.to_string()))?;
+    Ok(range
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|c| match c {
+                    Data::Int(i) => Cell::Int(*i),
+                    Data::Float(f) if f.fract() == 0.0 => Cell::Int(*f as i64),
+                    Data::DateTime(d) => Cell::Date(civil_from_serial(d.as_f64())),
+                    Data::Empty => Cell::Empty,
+                    other => Cell::Text(cell_text(other)),
+                })
+                .collect()
+        })
+        .collect())
+}
+
 fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<String>>, SheetError> {
     let text = String::from_utf8_lossy(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes));
     // Indonesian spreadsheets often export with semicolons.

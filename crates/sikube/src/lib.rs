@@ -123,6 +123,9 @@ pub struct ServeArgs {
     /// Share of members (percent) who must attend technical guidance.
     #[arg(long, env = "SIKUBE_GUIDANCE_SHARE_PCT", default_value_t = 80)]
     pub guidance_share_pct: i64,
+    /// Publish `/publik`: KUBE per village and year without personal data, no login.
+    #[arg(long, env = "SIKUBE_PUBLIC_PAGE")]
+    pub public_page: bool,
     /// The office's name on documents (BAST letterhead).
     #[arg(
         long,
@@ -528,6 +531,7 @@ async fn serve(db: &DbArgs, args: ServeArgs) -> Result<(), String> {
         },
         visit_interval_days: args.visit_interval_days,
         guidance_share_pct: args.guidance_share_pct,
+        public_page: args.public_page,
         office_name: args.office_name.clone(),
         office_address: args.office_address.clone(),
         ..web::Config::new(region)

@@ -12,6 +12,7 @@ pub mod imports;
 pub mod kube;
 pub mod login_limit;
 pub mod persons;
+pub mod reports;
 pub mod sessions;
 pub mod sql;
 pub mod trainings;

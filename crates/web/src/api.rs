@@ -50,6 +50,7 @@ fn build() -> ApiRouter {
     let r = crate::programmes::api_routes(r);
     let r = crate::proposals::api_routes(r);
     let r = crate::attachments::api_routes(r);
+    let r = crate::reports::api_routes(r);
     crate::profile::api_routes(r)
 }
 
@@ -144,7 +145,7 @@ impl Modify for Security {
         crate::programmes::api_item_create, crate::programmes::api_packages, crate::programmes::api_package_create,
         crate::programmes::api_enrol, crate::programmes::api_enrolments, crate::programmes::api_benefit,
         crate::proposals::api_list, crate::proposals::api_create, crate::proposals::api_get, crate::proposals::api_act, crate::proposals::api_bast, crate::proposals::api_assets,
-        crate::attachments::api_add, crate::attachments::api_list, crate::attachments::api_visit_photo, crate::attachments::api_download,
+        crate::attachments::api_add, crate::attachments::api_list, crate::attachments::api_visit_photo, crate::attachments::api_download, crate::reports::api_report,
         crate::profile::api_tokens_list, crate::profile::api_tokens_create, crate::profile::api_tokens_revoke,
     ),
     components(schemas(ErrorBody, ErrorDetail)),

@@ -9,6 +9,7 @@ mod audit;
 pub mod auth;
 mod chart;
 mod dashboard;
+mod documents;
 pub mod error;
 mod export;
 pub mod import;
@@ -18,6 +19,7 @@ mod persons;
 mod profile;
 mod programmes;
 mod proposals;
+mod reports;
 mod trainings;
 mod users;
 mod visits;
@@ -49,6 +51,8 @@ pub struct Config {
     pub visit_interval_days: i64,
     /// Share of members (percent) who must attend technical guidance.
     pub guidance_share_pct: i64,
+    /// Serve the public page (no personal data) at `/publik`.
+    pub public_page: bool,
     /// The letterhead of documents such as the BAST.
     pub office_name: String,
     pub office_address: String,
@@ -64,6 +68,7 @@ impl Config {
             health: domain::health::Thresholds::default(),
             visit_interval_days: 30,
             guidance_share_pct: 80,
+            public_page: false,
             office_name: "Dinas Sosial".into(),
             office_address: String::new(),
         }
@@ -109,6 +114,7 @@ pub fn router(state: AppState) -> Router {
         .merge(programmes::routes())
         .merge(proposals::routes())
         .merge(attachments::routes())
+        .merge(reports::routes())
         .merge(areas::routes())
         .merge(api::routes())
         .merge(assets::routes())

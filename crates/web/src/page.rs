@@ -79,6 +79,7 @@ impl Ctx {
             ("/trainings", "nav.trainings"),
             ("/proposals", "nav.proposals"),
             ("/programmes", "nav.programmes"),
+            ("/reports", "nav.reports"),
         ];
         if u.role.can_write() {
             items.push(("/import", "nav.import"));

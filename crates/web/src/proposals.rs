@@ -452,41 +452,9 @@ pub fn bast_pdf(
     let p = &d.proposal;
     let mut doc = Document::new(&format!("BAST {}", p.bast_number.as_deref().unwrap_or("")));
     let mut pg = doc.page();
-    let (l, r) = (56.0, pdf::WIDTH - 56.0);
+    let (l, r) = (crate::documents::LEFT, crate::documents::RIGHT);
     let mid = pdf::WIDTH / 2.0;
-    let mut y = 790.0;
-    pg.text(
-        mid,
-        y,
-        12.0,
-        Font::Bold,
-        Align::Center,
-        &format!(
-            "PEMERINTAH {}",
-            state.areas.name(cfg.region.as_str()).to_uppercase()
-        ),
-    );
-    y -= 16.0;
-    pg.text(
-        mid,
-        y,
-        14.0,
-        Font::Bold,
-        Align::Center,
-        &cfg.office_name.to_uppercase(),
-    );
-    y -= 14.0;
-    pg.text(
-        mid,
-        y,
-        9.0,
-        Font::Regular,
-        Align::Center,
-        &cfg.office_address,
-    );
-    y -= 8.0;
-    pg.line(l, y, r, y, 1.5);
-    y -= 26.0;
+    let mut y = crate::documents::letterhead(&mut pg, state);
     pg.text(
         mid,
         y,

@@ -42,6 +42,11 @@ pub const USERS: &[(&str, Role, &[&str])] = &[
 
 impl TestApp {
     pub async fn spawn() -> TestApp {
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// A server whose configuration `f` adjusts.
+    pub async fn spawn_with(f: impl FnOnce(&mut web::Config)) -> TestApp {
         let pg = std::env::var("SIKUBE_TEST_DATABASE_URL").ok();
         let db_url = Store::fresh_database_url(pg.as_deref())
             .await
@@ -65,7 +70,9 @@ impl TestApp {
         }
         let areas = areas();
         let region = areas.regency("32.79").unwrap();
-        let state = web::AppState::new(store.clone(), areas, web::Config::new(region));
+        let mut config = web::Config::new(region);
+        f(&mut config);
+        let state = web::AppState::new(store.clone(), areas, config);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();

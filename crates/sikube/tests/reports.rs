@@ -1,0 +1,212 @@
+//! Reports against hand-computed figures: HTML, JSON, XLSX with real numbers, PDF text;
+//! the public page without personal data.
+mod common;
+
+use common::{kube_body, persons_in, TestApp};
+use serde_json::{json, Value};
+
+fn recent(days_ago: i64) -> String {
+    (chrono::Utc::now().date_naive() - chrono::Duration::days(days_ago))
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+/// Two KUBE in Langensari (one running, one inactive), one in Pataruman never visited.
+async fn data(app: &TestApp) -> Vec<i64> {
+    let op = app.token("operator").await;
+    let mut ids = Vec::new();
+    for (i, v) in ["32.79.04.2002", "32.79.04.2003", "32.79.02.1002"]
+        .iter()
+        .enumerate()
+    {
+        let p = persons_in(app, &op, v, 5, 50 + i).await;
+        let k: Value = app
+            .post(
+                &op,
+                "/api/v1/kube",
+                kube_body(&format!("KUBE Laporan {i}"), v, &p),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        ids.push(k["id"].as_i64().unwrap());
+    }
+    let visit = |operating: bool, revenue: i64, days: i64| {
+        json!({"visited_on": recent(days), "operating": operating, "meetings_held": 1,
+        "members_present": 5, "books_up_to_date": true, "revenue": revenue, "expenses": revenue / 2, "savings_balance": 100_000, "asset_value": 1_000_000})
+    };
+    app.post(
+        &op,
+        &format!("/api/v1/kube/{}/visits", ids[0]),
+        visit(true, 2_000_000, 5),
+    )
+    .await;
+    app.post(
+        &op,
+        &format!("/api/v1/kube/{}/visits", ids[1]),
+        visit(false, 0, 5),
+    )
+    .await;
+    ids
+}
+
+#[tokio::test]
+async fn kube_status_report_in_every_format() {
+    let app = TestApp::spawn().await;
+    data(&app).await;
+    let op = app.token("operator").await;
+    let r: Value = app
+        .get(&op, "/api/v1/reports/kube-status")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let cols: Vec<&str> = r["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        cols,
+        [
+            "Kecamatan",
+            "Jenis usaha",
+            "Tahun pembentukan",
+            "Berjalan",
+            "Perlu pendampingan",
+            "Tidak aktif",
+            "Bubar",
+            "Belum dinilai",
+            "Jumlah"
+        ]
+    );
+    assert_eq!(
+        r["rows"],
+        json!([
+            ["Pataruman", "Ternak kambing", 2012, 0, 0, 0, 0, 1, 1],
+            ["Langensari", "Ternak kambing", 2012, 1, 0, 1, 0, 0, 2],
+        ])
+    );
+    // XLSX: header row and numbers that are numbers.
+    let b = app.browser_login("kabid").await;
+    let x = b
+        .get(app.url("/reports/kube-status?format=xlsx"))
+        .send()
+        .await
+        .unwrap();
+    assert!(x.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .ends_with(".xlsx\""));
+    let cells = sheets::read_cells(&x.bytes().await.unwrap()).unwrap();
+    assert_eq!(cells[0][0], sheets::Cell::Text("Kecamatan".into()));
+    assert_eq!(cells[2][3], sheets::Cell::Int(1));
+    assert_eq!(cells[2][8], sheets::Cell::Int(2));
+    // PDF with the letterhead; its text can be read back.
+    let p = b
+        .get(app.url("/reports/kube-status?format=pdf"))
+        .send()
+        .await
+        .unwrap();
+    let text = pdf::extract_text(&p.bytes().await.unwrap());
+    assert!(
+        text.contains("Status KUBE menurut kecamatan")
+            && text.contains("Langensari")
+            && text.contains("DINAS SOSIAL"),
+        "{text}"
+    );
+    // The page with its chart; filtered by kecamatan.
+    let page = b
+        .get(app.url("/reports/kube-status?district_code=32.79.02"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("<svg")
+            && page.contains("Pataruman")
+            && !page.contains("<td>Langensari</td>")
+    );
+    // A pendamping's report covers their kecamatan only.
+    let pl = app.token("p.langensari").await;
+    let r: Value = app
+        .get(&pl, "/api/v1/reports/kube-status")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(r["rows"].as_array().unwrap().len(), 1);
+    assert_eq!(app.get(&op, "/api/v1/reports/nothing").await.status(), 404);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn outcome_training_and_aid_reports() {
+    let app = TestApp::spawn().await;
+    data(&app).await;
+    let op = app.token("operator").await;
+    let r: Value = app
+        .get(&op, "/api/v1/reports/outcomes")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let month = recent(5)[..7].to_string();
+    // Two visits in the month: revenue 2,000,000 + 0; profit 1,000,000 + 0.
+    assert_eq!(
+        r["rows"][0],
+        json!([month, 2, 2, 2_000_000, 1_000_000, 200_000, 2_000_000])
+    );
+    let t: Value = app
+        .get(&op, "/api/v1/reports/trainings")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(t["rows"], json!([]));
+    let a: Value = app
+        .get(&op, "/api/v1/reports/aid")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(a["rows"], json!([]));
+    let e: Value = app
+        .get(&op, "/api/v1/reports/enrolments")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(e["rows"], json!([]));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn public_page_is_opt_in_and_has_no_personal_data() {
+    let off = TestApp::spawn().await;
+    assert_eq!(
+        reqwest::get(off.url("/publik")).await.unwrap().status(),
+        404
+    );
+    off.stop().await;
+    let app = TestApp::spawn_with(|c| c.public_page = true).await;
+    data(&app).await;
+    let page = reqwest::get(app.url("/publik"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("id=\"public-total\">3<"));
+    assert!(page.contains("id=\"public-running\">1<"));
+    assert!(page.contains("Rejasari") && page.contains("Pataruman"));
+    assert!(
+        !page.contains("Warga") && !page.contains("327904"),
+        "no names, no NIK"
+    );
+    app.stop().await;
+}

@@ -1,0 +1,589 @@
+//! Reports: each an HTML page with filters and a chart, an XLSX file (typed numbers,
+//! header row frozen) and a printable PDF with the letterhead. Plus the opt-in public
+//! page without personal data.
+use crate::auth::{Authed, Session};
+use crate::chart::{stacked_bars, Bar, Segment};
+use crate::error::{AppError, AppResult};
+use crate::page::{html, Ctx, PageAuth};
+use crate::persons::today;
+use crate::AppState;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use domain::kube::Status;
+use domain::money::Rupiah;
+use domain::person::age_on;
+use domain::Lang;
+use serde::{Deserialize, Serialize};
+use sheets::Cell;
+use std::collections::BTreeMap;
+use utoipa::{IntoParams, ToSchema};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/reports", get(index))
+        .route("/reports/{name}", get(report_page))
+        .route("/publik", get(public_page))
+}
+
+pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
+    r.route("/reports/{name}", get(api_report))
+}
+
+/// The reports there are: (name, catalogue key of the title).
+const REPORTS: [(&str, &str); 5] = [
+    ("kube-status", "report.kube_status"),
+    ("aid", "report.aid"),
+    ("outcomes", "report.outcomes"),
+    ("trainings", "report.trainings"),
+    ("enrolments", "report.enrolments"),
+];
+
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Text,
+    Int,
+    Money,
+}
+
+/// A report: typed columns and rows, and which column the chart shows.
+struct Report {
+    title: String,
+    columns: Vec<(String, Kind)>,
+    rows: Vec<Vec<Cell>>,
+    /// (label column, value columns) of the chart.
+    chart: Option<(usize, Vec<usize>)>,
+}
+
+#[derive(Deserialize, IntoParams, Default, Clone)]
+pub struct ReportQuery {
+    /// `html` (page), `xlsx`, `pdf` or `json`.
+    pub format: Option<String>,
+    /// Year (an empty value means all years).
+    pub year: Option<String>,
+    pub district_code: Option<String>,
+}
+
+impl ReportQuery {
+    fn year(&self) -> Option<i64> {
+        self.year.as_deref().and_then(|y| y.trim().parse().ok())
+    }
+}
+
+fn col(lang: Lang, key: &str, kind: Kind) -> (String, Kind) {
+    (lang.t(key).to_string(), kind)
+}
+
+fn t(s: impl Into<String>) -> Cell {
+    Cell::Text(s.into())
+}
+
+async fn build(
+    state: &AppState,
+    s: &Session,
+    name: &str,
+    q: &ReportQuery,
+    lang: Lang,
+) -> AppResult<Report> {
+    let scope = s.district_scope();
+    let areas = &state.areas;
+    let title = |key: &str| lang.t(key).to_string();
+    Ok(match name {
+        "kube-status" => {
+            let rows = state.store.dashboard_kube(scope).await?;
+            let bt: BTreeMap<String, String> = state
+                .store
+                .business_types()
+                .await?
+                .into_iter()
+                .map(|b| (b.code, b.name))
+                .collect();
+            // kecamatan × business type × year → counts per status
+            let mut m: BTreeMap<(String, String, i64), BTreeMap<String, i64>> = BTreeMap::new();
+            for r in rows.iter().filter(|r| {
+                q.year().is_none_or(|y| r.formed_year == y)
+                    && q.district_code
+                        .as_deref()
+                        .is_none_or(|d| d.is_empty() || r.district_code == d)
+            }) {
+                *m.entry((
+                    r.district_code.clone(),
+                    r.business_type.clone(),
+                    r.formed_year,
+                ))
+                .or_default()
+                .entry(r.status.clone())
+                .or_default() += r.n;
+            }
+            let mut columns = vec![
+                col(lang, "person.district", Kind::Text),
+                col(lang, "kube.business_type", Kind::Text),
+                col(lang, "kube.filter_year", Kind::Int),
+            ];
+            for st in Status::ALL {
+                columns.push((lang.t(st.label_key()).into(), Kind::Int));
+            }
+            columns.push(col(lang, "dashboard.total", Kind::Int));
+            let rows = m
+                .into_iter()
+                .map(|((d, b, y), by)| {
+                    let mut r = vec![
+                        t(areas.name(&d)),
+                        t(bt.get(&b).cloned().unwrap_or(b)),
+                        Cell::Int(y),
+                    ];
+                    for st in Status::ALL {
+                        r.push(Cell::Int(by.get(st.code()).copied().unwrap_or(0)));
+                    }
+                    r.push(Cell::Int(by.values().sum()));
+                    r
+                })
+                .collect();
+            Report {
+                title: title("report.kube_status"),
+                columns,
+                rows,
+                chart: Some((0, (3..8).collect())),
+            }
+        }
+        "aid" => {
+            let rows = state.store.report_aid(scope, q.year()).await?;
+            Report {
+                title: title("report.aid"),
+                columns: vec![
+                    col(lang, "person.village", Kind::Text),
+                    col(lang, "proposal.programme", Kind::Text),
+                    col(lang, "report.proposals", Kind::Int),
+                    col(lang, "report.items", Kind::Int),
+                    col(lang, "report.value", Kind::Money),
+                ],
+                rows: rows
+                    .into_iter()
+                    .map(|r| {
+                        vec![
+                            t(areas.name(&r.village_code)),
+                            t(r.programme),
+                            Cell::Int(r.proposals),
+                            Cell::Int(r.items),
+                            Cell::Int(r.value),
+                        ]
+                    })
+                    .collect(),
+                chart: Some((0, vec![4])),
+            }
+        }
+        "outcomes" => {
+            let months = state
+                .store
+                .report_months(scope, q.district_code.clone().filter(|d| !d.is_empty()))
+                .await?;
+            let mut rows: Vec<Vec<Cell>> = months
+                .into_iter()
+                .filter(|m| q.year().is_none_or(|y| m.month.starts_with(&y.to_string())))
+                .map(|m| {
+                    vec![
+                        t(m.month),
+                        Cell::Int(m.kube),
+                        Cell::Int(m.visits),
+                        Cell::Int(m.revenue),
+                        Cell::Int(m.profit),
+                        Cell::Int(m.savings),
+                        Cell::Int(m.assets),
+                    ]
+                })
+                .collect();
+            // The change since aid: per aided KUBE, its last visit before the delivery
+            // against its latest visit.
+            for a in state.store.report_aided_kube(scope).await? {
+                let visits = state.store.visits(a.kube_id).await?;
+                let before = visits
+                    .iter()
+                    .filter(|v| v.visited_on <= a.delivered_on)
+                    .max_by(|x, y| x.visited_on.cmp(&y.visited_on));
+                let latest = visits.iter().max_by(|x, y| x.visited_on.cmp(&y.visited_on));
+                if let (Some(b), Some(l)) = (before, latest) {
+                    if l.visited_on > b.visited_on {
+                        rows.push(vec![
+                            t(format!("{} ({} → {})", a.name, b.visited_on, l.visited_on)),
+                            Cell::Int(1),
+                            Cell::Int(0),
+                            Cell::Int(l.revenue - b.revenue),
+                            Cell::Int((l.revenue - l.expenses) - (b.revenue - b.expenses)),
+                            Cell::Int(l.savings_balance - b.savings_balance),
+                            Cell::Int(l.asset_value - b.asset_value),
+                        ]);
+                    }
+                }
+            }
+            Report {
+                title: title("report.outcomes"),
+                columns: vec![
+                    col(lang, "report.period", Kind::Text),
+                    col(lang, "nav.kube", Kind::Int),
+                    col(lang, "dashboard.visits", Kind::Int),
+                    col(lang, "visit.revenue", Kind::Money),
+                    col(lang, "visit.profit", Kind::Money),
+                    col(lang, "visit.savings_balance", Kind::Money),
+                    col(lang, "visit.asset_value", Kind::Money),
+                ],
+                rows,
+                chart: Some((0, vec![4])),
+            }
+        }
+        "trainings" => {
+            let rows = state.store.report_trainings(scope, q.year()).await?;
+            Report {
+                title: title("report.trainings"),
+                columns: vec![
+                    col(lang, "person.village", Kind::Text),
+                    col(lang, "training.kind", Kind::Text),
+                    col(lang, "report.events", Kind::Int),
+                    col(lang, "training.participants", Kind::Int),
+                    col(lang, "training.attended", Kind::Int),
+                ],
+                rows: rows
+                    .into_iter()
+                    .map(|r| {
+                        let kind = domain::guidance::TrainingKind::parse(&r.kind)
+                            .map(|k| lang.t(k.label_key()))
+                            .unwrap_or("");
+                        vec![
+                            t(areas.name(&r.village_code)),
+                            t(kind),
+                            Cell::Int(r.events),
+                            Cell::Int(r.participants),
+                            Cell::Int(r.attended),
+                        ]
+                    })
+                    .collect(),
+                chart: Some((0, vec![4])),
+            }
+        }
+        "enrolments" => {
+            let today = today();
+            let mut m: BTreeMap<(String, String, &'static str), i64> = BTreeMap::new();
+            for r in state.store.report_enrolments(scope).await? {
+                let age = domain::person::parse_date(&r.birth_date)
+                    .map(|b| age_on(b, today))
+                    .unwrap_or(0);
+                let band = match age {
+                    0..=17 => "0–17",
+                    18..=29 => "18–29",
+                    30..=44 => "30–44",
+                    45..=59 => "45–59",
+                    60..=69 => "60–69",
+                    _ => "70+",
+                };
+                *m.entry((r.programme, r.sex, band)).or_default() += 1;
+            }
+            Report {
+                title: title("report.enrolments"),
+                columns: vec![
+                    col(lang, "proposal.programme", Kind::Text),
+                    col(lang, "person.sex", Kind::Text),
+                    col(lang, "report.age_band", Kind::Text),
+                    col(lang, "dashboard.total", Kind::Int),
+                ],
+                rows: m
+                    .into_iter()
+                    .map(|((p, sex, band), n)| vec![t(p), t(sex), t(band), Cell::Int(n)])
+                    .collect(),
+                chart: Some((0, vec![3])),
+            }
+        }
+        _ => return Err(AppError::NotFound),
+    })
+}
+
+fn text_of(c: &Cell, kind: Kind) -> String {
+    match (c, kind) {
+        (Cell::Int(v), Kind::Money) => Rupiah::new(*v).to_string(),
+        (Cell::Int(v), _) => v.to_string(),
+        (Cell::Text(s) | Cell::Date(s), _) => s.clone(),
+        (Cell::Empty, _) => String::new(),
+    }
+}
+
+fn chart(r: &Report) -> String {
+    let Some((label, values)) = &r.chart else {
+        return String::new();
+    };
+    const COLOURS: [&str; 5] = ["#2e7d32", "#f9a825", "#c62828", "#9e9e9e", "#1e88e5"];
+    // Rows with the same label (e.g. a kecamatan) are added up.
+    let mut bars: Vec<Bar> = Vec::new();
+    for row in &r.rows {
+        let name = text_of(&row[*label], Kind::Text);
+        let segs: Vec<i64> = values
+            .iter()
+            .map(|&i| {
+                if let Cell::Int(v) = row[i] {
+                    v.max(0)
+                } else {
+                    0
+                }
+            })
+            .collect();
+        match bars.iter_mut().find(|b| b.label == name) {
+            Some(b) => {
+                for (s, v) in b.segments.iter_mut().zip(&segs) {
+                    s.value += v;
+                }
+            }
+            None => bars.push(Bar {
+                label: name,
+                href: String::new(),
+                segments: segs
+                    .iter()
+                    .enumerate()
+                    .map(|(k, v)| Segment {
+                        value: *v,
+                        colour: COLOURS[k % COLOURS.len()],
+                        label: r.columns[values[k]].0.clone(),
+                    })
+                    .collect(),
+            }),
+        }
+    }
+    bars.truncate(40);
+    stacked_bars(&r.title, &bars)
+}
+
+fn subtitle(q: &ReportQuery, state: &AppState, lang: Lang) -> String {
+    let mut parts = vec![format!(
+        "{} {}",
+        lang.t("report.made_on"),
+        domain::aid::tanggal(today())
+    )];
+    if let Some(y) = q.year() {
+        parts.push(format!("{} {y}", lang.t("kube.filter_year")));
+    }
+    if let Some(d) = q.district_code.as_deref().filter(|d| !d.is_empty()) {
+        parts.push(state.areas.name(d).to_string());
+    }
+    parts.join(" · ")
+}
+
+async fn respond(
+    state: &AppState,
+    s: &Session,
+    name: &str,
+    q: ReportQuery,
+    ctx: Option<Ctx>,
+    lang: Lang,
+) -> AppResult<Response> {
+    let r = build(state, s, name, &q, lang).await?;
+    let header: Vec<&str> = r.columns.iter().map(|c| c.0.as_str()).collect();
+    let file = format!("laporan-{name}-{}", today().format("%Y-%m-%d"));
+    match q.format.as_deref().unwrap_or("html") {
+        "xlsx" => {
+            let bytes =
+                sheets::write_xlsx("Laporan", &header, &r.rows).map_err(|_| AppError::Internal)?;
+            Ok(crate::import::file_response(bytes, &format!("{file}.xlsx")))
+        }
+        "csv" => {
+            let bytes = sheets::write_csv(&header, &r.rows).map_err(|_| AppError::Internal)?;
+            Ok(crate::import::file_response(bytes, &format!("{file}.csv")))
+        }
+        "pdf" => {
+            let rows: Vec<Vec<String>> = r
+                .rows
+                .iter()
+                .map(|row| {
+                    row.iter()
+                        .zip(&r.columns)
+                        .map(|(c, (_, k))| text_of(c, *k))
+                        .collect()
+                })
+                .collect();
+            let numeric: Vec<bool> = r.columns.iter().map(|c| c.1 != Kind::Text).collect();
+            let cols: Vec<String> = r.columns.iter().map(|c| c.0.clone()).collect();
+            let bytes = crate::documents::table_pdf(
+                state,
+                &r.title,
+                &subtitle(&q, state, lang),
+                &cols,
+                &rows,
+                &numeric,
+            );
+            Ok((
+                [
+                    (
+                        axum::http::header::CONTENT_TYPE,
+                        "application/pdf".to_string(),
+                    ),
+                    (
+                        axum::http::header::CONTENT_DISPOSITION,
+                        format!("attachment; filename=\"{file}.pdf\""),
+                    ),
+                ],
+                bytes,
+            )
+                .into_response())
+        }
+        "json" => {
+            let rows: Vec<Vec<serde_json::Value>> = r
+                .rows
+                .iter()
+                .map(|row| {
+                    row.iter()
+                        .map(|c| match c {
+                            Cell::Int(v) => (*v).into(),
+                            Cell::Text(s) | Cell::Date(s) => s.clone().into(),
+                            Cell::Empty => serde_json::Value::Null,
+                        })
+                        .collect()
+                })
+                .collect();
+            Ok(Json(ReportOut {
+                title: r.title,
+                columns: header.iter().map(|h| h.to_string()).collect(),
+                rows,
+            })
+            .into_response())
+        }
+        _ => {
+            let Some(ctx) = ctx else {
+                return Err(AppError::NotFound);
+            };
+            let rows: Vec<Vec<(String, bool)>> = r
+                .rows
+                .iter()
+                .map(|row| {
+                    row.iter()
+                        .zip(&r.columns)
+                        .map(|(c, (_, k))| (text_of(c, *k), *k != Kind::Text))
+                        .collect()
+                })
+                .collect();
+            let districts = crate::persons::district_options(state, s);
+            let qs = serde_urlencoded::to_string([
+                ("year", q.year().map(|y| y.to_string()).unwrap_or_default()),
+                ("district_code", q.district_code.clone().unwrap_or_default()),
+            ])
+            .unwrap_or_default();
+            let page = ReportPage {
+                name: name.to_string(),
+                chart: chart(&r),
+                title: r.title,
+                columns: r.columns.into_iter().map(|c| c.0).collect(),
+                rows,
+                q,
+                districts,
+                qs,
+                ctx,
+            };
+            Ok(html(&page)?.into_response())
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReportOut {
+    pub title: String,
+    pub columns: Vec<String>,
+    #[schema(value_type = Vec<Vec<Object>>)]
+    pub rows: Vec<Vec<serde_json::Value>>,
+}
+
+/// A report as JSON (`format=json`, default), XLSX, CSV or PDF. Names: `kube-status`,
+/// `aid`, `outcomes`, `trainings`, `enrolments`.
+#[utoipa::path(get, path = "/api/v1/reports/{name}", tag = "dashboard", params(("name" = String, Path), ReportQuery),
+    responses((status = 200, body = ReportOut), (status = 404, body = crate::api::ErrorBody)))]
+pub(crate) async fn api_report(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    crate::auth::ReqLang(lang): crate::auth::ReqLang,
+    Path(name): Path<String>,
+    Query(mut q): Query<ReportQuery>,
+) -> AppResult<Response> {
+    if q.format.as_deref().is_none_or(|f| f == "html") {
+        q.format = Some("json".into());
+    }
+    respond(&state, &s, &name, q, None, lang).await
+}
+
+#[derive(askama::Template)]
+#[template(path = "report.html")]
+struct ReportPage {
+    ctx: Ctx,
+    name: String,
+    title: String,
+    columns: Vec<String>,
+    rows: Vec<Vec<(String, bool)>>,
+    chart: String,
+    q: ReportQuery,
+    districts: Vec<(String, String)>,
+    qs: String,
+}
+
+impl ReportPage {
+    fn year(&self) -> String {
+        self.q.year().map(|y| y.to_string()).unwrap_or_default()
+    }
+    fn district(&self) -> &str {
+        self.q.district_code.as_deref().unwrap_or("")
+    }
+}
+
+async fn report_page(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    Path(name): Path<String>,
+    Query(q): Query<ReportQuery>,
+) -> AppResult<Response> {
+    let lang = ctx.lang;
+    respond(&state, &s, &name, q, Some(ctx), lang).await
+}
+
+#[derive(askama::Template)]
+#[template(path = "reports.html")]
+struct IndexPage {
+    ctx: Ctx,
+    reports: Vec<(&'static str, &'static str)>,
+}
+
+async fn index(PageAuth { ctx, .. }: PageAuth) -> AppResult<Response> {
+    let reports = REPORTS.iter().map(|(n, k)| (*n, ctx.t(k))).collect();
+    Ok(html(&IndexPage { reports, ctx })?.into_response())
+}
+
+#[derive(askama::Template)]
+#[template(path = "public.html")]
+struct PublicPage {
+    ctx: Ctx,
+    rows: Vec<(String, String, i64, i64, i64, String)>,
+    totals: (i64, i64, String),
+}
+
+/// Without login and without personal data: per village and year, how many KUBE, how
+/// many run, and the value of aid delivered. Only when the office turns it on.
+async fn public_page(
+    State(state): State<AppState>,
+    crate::auth::ReqLang(lang): crate::auth::ReqLang,
+) -> AppResult<Response> {
+    if !state.config.public_page {
+        return Err(AppError::NotFound);
+    }
+    let data = state.store.report_public().await?;
+    let totals = (
+        data.iter().map(|r| r.2).sum(),
+        data.iter().map(|r| r.3).sum(),
+        Rupiah::new(data.iter().map(|r| r.4).sum()).to_string(),
+    );
+    let rows = data
+        .into_iter()
+        .map(|(v, y, n, run, aid)| {
+            (
+                state.areas.name(&v).to_string(),
+                state.areas.name(&v[..8]).to_string(),
+                y,
+                n,
+                run,
+                Rupiah::new(aid).to_string(),
+            )
+        })
+        .collect();
+    let ctx = Ctx::new(&state, None, lang, "/publik", None);
+    Ok(html(&PublicPage { rows, totals, ctx })?.into_response())
+}
