@@ -82,6 +82,16 @@ impl AppError {
         }
         json!({ "error": e })
     }
+    /// For a form that comes back with messages: validation and conflict errors become
+    /// field errors; anything else stays an error.
+    pub fn into_form_errors(self) -> Result<Invalid, AppError> {
+        match self {
+            AppError::Invalid(i) => Ok(i),
+            AppError::Conflict { field, msg } => Ok(Invalid::field(&field, msg)),
+            e => Err(e),
+        }
+    }
+
     pub fn invalid(field: &str, msg: Msg) -> AppError {
         AppError::Invalid(Invalid::field(field, msg))
     }

@@ -1016,15 +1016,6 @@ async fn detail_page(
     render_detail(&state, &s, ctx, id, None).await
 }
 
-/// A failed member change comes back to the detail page with its message.
-fn as_invalid(e: AppError) -> Result<Invalid, AppError> {
-    match e {
-        AppError::Invalid(i) => Ok(i),
-        AppError::Conflict { field, msg } => Ok(Invalid::field(&field, msg)),
-        e => Err(e),
-    }
-}
-
 async fn member_result(
     state: &AppState,
     s: &Session,
@@ -1036,7 +1027,7 @@ async fn member_result(
     match r {
         Ok(_) => page::redirect_with_flash(state, s, &format!("/kube/{id}"), ok_msg).await,
         Err(e) => {
-            let inv = as_invalid(e)?;
+            let inv = e.into_form_errors()?;
             render_detail(state, s, ctx, id, Some(&inv)).await
         }
     }
@@ -1369,7 +1360,7 @@ async fn create_form(
             page::redirect_with_flash(&state, &s, &format!("/kube/{}", d.kube.id), msg).await
         }
         Err(e) => {
-            let inv = as_invalid(e)?;
+            let inv = e.into_form_errors()?;
             let mut rows = f.rows;
             rows.resize_with(MAX_MEMBERS, || MemberRow {
                 person_id: 0,
@@ -1442,7 +1433,7 @@ async fn update_form(
             .await
         }
         Err(e) => {
-            let inv = as_invalid(e)?;
+            let inv = e.into_form_errors()?;
             form_page(
                 &state,
                 &s,

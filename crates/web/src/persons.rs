@@ -685,14 +685,6 @@ fn form_page(
     Ok((status, html(&page)?).into_response())
 }
 
-fn form_error(e: AppError) -> Result<Invalid, AppError> {
-    match e {
-        AppError::Invalid(inv) => Ok(inv),
-        AppError::Conflict { field, msg } => Ok(Invalid::field(&field, msg)),
-        e => Err(e),
-    }
-}
-
 async fn new_page(
     State(state): State<AppState>,
     PageAuth { s, ctx }: PageAuth,
@@ -718,7 +710,7 @@ async fn create_form(
             .await
         }
         Err(e) => {
-            let inv = form_error(e)?;
+            let inv = e.into_form_errors()?;
             form_page(&state, &s, ctx, None, f.input, Some(&inv))
         }
     }
@@ -768,7 +760,7 @@ async fn update_form(
             .await
         }
         Err(e) => {
-            let inv = form_error(e)?;
+            let inv = e.into_form_errors()?;
             form_page(&state, &s, ctx, Some(id), f, Some(&inv))
         }
     }

@@ -805,14 +805,6 @@ async fn detail_page(
     render_detail(&state, &s, ctx, id, None).await
 }
 
-fn as_invalid(e: AppError) -> Result<Invalid, AppError> {
-    match e {
-        AppError::Invalid(i) => Ok(i),
-        AppError::Conflict { field, msg } => Ok(Invalid::field(&field, msg)),
-        e => Err(e),
-    }
-}
-
 async fn enrol_form(
     State(state): State<AppState>,
     PageAuth { s, ctx }: PageAuth,
@@ -842,7 +834,7 @@ async fn enrol_form(
             .await
         }
         Err(e) => {
-            let inv = as_invalid(e)?;
+            let inv = e.into_form_errors()?;
             render_detail(&state, &s, ctx, id, Some(&inv)).await
         }
     }
@@ -886,7 +878,7 @@ async fn benefit_form(
             .await
         }
         Err(e) => {
-            let inv = as_invalid(e)?;
+            let inv = e.into_form_errors()?;
             render_detail(&state, &s, ctx, id, Some(&inv)).await
         }
     }
@@ -967,7 +959,7 @@ async fn item_form(
             page::redirect_with_flash(&state, &s, "/items", ctx.tf("item.created", &[i.name])).await
         }
         Err(e) => {
-            let inv = as_invalid(e)?;
+            let inv = e.into_form_errors()?;
             render_items(&state, &s, ctx, Some(&inv)).await
         }
     }

@@ -905,11 +905,7 @@ async fn create_form(
             .await
         }
         Err(e) => {
-            let inv = match e {
-                AppError::Invalid(i) => i,
-                AppError::Conflict { field, msg } => Invalid::field(&field, msg),
-                e => return Err(e),
-            };
+            let inv = e.into_form_errors()?;
             let q: Vec<(i64, i64)> = items.iter().map(|i| (i.item_id, i.quantity)).collect();
             form(
                 &state,
@@ -1034,11 +1030,7 @@ async fn act_form(
             .await
         }
         Err(e) => {
-            let inv = match e {
-                AppError::Invalid(i) => i,
-                AppError::Conflict { field, msg } => Invalid::field(&field, msg),
-                e => return Err(e),
-            };
+            let inv = e.into_form_errors()?;
             render_detail(&state, &s, ctx, id, Some(&inv)).await
         }
     }
