@@ -24,6 +24,7 @@ pub struct ActivityCounts {
     pub participants: i64,
     pub visits: i64,
     pub persons_by_category: Vec<(String, i64)>,
+    pub enrolled: i64,
 }
 
 impl Store {
@@ -78,11 +79,20 @@ impl Store {
         let persons_by_category = sqlx::query_as_with(&sql, w.args())
             .fetch_all(&self.pool)
             .await?;
+        let mut w = Where::new();
+        scope_filter(&mut w, "p.district_code", scope);
+        let enrolled = w
+            .count(
+                &self.pool,
+                "enrolments e JOIN persons p ON p.id = e.person_id",
+            )
+            .await?;
         Ok(ActivityCounts {
             trainings,
             participants,
             visits,
             persons_by_category,
+            enrolled,
         })
     }
 }

@@ -95,5 +95,40 @@ mod tests {
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
         assert!(svg.contains("Langensari &amp; co") && svg.contains("/kube?a=1&amp;b=2"));
         assert!(!svg.contains("style="));
+        assert!(well_formed(&svg), "{svg}");
+    }
+
+    /// Tags open and close in order; attribute values are quoted; no bare `&` or `<`.
+    fn well_formed(xml: &str) -> bool {
+        let mut stack: Vec<String> = Vec::new();
+        let mut rest = xml;
+        while let Some(i) = rest.find('<') {
+            let text = &rest[..i];
+            if text.contains('<')
+                || text.split('&').skip(1).any(|t| {
+                    !["amp;", "lt;", "gt;", "quot;"]
+                        .iter()
+                        .any(|e| t.starts_with(e))
+                })
+            {
+                return false;
+            }
+            let Some(j) = rest[i..].find('>') else {
+                return false;
+            };
+            let tag = &rest[i + 1..i + j];
+            if tag.matches('"').count() % 2 != 0 {
+                return false;
+            }
+            if let Some(name) = tag.strip_prefix('/') {
+                if stack.pop().as_deref() != Some(name) {
+                    return false;
+                }
+            } else if !tag.ends_with('/') {
+                stack.push(tag.split_whitespace().next().unwrap_or("").to_string());
+            }
+            rest = &rest[i + j + 1..];
+        }
+        stack.is_empty()
     }
 }

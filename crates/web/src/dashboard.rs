@@ -49,6 +49,8 @@ pub struct ThisYear {
     pub visits: i64,
     /// KUBE (not dissolved) whose monitoring visit is overdue today.
     pub visits_overdue: i64,
+    /// Budget and quota use of this year's programmes.
+    pub programmes: Vec<crate::programmes::ProgrammeOut>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -65,6 +67,8 @@ pub struct DashboardOut {
     pub by_business_type: Vec<Group>,
     pub by_year: Vec<Group>,
     pub by_funding_source: Vec<Group>,
+    /// Persons enrolled in individual programmes (WRSE, ASLUT, ...).
+    pub enrolled_total: i64,
     /// Registered persons by category (`fakir_miskin`, `wrse`, `lansia`, `anak`, `disabilitas`).
     #[schema(value_type = Object)]
     pub persons_by_category: BTreeMap<String, i64>,
@@ -178,12 +182,20 @@ pub(crate) async fn dashboard(
         ),
         by_status,
         persons_by_category: activity.persons_by_category.into_iter().collect(),
+        enrolled_total: activity.enrolled,
         this_year: ThisYear {
             year,
             trainings: activity.trainings,
             participants: activity.participants,
             visits: activity.visits,
             visits_overdue: queue.iter().filter(|q| q.overdue_days > 0).count() as i64,
+            programmes: state
+                .store
+                .programmes(Some(year as i64))
+                .await?
+                .into_iter()
+                .map(|(p, f)| crate::programmes::programme_out(p, f))
+                .collect(),
         },
     })
 }
@@ -245,6 +257,13 @@ struct HomePage {
 }
 
 impl HomePage {
+    fn rp(&self, v: &Option<i64>) -> String {
+        v.map(|x| domain::money::Rupiah::new(x).to_string())
+            .unwrap_or_else(|| "–".into())
+    }
+    fn rp0(&self, v: &i64) -> String {
+        domain::money::Rupiah::new(*v).to_string()
+    }
     fn count(&self, g: &Group, status: &str) -> i64 {
         g.by_status.get(status).copied().unwrap_or(0)
     }
@@ -317,6 +336,17 @@ async fn home(State(state): State<AppState>, PageAuth { s, ctx }: PageAuth) -> A
             param: "year",
             chart: chart_for(lang.t("dashboard.by_year"), "year", &d.by_year, lang),
             groups: d.by_year.clone(),
+        },
+        Table {
+            title: lang.t("dashboard.by_village"),
+            param: "village_code",
+            chart: chart_for(
+                lang.t("dashboard.by_village"),
+                "village_code",
+                &d.by_village,
+                lang,
+            ),
+            groups: d.by_village.clone(),
         },
         Table {
             title: lang.t("dashboard.by_funding"),
