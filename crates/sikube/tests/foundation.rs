@@ -530,9 +530,10 @@ async fn health_assets_and_error_pages() {
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["error"]["message"], "Page or data not found.");
     // Malformed JSON gets the documented error shape too.
+    let admin = app.token("admin").await;
     let r = Client::new()
         .post(app.url("/api/v1/users"))
-        .bearer_auth(&t)
+        .bearer_auth(&admin)
         .header("content-type", "application/json")
         .body("{not json")
         .send()

@@ -3,11 +3,8 @@ use axum::extract::Path;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
 use sha2::{Digest, Sha256};
 use std::sync::OnceLock;
-
-use crate::AppState;
 
 const FILES: &[(&str, &str, &[u8])] = &[
     (
@@ -47,8 +44,8 @@ fn etags() -> &'static Vec<String> {
     })
 }
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/static/{file}", get(serve))
+pub fn routes() -> crate::Routes {
+    crate::Routes::new().route("/static/{file}", get(serve))
 }
 
 async fn serve(Path(file): Path<String>, headers: HeaderMap) -> Response {

@@ -8,19 +8,19 @@ use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use domain::attachment::{clean_name, sniff, MAX_BYTES};
 use domain::Msg;
 use serde::{Deserialize, Serialize};
 use store::attachments::AttachmentInfo;
 use utoipa::{IntoParams, ToSchema};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> crate::Routes {
+    crate::Routes::new()
         .route("/attachments/{id}", get(download))
         .route("/proposals/{id}/attachments", post(proposal_form))
         .route("/visits/{id}/photos", post(visit_form))
-        .layer(DefaultBodyLimit::max(MAX_BYTES + 64 * 1024))
+        .layer_body_limit(MAX_BYTES + 64 * 1024)
 }
 
 pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {

@@ -6,15 +6,15 @@ use crate::AppState;
 use axum::extract::{OriginalUri, Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use domain::{Invalid, Msg, Role};
 use serde::{Deserialize, Serialize};
 use store::audit::{AuditEntry, AuditFilter};
 use store::Paging;
 use utoipa::{IntoParams, ToSchema};
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/audit", get(list_page))
+pub fn routes() -> crate::Routes {
+    crate::Routes::new().route("/audit", get(list_page))
 }
 
 pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {

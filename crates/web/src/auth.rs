@@ -14,7 +14,7 @@ use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Json, Router};
+use axum::{Form, Json};
 use domain::{Lang, Msg, Role};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -165,6 +165,19 @@ impl<S: Send + Sync> FromRequestParts<S> for Authed {
             .cloned()
             .map(Authed)
             .ok_or(AppError::Unauthorized)
+    }
+}
+
+/// Extractor: an administrator (checked before the request body is read, so others get
+/// 403 whatever they send).
+pub struct AdminOnly(pub Session);
+
+impl<S: Send + Sync> FromRequestParts<S> for AdminOnly {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let Authed(s) = Authed::from_request_parts(parts, state).await?;
+        s.require(Role::manages_users)?;
+        Ok(AdminOnly(s))
     }
 }
 
@@ -461,8 +474,8 @@ fn safe_next(next: Option<&str>) -> String {
 
 // ---------- login and logout ----------
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> crate::Routes {
+    crate::Routes::new()
         .route("/login", get(login_page).post(login_form))
         .route("/logout", post(logout_form))
         .route("/lang/{code}", get(set_lang))

@@ -9,7 +9,7 @@ use crate::AppState;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use chrono::Datelike;
 use domain::kube::{FundingSource, Status};
 use domain::Lang;
@@ -20,8 +20,8 @@ use store::dashboard::KubeCount;
 use store::Paging;
 use utoipa::ToSchema;
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/", get(home))
+pub fn routes() -> crate::Routes {
+    crate::Routes::new().route("/", get(home))
 }
 
 pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {

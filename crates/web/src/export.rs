@@ -7,15 +7,14 @@ use crate::AppState;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
-use axum::Router;
 use domain::nik::mask;
 use serde::Deserialize;
 use sheets::Cell;
 use store::Paging;
 use utoipa::IntoParams;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> crate::Routes {
+    crate::Routes::new()
         .route("/persons/export", get(persons))
         .route("/kube/export", get(kube))
 }

@@ -11,7 +11,7 @@ use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use domain::import::{kube_groups, person_inputs, RowError, KUBE_COLUMNS, PERSON_COLUMNS};
 use domain::kube::{check_members, MemberFacts, MemberRole, ValidKube};
 use domain::person::ValidPerson;
@@ -25,14 +25,14 @@ use utoipa::{IntoParams, ToSchema};
 /// Uploads may be large: 64 MB (about 500,000 person rows as CSV).
 pub const MAX_UPLOAD: usize = 64 * 1024 * 1024;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> crate::Routes {
+    crate::Routes::new()
         .route("/import", get(index_page).post(upload))
         .route("/import/template/{file}", get(template))
         .route("/import/{id}", get(preview_page))
         .route("/import/{id}/commit", post(commit_form))
         .route("/import/{id}/rejected/{file}", get(rejected_file))
-        .layer(DefaultBodyLimit::max(MAX_UPLOAD))
+        .layer_body_limit(MAX_UPLOAD)
 }
 
 pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {

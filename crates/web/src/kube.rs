@@ -9,7 +9,7 @@ use axum::extract::{OriginalUri, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch, post};
-use axum::{Json, Router};
+use axum::Json;
 use domain::kube::{FundingSource, KubeInput, MemberRole, Stage, Status, ValidKube, MAX_MEMBERS};
 use domain::nik::mask;
 use domain::{Invalid, Lang, Msg, Role};
@@ -19,8 +19,8 @@ use store::users::UserFilter;
 use store::{audit::AuditFilter, Paging};
 use utoipa::{IntoParams, ToSchema};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> crate::Routes {
+    crate::Routes::new()
         .route("/kube", get(list_page).post(create_form))
         .route("/kube/new", get(new_page))
         .route("/kube/{id}", get(detail_page).post(update_form))

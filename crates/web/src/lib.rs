@@ -96,11 +96,47 @@ impl AppState {
     }
 }
 
-/// The whole application: pages, API, assets, health checks.
-pub fn router(state: AppState) -> Router {
-    let csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
-               frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
-    let mut app = Router::new()
+/// Routes that remember their paths, so tests can visit every one (the role matrix).
+pub struct Routes {
+    router: Router<AppState>,
+    paths: Vec<String>,
+}
+
+impl Routes {
+    pub fn new() -> Routes {
+        Routes {
+            router: Router::new(),
+            paths: Vec::new(),
+        }
+    }
+    pub fn route(mut self, path: &str, m: axum::routing::MethodRouter<AppState>) -> Routes {
+        self.router = self.router.route(path, m);
+        self.paths.push(path.to_string());
+        self
+    }
+    pub fn merge(mut self, other: Routes) -> Routes {
+        self.router = self.router.merge(other.router);
+        self.paths.extend(other.paths);
+        self
+    }
+    /// Accepts request bodies up to `bytes` on these routes (others: 2 MB).
+    pub fn layer_body_limit(mut self, bytes: usize) -> Routes {
+        self.router = self
+            .router
+            .layer(axum::extract::DefaultBodyLimit::max(bytes));
+        self
+    }
+}
+
+impl Default for Routes {
+    fn default() -> Self {
+        Routes::new()
+    }
+}
+
+/// The pages (and files) of the application, without the API.
+fn pages() -> Routes {
+    Routes::new()
         .merge(auth::routes())
         .merge(dashboard::routes())
         .merge(users::routes())
@@ -116,10 +152,22 @@ pub fn router(state: AppState) -> Router {
         .merge(attachments::routes())
         .merge(reports::routes())
         .merge(areas::routes())
-        .merge(api::routes())
         .merge(assets::routes())
-        // Bodies are limited by axum's extractors: 2 MB, uploads 64 MB (import routes).
         .merge(import::routes())
+}
+
+/// Every page path (with `{param}` placeholders); the API's are in [`api::api_paths`].
+pub fn page_paths() -> Vec<String> {
+    pages().paths
+}
+
+/// The whole application: pages, API, assets, health checks.
+pub fn router(state: AppState) -> Router {
+    let csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+               frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
+    let mut app = pages()
+        .router
+        .merge(api::routes())
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .fallback(|| async { AppError::NotFound })

@@ -9,7 +9,7 @@ use axum::extract::{OriginalUri, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use domain::dedup::names_similar;
 use domain::nik::{mask, Nik};
 use domain::person::{age_on, Category, PersonInput, ValidPerson};
@@ -19,8 +19,8 @@ use store::persons::{Person, PersonFilter};
 use store::Paging;
 use utoipa::{IntoParams, ToSchema};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> crate::Routes {
+    crate::Routes::new()
         .route("/persons", get(list_page).post(create_form))
         .route("/persons/new", get(new_page))
         .route("/persons/nik-hint", get(nik_hint))

@@ -8,15 +8,15 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
-use axum::{Form, Json, Router};
+use axum::{Form, Json};
 use domain::user::check_password;
 use domain::{Invalid, Lang, Msg};
 use serde::{Deserialize, Serialize};
 use store::users::UserChange;
 use utoipa::ToSchema;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> crate::Routes {
+    crate::Routes::new()
         .route("/profile", get(profile_page))
         .route("/profile/lang", post(lang_form))
         .route("/profile/password", post(password_form))

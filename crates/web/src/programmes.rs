@@ -10,7 +10,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use domain::aid::{Eligibility, Target};
 use domain::kube::FundingSource;
 use domain::money::Rupiah;
@@ -20,8 +20,8 @@ use serde::{Deserialize, Serialize};
 use store::aid::{Figures, NewProgramme, Programme};
 use utoipa::{IntoParams, ToSchema};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> crate::Routes {
+    crate::Routes::new()
         .route("/programmes", get(list_page).post(create_form))
         .route("/programmes/{id}", get(detail_page))
         .route("/programmes/{id}/enrol", post(enrol_form))

@@ -10,7 +10,7 @@ use axum::extract::{OriginalUri, Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use domain::aid::{rupiah_in_words, Action, ProposalState};
 use domain::money::Rupiah;
 use domain::{Invalid, Lang, Msg};
@@ -19,8 +19,8 @@ use store::aid::{Delivery, ProposalDetail, ProposalFilter};
 use store::Paging;
 use utoipa::{IntoParams, ToSchema};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> crate::Routes {
+    crate::Routes::new()
         .route("/proposals", get(list_page).post(create_form))
         .route("/proposals/new", get(new_page))
         .route("/proposals/{id}", get(detail_page))

@@ -10,7 +10,7 @@ use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use domain::kube::Status;
 use domain::money::Rupiah;
 use domain::person::age_on;
@@ -20,8 +20,8 @@ use sheets::Cell;
 use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> crate::Routes {
+    crate::Routes::new()
         .route("/reports", get(index))
         .route("/reports/{name}", get(report_page))
         .route("/publik", get(public_page))

@@ -8,7 +8,7 @@ use axum::extract::{OriginalUri, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use domain::guidance::TrainingKind;
 use domain::{Invalid, Lang, Msg};
 use serde::{Deserialize, Serialize};
@@ -16,8 +16,8 @@ use store::trainings::{NewTraining, TrainingDetail, TrainingFilter};
 use store::Paging;
 use utoipa::{IntoParams, ToSchema};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> crate::Routes {
+    crate::Routes::new()
         .route("/trainings", get(list_page).post(create_form))
         .route("/trainings/new", get(new_page))
         .route("/trainings/{id}", get(detail_page))
@@ -470,6 +470,7 @@ async fn attendance_form(
     Path(id): Path<i64>,
     body: axum::body::Bytes,
 ) -> AppResult<Response> {
+    s.require_write()?;
     let f = page::form_pairs(&body);
     let day = f
         .iter()

@@ -8,7 +8,7 @@ use axum::extract::{OriginalUri, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use domain::user::{check_districts, check_password, Username};
 use domain::{DistrictCode, Invalid, Lang, Msg, Role};
 use serde::{Deserialize, Serialize};
@@ -16,8 +16,8 @@ use store::users::{NewUser, User, UserChange, UserFilter};
 use store::Paging;
 use utoipa::{IntoParams, ToSchema};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> crate::Routes {
+    crate::Routes::new()
         .route("/users", get(list_page).post(create_form))
         .route("/users/new", get(new_page))
         .route("/users/{id}", get(edit_page).post(update_form))
@@ -247,7 +247,7 @@ pub(crate) async fn api_list(
               (status = 409, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)))]
 pub(crate) async fn api_create(
     State(state): State<AppState>,
-    Authed(s): Authed,
+    crate::auth::AdminOnly(s): crate::auth::AdminOnly,
     Json(body): Json<UserCreate>,
 ) -> AppResult<Response> {
     let u = create(&state, &s, &body).await?;
@@ -274,7 +274,7 @@ pub(crate) async fn api_get(
               (status = 404, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)))]
 pub(crate) async fn api_update(
     State(state): State<AppState>,
-    Authed(s): Authed,
+    crate::auth::AdminOnly(s): crate::auth::AdminOnly,
     Path(id): Path<i64>,
     Json(body): Json<UserPatch>,
 ) -> AppResult<Json<UserOut>> {

@@ -9,7 +9,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use domain::guidance::{technical_guidance, GuidanceStatus};
 use domain::health::{next_visit_due, risk_score, Health};
 use domain::kube::{Stage, Status};
@@ -21,8 +21,8 @@ use store::kube::Kube;
 use store::visits::{status_of, Visit};
 use utoipa::ToSchema;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> crate::Routes {
+    crate::Routes::new()
         .route("/kube/{id}/visits/new", get(new_page).post(create_form))
         .route("/mentoring", get(queue_page))
 }

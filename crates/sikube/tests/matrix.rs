@@ -1,0 +1,335 @@
+//! Every route (pages and API, taken from the router so a new route cannot escape) ×
+//! every role: anonymous callers are turned away, auditors change nothing, a pendamping
+//! of another kecamatan sees none of Langensari's records, only admins manage users, and
+//! nothing answers 5xx.
+mod common;
+
+use common::{kube_body, persons_in, TestApp};
+use reqwest::{Client, Method, StatusCode};
+use serde_json::{json, Value};
+
+const PUBLIC: &[&str] = &[
+    "/login",
+    "/logout",
+    "/lang/{code}",
+    "/static/{file}",
+    "/publik",
+    "/api/v1/auth/login",
+];
+
+struct Ids {
+    person: i64,
+    kube: i64,
+    training: i64,
+    programme: i64,
+    proposal: i64,
+    attachment: i64,
+    visit: i64,
+    user: i64,
+}
+
+async fn objects(app: &TestApp) -> Ids {
+    let op = app.token("operator").await;
+    let members = persons_in(app, &op, "32.79.04.2002", 5, 60).await;
+    let k: Value = app
+        .post(
+            &op,
+            "/api/v1/kube",
+            kube_body("KUBE Matriks", "32.79.04.2002", &members),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let kube = k["id"].as_i64().unwrap();
+    let t: Value = app
+        .post(&op, "/api/v1/trainings", json!({"title": "Bimtek", "kind": "pelatihan", "starts_on": "2026-01-01", "ends_on": "2026-01-01", "village_code": "32.79.04.2002"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let item: Value = app
+        .post(
+            &op,
+            "/api/v1/items",
+            json!({"name": "Kambing", "unit": "ekor", "unit_price": 2_000_000}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let g: Value = app
+        .post(&op, "/api/v1/programmes", json!({"name": "UEP", "year": 2026, "funding_source": "apbd_kota", "target": "kube", "budget": 100_000_000}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let p: Value = app
+        .post(&op, "/api/v1/proposals", json!({"kube_id": kube, "programme_id": g["id"], "items": [{"item_id": item["id"], "quantity": 2}], "justification": "x"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let a: Value = Client::new()
+        .post(app.url(&format!(
+            "/api/v1/proposals/{}/attachments?filename=a.pdf",
+            p["id"]
+        )))
+        .bearer_auth(&op)
+        .body(b"%PDF-1.4 x".to_vec())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let v: Value = app
+        .post(&op, &format!("/api/v1/kube/{kube}/visits"), json!({"visited_on": "2026-01-05", "operating": true, "members_present": 5, "meetings_held": 1}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let admin = app.token("admin").await;
+    let me: Value = app
+        .get(&admin, "/api/v1/auth/me")
+        .await
+        .json()
+        .await
+        .unwrap();
+    Ids {
+        person: members[4],
+        kube,
+        training: t["id"].as_i64().unwrap(),
+        programme: g["id"].as_i64().unwrap(),
+        proposal: p["id"].as_i64().unwrap(),
+        attachment: a["id"].as_i64().unwrap(),
+        visit: v["visit"]["id"].as_i64().unwrap(),
+        user: me["id"].as_i64().unwrap(),
+    }
+}
+
+/// A concrete path for a route pattern, pointing at the Langensari records.
+fn concrete(route: &str, ids: &Ids) -> String {
+    let id = if route.contains("/persons/") {
+        ids.person
+    } else if route.contains("/kube/") {
+        ids.kube
+    } else if route.contains("/trainings/") {
+        ids.training
+    } else if route.contains("/programmes/") {
+        ids.programme
+    } else if route.contains("/proposals/") {
+        ids.proposal
+    } else if route.contains("/attachments/") {
+        ids.attachment
+    } else if route.contains("/visits/") {
+        ids.visit
+    } else if route.contains("/users/") {
+        ids.user
+    } else {
+        999_999
+    };
+    let file = if route.starts_with("/static/") {
+        "app.css"
+    } else if route.starts_with("/import/template") {
+        "persons.csv"
+    } else {
+        "x.csv"
+    };
+    route
+        .replace("{id}", &id.to_string())
+        .replace("{person_id}", &ids.person.to_string())
+        .replace("{action}", "submit")
+        .replace("{kind}", "persons")
+        .replace("{name}", "kube-status")
+        .replace("{file}", file)
+        .replace("{code}", "id")
+        .replace("{nik}", "3279045708920003")
+}
+
+/// The methods a route answers, asked from the router itself (405 + Allow).
+async fn methods(app: &TestApp, path: &str) -> Vec<Method> {
+    let r = Client::new()
+        .request(Method::from_bytes(b"TRACE").unwrap(), app.url(path))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::METHOD_NOT_ALLOWED, "{path}");
+    r.headers()["allow"]
+        .to_str()
+        .unwrap()
+        .split(',')
+        .map(|m| Method::from_bytes(m.trim().as_bytes()).unwrap())
+        .filter(|m| *m != Method::HEAD)
+        .collect()
+}
+
+async fn audit_count(app: &TestApp) -> i64 {
+    let admin = app.token("admin").await;
+    let a: Value = app
+        .get(&admin, "/api/v1/audit?limit=1")
+        .await
+        .json()
+        .await
+        .unwrap();
+    a["total"].as_i64().unwrap()
+}
+
+/// Sends a request as a role: by bearer token under /api, by browser session (with the
+/// CSRF header a page's own htmx would send) elsewhere.
+async fn call(
+    app: &TestApp,
+    who: Option<&(String, String)>,
+    m: &Method,
+    path: &str,
+) -> reqwest::Response {
+    let c = Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let mut req = c.request(m.clone(), app.url(path));
+    if let Some((token, csrf)) = who {
+        if path.starts_with("/api/") {
+            req = req.bearer_auth(token);
+        } else {
+            req = req
+                .header("cookie", format!("sikube_session={token}"))
+                .header("x-csrf-token", csrf);
+        }
+    }
+    if *m != Method::GET {
+        req = if path.starts_with("/api/") {
+            req.json(&json!({}))
+        } else {
+            req.header("content-type", "application/x-www-form-urlencoded")
+                .body("")
+        };
+    }
+    req.send().await.unwrap()
+}
+
+/// A session token and its CSRF token, from the login page.
+async fn session(app: &TestApp, user: &str) -> (String, String) {
+    let token = app.token(user).await;
+    let csrf = {
+        let r = Client::new()
+            .get(app.url("/profile"))
+            .header("cookie", format!("sikube_session={token}"))
+            .send()
+            .await
+            .unwrap();
+        common::hidden(&r.text().await.unwrap(), "_csrf")
+    };
+    (token, csrf)
+}
+
+#[tokio::test]
+async fn every_route_for_every_role() {
+    let app = TestApp::spawn().await;
+    let ids = objects(&app).await;
+    let mut routes: Vec<String> = web::page_paths();
+    routes.extend(web::api::api_paths());
+    routes.sort();
+    routes.dedup();
+    assert!(routes.len() > 60, "{} routes", routes.len());
+
+    let auditor = session(&app, "auditor").await;
+    let other = session(&app, "p.pataruman").await;
+    let operator = session(&app, "operator").await;
+    let admin = session(&app, "admin").await;
+    let mut checked = 0;
+    for route in &routes {
+        let path = concrete(route, &ids);
+        let ms = methods(&app, &path).await;
+        let public = PUBLIC.contains(&route.as_str());
+        for m in &ms {
+            let write = *m != Method::GET;
+            // Anonymous: turned away, never served.
+            if !public {
+                let r = call(&app, None, m, &path).await;
+                let s = r.status();
+                assert!(
+                    matches!(
+                        s,
+                        StatusCode::UNAUTHORIZED | StatusCode::SEE_OTHER | StatusCode::FORBIDDEN
+                    ),
+                    "anonymous {m} {path}: {s}"
+                );
+                if s == StatusCode::SEE_OTHER {
+                    assert!(
+                        r.headers()["location"]
+                            .to_str()
+                            .unwrap()
+                            .starts_with("/login"),
+                        "{m} {path}"
+                    );
+                }
+            }
+            // The auditor reads but changes nothing (own session and tokens aside).
+            let own = route.starts_with("/api/v1/auth/")
+                || route.starts_with("/api/v1/tokens")
+                || route.starts_with("/profile")
+                || public;
+            if write && !own {
+                let before = audit_count(&app).await;
+                let s = call(&app, Some(&auditor), m, &path).await.status();
+                assert!(s.is_client_error(), "auditor {m} {path}: {s}");
+                assert_eq!(
+                    audit_count(&app).await,
+                    before,
+                    "auditor {m} {path} changed something"
+                );
+            }
+            // A pendamping of Pataruman gets nothing of Langensari's records.
+            let object = route.contains("{id}") || route.contains("{person_id}");
+            let langensari = [
+                "/persons/",
+                "/kube/",
+                "/trainings/",
+                "/proposals/",
+                "/attachments/",
+                "/visits/",
+            ]
+            .iter()
+            .any(|p| route.contains(p));
+            if object && langensari && !public {
+                let before = audit_count(&app).await;
+                let s = call(&app, Some(&other), m, &path).await.status();
+                assert!(
+                    matches!(
+                        s,
+                        StatusCode::NOT_FOUND
+                            | StatusCode::FORBIDDEN
+                            | StatusCode::UNPROCESSABLE_ENTITY
+                            | StatusCode::BAD_REQUEST
+                    ),
+                    "pendamping of another kecamatan {m} {path}: {s}"
+                );
+                if !write {
+                    assert!(
+                        matches!(s, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN),
+                        "pendamping read {path}: {s}"
+                    );
+                }
+                assert_eq!(
+                    audit_count(&app).await,
+                    before,
+                    "pendamping {m} {path} changed something"
+                );
+            }
+            // User administration is for admins only.
+            if route.starts_with("/users") || route.starts_with("/api/v1/users") {
+                let s = call(&app, Some(&operator), m, &path).await.status();
+                assert_eq!(s, StatusCode::FORBIDDEN, "operator {m} {path}");
+            }
+            // Reads never fail on the server, for anyone allowed.
+            if !write {
+                let s = call(&app, Some(&admin), m, &path).await.status();
+                assert!(!s.is_server_error(), "admin GET {path}: {s}");
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 80, "{checked} route × method pairs");
+    app.stop().await;
+}
