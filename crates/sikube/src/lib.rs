@@ -72,6 +72,8 @@ pub enum Command {
     },
     /// Write a consistent copy of the SQLite database to FILE while the server runs.
     Backup { file: String },
+    /// Replace the SQLite database with a backup FILE (stop the server first).
+    Restore { file: String },
     /// Import persons or KUBE (with members) from an XLSX, ODS or CSV file.
     Import {
         /// `persons` or `kube`
@@ -225,6 +227,7 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Command::User { cmd } => user(&cli.db, cmd).await,
+        Command::Restore { file } => restore(&cli.db, &file).await,
         Command::Import {
             kind,
             file,
@@ -339,6 +342,56 @@ async fn import(
     if !plan.errors.is_empty() && mode == Mode::All && !dry_run {
         return Err("the file has invalid rows; nothing was imported".into());
     }
+    Ok(())
+}
+
+/// Checks the backup (a sikube SQLite database that passes its integrity check), then
+/// puts it in place of the database file in one rename.
+async fn restore(db: &DbArgs, file: &str) -> Result<(), String> {
+    let url = db.url()?;
+    let Some(target) = url
+        .strip_prefix("sqlite://")
+        .map(|p| p.split('?').next().unwrap_or(p).to_string())
+    else {
+        return Err(
+            "this database is PostgreSQL: restore it with pg_restore, e.g. \
+             `pg_restore --clean --dbname \"$SIKUBE_DATABASE_URL\" sikube.dump`"
+                .into(),
+        );
+    };
+    if !std::path::Path::new(file).is_file() {
+        return Err(format!("{file} does not exist"));
+    }
+    let backup = Store::connect(&format!("sqlite://{file}?mode=ro"))
+        .await
+        .map_err(|e| format!("{file} is not a SQLite database: {e}"))?;
+    let ok = backup
+        .integrity_ok()
+        .await
+        .map_err(|e| format!("{file} is not a sikube database: {e}"))?;
+    let tables = backup.table_counts().await.map_err(|e| e.to_string())?;
+    backup.close().await;
+    if !ok || !tables.iter().any(|(t, _)| t == "schema_migrations") {
+        return Err(format!(
+            "{file} is not a sound sikube database; nothing was changed"
+        ));
+    }
+    let staged = format!("{target}.restoring");
+    std::fs::copy(file, &staged).map_err(|e| format!("cannot copy {file}: {e}"))?;
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{target}{suffix}"));
+    }
+    std::fs::rename(&staged, &target).map_err(|e| format!("cannot replace {target}: {e}"))?;
+    let store = open(db).await?;
+    let persons = store
+        .table_counts()
+        .await
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .find(|(t, _)| t == "persons")
+        .map(|(_, n)| n)
+        .unwrap_or(0);
+    println!("restored {file} into {target} ({persons} persons)");
     Ok(())
 }
 

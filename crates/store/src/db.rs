@@ -193,6 +193,34 @@ impl Store {
         Ok(())
     }
 
+    /// Rows per table, for comparing a database with its backup.
+    pub async fn table_counts(&self) -> Result<Vec<(String, i64)>> {
+        let mut tables: Vec<String> = self.schema().await?.into_iter().map(|(t, _)| t).collect();
+        tables.dedup();
+        let mut out = Vec::new();
+        for t in tables {
+            // Table names come from the database's own catalogue.
+            let (n,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM {t}"))
+                .fetch_one(&self.pool)
+                .await?;
+            out.push((t, n));
+        }
+        Ok(out)
+    }
+
+    /// SQLite's own check of the file (PostgreSQL: always true).
+    pub async fn integrity_ok(&self) -> Result<bool> {
+        match self.backend {
+            Backend::Sqlite => {
+                let (r,): (String,) = sqlx::query_as("PRAGMA integrity_check")
+                    .fetch_one(&self.pool)
+                    .await?;
+                Ok(r == "ok")
+            }
+            Backend::Postgres => Ok(true),
+        }
+    }
+
     /// Tables and their columns, sorted: used to prove both backends' schemas agree.
     pub async fn schema(&self) -> Result<Vec<(String, String)>> {
         let sql = match self.backend {

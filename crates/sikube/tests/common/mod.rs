@@ -51,6 +51,11 @@ impl TestApp {
         let db_url = Store::fresh_database_url(pg.as_deref())
             .await
             .expect("fresh database");
+        Self::spawn_on(db_url, f).await
+    }
+
+    /// A server on a given (fresh) database.
+    pub async fn spawn_on(db_url: String, f: impl FnOnce(&mut web::Config)) -> TestApp {
         let store = Store::connect(&db_url).await.expect("connect");
         store.migrate().await.expect("migrate");
         for (name, role, ds) in USERS {

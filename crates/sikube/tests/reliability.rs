@@ -1,0 +1,200 @@
+//! Backup under write load and restore; a server killed in the middle of an import
+//! leaves a sound database with the import fully present or absent.
+mod common;
+
+use common::TestApp;
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use store::Store;
+
+fn sikube(url: &str, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_sikube"))
+        .args(args)
+        .env("SIKUBE_DATABASE_URL", url)
+        .output()
+        .unwrap()
+}
+
+fn tmp(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("sikube-rel-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[tokio::test]
+async fn backup_under_write_load_and_restore_round_trip() {
+    let dir = tmp("backup");
+    let db = dir.join("live.db");
+    let url = format!("sqlite://{}", db.display());
+    let app = TestApp::spawn_on(url.clone(), |_| {}).await;
+    let op = app.token("operator").await;
+    // Writers keep registering persons while the backup is taken.
+    let base = app.base.clone();
+    let token = op.clone();
+    let load = tokio::spawn(async move {
+        let c = reqwest::Client::new();
+        for i in 0..60u32 {
+            let day = i % 28 + 1;
+            let body = json!({"nik": format!("327904{day:02}0370{:04}", i + 1), "name": format!("Beban Tulis {i}"), "sex": "L",
+                "birth_date": format!("1970-03-{day:02}"), "village_code": "32.79.04.2002", "confirm_duplicate": true});
+            let r = c
+                .post(format!("{base}/api/v1/persons"))
+                .bearer_auth(&token)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 201);
+        }
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+    let copy = dir.join("copy.db");
+    let o = sikube(&url, &["backup", copy.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    load.await.unwrap();
+    let backup = Store::connect(&format!("sqlite://{}", copy.display()))
+        .await
+        .unwrap();
+    assert!(backup.integrity_ok().await.unwrap());
+    let saved = backup.table_counts().await.unwrap();
+    backup.close().await;
+    let persons_in_backup = saved.iter().find(|(t, _)| t == "persons").unwrap().1;
+    assert!((0..=60).contains(&persons_in_backup));
+    app.stop().await;
+
+    // Restore: the live database returns to exactly the backup, table by table.
+    let o = sikube(&url, &["restore", dir.join("missing.db").to_str().unwrap()]);
+    assert!(!o.status.success());
+    std::fs::write(dir.join("junk.db"), b"not a database").unwrap();
+    let o = sikube(&url, &["restore", dir.join("junk.db").to_str().unwrap()]);
+    assert!(!o.status.success(), "a broken file is refused");
+    let o = sikube(&url, &["restore", copy.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let restored = Store::connect(&url).await.unwrap();
+    assert!(restored.integrity_ok().await.unwrap());
+    assert_eq!(restored.table_counts().await.unwrap(), saved);
+    restored.close().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn killed_in_the_middle_of_an_import() {
+    let dir = tmp("crash");
+    let url = format!("sqlite://{}", dir.join("crash.db").display());
+    let add = Command::new(env!("CARGO_BIN_EXE_sikube"))
+        .args(["user", "add", "operator", "--role", "operator"])
+        .env("SIKUBE_DATABASE_URL", &url)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .and_then(|mut c| {
+            use std::io::Write;
+            c.stdin.take().unwrap().write_all(b"Rahasia-2026\n")?;
+            c.wait()
+        })
+        .unwrap();
+    assert!(add.success());
+    let start = || {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_sikube"))
+            .args(["serve", "--bind", "127.0.0.1:0"])
+            .env("SIKUBE_DATABASE_URL", &url)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        let mut out = BufReader::new(child.stdout.take().unwrap());
+        while !line.contains("listening on") {
+            line.clear();
+            out.read_line(&mut line).unwrap();
+        }
+        let base = line
+            .trim()
+            .rsplit(' ')
+            .next()
+            .unwrap()
+            .trim_end_matches('/')
+            .to_string();
+        (child, base)
+    };
+    let (mut server, base) = start();
+    let c = reqwest::Client::new();
+    let login: Value = c
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"username": "operator", "password": "Rahasia-2026"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = login["token"].as_str().unwrap().to_string();
+    let rows = 20_000u32;
+    // Unique NIKs: 28 birth days × serials.
+    let mut csv = String::from("nik,name,sex,birth_date,village_code\n");
+    for i in 0..rows {
+        let (day, serial) = (i % 28 + 1, i / 28 + 1);
+        csv += &format!(
+            "327904{day:02}0480{serial:04},Warga Massal {i},L,1980-04-{day:02},32.79.04.2002\n"
+        );
+    }
+    let url_import = format!("{base}/api/v1/import/persons?mode=all");
+    let t2 = token.clone();
+    let import = tokio::spawn(async move {
+        reqwest::Client::new()
+            .post(url_import)
+            .bearer_auth(t2)
+            .body(csv)
+            .send()
+            .await
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+    server.kill().unwrap(); // SIGKILL
+    server.wait().unwrap();
+    let answered = import.await.unwrap();
+    eprintln!(
+        "import answered before the kill: {}",
+        answered
+            .as_ref()
+            .map(|r| r.status().to_string())
+            .unwrap_or_else(|e| format!("no ({e})"))
+    );
+    let (mut server, base) = start();
+    let store = Store::connect(&url).await.unwrap();
+    assert!(
+        store.integrity_ok().await.unwrap(),
+        "the database passes its integrity check"
+    );
+    let persons = store
+        .table_counts()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|(t, _)| t == "persons")
+        .unwrap()
+        .1;
+    assert!(
+        persons == 0 || persons == rows as i64,
+        "all or nothing: {persons}"
+    );
+    // What was acknowledged is there.
+    if let Ok(r) = answered {
+        if r.status() == 200 {
+            assert_eq!(persons, rows as i64);
+        }
+    }
+    // The restarted server works.
+    let r = c
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"username": "operator", "password": "Rahasia-2026"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    server.kill().unwrap();
+    server.wait().unwrap();
+    store.close().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
