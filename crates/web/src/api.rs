@@ -148,7 +148,7 @@ impl Modify for Security {
         crate::attachments::api_add, crate::attachments::api_list, crate::attachments::api_visit_photo, crate::attachments::api_download, crate::reports::api_report,
         crate::profile::api_tokens_list, crate::profile::api_tokens_create, crate::profile::api_tokens_revoke,
     ),
-    components(schemas(ErrorBody, ErrorDetail)),
+    components(schemas(ErrorBody, ErrorDetail, crate::import::Mode)),
     modifiers(&Security),
     security(("bearer" = []), ("cookie" = [])),
     tags((name = "auth"), (name = "areas"), (name = "users"), (name = "audit"), (name = "persons"), (name = "kube"), (name = "import"), (name = "export"), (name = "trainings"), (name = "monitoring"), (name = "dashboard"), (name = "aid"), (name = "system"))

@@ -71,10 +71,10 @@ pub struct AuditOut {
     pub entity: String,
     pub entity_id: String,
     /// The entity before the change (null on create).
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub before: serde_json::Value,
     /// The entity after the change (null on delete).
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub after: serde_json::Value,
 }
 

@@ -62,7 +62,7 @@ pub struct ProgrammeCreate {
     pub package_value: Option<i64>,
     /// For individual programmes: a preset (`wrse`, `lansia`, `aslut`, `anak`, `fakir_miskin`)
     /// or `{categories, min_age, max_age, sex}`.
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub eligibility: Option<serde_json::Value>,
 }
 
@@ -81,7 +81,7 @@ pub struct ProgrammeOut {
     pub quota: Option<i64>,
     pub quota_used: i64,
     pub package_value: Option<i64>,
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub eligibility: Option<serde_json::Value>,
 }
 
