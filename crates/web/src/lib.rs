@@ -206,13 +206,35 @@ pub fn router(state: AppState) -> Router {
     app.layer(tower_http::catch_panic::CatchPanicLayer::new())
         .layer(
         tower_http::trace::TraceLayer::new_for_http().make_span_with(
-            // Only method and path: query strings may carry names or NIKs.
+            // Only method and path, with long digit runs (NIK, KK) blanked: query strings
+            // may carry names or NIKs and are never logged.
             |req: &axum::http::Request<_>| {
-                tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+                tracing::info_span!("request", method = %req.method(), path = %redact_path(req.uri().path()))
             },
         ),
     )
     .with_state(state)
+}
+
+/// A path fit for the log: runs of 10 or more digits (NIK, KK numbers) become `…`.
+pub fn redact_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut digits = String::new();
+    for c in path.chars().chain(std::iter::once('/')) {
+        if c.is_ascii_digit() {
+            digits.push(c);
+            continue;
+        }
+        if digits.len() >= 10 {
+            out.push('…');
+        } else {
+            out.push_str(&digits);
+        }
+        digits.clear();
+        out.push(c);
+    }
+    out.pop();
+    out
 }
 
 /// Process alive.
@@ -252,4 +274,20 @@ pub async fn serve(
     )
     .with_graceful_shutdown(shutdown)
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn niks_never_reach_the_log() {
+        assert_eq!(
+            super::redact_path("/api/v1/nik/3279045708920003"),
+            "/api/v1/nik/…"
+        );
+        assert_eq!(
+            super::redact_path("/kube/12/members/345"),
+            "/kube/12/members/345"
+        );
+        assert_eq!(super::redact_path("/"), "/");
+    }
 }

@@ -1,0 +1,117 @@
+//! A bounded mixed load on 127.0.0.1: several users reading lists and the dashboard
+//! while others record visits and register persons. No errors; memory stays flat.
+//! Duration: `SIKUBE_LOAD_SECONDS` (default 20).
+mod common;
+
+use common::{kube_body, persons_in, TestApp};
+use serde_json::{json, Value};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+fn rss_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sustained_mixed_load_has_no_errors_and_flat_memory() {
+    let app = TestApp::spawn().await;
+    let op = app.token("operator").await;
+    let members = persons_in(&app, &op, "32.79.04.2002", 5, 70).await;
+    let k: Value = app
+        .post(
+            &op,
+            "/api/v1/kube",
+            kube_body("KUBE Beban", "32.79.04.2002", &members),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let kube = k["id"].as_i64().unwrap();
+    let seconds: u64 = std::env::var("SIKUBE_LOAD_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(20);
+    let requests = Arc::new(AtomicU64::new(0));
+    let errors = Arc::new(AtomicU64::new(0));
+    let serial = Arc::new(AtomicU64::new(0));
+    let warm = rss_kb();
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let mut workers = Vec::new();
+    for w in 0..8u64 {
+        let (base, token) = (
+            app.base.clone(),
+            if w % 2 == 0 {
+                op.clone()
+            } else {
+                app.token("p.langensari").await
+            },
+        );
+        let (requests, errors, serial) = (requests.clone(), errors.clone(), serial.clone());
+        workers.push(tokio::spawn(async move {
+            let c = reqwest::Client::new();
+            let mut n = 0u64;
+            // Bounded in time and in count.
+            while Instant::now() < deadline && n < 20_000 {
+                n += 1;
+                let r = match n % 5 {
+                    0 => c.get(format!("{base}/api/v1/dashboard")).bearer_auth(&token).send().await,
+                    1 => c.get(format!("{base}/api/v1/kube?q=beban")).bearer_auth(&token).send().await,
+                    2 => c.get(format!("{base}/api/v1/persons?q=warga&limit=20")).bearer_auth(&token).send().await,
+                    3 => {
+                        let body = json!({"visited_on": "2026-01-05", "operating": true, "meetings_held": 1, "members_present": 5,
+                            "books_up_to_date": true, "revenue": 1_000_000, "expenses": 400_000});
+                        c.post(format!("{base}/api/v1/kube/{kube}/visits")).bearer_auth(&token).json(&body).send().await
+                    }
+                    _ => {
+                        let i = serial.fetch_add(1, Ordering::Relaxed);
+                        let (day, s) = (i % 28 + 1, i / 28 + 1);
+                        let body = json!({"nik": format!("327904{day:02}0590{s:04}"), "name": format!("Beban {i}"), "sex": "L",
+                            "birth_date": format!("1990-05-{day:02}"), "village_code": "32.79.04.2002", "confirm_duplicate": true});
+                        c.post(format!("{base}/api/v1/persons")).bearer_auth(&token).json(&body).send().await
+                    }
+                };
+                requests.fetch_add(1, Ordering::Relaxed);
+                match r {
+                    Ok(r) if r.status().is_success() => {}
+                    Ok(r) => {
+                        errors.fetch_add(1, Ordering::Relaxed);
+                        eprintln!("{} {}", r.status(), r.text().await.unwrap_or_default());
+                    }
+                    Err(e) => {
+                        errors.fetch_add(1, Ordering::Relaxed);
+                        eprintln!("{e}");
+                    }
+                }
+            }
+        }));
+    }
+    // Memory after the first third (caches and pools warmed) against the end.
+    tokio::time::sleep(Duration::from_secs(seconds / 3)).await;
+    let settled = rss_kb();
+    for w in workers {
+        w.await.unwrap();
+    }
+    let total = requests.load(Ordering::Relaxed);
+    let end = rss_kb();
+    let (warmup, later) = (
+        settled.saturating_sub(warm) / 1024,
+        end.saturating_sub(settled) / 1024,
+    );
+    eprintln!(
+        "load: {total} requests in {seconds} s, {} errors; memory +{warmup} MB while warming up, +{later} MB after",
+        errors.load(Ordering::Relaxed)
+    );
+    assert!(total > seconds * 20, "the server kept answering: {total}");
+    assert_eq!(errors.load(Ordering::Relaxed), 0);
+    assert!(later < 64, "memory kept growing: +{later} MB after warm-up");
+    app.stop().await;
+}
