@@ -79,58 +79,184 @@ async fn backup_under_write_load_and_restore_round_trip() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-#[tokio::test]
-async fn killed_in_the_middle_of_an_import() {
-    let dir = tmp("crash");
-    let url = format!("sqlite://{}", dir.join("crash.db").display());
-    let add = Command::new(env!("CARGO_BIN_EXE_sikube"))
-        .args(["user", "add", "operator", "--role", "operator"])
-        .env("SIKUBE_DATABASE_URL", &url)
+fn add_user(url: &str, name: &str, role: &str) {
+    use std::io::Write;
+    let mut c = Command::new(env!("CARGO_BIN_EXE_sikube"))
+        .args(["user", "add", name, "--role", role])
+        .env("SIKUBE_DATABASE_URL", url)
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()
-        .and_then(|mut c| {
-            use std::io::Write;
-            c.stdin.take().unwrap().write_all(b"Rahasia-2026\n")?;
-            c.wait()
-        })
         .unwrap();
-    assert!(add.success());
-    let start = || {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_sikube"))
-            .args(["serve", "--bind", "127.0.0.1:0"])
-            .env("SIKUBE_DATABASE_URL", &url)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        let mut out = BufReader::new(child.stdout.take().unwrap());
-        while !line.contains("listening on") {
-            line.clear();
-            out.read_line(&mut line).unwrap();
-        }
-        let base = line
-            .trim()
-            .rsplit(' ')
-            .next()
-            .unwrap()
-            .trim_end_matches('/')
-            .to_string();
-        (child, base)
-    };
-    let (mut server, base) = start();
-    let c = reqwest::Client::new();
-    let login: Value = c
+    c.stdin
+        .take()
+        .unwrap()
+        .write_all(b"Rahasia-2026\n")
+        .unwrap();
+    assert!(c.wait().unwrap().success());
+}
+
+/// Starts the real binary on a free port; returns the child and its base URL.
+fn start_server(url: &str) -> (std::process::Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sikube"))
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .env("SIKUBE_DATABASE_URL", url)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    while !line.contains("listening on") {
+        line.clear();
+        out.read_line(&mut line).unwrap();
+    }
+    let base = line
+        .trim()
+        .rsplit(' ')
+        .next()
+        .unwrap()
+        .trim_end_matches('/')
+        .to_string();
+    (child, base)
+}
+
+async fn login(base: &str, user: &str) -> String {
+    let r: Value = reqwest::Client::new()
         .post(format!("{base}/api/v1/auth/login"))
-        .json(&json!({"username": "operator", "password": "Rahasia-2026"}))
+        .json(&json!({"username": user, "password": "Rahasia-2026"}))
         .send()
         .await
         .unwrap()
         .json()
         .await
         .unwrap();
-    let token = login["token"].as_str().unwrap().to_string();
+    r["token"].as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn killed_in_a_burst_of_approvals() {
+    let dir = tmp("approvals");
+    let url = format!("sqlite://{}", dir.join("approvals.db").display());
+    add_user(&url, "operator", "operator");
+    add_user(&url, "kabid", "kepala_bidang");
+    let (mut server, base) = start_server(&url);
+    let op = login(&base, "operator").await;
+    let c = reqwest::Client::new();
+    let post = |token: &str, path: &str, body: Value| {
+        c.post(format!("{base}{path}"))
+            .bearer_auth(token.to_string())
+            .json(&body)
+            .send()
+    };
+    let mut members = Vec::new();
+    for i in 0..5u32 {
+        let body = json!({"nik": format!("3279040{}0175000{}", i + 1, i + 1), "name": format!("Anggota Uji {i}"), "sex": "L",
+            "birth_date": format!("1975-01-0{}", i + 1), "village_code": "32.79.04.2002", "confirm_duplicate": true});
+        let r: Value = post(&op, "/api/v1/persons", body)
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        members.push(r["id"].as_i64().unwrap());
+    }
+    let roles = ["ketua", "sekretaris", "bendahara", "anggota", "anggota"];
+    let mm: Vec<Value> = members
+        .iter()
+        .zip(roles)
+        .map(|(p, r)| json!({"person_id": p, "role": r}))
+        .collect();
+    let k: Value = post(&op, "/api/v1/kube", json!({"name": "KUBE Uji Henti", "business_type": "ternak_kambing", "village_code": "32.79.04.2002",
+        "formed_on": "2012-01-01", "funding_source": "apbd_kota", "members": mm})).await.unwrap().json().await.unwrap();
+    let item: Value = post(
+        &op,
+        "/api/v1/items",
+        json!({"name": "Kambing", "unit": "ekor", "unit_price": 2_500_000}),
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    let g: Value = post(&op, "/api/v1/programmes", json!({"name": "UEP", "year": 2026, "funding_source": "apbd_kota", "target": "kube", "budget": 30_000_000}))
+        .await.unwrap().json().await.unwrap();
+    let mut ids = Vec::new();
+    for _ in 0..20 {
+        let p: Value = post(&op, "/api/v1/proposals", json!({"kube_id": k["id"], "programme_id": g["id"], "items": [{"item_id": item["id"], "quantity": 1}], "justification": "x"}))
+            .await.unwrap().json().await.unwrap();
+        let id = p["id"].as_i64().unwrap();
+        post(&op, &format!("/api/v1/proposals/{id}/submit"), json!({}))
+            .await
+            .unwrap();
+        post(&op, &format!("/api/v1/proposals/{id}/verify"), json!({}))
+            .await
+            .unwrap();
+        ids.push(id);
+    }
+    let kabid = login(&base, "kabid").await;
+    let mut burst = Vec::new();
+    for id in &ids {
+        let (u, t) = (
+            format!("{base}/api/v1/proposals/{id}/approve"),
+            kabid.clone(),
+        );
+        let id = *id;
+        burst.push(tokio::spawn(async move {
+            (
+                id,
+                reqwest::Client::new()
+                    .post(u)
+                    .bearer_auth(t)
+                    .json(&json!({}))
+                    .send()
+                    .await
+                    .map(|r| r.status().as_u16()),
+            )
+        }));
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    server.kill().unwrap(); // SIGKILL in the middle of the burst
+    server.wait().unwrap();
+    let mut acknowledged = Vec::new();
+    for b in burst {
+        if let (id, Ok(200)) = b.await.unwrap() {
+            acknowledged.push(id);
+        }
+    }
+    let store = Store::connect(&url).await.unwrap();
+    assert!(store.integrity_ok().await.unwrap());
+    let (_, figures) = store.programme(g["id"].as_i64().unwrap()).await.unwrap();
+    assert!(
+        figures.committed <= 30_000_000,
+        "never over budget: {}",
+        figures.committed
+    );
+    for id in &acknowledged {
+        assert_eq!(
+            store.proposal(*id).await.unwrap().proposal.state,
+            "approved",
+            "acknowledged approval {id} kept"
+        );
+    }
+    eprintln!(
+        "approvals acknowledged before the kill: {}, committed {}",
+        acknowledged.len(),
+        figures.committed
+    );
+    store.close().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn killed_in_the_middle_of_an_import() {
+    let dir = tmp("crash");
+    let url = format!("sqlite://{}", dir.join("crash.db").display());
+    add_user(&url, "operator", "operator");
+    let start = || start_server(&url);
+    let (mut server, base) = start();
+    let c = reqwest::Client::new();
+    let token = login(&base, "operator").await;
     let rows = 20_000u32;
     // Unique NIKs: 28 birth days × serials.
     let mut csv = String::from("nik,name,sex,birth_date,village_code\n");
