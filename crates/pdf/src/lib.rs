@@ -23,6 +23,51 @@ pub enum Align {
 pub struct Document {
     pages: Vec<Vec<u8>>,
     title: String,
+    /// One JPEG image (the office's logo) usable on every page as `/Im1`.
+    image: Option<Jpeg>,
+}
+
+/// A baseline JPEG, embedded as it is (DCTDecode).
+#[derive(Clone, Debug)]
+pub struct Jpeg {
+    bytes: Vec<u8>,
+    width: u32,
+    height: u32,
+    components: u8,
+}
+
+impl Jpeg {
+    /// Reads the size from the frame header; `None` when the bytes are no usable JPEG.
+    pub fn parse(bytes: &[u8]) -> Option<Jpeg> {
+        if !bytes.starts_with(&[0xFF, 0xD8]) {
+            return None;
+        }
+        let mut i = 2;
+        while i + 9 < bytes.len() {
+            if bytes[i] != 0xFF {
+                return None;
+            }
+            let marker = bytes[i + 1];
+            let len = u16::from_be_bytes([bytes[i + 2], bytes[i + 3]]) as usize;
+            // SOF0..SOF3 carry height, width and the number of components.
+            if (0xC0..=0xC3).contains(&marker) {
+                let height = u16::from_be_bytes([bytes[i + 5], bytes[i + 6]]) as u32;
+                let width = u16::from_be_bytes([bytes[i + 7], bytes[i + 8]]) as u32;
+                let components = bytes[i + 9];
+                if width == 0 || height == 0 || !matches!(components, 1 | 3) {
+                    return None;
+                }
+                return Some(Jpeg {
+                    bytes: bytes.to_vec(),
+                    width,
+                    height,
+                    components,
+                });
+            }
+            i += 2 + len;
+        }
+        None
+    }
 }
 
 fn winansi(s: &str) -> Vec<u8> {
@@ -102,7 +147,14 @@ impl Document {
         Document {
             pages: Vec::new(),
             title: title.to_string(),
+            image: None,
         }
+    }
+
+    /// Makes `image` available to [`Page::image`].
+    pub fn with_image(mut self, image: Option<Jpeg>) -> Document {
+        self.image = image;
+        self
     }
 
     pub fn page(&mut self) -> Page<'_> {
@@ -116,7 +168,14 @@ impl Document {
         let mut out: Vec<u8> = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n".to_vec();
         let mut offsets = Vec::new();
         let n_pages = self.pages.len().max(1);
-        // 1 catalog, 2 pages, 3 regular font, 4 bold font, 5 info, then page + content pairs.
+        // 1 catalog, 2 pages, 3 regular font, 4 bold font, 5 info, then page + content
+        // pairs, then the image if any.
+        let image_obj = 6 + n_pages * 2;
+        let xobject = if self.image.is_some() {
+            format!(" /XObject << /Im1 {image_obj} 0 R >>")
+        } else {
+            String::new()
+        };
         let mut objects: Vec<Vec<u8>> = Vec::new();
         objects.push(b"<< /Type /Catalog /Pages 2 0 R >>".to_vec());
         let kids: Vec<String> = (0..n_pages).map(|i| format!("{} 0 R", 6 + i * 2)).collect();
@@ -141,7 +200,7 @@ impl Document {
             let content = self.pages.get(i).unwrap_or(&empty);
             objects.push(
                 format!(
-                    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {WIDTH} {HEIGHT}] /Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> /Contents {} 0 R >>",
+                    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {WIDTH} {HEIGHT}] /Resources << /Font << /F1 3 0 R /F2 4 0 R >>{xobject} >> /Contents {} 0 R >>",
                     7 + i * 2
                 )
                 .into_bytes(),
@@ -150,6 +209,23 @@ impl Document {
             stream.extend(content);
             stream.extend(b"\nendstream");
             objects.push(stream);
+        }
+        if let Some(img) = &self.image {
+            let space = if img.components == 1 {
+                "/DeviceGray"
+            } else {
+                "/DeviceRGB"
+            };
+            let mut o = format!(
+                "<< /Type /XObject /Subtype /Image /Width {} /Height {} /ColorSpace {space} /BitsPerComponent 8 /Filter /DCTDecode /Length {} >>\nstream\n",
+                img.width,
+                img.height,
+                img.bytes.len()
+            )
+            .into_bytes();
+            o.extend(&img.bytes);
+            o.extend(b"\nendstream");
+            objects.push(o);
         }
         for (i, body) in objects.iter().enumerate() {
             offsets.push(out.len());
@@ -187,6 +263,16 @@ impl Page<'_> {
             .extend(format!("BT /{f} {size} Tf {x:.2} {y:.2} Td (").as_bytes());
         self.ops.extend(escape(&winansi(s)));
         self.ops.extend(b") Tj ET\n");
+    }
+
+    /// Draws the document's image with its lower-left corner at (x, y), `h` points high
+    /// (the width follows the image's proportions). Nothing when there is no image.
+    pub fn image(&mut self, x: f64, y: f64, h: f64) {
+        if let Some(img) = &self.doc.image {
+            let w = h * img.width as f64 / img.height as f64;
+            self.ops
+                .extend(format!("q {w:.2} 0 0 {h:.2} {x:.2} {y:.2} cm /Im1 Do Q\n").as_bytes());
+        }
     }
 
     pub fn line(&mut self, x1: f64, y1: f64, x2: f64, y2: f64, width: f64) {
@@ -255,6 +341,29 @@ mod tests {
         let text = extract_text(&bytes);
         assert!(text.contains("BERITA ACARA (SERAH) TERIMA"));
         assert!(text.contains("Rp 150.000.000"));
+    }
+
+    #[test]
+    fn jpeg_sizes_and_embedding() {
+        // A minimal JFIF header followed by a SOF0 frame of 40×20, 3 components.
+        let mut j = vec![0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10];
+        j.extend(b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00");
+        j.extend([0xFF, 0xC0, 0x00, 0x11, 0x08, 0x00, 0x14, 0x00, 0x28, 0x03]);
+        j.extend([0u8; 20]);
+        let img = Jpeg::parse(&j).unwrap();
+        assert_eq!((img.width, img.height, img.components), (40, 20, 3));
+        assert!(Jpeg::parse(b"\x89PNG").is_none());
+        let mut d = Document::new("logo").with_image(Some(img));
+        let mut p = d.page();
+        p.image(50.0, 780.0, 40.0);
+        p.finish();
+        let bytes = d.to_bytes();
+        let text: String = bytes.iter().map(|&b| b as char).collect();
+        assert!(
+            text.contains("/XObject << /Im1 8 0 R >>")
+                && text.contains("/Filter /DCTDecode")
+                && text.contains("/Im1 Do")
+        );
     }
 
     #[test]

@@ -135,6 +135,9 @@ pub struct ServeArgs {
         default_value = "Dinas Sosial dan Tenaga Kerja Kota Banjar"
     )]
     pub office_name: String,
+    /// The office's logo (a JPEG file) on the letterhead.
+    #[arg(long, env = "SIKUBE_OFFICE_LOGO")]
+    pub office_logo: Option<String>,
     /// The office's address on documents.
     #[arg(
         long,
@@ -574,7 +577,18 @@ async fn serve(db: &DbArgs, args: ServeArgs) -> Result<(), String> {
         .map_err(|e| format!("cannot listen on {}: {e}", args.bind))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     println!("sikube listening on http://{addr}/");
+    let office_logo = match &args.office_logo {
+        Some(path) => {
+            let bytes = std::fs::read(path).map_err(|e| format!("--office-logo {path}: {e}"))?;
+            Some(
+                pdf::Jpeg::parse(&bytes)
+                    .ok_or_else(|| format!("--office-logo {path}: not a baseline JPEG"))?,
+            )
+        }
+        None => None,
+    };
     let config = web::Config {
+        office_logo,
         https: args.https,
         trust_forwarded_for: args.trust_forwarded_for,
         health: domain::health::Thresholds {

@@ -210,3 +210,29 @@ async fn public_page_is_opt_in_and_has_no_personal_data() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_letterhead_carries_the_configured_logo() {
+    // A minimal JPEG frame header (40×20, RGB): enough for the PDF to embed and place it.
+    let mut jpeg = vec![0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10];
+    jpeg.extend(b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00");
+    jpeg.extend([0xFF, 0xC0, 0x00, 0x11, 0x08, 0x00, 0x14, 0x00, 0x28, 0x03]);
+    jpeg.extend([0u8; 20]);
+    let logo = pdf::Jpeg::parse(&jpeg).unwrap();
+    let app = TestApp::spawn_with(|c| {
+        c.office_logo = Some(logo);
+        c.office_name = "Dinas Sosial Kota Contoh".into();
+    })
+    .await;
+    let op = app.token("operator").await;
+    let bytes = app
+        .get(&op, "/api/v1/reports/kube-status?format=pdf")
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    let raw: String = bytes.iter().map(|&b| b as char).collect();
+    assert!(raw.contains("/Subtype /Image") && raw.contains("/Im1 Do"));
+    assert!(pdf::extract_text(&bytes).contains("DINAS SOSIAL KOTA CONTOH"));
+    app.stop().await;
+}

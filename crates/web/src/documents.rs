@@ -10,6 +10,8 @@ pub const RIGHT: f64 = pdf::WIDTH - 56.0;
 pub fn letterhead(pg: &mut Page, state: &AppState) -> f64 {
     let cfg = &state.config;
     let mid = pdf::WIDTH / 2.0;
+    // The logo, if configured, stands at the left of the heading.
+    pg.image(LEFT, 762.0, 44.0);
     let mut y = 790.0;
     pg.text(
         mid,
@@ -45,6 +47,11 @@ pub fn letterhead(pg: &mut Page, state: &AppState) -> f64 {
     y - 26.0
 }
 
+/// A document that can show the office's logo.
+pub fn document(state: &AppState, title: &str) -> pdf::Document {
+    pdf::Document::new(title).with_image(state.config.office_logo.clone())
+}
+
 /// A report as a printable PDF: letterhead, title, and the table over as many pages as
 /// needed (the header row repeated on each).
 pub fn table_pdf(
@@ -55,19 +62,42 @@ pub fn table_pdf(
     rows: &[Vec<String>],
     numeric: &[bool],
 ) -> Vec<u8> {
-    let mut doc = pdf::Document::new(title);
+    let mut doc = document(state, title);
     let width = RIGHT - LEFT;
     let n = header.len().max(1);
-    // The first column (a name) gets more room.
-    let first = (width * 0.34).min(200.0);
-    let rest = (width - first) / (n.saturating_sub(1).max(1)) as f64;
-    let edge = |i: usize| {
-        if i == 0 {
-            LEFT
-        } else {
-            LEFT + first + rest * (i - 1) as f64
-        }
+    // Each column as wide as its widest text (header words may wrap onto two lines),
+    // then all scaled to the page.
+    let words_w = |h: &str| {
+        h.split_whitespace()
+            .map(|w| pdf::text_width(w, 8.0, Font::Bold))
+            .fold(0.0, f64::max)
     };
+    let mut widths: Vec<f64> = (0..n)
+        .map(|c| {
+            let cells = rows
+                .iter()
+                .map(|r| {
+                    pdf::text_width(
+                        r.get(c).map(String::as_str).unwrap_or(""),
+                        8.0,
+                        Font::Regular,
+                    )
+                })
+                .fold(0.0, f64::max);
+            cells.max(words_w(&header[c])).max(18.0) + 8.0
+        })
+        .collect();
+    let total: f64 = widths.iter().sum();
+    for w in &mut widths {
+        *w *= width / total;
+    }
+    let edges: Vec<f64> = std::iter::once(LEFT)
+        .chain(widths.iter().scan(LEFT, |x, w| {
+            *x += w;
+            Some(*x)
+        }))
+        .collect();
+    let edge = |i: usize| edges[i.min(n)];
     let mut i = 0;
     let mut page_no = 1;
     loop {
@@ -85,7 +115,12 @@ pub fn table_pdf(
         );
         y -= 22.0;
         let cell = |pg: &mut Page, c: usize, y: f64, font: Font, s: &str| {
-            let s: String = s.chars().take(if c == 0 { 40 } else { 18 }).collect();
+            // Cut what does not fit its column.
+            let room = edge(c + 1) - edge(c) - 6.0;
+            let mut s = s.to_string();
+            while pdf::text_width(&s, 8.0, font) > room && s.chars().count() > 1 {
+                s.pop();
+            }
             if numeric.get(c).copied().unwrap_or(false) {
                 pg.text(edge(c + 1) - 3.0, y, 8.0, font, Align::Right, &s);
             } else {
@@ -93,8 +128,25 @@ pub fn table_pdf(
             }
         };
         pg.line(LEFT, y + 11.0, RIGHT, y + 11.0, 0.8);
+        // Header cells wrap onto a second line when they are wider than their column.
+        let mut second = false;
         for (c, h) in header.iter().enumerate() {
-            cell(&mut pg, c, y, Font::Bold, h);
+            let room = edge(c + 1) - edge(c) - 6.0;
+            let lines = pdf::wrap(h, room, 8.0, Font::Bold);
+            cell(
+                &mut pg,
+                c,
+                y,
+                Font::Bold,
+                lines.first().map(String::as_str).unwrap_or(""),
+            );
+            if let Some(rest) = lines.get(1..).filter(|r| !r.is_empty()) {
+                cell(&mut pg, c, y - 10.0, Font::Bold, &rest.join(" "));
+                second = true;
+            }
+        }
+        if second {
+            y -= 10.0;
         }
         y -= 5.0;
         pg.line(LEFT, y, RIGHT, y, 0.8);

@@ -56,6 +56,8 @@ pub struct Config {
     /// The letterhead of documents such as the BAST.
     pub office_name: String,
     pub office_address: String,
+    /// The office's logo on the letterhead (a JPEG).
+    pub office_logo: Option<pdf::Jpeg>,
 }
 
 impl Config {
@@ -71,6 +73,7 @@ impl Config {
             public_page: false,
             office_name: "Dinas Sosial".into(),
             office_address: String::new(),
+            office_logo: None,
         }
     }
 }

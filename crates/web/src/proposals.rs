@@ -447,10 +447,13 @@ pub fn bast_pdf(
     k: &store::kube::KubeDetail,
     prog: &store::aid::Programme,
 ) -> Vec<u8> {
-    use pdf::{Align, Document, Font};
+    use pdf::{Align, Font};
     let cfg = &state.config;
     let p = &d.proposal;
-    let mut doc = Document::new(&format!("BAST {}", p.bast_number.as_deref().unwrap_or("")));
+    let mut doc = crate::documents::document(
+        state,
+        &format!("BAST {}", p.bast_number.as_deref().unwrap_or("")),
+    );
     let mut pg = doc.page();
     let (l, r) = (crate::documents::LEFT, crate::documents::RIGHT);
     let mid = pdf::WIDTH / 2.0;

@@ -289,8 +289,8 @@ pub fn certificate_pdf(
     village: &str,
     agencies: &[String],
 ) -> Vec<u8> {
-    use pdf::{Align, Document, Font};
-    let mut doc = Document::new(&format!("Sertifikat {name}"));
+    use pdf::{Align, Font};
+    let mut doc = crate::documents::document(state, &format!("Sertifikat {name}"));
     let mut pg = doc.page();
     let mid = pdf::WIDTH / 2.0;
     let cfg = &state.config;
