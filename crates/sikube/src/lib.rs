@@ -251,7 +251,10 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             .await
         }
         Command::Backup { file } => {
-            let store = open(&cli.db).await?;
+            // A backup only reads: no migrations, so it never competes with the server's writers.
+            let store = Store::connect(&cli.db.url()?)
+                .await
+                .map_err(|e| format!("cannot open database: {e}"))?;
             match store.backend() {
                 Backend::Postgres => Err(
                     "this database is PostgreSQL: back it up with pg_dump, e.g. \
@@ -364,6 +367,16 @@ async fn restore(db: &DbArgs, file: &str) -> Result<(), String> {
     };
     if !std::path::Path::new(file).is_file() {
         return Err(format!("{file} does not exist"));
+    }
+    let mut head = [0u8; 16];
+    let is_sqlite = std::fs::File::open(file)
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
+        .is_ok()
+        && &head == b"SQLite format 3\0";
+    if !is_sqlite {
+        return Err(format!(
+            "{file} is not a SQLite database; nothing was changed"
+        ));
     }
     let backup = Store::connect(&format!("sqlite://{file}?mode=ro"))
         .await

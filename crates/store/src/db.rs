@@ -106,9 +106,11 @@ impl Store {
                     if backend == Backend::Sqlite {
                         // WAL lets readers run beside the writer; busy_timeout makes a
                         // second writer wait instead of failing at once.
+                        // busy_timeout first: the journal-mode pragma may itself wait for
+                        // a writer of another process (a backup during write load).
                         conn.execute(
-                            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; \
-                             PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;",
+                            "PRAGMA busy_timeout=10000; PRAGMA journal_mode=WAL; \
+                             PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
                         )
                         .await?;
                     }
