@@ -346,15 +346,25 @@ pub async fn middleware(State(state): State<AppState>, mut req: Request, next: N
             }
             return r;
         }
-    } else if !api && status == StatusCode::PAYLOAD_TOO_LARGE {
-        return render_error(
-            &state,
-            session.as_ref(),
-            lang,
-            api,
-            &path,
-            AppError::BadRequest(Msg::new("error.payload_too_large")),
-        );
+    } else if !api && status.is_client_error() {
+        // A page request the extractors refused (bad query, body too large) gets the
+        // error page in the user's language instead of axum's plain text.
+        let is_html = resp
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+        if !is_html && status != StatusCode::NOT_MODIFIED {
+            let err = match status {
+                StatusCode::PAYLOAD_TOO_LARGE => {
+                    AppError::BadRequest(Msg::new("error.payload_too_large"))
+                }
+                StatusCode::NOT_FOUND => AppError::NotFound,
+                _ => AppError::BadRequest(Msg::new("error.bad_request")),
+            };
+            let mut out = render_error(&state, session.as_ref(), lang, api, &path, err);
+            *out.status_mut() = status;
+            return out;
+        }
     }
     resp
 }
