@@ -702,3 +702,33 @@ async fn user_pages_create_and_edit_with_field_errors() {
     assert!(audit.contains("pend.baru"));
     app.stop().await;
 }
+
+#[tokio::test]
+async fn https_mode_sends_hsts_and_secure_cookies_and_rotates_sessions() {
+    let app = TestApp::spawn_with(|c| c.https = true).await;
+    let r = Client::new().get(app.url("/login")).send().await.unwrap();
+    assert_eq!(r.headers()["strict-transport-security"], "max-age=31536000");
+    let r = Client::new()
+        .post(app.url("/api/v1/auth/login"))
+        .json(&json!({"username": "operator", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    let cookie = r.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Secure"),
+        "{cookie}"
+    );
+    // A new login is a new session id; logging in through the form ends the old one.
+    let b = app.browser_login("operator").await;
+    let first = b.get(app.url("/profile")).send().await.unwrap();
+    assert_eq!(first.status(), StatusCode::OK);
+    let t1 = app.token("operator").await;
+    let t2 = app.token("operator").await;
+    assert_ne!(t1, t2);
+    app.stop().await;
+    let plain = TestApp::spawn().await;
+    let r = Client::new().get(plain.url("/login")).send().await.unwrap();
+    assert!(r.headers().get("strict-transport-security").is_none());
+    plain.stop().await;
+}
