@@ -109,3 +109,420 @@ mod tests {
         assert!(!names_similar("Siti Aminah", "Budi Santoso"));
     }
 }
+
+/// A person as the duplicate finder sees it.
+#[derive(Debug, Clone)]
+pub struct Record {
+    pub id: String,
+    pub nik: String,
+    pub name: String,
+    pub sex: String,
+    /// `YYYY-MM-DD`
+    pub birth_date: String,
+    pub village_code: String,
+    pub kk_number: String,
+}
+
+/// Why two records were judged the same person (or not).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PairScore {
+    pub score: f64,
+    pub name_similarity: f64,
+    pub reasons: Vec<&'static str>,
+}
+
+fn digits_differ(a: &str, b: &str) -> Option<(usize, Vec<usize>)> {
+    if a.len() != b.len() || !a.is_ascii() || !b.is_ascii() {
+        return None;
+    }
+    let pos: Vec<usize> = a
+        .bytes()
+        .zip(b.bytes())
+        .enumerate()
+        .filter(|(_, (x, y))| x != y)
+        .map(|(i, _)| i)
+        .collect();
+    Some((pos.len(), pos))
+}
+
+fn swapped(date: &str) -> Option<String> {
+    // YYYY-MM-DD → YYYY-DD-MM when that is a date too.
+    let (y, rest) = date.split_once('-')?;
+    let (m, d) = rest.split_once('-')?;
+    let (mi, di): (u32, u32) = (m.parse().ok()?, d.parse().ok()?);
+    (di <= 12 && mi != di).then(|| format!("{y}-{d}-{m}"))
+}
+
+/// Name similarity robust to word order: the better of the plain and the word-sorted
+/// comparison of the normalised names.
+pub fn name_similarity(a: &str, b: &str) -> f64 {
+    let (na, nb) = (normalize_name(a), normalize_name(b));
+    let sort = |s: &str| {
+        let mut w: Vec<&str> = s.split_whitespace().collect();
+        w.sort_unstable();
+        w.join(" ")
+    };
+    jaro_winkler(&na, &nb).max(jaro_winkler(&sort(&na), &sort(&nb)))
+}
+
+/// Scores a pair. Traps handled: a KK identifies a household, not a person (twins and
+/// relatives share it); NIKs of people registered the same day in the same kecamatan
+/// differ only in the serial — so a serial difference needs near-identical names.
+pub fn score(a: &Record, b: &Record) -> PairScore {
+    let mut reasons = Vec::new();
+    let sim = name_similarity(&a.name, &b.name);
+    let same_birth = !a.birth_date.is_empty() && a.birth_date == b.birth_date;
+    let swapped_birth =
+        !same_birth && swapped(&a.birth_date).as_deref() == Some(b.birth_date.as_str());
+    let same_district =
+        a.village_code.get(..8).is_some() && a.village_code.get(..8) == b.village_code.get(..8);
+    let same_village = !a.village_code.is_empty() && a.village_code == b.village_code;
+    let same_sex = a.sex.eq_ignore_ascii_case(&b.sex);
+    let nik = digits_differ(&a.nik, &b.nik);
+    let mut s: f64 = 0.0;
+    match &nik {
+        Some((0, _)) => {
+            s += 0.6;
+            reasons.push("same NIK");
+        }
+        Some((1, pos)) if pos[0] < 12 => {
+            s += 0.35;
+            reasons.push("NIK differs in one digit");
+        }
+        Some((1, _)) => {
+            // Serial only: same registration day and kecamatan — could be a neighbour.
+            s += if sim >= 0.97 { 0.3 } else { -0.3 };
+            reasons.push("NIK differs in the serial");
+        }
+        Some((2, pos))
+            if pos[1] == pos[0] + 1 && a.nik.as_bytes()[pos[0]] == b.nik.as_bytes()[pos[1]] =>
+        {
+            s += 0.3;
+            reasons.push("NIK has two digits swapped");
+        }
+        _ => {}
+    }
+    if sim >= 0.97 {
+        s += 0.35;
+    } else if sim >= 0.9 {
+        s += 0.25;
+    } else if sim >= 0.85 {
+        s += 0.1;
+    } else {
+        s -= 0.4;
+    }
+    if same_birth {
+        s += 0.2;
+        reasons.push("same birth date");
+    } else if swapped_birth {
+        s += 0.15;
+        reasons.push("day and month swapped");
+    } else {
+        s -= 0.15;
+    }
+    if same_village {
+        s += 0.1;
+    } else if same_district {
+        s += 0.05;
+    }
+    if !same_sex {
+        s -= 0.1;
+    }
+    // A shared family card says household, not person: twins must not merge.
+    if !a.kk_number.is_empty() && a.kk_number == b.kk_number && sim < 0.97 {
+        s -= 0.3;
+        reasons.push("same family card, different names");
+    }
+    PairScore {
+        score: s,
+        name_similarity: sim,
+        reasons,
+    }
+}
+
+/// Pairs at or above this score are the same person.
+pub const MATCH: f64 = 0.6;
+
+/// Keys that put records which might be the same person into one block, so the
+/// finder compares far fewer pairs than all of them.
+pub fn blocking_keys(r: &Record) -> Vec<String> {
+    let mut keys = Vec::with_capacity(6);
+    if r.nik.len() == 16 {
+        keys.push(format!("n{}", &r.nik[..12]));
+        keys.push(format!("a{}{}", &r.nik[..6], &r.nik[12..]));
+        keys.push(format!("s{}", &r.nik[6..]));
+    }
+    let district = r.village_code.get(..8).unwrap_or("");
+    let first = normalize_name(&r.name)
+        .split_whitespace()
+        .map(|w| w.chars().take(3).collect::<String>())
+        .min()
+        .unwrap_or_default();
+    if !r.birth_date.is_empty() {
+        keys.push(format!("b{}{}", r.birth_date, district));
+        if let Some(s) = swapped(&r.birth_date) {
+            // Both orders under one key: the date with the smaller month first.
+            let k = if s < r.birth_date {
+                s
+            } else {
+                r.birth_date.clone()
+            };
+            keys.push(format!("w{k}{district}"));
+        }
+    }
+    keys.push(format!(
+        "m{district}{first}{}",
+        r.birth_date.get(..4).unwrap_or("")
+    ));
+    keys
+}
+
+/// Clusters of the same person: `cluster[i]` is the index of the first record of i's
+/// cluster. Compares only pairs that share a blocking key (blocks over `max_block`
+/// records are skipped as uninformative), on `threads` threads. Returns the clusters and
+/// the number of pairs compared. `progress(done, total)` counts blocks.
+pub fn cluster_with(
+    records: &[Record],
+    max_block: usize,
+    threads: usize,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> (Vec<usize>, u64) {
+    use std::collections::{HashMap, HashSet};
+    let mut blocks: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, r) in records.iter().enumerate() {
+        for k in blocking_keys(r) {
+            blocks.entry(k).or_default().push(i);
+        }
+    }
+    let mut useful: Vec<(String, Vec<usize>)> = blocks
+        .into_iter()
+        .filter(|(_, b)| b.len() >= 2 && b.len() <= max_block)
+        .collect();
+    useful.sort_by(|a, b| a.0.cmp(&b.0));
+    let total = useful.len();
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let threads = threads.max(1);
+    let results: Vec<(Vec<(usize, usize)>, u64)> = std::thread::scope(|sc| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let useful = &useful;
+                let done = &done;
+                sc.spawn(move || {
+                    let mut seen: HashSet<(usize, usize)> = HashSet::new();
+                    let mut matched = Vec::new();
+                    let mut compared = 0u64;
+                    for (n, (_, b)) in useful.iter().enumerate().filter(|(n, _)| n % threads == t) {
+                        for x in 0..b.len() {
+                            for y in x + 1..b.len() {
+                                let (i, j) = (b[x].min(b[y]), b[x].max(b[y]));
+                                if !seen.insert((i, j)) {
+                                    continue;
+                                }
+                                compared += 1;
+                                if score(&records[i], &records[j]).score >= MATCH {
+                                    matched.push((i, j));
+                                }
+                            }
+                        }
+                        let d = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                        if d % 10_000 == 0 || n + 1 == total {
+                            progress(d, total);
+                        }
+                    }
+                    (matched, compared)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    let mut parent: Vec<usize> = (0..records.len()).collect();
+    fn find(p: &mut [usize], mut x: usize) -> usize {
+        while p[x] != x {
+            p[x] = p[p[x]];
+            x = p[x];
+        }
+        x
+    }
+    let mut compared = 0;
+    for (matched, c) in results {
+        compared += c;
+        for (i, j) in matched {
+            let (ri, rj) = (find(&mut parent, i), find(&mut parent, j));
+            if ri != rj {
+                parent[ri.max(rj)] = ri.min(rj);
+            }
+        }
+    }
+    let clusters = (0..records.len()).map(|i| find(&mut parent, i)).collect();
+    (clusters, compared)
+}
+
+/// [`cluster_with`] on one thread without progress.
+pub fn cluster(records: &[Record], max_block: usize) -> (Vec<usize>, u64) {
+    cluster_with(records, max_block, 1, &|_, _| {})
+}
+
+#[cfg(test)]
+mod finder_tests {
+    use super::*;
+
+    fn r(
+        id: &str,
+        nik: &str,
+        name: &str,
+        sex: &str,
+        birth: &str,
+        village: &str,
+        kk: &str,
+    ) -> Record {
+        Record {
+            id: id.into(),
+            nik: nik.into(),
+            name: name.into(),
+            sex: sex.into(),
+            birth_date: birth.into(),
+            village_code: village.into(),
+            kk_number: kk.into(),
+        }
+    }
+    const V: &str = "32.79.04.2002";
+
+    #[test]
+    fn each_corruption_kind_is_found() {
+        let base = r(
+            "1",
+            "3279041705800012",
+            "Muhammad Sujono",
+            "L",
+            "1980-05-17",
+            V,
+            "3279040101100001",
+        );
+        let variants = [
+            r(
+                "2",
+                "3279041705800012",
+                "Moh. Soedjono",
+                "L",
+                "1980-05-17",
+                V,
+                "",
+            ), // spelling variants
+            r(
+                "3",
+                "3279041705800012",
+                "Muhammad Sujona",
+                "L",
+                "1980-05-17",
+                V,
+                "",
+            ), // typo
+            r(
+                "4",
+                "3279041705800012",
+                "Sujono Muhammad",
+                "L",
+                "1980-05-17",
+                V,
+                "",
+            ), // word order
+            r(
+                "5",
+                "3279041785800012",
+                "Muhammad Sujono",
+                "L",
+                "1980-05-17",
+                V,
+                "",
+            ), // one NIK digit
+            r(
+                "6",
+                "3279041705800012",
+                "Muhammad Sujono",
+                "L",
+                "1980-17-05",
+                V,
+                "",
+            ), // swapped (invalid)
+            r(
+                "7",
+                "3279040517800012",
+                "Muhammad Sujono",
+                "L",
+                "1980-05-17",
+                V,
+                "",
+            ), // day/month swapped in NIK
+        ];
+        for v in &variants {
+            let s = score(&base, v);
+            assert!(s.score >= MATCH, "{} should match: {s:?}", v.id);
+        }
+        let (clusters, _) = cluster(&[vec![base.clone()], variants.to_vec()].concat(), 500);
+        assert!(clusters.iter().all(|c| *c == 0), "{clusters:?}");
+    }
+
+    #[test]
+    fn twins_in_one_kk_and_same_day_neighbours_stay_apart() {
+        let a = r(
+            "1",
+            "3279041705800012",
+            "Hasan Sudrajat",
+            "L",
+            "1980-05-17",
+            V,
+            "3279040101100001",
+        );
+        let twin = r(
+            "2",
+            "3279041705800013",
+            "Husen Sudrajat",
+            "L",
+            "1980-05-17",
+            V,
+            "3279040101100001",
+        );
+        assert!(score(&a, &twin).score < MATCH, "{:?}", score(&a, &twin));
+        let neighbour = r(
+            "3",
+            "3279041705800014",
+            "Ujang Permana",
+            "L",
+            "1980-05-17",
+            V,
+            "3279040202100002",
+        );
+        assert!(score(&a, &neighbour).score < MATCH);
+        let (c, compared) = cluster(&[a, twin, neighbour], 500);
+        assert_eq!(c, vec![0, 1, 2]);
+        assert!(compared <= 3);
+    }
+
+    #[test]
+    fn blocking_keeps_far_pairs_apart() {
+        let recs: Vec<Record> = (0..200)
+            .map(|i| {
+                r(
+                    &i.to_string(),
+                    &format!(
+                        "3279{:02}{:02}0{}80{:04}",
+                        1 + i % 4,
+                        1 + i % 28,
+                        1 + i % 9,
+                        i + 1
+                    ),
+                    &format!("Orang {i} Nomor"),
+                    "L",
+                    &format!("1980-0{}-{:02}", 1 + i % 9, 1 + i % 28),
+                    &format!("32.79.0{}.2001", 1 + i % 4),
+                    "",
+                )
+            })
+            .collect();
+        let (_, compared) = cluster(&recs, 500);
+        assert!(compared < 200 * 199 / 2 / 4, "compared {compared} pairs");
+    }
+}

@@ -72,6 +72,13 @@ pub enum Command {
     },
     /// Write a consistent copy of the SQLite database to FILE while the server runs.
     Backup { file: String },
+    /// Find duplicate persons in a CSV (`id,nik,name,sex,birth_date,village_code,kk_number`)
+    /// and write `id,cluster_id` for every row.
+    Dedup {
+        file: String,
+        #[arg(long)]
+        out: String,
+    },
     /// Replace the SQLite database with a backup FILE (stop the server first).
     Restore { file: String },
     /// Import persons or KUBE (with members) from an XLSX, ODS or CSV file.
@@ -231,6 +238,7 @@ pub async fn run(cli: Cli) -> Result<(), String> {
         }
         Command::User { cmd } => user(&cli.db, cmd).await,
         Command::Restore { file } => restore(&cli.db, &file).await,
+        Command::Dedup { file, out } => dedup(&file, &out),
         Command::Import {
             kind,
             file,
@@ -348,6 +356,94 @@ async fn import(
     if !plan.errors.is_empty() && mode == Mode::All && !dry_run {
         return Err("the file has invalid rows; nothing was imported".into());
     }
+    Ok(())
+}
+
+/// Reads persons, clusters the duplicates on all cores, writes `id,cluster_id`
+/// (a cluster is named by the id of its first row; singletons are their own cluster).
+fn dedup(file: &str, out: &str) -> Result<(), String> {
+    use domain::dedup::{cluster_with, Record};
+    use std::io::Write;
+    let started = std::time::Instant::now();
+    let bytes = std::fs::read(file).map_err(|e| format!("cannot read {file}: {e}"))?;
+    let table = sheets::read(&bytes).map_err(|e| e.to_string())?;
+    let header = table.first().ok_or("the file is empty")?;
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| h.trim().eq_ignore_ascii_case(name))
+    };
+    let idx: Vec<Option<usize>> = [
+        "id",
+        "nik",
+        "name",
+        "sex",
+        "birth_date",
+        "village_code",
+        "kk_number",
+    ]
+    .iter()
+    .map(|c| col(c))
+    .collect();
+    if idx[0].is_none() {
+        return Err("the file needs an id column".into());
+    }
+    let get = |row: &Vec<String>, i: usize| {
+        idx[i]
+            .and_then(|c| row.get(c))
+            .map(|s| s.trim().to_string())
+            .unwrap_or_default()
+    };
+    let records: Vec<Record> = table
+        .iter()
+        .skip(1)
+        .filter(|r| r.iter().any(|c| !c.trim().is_empty()))
+        .map(|r| Record {
+            id: get(r, 0),
+            nik: get(r, 1),
+            name: get(r, 2),
+            sex: get(r, 3),
+            birth_date: get(r, 4),
+            village_code: get(r, 5),
+            kk_number: get(r, 6),
+        })
+        .collect();
+    eprintln!(
+        "{} persons read in {:.1} s",
+        records.len(),
+        started.elapsed().as_secs_f64()
+    );
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2);
+    let progress = |done: usize, total: usize| {
+        eprint!("\rcomparing: {done}/{total} blocks");
+        let _ = std::io::stderr().flush();
+    };
+    let (clusters, compared) = cluster_with(&records, 1000, threads, &progress);
+    eprintln!();
+    let mut w = std::io::BufWriter::new(
+        std::fs::File::create(out).map_err(|e| format!("cannot write {out}: {e}"))?,
+    );
+    writeln!(w, "id,cluster_id").map_err(|e| e.to_string())?;
+    for (r, c) in records.iter().zip(&clusters) {
+        writeln!(w, "{},{}", r.id, records[*c].id).map_err(|e| e.to_string())?;
+    }
+    w.flush().map_err(|e| e.to_string())?;
+    let groups = clusters
+        .iter()
+        .enumerate()
+        .filter(|(i, c)| *i != **c)
+        .map(|(_, c)| *c)
+        .collect::<std::collections::HashSet<_>>()
+        .len();
+    println!(
+        "{} persons, {} pairs compared, {} clusters with duplicates, written to {out} in {:.1} s",
+        records.len(),
+        compared,
+        groups,
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 

@@ -144,3 +144,42 @@ async fn users_migrations_and_backup_from_the_command_line() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn dedup_writes_a_cluster_for_every_row() {
+    let dir = std::env::temp_dir().join(format!("sikube-dedup-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let input = dir.join("persons.csv");
+    std::fs::write(
+        &input,
+        "id,nik,name,sex,birth_date,village_code,kk_number\n\
+         a1,3279041705800012,Muhammad Sujono,L,1980-05-17,32.79.04.2002,3279040101100001\n\
+         a2,3279041785800012,Moh. Soedjono,L,1980-05-17,32.79.04.2002,\n\
+         t1,3279041705800013,Hasan Sudrajat,L,1980-05-17,32.79.04.2002,3279040101100009\n\
+         t2,3279041705800014,Husen Sudrajat,L,1980-05-17,32.79.04.2002,3279040101100009\n\
+         x1,3279024101900001,Siti Aminah,P,1990-01-01,32.79.02.1002,\n",
+    )
+    .unwrap();
+    let out = dir.join("clusters.csv");
+    let o = Command::new(env!("CARGO_BIN_EXE_sikube"))
+        .args([
+            "dedup",
+            input.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        text(&o).contains("1 clusters with duplicates"),
+        "{}",
+        text(&o)
+    );
+    let clusters = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(
+        clusters,
+        "id,cluster_id\na1,a1\na2,a1\nt1,t1\nt2,t2\nx1,x1\n"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
