@@ -153,16 +153,21 @@ fn swapped(date: &str) -> Option<String> {
     (di <= 12 && mi != di).then(|| format!("{y}-{d}-{m}"))
 }
 
-/// Name similarity robust to word order: the better of the plain and the word-sorted
-/// comparison of the normalised names.
+/// Name similarity robust to word order: the better of the plain comparison of the
+/// normalised names and a word-by-word one (each word against its best partner, the
+/// weaker direction counts — so a shared family name alone does not make two people
+/// alike).
 pub fn name_similarity(a: &str, b: &str) -> f64 {
     let (na, nb) = (normalize_name(a), normalize_name(b));
-    let sort = |s: &str| {
-        let mut w: Vec<&str> = s.split_whitespace().collect();
-        w.sort_unstable();
-        w.join(" ")
+    let (wa, wb): (Vec<&str>, Vec<&str>) = (na.split_whitespace().collect(), nb.split_whitespace().collect());
+    let directed = |x: &[&str], y: &[&str]| {
+        if x.is_empty() || y.is_empty() {
+            return 0.0;
+        }
+        x.iter().map(|p| y.iter().map(|q| jaro_winkler(p, q)).fold(0.0, f64::max)).sum::<f64>() / x.len() as f64
     };
-    jaro_winkler(&na, &nb).max(jaro_winkler(&sort(&na), &sort(&nb)))
+    let words = directed(&wa, &wb).min(directed(&wb, &wa));
+    jaro_winkler(&na, &nb).max(words)
 }
 
 /// Scores a pair. Traps handled: a KK identifies a household, not a person (twins and
@@ -220,13 +225,16 @@ pub fn score(a: &Record, b: &Record) -> PairScore {
     } else {
         s -= 0.15;
     }
+    // Duplicates are re-registrations at the same office: mostly the same kecamatan.
     if same_village {
         s += 0.1;
     } else if same_district {
         s += 0.05;
+    } else {
+        s -= 0.2;
     }
     if !same_sex {
-        s -= 0.1;
+        s -= 0.3;
     }
     // A shared family card says household, not person: twins must not merge.
     if !a.kk_number.is_empty() && a.kk_number == b.kk_number && sim < 0.97 {

@@ -1,0 +1,95 @@
+#!/usr/bin/env python3
+"""Labelled test data for the duplicate finder: Indonesian (Sundanese/Javanese) names,
+valid-looking NIKs, households with twins and same-day neighbours, and 10% of persons
+with 1-3 corrupted duplicate records. Deterministic (seeded).
+
+Usage: dedup_data.py N OUT.csv TRUTH.csv
+"""
+import csv, random, sys
+
+FIRST_M = "Asep Ujang Dedi Cecep Wawan Jajang Dadang Agus Iwan Yayat Eman Odih Rahmat Endang Aep Maman Ade Engkos Dudung Hendra Budi Ahmad Entis Udin Didin Ohan Sobari Nana Tatang Juju Hasan Husen Yusuf Ridwan Saepul Dian Rudi Heri Teguh Slamet".split()
+FIRST_F = "Euis Siti Ai Neneng Iis Kokom Lilis Nining Tati Yati Popon Cucu Enok Imas Oom Dedeh Elis Rina Sri Nia Entin Titin Wiwin Nur Aas Heni Yuyun Onah Eti Ratna Dewi Wati Yanti Sumarni Tuti".split()
+FAMILY = "Suryana Sutisna Hidayat Rahayu Kurniawan Setiawan Sukmana Permana Sopandi Nurhayati Rukmana Mulyana Saepudin Hermawan Supriatna Komariah Wahyudi Gunawan Hasanah Sumarni Kusnadi Solihin Rosita Hamdani Juariah Sudrajat Kartika Firmansyah Pratama Saputra Nugraha Ramdani Maulana Fauzi Rosidah Sukarya Wiguna Jayadi Sutarman Mulyadi".split()
+PREFIX = ["", "", "", "", "Muhammad ", "Moh. ", "Siti "]
+VILLAGES = [f"32.79.0{d}.{v}" for d, vs in {1: ["1001", "1002", "1006", "2003", "2004", "2005", "2007"], 2: ["1001", "1002", "2003", "2004", "2005", "2006", "2007", "2008"], 3: ["1001", "1004", "2002", "2003"], 4: ["1004", "1005", "2001", "2002", "2003", "2006"]}.items() for v in vs]
+
+def nik(village, birth, female, serial):
+    y, m, d = birth
+    day = d + 40 if female else d
+    return f"{village[:8].replace('.', '')}{day:02d}{m:02d}{y % 100:02d}{serial:04d}"
+
+def corrupt_name(name, rng):
+    w = name.split()
+    k = rng.randrange(6)
+    if k == 0 and len(w) > 1:  # word order
+        w = w[1:] + w[:1]
+    elif k == 1:  # typo: one letter changed
+        i = rng.randrange(len(w)); s = w[i]
+        if len(s) > 3:
+            j = rng.randrange(1, len(s)); s = s[:j] + rng.choice("aiueonr") + s[j + 1:]
+        w[i] = s
+    elif k == 2:  # old spelling
+        w = [x.replace("u", "oe", 1) if "u" in x and rng.random() < 0.5 else x.replace("j", "dj", 1) for x in w]
+    elif k == 3:  # letter dropped
+        i = rng.randrange(len(w)); s = w[i]
+        if len(s) > 4:
+            j = rng.randrange(1, len(s) - 1); s = s[:j] + s[j + 1:]
+        w[i] = s
+    elif k == 4:
+        w = [x.upper() for x in w]
+    else:  # final y/i
+        w = [x[:-1] + "y" if x.endswith("i") else x for x in w]
+    return " ".join(w)
+
+def main():
+    n, out, truth = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+    rng = random.Random(2012)
+    people = []
+    serials = {}
+    pid = 0
+    while len(people) < n * 0.86:
+        village = rng.choice(VILLAGES)
+        kk = f"{village[:8].replace('.', '')}{rng.randrange(1, 29):02d}{rng.randrange(1, 13):02d}{rng.randrange(5, 13):02d}{rng.randrange(1, 9999):04d}"
+        family = rng.choice(FAMILY)
+        size = rng.choice([1, 1, 2, 3, 4])
+        twin = rng.random() < 0.03
+        base_birth = (rng.randrange(1950, 2005), rng.randrange(1, 13), rng.randrange(1, 29))
+        for m in range(size + (1 if twin else 0)):
+            female = rng.random() < 0.5
+            birth = base_birth if (twin and m >= size - 1) else (rng.randrange(1950, 2012), rng.randrange(1, 13), rng.randrange(1, 29))
+            key = (village[:8], birth, female)
+            serials[key] = serials.get(key, 0) + 1
+            first = rng.choice(FIRST_F if female else FIRST_M)
+            name = f"{rng.choice(PREFIX) if not female else ''}{first} {family}".strip()
+            people.append(dict(person=pid, nik=nik(village, birth, female, serials[key]), name=name, sex="P" if female else "L",
+                               birth_date=f"{birth[0]:04d}-{birth[1]:02d}-{birth[2]:02d}", village_code=village, kk_number=kk))
+            pid += 1
+    rows = [dict(p) for p in people]
+    # 10% of persons get 1-3 duplicate records with realistic corruptions.
+    for p in rng.sample(people, len(people) // 10):
+        for _ in range(rng.choice([1, 1, 1, 2, 3])):
+            d = dict(p)
+            d["name"] = corrupt_name(d["name"], rng) if rng.random() < 0.8 else d["name"]
+            k = rng.random()
+            if k < 0.3:  # a NIK digit mistyped
+                i = rng.randrange(6, 16); d["nik"] = d["nik"][:i] + str((int(d["nik"][i]) + rng.randrange(1, 10)) % 10) + d["nik"][i + 1:]
+            elif k < 0.4:  # two digits swapped
+                i = rng.randrange(6, 15); s = list(d["nik"]); s[i], s[i + 1] = s[i + 1], s[i]; d["nik"] = "".join(s)
+            elif k < 0.5:  # day and month swapped in the birth date
+                y, mo, da = d["birth_date"].split("-")
+                if int(da) <= 12: d["birth_date"] = f"{y}-{da}-{mo}"
+            if rng.random() < 0.5:
+                d["kk_number"] = ""
+            if rng.random() < 0.2:  # moved within the kecamatan
+                d["village_code"] = rng.choice([v for v in VILLAGES if v[:8] == d["village_code"][:8]])
+            rows.append(d)
+    rng.shuffle(rows)
+    with open(out, "w", newline="") as f, open(truth, "w", newline="") as t:
+        w = csv.writer(f); tw = csv.writer(t)
+        w.writerow(["id", "nik", "name", "sex", "birth_date", "village_code", "kk_number"]); tw.writerow(["id", "person"])
+        for i, r in enumerate(rows):
+            w.writerow([f"r{i}", r["nik"], r["name"], r["sex"], r["birth_date"], r["village_code"], r["kk_number"]])
+            tw.writerow([f"r{i}", r["person"]])
+    print(f"{len(rows)} records of {len(people)} persons")
+
+main()
