@@ -159,12 +159,18 @@ fn swapped(date: &str) -> Option<String> {
 /// alike).
 pub fn name_similarity(a: &str, b: &str) -> f64 {
     let (na, nb) = (normalize_name(a), normalize_name(b));
-    let (wa, wb): (Vec<&str>, Vec<&str>) = (na.split_whitespace().collect(), nb.split_whitespace().collect());
+    let (wa, wb): (Vec<&str>, Vec<&str>) = (
+        na.split_whitespace().collect(),
+        nb.split_whitespace().collect(),
+    );
     let directed = |x: &[&str], y: &[&str]| {
         if x.is_empty() || y.is_empty() {
             return 0.0;
         }
-        x.iter().map(|p| y.iter().map(|q| jaro_winkler(p, q)).fold(0.0, f64::max)).sum::<f64>() / x.len() as f64
+        x.iter()
+            .map(|p| y.iter().map(|q| jaro_winkler(p, q)).fold(0.0, f64::max))
+            .sum::<f64>()
+            / x.len() as f64
     };
     let words = directed(&wa, &wb).min(directed(&wb, &wa));
     jaro_winkler(&na, &nb).max(words)
