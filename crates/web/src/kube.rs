@@ -1046,13 +1046,8 @@ async fn add_member_form(
     Path(id): Path<i64>,
     body: axum::body::Bytes,
 ) -> AppResult<Response> {
-    let f = page::form_pairs(&body);
-    let get = |k: &str| {
-        f.iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+    let f = page::FormData::parse(&body);
+    let get = |k: &str| f.get(k);
     let Ok(person_id) = get("person_id").parse::<i64>() else {
         return render_detail(
             &state,
@@ -1084,11 +1079,7 @@ async fn remove_member_form(
     Path((id, person_id)): Path<(i64, i64)>,
     body: axum::body::Bytes,
 ) -> AppResult<Response> {
-    let f = page::form_pairs(&body);
-    let reason = f
-        .iter()
-        .find(|(n, _)| n == "reason")
-        .map(|(_, v)| v.clone());
+    let reason = page::FormData::parse(&body).opt("reason");
     let r = remove_member(&state, &s, id, person_id, reason.as_deref()).await;
     let name = person_name(&r.as_ref().ok().cloned(), person_id);
     let msg = ctx.tf("kube.member_removed", &[name]);
@@ -1101,12 +1092,7 @@ async fn role_form(
     Path((id, person_id)): Path<(i64, i64)>,
     body: axum::body::Bytes,
 ) -> AppResult<Response> {
-    let f = page::form_pairs(&body);
-    let role = f
-        .iter()
-        .find(|(n, _)| n == "role")
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default();
+    let role = page::FormData::parse(&body).get("role");
     let r = set_role(&state, &s, id, person_id, &role).await;
     let name = person_name(&r.as_ref().ok().cloned(), person_id);
     let msg = ctx.tf("kube.role_changed", &[name]);

@@ -283,6 +283,37 @@ pub fn form_pairs(body: &[u8]) -> Vec<(String, String)> {
     serde_urlencoded::from_bytes(body).unwrap_or_default()
 }
 
+/// A submitted form, read by field name.
+pub struct FormData(Vec<(String, String)>);
+
+impl FormData {
+    pub fn parse(body: &[u8]) -> FormData {
+        FormData(form_pairs(body))
+    }
+    /// The first value of a field, if sent.
+    pub fn opt(&self, name: &str) -> Option<String> {
+        self.0
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+    }
+    /// The first value of a field, or empty.
+    pub fn get(&self, name: &str) -> String {
+        self.opt(name).unwrap_or_default()
+    }
+    /// Every value of a repeated field (checkboxes).
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+    pub fn pairs(&self) -> &[(String, String)] {
+        &self.0
+    }
+}
+
 /// The query string of a list without its paging, for links such as exports.
 pub fn filter_query(uri: &axum::http::Uri) -> String {
     let pairs: Vec<(String, String)> = query_pairs(uri)

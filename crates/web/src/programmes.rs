@@ -811,11 +811,9 @@ async fn enrol_form(
     Path(id): Path<i64>,
     body: axum::body::Bytes,
 ) -> AppResult<Response> {
-    let f = page::form_pairs(&body);
-    let person_id = f
-        .iter()
-        .find(|(k, _)| k == "person_id")
-        .and_then(|(_, v)| v.parse::<i64>().ok())
+    let person_id = page::FormData::parse(&body)
+        .get("person_id")
+        .parse::<i64>()
         .unwrap_or(0);
     match enrol(&state, &s, id, person_id).await {
         Ok(_) => {
@@ -846,13 +844,8 @@ async fn benefit_form(
     Path(id): Path<i64>,
     body: axum::body::Bytes,
 ) -> AppResult<Response> {
-    let f = page::form_pairs(&body);
-    let get = |k: &str| {
-        f.iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+    let f = page::FormData::parse(&body);
+    let get = |k: &str| f.get(k);
     let mut inv = Invalid::new();
     let amount = num(&mut inv, "amount", &get("amount")).unwrap_or(0);
     let b = BenefitIn {
@@ -934,13 +927,8 @@ async fn item_form(
     PageAuth { s, ctx }: PageAuth,
     body: axum::body::Bytes,
 ) -> AppResult<Response> {
-    let f = page::form_pairs(&body);
-    let get = |k: &str| {
-        f.iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+    let f = page::FormData::parse(&body);
+    let get = |k: &str| f.get(k);
     let mut inv = Invalid::new();
     let price = num(&mut inv, "unit_price", &get("unit_price")).unwrap_or(0);
     let b = ItemIn {

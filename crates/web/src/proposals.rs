@@ -873,16 +873,12 @@ async fn create_form(
     PageAuth { s, ctx }: PageAuth,
     body: axum::body::Bytes,
 ) -> AppResult<Response> {
-    let f = page::form_pairs(&body);
-    let get = |k: &str| {
-        f.iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+    let f = page::FormData::parse(&body);
+    let get = |k: &str| f.get(k);
     let kube_id: i64 = get("kube_id").parse().unwrap_or(0);
     let programme_id: i64 = get("programme_id").parse().unwrap_or(0);
     let items: Vec<ItemQty> = f
+        .pairs()
         .iter()
         .filter_map(|(k, v)| {
             Some(ItemQty {
@@ -1002,9 +998,10 @@ async fn act_form(
     Path((id, action)): Path<(i64, String)>,
     body: axum::body::Bytes,
 ) -> AppResult<Response> {
-    let f = page::form_pairs(&body);
-    let get = |k: &str| f.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    let f = page::FormData::parse(&body);
+    let get = |k: &str| f.opt(k);
     let items: Vec<ItemQty> = f
+        .pairs()
         .iter()
         .filter_map(|(k, v)| {
             Some(ItemQty {

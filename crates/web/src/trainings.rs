@@ -471,16 +471,12 @@ async fn attendance_form(
     body: axum::body::Bytes,
 ) -> AppResult<Response> {
     s.require_write()?;
-    let f = page::form_pairs(&body);
-    let day = f
-        .iter()
-        .find(|(k, _)| k == "day")
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default();
+    let f = page::FormData::parse(&body);
+    let day = f.get("day");
     let present: Vec<i64> = f
+        .all("present")
         .iter()
-        .filter(|(k, _)| k == "present")
-        .filter_map(|(_, v)| v.parse().ok())
+        .filter_map(|v| v.parse().ok())
         .collect();
     let d = visible(&state, &s, id).await?;
     for p in &d.participants {
@@ -872,13 +868,8 @@ async fn participant_form(
     Path(id): Path<i64>,
     body: axum::body::Bytes,
 ) -> AppResult<Response> {
-    let f = page::form_pairs(&body);
-    let get = |k: &str| {
-        f.iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+    let f = page::FormData::parse(&body);
+    let get = |k: &str| f.get(k);
     let Ok(person_id) = get("person_id").parse::<i64>() else {
         return render_detail(
             &state,
