@@ -126,6 +126,21 @@ impl Action {
     }
 }
 
+/// The largest quantity of one item in a proposal or package; beyond it is a typing slip
+/// (and it keeps quantity × price far from overflowing).
+pub const MAX_QUANTITY: i64 = 100_000;
+
+/// A requested quantity must be a positive count no larger than [`MAX_QUANTITY`].
+pub fn check_quantity(q: i64) -> Result<(), Msg> {
+    if q <= 0 {
+        Err(Msg::new("item.quantity_positive"))
+    } else if q > MAX_QUANTITY {
+        Err(Msg::new("item.quantity_too_large").arg(MAX_QUANTITY))
+    } else {
+        Ok(())
+    }
+}
+
 /// The one place where the order of a proposal's states is decided.
 pub fn transition(from: ProposalState, action: Action, role: Role) -> Result<ProposalState, Msg> {
     use Action as A;
@@ -344,6 +359,15 @@ pub fn rupiah_in_words(r: Rupiah) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quantities_are_positive_and_bounded() {
+        assert!(check_quantity(1).is_ok());
+        assert!(check_quantity(MAX_QUANTITY).is_ok());
+        assert!(check_quantity(0).is_err());
+        assert!(check_quantity(-3).is_err());
+        assert!(check_quantity(MAX_QUANTITY + 1).is_err());
+    }
 
     #[test]
     fn terbilang_cases() {

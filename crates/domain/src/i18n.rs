@@ -494,6 +494,7 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
     ("item.price_positive", "Harga satuan harus lebih dari 0", "The unit price must be above 0"),
     ("item.unknown", "Barang tidak dikenal: {0}", "Unknown item: {0}"),
     ("item.quantity_positive", "Jumlah harus lebih dari 0", "The quantity must be above 0"),
+    ("item.quantity_too_large", "Jumlah paling banyak {0}", "The quantity can be at most {0}"),
     ("package.title", "Paket", "Package"),
     ("proposal.title", "Usulan bantuan", "Aid proposals"),
     ("proposal.new", "Buat usulan", "New proposal"),

@@ -713,3 +713,70 @@ async fn attachments_are_checked_by_content_and_follow_the_record() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn package_templates_merge_repeated_items_and_refuse_bad_input() {
+    let app = TestApp::spawn().await;
+    let s = setup(&app, 70).await;
+    let prog = programme(&app, Some(100_000_000), None).await;
+    let op = app.token("operator").await;
+    // The same item twice counts once with the quantities added.
+    let r = app
+        .post(
+            &op,
+            "/api/v1/packages",
+            json!({"name": "Paket kambing", "items": [
+            {"item_id": s.goat, "quantity": 3}, {"item_id": s.goat, "quantity": 2},
+            {"item_id": s.cage, "quantity": 1}]}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let ps: Value = app.get(&op, "/api/v1/packages").await.json().await.unwrap();
+    let p = ps
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "Paket kambing")
+        .unwrap();
+    let goat_qty: i64 = p["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["item_id"] == s.goat)
+        .map(|i| i["quantity"].as_i64().unwrap())
+        .sum();
+    assert_eq!(goat_qty, 5, "{p}");
+    // A second template with the same name is a conflict, not a server error.
+    let r = app
+        .post(
+            &op,
+            "/api/v1/packages",
+            json!({"name": "Paket kambing", "items": [{"item_id": s.goat, "quantity": 1}]}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    // A quantity beyond any real request is refused with the field named.
+    for path in ["/api/v1/packages", "/api/v1/proposals"] {
+        let r = app
+            .post(
+                &op,
+                path,
+                json!({"name": "Paket besar", "kube_id": s.kube_id, "programme_id": prog, "justification": "x",
+                "items": [{"item_id": s.goat, "quantity": 359_571_870_827i64}]}),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{path}");
+        let b: Value = r.json().await.unwrap();
+        assert!(b.to_string().contains("items"), "{b}");
+    }
+    // A viewer role cannot create templates.
+    let au = app.token("auditor").await;
+    let r = app
+        .post(
+            &au,
+            "/api/v1/packages",
+            json!({"name": "Paket lain", "items": [{"item_id": s.goat, "quantity": 1}]}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+}

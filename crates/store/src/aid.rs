@@ -112,6 +112,18 @@ pub struct ProposalDetail {
     pub events: Vec<ProposalEvent>,
 }
 
+/// The same item listed twice counts once, with the quantities added.
+fn merge_items(items: &[(i64, i64)]) -> Vec<(i64, i64)> {
+    let mut out: Vec<(i64, i64)> = Vec::new();
+    for &(item, qty) in items {
+        match out.iter_mut().find(|(i, _)| *i == item) {
+            Some(e) => e.1 = e.1.saturating_add(qty),
+            None => out.push((item, qty)),
+        }
+    }
+    out
+}
+
 /// What a delivery records: the items actually handed over (maybe fewer).
 #[derive(Debug, Clone)]
 pub struct Delivery {
@@ -345,13 +357,20 @@ impl Store {
         items: &[(i64, i64)],
     ) -> Result<i64> {
         let mut tx = self.tx().await?;
-        let (id,): (i64,) = sqlx::query_as("INSERT INTO packages (name, business_type, created_at) VALUES ($1, $2, $3) RETURNING id")
-            .bind(name)
-            .bind(business_type)
-            .bind(crate::now())
-            .fetch_one(&mut *tx)
-            .await?;
-        for (item, qty) in items {
+        let r: std::result::Result<(i64,), sqlx::Error> =
+            sqlx::query_as("INSERT INTO packages (name, business_type, created_at) VALUES ($1, $2, $3) RETURNING id")
+                .bind(name)
+                .bind(business_type)
+                .bind(crate::now())
+                .fetch_one(&mut *tx)
+                .await;
+        let (id,) = match r {
+            Err(e) if is_unique_violation(&e) => {
+                return Err(StoreError::conflict("name", Msg::new("error.conflict")))
+            }
+            r => r?,
+        };
+        for (item, qty) in merge_items(items) {
             sqlx::query(
                 "INSERT INTO package_items (package_id, item_id, quantity) VALUES ($1, $2, $3)",
             )
@@ -415,7 +434,7 @@ impl Store {
         }
         let mut total = 0i64;
         let mut priced = Vec::new();
-        for (item, qty) in items {
+        for (item, qty) in merge_items(items) {
             let row: Option<(i64,)> = sqlx::query_as("SELECT unit_price FROM items WHERE id = $1")
                 .bind(item)
                 .fetch_optional(&mut *tx)
@@ -425,7 +444,7 @@ impl Store {
                     domain::Invalid::field("items", Msg::new("item.unknown").arg(item)).into(),
                 );
             };
-            total += price * qty;
+            total = total.saturating_add(price.saturating_mul(qty));
             priced.push((item, qty, price));
         }
         let now = crate::now();

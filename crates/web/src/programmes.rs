@@ -355,7 +355,7 @@ pub(crate) async fn api_packages(
 
 /// Create a package template.
 #[utoipa::path(post, path = "/api/v1/packages", tag = "aid", request_body = PackageIn,
-    responses((status = 201, description = "created"), (status = 422, body = crate::api::ErrorBody)))]
+    responses((status = 201, description = "created"), (status = 409, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)))]
 pub(crate) async fn api_package_create(
     State(state): State<AppState>,
     Authed(s): Authed,
@@ -379,8 +379,8 @@ pub(crate) async fn api_package_create(
     for i in &b.items {
         if !known.contains(&i.item_id) {
             inv.add("items", Msg::new("item.unknown").arg(i.item_id));
-        } else if i.quantity <= 0 {
-            inv.add("items", Msg::new("item.quantity_positive"));
+        } else if let Err(m) = domain::aid::check_quantity(i.quantity) {
+            inv.add("items", m);
         }
     }
     inv.into_result()?;

@@ -208,8 +208,11 @@ async fn create(state: &AppState, s: &Session, b: &ProposalCreate) -> AppResult<
     if items.is_empty() {
         inv.add("items", Msg::new("proposal.no_items"));
     }
-    if items.iter().any(|i| i.quantity < 0) {
-        inv.add("items", Msg::new("item.quantity_positive"));
+    if let Some(m) = items
+        .iter()
+        .find_map(|i| domain::aid::check_quantity(i.quantity).err())
+    {
+        inv.add("items", m);
     }
     if b.justification.trim().is_empty() {
         inv.add("justification", Msg::new("common.required"));
