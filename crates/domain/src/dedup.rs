@@ -339,7 +339,7 @@ pub fn cluster_with(
                             }
                         }
                         let d = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                        if d % 10_000 == 0 || n + 1 == total {
+                        if d.is_multiple_of(10_000) || n + 1 == total {
                             progress(d, total);
                         }
                     }

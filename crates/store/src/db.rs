@@ -258,7 +258,7 @@ impl Store {
         match pg_url {
             None => {
                 let dir = std::env::temp_dir().join("sikube-tests");
-                std::fs::create_dir_all(&dir).map_err(|e| sqlx::Error::Io(e))?;
+                std::fs::create_dir_all(&dir).map_err(sqlx::Error::Io)?;
                 Ok(format!(
                     "sqlite://{}",
                     dir.join(format!("{tag}.db")).display()
