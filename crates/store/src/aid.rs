@@ -6,7 +6,7 @@
 //! happen in one transaction that holds the programme's row (PostgreSQL `FOR UPDATE`;
 //! SQLite's write lock), so two approvals at once cannot overspend.
 use crate::db::Backend;
-use crate::error::is_unique_violation;
+use crate::error::unique_as_conflict;
 use crate::persons::{scope_filter, Scope};
 use crate::sql::Where;
 use crate::{audit, Actor, Page, Paging, Result, Store, StoreError};
@@ -324,12 +324,7 @@ impl Store {
         .bind(crate::now())
         .fetch_one(&mut *tx)
         .await;
-        let (id,) = match r {
-            Err(e) if is_unique_violation(&e) => {
-                return Err(StoreError::conflict("name", Msg::new("error.conflict")))
-            }
-            r => r?,
-        };
+        let (id,) = r.map_err(unique_as_conflict("name", Msg::new("error.conflict")))?;
         let item: Item =
             sqlx::query_as("SELECT id, name, unit, unit_price, category FROM items WHERE id = $1")
                 .bind(id)
@@ -364,12 +359,7 @@ impl Store {
                 .bind(crate::now())
                 .fetch_one(&mut *tx)
                 .await;
-        let (id,) = match r {
-            Err(e) if is_unique_violation(&e) => {
-                return Err(StoreError::conflict("name", Msg::new("error.conflict")))
-            }
-            r => r?,
-        };
+        let (id,) = r.map_err(unique_as_conflict("name", Msg::new("error.conflict")))?;
         for (item, qty) in merge_items(items) {
             sqlx::query(
                 "INSERT INTO package_items (package_id, item_id, quantity) VALUES ($1, $2, $3)",
@@ -679,15 +669,10 @@ impl Store {
         .bind(crate::now())
         .fetch_one(&mut *tx)
         .await;
-        let (id,) = match r {
-            Err(e) if is_unique_violation(&e) => {
-                return Err(StoreError::conflict(
-                    "person_id",
-                    Msg::new("enrolment.exists"),
-                ))
-            }
-            r => r?,
-        };
+        let (id,) = r.map_err(unique_as_conflict(
+            "person_id",
+            Msg::new("enrolment.exists"),
+        ))?;
         audit::record::<(), _>(
             &mut tx,
             actor,
@@ -756,12 +741,7 @@ impl Store {
         .bind(crate::now())
         .fetch_one(&mut *tx)
         .await;
-        let (id,) = match r {
-            Err(e) if is_unique_violation(&e) => {
-                return Err(StoreError::conflict("period", Msg::new("benefit.twice")))
-            }
-            r => r?,
-        };
+        let (id,) = r.map_err(unique_as_conflict("period", Msg::new("benefit.twice")))?;
         let after = serde_json::json!({"person_id": person_id, "kind": kind, "period": period, "amount": amount.value()});
         audit::record::<(), _>(
             &mut tx,

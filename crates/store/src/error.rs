@@ -35,3 +35,18 @@ pub(crate) fn is_unique_violation(e: &sqlx::Error) -> bool {
         _ => false,
     }
 }
+
+/// Maps a unique-constraint violation to a conflict on `field` (409 with the reason);
+/// any other database error passes through.
+pub(crate) fn unique_as_conflict(
+    field: &'static str,
+    msg: Msg,
+) -> impl FnOnce(sqlx::Error) -> StoreError {
+    move |e| {
+        if is_unique_violation(&e) {
+            StoreError::conflict(field, msg)
+        } else {
+            e.into()
+        }
+    }
+}

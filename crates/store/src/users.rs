@@ -1,5 +1,5 @@
 //! Accounts, their roles and the kecamatan a pendamping is assigned to.
-use crate::error::is_unique_violation;
+use crate::error::unique_as_conflict;
 use crate::sql::Where;
 use crate::{audit, Actor, Page, Paging, Result, Store, StoreError};
 use domain::{DistrictCode, Lang, Msg, Role};
@@ -122,15 +122,10 @@ impl Store {
         .bind(&now)
         .fetch_one(&mut *tx)
         .await;
-        let (id,) = match inserted {
-            Err(e) if is_unique_violation(&e) => {
-                return Err(StoreError::conflict(
-                    "username",
-                    Msg::new("user.username_taken"),
-                ))
-            }
-            r => r?,
-        };
+        let (id,) = inserted.map_err(unique_as_conflict(
+            "username",
+            Msg::new("user.username_taken"),
+        ))?;
         set_districts(&mut tx, id, &u.districts).await?;
         let user = get_in(&mut tx, id).await?;
         audit::record::<User, User>(&mut tx, actor, "create", "user", id, None, Some(&user))
