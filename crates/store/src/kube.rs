@@ -287,6 +287,29 @@ fn audit_view(d: &KubeDetail) -> serde_json::Value {
     v
 }
 
+/// Ends a change to a group: records it in the audit log (before and after) and commits.
+async fn audited_commit(
+    mut tx: sqlx::Transaction<'static, sqlx::Any>,
+    actor: &Actor,
+    action: &str,
+    id: i64,
+    before: &KubeDetail,
+) -> Result<KubeDetail> {
+    let after = detail_in(&mut tx, id).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        action,
+        "kube",
+        id,
+        Some(&audit_view(before)),
+        Some(&audit_view(&after)),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
 impl Store {
     /// Adds a business type to the configurable list (or renames / re-activates one).
     pub async fn business_type_upsert(
@@ -471,19 +494,7 @@ impl Store {
                 .await?;
             refresh_count(&mut tx, id).await?;
         }
-        let after = detail_in(&mut tx, id).await?;
-        audit::record(
-            &mut tx,
-            actor,
-            "update",
-            "kube",
-            id,
-            Some(&audit_view(&before)),
-            Some(&audit_view(&after)),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(after)
+        audited_commit(tx, actor, "update", id, &before).await
     }
 
     pub async fn kube_add_member(
@@ -515,19 +526,7 @@ impl Store {
         ensure_free(&mut tx, new.person_id, &new.name, None).await?;
         insert_member(&mut tx, id, &new, joined_on).await?;
         refresh_count(&mut tx, id).await?;
-        let after = detail_in(&mut tx, id).await?;
-        audit::record(
-            &mut tx,
-            actor,
-            "add_member",
-            "kube",
-            id,
-            Some(&audit_view(&before)),
-            Some(&audit_view(&after)),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(after)
+        audited_commit(tx, actor, "add_member", id, &before).await
     }
 
     /// A member leaves; refused when the group would fall below the minimum or when an
@@ -569,19 +568,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         refresh_count(&mut tx, id).await?;
-        let after = detail_in(&mut tx, id).await?;
-        audit::record(
-            &mut tx,
-            actor,
-            "remove_member",
-            "kube",
-            id,
-            Some(&audit_view(&before)),
-            Some(&audit_view(&after)),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(after)
+        audited_commit(tx, actor, "remove_member", id, &before).await
     }
 
     /// Gives a member a role; an officer's previous holder becomes an ordinary member.
