@@ -128,7 +128,19 @@ pub struct Record {
 pub struct PairScore {
     pub score: f64,
     pub name_similarity: f64,
+    /// Catalogue keys (`dedup.*`) of what the two records share or not.
     pub reasons: Vec<&'static str>,
+}
+
+impl PairScore {
+    /// The reasons for a reader: name similarity first, then the rest.
+    pub fn explain(&self) -> Vec<crate::Msg> {
+        let mut out = vec![
+            crate::Msg::new("dedup.names_similar").arg(format!("{:.2}", self.name_similarity))
+        ];
+        out.extend(self.reasons.iter().map(|k| crate::Msg::new(k)));
+        out
+    }
 }
 
 fn digits_differ(a: &str, b: &str) -> Option<(usize, Vec<usize>)> {
@@ -194,22 +206,22 @@ pub fn score(a: &Record, b: &Record) -> PairScore {
     match &nik {
         Some((0, _)) => {
             s += 0.6;
-            reasons.push("same NIK");
+            reasons.push("dedup.same_nik");
         }
         Some((1, pos)) if pos[0] < 12 => {
             s += 0.35;
-            reasons.push("NIK differs in one digit");
+            reasons.push("dedup.nik_one_digit");
         }
         Some((1, _)) => {
             // Serial only: same registration day and kecamatan — could be a neighbour.
             s += if sim >= 0.97 { 0.3 } else { -0.3 };
-            reasons.push("NIK differs in the serial");
+            reasons.push("dedup.nik_serial");
         }
         Some((2, pos))
             if pos[1] == pos[0] + 1 && a.nik.as_bytes()[pos[0]] == b.nik.as_bytes()[pos[1]] =>
         {
             s += 0.3;
-            reasons.push("NIK has two digits swapped");
+            reasons.push("dedup.nik_swapped");
         }
         _ => {}
     }
@@ -224,28 +236,31 @@ pub fn score(a: &Record, b: &Record) -> PairScore {
     }
     if same_birth {
         s += 0.2;
-        reasons.push("same birth date");
+        reasons.push("dedup.same_birth_date");
     } else if swapped_birth {
         s += 0.15;
-        reasons.push("day and month swapped");
+        reasons.push("dedup.birth_swapped");
     } else {
         s -= 0.15;
     }
     // Duplicates are re-registrations at the same office: mostly the same kecamatan.
     if same_village {
         s += 0.1;
+        reasons.push("dedup.same_village");
     } else if same_district {
         s += 0.05;
+        reasons.push("dedup.same_district");
     } else {
         s -= 0.2;
     }
     if !same_sex {
         s -= 0.3;
+        reasons.push("dedup.other_sex");
     }
     // A shared family card says household, not person: twins must not merge.
     if !a.kk_number.is_empty() && a.kk_number == b.kk_number && sim < 0.97 {
         s -= 0.3;
-        reasons.push("same family card, different names");
+        reasons.push("dedup.same_kk_other_name");
     }
     PairScore {
         score: s,
@@ -256,6 +271,10 @@ pub fn score(a: &Record, b: &Record) -> PairScore {
 
 /// Pairs at or above this score are the same person.
 pub const MATCH: f64 = 0.6;
+
+/// Pairs at or above this score are worth a person's look: the registry warns before
+/// saving one, and the review page lists them.
+pub const REVIEW: f64 = 0.45;
 
 /// Keys that put records which might be the same person into one block, so the
 /// finder compares far fewer pairs than all of them.
@@ -291,16 +310,17 @@ pub fn blocking_keys(r: &Record) -> Vec<String> {
     keys
 }
 
-/// Clusters of the same person: `cluster[i]` is the index of the first record of i's
-/// cluster. Compares only pairs that share a blocking key (blocks over `max_block`
-/// records are skipped as uninformative), on `threads` threads. Returns the clusters and
-/// the number of pairs compared. `progress(done, total)` counts blocks.
-pub fn cluster_with(
+/// Pairs of records (i < j) sharing a blocking key whose score is at least `min_score`,
+/// with that score, and the number of pairs compared. Blocks over `max_block` records are
+/// skipped as uninformative; the work is spread over `threads` threads.
+/// `progress(done, total)` counts blocks.
+fn scored_pairs(
     records: &[Record],
     max_block: usize,
     threads: usize,
+    min_score: f64,
     progress: &(dyn Fn(usize, usize) + Sync),
-) -> (Vec<usize>, u64) {
+) -> (Vec<(usize, usize, f64)>, u64) {
     use std::collections::{HashMap, HashSet};
     let mut blocks: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, r) in records.iter().enumerate() {
@@ -316,7 +336,8 @@ pub fn cluster_with(
     let total = useful.len();
     let done = std::sync::atomic::AtomicUsize::new(0);
     let threads = threads.max(1);
-    let results: Vec<(Vec<(usize, usize)>, u64)> = std::thread::scope(|sc| {
+    type Found = (Vec<(usize, usize, f64)>, u64);
+    let results: Vec<Found> = std::thread::scope(|sc| {
         let handles: Vec<_> = (0..threads)
             .map(|t| {
                 let useful = &useful;
@@ -333,8 +354,9 @@ pub fn cluster_with(
                                     continue;
                                 }
                                 compared += 1;
-                                if score(&records[i], &records[j]).score >= MATCH {
-                                    matched.push((i, j));
+                                let s = score(&records[i], &records[j]).score;
+                                if s >= min_score {
+                                    matched.push((i, j, s));
                                 }
                             }
                         }
@@ -352,6 +374,28 @@ pub fn cluster_with(
             .map(|h| h.join().unwrap_or_default())
             .collect()
     });
+    let mut compared = 0;
+    let mut all = Vec::new();
+    for (matched, c) in results {
+        compared += c;
+        all.extend(matched);
+    }
+    // Two threads may meet one pair in different blocks.
+    all.sort_by_key(|p| (p.0, p.1));
+    all.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
+    (all, compared)
+}
+
+/// Clusters of the same person: `cluster[i]` is the index of the first record of i's
+/// cluster. Compares only pairs that share a blocking key (see [`scored_pairs`]).
+/// Returns the clusters and the number of pairs compared.
+pub fn cluster_with(
+    records: &[Record],
+    max_block: usize,
+    threads: usize,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> (Vec<usize>, u64) {
+    let (matched, compared) = scored_pairs(records, max_block, threads, MATCH, progress);
     let mut parent: Vec<usize> = (0..records.len()).collect();
     fn find(p: &mut [usize], mut x: usize) -> usize {
         while p[x] != x {
@@ -360,19 +404,44 @@ pub fn cluster_with(
         }
         x
     }
-    let mut compared = 0;
-    for (matched, c) in results {
-        compared += c;
-        for (i, j) in matched {
-            let (ri, rj) = (find(&mut parent, i), find(&mut parent, j));
-            if ri != rj {
-                parent[ri.max(rj)] = ri.min(rj);
-            }
+    for (i, j, _) in matched {
+        let (ri, rj) = (find(&mut parent, i), find(&mut parent, j));
+        if ri != rj {
+            parent[ri.max(rj)] = ri.min(rj);
         }
     }
     let clusters = (0..records.len()).map(|i| find(&mut parent, i)).collect();
     (clusters, compared)
 }
+
+/// Pairs worth a review ([`REVIEW`] or more), best first, each with its reasons.
+pub fn review_pairs(records: &[Record], threads: usize) -> Vec<(usize, usize, PairScore)> {
+    let (pairs, _) = scored_pairs(records, MAX_BLOCK, threads, REVIEW, &|_, _| {});
+    let mut out: Vec<(usize, usize, PairScore)> = pairs
+        .into_iter()
+        .map(|(i, j, _)| (i, j, score(&records[i], &records[j])))
+        .collect();
+    out.sort_by(|a, b| {
+        b.2.score
+            .total_cmp(&a.2.score)
+            .then((a.0, a.1).cmp(&(b.0, b.1)))
+    });
+    out
+}
+
+/// Registered records that may be the same person as `new`, best first.
+pub fn likely_same<'a>(new: &Record, known: &'a [Record]) -> Vec<(&'a Record, PairScore)> {
+    let mut out: Vec<(&Record, PairScore)> = known
+        .iter()
+        .map(|k| (k, score(new, k)))
+        .filter(|(_, s)| s.score >= REVIEW)
+        .collect();
+    out.sort_by(|a, b| b.1.score.total_cmp(&a.1.score));
+    out
+}
+
+/// Blocks larger than this say nothing (a common name born in one year in one kecamatan).
+pub const MAX_BLOCK: usize = 1000;
 
 /// [`cluster_with`] on one thread without progress.
 pub fn cluster(records: &[Record], max_block: usize) -> (Vec<usize>, u64) {

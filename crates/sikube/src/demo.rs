@@ -460,6 +460,40 @@ pub async fn load_city(
                 .map_err(|e| format!("demo person: {e}"))?,
         );
     }
+    // Some persons registered a second time at the counter, with a typo in the name and
+    // a mistyped NIK serial: the duplicate review has real work in the demo.
+    let now = chrono::Utc::now().date_naive();
+    let twice: Vec<domain::person::PersonInput> = others
+        .iter()
+        .step_by(40)
+        .enumerate()
+        .map(|(i, v)| {
+            let nik = v.nik.as_str();
+            let serial: u32 = nik[12..].parse().unwrap_or(1);
+            domain::person::PersonInput {
+                nik: format!("{}{:04}", &nik[..12], (serial + 5000) % 10_000),
+                kk_number: None,
+                name: misspell(&v.name, i),
+                sex: v.sex.code().to_string(),
+                birth_date: v.birth_date.format("%Y-%m-%d").to_string(),
+                village_code: v.village_code.as_str().to_string(),
+                rt: v.rt.clone(),
+                rw: v.rw.clone(),
+                address: None,
+                phone: None,
+                categories: v.categories.iter().map(|c| c.code().to_string()).collect(),
+                dtks_registered: false,
+                dtks_ref: None,
+                notes: None,
+            }
+        })
+        .collect();
+    for p in &twice {
+        others.push(
+            p.validate(areas, region, now)
+                .map_err(|e| format!("demo person: {e}"))?,
+        );
+    }
     store
         .person_create_many(&actor, &others, "demo")
         .await
@@ -791,4 +825,23 @@ async fn demo_aid(store: &Store, actor: &Actor) -> Result<(), String> {
             .map_err(err)?;
     }
     Ok(())
+}
+
+/// A name as a clerk might mistype it: a doubled letter, two letters swapped, or upper case.
+fn misspell(name: &str, i: usize) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    let at = chars.len() - 2;
+    match i % 3 {
+        0 => {
+            let mut c = chars.clone();
+            c.insert(at, chars[at]);
+            c.into_iter().collect()
+        }
+        1 => {
+            let mut c = chars;
+            c.swap(at, at + 1);
+            c.into_iter().collect()
+        }
+        _ => name.to_uppercase(),
+    }
 }

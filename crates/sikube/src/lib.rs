@@ -362,7 +362,7 @@ async fn import(
 /// Reads persons, clusters the duplicates on all cores, writes `id,cluster_id`
 /// (a cluster is named by the id of its first row; singletons are their own cluster).
 fn dedup(file: &str, out: &str) -> Result<(), String> {
-    use domain::dedup::{cluster_with, Record};
+    use domain::dedup::{cluster_with, Record, MAX_BLOCK};
     use std::io::Write;
     let started = std::time::Instant::now();
     let bytes = std::fs::read(file).map_err(|e| format!("cannot read {file}: {e}"))?;
@@ -420,7 +420,7 @@ fn dedup(file: &str, out: &str) -> Result<(), String> {
         eprint!("\rcomparing: {done}/{total} blocks");
         let _ = std::io::stderr().flush();
     };
-    let (clusters, compared) = cluster_with(&records, 1000, threads, &progress);
+    let (clusters, compared) = cluster_with(&records, MAX_BLOCK, threads, &progress);
     eprintln!();
     let mut w = std::io::BufWriter::new(
         std::fs::File::create(out).map_err(|e| format!("cannot write {out}: {e}"))?,

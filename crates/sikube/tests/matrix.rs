@@ -257,6 +257,8 @@ fn expected_read(route: &str, role: &str) -> Vec<u16> {
         "/publik" => vec![404],
         // Needs ?kube_id=: an error page, not a crash.
         "/proposals/new" => vec![400, 403],
+        // Needs ?a=&b=: the two records to compare.
+        "/persons/merge" => vec![400],
         "/lang/{code}" => vec![303],
         "/login" => vec![200, 303],
         _ => vec![200],

@@ -660,6 +660,7 @@ impl Store {
         let p = programme_in(&mut tx, programme_id, Some(self.backend())).await?;
         let f = figures_in(&mut tx, &p).await?;
         check_quota(p.quota, f.quota_used).map_err(|m| StoreError::conflict("quota", m))?;
+        crate::persons::ensure_current(&mut tx, person_id, "person_id").await?;
         let r: std::result::Result<(i64,), sqlx::Error> = sqlx::query_as(
             "INSERT INTO enrolments (programme_id, person_id, enrolled_on, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
         )

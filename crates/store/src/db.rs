@@ -74,6 +74,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0008_attendance.sql"),
         include_str!("../migrations/postgres/0008_attendance.sql"),
     ),
+    (
+        9,
+        "duplicates",
+        include_str!("../migrations/sqlite/0009_duplicates.sql"),
+        include_str!("../migrations/postgres/0009_duplicates.sql"),
+    ),
 ];
 
 impl Store {

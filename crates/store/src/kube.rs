@@ -152,13 +152,17 @@ async fn facts(
     let mut out = Vec::with_capacity(members.len());
     let mut inv = Invalid::new();
     for &(person_id, role) in members {
-        let row: Option<(String, String)> =
-            sqlx::query_as("SELECT name, district_code FROM persons WHERE id = $1")
+        let row: Option<(String, String, Option<i64>)> =
+            sqlx::query_as("SELECT name, district_code, merged_into FROM persons WHERE id = $1")
                 .bind(person_id)
                 .fetch_optional(&mut *conn)
                 .await?;
         match row {
-            Some((name, district_code)) => out.push(MemberFacts {
+            Some((name, _, Some(kept))) => inv.add(
+                "members",
+                Msg::new("person.merged_named").arg(name).arg(kept),
+            ),
+            Some((name, district_code, None)) => out.push(MemberFacts {
                 person_id,
                 name,
                 role,
@@ -701,7 +705,7 @@ impl Store {
     ) -> Result<Vec<(i64, String, String)>> {
         Ok(sqlx::query_as(&format!(
             "SELECT p.id, p.name, p.village_code FROM persons p
-             WHERE p.district_code = $1
+             WHERE p.district_code = $1 AND p.merged_into IS NULL
                AND NOT EXISTS (SELECT 1 FROM kube_members m WHERE m.person_id = p.id AND m.left_on IS NULL)
              ORDER BY p.name_lower LIMIT {}",
             limit.clamp(1, 5000)

@@ -7,6 +7,7 @@ pub mod attachments;
 pub mod audit;
 pub mod dashboard;
 mod db;
+pub mod duplicates;
 pub mod error;
 pub mod imports;
 pub mod kube;

@@ -1,5 +1,5 @@
 //! The registry of persons. Area scoping: a list or read can be confined to kecamatan.
-use crate::error::is_unique_violation;
+use crate::error::unique_as_conflict;
 use crate::sql::Where;
 use crate::{audit, Actor, Page, Paging, Result, Store, StoreError};
 use domain::person::ValidPerson;
@@ -29,6 +29,8 @@ pub struct Person {
     pub notes: Option<String>,
     pub created_at: String,
     pub updated_at: String,
+    /// Set when this record was merged into another (it is then retired).
+    pub merged_into: Option<i64>,
 }
 
 fn as_bool<S: serde::Serializer>(v: &i64, s: S) -> std::result::Result<S::Ok, S::Error> {
@@ -37,7 +39,7 @@ fn as_bool<S: serde::Serializer>(v: &i64, s: S) -> std::result::Result<S::Ok, S:
 
 const COLS: &str =
     "id, nik, kk_number, name, sex, birth_date, village_code, district_code, rt, rw, \
-                    address, phone, dtks_registered, dtks_ref, notes, created_at, updated_at";
+                    address, phone, dtks_registered, dtks_ref, notes, created_at, updated_at, merged_into";
 
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct PersonFilter {
@@ -100,7 +102,7 @@ async fn load_categories(conn: &mut AnyConnection, persons: &mut [Person]) -> Re
     Ok(())
 }
 
-async fn get_in(conn: &mut AnyConnection, id: i64) -> Result<Person> {
+pub(crate) async fn get_in(conn: &mut AnyConnection, id: i64) -> Result<Person> {
     let p: Person = sqlx::query_as(&format!("SELECT {COLS} FROM persons WHERE id = $1"))
         .bind(id)
         .fetch_optional(&mut *conn)
@@ -127,11 +129,21 @@ async fn write_categories(conn: &mut AnyConnection, id: i64, p: &ValidPerson) ->
     Ok(())
 }
 
-fn nik_conflict(e: sqlx::Error) -> StoreError {
-    if is_unique_violation(&e) {
-        StoreError::conflict("nik", Msg::new("person.nik_taken"))
-    } else {
-        e.into()
+/// A person who can take part in something new (a KUBE, a programme, a training):
+/// registered and not retired by a merge. Otherwise an error on `field`.
+pub(crate) async fn ensure_current(conn: &mut AnyConnection, id: i64, field: &str) -> Result<()> {
+    let row: Option<(Option<i64>,)> =
+        sqlx::query_as("SELECT merged_into FROM persons WHERE id = $1")
+            .bind(id)
+            .fetch_optional(conn)
+            .await?;
+    match row {
+        None => Err(domain::Invalid::field(field, Msg::new("kube.person_unknown").arg(id)).into()),
+        Some((Some(kept),)) => Err(StoreError::conflict(
+            field,
+            Msg::new("person.merged").arg(kept),
+        )),
+        Some((None,)) => Ok(()),
     }
 }
 
@@ -206,6 +218,12 @@ impl Store {
     pub async fn person_update(&self, actor: &Actor, id: i64, p: &ValidPerson) -> Result<Person> {
         let mut tx = self.tx().await?;
         let before = get_in(&mut tx, id).await?;
+        if let Some(kept) = before.merged_into {
+            return Err(StoreError::conflict(
+                "id",
+                Msg::new("person.merged").arg(kept),
+            ));
+        }
         sqlx::query(
             "UPDATE persons SET nik = $1, kk_number = $2, name = $3, name_lower = $4, sex = $5,
                birth_date = $6, village_code = $7, district_code = $8, rt = $9, rw = $10,
@@ -232,7 +250,7 @@ impl Store {
         .bind(id)
         .execute(&mut *tx)
         .await
-        .map_err(nik_conflict)?;
+        .map_err(unique_as_conflict("nik", Msg::new("person.nik_taken")))?;
         write_categories(&mut tx, id, p).await?;
         let after = get_in(&mut tx, id).await?;
         audit::record(
@@ -273,6 +291,8 @@ impl Store {
             );
         }
         scope_filter(&mut w, "district_code", scope);
+        // Retired (merged) records leave the registry; they stay reachable by id.
+        w.raw("merged_into IS NULL");
         let total = w.count(&self.pool, "persons").await?;
         let sql = format!(
             "SELECT {COLS} FROM persons {} ORDER BY {} {}",
@@ -293,21 +313,34 @@ impl Store {
         })
     }
 
-    /// Persons born on the same date or in the same family card — the candidates a
-    /// duplicate check compares names against.
+    /// Registered persons a new record could duplicate: born on the same date (or with
+    /// day and month swapped), in the same family card, with the same NIK up to the
+    /// serial, or with the same name in the same kecamatan. The finder scores them.
     pub async fn person_duplicate_candidates(
         &self,
-        birth_date: &str,
-        kk: Option<&str>,
+        p: &ValidPerson,
         exclude: Option<i64>,
     ) -> Result<Vec<Person>> {
+        let birth = p.birth_date.format("%Y-%m-%d").to_string();
+        let swapped = p.birth_date.format("%Y-%d-%m").to_string();
+        let prefix = &p.nik.as_str()[..12];
         let sql = format!(
-            "SELECT {COLS} FROM persons WHERE (birth_date = $1 OR kk_number = $2) AND id <> $3 ORDER BY id LIMIT 200"
+            "SELECT {COLS} FROM persons
+             WHERE merged_into IS NULL AND id <> $1
+               AND (birth_date = $2 OR birth_date = $3 OR kk_number = $4
+                    OR (nik >= $5 AND nik < $6)
+                    OR (district_code = $7 AND name_lower = $8))
+             ORDER BY id LIMIT 500"
         );
         Ok(sqlx::query_as(&sql)
-            .bind(birth_date)
-            .bind(kk.unwrap_or("-"))
             .bind(exclude.unwrap_or(-1))
+            .bind(&birth)
+            .bind(&swapped)
+            .bind(p.kk_number.as_ref().map(|k| k.as_str()).unwrap_or("-"))
+            .bind(prefix)
+            .bind(format!("{prefix}~"))
+            .bind(p.village_code.district().as_str())
+            .bind(p.name.to_lowercase())
             .fetch_all(&self.pool)
             .await?)
     }
@@ -339,7 +372,7 @@ pub(crate) async fn insert_person(conn: &mut AnyConnection, p: &ValidPerson) -> 
     .bind(&now)
     .fetch_one(&mut *conn)
     .await
-    .map_err(nik_conflict)?;
+    .map_err(unique_as_conflict("nik", Msg::new("person.nik_taken")))?;
     write_categories(conn, id, p).await?;
     Ok(id)
 }

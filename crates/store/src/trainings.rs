@@ -217,17 +217,7 @@ impl Store {
     ) -> Result<TrainingDetail> {
         let mut tx = self.tx().await?;
         get_in(&mut tx, training_id).await?;
-        let exists: Option<(i64,)> = sqlx::query_as("SELECT id FROM persons WHERE id = $1")
-            .bind(person_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if exists.is_none() {
-            return Err(domain::Invalid::field(
-                "person_id",
-                domain::Msg::new("kube.person_unknown").arg(person_id),
-            )
-            .into());
-        }
+        crate::persons::ensure_current(&mut tx, person_id, "person_id").await?;
         sqlx::query(
             "INSERT INTO training_participants (training_id, person_id, attended, created_at) VALUES ($1, $2, $3, $4)
              ON CONFLICT (training_id, person_id) DO UPDATE SET attended = $3",

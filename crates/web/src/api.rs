@@ -41,6 +41,7 @@ fn build() -> ApiRouter {
     let r = crate::users::api_routes(r);
     let r = crate::audit::api_routes(r);
     let r = crate::persons::api_routes(r);
+    let r = crate::duplicates::api_routes(r);
     let r = crate::kube::api_routes(r);
     let r = crate::import::api_routes(r);
     let r = crate::export::api_routes(r);
@@ -135,6 +136,7 @@ impl Modify for Security {
         crate::audit::api_list,
         crate::persons::api_list, crate::persons::api_create, crate::persons::api_get, crate::persons::api_update,
         crate::persons::api_nik,
+        crate::duplicates::api_list, crate::duplicates::api_distinct, crate::duplicates::api_merge,
         crate::kube::api_business_types, crate::kube::api_business_type_upsert, crate::kube::api_list, crate::kube::api_create, crate::kube::api_get,
         crate::kube::api_update, crate::kube::api_add_member, crate::kube::api_remove_member, crate::kube::api_set_role,
         crate::import::api_import, crate::export::api_persons, crate::export::api_kube,

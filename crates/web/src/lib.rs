@@ -10,6 +10,7 @@ pub mod auth;
 mod chart;
 mod dashboard;
 mod documents;
+mod duplicates;
 pub mod error;
 mod export;
 pub mod import;
@@ -146,6 +147,7 @@ fn pages() -> Routes {
         .merge(audit::routes())
         .merge(profile::routes())
         .merge(persons::routes())
+        .merge(duplicates::routes())
         .merge(kube::routes())
         .merge(export::routes())
         .merge(trainings::routes())

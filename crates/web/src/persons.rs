@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Json;
-use domain::dedup::names_similar;
+use domain::dedup::{likely_same, Record};
 use domain::nik::{mask, Nik};
 use domain::person::{age_on, Category, PersonInput, ValidPerson};
 use domain::{Invalid, Lang, Msg};
@@ -66,6 +66,8 @@ pub struct PersonOut {
     pub notes: Option<String>,
     pub created_at: String,
     pub updated_at: String,
+    /// Set on a record retired by a merge: the id of the record kept.
+    pub merged_into: Option<i64>,
 }
 
 impl PersonOut {
@@ -96,6 +98,7 @@ impl PersonOut {
             notes: p.notes,
             created_at: p.created_at,
             updated_at: p.updated_at,
+            merged_into: p.merged_into,
         }
     }
 }
@@ -123,23 +126,36 @@ fn validate(state: &AppState, s: &Session, input: &PersonInput) -> Result<ValidP
     Ok(v)
 }
 
-/// Persons already registered who are probably the same: a very similar name and the
-/// same birth date, or the same family card and a very similar name.
+/// Persons already registered whom the duplicate finder judges worth a look beside
+/// this new record (the same finder as the review page), most alike first.
 async fn possible_duplicates(
     state: &AppState,
     v: &ValidPerson,
     exclude: Option<i64>,
 ) -> AppResult<Vec<Person>> {
-    let birth = v.birth_date.format("%Y-%m-%d").to_string();
-    let kk = v.kk_number.as_ref().map(|k| k.as_str());
-    let found = state
-        .store
-        .person_duplicate_candidates(&birth, kk, exclude)
-        .await?;
-    Ok(found
+    let found = state.store.person_duplicate_candidates(v, exclude).await?;
+    let new = Record {
+        id: String::new(),
+        nik: v.nik.as_str().to_string(),
+        name: v.name.clone(),
+        sex: v.sex.code().to_string(),
+        birth_date: v.birth_date.format("%Y-%m-%d").to_string(),
+        village_code: v.village_code.as_str().to_string(),
+        kk_number: v
+            .kk_number
+            .as_ref()
+            .map(|k| k.as_str().to_string())
+            .unwrap_or_default(),
+    };
+    let known: Vec<Record> = found.iter().map(crate::duplicates::record_of).collect();
+    let ids: Vec<String> = likely_same(&new, &known)
         .into_iter()
-        .filter(|c| c.nik != v.nik.as_str() && names_similar(&c.name, &v.name))
-        .collect())
+        .map(|(r, _)| r.id.clone())
+        .collect();
+    let mut found = found;
+    found.retain(|p| ids.contains(&p.id.to_string()));
+    found.sort_by_key(|p| ids.iter().position(|i| *i == p.id.to_string()));
+    Ok(found)
 }
 
 fn duplicate_error(state: &AppState, dups: &[Person]) -> AppError {

@@ -1,0 +1,460 @@
+//! Duplicate persons: review pairs the finder proposes in the caller's area, mark a pair
+//! "not the same person" (remembered), or merge one record into the other.
+//! Pages `/persons/duplicates`, `/persons/merge`; API `/api/v1/persons/duplicates…`,
+//! `/api/v1/persons/{id}/merge`. Merging and dismissing need full identity (operators,
+//! head of division, admins): deciding who is who means reading the NIK.
+use crate::auth::{Authed, Session};
+use crate::error::{AppError, AppResult};
+use crate::page::{self, html, Ctx, FormErrors, PageAuth, Pager};
+use crate::persons::{visible, PersonOut};
+use crate::AppState;
+use axum::extract::{OriginalUri, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Json;
+use domain::dedup::{self, PairScore, Record};
+use domain::{Lang, Msg, Role};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use store::duplicates::Links;
+use store::persons::Person;
+use utoipa::{IntoParams, ToSchema};
+
+pub fn routes() -> crate::Routes {
+    crate::Routes::new()
+        .route("/persons/duplicates", get(list_page))
+        .route("/persons/duplicates/distinct", post(distinct_form))
+        .route("/persons/merge", get(merge_page).post(merge_form))
+}
+
+pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
+    r.route("/persons/duplicates", get(api_list))
+        .route("/persons/duplicates/distinct", post(api_distinct))
+        .route("/persons/{id}/merge", post(api_merge))
+}
+
+/// The finder's view of a registered person.
+pub(crate) fn record_of(p: &Person) -> Record {
+    Record {
+        id: p.id.to_string(),
+        nik: p.nik.clone(),
+        name: p.name.clone(),
+        sex: p.sex.clone(),
+        birth_date: p.birth_date.clone(),
+        village_code: p.village_code.clone(),
+        kk_number: p.kk_number.clone().unwrap_or_default(),
+    }
+}
+
+fn may_decide(r: Role) -> bool {
+    r.sees_full_identity()
+}
+
+// ---------- finding pairs ----------
+
+/// One side of a pair, with what it takes part in.
+#[derive(Serialize, ToSchema)]
+pub struct PairSide {
+    pub person: PersonOut,
+    /// The KUBE this record is an active member of.
+    pub active_kube: Option<String>,
+    /// Programmes this record is enrolled in.
+    pub programmes: Vec<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DuplicatePair {
+    pub a: PairSide,
+    pub b: PairSide,
+    /// Higher is more alike; pairs from 0.45 are listed, from 0.6 the finder is confident.
+    pub score: f64,
+    pub name_similarity: f64,
+    /// Why, in the caller's language ("same birth date", "names 0.93 similar", …).
+    pub reasons: Vec<String>,
+    /// The same reasons as stable codes (`dedup.same_birth_date`, …).
+    pub reason_codes: Vec<String>,
+    /// Harm already done: both in an active KUBE, or both enrolled in one programme.
+    /// Flagged pairs come first.
+    pub flags: Vec<String>,
+}
+
+impl PairSide {
+    fn new(state: &AppState, p: Person, full: bool, links: &Links) -> PairSide {
+        let id = p.id;
+        PairSide {
+            person: PersonOut::new(state, p, full),
+            active_kube: links
+                .active_kube
+                .iter()
+                .find(|(p, _, _)| *p == id)
+                .map(|(_, _, n)| n.clone()),
+            programmes: links
+                .enrolments
+                .iter()
+                .filter(|(p, _, _)| *p == id)
+                .map(|(_, _, n)| n.clone())
+                .collect(),
+        }
+    }
+}
+
+impl DuplicatePair {
+    fn sides(&self) -> [&PairSide; 2] {
+        [&self.a, &self.b]
+    }
+}
+
+struct Found {
+    a: i64,
+    b: i64,
+    score: PairScore,
+}
+
+/// Pairs in the caller's area that nobody has dismissed, flagged first, then by score.
+async fn find(state: &AppState, s: &Session, lang: Lang) -> AppResult<Vec<DuplicatePair>> {
+    let records = state.store.dedup_records(s.district_scope()).await?;
+    let distinct = state.store.distinct_pairs().await?;
+    // Scoring is CPU work: keep it off the request threads.
+    let found = tokio::task::spawn_blocking(move || {
+        dedup::review_pairs(&records, 2)
+            .into_iter()
+            .filter_map(|(i, j, score)| {
+                let a: i64 = records[i].id.parse().ok()?;
+                let b: i64 = records[j].id.parse().ok()?;
+                (!distinct.contains(&(a.min(b), a.max(b)))).then_some(Found { a, b, score })
+            })
+            .collect::<Vec<_>>()
+    })
+    .await
+    .map_err(|_| AppError::Internal)?;
+    let mut ids: Vec<i64> = found.iter().flat_map(|f| [f.a, f.b]).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let links = state.store.person_links(&ids).await?;
+    let persons: HashMap<i64, Person> = state
+        .store
+        .persons_by_ids(&ids)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    let full = s.role().sees_full_identity();
+    let side = |id: i64| {
+        Some(PairSide::new(
+            state,
+            persons.get(&id)?.clone(),
+            full,
+            &links,
+        ))
+    };
+    let mut out: Vec<DuplicatePair> = found
+        .into_iter()
+        .filter_map(|f| {
+            let (a, b) = (side(f.a)?, side(f.b)?);
+            let mut flags = Vec::new();
+            if let (Some(ka), Some(kb)) = (&a.active_kube, &b.active_kube) {
+                flags.push(
+                    Msg::new("dup.flag_two_kube")
+                        .arg(format!("{ka}; {kb}"))
+                        .text(lang),
+                );
+            }
+            let both: Vec<&str> = a
+                .programmes
+                .iter()
+                .filter(|g| b.programmes.contains(g))
+                .map(String::as_str)
+                .collect();
+            if !both.is_empty() {
+                flags.push(
+                    Msg::new("dup.flag_same_programme")
+                        .arg(both.join(", "))
+                        .text(lang),
+                );
+            }
+            Some(DuplicatePair {
+                score: (f.score.score * 100.0).round() / 100.0,
+                name_similarity: (f.score.name_similarity * 100.0).round() / 100.0,
+                reasons: f.score.explain().iter().map(|m| m.text(lang)).collect(),
+                reason_codes: f.score.reasons.iter().map(|r| r.to_string()).collect(),
+                flags,
+                a,
+                b,
+            })
+        })
+        .collect();
+    // Stable: within each group the finder's order (best score first) stays.
+    out.sort_by_key(|p| p.flags.is_empty());
+    Ok(out)
+}
+
+fn page_of(
+    all: Vec<DuplicatePair>,
+    limit: Option<i64>,
+    offset: Option<i64>,
+) -> store::Page<DuplicatePair> {
+    let paging = store::Paging::new(limit, offset);
+    let total = all.len() as i64;
+    let items = all
+        .into_iter()
+        .skip(paging.offset as usize)
+        .take(paging.limit as usize)
+        .collect();
+    store::Page {
+        items,
+        total,
+        limit: paging.limit,
+        offset: paging.offset,
+    }
+}
+
+// ---------- deciding ----------
+
+/// Both persons must be visible to the caller (404 otherwise) and the caller must be
+/// allowed to decide.
+async fn check_pair(state: &AppState, s: &Session, a: i64, b: i64) -> AppResult<(Person, Person)> {
+    s.require(may_decide)?;
+    let pa = visible(state, s, a).await?;
+    let pb = visible(state, s, b).await?;
+    Ok((pa, pb))
+}
+
+async fn distinct(state: &AppState, s: &Session, a: i64, b: i64) -> AppResult<()> {
+    check_pair(state, s, a, b).await?;
+    Ok(state.store.mark_distinct(&s.actor(), a, b).await?)
+}
+
+async fn merge(
+    state: &AppState,
+    s: &Session,
+    keep: i64,
+    other: i64,
+) -> AppResult<store::duplicates::Merged> {
+    if keep == other {
+        return Err(AppError::invalid("other_id", Msg::new("merge.same_person")));
+    }
+    check_pair(state, s, keep, other).await?;
+    Ok(state.store.person_merge(&s.actor(), keep, other).await?)
+}
+
+// ---------- API ----------
+
+#[derive(Deserialize, IntoParams)]
+pub struct ListQuery {
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+/// Likely duplicate pairs in the caller's area, flagged ones first, then by score.
+#[utoipa::path(get, path = "/api/v1/persons/duplicates", tag = "persons", params(ListQuery),
+    responses((status = 200, body = crate::api::ListOf<DuplicatePair>), (status = 401, body = crate::api::ErrorBody)))]
+pub(crate) async fn api_list(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    crate::auth::ReqLang(lang): crate::auth::ReqLang,
+    Query(q): Query<ListQuery>,
+) -> AppResult<Json<crate::api::ListOf<DuplicatePair>>> {
+    let all = find(&state, &s, lang).await?;
+    Ok(Json(crate::api::ListOf::from_page(
+        page_of(all, q.limit, q.offset),
+        |p| p,
+    )))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct DistinctIn {
+    pub person_a: i64,
+    pub person_b: i64,
+}
+
+/// Remember that two persons are different people: the pair is not proposed again.
+#[utoipa::path(post, path = "/api/v1/persons/duplicates/distinct", tag = "persons", request_body = DistinctIn,
+    responses((status = 204), (status = 403, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody),
+              (status = 422, body = crate::api::ErrorBody)))]
+pub(crate) async fn api_distinct(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    Json(b): Json<DistinctIn>,
+) -> AppResult<StatusCode> {
+    distinct(&state, &s, b.person_a, b.person_b).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct MergeIn {
+    /// The record to retire; everything it holds moves to the record in the path.
+    pub other_id: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MovedOut {
+    pub memberships: i64,
+    pub enrolments: i64,
+    pub benefits: i64,
+    pub trainings: i64,
+    pub attendance_days: i64,
+    pub categories: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MergeOut {
+    pub kept: PersonOut,
+    /// Retired: `merged_into` points at the kept record.
+    pub retired: PersonOut,
+    pub moved: MovedOut,
+}
+
+/// Merge `other_id` into this person, in one audited transaction. 409 when both are
+/// active KUBE members or received the same benefit for one period (nothing changes).
+#[utoipa::path(post, path = "/api/v1/persons/{id}/merge", tag = "persons", params(("id" = i64, Path)),
+    request_body = MergeIn,
+    responses((status = 200, body = MergeOut), (status = 403, body = crate::api::ErrorBody),
+              (status = 404, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody),
+              (status = 422, body = crate::api::ErrorBody)))]
+pub(crate) async fn api_merge(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    Path(id): Path<i64>,
+    Json(b): Json<MergeIn>,
+) -> AppResult<Json<MergeOut>> {
+    let m = merge(&state, &s, id, b.other_id).await?;
+    let full = s.role().sees_full_identity();
+    let mv = m.moved;
+    Ok(Json(MergeOut {
+        kept: PersonOut::new(&state, m.kept, full),
+        retired: PersonOut::new(&state, m.retired, full),
+        moved: MovedOut {
+            memberships: mv.memberships,
+            enrolments: mv.enrolments,
+            benefits: mv.benefits,
+            trainings: mv.trainings,
+            attendance_days: mv.attendance_days,
+            categories: mv.categories,
+        },
+    }))
+}
+
+// ---------- pages ----------
+
+#[derive(askama::Template)]
+#[template(path = "duplicates.html")]
+struct ListPage {
+    ctx: Ctx,
+    pairs: Vec<DuplicatePair>,
+    pager: Pager,
+    can_decide: bool,
+}
+
+async fn list_page(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    OriginalUri(uri): OriginalUri,
+    Query(q): Query<ListQuery>,
+) -> AppResult<Response> {
+    let all = find(&state, &s, ctx.lang).await?;
+    let page = page_of(all, Some(20), q.offset);
+    let pager = Pager::new(&page, "/persons/duplicates", &page::query_pairs(&uri));
+    Ok(html(&ListPage {
+        pairs: page.items,
+        pager,
+        can_decide: may_decide(s.role()),
+        ctx,
+    })?
+    .into_response())
+}
+
+async fn distinct_form(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    body: axum::body::Bytes,
+) -> AppResult<Response> {
+    let f = page::FormData::parse(&body);
+    let id = |n: &str| {
+        f.get(n)
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| AppError::NotFound)
+    };
+    distinct(&state, &s, id("person_a")?, id("person_b")?).await?;
+    page::redirect_with_flash(
+        &state,
+        &s,
+        "/persons/duplicates",
+        ctx.t("dup.dismissed_flash").to_string(),
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+struct MergeQuery {
+    a: i64,
+    b: i64,
+}
+
+#[derive(askama::Template)]
+#[template(path = "merge.html")]
+struct MergePage {
+    ctx: Ctx,
+    sides: Vec<PairSide>,
+    errors: FormErrors,
+}
+
+async fn render_merge(
+    state: &AppState,
+    s: &Session,
+    ctx: Ctx,
+    a: i64,
+    b: i64,
+    errors: Option<&domain::Invalid>,
+) -> AppResult<Response> {
+    let (pa, pb) = check_pair(state, s, a, b).await?;
+    let links = state.store.person_links(&[a, b]).await?;
+    let full = s.role().sees_full_identity();
+    let sides = [pa, pb]
+        .into_iter()
+        .map(|p| PairSide::new(state, p, full, &links))
+        .collect();
+    let errors = FormErrors::new(errors, ctx.lang);
+    let status = errors.status();
+    Ok((status, html(&MergePage { ctx, sides, errors })?).into_response())
+}
+
+/// The confirmation step: both records side by side, one button per record to keep.
+async fn merge_page(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    Query(q): Query<MergeQuery>,
+) -> AppResult<Response> {
+    render_merge(&state, &s, ctx, q.a, q.b, None).await
+}
+
+async fn merge_form(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    body: axum::body::Bytes,
+) -> AppResult<Response> {
+    let f = page::FormData::parse(&body);
+    let id = |n: &str| {
+        f.get(n)
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| AppError::NotFound)
+    };
+    let (keep, other) = (id("keep")?, id("other")?);
+    match merge(&state, &s, keep, other).await {
+        Ok(m) => {
+            page::redirect_with_flash(
+                &state,
+                &s,
+                &format!("/persons/{}", m.kept.id),
+                ctx.tf("dup.merged_flash", &[m.kept.name]),
+            )
+            .await
+        }
+        Err(e) => {
+            let inv = e.into_form_errors()?;
+            render_merge(&state, &s, ctx, keep, other, Some(&inv)).await
+        }
+    }
+}
