@@ -33,8 +33,18 @@ impl Lang {
     }
     /// The text of a catalogue key; an unknown key shows itself, so gaps are visible.
     pub fn t(self, key: &str) -> &'static str {
-        match CATALOGUE.iter().find(|(k, _, _)| *k == key) {
-            Some((_, id, en)) => match self {
+        // Looked up on every text of every page: a map, built once.
+        static INDEX: std::sync::OnceLock<
+            std::collections::HashMap<&'static str, (&'static str, &'static str)>,
+        > = std::sync::OnceLock::new();
+        let index = INDEX.get_or_init(|| {
+            CATALOGUE
+                .iter()
+                .map(|(k, id, en)| (*k, (*id, *en)))
+                .collect()
+        });
+        match index.get(key) {
+            Some((id, en)) => match self {
                 Lang::Id => id,
                 Lang::En => en,
             },
@@ -301,6 +311,7 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
     ("kube.left_on", "Keluar", "Left"),
     ("kube.left_reason", "Alasan keluar", "Reason for leaving"),
     ("kube.add_member", "Tambah anggota", "Add member"),
+    ("kube.find_member", "Cari calon anggota: awal nama atau NIK", "Find a member to add: start of name or NIK"),
     ("kube.remove_member", "Keluarkan", "Remove"),
     ("kube.member_added", "{0} ditambahkan sebagai anggota.", "{0} added as a member."),
     ("kube.member_removed", "{0} keluar dari KUBE.", "{0} left the KUBE."),

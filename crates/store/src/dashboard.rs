@@ -96,3 +96,23 @@ impl Store {
         })
     }
 }
+
+/// Changes since a cached figure was computed. Every change of the registry writes an
+/// audit row, and every change of a KUBE's health a `kube_health` row: the newest id and
+/// the count of the newest thousand ids of each move on every committed change — the
+/// count also when a transaction commits after a later-numbered one (PostgreSQL).
+pub type DataVersion = [i64; 4];
+
+impl Store {
+    pub async fn data_version(&self) -> Result<DataVersion> {
+        let (a, b, c, d): (Option<i64>, i64, Option<i64>, i64) = sqlx::query_as(
+            "SELECT (SELECT MAX(id) FROM audit_log),
+                    (SELECT CAST(COUNT(*) AS BIGINT) FROM audit_log WHERE id > (SELECT COALESCE(MAX(id), 0) - 1000 FROM audit_log)),
+                    (SELECT MAX(id) FROM kube_health),
+                    (SELECT CAST(COUNT(*) AS BIGINT) FROM kube_health WHERE id > (SELECT COALESCE(MAX(id), 0) - 1000 FROM kube_health))",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok([a.unwrap_or(0), b, c.unwrap_or(0), d])
+    }
+}

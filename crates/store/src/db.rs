@@ -80,6 +80,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0009_duplicates.sql"),
         include_str!("../migrations/postgres/0009_duplicates.sql"),
     ),
+    (
+        10,
+        "name_words",
+        include_str!("../migrations/sqlite/0010_name_words.sql"),
+        include_str!("../migrations/postgres/0010_name_words.sql"),
+    ),
 ];
 
 impl Store {
@@ -171,6 +177,10 @@ impl Store {
                 Backend::Postgres => pg_sql,
             };
             sqlx::raw_sql(sql).execute(&mut *tx).await?;
+            if name == "name_words" {
+                // Words are computed in Rust, not SQL: fill them for persons already there.
+                crate::persons::index_all_names(&mut tx, self.backend).await?;
+            }
             sqlx::query(
                 "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
             )

@@ -39,12 +39,15 @@ pub(crate) fn is_unique_violation(e: &sqlx::Error) -> bool {
 /// Maps a unique-constraint violation to a conflict on `field` (409 with the reason);
 /// any other database error passes through.
 pub(crate) fn unique_as_conflict(
-    field: &'static str,
+    field: impl Into<String>,
     msg: Msg,
 ) -> impl FnOnce(sqlx::Error) -> StoreError {
     move |e| {
         if is_unique_violation(&e) {
-            StoreError::conflict(field, msg)
+            StoreError::Conflict {
+                field: field.into(),
+                msg,
+            }
         } else {
             e.into()
         }

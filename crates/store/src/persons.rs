@@ -1,6 +1,6 @@
 //! The registry of persons. Area scoping: a list or read can be confined to kecamatan.
 use crate::error::unique_as_conflict;
-use crate::sql::Where;
+use crate::sql::{values_list, Where};
 use crate::{audit, Actor, Page, Paging, Result, Store, StoreError};
 use domain::person::ValidPerson;
 use domain::Msg;
@@ -150,7 +150,22 @@ pub(crate) async fn ensure_current(conn: &mut AnyConnection, id: i64, field: &st
 impl Store {
     pub async fn person_create(&self, actor: &Actor, p: &ValidPerson) -> Result<Person> {
         let mut tx = self.tx().await?;
-        let id = insert_person(&mut tx, p).await?;
+        let ids = insert_chunk(
+            &mut tx,
+            self.backend(),
+            std::slice::from_ref(p),
+            0,
+            &crate::now(),
+        )
+        .await
+        .map_err(|e| match e {
+            StoreError::Conflict { msg, .. } => StoreError::Conflict {
+                field: "nik".into(),
+                msg,
+            },
+            e => e,
+        })?;
+        let id = ids[0];
         let created = get_in(&mut tx, id).await?;
         audit::record::<(), _>(&mut tx, actor, "create", "person", id, None, Some(&created))
             .await?;
@@ -159,7 +174,9 @@ impl Store {
     }
 
     /// Registers many persons in one transaction: all of them or (on any error) none.
-    /// Returns their ids in order. One audit entry records the batch.
+    /// Returns their ids in order. One audit entry records the batch. Rows go in
+    /// multi-row statements: per-statement overhead, not the database, bounds a large
+    /// import otherwise.
     pub async fn person_create_many(
         &self,
         actor: &Actor,
@@ -167,18 +184,18 @@ impl Store {
         what: &str,
     ) -> Result<Vec<i64>> {
         let mut tx = self.tx().await?;
+        let big = self.backend() == crate::Backend::Sqlite && ps.len() > 10 * BULK_ROWS;
+        if big {
+            // Seven indexes grow together: with SQLite's default 2 MB page cache a large
+            // import spills pages and reads them back. Widened for this connection only.
+            sqlx::query("PRAGMA cache_size = -262144")
+                .execute(&mut *tx)
+                .await?;
+        }
         let mut ids = Vec::with_capacity(ps.len());
-        for (i, p) in ps.iter().enumerate() {
-            match insert_person(&mut tx, p).await {
-                Ok(id) => ids.push(id),
-                Err(StoreError::Conflict { field, msg }) => {
-                    return Err(StoreError::Conflict {
-                        field: format!("{field}[{i}]"),
-                        msg,
-                    });
-                }
-                Err(e) => return Err(e),
-            }
+        let now = crate::now();
+        for (c, chunk) in ps.chunks(BULK_ROWS).enumerate() {
+            ids.extend(insert_chunk(&mut tx, self.backend(), chunk, c * BULK_ROWS, &now).await?);
         }
         let summary = serde_json::json!({ "count": ps.len(), "source": what });
         audit::record::<(), _>(
@@ -195,6 +212,11 @@ impl Store {
             Some(&summary),
         )
         .await?;
+        if big {
+            sqlx::query("PRAGMA cache_size = -2000")
+                .execute(&mut *tx)
+                .await?;
+        }
         tx.commit().await?;
         Ok(ids)
     }
@@ -252,6 +274,11 @@ impl Store {
         .await
         .map_err(unique_as_conflict("nik", Msg::new("person.nik_taken")))?;
         write_categories(&mut tx, id, p).await?;
+        sqlx::query("DELETE FROM person_words WHERE person_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        index_names(&mut tx, self.backend(), &[(id, p.name.as_str())]).await?;
         let after = get_in(&mut tx, id).await?;
         audit::record(
             &mut tx,
@@ -277,9 +304,18 @@ impl Store {
         if let Some(q) = crate::sql::nonempty(&f.q) {
             let digits = q.chars().all(|c| c.is_ascii_digit());
             if digits && q.len() >= 4 {
-                w.cond("nik LIKE ?", format!("{q}%"));
+                // A range, not LIKE: it walks the unique NIK index.
+                w.starts_with("nik", &q);
             } else {
-                w.contains(&["name_lower"], &Some(q));
+                // Every word typed must start a word of the name (spelling variants
+                // unified): "siti am" finds "Siti Aminah", "sukarno" finds "Soekarno".
+                for word in name_words(&q) {
+                    let sub = "id IN (SELECT person_id FROM person_words WHERE word >= ?";
+                    match crate::sql::prefix_upper(&word) {
+                        Some(upper) => w.cond2(&format!("{sub} AND word < ?)"), word, upper),
+                        None => w.cond(&format!("{sub})"), word),
+                    }
+                }
             }
         }
         w.eq("village_code", &f.village_code);
@@ -346,35 +382,143 @@ impl Store {
     }
 }
 
-pub(crate) async fn insert_person(conn: &mut AnyConnection, p: &ValidPerson) -> Result<i64> {
-    let now = crate::now();
-    let (id,): (i64,) = sqlx::query_as(
+/// The distinct normalised words of a name, as searched.
+pub fn name_words(name: &str) -> Vec<String> {
+    let mut w: Vec<String> = domain::dedup::normalize_name(name)
+        .split_whitespace()
+        .map(String::from)
+        .collect();
+    w.sort();
+    w.dedup();
+    w
+}
+
+/// Writes the name words of persons (after removing any they had).
+async fn index_names(
+    conn: &mut AnyConnection,
+    backend: crate::Backend,
+    persons: &[(i64, &str)],
+) -> Result<()> {
+    let rows: Vec<(i64, String)> = persons
+        .iter()
+        .flat_map(|(id, name)| name_words(name).into_iter().map(move |w| (*id, w)))
+        .collect();
+    for chunk in rows.chunks(BULK_ROWS) {
+        let sql = format!(
+            "INSERT INTO person_words (person_id, word) VALUES {}",
+            values_list(backend, chunk.len(), 2, 0)
+        );
+        let mut q = sqlx::query(&sql);
+        for (id, w) in chunk {
+            q = q.bind(*id).bind(w.as_str());
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Fills the name words of every person (once, when the table is created).
+pub(crate) async fn index_all_names(
+    conn: &mut AnyConnection,
+    backend: crate::Backend,
+) -> Result<()> {
+    let all: Vec<(i64, String)> = sqlx::query_as("SELECT id, name FROM persons ORDER BY id")
+        .fetch_all(&mut *conn)
+        .await?;
+    let refs: Vec<(i64, &str)> = all.iter().map(|(i, n)| (*i, n.as_str())).collect();
+    index_names(conn, backend, &refs).await
+}
+
+/// Rows per multi-row INSERT: 17 parameters each stays under SQLite's 32,766.
+const BULK_ROWS: usize = 1000;
+
+/// Inserts persons (`first` is the index of `ps[0]` in the whole batch, for the error)
+/// and their categories; returns their ids in order. A NIK already registered is a
+/// conflict naming the row (`nik[i]`).
+async fn insert_chunk(
+    conn: &mut AnyConnection,
+    backend: crate::Backend,
+    ps: &[ValidPerson],
+    first: usize,
+    now: &str,
+) -> Result<Vec<i64>> {
+    // Registered since the file was checked (or twice in it): say which row.
+    let one_row = values_list(backend, 1, ps.len(), 0);
+    let sql = format!("SELECT nik FROM persons WHERE nik IN {one_row}");
+    let mut q = sqlx::query_as::<_, (String,)>(&sql);
+    for p in ps {
+        q = q.bind(p.nik.as_str());
+    }
+    if let Some((taken,)) = q.fetch_optional(&mut *conn).await? {
+        let i = ps.iter().position(|p| p.nik.as_str() == taken).unwrap_or(0);
+        return Err(StoreError::conflict(
+            &format!("nik[{}]", first + i),
+            Msg::new("person.nik_taken"),
+        ));
+    }
+    let sql = format!(
         "INSERT INTO persons (nik, kk_number, name, name_lower, sex, birth_date, village_code,
            district_code, rt, rw, address, phone, dtks_registered, dtks_ref, notes, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16)
-         RETURNING id",
-    )
-    .bind(p.nik.as_str())
-    .bind(p.kk_number.as_ref().map(|k| k.as_str().to_string()))
-    .bind(&p.name)
-    .bind(p.name.to_lowercase())
-    .bind(p.sex.code())
-    .bind(p.birth_date.format("%Y-%m-%d").to_string())
-    .bind(p.village_code.as_str())
-    .bind(p.village_code.district().as_str())
-    .bind(&p.rt)
-    .bind(&p.rw)
-    .bind(&p.address)
-    .bind(&p.phone)
-    .bind(p.dtks_registered as i64)
-    .bind(&p.dtks_ref)
-    .bind(&p.notes)
-    .bind(&now)
-    .fetch_one(&mut *conn)
-    .await
-    .map_err(unique_as_conflict("nik", Msg::new("person.nik_taken")))?;
-    write_categories(conn, id, p).await?;
-    Ok(id)
+         VALUES {} RETURNING id, nik",
+        values_list(backend, ps.len(), 17, 0)
+    );
+    let mut q = sqlx::query_as::<_, (i64, String)>(&sql);
+    for p in ps {
+        q = q
+            .bind(p.nik.as_str())
+            .bind(p.kk_number.as_ref().map(|k| k.as_str().to_string()))
+            .bind(&p.name)
+            .bind(p.name.to_lowercase())
+            .bind(p.sex.code())
+            .bind(p.birth_date.format("%Y-%m-%d").to_string())
+            .bind(p.village_code.as_str())
+            .bind(p.village_code.district().as_str().to_string())
+            .bind(&p.rt)
+            .bind(&p.rw)
+            .bind(&p.address)
+            .bind(&p.phone)
+            .bind(p.dtks_registered as i64)
+            .bind(&p.dtks_ref)
+            .bind(&p.notes)
+            .bind(now)
+            .bind(now);
+    }
+    let returned = q.fetch_all(&mut *conn).await.map_err(unique_as_conflict(
+        &format!("nik[{first}]"),
+        Msg::new("person.nik_taken"),
+    ))?;
+    // RETURNING order is not promised: map back by NIK.
+    let by_nik: std::collections::HashMap<&str, i64> = returned
+        .iter()
+        .map(|(id, nik)| (nik.as_str(), *id))
+        .collect();
+    let ids: Vec<i64> = ps
+        .iter()
+        .map(|p| by_nik.get(p.nik.as_str()).copied().unwrap_or(0))
+        .collect();
+    let cats: Vec<(i64, &str)> = ps
+        .iter()
+        .zip(&ids)
+        .flat_map(|(p, id)| p.categories.iter().map(move |c| (*id, c.code())))
+        .collect();
+    for chunk in cats.chunks(BULK_ROWS) {
+        let sql = format!(
+            "INSERT INTO person_categories (person_id, category) VALUES {}",
+            values_list(backend, chunk.len(), 2, 0)
+        );
+        let mut q = sqlx::query(&sql);
+        for (id, c) in chunk {
+            q = q.bind(*id).bind(*c);
+        }
+        q.execute(&mut *conn).await?;
+    }
+    let names: Vec<(i64, &str)> = ids
+        .iter()
+        .zip(ps)
+        .map(|(id, p)| (*id, p.name.as_str()))
+        .collect();
+    index_names(conn, backend, &names).await?;
+    Ok(ids)
 }
 
 impl Store {

@@ -15,6 +15,23 @@ pub struct Where {
     args: Vec<Arg>,
 }
 
+/// The smallest string above every string that starts with `prefix` (lowercase letters
+/// and digits), for a `>= prefix AND < upper` range that walks an index. Increments the
+/// last character, carrying past 'z' and '9' so that no punctuation is involved — its
+/// order differs between byte and linguistic collations (PostgreSQL's default).
+pub fn prefix_upper(prefix: &str) -> Option<String> {
+    let mut chars: Vec<char> = prefix.chars().collect();
+    while let Some(c) = chars.pop() {
+        if c != 'z' && c != '9' {
+            if let Some(n) = char::from_u32(c as u32 + 1) {
+                chars.push(n);
+                return Some(chars.into_iter().collect());
+            }
+        }
+    }
+    None
+}
+
 /// The trimmed value of an optional text filter, if it is not empty.
 pub fn nonempty(o: &Option<String>) -> Option<String> {
     o.as_deref()
@@ -45,6 +62,22 @@ impl Where {
             self.args.push(Arg::Text(v.clone()));
         }
         self.conds.push(sql.to_string());
+    }
+    /// A condition with two `?`, numbered in order (e.g. a range).
+    pub fn cond2(&mut self, sql: &str, a: impl Into<String>, b: impl Into<String>) {
+        self.args.push(Arg::Text(a.into()));
+        let first = format!("${}", self.args.len());
+        self.args.push(Arg::Text(b.into()));
+        let second = format!("${}", self.args.len());
+        self.conds
+            .push(sql.replacen('?', &first, 1).replacen('?', &second, 1));
+    }
+    /// `col` starts with `prefix`, as an index range.
+    pub fn starts_with(&mut self, col: &str, prefix: &str) {
+        match prefix_upper(prefix) {
+            Some(upper) => self.cond2(&format!("{col} >= ? AND {col} < ?"), prefix, upper),
+            None => self.cond(&format!("{col} >= ?"), prefix),
+        }
     }
     /// A condition without a parameter (e.g. `disabled = 0`).
     pub fn raw(&mut self, sql: &str) {
@@ -99,5 +132,42 @@ impl Where {
             .fetch_one(pool)
             .await?;
         Ok(n)
+    }
+}
+
+/// `(…), (…)` placeholders for `rows` rows of `per_row` parameters, numbered from
+/// `$(offset + 1)`. SQLite gets anonymous `?`: it looks a `$N` up by walking every
+/// parameter name, which makes a statement with thousands of parameters quadratic.
+pub fn values_list(backend: crate::Backend, rows: usize, per_row: usize, offset: usize) -> String {
+    let mut out = String::with_capacity(rows * per_row * 6);
+    for r in 0..rows {
+        out.push_str(if r == 0 { "(" } else { ", (" });
+        for c in 0..per_row {
+            if c > 0 {
+                out.push_str(", ");
+            }
+            match backend {
+                crate::Backend::Sqlite => out.push('?'),
+                crate::Backend::Postgres => {
+                    out.push('$');
+                    out.push_str(&(offset + r * per_row + c + 1).to_string());
+                }
+            }
+        }
+        out.push(')');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::prefix_upper;
+
+    #[test]
+    fn prefix_ranges_avoid_punctuation() {
+        assert_eq!(prefix_upper("siti").as_deref(), Some("sitj"));
+        assert_eq!(prefix_upper("3209").as_deref(), Some("321"));
+        assert_eq!(prefix_upper("az").as_deref(), Some("b"));
+        assert_eq!(prefix_upper("zz"), None);
     }
 }

@@ -84,20 +84,30 @@ async fn visits_in(conn: &mut AnyConnection, kube_id: i64) -> Result<Vec<Visit>>
     .await?)
 }
 
-/// Re-assesses a KUBE from its visits; stores the result (and history when it changed).
-async fn reassess(
+/// What is stored of a KUBE's health: status, level, last visit, number of reasons.
+type Stored = (String, Option<String>, Option<String>, i64);
+
+/// A KUBE's health as of `today` from its visits, and what is stored of it now.
+async fn assess_in(
     conn: &mut AnyConnection,
     kube_id: i64,
     t: &Thresholds,
     today: NaiveDate,
-    always_record: bool,
-) -> Result<Health> {
-    let (stage, member_count, status): (String, i64, String) =
-        sqlx::query_as("SELECT stage, member_count, status FROM kube WHERE id = $1")
-            .bind(kube_id)
-            .fetch_optional(&mut *conn)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+) -> Result<(Health, Stored, Stored)> {
+    let (stage, member_count, status, level, last_visit, reasons): (
+        String,
+        i64,
+        String,
+        Option<String>,
+        Option<String>,
+        i64,
+    ) = sqlx::query_as(
+        "SELECT stage, member_count, status, level, last_visit_on, health_reasons FROM kube WHERE id = $1",
+    )
+    .bind(kube_id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(StoreError::NotFound)?;
     let visits = visits_in(conn, kube_id).await?;
     let facts: Vec<VisitFacts> = visits.iter().filter_map(Visit::facts).collect();
     let h = assess(&facts, member_count, stage == Stage::Bubar.code(), today, t);
@@ -106,6 +116,24 @@ async fn reassess(
         .map(|f| f.visited_on)
         .max()
         .map(|d| d.format("%Y-%m-%d").to_string());
+    let now = (
+        h.status.code().to_string(),
+        h.level.map(|l| l.code().to_string()),
+        last,
+        h.reasons.len() as i64,
+    );
+    Ok((h, (status, level, last_visit, reasons), now))
+}
+
+/// Re-assesses a KUBE from its visits; stores the result (and history when it changed).
+async fn reassess(
+    conn: &mut AnyConnection,
+    kube_id: i64,
+    t: &Thresholds,
+    today: NaiveDate,
+    always_record: bool,
+) -> Result<Health> {
+    let (h, (status, ..), (_, _, last, _)) = assess_in(conn, kube_id, t, today).await?;
     sqlx::query("UPDATE kube SET status = $1, level = $2, last_visit_on = $3, health_reasons = $4 WHERE id = $5")
         .bind(h.status.code())
         .bind(h.level.map(|l| l.code()))
@@ -194,6 +222,14 @@ impl Store {
         t: &Thresholds,
         today: NaiveDate,
     ) -> Result<Health> {
+        // Reading is enough unless the health moved since it was stored: a page view
+        // must not take SQLite's single write lock.
+        let mut conn = self.pool.acquire().await?;
+        let (h, stored, now) = assess_in(&mut conn, kube_id, t, today).await?;
+        drop(conn);
+        if stored == now {
+            return Ok(h);
+        }
         let mut tx = self.tx().await?;
         let h = reassess(&mut tx, kube_id, t, today, false).await?;
         tx.commit().await?;

@@ -104,11 +104,28 @@ fn group_by(
         .collect()
 }
 
+/// The dashboard of the caller's area, recomputed only when the data changed.
 pub(crate) async fn dashboard(
     state: &AppState,
     s: &Session,
     lang: Lang,
-) -> AppResult<DashboardOut> {
+) -> AppResult<std::sync::Arc<Computed>> {
+    // Read the version first: figures computed afterwards are at least that new.
+    let version = state.store.data_version().await?;
+    let key = format!("{:?}|{}|{}", s.district_scope(), lang.code(), today());
+    if let Some(d) = state.dashboards.get(&key, version) {
+        return Ok(d);
+    }
+    let out = compute(state, s, lang).await?;
+    let d = std::sync::Arc::new(Computed {
+        tables: tables(&out, lang),
+        out,
+    });
+    state.dashboards.put(key, version, d.clone());
+    Ok(d)
+}
+
+async fn compute(state: &AppState, s: &Session, lang: Lang) -> AppResult<DashboardOut> {
     let rows = state.store.dashboard_kube(s.district_scope()).await?;
     let mut by_status = empty_status();
     for r in &rows {
@@ -206,8 +223,9 @@ pub(crate) async fn api_dashboard(
     State(state): State<AppState>,
     Authed(s): Authed,
     crate::auth::ReqLang(lang): crate::auth::ReqLang,
-) -> AppResult<Json<DashboardOut>> {
-    Ok(Json(dashboard(&state, &s, lang).await?))
+) -> AppResult<Response> {
+    let d = dashboard(&state, &s, lang).await?;
+    Ok(Json(&d.out).into_response())
 }
 
 // ---------- page ----------
@@ -242,14 +260,81 @@ pub struct Table {
     pub chart: String,
 }
 
+/// The dashboard and its charts, computed once per version of the data.
+pub struct Computed {
+    pub out: DashboardOut,
+    pub tables: Vec<Table>,
+}
+
+impl std::ops::Deref for Computed {
+    type Target = DashboardOut;
+    fn deref(&self) -> &DashboardOut {
+        &self.out
+    }
+}
+
+fn tables(d: &DashboardOut, lang: Lang) -> Vec<Table> {
+    vec![
+        Table {
+            title: lang.t("dashboard.by_district"),
+            param: "district_code",
+            chart: chart_for(
+                lang.t("dashboard.by_district"),
+                "district_code",
+                &d.by_district,
+                lang,
+            ),
+            groups: d.by_district.clone(),
+        },
+        Table {
+            title: lang.t("dashboard.by_business_type"),
+            param: "business_type",
+            chart: chart_for(
+                lang.t("dashboard.by_business_type"),
+                "business_type",
+                &d.by_business_type,
+                lang,
+            ),
+            groups: d.by_business_type.clone(),
+        },
+        Table {
+            title: lang.t("dashboard.by_year"),
+            param: "year",
+            chart: chart_for(lang.t("dashboard.by_year"), "year", &d.by_year, lang),
+            groups: d.by_year.clone(),
+        },
+        Table {
+            title: lang.t("dashboard.by_village"),
+            param: "village_code",
+            chart: chart_for(
+                lang.t("dashboard.by_village"),
+                "village_code",
+                &d.by_village,
+                lang,
+            ),
+            groups: d.by_village.clone(),
+        },
+        Table {
+            title: lang.t("dashboard.by_funding"),
+            param: "funding_source",
+            chart: chart_for(
+                lang.t("dashboard.by_funding"),
+                "funding_source",
+                &d.by_funding_source,
+                lang,
+            ),
+            groups: d.by_funding_source.clone(),
+        },
+    ]
+}
+
 #[derive(askama::Template)]
 #[template(path = "home.html")]
 struct HomePage {
     ctx: Ctx,
-    d: DashboardOut,
+    d: std::sync::Arc<Computed>,
     cards: Vec<StatusCard>,
     statuses: Vec<(&'static str, &'static str)>,
-    tables: Vec<Table>,
     categories: Vec<(&'static str, i64)>,
     recent: Vec<RecentRow>,
     show_recent: bool,
@@ -308,58 +393,6 @@ async fn home(State(state): State<AppState>, PageAuth { s, ctx }: PageAuth) -> A
             }
         })
         .collect();
-    let tables = vec![
-        Table {
-            title: lang.t("dashboard.by_district"),
-            param: "district_code",
-            chart: chart_for(
-                lang.t("dashboard.by_district"),
-                "district_code",
-                &d.by_district,
-                lang,
-            ),
-            groups: d.by_district.clone(),
-        },
-        Table {
-            title: lang.t("dashboard.by_business_type"),
-            param: "business_type",
-            chart: chart_for(
-                lang.t("dashboard.by_business_type"),
-                "business_type",
-                &d.by_business_type,
-                lang,
-            ),
-            groups: d.by_business_type.clone(),
-        },
-        Table {
-            title: lang.t("dashboard.by_year"),
-            param: "year",
-            chart: chart_for(lang.t("dashboard.by_year"), "year", &d.by_year, lang),
-            groups: d.by_year.clone(),
-        },
-        Table {
-            title: lang.t("dashboard.by_village"),
-            param: "village_code",
-            chart: chart_for(
-                lang.t("dashboard.by_village"),
-                "village_code",
-                &d.by_village,
-                lang,
-            ),
-            groups: d.by_village.clone(),
-        },
-        Table {
-            title: lang.t("dashboard.by_funding"),
-            param: "funding_source",
-            chart: chart_for(
-                lang.t("dashboard.by_funding"),
-                "funding_source",
-                &d.by_funding_source,
-                lang,
-            ),
-            groups: d.by_funding_source.clone(),
-        },
-    ];
     let categories = domain::person::Category::ALL
         .iter()
         .map(|c| {
@@ -396,7 +429,6 @@ async fn home(State(state): State<AppState>, PageAuth { s, ctx }: PageAuth) -> A
         d,
         cards,
         statuses,
-        tables,
         categories,
         recent,
         show_recent,

@@ -3,7 +3,7 @@
 use crate::auth::{Authed, Session};
 use crate::error::{AppError, AppResult};
 use crate::page::{self, html, Ctx, FormErrors, PageAuth, Pager};
-use crate::persons::{district_options, today, village_options};
+use crate::persons::{district_options, today};
 use crate::AppState;
 use axum::extract::{OriginalUri, Path, Query, State};
 use axum::http::StatusCode;
@@ -742,9 +742,19 @@ pub struct Options {
 }
 
 async fn options(state: &AppState, s: &Session, lang: Lang) -> AppResult<Options> {
+    options_in(state, s, lang, None).await
+}
+
+/// The choices of the KUBE pages; villages of one kecamatan when it is given.
+async fn options_in(
+    state: &AppState,
+    s: &Session,
+    lang: Lang,
+    district: Option<&str>,
+) -> AppResult<Options> {
     Ok(Options {
         districts: district_options(state, s),
-        villages: village_options(state, s),
+        villages: crate::persons::villages_in(state, s, district),
         business_types: business_types(state, lang).await?,
         statuses: Status::ALL
             .iter()
@@ -816,7 +826,7 @@ async fn list_page(
         .kube_list(&filter, s.district_scope(), Paging::new(Some(50), q.offset))
         .await?;
     let pager = Pager::new(&page, "/kube", &page::query_pairs(&uri));
-    let o = options(&state, &s, ctx.lang).await?;
+    let o = options_in(&state, &s, ctx.lang, q.district_code.as_deref()).await?;
     let rows = page
         .items
         .into_iter()
@@ -863,6 +873,7 @@ struct DetailPage {
     status: &'static str,
     o: Options,
     candidates: Vec<(i64, String, String)>,
+    member_q: String,
     can_write: bool,
     audit: Vec<AuditRow>,
     errors: FormErrors,
@@ -907,17 +918,35 @@ async fn render_detail(
     id: i64,
     errors: Option<&Invalid>,
 ) -> AppResult<Response> {
+    render_detail_with(state, s, ctx, id, errors, None).await
+}
+
+/// The detail page; `member_q` (a name or NIK start) lists persons who could join.
+async fn render_detail_with(
+    state: &AppState,
+    s: &Session,
+    ctx: Ctx,
+    id: i64,
+    errors: Option<&Invalid>,
+    member_q: Option<String>,
+) -> AppResult<Response> {
     // The health as of today first: it may change the stored status.
     let h = crate::visits::health(state, id).await?;
     let d = visible(state, s, id).await?;
     let district = d.kube.district_code.clone();
     let k = KubeOut::from_detail(state, d, s.role().sees_full_identity());
-    let o = options(state, s, ctx.lang).await?;
+    let o = options_in(state, s, ctx.lang, Some(&district)).await?;
     let can_write = s.role().can_write() && k.stage != Stage::Bubar.code();
-    let candidates = if can_write {
-        state.store.kube_candidates(&district, 1000).await?
-    } else {
-        Vec::new()
+    // Candidates only on request: a kecamatan may hold tens of thousands of persons.
+    let member_q = member_q.filter(|q| !q.trim().is_empty());
+    let candidates = match &member_q {
+        Some(q) if can_write => {
+            state
+                .store
+                .kube_candidates(&district, Some(q.trim()), 50)
+                .await?
+        }
+        _ => Vec::new(),
     };
     let audit = state
         .store
@@ -1000,6 +1029,7 @@ async fn render_detail(
         k,
         o,
         candidates,
+        member_q: member_q.unwrap_or_default(),
         can_write,
         audit,
         errors,
@@ -1008,12 +1038,18 @@ async fn render_detail(
     Ok((status, html(&page)?).into_response())
 }
 
+#[derive(Deserialize)]
+struct DetailQuery {
+    member_q: Option<String>,
+}
+
 async fn detail_page(
     State(state): State<AppState>,
     PageAuth { s, ctx }: PageAuth,
     Path(id): Path<i64>,
+    Query(q): Query<DetailQuery>,
 ) -> AppResult<Response> {
-    render_detail(&state, &s, ctx, id, None).await
+    render_detail_with(&state, &s, ctx, id, None, q.member_q).await
 }
 
 async fn member_result(
@@ -1195,7 +1231,7 @@ async fn form_page(
     let (candidates, pendampings) = match &district {
         Some(d) if s.sees_district(d.as_str()) => (
             if id.is_none() {
-                state.store.kube_candidates(d.as_str(), 2000).await?
+                state.store.kube_candidates(d.as_str(), None, 2000).await?
             } else {
                 Vec::new()
             },

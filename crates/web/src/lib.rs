@@ -7,6 +7,7 @@ mod assets;
 mod attachments;
 mod audit;
 pub mod auth;
+mod cache;
 mod chart;
 mod dashboard;
 mod documents;
@@ -84,6 +85,7 @@ pub struct AppState {
     pub store: Store,
     pub areas: Arc<Areas>,
     pub config: Arc<Config>,
+    dashboards: Arc<cache::VersionedCache<dashboard::Computed>>,
 }
 
 impl AppState {
@@ -92,6 +94,7 @@ impl AppState {
             store,
             areas,
             config: Arc::new(config),
+            dashboards: Default::default(),
         }
     }
     /// The region's kecamatan, in code order.

@@ -522,8 +522,21 @@ pub(crate) fn district_options(state: &AppState, s: &Session) -> Vec<(String, St
 
 /// The region's villages a caller may see: (code, name, kecamatan name).
 pub(crate) fn village_options(state: &AppState, s: &Session) -> Vec<(String, String, String)> {
+    villages_in(state, s, None)
+}
+
+/// The villages a caller may see, of one kecamatan when it is chosen: a large regency
+/// has hundreds, too many for every page of a filtered list.
+pub(crate) fn villages_in(
+    state: &AppState,
+    s: &Session,
+    district: Option<&str>,
+) -> Vec<(String, String, String)> {
     let mut out = Vec::new();
     for (dc, dn) in district_options(state, s) {
+        if district.is_some_and(|d| !d.is_empty() && d != dc) {
+            continue;
+        }
         for v in state.areas.children(&dc) {
             out.push((v.code.clone(), v.name.clone(), dn.clone()));
         }
@@ -566,7 +579,7 @@ async fn list_page(
     let page = ListPage {
         rows,
         districts: district_options(&state, &s),
-        villages: village_options(&state, &s),
+        villages: villages_in(&state, &s, q.district_code.as_deref()),
         categories: category_options(ctx.lang),
         pager,
         export_qs: page::filter_query(&uri),

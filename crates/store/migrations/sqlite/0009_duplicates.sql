@@ -1,7 +1,7 @@
 -- A merged person stays as a retired record pointing at the one kept.
 ALTER TABLE persons ADD COLUMN merged_into INTEGER REFERENCES persons(id);
 ALTER TABLE persons ADD COLUMN merged_at TEXT;
-CREATE INDEX persons_merged_into ON persons(merged_into);
+CREATE INDEX persons_merged_into ON persons(merged_into) WHERE merged_into IS NOT NULL;
 
 -- Pairs an operator judged to be two different people; never proposed again.
 CREATE TABLE person_distinct (

@@ -1,0 +1,200 @@
+#!/usr/bin/env bash
+# National-scale benchmark of sikube on this machine, in one run, side by side:
+#   1. `sikube import persons` of N rows (CSV and XLSX) against raw baselines
+#      (a minimal rusqlite program; PostgreSQL's own COPY),
+#   2. HTTP with wrk against the release binary on the national-scale database,
+#      with a static asset of the same binary as the reference,
+#   3. peak resident memory of `sikube serve` during the HTTP runs,
+#   4. start-up time and database size.
+# Writes the figures between the markers of bench/RESULTS.md (or $OUT).
+#
+#   bench/run.sh                       # 1,000,000 persons, 100,000 KUBE, 1,000,000 visits
+#   N=10000 KUBE=1000 VISITS=10000 DUR=2 OUT=/tmp/r.md bench/run.sh   # the CI smoke run
+#
+# PostgreSQL is measured when PG_URL (default postgres://postgres:postgres@127.0.0.1:5432/postgres)
+# answers; set PG_URL= to skip it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${N:-1000000}
+KUBE=${KUBE:-100000}
+VISITS=${VISITS:-1000000}
+REGION=${REGION:-32.01}
+DUR=${DUR:-10}
+OUT=${OUT:-bench/RESULTS.md}
+PG_URL=${PG_URL-postgres://postgres:postgres@127.0.0.1:5432/postgres}
+TARGET=${CARGO_TARGET_DIR:-target}
+BIN=$TARGET/release
+WORK=$(mktemp -d /tmp/sikube-bench.XXXXXX)
+SERVER=
+cleanup() {
+  [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+started=$(date +%s)
+now() { date +%s.%N; }
+secs() { python3 -c "print(f'{$2 - $1:.2f}')"; }
+rate() { python3 -c "print(f'{$1 / $2:,.0f}')"; }
+ratio() { python3 -c "print(f'{$1 / $2:.2f}')"; }
+log() { echo "[bench $(date +%H:%M:%S)] $*" >&2; }
+
+log "building release binaries"
+cargo build --release -q -p sikube -p sikube-bench
+
+log "generating $N persons in region $REGION"
+t0=$(now)
+"$BIN/sikube-bench" persons "$N" "$REGION" "$WORK/persons.csv" "$WORK/persons.xlsx"
+gen_s=$(secs "$t0" "$(now)")
+csv_mb=$(du -m "$WORK/persons.csv" | cut -f1)
+xlsx_mb=$(du -m "$WORK/persons.xlsx" | cut -f1)
+
+log "raw SQLite baseline"
+raw=$("$BIN/sikube-bench" raw-sqlite "$WORK/persons.csv" "$WORK/raw.db")
+raw_s=$(echo "$raw" | sed -E 's/.*secs=([0-9.]+).*/\1/')
+
+import_into() { # url file → seconds
+  local t0
+  t0=$(now)
+  "$BIN/sikube" import persons "$2" --region "$REGION" --database-url "$1" >"$WORK/import.log" 2>&1 \
+    || { cat "$WORK/import.log" >&2; exit 1; }
+  grep -q " $N written" "$WORK/import.log" || { cat "$WORK/import.log" >&2; exit 1; }
+  secs "$t0" "$(now)"
+}
+log "sikube import persons (CSV, SQLite)"
+csv_s=$(import_into "sqlite://$WORK/csv.db" "$WORK/persons.csv")
+log "sikube import persons (XLSX, SQLite)"
+xlsx_s=$(import_into "sqlite://$WORK/xlsx.db" "$WORK/persons.xlsx")
+rm -f "$WORK"/xlsx.db*
+
+pg_rows=""
+if [ -n "$PG_URL" ] && psql "$PG_URL" -qAtc "select 1" >/dev/null 2>&1; then
+  base=${PG_URL%/*}
+  for db in sikube_bench sikube_bench_raw; do
+    psql "$PG_URL" -qc "DROP DATABASE IF EXISTS $db" -qc "CREATE DATABASE $db" >/dev/null
+  done
+  log "PostgreSQL COPY baseline"
+  psql "$base/sikube_bench_raw" -qc "CREATE TABLE persons (nik text NOT NULL, kk_number text, name text NOT NULL,
+      sex text NOT NULL, birth_date text NOT NULL, village_code text NOT NULL, rt text, rw text, address text,
+      phone text, categories text, dtks_registered text, dtks_ref text, notes text)" >/dev/null
+  t0=$(now)
+  psql "$base/sikube_bench_raw" -qc "\\copy persons FROM '$WORK/persons.csv' CSV HEADER" \
+    -qc "CREATE UNIQUE INDEX persons_nik ON persons(nik)" >/dev/null
+  copy_s=$(secs "$t0" "$(now)")
+  log "sikube import persons (CSV, PostgreSQL)"
+  pg_s=$(import_into "$base/sikube_bench" "$WORK/persons.csv")
+  psql "$PG_URL" -qc "DROP DATABASE sikube_bench" -qc "DROP DATABASE sikube_bench_raw" >/dev/null
+  pg_rows="| PostgreSQL \`COPY\` (+ unique index after) | CSV | $copy_s s | $(rate "$N" "$copy_s") | 1.00 |
+| \`sikube import persons\`, PostgreSQL | CSV | $pg_s s | $(rate "$N" "$pg_s") | **$(ratio "$copy_s" "$pg_s")** |"
+fi
+
+log "national data: $KUBE KUBE, $VISITS visits, trainings and proposals"
+DB="sqlite://$WORK/csv.db"
+t0=$(now)
+"$BIN/sikube-bench" national "$DB" "$REGION" "$KUBE" "$VISITS"
+national_s=$(secs "$t0" "$(now)")
+echo "Sandi-Uji-Kinerja-2026" | "$BIN/sikube" user add bench --role admin --database-url "$DB" >/dev/null
+db_mb=$(du -cm "$WORK"/csv.db* | tail -1 | cut -f1)
+
+log "starting sikube serve"
+PORT=$(python3 -c "import socket; s=socket.socket(); s.bind(('127.0.0.1',0)); print(s.getsockname()[1])")
+URL="http://127.0.0.1:$PORT"
+t0=$(now)
+"$BIN/sikube" serve --database-url "$DB" --region "$REGION" --bind "127.0.0.1:$PORT" >"$WORK/serve.log" 2>&1 &
+SERVER=$!
+until curl -sf "$URL/readyz" >/dev/null; do sleep 0.02; done
+start_s=$(secs "$t0" "$(now)")
+TOKEN=$(curl -sf -H 'content-type: application/json' \
+  -d '{"username":"bench","password":"Sandi-Uji-Kinerja-2026"}' "$URL/api/v1/auth/login" |
+  python3 -c "import json,sys; print(json.load(sys.stdin)['token'])")
+# Real objects to ask for: a kecamatan with KUBE, a KUBE, a name and a NIK.
+read -r DISTRICT KUBE_ID NIK NAME < <("$BIN/sikube-bench" pick "$DB")
+declare -A PATHS=(
+  [static]="/static/app.css"
+  [dashboard]="/"
+  [kube_list]="/kube?district_code=$DISTRICT&status=berjalan"
+  [search_name]="/persons?q=$NAME"
+  [search_nik]="/persons?q=$NIK"
+  [kube_detail]="/kube/$KUBE_ID"
+)
+ORDER="static dashboard kube_list search_name search_nik kube_detail"
+declare -A RPS P50 P99 ERR
+for k in $ORDER; do
+  log "wrk $k ${PATHS[$k]}"
+  # Each answer must be a page, not a redirect to the login or an error.
+  code=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: sikube_session=$TOKEN" "$URL${PATHS[$k]}")
+  [ "$code" = 200 ] || { echo "GET ${PATHS[$k]}: $code" >&2; exit 1; }
+  out=$(wrk -t2 -c16 -d"${DUR}s" --latency -H "Cookie: sikube_session=$TOKEN" "$URL${PATHS[$k]}")
+  RPS[$k]=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+  P50[$k]=$(echo "$out" | awk '$1 == "50%" {print $2}')
+  P99[$k]=$(echo "$out" | awk '$1 == "99%" {print $2}')
+  non2xx=$(echo "$out" | awk '/Non-2xx/ {print $NF}')
+  sock=$(echo "$out" | awk -F'[ ,]+' '/Socket errors/ {print $4+$6+$8+$10}')
+  ERR[$k]=$(( ${non2xx:-0} + ${sock:-0} ))
+done
+rss_mb=$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$SERVER/status")
+kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; SERVER=
+
+total_s=$(( $(date +%s) - started ))
+machine="$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/ {print $2}') GB RAM, $(uname -sr)"
+commit=$(git rev-parse --short HEAD)$(git diff --quiet || echo "+changes")
+target() { python3 -c "print('met' if $1 >= $2 else 'missed')"; }
+http_rows=""
+for k in $ORDER; do
+  r=$(ratio "${RPS[$k]}" "${RPS[static]}")
+  case $k in
+    static) want="reference";;
+    dashboard) want="≥ 0.10: $(target "$r" 0.1)";;
+    *) want="≥ 0.20: $(target "$r" 0.2)";;
+  esac
+  http_rows+="| $k | \`${PATHS[$k]}\` | ${RPS[$k]} | $r | $want | ${P50[$k]} | ${P99[$k]} | ${ERR[$k]} |
+"
+done
+csv_ratio=$(ratio "$raw_s" "$csv_s")
+xlsx_ratio=$(ratio "$raw_s" "$xlsx_s")
+section=$(cat <<EOF
+<!-- national:start -->
+## National scale (\`bench/run.sh\`)
+
+Machine: $machine. Commit $commit, release build. Whole run: ${total_s} s.
+Data (\`sikube-bench\`, deterministic, over the real area tables of region $REGION): $N persons with valid
+NIKs (generated in $gen_s s; CSV $csv_mb MB, XLSX $xlsx_mb MB), then $KUBE KUBE of 5–12 members, $VISITS visits,
+trainings with participants and proposals in proportion (loaded in $national_s s).
+
+### 1. Import of $N persons (full validation, unique NIK index and the registry's other indexes)
+
+| what | file | time | rows/s | ratio to baseline |
+|---|---|---:|---:|---:|
+| raw rusqlite (prepared statement, one transaction, unique index after) | CSV | $raw_s s | $(rate "$N" "$raw_s") | 1.00 |
+| \`sikube import persons\`, SQLite | CSV | $csv_s s | $(rate "$N" "$csv_s") | **$csv_ratio** |
+| \`sikube import persons\`, SQLite | XLSX | $xlsx_s s | $(rate "$N" "$xlsx_s") | **$xlsx_ratio** |
+$pg_rows
+
+Target ≥ 0.5× the raw rate: CSV $(target "$csv_ratio" 0.5), XLSX $(target "$xlsx_ratio" 0.5).
+
+### 2. HTTP (wrk -t2 -c16 -d${DUR}s on 127.0.0.1, logged in, SQLite database of $db_mb MB)
+
+| page | path | requests/s | ratio to static | target | p50 | p99 | errors |
+|---|---|---:|---:|---|---:|---:|---:|
+$http_rows
+### 3–4. Memory, start-up, size
+
+- Peak resident memory of \`sikube serve\` over all HTTP runs (VmHWM): **$rss_mb MB** (target ≤ 150 MB: $(python3 -c "print('met' if $rss_mb <= 150 else 'missed')")).
+- Start-up on the $N-person database, process start to \`/readyz\` answering: **$start_s s**.
+- Database file (with WAL): **$db_mb MB**.
+
+Commands: \`bench/run.sh\` (N=$N KUBE=$KUBE VISITS=$VISITS REGION=$REGION DUR=$DUR).
+<!-- national:end -->
+EOF
+)
+if [ -f "$OUT" ] && grep -q '<!-- national:start -->' "$OUT"; then
+  python3 - "$OUT" "$section" <<'PY'
+import sys, re
+path, section = sys.argv[1], sys.argv[2]
+text = open(path).read()
+text = re.sub(r"<!-- national:start -->.*<!-- national:end -->", lambda m: section, text, flags=re.S)
+open(path, "w").write(text)
+PY
+else
+  printf '\n%s\n' "$section" >>"$OUT"
+fi
+echo "$section"

@@ -1,0 +1,58 @@
+//! Figures computed from the whole registry (the dashboard) kept until the data changes:
+//! each lookup compares the store's data version, so a change shows on the next request,
+//! on every instance, and a busy office does not recount 100,000 KUBE per page view.
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use store::dashboard::DataVersion;
+
+pub struct VersionedCache<T> {
+    inner: Mutex<(DataVersion, HashMap<String, Arc<T>>)>,
+}
+
+impl<T> Default for VersionedCache<T> {
+    fn default() -> Self {
+        VersionedCache {
+            inner: Mutex::new(([-1; 4], HashMap::new())),
+        }
+    }
+}
+
+impl<T> VersionedCache<T> {
+    /// The value for `key` computed at `version`, if any. A newer version empties the cache.
+    pub fn get(&self, key: &str, version: DataVersion) -> Option<Arc<T>> {
+        let mut g = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        if g.0 != version {
+            g.0 = version;
+            g.1.clear();
+            return None;
+        }
+        g.1.get(key).cloned()
+    }
+
+    /// Keeps a value computed from data read after `version` was.
+    pub fn put(&self, key: String, version: DataVersion, v: Arc<T>) {
+        let mut g = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        if g.0 == version {
+            g.1.insert(key, v);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_version_forgets_everything() {
+        let c = VersionedCache::<i32>::default();
+        let v1 = [1, 1, 0, 0];
+        assert!(c.get("a", v1).is_none());
+        c.put("a".into(), v1, Arc::new(7));
+        assert_eq!(c.get("a", v1).as_deref(), Some(&7));
+        let v2 = [2, 2, 0, 0];
+        assert!(c.get("a", v2).is_none());
+        // A value computed under the old version is not kept under the new one.
+        c.put("a".into(), v1, Arc::new(8));
+        assert!(c.get("a", v2).is_none());
+    }
+}
