@@ -9,7 +9,7 @@
 # Writes the figures between the markers of bench/RESULTS.md (or $OUT).
 #
 #   bench/run.sh                       # 1,000,000 persons, 100,000 KUBE, 1,000,000 visits
-#   N=10000 KUBE=1000 VISITS=10000 DUR=2 OUT=/tmp/r.md bench/run.sh   # the CI smoke run
+#   PROFILE=debug N=10000 KUBE=1000 VISITS=10000 DUR=2 OUT=/tmp/r.md bench/run.sh   # CI smoke run
 #
 # PostgreSQL is measured when PG_URL (default postgres://postgres:postgres@127.0.0.1:5432/postgres)
 # answers; set PG_URL= to skip it.
@@ -23,7 +23,8 @@ DUR=${DUR:-10}
 OUT=${OUT:-bench/RESULTS.md}
 PG_URL=${PG_URL-postgres://postgres:postgres@127.0.0.1:5432/postgres}
 TARGET=${CARGO_TARGET_DIR:-target}
-BIN=$TARGET/release
+PROFILE=${PROFILE:-release}
+BIN=$TARGET/$PROFILE
 WORK=$(mktemp -d /tmp/sikube-bench.XXXXXX)
 SERVER=
 cleanup() {
@@ -38,8 +39,14 @@ rate() { python3 -c "print(f'{$1 / $2:,.0f}')"; }
 ratio() { python3 -c "print(f'{$1 / $2:.2f}')"; }
 log() { echo "[bench $(date +%H:%M:%S)] $*" >&2; }
 
-log "building release binaries"
-cargo build --release -q -p sikube -p sikube-bench
+log "building $PROFILE binaries"
+if [ -n "${SKIP_BUILD:-}" ]; then
+  : # the caller built them (CI reuses its test build)
+elif [ "$PROFILE" = release ]; then
+  cargo build --release -q -p sikube -p sikube-bench
+else
+  cargo build -q -p sikube -p sikube-bench
+fi
 
 log "generating $N persons in region $REGION"
 t0=$(now)
@@ -155,7 +162,7 @@ section=$(cat <<EOF
 <!-- national:start -->
 ## National scale (\`bench/run.sh\`)
 
-Machine: $machine. Commit $commit, release build. Whole run: ${total_s} s.
+Machine: $machine. Commit $commit, $PROFILE build. Whole run: ${total_s} s.
 Data (\`sikube-bench\`, deterministic, over the real area tables of region $REGION): $N persons with valid
 NIKs (generated in $gen_s s; CSV $csv_mb MB, XLSX $xlsx_mb MB), then $KUBE KUBE of 5–12 members, $VISITS visits,
 trainings with participants and proposals in proportion (loaded in $national_s s).

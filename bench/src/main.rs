@@ -29,13 +29,63 @@ impl Rng {
     }
 }
 
+// Sundanese, Javanese and general Indonesian names: real registries hold hundreds of
+// thousands of distinct names; three parts drawn from these lists give about 400,000.
 const WOMEN: &[&str] = &[
-    "Siti", "Euis", "Iis", "Nining", "Tati", "Lilis", "Popon", "Kokom", "Enok", "Cucu", "Dedeh",
-    "Yati", "Entin", "Rina", "Sri", "Nur", "Dewi", "Neneng", "Imas", "Wati", "Ai", "Elis",
+    "Siti",
+    "Euis",
+    "Iis",
+    "Nining",
+    "Tati",
+    "Lilis",
+    "Popon",
+    "Kokom",
+    "Enok",
+    "Cucu",
+    "Dedeh",
+    "Yati",
+    "Entin",
+    "Rina",
+    "Sri",
+    "Nur",
+    "Dewi",
+    "Neneng",
+    "Imas",
+    "Wati",
+    "Ai",
+    "Elis",
+    "Yuyun",
+    "Ani",
+    "Rini",
+    "Eti",
+    "Titin",
+    "Oom",
+    "Iyah",
+    "Ela",
+    "Nani",
+    "Rohmah",
+    "Aisyah",
+    "Fatimah",
+    "Lina",
+    "Nia",
+    "Wulan",
+    "Rosita",
+    "Yulia",
+    "Heni",
+    "Ika",
+    "Maya",
+    "Rahmawati",
+    "Sumiati",
 ];
 const MEN: &[&str] = &[
     "Asep", "Ujang", "Dadang", "Cecep", "Dedi", "Maman", "Oman", "Yayat", "Wawan", "Jajang",
     "Agus", "Budi", "Hendra", "Rahmat", "Gugun", "Engkus", "Endang", "Ade", "Iwan", "Usep",
+    "Aceng", "Dodi", "Eman", "Juju", "Kurnia", "Lukman", "Mamat", "Nandang", "Odang", "Pepen",
+    "Rudi", "Sutisna", "Tatang", "Ucu", "Yusuf", "Zaenal", "Ahmad", "Muhammad", "Bambang",
+];
+const MIDDLE: &[&str] = &[
+    "Nur", "Sri", "Siti", "Dewi", "Ayu", "Putri", "Indah", "Ratna", "Tri", "Dwi", "Eka", "Rahma",
+    "Ali", "Abdul", "Agus", "Dedi", "Hadi", "Iman", "Jaka", "Rizki", "Adi", "Bayu", "Candra",
 ];
 const FAMILY: &[&str] = &[
     "Sunarya",
@@ -61,6 +111,55 @@ const FAMILY: &[&str] = &[
     "Lestari",
     "Rahayu",
     "Fitriani",
+    "Gunawan",
+    "Hermawan",
+    "Iskandar",
+    "Junaedi",
+    "Kartika",
+    "Maulana",
+    "Nugraha",
+    "Pratama",
+    "Ramdani",
+    "Sabana",
+    "Taufik",
+    "Wijaya",
+    "Yulianti",
+    "Zakaria",
+    "Anggraeni",
+    "Budiman",
+    "Cahyadi",
+    "Darmawan",
+    "Effendi",
+    "Fauzi",
+    "Hakim",
+    "Irawan",
+    "Jamaludin",
+    "Komarudin",
+    "Latif",
+    "Mulyadi",
+    "Nasution",
+    "Purnama",
+    "Rosadi",
+    "Suhendar",
+    "Tarsono",
+    "Umar",
+    "Wiguna",
+    "Yusup",
+    "Sukmawati",
+    "Sutrisno",
+    "Haryanto",
+    "Susanti",
+    "Wulandari",
+    "Kusumah",
+    "Ardiansyah",
+    "Hidayati",
+    "Sulastri",
+    "Rismawati",
+    "Sumarni",
+    "Handayani",
+    "Suryadi",
+    "Nurjanah",
+    "Mardiyah",
 ];
 
 fn villages(region: &str) -> Vec<(String, String)> {
@@ -133,7 +232,11 @@ fn person_rows(n: usize, region: &str) -> Vec<[String; 14]> {
         } else {
             rng.pick(MEN)
         };
-        let name = format!("{first} {}", rng.pick(FAMILY));
+        let name = if rng.below(2) == 0 {
+            format!("{first} {} {}", rng.pick(MIDDLE), rng.pick(FAMILY))
+        } else {
+            format!("{first} {}", rng.pick(FAMILY))
+        };
         let category = match rng.below(10) {
             0..=5 => "fakir_miskin",
             6 | 7 if female => "wrse",
@@ -300,9 +403,16 @@ async fn national(url: &str, region: &str, kube: usize, visits: usize) -> Result
     let mut mb = Batch::new("INSERT INTO kube_members (kube_id, person_id, role, joined_on)");
     let mut made = 0usize;
     let mut members_of: Vec<Vec<i64>> = Vec::with_capacity(kube);
-    for n in 1..=kube {
+    // Each kecamatan gets KUBE in proportion to its persons.
+    let total: usize = by_district.values().map(Vec::len).sum();
+    let mut plan: Vec<&String> = Vec::with_capacity(kube);
+    for d in &districts {
+        let quota = (kube * by_district[d].len()).div_ceil(total.max(1));
+        plan.extend(std::iter::repeat_n(d, quota));
+    }
+    plan.truncate(kube);
+    for d in plan {
         let k = made + 1;
-        let d = &districts[n % districts.len()];
         let pool = &by_district[d];
         let at = next.entry(d.clone()).or_insert(0);
         let size = 5 + rng.below(8) as usize;

@@ -604,3 +604,50 @@ async fn kube_pages_create_and_find_by_member() {
     assert!(list.contains("KUBE Lestari"));
     app.stop().await;
 }
+
+#[tokio::test]
+async fn detail_page_finds_members_to_add_on_request() {
+    let app = TestApp::spawn().await;
+    let op = app.token("operator").await;
+    let members = common::persons_in(&app, &op, "32.79.04.2002", 5, 3).await;
+    let free = common::persons_in(&app, &op, "32.79.04.2003", 1, 4).await[0];
+    let r = app
+        .post(
+            &op,
+            "/api/v1/kube",
+            common::kube_body("KUBE Cari", "32.79.04.2002", &members),
+        )
+        .await;
+    let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let p: Value = app
+        .get(&op, &format!("/api/v1/persons/{free}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let name = p["name"].as_str().unwrap().to_string();
+    let web = app.browser_login("operator").await;
+    let page = |q: String| {
+        let web = web.clone();
+        let url = app.url(&format!("/kube/{id}{q}"));
+        async move { web.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+    // Without a search the page lists nobody: a kecamatan may hold tens of thousands.
+    assert!(!page(String::new())
+        .await
+        .contains(&format!("<option value=\"{free}\">")));
+    let start = name.split_whitespace().next().unwrap().to_lowercase();
+    let found = page(format!("?member_q={start}")).await;
+    assert!(
+        found.contains(&format!("<option value=\"{free}\">")),
+        "found by name start"
+    );
+    let found = page(format!("?member_q={}", &p["nik"].as_str().unwrap()[..10])).await;
+    assert!(
+        found.contains(&format!("<option value=\"{free}\">")),
+        "found by NIK start"
+    );
+    // A member of the KUBE is no candidate.
+    assert!(!found.contains(&format!("<option value=\"{}\">", members[0])));
+    app.stop().await;
+}

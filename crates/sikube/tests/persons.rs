@@ -414,3 +414,82 @@ async fn person_form_creates_and_search_finds() {
     assert!(hint.contains("Perempuan, 1992-08-17"));
     app.stop().await;
 }
+
+#[tokio::test]
+async fn search_finds_names_by_their_start_any_word_and_spelling_variant() {
+    let app = TestApp::spawn().await;
+    let op = app.token("operator").await;
+    for (nik, name, birth) in [
+        ("3279045708920003", "Siti Aminah", "1992-08-17"),
+        ("3279045808930004", "Aminah Rahayu", "1993-08-18"),
+        ("3279045908940005", "Tjitjih Soekarno", "1994-08-19"),
+    ] {
+        let r = app
+            .post(
+                &op,
+                "/api/v1/persons",
+                json!({"nik": nik, "name": name, "sex": "P", "birth_date": birth,
+                "village_code": "32.79.04.2002", "confirm_duplicate": true}),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+    }
+    let names = |q: &'static str| {
+        let app = &app;
+        let op = op.clone();
+        async move {
+            let v: Value = app
+                .get(&op, &format!("/api/v1/persons?q={q}"))
+                .await
+                .json()
+                .await
+                .unwrap();
+            let mut n: Vec<String> = v["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p["name"].as_str().unwrap().to_string())
+                .collect();
+            n.sort();
+            n
+        }
+    };
+    assert_eq!(
+        names("siti+am").await,
+        ["Siti Aminah"],
+        "a name from its start"
+    );
+    assert_eq!(
+        names("AMINAH").await,
+        ["Aminah Rahayu", "Siti Aminah"],
+        "any word"
+    );
+    assert_eq!(names("sukarno").await, ["Tjitjih Soekarno"], "old spelling");
+    assert_eq!(names("cicih").await, ["Tjitjih Soekarno"], "tj written c");
+    assert_eq!(
+        names("aminah+siti").await,
+        ["Siti Aminah"],
+        "words in another order"
+    );
+    assert_eq!(names("327904570892").await, ["Siti Aminah"], "NIK start");
+    assert!(names("budi").await.is_empty());
+    // A renamed person is found by the new name only.
+    let all: Value = app
+        .get(&op, "/api/v1/persons?q=rahayu")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = all["items"][0]["id"].as_i64().unwrap();
+    let r = app
+        .patch(
+            &op,
+            &format!("/api/v1/persons/{id}"),
+            json!({"name": "Aminah Lestari"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(names("rahayu").await.is_empty());
+    assert_eq!(names("lestari").await, ["Aminah Lestari"]);
+    app.stop().await;
+}

@@ -30,6 +30,14 @@ async fn backup_under_write_load_and_restore_round_trip() {
     let url = format!("sqlite://{}", db.display());
     let app = TestApp::spawn_on(url.clone(), |_| {}).await;
     let op = app.token("operator").await;
+    let first = app
+        .post(&op, "/api/v1/persons", json!({"nik": "3279041503700999", "name": "Sebelum Cadangan", "sex": "L",
+            "birth_date": "1970-03-15", "village_code": "32.79.04.2002", "confirm_duplicate": true}))
+        .await;
+    assert_eq!(first.status(), 201);
+    let first_id = first.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_i64()
+        .unwrap();
     // Writers keep registering persons while the backup is taken.
     let base = app.base.clone();
     let token = op.clone();
@@ -60,10 +68,20 @@ async fn backup_under_write_load_and_restore_round_trip() {
         .unwrap();
     assert!(backup.integrity_ok().await.unwrap());
     let saved = backup.table_counts().await.unwrap();
+    let saved_rows = backup.table_rows().await.unwrap();
     backup.close().await;
     let persons_in_backup = saved.iter().find(|(t, _)| t == "persons").unwrap().1;
-    assert!((0..=300).contains(&persons_in_backup));
+    assert!((1..=301).contains(&persons_in_backup));
     eprintln!("backup taken while writers were running: {still_loading}; persons in the backup: {persons_in_backup}");
+    // A change after the backup, which the restore must undo.
+    let r = app
+        .patch(
+            &op,
+            &format!("/api/v1/persons/{first_id}"),
+            json!({"name": "Diubah Setelah Cadangan"}),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
     // Restoring needs the server stopped and every connection closed.
     let live = app.store.clone();
     app.stop().await;
@@ -80,6 +98,18 @@ async fn backup_under_write_load_and_restore_round_trip() {
     let restored = Store::connect(&url).await.unwrap();
     assert!(restored.integrity_ok().await.unwrap());
     assert_eq!(restored.table_counts().await.unwrap(), saved);
+    // Not only as many rows: the same rows, column by column, in every table.
+    let rows = restored.table_rows().await.unwrap();
+    assert_eq!(rows.len(), saved_rows.len());
+    for ((t, got), (_, want)) in rows.iter().zip(&saved_rows) {
+        assert!(got == want, "table {t} differs after restore");
+    }
+    assert!(
+        saved_rows
+            .iter()
+            .any(|(t, r)| t == "persons" && !r.is_empty()),
+        "the backup holds persons to compare"
+    );
     restored.close().await;
     let _ = std::fs::remove_dir_all(&dir);
 }

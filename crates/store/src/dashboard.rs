@@ -18,6 +18,16 @@ pub struct KubeCount {
     pub members: i64,
 }
 
+/// KUBE of one status with one value of one dimension.
+#[derive(Debug, Clone, Serialize, FromRow)]
+pub struct DimCount {
+    pub dim: String,
+    pub code: String,
+    pub status: String,
+    pub n: i64,
+    pub members: i64,
+}
+
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct ActivityCounts {
     pub trainings: i64,
@@ -37,6 +47,33 @@ impl Store {
              FROM kube {} GROUP BY district_code, village_code, business_type, formed_year, funding_source, status",
             w.sql()
         );
+        Ok(sqlx::query_as_with(&sql, w.args())
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    /// KUBE counted per status along each dimension the dashboard shows (`district`,
+    /// `village`, `business_type`, `year`, `funding_source`): a few hundred rows however
+    /// many KUBE there are.
+    pub async fn dashboard_dims(&self, scope: Scope<'_>) -> Result<Vec<DimCount>> {
+        let mut w = Where::new();
+        scope_filter(&mut w, "district_code", scope);
+        let part = |dim: &str, col: &str| {
+            format!(
+                "SELECT '{dim}' AS dim, {col} AS code, status, CAST(COUNT(*) AS BIGINT) AS n,
+                        CAST(SUM(member_count) AS BIGINT) AS members
+                 FROM kube {} GROUP BY {col}, status",
+                w.sql()
+            )
+        };
+        let sql = [
+            part("district", "district_code"),
+            part("village", "village_code"),
+            part("business_type", "business_type"),
+            part("year", "CAST(formed_year AS TEXT)"),
+            part("funding_source", "funding_source"),
+        ]
+        .join(" UNION ALL ");
         Ok(sqlx::query_as_with(&sql, w.args())
             .fetch_all(&self.pool)
             .await?)

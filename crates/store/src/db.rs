@@ -86,6 +86,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0010_name_words.sql"),
         include_str!("../migrations/postgres/0010_name_words.sql"),
     ),
+    (
+        11,
+        "list_order",
+        include_str!("../migrations/sqlite/0011_list_order.sql"),
+        include_str!("../migrations/postgres/0011_list_order.sql"),
+    ),
 ];
 
 impl Store {
@@ -222,6 +228,42 @@ impl Store {
                 .fetch_one(&self.pool)
                 .await?;
             out.push((t, n));
+        }
+        Ok(out)
+    }
+
+    /// Every row of every table as text, sorted per table: proves a restored database
+    /// holds exactly what was saved, not just as many rows.
+    pub async fn table_rows(&self) -> Result<Vec<(String, Vec<String>)>> {
+        let schema = self.schema().await?;
+        let mut tables: Vec<&str> = schema.iter().map(|(t, _)| t.as_str()).collect();
+        tables.dedup();
+        let mut out = Vec::new();
+        for t in tables {
+            let cols: Vec<&str> = schema
+                .iter()
+                .filter(|(x, _)| x == t)
+                .map(|(_, c)| c.as_str())
+                .collect();
+            // Names come from the database's own catalogue.
+            let sql = match self.backend {
+                Backend::Sqlite => format!(
+                    "SELECT {} FROM {t}",
+                    cols.iter()
+                        .map(|c| format!("quote(\"{c}\")"))
+                        .collect::<Vec<_>>()
+                        .join(" || '|' || ")
+                ),
+                Backend::Postgres => format!("SELECT CAST(row_to_json(x) AS TEXT) FROM {t} x"),
+            };
+            let mut rows: Vec<String> = sqlx::query_as::<_, (String,)>(&sql)
+                .fetch_all(&self.pool)
+                .await?
+                .into_iter()
+                .map(|(r,)| r)
+                .collect();
+            rows.sort();
+            out.push((t.to_string(), rows));
         }
         Ok(out)
     }

@@ -166,6 +166,7 @@ impl Store {
             e => e,
         })?;
         let id = ids[0];
+        index_names(&mut tx, self.backend(), &[(id, p.name.as_str())]).await?;
         let created = get_in(&mut tx, id).await?;
         audit::record::<(), _>(&mut tx, actor, "create", "person", id, None, Some(&created))
             .await?;
@@ -185,12 +186,28 @@ impl Store {
     ) -> Result<Vec<i64>> {
         let mut tx = self.tx().await?;
         let big = self.backend() == crate::Backend::Sqlite && ps.len() > 10 * BULK_ROWS;
+        let mut rebuild: Vec<(String, String)> = Vec::new();
         if big {
-            // Seven indexes grow together: with SQLite's default 2 MB page cache a large
-            // import spills pages and reads them back. Widened for this connection only.
+            // With SQLite's default 2 MB page cache a large import spills pages and reads
+            // them back: widened for this connection only.
             sqlx::query("PRAGMA cache_size = -262144")
                 .execute(&mut *tx)
                 .await?;
+            // Secondary indexes are built faster once, sorted, than grown row by row.
+            // Dropped and recreated inside this transaction: readers (WAL) keep seeing
+            // them, and a failure rolls everything back. The unique NIK index stays.
+            rebuild = sqlx::query_as(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'persons'
+                   AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'",
+            )
+            .fetch_all(&mut *tx)
+            .await?;
+            for (name, _) in &rebuild {
+                // Names come from SQLite's own catalogue.
+                sqlx::query(&format!("DROP INDEX \"{name}\""))
+                    .execute(&mut *tx)
+                    .await?;
+            }
         }
         let mut ids = Vec::with_capacity(ps.len());
         let now = crate::now();
@@ -212,6 +229,15 @@ impl Store {
             Some(&summary),
         )
         .await?;
+        let names: Vec<(i64, &str)> = ids
+            .iter()
+            .zip(ps)
+            .map(|(id, p)| (*id, p.name.as_str()))
+            .collect();
+        index_names(&mut tx, self.backend(), &names).await?;
+        for (_, sql) in &rebuild {
+            sqlx::query(sql).execute(&mut *tx).await?;
+        }
         if big {
             sqlx::query("PRAGMA cache_size = -2000")
                 .execute(&mut *tx)
@@ -300,35 +326,59 @@ impl Store {
         scope: Scope<'_>,
         paging: Paging,
     ) -> Result<Page<Person>> {
-        let mut w = Where::new();
-        if let Some(q) = crate::sql::nonempty(&f.q) {
-            let digits = q.chars().all(|c| c.is_ascii_digit());
-            if digits && q.len() >= 4 {
-                // A range, not LIKE: it walks the unique NIK index.
-                w.starts_with("nik", &q);
-            } else {
-                // Every word typed must start a word of the name (spelling variants
-                // unified): "siti am" finds "Siti Aminah", "sukarno" finds "Soekarno".
-                for word in name_words(&q) {
-                    let sub = "id IN (SELECT person_id FROM person_words WHERE word >= ?";
-                    match crate::sql::prefix_upper(&word) {
-                        Some(upper) => w.cond2(&format!("{sub} AND word < ?)"), word, upper),
-                        None => w.cond(&format!("{sub})"), word),
+        let q = crate::sql::nonempty(&f.q);
+        let by_words = |q: &str| {
+            let mut w = Where::new();
+            // Every word typed must start a word of the name (spelling variants
+            // unified): "siti am" finds "Siti Aminah", "sukarno" finds "Soekarno".
+            // The word index alone intersects the words; persons are read after.
+            let mut parts = Vec::new();
+            let mut args = Vec::new();
+            for word in name_words(q) {
+                args.push(word.clone());
+                match crate::sql::prefix_upper(&word) {
+                    Some(upper) => {
+                        parts.push(
+                            "SELECT person_id FROM person_words WHERE word >= ? AND word < ?",
+                        );
+                        args.push(upper);
                     }
+                    None => parts.push("SELECT person_id FROM person_words WHERE word >= ?"),
                 }
             }
-        }
-        w.eq("village_code", &f.village_code);
-        w.eq("district_code", &f.district_code);
-        if let Some(c) = crate::sql::nonempty(&f.category) {
-            w.cond(
-                "id IN (SELECT person_id FROM person_categories WHERE category = ?)",
-                c,
-            );
-        }
-        scope_filter(&mut w, "district_code", scope);
-        // Retired (merged) records leave the registry; they stay reachable by id.
-        w.raw("merged_into IS NULL");
+            if parts.is_empty() {
+                w.raw("1 = 0");
+            } else {
+                w.cond_seq(&format!("id IN ({})", parts.join(" INTERSECT ")), args);
+            }
+            w
+        };
+        let filtered = |mut w: Where| {
+            with_filters(&mut w, f, scope);
+            w
+        };
+        let w = match &q {
+            Some(q) if q.len() >= 4 && q.chars().all(|c| c.is_ascii_digit()) => {
+                // A range, not LIKE: it walks the unique NIK index.
+                let mut w = Where::new();
+                w.starts_with("nik", q);
+                filtered(w)
+            }
+            // Several words: most often a name typed from its start, which the name
+            // index answers at once; the word intersection only when that finds nobody.
+            Some(q) if q.split_whitespace().count() > 1 => {
+                let mut w = Where::new();
+                w.starts_with("name_lower", &q.to_lowercase());
+                let w = filtered(w);
+                if w.count(&self.pool, "persons").await? > 0 {
+                    w
+                } else {
+                    filtered(by_words(q))
+                }
+            }
+            Some(q) => filtered(by_words(q)),
+            None => filtered(Where::new()),
+        };
         let total = w.count(&self.pool, "persons").await?;
         let sql = format!(
             "SELECT {COLS} FROM persons {} ORDER BY {} {}",
@@ -382,6 +432,21 @@ impl Store {
     }
 }
 
+/// The list filters besides the search text, and the area, on current records.
+fn with_filters(w: &mut Where, f: &PersonFilter, scope: Scope<'_>) {
+    w.eq("village_code", &f.village_code);
+    w.eq("district_code", &f.district_code);
+    if let Some(c) = crate::sql::nonempty(&f.category) {
+        w.cond(
+            "id IN (SELECT person_id FROM person_categories WHERE category = ?)",
+            c,
+        );
+    }
+    scope_filter(w, "district_code", scope);
+    // Retired (merged) records leave the registry; they stay reachable by id.
+    w.raw("merged_into IS NULL");
+}
+
 /// The distinct normalised words of a name, as searched.
 pub fn name_words(name: &str) -> Vec<String> {
     let mut w: Vec<String> = domain::dedup::normalize_name(name)
@@ -399,10 +464,12 @@ async fn index_names(
     backend: crate::Backend,
     persons: &[(i64, &str)],
 ) -> Result<()> {
-    let rows: Vec<(i64, String)> = persons
+    let mut rows: Vec<(i64, String)> = persons
         .iter()
         .flat_map(|(id, name)| name_words(name).into_iter().map(move |w| (*id, w)))
         .collect();
+    // In key order the index grows at a few places instead of all over.
+    rows.sort_by(|a, b| (&a.1, a.0).cmp(&(&b.1, b.0)));
     for chunk in rows.chunks(BULK_ROWS) {
         let sql = format!(
             "INSERT INTO person_words (person_id, word) VALUES {}",
@@ -433,7 +500,7 @@ pub(crate) async fn index_all_names(
 const BULK_ROWS: usize = 1000;
 
 /// Inserts persons (`first` is the index of `ps[0]` in the whole batch, for the error)
-/// and their categories; returns their ids in order. A NIK already registered is a
+/// and their categories; returns their ids in order. The caller indexes their names. A NIK already registered is a
 /// conflict naming the row (`nik[i]`).
 async fn insert_chunk(
     conn: &mut AnyConnection,
@@ -512,12 +579,6 @@ async fn insert_chunk(
         }
         q.execute(&mut *conn).await?;
     }
-    let names: Vec<(i64, &str)> = ids
-        .iter()
-        .zip(ps)
-        .map(|(id, p)| (*id, p.name.as_str()))
-        .collect();
-    index_names(conn, backend, &names).await?;
     Ok(ids)
 }
 

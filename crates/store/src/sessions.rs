@@ -75,8 +75,24 @@ impl Store {
         token_hash: &str,
         idle_cutoff: &str,
     ) -> Result<Option<SessionInfo>> {
-        let row: Option<(i64, String, String, Option<String>, String, i64)> = sqlx::query_as(
-            "SELECT s.id, s.kind, s.csrf, s.flash, s.last_seen_at, s.user_id
+        // One query for the session and its account: it runs on every request.
+        type Row = (
+            i64,
+            String,
+            String,
+            Option<String>,
+            String,
+            i64,
+            String,
+            String,
+            String,
+            i64,
+            String,
+            Option<String>,
+        );
+        let row: Option<Row> = sqlx::query_as(
+            "SELECT s.id, s.kind, s.csrf, s.flash, s.last_seen_at,
+                    u.id, u.username, u.role, u.lang, u.disabled, u.created_at, u.last_login_at
              FROM sessions s JOIN users u ON u.id = s.user_id
              WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = 0
                AND (s.kind = 'api' OR s.last_seen_at > $3)",
@@ -86,14 +102,33 @@ impl Store {
         .bind(idle_cutoff)
         .fetch_optional(&self.pool)
         .await?;
-        let Some((session_id, kind, csrf, flash, last_seen_at, user_id)) = row else {
+        let Some((
+            session_id,
+            kind,
+            csrf,
+            flash,
+            last_seen_at,
+            id,
+            username,
+            role,
+            lang,
+            disabled,
+            created_at,
+            last_login_at,
+        )) = row
+        else {
             return Ok(None);
         };
-        let user = match self.user_get(user_id).await {
-            Ok(u) => u,
-            Err(StoreError::NotFound) => return Ok(None),
-            Err(e) => return Err(e),
+        let row = crate::users::UserRow {
+            id,
+            username,
+            role,
+            lang,
+            disabled,
+            created_at,
+            last_login_at,
         };
+        let user = self.user_of_row(row).await?;
         Ok(Some(SessionInfo {
             session_id,
             kind: if kind == "api" {

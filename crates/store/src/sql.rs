@@ -63,6 +63,15 @@ impl Where {
         }
         self.conds.push(sql.to_string());
     }
+    /// A condition with one `?` per value, numbered in order.
+    pub fn cond_seq(&mut self, sql: &str, vs: Vec<String>) {
+        let mut out = sql.to_string();
+        for v in vs {
+            self.args.push(Arg::Text(v));
+            out = out.replacen('?', &format!("${}", self.args.len()), 1);
+        }
+        self.conds.push(out);
+    }
     /// A condition with two `?`, numbered in order (e.g. a range).
     pub fn cond2(&mut self, sql: &str, a: impl Into<String>, b: impl Into<String>) {
         self.args.push(Arg::Text(a.into()));

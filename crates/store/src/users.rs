@@ -19,14 +19,14 @@ pub struct User {
 }
 
 #[derive(FromRow)]
-struct UserRow {
-    id: i64,
-    username: String,
-    role: String,
-    lang: String,
-    disabled: i64,
-    created_at: String,
-    last_login_at: Option<String>,
+pub(crate) struct UserRow {
+    pub(crate) id: i64,
+    pub(crate) username: String,
+    pub(crate) role: String,
+    pub(crate) lang: String,
+    pub(crate) disabled: i64,
+    pub(crate) created_at: String,
+    pub(crate) last_login_at: Option<String>,
 }
 
 impl UserRow {
@@ -132,6 +132,19 @@ impl Store {
             .await?;
         tx.commit().await?;
         Ok(user)
+    }
+
+    /// The account of a row read elsewhere (the session lookup); its kecamatan are read
+    /// only for roles confined to them.
+    pub(crate) async fn user_of_row(&self, row: UserRow) -> Result<User> {
+        let scoped = Role::parse(&row.role).is_ok_and(Role::is_area_scoped);
+        let districts = if scoped {
+            let mut conn = self.pool.acquire().await?;
+            districts_of(&mut conn, row.id).await?
+        } else {
+            Vec::new()
+        };
+        Ok(row.into_user(districts))
     }
 
     pub async fn user_get(&self, id: i64) -> Result<User> {

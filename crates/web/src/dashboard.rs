@@ -16,7 +16,7 @@ use domain::Lang;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use store::audit::AuditFilter;
-use store::dashboard::KubeCount;
+use store::dashboard::DimCount;
 use store::Paging;
 use utoipa::ToSchema;
 
@@ -82,14 +82,11 @@ fn empty_status() -> ByStatus {
         .collect()
 }
 
-fn group_by(
-    rows: &[KubeCount],
-    key: impl Fn(&KubeCount) -> String,
-    name: impl Fn(&str) -> String,
-) -> Vec<Group> {
+/// The groups of one dimension, each with its counts per status.
+fn group_by(rows: &[DimCount], dim: &str, name: impl Fn(&str) -> String) -> Vec<Group> {
     let mut m: BTreeMap<String, ByStatus> = BTreeMap::new();
-    for r in rows {
-        *m.entry(key(r))
+    for r in rows.iter().filter(|r| r.dim == dim) {
+        *m.entry(r.code.clone())
             .or_insert_with(empty_status)
             .entry(r.status.clone())
             .or_default() += r.n;
@@ -126,9 +123,10 @@ pub(crate) async fn dashboard(
 }
 
 async fn compute(state: &AppState, s: &Session, lang: Lang) -> AppResult<DashboardOut> {
-    let rows = state.store.dashboard_kube(s.district_scope()).await?;
+    let rows = state.store.dashboard_dims(s.district_scope()).await?;
     let mut by_status = empty_status();
-    for r in &rows {
+    // Every KUBE has one kecamatan: the totals come from that dimension.
+    for r in rows.iter().filter(|r| r.dim == "district") {
         *by_status.entry(r.status.clone()).or_default() += r.n;
     }
     let kube_total: i64 = by_status.values().sum();
@@ -146,11 +144,7 @@ async fn compute(state: &AppState, s: &Session, lang: Lang) -> AppResult<Dashboa
         .into_iter()
         .map(|b| (b.code, if lang == Lang::En { b.name_en } else { b.name }))
         .collect();
-    let mut by_district = group_by(
-        &rows,
-        |r| r.district_code.clone(),
-        |c| areas.name(c).to_string(),
-    );
+    let mut by_district = group_by(&rows, "district", |c| areas.name(c).to_string());
     // Every kecamatan the caller sees, also those without KUBE.
     for d in state.districts() {
         if s.sees_district(&d.code) && !by_district.iter().any(|g| g.code == d.code) {
@@ -163,11 +157,9 @@ async fn compute(state: &AppState, s: &Session, lang: Lang) -> AppResult<Dashboa
         }
     }
     by_district.sort_by(|a, b| a.code.cmp(&b.code));
-    let mut by_business_type = group_by(
-        &rows,
-        |r| r.business_type.clone(),
-        |c| bt_names.get(c).cloned().unwrap_or_else(|| c.to_string()),
-    );
+    let mut by_business_type = group_by(&rows, "business_type", |c| {
+        bt_names.get(c).cloned().unwrap_or_else(|| c.to_string())
+    });
     by_business_type.sort_by(|a, b| b.total.cmp(&a.total).then(a.code.cmp(&b.code)));
     let year = today().year();
     let since = format!("{year}-01-01");
@@ -179,24 +171,20 @@ async fn compute(state: &AppState, s: &Session, lang: Lang) -> AppResult<Dashboa
     Ok(DashboardOut {
         kube_total,
         running_pct,
-        members_total: rows.iter().map(|r| r.members).sum(),
-        by_village: group_by(
-            &rows,
-            |r| r.village_code.clone(),
-            |c| areas.name(c).to_string(),
-        ),
+        members_total: rows
+            .iter()
+            .filter(|r| r.dim == "district")
+            .map(|r| r.members)
+            .sum(),
+        by_village: group_by(&rows, "village", |c| areas.name(c).to_string()),
         by_district,
         by_business_type,
-        by_year: group_by(&rows, |r| r.formed_year.to_string(), |c| c.to_string()),
-        by_funding_source: group_by(
-            &rows,
-            |r| r.funding_source.clone(),
-            |c| {
-                FundingSource::parse(c)
-                    .map(|f| lang.t(f.label_key()).to_string())
-                    .unwrap_or_else(|_| c.to_string())
-            },
-        ),
+        by_year: group_by(&rows, "year", |c| c.to_string()),
+        by_funding_source: group_by(&rows, "funding_source", |c| {
+            FundingSource::parse(c)
+                .map(|f| lang.t(f.label_key()).to_string())
+                .unwrap_or_else(|_| c.to_string())
+        }),
         by_status,
         persons_by_category: activity.persons_by_category.into_iter().collect(),
         enrolled_total: activity.enrolled,
