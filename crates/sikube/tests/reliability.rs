@@ -311,8 +311,37 @@ async fn killed_in_the_middle_of_an_import() {
             .send()
             .await
     });
-    tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+    // Kill while the import's write transaction is open: a second connection that may
+    // not wait is refused the write lock exactly then.
+    let mut probe = {
+        use sqlx::Connection;
+        sqlx::any::install_default_drivers();
+        sqlx::AnyConnection::connect(&url).await.unwrap()
+    };
+    sqlx::query("PRAGMA busy_timeout = 0")
+        .execute(&mut probe)
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    let mut in_write = false;
+    while started.elapsed() < std::time::Duration::from_secs(30) && !import.is_finished() {
+        match sqlx::query("BEGIN IMMEDIATE").execute(&mut probe).await {
+            Ok(_) => {
+                sqlx::query("ROLLBACK").execute(&mut probe).await.unwrap();
+                tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+            }
+            Err(_) => {
+                in_write = true;
+                break;
+            }
+        }
+    }
+    drop(probe);
     server.kill().unwrap(); // SIGKILL
+    assert!(
+        in_write,
+        "the kill landed inside the import's write transaction"
+    );
     server.wait().unwrap();
     let answered = import.await.unwrap();
     eprintln!(
