@@ -458,7 +458,28 @@ pub fn name_words(name: &str) -> Vec<String> {
     w
 }
 
-/// Writes the name words of persons (after removing any they had).
+/// Inserts (person id, text) rows into `table (columns)` in multi-row statements.
+async fn insert_person_texts(
+    conn: &mut AnyConnection,
+    backend: crate::Backend,
+    table: &str,
+    rows: &[(i64, &str)],
+) -> Result<()> {
+    for chunk in rows.chunks(BULK_ROWS) {
+        let sql = format!(
+            "INSERT INTO {table} VALUES {}",
+            values_list(backend, chunk.len(), 2, 0)
+        );
+        let mut q = sqlx::query(&sql);
+        for (id, t) in chunk {
+            q = q.bind(*id).bind(*t);
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Writes the name words of persons (on a rename the caller removes the old ones first).
 async fn index_names(
     conn: &mut AnyConnection,
     backend: crate::Backend,
@@ -470,17 +491,8 @@ async fn index_names(
         .collect();
     // In key order the index grows at a few places instead of all over.
     rows.sort_by(|a, b| (&a.1, a.0).cmp(&(&b.1, b.0)));
-    for chunk in rows.chunks(BULK_ROWS) {
-        let sql = format!(
-            "INSERT INTO person_words (person_id, word) VALUES {}",
-            values_list(backend, chunk.len(), 2, 0)
-        );
-        let mut q = sqlx::query(&sql);
-        for (id, w) in chunk {
-            q = q.bind(*id).bind(w.as_str());
-        }
-        q.execute(&mut *conn).await?;
-    }
+    let rows: Vec<(i64, &str)> = rows.iter().map(|(id, w)| (*id, w.as_str())).collect();
+    insert_person_texts(conn, backend, "person_words (person_id, word)", &rows).await?;
     Ok(())
 }
 
@@ -568,17 +580,13 @@ async fn insert_chunk(
         .zip(&ids)
         .flat_map(|(p, id)| p.categories.iter().map(move |c| (*id, c.code())))
         .collect();
-    for chunk in cats.chunks(BULK_ROWS) {
-        let sql = format!(
-            "INSERT INTO person_categories (person_id, category) VALUES {}",
-            values_list(backend, chunk.len(), 2, 0)
-        );
-        let mut q = sqlx::query(&sql);
-        for (id, c) in chunk {
-            q = q.bind(*id).bind(*c);
-        }
-        q.execute(&mut *conn).await?;
-    }
+    insert_person_texts(
+        conn,
+        backend,
+        "person_categories (person_id, category)",
+        &cats,
+    )
+    .await?;
     Ok(ids)
 }
 

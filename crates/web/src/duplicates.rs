@@ -105,14 +105,20 @@ impl DuplicatePair {
     }
 }
 
-struct Found {
+pub(crate) struct Found {
     a: i64,
     b: i64,
     score: PairScore,
 }
 
-/// Pairs in the caller's area that nobody has dismissed, flagged first, then by score.
-async fn find(state: &AppState, s: &Session, lang: Lang) -> AppResult<Vec<DuplicatePair>> {
+/// The finder's pairs for the caller's area, computed once per version of the data
+/// (every change of a person, and every "not the same person", is audited).
+async fn found(state: &AppState, s: &Session) -> AppResult<std::sync::Arc<Vec<Found>>> {
+    let version = state.store.data_version().await?;
+    let key = format!("{:?}", s.district_scope());
+    if let Some(f) = state.duplicate_pairs.get(&key, version) {
+        return Ok(f);
+    }
     let records = state.store.dedup_records(s.district_scope()).await?;
     let distinct = state.store.distinct_pairs().await?;
     // Scoring is CPU work: keep it off the request threads.
@@ -128,6 +134,14 @@ async fn find(state: &AppState, s: &Session, lang: Lang) -> AppResult<Vec<Duplic
     })
     .await
     .map_err(|_| AppError::Internal)?;
+    let found = std::sync::Arc::new(found);
+    state.duplicate_pairs.put(key, version, found.clone());
+    Ok(found)
+}
+
+/// Pairs in the caller's area that nobody has dismissed, flagged first, then by score.
+async fn find(state: &AppState, s: &Session, lang: Lang) -> AppResult<Vec<DuplicatePair>> {
+    let found = found(state, s).await?;
     let mut ids: Vec<i64> = found.iter().flat_map(|f| [f.a, f.b]).collect();
     ids.sort_unstable();
     ids.dedup();
@@ -149,7 +163,7 @@ async fn find(state: &AppState, s: &Session, lang: Lang) -> AppResult<Vec<Duplic
         ))
     };
     let mut out: Vec<DuplicatePair> = found
-        .into_iter()
+        .iter()
         .filter_map(|f| {
             let (a, b) = (side(f.a)?, side(f.b)?);
             let mut flags = Vec::new();
@@ -364,19 +378,25 @@ async fn list_page(
     .into_response())
 }
 
-async fn distinct_form(
-    State(state): State<AppState>,
-    PageAuth { s, ctx }: PageAuth,
-    body: axum::body::Bytes,
-) -> AppResult<Response> {
-    let f = page::FormData::parse(&body);
+/// Two person ids from a form; a missing or garbled one names no record.
+fn form_ids(body: &[u8], names: [&str; 2]) -> AppResult<[i64; 2]> {
+    let f = page::FormData::parse(body);
     let id = |n: &str| {
         f.get(n)
             .trim()
             .parse::<i64>()
             .map_err(|_| AppError::NotFound)
     };
-    distinct(&state, &s, id("person_a")?, id("person_b")?).await?;
+    Ok([id(names[0])?, id(names[1])?])
+}
+
+async fn distinct_form(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    body: axum::body::Bytes,
+) -> AppResult<Response> {
+    let [a, b] = form_ids(&body, ["person_a", "person_b"])?;
+    distinct(&state, &s, a, b).await?;
     page::redirect_with_flash(
         &state,
         &s,
@@ -434,14 +454,7 @@ async fn merge_form(
     PageAuth { s, ctx }: PageAuth,
     body: axum::body::Bytes,
 ) -> AppResult<Response> {
-    let f = page::FormData::parse(&body);
-    let id = |n: &str| {
-        f.get(n)
-            .trim()
-            .parse::<i64>()
-            .map_err(|_| AppError::NotFound)
-    };
-    let (keep, other) = (id("keep")?, id("other")?);
+    let [keep, other] = form_ids(&body, ["keep", "other"])?;
     match merge(&state, &s, keep, other).await {
         Ok(m) => {
             page::redirect_with_flash(

@@ -86,6 +86,7 @@ pub struct AppState {
     pub areas: Arc<Areas>,
     pub config: Arc<Config>,
     dashboards: Arc<cache::VersionedCache<dashboard::Computed>>,
+    duplicate_pairs: Arc<cache::VersionedCache<Vec<duplicates::Found>>>,
 }
 
 impl AppState {
@@ -95,6 +96,7 @@ impl AppState {
             areas,
             config: Arc::new(config),
             dashboards: Default::default(),
+            duplicate_pairs: Default::default(),
         }
     }
     /// The region's kecamatan, in code order.
