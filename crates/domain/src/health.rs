@@ -225,6 +225,7 @@ mod tests {
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
     }
+    #[allow(clippy::too_many_arguments)] // a visit's facts, positionally, for compact tests
     fn v(
         date: &str,
         operating: bool,

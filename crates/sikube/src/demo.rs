@@ -181,6 +181,7 @@ struct PersonMaker {
 
 impl PersonMaker {
     /// A valid synthetic person of `village`, aged `age_lo..=age_hi` on `on`.
+    #[allow(clippy::too_many_arguments)]
     fn make(
         &mut self,
         areas: &Areas,

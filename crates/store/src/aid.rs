@@ -702,6 +702,7 @@ impl Store {
     }
 
     /// Records a benefit for an enrolled person within the programme's budget.
+    #[allow(clippy::too_many_arguments)] // one per field of the benefit, as the API sends them
     pub async fn benefit_add(
         &self,
         actor: &Actor,

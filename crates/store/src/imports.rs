@@ -42,7 +42,17 @@ impl Store {
 
     /// The upload of a user (others' uploads are not found).
     pub async fn import_file(&self, id: i64, user_id: i64) -> Result<ImportFile> {
-        let row: Option<(i64, i64, String, String, Vec<u8>, String, Option<String>, String)> = sqlx::query_as(
+        type Row = (
+            i64,
+            i64,
+            String,
+            String,
+            Vec<u8>,
+            String,
+            Option<String>,
+            String,
+        );
+        let row: Option<Row> = sqlx::query_as(
             "SELECT id, user_id, kind, filename, content, status, result_json, created_at FROM import_files
              WHERE id = $1 AND user_id = $2",
         )

@@ -117,7 +117,7 @@ mod tests {
                 return false;
             };
             let tag = &rest[i + 1..i + j];
-            if tag.matches('"').count() % 2 != 0 {
+            if !tag.matches('"').count().is_multiple_of(2) {
                 return false;
             }
             if let Some(name) = tag.strip_prefix('/') {

@@ -640,7 +640,7 @@ pub(crate) async fn api_import(
     }
     let mode = q.mode.unwrap_or_default();
     let created = commit(&state, &s, &mut p, mode, "api").await?;
-    let committed = !(mode == Mode::All && !p.errors.is_empty());
+    let committed = mode != Mode::All || p.errors.is_empty();
     Ok(Json(report(&p, created, committed, lang)))
 }
 

@@ -223,10 +223,10 @@ async fn create(state: &AppState, s: &Session, b: &KubeCreate) -> AppResult<Kube
         (Ok(v), Ok(m)) => (v, m),
         (v, m) => {
             let mut inv = Invalid::new();
-            if let Err(AppError::Invalid(i)) = &v {
-                inv.fields.extend(i.fields.clone());
-            } else if let Err(e) = v {
-                return Err(e);
+            match v {
+                Err(AppError::Invalid(i)) => inv.fields.extend(i.fields),
+                Err(e) => return Err(e),
+                Ok(_) => {}
             }
             if let Err(i) = m {
                 inv.fields.extend(i.fields);

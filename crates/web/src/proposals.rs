@@ -780,6 +780,7 @@ struct NewQuery {
     programme_id: Option<i64>,
 }
 
+#[allow(clippy::too_many_arguments)] // the form page's parts, each from its own source
 async fn form(
     state: &AppState,
     s: &Session,

@@ -473,7 +473,7 @@ async fn create_form(
     };
     match create(&state, &s, &input).await {
         Ok(u) => {
-            let msg = ctx.tf("users.created", &[u.username.clone()]);
+            let msg = ctx.tf("users.created", std::slice::from_ref(&u.username));
             page::redirect_with_flash(&state, &s, "/users", msg).await
         }
         Err(AppError::Invalid(inv)) => form_page(&state, ctx, None, &f, Some(&inv)),
@@ -518,7 +518,7 @@ async fn update_form(
     };
     match update(&state, &s, id, &patch).await {
         Ok(u) => {
-            let msg = ctx.tf("users.updated", &[u.username.clone()]);
+            let msg = ctx.tf("users.updated", std::slice::from_ref(&u.username));
             page::redirect_with_flash(&state, &s, "/users", msg).await
         }
         Err(AppError::Invalid(inv)) => {
