@@ -1,6 +1,6 @@
 //! Duplicate persons: the records the finder reads, pairs judged distinct, and merging
 //! one record into another (everything it holds moves; it is retired with a pointer).
-use crate::persons::{get_in, scope_filter, Person, Scope};
+use crate::persons::{get_in, load_categories, scope_filter, Person, Scope, COLS};
 use crate::sql::Where;
 use crate::{audit, Actor, Result, Store, StoreError};
 use domain::dedup::Record;
@@ -17,6 +17,24 @@ pub struct Links {
     pub active_kube: Vec<(i64, i64, String)>,
     /// (person id, programme id, programme name) of enrolments.
     pub enrolments: Vec<(i64, i64, String)>,
+}
+
+impl Links {
+    /// The name of the KUBE a person is an active member of.
+    pub fn active_kube_of(&self, person: i64) -> Option<&str> {
+        self.active_kube
+            .iter()
+            .find(|(p, _, _)| *p == person)
+            .map(|(_, _, n)| n.as_str())
+    }
+    /// The names of the programmes a person is enrolled in.
+    pub fn programmes_of(&self, person: i64) -> Vec<&str> {
+        self.enrolments
+            .iter()
+            .filter(|(p, _, _)| *p == person)
+            .map(|(_, _, n)| n.as_str())
+            .collect()
+    }
 }
 
 /// What a merge moved to the kept record.
@@ -101,8 +119,14 @@ impl Store {
         }
         let mut conn = self.pool.acquire().await?;
         let mut out = Vec::with_capacity(ids.len());
-        for &id in ids {
-            out.push(get_in(&mut conn, id).await?);
+        for chunk in ids.chunks(500) {
+            let sql = format!(
+                "SELECT {COLS} FROM persons WHERE id IN ({})",
+                id_list(chunk)
+            );
+            let mut found: Vec<Person> = sqlx::query_as(&sql).fetch_all(&mut *conn).await?;
+            load_categories(&mut conn, &mut found).await?;
+            out.extend(found);
         }
         Ok(out)
     }

@@ -37,7 +37,7 @@ fn as_bool<S: serde::Serializer>(v: &i64, s: S) -> std::result::Result<S::Ok, S:
     s.serialize_bool(*v != 0)
 }
 
-const COLS: &str =
+pub(crate) const COLS: &str =
     "id, nik, kk_number, name, sex, birth_date, village_code, district_code, rt, rw, \
                     address, phone, dtks_registered, dtks_ref, notes, created_at, updated_at, merged_into";
 
@@ -81,7 +81,10 @@ fn order_by(sort: &Option<String>) -> &'static str {
     }
 }
 
-async fn load_categories(conn: &mut AnyConnection, persons: &mut [Person]) -> Result<()> {
+pub(crate) async fn load_categories(
+    conn: &mut AnyConnection,
+    persons: &mut [Person],
+) -> Result<()> {
     if persons.is_empty() {
         return Ok(());
     }
@@ -186,63 +189,21 @@ impl Store {
     ) -> Result<Vec<i64>> {
         let mut tx = self.tx().await?;
         let big = self.backend() == crate::Backend::Sqlite && ps.len() > 10 * BULK_ROWS;
-        let mut rebuild: Vec<(String, String)> = Vec::new();
         if big {
             // With SQLite's default 2 MB page cache a large import spills pages and reads
-            // them back: widened for this connection only.
+            // them back: widened for this connection only, and narrowed again whatever
+            // the outcome (the connection returns to the pool).
             sqlx::query("PRAGMA cache_size = -262144")
                 .execute(&mut *tx)
                 .await?;
-            // Secondary indexes are built faster once, sorted, than grown row by row.
-            // Dropped and recreated inside this transaction: readers (WAL) keep seeing
-            // them, and a failure rolls everything back. The unique NIK index stays.
-            rebuild = sqlx::query_as(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'persons'
-                   AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'",
-            )
-            .fetch_all(&mut *tx)
-            .await?;
-            for (name, _) in &rebuild {
-                // Names come from SQLite's own catalogue.
-                sqlx::query(&format!("DROP INDEX \"{name}\""))
-                    .execute(&mut *tx)
-                    .await?;
-            }
         }
-        let mut ids = Vec::with_capacity(ps.len());
-        let now = crate::now();
-        for (c, chunk) in ps.chunks(BULK_ROWS).enumerate() {
-            ids.extend(insert_chunk(&mut tx, self.backend(), chunk, c * BULK_ROWS, &now).await?);
-        }
-        let summary = serde_json::json!({ "count": ps.len(), "source": what });
-        audit::record::<(), _>(
-            &mut tx,
-            actor,
-            "import",
-            "person",
-            format!(
-                "{}..{}",
-                ids.first().unwrap_or(&0),
-                ids.last().unwrap_or(&0)
-            ),
-            None,
-            Some(&summary),
-        )
-        .await?;
-        let names: Vec<(i64, &str)> = ids
-            .iter()
-            .zip(ps)
-            .map(|(id, p)| (*id, p.name.as_str()))
-            .collect();
-        index_names(&mut tx, self.backend(), &names).await?;
-        for (_, sql) in &rebuild {
-            sqlx::query(sql).execute(&mut *tx).await?;
-        }
+        let r = create_many_in(&mut tx, self.backend(), actor, ps, what, big).await;
         if big {
             sqlx::query("PRAGMA cache_size = -2000")
                 .execute(&mut *tx)
                 .await?;
         }
+        let ids = r?;
         tx.commit().await?;
         Ok(ids)
     }
@@ -357,6 +318,8 @@ impl Store {
             with_filters(&mut w, f, scope);
             w
         };
+        // The count of the chosen condition, when choosing it already counted.
+        let mut counted = None;
         let w = match &q {
             Some(q) if q.len() >= 4 && q.chars().all(|c| c.is_ascii_digit()) => {
                 // A range, not LIKE: it walks the unique NIK index.
@@ -370,7 +333,9 @@ impl Store {
                 let mut w = Where::new();
                 w.starts_with("name_lower", &q.to_lowercase());
                 let w = filtered(w);
-                if w.count(&self.pool, "persons").await? > 0 {
+                let n = w.count(&self.pool, "persons").await?;
+                if n > 0 {
+                    counted = Some(n);
                     w
                 } else {
                     filtered(by_words(q))
@@ -379,7 +344,10 @@ impl Store {
             Some(q) => filtered(by_words(q)),
             None => filtered(Where::new()),
         };
-        let total = w.count(&self.pool, "persons").await?;
+        let total = match counted {
+            Some(n) => n,
+            None => w.count(&self.pool, "persons").await?,
+        };
         let sql = format!(
             "SELECT {COLS} FROM persons {} ORDER BY {} {}",
             w.sql(),
@@ -424,7 +392,8 @@ impl Store {
             .bind(&swapped)
             .bind(p.kk_number.as_ref().map(|k| k.as_str()).unwrap_or("-"))
             .bind(prefix)
-            .bind(format!("{prefix}~"))
+            // Twelve digits never all '9' in a valid NIK: there is always an upper bound.
+            .bind(crate::sql::prefix_upper(prefix).unwrap_or_else(|| format!("{prefix}:")))
             .bind(p.village_code.district().as_str())
             .bind(p.name.to_lowercase())
             .fetch_all(&self.pool)
@@ -506,6 +475,65 @@ pub(crate) async fn index_all_names(
         .await?;
     let refs: Vec<(i64, &str)> = all.iter().map(|(i, n)| (*i, n.as_str())).collect();
     index_names(conn, backend, &refs).await
+}
+
+/// The body of [`Store::person_create_many`] inside its transaction.
+async fn create_many_in(
+    tx: &mut AnyConnection,
+    backend: crate::Backend,
+    actor: &Actor,
+    ps: &[ValidPerson],
+    what: &str,
+    big: bool,
+) -> Result<Vec<i64>> {
+    let mut rebuild: Vec<(String, String)> = Vec::new();
+    if big {
+        // Secondary indexes are built faster once, sorted, than grown row by row.
+        // Dropped and recreated inside this transaction: readers (WAL) keep seeing
+        // them, and a failure rolls everything back. The unique NIK index stays.
+        rebuild = sqlx::query_as(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'persons'
+                   AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'",
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        for (name, _) in &rebuild {
+            // Names come from SQLite's own catalogue.
+            sqlx::query(&format!("DROP INDEX \"{name}\""))
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+    let mut ids = Vec::with_capacity(ps.len());
+    let now = crate::now();
+    for (c, chunk) in ps.chunks(BULK_ROWS).enumerate() {
+        ids.extend(insert_chunk(&mut *tx, backend, chunk, c * BULK_ROWS, &now).await?);
+    }
+    let summary = serde_json::json!({ "count": ps.len(), "source": what });
+    audit::record::<(), _>(
+        &mut *tx,
+        actor,
+        "import",
+        "person",
+        format!(
+            "{}..{}",
+            ids.first().unwrap_or(&0),
+            ids.last().unwrap_or(&0)
+        ),
+        None,
+        Some(&summary),
+    )
+    .await?;
+    let names: Vec<(i64, &str)> = ids
+        .iter()
+        .zip(ps)
+        .map(|(id, p)| (*id, p.name.as_str()))
+        .collect();
+    index_names(&mut *tx, backend, &names).await?;
+    for (_, sql) in &rebuild {
+        sqlx::query(sql).execute(&mut *tx).await?;
+    }
+    Ok(ids)
 }
 
 /// Rows per multi-row INSERT: 17 parameters each stays under SQLite's 32,766.

@@ -72,19 +72,13 @@ impl Where {
         }
         self.conds.push(out);
     }
-    /// A condition with two `?`, numbered in order (e.g. a range).
-    pub fn cond2(&mut self, sql: &str, a: impl Into<String>, b: impl Into<String>) {
-        self.args.push(Arg::Text(a.into()));
-        let first = format!("${}", self.args.len());
-        self.args.push(Arg::Text(b.into()));
-        let second = format!("${}", self.args.len());
-        self.conds
-            .push(sql.replacen('?', &first, 1).replacen('?', &second, 1));
-    }
     /// `col` starts with `prefix`, as an index range.
     pub fn starts_with(&mut self, col: &str, prefix: &str) {
         match prefix_upper(prefix) {
-            Some(upper) => self.cond2(&format!("{col} >= ? AND {col} < ?"), prefix, upper),
+            Some(upper) => self.cond_seq(
+                &format!("{col} >= ? AND {col} < ?"),
+                vec![prefix.to_string(), upper],
+            ),
             None => self.cond(&format!("{col} >= ?"), prefix),
         }
     }

@@ -84,16 +84,11 @@ impl PairSide {
         let id = p.id;
         PairSide {
             person: PersonOut::new(state, p, full),
-            active_kube: links
-                .active_kube
-                .iter()
-                .find(|(p, _, _)| *p == id)
-                .map(|(_, _, n)| n.clone()),
+            active_kube: links.active_kube_of(id).map(String::from),
             programmes: links
-                .enrolments
-                .iter()
-                .filter(|(p, _, _)| *p == id)
-                .map(|(_, _, n)| n.clone())
+                .programmes_of(id)
+                .into_iter()
+                .map(String::from)
                 .collect(),
         }
     }
@@ -139,16 +134,61 @@ async fn found(state: &AppState, s: &Session) -> AppResult<std::sync::Arc<Vec<Fo
     Ok(found)
 }
 
-/// Pairs in the caller's area that nobody has dismissed, flagged first, then by score.
-async fn find(state: &AppState, s: &Session, lang: Lang) -> AppResult<Vec<DuplicatePair>> {
+/// One page of the pairs in the caller's area that nobody has dismissed, flagged first,
+/// then by score. Memberships and enrolments are read for every pair (they decide the
+/// order), the persons only for the page.
+async fn find(
+    state: &AppState,
+    s: &Session,
+    lang: Lang,
+    paging: store::Paging,
+) -> AppResult<store::Page<DuplicatePair>> {
     let found = found(state, s).await?;
     let mut ids: Vec<i64> = found.iter().flat_map(|f| [f.a, f.b]).collect();
     ids.sort_unstable();
     ids.dedup();
     let links = state.store.person_links(&ids).await?;
+    let mut flagged: Vec<(&Found, Vec<String>)> = found
+        .iter()
+        .map(|f| {
+            let mut flags = Vec::new();
+            if let (Some(ka), Some(kb)) = (links.active_kube_of(f.a), links.active_kube_of(f.b)) {
+                flags.push(
+                    Msg::new("dup.flag_two_kube")
+                        .arg(format!("{ka}; {kb}"))
+                        .text(lang),
+                );
+            }
+            let theirs = links.programmes_of(f.b);
+            let both: Vec<&str> = links
+                .programmes_of(f.a)
+                .into_iter()
+                .filter(|g| theirs.contains(g))
+                .collect();
+            if !both.is_empty() {
+                flags.push(
+                    Msg::new("dup.flag_same_programme")
+                        .arg(both.join(", "))
+                        .text(lang),
+                );
+            }
+            (f, flags)
+        })
+        .collect();
+    // Stable: within each group the finder's order (best score first) stays.
+    flagged.sort_by_key(|(_, flags)| flags.is_empty());
+    let total = flagged.len() as i64;
+    let page: Vec<(&Found, Vec<String>)> = flagged
+        .into_iter()
+        .skip(paging.offset as usize)
+        .take(paging.limit as usize)
+        .collect();
+    let mut page_ids: Vec<i64> = page.iter().flat_map(|(f, _)| [f.a, f.b]).collect();
+    page_ids.sort_unstable();
+    page_ids.dedup();
     let persons: HashMap<i64, Person> = state
         .store
-        .persons_by_ids(&ids)
+        .persons_by_ids(&page_ids)
         .await?
         .into_iter()
         .map(|p| (p.id, p))
@@ -162,65 +202,26 @@ async fn find(state: &AppState, s: &Session, lang: Lang) -> AppResult<Vec<Duplic
             &links,
         ))
     };
-    let mut out: Vec<DuplicatePair> = found
-        .iter()
-        .filter_map(|f| {
-            let (a, b) = (side(f.a)?, side(f.b)?);
-            let mut flags = Vec::new();
-            if let (Some(ka), Some(kb)) = (&a.active_kube, &b.active_kube) {
-                flags.push(
-                    Msg::new("dup.flag_two_kube")
-                        .arg(format!("{ka}; {kb}"))
-                        .text(lang),
-                );
-            }
-            let both: Vec<&str> = a
-                .programmes
-                .iter()
-                .filter(|g| b.programmes.contains(g))
-                .map(String::as_str)
-                .collect();
-            if !both.is_empty() {
-                flags.push(
-                    Msg::new("dup.flag_same_programme")
-                        .arg(both.join(", "))
-                        .text(lang),
-                );
-            }
+    let items = page
+        .into_iter()
+        .filter_map(|(f, flags)| {
             Some(DuplicatePair {
+                a: side(f.a)?,
+                b: side(f.b)?,
                 score: (f.score.score * 100.0).round() / 100.0,
                 name_similarity: (f.score.name_similarity * 100.0).round() / 100.0,
                 reasons: f.score.explain().iter().map(|m| m.text(lang)).collect(),
                 reason_codes: f.score.reasons.iter().map(|r| r.to_string()).collect(),
                 flags,
-                a,
-                b,
             })
         })
         .collect();
-    // Stable: within each group the finder's order (best score first) stays.
-    out.sort_by_key(|p| p.flags.is_empty());
-    Ok(out)
-}
-
-fn page_of(
-    all: Vec<DuplicatePair>,
-    limit: Option<i64>,
-    offset: Option<i64>,
-) -> store::Page<DuplicatePair> {
-    let paging = store::Paging::new(limit, offset);
-    let total = all.len() as i64;
-    let items = all
-        .into_iter()
-        .skip(paging.offset as usize)
-        .take(paging.limit as usize)
-        .collect();
-    store::Page {
+    Ok(store::Page {
         items,
         total,
         limit: paging.limit,
         offset: paging.offset,
-    }
+    })
 }
 
 // ---------- deciding ----------
@@ -269,11 +270,8 @@ pub(crate) async fn api_list(
     crate::auth::ReqLang(lang): crate::auth::ReqLang,
     Query(q): Query<ListQuery>,
 ) -> AppResult<Json<crate::api::ListOf<DuplicatePair>>> {
-    let all = find(&state, &s, lang).await?;
-    Ok(Json(crate::api::ListOf::from_page(
-        page_of(all, q.limit, q.offset),
-        |p| p,
-    )))
+    let page = find(&state, &s, lang, store::Paging::new(q.limit, q.offset)).await?;
+    Ok(Json(crate::api::ListOf::from_page(page, |p| p)))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -366,8 +364,7 @@ async fn list_page(
     OriginalUri(uri): OriginalUri,
     Query(q): Query<ListQuery>,
 ) -> AppResult<Response> {
-    let all = find(&state, &s, ctx.lang).await?;
-    let page = page_of(all, Some(20), q.offset);
+    let page = find(&state, &s, ctx.lang, store::Paging::new(Some(20), q.offset)).await?;
     let pager = Pager::new(&page, "/persons/duplicates", &page::query_pairs(&uri));
     Ok(html(&ListPage {
         pairs: page.items,
