@@ -115,6 +115,21 @@ async fn dashboard_counts_are_exact_and_scoped() {
     assert_eq!(apbn["total"], 1);
     assert_eq!(d["this_year"]["visits"], 3);
     assert_eq!(d["persons_by_category"]["fakir_miskin"], 20);
+    // Overdue for a visit: only the group never visited (the others were, 3 days ago);
+    // the same count as the mentoring queue's overdue rows.
+    assert_eq!(d["this_year"]["visits_overdue"], 1);
+    let queue: Vec<Value> = app
+        .get(&op, "/api/v1/mentoring")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let overdue: Vec<&Value> = queue
+        .iter()
+        .filter(|q| q["overdue_days"].as_i64() > Some(0))
+        .collect();
+    assert_eq!(overdue.len(), 1);
+    assert_eq!(overdue[0]["kube_id"], ids[2]);
 
     // The pendamping of Langensari sees Langensari only.
     let pl = app.token("p.langensari").await;

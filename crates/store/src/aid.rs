@@ -485,23 +485,11 @@ impl Store {
         }
         scope_filter(&mut w, "k.district_code", scope);
         let from = "proposals p JOIN kube k ON k.id = p.kube_id";
-        let total = w.count(&self.pool, from).await?;
         let cols: Vec<String> = RCOLS.split(", ").map(|c| format!("p.{c}")).collect();
-        let sql = format!(
-            "SELECT {} FROM {from} {} ORDER BY p.id DESC {}",
-            cols.join(", "),
-            w.sql(),
-            paging.sql()
-        );
-        let items = sqlx::query_as_with(&sql, w.args())
-            .fetch_all(&self.pool)
-            .await?;
-        Ok(Page {
-            items,
-            total,
-            limit: paging.limit,
-            offset: paging.offset,
-        })
+        Ok(
+            w.page(&self.pool, &cols.join(", "), from, "p.id DESC", paging)
+                .await?,
+        )
     }
 
     /// Takes one step of the state machine, with its checks, in one transaction.
@@ -639,13 +627,7 @@ impl Store {
     }
 
     pub async fn kube_assets(&self, kube_id: i64) -> Result<Vec<Asset>> {
-        Ok(sqlx::query_as(
-            "SELECT a.item_id, i.name, i.unit, a.quantity, a.unit_price, a.acquired_on, a.proposal_id
-             FROM kube_assets a JOIN items i ON i.id = a.item_id WHERE a.kube_id = $1 ORDER BY a.id",
-        )
-        .bind(kube_id)
-        .fetch_all(&self.pool)
-        .await?)
+        assets_in(&mut *self.pool.acquire().await?, kube_id).await
     }
 
     /// Enrols a person, within the programme's quota (eligibility is checked before).
@@ -764,4 +746,14 @@ impl From<Msg> for StoreError {
     fn from(m: Msg) -> Self {
         StoreError::conflict("state", m)
     }
+}
+
+pub(crate) async fn assets_in(conn: &mut AnyConnection, kube_id: i64) -> Result<Vec<Asset>> {
+    Ok(sqlx::query_as(
+        "SELECT a.item_id, i.name, i.unit, a.quantity, a.unit_price, a.acquired_on, a.proposal_id
+         FROM kube_assets a JOIN items i ON i.id = a.item_id WHERE a.kube_id = $1 ORDER BY a.id",
+    )
+    .bind(kube_id)
+    .fetch_all(conn)
+    .await?)
 }

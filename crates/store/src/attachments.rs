@@ -1,7 +1,7 @@
 //! Files attached to records (proposal documents, visit photos).
 use crate::{audit, Actor, Result, Store, StoreError};
 use serde::Serialize;
-use sqlx::FromRow;
+use sqlx::{AnyConnection, FromRow};
 
 #[derive(Debug, Clone, Serialize, FromRow)]
 pub struct AttachmentInfo {
@@ -58,11 +58,7 @@ impl Store {
     }
 
     pub async fn attachments(&self, entity: &str, entity_id: i64) -> Result<Vec<AttachmentInfo>> {
-        Ok(sqlx::query_as("SELECT id, entity, entity_id, filename, mime, size, created_at FROM attachments WHERE entity = $1 AND entity_id = $2 ORDER BY id")
-            .bind(entity)
-            .bind(entity_id)
-            .fetch_all(&self.pool)
-            .await?)
+        list_in(&mut *self.pool.acquire().await?, entity, entity_id).await
     }
 
     pub async fn attachment(&self, id: i64) -> Result<(AttachmentInfo, Vec<u8>)> {
@@ -87,4 +83,16 @@ impl Store {
             .await?;
         row.map(|r| r.0).ok_or(StoreError::NotFound)
     }
+}
+
+pub(crate) async fn list_in(
+    conn: &mut AnyConnection,
+    entity: &str,
+    entity_id: i64,
+) -> Result<Vec<AttachmentInfo>> {
+    Ok(sqlx::query_as("SELECT id, entity, entity_id, filename, mime, size, created_at FROM attachments WHERE entity = $1 AND entity_id = $2 ORDER BY id")
+        .bind(entity)
+        .bind(entity_id)
+        .fetch_all(conn)
+        .await?)
 }

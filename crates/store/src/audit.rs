@@ -95,22 +95,14 @@ impl Store {
             // `at` is RFC 3339 text: every time of that day sorts before "<day>T99".
             w.cond("at < ?", format!("{v}T99"));
         }
-        let total = w.count(&self.pool, "audit_log").await?;
-        let sql = format!(
-            "SELECT id, at, user_id, username, action, entity, entity_id, before_json, after_json
-             FROM audit_log {} ORDER BY id DESC {}",
-            w.sql(),
-            paging.sql()
-        );
-        let items = sqlx::query_as_with::<_, AuditEntry, _>(&sql, w.args())
-            .fetch_all(&self.pool)
-            .await?;
-        Ok(Page {
-            items,
-            total,
-            limit: paging.limit,
-            offset: paging.offset,
-        })
+        Ok(w.page(
+            &self.pool,
+            "id, at, user_id, username, action, entity, entity_id, before_json, after_json",
+            "audit_log",
+            "id DESC",
+            paging,
+        )
+        .await?)
     }
 
     /// Distinct entity names, for the filter of the audit page.
@@ -145,4 +137,22 @@ impl Store {
         )
         .await
     }
+}
+
+/// The newest `limit` entries about one object, without counting them all.
+pub(crate) async fn recent_in(
+    conn: &mut AnyConnection,
+    entity: &str,
+    entity_id: i64,
+    limit: i64,
+) -> Result<Vec<AuditEntry>> {
+    Ok(sqlx::query_as(
+        "SELECT id, at, user_id, username, action, entity, entity_id, before_json, after_json
+         FROM audit_log WHERE entity = $1 AND entity_id = $2 ORDER BY id DESC LIMIT $3",
+    )
+    .bind(entity)
+    .bind(entity_id.to_string())
+    .bind(limit)
+    .fetch_all(conn)
+    .await?)
 }

@@ -1,11 +1,18 @@
 //! KUBE and their members. Every membership rule is checked inside the transaction
 //! that writes, so concurrent changes cannot break it; the partial unique index
 //! `kube_members_active` is the last guard for "one active KUBE per person".
+use crate::aid::Asset;
+use crate::attachments::AttachmentInfo;
+use crate::audit::AuditEntry;
 use crate::error::is_unique_violation;
 use crate::persons::{scope_filter, Scope};
 use crate::sql::Where;
+use crate::visits::{HealthRecord, Visit};
 use crate::{audit, Actor, Page, Paging, Result, Store, StoreError};
+use chrono::NaiveDate;
 use domain::area::RegencyCode;
+use domain::guidance::MemberGuidance;
+use domain::health::{Health, Thresholds};
 use domain::kube::{
     check_members, registration_number, MemberFacts, MemberRole, Stage, Status, ValidKube,
     MIN_MEMBERS,
@@ -123,25 +130,30 @@ async fn get_in(conn: &mut AnyConnection, id: i64) -> Result<Kube> {
         .ok_or(StoreError::NotFound)
 }
 
-async fn members_in(
-    conn: &mut AnyConnection,
-    kube_id: i64,
-    active_only: bool,
-) -> Result<Vec<Member>> {
-    let (cond, order) = if active_only {
-        (
-            "AND m.left_on IS NULL",
-            "CASE m.role WHEN 'ketua' THEN 0 WHEN 'sekretaris' THEN 1 WHEN 'bendahara' THEN 2 ELSE 3 END, p.name_lower",
-        )
-    } else {
-        ("", "m.id DESC")
-    };
-    let sql = format!(
+/// The group's active members (officers first, then by name) and its whole membership
+/// history (newest first), from one read.
+async fn members_in(conn: &mut AnyConnection, kube_id: i64) -> Result<(Vec<Member>, Vec<Member>)> {
+    let history: Vec<Member> = sqlx::query_as(
         "SELECT m.person_id, p.name, p.nik, p.sex, p.village_code, m.role, m.joined_on, m.left_on, m.left_reason
          FROM kube_members m JOIN persons p ON p.id = m.person_id
-         WHERE m.kube_id = $1 {cond} ORDER BY {order}"
-    );
-    Ok(sqlx::query_as(&sql).bind(kube_id).fetch_all(conn).await?)
+         WHERE m.kube_id = $1 ORDER BY m.id DESC",
+    )
+    .bind(kube_id)
+    .fetch_all(conn)
+    .await?;
+    let rank = |role: &str| match role {
+        "ketua" => 0,
+        "sekretaris" => 1,
+        "bendahara" => 2,
+        _ => 3,
+    };
+    let mut active: Vec<(u8, String, Member)> = history
+        .iter()
+        .filter(|m| m.left_on.is_none())
+        .map(|m| (rank(&m.role), m.name.to_lowercase(), m.clone()))
+        .collect();
+    active.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    Ok((active.into_iter().map(|a| a.2).collect(), history))
 }
 
 /// Facts of persons for the membership rules; an unknown id is a field error.
@@ -260,6 +272,32 @@ async fn refresh_count(conn: &mut AnyConnection, kube_id: i64) -> Result<()> {
     Ok(())
 }
 
+async fn business_types_in(conn: &mut AnyConnection) -> Result<Vec<BusinessType>> {
+    Ok(
+        sqlx::query_as(
+            "SELECT code, name, name_en, active FROM business_types ORDER BY sort, code",
+        )
+        .fetch_all(conn)
+        .await?,
+    )
+}
+
+/// The KUBE page's reads ([`Store::kube_overview`]).
+pub struct KubeOverview {
+    pub detail: KubeDetail,
+    pub health: Health,
+    /// Newest first; the health was judged from them.
+    pub visits: Vec<Visit>,
+    pub health_history: Vec<HealthRecord>,
+    pub guidance: Vec<MemberGuidance>,
+    pub assets: Vec<Asset>,
+    /// Of the newest visit.
+    pub photos: Vec<AttachmentInfo>,
+    /// The newest twenty changes of the group.
+    pub audit: Vec<AuditEntry>,
+    pub business_types: Vec<BusinessType>,
+}
+
 async fn detail_in(conn: &mut AnyConnection, id: i64) -> Result<KubeDetail> {
     let kube = get_in(conn, id).await?;
     let pendamping = match kube.pendamping_id {
@@ -270,8 +308,7 @@ async fn detail_in(conn: &mut AnyConnection, id: i64) -> Result<KubeDetail> {
             .map(|r| r.0),
         None => None,
     };
-    let members = members_in(conn, id, true).await?;
-    let history = members_in(conn, id, false).await?;
+    let (members, history) = members_in(conn, id).await?;
     Ok(KubeDetail {
         kube,
         pendamping,
@@ -352,11 +389,7 @@ impl Store {
     }
 
     pub async fn business_types(&self) -> Result<Vec<BusinessType>> {
-        Ok(sqlx::query_as(
-            "SELECT code, name, name_en, active FROM business_types ORDER BY sort, code",
-        )
-        .fetch_all(&self.pool)
-        .await?)
+        business_types_in(&mut *self.pool.acquire().await?).await
     }
 
     /// Forms a group with its members in one transaction; returns it with its new
@@ -444,6 +477,36 @@ impl Store {
     pub async fn kube_detail(&self, id: i64) -> Result<KubeDetail> {
         let mut conn = self.pool.acquire().await?;
         detail_in(&mut conn, id).await
+    }
+
+    /// Everything the KUBE page shows, read on one connection: each connection taken
+    /// from the pool and each statement is a round trip to SQLite's worker thread,
+    /// which was most of the page's cost.
+    pub async fn kube_overview(
+        &self,
+        id: i64,
+        t: &Thresholds,
+        today: NaiveDate,
+    ) -> Result<KubeOverview> {
+        let mut conn = self.pool.acquire().await?;
+        // Health first: judging it may change the stored status the group shows.
+        let (health, visits) = self.health_in(&mut conn, id, t, today).await?;
+        let detail = detail_in(&mut conn, id).await?;
+        let photos = match visits.first() {
+            Some(v) => crate::attachments::list_in(&mut conn, "visit", v.id).await?,
+            None => Vec::new(),
+        };
+        Ok(KubeOverview {
+            health,
+            visits,
+            health_history: crate::visits::health_history_in(&mut conn, id).await?,
+            guidance: crate::trainings::guidance_in(&mut conn, id).await?,
+            assets: crate::aid::assets_in(&mut conn, id).await?,
+            photos,
+            audit: audit::recent_in(&mut conn, "kube", id, 20).await?,
+            business_types: business_types_in(&mut conn).await?,
+            detail,
+        })
     }
 
     pub async fn kube_update(&self, actor: &Actor, id: i64, c: &KubeChange) -> Result<KubeDetail> {
@@ -679,22 +742,8 @@ impl Store {
             w.cond_int("pendamping_id = ?", p);
         }
         scope_filter(&mut w, "district_code", scope);
-        let total = w.count(&self.pool, "kube").await?;
-        let sql = format!(
-            "SELECT {COLS} FROM kube {} ORDER BY {} {}",
-            w.sql(),
-            order_by(&f.sort),
-            paging.sql()
-        );
-        let items = sqlx::query_as_with(&sql, w.args())
-            .fetch_all(&self.pool)
-            .await?;
-        Ok(Page {
-            items,
-            total,
-            limit: paging.limit,
-            offset: paging.offset,
-        })
+        Ok(w.page(&self.pool, COLS, "kube", order_by(&f.sort), paging)
+            .await?)
     }
 
     /// Persons of a kecamatan who are in no active KUBE: who can join a group there;

@@ -5,7 +5,8 @@ use crate::{audit, Actor, Page, Paging, Result, Store, StoreError};
 use domain::person::ValidPerson;
 use domain::Msg;
 use serde::{Deserialize, Serialize};
-use sqlx::{AnyConnection, FromRow};
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, FromRow, Row};
 
 #[derive(Debug, Clone, Serialize, PartialEq, FromRow)]
 pub struct Person {
@@ -78,6 +79,21 @@ fn order_by(sort: &Option<String>) -> &'static str {
         "-created_at" => "id DESC",
         "nik" => "nik",
         _ => "name_lower, id",
+    }
+}
+
+/// A person of a list, with the categories its statement aggregated (`category_list`).
+struct Listed(Person);
+
+impl<'r> FromRow<'r, AnyRow> for Listed {
+    fn from_row(row: &'r AnyRow) -> sqlx::Result<Listed> {
+        let mut p = Person::from_row(row)?;
+        let list: Option<String> = row.try_get("category_list")?;
+        p.categories = list
+            .map(|l| l.split(',').map(String::from).collect())
+            .unwrap_or_default();
+        p.categories.sort();
+        Ok(Listed(p))
     }
 }
 
@@ -318,8 +334,25 @@ impl Store {
             with_filters(&mut w, f, scope);
             w
         };
-        // The count of the chosen condition, when choosing it already counted.
-        let mut counted = None;
+        // Categories come in the same statement as the persons and their count.
+        let cols = format!(
+            "{COLS}, (SELECT string_agg(c.category, ',') FROM person_categories c \
+             WHERE c.person_id = persons.id) AS category_list"
+        );
+        let list = |w: Where| {
+            let cols = &cols;
+            async move {
+                let page: Page<Listed> = w
+                    .page(&self.pool, cols, "persons", order_by(&f.sort), paging)
+                    .await?;
+                Ok::<_, StoreError>(Page {
+                    items: page.items.into_iter().map(|l| l.0).collect(),
+                    total: page.total,
+                    limit: page.limit,
+                    offset: page.offset,
+                })
+            }
+        };
         let w = match &q {
             Some(q) if q.len() >= 4 && q.chars().all(|c| c.is_ascii_digit()) => {
                 // A range, not LIKE: it walks the unique NIK index.
@@ -332,39 +365,16 @@ impl Store {
             Some(q) if q.split_whitespace().count() > 1 => {
                 let mut w = Where::new();
                 w.starts_with("name_lower", &q.to_lowercase());
-                let w = filtered(w);
-                let n = w.count(&self.pool, "persons").await?;
-                if n > 0 {
-                    counted = Some(n);
-                    w
-                } else {
-                    filtered(by_words(q))
+                let page = list(filtered(w)).await?;
+                if page.total > 0 {
+                    return Ok(page);
                 }
+                filtered(by_words(q))
             }
             Some(q) => filtered(by_words(q)),
             None => filtered(Where::new()),
         };
-        let total = match counted {
-            Some(n) => n,
-            None => w.count(&self.pool, "persons").await?,
-        };
-        let sql = format!(
-            "SELECT {COLS} FROM persons {} ORDER BY {} {}",
-            w.sql(),
-            order_by(&f.sort),
-            paging.sql()
-        );
-        let mut items: Vec<Person> = sqlx::query_as_with(&sql, w.args())
-            .fetch_all(&self.pool)
-            .await?;
-        let mut conn = self.pool.acquire().await?;
-        load_categories(&mut conn, &mut items).await?;
-        Ok(Page {
-            items,
-            total,
-            limit: paging.limit,
-            offset: paging.offset,
-        })
+        list(w).await
     }
 
     /// Registered persons a new record could duplicate: born on the same date (or with

@@ -182,21 +182,14 @@ impl Store {
             w.cond("starts_on LIKE ?", format!("{y}-%"));
         }
         scope_filter(&mut w, "district_code", scope);
-        let total = w.count(&self.pool, "trainings").await?;
-        let sql = format!(
-            "SELECT {COLS} FROM trainings {} ORDER BY starts_on DESC, id DESC {}",
-            w.sql(),
-            paging.sql()
-        );
-        let items = sqlx::query_as_with(&sql, w.args())
-            .fetch_all(&self.pool)
-            .await?;
-        Ok(Page {
-            items,
-            total,
-            limit: paging.limit,
-            offset: paging.offset,
-        })
+        Ok(w.page(
+            &self.pool,
+            COLS,
+            "trainings",
+            "starts_on DESC, id DESC",
+            paging,
+        )
+        .await?)
     }
 
     pub async fn partner_agencies(&self) -> Result<Vec<String>> {
@@ -331,23 +324,30 @@ impl Store {
     /// For each active member of a KUBE: their role and whether they attended a
     /// technical guidance of the KUBE's business type.
     pub async fn kube_guidance(&self, kube_id: i64) -> Result<Vec<MemberGuidance>> {
-        let rows: Vec<(String, i64)> = sqlx::query_as(
-            "SELECT m.role, CAST(CASE WHEN EXISTS (
-                 SELECT 1 FROM training_participants tp JOIN trainings t ON t.id = tp.training_id
-                 WHERE tp.person_id = m.person_id AND tp.attended = 1 AND t.kind = 'bimbingan_teknis'
-                   AND t.business_type = k.business_type) THEN 1 ELSE 0 END AS BIGINT)
-             FROM kube_members m JOIN kube k ON k.id = m.kube_id
-             WHERE m.kube_id = $1 AND m.left_on IS NULL",
-        )
-        .bind(kube_id)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(role, a)| MemberGuidance {
-                role: MemberRole::parse(&role).unwrap_or(MemberRole::Anggota),
-                attended: a != 0,
-            })
-            .collect())
+        guidance_in(&mut *self.pool.acquire().await?, kube_id).await
     }
+}
+
+pub(crate) async fn guidance_in(
+    conn: &mut AnyConnection,
+    kube_id: i64,
+) -> Result<Vec<MemberGuidance>> {
+    let rows: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT m.role, CAST(CASE WHEN EXISTS (
+             SELECT 1 FROM training_participants tp JOIN trainings t ON t.id = tp.training_id
+             WHERE tp.person_id = m.person_id AND tp.attended = 1 AND t.kind = 'bimbingan_teknis'
+               AND t.business_type = k.business_type) THEN 1 ELSE 0 END AS BIGINT)
+         FROM kube_members m JOIN kube k ON k.id = m.kube_id
+         WHERE m.kube_id = $1 AND m.left_on IS NULL",
+    )
+    .bind(kube_id)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(role, a)| MemberGuidance {
+            role: MemberRole::parse(&role).unwrap_or(MemberRole::Anggota),
+            attended: a != 0,
+        })
+        .collect())
 }

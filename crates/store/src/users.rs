@@ -190,24 +190,18 @@ impl Store {
         let mut w = Where::new();
         w.contains(&["username"], &f.q);
         w.eq("role", &f.role);
-        let total = w.count(&self.pool, "users").await?;
-        let sql = format!(
-            "SELECT {COLS} FROM users {} ORDER BY username {}",
-            w.sql(),
-            paging.sql()
-        );
-        let rows: Vec<UserRow> = sqlx::query_as_with(&sql, w.args())
-            .fetch_all(&self.pool)
+        let rows: Page<UserRow> = w
+            .page(&self.pool, COLS, "users", "username", paging)
             .await?;
         let mut conn = self.pool.acquire().await?;
-        let mut items = Vec::with_capacity(rows.len());
-        for r in rows {
+        let mut items = Vec::with_capacity(rows.items.len());
+        for r in rows.items {
             let d = districts_of(&mut conn, r.id).await?;
             items.push(r.into_user(d));
         }
         Ok(Page {
             items,
-            total,
+            total: rows.total,
             limit: paging.limit,
             offset: paging.offset,
         })

@@ -84,6 +84,18 @@ async fn visits_in(conn: &mut AnyConnection, kube_id: i64) -> Result<Vec<Visit>>
     .await?)
 }
 
+pub(crate) async fn health_history_in(
+    conn: &mut AnyConnection,
+    kube_id: i64,
+) -> Result<Vec<HealthRecord>> {
+    Ok(sqlx::query_as(
+        "SELECT assessed_at, assessed_on, status, level, reasons_json FROM kube_health WHERE kube_id = $1 ORDER BY id DESC LIMIT 50",
+    )
+    .bind(kube_id)
+    .fetch_all(conn)
+    .await?)
+}
+
 /// What is stored of a KUBE's health: status, level, last visit, number of reasons.
 type Stored = (String, Option<String>, Option<String>, i64);
 
@@ -93,7 +105,7 @@ async fn assess_in(
     kube_id: i64,
     t: &Thresholds,
     today: NaiveDate,
-) -> Result<(Health, Stored, Stored)> {
+) -> Result<(Health, Stored, Stored, Vec<Visit>)> {
     let (stage, member_count, status, level, last_visit, reasons): (
         String,
         i64,
@@ -122,7 +134,7 @@ async fn assess_in(
         last,
         h.reasons.len() as i64,
     );
-    Ok((h, (status, level, last_visit, reasons), now))
+    Ok((h, (status, level, last_visit, reasons), now, visits))
 }
 
 /// Re-assesses a KUBE from its visits; stores the result (and history when it changed).
@@ -133,7 +145,7 @@ async fn reassess(
     today: NaiveDate,
     always_record: bool,
 ) -> Result<Health> {
-    let (h, (status, ..), (_, _, last, _)) = assess_in(conn, kube_id, t, today).await?;
+    let (h, (status, ..), (_, _, last, _), _) = assess_in(conn, kube_id, t, today).await?;
     sqlx::query("UPDATE kube SET status = $1, level = $2, last_visit_on = $3, health_reasons = $4 WHERE id = $5")
         .bind(h.status.code())
         .bind(h.level.map(|l| l.code()))
@@ -215,34 +227,40 @@ impl Store {
         visits_in(&mut conn, kube_id).await
     }
 
-    /// The health of a KUBE as of today (a last visit can grow too old).
+    /// The health of a KUBE as of today (a last visit can grow too old), and the visits
+    /// it was judged from (newest first), which the KUBE page shows too.
     pub async fn kube_health(
         &self,
         kube_id: i64,
         t: &Thresholds,
         today: NaiveDate,
-    ) -> Result<Health> {
+    ) -> Result<(Health, Vec<Visit>)> {
+        let mut conn = self.pool.acquire().await?;
+        self.health_in(&mut conn, kube_id, t, today).await
+    }
+
+    /// [`Store::kube_health`], reading on `conn`.
+    pub(crate) async fn health_in(
+        &self,
+        conn: &mut AnyConnection,
+        kube_id: i64,
+        t: &Thresholds,
+        today: NaiveDate,
+    ) -> Result<(Health, Vec<Visit>)> {
         // Reading is enough unless the health moved since it was stored: a page view
         // must not take SQLite's single write lock.
-        let mut conn = self.pool.acquire().await?;
-        let (h, stored, now) = assess_in(&mut conn, kube_id, t, today).await?;
-        drop(conn);
+        let (h, stored, now, visits) = assess_in(conn, kube_id, t, today).await?;
         if stored == now {
-            return Ok(h);
+            return Ok((h, visits));
         }
         let mut tx = self.tx().await?;
         let h = reassess(&mut tx, kube_id, t, today, false).await?;
         tx.commit().await?;
-        Ok(h)
+        Ok((h, visits))
     }
 
     pub async fn kube_health_history(&self, kube_id: i64) -> Result<Vec<HealthRecord>> {
-        Ok(sqlx::query_as(
-            "SELECT assessed_at, assessed_on, status, level, reasons_json FROM kube_health WHERE kube_id = $1 ORDER BY id DESC LIMIT 50",
-        )
-        .bind(kube_id)
-        .fetch_all(&self.pool)
-        .await?)
+        health_history_in(&mut *self.pool.acquire().await?, kube_id).await
     }
 
     /// Re-assesses every KUBE whose last visit may have grown too old; returns how
@@ -275,6 +293,30 @@ impl Store {
 
     /// KUBE for the mentoring queue: not dissolved, in scope, optionally one
     /// pendamping's caseload.
+    /// How many KUBE of the mentoring queue are overdue for a visit as of `today`:
+    /// [`domain::health::next_visit_due`] in SQL (a last visit more than
+    /// `interval_days` ago, or never visited and formed before today), counted where
+    /// the data is instead of reading every group.
+    pub async fn visits_overdue(
+        &self,
+        scope: Scope<'_>,
+        today: NaiveDate,
+        interval_days: i64,
+    ) -> Result<i64> {
+        let cutoff = today - chrono::Duration::days(interval_days);
+        let mut w = Where::new();
+        w.raw("stage <> 'bubar'");
+        w.cond_seq(
+            "((last_visit_on IS NOT NULL AND last_visit_on < ?) OR (last_visit_on IS NULL AND formed_on < ?))",
+            vec![
+                cutoff.format("%Y-%m-%d").to_string(),
+                today.format("%Y-%m-%d").to_string(),
+            ],
+        );
+        scope_filter(&mut w, "district_code", scope);
+        Ok(w.count(&self.pool, "kube").await?)
+    }
+
     pub async fn mentoring_cases(
         &self,
         scope: Scope<'_>,

@@ -110,16 +110,16 @@ pub(crate) async fn dashboard(
     // Read the version first: figures computed afterwards are at least that new.
     let version = state.store.data_version().await?;
     let key = format!("{:?}|{}|{}", s.district_scope(), lang.code(), today());
-    if let Some(d) = state.dashboards.get(&key, version) {
-        return Ok(d);
-    }
-    let out = compute(state, s, lang).await?;
-    let d = std::sync::Arc::new(Computed {
-        tables: tables(&out, lang),
-        out,
-    });
-    state.dashboards.put(key, version, d.clone());
-    Ok(d)
+    state
+        .dashboards
+        .get_or_compute(key, version, || async {
+            let out = compute(state, s, lang).await?;
+            Ok(Computed {
+                tables: tables(&out, lang),
+                out,
+            })
+        })
+        .await
 }
 
 async fn compute(state: &AppState, s: &Session, lang: Lang) -> AppResult<DashboardOut> {
@@ -167,7 +167,14 @@ async fn compute(state: &AppState, s: &Session, lang: Lang) -> AppResult<Dashboa
         .store
         .dashboard_activity(s.district_scope(), &since)
         .await?;
-    let queue = crate::visits::queue(state, s, false).await?;
+    let visits_overdue = state
+        .store
+        .visits_overdue(
+            s.district_scope(),
+            crate::persons::today(),
+            state.config.visit_interval_days,
+        )
+        .await?;
     Ok(DashboardOut {
         kube_total,
         running_pct,
@@ -193,7 +200,7 @@ async fn compute(state: &AppState, s: &Session, lang: Lang) -> AppResult<Dashboa
             trainings: activity.trainings,
             participants: activity.participants,
             visits: activity.visits,
-            visits_overdue: queue.iter().filter(|q| q.overdue_days > 0).count() as i64,
+            visits_overdue,
             programmes: state
                 .store
                 .programmes(Some(year as i64))

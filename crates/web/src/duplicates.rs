@@ -111,27 +111,26 @@ pub(crate) struct Found {
 async fn found(state: &AppState, s: &Session) -> AppResult<std::sync::Arc<Vec<Found>>> {
     let version = state.store.data_version().await?;
     let key = format!("{:?}", s.district_scope());
-    if let Some(f) = state.duplicate_pairs.get(&key, version) {
-        return Ok(f);
-    }
-    let records = state.store.dedup_records(s.district_scope()).await?;
-    let distinct = state.store.distinct_pairs().await?;
-    // Scoring is CPU work: keep it off the request threads.
-    let found = tokio::task::spawn_blocking(move || {
-        dedup::review_pairs(&records, 2)
-            .into_iter()
-            .filter_map(|(i, j, score)| {
-                let a: i64 = records[i].id.parse().ok()?;
-                let b: i64 = records[j].id.parse().ok()?;
-                (!distinct.contains(&(a.min(b), a.max(b)))).then_some(Found { a, b, score })
+    state
+        .duplicate_pairs
+        .get_or_compute(key, version, || async {
+            let records = state.store.dedup_records(s.district_scope()).await?;
+            let distinct = state.store.distinct_pairs().await?;
+            // Scoring is CPU work: keep it off the request threads.
+            tokio::task::spawn_blocking(move || {
+                dedup::review_pairs(&records, 2)
+                    .into_iter()
+                    .filter_map(|(i, j, score)| {
+                        let a: i64 = records[i].id.parse().ok()?;
+                        let b: i64 = records[j].id.parse().ok()?;
+                        (!distinct.contains(&(a.min(b), a.max(b)))).then_some(Found { a, b, score })
+                    })
+                    .collect::<Vec<_>>()
             })
-            .collect::<Vec<_>>()
-    })
-    .await
-    .map_err(|_| AppError::Internal)?;
-    let found = std::sync::Arc::new(found);
-    state.duplicate_pairs.put(key, version, found.clone());
-    Ok(found)
+            .await
+            .map_err(|_| AppError::Internal)
+        })
+        .await
 }
 
 /// One page of the pairs in the caller's area that nobody has dismissed, flagged first,

@@ -16,7 +16,7 @@ use domain::{Invalid, Lang, Msg, Role};
 use serde::{Deserialize, Serialize};
 use store::kube::{Kube, KubeChange, KubeDetail, KubeFilter, Member, NewMember};
 use store::users::UserFilter;
-use store::{audit::AuditFilter, Paging};
+use store::Paging;
 use utoipa::{IntoParams, ToSchema};
 
 pub fn routes() -> crate::Routes {
@@ -493,14 +493,15 @@ pub(crate) async fn api_business_type_upsert(
 }
 
 async fn business_types(state: &AppState, lang: Lang) -> AppResult<Vec<(String, String)>> {
-    Ok(state
-        .store
-        .business_types()
-        .await?
+    Ok(active_type_names(state.store.business_types().await?, lang))
+}
+
+fn active_type_names(types: Vec<store::kube::BusinessType>, lang: Lang) -> Vec<(String, String)> {
+    types
         .into_iter()
         .filter(|b| b.active != 0)
         .map(|b| (b.code, if lang == Lang::En { b.name_en } else { b.name }))
-        .collect())
+        .collect()
 }
 
 /// List KUBE the caller may see.
@@ -554,7 +555,7 @@ pub(crate) async fn api_get(
     crate::auth::ReqLang(lang): crate::auth::ReqLang,
     Path(id): Path<i64>,
 ) -> AppResult<Json<KubeOut>> {
-    let h = crate::visits::health(&state, id).await?;
+    let (h, _) = crate::visits::health(&state, id).await?;
     let d = visible(&state, &s, id).await?;
     let mut out = KubeOut::from_detail(&state, d, s.role().sees_full_identity());
     out.status = h.status.code().into();
@@ -752,10 +753,21 @@ async fn options_in(
     lang: Lang,
     district: Option<&str>,
 ) -> AppResult<Options> {
-    Ok(Options {
+    let types = business_types(state, lang).await?;
+    Ok(options_with(state, s, lang, district, types))
+}
+
+fn options_with(
+    state: &AppState,
+    s: &Session,
+    lang: Lang,
+    district: Option<&str>,
+    business_types: Vec<(String, String)>,
+) -> Options {
+    Options {
         districts: district_options(state, s),
         villages: crate::persons::villages_in(state, s, district),
-        business_types: business_types(state, lang).await?,
+        business_types,
         statuses: Status::ALL
             .iter()
             .map(|x| (x.code(), lang.t(x.label_key())))
@@ -772,7 +784,7 @@ async fn options_in(
             .iter()
             .map(|x| (x.code(), lang.t(x.label_key())))
             .collect(),
-    })
+    }
 }
 
 impl Options {
@@ -930,12 +942,18 @@ async fn render_detail_with(
     errors: Option<&Invalid>,
     member_q: Option<String>,
 ) -> AppResult<Response> {
-    // The health as of today first: it may change the stored status.
-    let h = crate::visits::health(state, id).await?;
-    let d = visible(state, s, id).await?;
-    let district = d.kube.district_code.clone();
-    let k = KubeOut::from_detail(state, d, s.role().sees_full_identity());
-    let o = options_in(state, s, ctx.lang, Some(&district)).await?;
+    let ov = state
+        .store
+        .kube_overview(id, &state.config.health, crate::persons::today())
+        .await?;
+    if !s.sees_district(&ov.detail.kube.district_code) {
+        return Err(AppError::NotFound);
+    }
+    let h = ov.health;
+    let district = ov.detail.kube.district_code.clone();
+    let k = KubeOut::from_detail(state, ov.detail, s.role().sees_full_identity());
+    let types = active_type_names(ov.business_types, ctx.lang);
+    let o = options_with(state, s, ctx.lang, Some(&district), types);
     let can_write = s.role().can_write() && k.stage != Stage::Bubar.code();
     // Candidates only on request: a kecamatan may hold tens of thousands of persons.
     let member_q = member_q.filter(|q| !q.trim().is_empty());
@@ -948,18 +966,8 @@ async fn render_detail_with(
         }
         _ => Vec::new(),
     };
-    let audit = state
-        .store
-        .audit_list(
-            &AuditFilter {
-                entity: Some("kube".into()),
-                entity_id: Some(id.to_string()),
-                ..Default::default()
-            },
-            Paging::new(Some(20), None),
-        )
-        .await?
-        .items
+    let audit = ov
+        .audit
         .into_iter()
         .map(|e| AuditRow {
             at: page::local_time(&e.at),
@@ -970,18 +978,17 @@ async fn render_detail_with(
     let lang = ctx.lang;
     let errors = FormErrors::new(errors, lang);
     let status = errors.status();
-    let guidance = crate::visits::guidance(state, id).await?;
-    let all_visits = state.store.visits(id).await?;
-    let last_visit = all_visits.first().map(|v| v.id);
-    let visits = all_visits
+    let guidance =
+        domain::guidance::technical_guidance(&ov.guidance, state.config.guidance_share_pct);
+    let last_visit = ov.visits.first().map(|v| v.id);
+    let visits = ov
+        .visits
         .into_iter()
         .take(12)
         .map(crate::visits::VisitOut::from)
         .collect();
-    let history = state
-        .store
-        .kube_health_history(id)
-        .await?
+    let history = ov
+        .health_history
         .into_iter()
         .map(|r| {
             let reasons: Vec<serde_json::Value> =
@@ -1012,11 +1019,16 @@ async fn render_detail_with(
         visits,
         history,
         can_visit: s.role().can_write() && k.stage != Stage::Bubar.code(),
-        assets: crate::proposals::assets(state, id).await?,
-        photos: match &last_visit {
-            Some(v) => crate::attachments::list(state, "visit", *v).await?,
-            None => Vec::new(),
-        },
+        assets: ov
+            .assets
+            .into_iter()
+            .map(crate::proposals::AssetOut::from)
+            .collect(),
+        photos: ov
+            .photos
+            .into_iter()
+            .map(crate::attachments::AttachmentOut::from)
+            .collect(),
         last_visit,
         business_type: o.business_type_name(&k.business_type),
         funding: FundingSource::parse(&k.funding_source)

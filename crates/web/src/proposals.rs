@@ -54,7 +54,13 @@ pub(crate) async fn assets(state: &AppState, kube_id: i64) -> AppResult<Vec<Asse
         .kube_assets(kube_id)
         .await?
         .into_iter()
-        .map(|a| AssetOut {
+        .map(AssetOut::from)
+        .collect())
+}
+
+impl From<store::aid::Asset> for AssetOut {
+    fn from(a: store::aid::Asset) -> AssetOut {
+        AssetOut {
             value: a.quantity * a.unit_price,
             item_id: a.item_id,
             name: a.name,
@@ -63,8 +69,8 @@ pub(crate) async fn assets(state: &AppState, kube_id: i64) -> AppResult<Vec<Asse
             unit_price: a.unit_price,
             acquired_on: a.acquired_on,
             proposal_id: a.proposal_id,
-        })
-        .collect())
+        }
+    }
 }
 
 /// The group's asset register: goods received through delivered proposals.

@@ -63,7 +63,11 @@ pub(crate) fn health_out(h: &Health, lang: Lang) -> HealthOut {
     }
 }
 
-pub(crate) async fn health(state: &AppState, kube_id: i64) -> AppResult<Health> {
+/// A KUBE's health as of today, and the visits it was judged from (newest first).
+pub(crate) async fn health(
+    state: &AppState,
+    kube_id: i64,
+) -> AppResult<(Health, Vec<store::visits::Visit>)> {
     Ok(state
         .store
         .kube_health(kube_id, &state.config.health, today())
@@ -250,7 +254,7 @@ pub(crate) async fn api_health(
     Path(id): Path<i64>,
 ) -> AppResult<Json<HealthOut>> {
     kube_in_scope(&state, &s, id).await?;
-    Ok(Json(health_out(&health(&state, id).await?, lang)))
+    Ok(Json(health_out(&health(&state, id).await?.0, lang)))
 }
 
 #[derive(Serialize, ToSchema)]
