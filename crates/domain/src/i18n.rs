@@ -86,6 +86,7 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
     ("common.yes", "Ya", "Yes"),
     ("common.no", "Tidak", "No"),
     ("common.all", "Semua", "All"),
+    ("filter.pick_district", "pilih kecamatan dulu", "choose a kecamatan first"),
     ("common.none", "Tidak ada", "None"),
     ("common.prev", "Sebelumnya", "Previous"),
     ("common.next", "Berikutnya", "Next"),

@@ -1,8 +1,10 @@
+use crate::kube::BusinessType;
 use crate::Result;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 use std::str::FromStr;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -10,10 +12,15 @@ pub enum Backend {
     Postgres,
 }
 
+type CachedTypes = (u64, Option<(Instant, Arc<Vec<BusinessType>>)>);
+
 #[derive(Clone)]
 pub struct Store {
     pub(crate) pool: AnyPool,
     backend: Backend,
+    /// Business types as last read, and when (nearly every page names them), with a
+    /// generation counted up by each change made through this store.
+    pub(crate) business_types: Arc<Mutex<CachedTypes>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -92,6 +99,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0011_list_order.sql"),
         include_str!("../migrations/postgres/0011_list_order.sql"),
     ),
+    (
+        12,
+        "current_names",
+        include_str!("../migrations/sqlite/0012_current_names.sql"),
+        include_str!("../migrations/postgres/0012_current_names.sql"),
+    ),
 ];
 
 impl Store {
@@ -137,7 +150,11 @@ impl Store {
             })
             .connect_with(opts)
             .await?;
-        Ok(Store { pool, backend })
+        Ok(Store {
+            pool,
+            backend,
+            business_types: Arc::default(),
+        })
     }
 
     /// A write transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`):

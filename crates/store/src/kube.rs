@@ -20,6 +20,7 @@ use domain::kube::{
 use domain::{Invalid, Msg};
 use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, FromRow};
+use std::sync::Arc;
 
 #[derive(Debug, Clone, Serialize, PartialEq, FromRow)]
 pub struct Kube {
@@ -59,6 +60,23 @@ pub struct Member {
     pub left_on: Option<String>,
     pub left_reason: Option<String>,
 }
+
+/// A row of the KUBE list page: only the columns it shows (each column of each row is
+/// a conversion through sqlx's Any driver, most of a list page's time).
+#[derive(Debug, Clone, FromRow)]
+pub struct KubeRow {
+    pub id: i64,
+    pub registration_number: String,
+    pub name: String,
+    pub business_type: String,
+    pub village_code: String,
+    pub formed_year: i64,
+    pub member_count: i64,
+    pub status: String,
+}
+
+const ROW_COLS: &str =
+    "id, registration_number, name, business_type, village_code, formed_year, member_count, status";
 
 #[derive(Debug, Clone, Serialize)]
 pub struct KubeDetail {
@@ -272,6 +290,48 @@ async fn refresh_count(conn: &mut AnyConnection, kube_id: i64) -> Result<()> {
     Ok(())
 }
 
+pub const BUSINESS_TYPES_TTL: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// The condition of a filtered KUBE list.
+fn list_where(f: &KubeFilter, scope: Scope<'_>) -> Where {
+    let mut w = Where::new();
+    if let Some(q) = crate::sql::nonempty(&f.q) {
+        let lower = q.to_lowercase().replace(['%', '_', '\\'], "");
+        let like = format!("%{lower}%");
+        let n = w.next_placeholder();
+        let digits = q.chars().all(|c| c.is_ascii_digit()) && q.len() >= 4;
+        let (member, args) = if digits {
+            (
+                format!("p.nik LIKE ${}", n + 2),
+                vec![like.clone(), like, format!("{q}%")],
+            )
+        } else {
+            (format!("p.name_lower LIKE ${n}"), vec![like.clone(), like])
+        };
+        let sql = format!(
+            "(name_lower LIKE ${n} OR LOWER(registration_number) LIKE ${n1} OR id IN (
+                SELECT m.kube_id FROM kube_members m JOIN persons p ON p.id = m.person_id
+                WHERE m.left_on IS NULL AND {member}))",
+            n1 = n + 1
+        );
+        w.cond_many(&sql, &args);
+    }
+    w.eq("district_code", &f.district_code);
+    w.eq("village_code", &f.village_code);
+    w.eq("status", &f.status);
+    w.eq("stage", &f.stage);
+    w.eq("business_type", &f.business_type);
+    w.eq("funding_source", &f.funding_source);
+    if let Some(y) = f.year {
+        w.cond_int("formed_year = ?", y);
+    }
+    if let Some(p) = f.pendamping_id {
+        w.cond_int("pendamping_id = ?", p);
+    }
+    scope_filter(&mut w, "district_code", scope);
+    w
+}
+
 async fn business_types_in(conn: &mut AnyConnection) -> Result<Vec<BusinessType>> {
     Ok(
         sqlx::query_as(
@@ -385,11 +445,41 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
+        let mut cached = self
+            .business_types
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        *cached = (cached.0 + 1, None);
         Ok(())
     }
 
+    /// The business types, kept in memory for [`BUSINESS_TYPES_TTL`]: every list and
+    /// form names them, and they change a few times a year. A change made here shows at
+    /// once; one made through another instance of a multi-instance deployment within
+    /// the TTL.
     pub async fn business_types(&self) -> Result<Vec<BusinessType>> {
-        business_types_in(&mut *self.pool.acquire().await?).await
+        let generation = {
+            let cached = self
+                .business_types
+                .lock()
+                .unwrap_or_else(|p| p.into_inner());
+            if let Some((at, v)) = &cached.1 {
+                if at.elapsed() < BUSINESS_TYPES_TTL {
+                    return Ok(v.to_vec());
+                }
+            }
+            cached.0
+        };
+        let v = business_types_in(&mut *self.pool.acquire().await?).await?;
+        let mut cached = self
+            .business_types
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        // Not if a change was made here meanwhile: this read may predate it.
+        if cached.0 == generation {
+            cached.1 = Some((std::time::Instant::now(), Arc::new(v.clone())));
+        }
+        Ok(v)
     }
 
     /// Forms a group with its members in one transaction; returns it with its new
@@ -504,7 +594,7 @@ impl Store {
             assets: crate::aid::assets_in(&mut conn, id).await?,
             photos,
             audit: audit::recent_in(&mut conn, "kube", id, 20).await?,
-            business_types: business_types_in(&mut conn).await?,
+            business_types: self.business_types().await?,
             detail,
         })
     }
@@ -707,42 +797,20 @@ impl Store {
         scope: Scope<'_>,
         paging: Paging,
     ) -> Result<Page<Kube>> {
-        let mut w = Where::new();
-        if let Some(q) = crate::sql::nonempty(&f.q) {
-            let lower = q.to_lowercase().replace(['%', '_', '\\'], "");
-            let like = format!("%{lower}%");
-            let n = w.next_placeholder();
-            let digits = q.chars().all(|c| c.is_ascii_digit()) && q.len() >= 4;
-            let (member, args) = if digits {
-                (
-                    format!("p.nik LIKE ${}", n + 2),
-                    vec![like.clone(), like, format!("{q}%")],
-                )
-            } else {
-                (format!("p.name_lower LIKE ${n}"), vec![like.clone(), like])
-            };
-            let sql = format!(
-                "(name_lower LIKE ${n} OR LOWER(registration_number) LIKE ${n1} OR id IN (
-                    SELECT m.kube_id FROM kube_members m JOIN persons p ON p.id = m.person_id
-                    WHERE m.left_on IS NULL AND {member}))",
-                n1 = n + 1
-            );
-            w.cond_many(&sql, &args);
-        }
-        w.eq("district_code", &f.district_code);
-        w.eq("village_code", &f.village_code);
-        w.eq("status", &f.status);
-        w.eq("stage", &f.stage);
-        w.eq("business_type", &f.business_type);
-        w.eq("funding_source", &f.funding_source);
-        if let Some(y) = f.year {
-            w.cond_int("formed_year = ?", y);
-        }
-        if let Some(p) = f.pendamping_id {
-            w.cond_int("pendamping_id = ?", p);
-        }
-        scope_filter(&mut w, "district_code", scope);
-        Ok(w.page(&self.pool, COLS, "kube", order_by(&f.sort), paging)
+        Ok(list_where(f, scope)
+            .page(&self.pool, COLS, "kube", order_by(&f.sort), paging)
+            .await?)
+    }
+
+    /// [`Store::kube_list`] with only what the list page shows.
+    pub async fn kube_rows(
+        &self,
+        f: &KubeFilter,
+        scope: Scope<'_>,
+        paging: Paging,
+    ) -> Result<Page<KubeRow>> {
+        Ok(list_where(f, scope)
+            .page(&self.pool, ROW_COLS, "kube", order_by(&f.sort), paging)
             .await?)
     }
 

@@ -88,12 +88,46 @@ struct Listed(Person);
 impl<'r> FromRow<'r, AnyRow> for Listed {
     fn from_row(row: &'r AnyRow) -> sqlx::Result<Listed> {
         let mut p = Person::from_row(row)?;
-        let list: Option<String> = row.try_get("category_list")?;
-        p.categories = list
-            .map(|l| l.split(',').map(String::from).collect())
-            .unwrap_or_default();
-        p.categories.sort();
+        p.categories = category_list(row)?;
         Ok(Listed(p))
+    }
+}
+
+fn category_list(row: &AnyRow) -> sqlx::Result<Vec<String>> {
+    let list: Option<String> = row.try_get("category_list")?;
+    let mut v: Vec<String> = list
+        .map(|l| l.split(',').map(String::from).collect())
+        .unwrap_or_default();
+    v.sort();
+    Ok(v)
+}
+
+/// A row of the persons list page: only the columns it shows. Each column of each
+/// row is a conversion through sqlx's Any driver, most of a list page's time.
+#[derive(Debug, Clone)]
+pub struct PersonRow {
+    pub id: i64,
+    pub nik: String,
+    pub name: String,
+    pub sex: String,
+    pub birth_date: String,
+    pub village_code: String,
+    pub categories: Vec<String>,
+}
+
+const ROW_COLS: &str = "id, nik, name, sex, birth_date, village_code";
+
+impl<'r> FromRow<'r, AnyRow> for PersonRow {
+    fn from_row(row: &'r AnyRow) -> sqlx::Result<PersonRow> {
+        Ok(PersonRow {
+            id: row.try_get("id")?,
+            nik: row.try_get("nik")?,
+            name: row.try_get("name")?,
+            sex: row.try_get("sex")?,
+            birth_date: row.try_get("birth_date")?,
+            village_code: row.try_get("village_code")?,
+            categories: category_list(row)?,
+        })
     }
 }
 
@@ -303,6 +337,31 @@ impl Store {
         scope: Scope<'_>,
         paging: Paging,
     ) -> Result<Page<Person>> {
+        let page: Page<Listed> = self.person_page(f, scope, paging, COLS).await?;
+        Ok(page.map(|l| l.0))
+    }
+
+    /// [`Store::person_list`] with only what the list page shows.
+    pub async fn person_rows(
+        &self,
+        f: &PersonFilter,
+        scope: Scope<'_>,
+        paging: Paging,
+    ) -> Result<Page<PersonRow>> {
+        self.person_page(f, scope, paging, ROW_COLS).await
+    }
+
+    /// A page of persons read as `T` from `cols` and their categories (`category_list`).
+    async fn person_page<T>(
+        &self,
+        f: &PersonFilter,
+        scope: Scope<'_>,
+        paging: Paging,
+        cols: &str,
+    ) -> Result<Page<T>>
+    where
+        T: for<'r> FromRow<'r, AnyRow>,
+    {
         let q = crate::sql::nonempty(&f.q);
         let by_words = |q: &str| {
             let mut w = Where::new();
@@ -336,21 +395,16 @@ impl Store {
         };
         // Categories come in the same statement as the persons and their count.
         let cols = format!(
-            "{COLS}, (SELECT string_agg(c.category, ',') FROM person_categories c \
+            "{cols}, (SELECT string_agg(c.category, ',') FROM person_categories c \
              WHERE c.person_id = persons.id) AS category_list"
         );
         let list = |w: Where| {
             let cols = &cols;
             async move {
-                let page: Page<Listed> = w
-                    .page(&self.pool, cols, "persons", order_by(&f.sort), paging)
-                    .await?;
-                Ok::<_, StoreError>(Page {
-                    items: page.items.into_iter().map(|l| l.0).collect(),
-                    total: page.total,
-                    limit: page.limit,
-                    offset: page.offset,
-                })
+                Ok::<_, StoreError>(
+                    w.page(&self.pool, cols, "persons", order_by(&f.sort), paging)
+                        .await?,
+                )
             }
         };
         let w = match &q {

@@ -493,14 +493,24 @@ pub(crate) async fn api_business_type_upsert(
 }
 
 async fn business_types(state: &AppState, lang: Lang) -> AppResult<Vec<(String, String)>> {
-    Ok(active_type_names(state.store.business_types().await?, lang))
+    Ok(active_type_names(
+        &state.store.business_types().await?,
+        lang,
+    ))
 }
 
-fn active_type_names(types: Vec<store::kube::BusinessType>, lang: Lang) -> Vec<(String, String)> {
+fn active_type_names(types: &[store::kube::BusinessType], lang: Lang) -> Vec<(String, String)> {
     types
-        .into_iter()
+        .iter()
         .filter(|b| b.active != 0)
-        .map(|b| (b.code, if lang == Lang::En { b.name_en } else { b.name }))
+        .map(|b| {
+            let name = if lang == Lang::En {
+                &b.name_en
+            } else {
+                &b.name
+            };
+            (b.code.clone(), name.clone())
+        })
         .collect()
 }
 
@@ -835,10 +845,16 @@ async fn list_page(
     };
     let page = state
         .store
-        .kube_list(&filter, s.district_scope(), Paging::new(Some(50), q.offset))
+        .kube_rows(&filter, s.district_scope(), Paging::new(Some(50), q.offset))
         .await?;
     let pager = Pager::new(&page, "/kube", &page::query_pairs(&uri));
-    let o = options_in(&state, &s, ctx.lang, q.district_code.as_deref()).await?;
+    let mut o = options_in(&state, &s, ctx.lang, q.district_code.as_deref()).await?;
+    o.villages = crate::persons::filter_villages(
+        &state,
+        &s,
+        q.district_code.as_deref(),
+        q.village_code.as_deref(),
+    );
     let rows = page
         .items
         .into_iter()
@@ -952,7 +968,7 @@ async fn render_detail_with(
     let h = ov.health;
     let district = ov.detail.kube.district_code.clone();
     let k = KubeOut::from_detail(state, ov.detail, s.role().sees_full_identity());
-    let types = active_type_names(ov.business_types, ctx.lang);
+    let types = active_type_names(&ov.business_types, ctx.lang);
     let o = options_with(state, s, ctx.lang, Some(&district), types);
     let can_write = s.role().can_write() && k.stage != Stage::Bubar.code();
     // Candidates only on request: a kecamatan may hold tens of thousands of persons.

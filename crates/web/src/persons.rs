@@ -72,9 +72,7 @@ pub struct PersonOut {
 
 impl PersonOut {
     pub fn new(state: &AppState, p: Person, full_identity: bool) -> PersonOut {
-        let age = domain::person::parse_date(&p.birth_date)
-            .map(|b| age_on(b, today()))
-            .unwrap_or(0);
+        let age = age_of(&p.birth_date);
         let shown = |n: String| if full_identity { n } else { mask(&n) };
         PersonOut {
             id: p.id,
@@ -101,6 +99,13 @@ impl PersonOut {
             merged_into: p.merged_into,
         }
     }
+}
+
+/// Age today of a stored birth date (0 if it does not parse).
+fn age_of(birth_date: &str) -> i32 {
+    domain::person::parse_date(birth_date)
+        .map(|b| age_on(b, today()))
+        .unwrap_or(0)
 }
 
 // ---------- rules shared by pages and API ----------
@@ -544,6 +549,27 @@ pub(crate) fn villages_in(
     out
 }
 
+/// Villages for a list's filter: those of the chosen kecamatan, or all the caller
+/// sees when they are few. A regency has hundreds (Kabupaten Bogor 435): one select of
+/// them all is unusable on a phone and doubles the page, so the kecamatan comes first.
+pub(crate) fn filter_villages(
+    state: &AppState,
+    s: &Session,
+    district: Option<&str>,
+    village: Option<&str>,
+) -> Vec<(String, String, String)> {
+    let all = villages_in(state, s, district);
+    if district.is_some_and(|d| !d.is_empty()) || all.len() <= FILTER_VILLAGES_MAX {
+        return all;
+    }
+    // A village chosen through a link stays shown as chosen.
+    all.into_iter()
+        .filter(|v| Some(v.0.as_str()) == village)
+        .collect()
+}
+
+const FILTER_VILLAGES_MAX: usize = 60;
+
 async fn list_page(
     State(state): State<AppState>,
     PageAuth { s, ctx }: PageAuth,
@@ -552,7 +578,7 @@ async fn list_page(
 ) -> AppResult<Response> {
     let page = state
         .store
-        .person_list(
+        .person_rows(
             &q.filter(),
             s.district_scope(),
             Paging::new(Some(50), q.offset),
@@ -563,23 +589,25 @@ async fn list_page(
     let rows = page
         .items
         .into_iter()
-        .map(|p| {
-            let o = PersonOut::new(&state, p, full);
-            Row {
-                id: o.id,
-                categories: category_labels(ctx.lang, &o.categories),
-                nik: o.nik,
-                name: o.name,
-                sex: o.sex,
-                age: o.age,
-                village: o.village_name,
-            }
+        .map(|p| Row {
+            id: p.id,
+            categories: category_labels(ctx.lang, &p.categories),
+            nik: if full { p.nik } else { mask(&p.nik) },
+            age: age_of(&p.birth_date),
+            village: state.areas.name(&p.village_code).to_string(),
+            name: p.name,
+            sex: p.sex,
         })
         .collect();
     let page = ListPage {
         rows,
         districts: district_options(&state, &s),
-        villages: villages_in(&state, &s, q.district_code.as_deref()),
+        villages: filter_villages(
+            &state,
+            &s,
+            q.district_code.as_deref(),
+            q.village_code.as_deref(),
+        ),
         categories: category_options(ctx.lang),
         pager,
         export_qs: page::filter_query(&uri),
