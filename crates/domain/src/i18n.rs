@@ -498,6 +498,7 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
     ("dashboard.by_year", "Menurut tahun pembentukan", "By year formed"),
     ("dashboard.by_funding", "Menurut sumber dana", "By funding source"),
     ("dashboard.by_village", "Menurut desa/kelurahan", "By village"),
+    ("dashboard.by_village_top", "Menurut desa/kelurahan: {0} teratas dari {1}", "By village: top {0} of {1}"),
     ("dashboard.enrolled", "Penerima program perorangan", "Persons in individual programmes"),
     ("dashboard.programmes", "Anggaran dan kuota program tahun ini", "This year's programme budgets and quotas"),
     ("dashboard.this_year", "Tahun {0}", "In {0}"),

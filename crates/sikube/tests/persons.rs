@@ -33,6 +33,17 @@ async fn create_read_and_duplicate_nik() {
     assert_eq!(p["village_name"], "Rejasari");
     assert_eq!(p["district_code"], "32.79.04");
     assert!(p["id"].as_i64().unwrap() > 0);
+    // The list carries the categories too (read in the list's own statement), sorted.
+    let list: Value = app
+        .get(&op, "/api/v1/persons?q=siti")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        list["items"][0]["categories"],
+        json!(["fakir_miskin", "wrse"])
+    );
 
     let mut again = siti();
     again["name"] = json!("Orang Lain");
@@ -491,5 +502,21 @@ async fn search_finds_names_by_their_start_any_word_and_spelling_variant() {
     assert_eq!(r.status(), StatusCode::OK);
     assert!(names("rahayu").await.is_empty());
     assert_eq!(names("lestari").await, ["Aminah Lestari"]);
+    // A page and the count of every match come together; past the last page the
+    // page is empty and the count still right.
+    for (qs, items) in [
+        ("q=aminah&limit=1", 1),
+        ("q=aminah&limit=1&offset=1", 1),
+        ("q=aminah&limit=1&offset=5", 0),
+    ] {
+        let v: Value = app
+            .get(&op, &format!("/api/v1/persons?{qs}"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(v["total"], 2, "{qs}");
+        assert_eq!(v["items"].as_array().unwrap().len(), items, "{qs}");
+    }
     app.stop().await;
 }

@@ -249,7 +249,7 @@ pub struct RecentRow {
 }
 
 pub struct Table {
-    pub title: &'static str,
+    pub title: String,
     pub param: &'static str,
     pub groups: Vec<Group>,
     pub chart: String,
@@ -268,10 +268,25 @@ impl std::ops::Deref for Computed {
     }
 }
 
+const DASHBOARD_VILLAGES: usize = 40;
+
 fn tables(d: &DashboardOut, lang: Lang) -> Vec<Table> {
+    // A regency has hundreds of villages (Kabupaten Bogor 435): the page shows those
+    // with the most KUBE; the API and the reports keep every one.
+    let mut villages = d.by_village.clone();
+    let village_title = if villages.len() > DASHBOARD_VILLAGES {
+        villages.sort_by(|a, b| b.total.cmp(&a.total).then(a.name.cmp(&b.name)));
+        villages.truncate(DASHBOARD_VILLAGES);
+        domain::Msg::new("dashboard.by_village_top")
+            .arg(DASHBOARD_VILLAGES)
+            .arg(d.by_village.len())
+            .text(lang)
+    } else {
+        lang.t("dashboard.by_village").to_string()
+    };
     vec![
         Table {
-            title: lang.t("dashboard.by_district"),
+            title: lang.t("dashboard.by_district").to_string(),
             param: "district_code",
             chart: chart_for(
                 lang.t("dashboard.by_district"),
@@ -282,7 +297,7 @@ fn tables(d: &DashboardOut, lang: Lang) -> Vec<Table> {
             groups: d.by_district.clone(),
         },
         Table {
-            title: lang.t("dashboard.by_business_type"),
+            title: lang.t("dashboard.by_business_type").to_string(),
             param: "business_type",
             chart: chart_for(
                 lang.t("dashboard.by_business_type"),
@@ -293,24 +308,24 @@ fn tables(d: &DashboardOut, lang: Lang) -> Vec<Table> {
             groups: d.by_business_type.clone(),
         },
         Table {
-            title: lang.t("dashboard.by_year"),
+            title: lang.t("dashboard.by_year").to_string(),
             param: "year",
             chart: chart_for(lang.t("dashboard.by_year"), "year", &d.by_year, lang),
             groups: d.by_year.clone(),
         },
         Table {
-            title: lang.t("dashboard.by_village"),
-            param: "village_code",
             chart: chart_for(
                 lang.t("dashboard.by_village"),
                 "village_code",
-                &d.by_village,
+                &villages,
                 lang,
             ),
-            groups: d.by_village.clone(),
+            title: village_title,
+            param: "village_code",
+            groups: villages,
         },
         Table {
-            title: lang.t("dashboard.by_funding"),
+            title: lang.t("dashboard.by_funding").to_string(),
             param: "funding_source",
             chart: chart_for(
                 lang.t("dashboard.by_funding"),
@@ -431,4 +446,66 @@ async fn home(State(state): State<AppState>, PageAuth { s, ctx }: PageAuth) -> A
         ctx,
     })?
     .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn groups(n: usize) -> Vec<Group> {
+        (0..n)
+            .map(|i| Group {
+                code: format!("v{i}"),
+                name: format!("Desa {i:03}"),
+                total: i as i64,
+                by_status: empty_status(),
+            })
+            .collect()
+    }
+
+    fn out(villages: usize) -> DashboardOut {
+        DashboardOut {
+            kube_total: 0,
+            by_status: empty_status(),
+            running_pct: 0.0,
+            members_total: 0,
+            by_district: groups(3),
+            by_village: groups(villages),
+            by_business_type: Vec::new(),
+            by_year: Vec::new(),
+            by_funding_source: Vec::new(),
+            enrolled_total: 0,
+            persons_by_category: BTreeMap::new(),
+            this_year: ThisYear {
+                year: 2026,
+                trainings: 0,
+                participants: 0,
+                visits: 0,
+                visits_overdue: 0,
+                programmes: Vec::new(),
+            },
+        }
+    }
+
+    #[test]
+    fn a_region_of_many_villages_shows_those_with_most_kube() {
+        let village = |d: &DashboardOut| {
+            tables(d, Lang::Id)
+                .into_iter()
+                .find(|t| t.param == "village_code")
+                .unwrap()
+        };
+        // A city: every village, in the order of the data.
+        let t = village(&out(25));
+        assert_eq!(t.groups.len(), 25);
+        assert_eq!(t.title, "Menurut desa/kelurahan");
+        // A regency: the forty with most KUBE, most first; the API keeps all 435.
+        let d = out(435);
+        let t = village(&d);
+        assert_eq!(t.groups.len(), DASHBOARD_VILLAGES);
+        assert_eq!(t.groups[0].total, 434);
+        assert_eq!(t.groups[39].total, 395);
+        assert_eq!(t.title, "Menurut desa/kelurahan: 40 teratas dari 435");
+        assert_eq!(d.by_village.len(), 435);
+    }
 }
