@@ -170,6 +170,27 @@ async fn completed_technical_guidance_needs_officers_and_eighty_percent() {
         reasons.contains("bendahara") && reasons.contains("perlu 80%"),
         "{reasons}"
     );
+    // The KUBE page judges from the same attendance (read with its members).
+    let web = app.browser_login("operator").await;
+    let guidance_on_page = || async {
+        let page = web
+            .get(app.url(&format!("/kube/{kid}")))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let at = page
+            .find("id=\"guidance\"")
+            .expect("guidance on the KUBE page");
+        page[at..at + page[at..].find("</dd>").unwrap()].to_string()
+    };
+    let shown = guidance_on_page().await;
+    assert!(
+        shown.contains("bendahara") && !shown.contains('✓'),
+        "{shown}"
+    );
     // The bendahara attends: 4 of 5 = 80% with all officers.
     app.post(
         &op,
@@ -184,6 +205,7 @@ async fn completed_technical_guidance_needs_officers_and_eighty_percent() {
         .await
         .unwrap();
     assert_eq!(g["completed"], true, "{g}");
+    assert!(guidance_on_page().await.contains('✓'));
     app.stop().await;
 }
 

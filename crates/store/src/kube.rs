@@ -59,6 +59,9 @@ pub struct Member {
     pub joined_on: String,
     pub left_on: Option<String>,
     pub left_reason: Option<String>,
+    /// 1 if they attended a technical guidance of the group's business type.
+    #[serde(skip)]
+    pub attended_guidance: i64,
 }
 
 /// A row of the KUBE list page: only the columns it shows (each column of each row is
@@ -151,11 +154,13 @@ async fn get_in(conn: &mut AnyConnection, id: i64) -> Result<Kube> {
 /// The group's active members (officers first, then by name) and its whole membership
 /// history (newest first), from one read.
 async fn members_in(conn: &mut AnyConnection, kube_id: i64) -> Result<(Vec<Member>, Vec<Member>)> {
-    let history: Vec<Member> = sqlx::query_as(
-        "SELECT m.person_id, p.name, p.nik, p.sex, p.village_code, m.role, m.joined_on, m.left_on, m.left_reason
-         FROM kube_members m JOIN persons p ON p.id = m.person_id
+    let history: Vec<Member> = sqlx::query_as(&format!(
+        "SELECT m.person_id, p.name, p.nik, p.sex, p.village_code, m.role, m.joined_on, m.left_on, m.left_reason,
+                {} AS attended_guidance
+         FROM kube_members m JOIN persons p ON p.id = m.person_id JOIN kube k ON k.id = m.kube_id
          WHERE m.kube_id = $1 ORDER BY m.id DESC",
-    )
+        crate::trainings::ATTENDED_GUIDANCE
+    ))
     .bind(kube_id)
     .fetch_all(conn)
     .await?;
@@ -590,7 +595,14 @@ impl Store {
             health,
             visits,
             health_history: crate::visits::health_history_in(&mut conn, id).await?,
-            guidance: crate::trainings::guidance_in(&mut conn, id).await?,
+            guidance: detail
+                .members
+                .iter()
+                .map(|m| MemberGuidance {
+                    role: MemberRole::parse(&m.role).unwrap_or(MemberRole::Anggota),
+                    attended: m.attended_guidance != 0,
+                })
+                .collect(),
             assets: crate::aid::assets_in(&mut conn, id).await?,
             photos,
             audit: audit::recent_in(&mut conn, "kube", id, 20).await?,

@@ -328,18 +328,19 @@ impl Store {
     }
 }
 
-pub(crate) async fn guidance_in(
-    conn: &mut AnyConnection,
-    kube_id: i64,
-) -> Result<Vec<MemberGuidance>> {
-    let rows: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT m.role, CAST(CASE WHEN EXISTS (
-             SELECT 1 FROM training_participants tp JOIN trainings t ON t.id = tp.training_id
-             WHERE tp.person_id = m.person_id AND tp.attended = 1 AND t.kind = 'bimbingan_teknis'
-               AND t.business_type = k.business_type) THEN 1 ELSE 0 END AS BIGINT)
+/// 1 when the member `m` of the KUBE `k` attended a technical guidance of the KUBE's
+/// business type, else 0 (a BIGINT on both databases).
+pub(crate) const ATTENDED_GUIDANCE: &str = "CAST(CASE WHEN EXISTS (
+     SELECT 1 FROM training_participants tp JOIN trainings t ON t.id = tp.training_id
+     WHERE tp.person_id = m.person_id AND tp.attended = 1 AND t.kind = 'bimbingan_teknis'
+       AND t.business_type = k.business_type) THEN 1 ELSE 0 END AS BIGINT)";
+
+async fn guidance_in(conn: &mut AnyConnection, kube_id: i64) -> Result<Vec<MemberGuidance>> {
+    let rows: Vec<(String, i64)> = sqlx::query_as(&format!(
+        "SELECT m.role, {ATTENDED_GUIDANCE}
          FROM kube_members m JOIN kube k ON k.id = m.kube_id
-         WHERE m.kube_id = $1 AND m.left_on IS NULL",
-    )
+         WHERE m.kube_id = $1 AND m.left_on IS NULL"
+    ))
     .bind(kube_id)
     .fetch_all(conn)
     .await?;
