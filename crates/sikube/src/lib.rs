@@ -310,11 +310,11 @@ async fn import(
     eprintln!("reading {file} ...");
     let bytes = std::fs::read(file).map_err(|e| format!("cannot read {file}: {e}"))?;
     let session = web::auth::Session::cli();
-    let progress = |done: usize, total: usize| {
+    let progress: web::import::Progress = Arc::new(|done: usize, total: usize| {
         eprint!("\rchecking rows: {done}/{total}");
         let _ = std::io::stderr().flush();
-    };
-    let mut plan = web::import::plan(&state, &session, kind, &bytes, &progress)
+    });
+    let mut plan = web::import::plan(&state, &session, kind, &bytes, progress)
         .await
         .map_err(|e| e.message(Lang::En) + &field_text(&e))?;
     eprintln!();

@@ -166,62 +166,53 @@ fn add_invalid(errors: &mut Vec<RowError>, row: usize, inv: Invalid, rename: &[(
     }
 }
 
+/// Called with (rows checked, rows) while a file is checked.
+pub type Progress = std::sync::Arc<dyn Fn(usize, usize) + Send + Sync>;
+
+/// No progress to show (web requests).
+pub fn no_progress() -> Progress {
+    std::sync::Arc::new(|_, _| {})
+}
+
 /// Reads and checks a file. `progress(done, total)` is called as rows are checked.
 pub async fn plan(
     state: &AppState,
     s: &Session,
     kind: Kind,
     bytes: &[u8],
-    progress: &(dyn Fn(usize, usize) + Sync),
+    progress: Progress,
 ) -> AppResult<Plan> {
-    let table = sheets::read(bytes)
+    // Parsing a large file is seconds of CPU: not on the threads that serve requests.
+    let owned = bytes.to_vec();
+    let table = tokio::task::spawn_blocking(move || sheets::read(&owned))
+        .await
+        .map_err(|_| AppError::Internal)?
         .map_err(|_| AppError::invalid("file", Msg::new("import.unreadable")))?;
     match kind {
         Kind::Persons => plan_persons(state, s, table, progress).await,
-        Kind::Kube => plan_kube(state, s, table, progress).await,
+        Kind::Kube => plan_kube(state, s, table, &*progress).await,
     }
 }
+
+/// Rows of a persons file: checked and ready (row, person), and the errors.
+type Checked = (Vec<RowError>, Vec<(usize, ValidPerson)>);
 
 async fn plan_persons(
     state: &AppState,
     s: &Session,
     table: Vec<Vec<String>>,
-    progress: &(dyn Fn(usize, usize) + Sync),
+    progress: Progress,
 ) -> AppResult<Plan> {
-    let inputs = person_inputs(&table)?;
-    let total = inputs.len();
-    let today = today();
-    let mut errors = Vec::new();
-    let mut valid = Vec::new();
-    let mut first_row: HashMap<String, usize> = HashMap::new();
-    // Each input is dropped once checked: a million rows are held once, not twice.
-    for (n, (row, input)) in inputs.into_iter().enumerate() {
-        if n % 10_000 == 0 {
-            progress(n, total);
-        }
-        match input.validate(&state.areas, &state.config.region, today) {
-            Ok(v) => {
-                if !s.sees_district(v.village_code.district().as_str()) {
-                    errors.push(RowError {
-                        row,
-                        column: "village_code".into(),
-                        msg: Msg::new("area.outside_scope"),
-                    });
-                } else if let Some(first) = first_row.get(v.nik.as_str()) {
-                    errors.push(RowError {
-                        row,
-                        column: "nik".into(),
-                        msg: Msg::new("import.nik_twice").arg(first),
-                    });
-                } else {
-                    first_row.insert(v.nik.as_str().to_string(), row);
-                    valid.push((row, v));
-                }
-            }
-            Err(inv) => add_invalid(&mut errors, row, inv, &[]),
-        }
-    }
-    progress(total, total);
+    let (areas, region, session) = (state.areas.clone(), state.config.region.clone(), s.clone());
+    // Checking a million rows is seconds of CPU too.
+    let (table, total, (errors, valid)) = tokio::task::spawn_blocking(move || {
+        let inputs = person_inputs(&table)?;
+        let total = inputs.len();
+        let checked = check_persons(inputs, &areas, &region, &session, &*progress);
+        Ok::<_, AppError>((table, total, checked))
+    })
+    .await
+    .map_err(|_| AppError::Internal)??;
     let niks: Vec<String> = valid
         .iter()
         .map(|(_, v)| v.nik.as_str().to_string())
@@ -244,6 +235,49 @@ async fn plan_persons(
         ready: Ready::Persons(ready),
         table,
     })
+}
+
+fn check_persons(
+    inputs: Vec<(usize, domain::person::PersonInput)>,
+    areas: &domain::area::Areas,
+    region: &domain::area::RegencyCode,
+    s: &Session,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Checked {
+    let total = inputs.len();
+    let today = today();
+    let mut errors = Vec::new();
+    let mut valid = Vec::new();
+    let mut first_row: HashMap<String, usize> = HashMap::new();
+    // Each input is dropped once checked: a million rows are held once, not twice.
+    for (n, (row, input)) in inputs.into_iter().enumerate() {
+        if n % 10_000 == 0 {
+            progress(n, total);
+        }
+        match input.validate(areas, region, today) {
+            Ok(v) => {
+                if !s.sees_district(v.village_code.district().as_str()) {
+                    errors.push(RowError {
+                        row,
+                        column: "village_code".into(),
+                        msg: Msg::new("area.outside_scope"),
+                    });
+                } else if let Some(first) = first_row.get(v.nik.as_str()) {
+                    errors.push(RowError {
+                        row,
+                        column: "nik".into(),
+                        msg: Msg::new("import.nik_twice").arg(first),
+                    });
+                } else {
+                    first_row.insert(v.nik.as_str().to_string(), row);
+                    valid.push((row, v));
+                }
+            }
+            Err(inv) => add_invalid(&mut errors, row, inv, &[]),
+        }
+    }
+    progress(total, total);
+    (errors, valid)
 }
 
 async fn plan_kube(
@@ -635,7 +669,7 @@ pub(crate) async fn api_import(
 ) -> AppResult<Json<ImportReport>> {
     s.require_write()?;
     let kind = Kind::parse(&kind).map_err(|m| AppError::invalid("kind", m))?;
-    let mut p = plan(&state, &s, kind, &body, &|_, _| {}).await?;
+    let mut p = plan(&state, &s, kind, &body, no_progress()).await?;
     if q.dry_run.unwrap_or(false) {
         return Ok(Json(report(&p, 0, false, lang)));
     }
@@ -732,7 +766,7 @@ async fn load_plan(
 ) -> AppResult<(store::imports::ImportFile, Result<Plan, AppError>)> {
     let f = state.store.import_file(id, s.user().id).await?;
     let kind = Kind::parse(&f.kind).map_err(|_| AppError::NotFound)?;
-    let p = plan(state, s, kind, &f.content, &|_, _| {}).await;
+    let p = plan(state, s, kind, &f.content, no_progress()).await;
     Ok((f, p))
 }
 
