@@ -5,8 +5,8 @@ use crate::{audit, Actor, Page, Paging, Result, Store, StoreError};
 use domain::person::ValidPerson;
 use domain::Msg;
 use serde::{Deserialize, Serialize};
-use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, FromRow, Row};
+use sqlx::any::{AnyArguments, AnyRow};
+use sqlx::{AnyConnection, Arguments, FromRow, Row};
 
 #[derive(Debug, Clone, Serialize, PartialEq, FromRow)]
 pub struct Person {
@@ -283,30 +283,18 @@ impl Store {
                 Msg::new("person.merged").arg(kept),
             ));
         }
-        sqlx::query(
+        let mut args = AnyArguments::default();
+        add_person_args(&mut args, p)?;
+        add_arg(&mut args, crate::now())?;
+        add_arg(&mut args, id)?;
+        sqlx::query_with(
             "UPDATE persons SET nik = $1, kk_number = $2, name = $3, name_lower = $4, sex = $5,
                birth_date = $6, village_code = $7, district_code = $8, rt = $9, rw = $10,
                address = $11, phone = $12, dtks_registered = $13, dtks_ref = $14, notes = $15,
                updated_at = $16
              WHERE id = $17",
+            args,
         )
-        .bind(p.nik.as_str())
-        .bind(p.kk_number.as_ref().map(|k| k.as_str().to_string()))
-        .bind(&p.name)
-        .bind(p.name.to_lowercase())
-        .bind(p.sex.code())
-        .bind(p.birth_date.format("%Y-%m-%d").to_string())
-        .bind(p.village_code.as_str())
-        .bind(p.village_code.district().as_str())
-        .bind(&p.rt)
-        .bind(&p.rw)
-        .bind(&p.address)
-        .bind(&p.phone)
-        .bind(p.dtks_registered as i64)
-        .bind(&p.dtks_ref)
-        .bind(&p.notes)
-        .bind(crate::now())
-        .bind(id)
         .execute(&mut *tx)
         .await
         .map_err(unique_as_conflict("nik", Msg::new("person.nik_taken")))?;
@@ -600,6 +588,34 @@ async fn create_many_in(
     Ok(ids)
 }
 
+/// A person's stored fields as bind values, in the order of `INSERT INTO persons (nik,
+/// kk_number, name, name_lower, sex, birth_date, village_code, district_code, rt, rw,
+/// address, phone, dtks_registered, dtks_ref, notes, …)`: one list for create and update.
+fn add_person_args<'q>(a: &mut AnyArguments<'q>, p: &'q ValidPerson) -> Result<()> {
+    add_arg(a, p.nik.as_str())?;
+    add_arg(a, p.kk_number.as_ref().map(|k| k.as_str().to_string()))?;
+    add_arg(a, p.name.as_str())?;
+    add_arg(a, p.name.to_lowercase())?;
+    add_arg(a, p.sex.code())?;
+    add_arg(a, p.birth_date.format("%Y-%m-%d").to_string())?;
+    add_arg(a, p.village_code.as_str())?;
+    add_arg(a, p.village_code.district().as_str().to_string())?;
+    add_arg(a, &p.rt)?;
+    add_arg(a, &p.rw)?;
+    add_arg(a, &p.address)?;
+    add_arg(a, &p.phone)?;
+    add_arg(a, p.dtks_registered as i64)?;
+    add_arg(a, &p.dtks_ref)?;
+    add_arg(a, &p.notes)
+}
+
+fn add_arg<'q, T>(a: &mut AnyArguments<'q>, v: T) -> Result<()>
+where
+    T: 'q + sqlx::Encode<'q, sqlx::Any> + sqlx::Type<sqlx::Any>,
+{
+    a.add(v).map_err(|e| sqlx::Error::Encode(e).into())
+}
+
 /// Rows per multi-row INSERT: 17 parameters each stays under SQLite's 32,766.
 const BULK_ROWS: usize = 1000;
 
@@ -633,27 +649,13 @@ async fn insert_chunk(
          VALUES {} RETURNING id, nik",
         values_list(backend, ps.len(), 17, 0)
     );
-    let mut q = sqlx::query_as::<_, (i64, String)>(&sql);
+    let mut args = AnyArguments::default();
     for p in ps {
-        q = q
-            .bind(p.nik.as_str())
-            .bind(p.kk_number.as_ref().map(|k| k.as_str().to_string()))
-            .bind(&p.name)
-            .bind(p.name.to_lowercase())
-            .bind(p.sex.code())
-            .bind(p.birth_date.format("%Y-%m-%d").to_string())
-            .bind(p.village_code.as_str())
-            .bind(p.village_code.district().as_str().to_string())
-            .bind(&p.rt)
-            .bind(&p.rw)
-            .bind(&p.address)
-            .bind(&p.phone)
-            .bind(p.dtks_registered as i64)
-            .bind(&p.dtks_ref)
-            .bind(&p.notes)
-            .bind(now)
-            .bind(now);
+        add_person_args(&mut args, p)?;
+        add_arg(&mut args, now)?;
+        add_arg(&mut args, now)?;
     }
+    let q = sqlx::query_as_with::<_, (i64, String), _>(&sql, args);
     let returned = q.fetch_all(&mut *conn).await.map_err(unique_as_conflict(
         &format!("nik[{first}]"),
         Msg::new("person.nik_taken"),

@@ -752,31 +752,24 @@ pub struct Options {
     pub roles: Vec<(&'static str, &'static str)>,
 }
 
+/// The choices of the KUBE forms: every village the caller sees.
 async fn options(state: &AppState, s: &Session, lang: Lang) -> AppResult<Options> {
-    options_in(state, s, lang, None).await
-}
-
-/// The choices of the KUBE pages; villages of one kecamatan when it is given.
-async fn options_in(
-    state: &AppState,
-    s: &Session,
-    lang: Lang,
-    district: Option<&str>,
-) -> AppResult<Options> {
     let types = business_types(state, lang).await?;
-    Ok(options_with(state, s, lang, district, types))
+    let villages = crate::persons::villages_in(state, s, None);
+    Ok(options_with(state, s, lang, villages, types))
 }
 
+/// The choices of the KUBE pages, with the villages and business types to offer.
 fn options_with(
     state: &AppState,
     s: &Session,
     lang: Lang,
-    district: Option<&str>,
+    villages: Vec<(String, String, String)>,
     business_types: Vec<(String, String)>,
 ) -> Options {
     Options {
         districts: district_options(state, s),
-        villages: crate::persons::villages_in(state, s, district),
+        villages,
         business_types,
         statuses: Status::ALL
             .iter()
@@ -848,13 +841,14 @@ async fn list_page(
         .kube_rows(&filter, s.district_scope(), Paging::new(Some(50), q.offset))
         .await?;
     let pager = Pager::new(&page, "/kube", &page::query_pairs(&uri));
-    let mut o = options_in(&state, &s, ctx.lang, q.district_code.as_deref()).await?;
-    o.villages = crate::persons::filter_villages(
+    let villages = crate::persons::filter_villages(
         &state,
         &s,
         q.district_code.as_deref(),
         q.village_code.as_deref(),
     );
+    let types = business_types(&state, ctx.lang).await?;
+    let o = options_with(&state, &s, ctx.lang, villages, types);
     let rows = page
         .items
         .into_iter()
@@ -969,7 +963,8 @@ async fn render_detail_with(
     let district = ov.detail.kube.district_code.clone();
     let k = KubeOut::from_detail(state, ov.detail, s.role().sees_full_identity());
     let types = active_type_names(&ov.business_types, ctx.lang);
-    let o = options_with(state, s, ctx.lang, Some(&district), types);
+    let villages = crate::persons::villages_in(state, s, Some(&district));
+    let o = options_with(state, s, ctx.lang, villages, types);
     let can_write = s.role().can_write() && k.stage != Stage::Bubar.code();
     // Candidates only on request: a kecamatan may hold tens of thousands of persons.
     let member_q = member_q.filter(|q| !q.trim().is_empty());
