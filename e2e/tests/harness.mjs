@@ -1,7 +1,7 @@
 // Starts the real sikube binary on 127.0.0.1 (port chosen by the OS) with a fresh
 // data directory and demo data, and a headless Debian chromium driven by Playwright.
 import { spawn } from "node:child_process";
-import { mkdtempSync, mkdirSync } from "node:fs";
+import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -38,7 +38,10 @@ export async function startServer() {
     });
     proc.on("exit", (code) => { clearTimeout(timer); reject(new Error(`server exited ${code}:\n${log}`)); });
   });
-  return { url, stop: () => new Promise((r) => { proc.once("exit", r); proc.kill("SIGTERM"); }) };
+  // The data directory goes with the server, so repeated runs do not fill the disk.
+  const stop = () => new Promise((r) => { proc.once("exit", r); proc.kill("SIGTERM"); })
+    .then(() => rmSync(dataDir, { recursive: true, force: true }));
+  return { url, stop };
 }
 
 export async function startBrowser() {

@@ -455,11 +455,12 @@ fn pdf_text(bytes: &[u8]) -> String {
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("bast.pdf");
     std::fs::write(&file, bytes).unwrap();
-    match std::process::Command::new("pdftotext")
+    let out = std::process::Command::new("pdftotext")
         .arg(&file)
         .arg("-")
-        .output()
-    {
+        .output();
+    let _ = std::fs::remove_dir_all(&dir);
+    match out {
         Ok(out) if out.status.success() => String::from_utf8_lossy(&out.stdout)
             .split_whitespace()
             .collect::<Vec<_>>()

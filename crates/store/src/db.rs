@@ -316,10 +316,20 @@ impl Store {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
 
-    /// For tests: a new empty database. SQLite: a file in the temp directory;
-    /// PostgreSQL: a new database on the server of `pg_url`.
-    pub async fn fresh_database_url(pg_url: Option<&str>) -> Result<String> {
+/// For tests: a new empty database — SQLite: a file in the temp directory; PostgreSQL: a
+/// new database on the server of the given URL — removed again when this value is dropped,
+/// so test runs do not pile up databases (a machine that ran the suite a few hundred times
+/// otherwise carries gigabytes of them).
+pub struct FreshDatabase {
+    url: String,
+    /// PostgreSQL: the server's URL to drop the database through, and its name.
+    pg: Option<(String, String)>,
+}
+
+impl FreshDatabase {
+    pub async fn create(pg_url: Option<&str>) -> Result<FreshDatabase> {
         let tag = format!(
             "sikube_test_{}_{}",
             std::process::id(),
@@ -334,10 +344,10 @@ impl Store {
             None => {
                 let dir = std::env::temp_dir().join("sikube-tests");
                 std::fs::create_dir_all(&dir).map_err(sqlx::Error::Io)?;
-                Ok(format!(
-                    "sqlite://{}",
-                    dir.join(format!("{tag}.db")).display()
-                ))
+                Ok(FreshDatabase {
+                    url: format!("sqlite://{}", dir.join(format!("{tag}.db")).display()),
+                    pg: None,
+                })
             }
             Some(url) => {
                 sqlx::any::install_default_drivers();
@@ -357,7 +367,52 @@ impl Store {
                     Some(i) if i > "postgres://".len() => &base[..i],
                     _ => base,
                 };
-                Ok(format!("{base}/{tag}{query}"))
+                Ok(FreshDatabase {
+                    url: format!("{base}/{tag}{query}"),
+                    pg: Some((url.to_string(), tag)),
+                })
+            }
+        }
+    }
+
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+}
+
+impl Drop for FreshDatabase {
+    fn drop(&mut self) {
+        match self.pg.take() {
+            None => {
+                let path = self.url.trim_start_matches("sqlite://");
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{path}{suffix}"));
+                }
+            }
+            // Drop runs inside the test's runtime, which cannot be blocked on: the
+            // database is dropped from a thread of its own. FORCE ends the connections
+            // the test's pool still holds.
+            Some((admin_url, name)) => {
+                let _ = std::thread::spawn(move || {
+                    let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                    else {
+                        return;
+                    };
+                    rt.block_on(async {
+                        if let Ok(admin) = AnyPoolOptions::new()
+                            .max_connections(1)
+                            .connect(&admin_url)
+                            .await
+                        {
+                            let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                            let _ = sqlx::raw_sql(&sql).execute(&admin).await;
+                            admin.close().await;
+                        }
+                    });
+                })
+                .join();
             }
         }
     }

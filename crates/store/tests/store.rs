@@ -4,18 +4,31 @@ use domain::user::Username;
 use domain::{DistrictCode, Lang, Role};
 use store::sessions::{NewSession, SessionKind};
 use store::users::{NewUser, UserChange, UserFilter};
-use store::{Actor, Paging, Store, StoreError};
+use store::{Actor, FreshDatabase, Paging, Store, StoreError};
 
-async fn backends() -> Vec<Store> {
-    let mut urls = vec![Store::fresh_database_url(None).await.unwrap()];
+/// A migrated store on each backend under test; its database is removed when it is dropped.
+struct Fresh {
+    store: Store,
+    _db: FreshDatabase,
+}
+
+impl std::ops::Deref for Fresh {
+    type Target = Store;
+    fn deref(&self) -> &Store {
+        &self.store
+    }
+}
+
+async fn backends() -> Vec<Fresh> {
+    let mut dbs = vec![FreshDatabase::create(None).await.unwrap()];
     if let Ok(pg) = std::env::var("SIKUBE_TEST_DATABASE_URL") {
-        urls.push(Store::fresh_database_url(Some(&pg)).await.unwrap());
+        dbs.push(FreshDatabase::create(Some(&pg)).await.unwrap());
     }
     let mut stores = Vec::new();
-    for u in urls {
-        let s = Store::connect(&u).await.unwrap();
-        s.migrate().await.unwrap();
-        stores.push(s);
+    for db in dbs {
+        let store = Store::connect(db.url()).await.unwrap();
+        store.migrate().await.unwrap();
+        stores.push(Fresh { store, _db: db });
     }
     stores
 }

@@ -8,7 +8,7 @@ use reqwest::{Client, Response};
 use serde_json::{json, Value};
 use std::sync::{Arc, OnceLock};
 use store::users::NewUser;
-use store::{Actor, Store};
+use store::{Actor, FreshDatabase, Store};
 
 pub const PASSWORD: &str = "Rahasia-2026";
 
@@ -28,6 +28,8 @@ pub struct TestApp {
     pub db_url: String,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
+    /// Last, so the database is removed after the server and its pool are gone.
+    fresh: Option<FreshDatabase>,
 }
 
 /// Accounts every test app has: (username, role, kecamatan).
@@ -48,10 +50,12 @@ impl TestApp {
     /// A server whose configuration `f` adjusts.
     pub async fn spawn_with(f: impl FnOnce(&mut web::Config)) -> TestApp {
         let pg = std::env::var("SIKUBE_TEST_DATABASE_URL").ok();
-        let db_url = Store::fresh_database_url(pg.as_deref())
+        let fresh = FreshDatabase::create(pg.as_deref())
             .await
             .expect("fresh database");
-        Self::spawn_on(db_url, f).await
+        let mut app = Self::spawn_on(fresh.url().to_string(), f).await;
+        app.fresh = Some(fresh);
+        app
     }
 
     /// A server on a given (fresh) database.
@@ -94,6 +98,7 @@ impl TestApp {
             db_url,
             stop: Some(tx),
             task: Some(task),
+            fresh: None,
         }
     }
 
