@@ -542,9 +542,11 @@ async fn create_many_in(
     if big {
         // Secondary indexes are built faster once, sorted, than grown row by row.
         // Dropped and recreated inside this transaction: readers (WAL) keep seeing
-        // them, and a failure rolls everything back. The unique NIK index stays.
+        // them, and a failure rolls everything back. The unique NIK index stays. The name
+        // words arrive sorted by word: their index by person would grow all over.
         rebuild = sqlx::query_as(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'persons'
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index'
+                   AND tbl_name IN ('persons', 'person_words', 'person_categories')
                    AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'",
         )
         .fetch_all(&mut *tx)
@@ -692,11 +694,10 @@ impl Store {
         niks: &[String],
     ) -> Result<Vec<(String, i64, String, String)>> {
         let mut out = Vec::new();
-        for chunk in niks.chunks(500) {
-            let ph: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        for chunk in niks.chunks(BULK_ROWS) {
             let sql = format!(
-                "SELECT nik, id, district_code, name FROM persons WHERE nik IN ({})",
-                ph.join(",")
+                "SELECT nik, id, district_code, name FROM persons WHERE nik IN {}",
+                values_list(self.backend(), 1, chunk.len(), 0)
             );
             let mut q = sqlx::query_as::<_, (String, i64, String, String)>(&sql);
             for n in chunk {
