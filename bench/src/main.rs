@@ -4,6 +4,11 @@
 //!   villages of REGION (a regency code such as `32.01`), in the import file format.
 //! - `raw-sqlite FILE.csv DB`: the baseline — the same rows inserted by a minimal rusqlite
 //!   program (prepared statement, one transaction, unique index created after the load).
+//! - `raw-sqlite-full FILE.csv DB`: a second reference — what `sikube import` writes (the
+//!   persons with all their columns, categories, name words, every index of those tables,
+//!   into a database `sikube migrate` made), by the same minimal rusqlite program: no
+//!   validation, no checks, no audit. The gap between it and the raw baseline is the
+//!   registry's own data; the gap between it and sikube is sikube's overhead.
 //! - `national DB_URL REGION KUBE VISITS`: on a database whose persons are imported, the
 //!   rest of a national-scale office: KUBE (5–12 members of one kecamatan each), visits,
 //!   trainings with participants, programmes and proposals, in proportion.
@@ -279,6 +284,90 @@ fn write_xlsx(rows: &[[String; 14]], path: &str) -> Result<(), String> {
         .collect();
     let bytes = sheets::write_xlsx("persons", &HEADER, &cells).map_err(|e| e.to_string())?;
     std::fs::write(path, bytes).map_err(|e| e.to_string())
+}
+
+fn raw_sqlite_full(csv: &str, db: &str) -> rusqlite::Result<()> {
+    let started = Instant::now();
+    let mut conn = rusqlite::Connection::open(db)?;
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -262144;",
+    )?;
+    let tx = conn.transaction()?;
+    // Secondary indexes built once after the load, as sikube's import does.
+    let indexes: Vec<(String, String)> = tx
+        .prepare(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index'
+               AND tbl_name IN ('persons', 'person_words', 'person_categories')
+               AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (name, _) in &indexes {
+        tx.execute_batch(&format!("DROP INDEX \"{name}\""))?;
+    }
+    let now = "2026-01-01T00:00:00Z";
+    let mut rows = 0u64;
+    let mut words: Vec<(String, i64)> = Vec::new();
+    {
+        let mut person = tx.prepare(
+            "INSERT INTO persons (nik, kk_number, name, name_lower, sex, birth_date, village_code,
+               district_code, rt, rw, address, phone, dtks_registered, dtks_ref, notes, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16)",
+        )?;
+        let mut category =
+            tx.prepare("INSERT INTO person_categories (person_id, category) VALUES (?1, ?2)")?;
+        let file = std::fs::File::open(csv).expect("csv");
+        for line in std::io::BufReader::new(file).lines().skip(1) {
+            let line = line.expect("line");
+            let f: Vec<&str> = line.split(',').collect();
+            let opt = |s: &str| (!s.is_empty()).then(|| s.to_string());
+            person.execute(rusqlite::params![
+                f[0],
+                opt(f[1]),
+                f[2],
+                f[2].to_lowercase(),
+                f[3],
+                f[4],
+                f[5],
+                &f[5][..8],
+                opt(f[6]),
+                opt(f[7]),
+                opt(f[8]),
+                opt(f[9]),
+                (f[11] == "ya") as i64,
+                opt(f[12]),
+                opt(f[13]),
+                now
+            ])?;
+            let id = tx.last_insert_rowid();
+            for c in f[10].split(';').filter(|c| !c.is_empty()) {
+                category.execute(rusqlite::params![id, c])?;
+            }
+            let mut w: Vec<String> = domain::dedup::normalize_name(f[2])
+                .split_whitespace()
+                .map(String::from)
+                .collect();
+            w.sort();
+            w.dedup();
+            words.extend(w.into_iter().map(|w| (w, id)));
+            rows += 1;
+        }
+        words.sort();
+        let mut word = tx.prepare("INSERT INTO person_words (person_id, word) VALUES (?1, ?2)")?;
+        for (w, id) in &words {
+            word.execute(rusqlite::params![id, w])?;
+        }
+    }
+    for (_, sql) in &indexes {
+        tx.execute_batch(sql)?;
+    }
+    tx.commit()?;
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "raw_sqlite_full rows={rows} secs={secs:.2} rate={:.0}",
+        rows as f64 / secs
+    );
+    Ok(())
 }
 
 fn raw_sqlite(csv: &str, db: &str) -> rusqlite::Result<()> {
@@ -650,6 +739,7 @@ async fn main() {
             );
         }
         "raw-sqlite" => raw_sqlite(&a(1), &a(2)).expect("raw sqlite"),
+        "raw-sqlite-full" => raw_sqlite_full(&a(1), &a(2)).expect("raw sqlite full"),
         "pick" => pick(&a(1)).await.expect("pick"),
         "national" => national(
             &a(1),
