@@ -54,8 +54,12 @@ test("an operator registers five persons and forms a KUBE, then finds it by a me
   await page.fill("input[name=name]", "KUBE Uji Peramban");
   await page.selectOption("select[name=business_type]", "makanan_olahan");
   await page.fill("input[name=formed_on]", "2012-05-14");
-  const persons = page.locator("select[name=member_person]");
-  for (const [i, id] of ids.entries()) await persons.nth(i).selectOption(String(id));
+  // Each member row is typed and picked from the one list of candidates.
+  const persons = page.locator("input[name=member_person]");
+  for (const [i, id] of ids.entries()) {
+    const label = await page.locator(`#member-candidates option[value$="#${id}"]`).getAttribute("value");
+    await persons.nth(i).fill(label);
+  }
   await page.screenshot({ path: join(shots, "kube-form-390.png"), fullPage: true });
   await page.click("main form[method=post] button[type=submit]");
   await page.waitForURL(/\/kube\/\d+$/);

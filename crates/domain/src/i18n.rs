@@ -320,6 +320,8 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
     ("kube.choose_village_first", "Pilih desa/kelurahan KUBE dulu: anggota harus tinggal di kecamatan yang sama.", "Choose the KUBE's village first: members must live in the same kecamatan."),
     ("kube.member_rows", "Anggota (5–20; satu ketua, satu sekretaris, satu bendahara)", "Members (5–20; one ketua, one sekretaris, one bendahara)"),
     ("kube.no_candidates", "Belum ada penduduk di kecamatan ini yang bisa menjadi anggota. Daftarkan penduduk dulu.", "No persons in this kecamatan can become members yet. Register persons first."),
+    ("kube.member_type", "ketik nama, pilih dari daftar", "type a name, pick from the list"),
+    ("kube.member_unknown", "Anggota baris {0} tidak dikenal: ketik namanya lalu pilih dari daftar", "Member in row {0} not recognised: type the name and pick from the list"),
     ("kube.filter_year", "Tahun pembentukan", "Year formed"),
     ("kube.funding_invalid", "Sumber dana tidak dikenal (apbd_kota, apbd_provinsi, apbn, lainnya)", "Unknown funding source (apbd_kota, apbd_provinsi, apbn, lainnya)"),
     ("kube.role_invalid", "Peran anggota tidak dikenal (ketua, sekretaris, bendahara, anggota)", "Unknown member role (ketua, sekretaris, bendahara, anggota)"),

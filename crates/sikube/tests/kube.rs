@@ -539,7 +539,25 @@ async fn kube_pages_create_and_find_by_member() {
     let r = b.post(app.url("/kube")).form(&fields).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text().await.unwrap().contains("KUBE minimal 5 anggota"));
-    fields.push(("member_person".into(), ids[4].to_string()));
+    // Candidates are offered once, as a list every member row's input uses; a picked
+    // entry reads "name (village) #id".
+    assert_eq!(form.matches("<datalist").count(), 1);
+    let picked = format!("#{}\"", ids[4]);
+    let label_end = form.find(&picked).expect("candidate in the list");
+    let label_start = form[..label_end].rfind("value=\"").unwrap() + 7;
+    let label = form[label_start..label_end + picked.len() - 1].to_string();
+    assert!(label.contains("(Rejasari)"), "{label}");
+    // A name typed but not picked from the list is refused and shown again.
+    fields.push(("member_person".into(), "Siapa Saja".into()));
+    fields.push(("member_role".into(), "anggota".into()));
+    let r = b.post(app.url("/kube")).form(&fields).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("Anggota baris 5 tidak dikenal"), "{page}");
+    assert!(page.contains("value=\"Siapa Saja\""));
+    fields.pop();
+    fields.pop();
+    fields.push(("member_person".into(), label));
     fields.push(("member_role".into(), "anggota".into()));
     let r = b.post(app.url("/kube")).form(&fields).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);

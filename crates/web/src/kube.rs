@@ -1163,6 +1163,8 @@ async fn role_form(
 pub struct MemberRow {
     pub person_id: i64,
     pub role: String,
+    /// What was typed when it named no candidate (shown again with the error).
+    pub typed: String,
 }
 
 #[derive(askama::Template)]
@@ -1175,8 +1177,10 @@ struct FormPage {
     pendamping_id: i64,
     pendampings: Vec<(i64, String)>,
     o: Options,
-    /// Persons who may join (create form): (id, name, village code).
-    candidates: Vec<(i64, String, String)>,
+    /// Persons who may join (create form): (id, "name (village) #id"), offered once as a
+    /// datalist that every member row's input uses — 20 selects of 2,000 options made a
+    /// large kecamatan's form 2.3 MB.
+    candidates: Vec<(i64, String)>,
     rows: Vec<MemberRow>,
     errors: FormErrors,
 }
@@ -1198,6 +1202,14 @@ impl FormPage {
             .find(|v| v.0 == code)
             .map(|v| v.1.clone())
             .unwrap_or_default()
+    }
+    /// A member row's input: the candidate's label, or what was typed.
+    fn member_value(&self, r: &MemberRow) -> String {
+        match self.candidates.iter().find(|c| c.0 == r.person_id) {
+            Some(c) => c.1.clone(),
+            None if r.person_id > 0 => format!("#{}", r.person_id),
+            None => r.typed.clone(),
+        }
     }
     /// Errors of the member list: size, repeats, kecamatan, officers.
     fn member_errors(&self) -> Vec<&str> {
@@ -1263,6 +1275,18 @@ async fn form_page(
         _ => (Vec::new(), Vec::new()),
     };
     let o = options(state, s, ctx.lang).await?;
+    let village_names: std::collections::HashMap<&str, &str> = o
+        .villages
+        .iter()
+        .map(|v| (v.0.as_str(), v.1.as_str()))
+        .collect();
+    let candidates = candidates
+        .into_iter()
+        .map(|(id, name, village)| {
+            let v = village_names.get(village.as_str()).copied().unwrap_or("");
+            (id, format!("{name} ({v}) #{id}"))
+        })
+        .collect();
     let errors = FormErrors::new(errors, ctx.lang);
     let status = errors.status();
     let page = FormPage {
@@ -1291,6 +1315,7 @@ fn default_rows() -> Vec<MemberRow> {
                 _ => "anggota",
             }
             .into(),
+            typed: String::new(),
         })
         .collect()
 }
@@ -1332,11 +1357,22 @@ struct ParsedForm {
     rows: Vec<MemberRow>,
 }
 
+/// A member row's input: empty, an id, or a candidate's label ending in `#id`.
+/// `Err` when something was typed that names no one.
+fn member_id(v: &str) -> Result<i64, ()> {
+    let v = v.trim();
+    if v.is_empty() {
+        return Ok(0);
+    }
+    let id = v.rsplit_once('#').map_or(v, |(_, id)| id).trim();
+    id.parse::<i64>().ok().filter(|i| *i > 0).ok_or(())
+}
+
 fn parse_form(body: &[u8]) -> ParsedForm {
     let mut input = KubeInput::default();
     let mut stage = String::new();
     let mut pendamping_id = None;
-    let mut persons: Vec<i64> = Vec::new();
+    let mut persons: Vec<String> = Vec::new();
     let mut roles: Vec<String> = Vec::new();
     let some = |v: String| if v.trim().is_empty() { None } else { Some(v) };
     for (k, v) in page::form_pairs(body) {
@@ -1351,7 +1387,7 @@ fn parse_form(body: &[u8]) -> ParsedForm {
             "notes" => input.notes = some(v),
             "stage" => stage = v,
             "pendamping_id" => pendamping_id = v.parse::<i64>().ok().filter(|i| *i > 0),
-            "member_person" => persons.push(v.parse().unwrap_or(0)),
+            "member_person" => persons.push(v),
             "member_role" => roles.push(v),
             _ => {}
         }
@@ -1359,7 +1395,18 @@ fn parse_form(body: &[u8]) -> ParsedForm {
     let rows = persons
         .into_iter()
         .zip(roles)
-        .map(|(person_id, role)| MemberRow { person_id, role })
+        .map(|(typed, role)| match member_id(&typed) {
+            Ok(person_id) => MemberRow {
+                person_id,
+                role,
+                typed: String::new(),
+            },
+            Err(()) => MemberRow {
+                person_id: 0,
+                role,
+                typed,
+            },
+        })
         .collect();
     ParsedForm {
         input,
@@ -1375,6 +1422,27 @@ async fn create_form(
     body: axum::body::Bytes,
 ) -> AppResult<Response> {
     let f = parse_form(&body);
+    if let Some(row) = f.rows.iter().position(|r| !r.typed.is_empty()) {
+        let inv = domain::Invalid::field("members", Msg::new("kube.member_unknown").arg(row + 1));
+        let mut rows = f.rows;
+        rows.resize_with(MAX_MEMBERS, || MemberRow {
+            person_id: 0,
+            role: "anggota".into(),
+            typed: String::new(),
+        });
+        return form_page(
+            &state,
+            &s,
+            ctx,
+            None,
+            f.input,
+            Stage::Pembentukan.code().into(),
+            f.pendamping_id,
+            rows,
+            Some(&inv),
+        )
+        .await;
+    }
     let members: Vec<MemberIn> = f
         .rows
         .iter()
@@ -1410,6 +1478,7 @@ async fn create_form(
             rows.resize_with(MAX_MEMBERS, || MemberRow {
                 person_id: 0,
                 role: "anggota".into(),
+                typed: String::new(),
             });
             form_page(
                 &state,
