@@ -1424,24 +1424,7 @@ async fn create_form(
     let f = parse_form(&body);
     if let Some(row) = f.rows.iter().position(|r| !r.typed.is_empty()) {
         let inv = domain::Invalid::field("members", Msg::new("kube.member_unknown").arg(row + 1));
-        let mut rows = f.rows;
-        rows.resize_with(MAX_MEMBERS, || MemberRow {
-            person_id: 0,
-            role: "anggota".into(),
-            typed: String::new(),
-        });
-        return form_page(
-            &state,
-            &s,
-            ctx,
-            None,
-            f.input,
-            Stage::Pembentukan.code().into(),
-            f.pendamping_id,
-            rows,
-            Some(&inv),
-        )
-        .await;
+        return create_form_again(&state, &s, ctx, f, &inv).await;
     }
     let members: Vec<MemberIn> = f
         .rows
@@ -1472,28 +1455,36 @@ async fn create_form(
             );
             page::redirect_with_flash(&state, &s, &format!("/kube/{}", d.kube.id), msg).await
         }
-        Err(e) => {
-            let inv = e.into_form_errors()?;
-            let mut rows = f.rows;
-            rows.resize_with(MAX_MEMBERS, || MemberRow {
-                person_id: 0,
-                role: "anggota".into(),
-                typed: String::new(),
-            });
-            form_page(
-                &state,
-                &s,
-                ctx,
-                None,
-                f.input,
-                Stage::Pembentukan.code().into(),
-                f.pendamping_id,
-                rows,
-                Some(&inv),
-            )
-            .await
-        }
+        Err(e) => create_form_again(&state, &s, ctx, f, &e.into_form_errors()?).await,
     }
+}
+
+/// The create form again with what was entered and why it was refused.
+async fn create_form_again(
+    state: &AppState,
+    s: &Session,
+    ctx: Ctx,
+    f: ParsedForm,
+    inv: &Invalid,
+) -> AppResult<Response> {
+    let mut rows = f.rows;
+    rows.resize_with(MAX_MEMBERS, || MemberRow {
+        person_id: 0,
+        role: "anggota".into(),
+        typed: String::new(),
+    });
+    form_page(
+        state,
+        s,
+        ctx,
+        None,
+        f.input,
+        Stage::Pembentukan.code().into(),
+        f.pendamping_id,
+        rows,
+        Some(inv),
+    )
+    .await
 }
 
 async fn edit_page(
