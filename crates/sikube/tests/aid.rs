@@ -29,7 +29,7 @@ async fn setup(app: &TestApp, seed: usize) -> Setup {
         .json()
         .await
         .unwrap();
-    let items: Value = app.get(&op, "/api/v1/items").await.json().await.unwrap();
+    let items: Value = app.get_json(&op, "/api/v1/items").await;
     let (goat, cage) = if items.as_array().unwrap().is_empty() {
         let g: Value = app
             .post(
@@ -216,12 +216,7 @@ async fn the_state_machine_is_enforced_with_roles() {
             StatusCode::OK
         );
     }
-    let p: Value = app
-        .get(&op, &format!("/api/v1/proposals/{id}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let p: Value = app.get_json(&op, &format!("/api/v1/proposals/{id}")).await;
     let steps: Vec<&str> = p["events"]
         .as_array()
         .unwrap()
@@ -260,11 +255,8 @@ async fn budget_and_quota_refusals_state_the_numbers() {
     );
     let op = app.token("operator").await;
     let p: Value = app
-        .get(&op, &format!("/api/v1/programmes/{prog}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json(&op, &format!("/api/v1/programmes/{prog}"))
+        .await;
     assert_eq!(
         (
             p["budget"].as_i64(),
@@ -319,11 +311,8 @@ async fn concurrent_approvals_cannot_overspend() {
     assert_eq!((ok, refused), (4, 2));
     let op = app.token("operator").await;
     let p: Value = app
-        .get(&op, &format!("/api/v1/programmes/{prog}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json(&op, &format!("/api/v1/programmes/{prog}"))
+        .await;
     assert_eq!(p["committed"], 30_000_000);
     assert_eq!(p["remaining"], 0);
     app.stop().await;
@@ -414,11 +403,8 @@ async fn delivery_waits_for_guidance_and_the_bast_has_items_total_and_words() {
     assert_eq!(p["state"], "delivered");
     assert_eq!(p["delivered_total"], 150_000_000);
     let prog_out: Value = app
-        .get(&op, &format!("/api/v1/programmes/{prog}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json(&op, &format!("/api/v1/programmes/{prog}"))
+        .await;
     assert_eq!(prog_out["delivered"], 150_000_000);
 
     let r = app
@@ -581,12 +567,7 @@ async fn individual_programmes_check_eligibility_quota_and_budget() {
         StatusCode::CONFLICT,
         "not enrolled"
     );
-    let p: Value = app
-        .get(&op, &format!("/api/v1/programmes/{id}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let p: Value = app.get_json(&op, &format!("/api/v1/programmes/{id}")).await;
     assert_eq!(
         (p["committed"].as_i64(), p["quota_used"].as_i64()),
         (Some(400_000), Some(2))
@@ -666,11 +647,8 @@ async fn attachments_are_checked_by_content_and_follow_the_record() {
         StatusCode::NOT_FOUND
     );
     let list: Value = app
-        .get(&pl, &format!("/api/v1/proposals/{id}/attachments"))
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json(&pl, &format!("/api/v1/proposals/{id}/attachments"))
+        .await;
     assert_eq!(list.as_array().unwrap().len(), 1);
 
     // A photo of a visit; a PDF is no photo.
@@ -732,7 +710,7 @@ async fn package_templates_merge_repeated_items_and_refuse_bad_input() {
         )
         .await;
     assert_eq!(r.status(), StatusCode::CREATED);
-    let ps: Value = app.get(&op, "/api/v1/packages").await.json().await.unwrap();
+    let ps: Value = app.get_json(&op, "/api/v1/packages").await;
     let p = ps
         .as_array()
         .unwrap()

@@ -62,12 +62,7 @@ async fn dashboard_counts_are_exact_and_scoped() {
     )
     .await;
 
-    let d: Value = app
-        .get(&op, "/api/v1/dashboard")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let d: Value = app.get_json(&op, "/api/v1/dashboard").await;
     assert_eq!(d["kube_total"], 4);
     assert_eq!(
         d["by_status"],
@@ -133,12 +128,7 @@ async fn dashboard_counts_are_exact_and_scoped() {
 
     // The pendamping of Langensari sees Langensari only.
     let pl = app.token("p.langensari").await;
-    let d: Value = app
-        .get(&pl, "/api/v1/dashboard")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let d: Value = app.get_json(&pl, "/api/v1/dashboard").await;
     assert_eq!(d["kube_total"], 3);
     assert_eq!(d["by_status"]["tidak_aktif"], 0);
     assert_eq!(d["by_district"].as_array().unwrap().len(), 1);
@@ -146,14 +136,7 @@ async fn dashboard_counts_are_exact_and_scoped() {
 
     // The home page shows the same numbers with links to the lists behind them.
     let b = app.browser_login("kabid").await;
-    let home = b
-        .get(app.url("/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let home = app.page(&b, "/").await;
     assert!(home.contains("id=\"kube-total\">4<"));
     assert!(home.contains("id=\"running-pct\">25%<"));
     assert!(home.contains("href=\"/kube?district_code=32.79.04&amp;status=berjalan\">1<"));
@@ -178,12 +161,7 @@ async fn demo_city_has_about_150_kube_most_in_langensari() {
         "loaded once"
     );
     let op = app.token("operator").await;
-    let d: Value = app
-        .get(&op, "/api/v1/dashboard")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let d: Value = app.get_json(&op, "/api/v1/dashboard").await;
     assert_eq!(d["kube_total"], 150);
     let most = d["by_district"]
         .as_array()
@@ -203,12 +181,7 @@ async fn demo_city_has_about_150_kube_most_in_langensari() {
         .collect();
     assert_eq!(years.first(), Some(&"2004"));
     assert_eq!(years.last(), Some(&"2012"));
-    let list: Value = app
-        .get(&op, "/api/v1/kube?limit=500")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let list: Value = app.get_json(&op, "/api/v1/kube?limit=500").await;
     for k in list["items"].as_array().unwrap() {
         let n = k["member_count"].as_i64().unwrap();
         assert!(k["stage"] == "bubar" || (5..=20).contains(&n), "{k}");

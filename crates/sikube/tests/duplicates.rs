@@ -40,12 +40,7 @@ fn has_pair(ps: &[Value], a: i64, b: i64) -> Option<Value> {
 
 async fn audit_total(app: &TestApp) -> i64 {
     let admin = app.token("admin").await;
-    let a: Value = app
-        .get(&admin, "/api/v1/audit?limit=1")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let a: Value = app.get_json(&admin, "/api/v1/audit?limit=1").await;
     a["total"].as_i64().unwrap()
 }
 
@@ -272,12 +267,7 @@ async fn review_dismiss_and_merge_move_everything_in_one_audited_step() {
     assert_eq!(m["retired"]["merged_into"], siti);
     assert_eq!(m["kept"]["id"], siti);
     // The membership, the aid and the training now belong to the kept record.
-    let k: Value = app
-        .get(&op, &format!("/api/v1/kube/{kube}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let k: Value = app.get_json(&op, &format!("/api/v1/kube/{kube}")).await;
     let ids: Vec<i64> = k["members"]
         .as_array()
         .unwrap()
@@ -286,11 +276,8 @@ async fn review_dismiss_and_merge_move_everything_in_one_audited_step() {
         .collect();
     assert!(ids.contains(&siti) && !ids.contains(&siti2), "{ids:?}");
     let e: Value = app
-        .get(&op, &format!("/api/v1/programmes/{prog}/enrolments"))
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json(&op, &format!("/api/v1/programmes/{prog}/enrolments"))
+        .await;
     let enrolled: Vec<i64> = e
         .as_array()
         .or(e["items"].as_array())
@@ -300,11 +287,8 @@ async fn review_dismiss_and_merge_move_everything_in_one_audited_step() {
         .collect();
     assert_eq!(enrolled, vec![siti]);
     let g: Value = app
-        .get(&op, &format!("/api/v1/programmes/{prog}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json(&op, &format!("/api/v1/programmes/{prog}"))
+        .await;
     assert_eq!(g["committed"], 400_000, "no aid lost");
     assert_eq!(g["quota_used"], 1, "one person, one place");
     // The same month again for the kept record is refused: its history is whole.
@@ -313,26 +297,13 @@ async fn review_dismiss_and_merge_move_everything_in_one_audited_step() {
         StatusCode::CONFLICT
     );
     let t: Value = app
-        .get(&op, &format!("/api/v1/trainings/{training}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json(&op, &format!("/api/v1/trainings/{training}"))
+        .await;
     assert!(t.to_string().contains(&format!("\"person_id\":{siti}")));
     // The retired record leaves the registry but stays readable, pointing at the kept.
-    let list: Value = app
-        .get(&op, "/api/v1/persons?q=siti")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let list: Value = app.get_json(&op, "/api/v1/persons?q=siti").await;
     assert_eq!(list["total"], 1);
-    let old: Value = app
-        .get(&op, &format!("/api/v1/persons/{siti2}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let old: Value = app.get_json(&op, &format!("/api/v1/persons/{siti2}")).await;
     assert_eq!(old["merged_into"], siti);
     let r = app
         .patch(
@@ -357,12 +328,7 @@ async fn review_dismiss_and_merge_move_everything_in_one_audited_step() {
     // One audit entry with both records before and after.
     assert_eq!(audit_total(&app).await, before + 1);
     let admin = app.token("admin").await;
-    let a: Value = app
-        .get(&admin, "/api/v1/audit?action=merge")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let a: Value = app.get_json(&admin, "/api/v1/audit?action=merge").await;
     let entry = a["items"][0].to_string();
     assert!(
         entry.contains("Siti Aminnah") && entry.contains("moved"),
@@ -443,12 +409,7 @@ async fn merges_that_would_break_a_rule_change_nothing() {
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(audit_total(&app).await, before, "nothing changed");
-    let still: Value = app
-        .get(&op, &format!("/api/v1/persons/{b}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let still: Value = app.get_json(&op, &format!("/api/v1/persons/{b}")).await;
     assert_eq!(still["merged_into"], Value::Null);
     app.stop().await;
 }
@@ -470,23 +431,9 @@ async fn review_page_merges_a_pair_after_confirmation() {
     )
     .await;
     let web = app.browser_login("operator").await;
-    let page = web
-        .get(app.url("/persons/duplicates"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.page(&web, "/persons/duplicates").await;
     assert!(page.contains("Siti Aminnah") && page.contains("tanggal lahir sama"));
-    let confirm = web
-        .get(app.url(&format!("/persons/merge?a={a}&b={b}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let confirm = app.page(&web, &format!("/persons/merge?a={a}&b={b}")).await;
     assert!(
         confirm.contains("dipensiunkan"),
         "the page explains the merge"
@@ -504,32 +451,11 @@ async fn review_page_merges_a_pair_after_confirmation() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(r.headers()["location"], format!("/persons/{b}").as_str());
-    let html = web
-        .get(app.url(&format!("/persons/{b}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page(&web, &format!("/persons/{b}")).await;
     assert!(html.contains("Data digabung"), "flash");
-    let old = web
-        .get(app.url(&format!("/persons/{a}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let old = app.page(&web, &format!("/persons/{a}")).await;
     assert!(old.contains("merged-banner"));
-    let page = web
-        .get(app.url("/persons/duplicates"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.page(&web, "/persons/duplicates").await;
     assert!(page.contains("no-duplicates"), "nothing left to review");
     // Without the CSRF token nothing happens.
     let r = web

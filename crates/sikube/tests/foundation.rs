@@ -26,14 +26,7 @@ async fn wrong_password_gives_error_and_no_session() {
 
     // Page: the form shows the error and no session exists afterwards.
     let b = app.browser();
-    let page = b
-        .get(app.url("/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.page(&b, "/login").await;
     let csrf = hidden(&page, "_csrf");
     let r = b
         .post(app.url("/login"))
@@ -109,12 +102,7 @@ async fn login_logout_and_session_cookie() {
 
     // API: the token works as bearer; logout ends it.
     let token = app.token("operator").await;
-    let me: Value = app
-        .get(&token, "/api/v1/auth/me")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let me: Value = app.get_json(&token, "/api/v1/auth/me").await;
     assert_eq!(me["username"], "operator");
     assert_eq!(me["role"], "operator");
     let r = Client::new()
@@ -214,34 +202,17 @@ async fn form_post_without_valid_csrf_token_is_refused() {
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     // Nothing was created.
     let admin = app.token("admin").await;
-    let list: Value = app
-        .get(&admin, "/api/v1/users?q=newuser")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let list: Value = app.get_json(&admin, "/api/v1/users?q=newuser").await;
     assert_eq!(list["total"], 0);
 
     // With the token it works.
-    let page = b
-        .get(app.url("/users/new"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.page(&b, "/users/new").await;
     let csrf = hidden(&page, "_csrf");
     let mut ok = form.to_vec();
     ok.push(("_csrf", csrf.as_str()));
     let r = b.post(app.url("/users")).form(&ok).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let list: Value = app
-        .get(&admin, "/api/v1/users?q=newuser")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let list: Value = app.get_json(&admin, "/api/v1/users?q=newuser").await;
     assert_eq!(list["total"], 1);
     app.stop().await;
 }
@@ -315,11 +286,8 @@ async fn users_api_validates_and_audits() {
     let u: Value = r.json().await.unwrap();
     assert_eq!(u["districts"], json!([]));
     let audit: Value = app
-        .get(&admin, &format!("/api/v1/audit?entity=user&entity_id={id}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json(&admin, &format!("/api/v1/audit?entity=user&entity_id={id}"))
+        .await;
     assert_eq!(audit["total"], 2);
     let upd = &audit["items"][0];
     assert_eq!(upd["action"], "update");
@@ -353,12 +321,7 @@ async fn users_api_validates_and_audits() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     // An admin cannot lock themselves out.
-    let me: Value = app
-        .get(&admin, "/api/v1/auth/me")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let me: Value = app.get_json(&admin, "/api/v1/auth/me").await;
     let r = app
         .patch(
             &admin,
@@ -377,12 +340,7 @@ async fn users_api_validates_and_audits() {
 async fn areas_api_lists_children() {
     let app = TestApp::spawn().await;
     let t = app.token("p.langensari").await;
-    let r: Value = app
-        .get(&t, "/api/v1/areas?parent=32.79")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let r: Value = app.get_json(&t, "/api/v1/areas?parent=32.79").await;
     let names: Vec<&str> = r
         .as_array()
         .unwrap()
@@ -392,15 +350,10 @@ async fn areas_api_lists_children() {
     assert_eq!(names, ["Banjar", "Pataruman", "Purwaharja", "Langensari"]);
     assert_eq!(r[3]["code"], "32.79.04");
     assert_eq!(r[3]["level"], "district");
-    let v: Value = app
-        .get(&t, "/api/v1/areas?parent=32.79.04")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let v: Value = app.get_json(&t, "/api/v1/areas?parent=32.79.04").await;
     assert_eq!(v.as_array().unwrap().len(), 6);
     assert_eq!(v[0]["level"], "village");
-    let p: Value = app.get(&t, "/api/v1/areas").await.json().await.unwrap();
+    let p: Value = app.get_json(&t, "/api/v1/areas").await;
     assert_eq!(p.as_array().unwrap().len(), 38);
     assert_eq!(
         app.get(&t, "/api/v1/areas?parent=99.99").await.status(),
@@ -479,16 +432,7 @@ async fn every_api_route_is_in_the_openapi_document() {
 async fn health_assets_and_error_pages() {
     let app = TestApp::spawn().await;
     let c = Client::new();
-    assert_eq!(
-        c.get(app.url("/healthz"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap(),
-        "ok"
-    );
+    assert_eq!(app.page(&c, "/healthz").await, "ok");
     assert_eq!(
         c.get(app.url("/readyz")).send().await.unwrap().status(),
         StatusCode::OK
@@ -556,14 +500,7 @@ async fn health_assets_and_error_pages() {
 async fn language_follows_the_user() {
     let app = TestApp::spawn().await;
     let b = app.browser_login("operator").await;
-    let page = b
-        .get(app.url("/profile"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.page(&b, "/profile").await;
     let csrf = hidden(&page, "_csrf");
     let r = b
         .post(app.url("/profile/lang"))
@@ -572,33 +509,12 @@ async fn language_follows_the_user() {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let page = b
-        .get(app.url("/profile"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.page(&b, "/profile").await;
     assert!(page.contains("Language saved."), "flash in English");
     assert!(page.contains("Change password"));
-    let again = b
-        .get(app.url("/profile"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let again = app.page(&b, "/profile").await;
     assert!(!again.contains("Language saved."), "flash shown once");
-    let home = b
-        .get(app.url("/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let home = app.page(&b, "/").await;
     assert!(home.contains("Home"));
     app.stop().await;
 }
@@ -615,14 +531,9 @@ async fn api_tokens_for_integrations() {
     assert_eq!(r.status(), StatusCode::CREATED);
     let created: Value = r.json().await.unwrap();
     let integration = created["token"].as_str().unwrap().to_string();
-    let me: Value = app
-        .get(&integration, "/api/v1/auth/me")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let me: Value = app.get_json(&integration, "/api/v1/auth/me").await;
     assert_eq!(me["username"], "operator");
-    let list: Value = app.get(&t, "/api/v1/tokens").await.json().await.unwrap();
+    let list: Value = app.get_json(&t, "/api/v1/tokens").await;
     assert_eq!(list[0]["label"], "SIKS-NG sync");
     let r = Client::new()
         .delete(app.url(&format!("/api/v1/tokens/{}", created["id"])))
@@ -642,14 +553,7 @@ async fn api_tokens_for_integrations() {
 async fn user_pages_create_and_edit_with_field_errors() {
     let app = TestApp::spawn().await;
     let b = app.browser_login("admin").await;
-    let page = b
-        .get(app.url("/users/new"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.page(&b, "/users/new").await;
     let csrf = hidden(&page, "_csrf");
     // Pendamping without kecamatan: the form comes back with the field's message.
     let r = b
@@ -681,24 +585,10 @@ async fn user_pages_create_and_edit_with_field_errors() {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let list = b
-        .get(app.url("/users?q=pend.baru"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let list = app.page(&b, "/users?q=pend.baru").await;
     assert!(list.contains("Pengguna pend.baru dibuat."), "flash");
     assert!(list.contains("Banjar, Purwaharja"));
-    let audit = b
-        .get(app.url("/audit?entity=user"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let audit = app.page(&b, "/audit?entity=user").await;
     assert!(audit.contains("pend.baru"));
     app.stop().await;
 }

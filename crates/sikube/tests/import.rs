@@ -104,11 +104,8 @@ async fn three_bad_rows_are_reported_and_nothing_is_written() {
     // The audit records the batch.
     let admin = app.token("admin").await;
     let a: Value = app
-        .get(&admin, "/api/v1/audit?entity=person&action=import")
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json(&admin, "/api/v1/audit?entity=person&action=import")
+        .await;
     assert_eq!(a["total"], 1);
     app.stop().await;
 }
@@ -167,12 +164,7 @@ async fn xlsx_template_round_trip_and_kube_import() {
         .map(|e| e["row"].as_u64().unwrap())
         .collect();
     assert_eq!(bad, vec![8], "the unknown NIK on row 8: {r}");
-    let k: Value = app
-        .get(&op, "/api/v1/kube?q=wanoja")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let k: Value = app.get_json(&op, "/api/v1/kube?q=wanoja").await;
     assert_eq!(k["items"][0]["member_count"], 6);
     // Again: the KUBE exists, nothing new.
     let r = import_api(&app, &op, "kube", "mode=valid", csv.into_bytes()).await;
@@ -185,14 +177,7 @@ async fn xlsx_template_round_trip_and_kube_import() {
 async fn import_pages_preview_commit_and_download_rejected_rows() {
     let app = TestApp::spawn().await;
     let b = app.browser_login("operator").await;
-    let page = b
-        .get(app.url("/import"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.page(&b, "/import").await;
     let action = page
         .split("action=\"/import?_csrf=")
         .nth(1)
@@ -215,14 +200,7 @@ async fn import_pages_preview_commit_and_download_rejected_rows() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let preview_url = r.headers()["location"].to_str().unwrap().to_string();
-    let preview = b
-        .get(app.url(&preview_url))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let preview = app.page(&b, &preview_url).await;
     assert!(preview.contains("id=\"bad\">3<"), "three bad rows shown");
     assert!(preview.contains("Bulan lahir pada NIK harus 01–12"));
     let csrf = hidden(&preview, "_csrf");
@@ -244,27 +222,15 @@ async fn import_pages_preview_commit_and_download_rejected_rows() {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let done = b
-        .get(app.url(&preview_url))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let done = app.page(&b, &preview_url).await;
     assert!(
         done.contains("Impor selesai: 6 disimpan, 0 dilewati, 3 ditolak."),
         "{done}"
     );
     assert_eq!(person_total(&app, &op).await, 6);
-    let rej = b
-        .get(app.url(&format!("{preview_url}/rejected/ditolak.csv")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let rej = app
+        .page(&b, &format!("{preview_url}/rejected/ditolak.csv"))
+        .await;
     let lines: Vec<&str> = rej.lines().collect();
     assert_eq!(lines.len(), 4, "header and three rows: {rej}");
     assert!(lines[0].ends_with("Alasan"));
@@ -337,12 +303,7 @@ async fn exports_are_real_spreadsheets_masked_and_audited() {
         .unwrap();
     assert!(csv.contains("3279••••••••"), "masked for the auditor");
     let admin = app.token("admin").await;
-    let a: Value = app
-        .get(&admin, "/api/v1/audit?action=export")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let a: Value = app.get_json(&admin, "/api/v1/audit?action=export").await;
     assert_eq!(a["total"], 2);
     assert_eq!(a["items"][1]["after"]["rows"], 6);
     assert_eq!(a["items"][1]["username"], "operator");

@@ -112,7 +112,7 @@ async fn forming_a_kube_checks_every_membership_rule() {
     ] {
         assert!(e["error"]["fields"][f].is_string(), "{f}: {e}");
     }
-    let list: Value = app.get(&op, "/api/v1/kube").await.json().await.unwrap();
+    let list: Value = app.get_json(&op, "/api/v1/kube").await;
     assert_eq!(list["total"], 1);
     app.stop().await;
 }
@@ -238,11 +238,8 @@ async fn members_join_leave_and_history_is_kept() {
     // Audit of the group.
     let admin = app.token("admin").await;
     let a: Value = app
-        .get(&admin, &format!("/api/v1/audit?entity=kube&entity_id={id}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json(&admin, &format!("/api/v1/audit?entity=kube&entity_id={id}"))
+        .await;
     let actions: Vec<&str> = a["items"]
         .as_array()
         .unwrap()
@@ -303,11 +300,8 @@ async fn list_filters_search_and_scope() {
     assert_eq!(get("q=KUBE-3279-2010").await["items"][0]["id"], kb["id"]);
     // A member's name and NIK find the group.
     let member: Value = app
-        .get(&op, &format!("/api/v1/persons/{}", b[2]))
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json(&op, &format!("/api/v1/persons/{}", b[2]))
+        .await;
     let name = member["name"]
         .as_str()
         .unwrap()
@@ -329,7 +323,7 @@ async fn list_filters_search_and_scope() {
 
     // The pendamping of Langensari sees only its KUBE; Pataruman's is 404 for read and write.
     let pl = app.token("p.langensari").await;
-    let list: Value = app.get(&pl, "/api/v1/kube").await.json().await.unwrap();
+    let list: Value = app.get_json(&pl, "/api/v1/kube").await;
     assert_eq!(list["total"], 1);
     assert_eq!(list["items"][0]["id"], ka["id"]);
     let kb_id = kb["id"].as_i64().unwrap();
@@ -365,12 +359,7 @@ async fn list_filters_search_and_scope() {
     );
 
     // Business types.
-    let bt: Value = app
-        .get(&op, "/api/v1/business-types")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let bt: Value = app.get_json(&op, "/api/v1/business-types").await;
     let codes: Vec<&str> = bt
         .as_array()
         .unwrap()
@@ -433,12 +422,7 @@ async fn patch_assigns_pendamping_and_dissolving_frees_members() {
         .unwrap();
     let id = k["id"].as_i64().unwrap();
     let admin = app.token("admin").await;
-    let users: Value = app
-        .get(&admin, "/api/v1/users?role=pendamping")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let users: Value = app.get_json(&admin, "/api/v1/users?role=pendamping").await;
     let uid = |name: &str| {
         users["items"]
             .as_array()
@@ -509,14 +493,9 @@ async fn kube_pages_create_and_find_by_member() {
     let op = app.token("operator").await;
     let ids = persons_in(&app, &op, REJASARI, 6, 8).await;
     let b = app.browser_login("operator").await;
-    let form = b
-        .get(app.url(&format!("/kube/new?village_code={REJASARI}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let form = app
+        .page(&b, &format!("/kube/new?village_code={REJASARI}"))
+        .await;
     assert!(form.contains("member_person"));
     let csrf = hidden(&form, "_csrf");
     let mut fields: Vec<(String, String)> = vec![
@@ -562,14 +541,7 @@ async fn kube_pages_create_and_find_by_member() {
     let r = b.post(app.url("/kube")).form(&fields).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let loc = r.headers()["location"].to_str().unwrap().to_string();
-    let detail = b
-        .get(app.url(&loc))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let detail = app.page(&b, &loc).await;
     assert!(detail.contains("KUBE-3279-2011-0001"));
     assert!(detail.contains("KUBE Lestari terdaftar"));
     // Add the sixth through the detail page form.
@@ -593,22 +565,12 @@ async fn kube_pages_create_and_find_by_member() {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let detail = b
-        .get(app.url(&loc))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let detail = app.page(&b, &loc).await;
     assert!(detail.contains("meninggal dunia"));
     // Search by a member's name in the list page.
     let person: Value = app
-        .get(&op, &format!("/api/v1/persons/{}", ids[3]))
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json(&op, &format!("/api/v1/persons/{}", ids[3]))
+        .await;
     let q = person["name"].as_str().unwrap();
     let list = b
         .get(app.url("/kube"))
@@ -637,12 +599,7 @@ async fn detail_page_finds_members_to_add_on_request() {
         )
         .await;
     let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
-    let p: Value = app
-        .get(&op, &format!("/api/v1/persons/{free}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let p: Value = app.get_json(&op, &format!("/api/v1/persons/{free}")).await;
     let name = p["name"].as_str().unwrap().to_string();
     let web = app.browser_login("operator").await;
     let page = |q: String| {

@@ -90,12 +90,7 @@ async fn objects(app: &TestApp) -> Ids {
         .await
         .unwrap();
     let admin = app.token("admin").await;
-    let me: Value = app
-        .get(&admin, "/api/v1/auth/me")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let me: Value = app.get_json(&admin, "/api/v1/auth/me").await;
     Ids {
         person: members[4],
         kube,
@@ -166,12 +161,7 @@ async fn methods(app: &TestApp, path: &str) -> Vec<Method> {
 
 async fn audit_count(app: &TestApp) -> i64 {
     let admin = app.token("admin").await;
-    let a: Value = app
-        .get(&admin, "/api/v1/audit?limit=1")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let a: Value = app.get_json(&admin, "/api/v1/audit?limit=1").await;
     a["total"].as_i64().unwrap()
 }
 

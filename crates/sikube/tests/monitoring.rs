@@ -48,11 +48,8 @@ async fn training_summary_by_origin_village() {
         assert_eq!(r.status(), StatusCode::CREATED);
     }
     let s: Value = app
-        .get(&op, &format!("/api/v1/trainings/{id}/summary"))
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json(&op, &format!("/api/v1/trainings/{id}/summary"))
+        .await;
     assert_eq!(
         s,
         json!([
@@ -60,12 +57,7 @@ async fn training_summary_by_origin_village() {
             {"village_code": WARINGINSARI, "name": "Waringinsari", "participants": 5, "attended": 5},
         ])
     );
-    let agencies: Value = app
-        .get(&op, "/api/v1/partner-agencies")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let agencies: Value = app.get_json(&op, "/api/v1/partner-agencies").await;
     assert_eq!(agencies.as_array().unwrap().len(), 2);
     // Validation: technical guidance needs a business type; the end cannot precede the start.
     let r = app
@@ -82,14 +74,7 @@ async fn training_summary_by_origin_village() {
     assert!(e["error"]["fields"]["ends_on"].is_string());
     // The page shows the summary.
     let b = app.browser_login("operator").await;
-    let page = b
-        .get(app.url(&format!("/trainings/{id}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.page(&b, &format!("/trainings/{id}")).await;
     assert!(page.contains("<td>Rejasari</td><td>15</td><td>15</td>"));
     app.stop().await;
 }
@@ -109,11 +94,8 @@ async fn completed_technical_guidance_needs_officers_and_eighty_percent() {
         .unwrap();
     let kid = k["id"].as_i64().unwrap();
     let g: Value = app
-        .get(&op, &format!("/api/v1/kube/{kid}/guidance"))
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json(&op, &format!("/api/v1/kube/{kid}/guidance"))
+        .await;
     assert_eq!(g["completed"], false);
 
     // Guidance of another business type does not count.
@@ -133,11 +115,8 @@ async fn completed_technical_guidance_needs_officers_and_eighty_percent() {
         .await;
     }
     let g: Value = app
-        .get(&op, &format!("/api/v1/kube/{kid}/guidance"))
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json(&op, &format!("/api/v1/kube/{kid}/guidance"))
+        .await;
     assert_eq!(g["completed"], false);
 
     let food: Value = app
@@ -158,11 +137,8 @@ async fn completed_technical_guidance_needs_officers_and_eighty_percent() {
         .await;
     }
     let g: Value = app
-        .get(&op, &format!("/api/v1/kube/{kid}/guidance"))
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json(&op, &format!("/api/v1/kube/{kid}/guidance"))
+        .await;
     assert_eq!(g["completed"], false);
     assert_eq!(g["attended"], 3);
     let reasons = g["reasons"].to_string();
@@ -173,14 +149,7 @@ async fn completed_technical_guidance_needs_officers_and_eighty_percent() {
     // The KUBE page judges from the same attendance (read with its members).
     let web = app.browser_login("operator").await;
     let guidance_on_page = || async {
-        let page = web
-            .get(app.url(&format!("/kube/{kid}")))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let page = app.page(&web, &format!("/kube/{kid}")).await;
         let at = page
             .find("id=\"guidance\"")
             .expect("guidance on the KUBE page");
@@ -199,11 +168,8 @@ async fn completed_technical_guidance_needs_officers_and_eighty_percent() {
     )
     .await;
     let g: Value = app
-        .get(&op, &format!("/api/v1/kube/{kid}/guidance"))
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json(&op, &format!("/api/v1/kube/{kid}/guidance"))
+        .await;
     assert_eq!(g["completed"], true, "{g}");
     assert!(guidance_on_page().await.contains('✓'));
     app.stop().await;
@@ -222,11 +188,8 @@ async fn visits_decide_health_with_reasons_and_history() {
         .unwrap();
     let kid = k["id"].as_i64().unwrap();
     let h: Value = app
-        .get(&op, &format!("/api/v1/kube/{kid}/health"))
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json(&op, &format!("/api/v1/kube/{kid}/health"))
+        .await;
     assert_eq!(h["status"], "belum_dinilai");
     assert_eq!(h["reasons"], json!(["Belum pernah dikunjungi"]));
 
@@ -258,20 +221,12 @@ async fn visits_decide_health_with_reasons_and_history() {
         v["health"]["reasons"],
         json!(["Pembukuan tidak tertib", "Rugi: biaya melebihi omzet"])
     );
-    let k: Value = app
-        .get(&op, &format!("/api/v1/kube/{kid}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let k: Value = app.get_json(&op, &format!("/api/v1/kube/{kid}")).await;
     assert_eq!(k["status"], "perlu_pendampingan");
     assert_eq!(k["health"]["status"], "perlu_pendampingan");
     let list: Value = app
-        .get(&op, "/api/v1/kube?status=perlu_pendampingan")
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json(&op, "/api/v1/kube?status=perlu_pendampingan")
+        .await;
     assert_eq!(list["total"], 1);
 
     let v: Value = app
@@ -286,11 +241,8 @@ async fn visits_decide_health_with_reasons_and_history() {
         .unwrap();
     assert_eq!(v["health"]["status"], "tidak_aktif");
     let visits: Value = app
-        .get(&op, &format!("/api/v1/kube/{kid}/visits"))
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json(&op, &format!("/api/v1/kube/{kid}/visits"))
+        .await;
     assert_eq!(visits.as_array().unwrap().len(), 3);
 
     // Invalid visits: 422 naming the fields; nothing recorded.
@@ -306,11 +258,8 @@ async fn visits_decide_health_with_reasons_and_history() {
         assert!(e["error"]["fields"][f].is_string(), "{f}");
     }
     let visits: Value = app
-        .get(&op, &format!("/api/v1/kube/{kid}/visits"))
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json(&op, &format!("/api/v1/kube/{kid}/visits"))
+        .await;
     assert_eq!(visits.as_array().unwrap().len(), 3);
     // An auditor reads but cannot record.
     let aud = app.token("auditor").await;
@@ -341,12 +290,7 @@ async fn pendamping_records_visits_only_in_their_kecamatan_and_queue_orders_by_r
     let b = persons_in(&app, &op, REJASARI, 5, 16).await;
     let c = persons_in(&app, &op, PATARUMAN, 5, 17).await;
     let admin = app.token("admin").await;
-    let users: Value = app
-        .get(&admin, "/api/v1/users?role=pendamping")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let users: Value = app.get_json(&admin, "/api/v1/users?role=pendamping").await;
     let pl_id = users["items"]
         .as_array()
         .unwrap()
@@ -436,12 +380,7 @@ async fn pendamping_records_visits_only_in_their_kecamatan_and_queue_orders_by_r
     );
 
     // Caseload: the inactive KUBE first.
-    let q: Value = app
-        .get(&pl, "/api/v1/mentoring")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let q: Value = app.get_json(&pl, "/api/v1/mentoring").await;
     let names: Vec<&str> = q
         .as_array()
         .unwrap()
@@ -450,12 +389,7 @@ async fn pendamping_records_visits_only_in_their_kecamatan_and_queue_orders_by_r
         .collect();
     assert_eq!(names, ["KUBE Macet", "KUBE Lancar"]);
     // The office's queue has all three; the never-visited one before the running one.
-    let q: Value = app
-        .get(&op, "/api/v1/mentoring")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let q: Value = app.get_json(&op, "/api/v1/mentoring").await;
     let names: Vec<&str> = q
         .as_array()
         .unwrap()
@@ -484,14 +418,7 @@ async fn visit_form_changes_status_on_the_page() {
         .unwrap();
     let kid = k["id"].as_i64().unwrap();
     let b = app.browser_login("operator").await;
-    let form = b
-        .get(app.url(&format!("/kube/{kid}/visits/new")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let form = app.page(&b, &format!("/kube/{kid}/visits/new")).await;
     let csrf = hidden(&form, "_csrf");
     let date = recent(0);
     let r = b
@@ -529,14 +456,7 @@ async fn visit_form_changes_status_on_the_page() {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let page = b
-        .get(app.url(&format!("/kube/{kid}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.page(&b, &format!("/kube/{kid}")).await;
     assert!(page.contains("Kunjungan dicatat. Status KUBE: Berjalan."));
     assert!(page.contains("Rp 2.000.000"));
     assert!(page.contains("id=\"health-status\">Berjalan<"));

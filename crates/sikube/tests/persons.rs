@@ -34,12 +34,7 @@ async fn create_read_and_duplicate_nik() {
     assert_eq!(p["district_code"], "32.79.04");
     assert!(p["id"].as_i64().unwrap() > 0);
     // The list carries the categories too (read in the list's own statement), sorted.
-    let list: Value = app
-        .get(&op, "/api/v1/persons?q=siti")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let list: Value = app.get_json(&op, "/api/v1/persons?q=siti").await;
     assert_eq!(
         list["items"][0]["categories"],
         json!(["fakir_miskin", "wrse"])
@@ -55,37 +50,17 @@ async fn create_read_and_duplicate_nik() {
     // Masked for the auditor and the pendamping, full for operator.
     let id = p["id"].as_i64().unwrap();
     let aud = app.token("auditor").await;
-    let seen: Value = app
-        .get(&aud, &format!("/api/v1/persons/{id}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let seen: Value = app.get_json(&aud, &format!("/api/v1/persons/{id}")).await;
     assert_eq!(seen["nik"], "3279••••••••0003");
     assert_eq!(seen["kk_number"], "3279••••••••0001");
     let pl = app.token("p.langensari").await;
-    let seen: Value = app
-        .get(&pl, &format!("/api/v1/persons/{id}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let seen: Value = app.get_json(&pl, &format!("/api/v1/persons/{id}")).await;
     assert_eq!(seen["nik"], "3279••••••••0003");
     // ... also in the audit trail.
-    let audit: Value = app
-        .get(&aud, "/api/v1/audit?entity=person")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let audit: Value = app.get_json(&aud, "/api/v1/audit?entity=person").await;
     assert!(!audit.to_string().contains("3279045708920003"));
     let admin = app.token("admin").await;
-    let audit: Value = app
-        .get(&admin, "/api/v1/audit?entity=person")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let audit: Value = app.get_json(&admin, "/api/v1/audit?entity=person").await;
     assert_eq!(audit["items"][0]["after"]["nik"], "3279045708920003");
     // Auditors change nothing.
     let r = app
@@ -134,16 +109,11 @@ async fn nik_rules_and_mismatches_are_422_with_fields() {
         .unwrap()
         .contains("1992-08-17"));
     // Nothing was written.
-    let list: Value = app.get(&op, "/api/v1/persons").await.json().await.unwrap();
+    let list: Value = app.get_json(&op, "/api/v1/persons").await;
     assert_eq!(list["total"], 0);
 
     // The decoder.
-    let d: Value = app
-        .get(&op, "/api/v1/nik/3279045708920003")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let d: Value = app.get_json(&op, "/api/v1/nik/3279045708920003").await;
     assert_eq!(
         d,
         json!({"valid": true, "reason": null, "sex": "P", "birth_date": "1992-08-17",
@@ -197,16 +167,13 @@ async fn pendamping_is_confined_to_their_kecamatan() {
         )
         .await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
-    let list: Value = app.get(&pl, "/api/v1/persons").await.json().await.unwrap();
+    let list: Value = app.get_json(&pl, "/api/v1/persons").await;
     assert_eq!(list["total"], 1);
     assert_eq!(list["items"][0]["id"], langensari["id"]);
     // Even asking for Pataruman explicitly gives nothing.
     let list: Value = app
-        .get(&pl, "/api/v1/persons?district_code=32.79.02")
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json(&pl, "/api/v1/persons?district_code=32.79.02")
+        .await;
     assert_eq!(list["total"], 0);
     // Registering someone in Pataruman is refused.
     let mut b = budi_pataruman();
@@ -234,12 +201,7 @@ async fn pendamping_is_confined_to_their_kecamatan() {
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     // The other pendamping sees Budi; the data was not changed.
     let pp = app.token("p.pataruman").await;
-    let seen: Value = app
-        .get(&pp, &format!("/api/v1/persons/{pid}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let seen: Value = app.get_json(&pp, &format!("/api/v1/persons/{pid}")).await;
     assert_eq!(seen["name"], "Budi Santoso");
     app.stop().await;
 }
@@ -319,14 +281,11 @@ async fn patch_changes_only_given_fields_and_is_audited() {
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let admin = app.token("admin").await;
     let audit: Value = app
-        .get(
+        .get_json(
             &admin,
             &format!("/api/v1/audit?entity=person&entity_id={id}"),
         )
-        .await
-        .json()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(audit["total"], 2);
     assert_eq!(
         audit["items"][0]["before"]["categories"],
@@ -340,14 +299,7 @@ async fn patch_changes_only_given_fields_and_is_audited() {
 async fn person_form_creates_and_search_finds() {
     let app = TestApp::spawn().await;
     let b = app.browser_login("operator").await;
-    let form = b
-        .get(app.url("/persons/new"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let form = app.page(&b, "/persons/new").await;
     let csrf = hidden(&form, "_csrf");
     let fields = [
         ("_csrf", csrf.as_str()),
@@ -376,52 +328,17 @@ async fn person_form_creates_and_search_finds() {
     let r = b.post(app.url("/persons")).form(&ok).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let loc = r.headers()["location"].to_str().unwrap().to_string();
-    let detail = b
-        .get(app.url(&loc))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let detail = app.page(&b, &loc).await;
     assert!(detail.contains("Siti Aminah terdaftar."));
     assert!(detail.contains("3279045708920003"));
-    let list = b
-        .get(app.url("/persons?q=amin"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let list = app.page(&b, "/persons?q=amin").await;
     assert!(list.contains("Siti Aminah"));
-    let list = b
-        .get(app.url("/persons?q=327904"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let list = app.page(&b, "/persons?q=327904").await;
     assert!(list.contains("Siti Aminah"));
-    let list = b
-        .get(app.url("/persons?q=budi"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let list = app.page(&b, "/persons?q=budi").await;
     assert!(list.contains("Belum ada data."));
     // The NIK hint fragment for htmx.
-    let hint = b
-        .get(app.url("/persons/nik-hint?nik=3279045708920003"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let hint = app.page(&b, "/persons/nik-hint?nik=3279045708920003").await;
     assert!(hint.contains("Perempuan, 1992-08-17"));
     app.stop().await;
 }
@@ -449,12 +366,7 @@ async fn search_finds_names_by_their_start_any_word_and_spelling_variant() {
         let app = &app;
         let op = op.clone();
         async move {
-            let v: Value = app
-                .get(&op, &format!("/api/v1/persons?q={q}"))
-                .await
-                .json()
-                .await
-                .unwrap();
+            let v: Value = app.get_json(&op, &format!("/api/v1/persons?q={q}")).await;
             let mut n: Vec<String> = v["items"]
                 .as_array()
                 .unwrap()
@@ -485,12 +397,7 @@ async fn search_finds_names_by_their_start_any_word_and_spelling_variant() {
     assert_eq!(names("327904570892").await, ["Siti Aminah"], "NIK start");
     assert!(names("budi").await.is_empty());
     // A renamed person is found by the new name only.
-    let all: Value = app
-        .get(&op, "/api/v1/persons?q=rahayu")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let all: Value = app.get_json(&op, "/api/v1/persons?q=rahayu").await;
     let id = all["items"][0]["id"].as_i64().unwrap();
     let r = app
         .patch(
@@ -509,12 +416,7 @@ async fn search_finds_names_by_their_start_any_word_and_spelling_variant() {
         ("q=aminah&limit=1&offset=1", 1),
         ("q=aminah&limit=1&offset=5", 0),
     ] {
-        let v: Value = app
-            .get(&op, &format!("/api/v1/persons?{qs}"))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let v: Value = app.get_json(&op, &format!("/api/v1/persons?{qs}")).await;
         assert_eq!(v["total"], 2, "{qs}");
         assert_eq!(v["items"].as_array().unwrap().len(), items, "{qs}");
     }

@@ -56,12 +56,7 @@ async fn kube_status_report_in_every_format() {
     let app = TestApp::spawn().await;
     data(&app).await;
     let op = app.token("operator").await;
-    let r: Value = app
-        .get(&op, "/api/v1/reports/kube-status")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let r: Value = app.get_json(&op, "/api/v1/reports/kube-status").await;
     let cols: Vec<&str> = r["columns"]
         .as_array()
         .unwrap()
@@ -118,14 +113,9 @@ async fn kube_status_report_in_every_format() {
         "{text}"
     );
     // The page with its chart; filtered by kecamatan.
-    let page = b
-        .get(app.url("/reports/kube-status?district_code=32.79.02"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app
+        .page(&b, "/reports/kube-status?district_code=32.79.02")
+        .await;
     assert!(
         page.contains("<svg")
             && page.contains("Pataruman")
@@ -133,12 +123,7 @@ async fn kube_status_report_in_every_format() {
     );
     // A pendamping's report covers their kecamatan only.
     let pl = app.token("p.langensari").await;
-    let r: Value = app
-        .get(&pl, "/api/v1/reports/kube-status")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let r: Value = app.get_json(&pl, "/api/v1/reports/kube-status").await;
     assert_eq!(r["rows"].as_array().unwrap().len(), 1);
     assert_eq!(app.get(&op, "/api/v1/reports/nothing").await.status(), 404);
     app.stop().await;
@@ -149,38 +134,18 @@ async fn outcome_training_and_aid_reports() {
     let app = TestApp::spawn().await;
     data(&app).await;
     let op = app.token("operator").await;
-    let r: Value = app
-        .get(&op, "/api/v1/reports/outcomes")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let r: Value = app.get_json(&op, "/api/v1/reports/outcomes").await;
     let month = recent(5)[..7].to_string();
     // Two visits in the month: revenue 2,000,000 + 0; profit 1,000,000 + 0.
     assert_eq!(
         r["rows"][0],
         json!([month, 2, 2, 2_000_000, 1_000_000, 200_000, 2_000_000])
     );
-    let t: Value = app
-        .get(&op, "/api/v1/reports/trainings")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let t: Value = app.get_json(&op, "/api/v1/reports/trainings").await;
     assert_eq!(t["rows"], json!([]));
-    let a: Value = app
-        .get(&op, "/api/v1/reports/aid")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let a: Value = app.get_json(&op, "/api/v1/reports/aid").await;
     assert_eq!(a["rows"], json!([]));
-    let e: Value = app
-        .get(&op, "/api/v1/reports/enrolments")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let e: Value = app.get_json(&op, "/api/v1/reports/enrolments").await;
     assert_eq!(e["rows"], json!([]));
     app.stop().await;
 }

@@ -142,6 +142,22 @@ impl TestApp {
             .await
             .unwrap()
     }
+    /// The JSON body of a GET with a bearer token.
+    pub async fn get_json(&self, token: &str, path: &str) -> Value {
+        self.get(token, path).await.json().await.unwrap()
+    }
+
+    /// The HTML of a page fetched by a browser-like client.
+    pub async fn page(&self, b: &Client, path: &str) -> String {
+        b.get(self.url(path))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
     pub async fn post(&self, token: &str, path: &str, body: Value) -> Response {
         Client::new()
             .post(self.url(path))
@@ -164,14 +180,7 @@ impl TestApp {
     /// Logs a browser in through the login form (fetching its CSRF token first).
     pub async fn browser_login(&self, username: &str) -> Client {
         let b = self.browser();
-        let page = b
-            .get(self.url("/login"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let page = self.page(&b, "/login").await;
         let csrf = hidden(&page, "_csrf");
         let r = b
             .post(self.url("/login"))
