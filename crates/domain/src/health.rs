@@ -78,7 +78,9 @@ pub struct Health {
     pub assessed_on: Option<NaiveDate>,
 }
 
-/// Classifies a group. `visits` in any order; `dissolved` when the office recorded it.
+/// Classifies a group. `visits` in the order they were recorded (of two visits on one date
+/// the one recorded later decides: a correction or a second trip that day); `dissolved`
+/// when the office recorded it.
 pub fn assess(
     visits: &[VisitFacts],
     member_count: i64,
@@ -87,6 +89,7 @@ pub fn assess(
     t: &Thresholds,
 ) -> Health {
     let mut vs: Vec<&VisitFacts> = visits.iter().collect();
+    // Stable: visits of one date stay in recording order.
     vs.sort_by_key(|v| v.visited_on);
     let last = vs.last().copied();
     let assessed_on = last.map(|v| v.visited_on);
@@ -263,6 +266,18 @@ mod tests {
         )
     }
     const TODAY: &str = "2026-11-29";
+
+    #[test]
+    fn of_two_visits_on_one_date_the_later_recorded_decides() {
+        let t = Thresholds::default();
+        let stopped = v("2026-11-20", false, 0, 0, true, 0, 0, 0, 0);
+        let running = good("2026-11-20", 1_000_000, 100_000, 5_000_000);
+        let earlier = good("2026-10-20", 1_000_000, 100_000, 5_000_000);
+        let h = assess(&[earlier.clone(), running.clone(), stopped.clone()], 10, false, d(TODAY), &t);
+        assert_eq!(h.status, Status::TidakAktif);
+        let h = assess(&[stopped, earlier, running], 10, false, d(TODAY), &t);
+        assert_eq!(h.status, Status::Berjalan);
+    }
 
     #[test]
     fn classification_table() {

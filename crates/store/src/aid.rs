@@ -246,7 +246,7 @@ async fn proposal_in(
 impl Store {
     pub async fn programme_create(&self, actor: &Actor, p: &NewProgramme) -> Result<Programme> {
         let mut tx = self.tx().await?;
-        let now = crate::now();
+        let now = actor.now();
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO programmes (name, year, funding_source, target, budget, quota, package_value, eligibility_json, created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
@@ -321,7 +321,7 @@ impl Store {
         .bind(unit)
         .bind(price.value())
         .bind(category)
-        .bind(crate::now())
+        .bind(actor.now())
         .fetch_one(&mut *tx)
         .await;
         let (id,) = r.map_err(unique_as_conflict("name", Msg::new("error.conflict")))?;
@@ -356,7 +356,7 @@ impl Store {
             sqlx::query_as("INSERT INTO packages (name, business_type, created_at) VALUES ($1, $2, $3) RETURNING id")
                 .bind(name)
                 .bind(business_type)
-                .bind(crate::now())
+                .bind(actor.now())
                 .fetch_one(&mut *tx)
                 .await;
         let (id,) = r.map_err(unique_as_conflict("name", Msg::new("error.conflict")))?;
@@ -437,7 +437,7 @@ impl Store {
             total = total.saturating_add(price.saturating_mul(qty));
             priced.push((item, qty, price));
         }
-        let now = crate::now();
+        let now = actor.now();
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO proposals (kube_id, programme_id, state, total, justification, created_at, updated_at)
              VALUES ($1, $2, 'draft', $3, $4, $5, $5) RETURNING id",
@@ -507,19 +507,29 @@ impl Store {
         let before = proposal_in(&mut tx, id, lock).await?;
         let from = ProposalState::parse(&before.proposal.state)?;
         let to = transition(from, action, role).map_err(|m| StoreError::conflict("state", m))?;
-        let now = crate::now();
+        let now = actor.now();
         match action {
             Action::Approve => {
                 // Hold the programme while checking and committing its money.
                 let p = programme_in(&mut tx, before.proposal.programme_id, lock).await?;
                 let f = figures_in(&mut tx, &p).await?;
-                check_budget(
+                let refused = check_budget(
                     p.budget.map(Rupiah::new),
                     Rupiah::new(f.committed),
                     Rupiah::new(before.proposal.total),
                 )
-                .map_err(|m| StoreError::conflict("budget", m))?;
-                check_quota(p.quota, f.quota_used).map_err(|m| StoreError::conflict("quota", m))?;
+                .map_err(|m| ("budget", m))
+                .and_then(|()| check_quota(p.quota, f.quota_used).map_err(|m| ("quota", m)));
+                if let Err((field, msg)) = refused {
+                    // Nothing changes, but the head of division's attempt and the figures
+                    // that stopped it stay in the audit log.
+                    tx.rollback().await?;
+                    let mut conn = self.pool.acquire().await?;
+                    let why = serde_json::json!({"field": field, "reason": msg.key, "args": msg.args});
+                    audit::record::<(), _>(&mut conn, actor, "approve_refused", "proposal", id, None, Some(&why))
+                        .await?;
+                    return Err(StoreError::conflict(field, msg));
+                }
             }
             Action::Reject => {
                 if note.map(str::trim).unwrap_or("").is_empty() {
@@ -649,7 +659,7 @@ impl Store {
         .bind(programme_id)
         .bind(person_id)
         .bind(on)
-        .bind(crate::now())
+        .bind(actor.now())
         .fetch_one(&mut *tx)
         .await;
         let (id,) = r.map_err(unique_as_conflict(
@@ -722,7 +732,7 @@ impl Store {
         .bind(description)
         .bind(amount.value())
         .bind(on)
-        .bind(crate::now())
+        .bind(actor.now())
         .fetch_one(&mut *tx)
         .await;
         let (id,) = r.map_err(unique_as_conflict("period", Msg::new("benefit.twice")))?;

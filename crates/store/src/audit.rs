@@ -10,14 +10,25 @@ use sqlx::{AnyConnection, FromRow};
 pub struct Actor {
     pub user_id: Option<i64>,
     pub username: String,
+    /// When the action happened; `None` is now. Only the demo loader, replaying a city's
+    /// past years, sets it: the steps of a proposal then carry the dates they had.
+    pub at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl Actor {
-    pub fn cli() -> Actor {
+    pub fn new(user_id: Option<i64>, username: impl Into<String>) -> Actor {
         Actor {
-            user_id: None,
-            username: "(cli)".into(),
+            user_id,
+            username: username.into(),
+            at: None,
         }
+    }
+    pub fn cli() -> Actor {
+        Actor::new(None, "(cli)")
+    }
+    /// The time of the action (RFC 3339, UTC).
+    pub fn now(&self) -> String {
+        self.at.map(crate::ts).unwrap_or_else(crate::now)
     }
 }
 
@@ -57,7 +68,7 @@ pub async fn record<B: Serialize, A: Serialize>(
         "INSERT INTO audit_log (at, user_id, username, action, entity, entity_id, before_json, after_json)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
-    .bind(crate::now())
+    .bind(actor.now())
     .bind(actor.user_id)
     .bind(&actor.username)
     .bind(action)
@@ -99,7 +110,9 @@ impl Store {
             &self.pool,
             "id, at, user_id, username, action, entity, entity_id, before_json, after_json",
             "audit_log",
-            "id DESC",
+            // In the order things happened (the demo replays past years after today's
+            // registry entries); entries of one second in the order they were written.
+            "at DESC, id DESC",
             paging,
         )
         .await?)
@@ -148,7 +161,7 @@ pub(crate) async fn recent_in(
 ) -> Result<Vec<AuditEntry>> {
     Ok(sqlx::query_as(
         "SELECT id, at, user_id, username, action, entity, entity_id, before_json, after_json
-         FROM audit_log WHERE entity = $1 AND entity_id = $2 ORDER BY id DESC LIMIT $3",
+         FROM audit_log WHERE entity = $1 AND entity_id = $2 ORDER BY at DESC, id DESC LIMIT $3",
     )
     .bind(entity)
     .bind(entity_id.to_string())

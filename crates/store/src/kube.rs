@@ -649,7 +649,7 @@ impl Store {
         .bind(c.pendamping_id)
         .bind(&k.notes)
         .bind(&status)
-        .bind(crate::now())
+        .bind(actor.now())
         .bind(id)
         .execute(&mut *tx)
         .await?;
@@ -885,7 +885,7 @@ async fn create_in(
             .fetch_one(&mut *tx)
             .await?;
     let reg = registration_number(region, year, n + 1);
-    let now = crate::now();
+    let now = actor.now();
     let formed = k.formed_on.format("%Y-%m-%d").to_string();
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO kube (registration_number, name, name_lower, business_type, village_code, district_code,

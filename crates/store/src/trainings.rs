@@ -105,7 +105,7 @@ async fn get_in(conn: &mut AnyConnection, id: i64) -> Result<TrainingDetail> {
 impl Store {
     pub async fn training_create(&self, actor: &Actor, t: &NewTraining) -> Result<TrainingDetail> {
         let mut tx = self.tx().await?;
-        let now = crate::now();
+        let now = actor.now();
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO trainings (title, kind, topic, business_type, starts_on, ends_on, village_code, district_code,
                organiser, trainers, created_at, updated_at)
@@ -218,7 +218,7 @@ impl Store {
         .bind(training_id)
         .bind(person_id)
         .bind(attended as i64)
-        .bind(crate::now())
+        .bind(actor.now())
         .execute(&mut *tx)
         .await?;
         let after = serde_json::json!({"person_id": person_id, "attended": attended});
@@ -235,6 +235,47 @@ impl Store {
         let d = get_in(&mut tx, training_id).await?;
         tx.commit().await?;
         Ok(d)
+    }
+
+    /// Registers several participants at once (e.g. a whole KUBE), each with the days
+    /// they were present (none: registered, absent), in one transaction.
+    pub async fn training_participants_many(
+        &self,
+        actor: &Actor,
+        training_id: i64,
+        people: &[(i64, Vec<String>)],
+    ) -> Result<()> {
+        let mut tx = self.tx().await?;
+        get_in(&mut tx, training_id).await?;
+        for (person_id, days) in people {
+            crate::persons::ensure_current(&mut tx, *person_id, "person_id").await?;
+            sqlx::query(
+                "INSERT INTO training_participants (training_id, person_id, attended, created_at) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (training_id, person_id) DO UPDATE SET attended = $3",
+            )
+            .bind(training_id)
+            .bind(person_id)
+            .bind(!days.is_empty() as i64)
+            .bind(actor.now())
+            .execute(&mut *tx)
+            .await?;
+            for day in days {
+                sqlx::query("INSERT INTO training_attendance (training_id, person_id, day) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+                    .bind(training_id)
+                    .bind(person_id)
+                    .bind(day)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        let after = serde_json::json!({
+            "participants": people.iter().map(|p| p.0).collect::<Vec<_>>(),
+            "attended": people.iter().filter(|p| !p.1.is_empty()).count(),
+        });
+        audit::record::<(), _>(&mut tx, actor, "participants", "training", training_id, None, Some(&after))
+            .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Marks a participant present or absent on one day of the training; the

@@ -121,7 +121,8 @@ async fn assess_in(
     .await?
     .ok_or(StoreError::NotFound)?;
     let visits = visits_in(conn, kube_id).await?;
-    let facts: Vec<VisitFacts> = visits.iter().filter_map(Visit::facts).collect();
+    // `visits` are newest first (for pages); the assessment takes them in recording order.
+    let facts: Vec<VisitFacts> = visits.iter().rev().filter_map(Visit::facts).collect();
     let h = assess(&facts, member_count, stage == Stage::Bubar.code(), today, t);
     let last = facts
         .iter()
@@ -207,7 +208,7 @@ impl Store {
         .bind(&v.actions)
         .bind(v.gps.map(|(a, b)| format!("{a},{b}")))
         .bind(actor.user_id)
-        .bind(crate::now())
+        .bind(actor.now())
         .fetch_one(&mut *tx)
         .await?;
         let h = reassess(&mut tx, kube_id, t, today, true).await?;

@@ -98,11 +98,11 @@ impl Session {
         self.info.user.role
     }
     pub fn actor(&self) -> store::Actor {
-        store::Actor {
-            // The command line acts as no account (id 0).
-            user_id: Some(self.info.user.id).filter(|id| *id > 0),
-            username: self.info.user.username.clone(),
-        }
+        // The command line acts as no account (id 0).
+        store::Actor::new(
+            Some(self.info.user.id).filter(|id| *id > 0),
+            self.info.user.username.clone(),
+        )
     }
     /// The command line: an administrator without an account, not confined to areas.
     pub fn cli() -> Session {
