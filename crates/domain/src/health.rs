@@ -273,7 +273,13 @@ mod tests {
         let stopped = v("2026-11-20", false, 0, 0, true, 0, 0, 0, 0);
         let running = good("2026-11-20", 1_000_000, 100_000, 5_000_000);
         let earlier = good("2026-10-20", 1_000_000, 100_000, 5_000_000);
-        let h = assess(&[earlier.clone(), running.clone(), stopped.clone()], 10, false, d(TODAY), &t);
+        let h = assess(
+            &[earlier.clone(), running.clone(), stopped.clone()],
+            10,
+            false,
+            d(TODAY),
+            &t,
+        );
         assert_eq!(h.status, Status::TidakAktif);
         let h = assess(&[stopped, earlier, running], 10, false, d(TODAY), &t);
         assert_eq!(h.status, Status::Berjalan);

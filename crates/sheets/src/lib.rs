@@ -142,6 +142,8 @@ pub enum Cell {
     Int(i64),
     /// `YYYY-MM-DD`
     Date(String),
+    /// A share (0.387 is 38.7%), written as a percentage.
+    Percent(f64),
     Empty,
 }
 
@@ -155,6 +157,7 @@ pub fn write_csv(header: &[&str], rows: &[Vec<Cell>]) -> Result<Vec<u8>, SheetEr
             .map(|c| match c {
                 Cell::Text(s) | Cell::Date(s) => s.clone(),
                 Cell::Int(i) => i.to_string(),
+                Cell::Percent(p) => format!("{:.1}%", p * 100.0),
                 Cell::Empty => String::new(),
             })
             .collect();
@@ -176,6 +179,7 @@ pub fn write_xlsx(
     ws.set_name(sheet_name).map_err(err)?;
     let bold = XFormat::new().set_bold();
     let date = XFormat::new().set_num_format("yyyy-mm-dd");
+    let percent = XFormat::new().set_num_format("0.0%");
     for (c, h) in header.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, *h, &bold)
             .map_err(err)?;
@@ -203,6 +207,10 @@ pub fn write_xlsx(
                         ws.write_string(r, c, s).map_err(err)?;
                     }
                 },
+                Cell::Percent(p) => {
+                    ws.write_number_with_format(r, c, *p, &percent)
+                        .map_err(err)?;
+                }
                 Cell::Empty => {}
             }
         }

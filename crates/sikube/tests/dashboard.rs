@@ -197,62 +197,135 @@ async fn demo_city_tells_the_whole_year() {
     let app = TestApp::spawn().await;
     let areas = domain::Areas::embedded();
     let region = areas.regency("32.79").unwrap();
-    let accounts = sikube::demo::load(&app.store, &areas, &region).await.unwrap();
+    let accounts = sikube::demo::load(&app.store, &areas, &region)
+        .await
+        .unwrap();
     for d in ["banjar", "pataruman", "purwaharja", "langensari"] {
         let name = format!("pendamping.{d}");
         assert!(accounts.iter().any(|a| a.0 == name), "{name}");
     }
-    sikube::demo::load_city(&app.store, &areas, &region).await.unwrap();
+    sikube::demo::load_city(&app.store, &areas, &region)
+        .await
+        .unwrap();
     let admin = app.token("admin").await;
     let year = chrono::Datelike::year(&chrono::Utc::now());
 
     let mut states = std::collections::BTreeMap::new();
     let list: Value = app.get_json(&admin, "/api/v1/proposals?limit=500").await;
     for p in list["items"].as_array().unwrap() {
-        *states.entry(p["state"].as_str().unwrap().to_string()).or_insert(0) += 1;
+        *states
+            .entry(p["state"].as_str().unwrap().to_string())
+            .or_insert(0) += 1;
     }
-    for s in ["draft", "submitted", "verified", "approved", "rejected", "delivered", "closed"] {
-        assert!(states.get(s).copied().unwrap_or(0) > 0, "no proposal {s}: {states:?}");
+    for s in [
+        "draft",
+        "submitted",
+        "verified",
+        "approved",
+        "rejected",
+        "delivered",
+        "closed",
+    ] {
+        assert!(
+            states.get(s).copied().unwrap_or(0) > 0,
+            "no proposal {s}: {states:?}"
+        );
     }
-    let rejected: Value = app.get_json(&admin, "/api/v1/proposals?state=rejected").await;
+    let rejected: Value = app
+        .get_json(&admin, "/api/v1/proposals?state=rejected")
+        .await;
     let r = &rejected["items"][0];
-    let r: Value = app.get_json(&admin, &format!("/api/v1/proposals/{}", r["id"])).await;
+    let r: Value = app
+        .get_json(&admin, &format!("/api/v1/proposals/{}", r["id"]))
+        .await;
     assert!(r["reason"].as_str().is_some_and(|s| s.len() > 10), "{r}");
-    let delivered: Value = app.get_json(&admin, "/api/v1/proposals?state=delivered").await;
+    let delivered: Value = app
+        .get_json(&admin, "/api/v1/proposals?state=delivered")
+        .await;
     let d = &delivered["items"][0];
-    let detail: Value = app.get_json(&admin, &format!("/api/v1/proposals/{}", d["id"])).await;
-    assert!(detail["bast_number"].as_str().is_some_and(|b| b.starts_with("BAST/")), "{detail}");
-    assert!(detail["receiver"].as_str().is_some_and(|b| b.contains("Ketua")), "{detail}");
+    let detail: Value = app
+        .get_json(&admin, &format!("/api/v1/proposals/{}", d["id"]))
+        .await;
+    assert!(
+        detail["bast_number"]
+            .as_str()
+            .is_some_and(|b| b.starts_with("BAST/")),
+        "{detail}"
+    );
+    assert!(
+        detail["receiver"]
+            .as_str()
+            .is_some_and(|b| b.contains("Ketua")),
+        "{detail}"
+    );
     let assets: Value = app
         .get_json(&admin, &format!("/api/v1/kube/{}/assets", d["kube_id"]))
         .await;
     assert!(!assets.as_array().unwrap().is_empty());
 
     // This year's programmes: budgets partly committed and delivered; every kind.
-    let ps: Value = app.get_json(&admin, &format!("/api/v1/programmes?year={year}")).await;
-    let ps = ps["items"].as_array().cloned().unwrap_or_else(|| ps.as_array().unwrap().clone());
-    for (funding, target) in [("apbd_kota", "kube"), ("apbd_provinsi", "kube"), ("apbn", "kube")] {
-        assert!(ps.iter().any(|p| p["funding_source"] == funding && p["target"] == target), "{funding}");
+    let ps: Value = app
+        .get_json(&admin, &format!("/api/v1/programmes?year={year}"))
+        .await;
+    let ps = ps["items"]
+        .as_array()
+        .cloned()
+        .unwrap_or_else(|| ps.as_array().unwrap().clone());
+    for (funding, target) in [
+        ("apbd_kota", "kube"),
+        ("apbd_provinsi", "kube"),
+        ("apbn", "kube"),
+    ] {
+        assert!(
+            ps.iter()
+                .any(|p| p["funding_source"] == funding && p["target"] == target),
+            "{funding}"
+        );
     }
-    let city = ps.iter().find(|p| p["funding_source"] == "apbd_kota" && p["target"] == "kube").unwrap();
+    let city = ps
+        .iter()
+        .find(|p| p["funding_source"] == "apbd_kota" && p["target"] == "kube")
+        .unwrap();
     let (budget, committed, delivered) = (
         city["budget"].as_i64().unwrap(),
         city["committed"].as_i64().unwrap(),
         city["delivered"].as_i64().unwrap(),
     );
-    assert!(0 < delivered && delivered < committed && committed < budget, "{city}");
-    assert!(ps.iter().filter(|p| p["quota"].is_i64() && p["target"] == "kube").count() >= 2);
+    assert!(
+        0 < delivered && delivered < committed && committed < budget,
+        "{city}"
+    );
+    assert!(
+        ps.iter()
+            .filter(|p| p["quota"].is_i64() && p["target"] == "kube")
+            .count()
+            >= 2
+    );
     let individual: Vec<&Value> = ps.iter().filter(|p| p["target"] == "individual").collect();
     assert!(individual.len() >= 4, "WRSE, ASLUT, children, fakir miskin");
     for p in &individual {
-        assert!(p["quota_used"].as_i64().unwrap() > 0 && p["delivered"].as_i64().unwrap() > 0, "{p}");
+        assert!(
+            p["quota_used"].as_i64().unwrap() > 0 && p["delivered"].as_i64().unwrap() > 0,
+            "{p}"
+        );
     }
-    let aslut = individual.iter().find(|p| p["name"].as_str().unwrap().contains("ASLUT")).unwrap();
-    assert!(aslut["delivered"].as_i64().unwrap() >= 20 * 200_000, "months paid: {aslut}");
+    let aslut = individual
+        .iter()
+        .find(|p| p["name"].as_str().unwrap().contains("ASLUT"))
+        .unwrap();
+    assert!(
+        aslut["delivered"].as_i64().unwrap() >= 20 * 200_000,
+        "months paid: {aslut}"
+    );
 
-    let refused: Value = app.get_json(&admin, "/api/v1/audit?action=approve_refused").await;
+    let refused: Value = app
+        .get_json(&admin, "/api/v1/audit?action=approve_refused")
+        .await;
     let items = refused["items"].as_array().unwrap();
-    assert!(items.iter().any(|e| e["after"]["field"] == "budget"), "{refused}");
+    assert!(
+        items.iter().any(|e| e["after"]["field"] == "budget"),
+        "{refused}"
+    );
 
     // Every KUBE has a facilitator; stages agree with levels and history.
     let kube: Value = app.get_json(&admin, "/api/v1/kube?limit=500").await;
@@ -261,7 +334,11 @@ async fn demo_city_tells_the_whole_year() {
         let full: Value = app.get_json(&admin, &format!("/api/v1/kube/{id}")).await;
         assert!(full["pendamping_id"].is_i64(), "no facilitator: {full}");
         let stage = full["stage"].as_str().unwrap();
-        assert_ne!(stage, "pembentukan", "formed {} and still forming", full["formed_on"]);
+        assert_ne!(
+            stage, "pembentukan",
+            "formed {} and still forming",
+            full["formed_on"]
+        );
         if full["health"]["level"] == "maju" {
             assert_eq!(stage, "mandiri", "{full}");
         }
@@ -274,10 +351,21 @@ async fn demo_city_tells_the_whole_year() {
 
     // Every list and report page has something to show.
     let b = app.browser_login("admin").await;
-    let training = app.get_json(&admin, "/api/v1/trainings?limit=1").await["items"][0]["id"].clone();
+    let training =
+        app.get_json(&admin, "/api/v1/trainings?limit=1").await["items"][0]["id"].clone();
     let mut pages: Vec<String> = [
-        "/", "/kube", "/persons", "/persons/duplicates", "/mentoring", "/trainings", "/proposals",
-        "/programmes", "/items", "/reports", "/users", "/audit",
+        "/",
+        "/kube",
+        "/persons",
+        "/persons/duplicates",
+        "/mentoring",
+        "/trainings",
+        "/proposals",
+        "/programmes",
+        "/items",
+        "/reports",
+        "/users",
+        "/audit",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -298,7 +386,10 @@ async fn demo_city_tells_the_whole_year() {
         let r = b.get(app.url(p)).send().await.unwrap();
         assert_eq!(r.status(), 200, "{p}");
         let html = r.text().await.unwrap();
-        assert!(!html.contains("class=\"empty\""), "{p} shows an empty state");
+        assert!(
+            !html.contains("class=\"empty\""),
+            "{p} shows an empty state"
+        );
     }
     // The facilitator's own caseload too (the test app's account of Langensari comes first).
     let pend = app.token("p.langensari").await;

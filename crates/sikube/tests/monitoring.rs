@@ -289,24 +289,45 @@ async fn the_visit_recorded_last_on_a_date_decides() {
     let op = app.token("operator").await;
     let ids = persons_in(&app, &op, REJASARI, 6, 15).await;
     let k: Value = app
-        .post(&op, "/api/v1/kube", kube_body("KUBE Dua Kali", REJASARI, &ids))
+        .post(
+            &op,
+            "/api/v1/kube",
+            kube_body("KUBE Dua Kali", REJASARI, &ids),
+        )
         .await
         .json()
         .await
         .unwrap();
     let kid = k["id"].as_i64().unwrap();
     let path = format!("/api/v1/kube/{kid}/visits");
-    let v: Value = app.post(&op, &path, visit(&recent(2), true)).await.json().await.unwrap();
+    let v: Value = app
+        .post(&op, &path, visit(&recent(2), true))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(v["health"]["status"], "berjalan");
     // The same day again: the business has stopped.
-    let v: Value = app.post(&op, &path, visit(&recent(2), false)).await.json().await.unwrap();
+    let v: Value = app
+        .post(&op, &path, visit(&recent(2), false))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(v["health"]["status"], "tidak_aktif");
     let k: Value = app.get_json(&op, &format!("/api/v1/kube/{kid}")).await;
     assert_eq!(k["status"], "tidak_aktif");
     // And back: a third visit that day finds it running again.
-    let v: Value = app.post(&op, &path, visit(&recent(2), true)).await.json().await.unwrap();
+    let v: Value = app
+        .post(&op, &path, visit(&recent(2), true))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(v["health"]["status"], "berjalan");
-    let h: Value = app.get_json(&op, &format!("/api/v1/kube/{kid}/health")).await;
+    let h: Value = app
+        .get_json(&op, &format!("/api/v1/kube/{kid}/health"))
+        .await;
     assert_eq!(h["status"], "berjalan");
     app.stop().await;
 }

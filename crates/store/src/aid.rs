@@ -179,12 +179,24 @@ async fn programme_in(
     .ok_or(StoreError::NotFound)
 }
 
+/// `('approved', 'delivered', 'closed')`: the proposal states whose money is committed,
+/// as the domain decides them.
+pub(crate) fn committing_states() -> String {
+    let codes: Vec<String> = ProposalState::ALL
+        .into_iter()
+        .filter(|s| s.commits_budget())
+        .map(|s| format!("'{}'", s.code()))
+        .collect();
+    format!("({})", codes.join(", "))
+}
+
 async fn figures_in(conn: &mut AnyConnection, p: &Programme) -> Result<Figures> {
-    let (committed, delivered, proposals): (i64, i64, i64) = sqlx::query_as(
+    let (committed, delivered, proposals): (i64, i64, i64) = sqlx::query_as(&format!(
         "SELECT CAST(COALESCE(SUM(total), 0) AS BIGINT), CAST(COALESCE(SUM(delivered_total), 0) AS BIGINT),
                 CAST(COUNT(*) AS BIGINT)
-         FROM proposals WHERE programme_id = $1 AND state IN ('approved', 'delivered', 'closed')",
-    )
+         FROM proposals WHERE programme_id = $1 AND state IN {}",
+        committing_states()
+    ))
     .bind(p.id)
     .fetch_one(&mut *conn)
     .await?;
@@ -303,6 +315,44 @@ impl Store {
             out.push((p, f));
         }
         Ok(out)
+    }
+
+    /// How a programme's money moved: `(when, committed, delivered)` — a proposal's amount
+    /// at the time it was approved and its delivered value on the day of delivery; an
+    /// individual benefit is both on the day it was given. `when` is an RFC 3339 time or a
+    /// date.
+    pub async fn programme_flows(&self, p: &Programme) -> Result<Vec<(String, i64, i64)>> {
+        let mut conn = self.pool.acquire().await?;
+        if p.target == "individual" {
+            let rows: Vec<(String, i64)> = sqlx::query_as(
+                "SELECT b.given_on, b.amount FROM benefits b JOIN enrolments e ON e.id = b.enrolment_id
+                 WHERE e.programme_id = $1",
+            )
+            .bind(p.id)
+            .fetch_all(&mut *conn)
+            .await?;
+            return Ok(rows.into_iter().map(|(d, a)| (d, a, a)).collect());
+        }
+        let states = committing_states();
+        let approved: Vec<(String, i64)> = sqlx::query_as(&format!(
+            "SELECT e.at, p.total FROM proposals p JOIN proposal_events e ON e.proposal_id = p.id
+             WHERE p.programme_id = $1 AND e.action = 'approve' AND p.state IN {states}"
+        ))
+        .bind(p.id)
+        .fetch_all(&mut *conn)
+        .await?;
+        let delivered: Vec<(String, i64)> = sqlx::query_as(&format!(
+            "SELECT delivered_on, delivered_total FROM proposals
+             WHERE programme_id = $1 AND delivered_on IS NOT NULL AND state IN {states}"
+        ))
+        .bind(p.id)
+        .fetch_all(&mut *conn)
+        .await?;
+        Ok(approved
+            .into_iter()
+            .map(|(t, v)| (t, v, 0))
+            .chain(delivered.into_iter().map(|(d, v)| (d, 0, v)))
+            .collect())
     }
 
     pub async fn item_create(
@@ -525,9 +575,18 @@ impl Store {
                     // that stopped it stay in the audit log.
                     tx.rollback().await?;
                     let mut conn = self.pool.acquire().await?;
-                    let why = serde_json::json!({"field": field, "reason": msg.key, "args": msg.args});
-                    audit::record::<(), _>(&mut conn, actor, "approve_refused", "proposal", id, None, Some(&why))
-                        .await?;
+                    let why =
+                        serde_json::json!({"field": field, "reason": msg.key, "args": msg.args});
+                    audit::record::<(), _>(
+                        &mut conn,
+                        actor,
+                        "approve_refused",
+                        "proposal",
+                        id,
+                        None,
+                        Some(&why),
+                    )
+                    .await?;
                     return Err(StoreError::conflict(field, msg));
                 }
             }

@@ -272,8 +272,16 @@ impl Store {
             "participants": people.iter().map(|p| p.0).collect::<Vec<_>>(),
             "attended": people.iter().filter(|p| !p.1.is_empty()).count(),
         });
-        audit::record::<(), _>(&mut tx, actor, "participants", "training", training_id, None, Some(&after))
-            .await?;
+        audit::record::<(), _>(
+            &mut tx,
+            actor,
+            "participants",
+            "training",
+            training_id,
+            None,
+            Some(&after),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

@@ -903,6 +903,8 @@ struct DetailPage {
     level: &'static str,
     guidance: domain::guidance::GuidanceStatus,
     visits: Vec<crate::visits::VisitOut>,
+    /// Revenue, profit and savings over the visits (SVG).
+    trend: String,
     history: Vec<(String, String, &'static str, String)>,
     can_visit: bool,
     assets: Vec<crate::proposals::AssetOut>,
@@ -992,12 +994,13 @@ async fn render_detail_with(
     let guidance =
         domain::guidance::technical_guidance(&ov.guidance, state.config.guidance_share_pct);
     let last_visit = ov.visits.first().map(|v| v.id);
-    let visits = ov
+    let visits: Vec<crate::visits::VisitOut> = ov
         .visits
         .into_iter()
         .take(12)
         .map(crate::visits::VisitOut::from)
         .collect();
+    let trend = crate::visits::trend_chart(&visits, lang);
     let history = ov
         .health_history
         .into_iter()
@@ -1028,6 +1031,7 @@ async fn render_detail_with(
         health: crate::visits::health_out(&h, lang),
         guidance,
         visits,
+        trend,
         history,
         can_visit: s.role().can_write() && k.stage != Stage::Bubar.code(),
         assets: ov

@@ -11,6 +11,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Json;
+use chrono::Datelike;
 use domain::aid::{Eligibility, Target};
 use domain::kube::FundingSource;
 use domain::money::Rupiah;
@@ -702,6 +703,9 @@ struct DetailPage {
     candidates: Vec<(i64, String, String)>,
     can_write: bool,
     errors: FormErrors,
+    /// Committed and delivered by month against the budget line (SVG), and the figures.
+    chart: String,
+    months: Vec<(&'static str, i64, i64)>,
 }
 
 impl DetailPage {
@@ -724,6 +728,8 @@ async fn render_detail(
     let lang = ctx.lang;
     let (p, f) = state.store.programme(id).await?;
     let individual = p.target == "individual";
+    let flows = state.store.programme_flows(&p).await?;
+    let (chart, months) = budget_chart(&p, &flows, lang);
     let r = row(programme_out(p, f), lang);
     let proposals = state
         .store
@@ -792,9 +798,88 @@ async fn render_detail(
         candidates,
         can_write: s.role().can_write(),
         errors,
+        chart,
+        months,
         ctx,
     };
     Ok((page.errors.status(), html(&page)?).into_response())
+}
+
+/// The month (1–12) of a flow in the programme's year, in Jakarta time; flows before or
+/// after the year count in its first or last month.
+fn month_of(when: &str, year: i64) -> usize {
+    let day = chrono::DateTime::parse_from_rfc3339(when)
+        .map(|t| (t.naive_utc() + chrono::Duration::hours(7)).date())
+        .or_else(|_| chrono::NaiveDate::parse_from_str(when, "%Y-%m-%d"));
+    match day {
+        Ok(d) if (d.year() as i64) < year => 1,
+        Ok(d) if (d.year() as i64) > year => 12,
+        Ok(d) => d.month() as usize,
+        Err(_) => 12,
+    }
+}
+
+/// Committed and delivered, cumulated by month over the programme's year, against its
+/// budget; months still to come are left open.
+fn budget_chart(
+    p: &Programme,
+    flows: &[(String, i64, i64)],
+    lang: Lang,
+) -> (String, Vec<(&'static str, i64, i64)>) {
+    let names: Vec<&'static str> = lang.t("chart.months").split(',').collect();
+    let mut by_month = [(0i64, 0i64); 12];
+    for (when, c, d) in flows {
+        let m = month_of(when, p.year) - 1;
+        by_month[m].0 += c;
+        by_month[m].1 += d;
+    }
+    let today = today();
+    let last = match (today.year() as i64).cmp(&p.year) {
+        std::cmp::Ordering::Less => 0,
+        std::cmp::Ordering::Equal => today.month() as usize,
+        std::cmp::Ordering::Greater => 12,
+    };
+    let (mut c, mut d) = (0, 0);
+    let mut committed = Vec::new();
+    let mut delivered = Vec::new();
+    for (i, (mc, md)) in by_month.iter().enumerate() {
+        c += mc;
+        d += md;
+        let open = i >= last && *mc == 0 && *md == 0;
+        committed.push((!open).then_some(c));
+        delivered.push((!open).then_some(d));
+    }
+    let labels: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+    let delivered = crate::chart::Series {
+        label: lang.t("chart.delivered").into(),
+        colour: "#2e7d32",
+        values: delivered,
+    };
+    // Benefits to persons are committed as they are given: one line says it.
+    let series = if p.target == "individual" {
+        vec![delivered]
+    } else {
+        let committed = crate::chart::Series {
+            label: lang.t("chart.committed").into(),
+            colour: "#1e88e5",
+            values: committed,
+        };
+        vec![committed, delivered]
+    };
+    let budget_line = lang.t("chart.budget_line");
+    let chart = crate::chart::lines(
+        &format!("{} {}", lang.t("chart.budget_year"), p.year),
+        &labels,
+        &series,
+        p.budget.map(|b| (budget_line, b)),
+    );
+    let months = names
+        .into_iter()
+        .zip(by_month)
+        .filter(|(_, (c, d))| *c != 0 || *d != 0)
+        .map(|(n, (c, d))| (n, c, d))
+        .collect();
+    (chart, months)
 }
 
 async fn detail_page(

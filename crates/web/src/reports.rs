@@ -45,6 +45,7 @@ enum Kind {
     Text,
     Int,
     Money,
+    Percent,
 }
 
 /// A report: typed columns and rows, and which column the chart shows.
@@ -54,6 +55,8 @@ struct Report {
     rows: Vec<Vec<Cell>>,
     /// (label column, value columns) of the chart.
     chart: Option<(usize, Vec<usize>)>,
+    /// Rows that add up the ones before (subtotals, the total): not charted, shown bold.
+    totals: Vec<usize>,
 }
 
 #[derive(Deserialize, IntoParams, Default, Clone)]
@@ -125,26 +128,65 @@ async fn build(
                 columns.push((lang.t(st.label_key()).into(), Kind::Int));
             }
             columns.push(col(lang, "dashboard.total", Kind::Int));
-            let rows = m
-                .into_iter()
-                .map(|((d, b, y), by)| {
+            columns.push(col(lang, "report.running_share", Kind::Percent));
+            // Counts per status, the total and the running share of one row.
+            let figures = |by: &BTreeMap<String, i64>| {
+                let mut cells: Vec<Cell> = Status::ALL
+                    .iter()
+                    .map(|st| Cell::Int(by.get(st.code()).copied().unwrap_or(0)))
+                    .collect();
+                let total: i64 = by.values().sum();
+                let running = by.get(Status::Berjalan.code()).copied().unwrap_or(0);
+                cells.push(Cell::Int(total));
+                cells.push(Cell::Percent(running as f64 / total.max(1) as f64));
+                cells
+            };
+            let add = |into: &mut BTreeMap<String, i64>, by: &BTreeMap<String, i64>| {
+                for (k, v) in by {
+                    *into.entry(k.clone()).or_default() += v;
+                }
+            };
+            let mut rows: Vec<Vec<Cell>> = Vec::new();
+            let mut totals = Vec::new();
+            let (mut district, mut all) = (BTreeMap::new(), BTreeMap::new());
+            let mut entries = m.into_iter().peekable();
+            while let Some(((d, b, y), by)) = entries.next() {
+                let mut r = vec![
+                    t(areas.name(&d)),
+                    t(bt.get(&b).cloned().unwrap_or(b)),
+                    Cell::Int(y),
+                ];
+                r.extend(figures(&by));
+                rows.push(r);
+                add(&mut district, &by);
+                add(&mut all, &by);
+                // After a kecamatan's last row: its subtotal and running share.
+                if entries.peek().is_none_or(|((next, ..), _)| *next != d) {
                     let mut r = vec![
-                        t(areas.name(&d)),
-                        t(bt.get(&b).cloned().unwrap_or(b)),
-                        Cell::Int(y),
+                        t(domain::Msg::new("report.subtotal")
+                            .arg(areas.name(&d))
+                            .text(lang)),
+                        t(""),
+                        Cell::Empty,
                     ];
-                    for st in Status::ALL {
-                        r.push(Cell::Int(by.get(st.code()).copied().unwrap_or(0)));
-                    }
-                    r.push(Cell::Int(by.values().sum()));
-                    r
-                })
-                .collect();
+                    r.extend(figures(&district));
+                    totals.push(rows.len());
+                    rows.push(r);
+                    district.clear();
+                }
+            }
+            if !rows.is_empty() {
+                let mut r = vec![t(lang.t("dashboard.total")), t(""), Cell::Empty];
+                r.extend(figures(&all));
+                totals.push(rows.len());
+                rows.push(r);
+            }
             Report {
                 title: title("report.kube_status"),
                 columns,
                 rows,
                 chart: Some((0, (3..8).collect())),
+                totals,
             }
         }
         "aid" => {
@@ -171,6 +213,7 @@ async fn build(
                     })
                     .collect(),
                 chart: Some((0, vec![4])),
+                totals: Vec::new(),
             }
         }
         "outcomes" => {
@@ -229,6 +272,7 @@ async fn build(
                 ],
                 rows,
                 chart: Some((0, vec![4])),
+                totals: Vec::new(),
             }
         }
         "trainings" => {
@@ -258,6 +302,7 @@ async fn build(
                     })
                     .collect(),
                 chart: Some((0, vec![4])),
+                totals: Vec::new(),
             }
         }
         "enrolments" => {
@@ -290,6 +335,7 @@ async fn build(
                     .map(|((p, sex, band), n)| vec![t(p), t(sex), t(band), Cell::Int(n)])
                     .collect(),
                 chart: Some((0, vec![3])),
+                totals: Vec::new(),
             }
         }
         _ => return Err(AppError::NotFound),
@@ -300,6 +346,7 @@ fn text_of(c: &Cell, kind: Kind) -> String {
     match (c, kind) {
         (Cell::Int(v), Kind::Money) => Rupiah::new(*v).to_string(),
         (Cell::Int(v), _) => v.to_string(),
+        (Cell::Percent(p), _) => format!("{:.1}%", p * 100.0).replace('.', ","),
         (Cell::Text(s) | Cell::Date(s), _) => s.clone(),
         (Cell::Empty, _) => String::new(),
     }
@@ -312,7 +359,12 @@ fn chart(r: &Report) -> String {
     const COLOURS: [&str; 5] = ["#2e7d32", "#f9a825", "#c62828", "#9e9e9e", "#1e88e5"];
     // Rows with the same label (e.g. a kecamatan) are added up.
     let mut bars: Vec<Bar> = Vec::new();
-    for row in &r.rows {
+    for (_, row) in r
+        .rows
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !r.totals.contains(i))
+    {
         let name = text_of(&row[*label], Kind::Text);
         let segs: Vec<i64> = values
             .iter()
@@ -429,6 +481,7 @@ async fn respond(
                     row.iter()
                         .map(|c| match c {
                             Cell::Int(v) => (*v).into(),
+                            Cell::Percent(p) => ((p * 1000.0).round() / 10.0).into(),
                             Cell::Text(s) | Cell::Date(s) => s.clone().into(),
                             Cell::Empty => serde_json::Value::Null,
                         })
@@ -446,14 +499,17 @@ async fn respond(
             let Some(ctx) = ctx else {
                 return Err(AppError::NotFound);
             };
-            let rows: Vec<Vec<(String, bool)>> = r
+            let rows: Vec<(bool, Vec<(String, bool)>)> = r
                 .rows
                 .iter()
-                .map(|row| {
-                    row.iter()
+                .enumerate()
+                .map(|(i, row)| {
+                    let cells = row
+                        .iter()
                         .zip(&r.columns)
                         .map(|(c, (_, k))| (text_of(c, *k), *k != Kind::Text))
-                        .collect()
+                        .collect();
+                    (r.totals.contains(&i), cells)
                 })
                 .collect();
             let districts = crate::persons::district_options(state, s);
@@ -510,7 +566,8 @@ struct ReportPage {
     name: String,
     title: String,
     columns: Vec<String>,
-    rows: Vec<Vec<(String, bool)>>,
+    /// (adds up the rows before, cells as (text, numeric)).
+    rows: Vec<(bool, Vec<(String, bool)>)>,
     chart: String,
     q: ReportQuery,
     districts: Vec<(String, String)>,

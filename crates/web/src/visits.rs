@@ -132,6 +132,38 @@ pub struct VisitOut {
     pub gps: Option<String>,
 }
 
+/// Revenue, profit and savings over a KUBE's visits, oldest first, so a facilitator sees
+/// the trend at a glance (nothing under two visits).
+pub(crate) fn trend_chart(newest_first: &[VisitOut], lang: domain::Lang) -> String {
+    if newest_first.len() < 2 {
+        return String::new();
+    }
+    let vs: Vec<&VisitOut> = newest_first.iter().rev().collect();
+    let labels: Vec<String> = vs
+        .iter()
+        .map(|v| {
+            chrono::NaiveDate::parse_from_str(&v.visited_on, "%Y-%m-%d")
+                .map(|d| d.format("%d/%m/%y").to_string())
+                .unwrap_or_else(|_| v.visited_on.clone())
+        })
+        .collect();
+    let series = |key: &str, colour: &'static str, f: fn(&VisitOut) -> i64| crate::chart::Series {
+        label: lang.t(key).to_string(),
+        colour,
+        values: vs.iter().map(|v| Some(f(v))).collect(),
+    };
+    crate::chart::lines(
+        lang.t("chart.trend"),
+        &labels,
+        &[
+            series("chart.revenue", "#1e88e5", |v| v.revenue),
+            series("chart.profit", "#2e7d32", |v| v.profit),
+            series("chart.savings", "#f9a825", |v| v.savings_balance),
+        ],
+        None,
+    )
+}
+
 impl From<Visit> for VisitOut {
     fn from(v: Visit) -> Self {
         VisitOut {

@@ -33,13 +33,20 @@ impl Catalogue {
             .expect("the demo has packages")
     }
     fn total(&self, business_type: &str) -> i64 {
-        self.package(business_type).iter().map(|(_, q, p)| q * p).sum()
+        self.package(business_type)
+            .iter()
+            .map(|(_, q, p)| q * p)
+            .sum()
     }
 }
 
 /// The goods catalogue and one package per kind of business.
 pub(crate) async fn catalogue(store: &Store, cast: &Cast) -> DemoResult<Catalogue> {
-    let actor = on(&cast.operator, NaiveDate::from_ymd_opt(2004, 1, 12).unwrap_or_default(), 9);
+    let actor = on(
+        &cast.operator,
+        NaiveDate::from_ymd_opt(2004, 1, 12).unwrap_or_default(),
+        9,
+    );
     #[rustfmt::skip]
     let packages: [(&str, &'static [&'static str], &[(&str, &str, i64, &str, i64)]); 6] = [
         ("Paket ternak kambing", &["ternak_kambing", "peternakan"], &[
@@ -140,7 +147,11 @@ async fn propose(
     let package = cat.package(&g.kube.business_type);
     let items: Vec<(i64, i64)> = package.iter().map(|(i, q, _)| (*i, *q)).collect();
     let field = cast.field(&g.district);
-    let field_role = if field.user_id == cast.operator.user_id { Role::Operator } else { Role::Pendamping };
+    let field_role = if field.user_id == cast.operator.user_id {
+        Role::Operator
+    } else {
+        Role::Pendamping
+    };
     let p = store
         .proposal_create(&on(field, created, 9), g.id, programme_id, &items, note)
         .await
@@ -158,14 +169,26 @@ async fn propose(
             // Goods only after technical guidance, as the office's rule says.
             let members = store.kube_guidance(g.id).await.map_err(err)?;
             if !technical_guidance(&members, 80).completed {
-                return Err(format!("demo: delivery to {} before its guidance", g.kube.name));
+                return Err(format!(
+                    "demo: delivery to {} before its guidance",
+                    g.kube.name
+                ));
             }
             // Now and then a supplier hands over one unit less than approved.
             let short = g.id % 7 == 0;
             let items = items
                 .iter()
                 .enumerate()
-                .map(|(i, &(item, q))| (item, if short && i == items.len() - 1 && q > 1 { q - 1 } else { q }))
+                .map(|(i, &(item, q))| {
+                    (
+                        item,
+                        if short && i == items.len() - 1 && q > 1 {
+                            q - 1
+                        } else {
+                            q
+                        },
+                    )
+                })
                 .collect();
             let ketua = g.members.first().map(|m| m.1.as_str()).unwrap_or("");
             delivery = Some(Delivery {
@@ -181,12 +204,20 @@ async fn propose(
         }
         let hour = 9 + k as u32;
         let r = store
-            .proposal_act(&on(actor, day, hour), role, id, action, reason, delivery.as_ref())
+            .proposal_act(
+                &on(actor, day, hour),
+                role,
+                id,
+                action,
+                reason,
+                delivery.as_ref(),
+            )
             .await;
         match r {
             Ok(_) => {}
             // The refusal is the point of this step; nothing changed.
-            Err(store::StoreError::Conflict { .. }) if action == Action::Approve && k + 1 == steps.len() => {}
+            Err(store::StoreError::Conflict { .. })
+                if action == Action::Approve && k + 1 == steps.len() => {}
             Err(e) => return Err(format!("demo proposal {id} {}: {e}", action.code())),
         }
     }
@@ -196,7 +227,12 @@ async fn propose(
 /// The aid each guided KUBE received in the year it was formed: a programme per year and
 /// funding source whose budget and quota it used up; delivered after the year's guidance
 /// in October, closed in December.
-pub(crate) async fn history(store: &Store, cast: &Cast, cat: &Catalogue, groups: &mut [Group]) -> DemoResult<()> {
+pub(crate) async fn history(
+    store: &Store,
+    cast: &Cast,
+    cat: &Catalogue,
+    groups: &mut [Group],
+) -> DemoResult<()> {
     let mut keys: Vec<(i32, FundingSource)> = groups
         .iter()
         .filter(|g| g.guided)
@@ -211,10 +247,24 @@ pub(crate) async fn history(store: &Store, cast: &Cast, cat: &Catalogue, groups:
                 g.guided && g.kube.formed_on.year() == y && g.kube.funding_source == f
             })
             .collect();
-        let budget: i64 = idx.iter().map(|&i| cat.total(&groups[i].kube.business_type)).sum();
-        let quota = matches!(f, FundingSource::ApbdProvinsi | FundingSource::Apbn).then_some(idx.len() as i64);
+        let budget: i64 = idx
+            .iter()
+            .map(|&i| cat.total(&groups[i].kube.business_type))
+            .sum();
+        let quota = matches!(f, FundingSource::ApbdProvinsi | FundingSource::Apbn)
+            .then_some(idx.len() as i64);
         let planner = on(&cast.operator, date(y, 1, 15), 9);
-        let pid = programme(store, &planner, format!("{} {y}", programme_name(f)), y, f, budget, quota, None).await?;
+        let pid = programme(
+            store,
+            &planner,
+            format!("{} {y}", programme_name(f)),
+            y,
+            f,
+            budget,
+            quota,
+            None,
+        )
+        .await?;
         for (k, &i) in idx.iter().enumerate() {
             let g = &mut groups[i];
             let f0 = g.kube.formed_on;
@@ -223,8 +273,14 @@ pub(crate) async fn history(store: &Store, cast: &Cast, cat: &Catalogue, groups:
                 (Action::Submit, days(21)),
                 (Action::Verify, days(35)),
                 (Action::Approve, days(49)),
-                (Action::Deliver, date(y, 10, 20) + chrono::Duration::days(k as i64 % 20)),
-                (Action::Close, date(y, 12, 10) + chrono::Duration::days(k as i64 % 10)),
+                (
+                    Action::Deliver,
+                    date(y, 10, 20) + chrono::Duration::days(k as i64 % 20),
+                ),
+                (
+                    Action::Close,
+                    date(y, 12, 10) + chrono::Duration::days(k as i64 % 10),
+                ),
             ];
             let note = format!(
                 "Bantuan stimulan usaha ekonomi produktif kelompok baru tahun {y}. {}",
@@ -283,12 +339,20 @@ fn plan(year: &Year, end: End, k: usize) -> (NaiveDate, Vec<(Action, NaiveDate)>
             (Approve, d(0.3)),
             (Deliver, d(0.7 + k * 0.04)),
         ],
-        End::Approved => vec![(Submit, d(0.55)), (Verify, d(0.65)), (Approve, d(0.85 + k * 0.02))],
+        End::Approved => vec![
+            (Submit, d(0.55)),
+            (Verify, d(0.65)),
+            (Approve, d(0.85 + k * 0.02)),
+        ],
         End::Verified => vec![(Submit, d(0.8)), (Verify, d(0.9))],
         End::Submitted => vec![(Submit, d(0.93 + k * 0.02))],
         End::Draft => vec![],
         End::Rejected => vec![(Submit, d(0.35)), (Verify, d(0.4)), (Reject, d(0.5))],
-        End::Refused => vec![(Submit, d(0.45)), (Verify, d(0.5)), (Approve, d(0.75 + k * 0.1))],
+        End::Refused => vec![
+            (Submit, d(0.45)),
+            (Verify, d(0.5)),
+            (Approve, d(0.75 + k * 0.1)),
+        ],
     };
     (created, steps)
 }
@@ -310,7 +374,10 @@ pub(crate) async fn this_year(
     let mut by_district: Vec<Vec<usize>> = Vec::new();
     for (i, g) in groups.iter().enumerate() {
         if g.guided && matches!(g.target, Status::Berjalan | Status::PerluPendampingan) {
-            match by_district.iter_mut().find(|v| groups[v[0]].district == g.district) {
+            match by_district
+                .iter_mut()
+                .find(|v| groups[v[0]].district == g.district)
+            {
                 Some(v) => v.push(i),
                 None => by_district.push(vec![i]),
             }
@@ -325,14 +392,26 @@ pub(crate) async fn this_year(
         }
     }
     let mut pool = pool.into_iter();
-    let mut next = || pool.next().ok_or("demo: too few groups for this year's proposals");
+    let mut next = || {
+        pool.next()
+            .ok_or("demo: too few groups for this year's proposals")
+    };
     let inactive = groups.iter().position(|g| g.target == Status::TidakAktif);
-    let unguided = groups.iter().position(|g| !g.guided && g.target != Status::Bubar);
+    let unguided = groups
+        .iter()
+        .position(|g| !g.guided && g.target != Status::Bubar);
 
     let planner = on(&cast.operator, year.at(0.0), 9);
     // (programme, group, end, k)
     let mut work: Vec<(usize, usize, End, usize)> = Vec::new();
-    let city: &[(End, usize)] = &[(Closed, 5), (Delivered, 3), (Approved, 1), (Verified, 2), (Submitted, 2), (Draft, 2)];
+    let city: &[(End, usize)] = &[
+        (Closed, 5),
+        (Delivered, 3),
+        (Approved, 1),
+        (Verified, 2),
+        (Submitted, 2),
+        (Draft, 2),
+    ];
     for &(end, n) in city {
         for k in 0..n {
             work.push((0, next()?, end, k));
@@ -356,7 +435,9 @@ pub(crate) async fn this_year(
     let goat = (0..groups.len())
         .find(|&i| {
             let g = &groups[i];
-            g.guided && g.target == Status::Berjalan && g.kube.business_type == "ternak_kambing"
+            g.guided
+                && g.target == Status::Berjalan
+                && g.kube.business_type == "ternak_kambing"
                 && !work.iter().any(|w| w.1 == i)
         })
         .ok_or("demo: no goat group left")?;
@@ -370,9 +451,39 @@ pub(crate) async fn this_year(
     };
     let province_budget = spent(2) + cat.total("ternak_kambing") / 2 / 1_000_000 * 1_000_000;
     let ids = [
-        programme(store, &planner, format!("{} {y}", programme_name(FundingSource::ApbdKota)), y, FundingSource::ApbdKota, 300_000_000, None, None).await?,
-        programme(store, &planner, format!("{} {y}", programme_name(FundingSource::Apbn)), y, FundingSource::Apbn, 200_000_000, Some(8), None).await?,
-        programme(store, &planner, format!("{} {y}", programme_name(FundingSource::ApbdProvinsi)), y, FundingSource::ApbdProvinsi, province_budget, Some(4), None).await?,
+        programme(
+            store,
+            &planner,
+            format!("{} {y}", programme_name(FundingSource::ApbdKota)),
+            y,
+            FundingSource::ApbdKota,
+            300_000_000,
+            None,
+            None,
+        )
+        .await?,
+        programme(
+            store,
+            &planner,
+            format!("{} {y}", programme_name(FundingSource::Apbn)),
+            y,
+            FundingSource::Apbn,
+            200_000_000,
+            Some(8),
+            None,
+        )
+        .await?,
+        programme(
+            store,
+            &planner,
+            format!("{} {y}", programme_name(FundingSource::ApbdProvinsi)),
+            y,
+            FundingSource::ApbdProvinsi,
+            province_budget,
+            Some(4),
+            None,
+        )
+        .await?,
     ];
 
     // This year's technical guidance, before the first delivery, for the groups aided.
@@ -389,8 +500,20 @@ pub(crate) async fn this_year(
             .filter(|w| matches!(w.2, Closed | Delivered) && groups[w.1].kube.business_type == bt)
             .map(|w| &groups[w.1])
             .collect();
-        let title = format!("Bimbingan teknis {} {y}", business_label(&bt).to_lowercase());
-        guidance(store, cast, &mut maker.rng, &title, &bt, year.at(0.45), &these).await?;
+        let title = format!(
+            "Bimbingan teknis {} {y}",
+            business_label(&bt).to_lowercase()
+        );
+        guidance(
+            store,
+            cast,
+            &mut maker.rng,
+            &title,
+            &bt,
+            year.at(0.45),
+            &these,
+        )
+        .await?;
     }
 
     for (p, i, end, k) in work {
@@ -414,22 +537,61 @@ pub(crate) async fn individual(
     let planner = on(&cast.operator, year.at(0.0), 10);
     let eligible = |preset: &str, p: &ValidPerson| {
         Eligibility::preset(preset).is_some_and(|e| {
-            e.check(p.sex, age_on(p.birth_date, year.today), &p.categories).is_ok()
+            e.check(p.sex, age_on(p.birth_date, year.today), &p.categories)
+                .is_ok()
         })
     };
     // (name, funding, budget, quota, preset, how many enrolled)
     let programmes = [
-        ("Asistensi Sosial Lanjut Usia (ASLUT)", FundingSource::ApbdKota, 48_000_000, 20, "aslut", 20),
-        ("Bantuan Usaha WRSE", FundingSource::ApbdProvinsi, 50_000_000, 25, "wrse", 20),
-        ("Rehabilitasi Sosial Anak Terlantar", FundingSource::ApbdKota, 30_000_000, 30, "anak", 25),
-        ("Bantuan Sembako Fakir Miskin", FundingSource::ApbdKota, 60_000_000, 50, "fakir_miskin", 40),
+        (
+            "Asistensi Sosial Lanjut Usia (ASLUT)",
+            FundingSource::ApbdKota,
+            48_000_000,
+            20,
+            "aslut",
+            20,
+        ),
+        (
+            "Bantuan Usaha WRSE",
+            FundingSource::ApbdProvinsi,
+            50_000_000,
+            25,
+            "wrse",
+            20,
+        ),
+        (
+            "Rehabilitasi Sosial Anak Terlantar",
+            FundingSource::ApbdKota,
+            30_000_000,
+            30,
+            "anak",
+            25,
+        ),
+        (
+            "Bantuan Sembako Fakir Miskin",
+            FundingSource::ApbdKota,
+            60_000_000,
+            50,
+            "fakir_miskin",
+            40,
+        ),
     ];
     // The last six persons are second registrations of others (the duplicate review's
     // work); one of them and her first record were both enrolled in WRSE.
     let (originals, twice) = persons.split_at(persons.len().saturating_sub(6));
     let mut taken: Vec<i64> = Vec::new();
     for (n, (name, funding, budget, quota, preset, enrol)) in programmes.into_iter().enumerate() {
-        let pid = programme(store, &planner, format!("{name} {y}"), y, funding, budget, Some(quota), Some(preset)).await?;
+        let pid = programme(
+            store,
+            &planner,
+            format!("{name} {y}"),
+            y,
+            funding,
+            budget,
+            Some(quota),
+            Some(preset),
+        )
+        .await?;
         let mut chosen: Vec<i64> = Vec::new();
         if preset == "wrse" {
             if let (Some(a), Some(b)) = (originals.first(), twice.first()) {
@@ -459,19 +621,51 @@ pub(crate) async fn individual(
             "aslut" => (1..=12u32)
                 .map(|m| date(y, m, 5))
                 .filter(|d| *d <= year.today)
-                .map(|d| ("bantuan_bulanan", d.format("%Y-%m").to_string(), 200_000, "Asistensi bulanan", d))
+                .map(|d| {
+                    (
+                        "bantuan_bulanan",
+                        d.format("%Y-%m").to_string(),
+                        200_000,
+                        "Asistensi bulanan",
+                        d,
+                    )
+                })
                 .collect(),
-            "wrse" => vec![("barang", format!("{y}-07"), 2_500_000, "Paket usaha pengolahan makanan", year.at(0.55))],
-            "anak" => vec![("barang", format!("{y}-07"), 750_000, "Perlengkapan sekolah", year.at(0.5))],
+            "wrse" => vec![(
+                "barang",
+                format!("{y}-07"),
+                2_500_000,
+                "Paket usaha pengolahan makanan",
+                year.at(0.55),
+            )],
+            "anak" => vec![(
+                "barang",
+                format!("{y}-07"),
+                750_000,
+                "Perlengkapan sekolah",
+                year.at(0.5),
+            )],
             _ => [3u32, 6, 9, 12]
                 .into_iter()
                 .map(|m| date(y, m, 10))
                 .filter(|d| *d <= year.today)
-                .map(|d| ("barang", d.format("%Y-%m").to_string(), 300_000, "Paket sembako", d))
+                .map(|d| {
+                    (
+                        "barang",
+                        d.format("%Y-%m").to_string(),
+                        300_000,
+                        "Paket sembako",
+                        d,
+                    )
+                })
                 .collect(),
         };
         // WRSE goods reached most women so far; the rest are next month's.
-        let receivers = if preset == "wrse" { chosen.len() * 4 / 5 } else { chosen.len() };
+        let receivers = if preset == "wrse" {
+            chosen.len() * 4 / 5
+        } else {
+            chosen.len()
+        };
         for id in &chosen[..receivers] {
             for (kind, period, amount, description, day) in &payments {
                 store

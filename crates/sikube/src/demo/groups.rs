@@ -5,8 +5,8 @@ use super::people::{misspell, PersonMaker, GROUP_WORDS};
 use super::{err, on, ymd, Cast, DemoResult, Rng, Year};
 use chrono::NaiveDate;
 use domain::area::RegencyCode;
-use domain::health::{Health, Thresholds};
 use domain::health::Level;
+use domain::health::{Health, Thresholds};
 use domain::kube::{KubeInput, MemberRole, Stage, Status, ValidKube};
 use domain::money::Rupiah;
 use domain::person::ValidPerson;
@@ -36,10 +36,17 @@ pub(crate) struct Group {
 /// Partner agencies by business type: the offices that know the business.
 pub(crate) fn agencies(business_type: &str) -> Vec<String> {
     let v: &[&str] = match business_type {
-        "ternak_kambing" | "peternakan" => &["Dinas Pertanian dan Ketahanan Pangan Kota Banjar (Bidang Peternakan)"],
+        "ternak_kambing" | "peternakan" => {
+            &["Dinas Pertanian dan Ketahanan Pangan Kota Banjar (Bidang Peternakan)"]
+        }
         "perikanan" => &["Dinas Pertanian dan Ketahanan Pangan Kota Banjar (Bidang Perikanan)"],
-        "pertanian" => &["Dinas Pertanian dan Ketahanan Pangan Kota Banjar (Bidang Tanaman Pangan)"],
-        "makanan_olahan" => &["Dinas Koperasi, UKM, Perindustrian dan Perdagangan Kota Banjar", "Dinas Kesehatan Kota Banjar (PIRT)"],
+        "pertanian" => {
+            &["Dinas Pertanian dan Ketahanan Pangan Kota Banjar (Bidang Tanaman Pangan)"]
+        }
+        "makanan_olahan" => &[
+            "Dinas Koperasi, UKM, Perindustrian dan Perdagangan Kota Banjar",
+            "Dinas Kesehatan Kota Banjar (PIRT)",
+        ],
         _ => &["Dinas Koperasi, UKM, Perindustrian dan Perdagangan Kota Banjar"],
     };
     v.iter().map(|s| s.to_string()).collect()
@@ -63,7 +70,10 @@ pub(crate) async fn register(
     year: &Year,
 ) -> DemoResult<Vec<Group>> {
     let districts = areas.children(region.as_str());
-    let langensari = districts.iter().position(|d| d.name == "Langensari").unwrap_or(0);
+    let langensari = districts
+        .iter()
+        .position(|d| d.name == "Langensari")
+        .unwrap_or(0);
     let business: &[(&str, u32)] = &[
         ("ternak_kambing", 38),
         ("makanan_olahan", 30),
@@ -72,8 +82,16 @@ pub(crate) async fn register(
         ("pertanian", 4),
         ("perikanan", 3),
     ];
-    let funding: &[(&str, u32)] = &[("apbd_kota", 62), ("apbd_provinsi", 20), ("apbn", 14), ("lainnya", 4)];
-    let bts: Vec<String> = domain::kube::SEED_BUSINESS_TYPES.iter().map(|b| b.0.to_string()).collect();
+    let funding: &[(&str, u32)] = &[
+        ("apbd_kota", 62),
+        ("apbd_provinsi", 20),
+        ("apbn", 14),
+        ("lainnya", 4),
+    ];
+    let bts: Vec<String> = domain::kube::SEED_BUSINESS_TYPES
+        .iter()
+        .map(|b| b.0.to_string())
+        .collect();
     let mut groups = Vec::new();
     for (di, d) in districts.iter().enumerate() {
         let villages = areas.children(&d.code);
@@ -84,8 +102,9 @@ pub(crate) async fn register(
             let village = villages[g % villages.len()].code.clone();
             let formed_year = 2004 + (g as i32 * 9 / count as i32);
             // Formed between February and July: the year's guidance and aid follow.
-            let formed_on = NaiveDate::from_ymd_opt(formed_year, r.range(2, 7) as u32, r.range(1, 28) as u32)
-                .unwrap_or(year.today);
+            let formed_on =
+                NaiveDate::from_ymd_opt(formed_year, r.range(2, 7) as u32, r.range(1, 28) as u32)
+                    .unwrap_or(year.today);
             let (small, large) = (r.range(5, 9), r.range(11, 20));
             let size = *r.weighted(&[(10i64, 50), (small, 25), (large, 25)]);
             let bt = *r.weighted(business);
@@ -101,7 +120,11 @@ pub(crate) async fn register(
                     village.clone()
                 };
                 let female = maker.rng.range(1, 10) <= if women_group { 9 } else { 3 };
-                let cats: &[&str] = if female && m % 3 == 0 { &["fakir_miskin", "wrse"] } else { &["fakir_miskin"] };
+                let cats: &[&str] = if female && m % 3 == 0 {
+                    &["fakir_miskin", "wrse"]
+                } else {
+                    &["fakir_miskin"]
+                };
                 inputs.push(maker.make(&mv, female, (22, 55), formed_on, cats));
             }
             let valid: Vec<ValidPerson> = inputs
@@ -110,20 +133,30 @@ pub(crate) async fn register(
                 .collect::<Result<_, _>>()
                 .map_err(|e| format!("demo person: {e}"))?;
             let registrar = on(&cast.operator, formed_on, 9);
-            let ids = store.person_create_many(&registrar, &valid, "demo").await.map_err(err)?;
+            let ids = store
+                .person_create_many(&registrar, &valid, "demo")
+                .await
+                .map_err(err)?;
             let members: Vec<NewMember> = ids
                 .iter()
                 .enumerate()
                 .map(|(i, &person_id)| NewMember {
                     person_id,
-                    role: MemberRole::OFFICERS.get(i).copied().unwrap_or(MemberRole::Anggota),
+                    role: MemberRole::OFFICERS
+                        .get(i)
+                        .copied()
+                        .unwrap_or(MemberRole::Anggota),
                 })
                 .collect();
             let input = KubeInput {
                 name,
                 business_type: bt.into(),
                 village_code: village.clone(),
-                address: Some(format!("RT {:03} RW {:03}", maker.rng.range(1, 9), maker.rng.range(1, 6))),
+                address: Some(format!(
+                    "RT {:03} RW {:03}",
+                    maker.rng.range(1, 9),
+                    maker.rng.range(1, 6)
+                )),
                 formed_on: ymd(formed_on),
                 funding_source: fund.into(),
                 programme_year: None,
@@ -133,7 +166,13 @@ pub(crate) async fn register(
                 .validate(areas, region, &bts, year.today)
                 .map_err(|e| format!("demo kube: {e}"))?;
             let detail = store
-                .kube_create(&registrar, region, &kube, &members, cast.pendamping_id(&d.code))
+                .kube_create(
+                    &registrar,
+                    region,
+                    &kube,
+                    &members,
+                    cast.pendamping_id(&d.code),
+                )
                 .await
                 .map_err(|e| format!("demo kube {}: {e}", kube.name))?;
             // The 2012 report: about 40% still run; in Langensari nearly all develop well.
@@ -145,7 +184,8 @@ pub(crate) async fn register(
                 _ => Status::Bubar,
             };
             // The newest groups: one in three has not finished its technical guidance.
-            let guided = formed_year < 2012 || target == Status::Bubar || maker.rng.range(1, 3) != 1;
+            let guided =
+                formed_year < 2012 || target == Status::Bubar || maker.rng.range(1, 3) != 1;
             let names = valid.iter().map(|p| p.name.clone());
             let mut group = Group {
                 id: detail.kube.id,
@@ -169,13 +209,23 @@ pub(crate) async fn register(
 
 /// Monthly visits over the last months that lead to the group's target; a few groups
 /// needing mentoring were never visited. Returns the health after the last visit.
-async fn visits(store: &Store, cast: &Cast, r: &mut Rng, g: &Group, year: &Year) -> DemoResult<Option<Health>> {
+async fn visits(
+    store: &Store,
+    cast: &Cast,
+    r: &mut Rng,
+    g: &Group,
+    year: &Year,
+) -> DemoResult<Option<Health>> {
     if g.target == Status::PerluPendampingan && r.range(1, 10) == 1 {
         return Ok(None); // never visited: "belum dinilai"
     }
     let size = g.members.len() as i64;
     // Groups still in guidance have been visited only lately.
-    let n = if g.guided { r.range(5, 10) } else { r.range(2, 3) };
+    let n = if g.guided {
+        r.range(5, 10)
+    } else {
+        r.range(2, 3)
+    };
     let mut revenue = r.range(15, 60) * 100_000;
     let mut savings = r.range(1, 5) * 100_000;
     let mut assets = r.range(20, 80) * 500_000;
@@ -224,7 +274,8 @@ async fn visits(store: &Store, cast: &Cast, r: &mut Rng, g: &Group, year: &Year)
                 _ => {}
             }
             if v.problems.is_some() {
-                v.actions = Some("Pendampingan pembukuan dan pertemuan kelompok bulan depan".into());
+                v.actions =
+                    Some("Pendampingan pembukuan dan pertemuan kelompok bulan depan".into());
             }
         }
         let valid = v
@@ -254,17 +305,27 @@ pub(crate) async fn history_guidance(
     wrse_2012(store, areas, region, cast, maker, groups).await?;
     let mut keys: Vec<(i32, String)> = groups
         .iter()
-        .map(|g| (chrono::Datelike::year(&g.kube.formed_on), g.kube.business_type.clone()))
+        .map(|g| {
+            (
+                chrono::Datelike::year(&g.kube.formed_on),
+                g.kube.business_type.clone(),
+            )
+        })
         .collect();
     keys.sort();
     keys.dedup();
     for (y, bt) in keys {
         let these: Vec<&Group> = groups
             .iter()
-            .filter(|g| chrono::Datelike::year(&g.kube.formed_on) == y && g.kube.business_type == bt)
+            .filter(|g| {
+                chrono::Datelike::year(&g.kube.formed_on) == y && g.kube.business_type == bt
+            })
             .collect();
         let starts = NaiveDate::from_ymd_opt(y, 10, 6).unwrap_or_default();
-        let title = format!("Bimbingan teknis {} {y}", business_label(&bt).to_lowercase());
+        let title = format!(
+            "Bimbingan teknis {} {y}",
+            business_label(&bt).to_lowercase()
+        );
         guidance(store, cast, &mut maker.rng, &title, &bt, starts, &these).await?;
     }
     Ok(())
@@ -284,7 +345,9 @@ pub(crate) async fn guidance(
     let Some(first) = groups.first() else {
         return Ok(());
     };
-    let days: Vec<String> = (0..3).map(|i| ymd(starts + chrono::Duration::days(i))).collect();
+    let days: Vec<String> = (0..3)
+        .map(|i| ymd(starts + chrono::Duration::days(i)))
+        .collect();
     let organiser = on(&cast.operator, starts - chrono::Duration::days(21), 9);
     let t = store
         .training_create(
@@ -292,7 +355,10 @@ pub(crate) async fn guidance(
             &NewTraining {
                 title: title.into(),
                 kind: "bimbingan_teknis".into(),
-                topic: Some(format!("Teknis usaha {}", business_label(business_type).to_lowercase())),
+                topic: Some(format!(
+                    "Teknis usaha {}",
+                    business_label(business_type).to_lowercase()
+                )),
                 business_type: Some(business_type.into()),
                 starts_on: days[0].clone(),
                 ends_on: days[2].clone(),
@@ -349,7 +415,8 @@ async fn wrse_2012(
             .find(|v| areas.name(v) == name)
             .map(str::to_string)
     };
-    let (Some(rejasari), Some(waringinsari)) = (village("Rejasari"), village("Waringinsari")) else {
+    let (Some(rejasari), Some(waringinsari)) = (village("Rejasari"), village("Waringinsari"))
+    else {
         return Ok(());
     };
     let may = NaiveDate::from_ymd_opt(2012, 5, 14).unwrap_or_default();
@@ -357,10 +424,16 @@ async fn wrse_2012(
     for i in 0..20 {
         let v = if i < 15 { &rejasari } else { &waringinsari };
         let p = maker.make(v, true, (20, 45), may, &["wrse", "fakir_miskin"]);
-        women.push(p.validate(areas, region, chrono::Utc::now().date_naive()).map_err(err)?);
+        women.push(
+            p.validate(areas, region, chrono::Utc::now().date_naive())
+                .map_err(err)?,
+        );
     }
     let registrar = on(&cast.operator, may - chrono::Duration::days(14), 9);
-    let ids = store.person_create_many(&registrar, &women, "demo").await.map_err(err)?;
+    let ids = store
+        .person_create_many(&registrar, &women, "demo")
+        .await
+        .map_err(err)?;
     let t = store
         .training_create(
             &registrar,
@@ -375,12 +448,16 @@ async fn wrse_2012(
                 village_code: rejasari.clone(),
                 organiser: Some("Dinas Sosial dan Tenaga Kerja Kota Banjar".into()),
                 trainers: None,
-                agencies: vec!["Dinas Koperasi, UKM, Perindustrian dan Perdagangan Kota Banjar".into()],
+                agencies: vec![
+                    "Dinas Koperasi, UKM, Perindustrian dan Perdagangan Kota Banjar".into(),
+                ],
             },
         )
         .await
         .map_err(err)?;
-    let days: Vec<String> = ["2012-05-14", "2012-05-15", "2012-05-16"].map(String::from).to_vec();
+    let days: Vec<String> = ["2012-05-14", "2012-05-15", "2012-05-16"]
+        .map(String::from)
+        .to_vec();
     let people: Vec<(i64, Vec<String>)> = ids.into_iter().map(|id| (id, days.clone())).collect();
     store
         .training_participants_many(&on(&cast.operator, may, 15), t.training.id, &people)
@@ -417,7 +494,10 @@ pub(crate) async fn individual_persons(
                 maker.make(&v, f, (7, 17), now, &["anak"])
             }
         };
-        others.push(p.validate(areas, region, now).map_err(|e| format!("demo person: {e}"))?);
+        others.push(
+            p.validate(areas, region, now)
+                .map_err(|e| format!("demo person: {e}"))?,
+        );
     }
     let twice: Vec<domain::person::PersonInput> = others
         .iter()
@@ -441,20 +521,34 @@ pub(crate) async fn individual_persons(
         })
         .collect();
     for p in &twice {
-        others.push(p.validate(areas, region, now).map_err(|e| format!("demo person: {e}"))?);
+        others.push(
+            p.validate(areas, region, now)
+                .map_err(|e| format!("demo person: {e}"))?,
+        );
     }
     let registrar = on(&cast.operator, year.at(0.0), 9);
-    let ids = store.person_create_many(&registrar, &others, "demo").await.map_err(err)?;
+    let ids = store
+        .person_create_many(&registrar, &others, "demo")
+        .await
+        .map_err(err)?;
     Ok(ids.into_iter().zip(others).collect())
 }
 
 /// Each group's stage follows its history: dissolved groups some years after forming,
 /// groups still in guidance, independent groups (rated maju), the rest in mentoring.
-pub(crate) async fn settle_stages(store: &Store, cast: &Cast, year: &Year, groups: &[Group]) -> DemoResult<()> {
+pub(crate) async fn settle_stages(
+    store: &Store,
+    cast: &Cast,
+    year: &Year,
+    groups: &[Group],
+) -> DemoResult<()> {
     for g in groups {
         let (stage, when) = if g.target == Status::Bubar {
             let y = chrono::Datelike::year(&g.kube.formed_on) + 3;
-            (Stage::Bubar, NaiveDate::from_ymd_opt(y.min(year.year), 11, 20).unwrap_or(year.today))
+            (
+                Stage::Bubar,
+                NaiveDate::from_ymd_opt(y.min(year.year), 11, 20).unwrap_or(year.today),
+            )
         } else if !g.guided {
             (Stage::Bimbingan, year.at(0.2))
         } else if g.health.as_ref().and_then(|h| h.level) == Some(Level::Maju) {

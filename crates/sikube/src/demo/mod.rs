@@ -158,14 +158,18 @@ impl Cast {
             .unwrap_or(&self.operator)
     }
     fn pendamping_id(&self, district: &str) -> Option<i64> {
-        self.pendamping.iter().find(|(d, ..)| d == district).map(|p| p.1)
+        self.pendamping
+            .iter()
+            .find(|(d, ..)| d == district)
+            .map(|p| p.1)
     }
 }
 
 /// `actor` acting on `day` at `hour` o'clock Jakarta time.
 pub(crate) fn on(actor: &Actor, day: NaiveDate, hour: u32) -> Actor {
     let wib = day.and_hms_opt(hour.clamp(7, 23), 0, 0).unwrap_or_default();
-    let utc: DateTime<Utc> = DateTime::from_naive_utc_and_offset(wib - chrono::Duration::hours(7), Utc);
+    let utc: DateTime<Utc> =
+        DateTime::from_naive_utc_and_offset(wib - chrono::Duration::hours(7), Utc);
     Actor {
         at: Some(utc),
         ..actor.clone()
@@ -213,7 +217,8 @@ pub async fn load_city(store: &Store, areas: &Areas, region: &RegencyCode) -> De
     let catalogue = aid::catalogue(store, &cast).await?;
     aid::history(store, &cast, &catalogue, &mut groups).await?;
     aid::this_year(store, &cast, &catalogue, &mut maker, &year, &mut groups).await?;
-    let persons = groups::individual_persons(store, areas, region, &cast, &mut maker, &year).await?;
+    let persons =
+        groups::individual_persons(store, areas, region, &cast, &mut maker, &year).await?;
     aid::individual(store, &cast, &year, &persons).await?;
     groups::settle_stages(store, &cast, &year, &groups).await?;
     Ok(groups.len())
