@@ -14,6 +14,7 @@ mod documents;
 mod duplicates;
 pub mod error;
 mod export;
+mod guide;
 pub mod import;
 mod kube;
 mod page;
@@ -164,6 +165,7 @@ fn pages() -> Routes {
         .merge(areas::routes())
         .merge(assets::routes())
         .merge(import::routes())
+        .merge(guide::routes())
 }
 
 /// Every page path (with `{param}` placeholders); the API's are in [`api::api_paths`].

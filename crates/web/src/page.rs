@@ -90,6 +90,7 @@ impl Ctx {
         if u.role.reads_audit() {
             items.push(("/audit", "nav.audit"));
         }
+        items.push(("/guide", "nav.guide"));
         items.push(("/api/docs", "nav.api_docs"));
         items
             .into_iter()
