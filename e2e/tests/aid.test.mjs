@@ -36,10 +36,16 @@ test("a proposal goes from draft to a downloaded BAST", async () => {
   assert.equal(await page.locator("#proposal-state").innerText(), "Draf");
   assert.equal(await page.locator("#proposal-total").innerText(), "Rp 22.000.000");
   await act(page, "submit");
-  await act(page, "verify");
-  assert.equal(await page.locator("#proposal-state").innerText(), "Diverifikasi");
+  // Separation of duties: the submitter cannot verify; a colleague does.
   const url = page.url();
   await page.close();
+  const checker = await ctx.newPage();
+  await checker.context().clearCookies();
+  await login(checker, server.url, "admin");
+  await checker.goto(url);
+  await act(checker, "verify");
+  assert.equal(await checker.locator("#proposal-state").innerText(), "Diverifikasi");
+  await checker.close();
 
   // The head of division approves.
   const kabid = await ctx.newPage();

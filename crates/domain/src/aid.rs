@@ -166,6 +166,37 @@ pub fn transition(from: ProposalState, action: Action, role: Role) -> Result<Pro
     Ok(to)
 }
 
+/// Separation of duties on aid: whoever took one step may not take the next check —
+/// the submitter does not verify, the verifier does not approve. `earlier` holds who
+/// took each step so far (action, user id). With `allow_same_person` (very small offices)
+/// the step is allowed and `Ok(true)` says so, to be shown on the proposal.
+pub fn check_duties(
+    action: Action,
+    actor: Option<i64>,
+    earlier: &[(Action, Option<i64>)],
+    allow_same_person: bool,
+) -> Result<bool, Msg> {
+    let checked = match action {
+        Action::Verify => Action::Submit,
+        Action::Approve => Action::Verify,
+        _ => return Ok(false),
+    };
+    let same = actor.is_some()
+        && earlier
+            .iter()
+            .rev()
+            .find(|(a, _)| *a == checked)
+            .is_some_and(|(_, by)| *by == actor);
+    match (same, allow_same_person) {
+        (false, _) => Ok(false),
+        (true, true) => Ok(true),
+        (true, false) => Err(Msg::new(match action {
+            Action::Verify => "proposal.same_person_verify",
+            _ => "proposal.same_person_approve",
+        })),
+    }
+}
+
 /// Approving `amount` must fit in what is left of the budget; counts must fit the quota.
 pub fn check_budget(budget: Option<Rupiah>, committed: Rupiah, amount: Rupiah) -> Result<(), Msg> {
     if let Some(b) = budget {
@@ -354,6 +385,51 @@ pub fn tanggal(d: chrono::NaiveDate) -> String {
 /// The total of a handover in words: "seratus lima puluh juta rupiah".
 pub fn rupiah_in_words(r: Rupiah) -> String {
     format!("{} rupiah", terbilang(r.value().max(0) as u64))
+}
+
+#[cfg(test)]
+mod duty_tests {
+    use super::*;
+
+    #[test]
+    fn the_next_check_is_someone_else() {
+        let steps = [(Action::Submit, Some(7)), (Action::Verify, Some(8))];
+        assert_eq!(
+            check_duties(Action::Verify, Some(7), &steps[..1], false)
+                .unwrap_err()
+                .key,
+            "proposal.same_person_verify"
+        );
+        assert_eq!(
+            check_duties(Action::Verify, Some(8), &steps[..1], false),
+            Ok(false)
+        );
+        assert_eq!(
+            check_duties(Action::Approve, Some(8), &steps, false)
+                .unwrap_err()
+                .key,
+            "proposal.same_person_approve"
+        );
+        assert_eq!(
+            check_duties(Action::Approve, Some(9), &steps, false),
+            Ok(false)
+        );
+        // A small office may allow it; the step says so.
+        assert_eq!(
+            check_duties(Action::Verify, Some(7), &steps[..1], true),
+            Ok(true)
+        );
+        // Delivery and closing are not checks of an earlier step.
+        assert_eq!(
+            check_duties(Action::Deliver, Some(7), &steps, false),
+            Ok(false)
+        );
+        // The command line (no account) is not a person.
+        assert_eq!(
+            check_duties(Action::Verify, None, &[(Action::Submit, None)], false),
+            Ok(false)
+        );
+    }
 }
 
 #[cfg(test)]

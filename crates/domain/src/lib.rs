@@ -17,6 +17,7 @@ pub mod kube;
 pub mod money;
 pub mod nik;
 pub mod person;
+pub mod privacy;
 pub mod role;
 pub mod user;
 pub mod visit;

@@ -40,7 +40,24 @@ pub fn check_password(password: &str, username: &str) -> Result<(), Msg> {
     if password.to_lowercase().contains(&username.to_lowercase()) && !username.is_empty() {
         return Err(Msg::new("user.password_contains_username"));
     }
+    if is_common(password) {
+        return Err(Msg::new("user.password_common"));
+    }
     Ok(())
+}
+
+/// One of the 10,000 most common passwords (data/common-passwords.txt: its source and
+/// licence are beside it), in any letter case.
+fn is_common(password: &str) -> bool {
+    static COMMON: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    COMMON
+        .get_or_init(|| {
+            include_str!("../data/common-passwords.txt")
+                .lines()
+                .collect()
+        })
+        .contains(password.to_lowercase().as_str())
 }
 
 /// A pendamping must be assigned at least one kecamatan; other roles have none.
@@ -79,5 +96,11 @@ mod tests {
         assert!(check_password("longenoughnodigit", "x").is_err());
         assert!(check_password("operator1234", "operator").is_err());
         assert!(check_password("Rahasia-2026", "operator").is_ok());
+        for common in ["q1w2e3r4t5", "1Q2W3E4R5T", "123456789a"] {
+            assert_eq!(
+                check_password(common, "x").unwrap_err().key,
+                "user.password_common"
+            );
+        }
     }
 }

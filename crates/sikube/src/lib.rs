@@ -48,8 +48,20 @@ impl DbArgs {
         match &self.database_url {
             Some(u) if !u.is_empty() => Ok(u.clone()),
             _ => {
-                std::fs::create_dir_all(&self.data_dir)
-                    .map_err(|e| format!("cannot create data directory {}: {e}", self.data_dir))?;
+                if !std::path::Path::new(&self.data_dir).exists() {
+                    std::fs::create_dir_all(&self.data_dir).map_err(|e| {
+                        format!("cannot create data directory {}: {e}", self.data_dir)
+                    })?;
+                    // The database in it holds NIKs: its owner only.
+                    #[cfg(unix)]
+                    {
+                        use std::os::unix::fs::PermissionsExt;
+                        let _ = std::fs::set_permissions(
+                            &self.data_dir,
+                            std::fs::Permissions::from_mode(0o700),
+                        );
+                    }
+                }
                 Ok(format!(
                     "sqlite://{}/sikube.db",
                     self.data_dir.trim_end_matches('/')
@@ -142,6 +154,10 @@ pub struct ServeArgs {
         default_value = "Dinas Sosial dan Tenaga Kerja Kota Banjar"
     )]
     pub office_name: String,
+    /// Let one person take a step of aid and its check (submit and verify, verify and
+    /// approve, record and approve a cash benefit): for very small offices only.
+    #[arg(long, env = "SIKUBE_ALLOW_SAME_PERSON_STEPS")]
+    pub allow_same_person_steps: bool,
     /// The office's logo (a JPEG file) on the letterhead.
     #[arg(long, env = "SIKUBE_OFFICE_LOGO")]
     pub office_logo: Option<String>,
@@ -338,9 +354,16 @@ async fn import(
         eprint!("\rchecking rows: {done}/{total}");
         let _ = std::io::stderr().flush();
     });
-    let mut plan = web::import::plan(&state, &session, kind, &bytes, progress)
-        .await
-        .map_err(|e| e.message(Lang::En) + &field_text(&e))?;
+    let mut plan = web::import::plan(
+        &state,
+        &session,
+        kind,
+        &bytes,
+        sheets::Limits::COMMAND_LINE,
+        progress,
+    )
+    .await
+    .map_err(|e| e.message(Lang::En) + &field_text(&e))?;
     eprintln!();
     let created = if dry_run {
         0
@@ -390,7 +413,7 @@ fn dedup(file: &str, out: &str) -> Result<(), String> {
     use std::io::Write;
     let started = std::time::Instant::now();
     let bytes = std::fs::read(file).map_err(|e| format!("cannot read {file}: {e}"))?;
-    let table = sheets::read(&bytes).map_err(|e| e.to_string())?;
+    let table = sheets::read(&bytes, &sheets::Limits::COMMAND_LINE).map_err(|e| e.to_string())?;
     let header = table.first().ok_or("the file is empty")?;
     let col = |name: &str| {
         header
@@ -473,8 +496,30 @@ fn dedup(file: &str, out: &str) -> Result<(), String> {
 
 /// Checks the backup (a sikube SQLite database that passes its integrity check), then
 /// puts it in place of the database file in one rename.
+/// A running server holds an exclusive lock on `<database>.lock` (SQLite): a restore
+/// must not replace the file under it. `None` for PostgreSQL.
+fn lock_database(url: &str) -> Result<Option<std::fs::File>, String> {
+    let Some(db) = store::sqlite_file(url) else {
+        return Ok(None);
+    };
+    let path = format!("{db}.lock");
+    store::private_file(&path, true);
+    let f = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&path)
+        .map_err(|e| format!("cannot open {path}: {e}"))?;
+    match f.try_lock() {
+        Ok(()) => Ok(Some(f)),
+        Err(std::fs::TryLockError::WouldBlock) => Err(format!(
+            "a sikube server is using {db}; stop it first (nothing was changed)"
+        )),
+        Err(std::fs::TryLockError::Error(e)) => Err(format!("cannot lock {path}: {e}")),
+    }
+}
+
 async fn restore(db: &DbArgs, file: &str) -> Result<(), String> {
     let url = db.url()?;
+    let _lock = lock_database(&url)?;
     let Some(target) = url
         .strip_prefix("sqlite://")
         .map(|p| p.split('?').next().unwrap_or(p).to_string())
@@ -676,6 +721,8 @@ async fn set_disabled(
 }
 
 async fn serve(db: &DbArgs, args: ServeArgs) -> Result<(), String> {
+    // Held while serving: `sikube restore` refuses to replace the file meanwhile.
+    let _lock = lock_database(&db.url()?)?;
     let areas = Arc::new(Areas::embedded());
     let region = areas
         .regency(&args.region)
@@ -732,6 +779,7 @@ async fn serve(db: &DbArgs, args: ServeArgs) -> Result<(), String> {
         visit_interval_days: args.visit_interval_days,
         guidance_share_pct: args.guidance_share_pct,
         public_page: args.public_page,
+        allow_same_person: args.allow_same_person_steps,
         office_name: args.office_name.clone(),
         office_address: args.office_address.clone(),
         ..web::Config::new(region)

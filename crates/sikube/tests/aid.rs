@@ -180,8 +180,13 @@ async fn the_state_machine_is_enforced_with_roles() {
         act(&app, &pl, id, "submit", json!({})).await.status(),
         StatusCode::OK
     );
+    // Separation of duties: the submitter does not verify; the office does.
     assert_eq!(
         act(&app, &pl, id, "verify", json!({})).await.status(),
+        StatusCode::CONFLICT
+    );
+    assert_eq!(
+        act(&app, &op, id, "verify", json!({})).await.status(),
         StatusCode::OK
     );
     assert_eq!(

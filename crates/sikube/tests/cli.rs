@@ -35,7 +35,7 @@ async fn users_migrations_and_backup_from_the_command_line() {
     let url = fresh.url().to_string();
     let o = sikube(&url, &["migrate"], None);
     assert!(o.status.success(), "{}", text(&o));
-    assert!(text(&o).contains("12 migration(s) applied"));
+    assert!(text(&o).contains("13 migration(s) applied"));
     let o = sikube(&url, &["migrate"], None);
     assert!(
         text(&o).contains("0 migration(s) applied"),
@@ -180,5 +180,98 @@ fn dedup_writes_a_cluster_for_every_row() {
         clusters,
         "id,cluster_id\na1,a1\na2,a1\nt1,t1\nt2,t2\nx1,x1\n"
     );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The data directory is its owner's alone, and so are the database and its backups; a
+/// restore waits until no server holds the database; a failed login's log line does not
+/// carry what was typed as the user name (often a password typed in the wrong box).
+#[cfg(unix)]
+#[tokio::test]
+async fn files_are_private_restore_waits_and_logs_keep_no_typed_names() {
+    use std::io::{BufRead, BufReader, Read};
+    use std::os::unix::fs::PermissionsExt;
+    let dir = std::env::temp_dir().join(format!("sikube-private-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let data = dir.join("data");
+    let data_s = data.to_str().unwrap().to_string();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_sikube"))
+            .args(["--data-dir", &data_s])
+            .args(args)
+            .env_remove("SIKUBE_DATABASE_URL")
+            .output()
+            .unwrap()
+    };
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let o = run(&["migrate"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(mode(&data), 0o700);
+    for f in ["sikube.db", "sikube.db-wal", "sikube.db-shm"] {
+        let p = data.join(f);
+        if p.exists() {
+            assert_eq!(mode(&p), 0o600, "{f}");
+        }
+    }
+    let backup = dir.join("backup.db");
+    let o = run(&["backup", backup.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(mode(&backup), 0o600);
+
+    let mut server = Command::new(env!("CARGO_BIN_EXE_sikube"))
+        .args(["--data-dir", &data_s, "serve", "--bind", "127.0.0.1:0"])
+        .env_remove("SIKUBE_DATABASE_URL")
+        .env("SIKUBE_LOG", "info")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(server.stdout.take().unwrap());
+    let mut line = String::new();
+    while !line.contains("listening on") {
+        line.clear();
+        assert!(
+            out.read_line(&mut line).unwrap() > 0,
+            "server did not start"
+        );
+    }
+    let base = line
+        .trim()
+        .rsplit(' ')
+        .next()
+        .unwrap()
+        .trim_end_matches('/')
+        .to_string();
+    let o = run(&["restore", backup.to_str().unwrap()]);
+    assert!(!o.status.success(), "restore under a running server");
+    assert!(text(&o).contains("stop it first"), "{}", text(&o));
+    let typed = "Sandi-Rahasia-4411";
+    let r = reqwest::Client::new()
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&serde_json::json!({"username": typed, "password": "x"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let mut logs = String::new();
+    server
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut logs)
+        .unwrap();
+    let mut rest = String::new();
+    out.read_to_string(&mut rest).unwrap();
+    logs += &rest;
+    assert!(logs.contains("login failed"), "{logs}");
+    assert!(
+        !logs.to_lowercase().contains(&typed.to_lowercase()),
+        "{logs}"
+    );
+    let o = run(&["restore", backup.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
     let _ = std::fs::remove_dir_all(&dir);
 }

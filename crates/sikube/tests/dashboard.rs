@@ -396,14 +396,20 @@ async fn demo_city_tells_the_whole_year() {
     let kube_page = app.page(&b, &format!("/kube/{}", detail["kube_id"])).await;
     assert!(kube_page.contains("id=\"visit-trend\"><svg") && kube_page.contains(">Omzet</text>"));
     let programme_page = app.page(&b, &format!("/programmes/{}", city["id"])).await;
-    assert!(programme_page.contains("id=\"budget-chart\"><svg") && programme_page.contains(">Pagu anggaran</text>"));
+    assert!(
+        programme_page.contains("id=\"budget-chart\"><svg")
+            && programme_page.contains(">Pagu anggaran</text>")
+    );
     assert!(programme_page.contains("<polyline"));
     let home = app.page(&b, "/").await;
     assert!(home.contains(">Berjalan</text>") && home.contains(">Perlu pendampingan</text>"));
     // The status report: a subtotal and the running share per kecamatan, and in all.
     let report: Value = app.get_json(&admin, "/api/v1/reports/kube-status").await;
     let rows = report["rows"].as_array().unwrap();
-    let subtotals: Vec<&Value> = rows.iter().filter(|r| r[0].as_str().unwrap().starts_with("Jumlah ")).collect();
+    let subtotals: Vec<&Value> = rows
+        .iter()
+        .filter(|r| r[0].as_str().unwrap().starts_with("Jumlah "))
+        .collect();
     assert_eq!(subtotals.len(), 4, "{report}");
     let last = rows.last().unwrap();
     assert_eq!(last[0], "Jumlah");

@@ -136,7 +136,7 @@ async fn review_dismiss_and_merge_move_everything_in_one_audited_step() {
     let own = app.token("p.langensari").await;
     let own_pairs = pairs(&app, &own).await;
     let seen = has_pair(&own_pairs, siti, siti2).expect("own area");
-    assert_eq!(seen["a"]["person"]["nik"], "3279••••••••0003", "masked");
+    assert_eq!(seen["a"]["person"]["nik"], "3279••••••••••••", "masked");
     let before = audit_total(&app).await;
     for who in [&own, &other, &app.token("auditor").await] {
         let r = app

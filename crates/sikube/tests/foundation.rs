@@ -523,10 +523,21 @@ async fn language_follows_the_user() {
 async fn api_tokens_for_integrations() {
     let app = TestApp::spawn().await;
     let t = app.token("operator").await;
-    let r = app.post(&t, "/api/v1/tokens", json!({"label": ""})).await;
-    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let r = app
-        .post(&t, "/api/v1/tokens", json!({"label": "SIKS-NG sync"}))
+        .post(
+            &t,
+            "/api/v1/tokens",
+            json!({"label": "", "password": common::PASSWORD}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // A token is made with the account's current password.
+    let r = app
+        .post(
+            &t,
+            "/api/v1/tokens",
+            json!({"label": "SIKS-NG sync", "password": common::PASSWORD}),
+        )
         .await;
     assert_eq!(r.status(), StatusCode::CREATED);
     let created: Value = r.json().await.unwrap();

@@ -174,9 +174,12 @@ async fn killed_in_a_burst_of_approvals() {
     let dir = tmp("approvals");
     let url = format!("sqlite://{}", dir.join("approvals.db").display());
     add_user(&url, "operator", "operator");
+    add_user(&url, "operator2", "operator");
     add_user(&url, "kabid", "kepala_bidang");
     let (mut server, base) = start_server(&url);
     let op = login(&base, "operator").await;
+    // Separation of duties: another operator verifies.
+    let op2 = login(&base, "operator2").await;
     let c = reqwest::Client::new();
     let post = |token: &str, path: &str, body: Value| {
         c.post(format!("{base}{path}"))
@@ -224,7 +227,7 @@ async fn killed_in_a_burst_of_approvals() {
         post(&op, &format!("/api/v1/proposals/{id}/submit"), json!({}))
             .await
             .unwrap();
-        post(&op, &format!("/api/v1/proposals/{id}/verify"), json!({}))
+        post(&op2, &format!("/api/v1/proposals/{id}/verify"), json!({}))
             .await
             .unwrap();
         ids.push(id);

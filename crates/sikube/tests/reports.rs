@@ -74,14 +74,20 @@ async fn kube_status_report_in_every_format() {
             "Tidak aktif",
             "Bubar",
             "Belum dinilai",
-            "Jumlah"
+            "Jumlah",
+            "Masih berjalan"
         ]
     );
+    // A subtotal and the running share per kecamatan, and the total (the article's
+    // "40% still run" figure).
     assert_eq!(
         r["rows"],
         json!([
-            ["Pataruman", "Ternak kambing", 2012, 0, 0, 0, 0, 1, 1],
-            ["Langensari", "Ternak kambing", 2012, 1, 0, 1, 0, 0, 2],
+            ["Pataruman", "Ternak kambing", 2012, 0, 0, 0, 0, 1, 1, 0.0],
+            ["Jumlah Pataruman", "", null, 0, 0, 0, 0, 1, 1, 0.0],
+            ["Langensari", "Ternak kambing", 2012, 1, 0, 1, 0, 0, 2, 50.0],
+            ["Jumlah Langensari", "", null, 1, 0, 1, 0, 0, 2, 50.0],
+            ["Jumlah", "", null, 1, 0, 1, 0, 1, 3, 33.3],
         ])
     );
     // XLSX: header row and numbers that are numbers.
@@ -97,8 +103,8 @@ async fn kube_status_report_in_every_format() {
         .ends_with(".xlsx\""));
     let cells = sheets::read_cells(&x.bytes().await.unwrap()).unwrap();
     assert_eq!(cells[0][0], sheets::Cell::Text("Kecamatan".into()));
-    assert_eq!(cells[2][3], sheets::Cell::Int(1));
-    assert_eq!(cells[2][8], sheets::Cell::Int(2));
+    assert_eq!(cells[3][3], sheets::Cell::Int(1));
+    assert_eq!(cells[3][8], sheets::Cell::Int(2));
     // PDF with the letterhead; its text can be read back.
     let p = b
         .get(app.url("/reports/kube-status?format=pdf"))
@@ -124,7 +130,9 @@ async fn kube_status_report_in_every_format() {
     // A pendamping's report covers their kecamatan only.
     let pl = app.token("p.langensari").await;
     let r: Value = app.get_json(&pl, "/api/v1/reports/kube-status").await;
-    assert_eq!(r["rows"].as_array().unwrap().len(), 1);
+    // Its row, the kecamatan's subtotal and the total.
+    assert_eq!(r["rows"].as_array().unwrap().len(), 3);
+    assert!(!r.to_string().contains("Pataruman"));
     assert_eq!(app.get(&op, "/api/v1/reports/nothing").await.status(), 404);
     app.stop().await;
 }

@@ -10,7 +10,7 @@ use crate::error::unique_as_conflict;
 use crate::persons::{scope_filter, Scope};
 use crate::sql::Where;
 use crate::{audit, Actor, Page, Paging, Result, Store, StoreError};
-use domain::aid::{check_budget, check_quota, transition, Action, ProposalState};
+use domain::aid::{check_budget, check_duties, check_quota, transition, Action, ProposalState};
 use domain::money::Rupiah;
 use domain::{Msg, Role};
 use serde::Serialize;
@@ -99,9 +99,12 @@ pub struct ProposalEvent {
     pub action: String,
     pub from_state: String,
     pub to_state: String,
+    pub user_id: Option<i64>,
     pub username: String,
     pub note: Option<String>,
     pub at: String,
+    /// 1 when the same person took the step it checks (allowed by the office's option).
+    pub same_person: i64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -200,9 +203,12 @@ async fn figures_in(conn: &mut AnyConnection, p: &Programme) -> Result<Figures> 
     .bind(p.id)
     .fetch_one(&mut *conn)
     .await?;
-    let (benefits, enrolled): (i64, i64) = sqlx::query_as(
+    // A benefit holds budget from when it is recorded; it is paid once approved.
+    let (benefits, paid, enrolled): (i64, i64, i64) = sqlx::query_as(
         "SELECT CAST(COALESCE((SELECT SUM(b.amount) FROM benefits b JOIN enrolments e ON e.id = b.enrolment_id
                                 WHERE e.programme_id = $1), 0) AS BIGINT),
+                CAST(COALESCE((SELECT SUM(b.amount) FROM benefits b JOIN enrolments e ON e.id = b.enrolment_id
+                                WHERE e.programme_id = $1 AND b.approved_at IS NOT NULL), 0) AS BIGINT),
                 CAST((SELECT COUNT(*) FROM enrolments WHERE programme_id = $1) AS BIGINT)",
     )
     .bind(p.id)
@@ -212,7 +218,7 @@ async fn figures_in(conn: &mut AnyConnection, p: &Programme) -> Result<Figures> 
     let committed = committed + benefits;
     Ok(Figures {
         committed,
-        delivered: delivered + benefits,
+        delivered: delivered + paid,
         remaining: p.budget.map(|b| b - committed),
         quota_used: if individual { enrolled } else { proposals },
     })
@@ -243,7 +249,7 @@ async fn proposal_in(
     .fetch_all(&mut *conn)
     .await?;
     let events = sqlx::query_as(
-        "SELECT action, from_state, to_state, username, note, at FROM proposal_events WHERE proposal_id = $1 ORDER BY id",
+        "SELECT action, from_state, to_state, user_id, username, note, at, same_person FROM proposal_events WHERE proposal_id = $1 ORDER BY id",
     )
     .bind(id)
     .fetch_all(&mut *conn)
@@ -543,6 +549,8 @@ impl Store {
     }
 
     /// Takes one step of the state machine, with its checks, in one transaction.
+    /// `allow_same_person`: the office lets one person take a step and the check of it.
+    #[allow(clippy::too_many_arguments)] // the step, and what it carries
     pub async fn proposal_act(
         &self,
         actor: &Actor,
@@ -551,12 +559,20 @@ impl Store {
         action: Action,
         note: Option<&str>,
         delivery: Option<&Delivery>,
+        allow_same_person: bool,
     ) -> Result<ProposalDetail> {
         let mut tx = self.tx().await?;
         let lock = Some(self.backend());
         let before = proposal_in(&mut tx, id, lock).await?;
         let from = ProposalState::parse(&before.proposal.state)?;
         let to = transition(from, action, role).map_err(|m| StoreError::conflict("state", m))?;
+        let earlier: Vec<(Action, Option<i64>)> = before
+            .events
+            .iter()
+            .filter_map(|e| Some((Action::parse(&e.action).ok()?, e.user_id)))
+            .collect();
+        let same_person = check_duties(action, actor.user_id, &earlier, allow_same_person)
+            .map_err(|m| StoreError::conflict("state", m))?;
         let now = actor.now();
         match action {
             Action::Approve => {
@@ -668,7 +684,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         sqlx::query(
-            "INSERT INTO proposal_events (proposal_id, action, from_state, to_state, user_id, username, note, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            "INSERT INTO proposal_events (proposal_id, action, from_state, to_state, user_id, username, note, at, same_person) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(id)
         .bind(action.code())
@@ -678,6 +694,7 @@ impl Store {
         .bind(&actor.username)
         .bind(note)
         .bind(&now)
+        .bind(same_person as i64)
         .execute(&mut *tx)
         .await?;
         let after = proposal_in(&mut tx, id, None).await?;
@@ -782,8 +799,11 @@ impl Store {
         let f = figures_in(&mut tx, &p).await?;
         check_budget(p.budget.map(Rupiah::new), Rupiah::new(f.committed), amount)
             .map_err(|m| StoreError::conflict("budget", m))?;
+        // Cash (monthly assistance) waits for the head of division, as goods do.
+        let approved = (kind != CASH).then(|| actor.now());
         let r: std::result::Result<(i64,), sqlx::Error> = sqlx::query_as(
-            "INSERT INTO benefits (enrolment_id, kind, period, description, amount, given_on, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            "INSERT INTO benefits (enrolment_id, kind, period, description, amount, given_on, created_at, recorded_by, approved_by, approved_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
         )
         .bind(eid)
         .bind(kind)
@@ -792,6 +812,9 @@ impl Store {
         .bind(amount.value())
         .bind(on)
         .bind(actor.now())
+        .bind(actor.user_id)
+        .bind(approved.as_ref().map(|_| actor.username.clone()))
+        .bind(&approved)
         .fetch_one(&mut *tx)
         .await;
         let (id,) = r.map_err(unique_as_conflict("period", Msg::new("benefit.twice")))?;
@@ -808,6 +831,106 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(id)
+    }
+}
+
+/// The kind of benefit paid in cash: recorded, then approved by the head of division.
+pub const CASH: &str = "bantuan_bulanan";
+
+/// A benefit given to an enrolled person.
+#[derive(Debug, Clone, Serialize, FromRow)]
+pub struct Benefit {
+    pub id: i64,
+    pub person_id: i64,
+    pub name: String,
+    pub kind: String,
+    pub period: String,
+    pub amount: i64,
+    pub given_on: String,
+    pub recorded_by: Option<i64>,
+    pub approved_by: Option<String>,
+    pub approved_at: Option<String>,
+}
+
+impl Store {
+    /// The benefits of a programme to persons the caller may see: awaiting approval first,
+    /// then the newest.
+    pub async fn benefits(
+        &self,
+        programme_id: i64,
+        scope: Scope<'_>,
+        paging: Paging,
+    ) -> Result<Page<Benefit>> {
+        let mut w = Where::new();
+        w.cond_int("e.programme_id = ?", programme_id);
+        scope_filter(&mut w, "p.district_code", scope);
+        Ok(w
+            .page(
+                &self.pool,
+                "b.id, e.person_id, p.name, b.kind, b.period, b.amount, b.given_on, b.recorded_by, b.approved_by, b.approved_at",
+                "benefits b JOIN enrolments e ON e.id = b.enrolment_id JOIN persons p ON p.id = e.person_id",
+                "CASE WHEN b.approved_at IS NULL THEN 0 ELSE 1 END, b.given_on DESC, b.id DESC",
+                paging,
+            )
+            .await?)
+    }
+
+    /// The head of division approves a recorded cash benefit; not its recorder (unless
+    /// the office allows one person both steps).
+    pub async fn benefit_approve(
+        &self,
+        actor: &Actor,
+        programme_id: i64,
+        benefit_id: i64,
+        allow_same_person: bool,
+    ) -> Result<Benefit> {
+        let mut tx = self.tx().await?;
+        let row: Option<Benefit> = sqlx::query_as(
+            "SELECT b.id, e.person_id, p.name, b.kind, b.period, b.amount, b.given_on, b.recorded_by, b.approved_by, b.approved_at
+             FROM benefits b JOIN enrolments e ON e.id = b.enrolment_id JOIN persons p ON p.id = e.person_id
+             WHERE b.id = $1 AND e.programme_id = $2",
+        )
+        .bind(benefit_id)
+        .bind(programme_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let before = row.ok_or(StoreError::NotFound)?;
+        if before.approved_at.is_some() {
+            return Err(StoreError::conflict(
+                "benefit",
+                Msg::new("benefit.already_approved"),
+            ));
+        }
+        if !allow_same_person && actor.user_id.is_some() && before.recorded_by == actor.user_id {
+            return Err(StoreError::conflict(
+                "benefit",
+                Msg::new("benefit.same_person_approve"),
+            ));
+        }
+        let now = actor.now();
+        sqlx::query("UPDATE benefits SET approved_by = $1, approved_at = $2 WHERE id = $3")
+            .bind(&actor.username)
+            .bind(&now)
+            .bind(benefit_id)
+            .execute(&mut *tx)
+            .await?;
+        let after = Benefit {
+            approved_by: Some(actor.username.clone()),
+            approved_at: Some(now),
+            ..before.clone()
+        };
+        audit::record(
+            &mut tx,
+            actor,
+            "approve_benefit",
+            "programme",
+            programme_id,
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
     }
 }
 

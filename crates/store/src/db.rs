@@ -6,6 +6,37 @@ use std::str::FromStr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+/// The file of a `sqlite://FILE?…` URL (none for memory databases and PostgreSQL).
+pub fn sqlite_file(url: &str) -> Option<String> {
+    let path = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = path.split('?').next().unwrap_or(path);
+    (!path.is_empty() && !path.contains(":memory:")).then(|| path.to_string())
+}
+
+/// Makes `path` readable and writable by its owner only (0600): it holds NIKs. With
+/// `create`, an absent file is created empty with those permissions. Best effort: a
+/// file system without Unix permissions keeps its own.
+pub fn private_file(path: &str, create: bool) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        if create && !std::path::Path::new(path).exists() {
+            let _ = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(path);
+        }
+        if std::path::Path::new(path).exists() {
+            let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (path, create);
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
@@ -105,6 +136,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0012_current_names.sql"),
         include_str!("../migrations/postgres/0012_current_names.sql"),
     ),
+    (
+        13,
+        "duties",
+        include_str!("../migrations/sqlite/0013_duties.sql"),
+        include_str!("../migrations/postgres/0013_duties.sql"),
+    ),
 ];
 
 impl Store {
@@ -125,7 +162,15 @@ impl Store {
             Backend::Sqlite if !url.contains('?') => format!("{url}?mode=rwc"),
             _ => url.to_string(),
         };
+        let file = sqlite_file(&url);
+        if let Some(f) = &file {
+            // Created readable by its owner only; SQLite gives its WAL and shared-memory
+            // files the database file's permissions.
+            private_file(f, true);
+        }
         let opts = AnyConnectOptions::from_str(&url)?;
+        // A read-only open (checking a backup) cannot switch the journal mode.
+        let read_only = url.contains("mode=ro");
         let pool = AnyPoolOptions::new()
             .max_connections(match backend {
                 Backend::Sqlite => 8,
@@ -134,7 +179,9 @@ impl Store {
             .acquire_timeout(Duration::from_secs(10))
             .after_connect(move |conn, _| {
                 Box::pin(async move {
-                    if backend == Backend::Sqlite {
+                    if backend == Backend::Sqlite && read_only {
+                        conn.execute("PRAGMA busy_timeout=10000;").await?;
+                    } else if backend == Backend::Sqlite {
                         // WAL lets readers run beside the writer; busy_timeout makes a
                         // second writer wait instead of failing at once.
                         // busy_timeout first: the journal-mode pragma may itself wait for
@@ -150,6 +197,11 @@ impl Store {
             })
             .connect_with(opts)
             .await?;
+        if let Some(f) = &file {
+            for suffix in ["", "-wal", "-shm"] {
+                private_file(&format!("{f}{suffix}"), false);
+            }
+        }
         Ok(Store {
             pool,
             backend,
@@ -225,8 +277,10 @@ impl Store {
         Ok(())
     }
 
-    /// A consistent online copy of a SQLite database (`VACUUM INTO`).
+    /// A consistent online copy of a SQLite database (`VACUUM INTO`), readable by its
+    /// owner only (the file is created empty first: SQLite fills an empty file).
     pub async fn backup_sqlite(&self, path: &str) -> Result<()> {
+        private_file(path, true);
         sqlx::query("VACUUM INTO $1")
             .bind(path)
             .execute(&self.pool)

@@ -21,7 +21,7 @@ pub mod users;
 pub mod visits;
 
 pub use audit::Actor;
-pub use db::{Backend, FreshDatabase, Store};
+pub use db::{private_file, sqlite_file, Backend, FreshDatabase, Store};
 pub use error::StoreError;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -31,6 +31,18 @@ pub struct SessionInfo {
     pub user: crate::users::User,
 }
 
+/// A session or API token of an account, as its owner and the admin see it.
+#[derive(Debug, Clone, Serialize, FromRow)]
+pub struct SessionRow {
+    pub id: i64,
+    /// `web` or `api`
+    pub kind: String,
+    pub label: String,
+    pub created_at: String,
+    pub last_seen_at: String,
+    pub expires_at: String,
+}
+
 #[derive(Debug, Clone, Serialize, FromRow)]
 pub struct ApiToken {
     pub id: i64,
@@ -160,14 +172,70 @@ impl Store {
         Ok(())
     }
 
-    /// Ends every web session of a user except one (after a password change).
-    pub async fn session_delete_others(&self, user_id: i64, keep_id: i64) -> Result<()> {
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND kind = 'web' AND id <> $2")
+    /// The unexpired sessions and API tokens of an account, newest first.
+    pub async fn user_sessions(&self, user_id: i64) -> Result<Vec<SessionRow>> {
+        Ok(sqlx::query_as(
+            "SELECT id, kind, label, created_at, last_seen_at, expires_at FROM sessions
+             WHERE user_id = $1 AND expires_at > $2 ORDER BY id DESC",
+        )
+        .bind(user_id)
+        .bind(crate::now())
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Ends one session or token of an account (404 when it is not theirs).
+    pub async fn session_end(&self, actor: &Actor, user_id: i64, id: i64) -> Result<()> {
+        let mut tx = self.tx().await?;
+        let r = sqlx::query("DELETE FROM sessions WHERE id = $1 AND user_id = $2")
+            .bind(id)
             .bind(user_id)
-            .bind(keep_id)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
+        if r.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        let after = serde_json::json!({"session": id});
+        audit::record::<(), _>(
+            &mut tx,
+            actor,
+            "end_session",
+            "user",
+            user_id,
+            None,
+            Some(&after),
+        )
+        .await?;
+        tx.commit().await?;
         Ok(())
+    }
+
+    /// Ends every session and token of an account but `keep`; returns how many ended.
+    pub async fn sessions_end_all(
+        &self,
+        actor: &Actor,
+        user_id: i64,
+        keep: Option<i64>,
+    ) -> Result<u64> {
+        let mut tx = self.tx().await?;
+        let r = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
+            .bind(user_id)
+            .bind(keep.unwrap_or(-1))
+            .execute(&mut *tx)
+            .await?;
+        let after = serde_json::json!({"sessions_ended": r.rows_affected()});
+        audit::record::<(), _>(
+            &mut tx,
+            actor,
+            "end_sessions",
+            "user",
+            user_id,
+            None,
+            Some(&after),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(r.rows_affected())
     }
 
     /// A one-time message shown on the next page (after a redirect).

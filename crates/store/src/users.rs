@@ -64,6 +64,9 @@ pub struct UserChange {
     pub disabled: Option<bool>,
     pub password_hash: Option<String>,
     pub lang: Option<Lang>,
+    /// With a new password, the one session that stays (the owner's own, when they
+    /// change it themselves); every other session and API token of the account ends.
+    pub keep_session: Option<i64>,
 }
 
 #[derive(Debug, Clone, Default, serde::Deserialize)]
@@ -248,9 +251,14 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        if c.disabled == Some(true) {
-            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        if c.disabled == Some(true) || c.password_hash.is_some() {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
                 .bind(id)
+                .bind(
+                    c.keep_session
+                        .filter(|_| c.disabled != Some(true))
+                        .unwrap_or(-1),
+                )
                 .execute(&mut *tx)
                 .await?;
         }

@@ -210,13 +210,14 @@ async fn sessions_expire_and_end_when_account_disabled() {
 }
 
 #[tokio::test]
-async fn login_failures_are_counted_per_key() {
+async fn login_attempts_are_counted_per_key_before_checking() {
     for s in backends().await {
         let since = "2000-01-01T00:00:00Z";
-        for _ in 0..3 {
-            s.login_failure_add(&["user:a", "ip:1"], since)
-                .await
-                .unwrap();
+        let mut last = Vec::new();
+        for i in 1..=3 {
+            let (ids, counts) = s.login_attempt(&["user:a", "ip:1"], since).await.unwrap();
+            assert_eq!(counts, vec![i, i], "this attempt is counted");
+            last = ids;
         }
         assert_eq!(s.login_failures("user:a", since).await.unwrap(), 3);
         assert_eq!(s.login_failures("ip:1", since).await.unwrap(), 3);
@@ -226,7 +227,11 @@ async fn login_failures_are_counted_per_key() {
                 .unwrap(),
             0
         );
-        s.login_failures_clear("user:a").await.unwrap();
+        // A success removes its own attempt and clears the account's failures.
+        s.login_attempt_succeeded(&last, "user:a", since)
+            .await
+            .unwrap();
         assert_eq!(s.login_failures("user:a", since).await.unwrap(), 0);
+        assert_eq!(s.login_failures("ip:1", since).await.unwrap(), 2);
     }
 }

@@ -84,24 +84,13 @@ fn parse_json(s: &Option<String>) -> serde_json::Value {
         .unwrap_or(serde_json::Value::Null)
 }
 
-/// NIK and KK inside logged values, masked for roles that must not see them in full.
-fn mask_identity(v: &mut serde_json::Value) {
-    if let Some(obj) = v.as_object_mut() {
-        for key in ["nik", "kk_number"] {
-            if let Some(serde_json::Value::String(n)) = obj.get(key) {
-                let masked = domain::nik::mask(n);
-                obj.insert(key.into(), masked.into());
-            }
-        }
-    }
-}
-
 impl AuditOut {
     fn new(e: AuditEntry, full_identity: bool) -> AuditOut {
         let mut out = AuditOut::from(e);
         if !full_identity {
-            mask_identity(&mut out.before);
-            mask_identity(&mut out.after);
+            // Anywhere in the entry: a merge nests both whole records.
+            domain::privacy::mask_json(&mut out.before);
+            domain::privacy::mask_json(&mut out.after);
         }
         out
     }

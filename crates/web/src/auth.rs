@@ -31,12 +31,17 @@ pub const LANG_COOKIE: &str = "sikube_lang";
 const SESSION_DAYS: i64 = 7;
 /// …or after this long unused.
 const IDLE_HOURS: i64 = 8;
-/// Integration tokens are valid for a year.
-const API_TOKEN_DAYS: i64 = 365;
-/// Failed logins allowed per account and per client address in the window.
-const MAX_FAILURES_ACCOUNT: i64 = 5;
-const MAX_FAILURES_ADDRESS: i64 = 30;
+/// Login attempts allowed in the window: for an account from one address (a guesser at
+/// one PC), from one address in all (a guesser trying many accounts), and for an account
+/// from everywhere (a guesser spread over many addresses) — the last high enough that an
+/// attack from elsewhere does not lock the owner out at their own office.
+const MAX_ATTEMPTS_ACCOUNT_ADDRESS: i64 = 5;
+const MAX_ATTEMPTS_ADDRESS: i64 = 30;
+const MAX_ATTEMPTS_ACCOUNT: i64 = 100;
 const FAILURE_WINDOW_MIN: i64 = 15;
+/// Password checks at once: argon2 takes ~19 MB and tens of ms of CPU each; a flood of
+/// logins waits for these instead of exhausting memory and starving other requests.
+const CONCURRENT_HASHES: usize = 2;
 
 // ---------- passwords and tokens ----------
 
@@ -57,6 +62,25 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
                 .is_ok()
         })
         .unwrap_or(false)
+}
+
+/// Runs a password hash or check on a blocking thread, at most [`CONCURRENT_HASHES`] at
+/// once; `None` when the server is too busy to take it within a few seconds.
+pub async fn bounded_hashing<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Option<T> {
+    static PERMITS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(CONCURRENT_HASHES);
+    let _permit = tokio::time::timeout(std::time::Duration::from_secs(5), PERMITS.acquire())
+        .await
+        .ok()?
+        .ok()?;
+    tokio::task::spawn_blocking(f).await.ok()
+}
+
+/// A short, stable tag of a typed user name for the log: what was typed in the user name
+/// box is often a password typed in the wrong box, so it is never logged as such.
+pub fn log_tag(username: &str) -> String {
+    hex::encode(&Sha256::digest(username.trim().to_lowercase().as_bytes())[..4])
 }
 
 /// A hash to verify against when the account does not exist, so that the answer
@@ -225,14 +249,20 @@ pub fn is_api(path: &str) -> bool {
 }
 
 fn client_addr(state: &AppState, req: &Request) -> String {
+    // Behind the office's own proxy: the address that proxy appended (the rightmost);
+    // everything left of it came from the client and can say anything.
     if state.config.trust_forwarded_for {
         if let Some(ip) = req
             .headers()
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .filter(|ip| !ip.is_empty())
+            .last()
         {
-            return ip.trim().to_string();
+            return ip.to_string();
         }
     }
     req.extensions()
@@ -378,6 +408,64 @@ pub struct ClientAddr(pub String);
 /// header (htmx) or the `_csrf` query parameter (file uploads). API: bearer tokens are
 /// not sent by browsers on their own; a cookie-authenticated call must be JSON (which a
 /// cross-site form cannot send) or carry the header.
+/// The boundary of a `multipart/form-data` request.
+fn multipart_boundary(req: &Request) -> Option<String> {
+    let ct = req.headers().get(header::CONTENT_TYPE)?.to_str().ok()?;
+    if !ct.to_ascii_lowercase().starts_with("multipart/form-data") {
+        return None;
+    }
+    let b = ct
+        .split(';')
+        .find_map(|p| p.trim().strip_prefix("boundary="))?;
+    Some(b.trim_matches('"').to_string())
+}
+
+/// The `_csrf` field of a multipart form. The upload forms put it first, so only the
+/// start of the body is read (at most 64 KB); the whole body is passed on unchanged.
+async fn multipart_csrf(
+    req: Request,
+    boundary: &str,
+) -> Result<(Request, Option<String>), AppError> {
+    use futures_util::StreamExt;
+    let (parts, body) = req.into_parts();
+    let mut stream = body.into_data_stream();
+    let delimiter = format!("--{boundary}");
+    let mut head: Vec<u8> = Vec::new();
+    let seen = |h: &[u8]| {
+        h.windows(delimiter.len())
+            .filter(|w| *w == delimiter.as_bytes())
+            .count()
+    };
+    while head.len() < 64 * 1024 && seen(&head) < 2 {
+        match stream.next().await {
+            Some(Ok(chunk)) => head.extend_from_slice(&chunk),
+            Some(Err(_)) => return Err(AppError::BadRequest(Msg::new("error.payload_too_large"))),
+            None => break,
+        }
+    }
+    let token = first_part_field(&head, &delimiter, "_csrf");
+    let first =
+        futures_util::stream::once(
+            async move { Ok::<_, axum::Error>(axum::body::Bytes::from(head)) },
+        );
+    let body = Body::from_stream(first.chain(stream));
+    Ok((Request::from_parts(parts, body), token))
+}
+
+/// The value of the first part of a multipart body when that part is the field `name`.
+fn first_part_field(head: &[u8], delimiter: &str, name: &str) -> Option<String> {
+    let text = String::from_utf8_lossy(head);
+    let start = text.find(delimiter)? + delimiter.len();
+    let part = &text[start..];
+    let (headers, rest) = part.split_once("\r\n\r\n")?;
+    let disposition = headers.to_ascii_lowercase();
+    if !disposition.contains(&format!("name=\"{name}\"")) {
+        return None;
+    }
+    let end = rest.find(&format!("\r\n{delimiter}"))?;
+    Some(rest[..end].to_string())
+}
+
 async fn check_csrf(
     req: Request,
     session: Option<&Session>,
@@ -410,15 +498,14 @@ async fn check_csrf(
     if header_token.as_deref() == Some(expected.as_str()) {
         return Ok(req);
     }
-    let query_token = req.uri().query().and_then(|q| {
-        serde_urlencoded::from_str::<Vec<(String, String)>>(q)
-            .ok()?
-            .into_iter()
-            .find(|(k, _)| k == "_csrf")
-            .map(|(_, v)| v)
-    });
-    if query_token.as_deref() == Some(expected.as_str()) {
-        return Ok(req);
+    // Never from the URL: proxies and browser histories keep URLs.
+    if let Some(boundary) = multipart_boundary(&req) {
+        let (req, token) = multipart_csrf(req, &boundary).await?;
+        return if token.as_deref() == Some(expected.as_str()) {
+            Ok(req)
+        } else {
+            Err(AppError::Csrf)
+        };
     }
     let is_form = req.headers().get(header::CONTENT_TYPE).is_some_and(|v| {
         v.as_bytes()
@@ -474,10 +561,20 @@ pub fn urlencode(s: &str) -> String {
         .unwrap_or_default()
 }
 
-/// Only local paths may be redirect targets after login.
-fn safe_next(next: Option<&str>) -> String {
+/// Only same-origin relative paths may be redirect targets: one `/`, then no second `/`
+/// or `\` (browsers read `/\t/host` and `/\host` as `//host`), and no control or
+/// whitespace characters anywhere. Anything else goes to `/`.
+pub(crate) fn safe_next(next: Option<&str>) -> String {
+    let ok = |n: &str| {
+        let mut c = n.chars();
+        c.next() == Some('/')
+            && !matches!(c.next(), Some('/' | '\\'))
+            && !n
+                .chars()
+                .any(|c| c.is_control() || c.is_whitespace() || c == '\\')
+    };
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        Some(n) if ok(n) => n.to_string(),
         _ => "/".into(),
     }
 }
@@ -494,6 +591,7 @@ pub fn routes() -> crate::Routes {
 pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
     r.route("/auth/login", post(api_login))
         .route("/auth/logout", post(api_logout))
+        .route("/auth/logout-all", post(api_logout_all))
         .route("/auth/me", get(api_me))
 }
 
@@ -512,12 +610,25 @@ async fn login(
     addr: &str,
 ) -> AppResult<LoginOutcome> {
     let uname = username.trim().to_lowercase();
-    let user_key = format!("user:{uname}");
+    let pair_key = format!("user:{uname}@{addr}");
     let addr_key = format!("addr:{addr}");
+    let user_key = format!("user:{uname}");
     let since = ts_in(-chrono::Duration::minutes(FAILURE_WINDOW_MIN));
-    if state.store.login_failures(&user_key, &since).await? >= MAX_FAILURES_ACCOUNT
-        || state.store.login_failures(&addr_key, &since).await? >= MAX_FAILURES_ADDRESS
-    {
+    // Counted before the password is checked: a parallel burst cannot outrun the limit.
+    // The account's count across addresses takes only attempts that passed their
+    // address's limits, so one guessing PC cannot lock the owner out elsewhere.
+    let (mut attempt, counts) = state
+        .store
+        .login_attempt(&[&pair_key, &addr_key], &since)
+        .await?;
+    let mut locked = counts[0] > MAX_ATTEMPTS_ACCOUNT_ADDRESS || counts[1] > MAX_ATTEMPTS_ADDRESS;
+    if !locked {
+        let (ids, counts) = state.store.login_attempt(&[&user_key], &since).await?;
+        attempt.extend(ids);
+        locked = counts[0] > MAX_ATTEMPTS_ACCOUNT;
+    }
+    if locked {
+        tracing::warn!(user = %log_tag(&uname), "login refused: too many attempts");
         return Ok(LoginOutcome::Locked);
     }
     let creds = state.store.user_credentials(&uname).await?;
@@ -526,13 +637,16 @@ async fn login(
         .as_ref()
         .map(|(_, h)| h.clone())
         .unwrap_or_else(|| dummy_hash().to_string());
-    // Argon2 takes tens of milliseconds of CPU: keep it off the async workers.
-    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
-        .await
-        .unwrap_or(false);
+    let Some(ok) = bounded_hashing(move || verify_password(&password, &hash)).await else {
+        return Ok(LoginOutcome::Locked);
+    };
     match creds {
         Some((user, _)) if ok && !user.disabled => {
-            state.store.login_failures_clear(&user_key).await?;
+            let forget = ts_in(-chrono::Duration::days(1));
+            state
+                .store
+                .login_attempt_succeeded(&attempt, &pair_key, &forget)
+                .await?;
             let token = new_token();
             state
                 .store
@@ -550,12 +664,7 @@ async fn login(
             Ok(LoginOutcome::Ok { user, token })
         }
         _ => {
-            let forget = ts_in(-chrono::Duration::days(1));
-            state
-                .store
-                .login_failure_add(&[&user_key, &addr_key], &forget)
-                .await?;
-            tracing::warn!(user = %uname, "login failed");
+            tracing::warn!(user = %log_tag(&uname), "login failed");
             Ok(LoginOutcome::Failed)
         }
     }
@@ -799,6 +908,24 @@ pub(crate) async fn api_logout(
     Ok(resp)
 }
 
+/// End every session and API token of the caller's account ("log out everywhere").
+#[utoipa::path(post, path = "/api/v1/auth/logout-all", tag = "auth",
+    responses((status = 204, description = "every session and token ended"), (status = 401, body = crate::api::ErrorBody)))]
+pub(crate) async fn api_logout_all(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+) -> AppResult<Response> {
+    state
+        .store
+        .sessions_end_all(&s.actor(), s.user().id, None)
+        .await?;
+    let mut resp = StatusCode::NO_CONTENT.into_response();
+    if let Ok(v) = set_cookie(SESSION_COOKIE, "", 0, state.config.https).parse() {
+        resp.headers_mut().append(header::SET_COOKIE, v);
+    }
+    Ok(resp)
+}
+
 /// The caller's own account.
 #[utoipa::path(get, path = "/api/v1/auth/me", tag = "auth",
     responses((status = 200, body = crate::users::UserOut), (status = 401, body = crate::api::ErrorBody)))]
@@ -811,6 +938,7 @@ pub(crate) async fn create_api_token(
     state: &AppState,
     s: &Session,
     label: &str,
+    days: i64,
 ) -> AppResult<String> {
     let token = new_token();
     let id = state
@@ -821,9 +949,41 @@ pub(crate) async fn create_api_token(
             kind: SessionKind::Api,
             label,
             csrf: &new_token(),
-            expires_at: ts_in(chrono::Duration::days(API_TOKEN_DAYS)),
+            expires_at: ts_in(chrono::Duration::days(days)),
         })
         .await?;
     state.store.api_token_created(&s.actor(), id, label).await?;
     Ok(token)
+}
+
+#[cfg(test)]
+mod redirect_tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_same_origin_paths_are_redirect_targets() {
+        for ok in [
+            "/",
+            "/kube/5",
+            "/persons?q=asep&offset=50",
+            "/guide/operator",
+        ] {
+            assert_eq!(safe_next(Some(ok)), ok);
+        }
+        for bad in [
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/%09/evil.example".replace("%09", "\t").as_str(),
+            "/ /evil.example",
+            "/\n/evil.example",
+            "https://evil.example",
+            "evil.example",
+            "/kube\\..\\x",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/", "{bad:?}");
+        }
+        assert_eq!(safe_next(None), "/");
+    }
 }

@@ -34,13 +34,28 @@ pub struct Page {
 const IMAGES: &[(&str, &[u8])] = &[
     ("login.jpg", include_bytes!("../guide/login.jpg")),
     ("dashboard.jpg", include_bytes!("../guide/dashboard.jpg")),
-    ("person-form.jpg", include_bytes!("../guide/person-form.jpg")),
+    (
+        "person-form.jpg",
+        include_bytes!("../guide/person-form.jpg"),
+    ),
     ("import.jpg", include_bytes!("../guide/import.jpg")),
     ("kube-form.jpg", include_bytes!("../guide/kube-form.jpg")),
-    ("kube-detail.jpg", include_bytes!("../guide/kube-detail.jpg")),
-    ("proposal-form.jpg", include_bytes!("../guide/proposal-form.jpg")),
-    ("proposal-approve.jpg", include_bytes!("../guide/proposal-approve.jpg")),
-    ("proposal-deliver.jpg", include_bytes!("../guide/proposal-deliver.jpg")),
+    (
+        "kube-detail.jpg",
+        include_bytes!("../guide/kube-detail.jpg"),
+    ),
+    (
+        "proposal-form.jpg",
+        include_bytes!("../guide/proposal-form.jpg"),
+    ),
+    (
+        "proposal-approve.jpg",
+        include_bytes!("../guide/proposal-approve.jpg"),
+    ),
+    (
+        "proposal-deliver.jpg",
+        include_bytes!("../guide/proposal-deliver.jpg"),
+    ),
     ("training.jpg", include_bytes!("../guide/training.jpg")),
     ("duplicates.jpg", include_bytes!("../guide/duplicates.jpg")),
     ("programme.jpg", include_bytes!("../guide/programme.jpg")),
@@ -282,17 +297,35 @@ fn slug_of(role: domain::Role) -> &'static str {
 
 async fn index(PageAuth { s, ctx }: PageAuth) -> AppResult<Response> {
     let mine = slug_of(s.role());
-    Ok(html(&GuidePage { ctx, pages: PAGES, page: None, mine })?.into_response())
+    Ok(html(&GuidePage {
+        ctx,
+        pages: PAGES,
+        page: None,
+        mine,
+    })?
+    .into_response())
 }
 
 async fn page(PageAuth { s, ctx }: PageAuth, Path(slug): Path<String>) -> AppResult<Response> {
-    let page = PAGES.iter().find(|p| p.slug == slug).ok_or(AppError::NotFound)?;
+    let page = PAGES
+        .iter()
+        .find(|p| p.slug == slug)
+        .ok_or(AppError::NotFound)?;
     let mine = slug_of(s.role());
-    Ok(html(&GuidePage { ctx, pages: PAGES, page: Some(page), mine })?.into_response())
+    Ok(html(&GuidePage {
+        ctx,
+        pages: PAGES,
+        page: Some(page),
+        mine,
+    })?
+    .into_response())
 }
 
 async fn image(_: PageAuth, Path(file): Path<String>) -> AppResult<Response> {
-    let (_, body) = IMAGES.iter().find(|(n, _)| *n == file).ok_or(AppError::NotFound)?;
+    let (_, body) = IMAGES
+        .iter()
+        .find(|(n, _)| *n == file)
+        .ok_or(AppError::NotFound)?;
     Ok((
         [
             (header::CONTENT_TYPE, "image/jpeg"),

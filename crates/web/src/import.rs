@@ -174,20 +174,35 @@ pub fn no_progress() -> Progress {
     std::sync::Arc::new(|_, _| {})
 }
 
+/// Reads a spreadsheet within `limits`, on a blocking thread: parsing a large file is
+/// seconds of CPU, not for the threads that serve requests.
+async fn read_table(bytes: &[u8], limits: sheets::Limits) -> AppResult<Vec<Vec<String>>> {
+    let owned = bytes.to_vec();
+    let read = tokio::task::spawn_blocking(move || sheets::read(&owned, &limits))
+        .await
+        .map_err(|_| AppError::Internal)?;
+    read.map_err(|e| {
+        let msg = match e {
+            sheets::SheetError::TooLargeUnpacked(n) => {
+                Msg::new("import.too_large_unpacked").arg(n / (1024 * 1024))
+            }
+            sheets::SheetError::TooManyRows(n) => Msg::new("import.too_many_rows").arg(n),
+            _ => Msg::new("import.unreadable"),
+        };
+        AppError::invalid("file", msg)
+    })
+}
+
 /// Reads and checks a file. `progress(done, total)` is called as rows are checked.
 pub async fn plan(
     state: &AppState,
     s: &Session,
     kind: Kind,
     bytes: &[u8],
+    limits: sheets::Limits,
     progress: Progress,
 ) -> AppResult<Plan> {
-    // Parsing a large file is seconds of CPU: not on the threads that serve requests.
-    let owned = bytes.to_vec();
-    let table = tokio::task::spawn_blocking(move || sheets::read(&owned))
-        .await
-        .map_err(|_| AppError::Internal)?
-        .map_err(|_| AppError::invalid("file", Msg::new("import.unreadable")))?;
+    let table = read_table(bytes, limits).await?;
     match kind {
         Kind::Persons => plan_persons(state, s, table, progress).await,
         Kind::Kube => plan_kube(state, s, table, &*progress).await,
@@ -336,6 +351,9 @@ async fn plan_kube(
         .persons_by_nik(&niks)
         .await?
         .into_iter()
+        // A person outside the caller's area is, to the caller, not registered: no name,
+        // KUBE or place of theirs appears in the preview.
+        .filter(|(_, _, d, _)| s.sees_district(d))
         .map(|(n, id, d, name)| (n, (id, d, name)))
         .collect();
     let ids: Vec<i64> = persons.values().map(|p| p.0).collect();
@@ -700,7 +718,15 @@ pub(crate) async fn api_import(
 ) -> AppResult<Json<ImportReport>> {
     s.require_write()?;
     let kind = Kind::parse(&kind).map_err(|m| AppError::invalid("kind", m))?;
-    let mut p = plan(&state, &s, kind, &body, no_progress()).await?;
+    let mut p = plan(
+        &state,
+        &s,
+        kind,
+        &body,
+        sheets::Limits::UPLOAD,
+        no_progress(),
+    )
+    .await?;
     if q.dry_run.unwrap_or(false) {
         return Ok(Json(report(&p, 0, false, lang)));
     }
@@ -767,8 +793,19 @@ async fn upload(
     let Some((name, data)) = file.filter(|f| !f.1.is_empty()) else {
         return fail(ctx, "import.no_file");
     };
-    if sheets::read(&data).is_err() {
-        return fail(ctx, "import.unreadable");
+    if let Err(e) = read_table(&data, sheets::Limits::UPLOAD).await {
+        let inv = e.into_form_errors()?;
+        let text = inv
+            .fields
+            .values()
+            .next()
+            .map(|m| m.text(lang))
+            .unwrap_or_default();
+        return Ok((
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            html(&IndexPage { error: text, ctx })?,
+        )
+            .into_response());
     }
     let id = state
         .store
@@ -797,7 +834,15 @@ async fn load_plan(
 ) -> AppResult<(store::imports::ImportFile, Result<Plan, AppError>)> {
     let f = state.store.import_file(id, s.user().id).await?;
     let kind = Kind::parse(&f.kind).map_err(|_| AppError::NotFound)?;
-    let p = plan(state, s, kind, &f.content, no_progress()).await;
+    let p = plan(
+        state,
+        s,
+        kind,
+        &f.content,
+        sheets::Limits::UPLOAD,
+        no_progress(),
+    )
+    .await;
     Ok((f, p))
 }
 

@@ -214,10 +214,32 @@ fn parse_members(items: &[MemberIn]) -> Result<Vec<NewMember>, Invalid> {
     inv.into_result().map(|_| out)
 }
 
+/// Persons outside the caller's area are unknown to them: the answer names only the id
+/// they sent, never the person, their village or their KUBE.
+async fn check_members_visible(
+    state: &AppState,
+    s: &Session,
+    members: &[NewMember],
+) -> Result<(), Invalid> {
+    let mut inv = Invalid::new();
+    for m in members {
+        if crate::persons::visible(state, s, m.person_id)
+            .await
+            .is_err()
+        {
+            inv.add("members", Msg::new("kube.person_unknown").arg(m.person_id));
+        }
+    }
+    inv.into_result()
+}
+
 async fn create(state: &AppState, s: &Session, b: &KubeCreate) -> AppResult<KubeDetail> {
     s.require_write()?;
     let v = validate(state, s, &b.input()).await;
-    let members = parse_members(&b.members);
+    let members = match parse_members(&b.members) {
+        Ok(m) => check_members_visible(state, s, &m).await.map(|()| m),
+        Err(i) => Err(i),
+    };
     // Report field errors of the group and of its members together.
     let (v, members) = match (v, members) {
         (Ok(v), Ok(m)) => (v, m),
@@ -522,6 +544,7 @@ pub(crate) async fn api_list(
     Authed(s): Authed,
     Query(q): Query<ListQuery>,
 ) -> AppResult<Json<crate::api::ListOf<KubeOut>>> {
+    crate::persons::check_nik_search(&state, &s, &q.q).await?;
     let page = state
         .store
         .kube_list(
@@ -594,6 +617,7 @@ async fn add_member(state: &AppState, s: &Session, id: i64, m: &MemberIn) -> App
     s.require_write()?;
     visible(state, s, id).await?;
     let nm = parse_members(std::slice::from_ref(m))?.remove(0);
+    check_members_visible(state, s, std::slice::from_ref(&nm)).await?;
     Ok(state
         .store
         .kube_add_member(&s.actor(), id, nm, &today().format("%Y-%m-%d").to_string())
@@ -832,6 +856,7 @@ async fn list_page(
     OriginalUri(uri): OriginalUri,
     Query(q): Query<ListQuery>,
 ) -> AppResult<Response> {
+    crate::persons::check_nik_search(&state, &s, &q.q).await?;
     let (filter, inv) = match q.filter() {
         Ok(f) => (f, None),
         Err(i) => (KubeFilter::default(), Some(i)),
@@ -970,6 +995,9 @@ async fn render_detail_with(
     let can_write = s.role().can_write() && k.stage != Stage::Bubar.code();
     // Candidates only on request: a kecamatan may hold tens of thousands of persons.
     let member_q = member_q.filter(|q| !q.trim().is_empty());
+    if can_write {
+        crate::persons::check_nik_search(state, s, &member_q).await?;
+    }
     let candidates = match &member_q {
         Some(q) if can_write => {
             state

@@ -61,6 +61,10 @@ pub struct Config {
     pub office_address: String,
     /// The office's logo on the letterhead (a JPEG).
     pub office_logo: Option<pdf::Jpeg>,
+    /// Lets one person take a step of aid and the check of it (submit and verify, verify
+    /// and approve, record and approve a cash benefit): only for very small offices;
+    /// every such step is marked.
+    pub allow_same_person: bool,
 }
 
 impl Config {
@@ -77,6 +81,7 @@ impl Config {
             office_name: "Dinas Sosial".into(),
             office_address: String::new(),
             office_logo: None,
+            allow_same_person: false,
         }
     }
 }
@@ -195,6 +200,12 @@ pub fn router(state: AppState) -> Router {
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(csp),
+        ))
+        // Pages, API answers and documents carry personal data: a shared office PC's
+        // browser must keep none of it. Static assets set their own caching first.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
         ))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,

@@ -43,13 +43,16 @@ pub fn today() -> chrono::NaiveDate {
 #[derive(Serialize, ToSchema)]
 pub struct PersonOut {
     pub id: i64,
-    /// Masked (`3279••••••••0012`) for roles that do not handle identity documents.
+    /// Masked to the regency (`3279••••••••••••`) for roles that do not handle identity
+    /// documents (pendamping, auditor).
     pub nik: String,
     pub kk_number: Option<String>,
     pub name: String,
     /// `L` or `P`
     pub sex: String,
-    pub birth_date: String,
+    /// `YYYY-MM-DD`; null for roles that see masked numbers (with the serial hidden, the
+    /// birth date would narrow the NIK down to a handful), who read the age.
+    pub birth_date: Option<String>,
     pub age: i32,
     pub village_code: String,
     pub village_name: String,
@@ -82,7 +85,7 @@ impl PersonOut {
             district_name: state.areas.name(&p.district_code).to_string(),
             name: p.name,
             sex: p.sex,
-            birth_date: p.birth_date,
+            birth_date: full_identity.then_some(p.birth_date),
             age,
             village_code: p.village_code,
             district_code: p.district_code,
@@ -102,13 +105,45 @@ impl PersonOut {
 }
 
 /// Age today of a stored birth date (0 if it does not parse).
-fn age_of(birth_date: &str) -> i32 {
+pub(crate) fn age_of(birth_date: &str) -> i32 {
     domain::person::parse_date(birth_date)
         .map(|b| age_on(b, today()))
         .unwrap_or(0)
 }
 
 // ---------- rules shared by pages and API ----------
+
+/// Searching by NIK: roles that handle identity documents search by any start of a NIK;
+/// a pendamping may look up one whole NIK (the card is in their hand), and the lookup is
+/// audited; an auditor not at all — a prefix search would confirm guesses digit by digit.
+/// `q` is a NIK search when it is all digits (4 or more), as the store reads it.
+pub(crate) async fn check_nik_search(
+    state: &AppState,
+    s: &Session,
+    q: &Option<String>,
+) -> AppResult<()> {
+    let digits: String = q
+        .as_deref()
+        .unwrap_or("")
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    if digits.len() < 4
+        || !digits.chars().all(|c| c.is_ascii_digit())
+        || s.role().sees_full_identity()
+    {
+        return Ok(());
+    }
+    if digits.len() == 16 && s.role() == domain::Role::Pendamping {
+        let after = serde_json::json!({"nik": digits});
+        state
+            .store
+            .audit_event(&s.actor(), "nik_lookup", "person", "-", &after)
+            .await?;
+        return Ok(());
+    }
+    Err(AppError::invalid("q", Msg::new("search.nik_not_allowed")))
+}
 
 /// A person the caller may see; others are "not found" so that nothing leaks.
 pub(crate) async fn visible(state: &AppState, s: &Session, id: i64) -> AppResult<Person> {
@@ -163,22 +198,36 @@ async fn possible_duplicates(
     Ok(found)
 }
 
-fn duplicate_error(state: &AppState, dups: &[Person]) -> AppError {
+/// The warning about possible duplicates: those in the caller's area by name, village
+/// and birth date (the age for masked roles); others only as "outside your area".
+fn duplicate_error(state: &AppState, s: &Session, dups: &[Person]) -> AppError {
+    let full = s.role().sees_full_identity();
     let names: Vec<String> = dups
         .iter()
+        .filter(|d| s.sees_district(&d.district_code))
         .take(3)
         .map(|d| {
+            let born = if full {
+                d.birth_date.clone()
+            } else {
+                age_of(&d.birth_date).to_string()
+            };
             format!(
                 "{} ({}, {})",
                 d.name,
-                d.birth_date,
+                born,
                 state.areas.name(&d.village_code)
             )
         })
         .collect();
+    let msg = if names.is_empty() {
+        Msg::new("person.possible_duplicate_elsewhere")
+    } else {
+        Msg::new("person.possible_duplicate").arg(names.join("; "))
+    };
     AppError::Conflict {
         field: "name".into(),
-        msg: Msg::new("person.possible_duplicate").arg(names.join("; ")),
+        msg,
     }
 }
 
@@ -193,7 +242,7 @@ async fn create(
     if !confirm_duplicate {
         let dups = possible_duplicates(state, &v, None).await?;
         if !dups.is_empty() {
-            return Err(duplicate_error(state, &dups));
+            return Err(duplicate_error(state, s, &dups));
         }
     }
     Ok(state.store.person_create(&s.actor(), &v).await?)
@@ -222,7 +271,8 @@ async fn update(state: &AppState, s: &Session, id: i64, patch: &PersonPatch) -> 
     s.require_write()?;
     let current = visible(state, s, id).await?;
     let mut input = input_of(&current);
-    // Roles that see masked numbers cannot change them (they never saw them).
+    // Roles that see masked numbers cannot change what the NIK encodes: they never saw
+    // it, and the answers to trying (does this birth date fit the NIK?) would rebuild it.
     if s.role().sees_full_identity() {
         if let Some(v) = &patch.nik {
             input.nik = v.clone();
@@ -230,6 +280,12 @@ async fn update(state: &AppState, s: &Session, id: i64, patch: &PersonPatch) -> 
         if let Some(v) = &patch.kk_number {
             input.kk_number = Some(v.clone());
         }
+    } else if patch.nik.is_some()
+        || patch.kk_number.is_some()
+        || patch.birth_date.is_some()
+        || patch.sex.is_some()
+    {
+        return Err(AppError::Forbidden);
     }
     macro_rules! take {
         ($($f:ident),*) => { $( if let Some(v) = &patch.$f { input.$f = v.clone(); } )* };
@@ -353,6 +409,7 @@ pub(crate) async fn api_list(
     Authed(s): Authed,
     Query(q): Query<ListQuery>,
 ) -> AppResult<Json<crate::api::ListOf<PersonOut>>> {
+    check_nik_search(&state, &s, &q.q).await?;
     let page = state
         .store
         .person_list(
@@ -576,6 +633,7 @@ async fn list_page(
     OriginalUri(uri): OriginalUri,
     Query(q): Query<ListQuery>,
 ) -> AppResult<Response> {
+    check_nik_search(&state, &s, &q.q).await?;
     let page = state
         .store
         .person_rows(
@@ -710,6 +768,7 @@ fn form_page(
     if identity_locked {
         v.nik = mask(&v.nik);
         v.kk_number = v.kk_number.as_deref().map(mask);
+        v.birth_date = String::new();
     }
     let categories = Category::ALL
         .iter()
@@ -790,12 +849,14 @@ async fn update_form(
     body: axum::body::Bytes,
 ) -> AppResult<Response> {
     let f = parse_form(&body).input;
+    // The form of a masked role has no identity fields (it shows them masked).
+    let identity = |v: String| s.role().sees_full_identity().then_some(v);
     let patch = PersonPatch {
-        nik: Some(f.nik.clone()),
-        kk_number: Some(f.kk_number.clone().unwrap_or_default()),
+        nik: identity(f.nik.clone()),
+        kk_number: identity(f.kk_number.clone().unwrap_or_default()),
         name: Some(f.name.clone()),
-        sex: Some(f.sex.clone()),
-        birth_date: Some(f.birth_date.clone()),
+        sex: identity(f.sex.clone()),
+        birth_date: identity(f.birth_date.clone()),
         village_code: Some(f.village_code.clone()),
         rt: Some(f.rt.clone().unwrap_or_default()),
         rw: Some(f.rw.clone().unwrap_or_default()),

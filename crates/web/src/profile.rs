@@ -22,6 +22,7 @@ pub fn routes() -> crate::Routes {
         .route("/profile/password", post(password_form))
         .route("/profile/tokens", post(token_form))
         .route("/profile/tokens/{id}/revoke", post(revoke_form))
+        .route("/profile/logout-everywhere", post(logout_everywhere_form))
 }
 
 pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
@@ -42,6 +43,56 @@ pub struct TokenOut {
 pub struct TokenCreate {
     /// What the token is for, e.g. "SIKS-NG sync".
     pub label: String,
+    /// The account's current password: a stolen session cannot mint lasting tokens.
+    pub password: String,
+    /// Days until the token expires: 1–365, default 90.
+    pub days: Option<i64>,
+}
+
+/// Default and longest lifetime of an integration token.
+const TOKEN_DAYS_DEFAULT: i64 = 90;
+const TOKEN_DAYS_MAX: i64 = 365;
+
+/// Whether `password` is the caller's current password (checked off the request threads,
+/// within the bound on concurrent password checks).
+async fn is_current_password(state: &AppState, s: &Session, password: &str) -> AppResult<bool> {
+    let (_, hash) = state
+        .store
+        .user_credentials(&s.user().username)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let password = password.to_string();
+    crate::auth::bounded_hashing(move || verify_password(&password, &hash))
+        .await
+        .ok_or_else(|| AppError::TooManyRequests(Msg::new("login.busy")))
+}
+
+/// Checks a token request: a name, the current password, a lifetime within a year.
+async fn check_token(
+    state: &AppState,
+    s: &Session,
+    label: &str,
+    password: &str,
+    days: Option<i64>,
+) -> AppResult<(String, i64)> {
+    let mut inv = Invalid::new();
+    let label = match check_label(label) {
+        Ok(l) => Some(l),
+        Err(AppError::Invalid(i)) => {
+            inv.fields.extend(i.fields);
+            None
+        }
+        Err(e) => return Err(e),
+    };
+    let days = days.unwrap_or(TOKEN_DAYS_DEFAULT);
+    if !(1..=TOKEN_DAYS_MAX).contains(&days) {
+        inv.add("days", Msg::new("profile.token_days").arg(TOKEN_DAYS_MAX));
+    }
+    if !is_current_password(state, s, password).await? {
+        inv.add("password", Msg::new("user.password_wrong"));
+    }
+    inv.into_result()?;
+    Ok((label.unwrap_or_default(), days))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -92,7 +143,8 @@ pub(crate) async fn api_tokens_list(
     Ok(Json(tokens(&state, &s).await?))
 }
 
-/// Create an integration token (valid one year).
+/// Create an integration token: needs the current password; expires after `days`
+/// (default 90, at most 365).
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "auth", request_body = TokenCreate,
     responses((status = 201, body = TokenCreated), (status = 422, body = crate::api::ErrorBody)))]
 pub(crate) async fn api_tokens_create(
@@ -100,8 +152,8 @@ pub(crate) async fn api_tokens_create(
     Authed(s): Authed,
     Json(b): Json<TokenCreate>,
 ) -> AppResult<Response> {
-    let label = check_label(&b.label)?;
-    let token = create_api_token(&state, &s, &label).await?;
+    let (label, days) = check_token(&state, &s, &b.label, &b.password, b.days).await?;
+    let token = create_api_token(&state, &s, &label, days).await?;
     let id = state
         .store
         .api_tokens(s.user().id)
@@ -224,17 +276,8 @@ async fn password_form(
     PageAuth { s, ctx }: PageAuth,
     Form(f): Form<PasswordForm>,
 ) -> AppResult<Response> {
-    let (_, hash) = state
-        .store
-        .user_credentials(&s.user().username)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let current = f.current.clone();
-    let ok = tokio::task::spawn_blocking(move || verify_password(&current, &hash))
-        .await
-        .unwrap_or(false);
     let mut inv = Invalid::new();
-    if !ok {
+    if !is_current_password(&state, &s, &f.current).await? {
         inv.add("current", Msg::new("user.password_wrong"));
     }
     inv.check("new", check_password(&f.new, &s.user().username));
@@ -242,9 +285,10 @@ async fn password_form(
         return render(&state, &s, ctx, None, Some(inv)).await;
     }
     let new = f.new.clone();
-    let new_hash = tokio::task::spawn_blocking(move || hash_password(&new))
+    let new_hash = crate::auth::bounded_hashing(move || hash_password(&new))
         .await
-        .map_err(|_| AppError::Internal)?;
+        .ok_or_else(|| AppError::TooManyRequests(Msg::new("login.busy")))?;
+    // Every other session and every API token of the account ends with it.
     state
         .store
         .user_update(
@@ -252,13 +296,10 @@ async fn password_form(
             s.user().id,
             UserChange {
                 password_hash: Some(new_hash),
+                keep_session: Some(s.info.session_id),
                 ..Default::default()
             },
         )
-        .await?;
-    state
-        .store
-        .session_delete_others(s.user().id, s.info.session_id)
         .await?;
     page::redirect_with_flash(
         &state,
@@ -272,6 +313,8 @@ async fn password_form(
 #[derive(Deserialize)]
 struct TokenForm {
     label: String,
+    password: String,
+    days: Option<String>,
 }
 
 async fn token_form(
@@ -279,14 +322,34 @@ async fn token_form(
     PageAuth { s, ctx }: PageAuth,
     Form(f): Form<TokenForm>,
 ) -> AppResult<Response> {
-    match check_label(&f.label) {
-        Ok(label) => {
-            let token = create_api_token(&state, &s, &label).await?;
+    // An empty or unreadable number of days is the default.
+    let days = f.days.as_deref().and_then(|d| d.trim().parse().ok());
+    match check_token(&state, &s, &f.label, &f.password, days).await {
+        Ok((label, days)) => {
+            let token = create_api_token(&state, &s, &label, days).await?;
             render(&state, &s, ctx, Some(token), None).await
         }
         Err(AppError::Invalid(inv)) => render(&state, &s, ctx, None, Some(inv)).await,
         Err(e) => Err(e),
     }
+}
+
+/// Ends every session and API token of the caller, this one included.
+async fn logout_everywhere_form(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+) -> AppResult<Response> {
+    state
+        .store
+        .sessions_end_all(&s.actor(), s.user().id, None)
+        .await?;
+    let mut resp = axum::response::Redirect::to("/login").into_response();
+    if let Ok(v) =
+        crate::auth::set_cookie(crate::auth::SESSION_COOKIE, "", 0, state.config.https).parse()
+    {
+        resp.headers_mut().append(axum::http::header::SET_COOKIE, v);
+    }
+    Ok(resp)
 }
 
 async fn revoke_form(

@@ -27,6 +27,10 @@ pub fn routes() -> crate::Routes {
         .route("/programmes/{id}", get(detail_page))
         .route("/programmes/{id}/enrol", post(enrol_form))
         .route("/programmes/{id}/benefit", post(benefit_form))
+        .route(
+            "/programmes/{id}/benefits/{bid}/approve",
+            post(approve_form),
+        )
         .route("/items", get(items_page).post(item_form))
 }
 
@@ -37,7 +41,14 @@ pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
             "/programmes/{id}/enrolments",
             get(api_enrolments).post(api_enrol),
         )
-        .route("/programmes/{id}/benefits", post(api_benefit))
+        .route(
+            "/programmes/{id}/benefits",
+            get(api_benefits).post(api_benefit),
+        )
+        .route(
+            "/programmes/{id}/benefits/{bid}/approve",
+            post(api_benefit_approve),
+        )
         .route("/items", get(api_items).post(api_item_create))
         .route("/packages", get(api_packages).post(api_package_create))
 }
@@ -551,6 +562,113 @@ pub(crate) async fn api_benefit(
     Ok((StatusCode::CREATED, Json(serde_json::json!({"id": bid}))).into_response())
 }
 
+#[derive(Serialize, ToSchema)]
+pub struct BenefitOut {
+    pub id: i64,
+    pub person_id: i64,
+    pub name: String,
+    /// `barang`, `pelatihan`, `bantuan_bulanan`
+    pub kind: String,
+    pub period: String,
+    pub amount: i64,
+    pub given_on: String,
+    /// Who approved the payment and when; null while a cash benefit awaits the head of
+    /// division.
+    pub approved_by: Option<String>,
+    pub approved_at: Option<String>,
+}
+
+impl From<store::aid::Benefit> for BenefitOut {
+    fn from(b: store::aid::Benefit) -> Self {
+        BenefitOut {
+            id: b.id,
+            person_id: b.person_id,
+            name: b.name,
+            kind: b.kind,
+            period: b.period,
+            amount: b.amount,
+            given_on: b.given_on,
+            approved_by: b.approved_by,
+            approved_at: b.approved_at,
+        }
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct PageQuery {
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+/// The benefits given under a programme to persons the caller may see, awaiting
+/// approval first.
+#[utoipa::path(get, path = "/api/v1/programmes/{id}/benefits", tag = "aid", params(("id" = i64, Path), PageQuery),
+    responses((status = 200, body = crate::api::ListOf<BenefitOut>), (status = 404, body = crate::api::ErrorBody)))]
+pub(crate) async fn api_benefits(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    Path(id): Path<i64>,
+    Query(q): Query<PageQuery>,
+) -> AppResult<Json<crate::api::ListOf<BenefitOut>>> {
+    state.store.programme(id).await?;
+    let page = state
+        .store
+        .benefits(
+            id,
+            s.district_scope(),
+            store::Paging::new(q.limit, q.offset),
+        )
+        .await?;
+    Ok(Json(crate::api::ListOf::from_page(page, BenefitOut::from)))
+}
+
+/// The head of division approves a recorded cash benefit (not the person who recorded it).
+async fn approve_benefit(
+    state: &AppState,
+    s: &Session,
+    id: i64,
+    bid: i64,
+) -> AppResult<store::aid::Benefit> {
+    s.require(|r| r == Role::KepalaBidang)?;
+    Ok(state
+        .store
+        .benefit_approve(&s.actor(), id, bid, state.config.allow_same_person)
+        .await?)
+}
+
+/// Approve a recorded cash benefit (kepala bidang; not its recorder).
+#[utoipa::path(post, path = "/api/v1/programmes/{id}/benefits/{bid}/approve", tag = "aid", params(("id" = i64, Path), ("bid" = i64, Path)),
+    responses((status = 200, body = BenefitOut), (status = 403, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody)))]
+pub(crate) async fn api_benefit_approve(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    Path((id, bid)): Path<(i64, i64)>,
+) -> AppResult<Json<BenefitOut>> {
+    Ok(Json(approve_benefit(&state, &s, id, bid).await?.into()))
+}
+
+async fn approve_form(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    Path((id, bid)): Path<(i64, i64)>,
+) -> AppResult<Response> {
+    match approve_benefit(&state, &s, id, bid).await {
+        Ok(_) => {
+            page::redirect_with_flash(
+                &state,
+                &s,
+                &format!("/programmes/{id}"),
+                ctx.t("benefit.approved").into(),
+            )
+            .await
+        }
+        Err(e) => {
+            let inv = e.into_form_errors()?;
+            render_detail(&state, &s, ctx, id, Some(&inv)).await
+        }
+    }
+}
+
 // ---------- pages ----------
 
 pub struct ProgrammeRow {
@@ -706,6 +824,9 @@ struct DetailPage {
     /// Committed and delivered by month against the budget line (SVG), and the figures.
     chart: String,
     months: Vec<(&'static str, i64, i64)>,
+    /// The latest benefits, awaiting approval first, and whether the caller approves.
+    benefits: Vec<BenefitOut>,
+    can_approve: bool,
 }
 
 impl DetailPage {
@@ -730,6 +851,18 @@ async fn render_detail(
     let individual = p.target == "individual";
     let flows = state.store.programme_flows(&p).await?;
     let (chart, months) = budget_chart(&p, &flows, lang);
+    let benefits = if individual {
+        state
+            .store
+            .benefits(id, s.district_scope(), store::Paging::new(Some(100), None))
+            .await?
+            .items
+            .into_iter()
+            .map(BenefitOut::from)
+            .collect()
+    } else {
+        Vec::new()
+    };
     let r = row(programme_out(p, f), lang);
     let proposals = state
         .store
@@ -800,6 +933,8 @@ async fn render_detail(
         errors,
         chart,
         months,
+        benefits,
+        can_approve: s.role() == Role::KepalaBidang,
         ctx,
     };
     Ok((page.errors.status(), html(&page)?).into_response())

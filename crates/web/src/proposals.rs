@@ -118,6 +118,9 @@ pub struct EventOut {
     pub username: String,
     pub note: Option<String>,
     pub at: String,
+    /// The same person took this step and the one it checks (the office's option for
+    /// very small offices allowed it).
+    pub same_person: bool,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -177,6 +180,7 @@ fn out(d: ProposalDetail) -> ProposalOut {
                 username: e.username,
                 note: e.note,
                 at: e.at,
+                same_person: e.same_person != 0,
             })
             .collect(),
     }
@@ -319,7 +323,15 @@ async fn act(
         .filter(|n| !n.is_empty());
     Ok(state
         .store
-        .proposal_act(&s.actor(), s.role(), id, action, note, delivery.as_ref())
+        .proposal_act(
+            &s.actor(),
+            s.role(),
+            id,
+            action,
+            note,
+            delivery.as_ref(),
+            state.config.allow_same_person,
+        )
         .await?)
 }
 
@@ -967,10 +979,19 @@ async fn render_detail(
     let (prog, _) = state.store.programme(d.proposal.programme_id).await?;
     let st = ProposalState::parse(&d.proposal.state).map_err(|_| AppError::Internal)?;
     let lang = ctx.lang;
-    // Only the steps this caller may take now.
+    // Only the steps this caller may take now (not the check of their own step).
+    let earlier: Vec<(Action, Option<i64>)> = d
+        .events
+        .iter()
+        .filter_map(|e| Some((Action::parse(&e.action).ok()?, e.user_id)))
+        .collect();
+    let me = s.actor().user_id;
     let actions = Action::ALL
         .iter()
         .filter(|a| domain::aid::transition(st, **a, s.role()).is_ok())
+        .filter(|a| {
+            domain::aid::check_duties(**a, me, &earlier, state.config.allow_same_person).is_ok()
+        })
         .map(|a| (a.code(), lang.t(a.label_key())))
         .collect();
     let errors = FormErrors::new(errors, lang);

@@ -82,11 +82,14 @@ pub struct TrainingOut {
     pub trainers: Option<String>,
     pub partner_agencies: Vec<String>,
     pub participants: Vec<ParticipantOut>,
+    /// Participants from outside the caller's area: counted, not listed.
+    pub participants_elsewhere: usize,
 }
 
-fn out(state: &AppState, d: TrainingDetail) -> TrainingOut {
+fn out(state: &AppState, Seen { d, elsewhere }: Seen) -> TrainingOut {
     let t = d.training;
     TrainingOut {
+        participants_elsewhere: elsewhere,
         village_name: state.areas.name(&t.village_code).to_string(),
         id: t.id,
         title: t.title,
@@ -201,10 +204,25 @@ async fn create(state: &AppState, s: &Session, b: &TrainingCreate) -> AppResult<
     Ok(state.store.training_create(&s.actor(), &t).await?)
 }
 
-async fn visible(state: &AppState, s: &Session, id: i64) -> AppResult<TrainingDetail> {
+/// An event as the caller sees it: participants from outside their area are only
+/// counted, never named (an event in their kecamatan may gather the whole city).
+struct Seen {
+    d: TrainingDetail,
+    elsewhere: usize,
+}
+
+fn seen(s: &Session, mut d: TrainingDetail) -> Seen {
+    let before = d.participants.len();
+    d.participants
+        .retain(|p| s.sees_district(p.village_code.get(..8).unwrap_or("")));
+    let elsewhere = before - d.participants.len();
+    Seen { d, elsewhere }
+}
+
+async fn visible(state: &AppState, s: &Session, id: i64) -> AppResult<Seen> {
     let d = state.store.training_get(id).await?;
     if s.sees_district(&d.training.district_code) {
-        Ok(d)
+        Ok(seen(s, d))
     } else {
         Err(AppError::NotFound)
     }
@@ -271,9 +289,15 @@ pub struct AttendanceIn {
 
 async fn attendance(state: &AppState, s: &Session, id: i64, b: &AttendanceIn) -> AppResult<()> {
     s.require_write()?;
-    let d = visible(state, s, id).await?;
+    let d = visible(state, s, id).await?.d;
     if !days(&d.training).contains(&b.day.trim().to_string()) {
         return Err(AppError::invalid("day", Msg::new("training.day_outside")));
+    }
+    if !d.participants.iter().any(|p| p.person_id == b.person_id) {
+        return Err(AppError::invalid(
+            "person_id",
+            Msg::new("training.not_participant"),
+        ));
     }
     Ok(state
         .store
@@ -399,7 +423,7 @@ async fn certificate_response(
     id: i64,
     person_id: i64,
 ) -> AppResult<Response> {
-    let d = visible(state, s, id).await?;
+    let d = visible(state, s, id).await?.d;
     let p = d
         .participants
         .iter()
@@ -478,7 +502,7 @@ async fn attendance_form(
         .iter()
         .filter_map(|v| v.parse().ok())
         .collect();
-    let d = visible(&state, &s, id).await?;
+    let d = visible(&state, &s, id).await?.d;
     for p in &d.participants {
         let b = AttendanceIn {
             person_id: p.person_id,
@@ -529,10 +553,13 @@ pub(crate) async fn api_list(
     Ok(Json(crate::api::ListOf::from_page(page, |t| {
         out(
             &state,
-            TrainingDetail {
-                training: t,
-                partner_agencies: Vec::new(),
-                participants: Vec::new(),
+            Seen {
+                d: TrainingDetail {
+                    training: t,
+                    partner_agencies: Vec::new(),
+                    participants: Vec::new(),
+                },
+                elsewhere: 0,
             },
         )
     })))
@@ -547,7 +574,7 @@ pub(crate) async fn api_create(
     Json(b): Json<TrainingCreate>,
 ) -> AppResult<Response> {
     let d = create(&state, &s, &b).await?;
-    Ok((StatusCode::CREATED, Json(out(&state, d))).into_response())
+    Ok((StatusCode::CREATED, Json(out(&state, seen(&s, d)))).into_response())
 }
 
 /// Read an event with its participants.
@@ -571,7 +598,7 @@ pub(crate) async fn api_participant(
     Json(b): Json<ParticipantIn>,
 ) -> AppResult<Response> {
     let d = add_participant(&state, &s, id, &b).await?;
-    Ok((StatusCode::CREATED, Json(out(&state, d))).into_response())
+    Ok((StatusCode::CREATED, Json(out(&state, seen(&s, d)))).into_response())
 }
 
 #[derive(Serialize, ToSchema)]
@@ -810,7 +837,8 @@ async fn render_detail(
     id: i64,
     errors: Option<&Invalid>,
 ) -> AppResult<Response> {
-    let d = visible(state, s, id).await?;
+    let seen = visible(state, s, id).await?;
+    let d = &seen.d;
     let summary = summary(state, s, id).await?;
     let can_write = s.role().can_write();
     // Persons of the caller's area who are not participants yet: (id, name, village).
@@ -838,7 +866,7 @@ async fn render_detail(
     };
     let days = days(&d.training);
     let present = state.store.training_days(id).await?;
-    let t = out(state, d);
+    let t = out(state, seen);
     let errors = FormErrors::new(errors, ctx.lang);
     let page = DetailPage {
         kind: kind_label(ctx.lang, &t.kind),

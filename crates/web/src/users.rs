@@ -21,11 +21,133 @@ pub fn routes() -> crate::Routes {
         .route("/users", get(list_page).post(create_form))
         .route("/users/new", get(new_page))
         .route("/users/{id}", get(edit_page).post(update_form))
+        .route(
+            "/users/{id}/sessions/end",
+            axum::routing::post(sessions_end_form),
+        )
+        .route(
+            "/users/{id}/sessions/{sid}/end",
+            axum::routing::post(session_end_form),
+        )
 }
 
 pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
     r.route("/users", get(api_list).post(api_create))
         .route("/users/{id}", get(api_get).patch(api_update))
+        .route(
+            "/users/{id}/sessions",
+            get(api_sessions).delete(api_sessions_end),
+        )
+        .route(
+            "/users/{id}/sessions/{sid}",
+            axum::routing::delete(api_session_end),
+        )
+}
+
+/// A session or API token of an account: when it was made and last used.
+#[derive(Serialize, ToSchema)]
+pub struct SessionOut {
+    pub id: i64,
+    /// `web` (a browser login) or `api` (an integration token)
+    pub kind: String,
+    /// The token's name (empty for browser logins).
+    pub label: String,
+    pub created_at: String,
+    pub last_used_at: String,
+    pub expires_at: String,
+}
+
+impl From<store::sessions::SessionRow> for SessionOut {
+    fn from(r: store::sessions::SessionRow) -> Self {
+        SessionOut {
+            id: r.id,
+            kind: r.kind,
+            label: r.label,
+            created_at: r.created_at,
+            last_used_at: r.last_seen_at,
+            expires_at: r.expires_at,
+        }
+    }
+}
+
+async fn sessions_of(state: &AppState, id: i64) -> AppResult<Vec<SessionOut>> {
+    state.store.user_get(id).await?;
+    Ok(state
+        .store
+        .user_sessions(id)
+        .await?
+        .into_iter()
+        .map(SessionOut::from)
+        .collect())
+}
+
+/// A user's sessions and API tokens with their last use (admin).
+#[utoipa::path(get, path = "/api/v1/users/{id}/sessions", tag = "users", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<SessionOut>), (status = 403, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody)))]
+pub(crate) async fn api_sessions(
+    State(state): State<AppState>,
+    crate::auth::AdminOnly(_admin): crate::auth::AdminOnly,
+    Path(id): Path<i64>,
+) -> AppResult<Json<Vec<SessionOut>>> {
+    Ok(Json(sessions_of(&state, id).await?))
+}
+
+/// End one session or API token of a user (admin).
+#[utoipa::path(delete, path = "/api/v1/users/{id}/sessions/{sid}", tag = "users", params(("id" = i64, Path), ("sid" = i64, Path)),
+    responses((status = 204, description = "ended"), (status = 403, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody)))]
+pub(crate) async fn api_session_end(
+    State(state): State<AppState>,
+    crate::auth::AdminOnly(s): crate::auth::AdminOnly,
+    Path((id, sid)): Path<(i64, i64)>,
+) -> AppResult<StatusCode> {
+    state.store.session_end(&s.actor(), id, sid).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// End every session and API token of a user (admin).
+#[utoipa::path(delete, path = "/api/v1/users/{id}/sessions", tag = "users", params(("id" = i64, Path)),
+    responses((status = 204, description = "ended"), (status = 403, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody)))]
+pub(crate) async fn api_sessions_end(
+    State(state): State<AppState>,
+    crate::auth::AdminOnly(s): crate::auth::AdminOnly,
+    Path(id): Path<i64>,
+) -> AppResult<StatusCode> {
+    state.store.user_get(id).await?;
+    state.store.sessions_end_all(&s.actor(), id, None).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn session_end_form(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    Path((id, sid)): Path<(i64, i64)>,
+) -> AppResult<Response> {
+    s.require(Role::manages_users)?;
+    state.store.session_end(&s.actor(), id, sid).await?;
+    page::redirect_with_flash(
+        &state,
+        &s,
+        &format!("/users/{id}"),
+        ctx.t("users.sessions_ended").into(),
+    )
+    .await
+}
+
+async fn sessions_end_form(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    s.require(Role::manages_users)?;
+    state.store.user_get(id).await?;
+    state.store.sessions_end_all(&s.actor(), id, None).await?;
+    page::redirect_with_flash(
+        &state,
+        &s,
+        &format!("/users/{id}"),
+        ctx.t("users.sessions_ended").into(),
+    )
+    .await
 }
 
 #[derive(Serialize, ToSchema)]
@@ -202,8 +324,10 @@ async fn update(state: &AppState, s: &Session, id: i64, p: &UserPatch) -> AppRes
             None
         },
         disabled: p.disabled,
+        // A reset by the admin ends every session and token of the account.
         password_hash,
         lang,
+        keep_session: None,
     };
     Ok(state.store.user_update(&s.actor(), id, change).await?)
 }
@@ -378,15 +502,21 @@ struct FormPage {
     districts: Vec<(String, String, bool)>,
     roles: Vec<(&'static str, &'static str)>,
     errors: FormErrors,
+    /// The account's sessions and API tokens (an existing account).
+    sessions: Vec<SessionOut>,
 }
 
-fn form_page(
+async fn form_page(
     state: &AppState,
     ctx: Ctx,
     id: Option<i64>,
     v: &UserFormData,
     errors: Option<&Invalid>,
 ) -> AppResult<Response> {
+    let sessions = match id {
+        Some(id) => sessions_of(state, id).await?,
+        None => Vec::new(),
+    };
     let districts = state
         .districts()
         .into_iter()
@@ -409,6 +539,7 @@ fn form_page(
         districts,
         roles: role_options(ctx.lang),
         errors,
+        sessions,
         ctx,
     };
     Ok((status, html(&page)?).into_response())
@@ -455,7 +586,7 @@ async fn new_page(
         role: "operator".into(),
         ..Default::default()
     };
-    form_page(&state, ctx, None, &v, None)
+    form_page(&state, ctx, None, &v, None).await
 }
 
 async fn create_form(
@@ -476,9 +607,9 @@ async fn create_form(
             let msg = ctx.tf("users.created", std::slice::from_ref(&u.username));
             page::redirect_with_flash(&state, &s, "/users", msg).await
         }
-        Err(AppError::Invalid(inv)) => form_page(&state, ctx, None, &f, Some(&inv)),
+        Err(AppError::Invalid(inv)) => form_page(&state, ctx, None, &f, Some(&inv)).await,
         Err(AppError::Conflict { field, msg }) => {
-            form_page(&state, ctx, None, &f, Some(&Invalid::field(&field, msg)))
+            form_page(&state, ctx, None, &f, Some(&Invalid::field(&field, msg))).await
         }
         Err(e) => Err(e),
     }
@@ -499,7 +630,7 @@ async fn edit_page(
         disabled: u.disabled.then(|| "on".into()),
         ..Default::default()
     };
-    form_page(&state, ctx, Some(id), &v, None)
+    form_page(&state, ctx, Some(id), &v, None).await
 }
 
 async fn update_form(
@@ -527,7 +658,7 @@ async fn update_form(
                 username: current.username,
                 ..f
             };
-            form_page(&state, ctx, Some(id), &f, Some(&inv))
+            form_page(&state, ctx, Some(id), &f, Some(&inv)).await
         }
         Err(e) => Err(e),
     }

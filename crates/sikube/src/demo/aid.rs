@@ -160,6 +160,8 @@ async fn propose(
     for (k, &(action, day)) in steps.iter().enumerate() {
         let (actor, role) = match action {
             Action::Submit => (field, field_role),
+            // Separation of duties: where the office itself proposed, the admin verifies.
+            Action::Verify if field_role == Role::Operator => (&cast.admin, Role::Admin),
             Action::Verify | Action::Deliver => (&cast.operator, Role::Operator),
             Action::Approve | Action::Reject | Action::Close => (&cast.kabid, Role::KepalaBidang),
         };
@@ -211,6 +213,7 @@ async fn propose(
                 action,
                 reason,
                 delivery.as_ref(),
+                false,
             )
             .await;
         match r {
@@ -667,8 +670,8 @@ pub(crate) async fn individual(
             chosen.len()
         };
         for id in &chosen[..receivers] {
-            for (kind, period, amount, description, day) in &payments {
-                store
+            for (n, (kind, period, amount, description, day)) in payments.iter().enumerate() {
+                let bid = store
                     .benefit_add(
                         &on(&cast.operator, *day, 11),
                         pid,
@@ -681,6 +684,15 @@ pub(crate) async fn individual(
                     )
                     .await
                     .map_err(err)?;
+                // Cash is paid once the head of division approves; this month's list
+                // still waits for it.
+                if *kind == store::aid::CASH && n + 1 < payments.len() {
+                    let approved = (*day + chrono::Duration::days(2)).min(year.today);
+                    store
+                        .benefit_approve(&on(&cast.kabid, approved, 14), pid, bid, false)
+                        .await
+                        .map_err(err)?;
+                }
             }
         }
     }

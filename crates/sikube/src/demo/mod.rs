@@ -117,6 +117,7 @@ impl Rng {
 pub(crate) struct Cast {
     pub kabid: Actor,
     pub operator: Actor,
+    pub admin: Actor,
     /// The facilitator of each kecamatan: (district code, user id, actor).
     pub pendamping: Vec<(String, i64, Actor)>,
 }
@@ -146,6 +147,7 @@ impl Cast {
         Ok(Cast {
             kabid: first(Role::KepalaBidang),
             operator: first(Role::Operator),
+            admin: first(Role::Admin),
             pendamping,
         })
     }

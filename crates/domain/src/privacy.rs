@@ -1,0 +1,160 @@
+//! What a role that does not handle identity documents (pendamping, auditor) reads of a
+//! person: NIK and KK only to the regency prefix, the age instead of the birth date.
+//!
+//! Why this rule: a NIK *is* its holder's kecamatan of registration, birth date (+40 for
+//! women) and a serial. Showing the serial beside the birth date, sex and kecamatan gave
+//! the whole number back. With the serial hidden and only the age shown, every person a
+//! masked role reads stays one of at least 365 × 9,999 possible NIKs (a test counts them).
+use chrono::{Datelike, NaiveDate};
+use serde_json::Value;
+
+/// NIK and KK for masked roles: the province and regency (`3279••••••••••••`).
+pub fn mask(number: &str) -> String {
+    if number.len() != 16 || !number.is_ascii() {
+        return "•".repeat(number.chars().count());
+    }
+    format!("{}{}", &number[..4], "•".repeat(12))
+}
+
+/// Keys of logged or exported values that hold a NIK or KK number.
+const NUMBER_KEYS: [&str; 4] = ["nik", "kk_number", "kk", "nik_kk"];
+
+/// Masks personal numbers anywhere in a JSON value (audit entries nest whole records):
+/// NIK and KK to their prefix, birth dates removed (the age stays where it is given).
+pub fn mask_json(v: &mut Value) {
+    match v {
+        Value::Object(obj) => {
+            for (key, val) in obj.iter_mut() {
+                match (key.as_str(), &*val) {
+                    (k, Value::String(n)) if NUMBER_KEYS.contains(&k) => *val = mask(n).into(),
+                    ("birth_date", Value::String(_)) => *val = Value::Null,
+                    _ => mask_json(val),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(mask_json),
+        _ => {}
+    }
+}
+
+/// How many valid NIKs agree with what a masked role reads of a person: the masked
+/// number, sex, age today and kecamatan of residence (taken, to the attacker's advantage,
+/// as the kecamatan of registration). Counting stops at `cap`.
+pub fn consistent_niks(
+    masked: &str,
+    district: &str,
+    sex: crate::nik::Sex,
+    age: i32,
+    today: NaiveDate,
+    areas: &crate::Areas,
+    cap: usize,
+) -> usize {
+    let district: String = district.chars().filter(char::is_ascii_digit).collect();
+    let visible: Vec<Option<char>> = masked
+        .chars()
+        .map(|c| c.is_ascii_digit().then_some(c))
+        .collect();
+    let mut n = 0;
+    // Birth dates that give this age today: a year's window.
+    let first = NaiveDate::from_ymd_opt(today.year() - age - 1, today.month(), 1).unwrap_or(today);
+    for d in first.iter_days().take(400) {
+        if crate::person::age_on(d, today) != age {
+            continue;
+        }
+        let day = d.day()
+            + if sex == crate::nik::Sex::Female {
+                40
+            } else {
+                0
+            };
+        let stem = format!("{district}{day:02}{:02}{:02}", d.month(), d.year() % 100);
+        for serial in 1..=9999u32 {
+            let nik = format!("{stem}{serial:04}");
+            let shown = nik
+                .chars()
+                .zip(&visible)
+                .all(|(c, v)| v.is_none_or(|v| v == c));
+            if shown && visible.len() == 16 && crate::nik::Nik::parse(&nik, areas, today).is_ok() {
+                n += 1;
+                if n >= cap {
+                    return n;
+                }
+            }
+        }
+    }
+    n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::nik::Sex;
+
+    #[test]
+    fn numbers_keep_only_the_regency() {
+        assert_eq!(mask("3279041705800012"), "3279••••••••••••");
+        assert_eq!(mask("123"), "•••");
+    }
+
+    #[test]
+    fn nested_records_are_masked() {
+        let mut v = serde_json::json!({
+            "kept": {"nik": "3279041705800012", "kk_number": "3279040101100001", "birth_date": "1980-05-17", "name": "A"},
+            "retired": [{"nik": "3279041705800013"}],
+            "counts": {"memberships": 1}
+        });
+        mask_json(&mut v);
+        assert_eq!(v["kept"]["nik"], "3279••••••••••••");
+        assert_eq!(v["kept"]["kk_number"], "3279••••••••••••");
+        assert_eq!(v["kept"]["birth_date"], Value::Null);
+        assert_eq!(v["kept"]["name"], "A");
+        assert_eq!(v["retired"][0]["nik"], "3279••••••••••••");
+        assert_eq!(v["counts"]["memberships"], 1);
+        assert!(!v.to_string().contains("0012"));
+    }
+
+    /// For generated persons, what a masked role reads leaves at least 10,000 NIKs.
+    #[test]
+    fn a_masked_nik_cannot_be_rebuilt() {
+        let areas = crate::Areas::embedded();
+        let today = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        let districts = ["32.79.01", "32.79.04", "32.07.01", "31.71.01"];
+        let mut seed = 7u64;
+        let mut next = |m: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) % m
+        };
+        for i in 0..40 {
+            let district = districts[next(4) as usize];
+            let sex = if i % 2 == 0 { Sex::Male } else { Sex::Female };
+            // Birthdays on the day the age changes too (1 January), a common registration.
+            let birth = if i % 5 == 0 {
+                NaiveDate::from_ymd_opt(1990 + next(20) as i32, 1, 1).unwrap()
+            } else {
+                NaiveDate::from_ymd_opt(
+                    1950 + next(60) as i32,
+                    1 + next(12) as u32,
+                    1 + next(28) as u32,
+                )
+                .unwrap()
+            };
+            let day = birth.day() + if sex == Sex::Female { 40 } else { 0 };
+            let nik = format!(
+                "{}{day:02}{:02}{:02}{:04}",
+                district.replace('.', ""),
+                birth.month(),
+                birth.year() % 100,
+                1 + next(9999)
+            );
+            assert!(crate::nik::Nik::parse(&nik, &areas, today).is_ok(), "{nik}");
+            let age = crate::person::age_on(birth, today);
+            let n = consistent_niks(&mask(&nik), district, sex, age, today, &areas, 10_000);
+            assert!(
+                n >= 10_000,
+                "{nik}: only {n} NIKs fit what a masked role sees"
+            );
+        }
+    }
+}

