@@ -33,7 +33,7 @@ test("an admin creates a pendamping through the form, at phone width", async () 
   const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
   await login(page, server.url, "admin");
   await page.goto(server.url + "/users/new");
-  await page.fill("input[name=username]", "pendamping.banjar");
+  await page.fill("input[name=username]", "pendamping.baru");
   await page.selectOption("select[name=role]", "pendamping");
   await page.fill("input[name=password]", "Rahasia-2026");
   await page.click("main button[type=submit]");
@@ -44,13 +44,13 @@ test("an admin creates a pendamping through the form, at phone width", async () 
   await page.fill("input[name=password]", "Rahasia-2026");
   await page.click("main button[type=submit]");
   await page.waitForURL(server.url + "/users");
-  assert.match(await page.locator(".flash").innerText(), /pendamping\.banjar/);
-  assert.match(await page.locator("#users").innerText(), /pendamping\.banjar/);
+  assert.match(await page.locator(".flash").innerText(), /pendamping\.baru/);
+  assert.match(await page.locator("#users").innerText(), /pendamping\.baru/);
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= 360, `page fits a 360 px screen (scrollWidth ${width})`);
   await page.screenshot({ path: join(shots, "users-360.png"), fullPage: true });
   await page.goto(server.url + "/audit");
-  assert.match(await page.locator("#audit").innerText(), /pendamping\.banjar/);
+  assert.match(await page.locator("#audit").innerText(), /pendamping\.baru/);
   await page.screenshot({ path: join(shots, "audit-360.png"), fullPage: true });
   await page.close();
 });
@@ -70,7 +70,7 @@ test("a pendamping sees only their kecamatan and no user admin", async () => {
 test("the new user logs in and logs out", async () => {
   const page = await browser.newPage();
   await page.goto(server.url + "/login");
-  await page.fill("input[name=username]", "pendamping.banjar");
+  await page.fill("input[name=username]", "pendamping.baru");
   await page.fill("input[name=password]", "Rahasia-2026");
   await page.click("main button[type=submit]");
   await page.waitForURL(server.url + "/");

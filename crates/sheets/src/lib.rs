@@ -2,6 +2,9 @@
 //! tables to XLSX (typed cells, frozen header) and CSV.
 use std::io::Cursor;
 
+mod template;
+pub use template::{template_ods, template_xlsx, Template, TemplateColumn};
+
 #[derive(Debug, thiserror::Error)]
 pub enum SheetError {
     #[error("the file is not a readable XLSX, ODS or CSV file: {0}")]
@@ -11,6 +14,8 @@ pub enum SheetError {
     #[error("cannot write the file: {0}")]
     Write(String),
     /// Unpacked, the archive is larger than the limit (bytes): likely a "zip bomb".
+    #[error("the file has no sheet named {0}")]
+    NoSuchSheet(String, Vec<String>),
     #[error("the file unpacks to more than {0} bytes")]
     TooLargeUnpacked(u64),
     #[error("the file has more than {0} rows")]
@@ -74,10 +79,8 @@ impl Format {
     pub fn detect(bytes: &[u8]) -> Format {
         if bytes.starts_with(b"PK\x03\x04") {
             let head = &bytes[..bytes.len().min(4096)];
-            if head
-                .windows(39)
-                .any(|w| w == b"application/vnd.oasis.opendocument.spr")
-            {
+            let ods: &[u8] = b"application/vnd.oasis.opendocument.spreadsheet";
+            if head.windows(ods.len()).any(|w| w == ods) {
                 Format::Ods
             } else {
                 Format::Xlsx
@@ -88,65 +91,139 @@ impl Format {
     }
 }
 
-/// All rows of the first sheet (header included), cells as trimmed text. Dates become
-/// `YYYY-MM-DD`; whole numbers lose their `.0` (a NIK typed as a number stays intact).
+/// A cell as the spreadsheet program stored it: what an importer must know to tell a
+/// NIK typed as text from one a program turned into a number.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Empty,
+    Text(String),
+    Number(f64),
+    /// `YYYY-MM-DD` (a cell with a date format, of any style).
+    Date(String),
+    Bool(bool),
+}
+
+impl Value {
+    /// As text: whole numbers without `.0`, dates `YYYY-MM-DD`.
+    pub fn text(&self) -> String {
+        match self {
+            Value::Empty => String::new(),
+            Value::Text(s) | Value::Date(s) => s.clone(),
+            Value::Number(f) if f.fract() == 0.0 && f.abs() < 1e17 => format!("{}", *f as i64),
+            Value::Number(f) => f.to_string(),
+            Value::Bool(b) => b.to_string(),
+        }
+    }
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Value::Empty => true,
+            Value::Text(s) => s.trim().is_empty(),
+            _ => false,
+        }
+    }
+}
+
+fn value(c: &calamine::Data) -> Value {
+    use calamine::Data;
+    match c {
+        Data::Int(i) => Value::Number(*i as f64),
+        Data::Float(f) => Value::Number(*f),
+        Data::String(s) => Value::Text(s.trim().to_string()),
+        Data::Bool(b) => Value::Bool(*b),
+        Data::DateTime(d) => Value::Date(civil_from_serial(d.as_f64())),
+        Data::DateTimeIso(s) => Value::Date(s.get(..10).unwrap_or(s).to_string()),
+        Data::DurationIso(s) => Value::Text(s.clone()),
+        Data::Error(_) | Data::Empty => Value::Empty,
+    }
+}
+
+/// All rows of the first sheet with data (header included), cells as trimmed text.
+/// Dates become `YYYY-MM-DD`; whole numbers lose their `.0`.
 /// A file beyond `limits` is refused before it is parsed (archives) or as it is read.
 pub fn read(bytes: &[u8], limits: &Limits) -> Result<Vec<Vec<String>>, SheetError> {
-    if Format::detect(bytes) != Format::Csv {
+    Ok(read_values(bytes, limits, None)?
+        .into_iter()
+        .map(|r| r.iter().map(Value::text).collect())
+        .collect())
+}
+
+/// The rows of a sheet as typed cells: the sheet named `sheet`, else the first that
+/// holds any data (an office's file often opens with an empty or a cover sheet).
+pub fn read_values(
+    bytes: &[u8],
+    limits: &Limits,
+    sheet: Option<&str>,
+) -> Result<Vec<Vec<Value>>, SheetError> {
+    let format = Format::detect(bytes);
+    if format != Format::Csv {
         check_unpacked(bytes, limits.max_unpacked)?;
     }
-    let rows = read_unchecked(bytes)?;
+    let rows = match format {
+        Format::Csv => read_csv(bytes)?
+            .into_iter()
+            .map(|r| r.into_iter().map(Value::Text).collect())
+            .collect(),
+        Format::Xlsx => {
+            let mut wb: calamine::Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
+                .map_err(|e: calamine::XlsxError| SheetError::Unreadable(e.to_string()))?;
+            pick_sheet(&mut wb, sheet)?
+        }
+        Format::Ods => {
+            let mut wb: calamine::Ods<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
+                .map_err(|e: calamine::OdsError| SheetError::Unreadable(e.to_string()))?;
+            pick_sheet(&mut wb, sheet)?
+        }
+    };
     if rows.len() > limits.max_rows + 1 {
         return Err(SheetError::TooManyRows(limits.max_rows));
     }
     Ok(rows)
 }
 
-fn read_unchecked(bytes: &[u8]) -> Result<Vec<Vec<String>>, SheetError> {
+/// The names of a workbook's sheets (empty for CSV).
+pub fn sheet_names(bytes: &[u8]) -> Vec<String> {
+    use calamine::Reader;
     match Format::detect(bytes) {
-        Format::Csv => read_csv(bytes),
-        Format::Xlsx => {
-            let mut wb: calamine::Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
-                .map_err(|e: calamine::XlsxError| SheetError::Unreadable(e.to_string()))?;
-            first_sheet(&mut wb)
-        }
-        Format::Ods => {
-            let mut wb: calamine::Ods<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
-                .map_err(|e: calamine::OdsError| SheetError::Unreadable(e.to_string()))?;
-            first_sheet(&mut wb)
-        }
+        Format::Csv => Vec::new(),
+        Format::Xlsx => calamine::open_workbook_from_rs::<calamine::Xlsx<_>, _>(Cursor::new(bytes))
+            .map(|wb| wb.sheet_names())
+            .unwrap_or_default(),
+        Format::Ods => calamine::open_workbook_from_rs::<calamine::Ods<_>, _>(Cursor::new(bytes))
+            .map(|wb| wb.sheet_names())
+            .unwrap_or_default(),
     }
 }
 
-fn first_sheet<'a, R: calamine::Reader<Cursor<&'a [u8]>>>(
+fn pick_sheet<'a, R: calamine::Reader<Cursor<&'a [u8]>>>(
     wb: &mut R,
-) -> Result<Vec<Vec<String>>, SheetError>
+    sheet: Option<&str>,
+) -> Result<Vec<Vec<Value>>, SheetError>
 where
     R::Error: std::fmt::Display,
 {
-    let range = wb
-        .worksheet_range_at(0)
-        .ok_or(SheetError::NoSheet)?
-        .map_err(|e| SheetError::Unreadable(e.to_string()))?;
-    Ok(range
-        .rows()
-        .map(|r| r.iter().map(cell_text).collect())
-        .collect())
-}
-
-fn cell_text(c: &calamine::Data) -> String {
-    use calamine::Data;
-    match c {
-        Data::Int(i) => i.to_string(),
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e17 => format!("{}", *f as i64),
-        Data::Float(f) => f.to_string(),
-        Data::String(s) => s.trim().to_string(),
-        Data::Bool(b) => b.to_string(),
-        Data::DateTime(d) => civil_from_serial(d.as_f64()),
-        Data::DateTimeIso(s) => s.get(..10).unwrap_or(s).to_string(),
-        Data::DurationIso(s) => s.clone(),
-        Data::Error(_) | Data::Empty => String::new(),
+    let names = wb.sheet_names();
+    let wanted: Vec<String> = match sheet.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(name) => {
+            let found = names.iter().find(|n| n.eq_ignore_ascii_case(name));
+            vec![found
+                .cloned()
+                .ok_or_else(|| SheetError::NoSuchSheet(name.to_string(), names.clone()))?]
+        }
+        None => names.clone(),
+    };
+    for name in &wanted {
+        let range = wb
+            .worksheet_range(name)
+            .map_err(|e| SheetError::Unreadable(e.to_string()))?;
+        let rows: Vec<Vec<Value>> = range
+            .rows()
+            .map(|r| r.iter().map(value).collect())
+            .collect();
+        if sheet.is_some() || rows.iter().any(|r| r.iter().any(|c| !c.is_empty())) {
+            return Ok(rows);
+        }
     }
+    Err(SheetError::NoSheet)
 }
 
 /// The first sheet of an XLSX file with typed cells: whole numbers as `Int`, dates as
@@ -168,7 +245,7 @@ pub fn read_cells(bytes: &[u8]) -> Result<Vec<Vec<Cell>>, SheetError> {
                     Data::Float(f) if f.fract() == 0.0 => Cell::Int(*f as i64),
                     Data::DateTime(d) => Cell::Date(civil_from_serial(d.as_f64())),
                     Data::Empty => Cell::Empty,
-                    other => Cell::Text(cell_text(other)),
+                    other => Cell::Text(value(other).text()),
                 })
                 .collect()
         })
@@ -307,7 +384,7 @@ pub fn write_xlsx(
 }
 
 /// Days since 1899-12-30 (Excel's date serial) of `YYYY-MM-DD`.
-fn excel_serial(s: &str) -> Option<f64> {
+pub(crate) fn excel_serial(s: &str) -> Option<f64> {
     let mut it = s.split('-');
     let y: i64 = it.next()?.parse().ok()?;
     let m: i64 = it.next()?.parse().ok()?;

@@ -107,6 +107,13 @@ pub enum Command {
         /// Write the rejected rows (with the reason) to this CSV or XLSX file.
         #[arg(long)]
         rejected: Option<String>,
+        /// The sheet to read (default: the first with data).
+        #[arg(long)]
+        sheet: Option<String>,
+        /// Where a field is when the headings are not the template's: `field=column`
+        /// (heading, letter or number); repeat for several, e.g. --map nik="NIK KTP".
+        #[arg(long = "map")]
+        map: Vec<String>,
         #[arg(long, env = "SIKUBE_REGION", default_value = "32.79")]
         region: String,
     },
@@ -285,8 +292,15 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             mode,
             dry_run,
             rejected,
+            sheet,
+            map,
             region,
         } => {
+            let opts = web::import::Options {
+                sheet,
+                mapping: web::import::parse_mapping(&map.join(";")).map_err(msg)?,
+                ..web::import::Options::command_line()
+            };
             import(
                 &cli.db,
                 &kind,
@@ -295,6 +309,7 @@ pub async fn run(cli: Cli) -> Result<(), String> {
                 dry_run,
                 rejected.as_deref(),
                 &region,
+                &opts,
             )
             .await
         }
@@ -333,6 +348,7 @@ async fn import(
     dry_run: bool,
     rejected: Option<&str>,
     region: &str,
+    opts: &web::import::Options,
 ) -> Result<(), String> {
     use std::io::Write;
     use web::import::{Kind, Mode};
@@ -354,16 +370,9 @@ async fn import(
         eprint!("\rchecking rows: {done}/{total}");
         let _ = std::io::stderr().flush();
     });
-    let mut plan = web::import::plan(
-        &state,
-        &session,
-        kind,
-        &bytes,
-        sheets::Limits::COMMAND_LINE,
-        progress,
-    )
-    .await
-    .map_err(|e| e.message(Lang::En) + &field_text(&e))?;
+    let mut plan = web::import::plan(&state, &session, kind, &bytes, opts, progress)
+        .await
+        .map_err(|e| e.message(Lang::En) + &field_text(&e))?;
     eprintln!();
     let created = if dry_run {
         0

@@ -122,21 +122,22 @@ async fn xlsx_template_round_trip_and_kube_import() {
         .unwrap();
     assert_eq!(t.status(), StatusCode::OK);
     let tpl = sheets::read(&t.bytes().await.unwrap(), &sheets::Limits::UPLOAD).unwrap();
-    assert_eq!(tpl[0][0], "nik");
+    assert_eq!(tpl[0][0], "NIK");
     // Six persons of Langensari as an XLSX file written with the template's columns.
     let header: Vec<&str> = tpl[0].iter().map(String::as_str).collect();
+    let at = |h: &str| header.iter().position(|x| *x == h).unwrap();
     let mut rows = Vec::new();
     for i in 0..6u32 {
         let mut r: Vec<sheets::Cell> = vec![sheets::Cell::Empty; header.len()];
-        r[0] = sheets::Cell::Text(format!("327904{:02}0785{:04}", i + 41, i + 1));
-        r[2] = sheets::Cell::Text(format!(
+        r[at("NIK")] = sheets::Cell::Text(format!("327904{:02}0785{:04}", i + 41, i + 1));
+        r[at("Nama")] = sheets::Cell::Text(format!(
             "Ibu Kelompok {}",
             ["Satu", "Dua", "Tiga", "Empat", "Lima", "Enam"][i as usize]
         ));
-        r[3] = sheets::Cell::Text("P".into());
-        r[4] = sheets::Cell::Date(format!("1985-07-{:02}", i + 1));
-        r[5] = sheets::Cell::Text("32.79.04.2003".into());
-        r[10] = sheets::Cell::Text("wrse".into());
+        r[at("Jenis Kelamin (L/P)")] = sheets::Cell::Text("P".into());
+        r[at("Tanggal Lahir")] = sheets::Cell::Date(format!("1985-07-{:02}", i + 1));
+        r[at("Desa/Kelurahan")] = sheets::Cell::Text("32.79.04.2003".into());
+        r[at("Kategori")] = sheets::Cell::Text("wrse".into());
         rows.push(r);
     }
     let xlsx = sheets::write_xlsx("Data", &header, &rows).unwrap();

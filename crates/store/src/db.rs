@@ -142,6 +142,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0013_duties.sql"),
         include_str!("../migrations/postgres/0013_duties.sql"),
     ),
+    (
+        14,
+        "import_mappings",
+        include_str!("../migrations/sqlite/0014_import_mappings.sql"),
+        include_str!("../migrations/postgres/0014_import_mappings.sql"),
+    ),
 ];
 
 impl Store {

@@ -83,3 +83,49 @@ impl Store {
         Ok(())
     }
 }
+
+impl Store {
+    /// The mapping remembered for a layout of headings (`key`), as JSON.
+    pub async fn import_mapping(&self, key: &str) -> Result<Option<String>> {
+        let row: Option<(String,)> =
+            sqlx::query_as("SELECT mapping_json FROM import_mappings WHERE key = $1")
+                .bind(key)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.map(|r| r.0))
+    }
+
+    /// Remembers (or replaces) the mapping of a layout of headings; audited.
+    pub async fn import_mapping_save(
+        &self,
+        actor: &crate::Actor,
+        key: &str,
+        kind: &str,
+        mapping_json: &str,
+    ) -> Result<()> {
+        let mut tx = self.tx().await?;
+        sqlx::query(
+            "INSERT INTO import_mappings (key, kind, mapping_json, updated_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (key) DO UPDATE SET mapping_json = $3, updated_at = $4",
+        )
+        .bind(key)
+        .bind(kind)
+        .bind(mapping_json)
+        .bind(actor.now())
+        .execute(&mut *tx)
+        .await?;
+        let after: serde_json::Value = serde_json::from_str(mapping_json).unwrap_or_default();
+        crate::audit::record::<(), _>(
+            &mut tx,
+            actor,
+            "map_columns",
+            "import",
+            key,
+            None,
+            Some(&after),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -663,13 +663,16 @@ pub(crate) async fn individual(
                 })
                 .collect(),
         };
-        // WRSE goods reached most women so far; the rest are next month's.
+        // WRSE goods reached most women so far; the rest are next month's — among them
+        // the second record of the woman enrolled twice, whom the duplicate review
+        // catches before her goods go out twice.
         let receivers = if preset == "wrse" {
             chosen.len() * 4 / 5
         } else {
             chosen.len()
         };
-        for id in &chosen[..receivers] {
+        let second = twice.first().map(|t| t.0);
+        for id in chosen[..receivers].iter().filter(|id| Some(**id) != second) {
             for (n, (kind, period, amount, description, day)) in payments.iter().enumerate() {
                 let bid = store
                     .benefit_add(

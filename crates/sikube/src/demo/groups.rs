@@ -255,6 +255,9 @@ async fn visits(
                     v.operating = false;
                     v.meetings_held = 0;
                     v.members_present = 0;
+                    // A stopped business takes nothing in.
+                    v.revenue = Rupiah::new(0);
+                    v.expenses = Rupiah::new(0);
                     v.problems = Some("Usaha berhenti; anggota bekerja di tempat lain".into());
                 }
                 Status::PerluPendampingan => match r.range(1, 3) {

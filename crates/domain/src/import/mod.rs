@@ -1,0 +1,853 @@
+//! Turning an office's spreadsheet into inputs: finding the header row and the column of
+//! each field (the template's headings, the usual Indonesian ones, or a mapping the
+//! operator chose), reading each cell as people write it, and per-cell errors with the
+//! row number as the user sees it (the first row is 1).
+pub mod cells;
+
+use crate::area::{Areas, RegencyCode};
+use crate::kube::{FundingSource, KubeInput};
+use crate::person::{Category, PersonInput};
+use crate::{Lang, Msg};
+pub use cells::Cell;
+
+/// An error in a cell: spreadsheet row number (1 = first row), column name, reason.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowError {
+    pub row: usize,
+    pub column: String,
+    pub msg: Msg,
+}
+
+/// A field of an import: its code, the template's heading, whether it must be there,
+/// and the headings offices use for it (normalised: lower case, `_` between words).
+#[derive(Debug, Clone, Copy)]
+pub struct Column {
+    pub code: &'static str,
+    pub heading: &'static str,
+    pub required: bool,
+    pub aliases: &'static [&'static str],
+    /// Words that make a heading a likely match, offered to the operator to confirm.
+    pub hints: &'static [&'static str],
+    /// The template formats the column as text (numbers that are not quantities).
+    pub text: bool,
+}
+
+const fn col(
+    code: &'static str,
+    heading: &'static str,
+    required: bool,
+    aliases: &'static [&'static str],
+    hints: &'static [&'static str],
+    text: bool,
+) -> Column {
+    Column {
+        code,
+        heading,
+        required,
+        aliases,
+        hints,
+        text,
+    }
+}
+
+/// Person columns in template order.
+pub const PERSON_COLUMNS: &[Column] = &[
+    col(
+        "nik",
+        "NIK",
+        true,
+        &[
+            "no_nik",
+            "nomor_nik",
+            "nik_ktp",
+            "no_ktp",
+            "nomor_ktp",
+            "nomor_induk_kependudukan",
+        ],
+        &["nik", "ktp"],
+        true,
+    ),
+    col(
+        "kk_number",
+        "Nomor KK",
+        false,
+        &[
+            "kk",
+            "no_kk",
+            "nomor_kk",
+            "no_kartu_keluarga",
+            "nomor_kartu_keluarga",
+        ],
+        &["kk", "keluarga"],
+        true,
+    ),
+    col(
+        "name",
+        "Nama",
+        true,
+        &[
+            "nama_lengkap",
+            "nama_penerima",
+            "nama_anggota",
+            "nama_warga",
+        ],
+        &["nama"],
+        false,
+    ),
+    col(
+        "sex",
+        "Jenis Kelamin (L/P)",
+        true,
+        &["jenis_kelamin", "jk", "l_p", "kelamin"],
+        &["kelamin", "jk", "l_p"],
+        false,
+    ),
+    col(
+        "birth_date",
+        "Tanggal Lahir",
+        true,
+        &["tgl_lahir", "tgl_lhr", "tanggal_lhr"],
+        &["lahir", "lhr"],
+        false,
+    ),
+    col(
+        "village_code",
+        "Desa/Kelurahan",
+        true,
+        &[
+            "kode_desa",
+            "desa",
+            "kelurahan",
+            "desa_kel",
+            "desa_kelurahan",
+            "nama_desa",
+            "village",
+        ],
+        &["desa", "kel"],
+        false,
+    ),
+    col(
+        "district",
+        "Kecamatan",
+        false,
+        &["kec", "nama_kecamatan"],
+        &["kec"],
+        false,
+    ),
+    col("rt", "RT", false, &["no_rt"], &[], true),
+    col("rw", "RW", false, &["no_rw"], &[], true),
+    col(
+        "address",
+        "Alamat",
+        false,
+        &["alamat_lengkap", "dusun", "kampung"],
+        &["alamat"],
+        false,
+    ),
+    col(
+        "phone",
+        "Telepon",
+        false,
+        &[
+            "telp",
+            "no_telp",
+            "no_telepon",
+            "no_hp",
+            "hp",
+            "nomor_hp",
+            "nomor_telepon",
+        ],
+        &["telp", "hp"],
+        true,
+    ),
+    col(
+        "categories",
+        "Kategori",
+        false,
+        &["kategori_pmks"],
+        &["kategori"],
+        false,
+    ),
+    col(
+        "dtks_registered",
+        "Terdaftar DTKS",
+        false,
+        &["dtks", "terdaftar_di_dtks"],
+        &["dtks"],
+        false,
+    ),
+    col(
+        "dtks_ref",
+        "Referensi DTKS",
+        false,
+        &["id_dtks", "no_dtks"],
+        &[],
+        true,
+    ),
+    col(
+        "notes",
+        "Catatan",
+        false,
+        &["keterangan", "ket"],
+        &["catatan", "ket"],
+        false,
+    ),
+];
+
+/// KUBE rows: one row per member; rows with the same KUBE name and village form a group.
+pub const KUBE_COLUMNS: &[Column] = &[
+    col(
+        "kube_name",
+        "Nama KUBE",
+        true,
+        &["nama_kelompok", "kube"],
+        &["kube", "kelompok"],
+        false,
+    ),
+    col(
+        "business_type",
+        "Jenis Usaha",
+        true,
+        &["usaha"],
+        &["usaha"],
+        false,
+    ),
+    col(
+        "village_code",
+        "Desa/Kelurahan",
+        true,
+        &[
+            "kode_desa",
+            "desa",
+            "kelurahan",
+            "desa_kel",
+            "desa_kelurahan",
+            "village",
+        ],
+        &["desa", "kel"],
+        false,
+    ),
+    col("district", "Kecamatan", false, &["kec"], &["kec"], false),
+    col(
+        "formed_on",
+        "Tanggal Pembentukan",
+        true,
+        &["tgl_pembentukan", "tanggal_dibentuk", "tgl_dibentuk"],
+        &["bentuk"],
+        false,
+    ),
+    col(
+        "funding_source",
+        "Sumber Dana",
+        true,
+        &["dana", "sumber_anggaran"],
+        &["dana", "anggaran"],
+        false,
+    ),
+    col(
+        "programme_year",
+        "Tahun Program",
+        false,
+        &["tahun", "tahun_anggaran"],
+        &["tahun"],
+        false,
+    ),
+    col(
+        "address",
+        "Alamat",
+        false,
+        &["alamat_sekretariat"],
+        &["alamat"],
+        false,
+    ),
+    col(
+        "member_nik",
+        "NIK Anggota",
+        true,
+        &["nik", "nik_anggota"],
+        &["nik", "ktp"],
+        true,
+    ),
+    col(
+        "member_role",
+        "Peran Anggota",
+        false,
+        &["jabatan", "peran", "kedudukan"],
+        &["jabatan", "peran"],
+        false,
+    ),
+];
+
+/// A heading normalised: lower case, words joined by one `_`.
+pub fn norm(h: &str) -> String {
+    let s: String = h
+        .trim()
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { '_' })
+        .collect();
+    s.split('_')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join("_")
+}
+
+impl Column {
+    /// The heading is this field's code, template heading or a usual alias.
+    fn fits(&self, h: &str) -> bool {
+        !h.is_empty() && (h == self.code || h == norm(self.heading) || self.aliases.contains(&h))
+    }
+    /// The heading holds one of the field's hint words.
+    fn likely(&self, h: &str) -> bool {
+        self.fits(h)
+            || self
+                .hints
+                .iter()
+                .any(|w| h.split('_').any(|part| part == *w) || h.contains(w))
+    }
+}
+
+/// Where the fields are in a file: the header row (0-based) and each field's column,
+/// in the order of the columns.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Layout {
+    pub header: usize,
+    pub columns: Vec<Option<usize>>,
+}
+
+/// A file whose headings do not name every required field: its headings, the header
+/// row, and for each field the column it most likely is (to be confirmed).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unmapped {
+    pub header: usize,
+    pub headings: Vec<String>,
+    pub guesses: Vec<Option<usize>>,
+    pub missing: Vec<&'static str>,
+}
+
+/// The operator's choice: field code → column, by heading text, letter (`C`) or
+/// number (`3`, counting from 1).
+pub type Mapping = Vec<(String, String)>;
+
+/// A spreadsheet column letter (`A`, `AB`) as an index.
+fn letter_index(s: &str) -> Option<usize> {
+    if s.is_empty() || s.len() > 2 || !s.chars().all(|c| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    Some(
+        s.to_ascii_uppercase()
+            .bytes()
+            .fold(0, |n, b| n * 26 + (b - b'A' + 1) as usize)
+            - 1,
+    )
+}
+
+/// Finds the header row (among the first ten: a title may sit above it, merged over
+/// the columns) and the column of each field; `mapping` decides where it names a field.
+pub fn layout(
+    table: &[Vec<Cell>],
+    columns: &[Column],
+    mapping: &Mapping,
+) -> Result<Layout, Unmapped> {
+    let heads = |r: &Vec<Cell>| r.iter().map(|c| norm(&c.text())).collect::<Vec<_>>();
+    let mut best = (0, 0usize);
+    for (i, row) in table.iter().enumerate().take(10) {
+        let h = heads(row);
+        let score = columns
+            .iter()
+            .filter(|c| h.iter().any(|x| c.fits(x)))
+            .count();
+        if score > best.1 {
+            best = (i, score);
+        }
+    }
+    // With a mapping by heading, the header is the row that holds those headings.
+    let named: Vec<String> = mapping
+        .iter()
+        .filter(|(_, v)| letter_index(v.trim()).is_none() && v.trim().parse::<usize>().is_err())
+        .map(|(_, v)| norm(v))
+        .collect();
+    if !named.is_empty() {
+        if let Some(i) = table.iter().take(10).position(|r| {
+            let h = heads(r);
+            named.iter().all(|n| h.contains(n))
+        }) {
+            best.0 = i;
+        }
+    }
+    let header = best.0;
+    let h = table.get(header).map(heads).unwrap_or_default();
+    let mut out: Vec<Option<usize>> = columns
+        .iter()
+        .map(|c| h.iter().position(|x| c.fits(x)))
+        .collect();
+    for (field, spec) in mapping {
+        let Some(i) = columns.iter().position(|c| c.code == field.as_str()) else {
+            continue;
+        };
+        let spec = spec.trim();
+        out[i] = if spec.is_empty() {
+            None
+        } else if let Some(n) = letter_index(spec) {
+            Some(n)
+        } else if let Ok(n) = spec.parse::<usize>() {
+            n.checked_sub(1)
+        } else {
+            h.iter().position(|x| *x == norm(spec))
+        };
+    }
+    let missing: Vec<&'static str> = columns
+        .iter()
+        .zip(&out)
+        .filter(|(c, i)| c.required && i.is_none())
+        .map(|(c, _)| c.code)
+        .collect();
+    if missing.is_empty() {
+        return Ok(Layout {
+            header,
+            columns: out,
+        });
+    }
+    let guesses = columns
+        .iter()
+        .zip(&out)
+        .map(|(c, found)| found.or_else(|| h.iter().position(|x| c.likely(x))))
+        .collect();
+    Err(Unmapped {
+        header,
+        headings: table
+            .get(header)
+            .map(|r| r.iter().map(Cell::text).collect())
+            .unwrap_or_default(),
+        guesses,
+        missing,
+    })
+}
+
+/// The cells of one row by field.
+struct Row<'a> {
+    cells: &'a [Cell],
+    layout: &'a Layout,
+    columns: &'a [Column],
+}
+
+impl Row<'_> {
+    fn get(&self, code: &str) -> &Cell {
+        const EMPTY: Cell = Cell::Empty;
+        self.columns
+            .iter()
+            .position(|c| c.code == code)
+            .and_then(|i| self.layout.columns[i])
+            .and_then(|c| self.cells.get(c))
+            .unwrap_or(&EMPTY)
+    }
+    fn text(&self, code: &str) -> String {
+        self.get(code).text()
+    }
+    fn opt(&self, code: &str) -> Option<String> {
+        Some(self.text(code)).filter(|s| !s.is_empty())
+    }
+}
+
+/// Data rows after the header with their row numbers; empty rows are left out.
+fn rows<'a>(
+    table: &'a [Vec<Cell>],
+    layout: &'a Layout,
+    columns: &'a [Column],
+) -> impl Iterator<Item = (usize, Row<'a>)> {
+    table
+        .iter()
+        .enumerate()
+        .skip(layout.header + 1)
+        .filter(|(_, r)| r.iter().any(|c| !c.is_empty()))
+        .map(move |(i, cells)| {
+            (
+                i + 1,
+                Row {
+                    cells,
+                    layout,
+                    columns,
+                },
+            )
+        })
+}
+
+/// Collects a cell's reading error for the row; `None` then.
+fn take<T>(errors: &mut Vec<RowError>, row: usize, column: &str, r: Result<T, Msg>) -> Option<T> {
+    r.map_err(|msg| {
+        errors.push(RowError {
+            row,
+            column: column.into(),
+            msg,
+        })
+    })
+    .ok()
+}
+
+/// Category codes from codes or names in either language, separated by , ; or |.
+fn categories(s: &str) -> Vec<String> {
+    s.split([',', ';', '|'])
+        .map(|w| w.trim())
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            Category::ALL
+                .iter()
+                .find(|c| {
+                    norm(c.code()) == norm(w)
+                        || [Lang::Id, Lang::En]
+                            .iter()
+                            .any(|l| norm(l.t(c.label_key())) == norm(w))
+                })
+                .map(|c| c.code().to_string())
+                .unwrap_or_else(|| w.to_lowercase())
+        })
+        .collect()
+}
+
+/// The inputs of a persons file and the cells that could not be read. A row with an
+/// unreadable cell is reported and left out; the others go on to the rules.
+pub fn person_inputs(
+    table: &[Vec<Cell>],
+    layout: &Layout,
+    areas: &Areas,
+    region: &RegencyCode,
+) -> (Vec<(usize, PersonInput)>, Vec<RowError>) {
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    for (n, r) in rows(table, layout, PERSON_COLUMNS) {
+        let before = errors.len();
+        let nik = take(&mut errors, n, "nik", cells::identity_number(r.get("nik")));
+        let kk = take(
+            &mut errors,
+            n,
+            "kk_number",
+            cells::identity_number(r.get("kk_number")),
+        );
+        let birth = take(
+            &mut errors,
+            n,
+            "birth_date",
+            cells::date(r.get("birth_date")),
+        );
+        let village = take(
+            &mut errors,
+            n,
+            "village_code",
+            cells::village(r.get("village_code"), r.get("district"), areas, region),
+        );
+        let dtks = take(
+            &mut errors,
+            n,
+            "dtks_registered",
+            cells::yes_no(r.get("dtks_registered")),
+        );
+        if errors.len() > before {
+            continue;
+        }
+        out.push((
+            n,
+            PersonInput {
+                nik: nik.unwrap_or_default(),
+                kk_number: kk.filter(|k| !k.is_empty()),
+                name: r.text("name"),
+                sex: cells::sex(r.get("sex")),
+                birth_date: birth
+                    .map(|d| d.format("%Y-%m-%d").to_string())
+                    .unwrap_or_default(),
+                village_code: village.unwrap_or_default(),
+                rt: cells::number_text(r.get("rt")),
+                rw: cells::number_text(r.get("rw")),
+                address: r.opt("address"),
+                phone: cells::phone(r.get("phone")),
+                categories: categories(&r.text("categories")),
+                dtks_registered: dtks.unwrap_or(false),
+                dtks_ref: r.opt("dtks_ref"),
+                notes: r.opt("notes"),
+            },
+        ));
+    }
+    (out, errors)
+}
+
+/// A group in a KUBE file: its fields (from its first row), and its members' NIK and
+/// role with their row numbers.
+#[derive(Debug, Clone)]
+pub struct KubeRows {
+    pub rows: Vec<usize>,
+    pub input: KubeInput,
+    pub members: Vec<(usize, String, String)>,
+}
+
+/// A funding source from its code or its name in either language.
+fn funding(s: &str) -> String {
+    FundingSource::ALL
+        .iter()
+        .find(|f| {
+            norm(f.code()) == norm(s)
+                || [Lang::Id, Lang::En]
+                    .iter()
+                    .any(|l| norm(l.t(f.label_key())) == norm(s))
+        })
+        .map(|f| f.code().to_string())
+        .unwrap_or_else(|| s.to_string())
+}
+
+/// The groups of a KUBE file and the cells that could not be read.
+pub fn kube_groups(
+    table: &[Vec<Cell>],
+    layout: &Layout,
+    areas: &Areas,
+    region: &RegencyCode,
+) -> (Vec<KubeRows>, Vec<RowError>) {
+    let mut groups: Vec<KubeRows> = Vec::new();
+    let mut errors = Vec::new();
+    for (n, r) in rows(table, layout, KUBE_COLUMNS) {
+        let before = errors.len();
+        let village = take(
+            &mut errors,
+            n,
+            "village_code",
+            cells::village(r.get("village_code"), r.get("district"), areas, region),
+        );
+        let nik = take(
+            &mut errors,
+            n,
+            "member_nik",
+            cells::identity_number(r.get("member_nik")),
+        );
+        let formed = if r.get("formed_on").is_empty() {
+            None
+        } else {
+            take(&mut errors, n, "formed_on", cells::date(r.get("formed_on")))
+        };
+        if errors.len() > before {
+            continue;
+        }
+        let village = village.unwrap_or_default();
+        let key = (r.text("kube_name").to_lowercase(), village.clone());
+        let role = r.text("member_role").to_lowercase();
+        let member = (
+            n,
+            nik.unwrap_or_default(),
+            if role.is_empty() {
+                "anggota".into()
+            } else {
+                role
+            },
+        );
+        match groups
+            .iter_mut()
+            .find(|g| (g.input.name.to_lowercase(), g.input.village_code.clone()) == key)
+        {
+            Some(g) => {
+                g.rows.push(n);
+                g.members.push(member);
+            }
+            None => groups.push(KubeRows {
+                rows: vec![n],
+                input: KubeInput {
+                    name: r.text("kube_name"),
+                    business_type: r.text("business_type"),
+                    village_code: village,
+                    formed_on: formed
+                        .map(|d| d.format("%Y-%m-%d").to_string())
+                        .unwrap_or_default(),
+                    funding_source: funding(&r.text("funding_source")),
+                    programme_year: cells::year(r.get("programme_year")),
+                    address: r.opt("address"),
+                    notes: None,
+                },
+                members: vec![member],
+            }),
+        }
+    }
+    (groups, errors)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(rows: &[&[&str]]) -> Vec<Vec<Cell>> {
+        rows.iter()
+            .map(|r| {
+                r.iter()
+                    .map(|c| {
+                        if c.is_empty() {
+                            Cell::Empty
+                        } else {
+                            Cell::Text(c.to_string())
+                        }
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+    fn banjar() -> (Areas, RegencyCode) {
+        let a = Areas::embedded();
+        let r = a.regency("32.79").unwrap();
+        (a, r)
+    }
+
+    #[test]
+    fn headers_in_either_language_below_a_title() {
+        let (areas, region) = banjar();
+        let table = t(&[
+            &["DAFTAR PENERIMA BANTUAN 2026", "", "", "", "", "", ""],
+            &[
+                "NIK",
+                "Nama Lengkap",
+                "Jenis Kelamin",
+                "Tgl Lahir",
+                "Desa/Kel",
+                "Kategori",
+                "Terdaftar DTKS",
+            ],
+            &[
+                "3279045708920003",
+                "Siti",
+                "Perempuan",
+                "17/08/1992",
+                "Rejasari",
+                "WRSE; fakir_miskin",
+                "ya",
+            ],
+            &["", "", "", "", "", "", ""],
+        ]);
+        let l = layout(&table, PERSON_COLUMNS, &Vec::new()).unwrap();
+        assert_eq!(l.header, 1);
+        let (rows, errors) = person_inputs(&table, &l, &areas, &region);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].0, 3, "row as the user sees it");
+        let p = &rows[0].1;
+        assert_eq!(
+            (
+                p.sex.as_str(),
+                p.birth_date.as_str(),
+                p.village_code.as_str()
+            ),
+            ("P", "1992-08-17", "32.79.04.2002")
+        );
+        assert_eq!(p.categories, vec!["wrse", "fakir_miskin"]);
+        assert!(p.dtks_registered);
+    }
+
+    #[test]
+    fn foreign_headings_are_guessed_then_mapped() {
+        let table = t(&[
+            &[
+                "No",
+                "Nomor Induk",
+                "Nama Warga",
+                "L/P",
+                "Lahir",
+                "Kampung / Desa",
+            ],
+            &[
+                "1",
+                "3279045708920003",
+                "Siti",
+                "P",
+                "17-08-1992",
+                "Rejasari",
+            ],
+        ]);
+        let u = layout(&table, PERSON_COLUMNS, &Vec::new()).unwrap_err();
+        assert!(
+            u.missing.contains(&"nik") && u.missing.contains(&"birth_date"),
+            "{u:?}"
+        );
+        let at =
+            |code: &str| u.guesses[PERSON_COLUMNS.iter().position(|c| c.code == code).unwrap()];
+        assert_eq!(at("name"), Some(2));
+        assert_eq!(at("birth_date"), Some(4));
+        assert_eq!(at("village_code"), Some(5));
+        let mapping: Mapping = vec![
+            ("nik".into(), "Nomor Induk".into()),
+            ("birth_date".into(), "E".into()),
+            ("village_code".into(), "6".into()),
+        ];
+        let l = layout(&table, PERSON_COLUMNS, &mapping).unwrap();
+        let (areas, region) = banjar();
+        let (rows, errors) = person_inputs(&table, &l, &areas, &region);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(rows[0].1.nik, "3279045708920003");
+    }
+
+    #[test]
+    fn a_numeric_nik_is_refused_with_its_row() {
+        let (areas, region) = banjar();
+        let mut table = t(&[&["nik", "name", "sex", "birth_date", "village_code"]]);
+        table.push(vec![
+            Cell::Number(3279044101600000.0),
+            Cell::Text("Ani".into()),
+            Cell::Text("P".into()),
+            Cell::Date(chrono::NaiveDate::from_ymd_opt(1960, 1, 1).unwrap()),
+            Cell::Text("32.79.04.2002".into()),
+        ]);
+        let l = layout(&table, PERSON_COLUMNS, &Vec::new()).unwrap();
+        let (rows, errors) = person_inputs(&table, &l, &areas, &region);
+        assert!(rows.is_empty());
+        assert_eq!(
+            errors,
+            vec![RowError {
+                row: 2,
+                column: "nik".into(),
+                msg: Msg::new("import.number_cell")
+            }]
+        );
+    }
+
+    #[test]
+    fn missing_required_column() {
+        let e = layout(&t(&[&["nik", "name"]]), PERSON_COLUMNS, &Vec::new()).unwrap_err();
+        assert!(e.missing.contains(&"sex"));
+    }
+
+    #[test]
+    fn kube_rows_group_by_name_and_village() {
+        let (areas, region) = banjar();
+        let table = t(&[
+            &[
+                "kube_name",
+                "business_type",
+                "village_code",
+                "formed_on",
+                "funding_source",
+                "member_nik",
+                "member_role",
+            ],
+            &[
+                "KUBE A",
+                "warungan",
+                "32.79.04.2002",
+                "2012-01-01",
+                "APBN",
+                "1",
+                "ketua",
+            ],
+            &["kube a", "", "32.79.04.2002", "", "", "2", ""],
+            &[
+                "KUBE B",
+                "warungan",
+                "Waringinsari",
+                "01/02/2012",
+                "APBD Kota/Kab.",
+                "3",
+                "KETUA",
+            ],
+        ]);
+        let l = layout(&table, KUBE_COLUMNS, &Vec::new()).unwrap();
+        let (g, errors) = kube_groups(&table, &l, &areas, &region);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(g.len(), 2);
+        assert_eq!(g[0].rows, vec![2, 3]);
+        assert_eq!(g[0].input.funding_source, "apbn");
+        assert_eq!(g[0].members[1], (3, "2".into(), "anggota".into()));
+        assert_eq!(g[1].members[0].2, "ketua");
+        assert_eq!(g[1].input.village_code, "32.79.04.2003");
+        assert_eq!(g[1].input.formed_on, "2012-02-01");
+        assert_eq!(g[1].input.funding_source, "apbd_kota");
+    }
+}

@@ -1,0 +1,583 @@
+//! Import of persons and KUBE from XLSX, ODS or CSV: check every row first (preview),
+//! then write all rows in one transaction, or only the valid ones. Rows already
+//! registered are skipped, so importing the same file again creates no duplicates.
+//! Used by the pages (`/import…`), the API (`POST /api/v1/import/{kind}`) and the CLI.
+mod plan;
+mod template;
+
+use crate::auth::{Authed, Session};
+use crate::error::{AppError, AppResult};
+use crate::page::{self, html, Ctx, PageAuth};
+use crate::AppState;
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Json;
+use domain::import::{Column, Mapping, RowError, Unmapped, KUBE_COLUMNS, PERSON_COLUMNS};
+use domain::{Lang, Msg};
+pub use plan::{commit, no_progress, parse_mapping, plan, rejected, Options, Plan, Progress};
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+use utoipa::{IntoParams, ToSchema};
+
+/// Uploads may be large: 64 MB (about 500,000 person rows as CSV).
+pub const MAX_UPLOAD: usize = 64 * 1024 * 1024;
+
+pub fn routes() -> crate::Routes {
+    crate::Routes::new()
+        .route("/import", get(index_page).post(upload))
+        .route("/import/template/{file}", get(template))
+        .route("/import/{id}", get(preview_page))
+        .route("/import/{id}/commit", post(commit_form))
+        .route("/import/{id}/mapping", post(mapping_form))
+        .route("/import/{id}/rejected/{file}", get(rejected_file))
+        .layer_body_limit(MAX_UPLOAD)
+}
+
+pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
+    r.route(
+        "/import/{kind}",
+        post(api_import).layer(DefaultBodyLimit::max(MAX_UPLOAD)),
+    )
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Persons,
+    Kube,
+}
+
+impl Kind {
+    pub fn parse(s: &str) -> Result<Kind, Msg> {
+        match s {
+            "persons" => Ok(Kind::Persons),
+            "kube" => Ok(Kind::Kube),
+            _ => Err(Msg::new("import.kind_invalid")),
+        }
+    }
+    pub fn code(self) -> &'static str {
+        match self {
+            Kind::Persons => "persons",
+            Kind::Kube => "kube",
+        }
+    }
+    pub fn columns(self) -> &'static [Column] {
+        match self {
+            Kind::Persons => PERSON_COLUMNS,
+            Kind::Kube => KUBE_COLUMNS,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// Write nothing unless every row is valid.
+    #[default]
+    All,
+    /// Write the valid rows; return the others.
+    Valid,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct RowErrorOut {
+    /// Row number as in the spreadsheet (the header is row 1).
+    pub row: usize,
+    pub column: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ImportReport {
+    pub kind: String,
+    /// Data rows in the file.
+    pub total: usize,
+    /// Persons, or KUBE, ready to be written (or written).
+    pub valid: usize,
+    pub skipped: usize,
+    pub rejected_rows: usize,
+    /// Persons or KUBE written; 0 on a dry run or when all-or-nothing met errors.
+    pub created: usize,
+    pub committed: bool,
+    pub errors: Vec<RowErrorOut>,
+}
+
+fn report(plan: &Plan, created: usize, committed: bool, lang: Lang) -> ImportReport {
+    ImportReport {
+        kind: plan.kind.code().into(),
+        total: plan.total,
+        valid: plan.ready_count(),
+        skipped: plan.skipped.len(),
+        rejected_rows: plan.bad_rows().len(),
+        created,
+        committed,
+        errors: plan
+            .errors
+            .iter()
+            .map(|e| RowErrorOut {
+                row: e.row,
+                column: e.column.clone(),
+                message: e.msg.text(lang),
+            })
+            .collect(),
+    }
+}
+
+pub fn file_response(bytes: Vec<u8>, filename: &str) -> Response {
+    let mime = if filename.ends_with(".xlsx") {
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    } else if filename.ends_with(".ods") {
+        "application/vnd.oasis.opendocument.spreadsheet"
+    } else {
+        "text/csv; charset=utf-8"
+    };
+    (
+        [
+            (header::CONTENT_TYPE, mime.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+// ---------- API ----------
+
+#[derive(Deserialize, IntoParams)]
+pub struct ApiImportQuery {
+    /// `all` (default: write nothing if any row is invalid) or `valid` (write the valid rows).
+    pub mode: Option<Mode>,
+    /// Only check the file.
+    pub dry_run: Option<bool>,
+    /// The sheet to read (default: the first with data).
+    pub sheet: Option<String>,
+    /// Where the fields are when the headings are not the template's:
+    /// `nik=NIK KTP;name=C;birth_date=5` (heading, column letter or number).
+    pub map: Option<String>,
+}
+
+/// Import a file (XLSX, ODS or CSV as the raw request body). `kind`: `persons` or `kube`.
+#[utoipa::path(post, path = "/api/v1/import/{kind}", tag = "import", params(("kind" = String, Path), ApiImportQuery),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 200, body = ImportReport), (status = 422, body = crate::api::ErrorBody), (status = 403, body = crate::api::ErrorBody)))]
+pub(crate) async fn api_import(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    crate::auth::ReqLang(lang): crate::auth::ReqLang,
+    Path(kind): Path<String>,
+    Query(q): Query<ApiImportQuery>,
+    body: axum::body::Bytes,
+) -> AppResult<Json<ImportReport>> {
+    s.require_write()?;
+    let kind = Kind::parse(&kind).map_err(|m| AppError::invalid("kind", m))?;
+    let opts = Options {
+        sheet: q.sheet.clone(),
+        mapping: parse_mapping(q.map.as_deref().unwrap_or(""))
+            .map_err(|m| AppError::invalid("map", m))?,
+        ..Options::upload()
+    };
+    let mut p = plan(&state, &s, kind, &body, &opts, no_progress()).await?;
+    if q.dry_run.unwrap_or(false) {
+        return Ok(Json(report(&p, 0, false, lang)));
+    }
+    let mode = q.mode.unwrap_or_default();
+    let created = commit(&state, &s, &mut p, mode, "api").await?;
+    let committed = mode != Mode::All || p.errors.is_empty();
+    Ok(Json(report(&p, created, committed, lang)))
+}
+
+// ---------- pages ----------
+
+#[derive(askama::Template)]
+#[template(path = "import.html")]
+struct IndexPage {
+    ctx: Ctx,
+    error: String,
+}
+
+async fn index_page(PageAuth { s, ctx }: PageAuth) -> AppResult<Response> {
+    s.require_write()?;
+    Ok(html(&IndexPage {
+        ctx,
+        error: String::new(),
+    })?
+    .into_response())
+}
+
+async fn upload(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    mut mp: Multipart,
+) -> AppResult<Response> {
+    s.require_write()?;
+    let mut kind = None;
+    let mut file: Option<(String, Vec<u8>)> = None;
+    while let Ok(Some(field)) = mp.next_field().await {
+        match field.name() {
+            Some("kind") => kind = field.text().await.ok(),
+            Some("file") => {
+                let name = field.file_name().unwrap_or("upload").to_string();
+                let data = field
+                    .bytes()
+                    .await
+                    .map_err(|_| AppError::BadRequest(Msg::new("error.payload_too_large")))?;
+                file = Some((name, data.to_vec()));
+            }
+            _ => {}
+        }
+    }
+    let lang = ctx.lang;
+    let fail = |ctx: Ctx, key: &'static str| -> AppResult<Response> {
+        Ok((
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            html(&IndexPage {
+                error: lang.t(key).into(),
+                ctx,
+            })?,
+        )
+            .into_response())
+    };
+    let Some(kind) = kind.as_deref().and_then(|k| Kind::parse(k).ok()) else {
+        return fail(ctx, "import.kind_invalid");
+    };
+    let Some((name, data)) = file.filter(|f| !f.1.is_empty()) else {
+        return fail(ctx, "import.no_file");
+    };
+    if let Err(e) = plan::read_table(&data, &Options::upload()).await {
+        let inv = e.into_form_errors()?;
+        let text = inv
+            .fields
+            .values()
+            .next()
+            .map(|m| m.text(lang))
+            .unwrap_or_default();
+        return Ok((
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            html(&IndexPage { error: text, ctx })?,
+        )
+            .into_response());
+    }
+    let id = state
+        .store
+        .import_file_save(s.user().id, kind.code(), &name, &data)
+        .await?;
+    Ok(axum::response::Redirect::to(&format!("/import/{id}")).into_response())
+}
+
+#[derive(askama::Template)]
+#[template(path = "import_preview.html")]
+struct PreviewPage {
+    ctx: Ctx,
+    id: i64,
+    filename: String,
+    r: ImportReport,
+    kind_label: &'static str,
+    done: Option<String>,
+    file_error: String,
+    rejected_available: bool,
+    /// The file's headings are not the template's: match them to the fields.
+    mapping: Option<MappingForm>,
+}
+
+async fn load_plan(
+    state: &AppState,
+    s: &Session,
+    id: i64,
+) -> AppResult<(store::imports::ImportFile, Result<Plan, AppError>)> {
+    let f = state.store.import_file(id, s.user().id).await?;
+    let kind = Kind::parse(&f.kind).map_err(|_| AppError::NotFound)?;
+    let p = plan(
+        state,
+        s,
+        kind,
+        &f.content,
+        &Options::upload(),
+        no_progress(),
+    )
+    .await;
+    Ok((f, p))
+}
+
+/// What the operator must map when a file's headings are not the template's.
+async fn unmapped(state: &AppState, f: &store::imports::ImportFile) -> AppResult<Option<Unmapped>> {
+    let kind = Kind::parse(&f.kind).map_err(|_| AppError::NotFound)?;
+    let table = plan::read_table(&f.content, &Options::upload()).await?;
+    Ok(plan::columns(state, kind, &table, &Vec::new()).await?.err())
+}
+
+/// The mapping form: every field beside a choice of the file's columns, the likely one
+/// chosen.
+pub struct MappingForm {
+    /// (field code, heading, required, chosen column)
+    pub fields: Vec<(&'static str, &'static str, bool, Option<usize>)>,
+    /// (column index, letter and heading)
+    pub columns: Vec<(usize, String)>,
+}
+
+fn column_letter(i: usize) -> String {
+    let mut n = i + 1;
+    let mut s = String::new();
+    while n > 0 {
+        s.insert(0, (b'A' + ((n - 1) % 26) as u8) as char);
+        n = (n - 1) / 26;
+    }
+    s
+}
+
+fn mapping_of(kind: Kind, u: &Unmapped) -> MappingForm {
+    MappingForm {
+        fields: kind
+            .columns()
+            .iter()
+            .zip(&u.guesses)
+            .map(|(c, g)| (c.code, c.heading, c.required, *g))
+            .collect(),
+        columns: u
+            .headings
+            .iter()
+            .enumerate()
+            .map(|(i, h)| (i, format!("{} · {}", column_letter(i), h)))
+            .collect(),
+    }
+}
+
+/// The operator's mapping, remembered for every file with the same headings.
+async fn mapping_form(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    Path(id): Path<i64>,
+    body: axum::body::Bytes,
+) -> AppResult<Response> {
+    s.require_write()?;
+    let f = state.store.import_file(id, s.user().id).await?;
+    let kind = Kind::parse(&f.kind).map_err(|_| AppError::NotFound)?;
+    let Some(u) = unmapped(&state, &f).await? else {
+        return Ok(axum::response::Redirect::to(&format!("/import/{id}")).into_response());
+    };
+    let mapping: Mapping = page::form_pairs(&body)
+        .into_iter()
+        .filter_map(|(k, v)| {
+            let field = k.strip_prefix("map_")?;
+            let column = v.trim().parse::<usize>().ok()?;
+            kind.columns()
+                .iter()
+                .any(|c| c.code == field)
+                .then(|| (field.to_string(), (column + 1).to_string()))
+        })
+        .collect();
+    state
+        .store
+        .import_mapping_save(
+            &s.actor(),
+            &plan::mapping_key(kind, &u.headings),
+            kind.code(),
+            &serde_json::to_string(&mapping).unwrap_or_default(),
+        )
+        .await?;
+    page::redirect_with_flash(
+        &state,
+        &s,
+        &format!("/import/{id}"),
+        ctx.t("import.mapping_saved").into(),
+    )
+    .await
+}
+
+fn kind_label(lang: Lang, kind: &str) -> &'static str {
+    lang.t(if kind == "kube" {
+        "import.kube"
+    } else {
+        "import.persons"
+    })
+}
+
+async fn preview_page(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    s.require_write()?;
+    let (f, p) = load_plan(&state, &s, id).await?;
+    let lang = ctx.lang;
+    let stored = f
+        .result_json
+        .as_deref()
+        .and_then(|j| serde_json::from_str::<ImportReport>(j).ok());
+    let done = stored.as_ref().map(|v| {
+        ctx.tf(
+            "import.done",
+            &[
+                v.created.to_string(),
+                v.skipped.to_string(),
+                v.rejected_rows.to_string(),
+            ],
+        )
+    });
+    let (r, file_error) = match p {
+        // After the commit the file's rows are registered: show what the commit did.
+        _ if stored.is_some() => (
+            stored
+                .clone()
+                .unwrap_or_else(|| unreachable_report(&f.kind)),
+            String::new(),
+        ),
+        Ok(p) => (report(&p, 0, false, lang), String::new()),
+        Err(AppError::Invalid(inv)) => (
+            ImportReport {
+                kind: f.kind.clone(),
+                total: 0,
+                valid: 0,
+                skipped: 0,
+                rejected_rows: 0,
+                created: 0,
+                committed: false,
+                errors: Vec::new(),
+            },
+            inv.fields
+                .values()
+                .map(|m| m.text(lang))
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+        Err(e) => return Err(e),
+    };
+    let rejected_available = done.is_some() && r.rejected_rows > 0;
+    let mapping = match (&done, file_error.is_empty()) {
+        (None, false) => unmapped(&state, &f)
+            .await?
+            .map(|u| mapping_of(Kind::parse(&f.kind).unwrap_or(Kind::Persons), &u)),
+        _ => None,
+    };
+    let page = PreviewPage {
+        mapping,
+        kind_label: kind_label(lang, &f.kind),
+        id,
+        filename: f.filename,
+        r,
+        done,
+        file_error,
+        rejected_available,
+        ctx,
+    };
+    Ok(html(&page)?.into_response())
+}
+
+fn unreachable_report(kind: &str) -> ImportReport {
+    ImportReport {
+        kind: kind.into(),
+        total: 0,
+        valid: 0,
+        skipped: 0,
+        rejected_rows: 0,
+        created: 0,
+        committed: true,
+        errors: Vec::new(),
+    }
+}
+
+#[derive(Deserialize)]
+struct CommitForm {
+    mode: Option<Mode>,
+}
+
+async fn commit_form(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    Path(id): Path<i64>,
+    axum::Form(form): axum::Form<CommitForm>,
+) -> AppResult<Response> {
+    s.require_write()?;
+    let (f, p) = load_plan(&state, &s, id).await?;
+    if f.status == "committed" {
+        return page::redirect_with_flash(
+            &state,
+            &s,
+            &format!("/import/{id}"),
+            ctx.t("import.already_committed").into(),
+        )
+        .await;
+    }
+    let mut p = p?;
+    let mode = form.mode.unwrap_or_default();
+    let created = commit(&state, &s, &mut p, mode, &f.filename).await?;
+    if mode == Mode::All && !p.errors.is_empty() {
+        return page::redirect_with_flash(
+            &state,
+            &s,
+            &format!("/import/{id}"),
+            ctx.t("import.has_errors_all").into(),
+        )
+        .await;
+    }
+    let r = report(&p, created, true, ctx.lang);
+    state
+        .store
+        .import_file_done(id, &serde_json::to_string(&r).unwrap_or_default())
+        .await?;
+    let msg = ctx.tf(
+        "import.done",
+        &[
+            created.to_string(),
+            r.skipped.to_string(),
+            r.rejected_rows.to_string(),
+        ],
+    );
+    page::redirect_with_flash(&state, &s, &format!("/import/{id}"), msg).await
+}
+
+async fn rejected_file(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    Path((id, file)): Path<(i64, String)>,
+) -> AppResult<Response> {
+    s.require_write()?;
+    let (f, p) = load_plan(&state, &s, id).await?;
+    let mut p = p?;
+    // After a commit the rows written are no longer "ready": the errors of the plan
+    // are exactly the rejected rows. Conflicts found at commit are recorded too.
+    if let Some(j) = f
+        .result_json
+        .as_deref()
+        .and_then(|j| serde_json::from_str::<serde_json::Value>(j).ok())
+    {
+        if let Some(errs) = j["errors"].as_array() {
+            let known: HashSet<usize> = p.bad_rows();
+            for e in errs {
+                let row = e["row"].as_u64().unwrap_or(0) as usize;
+                if !known.contains(&row) {
+                    let msg = Msg::new("error.conflict");
+                    p.errors.push(RowError {
+                        row,
+                        column: e["column"].as_str().unwrap_or("").into(),
+                        msg,
+                    });
+                }
+            }
+        }
+    }
+    let xlsx = file.ends_with(".xlsx");
+    let bytes = rejected(&p, ctx.lang, xlsx)?;
+    Ok(file_response(
+        bytes,
+        &format!("ditolak-{}.{}", f.kind, if xlsx { "xlsx" } else { "csv" }),
+    ))
+}
+
+async fn template(
+    State(state): State<AppState>,
+    PageAuth { .. }: PageAuth,
+    Path(file): Path<String>,
+) -> AppResult<Response> {
+    let (kind, ext) = file.split_once('.').ok_or(AppError::NotFound)?;
+    let kind = Kind::parse(kind).map_err(|_| AppError::NotFound)?;
+    Ok(file_response(
+        template::template_file(&state, kind, ext).await?,
+        &format!("templat-{}.{ext}", kind.code()),
+    ))
+}

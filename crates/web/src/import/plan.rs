@@ -1,0 +1,673 @@
+//! Checking a file before anything is written (the plan) and writing it: reading the
+//! sheet as the office made it, finding its columns, reading each cell, the rules of
+//! each row, and what is already registered.
+use super::{Kind, Mode};
+use crate::auth::Session;
+use crate::error::{AppError, AppResult};
+use crate::persons::today;
+use crate::AppState;
+use domain::import::{
+    kube_groups, layout, person_inputs, Cell, Layout, Mapping, RowError, Unmapped,
+};
+use domain::kube::{check_members, MemberFacts, MemberRole, ValidKube};
+use domain::person::ValidPerson;
+use domain::{Invalid, Lang, Msg};
+use sha2::{Digest, Sha256};
+use std::collections::{HashMap, HashSet};
+use store::kube::NewMember;
+
+enum Ready {
+    Persons(Vec<(usize, ValidPerson)>),
+    Kube(Vec<(Vec<usize>, ValidKube, Vec<NewMember>)>),
+}
+
+/// The checked contents of a file.
+pub struct Plan {
+    pub kind: Kind,
+    /// Data rows in the file.
+    pub total: usize,
+    /// Rows skipped because they are already registered.
+    pub skipped: Vec<usize>,
+    pub errors: Vec<RowError>,
+    ready: Ready,
+    table: Vec<Vec<Cell>>,
+    header: usize,
+}
+
+impl Plan {
+    /// Rows (persons) or groups (KUBE) ready to be written.
+    pub fn ready_count(&self) -> usize {
+        match &self.ready {
+            Ready::Persons(v) => v.len(),
+            Ready::Kube(v) => v.len(),
+        }
+    }
+    pub(super) fn bad_rows(&self) -> HashSet<usize> {
+        self.errors.iter().map(|e| e.row).collect()
+    }
+}
+
+/// How a file is read: its limits, the sheet, and the operator's column mapping.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub limits: sheets::Limits,
+    /// The sheet to read; none: the first with data.
+    pub sheet: Option<String>,
+    /// Field code → column (heading, letter or number); none: the headings decide, or a
+    /// mapping remembered for the same headings.
+    pub mapping: Mapping,
+}
+
+impl Options {
+    pub fn upload() -> Options {
+        Options {
+            limits: sheets::Limits::UPLOAD,
+            sheet: None,
+            mapping: Vec::new(),
+        }
+    }
+    pub fn command_line() -> Options {
+        Options {
+            limits: sheets::Limits::COMMAND_LINE,
+            ..Options::upload()
+        }
+    }
+}
+
+/// `field=column` pairs separated by `;` or new lines (API and command line).
+pub fn parse_mapping(s: &str) -> Result<Mapping, Msg> {
+    s.split([';', '\n'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            p.split_once('=')
+                .map(|(f, c)| (f.trim().to_string(), c.trim().to_string()))
+                .ok_or_else(|| Msg::new("import.mapping_invalid").arg(p))
+        })
+        .collect()
+}
+
+fn add_invalid(errors: &mut Vec<RowError>, row: usize, inv: Invalid, rename: &[(&str, &str)]) {
+    for (field, msg) in inv.fields {
+        let column = rename
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, c)| c.to_string())
+            .unwrap_or(field);
+        errors.push(RowError { row, column, msg });
+    }
+}
+
+/// Called with (rows checked, rows) while a file is checked.
+pub type Progress = std::sync::Arc<dyn Fn(usize, usize) + Send + Sync>;
+
+/// No progress to show (web requests).
+pub fn no_progress() -> Progress {
+    std::sync::Arc::new(|_, _| {})
+}
+
+fn cell(v: sheets::Value) -> Cell {
+    match v {
+        sheets::Value::Empty => Cell::Empty,
+        sheets::Value::Text(s) => Cell::Text(s),
+        sheets::Value::Number(f) => Cell::Number(f),
+        sheets::Value::Bool(b) => Cell::Text(if b { "ya" } else { "tidak" }.into()),
+        sheets::Value::Date(d) => match chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d") {
+            Ok(d) => Cell::Date(d),
+            Err(_) => Cell::Text(d),
+        },
+    }
+}
+
+/// Reads a spreadsheet, on a blocking thread: parsing a large file is seconds of CPU,
+/// not for the threads that serve requests.
+pub(super) async fn read_table(bytes: &[u8], opts: &Options) -> AppResult<Vec<Vec<Cell>>> {
+    let owned = bytes.to_vec();
+    let (limits, sheet) = (opts.limits, opts.sheet.clone());
+    let read = tokio::task::spawn_blocking(move || {
+        sheets::read_values(&owned, &limits, sheet.as_deref()).map(|rows| {
+            rows.into_iter()
+                .map(|r| r.into_iter().map(cell).collect())
+                .collect()
+        })
+    })
+    .await
+    .map_err(|_| AppError::Internal)?;
+    read.map_err(|e| {
+        let msg = match e {
+            sheets::SheetError::TooLargeUnpacked(n) => {
+                Msg::new("import.too_large_unpacked").arg(n / (1024 * 1024))
+            }
+            sheets::SheetError::TooManyRows(n) => Msg::new("import.too_many_rows").arg(n),
+            sheets::SheetError::NoSuchSheet(name, names) => Msg::new("import.sheet_unknown")
+                .arg(name)
+                .arg(names.join(", ")),
+            _ => Msg::new("import.unreadable"),
+        };
+        AppError::invalid("file", msg)
+    })
+}
+
+/// The key under which a layout of headings keeps its mapping.
+pub(super) fn mapping_key(kind: Kind, headings: &[String]) -> String {
+    let norm: Vec<String> = headings.iter().map(|h| domain::import::norm(h)).collect();
+    let digest = Sha256::digest(norm.join("|").as_bytes());
+    format!("{}:{}", kind.code(), &hex::encode(digest)[..32])
+}
+
+/// Where the fields of a file are: from its headings, the operator's mapping, or the
+/// mapping remembered for the same headings; else what the operator must map.
+pub(super) async fn columns(
+    state: &AppState,
+    kind: Kind,
+    table: &[Vec<Cell>],
+    mapping: &Mapping,
+) -> AppResult<Result<Layout, Unmapped>> {
+    let found = layout(table, kind.columns(), mapping);
+    let Err(u) = &found else { return Ok(found) };
+    if !mapping.is_empty() {
+        return Ok(found);
+    }
+    let Some(saved) = state
+        .store
+        .import_mapping(&mapping_key(kind, &u.headings))
+        .await?
+    else {
+        return Ok(found);
+    };
+    let saved: Mapping = serde_json::from_str(&saved).unwrap_or_default();
+    Ok(layout(table, kind.columns(), &saved))
+}
+
+/// Reads and checks a file. `progress(done, total)` is called as rows are checked.
+pub async fn plan(
+    state: &AppState,
+    s: &Session,
+    kind: Kind,
+    bytes: &[u8],
+    opts: &Options,
+    progress: Progress,
+) -> AppResult<Plan> {
+    let table = read_table(bytes, opts).await?;
+    let layout = match columns(state, kind, &table, &opts.mapping).await? {
+        Ok(l) => l,
+        Err(u) => {
+            return Err(AppError::invalid(
+                "file",
+                Msg::new("import.columns_unknown").arg(u.missing.join(", ")),
+            ))
+        }
+    };
+    match kind {
+        Kind::Persons => plan_persons(state, s, table, layout, progress).await,
+        Kind::Kube => plan_kube(state, s, table, layout, &*progress).await,
+    }
+}
+
+/// Rows of a persons file: checked and ready (row, person), and the errors.
+type Checked = (Vec<RowError>, Vec<(usize, ValidPerson)>);
+
+async fn plan_persons(
+    state: &AppState,
+    s: &Session,
+    table: Vec<Vec<Cell>>,
+    layout: Layout,
+    progress: Progress,
+) -> AppResult<Plan> {
+    let (areas, region, session) = (state.areas.clone(), state.config.region.clone(), s.clone());
+    // Reading and checking a million rows is seconds of CPU too.
+    let (table, total, (errors, valid)) = tokio::task::spawn_blocking(move || {
+        let (inputs, unread) = person_inputs(&table, &layout, &areas, &region);
+        let total = inputs.len() + unread.iter().map(|e| e.row).collect::<HashSet<_>>().len();
+        let (mut errors, valid) = check_persons(inputs, &areas, &region, &session, &*progress);
+        errors.extend(unread);
+        errors.sort_by_key(|e| e.row);
+        ((table, layout.header), total, (errors, valid))
+    })
+    .await
+    .map_err(|_| AppError::Internal)?;
+    let niks: Vec<String> = valid
+        .iter()
+        .map(|(_, v)| v.nik.as_str().to_string())
+        .collect();
+    let existing: HashSet<String> = state
+        .store
+        .persons_by_nik(&niks)
+        .await?
+        .into_iter()
+        .map(|r| r.0)
+        .collect();
+    let (skip, ready): (Vec<_>, Vec<_>) = valid
+        .into_iter()
+        .partition(|(_, v)| existing.contains(v.nik.as_str()));
+    Ok(Plan {
+        kind: Kind::Persons,
+        total,
+        skipped: skip.into_iter().map(|(r, _)| r).collect(),
+        errors,
+        ready: Ready::Persons(ready),
+        table: table.0,
+        header: table.1,
+    })
+}
+
+/// `f` applied to every item on all cores (scoped threads over contiguous parts), results
+/// in the items' order.
+fn in_parallel<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if threads < 2 || items.len() < 1000 {
+        return items.into_iter().map(f).collect();
+    }
+    let size = items.len().div_ceil(threads);
+    let mut rest = items.into_iter();
+    let parts: Vec<Vec<T>> = (0..threads)
+        .map(|_| rest.by_ref().take(size).collect())
+        .collect();
+    let f = &f;
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = parts
+            .into_iter()
+            .map(|part| scope.spawn(move || part.into_iter().map(f).collect::<Vec<R>>()))
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
+}
+
+fn check_persons(
+    inputs: Vec<(usize, domain::person::PersonInput)>,
+    areas: &domain::area::Areas,
+    region: &domain::area::RegencyCode,
+    s: &Session,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Checked {
+    let total = inputs.len();
+    let today = today();
+    // Each row's own rules need nothing from other rows: they are checked on every core.
+    // Each input is dropped once checked: a million rows are held once, not twice.
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let checked = in_parallel(inputs, |(row, input)| {
+        let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if n.is_multiple_of(10_000) {
+            progress(n, total);
+        }
+        (row, input.validate(areas, region, today))
+    });
+    let mut errors = Vec::new();
+    let mut valid = Vec::new();
+    let mut first_row: HashMap<String, usize> = HashMap::new();
+    for (row, result) in checked {
+        match result {
+            Ok(v) => {
+                if !s.sees_district(v.village_code.district().as_str()) {
+                    errors.push(RowError {
+                        row,
+                        column: "village_code".into(),
+                        msg: Msg::new("area.outside_scope"),
+                    });
+                } else if let Some(first) = first_row.get(v.nik.as_str()) {
+                    errors.push(RowError {
+                        row,
+                        column: "nik".into(),
+                        msg: Msg::new("import.nik_twice").arg(first),
+                    });
+                } else {
+                    first_row.insert(v.nik.as_str().to_string(), row);
+                    valid.push((row, v));
+                }
+            }
+            Err(inv) => add_invalid(&mut errors, row, inv, &[]),
+        }
+    }
+    progress(total, total);
+    (errors, valid)
+}
+
+async fn plan_kube(
+    state: &AppState,
+    s: &Session,
+    table: Vec<Vec<Cell>>,
+    layout: Layout,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> AppResult<Plan> {
+    let (mut groups, unread) = kube_groups(&table, &layout, &state.areas, &state.config.region);
+    let total: usize = groups.iter().map(|g| g.rows.len()).sum::<usize>()
+        + unread.iter().map(|e| e.row).collect::<HashSet<_>>().len();
+    let types: Vec<store::kube::BusinessType> = state
+        .store
+        .business_types()
+        .await?
+        .into_iter()
+        .filter(|b| b.active != 0)
+        .collect();
+    // Business types by code or by name in either language (the template's lists
+    // offer names).
+    for g in &mut groups {
+        let typed = domain::import::norm(&g.input.business_type);
+        if let Some(b) = types.iter().find(|b| {
+            [&b.code, &b.name, &b.name_en]
+                .iter()
+                .any(|n| domain::import::norm(n) == typed)
+        }) {
+            g.input.business_type = b.code.clone();
+        }
+    }
+    let codes: Vec<String> = types.into_iter().map(|b| b.code).collect();
+    let niks: Vec<String> = groups
+        .iter()
+        .flat_map(|g| g.members.iter().map(|m| m.1.clone()))
+        .collect();
+    let persons: HashMap<String, (i64, String, String)> = state
+        .store
+        .persons_by_nik(&niks)
+        .await?
+        .into_iter()
+        // A person outside the caller's area is, to the caller, not registered: no name,
+        // KUBE or place of theirs appears in the preview.
+        .filter(|(_, _, d, _)| s.sees_district(d))
+        .map(|(n, id, d, name)| (n, (id, d, name)))
+        .collect();
+    let ids: Vec<i64> = persons.values().map(|p| p.0).collect();
+    let busy: HashMap<i64, String> = state
+        .store
+        .persons_in_active_kube(&ids)
+        .await?
+        .into_iter()
+        .collect();
+    let today = today();
+    let mut errors = unread;
+    let mut skipped = Vec::new();
+    let mut ready = Vec::new();
+    let mut in_file: HashMap<i64, usize> = HashMap::new();
+    for (n, g) in groups.iter().enumerate() {
+        progress(n, groups.len());
+        let first = g.rows[0];
+        let before = errors.len();
+        let v = match g
+            .input
+            .validate(&state.areas, &state.config.region, &codes, today)
+        {
+            Ok(v) if !s.sees_district(v.village_code.district().as_str()) => {
+                errors.push(RowError {
+                    row: first,
+                    column: "village_code".into(),
+                    msg: Msg::new("area.outside_scope"),
+                });
+                None
+            }
+            Ok(v) => Some(v),
+            Err(inv) => {
+                add_invalid(&mut errors, first, inv, &[("name", "kube_name")]);
+                None
+            }
+        };
+        if let Some(v) = &v {
+            if state
+                .store
+                .kube_find(&v.name, v.village_code.as_str())
+                .await?
+                .is_some()
+            {
+                skipped.extend(&g.rows);
+                continue;
+            }
+        }
+        let mut facts = Vec::new();
+        for (row, nik, role) in &g.members {
+            let role = match MemberRole::parse(role) {
+                Ok(r) => r,
+                Err(m) => {
+                    errors.push(RowError {
+                        row: *row,
+                        column: "member_role".into(),
+                        msg: m,
+                    });
+                    continue;
+                }
+            };
+            match persons.get(nik.as_str()) {
+                None => errors.push(RowError {
+                    row: *row,
+                    column: "member_nik".into(),
+                    msg: Msg::new("import.member_unknown"),
+                }),
+                Some((id, district, name)) => {
+                    if let Some(k) = busy.get(id) {
+                        errors.push(RowError {
+                            row: *row,
+                            column: "member_nik".into(),
+                            msg: Msg::new("kube.member_in_other_kube").arg(name).arg(k),
+                        });
+                    } else if let Some(other) = in_file.insert(*id, *row) {
+                        errors.push(RowError {
+                            row: *row,
+                            column: "member_nik".into(),
+                            msg: Msg::new("import.nik_twice").arg(other),
+                        });
+                    }
+                    facts.push(MemberFacts {
+                        person_id: *id,
+                        name: name.clone(),
+                        role,
+                        district_code: district.clone(),
+                    });
+                }
+            }
+        }
+        if let Some(v) = v {
+            if errors.len() == before {
+                match check_members(v.village_code.district().as_str(), &facts) {
+                    Ok(()) => ready.push((
+                        g.rows.clone(),
+                        v,
+                        facts
+                            .iter()
+                            .map(|f| NewMember {
+                                person_id: f.person_id,
+                                role: f.role,
+                            })
+                            .collect(),
+                    )),
+                    Err(inv) => add_invalid(&mut errors, first, inv, &[]),
+                }
+            }
+        }
+        // A group with any bad row is rejected as a whole: all its rows go back.
+        if errors.len() > before {
+            let bad: HashSet<usize> = errors[before..].iter().map(|e| e.row).collect();
+            for r in &g.rows {
+                if !bad.contains(r) {
+                    errors.push(RowError {
+                        row: *r,
+                        column: "kube_name".into(),
+                        msg: Msg::new("error.validation"),
+                    });
+                }
+            }
+        }
+    }
+    progress(groups.len(), groups.len());
+    errors.sort_by_key(|e| e.row);
+    Ok(Plan {
+        kind: Kind::Kube,
+        total,
+        skipped,
+        errors,
+        ready: Ready::Kube(ready),
+        table,
+        header: layout.header,
+    })
+}
+
+/// Writes the plan. All-or-nothing writes nothing when any row has an error.
+/// Returns how many persons or KUBE were written.
+pub async fn commit(
+    state: &AppState,
+    s: &Session,
+    plan: &mut Plan,
+    mode: Mode,
+    source: &str,
+) -> AppResult<usize> {
+    s.require_write()?;
+    if mode == Mode::All && !plan.errors.is_empty() {
+        return Ok(0);
+    }
+    let actor = s.actor();
+    match &plan.ready {
+        Ready::Persons(rows) => {
+            let ps: Vec<ValidPerson> = rows.iter().map(|(_, v)| v.clone()).collect();
+            if ps.is_empty() {
+                return Ok(0);
+            }
+            match state.store.person_create_many(&actor, &ps, source).await {
+                Ok(ids) => Ok(ids.len()),
+                // Registered by someone else since the preview: nothing was written.
+                Err(store::StoreError::Conflict { field, msg }) => {
+                    let idx: usize = field
+                        .trim_start_matches("nik[")
+                        .trim_end_matches(']')
+                        .parse()
+                        .unwrap_or(0);
+                    let row = rows.get(idx).map(|r| r.0).unwrap_or(0);
+                    plan.errors.push(RowError {
+                        row,
+                        column: "nik".into(),
+                        msg,
+                    });
+                    Ok(0)
+                }
+                Err(e) => Err(e.into()),
+            }
+        }
+        Ready::Kube(groups) => {
+            let region = &state.config.region;
+            if mode == Mode::All {
+                let gs: Vec<(ValidKube, Vec<NewMember>)> = groups
+                    .iter()
+                    .map(|(_, k, m)| (k.clone(), m.clone()))
+                    .collect();
+                match state.store.kube_create_many(&actor, region, &gs).await {
+                    Ok(ids) => Ok(ids.len()),
+                    Err((i, e)) => {
+                        let (msg, column) = match e {
+                            store::StoreError::Conflict { msg, .. } => (msg, "member_nik"),
+                            store::StoreError::Invalid(inv) => (
+                                inv.fields
+                                    .into_values()
+                                    .next()
+                                    .unwrap_or(Msg::new("error.validation")),
+                                "kube_name",
+                            ),
+                            e => return Err(e.into()),
+                        };
+                        for r in &groups[i].0 {
+                            plan.errors.push(RowError {
+                                row: *r,
+                                column: column.into(),
+                                msg: msg.clone(),
+                            });
+                        }
+                        Ok(0)
+                    }
+                }
+            } else {
+                let mut made = 0;
+                let mut failed = Vec::new();
+                for (rows, k, m) in groups {
+                    match state.store.kube_create(&actor, region, k, m, None).await {
+                        Ok(_) => made += 1,
+                        Err(store::StoreError::Conflict { msg, .. }) => {
+                            failed.extend(rows.iter().map(|r| RowError {
+                                row: *r,
+                                column: "member_nik".into(),
+                                msg: msg.clone(),
+                            }))
+                        }
+                        Err(store::StoreError::Invalid(inv)) => {
+                            failed.extend(rows.iter().map(|r| {
+                                RowError {
+                                    row: *r,
+                                    column: "kube_name".into(),
+                                    msg: inv
+                                        .fields
+                                        .values()
+                                        .next()
+                                        .cloned()
+                                        .unwrap_or(Msg::new("error.validation")),
+                                }
+                            }))
+                        }
+                        Err(e) => return Err(e.into()),
+                    }
+                }
+                plan.errors.extend(failed);
+                Ok(made)
+            }
+        }
+    }
+}
+
+/// The rejected rows as a file to fix and re-import: the original columns and the reason.
+pub fn rejected(plan: &Plan, lang: Lang, xlsx: bool) -> AppResult<Vec<u8>> {
+    let header_row: Vec<String> = plan
+        .table
+        .get(plan.header)
+        .map(|r| r.iter().map(Cell::text).collect())
+        .unwrap_or_default();
+    let mut header: Vec<&str> = header_row.iter().map(String::as_str).collect();
+    let reason_col = lang.t("import.reason");
+    header.push(reason_col);
+    let mut by_row: HashMap<usize, Vec<String>> = HashMap::new();
+    for e in &plan.errors {
+        by_row
+            .entry(e.row)
+            .or_default()
+            .push(format!("{}: {}", e.column, e.msg.text(lang)));
+    }
+    let mut rows: Vec<usize> = by_row.keys().copied().collect();
+    rows.sort();
+    let data: Vec<Vec<sheets::Cell>> = rows
+        .iter()
+        .filter_map(|r| {
+            // As the office typed them: text stays text, so a NIK keeps every digit.
+            let mut cells: Vec<sheets::Cell> = plan
+                .table
+                .get(r - 1)?
+                .iter()
+                .map(|c| match c {
+                    Cell::Empty => sheets::Cell::Empty,
+                    Cell::Date(d) => sheets::Cell::Date(d.format("%Y-%m-%d").to_string()),
+                    other => sheets::Cell::Text(other.text()),
+                })
+                .collect();
+            cells.resize(header.len() - 1, sheets::Cell::Empty);
+            cells.push(sheets::Cell::Text(by_row[r].join("; ")));
+            Some(cells)
+        })
+        .collect();
+    let out = if xlsx {
+        sheets::write_xlsx("Ditolak", &header, &data)
+    } else {
+        sheets::write_csv(&header, &data)
+    };
+    out.map_err(|e| {
+        tracing::error!(error = %e, "rejected rows file");
+        AppError::Internal
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::in_parallel;
+
+    #[test]
+    fn parallel_checks_keep_the_rows_in_order() {
+        let rows: Vec<usize> = (0..100_003).collect();
+        let out = in_parallel(rows, |n| n * 2);
+        assert_eq!(out.len(), 100_003);
+        assert!(out.iter().enumerate().all(|(i, v)| *v == i * 2));
+        assert_eq!(in_parallel(vec![1, 2, 3], |n| n + 1), vec![2, 3, 4]);
+    }
+}

@@ -1,0 +1,144 @@
+//! The import templates: the fields in order, NIK-like columns as text, drop-down lists
+//! of the region's villages and kecamatan, business types, categories, sexes and the
+//! like, an example row and instructions in Bahasa Indonesia — XLSX, ODS and CSV.
+use super::Kind;
+use crate::error::{AppError, AppResult};
+use crate::AppState;
+use domain::kube::{FundingSource, MemberRole};
+use domain::person::Category;
+use domain::Lang;
+use sheets::{Cell, Template, TemplateColumn};
+
+const INSTRUCTIONS: &[&str] = &[
+    "PETUNJUK PENGISIAN",
+    "1. Isi lembar Data mulai baris ke-3; baris ke-2 adalah contoh (boleh dihapus). Jangan ubah judul kolom.",
+    "2. NIK dan Nomor KK: 16 digit. Kolomnya sudah berformat Teks; jangan ubah ke format Angka — program spreadsheet membulatkan angka ke 15 digit sehingga digit terakhir NIK hilang.",
+    "3. Tanggal: tulis hari dulu, mis. 17/08/1992 atau 17 Agustus 1992. Tahun ditulis lengkap (1992, bukan 92).",
+    "4. Jenis kelamin, desa/kelurahan, kecamatan, kategori dan kolom pilihan lain: pilih dari daftar (klik sel, lalu panah). Desa boleh juga ditulis namanya saja; bila nama desa ada di dua kecamatan, isi juga kolom Kecamatan.",
+    "5. Kategori boleh lebih dari satu, dipisah koma, mis. WRSE, Fakir miskin.",
+    "6. RT/RW boleh ditulis 3 atau 003. Telepon ditulis lengkap dengan 0 di depan (08…).",
+    "7. Terdaftar DTKS: ya atau tidak.",
+    "8. KUBE: satu baris per anggota; baris dengan Nama KUBE dan desa yang sama menjadi satu kelompok. Peran: ketua, sekretaris, bendahara atau anggota.",
+    "9. Simpan sebagai XLSX, ODS atau CSV, lalu unggah di menu Impor. Baris yang salah ditampilkan dengan kolom dan alasannya sebelum disimpan.",
+];
+
+/// The region's villages as a template lists them: code, name and kecamatan — the
+/// import reads the code, a person reads the rest.
+fn villages(state: &AppState) -> Vec<String> {
+    state
+        .districts()
+        .into_iter()
+        .flat_map(|d| {
+            state
+                .areas
+                .children(&d.code)
+                .into_iter()
+                .map(move |v| format!("{} {} ({})", v.code, v.name, d.name))
+        })
+        .collect()
+}
+
+async fn choices(state: &AppState, code: &str) -> AppResult<Vec<String>> {
+    let lang = Lang::Id;
+    Ok(match code {
+        "sex" => vec!["L".into(), "P".into()],
+        "village_code" => villages(state),
+        "district" => state
+            .districts()
+            .into_iter()
+            .map(|d| d.name.clone())
+            .collect(),
+        "categories" => Category::ALL
+            .iter()
+            .map(|c| lang.t(c.label_key()).to_string())
+            .collect(),
+        "dtks_registered" => vec!["ya".into(), "tidak".into()],
+        "business_type" => state
+            .store
+            .business_types()
+            .await?
+            .into_iter()
+            .filter(|b| b.active != 0)
+            .map(|b| b.name)
+            .collect(),
+        "funding_source" => FundingSource::ALL
+            .iter()
+            .map(|f| lang.t(f.label_key()).to_string())
+            .collect(),
+        "member_role" => MemberRole::ALL
+            .iter()
+            .map(|r| r.code().to_string())
+            .collect(),
+        _ => Vec::new(),
+    })
+}
+
+fn example(state: &AppState, kind: Kind) -> Vec<Cell> {
+    let t = |s: &str| Cell::Text(s.into());
+    // A village of the office's own region, as its list writes it.
+    let village = villages(state).into_iter().next().unwrap_or_default();
+    match kind {
+        Kind::Persons => vec![
+            t("3279045708920003"),
+            t("3279040101100001"),
+            t("Siti Aminah"),
+            t("P"),
+            Cell::Date("1992-08-17".into()),
+            Cell::Text(village),
+            Cell::Empty,
+            t("003"),
+            t("005"),
+            t("Dusun Mekar"),
+            t("081234567890"),
+            t("WRSE, Fakir miskin"),
+            t("ya"),
+            Cell::Empty,
+            Cell::Empty,
+        ],
+        Kind::Kube => vec![
+            t("KUBE Mekar Jaya"),
+            t("Ternak kambing"),
+            Cell::Text(village),
+            Cell::Empty,
+            Cell::Date("2012-05-14".into()),
+            t("APBD Kota/Kab."),
+            Cell::Int(2012),
+            Cell::Empty,
+            t("3279045708920003"),
+            t("ketua"),
+        ],
+    }
+}
+
+/// A template: `ext` is `xlsx`, `ods` or `csv`.
+pub async fn template_file(state: &AppState, kind: Kind, ext: &str) -> AppResult<Vec<u8>> {
+    let mut columns = Vec::new();
+    for c in kind.columns() {
+        columns.push(TemplateColumn {
+            heading: c.heading.to_string(),
+            text: c.text,
+            choices: choices(state, c.code).await?,
+        });
+    }
+    let t = Template {
+        sheet: "Data".into(),
+        columns,
+        example: example(state, kind),
+        instructions_sheet: "Petunjuk".into(),
+        instructions: INSTRUCTIONS.iter().map(|s| s.to_string()).collect(),
+        lists_sheet: "Daftar".into(),
+    };
+    let out = match ext {
+        "xlsx" => sheets::template_xlsx(&t),
+        "ods" => sheets::template_ods(&t),
+        "csv" => {
+            let header: Vec<&str> = t.columns.iter().map(|c| c.heading.as_str()).collect();
+            sheets::write_csv(&header, &[t.example.clone()])
+        }
+        _ => return Err(AppError::NotFound),
+    };
+    out.map_err(|e| {
+        tracing::error!(error = %e, "template");
+        AppError::Internal
+    })
+}
