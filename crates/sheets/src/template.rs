@@ -19,7 +19,7 @@ pub struct Template {
     /// The sheet to fill in.
     pub sheet: String,
     pub columns: Vec<TemplateColumn>,
-    /// A filled-in example row.
+    /// A filled-in example row, shown under the instructions.
     pub example: Vec<Cell>,
     /// The name and lines of the instructions sheet.
     pub instructions_sheet: String,
@@ -65,6 +65,11 @@ pub fn template_xlsx(t: &Template) -> Result<Vec<u8>, SheetError> {
             .map_err(err)?;
         if col.text {
             data.set_column_format(c16, &text).map_err(err)?;
+            // Every cell too: LibreOffice does not apply an XLSX column's format to the
+            // cells typed into it.
+            for r in 2..=ROWS {
+                data.write_blank(r, c16, &text).map_err(err)?;
+            }
         }
         if !col.choices.is_empty() {
             let range = format!(
@@ -84,12 +89,26 @@ pub fn template_xlsx(t: &Template) -> Result<Vec<u8>, SheetError> {
             list_col += 1;
         }
     }
+    data.set_freeze_panes(1, 0).map_err(err)?;
+    let help = wb.add_worksheet();
+    help.set_name(&t.instructions_sheet).map_err(err)?;
+    help.set_column_width(0, 24).map_err(err)?;
+    for (r, line) in t.instructions.iter().enumerate() {
+        help.write_string(r as u32, 0, line).map_err(err)?;
+    }
+    // The example sits here, not on the data sheet: an example row left in place would be
+    // imported as a person.
+    let top = t.instructions.len() as u32 + 1;
+    for (c, col) in t.columns.iter().enumerate() {
+        help.write_string_with_format(top, c as u16, &col.heading, &bold)
+            .map_err(err)?;
+    }
     for (c, cell) in t.example.iter().enumerate() {
         let c16 = c as u16;
         match cell {
             Cell::Text(s) => {
-                data.write_string_with_format(
-                    1,
+                help.write_string_with_format(
+                    top + 1,
                     c16,
                     s,
                     if t.columns[c].text { &text } else { &plain },
@@ -97,27 +116,21 @@ pub fn template_xlsx(t: &Template) -> Result<Vec<u8>, SheetError> {
                 .map_err(err)?;
             }
             Cell::Int(i) => {
-                data.write_number(1, c16, *i as f64).map_err(err)?;
+                help.write_number(top + 1, c16, *i as f64).map_err(err)?;
             }
             Cell::Date(s) => match crate::excel_serial(s) {
                 Some(serial) => {
-                    data.write_number_with_format(1, c16, serial, &date)
+                    help.write_number_with_format(top + 1, c16, serial, &date)
                         .map_err(err)?;
                 }
                 None => {
-                    data.write_string(1, c16, s).map_err(err)?;
+                    help.write_string(top + 1, c16, s).map_err(err)?;
                 }
             },
             Cell::Percent(_) | Cell::Empty => {}
         }
     }
-    data.set_freeze_panes(1, 0).map_err(err)?;
-    let help = wb.add_worksheet();
-    help.set_name(&t.instructions_sheet).map_err(err)?;
-    help.set_column_width(0, 110).map_err(err)?;
-    for (r, line) in t.instructions.iter().enumerate() {
-        help.write_string(r as u32, 0, line).map_err(err)?;
-    }
+
     let lists = wb.add_worksheet();
     lists.set_name(&t.lists_sheet).map_err(err)?;
     for (c, col) in t
@@ -278,12 +291,12 @@ pub fn template_ods(t: &Template) -> Result<Vec<u8>, SheetError> {
 </office:automatic-styles>
 <office:body><office:spreadsheet>
 <table:content-validations>{validations}</table:content-validations>
-<table:table table:name="{sheet}">{columns}<table:table-row>{header}</table:table-row><table:table-row>{example}</table:table-row><table:table-row table:number-rows-repeated="{rows}">{blank}</table:table-row></table:table>
-<table:table table:name="{help_name}"><table:table-column table:style-name="co"/>{help}</table:table>
+<table:table table:name="{sheet}">{columns}<table:table-row>{header}</table:table-row><table:table-row table:number-rows-repeated="{rows}">{blank}</table:table-row></table:table>
+<table:table table:name="{help_name}"><table:table-column table:style-name="co"/>{help}<table:table-row/><table:table-row>{header}</table:table-row><table:table-row>{example}</table:table-row></table:table>
 <table:table table:name="{lists_name}" table:style-name="tahidden">{lists}</table:table>
 </office:spreadsheet></office:body></office:document-content>"#,
         sheet = xml(&t.sheet),
-        rows = ROWS - 1,
+        rows = ROWS,
         help_name = xml(&t.instructions_sheet),
         lists_name = xml(&t.lists_sheet),
     );
@@ -345,19 +358,25 @@ mod tests {
     }
 
     #[test]
-    fn both_templates_read_back_with_the_example_first() {
+    fn both_templates_read_back_with_the_example_apart() {
         for bytes in [
             template_xlsx(&sample()).unwrap(),
             template_ods(&sample()).unwrap(),
         ] {
-            let rows = crate::read_values(&bytes, &crate::Limits::UPLOAD, None).unwrap();
+            let rows = crate::read_values(&bytes, &crate::Limits::UPLOAD, Some("Data")).unwrap();
             assert_eq!(rows[0][0], crate::Value::Text("NIK".into()));
-            assert_eq!(
-                rows[1][0],
-                crate::Value::Text("3279045708920003".into()),
-                "the NIK stays text"
+            assert!(
+                rows.iter().skip(1).all(|r| r.iter().all(|c| c.is_empty())),
+                "no example to import"
             );
-            assert_eq!(rows[1][2], crate::Value::Date("1992-08-17".into()));
+            let help =
+                crate::read_values(&bytes, &crate::Limits::UPLOAD, Some("Petunjuk")).unwrap();
+            let nik = crate::Value::Text("3279045708920003".into());
+            let example = help
+                .iter()
+                .find(|r| r.first() == Some(&nik))
+                .expect("the example under the instructions, its NIK as text");
+            assert_eq!(example[2], crate::Value::Date("1992-08-17".into()));
             let names = crate::sheet_names(&bytes);
             assert_eq!(names, vec!["Data", "Petunjuk", "Daftar"]);
         }

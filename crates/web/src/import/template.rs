@@ -11,7 +11,7 @@ use sheets::{Cell, Template, TemplateColumn};
 
 const INSTRUCTIONS: &[&str] = &[
     "PETUNJUK PENGISIAN",
-    "1. Isi lembar Data mulai baris ke-3; baris ke-2 adalah contoh (boleh dihapus). Jangan ubah judul kolom.",
+    "1. Isi lembar Data mulai baris ke-2, satu baris per orang (contoh pengisian ada di bawah petunjuk ini). Jangan ubah judul kolom.",
     "2. NIK dan Nomor KK: 16 digit. Kolomnya sudah berformat Teks; jangan ubah ke format Angka — program spreadsheet membulatkan angka ke 15 digit sehingga digit terakhir NIK hilang.",
     "3. Tanggal: tulis hari dulu, mis. 17/08/1992 atau 17 Agustus 1992. Tahun ditulis lengkap (1992, bukan 92).",
     "4. Jenis kelamin, desa/kelurahan, kecamatan, kategori dan kolom pilihan lain: pilih dari daftar (klik sel, lalu panah). Desa boleh juga ditulis namanya saja; bila nama desa ada di dua kecamatan, isi juga kolom Kecamatan.",
