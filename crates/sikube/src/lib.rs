@@ -340,6 +340,7 @@ pub async fn run(cli: Cli) -> Result<(), String> {
     }
 }
 
+#[allow(clippy::too_many_arguments)] // the command's options, one each
 async fn import(
     db: &DbArgs,
     kind: &str,

@@ -638,6 +638,41 @@ async fn personal_data_is_never_cached() {
     app.stop().await;
 }
 
+/// A KUBE of five Rejasari residents (`seed` keeps their NIKs apart) with a draft
+/// proposal of two display cases; the members' ids and the proposal's.
+async fn draft_proposal(app: &TestApp, op: &str, seed: usize) -> (Vec<i64>, i64) {
+    let ids = persons_in(app, op, REJASARI, 5, seed).await;
+    let body = kube_body(&format!("KUBE Tugas {seed}"), REJASARI, &ids);
+    let k: Value = app
+        .post(op, "/api/v1/kube", body)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let item = json!({"name": format!("Etalase {seed}"), "unit": "unit", "unit_price": 1_000_000});
+    let item: Value = app
+        .post(op, "/api/v1/items", item)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let g = json!({"name": "UEP", "year": 2026, "funding_source": "apbd_kota", "target": "kube", "budget": 100_000_000});
+    let g: Value = app
+        .post(op, "/api/v1/programmes", g)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let p = json!({"kube_id": k["id"], "programme_id": g["id"], "items": [{"item_id": item["id"], "quantity": 2}], "justification": "x"});
+    let p: Value = app
+        .post(op, "/api/v1/proposals", p)
+        .await
+        .json()
+        .await
+        .unwrap();
+    (ids, p["id"].as_i64().unwrap())
+}
+
 /// Separation of duties: the submitter does not verify, the verifier does not approve,
 /// and cash benefits wait for the head of division like goods.
 #[tokio::test]
@@ -646,36 +681,8 @@ async fn one_person_does_not_take_a_step_and_its_check() {
     let op = app.token("operator").await;
     let admin = app.token("admin").await;
     let kabid = app.token("kabid").await;
-    let ids = persons_in(&app, &op, REJASARI, 5, 72).await;
-    let k: Value = app
-        .post(&op, "/api/v1/kube", kube_body("KUBE Tugas", REJASARI, &ids))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let item: Value = app
-        .post(
-            &op,
-            "/api/v1/items",
-            json!({"name": "Etalase", "unit": "unit", "unit_price": 1_000_000}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let g: Value = app
-        .post(&op, "/api/v1/programmes", json!({"name": "UEP", "year": 2026, "funding_source": "apbd_kota", "target": "kube", "budget": 100_000_000}))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let p: Value = app
-        .post(&op, "/api/v1/proposals", json!({"kube_id": k["id"], "programme_id": g["id"], "items": [{"item_id": item["id"], "quantity": 2}], "justification": "x"}))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let act = |a: &str| format!("/api/v1/proposals/{}/{a}", p["id"]);
+    let (ids, p) = draft_proposal(&app, &op, 72).await;
+    let act = |a: &str| format!("/api/v1/proposals/{p}/{a}");
     assert_eq!(
         app.post(&op, &act("submit"), json!({})).await.status(),
         StatusCode::OK
@@ -769,36 +776,7 @@ async fn one_person_does_not_take_a_step_and_its_check() {
 async fn a_small_office_may_allow_one_person_and_it_shows() {
     let app = TestApp::spawn_with(|c| c.allow_same_person = true).await;
     let op = app.token("operator").await;
-    let ids = persons_in(&app, &op, REJASARI, 5, 73).await;
-    let k: Value = app
-        .post(&op, "/api/v1/kube", kube_body("KUBE Kecil", REJASARI, &ids))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let item: Value = app
-        .post(
-            &op,
-            "/api/v1/items",
-            json!({"name": "Etalase", "unit": "unit", "unit_price": 1_000_000}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let g: Value = app
-        .post(&op, "/api/v1/programmes", json!({"name": "UEP", "year": 2026, "funding_source": "apbd_kota", "target": "kube", "budget": 100_000_000}))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let p: Value = app
-        .post(&op, "/api/v1/proposals", json!({"kube_id": k["id"], "programme_id": g["id"], "items": [{"item_id": item["id"], "quantity": 1}], "justification": "x"}))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let pid = p["id"].as_i64().unwrap();
+    let (_, pid) = draft_proposal(&app, &op, 73).await;
     app.post(&op, &format!("/api/v1/proposals/{pid}/submit"), json!({}))
         .await;
     let r = app

@@ -259,8 +259,7 @@ fn client_addr(state: &AppState, req: &Request) -> String {
             .filter_map(|v| v.to_str().ok())
             .flat_map(|v| v.split(','))
             .map(str::trim)
-            .filter(|ip| !ip.is_empty())
-            .last()
+            .rfind(|ip| !ip.is_empty())
         {
             return ip.to_string();
         }

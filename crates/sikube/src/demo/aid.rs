@@ -18,6 +18,14 @@ use store::{Actor, Store};
 /// Items by package: (item id, quantity, unit price).
 type Package = Vec<(i64, i64, i64)>;
 
+/// A package as the demo writes it: name, business types, items (name, unit, price,
+/// category, quantity).
+type PackageSpec = (
+    &'static str,
+    &'static [&'static str],
+    &'static [(&'static str, &'static str, i64, &'static str, i64)],
+);
+
 pub(crate) struct Catalogue {
     /// (business types, package).
     packages: Vec<(&'static [&'static str], Package)>,
@@ -48,7 +56,7 @@ pub(crate) async fn catalogue(store: &Store, cast: &Cast) -> DemoResult<Catalogu
         9,
     );
     #[rustfmt::skip]
-    let packages: [(&str, &'static [&'static str], &[(&str, &str, i64, &str, i64)]); 6] = [
+    let packages: [PackageSpec; 6] = [
         ("Paket ternak kambing", &["ternak_kambing", "peternakan"], &[
             ("Kambing betina", "ekor", 2_500_000, "ternak", 5), ("Kambing jantan", "ekor", 3_000_000, "ternak", 1),
             ("Bahan kandang", "paket", 5_000_000, "ternak", 1), ("Pakan konsentrat", "karung", 250_000, "ternak", 6)]),
@@ -106,6 +114,7 @@ fn justification(business_type: &str) -> &'static str {
     }
 }
 
+#[allow(clippy::too_many_arguments)] // a programme's fields, as the demo lists them
 async fn programme(
     store: &Store,
     actor: &Actor,
@@ -134,6 +143,7 @@ async fn programme(
 
 /// A proposal of `g` created on `created` and taken through `steps`, each on its day; an
 /// approval in `steps` may be refused (budget or quota), which the audit log keeps.
+#[allow(clippy::too_many_arguments)] // the proposal, its group and its steps
 async fn propose(
     store: &Store,
     cast: &Cast,

@@ -133,7 +133,7 @@ pub async fn template_file(state: &AppState, kind: Kind, ext: &str) -> AppResult
         "ods" => sheets::template_ods(&t),
         "csv" => {
             let header: Vec<&str> = t.columns.iter().map(|c| c.heading.as_str()).collect();
-            sheets::write_csv(&header, &[t.example.clone()])
+            sheets::write_csv(&header, std::slice::from_ref(&t.example))
         }
         _ => return Err(AppError::NotFound),
     };
