@@ -337,50 +337,100 @@ pub fn write_xlsx(
     header: &[&str],
     rows: &[Vec<Cell>],
 ) -> Result<Vec<u8>, SheetError> {
-    use rust_xlsxwriter::{Format as XFormat, Workbook};
-    let err = |e: rust_xlsxwriter::XlsxError| SheetError::Write(e.to_string());
-    let mut wb = Workbook::new();
-    let ws = wb.add_worksheet();
-    ws.set_name(sheet_name).map_err(err)?;
-    let bold = XFormat::new().set_bold();
-    let date = XFormat::new().set_num_format("yyyy-mm-dd");
-    let percent = XFormat::new().set_num_format("0.0%");
-    for (c, h) in header.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, *h, &bold)
-            .map_err(err)?;
-        ws.set_column_width(c as u16, (h.len().max(12) + 2) as f64)
-            .map_err(err)?;
+    let mut x = XlsxRows::new(sheet_name, header, false)?;
+    x.add(rows)?;
+    x.finish()
+}
+
+/// An XLSX table written a page of rows at a time. With `constant_memory` each row goes
+/// to a temporary file as it is added, so a million-row export holds one page at a time.
+pub struct XlsxRows {
+    wb: rust_xlsxwriter::Workbook,
+    next: u32,
+    date: rust_xlsxwriter::Format,
+    percent: rust_xlsxwriter::Format,
+}
+
+fn xerr(e: rust_xlsxwriter::XlsxError) -> SheetError {
+    SheetError::Write(e.to_string())
+}
+
+impl XlsxRows {
+    pub fn new(
+        sheet_name: &str,
+        header: &[&str],
+        constant_memory: bool,
+    ) -> Result<XlsxRows, SheetError> {
+        use rust_xlsxwriter::{Format as XFormat, Workbook};
+        let mut wb = Workbook::new();
+        let ws = if constant_memory {
+            wb.add_worksheet_with_constant_memory().map_err(xerr)?
+        } else {
+            wb.add_worksheet()
+        };
+        ws.set_name(sheet_name).map_err(xerr)?;
+        let bold = XFormat::new().set_bold();
+        for (c, h) in header.iter().enumerate() {
+            ws.set_column_width(c as u16, (h.len().max(12) + 2) as f64)
+                .map_err(xerr)?;
+            ws.write_string_with_format(0, c as u16, *h, &bold)
+                .map_err(xerr)?;
+        }
+        ws.set_freeze_panes(1, 0).map_err(xerr)?;
+        Ok(XlsxRows {
+            wb,
+            next: 1,
+            date: XFormat::new().set_num_format("yyyy-mm-dd"),
+            percent: XFormat::new().set_num_format("0.0%"),
+        })
     }
-    ws.set_freeze_panes(1, 0).map_err(err)?;
-    for (r, row) in rows.iter().enumerate() {
-        let r = (r + 1) as u32;
-        for (c, cell) in row.iter().enumerate() {
-            let c = c as u16;
-            match cell {
-                Cell::Text(s) => {
-                    ws.write_string(r, c, s).map_err(err)?;
-                }
-                Cell::Int(i) => {
-                    ws.write_number(r, c, *i as f64).map_err(err)?;
-                }
-                Cell::Date(s) => match excel_serial(s) {
-                    Some(serial) => {
-                        ws.write_number_with_format(r, c, serial, &date)
-                            .map_err(err)?;
+
+    /// Adds rows under those already added.
+    pub fn add(&mut self, rows: &[Vec<Cell>]) -> Result<(), SheetError> {
+        let ws = self.wb.worksheet_from_index(0).map_err(xerr)?;
+        for row in rows {
+            let r = self.next;
+            self.next += 1;
+            for (c, cell) in row.iter().enumerate() {
+                let c = c as u16;
+                match cell {
+                    Cell::Text(s) => {
+                        ws.write_string(r, c, s).map_err(xerr)?;
                     }
-                    None => {
-                        ws.write_string(r, c, s).map_err(err)?;
+                    Cell::Int(i) => {
+                        ws.write_number(r, c, *i as f64).map_err(xerr)?;
                     }
-                },
-                Cell::Percent(p) => {
-                    ws.write_number_with_format(r, c, *p, &percent)
-                        .map_err(err)?;
+                    Cell::Date(s) => match excel_serial(s) {
+                        Some(serial) => {
+                            ws.write_number_with_format(r, c, serial, &self.date)
+                                .map_err(xerr)?;
+                        }
+                        None => {
+                            ws.write_string(r, c, s).map_err(xerr)?;
+                        }
+                    },
+                    Cell::Percent(p) => {
+                        ws.write_number_with_format(r, c, *p, &self.percent)
+                            .map_err(xerr)?;
+                    }
+                    Cell::Empty => {}
                 }
-                Cell::Empty => {}
             }
         }
+        Ok(())
     }
-    wb.save_to_buffer().map_err(err)
+
+    pub fn finish(mut self) -> Result<Vec<u8>, SheetError> {
+        self.wb.save_to_buffer().map_err(xerr)
+    }
+
+    /// The file written to `out` (e.g. a temporary file, to be sent in pieces).
+    pub fn finish_to(
+        mut self,
+        out: impl std::io::Write + std::io::Seek + Send,
+    ) -> Result<(), SheetError> {
+        self.wb.save_to_writer(out).map_err(xerr)
+    }
 }
 
 /// Days since 1899-12-30 (Excel's date serial) of `YYYY-MM-DD`.

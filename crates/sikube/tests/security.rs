@@ -625,6 +625,17 @@ async fn personal_data_is_never_cached() {
     }
     let r = app.get(&op, &format!("/api/v1/persons/{id}")).await;
     assert_eq!(r.headers()["cache-control"], "no-store");
+    // An XLSX export is packed in a private temporary file, gone once it is sent.
+    let x = app.get(&op, "/api/v1/persons/export?format=xlsx").await;
+    assert_eq!(x.headers()["cache-control"], "no-store");
+    assert!(x.bytes().await.unwrap().starts_with(b"PK"));
+    let prefix = format!("sikube-export-{}-", std::process::id());
+    let left = std::fs::read_dir(std::env::temp_dir())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with(&prefix))
+        .count();
+    assert_eq!(left, 0, "temporary export files left behind");
     let r = b.get(app.url("/static/app.css")).send().await.unwrap();
     assert!(r.headers()["cache-control"]
         .to_str()

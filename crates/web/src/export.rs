@@ -41,95 +41,155 @@ fn xlsx(q: &FormatQuery) -> AppResult<bool> {
     }
 }
 
-/// Reads every page of a list.
-async fn all<T, F, Fut>(mut page: F) -> AppResult<Vec<T>>
+/// Rows fetched a page at a time.
+const PAGE: i64 = 1000;
+
+/// The next page of a list as rows of cells; `None` after the last.
+async fn next_page<T, F, Fut>(
+    fetch: &mut F,
+    row: &impl Fn(T) -> Vec<Cell>,
+    offset: &mut i64,
+    done: &mut bool,
+) -> std::io::Result<Option<Vec<Vec<Cell>>>>
 where
     F: FnMut(Paging) -> Fut,
     Fut: std::future::Future<Output = store::Result<store::Page<T>>>,
 {
-    let mut out = Vec::new();
+    if *done {
+        return Ok(None);
+    }
+    let p = fetch(Paging {
+        limit: PAGE,
+        offset: *offset,
+    })
+    .await
+    .map_err(|e| std::io::Error::other(e.to_string()))?;
+    let n = p.items.len() as i64;
+    *offset += n;
+    *done = n < PAGE;
+    Ok(Some(p.items.into_iter().map(row).collect()))
+}
+
+type Chunks = tokio::sync::mpsc::Sender<std::io::Result<axum::body::Bytes>>;
+
+async fn csv_pages<T, F, Fut>(
+    header: Vec<String>,
+    mut fetch: F,
+    row: impl Fn(T) -> Vec<Cell>,
+    tx: &Chunks,
+) -> std::io::Result<()>
+where
+    F: FnMut(Paging) -> Fut,
+    Fut: std::future::Future<Output = store::Result<store::Page<T>>>,
+{
+    let io = |e: sheets::SheetError| std::io::Error::other(e.to_string());
+    let head: Vec<&str> = header.iter().map(String::as_str).collect();
+    let mut chunk = sheets::write_csv(&head, &[]).map_err(io)?;
+    let (mut offset, mut done) = (0, false);
+    while let Some(rows) = next_page(&mut fetch, &row, &mut offset, &mut done).await? {
+        chunk.extend(sheets::csv_rows(&rows).map_err(io)?);
+        // A reader that went away ends the export.
+        if tx
+            .send(Ok(std::mem::take(&mut chunk).into()))
+            .await
+            .is_err()
+        {
+            return Ok(());
+        }
+    }
+    Ok(())
+}
+
+async fn xlsx_pages<T, F, Fut>(
+    name: String,
+    header: Vec<String>,
+    mut fetch: F,
+    row: impl Fn(T) -> Vec<Cell>,
+    tx: &Chunks,
+) -> std::io::Result<()>
+where
+    F: FnMut(Paging) -> Fut,
+    Fut: std::future::Future<Output = store::Result<store::Page<T>>>,
+{
+    let io = |e: sheets::SheetError| std::io::Error::other(e.to_string());
+    let head: Vec<&str> = header.iter().map(String::as_str).collect();
+    let mut x = sheets::XlsxRows::new(&name, &head, true).map_err(io)?;
+    let (mut offset, mut done) = (0, false);
+    while let Some(rows) = next_page(&mut fetch, &row, &mut offset, &mut done).await? {
+        x.add(&rows).map_err(io)?;
+    }
+    // The workbook is packed into a private temporary file, then sent in pieces.
+    static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let path = std::env::temp_dir().join(format!("sikube-export-{}-{n}.xlsx", std::process::id()));
+    let file = path.clone();
+    tokio::task::spawn_blocking(move || {
+        store::private_file(&file.to_string_lossy(), true);
+        let out = std::fs::OpenOptions::new()
+            .write(true)
+            .truncate(true)
+            .open(&file)?;
+        x.finish_to(out).map_err(io)
+    })
+    .await
+    .map_err(std::io::Error::other)??;
+    let sent = send_file(&path, tx).await;
+    let _ = std::fs::remove_file(&path);
+    sent
+}
+
+async fn send_file(path: &std::path::Path, tx: &Chunks) -> std::io::Result<()> {
+    use tokio::io::AsyncReadExt;
+    let mut f = tokio::fs::File::open(path).await?;
     loop {
-        let p = page(Paging {
-            limit: 500,
-            offset: out.len() as i64,
-        })
-        .await?;
-        let n = p.items.len();
-        out.extend(p.items);
-        if n < 500 || out.len() as i64 >= p.total {
-            return Ok(out);
+        let mut buf = vec![0u8; 256 * 1024];
+        let n = f.read(&mut buf).await?;
+        if n == 0 {
+            return Ok(());
+        }
+        buf.truncate(n);
+        if tx.send(Ok(buf.into())).await.is_err() {
+            return Ok(());
         }
     }
 }
 
-/// Rows fetched a page at a time.
-const PAGE: i64 = 1000;
-
-/// A CSV written while its rows are read, a page at a time: a million rows never sit
-/// in memory at once. `fetch` reads one page; `row` turns an item into its cells.
-fn csv_stream<T, F, Fut>(
+/// An export written while its rows are read, a page at a time: a million rows never
+/// sit in memory at once (an XLSX's rows go to a temporary file as they come).
+/// `fetch` reads one page; `row` turns an item into its cells.
+fn stream_export<T, F, Fut>(
     header: &[&str],
     name: &str,
-    mut fetch: F,
-    row: impl Fn(T) -> Vec<Cell> + Send + 'static,
+    xlsx: bool,
+    fetch: F,
+    row: impl Fn(T) -> Vec<Cell> + Send + Sync + 'static,
 ) -> Response
 where
     T: Send + 'static,
     F: FnMut(Paging) -> Fut + Send + 'static,
     Fut: std::future::Future<Output = store::Result<store::Page<T>>> + Send,
 {
-    use axum::body::Bytes;
-    let head = sheets::write_csv(header, &[]).unwrap_or_default();
-    let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(4);
+    let header: Vec<String> = header.iter().map(|h| h.to_string()).collect();
+    let (tx, rx) = tokio::sync::mpsc::channel(4);
+    let sheet = name.to_string();
     tokio::spawn(async move {
-        if tx.send(Ok(Bytes::from(head))).await.is_err() {
-            return;
-        }
-        let mut offset = 0;
-        loop {
-            let chunk = match fetch(Paging {
-                limit: PAGE,
-                offset,
-            })
-            .await
-            {
-                Ok(p) => {
-                    let n = p.items.len() as i64;
-                    offset += n;
-                    let rows: Vec<Vec<Cell>> = p.items.into_iter().map(&row).collect();
-                    sheets::csv_rows(&rows)
-                        .map(|b| (Bytes::from(b), n < PAGE))
-                        .map_err(|e| std::io::Error::other(e.to_string()))
-                }
-                Err(e) => Err(std::io::Error::other(e.to_string())),
-            };
-            let last = chunk.as_ref().map(|c| c.1).unwrap_or(true);
-            // A reader that went away ends the export.
-            if tx.send(chunk.map(|c| c.0)).await.is_err() || last {
-                return;
-            }
+        let done = if xlsx {
+            xlsx_pages(sheet, header, fetch, row, &tx).await
+        } else {
+            csv_pages(header, fetch, row, &tx).await
+        };
+        if let Err(e) = done {
+            tracing::error!(error = %e, "export");
+            let _ = tx.send(Err(e)).await;
         }
     });
     let body =
         futures_util::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|c| (c, rx)) });
     let date = crate::persons::today().format("%Y-%m-%d");
-    let mut resp = file_response(Vec::new(), &format!("{name}-{date}.csv"));
+    let ext = if xlsx { "xlsx" } else { "csv" };
+    let mut resp = file_response(Vec::new(), &format!("{name}-{date}.{ext}"));
     *resp.body_mut() = axum::body::Body::from_stream(body);
     resp
-}
-
-fn write(header: &[&str], rows: &[Vec<Cell>], xlsx: bool, name: &str) -> AppResult<Response> {
-    let bytes = if xlsx {
-        sheets::write_xlsx(name, header, rows)
-    } else {
-        sheets::write_csv(header, rows)
-    }
-    .map_err(|_| AppError::Internal)?;
-    let date = crate::persons::today().format("%Y-%m-%d");
-    Ok(file_response(
-        bytes,
-        &format!("{name}-{date}.{}", if xlsx { "xlsx" } else { "csv" }),
-    ))
 }
 
 fn text(s: impl Into<String>) -> Cell {
@@ -241,16 +301,11 @@ async fn export_persons(
     let filters = serde_json::json!({"full_identity": full,
         "filters": {"q": q.q, "village_code": q.village_code, "district_code": q.district_code, "category": q.category}});
     audited(state, s, "person", xlsx, total, filters).await?;
-    if !xlsx {
-        let fetch = pages(state, s, move |store, scope, paging| {
-            let filter = filter.clone();
-            async move { store.person_list(&filter, scope.as_deref(), paging).await }
-        });
-        return Ok(csv_stream(&header, "penduduk", fetch, row));
-    }
-    let rows = all(|p| state.store.person_list(&filter, s.district_scope(), p)).await?;
-    let data: Vec<Vec<Cell>> = rows.into_iter().map(row).collect();
-    write(&header, &data, xlsx, "penduduk")
+    let fetch = pages(state, s, move |store, scope, paging| {
+        let filter = filter.clone();
+        async move { store.person_list(&filter, scope.as_deref(), paging).await }
+    });
+    Ok(stream_export(&header, "penduduk", xlsx, fetch, row))
 }
 
 async fn export_kube(
@@ -299,16 +354,11 @@ async fn export_kube(
         .await?
         .total;
     audited(state, s, "kube", xlsx, total, serde_json::json!({})).await?;
-    if !xlsx {
-        let fetch = pages(state, s, move |store, scope, paging| {
-            let filter = filter.clone();
-            async move { store.kube_list(&filter, scope.as_deref(), paging).await }
-        });
-        return Ok(csv_stream(&header, "kube", fetch, row));
-    }
-    let rows = all(|p| state.store.kube_list(&filter, s.district_scope(), p)).await?;
-    let data: Vec<Vec<Cell>> = rows.into_iter().map(row).collect();
-    write(&header, &data, xlsx, "kube")
+    let fetch = pages(state, s, move |store, scope, paging| {
+        let filter = filter.clone();
+        async move { store.kube_list(&filter, scope.as_deref(), paging).await }
+    });
+    Ok(stream_export(&header, "kube", xlsx, fetch, row))
 }
 
 async fn persons(
