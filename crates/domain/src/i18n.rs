@@ -510,6 +510,7 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
     ("import.mapping_saved", "Pasangan kolom disimpan; berkas diperiksa lagi", "Column matching saved; the file was checked again"),
     ("import.mapping_invalid", "Pasangan kolom harus ditulis isian=kolom: \"{0}\"", "A column mapping is field=column: \"{0}\""),
     ("import.template_hint", "Templat XLSX dan ODS sudah memformat NIK, KK, RT/RW dan telepon sebagai teks, berisi daftar pilihan (desa, jenis kelamin, kategori, …) dan lembar Petunjuk. Berkas kantor dengan judul kolom sendiri juga bisa diunggah: kolomnya dipasangkan sekali, lalu diingat.", "The XLSX and ODS templates format NIK, KK, RT/RW and phone as text, offer drop-down lists (villages, sex, categories, …) and a Petunjuk (instructions) sheet. An office's own file with its own headings can be uploaded too: its columns are matched once, then remembered."),
+    ("users.no_sessions", "Tidak ada sesi atau token API yang aktif.", "No active session or API token."),
     ("nav.guide", "Panduan", "Guide"),
     ("guide.title", "Panduan pengguna", "User guide"),
     ("guide.intro", "Pilih peran Anda (★) untuk membaca langkah-langkah pekerjaan sehari-hari. Gambar diambil dari kota contoh (demo).", "Choose your role (★) for the everyday tasks step by step. The pictures are taken from the demo city."),

@@ -97,6 +97,8 @@ pub const PAGES: &[Page] = &[
                     "Menu Impor → unduh templat (XLSX atau CSV) dan isi satu baris per orang. Kolom NIK dan KK harus berformat Teks.",
                     "Pilih berkas lalu tekan Periksa: setiap baris yang salah tampil dengan kolom dan alasannya.",
                     "Pilih \"semua atau tidak sama sekali\" atau \"hanya baris yang benar\", lalu Simpan. Baris yang ditolak dapat diunduh, diperbaiki, dan diimpor lagi; baris yang sudah terdaftar dilewati.",
+                    "Berkas kantor sendiri dengan judul kolom lain juga bisa: halaman pratinjau menampilkan kolom berkas di samping setiap isian (tebakan sudah dipilih); periksa, lalu Simpan pasangan kolom. Pasangan itu diingat untuk berkas berikutnya dengan judul kolom yang sama.",
+                    "NIK yang tersimpan sebagai angka ditolak per baris: program spreadsheet sudah membulatkannya ke 15 digit. Format kolom NIK sebagai Teks lalu ketik ulang.",
                 ],
                 image: Some("import.jpg"),
             },
@@ -171,6 +173,15 @@ pub const PAGES: &[Page] = &[
                     "Atau tulis alasan lalu tekan Tolak.",
                 ],
                 image: Some("proposal-approve.jpg"),
+            },
+            Task {
+                title: "Menyetujui pembayaran bantuan bulanan",
+                steps: &[
+                    "Bantuan uang (mis. ASLUT bulanan) yang dicatat operator menunggu persetujuan Kepala Bidang; sampai disetujui, dana sudah terikat tetapi belum tersalurkan.",
+                    "Menu Program → buka program, lihat bagian Bantuan tercatat: yang menunggu tampil paling atas.",
+                    "Periksa nama, periode dan nilai, lalu tekan Setujui pembayaran. Pencatat tidak dapat menyetujui catatannya sendiri.",
+                ],
+                image: Some("programme.jpg"),
             },
             Task {
                 title: "Memantau anggaran program",
@@ -259,6 +270,7 @@ pub const PAGES: &[Page] = &[
                     "Menu Pengguna → Tambah pengguna: nama pengguna, peran, kata sandi awal (minimal 10 karakter), dan kecamatan tugas untuk pendamping.",
                     "Buka seorang pengguna untuk mengganti peran, kecamatan atau kata sandi, atau menonaktifkannya; sesi pengguna yang dinonaktifkan berakhir seketika.",
                     "Admin tidak dapat menonaktifkan atau menurunkan peran dirinya sendiri bila ia admin terakhir.",
+                    "Di halaman pengguna tampil sesi dan token API-nya beserta waktu terakhir dipakai; tekan Akhiri untuk memutus satu, atau Akhiri semua. Mengganti kata sandi seseorang juga mengakhiri semua sesi dan tokennya.",
                 ],
                 image: Some("users.jpg"),
             },
