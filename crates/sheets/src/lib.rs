@@ -45,7 +45,8 @@ impl Limits {
 /// Unpacks every file of a ZIP archive into nothing, counting: refuses the archive as
 /// soon as the count passes the limit (declared sizes can lie), so neither memory nor
 /// time is spent on a bomb.
-fn check_unpacked(bytes: &[u8], limit: u64) -> Result<(), SheetError> {
+fn check_unpacked(bytes: &[u8], limits: &Limits) -> Result<(), SheetError> {
+    let limit = limits.max_unpacked;
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
         .map_err(|e| SheetError::Unreadable(e.to_string()))?;
     let mut total = 0u64;
@@ -53,18 +54,99 @@ fn check_unpacked(bytes: &[u8], limit: u64) -> Result<(), SheetError> {
         let entry = zip
             .by_index(i)
             .map_err(|e| SheetError::Unreadable(e.to_string()))?;
+        // An ODS sheet can repeat one cell over a million rows and columns in a few
+        // bytes: its cells are counted as they unpack, repetitions included.
+        let mut cells = RepeatedCells::new(limits.max_rows as u64 * 64);
+        let ods_sheet = entry.name().is_ok_and(|n| n == "content.xml");
         let left = limit.saturating_sub(total);
-        let n = std::io::copy(
-            &mut std::io::Read::take(entry, left + 1),
-            &mut std::io::sink(),
-        )
-        .map_err(|e| SheetError::Unreadable(e.to_string()))?;
+        let mut source = std::io::Read::take(entry, left + 1);
+        let n = if ods_sheet {
+            std::io::copy(&mut source, &mut cells)
+        } else {
+            std::io::copy(&mut source, &mut std::io::sink())
+        }
+        .map_err(|e| match cells.over {
+            true => SheetError::TooManyRows(limits.max_rows),
+            false => SheetError::Unreadable(e.to_string()),
+        })?;
         total += n;
         if total > limit {
             return Err(SheetError::TooLargeUnpacked(limit));
         }
     }
     Ok(())
+}
+
+/// Counts the non-empty cells of an ODS `content.xml` as it streams by, each row's and
+/// cell's repetitions multiplied out; fails the write past `cap`.
+struct RepeatedCells {
+    cap: u64,
+    cells: u64,
+    row_repeat: u64,
+    tag: Vec<u8>,
+    in_tag: bool,
+    over: bool,
+}
+
+impl RepeatedCells {
+    fn new(cap: u64) -> RepeatedCells {
+        RepeatedCells {
+            cap,
+            cells: 0,
+            row_repeat: 1,
+            tag: Vec::new(),
+            in_tag: false,
+            over: false,
+        }
+    }
+    fn attr(tag: &str, name: &str) -> u64 {
+        tag.split(name)
+            .nth(1)
+            .and_then(|rest| rest.trim_start_matches(['=', '"']).split('"').next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(1)
+    }
+    fn close_tag(&mut self) -> std::io::Result<()> {
+        let tag = String::from_utf8_lossy(&self.tag);
+        if tag.starts_with("table:table-row") {
+            self.row_repeat = Self::attr(&tag, "table:number-rows-repeated=");
+        } else if tag.starts_with("table:table-cell") || tag.starts_with("table:covered-table-cell")
+        {
+            if tag.contains("value-type") {
+                let columns = Self::attr(&tag, "table:number-columns-repeated=");
+                self.cells = self
+                    .cells
+                    .saturating_add(self.row_repeat.saturating_mul(columns));
+            }
+        }
+        self.tag.clear();
+        if self.cells > self.cap {
+            self.over = true;
+            return Err(std::io::Error::other("too many cells"));
+        }
+        Ok(())
+    }
+}
+
+impl std::io::Write for RepeatedCells {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        for &b in buf {
+            match (self.in_tag, b) {
+                (false, b'<') => self.in_tag = true,
+                (true, b'>') => {
+                    self.in_tag = false;
+                    self.close_tag()?;
+                }
+                // Only the start of a tag matters: its name and attributes.
+                (true, _) if self.tag.len() < 4096 => self.tag.push(b),
+                _ => {}
+            }
+        }
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -156,7 +238,7 @@ pub fn read_values(
 ) -> Result<Vec<Vec<Value>>, SheetError> {
     let format = Format::detect(bytes);
     if format != Format::Csv {
-        check_unpacked(bytes, limits.max_unpacked)?;
+        check_unpacked(bytes, limits)?;
     }
     let rows = match format {
         Format::Csv => read_csv(bytes)?
@@ -465,6 +547,35 @@ fn civil_from_serial(serial: f64) -> String {
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = if m <= 2 { y + 1 } else { y };
     format!("{y:04}-{m:02}-{d:02}")
+}
+
+#[cfg(test)]
+mod bomb_tests {
+    use super::*;
+
+    /// An ODS of a few hundred bytes whose one cell repeats over a million rows and
+    /// sixteen thousand columns is refused before calamine expands it.
+    #[test]
+    fn repeated_ods_cells_are_counted() {
+        use std::io::Write;
+        let content = r#"<office:document-content><office:body><office:spreadsheet><table:table table:name="A">
+<table:table-row table:number-rows-repeated="1048576"><table:table-cell table:number-columns-repeated="16384" office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>
+</table:table></office:spreadsheet></office:body></office:document-content>"#;
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let stored = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        zip.start_file("mimetype", stored).unwrap();
+        zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+            .unwrap();
+        zip.start_file("content.xml", stored).unwrap();
+        zip.write_all(content.as_bytes()).unwrap();
+        let bytes = zip.finish().unwrap().into_inner();
+        assert!(bytes.len() < 2000);
+        assert!(matches!(
+            read(&bytes, &Limits::UPLOAD),
+            Err(SheetError::TooManyRows(_))
+        ));
+    }
 }
 
 #[cfg(test)]
