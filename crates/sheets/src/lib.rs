@@ -110,14 +110,14 @@ impl RepeatedCells {
         let tag = String::from_utf8_lossy(&self.tag);
         if tag.starts_with("table:table-row") {
             self.row_repeat = Self::attr(&tag, "table:number-rows-repeated=");
-        } else if tag.starts_with("table:table-cell") || tag.starts_with("table:covered-table-cell")
+        } else if (tag.starts_with("table:table-cell")
+            || tag.starts_with("table:covered-table-cell"))
+            && tag.contains("value-type")
         {
-            if tag.contains("value-type") {
-                let columns = Self::attr(&tag, "table:number-columns-repeated=");
-                self.cells = self
-                    .cells
-                    .saturating_add(self.row_repeat.saturating_mul(columns));
-            }
+            let columns = Self::attr(&tag, "table:number-columns-repeated=");
+            self.cells = self
+                .cells
+                .saturating_add(self.row_repeat.saturating_mul(columns));
         }
         self.tag.clear();
         if self.cells > self.cap {
