@@ -296,10 +296,10 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             map,
             region,
         } => {
-            let opts = web::import::Options {
+            let opts = app::import::Options {
                 sheet,
-                mapping: web::import::parse_mapping(&map.join(";")).map_err(msg)?,
-                ..web::import::Options::command_line()
+                mapping: app::import::parse_mapping(&map.join(";")).map_err(msg)?,
+                ..app::import::Options::command_line()
             };
             import(
                 &cli.db,
@@ -349,10 +349,10 @@ async fn import(
     dry_run: bool,
     rejected: Option<&str>,
     region: &str,
-    opts: &web::import::Options,
+    opts: &app::import::Options,
 ) -> Result<(), String> {
+    use app::import::{Kind, Mode};
     use std::io::Write;
-    use web::import::{Kind, Mode};
     let kind = Kind::parse(kind).map_err(msg)?;
     let mode = match mode {
         "all" => Mode::All,
@@ -362,23 +362,27 @@ async fn import(
     let areas = Arc::new(Areas::embedded());
     let region = areas.regency(region).map_err(msg)?;
     let store = open(db).await?;
-    let state = web::AppState::new(store, areas, web::Config::new(region));
+    let cx = app::Context {
+        store,
+        areas,
+        region,
+    };
     let started = std::time::Instant::now();
     eprintln!("reading {file} ...");
     let bytes = std::fs::read(file).map_err(|e| format!("cannot read {file}: {e}"))?;
-    let session = web::auth::Session::cli();
-    let progress: web::import::Progress = Arc::new(|done: usize, total: usize| {
+    let caller = app::Caller::cli();
+    let progress: app::import::Progress = Arc::new(|done: usize, total: usize| {
         eprint!("\rchecking rows: {done}/{total}");
         let _ = std::io::stderr().flush();
     });
-    let mut plan = web::import::plan(&state, &session, kind, &bytes, opts, progress)
+    let mut plan = app::import::plan(&cx, &caller, kind, &bytes, opts, progress)
         .await
-        .map_err(|e| e.message(Lang::En) + &field_text(&e))?;
+        .map_err(|e| e.message(Lang::En))?;
     eprintln!();
     let created = if dry_run {
         0
     } else {
-        web::import::commit(&state, &session, &mut plan, mode, file)
+        app::import::commit(&cx, &caller, &mut plan, mode, file)
             .await
             .map_err(|e| e.message(Lang::En))?
     };
@@ -387,7 +391,7 @@ async fn import(
     }
     if let Some(path) = rejected {
         if !plan.errors.is_empty() {
-            let bytes = web::import::rejected(&plan, Lang::En, path.ends_with(".xlsx"))
+            let bytes = app::import::rejected(&plan, Lang::En, path.ends_with(".xlsx"))
                 .map_err(|e| e.message(Lang::En))?;
             std::fs::write(path, bytes).map_err(|e| format!("cannot write {path}: {e}"))?;
             println!("rejected rows written to {path}");
@@ -586,21 +590,6 @@ async fn restore(db: &DbArgs, file: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn field_text(e: &web::AppError) -> String {
-    let f = e.fields(Lang::En);
-    if f.is_empty() {
-        String::new()
-    } else {
-        format!(
-            ": {}",
-            f.values()
-                .filter_map(|v| v.as_str())
-                .collect::<Vec<_>>()
-                .join("; ")
-        )
-    }
-}
-
 fn read_password() -> Result<String, String> {
     let mut line = String::new();
     std::io::stdin()
@@ -645,7 +634,7 @@ async fn user(db: &DbArgs, cmd: UserCmd) -> Result<(), String> {
                     &actor,
                     NewUser {
                         username: uname,
-                        password_hash: web::auth::hash_password(&password),
+                        password_hash: app::passwords::hash_password(&password),
                         role,
                         districts: ds,
                         lang,
@@ -671,7 +660,7 @@ async fn user(db: &DbArgs, cmd: UserCmd) -> Result<(), String> {
                     &actor,
                     u.id,
                     UserChange {
-                        password_hash: Some(web::auth::hash_password(&password)),
+                        password_hash: Some(app::passwords::hash_password(&password)),
                         ..Default::default()
                     },
                 )

@@ -3,10 +3,7 @@
 use crate::error::{AppError, AppResult};
 use crate::page::{self, Ctx};
 use crate::AppState;
-use argon2::password_hash::{
-    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
-};
-use argon2::Argon2;
+use argon2::password_hash::rand_core::OsRng;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::http::request::Parts;
@@ -39,43 +36,10 @@ const MAX_ATTEMPTS_ACCOUNT_ADDRESS: i64 = 5;
 const MAX_ATTEMPTS_ADDRESS: i64 = 30;
 const MAX_ATTEMPTS_ACCOUNT: i64 = 100;
 const FAILURE_WINDOW_MIN: i64 = 15;
-/// Password checks at once: argon2 takes ~19 MB and tens of ms of CPU each; a flood of
-/// logins waits for these instead of exhausting memory and starving other requests.
-const CONCURRENT_HASHES: usize = 2;
 
 // ---------- passwords and tokens ----------
 
-pub fn hash_password(password: &str) -> String {
-    let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        // Hashing with default parameters and a fresh salt does not fail.
-        .unwrap_or_default()
-}
-
-pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash)
-        .map(|h| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &h)
-                .is_ok()
-        })
-        .unwrap_or(false)
-}
-
-/// Runs a password hash or check on a blocking thread, at most [`CONCURRENT_HASHES`] at
-/// once; `None` when the server is too busy to take it within a few seconds.
-pub async fn bounded_hashing<T: Send + 'static>(
-    f: impl FnOnce() -> T + Send + 'static,
-) -> Option<T> {
-    static PERMITS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(CONCURRENT_HASHES);
-    let _permit = tokio::time::timeout(std::time::Duration::from_secs(5), PERMITS.acquire())
-        .await
-        .ok()?
-        .ok()?;
-    tokio::task::spawn_blocking(f).await.ok()
-}
+pub use app::passwords::{bounded_hashing, hash_password, verify_password};
 
 /// A short, stable tag of a typed user name for the log: what was typed in the user name
 /// box is often a password typed in the wrong box, so it is never logged as such.
@@ -128,28 +92,12 @@ impl Session {
             self.info.user.username.clone(),
         )
     }
-    /// The command line: an administrator without an account, not confined to areas.
-    pub fn cli() -> Session {
-        let user = User {
-            id: 0,
-            username: "(cli)".into(),
-            role: Role::Admin,
-            lang: Lang::En,
-            disabled: false,
-            districts: Vec::new(),
-            created_at: String::new(),
-            last_login_at: None,
-        };
-        Session {
-            info: Arc::new(SessionInfo {
-                session_id: 0,
-                kind: SessionKind::Api,
-                csrf: String::new(),
-                flash: None,
-                last_seen_at: String::new(),
-                user,
-            }),
-            via_cookie: false,
+    /// The caller as the application layer knows it.
+    pub fn caller(&self) -> app::Caller {
+        app::Caller {
+            actor: self.actor(),
+            role: self.role(),
+            districts: self.info.user.districts.clone(),
         }
     }
     /// Refuses unless the caller's role passes `allowed`.

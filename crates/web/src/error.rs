@@ -119,6 +119,19 @@ impl From<StoreError> for AppError {
     }
 }
 
+impl From<app::Error> for AppError {
+    fn from(e: app::Error) -> Self {
+        match e {
+            app::Error::Forbidden => AppError::Forbidden,
+            app::Error::NotFound => AppError::NotFound,
+            app::Error::Invalid(i) => AppError::Invalid(i),
+            app::Error::Conflict { field, msg } => AppError::Conflict { field, msg },
+            app::Error::Busy(msg) => AppError::TooManyRequests(msg),
+            app::Error::Internal => AppError::Internal,
+        }
+    }
+}
+
 impl From<Invalid> for AppError {
     fn from(i: Invalid) -> Self {
         AppError::Invalid(i)

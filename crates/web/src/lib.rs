@@ -105,6 +105,14 @@ impl AppState {
             duplicate_pairs: Default::default(),
         }
     }
+    /// What the application layer's use cases work with.
+    pub fn app(&self) -> app::Context {
+        app::Context {
+            store: self.store.clone(),
+            areas: self.areas.clone(),
+            region: self.config.region.clone(),
+        }
+    }
     /// The region's kecamatan, in code order.
     pub fn districts(&self) -> Vec<&domain::area::Area> {
         self.areas.children(self.config.region.as_str())

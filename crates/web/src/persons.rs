@@ -34,9 +34,7 @@ pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
         .route("/nik/{nik}", get(api_nik))
 }
 
-pub fn today() -> chrono::NaiveDate {
-    (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive()
-}
+pub use app::today;
 
 // ---------- output ----------
 

@@ -54,7 +54,7 @@ pub async fn load(
     accounts.push(("auditor".into(), Role::Auditor, vec![]));
     let actor = Actor::new(None, "(demo)");
     let mut out = Vec::new();
-    let hash = web::auth::hash_password(PASSWORD);
+    let hash = app::passwords::hash_password(PASSWORD);
     for (name, role, ds) in accounts {
         if store.user_by_name(&name).await.is_err() {
             let username = Username::parse(&name).map_err(|m| m.text(Lang::En))?;

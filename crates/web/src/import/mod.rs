@@ -2,21 +2,22 @@
 //! then write all rows in one transaction, or only the valid ones. Rows already
 //! registered are skipped, so importing the same file again creates no duplicates.
 //! Used by the pages (`/import…`), the API (`POST /api/v1/import/{kind}`) and the CLI.
-mod plan;
-mod template;
 
 use crate::auth::{Authed, Session};
 use crate::error::{AppError, AppResult};
 use crate::page::{self, html, Ctx, PageAuth};
 use crate::AppState;
+use app::import::{columns, mapping_key, read_table};
+pub use app::import::{
+    commit, no_progress, parse_mapping, plan, rejected, Kind, Mode, Options, Plan, Progress,
+};
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Json;
-use domain::import::{Column, Mapping, RowError, Unmapped, KUBE_COLUMNS, PERSON_COLUMNS};
+use domain::import::{Mapping, RowError, Unmapped};
 use domain::{Lang, Msg};
-pub use plan::{commit, no_progress, parse_mapping, plan, rejected, Options, Plan, Progress};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use utoipa::{IntoParams, ToSchema};
@@ -40,45 +41,6 @@ pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
         "/import/{kind}",
         post(api_import).layer(DefaultBodyLimit::max(MAX_UPLOAD)),
     )
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Kind {
-    Persons,
-    Kube,
-}
-
-impl Kind {
-    pub fn parse(s: &str) -> Result<Kind, Msg> {
-        match s {
-            "persons" => Ok(Kind::Persons),
-            "kube" => Ok(Kind::Kube),
-            _ => Err(Msg::new("import.kind_invalid")),
-        }
-    }
-    pub fn code(self) -> &'static str {
-        match self {
-            Kind::Persons => "persons",
-            Kind::Kube => "kube",
-        }
-    }
-    pub fn columns(self) -> &'static [Column] {
-        match self {
-            Kind::Persons => PERSON_COLUMNS,
-            Kind::Kube => KUBE_COLUMNS,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Mode {
-    /// Write nothing unless every row is valid.
-    #[default]
-    All,
-    /// Write the valid rows; return the others.
-    Valid,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -182,12 +144,12 @@ pub(crate) async fn api_import(
             .map_err(|m| AppError::invalid("map", m))?,
         ..Options::upload()
     };
-    let mut p = plan(&state, &s, kind, &body, &opts, no_progress()).await?;
+    let mut p = plan(&state.app(), &s.caller(), kind, &body, &opts, no_progress()).await?;
     if q.dry_run.unwrap_or(false) {
         return Ok(Json(report(&p, 0, false, lang)));
     }
     let mode = q.mode.unwrap_or_default();
-    let created = commit(&state, &s, &mut p, mode, "api").await?;
+    let created = commit(&state.app(), &s.caller(), &mut p, mode, "api").await?;
     let committed = mode != Mode::All || p.errors.is_empty();
     Ok(Json(report(&p, created, committed, lang)))
 }
@@ -249,8 +211,8 @@ async fn upload(
     let Some((name, data)) = file.filter(|f| !f.1.is_empty()) else {
         return fail(ctx, "import.no_file");
     };
-    if let Err(e) = plan::read_table(&data, &Options::upload()).await {
-        let inv = e.into_form_errors()?;
+    if let Err(e) = read_table(&data, &Options::upload()).await {
+        let inv = AppError::from(e).into_form_errors()?;
         let text = inv
             .fields
             .values()
@@ -293,22 +255,25 @@ async fn load_plan(
     let f = state.store.import_file(id, s.user().id).await?;
     let kind = Kind::parse(&f.kind).map_err(|_| AppError::NotFound)?;
     let p = plan(
-        state,
-        s,
+        &state.app(),
+        &s.caller(),
         kind,
         &f.content,
         &Options::upload(),
         no_progress(),
     )
-    .await;
+    .await
+    .map_err(AppError::from);
     Ok((f, p))
 }
 
 /// What the operator must map when a file's headings are not the template's.
 async fn unmapped(state: &AppState, f: &store::imports::ImportFile) -> AppResult<Option<Unmapped>> {
     let kind = Kind::parse(&f.kind).map_err(|_| AppError::NotFound)?;
-    let table = plan::read_table(&f.content, &Options::upload()).await?;
-    Ok(plan::columns(state, kind, &table, &Vec::new()).await?.err())
+    let table = read_table(&f.content, &Options::upload()).await?;
+    Ok(columns(&state.app(), kind, &table, &Vec::new())
+        .await?
+        .err())
 }
 
 /// The mapping form: every field beside a choice of the file's columns, the likely one
@@ -375,7 +340,7 @@ async fn mapping_form(
         .store
         .import_mapping_save(
             &s.actor(),
-            &plan::mapping_key(kind, &u.headings),
+            &mapping_key(kind, &u.headings),
             kind.code(),
             &serde_json::to_string(&mapping).unwrap_or_default(),
         )
@@ -505,7 +470,7 @@ async fn commit_form(
     }
     let mut p = p?;
     let mode = form.mode.unwrap_or_default();
-    let created = commit(&state, &s, &mut p, mode, &f.filename).await?;
+    let created = commit(&state.app(), &s.caller(), &mut p, mode, &f.filename).await?;
     if mode == Mode::All && !p.errors.is_empty() {
         return page::redirect_with_flash(
             &state,
@@ -577,7 +542,7 @@ async fn template(
     let (kind, ext) = file.split_once('.').ok_or(AppError::NotFound)?;
     let kind = Kind::parse(kind).map_err(|_| AppError::NotFound)?;
     Ok(file_response(
-        template::template_file(&state, kind, ext).await?,
+        app::import::template_file(&state.app(), kind, ext).await?,
         &format!("templat-{}.{ext}", kind.code()),
     ))
 }

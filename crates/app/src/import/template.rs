@@ -2,8 +2,7 @@
 //! of the region's villages and kecamatan, business types, categories, sexes and the
 //! like, an example row and instructions in Bahasa Indonesia — XLSX, ODS and CSV.
 use super::Kind;
-use crate::error::{AppError, AppResult};
-use crate::AppState;
+use crate::{Context, Error, Result};
 use domain::kube::{FundingSource, MemberRole};
 use domain::person::Category;
 use domain::Lang;
@@ -24,13 +23,11 @@ const INSTRUCTIONS: &[&str] = &[
 
 /// The region's villages as a template lists them: code, name and kecamatan — the
 /// import reads the code, a person reads the rest.
-fn villages(state: &AppState) -> Vec<String> {
-    state
-        .districts()
+fn villages(cx: &Context) -> Vec<String> {
+    cx.districts()
         .into_iter()
         .flat_map(|d| {
-            state
-                .areas
+            cx.areas
                 .children(&d.code)
                 .into_iter()
                 .map(move |v| format!("{} {} ({})", v.code, v.name, d.name))
@@ -38,22 +35,18 @@ fn villages(state: &AppState) -> Vec<String> {
         .collect()
 }
 
-async fn choices(state: &AppState, code: &str) -> AppResult<Vec<String>> {
+async fn choices(cx: &Context, code: &str) -> Result<Vec<String>> {
     let lang = Lang::Id;
     Ok(match code {
         "sex" => vec!["L".into(), "P".into()],
-        "village_code" => villages(state),
-        "district" => state
-            .districts()
-            .into_iter()
-            .map(|d| d.name.clone())
-            .collect(),
+        "village_code" => villages(cx),
+        "district" => cx.districts().into_iter().map(|d| d.name.clone()).collect(),
         "categories" => Category::ALL
             .iter()
             .map(|c| lang.t(c.label_key()).to_string())
             .collect(),
         "dtks_registered" => vec!["ya".into(), "tidak".into()],
-        "business_type" => state
+        "business_type" => cx
             .store
             .business_types()
             .await?
@@ -73,10 +66,10 @@ async fn choices(state: &AppState, code: &str) -> AppResult<Vec<String>> {
     })
 }
 
-fn example(state: &AppState, kind: Kind) -> Vec<Cell> {
+fn example(cx: &Context, kind: Kind) -> Vec<Cell> {
     let t = |s: &str| Cell::Text(s.into());
     // A village of the office's own region, as its list writes it.
-    let village = villages(state).into_iter().next().unwrap_or_default();
+    let village = villages(cx).into_iter().next().unwrap_or_default();
     match kind {
         Kind::Persons => vec![
             t("3279045708920003"),
@@ -111,19 +104,19 @@ fn example(state: &AppState, kind: Kind) -> Vec<Cell> {
 }
 
 /// A template: `ext` is `xlsx`, `ods` or `csv`.
-pub async fn template_file(state: &AppState, kind: Kind, ext: &str) -> AppResult<Vec<u8>> {
+pub async fn template_file(cx: &Context, kind: Kind, ext: &str) -> Result<Vec<u8>> {
     let mut columns = Vec::new();
     for c in kind.columns() {
         columns.push(TemplateColumn {
             heading: c.heading.to_string(),
             text: c.text,
-            choices: choices(state, c.code).await?,
+            choices: choices(cx, c.code).await?,
         });
     }
     let t = Template {
         sheet: "Data".into(),
         columns,
-        example: example(state, kind),
+        example: example(cx, kind),
         instructions_sheet: "Petunjuk".into(),
         instructions: INSTRUCTIONS.iter().map(|s| s.to_string()).collect(),
         lists_sheet: "Daftar".into(),
@@ -135,10 +128,10 @@ pub async fn template_file(state: &AppState, kind: Kind, ext: &str) -> AppResult
             let header: Vec<&str> = t.columns.iter().map(|c| c.heading.as_str()).collect();
             sheets::write_csv(&header, std::slice::from_ref(&t.example))
         }
-        _ => return Err(AppError::NotFound),
+        _ => return Err(Error::NotFound),
     };
     out.map_err(|e| {
         tracing::error!(error = %e, "template");
-        AppError::Internal
+        Error::Internal
     })
 }

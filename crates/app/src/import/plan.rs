@@ -2,10 +2,7 @@
 //! sheet as the office made it, finding its columns, reading each cell, the rules of
 //! each row, and what is already registered.
 use super::{Kind, Mode};
-use crate::auth::Session;
-use crate::error::{AppError, AppResult};
-use crate::persons::today;
-use crate::AppState;
+use crate::{today, Caller, Context, Error, Result};
 use domain::import::{
     kube_groups, layout, person_inputs, Cell, Layout, Mapping, RowError, Unmapped,
 };
@@ -42,7 +39,7 @@ impl Plan {
             Ready::Kube(v) => v.len(),
         }
     }
-    pub(super) fn bad_rows(&self) -> HashSet<usize> {
+    pub fn bad_rows(&self) -> HashSet<usize> {
         self.errors.iter().map(|e| e.row).collect()
     }
 }
@@ -121,7 +118,7 @@ fn cell(v: sheets::Value) -> Cell {
 
 /// Reads a spreadsheet, on a blocking thread: parsing a large file is seconds of CPU,
 /// not for the threads that serve requests.
-pub(super) async fn read_table(bytes: &[u8], opts: &Options) -> AppResult<Vec<Vec<Cell>>> {
+pub async fn read_table(bytes: &[u8], opts: &Options) -> Result<Vec<Vec<Cell>>> {
     let owned = bytes.to_vec();
     let (limits, sheet) = (opts.limits, opts.sheet.clone());
     let read = tokio::task::spawn_blocking(move || {
@@ -132,7 +129,7 @@ pub(super) async fn read_table(bytes: &[u8], opts: &Options) -> AppResult<Vec<Ve
         })
     })
     .await
-    .map_err(|_| AppError::Internal)?;
+    .map_err(|_| Error::Internal)?;
     read.map_err(|e| {
         let msg = match e {
             sheets::SheetError::TooLargeUnpacked(n) => {
@@ -144,12 +141,12 @@ pub(super) async fn read_table(bytes: &[u8], opts: &Options) -> AppResult<Vec<Ve
                 .arg(names.join(", ")),
             _ => Msg::new("import.unreadable"),
         };
-        AppError::invalid("file", msg)
+        Error::invalid("file", msg)
     })
 }
 
 /// The key under which a layout of headings keeps its mapping.
-pub(super) fn mapping_key(kind: Kind, headings: &[String]) -> String {
+pub fn mapping_key(kind: Kind, headings: &[String]) -> String {
     let norm: Vec<String> = headings.iter().map(|h| domain::import::norm(h)).collect();
     let digest = Sha256::digest(norm.join("|").as_bytes());
     format!("{}:{}", kind.code(), &hex::encode(digest)[..32])
@@ -157,18 +154,18 @@ pub(super) fn mapping_key(kind: Kind, headings: &[String]) -> String {
 
 /// Where the fields of a file are: from its headings, the operator's mapping, or the
 /// mapping remembered for the same headings; else what the operator must map.
-pub(super) async fn columns(
-    state: &AppState,
+pub async fn columns(
+    cx: &Context,
     kind: Kind,
     table: &[Vec<Cell>],
     mapping: &Mapping,
-) -> AppResult<Result<Layout, Unmapped>> {
+) -> Result<Result<Layout, Unmapped>> {
     let found = layout(table, kind.columns(), mapping);
     let Err(u) = &found else { return Ok(found) };
     if !mapping.is_empty() {
         return Ok(found);
     }
-    let Some(saved) = state
+    let Some(saved) = cx
         .store
         .import_mapping(&mapping_key(kind, &u.headings))
         .await?
@@ -181,26 +178,26 @@ pub(super) async fn columns(
 
 /// Reads and checks a file. `progress(done, total)` is called as rows are checked.
 pub async fn plan(
-    state: &AppState,
-    s: &Session,
+    cx: &Context,
+    c: &Caller,
     kind: Kind,
     bytes: &[u8],
     opts: &Options,
     progress: Progress,
-) -> AppResult<Plan> {
+) -> Result<Plan> {
     let table = read_table(bytes, opts).await?;
-    let layout = match columns(state, kind, &table, &opts.mapping).await? {
+    let layout = match columns(cx, kind, &table, &opts.mapping).await? {
         Ok(l) => l,
         Err(u) => {
-            return Err(AppError::invalid(
+            return Err(Error::invalid(
                 "file",
                 Msg::new("import.columns_unknown").arg(u.missing.join(", ")),
             ))
         }
     };
     match kind {
-        Kind::Persons => plan_persons(state, s, table, layout, progress).await,
-        Kind::Kube => plan_kube(state, s, table, layout, &*progress).await,
+        Kind::Persons => plan_persons(cx, c, table, layout, progress).await,
+        Kind::Kube => plan_kube(cx, c, table, layout, &*progress).await,
     }
 }
 
@@ -208,13 +205,13 @@ pub async fn plan(
 type Checked = (Vec<RowError>, Vec<(usize, ValidPerson)>);
 
 async fn plan_persons(
-    state: &AppState,
-    s: &Session,
+    cx: &Context,
+    c: &Caller,
     table: Vec<Vec<Cell>>,
     layout: Layout,
     progress: Progress,
-) -> AppResult<Plan> {
-    let (areas, region, session) = (state.areas.clone(), state.config.region.clone(), s.clone());
+) -> Result<Plan> {
+    let (areas, region, session) = (cx.areas.clone(), cx.region.clone(), c.clone());
     // Reading and checking a million rows is seconds of CPU too.
     let (table, total, (errors, valid)) = tokio::task::spawn_blocking(move || {
         let (inputs, unread) = person_inputs(&table, &layout, &areas, &region);
@@ -225,12 +222,12 @@ async fn plan_persons(
         ((table, layout.header), total, (errors, valid))
     })
     .await
-    .map_err(|_| AppError::Internal)?;
+    .map_err(|_| Error::Internal)?;
     let niks: Vec<String> = valid
         .iter()
         .map(|(_, v)| v.nik.as_str().to_string())
         .collect();
-    let existing: HashSet<String> = state
+    let existing: HashSet<String> = cx
         .store
         .persons_by_nik(&niks)
         .await?
@@ -280,7 +277,7 @@ fn check_persons(
     inputs: Vec<(usize, domain::person::PersonInput)>,
     areas: &domain::area::Areas,
     region: &domain::area::RegencyCode,
-    s: &Session,
+    c: &Caller,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Checked {
     let total = inputs.len();
@@ -301,7 +298,7 @@ fn check_persons(
     for (row, result) in checked {
         match result {
             Ok(v) => {
-                if !s.sees_district(v.village_code.district().as_str()) {
+                if !c.sees_district(v.village_code.district().as_str()) {
                     errors.push(RowError {
                         row,
                         column: "village_code".into(),
@@ -326,16 +323,16 @@ fn check_persons(
 }
 
 async fn plan_kube(
-    state: &AppState,
-    s: &Session,
+    cx: &Context,
+    c: &Caller,
     table: Vec<Vec<Cell>>,
     layout: Layout,
     progress: &(dyn Fn(usize, usize) + Sync),
-) -> AppResult<Plan> {
-    let (mut groups, unread) = kube_groups(&table, &layout, &state.areas, &state.config.region);
+) -> Result<Plan> {
+    let (mut groups, unread) = kube_groups(&table, &layout, &cx.areas, &cx.region);
     let total: usize = groups.iter().map(|g| g.rows.len()).sum::<usize>()
         + unread.iter().map(|e| e.row).collect::<HashSet<_>>().len();
-    let types: Vec<store::kube::BusinessType> = state
+    let types: Vec<store::kube::BusinessType> = cx
         .store
         .business_types()
         .await?
@@ -359,18 +356,18 @@ async fn plan_kube(
         .iter()
         .flat_map(|g| g.members.iter().map(|m| m.1.clone()))
         .collect();
-    let persons: HashMap<String, (i64, String, String)> = state
+    let persons: HashMap<String, (i64, String, String)> = cx
         .store
         .persons_by_nik(&niks)
         .await?
         .into_iter()
         // A person outside the caller's area is, to the caller, not registered: no name,
         // KUBE or place of theirs appears in the preview.
-        .filter(|(_, _, d, _)| s.sees_district(d))
+        .filter(|(_, _, d, _)| c.sees_district(d))
         .map(|(n, id, d, name)| (n, (id, d, name)))
         .collect();
     let ids: Vec<i64> = persons.values().map(|p| p.0).collect();
-    let busy: HashMap<i64, String> = state
+    let busy: HashMap<i64, String> = cx
         .store
         .persons_in_active_kube(&ids)
         .await?
@@ -385,11 +382,8 @@ async fn plan_kube(
         progress(n, groups.len());
         let first = g.rows[0];
         let before = errors.len();
-        let v = match g
-            .input
-            .validate(&state.areas, &state.config.region, &codes, today)
-        {
-            Ok(v) if !s.sees_district(v.village_code.district().as_str()) => {
+        let v = match g.input.validate(&cx.areas, &cx.region, &codes, today) {
+            Ok(v) if !c.sees_district(v.village_code.district().as_str()) => {
                 errors.push(RowError {
                     row: first,
                     column: "village_code".into(),
@@ -404,7 +398,7 @@ async fn plan_kube(
             }
         };
         if let Some(v) = &v {
-            if state
+            if cx
                 .store
                 .kube_find(&v.name, v.village_code.as_str())
                 .await?
@@ -504,24 +498,24 @@ async fn plan_kube(
 /// Writes the plan. All-or-nothing writes nothing when any row has an error.
 /// Returns how many persons or KUBE were written.
 pub async fn commit(
-    state: &AppState,
-    s: &Session,
+    cx: &Context,
+    c: &Caller,
     plan: &mut Plan,
     mode: Mode,
     source: &str,
-) -> AppResult<usize> {
-    s.require_write()?;
+) -> Result<usize> {
+    c.require_write()?;
     if mode == Mode::All && !plan.errors.is_empty() {
         return Ok(0);
     }
-    let actor = s.actor();
+    let actor = c.actor.clone();
     match &plan.ready {
         Ready::Persons(rows) => {
             let ps: Vec<ValidPerson> = rows.iter().map(|(_, v)| v.clone()).collect();
             if ps.is_empty() {
                 return Ok(0);
             }
-            match state.store.person_create_many(&actor, &ps, source).await {
+            match cx.store.person_create_many(&actor, &ps, source).await {
                 Ok(ids) => Ok(ids.len()),
                 // Registered by someone else since the preview: nothing was written.
                 Err(store::StoreError::Conflict { field, msg }) => {
@@ -542,13 +536,13 @@ pub async fn commit(
             }
         }
         Ready::Kube(groups) => {
-            let region = &state.config.region;
+            let region = &cx.region;
             if mode == Mode::All {
                 let gs: Vec<(ValidKube, Vec<NewMember>)> = groups
                     .iter()
                     .map(|(_, k, m)| (k.clone(), m.clone()))
                     .collect();
-                match state.store.kube_create_many(&actor, region, &gs).await {
+                match cx.store.kube_create_many(&actor, region, &gs).await {
                     Ok(ids) => Ok(ids.len()),
                     Err((i, e)) => {
                         let (msg, column) = match e {
@@ -576,7 +570,7 @@ pub async fn commit(
                 let mut made = 0;
                 let mut failed = Vec::new();
                 for (rows, k, m) in groups {
-                    match state.store.kube_create(&actor, region, k, m, None).await {
+                    match cx.store.kube_create(&actor, region, k, m, None).await {
                         Ok(_) => made += 1,
                         Err(store::StoreError::Conflict { msg, .. }) => {
                             failed.extend(rows.iter().map(|r| RowError {
@@ -610,7 +604,7 @@ pub async fn commit(
 }
 
 /// The rejected rows as a file to fix and re-import: the original columns and the reason.
-pub fn rejected(plan: &Plan, lang: Lang, xlsx: bool) -> AppResult<Vec<u8>> {
+pub fn rejected(plan: &Plan, lang: Lang, xlsx: bool) -> Result<Vec<u8>> {
     let header_row: Vec<String> = plan
         .table
         .get(plan.header)
@@ -654,7 +648,7 @@ pub fn rejected(plan: &Plan, lang: Lang, xlsx: bool) -> AppResult<Vec<u8>> {
     };
     out.map_err(|e| {
         tracing::error!(error = %e, "rejected rows file");
-        AppError::Internal
+        Error::Internal
     })
 }
 

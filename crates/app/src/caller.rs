@@ -1,0 +1,39 @@
+//! Who is acting: their account for the audit log, their role, and the kecamatan their
+//! role confines them to.
+use crate::{Error, Result};
+use domain::Role;
+use store::Actor;
+
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub actor: Actor,
+    pub role: Role,
+    /// The kecamatan of an area-scoped role (a pendamping).
+    pub districts: Vec<String>,
+}
+
+impl Caller {
+    /// The command line: an administrator without an account, not confined to areas.
+    pub fn cli() -> Caller {
+        Caller {
+            actor: Actor::cli(),
+            role: Role::Admin,
+            districts: Vec::new(),
+        }
+    }
+    /// `None` for roles that see every kecamatan.
+    pub fn district_scope(&self) -> Option<&[String]> {
+        self.role.is_area_scoped().then_some(&self.districts[..])
+    }
+    pub fn sees_district(&self, district: &str) -> bool {
+        self.district_scope()
+            .is_none_or(|ds| ds.iter().any(|d| d == district))
+    }
+    pub fn require_write(&self) -> Result<()> {
+        if self.role.can_write() {
+            Ok(())
+        } else {
+            Err(Error::Forbidden)
+        }
+    }
+}

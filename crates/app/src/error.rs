@@ -1,0 +1,64 @@
+//! What a use case can answer besides its result; the web turns it into HTTP statuses
+//! and pages, the command line into a message.
+use domain::{Invalid, Lang, Msg};
+use store::StoreError;
+
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum Error {
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("invalid")]
+    Invalid(Invalid),
+    #[error("conflict on {field}")]
+    Conflict { field: String, msg: Msg },
+    /// The server is too busy to take this now.
+    #[error("busy")]
+    Busy(Msg),
+    #[error("internal error")]
+    Internal,
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub fn invalid(field: &str, msg: Msg) -> Error {
+        Error::Invalid(Invalid::field(field, msg))
+    }
+    /// The reason in the user's language, field messages included.
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            Error::Invalid(inv) => inv
+                .fields
+                .iter()
+                .map(|(f, m)| format!("{f}: {}", m.text(lang)))
+                .collect::<Vec<_>>()
+                .join("; "),
+            Error::Conflict { msg, .. } | Error::Busy(msg) => msg.text(lang),
+            Error::Forbidden => lang.t("error.forbidden").into(),
+            Error::NotFound => lang.t("error.not_found").into(),
+            Error::Internal => lang.t("error.internal").into(),
+        }
+    }
+}
+
+impl From<StoreError> for Error {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => Error::NotFound,
+            StoreError::Conflict { field, msg } => Error::Conflict { field, msg },
+            StoreError::Invalid(i) => Error::Invalid(i),
+            StoreError::Db(e) => {
+                tracing::error!(error = %e, "database error");
+                Error::Internal
+            }
+        }
+    }
+}
+
+impl From<Invalid> for Error {
+    fn from(i: Invalid) -> Self {
+        Error::Invalid(i)
+    }
+}
