@@ -1,5 +1,5 @@
 //! KUBE and their members through the API and the pages.
-mod common;
+use crate::common;
 
 use common::{hidden, kube_body, persons_in, TestApp};
 use reqwest::{Client, StatusCode};

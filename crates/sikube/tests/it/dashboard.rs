@@ -1,6 +1,6 @@
 //! The dashboard's figures against hand-computed expectations, scoped per caller, and
 //! on the demo city.
-mod common;
+use crate::common;
 
 use common::{kube_body, persons_in, TestApp};
 use serde_json::{json, Value};

@@ -1,6 +1,6 @@
 //! Reports against hand-computed figures: HTML, JSON, XLSX with real numbers, PDF text;
 //! the public page without personal data.
-mod common;
+use crate::common;
 
 use common::{kube_body, persons_in, TestApp};
 use serde_json::{json, Value};

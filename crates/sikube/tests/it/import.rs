@@ -1,6 +1,6 @@
 //! Import and export of persons and KUBE: preview with every bad row, all-or-nothing,
 //! valid rows only with the rejected rows as a file, idempotent re-import, CLI.
-mod common;
+use crate::common;
 
 use common::{hidden, TestApp};
 use reqwest::{Client, StatusCode};

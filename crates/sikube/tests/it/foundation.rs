@@ -1,6 +1,6 @@
 //! The foundation end to end: login, sessions, roles, CSRF, rate limiting, users,
 //! audit, areas, OpenAPI, health — against a real server.
-mod common;
+use crate::common;
 
 use common::{hidden, TestApp, PASSWORD};
 use reqwest::{Client, StatusCode};

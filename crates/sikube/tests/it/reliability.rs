@@ -1,6 +1,6 @@
 //! Backup under write load and restore; a server killed in the middle of an import
 //! leaves a sound database with the import fully present or absent.
-mod common;
+use crate::common;
 
 use common::TestApp;
 use serde_json::{json, Value};

@@ -1,6 +1,6 @@
 //! Duplicate persons in the application: the review list (area-scoped, with reasons),
 //! "not the same person" remembered, and merges that lose nothing and are audited.
-mod common;
+use crate::common;
 
 use common::{kube_body, persons_in, TestApp};
 use reqwest::StatusCode;

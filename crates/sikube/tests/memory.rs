@@ -1,13 +1,21 @@
-//! A bounded mixed load on 127.0.0.1: several users reading lists and the dashboard
-//! while others record visits and register persons. No errors; memory stays flat.
-//! Duration: `SIKUBE_LOAD_SECONDS` (default 20).
+//! Tests that measure the memory of their process (the server runs inside it), so they
+//! have a binary of their own and run one at a time:
+//! - a bounded mixed load on 127.0.0.1: several users reading lists and the dashboard
+//!   while others record visits and register persons. No errors; memory stays flat.
+//!   Duration: `SIKUBE_LOAD_SECONDS` (default 20).
+//! - an upload bomb.
+#[path = "it/common/mod.rs"]
 mod common;
 
 use common::{kube_body, persons_in, TestApp};
+use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+/// Each measures the whole process: none may run beside another.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 fn rss_kb() -> u64 {
     std::fs::read_to_string("/proc/self/status")
@@ -22,6 +30,7 @@ fn rss_kb() -> u64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sustained_mixed_load_has_no_errors_and_flat_memory() {
+    let _alone = ONE_AT_A_TIME.lock().await;
     let app = TestApp::spawn().await;
     let op = app.token("operator").await;
     let members = persons_in(&app, &op, "32.79.04.2002", 5, 70).await;
@@ -113,5 +122,59 @@ async fn sustained_mixed_load_has_no_errors_and_flat_memory() {
     assert!(total > seconds * 20, "the server kept answering: {total}");
     assert_eq!(errors.load(Ordering::Relaxed), 0);
     assert!(later < 64, "memory kept growing: +{later} MB after warm-up");
+    app.stop().await;
+}
+
+/// A small upload that unpacks to gigabytes is refused with a reason, quickly and
+/// without the server's memory growing; other requests keep being answered.
+#[tokio::test]
+async fn an_upload_bomb_is_refused() {
+    let _alone = ONE_AT_A_TIME.lock().await;
+    let app = TestApp::spawn().await;
+    let op = app.token("operator").await;
+    let bomb = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/bomb-2gb.xlsx"
+    ))
+    .unwrap();
+    assert!(bomb.len() < 3 * 1024 * 1024, "a small file");
+    let url = app.url("/api/v1/import/persons?dry_run=true");
+    let t = op.clone();
+    let upload = tokio::spawn(async move {
+        Client::new()
+            .post(url)
+            .bearer_auth(t)
+            .body(bomb)
+            .send()
+            .await
+            .unwrap()
+    });
+    for _ in 0..5 {
+        let t = std::time::Instant::now();
+        assert_eq!(app.get(&op, "/healthz").await.status(), StatusCode::OK);
+        assert!(t.elapsed() < std::time::Duration::from_secs(1));
+    }
+    let r = upload.await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let e: Value = r.json().await.unwrap();
+    assert!(
+        e["error"]["fields"]["file"]
+            .as_str()
+            .unwrap()
+            .contains("terlalu besar"),
+        "{e}"
+    );
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    if let Some(kb) = status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+    {
+        let mb = kb.parse::<u64>().unwrap() / 1024;
+        assert!(
+            mb < 300,
+            "peak memory of the test process with its server: {mb} MB"
+        );
+    }
     app.stop().await;
 }

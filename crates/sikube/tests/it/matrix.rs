@@ -2,7 +2,7 @@
 //! every role: anonymous callers are turned away, auditors change nothing, a pendamping
 //! of another kecamatan sees none of Langensari's records, only admins manage users, and
 //! nothing answers 5xx.
-mod common;
+use crate::common;
 
 use common::{kube_body, persons_in, TestApp};
 use reqwest::{Client, Method, StatusCode};

@@ -1,5 +1,5 @@
 //! Guidance and training, monitoring visits, health and the mentoring queue.
-mod common;
+use crate::common;
 
 use common::{hidden, kube_body, persons_in, TestApp};
 use reqwest::StatusCode;

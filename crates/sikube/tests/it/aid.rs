@@ -1,6 +1,6 @@
 //! Programmes, proposals through their states, budget and quota, concurrent approvals,
 //! delivery after technical guidance, the BAST, and individual programmes.
-mod common;
+use crate::common;
 
 use common::{kube_body, persons_in, TestApp};
 use reqwest::{Client, StatusCode};

@@ -1,5 +1,5 @@
 //! The registry of persons through the API and the pages, with area scoping and masking.
-mod common;
+use crate::common;
 
 use common::{hidden, TestApp};
 use reqwest::StatusCode;

@@ -1,0 +1,17 @@
+//! The integration tests, one binary (one link instead of one per file): each module starts
+//! the real server on port 0 with a fresh database (`SIKUBE_TEST_DATABASE_URL` for PostgreSQL).
+mod common;
+
+mod aid;
+mod cli;
+mod dashboard;
+mod duplicates;
+mod foundation;
+mod import;
+mod kube;
+mod matrix;
+mod monitoring;
+mod persons;
+mod reliability;
+mod reports;
+mod security;
