@@ -7,6 +7,7 @@ pub mod caller;
 pub mod error;
 pub mod import;
 pub mod passwords;
+pub mod scope;
 
 pub use caller::Caller;
 pub use error::{Error, Result};

@@ -60,17 +60,12 @@ impl From<AttachmentInfo> for AttachmentOut {
 
 /// The KUBE a record belongs to, if the caller may see it.
 async fn kube_of(state: &AppState, s: &Session, entity: &str, id: i64) -> AppResult<i64> {
-    let kube_id = match entity {
-        "proposal" => state.store.proposal(id).await?.proposal.kube_id,
-        "visit" => state.store.visit_kube(id).await?,
+    let (cx, c) = (state.app(), s.caller());
+    Ok(match entity {
+        "proposal" => app::scope::proposal(&cx, &c, id).await?.proposal.kube_id,
+        "visit" => app::scope::visit_kube(&cx, &c, id).await?.id,
         _ => return Err(AppError::NotFound),
-    };
-    let k = state.store.kube_get(kube_id).await?;
-    if s.sees_district(&k.district_code) {
-        Ok(kube_id)
-    } else {
-        Err(AppError::NotFound)
-    }
+    })
 }
 
 async fn add(

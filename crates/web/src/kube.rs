@@ -165,12 +165,7 @@ impl KubeOut {
 // ---------- rules shared by pages and API ----------
 
 async fn visible(state: &AppState, s: &Session, id: i64) -> AppResult<KubeDetail> {
-    let d = state.store.kube_detail(id).await?;
-    if s.sees_district(&d.kube.district_code) {
-        Ok(d)
-    } else {
-        Err(AppError::NotFound)
-    }
+    Ok(app::scope::kube_detail(&state.app(), &s.caller(), id).await?)
 }
 
 async fn business_type_codes(state: &AppState) -> AppResult<Vec<String>> {
@@ -979,13 +974,12 @@ async fn render_detail_with(
     errors: Option<&Invalid>,
     member_q: Option<String>,
 ) -> AppResult<Response> {
-    let ov = state
-        .store
-        .kube_overview(id, &state.config.health, crate::persons::today())
-        .await?;
-    if !s.sees_district(&ov.detail.kube.district_code) {
-        return Err(AppError::NotFound);
-    }
+    let ov = s.caller().visible(
+        state
+            .store
+            .kube_overview(id, &state.config.health, crate::persons::today())
+            .await?,
+    )?;
     let h = ov.health;
     let district = ov.detail.kube.district_code.clone();
     let k = KubeOut::from_detail(state, ov.detail, s.role().sees_full_identity());

@@ -95,6 +95,15 @@ pub struct AppState {
     duplicate_pairs: Arc<cache::VersionedCache<Vec<duplicates::Found>>>,
 }
 
+/// A KUBE the caller may see; any other is not found (`app::scope`).
+pub(crate) async fn kube_in_scope(
+    state: &AppState,
+    s: &auth::Session,
+    id: i64,
+) -> error::AppResult<store::kube::Kube> {
+    Ok(app::scope::kube(&state.app(), &s.caller(), id).await?)
+}
+
 impl AppState {
     pub fn new(store: Store, areas: Arc<Areas>, config: Config) -> AppState {
         AppState {

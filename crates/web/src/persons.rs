@@ -145,12 +145,7 @@ pub(crate) async fn check_nik_search(
 
 /// A person the caller may see; others are "not found" so that nothing leaks.
 pub(crate) async fn visible(state: &AppState, s: &Session, id: i64) -> AppResult<Person> {
-    let p = state.store.person_get(id).await?;
-    if s.sees_district(&p.district_code) {
-        Ok(p)
-    } else {
-        Err(AppError::NotFound)
-    }
+    Ok(app::scope::person(&state.app(), &s.caller(), id).await?)
 }
 
 fn validate(state: &AppState, s: &Session, input: &PersonInput) -> Result<ValidPerson, Invalid> {

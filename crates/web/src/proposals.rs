@@ -81,7 +81,7 @@ pub(crate) async fn api_assets(
     Authed(s): Authed,
     Path(id): Path<i64>,
 ) -> AppResult<Json<Vec<AssetOut>>> {
-    kube_of(&state, &s, id).await?;
+    crate::kube_in_scope(&state, &s, id).await?;
     Ok(Json(assets(&state, id).await?))
 }
 
@@ -186,25 +186,14 @@ fn out(d: ProposalDetail) -> ProposalOut {
     }
 }
 
-async fn kube_of(state: &AppState, s: &Session, kube_id: i64) -> AppResult<store::kube::Kube> {
-    let k = state.store.kube_get(kube_id).await?;
-    if s.sees_district(&k.district_code) {
-        Ok(k)
-    } else {
-        Err(AppError::NotFound)
-    }
-}
-
 async fn visible(state: &AppState, s: &Session, id: i64) -> AppResult<ProposalDetail> {
-    let d = state.store.proposal(id).await?;
-    kube_of(state, s, d.proposal.kube_id).await?;
-    Ok(d)
+    Ok(app::scope::proposal(&state.app(), &s.caller(), id).await?)
 }
 
 async fn create(state: &AppState, s: &Session, b: &ProposalCreate) -> AppResult<ProposalDetail> {
     s.require_write()?;
     let mut inv = Invalid::new();
-    let k = match kube_of(state, s, b.kube_id).await {
+    let k = match crate::kube_in_scope(state, s, b.kube_id).await {
         Ok(k) => Some(k),
         Err(_) => {
             inv.add("kube_id", Msg::new("error.not_found"));
@@ -809,7 +798,7 @@ async fn form(
     justification: String,
     errors: Option<&Invalid>,
 ) -> AppResult<Response> {
-    let kube = kube_of(state, s, kube_id).await?;
+    let kube = crate::kube_in_scope(state, s, kube_id).await?;
     let year = chrono::Datelike::year(&today()) as i64;
     let programmes = state
         .store

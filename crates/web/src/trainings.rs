@@ -220,12 +220,10 @@ fn seen(s: &Session, mut d: TrainingDetail) -> Seen {
 }
 
 async fn visible(state: &AppState, s: &Session, id: i64) -> AppResult<Seen> {
-    let d = state.store.training_get(id).await?;
-    if s.sees_district(&d.training.district_code) {
-        Ok(seen(s, d))
-    } else {
-        Err(AppError::NotFound)
-    }
+    Ok(seen(
+        s,
+        app::scope::training(&state.app(), &s.caller(), id).await?,
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -34,15 +34,6 @@ pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
         .route("/mentoring", get(api_queue))
 }
 
-async fn kube_in_scope(state: &AppState, s: &Session, id: i64) -> AppResult<Kube> {
-    let k = state.store.kube_get(id).await?;
-    if s.sees_district(&k.district_code) {
-        Ok(k)
-    } else {
-        Err(AppError::NotFound)
-    }
-}
-
 #[derive(Serialize, ToSchema, Clone)]
 pub struct HealthOut {
     /// `berjalan`, `perlu_pendampingan`, `tidak_aktif`, `bubar`, `belum_dinilai`
@@ -201,7 +192,7 @@ async fn record(
     input: &VisitInput,
 ) -> AppResult<(Visit, Health)> {
     s.require_write()?;
-    let k = kube_in_scope(state, s, kube_id).await?;
+    let k = crate::kube_in_scope(state, s, kube_id).await?;
     if k.stage == Stage::Bubar.code() {
         return Err(AppError::Conflict {
             field: "kube".into(),
@@ -264,7 +255,7 @@ pub(crate) async fn api_list(
     Authed(s): Authed,
     Path(id): Path<i64>,
 ) -> AppResult<Json<Vec<VisitOut>>> {
-    kube_in_scope(&state, &s, id).await?;
+    crate::kube_in_scope(&state, &s, id).await?;
     Ok(Json(
         state
             .store
@@ -285,7 +276,7 @@ pub(crate) async fn api_health(
     crate::auth::ReqLang(lang): crate::auth::ReqLang,
     Path(id): Path<i64>,
 ) -> AppResult<Json<HealthOut>> {
-    kube_in_scope(&state, &s, id).await?;
+    crate::kube_in_scope(&state, &s, id).await?;
     Ok(Json(health_out(&health(&state, id).await?.0, lang)))
 }
 
@@ -308,7 +299,7 @@ pub(crate) async fn api_guidance(
     crate::auth::ReqLang(lang): crate::auth::ReqLang,
     Path(id): Path<i64>,
 ) -> AppResult<Json<GuidanceOut>> {
-    kube_in_scope(&state, &s, id).await?;
+    crate::kube_in_scope(&state, &s, id).await?;
     let g = guidance(&state, id).await?;
     Ok(Json(GuidanceOut {
         completed: g.completed,
@@ -456,7 +447,7 @@ async fn new_page(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     s.require_write()?;
-    let k = kube_in_scope(&state, &s, id).await?;
+    let k = crate::kube_in_scope(&state, &s, id).await?;
     let v = VisitForm {
         visited_on: today().format("%Y-%m-%d").to_string(),
         operating: true,
@@ -545,7 +536,7 @@ async fn create_form(
             page::redirect_with_flash(&state, &s, &format!("/kube/{id}"), msg).await
         }
         Err(AppError::Invalid(inv)) => {
-            let k = kube_in_scope(&state, &s, id).await?;
+            let k = crate::kube_in_scope(&state, &s, id).await?;
             let errors = FormErrors::new(Some(&inv), ctx.lang);
             Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,

@@ -1,0 +1,78 @@
+//! The one place where a record outside the caller's area becomes "not found": to a
+//! pendamping another kecamatan's KUBE, persons, proposals and events do not exist, so
+//! neither a page, an API answer nor an error message tells them apart from missing ones.
+use crate::{Caller, Context, Error, Result};
+use store::aid::ProposalDetail;
+use store::kube::{Kube, KubeDetail, KubeOverview};
+use store::persons::Person;
+use store::trainings::TrainingDetail;
+
+/// A record that lies in one kecamatan.
+pub trait InDistrict {
+    fn district_code(&self) -> &str;
+}
+
+impl InDistrict for Kube {
+    fn district_code(&self) -> &str {
+        &self.district_code
+    }
+}
+impl InDistrict for KubeDetail {
+    fn district_code(&self) -> &str {
+        &self.kube.district_code
+    }
+}
+impl InDistrict for KubeOverview {
+    fn district_code(&self) -> &str {
+        &self.detail.kube.district_code
+    }
+}
+impl InDistrict for Person {
+    fn district_code(&self) -> &str {
+        &self.district_code
+    }
+}
+impl InDistrict for TrainingDetail {
+    fn district_code(&self) -> &str {
+        &self.training.district_code
+    }
+}
+
+impl Caller {
+    /// The record if the caller may see it, else not found.
+    pub fn visible<T: InDistrict>(&self, record: T) -> Result<T> {
+        if self.sees_district(record.district_code()) {
+            Ok(record)
+        } else {
+            Err(Error::NotFound)
+        }
+    }
+}
+
+pub async fn kube(cx: &Context, c: &Caller, id: i64) -> Result<Kube> {
+    c.visible(cx.store.kube_get(id).await?)
+}
+
+pub async fn kube_detail(cx: &Context, c: &Caller, id: i64) -> Result<KubeDetail> {
+    c.visible(cx.store.kube_detail(id).await?)
+}
+
+pub async fn person(cx: &Context, c: &Caller, id: i64) -> Result<Person> {
+    c.visible(cx.store.person_get(id).await?)
+}
+
+pub async fn training(cx: &Context, c: &Caller, id: i64) -> Result<TrainingDetail> {
+    c.visible(cx.store.training_get(id).await?)
+}
+
+/// A proposal lies where its KUBE does.
+pub async fn proposal(cx: &Context, c: &Caller, id: i64) -> Result<ProposalDetail> {
+    let d = cx.store.proposal(id).await?;
+    kube(cx, c, d.proposal.kube_id).await?;
+    Ok(d)
+}
+
+/// The KUBE a mentoring visit belongs to.
+pub async fn visit_kube(cx: &Context, c: &Caller, visit_id: i64) -> Result<Kube> {
+    kube(cx, c, cx.store.visit_kube(visit_id).await?).await
+}
