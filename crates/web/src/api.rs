@@ -1,41 +1,27 @@
 //! The JSON API under `/api/v1`: its router, the OpenAPI document and its docs page.
-//! Every API route is registered through [`ApiRouter`], which remembers the paths so
-//! that a test can prove each one is documented.
+//! Each handler is registered once, with `routes!`, which takes its path and methods from
+//! its `#[utoipa::path]`: a route cannot exist undocumented or be documented elsewhere.
 use crate::auth::Authed;
 use crate::page::{html, Ctx};
 use crate::AppState;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, MethodRouter};
+use axum::routing::get;
 use axum::{Json, Router};
 use serde::Serialize;
+use std::sync::OnceLock;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
+use utoipa_axum::routes;
 
 pub const PREFIX: &str = "/api/v1";
 
-pub struct ApiRouter {
-    router: Router<AppState>,
-    paths: Vec<String>,
-}
-
-impl ApiRouter {
-    fn new() -> ApiRouter {
-        ApiRouter {
-            router: Router::new(),
-            paths: Vec::new(),
-        }
-    }
-    /// Registers `PREFIX + path`.
-    pub fn route(mut self, path: &str, m: MethodRouter<AppState>) -> ApiRouter {
-        let full = format!("{PREFIX}{path}");
-        self.router = self.router.route(&full, m);
-        self.paths.push(full);
-        self
-    }
-}
+/// Routes with their OpenAPI operations.
+pub type ApiRouter = utoipa_axum::router::OpenApiRouter<AppState>;
 
 fn build() -> ApiRouter {
-    let r = ApiRouter::new();
+    let r = ApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(crate::healthz))
+        .routes(routes!(crate::readyz));
     let r = crate::auth::api_routes(r);
     let r = crate::areas::api_routes(r);
     let r = crate::users::api_routes(r);
@@ -57,12 +43,20 @@ fn build() -> ApiRouter {
 
 /// Every registered `/api/v1` path (with `{param}` placeholders).
 pub fn api_paths() -> Vec<String> {
-    build().paths
+    openapi()
+        .paths
+        .paths
+        .keys()
+        .filter(|p| p.starts_with(PREFIX))
+        .cloned()
+        .collect()
 }
 
+/// The API, the health checks, the OpenAPI document and its docs page.
 pub fn routes() -> Router<AppState> {
     build()
-        .router
+        .split_for_parts()
+        .0
         .route("/api/openapi.json", get(openapi_json))
         .route("/api/docs", get(docs_page))
 }
@@ -128,30 +122,6 @@ impl Modify for Security {
          description = "Sistem Informasi Kelompok Usaha Bersama. Authenticate with `POST /api/v1/auth/login` \
                         and send `Authorization: Bearer <token>`. Errors: `{\"error\": {code, message, fields}}`; \
                         messages follow `Accept-Language` (id, en)."),
-    paths(
-        crate::healthz, crate::readyz,
-        crate::auth::api_login, crate::auth::api_logout, crate::auth::api_logout_all, crate::auth::api_me,
-        crate::areas::api_areas,
-        crate::users::api_list, crate::users::api_create, crate::users::api_get, crate::users::api_update,
-        crate::users::api_sessions, crate::users::api_session_end, crate::users::api_sessions_end,
-        crate::audit::api_list,
-        crate::persons::api_list, crate::persons::api_create, crate::persons::api_get, crate::persons::api_update,
-        crate::persons::api_nik,
-        crate::duplicates::api_list, crate::duplicates::api_distinct, crate::duplicates::api_merge,
-        crate::kube::api_business_types, crate::kube::api_business_type_upsert, crate::kube::api_list, crate::kube::api_create, crate::kube::api_get,
-        crate::kube::api_update, crate::kube::api_add_member, crate::kube::api_remove_member, crate::kube::api_set_role,
-        crate::import::api_import, crate::export::api_persons, crate::export::api_kube,
-        crate::trainings::api_list, crate::trainings::api_create, crate::trainings::api_get, crate::trainings::api_participant,
-        crate::trainings::api_summary, crate::trainings::api_agencies, crate::trainings::api_attendance, crate::trainings::api_certificate,
-        crate::visits::api_create, crate::visits::api_list, crate::visits::api_health, crate::visits::api_guidance, crate::visits::api_queue, crate::dashboard::api_dashboard,
-        crate::programmes::api_list, crate::programmes::api_create, crate::programmes::api_get, crate::programmes::api_items,
-        crate::programmes::api_item_create, crate::programmes::api_packages, crate::programmes::api_package_create,
-        crate::programmes::api_enrol, crate::programmes::api_enrolments, crate::programmes::api_benefit,
-        crate::programmes::api_benefits, crate::programmes::api_benefit_approve,
-        crate::proposals::api_list, crate::proposals::api_create, crate::proposals::api_get, crate::proposals::api_act, crate::proposals::api_bast, crate::proposals::api_assets,
-        crate::attachments::api_add, crate::attachments::api_list, crate::attachments::api_visit_photo, crate::attachments::api_download, crate::reports::api_report,
-        crate::profile::api_tokens_list, crate::profile::api_tokens_create, crate::profile::api_tokens_revoke,
-    ),
     components(schemas(ErrorBody, ErrorDetail, crate::import::Mode)),
     modifiers(&Security),
     security(("bearer" = []), ("cookie" = [])),
@@ -159,11 +129,13 @@ impl Modify for Security {
 )]
 pub struct ApiDoc;
 
-pub fn openapi() -> utoipa::openapi::OpenApi {
-    ApiDoc::openapi()
+/// The document, collected from the routes once.
+pub fn openapi() -> &'static utoipa::openapi::OpenApi {
+    static DOC: OnceLock<utoipa::openapi::OpenApi> = OnceLock::new();
+    DOC.get_or_init(|| build().into_openapi())
 }
 
-async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
+async fn openapi_json() -> Json<&'static utoipa::openapi::OpenApi> {
     Json(openapi())
 }
 

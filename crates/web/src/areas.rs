@@ -4,7 +4,8 @@ use crate::auth::Authed;
 use crate::error::{AppError, AppResult};
 use crate::AppState;
 use axum::extract::{Query, State};
-use axum::routing::get;
+use utoipa_axum::routes;
+
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -14,7 +15,7 @@ pub fn routes() -> crate::Routes {
 }
 
 pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
-    r.route("/areas", get(api_areas))
+    r.routes(routes!(api_areas))
 }
 
 #[derive(Deserialize, IntoParams)]

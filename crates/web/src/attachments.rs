@@ -14,6 +14,8 @@ use domain::Msg;
 use serde::{Deserialize, Serialize};
 use store::attachments::AttachmentInfo;
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::UtoipaMethodRouterExt;
+use utoipa_axum::routes;
 
 pub fn routes() -> crate::Routes {
     crate::Routes::new()
@@ -24,17 +26,9 @@ pub fn routes() -> crate::Routes {
 }
 
 pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
-    r.route(
-        "/proposals/{id}/attachments",
-        get(api_list)
-            .post(api_add)
-            .layer(DefaultBodyLimit::max(MAX_BYTES + 64 * 1024)),
-    )
-    .route(
-        "/visits/{id}/photos",
-        post(api_visit_photo).layer(DefaultBodyLimit::max(MAX_BYTES + 64 * 1024)),
-    )
-    .route("/attachments/{id}", get(api_download))
+    r.routes(routes!(api_list, api_add).layer(DefaultBodyLimit::max(MAX_BYTES + 64 * 1024)))
+        .routes(routes!(api_visit_photo).layer(DefaultBodyLimit::max(MAX_BYTES + 64 * 1024)))
+        .routes(routes!(api_download))
 }
 
 #[derive(Serialize, ToSchema)]

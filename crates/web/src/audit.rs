@@ -12,13 +12,14 @@ use serde::{Deserialize, Serialize};
 use store::audit::{AuditEntry, AuditFilter};
 use store::Paging;
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::routes;
 
 pub fn routes() -> crate::Routes {
     crate::Routes::new().route("/audit", get(list_page))
 }
 
 pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
-    r.route("/audit", get(api_list))
+    r.routes(routes!(api_list))
 }
 
 #[derive(Deserialize, IntoParams, Default)]

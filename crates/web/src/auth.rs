@@ -19,6 +19,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use store::sessions::{NewSession, SessionInfo, SessionKind};
 use store::users::User;
+use utoipa_axum::routes;
 
 pub const SESSION_COOKIE: &str = "sikube_session";
 /// Carries the CSRF token of the login form before there is a session.
@@ -536,10 +537,10 @@ pub fn routes() -> crate::Routes {
 }
 
 pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
-    r.route("/auth/login", post(api_login))
-        .route("/auth/logout", post(api_logout))
-        .route("/auth/logout-all", post(api_logout_all))
-        .route("/auth/me", get(api_me))
+    r.routes(routes!(api_login))
+        .routes(routes!(api_logout))
+        .routes(routes!(api_logout_all))
+        .routes(routes!(api_me))
 }
 
 enum LoginOutcome {

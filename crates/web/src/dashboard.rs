@@ -19,13 +19,14 @@ use store::audit::AuditFilter;
 use store::dashboard::DimCount;
 use store::Paging;
 use utoipa::ToSchema;
+use utoipa_axum::routes;
 
 pub fn routes() -> crate::Routes {
     crate::Routes::new().route("/", get(home))
 }
 
 pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
-    r.route("/dashboard", get(api_dashboard))
+    r.routes(routes!(api_dashboard))
 }
 
 /// Counts per status code (`berjalan`, `perlu_pendampingan`, `tidak_aktif`, `bubar`, `belum_dinilai`).

@@ -20,6 +20,7 @@ use std::collections::HashMap;
 use store::duplicates::Links;
 use store::persons::Person;
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::routes;
 
 pub fn routes() -> crate::Routes {
     crate::Routes::new()
@@ -29,9 +30,9 @@ pub fn routes() -> crate::Routes {
 }
 
 pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
-    r.route("/persons/duplicates", get(api_list))
-        .route("/persons/duplicates/distinct", post(api_distinct))
-        .route("/persons/{id}/merge", post(api_merge))
+    r.routes(routes!(api_list))
+        .routes(routes!(api_distinct))
+        .routes(routes!(api_merge))
 }
 
 /// The finder's view of a registered person.

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use sheets::Cell;
 use store::Paging;
 use utoipa::IntoParams;
+use utoipa_axum::routes;
 
 pub fn routes() -> crate::Routes {
     crate::Routes::new()
@@ -20,8 +21,7 @@ pub fn routes() -> crate::Routes {
 }
 
 pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
-    r.route("/persons/export", get(api_persons))
-        .route("/kube/export", get(api_kube))
+    r.routes(routes!(api_persons)).routes(routes!(api_kube))
 }
 
 #[derive(Deserialize, IntoParams)]

@@ -8,7 +8,7 @@ use crate::AppState;
 use axum::extract::{OriginalUri, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, patch, post};
+use axum::routing::{get, post};
 use axum::Json;
 use domain::kube::{FundingSource, KubeInput, MemberRole, Stage, Status, ValidKube, MAX_MEMBERS};
 use domain::nik::mask;
@@ -18,6 +18,7 @@ use store::kube::{Kube, KubeChange, KubeDetail, KubeFilter, Member, NewMember};
 use store::users::UserFilter;
 use store::Paging;
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::routes;
 
 pub fn routes() -> crate::Routes {
     crate::Routes::new()
@@ -34,17 +35,11 @@ pub fn routes() -> crate::Routes {
 }
 
 pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
-    r.route(
-        "/business-types",
-        get(api_business_types).post(api_business_type_upsert),
-    )
-    .route("/kube", get(api_list).post(api_create))
-    .route("/kube/{id}", get(api_get).patch(api_update))
-    .route("/kube/{id}/members", post(api_add_member))
-    .route(
-        "/kube/{id}/members/{person_id}",
-        patch(api_set_role).delete(api_remove_member),
-    )
+    r.routes(routes!(api_business_types, api_business_type_upsert))
+        .routes(routes!(api_list, api_create))
+        .routes(routes!(api_get, api_update))
+        .routes(routes!(api_add_member))
+        .routes(routes!(api_set_role, api_remove_member))
 }
 
 // ---------- output ----------

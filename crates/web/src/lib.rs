@@ -28,7 +28,6 @@ mod users;
 mod visits;
 
 use axum::http::{header, HeaderValue};
-use axum::routing::get;
 use axum::Router;
 use domain::area::RegencyCode;
 use domain::Areas;
@@ -202,8 +201,6 @@ pub fn router(state: AppState) -> Router {
     let mut app = pages()
         .router
         .merge(api::routes())
-        .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz))
         .fallback(|| async { AppError::NotFound })
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

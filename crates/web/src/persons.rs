@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use store::persons::{Person, PersonFilter};
 use store::Paging;
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::routes;
 
 pub fn routes() -> crate::Routes {
     crate::Routes::new()
@@ -29,9 +30,9 @@ pub fn routes() -> crate::Routes {
 }
 
 pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
-    r.route("/persons", get(api_list).post(api_create))
-        .route("/persons/{id}", get(api_get).patch(api_update))
-        .route("/nik/{nik}", get(api_nik))
+    r.routes(routes!(api_list, api_create))
+        .routes(routes!(api_get, api_update))
+        .routes(routes!(api_nik))
 }
 
 pub use app::today;

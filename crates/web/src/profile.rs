@@ -7,13 +7,14 @@ use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post};
+use axum::routing::{get, post};
 use axum::{Form, Json};
 use domain::user::check_password;
 use domain::{Invalid, Lang, Msg};
 use serde::{Deserialize, Serialize};
 use store::users::UserChange;
 use utoipa::ToSchema;
+use utoipa_axum::routes;
 
 pub fn routes() -> crate::Routes {
     crate::Routes::new()
@@ -26,8 +27,8 @@ pub fn routes() -> crate::Routes {
 }
 
 pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
-    r.route("/tokens", get(api_tokens_list).post(api_tokens_create))
-        .route("/tokens/{id}", delete(api_tokens_revoke))
+    r.routes(routes!(api_tokens_list, api_tokens_create))
+        .routes(routes!(api_tokens_revoke))
 }
 
 #[derive(Serialize, ToSchema)]

@@ -20,6 +20,7 @@ use domain::{Invalid, Lang, Msg, Role};
 use serde::{Deserialize, Serialize};
 use store::aid::{Figures, NewProgramme, Programme};
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::routes;
 
 pub fn routes() -> crate::Routes {
     crate::Routes::new()
@@ -35,22 +36,13 @@ pub fn routes() -> crate::Routes {
 }
 
 pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
-    r.route("/programmes", get(api_list).post(api_create))
-        .route("/programmes/{id}", get(api_get))
-        .route(
-            "/programmes/{id}/enrolments",
-            get(api_enrolments).post(api_enrol),
-        )
-        .route(
-            "/programmes/{id}/benefits",
-            get(api_benefits).post(api_benefit),
-        )
-        .route(
-            "/programmes/{id}/benefits/{bid}/approve",
-            post(api_benefit_approve),
-        )
-        .route("/items", get(api_items).post(api_item_create))
-        .route("/packages", get(api_packages).post(api_package_create))
+    r.routes(routes!(api_list, api_create))
+        .routes(routes!(api_get))
+        .routes(routes!(api_enrolments, api_enrol))
+        .routes(routes!(api_benefits, api_benefit))
+        .routes(routes!(api_benefit_approve))
+        .routes(routes!(api_items, api_item_create))
+        .routes(routes!(api_packages, api_package_create))
 }
 
 /// Programmes and the catalogue are managed by the office, not in the field.

@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use store::aid::{Delivery, ProposalDetail, ProposalFilter};
 use store::Paging;
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::routes;
 
 pub fn routes() -> crate::Routes {
     crate::Routes::new()
@@ -29,11 +30,11 @@ pub fn routes() -> crate::Routes {
 }
 
 pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
-    r.route("/proposals", get(api_list).post(api_create))
-        .route("/proposals/{id}", get(api_get))
-        .route("/proposals/{id}/{action}", post(api_act))
-        .route("/proposals/{id}/bast.pdf", get(api_bast))
-        .route("/kube/{id}/assets", get(api_assets))
+    r.routes(routes!(api_list, api_create))
+        .routes(routes!(api_get))
+        .routes(routes!(api_act))
+        .routes(routes!(api_bast))
+        .routes(routes!(api_assets))
 }
 
 #[derive(Serialize, ToSchema)]

@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use sheets::Cell;
 use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::routes;
 
 pub fn routes() -> crate::Routes {
     crate::Routes::new()
@@ -28,7 +29,7 @@ pub fn routes() -> crate::Routes {
 }
 
 pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
-    r.route("/reports/{name}", get(api_report))
+    r.routes(routes!(api_report))
 }
 
 /// The reports there are: (name, catalogue key of the title).

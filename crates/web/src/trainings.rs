@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use store::trainings::{NewTraining, TrainingDetail, TrainingFilter};
 use store::Paging;
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::routes;
 
 pub fn routes() -> crate::Routes {
     crate::Routes::new()
@@ -27,16 +28,13 @@ pub fn routes() -> crate::Routes {
 }
 
 pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
-    r.route("/trainings", get(api_list).post(api_create))
-        .route("/trainings/{id}", get(api_get))
-        .route("/trainings/{id}/participants", post(api_participant))
-        .route("/trainings/{id}/summary", get(api_summary))
-        .route("/trainings/{id}/attendance", post(api_attendance))
-        .route(
-            "/trainings/{id}/participants/{person_id}/certificate.pdf",
-            get(api_certificate),
-        )
-        .route("/partner-agencies", get(api_agencies))
+    r.routes(routes!(api_list, api_create))
+        .routes(routes!(api_get))
+        .routes(routes!(api_participant))
+        .routes(routes!(api_summary))
+        .routes(routes!(api_attendance))
+        .routes(routes!(api_certificate))
+        .routes(routes!(api_agencies))
 }
 
 #[derive(Deserialize, ToSchema, Default, Clone)]

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use store::users::{NewUser, User, UserChange, UserFilter};
 use store::Paging;
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::routes;
 
 pub fn routes() -> crate::Routes {
     crate::Routes::new()
@@ -32,16 +33,10 @@ pub fn routes() -> crate::Routes {
 }
 
 pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
-    r.route("/users", get(api_list).post(api_create))
-        .route("/users/{id}", get(api_get).patch(api_update))
-        .route(
-            "/users/{id}/sessions",
-            get(api_sessions).delete(api_sessions_end),
-        )
-        .route(
-            "/users/{id}/sessions/{sid}",
-            axum::routing::delete(api_session_end),
-        )
+    r.routes(routes!(api_list, api_create))
+        .routes(routes!(api_get, api_update))
+        .routes(routes!(api_sessions, api_sessions_end))
+        .routes(routes!(api_session_end))
 }
 
 /// A session or API token of an account: when it was made and last used.

@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use store::kube::Kube;
 use store::visits::{status_of, Visit};
 use utoipa::ToSchema;
+use utoipa_axum::routes;
 
 pub fn routes() -> crate::Routes {
     crate::Routes::new()
@@ -28,10 +29,10 @@ pub fn routes() -> crate::Routes {
 }
 
 pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
-    r.route("/kube/{id}/visits", get(api_list).post(api_create))
-        .route("/kube/{id}/health", get(api_health))
-        .route("/kube/{id}/guidance", get(api_guidance))
-        .route("/mentoring", get(api_queue))
+    r.routes(routes!(api_list, api_create))
+        .routes(routes!(api_health))
+        .routes(routes!(api_guidance))
+        .routes(routes!(api_queue))
 }
 
 #[derive(Serialize, ToSchema, Clone)]

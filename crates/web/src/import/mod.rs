@@ -21,6 +21,8 @@ use domain::{Lang, Msg};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::UtoipaMethodRouterExt;
+use utoipa_axum::routes;
 
 /// Uploads may be large: 64 MB (about 500,000 person rows as CSV).
 pub const MAX_UPLOAD: usize = 64 * 1024 * 1024;
@@ -37,10 +39,7 @@ pub fn routes() -> crate::Routes {
 }
 
 pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
-    r.route(
-        "/import/{kind}",
-        post(api_import).layer(DefaultBodyLimit::max(MAX_UPLOAD)),
-    )
+    r.routes(routes!(api_import).layer(DefaultBodyLimit::max(MAX_UPLOAD)))
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
