@@ -1,7 +1,12 @@
-//! What the office's printed documents share: the letterhead, and tables that flow
-//! over pages. Used by the BAST, certificates and reports.
+//! The office's printed documents (PDF): the BAST, certificates, and what they and the
+//! reports share: the letterhead, and tables that flow over pages.
 use crate::AppState;
 use pdf::{Align, Font, Page};
+
+mod bast;
+mod certificate;
+pub use bast::bast_pdf;
+pub use certificate::certificate_pdf;
 
 pub const LEFT: f64 = 56.0;
 pub const RIGHT: f64 = pdf::WIDTH - 56.0;

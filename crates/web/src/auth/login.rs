@@ -1,0 +1,414 @@
+//! Login and logout, pages and API: limits first, then the password; the language switch.
+use super::*;
+
+// ---------- login and logout ----------
+
+pub fn routes() -> crate::Routes {
+    crate::Routes::new()
+        .route("/login", get(login_page).post(login_form))
+        .route("/logout", post(logout_form))
+        .route("/lang/{code}", get(set_lang))
+}
+
+pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
+    r.routes(routes!(api_login))
+        .routes(routes!(api_logout))
+        .routes(routes!(api_logout_all))
+        .routes(routes!(api_me))
+}
+
+pub(super) enum LoginOutcome {
+    Ok { user: User, token: String },
+    Failed,
+    Locked,
+}
+
+/// Checks the limits, then the password; a success opens a new web session
+/// (a fresh id at every login, so a planted session id is worthless).
+pub(super) async fn login(
+    state: &AppState,
+    username: &str,
+    password: &str,
+    addr: &str,
+) -> AppResult<LoginOutcome> {
+    let uname = username.trim().to_lowercase();
+    let pair_key = format!("user:{uname}@{addr}");
+    let addr_key = format!("addr:{addr}");
+    let user_key = format!("user:{uname}");
+    let since = ts_in(-chrono::Duration::minutes(FAILURE_WINDOW_MIN));
+    // Counted before the password is checked: a parallel burst cannot outrun the limit.
+    // The account's count across addresses takes only attempts that passed their
+    // address's limits, so one guessing PC cannot lock the owner out elsewhere.
+    let (mut attempt, counts) = state
+        .store
+        .login_attempt(&[&pair_key, &addr_key], &since)
+        .await?;
+    let mut locked = counts[0] > MAX_ATTEMPTS_ACCOUNT_ADDRESS || counts[1] > MAX_ATTEMPTS_ADDRESS;
+    if !locked {
+        let (ids, counts) = state.store.login_attempt(&[&user_key], &since).await?;
+        attempt.extend(ids);
+        locked = counts[0] > MAX_ATTEMPTS_ACCOUNT;
+    }
+    if locked {
+        tracing::warn!(user = %log_tag(&uname), "login refused: too many attempts");
+        return Ok(LoginOutcome::Locked);
+    }
+    let creds = state.store.user_credentials(&uname).await?;
+    let password = password.to_string();
+    let hash = creds
+        .as_ref()
+        .map(|(_, h)| h.clone())
+        .unwrap_or_else(|| dummy_hash().to_string());
+    let Some(ok) = bounded_hashing(move || verify_password(&password, &hash)).await else {
+        return Ok(LoginOutcome::Locked);
+    };
+    match creds {
+        Some((user, _)) if ok && !user.disabled => {
+            let forget = ts_in(-chrono::Duration::days(1));
+            state
+                .store
+                .login_attempt_succeeded(&attempt, &pair_key, &forget)
+                .await?;
+            let token = new_token();
+            state
+                .store
+                .session_create(NewSession {
+                    token_hash: &hash_token(&token),
+                    user_id: user.id,
+                    kind: SessionKind::Web,
+                    label: "",
+                    csrf: &new_token(),
+                    expires_at: ts_in(chrono::Duration::days(SESSION_DAYS)),
+                })
+                .await?;
+            state.store.user_mark_login(user.id).await?;
+            tracing::info!(user = %user.username, "login");
+            Ok(LoginOutcome::Ok { user, token })
+        }
+        _ => {
+            tracing::warn!(user = %log_tag(&uname), "login failed");
+            Ok(LoginOutcome::Failed)
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct LoginQuery {
+    next: Option<String>,
+}
+
+#[derive(askama::Template)]
+#[template(path = "login.html")]
+pub(super) struct LoginPage {
+    ctx: Ctx,
+    next: String,
+    username: String,
+    error: Option<String>,
+    first_start: bool,
+}
+
+pub(super) async fn login_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ReqLang(lang): ReqLang,
+    axum::extract::Query(q): axum::extract::Query<LoginQuery>,
+    session: Option<axum::Extension<Session>>,
+) -> AppResult<Response> {
+    if session.is_some() {
+        return Ok(Redirect::to(&safe_next(q.next.as_deref())).into_response());
+    }
+    render_login(
+        &state,
+        &headers,
+        lang,
+        safe_next(q.next.as_deref()),
+        String::new(),
+        None,
+        StatusCode::OK,
+    )
+    .await
+}
+
+pub(super) async fn render_login(
+    state: &AppState,
+    headers: &HeaderMap,
+    lang: Lang,
+    next: String,
+    username: String,
+    error: Option<String>,
+    status: StatusCode,
+) -> AppResult<Response> {
+    let existing = cookie(headers, PRE_CSRF_COOKIE).map(String::from);
+    let pre = existing.clone().unwrap_or_else(new_token);
+    let mut ctx = Ctx::new(state, None, lang, "/login", None);
+    ctx.csrf = pre.clone();
+    let first_start = state.store.user_count().await? == 0;
+    let page = LoginPage {
+        ctx,
+        next,
+        username,
+        error,
+        first_start,
+    };
+    let mut resp = (status, page::html(&page)?).into_response();
+    if existing.is_none() {
+        if let Ok(v) = set_cookie(PRE_CSRF_COOKIE, &pre, 3600 * 12, state.config.https).parse() {
+            resp.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    Ok(resp)
+}
+
+#[derive(Deserialize)]
+pub(super) struct LoginForm {
+    username: String,
+    password: String,
+    next: Option<String>,
+}
+
+pub(super) async fn login_form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ReqLang(lang): ReqLang,
+    axum::Extension(addr): axum::Extension<ClientAddr>,
+    Form(f): Form<LoginForm>,
+) -> AppResult<Response> {
+    let next = safe_next(f.next.as_deref());
+    match login(&state, &f.username, &f.password, &addr.0).await? {
+        LoginOutcome::Ok { user, token } => {
+            // The old session, if any, ends: the new one gets a new id.
+            if let Some(old) = cookie(&headers, SESSION_COOKIE) {
+                state.store.session_delete(&hash_token(old)).await?;
+            }
+            let mut resp = Redirect::to(&next).into_response();
+            let c = set_cookie(
+                SESSION_COOKIE,
+                &token,
+                SESSION_DAYS * 86400,
+                state.config.https,
+            );
+            if let Ok(v) = c.parse() {
+                resp.headers_mut().append(header::SET_COOKIE, v);
+            }
+            if let Ok(v) = set_cookie(
+                LANG_COOKIE,
+                user.lang.code(),
+                365 * 86400,
+                state.config.https,
+            )
+            .parse()
+            {
+                resp.headers_mut().append(header::SET_COOKIE, v);
+            }
+            Ok(resp)
+        }
+        LoginOutcome::Failed => {
+            render_login(
+                &state,
+                &headers,
+                lang,
+                next,
+                f.username,
+                Some(lang.t("login.failed").into()),
+                StatusCode::UNAUTHORIZED,
+            )
+            .await
+        }
+        LoginOutcome::Locked => {
+            render_login(
+                &state,
+                &headers,
+                lang,
+                next,
+                f.username,
+                Some(lang.t("login.too_many").into()),
+                StatusCode::TOO_MANY_REQUESTS,
+            )
+            .await
+        }
+    }
+}
+
+pub(super) async fn logout_form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> AppResult<Response> {
+    if let Some(t) = cookie(&headers, SESSION_COOKIE) {
+        state.store.session_delete(&hash_token(t)).await?;
+    }
+    let mut resp = Redirect::to("/login").into_response();
+    if let Ok(v) = set_cookie(SESSION_COOKIE, "", 0, state.config.https).parse() {
+        resp.headers_mut().append(header::SET_COOKIE, v);
+    }
+    Ok(resp)
+}
+
+/// Language choice before login (after login it is saved in the profile).
+pub(super) async fn set_lang(
+    State(state): State<AppState>,
+    axum::extract::Path(code): axum::extract::Path<String>,
+    axum::extract::Query(q): axum::extract::Query<LoginQuery>,
+) -> AppResult<Response> {
+    let lang = Lang::parse(&code).ok_or(AppError::NotFound)?;
+    let mut resp = Redirect::to(&safe_next(q.next.as_deref())).into_response();
+    if let Ok(v) = set_cookie(LANG_COOKIE, lang.code(), 365 * 86400, state.config.https).parse() {
+        resp.headers_mut().append(header::SET_COOKIE, v);
+    }
+    Ok(resp)
+}
+
+// ---------- API ----------
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct LoginUser {
+    pub username: String,
+    pub role: String,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct LoginResponse {
+    /// Send as `Authorization: Bearer <token>`; the same login also sets the session cookie.
+    pub token: String,
+    pub user: LoginUser,
+}
+
+/// Log in with user name and password.
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
+    responses((status = 200, body = LoginResponse), (status = 401, body = crate::api::ErrorBody),
+              (status = 429, body = crate::api::ErrorBody)),
+    security(()))]
+pub(crate) async fn api_login(
+    State(state): State<AppState>,
+    axum::Extension(addr): axum::Extension<ClientAddr>,
+    Json(body): Json<LoginRequest>,
+) -> AppResult<Response> {
+    match login(&state, &body.username, &body.password, &addr.0).await? {
+        LoginOutcome::Ok { user, token } => {
+            let mut resp = Json(LoginResponse {
+                token: token.clone(),
+                user: LoginUser {
+                    username: user.username,
+                    role: user.role.as_str().into(),
+                },
+            })
+            .into_response();
+            let c = set_cookie(
+                SESSION_COOKIE,
+                &token,
+                SESSION_DAYS * 86400,
+                state.config.https,
+            );
+            if let Ok(v) = c.parse() {
+                resp.headers_mut().append(header::SET_COOKIE, v);
+            }
+            Ok(resp)
+        }
+        LoginOutcome::Failed => Err(AppError::Unauthorized),
+        LoginOutcome::Locked => Err(AppError::TooManyRequests(Msg::new("login.too_many"))),
+    }
+}
+
+/// End the current session (cookie or bearer token).
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth",
+    responses((status = 204, description = "logged out"), (status = 401, body = crate::api::ErrorBody)))]
+pub(crate) async fn api_logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Authed(_caller): Authed,
+) -> AppResult<Response> {
+    let token = bearer(&headers).or_else(|| cookie(&headers, SESSION_COOKIE));
+    if let Some(t) = token {
+        state.store.session_delete(&hash_token(t)).await?;
+    }
+    let mut resp = StatusCode::NO_CONTENT.into_response();
+    if let Ok(v) = set_cookie(SESSION_COOKIE, "", 0, state.config.https).parse() {
+        resp.headers_mut().append(header::SET_COOKIE, v);
+    }
+    Ok(resp)
+}
+
+/// End every session and API token of the caller's account ("log out everywhere").
+#[utoipa::path(post, path = "/api/v1/auth/logout-all", tag = "auth",
+    responses((status = 204, description = "every session and token ended"), (status = 401, body = crate::api::ErrorBody)))]
+pub(crate) async fn api_logout_all(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+) -> AppResult<Response> {
+    state
+        .store
+        .sessions_end_all(&s.actor(), s.user().id, None)
+        .await?;
+    let mut resp = StatusCode::NO_CONTENT.into_response();
+    if let Ok(v) = set_cookie(SESSION_COOKIE, "", 0, state.config.https).parse() {
+        resp.headers_mut().append(header::SET_COOKIE, v);
+    }
+    Ok(resp)
+}
+
+/// The caller's own account.
+#[utoipa::path(get, path = "/api/v1/auth/me", tag = "auth",
+    responses((status = 200, body = crate::users::UserOut), (status = 401, body = crate::api::ErrorBody)))]
+pub(crate) async fn api_me(Authed(s): Authed) -> Json<crate::users::UserOut> {
+    Json(crate::users::UserOut::from(s.user().clone()))
+}
+
+/// Issues a long-lived integration token for a user (profile page, API).
+pub(crate) async fn create_api_token(
+    state: &AppState,
+    s: &Session,
+    label: &str,
+    days: i64,
+) -> AppResult<String> {
+    let token = new_token();
+    let id = state
+        .store
+        .session_create(NewSession {
+            token_hash: &hash_token(&token),
+            user_id: s.user().id,
+            kind: SessionKind::Api,
+            label,
+            csrf: &new_token(),
+            expires_at: ts_in(chrono::Duration::days(days)),
+        })
+        .await?;
+    state.store.api_token_created(&s.actor(), id, label).await?;
+    Ok(token)
+}
+
+#[cfg(test)]
+mod redirect_tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_same_origin_paths_are_redirect_targets() {
+        for ok in [
+            "/",
+            "/kube/5",
+            "/persons?q=asep&offset=50",
+            "/guide/operator",
+        ] {
+            assert_eq!(safe_next(Some(ok)), ok);
+        }
+        for bad in [
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/%09/evil.example".replace("%09", "\t").as_str(),
+            "/ /evil.example",
+            "/\n/evil.example",
+            "https://evil.example",
+            "evil.example",
+            "/kube\\..\\x",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/", "{bad:?}");
+        }
+        assert_eq!(safe_next(None), "/");
+    }
+}

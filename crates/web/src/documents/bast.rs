@@ -1,0 +1,242 @@
+//! Berita Acara Serah Terima: the record of goods handed over to a KUBE.
+use super::*;
+use domain::aid::rupiah_in_words;
+use domain::money::Rupiah;
+use domain::Lang;
+use store::aid::ProposalDetail;
+
+/// Berita Acara Serah Terima: letterhead, number, date, the parties, the goods with
+/// quantities, prices and total, the total in words, and signature blocks.
+pub fn bast_pdf(
+    state: &AppState,
+    d: &ProposalDetail,
+    k: &store::kube::KubeDetail,
+    prog: &store::aid::Programme,
+) -> Vec<u8> {
+    use pdf::{Align, Font};
+    let cfg = &state.config;
+    let p = &d.proposal;
+    let mut doc = crate::documents::document(
+        state,
+        &format!("BAST {}", p.bast_number.as_deref().unwrap_or("")),
+    );
+    let mut pg = doc.page();
+    let (l, r) = (crate::documents::LEFT, crate::documents::RIGHT);
+    let mid = pdf::WIDTH / 2.0;
+    let mut y = crate::documents::letterhead(&mut pg, state);
+    pg.text(
+        mid,
+        y,
+        12.0,
+        Font::Bold,
+        Align::Center,
+        "BERITA ACARA SERAH TERIMA BARANG",
+    );
+    y -= 14.0;
+    pg.text(
+        mid,
+        y,
+        10.0,
+        Font::Regular,
+        Align::Center,
+        &format!("Nomor: {}", p.bast_number.as_deref().unwrap_or("-")),
+    );
+    y -= 26.0;
+    let date = p
+        .delivered_on
+        .as_deref()
+        .and_then(|d| domain::person::parse_date(d).ok())
+        .map(domain::aid::tanggal)
+        .unwrap_or_default();
+    let place = p
+        .place
+        .clone()
+        .unwrap_or_else(|| state.areas.name(&k.kube.village_code).to_string());
+    for line in pdf::wrap(
+        &format!("Pada hari ini, tanggal {date}, bertempat di {place}, yang bertanda tangan di bawah ini:"),
+        r - l,
+        10.0,
+        Font::Regular,
+    ) {
+        pg.text(l, y, 10.0, Font::Regular, Align::Left, &line);
+        y -= 14.0;
+    }
+    y -= 4.0;
+    pg.text(l, y, 10.0, Font::Bold, Align::Left, "PIHAK PERTAMA");
+    pg.text(
+        l + 110.0,
+        y,
+        10.0,
+        Font::Regular,
+        Align::Left,
+        &format!(": {}", cfg.office_name),
+    );
+    y -= 14.0;
+    pg.text(l, y, 10.0, Font::Bold, Align::Left, "PIHAK KEDUA");
+    pg.text(
+        l + 110.0,
+        y,
+        10.0,
+        Font::Regular,
+        Align::Left,
+        &format!(
+            ": {}, atas nama {}",
+            p.receiver.as_deref().unwrap_or("-"),
+            k.kube.name
+        ),
+    );
+    y -= 14.0;
+    pg.text(
+        l + 110.0,
+        y,
+        10.0,
+        Font::Regular,
+        Align::Left,
+        &format!(
+            "  {} · {}, {}",
+            k.kube.registration_number,
+            state.areas.name(&k.kube.village_code),
+            state.areas.name(&k.kube.district_code)
+        ),
+    );
+    y -= 20.0;
+    for line in pdf::wrap(
+        &format!("PIHAK PERTAMA menyerahkan kepada PIHAK KEDUA bantuan dalam bentuk barang dari program {} tahun {} ({}), dengan rincian:",
+            prog.name,
+            prog.year,
+            domain::kube::FundingSource::parse(&prog.funding_source).map(|f| Lang::Id.t(f.label_key())).unwrap_or("")
+        ),
+        r - l,
+        10.0,
+        Font::Regular,
+    ) {
+        pg.text(l, y, 10.0, Font::Regular, Align::Left, &line);
+        y -= 14.0;
+    }
+    y -= 6.0;
+    // The item table: six cells between seven edges; numbers right-aligned.
+    let edges = [l, l + 24.0, l + 200.0, l + 250.0, l + 300.0, l + 395.0, r];
+    let right = [false, false, true, false, true, true];
+    let cell = |pg: &mut pdf::Page, i: usize, y: f64, font: Font, s: &str| {
+        if right[i] {
+            pg.text(edges[i + 1] - 4.0, y, 9.0, font, Align::Right, s);
+        } else {
+            pg.text(edges[i] + 3.0, y, 9.0, font, Align::Left, s);
+        }
+    };
+    pg.line(l, y + 12.0, r, y + 12.0, 0.8);
+    for (i, h) in [
+        "No",
+        "Nama barang",
+        "Jumlah",
+        "Satuan",
+        "Harga satuan",
+        "Jumlah harga",
+    ]
+    .iter()
+    .enumerate()
+    {
+        cell(&mut pg, i, y, Font::Bold, h);
+    }
+    y -= 6.0;
+    pg.line(l, y, r, y, 0.8);
+    y -= 12.0;
+    let mut total = 0;
+    for (n, it) in d
+        .items
+        .iter()
+        .filter(|i| i.delivered_quantity.unwrap_or(0) > 0)
+        .enumerate()
+    {
+        let q = it.delivered_quantity.unwrap_or(0);
+        let sub = q * it.unit_price;
+        total += sub;
+        let texts = [
+            (n + 1).to_string(),
+            it.name.clone(),
+            q.to_string(),
+            it.unit.clone(),
+            Rupiah::new(it.unit_price).to_string(),
+            Rupiah::new(sub).to_string(),
+        ];
+        for (i, t) in texts.iter().enumerate() {
+            cell(&mut pg, i, y, Font::Regular, t);
+        }
+        y -= 14.0;
+    }
+    pg.line(l, y + 8.0, r, y + 8.0, 0.8);
+    y -= 4.0;
+    pg.text(edges[5] - 4.0, y, 10.0, Font::Bold, Align::Right, "TOTAL");
+    pg.text(
+        r - 4.0,
+        y,
+        10.0,
+        Font::Bold,
+        Align::Right,
+        &Rupiah::new(total).to_string(),
+    );
+    y -= 18.0;
+    for line in pdf::wrap(
+        &format!("Terbilang: {}", rupiah_in_words(Rupiah::new(total))),
+        r - l,
+        10.0,
+        Font::Regular,
+    ) {
+        pg.text(l, y, 10.0, Font::Regular, Align::Left, &line);
+        y -= 14.0;
+    }
+    y -= 6.0;
+    for line in pdf::wrap(
+        "Barang tersebut menjadi aset kelompok, bukan milik perorangan anggota, dan digunakan untuk usaha bersama. Berita acara ini dibuat dengan sebenarnya untuk dipergunakan sebagaimana mestinya.",
+        r - l,
+        10.0,
+        Font::Regular,
+    ) {
+        pg.text(l, y, 10.0, Font::Regular, Align::Left, &line);
+        y -= 14.0;
+    }
+    y -= 30.0;
+    let left_x = l + 80.0;
+    let right_x = r - 80.0;
+    pg.text(left_x, y, 10.0, Font::Bold, Align::Center, "PIHAK KEDUA");
+    pg.text(right_x, y, 10.0, Font::Bold, Align::Center, "PIHAK PERTAMA");
+    y -= 12.0;
+    pg.text(
+        left_x,
+        y,
+        9.0,
+        Font::Regular,
+        Align::Center,
+        &format!("Ketua {}", k.kube.name),
+    );
+    pg.text(
+        right_x,
+        y,
+        9.0,
+        Font::Regular,
+        Align::Center,
+        &cfg.office_name,
+    );
+    y -= 60.0;
+    pg.line(left_x - 70.0, y, left_x + 70.0, y, 0.5);
+    pg.line(right_x - 70.0, y, right_x + 70.0, y, 0.5);
+    y -= 12.0;
+    pg.text(
+        left_x,
+        y,
+        9.0,
+        Font::Regular,
+        Align::Center,
+        p.receiver.as_deref().unwrap_or(""),
+    );
+    pg.text(
+        right_x,
+        y,
+        9.0,
+        Font::Regular,
+        Align::Center,
+        "Kepala Bidang",
+    );
+    pg.finish();
+    doc.to_bytes()
+}

@@ -1,0 +1,116 @@
+//! The certificate of a training or technical-guidance participant.
+use super::*;
+use domain::guidance::TrainingKind;
+use domain::Lang;
+
+/// A participant's participation certificate, as PDF.
+pub fn certificate_pdf(
+    state: &AppState,
+    t: &store::trainings::Training,
+    name: &str,
+    village: &str,
+    agencies: &[String],
+) -> Vec<u8> {
+    use pdf::{Align, Font};
+    let mut doc = crate::documents::document(state, &format!("Sertifikat {name}"));
+    let mut pg = doc.page();
+    let mid = pdf::WIDTH / 2.0;
+    let cfg = &state.config;
+    pg.rect(36.0, 36.0, pdf::WIDTH - 72.0, pdf::HEIGHT - 72.0, 2.0);
+    pg.rect(44.0, 44.0, pdf::WIDTH - 88.0, pdf::HEIGHT - 88.0, 0.5);
+    let mut y = 740.0;
+    pg.text(
+        mid,
+        y,
+        12.0,
+        Font::Bold,
+        Align::Center,
+        &format!(
+            "PEMERINTAH {}",
+            state.areas.name(cfg.region.as_str()).to_uppercase()
+        ),
+    );
+    y -= 16.0;
+    pg.text(
+        mid,
+        y,
+        13.0,
+        Font::Bold,
+        Align::Center,
+        &cfg.office_name.to_uppercase(),
+    );
+    y -= 80.0;
+    pg.text(mid, y, 26.0, Font::Bold, Align::Center, "SERTIFIKAT");
+    y -= 40.0;
+    pg.text(
+        mid,
+        y,
+        12.0,
+        Font::Regular,
+        Align::Center,
+        "diberikan kepada",
+    );
+    y -= 36.0;
+    pg.text(mid, y, 20.0, Font::Bold, Align::Center, name);
+    y -= 20.0;
+    pg.text(mid, y, 11.0, Font::Regular, Align::Center, village);
+    y -= 40.0;
+    let kind = TrainingKind::parse(&t.kind)
+        .map(|k| Lang::Id.t(k.label_key()))
+        .unwrap_or("");
+    let period = match (
+        domain::person::parse_date(&t.starts_on),
+        domain::person::parse_date(&t.ends_on),
+    ) {
+        (Ok(a), Ok(z)) if a == z => domain::aid::tanggal(a),
+        (Ok(a), Ok(z)) => format!(
+            "{} s.d. {}",
+            domain::aid::tanggal(a),
+            domain::aid::tanggal(z)
+        ),
+        _ => t.starts_on.clone(),
+    };
+    for line in pdf::wrap(
+        &format!(
+            "sebagai peserta {kind} \"{}\" yang diselenggarakan pada {period} di {}.",
+            t.title,
+            state.areas.name(&t.village_code)
+        ),
+        420.0,
+        12.0,
+        Font::Regular,
+    ) {
+        pg.text(mid, y, 12.0, Font::Regular, Align::Center, &line);
+        y -= 18.0;
+    }
+    if !agencies.is_empty() {
+        y -= 6.0;
+        pg.text(
+            mid,
+            y,
+            10.0,
+            Font::Regular,
+            Align::Center,
+            &format!("bekerja sama dengan {}", agencies.join(", ")),
+        );
+    }
+    pg.text(
+        mid + 120.0,
+        210.0,
+        11.0,
+        Font::Regular,
+        Align::Center,
+        &cfg.office_name,
+    );
+    pg.line(mid + 50.0, 140.0, mid + 190.0, 140.0, 0.5);
+    pg.text(
+        mid + 120.0,
+        126.0,
+        10.0,
+        Font::Regular,
+        Align::Center,
+        "Kepala Bidang",
+    );
+    pg.finish();
+    doc.to_bytes()
+}

@@ -1,0 +1,437 @@
+//! The KUBE JSON API: groups, members and business types.
+use super::*;
+
+// ---------- API ----------
+
+#[derive(Deserialize, ToSchema, Clone)]
+pub struct MemberIn {
+    pub person_id: i64,
+    /// `ketua`, `sekretaris`, `bendahara` or `anggota` (default).
+    pub role: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct KubeCreate {
+    pub name: String,
+    pub business_type: String,
+    pub village_code: String,
+    pub address: Option<String>,
+    /// `YYYY-MM-DD`
+    pub formed_on: String,
+    pub funding_source: String,
+    /// Defaults to the year of formation.
+    pub programme_year: Option<i32>,
+    pub notes: Option<String>,
+    /// A pendamping assigned to the KUBE's kecamatan.
+    pub pendamping_id: Option<i64>,
+    /// 5–20 persons of the KUBE's kecamatan; one ketua, one sekretaris, one bendahara.
+    pub members: Vec<MemberIn>,
+}
+
+impl KubeCreate {
+    pub(super) fn input(&self) -> KubeInput {
+        KubeInput {
+            name: self.name.clone(),
+            business_type: self.business_type.clone(),
+            village_code: self.village_code.clone(),
+            address: self.address.clone(),
+            formed_on: self.formed_on.clone(),
+            funding_source: self.funding_source.clone(),
+            programme_year: self.programme_year,
+            notes: self.notes.clone(),
+        }
+    }
+}
+
+/// A change; absent fields stay. Members change through their own routes.
+#[derive(Deserialize, ToSchema, Default)]
+pub struct KubePatch {
+    pub name: Option<String>,
+    pub business_type: Option<String>,
+    pub village_code: Option<String>,
+    pub address: Option<String>,
+    pub formed_on: Option<String>,
+    pub funding_source: Option<String>,
+    pub programme_year: Option<i32>,
+    pub notes: Option<String>,
+    /// `bubar` dissolves the group and ends its memberships.
+    pub stage: Option<String>,
+    /// 0 removes the pendamping.
+    pub pendamping_id: Option<i64>,
+}
+
+#[derive(Deserialize, IntoParams, Default)]
+pub struct ListQuery {
+    /// Name, registration number, or an active member's name or NIK.
+    pub q: Option<String>,
+    pub district_code: Option<String>,
+    pub village_code: Option<String>,
+    pub status: Option<String>,
+    pub stage: Option<String>,
+    pub business_type: Option<String>,
+    pub funding_source: Option<String>,
+    /// Year of formation.
+    pub year: Option<String>,
+    /// `registration_number` (default), `name`, `-name`, `formed_on`, `-formed_on`, `members`, `-members`
+    pub sort: Option<String>,
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+impl ListQuery {
+    pub(crate) fn filter(&self) -> Result<KubeFilter, Invalid> {
+        let year = match self
+            .year
+            .as_deref()
+            .map(str::trim)
+            .filter(|y| !y.is_empty())
+        {
+            Some(y) => Some(
+                y.parse::<i64>()
+                    .map_err(|_| Invalid::field("year", Msg::new("kube.year_invalid")))?,
+            ),
+            None => None,
+        };
+        Ok(KubeFilter {
+            q: self.q.clone(),
+            district_code: self.district_code.clone(),
+            village_code: self.village_code.clone(),
+            status: self.status.clone(),
+            stage: self.stage.clone(),
+            business_type: self.business_type.clone(),
+            funding_source: self.funding_source.clone(),
+            year,
+            pendamping_id: None,
+            sort: self.sort.clone(),
+        })
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct BusinessTypeOut {
+    pub code: String,
+    pub name: String,
+}
+
+/// The configured business types.
+#[utoipa::path(get, path = "/api/v1/business-types", tag = "kube",
+    responses((status = 200, body = Vec<BusinessTypeOut>)))]
+pub(crate) async fn api_business_types(
+    State(state): State<AppState>,
+    Authed(_caller): Authed,
+    crate::auth::ReqLang(lang): crate::auth::ReqLang,
+) -> AppResult<Json<Vec<BusinessTypeOut>>> {
+    Ok(Json(
+        business_types(&state, lang)
+            .await?
+            .into_iter()
+            .map(|(code, name)| BusinessTypeOut { code, name })
+            .collect(),
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct BusinessTypeIn {
+    /// Lower-case letters and underscores, e.g. `budidaya_lele`.
+    pub code: String,
+    /// Name in Bahasa Indonesia.
+    pub name: String,
+    /// Name in English (defaults to the Indonesian name).
+    pub name_en: Option<String>,
+    /// False hides the type from new KUBE (existing ones keep it).
+    pub active: Option<bool>,
+}
+
+/// Add, rename or retire a business type (admin).
+#[utoipa::path(post, path = "/api/v1/business-types", tag = "kube", request_body = BusinessTypeIn,
+    responses((status = 201, body = Vec<BusinessTypeOut>), (status = 403, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)))]
+pub(crate) async fn api_business_type_upsert(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    crate::auth::ReqLang(lang): crate::auth::ReqLang,
+    Json(b): Json<BusinessTypeIn>,
+) -> AppResult<Response> {
+    s.require(Role::manages_users)?;
+    let mut inv = Invalid::new();
+    let code = b.code.trim();
+    if code.is_empty()
+        || code.len() > 40
+        || !code.bytes().all(|c| c.is_ascii_lowercase() || c == b'_')
+    {
+        inv.add("code", Msg::new("error.validation"));
+    }
+    if b.name.trim().is_empty() {
+        inv.add("name", Msg::new("common.required"));
+    }
+    inv.into_result()?;
+    let en = b
+        .name_en
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .unwrap_or(b.name.trim());
+    state
+        .store
+        .business_type_upsert(
+            &s.actor(),
+            code,
+            b.name.trim(),
+            en,
+            b.active.unwrap_or(true),
+        )
+        .await?;
+    let all: Vec<BusinessTypeOut> = business_types(&state, lang)
+        .await?
+        .into_iter()
+        .map(|(code, name)| BusinessTypeOut { code, name })
+        .collect();
+    Ok((StatusCode::CREATED, Json(all)).into_response())
+}
+
+pub(super) async fn business_types(
+    state: &AppState,
+    lang: Lang,
+) -> AppResult<Vec<(String, String)>> {
+    Ok(active_type_names(
+        &state.store.business_types().await?,
+        lang,
+    ))
+}
+
+pub(super) fn active_type_names(
+    types: &[store::kube::BusinessType],
+    lang: Lang,
+) -> Vec<(String, String)> {
+    types
+        .iter()
+        .filter(|b| b.active != 0)
+        .map(|b| {
+            let name = if lang == Lang::En {
+                &b.name_en
+            } else {
+                &b.name
+            };
+            (b.code.clone(), name.clone())
+        })
+        .collect()
+}
+
+/// List KUBE the caller may see.
+#[utoipa::path(get, path = "/api/v1/kube", tag = "kube", params(ListQuery),
+    responses((status = 200, body = crate::api::ListOf<KubeOut>), (status = 422, body = crate::api::ErrorBody)))]
+pub(crate) async fn api_list(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    Query(q): Query<ListQuery>,
+) -> AppResult<Json<crate::api::ListOf<KubeOut>>> {
+    crate::persons::check_nik_search(&state, &s, &q.q).await?;
+    let page = state
+        .store
+        .kube_list(
+            &q.filter()?,
+            s.district_scope(),
+            Paging::new(q.limit, q.offset),
+        )
+        .await?;
+    Ok(Json(crate::api::ListOf::from_page(page, |k| {
+        KubeOut::from_kube(&state, k)
+    })))
+}
+
+/// Form a KUBE with its members; returns its registration number.
+#[utoipa::path(post, path = "/api/v1/kube", tag = "kube", request_body = KubeCreate,
+    responses((status = 201, body = KubeOut), (status = 409, body = crate::api::ErrorBody, description = "a member is already in an active KUBE"),
+              (status = 422, body = crate::api::ErrorBody)))]
+pub(crate) async fn api_create(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    Json(b): Json<KubeCreate>,
+) -> AppResult<Response> {
+    let d = create(&state, &s, &b).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(KubeOut::from_detail(
+            &state,
+            d,
+            s.role().sees_full_identity(),
+        )),
+    )
+        .into_response())
+}
+
+/// Read a KUBE with members, history and current health.
+#[utoipa::path(get, path = "/api/v1/kube/{id}", tag = "kube", params(("id" = i64, Path)),
+    responses((status = 200, body = KubeOut), (status = 404, body = crate::api::ErrorBody)))]
+pub(crate) async fn api_get(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    crate::auth::ReqLang(lang): crate::auth::ReqLang,
+    Path(id): Path<i64>,
+) -> AppResult<Json<KubeOut>> {
+    let (h, _) = crate::visits::health(&state, id).await?;
+    let d = visible(&state, &s, id).await?;
+    let mut out = KubeOut::from_detail(&state, d, s.role().sees_full_identity());
+    out.status = h.status.code().into();
+    out.health = crate::visits::health_out(&h, lang);
+    Ok(Json(out))
+}
+
+/// Change a KUBE's fields, stage or pendamping.
+#[utoipa::path(patch, path = "/api/v1/kube/{id}", tag = "kube", params(("id" = i64, Path)), request_body = KubePatch,
+    responses((status = 200, body = KubeOut), (status = 404, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)))]
+pub(crate) async fn api_update(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    Path(id): Path<i64>,
+    Json(b): Json<KubePatch>,
+) -> AppResult<Json<KubeOut>> {
+    let d = update(&state, &s, id, &b).await?;
+    Ok(Json(KubeOut::from_detail(
+        &state,
+        d,
+        s.role().sees_full_identity(),
+    )))
+}
+
+pub(super) async fn add_member(
+    state: &AppState,
+    s: &Session,
+    id: i64,
+    m: &MemberIn,
+) -> AppResult<KubeDetail> {
+    s.require_write()?;
+    visible(state, s, id).await?;
+    let nm = parse_members(std::slice::from_ref(m))?.remove(0);
+    check_members_visible(state, s, std::slice::from_ref(&nm)).await?;
+    Ok(state
+        .store
+        .kube_add_member(&s.actor(), id, nm, &today().format("%Y-%m-%d").to_string())
+        .await?)
+}
+
+/// Add a member (a person of the KUBE's kecamatan in no other active KUBE).
+#[utoipa::path(post, path = "/api/v1/kube/{id}/members", tag = "kube", params(("id" = i64, Path)), request_body = MemberIn,
+    responses((status = 201, body = KubeOut), (status = 409, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)))]
+pub(crate) async fn api_add_member(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    Path(id): Path<i64>,
+    Json(b): Json<MemberIn>,
+) -> AppResult<Response> {
+    let d = add_member(&state, &s, id, &b).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(KubeOut::from_detail(
+            &state,
+            d,
+            s.role().sees_full_identity(),
+        )),
+    )
+        .into_response())
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct LeaveQuery {
+    /// Why the member leaves (kept in the membership history).
+    pub reason: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+pub struct LeaveBody {
+    pub reason: Option<String>,
+}
+
+pub(super) async fn remove_member(
+    state: &AppState,
+    s: &Session,
+    id: i64,
+    person_id: i64,
+    reason: Option<&str>,
+) -> AppResult<KubeDetail> {
+    s.require_write()?;
+    visible(state, s, id).await?;
+    let reason = reason
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .ok_or_else(|| AppError::invalid("reason", Msg::new("kube.reason_required")))?;
+    if reason.chars().count() > 200 {
+        return Err(AppError::invalid(
+            "reason",
+            Msg::new("common.too_long").arg(200),
+        ));
+    }
+    Ok(state
+        .store
+        .kube_remove_member(
+            &s.actor(),
+            id,
+            person_id,
+            reason,
+            &today().format("%Y-%m-%d").to_string(),
+        )
+        .await?)
+}
+
+/// A member leaves the KUBE (kept in the history). Refused below 5 members or for an
+/// officer without replacement.
+#[utoipa::path(delete, path = "/api/v1/kube/{id}/members/{person_id}", tag = "kube",
+    params(("id" = i64, Path), ("person_id" = i64, Path), LeaveQuery), request_body(content = Option<LeaveBody>),
+    responses((status = 200, body = KubeOut), (status = 409, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)))]
+pub(crate) async fn api_remove_member(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    Path((id, person_id)): Path<(i64, i64)>,
+    Query(q): Query<LeaveQuery>,
+    body: axum::body::Bytes,
+) -> AppResult<Json<KubeOut>> {
+    let from_body = serde_json::from_slice::<LeaveBody>(&body)
+        .ok()
+        .and_then(|b| b.reason);
+    let reason = q.reason.or(from_body);
+    let d = remove_member(&state, &s, id, person_id, reason.as_deref()).await?;
+    Ok(Json(KubeOut::from_detail(
+        &state,
+        d,
+        s.role().sees_full_identity(),
+    )))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct RoleBody {
+    /// `ketua`, `sekretaris`, `bendahara` or `anggota`; the previous holder of an office becomes `anggota`.
+    pub role: String,
+}
+
+pub(super) async fn set_role(
+    state: &AppState,
+    s: &Session,
+    id: i64,
+    person_id: i64,
+    role: &str,
+) -> AppResult<KubeDetail> {
+    s.require_write()?;
+    visible(state, s, id).await?;
+    let role = MemberRole::parse(role).map_err(|m| Invalid::field("role", m))?;
+    Ok(state
+        .store
+        .kube_set_role(&s.actor(), id, person_id, role)
+        .await?)
+}
+
+/// Change a member's role.
+#[utoipa::path(patch, path = "/api/v1/kube/{id}/members/{person_id}", tag = "kube",
+    params(("id" = i64, Path), ("person_id" = i64, Path)), request_body = RoleBody,
+    responses((status = 200, body = KubeOut), (status = 409, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)))]
+pub(crate) async fn api_set_role(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    Path((id, person_id)): Path<(i64, i64)>,
+    Json(b): Json<RoleBody>,
+) -> AppResult<Json<KubeOut>> {
+    let d = set_role(&state, &s, id, person_id, &b.role).await?;
+    Ok(Json(KubeOut::from_detail(
+        &state,
+        d,
+        s.role().sees_full_identity(),
+    )))
+}

@@ -1,0 +1,288 @@
+//! A KUBE's page: members, health, visits, aid; the member forms.
+use super::*;
+
+pub struct AuditRow {
+    pub at: String,
+    pub username: String,
+    pub action: String,
+}
+
+#[derive(askama::Template)]
+#[template(path = "kube_detail.html")]
+pub(super) struct DetailPage {
+    ctx: Ctx,
+    k: KubeOut,
+    business_type: String,
+    funding: &'static str,
+    stage: &'static str,
+    status: &'static str,
+    o: Options,
+    candidates: Vec<(i64, String, String)>,
+    member_q: String,
+    can_write: bool,
+    audit: Vec<AuditRow>,
+    errors: FormErrors,
+    health: crate::visits::HealthOut,
+    level: &'static str,
+    guidance: domain::guidance::GuidanceStatus,
+    visits: Vec<crate::visits::VisitOut>,
+    /// Revenue, profit and savings over the visits (SVG).
+    trend: String,
+    history: Vec<(String, String, &'static str, String)>,
+    can_visit: bool,
+    assets: Vec<crate::proposals::AssetOut>,
+    /// Photos of the last visit, and its id for adding more.
+    photos: Vec<crate::attachments::AttachmentOut>,
+    last_visit: Option<i64>,
+}
+
+impl DetailPage {
+    fn rupiah(&self, v: &i64) -> String {
+        domain::money::Rupiah::new(*v).to_string()
+    }
+    fn msg(&self, m: &domain::Msg) -> String {
+        m.text(self.ctx.lang)
+    }
+    fn role_label(&self, code: &str) -> &'static str {
+        MemberRole::parse(code)
+            .map(|r| self.ctx.t(r.label_key()))
+            .unwrap_or("")
+    }
+    fn village(&self, code: &str) -> String {
+        self.o
+            .villages
+            .iter()
+            .find(|v| v.0 == code)
+            .map(|v| v.1.clone())
+            .unwrap_or_default()
+    }
+}
+
+pub(super) async fn render_detail(
+    state: &AppState,
+    s: &Session,
+    ctx: Ctx,
+    id: i64,
+    errors: Option<&Invalid>,
+) -> AppResult<Response> {
+    render_detail_with(state, s, ctx, id, errors, None).await
+}
+
+/// The detail page; `member_q` (a name or NIK start) lists persons who could join.
+pub(super) async fn render_detail_with(
+    state: &AppState,
+    s: &Session,
+    ctx: Ctx,
+    id: i64,
+    errors: Option<&Invalid>,
+    member_q: Option<String>,
+) -> AppResult<Response> {
+    let ov = s.caller().visible(
+        state
+            .store
+            .kube_overview(id, &state.config.health, crate::persons::today())
+            .await?,
+    )?;
+    let h = ov.health;
+    let district = ov.detail.kube.district_code.clone();
+    let k = KubeOut::from_detail(state, ov.detail, s.role().sees_full_identity());
+    let types = active_type_names(&ov.business_types, ctx.lang);
+    let villages = crate::persons::villages_in(state, s, Some(&district));
+    let o = options_with(state, s, ctx.lang, villages, types);
+    let can_write = s.role().can_write() && k.stage != Stage::Bubar.code();
+    // Candidates only on request: a kecamatan may hold tens of thousands of persons.
+    let member_q = member_q.filter(|q| !q.trim().is_empty());
+    if can_write {
+        crate::persons::check_nik_search(state, s, &member_q).await?;
+    }
+    let candidates = match &member_q {
+        Some(q) if can_write => {
+            state
+                .store
+                .kube_candidates(&district, Some(q.trim()), 50)
+                .await?
+        }
+        _ => Vec::new(),
+    };
+    let audit = ov
+        .audit
+        .into_iter()
+        .map(|e| AuditRow {
+            at: page::local_time(&e.at),
+            username: e.username,
+            action: e.action,
+        })
+        .collect();
+    let lang = ctx.lang;
+    let errors = FormErrors::new(errors, lang);
+    let status = errors.status();
+    let guidance =
+        domain::guidance::technical_guidance(&ov.guidance, state.config.guidance_share_pct);
+    let last_visit = ov.visits.first().map(|v| v.id);
+    let visits: Vec<crate::visits::VisitOut> = ov
+        .visits
+        .into_iter()
+        .take(12)
+        .map(crate::visits::VisitOut::from)
+        .collect();
+    let trend = crate::visits::trend_chart(&visits, lang);
+    let history = ov
+        .health_history
+        .into_iter()
+        .map(|r| {
+            let reasons: Vec<serde_json::Value> =
+                serde_json::from_str(&r.reasons_json).unwrap_or_default();
+            let text = reasons
+                .iter()
+                .map(|m| {
+                    let mut msg = domain::Msg::new(lang_key(m["key"].as_str().unwrap_or("")));
+                    for a in m["args"].as_array().into_iter().flatten() {
+                        msg = msg.arg(a.as_str().unwrap_or(""));
+                    }
+                    msg.text(lang)
+                })
+                .collect::<Vec<_>>()
+                .join("; ");
+            (
+                page::local_time(&r.assessed_at),
+                r.status.clone(),
+                status_label(lang, &r.status),
+                text,
+            )
+        })
+        .collect();
+    let page = DetailPage {
+        level: h.level.map(|l| lang.t(l.label_key())).unwrap_or(""),
+        health: crate::visits::health_out(&h, lang),
+        guidance,
+        visits,
+        trend,
+        history,
+        can_visit: s.role().can_write() && k.stage != Stage::Bubar.code(),
+        assets: ov
+            .assets
+            .into_iter()
+            .map(crate::proposals::AssetOut::from)
+            .collect(),
+        photos: ov
+            .photos
+            .into_iter()
+            .map(crate::attachments::AttachmentOut::from)
+            .collect(),
+        last_visit,
+        business_type: o.business_type_name(&k.business_type),
+        funding: FundingSource::parse(&k.funding_source)
+            .map(|f| lang.t(f.label_key()))
+            .unwrap_or(""),
+        stage: Stage::parse(&k.stage)
+            .map(|f| lang.t(f.label_key()))
+            .unwrap_or(""),
+        status: lang.t(h.status.label_key()),
+        k,
+        o,
+        candidates,
+        member_q: member_q.unwrap_or_default(),
+        can_write,
+        audit,
+        errors,
+        ctx,
+    };
+    Ok((status, html(&page)?).into_response())
+}
+
+#[derive(Deserialize)]
+pub(super) struct DetailQuery {
+    member_q: Option<String>,
+}
+
+pub(super) async fn detail_page(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    Path(id): Path<i64>,
+    Query(q): Query<DetailQuery>,
+) -> AppResult<Response> {
+    render_detail_with(&state, &s, ctx, id, None, q.member_q).await
+}
+
+pub(super) async fn member_result(
+    state: &AppState,
+    s: &Session,
+    ctx: Ctx,
+    id: i64,
+    r: AppResult<KubeDetail>,
+    ok_msg: String,
+) -> AppResult<Response> {
+    match r {
+        Ok(_) => page::redirect_with_flash(state, s, &format!("/kube/{id}"), ok_msg).await,
+        Err(e) => {
+            let inv = e.into_form_errors()?;
+            render_detail(state, s, ctx, id, Some(&inv)).await
+        }
+    }
+}
+
+pub(super) fn person_name(d: &Option<KubeDetail>, person_id: i64) -> String {
+    d.as_ref()
+        .and_then(|d| d.history.iter().find(|m| m.person_id == person_id))
+        .map(|m| m.name.clone())
+        .unwrap_or_default()
+}
+
+pub(super) async fn add_member_form(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    Path(id): Path<i64>,
+    body: axum::body::Bytes,
+) -> AppResult<Response> {
+    let f = page::FormData::parse(&body);
+    let get = |k: &str| f.get(k);
+    let Ok(person_id) = get("person_id").parse::<i64>() else {
+        return render_detail(
+            &state,
+            &s,
+            ctx,
+            id,
+            Some(&Invalid::field("person_id", Msg::new("common.required"))),
+        )
+        .await;
+    };
+    let r = add_member(
+        &state,
+        &s,
+        id,
+        &MemberIn {
+            person_id,
+            role: Some(get("role")),
+        },
+    )
+    .await;
+    let name = person_name(&r.as_ref().ok().cloned(), person_id);
+    let msg = ctx.tf("kube.member_added", &[name]);
+    member_result(&state, &s, ctx, id, r, msg).await
+}
+
+pub(super) async fn remove_member_form(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    Path((id, person_id)): Path<(i64, i64)>,
+    body: axum::body::Bytes,
+) -> AppResult<Response> {
+    let reason = page::FormData::parse(&body).opt("reason");
+    let r = remove_member(&state, &s, id, person_id, reason.as_deref()).await;
+    let name = person_name(&r.as_ref().ok().cloned(), person_id);
+    let msg = ctx.tf("kube.member_removed", &[name]);
+    member_result(&state, &s, ctx, id, r, msg).await
+}
+
+pub(super) async fn role_form(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    Path((id, person_id)): Path<(i64, i64)>,
+    body: axum::body::Bytes,
+) -> AppResult<Response> {
+    let role = page::FormData::parse(&body).get("role");
+    let r = set_role(&state, &s, id, person_id, &role).await;
+    let name = person_name(&r.as_ref().ok().cloned(), person_id);
+    let msg = ctx.tf("kube.role_changed", &[name]);
+    member_result(&state, &s, ctx, id, r, msg).await
+}

@@ -1,0 +1,154 @@
+//! The KUBE list page: filters, paging, the table.
+use super::*;
+
+// ---------- pages ----------
+
+pub struct Row {
+    pub id: i64,
+    pub registration_number: String,
+    pub name: String,
+    pub business_type: String,
+    pub village: String,
+    pub year: i64,
+    pub members: i64,
+    pub status: String,
+    pub status_label: &'static str,
+}
+
+/// Select options shared by the list and the forms.
+pub struct Options {
+    pub districts: Vec<(String, String)>,
+    pub villages: Vec<(String, String, String)>,
+    pub business_types: Vec<(String, String)>,
+    pub statuses: Vec<(&'static str, &'static str)>,
+    pub stages: Vec<(&'static str, &'static str)>,
+    pub funding: Vec<(&'static str, &'static str)>,
+    pub roles: Vec<(&'static str, &'static str)>,
+}
+
+/// The choices of the KUBE forms: every village the caller sees.
+pub(super) async fn options(state: &AppState, s: &Session, lang: Lang) -> AppResult<Options> {
+    let types = business_types(state, lang).await?;
+    let villages = crate::persons::villages_in(state, s, None);
+    Ok(options_with(state, s, lang, villages, types))
+}
+
+/// The choices of the KUBE pages, with the villages and business types to offer.
+pub(super) fn options_with(
+    state: &AppState,
+    s: &Session,
+    lang: Lang,
+    villages: Vec<(String, String, String)>,
+    business_types: Vec<(String, String)>,
+) -> Options {
+    Options {
+        districts: district_options(state, s),
+        villages,
+        business_types,
+        statuses: Status::ALL
+            .iter()
+            .map(|x| (x.code(), lang.t(x.label_key())))
+            .collect(),
+        stages: Stage::ALL
+            .iter()
+            .map(|x| (x.code(), lang.t(x.label_key())))
+            .collect(),
+        funding: FundingSource::ALL
+            .iter()
+            .map(|x| (x.code(), lang.t(x.label_key())))
+            .collect(),
+        roles: MemberRole::ALL
+            .iter()
+            .map(|x| (x.code(), lang.t(x.label_key())))
+            .collect(),
+    }
+}
+
+impl Options {
+    pub(super) fn business_type_name(&self, code: &str) -> String {
+        self.business_types
+            .iter()
+            .find(|(c, _)| c == code)
+            .map(|(_, n)| n.clone())
+            .unwrap_or_else(|| code.to_string())
+    }
+}
+
+pub(super) fn status_label(lang: Lang, code: &str) -> &'static str {
+    Status::parse(code)
+        .map(|s| lang.t(s.label_key()))
+        .unwrap_or("")
+}
+
+#[derive(askama::Template)]
+#[template(path = "kube_list.html")]
+pub(super) struct ListPage {
+    ctx: Ctx,
+    rows: Vec<Row>,
+    q: ListQuery,
+    o: Options,
+    pager: Pager,
+    /// Filters of the list, for the export links.
+    export_qs: String,
+    can_write: bool,
+    errors: FormErrors,
+}
+
+impl ListPage {
+    fn val<'a>(&self, v: &'a Option<String>) -> &'a str {
+        v.as_deref().unwrap_or("")
+    }
+}
+
+pub(super) async fn list_page(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    OriginalUri(uri): OriginalUri,
+    Query(q): Query<ListQuery>,
+) -> AppResult<Response> {
+    crate::persons::check_nik_search(&state, &s, &q.q).await?;
+    let (filter, inv) = match q.filter() {
+        Ok(f) => (f, None),
+        Err(i) => (KubeFilter::default(), Some(i)),
+    };
+    let page = state
+        .store
+        .kube_rows(&filter, s.district_scope(), Paging::new(Some(50), q.offset))
+        .await?;
+    let pager = Pager::new(&page, "/kube", &page::query_pairs(&uri));
+    let villages = crate::persons::filter_villages(
+        &state,
+        &s,
+        q.district_code.as_deref(),
+        q.village_code.as_deref(),
+    );
+    let types = business_types(&state, ctx.lang).await?;
+    let o = options_with(&state, &s, ctx.lang, villages, types);
+    let rows = page
+        .items
+        .into_iter()
+        .map(|k| Row {
+            id: k.id,
+            business_type: o.business_type_name(&k.business_type),
+            village: state.areas.name(&k.village_code).to_string(),
+            status_label: status_label(ctx.lang, &k.status),
+            registration_number: k.registration_number,
+            name: k.name,
+            year: k.formed_year,
+            members: k.member_count,
+            status: k.status,
+        })
+        .collect();
+    let errors = FormErrors::new(inv.as_ref(), ctx.lang);
+    Ok(html(&ListPage {
+        rows,
+        q,
+        o,
+        pager,
+        export_qs: page::filter_query(&uri),
+        can_write: s.role().can_write(),
+        errors,
+        ctx,
+    })?
+    .into_response())
+}

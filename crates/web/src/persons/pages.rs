@@ -1,0 +1,407 @@
+//! The persons pages: the list, a person's page, the form, the NIK hint.
+use super::*;
+
+// ---------- pages ----------
+
+pub struct Row {
+    pub id: i64,
+    pub nik: String,
+    pub name: String,
+    pub sex: String,
+    pub age: i32,
+    pub village: String,
+    pub categories: String,
+}
+
+#[derive(askama::Template)]
+#[template(path = "persons_list.html")]
+pub(super) struct ListPage {
+    ctx: Ctx,
+    rows: Vec<Row>,
+    q: ListQuery,
+    districts: Vec<(String, String)>,
+    villages: Vec<(String, String, String)>,
+    categories: Vec<(&'static str, &'static str)>,
+    pager: Pager,
+    /// Filters of the list, for the export links.
+    export_qs: String,
+    can_write: bool,
+}
+
+impl ListPage {
+    pub(super) fn val<'a>(&self, v: &'a Option<String>) -> &'a str {
+        v.as_deref().unwrap_or("")
+    }
+}
+
+pub(super) fn category_options(lang: Lang) -> Vec<(&'static str, &'static str)> {
+    Category::ALL
+        .iter()
+        .map(|c| (c.code(), lang.t(c.label_key())))
+        .collect()
+}
+
+pub(super) fn category_labels(lang: Lang, codes: &[String]) -> String {
+    codes
+        .iter()
+        .map(|c| {
+            Category::parse(c)
+                .map(|c| lang.t(c.label_key()))
+                .unwrap_or("?")
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The region's kecamatan a caller may see: (code, name).
+pub(crate) fn district_options(state: &AppState, s: &Session) -> Vec<(String, String)> {
+    state
+        .districts()
+        .into_iter()
+        .filter(|d| s.sees_district(&d.code))
+        .map(|d| (d.code.clone(), d.name.clone()))
+        .collect()
+}
+
+/// The region's villages a caller may see: (code, name, kecamatan name).
+pub(crate) fn village_options(state: &AppState, s: &Session) -> Vec<(String, String, String)> {
+    villages_in(state, s, None)
+}
+
+/// The villages a caller may see, of one kecamatan when it is chosen: a large regency
+/// has hundreds, too many for every page of a filtered list.
+pub(crate) fn villages_in(
+    state: &AppState,
+    s: &Session,
+    district: Option<&str>,
+) -> Vec<(String, String, String)> {
+    let mut out = Vec::new();
+    for (dc, dn) in district_options(state, s) {
+        if district.is_some_and(|d| !d.is_empty() && d != dc) {
+            continue;
+        }
+        for v in state.areas.children(&dc) {
+            out.push((v.code.clone(), v.name.clone(), dn.clone()));
+        }
+    }
+    out
+}
+
+/// Villages for a list's filter: those of the chosen kecamatan, or all the caller
+/// sees when they are few. A regency has hundreds (Kabupaten Bogor 435): one select of
+/// them all is unusable on a phone and doubles the page, so the kecamatan comes first.
+pub(crate) fn filter_villages(
+    state: &AppState,
+    s: &Session,
+    district: Option<&str>,
+    village: Option<&str>,
+) -> Vec<(String, String, String)> {
+    let all = villages_in(state, s, district);
+    if district.is_some_and(|d| !d.is_empty()) || all.len() <= FILTER_VILLAGES_MAX {
+        return all;
+    }
+    // A village chosen through a link stays shown as chosen.
+    all.into_iter()
+        .filter(|v| Some(v.0.as_str()) == village)
+        .collect()
+}
+
+pub(super) const FILTER_VILLAGES_MAX: usize = 60;
+
+pub(super) async fn list_page(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    OriginalUri(uri): OriginalUri,
+    Query(q): Query<ListQuery>,
+) -> AppResult<Response> {
+    check_nik_search(&state, &s, &q.q).await?;
+    let page = state
+        .store
+        .person_rows(
+            &q.filter(),
+            s.district_scope(),
+            Paging::new(Some(50), q.offset),
+        )
+        .await?;
+    let pager = Pager::new(&page, "/persons", &page::query_pairs(&uri));
+    let full = s.role().sees_full_identity();
+    let rows = page
+        .items
+        .into_iter()
+        .map(|p| Row {
+            id: p.id,
+            categories: category_labels(ctx.lang, &p.categories),
+            nik: if full { p.nik } else { mask(&p.nik) },
+            age: age_of(&p.birth_date),
+            village: state.areas.name(&p.village_code).to_string(),
+            name: p.name,
+            sex: p.sex,
+        })
+        .collect();
+    let page = ListPage {
+        rows,
+        districts: district_options(&state, &s),
+        villages: filter_villages(
+            &state,
+            &s,
+            q.district_code.as_deref(),
+            q.village_code.as_deref(),
+        ),
+        categories: category_options(ctx.lang),
+        pager,
+        export_qs: page::filter_query(&uri),
+        can_write: s.role().can_write(),
+        q,
+        ctx,
+    };
+    Ok(html(&page)?.into_response())
+}
+
+#[derive(askama::Template)]
+#[template(path = "person_detail.html")]
+pub(super) struct DetailPage {
+    ctx: Ctx,
+    p: PersonOut,
+    categories: String,
+    can_write: bool,
+}
+
+pub(super) async fn detail_page(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let p = visible(&state, &s, id).await?;
+    let p = PersonOut::new(&state, p, s.role().sees_full_identity());
+    let categories = category_labels(ctx.lang, &p.categories);
+    Ok(html(&DetailPage {
+        ctx,
+        p,
+        categories,
+        can_write: s.role().can_write(),
+    })?
+    .into_response())
+}
+
+/// The person form as browsers send it.
+#[derive(Default, Clone)]
+pub struct FormData {
+    pub input: PersonInput,
+    pub confirm_duplicate: bool,
+}
+
+pub(super) fn parse_form(body: &[u8]) -> FormData {
+    let mut f = FormData::default();
+    let some = |v: String| if v.trim().is_empty() { None } else { Some(v) };
+    for (k, v) in page::form_pairs(body) {
+        let i = &mut f.input;
+        match k.as_str() {
+            "nik" => i.nik = v,
+            "kk_number" => i.kk_number = some(v),
+            "name" => i.name = v,
+            "sex" => i.sex = v,
+            "birth_date" => i.birth_date = v,
+            "village_code" => i.village_code = v,
+            "rt" => i.rt = some(v),
+            "rw" => i.rw = some(v),
+            "address" => i.address = some(v),
+            "phone" => i.phone = some(v),
+            "categories" => i.categories.push(v),
+            "dtks_registered" => i.dtks_registered = true,
+            "dtks_ref" => i.dtks_ref = some(v),
+            "notes" => i.notes = some(v),
+            "confirm_duplicate" => f.confirm_duplicate = true,
+            _ => {}
+        }
+    }
+    f
+}
+
+#[derive(askama::Template)]
+#[template(path = "person_form.html")]
+pub(super) struct FormPage {
+    ctx: Ctx,
+    id: Option<i64>,
+    v: PersonInput,
+    /// The NIK and KK cannot be changed by this caller (they see them masked).
+    identity_locked: bool,
+    villages: Vec<(String, String, String)>,
+    categories: Vec<(&'static str, &'static str, bool)>,
+    errors: FormErrors,
+    duplicate_warning: bool,
+}
+
+impl FormPage {
+    pub(super) fn opt<'a>(&self, v: &'a Option<String>) -> &'a str {
+        v.as_deref().unwrap_or("")
+    }
+}
+
+pub(super) fn form_page(
+    state: &AppState,
+    s: &Session,
+    ctx: Ctx,
+    id: Option<i64>,
+    mut v: PersonInput,
+    errors: Option<&Invalid>,
+) -> AppResult<Response> {
+    let identity_locked = id.is_some() && !s.role().sees_full_identity();
+    if identity_locked {
+        v.nik = mask(&v.nik);
+        v.kk_number = v.kk_number.as_deref().map(mask);
+        v.birth_date = String::new();
+    }
+    let categories = Category::ALL
+        .iter()
+        .map(|c| {
+            (
+                c.code(),
+                ctx.t(c.label_key()),
+                v.categories.iter().any(|x| x == c.code()),
+            )
+        })
+        .collect();
+    let errors = FormErrors::new(errors, ctx.lang);
+    let duplicate_warning =
+        errors.get("name").contains('(') && errors.get("nik").is_empty() && id.is_none();
+    let status = if duplicate_warning {
+        StatusCode::CONFLICT
+    } else {
+        errors.status()
+    };
+    let page = FormPage {
+        villages: village_options(state, s),
+        categories,
+        errors,
+        duplicate_warning,
+        identity_locked,
+        id,
+        v,
+        ctx,
+    };
+    Ok((status, html(&page)?).into_response())
+}
+
+pub(super) async fn new_page(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+) -> AppResult<Response> {
+    s.require_write()?;
+    form_page(&state, &s, ctx, None, PersonInput::default(), None)
+}
+
+pub(super) async fn create_form(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    body: axum::body::Bytes,
+) -> AppResult<Response> {
+    let f = parse_form(&body);
+    match create(&state, &s, &f.input, f.confirm_duplicate).await {
+        Ok(p) => {
+            page::redirect_with_flash(
+                &state,
+                &s,
+                &format!("/persons/{}", p.id),
+                ctx.tf("persons.created", &[p.name]),
+            )
+            .await
+        }
+        Err(e) => {
+            let inv = e.into_form_errors()?;
+            form_page(&state, &s, ctx, None, f.input, Some(&inv))
+        }
+    }
+}
+
+pub(super) async fn edit_page(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    s.require_write()?;
+    let p = visible(&state, &s, id).await?;
+    form_page(&state, &s, ctx, Some(id), input_of(&p), None)
+}
+
+pub(super) async fn update_form(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    Path(id): Path<i64>,
+    body: axum::body::Bytes,
+) -> AppResult<Response> {
+    let f = parse_form(&body).input;
+    // The form of a masked role has no identity fields (it shows them masked).
+    let identity = |v: String| s.role().sees_full_identity().then_some(v);
+    let patch = PersonPatch {
+        nik: identity(f.nik.clone()),
+        kk_number: identity(f.kk_number.clone().unwrap_or_default()),
+        name: Some(f.name.clone()),
+        sex: identity(f.sex.clone()),
+        birth_date: identity(f.birth_date.clone()),
+        village_code: Some(f.village_code.clone()),
+        rt: Some(f.rt.clone().unwrap_or_default()),
+        rw: Some(f.rw.clone().unwrap_or_default()),
+        address: Some(f.address.clone().unwrap_or_default()),
+        phone: Some(f.phone.clone().unwrap_or_default()),
+        categories: Some(f.categories.clone()),
+        dtks_registered: Some(f.dtks_registered),
+        dtks_ref: Some(f.dtks_ref.clone().unwrap_or_default()),
+        notes: Some(f.notes.clone().unwrap_or_default()),
+    };
+    match update(&state, &s, id, &patch).await {
+        Ok(p) => {
+            page::redirect_with_flash(
+                &state,
+                &s,
+                &format!("/persons/{id}"),
+                ctx.tf("persons.updated", &[p.name]),
+            )
+            .await
+        }
+        Err(e) => {
+            let inv = e.into_form_errors()?;
+            form_page(&state, &s, ctx, Some(id), f, Some(&inv))
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub(super) struct HintQuery {
+    nik: Option<String>,
+}
+
+/// htmx: what the typed NIK encodes, shown under the field while filling the form.
+pub(super) async fn nik_hint(
+    State(state): State<AppState>,
+    Authed(_caller): Authed,
+    crate::auth::ReqLang(lang): crate::auth::ReqLang,
+    Query(q): Query<HintQuery>,
+) -> Response {
+    let nik = q.nik.unwrap_or_default();
+    if nik.trim().is_empty() {
+        return axum::response::Html(String::new()).into_response();
+    }
+    let d = decode(&state, &nik, lang);
+    let text = match (d.valid, d.sex, d.birth_date) {
+        (true, Some(sex), Some(b)) => {
+            let sex = lang.t(if sex == "L" {
+                "person.sex_l"
+            } else {
+                "person.sex_p"
+            });
+            format!("<small class=\"hint ok\">✓ {sex}, {b}</small>")
+        }
+        _ => format!(
+            "<small class=\"field-error\">{}</small>",
+            escape(&d.reason.unwrap_or_default())
+        ),
+    };
+    axum::response::Html(text).into_response()
+}
+
+pub(super) fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}

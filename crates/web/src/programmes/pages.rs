@@ -1,0 +1,430 @@
+//! The programme pages: the list with its budget figures, a programme's page and its forms.
+use super::*;
+
+// ---------- pages ----------
+
+pub struct ProgrammeRow {
+    pub p: ProgrammeOut,
+    pub funding: &'static str,
+    pub target: &'static str,
+}
+
+#[derive(askama::Template)]
+#[template(path = "programmes.html")]
+pub(super) struct ListPage {
+    ctx: Ctx,
+    rows: Vec<ProgrammeRow>,
+    can_manage: bool,
+    v: ProgrammeCreate,
+    funding: Vec<(&'static str, &'static str)>,
+    errors: FormErrors,
+}
+
+impl ListPage {
+    pub(super) fn rp(&self, v: &Option<i64>) -> String {
+        v.map(|x| Rupiah::new(x).to_string())
+            .unwrap_or_else(|| "–".into())
+    }
+    pub(super) fn rp0(&self, v: &i64) -> String {
+        Rupiah::new(*v).to_string()
+    }
+    pub(super) fn opt_num(&self, v: &Option<i64>) -> String {
+        v.map(|x| x.to_string()).unwrap_or_default()
+    }
+}
+
+pub(super) fn row(p: ProgrammeOut, lang: Lang) -> ProgrammeRow {
+    ProgrammeRow {
+        funding: FundingSource::parse(&p.funding_source)
+            .map(|f| lang.t(f.label_key()))
+            .unwrap_or(""),
+        target: lang.t(if p.target == "kube" {
+            "programme.target.kube"
+        } else {
+            "programme.target.individual"
+        }),
+        p,
+    }
+}
+
+pub(super) async fn render_list(
+    state: &AppState,
+    s: &Session,
+    ctx: Ctx,
+    v: ProgrammeCreate,
+    errors: Option<&Invalid>,
+) -> AppResult<Response> {
+    let lang = ctx.lang;
+    let rows = state
+        .store
+        .programmes(None)
+        .await?
+        .into_iter()
+        .map(|(p, f)| row(programme_out(p, f), lang))
+        .collect();
+    let errors = FormErrors::new(errors, lang);
+    let page = ListPage {
+        rows,
+        can_manage: require_office(s).is_ok(),
+        v,
+        funding: FundingSource::ALL
+            .iter()
+            .map(|f| (f.code(), lang.t(f.label_key())))
+            .collect(),
+        errors,
+        ctx,
+    };
+    Ok((page.errors.status(), html(&page)?).into_response())
+}
+
+pub(super) async fn list_page(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+) -> AppResult<Response> {
+    let v = ProgrammeCreate {
+        year: chrono::Datelike::year(&today()) as i64,
+        target: "kube".into(),
+        funding_source: "apbd_kota".into(),
+        ..Default::default()
+    };
+    render_list(&state, &s, ctx, v, None).await
+}
+
+pub(super) fn num(inv: &mut Invalid, field: &str, s: &str) -> Option<i64> {
+    if s.trim().is_empty() {
+        return None;
+    }
+    match Rupiah::parse(s) {
+        Ok(r) => Some(r.value()),
+        Err(m) => {
+            inv.add(field, m);
+            None
+        }
+    }
+}
+
+pub(super) async fn create_form(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    body: axum::body::Bytes,
+) -> AppResult<Response> {
+    let mut v = ProgrammeCreate::default();
+    let mut inv = Invalid::new();
+    for (k, val) in page::form_pairs(&body) {
+        match k.as_str() {
+            "name" => v.name = val,
+            "year" => v.year = val.trim().parse().unwrap_or(0),
+            "funding_source" => v.funding_source = val,
+            "target" => v.target = val,
+            "budget" => v.budget = num(&mut inv, "budget", &val),
+            "quota" => v.quota = num(&mut inv, "quota", &val),
+            "package_value" => v.package_value = num(&mut inv, "package_value", &val),
+            "eligibility" => v.eligibility = Some(serde_json::Value::String(val)),
+            _ => {}
+        }
+    }
+    let r = if inv.is_empty() {
+        create(&state, &s, &v).await
+    } else {
+        Err(inv.into())
+    };
+    match r {
+        Ok(p) => {
+            page::redirect_with_flash(
+                &state,
+                &s,
+                &format!("/programmes/{}", p.id),
+                ctx.tf("programme.created", &[p.name]),
+            )
+            .await
+        }
+        Err(AppError::Invalid(inv)) => render_list(&state, &s, ctx, v, Some(&inv)).await,
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(askama::Template)]
+#[template(path = "programme_detail.html")]
+pub(super) struct DetailPage {
+    ctx: Ctx,
+    r: ProgrammeRow,
+    proposals: Vec<(i64, String, String, &'static str)>,
+    enrolments: Vec<EnrolmentOut>,
+    candidates: Vec<(i64, String, String)>,
+    can_write: bool,
+    errors: FormErrors,
+    /// Committed and delivered by month against the budget line (SVG), and the figures.
+    chart: String,
+    months: Vec<(&'static str, i64, i64)>,
+    /// The latest benefits, awaiting approval first, and whether the caller approves.
+    benefits: Vec<BenefitOut>,
+    can_approve: bool,
+}
+
+impl DetailPage {
+    pub(super) fn rp(&self, v: &Option<i64>) -> String {
+        v.map(|x| Rupiah::new(x).to_string())
+            .unwrap_or_else(|| "–".into())
+    }
+    pub(super) fn rp0(&self, v: &i64) -> String {
+        Rupiah::new(*v).to_string()
+    }
+}
+
+pub(super) async fn render_detail(
+    state: &AppState,
+    s: &Session,
+    ctx: Ctx,
+    id: i64,
+    errors: Option<&Invalid>,
+) -> AppResult<Response> {
+    let lang = ctx.lang;
+    let (p, f) = state.store.programme(id).await?;
+    let individual = p.target == "individual";
+    let flows = state.store.programme_flows(&p).await?;
+    let (chart, months) = budget_chart(&p, &flows, lang);
+    let benefits = if individual {
+        state
+            .store
+            .benefits(id, s.district_scope(), store::Paging::new(Some(100), None))
+            .await?
+            .items
+            .into_iter()
+            .map(BenefitOut::from)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let r = row(programme_out(p, f), lang);
+    let proposals = state
+        .store
+        .proposals(
+            &store::aid::ProposalFilter {
+                programme_id: Some(id),
+                ..Default::default()
+            },
+            s.district_scope(),
+            store::Paging::new(Some(200), None),
+        )
+        .await?
+        .items
+        .into_iter()
+        .map(|p| {
+            let st = domain::aid::ProposalState::parse(&p.state)
+                .map(|x| lang.t(x.label_key()))
+                .unwrap_or("");
+            (
+                p.id,
+                format!("#{} · KUBE {}", p.id, p.kube_id),
+                Rupiah::new(p.total).to_string(),
+                st,
+            )
+        })
+        .collect();
+    let enrolments: Vec<EnrolmentOut> = if individual {
+        state
+            .store
+            .enrolments(id, s.district_scope())
+            .await?
+            .into_iter()
+            .map(|e| EnrolmentOut {
+                id: e.id,
+                person_id: e.person_id,
+                name: e.name,
+                enrolled_on: e.enrolled_on,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let candidates = if individual && s.role().can_write() {
+        let taken: Vec<i64> = enrolments.iter().map(|e| e.person_id).collect();
+        state
+            .store
+            .person_list(
+                &Default::default(),
+                s.district_scope(),
+                store::Paging::new(Some(500), None),
+            )
+            .await?
+            .items
+            .into_iter()
+            .filter(|p| !taken.contains(&p.id))
+            .map(|p| (p.id, p.name, p.birth_date))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let errors = FormErrors::new(errors, lang);
+    let page = DetailPage {
+        r,
+        proposals,
+        enrolments,
+        candidates,
+        can_write: s.role().can_write(),
+        errors,
+        chart,
+        months,
+        benefits,
+        can_approve: s.role() == Role::KepalaBidang,
+        ctx,
+    };
+    Ok((page.errors.status(), html(&page)?).into_response())
+}
+
+/// The month (1–12) of a flow in the programme's year, in Jakarta time; flows before or
+/// after the year count in its first or last month.
+pub(super) fn month_of(when: &str, year: i64) -> usize {
+    let day = chrono::DateTime::parse_from_rfc3339(when)
+        .map(|t| (t.naive_utc() + chrono::Duration::hours(7)).date())
+        .or_else(|_| chrono::NaiveDate::parse_from_str(when, "%Y-%m-%d"));
+    match day {
+        Ok(d) if (d.year() as i64) < year => 1,
+        Ok(d) if (d.year() as i64) > year => 12,
+        Ok(d) => d.month() as usize,
+        Err(_) => 12,
+    }
+}
+
+/// Committed and delivered, cumulated by month over the programme's year, against its
+/// budget; months still to come are left open.
+pub(super) fn budget_chart(
+    p: &Programme,
+    flows: &[(String, i64, i64)],
+    lang: Lang,
+) -> (String, Vec<(&'static str, i64, i64)>) {
+    let names: Vec<&'static str> = lang.t("chart.months").split(',').collect();
+    let mut by_month = [(0i64, 0i64); 12];
+    for (when, c, d) in flows {
+        let m = month_of(when, p.year) - 1;
+        by_month[m].0 += c;
+        by_month[m].1 += d;
+    }
+    let today = today();
+    let last = match (today.year() as i64).cmp(&p.year) {
+        std::cmp::Ordering::Less => 0,
+        std::cmp::Ordering::Equal => today.month() as usize,
+        std::cmp::Ordering::Greater => 12,
+    };
+    let (mut c, mut d) = (0, 0);
+    let mut committed = Vec::new();
+    let mut delivered = Vec::new();
+    for (i, (mc, md)) in by_month.iter().enumerate() {
+        c += mc;
+        d += md;
+        let open = i >= last && *mc == 0 && *md == 0;
+        committed.push((!open).then_some(c));
+        delivered.push((!open).then_some(d));
+    }
+    let labels: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+    let delivered = crate::chart::Series {
+        label: lang.t("chart.delivered").into(),
+        colour: "#2e7d32",
+        values: delivered,
+    };
+    // Benefits to persons are committed as they are given: one line says it.
+    let series = if p.target == "individual" {
+        vec![delivered]
+    } else {
+        let committed = crate::chart::Series {
+            label: lang.t("chart.committed").into(),
+            colour: "#1e88e5",
+            values: committed,
+        };
+        vec![committed, delivered]
+    };
+    let budget_line = lang.t("chart.budget_line");
+    let chart = crate::chart::lines(
+        &format!("{} {}", lang.t("chart.budget_year"), p.year),
+        &labels,
+        &series,
+        p.budget.map(|b| (budget_line, b)),
+    );
+    let months = names
+        .into_iter()
+        .zip(by_month)
+        .filter(|(_, (c, d))| *c != 0 || *d != 0)
+        .map(|(n, (c, d))| (n, c, d))
+        .collect();
+    (chart, months)
+}
+
+pub(super) async fn detail_page(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    render_detail(&state, &s, ctx, id, None).await
+}
+
+pub(super) async fn enrol_form(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    Path(id): Path<i64>,
+    body: axum::body::Bytes,
+) -> AppResult<Response> {
+    let person_id = page::FormData::parse(&body)
+        .get("person_id")
+        .parse::<i64>()
+        .unwrap_or(0);
+    match enrol(&state, &s, id, person_id).await {
+        Ok(_) => {
+            let name = state
+                .store
+                .person_get(person_id)
+                .await
+                .map(|p| p.name)
+                .unwrap_or_default();
+            page::redirect_with_flash(
+                &state,
+                &s,
+                &format!("/programmes/{id}"),
+                ctx.tf("enrolment.done", &[name]),
+            )
+            .await
+        }
+        Err(e) => {
+            let inv = e.into_form_errors()?;
+            render_detail(&state, &s, ctx, id, Some(&inv)).await
+        }
+    }
+}
+
+pub(super) async fn benefit_form(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    Path(id): Path<i64>,
+    body: axum::body::Bytes,
+) -> AppResult<Response> {
+    let f = page::FormData::parse(&body);
+    let get = |k: &str| f.get(k);
+    let mut inv = Invalid::new();
+    let amount = num(&mut inv, "amount", &get("amount")).unwrap_or(0);
+    let b = BenefitIn {
+        person_id: get("person_id").parse().unwrap_or(0),
+        kind: get("kind"),
+        period: get("period"),
+        amount,
+        description: Some(get("description")).filter(|d| !d.is_empty()),
+    };
+    let r = if inv.is_empty() {
+        benefit(&state, &s, id, &b).await
+    } else {
+        Err(inv.into())
+    };
+    match r {
+        Ok(_) => {
+            page::redirect_with_flash(
+                &state,
+                &s,
+                &format!("/programmes/{id}"),
+                ctx.t("common.save").into(),
+            )
+            .await
+        }
+        Err(e) => {
+            let inv = e.into_form_errors()?;
+            render_detail(&state, &s, ctx, id, Some(&inv)).await
+        }
+    }
+}

@@ -1,0 +1,127 @@
+//! The proposals JSON API: list, create, act on a proposal, its BAST and a KUBE's assets.
+use super::*;
+
+#[derive(Deserialize, IntoParams, Default)]
+pub struct ListQuery {
+    pub state: Option<String>,
+    pub programme_id: Option<i64>,
+    pub kube_id: Option<i64>,
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+/// Proposals of the KUBE the caller may see, newest first.
+#[utoipa::path(get, path = "/api/v1/proposals", tag = "aid", params(ListQuery), responses((status = 200, body = crate::api::ListOf<ProposalOut>)))]
+pub(crate) async fn api_list(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    Query(q): Query<ListQuery>,
+) -> AppResult<Json<crate::api::ListOf<ProposalOut>>> {
+    let f = ProposalFilter {
+        state: q.state.clone(),
+        programme_id: q.programme_id,
+        kube_id: q.kube_id,
+    };
+    let page = state
+        .store
+        .proposals(&f, s.district_scope(), Paging::new(q.limit, q.offset))
+        .await?;
+    Ok(Json(crate::api::ListOf::from_page(page, |p| {
+        out(ProposalDetail {
+            proposal: p,
+            items: Vec::new(),
+            events: Vec::new(),
+        })
+    })))
+}
+
+/// A KUBE proposes goods from the catalogue under a programme: a draft.
+#[utoipa::path(post, path = "/api/v1/proposals", tag = "aid", request_body = ProposalCreate,
+    responses((status = 201, body = ProposalOut), (status = 422, body = crate::api::ErrorBody)))]
+pub(crate) async fn api_create(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    Json(b): Json<ProposalCreate>,
+) -> AppResult<Response> {
+    let d = create(&state, &s, &b).await?;
+    Ok((StatusCode::CREATED, Json(out(d))).into_response())
+}
+
+/// A proposal with its items and history.
+#[utoipa::path(get, path = "/api/v1/proposals/{id}", tag = "aid", params(("id" = i64, Path)),
+    responses((status = 200, body = ProposalOut), (status = 404, body = crate::api::ErrorBody)))]
+pub(crate) async fn api_get(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    Path(id): Path<i64>,
+) -> AppResult<Json<ProposalOut>> {
+    Ok(Json(out(visible(&state, &s, id).await?)))
+}
+
+/// One step: `submit`, `verify`, `approve`, `reject` (with `reason`), `deliver` (with
+/// `delivered_on`, `items`, `receiver`), `close`. A wrong order, an overspend or a
+/// delivery before technical guidance is 409.
+#[utoipa::path(post, path = "/api/v1/proposals/{id}/{action}", tag = "aid", params(("id" = i64, Path), ("action" = String, Path)),
+    request_body(content = Option<ActBody>),
+    responses((status = 200, body = ProposalOut), (status = 403, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody),
+              (status = 422, body = crate::api::ErrorBody)))]
+pub(crate) async fn api_act(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    Path((id, action)): Path<(i64, String)>,
+    body: axum::body::Bytes,
+) -> AppResult<Json<ProposalOut>> {
+    let b: ActBody = if body.is_empty() {
+        ActBody::default()
+    } else {
+        serde_json::from_slice(&body)
+            .map_err(|_| AppError::BadRequest(Msg::new("error.bad_request")))?
+    };
+    Ok(Json(out(act(&state, &s, id, &action, &b).await?)))
+}
+
+/// The handover minutes (BAST) of a delivered proposal.
+#[utoipa::path(get, path = "/api/v1/proposals/{id}/bast.pdf", tag = "aid", params(("id" = i64, Path)),
+    responses((status = 200, description = "PDF", content_type = "application/pdf"), (status = 409, body = crate::api::ErrorBody)))]
+pub(crate) async fn api_bast(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    bast_response(&state, &s, id).await
+}
+
+pub(super) async fn bast(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    bast_response(&state, &s, id).await
+}
+
+pub(super) async fn bast_response(state: &AppState, s: &Session, id: i64) -> AppResult<Response> {
+    let d = visible(state, s, id).await?;
+    let st = ProposalState::parse(&d.proposal.state).map_err(|_| AppError::Internal)?;
+    if !matches!(st, ProposalState::Delivered | ProposalState::Closed) {
+        return Err(AppError::Conflict {
+            field: "state".into(),
+            msg: Msg::new("proposal.wrong_order").arg("bast").arg(st.code()),
+        });
+    }
+    let k = state.store.kube_detail(d.proposal.kube_id).await?;
+    let (prog, _) = state.store.programme(d.proposal.programme_id).await?;
+    let bytes = crate::documents::bast_pdf(state, &d, &k, &prog);
+    let name = format!("BAST-{}.pdf", d.proposal.id);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".into()),
+        ],
+        bytes,
+    )
+        .into_response())
+}

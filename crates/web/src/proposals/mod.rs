@@ -1,0 +1,331 @@
+//! Proposals of KUBE for in-kind aid: draft → submitted → verified → approved/rejected →
+//! delivered → closed, with the budget check at approval, the technical-guidance check
+//! at delivery, and the handover minutes (BAST) as PDF.
+use crate::auth::{Authed, Session};
+use crate::error::{AppError, AppResult};
+use crate::page::{self, html, Ctx, FormErrors, PageAuth, Pager};
+use crate::persons::today;
+use crate::AppState;
+use axum::extract::{OriginalUri, Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Json;
+use domain::aid::{Action, ProposalState};
+use domain::money::Rupiah;
+use domain::{Invalid, Lang, Msg};
+use serde::{Deserialize, Serialize};
+use store::aid::{Delivery, ProposalDetail, ProposalFilter};
+use store::Paging;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::routes;
+
+mod api;
+pub(crate) use api::*;
+mod pages;
+pub(crate) use pages::*;
+
+pub fn routes() -> crate::Routes {
+    crate::Routes::new()
+        .route("/proposals", get(list_page).post(create_form))
+        .route("/proposals/new", get(new_page))
+        .route("/proposals/{id}", get(detail_page))
+        .route("/proposals/{id}/act/{action}", post(act_form))
+        .route("/proposals/{id}/bast.pdf", get(bast))
+}
+
+pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
+    r.routes(routes!(api_list, api_create))
+        .routes(routes!(api_get))
+        .routes(routes!(api_act))
+        .routes(routes!(api_bast))
+        .routes(routes!(api_assets))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AssetOut {
+    pub item_id: i64,
+    pub name: String,
+    pub unit: String,
+    pub quantity: i64,
+    pub unit_price: i64,
+    pub value: i64,
+    pub acquired_on: String,
+    pub proposal_id: Option<i64>,
+}
+
+pub(crate) async fn assets(state: &AppState, kube_id: i64) -> AppResult<Vec<AssetOut>> {
+    Ok(state
+        .store
+        .kube_assets(kube_id)
+        .await?
+        .into_iter()
+        .map(AssetOut::from)
+        .collect())
+}
+
+impl From<store::aid::Asset> for AssetOut {
+    fn from(a: store::aid::Asset) -> AssetOut {
+        AssetOut {
+            value: a.quantity * a.unit_price,
+            item_id: a.item_id,
+            name: a.name,
+            unit: a.unit,
+            quantity: a.quantity,
+            unit_price: a.unit_price,
+            acquired_on: a.acquired_on,
+            proposal_id: a.proposal_id,
+        }
+    }
+}
+
+/// The group's asset register: goods received through delivered proposals.
+#[utoipa::path(get, path = "/api/v1/kube/{id}/assets", tag = "aid", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<AssetOut>), (status = 404, body = crate::api::ErrorBody)))]
+pub(crate) async fn api_assets(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    Path(id): Path<i64>,
+) -> AppResult<Json<Vec<AssetOut>>> {
+    crate::kube_in_scope(&state, &s, id).await?;
+    Ok(Json(assets(&state, id).await?))
+}
+
+#[derive(Deserialize, Serialize, ToSchema, Clone)]
+pub struct ItemQty {
+    pub item_id: i64,
+    pub quantity: i64,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ProposalCreate {
+    pub kube_id: i64,
+    pub programme_id: i64,
+    pub items: Vec<ItemQty>,
+    pub justification: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ProposalItemOut {
+    pub item_id: i64,
+    pub name: String,
+    pub unit: String,
+    pub quantity: i64,
+    pub unit_price: i64,
+    pub subtotal: i64,
+    pub delivered_quantity: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EventOut {
+    pub action: String,
+    pub from_state: String,
+    pub to_state: String,
+    pub username: String,
+    pub note: Option<String>,
+    pub at: String,
+    /// The same person took this step and the one it checks (the office's option for
+    /// very small offices allowed it).
+    pub same_person: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ProposalOut {
+    pub id: i64,
+    pub kube_id: i64,
+    pub programme_id: i64,
+    /// `draft`, `submitted`, `verified`, `approved`, `rejected`, `delivered`, `closed`
+    pub state: String,
+    pub total: i64,
+    pub delivered_total: i64,
+    pub justification: String,
+    pub reason: Option<String>,
+    pub delivered_on: Option<String>,
+    pub receiver: Option<String>,
+    pub place: Option<String>,
+    pub bast_number: Option<String>,
+    pub items: Vec<ProposalItemOut>,
+    pub events: Vec<EventOut>,
+}
+
+fn out(d: ProposalDetail) -> ProposalOut {
+    let p = d.proposal;
+    ProposalOut {
+        id: p.id,
+        kube_id: p.kube_id,
+        programme_id: p.programme_id,
+        state: p.state,
+        total: p.total,
+        delivered_total: p.delivered_total,
+        justification: p.justification,
+        reason: p.reason,
+        delivered_on: p.delivered_on,
+        receiver: p.receiver,
+        place: p.place,
+        bast_number: p.bast_number,
+        items: d
+            .items
+            .into_iter()
+            .map(|i| ProposalItemOut {
+                subtotal: i.quantity * i.unit_price,
+                item_id: i.item_id,
+                name: i.name,
+                unit: i.unit,
+                quantity: i.quantity,
+                unit_price: i.unit_price,
+                delivered_quantity: i.delivered_quantity,
+            })
+            .collect(),
+        events: d
+            .events
+            .into_iter()
+            .map(|e| EventOut {
+                action: e.action,
+                from_state: e.from_state,
+                to_state: e.to_state,
+                username: e.username,
+                note: e.note,
+                at: e.at,
+                same_person: e.same_person != 0,
+            })
+            .collect(),
+    }
+}
+
+async fn visible(state: &AppState, s: &Session, id: i64) -> AppResult<ProposalDetail> {
+    Ok(app::scope::proposal(&state.app(), &s.caller(), id).await?)
+}
+
+async fn create(state: &AppState, s: &Session, b: &ProposalCreate) -> AppResult<ProposalDetail> {
+    s.require_write()?;
+    let mut inv = Invalid::new();
+    let k = match crate::kube_in_scope(state, s, b.kube_id).await {
+        Ok(k) => Some(k),
+        Err(_) => {
+            inv.add("kube_id", Msg::new("error.not_found"));
+            None
+        }
+    };
+    if k.as_ref().is_some_and(|k| k.stage == "bubar") {
+        inv.add("kube_id", Msg::new("kube.dissolved"));
+    }
+    let items: Vec<&ItemQty> = b.items.iter().filter(|i| i.quantity != 0).collect();
+    if items.is_empty() {
+        inv.add("items", Msg::new("proposal.no_items"));
+    }
+    if let Some(m) = items
+        .iter()
+        .find_map(|i| domain::aid::check_quantity(i.quantity).err())
+    {
+        inv.add("items", m);
+    }
+    if b.justification.trim().is_empty() {
+        inv.add("justification", Msg::new("common.required"));
+    }
+    inv.into_result()?;
+    let pairs: Vec<(i64, i64)> = items.iter().map(|i| (i.item_id, i.quantity)).collect();
+    Ok(state
+        .store
+        .proposal_create(
+            &s.actor(),
+            b.kube_id,
+            b.programme_id,
+            &pairs,
+            b.justification.trim(),
+        )
+        .await?)
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+pub struct ActBody {
+    /// For `reject`: why (required); for others: an optional note.
+    pub reason: Option<String>,
+    pub note: Option<String>,
+    /// For `deliver`.
+    pub delivered_on: Option<String>,
+    pub receiver: Option<String>,
+    pub place: Option<String>,
+    /// For `deliver`: the items actually handed over (may be fewer than approved).
+    pub items: Option<Vec<ItemQty>>,
+}
+
+async fn act(
+    state: &AppState,
+    s: &Session,
+    id: i64,
+    action: &str,
+    b: &ActBody,
+) -> AppResult<ProposalDetail> {
+    let action = Action::parse(action).map_err(|m| AppError::invalid("action", m))?;
+    let d = visible(state, s, id).await?;
+    if !action.allowed(s.role()) {
+        return Err(AppError::Forbidden);
+    }
+    let mut delivery = None;
+    if action == Action::Deliver {
+        let mut inv = Invalid::new();
+        let on = match b.delivered_on.as_deref() {
+            Some(d) if !d.trim().is_empty() => {
+                inv.check("delivered_on", domain::person::parse_date(d))
+            }
+            _ => {
+                inv.add("delivered_on", Msg::new("common.required"));
+                None
+            }
+        };
+        if on.is_some_and(|d| d > today()) {
+            inv.add("delivered_on", Msg::new("visit.in_future"));
+        }
+        let receiver = b.receiver.as_deref().map(str::trim).unwrap_or("");
+        if receiver.is_empty() {
+            inv.add("receiver", Msg::new("common.required"));
+        }
+        let items: Vec<(i64, i64)> = match &b.items {
+            Some(items) => items.iter().map(|i| (i.item_id, i.quantity)).collect(),
+            None => d.items.iter().map(|i| (i.item_id, i.quantity)).collect(),
+        };
+        inv.into_result()?;
+        // Goods only after technical guidance of the group's business.
+        if ProposalState::parse(&d.proposal.state).ok() == Some(ProposalState::Approved) {
+            let g = crate::visits::guidance(state, d.proposal.kube_id).await?;
+            if !g.completed {
+                let why = g
+                    .reasons
+                    .iter()
+                    .map(|m| m.text(Lang::Id))
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                return Err(AppError::Conflict {
+                    field: "kube_id".into(),
+                    msg: Msg::new("proposal.no_guidance").arg(why),
+                });
+            }
+        }
+        delivery = Some(Delivery {
+            delivered_on: on
+                .map(|d| d.format("%Y-%m-%d").to_string())
+                .unwrap_or_default(),
+            receiver: receiver.to_string(),
+            place: b.place.clone().filter(|p| !p.trim().is_empty()),
+            items,
+        });
+    }
+    let note = b
+        .reason
+        .as_deref()
+        .or(b.note.as_deref())
+        .map(str::trim)
+        .filter(|n| !n.is_empty());
+    Ok(state
+        .store
+        .proposal_act(
+            &s.actor(),
+            s.role(),
+            id,
+            action,
+            note,
+            delivery.as_ref(),
+            state.config.allow_same_person,
+        )
+        .await?)
+}

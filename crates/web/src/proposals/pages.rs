@@ -1,0 +1,373 @@
+//! The proposal pages: the list, the form, a proposal's page with its actions.
+use super::*;
+
+// ---------- pages ----------
+
+pub(super) fn state_label(lang: Lang, code: &str) -> &'static str {
+    ProposalState::parse(code)
+        .map(|s| lang.t(s.label_key()))
+        .unwrap_or("")
+}
+
+pub struct Row {
+    pub id: i64,
+    pub kube: String,
+    pub programme: String,
+    pub total: String,
+    pub state: String,
+    pub state_label: &'static str,
+}
+
+#[derive(askama::Template)]
+#[template(path = "proposals.html")]
+pub(super) struct ListPage {
+    ctx: Ctx,
+    rows: Vec<Row>,
+    pager: Pager,
+    states: Vec<(&'static str, &'static str)>,
+    q_state: String,
+}
+
+pub(super) async fn list_page(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    OriginalUri(uri): OriginalUri,
+    Query(q): Query<ListQuery>,
+) -> AppResult<Response> {
+    let f = ProposalFilter {
+        state: q.state.clone(),
+        programme_id: q.programme_id,
+        kube_id: q.kube_id,
+    };
+    let page = state
+        .store
+        .proposals(&f, s.district_scope(), Paging::new(Some(50), q.offset))
+        .await?;
+    let pager = Pager::new(&page, "/proposals", &page::query_pairs(&uri));
+    let programmes: std::collections::HashMap<i64, String> = state
+        .store
+        .programmes(None)
+        .await?
+        .into_iter()
+        .map(|(p, _)| (p.id, p.name))
+        .collect();
+    let mut rows = Vec::new();
+    for p in page.items {
+        let kube = state
+            .store
+            .kube_get(p.kube_id)
+            .await
+            .map(|k| k.name)
+            .unwrap_or_default();
+        rows.push(Row {
+            id: p.id,
+            kube,
+            programme: programmes.get(&p.programme_id).cloned().unwrap_or_default(),
+            total: Rupiah::new(p.total).to_string(),
+            state_label: state_label(ctx.lang, &p.state),
+            state: p.state,
+        });
+    }
+    let lang = ctx.lang;
+    let states = ProposalState::ALL
+        .iter()
+        .map(|s| (s.code(), lang.t(s.label_key())))
+        .collect();
+    Ok(html(&ListPage {
+        rows,
+        pager,
+        states,
+        q_state: q.state.unwrap_or_default(),
+        ctx,
+    })?
+    .into_response())
+}
+
+#[derive(askama::Template)]
+#[template(path = "proposal_form.html")]
+pub(super) struct FormPage {
+    ctx: Ctx,
+    kube: store::kube::Kube,
+    programmes: Vec<(i64, String)>,
+    programme_id: i64,
+    items: Vec<(i64, String, String, String, i64)>,
+    packages: Vec<(i64, String)>,
+    justification: String,
+    errors: FormErrors,
+}
+
+#[derive(Deserialize)]
+pub(super) struct NewQuery {
+    kube_id: i64,
+    package_id: Option<i64>,
+    programme_id: Option<i64>,
+}
+
+#[allow(clippy::too_many_arguments)] // the form page's parts, each from its own source
+pub(super) async fn form(
+    state: &AppState,
+    s: &Session,
+    ctx: Ctx,
+    kube_id: i64,
+    programme_id: i64,
+    quantities: &[(i64, i64)],
+    justification: String,
+    errors: Option<&Invalid>,
+) -> AppResult<Response> {
+    let kube = crate::kube_in_scope(state, s, kube_id).await?;
+    let year = chrono::Datelike::year(&today()) as i64;
+    let programmes = state
+        .store
+        .programmes(None)
+        .await?
+        .into_iter()
+        .filter(|(p, _)| p.target == "kube" && p.year >= year - 1)
+        .map(|(p, _)| (p.id, format!("{} ({})", p.name, p.year)))
+        .collect();
+    let items = state
+        .store
+        .items()
+        .await?
+        .into_iter()
+        .map(|i| {
+            let q = quantities
+                .iter()
+                .find(|(id, _)| *id == i.id)
+                .map(|(_, q)| *q)
+                .unwrap_or(0);
+            (
+                i.id,
+                i.name,
+                i.unit,
+                Rupiah::new(i.unit_price).to_string(),
+                q,
+            )
+        })
+        .collect();
+    let packages = state
+        .store
+        .packages()
+        .await?
+        .into_iter()
+        .map(|(id, name, _, _)| (id, name))
+        .collect();
+    let errors = FormErrors::new(errors, ctx.lang);
+    let page = FormPage {
+        kube,
+        programmes,
+        programme_id,
+        items,
+        packages,
+        justification,
+        errors,
+        ctx,
+    };
+    Ok((page.errors.status(), html(&page)?).into_response())
+}
+
+pub(super) async fn new_page(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    Query(q): Query<NewQuery>,
+) -> AppResult<Response> {
+    s.require_write()?;
+    let quantities = match q.package_id {
+        Some(pid) => state
+            .store
+            .packages()
+            .await?
+            .into_iter()
+            .find(|p| p.0 == pid)
+            .map(|p| p.3)
+            .unwrap_or_default(),
+        None => Vec::new(),
+    };
+    form(
+        &state,
+        &s,
+        ctx,
+        q.kube_id,
+        q.programme_id.unwrap_or(0),
+        &quantities,
+        String::new(),
+        None,
+    )
+    .await
+}
+
+pub(super) async fn create_form(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    body: axum::body::Bytes,
+) -> AppResult<Response> {
+    let f = page::FormData::parse(&body);
+    let get = |k: &str| f.get(k);
+    let kube_id: i64 = get("kube_id").parse().unwrap_or(0);
+    let programme_id: i64 = get("programme_id").parse().unwrap_or(0);
+    let items: Vec<ItemQty> = f
+        .pairs()
+        .iter()
+        .filter_map(|(k, v)| {
+            Some(ItemQty {
+                item_id: k.strip_prefix("qty_")?.parse().ok()?,
+                quantity: v.trim().parse().unwrap_or(0),
+            })
+        })
+        .collect();
+    let b = ProposalCreate {
+        kube_id,
+        programme_id,
+        items: items.clone(),
+        justification: get("justification"),
+    };
+    match create(&state, &s, &b).await {
+        Ok(d) => {
+            page::redirect_with_flash(
+                &state,
+                &s,
+                &format!("/proposals/{}", d.proposal.id),
+                ctx.t("proposal.created").into(),
+            )
+            .await
+        }
+        Err(e) => {
+            let inv = e.into_form_errors()?;
+            let q: Vec<(i64, i64)> = items.iter().map(|i| (i.item_id, i.quantity)).collect();
+            form(
+                &state,
+                &s,
+                ctx,
+                kube_id,
+                programme_id,
+                &q,
+                b.justification,
+                Some(&inv),
+            )
+            .await
+        }
+    }
+}
+
+#[derive(askama::Template)]
+#[template(path = "proposal_detail.html")]
+pub(super) struct DetailPage {
+    ctx: Ctx,
+    p: ProposalOut,
+    kube: store::kube::Kube,
+    programme: String,
+    state_label: &'static str,
+    actions: Vec<(&'static str, &'static str)>,
+    errors: FormErrors,
+    today: String,
+    attachments: Vec<crate::attachments::AttachmentOut>,
+    can_write: bool,
+}
+
+impl DetailPage {
+    pub(super) fn rp(&self, v: &i64) -> String {
+        Rupiah::new(*v).to_string()
+    }
+    pub(super) fn label(&self, code: &str) -> &'static str {
+        state_label(self.ctx.lang, code)
+    }
+}
+
+pub(super) async fn render_detail(
+    state: &AppState,
+    s: &Session,
+    ctx: Ctx,
+    id: i64,
+    errors: Option<&Invalid>,
+) -> AppResult<Response> {
+    let d = visible(state, s, id).await?;
+    let kube = state.store.kube_get(d.proposal.kube_id).await?;
+    let (prog, _) = state.store.programme(d.proposal.programme_id).await?;
+    let st = ProposalState::parse(&d.proposal.state).map_err(|_| AppError::Internal)?;
+    let lang = ctx.lang;
+    // Only the steps this caller may take now (not the check of their own step).
+    let earlier: Vec<(Action, Option<i64>)> = d
+        .events
+        .iter()
+        .filter_map(|e| Some((Action::parse(&e.action).ok()?, e.user_id)))
+        .collect();
+    let me = s.actor().user_id;
+    let actions = Action::ALL
+        .iter()
+        .filter(|a| domain::aid::transition(st, **a, s.role()).is_ok())
+        .filter(|a| {
+            domain::aid::check_duties(**a, me, &earlier, state.config.allow_same_person).is_ok()
+        })
+        .map(|a| (a.code(), lang.t(a.label_key())))
+        .collect();
+    let errors = FormErrors::new(errors, lang);
+    let page = DetailPage {
+        state_label: state_label(lang, st.code()),
+        p: out(d),
+        kube,
+        programme: format!("{} ({})", prog.name, prog.year),
+        actions,
+        errors,
+        today: today().format("%Y-%m-%d").to_string(),
+        attachments: crate::attachments::list(state, "proposal", id).await?,
+        can_write: s.role().can_write(),
+        ctx,
+    };
+    let status = if page.errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::CONFLICT
+    };
+    Ok((status, html(&page)?).into_response())
+}
+
+pub(super) async fn detail_page(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    render_detail(&state, &s, ctx, id, None).await
+}
+
+pub(super) async fn act_form(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    Path((id, action)): Path<(i64, String)>,
+    body: axum::body::Bytes,
+) -> AppResult<Response> {
+    let f = page::FormData::parse(&body);
+    let get = |k: &str| f.opt(k);
+    let items: Vec<ItemQty> = f
+        .pairs()
+        .iter()
+        .filter_map(|(k, v)| {
+            Some(ItemQty {
+                item_id: k.strip_prefix("qty_")?.parse().ok()?,
+                quantity: v.trim().parse().unwrap_or(-1),
+            })
+        })
+        .collect();
+    let b = ActBody {
+        reason: get("reason"),
+        note: get("note"),
+        delivered_on: get("delivered_on"),
+        receiver: get("receiver"),
+        place: get("place"),
+        items: if items.is_empty() { None } else { Some(items) },
+    };
+    match act(&state, &s, id, &action, &b).await {
+        Ok(d) => {
+            let label = state_label(ctx.lang, &d.proposal.state);
+            page::redirect_with_flash(
+                &state,
+                &s,
+                &format!("/proposals/{id}"),
+                ctx.tf("proposal.done", &[label.to_string()]),
+            )
+            .await
+        }
+        Err(e) => {
+            let inv = e.into_form_errors()?;
+            render_detail(&state, &s, ctx, id, Some(&inv)).await
+        }
+    }
+}

@@ -1,0 +1,198 @@
+//! The trainings JSON API: events, participants, attendance, certificates, partner agencies.
+use super::*;
+
+// ---------- API ----------
+
+/// Record presence or absence of a participant on one day.
+#[utoipa::path(post, path = "/api/v1/trainings/{id}/attendance", tag = "trainings", params(("id" = i64, Path)), request_body = AttendanceIn,
+    responses((status = 200, body = TrainingOut), (status = 422, body = crate::api::ErrorBody)))]
+pub(crate) async fn api_attendance(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    Path(id): Path<i64>,
+    Json(b): Json<AttendanceIn>,
+) -> AppResult<Json<TrainingOut>> {
+    attendance(&state, &s, id, &b).await?;
+    Ok(Json(out(&state, visible(&state, &s, id).await?)))
+}
+
+/// The participation certificate of an attending participant (PDF).
+#[utoipa::path(get, path = "/api/v1/trainings/{id}/participants/{person_id}/certificate.pdf", tag = "trainings",
+    params(("id" = i64, Path), ("person_id" = i64, Path)),
+    responses((status = 200, description = "PDF", content_type = "application/pdf"), (status = 409, body = crate::api::ErrorBody)))]
+pub(crate) async fn api_certificate(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    Path((id, person_id)): Path<(i64, i64)>,
+) -> AppResult<Response> {
+    certificate_response(&state, &s, id, person_id).await
+}
+
+pub(super) async fn certificate(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    Path((id, person_id)): Path<(i64, i64)>,
+) -> AppResult<Response> {
+    certificate_response(&state, &s, id, person_id).await
+}
+
+pub(super) async fn attendance_form(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    Path(id): Path<i64>,
+    body: axum::body::Bytes,
+) -> AppResult<Response> {
+    s.require_write()?;
+    let f = page::FormData::parse(&body);
+    let day = f.get("day");
+    let present: Vec<i64> = f
+        .all("present")
+        .iter()
+        .filter_map(|v| v.parse().ok())
+        .collect();
+    let d = visible(&state, &s, id).await?.d;
+    for p in &d.participants {
+        let b = AttendanceIn {
+            person_id: p.person_id,
+            day: day.clone(),
+            present: present.contains(&p.person_id),
+        };
+        if let Err(AppError::Invalid(inv)) = attendance(&state, &s, id, &b).await {
+            return render_detail(&state, &s, ctx, id, Some(&inv)).await;
+        }
+    }
+    page::redirect_with_flash(
+        &state,
+        &s,
+        &format!("/trainings/{id}"),
+        ctx.tf("training.attendance_saved", &[day]),
+    )
+    .await
+}
+
+// ---------- API (events) ----------
+
+#[derive(Deserialize, IntoParams, Default)]
+pub struct ListQuery {
+    pub kind: Option<String>,
+    pub year: Option<i64>,
+    pub q: Option<String>,
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+/// List guidance and training events, newest first.
+#[utoipa::path(get, path = "/api/v1/trainings", tag = "trainings", params(ListQuery),
+    responses((status = 200, body = crate::api::ListOf<TrainingOut>)))]
+pub(crate) async fn api_list(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    Query(q): Query<ListQuery>,
+) -> AppResult<Json<crate::api::ListOf<TrainingOut>>> {
+    let f = TrainingFilter {
+        kind: q.kind.clone(),
+        year: q.year,
+        q: q.q.clone(),
+    };
+    let page = state
+        .store
+        .training_list(&f, s.district_scope(), Paging::new(q.limit, q.offset))
+        .await?;
+    Ok(Json(crate::api::ListOf::from_page(page, |t| {
+        out(
+            &state,
+            Seen {
+                d: TrainingDetail {
+                    training: t,
+                    partner_agencies: Vec::new(),
+                    participants: Vec::new(),
+                },
+                elsewhere: 0,
+            },
+        )
+    })))
+}
+
+/// Record a guidance or training event.
+#[utoipa::path(post, path = "/api/v1/trainings", tag = "trainings", request_body = TrainingCreate,
+    responses((status = 201, body = TrainingOut), (status = 422, body = crate::api::ErrorBody)))]
+pub(crate) async fn api_create(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    Json(b): Json<TrainingCreate>,
+) -> AppResult<Response> {
+    let d = create(&state, &s, &b).await?;
+    Ok((StatusCode::CREATED, Json(out(&state, seen(&s, d)))).into_response())
+}
+
+/// Read an event with its participants.
+#[utoipa::path(get, path = "/api/v1/trainings/{id}", tag = "trainings", params(("id" = i64, Path)),
+    responses((status = 200, body = TrainingOut), (status = 404, body = crate::api::ErrorBody)))]
+pub(crate) async fn api_get(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    Path(id): Path<i64>,
+) -> AppResult<Json<TrainingOut>> {
+    Ok(Json(out(&state, visible(&state, &s, id).await?)))
+}
+
+/// Record a participant and whether they attended (again: changes the attendance).
+#[utoipa::path(post, path = "/api/v1/trainings/{id}/participants", tag = "trainings", params(("id" = i64, Path)), request_body = ParticipantIn,
+    responses((status = 201, body = TrainingOut), (status = 404, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)))]
+pub(crate) async fn api_participant(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    Path(id): Path<i64>,
+    Json(b): Json<ParticipantIn>,
+) -> AppResult<Response> {
+    let d = add_participant(&state, &s, id, &b).await?;
+    Ok((StatusCode::CREATED, Json(out(&state, seen(&s, d)))).into_response())
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct VillageSummary {
+    pub village_code: String,
+    pub name: String,
+    pub participants: i64,
+    pub attended: i64,
+}
+
+pub(super) async fn summary(
+    state: &AppState,
+    s: &Session,
+    id: i64,
+) -> AppResult<Vec<VillageSummary>> {
+    visible(state, s, id).await?;
+    Ok(state
+        .store
+        .training_summary(id)
+        .await?
+        .into_iter()
+        .map(|v| VillageSummary {
+            name: state.areas.name(&v.village_code).to_string(),
+            village_code: v.village_code,
+            participants: v.participants,
+            attended: v.attended,
+        })
+        .collect())
+}
+
+/// Participants and attendance by their village of origin.
+#[utoipa::path(get, path = "/api/v1/trainings/{id}/summary", tag = "trainings", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<VillageSummary>), (status = 404, body = crate::api::ErrorBody)))]
+pub(crate) async fn api_summary(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    Path(id): Path<i64>,
+) -> AppResult<Json<Vec<VillageSummary>>> {
+    Ok(Json(summary(&state, &s, id).await?))
+}
+
+/// The managed list of partner agencies.
+#[utoipa::path(get, path = "/api/v1/partner-agencies", tag = "trainings", responses((status = 200, body = Vec<String>)))]
+pub(crate) async fn api_agencies(
+    State(state): State<AppState>,
+    Authed(_caller): Authed,
+) -> AppResult<Json<Vec<String>>> {
+    Ok(Json(state.store.partner_agencies().await?))
+}

@@ -1,0 +1,297 @@
+//! The training pages: the list, the form, an event's page with attendance.
+use super::*;
+
+// ---------- pages ----------
+
+pub(super) fn kind_label(lang: Lang, code: &str) -> &'static str {
+    TrainingKind::parse(code)
+        .map(|k| lang.t(k.label_key()))
+        .unwrap_or("")
+}
+
+pub struct Row {
+    pub id: i64,
+    pub title: String,
+    pub kind: &'static str,
+    pub dates: String,
+    pub village: String,
+}
+
+#[derive(askama::Template)]
+#[template(path = "trainings_list.html")]
+pub(super) struct ListPage {
+    ctx: Ctx,
+    rows: Vec<Row>,
+    pager: Pager,
+    can_write: bool,
+}
+
+pub(super) async fn list_page(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    OriginalUri(uri): OriginalUri,
+    Query(q): Query<ListQuery>,
+) -> AppResult<Response> {
+    let f = TrainingFilter {
+        kind: q.kind.clone(),
+        year: q.year,
+        q: q.q.clone(),
+    };
+    let page = state
+        .store
+        .training_list(&f, s.district_scope(), Paging::new(Some(50), q.offset))
+        .await?;
+    let pager = Pager::new(&page, "/trainings", &page::query_pairs(&uri));
+    let rows = page
+        .items
+        .into_iter()
+        .map(|t| Row {
+            id: t.id,
+            kind: kind_label(ctx.lang, &t.kind),
+            dates: if t.starts_on == t.ends_on {
+                t.starts_on.clone()
+            } else {
+                format!("{} – {}", t.starts_on, t.ends_on)
+            },
+            village: state.areas.name(&t.village_code).to_string(),
+            title: t.title,
+        })
+        .collect();
+    Ok(html(&ListPage {
+        rows,
+        pager,
+        can_write: s.role().can_write(),
+        ctx,
+    })?
+    .into_response())
+}
+
+#[derive(askama::Template)]
+#[template(path = "training_form.html")]
+pub(super) struct FormPage {
+    ctx: Ctx,
+    v: TrainingCreate,
+    kinds: Vec<(&'static str, &'static str)>,
+    business_types: Vec<(String, String)>,
+    villages: Vec<(String, String, String)>,
+    agencies: Vec<String>,
+    errors: FormErrors,
+}
+
+impl FormPage {
+    pub(super) fn opt<'a>(&self, v: &'a Option<String>) -> &'a str {
+        v.as_deref().unwrap_or("")
+    }
+}
+
+pub(super) async fn form_page(
+    state: &AppState,
+    s: &Session,
+    ctx: Ctx,
+    v: TrainingCreate,
+    errors: Option<&Invalid>,
+) -> AppResult<Response> {
+    let lang = ctx.lang;
+    let errors = FormErrors::new(errors, lang);
+    let page = FormPage {
+        kinds: TrainingKind::ALL
+            .iter()
+            .map(|k| (k.code(), lang.t(k.label_key())))
+            .collect(),
+        business_types: state
+            .store
+            .business_types()
+            .await?
+            .into_iter()
+            .map(|b| (b.code, if lang == Lang::En { b.name_en } else { b.name }))
+            .collect(),
+        villages: village_options(state, s),
+        agencies: state.store.partner_agencies().await?,
+        v,
+        ctx,
+        errors,
+    };
+    Ok((page.errors.status(), html(&page)?).into_response())
+}
+
+pub(super) async fn new_page(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+) -> AppResult<Response> {
+    s.require_write()?;
+    let today = today().format("%Y-%m-%d").to_string();
+    let v = TrainingCreate {
+        kind: "bimbingan_teknis".into(),
+        starts_on: today.clone(),
+        ends_on: today,
+        ..Default::default()
+    };
+    form_page(&state, &s, ctx, v, None).await
+}
+
+pub(super) async fn create_form(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    body: axum::body::Bytes,
+) -> AppResult<Response> {
+    let mut v = TrainingCreate::default();
+    let some = |x: String| if x.trim().is_empty() { None } else { Some(x) };
+    for (k, val) in page::form_pairs(&body) {
+        match k.as_str() {
+            "title" => v.title = val,
+            "kind" => v.kind = val,
+            "topic" => v.topic = some(val),
+            "business_type" => v.business_type = some(val),
+            "starts_on" => v.starts_on = val,
+            "ends_on" => v.ends_on = val,
+            "village_code" => v.village_code = val,
+            "organiser" => v.organiser = some(val),
+            "trainers" => v.trainers = some(val),
+            "partner_agencies" => v.partner_agencies.push(val),
+            _ => {}
+        }
+    }
+    match create(&state, &s, &v).await {
+        Ok(d) => {
+            page::redirect_with_flash(
+                &state,
+                &s,
+                &format!("/trainings/{}", d.training.id),
+                ctx.tf("training.created", &[d.training.title]),
+            )
+            .await
+        }
+        Err(AppError::Invalid(inv)) => form_page(&state, &s, ctx, v, Some(&inv)).await,
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(askama::Template)]
+#[template(path = "training_detail.html")]
+pub(super) struct DetailPage {
+    ctx: Ctx,
+    t: TrainingOut,
+    kind: &'static str,
+    summary: Vec<VillageSummary>,
+    candidates: Vec<(i64, String, String)>,
+    can_write: bool,
+    errors: FormErrors,
+    days: Vec<String>,
+    present: Vec<(i64, String)>,
+}
+
+impl DetailPage {
+    pub(super) fn was_present(&self, person_id: &i64, day: &str) -> bool {
+        self.present.iter().any(|(p, d)| p == person_id && d == day)
+    }
+}
+
+pub(super) async fn render_detail(
+    state: &AppState,
+    s: &Session,
+    ctx: Ctx,
+    id: i64,
+    errors: Option<&Invalid>,
+) -> AppResult<Response> {
+    let seen = visible(state, s, id).await?;
+    let d = &seen.d;
+    let summary = summary(state, s, id).await?;
+    let can_write = s.role().can_write();
+    // Persons of the caller's area who are not participants yet: (id, name, village).
+    let candidates = if can_write {
+        let taken: std::collections::HashSet<i64> =
+            d.participants.iter().map(|p| p.person_id).collect();
+        let page = state
+            .store
+            .person_list(
+                &store::persons::PersonFilter {
+                    district_code: Some(d.training.district_code.clone()),
+                    ..Default::default()
+                },
+                s.district_scope(),
+                Paging::new(Some(500), None),
+            )
+            .await?;
+        page.items
+            .into_iter()
+            .filter(|p| !taken.contains(&p.id))
+            .map(|p| (p.id, p.name, state.areas.name(&p.village_code).to_string()))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let days = days(&d.training);
+    let present = state.store.training_days(id).await?;
+    let t = out(state, seen);
+    let errors = FormErrors::new(errors, ctx.lang);
+    let page = DetailPage {
+        kind: kind_label(ctx.lang, &t.kind),
+        t,
+        summary,
+        candidates,
+        can_write,
+        errors,
+        days,
+        present,
+        ctx,
+    };
+    Ok((page.errors.status(), html(&page)?).into_response())
+}
+
+pub(super) async fn detail_page(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    render_detail(&state, &s, ctx, id, None).await
+}
+
+pub(super) async fn participant_form(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    Path(id): Path<i64>,
+    body: axum::body::Bytes,
+) -> AppResult<Response> {
+    let f = page::FormData::parse(&body);
+    let get = |k: &str| f.get(k);
+    let Ok(person_id) = get("person_id").parse::<i64>() else {
+        return render_detail(
+            &state,
+            &s,
+            ctx,
+            id,
+            Some(&Invalid::field("person_id", Msg::new("common.required"))),
+        )
+        .await;
+    };
+    let attended = !get("attended").is_empty();
+    match add_participant(
+        &state,
+        &s,
+        id,
+        &ParticipantIn {
+            person_id,
+            attended,
+        },
+    )
+    .await
+    {
+        Ok(d) => {
+            let name = d
+                .participants
+                .iter()
+                .find(|p| p.person_id == person_id)
+                .map(|p| p.name.clone())
+                .unwrap_or_default();
+            page::redirect_with_flash(
+                &state,
+                &s,
+                &format!("/trainings/{id}"),
+                ctx.tf("training.participant_added", &[name]),
+            )
+            .await
+        }
+        Err(AppError::Invalid(inv)) => render_detail(&state, &s, ctx, id, Some(&inv)).await,
+        Err(e) => Err(e),
+    }
+}

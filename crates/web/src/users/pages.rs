@@ -1,0 +1,261 @@
+//! The user administration pages: the list and the form.
+use super::*;
+
+// ---------- pages ----------
+
+pub struct Row {
+    pub id: i64,
+    pub username: String,
+    pub role: &'static str,
+    pub districts: String,
+    pub disabled: bool,
+    pub last_login: String,
+}
+
+#[derive(askama::Template)]
+#[template(path = "users_list.html")]
+pub(super) struct ListPage {
+    ctx: Ctx,
+    rows: Vec<Row>,
+    q: String,
+    role: String,
+    roles: Vec<(&'static str, &'static str)>,
+    pager: Pager,
+}
+
+pub(super) fn district_names(state: &AppState, codes: &[String]) -> String {
+    codes
+        .iter()
+        .map(|c| state.areas.name(c))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub(super) fn role_options(lang: Lang) -> Vec<(&'static str, &'static str)> {
+    Role::ALL
+        .iter()
+        .map(|r| (r.as_str(), lang.t(r.label_key())))
+        .collect()
+}
+
+pub(super) async fn list_page(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    OriginalUri(uri): OriginalUri,
+    Query(q): Query<ListQuery>,
+) -> AppResult<Response> {
+    s.require(Role::manages_users)?;
+    let page = state
+        .store
+        .user_list(
+            &UserFilter {
+                q: q.q.clone(),
+                role: q.role.clone(),
+            },
+            Paging::new(Some(50), q.offset),
+        )
+        .await?;
+    let pager = Pager::new(&page, "/users", &page::query_pairs(&uri));
+    let never = ctx.t("users.never");
+    let rows = page
+        .items
+        .into_iter()
+        .map(|u| Row {
+            id: u.id,
+            username: u.username,
+            role: ctx.t(u.role.label_key()),
+            districts: district_names(&state, &u.districts),
+            disabled: u.disabled,
+            last_login: u
+                .last_login_at
+                .as_deref()
+                .map(page::local_time)
+                .unwrap_or_else(|| never.into()),
+        })
+        .collect();
+    let roles = role_options(ctx.lang);
+    Ok(html(&ListPage {
+        rows,
+        q: q.q.unwrap_or_default(),
+        role: q.role.unwrap_or_default(),
+        roles,
+        pager,
+        ctx,
+    })?
+    .into_response())
+}
+
+#[derive(askama::Template)]
+#[template(path = "users_form.html")]
+pub(super) struct FormPage {
+    ctx: Ctx,
+    /// `None` for a new user.
+    id: Option<i64>,
+    username: String,
+    role: String,
+    lang: String,
+    disabled: bool,
+    districts: Vec<(String, String, bool)>,
+    roles: Vec<(&'static str, &'static str)>,
+    errors: FormErrors,
+    /// The account's sessions and API tokens (an existing account).
+    sessions: Vec<SessionOut>,
+}
+
+pub(super) async fn form_page(
+    state: &AppState,
+    ctx: Ctx,
+    id: Option<i64>,
+    v: &UserFormData,
+    errors: Option<&Invalid>,
+) -> AppResult<Response> {
+    let sessions = match id {
+        Some(id) => sessions_of(state, id).await?,
+        None => Vec::new(),
+    };
+    let districts = state
+        .districts()
+        .into_iter()
+        .map(|d| {
+            (
+                d.code.clone(),
+                d.name.clone(),
+                v.districts.contains(&d.code),
+            )
+        })
+        .collect();
+    let errors = FormErrors::new(errors, ctx.lang);
+    let status = errors.status();
+    let page = FormPage {
+        id,
+        username: v.username.clone(),
+        role: v.role.clone(),
+        lang: v.lang.clone().unwrap_or_else(|| "id".into()),
+        disabled: v.disabled.is_some(),
+        districts,
+        roles: role_options(ctx.lang),
+        errors,
+        sessions,
+        ctx,
+    };
+    Ok((status, html(&page)?).into_response())
+}
+
+/// The user form as browsers send it (checkboxes repeat `districts`).
+#[derive(Deserialize, Default, Clone)]
+pub struct UserFormData {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    districts: Vec<String>,
+    lang: Option<String>,
+    disabled: Option<String>,
+}
+
+pub(super) fn parse_form(body: &[u8]) -> UserFormData {
+    let pairs = page::form_pairs(body);
+    let mut f = UserFormData::default();
+    for (k, v) in pairs {
+        match k.as_str() {
+            "username" => f.username = v,
+            "password" => f.password = v,
+            "role" => f.role = v,
+            "districts" => f.districts.push(v),
+            "lang" => f.lang = Some(v),
+            "disabled" => f.disabled = Some(v),
+            _ => {}
+        }
+    }
+    f
+}
+
+pub(super) async fn new_page(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+) -> AppResult<Response> {
+    s.require(Role::manages_users)?;
+    let v = UserFormData {
+        role: "operator".into(),
+        ..Default::default()
+    };
+    form_page(&state, ctx, None, &v, None).await
+}
+
+pub(super) async fn create_form(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    body: axum::body::Bytes,
+) -> AppResult<Response> {
+    let f = parse_form(&body);
+    let input = UserCreate {
+        username: f.username.clone(),
+        password: f.password.clone(),
+        role: f.role.clone(),
+        districts: f.districts.clone(),
+        lang: f.lang.clone(),
+    };
+    match create(&state, &s, &input).await {
+        Ok(u) => {
+            let msg = ctx.tf("users.created", std::slice::from_ref(&u.username));
+            page::redirect_with_flash(&state, &s, "/users", msg).await
+        }
+        Err(AppError::Invalid(inv)) => form_page(&state, ctx, None, &f, Some(&inv)).await,
+        Err(AppError::Conflict { field, msg }) => {
+            form_page(&state, ctx, None, &f, Some(&Invalid::field(&field, msg))).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub(super) async fn edit_page(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    s.require(Role::manages_users)?;
+    let u = state.store.user_get(id).await?;
+    let v = UserFormData {
+        username: u.username,
+        role: u.role.as_str().into(),
+        districts: u.districts,
+        lang: Some(u.lang.code().into()),
+        disabled: u.disabled.then(|| "on".into()),
+        ..Default::default()
+    };
+    form_page(&state, ctx, Some(id), &v, None).await
+}
+
+pub(super) async fn update_form(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    Path(id): Path<i64>,
+    body: axum::body::Bytes,
+) -> AppResult<Response> {
+    let f = parse_form(&body);
+    let patch = UserPatch {
+        role: Some(f.role.clone()),
+        districts: Some(f.districts.clone()),
+        disabled: Some(f.disabled.is_some()),
+        password: Some(f.password.clone()),
+        lang: f.lang.clone(),
+    };
+    match update(&state, &s, id, &patch).await {
+        Ok(u) => {
+            let msg = ctx.tf("users.updated", std::slice::from_ref(&u.username));
+            page::redirect_with_flash(&state, &s, "/users", msg).await
+        }
+        Err(AppError::Invalid(inv)) => {
+            let current = state.store.user_get(id).await?;
+            let f = UserFormData {
+                username: current.username,
+                ..f
+            };
+            form_page(&state, ctx, Some(id), &f, Some(&inv)).await
+        }
+        Err(e) => Err(e),
+    }
+}
