@@ -2,11 +2,9 @@
 //! "not the same person" remembered, and merges that lose nothing and are audited.
 use crate::common;
 
-use common::{kube_body, persons_in, TestApp};
+use common::{kube_body, persons_in, TestApp, REJASARI};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-
-const REJASARI: &str = "32.79.04.2002";
 
 fn person(nik: &str, name: &str, sex: &str, birth: &str, kk: Option<&str>) -> Value {
     json!({"nik": nik, "name": name, "sex": sex, "birth_date": birth, "village_code": REJASARI,

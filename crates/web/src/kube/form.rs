@@ -403,7 +403,7 @@ pub(super) async fn update_form(
 
 /// Catalogue keys stored with assessments are `'static` in the catalogue.
 pub(super) fn lang_key(key: &str) -> &'static str {
-    domain::i18n::CATALOGUE
+    domain::i18n::catalogue()
         .iter()
         .find(|(k, _, _)| *k == key)
         .map(|(k, _, _)| *k)

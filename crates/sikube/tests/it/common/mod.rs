@@ -12,6 +12,12 @@ use store::{Actor, FreshDatabase, Store};
 
 pub const PASSWORD: &str = "Rahasia-2026";
 
+/// Villages of Kota Banjar the tests register people in: two in kecamatan Langensari
+/// (32.79.04), one in Pataruman (32.79.02).
+pub const REJASARI: &str = "32.79.04.2002";
+pub const WARINGINSARI: &str = "32.79.04.2003";
+pub const PATARUMAN: &str = "32.79.02.1002";
+
 fn password_hash() -> &'static str {
     static H: OnceLock<String> = OnceLock::new();
     H.get_or_init(|| web::auth::hash_password(PASSWORD))

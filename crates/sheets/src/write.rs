@@ -1,0 +1,160 @@
+//! Writing CSV and XLSX: cells as typed, formulas neutralised, large exports streamed.
+use super::*;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Int(i64),
+    /// `YYYY-MM-DD`
+    Date(String),
+    /// A share (0.387 is 38.7%), written as a percentage.
+    Percent(f64),
+    Empty,
+}
+
+/// A text cell as a spreadsheet program may not take it for a formula (OWASP's rule):
+/// text starting with `=`, `+`, `-`, `@`, tab or carriage return gets a leading `'`,
+/// unless it is a plain number (`-5`, `+62812…`), which no program runs.
+pub fn neutralise(text: &str) -> std::borrow::Cow<'_, str> {
+    let risky = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let number = {
+        let digits = text.strip_prefix(['+', '-']).unwrap_or(text);
+        !digits.is_empty()
+            && digits
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+            && digits.starts_with(|c: char| c.is_ascii_digit())
+    };
+    if risky && !number {
+        format!("'{text}").into()
+    } else {
+        text.into()
+    }
+}
+
+/// Writes CSV; every text cell is neutralised against formula injection.
+pub fn write_csv(header: &[&str], rows: &[Vec<Cell>]) -> Result<Vec<u8>, SheetError> {
+    let mut out = csv_rows(&[header.iter().map(|h| Cell::Text(h.to_string())).collect()])?;
+    out.extend(csv_rows(rows)?);
+    Ok(out)
+}
+
+/// CSV lines of `rows` (no header): a part of a CSV written piece by piece.
+pub fn csv_rows(rows: &[Vec<Cell>]) -> Result<Vec<u8>, SheetError> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for r in rows {
+        let rec: Vec<String> = r
+            .iter()
+            .map(|c| match c {
+                Cell::Text(s) | Cell::Date(s) => neutralise(s).into_owned(),
+                Cell::Int(i) => i.to_string(),
+                Cell::Percent(p) => format!("{:.1}%", p * 100.0),
+                Cell::Empty => String::new(),
+            })
+            .collect();
+        w.write_record(&rec)
+            .map_err(|e| SheetError::Write(e.to_string()))?;
+    }
+    w.into_inner().map_err(|e| SheetError::Write(e.to_string()))
+}
+
+pub fn write_xlsx(
+    sheet_name: &str,
+    header: &[&str],
+    rows: &[Vec<Cell>],
+) -> Result<Vec<u8>, SheetError> {
+    let mut x = XlsxRows::new(sheet_name, header, false)?;
+    x.add(rows)?;
+    x.finish()
+}
+
+/// An XLSX table written a page of rows at a time. With `constant_memory` each row goes
+/// to a temporary file as it is added, so a million-row export holds one page at a time.
+pub struct XlsxRows {
+    pub(super) wb: rust_xlsxwriter::Workbook,
+    pub(super) next: u32,
+    pub(super) date: rust_xlsxwriter::Format,
+    pub(super) percent: rust_xlsxwriter::Format,
+}
+
+pub(super) fn xerr(e: rust_xlsxwriter::XlsxError) -> SheetError {
+    SheetError::Write(e.to_string())
+}
+
+impl XlsxRows {
+    pub fn new(
+        sheet_name: &str,
+        header: &[&str],
+        constant_memory: bool,
+    ) -> Result<XlsxRows, SheetError> {
+        use rust_xlsxwriter::{Format as XFormat, Workbook};
+        let mut wb = Workbook::new();
+        let ws = if constant_memory {
+            wb.add_worksheet_with_constant_memory().map_err(xerr)?
+        } else {
+            wb.add_worksheet()
+        };
+        ws.set_name(sheet_name).map_err(xerr)?;
+        let bold = XFormat::new().set_bold();
+        for (c, h) in header.iter().enumerate() {
+            ws.set_column_width(c as u16, (h.len().max(12) + 2) as f64)
+                .map_err(xerr)?;
+            ws.write_string_with_format(0, c as u16, *h, &bold)
+                .map_err(xerr)?;
+        }
+        ws.set_freeze_panes(1, 0).map_err(xerr)?;
+        Ok(XlsxRows {
+            wb,
+            next: 1,
+            date: XFormat::new().set_num_format("yyyy-mm-dd"),
+            percent: XFormat::new().set_num_format("0.0%"),
+        })
+    }
+
+    /// Adds rows under those already added.
+    pub fn add(&mut self, rows: &[Vec<Cell>]) -> Result<(), SheetError> {
+        let ws = self.wb.worksheet_from_index(0).map_err(xerr)?;
+        for row in rows {
+            let r = self.next;
+            self.next += 1;
+            for (c, cell) in row.iter().enumerate() {
+                let c = c as u16;
+                match cell {
+                    Cell::Text(s) => {
+                        ws.write_string(r, c, s).map_err(xerr)?;
+                    }
+                    Cell::Int(i) => {
+                        ws.write_number(r, c, *i as f64).map_err(xerr)?;
+                    }
+                    Cell::Date(s) => match excel_serial(s) {
+                        Some(serial) => {
+                            ws.write_number_with_format(r, c, serial, &self.date)
+                                .map_err(xerr)?;
+                        }
+                        None => {
+                            ws.write_string(r, c, s).map_err(xerr)?;
+                        }
+                    },
+                    Cell::Percent(p) => {
+                        ws.write_number_with_format(r, c, *p, &self.percent)
+                            .map_err(xerr)?;
+                    }
+                    Cell::Empty => {}
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub fn finish(mut self) -> Result<Vec<u8>, SheetError> {
+        self.wb.save_to_buffer().map_err(xerr)
+    }
+
+    /// The file written to `out` (e.g. a temporary file, to be sent in pieces).
+    pub fn finish_to(
+        mut self,
+        out: impl std::io::Write + std::io::Seek + Send,
+    ) -> Result<(), SheetError> {
+        self.wb.save_to_writer(out).map_err(xerr)
+    }
+}

@@ -1,0 +1,173 @@
+//! Commands on files: `sikube dedup` (the duplicate finder on a CSV) and `sikube restore`
+//! (a backup into a database that is not being served).
+use super::*;
+
+/// Reads persons, clusters the duplicates on all cores, writes `id,cluster_id`
+/// (a cluster is named by the id of its first row; singletons are their own cluster).
+pub(super) fn dedup(file: &str, out: &str) -> Result<(), String> {
+    use domain::dedup::{cluster_with, Record, MAX_BLOCK};
+    use std::io::Write;
+    let started = std::time::Instant::now();
+    let bytes = std::fs::read(file).map_err(|e| format!("cannot read {file}: {e}"))?;
+    let table = sheets::read(&bytes, &sheets::Limits::COMMAND_LINE).map_err(|e| e.to_string())?;
+    let header = table.first().ok_or("the file is empty")?;
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| h.trim().eq_ignore_ascii_case(name))
+    };
+    let idx: Vec<Option<usize>> = [
+        "id",
+        "nik",
+        "name",
+        "sex",
+        "birth_date",
+        "village_code",
+        "kk_number",
+    ]
+    .iter()
+    .map(|c| col(c))
+    .collect();
+    if idx[0].is_none() {
+        return Err("the file needs an id column".into());
+    }
+    let get = |row: &Vec<String>, i: usize| {
+        idx[i]
+            .and_then(|c| row.get(c))
+            .map(|s| s.trim().to_string())
+            .unwrap_or_default()
+    };
+    let records: Vec<Record> = table
+        .iter()
+        .skip(1)
+        .filter(|r| r.iter().any(|c| !c.trim().is_empty()))
+        .map(|r| Record {
+            id: get(r, 0),
+            nik: get(r, 1),
+            name: get(r, 2),
+            sex: get(r, 3),
+            birth_date: get(r, 4),
+            village_code: get(r, 5),
+            kk_number: get(r, 6),
+        })
+        .collect();
+    eprintln!(
+        "{} persons read in {:.1} s",
+        records.len(),
+        started.elapsed().as_secs_f64()
+    );
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2);
+    let progress = |done: usize, total: usize| {
+        eprint!("\rcomparing: {done}/{total} blocks");
+        let _ = std::io::stderr().flush();
+    };
+    let (clusters, compared) = cluster_with(&records, MAX_BLOCK, threads, &progress);
+    eprintln!();
+    let mut w = std::io::BufWriter::new(
+        std::fs::File::create(out).map_err(|e| format!("cannot write {out}: {e}"))?,
+    );
+    writeln!(w, "id,cluster_id").map_err(|e| e.to_string())?;
+    for (r, c) in records.iter().zip(&clusters) {
+        writeln!(w, "{},{}", r.id, records[*c].id).map_err(|e| e.to_string())?;
+    }
+    w.flush().map_err(|e| e.to_string())?;
+    let groups = clusters
+        .iter()
+        .enumerate()
+        .filter(|(i, c)| *i != **c)
+        .map(|(_, c)| *c)
+        .collect::<std::collections::HashSet<_>>()
+        .len();
+    println!(
+        "{} persons, {} pairs compared, {} clusters with duplicates, written to {out} in {:.1} s",
+        records.len(),
+        compared,
+        groups,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// Checks the backup (a sikube SQLite database that passes its integrity check), then
+/// puts it in place of the database file in one rename.
+/// A running server holds an exclusive lock on `<database>.lock` (SQLite): a restore
+/// must not replace the file under it. `None` for PostgreSQL.
+pub(super) fn lock_database(url: &str) -> Result<Option<std::fs::File>, String> {
+    let Some(db) = store::sqlite_file(url) else {
+        return Ok(None);
+    };
+    let path = format!("{db}.lock");
+    store::private_file(&path, true);
+    let f = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&path)
+        .map_err(|e| format!("cannot open {path}: {e}"))?;
+    match f.try_lock() {
+        Ok(()) => Ok(Some(f)),
+        Err(std::fs::TryLockError::WouldBlock) => Err(format!(
+            "a sikube server is using {db}; stop it first (nothing was changed)"
+        )),
+        Err(std::fs::TryLockError::Error(e)) => Err(format!("cannot lock {path}: {e}")),
+    }
+}
+
+pub(super) async fn restore(db: &DbArgs, file: &str) -> Result<(), String> {
+    let url = db.url()?;
+    let _lock = lock_database(&url)?;
+    let Some(target) = url
+        .strip_prefix("sqlite://")
+        .map(|p| p.split('?').next().unwrap_or(p).to_string())
+    else {
+        return Err(
+            "this database is PostgreSQL: restore it with pg_restore, e.g. \
+             `pg_restore --clean --dbname \"$SIKUBE_DATABASE_URL\" sikube.dump`"
+                .into(),
+        );
+    };
+    if !std::path::Path::new(file).is_file() {
+        return Err(format!("{file} does not exist"));
+    }
+    let mut head = [0u8; 16];
+    let is_sqlite = std::fs::File::open(file)
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
+        .is_ok()
+        && &head == b"SQLite format 3\0";
+    if !is_sqlite {
+        return Err(format!(
+            "{file} is not a SQLite database; nothing was changed"
+        ));
+    }
+    let backup = Store::connect(&format!("sqlite://{file}?mode=ro"))
+        .await
+        .map_err(|e| format!("{file} is not a SQLite database: {e}"))?;
+    let ok = backup
+        .integrity_ok()
+        .await
+        .map_err(|e| format!("{file} is not a sikube database: {e}"))?;
+    let tables = backup.table_counts().await.map_err(|e| e.to_string())?;
+    backup.close().await;
+    if !ok || !tables.iter().any(|(t, _)| t == "schema_migrations") {
+        return Err(format!(
+            "{file} is not a sound sikube database; nothing was changed"
+        ));
+    }
+    let staged = format!("{target}.restoring");
+    std::fs::copy(file, &staged).map_err(|e| format!("cannot copy {file}: {e}"))?;
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{target}{suffix}"));
+    }
+    std::fs::rename(&staged, &target).map_err(|e| format!("cannot replace {target}: {e}"))?;
+    let store = open(db).await?;
+    let persons = store
+        .table_counts()
+        .await
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .find(|(t, _)| t == "persons")
+        .map(|(_, n)| n)
+        .unwrap_or(0);
+    println!("restored {file} into {target} ({persons} persons)");
+    Ok(())
+}

@@ -1,0 +1,113 @@
+//! `sikube serve`: the server with its housekeeping and a graceful shutdown.
+use super::*;
+
+pub(super) async fn serve(db: &DbArgs, args: ServeArgs) -> Result<(), String> {
+    // Held while serving: `sikube restore` refuses to replace the file meanwhile.
+    let _lock = lock_database(&db.url()?)?;
+    let areas = Arc::new(Areas::embedded());
+    let region = areas
+        .regency(&args.region)
+        .map_err(|m| format!("--region {}: {}", args.region, msg(m)))?;
+    let store = open(db).await?;
+    if args.demo {
+        let accounts = demo::load(&store, &areas, &region).await?;
+        let started = std::time::Instant::now();
+        let made = demo::load_city(&store, &areas, &region).await?;
+        if made > 0 {
+            println!(
+                "Demo city: {made} KUBE with their members ({:.1} s).",
+                started.elapsed().as_secs_f64()
+            );
+        }
+        println!(
+            "Demo data loaded. Demo accounts (password for all: {}):",
+            demo::PASSWORD
+        );
+        for (u, role) in accounts {
+            println!("  {u:<24} {role}");
+        }
+    } else if store.user_count().await.map_err(|e| e.to_string())? == 0 {
+        eprintln!(
+            "No users yet. Create the first administrator, then log in:\n  \
+             echo 'YourPassword123' | sikube user add admin --role admin\n\
+             (use the same --database-url / --data-dir as for serve)"
+        );
+    }
+    let listener = tokio::net::TcpListener::bind(&args.bind)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", args.bind))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    println!("sikube listening on http://{addr}/");
+    let office_logo = match &args.office_logo {
+        Some(path) => {
+            let bytes = std::fs::read(path).map_err(|e| format!("--office-logo {path}: {e}"))?;
+            Some(
+                pdf::Jpeg::parse(&bytes)
+                    .ok_or_else(|| format!("--office-logo {path}: not a baseline JPEG"))?,
+            )
+        }
+        None => None,
+    };
+    let config = web::Config {
+        office_logo,
+        https: args.https,
+        trust_forwarded_for: args.trust_forwarded_for,
+        health: domain::health::Thresholds {
+            stale_after_days: args.stale_after_days,
+            min_attendance_pct: args.min_attendance_pct,
+            declining_visits: args.declining_visits,
+        },
+        visit_interval_days: args.visit_interval_days,
+        guidance_share_pct: args.guidance_share_pct,
+        public_page: args.public_page,
+        allow_same_person: args.allow_same_person_steps,
+        office_name: args.office_name.clone(),
+        office_address: args.office_address.clone(),
+        ..web::Config::new(region)
+    };
+    let thresholds = config.health;
+    let state = web::AppState::new(store.clone(), areas, config);
+    spawn_housekeeping(store.clone(), thresholds);
+    web::serve(listener, state, shutdown_signal())
+        .await
+        .map_err(|e| e.to_string())?;
+    store.close().await;
+    Ok(())
+}
+
+/// Hourly: expired sessions are removed and KUBE whose last visit grew too old are
+/// re-assessed.
+pub(super) fn spawn_housekeeping(store: Store, thresholds: domain::health::Thresholds) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            if let Err(e) = store.session_purge_expired().await {
+                tracing::warn!(error = %e, "session purge failed");
+            }
+            let today = (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive();
+            match store.kube_reassess_all(&thresholds, today).await {
+                Ok(n) if n > 0 => tracing::info!(changed = n, "KUBE re-assessed"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "re-assessment failed"),
+            }
+        }
+    });
+}
+
+pub(super) async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,304 @@
+//! Individual programmes, attachments, package templates.
+use super::*;
+
+#[tokio::test]
+async fn individual_programmes_check_eligibility_quota_and_budget() {
+    let app = TestApp::spawn().await;
+    let op = app.token("operator").await;
+    let r = app
+        .post(&op, "/api/v1/programmes", json!({"name": "Bantuan WRSE", "year": 2026, "funding_source": "apbd_provinsi", "target": "individual",
+            "budget": 500_000, "quota": 2, "eligibility": "wrse"}))
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let prog: Value = r.json().await.unwrap();
+    let id = prog["id"].as_i64().unwrap();
+    assert_eq!(prog["eligibility"]["min_age"], 18);
+    let mk = |nik: &str, name: &str, sex: &str, birth: &str, cats: Value| json!({"nik": nik, "name": name, "sex": sex, "birth_date": birth, "village_code": REJASARI, "categories": cats});
+    let ids: Vec<i64> = futures_seq(
+        &app,
+        &op,
+        vec![
+            mk(
+                "3279045708920003",
+                "Siti Aminah",
+                "P",
+                "1992-08-17",
+                json!(["wrse"]),
+            ),
+            mk(
+                "3279041708920004",
+                "Budi Lelaki",
+                "L",
+                "1992-08-17",
+                json!(["wrse"]),
+            ),
+            mk(
+                "3279045708600005",
+                "Nenek Tua",
+                "P",
+                "1960-08-17",
+                json!(["wrse"]),
+            ),
+            mk(
+                "3279044108930006",
+                "Tanpa Kategori",
+                "P",
+                "1993-08-01",
+                json!(["fakir_miskin"]),
+            ),
+            mk(
+                "3279044208940007",
+                "Rina Wati",
+                "P",
+                "1994-08-02",
+                json!(["wrse"]),
+            ),
+            mk(
+                "3279044308950008",
+                "Tati Sumiati",
+                "P",
+                "1995-08-03",
+                json!(["wrse"]),
+            ),
+        ],
+    )
+    .await;
+    let enrol_path = format!("/api/v1/programmes/{id}/enrolments");
+    let enrol = |pid: i64| app.post(&op, &enrol_path, json!({"person_id": pid}));
+    assert_eq!(enrol(ids[0]).await.status(), StatusCode::CREATED);
+    for (pid, why) in [
+        (ids[1], "jenis kelamin"),
+        (ids[2], "di atas batas 59"),
+        (ids[3], "kategori"),
+    ] {
+        let r = enrol(pid).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let e: Value = r.json().await.unwrap();
+        assert!(
+            e["error"]["fields"]["person_id"]
+                .as_str()
+                .unwrap()
+                .contains(why),
+            "{e}"
+        );
+    }
+    assert_eq!(enrol(ids[0]).await.status(), StatusCode::CONFLICT, "twice");
+    assert_eq!(enrol(ids[4]).await.status(), StatusCode::CREATED);
+    let r = enrol(ids[5]).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT, "quota of 2");
+    // Monthly assistance within the budget; the same month twice is refused.
+    let benefit_path = format!("/api/v1/programmes/{id}/benefits");
+    let benefit = |pid: i64, period: &str, amount: i64| {
+        app.post(&op, &benefit_path, json!({"person_id": pid, "kind": "bantuan_bulanan", "period": period, "amount": amount}))
+    };
+    assert_eq!(
+        benefit(ids[0], "2026-01", 200_000).await.status(),
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        benefit(ids[0], "2026-01", 200_000).await.status(),
+        StatusCode::CONFLICT
+    );
+    assert_eq!(
+        benefit(ids[4], "2026-01", 200_000).await.status(),
+        StatusCode::CREATED
+    );
+    let r = benefit(ids[4], "2026-02", 200_000).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT, "budget 500k");
+    assert_eq!(
+        benefit(ids[5], "2026-01", 1).await.status(),
+        StatusCode::CONFLICT,
+        "not enrolled"
+    );
+    let p: Value = app.get_json(&op, &format!("/api/v1/programmes/{id}")).await;
+    assert_eq!(
+        (p["committed"].as_i64(), p["quota_used"].as_i64()),
+        (Some(400_000), Some(2))
+    );
+    app.stop().await;
+}
+
+async fn futures_seq(app: &TestApp, token: &str, bodies: Vec<Value>) -> Vec<i64> {
+    let mut out = Vec::new();
+    for b in bodies {
+        let r = app.post(token, "/api/v1/persons", b).await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+        out.push(r.json::<Value>().await.unwrap()["id"].as_i64().unwrap());
+    }
+    out
+}
+
+#[tokio::test]
+async fn attachments_are_checked_by_content_and_follow_the_record() {
+    let app = TestApp::spawn().await;
+    let s = setup(&app, 44).await;
+    let prog = programme(&app, Some(100_000_000), None).await;
+    let id = verified(&app, &s, prog, 1).await;
+    let pl = app.token("p.langensari").await;
+    let upload = |token: String, path: String, body: Vec<u8>| {
+        let url = app.url(&path);
+        async move {
+            Client::new()
+                .post(url)
+                .bearer_auth(token)
+                .header("content-type", "application/octet-stream")
+                .body(body)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let pdf_bytes = b"%PDF-1.4\n% proposal letter\n".to_vec();
+    let r = upload(
+        pl.clone(),
+        format!("/api/v1/proposals/{id}/attachments?filename=../surat usulan.pdf"),
+        pdf_bytes.clone(),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let a: Value = r.json().await.unwrap();
+    assert_eq!(a["mime"], "application/pdf");
+    assert_eq!(a["filename"], "surat usulan.pdf");
+    // A program renamed to .pdf is refused; so is a file above 5 MB.
+    let r = upload(
+        pl.clone(),
+        format!("/api/v1/proposals/{id}/attachments?filename=x.pdf"),
+        b"MZ\x90\x00binary".to_vec(),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let mut big = b"%PDF-".to_vec();
+    big.resize(5 * 1024 * 1024 + 10, b'x');
+    let r = upload(
+        pl.clone(),
+        format!("/api/v1/proposals/{id}/attachments?filename=big.pdf"),
+        big,
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // Download: the same bytes for whoever sees the KUBE; not found for others.
+    let r = app
+        .get(&pl, &format!("/api/v1/attachments/{}", a["id"]))
+        .await;
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    assert_eq!(r.bytes().await.unwrap().to_vec(), pdf_bytes);
+    let pp = app.token("p.pataruman").await;
+    assert_eq!(
+        app.get(&pp, &format!("/api/v1/attachments/{}", a["id"]))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    let list: Value = app
+        .get_json(&pl, &format!("/api/v1/proposals/{id}/attachments"))
+        .await;
+    assert_eq!(list.as_array().unwrap().len(), 1);
+
+    // A photo of a visit; a PDF is no photo.
+    let v: Value = app
+        .post(&pl, &format!("/api/v1/kube/{}/visits", s.kube_id), json!({"visited_on": "2026-01-05", "operating": true, "members_present": 5, "meetings_held": 1, "books_up_to_date": true}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let vid = v["visit"]["id"].as_i64().unwrap();
+    let jpeg = vec![0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F'];
+    assert_eq!(
+        upload(
+            pl.clone(),
+            format!("/api/v1/visits/{vid}/photos?filename=kandang.jpg"),
+            jpeg
+        )
+        .await
+        .status(),
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        upload(
+            pl.clone(),
+            format!("/api/v1/visits/{vid}/photos"),
+            b"%PDF-1.4".to_vec()
+        )
+        .await
+        .status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        upload(
+            pp.clone(),
+            format!("/api/v1/visits/{vid}/photos"),
+            vec![0xFF, 0xD8, 0xFF]
+        )
+        .await
+        .status(),
+        StatusCode::NOT_FOUND
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn package_templates_merge_repeated_items_and_refuse_bad_input() {
+    let app = TestApp::spawn().await;
+    let s = setup(&app, 70).await;
+    let prog = programme(&app, Some(100_000_000), None).await;
+    let op = app.token("operator").await;
+    // The same item twice counts once with the quantities added.
+    let r = app
+        .post(
+            &op,
+            "/api/v1/packages",
+            json!({"name": "Paket kambing", "items": [
+            {"item_id": s.goat, "quantity": 3}, {"item_id": s.goat, "quantity": 2},
+            {"item_id": s.cage, "quantity": 1}]}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let ps: Value = app.get_json(&op, "/api/v1/packages").await;
+    let p = ps
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "Paket kambing")
+        .unwrap();
+    let goat_qty: i64 = p["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["item_id"] == s.goat)
+        .map(|i| i["quantity"].as_i64().unwrap())
+        .sum();
+    assert_eq!(goat_qty, 5, "{p}");
+    // A second template with the same name is a conflict, not a server error.
+    let r = app
+        .post(
+            &op,
+            "/api/v1/packages",
+            json!({"name": "Paket kambing", "items": [{"item_id": s.goat, "quantity": 1}]}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    // A quantity beyond any real request is refused with the field named.
+    for path in ["/api/v1/packages", "/api/v1/proposals"] {
+        let r = app
+            .post(
+                &op,
+                path,
+                json!({"name": "Paket besar", "kube_id": s.kube_id, "programme_id": prog, "justification": "x",
+                "items": [{"item_id": s.goat, "quantity": 359_571_870_827i64}]}),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{path}");
+        let b: Value = r.json().await.unwrap();
+        assert!(b.to_string().contains("items"), "{b}");
+    }
+    // A viewer role cannot create templates.
+    let au = app.token("auditor").await;
+    let r = app
+        .post(
+            &au,
+            "/api/v1/packages",
+            json!({"name": "Paket lain", "items": [{"item_id": s.goat, "quantity": 1}]}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+}

@@ -1,0 +1,386 @@
+//! Programmes with budget and quota, the goods catalogue, proposals of KUBE through
+//! their states to delivery (with the group's asset register), and enrolments of
+//! persons in individual programmes with the benefits they receive.
+//!
+//! Money is committed when a proposal is approved. The check and the state change
+//! happen in one transaction that holds the programme's row (PostgreSQL `FOR UPDATE`;
+//! SQLite's write lock), so two approvals at once cannot overspend.
+use crate::db::Backend;
+use crate::error::unique_as_conflict;
+use crate::persons::{scope_filter, Scope};
+use crate::sql::Where;
+use crate::{audit, Actor, Page, Paging, Result, Store, StoreError};
+use domain::aid::{check_budget, check_duties, check_quota, transition, Action, ProposalState};
+use domain::money::Rupiah;
+use domain::{Msg, Role};
+use serde::Serialize;
+use sqlx::{AnyConnection, FromRow};
+
+mod items;
+
+mod proposals;
+
+mod benefits;
+pub use benefits::{Benefit, CASH};
+
+#[derive(Debug, Clone, Serialize, FromRow, PartialEq)]
+pub struct Programme {
+    pub id: i64,
+    pub name: String,
+    pub year: i64,
+    pub funding_source: String,
+    pub target: String,
+    pub budget: Option<i64>,
+    pub quota: Option<i64>,
+    pub package_value: Option<i64>,
+    pub eligibility_json: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+const PCOLS: &str = "id, name, year, funding_source, target, budget, quota, package_value, eligibility_json, created_at, updated_at";
+
+/// A programme's money and quota, live.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Figures {
+    pub committed: i64,
+    pub delivered: i64,
+    pub remaining: Option<i64>,
+    pub quota_used: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewProgramme {
+    pub name: String,
+    pub year: i64,
+    pub funding_source: String,
+    pub target: String,
+    pub budget: Option<i64>,
+    pub quota: Option<i64>,
+    pub package_value: Option<i64>,
+    pub eligibility_json: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, FromRow, PartialEq)]
+pub struct Item {
+    pub id: i64,
+    pub name: String,
+    pub unit: String,
+    pub unit_price: i64,
+    pub category: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, FromRow)]
+pub struct Proposal {
+    pub id: i64,
+    pub kube_id: i64,
+    pub programme_id: i64,
+    pub state: String,
+    pub total: i64,
+    pub delivered_total: i64,
+    pub justification: String,
+    pub reason: Option<String>,
+    pub delivered_on: Option<String>,
+    pub receiver: Option<String>,
+    pub place: Option<String>,
+    pub bast_number: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+const RCOLS: &str = "id, kube_id, programme_id, state, total, delivered_total, justification, reason, delivered_on, \
+    receiver, place, bast_number, created_at, updated_at";
+
+#[derive(Debug, Clone, Serialize, FromRow)]
+pub struct ProposalItem {
+    pub item_id: i64,
+    pub name: String,
+    pub unit: String,
+    pub quantity: i64,
+    pub unit_price: i64,
+    pub delivered_quantity: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, FromRow)]
+pub struct ProposalEvent {
+    pub action: String,
+    pub from_state: String,
+    pub to_state: String,
+    pub user_id: Option<i64>,
+    pub username: String,
+    pub note: Option<String>,
+    pub at: String,
+    /// 1 when the same person took the step it checks (allowed by the office's option).
+    pub same_person: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProposalDetail {
+    #[serde(flatten)]
+    pub proposal: Proposal,
+    pub items: Vec<ProposalItem>,
+    pub events: Vec<ProposalEvent>,
+}
+
+/// The same item listed twice counts once, with the quantities added.
+fn merge_items(items: &[(i64, i64)]) -> Vec<(i64, i64)> {
+    let mut out: Vec<(i64, i64)> = Vec::new();
+    for &(item, qty) in items {
+        match out.iter_mut().find(|(i, _)| *i == item) {
+            Some(e) => e.1 = e.1.saturating_add(qty),
+            None => out.push((item, qty)),
+        }
+    }
+    out
+}
+
+/// What a delivery records: the items actually handed over (maybe fewer).
+#[derive(Debug, Clone)]
+pub struct Delivery {
+    pub delivered_on: String,
+    pub receiver: String,
+    pub place: Option<String>,
+    pub items: Vec<(i64, i64)>,
+}
+
+#[derive(Debug, Clone, Serialize, FromRow)]
+pub struct Asset {
+    pub item_id: i64,
+    pub name: String,
+    pub unit: String,
+    pub quantity: i64,
+    pub unit_price: i64,
+    pub acquired_on: String,
+    pub proposal_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, FromRow)]
+pub struct Enrolment {
+    pub id: i64,
+    pub programme_id: i64,
+    pub person_id: i64,
+    pub name: String,
+    pub enrolled_on: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ProposalFilter {
+    pub state: Option<String>,
+    pub programme_id: Option<i64>,
+    pub kube_id: Option<i64>,
+}
+
+async fn programme_in(
+    conn: &mut AnyConnection,
+    id: i64,
+    lock: Option<Backend>,
+) -> Result<Programme> {
+    let suffix = if lock == Some(Backend::Postgres) {
+        " FOR UPDATE"
+    } else {
+        ""
+    };
+    sqlx::query_as(&format!(
+        "SELECT {PCOLS} FROM programmes WHERE id = $1{suffix}"
+    ))
+    .bind(id)
+    .fetch_optional(conn)
+    .await?
+    .ok_or(StoreError::NotFound)
+}
+
+/// `('approved', 'delivered', 'closed')`: the proposal states whose money is committed,
+/// as the domain decides them.
+pub(crate) fn committing_states() -> String {
+    let codes: Vec<String> = ProposalState::ALL
+        .into_iter()
+        .filter(|s| s.commits_budget())
+        .map(|s| format!("'{}'", s.code()))
+        .collect();
+    format!("({})", codes.join(", "))
+}
+
+async fn figures_in(conn: &mut AnyConnection, p: &Programme) -> Result<Figures> {
+    let (committed, delivered, proposals): (i64, i64, i64) = sqlx::query_as(&format!(
+        "SELECT CAST(COALESCE(SUM(total), 0) AS BIGINT), CAST(COALESCE(SUM(delivered_total), 0) AS BIGINT),
+                CAST(COUNT(*) AS BIGINT)
+         FROM proposals WHERE programme_id = $1 AND state IN {}",
+        committing_states()
+    ))
+    .bind(p.id)
+    .fetch_one(&mut *conn)
+    .await?;
+    // A benefit holds budget from when it is recorded; it is paid once approved.
+    let (benefits, paid, enrolled): (i64, i64, i64) = sqlx::query_as(
+        "SELECT CAST(COALESCE((SELECT SUM(b.amount) FROM benefits b JOIN enrolments e ON e.id = b.enrolment_id
+                                WHERE e.programme_id = $1), 0) AS BIGINT),
+                CAST(COALESCE((SELECT SUM(b.amount) FROM benefits b JOIN enrolments e ON e.id = b.enrolment_id
+                                WHERE e.programme_id = $1 AND b.approved_at IS NOT NULL), 0) AS BIGINT),
+                CAST((SELECT COUNT(*) FROM enrolments WHERE programme_id = $1) AS BIGINT)",
+    )
+    .bind(p.id)
+    .fetch_one(&mut *conn)
+    .await?;
+    let individual = p.target == "individual";
+    let committed = committed + benefits;
+    Ok(Figures {
+        committed,
+        delivered: delivered + paid,
+        remaining: p.budget.map(|b| b - committed),
+        quota_used: if individual { enrolled } else { proposals },
+    })
+}
+
+async fn proposal_in(
+    conn: &mut AnyConnection,
+    id: i64,
+    lock: Option<Backend>,
+) -> Result<ProposalDetail> {
+    let suffix = if lock == Some(Backend::Postgres) {
+        " FOR UPDATE"
+    } else {
+        ""
+    };
+    let proposal: Proposal = sqlx::query_as(&format!(
+        "SELECT {RCOLS} FROM proposals WHERE id = $1{suffix}"
+    ))
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    let items = sqlx::query_as(
+        "SELECT pi.item_id, i.name, i.unit, pi.quantity, pi.unit_price, pi.delivered_quantity
+         FROM proposal_items pi JOIN items i ON i.id = pi.item_id WHERE pi.proposal_id = $1 ORDER BY i.name",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let events = sqlx::query_as(
+        "SELECT action, from_state, to_state, user_id, username, note, at, same_person FROM proposal_events WHERE proposal_id = $1 ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(ProposalDetail {
+        proposal,
+        items,
+        events,
+    })
+}
+
+impl Store {
+    pub async fn programme_create(&self, actor: &Actor, p: &NewProgramme) -> Result<Programme> {
+        let mut tx = self.tx().await?;
+        let now = actor.now();
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO programmes (name, year, funding_source, target, budget, quota, package_value, eligibility_json, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
+        )
+        .bind(&p.name)
+        .bind(p.year)
+        .bind(&p.funding_source)
+        .bind(&p.target)
+        .bind(p.budget)
+        .bind(p.quota)
+        .bind(p.package_value)
+        .bind(&p.eligibility_json)
+        .bind(&now)
+        .fetch_one(&mut *tx)
+        .await?;
+        let created = programme_in(&mut tx, id, None).await?;
+        audit::record::<(), _>(
+            &mut tx,
+            actor,
+            "create",
+            "programme",
+            id,
+            None,
+            Some(&created),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(created)
+    }
+
+    pub async fn programme(&self, id: i64) -> Result<(Programme, Figures)> {
+        let mut conn = self.pool.acquire().await?;
+        let p = programme_in(&mut conn, id, None).await?;
+        let f = figures_in(&mut conn, &p).await?;
+        Ok((p, f))
+    }
+
+    pub async fn programmes(&self, year: Option<i64>) -> Result<Vec<(Programme, Figures)>> {
+        let mut w = Where::new();
+        if let Some(y) = year {
+            w.cond_int("year = ?", y);
+        }
+        let sql = format!(
+            "SELECT {PCOLS} FROM programmes {} ORDER BY year DESC, name",
+            w.sql()
+        );
+        let ps: Vec<Programme> = sqlx::query_as_with(&sql, w.args())
+            .fetch_all(&self.pool)
+            .await?;
+        let mut conn = self.pool.acquire().await?;
+        let mut out = Vec::new();
+        for p in ps {
+            let f = figures_in(&mut conn, &p).await?;
+            out.push((p, f));
+        }
+        Ok(out)
+    }
+
+    /// How a programme's money moved: `(when, committed, delivered)` — a proposal's amount
+    /// at the time it was approved and its delivered value on the day of delivery; an
+    /// individual benefit is both on the day it was given. `when` is an RFC 3339 time or a
+    /// date.
+    pub async fn programme_flows(&self, p: &Programme) -> Result<Vec<(String, i64, i64)>> {
+        let mut conn = self.pool.acquire().await?;
+        if p.target == "individual" {
+            let rows: Vec<(String, i64)> = sqlx::query_as(
+                "SELECT b.given_on, b.amount FROM benefits b JOIN enrolments e ON e.id = b.enrolment_id
+                 WHERE e.programme_id = $1",
+            )
+            .bind(p.id)
+            .fetch_all(&mut *conn)
+            .await?;
+            return Ok(rows.into_iter().map(|(d, a)| (d, a, a)).collect());
+        }
+        let states = committing_states();
+        let approved: Vec<(String, i64)> = sqlx::query_as(&format!(
+            "SELECT e.at, p.total FROM proposals p JOIN proposal_events e ON e.proposal_id = p.id
+             WHERE p.programme_id = $1 AND e.action = 'approve' AND p.state IN {states}"
+        ))
+        .bind(p.id)
+        .fetch_all(&mut *conn)
+        .await?;
+        let delivered: Vec<(String, i64)> = sqlx::query_as(&format!(
+            "SELECT delivered_on, delivered_total FROM proposals
+             WHERE programme_id = $1 AND delivered_on IS NOT NULL AND state IN {states}"
+        ))
+        .bind(p.id)
+        .fetch_all(&mut *conn)
+        .await?;
+        Ok(approved
+            .into_iter()
+            .map(|(t, v)| (t, v, 0))
+            .chain(delivered.into_iter().map(|(d, v)| (d, 0, v)))
+            .collect())
+    }
+}
+
+impl From<Msg> for StoreError {
+    fn from(m: Msg) -> Self {
+        StoreError::conflict("state", m)
+    }
+}
+
+pub(crate) async fn assets_in(conn: &mut AnyConnection, kube_id: i64) -> Result<Vec<Asset>> {
+    Ok(sqlx::query_as(
+        "SELECT a.item_id, i.name, i.unit, a.quantity, a.unit_price, a.acquired_on, a.proposal_id
+         FROM kube_assets a JOIN items i ON i.id = a.item_id WHERE a.kube_id = $1 ORDER BY a.id",
+    )
+    .bind(kube_id)
+    .fetch_all(conn)
+    .await?)
+}
