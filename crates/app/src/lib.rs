@@ -7,6 +7,7 @@ pub mod caller;
 pub mod error;
 pub mod import;
 pub mod passwords;
+pub mod registry;
 pub mod scope;
 
 pub use caller::Caller;

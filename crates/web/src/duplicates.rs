@@ -13,7 +13,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Json;
-use domain::dedup::{self, PairScore, Record};
+use domain::dedup::{self, PairScore};
 use domain::{Lang, Msg, Role};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -33,19 +33,6 @@ pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
     r.routes(routes!(api_list))
         .routes(routes!(api_distinct))
         .routes(routes!(api_merge))
-}
-
-/// The finder's view of a registered person.
-pub(crate) fn record_of(p: &Person) -> Record {
-    Record {
-        id: p.id.to_string(),
-        nik: p.nik.clone(),
-        name: p.name.clone(),
-        sex: p.sex.clone(),
-        birth_date: p.birth_date.clone(),
-        village_code: p.village_code.clone(),
-        kk_number: p.kk_number.clone().unwrap_or_default(),
-    }
 }
 
 fn may_decide(r: Role) -> bool {

@@ -240,7 +240,7 @@ async fn export_persons(
     fq: &FormatQuery,
 ) -> AppResult<Response> {
     let xlsx = xlsx(fq)?;
-    crate::persons::check_nik_search(state, s, &q.q).await?;
+    app::registry::check_nik_search(&state.app(), &s.caller(), q.q.as_deref()).await?;
     let filter = q.filter();
     let full = s.role().sees_full_identity();
     let areas = state.areas.clone();
@@ -315,7 +315,7 @@ async fn export_kube(
     fq: &FormatQuery,
 ) -> AppResult<Response> {
     let xlsx = xlsx(fq)?;
-    crate::persons::check_nik_search(state, s, &q.q).await?;
+    app::registry::check_nik_search(&state.app(), &s.caller(), q.q.as_deref()).await?;
     let filter = q.filter()?;
     let header = [
         "registration_number",

@@ -224,7 +224,7 @@ pub(crate) async fn api_list(
     Authed(s): Authed,
     Query(q): Query<ListQuery>,
 ) -> AppResult<Json<crate::api::ListOf<KubeOut>>> {
-    crate::persons::check_nik_search(&state, &s, &q.q).await?;
+    app::registry::check_nik_search(&state.app(), &s.caller(), q.q.as_deref()).await?;
     let page = state
         .store
         .kube_list(

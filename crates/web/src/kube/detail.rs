@@ -93,7 +93,7 @@ pub(super) async fn render_detail_with(
     // Candidates only on request: a kecamatan may hold tens of thousands of persons.
     let member_q = member_q.filter(|q| !q.trim().is_empty());
     if can_write {
-        crate::persons::check_nik_search(state, s, &member_q).await?;
+        app::registry::check_nik_search(&state.app(), &s.caller(), member_q.as_deref()).await?;
     }
     let candidates = match &member_q {
         Some(q) if can_write => {

@@ -106,7 +106,7 @@ pub(super) async fn list_page(
     OriginalUri(uri): OriginalUri,
     Query(q): Query<ListQuery>,
 ) -> AppResult<Response> {
-    crate::persons::check_nik_search(&state, &s, &q.q).await?;
+    app::registry::check_nik_search(&state.app(), &s.caller(), q.q.as_deref()).await?;
     let (filter, inv) = match q.filter() {
         Ok(f) => (f, None),
         Err(i) => (KubeFilter::default(), Some(i)),

@@ -52,25 +52,6 @@ impl PersonCreate {
     }
 }
 
-/// A change: absent fields stay as they are.
-#[derive(Deserialize, ToSchema, Default)]
-pub struct PersonPatch {
-    pub nik: Option<String>,
-    pub kk_number: Option<String>,
-    pub name: Option<String>,
-    pub sex: Option<String>,
-    pub birth_date: Option<String>,
-    pub village_code: Option<String>,
-    pub rt: Option<String>,
-    pub rw: Option<String>,
-    pub address: Option<String>,
-    pub phone: Option<String>,
-    pub categories: Option<Vec<String>>,
-    pub dtks_registered: Option<bool>,
-    pub dtks_ref: Option<String>,
-    pub notes: Option<String>,
-}
-
 #[derive(Deserialize, IntoParams, Default)]
 pub struct ListQuery {
     /// Part of the name, or the start of the NIK (digits).
@@ -104,7 +85,7 @@ pub(crate) async fn api_list(
     Authed(s): Authed,
     Query(q): Query<ListQuery>,
 ) -> AppResult<Json<crate::api::ListOf<PersonOut>>> {
-    check_nik_search(&state, &s, &q.q).await?;
+    app::registry::check_nik_search(&state.app(), &s.caller(), q.q.as_deref()).await?;
     let page = state
         .store
         .person_list(
@@ -128,7 +109,8 @@ pub(crate) async fn api_create(
     Authed(s): Authed,
     Json(b): Json<PersonCreate>,
 ) -> AppResult<Response> {
-    let p = create(&state, &s, &b.input(), b.confirm_duplicate).await?;
+    let p =
+        app::registry::create(&state.app(), &s.caller(), &b.input(), b.confirm_duplicate).await?;
     let full = s.role().sees_full_identity();
     Ok((StatusCode::CREATED, Json(PersonOut::new(&state, p, full))).into_response())
 }
@@ -160,7 +142,7 @@ pub(crate) async fn api_update(
     Path(id): Path<i64>,
     Json(b): Json<PersonPatch>,
 ) -> AppResult<Json<PersonOut>> {
-    let p = update(&state, &s, id, &b).await?;
+    let p = app::registry::update(&state.app(), &s.caller(), id, &b).await?;
     Ok(Json(PersonOut::new(
         &state,
         p,

@@ -114,7 +114,7 @@ pub(super) async fn list_page(
     OriginalUri(uri): OriginalUri,
     Query(q): Query<ListQuery>,
 ) -> AppResult<Response> {
-    check_nik_search(&state, &s, &q.q).await?;
+    app::registry::check_nik_search(&state.app(), &s.caller(), q.q.as_deref()).await?;
     let page = state
         .store
         .person_rows(
@@ -296,7 +296,10 @@ pub(super) async fn create_form(
     body: axum::body::Bytes,
 ) -> AppResult<Response> {
     let f = parse_form(&body);
-    match create(&state, &s, &f.input, f.confirm_duplicate).await {
+    match app::registry::create(&state.app(), &s.caller(), &f.input, f.confirm_duplicate)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(p) => {
             page::redirect_with_flash(
                 &state,
@@ -320,7 +323,7 @@ pub(super) async fn edit_page(
 ) -> AppResult<Response> {
     s.require_write()?;
     let p = visible(&state, &s, id).await?;
-    form_page(&state, &s, ctx, Some(id), input_of(&p), None)
+    form_page(&state, &s, ctx, Some(id), app::registry::input_of(&p), None)
 }
 
 pub(super) async fn update_form(
@@ -348,7 +351,10 @@ pub(super) async fn update_form(
         dtks_ref: Some(f.dtks_ref.clone().unwrap_or_default()),
         notes: Some(f.notes.clone().unwrap_or_default()),
     };
-    match update(&state, &s, id, &patch).await {
+    match app::registry::update(&state.app(), &s.caller(), id, &patch)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(p) => {
             page::redirect_with_flash(
                 &state,

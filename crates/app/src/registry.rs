@@ -1,0 +1,221 @@
+//! The registry of persons: registering and changing a person within the caller's area,
+//! the warning about a possible duplicate, and who may search by NIK.
+use crate::{today, Caller, Context, Error, Result};
+use domain::dedup::{likely_same, Record};
+use domain::person::{age_on, PersonInput, ValidPerson};
+use domain::{Invalid, Msg, Role};
+use serde::Deserialize;
+use store::persons::Person;
+
+/// Age today of a stored birth date (0 if it does not parse).
+pub fn age_of(birth_date: &str) -> i32 {
+    domain::person::parse_date(birth_date)
+        .map(|b| age_on(b, today()))
+        .unwrap_or(0)
+}
+
+/// The duplicate finder's view of a registered person.
+pub fn record_of(p: &Person) -> Record {
+    Record {
+        id: p.id.to_string(),
+        nik: p.nik.clone(),
+        name: p.name.clone(),
+        sex: p.sex.clone(),
+        birth_date: p.birth_date.clone(),
+        village_code: p.village_code.clone(),
+        kk_number: p.kk_number.clone().unwrap_or_default(),
+    }
+}
+
+/// Searching by NIK: roles that handle identity documents search by any start of a NIK;
+/// a pendamping may look up one whole NIK (the card is in their hand), and the lookup is
+/// audited; an auditor not at all — a prefix search would confirm guesses digit by digit.
+/// `q` is a NIK search when it is all digits (4 or more), as the store reads it.
+pub async fn check_nik_search(cx: &Context, c: &Caller, q: Option<&str>) -> Result<()> {
+    let digits: String = q
+        .unwrap_or("")
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    if digits.len() < 4
+        || !digits.chars().all(|c| c.is_ascii_digit())
+        || c.role.sees_full_identity()
+    {
+        return Ok(());
+    }
+    if digits.len() == 16 && c.role == Role::Pendamping {
+        let after = serde_json::json!({"nik": digits});
+        cx.store
+            .audit_event(&c.actor, "nik_lookup", "person", "-", &after)
+            .await?;
+        return Ok(());
+    }
+    Err(Error::invalid("q", Msg::new("search.nik_not_allowed")))
+}
+
+fn validate(cx: &Context, c: &Caller, input: &PersonInput) -> Result<ValidPerson, Invalid> {
+    let v = input.validate(&cx.areas, &cx.region, today())?;
+    if !c.sees_district(v.village_code.district().as_str()) {
+        return Err(Invalid::field(
+            "village_code",
+            Msg::new("area.outside_scope"),
+        ));
+    }
+    Ok(v)
+}
+
+/// Persons already registered whom the duplicate finder judges worth a look beside
+/// this new record (the same finder as the review page), most alike first.
+async fn possible_duplicates(
+    cx: &Context,
+    v: &ValidPerson,
+    exclude: Option<i64>,
+) -> Result<Vec<Person>> {
+    let mut found = cx.store.person_duplicate_candidates(v, exclude).await?;
+    let new = Record {
+        id: String::new(),
+        nik: v.nik.as_str().to_string(),
+        name: v.name.clone(),
+        sex: v.sex.code().to_string(),
+        birth_date: v.birth_date.format("%Y-%m-%d").to_string(),
+        village_code: v.village_code.as_str().to_string(),
+        kk_number: v
+            .kk_number
+            .as_ref()
+            .map(|k| k.as_str().to_string())
+            .unwrap_or_default(),
+    };
+    let known: Vec<Record> = found.iter().map(record_of).collect();
+    let ids: Vec<String> = likely_same(&new, &known)
+        .into_iter()
+        .map(|(r, _)| r.id.clone())
+        .collect();
+    found.retain(|p| ids.contains(&p.id.to_string()));
+    found.sort_by_key(|p| ids.iter().position(|i| *i == p.id.to_string()));
+    Ok(found)
+}
+
+/// The warning about possible duplicates: those in the caller's area by name, village
+/// and birth date (the age for masked roles); others only as "outside your area".
+fn duplicate_error(cx: &Context, c: &Caller, dups: &[Person]) -> Error {
+    let full = c.role.sees_full_identity();
+    let names: Vec<String> = dups
+        .iter()
+        .filter(|d| c.sees_district(&d.district_code))
+        .take(3)
+        .map(|d| {
+            let born = if full {
+                d.birth_date.clone()
+            } else {
+                age_of(&d.birth_date).to_string()
+            };
+            format!("{} ({}, {})", d.name, born, cx.areas.name(&d.village_code))
+        })
+        .collect();
+    let msg = if names.is_empty() {
+        Msg::new("person.possible_duplicate_elsewhere")
+    } else {
+        Msg::new("person.possible_duplicate").arg(names.join("; "))
+    };
+    Error::Conflict {
+        field: "name".into(),
+        msg,
+    }
+}
+
+/// Registers a person; a possible duplicate is refused unless the caller confirms.
+pub async fn create(
+    cx: &Context,
+    c: &Caller,
+    input: &PersonInput,
+    confirm_duplicate: bool,
+) -> Result<Person> {
+    c.require_write()?;
+    let v = validate(cx, c, input)?;
+    if !confirm_duplicate {
+        let dups = possible_duplicates(cx, &v, None).await?;
+        if !dups.is_empty() {
+            return Err(duplicate_error(cx, c, &dups));
+        }
+    }
+    Ok(cx.store.person_create(&c.actor, &v).await?)
+}
+
+/// A stored person as the input that would register them again.
+pub fn input_of(p: &Person) -> PersonInput {
+    PersonInput {
+        nik: p.nik.clone(),
+        kk_number: p.kk_number.clone(),
+        name: p.name.clone(),
+        sex: p.sex.clone(),
+        birth_date: p.birth_date.clone(),
+        village_code: p.village_code.clone(),
+        rt: p.rt.clone(),
+        rw: p.rw.clone(),
+        address: p.address.clone(),
+        phone: p.phone.clone(),
+        categories: p.categories.clone(),
+        dtks_registered: p.dtks_registered != 0,
+        dtks_ref: p.dtks_ref.clone(),
+        notes: p.notes.clone(),
+    }
+}
+
+/// A change: absent fields stay as they are.
+#[derive(Deserialize, utoipa::ToSchema, Default)]
+pub struct PersonPatch {
+    pub nik: Option<String>,
+    pub kk_number: Option<String>,
+    pub name: Option<String>,
+    pub sex: Option<String>,
+    pub birth_date: Option<String>,
+    pub village_code: Option<String>,
+    pub rt: Option<String>,
+    pub rw: Option<String>,
+    pub address: Option<String>,
+    pub phone: Option<String>,
+    pub categories: Option<Vec<String>>,
+    pub dtks_registered: Option<bool>,
+    pub dtks_ref: Option<String>,
+    pub notes: Option<String>,
+}
+
+/// Changes a person the caller may see.
+pub async fn update(cx: &Context, c: &Caller, id: i64, patch: &PersonPatch) -> Result<Person> {
+    c.require_write()?;
+    let current = crate::scope::person(cx, c, id).await?;
+    let mut input = input_of(&current);
+    // Roles that see masked numbers cannot change what the NIK encodes: they never saw
+    // it, and the answers to trying (does this birth date fit the NIK?) would rebuild it.
+    if c.role.sees_full_identity() {
+        if let Some(v) = &patch.nik {
+            input.nik = v.clone();
+        }
+        if let Some(v) = &patch.kk_number {
+            input.kk_number = Some(v.clone());
+        }
+    } else if patch.nik.is_some()
+        || patch.kk_number.is_some()
+        || patch.birth_date.is_some()
+        || patch.sex.is_some()
+    {
+        return Err(Error::Forbidden);
+    }
+    macro_rules! take {
+        ($($f:ident),*) => { $( if let Some(v) = &patch.$f { input.$f = v.clone(); } )* };
+    }
+    take!(
+        name,
+        sex,
+        birth_date,
+        village_code,
+        categories,
+        dtks_registered
+    );
+    macro_rules! take_opt {
+        ($($f:ident),*) => { $( if let Some(v) = &patch.$f { input.$f = Some(v.clone()); } )* };
+    }
+    take_opt!(rt, rw, address, phone, dtks_ref, notes);
+    let v = validate(cx, c, &input)?;
+    Ok(cx.store.person_update(&c.actor, id, &v).await?)
+}
