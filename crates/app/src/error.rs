@@ -26,6 +26,15 @@ impl Error {
     pub fn invalid(field: &str, msg: Msg) -> Error {
         Error::Invalid(Invalid::field(field, msg))
     }
+    /// For a form that comes back with messages: validation and conflict errors become
+    /// field errors; anything else stays an error.
+    pub fn into_form_errors(self) -> Result<Invalid, Error> {
+        match self {
+            Error::Invalid(i) => Ok(i),
+            Error::Conflict { field, msg } => Ok(Invalid::field(&field, msg)),
+            e => Err(e),
+        }
+    }
     /// The reason in the user's language, field messages included.
     pub fn message(&self, lang: Lang) -> String {
         match self {

@@ -6,6 +6,7 @@
 pub mod caller;
 pub mod error;
 pub mod import;
+pub mod kube;
 pub mod passwords;
 pub mod registry;
 pub mod scope;

@@ -3,63 +3,6 @@ use super::*;
 
 // ---------- API ----------
 
-#[derive(Deserialize, ToSchema, Clone)]
-pub struct MemberIn {
-    pub person_id: i64,
-    /// `ketua`, `sekretaris`, `bendahara` or `anggota` (default).
-    pub role: Option<String>,
-}
-
-#[derive(Deserialize, ToSchema)]
-pub struct KubeCreate {
-    pub name: String,
-    pub business_type: String,
-    pub village_code: String,
-    pub address: Option<String>,
-    /// `YYYY-MM-DD`
-    pub formed_on: String,
-    pub funding_source: String,
-    /// Defaults to the year of formation.
-    pub programme_year: Option<i32>,
-    pub notes: Option<String>,
-    /// A pendamping assigned to the KUBE's kecamatan.
-    pub pendamping_id: Option<i64>,
-    /// 5–20 persons of the KUBE's kecamatan; one ketua, one sekretaris, one bendahara.
-    pub members: Vec<MemberIn>,
-}
-
-impl KubeCreate {
-    pub(super) fn input(&self) -> KubeInput {
-        KubeInput {
-            name: self.name.clone(),
-            business_type: self.business_type.clone(),
-            village_code: self.village_code.clone(),
-            address: self.address.clone(),
-            formed_on: self.formed_on.clone(),
-            funding_source: self.funding_source.clone(),
-            programme_year: self.programme_year,
-            notes: self.notes.clone(),
-        }
-    }
-}
-
-/// A change; absent fields stay. Members change through their own routes.
-#[derive(Deserialize, ToSchema, Default)]
-pub struct KubePatch {
-    pub name: Option<String>,
-    pub business_type: Option<String>,
-    pub village_code: Option<String>,
-    pub address: Option<String>,
-    pub formed_on: Option<String>,
-    pub funding_source: Option<String>,
-    pub programme_year: Option<i32>,
-    pub notes: Option<String>,
-    /// `bubar` dissolves the group and ends its memberships.
-    pub stage: Option<String>,
-    /// 0 removes the pendamping.
-    pub pendamping_id: Option<i64>,
-}
-
 #[derive(Deserialize, IntoParams, Default)]
 pub struct ListQuery {
     /// Name, registration number, or an active member's name or NIK.
@@ -247,7 +190,7 @@ pub(crate) async fn api_create(
     Authed(s): Authed,
     Json(b): Json<KubeCreate>,
 ) -> AppResult<Response> {
-    let d = create(&state, &s, &b).await?;
+    let d = app::kube::create(&state.app(), &s.caller(), &b).await?;
     Ok((
         StatusCode::CREATED,
         Json(KubeOut::from_detail(
@@ -285,28 +228,12 @@ pub(crate) async fn api_update(
     Path(id): Path<i64>,
     Json(b): Json<KubePatch>,
 ) -> AppResult<Json<KubeOut>> {
-    let d = update(&state, &s, id, &b).await?;
+    let d = app::kube::update(&state.app(), &s.caller(), id, &b).await?;
     Ok(Json(KubeOut::from_detail(
         &state,
         d,
         s.role().sees_full_identity(),
     )))
-}
-
-pub(super) async fn add_member(
-    state: &AppState,
-    s: &Session,
-    id: i64,
-    m: &MemberIn,
-) -> AppResult<KubeDetail> {
-    s.require_write()?;
-    visible(state, s, id).await?;
-    let nm = parse_members(std::slice::from_ref(m))?.remove(0);
-    check_members_visible(state, s, std::slice::from_ref(&nm)).await?;
-    Ok(state
-        .store
-        .kube_add_member(&s.actor(), id, nm, &today().format("%Y-%m-%d").to_string())
-        .await?)
 }
 
 /// Add a member (a person of the KUBE's kecamatan in no other active KUBE).
@@ -318,7 +245,7 @@ pub(crate) async fn api_add_member(
     Path(id): Path<i64>,
     Json(b): Json<MemberIn>,
 ) -> AppResult<Response> {
-    let d = add_member(&state, &s, id, &b).await?;
+    let d = app::kube::add_member(&state.app(), &s.caller(), id, &b).await?;
     Ok((
         StatusCode::CREATED,
         Json(KubeOut::from_detail(
@@ -341,37 +268,6 @@ pub struct LeaveBody {
     pub reason: Option<String>,
 }
 
-pub(super) async fn remove_member(
-    state: &AppState,
-    s: &Session,
-    id: i64,
-    person_id: i64,
-    reason: Option<&str>,
-) -> AppResult<KubeDetail> {
-    s.require_write()?;
-    visible(state, s, id).await?;
-    let reason = reason
-        .map(str::trim)
-        .filter(|r| !r.is_empty())
-        .ok_or_else(|| AppError::invalid("reason", Msg::new("kube.reason_required")))?;
-    if reason.chars().count() > 200 {
-        return Err(AppError::invalid(
-            "reason",
-            Msg::new("common.too_long").arg(200),
-        ));
-    }
-    Ok(state
-        .store
-        .kube_remove_member(
-            &s.actor(),
-            id,
-            person_id,
-            reason,
-            &today().format("%Y-%m-%d").to_string(),
-        )
-        .await?)
-}
-
 /// A member leaves the KUBE (kept in the history). Refused below 5 members or for an
 /// officer without replacement.
 #[utoipa::path(delete, path = "/api/v1/kube/{id}/members/{person_id}", tag = "kube",
@@ -388,7 +284,8 @@ pub(crate) async fn api_remove_member(
         .ok()
         .and_then(|b| b.reason);
     let reason = q.reason.or(from_body);
-    let d = remove_member(&state, &s, id, person_id, reason.as_deref()).await?;
+    let d = app::kube::remove_member(&state.app(), &s.caller(), id, person_id, reason.as_deref())
+        .await?;
     Ok(Json(KubeOut::from_detail(
         &state,
         d,
@@ -402,22 +299,6 @@ pub struct RoleBody {
     pub role: String,
 }
 
-pub(super) async fn set_role(
-    state: &AppState,
-    s: &Session,
-    id: i64,
-    person_id: i64,
-    role: &str,
-) -> AppResult<KubeDetail> {
-    s.require_write()?;
-    visible(state, s, id).await?;
-    let role = MemberRole::parse(role).map_err(|m| Invalid::field("role", m))?;
-    Ok(state
-        .store
-        .kube_set_role(&s.actor(), id, person_id, role)
-        .await?)
-}
-
 /// Change a member's role.
 #[utoipa::path(patch, path = "/api/v1/kube/{id}/members/{person_id}", tag = "kube",
     params(("id" = i64, Path), ("person_id" = i64, Path)), request_body = RoleBody,
@@ -428,7 +309,7 @@ pub(crate) async fn api_set_role(
     Path((id, person_id)): Path<(i64, i64)>,
     Json(b): Json<RoleBody>,
 ) -> AppResult<Json<KubeOut>> {
-    let d = set_role(&state, &s, id, person_id, &b.role).await?;
+    let d = app::kube::set_role(&state.app(), &s.caller(), id, person_id, &b.role).await?;
     Ok(Json(KubeOut::from_detail(
         &state,
         d,

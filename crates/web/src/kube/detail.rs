@@ -209,7 +209,7 @@ pub(super) async fn member_result(
     s: &Session,
     ctx: Ctx,
     id: i64,
-    r: AppResult<KubeDetail>,
+    r: app::Result<KubeDetail>,
     ok_msg: String,
 ) -> AppResult<Response> {
     match r {
@@ -246,9 +246,9 @@ pub(super) async fn add_member_form(
         )
         .await;
     };
-    let r = add_member(
-        &state,
-        &s,
+    let r = app::kube::add_member(
+        &state.app(),
+        &s.caller(),
         id,
         &MemberIn {
             person_id,
@@ -268,7 +268,8 @@ pub(super) async fn remove_member_form(
     body: axum::body::Bytes,
 ) -> AppResult<Response> {
     let reason = page::FormData::parse(&body).opt("reason");
-    let r = remove_member(&state, &s, id, person_id, reason.as_deref()).await;
+    let r =
+        app::kube::remove_member(&state.app(), &s.caller(), id, person_id, reason.as_deref()).await;
     let name = person_name(&r.as_ref().ok().cloned(), person_id);
     let msg = ctx.tf("kube.member_removed", &[name]);
     member_result(&state, &s, ctx, id, r, msg).await
@@ -281,7 +282,7 @@ pub(super) async fn role_form(
     body: axum::body::Bytes,
 ) -> AppResult<Response> {
     let role = page::FormData::parse(&body).get("role");
-    let r = set_role(&state, &s, id, person_id, &role).await;
+    let r = app::kube::set_role(&state.app(), &s.caller(), id, person_id, &role).await;
     let name = person_name(&r.as_ref().ok().cloned(), person_id);
     let msg = ctx.tf("kube.role_changed", &[name]);
     member_result(&state, &s, ctx, id, r, msg).await

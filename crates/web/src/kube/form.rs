@@ -293,7 +293,7 @@ pub(super) async fn create_form(
         pendamping_id: f.pendamping_id,
         members,
     };
-    match create(&state, &s, &b).await {
+    match app::kube::create(&state.app(), &s.caller(), &b).await {
         Ok(d) => {
             let msg = ctx.tf(
                 "kube.created",
@@ -345,7 +345,7 @@ pub(super) async fn edit_page(
         &s,
         ctx,
         Some(id),
-        input_of(&k),
+        app::kube::input_of(&k),
         k.stage.clone(),
         k.pendamping_id,
         Vec::new(),
@@ -373,7 +373,7 @@ pub(super) async fn update_form(
         stage: Some(f.stage.clone()),
         pendamping_id: Some(f.pendamping_id.unwrap_or(0)),
     };
-    match update(&state, &s, id, &p).await {
+    match app::kube::update(&state.app(), &s.caller(), id, &p).await {
         Ok(d) => {
             page::redirect_with_flash(
                 &state,

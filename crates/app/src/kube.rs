@@ -1,0 +1,271 @@
+//! KUBE: forming a group with its members, changing it, members joining and leaving,
+//! roles — within the caller's area; the group rules are decided by `domain::kube` and
+//! checked again inside the store's transaction.
+use crate::{today, Caller, Context, Error, Result};
+use domain::kube::{KubeInput, MemberRole, Stage, ValidKube};
+use domain::{Invalid, Msg};
+use serde::Deserialize;
+use store::kube::{Kube, KubeChange, KubeDetail, NewMember};
+
+#[derive(Deserialize, utoipa::ToSchema, Clone)]
+pub struct MemberIn {
+    pub person_id: i64,
+    /// `ketua`, `sekretaris`, `bendahara` or `anggota` (default).
+    pub role: Option<String>,
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct KubeCreate {
+    pub name: String,
+    pub business_type: String,
+    pub village_code: String,
+    pub address: Option<String>,
+    /// `YYYY-MM-DD`
+    pub formed_on: String,
+    pub funding_source: String,
+    /// Defaults to the year of formation.
+    pub programme_year: Option<i32>,
+    pub notes: Option<String>,
+    /// A pendamping assigned to the KUBE's kecamatan.
+    pub pendamping_id: Option<i64>,
+    /// 5–20 persons of the KUBE's kecamatan; one ketua, one sekretaris, one bendahara.
+    pub members: Vec<MemberIn>,
+}
+
+impl KubeCreate {
+    pub fn input(&self) -> KubeInput {
+        KubeInput {
+            name: self.name.clone(),
+            business_type: self.business_type.clone(),
+            village_code: self.village_code.clone(),
+            address: self.address.clone(),
+            formed_on: self.formed_on.clone(),
+            funding_source: self.funding_source.clone(),
+            programme_year: self.programme_year,
+            notes: self.notes.clone(),
+        }
+    }
+}
+
+/// A change; absent fields stay. Members change through their own routes.
+#[derive(Deserialize, utoipa::ToSchema, Default)]
+pub struct KubePatch {
+    pub name: Option<String>,
+    pub business_type: Option<String>,
+    pub village_code: Option<String>,
+    pub address: Option<String>,
+    pub formed_on: Option<String>,
+    pub funding_source: Option<String>,
+    pub programme_year: Option<i32>,
+    pub notes: Option<String>,
+    /// `bubar` dissolves the group and ends its memberships.
+    pub stage: Option<String>,
+    /// 0 removes the pendamping.
+    pub pendamping_id: Option<i64>,
+}
+
+/// The codes of the business types in use.
+pub async fn business_type_codes(cx: &Context) -> Result<Vec<String>> {
+    Ok(cx
+        .store
+        .business_types()
+        .await?
+        .into_iter()
+        .filter(|b| b.active != 0)
+        .map(|b| b.code)
+        .collect())
+}
+
+async fn validate(cx: &Context, c: &Caller, input: &KubeInput) -> Result<ValidKube> {
+    let codes = business_type_codes(cx).await?;
+    let v = input.validate(&cx.areas, &cx.region, &codes, today())?;
+    if !c.sees_district(v.village_code.district().as_str()) {
+        return Err(Error::invalid(
+            "village_code",
+            Msg::new("area.outside_scope"),
+        ));
+    }
+    Ok(v)
+}
+
+fn parse_members(items: &[MemberIn]) -> Result<Vec<NewMember>, Invalid> {
+    let mut inv = Invalid::new();
+    let mut out = Vec::new();
+    for m in items {
+        let role = match m.role.as_deref() {
+            None | Some("") => Some(MemberRole::Anggota),
+            Some(r) => inv.check("members", MemberRole::parse(r)),
+        };
+        if let Some(role) = role {
+            out.push(NewMember {
+                person_id: m.person_id,
+                role,
+            });
+        }
+    }
+    inv.into_result().map(|_| out)
+}
+
+/// Persons outside the caller's area are unknown to them: the answer names only the id
+/// they sent, never the person, their village or their KUBE.
+async fn check_members_visible(
+    cx: &Context,
+    c: &Caller,
+    members: &[NewMember],
+) -> Result<(), Invalid> {
+    let mut inv = Invalid::new();
+    for m in members {
+        if crate::scope::person(cx, c, m.person_id).await.is_err() {
+            inv.add("members", Msg::new("kube.person_unknown").arg(m.person_id));
+        }
+    }
+    inv.into_result()
+}
+
+/// Forms a KUBE with its members.
+pub async fn create(cx: &Context, c: &Caller, b: &KubeCreate) -> Result<KubeDetail> {
+    c.require_write()?;
+    let v = validate(cx, c, &b.input()).await;
+    let members = match parse_members(&b.members) {
+        Ok(m) => check_members_visible(cx, c, &m).await.map(|()| m),
+        Err(i) => Err(i),
+    };
+    // Report field errors of the group and of its members together.
+    let (v, members) = match (v, members) {
+        (Ok(v), Ok(m)) => (v, m),
+        (v, m) => {
+            let mut inv = Invalid::new();
+            match v {
+                Err(Error::Invalid(i)) => inv.fields.extend(i.fields),
+                Err(e) => return Err(e),
+                Ok(_) => {}
+            }
+            if let Err(i) = m {
+                inv.fields.extend(i.fields);
+            }
+            return Err(inv.into());
+        }
+    };
+    Ok(cx
+        .store
+        .kube_create(&c.actor, &cx.region, &v, &members, b.pendamping_id)
+        .await?)
+}
+
+/// A stored KUBE as the input that would form it again.
+pub fn input_of(k: &Kube) -> KubeInput {
+    KubeInput {
+        name: k.name.clone(),
+        business_type: k.business_type.clone(),
+        village_code: k.village_code.clone(),
+        address: k.address.clone(),
+        formed_on: k.formed_on.clone(),
+        funding_source: k.funding_source.clone(),
+        programme_year: Some(k.programme_year as i32),
+        notes: k.notes.clone(),
+    }
+}
+
+/// Changes a KUBE the caller may see; `stage: bubar` dissolves it.
+pub async fn update(cx: &Context, c: &Caller, id: i64, p: &KubePatch) -> Result<KubeDetail> {
+    c.require_write()?;
+    let current = crate::scope::kube_detail(cx, c, id).await?.kube;
+    let mut input = input_of(&current);
+    macro_rules! take {
+        ($($f:ident),*) => { $( if let Some(v) = &p.$f { input.$f = v.clone(); } )* };
+    }
+    take!(name, business_type, village_code, formed_on, funding_source);
+    if let Some(v) = &p.address {
+        input.address = Some(v.clone());
+    }
+    if let Some(v) = &p.notes {
+        input.notes = Some(v.clone());
+    }
+    if p.programme_year.is_some() {
+        input.programme_year = p.programme_year;
+    }
+    let v = validate(cx, c, &input).await;
+    let stage = match p.stage.as_deref() {
+        Some(st) => Stage::parse(st).map_err(|m| Invalid::field("stage", m)),
+        None => Stage::parse(&current.stage).map_err(|m| Invalid::field("stage", m)),
+    };
+    let (v, stage) = match (v, stage) {
+        (Ok(v), Ok(st)) => (v, st),
+        (Err(e), _) => return Err(e),
+        (_, Err(i)) => return Err(i.into()),
+    };
+    let pendamping_id = match p.pendamping_id {
+        Some(0) => None,
+        Some(id) => Some(id),
+        None => current.pendamping_id,
+    };
+    Ok(cx
+        .store
+        .kube_update(
+            &c.actor,
+            id,
+            &KubeChange {
+                kube: v,
+                stage,
+                pendamping_id,
+            },
+        )
+        .await?)
+}
+pub async fn add_member(cx: &Context, c: &Caller, id: i64, m: &MemberIn) -> Result<KubeDetail> {
+    c.require_write()?;
+    crate::scope::kube_detail(cx, c, id).await?;
+    let nm = parse_members(std::slice::from_ref(m))?.remove(0);
+    check_members_visible(cx, c, std::slice::from_ref(&nm)).await?;
+    Ok(cx
+        .store
+        .kube_add_member(&c.actor, id, nm, &today().format("%Y-%m-%d").to_string())
+        .await?)
+}
+
+pub async fn remove_member(
+    cx: &Context,
+    c: &Caller,
+    id: i64,
+    person_id: i64,
+    reason: Option<&str>,
+) -> Result<KubeDetail> {
+    c.require_write()?;
+    crate::scope::kube_detail(cx, c, id).await?;
+    let reason = reason
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .ok_or_else(|| Error::invalid("reason", Msg::new("kube.reason_required")))?;
+    if reason.chars().count() > 200 {
+        return Err(Error::invalid(
+            "reason",
+            Msg::new("common.too_long").arg(200),
+        ));
+    }
+    Ok(cx
+        .store
+        .kube_remove_member(
+            &c.actor,
+            id,
+            person_id,
+            reason,
+            &today().format("%Y-%m-%d").to_string(),
+        )
+        .await?)
+}
+
+pub async fn set_role(
+    cx: &Context,
+    c: &Caller,
+    id: i64,
+    person_id: i64,
+    role: &str,
+) -> Result<KubeDetail> {
+    c.require_write()?;
+    crate::scope::kube_detail(cx, c, id).await?;
+    let role = MemberRole::parse(role).map_err(|m| Invalid::field("role", m))?;
+    Ok(cx
+        .store
+        .kube_set_role(&c.actor, id, person_id, role)
+        .await?)
+}
