@@ -1,7 +1,7 @@
 //! Who is acting: their account for the audit log, their role, and the kecamatan their
 //! role confines them to.
 use crate::{Error, Result};
-use domain::Role;
+use domain::{Lang, Role};
 use store::Actor;
 
 #[derive(Debug, Clone)]
@@ -10,6 +10,8 @@ pub struct Caller {
     pub role: Role,
     /// The kecamatan of an area-scoped role (a pendamping).
     pub districts: Vec<String>,
+    /// The language of texts a use case composes (messages carry their own).
+    pub lang: Lang,
 }
 
 impl Caller {
@@ -19,6 +21,7 @@ impl Caller {
             actor: Actor::cli(),
             role: Role::Admin,
             districts: Vec::new(),
+            lang: Lang::En,
         }
     }
     /// `None` for roles that see every kecamatan.

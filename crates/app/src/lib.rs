@@ -3,8 +3,10 @@
 //! (a [`Caller`]) and a [`Context`] (database, area tables, region), decide their rules
 //! through `domain`, and answer with one [`Error`]. The web maps it to HTTP statuses;
 //! the command line prints it.
+pub mod aid;
 pub mod caller;
 pub mod error;
+pub mod guidance;
 pub mod import;
 pub mod kube;
 pub mod passwords;
@@ -26,6 +28,32 @@ pub struct Context {
     pub areas: Arc<Areas>,
     /// The office's regency or city: forms offer its kecamatan and villages.
     pub region: RegencyCode,
+    pub rules: Rules,
+}
+
+/// The office's settings that decide use cases.
+#[derive(Debug, Clone)]
+pub struct Rules {
+    /// Thresholds of the health classification.
+    pub health: domain::health::Thresholds,
+    /// Days between monitoring visits (a visit is due this long after the last).
+    pub visit_interval_days: i64,
+    /// Share of members (percent) who must attend technical guidance.
+    pub guidance_share_pct: i64,
+    /// One person may take a step of aid and the check of it (very small offices only).
+    pub allow_same_person: bool,
+}
+
+impl Default for Rules {
+    /// Monthly visits, 80% guidance attendance, separate persons for each step.
+    fn default() -> Rules {
+        Rules {
+            health: domain::health::Thresholds::default(),
+            visit_interval_days: 30,
+            guidance_share_pct: 80,
+            allow_same_person: false,
+        }
+    }
 }
 
 impl Context {

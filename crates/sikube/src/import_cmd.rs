@@ -28,6 +28,7 @@ pub(super) async fn import(
         store,
         areas,
         region,
+        rules: app::Rules::default(),
     };
     let started = std::time::Instant::now();
     eprintln!("reading {file} ...");

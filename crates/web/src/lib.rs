@@ -119,6 +119,12 @@ impl AppState {
             store: self.store.clone(),
             areas: self.areas.clone(),
             region: self.config.region.clone(),
+            rules: app::Rules {
+                health: self.config.health,
+                visit_interval_days: self.config.visit_interval_days,
+                guidance_share_pct: self.config.guidance_share_pct,
+                allow_same_person: self.config.allow_same_person,
+            },
         }
     }
     /// The region's kecamatan, in code order.

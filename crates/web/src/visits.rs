@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Json;
-use domain::guidance::{technical_guidance, GuidanceStatus};
+use domain::guidance::GuidanceStatus;
 use domain::health::{next_visit_due, risk_score, Health};
 use domain::kube::{Stage, Status};
 use domain::money::Rupiah;
@@ -67,11 +67,7 @@ pub(crate) async fn health(
 }
 
 pub(crate) async fn guidance(state: &AppState, kube_id: i64) -> AppResult<GuidanceStatus> {
-    let members = state.store.kube_guidance(kube_id).await?;
-    Ok(technical_guidance(
-        &members,
-        state.config.guidance_share_pct,
-    ))
+    Ok(app::guidance::status(&state.app(), kube_id).await?)
 }
 
 /// A visit as the API takes it (money in integer rupiah).

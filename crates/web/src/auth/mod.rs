@@ -104,6 +104,7 @@ impl Session {
             actor: self.actor(),
             role: self.role(),
             districts: self.info.user.districts.clone(),
+            lang: self.info.user.lang,
         }
     }
     /// Refuses unless the caller's role passes `allowed`.

@@ -43,7 +43,7 @@ pub(crate) async fn api_create(
     Authed(s): Authed,
     Json(b): Json<ProposalCreate>,
 ) -> AppResult<Response> {
-    let d = create(&state, &s, &b).await?;
+    let d = app::aid::create(&state.app(), &s.caller(), &b).await?;
     Ok((StatusCode::CREATED, Json(out(d))).into_response())
 }
 
@@ -77,7 +77,14 @@ pub(crate) async fn api_act(
         serde_json::from_slice(&body)
             .map_err(|_| AppError::BadRequest(Msg::new("error.bad_request")))?
     };
-    Ok(Json(out(act(&state, &s, id, &action, &b).await?)))
+    Ok(Json(out(app::aid::act(
+        &state.app(),
+        &s.caller(),
+        id,
+        &action,
+        &b,
+    )
+    .await?)))
 }
 
 /// The handover minutes (BAST) of a delivered proposal.

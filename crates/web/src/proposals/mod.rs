@@ -15,10 +15,12 @@ use domain::aid::{Action, ProposalState};
 use domain::money::Rupiah;
 use domain::{Invalid, Lang, Msg};
 use serde::{Deserialize, Serialize};
-use store::aid::{Delivery, ProposalDetail, ProposalFilter};
+use store::aid::{ProposalDetail, ProposalFilter};
 use store::Paging;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::routes;
+
+pub(crate) use app::aid::{ActBody, ItemQty, ProposalCreate};
 
 mod api;
 pub(crate) use api::*;
@@ -89,20 +91,6 @@ pub(crate) async fn api_assets(
 ) -> AppResult<Json<Vec<AssetOut>>> {
     crate::kube_in_scope(&state, &s, id).await?;
     Ok(Json(assets(&state, id).await?))
-}
-
-#[derive(Deserialize, Serialize, ToSchema, Clone)]
-pub struct ItemQty {
-    pub item_id: i64,
-    pub quantity: i64,
-}
-
-#[derive(Deserialize, ToSchema)]
-pub struct ProposalCreate {
-    pub kube_id: i64,
-    pub programme_id: i64,
-    pub items: Vec<ItemQty>,
-    pub justification: String,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -194,138 +182,4 @@ fn out(d: ProposalDetail) -> ProposalOut {
 
 async fn visible(state: &AppState, s: &Session, id: i64) -> AppResult<ProposalDetail> {
     Ok(app::scope::proposal(&state.app(), &s.caller(), id).await?)
-}
-
-async fn create(state: &AppState, s: &Session, b: &ProposalCreate) -> AppResult<ProposalDetail> {
-    s.require_write()?;
-    let mut inv = Invalid::new();
-    let k = match crate::kube_in_scope(state, s, b.kube_id).await {
-        Ok(k) => Some(k),
-        Err(_) => {
-            inv.add("kube_id", Msg::new("error.not_found"));
-            None
-        }
-    };
-    if k.as_ref().is_some_and(|k| k.stage == "bubar") {
-        inv.add("kube_id", Msg::new("kube.dissolved"));
-    }
-    let items: Vec<&ItemQty> = b.items.iter().filter(|i| i.quantity != 0).collect();
-    if items.is_empty() {
-        inv.add("items", Msg::new("proposal.no_items"));
-    }
-    if let Some(m) = items
-        .iter()
-        .find_map(|i| domain::aid::check_quantity(i.quantity).err())
-    {
-        inv.add("items", m);
-    }
-    if b.justification.trim().is_empty() {
-        inv.add("justification", Msg::new("common.required"));
-    }
-    inv.into_result()?;
-    let pairs: Vec<(i64, i64)> = items.iter().map(|i| (i.item_id, i.quantity)).collect();
-    Ok(state
-        .store
-        .proposal_create(
-            &s.actor(),
-            b.kube_id,
-            b.programme_id,
-            &pairs,
-            b.justification.trim(),
-        )
-        .await?)
-}
-
-#[derive(Deserialize, ToSchema, Default)]
-pub struct ActBody {
-    /// For `reject`: why (required); for others: an optional note.
-    pub reason: Option<String>,
-    pub note: Option<String>,
-    /// For `deliver`.
-    pub delivered_on: Option<String>,
-    pub receiver: Option<String>,
-    pub place: Option<String>,
-    /// For `deliver`: the items actually handed over (may be fewer than approved).
-    pub items: Option<Vec<ItemQty>>,
-}
-
-async fn act(
-    state: &AppState,
-    s: &Session,
-    id: i64,
-    action: &str,
-    b: &ActBody,
-) -> AppResult<ProposalDetail> {
-    let action = Action::parse(action).map_err(|m| AppError::invalid("action", m))?;
-    let d = visible(state, s, id).await?;
-    if !action.allowed(s.role()) {
-        return Err(AppError::Forbidden);
-    }
-    let mut delivery = None;
-    if action == Action::Deliver {
-        let mut inv = Invalid::new();
-        let on = match b.delivered_on.as_deref() {
-            Some(d) if !d.trim().is_empty() => {
-                inv.check("delivered_on", domain::person::parse_date(d))
-            }
-            _ => {
-                inv.add("delivered_on", Msg::new("common.required"));
-                None
-            }
-        };
-        if on.is_some_and(|d| d > today()) {
-            inv.add("delivered_on", Msg::new("visit.in_future"));
-        }
-        let receiver = b.receiver.as_deref().map(str::trim).unwrap_or("");
-        if receiver.is_empty() {
-            inv.add("receiver", Msg::new("common.required"));
-        }
-        let items: Vec<(i64, i64)> = match &b.items {
-            Some(items) => items.iter().map(|i| (i.item_id, i.quantity)).collect(),
-            None => d.items.iter().map(|i| (i.item_id, i.quantity)).collect(),
-        };
-        inv.into_result()?;
-        // Goods only after technical guidance of the group's business.
-        if ProposalState::parse(&d.proposal.state).ok() == Some(ProposalState::Approved) {
-            let g = crate::visits::guidance(state, d.proposal.kube_id).await?;
-            if !g.completed {
-                let why = g
-                    .reasons
-                    .iter()
-                    .map(|m| m.text(Lang::Id))
-                    .collect::<Vec<_>>()
-                    .join("; ");
-                return Err(AppError::Conflict {
-                    field: "kube_id".into(),
-                    msg: Msg::new("proposal.no_guidance").arg(why),
-                });
-            }
-        }
-        delivery = Some(Delivery {
-            delivered_on: on
-                .map(|d| d.format("%Y-%m-%d").to_string())
-                .unwrap_or_default(),
-            receiver: receiver.to_string(),
-            place: b.place.clone().filter(|p| !p.trim().is_empty()),
-            items,
-        });
-    }
-    let note = b
-        .reason
-        .as_deref()
-        .or(b.note.as_deref())
-        .map(str::trim)
-        .filter(|n| !n.is_empty());
-    Ok(state
-        .store
-        .proposal_act(
-            &s.actor(),
-            s.role(),
-            id,
-            action,
-            note,
-            delivery.as_ref(),
-            state.config.allow_same_person,
-        )
-        .await?)
 }

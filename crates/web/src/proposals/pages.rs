@@ -220,7 +220,7 @@ pub(super) async fn create_form(
         items: items.clone(),
         justification: get("justification"),
     };
-    match create(&state, &s, &b).await {
+    match app::aid::create(&state.app(), &s.caller(), &b).await {
         Ok(d) => {
             page::redirect_with_flash(
                 &state,
@@ -354,7 +354,7 @@ pub(super) async fn act_form(
         place: get("place"),
         items: if items.is_empty() { None } else { Some(items) },
     };
-    match act(&state, &s, id, &action, &b).await {
+    match app::aid::act(&state.app(), &s.caller(), id, &action, &b).await {
         Ok(d) => {
             let label = state_label(ctx.lang, &d.proposal.state);
             page::redirect_with_flash(

@@ -1,0 +1,159 @@
+//! In-kind aid: proposals of KUBE through their states. The state machine, the budget
+//! and quota checks and separation of duties are `domain::aid`'s, checked again inside the
+//! store's transaction; here is what a step needs before it is tried.
+use crate::{today, Caller, Context, Error, Result};
+use domain::aid::{Action, ProposalState};
+use domain::{Invalid, Msg};
+use serde::{Deserialize, Serialize};
+use store::aid::{Delivery, ProposalDetail};
+
+#[derive(Deserialize, Serialize, utoipa::ToSchema, Clone)]
+pub struct ItemQty {
+    pub item_id: i64,
+    pub quantity: i64,
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct ProposalCreate {
+    pub kube_id: i64,
+    pub programme_id: i64,
+    pub items: Vec<ItemQty>,
+    pub justification: String,
+}
+
+/// A draft proposal of a KUBE the caller may see.
+pub async fn create(cx: &Context, c: &Caller, b: &ProposalCreate) -> Result<ProposalDetail> {
+    c.require_write()?;
+    let mut inv = Invalid::new();
+    let k = match crate::scope::kube(cx, c, b.kube_id).await {
+        Ok(k) => Some(k),
+        Err(_) => {
+            inv.add("kube_id", Msg::new("error.not_found"));
+            None
+        }
+    };
+    if k.as_ref().is_some_and(|k| k.stage == "bubar") {
+        inv.add("kube_id", Msg::new("kube.dissolved"));
+    }
+    let items: Vec<&ItemQty> = b.items.iter().filter(|i| i.quantity != 0).collect();
+    if items.is_empty() {
+        inv.add("items", Msg::new("proposal.no_items"));
+    }
+    if let Some(m) = items
+        .iter()
+        .find_map(|i| domain::aid::check_quantity(i.quantity).err())
+    {
+        inv.add("items", m);
+    }
+    if b.justification.trim().is_empty() {
+        inv.add("justification", Msg::new("common.required"));
+    }
+    inv.into_result()?;
+    let pairs: Vec<(i64, i64)> = items.iter().map(|i| (i.item_id, i.quantity)).collect();
+    Ok(cx
+        .store
+        .proposal_create(
+            &c.actor,
+            b.kube_id,
+            b.programme_id,
+            &pairs,
+            b.justification.trim(),
+        )
+        .await?)
+}
+
+#[derive(Deserialize, utoipa::ToSchema, Default)]
+pub struct ActBody {
+    /// For `reject`: why (required); for others: an optional note.
+    pub reason: Option<String>,
+    pub note: Option<String>,
+    /// For `deliver`.
+    pub delivered_on: Option<String>,
+    pub receiver: Option<String>,
+    pub place: Option<String>,
+    /// For `deliver`: the items actually handed over (may be fewer than approved).
+    pub items: Option<Vec<ItemQty>>,
+}
+
+/// Takes a step of a proposal: the role may, the state allows, and a delivery has its
+/// details and follows the group's technical guidance.
+pub async fn act(
+    cx: &Context,
+    c: &Caller,
+    id: i64,
+    action: &str,
+    b: &ActBody,
+) -> Result<ProposalDetail> {
+    let action = Action::parse(action).map_err(|m| Error::invalid("action", m))?;
+    let d = crate::scope::proposal(cx, c, id).await?;
+    if !action.allowed(c.role) {
+        return Err(Error::Forbidden);
+    }
+    let mut delivery = None;
+    if action == Action::Deliver {
+        let mut inv = Invalid::new();
+        let on = match b.delivered_on.as_deref() {
+            Some(d) if !d.trim().is_empty() => {
+                inv.check("delivered_on", domain::person::parse_date(d))
+            }
+            _ => {
+                inv.add("delivered_on", Msg::new("common.required"));
+                None
+            }
+        };
+        if on.is_some_and(|d| d > today()) {
+            inv.add("delivered_on", Msg::new("visit.in_future"));
+        }
+        let receiver = b.receiver.as_deref().map(str::trim).unwrap_or("");
+        if receiver.is_empty() {
+            inv.add("receiver", Msg::new("common.required"));
+        }
+        let items: Vec<(i64, i64)> = match &b.items {
+            Some(items) => items.iter().map(|i| (i.item_id, i.quantity)).collect(),
+            None => d.items.iter().map(|i| (i.item_id, i.quantity)).collect(),
+        };
+        inv.into_result()?;
+        // Goods only after technical guidance of the group's business.
+        if ProposalState::parse(&d.proposal.state).ok() == Some(ProposalState::Approved) {
+            let g = crate::guidance::status(cx, d.proposal.kube_id).await?;
+            if !g.completed {
+                let why = g
+                    .reasons
+                    .iter()
+                    .map(|m| m.text(c.lang))
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                return Err(Error::Conflict {
+                    field: "kube_id".into(),
+                    msg: Msg::new("proposal.no_guidance").arg(why),
+                });
+            }
+        }
+        delivery = Some(Delivery {
+            delivered_on: on
+                .map(|d| d.format("%Y-%m-%d").to_string())
+                .unwrap_or_default(),
+            receiver: receiver.to_string(),
+            place: b.place.clone().filter(|p| !p.trim().is_empty()),
+            items,
+        });
+    }
+    let note = b
+        .reason
+        .as_deref()
+        .or(b.note.as_deref())
+        .map(str::trim)
+        .filter(|n| !n.is_empty());
+    Ok(cx
+        .store
+        .proposal_act(
+            &c.actor,
+            c.role,
+            id,
+            action,
+            note,
+            delivery.as_ref(),
+            cx.rules.allow_same_person,
+        )
+        .await?)
+}
