@@ -32,11 +32,15 @@ impl Caller {
         self.district_scope()
             .is_none_or(|ds| ds.iter().any(|d| d == district))
     }
-    pub fn require_write(&self) -> Result<()> {
-        if self.role.can_write() {
+    /// Refuses unless the caller's role passes `allowed`.
+    pub fn require(&self, allowed: impl Fn(Role) -> bool) -> Result<()> {
+        if allowed(self.role) {
             Ok(())
         } else {
             Err(Error::Forbidden)
         }
+    }
+    pub fn require_write(&self) -> Result<()> {
+        self.require(Role::can_write)
     }
 }

@@ -10,6 +10,7 @@ pub mod guidance;
 pub mod import;
 pub mod kube;
 pub mod passwords;
+pub mod programmes;
 pub mod registry;
 pub mod scope;
 

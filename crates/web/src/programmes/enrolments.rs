@@ -1,66 +1,12 @@
 //! Individual programmes: enrolling persons, recording and approving their benefits.
 use super::*;
 
-#[derive(Deserialize, ToSchema)]
-pub struct EnrolIn {
-    pub person_id: i64,
-}
-
 #[derive(Serialize, ToSchema)]
 pub struct EnrolmentOut {
     pub id: i64,
     pub person_id: i64,
     pub name: String,
     pub enrolled_on: String,
-}
-
-/// Enrols a person after checking the programme's eligibility (age, sex, category).
-pub(super) async fn enrol(
-    state: &AppState,
-    s: &Session,
-    programme_id: i64,
-    person_id: i64,
-) -> AppResult<i64> {
-    s.require_write()?;
-    let (p, _) = state.store.programme(programme_id).await?;
-    if p.target != Target::Individual.code() {
-        return Err(AppError::invalid(
-            "programme_id",
-            Msg::new("programme.wrong_target"),
-        ));
-    }
-    let person = crate::persons::visible(state, s, person_id)
-        .await
-        .map_err(|_| {
-            AppError::invalid("person_id", Msg::new("kube.person_unknown").arg(person_id))
-        })?;
-    if let Some(e) = p
-        .eligibility_json
-        .as_deref()
-        .and_then(|j| serde_json::from_str::<Eligibility>(j).ok())
-    {
-        let sex =
-            domain::nik::Sex::parse(&person.sex).map_err(|m| AppError::invalid("person_id", m))?;
-        let age = domain::person::parse_date(&person.birth_date)
-            .map(|b| age_on(b, today()))
-            .unwrap_or(0);
-        let cats: Vec<Category> = person
-            .categories
-            .iter()
-            .filter_map(|c| Category::parse(c).ok())
-            .collect();
-        e.check(sex, age, &cats)
-            .map_err(|m| AppError::invalid("person_id", m))?;
-    }
-    Ok(state
-        .store
-        .enrol(
-            &s.actor(),
-            programme_id,
-            person_id,
-            &today().format("%Y-%m-%d").to_string(),
-        )
-        .await?)
 }
 
 /// Enrol a person in an individual programme (eligibility checked; 422 with the reason).
@@ -72,7 +18,7 @@ pub(crate) async fn api_enrol(
     Path(id): Path<i64>,
     Json(b): Json<EnrolIn>,
 ) -> AppResult<Response> {
-    let eid = enrol(&state, &s, id, b.person_id).await?;
+    let eid = app::programmes::enrol(&state.app(), &s.caller(), id, b.person_id).await?;
     Ok((StatusCode::CREATED, Json(serde_json::json!({"id": eid}))).into_response())
 }
 
@@ -100,52 +46,6 @@ pub(crate) async fn api_enrolments(
     ))
 }
 
-#[derive(Deserialize, ToSchema)]
-pub struct BenefitIn {
-    pub person_id: i64,
-    /// `barang`, `pelatihan`, `bantuan_bulanan`
-    pub kind: String,
-    /// `YYYY-MM`
-    pub period: String,
-    /// Integer rupiah.
-    pub amount: i64,
-    pub description: Option<String>,
-}
-
-pub(super) async fn benefit(
-    state: &AppState,
-    s: &Session,
-    programme_id: i64,
-    b: &BenefitIn,
-) -> AppResult<i64> {
-    s.require_write()?;
-    let mut inv = Invalid::new();
-    if !matches!(b.kind.as_str(), "barang" | "pelatihan" | "bantuan_bulanan") {
-        inv.add("kind", Msg::new("benefit.kind_invalid"));
-    }
-    if chrono::NaiveDate::parse_from_str(&format!("{}-01", b.period.trim()), "%Y-%m-%d").is_err() {
-        inv.add("period", Msg::new("benefit.period_invalid"));
-    }
-    if b.amount < 0 {
-        inv.add("amount", Msg::new("money.negative"));
-    }
-    inv.into_result()?;
-    crate::persons::visible(state, s, b.person_id).await?;
-    Ok(state
-        .store
-        .benefit_add(
-            &s.actor(),
-            programme_id,
-            b.person_id,
-            &b.kind,
-            b.period.trim(),
-            Rupiah::new(b.amount),
-            b.description.as_deref(),
-            &today().format("%Y-%m-%d").to_string(),
-        )
-        .await?)
-}
-
 /// Record a benefit (goods, training, monthly assistance) within the budget.
 #[utoipa::path(post, path = "/api/v1/programmes/{id}/benefits", tag = "aid", params(("id" = i64, Path)), request_body = BenefitIn,
     responses((status = 201, description = "recorded"), (status = 409, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)))]
@@ -155,7 +55,7 @@ pub(crate) async fn api_benefit(
     Path(id): Path<i64>,
     Json(b): Json<BenefitIn>,
 ) -> AppResult<Response> {
-    let bid = benefit(&state, &s, id, &b).await?;
+    let bid = app::programmes::benefit(&state.app(), &s.caller(), id, &b).await?;
     Ok((StatusCode::CREATED, Json(serde_json::json!({"id": bid}))).into_response())
 }
 
@@ -219,20 +119,6 @@ pub(crate) async fn api_benefits(
     Ok(Json(crate::api::ListOf::from_page(page, BenefitOut::from)))
 }
 
-/// The head of division approves a recorded cash benefit (not the person who recorded it).
-pub(super) async fn approve_benefit(
-    state: &AppState,
-    s: &Session,
-    id: i64,
-    bid: i64,
-) -> AppResult<store::aid::Benefit> {
-    s.require(|r| r == Role::KepalaBidang)?;
-    Ok(state
-        .store
-        .benefit_approve(&s.actor(), id, bid, state.config.allow_same_person)
-        .await?)
-}
-
 /// Approve a recorded cash benefit (kepala bidang; not its recorder).
 #[utoipa::path(post, path = "/api/v1/programmes/{id}/benefits/{bid}/approve", tag = "aid", params(("id" = i64, Path), ("bid" = i64, Path)),
     responses((status = 200, body = BenefitOut), (status = 403, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody)))]
@@ -241,7 +127,11 @@ pub(crate) async fn api_benefit_approve(
     Authed(s): Authed,
     Path((id, bid)): Path<(i64, i64)>,
 ) -> AppResult<Json<BenefitOut>> {
-    Ok(Json(approve_benefit(&state, &s, id, bid).await?.into()))
+    Ok(Json(
+        app::programmes::approve_benefit(&state.app(), &s.caller(), id, bid)
+            .await?
+            .into(),
+    ))
 }
 
 pub(super) async fn approve_form(
@@ -249,7 +139,7 @@ pub(super) async fn approve_form(
     PageAuth { s, ctx }: PageAuth,
     Path((id, bid)): Path<(i64, i64)>,
 ) -> AppResult<Response> {
-    match approve_benefit(&state, &s, id, bid).await {
+    match app::programmes::approve_benefit(&state.app(), &s.caller(), id, bid).await {
         Ok(_) => {
             page::redirect_with_flash(
                 &state,

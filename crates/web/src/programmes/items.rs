@@ -1,15 +1,6 @@
 //! The goods catalogue and packages: API and the items page.
 use super::*;
 
-#[derive(Deserialize, ToSchema)]
-pub struct ItemIn {
-    pub name: String,
-    pub unit: String,
-    /// Integer rupiah.
-    pub unit_price: i64,
-    pub category: Option<String>,
-}
-
 #[derive(Serialize, ToSchema)]
 pub struct ItemOut {
     pub id: i64,
@@ -17,40 +8,6 @@ pub struct ItemOut {
     pub unit: String,
     pub unit_price: i64,
     pub category: Option<String>,
-}
-
-pub(super) async fn item_create(
-    state: &AppState,
-    s: &Session,
-    b: &ItemIn,
-) -> AppResult<store::aid::Item> {
-    require_office(s)?;
-    let mut inv = Invalid::new();
-    if b.name.trim().is_empty() {
-        inv.add("name", Msg::new("common.required"));
-    }
-    if b.unit.trim().is_empty() {
-        inv.add("unit", Msg::new("common.required"));
-    }
-    if b.unit_price <= 0 {
-        inv.add("unit_price", Msg::new("item.price_positive"));
-    }
-    inv.into_result()?;
-    let cat = b
-        .category
-        .as_deref()
-        .map(str::trim)
-        .filter(|c| !c.is_empty());
-    Ok(state
-        .store
-        .item_create(
-            &s.actor(),
-            b.name.trim(),
-            b.unit.trim(),
-            Rupiah::new(b.unit_price),
-            cat,
-        )
-        .await?)
 }
 
 pub(super) fn item_out(i: store::aid::Item) -> ItemOut {
@@ -88,21 +45,8 @@ pub(crate) async fn api_item_create(
     Authed(s): Authed,
     Json(b): Json<ItemIn>,
 ) -> AppResult<Response> {
-    let i = item_create(&state, &s, &b).await?;
+    let i = app::programmes::item_create(&state.app(), &s.caller(), &b).await?;
     Ok((StatusCode::CREATED, Json(item_out(i))).into_response())
-}
-
-#[derive(Deserialize, Serialize, ToSchema)]
-pub struct PackageItem {
-    pub item_id: i64,
-    pub quantity: i64,
-}
-
-#[derive(Deserialize, ToSchema)]
-pub struct PackageIn {
-    pub name: String,
-    pub business_type: Option<String>,
-    pub items: Vec<PackageItem>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -146,39 +90,7 @@ pub(crate) async fn api_package_create(
     Authed(s): Authed,
     Json(b): Json<PackageIn>,
 ) -> AppResult<Response> {
-    require_office(&s)?;
-    let known: Vec<i64> = state
-        .store
-        .items()
-        .await?
-        .into_iter()
-        .map(|i| i.id)
-        .collect();
-    let mut inv = Invalid::new();
-    if b.name.trim().is_empty() {
-        inv.add("name", Msg::new("common.required"));
-    }
-    if b.items.is_empty() {
-        inv.add("items", Msg::new("proposal.no_items"));
-    }
-    for i in &b.items {
-        if !known.contains(&i.item_id) {
-            inv.add("items", Msg::new("item.unknown").arg(i.item_id));
-        } else if let Err(m) = domain::aid::check_quantity(i.quantity) {
-            inv.add("items", m);
-        }
-    }
-    inv.into_result()?;
-    let items: Vec<(i64, i64)> = b.items.iter().map(|i| (i.item_id, i.quantity)).collect();
-    let id = state
-        .store
-        .package_create(
-            &s.actor(),
-            b.name.trim(),
-            b.business_type.as_deref(),
-            &items,
-        )
-        .await?;
+    let id = app::programmes::package_create(&state.app(), &s.caller(), &b).await?;
     Ok((StatusCode::CREATED, Json(serde_json::json!({"id": id}))).into_response())
 }
 
@@ -213,7 +125,7 @@ pub(super) async fn render_items(
     let errors = FormErrors::new(errors, ctx.lang);
     let page = ItemsPage {
         items,
-        can_manage: require_office(s).is_ok(),
+        can_manage: app::programmes::require_office(&s.caller()).is_ok(),
         errors,
         ctx,
     };
@@ -243,7 +155,7 @@ pub(super) async fn item_form(
         category: Some(get("category")),
     };
     let r = if inv.is_empty() {
-        item_create(&state, &s, &b).await
+        app::programmes::item_create(&state.app(), &s.caller(), &b).await
     } else {
         Err(inv.into())
     };

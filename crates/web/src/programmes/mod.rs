@@ -2,7 +2,7 @@
 //! enrolment of persons in individual programmes with their benefits.
 //! Pages `/programmes…`, `/items`; API `/api/v1/programmes…`, `/api/v1/items`, `/api/v1/packages`.
 use crate::auth::{Authed, Session};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::page::{self, html, Ctx, FormErrors, PageAuth};
 use crate::persons::today;
 use crate::AppState;
@@ -12,15 +12,17 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Json;
 use chrono::Datelike;
-use domain::aid::{Eligibility, Target};
 use domain::kube::FundingSource;
 use domain::money::Rupiah;
-use domain::person::{age_on, Category};
-use domain::{Invalid, Lang, Msg, Role};
+use domain::{Invalid, Lang, Role};
 use serde::{Deserialize, Serialize};
-use store::aid::{Figures, NewProgramme, Programme};
+use store::aid::{Figures, Programme};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::routes;
+
+pub(crate) use app::programmes::{
+    BenefitIn, EnrolIn, ItemIn, PackageIn, PackageItem, ProgrammeCreate,
+};
 
 mod items;
 pub(crate) use items::*;
@@ -50,31 +52,6 @@ pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
         .routes(routes!(api_benefit_approve))
         .routes(routes!(api_items, api_item_create))
         .routes(routes!(api_packages, api_package_create))
-}
-
-/// Programmes and the catalogue are managed by the office, not in the field.
-fn require_office(s: &Session) -> AppResult<()> {
-    s.require(|r| matches!(r, Role::Admin | Role::KepalaBidang | Role::Operator))
-}
-
-#[derive(Deserialize, ToSchema, Default, Clone)]
-pub struct ProgrammeCreate {
-    pub name: String,
-    pub year: i64,
-    /// `apbd_kota`, `apbd_provinsi`, `apbn`, `lainnya`
-    pub funding_source: String,
-    /// `kube` or `individual`
-    pub target: String,
-    /// Integer rupiah.
-    pub budget: Option<i64>,
-    /// Number of groups or persons.
-    pub quota: Option<i64>,
-    /// Standard package value (rupiah).
-    pub package_value: Option<i64>,
-    /// For individual programmes: a preset (`wrse`, `lansia`, `aslut`, `anak`, `fakir_miskin`)
-    /// or `{categories, min_age, max_age, sex}`.
-    #[schema(value_type = Option<Object>)]
-    pub eligibility: Option<serde_json::Value>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -117,72 +94,6 @@ pub(crate) fn programme_out(p: Programme, f: Figures) -> ProgrammeOut {
     }
 }
 
-fn parse_eligibility(inv: &mut Invalid, v: &Option<serde_json::Value>) -> Option<Eligibility> {
-    match v {
-        None | Some(serde_json::Value::Null) => None,
-        Some(serde_json::Value::String(s)) if s.trim().is_empty() => None,
-        Some(serde_json::Value::String(s)) => {
-            let e = Eligibility::preset(s.trim());
-            if e.is_none() {
-                inv.add("eligibility", Msg::new("error.validation"));
-            }
-            e
-        }
-        Some(o) => match serde_json::from_value::<Eligibility>(o.clone()) {
-            Ok(e) => Some(e),
-            Err(_) => {
-                inv.add("eligibility", Msg::new("error.validation"));
-                None
-            }
-        },
-    }
-}
-
-async fn create(state: &AppState, s: &Session, b: &ProgrammeCreate) -> AppResult<Programme> {
-    require_office(s)?;
-    let mut inv = Invalid::new();
-    let name = b.name.trim().to_string();
-    if name.is_empty() {
-        inv.add("name", Msg::new("common.required"));
-    }
-    let this_year = chrono::Datelike::year(&today()) as i64;
-    if !(2000..=this_year + 2).contains(&b.year) {
-        inv.add("year", Msg::new("programme.year_invalid"));
-    }
-    let funding = inv.check("funding_source", FundingSource::parse(&b.funding_source));
-    let target = inv.check("target", Target::parse(&b.target));
-    for (f, v) in [
-        ("budget", b.budget),
-        ("quota", b.quota),
-        ("package_value", b.package_value),
-    ] {
-        if v.is_some_and(|v| v < 0) {
-            inv.add(f, Msg::new("money.negative"));
-        }
-    }
-    if b.budget.is_none() && b.quota.is_none() {
-        inv.add("budget", Msg::new("programme.needs_budget_or_quota"));
-    }
-    let elig = parse_eligibility(&mut inv, &b.eligibility);
-    inv.into_result()?;
-    let (Some(funding), Some(target)) = (funding, target) else {
-        return Err(AppError::Internal);
-    };
-    let p = NewProgramme {
-        name,
-        year: b.year,
-        funding_source: funding.code().into(),
-        target: target.code().into(),
-        budget: b.budget,
-        quota: b.quota,
-        package_value: b.package_value,
-        eligibility_json: elig
-            .filter(|_| target == Target::Individual)
-            .and_then(|e| serde_json::to_string(&e).ok()),
-    };
-    Ok(state.store.programme_create(&s.actor(), &p).await?)
-}
-
 #[derive(Deserialize, IntoParams)]
 pub struct YearQuery {
     pub year: Option<i64>,
@@ -214,7 +125,7 @@ pub(crate) async fn api_create(
     Authed(s): Authed,
     Json(b): Json<ProgrammeCreate>,
 ) -> AppResult<Response> {
-    let p = create(&state, &s, &b).await?;
+    let p = app::programmes::create(&state.app(), &s.caller(), &b).await?;
     let (p, f) = state.store.programme(p.id).await?;
     Ok((StatusCode::CREATED, Json(programme_out(p, f))).into_response())
 }

@@ -65,7 +65,7 @@ pub(super) async fn render_list(
     let errors = FormErrors::new(errors, lang);
     let page = ListPage {
         rows,
-        can_manage: require_office(s).is_ok(),
+        can_manage: app::programmes::require_office(&s.caller()).is_ok(),
         v,
         funding: FundingSource::ALL
             .iter()
@@ -124,7 +124,7 @@ pub(super) async fn create_form(
         }
     }
     let r = if inv.is_empty() {
-        create(&state, &s, &v).await
+        app::programmes::create(&state.app(), &s.caller(), &v).await
     } else {
         Err(inv.into())
     };
@@ -138,8 +138,8 @@ pub(super) async fn create_form(
             )
             .await
         }
-        Err(AppError::Invalid(inv)) => render_list(&state, &s, ctx, v, Some(&inv)).await,
-        Err(e) => Err(e),
+        Err(app::Error::Invalid(inv)) => render_list(&state, &s, ctx, v, Some(&inv)).await,
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -367,7 +367,7 @@ pub(super) async fn enrol_form(
         .get("person_id")
         .parse::<i64>()
         .unwrap_or(0);
-    match enrol(&state, &s, id, person_id).await {
+    match app::programmes::enrol(&state.app(), &s.caller(), id, person_id).await {
         Ok(_) => {
             let name = state
                 .store
@@ -408,7 +408,7 @@ pub(super) async fn benefit_form(
         description: Some(get("description")).filter(|d| !d.is_empty()),
     };
     let r = if inv.is_empty() {
-        benefit(&state, &s, id, &b).await
+        app::programmes::benefit(&state.app(), &s.caller(), id, &b).await
     } else {
         Err(inv.into())
     };

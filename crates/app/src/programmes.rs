@@ -1,0 +1,284 @@
+//! Programmes (city budget, provincial and ministry quotas) and their goods catalogue,
+//! and the individual programmes: enrolling persons by eligibility, their benefits and
+//! the approval of cash benefits.
+use crate::{today, Caller, Context, Error, Result};
+use domain::aid::{Eligibility, Target};
+use domain::kube::FundingSource;
+use domain::money::Rupiah;
+use domain::person::{age_on, Category};
+use domain::{Invalid, Msg, Role};
+use serde::{Deserialize, Serialize};
+use store::aid::{NewProgramme, Programme};
+
+/// Programmes and the catalogue are managed by the office, not in the field.
+pub fn require_office(c: &Caller) -> Result<()> {
+    c.require(|r| matches!(r, Role::Admin | Role::KepalaBidang | Role::Operator))
+}
+
+#[derive(Deserialize, utoipa::ToSchema, Default, Clone)]
+pub struct ProgrammeCreate {
+    pub name: String,
+    pub year: i64,
+    /// `apbd_kota`, `apbd_provinsi`, `apbn`, `lainnya`
+    pub funding_source: String,
+    /// `kube` or `individual`
+    pub target: String,
+    /// Integer rupiah.
+    pub budget: Option<i64>,
+    /// Number of groups or persons.
+    pub quota: Option<i64>,
+    /// Standard package value (rupiah).
+    pub package_value: Option<i64>,
+    /// For individual programmes: a preset (`wrse`, `lansia`, `aslut`, `anak`, `fakir_miskin`)
+    /// or `{categories, min_age, max_age, sex}`.
+    #[schema(value_type = Option<Object>)]
+    pub eligibility: Option<serde_json::Value>,
+}
+
+fn parse_eligibility(inv: &mut Invalid, v: &Option<serde_json::Value>) -> Option<Eligibility> {
+    match v {
+        None | Some(serde_json::Value::Null) => None,
+        Some(serde_json::Value::String(s)) if s.trim().is_empty() => None,
+        Some(serde_json::Value::String(s)) => {
+            let e = Eligibility::preset(s.trim());
+            if e.is_none() {
+                inv.add("eligibility", Msg::new("error.validation"));
+            }
+            e
+        }
+        Some(o) => match serde_json::from_value::<Eligibility>(o.clone()) {
+            Ok(e) => Some(e),
+            Err(_) => {
+                inv.add("eligibility", Msg::new("error.validation"));
+                None
+            }
+        },
+    }
+}
+
+/// A programme of the office.
+pub async fn create(cx: &Context, c: &Caller, b: &ProgrammeCreate) -> Result<Programme> {
+    require_office(c)?;
+    let mut inv = Invalid::new();
+    let name = b.name.trim().to_string();
+    if name.is_empty() {
+        inv.add("name", Msg::new("common.required"));
+    }
+    let this_year = chrono::Datelike::year(&today()) as i64;
+    if !(2000..=this_year + 2).contains(&b.year) {
+        inv.add("year", Msg::new("programme.year_invalid"));
+    }
+    let funding = inv.check("funding_source", FundingSource::parse(&b.funding_source));
+    let target = inv.check("target", Target::parse(&b.target));
+    for (f, v) in [
+        ("budget", b.budget),
+        ("quota", b.quota),
+        ("package_value", b.package_value),
+    ] {
+        if v.is_some_and(|v| v < 0) {
+            inv.add(f, Msg::new("money.negative"));
+        }
+    }
+    if b.budget.is_none() && b.quota.is_none() {
+        inv.add("budget", Msg::new("programme.needs_budget_or_quota"));
+    }
+    let elig = parse_eligibility(&mut inv, &b.eligibility);
+    inv.into_result()?;
+    let (Some(funding), Some(target)) = (funding, target) else {
+        return Err(Error::Internal);
+    };
+    let p = NewProgramme {
+        name,
+        year: b.year,
+        funding_source: funding.code().into(),
+        target: target.code().into(),
+        budget: b.budget,
+        quota: b.quota,
+        package_value: b.package_value,
+        eligibility_json: elig
+            .filter(|_| target == Target::Individual)
+            .and_then(|e| serde_json::to_string(&e).ok()),
+    };
+    Ok(cx.store.programme_create(&c.actor, &p).await?)
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct ItemIn {
+    pub name: String,
+    pub unit: String,
+    /// Integer rupiah.
+    pub unit_price: i64,
+    pub category: Option<String>,
+}
+
+pub async fn item_create(cx: &Context, c: &Caller, b: &ItemIn) -> Result<store::aid::Item> {
+    require_office(c)?;
+    let mut inv = Invalid::new();
+    if b.name.trim().is_empty() {
+        inv.add("name", Msg::new("common.required"));
+    }
+    if b.unit.trim().is_empty() {
+        inv.add("unit", Msg::new("common.required"));
+    }
+    if b.unit_price <= 0 {
+        inv.add("unit_price", Msg::new("item.price_positive"));
+    }
+    inv.into_result()?;
+    let cat = b
+        .category
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty());
+    Ok(cx
+        .store
+        .item_create(
+            &c.actor,
+            b.name.trim(),
+            b.unit.trim(),
+            Rupiah::new(b.unit_price),
+            cat,
+        )
+        .await?)
+}
+
+#[derive(Deserialize, Serialize, utoipa::ToSchema)]
+pub struct PackageItem {
+    pub item_id: i64,
+    pub quantity: i64,
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct PackageIn {
+    pub name: String,
+    pub business_type: Option<String>,
+    pub items: Vec<PackageItem>,
+}
+
+/// Creates a package template of catalogue items.
+pub async fn package_create(cx: &Context, c: &Caller, b: &PackageIn) -> Result<i64> {
+    require_office(c)?;
+    let known: Vec<i64> = cx.store.items().await?.into_iter().map(|i| i.id).collect();
+    let mut inv = Invalid::new();
+    if b.name.trim().is_empty() {
+        inv.add("name", Msg::new("common.required"));
+    }
+    if b.items.is_empty() {
+        inv.add("items", Msg::new("proposal.no_items"));
+    }
+    for i in &b.items {
+        if !known.contains(&i.item_id) {
+            inv.add("items", Msg::new("item.unknown").arg(i.item_id));
+        } else if let Err(m) = domain::aid::check_quantity(i.quantity) {
+            inv.add("items", m);
+        }
+    }
+    inv.into_result()?;
+    let items: Vec<(i64, i64)> = b.items.iter().map(|i| (i.item_id, i.quantity)).collect();
+    let id = cx
+        .store
+        .package_create(&c.actor, b.name.trim(), b.business_type.as_deref(), &items)
+        .await?;
+    Ok(id)
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct EnrolIn {
+    pub person_id: i64,
+}
+
+/// Enrols a person after checking the programme's eligibility (age, sex, category).
+pub async fn enrol(cx: &Context, c: &Caller, programme_id: i64, person_id: i64) -> Result<i64> {
+    c.require_write()?;
+    let (p, _) = cx.store.programme(programme_id).await?;
+    if p.target != Target::Individual.code() {
+        return Err(Error::invalid(
+            "programme_id",
+            Msg::new("programme.wrong_target"),
+        ));
+    }
+    let person = crate::scope::person(cx, c, person_id)
+        .await
+        .map_err(|_| Error::invalid("person_id", Msg::new("kube.person_unknown").arg(person_id)))?;
+    if let Some(e) = p
+        .eligibility_json
+        .as_deref()
+        .and_then(|j| serde_json::from_str::<Eligibility>(j).ok())
+    {
+        let sex =
+            domain::nik::Sex::parse(&person.sex).map_err(|m| Error::invalid("person_id", m))?;
+        let age = domain::person::parse_date(&person.birth_date)
+            .map(|b| age_on(b, today()))
+            .unwrap_or(0);
+        let cats: Vec<Category> = person
+            .categories
+            .iter()
+            .filter_map(|c| Category::parse(c).ok())
+            .collect();
+        e.check(sex, age, &cats)
+            .map_err(|m| Error::invalid("person_id", m))?;
+    }
+    Ok(cx
+        .store
+        .enrol(
+            &c.actor,
+            programme_id,
+            person_id,
+            &today().format("%Y-%m-%d").to_string(),
+        )
+        .await?)
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct BenefitIn {
+    pub person_id: i64,
+    /// `barang`, `pelatihan`, `bantuan_bulanan`
+    pub kind: String,
+    /// `YYYY-MM`
+    pub period: String,
+    /// Integer rupiah.
+    pub amount: i64,
+    pub description: Option<String>,
+}
+
+pub async fn benefit(cx: &Context, c: &Caller, programme_id: i64, b: &BenefitIn) -> Result<i64> {
+    c.require_write()?;
+    let mut inv = Invalid::new();
+    if !matches!(b.kind.as_str(), "barang" | "pelatihan" | "bantuan_bulanan") {
+        inv.add("kind", Msg::new("benefit.kind_invalid"));
+    }
+    if chrono::NaiveDate::parse_from_str(&format!("{}-01", b.period.trim()), "%Y-%m-%d").is_err() {
+        inv.add("period", Msg::new("benefit.period_invalid"));
+    }
+    if b.amount < 0 {
+        inv.add("amount", Msg::new("money.negative"));
+    }
+    inv.into_result()?;
+    crate::scope::person(cx, c, b.person_id).await?;
+    Ok(cx
+        .store
+        .benefit_add(
+            &c.actor,
+            programme_id,
+            b.person_id,
+            &b.kind,
+            b.period.trim(),
+            Rupiah::new(b.amount),
+            b.description.as_deref(),
+            &today().format("%Y-%m-%d").to_string(),
+        )
+        .await?)
+}
+
+/// The head of division approves a recorded cash benefit (not the person who recorded it).
+pub async fn approve_benefit(
+    cx: &Context,
+    c: &Caller,
+    id: i64,
+    bid: i64,
+) -> Result<store::aid::Benefit> {
+    c.require(|r| r == Role::KepalaBidang)?;
+    Ok(cx
+        .store
+        .benefit_approve(&c.actor, id, bid, cx.rules.allow_same_person)
+        .await?)
+}
