@@ -13,6 +13,7 @@ pub mod passwords;
 pub mod programmes;
 pub mod registry;
 pub mod scope;
+pub mod users;
 
 pub use caller::Caller;
 pub use error::{Error, Result};

@@ -1,6 +1,6 @@
 //! User administration (admin only): pages and `GET/POST /api/v1/users`,
 //! `GET/PATCH /api/v1/users/{id}`.
-use crate::auth::{hash_password, Authed, Session};
+use crate::auth::Authed;
 use crate::error::{AppError, AppResult};
 use crate::page::{self, html, Ctx, FormErrors, PageAuth, Pager};
 use crate::AppState;
@@ -9,13 +9,15 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Json;
-use domain::user::{check_districts, check_password, Username};
-use domain::{DistrictCode, Invalid, Lang, Msg, Role};
+
+use domain::{Invalid, Lang, Role};
 use serde::{Deserialize, Serialize};
-use store::users::{NewUser, User, UserChange, UserFilter};
+use store::users::{User, UserFilter};
 use store::Paging;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::routes;
+
+pub(crate) use app::users::{UserCreate, UserPatch};
 
 mod pages;
 pub(crate) use pages::*;
@@ -178,158 +180,6 @@ impl From<User> for UserOut {
     }
 }
 
-// ---------- the rules shared by pages and API ----------
-
-fn parse_districts(state: &AppState, inv: &mut Invalid, codes: &[String]) -> Vec<DistrictCode> {
-    let mut out = Vec::new();
-    for c in codes.iter().filter(|c| !c.trim().is_empty()) {
-        if let Some(d) = inv.check(
-            "districts",
-            state.areas.district_in(&state.config.region, c),
-        ) {
-            if !out.contains(&d) {
-                out.push(d);
-            }
-        }
-    }
-    out
-}
-
-fn parse_lang(inv: &mut Invalid, s: Option<&str>) -> Option<Lang> {
-    match s.map(str::trim).filter(|s| !s.is_empty()) {
-        None => None,
-        Some(v) => inv.check(
-            "lang",
-            Lang::parse(v).ok_or_else(|| Msg::new("error.validation")),
-        ),
-    }
-}
-
-/// Input of a new account, as both the form and the API send it.
-#[derive(Deserialize, ToSchema, Default)]
-pub struct UserCreate {
-    pub username: String,
-    pub password: String,
-    pub role: String,
-    #[serde(default)]
-    pub districts: Vec<String>,
-    pub lang: Option<String>,
-}
-
-async fn create(state: &AppState, s: &Session, input: &UserCreate) -> AppResult<User> {
-    s.require(Role::manages_users)?;
-    let mut inv = Invalid::new();
-    let username = inv.check("username", Username::parse(&input.username));
-    let role = inv.check("role", Role::parse(&input.role));
-    inv.check(
-        "password",
-        check_password(&input.password, input.username.trim()),
-    );
-    let districts = parse_districts(state, &mut inv, &input.districts);
-    let lang = parse_lang(&mut inv, input.lang.as_deref());
-    if let Some(role) = role {
-        if let Err(e) = check_districts(role, &districts) {
-            inv.fields.extend(e.fields);
-        }
-    }
-    let (Some(username), Some(role), true) = (username, role, inv.is_empty()) else {
-        return Err(inv.into());
-    };
-    let password = input.password.clone();
-    let password_hash = tokio::task::spawn_blocking(move || hash_password(&password))
-        .await
-        .map_err(|_| AppError::Internal)?;
-    Ok(state
-        .store
-        .user_create(
-            &s.actor(),
-            NewUser {
-                username,
-                password_hash,
-                role,
-                districts,
-                lang: lang.unwrap_or_default(),
-            },
-        )
-        .await?)
-}
-
-/// A change of an account; absent fields stay as they are.
-#[derive(Deserialize, ToSchema, Default)]
-pub struct UserPatch {
-    pub role: Option<String>,
-    pub districts: Option<Vec<String>>,
-    pub disabled: Option<bool>,
-    /// A new password (the policy applies).
-    pub password: Option<String>,
-    pub lang: Option<String>,
-}
-
-async fn update(state: &AppState, s: &Session, id: i64, p: &UserPatch) -> AppResult<User> {
-    s.require(Role::manages_users)?;
-    let current = state.store.user_get(id).await?;
-    let mut inv = Invalid::new();
-    let role = match p.role.as_deref() {
-        Some(r) => inv.check("role", Role::parse(r)),
-        None => None,
-    };
-    let districts = p
-        .districts
-        .as_ref()
-        .map(|d| parse_districts(state, &mut inv, d));
-    let lang = parse_lang(&mut inv, p.lang.as_deref());
-    let password = p.password.as_deref().filter(|p| !p.is_empty());
-    if let Some(pw) = password {
-        inv.check("password", check_password(pw, &current.username));
-    }
-    // An admin locking themselves out would leave the office without one.
-    if id == s.user().id && (p.disabled == Some(true) || role.is_some_and(|r| r != Role::Admin)) {
-        inv.add("role", Msg::new("user.cannot_disable_self"));
-    }
-    let final_role = role.unwrap_or(current.role);
-    let final_districts: Vec<DistrictCode> = match &districts {
-        Some(d) => d.clone(),
-        None if final_role.is_area_scoped() => current
-            .districts
-            .iter()
-            .filter_map(|d| DistrictCode::parse(d).ok())
-            .collect(),
-        None => Vec::new(),
-    };
-    if inv.is_empty() {
-        if let Err(e) = check_districts(final_role, &final_districts) {
-            inv.fields.extend(e.fields);
-        }
-    }
-    inv.into_result()?;
-    let password_hash = match password {
-        Some(pw) => {
-            let pw = pw.to_string();
-            Some(
-                tokio::task::spawn_blocking(move || hash_password(&pw))
-                    .await
-                    .map_err(|_| AppError::Internal)?,
-            )
-        }
-        None => None,
-    };
-    let change = UserChange {
-        role,
-        // A role change away from pendamping drops the areas with it.
-        districts: if districts.is_some() || role.is_some() {
-            Some(final_districts)
-        } else {
-            None
-        },
-        disabled: p.disabled,
-        // A reset by the admin ends every session and token of the account.
-        password_hash,
-        lang,
-        keep_session: None,
-    };
-    Ok(state.store.user_update(&s.actor(), id, change).await?)
-}
-
 // ---------- API ----------
 
 #[derive(Deserialize, IntoParams, Default)]
@@ -372,7 +222,7 @@ pub(crate) async fn api_create(
     crate::auth::AdminOnly(s): crate::auth::AdminOnly,
     Json(body): Json<UserCreate>,
 ) -> AppResult<Response> {
-    let u = create(&state, &s, &body).await?;
+    let u = app::users::create(&state.app(), &s.caller(), &body).await?;
     Ok((StatusCode::CREATED, Json(UserOut::from(u))).into_response())
 }
 
@@ -400,5 +250,9 @@ pub(crate) async fn api_update(
     Path(id): Path<i64>,
     Json(body): Json<UserPatch>,
 ) -> AppResult<Json<UserOut>> {
-    Ok(Json(update(&state, &s, id, &body).await?.into()))
+    Ok(Json(
+        app::users::update(&state.app(), &s.caller(), id, &body)
+            .await?
+            .into(),
+    ))
 }

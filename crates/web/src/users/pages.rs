@@ -198,7 +198,10 @@ pub(super) async fn create_form(
         districts: f.districts.clone(),
         lang: f.lang.clone(),
     };
-    match create(&state, &s, &input).await {
+    match app::users::create(&state.app(), &s.caller(), &input)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(u) => {
             let msg = ctx.tf("users.created", std::slice::from_ref(&u.username));
             page::redirect_with_flash(&state, &s, "/users", msg).await
@@ -243,7 +246,10 @@ pub(super) async fn update_form(
         password: Some(f.password.clone()),
         lang: f.lang.clone(),
     };
-    match update(&state, &s, id, &patch).await {
+    match app::users::update(&state.app(), &s.caller(), id, &patch)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(u) => {
             let msg = ctx.tf("users.updated", std::slice::from_ref(&u.username));
             page::redirect_with_flash(&state, &s, "/users", msg).await

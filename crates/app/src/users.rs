@@ -1,0 +1,161 @@
+//! Accounts: creating and changing users with their role, kecamatan and language
+//! (administrators only); passwords follow the policy and are hashed off the request
+//! threads.
+use crate::passwords::{bounded_hashing, hash_password};
+use crate::{Caller, Context, Error, Result};
+use domain::user::{check_districts, check_password, Username};
+use domain::{DistrictCode, Invalid, Lang, Msg, Role};
+use serde::Deserialize;
+use store::users::{NewUser, User, UserChange};
+
+/// A password's hash, or busy when too many are being hashed.
+async fn hash(password: String) -> Result<String> {
+    bounded_hashing(move || hash_password(&password))
+        .await
+        .ok_or_else(|| Error::Busy(Msg::new("login.busy")))
+}
+
+fn parse_districts(cx: &Context, inv: &mut Invalid, codes: &[String]) -> Vec<DistrictCode> {
+    let mut out = Vec::new();
+    for c in codes.iter().filter(|c| !c.trim().is_empty()) {
+        if let Some(d) = inv.check("districts", cx.areas.district_in(&cx.region, c)) {
+            if !out.contains(&d) {
+                out.push(d);
+            }
+        }
+    }
+    out
+}
+
+fn parse_lang(inv: &mut Invalid, s: Option<&str>) -> Option<Lang> {
+    match s.map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(v) => inv.check(
+            "lang",
+            Lang::parse(v).ok_or_else(|| Msg::new("error.validation")),
+        ),
+    }
+}
+
+/// Input of a new account, as both the form and the API send it.
+#[derive(Deserialize, utoipa::ToSchema, Default)]
+pub struct UserCreate {
+    pub username: String,
+    pub password: String,
+    pub role: String,
+    #[serde(default)]
+    pub districts: Vec<String>,
+    pub lang: Option<String>,
+}
+
+/// A new account (administrators).
+pub async fn create(cx: &Context, c: &Caller, input: &UserCreate) -> Result<User> {
+    c.require(Role::manages_users)?;
+    let mut inv = Invalid::new();
+    let username = inv.check("username", Username::parse(&input.username));
+    let role = inv.check("role", Role::parse(&input.role));
+    inv.check(
+        "password",
+        check_password(&input.password, input.username.trim()),
+    );
+    let districts = parse_districts(cx, &mut inv, &input.districts);
+    let lang = parse_lang(&mut inv, input.lang.as_deref());
+    if let Some(role) = role {
+        if let Err(e) = check_districts(role, &districts) {
+            inv.fields.extend(e.fields);
+        }
+    }
+    let (Some(username), Some(role), true) = (username, role, inv.is_empty()) else {
+        return Err(inv.into());
+    };
+    let password = input.password.clone();
+    let password_hash = hash(password).await?;
+    Ok(cx
+        .store
+        .user_create(
+            &c.actor,
+            NewUser {
+                username,
+                password_hash,
+                role,
+                districts,
+                lang: lang.unwrap_or_default(),
+            },
+        )
+        .await?)
+}
+
+/// A change of an account; absent fields stay as they are.
+#[derive(Deserialize, utoipa::ToSchema, Default)]
+pub struct UserPatch {
+    pub role: Option<String>,
+    pub districts: Option<Vec<String>>,
+    pub disabled: Option<bool>,
+    /// A new password (the policy applies).
+    pub password: Option<String>,
+    pub lang: Option<String>,
+}
+
+/// Changes an account (administrators); an administrator cannot lock themselves out.
+pub async fn update(cx: &Context, c: &Caller, id: i64, p: &UserPatch) -> Result<User> {
+    c.require(Role::manages_users)?;
+    let current = cx.store.user_get(id).await?;
+    let mut inv = Invalid::new();
+    let role = match p.role.as_deref() {
+        Some(r) => inv.check("role", Role::parse(r)),
+        None => None,
+    };
+    let districts = p
+        .districts
+        .as_ref()
+        .map(|d| parse_districts(cx, &mut inv, d));
+    let lang = parse_lang(&mut inv, p.lang.as_deref());
+    let password = p.password.as_deref().filter(|p| !p.is_empty());
+    if let Some(pw) = password {
+        inv.check("password", check_password(pw, &current.username));
+    }
+    // An admin locking themselves out would leave the office without one.
+    if Some(id) == c.actor.user_id
+        && (p.disabled == Some(true) || role.is_some_and(|r| r != Role::Admin))
+    {
+        inv.add("role", Msg::new("user.cannot_disable_self"));
+    }
+    let final_role = role.unwrap_or(current.role);
+    let final_districts: Vec<DistrictCode> = match &districts {
+        Some(d) => d.clone(),
+        None if final_role.is_area_scoped() => current
+            .districts
+            .iter()
+            .filter_map(|d| DistrictCode::parse(d).ok())
+            .collect(),
+        None => Vec::new(),
+    };
+    if inv.is_empty() {
+        if let Err(e) = check_districts(final_role, &final_districts) {
+            inv.fields.extend(e.fields);
+        }
+    }
+    inv.into_result()?;
+    let password_hash = match password {
+        Some(pw) => {
+            let pw = pw.to_string();
+            Some(hash(pw).await?)
+        }
+        None => None,
+    };
+    let change = UserChange {
+        role,
+        // A role change away from pendamping drops the areas with it.
+        districts: if districts.is_some() || role.is_some() {
+            Some(final_districts)
+        } else {
+            None
+        },
+        disabled: p.disabled,
+        // A reset by the admin ends every session and token of the account.
+        password_hash,
+        lang,
+        keep_session: None,
+    };
+    Ok(cx.store.user_update(&c.actor, id, change).await?)
+}
