@@ -1,10 +1,216 @@
-//! Technical guidance: whether a KUBE's members have had the guidance its business
-//! needs before goods are delivered.
-use crate::{Context, Result};
-use domain::guidance::{technical_guidance, GuidanceStatus};
+//! Guidance and training events: recording them, their participants and attendance;
+//! and whether a KUBE's members have had the technical guidance its business needs
+//! before goods are delivered.
+use crate::{Caller, Context, Error, Result};
+use domain::guidance::{technical_guidance, GuidanceStatus, TrainingKind};
+use domain::{Invalid, Msg};
+use serde::Deserialize;
+use store::trainings::{NewTraining, TrainingDetail};
 
 /// The group's technical guidance as the office's rule judges it.
 pub async fn status(cx: &Context, kube_id: i64) -> Result<GuidanceStatus> {
     let members = cx.store.kube_guidance(kube_id).await?;
     Ok(technical_guidance(&members, cx.rules.guidance_share_pct))
+}
+
+#[derive(Deserialize, utoipa::ToSchema, Default, Clone)]
+pub struct TrainingCreate {
+    pub title: String,
+    /// `bimbingan_sosial`, `bimbingan_teknis` or `pelatihan`
+    pub kind: String,
+    pub topic: Option<String>,
+    /// Required for `bimbingan_teknis`: the business the guidance is about.
+    pub business_type: Option<String>,
+    pub starts_on: String,
+    pub ends_on: String,
+    /// Venue: a village of the region.
+    pub village_code: String,
+    pub organiser: Option<String>,
+    pub trainers: Option<String>,
+    /// Names; a new name is added to the managed list.
+    #[serde(default)]
+    pub partner_agencies: Vec<String>,
+}
+
+fn opt(s: &Option<String>) -> Option<String> {
+    s.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+}
+
+/// Records a guidance or training event in the caller's area.
+pub async fn create(cx: &Context, c: &Caller, b: &TrainingCreate) -> Result<TrainingDetail> {
+    c.require_write()?;
+    let mut inv = Invalid::new();
+    let title = b.title.trim().to_string();
+    if title.is_empty() {
+        inv.add("title", Msg::new("common.required"));
+    } else if title.chars().count() > 200 {
+        inv.add("title", Msg::new("common.too_long").arg(200));
+    }
+    let kind = inv.check("kind", TrainingKind::parse(&b.kind));
+    let starts = inv.check("starts_on", domain::person::parse_date(&b.starts_on));
+    let ends = inv.check("ends_on", domain::person::parse_date(&b.ends_on));
+    if let (Some(a), Some(z)) = (starts, ends) {
+        if z < a {
+            inv.add("ends_on", Msg::new("training.ends_before_start"));
+        }
+    }
+    let village = inv.check(
+        "village_code",
+        cx.areas.village_in(&cx.region, &b.village_code),
+    );
+    if let Some(v) = &village {
+        if !c.sees_district(v.district().as_str()) {
+            inv.add("village_code", Msg::new("area.outside_scope"));
+        }
+    }
+    let business_type = opt(&b.business_type);
+    let codes: Vec<String> = cx
+        .store
+        .business_types()
+        .await?
+        .into_iter()
+        .map(|b| b.code)
+        .collect();
+    match (&business_type, kind) {
+        (Some(bt), _) if !codes.contains(bt) => {
+            inv.add("business_type", Msg::new("kube.business_type_invalid"))
+        }
+        (None, Some(TrainingKind::BimbinganTeknis)) => inv.add(
+            "business_type",
+            Msg::new("training.business_type_for_teknis"),
+        ),
+        _ => {}
+    }
+    let mut agencies: Vec<String> = Vec::new();
+    for a in b
+        .partner_agencies
+        .iter()
+        .flat_map(|a| a.split(','))
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+    {
+        if a.chars().count() > 120 {
+            inv.add("partner_agencies", Msg::new("common.too_long").arg(120));
+        } else if !agencies.iter().any(|x| x.eq_ignore_ascii_case(a)) {
+            agencies.push(a.to_string());
+        }
+    }
+    inv.into_result()?;
+    let (Some(kind), Some(starts), Some(ends), Some(village)) = (kind, starts, ends, village)
+    else {
+        return Err(Error::Internal);
+    };
+    let t = NewTraining {
+        title,
+        kind: kind.code().into(),
+        topic: opt(&b.topic),
+        business_type,
+        starts_on: starts.format("%Y-%m-%d").to_string(),
+        ends_on: ends.format("%Y-%m-%d").to_string(),
+        district_code: village.district().as_str().into(),
+        village_code: village.as_str().into(),
+        organiser: opt(&b.organiser),
+        trainers: opt(&b.trainers),
+        agencies,
+    };
+    Ok(cx.store.training_create(&c.actor, &t).await?)
+}
+
+/// An event as the caller sees it: participants from outside their area are only
+/// counted, never named (an event in their kecamatan may gather the whole city).
+pub struct Seen {
+    pub d: TrainingDetail,
+    pub elsewhere: usize,
+}
+
+pub fn seen(c: &Caller, mut d: TrainingDetail) -> Seen {
+    let before = d.participants.len();
+    d.participants
+        .retain(|p| c.sees_district(p.village_code.get(..8).unwrap_or("")));
+    let elsewhere = before - d.participants.len();
+    Seen { d, elsewhere }
+}
+
+/// An event the caller may see, as they may see it.
+pub async fn training(cx: &Context, c: &Caller, id: i64) -> Result<Seen> {
+    Ok(seen(c, crate::scope::training(cx, c, id).await?))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct ParticipantIn {
+    pub person_id: i64,
+    #[serde(default)]
+    pub attended: bool,
+}
+
+/// Adds a person of the caller's area to an event.
+pub async fn add_participant(
+    cx: &Context,
+    c: &Caller,
+    id: i64,
+    p: &ParticipantIn,
+) -> Result<TrainingDetail> {
+    c.require_write()?;
+    training(cx, c, id).await?;
+    // Participants come from the caller's area like every other record they touch.
+    let person = cx.store.person_get(p.person_id).await.map_err(|_| {
+        Error::invalid(
+            "person_id",
+            Msg::new("kube.person_unknown").arg(p.person_id),
+        )
+    })?;
+    if !c.sees_district(&person.district_code) {
+        return Err(Error::invalid("person_id", Msg::new("area.outside_scope")));
+    }
+    Ok(cx
+        .store
+        .training_participant(&c.actor, id, p.person_id, p.attended)
+        .await?)
+}
+
+/// The days of an event (at most 31).
+pub fn days(t: &store::trainings::Training) -> Vec<String> {
+    let (Ok(a), Ok(z)) = (
+        domain::person::parse_date(&t.starts_on),
+        domain::person::parse_date(&t.ends_on),
+    ) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut d = a;
+    while d <= z && out.len() < 31 {
+        out.push(d.format("%Y-%m-%d").to_string());
+        d += chrono::Duration::days(1);
+    }
+    out
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct AttendanceIn {
+    pub person_id: i64,
+    /// `YYYY-MM-DD`, a day of the event.
+    pub day: String,
+    pub present: bool,
+}
+
+/// Marks a participant present or absent on a day of the event.
+pub async fn attendance(cx: &Context, c: &Caller, id: i64, b: &AttendanceIn) -> Result<()> {
+    c.require_write()?;
+    let d = training(cx, c, id).await?.d;
+    if !days(&d.training).contains(&b.day.trim().to_string()) {
+        return Err(Error::invalid("day", Msg::new("training.day_outside")));
+    }
+    if !d.participants.iter().any(|p| p.person_id == b.person_id) {
+        return Err(Error::invalid(
+            "person_id",
+            Msg::new("training.not_participant"),
+        ));
+    }
+    Ok(cx
+        .store
+        .training_attendance(&c.actor, id, b.person_id, b.day.trim(), b.present)
+        .await?)
 }

@@ -12,7 +12,7 @@ pub(crate) async fn api_attendance(
     Path(id): Path<i64>,
     Json(b): Json<AttendanceIn>,
 ) -> AppResult<Json<TrainingOut>> {
-    attendance(&state, &s, id, &b).await?;
+    app::guidance::attendance(&state.app(), &s.caller(), id, &b).await?;
     Ok(Json(out(&state, visible(&state, &s, id).await?)))
 }
 
@@ -57,7 +57,9 @@ pub(super) async fn attendance_form(
             day: day.clone(),
             present: present.contains(&p.person_id),
         };
-        if let Err(AppError::Invalid(inv)) = attendance(&state, &s, id, &b).await {
+        if let Err(app::Error::Invalid(inv)) =
+            app::guidance::attendance(&state.app(), &s.caller(), id, &b).await
+        {
             return render_detail(&state, &s, ctx, id, Some(&inv)).await;
         }
     }
@@ -121,7 +123,7 @@ pub(crate) async fn api_create(
     Authed(s): Authed,
     Json(b): Json<TrainingCreate>,
 ) -> AppResult<Response> {
-    let d = create(&state, &s, &b).await?;
+    let d = app::guidance::create(&state.app(), &s.caller(), &b).await?;
     Ok((StatusCode::CREATED, Json(out(&state, seen(&s, d)))).into_response())
 }
 
@@ -145,7 +147,7 @@ pub(crate) async fn api_participant(
     Path(id): Path<i64>,
     Json(b): Json<ParticipantIn>,
 ) -> AppResult<Response> {
-    let d = add_participant(&state, &s, id, &b).await?;
+    let d = app::guidance::add_participant(&state.app(), &s.caller(), id, &b).await?;
     Ok((StatusCode::CREATED, Json(out(&state, seen(&s, d)))).into_response())
 }
 

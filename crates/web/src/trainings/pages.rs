@@ -151,7 +151,7 @@ pub(super) async fn create_form(
             _ => {}
         }
     }
-    match create(&state, &s, &v).await {
+    match app::guidance::create(&state.app(), &s.caller(), &v).await {
         Ok(d) => {
             page::redirect_with_flash(
                 &state,
@@ -161,8 +161,8 @@ pub(super) async fn create_form(
             )
             .await
         }
-        Err(AppError::Invalid(inv)) => form_page(&state, &s, ctx, v, Some(&inv)).await,
-        Err(e) => Err(e),
+        Err(app::Error::Invalid(inv)) => form_page(&state, &s, ctx, v, Some(&inv)).await,
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -265,9 +265,9 @@ pub(super) async fn participant_form(
         .await;
     };
     let attended = !get("attended").is_empty();
-    match add_participant(
-        &state,
-        &s,
+    match app::guidance::add_participant(
+        &state.app(),
+        &s.caller(),
         id,
         &ParticipantIn {
             person_id,
@@ -291,7 +291,7 @@ pub(super) async fn participant_form(
             )
             .await
         }
-        Err(AppError::Invalid(inv)) => render_detail(&state, &s, ctx, id, Some(&inv)).await,
-        Err(e) => Err(e),
+        Err(app::Error::Invalid(inv)) => render_detail(&state, &s, ctx, id, Some(&inv)).await,
+        Err(e) => Err(e.into()),
     }
 }
