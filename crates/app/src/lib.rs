@@ -14,6 +14,7 @@ pub mod programmes;
 pub mod registry;
 pub mod scope;
 pub mod users;
+pub mod visits;
 
 pub use caller::Caller;
 pub use error::{Error, Result};

@@ -10,17 +10,18 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Json;
-use domain::guidance::GuidanceStatus;
 use domain::health::{next_visit_due, risk_score, Health};
-use domain::kube::{Stage, Status};
+use domain::kube::Status;
 use domain::money::Rupiah;
 use domain::visit::VisitInput;
 use domain::{Invalid, Lang, Msg};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use store::kube::Kube;
 use store::visits::{status_of, Visit};
 use utoipa::ToSchema;
 use utoipa_axum::routes;
+
+pub(crate) use app::visits::{input_of, VisitIn};
 
 pub fn routes() -> crate::Routes {
     crate::Routes::new()
@@ -53,50 +54,6 @@ pub(crate) fn health_out(h: &Health, lang: Lang) -> HealthOut {
         reasons: h.reasons.iter().map(|m| m.text(lang)).collect(),
         assessed_on: h.assessed_on.map(|d| d.format("%Y-%m-%d").to_string()),
     }
-}
-
-/// A KUBE's health as of today, and the visits it was judged from (newest first).
-pub(crate) async fn health(
-    state: &AppState,
-    kube_id: i64,
-) -> AppResult<(Health, Vec<store::visits::Visit>)> {
-    Ok(state
-        .store
-        .kube_health(kube_id, &state.config.health, today())
-        .await?)
-}
-
-pub(crate) async fn guidance(state: &AppState, kube_id: i64) -> AppResult<GuidanceStatus> {
-    Ok(app::guidance::status(&state.app(), kube_id).await?)
-}
-
-/// A visit as the API takes it (money in integer rupiah).
-#[derive(Deserialize, ToSchema, Default)]
-pub struct VisitIn {
-    /// `YYYY-MM-DD`
-    pub visited_on: String,
-    pub operating: bool,
-    #[serde(default)]
-    pub meetings_held: i64,
-    #[serde(default)]
-    pub members_present: i64,
-    #[serde(default)]
-    pub books_up_to_date: bool,
-    #[serde(default)]
-    pub revenue: i64,
-    #[serde(default)]
-    pub expenses: i64,
-    #[serde(default)]
-    pub savings_balance: i64,
-    #[serde(default)]
-    pub asset_count: i64,
-    #[serde(default)]
-    pub asset_value: i64,
-    pub notes: Option<String>,
-    pub problems: Option<String>,
-    pub actions: Option<String>,
-    /// `lat,long`
-    pub gps: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -182,46 +139,6 @@ pub struct VisitCreated {
     pub health: HealthOut,
 }
 
-async fn record(
-    state: &AppState,
-    s: &Session,
-    kube_id: i64,
-    input: &VisitInput,
-) -> AppResult<(Visit, Health)> {
-    s.require_write()?;
-    let k = crate::kube_in_scope(state, s, kube_id).await?;
-    if k.stage == Stage::Bubar.code() {
-        return Err(AppError::Conflict {
-            field: "kube".into(),
-            msg: Msg::new("visit.dissolved"),
-        });
-    }
-    let formed = domain::person::parse_date(&k.formed_on).unwrap_or_default();
-    let v = input.validate(today(), formed, k.member_count)?;
-    Ok(state
-        .store
-        .visit_create(&s.actor(), kube_id, &v, &state.config.health, today())
-        .await?)
-}
-
-fn input_of(b: &VisitIn) -> VisitInput {
-    VisitInput {
-        visited_on: b.visited_on.clone(),
-        operating: b.operating,
-        meetings_held: b.meetings_held,
-        members_present: b.members_present,
-        books_up_to_date: b.books_up_to_date,
-        revenue: Rupiah::new(b.revenue),
-        expenses: Rupiah::new(b.expenses),
-        savings_balance: Rupiah::new(b.savings_balance),
-        asset_count: b.asset_count,
-        asset_value: Rupiah::new(b.asset_value),
-        problems: b.problems.clone().or(b.notes.clone()),
-        actions: b.actions.clone(),
-        gps: b.gps.clone(),
-    }
-}
-
 /// Record a monitoring visit; returns the KUBE's new health.
 #[utoipa::path(post, path = "/api/v1/kube/{id}/visits", tag = "monitoring", params(("id" = i64, Path)), request_body = VisitIn,
     responses((status = 201, body = VisitCreated), (status = 404, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody),
@@ -233,7 +150,7 @@ pub(crate) async fn api_create(
     Path(id): Path<i64>,
     Json(b): Json<VisitIn>,
 ) -> AppResult<Response> {
-    let (v, h) = record(&state, &s, id, &input_of(&b)).await?;
+    let (v, h) = app::visits::record(&state.app(), &s.caller(), id, &input_of(&b)).await?;
     Ok((
         StatusCode::CREATED,
         Json(VisitCreated {
@@ -274,7 +191,10 @@ pub(crate) async fn api_health(
     Path(id): Path<i64>,
 ) -> AppResult<Json<HealthOut>> {
     crate::kube_in_scope(&state, &s, id).await?;
-    Ok(Json(health_out(&health(&state, id).await?.0, lang)))
+    Ok(Json(health_out(
+        &app::visits::health(&state.app(), id).await?.0,
+        lang,
+    )))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -297,7 +217,7 @@ pub(crate) async fn api_guidance(
     Path(id): Path<i64>,
 ) -> AppResult<Json<GuidanceOut>> {
     crate::kube_in_scope(&state, &s, id).await?;
-    let g = guidance(&state, id).await?;
+    let g = app::guidance::status(&state.app(), id).await?;
     Ok(Json(GuidanceOut {
         completed: g.completed,
         attended: g.attended,
@@ -523,7 +443,9 @@ async fn create_form(
         gps: some(&f.gps),
     };
     let result = if inv.is_empty() {
-        record(&state, &s, id, &input).await
+        app::visits::record(&state.app(), &s.caller(), id, &input)
+            .await
+            .map_err(AppError::from)
     } else {
         Err(inv.into())
     };

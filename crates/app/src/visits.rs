@@ -1,0 +1,90 @@
+//! Monitoring visits: recording one for a KUBE in the caller's area, and the health of
+//! a group judged from its visits (`domain::health`).
+use crate::{today, Caller, Context, Error, Result};
+use domain::health::Health;
+use domain::kube::Stage;
+use domain::money::Rupiah;
+use domain::visit::VisitInput;
+use domain::Msg;
+use serde::Deserialize;
+use store::visits::Visit;
+
+/// A KUBE's health as of today, and the visits it was judged from (newest first).
+pub async fn health(cx: &Context, kube_id: i64) -> Result<(Health, Vec<store::visits::Visit>)> {
+    Ok(cx
+        .store
+        .kube_health(kube_id, &cx.rules.health, today())
+        .await?)
+}
+
+/// A visit as the API takes it (money in integer rupiah).
+#[derive(Deserialize, utoipa::ToSchema, Default)]
+pub struct VisitIn {
+    /// `YYYY-MM-DD`
+    pub visited_on: String,
+    pub operating: bool,
+    #[serde(default)]
+    pub meetings_held: i64,
+    #[serde(default)]
+    pub members_present: i64,
+    #[serde(default)]
+    pub books_up_to_date: bool,
+    #[serde(default)]
+    pub revenue: i64,
+    #[serde(default)]
+    pub expenses: i64,
+    #[serde(default)]
+    pub savings_balance: i64,
+    #[serde(default)]
+    pub asset_count: i64,
+    #[serde(default)]
+    pub asset_value: i64,
+    pub notes: Option<String>,
+    pub problems: Option<String>,
+    pub actions: Option<String>,
+    /// `lat,long`
+    pub gps: Option<String>,
+}
+
+/// Records a monitoring visit to a KUBE the caller may see; returns the visit and the
+/// group's health after it.
+pub async fn record(
+    cx: &Context,
+    c: &Caller,
+    kube_id: i64,
+    input: &VisitInput,
+) -> Result<(Visit, Health)> {
+    c.require_write()?;
+    let k = crate::scope::kube(cx, c, kube_id).await?;
+    if k.stage == Stage::Bubar.code() {
+        return Err(Error::Conflict {
+            field: "kube".into(),
+            msg: Msg::new("visit.dissolved"),
+        });
+    }
+    let formed = domain::person::parse_date(&k.formed_on).unwrap_or_default();
+    let v = input.validate(today(), formed, k.member_count)?;
+    Ok(cx
+        .store
+        .visit_create(&c.actor, kube_id, &v, &cx.rules.health, today())
+        .await?)
+}
+
+/// The visit as the domain checks it.
+pub fn input_of(b: &VisitIn) -> VisitInput {
+    VisitInput {
+        visited_on: b.visited_on.clone(),
+        operating: b.operating,
+        meetings_held: b.meetings_held,
+        members_present: b.members_present,
+        books_up_to_date: b.books_up_to_date,
+        revenue: Rupiah::new(b.revenue),
+        expenses: Rupiah::new(b.expenses),
+        savings_balance: Rupiah::new(b.savings_balance),
+        asset_count: b.asset_count,
+        asset_value: Rupiah::new(b.asset_value),
+        problems: b.problems.clone().or(b.notes.clone()),
+        actions: b.actions.clone(),
+        gps: b.gps.clone(),
+    }
+}
