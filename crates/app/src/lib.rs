@@ -5,6 +5,7 @@
 //! the command line prints it.
 pub mod aid;
 pub mod caller;
+pub mod duplicates;
 pub mod error;
 pub mod guidance;
 pub mod import;

@@ -6,7 +6,7 @@
 use crate::auth::{Authed, Session};
 use crate::error::{AppError, AppResult};
 use crate::page::{self, html, Ctx, FormErrors, PageAuth, Pager};
-use crate::persons::{visible, PersonOut};
+use crate::persons::PersonOut;
 use crate::AppState;
 use axum::extract::{OriginalUri, Path, Query, State};
 use axum::http::StatusCode;
@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Json;
 use domain::dedup::{self, PairScore};
-use domain::{Lang, Msg, Role};
+use domain::{Lang, Msg};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use store::duplicates::Links;
@@ -33,10 +33,6 @@ pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
     r.routes(routes!(api_list))
         .routes(routes!(api_distinct))
         .routes(routes!(api_merge))
-}
-
-fn may_decide(r: Role) -> bool {
-    r.sees_full_identity()
 }
 
 // ---------- finding pairs ----------
@@ -213,33 +209,6 @@ async fn find(
 
 // ---------- deciding ----------
 
-/// Both persons must be visible to the caller (404 otherwise) and the caller must be
-/// allowed to decide.
-async fn check_pair(state: &AppState, s: &Session, a: i64, b: i64) -> AppResult<(Person, Person)> {
-    s.require(may_decide)?;
-    let pa = visible(state, s, a).await?;
-    let pb = visible(state, s, b).await?;
-    Ok((pa, pb))
-}
-
-async fn distinct(state: &AppState, s: &Session, a: i64, b: i64) -> AppResult<()> {
-    check_pair(state, s, a, b).await?;
-    Ok(state.store.mark_distinct(&s.actor(), a, b).await?)
-}
-
-async fn merge(
-    state: &AppState,
-    s: &Session,
-    keep: i64,
-    other: i64,
-) -> AppResult<store::duplicates::Merged> {
-    if keep == other {
-        return Err(AppError::invalid("other_id", Msg::new("merge.same_person")));
-    }
-    check_pair(state, s, keep, other).await?;
-    Ok(state.store.person_merge(&s.actor(), keep, other).await?)
-}
-
 // ---------- API ----------
 
 #[derive(Deserialize, IntoParams)]
@@ -276,7 +245,7 @@ pub(crate) async fn api_distinct(
     Authed(s): Authed,
     Json(b): Json<DistinctIn>,
 ) -> AppResult<StatusCode> {
-    distinct(&state, &s, b.person_a, b.person_b).await?;
+    app::duplicates::distinct(&state.app(), &s.caller(), b.person_a, b.person_b).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -317,7 +286,7 @@ pub(crate) async fn api_merge(
     Path(id): Path<i64>,
     Json(b): Json<MergeIn>,
 ) -> AppResult<Json<MergeOut>> {
-    let m = merge(&state, &s, id, b.other_id).await?;
+    let m = app::duplicates::merge(&state.app(), &s.caller(), id, b.other_id).await?;
     let full = s.role().sees_full_identity();
     let mv = m.moved;
     Ok(Json(MergeOut {
@@ -356,7 +325,7 @@ async fn list_page(
     Ok(html(&ListPage {
         pairs: page.items,
         pager,
-        can_decide: may_decide(s.role()),
+        can_decide: app::duplicates::may_decide(s.role()),
         ctx,
     })?
     .into_response())
@@ -380,7 +349,7 @@ async fn distinct_form(
     body: axum::body::Bytes,
 ) -> AppResult<Response> {
     let [a, b] = form_ids(&body, ["person_a", "person_b"])?;
-    distinct(&state, &s, a, b).await?;
+    app::duplicates::distinct(&state.app(), &s.caller(), a, b).await?;
     page::redirect_with_flash(
         &state,
         &s,
@@ -412,7 +381,7 @@ async fn render_merge(
     b: i64,
     errors: Option<&domain::Invalid>,
 ) -> AppResult<Response> {
-    let (pa, pb) = check_pair(state, s, a, b).await?;
+    let (pa, pb) = app::duplicates::check_pair(&state.app(), &s.caller(), a, b).await?;
     let links = state.store.person_links(&[a, b]).await?;
     let full = s.role().sees_full_identity();
     let sides = [pa, pb]
@@ -439,7 +408,7 @@ async fn merge_form(
     body: axum::body::Bytes,
 ) -> AppResult<Response> {
     let [keep, other] = form_ids(&body, ["keep", "other"])?;
-    match merge(&state, &s, keep, other).await {
+    match app::duplicates::merge(&state.app(), &s.caller(), keep, other).await {
         Ok(m) => {
             page::redirect_with_flash(
                 &state,
