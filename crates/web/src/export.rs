@@ -183,8 +183,12 @@ where
             let _ = tx.send(Err(e)).await;
         }
     });
+    // Fused: the compression layer polls once more after the end, which an unfused
+    // stream answers with a panic (and the client with a broken chunked body).
     let body =
-        futures_util::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|c| (c, rx)) });
+        futures_util::StreamExt::fuse(futures_util::stream::unfold(rx, |mut rx| async move {
+            rx.recv().await.map(|c| (c, rx))
+        }));
     let date = crate::persons::today().format("%Y-%m-%d");
     let ext = if xlsx { "xlsx" } else { "csv" };
     let mut resp = file_response(Vec::new(), &format!("{name}-{date}.{ext}"));

@@ -382,3 +382,41 @@ async fn cli_import_with_progress() {
         .contains("6 already registered (skipped), 3 rejected; 0 written"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Browsers and HTTP libraries ask for gzip: the streamed exports arrive whole through
+/// the compression layer (they once ended with a broken chunk).
+#[tokio::test]
+async fn compressed_exports_arrive_whole() {
+    let app = TestApp::spawn().await;
+    let op = app.token("operator").await;
+    import_api(
+        &app,
+        &op,
+        "persons",
+        "mode=valid",
+        persons_csv().into_bytes(),
+    )
+    .await;
+    for path in [
+        "/api/v1/persons/export?format=xlsx",
+        "/api/v1/persons/export?format=csv",
+        "/api/v1/kube/export?format=xlsx",
+        "/api/v1/kube/export?format=csv",
+    ] {
+        let r = reqwest::Client::new()
+            .get(app.url(path))
+            .bearer_auth(&op)
+            .header("accept-encoding", "gzip")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+        assert_eq!(r.headers()["content-encoding"], "gzip", "{path}");
+        let body = r.bytes().await;
+        assert!(
+            body.is_ok_and(|b| b.starts_with(&[0x1f, 0x8b])),
+            "{path}: the whole body"
+        );
+    }
+    app.stop().await;
+}
