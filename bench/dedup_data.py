@@ -1,11 +1,19 @@
 #!/usr/bin/env python3
-"""Labelled test data for the duplicate finder: Indonesian (Sundanese/Javanese) names,
-valid-looking NIKs, households with twins and same-day neighbours, and 10% of persons
-with 1-3 corrupted duplicate records. Deterministic (seeded).
+"""Labelled test data for the duplicate finder. Deterministic (seeded). Three profiles:
 
-Usage: dedup_data.py N OUT.csv TRUTH.csv
+- own (default): Kota Banjar, Sundanese/Javanese names with a family name, households with
+  twins and same-day neighbours, 10% of persons with 1-3 corrupted duplicate records.
+- city: one dense city (4 kecamatan, 25 villages), KTP-style upper-case names from a small
+  pool with a few very common given names, many one-word names; 10% of persons registered
+  2-4 times: a name token dropped or added, short names mistyped, the NIK missing on one
+  side, NIK and birth-date typos; households share a family card; many people born the
+  same day in neighbouring kecamatan (their NIKs differ in one digit).
+- regency: a large regency (20 kecamatan, 240 villages), a large name pool, mixed case, and
+  more missing fields (family card, NIK, birth date).
+
+Usage: dedup_data.py N OUT.csv TRUTH.csv [own|city|regency]   (DEDUP_SEED=n for another draw)
 """
-import csv, random, sys
+import csv, os, random, sys
 
 FIRST_M = "Asep Ujang Dedi Cecep Wawan Jajang Dadang Agus Iwan Yayat Eman Odih Rahmat Endang Aep Maman Ade Engkos Dudung Hendra Budi Ahmad Entis Udin Didin Ohan Sobari Nana Tatang Juju Hasan Husen Yusuf Ridwan Saepul Dian Rudi Heri Teguh Slamet".split()
 FIRST_F = "Euis Siti Ai Neneng Iis Kokom Lilis Nining Tati Yati Popon Cucu Enok Imas Oom Dedeh Elis Rina Sri Nia Entin Titin Wiwin Nur Aas Heni Yuyun Onah Eti Ratna Dewi Wati Yanti Sumarni Tuti".split()
@@ -43,7 +51,10 @@ def corrupt_name(name, rng):
 
 def main():
     n, out, truth = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-    rng = random.Random(2012)
+    profile = sys.argv[4] if len(sys.argv) > 4 else "own"
+    if profile != "own":
+        return other(n, out, truth, profile)
+    rng = random.Random(int(os.environ.get("DEDUP_SEED", 2012)))
     people = []
     serials = {}
     pid = 0
@@ -91,5 +102,123 @@ def main():
             w.writerow([f"r{i}", r["nik"], r["name"], r["sex"], r["birth_date"], r["village_code"], r["kk_number"]])
             tw.writerow([f"r{i}", r["person"]])
     print(f"{len(rows)} records of {len(people)} persons")
+
+# ---------- the city and regency profiles ----------
+
+CITY_M = "ASEP UJANG DEDE DEDI CECEP WAWAN JAJANG DADANG AGUS IWAN YAYAT EMAN ADE ENDANG AEP MAMAN UDIN NANA OJI EDI ADI DANI".split()
+CITY_F = "SITI DEDE ENENG EUIS AI NENENG IIS LILIS TATI YATI ENOK IMAS ELIS RINA SRI NIA ENTIN ONAH ETI WATI NUR ANI".split()
+CITY_SECOND = "AISYAH SOPIAH ROHAETI NURHAYATI KOMALASARI SUMIATI MULYANA SUPRIATNA HIDAYAT KURNIA SETIAWAN SAEPUDIN RAHMAT SOLIHIN HERMAWAN MAULANA".split()
+
+def syllable_names(rng, count, capital=True):
+    """A large pool of plausible names built from syllables."""
+    on = "b c d g h j k l m n p r s t w y".split()
+    vo = "a i u e o".split()
+    out = set()
+    while len(out) < count:
+        k = rng.choice([2, 2, 3, 3, 4])
+        w = "".join(rng.choice(on) + rng.choice(vo) for _ in range(k))
+        if rng.random() < 0.3:
+            w += rng.choice("nhrs")
+        out.add(w.capitalize() if capital else w)
+    return sorted(out)
+
+def zipf_pick(rng, pool, s=1.1):
+    """A name by popularity: the first names of the pool are far more common."""
+    weights = [1 / (i + 1) ** s for i in range(len(pool))]
+    return rng.choices(pool, weights)[0]
+
+def typo(word, rng):
+    if len(word) <= 3:  # short names lose or change a letter and become another name
+        j = rng.randrange(len(word))
+        return word[:j] + word[j + 1:] if rng.random() < 0.5 else word[:j] + rng.choice("AIUEO") + word[j + 1:]
+    j = rng.randrange(1, len(word))
+    return word[:j] + rng.choice("aiueonr" if word.islower() or word.istitle() else "AIUEONR") + word[j + 1:]
+
+def other(n, out, truth, profile):
+    rng = random.Random(int(os.environ.get("DEDUP_SEED", 2026 if profile == "city" else 1976)))
+    if profile == "city":
+        villages = VILLAGES
+        first_m, first_f, second = CITY_M, CITY_F, CITY_SECOND
+        miss_kk, miss_nik, miss_birth = 0.15, 0.0, 0.0
+        popularity = 1.1
+    else:
+        villages = [f"32.05.{d:02d}.{2000 + v}" for d in range(1, 21) for v in range(1, 13)]
+        pool = syllable_names(rng, 3000)
+        first_m, first_f, second = pool[:1200], pool[1200:2400], pool[2400:]
+        miss_kk, miss_nik, miss_birth = 0.35, 0.05, 0.03
+        popularity = 0.5
+    serials = {}
+    people = []
+    pid = 0
+    while len(people) < n * 0.85:
+        village = rng.choice(villages)
+        district = village[:8]
+        kk = f"{district.replace('.', '')}{rng.randrange(1, 29):02d}{rng.randrange(1, 13):02d}{rng.randrange(5, 25):02d}{rng.randrange(1, 9999):04d}"
+        size = rng.choice([1, 2, 3, 4, 5])
+        base = (rng.randrange(1940, 2005), rng.randrange(1, 13), rng.randrange(1, 29))
+        twin = rng.random() < 0.02
+        for m in range(size + (1 if twin else 0)):
+            female = rng.random() < 0.5
+            birth = base if (twin and m >= size - 1) else (rng.randrange(1940, 2020), rng.randrange(1, 13), rng.randrange(1, 29))
+            key = (district, birth, female)
+            serials[key] = serials.get(key, 0) + 1
+            given = zipf_pick(rng, first_f if female else first_m, popularity)
+            words = rng.random()
+            if words < 0.35:
+                name = given
+            elif words < 0.9:
+                name = f"{given} {zipf_pick(rng, second, 0.8)}"
+            else:
+                name = f"{given} {zipf_pick(rng, second, 0.8)} {zipf_pick(rng, second, 0.8)}"
+            if profile == "regency" and rng.random() < 0.5:
+                name = name.title()
+            people.append(dict(person=pid, nik=nik(village, birth, female, serials[key]), name=name,
+                               sex="P" if female else "L", birth_date=f"{birth[0]:04d}-{birth[1]:02d}-{birth[2]:02d}",
+                               village_code=village, kk_number=kk))
+            pid += 1
+    def blank(d):
+        if rng.random() < miss_kk: d["kk_number"] = ""
+        if rng.random() < miss_nik: d["nik"] = ""
+        if rng.random() < miss_birth: d["birth_date"] = ""
+        return d
+    rows = [blank(dict(p)) for p in people]
+    for p in rng.sample(people, len(people) // 10):
+        for _ in range(rng.choice([1, 1, 1, 2, 2, 3])):
+            d = dict(p)
+            w = d["name"].split()
+            k = rng.random()
+            if k < 0.2 and len(w) > 1:  # a token dropped
+                w.pop(rng.randrange(1, len(w)))
+            elif k < 0.35:  # a token added
+                w.append(zipf_pick(rng, second, 0.8).upper() if d["name"].isupper() else zipf_pick(rng, second, 0.8))
+            elif k < 0.6:  # a typo, short names too
+                i = rng.randrange(len(w)); w[i] = typo(w[i], rng)
+            elif k < 0.7:
+                w = [x.upper() for x in w]
+            d["name"] = " ".join(w)
+            k = rng.random()
+            if k < 0.15:  # the NIK missing on this record
+                d["nik"] = ""
+            elif k < 0.35:  # a NIK digit mistyped
+                i = rng.randrange(6, 16); d["nik"] = d["nik"][:i] + str((int(d["nik"][i]) + rng.randrange(1, 10)) % 10) + d["nik"][i + 1:]
+            elif k < 0.42:  # two digits swapped
+                i = rng.randrange(6, 15); s = list(d["nik"]); s[i], s[i + 1] = s[i + 1], s[i]; d["nik"] = "".join(s)
+            k = rng.random()
+            y, mo, da = d["birth_date"].split("-")
+            if k < 0.08 and int(da) <= 12:  # day and month swapped
+                d["birth_date"] = f"{y}-{da}-{mo}"
+            elif k < 0.14:  # a day off
+                dd = int(da) + rng.choice([-1, 1]); d["birth_date"] = f"{y}-{mo}-{max(1, min(28, dd)):02d}"
+            if rng.random() < 0.15:  # moved within the kecamatan
+                d["village_code"] = rng.choice([v for v in villages if v[:8] == d["village_code"][:8]])
+            rows.append(blank(d))
+    rng.shuffle(rows)
+    with open(out, "w", newline="") as f, open(truth, "w", newline="") as t:
+        w = csv.writer(f); tw = csv.writer(t)
+        w.writerow(["id", "nik", "name", "sex", "birth_date", "village_code", "kk_number"]); tw.writerow(["id", "person"])
+        for i, r in enumerate(rows):
+            w.writerow([f"r{i}", r["nik"], r["name"], r["sex"], r["birth_date"], r["village_code"], r["kk_number"]])
+            tw.writerow([f"r{i}", r["person"]])
+    print(f"{len(rows)} records of {len(people)} persons ({profile})")
 
 main()

@@ -33,6 +33,8 @@ pub struct Context {
     /// The office's regency or city: forms offer its kecamatan and villages.
     pub region: RegencyCode,
     pub rules: Rules,
+    /// The duplicate finder learned from this registry.
+    pub finder: Arc<duplicates::FinderCache>,
 }
 
 /// The office's settings that decide use cases.

@@ -1,7 +1,7 @@
 //! The registry of persons: registering and changing a person within the caller's area,
 //! the warning about a possible duplicate, and who may search by NIK.
 use crate::{today, Caller, Context, Error, Result};
-use domain::dedup::{likely_same, Record};
+use domain::dedup::Record;
 use domain::person::{age_on, PersonInput, ValidPerson};
 use domain::{Invalid, Msg, Role};
 use serde::Deserialize;
@@ -86,11 +86,14 @@ async fn possible_duplicates(
             .unwrap_or_default(),
     };
     let known: Vec<Record> = found.iter().map(record_of).collect();
-    let ids: Vec<String> = likely_same(&new, &known)
+    let finder = crate::duplicates::finder(cx).await?;
+    let ids: Vec<String> = finder
+        .likely_same(&new, &known)
         .into_iter()
         .map(|(r, _)| r.id.clone())
         .collect();
-    found.retain(|p| ids.contains(&p.id.to_string()));
+    // The same NIK is not a possible duplicate but a refusal ("NIK already registered").
+    found.retain(|p| ids.contains(&p.id.to_string()) && p.nik != v.nik.as_str());
     found.sort_by_key(|p| ids.iter().position(|i| *i == p.id.to_string()));
     Ok(found)
 }

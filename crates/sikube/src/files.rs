@@ -4,13 +4,16 @@ use super::*;
 
 /// Reads persons, clusters the duplicates on all cores, writes `id,cluster_id`
 /// (a cluster is named by the id of its first row; singletons are their own cluster).
-pub(super) fn dedup(file: &str, out: &str) -> Result<(), String> {
+pub(super) fn dedup(file: &str, out: &str, explain: bool) -> Result<(), String> {
     use domain::dedup::{cluster_with, Record, MAX_BLOCK};
     use std::io::Write;
     let started = std::time::Instant::now();
     let bytes = std::fs::read(file).map_err(|e| format!("cannot read {file}: {e}"))?;
     let table = sheets::read(&bytes, &sheets::Limits::COMMAND_LINE).map_err(|e| e.to_string())?;
-    let header = table.first().ok_or("the file is empty")?;
+    // A million persons: the file and its cells are let go as the records are built.
+    drop(bytes);
+    let mut rows = table.into_iter();
+    let header = rows.next().ok_or("the file is empty")?;
     let col = |name: &str| {
         header
             .iter()
@@ -31,24 +34,29 @@ pub(super) fn dedup(file: &str, out: &str) -> Result<(), String> {
     if idx[0].is_none() {
         return Err("the file needs an id column".into());
     }
-    let get = |row: &Vec<String>, i: usize| {
+    let get = |row: &mut Vec<String>, i: usize| {
         idx[i]
-            .and_then(|c| row.get(c))
-            .map(|s| s.trim().to_string())
+            .and_then(|c| row.get_mut(c))
+            .map(|s| {
+                let t = s.trim();
+                if t.len() == s.len() {
+                    std::mem::take(s)
+                } else {
+                    t.to_string()
+                }
+            })
             .unwrap_or_default()
     };
-    let records: Vec<Record> = table
-        .iter()
-        .skip(1)
+    let records: Vec<Record> = rows
         .filter(|r| r.iter().any(|c| !c.trim().is_empty()))
-        .map(|r| Record {
-            id: get(r, 0),
-            nik: get(r, 1),
-            name: get(r, 2),
-            sex: get(r, 3),
-            birth_date: get(r, 4),
-            village_code: get(r, 5),
-            kk_number: get(r, 6),
+        .map(|mut r| Record {
+            id: get(&mut r, 0),
+            nik: get(&mut r, 1),
+            name: get(&mut r, 2),
+            sex: get(&mut r, 3),
+            birth_date: get(&mut r, 4),
+            village_code: get(&mut r, 5),
+            kk_number: get(&mut r, 6),
         })
         .collect();
     eprintln!(
@@ -63,8 +71,11 @@ pub(super) fn dedup(file: &str, out: &str) -> Result<(), String> {
         eprint!("\rcomparing: {done}/{total} blocks");
         let _ = std::io::stderr().flush();
     };
-    let (clusters, compared) = cluster_with(&records, MAX_BLOCK, threads, &progress);
+    let (clusters, compared, finder) = cluster_with(&records, MAX_BLOCK, threads, &progress);
     eprintln!();
+    if explain {
+        print!("{}", finder.model.explain());
+    }
     let mut w = std::io::BufWriter::new(
         std::fs::File::create(out).map_err(|e| format!("cannot write {out}: {e}"))?,
     );

@@ -29,6 +29,7 @@ pub(super) async fn import(
         areas,
         region,
         rules: app::Rules::default(),
+        finder: Default::default(),
     };
     let started = std::time::Instant::now();
     eprintln!("reading {file} ...");

@@ -99,6 +99,9 @@ pub enum Command {
         file: String,
         #[arg(long)]
         out: String,
+        /// Also print the model learned from the file: weights per field and level.
+        #[arg(long)]
+        explain: bool,
     },
     /// Replace the SQLite database with a backup FILE (stop the server first).
     Restore { file: String },
@@ -294,7 +297,7 @@ pub async fn run(cli: Cli) -> Result<(), String> {
         }
         Command::User { cmd } => user(&cli.db, cmd).await,
         Command::Restore { file } => restore(&cli.db, &file).await,
-        Command::Dedup { file, out } => dedup(&file, &out),
+        Command::Dedup { file, out, explain } => dedup(&file, &out, explain),
         Command::Import {
             kind,
             file,

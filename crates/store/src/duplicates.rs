@@ -74,6 +74,13 @@ async fn exec(conn: &mut AnyConnection, sql: &str, ids: &[i64]) -> Result<i64> {
 }
 
 impl Store {
+    /// How many current (not merged) persons the registry holds.
+    pub async fn person_count(&self) -> Result<i64> {
+        let mut w = Where::new();
+        w.raw("merged_into IS NULL");
+        Ok(w.count(&self.pool, "persons").await?)
+    }
+
     /// The current (not merged) persons of the caller's area, as the finder reads them;
     /// `Record::id` is the person id.
     pub async fn dedup_records(&self, scope: Scope<'_>) -> Result<Vec<Record>> {

@@ -13,7 +13,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Json;
-use domain::dedup::{self, PairScore};
+use domain::dedup::PairScore;
 use domain::{Lang, Msg};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -98,11 +98,13 @@ async fn found(state: &AppState, s: &Session) -> AppResult<std::sync::Arc<Vec<Fo
     state
         .duplicate_pairs
         .get_or_compute(key, version, || async {
+            let finder = app::duplicates::finder(&state.app()).await?;
             let records = state.store.dedup_records(s.district_scope()).await?;
             let distinct = state.store.distinct_pairs().await?;
             // Scoring is CPU work: keep it off the request threads.
             tokio::task::spawn_blocking(move || {
-                dedup::review_pairs(&records, 2)
+                finder
+                    .review_pairs(&records, 2)
                     .into_iter()
                     .filter_map(|(i, j, score)| {
                         let a: i64 = records[i].id.parse().ok()?;

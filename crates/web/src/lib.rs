@@ -92,6 +92,7 @@ pub struct AppState {
     pub config: Arc<Config>,
     dashboards: Arc<cache::VersionedCache<dashboard::Computed>>,
     duplicate_pairs: Arc<cache::VersionedCache<Vec<duplicates::Found>>>,
+    finder: Arc<app::duplicates::FinderCache>,
 }
 
 /// A KUBE the caller may see; any other is not found (`app::scope`).
@@ -111,6 +112,7 @@ impl AppState {
             config: Arc::new(config),
             dashboards: Default::default(),
             duplicate_pairs: Default::default(),
+            finder: Default::default(),
         }
     }
     /// What the application layer's use cases work with.
@@ -125,6 +127,7 @@ impl AppState {
                 guidance_share_pct: self.config.guidance_share_pct,
                 allow_same_person: self.config.allow_same_person,
             },
+            finder: self.finder.clone(),
         }
     }
     /// The region's kecamatan, in code order.

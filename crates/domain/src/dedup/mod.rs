@@ -1,5 +1,16 @@
-//! Finding possible duplicate persons: name normalisation for Indonesian spellings and
-//! Jaro-Winkler similarity.
+//! Finding possible duplicate persons: name normalisation for Indonesian spellings,
+//! Jaro-Winkler similarity, blocking (which pairs to compare at all), the learned model
+//! ([`model`]) and clustering that does not chain two people through a third record.
+mod blocks;
+pub mod compare;
+pub mod model;
+
+use blocks::Blocks;
+pub use blocks::{blocking_keys, MAX_BLOCK};
+use compare::{compare, BIRTH, KK, NAME, NIK, PLACE, SEX};
+pub use compare::{Pattern, Prepared};
+pub use model::{Model, NameCounts};
+use std::collections::HashMap;
 
 /// Lower case, letters and spaces only, old and variant spellings unified
 /// (oe→u, dj→j, tj→c, final y→i, Muhammad/Muhamad/Moh./Mochammad → muhammad).
@@ -126,6 +137,7 @@ pub struct Record {
 /// Why two records were judged the same person (or not).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PairScore {
+    /// The model's probability that the two records are one person.
     pub score: f64,
     pub name_similarity: f64,
     /// Catalogue keys (`dedup.*`) of what the two records share or not.
@@ -143,32 +155,9 @@ impl PairScore {
     }
 }
 
-fn digits_differ(a: &str, b: &str) -> Option<(usize, Vec<usize>)> {
-    if a.len() != b.len() || !a.is_ascii() || !b.is_ascii() {
-        return None;
-    }
-    let pos: Vec<usize> = a
-        .bytes()
-        .zip(b.bytes())
-        .enumerate()
-        .filter(|(_, (x, y))| x != y)
-        .map(|(i, _)| i)
-        .collect();
-    Some((pos.len(), pos))
-}
-
-fn swapped(date: &str) -> Option<String> {
-    // YYYY-MM-DD → YYYY-DD-MM when that is a date too.
-    let (y, rest) = date.split_once('-')?;
-    let (m, d) = rest.split_once('-')?;
-    let (mi, di): (u32, u32) = (m.parse().ok()?, d.parse().ok()?);
-    (di <= 12 && mi != di).then(|| format!("{y}-{d}-{m}"))
-}
-
-/// Name similarity robust to word order: the better of the plain comparison of the
-/// normalised names and a word-by-word one (each word against its best partner, the
-/// weaker direction counts — so a shared family name alone does not make two people
-/// alike).
+/// Name similarity robust to word order, for a reader: the better of the plain comparison
+/// of the normalised names and a word-by-word one (each word against its best partner,
+/// the weaker direction counts).
 pub fn name_similarity(a: &str, b: &str) -> f64 {
     let (na, nb) = (normalize_name(a), normalize_name(b));
     let (wa, wb): (Vec<&str>, Vec<&str>) = (
@@ -188,264 +177,256 @@ pub fn name_similarity(a: &str, b: &str) -> f64 {
     jaro_winkler(&na, &nb).max(words)
 }
 
-/// Scores a pair. Traps handled: a KK identifies a household, not a person (twins and
-/// relatives share it); NIKs of people registered the same day in the same kecamatan
-/// differ only in the serial — so a serial difference needs near-identical names.
-pub fn score(a: &Record, b: &Record) -> PairScore {
-    let mut reasons = Vec::new();
-    let sim = name_similarity(&a.name, &b.name);
-    let same_birth = !a.birth_date.is_empty() && a.birth_date == b.birth_date;
-    let swapped_birth =
-        !same_birth && swapped(&a.birth_date).as_deref() == Some(b.birth_date.as_str());
-    let same_district =
-        a.village_code.get(..8).is_some() && a.village_code.get(..8) == b.village_code.get(..8);
-    let same_village = !a.village_code.is_empty() && a.village_code == b.village_code;
-    let same_sex = a.sex.eq_ignore_ascii_case(&b.sex);
-    let nik = digits_differ(&a.nik, &b.nik);
-    let mut s: f64 = 0.0;
-    match &nik {
-        Some((0, _)) => {
-            s += 0.6;
-            reasons.push("dedup.same_nik");
-        }
-        Some((1, pos)) if pos[0] < 12 => {
-            s += 0.35;
-            reasons.push("dedup.nik_one_digit");
-        }
-        Some((1, _)) => {
-            // Serial only: same registration day and kecamatan — could be a neighbour.
-            s += if sim >= 0.97 { 0.3 } else { -0.3 };
-            reasons.push("dedup.nik_serial");
-        }
-        Some((2, pos))
-            if pos[1] == pos[0] + 1 && a.nik.as_bytes()[pos[0]] == b.nik.as_bytes()[pos[1]] =>
-        {
-            s += 0.3;
-            reasons.push("dedup.nik_swapped");
-        }
+/// The reasons a reader is shown for a pattern.
+fn reasons(p: &Pattern, a: &Record, b: &Record) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    match p[NIK] {
+        0 => out.push("dedup.same_nik"),
+        // Said of a typo and of the next serial alike: the reader judges which.
+        1 => out.push("dedup.nik_serial"),
+        4 if a.nik.get(..12) == b.nik.get(..12) && a.nik != b.nik => out.push("dedup.nik_serial"),
+        2 | 3 => out.push(
+            if a.nik.len() == b.nik.len()
+                && a.nik
+                    .bytes()
+                    .zip(b.nik.bytes())
+                    .filter(|(x, y)| x != y)
+                    .count()
+                    == 2
+            {
+                "dedup.nik_swapped"
+            } else {
+                "dedup.nik_one_digit"
+            },
+        ),
         _ => {}
     }
-    if sim >= 0.97 {
-        s += 0.35;
-    } else if sim >= 0.9 {
-        s += 0.25;
-    } else if sim >= 0.85 {
-        s += 0.1;
-    } else {
-        s -= 0.4;
+    match p[BIRTH] {
+        0 => out.push("dedup.same_birth_date"),
+        1 => out.push("dedup.birth_swapped"),
+        2 => out.push("dedup.birth_near"),
+        _ => {}
     }
-    if same_birth {
-        s += 0.2;
-        reasons.push("dedup.same_birth_date");
-    } else if swapped_birth {
-        s += 0.15;
-        reasons.push("dedup.birth_swapped");
-    } else {
-        s -= 0.15;
+    if p[NAME] == 1 {
+        out.push("dedup.name_within");
     }
-    // Duplicates are re-registrations at the same office: mostly the same kecamatan.
-    if same_village {
-        s += 0.1;
-        reasons.push("dedup.same_village");
-    } else if same_district {
-        s += 0.05;
-        reasons.push("dedup.same_district");
-    } else {
-        s -= 0.2;
+    if p[KK] == 0 {
+        out.push(if p[NAME] <= 2 {
+            "dedup.same_kk"
+        } else {
+            "dedup.same_kk_other_name"
+        });
     }
-    if !same_sex {
-        s -= 0.3;
-        reasons.push("dedup.other_sex");
+    match p[PLACE] {
+        0 => out.push("dedup.same_village"),
+        1 => out.push("dedup.same_district"),
+        _ => {}
     }
-    // A shared family card says household, not person: twins must not merge.
-    if !a.kk_number.is_empty() && a.kk_number == b.kk_number && sim < 0.97 {
-        s -= 0.3;
-        reasons.push("dedup.same_kk_other_name");
+    if p[SEX] == 1 {
+        out.push("dedup.other_sex");
     }
-    PairScore {
-        score: s,
-        name_similarity: sim,
-        reasons,
-    }
+    out
 }
 
-/// Pairs at or above this score are the same person.
-pub const MATCH: f64 = 0.6;
+/// Pairs at or above this probability are the same person.
+pub const MATCH: f64 = 0.5;
 
-/// Pairs at or above this score are worth a person's look: the registry warns before
-/// saving one, and the review page lists them.
-pub const REVIEW: f64 = 0.45;
+/// Pairs at or above this probability are worth a person's look: the registry warns
+/// before saving one, and the review page lists them.
+pub const REVIEW: f64 = 0.2;
 
-/// Keys that put records which might be the same person into one block, so the
-/// finder compares far fewer pairs than all of them.
-pub fn blocking_keys(r: &Record) -> Vec<String> {
-    let mut keys = Vec::with_capacity(6);
-    if r.nik.len() == 16 {
-        keys.push(format!("n{}", &r.nik[..12]));
-        keys.push(format!("a{}{}", &r.nik[..6], &r.nik[12..]));
-        keys.push(format!("s{}", &r.nik[6..]));
-    }
-    let district = r.village_code.get(..8).unwrap_or("");
-    let first = normalize_name(&r.name)
-        .split_whitespace()
-        .map(|w| w.chars().take(3).collect::<String>())
-        .min()
-        .unwrap_or_default();
-    if !r.birth_date.is_empty() {
-        keys.push(format!("b{}{}", r.birth_date, district));
-        if let Some(s) = swapped(&r.birth_date) {
-            // Both orders under one key: the date with the smaller month first.
-            let k = if s < r.birth_date {
-                s
+/// Two groups are joined only if every pair across them is at least this likely: a
+/// third record never chains two different people into one cluster.
+pub const LINK_FLOOR: f64 = 0.05;
+
+/// The model's view of a registry: its learned probabilities and its name frequencies.
+#[derive(Debug, Clone, Default)]
+pub struct Finder {
+    pub model: Model,
+    pub names: NameCounts,
+}
+
+/// The name-frequency adjustment of a pair with these names and pattern: on an exact name,
+/// or one name within the other (the shorter one's frequency).
+fn adjustment(names: &NameCounts, p: &Pattern, a: &Prepared, b: &Prepared) -> f64 {
+    match p[NAME] {
+        0 | 1 => {
+            let shorter = if a.name().len() <= b.name().len() {
+                a
             } else {
-                r.birth_date.clone()
+                b
             };
-            keys.push(format!("w{k}{district}"));
+            names.adjustment(shorter.name())
         }
+        _ => 0.0,
     }
-    keys.push(format!(
-        "m{district}{first}{}",
-        r.birth_date.get(..4).unwrap_or("")
-    ));
-    keys
 }
 
-/// Pairs of records (i < j) sharing a blocking key whose score is at least `min_score`,
-/// with that score, and the number of pairs compared. Blocks over `max_block` records are
-/// skipped as uninformative; the work is spread over `threads` threads.
-/// `progress(done, total)` counts blocks.
-fn scored_pairs(
-    records: &[Record],
-    max_block: usize,
-    threads: usize,
-    min_score: f64,
-    progress: &(dyn Fn(usize, usize) + Sync),
-) -> (Vec<(usize, usize, f64)>, u64) {
-    use std::collections::{HashMap, HashSet};
-    let mut blocks: HashMap<String, Vec<usize>> = HashMap::new();
-    for (i, r) in records.iter().enumerate() {
-        for k in blocking_keys(r) {
-            blocks.entry(k).or_default().push(i);
-        }
-    }
-    let mut useful: Vec<(String, Vec<usize>)> = blocks
-        .into_iter()
-        .filter(|(_, b)| b.len() >= 2 && b.len() <= max_block)
-        .collect();
-    useful.sort_by(|a, b| a.0.cmp(&b.0));
-    let total = useful.len();
-    let done = std::sync::atomic::AtomicUsize::new(0);
-    let threads = threads.max(1);
-    type Found = (Vec<(usize, usize, f64)>, u64);
-    let results: Vec<Found> = std::thread::scope(|sc| {
-        let handles: Vec<_> = (0..threads)
-            .map(|t| {
-                let useful = &useful;
-                let done = &done;
-                sc.spawn(move || {
-                    let mut seen: HashSet<(usize, usize)> = HashSet::new();
-                    let mut matched = Vec::new();
-                    let mut compared = 0u64;
-                    for (n, (_, b)) in useful.iter().enumerate().filter(|(n, _)| n % threads == t) {
-                        for x in 0..b.len() {
-                            for y in x + 1..b.len() {
-                                let (i, j) = (b[x].min(b[y]), b[x].max(b[y]));
-                                if !seen.insert((i, j)) {
-                                    continue;
-                                }
-                                compared += 1;
-                                let s = score(&records[i], &records[j]).score;
-                                if s >= min_score {
-                                    matched.push((i, j, s));
-                                }
-                            }
-                        }
-                        let d = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                        if d.is_multiple_of(10_000) || n + 1 == total {
-                            progress(d, total);
-                        }
-                    }
-                    (matched, compared)
-                })
-            })
+fn prepare(records: &[Record], threads: usize) -> Vec<Prepared> {
+    let size = records.len().div_ceil(threads.max(1)).max(1);
+    std::thread::scope(|sc| {
+        let handles: Vec<_> = records
+            .chunks(size)
+            .map(|part| sc.spawn(move || part.iter().map(Prepared::new).collect::<Vec<_>>()))
             .collect();
         handles
             .into_iter()
-            .map(|h| h.join().unwrap_or_default())
+            .flat_map(|h| h.join().unwrap_or_default())
             .collect()
-    });
-    let mut compared = 0;
-    let mut all = Vec::new();
-    for (matched, c) in results {
-        compared += c;
-        all.extend(matched);
+    })
+}
+
+impl Finder {
+    /// The standard model and no name frequencies: for a registry too small to learn from.
+    pub fn standard() -> Finder {
+        Finder::default()
     }
-    // Two threads may meet one pair in different blocks.
-    all.sort_by_key(|p| (p.0, p.1));
-    all.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
-    (all, compared)
+
+    /// Learns the model from a registry's own candidate pairs.
+    pub fn learn(records: &[Record], threads: usize) -> Finder {
+        let prepared = prepare(records, threads);
+        let blocks = Blocks::new(records, MAX_BLOCK);
+        Finder::learn_prepared(&prepared, &blocks, threads, &|_, _| {}).0
+    }
+
+    /// The finder of these records and the number of candidate pairs: the standard model
+    /// below 1,000 pairs (too few to learn from), else learned.
+    fn learn_prepared(
+        prepared: &[Prepared],
+        blocks: &Blocks,
+        threads: usize,
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> (Finder, u64) {
+        let counts = blocks.pattern_counts(prepared, threads, progress);
+        let compared: u64 = counts.values().sum();
+        let model = if compared >= 1000 {
+            Model::learn(&counts)
+        } else {
+            Model::standard()
+        };
+        let names = NameCounts::new(prepared.iter().map(Prepared::name));
+        (Finder { model, names }, compared)
+    }
+
+    /// Scores a pair.
+    pub fn score(&self, a: &Record, b: &Record) -> PairScore {
+        let (pa, pb) = (Prepared::new(a), Prepared::new(b));
+        let p = compare(&pa, &pb);
+        PairScore {
+            score: self
+                .model
+                .probability(&p, adjustment(&self.names, &p, &pa, &pb)),
+            name_similarity: name_similarity(&a.name, &b.name),
+            reasons: reasons(&p, a, b),
+        }
+    }
+
+    /// Pairs worth a review ([`REVIEW`] or more), best first, each with its reasons.
+    pub fn review_pairs(
+        &self,
+        records: &[Record],
+        threads: usize,
+    ) -> Vec<(usize, usize, PairScore)> {
+        let prepared = prepare(records, threads);
+        let blocks = Blocks::new(records, MAX_BLOCK);
+        let mut out: Vec<(usize, usize, PairScore)> = blocks
+            .likely(&prepared, self, REVIEW, threads)
+            .into_iter()
+            .map(|(_, i, j)| {
+                let (i, j) = (i as usize, j as usize);
+                (i, j, self.score(&records[i], &records[j]))
+            })
+            .collect();
+        out.sort_by(|a, b| {
+            b.2.score
+                .total_cmp(&a.2.score)
+                .then((a.0, a.1).cmp(&(b.0, b.1)))
+        });
+        out
+    }
+
+    /// Registered records that may be the same person as `new`, best first.
+    pub fn likely_same<'a>(
+        &self,
+        new: &Record,
+        known: &'a [Record],
+    ) -> Vec<(&'a Record, PairScore)> {
+        let mut out: Vec<(&Record, PairScore)> = known
+            .iter()
+            .map(|k| (k, self.score(new, k)))
+            .filter(|(_, s)| s.score >= REVIEW)
+            .collect();
+        out.sort_by(|a, b| b.1.score.total_cmp(&a.1.score));
+        out
+    }
+}
+
+/// Scores a pair with the standard model.
+pub fn score(a: &Record, b: &Record) -> PairScore {
+    Finder::standard().score(a, b)
 }
 
 /// Clusters of the same person: `cluster[i]` is the index of the first record of i's
-/// cluster. Compares only pairs that share a blocking key (see [`scored_pairs`]).
-/// Returns the clusters and the number of pairs compared.
+/// cluster. Learns the model from the records' own candidate pairs, then joins the pairs
+/// of [`MATCH`] or more, most likely first, where no pair across the two groups falls
+/// below [`LINK_FLOOR`]. Returns the clusters, the pairs compared and the learned finder.
 pub fn cluster_with(
     records: &[Record],
     max_block: usize,
     threads: usize,
     progress: &(dyn Fn(usize, usize) + Sync),
-) -> (Vec<usize>, u64) {
-    let (matched, compared) = scored_pairs(records, max_block, threads, MATCH, progress);
-    let mut parent: Vec<usize> = (0..records.len()).collect();
-    fn find(p: &mut [usize], mut x: usize) -> usize {
-        while p[x] != x {
-            p[x] = p[p[x]];
-            x = p[x];
+) -> (Vec<usize>, u64, Finder) {
+    let prepared = prepare(records, threads);
+    let blocks = Blocks::new(records, max_block);
+    // Two passes over the candidate pairs rather than holding them all (121 million in a
+    // dense city of a million): the first learns the model, the second keeps the matches.
+    let (finder, compared) =
+        Finder::learn_prepared(&prepared, &blocks, threads, &|d, t| progress(d, 2 * t));
+    let mut matched = blocks.likely(&prepared, &finder, MATCH, threads);
+    progress(1, 1);
+    drop(blocks);
+    let Finder { model, names } = &finder;
+    matched.sort_by(|a, b| b.0.total_cmp(&a.0).then((a.1, a.2).cmp(&(b.1, b.2))));
+    // Groups as member lists; a record's group is found through `group`.
+    let mut group: Vec<u32> = (0..records.len() as u32).collect();
+    let mut members: HashMap<u32, Vec<u32>> = HashMap::new();
+    for (_, i, j) in matched {
+        let (gi, gj) = (group[i as usize], group[j as usize]);
+        if gi == gj {
+            continue;
         }
-        x
-    }
-    for (i, j, _) in matched {
-        let (ri, rj) = (find(&mut parent, i), find(&mut parent, j));
-        if ri != rj {
-            parent[ri.max(rj)] = ri.min(rj);
+        let a = members.remove(&gi).unwrap_or_else(|| vec![gi]);
+        let b = members.remove(&gj).unwrap_or_else(|| vec![gj]);
+        let linked = a.len() * b.len() <= 400
+            && a.iter().all(|x| {
+                b.iter().all(|y| {
+                    let (px, py) = (&prepared[*x as usize], &prepared[*y as usize]);
+                    let p = compare(px, py);
+                    model.probability(&p, adjustment(names, &p, px, py)) >= LINK_FLOOR
+                })
+            });
+        if !linked {
+            members.insert(gi, a);
+            members.insert(gj, b);
+            continue;
         }
+        // A group is named by its smallest record index.
+        let keep = gi.min(gj);
+        let mut joined = a;
+        joined.extend(b);
+        for m in &joined {
+            group[*m as usize] = keep;
+        }
+        members.insert(keep, joined);
     }
-    let clusters = (0..records.len()).map(|i| find(&mut parent, i)).collect();
-    (clusters, compared)
+    let clusters = group.iter().map(|g| *g as usize).collect();
+    (clusters, compared, finder)
 }
-
-/// Pairs worth a review ([`REVIEW`] or more), best first, each with its reasons.
-pub fn review_pairs(records: &[Record], threads: usize) -> Vec<(usize, usize, PairScore)> {
-    let (pairs, _) = scored_pairs(records, MAX_BLOCK, threads, REVIEW, &|_, _| {});
-    let mut out: Vec<(usize, usize, PairScore)> = pairs
-        .into_iter()
-        .map(|(i, j, _)| (i, j, score(&records[i], &records[j])))
-        .collect();
-    out.sort_by(|a, b| {
-        b.2.score
-            .total_cmp(&a.2.score)
-            .then((a.0, a.1).cmp(&(b.0, b.1)))
-    });
-    out
-}
-
-/// Registered records that may be the same person as `new`, best first.
-pub fn likely_same<'a>(new: &Record, known: &'a [Record]) -> Vec<(&'a Record, PairScore)> {
-    let mut out: Vec<(&Record, PairScore)> = known
-        .iter()
-        .map(|k| (k, score(new, k)))
-        .filter(|(_, s)| s.score >= REVIEW)
-        .collect();
-    out.sort_by(|a, b| b.1.score.total_cmp(&a.1.score));
-    out
-}
-
-/// Blocks larger than this say nothing (a common name born in one year in one kecamatan).
-pub const MAX_BLOCK: usize = 1000;
 
 /// [`cluster_with`] on one thread without progress.
 pub fn cluster(records: &[Record], max_block: usize) -> (Vec<usize>, u64) {
-    cluster_with(records, max_block, 1, &|_, _| {})
+    let (c, n, _) = cluster_with(records, max_block, 1, &|_, _| {});
+    (c, n)
 }
 
 #[cfg(test)]

@@ -1,0 +1,333 @@
+//! Comparing two records field by field: each comparison falls into an agreement level
+//! (the NIK read for what it encodes, names word by word, birth dates with their usual
+//! typos), which the model ([`super::model`]) weighs.
+use super::{jaro_winkler, normalize_name, Record};
+
+/// The comparisons of a pair, in the order of a [`Pattern`].
+pub const NIK: usize = 0;
+pub const KK: usize = 1;
+pub const NAME: usize = 2;
+pub const BIRTH: usize = 3;
+pub const PLACE: usize = 4;
+pub const SEX: usize = 5;
+
+/// The agreement level of each comparison (NIK, KK, name, birth date, place, sex).
+pub type Pattern = [u8; 6];
+
+/// A record made ready for many comparisons.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    nik: Option<[u8; 16]>,
+    /// The NIK's area and birth digits agree with the record's kecamatan, birth date and sex.
+    nik_fits: bool,
+    kk: Option<Box<str>>,
+    name: Box<str>,
+    words: Vec<Box<str>>,
+    birth: Option<(i32, u32, u32)>,
+    village: Box<str>,
+    district: Box<str>,
+    female: Option<bool>,
+}
+
+fn digits16(s: &str) -> Option<[u8; 16]> {
+    let b = s.trim().as_bytes();
+    (b.len() == 16 && b.iter().all(u8::is_ascii_digit)).then(|| {
+        let mut out = [0u8; 16];
+        out.copy_from_slice(b);
+        out
+    })
+}
+
+fn parse_birth(s: &str) -> Option<(i32, u32, u32)> {
+    let mut it = s.trim().splitn(3, '-');
+    let y = it.next()?.parse().ok()?;
+    let m = it.next()?.parse().ok()?;
+    let d = it.next()?.parse().ok()?;
+    ((1..=12).contains(&m) || (1..=12).contains(&d)).then_some((y, m, d))
+}
+
+impl Prepared {
+    pub fn new(r: &Record) -> Prepared {
+        let name = normalize_name(&r.name);
+        let words = name.split_whitespace().map(Into::into).collect();
+        let district: String = r.village_code.get(..8).unwrap_or("").to_string();
+        let female = match r.sex.trim().to_ascii_uppercase().as_str() {
+            "P" | "F" | "PEREMPUAN" | "WANITA" => Some(true),
+            "L" | "M" | "LAKI-LAKI" | "PRIA" => Some(false),
+            _ => None,
+        };
+        let birth = parse_birth(&r.birth_date);
+        let nik = digits16(&r.nik);
+        let nik_fits = match (&nik, birth, female) {
+            (Some(n), Some((y, m, d)), Some(f)) => {
+                let area: String = district.chars().filter(char::is_ascii_digit).collect();
+                let day = if f { d + 40 } else { d };
+                let encoded = format!("{area}{day:02}{m:02}{:02}", y.rem_euclid(100));
+                encoded.as_bytes() == &n[..12]
+            }
+            _ => false,
+        };
+        Prepared {
+            nik,
+            nik_fits,
+            kk: Some(r.kk_number.trim())
+                .filter(|k| !k.is_empty())
+                .map(Into::into),
+            name: name.into(),
+            words,
+            birth,
+            village: r.village_code.trim().into(),
+            district: district.into(),
+            female,
+        }
+    }
+    /// The normalised name (the key of name frequencies).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+/// Positions where two NIKs differ: none, one, an adjacent swap, or more.
+enum NikDiff {
+    Same,
+    One(usize),
+    Swap(usize),
+    More,
+}
+
+fn nik_diff(a: &[u8; 16], b: &[u8; 16]) -> NikDiff {
+    let mut first = None;
+    let mut n = 0;
+    let mut second = 0;
+    for i in 0..16 {
+        if a[i] != b[i] {
+            n += 1;
+            match first {
+                None => first = Some(i),
+                Some(_) => second = i,
+            }
+        }
+    }
+    match (n, first) {
+        (0, _) => NikDiff::Same,
+        (1, Some(i)) => NikDiff::One(i),
+        (2, Some(i)) if second == i + 1 && a[i] == b[i + 1] && a[i + 1] == b[i] => NikDiff::Swap(i),
+        _ => NikDiff::More,
+    }
+}
+
+/// Whether two words are the same name as typed: equal, or one letter apart for short
+/// words (a three-letter name mistyped), or Jaro–Winkler 0.9 or more for longer ones.
+fn close(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
+    let (la, lb) = (a.chars().count(), b.chars().count());
+    if la.min(lb) <= 4 {
+        one_edit(a, b)
+    } else {
+        jaro_winkler(a, b) >= 0.9
+    }
+}
+
+/// At most one insertion, deletion or substitution apart.
+fn one_edit(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let (s, l) = if a.len() <= b.len() {
+        (&a, &b)
+    } else {
+        (&b, &a)
+    };
+    if l.len() - s.len() > 1 {
+        return false;
+    }
+    let p = s.iter().zip(l.iter()).take_while(|(x, y)| x == y).count();
+    if s.len() == l.len() {
+        s[p + 1..] == l[p + 1..]
+    } else {
+        s[p..] == l[p + 1..]
+    }
+}
+
+fn name_level(a: &Prepared, b: &Prepared) -> u8 {
+    if a.words.is_empty() || b.words.is_empty() {
+        return 5;
+    }
+    if a.name == b.name {
+        return 0;
+    }
+    let (s, l) = if a.words.len() <= b.words.len() {
+        (&a.words, &b.words)
+    } else {
+        (&b.words, &a.words)
+    };
+    if s.iter().all(|w| l.contains(w)) {
+        return 1;
+    }
+    if s.iter().all(|w| l.iter().any(|v| close(w, v))) {
+        return 2;
+    }
+    if s.iter().any(|w| l.iter().any(|v| close(w, v))) {
+        return 3;
+    }
+    4
+}
+
+fn birth_level(a: Option<(i32, u32, u32)>, b: Option<(i32, u32, u32)>) -> u8 {
+    let (Some((ya, ma, da)), Some((yb, mb, db))) = (a, b) else {
+        return 4;
+    };
+    if (ya, ma, da) == (yb, mb, db) {
+        return 0;
+    }
+    if ya == yb && ma == db && da == mb {
+        return 1;
+    }
+    let near = |x: i64, y: i64| (x - y).abs() == 1 || one_digit(x, y);
+    let diffs = [ya != yb, ma != mb, da != db];
+    if diffs.iter().filter(|d| **d).count() == 1
+        && ((ya != yb && near(ya.into(), yb.into()))
+            || (ma != mb && near(ma.into(), mb.into()))
+            || (da != db && near(da.into(), db.into())))
+    {
+        return 2;
+    }
+    3
+}
+
+/// Two numbers written with the same number of digits that differ in one digit.
+fn one_digit(x: i64, y: i64) -> bool {
+    let (a, b) = (format!("{x:02}"), format!("{y:02}"));
+    a.len() == b.len() && a.bytes().zip(b.bytes()).filter(|(p, q)| p != q).count() == 1
+}
+
+/// Serials (the last four digits) that are the next numbers of each other.
+fn consecutive(x: &[u8; 16], y: &[u8; 16]) -> bool {
+    let serial = |n: &[u8; 16]| {
+        n[12..]
+            .iter()
+            .fold(0i32, |acc, d| acc * 10 + (d - b'0') as i32)
+    };
+    (serial(x) - serial(y)).abs() == 1
+}
+
+/// The agreement levels of a pair.
+pub fn compare(a: &Prepared, b: &Prepared) -> Pattern {
+    let name = name_level(a, b);
+    let birth = birth_level(a.birth, b.birth);
+    let nik = match (&a.nik, &b.nik) {
+        (Some(x), Some(y)) => match nik_diff(x, y) {
+            NikDiff::Same => 0,
+            // Two people born the same day in one kecamatan get the next serial numbers
+            // (0001, 0002): only another one-digit difference in the serial is a typo.
+            NikDiff::One(i) | NikDiff::Swap(i) if i >= 12 && !consecutive(x, y) => 1,
+            NikDiff::One(_) | NikDiff::Swap(_) if x[12..] == y[12..] => {
+                // The area and birth digits are one apart. If both NIKs fit their own
+                // records, they encode two different people (neighbouring kecamatan, or a
+                // man and a woman born the same day); if one does not, it was mistyped.
+                if a.nik_fits && b.nik_fits {
+                    3
+                } else {
+                    2
+                }
+            }
+            _ if x[..12] == y[..12] => 4,
+            _ => 5,
+        },
+        _ => 6,
+    };
+    let kk = match (&a.kk, &b.kk) {
+        (Some(x), Some(y)) if x == y => 0,
+        (Some(_), Some(_)) => 1,
+        _ => 2,
+    };
+    let place = if a.village.is_empty() || b.village.is_empty() {
+        3
+    } else if a.village == b.village {
+        0
+    } else if !a.district.is_empty() && a.district == b.district {
+        1
+    } else {
+        2
+    };
+    let sex = match (a.female, b.female) {
+        (Some(x), Some(y)) if x == y => 0,
+        (Some(_), Some(_)) => 1,
+        _ => 2,
+    };
+    [nik, kk, name, birth, place, sex]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(nik: &str, name: &str, sex: &str, birth: &str, village: &str, kk: &str) -> Prepared {
+        Prepared::new(&Record {
+            id: String::new(),
+            nik: nik.into(),
+            name: name.into(),
+            sex: sex.into(),
+            birth_date: birth.into(),
+            village_code: village.into(),
+            kk_number: kk.into(),
+        })
+    }
+
+    #[test]
+    fn nik_levels_know_what_a_nik_encodes() {
+        let v = "32.79.04.2002";
+        let a = rec("3279041705800012", "Asep", "L", "1980-05-17", v, "");
+        // Serial typo.
+        let b = rec("3279041705800017", "Asep", "L", "1980-05-17", v, "");
+        assert_eq!(compare(&a, &b)[NIK], 1);
+        // The next serial: the next person born that day in that kecamatan.
+        let c = rec("3279041705800013", "Asep", "L", "1980-05-17", v, "");
+        assert_eq!(compare(&a, &c)[NIK], 4);
+        // A man and a woman born the same day in one kecamatan: both NIKs fit.
+        let w = rec("3279045705800012", "Asep", "P", "1980-05-17", v, "");
+        assert_eq!(compare(&a, &w)[NIK], 3);
+        // Neighbouring kecamatan, same day, same serial: two people.
+        let n = rec(
+            "3279031705800012",
+            "Asep",
+            "L",
+            "1980-05-17",
+            "32.79.03.1001",
+            "",
+        );
+        assert_eq!(compare(&a, &n)[NIK], 3);
+        // The same digit mistyped: this NIK no longer fits its record.
+        let t = rec("3279031705800012", "Asep", "L", "1980-05-17", v, "");
+        assert_eq!(compare(&a, &t)[NIK], 2);
+        // Same day and kecamatan, another serial.
+        let s = rec("3279041705800099", "Asep", "L", "1980-05-17", v, "");
+        assert_eq!(compare(&a, &s)[NIK], 4);
+        let m = rec("", "Asep", "L", "1980-05-17", v, "");
+        assert_eq!(compare(&a, &m)[NIK], 6);
+    }
+
+    #[test]
+    fn names_words_and_short_names() {
+        let v = "32.79.04.2002";
+        let eneng = rec("", "ENENG", "P", "", v, "");
+        let eneng_aisyah = rec("", "ENENG AISYAH", "P", "", v, "");
+        assert_eq!(compare(&eneng, &eneng_aisyah)[NAME], 1);
+        let ade = rec("", "ADE", "L", "", v, "");
+        let adi = rec("", "ADI", "L", "", v, "");
+        assert_eq!(compare(&ade, &adi)[NAME], 2);
+        let budi = rec("", "Budi Santoso", "L", "", v, "");
+        assert_eq!(compare(&ade, &budi)[NAME], 4);
+        assert!(one_edit("ade", "ad") && one_edit("ade", "adi") && !one_edit("ade", "eda"));
+    }
+
+    #[test]
+    fn birth_levels() {
+        assert_eq!(birth_level(Some((1980, 5, 17)), Some((1980, 5, 17))), 0);
+        assert_eq!(birth_level(Some((1980, 5, 7)), Some((1980, 7, 5))), 1);
+        assert_eq!(birth_level(Some((1980, 5, 17)), Some((1980, 5, 18))), 2);
+        assert_eq!(birth_level(Some((1980, 5, 17)), Some((1981, 5, 17))), 2);
+        assert_eq!(birth_level(Some((1980, 5, 17)), Some((1975, 2, 1))), 3);
+        assert_eq!(birth_level(None, Some((1975, 2, 1))), 4);
+    }
+}
