@@ -68,13 +68,4 @@ impl Store {
                 .await?;
         Ok(n)
     }
-
-    /// Drops failures older than `forget_before`.
-    pub async fn login_failures_forget(&self, forget_before: &str) -> Result<()> {
-        sqlx::query("DELETE FROM login_failures WHERE at < $1")
-            .bind(forget_before)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
 }

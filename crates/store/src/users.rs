@@ -183,12 +183,6 @@ impl Store {
             .map_err(Into::into)
     }
 
-    pub async fn user_count_active(&self) -> Result<i64> {
-        let mut w = Where::new();
-        w.raw("disabled = 0");
-        Ok(w.count(&self.pool, "users").await?)
-    }
-
     pub async fn user_list(&self, f: &UserFilter, paging: Paging) -> Result<Page<User>> {
         let mut w = Where::new();
         w.contains(&["username"], &f.q);

@@ -260,10 +260,6 @@ impl Store {
         Ok((h, visits))
     }
 
-    pub async fn kube_health_history(&self, kube_id: i64) -> Result<Vec<HealthRecord>> {
-        health_history_in(&mut *self.pool.acquire().await?, kube_id).await
-    }
-
     /// Re-assesses every KUBE whose last visit may have grown too old; returns how
     /// many changed status. Run daily.
     pub async fn kube_reassess_all(&self, t: &Thresholds, today: NaiveDate) -> Result<usize> {

@@ -393,4 +393,33 @@ mod tests {
             "same day, other serial speaks against"
         );
     }
+
+    #[test]
+    fn a_serial_digit_apart_is_weighed_among_same_day_neighbours() {
+        // A dense city: many people born the same day in one kecamatan, their NIKs one
+        // serial digit apart; a household's members on one card with other names.
+        let mut patterns = HashMap::new();
+        patterns.insert([0, 2, 0, 0, 0, 0], 600);
+        patterns.insert([1, 0, 0, 0, 0, 0], 100);
+        patterns.insert([1, 1, 4, 0, 1, 0], 3000);
+        patterns.insert([4, 0, 4, 0, 0, 0], 2000);
+        patterns.insert([5, 1, 4, 3, 2, 1], 5000);
+        let m = Model::learn(&patterns);
+        let same_day = field_levels(&[1, 1, 4, 0, 1, 0])[0];
+        let otherwise = field_levels(&[1, 1, 4, 3, 1, 0])[0];
+        assert_ne!(same_day, otherwise);
+        assert!(m.weight(0, same_day) < 0.0, "{}", m.explain());
+        assert!(m.weight(0, otherwise) > 3.0, "{}", m.explain());
+        // Other names on one card speak against one person, whatever the card adds.
+        assert!(
+            m.probability(&[4, 0, 4, 0, 0, 0], 0.0) < 0.01,
+            "{}",
+            m.explain()
+        );
+        assert!(m.probability(&[1, 0, 0, 0, 0, 0], 0.0) > 0.99);
+        // The explanation names every field's levels.
+        let text = m.explain();
+        assert!(text.contains("serial: one digit typo (not the next) [same day+kec]"));
+        assert!(text.contains("different names, same KK"));
+    }
 }

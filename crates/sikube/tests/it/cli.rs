@@ -180,6 +180,22 @@ fn dedup_writes_a_cluster_for_every_row() {
         clusters,
         "id,cluster_id\na1,a1\na2,a1\nt1,t1\nt2,t2\nx1,x1\n"
     );
+    // --explain prints the model it used: each field's levels with their weights.
+    let o = Command::new(env!("CARGO_BIN_EXE_sikube"))
+        .args(["dedup", input.to_str().unwrap(), "--out"])
+        .arg(&out)
+        .arg("--explain")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    let explained = String::from_utf8_lossy(&o.stdout);
+    for row in [
+        "exact [same day+kec]",
+        "exact name, same KK",
+        "day and month swapped",
+    ] {
+        assert!(explained.contains(row), "{explained}");
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -399,31 +399,6 @@ impl Store {
         Ok(row.map(|r| r.0))
     }
 
-    /// Sets the operational status (until monitoring visits decide it), audited.
-    pub async fn kube_set_status(&self, actor: &Actor, id: i64, status: Status) -> Result<()> {
-        let mut tx = self.tx().await?;
-        let before = get_in(&mut tx, id).await?;
-        sqlx::query("UPDATE kube SET status = $1, updated_at = $2 WHERE id = $3")
-            .bind(status.code())
-            .bind(crate::now())
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        let after = get_in(&mut tx, id).await?;
-        audit::record(
-            &mut tx,
-            actor,
-            "set_status",
-            "kube",
-            id,
-            Some(&before),
-            Some(&after),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
     pub async fn kube_count(&self) -> Result<i64> {
         Ok(Where::new().count(&self.pool, "kube").await?)
     }

@@ -266,17 +266,6 @@ impl Store {
         get_in(&mut conn, id).await
     }
 
-    pub async fn person_by_nik(&self, nik: &str) -> Result<Option<Person>> {
-        let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM persons WHERE nik = $1")
-            .bind(nik)
-            .fetch_optional(&self.pool)
-            .await?;
-        match row {
-            Some((id,)) => Ok(Some(self.person_get(id).await?)),
-            None => Ok(None),
-        }
-    }
-
     pub async fn person_update(&self, actor: &Actor, id: i64, p: &ValidPerson) -> Result<Person> {
         let mut tx = self.tx().await?;
         let before = get_in(&mut tx, id).await?;
