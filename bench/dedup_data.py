@@ -49,6 +49,17 @@ def corrupt_name(name, rng):
         w = [x[:-1] + "y" if x.endswith("i") else x for x in w]
     return " ".join(w)
 
+def write(rows, people, out, truth, rng, label):
+    """Shuffled records to OUT, each record's person to TRUTH."""
+    rng.shuffle(rows)
+    with open(out, "w", newline="") as f, open(truth, "w", newline="") as t:
+        w = csv.writer(f); tw = csv.writer(t)
+        w.writerow(["id", "nik", "name", "sex", "birth_date", "village_code", "kk_number"]); tw.writerow(["id", "person"])
+        for i, r in enumerate(rows):
+            w.writerow([f"r{i}", r["nik"], r["name"], r["sex"], r["birth_date"], r["village_code"], r["kk_number"]])
+            tw.writerow([f"r{i}", r["person"]])
+    print(f"{len(rows)} records of {len(people)} persons{label}")
+
 def main():
     n, out, truth = int(sys.argv[1]), sys.argv[2], sys.argv[3]
     profile = sys.argv[4] if len(sys.argv) > 4 else "own"
@@ -94,14 +105,7 @@ def main():
             if rng.random() < 0.2:  # moved within the kecamatan
                 d["village_code"] = rng.choice([v for v in VILLAGES if v[:8] == d["village_code"][:8]])
             rows.append(d)
-    rng.shuffle(rows)
-    with open(out, "w", newline="") as f, open(truth, "w", newline="") as t:
-        w = csv.writer(f); tw = csv.writer(t)
-        w.writerow(["id", "nik", "name", "sex", "birth_date", "village_code", "kk_number"]); tw.writerow(["id", "person"])
-        for i, r in enumerate(rows):
-            w.writerow([f"r{i}", r["nik"], r["name"], r["sex"], r["birth_date"], r["village_code"], r["kk_number"]])
-            tw.writerow([f"r{i}", r["person"]])
-    print(f"{len(rows)} records of {len(people)} persons")
+    write(rows, people, out, truth, rng, "")
 
 # ---------- the city and regency profiles ----------
 
@@ -212,13 +216,6 @@ def other(n, out, truth, profile):
             if rng.random() < 0.15:  # moved within the kecamatan
                 d["village_code"] = rng.choice([v for v in villages if v[:8] == d["village_code"][:8]])
             rows.append(blank(d))
-    rng.shuffle(rows)
-    with open(out, "w", newline="") as f, open(truth, "w", newline="") as t:
-        w = csv.writer(f); tw = csv.writer(t)
-        w.writerow(["id", "nik", "name", "sex", "birth_date", "village_code", "kk_number"]); tw.writerow(["id", "person"])
-        for i, r in enumerate(rows):
-            w.writerow([f"r{i}", r["nik"], r["name"], r["sex"], r["birth_date"], r["village_code"], r["kk_number"]])
-            tw.writerow([f"r{i}", r["person"]])
-    print(f"{len(rows)} records of {len(people)} persons ({profile})")
+    write(rows, people, out, truth, rng, f" ({profile})")
 
 main()

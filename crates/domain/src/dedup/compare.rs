@@ -263,48 +263,49 @@ mod tests {
     use super::*;
 
     fn rec(nik: &str, name: &str, sex: &str, birth: &str, village: &str, kk: &str) -> Prepared {
-        Prepared::new(&Record {
-            id: String::new(),
-            nik: nik.into(),
-            name: name.into(),
-            sex: sex.into(),
-            birth_date: birth.into(),
-            village_code: village.into(),
-            kk_number: kk.into(),
-        })
+        Prepared::new(&super::super::r("", nik, name, sex, birth, village, kk))
     }
 
     #[test]
     fn nik_levels_know_what_a_nik_encodes() {
         let v = "32.79.04.2002";
         let a = rec("3279041705800012", "Asep", "L", "1980-05-17", v, "");
-        // Serial typo.
-        let b = rec("3279041705800017", "Asep", "L", "1980-05-17", v, "");
-        assert_eq!(compare(&a, &b)[NIK], 1);
-        // The next serial: the next person born that day in that kecamatan.
-        let c = rec("3279041705800013", "Asep", "L", "1980-05-17", v, "");
-        assert_eq!(compare(&a, &c)[NIK], 4);
-        // A man and a woman born the same day in one kecamatan: both NIKs fit.
-        let w = rec("3279045705800012", "Asep", "P", "1980-05-17", v, "");
-        assert_eq!(compare(&a, &w)[NIK], 3);
-        // Neighbouring kecamatan, same day, same serial: two people.
-        let n = rec(
-            "3279031705800012",
-            "Asep",
-            "L",
-            "1980-05-17",
-            "32.79.03.1001",
-            "",
-        );
-        assert_eq!(compare(&a, &n)[NIK], 3);
-        // The same digit mistyped: this NIK no longer fits its record.
-        let t = rec("3279031705800012", "Asep", "L", "1980-05-17", v, "");
-        assert_eq!(compare(&a, &t)[NIK], 2);
-        // Same day and kecamatan, another serial.
-        let s = rec("3279041705800099", "Asep", "L", "1980-05-17", v, "");
-        assert_eq!(compare(&a, &s)[NIK], 4);
-        let m = rec("", "Asep", "L", "1980-05-17", v, "");
-        assert_eq!(compare(&a, &m)[NIK], 6);
+        for (nik, sex, village, level, why) in [
+            ("3279041705800017", "L", v, 1, "a serial digit mistyped"),
+            (
+                "3279041705800013",
+                "L",
+                v,
+                4,
+                "the next person born that day there",
+            ),
+            (
+                "3279045705800012",
+                "P",
+                v,
+                3,
+                "a woman born the same day: both fit",
+            ),
+            (
+                "3279031705800012",
+                "L",
+                "32.79.03.1001",
+                3,
+                "the neighbouring kecamatan",
+            ),
+            (
+                "3279031705800012",
+                "L",
+                v,
+                2,
+                "a kecamatan digit mistyped: misfits",
+            ),
+            ("3279041705800099", "L", v, 4, "another serial"),
+            ("", "L", v, 6, "missing"),
+        ] {
+            let b = rec(nik, "Asep", sex, "1980-05-17", village, "");
+            assert_eq!(compare(&a, &b)[NIK], level, "{why}");
+        }
     }
 
     #[test]

@@ -1,16 +1,5 @@
 use super::*;
 
-fn r(id: &str, nik: &str, name: &str, sex: &str, birth: &str, village: &str, kk: &str) -> Record {
-    Record {
-        id: id.into(),
-        nik: nik.into(),
-        name: name.into(),
-        sex: sex.into(),
-        birth_date: birth.into(),
-        village_code: village.into(),
-        kk_number: kk.into(),
-    }
-}
 const V: &str = "32.79.04.2002";
 
 #[test]

@@ -429,5 +429,19 @@ pub fn cluster(records: &[Record], max_block: usize) -> (Vec<usize>, u64) {
     (c, n)
 }
 
+/// A record for tests.
+#[cfg(test)]
+fn r(id: &str, nik: &str, name: &str, sex: &str, birth: &str, village: &str, kk: &str) -> Record {
+    Record {
+        id: id.into(),
+        nik: nik.into(),
+        name: name.into(),
+        sex: sex.into(),
+        birth_date: birth.into(),
+        village_code: village.into(),
+        kk_number: kk.into(),
+    }
+}
+
 #[cfg(test)]
 mod finder_tests;

@@ -377,14 +377,14 @@ mod tests {
     #[test]
     fn learning_finds_the_matches_in_a_mixture() {
         // 1,000 pairs of one person (mostly agreeing), 9,000 of two (mostly not).
-        let mut patterns = HashMap::new();
-        patterns.insert([0, 2, 0, 0, 0, 0], 600);
-        patterns.insert([1, 2, 2, 0, 0, 0], 250);
-        patterns.insert([6, 0, 1, 0, 1, 0], 150);
-        patterns.insert([4, 2, 4, 0, 1, 0], 4000);
-        patterns.insert([5, 1, 4, 3, 2, 1], 3000);
-        patterns.insert([5, 2, 3, 3, 1, 0], 2000);
-        let m = Model::learn(&patterns);
+        let m = Model::learn(&HashMap::from([
+            ([0, 2, 0, 0, 0, 0], 600),
+            ([1, 2, 2, 0, 0, 0], 250),
+            ([6, 0, 1, 0, 1, 0], 150),
+            ([4, 2, 4, 0, 1, 0], 4000),
+            ([5, 1, 4, 3, 2, 1], 3000),
+            ([5, 2, 3, 3, 1, 0], 2000),
+        ]));
         assert!((m.lambda - 0.1).abs() < 0.03, "{}", m.lambda);
         assert!(m.probability(&[0, 2, 0, 0, 0, 0], 0.0) > 0.99);
         assert!(m.probability(&[4, 2, 4, 0, 1, 0], 0.0) < 0.01);
@@ -398,13 +398,13 @@ mod tests {
     fn a_serial_digit_apart_is_weighed_among_same_day_neighbours() {
         // A dense city: many people born the same day in one kecamatan, their NIKs one
         // serial digit apart; a household's members on one card with other names.
-        let mut patterns = HashMap::new();
-        patterns.insert([0, 2, 0, 0, 0, 0], 600);
-        patterns.insert([1, 0, 0, 0, 0, 0], 100);
-        patterns.insert([1, 1, 4, 0, 1, 0], 3000);
-        patterns.insert([4, 0, 4, 0, 0, 0], 2000);
-        patterns.insert([5, 1, 4, 3, 2, 1], 5000);
-        let m = Model::learn(&patterns);
+        let m = Model::learn(&HashMap::from([
+            ([0, 2, 0, 0, 0, 0], 600),
+            ([1, 0, 0, 0, 0, 0], 100),
+            ([1, 1, 4, 0, 1, 0], 3000),
+            ([4, 0, 4, 0, 0, 0], 2000),
+            ([5, 1, 4, 3, 2, 1], 5000),
+        ]));
         let same_day = field_levels(&[1, 1, 4, 0, 1, 0])[0];
         let otherwise = field_levels(&[1, 1, 4, 3, 1, 0])[0];
         assert_ne!(same_day, otherwise);
