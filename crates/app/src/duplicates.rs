@@ -65,7 +65,7 @@ pub async fn finder(cx: &Context) -> Result<Arc<Finder>> {
 }
 
 async fn learn(cx: &Context, persons: i64) -> Result<Arc<Finder>> {
-    let records = cx.store.dedup_records(None).await?;
+    let records = cx.store.duplicate_records(None).await?;
     // Learning is CPU work: off the request threads.
     let finder = Arc::new(
         tokio::task::spawn_blocking(move || Finder::learn(&records, 2))
@@ -97,7 +97,7 @@ pub async fn check_pair(cx: &Context, c: &Caller, a: i64, b: i64) -> Result<(Per
 /// Remembers that two records are different persons.
 pub async fn distinct(cx: &Context, c: &Caller, a: i64, b: i64) -> Result<()> {
     check_pair(cx, c, a, b).await?;
-    Ok(cx.store.mark_distinct(&c.actor, a, b).await?)
+    Ok(cx.store.duplicate_mark_distinct(&c.actor, a, b).await?)
 }
 
 /// Merges `other` into `keep`: memberships, enrolments and history follow.

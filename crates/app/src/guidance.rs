@@ -69,7 +69,7 @@ pub async fn create(cx: &Context, c: &Caller, b: &TrainingCreate) -> Result<Trai
     let business_type = opt(&b.business_type);
     let codes: Vec<String> = cx
         .store
-        .business_types()
+        .business_type_list()
         .await?
         .into_iter()
         .map(|b| b.code)
@@ -167,7 +167,7 @@ pub async fn add_participant(
     }
     Ok(cx
         .store
-        .training_participant(&c.actor, id, p.person_id, p.attended)
+        .training_participant_add(&c.actor, id, p.person_id, p.attended)
         .await?)
 }
 

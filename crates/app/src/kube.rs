@@ -68,7 +68,7 @@ pub struct KubePatch {
 pub async fn business_type_codes(cx: &Context) -> Result<Vec<String>> {
     Ok(cx
         .store
-        .business_types()
+        .business_type_list()
         .await?
         .into_iter()
         .filter(|b| b.active != 0)

@@ -157,7 +157,13 @@ pub struct PackageIn {
 /// Creates a package template of catalogue items.
 pub async fn package_create(cx: &Context, c: &Caller, b: &PackageIn) -> Result<i64> {
     require_office(c)?;
-    let known: Vec<i64> = cx.store.items().await?.into_iter().map(|i| i.id).collect();
+    let known: Vec<i64> = cx
+        .store
+        .item_list()
+        .await?
+        .into_iter()
+        .map(|i| i.id)
+        .collect();
     let mut inv = Invalid::new();
     if b.name.trim().is_empty() {
         inv.add("name", Msg::new("common.required"));
@@ -189,7 +195,7 @@ pub struct EnrolIn {
 /// Enrols a person after checking the programme's eligibility (age, sex, category).
 pub async fn enrol(cx: &Context, c: &Caller, programme_id: i64, person_id: i64) -> Result<i64> {
     c.require_write()?;
-    let (p, _) = cx.store.programme(programme_id).await?;
+    let (p, _) = cx.store.programme_get(programme_id).await?;
     if p.target != Target::Individual.code() {
         return Err(Error::invalid(
             "programme_id",
@@ -219,7 +225,7 @@ pub async fn enrol(cx: &Context, c: &Caller, programme_id: i64, person_id: i64) 
     }
     Ok(cx
         .store
-        .enrol(
+        .enrolment_create(
             &c.actor,
             programme_id,
             person_id,

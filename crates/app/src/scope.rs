@@ -67,7 +67,7 @@ pub async fn training(cx: &Context, c: &Caller, id: i64) -> Result<TrainingDetai
 
 /// A proposal lies where its KUBE does.
 pub async fn proposal(cx: &Context, c: &Caller, id: i64) -> Result<ProposalDetail> {
-    let d = cx.store.proposal(id).await?;
+    let d = cx.store.proposal_get(id).await?;
     kube(cx, c, d.proposal.kube_id).await?;
     Ok(d)
 }

@@ -48,7 +48,7 @@ pub(super) async fn user(db: &DbArgs, cmd: UserCmd) -> Result<(), String> {
         }
         UserCmd::Passwd { username } => {
             let u = store
-                .user_by_name(&username)
+                .user_get_by_name(&username)
                 .await
                 .map_err(|_| format!("no user {username}"))?;
             let password = read_password()?;
@@ -95,7 +95,7 @@ pub(super) async fn set_disabled(
     disabled: bool,
 ) -> Result<(), String> {
     let u = store
-        .user_by_name(username)
+        .user_get_by_name(username)
         .await
         .map_err(|_| format!("no user {username}"))?;
     store

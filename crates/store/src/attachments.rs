@@ -57,11 +57,15 @@ impl Store {
         Ok(info)
     }
 
-    pub async fn attachments(&self, entity: &str, entity_id: i64) -> Result<Vec<AttachmentInfo>> {
+    pub async fn attachment_list(
+        &self,
+        entity: &str,
+        entity_id: i64,
+    ) -> Result<Vec<AttachmentInfo>> {
         list_in(&mut *self.pool.acquire().await?, entity, entity_id).await
     }
 
-    pub async fn attachment(&self, id: i64) -> Result<(AttachmentInfo, Vec<u8>)> {
+    pub async fn attachment_get(&self, id: i64) -> Result<(AttachmentInfo, Vec<u8>)> {
         let info: AttachmentInfo = sqlx::query_as("SELECT id, entity, entity_id, filename, mime, size, created_at FROM attachments WHERE id = $1")
             .bind(id)
             .fetch_optional(&self.pool)

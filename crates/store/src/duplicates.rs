@@ -83,7 +83,7 @@ impl Store {
 
     /// The current (not merged) persons of the caller's area, as the finder reads them;
     /// `Record::id` is the person id.
-    pub async fn dedup_records(&self, scope: Scope<'_>) -> Result<Vec<Record>> {
+    pub async fn duplicate_records(&self, scope: Scope<'_>) -> Result<Vec<Record>> {
         let mut w = Where::new();
         w.raw("merged_into IS NULL");
         scope_filter(&mut w, "district_code", scope);
@@ -112,7 +112,7 @@ impl Store {
     }
 
     /// Pairs (smaller id first) an operator said are different people.
-    pub async fn distinct_pairs(&self) -> Result<HashSet<(i64, i64)>> {
+    pub async fn duplicate_distinct_pairs(&self) -> Result<HashSet<(i64, i64)>> {
         let rows: Vec<(i64, i64)> =
             sqlx::query_as("SELECT person_a, person_b FROM person_distinct")
                 .fetch_all(&self.pool)
@@ -120,7 +120,7 @@ impl Store {
         Ok(rows.into_iter().collect())
     }
 
-    pub async fn persons_by_ids(&self, ids: &[i64]) -> Result<Vec<Person>> {
+    pub async fn person_list_by_ids(&self, ids: &[i64]) -> Result<Vec<Person>> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
@@ -163,7 +163,7 @@ impl Store {
     }
 
     /// Remembers that two persons are different people. Idempotent.
-    pub async fn mark_distinct(&self, actor: &Actor, a: i64, b: i64) -> Result<()> {
+    pub async fn duplicate_mark_distinct(&self, actor: &Actor, a: i64, b: i64) -> Result<()> {
         if a == b {
             return Err(Invalid::field("person_b", Msg::new("merge.same_person")).into());
         }

@@ -211,7 +211,7 @@ impl Store {
     }
 
     /// Ends every session and token of an account but `keep`; returns how many ended.
-    pub async fn sessions_end_all(
+    pub async fn session_end_all(
         &self,
         actor: &Actor,
         user_id: i64,
@@ -256,7 +256,7 @@ impl Store {
         Ok(r.rows_affected())
     }
 
-    pub async fn api_tokens(&self, user_id: i64) -> Result<Vec<ApiToken>> {
+    pub async fn api_token_list(&self, user_id: i64) -> Result<Vec<ApiToken>> {
         Ok(sqlx::query_as(
             "SELECT id, label, created_at, last_seen_at, expires_at FROM sessions
              WHERE user_id = $1 AND kind = 'api' ORDER BY id",

@@ -46,33 +46,27 @@ impl Where {
     pub fn new() -> Where {
         Where::default()
     }
-    /// Adds a condition whose `?` becomes the next `$N` placeholder.
-    pub fn cond(&mut self, sql: &str, v: impl Into<String>) {
-        self.args.push(Arg::Text(v.into()));
-        self.conds
-            .push(sql.replace('?', &format!("${}", self.args.len())));
-    }
-    pub fn cond_int(&mut self, sql: &str, v: i64) {
-        self.args.push(Arg::Int(v));
-        self.conds
-            .push(sql.replace('?', &format!("${}", self.args.len())));
-    }
-    /// A condition whose placeholders were numbered by the caller from
-    /// [`Where::next_placeholder`], one per value.
-    pub fn cond_many(&mut self, sql: &str, vs: &[String]) {
-        for v in vs {
-            self.args.push(Arg::Text(v.clone()));
-        }
-        self.conds.push(sql.to_string());
-    }
-    /// A condition with one `?` per value, numbered in order.
-    pub fn cond_seq(&mut self, sql: &str, vs: Vec<String>) {
+    // The one placeholder rule: a condition is written with one `?` per value, in order,
+    // and the builder numbers them (`$1`, `$2` …, which both backends read).
+    fn push(&mut self, sql: &str, vs: impl IntoIterator<Item = Arg>) {
         let mut out = sql.to_string();
         for v in vs {
-            self.args.push(Arg::Text(v));
+            self.args.push(v);
             out = out.replacen('?', &format!("${}", self.args.len()), 1);
         }
         self.conds.push(out);
+    }
+    /// A condition with one text value.
+    pub fn cond(&mut self, sql: &str, v: impl Into<String>) {
+        self.push(sql, [Arg::Text(v.into())]);
+    }
+    /// A condition with one integer value.
+    pub fn cond_int(&mut self, sql: &str, v: i64) {
+        self.push(sql, [Arg::Int(v)]);
+    }
+    /// A condition with one `?` per text value.
+    pub fn cond_seq(&mut self, sql: &str, vs: Vec<String>) {
+        self.push(sql, vs.into_iter().map(Arg::Text));
     }
     /// `col` starts with `prefix`, as an index range.
     pub fn starts_with(&mut self, col: &str, prefix: &str) {
@@ -101,17 +95,9 @@ impl Where {
                 "%{}%",
                 v.to_lowercase().replace('\\', "").replace(['%', '_'], "")
             );
-            self.args.push(Arg::Text(pat));
-            let n = self.args.len();
-            let any: Vec<String> = cols
-                .iter()
-                .map(|c| format!("LOWER({c}) LIKE ${n}"))
-                .collect();
-            self.conds.push(format!("({})", any.join(" OR ")));
+            let any: Vec<String> = cols.iter().map(|c| format!("LOWER({c}) LIKE ?")).collect();
+            self.cond_seq(&format!("({})", any.join(" OR ")), vec![pat; cols.len()]);
         }
-    }
-    pub fn next_placeholder(&self) -> usize {
-        self.args.len() + 1
     }
     pub fn sql(&self) -> String {
         if self.conds.is_empty() {

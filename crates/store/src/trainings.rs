@@ -192,7 +192,7 @@ impl Store {
         .await?)
     }
 
-    pub async fn partner_agencies(&self) -> Result<Vec<String>> {
+    pub async fn partner_agency_list(&self) -> Result<Vec<String>> {
         let rows: Vec<(String,)> =
             sqlx::query_as("SELECT name FROM partner_agencies ORDER BY name")
                 .fetch_all(&self.pool)
@@ -201,7 +201,7 @@ impl Store {
     }
 
     /// Records a participant (or changes their attendance).
-    pub async fn training_participant(
+    pub async fn training_participant_add(
         &self,
         actor: &Actor,
         training_id: i64,

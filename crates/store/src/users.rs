@@ -168,7 +168,7 @@ impl Store {
         }
     }
 
-    pub async fn user_by_name(&self, username: &str) -> Result<User> {
+    pub async fn user_get_by_name(&self, username: &str) -> Result<User> {
         Ok(self
             .user_credentials(username)
             .await?

@@ -223,7 +223,7 @@ impl Store {
         Ok((visit, h))
     }
 
-    pub async fn visits(&self, kube_id: i64) -> Result<Vec<Visit>> {
+    pub async fn visit_list(&self, kube_id: i64) -> Result<Vec<Visit>> {
         let mut conn = self.pool.acquire().await?;
         visits_in(&mut conn, kube_id).await
     }
@@ -294,7 +294,7 @@ impl Store {
     /// [`domain::health::next_visit_due`] in SQL (a last visit more than
     /// `interval_days` ago, or never visited and formed before today), counted where
     /// the data is instead of reading every group.
-    pub async fn visits_overdue(
+    pub async fn visit_list_overdue(
         &self,
         scope: Scope<'_>,
         today: NaiveDate,

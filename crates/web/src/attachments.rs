@@ -85,7 +85,7 @@ async fn add(
 pub(crate) async fn list(state: &AppState, entity: &str, id: i64) -> AppResult<Vec<AttachmentOut>> {
     Ok(state
         .store
-        .attachments(entity, id)
+        .attachment_list(entity, id)
         .await?
         .into_iter()
         .map(AttachmentOut::from)
@@ -93,7 +93,7 @@ pub(crate) async fn list(state: &AppState, entity: &str, id: i64) -> AppResult<V
 }
 
 async fn file(state: &AppState, s: &Session, id: i64) -> AppResult<Response> {
-    let (info, content) = state.store.attachment(id).await?;
+    let (info, content) = state.store.attachment_get(id).await?;
     kube_of(state, s, &info.entity, info.entity_id).await?;
     // Served as an attachment with its sniffed type: never rendered as a page.
     Ok((

@@ -140,7 +140,7 @@ async fn compute(state: &AppState, s: &Session, lang: Lang) -> AppResult<Dashboa
     let areas = &state.areas;
     let bt_names: BTreeMap<String, String> = state
         .store
-        .business_types()
+        .business_type_list()
         .await?
         .into_iter()
         .map(|b| (b.code, if lang == Lang::En { b.name_en } else { b.name }))
@@ -170,7 +170,7 @@ async fn compute(state: &AppState, s: &Session, lang: Lang) -> AppResult<Dashboa
         .await?;
     let visits_overdue = state
         .store
-        .visits_overdue(
+        .visit_list_overdue(
             s.district_scope(),
             crate::persons::today(),
             state.config.visit_interval_days,
@@ -204,7 +204,7 @@ async fn compute(state: &AppState, s: &Session, lang: Lang) -> AppResult<Dashboa
             visits_overdue,
             programmes: state
                 .store
-                .programmes(Some(year as i64))
+                .programme_list(Some(year as i64))
                 .await?
                 .into_iter()
                 .map(|(p, f)| crate::programmes::programme_out(p, f))

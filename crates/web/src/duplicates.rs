@@ -99,8 +99,8 @@ async fn found(state: &AppState, s: &Session) -> AppResult<std::sync::Arc<Vec<Fo
         .duplicate_pairs
         .get_or_compute(key, version, || async {
             let finder = app::duplicates::finder(&state.app()).await?;
-            let records = state.store.dedup_records(s.district_scope()).await?;
-            let distinct = state.store.distinct_pairs().await?;
+            let records = state.store.duplicate_records(s.district_scope()).await?;
+            let distinct = state.store.duplicate_distinct_pairs().await?;
             // Scoring is CPU work: keep it off the request threads.
             tokio::task::spawn_blocking(move || {
                 finder
@@ -173,7 +173,7 @@ async fn find(
     page_ids.dedup();
     let persons: HashMap<i64, Person> = state
         .store
-        .persons_by_ids(&page_ids)
+        .person_list_by_ids(&page_ids)
         .await?
         .into_iter()
         .map(|p| (p.id, p))

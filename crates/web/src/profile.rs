@@ -121,7 +121,7 @@ fn check_label(label: &str) -> AppResult<String> {
 async fn tokens(state: &AppState, s: &Session) -> AppResult<Vec<TokenOut>> {
     Ok(state
         .store
-        .api_tokens(s.user().id)
+        .api_token_list(s.user().id)
         .await?
         .into_iter()
         .map(|t| TokenOut {
@@ -157,7 +157,7 @@ pub(crate) async fn api_tokens_create(
     let token = create_api_token(&state, &s, &label, days).await?;
     let id = state
         .store
-        .api_tokens(s.user().id)
+        .api_token_list(s.user().id)
         .await?
         .last()
         .map(|t| t.id)
@@ -342,7 +342,7 @@ async fn logout_everywhere_form(
 ) -> AppResult<Response> {
     state
         .store
-        .sessions_end_all(&s.actor(), s.user().id, None)
+        .session_end_all(&s.actor(), s.user().id, None)
         .await?;
     let mut resp = axum::response::Redirect::to("/login").into_response();
     if let Ok(v) =

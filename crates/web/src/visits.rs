@@ -173,7 +173,7 @@ pub(crate) async fn api_list(
     Ok(Json(
         state
             .store
-            .visits(id)
+            .visit_list(id)
             .await?
             .into_iter()
             .map(VisitOut::from)

@@ -48,7 +48,7 @@ async fn choices(cx: &Context, code: &str) -> Result<Vec<String>> {
         "dtks_registered" => vec!["ya".into(), "tidak".into()],
         "business_type" => cx
             .store
-            .business_types()
+            .business_type_list()
             .await?
             .into_iter()
             .filter(|b| b.active != 0)

@@ -56,7 +56,7 @@ pub async fn load(
     let mut out = Vec::new();
     let hash = app::passwords::hash_password(PASSWORD);
     for (name, role, ds) in accounts {
-        if store.user_by_name(&name).await.is_err() {
+        if store.user_get_by_name(&name).await.is_err() {
             let username = Username::parse(&name).map_err(|m| m.text(Lang::En))?;
             let user = NewUser {
                 username,

@@ -264,7 +264,10 @@ async fn killed_in_a_burst_of_approvals() {
     }
     let store = Store::connect(&url).await.unwrap();
     assert!(store.integrity_ok().await.unwrap());
-    let (_, figures) = store.programme(g["id"].as_i64().unwrap()).await.unwrap();
+    let (_, figures) = store
+        .programme_get(g["id"].as_i64().unwrap())
+        .await
+        .unwrap();
     assert!(
         figures.committed <= 30_000_000,
         "never over budget: {}",
@@ -272,7 +275,7 @@ async fn killed_in_a_burst_of_approvals() {
     );
     for id in &acknowledged {
         assert_eq!(
-            store.proposal(*id).await.unwrap().proposal.state,
+            store.proposal_get(*id).await.unwrap().proposal.state,
             "approved",
             "acknowledged approval {id} kept"
         );

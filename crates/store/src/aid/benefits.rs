@@ -3,7 +3,7 @@ use super::*;
 
 impl Store {
     /// Enrols a person, within the programme's quota (eligibility is checked before).
-    pub async fn enrol(
+    pub async fn enrolment_create(
         &self,
         actor: &Actor,
         programme_id: i64,
@@ -42,7 +42,11 @@ impl Store {
         Ok(id)
     }
 
-    pub async fn enrolments(&self, programme_id: i64, scope: Scope<'_>) -> Result<Vec<Enrolment>> {
+    pub async fn enrolment_list(
+        &self,
+        programme_id: i64,
+        scope: Scope<'_>,
+    ) -> Result<Vec<Enrolment>> {
         let mut w = Where::new();
         w.cond_int("e.programme_id = ?", programme_id);
         scope_filter(&mut w, "p.district_code", scope);
@@ -141,7 +145,7 @@ pub struct Benefit {
 impl Store {
     /// The benefits of a programme to persons the caller may see: awaiting approval first,
     /// then the newest.
-    pub async fn benefits(
+    pub async fn benefit_list(
         &self,
         programme_id: i64,
         scope: Scope<'_>,

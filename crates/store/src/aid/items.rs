@@ -32,7 +32,7 @@ impl Store {
         Ok(item)
     }
 
-    pub async fn items(&self) -> Result<Vec<Item>> {
+    pub async fn item_list(&self) -> Result<Vec<Item>> {
         Ok(
             sqlx::query_as("SELECT id, name, unit, unit_price, category FROM items ORDER BY name")
                 .fetch_all(&self.pool)
@@ -81,7 +81,9 @@ impl Store {
         Ok(id)
     }
 
-    pub async fn packages(&self) -> Result<Vec<(i64, String, Option<String>, Vec<(i64, i64)>)>> {
+    pub async fn package_list(
+        &self,
+    ) -> Result<Vec<(i64, String, Option<String>, Vec<(i64, i64)>)>> {
         let ps: Vec<(i64, String, Option<String>)> =
             sqlx::query_as("SELECT id, name, business_type FROM packages ORDER BY name")
                 .fetch_all(&self.pool)

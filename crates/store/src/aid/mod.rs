@@ -302,14 +302,14 @@ impl Store {
         Ok(created)
     }
 
-    pub async fn programme(&self, id: i64) -> Result<(Programme, Figures)> {
+    pub async fn programme_get(&self, id: i64) -> Result<(Programme, Figures)> {
         let mut conn = self.pool.acquire().await?;
         let p = programme_in(&mut conn, id, None).await?;
         let f = figures_in(&mut conn, &p).await?;
         Ok((p, f))
     }
 
-    pub async fn programmes(&self, year: Option<i64>) -> Result<Vec<(Programme, Figures)>> {
+    pub async fn programme_list(&self, year: Option<i64>) -> Result<Vec<(Programme, Figures)>> {
         let mut w = Where::new();
         if let Some(y) = year {
             w.cond_int("year = ?", y);

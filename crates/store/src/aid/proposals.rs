@@ -61,12 +61,12 @@ impl Store {
         Ok(d)
     }
 
-    pub async fn proposal(&self, id: i64) -> Result<ProposalDetail> {
+    pub async fn proposal_get(&self, id: i64) -> Result<ProposalDetail> {
         let mut conn = self.pool.acquire().await?;
         proposal_in(&mut conn, id, None).await
     }
 
-    pub async fn proposals(
+    pub async fn proposal_list(
         &self,
         f: &ProposalFilter,
         scope: Scope<'_>,

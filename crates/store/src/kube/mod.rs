@@ -167,23 +167,19 @@ fn list_where(f: &KubeFilter, scope: Scope<'_>) -> Where {
     if let Some(q) = crate::sql::nonempty(&f.q) {
         let lower = q.to_lowercase().replace(['%', '_', '\\'], "");
         let like = format!("%{lower}%");
-        let n = w.next_placeholder();
         let digits = q.chars().all(|c| c.is_ascii_digit()) && q.len() >= 4;
-        let (member, args) = if digits {
-            (
-                format!("p.nik LIKE ${}", n + 2),
-                vec![like.clone(), like, format!("{q}%")],
-            )
+        // A member by name, or by NIK prefix when the search is digits.
+        let (member, third) = if digits {
+            ("p.nik LIKE ?", format!("{q}%"))
         } else {
-            (format!("p.name_lower LIKE ${n}"), vec![like.clone(), like])
+            ("p.name_lower LIKE ?", like.clone())
         };
         let sql = format!(
-            "(name_lower LIKE ${n} OR LOWER(registration_number) LIKE ${n1} OR id IN (
+            "(name_lower LIKE ? OR LOWER(registration_number) LIKE ? OR id IN (
                 SELECT m.kube_id FROM kube_members m JOIN persons p ON p.id = m.person_id
-                WHERE m.left_on IS NULL AND {member}))",
-            n1 = n + 1
+                WHERE m.left_on IS NULL AND {member}))"
         );
-        w.cond_many(&sql, &args);
+        w.cond_seq(&sql, vec![like.clone(), like, third]);
     }
     w.eq("district_code", &f.district_code);
     w.eq("village_code", &f.village_code);
@@ -326,7 +322,7 @@ impl Store {
     /// form names them, and they change a few times a year. A change made here shows at
     /// once; one made through another instance of a multi-instance deployment within
     /// the TTL.
-    pub async fn business_types(&self) -> Result<Vec<BusinessType>> {
+    pub async fn business_type_list(&self) -> Result<Vec<BusinessType>> {
         let generation = {
             let cached = self
                 .business_types
@@ -445,7 +441,7 @@ impl Store {
             assets: crate::aid::assets_in(&mut conn, id).await?,
             photos,
             audit: audit::recent_in(&mut conn, "kube", id, 20).await?,
-            business_types: self.business_types().await?,
+            business_types: self.business_type_list().await?,
             detail,
         })
     }
@@ -517,7 +513,7 @@ impl Store {
     }
 
     /// [`Store::kube_list`] with only what the list page shows.
-    pub async fn kube_rows(
+    pub async fn kube_list_rows(
         &self,
         f: &KubeFilter,
         scope: Scope<'_>,

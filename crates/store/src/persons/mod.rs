@@ -65,11 +65,8 @@ pub(crate) fn scope_filter(w: &mut Where, col: &str, scope: Scope<'_>) {
             w.raw("1 = 0");
             return;
         }
-        let parts: Vec<String> = (0..ds.len())
-            .map(|i| format!("${}", w.next_placeholder() + i))
-            .collect();
-        let sql = format!("{col} IN ({})", parts.join(", "));
-        w.cond_many(&sql, ds);
+        let sql = format!("{col} IN ({})", vec!["?"; ds.len()].join(", "));
+        w.cond_seq(&sql, ds.to_vec());
     }
 }
 
@@ -322,7 +319,7 @@ impl Store {
     }
 
     /// [`Store::person_list`] with only what the list page shows.
-    pub async fn person_rows(
+    pub async fn person_list_rows(
         &self,
         f: &PersonFilter,
         scope: Scope<'_>,
@@ -474,7 +471,7 @@ pub fn name_words(name: &str) -> Vec<String> {
 impl Store {
     /// For each NIK that is registered: (NIK, person id, kecamatan, name). Looked up in
     /// chunks so that a large import makes few queries.
-    pub async fn persons_by_nik(
+    pub async fn person_ids_by_nik(
         &self,
         niks: &[String],
     ) -> Result<Vec<(String, i64, String, String)>> {
@@ -494,7 +491,7 @@ impl Store {
     }
 
     /// Persons among `ids` who are active members of a KUBE: (person id, KUBE name).
-    pub async fn persons_in_active_kube(&self, ids: &[i64]) -> Result<Vec<(i64, String)>> {
+    pub async fn person_list_in_active_kube(&self, ids: &[i64]) -> Result<Vec<(i64, String)>> {
         let mut out = Vec::new();
         for chunk in ids.chunks(500) {
             let list: Vec<String> = chunk.iter().map(|i| i.to_string()).collect();

@@ -342,7 +342,7 @@ pub(crate) async fn api_logout_all(
 ) -> AppResult<Response> {
     state
         .store
-        .sessions_end_all(&s.actor(), s.user().id, None)
+        .session_end_all(&s.actor(), s.user().id, None)
         .await?;
     let mut resp = StatusCode::NO_CONTENT.into_response();
     if let Ok(v) = set_cookie(SESSION_COOKIE, "", 0, state.config.https).parse() {

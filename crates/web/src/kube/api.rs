@@ -136,7 +136,7 @@ pub(super) async fn business_types(
     lang: Lang,
 ) -> AppResult<Vec<(String, String)>> {
     Ok(active_type_names(
-        &state.store.business_types().await?,
+        &state.store.business_type_list().await?,
         lang,
     ))
 }

@@ -113,7 +113,7 @@ pub(super) async fn list_page(
     };
     let page = state
         .store
-        .kube_rows(&filter, s.district_scope(), Paging::new(Some(50), q.offset))
+        .kube_list_rows(&filter, s.district_scope(), Paging::new(Some(50), q.offset))
         .await?;
     let pager = Pager::new(&page, "/kube", &page::query_pairs(&uri));
     let villages = crate::persons::filter_villages(

@@ -117,7 +117,7 @@ pub(super) async fn list_page(
     app::registry::check_nik_search(&state.app(), &s.caller(), q.q.as_deref()).await?;
     let page = state
         .store
-        .person_rows(
+        .person_list_rows(
             &q.filter(),
             s.district_scope(),
             Paging::new(Some(50), q.offset),

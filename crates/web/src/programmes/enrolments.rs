@@ -29,11 +29,11 @@ pub(crate) async fn api_enrolments(
     Authed(s): Authed,
     Path(id): Path<i64>,
 ) -> AppResult<Json<Vec<EnrolmentOut>>> {
-    state.store.programme(id).await?;
+    state.store.programme_get(id).await?;
     Ok(Json(
         state
             .store
-            .enrolments(id, s.district_scope())
+            .enrolment_list(id, s.district_scope())
             .await?
             .into_iter()
             .map(|e| EnrolmentOut {
@@ -107,10 +107,10 @@ pub(crate) async fn api_benefits(
     Path(id): Path<i64>,
     Query(q): Query<PageQuery>,
 ) -> AppResult<Json<crate::api::ListOf<BenefitOut>>> {
-    state.store.programme(id).await?;
+    state.store.programme_get(id).await?;
     let page = state
         .store
-        .benefits(
+        .benefit_list(
             id,
             s.district_scope(),
             store::Paging::new(q.limit, q.offset),

@@ -29,7 +29,7 @@ pub(crate) async fn api_items(
     Ok(Json(
         state
             .store
-            .items()
+            .item_list()
             .await?
             .into_iter()
             .map(item_out)
@@ -66,7 +66,7 @@ pub(crate) async fn api_packages(
     Ok(Json(
         state
             .store
-            .packages()
+            .package_list()
             .await?
             .into_iter()
             .map(|(id, name, business_type, items)| PackageOut {
@@ -117,7 +117,7 @@ pub(super) async fn render_items(
 ) -> AppResult<Response> {
     let items = state
         .store
-        .items()
+        .item_list()
         .await?
         .into_iter()
         .map(item_out)

@@ -109,7 +109,7 @@ pub(crate) async fn api_list(
     Ok(Json(
         state
             .store
-            .programmes(q.year)
+            .programme_list(q.year)
             .await?
             .into_iter()
             .map(|(p, f)| programme_out(p, f))
@@ -126,7 +126,7 @@ pub(crate) async fn api_create(
     Json(b): Json<ProgrammeCreate>,
 ) -> AppResult<Response> {
     let p = app::programmes::create(&state.app(), &s.caller(), &b).await?;
-    let (p, f) = state.store.programme(p.id).await?;
+    let (p, f) = state.store.programme_get(p.id).await?;
     Ok((StatusCode::CREATED, Json(programme_out(p, f))).into_response())
 }
 
@@ -138,6 +138,6 @@ pub(crate) async fn api_get(
     Authed(_caller): Authed,
     Path(id): Path<i64>,
 ) -> AppResult<Json<ProgrammeOut>> {
-    let (p, f) = state.store.programme(id).await?;
+    let (p, f) = state.store.programme_get(id).await?;
     Ok(Json(programme_out(p, f)))
 }

@@ -57,7 +57,7 @@ pub(super) async fn render_list(
     let lang = ctx.lang;
     let rows = state
         .store
-        .programmes(None)
+        .programme_list(None)
         .await?
         .into_iter()
         .map(|(p, f)| row(programme_out(p, f), lang))
@@ -179,14 +179,14 @@ pub(super) async fn render_detail(
     errors: Option<&Invalid>,
 ) -> AppResult<Response> {
     let lang = ctx.lang;
-    let (p, f) = state.store.programme(id).await?;
+    let (p, f) = state.store.programme_get(id).await?;
     let individual = p.target == "individual";
     let flows = state.store.programme_flows(&p).await?;
     let (chart, months) = budget_chart(&p, &flows, lang);
     let benefits = if individual {
         state
             .store
-            .benefits(id, s.district_scope(), store::Paging::new(Some(100), None))
+            .benefit_list(id, s.district_scope(), store::Paging::new(Some(100), None))
             .await?
             .items
             .into_iter()
@@ -198,7 +198,7 @@ pub(super) async fn render_detail(
     let r = row(programme_out(p, f), lang);
     let proposals = state
         .store
-        .proposals(
+        .proposal_list(
             &store::aid::ProposalFilter {
                 programme_id: Some(id),
                 ..Default::default()
@@ -224,7 +224,7 @@ pub(super) async fn render_detail(
     let enrolments: Vec<EnrolmentOut> = if individual {
         state
             .store
-            .enrolments(id, s.district_scope())
+            .enrolment_list(id, s.district_scope())
             .await?
             .into_iter()
             .map(|e| EnrolmentOut {

@@ -24,7 +24,7 @@ pub(crate) async fn api_list(
     };
     let page = state
         .store
-        .proposals(&f, s.district_scope(), Paging::new(q.limit, q.offset))
+        .proposal_list(&f, s.district_scope(), Paging::new(q.limit, q.offset))
         .await?;
     Ok(Json(crate::api::ListOf::from_page(page, |p| {
         out(ProposalDetail {
@@ -116,7 +116,7 @@ pub(super) async fn bast_response(state: &AppState, s: &Session, id: i64) -> App
         });
     }
     let k = state.store.kube_detail(d.proposal.kube_id).await?;
-    let (prog, _) = state.store.programme(d.proposal.programme_id).await?;
+    let (prog, _) = state.store.programme_get(d.proposal.programme_id).await?;
     let bytes = crate::documents::bast_pdf(state, &d, &k, &prog);
     let name = format!("BAST-{}.pdf", d.proposal.id);
     Ok((

@@ -41,12 +41,12 @@ pub(super) async fn list_page(
     };
     let page = state
         .store
-        .proposals(&f, s.district_scope(), Paging::new(Some(50), q.offset))
+        .proposal_list(&f, s.district_scope(), Paging::new(Some(50), q.offset))
         .await?;
     let pager = Pager::new(&page, "/proposals", &page::query_pairs(&uri));
     let programmes: std::collections::HashMap<i64, String> = state
         .store
-        .programmes(None)
+        .programme_list(None)
         .await?
         .into_iter()
         .map(|(p, _)| (p.id, p.name))
@@ -118,7 +118,7 @@ pub(super) async fn form(
     let year = chrono::Datelike::year(&today()) as i64;
     let programmes = state
         .store
-        .programmes(None)
+        .programme_list(None)
         .await?
         .into_iter()
         .filter(|(p, _)| p.target == "kube" && p.year >= year - 1)
@@ -126,7 +126,7 @@ pub(super) async fn form(
         .collect();
     let items = state
         .store
-        .items()
+        .item_list()
         .await?
         .into_iter()
         .map(|i| {
@@ -146,7 +146,7 @@ pub(super) async fn form(
         .collect();
     let packages = state
         .store
-        .packages()
+        .package_list()
         .await?
         .into_iter()
         .map(|(id, name, _, _)| (id, name))
@@ -174,7 +174,7 @@ pub(super) async fn new_page(
     let quantities = match q.package_id {
         Some(pid) => state
             .store
-            .packages()
+            .package_list()
             .await?
             .into_iter()
             .find(|p| p.0 == pid)
@@ -281,7 +281,7 @@ pub(super) async fn render_detail(
 ) -> AppResult<Response> {
     let d = visible(state, s, id).await?;
     let kube = state.store.kube_get(d.proposal.kube_id).await?;
-    let (prog, _) = state.store.programme(d.proposal.programme_id).await?;
+    let (prog, _) = state.store.programme_get(d.proposal.programme_id).await?;
     let st = ProposalState::parse(&d.proposal.state).map_err(|_| AppError::Internal)?;
     let lang = ctx.lang;
     // Only the steps this caller may take now (not the check of their own step).

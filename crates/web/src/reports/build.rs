@@ -59,7 +59,7 @@ pub(super) async fn build(
             let rows = state.store.dashboard_kube(scope).await?;
             let bt: BTreeMap<String, String> = state
                 .store
-                .business_types()
+                .business_type_list()
                 .await?
                 .into_iter()
                 .map(|b| (b.code, b.name))
@@ -201,7 +201,7 @@ pub(super) async fn build(
             // The change since aid: per aided KUBE, its last visit before the delivery
             // against its latest visit.
             for a in state.store.report_aided_kube(scope).await? {
-                let visits = state.store.visits(a.kube_id).await?;
+                let visits = state.store.visit_list(a.kube_id).await?;
                 let before = visits
                     .iter()
                     .filter(|v| v.visited_on <= a.delivered_on)

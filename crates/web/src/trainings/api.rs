@@ -196,5 +196,5 @@ pub(crate) async fn api_agencies(
     State(state): State<AppState>,
     Authed(_caller): Authed,
 ) -> AppResult<Json<Vec<String>>> {
-    Ok(Json(state.store.partner_agencies().await?))
+    Ok(Json(state.store.partner_agency_list().await?))
 }

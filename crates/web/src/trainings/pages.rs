@@ -100,13 +100,13 @@ pub(super) async fn form_page(
             .collect(),
         business_types: state
             .store
-            .business_types()
+            .business_type_list()
             .await?
             .into_iter()
             .map(|b| (b.code, if lang == Lang::En { b.name_en } else { b.name }))
             .collect(),
         villages: village_options(state, s),
-        agencies: state.store.partner_agencies().await?,
+        agencies: state.store.partner_agency_list().await?,
         v,
         ctx,
         errors,

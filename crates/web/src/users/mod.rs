@@ -113,7 +113,7 @@ pub(crate) async fn api_sessions_end(
     Path(id): Path<i64>,
 ) -> AppResult<StatusCode> {
     state.store.user_get(id).await?;
-    state.store.sessions_end_all(&s.actor(), id, None).await?;
+    state.store.session_end_all(&s.actor(), id, None).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -140,7 +140,7 @@ async fn sessions_end_form(
 ) -> AppResult<Response> {
     s.require(Role::manages_users)?;
     state.store.user_get(id).await?;
-    state.store.sessions_end_all(&s.actor(), id, None).await?;
+    state.store.session_end_all(&s.actor(), id, None).await?;
     page::redirect_with_flash(
         &state,
         &s,

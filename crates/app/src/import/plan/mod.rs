@@ -232,7 +232,7 @@ async fn plan_persons(
         .collect();
     let existing: HashSet<String> = cx
         .store
-        .persons_by_nik(&niks)
+        .person_ids_by_nik(&niks)
         .await?
         .into_iter()
         .map(|r| r.0)
@@ -337,7 +337,7 @@ async fn plan_kube(
         + unread.iter().map(|e| e.row).collect::<HashSet<_>>().len();
     let types: Vec<store::kube::BusinessType> = cx
         .store
-        .business_types()
+        .business_type_list()
         .await?
         .into_iter()
         .filter(|b| b.active != 0)
@@ -361,7 +361,7 @@ async fn plan_kube(
         .collect();
     let persons: HashMap<String, (i64, String, String)> = cx
         .store
-        .persons_by_nik(&niks)
+        .person_ids_by_nik(&niks)
         .await?
         .into_iter()
         // A person outside the caller's area is, to the caller, not registered: no name,
@@ -372,7 +372,7 @@ async fn plan_kube(
     let ids: Vec<i64> = persons.values().map(|p| p.0).collect();
     let busy: HashMap<i64, String> = cx
         .store
-        .persons_in_active_kube(&ids)
+        .person_list_in_active_kube(&ids)
         .await?
         .into_iter()
         .collect();

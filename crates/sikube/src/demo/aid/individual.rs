@@ -87,7 +87,7 @@ pub(crate) async fn individual(
         for (k, id) in chosen.iter().enumerate() {
             let day = year.at(0.02 + 0.002 * k as f64 + 0.01 * n as f64);
             store
-                .enrol(
+                .enrolment_create(
                     &on(&cast.operator, day, 10),
                     pid,
                     *id,
