@@ -7,67 +7,19 @@ use crate::person::Category;
 use crate::{Msg, Role};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ProposalState {
-    Draft,
-    Submitted,
-    Verified,
-    Approved,
-    Rejected,
-    Delivered,
-    Closed,
-}
+code_enum!(
+    ProposalState, |_| Msg::new("proposal.state_invalid"), "proposal.state.", {
+        Draft => "draft", Submitted => "submitted", Verified => "verified", Approved => "approved", Rejected => "rejected", Delivered => "delivered", Closed => "closed",
+    }
+);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Action {
-    Submit,
-    Verify,
-    Approve,
-    Reject,
-    Deliver,
-    Close,
-}
+code_enum!(
+    Action, |_| Msg::new("proposal.action_invalid"), "proposal.action.", {
+        Submit => "submit", Verify => "verify", Approve => "approve", Reject => "reject", Deliver => "deliver", Close => "close",
+    }
+);
 
 impl ProposalState {
-    pub const ALL: [ProposalState; 7] = [
-        ProposalState::Draft,
-        ProposalState::Submitted,
-        ProposalState::Verified,
-        ProposalState::Approved,
-        ProposalState::Rejected,
-        ProposalState::Delivered,
-        ProposalState::Closed,
-    ];
-    pub fn code(self) -> &'static str {
-        match self {
-            ProposalState::Draft => "draft",
-            ProposalState::Submitted => "submitted",
-            ProposalState::Verified => "verified",
-            ProposalState::Approved => "approved",
-            ProposalState::Rejected => "rejected",
-            ProposalState::Delivered => "delivered",
-            ProposalState::Closed => "closed",
-        }
-    }
-    pub fn parse(s: &str) -> Result<ProposalState, Msg> {
-        ProposalState::ALL
-            .into_iter()
-            .find(|x| x.code() == s)
-            .ok_or_else(|| Msg::new("proposal.state_invalid"))
-    }
-    pub fn label_key(self) -> &'static str {
-        match self {
-            ProposalState::Draft => "proposal.state.draft",
-            ProposalState::Submitted => "proposal.state.submitted",
-            ProposalState::Verified => "proposal.state.verified",
-            ProposalState::Approved => "proposal.state.approved",
-            ProposalState::Rejected => "proposal.state.rejected",
-            ProposalState::Delivered => "proposal.state.delivered",
-            ProposalState::Closed => "proposal.state.closed",
-        }
-    }
     /// Approved money is committed against the programme until the end.
     pub fn commits_budget(self) -> bool {
         matches!(
@@ -78,40 +30,6 @@ impl ProposalState {
 }
 
 impl Action {
-    pub const ALL: [Action; 6] = [
-        Action::Submit,
-        Action::Verify,
-        Action::Approve,
-        Action::Reject,
-        Action::Deliver,
-        Action::Close,
-    ];
-    pub fn code(self) -> &'static str {
-        match self {
-            Action::Submit => "submit",
-            Action::Verify => "verify",
-            Action::Approve => "approve",
-            Action::Reject => "reject",
-            Action::Deliver => "deliver",
-            Action::Close => "close",
-        }
-    }
-    pub fn parse(s: &str) -> Result<Action, Msg> {
-        Action::ALL
-            .into_iter()
-            .find(|x| x.code() == s)
-            .ok_or_else(|| Msg::new("proposal.action_invalid"))
-    }
-    pub fn label_key(self) -> &'static str {
-        match self {
-            Action::Submit => "proposal.action.submit",
-            Action::Verify => "proposal.action.verify",
-            Action::Approve => "proposal.action.approve",
-            Action::Reject => "proposal.action.reject",
-            Action::Deliver => "proposal.action.deliver",
-            Action::Close => "proposal.action.close",
-        }
-    }
     /// Who may take the step: field staff submit and verify, the head of division
     /// decides, the office records the delivery (maker-checker).
     pub fn allowed(self, role: Role) -> bool {
@@ -161,7 +79,7 @@ pub fn transition(from: ProposalState, action: Action, role: Role) -> Result<Pro
     if !action.allowed(role) {
         return Err(Msg::new("proposal.role_not_allowed")
             .arg(action.code())
-            .arg(role.as_str()));
+            .arg(role.code()));
     }
     Ok(to)
 }
@@ -284,29 +202,12 @@ impl Eligibility {
     }
 }
 
-/// Target of a programme.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Target {
-    Kube,
-    Individual,
-}
-
-impl Target {
-    pub fn parse(s: &str) -> Result<Target, Msg> {
-        match s.trim() {
-            "kube" => Ok(Target::Kube),
-            "individual" => Ok(Target::Individual),
-            _ => Err(Msg::new("programme.target_invalid")),
-        }
+code_enum!(
+    /// Target of a programme.
+    Target, |_| Msg::new("programme.target_invalid"), "programme.target.", {
+        Kube => "kube", Individual => "individual",
     }
-    pub fn code(self) -> &'static str {
-        match self {
-            Target::Kube => "kube",
-            Target::Individual => "individual",
-        }
-    }
-}
+);
 
 pub fn funding(s: &str) -> Result<FundingSource, Msg> {
     FundingSource::parse(s)

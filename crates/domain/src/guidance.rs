@@ -2,43 +2,12 @@
 //! guidance (bimbingan teknis) of its business, which aid delivery depends on.
 use crate::kube::MemberRole;
 use crate::Msg;
-use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TrainingKind {
-    BimbinganSosial,
-    BimbinganTeknis,
-    Pelatihan,
-}
-
-impl TrainingKind {
-    pub const ALL: [TrainingKind; 3] = [
-        TrainingKind::BimbinganSosial,
-        TrainingKind::BimbinganTeknis,
-        TrainingKind::Pelatihan,
-    ];
-    pub fn code(self) -> &'static str {
-        match self {
-            TrainingKind::BimbinganSosial => "bimbingan_sosial",
-            TrainingKind::BimbinganTeknis => "bimbingan_teknis",
-            TrainingKind::Pelatihan => "pelatihan",
-        }
+code_enum!(
+    TrainingKind, |_| Msg::new("training.kind_invalid"), "training.kind.", {
+        BimbinganSosial => "bimbingan_sosial", BimbinganTeknis => "bimbingan_teknis", Pelatihan => "pelatihan",
     }
-    pub fn parse(s: &str) -> Result<TrainingKind, Msg> {
-        TrainingKind::ALL
-            .into_iter()
-            .find(|k| k.code() == s.trim())
-            .ok_or_else(|| Msg::new("training.kind_invalid"))
-    }
-    pub fn label_key(self) -> &'static str {
-        match self {
-            TrainingKind::BimbinganSosial => "training.kind.bimbingan_sosial",
-            TrainingKind::BimbinganTeknis => "training.kind.bimbingan_teknis",
-            TrainingKind::Pelatihan => "training.kind.pelatihan",
-        }
-    }
-}
+);
 
 /// A member and whether they attended a technical guidance of the group's business type.
 #[derive(Debug, Clone, Copy)]

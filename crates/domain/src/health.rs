@@ -3,32 +3,12 @@
 use crate::kube::Status;
 use crate::Msg;
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Level {
-    Tumbuh,
-    Berkembang,
-    Maju,
-}
-
-impl Level {
-    pub fn code(self) -> &'static str {
-        match self {
-            Level::Tumbuh => "tumbuh",
-            Level::Berkembang => "berkembang",
-            Level::Maju => "maju",
-        }
+code_enum!(
+    Level, |_| Msg::new("level.invalid"), "level.", {
+        Tumbuh => "tumbuh", Berkembang => "berkembang", Maju => "maju",
     }
-    pub fn label_key(self) -> &'static str {
-        match self {
-            Level::Tumbuh => "level.tumbuh",
-            Level::Berkembang => "level.berkembang",
-            Level::Maju => "level.maju",
-        }
-    }
-}
+);
 
 /// What a visit found (money in rupiah).
 #[derive(Debug, Clone, PartialEq)]

@@ -8,46 +8,23 @@ use serde::{Deserialize, Serialize};
 pub const MIN_MEMBERS: usize = 5;
 pub const MAX_MEMBERS: usize = 20;
 
-macro_rules! code_enum {
-    ($(#[$m:meta])* $name:ident, $invalid:literal, $prefix:literal, { $($v:ident => $code:literal),* $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($v),* }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$v),*];
-            pub fn code(self) -> &'static str {
-                match self { $($name::$v => $code),* }
-            }
-            pub fn parse(s: &str) -> Result<$name, Msg> {
-                Self::ALL.iter().copied().find(|x| x.code() == s.trim()).ok_or_else(|| Msg::new($invalid))
-            }
-            /// Catalogue key of the display name.
-            pub fn label_key(self) -> &'static str {
-                match self { $($name::$v => concat!($prefix, $code)),* }
-            }
-        }
-    };
-}
-
 code_enum!(
     /// Who funds the group.
-    FundingSource, "kube.funding_invalid", "funding.", {
+    FundingSource, |_| Msg::new("kube.funding_invalid"), "funding.", {
         ApbdKota => "apbd_kota", ApbdProvinsi => "apbd_provinsi", Apbn => "apbn", Lainnya => "lainnya",
     }
 );
 
 code_enum!(
     /// A member's office in the group.
-    MemberRole, "kube.role_invalid", "member_role.", {
+    MemberRole, |_| Msg::new("kube.role_invalid"), "member_role.", {
         Ketua => "ketua", Sekretaris => "sekretaris", Bendahara => "bendahara", Anggota => "anggota",
     }
 );
 
 code_enum!(
     /// Operational state (berjalan …); computed from monitoring visits once they exist.
-    Status, "kube.status_invalid", "status.", {
+    Status, |_| Msg::new("kube.status_invalid"), "status.", {
         Berjalan => "berjalan", PerluPendampingan => "perlu_pendampingan", TidakAktif => "tidak_aktif",
         Bubar => "bubar", BelumDinilai => "belum_dinilai",
     }
@@ -55,7 +32,7 @@ code_enum!(
 
 code_enum!(
     /// Where the group is in the programme: formation → guidance → aid → mentoring → independent.
-    Stage, "kube.stage_invalid", "stage.", {
+    Stage, |_| Msg::new("kube.stage_invalid"), "stage.", {
         Pembentukan => "pembentukan", Bimbingan => "bimbingan", Bantuan => "bantuan",
         Pendampingan => "pendampingan", Mandiri => "mandiri", Bubar => "bubar",
     }

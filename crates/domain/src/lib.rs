@@ -4,6 +4,8 @@
 //! invalid value (`VillageCode`, `Role`, `Username`, ...); rules return
 //! [`Invalid`] with one translatable message per field.
 
+#[macro_use]
+mod codes;
 pub mod aid;
 pub mod area;
 pub mod attachment;

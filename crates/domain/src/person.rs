@@ -5,49 +5,11 @@ use crate::{Areas, Invalid, Msg, VillageCode};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Category {
-    FakirMiskin,
-    Wrse,
-    Lansia,
-    Anak,
-    Disabilitas,
-}
-
-impl Category {
-    pub const ALL: [Category; 5] = [
-        Category::FakirMiskin,
-        Category::Wrse,
-        Category::Lansia,
-        Category::Anak,
-        Category::Disabilitas,
-    ];
-    pub fn code(self) -> &'static str {
-        match self {
-            Category::FakirMiskin => "fakir_miskin",
-            Category::Wrse => "wrse",
-            Category::Lansia => "lansia",
-            Category::Anak => "anak",
-            Category::Disabilitas => "disabilitas",
-        }
+code_enum!(
+    Category, |s: &str| Msg::new("person.category_invalid").arg(s), "category.", {
+        FakirMiskin => "fakir_miskin", Wrse => "wrse", Lansia => "lansia", Anak => "anak", Disabilitas => "disabilitas",
     }
-    pub fn parse(s: &str) -> Result<Category, Msg> {
-        Category::ALL
-            .into_iter()
-            .find(|c| c.code() == s.trim())
-            .ok_or_else(|| Msg::new("person.category_invalid").arg(s.trim()))
-    }
-    pub fn label_key(self) -> &'static str {
-        match self {
-            Category::FakirMiskin => "category.fakir_miskin",
-            Category::Wrse => "category.wrse",
-            Category::Lansia => "category.lansia",
-            Category::Anak => "category.anak",
-            Category::Disabilitas => "category.disabilitas",
-        }
-    }
-}
+);
 
 /// A person as the form or the API sends it: text, to be validated.
 #[derive(Debug, Clone, Default, Deserialize)]

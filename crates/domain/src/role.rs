@@ -1,54 +1,13 @@
 use crate::Msg;
-use serde::{Deserialize, Serialize};
 
-/// What a user may do. Area scoping applies to `Pendamping` only.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Admin,
-    KepalaBidang,
-    Operator,
-    Pendamping,
-    Auditor,
-}
+code_enum!(
+    /// What a user may do. Area scoping applies to `Pendamping` only.
+    Role, |_| Msg::new("role.invalid"), "role.", {
+        Admin => "admin", KepalaBidang => "kepala_bidang", Operator => "operator", Pendamping => "pendamping", Auditor => "auditor",
+    }
+);
 
 impl Role {
-    pub const ALL: [Role; 5] = [
-        Role::Admin,
-        Role::KepalaBidang,
-        Role::Operator,
-        Role::Pendamping,
-        Role::Auditor,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::KepalaBidang => "kepala_bidang",
-            Role::Operator => "operator",
-            Role::Pendamping => "pendamping",
-            Role::Auditor => "auditor",
-        }
-    }
-
-    pub fn parse(s: &str) -> Result<Role, Msg> {
-        Role::ALL
-            .into_iter()
-            .find(|r| r.as_str() == s.trim())
-            .ok_or_else(|| Msg::new("role.invalid"))
-    }
-
-    /// Catalogue key of the role's display name.
-    pub fn label_key(self) -> &'static str {
-        match self {
-            Role::Admin => "role.admin",
-            Role::KepalaBidang => "role.kepala_bidang",
-            Role::Operator => "role.operator",
-            Role::Pendamping => "role.pendamping",
-            Role::Auditor => "role.auditor",
-        }
-    }
-
     /// Only pendamping are confined to their assigned kecamatan.
     pub fn is_area_scoped(self) -> bool {
         self == Role::Pendamping
@@ -71,7 +30,7 @@ impl Role {
 
 impl std::fmt::Display for Role {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+        f.write_str(self.code())
     }
 }
 
@@ -81,7 +40,7 @@ mod tests {
     #[test]
     fn round_trip() {
         for r in Role::ALL {
-            assert_eq!(Role::parse(r.as_str()).unwrap(), r);
+            assert_eq!(Role::parse(r.code()).unwrap(), r);
         }
         assert!(Role::parse("root").is_err());
         assert!(!Role::Auditor.can_write());

@@ -78,7 +78,7 @@ pub(super) async fn user(db: &DbArgs, cmd: UserCmd) -> Result<(), String> {
                 println!(
                     "{:<24} {:<14} {:<9} {}",
                     u.username,
-                    u.role.as_str(),
+                    u.role.code(),
                     if u.disabled { "disabled" } else { "active" },
                     u.districts.join(",")
                 );

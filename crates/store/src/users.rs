@@ -120,7 +120,7 @@ impl Store {
         )
         .bind(u.username.as_str())
         .bind(&u.password_hash)
-        .bind(u.role.as_str())
+        .bind(u.role.code())
         .bind(u.lang.code())
         .bind(&now)
         .fetch_one(&mut *tx)
@@ -212,7 +212,7 @@ impl Store {
         let now = crate::now();
         if let Some(role) = c.role {
             sqlx::query("UPDATE users SET role = $1, updated_at = $2 WHERE id = $3")
-                .bind(role.as_str())
+                .bind(role.code())
                 .bind(&now)
                 .bind(id)
                 .execute(&mut *tx)

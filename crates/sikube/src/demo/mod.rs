@@ -72,9 +72,9 @@ pub async fn load(
         }
         let areas_text: Vec<&str> = ds.iter().map(|d| areas.name(d.as_str())).collect();
         let label = if areas_text.is_empty() {
-            role.as_str().to_string()
+            role.code().to_string()
         } else {
-            format!("{} ({})", role.as_str(), areas_text.join(", "))
+            format!("{} ({})", role.code(), areas_text.join(", "))
         };
         out.push((name, label));
     }

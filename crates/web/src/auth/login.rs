@@ -294,7 +294,7 @@ pub(crate) async fn api_login(
                 token: token.clone(),
                 user: LoginUser {
                     username: user.username,
-                    role: user.role.as_str().into(),
+                    role: user.role.code().into(),
                 },
             })
             .into_response();

@@ -79,7 +79,7 @@ pub(super) async fn pendamping_options(
         .user_list(
             &UserFilter {
                 q: None,
-                role: Some(Role::Pendamping.as_str().into()),
+                role: Some(Role::Pendamping.code().into()),
             },
             Paging::new(Some(500), None),
         )

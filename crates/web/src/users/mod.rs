@@ -170,7 +170,7 @@ impl From<User> for UserOut {
         UserOut {
             id: u.id,
             username: u.username,
-            role: u.role.as_str().into(),
+            role: u.role.code().into(),
             lang: u.lang.code().into(),
             disabled: u.disabled,
             districts: u.districts,

@@ -34,7 +34,7 @@ pub(super) fn district_names(state: &AppState, codes: &[String]) -> String {
 pub(super) fn role_options(lang: Lang) -> Vec<(&'static str, &'static str)> {
     Role::ALL
         .iter()
-        .map(|r| (r.as_str(), lang.t(r.label_key())))
+        .map(|r| (r.code(), lang.t(r.label_key())))
         .collect()
 }
 
@@ -223,7 +223,7 @@ pub(super) async fn edit_page(
     let u = state.store.user_get(id).await?;
     let v = UserFormData {
         username: u.username,
-        role: u.role.as_str().into(),
+        role: u.role.code().into(),
         districts: u.districts,
         lang: Some(u.lang.code().into()),
         disabled: u.disabled.then(|| "on".into()),
