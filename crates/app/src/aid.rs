@@ -32,7 +32,9 @@ pub async fn create(cx: &Context, c: &Caller, b: &ProposalCreate) -> Result<Prop
             None
         }
     };
-    if k.as_ref().is_some_and(|k| k.stage == "bubar") {
+    if k.as_ref()
+        .is_some_and(|k| k.stage == domain::kube::Stage::Bubar)
+    {
         inv.add("kube_id", Msg::new("kube.dissolved"));
     }
     let items: Vec<&ItemQty> = b.items.iter().filter(|i| i.quantity != 0).collect();

@@ -160,7 +160,7 @@ pub fn input_of(k: &Kube) -> KubeInput {
         village_code: k.village_code.clone(),
         address: k.address.clone(),
         formed_on: k.formed_on.clone(),
-        funding_source: k.funding_source.clone(),
+        funding_source: k.funding_source.code().to_string(),
         programme_year: Some(k.programme_year as i32),
         notes: k.notes.clone(),
     }
@@ -187,7 +187,7 @@ pub async fn update(cx: &Context, c: &Caller, id: i64, p: &KubePatch) -> Result<
     let v = validate(cx, c, &input).await;
     let stage = match p.stage.as_deref() {
         Some(st) => Stage::parse(st).map_err(|m| Invalid::field("stage", m)),
-        None => Stage::parse(&current.stage).map_err(|m| Invalid::field("stage", m)),
+        None => Ok(current.stage),
     };
     let (v, stage) = match (v, stage) {
         (Ok(v), Ok(st)) => (v, st),

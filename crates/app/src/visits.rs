@@ -56,7 +56,7 @@ pub async fn record(
 ) -> Result<(Visit, Health)> {
     c.require_write()?;
     let k = crate::scope::kube(cx, c, kube_id).await?;
-    if k.stage == Stage::Bubar.code() {
+    if k.stage == Stage::Bubar {
         return Err(Error::Conflict {
             field: "kube".into(),
             msg: Msg::new("visit.dissolved"),

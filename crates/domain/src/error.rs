@@ -27,6 +27,16 @@ impl Msg {
     }
 }
 
+/// In English, for logs and for errors that leave the program (a database column that
+/// does not hold a known code).
+impl std::fmt::Display for Msg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text(crate::Lang::En))
+    }
+}
+
+impl std::error::Error for Msg {}
+
 /// Invalid input: one message per field. Empty means valid.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Invalid {

@@ -37,6 +37,13 @@ impl Sex {
     }
 }
 
+impl TryFrom<String> for Sex {
+    type Error = Msg;
+    fn try_from(s: String) -> Result<Sex, Msg> {
+        Sex::parse(&s)
+    }
+}
+
 /// A NIK that passed every rule; it also carries what it encodes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Nik {

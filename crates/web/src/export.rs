@@ -345,10 +345,10 @@ async fn export_kube(
             text(areas.name(&k.village_code)),
             text(areas.name(&k.district_code)),
             Cell::Date(k.formed_on),
-            text(k.funding_source),
+            text(k.funding_source.code()),
             Cell::Int(k.programme_year),
-            text(k.status),
-            text(k.stage),
+            text(k.status.code()),
+            text(k.stage.code()),
             Cell::Int(k.member_count),
         ]
     };

@@ -16,16 +16,11 @@ pub(super) async fn members_in(
     .bind(kube_id)
     .fetch_all(conn)
     .await?;
-    let rank = |role: &str| match role {
-        "ketua" => 0,
-        "sekretaris" => 1,
-        "bendahara" => 2,
-        _ => 3,
-    };
-    let mut active: Vec<(u8, String, Member)> = history
+    // Officers first (ketua, sekretaris, bendahara: the order of `MemberRole`).
+    let mut active: Vec<(MemberRole, String, Member)> = history
         .iter()
         .filter(|m| m.left_on.is_none())
-        .map(|m| (rank(&m.role), m.name.to_lowercase(), m.clone()))
+        .map(|m| (m.role, m.name.to_lowercase(), m.clone()))
         .collect();
     active.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
     Ok((active.into_iter().map(|a| a.2).collect(), history))
@@ -157,18 +152,13 @@ impl Store {
     ) -> Result<KubeDetail> {
         let mut tx = self.tx().await?;
         let before = detail_in(&mut tx, id).await?;
-        if before.kube.stage == Stage::Bubar.code() {
+        if before.kube.stage == Stage::Bubar {
             return Err(StoreError::conflict("members", Msg::new("kube.dissolved")));
         }
         let mut pairs: Vec<(i64, MemberRole)> = before
             .members
             .iter()
-            .map(|x| {
-                (
-                    x.person_id,
-                    MemberRole::parse(&x.role).unwrap_or(MemberRole::Anggota),
-                )
-            })
+            .map(|x| (x.person_id, x.role))
             .collect();
         pairs.push((m.person_id, m.role));
         let facts = facts(&mut tx, &pairs).await?;
@@ -203,12 +193,12 @@ impl Store {
                 Msg::new("kube.below_minimum").arg(MIN_MEMBERS),
             ));
         }
-        if m.role != MemberRole::Anggota.code() {
+        if m.role != MemberRole::Anggota {
             return Err(StoreError::conflict(
                 "members",
                 Msg::new("kube.officer_cannot_leave")
                     .arg(&m.name)
-                    .arg(&m.role),
+                    .arg(m.role.code()),
             ));
         }
         sqlx::query("UPDATE kube_members SET left_on = $1, left_reason = $2 WHERE kube_id = $3 AND person_id = $4 AND left_on IS NULL")
@@ -237,17 +227,17 @@ impl Store {
             .iter()
             .find(|m| m.person_id == person_id)
             .ok_or_else(|| StoreError::conflict("person_id", Msg::new("kube.not_a_member")))?;
-        if current.role != MemberRole::Anggota.code() && role == MemberRole::Anggota {
+        if current.role != MemberRole::Anggota && role == MemberRole::Anggota {
             return Err(StoreError::conflict(
                 "role",
                 Msg::new("kube.officer_cannot_leave")
                     .arg(&current.name)
-                    .arg(&current.role),
+                    .arg(current.role.code()),
             ));
         }
         if role.is_officer() {
             sqlx::query("UPDATE kube_members SET role = $1 WHERE kube_id = $2 AND role = $3 AND left_on IS NULL")
-                .bind(current.role.as_str())
+                .bind(current.role.code())
                 .bind(id)
                 .bind(role.code())
                 .execute(&mut *tx)
@@ -263,12 +253,7 @@ impl Store {
         let pairs: Vec<(i64, MemberRole)> = after
             .members
             .iter()
-            .map(|x| {
-                (
-                    x.person_id,
-                    MemberRole::parse(&x.role).unwrap_or(MemberRole::Anggota),
-                )
-            })
+            .map(|x| (x.person_id, x.role))
             .collect();
         check_members(&after.kube.district_code, &facts(&mut tx, &pairs).await?)?;
         audit::record(

@@ -14,9 +14,10 @@ use domain::area::RegencyCode;
 use domain::guidance::MemberGuidance;
 use domain::health::{Health, Thresholds};
 use domain::kube::{
-    check_members, registration_number, MemberFacts, MemberRole, Stage, Status, ValidKube,
-    MIN_MEMBERS,
+    check_members, registration_number, FundingSource, MemberFacts, MemberRole, Stage, Status,
+    ValidKube, MIN_MEMBERS,
 };
+use domain::nik::Sex;
 use domain::{Invalid, Msg};
 use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, FromRow};
@@ -41,10 +42,13 @@ pub struct Kube {
     pub address: Option<String>,
     pub formed_on: String,
     pub formed_year: i64,
-    pub funding_source: String,
+    #[sqlx(try_from = "String")]
+    pub funding_source: FundingSource,
     pub programme_year: i64,
-    pub status: String,
-    pub stage: String,
+    #[sqlx(try_from = "String")]
+    pub status: Status,
+    #[sqlx(try_from = "String")]
+    pub stage: Stage,
     pub pendamping_id: Option<i64>,
     pub member_count: i64,
     pub notes: Option<String>,
@@ -61,9 +65,11 @@ pub struct Member {
     pub person_id: i64,
     pub name: String,
     pub nik: String,
-    pub sex: String,
+    #[sqlx(try_from = "String")]
+    pub sex: Sex,
     pub village_code: String,
-    pub role: String,
+    #[sqlx(try_from = "String")]
+    pub role: MemberRole,
     pub joined_on: String,
     pub left_on: Option<String>,
     pub left_reason: Option<String>,
@@ -83,7 +89,8 @@ pub struct KubeRow {
     pub village_code: String,
     pub formed_year: i64,
     pub member_count: i64,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: Status,
 }
 
 const ROW_COLS: &str =
@@ -434,7 +441,7 @@ impl Store {
                 .members
                 .iter()
                 .map(|m| MemberGuidance {
-                    role: MemberRole::parse(&m.role).unwrap_or(MemberRole::Anggota),
+                    role: m.role,
                     attended: m.attended_guidance != 0,
                 })
                 .collect(),
@@ -459,11 +466,11 @@ impl Store {
         check_pendamping(&mut tx, c.pendamping_id, district.as_str()).await?;
         let k = &c.kube;
         let status = if c.stage == Stage::Bubar {
-            Status::Bubar.code().to_string()
-        } else if before.kube.status == Status::Bubar.code() {
-            Status::BelumDinilai.code().to_string()
+            Status::Bubar
+        } else if before.kube.status == Status::Bubar {
+            Status::BelumDinilai
         } else {
-            before.kube.status.clone()
+            before.kube.status
         };
         sqlx::query(
             "UPDATE kube SET name = $1, name_lower = $2, business_type = $3, village_code = $4, district_code = $5,
@@ -483,13 +490,13 @@ impl Store {
         .bind(c.stage.code())
         .bind(c.pendamping_id)
         .bind(&k.notes)
-        .bind(&status)
+        .bind(status.code())
         .bind(actor.now())
         .bind(id)
         .execute(&mut *tx)
         .await?;
         // A dissolved group frees its members to join another one.
-        if c.stage == Stage::Bubar && before.kube.stage != Stage::Bubar.code() {
+        if c.stage == Stage::Bubar && before.kube.stage != Stage::Bubar {
             sqlx::query("UPDATE kube_members SET left_on = $1, left_reason = $2 WHERE kube_id = $3 AND left_on IS NULL")
                 .bind(chrono::Utc::now().format("%Y-%m-%d").to_string())
                 .bind("KUBE bubar")

@@ -346,7 +346,7 @@ pub(super) async fn edit_page(
         ctx,
         Some(id),
         app::kube::input_of(&k),
-        k.stage.clone(),
+        k.stage.code().to_string(),
         k.pendamping_id,
         Vec::new(),
         None,

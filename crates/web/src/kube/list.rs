@@ -131,12 +131,12 @@ pub(super) async fn list_page(
             id: k.id,
             business_type: o.business_type_name(&k.business_type),
             village: state.areas.name(&k.village_code).to_string(),
-            status_label: status_label(ctx.lang, &k.status),
+            status_label: ctx.t(k.status.label_key()),
             registration_number: k.registration_number,
             name: k.name,
             year: k.formed_year,
             members: k.member_count,
-            status: k.status,
+            status: k.status.code().to_string(),
         })
         .collect();
     let errors = FormErrors::new(inv.as_ref(), ctx.lang);
