@@ -5,6 +5,7 @@
 //! the command line prints it.
 pub mod aid;
 pub mod caller;
+pub mod documents;
 pub mod duplicates;
 pub mod error;
 pub mod guidance;
@@ -13,6 +14,7 @@ pub mod kube;
 pub mod passwords;
 pub mod programmes;
 pub mod registry;
+pub mod reports;
 pub mod scope;
 pub mod users;
 pub mod visits;
@@ -35,6 +37,26 @@ pub struct Context {
     pub rules: Rules,
     /// The duplicate finder learned from this registry.
     pub finder: Arc<duplicates::FinderCache>,
+    /// The office, as its printed documents name it.
+    pub office: Arc<Office>,
+}
+
+/// The office on its letterhead.
+#[derive(Debug, Clone)]
+pub struct Office {
+    pub name: String,
+    pub address: String,
+    pub logo: Option<pdf::Jpeg>,
+}
+
+impl Default for Office {
+    fn default() -> Office {
+        Office {
+            name: "Dinas Sosial".into(),
+            address: String::new(),
+            logo: None,
+        }
+    }
 }
 
 /// The office's settings that decide use cases.

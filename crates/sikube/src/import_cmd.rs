@@ -30,6 +30,7 @@ pub(super) async fn import(
         region,
         rules: app::Rules::default(),
         finder: Default::default(),
+        office: Default::default(),
     };
     let started = std::time::Instant::now();
     eprintln!("reading {file} ...");

@@ -10,7 +10,6 @@ pub mod auth;
 mod cache;
 mod chart;
 mod dashboard;
-mod documents;
 mod duplicates;
 pub mod error;
 mod export;
@@ -93,6 +92,7 @@ pub struct AppState {
     dashboards: Arc<cache::VersionedCache<dashboard::Computed>>,
     duplicate_pairs: Arc<cache::VersionedCache<Vec<duplicates::Found>>>,
     finder: Arc<app::duplicates::FinderCache>,
+    office: Arc<app::Office>,
 }
 
 /// A KUBE the caller may see; any other is not found (`app::scope`).
@@ -106,10 +106,16 @@ pub(crate) async fn kube_in_scope(
 
 impl AppState {
     pub fn new(store: Store, areas: Arc<Areas>, config: Config) -> AppState {
+        let office = Arc::new(app::Office {
+            name: config.office_name.clone(),
+            address: config.office_address.clone(),
+            logo: config.office_logo.clone(),
+        });
         AppState {
             store,
             areas,
             config: Arc::new(config),
+            office,
             dashboards: Default::default(),
             duplicate_pairs: Default::default(),
             finder: Default::default(),
@@ -128,6 +134,7 @@ impl AppState {
                 allow_same_person: self.config.allow_same_person,
             },
             finder: self.finder.clone(),
+            office: self.office.clone(),
         }
     }
     /// The region's kecamatan, in code order.

@@ -117,7 +117,7 @@ pub(super) async fn bast_response(state: &AppState, s: &Session, id: i64) -> App
     }
     let k = state.store.kube_detail(d.proposal.kube_id).await?;
     let (prog, _) = state.store.programme_get(d.proposal.programme_id).await?;
-    let bytes = crate::documents::bast_pdf(state, &d, &k, &prog);
+    let bytes = app::documents::bast_pdf(&state.app(), &d, &k, &prog);
     let name = format!("BAST-{}.pdf", d.proposal.id);
     Ok((
         [

@@ -7,22 +7,20 @@ use crate::error::{AppError, AppResult};
 use crate::page::{html, Ctx, PageAuth};
 use crate::persons::today;
 use crate::AppState;
+use app::reports::{text_of, Kind};
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Json;
-use domain::kube::Status;
 use domain::money::Rupiah;
-use domain::person::age_on;
 use domain::Lang;
 use serde::{Deserialize, Serialize};
 use sheets::Cell;
-use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::routes;
 
-mod build;
-pub(crate) use build::*;
+mod view;
+pub(crate) use view::*;
 
 pub fn routes() -> crate::Routes {
     crate::Routes::new()
@@ -35,15 +33,6 @@ pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
     r.routes(routes!(api_report))
 }
 
-/// The reports there are: (name, catalogue key of the title).
-const REPORTS: [(&str, &str); 5] = [
-    ("kube-status", "report.kube_status"),
-    ("aid", "report.aid"),
-    ("outcomes", "report.outcomes"),
-    ("trainings", "report.trainings"),
-    ("enrolments", "report.enrolments"),
-];
-
 async fn respond(
     state: &AppState,
     s: &Session,
@@ -52,7 +41,10 @@ async fn respond(
     ctx: Option<Ctx>,
     lang: Lang,
 ) -> AppResult<Response> {
-    let r = build(state, s, name, &q, lang).await?;
+    let name = app::reports::Name::parse(name)?;
+    let caller = app::Caller { lang, ..s.caller() };
+    let r = app::reports::build(&state.app(), &caller, name, &q.filter()).await?;
+    let name = name.code();
     let header: Vec<&str> = r.columns.iter().map(|c| c.0.as_str()).collect();
     let file = format!("laporan-{name}-{}", today().format("%Y-%m-%d"));
     match q.format.as_deref().unwrap_or("html") {
@@ -78,8 +70,8 @@ async fn respond(
                 .collect();
             let numeric: Vec<bool> = r.columns.iter().map(|c| c.1 != Kind::Text).collect();
             let cols: Vec<String> = r.columns.iter().map(|c| c.0.clone()).collect();
-            let bytes = crate::documents::table_pdf(
-                state,
+            let bytes = app::documents::table_pdf(
+                &state.app(),
                 &r.title,
                 &subtitle(&q, state, lang),
                 &cols,
@@ -229,7 +221,10 @@ struct IndexPage {
 }
 
 async fn index(PageAuth { ctx, .. }: PageAuth) -> AppResult<Response> {
-    let reports = REPORTS.iter().map(|(n, k)| (*n, ctx.t(k))).collect();
+    let reports = app::reports::Name::ALL
+        .iter()
+        .map(|n| (n.code(), ctx.t(n.title_key())))
+        .collect();
     Ok(html(&IndexPage { reports, ctx })?.into_response())
 }
 

@@ -129,8 +129,8 @@ async fn certificate_response(
         });
     }
     let village = state.areas.name(&p.village_code).to_string();
-    let bytes = crate::documents::certificate_pdf(
-        state,
+    let bytes = app::documents::certificate_pdf(
+        &state.app(),
         &d.training,
         &p.name,
         &village,

@@ -1,6 +1,5 @@
 //! The office's printed documents (PDF): the BAST, certificates, and what they and the
 //! reports share: the letterhead, and tables that flow over pages.
-use crate::AppState;
 use pdf::{Align, Font, Page};
 
 mod bast;
@@ -12,8 +11,8 @@ pub const LEFT: f64 = 56.0;
 pub const RIGHT: f64 = pdf::WIDTH - 56.0;
 
 /// The letterhead at the top of a page; returns the height below it.
-pub fn letterhead(pg: &mut Page, state: &AppState) -> f64 {
-    let cfg = &state.config;
+pub fn letterhead(pg: &mut Page, cx: &crate::Context) -> f64 {
+    let cfg = &cx.office;
     let mid = pdf::WIDTH / 2.0;
     // The logo, if configured, stands at the left of the heading.
     pg.image(LEFT, 762.0, 44.0);
@@ -26,7 +25,7 @@ pub fn letterhead(pg: &mut Page, state: &AppState) -> f64 {
         Align::Center,
         &format!(
             "PEMERINTAH {}",
-            state.areas.name(cfg.region.as_str()).to_uppercase()
+            cx.areas.name(cx.region.as_str()).to_uppercase()
         ),
     );
     y -= 16.0;
@@ -36,38 +35,31 @@ pub fn letterhead(pg: &mut Page, state: &AppState) -> f64 {
         14.0,
         Font::Bold,
         Align::Center,
-        &cfg.office_name.to_uppercase(),
+        &cfg.name.to_uppercase(),
     );
     y -= 14.0;
-    pg.text(
-        mid,
-        y,
-        9.0,
-        Font::Regular,
-        Align::Center,
-        &cfg.office_address,
-    );
+    pg.text(mid, y, 9.0, Font::Regular, Align::Center, &cfg.address);
     y -= 8.0;
     pg.line(LEFT, y, RIGHT, y, 1.5);
     y - 26.0
 }
 
 /// A document that can show the office's logo.
-pub fn document(state: &AppState, title: &str) -> pdf::Document {
-    pdf::Document::new(title).with_image(state.config.office_logo.clone())
+pub fn document(cx: &crate::Context, title: &str) -> pdf::Document {
+    pdf::Document::new(title).with_image(cx.office.logo.clone())
 }
 
 /// A report as a printable PDF: letterhead, title, and the table over as many pages as
 /// needed (the header row repeated on each).
 pub fn table_pdf(
-    state: &AppState,
+    cx: &crate::Context,
     title: &str,
     subtitle: &str,
     header: &[String],
     rows: &[Vec<String>],
     numeric: &[bool],
 ) -> Vec<u8> {
-    let mut doc = document(state, title);
+    let mut doc = document(cx, title);
     let width = RIGHT - LEFT;
     let n = header.len().max(1);
     // Each column as wide as its widest text (header words may wrap onto two lines),
@@ -107,7 +99,7 @@ pub fn table_pdf(
     let mut page_no = 1;
     loop {
         let mut pg = doc.page();
-        let mut y = letterhead(&mut pg, state);
+        let mut y = letterhead(&mut pg, cx);
         pg.text(pdf::WIDTH / 2.0, y, 12.0, Font::Bold, Align::Center, title);
         y -= 14.0;
         pg.text(

@@ -1,5 +1,4 @@
 //! Berita Acara Serah Terima: the record of goods handed over to a KUBE.
-use super::*;
 use domain::aid::rupiah_in_words;
 use domain::money::Rupiah;
 use domain::Lang;
@@ -8,22 +7,22 @@ use store::aid::ProposalDetail;
 /// Berita Acara Serah Terima: letterhead, number, date, the parties, the goods with
 /// quantities, prices and total, the total in words, and signature blocks.
 pub fn bast_pdf(
-    state: &AppState,
+    cx: &crate::Context,
     d: &ProposalDetail,
     k: &store::kube::KubeDetail,
     prog: &store::aid::Programme,
 ) -> Vec<u8> {
     use pdf::{Align, Font};
-    let cfg = &state.config;
+    let cfg = &cx.office;
     let p = &d.proposal;
     let mut doc = crate::documents::document(
-        state,
+        cx,
         &format!("BAST {}", p.bast_number.as_deref().unwrap_or("")),
     );
     let mut pg = doc.page();
     let (l, r) = (crate::documents::LEFT, crate::documents::RIGHT);
     let mid = pdf::WIDTH / 2.0;
-    let mut y = crate::documents::letterhead(&mut pg, state);
+    let mut y = crate::documents::letterhead(&mut pg, cx);
     pg.text(
         mid,
         y,
@@ -51,7 +50,7 @@ pub fn bast_pdf(
     let place = p
         .place
         .clone()
-        .unwrap_or_else(|| state.areas.name(&k.kube.village_code).to_string());
+        .unwrap_or_else(|| cx.areas.name(&k.kube.village_code).to_string());
     for line in pdf::wrap(
         &format!("Pada hari ini, tanggal {date}, bertempat di {place}, yang bertanda tangan di bawah ini:"),
         r - l,
@@ -69,7 +68,7 @@ pub fn bast_pdf(
         10.0,
         Font::Regular,
         Align::Left,
-        &format!(": {}", cfg.office_name),
+        &format!(": {}", cfg.name),
     );
     y -= 14.0;
     pg.text(l, y, 10.0, Font::Bold, Align::Left, "PIHAK KEDUA");
@@ -95,8 +94,8 @@ pub fn bast_pdf(
         &format!(
             "  {} · {}, {}",
             k.kube.registration_number,
-            state.areas.name(&k.kube.village_code),
-            state.areas.name(&k.kube.district_code)
+            cx.areas.name(&k.kube.village_code),
+            cx.areas.name(&k.kube.district_code)
         ),
     );
     y -= 20.0;
@@ -209,14 +208,7 @@ pub fn bast_pdf(
         Align::Center,
         &format!("Ketua {}", k.kube.name),
     );
-    pg.text(
-        right_x,
-        y,
-        9.0,
-        Font::Regular,
-        Align::Center,
-        &cfg.office_name,
-    );
+    pg.text(right_x, y, 9.0, Font::Regular, Align::Center, &cfg.name);
     y -= 60.0;
     pg.line(left_x - 70.0, y, left_x + 70.0, y, 0.5);
     pg.line(right_x - 70.0, y, right_x + 70.0, y, 0.5);

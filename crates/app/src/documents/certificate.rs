@@ -1,21 +1,20 @@
 //! The certificate of a training or technical-guidance participant.
-use super::*;
 use domain::guidance::TrainingKind;
 use domain::Lang;
 
 /// A participant's participation certificate, as PDF.
 pub fn certificate_pdf(
-    state: &AppState,
+    cx: &crate::Context,
     t: &store::trainings::Training,
     name: &str,
     village: &str,
     agencies: &[String],
 ) -> Vec<u8> {
     use pdf::{Align, Font};
-    let mut doc = crate::documents::document(state, &format!("Sertifikat {name}"));
+    let mut doc = crate::documents::document(cx, &format!("Sertifikat {name}"));
     let mut pg = doc.page();
     let mid = pdf::WIDTH / 2.0;
-    let cfg = &state.config;
+    let cfg = &cx.office;
     pg.rect(36.0, 36.0, pdf::WIDTH - 72.0, pdf::HEIGHT - 72.0, 2.0);
     pg.rect(44.0, 44.0, pdf::WIDTH - 88.0, pdf::HEIGHT - 88.0, 0.5);
     let mut y = 740.0;
@@ -27,7 +26,7 @@ pub fn certificate_pdf(
         Align::Center,
         &format!(
             "PEMERINTAH {}",
-            state.areas.name(cfg.region.as_str()).to_uppercase()
+            cx.areas.name(cx.region.as_str()).to_uppercase()
         ),
     );
     y -= 16.0;
@@ -37,7 +36,7 @@ pub fn certificate_pdf(
         13.0,
         Font::Bold,
         Align::Center,
-        &cfg.office_name.to_uppercase(),
+        &cfg.name.to_uppercase(),
     );
     y -= 80.0;
     pg.text(mid, y, 26.0, Font::Bold, Align::Center, "SERTIFIKAT");
@@ -74,7 +73,7 @@ pub fn certificate_pdf(
         &format!(
             "sebagai peserta {kind} \"{}\" yang diselenggarakan pada {period} di {}.",
             t.title,
-            state.areas.name(&t.village_code)
+            cx.areas.name(&t.village_code)
         ),
         420.0,
         12.0,
@@ -100,7 +99,7 @@ pub fn certificate_pdf(
         11.0,
         Font::Regular,
         Align::Center,
-        &cfg.office_name,
+        &cfg.name,
     );
     pg.line(mid + 50.0, 140.0, mid + 190.0, 140.0, 0.5);
     pg.text(
