@@ -1,9 +1,10 @@
 //! The audit trail, for admins and auditors: page `/audit` and `GET /api/v1/audit`.
 use crate::auth::Authed;
 use crate::error::AppResult;
+use crate::page::List;
 use crate::page::{self, html, Ctx, PageAuth, Pager};
 use crate::AppState;
-use axum::extract::{OriginalUri, Query, State};
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Json;
@@ -193,8 +194,7 @@ impl ListPage {
 async fn list_page(
     State(state): State<AppState>,
     PageAuth { s, ctx }: PageAuth,
-    OriginalUri(uri): OriginalUri,
-    Query(q): Query<AuditQuery>,
+    q: List<AuditQuery>,
 ) -> AppResult<Response> {
     s.require(Role::reads_audit)?;
     let (filter, errors) = match q.filter() {
@@ -207,11 +207,8 @@ async fn list_page(
                 .collect(),
         ),
     };
-    let page = state
-        .store
-        .audit_list(&filter, Paging::new(Some(50), q.offset))
-        .await?;
-    let pager = Pager::new(&page, "/audit", &page::query_pairs(&uri));
+    let page = state.store.audit_list(&filter, q.paging(50)).await?;
+    let pager = q.pager(&page);
     let full = s.role().sees_full_identity();
     let rows = page
         .items
@@ -232,7 +229,7 @@ async fn list_page(
     Ok(html(&ListPage {
         ctx,
         rows,
-        q,
+        q: q.into_inner(),
         entities,
         pager,
         errors,

@@ -5,10 +5,11 @@
 //! head of division, admins): deciding who is who means reading the NIK.
 use crate::auth::{Authed, Session};
 use crate::error::{AppError, AppResult};
+use crate::page::List;
 use crate::page::{self, html, Ctx, FormErrors, PageAuth, Pager};
 use crate::persons::PersonOut;
 use crate::AppState;
-use axum::extract::{OriginalUri, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -319,11 +320,10 @@ struct ListPage {
 async fn list_page(
     State(state): State<AppState>,
     PageAuth { s, ctx }: PageAuth,
-    OriginalUri(uri): OriginalUri,
-    Query(q): Query<ListQuery>,
+    q: List<ListQuery>,
 ) -> AppResult<Response> {
-    let page = find(&state, &s, ctx.lang, store::Paging::new(Some(20), q.offset)).await?;
-    let pager = Pager::new(&page, "/persons/duplicates", &page::query_pairs(&uri));
+    let page = find(&state, &s, ctx.lang, q.paging(20)).await?;
+    let pager = q.pager(&page);
     Ok(html(&ListPage {
         pairs: page.items,
         pager,

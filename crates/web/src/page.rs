@@ -207,7 +207,7 @@ pub struct Pager {
 }
 
 impl Pager {
-    pub fn new<T>(page: &store::Page<T>, path: &str, query: &[(String, String)]) -> Pager {
+    fn new<T>(page: &store::Page<T>, path: &str, query: &[(String, String)]) -> Pager {
         let href = |offset: i64| {
             let mut q: Vec<(String, String)> = query
                 .iter()
@@ -235,8 +235,59 @@ impl Pager {
     }
 }
 
+/// A list page's request: its filter deserialised from the query string, and the page
+/// of rows it asks for; it builds the pager and the export links from its own address,
+/// so every list pages and exports the same way.
+pub struct List<Q> {
+    query: Q,
+    uri: axum::http::Uri,
+}
+
+impl<Q> std::ops::Deref for List<Q> {
+    type Target = Q;
+    fn deref(&self) -> &Q {
+        &self.query
+    }
+}
+
+impl<Q> List<Q> {
+    pub fn into_inner(self) -> Q {
+        self.query
+    }
+    /// Rows of `size` from the `offset` of the query.
+    pub fn paging(&self, size: i64) -> store::Paging {
+        let offset = query_pairs(&self.uri)
+            .into_iter()
+            .find(|(k, _)| k == "offset")
+            .and_then(|(_, v)| v.parse().ok());
+        store::Paging::new(Some(size), offset)
+    }
+    /// Links to the previous and next page, keeping the filters.
+    pub fn pager<T>(&self, page: &store::Page<T>) -> Pager {
+        Pager::new(page, self.uri.path(), &query_pairs(&self.uri))
+    }
+    /// The filters alone, for the export links.
+    pub fn export_qs(&self) -> String {
+        filter_query(&self.uri)
+    }
+}
+
+impl<S: Send + Sync, Q: serde::de::DeserializeOwned + Send> FromRequestParts<S> for List<Q> {
+    type Rejection = Response;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
+        let axum::extract::Query(q) = axum::extract::Query::<Q>::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let axum::extract::OriginalUri(uri) =
+            axum::extract::OriginalUri::from_request_parts(parts, state)
+                .await
+                .map_err(IntoResponse::into_response)?;
+        Ok(List { query: q, uri })
+    }
+}
+
 /// Query parameters of the current request, for rebuilding links.
-pub fn query_pairs(uri: &axum::http::Uri) -> Vec<(String, String)> {
+fn query_pairs(uri: &axum::http::Uri) -> Vec<(String, String)> {
     uri.query()
         .and_then(|q| serde_urlencoded::from_str(q).ok())
         .unwrap_or_default()
@@ -316,7 +367,7 @@ impl FormData {
 }
 
 /// The query string of a list without its paging, for links such as exports.
-pub fn filter_query(uri: &axum::http::Uri) -> String {
+fn filter_query(uri: &axum::http::Uri) -> String {
     let pairs: Vec<(String, String)> = query_pairs(uri)
         .into_iter()
         .filter(|(k, v)| k != "offset" && k != "limit" && !v.is_empty())

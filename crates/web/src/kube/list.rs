@@ -103,8 +103,7 @@ impl ListPage {
 pub(super) async fn list_page(
     State(state): State<AppState>,
     PageAuth { s, ctx }: PageAuth,
-    OriginalUri(uri): OriginalUri,
-    Query(q): Query<ListQuery>,
+    q: List<ListQuery>,
 ) -> AppResult<Response> {
     app::registry::check_nik_search(&state.app(), &s.caller(), q.q.as_deref()).await?;
     let (filter, inv) = match q.filter() {
@@ -113,9 +112,9 @@ pub(super) async fn list_page(
     };
     let page = state
         .store
-        .kube_list_rows(&filter, s.district_scope(), Paging::new(Some(50), q.offset))
+        .kube_list_rows(&filter, s.district_scope(), q.paging(50))
         .await?;
-    let pager = Pager::new(&page, "/kube", &page::query_pairs(&uri));
+    let pager = q.pager(&page);
     let villages = crate::persons::filter_villages(
         &state,
         &s,
@@ -142,10 +141,10 @@ pub(super) async fn list_page(
     let errors = FormErrors::new(inv.as_ref(), ctx.lang);
     Ok(html(&ListPage {
         rows,
-        q,
+        export_qs: q.export_qs(),
+        q: q.into_inner(),
         o,
         pager,
-        export_qs: page::filter_query(&uri),
         can_write: s.role().can_write(),
         errors,
         ctx,

@@ -2,10 +2,11 @@
 //! A pendamping sees and changes only groups of their kecamatan.
 use crate::auth::{Authed, Session};
 use crate::error::AppResult;
+use crate::page::List;
 use crate::page::{self, html, Ctx, FormErrors, PageAuth, Pager};
 use crate::persons::district_options;
 use crate::AppState;
-use axum::extract::{OriginalUri, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};

@@ -3,9 +3,10 @@
 //! for roles that do not handle identity documents.
 use crate::auth::{Authed, Session};
 use crate::error::{AppError, AppResult};
+use crate::page::List;
 use crate::page::{self, html, Ctx, FormErrors, PageAuth, Pager};
 use crate::AppState;
-use axum::extract::{OriginalUri, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;

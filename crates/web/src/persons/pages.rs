@@ -111,19 +111,14 @@ pub(super) const FILTER_VILLAGES_MAX: usize = 60;
 pub(super) async fn list_page(
     State(state): State<AppState>,
     PageAuth { s, ctx }: PageAuth,
-    OriginalUri(uri): OriginalUri,
-    Query(q): Query<ListQuery>,
+    q: List<ListQuery>,
 ) -> AppResult<Response> {
     app::registry::check_nik_search(&state.app(), &s.caller(), q.q.as_deref()).await?;
     let page = state
         .store
-        .person_list_rows(
-            &q.filter(),
-            s.district_scope(),
-            Paging::new(Some(50), q.offset),
-        )
+        .person_list_rows(&q.filter(), s.district_scope(), q.paging(50))
         .await?;
-    let pager = Pager::new(&page, "/persons", &page::query_pairs(&uri));
+    let pager = q.pager(&page);
     let full = s.role().sees_full_identity();
     let rows = page
         .items
@@ -149,9 +144,9 @@ pub(super) async fn list_page(
         ),
         categories: category_options(ctx.lang),
         pager,
-        export_qs: page::filter_query(&uri),
+        export_qs: q.export_qs(),
         can_write: s.role().can_write(),
-        q,
+        q: q.into_inner(),
         ctx,
     };
     Ok(html(&page)?.into_response())

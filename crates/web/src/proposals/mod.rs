@@ -3,10 +3,11 @@
 //! at delivery, and the handover minutes (BAST) as PDF.
 use crate::auth::{Authed, Session};
 use crate::error::{AppError, AppResult};
+use crate::page::List;
 use crate::page::{self, html, Ctx, FormErrors, PageAuth, Pager};
 use crate::persons::today;
 use crate::AppState;
-use axum::extract::{OriginalUri, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};

@@ -31,8 +31,7 @@ pub(super) struct ListPage {
 pub(super) async fn list_page(
     State(state): State<AppState>,
     PageAuth { s, ctx }: PageAuth,
-    OriginalUri(uri): OriginalUri,
-    Query(q): Query<ListQuery>,
+    q: List<ListQuery>,
 ) -> AppResult<Response> {
     let f = ProposalFilter {
         state: q.state.clone(),
@@ -41,9 +40,9 @@ pub(super) async fn list_page(
     };
     let page = state
         .store
-        .proposal_list(&f, s.district_scope(), Paging::new(Some(50), q.offset))
+        .proposal_list(&f, s.district_scope(), q.paging(50))
         .await?;
-    let pager = Pager::new(&page, "/proposals", &page::query_pairs(&uri));
+    let pager = q.pager(&page);
     let programmes: std::collections::HashMap<i64, String> = state
         .store
         .programme_list(None)
@@ -77,7 +76,7 @@ pub(super) async fn list_page(
         rows,
         pager,
         states,
-        q_state: q.state.unwrap_or_default(),
+        q_state: q.into_inner().state.unwrap_or_default(),
         ctx,
     })?
     .into_response())

@@ -1,10 +1,11 @@
 //! Guidance and training events: pages `/trainings…` and `/api/v1/trainings…`.
 use crate::auth::{Authed, Session};
 use crate::error::{AppError, AppResult};
+use crate::page::List;
 use crate::page::{self, html, Ctx, FormErrors, PageAuth, Pager};
 use crate::persons::{today, village_options};
 use crate::AppState;
-use axum::extract::{OriginalUri, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};

@@ -29,8 +29,7 @@ pub(super) struct ListPage {
 pub(super) async fn list_page(
     State(state): State<AppState>,
     PageAuth { s, ctx }: PageAuth,
-    OriginalUri(uri): OriginalUri,
-    Query(q): Query<ListQuery>,
+    q: List<ListQuery>,
 ) -> AppResult<Response> {
     let f = TrainingFilter {
         kind: q.kind.clone(),
@@ -39,9 +38,9 @@ pub(super) async fn list_page(
     };
     let page = state
         .store
-        .training_list(&f, s.district_scope(), Paging::new(Some(50), q.offset))
+        .training_list(&f, s.district_scope(), q.paging(50))
         .await?;
-    let pager = Pager::new(&page, "/trainings", &page::query_pairs(&uri));
+    let pager = q.pager(&page);
     let rows = page
         .items
         .into_iter()

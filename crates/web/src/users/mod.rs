@@ -2,9 +2,10 @@
 //! `GET/PATCH /api/v1/users/{id}`.
 use crate::auth::Authed;
 use crate::error::{AppError, AppResult};
+use crate::page::List;
 use crate::page::{self, html, Ctx, FormErrors, PageAuth, Pager};
 use crate::AppState;
-use axum::extract::{OriginalUri, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;

@@ -41,8 +41,7 @@ pub(super) fn role_options(lang: Lang) -> Vec<(&'static str, &'static str)> {
 pub(super) async fn list_page(
     State(state): State<AppState>,
     PageAuth { s, ctx }: PageAuth,
-    OriginalUri(uri): OriginalUri,
-    Query(q): Query<ListQuery>,
+    q: List<ListQuery>,
 ) -> AppResult<Response> {
     s.require(Role::manages_users)?;
     let page = state
@@ -52,10 +51,10 @@ pub(super) async fn list_page(
                 q: q.q.clone(),
                 role: q.role.clone(),
             },
-            Paging::new(Some(50), q.offset),
+            q.paging(50),
         )
         .await?;
-    let pager = Pager::new(&page, "/users", &page::query_pairs(&uri));
+    let pager = q.pager(&page);
     let never = ctx.t("users.never");
     let rows = page
         .items
@@ -76,8 +75,8 @@ pub(super) async fn list_page(
     let roles = role_options(ctx.lang);
     Ok(html(&ListPage {
         rows,
-        q: q.q.unwrap_or_default(),
-        role: q.role.unwrap_or_default(),
+        q: q.q.clone().unwrap_or_default(),
+        role: q.role.clone().unwrap_or_default(),
         roles,
         pager,
         ctx,
