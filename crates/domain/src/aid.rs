@@ -27,6 +27,10 @@ impl ProposalState {
             ProposalState::Approved | ProposalState::Delivered | ProposalState::Closed
         )
     }
+    /// The goods have been handed over (the reports' aid delivered).
+    pub fn delivered(self) -> bool {
+        matches!(self, ProposalState::Delivered | ProposalState::Closed)
+    }
 }
 
 impl Action {

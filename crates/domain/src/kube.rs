@@ -30,6 +30,14 @@ code_enum!(
     }
 );
 
+impl Status {
+    /// Time without visits can change it; a group not yet assessed, or dissolved, keeps
+    /// its status.
+    pub fn ages(self) -> bool {
+        !matches!(self, Status::BelumDinilai | Status::Bubar)
+    }
+}
+
 code_enum!(
     /// Where the group is in the programme: formation → guidance → aid → mentoring → independent.
     Stage, |_| Msg::new("kube.stage_invalid"), "stage.", {

@@ -1,7 +1,9 @@
 //! Grouped figures behind the reports, scoped to the caller's area.
+use crate::aid::delivered_states;
 use crate::persons::{scope_filter, Scope};
 use crate::sql::Where;
 use crate::{Result, Store};
+use domain::kube::Status;
 use sqlx::FromRow;
 
 #[derive(Debug, Clone, FromRow)]
@@ -51,7 +53,7 @@ pub struct EnrolmentRow {
 impl Store {
     pub async fn report_aid(&self, scope: Scope<'_>, year: Option<i64>) -> Result<Vec<AidRow>> {
         let mut w = Where::new();
-        w.raw("p.state IN ('delivered', 'closed')");
+        w.raw(&format!("p.state IN {}", delivered_states()));
         if let Some(y) = year {
             w.cond("p.delivered_on LIKE ?", format!("{y}-%"));
         }
@@ -95,7 +97,7 @@ impl Store {
     /// KUBE that received aid: the first delivery and its value.
     pub async fn report_aided_kube(&self, scope: Scope<'_>) -> Result<Vec<AidOutcome>> {
         let mut w = Where::new();
-        w.raw("p.state IN ('delivered', 'closed')");
+        w.raw(&format!("p.state IN {}", delivered_states()));
         scope_filter(&mut w, "k.district_code", scope);
         let sql = format!(
             "SELECT k.id AS kube_id, k.name, MIN(p.delivered_on) AS delivered_on, CAST(SUM(p.delivered_total) AS BIGINT) AS value
@@ -144,12 +146,14 @@ impl Store {
 
     /// The public page: per village and year formed, KUBE, running KUBE and aid delivered.
     pub async fn report_public(&self) -> Result<Vec<(String, i64, i64, i64, i64)>> {
-        Ok(sqlx::query_as(
+        Ok(sqlx::query_as(&format!(
             "SELECT k.village_code, k.formed_year, CAST(COUNT(*) AS BIGINT),
-                    CAST(SUM(CASE WHEN k.status = 'berjalan' THEN 1 ELSE 0 END) AS BIGINT),
-                    CAST(COALESCE(SUM((SELECT SUM(p.delivered_total) FROM proposals p WHERE p.kube_id = k.id AND p.state IN ('delivered', 'closed'))), 0) AS BIGINT)
+                    CAST(SUM(CASE WHEN k.status = '{running}' THEN 1 ELSE 0 END) AS BIGINT),
+                    CAST(COALESCE(SUM((SELECT SUM(p.delivered_total) FROM proposals p WHERE p.kube_id = k.id AND p.state IN {delivered})), 0) AS BIGINT)
              FROM kube k GROUP BY k.village_code, k.formed_year ORDER BY k.village_code, k.formed_year",
-        )
+            running = Status::Berjalan.code(),
+            delivered = delivered_states(),
+        ))
         .fetch_all(&self.pool)
         .await?)
     }

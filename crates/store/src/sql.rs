@@ -5,6 +5,22 @@ use sqlx::{AnyPool, Arguments, FromRow, Row};
 
 use crate::{Page, Paging};
 
+/// `('a', 'b')`: the codes of an enum that the domain picks, as an SQL list (codes are
+/// fixed words, never user text).
+pub(crate) fn codes_in<T: Copy>(
+    all: &[T],
+    keep: impl Fn(T) -> bool,
+    code: impl Fn(T) -> &'static str,
+) -> String {
+    let codes: Vec<String> = all
+        .iter()
+        .copied()
+        .filter(|&t| keep(t))
+        .map(|t| format!("'{}'", code(t)))
+        .collect();
+    format!("({})", codes.join(", "))
+}
+
 #[derive(Debug, Clone)]
 enum Arg {
     Text(String),

@@ -266,9 +266,10 @@ impl Store {
         let cutoff = (today - chrono::Duration::days(t.stale_after_days))
             .format("%Y-%m-%d")
             .to_string();
-        let ids: Vec<(i64,)> = sqlx::query_as(
-            "SELECT id FROM kube WHERE status NOT IN ('belum_dinilai', 'bubar') AND (last_visit_on IS NULL OR last_visit_on < $1)",
-        )
+        let ids: Vec<(i64,)> = sqlx::query_as(&format!(
+            "SELECT id FROM kube WHERE status IN {} AND (last_visit_on IS NULL OR last_visit_on < $1)",
+            crate::sql::codes_in(&Status::ALL, Status::ages, Status::code)
+        ))
         .bind(&cutoff)
         .fetch_all(&self.pool)
         .await?;
@@ -302,7 +303,7 @@ impl Store {
     ) -> Result<i64> {
         let cutoff = today - chrono::Duration::days(interval_days);
         let mut w = Where::new();
-        w.raw("stage <> 'bubar'");
+        w.raw(&format!("stage <> '{}'", Stage::Bubar.code()));
         w.cond_seq(
             "((last_visit_on IS NOT NULL AND last_visit_on < ?) OR (last_visit_on IS NULL AND formed_on < ?))",
             vec![
@@ -320,7 +321,7 @@ impl Store {
         pendamping_id: Option<i64>,
     ) -> Result<Vec<CaseRow>> {
         let mut w = Where::new();
-        w.raw("stage <> 'bubar'");
+        w.raw(&format!("stage <> '{}'", Stage::Bubar.code()));
         if let Some(p) = pendamping_id {
             w.cond_int("pendamping_id = ?", p);
         }

@@ -192,12 +192,20 @@ async fn programme_in(
 /// `('approved', 'delivered', 'closed')`: the proposal states whose money is committed,
 /// as the domain decides them.
 pub(crate) fn committing_states() -> String {
-    let codes: Vec<String> = ProposalState::ALL
-        .into_iter()
-        .filter(|s| s.commits_budget())
-        .map(|s| format!("'{}'", s.code()))
-        .collect();
-    format!("({})", codes.join(", "))
+    crate::sql::codes_in(
+        &ProposalState::ALL,
+        ProposalState::commits_budget,
+        ProposalState::code,
+    )
+}
+
+/// `('delivered', 'closed')`: the states in which the goods have been handed over.
+pub(crate) fn delivered_states() -> String {
+    crate::sql::codes_in(
+        &ProposalState::ALL,
+        ProposalState::delivered,
+        ProposalState::code,
+    )
 }
 
 async fn figures_in(conn: &mut AnyConnection, p: &Programme) -> Result<Figures> {
@@ -349,7 +357,8 @@ impl Store {
         let states = committing_states();
         let approved: Vec<(String, i64)> = sqlx::query_as(&format!(
             "SELECT e.at, p.total FROM proposals p JOIN proposal_events e ON e.proposal_id = p.id
-             WHERE p.programme_id = $1 AND e.action = 'approve' AND p.state IN {states}"
+             WHERE p.programme_id = $1 AND e.action = '{approve}' AND p.state IN {states}",
+            approve = domain::aid::Action::Approve.code()
         ))
         .bind(p.id)
         .fetch_all(&mut *conn)

@@ -88,10 +88,11 @@ pub(super) async fn check_pendamping(
     district: &str,
 ) -> Result<()> {
     let Some(uid) = user_id else { return Ok(()) };
-    let ok: Option<(i64,)> = sqlx::query_as(
+    let ok: Option<(i64,)> = sqlx::query_as(&format!(
         "SELECT u.id FROM users u JOIN user_districts d ON d.user_id = u.id
-         WHERE u.id = $1 AND u.role = 'pendamping' AND u.disabled = 0 AND d.district_code = $2",
-    )
+         WHERE u.id = $1 AND u.role = '{}' AND u.disabled = 0 AND d.district_code = $2",
+        domain::Role::Pendamping.code()
+    ))
     .bind(uid)
     .bind(district)
     .fetch_optional(conn)

@@ -392,9 +392,10 @@ impl Store {
 
     /// An existing group of that name in that village that has not been dissolved.
     pub async fn kube_find(&self, name: &str, village_code: &str) -> Result<Option<i64>> {
-        let row: Option<(i64,)> = sqlx::query_as(
-            "SELECT id FROM kube WHERE name_lower = $1 AND village_code = $2 AND stage <> 'bubar' ORDER BY id LIMIT 1",
-        )
+        let row: Option<(i64,)> = sqlx::query_as(&format!(
+            "SELECT id FROM kube WHERE name_lower = $1 AND village_code = $2 AND stage <> '{}' ORDER BY id LIMIT 1",
+            Stage::Bubar.code()
+        ))
         .bind(name.to_lowercase())
         .bind(village_code)
         .fetch_optional(&self.pool)
