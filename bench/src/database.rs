@@ -109,7 +109,7 @@ pub(super) async fn national(
         let stage = if status == "bubar" {
             "bubar"
         } else {
-            "berkembang"
+            "pendampingan"
         };
         let name = format!(
             "KUBE {} {} {k}",

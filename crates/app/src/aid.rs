@@ -116,7 +116,7 @@ pub async fn act(
         };
         inv.into_result()?;
         // Goods only after technical guidance of the group's business.
-        if ProposalState::parse(&d.proposal.state).ok() == Some(ProposalState::Approved) {
+        if d.proposal.state == ProposalState::Approved {
             let g = crate::guidance::status(cx, d.proposal.kube_id).await?;
             if !g.completed {
                 let why = g

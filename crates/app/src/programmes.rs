@@ -196,7 +196,7 @@ pub struct EnrolIn {
 pub async fn enrol(cx: &Context, c: &Caller, programme_id: i64, person_id: i64) -> Result<i64> {
     c.require_write()?;
     let (p, _) = cx.store.programme_get(programme_id).await?;
-    if p.target != Target::Individual.code() {
+    if p.target != Target::Individual {
         return Err(Error::invalid(
             "programme_id",
             Msg::new("programme.wrong_target"),

@@ -351,12 +351,9 @@ impl Build<'_> {
         let rows = rows
             .into_iter()
             .map(|r| {
-                let kind = domain::guidance::TrainingKind::parse(&r.kind)
-                    .map(|k| self.lang.t(k.label_key()))
-                    .unwrap_or("");
                 vec![
                     self.place(&r.village_code),
-                    t(kind),
+                    t(self.lang.t(r.kind.label_key())),
                     Cell::Int(r.events),
                     Cell::Int(r.participants),
                     Cell::Int(r.attended),
@@ -390,7 +387,8 @@ impl Build<'_> {
                 60..=69 => "60–69",
                 _ => "70+",
             };
-            *m.entry((r.programme, r.sex, band)).or_default() += 1;
+            *m.entry((r.programme, r.sex.code().to_string(), band))
+                .or_default() += 1;
         }
         let columns = vec![
             self.col("proposal.programme", Kind::Text),

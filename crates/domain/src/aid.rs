@@ -342,6 +342,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn states_read_from_codes_and_compare_with_them() {
+        assert_eq!(
+            ProposalState::try_from("approved".to_string()),
+            Ok(ProposalState::Approved)
+        );
+        assert!(ProposalState::try_from("berkembang".to_string()).is_err());
+        assert!(ProposalState::Approved == "approved" && ProposalState::Approved != "closed");
+        let delivered: Vec<_> = ProposalState::ALL
+            .into_iter()
+            .filter(|s| s.delivered())
+            .collect();
+        assert_eq!(delivered, [ProposalState::Delivered, ProposalState::Closed]);
+        assert!(delivered.iter().all(|s| s.commits_budget()));
+    }
+
+    #[test]
     fn quantities_are_positive_and_bounded() {
         assert!(check_quantity(1).is_ok());
         assert!(check_quantity(MAX_QUANTITY).is_ok());

@@ -1,6 +1,7 @@
 //! Enums stored and sent as codes (`"kepala_bidang"`, `"approved"`): one macro gives each
 //! its code, its parsing with the message for a wrong one, its catalogue label, the list
-//! of all values, serde by code and `TryFrom<String>` (for reading a database column).
+//! of all values, serde by code, `TryFrom<String>` (for reading a database column) and
+//! comparison with a code.
 macro_rules! code_enum {
     ($(#[$m:meta])* $name:ident, $invalid:expr, $prefix:literal, { $($v:ident => $code:literal),* $(,)? }) => {
         $(#[$m])*
@@ -26,6 +27,13 @@ macro_rules! code_enum {
             type Error = $crate::Msg;
             fn try_from(s: String) -> Result<$name, $crate::Msg> {
                 $name::parse(&s)
+            }
+        }
+
+        /// A value equals its code (`state == "approved"`).
+        impl PartialEq<&str> for $name {
+            fn eq(&self, code: &&str) -> bool {
+                self.code() == *code
             }
         }
     };

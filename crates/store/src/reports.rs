@@ -3,7 +3,9 @@ use crate::aid::delivered_states;
 use crate::persons::{scope_filter, Scope};
 use crate::sql::Where;
 use crate::{Result, Store};
+use domain::guidance::TrainingKind;
 use domain::kube::Status;
+use domain::nik::Sex;
 use sqlx::FromRow;
 
 #[derive(Debug, Clone, FromRow)]
@@ -37,7 +39,8 @@ pub struct AidOutcome {
 #[derive(Debug, Clone, FromRow)]
 pub struct TrainingRow {
     pub village_code: String,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: TrainingKind,
     pub events: i64,
     pub participants: i64,
     pub attended: i64,
@@ -46,7 +49,8 @@ pub struct TrainingRow {
 #[derive(Debug, Clone, FromRow)]
 pub struct EnrolmentRow {
     pub programme: String,
-    pub sex: String,
+    #[sqlx(try_from = "String")]
+    pub sex: Sex,
     pub birth_date: String,
 }
 

@@ -2,8 +2,9 @@
 use crate::persons::{scope_filter, Scope};
 use crate::sql::Where;
 use crate::{audit, Actor, Page, Paging, Result, Store, StoreError};
-use domain::guidance::MemberGuidance;
+use domain::guidance::{MemberGuidance, TrainingKind};
 use domain::kube::MemberRole;
+use domain::nik::Sex;
 use serde::Serialize;
 use sqlx::{AnyConnection, FromRow};
 
@@ -11,7 +12,8 @@ use sqlx::{AnyConnection, FromRow};
 pub struct Training {
     pub id: i64,
     pub title: String,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: TrainingKind,
     pub topic: Option<String>,
     pub business_type: Option<String>,
     pub starts_on: String,
@@ -47,7 +49,8 @@ pub struct NewTraining {
 pub struct Participant {
     pub person_id: i64,
     pub name: String,
-    pub sex: String,
+    #[sqlx(try_from = "String")]
+    pub sex: Sex,
     pub village_code: String,
     pub attended: i64,
 }

@@ -54,7 +54,8 @@ impl Visit {
 pub struct HealthRecord {
     pub assessed_at: String,
     pub assessed_on: Option<String>,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: Status,
     pub level: Option<String>,
     pub reasons_json: String,
 }
@@ -68,7 +69,8 @@ pub struct CaseRow {
     pub village_code: String,
     pub district_code: String,
     pub formed_on: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: Status,
     pub level: Option<String>,
     pub last_visit_on: Option<String>,
     pub health_reasons: i64,
@@ -335,9 +337,4 @@ impl Store {
             .fetch_all(&self.pool)
             .await?)
     }
-}
-
-/// Status of a stored code (unknown codes read as not assessed).
-pub fn status_of(code: &str) -> Status {
-    Status::parse(code).unwrap_or(Status::BelumDinilai)
 }

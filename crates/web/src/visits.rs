@@ -17,7 +17,7 @@ use domain::visit::VisitInput;
 use domain::{Invalid, Lang, Msg};
 use serde::Serialize;
 use store::kube::Kube;
-use store::visits::{status_of, Visit};
+use store::visits::Visit;
 use utoipa::ToSchema;
 use utoipa_axum::routes;
 
@@ -268,14 +268,13 @@ pub(crate) async fn queue(
             let formed = domain::person::parse_date(&c.formed_on).unwrap_or(today);
             let due = next_visit_due(last, formed, state.config.visit_interval_days);
             let overdue = (today - due).num_days().max(0);
-            let status = status_of(&c.status);
             QueueItem {
                 kube_id: c.id,
                 village_name: state.areas.name(&c.village_code).to_string(),
-                risk: risk_score(status, overdue, c.health_reasons as usize),
+                risk: risk_score(c.status, overdue, c.health_reasons as usize),
                 name: c.name,
                 registration_number: c.registration_number,
-                status: c.status,
+                status: c.status.code().to_string(),
                 last_visit_on: c.last_visit_on,
                 due_on: due.format("%Y-%m-%d").to_string(),
                 overdue_days: overdue,

@@ -103,7 +103,7 @@ pub fn bast_pdf(
         &format!("PIHAK PERTAMA menyerahkan kepada PIHAK KEDUA bantuan dalam bentuk barang dari program {} tahun {} ({}), dengan rincian:",
             prog.name,
             prog.year,
-            domain::kube::FundingSource::parse(&prog.funding_source).map(|f| Lang::Id.t(f.label_key())).unwrap_or("")
+            Lang::Id.t(prog.funding_source.label_key())
         ),
         r - l,
         10.0,

@@ -1,5 +1,4 @@
 //! The certificate of a training or technical-guidance participant.
-use domain::guidance::TrainingKind;
 use domain::Lang;
 
 /// A participant's participation certificate, as PDF.
@@ -54,9 +53,7 @@ pub fn certificate_pdf(
     y -= 20.0;
     pg.text(mid, y, 11.0, Font::Regular, Align::Center, village);
     y -= 40.0;
-    let kind = TrainingKind::parse(&t.kind)
-        .map(|k| Lang::Id.t(k.label_key()))
-        .unwrap_or("");
+    let kind = Lang::Id.t(t.kind.label_key());
     let period = match (
         domain::person::parse_date(&t.starts_on),
         domain::person::parse_date(&t.ends_on),

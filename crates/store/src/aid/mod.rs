@@ -10,7 +10,9 @@ use crate::error::unique_as_conflict;
 use crate::persons::{scope_filter, Scope};
 use crate::sql::Where;
 use crate::{audit, Actor, Page, Paging, Result, Store, StoreError};
+use domain::aid::Target;
 use domain::aid::{check_budget, check_duties, check_quota, transition, Action, ProposalState};
+use domain::kube::FundingSource;
 use domain::money::Rupiah;
 use domain::{Msg, Role};
 use serde::Serialize;
@@ -28,8 +30,10 @@ pub struct Programme {
     pub id: i64,
     pub name: String,
     pub year: i64,
-    pub funding_source: String,
-    pub target: String,
+    #[sqlx(try_from = "String")]
+    pub funding_source: FundingSource,
+    #[sqlx(try_from = "String")]
+    pub target: Target,
     pub budget: Option<i64>,
     pub quota: Option<i64>,
     pub package_value: Option<i64>,
@@ -75,7 +79,8 @@ pub struct Proposal {
     pub id: i64,
     pub kube_id: i64,
     pub programme_id: i64,
-    pub state: String,
+    #[sqlx(try_from = "String")]
+    pub state: ProposalState,
     pub total: i64,
     pub delivered_total: i64,
     pub justification: String,
@@ -103,9 +108,12 @@ pub struct ProposalItem {
 
 #[derive(Debug, Clone, Serialize, FromRow)]
 pub struct ProposalEvent {
-    pub action: String,
-    pub from_state: String,
-    pub to_state: String,
+    #[sqlx(try_from = "String")]
+    pub action: Action,
+    #[sqlx(try_from = "String")]
+    pub from_state: ProposalState,
+    #[sqlx(try_from = "String")]
+    pub to_state: ProposalState,
     pub user_id: Option<i64>,
     pub username: String,
     pub note: Option<String>,
@@ -229,7 +237,7 @@ async fn figures_in(conn: &mut AnyConnection, p: &Programme) -> Result<Figures> 
     .bind(p.id)
     .fetch_one(&mut *conn)
     .await?;
-    let individual = p.target == "individual";
+    let individual = p.target == Target::Individual;
     let committed = committed + benefits;
     Ok(Figures {
         committed,
@@ -344,7 +352,7 @@ impl Store {
     /// date.
     pub async fn programme_flows(&self, p: &Programme) -> Result<Vec<(String, i64, i64)>> {
         let mut conn = self.pool.acquire().await?;
-        if p.target == "individual" {
+        if p.target == Target::Individual {
             let rows: Vec<(String, i64)> = sqlx::query_as(
                 "SELECT b.given_on, b.amount FROM benefits b JOIN enrolments e ON e.id = b.enrolment_id
                  WHERE e.programme_id = $1",

@@ -14,7 +14,7 @@ impl Store {
     ) -> Result<ProposalDetail> {
         let mut tx = self.tx().await?;
         let p = programme_in(&mut tx, programme_id, None).await?;
-        if p.target != "kube" {
+        if p.target != domain::aid::Target::Kube {
             return Err(
                 domain::Invalid::field("programme_id", Msg::new("programme.wrong_target")).into(),
             );
@@ -105,12 +105,12 @@ impl Store {
         let mut tx = self.tx().await?;
         let lock = Some(self.backend());
         let before = proposal_in(&mut tx, id, lock).await?;
-        let from = ProposalState::parse(&before.proposal.state)?;
+        let from = before.proposal.state;
         let to = transition(from, action, role).map_err(|m| StoreError::conflict("state", m))?;
         let earlier: Vec<(Action, Option<i64>)> = before
             .events
             .iter()
-            .filter_map(|e| Some((Action::parse(&e.action).ok()?, e.user_id)))
+            .map(|e| (e.action, e.user_id))
             .collect();
         let same_person = check_duties(action, actor.user_id, &earlier, allow_same_person)
             .map_err(|m| StoreError::conflict("state", m))?;

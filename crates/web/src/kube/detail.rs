@@ -145,8 +145,8 @@ pub(super) async fn render_detail_with(
                 .join("; ");
             (
                 page::local_time(&r.assessed_at),
-                r.status.clone(),
-                status_label(lang, &r.status),
+                r.status.code().to_string(),
+                lang.t(r.status.label_key()),
                 text,
             )
         })

@@ -74,12 +74,6 @@ impl Options {
     }
 }
 
-pub(super) fn status_label(lang: Lang, code: &str) -> &'static str {
-    Status::parse(code)
-        .map(|s| lang.t(s.label_key()))
-        .unwrap_or("")
-}
-
 #[derive(askama::Template)]
 #[template(path = "kube_list.html")]
 pub(super) struct ListPage {

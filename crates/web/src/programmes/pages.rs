@@ -180,7 +180,7 @@ pub(super) async fn render_detail(
 ) -> AppResult<Response> {
     let lang = ctx.lang;
     let (p, f) = state.store.programme_get(id).await?;
-    let individual = p.target == "individual";
+    let individual = p.target == domain::aid::Target::Individual;
     let flows = state.store.programme_flows(&p).await?;
     let (chart, months) = budget_chart(&p, &flows, lang);
     let benefits = if individual {
@@ -210,9 +210,7 @@ pub(super) async fn render_detail(
         .items
         .into_iter()
         .map(|p| {
-            let st = domain::aid::ProposalState::parse(&p.state)
-                .map(|x| lang.t(x.label_key()))
-                .unwrap_or("");
+            let st = lang.t(p.state.label_key());
             (
                 p.id,
                 format!("#{} · KUBE {}", p.id, p.kube_id),
@@ -323,7 +321,7 @@ pub(super) fn budget_chart(
         values: delivered,
     };
     // Benefits to persons are committed as they are given: one line says it.
-    let series = if p.target == "individual" {
+    let series = if p.target == domain::aid::Target::Individual {
         vec![delivered]
     } else {
         let committed = crate::chart::Series {

@@ -108,11 +108,12 @@ pub(super) async fn bast(
 
 pub(super) async fn bast_response(state: &AppState, s: &Session, id: i64) -> AppResult<Response> {
     let d = visible(state, s, id).await?;
-    let st = ProposalState::parse(&d.proposal.state).map_err(|_| AppError::Internal)?;
-    if !matches!(st, ProposalState::Delivered | ProposalState::Closed) {
+    if !d.proposal.state.delivered() {
         return Err(AppError::Conflict {
             field: "state".into(),
-            msg: Msg::new("proposal.wrong_order").arg("bast").arg(st.code()),
+            msg: Msg::new("proposal.wrong_order")
+                .arg("bast")
+                .arg(d.proposal.state.code()),
         });
     }
     let k = state.store.kube_detail(d.proposal.kube_id).await?;

@@ -143,7 +143,7 @@ fn out(d: ProposalDetail) -> ProposalOut {
         id: p.id,
         kube_id: p.kube_id,
         programme_id: p.programme_id,
-        state: p.state,
+        state: p.state.code().to_string(),
         total: p.total,
         delivered_total: p.delivered_total,
         justification: p.justification,
@@ -169,9 +169,9 @@ fn out(d: ProposalDetail) -> ProposalOut {
             .events
             .into_iter()
             .map(|e| EventOut {
-                action: e.action,
-                from_state: e.from_state,
-                to_state: e.to_state,
+                action: e.action.code().to_string(),
+                from_state: e.from_state.code().to_string(),
+                to_state: e.to_state.code().to_string(),
                 username: e.username,
                 note: e.note,
                 at: e.at,

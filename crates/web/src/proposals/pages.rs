@@ -63,8 +63,8 @@ pub(super) async fn list_page(
             kube,
             programme: programmes.get(&p.programme_id).cloned().unwrap_or_default(),
             total: Rupiah::new(p.total).to_string(),
-            state_label: state_label(ctx.lang, &p.state),
-            state: p.state,
+            state_label: ctx.t(p.state.label_key()),
+            state: p.state.code().to_string(),
         });
     }
     let lang = ctx.lang;
@@ -120,7 +120,7 @@ pub(super) async fn form(
         .programme_list(None)
         .await?
         .into_iter()
-        .filter(|(p, _)| p.target == "kube" && p.year >= year - 1)
+        .filter(|(p, _)| p.target == domain::aid::Target::Kube && p.year >= year - 1)
         .map(|(p, _)| (p.id, format!("{} ({})", p.name, p.year)))
         .collect();
     let items = state
@@ -281,14 +281,11 @@ pub(super) async fn render_detail(
     let d = visible(state, s, id).await?;
     let kube = state.store.kube_get(d.proposal.kube_id).await?;
     let (prog, _) = state.store.programme_get(d.proposal.programme_id).await?;
-    let st = ProposalState::parse(&d.proposal.state).map_err(|_| AppError::Internal)?;
+    let st = d.proposal.state;
     let lang = ctx.lang;
     // Only the steps this caller may take now (not the check of their own step).
-    let earlier: Vec<(Action, Option<i64>)> = d
-        .events
-        .iter()
-        .filter_map(|e| Some((Action::parse(&e.action).ok()?, e.user_id)))
-        .collect();
+    let earlier: Vec<(Action, Option<i64>)> =
+        d.events.iter().map(|e| (e.action, e.user_id)).collect();
     let me = s.actor().user_id;
     let actions = Action::ALL
         .iter()
@@ -300,7 +297,7 @@ pub(super) async fn render_detail(
         .collect();
     let errors = FormErrors::new(errors, lang);
     let page = DetailPage {
-        state_label: state_label(lang, st.code()),
+        state_label: lang.t(st.label_key()),
         p: out(d),
         kube,
         programme: format!("{} ({})", prog.name, prog.year),
@@ -355,7 +352,7 @@ pub(super) async fn act_form(
     };
     match app::aid::act(&state.app(), &s.caller(), id, &action, &b).await {
         Ok(d) => {
-            let label = state_label(ctx.lang, &d.proposal.state);
+            let label = ctx.t(d.proposal.state.label_key());
             page::redirect_with_flash(
                 &state,
                 &s,

@@ -88,7 +88,7 @@ fn out(state: &AppState, Seen { d, elsewhere }: Seen) -> TrainingOut {
         village_name: state.areas.name(&t.village_code).to_string(),
         id: t.id,
         title: t.title,
-        kind: t.kind,
+        kind: t.kind.code().to_string(),
         topic: t.topic,
         business_type: t.business_type,
         starts_on: t.starts_on,
@@ -103,7 +103,7 @@ fn out(state: &AppState, Seen { d, elsewhere }: Seen) -> TrainingOut {
             .map(|p| ParticipantOut {
                 person_id: p.person_id,
                 name: p.name,
-                sex: p.sex,
+                sex: p.sex.code().to_string(),
                 village_code: p.village_code,
                 attended: p.attended != 0,
             })

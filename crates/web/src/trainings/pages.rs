@@ -46,7 +46,7 @@ pub(super) async fn list_page(
         .into_iter()
         .map(|t| Row {
             id: t.id,
-            kind: kind_label(ctx.lang, &t.kind),
+            kind: ctx.t(t.kind.label_key()),
             dates: if t.starts_on == t.ends_on {
                 t.starts_on.clone()
             } else {
