@@ -210,8 +210,7 @@ pub async fn enrol(cx: &Context, c: &Caller, programme_id: i64, person_id: i64) 
         .as_deref()
         .and_then(|j| serde_json::from_str::<Eligibility>(j).ok())
     {
-        let sex =
-            domain::nik::Sex::parse(&person.sex).map_err(|m| Error::invalid("person_id", m))?;
+        let sex = person.sex;
         let age = domain::person::parse_date(&person.birth_date)
             .map(|b| age_on(b, today()))
             .unwrap_or(0);

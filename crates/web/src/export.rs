@@ -272,7 +272,7 @@ async fn export_persons(
             text(shown(p.nik)),
             p.kk_number.map(|k| text(shown(k))).unwrap_or(Cell::Empty),
             text(p.name),
-            text(p.sex),
+            text(p.sex.code()),
             // Masked roles read the age: the birth date beside the NIK's prefix would
             // narrow the number down.
             if full {

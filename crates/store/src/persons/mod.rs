@@ -2,6 +2,7 @@
 use crate::error::unique_as_conflict;
 use crate::sql::{values_list, Where};
 use crate::{audit, Actor, Page, Paging, Result, Store, StoreError};
+use domain::nik::Sex;
 use domain::person::ValidPerson;
 use domain::Msg;
 use serde::{Deserialize, Serialize};
@@ -17,7 +18,8 @@ pub struct Person {
     pub nik: String,
     pub kk_number: Option<String>,
     pub name: String,
-    pub sex: String,
+    #[sqlx(try_from = "String")]
+    pub sex: Sex,
     pub birth_date: String,
     pub village_code: String,
     pub district_code: String,
@@ -109,7 +111,7 @@ pub struct PersonRow {
     pub id: i64,
     pub nik: String,
     pub name: String,
-    pub sex: String,
+    pub sex: Sex,
     pub birth_date: String,
     pub village_code: String,
     pub categories: Vec<String>,
@@ -123,7 +125,8 @@ impl<'r> FromRow<'r, AnyRow> for PersonRow {
             id: row.try_get("id")?,
             nik: row.try_get("nik")?,
             name: row.try_get("name")?,
-            sex: row.try_get("sex")?,
+            sex: Sex::try_from(row.try_get::<String, _>("sex")?)
+                .map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
             birth_date: row.try_get("birth_date")?,
             village_code: row.try_get("village_code")?,
             categories: category_list(row)?,

@@ -88,7 +88,7 @@ impl PersonOut {
             village_name: state.areas.name(&p.village_code).to_string(),
             district_name: state.areas.name(&p.district_code).to_string(),
             name: p.name,
-            sex: p.sex,
+            sex: p.sex.code().to_string(),
             birth_date: full_identity.then_some(p.birth_date),
             age,
             village_code: p.village_code,

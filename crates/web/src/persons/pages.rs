@@ -130,7 +130,7 @@ pub(super) async fn list_page(
             age: age_of(&p.birth_date),
             village: state.areas.name(&p.village_code).to_string(),
             name: p.name,
-            sex: p.sex,
+            sex: p.sex.code().to_string(),
         })
         .collect();
     let page = ListPage {
