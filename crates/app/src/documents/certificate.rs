@@ -16,27 +16,7 @@ pub fn certificate_pdf(
     let cfg = &cx.office;
     pg.rect(36.0, 36.0, pdf::WIDTH - 72.0, pdf::HEIGHT - 72.0, 2.0);
     pg.rect(44.0, 44.0, pdf::WIDTH - 88.0, pdf::HEIGHT - 88.0, 0.5);
-    let mut y = 740.0;
-    pg.text(
-        mid,
-        y,
-        12.0,
-        Font::Bold,
-        Align::Center,
-        &format!(
-            "PEMERINTAH {}",
-            cx.areas.name(cx.region.as_str()).to_uppercase()
-        ),
-    );
-    y -= 16.0;
-    pg.text(
-        mid,
-        y,
-        13.0,
-        Font::Bold,
-        Align::Center,
-        &cfg.name.to_uppercase(),
-    );
+    let mut y = super::heading(&mut pg, cx, 740.0, 13.0);
     y -= 80.0;
     pg.text(mid, y, 26.0, Font::Bold, Align::Center, "SERTIFIKAT");
     y -= 40.0;

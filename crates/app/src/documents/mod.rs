@@ -10,33 +10,32 @@ pub use certificate::certificate_pdf;
 pub const LEFT: f64 = 56.0;
 pub const RIGHT: f64 = pdf::WIDTH - 56.0;
 
-/// The letterhead at the top of a page; returns the height below it.
-pub fn letterhead(pg: &mut Page, cx: &crate::Context) -> f64 {
-    let cfg = &cx.office;
+/// "PEMERINTAH <region>" and the office's name, centred from `y` down; returns the
+/// line of the name.
+pub fn heading(pg: &mut Page, cx: &crate::Context, y: f64, name_size: f64) -> f64 {
     let mid = pdf::WIDTH / 2.0;
-    // The logo, if configured, stands at the left of the heading.
-    pg.image(LEFT, 762.0, 44.0);
-    let mut y = 790.0;
+    let region = cx.areas.name(cx.region.as_str()).to_uppercase();
     pg.text(
         mid,
         y,
         12.0,
         Font::Bold,
         Align::Center,
-        &format!(
-            "PEMERINTAH {}",
-            cx.areas.name(cx.region.as_str()).to_uppercase()
-        ),
+        &format!("PEMERINTAH {region}"),
     );
-    y -= 16.0;
-    pg.text(
-        mid,
-        y,
-        14.0,
-        Font::Bold,
-        Align::Center,
-        &cfg.name.to_uppercase(),
-    );
+    let y = y - 16.0;
+    let name = cx.office.name.to_uppercase();
+    pg.text(mid, y, name_size, Font::Bold, Align::Center, &name);
+    y
+}
+
+/// The letterhead at the top of a page; returns the height below it.
+pub fn letterhead(pg: &mut Page, cx: &crate::Context) -> f64 {
+    let cfg = &cx.office;
+    let mid = pdf::WIDTH / 2.0;
+    // The logo, if configured, stands at the left of the heading.
+    pg.image(LEFT, 762.0, 44.0);
+    let mut y = heading(pg, cx, 790.0, 14.0);
     y -= 14.0;
     pg.text(mid, y, 9.0, Font::Regular, Align::Center, &cfg.address);
     y -= 8.0;
