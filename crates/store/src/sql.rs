@@ -21,6 +21,36 @@ pub(crate) fn codes_in<T: Copy>(
     format!("({})", codes.join(", "))
 }
 
+/// How a list may be sorted: the names a `sort` parameter may hold (a leading `-`:
+/// descending), each with its column, the column that breaks ties, and the order when
+/// none (or an unknown one) is asked for.
+pub struct Sorts {
+    pub columns: &'static [(&'static str, &'static str)],
+    pub tie: &'static str,
+    pub default: &'static str,
+}
+
+impl Sorts {
+    /// The `ORDER BY` for a `sort` parameter.
+    pub fn order(&self, sort: &Option<String>) -> String {
+        let s = sort.as_deref().unwrap_or("");
+        let (name, desc) = match s.strip_prefix('-') {
+            Some(n) => (n, " DESC"),
+            None => (s, ""),
+        };
+        match self.columns.iter().find(|(n, _)| *n == name) {
+            Some((_, col)) if *col == self.tie => format!("{col}{desc}"),
+            Some((_, col)) => format!("{col}{desc}, {}{desc}", self.tie),
+            None => self.default.to_string(),
+        }
+    }
+    /// Whether `sort` names a column of the list.
+    pub fn knows(&self, sort: &str) -> bool {
+        let name = sort.strip_prefix('-').unwrap_or(sort);
+        self.columns.iter().any(|(n, _)| *n == name)
+    }
+}
+
 #[derive(Debug, Clone)]
 enum Arg {
     Text(String),
@@ -200,6 +230,27 @@ pub fn values_list(backend: crate::Backend, rows: usize, per_row: usize, offset:
         out.push(')');
     }
     out
+}
+
+#[cfg(test)]
+mod sort_tests {
+    use super::Sorts;
+
+    const S: Sorts = Sorts {
+        columns: &[("name", "name_lower"), ("id", "id")],
+        tie: "id",
+        default: "code",
+    };
+
+    #[test]
+    fn sorts_by_known_columns_only() {
+        assert_eq!(S.order(&Some("name".into())), "name_lower, id");
+        assert_eq!(S.order(&Some("-name".into())), "name_lower DESC, id DESC");
+        assert_eq!(S.order(&Some("-id".into())), "id DESC");
+        assert_eq!(S.order(&Some("name; DROP TABLE x".into())), "code");
+        assert_eq!(S.order(&None), "code");
+        assert!(S.knows("-name") && !S.knows("nama"));
+    }
 }
 
 #[cfg(test)]

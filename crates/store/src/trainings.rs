@@ -76,7 +76,16 @@ pub struct TrainingFilter {
     pub kind: Option<String>,
     pub year: Option<i64>,
     pub q: Option<String>,
+    /// One of [`SORTS`]; the latest first by default.
+    pub sort: Option<String>,
 }
+
+/// How the trainings list sorts.
+pub const SORTS: crate::sql::Sorts = crate::sql::Sorts {
+    columns: &[("starts_on", "starts_on"), ("title", "LOWER(title)")],
+    tie: "id",
+    default: "starts_on DESC, id DESC",
+};
 
 async fn get_in(conn: &mut AnyConnection, id: i64) -> Result<TrainingDetail> {
     let training: Training = sqlx::query_as(&format!("SELECT {COLS} FROM trainings WHERE id = $1"))
@@ -185,14 +194,10 @@ impl Store {
             w.cond("starts_on LIKE ?", format!("{y}-%"));
         }
         scope_filter(&mut w, "district_code", scope);
-        Ok(w.page(
-            &self.pool,
-            COLS,
-            "trainings",
-            "starts_on DESC, id DESC",
-            paging,
+        Ok(
+            w.page(&self.pool, COLS, "trainings", &SORTS.order(&f.sort), paging)
+                .await?,
         )
-        .await?)
     }
 
     pub async fn partner_agency_list(&self) -> Result<Vec<String>> {

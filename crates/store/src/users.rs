@@ -73,7 +73,20 @@ pub struct UserChange {
 pub struct UserFilter {
     pub q: Option<String>,
     pub role: Option<String>,
+    /// One of [`SORTS`]; by user name by default.
+    pub sort: Option<String>,
 }
+
+/// How the users list sorts.
+pub const SORTS: crate::sql::Sorts = crate::sql::Sorts {
+    columns: &[
+        ("username", "username"),
+        ("role", "role"),
+        ("last_login", "last_login_at"),
+    ],
+    tie: "id",
+    default: "username",
+};
 
 async fn districts_of(conn: &mut AnyConnection, user_id: i64) -> Result<Vec<String>> {
     let rows: Vec<(String,)> = sqlx::query_as(
@@ -188,7 +201,7 @@ impl Store {
         w.contains(&["username"], &f.q);
         w.eq("role", &f.role);
         let rows: Page<UserRow> = w
-            .page(&self.pool, COLS, "users", "username", paging)
+            .page(&self.pool, COLS, "users", &SORTS.order(&f.sort), paging)
             .await?;
         let mut conn = self.pool.acquire().await?;
         let mut items = Vec::with_capacity(rows.items.len());

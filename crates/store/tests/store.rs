@@ -109,7 +109,7 @@ async fn users_create_update_and_audit() {
             .user_list(
                 &UserFilter {
                     q: Some("pend".into()),
-                    role: None,
+                    ..Default::default()
                 },
                 Paging::default(),
             )

@@ -30,7 +30,6 @@ fn build() -> ApiRouter {
     let r = crate::duplicates::api_routes(r);
     let r = crate::kube::api_routes(r);
     let r = crate::import::api_routes(r);
-    let r = crate::export::api_routes(r);
     let r = crate::trainings::api_routes(r);
     let r = crate::visits::api_routes(r);
     let r = crate::dashboard::api_routes(r);

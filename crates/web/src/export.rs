@@ -1,28 +1,16 @@
-//! Export of any filtered list of persons or KUBE to XLSX or CSV. Exports of personal
-//! data are recorded in the audit log (who, which filters, how many rows).
+//! The XLSX/CSV export of any list (`list::Listing`), written while its rows are read.
+//! Every export is recorded in the audit log first (who, which filters, how many rows).
 use crate::auth::{Authed, Session};
 use crate::error::{AppError, AppResult};
 use crate::import::file_response;
+use crate::list::Listing;
 use crate::AppState;
 use axum::extract::{Query, State};
 use axum::response::Response;
-use axum::routing::get;
-use domain::nik::mask;
 use serde::Deserialize;
 use sheets::Cell;
 use store::Paging;
 use utoipa::IntoParams;
-use utoipa_axum::routes;
-
-pub fn routes() -> crate::Routes {
-    crate::Routes::new()
-        .route("/persons/export", get(persons))
-        .route("/kube/export", get(kube))
-}
-
-pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
-    r.routes(routes!(api_persons)).routes(routes!(api_kube))
-}
 
 #[derive(Deserialize, IntoParams)]
 pub struct FormatQuery {
@@ -196,213 +184,61 @@ where
     resp
 }
 
-fn text(s: impl Into<String>) -> Cell {
-    Cell::Text(s.into())
-}
-fn opt(s: Option<String>) -> Cell {
-    s.map(Cell::Text).unwrap_or(Cell::Empty)
-}
-
-/// The page reader of a list for a streamed export: it owns what it needs.
-fn pages<T, Fut>(
-    state: &AppState,
-    s: &Session,
-    list: impl Fn(store::Store, Option<Vec<String>>, Paging) -> Fut + Send + 'static,
-) -> impl FnMut(Paging) -> Fut + Send + 'static
-where
-    Fut: std::future::Future<Output = store::Result<store::Page<T>>> + Send,
-{
-    let store = state.store.clone();
-    let scope = s.district_scope().map(|d| d.to_vec());
-    move |paging| list(store.clone(), scope.clone(), paging)
+/// `GET …/export?format=`: the list `L` with the filters of its page, as a file.
+pub(crate) async fn export<L: Listing>(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    Query(q): Query<L::Query>,
+    Query(f): Query<FormatQuery>,
+) -> AppResult<Response> {
+    file::<L>(&state, &s, &q, &f).await
 }
 
-/// Records the export of a list in the audit log, before its rows go out.
-async fn audited(
+pub(crate) async fn file<L: Listing>(
     state: &AppState,
     s: &Session,
-    entity: &str,
-    xlsx: bool,
-    rows: i64,
-    extra: serde_json::Value,
-) -> AppResult<()> {
-    let mut after = serde_json::json!({"format": if xlsx { "xlsx" } else { "csv" }, "rows": rows});
-    if let (Some(a), serde_json::Value::Object(e)) = (after.as_object_mut(), extra) {
+    q: &L::Query,
+    fq: &FormatQuery,
+) -> AppResult<Response> {
+    let xlsx = xlsx(fq)?;
+    let l = std::sync::Arc::new(L::open(state, s, q).await?);
+    let total = l.fetch(Paging::new(Some(1), None)).await?.total;
+    let mut after = serde_json::json!({"format": if xlsx { "xlsx" } else { "csv" }, "rows": total});
+    if let (Some(a), serde_json::Value::Object(e)) = (after.as_object_mut(), l.described()) {
         a.extend(e);
     }
     state
         .store
-        .audit_event(&s.actor(), "export", entity, "-", &after)
+        .audit_event(&s.actor(), "export", L::ENTITY, "-", &after)
         .await?;
-    Ok(())
-}
-
-async fn export_persons(
-    state: &AppState,
-    s: &Session,
-    q: &crate::persons::ListQuery,
-    fq: &FormatQuery,
-) -> AppResult<Response> {
-    let xlsx = xlsx(fq)?;
-    app::registry::check_nik_search(&state.app(), &s.caller(), q.q.as_deref()).await?;
-    let filter = q.filter();
-    let full = s.role().sees_full_identity();
-    let areas = state.areas.clone();
-    let header = [
-        "nik",
-        "kk_number",
-        "name",
-        "sex",
-        "birth_date",
-        "age",
-        "village_code",
-        "village",
-        "district",
-        "rt",
-        "rw",
-        "address",
-        "phone",
-        "categories",
-        "dtks_registered",
-        "dtks_ref",
-    ];
-    let row = move |p: store::persons::Person| {
-        let shown = |n: String| if full { n } else { mask(&n) };
-        vec![
-            text(shown(p.nik)),
-            p.kk_number.map(|k| text(shown(k))).unwrap_or(Cell::Empty),
-            text(p.name),
-            text(p.sex.code()),
-            // Masked roles read the age: the birth date beside the NIK's prefix would
-            // narrow the number down.
-            if full {
-                Cell::Date(p.birth_date.clone())
-            } else {
-                Cell::Empty
-            },
-            Cell::Int(crate::persons::age_of(&p.birth_date) as i64),
-            text(&p.village_code),
-            text(areas.name(&p.village_code)),
-            text(areas.name(&p.district_code)),
-            opt(p.rt),
-            opt(p.rw),
-            opt(p.address),
-            opt(p.phone),
-            text(p.categories.join(", ")),
-            text(if p.dtks_registered != 0 {
-                "ya"
-            } else {
-                "tidak"
-            }),
-            opt(p.dtks_ref),
-        ]
+    let reader = l.clone();
+    let fetch = move |paging| {
+        let l = reader.clone();
+        async move { l.fetch(paging).await }
     };
-    let total = state
-        .store
-        .person_list(&filter, s.district_scope(), Paging::new(Some(1), None))
-        .await?
-        .total;
-    let filters = serde_json::json!({"full_identity": full,
-        "filters": {"q": q.q, "village_code": q.village_code, "district_code": q.district_code, "category": q.category}});
-    audited(state, s, "person", xlsx, total, filters).await?;
-    let fetch = pages(state, s, move |store, scope, paging| {
-        let filter = filter.clone();
-        async move { store.person_list(&filter, scope.as_deref(), paging).await }
-    });
-    Ok(stream_export(&header, "penduduk", xlsx, fetch, row))
+    Ok(stream_export(
+        L::COLUMNS,
+        L::FILE,
+        xlsx,
+        fetch,
+        move |item| l.cells(item),
+    ))
 }
 
-async fn export_kube(
-    state: &AppState,
-    s: &Session,
-    q: &crate::kube::ListQuery,
-    fq: &FormatQuery,
-) -> AppResult<Response> {
-    let xlsx = xlsx(fq)?;
-    app::registry::check_nik_search(&state.app(), &s.caller(), q.q.as_deref()).await?;
-    let filter = q.filter()?;
-    let header = [
-        "registration_number",
-        "name",
-        "business_type",
-        "village_code",
-        "village",
-        "district",
-        "formed_on",
-        "funding_source",
-        "programme_year",
-        "status",
-        "stage",
-        "members",
-    ];
-    let areas = state.areas.clone();
-    let row = move |k: store::kube::Kube| {
-        vec![
-            text(k.registration_number),
-            text(k.name),
-            text(k.business_type),
-            text(&k.village_code),
-            text(areas.name(&k.village_code)),
-            text(areas.name(&k.district_code)),
-            Cell::Date(k.formed_on),
-            text(k.funding_source.code()),
-            Cell::Int(k.programme_year),
-            text(k.status.code()),
-            text(k.stage.code()),
-            Cell::Int(k.member_count),
-        ]
+/// The documented API route of a list's export (`routes!` needs a function of its own).
+macro_rules! api_export {
+    ($name:ident, $list:ty, $path:literal, $tag:literal, $query:ty, $what:literal) => {
+        #[doc = $what]
+        #[utoipa::path(get, path = $path, tag = $tag, params($query, crate::export::FormatQuery),
+            responses((status = 200, description = "the file", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
+        pub(crate) async fn $name(
+            state: axum::extract::State<crate::AppState>,
+            s: crate::auth::Authed,
+            q: axum::extract::Query<$query>,
+            f: axum::extract::Query<crate::export::FormatQuery>,
+        ) -> crate::error::AppResult<axum::response::Response> {
+            crate::export::export::<$list>(state, s, q, f).await
+        }
     };
-    let total = state
-        .store
-        .kube_list(&filter, s.district_scope(), Paging::new(Some(1), None))
-        .await?
-        .total;
-    audited(state, s, "kube", xlsx, total, serde_json::json!({})).await?;
-    let fetch = pages(state, s, move |store, scope, paging| {
-        let filter = filter.clone();
-        async move { store.kube_list(&filter, scope.as_deref(), paging).await }
-    });
-    Ok(stream_export(&header, "kube", xlsx, fetch, row))
 }
-
-async fn persons(
-    State(state): State<AppState>,
-    Authed(s): Authed,
-    Query(q): Query<crate::persons::ListQuery>,
-    Query(f): Query<FormatQuery>,
-) -> AppResult<Response> {
-    export_persons(&state, &s, &q, &f).await
-}
-
-async fn kube(
-    State(state): State<AppState>,
-    Authed(s): Authed,
-    Query(q): Query<crate::kube::ListQuery>,
-    Query(f): Query<FormatQuery>,
-) -> AppResult<Response> {
-    export_kube(&state, &s, &q, &f).await
-}
-
-/// Export the filtered persons (the list's filters) as XLSX or CSV; audited.
-#[utoipa::path(get, path = "/api/v1/persons/export", tag = "export", params(crate::persons::ListQuery, FormatQuery),
-    responses((status = 200, description = "the file", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
-pub(crate) async fn api_persons(
-    State(state): State<AppState>,
-    Authed(s): Authed,
-    Query(q): Query<crate::persons::ListQuery>,
-    Query(f): Query<FormatQuery>,
-) -> AppResult<Response> {
-    export_persons(&state, &s, &q, &f).await
-}
-
-/// Export the filtered KUBE (the list's filters) as XLSX or CSV; audited.
-#[utoipa::path(get, path = "/api/v1/kube/export", tag = "export", params(crate::kube::ListQuery, FormatQuery),
-    responses((status = 200, description = "the file", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
-pub(crate) async fn api_kube(
-    State(state): State<AppState>,
-    Authed(s): Authed,
-    Query(q): Query<crate::kube::ListQuery>,
-    Query(f): Query<FormatQuery>,
-) -> AppResult<Response> {
-    export_kube(&state, &s, &q, &f).await
-}
+pub(crate) use api_export;

@@ -16,6 +16,7 @@ mod export;
 mod guide;
 pub mod import;
 mod kube;
+mod list;
 mod page;
 mod persons;
 mod profile;
@@ -192,7 +193,6 @@ fn pages() -> Routes {
         .merge(persons::routes())
         .merge(duplicates::routes())
         .merge(kube::routes())
-        .merge(export::routes())
         .merge(trainings::routes())
         .merge(visits::routes())
         .merge(programmes::routes())

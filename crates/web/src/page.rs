@@ -197,41 +197,104 @@ pub fn error_page(ctx: Ctx, err: &AppError) -> Response {
     }
 }
 
-/// Links to the previous and next page of a list, keeping the other query parameters.
+/// The links around a list's table: the previous and next page, the column sorts and
+/// the exports, each keeping the other query parameters.
 pub struct Pager {
     pub from: i64,
     pub to: i64,
     pub total: i64,
     pub prev: Option<String>,
     pub next: Option<String>,
+    /// The list's export with its filters, ready for `format=…`, when the list has one.
+    pub export: Option<String>,
+    path: String,
+    query: Vec<(String, String)>,
 }
 
 impl Pager {
     fn new<T>(page: &store::Page<T>, path: &str, query: &[(String, String)]) -> Pager {
-        let href = |offset: i64| {
-            let mut q: Vec<(String, String)> = query
-                .iter()
-                .filter(|(k, v)| k != "offset" && !v.is_empty())
-                .cloned()
-                .collect();
-            if offset > 0 {
-                q.push(("offset".into(), offset.to_string()));
-            }
-            let qs = serde_urlencoded::to_string(&q).unwrap_or_default();
-            if qs.is_empty() {
-                path.to_string()
-            } else {
-                format!("{path}?{qs}")
-            }
-        };
+        let query: Vec<(String, String)> = query
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .cloned()
+            .collect();
         let n = page.items.len() as i64;
-        Pager {
+        let mut p = Pager {
             from: if n == 0 { 0 } else { page.offset + 1 },
             to: page.offset + n,
             total: page.total,
-            prev: (page.offset > 0).then(|| href((page.offset - page.limit).max(0))),
-            next: (page.offset + n < page.total).then(|| href(page.offset + page.limit)),
+            prev: None,
+            next: None,
+            export: None,
+            path: path.to_string(),
+            query,
+        };
+        p.prev =
+            (page.offset > 0).then(|| p.href(&[("offset", (page.offset - page.limit).max(0))]));
+        p.next =
+            (page.offset + n < page.total).then(|| p.href(&[("offset", page.offset + page.limit)]));
+        p
+    }
+    /// This list's address with `set` replacing those parameters (a zero offset left out).
+    fn href(&self, set: &[(&str, impl ToString)]) -> String {
+        let mut q: Vec<(String, String)> = self
+            .query
+            .iter()
+            .filter(|(k, _)| k != "offset" && !set.iter().any(|(s, _)| s == k))
+            .cloned()
+            .collect();
+        for (k, v) in set {
+            let v = v.to_string();
+            if !(*k == "offset" && v == "0") {
+                q.push((k.to_string(), v));
+            }
         }
+        let qs = serde_urlencoded::to_string(&q).unwrap_or_default();
+        if qs.is_empty() {
+            self.path.clone()
+        } else {
+            format!("{}?{qs}", self.path)
+        }
+    }
+    fn sort(&self) -> &str {
+        self.query
+            .iter()
+            .find(|(k, _)| k == "sort")
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
+    }
+    /// A column header's link: sorts by `key`, descending when it already sorts by it,
+    /// from the first page.
+    pub fn sort_href(&self, key: &str) -> String {
+        let to = if self.sort() == key {
+            format!("-{key}")
+        } else {
+            key.to_string()
+        };
+        self.href(&[("sort", to)])
+    }
+    /// `▲`/`▼` on the column the list is sorted by.
+    pub fn sort_mark(&self, key: &str) -> &'static str {
+        match self.sort().strip_prefix('-') {
+            Some(k) if k == key => " ▼",
+            None if self.sort() == key => " ▲",
+            _ => "",
+        }
+    }
+    /// The list's export, with its filters.
+    pub(crate) fn with_export(mut self) -> Pager {
+        let filters: Vec<(String, String)> = self
+            .query
+            .iter()
+            .filter(|(k, _)| k != "offset" && k != "limit")
+            .cloned()
+            .collect();
+        let mut qs = serde_urlencoded::to_string(filters).unwrap_or_default();
+        if !qs.is_empty() {
+            qs.push('&');
+        }
+        self.export = Some(format!("{}/export?{qs}", self.path));
+        self
     }
 }
 
@@ -254,21 +317,20 @@ impl<Q> List<Q> {
     pub fn into_inner(self) -> Q {
         self.query
     }
+    /// A whole number of the query string (`offset`, `limit`).
+    fn number(&self, name: &str) -> Option<i64> {
+        query_pairs(&self.uri)
+            .into_iter()
+            .find(|(k, _)| k == name)
+            .and_then(|(_, v)| v.parse().ok())
+    }
     /// Rows of `size` from the `offset` of the query.
     pub fn paging(&self, size: i64) -> store::Paging {
-        let offset = query_pairs(&self.uri)
-            .into_iter()
-            .find(|(k, _)| k == "offset")
-            .and_then(|(_, v)| v.parse().ok());
-        store::Paging::new(Some(size), offset)
+        store::Paging::new(Some(size), self.number("offset"))
     }
     /// Links to the previous and next page, keeping the filters.
     pub fn pager<T>(&self, page: &store::Page<T>) -> Pager {
         Pager::new(page, self.uri.path(), &query_pairs(&self.uri))
-    }
-    /// The filters alone, for the export links.
-    pub fn export_qs(&self) -> String {
-        filter_query(&self.uri)
     }
 }
 
@@ -364,13 +426,4 @@ impl FormData {
     pub fn pairs(&self) -> &[(String, String)] {
         &self.0
     }
-}
-
-/// The query string of a list without its paging, for links such as exports.
-fn filter_query(uri: &axum::http::Uri) -> String {
-    let pairs: Vec<(String, String)> = query_pairs(uri)
-        .into_iter()
-        .filter(|(k, v)| k != "offset" && k != "limit" && !v.is_empty())
-        .collect();
-    serde_urlencoded::to_string(pairs).unwrap_or_default()
 }

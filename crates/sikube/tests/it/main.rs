@@ -9,6 +9,7 @@ mod duplicates;
 mod foundation;
 mod import;
 mod kube;
+mod lists;
 mod matrix;
 mod monitoring;
 mod persons;

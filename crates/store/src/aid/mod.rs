@@ -176,6 +176,32 @@ pub struct ProposalFilter {
     pub state: Option<String>,
     pub programme_id: Option<i64>,
     pub kube_id: Option<i64>,
+    /// One of [`PROPOSAL_SORTS`]; newest first by default.
+    pub sort: Option<String>,
+}
+
+/// How the proposals list sorts.
+pub const PROPOSAL_SORTS: crate::sql::Sorts = crate::sql::Sorts {
+    columns: &[
+        ("created_at", "p.id"),
+        ("total", "p.total"),
+        ("kube", "k.name_lower"),
+        ("state", "p.state"),
+    ],
+    tie: "p.id",
+    default: "p.id DESC",
+};
+
+/// A proposal of a list, with the names its row shows.
+#[derive(Debug, Clone, Serialize, FromRow)]
+pub struct ProposalListed {
+    #[sqlx(flatten)]
+    #[serde(flatten)]
+    pub proposal: Proposal,
+    pub kube_name: String,
+    pub registration_number: String,
+    pub district_code: String,
+    pub programme_name: String,
 }
 
 async fn programme_in(

@@ -71,7 +71,7 @@ impl Store {
         f: &ProposalFilter,
         scope: Scope<'_>,
         paging: Paging,
-    ) -> Result<Page<Proposal>> {
+    ) -> Result<Page<ProposalListed>> {
         let mut w = Where::new();
         w.eq("p.state", &f.state);
         if let Some(id) = f.programme_id {
@@ -81,12 +81,16 @@ impl Store {
             w.cond_int("p.kube_id = ?", id);
         }
         scope_filter(&mut w, "k.district_code", scope);
-        let from = "proposals p JOIN kube k ON k.id = p.kube_id";
-        let cols: Vec<String> = RCOLS.split(", ").map(|c| format!("p.{c}")).collect();
-        Ok(
-            w.page(&self.pool, &cols.join(", "), from, "p.id DESC", paging)
-                .await?,
-        )
+        let from = "proposals p JOIN kube k ON k.id = p.kube_id \
+            JOIN programmes g ON g.id = p.programme_id";
+        let mut cols: Vec<String> = RCOLS.split(", ").map(|c| format!("p.{c}")).collect();
+        cols.push(
+            "k.name AS kube_name, k.registration_number, k.district_code, g.name AS programme_name"
+                .into(),
+        );
+        let order = PROPOSAL_SORTS.order(&f.sort);
+        Ok(w.page(&self.pool, &cols.join(", "), from, &order, paging)
+            .await?)
     }
 
     /// Takes one step of the state machine, with its checks, in one transaction.

@@ -6,7 +6,7 @@ use crate::attachments::AttachmentInfo;
 use crate::audit::AuditEntry;
 use crate::error::is_unique_violation;
 use crate::persons::{scope_filter, Scope};
-use crate::sql::Where;
+use crate::sql::{Sorts, Where};
 use crate::visits::{HealthRecord, Visit};
 use crate::{audit, Actor, Page, Paging, Result, Store, StoreError};
 use chrono::NaiveDate;
@@ -146,17 +146,17 @@ pub struct KubeChange {
     pub pendamping_id: Option<i64>,
 }
 
-fn order_by(sort: &Option<String>) -> &'static str {
-    match sort.as_deref().unwrap_or("") {
-        "name" => "name_lower, id",
-        "-name" => "name_lower DESC, id DESC",
-        "formed_on" => "formed_on, id",
-        "-formed_on" => "formed_on DESC, id DESC",
-        "members" => "member_count, id",
-        "-members" => "member_count DESC, id DESC",
-        _ => "registration_number",
-    }
-}
+/// How the KUBE list sorts.
+pub const SORTS: Sorts = Sorts {
+    columns: &[
+        ("name", "name_lower"),
+        ("formed_on", "formed_on"),
+        ("members", "member_count"),
+        ("registration_number", "registration_number"),
+    ],
+    tie: "id",
+    default: "registration_number",
+};
 
 async fn get_in(conn: &mut AnyConnection, id: i64) -> Result<Kube> {
     sqlx::query_as(&format!("SELECT {COLS} FROM kube WHERE id = $1"))
@@ -516,7 +516,7 @@ impl Store {
         paging: Paging,
     ) -> Result<Page<Kube>> {
         Ok(list_where(f, scope)
-            .page(&self.pool, COLS, "kube", order_by(&f.sort), paging)
+            .page(&self.pool, COLS, "kube", &SORTS.order(&f.sort), paging)
             .await?)
     }
 
@@ -528,7 +528,7 @@ impl Store {
         paging: Paging,
     ) -> Result<Page<KubeRow>> {
         Ok(list_where(f, scope)
-            .page(&self.pool, ROW_COLS, "kube", order_by(&f.sort), paging)
+            .page(&self.pool, ROW_COLS, "kube", &SORTS.order(&f.sort), paging)
             .await?)
     }
 

@@ -1,6 +1,6 @@
 //! The registry of persons. Area scoping: a list or read can be confined to kecamatan.
 use crate::error::unique_as_conflict;
-use crate::sql::{values_list, Where};
+use crate::sql::{values_list, Sorts, Where};
 use crate::{audit, Actor, Page, Paging, Result, Store, StoreError};
 use domain::nik::Sex;
 use domain::person::ValidPerson;
@@ -72,17 +72,17 @@ pub(crate) fn scope_filter(w: &mut Where, col: &str, scope: Scope<'_>) {
     }
 }
 
-fn order_by(sort: &Option<String>) -> &'static str {
-    match sort.as_deref().unwrap_or("name") {
-        "-name" => "name_lower DESC, id DESC",
-        "birth_date" => "birth_date, id",
-        "-birth_date" => "birth_date DESC, id DESC",
-        "created_at" => "id",
-        "-created_at" => "id DESC",
-        "nik" => "nik",
-        _ => "name_lower, id",
-    }
-}
+/// How the persons list sorts.
+pub const SORTS: Sorts = Sorts {
+    columns: &[
+        ("name", "name_lower"),
+        ("birth_date", "birth_date"),
+        ("created_at", "id"),
+        ("nik", "nik"),
+    ],
+    tie: "id",
+    default: "name_lower, id",
+};
 
 /// A person of a list, with the categories its statement aggregated (`category_list`).
 struct Listed(Person);
@@ -382,7 +382,7 @@ impl Store {
             let cols = &cols;
             async move {
                 Ok::<_, StoreError>(
-                    w.page(&self.pool, cols, "persons", order_by(&f.sort), paging)
+                    w.page(&self.pool, cols, "persons", &SORTS.order(&f.sort), paging)
                         .await?,
                 )
             }

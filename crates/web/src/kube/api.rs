@@ -1,5 +1,8 @@
 //! The KUBE JSON API: groups, members and business types.
 use super::*;
+use crate::list::{text, Listed, Listing, Viewer};
+use sheets::Cell;
+use store::kube::KubeRow;
 
 // ---------- API ----------
 
@@ -17,8 +20,6 @@ pub struct ListQuery {
     pub year: Option<String>,
     /// `registration_number` (default), `name`, `-name`, `formed_on`, `-formed_on`, `members`, `-members`
     pub sort: Option<String>,
-    pub limit: Option<i64>,
-    pub offset: Option<i64>,
 }
 
 impl ListQuery {
@@ -159,27 +160,97 @@ pub(super) fn active_type_names(
         .collect()
 }
 
+/// The KUBE a caller may see: the registry's page, API list and export.
+pub(crate) struct Kubes {
+    v: Viewer,
+    filter: KubeFilter,
+}
+
+impl Kubes {
+    /// The whole list, for a page whose filters were malformed (they come back marked).
+    pub(crate) fn unfiltered(state: &AppState, s: &Session) -> Kubes {
+        Kubes {
+            v: Viewer::new(state, s),
+            filter: KubeFilter::default(),
+        }
+    }
+    /// A page of the list with only what the list page shows.
+    pub(crate) async fn rows(&self, paging: Paging) -> store::Result<store::Page<KubeRow>> {
+        self.v
+            .store
+            .kube_list_rows(&self.filter, self.v.scope(), paging)
+            .await
+    }
+}
+
+impl Listing for Kubes {
+    type Query = ListQuery;
+    type Item = Kube;
+    const ENTITY: &'static str = "kube";
+    const FILE: &'static str = "kube";
+    const COLUMNS: &'static [&'static str] = &[
+        "registration_number",
+        "name",
+        "business_type",
+        "village_code",
+        "village",
+        "district",
+        "formed_on",
+        "funding_source",
+        "programme_year",
+        "status",
+        "stage",
+        "members",
+    ];
+    async fn open(state: &AppState, s: &Session, q: &ListQuery) -> AppResult<Kubes> {
+        app::registry::check_nik_search(&state.app(), &s.caller(), q.q.as_deref()).await?;
+        Ok(Kubes {
+            v: Viewer::new(state, s),
+            filter: q.filter()?,
+        })
+    }
+    async fn fetch(&self, paging: Paging) -> store::Result<store::Page<Kube>> {
+        self.v
+            .store
+            .kube_list(&self.filter, self.v.scope(), paging)
+            .await
+    }
+    fn cells(&self, k: Kube) -> Vec<Cell> {
+        vec![
+            text(k.registration_number),
+            text(k.name),
+            text(k.business_type),
+            text(&k.village_code),
+            self.v.area(&k.village_code),
+            self.v.area(&k.district_code),
+            Cell::Date(k.formed_on),
+            text(k.funding_source.code()),
+            Cell::Int(k.programme_year),
+            text(k.status.code()),
+            text(k.stage.code()),
+            Cell::Int(k.member_count),
+        ]
+    }
+}
+
 /// List KUBE the caller may see.
-#[utoipa::path(get, path = "/api/v1/kube", tag = "kube", params(ListQuery),
+#[utoipa::path(get, path = "/api/v1/kube", tag = "kube", params(ListQuery, crate::list::PageQuery),
     responses((status = 200, body = crate::api::ListOf<KubeOut>), (status = 422, body = crate::api::ErrorBody)))]
 pub(crate) async fn api_list(
     State(state): State<AppState>,
-    Authed(s): Authed,
-    Query(q): Query<ListQuery>,
-) -> AppResult<Json<crate::api::ListOf<KubeOut>>> {
-    app::registry::check_nik_search(&state.app(), &s.caller(), q.q.as_deref()).await?;
-    let page = state
-        .store
-        .kube_list(
-            &q.filter()?,
-            s.district_scope(),
-            Paging::new(q.limit, q.offset),
-        )
-        .await?;
-    Ok(Json(crate::api::ListOf::from_page(page, |k| {
-        KubeOut::from_kube(&state, k)
-    })))
+    l: Listed<Kubes>,
+) -> Json<crate::api::ListOf<KubeOut>> {
+    l.json(|k| KubeOut::from_kube(&state, k))
 }
+
+crate::export::api_export!(
+    api_export,
+    Kubes,
+    "/api/v1/kube/export",
+    "export",
+    ListQuery,
+    "Export the filtered KUBE (the list's filters) as XLSX or CSV; audited."
+);
 
 /// Form a KUBE with its members; returns its registration number.
 #[utoipa::path(post, path = "/api/v1/kube", tag = "kube", request_body = KubeCreate,

@@ -80,6 +80,7 @@ pub(super) async fn pendamping_options(
             &UserFilter {
                 q: None,
                 role: Some(Role::Pendamping.code().into()),
+                sort: None,
             },
             Paging::new(Some(500), None),
         )

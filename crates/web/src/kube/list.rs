@@ -1,5 +1,7 @@
 //! The KUBE list page: filters, paging, the table.
 use super::*;
+use crate::error::AppError;
+use crate::list::Listing;
 
 // ---------- pages ----------
 
@@ -82,8 +84,6 @@ pub(super) struct ListPage {
     q: ListQuery,
     o: Options,
     pager: Pager,
-    /// Filters of the list, for the export links.
-    export_qs: String,
     can_write: bool,
     errors: FormErrors,
 }
@@ -99,16 +99,13 @@ pub(super) async fn list_page(
     PageAuth { s, ctx }: PageAuth,
     q: List<ListQuery>,
 ) -> AppResult<Response> {
-    app::registry::check_nik_search(&state.app(), &s.caller(), q.q.as_deref()).await?;
-    let (filter, inv) = match q.filter() {
-        Ok(f) => (f, None),
-        Err(i) => (KubeFilter::default(), Some(i)),
+    let (list, inv) = match Kubes::open(&state, &s, &q).await {
+        Ok(l) => (l, None),
+        Err(AppError::Invalid(i)) => (Kubes::unfiltered(&state, &s), Some(i)),
+        Err(e) => return Err(e),
     };
-    let page = state
-        .store
-        .kube_list_rows(&filter, s.district_scope(), q.paging(50))
-        .await?;
-    let pager = q.pager(&page);
+    let page = list.rows(q.paging(50)).await?;
+    let pager = q.pager(&page).with_export();
     let villages = crate::persons::filter_villages(
         &state,
         &s,
@@ -135,7 +132,6 @@ pub(super) async fn list_page(
     let errors = FormErrors::new(inv.as_ref(), ctx.lang);
     Ok(html(&ListPage {
         rows,
-        export_qs: q.export_qs(),
         q: q.into_inner(),
         o,
         pager,

@@ -36,6 +36,7 @@ pub fn routes() -> crate::Routes {
     crate::Routes::new()
         .route("/kube", get(list_page).post(create_form))
         .route("/kube/new", get(new_page))
+        .route("/kube/export", get(crate::export::export::<Kubes>))
         .route("/kube/{id}", get(detail_page).post(update_form))
         .route("/kube/{id}/edit", get(edit_page))
         .route("/kube/{id}/members", post(add_member_form))
@@ -49,6 +50,7 @@ pub fn routes() -> crate::Routes {
 pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
     r.routes(routes!(api_business_types, api_business_type_upsert))
         .routes(routes!(api_list, api_create))
+        .routes(routes!(api_export))
         .routes(routes!(api_get, api_update))
         .routes(routes!(api_add_member))
         .routes(routes!(api_set_role, api_remove_member))

@@ -1,5 +1,8 @@
 //! The persons JSON API: list, create, read, update, and the NIK decoder.
 use super::*;
+use crate::list::{opt, text, yes_no, Listed, Listing, Viewer};
+use sheets::Cell;
+use store::persons::PersonRow;
 
 // ---------- API ----------
 
@@ -61,8 +64,6 @@ pub struct ListQuery {
     pub category: Option<String>,
     /// `name`, `-name`, `birth_date`, `-birth_date`, `created_at`, `-created_at`
     pub sort: Option<String>,
-    pub limit: Option<i64>,
-    pub offset: Option<i64>,
 }
 
 impl ListQuery {
@@ -77,28 +78,113 @@ impl ListQuery {
     }
 }
 
+/// The persons a caller may see: the registry's page, API list and export.
+pub(crate) struct Persons {
+    v: Viewer,
+    filter: PersonFilter,
+    q: Option<String>,
+}
+
+impl Persons {
+    /// A page of the list with only what the list page shows.
+    pub(crate) async fn rows(&self, paging: Paging) -> store::Result<store::Page<PersonRow>> {
+        self.v
+            .store
+            .person_list_rows(&self.filter, self.v.scope(), paging)
+            .await
+    }
+}
+
+impl Listing for Persons {
+    type Query = ListQuery;
+    type Item = Person;
+    const ENTITY: &'static str = "person";
+    const FILE: &'static str = "penduduk";
+    const COLUMNS: &'static [&'static str] = &[
+        "nik",
+        "kk_number",
+        "name",
+        "sex",
+        "birth_date",
+        "age",
+        "village_code",
+        "village",
+        "district",
+        "rt",
+        "rw",
+        "address",
+        "phone",
+        "categories",
+        "dtks_registered",
+        "dtks_ref",
+    ];
+    async fn open(state: &AppState, s: &Session, q: &ListQuery) -> AppResult<Persons> {
+        app::registry::check_nik_search(&state.app(), &s.caller(), q.q.as_deref()).await?;
+        Ok(Persons {
+            v: Viewer::new(state, s),
+            filter: q.filter(),
+            q: q.q.clone(),
+        })
+    }
+    async fn fetch(&self, paging: Paging) -> store::Result<store::Page<Person>> {
+        self.v
+            .store
+            .person_list(&self.filter, self.v.scope(), paging)
+            .await
+    }
+    fn cells(&self, p: Person) -> Vec<Cell> {
+        let v = &self.v;
+        vec![
+            v.identity(p.nik),
+            p.kk_number.map(|k| v.identity(k)).unwrap_or(Cell::Empty),
+            text(p.name),
+            text(p.sex.code()),
+            // Masked roles read the age: the birth date beside the NIK's prefix would
+            // narrow the number down.
+            if v.full {
+                Cell::Date(p.birth_date.clone())
+            } else {
+                Cell::Empty
+            },
+            Cell::Int(app::registry::age_of(&p.birth_date) as i64),
+            text(&p.village_code),
+            v.area(&p.village_code),
+            v.area(&p.district_code),
+            opt(p.rt),
+            opt(p.rw),
+            opt(p.address),
+            opt(p.phone),
+            text(p.categories.join(", ")),
+            yes_no(p.dtks_registered != 0),
+            opt(p.dtks_ref),
+        ]
+    }
+    fn described(&self) -> serde_json::Value {
+        let f = &self.filter;
+        serde_json::json!({"full_identity": self.v.full,
+            "filters": {"q": self.q, "village_code": f.village_code, "district_code": f.district_code, "category": f.category}})
+    }
+}
+
 /// List persons the caller may see.
-#[utoipa::path(get, path = "/api/v1/persons", tag = "persons", params(ListQuery),
+#[utoipa::path(get, path = "/api/v1/persons", tag = "persons", params(ListQuery, crate::list::PageQuery),
     responses((status = 200, body = crate::api::ListOf<PersonOut>), (status = 401, body = crate::api::ErrorBody)))]
 pub(crate) async fn api_list(
     State(state): State<AppState>,
-    Authed(s): Authed,
-    Query(q): Query<ListQuery>,
-) -> AppResult<Json<crate::api::ListOf<PersonOut>>> {
-    app::registry::check_nik_search(&state.app(), &s.caller(), q.q.as_deref()).await?;
-    let page = state
-        .store
-        .person_list(
-            &q.filter(),
-            s.district_scope(),
-            Paging::new(q.limit, q.offset),
-        )
-        .await?;
-    let full = s.role().sees_full_identity();
-    Ok(Json(crate::api::ListOf::from_page(page, |p| {
-        PersonOut::new(&state, p, full)
-    })))
+    l: Listed<Persons>,
+) -> Json<crate::api::ListOf<PersonOut>> {
+    let full = l.list.v.full;
+    l.json(|p| PersonOut::new(&state, p, full))
 }
+
+crate::export::api_export!(
+    api_export,
+    Persons,
+    "/api/v1/persons/export",
+    "export",
+    ListQuery,
+    "Export the filtered persons (the list's filters) as XLSX or CSV; audited."
+);
 
 /// Register a person.
 #[utoipa::path(post, path = "/api/v1/persons", tag = "persons", request_body = PersonCreate,

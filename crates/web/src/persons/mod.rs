@@ -24,6 +24,7 @@ pub fn routes() -> crate::Routes {
     crate::Routes::new()
         .route("/persons", get(list_page).post(create_form))
         .route("/persons/new", get(new_page))
+        .route("/persons/export", get(crate::export::export::<Persons>))
         .route("/persons/nik-hint", get(nik_hint))
         .route("/persons/{id}", get(detail_page).post(update_form))
         .route("/persons/{id}/edit", get(edit_page))
@@ -31,6 +32,7 @@ pub fn routes() -> crate::Routes {
 
 pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
     r.routes(routes!(api_list, api_create))
+        .routes(routes!(api_export))
         .routes(routes!(api_get, api_update))
         .routes(routes!(api_nik))
 }

@@ -1,5 +1,6 @@
 //! The persons pages: the list, a person's page, the form, the NIK hint.
 use super::*;
+use crate::list::Listing;
 
 // ---------- pages ----------
 
@@ -23,8 +24,6 @@ pub(super) struct ListPage {
     villages: Vec<(String, String, String)>,
     categories: Vec<(&'static str, &'static str)>,
     pager: Pager,
-    /// Filters of the list, for the export links.
-    export_qs: String,
     can_write: bool,
 }
 
@@ -113,12 +112,9 @@ pub(super) async fn list_page(
     PageAuth { s, ctx }: PageAuth,
     q: List<ListQuery>,
 ) -> AppResult<Response> {
-    app::registry::check_nik_search(&state.app(), &s.caller(), q.q.as_deref()).await?;
-    let page = state
-        .store
-        .person_list_rows(&q.filter(), s.district_scope(), q.paging(50))
-        .await?;
-    let pager = q.pager(&page);
+    let list = Persons::open(&state, &s, &q).await?;
+    let page = list.rows(q.paging(50)).await?;
+    let pager = q.pager(&page).with_export();
     let full = s.role().sees_full_identity();
     let rows = page
         .items
@@ -144,7 +140,6 @@ pub(super) async fn list_page(
         ),
         categories: category_options(ctx.lang),
         pager,
-        export_qs: q.export_qs(),
         can_write: s.role().can_write(),
         q: q.into_inner(),
         ctx,

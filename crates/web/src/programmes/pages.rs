@@ -209,7 +209,8 @@ pub(super) async fn render_detail(
         .await?
         .items
         .into_iter()
-        .map(|p| {
+        .map(|l| {
+            let p = l.proposal;
             let st = lang.t(p.state.label_key());
             (
                 p.id,

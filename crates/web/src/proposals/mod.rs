@@ -3,7 +3,6 @@
 //! at delivery, and the handover minutes (BAST) as PDF.
 use crate::auth::{Authed, Session};
 use crate::error::{AppError, AppResult};
-use crate::page::List;
 use crate::page::{self, html, Ctx, FormErrors, PageAuth, Pager};
 use crate::persons::today;
 use crate::AppState;
@@ -32,6 +31,7 @@ pub fn routes() -> crate::Routes {
     crate::Routes::new()
         .route("/proposals", get(list_page).post(create_form))
         .route("/proposals/new", get(new_page))
+        .route("/proposals/export", get(crate::export::export::<Proposals>))
         .route("/proposals/{id}", get(detail_page))
         .route("/proposals/{id}/act/{action}", post(act_form))
         .route("/proposals/{id}/bast.pdf", get(bast))
@@ -39,6 +39,7 @@ pub fn routes() -> crate::Routes {
 
 pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
     r.routes(routes!(api_list, api_create))
+        .routes(routes!(api_export))
         .routes(routes!(api_get))
         .routes(routes!(api_act))
         .routes(routes!(api_bast))

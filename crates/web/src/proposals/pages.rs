@@ -1,5 +1,6 @@
 //! The proposal pages: the list, the form, a proposal's page with its actions.
 use super::*;
+use crate::list::Listed;
 
 // ---------- pages ----------
 
@@ -29,44 +30,22 @@ pub(super) struct ListPage {
 }
 
 pub(super) async fn list_page(
-    State(state): State<AppState>,
-    PageAuth { s, ctx }: PageAuth,
-    q: List<ListQuery>,
+    PageAuth { ctx, .. }: PageAuth,
+    l: Listed<Proposals>,
 ) -> AppResult<Response> {
-    let f = ProposalFilter {
-        state: q.state.clone(),
-        programme_id: q.programme_id,
-        kube_id: q.kube_id,
-    };
-    let page = state
-        .store
-        .proposal_list(&f, s.district_scope(), q.paging(50))
-        .await?;
-    let pager = q.pager(&page);
-    let programmes: std::collections::HashMap<i64, String> = state
-        .store
-        .programme_list(None)
-        .await?
+    let rows = l
+        .page
+        .items
         .into_iter()
-        .map(|(p, _)| (p.id, p.name))
+        .map(|l| Row {
+            id: l.proposal.id,
+            kube: l.kube_name,
+            programme: l.programme_name,
+            total: Rupiah::new(l.proposal.total).to_string(),
+            state_label: ctx.t(l.proposal.state.label_key()),
+            state: l.proposal.state.code().to_string(),
+        })
         .collect();
-    let mut rows = Vec::new();
-    for p in page.items {
-        let kube = state
-            .store
-            .kube_get(p.kube_id)
-            .await
-            .map(|k| k.name)
-            .unwrap_or_default();
-        rows.push(Row {
-            id: p.id,
-            kube,
-            programme: programmes.get(&p.programme_id).cloned().unwrap_or_default(),
-            total: Rupiah::new(p.total).to_string(),
-            state_label: ctx.t(p.state.label_key()),
-            state: p.state.code().to_string(),
-        });
-    }
     let lang = ctx.lang;
     let states = ProposalState::ALL
         .iter()
@@ -74,9 +53,9 @@ pub(super) async fn list_page(
         .collect();
     Ok(html(&ListPage {
         rows,
-        pager,
+        pager: l.pager,
         states,
-        q_state: q.into_inner().state.unwrap_or_default(),
+        q_state: l.query.state.unwrap_or_default(),
         ctx,
     })?
     .into_response())

@@ -1,11 +1,10 @@
 //! Guidance and training events: pages `/trainings…` and `/api/v1/trainings…`.
 use crate::auth::{Authed, Session};
 use crate::error::{AppError, AppResult};
-use crate::page::List;
 use crate::page::{self, html, Ctx, FormErrors, PageAuth, Pager};
 use crate::persons::{today, village_options};
 use crate::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -37,6 +36,7 @@ pub fn routes() -> crate::Routes {
     crate::Routes::new()
         .route("/trainings", get(list_page).post(create_form))
         .route("/trainings/new", get(new_page))
+        .route("/trainings/export", get(crate::export::export::<Trainings>))
         .route("/trainings/{id}", get(detail_page))
         .route("/trainings/{id}/participants", post(participant_form))
         .route("/trainings/{id}/attendance", post(attendance_form))
@@ -45,6 +45,7 @@ pub fn routes() -> crate::Routes {
 
 pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
     r.routes(routes!(api_list, api_create))
+        .routes(routes!(api_export))
         .routes(routes!(api_get))
         .routes(routes!(api_participant))
         .routes(routes!(api_summary))

@@ -1,5 +1,6 @@
 //! The training pages: the list, the form, an event's page with attendance.
 use super::*;
+use crate::list::Listed;
 
 // ---------- pages ----------
 
@@ -29,19 +30,10 @@ pub(super) struct ListPage {
 pub(super) async fn list_page(
     State(state): State<AppState>,
     PageAuth { s, ctx }: PageAuth,
-    q: List<ListQuery>,
+    l: Listed<Trainings>,
 ) -> AppResult<Response> {
-    let f = TrainingFilter {
-        kind: q.kind.clone(),
-        year: q.year,
-        q: q.q.clone(),
-    };
-    let page = state
-        .store
-        .training_list(&f, s.district_scope(), q.paging(50))
-        .await?;
-    let pager = q.pager(&page);
-    let rows = page
+    let rows = l
+        .page
         .items
         .into_iter()
         .map(|t| Row {
@@ -58,7 +50,7 @@ pub(super) async fn list_page(
         .collect();
     Ok(html(&ListPage {
         rows,
-        pager,
+        pager: l.pager,
         can_write: s.role().can_write(),
         ctx,
     })?

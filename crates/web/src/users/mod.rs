@@ -1,15 +1,16 @@
 //! User administration (admin only): pages and `GET/POST /api/v1/users`,
 //! `GET/PATCH /api/v1/users/{id}`.
-use crate::auth::Authed;
+use crate::auth::{Authed, Session};
 use crate::error::{AppError, AppResult};
-use crate::page::List;
+use crate::list::{opt, text, yes_no, Listed, Listing, Viewer};
 use crate::page::{self, html, Ctx, FormErrors, PageAuth, Pager};
 use crate::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Json;
+use sheets::Cell;
 
 use domain::{Invalid, Lang, Role};
 use serde::{Deserialize, Serialize};
@@ -27,6 +28,7 @@ pub fn routes() -> crate::Routes {
     crate::Routes::new()
         .route("/users", get(list_page).post(create_form))
         .route("/users/new", get(new_page))
+        .route("/users/export", get(crate::export::export::<Users>))
         .route("/users/{id}", get(edit_page).post(update_form))
         .route(
             "/users/{id}/sessions/end",
@@ -40,6 +42,7 @@ pub fn routes() -> crate::Routes {
 
 pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
     r.routes(routes!(api_list, api_create))
+        .routes(routes!(api_export))
         .routes(routes!(api_get, api_update))
         .routes(routes!(api_sessions, api_sessions_end))
         .routes(routes!(api_session_end))
@@ -188,31 +191,71 @@ pub struct ListQuery {
     /// Part of the user name.
     pub q: Option<String>,
     pub role: Option<String>,
-    pub limit: Option<i64>,
-    pub offset: Option<i64>,
+    /// `username`, `role`, `last_login` (`-` before: descending); by user name by default.
+    pub sort: Option<String>,
+}
+
+/// The accounts (admins only): the page, the API list and the export.
+pub(crate) struct Users {
+    v: Viewer,
+    filter: UserFilter,
+}
+
+impl Listing for Users {
+    type Query = ListQuery;
+    type Item = User;
+    const ENTITY: &'static str = "user";
+    const FILE: &'static str = "pengguna";
+    const COLUMNS: &'static [&'static str] = &[
+        "username",
+        "role",
+        "districts",
+        "disabled",
+        "created_at",
+        "last_login_at",
+    ];
+    async fn open(state: &AppState, s: &Session, q: &ListQuery) -> AppResult<Users> {
+        s.require(Role::manages_users)?;
+        Ok(Users {
+            v: Viewer::new(state, s),
+            filter: UserFilter {
+                q: q.q.clone(),
+                role: q.role.clone(),
+                sort: q.sort.clone(),
+            },
+        })
+    }
+    async fn fetch(&self, paging: Paging) -> store::Result<store::Page<User>> {
+        self.v.store.user_list(&self.filter, paging).await
+    }
+    fn cells(&self, u: User) -> Vec<Cell> {
+        let districts: Vec<&str> = u.districts.iter().map(|d| self.v.areas.name(d)).collect();
+        vec![
+            text(u.username),
+            text(u.role.code()),
+            text(districts.join(", ")),
+            yes_no(u.disabled),
+            text(page::local_time(&u.created_at)),
+            opt(u.last_login_at.as_deref().map(page::local_time)),
+        ]
+    }
 }
 
 /// List users (admin).
-#[utoipa::path(get, path = "/api/v1/users", tag = "users", params(ListQuery),
+#[utoipa::path(get, path = "/api/v1/users", tag = "users", params(ListQuery, crate::list::PageQuery),
     responses((status = 200, body = crate::api::ListOf<UserOut>), (status = 403, body = crate::api::ErrorBody)))]
-pub(crate) async fn api_list(
-    State(state): State<AppState>,
-    Authed(s): Authed,
-    Query(q): Query<ListQuery>,
-) -> AppResult<Json<crate::api::ListOf<UserOut>>> {
-    s.require(Role::manages_users)?;
-    let page = state
-        .store
-        .user_list(
-            &UserFilter {
-                q: q.q,
-                role: q.role,
-            },
-            Paging::new(q.limit, q.offset),
-        )
-        .await?;
-    Ok(Json(crate::api::ListOf::from_page(page, UserOut::from)))
+pub(crate) async fn api_list(l: Listed<Users>) -> Json<crate::api::ListOf<UserOut>> {
+    l.json(UserOut::from)
 }
+
+crate::export::api_export!(
+    api_export,
+    Users,
+    "/api/v1/users/export",
+    "export",
+    ListQuery,
+    "Export the accounts (admin) as XLSX or CSV; audited."
+);
 
 /// Create a user (admin). `districts` scopes a `pendamping`.
 #[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = UserCreate,

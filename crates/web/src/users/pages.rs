@@ -40,23 +40,12 @@ pub(super) fn role_options(lang: Lang) -> Vec<(&'static str, &'static str)> {
 
 pub(super) async fn list_page(
     State(state): State<AppState>,
-    PageAuth { s, ctx }: PageAuth,
-    q: List<ListQuery>,
+    PageAuth { ctx, .. }: PageAuth,
+    l: Listed<Users>,
 ) -> AppResult<Response> {
-    s.require(Role::manages_users)?;
-    let page = state
-        .store
-        .user_list(
-            &UserFilter {
-                q: q.q.clone(),
-                role: q.role.clone(),
-            },
-            q.paging(50),
-        )
-        .await?;
-    let pager = q.pager(&page);
     let never = ctx.t("users.never");
-    let rows = page
+    let rows = l
+        .page
         .items
         .into_iter()
         .map(|u| Row {
@@ -75,10 +64,10 @@ pub(super) async fn list_page(
     let roles = role_options(ctx.lang);
     Ok(html(&ListPage {
         rows,
-        q: q.q.clone().unwrap_or_default(),
-        role: q.role.clone().unwrap_or_default(),
+        q: l.query.q.unwrap_or_default(),
+        role: l.query.role.unwrap_or_default(),
         roles,
-        pager,
+        pager: l.pager,
         ctx,
     })?
     .into_response())
