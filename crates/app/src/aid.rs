@@ -1,11 +1,14 @@
 //! In-kind aid: proposals of KUBE through their states. The state machine, the budget
 //! and quota checks and separation of duties are `domain::aid`'s, checked again inside the
 //! store's transaction; here is what a step needs before it is tried.
+use crate::lists::{local_time, opt, text, Listing, Viewer};
 use crate::{today, Caller, Context, Error, Result};
 use domain::aid::{Action, ProposalState};
 use domain::{Invalid, Msg};
 use serde::{Deserialize, Serialize};
-use store::aid::{Delivery, ProposalDetail};
+use sheets::Cell;
+use store::aid::{Delivery, ProposalDetail, ProposalFilter, ProposalListed};
+use store::{Page, Paging};
 
 #[derive(Deserialize, Serialize, utoipa::ToSchema, Clone)]
 pub struct ItemQty {
@@ -158,4 +161,43 @@ pub async fn act(
             cx.rules.allow_same_person,
         )
         .await?)
+}
+
+/// The proposals of the KUBE a caller may see: the list page, the API list and the export.
+pub struct Proposals;
+
+impl Listing for Proposals {
+    type Query = ProposalFilter;
+    type Filter = ProposalFilter;
+    type Item = ProposalListed;
+    const ENTITY: &'static str = "proposal";
+    const FILE: &'static str = "usulan";
+    const COLUMNS: &'static str = "id registration_number kube district programme state total \
+        delivered_total created_at delivered_on bast_number";
+    async fn filter(_: &Context, _: &Caller, q: &ProposalFilter) -> Result<ProposalFilter> {
+        Ok(q.clone())
+    }
+    async fn fetch(
+        v: &Viewer,
+        f: &ProposalFilter,
+        paging: Paging,
+    ) -> store::Result<Page<ProposalListed>> {
+        v.store.proposal_list(f, v.scope(), paging).await
+    }
+    fn cells(v: &Viewer, l: ProposalListed) -> Vec<Cell> {
+        let p = l.proposal;
+        vec![
+            Cell::Int(p.id),
+            text(l.registration_number),
+            text(l.kube_name),
+            v.area(&l.district_code),
+            text(l.programme_name),
+            text(p.state.code()),
+            Cell::Int(p.total),
+            Cell::Int(p.delivered_total),
+            text(local_time(&p.created_at)),
+            p.delivered_on.map(Cell::Date).unwrap_or(Cell::Empty),
+            opt(p.bast_number),
+        ]
+    }
 }

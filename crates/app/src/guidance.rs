@@ -1,11 +1,14 @@
 //! Guidance and training events: recording them, their participants and attendance;
 //! and whether a KUBE's members have had the technical guidance its business needs
 //! before goods are delivered.
+use crate::lists::{opt as maybe, text, Listing, Viewer};
 use crate::{Caller, Context, Error, Result};
 use domain::guidance::{technical_guidance, GuidanceStatus, TrainingKind};
 use domain::{Invalid, Msg};
 use serde::Deserialize;
-use store::trainings::{NewTraining, TrainingDetail};
+use sheets::Cell;
+use store::trainings::{NewTraining, Training, TrainingDetail, TrainingFilter};
+use store::{Page, Paging};
 
 /// The group's technical guidance as the office's rule judges it.
 pub async fn status(cx: &Context, kube_id: i64) -> Result<GuidanceStatus> {
@@ -213,4 +216,44 @@ pub async fn attendance(cx: &Context, c: &Caller, id: i64, b: &AttendanceIn) -> 
         .store
         .training_attendance(&c.actor, id, b.person_id, b.day.trim(), b.present)
         .await?)
+}
+
+/// The guidance and training events a caller may see: the list page, the API list and
+/// the export.
+pub struct Trainings;
+
+impl Listing for Trainings {
+    type Query = TrainingFilter;
+    type Filter = TrainingFilter;
+    type Item = Training;
+    const ENTITY: &'static str = "training";
+    const FILE: &'static str = "bimbingan";
+    const COLUMNS: &'static str = "id title kind topic business_type starts_on ends_on \
+        village_code village district organiser trainers";
+    async fn filter(_: &Context, _: &Caller, q: &TrainingFilter) -> Result<TrainingFilter> {
+        Ok(q.clone())
+    }
+    async fn fetch(
+        v: &Viewer,
+        f: &TrainingFilter,
+        paging: Paging,
+    ) -> store::Result<Page<Training>> {
+        v.store.training_list(f, v.scope(), paging).await
+    }
+    fn cells(v: &Viewer, t: Training) -> Vec<Cell> {
+        vec![
+            Cell::Int(t.id),
+            text(t.title),
+            text(t.kind.code()),
+            maybe(t.topic),
+            maybe(t.business_type),
+            Cell::Date(t.starts_on),
+            Cell::Date(t.ends_on),
+            text(&t.village_code),
+            v.area(&t.village_code),
+            v.area(&t.district_code),
+            maybe(t.organiser),
+            maybe(t.trainers),
+        ]
+    }
 }

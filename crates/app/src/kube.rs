@@ -1,11 +1,14 @@
 //! KUBE: forming a group with its members, changing it, members joining and leaving,
 //! roles — within the caller's area; the group rules are decided by `domain::kube` and
 //! checked again inside the store's transaction.
+use crate::lists::{text, Listing, Open, Viewer};
 use crate::{today, Caller, Context, Error, Result};
 use domain::kube::{KubeInput, MemberRole, Stage, ValidKube};
 use domain::{Invalid, Msg};
 use serde::Deserialize;
-use store::kube::{Kube, KubeChange, KubeDetail, NewMember};
+use sheets::Cell;
+use store::kube::{Kube, KubeChange, KubeDetail, KubeFilter, KubeRow, NewMember};
+use store::{Page, Paging};
 
 #[derive(Deserialize, utoipa::ToSchema, Clone)]
 pub struct MemberIn {
@@ -16,35 +19,12 @@ pub struct MemberIn {
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct KubeCreate {
-    pub name: String,
-    pub business_type: String,
-    pub village_code: String,
-    pub address: Option<String>,
-    /// `YYYY-MM-DD`
-    pub formed_on: String,
-    pub funding_source: String,
-    /// Defaults to the year of formation.
-    pub programme_year: Option<i32>,
-    pub notes: Option<String>,
+    #[serde(flatten)]
+    pub kube: KubeInput,
     /// A pendamping assigned to the KUBE's kecamatan.
     pub pendamping_id: Option<i64>,
     /// 5–20 persons of the KUBE's kecamatan; one ketua, one sekretaris, one bendahara.
     pub members: Vec<MemberIn>,
-}
-
-impl KubeCreate {
-    pub fn input(&self) -> KubeInput {
-        KubeInput {
-            name: self.name.clone(),
-            business_type: self.business_type.clone(),
-            village_code: self.village_code.clone(),
-            address: self.address.clone(),
-            formed_on: self.formed_on.clone(),
-            funding_source: self.funding_source.clone(),
-            programme_year: self.programme_year,
-            notes: self.notes.clone(),
-        }
-    }
 }
 
 /// A change; absent fields stay. Members change through their own routes.
@@ -125,7 +105,7 @@ async fn check_members_visible(
 /// Forms a KUBE with its members.
 pub async fn create(cx: &Context, c: &Caller, b: &KubeCreate) -> Result<KubeDetail> {
     c.require_write()?;
-    let v = validate(cx, c, &b.input()).await;
+    let v = validate(cx, c, &b.kube).await;
     let members = match parse_members(&b.members) {
         Ok(m) => check_members_visible(cx, c, &m).await.map(|()| m),
         Err(i) => Err(i),
@@ -268,4 +248,104 @@ pub async fn set_role(
         .store
         .kube_set_role(&c.actor, id, person_id, role)
         .await?)
+}
+
+/// The KUBE list's query string: the store's filter, with the year as typed (a
+/// malformed one is a field error, not a rejected request).
+#[derive(Deserialize, utoipa::IntoParams, Default)]
+pub struct ListQuery {
+    /// Name, registration number, or an active member's name or NIK.
+    pub q: Option<String>,
+    pub district_code: Option<String>,
+    pub village_code: Option<String>,
+    pub status: Option<String>,
+    pub stage: Option<String>,
+    pub business_type: Option<String>,
+    pub funding_source: Option<String>,
+    /// Year of formation.
+    pub year: Option<String>,
+    /// `registration_number` (default), `name`, `-name`, `formed_on`, `-formed_on`, `members`, `-members`
+    pub sort: Option<String>,
+}
+
+impl ListQuery {
+    pub fn filter(&self) -> std::result::Result<KubeFilter, Invalid> {
+        let year = match self
+            .year
+            .as_deref()
+            .map(str::trim)
+            .filter(|y| !y.is_empty())
+        {
+            Some(y) => Some(
+                y.parse::<i64>()
+                    .map_err(|_| Invalid::field("year", Msg::new("kube.year_invalid")))?,
+            ),
+            None => None,
+        };
+        Ok(KubeFilter {
+            q: self.q.clone(),
+            district_code: self.district_code.clone(),
+            village_code: self.village_code.clone(),
+            status: self.status.clone(),
+            stage: self.stage.clone(),
+            business_type: self.business_type.clone(),
+            funding_source: self.funding_source.clone(),
+            year,
+            pendamping_id: None,
+            sort: self.sort.clone(),
+        })
+    }
+}
+
+/// The KUBE a caller may see: the registry's list page, API list and export.
+pub struct Kubes;
+
+impl Listing for Kubes {
+    type Query = ListQuery;
+    type Filter = KubeFilter;
+    type Item = Kube;
+    const ENTITY: &'static str = "kube";
+    const FILE: &'static str = "kube";
+    const COLUMNS: &'static str = "registration_number name business_type village_code village \
+        district formed_on funding_source programme_year status stage members";
+    async fn filter(cx: &Context, c: &Caller, q: &ListQuery) -> Result<KubeFilter> {
+        crate::registry::check_nik_search(cx, c, q.q.as_deref()).await?;
+        Ok(q.filter()?)
+    }
+    async fn fetch(v: &Viewer, f: &KubeFilter, paging: Paging) -> store::Result<Page<Kube>> {
+        v.store.kube_list(f, v.scope(), paging).await
+    }
+    fn cells(v: &Viewer, k: Kube) -> Vec<Cell> {
+        vec![
+            text(k.registration_number),
+            text(k.name),
+            text(k.business_type),
+            text(&k.village_code),
+            v.area(&k.village_code),
+            v.area(&k.district_code),
+            Cell::Date(k.formed_on),
+            text(k.funding_source.code()),
+            Cell::Int(k.programme_year),
+            text(k.status.code()),
+            text(k.stage.code()),
+            Cell::Int(k.member_count),
+        ]
+    }
+}
+
+impl Open<Kubes> {
+    /// The whole list, for a page whose filters were malformed (they come back marked).
+    pub fn unfiltered(cx: &Context, c: &Caller) -> Open<Kubes> {
+        Open {
+            v: Viewer::new(cx, c),
+            filter: KubeFilter::default(),
+        }
+    }
+    /// A page of the list with only what the list page shows.
+    pub async fn rows(&self, paging: Paging) -> store::Result<Page<KubeRow>> {
+        self.v
+            .store
+            .kube_list_rows(&self.filter, self.v.scope(), paging)
+            .await
+    }
 }

@@ -11,6 +11,7 @@ pub mod error;
 pub mod guidance;
 pub mod import;
 pub mod kube;
+pub mod lists;
 pub mod passwords;
 pub mod programmes;
 pub mod registry;

@@ -1,11 +1,14 @@
 //! The registry of persons: registering and changing a person within the caller's area,
 //! the warning about a possible duplicate, and who may search by NIK.
+use crate::lists::{opt, text, yes_no, Listing, Open, Viewer};
 use crate::{today, Caller, Context, Error, Result};
 use domain::dedup::Record;
 use domain::person::{age_on, PersonInput, ValidPerson};
 use domain::{Invalid, Msg, Role};
 use serde::Deserialize;
-use store::persons::Person;
+use sheets::Cell;
+use store::persons::{Person, PersonFilter, PersonRow};
+use store::{Page, Paging};
 
 /// Age today of a stored birth date (0 if it does not parse).
 pub fn age_of(birth_date: &str) -> i32 {
@@ -221,4 +224,64 @@ pub async fn update(cx: &Context, c: &Caller, id: i64, patch: &PersonPatch) -> R
     take_opt!(rt, rw, address, phone, dtks_ref, notes);
     let v = validate(cx, c, &input)?;
     Ok(cx.store.person_update(&c.actor, id, &v).await?)
+}
+
+/// The persons a caller may see: the registry's list page, API list and export.
+pub struct Persons;
+
+impl Listing for Persons {
+    type Query = PersonFilter;
+    type Filter = PersonFilter;
+    type Item = Person;
+    const ENTITY: &'static str = "person";
+    const FILE: &'static str = "penduduk";
+    const COLUMNS: &'static str = "nik kk_number name sex birth_date age village_code village \
+        district rt rw address phone categories dtks_registered dtks_ref";
+    async fn filter(cx: &Context, c: &Caller, q: &PersonFilter) -> Result<PersonFilter> {
+        check_nik_search(cx, c, q.q.as_deref()).await?;
+        Ok(q.clone())
+    }
+    async fn fetch(v: &Viewer, f: &PersonFilter, paging: Paging) -> store::Result<Page<Person>> {
+        v.store.person_list(f, v.scope(), paging).await
+    }
+    fn cells(v: &Viewer, p: Person) -> Vec<Cell> {
+        vec![
+            v.identity(p.nik),
+            p.kk_number.map(|k| v.identity(k)).unwrap_or(Cell::Empty),
+            text(p.name),
+            text(p.sex.code()),
+            // Masked roles read the age: the birth date beside the NIK's prefix would
+            // narrow the number down.
+            if v.full {
+                Cell::Date(p.birth_date.clone())
+            } else {
+                Cell::Empty
+            },
+            Cell::Int(age_of(&p.birth_date) as i64),
+            text(&p.village_code),
+            v.area(&p.village_code),
+            v.area(&p.district_code),
+            opt(p.rt),
+            opt(p.rw),
+            opt(p.address),
+            opt(p.phone),
+            text(p.categories.join(", ")),
+            yes_no(p.dtks_registered != 0),
+            opt(p.dtks_ref),
+        ]
+    }
+    fn described(v: &Viewer, f: &PersonFilter) -> serde_json::Value {
+        serde_json::json!({"full_identity": v.full,
+            "filters": {"q": f.q, "village_code": f.village_code, "district_code": f.district_code, "category": f.category}})
+    }
+}
+
+impl Open<Persons> {
+    /// A page of the list with only what the list page shows.
+    pub async fn rows(&self, paging: Paging) -> store::Result<Page<PersonRow>> {
+        self.v
+            .store
+            .person_list_rows(&self.filter, self.v.scope(), paging)
+            .await
+    }
 }

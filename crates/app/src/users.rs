@@ -1,12 +1,15 @@
 //! Accounts: creating and changing users with their role, kecamatan and language
 //! (administrators only); passwords follow the policy and are hashed off the request
 //! threads.
+use crate::lists::{local_time, opt, text, yes_no, Listing, Viewer};
 use crate::passwords::{bounded_hashing, hash_password};
 use crate::{Caller, Context, Error, Result};
 use domain::user::{check_districts, check_password, Username};
 use domain::{DistrictCode, Invalid, Lang, Msg, Role};
 use serde::Deserialize;
-use store::users::{NewUser, User, UserChange};
+use sheets::Cell;
+use store::users::{NewUser, User, UserChange, UserFilter};
+use store::{Page, Paging};
 
 /// A password's hash, or busy when too many are being hashed.
 async fn hash(password: String) -> Result<String> {
@@ -158,4 +161,34 @@ pub async fn update(cx: &Context, c: &Caller, id: i64, p: &UserPatch) -> Result<
         keep_session: None,
     };
     Ok(cx.store.user_update(&c.actor, id, change).await?)
+}
+
+/// The accounts (administrators only): the list page, the API list and the export.
+pub struct Users;
+
+impl Listing for Users {
+    type Query = UserFilter;
+    type Filter = UserFilter;
+    type Item = User;
+    const ENTITY: &'static str = "user";
+    const FILE: &'static str = "pengguna";
+    const COLUMNS: &'static str = "username role districts disabled created_at last_login_at";
+    async fn filter(_: &Context, c: &Caller, q: &UserFilter) -> Result<UserFilter> {
+        c.require(Role::manages_users)?;
+        Ok(q.clone())
+    }
+    async fn fetch(v: &Viewer, f: &UserFilter, paging: Paging) -> store::Result<Page<User>> {
+        v.store.user_list(f, paging).await
+    }
+    fn cells(v: &Viewer, u: User) -> Vec<Cell> {
+        let districts: Vec<&str> = u.districts.iter().map(|d| v.areas.name(d)).collect();
+        vec![
+            text(u.username),
+            text(u.role.code()),
+            text(districts.join(", ")),
+            yes_no(u.disabled),
+            text(local_time(&u.created_at)),
+            opt(u.last_login_at.as_deref().map(local_time)),
+        ]
+    }
 }

@@ -76,14 +76,19 @@ pub const SEED_BUSINESS_TYPES: &[(&str, &str, &str)] = &[
 ];
 
 /// A group's fields as entered.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct KubeInput {
     pub name: String,
+    /// A configured business type (`GET /api/v1/business-types`).
     pub business_type: String,
+    /// A village of the office's region.
     pub village_code: String,
     pub address: Option<String>,
+    /// `YYYY-MM-DD`
     pub formed_on: String,
+    /// `apbd_kota`, `apbd_provinsi`, `apbn`, `lainnya`
     pub funding_source: String,
+    /// Defaults to the year of formation.
     pub programme_year: Option<i32>,
     pub notes: Option<String>,
 }

@@ -12,19 +12,27 @@ code_enum!(
 );
 
 /// A person as the form or the API sends it: text, to be validated.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct PersonInput {
+    /// 16 digits; sex and birth date must agree with it.
     pub nik: String,
     pub kk_number: Option<String>,
     pub name: String,
+    /// `L` or `P`
     pub sex: String,
+    /// `YYYY-MM-DD`
     pub birth_date: String,
+    /// A village of the office's region, e.g. `32.79.04.2002`.
     pub village_code: String,
     pub rt: Option<String>,
     pub rw: Option<String>,
+    /// Street address.
     pub address: Option<String>,
     pub phone: Option<String>,
+    /// From `fakir_miskin`, `wrse`, `lansia`, `anak`, `disabilitas`.
+    #[serde(default)]
     pub categories: Vec<String>,
+    #[serde(default)]
     pub dtks_registered: bool,
     pub dtks_ref: Option<String>,
     pub notes: Option<String>,

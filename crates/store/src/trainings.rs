@@ -71,12 +71,14 @@ pub struct VillageCount {
     pub attended: i64,
 }
 
-#[derive(Debug, Clone, Default)]
+/// The trainings list's filters, read straight from its query string.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
 pub struct TrainingFilter {
     pub kind: Option<String>,
     pub year: Option<i64>,
+    /// Part of the title or the topic.
     pub q: Option<String>,
-    /// One of [`SORTS`]; the latest first by default.
+    /// `starts_on`, `title` (`-` before: descending); the latest first by default.
     pub sort: Option<String>,
 }
 

@@ -69,11 +69,13 @@ pub struct UserChange {
     pub keep_session: Option<i64>,
 }
 
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+/// The users list's filters, read straight from its query string.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
 pub struct UserFilter {
+    /// Part of the user name.
     pub q: Option<String>,
     pub role: Option<String>,
-    /// One of [`SORTS`]; by user name by default.
+    /// `username`, `role`, `last_login` (`-` before: descending); by user name by default.
     pub sort: Option<String>,
 }
 

@@ -3,8 +3,8 @@
 use crate::auth::{Authed, Session};
 use crate::error::{AppError, AppResult};
 use crate::import::file_response;
-use crate::list::Listing;
 use crate::AppState;
+use app::lists::{Listing, Open};
 use axum::extract::{Query, State};
 use axum::response::Response;
 use serde::Deserialize;
@@ -201,15 +201,9 @@ pub(crate) async fn file<L: Listing>(
     fq: &FormatQuery,
 ) -> AppResult<Response> {
     let xlsx = xlsx(fq)?;
-    let l = std::sync::Arc::new(L::open(state, s, q).await?);
-    let total = l.fetch(Paging::new(Some(1), None)).await?.total;
-    let mut after = serde_json::json!({"format": if xlsx { "xlsx" } else { "csv" }, "rows": total});
-    if let (Some(a), serde_json::Value::Object(e)) = (after.as_object_mut(), l.described()) {
-        a.extend(e);
-    }
-    state
-        .store
-        .audit_event(&s.actor(), "export", L::ENTITY, "-", &after)
+    let caller = s.caller();
+    let l = std::sync::Arc::new(Open::<L>::new(&state.app(), &caller, q).await?);
+    l.audit_export(&caller, if xlsx { "xlsx" } else { "csv" })
         .await?;
     let reader = l.clone();
     let fetch = move |paging| {
@@ -217,7 +211,7 @@ pub(crate) async fn file<L: Listing>(
         async move { l.fetch(paging).await }
     };
     Ok(stream_export(
-        L::COLUMNS,
+        &Open::<L>::columns(),
         L::FILE,
         xlsx,
         fetch,

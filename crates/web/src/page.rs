@@ -111,15 +111,7 @@ impl Ctx {
     }
 }
 
-pub fn local_time(rfc3339: &str) -> String {
-    match chrono::DateTime::parse_from_rfc3339(rfc3339) {
-        Ok(t) => {
-            let wib = chrono::FixedOffset::east_opt(7 * 3600).unwrap_or(*t.offset());
-            format!("{} WIB", t.with_timezone(&wib).format("%d-%m-%Y %H:%M"))
-        }
-        Err(_) => rfc3339.to_string(),
-    }
-}
+pub use app::lists::local_time;
 
 pub fn html(t: &impl Template) -> AppResult<Html<String>> {
     Ok(Html(t.render()?))

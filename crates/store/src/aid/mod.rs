@@ -171,12 +171,13 @@ pub struct Enrolment {
     pub enrolled_on: String,
 }
 
-#[derive(Debug, Clone, Default)]
+/// The proposals list's filters, read straight from its query string.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
 pub struct ProposalFilter {
     pub state: Option<String>,
     pub programme_id: Option<i64>,
     pub kube_id: Option<i64>,
-    /// One of [`PROPOSAL_SORTS`]; newest first by default.
+    /// `created_at`, `total`, `kube`, `state` (`-` before: descending); newest first by default.
     pub sort: Option<String>,
 }
 

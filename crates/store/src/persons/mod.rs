@@ -47,14 +47,16 @@ pub(crate) const COLS: &str =
     "id, nik, kk_number, name, sex, birth_date, village_code, district_code, rt, rw, \
                     address, phone, dtks_registered, dtks_ref, notes, created_at, updated_at, merged_into";
 
-#[derive(Debug, Clone, Default, Deserialize)]
+/// The persons list's filters, read straight from its query string.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
 pub struct PersonFilter {
-    /// Name (part of it) or NIK (its start).
+    /// Part of the name, or the start of the NIK (digits).
     pub q: Option<String>,
     pub village_code: Option<String>,
     pub district_code: Option<String>,
+    /// `fakir_miskin`, `wrse`, `lansia`, `anak`, `disabilitas`
     pub category: Option<String>,
-    /// `name` (default), `-name`, `birth_date`, `-birth_date`, `created_at`, `-created_at`, `nik`
+    /// `name` (default), `birth_date`, `created_at`, `nik`; `-` before: descending.
     pub sort: Option<String>,
 }
 

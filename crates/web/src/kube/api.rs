@@ -1,55 +1,9 @@
 //! The KUBE JSON API: groups, members and business types.
 use super::*;
-use crate::list::{text, Listed, Listing, Viewer};
-use sheets::Cell;
-use store::kube::KubeRow;
+use crate::list::Listed;
+pub(crate) use app::kube::{Kubes, ListQuery};
 
 // ---------- API ----------
-
-#[derive(Deserialize, IntoParams, Default)]
-pub struct ListQuery {
-    /// Name, registration number, or an active member's name or NIK.
-    pub q: Option<String>,
-    pub district_code: Option<String>,
-    pub village_code: Option<String>,
-    pub status: Option<String>,
-    pub stage: Option<String>,
-    pub business_type: Option<String>,
-    pub funding_source: Option<String>,
-    /// Year of formation.
-    pub year: Option<String>,
-    /// `registration_number` (default), `name`, `-name`, `formed_on`, `-formed_on`, `members`, `-members`
-    pub sort: Option<String>,
-}
-
-impl ListQuery {
-    pub(crate) fn filter(&self) -> Result<KubeFilter, Invalid> {
-        let year = match self
-            .year
-            .as_deref()
-            .map(str::trim)
-            .filter(|y| !y.is_empty())
-        {
-            Some(y) => Some(
-                y.parse::<i64>()
-                    .map_err(|_| Invalid::field("year", Msg::new("kube.year_invalid")))?,
-            ),
-            None => None,
-        };
-        Ok(KubeFilter {
-            q: self.q.clone(),
-            district_code: self.district_code.clone(),
-            village_code: self.village_code.clone(),
-            status: self.status.clone(),
-            stage: self.stage.clone(),
-            business_type: self.business_type.clone(),
-            funding_source: self.funding_source.clone(),
-            year,
-            pendamping_id: None,
-            sort: self.sort.clone(),
-        })
-    }
-}
 
 #[derive(Serialize, ToSchema)]
 pub struct BusinessTypeOut {
@@ -158,79 +112,6 @@ pub(super) fn active_type_names(
             (b.code.clone(), name.clone())
         })
         .collect()
-}
-
-/// The KUBE a caller may see: the registry's page, API list and export.
-pub(crate) struct Kubes {
-    v: Viewer,
-    filter: KubeFilter,
-}
-
-impl Kubes {
-    /// The whole list, for a page whose filters were malformed (they come back marked).
-    pub(crate) fn unfiltered(state: &AppState, s: &Session) -> Kubes {
-        Kubes {
-            v: Viewer::new(state, s),
-            filter: KubeFilter::default(),
-        }
-    }
-    /// A page of the list with only what the list page shows.
-    pub(crate) async fn rows(&self, paging: Paging) -> store::Result<store::Page<KubeRow>> {
-        self.v
-            .store
-            .kube_list_rows(&self.filter, self.v.scope(), paging)
-            .await
-    }
-}
-
-impl Listing for Kubes {
-    type Query = ListQuery;
-    type Item = Kube;
-    const ENTITY: &'static str = "kube";
-    const FILE: &'static str = "kube";
-    const COLUMNS: &'static [&'static str] = &[
-        "registration_number",
-        "name",
-        "business_type",
-        "village_code",
-        "village",
-        "district",
-        "formed_on",
-        "funding_source",
-        "programme_year",
-        "status",
-        "stage",
-        "members",
-    ];
-    async fn open(state: &AppState, s: &Session, q: &ListQuery) -> AppResult<Kubes> {
-        app::registry::check_nik_search(&state.app(), &s.caller(), q.q.as_deref()).await?;
-        Ok(Kubes {
-            v: Viewer::new(state, s),
-            filter: q.filter()?,
-        })
-    }
-    async fn fetch(&self, paging: Paging) -> store::Result<store::Page<Kube>> {
-        self.v
-            .store
-            .kube_list(&self.filter, self.v.scope(), paging)
-            .await
-    }
-    fn cells(&self, k: Kube) -> Vec<Cell> {
-        vec![
-            text(k.registration_number),
-            text(k.name),
-            text(k.business_type),
-            text(&k.village_code),
-            self.v.area(&k.village_code),
-            self.v.area(&k.district_code),
-            Cell::Date(k.formed_on),
-            text(k.funding_source.code()),
-            Cell::Int(k.programme_year),
-            text(k.status.code()),
-            text(k.stage.code()),
-            Cell::Int(k.member_count),
-        ]
-    }
 }
 
 /// List KUBE the caller may see.

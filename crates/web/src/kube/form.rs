@@ -283,14 +283,7 @@ pub(super) async fn create_form(
         })
         .collect();
     let b = KubeCreate {
-        name: f.input.name.clone(),
-        business_type: f.input.business_type.clone(),
-        village_code: f.input.village_code.clone(),
-        address: f.input.address.clone(),
-        formed_on: f.input.formed_on.clone(),
-        funding_source: f.input.funding_source.clone(),
-        programme_year: f.input.programme_year,
-        notes: f.input.notes.clone(),
+        kube: f.input.clone(),
         pendamping_id: f.pendamping_id,
         members,
     };

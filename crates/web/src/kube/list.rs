@@ -1,7 +1,6 @@
 //! The KUBE list page: filters, paging, the table.
 use super::*;
-use crate::error::AppError;
-use crate::list::Listing;
+use app::lists::Open;
 
 // ---------- pages ----------
 
@@ -99,10 +98,10 @@ pub(super) async fn list_page(
     PageAuth { s, ctx }: PageAuth,
     q: List<ListQuery>,
 ) -> AppResult<Response> {
-    let (list, inv) = match Kubes::open(&state, &s, &q).await {
+    let (list, inv) = match Open::<Kubes>::new(&state.app(), &s.caller(), &q).await {
         Ok(l) => (l, None),
-        Err(AppError::Invalid(i)) => (Kubes::unfiltered(&state, &s), Some(i)),
-        Err(e) => return Err(e),
+        Err(app::Error::Invalid(i)) => (Open::unfiltered(&state.app(), &s.caller()), Some(i)),
+        Err(e) => return Err(e.into()),
     };
     let page = list.rows(q.paging(50)).await?;
     let pager = q.pager(&page).with_export();

@@ -1,170 +1,21 @@
 //! The persons JSON API: list, create, read, update, and the NIK decoder.
 use super::*;
-use crate::list::{opt, text, yes_no, Listed, Listing, Viewer};
-use sheets::Cell;
-use store::persons::PersonRow;
+use crate::list::Listed;
+pub(crate) use app::registry::Persons;
 
 // ---------- API ----------
 
 #[derive(Deserialize, ToSchema)]
 pub struct PersonCreate {
-    /// 16 digits; sex and birth date must agree with it.
-    pub nik: String,
-    pub kk_number: Option<String>,
-    pub name: String,
-    /// `L` or `P`
-    pub sex: String,
-    /// `YYYY-MM-DD`
-    pub birth_date: String,
-    /// A village of the office's region, e.g. `32.79.04.2002`.
-    pub village_code: String,
-    pub rt: Option<String>,
-    pub rw: Option<String>,
-    /// Street address.
-    pub address: Option<String>,
-    pub phone: Option<String>,
-    #[serde(default)]
-    pub categories: Vec<String>,
-    #[serde(default)]
-    pub dtks_registered: bool,
-    pub dtks_ref: Option<String>,
-    pub notes: Option<String>,
+    #[serde(flatten)]
+    pub person: PersonInput,
     /// Save although a very similar person exists (otherwise 409).
     #[serde(default)]
     pub confirm_duplicate: bool,
 }
 
-impl PersonCreate {
-    pub(super) fn input(&self) -> PersonInput {
-        PersonInput {
-            nik: self.nik.clone(),
-            kk_number: self.kk_number.clone(),
-            name: self.name.clone(),
-            sex: self.sex.clone(),
-            birth_date: self.birth_date.clone(),
-            village_code: self.village_code.clone(),
-            rt: self.rt.clone(),
-            rw: self.rw.clone(),
-            address: self.address.clone(),
-            phone: self.phone.clone(),
-            categories: self.categories.clone(),
-            dtks_registered: self.dtks_registered,
-            dtks_ref: self.dtks_ref.clone(),
-            notes: self.notes.clone(),
-        }
-    }
-}
-
-#[derive(Deserialize, IntoParams, Default)]
-pub struct ListQuery {
-    /// Part of the name, or the start of the NIK (digits).
-    pub q: Option<String>,
-    pub village_code: Option<String>,
-    pub district_code: Option<String>,
-    pub category: Option<String>,
-    /// `name`, `-name`, `birth_date`, `-birth_date`, `created_at`, `-created_at`
-    pub sort: Option<String>,
-}
-
-impl ListQuery {
-    pub(crate) fn filter(&self) -> PersonFilter {
-        PersonFilter {
-            q: self.q.clone(),
-            village_code: self.village_code.clone(),
-            district_code: self.district_code.clone(),
-            category: self.category.clone(),
-            sort: self.sort.clone(),
-        }
-    }
-}
-
-/// The persons a caller may see: the registry's page, API list and export.
-pub(crate) struct Persons {
-    v: Viewer,
-    filter: PersonFilter,
-    q: Option<String>,
-}
-
-impl Persons {
-    /// A page of the list with only what the list page shows.
-    pub(crate) async fn rows(&self, paging: Paging) -> store::Result<store::Page<PersonRow>> {
-        self.v
-            .store
-            .person_list_rows(&self.filter, self.v.scope(), paging)
-            .await
-    }
-}
-
-impl Listing for Persons {
-    type Query = ListQuery;
-    type Item = Person;
-    const ENTITY: &'static str = "person";
-    const FILE: &'static str = "penduduk";
-    const COLUMNS: &'static [&'static str] = &[
-        "nik",
-        "kk_number",
-        "name",
-        "sex",
-        "birth_date",
-        "age",
-        "village_code",
-        "village",
-        "district",
-        "rt",
-        "rw",
-        "address",
-        "phone",
-        "categories",
-        "dtks_registered",
-        "dtks_ref",
-    ];
-    async fn open(state: &AppState, s: &Session, q: &ListQuery) -> AppResult<Persons> {
-        app::registry::check_nik_search(&state.app(), &s.caller(), q.q.as_deref()).await?;
-        Ok(Persons {
-            v: Viewer::new(state, s),
-            filter: q.filter(),
-            q: q.q.clone(),
-        })
-    }
-    async fn fetch(&self, paging: Paging) -> store::Result<store::Page<Person>> {
-        self.v
-            .store
-            .person_list(&self.filter, self.v.scope(), paging)
-            .await
-    }
-    fn cells(&self, p: Person) -> Vec<Cell> {
-        let v = &self.v;
-        vec![
-            v.identity(p.nik),
-            p.kk_number.map(|k| v.identity(k)).unwrap_or(Cell::Empty),
-            text(p.name),
-            text(p.sex.code()),
-            // Masked roles read the age: the birth date beside the NIK's prefix would
-            // narrow the number down.
-            if v.full {
-                Cell::Date(p.birth_date.clone())
-            } else {
-                Cell::Empty
-            },
-            Cell::Int(app::registry::age_of(&p.birth_date) as i64),
-            text(&p.village_code),
-            v.area(&p.village_code),
-            v.area(&p.district_code),
-            opt(p.rt),
-            opt(p.rw),
-            opt(p.address),
-            opt(p.phone),
-            text(p.categories.join(", ")),
-            yes_no(p.dtks_registered != 0),
-            opt(p.dtks_ref),
-        ]
-    }
-    fn described(&self) -> serde_json::Value {
-        let f = &self.filter;
-        serde_json::json!({"full_identity": self.v.full,
-            "filters": {"q": self.q, "village_code": f.village_code, "district_code": f.district_code, "category": f.category}})
-    }
-}
+/// The list's query string is the store's filter.
+pub type ListQuery = PersonFilter;
 
 /// List persons the caller may see.
 #[utoipa::path(get, path = "/api/v1/persons", tag = "persons", params(ListQuery, crate::list::PageQuery),
@@ -196,7 +47,7 @@ pub(crate) async fn api_create(
     Json(b): Json<PersonCreate>,
 ) -> AppResult<Response> {
     let p =
-        app::registry::create(&state.app(), &s.caller(), &b.input(), b.confirm_duplicate).await?;
+        app::registry::create(&state.app(), &s.caller(), &b.person, b.confirm_duplicate).await?;
     let full = s.role().sees_full_identity();
     Ok((StatusCode::CREATED, Json(PersonOut::new(&state, p, full))).into_response())
 }

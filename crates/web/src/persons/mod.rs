@@ -16,8 +16,7 @@ use domain::person::{Category, PersonInput};
 use domain::{Invalid, Lang};
 use serde::{Deserialize, Serialize};
 use store::persons::{Person, PersonFilter};
-use store::Paging;
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use utoipa_axum::routes;
 
 pub fn routes() -> crate::Routes {

@@ -1,6 +1,6 @@
 //! The persons pages: the list, a person's page, the form, the NIK hint.
 use super::*;
-use crate::list::Listing;
+use app::lists::Open;
 
 // ---------- pages ----------
 
@@ -112,7 +112,7 @@ pub(super) async fn list_page(
     PageAuth { s, ctx }: PageAuth,
     q: List<ListQuery>,
 ) -> AppResult<Response> {
-    let list = Persons::open(&state, &s, &q).await?;
+    let list = Open::<Persons>::new(&state.app(), &s.caller(), &q).await?;
     let page = list.rows(q.paging(50)).await?;
     let pager = q.pager(&page).with_export();
     let full = s.role().sees_full_identity();

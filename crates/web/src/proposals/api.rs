@@ -1,79 +1,10 @@
 //! The proposals JSON API: list, create, act on a proposal, its BAST and a KUBE's assets.
 use super::*;
-use crate::list::{opt, text, Listed, Listing, Viewer};
-use sheets::Cell;
-use store::aid::ProposalListed;
-
-#[derive(Deserialize, IntoParams, Default)]
-pub struct ListQuery {
-    pub state: Option<String>,
-    pub programme_id: Option<i64>,
-    pub kube_id: Option<i64>,
-    /// `created_at`, `total`, `kube`, `state` (`-` before: descending); newest first by default.
-    pub sort: Option<String>,
-}
-
-/// The proposals of the KUBE a caller may see: the page, the API list and the export.
-pub(crate) struct Proposals {
-    v: Viewer,
-    filter: ProposalFilter,
-}
-
-impl Listing for Proposals {
-    type Query = ListQuery;
-    type Item = ProposalListed;
-    const ENTITY: &'static str = "proposal";
-    const FILE: &'static str = "usulan";
-    const COLUMNS: &'static [&'static str] = &[
-        "id",
-        "registration_number",
-        "kube",
-        "district",
-        "programme",
-        "state",
-        "total",
-        "delivered_total",
-        "created_at",
-        "delivered_on",
-        "bast_number",
-    ];
-    async fn open(state: &AppState, s: &Session, q: &ListQuery) -> AppResult<Proposals> {
-        Ok(Proposals {
-            v: Viewer::new(state, s),
-            filter: ProposalFilter {
-                state: q.state.clone(),
-                programme_id: q.programme_id,
-                kube_id: q.kube_id,
-                sort: q.sort.clone(),
-            },
-        })
-    }
-    async fn fetch(&self, paging: Paging) -> store::Result<store::Page<ProposalListed>> {
-        self.v
-            .store
-            .proposal_list(&self.filter, self.v.scope(), paging)
-            .await
-    }
-    fn cells(&self, l: ProposalListed) -> Vec<Cell> {
-        let p = l.proposal;
-        vec![
-            Cell::Int(p.id),
-            text(l.registration_number),
-            text(l.kube_name),
-            self.v.area(&l.district_code),
-            text(l.programme_name),
-            text(p.state.code()),
-            Cell::Int(p.total),
-            Cell::Int(p.delivered_total),
-            text(crate::page::local_time(&p.created_at)),
-            p.delivered_on.map(Cell::Date).unwrap_or(Cell::Empty),
-            opt(p.bast_number),
-        ]
-    }
-}
+use crate::list::Listed;
+pub(crate) use app::aid::Proposals;
 
 /// Proposals of the KUBE the caller may see, newest first.
-#[utoipa::path(get, path = "/api/v1/proposals", tag = "aid", params(ListQuery, crate::list::PageQuery), responses((status = 200, body = crate::api::ListOf<ProposalOut>)))]
+#[utoipa::path(get, path = "/api/v1/proposals", tag = "aid", params(ProposalFilter, crate::list::PageQuery), responses((status = 200, body = crate::api::ListOf<ProposalOut>)))]
 pub(crate) async fn api_list(l: Listed<Proposals>) -> Json<crate::api::ListOf<ProposalOut>> {
     l.json(|l| {
         out(ProposalDetail {
@@ -89,7 +20,7 @@ crate::export::api_export!(
     Proposals,
     "/api/v1/proposals/export",
     "export",
-    ListQuery,
+    ProposalFilter,
     "Export the filtered proposals (the list's filters) as XLSX or CSV; audited."
 );
 

@@ -16,8 +16,7 @@ use domain::money::Rupiah;
 use domain::{Invalid, Lang, Msg};
 use serde::{Deserialize, Serialize};
 use store::aid::{ProposalDetail, ProposalFilter};
-use store::Paging;
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use utoipa_axum::routes;
 
 pub(crate) use app::aid::{ActBody, ItemQty, ProposalCreate};

@@ -1,8 +1,7 @@
 //! The trainings JSON API: events, participants, attendance, certificates, partner agencies.
 use super::*;
-use crate::list::{opt, text, Listed, Listing, Viewer};
-use sheets::Cell;
-use store::trainings::Training;
+use crate::list::Listed;
+pub(crate) use app::guidance::Trainings;
 
 // ---------- API ----------
 
@@ -77,78 +76,8 @@ pub(super) async fn attendance_form(
 
 // ---------- API (events) ----------
 
-#[derive(Deserialize, IntoParams, Default)]
-pub struct ListQuery {
-    pub kind: Option<String>,
-    pub year: Option<i64>,
-    pub q: Option<String>,
-    /// `starts_on`, `title` (`-` before: descending); the latest first by default.
-    pub sort: Option<String>,
-}
-
-/// The guidance and training events a caller may see: the page, the API list and the
-/// export.
-pub(crate) struct Trainings {
-    v: Viewer,
-    filter: TrainingFilter,
-}
-
-impl Listing for Trainings {
-    type Query = ListQuery;
-    type Item = Training;
-    const ENTITY: &'static str = "training";
-    const FILE: &'static str = "bimbingan";
-    const COLUMNS: &'static [&'static str] = &[
-        "id",
-        "title",
-        "kind",
-        "topic",
-        "business_type",
-        "starts_on",
-        "ends_on",
-        "village_code",
-        "village",
-        "district",
-        "organiser",
-        "trainers",
-    ];
-    async fn open(state: &AppState, s: &Session, q: &ListQuery) -> AppResult<Trainings> {
-        Ok(Trainings {
-            v: Viewer::new(state, s),
-            filter: TrainingFilter {
-                kind: q.kind.clone(),
-                year: q.year,
-                q: q.q.clone(),
-                sort: q.sort.clone(),
-            },
-        })
-    }
-    async fn fetch(&self, paging: Paging) -> store::Result<store::Page<Training>> {
-        self.v
-            .store
-            .training_list(&self.filter, self.v.scope(), paging)
-            .await
-    }
-    fn cells(&self, t: Training) -> Vec<Cell> {
-        vec![
-            Cell::Int(t.id),
-            text(t.title),
-            text(t.kind.code()),
-            opt(t.topic),
-            opt(t.business_type),
-            Cell::Date(t.starts_on),
-            Cell::Date(t.ends_on),
-            text(&t.village_code),
-            self.v.area(&t.village_code),
-            self.v.area(&t.district_code),
-            opt(t.organiser),
-            opt(t.trainers),
-        ]
-    }
-}
-
 /// List guidance and training events, newest first.
-#[utoipa::path(get, path = "/api/v1/trainings", tag = "trainings", params(ListQuery, crate::list::PageQuery),
+#[utoipa::path(get, path = "/api/v1/trainings", tag = "trainings", params(TrainingFilter, crate::list::PageQuery),
     responses((status = 200, body = crate::api::ListOf<TrainingOut>)))]
 pub(crate) async fn api_list(
     State(state): State<AppState>,
@@ -174,7 +103,7 @@ crate::export::api_export!(
     Trainings,
     "/api/v1/trainings/export",
     "export",
-    ListQuery,
+    TrainingFilter,
     "Export the filtered guidance and training events as XLSX or CSV; audited."
 );
 

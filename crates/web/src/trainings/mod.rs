@@ -11,10 +11,10 @@ use axum::routing::{get, post};
 use axum::Json;
 use domain::guidance::TrainingKind;
 use domain::{Invalid, Lang, Msg};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use store::trainings::{TrainingDetail, TrainingFilter};
 use store::Paging;
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use utoipa_axum::routes;
 
 pub(crate) use app::guidance::{days, AttendanceIn, ParticipantIn, Seen, TrainingCreate};

@@ -1,22 +1,21 @@
 //! User administration (admin only): pages and `GET/POST /api/v1/users`,
 //! `GET/PATCH /api/v1/users/{id}`.
-use crate::auth::{Authed, Session};
+use crate::auth::Authed;
 use crate::error::{AppError, AppResult};
-use crate::list::{opt, text, yes_no, Listed, Listing, Viewer};
+use crate::list::Listed;
 use crate::page::{self, html, Ctx, FormErrors, PageAuth, Pager};
 use crate::AppState;
+pub(crate) use app::users::Users;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Json;
-use sheets::Cell;
 
 use domain::{Invalid, Lang, Role};
 use serde::{Deserialize, Serialize};
 use store::users::{User, UserFilter};
-use store::Paging;
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use utoipa_axum::routes;
 
 pub(crate) use app::users::{UserCreate, UserPatch};
@@ -186,63 +185,8 @@ impl From<User> for UserOut {
 
 // ---------- API ----------
 
-#[derive(Deserialize, IntoParams, Default)]
-pub struct ListQuery {
-    /// Part of the user name.
-    pub q: Option<String>,
-    pub role: Option<String>,
-    /// `username`, `role`, `last_login` (`-` before: descending); by user name by default.
-    pub sort: Option<String>,
-}
-
-/// The accounts (admins only): the page, the API list and the export.
-pub(crate) struct Users {
-    v: Viewer,
-    filter: UserFilter,
-}
-
-impl Listing for Users {
-    type Query = ListQuery;
-    type Item = User;
-    const ENTITY: &'static str = "user";
-    const FILE: &'static str = "pengguna";
-    const COLUMNS: &'static [&'static str] = &[
-        "username",
-        "role",
-        "districts",
-        "disabled",
-        "created_at",
-        "last_login_at",
-    ];
-    async fn open(state: &AppState, s: &Session, q: &ListQuery) -> AppResult<Users> {
-        s.require(Role::manages_users)?;
-        Ok(Users {
-            v: Viewer::new(state, s),
-            filter: UserFilter {
-                q: q.q.clone(),
-                role: q.role.clone(),
-                sort: q.sort.clone(),
-            },
-        })
-    }
-    async fn fetch(&self, paging: Paging) -> store::Result<store::Page<User>> {
-        self.v.store.user_list(&self.filter, paging).await
-    }
-    fn cells(&self, u: User) -> Vec<Cell> {
-        let districts: Vec<&str> = u.districts.iter().map(|d| self.v.areas.name(d)).collect();
-        vec![
-            text(u.username),
-            text(u.role.code()),
-            text(districts.join(", ")),
-            yes_no(u.disabled),
-            text(page::local_time(&u.created_at)),
-            opt(u.last_login_at.as_deref().map(page::local_time)),
-        ]
-    }
-}
-
 /// List users (admin).
-#[utoipa::path(get, path = "/api/v1/users", tag = "users", params(ListQuery, crate::list::PageQuery),
+#[utoipa::path(get, path = "/api/v1/users", tag = "users", params(UserFilter, crate::list::PageQuery),
     responses((status = 200, body = crate::api::ListOf<UserOut>), (status = 403, body = crate::api::ErrorBody)))]
 pub(crate) async fn api_list(l: Listed<Users>) -> Json<crate::api::ListOf<UserOut>> {
     l.json(UserOut::from)
@@ -253,7 +197,7 @@ crate::export::api_export!(
     Users,
     "/api/v1/users/export",
     "export",
-    ListQuery,
+    UserFilter,
     "Export the accounts (admin) as XLSX or CSV; audited."
 );
 
