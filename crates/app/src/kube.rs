@@ -51,7 +51,7 @@ pub async fn business_type_codes(cx: &Context) -> Result<Vec<String>> {
         .business_type_list()
         .await?
         .into_iter()
-        .filter(|b| b.active != 0)
+        .filter(|b| *b.active)
         .map(|b| b.code)
         .collect())
 }

@@ -161,7 +161,7 @@ pub fn input_of(p: &Person) -> PersonInput {
         address: p.address.clone(),
         phone: p.phone.clone(),
         categories: p.categories.clone(),
-        dtks_registered: p.dtks_registered != 0,
+        dtks_registered: *p.dtks_registered,
         dtks_ref: p.dtks_ref.clone(),
         notes: p.notes.clone(),
     }
@@ -266,7 +266,7 @@ impl Listing for Persons {
             opt(p.address),
             opt(p.phone),
             text(p.categories.join(", ")),
-            yes_no(p.dtks_registered != 0),
+            yes_no(*p.dtks_registered),
             opt(p.dtks_ref),
         ]
     }

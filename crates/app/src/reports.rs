@@ -159,7 +159,7 @@ impl Build<'_> {
             .map(|b| (b.code, b.name))
             .collect();
         // kecamatan × business type × year → counts per status
-        let mut m: BTreeMap<(String, String, i64), BTreeMap<String, i64>> = BTreeMap::new();
+        let mut m: BTreeMap<(String, String, i64), BTreeMap<Status, i64>> = BTreeMap::new();
         for r in rows.iter().filter(|r| {
             f.year.is_none_or(|y| r.formed_year == y)
                 && f.district().is_none_or(|d| r.district_code == d)
@@ -170,7 +170,7 @@ impl Build<'_> {
                 r.formed_year,
             ))
             .or_default()
-            .entry(r.status.clone())
+            .entry(r.status)
             .or_default() += r.n;
         }
         let mut columns = vec![
@@ -184,20 +184,20 @@ impl Build<'_> {
         columns.push(self.col("dashboard.total", Kind::Int));
         columns.push(self.col("report.running_share", Kind::Percent));
         // Counts per status, the total and the running share of one row.
-        let figures = |by: &BTreeMap<String, i64>| {
+        let figures = |by: &BTreeMap<Status, i64>| {
             let mut cells: Vec<Cell> = Status::ALL
                 .iter()
-                .map(|st| Cell::Int(by.get(st.code()).copied().unwrap_or(0)))
+                .map(|st| Cell::Int(by.get(st).copied().unwrap_or(0)))
                 .collect();
             let total: i64 = by.values().sum();
-            let running = by.get(Status::Berjalan.code()).copied().unwrap_or(0);
+            let running = by.get(&Status::Berjalan).copied().unwrap_or(0);
             cells.push(Cell::Int(total));
             cells.push(Cell::Percent(running as f64 / total.max(1) as f64));
             cells
         };
-        let add = |into: &mut BTreeMap<String, i64>, by: &BTreeMap<String, i64>| {
+        let add = |into: &mut BTreeMap<Status, i64>, by: &BTreeMap<Status, i64>| {
             for (k, v) in by {
-                *into.entry(k.clone()).or_default() += v;
+                *into.entry(*k).or_default() += v;
             }
         };
         let mut rows: Vec<Vec<Cell>> = Vec::new();

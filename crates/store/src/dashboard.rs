@@ -2,6 +2,7 @@
 use crate::persons::{scope_filter, Scope};
 use crate::sql::Where;
 use crate::{Result, Store};
+use domain::kube::{FundingSource, Status};
 use serde::Serialize;
 use sqlx::FromRow;
 
@@ -12,8 +13,10 @@ pub struct KubeCount {
     pub village_code: String,
     pub business_type: String,
     pub formed_year: i64,
-    pub funding_source: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub funding_source: FundingSource,
+    #[sqlx(try_from = "String")]
+    pub status: Status,
     pub n: i64,
     pub members: i64,
 }
@@ -23,7 +26,8 @@ pub struct KubeCount {
 pub struct DimCount {
     pub dim: String,
     pub code: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: Status,
     pub n: i64,
     pub members: i64,
 }

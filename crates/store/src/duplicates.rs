@@ -378,7 +378,7 @@ impl Store {
         .bind(&other_before.phone)
         .bind(&other_before.dtks_ref)
         .bind(&other_before.notes)
-        .bind(other_before.dtks_registered)
+        .bind(*other_before.dtks_registered as i64)
         .bind(&now)
         .bind(keep)
         .execute(&mut *tx)

@@ -36,6 +36,24 @@ pub fn ts(t: chrono::DateTime<chrono::Utc>) -> String {
 }
 
 /// A page of a list, with the total number of matching rows.
+/// A yes/no column, stored as 0 or 1 (the same on both backends), read as a `bool`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(transparent)]
+pub struct Flag(pub bool);
+
+impl From<i64> for Flag {
+    fn from(v: i64) -> Flag {
+        Flag(v != 0)
+    }
+}
+
+impl std::ops::Deref for Flag {
+    type Target = bool;
+    fn deref(&self) -> &bool {
+        &self.0
+    }
+}
+
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Page<T> {
     pub items: Vec<T>,

@@ -52,7 +52,8 @@ pub struct Participant {
     #[sqlx(try_from = "String")]
     pub sex: Sex,
     pub village_code: String,
-    pub attended: i64,
+    #[sqlx(try_from = "i64")]
+    pub attended: crate::Flag,
 }
 
 #[derive(Debug, Clone, Serialize)]

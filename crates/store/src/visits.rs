@@ -15,10 +15,12 @@ pub struct Visit {
     pub id: i64,
     pub kube_id: i64,
     pub visited_on: String,
-    pub operating: i64,
+    #[sqlx(try_from = "i64")]
+    pub operating: crate::Flag,
     pub meetings_held: i64,
     pub members_present: i64,
-    pub books_up_to_date: i64,
+    #[sqlx(try_from = "i64")]
+    pub books_up_to_date: crate::Flag,
     pub revenue: i64,
     pub expenses: i64,
     pub savings_balance: i64,
@@ -38,10 +40,10 @@ impl Visit {
     pub fn facts(&self) -> Option<VisitFacts> {
         Some(VisitFacts {
             visited_on: NaiveDate::parse_from_str(&self.visited_on, "%Y-%m-%d").ok()?,
-            operating: self.operating != 0,
+            operating: *self.operating,
             meetings_held: self.meetings_held,
             members_present: self.members_present,
-            books_up_to_date: self.books_up_to_date != 0,
+            books_up_to_date: *self.books_up_to_date,
             revenue: self.revenue,
             expenses: self.expenses,
             savings_balance: self.savings_balance,

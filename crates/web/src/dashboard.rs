@@ -89,7 +89,7 @@ fn group_by(rows: &[DimCount], dim: &str, name: impl Fn(&str) -> String) -> Vec<
     for r in rows.iter().filter(|r| r.dim == dim) {
         *m.entry(r.code.clone())
             .or_insert_with(empty_status)
-            .entry(r.status.clone())
+            .entry(r.status.code().to_string())
             .or_default() += r.n;
     }
     m.into_iter()
@@ -128,7 +128,7 @@ async fn compute(state: &AppState, s: &Session, lang: Lang) -> AppResult<Dashboa
     let mut by_status = empty_status();
     // Every KUBE has one kecamatan: the totals come from that dimension.
     for r in rows.iter().filter(|r| r.dim == "district") {
-        *by_status.entry(r.status.clone()).or_default() += r.n;
+        *by_status.entry(r.status.code().to_string()).or_default() += r.n;
     }
     let kube_total: i64 = by_status.values().sum();
     let running = by_status.get(Status::Berjalan.code()).copied().unwrap_or(0);

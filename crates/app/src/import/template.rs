@@ -51,7 +51,7 @@ async fn choices(cx: &Context, code: &str) -> Result<Vec<String>> {
             .business_type_list()
             .await?
             .into_iter()
-            .filter(|b| b.active != 0)
+            .filter(|b| *b.active)
             .map(|b| b.name)
             .collect(),
         "funding_source" => FundingSource::ALL

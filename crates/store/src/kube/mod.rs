@@ -75,7 +75,8 @@ pub struct Member {
     pub left_reason: Option<String>,
     /// 1 if they attended a technical guidance of the group's business type.
     #[serde(skip)]
-    pub attended_guidance: i64,
+    #[sqlx(try_from = "i64")]
+    pub attended_guidance: crate::Flag,
 }
 
 /// A row of the KUBE list page: only the columns it shows (each column of each row is
@@ -135,7 +136,8 @@ pub struct BusinessType {
     pub code: String,
     pub name: String,
     pub name_en: String,
-    pub active: i64,
+    #[sqlx(try_from = "i64")]
+    pub active: crate::Flag,
 }
 
 /// A change to a group's own fields (members change through their own calls).
@@ -443,7 +445,7 @@ impl Store {
                 .iter()
                 .map(|m| MemberGuidance {
                     role: m.role,
-                    attended: m.attended_guidance != 0,
+                    attended: *m.attended_guidance,
                 })
                 .collect(),
             assets: crate::aid::assets_in(&mut conn, id).await?,

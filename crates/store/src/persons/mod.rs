@@ -29,18 +29,14 @@ pub struct Person {
     pub phone: Option<String>,
     #[sqlx(skip)]
     pub categories: Vec<String>,
-    #[serde(serialize_with = "as_bool")]
-    pub dtks_registered: i64,
+    #[sqlx(try_from = "i64")]
+    pub dtks_registered: crate::Flag,
     pub dtks_ref: Option<String>,
     pub notes: Option<String>,
     pub created_at: String,
     pub updated_at: String,
     /// Set when this record was merged into another (it is then retired).
     pub merged_into: Option<i64>,
-}
-
-fn as_bool<S: serde::Serializer>(v: &i64, s: S) -> std::result::Result<S::Ok, S::Error> {
-    s.serialize_bool(*v != 0)
 }
 
 pub(crate) const COLS: &str =

@@ -102,7 +102,7 @@ pub(super) fn active_type_names(
 ) -> Vec<(String, String)> {
     types
         .iter()
-        .filter(|b| b.active != 0)
+        .filter(|b| *b.active)
         .map(|b| {
             let name = if lang == Lang::En {
                 &b.name_en

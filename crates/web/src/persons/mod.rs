@@ -99,7 +99,7 @@ impl PersonOut {
             address: p.address,
             phone: p.phone,
             categories: p.categories,
-            dtks_registered: p.dtks_registered != 0,
+            dtks_registered: *p.dtks_registered,
             dtks_ref: p.dtks_ref,
             notes: p.notes,
             created_at: p.created_at,

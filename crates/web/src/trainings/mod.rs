@@ -106,7 +106,7 @@ fn out(state: &AppState, Seen { d, elsewhere }: Seen) -> TrainingOut {
                 name: p.name,
                 sex: p.sex.code().to_string(),
                 village_code: p.village_code,
-                attended: p.attended != 0,
+                attended: *p.attended,
             })
             .collect(),
     }
@@ -124,7 +124,7 @@ async fn certificate_response(
         .iter()
         .find(|p| p.person_id == person_id)
         .ok_or(AppError::NotFound)?;
-    if p.attended == 0 {
+    if !*p.attended {
         return Err(AppError::Conflict {
             field: "person_id".into(),
             msg: Msg::new("training.certificate_not_attended"),

@@ -340,7 +340,7 @@ async fn plan_kube(
         .business_type_list()
         .await?
         .into_iter()
-        .filter(|b| b.active != 0)
+        .filter(|b| *b.active)
         .collect();
     // Business types by code or by name in either language (the template's lists
     // offer names).
