@@ -6,6 +6,7 @@
 use crate::auth::{Authed, Session};
 use crate::error::{AppError, AppResult};
 use crate::page::List;
+use crate::page::Outcome::{Again, Done};
 use crate::page::{self, html, Ctx, FormErrors, PageAuth, Pager};
 use crate::persons::PersonOut;
 use crate::AppState;
@@ -356,7 +357,7 @@ async fn distinct_form(
         &state,
         &s,
         "/persons/duplicates",
-        ctx.t("dup.dismissed_flash").to_string(),
+        ctx.t("dup.dismissed_flash"),
     )
     .await
 }
@@ -410,8 +411,8 @@ async fn merge_form(
     body: axum::body::Bytes,
 ) -> AppResult<Response> {
     let [keep, other] = form_ids(&body, ["keep", "other"])?;
-    match app::duplicates::merge(&state.app(), &s.caller(), keep, other).await {
-        Ok(m) => {
+    match page::outcome(app::duplicates::merge(&state.app(), &s.caller(), keep, other).await)? {
+        Done(m) => {
             page::redirect_with_flash(
                 &state,
                 &s,
@@ -420,9 +421,6 @@ async fn merge_form(
             )
             .await
         }
-        Err(e) => {
-            let inv = e.into_form_errors()?;
-            render_merge(&state, &s, ctx, keep, other, Some(&inv)).await
-        }
+        Again(inv) => render_merge(&state, &s, ctx, keep, other, Some(&inv)).await,
     }
 }

@@ -7,7 +7,7 @@ use askama::Template;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use domain::{Lang, Role};
+use domain::{Invalid, Lang, Role};
 
 pub struct NavItem {
     pub href: &'static str,
@@ -145,13 +145,31 @@ impl FromRequestParts<AppState> for PageAuth {
     }
 }
 
+/// What a use case made of a submitted form.
+pub enum Outcome<T> {
+    /// Done: on to the next page with a message (`redirect_with_flash`).
+    Done(T),
+    /// Refused input: the form again, with its field errors (422).
+    Again(Invalid),
+}
+
+/// Sorts a use case's answer to a form: refused input (validation, conflicts) goes
+/// back to the form; any other error stays an error.
+pub fn outcome<T, E: Into<AppError>>(r: Result<T, E>) -> AppResult<Outcome<T>> {
+    match r {
+        Ok(v) => Ok(Outcome::Done(v)),
+        Err(e) => Ok(Outcome::Again(e.into().into_form_errors()?)),
+    }
+}
+
 /// Redirect after a successful form (303: the browser follows with GET), with a message.
 pub async fn redirect_with_flash(
     state: &AppState,
     s: &Session,
     to: &str,
-    msg: String,
+    msg: impl Into<String>,
 ) -> AppResult<Response> {
+    let msg = msg.into();
     state
         .store
         .session_set_flash(s.info.session_id, Some(&msg))

@@ -246,13 +246,8 @@ async fn lang_form(
             },
         )
         .await?;
-    let mut resp = page::redirect_with_flash(
-        &state,
-        &s,
-        "/profile",
-        lang.t("profile.language_saved").into(),
-    )
-    .await?;
+    let mut resp =
+        page::redirect_with_flash(&state, &s, "/profile", lang.t("profile.language_saved")).await?;
     if let Ok(v) = crate::auth::set_cookie(
         crate::auth::LANG_COOKIE,
         lang.code(),
@@ -302,13 +297,7 @@ async fn password_form(
             },
         )
         .await?;
-    page::redirect_with_flash(
-        &state,
-        &s,
-        "/profile",
-        ctx.t("profile.password_changed").into(),
-    )
-    .await
+    page::redirect_with_flash(&state, &s, "/profile", ctx.t("profile.password_changed")).await
 }
 
 #[derive(Deserialize)]
@@ -362,11 +351,5 @@ async fn revoke_form(
         .store
         .api_token_revoke(&s.actor(), s.user().id, id)
         .await?;
-    page::redirect_with_flash(
-        &state,
-        &s,
-        "/profile",
-        ctx.t("profile.token_revoked").into(),
-    )
-    .await
+    page::redirect_with_flash(&state, &s, "/profile", ctx.t("profile.token_revoked")).await
 }

@@ -348,7 +348,7 @@ async fn mapping_form(
         &state,
         &s,
         &format!("/import/{id}"),
-        ctx.t("import.mapping_saved").into(),
+        ctx.t("import.mapping_saved"),
     )
     .await
 }
@@ -463,7 +463,7 @@ async fn commit_form(
             &state,
             &s,
             &format!("/import/{id}"),
-            ctx.t("import.already_committed").into(),
+            ctx.t("import.already_committed"),
         )
         .await;
     }
@@ -475,7 +475,7 @@ async fn commit_form(
             &state,
             &s,
             &format!("/import/{id}"),
-            ctx.t("import.has_errors_all").into(),
+            ctx.t("import.has_errors_all"),
         )
         .await;
     }

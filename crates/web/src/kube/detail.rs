@@ -1,5 +1,6 @@
 //! A KUBE's page: members, health, visits, aid; the member forms.
 use super::*;
+use crate::page::Outcome::{Again, Done};
 
 pub struct AuditRow {
     pub at: String,
@@ -212,12 +213,9 @@ pub(super) async fn member_result(
     r: app::Result<KubeDetail>,
     ok_msg: String,
 ) -> AppResult<Response> {
-    match r {
-        Ok(_) => page::redirect_with_flash(state, s, &format!("/kube/{id}"), ok_msg).await,
-        Err(e) => {
-            let inv = e.into_form_errors()?;
-            render_detail(state, s, ctx, id, Some(&inv)).await
-        }
+    match page::outcome(r)? {
+        Done(_) => page::redirect_with_flash(state, s, &format!("/kube/{id}"), ok_msg).await,
+        Again(inv) => render_detail(state, s, ctx, id, Some(&inv)).await,
     }
 }
 

@@ -1,5 +1,6 @@
 //! Forming a KUBE and editing it: the form with its member rows.
 use super::*;
+use crate::page::Outcome::{Again, Done};
 
 // ----- create and edit forms -----
 
@@ -367,8 +368,8 @@ pub(super) async fn update_form(
         stage: Some(f.stage.clone()),
         pendamping_id: Some(f.pendamping_id.unwrap_or(0)),
     };
-    match app::kube::update(&state.app(), &s.caller(), id, &p).await {
-        Ok(d) => {
+    match page::outcome(app::kube::update(&state.app(), &s.caller(), id, &p).await)? {
+        Done(d) => {
             page::redirect_with_flash(
                 &state,
                 &s,
@@ -377,8 +378,7 @@ pub(super) async fn update_form(
             )
             .await
         }
-        Err(e) => {
-            let inv = e.into_form_errors()?;
+        Again(inv) => {
             form_page(
                 &state,
                 &s,

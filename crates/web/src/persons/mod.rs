@@ -2,7 +2,7 @@
 //! A pendamping sees and edits only persons of their kecamatan; NIK and KK are masked
 //! for roles that do not handle identity documents.
 use crate::auth::{Authed, Session};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::page::List;
 use crate::page::{self, html, Ctx, FormErrors, PageAuth, Pager};
 use crate::AppState;

@@ -1,5 +1,6 @@
 //! The persons pages: the list, a person's page, the form, the NIK hint.
 use super::*;
+use crate::page::Outcome::{Again, Done};
 use app::lists::Open;
 
 // ---------- pages ----------
@@ -286,11 +287,10 @@ pub(super) async fn create_form(
     body: axum::body::Bytes,
 ) -> AppResult<Response> {
     let f = parse_form(&body);
-    match app::registry::create(&state.app(), &s.caller(), &f.input, f.confirm_duplicate)
-        .await
-        .map_err(AppError::from)
-    {
-        Ok(p) => {
+    match page::outcome(
+        app::registry::create(&state.app(), &s.caller(), &f.input, f.confirm_duplicate).await,
+    )? {
+        Done(p) => {
             page::redirect_with_flash(
                 &state,
                 &s,
@@ -299,10 +299,7 @@ pub(super) async fn create_form(
             )
             .await
         }
-        Err(e) => {
-            let inv = e.into_form_errors()?;
-            form_page(&state, &s, ctx, None, f.input, Some(&inv))
-        }
+        Again(inv) => form_page(&state, &s, ctx, None, f.input, Some(&inv)),
     }
 }
 
@@ -341,11 +338,8 @@ pub(super) async fn update_form(
         dtks_ref: Some(f.dtks_ref.clone().unwrap_or_default()),
         notes: Some(f.notes.clone().unwrap_or_default()),
     };
-    match app::registry::update(&state.app(), &s.caller(), id, &patch)
-        .await
-        .map_err(AppError::from)
-    {
-        Ok(p) => {
+    match page::outcome(app::registry::update(&state.app(), &s.caller(), id, &patch).await)? {
+        Done(p) => {
             page::redirect_with_flash(
                 &state,
                 &s,
@@ -354,10 +348,7 @@ pub(super) async fn update_form(
             )
             .await
         }
-        Err(e) => {
-            let inv = e.into_form_errors()?;
-            form_page(&state, &s, ctx, Some(id), f, Some(&inv))
-        }
+        Again(inv) => form_page(&state, &s, ctx, Some(id), f, Some(&inv)),
     }
 }
 

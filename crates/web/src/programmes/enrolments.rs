@@ -1,5 +1,6 @@
 //! Individual programmes: enrolling persons, recording and approving their benefits.
 use super::*;
+use crate::page::Outcome::{Again, Done};
 
 #[derive(Serialize, ToSchema)]
 pub struct EnrolmentOut {
@@ -139,19 +140,17 @@ pub(super) async fn approve_form(
     PageAuth { s, ctx }: PageAuth,
     Path((id, bid)): Path<(i64, i64)>,
 ) -> AppResult<Response> {
-    match app::programmes::approve_benefit(&state.app(), &s.caller(), id, bid).await {
-        Ok(_) => {
+    match page::outcome(app::programmes::approve_benefit(&state.app(), &s.caller(), id, bid).await)?
+    {
+        Done(_) => {
             page::redirect_with_flash(
                 &state,
                 &s,
                 &format!("/programmes/{id}"),
-                ctx.t("benefit.approved").into(),
+                ctx.t("benefit.approved"),
             )
             .await
         }
-        Err(e) => {
-            let inv = e.into_form_errors()?;
-            render_detail(&state, &s, ctx, id, Some(&inv)).await
-        }
+        Again(inv) => render_detail(&state, &s, ctx, id, Some(&inv)).await,
     }
 }

@@ -1,5 +1,6 @@
 //! The goods catalogue and packages: API and the items page.
 use super::*;
+use crate::page::Outcome::{Again, Done};
 
 #[derive(Serialize, ToSchema)]
 pub struct ItemOut {
@@ -159,13 +160,10 @@ pub(super) async fn item_form(
     } else {
         Err(inv.into())
     };
-    match r {
-        Ok(i) => {
+    match page::outcome(r)? {
+        Done(i) => {
             page::redirect_with_flash(&state, &s, "/items", ctx.tf("item.created", &[i.name])).await
         }
-        Err(e) => {
-            let inv = e.into_form_errors()?;
-            render_items(&state, &s, ctx, Some(&inv)).await
-        }
+        Again(inv) => render_items(&state, &s, ctx, Some(&inv)).await,
     }
 }

@@ -1,5 +1,6 @@
 //! The programme pages: the list with its budget figures, a programme's page and its forms.
 use super::*;
+use crate::page::Outcome::{Again, Done};
 
 // ---------- pages ----------
 
@@ -366,8 +367,8 @@ pub(super) async fn enrol_form(
         .get("person_id")
         .parse::<i64>()
         .unwrap_or(0);
-    match app::programmes::enrol(&state.app(), &s.caller(), id, person_id).await {
-        Ok(_) => {
+    match page::outcome(app::programmes::enrol(&state.app(), &s.caller(), id, person_id).await)? {
+        Done(_) => {
             let name = state
                 .store
                 .person_get(person_id)
@@ -382,10 +383,7 @@ pub(super) async fn enrol_form(
             )
             .await
         }
-        Err(e) => {
-            let inv = e.into_form_errors()?;
-            render_detail(&state, &s, ctx, id, Some(&inv)).await
-        }
+        Again(inv) => render_detail(&state, &s, ctx, id, Some(&inv)).await,
     }
 }
 
@@ -411,19 +409,16 @@ pub(super) async fn benefit_form(
     } else {
         Err(inv.into())
     };
-    match r {
-        Ok(_) => {
+    match page::outcome(r)? {
+        Done(_) => {
             page::redirect_with_flash(
                 &state,
                 &s,
                 &format!("/programmes/{id}"),
-                ctx.t("common.save").into(),
+                ctx.t("common.save"),
             )
             .await
         }
-        Err(e) => {
-            let inv = e.into_form_errors()?;
-            render_detail(&state, &s, ctx, id, Some(&inv)).await
-        }
+        Again(inv) => render_detail(&state, &s, ctx, id, Some(&inv)).await,
     }
 }

@@ -1,6 +1,7 @@
 //! The proposal pages: the list, the form, a proposal's page with its actions.
 use super::*;
 use crate::list::Listed;
+use crate::page::Outcome::{Again, Done};
 
 // ---------- pages ----------
 
@@ -198,18 +199,17 @@ pub(super) async fn create_form(
         items: items.clone(),
         justification: get("justification"),
     };
-    match app::aid::create(&state.app(), &s.caller(), &b).await {
-        Ok(d) => {
+    match page::outcome(app::aid::create(&state.app(), &s.caller(), &b).await)? {
+        Done(d) => {
             page::redirect_with_flash(
                 &state,
                 &s,
                 &format!("/proposals/{}", d.proposal.id),
-                ctx.t("proposal.created").into(),
+                ctx.t("proposal.created"),
             )
             .await
         }
-        Err(e) => {
-            let inv = e.into_form_errors()?;
+        Again(inv) => {
             let q: Vec<(i64, i64)> = items.iter().map(|i| (i.item_id, i.quantity)).collect();
             form(
                 &state,
@@ -329,8 +329,8 @@ pub(super) async fn act_form(
         place: get("place"),
         items: if items.is_empty() { None } else { Some(items) },
     };
-    match app::aid::act(&state.app(), &s.caller(), id, &action, &b).await {
-        Ok(d) => {
+    match page::outcome(app::aid::act(&state.app(), &s.caller(), id, &action, &b).await)? {
+        Done(d) => {
             let label = ctx.t(d.proposal.state.label_key());
             page::redirect_with_flash(
                 &state,
@@ -340,9 +340,6 @@ pub(super) async fn act_form(
             )
             .await
         }
-        Err(e) => {
-            let inv = e.into_form_errors()?;
-            render_detail(&state, &s, ctx, id, Some(&inv)).await
-        }
+        Again(inv) => render_detail(&state, &s, ctx, id, Some(&inv)).await,
     }
 }

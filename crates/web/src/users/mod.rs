@@ -131,7 +131,7 @@ async fn session_end_form(
         &state,
         &s,
         &format!("/users/{id}"),
-        ctx.t("users.sessions_ended").into(),
+        ctx.t("users.sessions_ended"),
     )
     .await
 }
@@ -148,7 +148,7 @@ async fn sessions_end_form(
         &state,
         &s,
         &format!("/users/{id}"),
-        ctx.t("users.sessions_ended").into(),
+        ctx.t("users.sessions_ended"),
     )
     .await
 }
