@@ -250,67 +250,22 @@ pub async fn set_role(
         .await?)
 }
 
-/// The KUBE list's query string: the store's filter, with the year as typed (a
-/// malformed one is a field error, not a rejected request).
-#[derive(Deserialize, utoipa::IntoParams, Default)]
-pub struct ListQuery {
-    /// Name, registration number, or an active member's name or NIK.
-    pub q: Option<String>,
-    pub district_code: Option<String>,
-    pub village_code: Option<String>,
-    pub status: Option<String>,
-    pub stage: Option<String>,
-    pub business_type: Option<String>,
-    pub funding_source: Option<String>,
-    /// Year of formation.
-    pub year: Option<String>,
-    /// `registration_number` (default), `name`, `-name`, `formed_on`, `-formed_on`, `members`, `-members`
-    pub sort: Option<String>,
-}
-
-impl ListQuery {
-    pub fn filter(&self) -> std::result::Result<KubeFilter, Invalid> {
-        let year = match self
-            .year
-            .as_deref()
-            .map(str::trim)
-            .filter(|y| !y.is_empty())
-        {
-            Some(y) => Some(
-                y.parse::<i64>()
-                    .map_err(|_| Invalid::field("year", Msg::new("kube.year_invalid")))?,
-            ),
-            None => None,
-        };
-        Ok(KubeFilter {
-            q: self.q.clone(),
-            district_code: self.district_code.clone(),
-            village_code: self.village_code.clone(),
-            status: self.status.clone(),
-            stage: self.stage.clone(),
-            business_type: self.business_type.clone(),
-            funding_source: self.funding_source.clone(),
-            year,
-            pendamping_id: None,
-            sort: self.sort.clone(),
-        })
-    }
-}
-
 /// The KUBE a caller may see: the registry's list page, API list and export.
 pub struct Kubes;
 
 impl Listing for Kubes {
-    type Query = ListQuery;
+    type Query = KubeFilter;
     type Filter = KubeFilter;
     type Item = Kube;
     const ENTITY: &'static str = "kube";
     const FILE: &'static str = "kube";
     const COLUMNS: &'static str = "registration_number name business_type village_code village \
         district formed_on funding_source programme_year status stage members";
-    async fn filter(cx: &Context, c: &Caller, q: &ListQuery) -> Result<KubeFilter> {
+    async fn filter(cx: &Context, c: &Caller, q: &KubeFilter) -> Result<KubeFilter> {
         crate::registry::check_nik_search(cx, c, q.q.as_deref()).await?;
-        Ok(q.filter()?)
+        q.year()
+            .map_err(|_| Invalid::field("year", Msg::new("kube.year_invalid")))?;
+        Ok(q.clone())
     }
     async fn fetch(v: &Viewer, f: &KubeFilter, paging: Paging) -> store::Result<Page<Kube>> {
         v.store.kube_list(f, v.scope(), paging).await

@@ -84,7 +84,8 @@ pub const SORTS: crate::sql::Sorts = crate::sql::Sorts {
     columns: &[
         ("username", "username"),
         ("role", "role"),
-        ("last_login", "last_login_at"),
+        // Never logged in sorts first on both backends (they place NULL differently).
+        ("last_login", "COALESCE(last_login_at, '')"),
     ],
     tie: "id",
     default: "username",

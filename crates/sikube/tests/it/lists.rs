@@ -161,6 +161,10 @@ async fn list_columns_sort_both_ways_and_unknown_sorts_are_ignored() {
         let v: Value = r.json().await.unwrap();
         assert_eq!(names(&v), up, "{bad} falls back to the default order");
     }
+    // Accounts never logged in come first going up and last going down, on both backends.
+    let first_login = |v: Value| v["items"][0]["last_login_at"].clone();
+    assert!(first_login(app.get_json(&admin, "/api/v1/users?sort=last_login").await).is_null());
+    assert!(first_login(app.get_json(&admin, "/api/v1/users?sort=-last_login").await).is_string());
     let op = app.token("operator").await;
     let totals = |v: &Value| -> Vec<i64> {
         v["items"]

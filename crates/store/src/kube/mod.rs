@@ -114,7 +114,8 @@ pub struct NewMember {
     pub role: MemberRole,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+/// The KUBE list's filters, read straight from its query string.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
 pub struct KubeFilter {
     /// Name, registration number, or an active member's name or NIK.
     pub q: Option<String>,
@@ -124,11 +125,20 @@ pub struct KubeFilter {
     pub stage: Option<String>,
     pub business_type: Option<String>,
     pub funding_source: Option<String>,
-    /// Year of formation.
-    pub year: Option<i64>,
-    pub pendamping_id: Option<i64>,
-    /// `name`, `-name`, `formed_on`, `-formed_on`, `registration_number`, `members`, `-members`
+    /// Year of formation (as typed: a malformed year is a field error of the list, not a
+    /// refused request; see [`KubeFilter::year`]).
+    pub year: Option<String>,
+    /// `registration_number` (default), `name`, `formed_on`, `members`; `-` before: descending.
     pub sort: Option<String>,
+}
+
+impl KubeFilter {
+    /// The year asked for: `Err` when one was typed that is not a year.
+    pub fn year(&self) -> std::result::Result<Option<i64>, std::num::ParseIntError> {
+        crate::sql::nonempty(&self.year)
+            .map(|y| y.parse())
+            .transpose()
+    }
 }
 
 #[derive(Debug, Clone, Serialize, FromRow)]
@@ -196,11 +206,8 @@ fn list_where(f: &KubeFilter, scope: Scope<'_>) -> Where {
     w.eq("stage", &f.stage);
     w.eq("business_type", &f.business_type);
     w.eq("funding_source", &f.funding_source);
-    if let Some(y) = f.year {
+    if let Ok(Some(y)) = f.year() {
         w.cond_int("formed_year = ?", y);
-    }
-    if let Some(p) = f.pendamping_id {
-        w.cond_int("pendamping_id = ?", p);
     }
     scope_filter(&mut w, "district_code", scope);
     w

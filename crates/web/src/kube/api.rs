@@ -1,7 +1,9 @@
 //! The KUBE JSON API: groups, members and business types.
 use super::*;
 use crate::list::Listed;
-pub(crate) use app::kube::{Kubes, ListQuery};
+pub(crate) use app::kube::Kubes;
+/// The list's query string is the store's filter.
+pub type ListQuery = KubeFilter;
 
 // ---------- API ----------
 

@@ -15,7 +15,7 @@ use domain::kube::{FundingSource, KubeInput, MemberRole, Stage, Status, MAX_MEMB
 use domain::nik::mask;
 use domain::{Invalid, Lang, Msg, Role};
 use serde::{Deserialize, Serialize};
-use store::kube::{Kube, KubeDetail, Member};
+use store::kube::{Kube, KubeDetail, KubeFilter, Member};
 use store::users::UserFilter;
 use store::Paging;
 use utoipa::{IntoParams, ToSchema};
