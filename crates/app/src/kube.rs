@@ -164,8 +164,47 @@ pub async fn update(cx: &Context, c: &Caller, id: i64, p: &KubePatch) -> Result<
     if p.programme_year.is_some() {
         input.programme_year = p.programme_year;
     }
-    let v = validate(cx, c, &input).await;
-    let stage = match p.stage.as_deref() {
+    change(cx, c, current, &input, p.stage.as_deref(), p.pendamping_id).await
+}
+
+/// Replaces a KUBE's fields with those of a whole form (its stage and pendamping too;
+/// an empty programme year keeps the one on record).
+pub async fn replace(
+    cx: &Context,
+    c: &Caller,
+    id: i64,
+    mut input: KubeInput,
+    stage: &str,
+    pendamping_id: Option<i64>,
+) -> Result<KubeDetail> {
+    c.require_write()?;
+    let current = crate::scope::kube_detail(cx, c, id).await?.kube;
+    if input.programme_year.is_none() {
+        input.programme_year = Some(current.programme_year as i32);
+    }
+    change(
+        cx,
+        c,
+        current,
+        &input,
+        Some(stage),
+        Some(pendamping_id.unwrap_or(0)),
+    )
+    .await
+}
+
+/// Writes a group's new fields, stage (`None`: unchanged) and pendamping (`None`:
+/// unchanged, 0: none).
+async fn change(
+    cx: &Context,
+    c: &Caller,
+    current: Kube,
+    input: &KubeInput,
+    stage: Option<&str>,
+    pendamping_id: Option<i64>,
+) -> Result<KubeDetail> {
+    let v = validate(cx, c, input).await;
+    let stage = match stage {
         Some(st) => Stage::parse(st).map_err(|m| Invalid::field("stage", m)),
         None => Ok(current.stage),
     };
@@ -174,7 +213,7 @@ pub async fn update(cx: &Context, c: &Caller, id: i64, p: &KubePatch) -> Result<
         (Err(e), _) => return Err(e),
         (_, Err(i)) => return Err(i.into()),
     };
-    let pendamping_id = match p.pendamping_id {
+    let pendamping_id = match pendamping_id {
         Some(0) => None,
         Some(id) => Some(id),
         None => current.pendamping_id,
@@ -183,7 +222,7 @@ pub async fn update(cx: &Context, c: &Caller, id: i64, p: &KubePatch) -> Result<
         .store
         .kube_update(
             &c.actor,
-            id,
+            current.id,
             &KubeChange {
                 kube: v,
                 stage,
@@ -192,6 +231,7 @@ pub async fn update(cx: &Context, c: &Caller, id: i64, p: &KubePatch) -> Result<
         )
         .await?)
 }
+
 pub async fn add_member(cx: &Context, c: &Caller, id: i64, m: &MemberIn) -> Result<KubeDetail> {
     c.require_write()?;
     crate::scope::kube_detail(cx, c, id).await?;

@@ -186,6 +186,20 @@ pub struct PersonPatch {
     pub notes: Option<String>,
 }
 
+/// Replaces a person's fields with those of a whole form. A masked role's form has no
+/// identity fields (it shows them masked): those stay as they are.
+pub async fn replace(cx: &Context, c: &Caller, id: i64, mut input: PersonInput) -> Result<Person> {
+    c.require_write()?;
+    let current = crate::scope::person(cx, c, id).await?;
+    if !c.role.sees_full_identity() {
+        let was = input_of(&current);
+        (input.nik, input.kk_number, input.sex, input.birth_date) =
+            (was.nik, was.kk_number, was.sex, was.birth_date);
+    }
+    let v = validate(cx, c, &input)?;
+    Ok(cx.store.person_update(&c.actor, id, &v).await?)
+}
+
 /// Changes a person the caller may see.
 pub async fn update(cx: &Context, c: &Caller, id: i64, patch: &PersonPatch) -> Result<Person> {
     c.require_write()?;

@@ -356,19 +356,16 @@ pub(super) async fn update_form(
     body: axum::body::Bytes,
 ) -> AppResult<Response> {
     let f = parse_form(&body);
-    let p = KubePatch {
-        name: Some(f.input.name.clone()),
-        business_type: Some(f.input.business_type.clone()),
-        village_code: Some(f.input.village_code.clone()),
-        address: Some(f.input.address.clone().unwrap_or_default()),
-        formed_on: Some(f.input.formed_on.clone()),
-        funding_source: Some(f.input.funding_source.clone()),
-        programme_year: f.input.programme_year,
-        notes: Some(f.input.notes.clone().unwrap_or_default()),
-        stage: Some(f.stage.clone()),
-        pendamping_id: Some(f.pendamping_id.unwrap_or(0)),
-    };
-    match page::outcome(app::kube::update(&state.app(), &s.caller(), id, &p).await)? {
+    let r = app::kube::replace(
+        &state.app(),
+        &s.caller(),
+        id,
+        f.input.clone(),
+        &f.stage,
+        f.pendamping_id,
+    )
+    .await;
+    match page::outcome(r)? {
         Done(d) => {
             page::redirect_with_flash(
                 &state,

@@ -320,25 +320,7 @@ pub(super) async fn update_form(
     body: axum::body::Bytes,
 ) -> AppResult<Response> {
     let f = parse_form(&body).input;
-    // The form of a masked role has no identity fields (it shows them masked).
-    let identity = |v: String| s.role().sees_full_identity().then_some(v);
-    let patch = PersonPatch {
-        nik: identity(f.nik.clone()),
-        kk_number: identity(f.kk_number.clone().unwrap_or_default()),
-        name: Some(f.name.clone()),
-        sex: identity(f.sex.clone()),
-        birth_date: identity(f.birth_date.clone()),
-        village_code: Some(f.village_code.clone()),
-        rt: Some(f.rt.clone().unwrap_or_default()),
-        rw: Some(f.rw.clone().unwrap_or_default()),
-        address: Some(f.address.clone().unwrap_or_default()),
-        phone: Some(f.phone.clone().unwrap_or_default()),
-        categories: Some(f.categories.clone()),
-        dtks_registered: Some(f.dtks_registered),
-        dtks_ref: Some(f.dtks_ref.clone().unwrap_or_default()),
-        notes: Some(f.notes.clone().unwrap_or_default()),
-    };
-    match page::outcome(app::registry::update(&state.app(), &s.caller(), id, &patch).await)? {
+    match page::outcome(app::registry::replace(&state.app(), &s.caller(), id, f.clone()).await)? {
         Done(p) => {
             page::redirect_with_flash(
                 &state,
