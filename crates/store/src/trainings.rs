@@ -390,25 +390,40 @@ impl Store {
 
 /// 1 when the member `m` of the KUBE `k` attended a technical guidance of the KUBE's
 /// business type, else 0 (a BIGINT on both databases).
-pub(crate) const ATTENDED_GUIDANCE: &str = "CAST(CASE WHEN EXISTS (
-     SELECT 1 FROM training_participants tp JOIN trainings t ON t.id = tp.training_id
-     WHERE tp.person_id = m.person_id AND tp.attended = 1 AND t.kind = 'bimbingan_teknis'
-       AND t.business_type = k.business_type) THEN 1 ELSE 0 END AS BIGINT)";
+pub(crate) fn attended_guidance() -> String {
+    format!(
+        "CAST(CASE WHEN EXISTS (
+         SELECT 1 FROM training_participants tp JOIN trainings t ON t.id = tp.training_id
+         WHERE tp.person_id = m.person_id AND tp.attended = 1 AND t.kind = '{}'
+           AND t.business_type = k.business_type) THEN 1 ELSE 0 END AS BIGINT)",
+        TrainingKind::BimbinganTeknis.code()
+    )
+}
+
+/// An active member's role and whether they attended the technical guidance.
+#[derive(FromRow)]
+struct GuidanceRow {
+    #[sqlx(try_from = "String")]
+    role: MemberRole,
+    #[sqlx(try_from = "i64")]
+    attended: crate::Flag,
+}
 
 async fn guidance_in(conn: &mut AnyConnection, kube_id: i64) -> Result<Vec<MemberGuidance>> {
-    let rows: Vec<(String, i64)> = sqlx::query_as(&format!(
-        "SELECT m.role, {ATTENDED_GUIDANCE}
+    let rows: Vec<GuidanceRow> = sqlx::query_as(&format!(
+        "SELECT m.role, {} AS attended
          FROM kube_members m JOIN kube k ON k.id = m.kube_id
-         WHERE m.kube_id = $1 AND m.left_on IS NULL"
+         WHERE m.kube_id = $1 AND m.left_on IS NULL",
+        attended_guidance()
     ))
     .bind(kube_id)
     .fetch_all(conn)
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(role, a)| MemberGuidance {
-            role: MemberRole::parse(&role).unwrap_or(MemberRole::Anggota),
-            attended: a != 0,
+        .map(|r| MemberGuidance {
+            role: r.role,
+            attended: *r.attended,
         })
         .collect())
 }

@@ -11,7 +11,7 @@ pub(super) async fn members_in(
                 {} AS attended_guidance
          FROM kube_members m JOIN persons p ON p.id = m.person_id JOIN kube k ON k.id = m.kube_id
          WHERE m.kube_id = $1 ORDER BY m.id DESC",
-        crate::trainings::ATTENDED_GUIDANCE
+        crate::trainings::attended_guidance()
     ))
     .bind(kube_id)
     .fetch_all(conn)
