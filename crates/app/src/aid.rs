@@ -1,8 +1,8 @@
 //! In-kind aid: proposals of KUBE through their states. The state machine, the budget
 //! and quota checks and separation of duties are `domain::aid`'s, checked again inside the
 //! store's transaction; here is what a step needs before it is tried.
-use crate::lists::{local_time, opt, text, Listing, Viewer};
-use crate::{today, Caller, Context, Error, Result};
+use crate::lists::{opt, text, Listing, Viewer};
+use crate::{local_time, today, Caller, Context, Error, Result};
 use domain::aid::{Action, ProposalState};
 use domain::{Invalid, Msg};
 use serde::{Deserialize, Serialize};

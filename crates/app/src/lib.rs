@@ -92,6 +92,17 @@ impl Context {
     }
 }
 
+/// An instant (RFC 3339, UTC) in Asia/Jakarta time (WIB, UTC+7, no daylight saving).
+pub fn local_time(rfc3339: &str) -> String {
+    match chrono::DateTime::parse_from_rfc3339(rfc3339) {
+        Ok(t) => {
+            let wib = chrono::FixedOffset::east_opt(7 * 3600).unwrap_or(*t.offset());
+            format!("{} WIB", t.with_timezone(&wib).format("%d-%m-%Y %H:%M"))
+        }
+        Err(_) => rfc3339.to_string(),
+    }
+}
+
 /// Today's date in the office's time zone (Asia/Jakarta, UTC+7, no daylight saving).
 pub fn today() -> chrono::NaiveDate {
     (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive()

@@ -128,14 +128,3 @@ pub fn opt(s: Option<String>) -> Cell {
 pub fn yes_no(b: bool) -> Cell {
     text(if b { "ya" } else { "tidak" })
 }
-
-/// An instant (RFC 3339, UTC) in Asia/Jakarta time (WIB, UTC+7, no daylight saving).
-pub fn local_time(rfc3339: &str) -> String {
-    match chrono::DateTime::parse_from_rfc3339(rfc3339) {
-        Ok(t) => {
-            let wib = chrono::FixedOffset::east_opt(7 * 3600).unwrap_or(*t.offset());
-            format!("{} WIB", t.with_timezone(&wib).format("%d-%m-%Y %H:%M"))
-        }
-        Err(_) => rfc3339.to_string(),
-    }
-}

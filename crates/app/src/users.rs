@@ -1,9 +1,9 @@
 //! Accounts: creating and changing users with their role, kecamatan and language
 //! (administrators only); passwords follow the policy and are hashed off the request
 //! threads.
-use crate::lists::{local_time, opt, text, yes_no, Listing, Viewer};
+use crate::lists::{opt, text, yes_no, Listing, Viewer};
 use crate::passwords::{bounded_hashing, hash_password};
-use crate::{Caller, Context, Error, Result};
+use crate::{local_time, Caller, Context, Error, Result};
 use domain::user::{check_districts, check_password, Username};
 use domain::{DistrictCode, Invalid, Lang, Msg, Role};
 use serde::Deserialize;

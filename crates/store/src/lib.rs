@@ -35,7 +35,6 @@ pub fn ts(t: chrono::DateTime<chrono::Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
-/// A page of a list, with the total number of matching rows.
 /// A yes/no column, stored as 0 or 1 (the same on both backends), read as a `bool`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 #[serde(transparent)]
@@ -54,6 +53,7 @@ impl std::ops::Deref for Flag {
     }
 }
 
+/// A page of a list, with the total number of matching rows.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Page<T> {
     pub items: Vec<T>,

@@ -1,6 +1,6 @@
 //! The XLSX/CSV export of any list (`list::Listing`), written while its rows are read.
 //! Every export is recorded in the audit log first (who, which filters, how many rows).
-use crate::auth::{Authed, Session};
+use crate::auth::Authed;
 use crate::error::{AppError, AppResult};
 use crate::import::file_response;
 use crate::AppState;
@@ -191,18 +191,9 @@ pub(crate) async fn export<L: Listing>(
     Query(q): Query<L::Query>,
     Query(f): Query<FormatQuery>,
 ) -> AppResult<Response> {
-    file::<L>(&state, &s, &q, &f).await
-}
-
-pub(crate) async fn file<L: Listing>(
-    state: &AppState,
-    s: &Session,
-    q: &L::Query,
-    fq: &FormatQuery,
-) -> AppResult<Response> {
-    let xlsx = xlsx(fq)?;
+    let xlsx = xlsx(&f)?;
     let caller = s.caller();
-    let l = std::sync::Arc::new(Open::<L>::new(&state.app(), &caller, q).await?);
+    let l = std::sync::Arc::new(Open::<L>::new(&state.app(), &caller, &q).await?);
     l.audit_export(&caller, if xlsx { "xlsx" } else { "csv" })
         .await?;
     let reader = l.clone();
@@ -221,9 +212,9 @@ pub(crate) async fn file<L: Listing>(
 
 /// The documented API route of a list's export (`routes!` needs a function of its own).
 macro_rules! api_export {
-    ($name:ident, $list:ty, $path:literal, $tag:literal, $query:ty, $what:literal) => {
+    ($name:ident, $list:ty, $path:literal, $query:ty, $what:literal) => {
         #[doc = $what]
-        #[utoipa::path(get, path = $path, tag = $tag, params($query, crate::export::FormatQuery),
+        #[utoipa::path(get, path = $path, tag = "export", params($query, crate::export::FormatQuery),
             responses((status = 200, description = "the file", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
         pub(crate) async fn $name(
             state: axum::extract::State<crate::AppState>,

@@ -111,7 +111,7 @@ impl Ctx {
     }
 }
 
-pub use app::lists::local_time;
+pub use app::local_time;
 
 pub fn html(t: &impl Template) -> AppResult<Html<String>> {
     Ok(Html(t.render()?))

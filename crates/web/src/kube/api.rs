@@ -130,7 +130,6 @@ crate::export::api_export!(
     api_export,
     Kubes,
     "/api/v1/kube/export",
-    "export",
     ListQuery,
     "Export the filtered KUBE (the list's filters) as XLSX or CSV; audited."
 );

@@ -32,7 +32,6 @@ crate::export::api_export!(
     api_export,
     Persons,
     "/api/v1/persons/export",
-    "export",
     ListQuery,
     "Export the filtered persons (the list's filters) as XLSX or CSV; audited."
 );

@@ -19,7 +19,6 @@ crate::export::api_export!(
     api_export,
     Proposals,
     "/api/v1/proposals/export",
-    "export",
     ProposalFilter,
     "Export the filtered proposals (the list's filters) as XLSX or CSV; audited."
 );

@@ -102,7 +102,6 @@ crate::export::api_export!(
     api_export,
     Trainings,
     "/api/v1/trainings/export",
-    "export",
     TrainingFilter,
     "Export the filtered guidance and training events as XLSX or CSV; audited."
 );

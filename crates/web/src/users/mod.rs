@@ -196,7 +196,6 @@ crate::export::api_export!(
     api_export,
     Users,
     "/api/v1/users/export",
-    "export",
     UserFilter,
     "Export the accounts (admin) as XLSX or CSV; audited."
 );
