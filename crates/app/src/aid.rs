@@ -135,9 +135,7 @@ pub async fn act(
             }
         }
         delivery = Some(Delivery {
-            delivered_on: on
-                .map(|d| d.format("%Y-%m-%d").to_string())
-                .unwrap_or_default(),
+            delivered_on: on.map(store::Date).ok_or(Error::Internal)?,
             receiver: receiver.to_string(),
             place: b.place.clone().filter(|p| !p.trim().is_empty()),
             items,
@@ -196,7 +194,9 @@ impl Listing for Proposals {
             Cell::Int(p.total),
             Cell::Int(p.delivered_total),
             text(local_time(&p.created_at)),
-            p.delivered_on.map(Cell::Date).unwrap_or(Cell::Empty),
+            p.delivered_on
+                .map(|d| Cell::Date(d.to_string()))
+                .unwrap_or(Cell::Empty),
             opt(p.bast_number),
         ]
     }

@@ -108,11 +108,11 @@ pub async fn create(cx: &Context, c: &Caller, b: &TrainingCreate) -> Result<Trai
     };
     let t = NewTraining {
         title,
-        kind: kind.code().into(),
+        kind,
         topic: opt(&b.topic),
         business_type,
-        starts_on: starts.format("%Y-%m-%d").to_string(),
-        ends_on: ends.format("%Y-%m-%d").to_string(),
+        starts_on: starts.into(),
+        ends_on: ends.into(),
         district_code: village.district().as_str().into(),
         village_code: village.as_str().into(),
         organiser: opt(&b.organiser),
@@ -176,15 +176,9 @@ pub async fn add_participant(
 
 /// The days of an event (at most 31).
 pub fn days(t: &store::trainings::Training) -> Vec<String> {
-    let (Ok(a), Ok(z)) = (
-        domain::person::parse_date(&t.starts_on),
-        domain::person::parse_date(&t.ends_on),
-    ) else {
-        return Vec::new();
-    };
     let mut out = Vec::new();
-    let mut d = a;
-    while d <= z && out.len() < 31 {
+    let mut d = *t.starts_on;
+    while d <= *t.ends_on && out.len() < 31 {
         out.push(d.format("%Y-%m-%d").to_string());
         d += chrono::Duration::days(1);
     }
@@ -247,8 +241,8 @@ impl Listing for Trainings {
             text(t.kind.code()),
             maybe(t.topic),
             maybe(t.business_type),
-            Cell::Date(t.starts_on),
-            Cell::Date(t.ends_on),
+            Cell::Date(t.starts_on.to_string()),
+            Cell::Date(t.ends_on.to_string()),
             text(&t.village_code),
             v.area(&t.village_code),
             v.area(&t.district_code),

@@ -139,7 +139,7 @@ pub fn input_of(k: &Kube) -> KubeInput {
         business_type: k.business_type.clone(),
         village_code: k.village_code.clone(),
         address: k.address.clone(),
-        formed_on: k.formed_on.clone(),
+        formed_on: k.formed_on.to_string(),
         funding_source: k.funding_source.code().to_string(),
         programme_year: Some(k.programme_year as i32),
         notes: k.notes.clone(),
@@ -237,10 +237,7 @@ pub async fn add_member(cx: &Context, c: &Caller, id: i64, m: &MemberIn) -> Resu
     crate::scope::kube_detail(cx, c, id).await?;
     let nm = parse_members(std::slice::from_ref(m))?.remove(0);
     check_members_visible(cx, c, std::slice::from_ref(&nm)).await?;
-    Ok(cx
-        .store
-        .kube_add_member(&c.actor, id, nm, &today().format("%Y-%m-%d").to_string())
-        .await?)
+    Ok(cx.store.kube_add_member(&c.actor, id, nm, today()).await?)
 }
 
 pub async fn remove_member(
@@ -264,13 +261,7 @@ pub async fn remove_member(
     }
     Ok(cx
         .store
-        .kube_remove_member(
-            &c.actor,
-            id,
-            person_id,
-            reason,
-            &today().format("%Y-%m-%d").to_string(),
-        )
+        .kube_remove_member(&c.actor, id, person_id, reason, today())
         .await?)
 }
 
@@ -318,7 +309,7 @@ impl Listing for Kubes {
             text(&k.village_code),
             v.area(&k.village_code),
             v.area(&k.district_code),
-            Cell::Date(k.formed_on),
+            Cell::Date(k.formed_on.to_string()),
             text(k.funding_source.code()),
             Cell::Int(k.programme_year),
             text(k.status.code()),

@@ -2,7 +2,7 @@
 //! and the individual programmes: enrolling persons by eligibility, their benefits and
 //! the approval of cash benefits.
 use crate::{today, Caller, Context, Error, Result};
-use domain::aid::{Eligibility, Target};
+use domain::aid::{BenefitKind, Eligibility, Target};
 use domain::kube::FundingSource;
 use domain::money::Rupiah;
 use domain::person::{age_on, Category};
@@ -211,9 +211,7 @@ pub async fn enrol(cx: &Context, c: &Caller, programme_id: i64, person_id: i64) 
         .and_then(|j| serde_json::from_str::<Eligibility>(j).ok())
     {
         let sex = person.sex;
-        let age = domain::person::parse_date(&person.birth_date)
-            .map(|b| age_on(b, today()))
-            .unwrap_or(0);
+        let age = age_on(*person.birth_date, today());
         let cats: Vec<Category> = person
             .categories
             .iter()
@@ -224,12 +222,7 @@ pub async fn enrol(cx: &Context, c: &Caller, programme_id: i64, person_id: i64) 
     }
     Ok(cx
         .store
-        .enrolment_create(
-            &c.actor,
-            programme_id,
-            person_id,
-            &today().format("%Y-%m-%d").to_string(),
-        )
+        .enrolment_create(&c.actor, programme_id, person_id, today())
         .await?)
 }
 
@@ -248,9 +241,7 @@ pub struct BenefitIn {
 pub async fn benefit(cx: &Context, c: &Caller, programme_id: i64, b: &BenefitIn) -> Result<i64> {
     c.require_write()?;
     let mut inv = Invalid::new();
-    if !matches!(b.kind.as_str(), "barang" | "pelatihan" | "bantuan_bulanan") {
-        inv.add("kind", Msg::new("benefit.kind_invalid"));
-    }
+    let kind = inv.check("kind", BenefitKind::parse(&b.kind));
     if chrono::NaiveDate::parse_from_str(&format!("{}-01", b.period.trim()), "%Y-%m-%d").is_err() {
         inv.add("period", Msg::new("benefit.period_invalid"));
     }
@@ -258,6 +249,7 @@ pub async fn benefit(cx: &Context, c: &Caller, programme_id: i64, b: &BenefitIn)
         inv.add("amount", Msg::new("money.negative"));
     }
     inv.into_result()?;
+    let kind = kind.ok_or(Error::Internal)?;
     crate::scope::person(cx, c, b.person_id).await?;
     Ok(cx
         .store
@@ -265,11 +257,11 @@ pub async fn benefit(cx: &Context, c: &Caller, programme_id: i64, b: &BenefitIn)
             &c.actor,
             programme_id,
             b.person_id,
-            &b.kind,
+            kind,
             b.period.trim(),
             Rupiah::new(b.amount),
             b.description.as_deref(),
-            &today().format("%Y-%m-%d").to_string(),
+            today(),
         )
         .await?)
 }

@@ -10,11 +10,9 @@ use sheets::Cell;
 use store::persons::{Person, PersonFilter, PersonRow};
 use store::{Page, Paging};
 
-/// Age today of a stored birth date (0 if it does not parse).
-pub fn age_of(birth_date: &str) -> i32 {
-    domain::person::parse_date(birth_date)
-        .map(|b| age_on(b, today()))
-        .unwrap_or(0)
+/// Age today of a stored birth date.
+pub fn age_of(birth_date: &store::Date) -> i32 {
+    age_on(**birth_date, today())
 }
 
 /// The duplicate finder's view of a registered person.
@@ -24,7 +22,7 @@ pub fn record_of(p: &Person) -> Record {
         nik: p.nik.clone(),
         name: p.name.clone(),
         sex: p.sex.code().to_string(),
-        birth_date: p.birth_date.clone(),
+        birth_date: p.birth_date.to_string(),
         village_code: p.village_code.clone(),
         kk_number: p.kk_number.clone().unwrap_or_default(),
     }
@@ -111,7 +109,7 @@ fn duplicate_error(cx: &Context, c: &Caller, dups: &[Person]) -> Error {
         .take(3)
         .map(|d| {
             let born = if full {
-                d.birth_date.clone()
+                d.birth_date.to_string()
             } else {
                 age_of(&d.birth_date).to_string()
             };
@@ -154,7 +152,7 @@ pub fn input_of(p: &Person) -> PersonInput {
         kk_number: p.kk_number.clone(),
         name: p.name.clone(),
         sex: p.sex.code().to_string(),
-        birth_date: p.birth_date.clone(),
+        birth_date: p.birth_date.to_string(),
         village_code: p.village_code.clone(),
         rt: p.rt.clone(),
         rw: p.rw.clone(),
@@ -267,7 +265,7 @@ impl Listing for Persons {
             // Masked roles read the age: the birth date beside the NIK's prefix would
             // narrow the number down.
             if v.full {
-                Cell::Date(p.birth_date.clone())
+                Cell::Date(p.birth_date.to_string())
             } else {
                 Cell::Empty
             },

@@ -376,9 +376,7 @@ impl Build<'_> {
             .report_enrolments(self.caller.district_scope())
             .await?
         {
-            let age = domain::person::parse_date(&r.birth_date)
-                .map(|b| age_on(b, today))
-                .unwrap_or(0);
+            let age = age_on(*r.birth_date, today);
             let band = match age {
                 0..=17 => "0–17",
                 18..=29 => "18–29",

@@ -62,8 +62,7 @@ pub async fn record(
             msg: Msg::new("visit.dissolved"),
         });
     }
-    let formed = domain::person::parse_date(&k.formed_on).unwrap_or_default();
-    let v = input.validate(today(), formed, k.member_count)?;
+    let v = input.validate(today(), *k.formed_on, k.member_count)?;
     Ok(cx
         .store
         .visit_create(&c.actor, kube_id, &v, &cx.rules.health, today())

@@ -213,6 +213,21 @@ code_enum!(
     }
 );
 
+code_enum!(
+    /// What an individual programme gives an enrolled person.
+    BenefitKind, |_| Msg::new("benefit.kind_invalid"), "benefit.kind.", {
+        BantuanBulanan => "bantuan_bulanan", Barang => "barang", Pelatihan => "pelatihan",
+    }
+);
+
+impl BenefitKind {
+    /// Cash (the monthly assistance) is paid only once the head of division approves,
+    /// as goods are delivered only after approval; goods and training are recorded as given.
+    pub fn awaits_approval(self) -> bool {
+        self == BenefitKind::BantuanBulanan
+    }
+}
+
 pub fn funding(s: &str) -> Result<FundingSource, Msg> {
     FundingSource::parse(s)
 }

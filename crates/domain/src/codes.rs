@@ -21,6 +21,10 @@ macro_rules! code_enum {
             pub fn label_key(self) -> &'static str {
                 match self { $($name::$v => concat!($prefix, $code)),* }
             }
+            /// (code, display name) of every value, for a select box.
+            pub fn options(lang: $crate::Lang) -> Vec<(&'static str, &'static str)> {
+                Self::ALL.iter().map(|x| (x.code(), lang.t(x.label_key()))).collect()
+            }
         }
 
         impl TryFrom<String> for $name {

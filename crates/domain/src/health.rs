@@ -188,6 +188,13 @@ pub fn next_visit_due(
     }
 }
 
+/// The rule of `next_visit_due(..) < today` as bounds a query can count with, where the
+/// data is: a group is overdue when its last visit was before the first date or, never
+/// visited, it was formed before the second.
+pub fn overdue_bounds(today: NaiveDate, interval_days: i64) -> (NaiveDate, NaiveDate) {
+    (today - chrono::Duration::days(interval_days), today)
+}
+
 /// Order of the mentoring queue: higher is more urgent. The status decides first;
 /// within a status, the longer overdue and the more problems, the sooner.
 pub fn risk_score(status: Status, overdue_days: i64, reasons: usize) -> i64 {
@@ -207,6 +214,25 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn overdue_bounds_say_what_next_visit_due_says() {
+        let today = d("2026-12-02");
+        for interval in [1, 30, 45] {
+            let (last_before, formed_before) = overdue_bounds(today, interval);
+            for offset in -100..100 {
+                let day = today + chrono::Duration::days(offset);
+                let visited = next_visit_due(Some(day), d("2020-01-01"), interval) < today;
+                assert_eq!(
+                    visited,
+                    day < last_before,
+                    "visited {day}, every {interval}"
+                );
+                let never = next_visit_due(None, day, interval) < today;
+                assert_eq!(never, day < formed_before, "formed {day}");
+            }
+        }
     }
     #[allow(clippy::too_many_arguments)] // a visit's facts, positionally, for compact tests
     fn v(

@@ -7,6 +7,13 @@ code_enum!(
     }
 );
 
+code_enum!(
+    /// How an account is signed in: a browser login, or a long-lived API token.
+    SessionKind, |_| Msg::new("session.kind_invalid"), "session.kind.", {
+        Web => "web", Api => "api",
+    }
+);
+
 impl Role {
     /// Only pendamping are confined to their assigned kecamatan.
     pub fn is_area_scoped(self) -> bool {

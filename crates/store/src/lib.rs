@@ -1,6 +1,6 @@
 //! Database access for sikube: one query code path over `sqlx::AnyPool`, run on SQLite
 //! (default, embedded) and PostgreSQL. Queries are portable SQL: `$N` placeholders,
-//! `RETURNING`, dates as ISO text, money as BIGINT rupiah, flags as 0/1 integers.
+//! `RETURNING`, dates as ISO text (read as `Date`), money as BIGINT rupiah, flags as 0/1 integers.
 
 pub mod aid;
 pub mod attachments;
@@ -18,11 +18,13 @@ pub mod sessions;
 pub mod sql;
 pub mod trainings;
 pub mod users;
+mod values;
 pub mod visits;
 
 pub use audit::Actor;
 pub use db::{private_file, sqlite_file, Backend, FreshDatabase, Store};
 pub use error::StoreError;
+pub use values::{Code, Date, Flag};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
@@ -33,24 +35,6 @@ pub fn now() -> String {
 
 pub fn ts(t: chrono::DateTime<chrono::Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
-}
-
-/// A yes/no column, stored as 0 or 1 (the same on both backends), read as a `bool`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
-#[serde(transparent)]
-pub struct Flag(pub bool);
-
-impl From<i64> for Flag {
-    fn from(v: i64) -> Flag {
-        Flag(v != 0)
-    }
-}
-
-impl std::ops::Deref for Flag {
-    type Target = bool;
-    fn deref(&self) -> &bool {
-        &self.0
-    }
 }
 
 /// A page of a list, with the total number of matching rows.

@@ -32,7 +32,7 @@ pub struct MonthRow {
 pub struct AidOutcome {
     pub kube_id: i64,
     pub name: String,
-    pub delivered_on: String,
+    pub delivered_on: crate::Date,
     pub value: i64,
 }
 
@@ -51,7 +51,7 @@ pub struct EnrolmentRow {
     pub programme: String,
     #[sqlx(try_from = "String")]
     pub sex: Sex,
-    pub birth_date: String,
+    pub birth_date: crate::Date,
 }
 
 impl Store {

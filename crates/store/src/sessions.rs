@@ -5,20 +5,7 @@ use crate::{audit, Actor, Result, Store, StoreError};
 use serde::Serialize;
 use sqlx::FromRow;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SessionKind {
-    Web,
-    Api,
-}
-
-impl SessionKind {
-    fn as_str(self) -> &'static str {
-        match self {
-            SessionKind::Web => "web",
-            SessionKind::Api => "api",
-        }
-    }
-}
+pub use domain::role::SessionKind;
 
 /// A valid session and the account behind it.
 #[derive(Debug, Clone)]
@@ -35,8 +22,8 @@ pub struct SessionInfo {
 #[derive(Debug, Clone, Serialize, FromRow)]
 pub struct SessionRow {
     pub id: i64,
-    /// `web` or `api`
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: SessionKind,
     pub label: String,
     pub created_at: String,
     pub last_seen_at: String,
@@ -70,7 +57,7 @@ impl Store {
         )
         .bind(s.token_hash)
         .bind(s.user_id)
-        .bind(s.kind.as_str())
+        .bind(s.kind.code())
         .bind(s.label)
         .bind(s.csrf)
         .bind(&now)
@@ -90,7 +77,7 @@ impl Store {
         // One query for the session and its account: it runs on every request.
         type Row = (
             i64,
-            String,
+            crate::Code<SessionKind>,
             String,
             Option<String>,
             String,
@@ -102,13 +89,14 @@ impl Store {
             String,
             Option<String>,
         );
-        let row: Option<Row> = sqlx::query_as(
+        let row: Option<Row> = sqlx::query_as(&format!(
             "SELECT s.id, s.kind, s.csrf, s.flash, s.last_seen_at,
                     u.id, u.username, u.role, u.lang, u.disabled, u.created_at, u.last_login_at
              FROM sessions s JOIN users u ON u.id = s.user_id
              WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = 0
-               AND (s.kind = 'api' OR s.last_seen_at > $3)",
-        )
+               AND (s.kind = '{api}' OR s.last_seen_at > $3)",
+            api = SessionKind::Api.code()
+        ))
         .bind(token_hash)
         .bind(crate::now())
         .bind(idle_cutoff)
@@ -143,11 +131,7 @@ impl Store {
         let user = self.user_of_row(row).await?;
         Ok(Some(SessionInfo {
             session_id,
-            kind: if kind == "api" {
-                SessionKind::Api
-            } else {
-                SessionKind::Web
-            },
+            kind: kind.0,
             csrf,
             flash,
             last_seen_at,

@@ -16,8 +16,8 @@ pub struct Training {
     pub kind: TrainingKind,
     pub topic: Option<String>,
     pub business_type: Option<String>,
-    pub starts_on: String,
-    pub ends_on: String,
+    pub starts_on: crate::Date,
+    pub ends_on: crate::Date,
     pub village_code: String,
     pub district_code: String,
     pub organiser: Option<String>,
@@ -33,11 +33,11 @@ const COLS: &str =
 #[derive(Debug, Clone)]
 pub struct NewTraining {
     pub title: String,
-    pub kind: String,
+    pub kind: TrainingKind,
     pub topic: Option<String>,
     pub business_type: Option<String>,
-    pub starts_on: String,
-    pub ends_on: String,
+    pub starts_on: crate::Date,
+    pub ends_on: crate::Date,
     pub village_code: String,
     pub district_code: String,
     pub organiser: Option<String>,
@@ -52,7 +52,6 @@ pub struct Participant {
     #[sqlx(try_from = "String")]
     pub sex: Sex,
     pub village_code: String,
-    #[sqlx(try_from = "i64")]
     pub attended: crate::Flag,
 }
 
@@ -127,11 +126,11 @@ impl Store {
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
         )
         .bind(&t.title)
-        .bind(&t.kind)
+        .bind(t.kind.code())
         .bind(&t.topic)
         .bind(&t.business_type)
-        .bind(&t.starts_on)
-        .bind(&t.ends_on)
+        .bind(t.starts_on)
+        .bind(t.ends_on)
         .bind(&t.village_code)
         .bind(&t.district_code)
         .bind(&t.organiser)
@@ -405,7 +404,6 @@ pub(crate) fn attended_guidance() -> String {
 struct GuidanceRow {
     #[sqlx(try_from = "String")]
     role: MemberRole,
-    #[sqlx(try_from = "i64")]
     attended: crate::Flag,
 }
 

@@ -4,7 +4,7 @@ use crate::persons::{scope_filter, Scope};
 use crate::sql::Where;
 use crate::{audit, Actor, Result, Store, StoreError};
 use chrono::NaiveDate;
-use domain::health::{assess, Health, Thresholds, VisitFacts};
+use domain::health::{assess, Health, Level, Thresholds, VisitFacts};
 use domain::kube::{Stage, Status};
 use domain::visit::ValidVisit;
 use serde::Serialize;
@@ -14,12 +14,10 @@ use sqlx::{AnyConnection, FromRow};
 pub struct Visit {
     pub id: i64,
     pub kube_id: i64,
-    pub visited_on: String,
-    #[sqlx(try_from = "i64")]
+    pub visited_on: crate::Date,
     pub operating: crate::Flag,
     pub meetings_held: i64,
     pub members_present: i64,
-    #[sqlx(try_from = "i64")]
     pub books_up_to_date: crate::Flag,
     pub revenue: i64,
     pub expenses: i64,
@@ -37,9 +35,9 @@ const COLS: &str = "id, kube_id, visited_on, operating, meetings_held, members_p
     expenses, savings_balance, asset_count, asset_value, problems, actions, gps, user_id, created_at";
 
 impl Visit {
-    pub fn facts(&self) -> Option<VisitFacts> {
-        Some(VisitFacts {
-            visited_on: NaiveDate::parse_from_str(&self.visited_on, "%Y-%m-%d").ok()?,
+    pub fn facts(&self) -> VisitFacts {
+        VisitFacts {
+            visited_on: *self.visited_on,
             operating: *self.operating,
             meetings_held: self.meetings_held,
             members_present: self.members_present,
@@ -48,17 +46,17 @@ impl Visit {
             expenses: self.expenses,
             savings_balance: self.savings_balance,
             asset_value: self.asset_value,
-        })
+        }
     }
 }
 
 #[derive(Debug, Clone, Serialize, FromRow)]
 pub struct HealthRecord {
     pub assessed_at: String,
-    pub assessed_on: Option<String>,
+    pub assessed_on: Option<crate::Date>,
     #[sqlx(try_from = "String")]
     pub status: Status,
-    pub level: Option<String>,
+    pub level: Option<crate::Code<Level>>,
     pub reasons_json: String,
 }
 
@@ -70,11 +68,11 @@ pub struct CaseRow {
     pub registration_number: String,
     pub village_code: String,
     pub district_code: String,
-    pub formed_on: String,
+    pub formed_on: crate::Date,
     #[sqlx(try_from = "String")]
     pub status: Status,
-    pub level: Option<String>,
-    pub last_visit_on: Option<String>,
+    pub level: Option<crate::Code<Level>>,
+    pub last_visit_on: Option<crate::Date>,
     pub health_reasons: i64,
     pub pendamping_id: Option<i64>,
 }
@@ -126,7 +124,7 @@ async fn assess_in(
     .ok_or(StoreError::NotFound)?;
     let visits = visits_in(conn, kube_id).await?;
     // `visits` are newest first (for pages); the assessment takes them in recording order.
-    let facts: Vec<VisitFacts> = visits.iter().rev().filter_map(Visit::facts).collect();
+    let facts: Vec<VisitFacts> = visits.iter().rev().map(Visit::facts).collect();
     let h = assess(&facts, member_count, stage == Stage::Bubar.code(), today, t);
     let last = facts
         .iter()
@@ -170,7 +168,7 @@ async fn reassess(
         )
         .bind(kube_id)
         .bind(crate::now())
-        .bind(h.assessed_on.map(|d| d.format("%Y-%m-%d").to_string()))
+        .bind(h.assessed_on.map(crate::Date))
         .bind(h.status.code())
         .bind(h.level.map(|l| l.code()))
         .bind(serde_json::Value::Array(reasons).to_string())
@@ -198,7 +196,7 @@ impl Store {
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
         )
         .bind(kube_id)
-        .bind(f.visited_on.format("%Y-%m-%d").to_string())
+        .bind(crate::Date(f.visited_on))
         .bind(f.operating as i64)
         .bind(f.meetings_held)
         .bind(f.members_present)
@@ -267,14 +265,12 @@ impl Store {
     /// Re-assesses every KUBE whose last visit may have grown too old; returns how
     /// many changed status. Run daily.
     pub async fn kube_reassess_all(&self, t: &Thresholds, today: NaiveDate) -> Result<usize> {
-        let cutoff = (today - chrono::Duration::days(t.stale_after_days))
-            .format("%Y-%m-%d")
-            .to_string();
+        let cutoff = crate::Date(today - chrono::Duration::days(t.stale_after_days));
         let ids: Vec<(i64,)> = sqlx::query_as(&format!(
             "SELECT id FROM kube WHERE status IN {} AND (last_visit_on IS NULL OR last_visit_on < $1)",
             crate::sql::codes_in(&Status::ALL, Status::ages, Status::code)
         ))
-        .bind(&cutoff)
+        .bind(cutoff)
         .fetch_all(&self.pool)
         .await?;
         let mut changed = 0;
@@ -305,14 +301,14 @@ impl Store {
         today: NaiveDate,
         interval_days: i64,
     ) -> Result<i64> {
-        let cutoff = today - chrono::Duration::days(interval_days);
+        let (last_before, formed_before) = domain::health::overdue_bounds(today, interval_days);
         let mut w = Where::new();
         w.raw(&format!("stage <> '{}'", Stage::Bubar.code()));
         w.cond_seq(
             "((last_visit_on IS NOT NULL AND last_visit_on < ?) OR (last_visit_on IS NULL AND formed_on < ?))",
             vec![
-                cutoff.format("%Y-%m-%d").to_string(),
-                today.format("%Y-%m-%d").to_string(),
+                crate::Date(last_before).iso(),
+                crate::Date(formed_before).iso(),
             ],
         );
         scope_filter(&mut w, "district_code", scope);

@@ -60,7 +60,8 @@ pub(crate) fn health_out(h: &Health, lang: Lang) -> HealthOut {
 pub struct VisitOut {
     pub id: i64,
     pub kube_id: i64,
-    pub visited_on: String,
+    #[schema(value_type = String, format = Date)]
+    pub visited_on: store::Date,
     pub operating: bool,
     pub meetings_held: i64,
     pub members_present: i64,
@@ -86,11 +87,7 @@ pub(crate) fn trend_chart(newest_first: &[VisitOut], lang: domain::Lang) -> Stri
     let vs: Vec<&VisitOut> = newest_first.iter().rev().collect();
     let labels: Vec<String> = vs
         .iter()
-        .map(|v| {
-            chrono::NaiveDate::parse_from_str(&v.visited_on, "%Y-%m-%d")
-                .map(|d| d.format("%d/%m/%y").to_string())
-                .unwrap_or_else(|_| v.visited_on.clone())
-        })
+        .map(|v| v.visited_on.format("%d/%m/%y").to_string())
         .collect();
     let series = |key: &str, colour: &'static str, f: fn(&VisitOut) -> i64| crate::chart::Series {
         label: lang.t(key).to_string(),
@@ -233,9 +230,11 @@ pub struct QueueItem {
     pub registration_number: String,
     pub village_name: String,
     pub status: String,
-    pub last_visit_on: Option<String>,
+    #[schema(value_type = Option<String>, format = Date)]
+    pub last_visit_on: Option<store::Date>,
     /// When the next visit is due.
-    pub due_on: String,
+    #[schema(value_type = String, format = Date)]
+    pub due_on: store::Date,
     /// Days past the due date (0 when not overdue).
     pub overdue_days: i64,
     pub risk: i64,
@@ -261,12 +260,11 @@ pub(crate) async fn queue(
     let mut items: Vec<QueueItem> = rows
         .into_iter()
         .map(|c| {
-            let last = c
-                .last_visit_on
-                .as_deref()
-                .and_then(|d| domain::person::parse_date(d).ok());
-            let formed = domain::person::parse_date(&c.formed_on).unwrap_or(today);
-            let due = next_visit_due(last, formed, state.config.visit_interval_days);
+            let due = next_visit_due(
+                c.last_visit_on.map(|d| *d),
+                *c.formed_on,
+                state.config.visit_interval_days,
+            );
             let overdue = (today - due).num_days().max(0);
             QueueItem {
                 kube_id: c.id,
@@ -276,7 +274,7 @@ pub(crate) async fn queue(
                 registration_number: c.registration_number,
                 status: c.status.code().to_string(),
                 last_visit_on: c.last_visit_on,
-                due_on: due.format("%Y-%m-%d").to_string(),
+                due_on: due.into(),
                 overdue_days: overdue,
             }
         })

@@ -43,9 +43,7 @@ pub fn bast_pdf(
     y -= 26.0;
     let date = p
         .delivered_on
-        .as_deref()
-        .and_then(|d| domain::person::parse_date(d).ok())
-        .map(domain::aid::tanggal)
+        .map(|d| domain::aid::tanggal(*d))
         .unwrap_or_default();
     let place = p
         .place

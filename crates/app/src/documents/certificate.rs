@@ -34,17 +34,14 @@ pub fn certificate_pdf(
     pg.text(mid, y, 11.0, Font::Regular, Align::Center, village);
     y -= 40.0;
     let kind = Lang::Id.t(t.kind.label_key());
-    let period = match (
-        domain::person::parse_date(&t.starts_on),
-        domain::person::parse_date(&t.ends_on),
-    ) {
-        (Ok(a), Ok(z)) if a == z => domain::aid::tanggal(a),
-        (Ok(a), Ok(z)) => format!(
+    let period = if t.starts_on == t.ends_on {
+        domain::aid::tanggal(*t.starts_on)
+    } else {
+        format!(
             "{} s.d. {}",
-            domain::aid::tanggal(a),
-            domain::aid::tanggal(z)
-        ),
-        _ => t.starts_on.clone(),
+            domain::aid::tanggal(*t.starts_on),
+            domain::aid::tanggal(*t.ends_on)
+        )
     };
     for line in pdf::wrap(
         &format!(

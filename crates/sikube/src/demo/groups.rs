@@ -5,6 +5,7 @@ use super::people::{misspell, PersonMaker, GROUP_WORDS};
 use super::{err, on, ymd, Cast, DemoResult, Rng, Year};
 use chrono::NaiveDate;
 use domain::area::RegencyCode;
+use domain::guidance::TrainingKind;
 use domain::health::Level;
 use domain::health::{Health, Thresholds};
 use domain::kube::{KubeInput, MemberRole, Stage, Status, ValidKube};
@@ -357,14 +358,14 @@ pub(crate) async fn guidance(
             &organiser,
             &NewTraining {
                 title: title.into(),
-                kind: "bimbingan_teknis".into(),
+                kind: TrainingKind::BimbinganTeknis,
                 topic: Some(format!(
                     "Teknis usaha {}",
                     business_label(business_type).to_lowercase()
                 )),
                 business_type: Some(business_type.into()),
-                starts_on: days[0].clone(),
-                ends_on: days[2].clone(),
+                starts_on: starts.into(),
+                ends_on: (starts + chrono::Duration::days(2)).into(),
                 district_code: first.district.clone(),
                 village_code: first.kube.village_code.as_str().into(),
                 organiser: Some("Bidang Sosial, Dinas Sosial dan Tenaga Kerja Kota Banjar".into()),
@@ -442,11 +443,11 @@ async fn wrse_2012(
             &registrar,
             &NewTraining {
                 title: "Bimbingan sosial dan teknis WRSE: pengolahan makanan".into(),
-                kind: "bimbingan_teknis".into(),
+                kind: TrainingKind::BimbinganTeknis,
                 topic: Some("Pengolahan pangan lokal".into()),
                 business_type: Some("makanan_olahan".into()),
-                starts_on: "2012-05-14".into(),
-                ends_on: "2012-05-16".into(),
+                starts_on: may.into(),
+                ends_on: (may + chrono::Duration::days(2)).into(),
                 district_code: rejasari[..8].into(),
                 village_code: rejasari.clone(),
                 organiser: Some("Dinas Sosial dan Tenaga Kerja Kota Banjar".into()),

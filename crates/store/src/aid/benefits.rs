@@ -8,7 +8,7 @@ impl Store {
         actor: &Actor,
         programme_id: i64,
         person_id: i64,
-        on: &str,
+        on: NaiveDate,
     ) -> Result<i64> {
         let mut tx = self.tx().await?;
         let p = programme_in(&mut tx, programme_id, Some(self.backend())).await?;
@@ -20,7 +20,7 @@ impl Store {
         )
         .bind(programme_id)
         .bind(person_id)
-        .bind(on)
+        .bind(crate::Date(on))
         .bind(actor.now())
         .fetch_one(&mut *tx)
         .await;
@@ -66,11 +66,11 @@ impl Store {
         actor: &Actor,
         programme_id: i64,
         person_id: i64,
-        kind: &str,
+        kind: BenefitKind,
         period: &str,
         amount: Rupiah,
         description: Option<&str>,
-        on: &str,
+        on: NaiveDate,
     ) -> Result<i64> {
         let mut tx = self.tx().await?;
         let p = programme_in(&mut tx, programme_id, Some(self.backend())).await?;
@@ -89,18 +89,17 @@ impl Store {
         let f = figures_in(&mut tx, &p).await?;
         check_budget(p.budget.map(Rupiah::new), Rupiah::new(f.committed), amount)
             .map_err(|m| StoreError::conflict("budget", m))?;
-        // Cash (monthly assistance) waits for the head of division, as goods do.
-        let approved = (kind != CASH).then(|| actor.now());
+        let approved = (!kind.awaits_approval()).then(|| actor.now());
         let r: std::result::Result<(i64,), sqlx::Error> = sqlx::query_as(
             "INSERT INTO benefits (enrolment_id, kind, period, description, amount, given_on, created_at, recorded_by, approved_by, approved_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
         )
         .bind(eid)
-        .bind(kind)
+        .bind(kind.code())
         .bind(period)
         .bind(description)
         .bind(amount.value())
-        .bind(on)
+        .bind(crate::Date(on))
         .bind(actor.now())
         .bind(actor.user_id)
         .bind(approved.as_ref().map(|_| actor.username.clone()))
@@ -125,18 +124,17 @@ impl Store {
 }
 
 /// The kind of benefit paid in cash: recorded, then approved by the head of division.
-pub const CASH: &str = "bantuan_bulanan";
-
 /// A benefit given to an enrolled person.
 #[derive(Debug, Clone, Serialize, FromRow)]
 pub struct Benefit {
     pub id: i64,
     pub person_id: i64,
     pub name: String,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: BenefitKind,
     pub period: String,
     pub amount: i64,
-    pub given_on: String,
+    pub given_on: crate::Date,
     pub recorded_by: Option<i64>,
     pub approved_by: Option<String>,
     pub approved_at: Option<String>,

@@ -10,8 +10,9 @@ use crate::error::unique_as_conflict;
 use crate::persons::{scope_filter, Scope};
 use crate::sql::Where;
 use crate::{audit, Actor, Page, Paging, Result, Store, StoreError};
-use domain::aid::Target;
+use chrono::NaiveDate;
 use domain::aid::{check_budget, check_duties, check_quota, transition, Action, ProposalState};
+use domain::aid::{BenefitKind, Target};
 use domain::kube::FundingSource;
 use domain::money::Rupiah;
 use domain::{Msg, Role};
@@ -23,7 +24,7 @@ mod items;
 mod proposals;
 
 mod benefits;
-pub use benefits::{Benefit, CASH};
+pub use benefits::Benefit;
 
 #[derive(Debug, Clone, Serialize, FromRow, PartialEq)]
 pub struct Programme {
@@ -85,7 +86,7 @@ pub struct Proposal {
     pub delivered_total: i64,
     pub justification: String,
     pub reason: Option<String>,
-    pub delivered_on: Option<String>,
+    pub delivered_on: Option<crate::Date>,
     pub receiver: Option<String>,
     pub place: Option<String>,
     pub bast_number: Option<String>,
@@ -145,7 +146,7 @@ fn merge_items(items: &[(i64, i64)]) -> Vec<(i64, i64)> {
 /// What a delivery records: the items actually handed over (maybe fewer).
 #[derive(Debug, Clone)]
 pub struct Delivery {
-    pub delivered_on: String,
+    pub delivered_on: crate::Date,
     pub receiver: String,
     pub place: Option<String>,
     pub items: Vec<(i64, i64)>,
@@ -158,7 +159,7 @@ pub struct Asset {
     pub unit: String,
     pub quantity: i64,
     pub unit_price: i64,
-    pub acquired_on: String,
+    pub acquired_on: crate::Date,
     pub proposal_id: Option<i64>,
 }
 
@@ -168,7 +169,7 @@ pub struct Enrolment {
     pub programme_id: i64,
     pub person_id: i64,
     pub name: String,
-    pub enrolled_on: String,
+    pub enrolled_on: crate::Date,
 }
 
 /// The proposals list's filters, read straight from its query string.

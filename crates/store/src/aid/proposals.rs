@@ -201,18 +201,18 @@ impl Store {
                         .bind(it.item_id)
                         .bind(qty)
                         .bind(it.unit_price)
-                        .bind(&d.delivered_on)
+                        .bind(d.delivered_on)
                         .execute(&mut *tx)
                         .await?;
                     }
                 }
-                let year = d.delivered_on.get(..4).unwrap_or("0000");
+                let year = d.delivered_on.format("%Y");
                 let bast = format!("BAST/{id:05}/DINSOS/{year}");
                 sqlx::query(
                     "UPDATE proposals SET delivered_total = $1, delivered_on = $2, receiver = $3, place = $4, bast_number = $5 WHERE id = $6",
                 )
                 .bind(delivered_total)
-                .bind(&d.delivered_on)
+                .bind(d.delivered_on)
                 .bind(&d.receiver)
                 .bind(&d.place)
                 .bind(&bast)

@@ -29,7 +29,6 @@ pub(super) async fn create_in(
             .await?;
     let reg = registration_number(region, year, n + 1);
     let now = actor.now();
-    let formed = k.formed_on.format("%Y-%m-%d").to_string();
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO kube (registration_number, name, name_lower, business_type, village_code, district_code,
            address, formed_on, formed_year, funding_source, programme_year, status, stage, pendamping_id,
@@ -44,7 +43,7 @@ pub(super) async fn create_in(
     .bind(k.village_code.as_str())
     .bind(district.as_str())
     .bind(&k.address)
-    .bind(&formed)
+    .bind(crate::Date(k.formed_on))
     .bind(year as i64)
     .bind(k.funding_source.code())
     .bind(k.programme_year as i64)
@@ -65,7 +64,7 @@ pub(super) async fn create_in(
         }
     })?;
     for f in &facts {
-        insert_member(&mut *tx, id, f, &formed).await?;
+        insert_member(&mut *tx, id, f, k.formed_on).await?;
     }
     let d = detail_in(&mut *tx, id).await?;
     audit::record::<(), _>(

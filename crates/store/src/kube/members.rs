@@ -107,7 +107,7 @@ pub(super) async fn insert_member(
     conn: &mut AnyConnection,
     kube_id: i64,
     m: &MemberFacts,
-    joined_on: &str,
+    joined_on: NaiveDate,
 ) -> Result<()> {
     sqlx::query(
         "INSERT INTO kube_members (kube_id, person_id, role, joined_on) VALUES ($1, $2, $3, $4)",
@@ -115,7 +115,7 @@ pub(super) async fn insert_member(
     .bind(kube_id)
     .bind(m.person_id)
     .bind(m.role.code())
-    .bind(joined_on)
+    .bind(crate::Date(joined_on))
     .execute(&mut *conn)
     .await
     .map_err(|e| {
@@ -149,7 +149,7 @@ impl Store {
         actor: &Actor,
         id: i64,
         m: NewMember,
-        joined_on: &str,
+        joined_on: NaiveDate,
     ) -> Result<KubeDetail> {
         let mut tx = self.tx().await?;
         let before = detail_in(&mut tx, id).await?;
@@ -179,7 +179,7 @@ impl Store {
         id: i64,
         person_id: i64,
         reason: &str,
-        left_on: &str,
+        left_on: NaiveDate,
     ) -> Result<KubeDetail> {
         let mut tx = self.tx().await?;
         let before = detail_in(&mut tx, id).await?;
@@ -203,7 +203,7 @@ impl Store {
             ));
         }
         sqlx::query("UPDATE kube_members SET left_on = $1, left_reason = $2 WHERE kube_id = $3 AND person_id = $4 AND left_on IS NULL")
-            .bind(left_on)
+            .bind(crate::Date(left_on))
             .bind(reason)
             .bind(id)
             .bind(person_id)

@@ -40,7 +40,7 @@ pub struct Kube {
     pub village_code: String,
     pub district_code: String,
     pub address: Option<String>,
-    pub formed_on: String,
+    pub formed_on: crate::Date,
     pub formed_year: i64,
     #[sqlx(try_from = "String")]
     pub funding_source: FundingSource,
@@ -70,12 +70,11 @@ pub struct Member {
     pub village_code: String,
     #[sqlx(try_from = "String")]
     pub role: MemberRole,
-    pub joined_on: String,
-    pub left_on: Option<String>,
+    pub joined_on: crate::Date,
+    pub left_on: Option<crate::Date>,
     pub left_reason: Option<String>,
     /// 1 if they attended a technical guidance of the group's business type.
     #[serde(skip)]
-    #[sqlx(try_from = "i64")]
     pub attended_guidance: crate::Flag,
 }
 
@@ -146,7 +145,6 @@ pub struct BusinessType {
     pub code: String,
     pub name: String,
     pub name_en: String,
-    #[sqlx(try_from = "i64")]
     pub active: crate::Flag,
 }
 
@@ -494,7 +492,7 @@ impl Store {
         .bind(k.village_code.as_str())
         .bind(district.as_str())
         .bind(&k.address)
-        .bind(k.formed_on.format("%Y-%m-%d").to_string())
+        .bind(crate::Date(k.formed_on))
         .bind(k.funding_source.code())
         .bind(k.programme_year as i64)
         .bind(c.stage.code())
@@ -508,7 +506,7 @@ impl Store {
         // A dissolved group frees its members to join another one.
         if c.stage == Stage::Bubar && before.kube.stage != Stage::Bubar {
             sqlx::query("UPDATE kube_members SET left_on = $1, left_reason = $2 WHERE kube_id = $3 AND left_on IS NULL")
-                .bind(chrono::Utc::now().format("%Y-%m-%d").to_string())
+                .bind(crate::Date(chrono::Utc::now().date_naive()))
                 .bind("KUBE bubar")
                 .bind(id)
                 .execute(&mut *tx)

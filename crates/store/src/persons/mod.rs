@@ -20,7 +20,7 @@ pub struct Person {
     pub name: String,
     #[sqlx(try_from = "String")]
     pub sex: Sex,
-    pub birth_date: String,
+    pub birth_date: crate::Date,
     pub village_code: String,
     pub district_code: String,
     pub rt: Option<String>,
@@ -29,7 +29,6 @@ pub struct Person {
     pub phone: Option<String>,
     #[sqlx(skip)]
     pub categories: Vec<String>,
-    #[sqlx(try_from = "i64")]
     pub dtks_registered: crate::Flag,
     pub dtks_ref: Option<String>,
     pub notes: Option<String>,
@@ -110,7 +109,7 @@ pub struct PersonRow {
     pub nik: String,
     pub name: String,
     pub sex: Sex,
-    pub birth_date: String,
+    pub birth_date: crate::Date,
     pub village_code: String,
     pub categories: Vec<String>,
 }

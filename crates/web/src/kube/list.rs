@@ -46,22 +46,10 @@ pub(super) fn options_with(
         districts: district_options(state, s),
         villages,
         business_types,
-        statuses: Status::ALL
-            .iter()
-            .map(|x| (x.code(), lang.t(x.label_key())))
-            .collect(),
-        stages: Stage::ALL
-            .iter()
-            .map(|x| (x.code(), lang.t(x.label_key())))
-            .collect(),
-        funding: FundingSource::ALL
-            .iter()
-            .map(|x| (x.code(), lang.t(x.label_key())))
-            .collect(),
-        roles: MemberRole::ALL
-            .iter()
-            .map(|x| (x.code(), lang.t(x.label_key())))
-            .collect(),
+        statuses: Status::options(lang),
+        stages: Stage::options(lang),
+        funding: FundingSource::options(lang),
+        roles: MemberRole::options(lang),
     }
 }
 

@@ -68,8 +68,10 @@ pub struct MemberOut {
     pub village_code: String,
     /// `ketua`, `sekretaris`, `bendahara`, `anggota`
     pub role: String,
-    pub joined_on: String,
-    pub left_on: Option<String>,
+    #[schema(value_type = String, format = Date)]
+    pub joined_on: store::Date,
+    #[schema(value_type = Option<String>, format = Date)]
+    pub left_on: Option<store::Date>,
     pub left_reason: Option<String>,
 }
 
@@ -100,7 +102,8 @@ pub struct KubeOut {
     pub district_code: String,
     pub district_name: String,
     pub address: Option<String>,
-    pub formed_on: String,
+    #[schema(value_type = String, format = Date)]
+    pub formed_on: store::Date,
     /// `apbd_kota`, `apbd_provinsi`, `apbn`, `lainnya`
     pub funding_source: String,
     pub programme_year: i64,

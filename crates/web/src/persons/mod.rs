@@ -57,7 +57,8 @@ pub struct PersonOut {
     pub sex: String,
     /// `YYYY-MM-DD`; null for roles that see masked numbers (with the serial hidden, the
     /// birth date would narrow the NIK down to a handful), who read the age.
-    pub birth_date: Option<String>,
+    #[schema(value_type = Option<String>, format = Date)]
+    pub birth_date: Option<store::Date>,
     pub age: i32,
     pub village_code: String,
     pub village_name: String,

@@ -34,13 +34,6 @@ impl ListPage {
     }
 }
 
-pub(super) fn category_options(lang: Lang) -> Vec<(&'static str, &'static str)> {
-    Category::ALL
-        .iter()
-        .map(|c| (c.code(), lang.t(c.label_key())))
-        .collect()
-}
-
 pub(super) fn category_labels(lang: Lang, codes: &[String]) -> String {
     codes
         .iter()
@@ -139,7 +132,7 @@ pub(super) async fn list_page(
             q.district_code.as_deref(),
             q.village_code.as_deref(),
         ),
-        categories: category_options(ctx.lang),
+        categories: Category::options(ctx.lang),
         pager,
         can_write: s.role().can_write(),
         q: q.into_inner(),

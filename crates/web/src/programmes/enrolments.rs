@@ -7,7 +7,8 @@ pub struct EnrolmentOut {
     pub id: i64,
     pub person_id: i64,
     pub name: String,
-    pub enrolled_on: String,
+    #[schema(value_type = String, format = Date)]
+    pub enrolled_on: store::Date,
 }
 
 /// Enrol a person in an individual programme (eligibility checked; 422 with the reason).
@@ -66,10 +67,12 @@ pub struct BenefitOut {
     pub person_id: i64,
     pub name: String,
     /// `barang`, `pelatihan`, `bantuan_bulanan`
-    pub kind: String,
+    #[schema(value_type = String)]
+    pub kind: domain::aid::BenefitKind,
     pub period: String,
     pub amount: i64,
-    pub given_on: String,
+    #[schema(value_type = String, format = Date)]
+    pub given_on: store::Date,
     /// Who approved the payment and when; null while a cash benefit awaits the head of
     /// division.
     pub approved_by: Option<String>,

@@ -68,10 +68,7 @@ pub(super) async fn render_list(
         rows,
         can_manage: app::programmes::require_office(&s.caller()).is_ok(),
         v,
-        funding: FundingSource::ALL
-            .iter()
-            .map(|f| (f.code(), lang.t(f.label_key())))
-            .collect(),
+        funding: FundingSource::options(lang),
         errors,
         ctx,
     };
@@ -151,7 +148,7 @@ pub(super) struct DetailPage {
     r: ProgrammeRow,
     proposals: Vec<(i64, String, String, &'static str)>,
     enrolments: Vec<EnrolmentOut>,
-    candidates: Vec<(i64, String, String)>,
+    candidates: Vec<(i64, String, store::Date)>,
     can_write: bool,
     errors: FormErrors,
     /// Committed and delivered by month against the budget line (SVG), and the figures.
@@ -159,6 +156,7 @@ pub(super) struct DetailPage {
     months: Vec<(&'static str, i64, i64)>,
     /// The latest benefits, awaiting approval first, and whether the caller approves.
     benefits: Vec<BenefitOut>,
+    benefit_kinds: Vec<(&'static str, &'static str)>,
     can_approve: bool,
 }
 
@@ -266,6 +264,7 @@ pub(super) async fn render_detail(
         chart,
         months,
         benefits,
+        benefit_kinds: domain::aid::BenefitKind::options(ctx.lang),
         can_approve: s.role() == Role::KepalaBidang,
         ctx,
     };

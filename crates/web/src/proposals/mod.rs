@@ -53,7 +53,8 @@ pub struct AssetOut {
     pub quantity: i64,
     pub unit_price: i64,
     pub value: i64,
-    pub acquired_on: String,
+    #[schema(value_type = String, format = Date)]
+    pub acquired_on: store::Date,
     pub proposal_id: Option<i64>,
 }
 
@@ -129,7 +130,8 @@ pub struct ProposalOut {
     pub delivered_total: i64,
     pub justification: String,
     pub reason: Option<String>,
-    pub delivered_on: Option<String>,
+    #[schema(value_type = Option<String>, format = Date)]
+    pub delivered_on: Option<store::Date>,
     pub receiver: Option<String>,
     pub place: Option<String>,
     pub bast_number: Option<String>,

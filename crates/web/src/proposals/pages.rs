@@ -48,10 +48,7 @@ pub(super) async fn list_page(
         })
         .collect();
     let lang = ctx.lang;
-    let states = ProposalState::ALL
-        .iter()
-        .map(|s| (s.code(), lang.t(s.label_key())))
-        .collect();
+    let states = ProposalState::options(lang);
     Ok(html(&ListPage {
         rows,
         pager: l.pager,

@@ -70,8 +70,10 @@ pub struct TrainingOut {
     pub kind: String,
     pub topic: Option<String>,
     pub business_type: Option<String>,
-    pub starts_on: String,
-    pub ends_on: String,
+    #[schema(value_type = String, format = Date)]
+    pub starts_on: store::Date,
+    #[schema(value_type = String, format = Date)]
+    pub ends_on: store::Date,
     pub village_code: String,
     pub village_name: String,
     pub organiser: Option<String>,

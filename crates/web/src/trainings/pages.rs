@@ -40,7 +40,7 @@ pub(super) async fn list_page(
             id: t.id,
             kind: ctx.t(t.kind.label_key()),
             dates: if t.starts_on == t.ends_on {
-                t.starts_on.clone()
+                t.starts_on.to_string()
             } else {
                 format!("{} – {}", t.starts_on, t.ends_on)
             },
@@ -85,10 +85,7 @@ pub(super) async fn form_page(
     let lang = ctx.lang;
     let errors = FormErrors::new(errors, lang);
     let page = FormPage {
-        kinds: TrainingKind::ALL
-            .iter()
-            .map(|k| (k.code(), lang.t(k.label_key())))
-            .collect(),
+        kinds: TrainingKind::options(lang),
         business_types: state
             .store
             .business_type_list()

@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Json;
 
-use domain::{Invalid, Lang, Role};
+use domain::{Invalid, Role};
 use serde::{Deserialize, Serialize};
 use store::users::{User, UserFilter};
 use utoipa::ToSchema;
@@ -52,7 +52,8 @@ pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
 pub struct SessionOut {
     pub id: i64,
     /// `web` (a browser login) or `api` (an integration token)
-    pub kind: String,
+    #[schema(value_type = String)]
+    pub kind: domain::role::SessionKind,
     /// The token's name (empty for browser logins).
     pub label: String,
     pub created_at: String,

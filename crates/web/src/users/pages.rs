@@ -31,13 +31,6 @@ pub(super) fn district_names(state: &AppState, codes: &[String]) -> String {
         .join(", ")
 }
 
-pub(super) fn role_options(lang: Lang) -> Vec<(&'static str, &'static str)> {
-    Role::ALL
-        .iter()
-        .map(|r| (r.code(), lang.t(r.label_key())))
-        .collect()
-}
-
 pub(super) async fn list_page(
     State(state): State<AppState>,
     PageAuth { ctx, .. }: PageAuth,
@@ -61,7 +54,7 @@ pub(super) async fn list_page(
                 .unwrap_or_else(|| never.into()),
         })
         .collect();
-    let roles = role_options(ctx.lang);
+    let roles = Role::options(ctx.lang);
     Ok(html(&ListPage {
         rows,
         q: l.query.q.unwrap_or_default(),
@@ -121,7 +114,7 @@ pub(super) async fn form_page(
         lang: v.lang.clone().unwrap_or_else(|| "id".into()),
         disabled: v.disabled.is_some(),
         districts,
-        roles: role_options(ctx.lang),
+        roles: Role::options(ctx.lang),
         errors,
         sessions,
         ctx,

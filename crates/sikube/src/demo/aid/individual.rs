@@ -87,24 +87,19 @@ pub(crate) async fn individual(
         for (k, id) in chosen.iter().enumerate() {
             let day = year.at(0.02 + 0.002 * k as f64 + 0.01 * n as f64);
             store
-                .enrolment_create(
-                    &on(&cast.operator, day, 10),
-                    pid,
-                    *id,
-                    &super::super::ymd(day),
-                )
+                .enrolment_create(&on(&cast.operator, day, 10), pid, *id, day)
                 .await
                 .map_err(err)?;
         }
         taken.extend(&chosen);
         // (kind, period, amount, description, day) for each person.
-        let payments: Vec<(&str, String, i64, &str, NaiveDate)> = match preset {
+        let payments: Vec<(BenefitKind, String, i64, &str, NaiveDate)> = match preset {
             "aslut" => (1..=12u32)
                 .map(|m| date(y, m, 5))
                 .filter(|d| *d <= year.today)
                 .map(|d| {
                     (
-                        "bantuan_bulanan",
+                        BenefitKind::BantuanBulanan,
                         d.format("%Y-%m").to_string(),
                         200_000,
                         "Asistensi bulanan",
@@ -113,14 +108,14 @@ pub(crate) async fn individual(
                 })
                 .collect(),
             "wrse" => vec![(
-                "barang",
+                BenefitKind::Barang,
                 format!("{y}-07"),
                 2_500_000,
                 "Paket usaha pengolahan makanan",
                 year.at(0.55),
             )],
             "anak" => vec![(
-                "barang",
+                BenefitKind::Barang,
                 format!("{y}-07"),
                 750_000,
                 "Perlengkapan sekolah",
@@ -132,7 +127,7 @@ pub(crate) async fn individual(
                 .filter(|d| *d <= year.today)
                 .map(|d| {
                     (
-                        "barang",
+                        BenefitKind::Barang,
                         d.format("%Y-%m").to_string(),
                         300_000,
                         "Paket sembako",
@@ -157,17 +152,17 @@ pub(crate) async fn individual(
                         &on(&cast.operator, *day, 11),
                         pid,
                         *id,
-                        kind,
+                        *kind,
                         period,
                         Rupiah::new(*amount),
                         Some(description),
-                        &super::super::ymd(*day),
+                        *day,
                     )
                     .await
                     .map_err(err)?;
                 // Cash is paid once the head of division approves; this month's list
                 // still waits for it.
-                if *kind == store::aid::CASH && n + 1 < payments.len() {
+                if kind.awaits_approval() && n + 1 < payments.len() {
                     let approved = (*day + chrono::Duration::days(2)).min(year.today);
                     store
                         .benefit_approve(&on(&cast.kabid, approved, 14), pid, bid, false)

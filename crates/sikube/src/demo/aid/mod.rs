@@ -6,7 +6,7 @@ use super::groups::{business_label, guidance, Group};
 use super::people::PersonMaker;
 use super::{err, on, Cast, DemoResult, Year};
 use chrono::{Datelike, NaiveDate};
-use domain::aid::{Action, Eligibility};
+use domain::aid::{Action, BenefitKind, Eligibility};
 use domain::guidance::technical_guidance;
 use domain::kube::{FundingSource, Status};
 use domain::money::Rupiah;
@@ -207,7 +207,7 @@ async fn propose(
                 .collect();
             let ketua = g.members.first().map(|m| m.1.as_str()).unwrap_or("");
             delivery = Some(Delivery {
-                delivered_on: super::ymd(day),
+                delivered_on: day.into(),
                 receiver: format!("{ketua} (Ketua {})", g.kube.name),
                 place: Some(format!("Balai Desa {}", g.village_name)),
                 items,
