@@ -4,6 +4,7 @@
 //! through `domain`, and answer with one [`Error`]. The web maps it to HTTP statuses;
 //! the command line prints it.
 pub mod aid;
+pub mod audit;
 pub mod caller;
 pub mod documents;
 pub mod duplicates;

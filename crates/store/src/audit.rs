@@ -81,14 +81,19 @@ pub async fn record<B: Serialize, A: Serialize>(
     Ok(())
 }
 
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+/// The audit list's filters: the query string of its page, API list and export.
+#[derive(Debug, Clone, Default, serde::Deserialize, Serialize, utoipa::IntoParams)]
 pub struct AuditFilter {
+    /// Entity kind, e.g. `user`, `person`, `kube`.
     pub entity: Option<String>,
     pub entity_id: Option<String>,
+    /// User name of whoever made the change.
     pub username: Option<String>,
+    /// `create`, `update`, `delete`, ...
     pub action: Option<String>,
-    /// Inclusive dates `YYYY-MM-DD` (UTC).
+    /// From this date (`YYYY-MM-DD`, inclusive, UTC).
     pub from: Option<String>,
+    /// Up to this date (`YYYY-MM-DD`, inclusive, UTC).
     pub to: Option<String>,
 }
 

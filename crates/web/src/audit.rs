@@ -1,65 +1,28 @@
-//! The audit trail, for admins and auditors: page `/audit` and `GET /api/v1/audit`.
-use crate::auth::Authed;
+//! The audit trail, for admins and auditors: page `/audit`, `GET /api/v1/audit` and their
+//! exports — one list (`app::audit::Entries`).
 use crate::error::AppResult;
-use crate::page::List;
-use crate::page::{self, html, Ctx, PageAuth, Pager};
+use crate::list::{Listed, PAGE_SIZE};
+use crate::page::{html, Ctx, List, PageAuth, Pager};
 use crate::AppState;
-use axum::extract::{Query, State};
+use app::audit::Entries;
+use app::lists::Open;
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Json;
-use domain::{Invalid, Msg, Role};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use store::audit::{AuditEntry, AuditFilter};
-use store::Paging;
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use utoipa_axum::routes;
 
 pub fn routes() -> crate::Routes {
-    crate::Routes::new().route("/audit", get(list_page))
+    crate::Routes::new()
+        .route("/audit", get(list_page))
+        .route("/audit/export", get(crate::export::export::<Entries>))
 }
 
 pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
-    r.routes(routes!(api_list))
-}
-
-#[derive(Deserialize, IntoParams, Default)]
-pub struct AuditQuery {
-    /// Entity kind, e.g. `user`, `person`, `kube`.
-    pub entity: Option<String>,
-    pub entity_id: Option<String>,
-    /// User name of whoever made the change.
-    pub username: Option<String>,
-    /// `create`, `update`, `delete`, ...
-    pub action: Option<String>,
-    /// From this date (`YYYY-MM-DD`, inclusive, UTC).
-    pub from: Option<String>,
-    /// Up to this date (`YYYY-MM-DD`, inclusive, UTC).
-    pub to: Option<String>,
-    pub limit: Option<i64>,
-    pub offset: Option<i64>,
-}
-
-impl AuditQuery {
-    fn filter(&self) -> Result<AuditFilter, Invalid> {
-        let mut inv = Invalid::new();
-        for (field, v) in [("from", &self.from), ("to", &self.to)] {
-            if let Some(d) = v.as_deref().filter(|d| !d.trim().is_empty()) {
-                if chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").is_err() {
-                    inv.add(field, Msg::new("audit.date_invalid"));
-                }
-            }
-        }
-        inv.into_result()?;
-        Ok(AuditFilter {
-            entity: self.entity.clone(),
-            entity_id: self.entity_id.clone(),
-            username: self.username.clone(),
-            action: self.action.clone(),
-            from: self.from.clone(),
-            to: self.to.clone(),
-        })
-    }
+    r.routes(routes!(api_list)).routes(routes!(api_export))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -80,29 +43,12 @@ pub struct AuditOut {
     pub after: serde_json::Value,
 }
 
-fn parse_json(s: &Option<String>) -> serde_json::Value {
-    s.as_deref()
-        .and_then(|t| serde_json::from_str(t).ok())
-        .unwrap_or(serde_json::Value::Null)
-}
-
 impl AuditOut {
     fn new(e: AuditEntry, full_identity: bool) -> AuditOut {
-        let mut out = AuditOut::from(e);
-        if !full_identity {
-            // Anywhere in the entry: a merge nests both whole records.
-            domain::privacy::mask_json(&mut out.before);
-            domain::privacy::mask_json(&mut out.after);
-        }
-        out
-    }
-}
-
-impl From<AuditEntry> for AuditOut {
-    fn from(e: AuditEntry) -> Self {
+        let (before, after) = app::audit::values(&e, full_identity);
         AuditOut {
-            before: parse_json(&e.before_json),
-            after: parse_json(&e.after_json),
+            before,
+            after,
             id: e.id,
             at: e.at,
             user_id: e.user_id,
@@ -115,24 +61,21 @@ impl From<AuditEntry> for AuditOut {
 }
 
 /// Audit entries, newest first (admin, auditor).
-#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditQuery),
+#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditFilter, crate::list::PageQuery),
     responses((status = 200, body = crate::api::ListOf<AuditOut>), (status = 403, body = crate::api::ErrorBody),
               (status = 422, body = crate::api::ErrorBody)))]
-pub(crate) async fn api_list(
-    State(state): State<AppState>,
-    Authed(s): Authed,
-    Query(q): Query<AuditQuery>,
-) -> AppResult<Json<crate::api::ListOf<AuditOut>>> {
-    s.require(Role::reads_audit)?;
-    let page = state
-        .store
-        .audit_list(&q.filter()?, Paging::new(q.limit, q.offset))
-        .await?;
-    let full = s.role().sees_full_identity();
-    Ok(Json(crate::api::ListOf::from_page(page, |e| {
-        AuditOut::new(e, full)
-    })))
+pub(crate) async fn api_list(l: Listed<Entries>) -> Json<crate::api::ListOf<AuditOut>> {
+    let full = l.list.v.full;
+    l.json(|e| AuditOut::new(e, full))
 }
+
+crate::export::api_export!(
+    api_export,
+    Entries,
+    "/api/v1/audit/export",
+    AuditFilter,
+    "Export the audit trail (admin, auditor) as XLSX or CSV, identity numbers masked as the role sees them; audited."
+);
 
 pub struct Row {
     pub at: String,
@@ -144,42 +87,12 @@ pub struct Row {
     pub changes: Vec<(String, String, String)>,
 }
 
-/// The fields whose values differ between before and after, for reading at a glance.
-fn changes(before: &serde_json::Value, after: &serde_json::Value) -> Vec<(String, String, String)> {
-    let show = |v: Option<&serde_json::Value>| match v {
-        None | Some(serde_json::Value::Null) => String::new(),
-        Some(serde_json::Value::String(s)) => s.clone(),
-        Some(v) => v.to_string(),
-    };
-    let mut keys: Vec<&String> = Vec::new();
-    for obj in [before.as_object(), after.as_object()]
-        .into_iter()
-        .flatten()
-    {
-        for k in obj.keys() {
-            if !keys.contains(&k) {
-                keys.push(k);
-            }
-        }
-    }
-    keys.into_iter()
-        .filter(|k| before.get(k.as_str()) != after.get(k.as_str()))
-        .map(|k| {
-            (
-                k.clone(),
-                show(before.get(k.as_str())),
-                show(after.get(k.as_str())),
-            )
-        })
-        .collect()
-}
-
 #[derive(askama::Template)]
 #[template(path = "audit.html")]
 struct ListPage {
     ctx: Ctx,
     rows: Vec<Row>,
-    q: AuditQuery,
+    q: AuditFilter,
     entities: Vec<String>,
     pager: Pager,
     errors: Vec<(String, String)>,
@@ -191,37 +104,39 @@ impl ListPage {
     }
 }
 
+/// The page shows a malformed date filter beside the unfiltered trail, rather than an
+/// error page instead of it.
 async fn list_page(
     State(state): State<AppState>,
     PageAuth { s, ctx }: PageAuth,
-    q: List<AuditQuery>,
+    q: List<AuditFilter>,
 ) -> AppResult<Response> {
-    s.require(Role::reads_audit)?;
-    let (filter, errors) = match q.filter() {
-        Ok(f) => (f, Vec::new()),
-        Err(inv) => (
-            AuditFilter::default(),
+    let (cx, caller) = (state.app(), s.caller());
+    let (list, errors) = match Open::<Entries>::new(&cx, &caller, &q).await {
+        Ok(list) => (list, Vec::new()),
+        Err(app::Error::Invalid(inv)) => (
+            Open::new(&cx, &caller, &AuditFilter::default()).await?,
             inv.fields
                 .iter()
                 .map(|(f, m)| (f.clone(), m.text(ctx.lang)))
                 .collect(),
         ),
+        Err(e) => return Err(e.into()),
     };
-    let page = state.store.audit_list(&filter, q.paging(50)).await?;
-    let pager = q.pager(&page);
-    let full = s.role().sees_full_identity();
+    let page = list.fetch(q.paging(PAGE_SIZE)).await?;
+    let pager = q.pager(&page).with_export();
     let rows = page
         .items
         .into_iter()
         .map(|e| {
-            let out = AuditOut::new(e, full);
+            let (before, after) = app::audit::values(&e, list.v.full);
             Row {
-                at: page::local_time(&out.at),
-                changes: changes(&out.before, &out.after),
-                username: out.username,
-                action: out.action,
-                entity: out.entity,
-                entity_id: out.entity_id,
+                at: app::local_time(&e.at),
+                changes: app::audit::changes(&before, &after),
+                username: e.username,
+                action: e.action,
+                entity: e.entity,
+                entity_id: e.entity_id,
             }
         })
         .collect();
@@ -235,17 +150,4 @@ async fn list_page(
         errors,
     })?
     .into_response())
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn changes_lists_only_differences() {
-        let b = serde_json::json!({"role": "operator", "username": "a"});
-        let a = serde_json::json!({"role": "admin", "username": "a"});
-        assert_eq!(
-            super::changes(&b, &a),
-            vec![("role".into(), "operator".into(), "admin".into())]
-        );
-    }
 }

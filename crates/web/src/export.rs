@@ -121,14 +121,15 @@ where
     })
     .await
     .map_err(std::io::Error::other)??;
-    let sent = send_file(&path, tx).await;
+    // Unlinked once open: gone from the disk before its first byte is sent, and even
+    // if the client goes away mid-file.
+    let f = tokio::fs::File::open(&path).await;
     let _ = std::fs::remove_file(&path);
-    sent
+    send_file(f?, tx).await
 }
 
-async fn send_file(path: &std::path::Path, tx: &Chunks) -> std::io::Result<()> {
+async fn send_file(mut f: tokio::fs::File, tx: &Chunks) -> std::io::Result<()> {
     use tokio::io::AsyncReadExt;
-    let mut f = tokio::fs::File::open(path).await?;
     loop {
         let mut buf = vec![0u8; 256 * 1024];
         let n = f.read(&mut buf).await?;
