@@ -1,23 +1,29 @@
 //! Uploaded import files, kept between preview and commit.
-use crate::{Result, Store, StoreError};
+use crate::{Flag, Result, Store, StoreError};
+use domain::import::Kind;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ImportFile {
     pub id: i64,
     pub user_id: i64,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: Kind,
     pub filename: String,
     pub content: Vec<u8>,
-    pub status: String,
+    /// Written already (a second commit of the same upload is refused).
+    pub committed: Flag,
     pub result_json: Option<String>,
     pub created_at: String,
 }
+
+/// The `status` of an upload once its rows are written (before: `uploaded`).
+const COMMITTED: &str = "committed";
 
 impl Store {
     pub async fn import_file_save(
         &self,
         user_id: i64,
-        kind: &str,
+        kind: Kind,
         filename: &str,
         content: &[u8],
     ) -> Result<i64> {
@@ -31,7 +37,7 @@ impl Store {
             "INSERT INTO import_files (user_id, kind, filename, content, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
         .bind(user_id)
-        .bind(kind)
+        .bind(kind.code())
         .bind(filename)
         .bind(content.to_vec())
         .bind(crate::now())
@@ -42,44 +48,26 @@ impl Store {
 
     /// The upload of a user (others' uploads are not found).
     pub async fn import_file(&self, id: i64, user_id: i64) -> Result<ImportFile> {
-        type Row = (
-            i64,
-            i64,
-            String,
-            String,
-            Vec<u8>,
-            String,
-            Option<String>,
-            String,
-        );
-        let row: Option<Row> = sqlx::query_as(
-            "SELECT id, user_id, kind, filename, content, status, result_json, created_at FROM import_files
-             WHERE id = $1 AND user_id = $2",
-        )
+        sqlx::query_as(&format!(
+            "SELECT id, user_id, kind, filename, content,
+                    CAST(CASE WHEN status = '{COMMITTED}' THEN 1 ELSE 0 END AS BIGINT) AS committed, result_json, created_at
+             FROM import_files WHERE id = $1 AND user_id = $2"
+        ))
         .bind(id)
         .bind(user_id)
         .fetch_optional(&self.pool)
-        .await?;
-        let (id, user_id, kind, filename, content, status, result_json, created_at) =
-            row.ok_or(StoreError::NotFound)?;
-        Ok(ImportFile {
-            id,
-            user_id,
-            kind,
-            filename,
-            content,
-            status,
-            result_json,
-            created_at,
-        })
+        .await?
+        .ok_or(StoreError::NotFound)
     }
 
     pub async fn import_file_done(&self, id: i64, result_json: &str) -> Result<()> {
-        sqlx::query("UPDATE import_files SET status = 'committed', result_json = $1 WHERE id = $2")
-            .bind(result_json)
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(&format!(
+            "UPDATE import_files SET status = '{COMMITTED}', result_json = $1 WHERE id = $2"
+        ))
+        .bind(result_json)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 }
@@ -100,7 +88,7 @@ impl Store {
         &self,
         actor: &crate::Actor,
         key: &str,
-        kind: &str,
+        kind: Kind,
         mapping_json: &str,
     ) -> Result<()> {
         let mut tx = self.tx().await?;
@@ -109,7 +97,7 @@ impl Store {
              ON CONFLICT (key) DO UPDATE SET mapping_json = $3, updated_at = $4",
         )
         .bind(key)
-        .bind(kind)
+        .bind(kind.code())
         .bind(mapping_json)
         .bind(actor.now())
         .execute(&mut *tx)

@@ -380,3 +380,20 @@ pub fn kube_groups(
 
 #[cfg(test)]
 mod tests;
+
+code_enum!(
+    /// What a spreadsheet holds: persons or KUBE.
+    Kind, |_| Msg::new("import.kind_invalid"), "import.", {
+        Persons => "persons", Kube => "kube",
+    }
+);
+
+impl Kind {
+    /// The fields of a row of this kind, in the template's order.
+    pub fn columns(self) -> &'static [Column] {
+        match self {
+            Kind::Persons => PERSON_COLUMNS,
+            Kind::Kube => KUBE_COLUMNS,
+        }
+    }
+}

@@ -226,7 +226,7 @@ async fn upload(
     }
     let id = state
         .store
-        .import_file_save(s.user().id, kind.code(), &name, &data)
+        .import_file_save(s.user().id, kind, &name, &data)
         .await?;
     Ok(axum::response::Redirect::to(&format!("/import/{id}")).into_response())
 }
@@ -252,11 +252,10 @@ async fn load_plan(
     id: i64,
 ) -> AppResult<(store::imports::ImportFile, Result<Plan, AppError>)> {
     let f = state.store.import_file(id, s.user().id).await?;
-    let kind = Kind::parse(&f.kind).map_err(|_| AppError::NotFound)?;
     let p = plan(
         &state.app(),
         &s.caller(),
-        kind,
+        f.kind,
         &f.content,
         &Options::upload(),
         no_progress(),
@@ -268,9 +267,8 @@ async fn load_plan(
 
 /// What the operator must map when a file's headings are not the template's.
 async fn unmapped(state: &AppState, f: &store::imports::ImportFile) -> AppResult<Option<Unmapped>> {
-    let kind = Kind::parse(&f.kind).map_err(|_| AppError::NotFound)?;
     let table = read_table(&f.content, &Options::upload()).await?;
-    Ok(columns(&state.app(), kind, &table, &Vec::new())
+    Ok(columns(&state.app(), f.kind, &table, &Vec::new())
         .await?
         .err())
 }
@@ -320,7 +318,7 @@ async fn mapping_form(
 ) -> AppResult<Response> {
     s.require_write()?;
     let f = state.store.import_file(id, s.user().id).await?;
-    let kind = Kind::parse(&f.kind).map_err(|_| AppError::NotFound)?;
+    let kind = f.kind;
     let Some(u) = unmapped(&state, &f).await? else {
         return Ok(axum::response::Redirect::to(&format!("/import/{id}")).into_response());
     };
@@ -340,7 +338,7 @@ async fn mapping_form(
         .import_mapping_save(
             &s.actor(),
             &mapping_key(kind, &u.headings),
-            kind.code(),
+            kind,
             &serde_json::to_string(&mapping).unwrap_or_default(),
         )
         .await?;
@@ -351,14 +349,6 @@ async fn mapping_form(
         ctx.t("import.mapping_saved"),
     )
     .await
-}
-
-fn kind_label(lang: Lang, kind: &str) -> &'static str {
-    lang.t(if kind == "kube" {
-        "import.kube"
-    } else {
-        "import.persons"
-    })
 }
 
 async fn preview_page(
@@ -386,15 +376,13 @@ async fn preview_page(
     let (r, file_error) = match p {
         // After the commit the file's rows are registered: show what the commit did.
         _ if stored.is_some() => (
-            stored
-                .clone()
-                .unwrap_or_else(|| unreachable_report(&f.kind)),
+            stored.clone().unwrap_or_else(|| unreachable_report(f.kind)),
             String::new(),
         ),
         Ok(p) => (report(&p, 0, false, lang), String::new()),
         Err(AppError::Invalid(inv)) => (
             ImportReport {
-                kind: f.kind.clone(),
+                kind: f.kind.code().into(),
                 total: 0,
                 valid: 0,
                 skipped: 0,
@@ -413,14 +401,12 @@ async fn preview_page(
     };
     let rejected_available = done.is_some() && r.rejected_rows > 0;
     let mapping = match (&done, file_error.is_empty()) {
-        (None, false) => unmapped(&state, &f)
-            .await?
-            .map(|u| mapping_of(Kind::parse(&f.kind).unwrap_or(Kind::Persons), &u)),
+        (None, false) => unmapped(&state, &f).await?.map(|u| mapping_of(f.kind, &u)),
         _ => None,
     };
     let page = PreviewPage {
         mapping,
-        kind_label: kind_label(lang, &f.kind),
+        kind_label: lang.t(f.kind.label_key()),
         id,
         filename: f.filename,
         r,
@@ -432,9 +418,9 @@ async fn preview_page(
     Ok(html(&page)?.into_response())
 }
 
-fn unreachable_report(kind: &str) -> ImportReport {
+fn unreachable_report(kind: Kind) -> ImportReport {
     ImportReport {
-        kind: kind.into(),
+        kind: kind.code().into(),
         total: 0,
         valid: 0,
         skipped: 0,
@@ -458,7 +444,7 @@ async fn commit_form(
 ) -> AppResult<Response> {
     s.require_write()?;
     let (f, p) = load_plan(&state, &s, id).await?;
-    if f.status == "committed" {
+    if *f.committed {
         return page::redirect_with_flash(
             &state,
             &s,
@@ -529,7 +515,11 @@ async fn rejected_file(
     let bytes = rejected(&p, ctx.lang, xlsx)?;
     Ok(file_response(
         bytes,
-        &format!("ditolak-{}.{}", f.kind, if xlsx { "xlsx" } else { "csv" }),
+        &format!(
+            "ditolak-{}.{}",
+            f.kind.code(),
+            if xlsx { "xlsx" } else { "csv" }
+        ),
     ))
 }
 

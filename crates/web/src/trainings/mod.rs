@@ -67,7 +67,8 @@ pub struct ParticipantOut {
 pub struct TrainingOut {
     pub id: i64,
     pub title: String,
-    pub kind: String,
+    #[schema(value_type = String)]
+    pub kind: TrainingKind,
     pub topic: Option<String>,
     pub business_type: Option<String>,
     #[schema(value_type = String, format = Date)]
@@ -91,7 +92,7 @@ fn out(state: &AppState, Seen { d, elsewhere }: Seen) -> TrainingOut {
         village_name: state.areas.name(&t.village_code).to_string(),
         id: t.id,
         title: t.title,
-        kind: t.kind.code().to_string(),
+        kind: t.kind,
         topic: t.topic,
         business_type: t.business_type,
         starts_on: t.starts_on,

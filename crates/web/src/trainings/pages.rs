@@ -4,12 +4,6 @@ use crate::list::Listed;
 
 // ---------- pages ----------
 
-pub(super) fn kind_label(lang: Lang, code: &str) -> &'static str {
-    TrainingKind::parse(code)
-        .map(|k| lang.t(k.label_key()))
-        .unwrap_or("")
-}
-
 pub struct Row {
     pub id: i64,
     pub title: String,
@@ -213,7 +207,7 @@ pub(super) async fn render_detail(
     let t = out(state, seen);
     let errors = FormErrors::new(errors, ctx.lang);
     let page = DetailPage {
-        kind: kind_label(ctx.lang, &t.kind),
+        kind: ctx.t(t.kind.label_key()),
         t,
         summary,
         candidates,
