@@ -90,8 +90,8 @@ pub async fn create(cx: &Context, c: &Caller, b: &ProgrammeCreate) -> Result<Pro
     let p = NewProgramme {
         name,
         year: b.year,
-        funding_source: funding.code().into(),
-        target: target.code().into(),
+        funding_source: funding,
+        target,
         budget: b.budget,
         quota: b.quota,
         package_value: b.package_value,

@@ -42,3 +42,46 @@ macro_rules! code_enum {
         }
     };
 }
+
+/// A yes/no field as JSON sends it (`true`) or as a form does: a ticked checkbox sends
+/// `on` (or its value), a yes/no select `1`/`0`; an unticked one sends nothing.
+pub fn yes_no<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    struct V;
+    impl serde::de::Visitor<'_> for V {
+        type Value = bool;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("true/false, or a checkbox's on")
+        }
+        fn visit_bool<E>(self, v: bool) -> Result<bool, E> {
+            Ok(v)
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<bool, E> {
+            match v.trim() {
+                "on" | "1" | "true" | "ya" | "yes" => Ok(true),
+                "" | "0" | "false" | "tidak" | "no" | "off" => Ok(false),
+                _ => Err(E::invalid_value(serde::de::Unexpected::Str(v), &self)),
+            }
+        }
+    }
+    d.deserialize_any(V)
+}
+
+#[cfg(test)]
+mod tests {
+    #[derive(serde::Deserialize)]
+    struct F {
+        #[serde(default, deserialize_with = "super::yes_no")]
+        x: bool,
+    }
+
+    #[test]
+    fn yes_no_reads_json_and_forms() {
+        let j = |s: &str| serde_json::from_str::<F>(s).map(|f| f.x).ok();
+        assert_eq!(
+            [j(r#"{"x": true}"#), j(r#"{"x": false}"#), j("{}")],
+            [Some(true), Some(false), Some(false)]
+        );
+        assert_eq!(j(r#"{"x": "maybe"}"#), None);
+        assert_eq!(j(r#"{"x": "on"}"#), Some(true));
+    }
+}

@@ -25,6 +25,7 @@ pub mod user;
 pub mod visit;
 
 pub use area::{AreaLevel, Areas, DistrictCode, VillageCode};
+pub use codes::yes_no;
 pub use error::{Invalid, Msg};
 pub use i18n::Lang;
 pub use role::Role;

@@ -32,7 +32,7 @@ pub struct PersonInput {
     /// From `fakir_miskin`, `wrse`, `lansia`, `anak`, `disabilitas`.
     #[serde(default)]
     pub categories: Vec<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::yes_no")]
     pub dtks_registered: bool,
     pub dtks_ref: Option<String>,
     pub notes: Option<String>,

@@ -334,24 +334,31 @@ async fn list_page(
     .into_response())
 }
 
-/// Two person ids from a form; a missing or garbled one names no record.
-fn form_ids(body: &[u8], names: [&str; 2]) -> AppResult<[i64; 2]> {
-    let f = page::FormData::parse(body);
-    let id = |n: &str| {
-        f.get(n)
-            .trim()
-            .parse::<i64>()
-            .map_err(|_| AppError::NotFound)
-    };
-    Ok([id(names[0])?, id(names[1])?])
+/// The two records a decision is about: "not the same person" sends `person_a` and
+/// `person_b`, a merge `keep` and `other`. A missing one names no record.
+#[derive(Deserialize)]
+struct PairForm {
+    #[serde(alias = "keep")]
+    person_a: Option<i64>,
+    #[serde(alias = "other")]
+    person_b: Option<i64>,
+}
+
+impl PairForm {
+    fn ids(&self) -> AppResult<[i64; 2]> {
+        match (self.person_a, self.person_b) {
+            (Some(a), Some(b)) => Ok([a, b]),
+            _ => Err(AppError::NotFound),
+        }
+    }
 }
 
 async fn distinct_form(
     State(state): State<AppState>,
     PageAuth { s, ctx }: PageAuth,
-    body: axum::body::Bytes,
+    page::Form(f): page::Form<PairForm>,
 ) -> AppResult<Response> {
-    let [a, b] = form_ids(&body, ["person_a", "person_b"])?;
+    let [a, b] = f.ids()?;
     app::duplicates::distinct(&state.app(), &s.caller(), a, b).await?;
     page::redirect_with_flash(
         &state,
@@ -408,9 +415,9 @@ async fn merge_page(
 async fn merge_form(
     State(state): State<AppState>,
     PageAuth { s, ctx }: PageAuth,
-    body: axum::body::Bytes,
+    page::Form(f): page::Form<PairForm>,
 ) -> AppResult<Response> {
-    let [keep, other] = form_ids(&body, ["keep", "other"])?;
+    let [keep, other] = f.ids()?;
     match page::outcome(app::duplicates::merge(&state.app(), &s.caller(), keep, other).await)? {
         Done(m) => {
             page::redirect_with_flash(

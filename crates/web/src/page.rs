@@ -402,38 +402,30 @@ impl FormErrors {
     }
 }
 
-/// A form body as ordered pairs (checkboxes repeat their name).
+/// A form body as ordered pairs, for a form whose field names are data (a column
+/// mapping's `map_<field>`).
 pub fn form_pairs(body: &[u8]) -> Vec<(String, String)> {
     serde_urlencoded::from_bytes(body).unwrap_or_default()
 }
 
-/// A submitted form, read by field name.
-pub struct FormData(Vec<(String, String)>);
+/// A submitted form as a typed value. Unlike `axum::Form`, a name sent several times
+/// (checkboxes, a multiple select) fills a `Vec`, and a field sent empty is `None`.
+/// A body that does not fit is a 400, never a half-read form.
+pub struct Form<T>(pub T);
 
-impl FormData {
-    pub fn parse(body: &[u8]) -> FormData {
-        FormData(form_pairs(body))
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<S> for Form<T> {
+    type Rejection = Response;
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Response> {
+        let body = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        form(&body).map(Form).map_err(IntoResponse::into_response)
     }
-    /// The first value of a field, if sent.
-    pub fn opt(&self, name: &str) -> Option<String> {
-        self.0
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.clone())
-    }
-    /// The first value of a field, or empty.
-    pub fn get(&self, name: &str) -> String {
-        self.opt(name).unwrap_or_default()
-    }
-    /// Every value of a repeated field (checkboxes).
-    pub fn all(&self, name: &str) -> Vec<String> {
-        self.0
-            .iter()
-            .filter(|(n, _)| n == name)
-            .map(|(_, v)| v.clone())
-            .collect()
-    }
-    pub fn pairs(&self) -> &[(String, String)] {
-        &self.0
-    }
+}
+
+/// A form body as `T` (for a body read as two parts: the domain's input and the page's
+/// own fields beside it).
+pub fn form<T: serde::de::DeserializeOwned>(body: &[u8]) -> AppResult<T> {
+    serde_html_form::from_bytes(body)
+        .map_err(|_| AppError::BadRequest(domain::Msg::new("error.bad_request")))
 }

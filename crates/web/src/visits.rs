@@ -329,12 +329,16 @@ async fn queue_page(
     .into_response())
 }
 
-#[derive(Default, Clone)]
+/// The visit form as typed (numbers as people write them), kept to show it again.
+#[derive(Default, Clone, serde::Deserialize)]
+#[serde(default)]
 pub struct VisitForm {
     pub visited_on: String,
+    #[serde(deserialize_with = "domain::yes_no")]
     pub operating: bool,
     pub meetings_held: String,
     pub members_present: String,
+    #[serde(deserialize_with = "domain::yes_no")]
     pub books_up_to_date: bool,
     pub revenue: String,
     pub expenses: String,
@@ -395,27 +399,8 @@ async fn create_form(
     State(state): State<AppState>,
     PageAuth { s, ctx }: PageAuth,
     Path(id): Path<i64>,
-    body: axum::body::Bytes,
+    page::Form(f): page::Form<VisitForm>,
 ) -> AppResult<Response> {
-    let mut f = VisitForm::default();
-    for (k, v) in page::form_pairs(&body) {
-        match k.as_str() {
-            "visited_on" => f.visited_on = v,
-            "operating" => f.operating = v == "1" || v == "on",
-            "meetings_held" => f.meetings_held = v,
-            "members_present" => f.members_present = v,
-            "books_up_to_date" => f.books_up_to_date = true,
-            "revenue" => f.revenue = v,
-            "expenses" => f.expenses = v,
-            "savings_balance" => f.savings_balance = v,
-            "asset_count" => f.asset_count = v,
-            "asset_value" => f.asset_value = v,
-            "problems" => f.problems = v,
-            "actions" => f.actions = v,
-            "gps" => f.gps = v,
-            _ => {}
-        }
-    }
     let mut inv = Invalid::new();
     let some = |x: &str| {
         if x.trim().is_empty() {

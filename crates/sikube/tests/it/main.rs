@@ -6,6 +6,7 @@ mod aid;
 mod cli;
 mod dashboard;
 mod duplicates;
+mod forms;
 mod foundation;
 mod import;
 mod kube;

@@ -58,8 +58,8 @@ pub struct Figures {
 pub struct NewProgramme {
     pub name: String,
     pub year: i64,
-    pub funding_source: String,
-    pub target: String,
+    pub funding_source: FundingSource,
+    pub target: Target,
     pub budget: Option<i64>,
     pub quota: Option<i64>,
     pub package_value: Option<i64>,
@@ -322,8 +322,8 @@ impl Store {
         )
         .bind(&p.name)
         .bind(p.year)
-        .bind(&p.funding_source)
-        .bind(&p.target)
+        .bind(p.funding_source.code())
+        .bind(p.target.code())
         .bind(p.budget)
         .bind(p.quota)
         .bind(p.package_value)

@@ -226,15 +226,21 @@ pub(super) fn person_name(d: &Option<KubeDetail>, person_id: i64) -> String {
         .unwrap_or_default()
 }
 
+/// The member forms of a KUBE's page: add (person, role), leave (reason), change role.
+#[derive(Deserialize)]
+pub(super) struct MemberForm {
+    person_id: Option<i64>,
+    role: Option<String>,
+    reason: Option<String>,
+}
+
 pub(super) async fn add_member_form(
     State(state): State<AppState>,
     PageAuth { s, ctx }: PageAuth,
     Path(id): Path<i64>,
-    body: axum::body::Bytes,
+    page::Form(f): page::Form<MemberForm>,
 ) -> AppResult<Response> {
-    let f = page::FormData::parse(&body);
-    let get = |k: &str| f.get(k);
-    let Ok(person_id) = get("person_id").parse::<i64>() else {
+    let Some(person_id) = f.person_id else {
         return render_detail(
             &state,
             &s,
@@ -250,7 +256,7 @@ pub(super) async fn add_member_form(
         id,
         &MemberIn {
             person_id,
-            role: Some(get("role")),
+            role: Some(f.role.unwrap_or_default()),
         },
     )
     .await;
@@ -263,11 +269,16 @@ pub(super) async fn remove_member_form(
     State(state): State<AppState>,
     PageAuth { s, ctx }: PageAuth,
     Path((id, person_id)): Path<(i64, i64)>,
-    body: axum::body::Bytes,
+    page::Form(f): page::Form<MemberForm>,
 ) -> AppResult<Response> {
-    let reason = page::FormData::parse(&body).opt("reason");
-    let r =
-        app::kube::remove_member(&state.app(), &s.caller(), id, person_id, reason.as_deref()).await;
+    let r = app::kube::remove_member(
+        &state.app(),
+        &s.caller(),
+        id,
+        person_id,
+        f.reason.as_deref(),
+    )
+    .await;
     let name = person_name(&r.as_ref().ok().cloned(), person_id);
     let msg = ctx.tf("kube.member_removed", &[name]);
     member_result(&state, &s, ctx, id, r, msg).await
@@ -277,9 +288,9 @@ pub(super) async fn role_form(
     State(state): State<AppState>,
     PageAuth { s, ctx }: PageAuth,
     Path((id, person_id)): Path<(i64, i64)>,
-    body: axum::body::Bytes,
+    page::Form(f): page::Form<MemberForm>,
 ) -> AppResult<Response> {
-    let role = page::FormData::parse(&body).get("role");
+    let role = f.role.unwrap_or_default();
     let r = app::kube::set_role(&state.app(), &s.caller(), id, person_id, &role).await;
     let name = person_name(&r.as_ref().ok().cloned(), person_id);
     let msg = ctx.tf("kube.role_changed", &[name]);

@@ -216,33 +216,28 @@ pub(super) fn member_id(v: &str) -> Result<i64, ()> {
     id.parse::<i64>().ok().filter(|i| *i > 0).ok_or(())
 }
 
-pub(super) fn parse_form(body: &[u8]) -> ParsedForm {
-    let mut input = KubeInput::default();
-    let mut stage = String::new();
-    let mut pendamping_id = None;
-    let mut persons: Vec<String> = Vec::new();
-    let mut roles: Vec<String> = Vec::new();
-    let some = |v: String| if v.trim().is_empty() { None } else { Some(v) };
-    for (k, v) in page::form_pairs(body) {
-        match k.as_str() {
-            "name" => input.name = v,
-            "business_type" => input.business_type = v,
-            "village_code" => input.village_code = v,
-            "address" => input.address = some(v),
-            "formed_on" => input.formed_on = v,
-            "funding_source" => input.funding_source = v,
-            "programme_year" => input.programme_year = v.trim().parse().ok(),
-            "notes" => input.notes = some(v),
-            "stage" => stage = v,
-            "pendamping_id" => pendamping_id = v.parse::<i64>().ok().filter(|i| *i > 0),
-            "member_person" => persons.push(v),
-            "member_role" => roles.push(v),
-            _ => {}
-        }
-    }
-    let rows = persons
+/// Beside the group's fields, the KUBE form sends its stage, facilitator and member rows
+/// (each row a person, typed or picked, and a role).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Beside {
+    stage: String,
+    pendamping_id: Option<i64>,
+    member_person: Vec<String>,
+    member_role: Vec<String>,
+}
+
+pub(super) fn parse_form(body: &[u8]) -> AppResult<ParsedForm> {
+    let input: KubeInput = page::form(body)?;
+    let Beside {
+        stage,
+        pendamping_id,
+        member_person,
+        member_role,
+    } = page::form(body)?;
+    let rows = member_person
         .into_iter()
-        .zip(roles)
+        .zip(member_role)
         .map(|(typed, role)| match member_id(&typed) {
             Ok(person_id) => MemberRow {
                 person_id,
@@ -256,12 +251,12 @@ pub(super) fn parse_form(body: &[u8]) -> ParsedForm {
             },
         })
         .collect();
-    ParsedForm {
+    Ok(ParsedForm {
         input,
         stage,
-        pendamping_id,
+        pendamping_id: pendamping_id.filter(|i| *i > 0),
         rows,
-    }
+    })
 }
 
 pub(super) async fn create_form(
@@ -269,7 +264,7 @@ pub(super) async fn create_form(
     PageAuth { s, ctx }: PageAuth,
     body: axum::body::Bytes,
 ) -> AppResult<Response> {
-    let f = parse_form(&body);
+    let f = parse_form(&body)?;
     if let Some(row) = f.rows.iter().position(|r| !r.typed.is_empty()) {
         let inv = domain::Invalid::field("members", Msg::new("kube.member_unknown").arg(row + 1));
         return create_form_again(&state, &s, ctx, f, &inv).await;
@@ -355,7 +350,7 @@ pub(super) async fn update_form(
     Path(id): Path<i64>,
     body: axum::body::Bytes,
 ) -> AppResult<Response> {
-    let f = parse_form(&body);
+    let f = parse_form(&body)?;
     let r = app::kube::replace(
         &state.app(),
         &s.caller(),

@@ -167,38 +167,12 @@ pub(super) async fn detail_page(
     .into_response())
 }
 
-/// The person form as browsers send it.
-#[derive(Default, Clone)]
-pub struct FormData {
-    pub input: PersonInput,
+/// Beside the person's fields, the person form may confirm a likely duplicate.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct Confirm {
+    #[serde(deserialize_with = "domain::yes_no")]
     pub confirm_duplicate: bool,
-}
-
-pub(super) fn parse_form(body: &[u8]) -> FormData {
-    let mut f = FormData::default();
-    let some = |v: String| if v.trim().is_empty() { None } else { Some(v) };
-    for (k, v) in page::form_pairs(body) {
-        let i = &mut f.input;
-        match k.as_str() {
-            "nik" => i.nik = v,
-            "kk_number" => i.kk_number = some(v),
-            "name" => i.name = v,
-            "sex" => i.sex = v,
-            "birth_date" => i.birth_date = v,
-            "village_code" => i.village_code = v,
-            "rt" => i.rt = some(v),
-            "rw" => i.rw = some(v),
-            "address" => i.address = some(v),
-            "phone" => i.phone = some(v),
-            "categories" => i.categories.push(v),
-            "dtks_registered" => i.dtks_registered = true,
-            "dtks_ref" => i.dtks_ref = some(v),
-            "notes" => i.notes = some(v),
-            "confirm_duplicate" => f.confirm_duplicate = true,
-            _ => {}
-        }
-    }
-    f
 }
 
 #[derive(askama::Template)]
@@ -279,9 +253,10 @@ pub(super) async fn create_form(
     PageAuth { s, ctx }: PageAuth,
     body: axum::body::Bytes,
 ) -> AppResult<Response> {
-    let f = parse_form(&body);
+    let input: PersonInput = page::form(&body)?;
+    let Confirm { confirm_duplicate } = page::form(&body)?;
     match page::outcome(
-        app::registry::create(&state.app(), &s.caller(), &f.input, f.confirm_duplicate).await,
+        app::registry::create(&state.app(), &s.caller(), &input, confirm_duplicate).await,
     )? {
         Done(p) => {
             page::redirect_with_flash(
@@ -292,7 +267,7 @@ pub(super) async fn create_form(
             )
             .await
         }
-        Again(inv) => form_page(&state, &s, ctx, None, f.input, Some(&inv)),
+        Again(inv) => form_page(&state, &s, ctx, None, input, Some(&inv)),
     }
 }
 
@@ -310,9 +285,8 @@ pub(super) async fn update_form(
     State(state): State<AppState>,
     PageAuth { s, ctx }: PageAuth,
     Path(id): Path<i64>,
-    body: axum::body::Bytes,
+    page::Form(f): page::Form<PersonInput>,
 ) -> AppResult<Response> {
-    let f = parse_form(&body).input;
     match page::outcome(app::registry::replace(&state.app(), &s.caller(), id, f.clone()).await)? {
         Done(p) => {
             page::redirect_with_flash(

@@ -140,20 +140,28 @@ pub(super) async fn items_page(
     render_items(&state, &s, ctx, None).await
 }
 
+/// The catalogue's form: the price as people write it (`Rp 2.000.000`).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct ItemForm {
+    name: String,
+    unit: String,
+    unit_price: String,
+    category: String,
+}
+
 pub(super) async fn item_form(
     State(state): State<AppState>,
     PageAuth { s, ctx }: PageAuth,
-    body: axum::body::Bytes,
+    page::Form(f): page::Form<ItemForm>,
 ) -> AppResult<Response> {
-    let f = page::FormData::parse(&body);
-    let get = |k: &str| f.get(k);
     let mut inv = Invalid::new();
-    let price = num(&mut inv, "unit_price", &get("unit_price")).unwrap_or(0);
+    let price = num(&mut inv, "unit_price", &f.unit_price).unwrap_or(0);
     let b = ItemIn {
-        name: get("name"),
-        unit: get("unit"),
+        name: f.name,
+        unit: f.unit,
         unit_price: price,
-        category: Some(get("category")),
+        category: Some(f.category),
     };
     let r = if inv.is_empty() {
         app::programmes::item_create(&state.app(), &s.caller(), &b).await

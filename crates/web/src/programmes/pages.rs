@@ -101,26 +101,37 @@ pub(super) fn num(inv: &mut Invalid, field: &str, s: &str) -> Option<i64> {
     }
 }
 
+/// The programme form: amounts as people write them (`Rp 150.000.000`).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct ProgrammeForm {
+    name: String,
+    year: String,
+    funding_source: String,
+    target: String,
+    budget: String,
+    quota: String,
+    package_value: String,
+    /// A preset's name (`wrse`, `lansia`, …).
+    eligibility: Option<String>,
+}
+
 pub(super) async fn create_form(
     State(state): State<AppState>,
     PageAuth { s, ctx }: PageAuth,
-    body: axum::body::Bytes,
+    page::Form(f): page::Form<ProgrammeForm>,
 ) -> AppResult<Response> {
-    let mut v = ProgrammeCreate::default();
     let mut inv = Invalid::new();
-    for (k, val) in page::form_pairs(&body) {
-        match k.as_str() {
-            "name" => v.name = val,
-            "year" => v.year = val.trim().parse().unwrap_or(0),
-            "funding_source" => v.funding_source = val,
-            "target" => v.target = val,
-            "budget" => v.budget = num(&mut inv, "budget", &val),
-            "quota" => v.quota = num(&mut inv, "quota", &val),
-            "package_value" => v.package_value = num(&mut inv, "package_value", &val),
-            "eligibility" => v.eligibility = Some(serde_json::Value::String(val)),
-            _ => {}
-        }
-    }
+    let v = ProgrammeCreate {
+        year: f.year.trim().parse().unwrap_or(0),
+        budget: num(&mut inv, "budget", &f.budget),
+        quota: num(&mut inv, "quota", &f.quota),
+        package_value: num(&mut inv, "package_value", &f.package_value),
+        eligibility: f.eligibility.map(serde_json::Value::String),
+        name: f.name,
+        funding_source: f.funding_source,
+        target: f.target,
+    };
     let r = if inv.is_empty() {
         app::programmes::create(&state.app(), &s.caller(), &v).await
     } else {
@@ -356,16 +367,24 @@ pub(super) async fn detail_page(
     render_detail(&state, &s, ctx, id, None).await
 }
 
+/// The enrolment form (a person) and the benefit form (a person and what they got).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct BenefitForm {
+    person_id: Option<i64>,
+    kind: String,
+    period: String,
+    amount: String,
+    description: Option<String>,
+}
+
 pub(super) async fn enrol_form(
     State(state): State<AppState>,
     PageAuth { s, ctx }: PageAuth,
     Path(id): Path<i64>,
-    body: axum::body::Bytes,
+    page::Form(f): page::Form<BenefitForm>,
 ) -> AppResult<Response> {
-    let person_id = page::FormData::parse(&body)
-        .get("person_id")
-        .parse::<i64>()
-        .unwrap_or(0);
+    let person_id = f.person_id.unwrap_or(0);
     match page::outcome(app::programmes::enrol(&state.app(), &s.caller(), id, person_id).await)? {
         Done(_) => {
             let name = state
@@ -390,18 +409,16 @@ pub(super) async fn benefit_form(
     State(state): State<AppState>,
     PageAuth { s, ctx }: PageAuth,
     Path(id): Path<i64>,
-    body: axum::body::Bytes,
+    page::Form(f): page::Form<BenefitForm>,
 ) -> AppResult<Response> {
-    let f = page::FormData::parse(&body);
-    let get = |k: &str| f.get(k);
     let mut inv = Invalid::new();
-    let amount = num(&mut inv, "amount", &get("amount")).unwrap_or(0);
+    let amount = num(&mut inv, "amount", &f.amount).unwrap_or(0);
     let b = BenefitIn {
-        person_id: get("person_id").parse().unwrap_or(0),
-        kind: get("kind"),
-        period: get("period"),
+        person_id: f.person_id.unwrap_or(0),
+        kind: f.kind,
+        period: f.period,
         amount,
-        description: Some(get("description")).filter(|d| !d.is_empty()),
+        description: f.description,
     };
     let r = if inv.is_empty() {
         app::programmes::benefit(&state.app(), &s.caller(), id, &b).await

@@ -171,30 +171,42 @@ pub(super) async fn new_page(
     .await
 }
 
+/// The item rows of a proposal's forms: each row sends its item and the quantity typed
+/// (empty or not a number: `blank`).
+fn item_rows(item_id: &[i64], quantity: &[String], blank: i64) -> Vec<ItemQty> {
+    item_id
+        .iter()
+        .zip(quantity)
+        .map(|(&item_id, q)| ItemQty {
+            item_id,
+            quantity: q.trim().parse().unwrap_or(blank),
+        })
+        .collect()
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct ProposalForm {
+    kube_id: Option<i64>,
+    programme_id: Option<i64>,
+    justification: String,
+    item_id: Vec<i64>,
+    quantity: Vec<String>,
+}
+
 pub(super) async fn create_form(
     State(state): State<AppState>,
     PageAuth { s, ctx }: PageAuth,
-    body: axum::body::Bytes,
+    page::Form(f): page::Form<ProposalForm>,
 ) -> AppResult<Response> {
-    let f = page::FormData::parse(&body);
-    let get = |k: &str| f.get(k);
-    let kube_id: i64 = get("kube_id").parse().unwrap_or(0);
-    let programme_id: i64 = get("programme_id").parse().unwrap_or(0);
-    let items: Vec<ItemQty> = f
-        .pairs()
-        .iter()
-        .filter_map(|(k, v)| {
-            Some(ItemQty {
-                item_id: k.strip_prefix("qty_")?.parse().ok()?,
-                quantity: v.trim().parse().unwrap_or(0),
-            })
-        })
-        .collect();
+    let kube_id = f.kube_id.unwrap_or(0);
+    let programme_id = f.programme_id.unwrap_or(0);
+    let items = item_rows(&f.item_id, &f.quantity, 0);
     let b = ProposalCreate {
         kube_id,
         programme_id,
         items: items.clone(),
-        justification: get("justification"),
+        justification: f.justification,
     };
     match page::outcome(app::aid::create(&state.app(), &s.caller(), &b).await)? {
         Done(d) => {
@@ -300,30 +312,33 @@ pub(super) async fn detail_page(
     render_detail(&state, &s, ctx, id, None).await
 }
 
+/// A step of a proposal: its note or reason, and at delivery what was handed over.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct ActForm {
+    reason: Option<String>,
+    note: Option<String>,
+    delivered_on: Option<String>,
+    receiver: Option<String>,
+    place: Option<String>,
+    item_id: Vec<i64>,
+    quantity: Vec<String>,
+}
+
 pub(super) async fn act_form(
     State(state): State<AppState>,
     PageAuth { s, ctx }: PageAuth,
     Path((id, action)): Path<(i64, String)>,
-    body: axum::body::Bytes,
+    page::Form(f): page::Form<ActForm>,
 ) -> AppResult<Response> {
-    let f = page::FormData::parse(&body);
-    let get = |k: &str| f.opt(k);
-    let items: Vec<ItemQty> = f
-        .pairs()
-        .iter()
-        .filter_map(|(k, v)| {
-            Some(ItemQty {
-                item_id: k.strip_prefix("qty_")?.parse().ok()?,
-                quantity: v.trim().parse().unwrap_or(-1),
-            })
-        })
-        .collect();
+    // A quantity left empty at delivery is refused, not read as none delivered.
+    let items = item_rows(&f.item_id, &f.quantity, -1);
     let b = ActBody {
-        reason: get("reason"),
-        note: get("note"),
-        delivered_on: get("delivered_on"),
-        receiver: get("receiver"),
-        place: get("place"),
+        reason: f.reason,
+        note: f.note,
+        delivered_on: f.delivered_on,
+        receiver: f.receiver,
+        place: f.place,
         items: if items.is_empty() { None } else { Some(items) },
     };
     match page::outcome(app::aid::act(&state.app(), &s.caller(), id, &action, &b).await)? {

@@ -38,20 +38,21 @@ pub(super) async fn certificate(
     certificate_response(&state, &s, id, person_id).await
 }
 
+/// A day's attendance: the day and the participants ticked present.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub(super) struct AttendanceForm {
+    day: String,
+    present: Vec<i64>,
+}
+
 pub(super) async fn attendance_form(
     State(state): State<AppState>,
     PageAuth { s, ctx }: PageAuth,
     Path(id): Path<i64>,
-    body: axum::body::Bytes,
+    page::Form(AttendanceForm { day, present }): page::Form<AttendanceForm>,
 ) -> AppResult<Response> {
     s.require_write()?;
-    let f = page::FormData::parse(&body);
-    let day = f.get("day");
-    let present: Vec<i64> = f
-        .all("present")
-        .iter()
-        .filter_map(|v| v.parse().ok())
-        .collect();
     let d = visible(&state, &s, id).await?.d;
     for p in &d.participants {
         let b = AttendanceIn {

@@ -114,25 +114,8 @@ pub(super) async fn new_page(
 pub(super) async fn create_form(
     State(state): State<AppState>,
     PageAuth { s, ctx }: PageAuth,
-    body: axum::body::Bytes,
+    page::Form(v): page::Form<TrainingCreate>,
 ) -> AppResult<Response> {
-    let mut v = TrainingCreate::default();
-    let some = |x: String| if x.trim().is_empty() { None } else { Some(x) };
-    for (k, val) in page::form_pairs(&body) {
-        match k.as_str() {
-            "title" => v.title = val,
-            "kind" => v.kind = val,
-            "topic" => v.topic = some(val),
-            "business_type" => v.business_type = some(val),
-            "starts_on" => v.starts_on = val,
-            "ends_on" => v.ends_on = val,
-            "village_code" => v.village_code = val,
-            "organiser" => v.organiser = some(val),
-            "trainers" => v.trainers = some(val),
-            "partner_agencies" => v.partner_agencies.push(val),
-            _ => {}
-        }
-    }
     match app::guidance::create(&state.app(), &s.caller(), &v).await {
         Ok(d) => {
             page::redirect_with_flash(
@@ -228,15 +211,21 @@ pub(super) async fn detail_page(
     render_detail(&state, &s, ctx, id, None).await
 }
 
+/// A participant to add, and whether they attended (a checkbox).
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub(super) struct ParticipantForm {
+    person_id: Option<i64>,
+    attended: Option<String>,
+}
+
 pub(super) async fn participant_form(
     State(state): State<AppState>,
     PageAuth { s, ctx }: PageAuth,
     Path(id): Path<i64>,
-    body: axum::body::Bytes,
+    page::Form(f): page::Form<ParticipantForm>,
 ) -> AppResult<Response> {
-    let f = page::FormData::parse(&body);
-    let get = |k: &str| f.get(k);
-    let Ok(person_id) = get("person_id").parse::<i64>() else {
+    let Some(person_id) = f.person_id else {
         return render_detail(
             &state,
             &s,
@@ -246,7 +235,7 @@ pub(super) async fn participant_form(
         )
         .await;
     };
-    let attended = !get("attended").is_empty();
+    let attended = f.attended.is_some();
     match app::guidance::add_participant(
         &state.app(),
         &s.caller(),

@@ -124,34 +124,14 @@ pub(super) async fn form_page(
 
 /// The user form as browsers send it (checkboxes repeat `districts`).
 #[derive(Deserialize, Default, Clone)]
+#[serde(default)]
 pub struct UserFormData {
-    #[serde(default)]
     username: String,
-    #[serde(default)]
     password: String,
-    #[serde(default)]
     role: String,
-    #[serde(default)]
     districts: Vec<String>,
     lang: Option<String>,
     disabled: Option<String>,
-}
-
-pub(super) fn parse_form(body: &[u8]) -> UserFormData {
-    let pairs = page::form_pairs(body);
-    let mut f = UserFormData::default();
-    for (k, v) in pairs {
-        match k.as_str() {
-            "username" => f.username = v,
-            "password" => f.password = v,
-            "role" => f.role = v,
-            "districts" => f.districts.push(v),
-            "lang" => f.lang = Some(v),
-            "disabled" => f.disabled = Some(v),
-            _ => {}
-        }
-    }
-    f
 }
 
 pub(super) async fn new_page(
@@ -169,9 +149,8 @@ pub(super) async fn new_page(
 pub(super) async fn create_form(
     State(state): State<AppState>,
     PageAuth { s, ctx }: PageAuth,
-    body: axum::body::Bytes,
+    page::Form(f): page::Form<UserFormData>,
 ) -> AppResult<Response> {
-    let f = parse_form(&body);
     let input = UserCreate {
         username: f.username.clone(),
         password: f.password.clone(),
@@ -217,9 +196,8 @@ pub(super) async fn update_form(
     State(state): State<AppState>,
     PageAuth { s, ctx }: PageAuth,
     Path(id): Path<i64>,
-    body: axum::body::Bytes,
+    page::Form(f): page::Form<UserFormData>,
 ) -> AppResult<Response> {
-    let f = parse_form(&body);
     let patch = UserPatch {
         role: Some(f.role.clone()),
         districts: Some(f.districts.clone()),

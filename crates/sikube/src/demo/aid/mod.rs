@@ -6,7 +6,7 @@ use super::groups::{business_label, guidance, Group};
 use super::people::PersonMaker;
 use super::{err, on, Cast, DemoResult, Year};
 use chrono::{Datelike, NaiveDate};
-use domain::aid::{Action, BenefitKind, Eligibility};
+use domain::aid::{Action, BenefitKind, Eligibility, Target};
 use domain::guidance::technical_guidance;
 use domain::kube::{FundingSource, Status};
 use domain::money::Rupiah;
@@ -132,8 +132,12 @@ async fn programme(
     let p = NewProgramme {
         name,
         year: year as i64,
-        funding_source: funding.code().into(),
-        target: if individual { "individual" } else { "kube" }.into(),
+        funding_source: funding,
+        target: if individual {
+            Target::Individual
+        } else {
+            Target::Kube
+        },
         budget: Some(budget),
         quota,
         package_value: (!individual).then_some(20_000_000),
