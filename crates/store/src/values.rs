@@ -35,7 +35,9 @@ impl std::ops::Deref for Flag {
 /// A calendar date, stored as ISO text (`2026-12-02`, which sorts as a date on both
 /// backends). Shown and serialised in the same ISO form, so pages and the API read as before.
 /// It decodes itself (rather than through `try_from`) so that `Option<Date>` reads a NULL.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[serde(transparent)]
 pub struct Date(pub NaiveDate);
 

@@ -77,8 +77,20 @@ pub struct ErrorDetail {
     pub fields: Option<std::collections::BTreeMap<String, String>>,
 }
 
+/// The API's answers as Rust types: for clients written in Rust, and the tests read the
+/// server's answers through them rather than by field names in untyped JSON.
+pub mod types {
+    pub use super::ListOf;
+    pub use crate::audit::AuditOut;
+    pub use crate::kube::{KubeOut, MemberOut};
+    pub use crate::persons::PersonOut;
+    pub use crate::proposals::{AssetOut, EventOut, ProposalItemOut, ProposalOut};
+    pub use crate::trainings::{ParticipantOut, TrainingOut};
+    pub use crate::visits::HealthOut;
+}
+
 /// A page of a list.
-#[derive(Serialize, ToSchema)]
+#[derive(Serialize, serde::Deserialize, ToSchema)]
 pub struct ListOf<T: ToSchema> {
     pub items: Vec<T>,
     pub total: i64,

@@ -25,7 +25,7 @@ pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
     r.routes(routes!(api_list)).routes(routes!(api_export))
 }
 
-#[derive(Serialize, ToSchema)]
+#[derive(Serialize, serde::Deserialize, ToSchema)]
 pub struct AuditOut {
     pub id: i64,
     /// RFC 3339 UTC

@@ -36,7 +36,7 @@ pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
         .routes(routes!(api_queue))
 }
 
-#[derive(Serialize, ToSchema, Clone)]
+#[derive(Serialize, serde::Deserialize, ToSchema, Clone)]
 pub struct HealthOut {
     /// `berjalan`, `perlu_pendampingan`, `tidak_aktif`, `bubar`, `belum_dinilai`
     pub status: String,

@@ -5,7 +5,7 @@ use crate::common;
 
 use common::{hidden, TestApp, REJASARI};
 use reqwest::StatusCode;
-use serde_json::Value;
+use web::api::types::{ListOf, PersonOut};
 
 #[tokio::test]
 async fn forms_read_checkboxes_and_repeated_fields_and_refuse_garbled_bodies() {
@@ -33,11 +33,12 @@ async fn forms_read_checkboxes_and_repeated_fields_and_refuse_garbled_bodies() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let op = app.token("operator").await;
-    let p: Value = app.get_json(&op, "/api/v1/persons?q=Siti").await["items"][0].clone();
-    assert_eq!(p["categories"], serde_json::json!(["fakir_miskin", "wrse"]));
-    assert_eq!(p["dtks_registered"], true);
-    assert_eq!(p["kk_number"], Value::Null, "an empty field is no value");
-    let id = p["id"].as_i64().unwrap();
+    let found: ListOf<PersonOut> = app.get_as(&op, "/api/v1/persons?q=Siti").await;
+    let p = &found.items[0];
+    assert_eq!(p.categories, ["fakir_miskin", "wrse"]);
+    assert!(p.dtks_registered);
+    assert_eq!(p.kk_number, None, "an empty field is no value");
+    let id = p.id;
     // A tampered body: an id that is not a number, a yes/no that is neither.
     for (path, field, value) in [
         ("/persons/duplicates/distinct", "person_a", "abc"),
@@ -51,7 +52,7 @@ async fn forms_read_checkboxes_and_repeated_fields_and_refuse_garbled_bodies() {
             .unwrap();
         assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{path}");
     }
-    let again: Value = app.get_json(&op, &format!("/api/v1/persons/{id}")).await;
-    assert_eq!(again["dtks_registered"], true, "nothing changed");
+    let again: PersonOut = app.get_as(&op, &format!("/api/v1/persons/{id}")).await;
+    assert!(again.dtks_registered, "nothing changed");
     app.stop().await;
 }

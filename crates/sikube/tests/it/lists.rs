@@ -6,6 +6,7 @@ use crate::common;
 use common::{kube_body, persons_in, TestApp, REJASARI};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
+use web::api::types::{AuditOut, KubeOut, ListOf, PersonOut, ProposalOut, TrainingOut};
 
 /// A KUBE of Rejasari with a proposal, and a training there.
 async fn records(app: &TestApp) {
@@ -207,19 +208,14 @@ async fn the_audit_trail_exports_as_its_list_masked_as_the_role_sees_it() {
     let op = app.token("operator").await;
     let admin = app.token("admin").await;
     let auditor = app.token("auditor").await;
-    let niks: Vec<String> = app.get_json(&op, "/api/v1/persons?limit=500").await["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["nik"].as_str().unwrap().to_string())
-        .collect();
+    let persons: ListOf<PersonOut> = app.get_as(&op, "/api/v1/persons?limit=500").await;
+    let niks: Vec<String> = persons.items.into_iter().map(|p| p.nik).collect();
     assert!(niks.len() >= 5);
     let filter = "entity=person&action=create";
     let total = app
-        .get_json(&admin, &format!("/api/v1/audit?{filter}&limit=1"))
-        .await["total"]
-        .as_i64()
-        .unwrap();
+        .get_as::<ListOf<AuditOut>>(&admin, &format!("/api/v1/audit?{filter}&limit=1"))
+        .await
+        .total;
     assert!(total >= 5);
     let full = csv(
         &app,
@@ -259,11 +255,11 @@ async fn the_audit_trail_exports_as_its_list_masked_as_the_role_sees_it() {
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text().await.unwrap().contains("from"));
     // The exports are themselves in the trail, with the filters asked for.
-    let a: Value = app
-        .get_json(&admin, "/api/v1/audit?action=export&entity=audit")
+    let a: ListOf<AuditOut> = app
+        .get_as(&admin, "/api/v1/audit?action=export&entity=audit")
         .await;
-    assert_eq!(a["total"], 2);
-    assert_eq!(a["items"][0]["after"]["entity"], "person");
+    assert_eq!(a.total, 2);
+    assert_eq!(a.items[0].after["entity"], "person");
     // The page links its export with its filters.
     let b = app.browser_login("admin").await;
     let html = app.page(&b, "/audit?entity=person").await;
@@ -271,5 +267,31 @@ async fn the_audit_trail_exports_as_its_list_masked_as_the_role_sees_it() {
         html.contains(r#"href="/audit/export?entity=person&#38;format=csv""#),
         "{html}"
     );
+    app.stop().await;
+}
+
+/// The API's own types (`web::api::types`) read its answers: what a Rust client or a test
+/// gets is checked by the compiler rather than by field names in untyped JSON.
+#[tokio::test]
+async fn the_api_types_read_every_list() {
+    let app = TestApp::spawn().await;
+    records(&app).await;
+    let op = app.token("operator").await;
+    let kube: ListOf<KubeOut> = app.get_as(&op, "/api/v1/kube").await;
+    assert_eq!(kube.items[0].name, "KUBE Daftar");
+    assert_eq!(kube.items[0].formed_on.to_string(), "2012-05-14");
+    let proposals: ListOf<ProposalOut> = app.get_as(&op, "/api/v1/proposals").await;
+    assert_eq!(proposals.total, 2);
+    assert!(proposals
+        .items
+        .iter()
+        .all(|p| p.kube_id == kube.items[0].id));
+    let trainings: ListOf<TrainingOut> = app.get_as(&op, "/api/v1/trainings").await;
+    assert_eq!(trainings.items[0].starts_on.to_string(), "2026-02-01");
+    let persons: ListOf<PersonOut> = app.get_as(&op, "/api/v1/persons?limit=1").await;
+    assert_eq!((persons.limit, persons.items.len()), (1, 1));
+    let admin = app.token("admin").await;
+    let audit: ListOf<AuditOut> = app.get_as(&admin, "/api/v1/audit?entity=kube").await;
+    assert_eq!(audit.items[0].action, "create");
     app.stop().await;
 }

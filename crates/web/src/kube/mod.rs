@@ -58,7 +58,7 @@ pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
 
 // ---------- output ----------
 
-#[derive(Serialize, ToSchema)]
+#[derive(Serialize, serde::Deserialize, ToSchema)]
 pub struct MemberOut {
     pub person_id: i64,
     pub name: String,
@@ -91,7 +91,7 @@ impl MemberOut {
     }
 }
 
-#[derive(Serialize, ToSchema)]
+#[derive(Serialize, serde::Deserialize, ToSchema)]
 pub struct KubeOut {
     pub id: i64,
     pub registration_number: String,

@@ -45,7 +45,7 @@ pub(crate) use pages::*;
 
 // ---------- output ----------
 
-#[derive(Serialize, ToSchema)]
+#[derive(Serialize, serde::Deserialize, ToSchema)]
 pub struct PersonOut {
     pub id: i64,
     /// Masked to the regency (`3279••••••••••••`) for roles that do not handle identity

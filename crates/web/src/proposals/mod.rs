@@ -45,7 +45,7 @@ pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
         .routes(routes!(api_assets))
 }
 
-#[derive(Serialize, ToSchema)]
+#[derive(Serialize, serde::Deserialize, ToSchema)]
 pub struct AssetOut {
     pub item_id: i64,
     pub name: String,
@@ -95,7 +95,7 @@ pub(crate) async fn api_assets(
     Ok(Json(assets(&state, id).await?))
 }
 
-#[derive(Serialize, ToSchema)]
+#[derive(Serialize, serde::Deserialize, ToSchema)]
 pub struct ProposalItemOut {
     pub item_id: i64,
     pub name: String,
@@ -106,7 +106,7 @@ pub struct ProposalItemOut {
     pub delivered_quantity: Option<i64>,
 }
 
-#[derive(Serialize, ToSchema)]
+#[derive(Serialize, serde::Deserialize, ToSchema)]
 pub struct EventOut {
     pub action: String,
     pub from_state: String,
@@ -119,7 +119,7 @@ pub struct EventOut {
     pub same_person: bool,
 }
 
-#[derive(Serialize, ToSchema)]
+#[derive(Serialize, serde::Deserialize, ToSchema)]
 pub struct ProposalOut {
     pub id: i64,
     pub kube_id: i64,

@@ -54,7 +54,7 @@ pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
         .routes(routes!(api_agencies))
 }
 
-#[derive(Serialize, ToSchema)]
+#[derive(Serialize, serde::Deserialize, ToSchema)]
 pub struct ParticipantOut {
     pub person_id: i64,
     pub name: String,
@@ -63,7 +63,7 @@ pub struct ParticipantOut {
     pub attended: bool,
 }
 
-#[derive(Serialize, ToSchema)]
+#[derive(Serialize, serde::Deserialize, ToSchema)]
 pub struct TrainingOut {
     pub id: i64,
     pub title: String,

@@ -153,6 +153,13 @@ impl TestApp {
         self.get(token, path).await.json().await.unwrap()
     }
 
+    /// The answer of a GET read as the API's own type (`web::api::types`).
+    pub async fn get_as<T: serde::de::DeserializeOwned>(&self, token: &str, path: &str) -> T {
+        let r = self.get(token, path).await;
+        assert!(r.status().is_success(), "GET {path}: {}", r.status());
+        r.json().await.unwrap()
+    }
+
     /// The HTML of a page fetched by a browser-like client.
     pub async fn page(&self, b: &Client, path: &str) -> String {
         b.get(self.url(path))
@@ -266,7 +273,7 @@ pub async fn persons_in(
             .await
             .unwrap();
         assert_eq!(r.status(), 201, "person {nik}: {}", r.text().await.unwrap());
-        ids.push(r.json::<Value>().await.unwrap()["id"].as_i64().unwrap());
+        ids.push(r.json::<web::api::types::PersonOut>().await.unwrap().id);
     }
     ids
 }
