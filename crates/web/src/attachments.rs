@@ -127,13 +127,25 @@ pub(crate) async fn api_add(
     Query(q): Query<NameQuery>,
     body: axum::body::Bytes,
 ) -> AppResult<Response> {
+    created(&state, &s, "proposal", id, &q, &body).await
+}
+
+/// An upload through the API: the file attached to `entity` `id`, answered 201.
+async fn created(
+    state: &AppState,
+    s: &Session,
+    entity: &str,
+    id: i64,
+    q: &NameQuery,
+    body: &[u8],
+) -> AppResult<Response> {
     let a = add(
-        &state,
-        &s,
-        "proposal",
+        state,
+        s,
+        entity,
         id,
         q.filename.as_deref().unwrap_or(""),
-        &body,
+        body,
     )
     .await?;
     Ok((StatusCode::CREATED, Json(AttachmentOut::from(a))).into_response())
@@ -162,16 +174,7 @@ pub(crate) async fn api_visit_photo(
     Query(q): Query<NameQuery>,
     body: axum::body::Bytes,
 ) -> AppResult<Response> {
-    let a = add(
-        &state,
-        &s,
-        "visit",
-        id,
-        q.filename.as_deref().unwrap_or(""),
-        &body,
-    )
-    .await?;
-    Ok((StatusCode::CREATED, Json(AttachmentOut::from(a))).into_response())
+    created(&state, &s, "visit", id, &q, &body).await
 }
 
 /// Download an attached file.

@@ -11,6 +11,17 @@ pub struct EnrolmentOut {
     pub enrolled_on: store::Date,
 }
 
+impl From<store::aid::Enrolment> for EnrolmentOut {
+    fn from(e: store::aid::Enrolment) -> Self {
+        EnrolmentOut {
+            id: e.id,
+            person_id: e.person_id,
+            name: e.name,
+            enrolled_on: e.enrolled_on,
+        }
+    }
+}
+
 /// Enrol a person in an individual programme (eligibility checked; 422 with the reason).
 #[utoipa::path(post, path = "/api/v1/programmes/{id}/enrolments", tag = "aid", params(("id" = i64, Path)), request_body = EnrolIn,
     responses((status = 201, description = "enrolled"), (status = 409, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)))]
@@ -38,12 +49,7 @@ pub(crate) async fn api_enrolments(
             .enrolment_list(id, s.district_scope())
             .await?
             .into_iter()
-            .map(|e| EnrolmentOut {
-                id: e.id,
-                person_id: e.person_id,
-                name: e.name,
-                enrolled_on: e.enrolled_on,
-            })
+            .map(EnrolmentOut::from)
             .collect(),
     ))
 }

@@ -236,12 +236,7 @@ pub(super) async fn render_detail(
             .enrolment_list(id, s.district_scope())
             .await?
             .into_iter()
-            .map(|e| EnrolmentOut {
-                id: e.id,
-                person_id: e.person_id,
-                name: e.name,
-                enrolled_on: e.enrolled_on,
-            })
+            .map(EnrolmentOut::from)
             .collect()
     } else {
         Vec::new()
