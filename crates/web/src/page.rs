@@ -423,9 +423,24 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<
     }
 }
 
-/// A form body as `T` (for a body read as two parts: the domain's input and the page's
-/// own fields beside it).
+/// A form body as `T` (also for a body read as two parts: the domain's input and the
+/// page's own fields beside it). A field the browser did not send at all — a radio group
+/// left unticked — reads as sent empty, like an empty text box, so that the form's own
+/// checks name it (422 on the field) instead of the whole body being refused.
 pub fn form<T: serde::de::DeserializeOwned>(body: &[u8]) -> AppResult<T> {
-    serde_html_form::from_bytes(body)
-        .map_err(|_| AppError::BadRequest(domain::Msg::new("error.bad_request")))
+    let mut body = body.to_vec();
+    // Bounded: each round adds one field the type names.
+    for _ in 0..32 {
+        let err = match serde_html_form::from_bytes::<T>(&body) {
+            Ok(t) => return Ok(t),
+            Err(e) => e.to_string(),
+        };
+        let missing = err
+            .strip_prefix("missing field `")
+            .and_then(|r| r.strip_suffix('`'))
+            .filter(|f| f.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'));
+        let Some(field) = missing else { break };
+        body.extend_from_slice(format!("&{field}=").as_bytes());
+    }
+    Err(AppError::BadRequest(domain::Msg::new("error.bad_request")))
 }

@@ -52,6 +52,21 @@ async fn forms_read_checkboxes_and_repeated_fields_and_refuse_garbled_bodies() {
             .unwrap();
         assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{path}");
     }
+    // A radio group left unticked is a field error on the form, not a refused body.
+    let mut no_sex: Vec<(&str, &str)> = person
+        .iter()
+        .filter(|(k, _)| *k != "sex")
+        .copied()
+        .collect();
+    no_sex[1].1 = "3279045708920011";
+    let r = b
+        .post(app.url("/persons"))
+        .form(&no_sex)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("id=\"error-sex\""));
     let again: PersonOut = app.get_as(&op, &format!("/api/v1/persons/{id}")).await;
     assert!(again.dtks_registered, "nothing changed");
     app.stop().await;
