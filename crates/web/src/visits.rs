@@ -39,20 +39,23 @@ pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
 #[derive(Serialize, serde::Deserialize, ToSchema, Clone)]
 pub struct HealthOut {
     /// `berjalan`, `perlu_pendampingan`, `tidak_aktif`, `bubar`, `belum_dinilai`
-    pub status: String,
+    #[schema(value_type = String)]
+    pub status: Status,
     /// `tumbuh`, `berkembang`, `maju`, or null
-    pub level: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub level: Option<domain::health::Level>,
     /// Why, in the caller's language.
     pub reasons: Vec<String>,
-    pub assessed_on: Option<String>,
+    #[schema(value_type = Option<String>, format = Date)]
+    pub assessed_on: Option<store::Date>,
 }
 
 pub(crate) fn health_out(h: &Health, lang: Lang) -> HealthOut {
     HealthOut {
-        status: h.status.code().into(),
-        level: h.level.map(|l| l.code().into()),
+        status: h.status,
+        level: h.level,
         reasons: h.reasons.iter().map(|m| m.text(lang)).collect(),
-        assessed_on: h.assessed_on.map(|d| d.format("%Y-%m-%d").to_string()),
+        assessed_on: h.assessed_on.map(store::Date),
     }
 }
 
@@ -229,7 +232,8 @@ pub struct QueueItem {
     pub name: String,
     pub registration_number: String,
     pub village_name: String,
-    pub status: String,
+    #[schema(value_type = String)]
+    pub status: Status,
     #[schema(value_type = Option<String>, format = Date)]
     pub last_visit_on: Option<store::Date>,
     /// When the next visit is due.
@@ -272,7 +276,7 @@ pub(crate) async fn queue(
                 risk: risk_score(c.status, overdue, c.health_reasons as usize),
                 name: c.name,
                 registration_number: c.registration_number,
-                status: c.status.code().to_string(),
+                status: c.status,
                 last_visit_on: c.last_visit_on,
                 due_on: due.into(),
                 overdue_days: overdue,
@@ -305,14 +309,6 @@ struct QueuePage {
     ctx: Ctx,
     items: Vec<QueueItem>,
     caseload: bool,
-}
-
-impl QueuePage {
-    fn status_label(&self, code: &str) -> &'static str {
-        Status::parse(code)
-            .map(|s| self.ctx.t(s.label_key()))
-            .unwrap_or("")
-    }
 }
 
 async fn queue_page(

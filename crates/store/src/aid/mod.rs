@@ -119,8 +119,8 @@ pub struct ProposalEvent {
     pub username: String,
     pub note: Option<String>,
     pub at: String,
-    /// 1 when the same person took the step it checks (allowed by the office's option).
-    pub same_person: i64,
+    /// The same person took the step it checks (allowed by the office's option).
+    pub same_person: crate::Flag,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -44,11 +44,6 @@ impl DetailPage {
     fn msg(&self, m: &domain::Msg) -> String {
         m.text(self.ctx.lang)
     }
-    fn role_label(&self, code: &str) -> &'static str {
-        MemberRole::parse(code)
-            .map(|r| self.ctx.t(r.label_key()))
-            .unwrap_or("")
-    }
     fn village(&self, code: &str) -> String {
         self.o
             .villages

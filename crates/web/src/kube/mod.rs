@@ -67,7 +67,8 @@ pub struct MemberOut {
     pub sex: String,
     pub village_code: String,
     /// `ketua`, `sekretaris`, `bendahara`, `anggota`
-    pub role: String,
+    #[schema(value_type = String)]
+    pub role: MemberRole,
     #[schema(value_type = String, format = Date)]
     pub joined_on: store::Date,
     #[schema(value_type = Option<String>, format = Date)]
@@ -83,7 +84,7 @@ impl MemberOut {
             nik: if full { m.nik } else { mask(&m.nik) },
             sex: m.sex.code().to_string(),
             village_code: m.village_code,
-            role: m.role.code().to_string(),
+            role: m.role,
             joined_on: m.joined_on,
             left_on: m.left_on,
             left_reason: m.left_reason,
@@ -130,7 +131,7 @@ impl KubeOut {
             village_name: state.areas.name(&k.village_code).to_string(),
             district_name: state.areas.name(&k.district_code).to_string(),
             health: crate::visits::HealthOut {
-                status: k.status.code().to_string(),
+                status: k.status,
                 level: None,
                 reasons: Vec::new(),
                 assessed_on: None,

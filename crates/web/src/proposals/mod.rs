@@ -13,7 +13,7 @@ use axum::routing::{get, post};
 use axum::Json;
 use domain::aid::{Action, ProposalState};
 use domain::money::Rupiah;
-use domain::{Invalid, Lang, Msg};
+use domain::{Invalid, Msg};
 use serde::{Deserialize, Serialize};
 use store::aid::{ProposalDetail, ProposalFilter};
 use utoipa::ToSchema;
@@ -108,9 +108,12 @@ pub struct ProposalItemOut {
 
 #[derive(Serialize, serde::Deserialize, ToSchema)]
 pub struct EventOut {
-    pub action: String,
-    pub from_state: String,
-    pub to_state: String,
+    #[schema(value_type = String)]
+    pub action: domain::aid::Action,
+    #[schema(value_type = String)]
+    pub from_state: ProposalState,
+    #[schema(value_type = String)]
+    pub to_state: ProposalState,
     pub username: String,
     pub note: Option<String>,
     pub at: String,
@@ -125,7 +128,8 @@ pub struct ProposalOut {
     pub kube_id: i64,
     pub programme_id: i64,
     /// `draft`, `submitted`, `verified`, `approved`, `rejected`, `delivered`, `closed`
-    pub state: String,
+    #[schema(value_type = String)]
+    pub state: ProposalState,
     pub total: i64,
     pub delivered_total: i64,
     pub justification: String,
@@ -145,7 +149,7 @@ fn out(d: ProposalDetail) -> ProposalOut {
         id: p.id,
         kube_id: p.kube_id,
         programme_id: p.programme_id,
-        state: p.state.code().to_string(),
+        state: p.state,
         total: p.total,
         delivered_total: p.delivered_total,
         justification: p.justification,
@@ -171,13 +175,13 @@ fn out(d: ProposalDetail) -> ProposalOut {
             .events
             .into_iter()
             .map(|e| EventOut {
-                action: e.action.code().to_string(),
-                from_state: e.from_state.code().to_string(),
-                to_state: e.to_state.code().to_string(),
+                action: e.action,
+                from_state: e.from_state,
+                to_state: e.to_state,
                 username: e.username,
                 note: e.note,
                 at: e.at,
-                same_person: e.same_person != 0,
+                same_person: *e.same_person,
             })
             .collect(),
     }

@@ -5,12 +5,6 @@ use crate::page::Outcome::{Again, Done};
 
 // ---------- pages ----------
 
-pub(super) fn state_label(lang: Lang, code: &str) -> &'static str {
-    ProposalState::parse(code)
-        .map(|s| lang.t(s.label_key()))
-        .unwrap_or("")
-}
-
 pub struct Row {
     pub id: i64,
     pub kube: String,
@@ -253,9 +247,6 @@ pub(super) struct DetailPage {
 impl DetailPage {
     pub(super) fn rp(&self, v: &i64) -> String {
         Rupiah::new(*v).to_string()
-    }
-    pub(super) fn label(&self, code: &str) -> &'static str {
-        state_label(self.ctx.lang, code)
     }
 }
 
