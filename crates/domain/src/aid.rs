@@ -1,6 +1,5 @@
 //! In-kind aid: programmes with budget and quota, proposals and their state machine,
 //! eligibility of persons for individual programmes, and amounts in Indonesian words.
-use crate::kube::FundingSource;
 use crate::money::Rupiah;
 use crate::nik::Sex;
 use crate::person::Category;
@@ -226,10 +225,6 @@ impl BenefitKind {
     pub fn awaits_approval(self) -> bool {
         self == BenefitKind::BantuanBulanan
     }
-}
-
-pub fn funding(s: &str) -> Result<FundingSource, Msg> {
-    FundingSource::parse(s)
 }
 
 const UNITS: [&str; 12] = [

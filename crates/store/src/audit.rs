@@ -30,6 +30,10 @@ impl Actor {
     pub fn now(&self) -> String {
         self.at.map(crate::ts).unwrap_or_else(crate::now)
     }
+    /// The day of the action where the office is (WIB, UTC+7).
+    pub fn today(&self) -> chrono::NaiveDate {
+        (self.at.unwrap_or_else(chrono::Utc::now) + chrono::Duration::hours(7)).date_naive()
+    }
 }
 
 #[derive(Debug, Clone, Serialize, FromRow)]
@@ -173,4 +177,25 @@ pub(crate) async fn recent_in(
     .bind(limit)
     .fetch_all(conn)
     .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Actor;
+    use chrono::TimeZone;
+
+    #[test]
+    fn the_day_of_an_action_is_jakartas() {
+        let mut a = Actor::cli();
+        a.at = chrono::Utc.with_ymd_and_hms(2026, 12, 1, 20, 0, 0).single();
+        assert_eq!(
+            a.today().to_string(),
+            "2026-12-02",
+            "03:00 WIB is the next day"
+        );
+        a.at = chrono::Utc
+            .with_ymd_and_hms(2026, 12, 1, 16, 59, 0)
+            .single();
+        assert_eq!(a.today().to_string(), "2026-12-01");
+    }
 }

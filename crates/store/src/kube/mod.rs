@@ -506,7 +506,7 @@ impl Store {
         // A dissolved group frees its members to join another one.
         if c.stage == Stage::Bubar && before.kube.stage != Stage::Bubar {
             sqlx::query("UPDATE kube_members SET left_on = $1, left_reason = $2 WHERE kube_id = $3 AND left_on IS NULL")
-                .bind(crate::Date(chrono::Utc::now().date_naive()))
+                .bind(crate::Date(actor.today()))
                 .bind("KUBE bubar")
                 .bind(id)
                 .execute(&mut *tx)
