@@ -33,10 +33,7 @@ fn parse_districts(cx: &Context, inv: &mut Invalid, codes: &[String]) -> Vec<Dis
 fn parse_lang(inv: &mut Invalid, s: Option<&str>) -> Option<Lang> {
     match s.map(str::trim).filter(|s| !s.is_empty()) {
         None => None,
-        Some(v) => inv.check(
-            "lang",
-            Lang::parse(v).ok_or_else(|| Msg::new("error.validation")),
-        ),
+        Some(v) => inv.check("lang", Lang::parse(v)),
     }
 }
 

@@ -1,9 +1,10 @@
 //! Enums stored and sent as codes (`"kepala_bidang"`, `"approved"`): one macro gives each
 //! its code, its parsing with the message for a wrong one, its catalogue label, the list
 //! of all values, serde by code, `TryFrom<String>` (for reading a database column) and
-//! comparison with a code.
+//! comparison with a code. `read = …` lets parsing accept how people also write a value.
 macro_rules! code_enum {
-    ($(#[$m:meta])* $name:ident, $invalid:expr, $prefix:literal, { $($v:ident => $code:literal),* $(,)? }) => {
+    ($(#[$m:meta])* $name:ident, $invalid:expr, $prefix:literal, { $($v:ident => $code:literal),* $(,)? }
+     $(, read = $read:expr)?) => {
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
         pub enum $name { $(#[serde(rename = $code)] $v),* }
@@ -15,6 +16,8 @@ macro_rules! code_enum {
             }
             pub fn parse(s: &str) -> Result<$name, $crate::Msg> {
                 let s = s.trim();
+                // `read`: how people also write a value (`m` for `L`), made into its code.
+                $(let read: String = ($read)(s); let s = read.as_str();)?
                 Self::ALL.into_iter().find(|x| x.code() == s).ok_or_else(|| ($invalid)(s))
             }
             /// Catalogue key of the display name.
@@ -83,5 +86,24 @@ mod tests {
         );
         assert_eq!(j(r#"{"x": "maybe"}"#), None);
         assert_eq!(j(r#"{"x": "on"}"#), Some(true));
+    }
+
+    #[test]
+    fn read_accepts_how_people_also_write_a_code() {
+        use crate::nik::Sex;
+        let sexes: Vec<_> = ["L", "m", " p ", "F"].map(|s| Sex::parse(s).ok()).into();
+        assert_eq!(
+            sexes,
+            [
+                Some(Sex::Male),
+                Some(Sex::Male),
+                Some(Sex::Female),
+                Some(Sex::Female)
+            ]
+        );
+        assert!(Sex::parse("x").is_err());
+        assert_eq!(crate::Lang::parse("EN").ok(), Some(crate::Lang::En));
+        // Without `read`, a code is exact.
+        assert!(crate::Role::parse("ADMIN").is_err());
     }
 }

@@ -1,34 +1,28 @@
 //! The interface's two languages. Bahasa Indonesia is the default; every text a user
 //! reads comes from this catalogue so that both languages stay complete (a test checks).
-use serde::{Deserialize, Serialize};
+use crate::Msg;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Lang {
-    #[default]
-    Id,
-    En,
+code_enum!(
+    /// A language of the interface, by its code (`id`, `en`; any case).
+    Lang, |_| Msg::new("error.validation"), "lang.", {
+        Id => "id", En => "en",
+    }, read = |s: &str| s.to_ascii_lowercase()
+);
+
+// By hand: `code_enum!` writes the variants, so `#[default]` cannot mark one.
+#[allow(clippy::derivable_impls)]
+impl Default for Lang {
+    fn default() -> Lang {
+        Lang::Id
+    }
 }
 
 impl Lang {
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Id => "id",
-            Lang::En => "en",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Lang> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "id" => Some(Lang::Id),
-            "en" => Some(Lang::En),
-            _ => None,
-        }
-    }
     /// The first supported language of an `Accept-Language` header.
     pub fn from_accept_language(h: &str) -> Option<Lang> {
         h.split(',')
             .filter_map(|part| part.split(';').next())
-            .filter_map(|tag| Lang::parse(tag.split('-').next().unwrap_or("")))
+            .filter_map(|tag| Lang::parse(tag.split('-').next().unwrap_or("")).ok())
             .next()
     }
     /// The text of a catalogue key; an unknown key shows itself, so gaps are visible.

@@ -5,44 +5,18 @@
 //! the local regency prefix is never required.
 use crate::{Areas, Msg};
 use chrono::{Datelike, NaiveDate};
-use serde::Serialize;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
-pub enum Sex {
-    #[serde(rename = "L")]
-    Male,
-    #[serde(rename = "P")]
-    Female,
-}
-
-impl Sex {
-    pub fn code(self) -> &'static str {
-        match self {
-            Sex::Male => "L",
-            Sex::Female => "P",
-        }
+code_enum!(
+    /// Sex as the NIK encodes it and the registry writes it: `L` (laki-laki) or `P`
+    /// (perempuan); spreadsheets also write lower case, or `M`/`F`.
+    Sex, |_| Msg::new("person.sex_invalid"), "person.sex_", {
+        Male => "L", Female => "P",
+    }, read = |s: &str| match s.to_ascii_uppercase().as_str() {
+        "M" => "L".to_string(),
+        "F" => "P".to_string(),
+        other => other.to_string(),
     }
-    pub fn parse(s: &str) -> Result<Sex, Msg> {
-        match s.trim().to_ascii_uppercase().as_str() {
-            "L" | "M" => Ok(Sex::Male),
-            "P" | "F" => Ok(Sex::Female),
-            _ => Err(Msg::new("person.sex_invalid")),
-        }
-    }
-    pub fn label_key(self) -> &'static str {
-        match self {
-            Sex::Male => "person.sex_l",
-            Sex::Female => "person.sex_p",
-        }
-    }
-}
-
-impl TryFrom<String> for Sex {
-    type Error = Msg;
-    fn try_from(s: String) -> Result<Sex, Msg> {
-        Sex::parse(&s)
-    }
-}
+);
 
 /// A NIK that passed every rule; it also carries what it encodes.
 #[derive(Debug, Clone, PartialEq, Eq)]

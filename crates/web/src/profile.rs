@@ -233,8 +233,7 @@ async fn lang_form(
     Authed(s): Authed,
     Form(f): Form<LangForm>,
 ) -> AppResult<Response> {
-    let lang = Lang::parse(&f.lang)
-        .ok_or_else(|| AppError::invalid("lang", Msg::new("error.validation")))?;
+    let lang = Lang::parse(&f.lang).map_err(|m| AppError::invalid("lang", m))?;
     state
         .store
         .user_update(

@@ -249,7 +249,7 @@ pub(super) async fn set_lang(
     axum::extract::Path(code): axum::extract::Path<String>,
     axum::extract::Query(q): axum::extract::Query<LoginQuery>,
 ) -> AppResult<Response> {
-    let lang = Lang::parse(&code).ok_or(AppError::NotFound)?;
+    let lang = Lang::parse(&code).map_err(|_| AppError::NotFound)?;
     let mut resp = Redirect::to(&safe_next(q.next.as_deref())).into_response();
     if let Ok(v) = set_cookie(LANG_COOKIE, lang.code(), 365 * 86400, state.config.https).parse() {
         resp.headers_mut().append(header::SET_COOKIE, v);

@@ -44,7 +44,7 @@ pub async fn middleware(State(state): State<AppState>, mut req: Request, next: N
         .and_then(|v| v.to_str().ok())
         .and_then(Lang::from_accept_language);
     let user_lang = session.as_ref().map(|s| s.user().lang);
-    let cookie_lang = cookie(&headers, LANG_COOKIE).and_then(Lang::parse);
+    let cookie_lang = cookie(&headers, LANG_COOKIE).and_then(|c| Lang::parse(c).ok());
     // The API follows Accept-Language (api.md). Pages follow the user's own choice:
     // Bahasa Indonesia unless they chose English (many office PCs run English browsers).
     let lang = if api {

@@ -321,9 +321,9 @@ pub(super) async fn nik_hint(
     let text = match (d.valid, d.sex, d.birth_date) {
         (true, Some(sex), Some(b)) => {
             let sex = lang.t(if sex == "L" {
-                "person.sex_l"
+                "person.sex_L"
             } else {
-                "person.sex_p"
+                "person.sex_P"
             });
             format!("<small class=\"hint ok\">✓ {sex}, {b}</small>")
         }
