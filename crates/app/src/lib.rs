@@ -104,7 +104,4 @@ pub fn local_time(rfc3339: &str) -> String {
     }
 }
 
-/// Today's date in the office's time zone (Asia/Jakarta, UTC+7, no daylight saving).
-pub fn today() -> chrono::NaiveDate {
-    (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive()
-}
+pub use store::today;

@@ -32,7 +32,7 @@ impl Actor {
     }
     /// The day of the action where the office is (WIB, UTC+7).
     pub fn today(&self) -> chrono::NaiveDate {
-        (self.at.unwrap_or_else(chrono::Utc::now) + chrono::Duration::hours(7)).date_naive()
+        crate::day_in_jakarta(self.at.unwrap_or_else(chrono::Utc::now))
     }
 }
 

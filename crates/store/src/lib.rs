@@ -37,6 +37,16 @@ pub fn ts(t: chrono::DateTime<chrono::Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
+/// The day an instant falls on where the office is (Asia/Jakarta: UTC+7, no daylight saving).
+pub fn day_in_jakarta(t: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
+    (t + chrono::Duration::hours(7)).date_naive()
+}
+
+/// Today where the office is.
+pub fn today() -> chrono::NaiveDate {
+    day_in_jakarta(chrono::Utc::now())
+}
+
 /// A page of a list, with the total number of matching rows.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Page<T> {

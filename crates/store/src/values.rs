@@ -45,11 +45,6 @@ impl Date {
     pub fn parse(s: &str) -> Option<Date> {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().map(Date)
     }
-
-    /// The stored (and shown) form.
-    pub fn iso(&self) -> String {
-        self.0.format("%Y-%m-%d").to_string()
-    }
 }
 
 impl From<NaiveDate> for Date {
@@ -95,7 +90,7 @@ impl<'q> Encode<'q, Any> for Date {
         &self,
         buf: &mut <Any as sqlx::Database>::ArgumentBuffer<'q>,
     ) -> Result<IsNull, BoxDynError> {
-        <String as Encode<Any>>::encode(self.iso(), buf)
+        <String as Encode<Any>>::encode(self.to_string(), buf)
     }
 }
 
@@ -127,12 +122,6 @@ where
     fn decode(value: AnyValueRef<'r>) -> Result<Self, BoxDynError> {
         let s = <String as Decode<Any>>::decode(value)?;
         T::try_from(s).map(Code).map_err(|e| e.to_string().into())
-    }
-}
-
-impl<'a, T: PartialEq<&'a str>> PartialEq<&'a str> for Code<T> {
-    fn eq(&self, code: &&'a str) -> bool {
-        self.0 == *code
     }
 }
 

@@ -307,8 +307,8 @@ impl Store {
         w.cond_seq(
             "((last_visit_on IS NOT NULL AND last_visit_on < ?) OR (last_visit_on IS NULL AND formed_on < ?))",
             vec![
-                crate::Date(last_before).iso(),
-                crate::Date(formed_before).iso(),
+                crate::Date(last_before).to_string(),
+                crate::Date(formed_before).to_string(),
             ],
         );
         scope_filter(&mut w, "district_code", scope);

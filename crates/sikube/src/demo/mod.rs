@@ -192,7 +192,7 @@ pub(crate) struct Year {
 
 impl Year {
     fn now() -> Year {
-        let today = (Utc::now() + chrono::Duration::hours(7)).date_naive();
+        let today = store::today();
         Year {
             today,
             year: today.year(),

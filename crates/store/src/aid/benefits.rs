@@ -123,7 +123,6 @@ impl Store {
     }
 }
 
-/// The kind of benefit paid in cash: recorded, then approved by the head of division.
 /// A benefit given to an enrolled person.
 #[derive(Debug, Clone, Serialize, FromRow)]
 pub struct Benefit {

@@ -281,7 +281,7 @@ pub(super) async fn render_detail(
 /// after the year count in its first or last month.
 pub(super) fn month_of(when: &str, year: i64) -> usize {
     let day = chrono::DateTime::parse_from_rfc3339(when)
-        .map(|t| (t.naive_utc() + chrono::Duration::hours(7)).date())
+        .map(|t| store::day_in_jakarta(t.to_utc()))
         .or_else(|_| chrono::NaiveDate::parse_from_str(when, "%Y-%m-%d"));
     match day {
         Ok(d) if (d.year() as i64) < year => 1,
