@@ -135,11 +135,19 @@ echo "Sandi-Uji-Kinerja-2026" | "$BIN/sikube" user add bench --role admin --data
 db_mb=$(du -cm "$WORK"/csv.db* | tail -1 | cut -f1)
 
 log "starting sikube serve"
-PORT=$(python3 -c "import socket; s=socket.socket(); s.bind(('127.0.0.1',0)); print(s.getsockname()[1])")
-URL="http://127.0.0.1:$PORT"
 t0=$(now)
-"$BIN/sikube" serve --database-url "$DB" --region "$REGION" --bind "127.0.0.1:$PORT" >"$WORK/serve.log" 2>&1 &
+# Port 0: the server takes a free port itself and names it (no window in which another
+# process could take a port picked here).
+"$BIN/sikube" serve --database-url "$DB" --region "$REGION" --bind "127.0.0.1:0" >"$WORK/serve.log" 2>&1 &
 SERVER=$!
+URL=""
+for _ in $(seq 1 3000); do
+  URL=$(grep -o 'listening on http://127\.0\.0\.1:[0-9]*' "$WORK/serve.log" | head -n 1 | sed 's/^listening on //')
+  [ -n "$URL" ] && break
+  kill -0 "$SERVER" 2>/dev/null || { cat "$WORK/serve.log" >&2; exit 1; }
+  sleep 0.02
+done
+[ -n "$URL" ] || { echo "sikube serve named no address" >&2; exit 1; }
 until curl -sf "$URL/readyz" >/dev/null; do sleep 0.02; done
 start_s=$(secs "$t0" "$(now)")
 TOKEN=$(curl -sf -H 'content-type: application/json' \

@@ -1,6 +1,9 @@
 // Starts the real sikube binary on 127.0.0.1 (port chosen by the OS) with a fresh
-// data directory and demo data, and a headless Debian chromium driven by Playwright.
-import { spawn } from "node:child_process";
+// database and demo data, and a headless Debian chromium driven by Playwright.
+// Every server gets a database of its own — a new SQLite data directory, or a new
+// PostgreSQL database when SIKUBE_E2E_DATABASE_URL names a server — so no test file
+// sees what another changed, whatever their order.
+import { spawn, execFileSync } from "node:child_process";
 import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
@@ -11,6 +14,28 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const root = join(here, "..", "..");
 export const shots = join(root, "e2e", "screenshots");
 export const DEMO_PASSWORD = "demo-banjar-2012";
+// The instant the server's clock starts at (SIKUBE_E2E_CLOCK, or a fixed one): the demo
+// city and every page read the same day whenever the tests run. "system" is the machine's.
+export const CLOCK = process.env.SIKUBE_E2E_CLOCK || "2026-12-06T10:00:00+07:00";
+// The year of that day where the office is (UTC+7).
+export const YEAR = CLOCK === "system"
+  ? new Date(Date.now() + 7 * 3600e3).getUTCFullYear()
+  : new Date(Date.parse(CLOCK) + 7 * 3600e3).getUTCFullYear();
+// Whether this run may rewrite the guide's committed screenshots: only from a fresh demo
+// on SQLite at the fixed instant (the PostgreSQL pass and other clocks leave them alone).
+export const WRITES_GUIDE = !process.env.SIKUBE_E2E_DATABASE_URL && !process.env.SIKUBE_E2E_CLOCK;
+
+let databases = 0;
+// A new, empty PostgreSQL database on the server of `url`; returns its URL and how to drop it.
+function freshPostgres(url) {
+  const name = `sikube_e2e_${process.pid}_${++databases}`;
+  const admin = new URL(url);
+  execFileSync("psql", [admin.href, "-q", "-c", `CREATE DATABASE ${name}`]);
+  const db = new URL(url);
+  db.pathname = "/" + name;
+  const drop = () => execFileSync("psql", [admin.href, "-q", "-c", `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`]);
+  return { url: db.href, drop };
+}
 
 export function binary() {
   if (process.env.SIKUBE_BIN) return process.env.SIKUBE_BIN;
@@ -21,10 +46,13 @@ export function binary() {
 export async function startServer() {
   const dataDir = mkdtempSync(join(tmpdir(), "sikube-e2e-"));
   const args = ["serve", "--demo", "--bind", "127.0.0.1:0"];
-  const env = { ...process.env, SIKUBE_DATA_DIR: dataDir };
+  const env = { ...process.env, SIKUBE_DATA_DIR: dataDir, SIKUBE_CLOCK: CLOCK };
   // Browser tests run against PostgreSQL too when CI asks for it.
-  if (process.env.SIKUBE_E2E_DATABASE_URL) env.SIKUBE_DATABASE_URL = process.env.SIKUBE_E2E_DATABASE_URL;
-  else delete env.SIKUBE_DATABASE_URL;
+  let pg = null;
+  if (process.env.SIKUBE_E2E_DATABASE_URL) {
+    pg = freshPostgres(process.env.SIKUBE_E2E_DATABASE_URL);
+    env.SIKUBE_DATABASE_URL = pg.url;
+  } else delete env.SIKUBE_DATABASE_URL;
   const proc = spawn(binary(), args, { env, stdio: ["ignore", "pipe", "pipe"] });
   let log = "";
   proc.stderr.on("data", (d) => { log += d; });
@@ -40,7 +68,7 @@ export async function startServer() {
   });
   // The data directory goes with the server, so repeated runs do not fill the disk.
   const stop = () => new Promise((r) => { proc.once("exit", r); proc.kill("SIGTERM"); })
-    .then(() => rmSync(dataDir, { recursive: true, force: true }));
+    .then(() => { rmSync(dataDir, { recursive: true, force: true }); pg?.drop(); });
   return { url, stop };
 }
 

@@ -2,7 +2,7 @@
 //! and quota checks and separation of duties are `domain::aid`'s, checked again inside the
 //! store's transaction; here is what a step needs before it is tried.
 use crate::lists::{opt, text, Listing, Viewer};
-use crate::{local_time, today, Caller, Context, Error, Result};
+use crate::{local_time, Caller, Context, Error, Result};
 use domain::aid::{Action, ProposalState};
 use domain::{Invalid, Msg};
 use serde::{Deserialize, Serialize};
@@ -106,7 +106,7 @@ pub async fn act(
                 None
             }
         };
-        if on.is_some_and(|d| d > today()) {
+        if on.is_some_and(|d| d > cx.today()) {
             inv.add("delivered_on", Msg::new("visit.in_future"));
         }
         let receiver = b.receiver.as_deref().map(str::trim).unwrap_or("");

@@ -16,13 +16,17 @@ pub struct Caller {
 
 impl Caller {
     /// The command line: an administrator without an account, not confined to areas.
-    pub fn cli() -> Caller {
+    pub fn cli(clock: &store::Clock) -> Caller {
         Caller {
-            actor: Actor::cli(),
+            actor: Actor::cli(clock),
             role: Role::Admin,
             districts: Vec::new(),
             lang: Lang::En,
         }
+    }
+    /// The day the caller acts on, where the office is.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.actor.today()
     }
     /// `None` for roles that see every kecamatan.
     pub fn district_scope(&self) -> Option<&[String]> {

@@ -2,7 +2,7 @@
 //! roles — within the caller's area; the group rules are decided by `domain::kube` and
 //! checked again inside the store's transaction.
 use crate::lists::{text, Listing, Open, Viewer};
-use crate::{today, Caller, Context, Error, Result};
+use crate::{Caller, Context, Error, Result};
 use domain::kube::{KubeInput, MemberRole, Stage, ValidKube};
 use domain::{Invalid, Msg};
 use serde::Deserialize;
@@ -58,7 +58,7 @@ pub async fn business_type_codes(cx: &Context) -> Result<Vec<String>> {
 
 async fn validate(cx: &Context, c: &Caller, input: &KubeInput) -> Result<ValidKube> {
     let codes = business_type_codes(cx).await?;
-    let v = input.validate(&cx.areas, &cx.region, &codes, today())?;
+    let v = input.validate(&cx.areas, &cx.region, &codes, cx.today())?;
     if !c.sees_district(v.village_code.district().as_str()) {
         return Err(Error::invalid(
             "village_code",
@@ -237,7 +237,10 @@ pub async fn add_member(cx: &Context, c: &Caller, id: i64, m: &MemberIn) -> Resu
     crate::scope::kube_detail(cx, c, id).await?;
     let nm = parse_members(std::slice::from_ref(m))?.remove(0);
     check_members_visible(cx, c, std::slice::from_ref(&nm)).await?;
-    Ok(cx.store.kube_add_member(&c.actor, id, nm, today()).await?)
+    Ok(cx
+        .store
+        .kube_add_member(&c.actor, id, nm, cx.today())
+        .await?)
 }
 
 pub async fn remove_member(
@@ -261,7 +264,7 @@ pub async fn remove_member(
     }
     Ok(cx
         .store
-        .kube_remove_member(&c.actor, id, person_id, reason, today())
+        .kube_remove_member(&c.actor, id, person_id, reason, cx.today())
         .await?)
 }
 

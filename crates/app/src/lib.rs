@@ -87,6 +87,14 @@ impl Default for Rules {
 }
 
 impl Context {
+    /// What this installation reads the time from (see [`store::Clock`]).
+    pub fn clock(&self) -> store::Clock {
+        self.store.clock()
+    }
+    /// Today where the office is.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.store.clock().today()
+    }
     /// The region's kecamatan, in code order.
     pub fn districts(&self) -> Vec<&domain::area::Area> {
         self.areas.children(self.region.as_str())
@@ -103,5 +111,3 @@ pub fn local_time(rfc3339: &str) -> String {
         Err(_) => rfc3339.to_string(),
     }
 }
-
-pub use store::today;

@@ -52,6 +52,8 @@ pub struct Viewer {
     scope: Option<Vec<String>>,
     /// NIK, KK number and birth date in full (otherwise masked or left out).
     pub full: bool,
+    /// The day ages are counted to.
+    pub today: chrono::NaiveDate,
 }
 
 impl Viewer {
@@ -61,6 +63,7 @@ impl Viewer {
             areas: cx.areas.clone(),
             scope: c.district_scope().map(<[String]>::to_vec),
             full: c.role.sees_full_identity(),
+            today: c.today(),
         }
     }
     /// The kecamatan the caller is confined to (`None`: the whole region).

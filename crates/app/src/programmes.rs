@@ -1,7 +1,7 @@
 //! Programmes (city budget, provincial and ministry quotas) and their goods catalogue,
 //! and the individual programmes: enrolling persons by eligibility, their benefits and
 //! the approval of cash benefits.
-use crate::{today, Caller, Context, Error, Result};
+use crate::{Caller, Context, Error, Result};
 use domain::aid::{BenefitKind, Eligibility, Target};
 use domain::kube::FundingSource;
 use domain::money::Rupiah;
@@ -64,7 +64,7 @@ pub async fn create(cx: &Context, c: &Caller, b: &ProgrammeCreate) -> Result<Pro
     if name.is_empty() {
         inv.add("name", Msg::new("common.required"));
     }
-    let this_year = chrono::Datelike::year(&today()) as i64;
+    let this_year = chrono::Datelike::year(&cx.today()) as i64;
     if !(2000..=this_year + 2).contains(&b.year) {
         inv.add("year", Msg::new("programme.year_invalid"));
     }
@@ -211,7 +211,7 @@ pub async fn enrol(cx: &Context, c: &Caller, programme_id: i64, person_id: i64) 
         .and_then(|j| serde_json::from_str::<Eligibility>(j).ok())
     {
         let sex = person.sex;
-        let age = age_on(*person.birth_date, today());
+        let age = age_on(*person.birth_date, cx.today());
         let cats: Vec<Category> = person
             .categories
             .iter()
@@ -222,7 +222,7 @@ pub async fn enrol(cx: &Context, c: &Caller, programme_id: i64, person_id: i64) 
     }
     Ok(cx
         .store
-        .enrolment_create(&c.actor, programme_id, person_id, today())
+        .enrolment_create(&c.actor, programme_id, person_id, cx.today())
         .await?)
 }
 
@@ -261,7 +261,7 @@ pub async fn benefit(cx: &Context, c: &Caller, programme_id: i64, b: &BenefitIn)
             b.period.trim(),
             Rupiah::new(b.amount),
             b.description.as_deref(),
-            today(),
+            cx.today(),
         )
         .await?)
 }

@@ -1,7 +1,7 @@
 //! The registry of persons: registering and changing a person within the caller's area,
 //! the warning about a possible duplicate, and who may search by NIK.
 use crate::lists::{opt, text, yes_no, Listing, Open, Viewer};
-use crate::{today, Caller, Context, Error, Result};
+use crate::{Caller, Context, Error, Result};
 use domain::dedup::Record;
 use domain::person::{age_on, PersonInput, ValidPerson};
 use domain::{Invalid, Msg, Role};
@@ -10,9 +10,9 @@ use sheets::Cell;
 use store::persons::{Person, PersonFilter, PersonRow};
 use store::{Page, Paging};
 
-/// Age today of a stored birth date.
-pub fn age_of(birth_date: &store::Date) -> i32 {
-    age_on(**birth_date, today())
+/// Age on `today` of a stored birth date.
+pub fn age_of(birth_date: &store::Date, today: chrono::NaiveDate) -> i32 {
+    age_on(**birth_date, today)
 }
 
 /// The duplicate finder's view of a registered person.
@@ -55,7 +55,7 @@ pub async fn check_nik_search(cx: &Context, c: &Caller, q: Option<&str>) -> Resu
 }
 
 fn validate(cx: &Context, c: &Caller, input: &PersonInput) -> Result<ValidPerson, Invalid> {
-    let v = input.validate(&cx.areas, &cx.region, today())?;
+    let v = input.validate(&cx.areas, &cx.region, cx.today())?;
     if !c.sees_district(v.village_code.district().as_str()) {
         return Err(Invalid::field(
             "village_code",
@@ -111,7 +111,7 @@ fn duplicate_error(cx: &Context, c: &Caller, dups: &[Person]) -> Error {
             let born = if full {
                 d.birth_date.to_string()
             } else {
-                age_of(&d.birth_date).to_string()
+                age_of(&d.birth_date, c.today()).to_string()
             };
             format!("{} ({}, {})", d.name, born, cx.areas.name(&d.village_code))
         })
@@ -269,7 +269,7 @@ impl Listing for Persons {
             } else {
                 Cell::Empty
             },
-            Cell::Int(age_of(&p.birth_date) as i64),
+            Cell::Int(age_of(&p.birth_date, v.today) as i64),
             text(&p.village_code),
             v.area(&p.village_code),
             v.area(&p.district_code),

@@ -368,7 +368,7 @@ impl Build<'_> {
 
     /// Persons enrolled per programme, sex and age band.
     async fn enrolments(&self) -> Result<Report> {
-        let today = crate::today();
+        let today = self.cx.today();
         let mut m: BTreeMap<(String, String, &'static str), i64> = BTreeMap::new();
         for r in self
             .cx

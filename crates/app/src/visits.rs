@@ -1,6 +1,6 @@
 //! Monitoring visits: recording one for a KUBE in the caller's area, and the health of
 //! a group judged from its visits (`domain::health`).
-use crate::{today, Caller, Context, Error, Result};
+use crate::{Caller, Context, Error, Result};
 use domain::health::Health;
 use domain::kube::Stage;
 use domain::money::Rupiah;
@@ -13,7 +13,7 @@ use store::visits::Visit;
 pub async fn health(cx: &Context, kube_id: i64) -> Result<(Health, Vec<store::visits::Visit>)> {
     Ok(cx
         .store
-        .kube_health(kube_id, &cx.rules.health, today())
+        .kube_health(kube_id, &cx.rules.health, cx.today())
         .await?)
 }
 
@@ -62,10 +62,10 @@ pub async fn record(
             msg: Msg::new("visit.dissolved"),
         });
     }
-    let v = input.validate(today(), *k.formed_on, k.member_count)?;
+    let v = input.validate(cx.today(), *k.formed_on, k.member_count)?;
     Ok(cx
         .store
-        .visit_create(&c.actor, kube_id, &v, &cx.rules.health, today())
+        .visit_create(&c.actor, kube_id, &v, &cx.rules.health, cx.today())
         .await?)
 }
 

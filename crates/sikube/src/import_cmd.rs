@@ -35,7 +35,7 @@ pub(super) async fn import(
     let started = std::time::Instant::now();
     eprintln!("reading {file} ...");
     let bytes = std::fs::read(file).map_err(|e| format!("cannot read {file}: {e}"))?;
-    let caller = app::Caller::cli();
+    let caller = app::Caller::cli(&cx.clock());
     let progress: app::import::Progress = Arc::new(|done: usize, total: usize| {
         eprint!("\rchecking rows: {done}/{total}");
         let _ = std::io::stderr().flush();

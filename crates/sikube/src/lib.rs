@@ -50,6 +50,10 @@ pub struct DbArgs {
         global = true
     )]
     pub data_dir: String,
+    /// The instant the clock starts at (RFC 3339, e.g. `2027-01-01T00:30:00+07:00`) and runs
+    /// on from: for tests and demonstrations of a given day; default the machine's clock.
+    #[arg(long, env = "SIKUBE_CLOCK", global = true, value_parser = store::Clock::parse, default_value = "system")]
+    pub clock: store::Clock,
 }
 
 impl DbArgs {
@@ -277,7 +281,8 @@ async fn open(db: &DbArgs) -> Result<Store, String> {
     let url = db.url()?;
     let store = Store::connect(&url)
         .await
-        .map_err(|e| format!("cannot open database: {e}"))?;
+        .map_err(|e| format!("cannot open database: {e}"))?
+        .with_clock(db.clock);
     store
         .migrate()
         .await

@@ -85,7 +85,7 @@ pub(super) fn spawn_housekeeping(store: Store, thresholds: domain::health::Thres
             if let Err(e) = store.session_purge_expired().await {
                 tracing::warn!(error = %e, "session purge failed");
             }
-            let today = store::today();
+            let today = store.clock().today();
             match store.kube_reassess_all(&thresholds, today).await {
                 Ok(n) if n > 0 => tracing::info!(changed = n, "KUBE re-assessed"),
                 Ok(_) => {}

@@ -4,7 +4,7 @@ use super::*;
 pub(super) async fn user(db: &DbArgs, cmd: UserCmd) -> Result<(), String> {
     let store = open(db).await?;
     let areas = Areas::embedded();
-    let actor = Actor::cli();
+    let actor = Actor::cli(&store.clock());
     match cmd {
         UserCmd::Add {
             username,

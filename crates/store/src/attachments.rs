@@ -36,7 +36,7 @@ impl Store {
         .bind(content.len() as i64)
         .bind(content.to_vec())
         .bind(actor.user_id)
-        .bind(crate::now())
+        .bind(self.now())
         .fetch_one(&mut *tx)
         .await?;
         let info: AttachmentInfo = sqlx::query_as("SELECT id, entity, entity_id, filename, mime, size, created_at FROM attachments WHERE id = $1")

@@ -5,34 +5,35 @@ use crate::{Page, Paging, Result, Store};
 use serde::Serialize;
 use sqlx::{AnyConnection, FromRow};
 
-/// Who is acting: a logged-in user, or the command line.
+/// Who is acting, and when: a logged-in user, or the command line, at the instant the
+/// request or command arrived (read from the store's [`Clock`](crate::Clock)).
 #[derive(Debug, Clone)]
 pub struct Actor {
     pub user_id: Option<i64>,
     pub username: String,
-    /// When the action happened; `None` is now. Only the demo loader, replaying a city's
-    /// past years, sets it: the steps of a proposal then carry the dates they had.
-    pub at: Option<chrono::DateTime<chrono::Utc>>,
+    /// When the action happened. The demo loader, replaying a city's past years, sets it
+    /// to past days: the steps of a proposal then carry the dates they had.
+    pub at: chrono::DateTime<chrono::Utc>,
 }
 
 impl Actor {
-    pub fn new(user_id: Option<i64>, username: impl Into<String>) -> Actor {
+    pub fn new(user_id: Option<i64>, username: impl Into<String>, clock: &crate::Clock) -> Actor {
         Actor {
             user_id,
             username: username.into(),
-            at: None,
+            at: clock.now(),
         }
     }
-    pub fn cli() -> Actor {
-        Actor::new(None, "(cli)")
+    pub fn cli(clock: &crate::Clock) -> Actor {
+        Actor::new(None, "(cli)", clock)
     }
     /// The time of the action (RFC 3339, UTC).
     pub fn now(&self) -> String {
-        self.at.map(crate::ts).unwrap_or_else(crate::now)
+        crate::ts(self.at)
     }
     /// The day of the action where the office is (WIB, UTC+7).
     pub fn today(&self) -> chrono::NaiveDate {
-        crate::day_in_jakarta(self.at.unwrap_or_else(chrono::Utc::now))
+        crate::day_in_jakarta(self.at)
     }
 }
 
@@ -186,8 +187,8 @@ mod tests {
 
     #[test]
     fn the_day_of_an_action_is_jakartas() {
-        let mut a = Actor::cli();
-        a.at = chrono::Utc.with_ymd_and_hms(2026, 12, 1, 20, 0, 0).single();
+        let mut a = Actor::cli(&crate::Clock::system());
+        a.at = chrono::Utc.with_ymd_and_hms(2026, 12, 1, 20, 0, 0).unwrap();
         assert_eq!(
             a.today().to_string(),
             "2026-12-02",
@@ -195,7 +196,7 @@ mod tests {
         );
         a.at = chrono::Utc
             .with_ymd_and_hms(2026, 12, 1, 16, 59, 0)
-            .single();
+            .unwrap();
         assert_eq!(a.today().to_string(), "2026-12-01");
     }
 }

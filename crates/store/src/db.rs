@@ -52,6 +52,8 @@ pub struct Store {
     /// Business types as last read, and when (nearly every page names them), with a
     /// generation counted up by each change made through this store.
     pub(crate) business_types: Arc<Mutex<CachedTypes>>,
+    /// What every "now" and "today" of this store reads.
+    clock: crate::Clock,
 }
 
 impl std::fmt::Debug for Store {
@@ -212,7 +214,23 @@ impl Store {
             pool,
             backend,
             business_types: Arc::default(),
+            clock: crate::Clock::system(),
         })
+    }
+
+    /// The same store, reading its time from `clock`.
+    pub fn with_clock(mut self, clock: crate::Clock) -> Store {
+        self.clock = clock;
+        self
+    }
+
+    pub fn clock(&self) -> crate::Clock {
+        self.clock
+    }
+
+    /// Now as stored (see [`Clock::stamp`](crate::Clock::stamp)).
+    pub(crate) fn now(&self) -> String {
+        self.clock.stamp()
     }
 
     /// A write transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`):
@@ -267,7 +285,7 @@ impl Store {
             )
             .bind(version)
             .bind(name)
-            .bind(crate::now())
+            .bind(self.now())
             .execute(&mut *tx)
             .await?;
             tx.commit().await?;

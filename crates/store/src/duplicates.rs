@@ -185,7 +185,7 @@ impl Store {
             .bind(a)
             .bind(b)
             .bind(actor.user_id)
-            .bind(crate::now())
+            .bind(self.now())
             .execute(&mut *tx)
             .await?;
             let pair = serde_json::json!({ "person_a": a, "person_b": b });
@@ -362,7 +362,7 @@ impl Store {
         .await?;
 
         // Nothing the other record knew is lost: blanks of the kept one are filled.
-        let now = crate::now();
+        let now = self.now();
         sqlx::query(
             "UPDATE persons SET kk_number = COALESCE(kk_number, $1), rt = COALESCE(rt, $2),
                rw = COALESCE(rw, $3), address = COALESCE(address, $4), phone = COALESCE(phone, $5),

@@ -28,7 +28,7 @@ impl Store {
         content: &[u8],
     ) -> Result<i64> {
         // Keep a day of uploads: older previews are of no use.
-        let cutoff = crate::ts(chrono::Utc::now() - chrono::Duration::days(1));
+        let cutoff = self.clock().stamp_in(-chrono::Duration::days(1));
         sqlx::query("DELETE FROM import_files WHERE created_at < $1")
             .bind(&cutoff)
             .execute(&self.pool)
@@ -40,7 +40,7 @@ impl Store {
         .bind(kind.code())
         .bind(filename)
         .bind(content.to_vec())
-        .bind(crate::now())
+        .bind(self.now())
         .fetch_one(&self.pool)
         .await?;
         Ok(id)

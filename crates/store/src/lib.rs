@@ -5,6 +5,7 @@
 pub mod aid;
 pub mod attachments;
 pub mod audit;
+mod clock;
 pub mod dashboard;
 mod db;
 pub mod duplicates;
@@ -22,17 +23,14 @@ mod values;
 pub mod visits;
 
 pub use audit::Actor;
+pub use clock::Clock;
 pub use db::{private_file, sqlite_file, Backend, FreshDatabase, Store};
 pub use error::StoreError;
 pub use values::{Code, Date, Flag};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
-/// Current UTC time as fixed-width RFC 3339 (`2026-11-29T05:43:00Z`): sorts as text.
-pub fn now() -> String {
-    ts(chrono::Utc::now())
-}
-
+/// An instant as stored: fixed-width RFC 3339 in UTC (`2026-11-29T05:43:00Z`), so it sorts as text.
 pub fn ts(t: chrono::DateTime<chrono::Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
@@ -40,11 +38,6 @@ pub fn ts(t: chrono::DateTime<chrono::Utc>) -> String {
 /// The day an instant falls on where the office is (Asia/Jakarta: UTC+7, no daylight saving).
 pub fn day_in_jakarta(t: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
     (t + chrono::Duration::hours(7)).date_naive()
-}
-
-/// Today where the office is.
-pub fn today() -> chrono::NaiveDate {
-    day_in_jakarta(chrono::Utc::now())
 }
 
 /// A page of a list, with the total number of matching rows.

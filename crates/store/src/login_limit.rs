@@ -9,7 +9,7 @@ impl Store {
     /// Records an attempt under each key now; returns the ids of the rows written and,
     /// per key, the attempts since `since` (RFC 3339) including this one.
     pub async fn login_attempt(&self, keys: &[&str], since: &str) -> Result<(Vec<i64>, Vec<i64>)> {
-        let now = crate::now();
+        let now = self.now();
         let mut ids = Vec::with_capacity(keys.len());
         for k in keys {
             let (id,): (i64,) =

@@ -50,7 +50,7 @@ pub struct NewSession<'a> {
 
 impl Store {
     pub async fn session_create(&self, s: NewSession<'_>) -> Result<i64> {
-        let now = crate::now();
+        let now = self.now();
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO sessions (token_hash, user_id, kind, label, csrf, created_at, last_seen_at, expires_at)
              VALUES ($1, $2, $3, $4, $5, $6, $6, $7) RETURNING id",
@@ -98,7 +98,7 @@ impl Store {
             api = SessionKind::Api.code()
         ))
         .bind(token_hash)
-        .bind(crate::now())
+        .bind(self.now())
         .bind(idle_cutoff)
         .fetch_optional(&self.pool)
         .await?;
@@ -141,7 +141,7 @@ impl Store {
 
     pub async fn session_touch(&self, session_id: i64) -> Result<()> {
         sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2")
-            .bind(crate::now())
+            .bind(self.now())
             .bind(session_id)
             .execute(&self.pool)
             .await?;
@@ -163,7 +163,7 @@ impl Store {
              WHERE user_id = $1 AND expires_at > $2 ORDER BY id DESC",
         )
         .bind(user_id)
-        .bind(crate::now())
+        .bind(self.now())
         .fetch_all(&self.pool)
         .await?)
     }
@@ -234,7 +234,7 @@ impl Store {
 
     pub async fn session_purge_expired(&self) -> Result<u64> {
         let r = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
-            .bind(crate::now())
+            .bind(self.now())
             .execute(&self.pool)
             .await?;
         Ok(r.rows_affected())

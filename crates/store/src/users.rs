@@ -129,7 +129,7 @@ async fn set_districts(conn: &mut AnyConnection, id: i64, ds: &[DistrictCode]) -
 impl Store {
     pub async fn user_create(&self, actor: &Actor, u: NewUser) -> Result<User> {
         let mut tx = self.tx().await?;
-        let now = crate::now();
+        let now = self.now();
         let inserted: std::result::Result<(i64,), sqlx::Error> = sqlx::query_as(
             "INSERT INTO users (username, password_hash, role, lang, disabled, created_at, updated_at)
              VALUES ($1, $2, $3, $4, 0, $5, $5) RETURNING id",
@@ -225,7 +225,7 @@ impl Store {
     pub async fn user_update(&self, actor: &Actor, id: i64, c: UserChange) -> Result<User> {
         let mut tx = self.tx().await?;
         let before = get_in(&mut tx, id).await?;
-        let now = crate::now();
+        let now = self.now();
         if let Some(role) = c.role {
             sqlx::query("UPDATE users SET role = $1, updated_at = $2 WHERE id = $3")
                 .bind(role.code())
@@ -296,7 +296,7 @@ impl Store {
 
     pub async fn user_mark_login(&self, id: i64) -> Result<()> {
         sqlx::query("UPDATE users SET last_login_at = $1 WHERE id = $2")
-            .bind(crate::now())
+            .bind(self.now())
             .bind(id)
             .execute(&self.pool)
             .await?;

@@ -147,6 +147,7 @@ async fn reassess(
     t: &Thresholds,
     today: NaiveDate,
     always_record: bool,
+    at: &str,
 ) -> Result<Health> {
     let (h, (status, ..), (_, _, last, _), _) = assess_in(conn, kube_id, t, today).await?;
     sqlx::query("UPDATE kube SET status = $1, level = $2, last_visit_on = $3, health_reasons = $4 WHERE id = $5")
@@ -167,7 +168,7 @@ async fn reassess(
             "INSERT INTO kube_health (kube_id, assessed_at, assessed_on, status, level, reasons_json) VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(kube_id)
-        .bind(crate::now())
+        .bind(at)
         .bind(h.assessed_on.map(crate::Date))
         .bind(h.status.code())
         .bind(h.level.map(|l| l.code()))
@@ -213,7 +214,7 @@ impl Store {
         .bind(actor.now())
         .fetch_one(&mut *tx)
         .await?;
-        let h = reassess(&mut tx, kube_id, t, today, true).await?;
+        let h = reassess(&mut tx, kube_id, t, today, true, &actor.now()).await?;
         let visit: Visit = sqlx::query_as(&format!("SELECT {COLS} FROM visits WHERE id = $1"))
             .bind(id)
             .fetch_one(&mut *tx)
@@ -257,7 +258,7 @@ impl Store {
             return Ok((h, visits));
         }
         let mut tx = self.tx().await?;
-        let h = reassess(&mut tx, kube_id, t, today, false).await?;
+        let h = reassess(&mut tx, kube_id, t, today, false, &self.now()).await?;
         tx.commit().await?;
         Ok((h, visits))
     }
@@ -280,7 +281,7 @@ impl Store {
                 .bind(id)
                 .fetch_one(&mut *tx)
                 .await?;
-            let h = reassess(&mut tx, id, t, today, false).await?;
+            let h = reassess(&mut tx, id, t, today, false, &self.now()).await?;
             tx.commit().await?;
             if h.status.code() != before.0 {
                 changed += 1;

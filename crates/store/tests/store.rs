@@ -68,7 +68,7 @@ async fn migrations_are_idempotent_and_schemas_agree() {
 #[tokio::test]
 async fn users_create_update_and_audit() {
     for s in backends().await {
-        let actor = Actor::cli();
+        let actor = Actor::cli(&s.clock());
         let u = s
             .user_create(
                 &actor,
@@ -145,7 +145,7 @@ async fn users_create_update_and_audit() {
 #[tokio::test]
 async fn sessions_expire_and_end_when_account_disabled() {
     for s in backends().await {
-        let actor = Actor::cli();
+        let actor = Actor::cli(&s.clock());
         let u = s
             .user_create(&actor, new_user("operator1", Role::Operator, &[]))
             .await

@@ -4,7 +4,6 @@ use crate::auth::{Authed, Session};
 use crate::chart::{stacked_bars, Bar, Segment};
 use crate::error::AppResult;
 use crate::page::{self, html, Ctx, PageAuth};
-use crate::persons::today;
 use crate::AppState;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
@@ -110,7 +109,7 @@ pub(crate) async fn dashboard(
 ) -> AppResult<std::sync::Arc<Computed>> {
     // Read the version first: figures computed afterwards are at least that new.
     let version = state.store.data_version().await?;
-    let key = format!("{:?}|{}|{}", s.district_scope(), lang.code(), today());
+    let key = format!("{:?}|{}|{}", s.district_scope(), lang.code(), state.today());
     state
         .dashboards
         .get_or_compute(key, version, || async {
@@ -162,7 +161,7 @@ async fn compute(state: &AppState, s: &Session, lang: Lang) -> AppResult<Dashboa
         bt_names.get(c).cloned().unwrap_or_else(|| c.to_string())
     });
     by_business_type.sort_by(|a, b| b.total.cmp(&a.total).then(a.code.cmp(&b.code)));
-    let year = today().year();
+    let year = state.today().year();
     let since = format!("{year}-01-01");
     let activity = state
         .store
@@ -172,7 +171,7 @@ async fn compute(state: &AppState, s: &Session, lang: Lang) -> AppResult<Dashboa
         .store
         .visit_list_overdue(
             s.district_scope(),
-            crate::persons::today(),
+            state.today(),
             state.config.visit_interval_days,
         )
         .await?;

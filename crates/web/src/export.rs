@@ -149,6 +149,7 @@ async fn send_file(mut f: tokio::fs::File, tx: &Chunks) -> std::io::Result<()> {
 fn stream_export<T, F, Fut>(
     header: &[&str],
     name: &str,
+    date: chrono::NaiveDate,
     xlsx: bool,
     fetch: F,
     row: impl Fn(T) -> Vec<Cell> + Send + Sync + 'static,
@@ -178,7 +179,7 @@ where
         futures_util::StreamExt::fuse(futures_util::stream::unfold(rx, |mut rx| async move {
             rx.recv().await.map(|c| (c, rx))
         }));
-    let date = crate::persons::today().format("%Y-%m-%d");
+    let date = date.format("%Y-%m-%d");
     let ext = if xlsx { "xlsx" } else { "csv" };
     let mut resp = file_response(Vec::new(), &format!("{name}-{date}.{ext}"));
     *resp.body_mut() = axum::body::Body::from_stream(body);
@@ -205,6 +206,7 @@ pub(crate) async fn export<L: Listing>(
     Ok(stream_export(
         &Open::<L>::columns(),
         L::FILE,
+        caller.today(),
         xlsx,
         fetch,
         move |item| l.cells(item),

@@ -122,6 +122,14 @@ impl AppState {
             finder: Default::default(),
         }
     }
+    /// What every "now" and "today" of this server reads.
+    pub fn clock(&self) -> store::Clock {
+        self.store.clock()
+    }
+    /// Today where the office is.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.store.clock().today()
+    }
     /// What the application layer's use cases work with.
     pub fn app(&self) -> app::Context {
         app::Context {

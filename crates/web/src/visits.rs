@@ -3,7 +3,6 @@
 use crate::auth::{Authed, Session};
 use crate::error::{AppError, AppResult};
 use crate::page::{self, html, Ctx, FormErrors, PageAuth};
-use crate::persons::today;
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -260,7 +259,7 @@ pub(crate) async fn queue(
         .store
         .mentoring_cases(s.district_scope(), mine)
         .await?;
-    let today = today();
+    let today = state.today();
     let mut items: Vec<QueueItem> = rows
         .into_iter()
         .map(|c| {
@@ -363,7 +362,7 @@ async fn new_page(
     s.require_write()?;
     let k = crate::kube_in_scope(&state, &s, id).await?;
     let v = VisitForm {
-        visited_on: today().format("%Y-%m-%d").to_string(),
+        visited_on: state.today().format("%Y-%m-%d").to_string(),
         operating: true,
         ..Default::default()
     };

@@ -429,7 +429,7 @@ async fn wrse_2012(
         let v = if i < 15 { &rejasari } else { &waringinsari };
         let p = maker.make(v, true, (20, 45), may, &["wrse", "fakir_miskin"]);
         women.push(
-            p.validate(areas, region, chrono::Utc::now().date_naive())
+            p.validate(areas, region, store.clock().today())
                 .map_err(err)?,
         );
     }

@@ -52,7 +52,7 @@ pub async fn load(
         }
     }
     accounts.push(("auditor".into(), Role::Auditor, vec![]));
-    let actor = Actor::new(None, "(demo)");
+    let actor = Actor::new(None, "(demo)", &store.clock());
     let mut out = Vec::new();
     let hash = app::passwords::hash_password(PASSWORD);
     for (name, role, ds) in accounts {
@@ -133,14 +133,18 @@ impl Cast {
             users
                 .iter()
                 .find(|u| u.role == role && !u.disabled)
-                .map(|u| Actor::new(Some(u.id), u.username.clone()))
-                .unwrap_or_else(|| Actor::new(None, "(demo)"))
+                .map(|u| Actor::new(Some(u.id), u.username.clone(), &store.clock()))
+                .unwrap_or_else(|| Actor::new(None, "(demo)", &store.clock()))
         };
         let mut pendamping: Vec<(String, i64, Actor)> = Vec::new();
         for u in users.iter().filter(|u| u.role == Role::Pendamping) {
             for d in &u.districts {
                 if !pendamping.iter().any(|(c, ..)| c == d) {
-                    pendamping.push((d.clone(), u.id, Actor::new(Some(u.id), u.username.clone())));
+                    pendamping.push((
+                        d.clone(),
+                        u.id,
+                        Actor::new(Some(u.id), u.username.clone(), &store.clock()),
+                    ));
                 }
             }
         }
@@ -173,7 +177,7 @@ pub(crate) fn on(actor: &Actor, day: NaiveDate, hour: u32) -> Actor {
     let utc: DateTime<Utc> =
         DateTime::from_naive_utc_and_offset(wib - chrono::Duration::hours(7), Utc);
     Actor {
-        at: Some(utc),
+        at: utc,
         ..actor.clone()
     }
 }
@@ -191,8 +195,7 @@ pub(crate) struct Year {
 }
 
 impl Year {
-    fn now() -> Year {
-        let today = store::today();
+    fn on(today: NaiveDate) -> Year {
         Year {
             today,
             year: today.year(),
@@ -212,7 +215,7 @@ pub async fn load_city(store: &Store, areas: &Areas, region: &RegencyCode) -> De
         return Ok(0);
     }
     let cast = Cast::find(store).await?;
-    let year = Year::now();
+    let year = Year::on(store.clock().today());
     let mut maker = people::PersonMaker::new(2012);
     let mut groups = groups::register(store, areas, region, &cast, &mut maker, &year).await?;
     groups::history_guidance(store, areas, region, &cast, &mut maker, &groups).await?;

@@ -3,6 +3,7 @@
 mod common;
 
 mod aid;
+mod calendar;
 mod cli;
 mod dashboard;
 mod duplicates;

@@ -5,12 +5,6 @@ use crate::common;
 use common::{kube_body, persons_in, TestApp};
 use serde_json::{json, Value};
 
-fn recent(days_ago: i64) -> String {
-    (chrono::Utc::now().date_naive() - chrono::Duration::days(days_ago))
-        .format("%Y-%m-%d")
-        .to_string()
-}
-
 /// Two KUBE in Langensari (one running, one inactive), one in Pataruman never visited.
 async fn data(app: &TestApp) -> Vec<i64> {
     let op = app.token("operator").await;
@@ -33,7 +27,7 @@ async fn data(app: &TestApp) -> Vec<i64> {
         ids.push(k["id"].as_i64().unwrap());
     }
     let visit = |operating: bool, revenue: i64, days: i64| {
-        json!({"visited_on": recent(days), "operating": operating, "meetings_held": 1,
+        json!({"visited_on": app.days_ago(days), "operating": operating, "meetings_held": 1,
         "members_present": 5, "books_up_to_date": true, "revenue": revenue, "expenses": revenue / 2, "savings_balance": 100_000, "asset_value": 1_000_000})
     };
     app.post(
@@ -143,7 +137,7 @@ async fn outcome_training_and_aid_reports() {
     data(&app).await;
     let op = app.token("operator").await;
     let r: Value = app.get_json(&op, "/api/v1/reports/outcomes").await;
-    let month = recent(5)[..7].to_string();
+    let month = app.days_ago(5)[..7].to_string();
     // Two visits in the month: revenue 2,000,000 + 0; profit 1,000,000 + 0.
     assert_eq!(
         r["rows"][0],

@@ -131,13 +131,13 @@ pub(super) async fn insert_member(
     Ok(())
 }
 
-pub(super) async fn refresh_count(conn: &mut AnyConnection, kube_id: i64) -> Result<()> {
+pub(super) async fn refresh_count(conn: &mut AnyConnection, kube_id: i64, at: &str) -> Result<()> {
     sqlx::query(
         "UPDATE kube SET member_count = (SELECT COUNT(*) FROM kube_members WHERE kube_id = $1 AND left_on IS NULL),
            updated_at = $2 WHERE id = $1",
     )
     .bind(kube_id)
-    .bind(crate::now())
+    .bind(at)
     .execute(conn)
     .await?;
     Ok(())
@@ -167,7 +167,7 @@ impl Store {
         let new = facts.last().cloned().ok_or(StoreError::NotFound)?;
         ensure_free(&mut tx, new.person_id, &new.name, None).await?;
         insert_member(&mut tx, id, &new, joined_on).await?;
-        refresh_count(&mut tx, id).await?;
+        refresh_count(&mut tx, id, &actor.now()).await?;
         audited_commit(tx, actor, "add_member", id, &before).await
     }
 
@@ -209,7 +209,7 @@ impl Store {
             .bind(person_id)
             .execute(&mut *tx)
             .await?;
-        refresh_count(&mut tx, id).await?;
+        refresh_count(&mut tx, id, &actor.now()).await?;
         audited_commit(tx, actor, "remove_member", id, &before).await
     }
 

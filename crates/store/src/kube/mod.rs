@@ -511,7 +511,7 @@ impl Store {
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
-            refresh_count(&mut tx, id).await?;
+            refresh_count(&mut tx, id, &actor.now()).await?;
         }
         audited_commit(tx, actor, "update", id, &before).await
     }

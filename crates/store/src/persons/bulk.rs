@@ -82,7 +82,7 @@ pub(super) async fn create_many_in(
         }
     }
     let mut ids = Vec::with_capacity(ps.len());
-    let now = crate::now();
+    let now = actor.now();
     for (c, chunk) in ps.chunks(BULK_ROWS).enumerate() {
         ids.extend(insert_chunk(&mut *tx, backend, chunk, c * BULK_ROWS, &now).await?);
     }

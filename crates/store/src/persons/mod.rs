@@ -208,7 +208,7 @@ impl Store {
             self.backend(),
             std::slice::from_ref(p),
             0,
-            &crate::now(),
+            &self.now(),
         )
         .await
         .map_err(|e| match e {
@@ -274,7 +274,7 @@ impl Store {
         }
         let mut args = AnyArguments::default();
         add_person_args(&mut args, p)?;
-        add_arg(&mut args, crate::now())?;
+        add_arg(&mut args, self.now())?;
         add_arg(&mut args, id)?;
         sqlx::query_with(
             "UPDATE persons SET nik = $1, kk_number = $2, name = $3, name_lower = $4, sex = $5,

@@ -35,7 +35,7 @@ pub(super) async fn login(
     let pair_key = format!("user:{uname}@{addr}");
     let addr_key = format!("addr:{addr}");
     let user_key = format!("user:{uname}");
-    let since = ts_in(-chrono::Duration::minutes(FAILURE_WINDOW_MIN));
+    let since = ts_in(state, -chrono::Duration::minutes(FAILURE_WINDOW_MIN));
     // Counted before the password is checked: a parallel burst cannot outrun the limit.
     // The account's count across addresses takes only attempts that passed their
     // address's limits, so one guessing PC cannot lock the owner out elsewhere.
@@ -64,7 +64,7 @@ pub(super) async fn login(
     };
     match creds {
         Some((user, _)) if ok && !user.disabled => {
-            let forget = ts_in(-chrono::Duration::days(1));
+            let forget = ts_in(state, -chrono::Duration::days(1));
             state
                 .store
                 .login_attempt_succeeded(&attempt, &pair_key, &forget)
@@ -78,7 +78,7 @@ pub(super) async fn login(
                     kind: SessionKind::Web,
                     label: "",
                     csrf: &new_token(),
-                    expires_at: ts_in(chrono::Duration::days(SESSION_DAYS)),
+                    expires_at: ts_in(state, chrono::Duration::days(SESSION_DAYS)),
                 })
                 .await?;
             state.store.user_mark_login(user.id).await?;
@@ -374,7 +374,7 @@ pub(crate) async fn create_api_token(
             kind: SessionKind::Api,
             label,
             csrf: &new_token(),
-            expires_at: ts_in(chrono::Duration::days(days)),
+            expires_at: ts_in(state, chrono::Duration::days(days)),
         })
         .await?;
     state.store.api_token_created(&s.actor(), id, label).await?;

@@ -15,7 +15,7 @@ pub async fn middleware(State(state): State<AppState>, mut req: Request, next: N
         None => (cookie(&headers, SESSION_COOKIE), true),
     };
     if let Some(token) = token {
-        let idle_cutoff = ts_in(-chrono::Duration::hours(IDLE_HOURS));
+        let idle_cutoff = ts_in(&state, -chrono::Duration::hours(IDLE_HOURS));
         match state
             .store
             .session_lookup(&hash_token(token), &idle_cutoff)
@@ -23,12 +23,13 @@ pub async fn middleware(State(state): State<AppState>, mut req: Request, next: N
         {
             Ok(Some(info)) => {
                 // Touch at most once a minute: a write per request would be wasted.
-                if info.last_seen_at < ts_in(-chrono::Duration::minutes(1)) {
+                if info.last_seen_at < ts_in(&state, -chrono::Duration::minutes(1)) {
                     let _ = state.store.session_touch(info.session_id).await;
                 }
                 session = Some(Session {
                     info: Arc::new(info),
                     via_cookie,
+                    at: state.clock().now(),
                 });
             }
             Ok(None) => {}

@@ -70,8 +70,8 @@ pub fn hash_token(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-fn ts_in(d: chrono::Duration) -> String {
-    store::ts(chrono::Utc::now() + d)
+fn ts_in(state: &AppState, d: chrono::Duration) -> String {
+    state.clock().stamp_in(d)
 }
 
 // ---------- the caller ----------
@@ -82,6 +82,8 @@ pub struct Session {
     pub info: Arc<SessionInfo>,
     /// Authenticated by cookie (a browser) rather than by a bearer token.
     pub via_cookie: bool,
+    /// When the request arrived, by the server's clock: the instant its actions carry.
+    pub at: chrono::DateTime<chrono::Utc>,
 }
 
 impl Session {
@@ -93,10 +95,11 @@ impl Session {
     }
     pub fn actor(&self) -> store::Actor {
         // The command line acts as no account (id 0).
-        store::Actor::new(
-            Some(self.info.user.id).filter(|id| *id > 0),
-            self.info.user.username.clone(),
-        )
+        store::Actor {
+            user_id: Some(self.info.user.id).filter(|id| *id > 0),
+            username: self.info.user.username.clone(),
+            at: self.at,
+        }
     }
     /// The caller as the application layer knows it.
     pub fn caller(&self) -> app::Caller {

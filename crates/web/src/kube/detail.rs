@@ -76,7 +76,7 @@ pub(super) async fn render_detail_with(
     let ov = s.caller().visible(
         state
             .store
-            .kube_overview(id, &state.config.health, crate::persons::today())
+            .kube_overview(id, &state.config.health, state.today())
             .await?,
     )?;
     let h = ov.health;

@@ -99,7 +99,7 @@ pub struct NikOut {
 }
 
 pub(super) fn decode(state: &AppState, nik: &str, lang: Lang) -> NikOut {
-    match Nik::parse(nik, &state.areas, today()) {
+    match Nik::parse(nik, &state.areas, state.today()) {
         Ok(n) => NikOut {
             valid: true,
             reason: None,

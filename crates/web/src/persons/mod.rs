@@ -36,8 +36,6 @@ pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
         .routes(routes!(api_nik))
 }
 
-pub use app::today;
-
 mod api;
 pub(crate) use api::*;
 mod pages;
@@ -81,7 +79,7 @@ pub struct PersonOut {
 
 impl PersonOut {
     pub fn new(state: &AppState, p: Person, full_identity: bool) -> PersonOut {
-        let age = age_of(&p.birth_date);
+        let age = age_of(&p.birth_date, state.today());
         let shown = |n: String| if full_identity { n } else { mask(&n) };
         PersonOut {
             id: p.id,

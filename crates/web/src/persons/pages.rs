@@ -117,7 +117,7 @@ pub(super) async fn list_page(
             id: p.id,
             categories: category_labels(ctx.lang, &p.categories),
             nik: if full { p.nik } else { mask(&p.nik) },
-            age: age_of(&p.birth_date),
+            age: age_of(&p.birth_date, state.today()),
             village: state.areas.name(&p.village_code).to_string(),
             name: p.name,
             sex: p.sex.code().to_string(),

@@ -80,7 +80,7 @@ pub(super) async fn list_page(
     PageAuth { s, ctx }: PageAuth,
 ) -> AppResult<Response> {
     let v = ProgrammeCreate {
-        year: chrono::Datelike::year(&today()) as i64,
+        year: chrono::Datelike::year(&state.today()) as i64,
         target: "kube".into(),
         funding_source: "apbd_kota".into(),
         ..Default::default()
@@ -192,7 +192,7 @@ pub(super) async fn render_detail(
     let (p, f) = state.store.programme_get(id).await?;
     let individual = p.target == domain::aid::Target::Individual;
     let flows = state.store.programme_flows(&p).await?;
-    let (chart, months) = budget_chart(&p, &flows, lang);
+    let (chart, months) = budget_chart(&p, &flows, lang, state.today());
     let benefits = if individual {
         state
             .store
@@ -297,6 +297,7 @@ pub(super) fn budget_chart(
     p: &Programme,
     flows: &[(String, i64, i64)],
     lang: Lang,
+    today: chrono::NaiveDate,
 ) -> (String, Vec<(&'static str, i64, i64)>) {
     let names: Vec<&'static str> = lang.t("chart.months").split(',').collect();
     let mut by_month = [(0i64, 0i64); 12];
@@ -305,7 +306,6 @@ pub(super) fn budget_chart(
         by_month[m].0 += c;
         by_month[m].1 += d;
     }
-    let today = today();
     let last = match (today.year() as i64).cmp(&p.year) {
         std::cmp::Ordering::Less => 0,
         std::cmp::Ordering::Equal => today.month() as usize,

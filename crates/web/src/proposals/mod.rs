@@ -4,7 +4,6 @@
 use crate::auth::{Authed, Session};
 use crate::error::{AppError, AppResult};
 use crate::page::{self, html, Ctx, FormErrors, PageAuth, Pager};
-use crate::persons::today;
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};

@@ -85,7 +85,7 @@ pub(super) async fn form(
     errors: Option<&Invalid>,
 ) -> AppResult<Response> {
     let kube = crate::kube_in_scope(state, s, kube_id).await?;
-    let year = chrono::Datelike::year(&today()) as i64;
+    let year = chrono::Datelike::year(&state.today()) as i64;
     let programmes = state
         .store
         .programme_list(None)
@@ -282,7 +282,7 @@ pub(super) async fn render_detail(
         programme: format!("{} ({})", prog.name, prog.year),
         actions,
         errors,
-        today: today().format("%Y-%m-%d").to_string(),
+        today: state.today().format("%Y-%m-%d").to_string(),
         attachments: crate::attachments::list(state, "proposal", id).await?,
         can_write: s.role().can_write(),
         ctx,

@@ -5,7 +5,6 @@ use crate::auth::{Authed, Session};
 use crate::chart::{stacked_bars, Bar, Segment};
 use crate::error::{AppError, AppResult};
 use crate::page::{html, Ctx, PageAuth};
-use crate::persons::today;
 use crate::AppState;
 use app::reports::{text_of, Kind};
 use axum::extract::{Path, Query, State};
@@ -46,7 +45,7 @@ async fn respond(
     let r = app::reports::build(&state.app(), &caller, name, &q.filter()).await?;
     let name = name.code();
     let header: Vec<&str> = r.columns.iter().map(|c| c.0.as_str()).collect();
-    let file = format!("laporan-{name}-{}", today().format("%Y-%m-%d"));
+    let file = format!("laporan-{name}-{}", state.today().format("%Y-%m-%d"));
     match q.format.as_deref().unwrap_or("html") {
         "xlsx" => {
             let bytes =

@@ -77,7 +77,7 @@ pub(super) fn subtitle(q: &ReportQuery, state: &AppState, lang: Lang) -> String 
     let mut parts = vec![format!(
         "{} {}",
         lang.t("report.made_on"),
-        domain::aid::tanggal(today())
+        domain::aid::tanggal(state.today())
     )];
     if let Some(y) = q.year() {
         parts.push(format!("{} {y}", lang.t("kube.filter_year")));

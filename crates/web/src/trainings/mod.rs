@@ -2,7 +2,7 @@
 use crate::auth::{Authed, Session};
 use crate::error::{AppError, AppResult};
 use crate::page::{self, html, Ctx, FormErrors, PageAuth, Pager};
-use crate::persons::{today, village_options};
+use crate::persons::village_options;
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;

@@ -101,7 +101,7 @@ pub(super) async fn new_page(
     PageAuth { s, ctx }: PageAuth,
 ) -> AppResult<Response> {
     s.require_write()?;
-    let today = today().format("%Y-%m-%d").to_string();
+    let today = state.today().format("%Y-%m-%d").to_string();
     let v = TrainingCreate {
         kind: "bimbingan_teknis".into(),
         starts_on: today.clone(),

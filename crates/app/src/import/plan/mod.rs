@@ -2,7 +2,7 @@
 //! sheet as the office made it, finding its columns, reading each cell, the rules of
 //! each row, and what is already registered.
 use super::{Kind, Mode};
-use crate::{today, Caller, Context, Error, Result};
+use crate::{Caller, Context, Error, Result};
 use domain::import::{
     kube_groups, layout, person_inputs, Cell, Layout, Mapping, RowError, Unmapped,
 };
@@ -284,7 +284,7 @@ fn check_persons(
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Checked {
     let total = inputs.len();
-    let today = today();
+    let today = c.today();
     // Each row's own rules need nothing from other rows: they are checked on every core.
     // Each input is dropped once checked: a million rows are held once, not twice.
     let done = std::sync::atomic::AtomicUsize::new(0);
@@ -376,7 +376,7 @@ async fn plan_kube(
         .await?
         .into_iter()
         .collect();
-    let today = today();
+    let today = cx.today();
     let mut errors = unread;
     let mut skipped = Vec::new();
     let mut ready = Vec::new();

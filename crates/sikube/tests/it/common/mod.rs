@@ -8,7 +8,7 @@ use reqwest::{Client, Response};
 use serde_json::{json, Value};
 use std::sync::{Arc, OnceLock};
 use store::users::NewUser;
-use store::{Actor, FreshDatabase, Store};
+use store::{Actor, Clock, FreshDatabase, Store};
 
 pub const PASSWORD: &str = "Rahasia-2026";
 
@@ -28,10 +28,22 @@ fn areas() -> Arc<Areas> {
     A.get_or_init(|| Arc::new(Areas::embedded())).clone()
 }
 
+/// The instant every test server's clock starts at unless a test sets its own: a fixed
+/// one, so that no test depends on the day the suite runs. `SIKUBE_TEST_CLOCK` (an RFC 3339
+/// instant, or `system` for the machine's clock) runs the whole suite at another.
+pub const TEST_CLOCK: &str = "2026-12-06T10:00:00+07:00";
+
+pub fn test_clock() -> Clock {
+    let at = std::env::var("SIKUBE_TEST_CLOCK").unwrap_or_else(|_| TEST_CLOCK.to_string());
+    Clock::parse(&at).expect("SIKUBE_TEST_CLOCK")
+}
+
 pub struct TestApp {
     pub base: String,
     pub store: Store,
     pub db_url: String,
+    /// The server's clock (the store's): what "today" is for it.
+    pub clock: Clock,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
     /// Last, so the database is removed after the server and its pool are gone.
@@ -55,23 +67,44 @@ impl TestApp {
 
     /// A server whose configuration `f` adjusts.
     pub async fn spawn_with(f: impl FnOnce(&mut web::Config)) -> TestApp {
+        Self::spawn_fresh(test_clock(), f).await
+    }
+
+    /// A server whose clock starts at `instant` (RFC 3339): for the cases that depend on
+    /// the date on purpose (the year's last hour in Jakarta, 1 January, …).
+    pub async fn spawn_at(instant: &str) -> TestApp {
+        Self::spawn_fresh(Clock::parse(instant).expect("instant"), |_| {}).await
+    }
+
+    async fn spawn_fresh(clock: Clock, f: impl FnOnce(&mut web::Config)) -> TestApp {
         let pg = std::env::var("SIKUBE_TEST_DATABASE_URL").ok();
         let fresh = FreshDatabase::create(pg.as_deref())
             .await
             .expect("fresh database");
-        let mut app = Self::spawn_on(fresh.url().to_string(), f).await;
+        let mut app = Self::spawn_on_clock(fresh.url().to_string(), clock, f).await;
         app.fresh = Some(fresh);
         app
     }
 
     /// A server on a given (fresh) database.
     pub async fn spawn_on(db_url: String, f: impl FnOnce(&mut web::Config)) -> TestApp {
-        let store = Store::connect(&db_url).await.expect("connect");
+        Self::spawn_on_clock(db_url, test_clock(), f).await
+    }
+
+    async fn spawn_on_clock(
+        db_url: String,
+        clock: Clock,
+        f: impl FnOnce(&mut web::Config),
+    ) -> TestApp {
+        let store = Store::connect(&db_url)
+            .await
+            .expect("connect")
+            .with_clock(clock);
         store.migrate().await.expect("migrate");
         for (name, role, ds) in USERS {
             store
                 .user_create(
-                    &Actor::cli(),
+                    &Actor::cli(&clock),
                     NewUser {
                         username: Username::parse(name).unwrap(),
                         password_hash: password_hash().to_string(),
@@ -102,10 +135,23 @@ impl TestApp {
             base,
             store,
             db_url,
+            clock,
             stop: Some(tx),
             task: Some(task),
             fresh: None,
         }
+    }
+
+    /// Today where the office is, by the server's clock.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.clock.today()
+    }
+
+    /// The ISO date `days_ago` days before the server's today.
+    pub fn days_ago(&self, days_ago: i64) -> String {
+        (self.today() - chrono::Duration::days(days_ago))
+            .format("%Y-%m-%d")
+            .to_string()
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -13,12 +13,6 @@ fn visit(date: &str, operating: bool) -> Value {
            "savings_balance": 400_000, "asset_count": 12, "asset_value": 18_000_000})
 }
 
-fn recent(days_ago: i64) -> String {
-    (chrono::Utc::now().date_naive() - chrono::Duration::days(days_ago))
-        .format("%Y-%m-%d")
-        .to_string()
-}
-
 #[tokio::test]
 async fn training_summary_by_origin_village() {
     let app = TestApp::spawn().await;
@@ -195,7 +189,7 @@ async fn visits_decide_health_with_reasons_and_history() {
         .post(
             &op,
             &format!("/api/v1/kube/{kid}/visits"),
-            visit(&recent(40), true),
+            visit(&app.days_ago(40), true),
         )
         .await;
     assert_eq!(r.status(), StatusCode::CREATED);
@@ -205,7 +199,7 @@ async fn visits_decide_health_with_reasons_and_history() {
     assert_eq!(v["health"]["level"], "berkembang");
 
     // Books not kept and a loss: needs mentoring, with both reasons.
-    let mut bad = visit(&recent(10), true);
+    let mut bad = visit(&app.days_ago(10), true);
     bad["books_up_to_date"] = json!(false);
     bad["expenses"] = json!(3_500_000);
     let v: Value = app
@@ -231,7 +225,7 @@ async fn visits_decide_health_with_reasons_and_history() {
         .post(
             &op,
             &format!("/api/v1/kube/{kid}/visits"),
-            visit(&recent(1), false),
+            visit(&app.days_ago(1), false),
         )
         .await
         .json()
@@ -244,7 +238,7 @@ async fn visits_decide_health_with_reasons_and_history() {
     assert_eq!(visits.as_array().unwrap().len(), 3);
 
     // Invalid visits: 422 naming the fields; nothing recorded.
-    let mut wrong = visit(&recent(-3), true);
+    let mut wrong = visit(&app.days_ago(-3), true);
     wrong["members_present"] = json!(50);
     wrong["revenue"] = json!(-1);
     let r = app
@@ -271,7 +265,7 @@ async fn visits_decide_health_with_reasons_and_history() {
         app.post(
             &aud,
             &format!("/api/v1/kube/{kid}/visits"),
-            visit(&recent(0), true)
+            visit(&app.days_ago(0), true)
         )
         .await
         .status(),
@@ -299,7 +293,7 @@ async fn the_visit_recorded_last_on_a_date_decides() {
     let kid = k["id"].as_i64().unwrap();
     let path = format!("/api/v1/kube/{kid}/visits");
     let v: Value = app
-        .post(&op, &path, visit(&recent(2), true))
+        .post(&op, &path, visit(&app.days_ago(2), true))
         .await
         .json()
         .await
@@ -307,7 +301,7 @@ async fn the_visit_recorded_last_on_a_date_decides() {
     assert_eq!(v["health"]["status"], "berjalan");
     // The same day again: the business has stopped.
     let v: Value = app
-        .post(&op, &path, visit(&recent(2), false))
+        .post(&op, &path, visit(&app.days_ago(2), false))
         .await
         .json()
         .await
@@ -317,7 +311,7 @@ async fn the_visit_recorded_last_on_a_date_decides() {
     assert_eq!(k["status"], "tidak_aktif");
     // And back: a third visit that day finds it running again.
     let v: Value = app
-        .post(&op, &path, visit(&recent(2), true))
+        .post(&op, &path, visit(&app.days_ago(2), true))
         .await
         .json()
         .await
@@ -378,7 +372,7 @@ async fn pendamping_records_visits_only_in_their_kecamatan_and_queue_orders_by_r
         app.post(
             &pl,
             &format!("/api/v1/kube/{}/visits", ka["id"]),
-            visit(&recent(2), true)
+            visit(&app.days_ago(2), true)
         )
         .await
         .status(),
@@ -388,7 +382,7 @@ async fn pendamping_records_visits_only_in_their_kecamatan_and_queue_orders_by_r
         app.post(
             &pl,
             &format!("/api/v1/kube/{}/visits", kb["id"]),
-            visit(&recent(2), false)
+            visit(&app.days_ago(2), false)
         )
         .await
         .status(),
@@ -399,7 +393,7 @@ async fn pendamping_records_visits_only_in_their_kecamatan_and_queue_orders_by_r
         app.post(
             &pl,
             &format!("/api/v1/kube/{}/visits", kc["id"]),
-            visit(&recent(2), true)
+            visit(&app.days_ago(2), true)
         )
         .await
         .status(),

@@ -20,7 +20,7 @@ async fn visit_form_changes_status_on_the_page() {
     let b = app.browser_login("operator").await;
     let form = app.page(&b, &format!("/kube/{kid}/visits/new")).await;
     let csrf = hidden(&form, "_csrf");
-    let date = recent(0);
+    let date = app.days_ago(0);
     let r = b
         .post(app.url(&format!("/kube/{kid}/visits/new")))
         .form(&[
