@@ -1,0 +1,918 @@
+//! Every state-changing route (taken from the router: a new one without a case here fails
+//! the test) × every role, each called with a minimal *valid* body on records that exist,
+//! so the answer comes from authorisation and not from a refused body:
+//! - a role that may not take the step gets exactly 403, and nothing changes;
+//! - the pendamping of another kecamatan gets exactly 404 for a Langensari record (the
+//!   same answer as a record that does not exist), and nothing changes;
+//! - the role that may gets the route's success status.
+//!
+//! Each route gets records of its own (`Fx`), so one route's success cannot spoil another's.
+use super::{methods, session};
+use crate::common::{self, kube_body, persons_in, TestApp, REJASARI};
+use reqwest::{Client, Method};
+use serde_json::{json, Value};
+
+/// The accounts of the test app, as the matrix names them.
+const ADMIN: &str = "admin";
+const KABID: &str = "kabid";
+const OPERATOR: &str = "operator";
+const AUDITOR: &str = "auditor";
+const FIELD: &str = "p.langensari";
+const OTHER_AREA: &str = "p.pataruman";
+const ROLES: [&str; 5] = [ADMIN, KABID, OPERATOR, AUDITOR, FIELD];
+
+/// Everyone who may write in Langensari, the pendamping first (the least privileged
+/// performs the success).
+const WRITERS: &[&str] = &[FIELD, OPERATOR, KABID, ADMIN];
+/// The office: registry decisions, programmes, the catalogue.
+const OFFICE: &[&str] = &[OPERATOR, KABID, ADMIN];
+const ADMIN_ONLY: &[&str] = &[ADMIN];
+const HEAD_ONLY: &[&str] = &[KABID];
+
+/// Records made for one route: a KUBE of six in Rejasari, two more residents, a training
+/// with a participant, a KUBE programme with a draft proposal and its attachment, an
+/// individual programme with an enrolment and a cash benefit awaiting approval, a visit,
+/// an account with a session, an upload.
+pub(super) struct Fx {
+    pub members: Vec<i64>,
+    pub spare: [i64; 2],
+    /// Five residents in no KUBE: a new group's members.
+    pub free: Vec<i64>,
+    pub kube: i64,
+    pub training: i64,
+    pub item: i64,
+    pub programme: i64,
+    pub individual: i64,
+    pub benefit: i64,
+    pub proposal: i64,
+    pub attachment: i64,
+    pub visit: i64,
+    pub user: i64,
+    pub user_session: i64,
+    pub upload: i64,
+}
+
+async fn created(r: reqwest::Response, what: &str) -> Value {
+    let s = r.status();
+    let body = r.text().await.unwrap();
+    assert!(s.is_success(), "setup {what}: {s} {body}");
+    serde_json::from_str(&body).unwrap_or(Value::Null)
+}
+
+/// A persons file the importer reads as it is.
+fn persons_csv(seed: usize) -> String {
+    format!(
+        "nik,name,sex,birth_date,village_code\n32790417036{:05},Warga Impor {seed},P,17/03/1960,{REJASARI}\n",
+        seed
+    )
+}
+
+pub(super) async fn fixture(app: &TestApp, tokens: &Tokens, seed: usize) -> Fx {
+    let op = &tokens.api(OPERATOR);
+    let admin = &tokens.api(ADMIN);
+    let people = persons_in(app, op, REJASARI, 13, seed).await;
+    let members = people[..6].to_vec();
+    let spare = [people[6], people[7]];
+    let free = people[8..].to_vec();
+    let k = created(
+        app.post(
+            op,
+            "/api/v1/kube",
+            kube_body(&format!("KUBE Matriks {seed}"), REJASARI, &members),
+        )
+        .await,
+        "kube",
+    )
+    .await;
+    let kube = k["id"].as_i64().unwrap();
+    let t = created(
+        app.post(
+            op,
+            "/api/v1/trainings",
+            json!({"title": format!("Bimtek {seed}"), "kind": "pelatihan",
+            "starts_on": "2026-01-01", "ends_on": "2026-01-01", "village_code": REJASARI}),
+        )
+        .await,
+        "training",
+    )
+    .await;
+    let training = t["id"].as_i64().unwrap();
+    created(
+        app.post(
+            op,
+            &format!("/api/v1/trainings/{training}/participants"),
+            json!({"person_id": members[0]}),
+        )
+        .await,
+        "participant",
+    )
+    .await;
+    let item = created(
+        app.post(
+            op,
+            "/api/v1/items",
+            json!({"name": format!("Kambing {seed}"), "unit": "ekor", "unit_price": 2_000_000}),
+        )
+        .await,
+        "item",
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
+    let programme = created(
+        app.post(
+            op,
+            "/api/v1/programmes",
+            json!({"name": format!("UEP {seed}"), "year": 2026,
+            "funding_source": "apbd_kota", "target": "kube", "budget": 100_000_000}),
+        )
+        .await,
+        "programme",
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
+    let individual = created(
+        app.post(
+            op,
+            "/api/v1/programmes",
+            json!({"name": format!("Asistensi {seed}"), "year": 2026,
+            "funding_source": "apbd_kota", "target": "individual", "budget": 100_000_000}),
+        )
+        .await,
+        "individual programme",
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
+    created(
+        app.post(
+            op,
+            &format!("/api/v1/programmes/{individual}/enrolments"),
+            json!({"person_id": spare[0]}),
+        )
+        .await,
+        "enrolment",
+    )
+    .await;
+    let benefit = created(
+        app.post(
+            op,
+            &format!("/api/v1/programmes/{individual}/benefits"),
+            json!({"person_id": spare[0],
+            "kind": "bantuan_bulanan", "period": "2026-11", "amount": 200_000}),
+        )
+        .await,
+        "benefit",
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
+    let proposal = created(
+        app.post(op, "/api/v1/proposals", json!({"kube_id": kube, "programme_id": programme,
+            "items": [{"item_id": item, "quantity": 2}], "justification": "Usaha ternak berkembang"}))
+            .await,
+        "proposal",
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
+    let attachment = created(
+        Client::new()
+            .post(app.url(&format!(
+                "/api/v1/proposals/{proposal}/attachments?filename=a.pdf"
+            )))
+            .bearer_auth(op)
+            .body(b"%PDF-1.4 x".to_vec())
+            .send()
+            .await
+            .unwrap(),
+        "attachment",
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
+    let visit = created(
+        app.post(
+            op,
+            &format!("/api/v1/kube/{kube}/visits"),
+            json!({"visited_on": "2026-11-05",
+            "operating": true, "members_present": 5, "meetings_held": 1}),
+        )
+        .await,
+        "visit",
+    )
+    .await["visit"]["id"]
+        .as_i64()
+        .unwrap();
+    let name = format!("matriks{seed}");
+    let user = created(
+        app.post(
+            admin,
+            "/api/v1/users",
+            json!({"username": name, "password": common::PASSWORD, "role": "operator"}),
+        )
+        .await,
+        "user",
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
+    app.token(&name).await;
+    let sessions = created(
+        app.get(admin, &format!("/api/v1/users/{user}/sessions"))
+            .await,
+        "sessions",
+    )
+    .await;
+    let user_session = sessions[0]["id"].as_i64().unwrap();
+    // An upload of the operator's, through the page (the import screens are per uploader).
+    let form = reqwest::multipart::Form::new()
+        .text("kind", "persons")
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(persons_csv(seed).into_bytes()).file_name("warga.csv"),
+        );
+    let (token, csrf) = tokens.page(OPERATOR);
+    let r = Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .post(app.url("/import"))
+        .header("cookie", format!("sikube_session={token}"))
+        .header("x-csrf-token", csrf)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303, "setup upload");
+    let upload = r.headers()["location"]
+        .to_str()
+        .unwrap()
+        .trim_start_matches("/import/")
+        .parse()
+        .unwrap();
+    Fx {
+        members,
+        spare,
+        free,
+        kube,
+        training,
+        item,
+        programme,
+        individual,
+        benefit,
+        proposal,
+        attachment,
+        visit,
+        user,
+        user_session,
+        upload,
+    }
+}
+
+/// A concrete path for a write route, on the records of `fx`.
+fn concrete_with(route: &str, fx: &Fx) -> String {
+    let id = if route.starts_with("/api/v1/persons/") || route.starts_with("/persons/") {
+        fx.spare[0]
+    } else if route.contains("/kube/") {
+        fx.kube
+    } else if route.contains("/trainings/") {
+        fx.training
+    } else if route.contains("/programmes/") {
+        fx.individual
+    } else if route.contains("/proposals/") {
+        fx.proposal
+    } else if route.contains("/attachments/") {
+        fx.attachment
+    } else if route.contains("/visits/") {
+        fx.visit
+    } else if route.contains("/users/") {
+        fx.user
+    } else if route.contains("/import/") {
+        fx.upload
+    } else {
+        0
+    };
+    route
+        .replace("{id}", &id.to_string())
+        .replace("{person_id}", &fx.members[5].to_string())
+        .replace("{action}", "submit")
+        .replace("{kind}", "persons")
+        .replace("{sid}", &fx.user_session.to_string())
+        .replace("{bid}", &fx.benefit.to_string())
+        .replace("{file}", "x.csv")
+}
+
+/// A request body: JSON, a form, raw bytes, or a multipart upload.
+enum Body {
+    None,
+    Json(Value),
+    Form(Vec<(&'static str, String)>),
+    Bytes(Vec<u8>),
+    Upload(Vec<(&'static str, String)>, Vec<u8>, &'static str),
+}
+
+/// What a route needs and promises.
+struct Case {
+    /// The roles that may take the step; every other gets 403.
+    allowed: &'static [&'static str],
+    /// The status the allowed role gets.
+    ok: u16,
+    body: Body,
+    /// The route acts on a Langensari record: another kecamatan's pendamping gets 404.
+    area: bool,
+    /// The Langensari record is named in the body, not the path: another kecamatan's
+    /// pendamping gets the very answer a body naming no record gets (this one).
+    missing: Option<Body>,
+    /// The record is this account's own (an upload): the other allowed roles get 404, as
+    /// for a record that does not exist.
+    owner: Option<&'static str>,
+}
+
+fn case(allowed: &'static [&'static str], ok: u16, body: Body, area: bool) -> Case {
+    Case {
+        allowed,
+        ok,
+        body,
+        area,
+        missing: None,
+        owner: None,
+    }
+}
+
+/// A lowercase code from a number (business-type codes are letters and `_`).
+fn letters(n: usize) -> String {
+    n.to_string()
+        .bytes()
+        .map(|d| (b'a' + (d - b'0')) as char)
+        .collect()
+}
+
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n0000";
+
+/// The case of each write route; `None` for a route the matrix does not know (the test
+/// fails on it: a new route needs its case).
+fn case_of(m: &Method, route: &str, fx: &Fx, seed: usize) -> Option<Case> {
+    use Body::*;
+    let [s0, s1] = fx.spare;
+    let nik = format!("32790441018{:05}", seed);
+    let person = json!({"nik": nik, "name": format!("Warga Baru {seed}"), "sex": "P", "birth_date": "1980-01-01",
+        "village_code": REJASARI, "categories": ["fakir_miskin"], "confirm_duplicate": true});
+    let rows_of = |ids: &[i64]| -> Vec<(&'static str, String)> {
+        ids.iter()
+            .enumerate()
+            .flat_map(|(i, id)| {
+                let role = ["ketua", "sekretaris", "bendahara"]
+                    .get(i)
+                    .copied()
+                    .unwrap_or("anggota");
+                [
+                    ("member_person", id.to_string()),
+                    ("member_role", role.to_string()),
+                ]
+            })
+            .collect()
+    };
+    let kube_form = |name: String, members: &[i64]| -> Vec<(&'static str, String)> {
+        let mut f = vec![
+            ("name", name),
+            ("business_type", "ternak_kambing".into()),
+            ("village_code", REJASARI.into()),
+            ("formed_on", "2012-05-14".into()),
+            ("funding_source", "apbd_kota".into()),
+            ("stage", "pembentukan".into()),
+        ];
+        f.extend(rows_of(members));
+        f
+    };
+    let visit = json!({"visited_on": "2026-11-20", "operating": true, "members_present": 5, "meetings_held": 1});
+    let visit_form = vec![
+        ("visited_on", "2026-11-20".to_string()),
+        ("operating", "1".into()),
+        ("meetings_held", "1".into()),
+        ("members_present", "5".into()),
+        ("books_up_to_date", "1".into()),
+        ("revenue", "1000000".into()),
+        ("expenses", "500000".into()),
+        ("savings_balance", "100000".into()),
+        ("asset_count", "".into()),
+        ("asset_value", "".into()),
+        ("problems", "".into()),
+        ("actions", "".into()),
+    ];
+    let person_form = vec![
+        ("nik", nik.clone()),
+        ("name", format!("Warga Formulir {seed}")),
+        ("sex", "P".into()),
+        ("birth_date", "1980-01-01".into()),
+        ("village_code", REJASARI.into()),
+        ("categories", "fakir_miskin".into()),
+        ("confirm_duplicate", "1".into()),
+    ];
+    let programme_form = vec![
+        ("name", format!("Program Formulir {seed}")),
+        ("year", "2026".into()),
+        ("funding_source", "apbd_kota".into()),
+        ("target", "kube".into()),
+        ("budget", "10000000".into()),
+        ("quota", "".into()),
+        ("package_value", "".into()),
+    ];
+    let user_form = |name: String| -> Vec<(&'static str, String)> {
+        vec![
+            ("username", name),
+            ("password", common::PASSWORD.into()),
+            ("role", "operator".into()),
+            ("lang", "id".into()),
+        ]
+    };
+    let get = m.as_str();
+    Some(match (get, route) {
+        ("POST", "/api/v1/business-types") => case(
+            ADMIN_ONLY,
+            201,
+            Json(
+                json!({"code": format!("usaha_{}", letters(seed)), "name": format!("Usaha {seed}")}),
+            ),
+            false,
+        ),
+        ("POST", "/api/v1/import/{kind}") => {
+            case(WRITERS, 200, Bytes(persons_csv(seed).into_bytes()), false)
+        }
+        ("POST", "/api/v1/items") => case(
+            OFFICE,
+            201,
+            Json(json!({"name": format!("Bibit {seed}"), "unit": "paket", "unit_price": 100_000})),
+            false,
+        ),
+        ("POST", "/items") => case(
+            OFFICE,
+            303,
+            Form(vec![
+                ("name", format!("Pakan {seed}")),
+                ("unit", "karung".into()),
+                ("unit_price", "150000".into()),
+                ("category", "".into()),
+            ]),
+            false,
+        ),
+        ("POST", "/api/v1/packages") => case(
+            OFFICE,
+            201,
+            Json(
+                json!({"name": format!("Paket {seed}"), "business_type": "ternak_kambing",
+                "items": [{"item_id": fx.item, "quantity": 3}]}),
+            ),
+            false,
+        ),
+        ("POST", "/api/v1/kube") => case(
+            WRITERS,
+            201,
+            Json(kube_body(&format!("KUBE Baru {seed}"), REJASARI, &fx.free)),
+            false,
+        ),
+        ("POST", "/kube") => case(
+            WRITERS,
+            303,
+            Form(kube_form(format!("KUBE Form {seed}"), &fx.free)),
+            false,
+        ),
+        ("PATCH", "/api/v1/kube/{id}") => {
+            case(WRITERS, 200, Json(json!({"notes": "Catatan"})), true)
+        }
+        ("POST", "/kube/{id}") => case(
+            WRITERS,
+            303,
+            Form(kube_form(format!("KUBE Matriks {seed}"), &fx.members)),
+            true,
+        ),
+        ("POST", "/api/v1/kube/{id}/members") => case(
+            WRITERS,
+            201,
+            Json(json!({"person_id": s0, "role": "anggota"})),
+            true,
+        ),
+        ("POST", "/kube/{id}/members") => case(
+            WRITERS,
+            303,
+            Form(vec![
+                ("person_id", s0.to_string()),
+                ("role", "anggota".into()),
+            ]),
+            true,
+        ),
+        ("PATCH", "/api/v1/kube/{id}/members/{person_id}") => {
+            case(WRITERS, 200, Json(json!({"role": "anggota"})), true)
+        }
+        ("POST", "/kube/{id}/members/{person_id}/role") => {
+            case(WRITERS, 303, Form(vec![("role", "anggota".into())]), true)
+        }
+        ("DELETE", "/api/v1/kube/{id}/members/{person_id}") => case(
+            WRITERS,
+            200,
+            Json(json!({"reason": "Pindah domisili"})),
+            true,
+        ),
+        ("POST", "/kube/{id}/members/{person_id}/remove") => case(
+            WRITERS,
+            303,
+            Form(vec![("reason", "Pindah domisili".into())]),
+            true,
+        ),
+        ("POST", "/api/v1/kube/{id}/visits") => case(WRITERS, 201, Json(visit), true),
+        ("POST", "/kube/{id}/visits/new") => case(WRITERS, 303, Form(visit_form), true),
+        ("POST", "/api/v1/persons") => case(WRITERS, 201, Json(person), false),
+        ("POST", "/persons") => case(WRITERS, 303, Form(person_form), false),
+        ("PATCH", "/api/v1/persons/{id}") => {
+            case(WRITERS, 200, Json(json!({"notes": "Catatan"})), true)
+        }
+        ("POST", "/persons/{id}") => {
+            let mut f = person_form;
+            f.retain(|(k, _)| *k != "nik");
+            f.push(("nik", format!("3279044101{:06}", 600_000 + seed)));
+            case(WRITERS, 303, Form(f), true)
+        }
+        ("POST", "/api/v1/persons/duplicates/distinct") => case(
+            OFFICE,
+            204,
+            Json(json!({"person_a": s0, "person_b": s1})),
+            false,
+        ),
+        ("POST", "/persons/duplicates/distinct") => case(
+            OFFICE,
+            303,
+            Form(vec![
+                ("person_a", s0.to_string()),
+                ("person_b", s1.to_string()),
+            ]),
+            false,
+        ),
+        ("POST", "/api/v1/persons/{id}/merge") => {
+            case(OFFICE, 200, Json(json!({"other_id": s1})), false)
+        }
+        ("POST", "/persons/merge") => case(
+            OFFICE,
+            303,
+            Form(vec![
+                ("person_a", s0.to_string()),
+                ("person_b", s1.to_string()),
+            ]),
+            false,
+        ),
+        ("POST", "/api/v1/programmes") => case(
+            OFFICE,
+            201,
+            Json(
+                json!({"name": format!("Program {seed}"), "year": 2026, "funding_source": "apbn",
+                "target": "kube", "quota": 10}),
+            ),
+            false,
+        ),
+        ("POST", "/programmes") => case(OFFICE, 303, Form(programme_form), false),
+        ("POST", "/api/v1/programmes/{id}/enrolments") => {
+            case(WRITERS, 201, Json(json!({"person_id": s1})), false)
+        }
+        ("POST", "/programmes/{id}/enrol") => case(
+            WRITERS,
+            303,
+            Form(vec![
+                ("person_id", s1.to_string()),
+                ("kind", "".into()),
+                ("period", "".into()),
+                ("amount", "".into()),
+            ]),
+            false,
+        ),
+        ("POST", "/api/v1/programmes/{id}/benefits") => case(
+            WRITERS,
+            201,
+            Json(
+                json!({"person_id": s0, "kind": "bantuan_bulanan", "period": "2026-12", "amount": 200_000}),
+            ),
+            false,
+        ),
+        ("POST", "/programmes/{id}/benefit") => case(
+            WRITERS,
+            303,
+            Form(vec![
+                ("person_id", s0.to_string()),
+                ("kind", "bantuan_bulanan".into()),
+                ("period", "2026-12".into()),
+                ("amount", "200000".into()),
+            ]),
+            false,
+        ),
+        ("POST", "/api/v1/programmes/{id}/benefits/{bid}/approve") => {
+            case(HEAD_ONLY, 200, None, false)
+        }
+        ("POST", "/programmes/{id}/benefits/{bid}/approve") => case(HEAD_ONLY, 303, None, false),
+        ("POST", "/api/v1/proposals") => Case {
+            missing: Some(Json(
+                json!({"kube_id": 999_999, "programme_id": fx.programme,
+                "items": [{"item_id": fx.item, "quantity": 1}], "justification": "Tambahan modal"}),
+            )),
+            ..case(
+                WRITERS,
+                201,
+                Json(json!({"kube_id": fx.kube, "programme_id": fx.programme,
+                    "items": [{"item_id": fx.item, "quantity": 1}], "justification": "Tambahan modal"})),
+                true,
+            )
+        },
+        ("POST", "/proposals") => case(
+            WRITERS,
+            303,
+            Form(vec![
+                ("kube_id", fx.kube.to_string()),
+                ("programme_id", fx.programme.to_string()),
+                ("justification", "Tambahan modal".into()),
+                ("item_id", fx.item.to_string()),
+                ("quantity", "1".into()),
+            ]),
+            true,
+        ),
+        // The step in the path is `submit`: field staff and the office, not the head.
+        ("POST", "/api/v1/proposals/{id}/{action}") => {
+            case(&[FIELD, OPERATOR, ADMIN], 200, Json(json!({})), true)
+        }
+        ("POST", "/proposals/{id}/act/{action}") => {
+            case(&[FIELD, OPERATOR, ADMIN], 303, Form(vec![]), true)
+        }
+        ("POST", "/api/v1/proposals/{id}/attachments") => {
+            case(WRITERS, 201, Bytes(b"%PDF-1.4 y".to_vec()), true)
+        }
+        ("POST", "/proposals/{id}/attachments") => case(
+            WRITERS,
+            303,
+            Upload(vec![], b"%PDF-1.4 y".to_vec(), "usulan.pdf"),
+            true,
+        ),
+        ("POST", "/api/v1/visits/{id}/photos") => case(WRITERS, 201, Bytes(PNG.to_vec()), true),
+        ("POST", "/visits/{id}/photos") => {
+            case(WRITERS, 303, Upload(vec![], PNG.to_vec(), "foto.png"), true)
+        }
+        ("POST", "/api/v1/trainings") => case(
+            WRITERS,
+            201,
+            Json(
+                json!({"title": format!("Pelatihan {seed}"), "kind": "pelatihan", "starts_on": "2026-02-01",
+                "ends_on": "2026-02-01", "village_code": REJASARI}),
+            ),
+            false,
+        ),
+        ("POST", "/trainings") => case(
+            WRITERS,
+            303,
+            Form(vec![
+                ("title", format!("Pelatihan Form {seed}")),
+                ("kind", "pelatihan".into()),
+                ("starts_on", "2026-02-01".into()),
+                ("ends_on", "2026-02-01".into()),
+                ("village_code", REJASARI.into()),
+            ]),
+            false,
+        ),
+        ("POST", "/api/v1/trainings/{id}/participants") => {
+            case(WRITERS, 201, Json(json!({"person_id": s0})), true)
+        }
+        ("POST", "/trainings/{id}/participants") => case(
+            WRITERS,
+            303,
+            Form(vec![("person_id", s0.to_string())]),
+            true,
+        ),
+        ("POST", "/api/v1/trainings/{id}/attendance") => case(
+            WRITERS,
+            200,
+            Json(json!({"person_id": fx.members[0], "day": "2026-01-01", "present": true})),
+            true,
+        ),
+        ("POST", "/trainings/{id}/attendance") => case(
+            WRITERS,
+            303,
+            Form(vec![
+                ("day", "2026-01-01".into()),
+                ("present", fx.members[0].to_string()),
+            ]),
+            true,
+        ),
+        ("POST", "/api/v1/users") => case(
+            ADMIN_ONLY,
+            201,
+            Json(
+                json!({"username": format!("baru{seed}"), "password": common::PASSWORD, "role": "auditor"}),
+            ),
+            false,
+        ),
+        ("POST", "/users") => case(
+            ADMIN_ONLY,
+            303,
+            Form(user_form(format!("form{seed}"))),
+            false,
+        ),
+        ("PATCH", "/api/v1/users/{id}") => {
+            case(ADMIN_ONLY, 200, Json(json!({"lang": "en"})), false)
+        }
+        ("POST", "/users/{id}") => case(
+            ADMIN_ONLY,
+            303,
+            Form(user_form(format!("matriks{seed}"))),
+            false,
+        ),
+        ("DELETE", "/api/v1/users/{id}/sessions") => case(ADMIN_ONLY, 204, None, false),
+        ("POST", "/users/{id}/sessions/end") => case(ADMIN_ONLY, 303, Form(vec![]), false),
+        ("DELETE", "/api/v1/users/{id}/sessions/{sid}") => case(ADMIN_ONLY, 204, None, false),
+        ("POST", "/users/{id}/sessions/{sid}/end") => case(ADMIN_ONLY, 303, Form(vec![]), false),
+        ("POST", "/import") => case(
+            WRITERS,
+            303,
+            Upload(
+                vec![("kind", "persons".into())],
+                persons_csv(seed).into_bytes(),
+                "warga.csv",
+            ),
+            false,
+        ),
+        // The upload is the operator's own: only its uploader goes on with it.
+        ("POST", "/import/{id}/commit") => Case {
+            owner: Some(OPERATOR),
+            ..case(WRITERS, 303, Form(vec![("mode", "all".into())]), false)
+        },
+        ("POST", "/import/{id}/mapping") => Case {
+            owner: Some(OPERATOR),
+            ..case(WRITERS, 303, Form(vec![]), false)
+        },
+        _ => return Option::None,
+    })
+}
+
+/// Routes every account uses on itself: its own session, tokens, profile and login.
+fn own(route: &str) -> bool {
+    route.starts_with("/api/v1/auth/")
+        || route.starts_with("/api/v1/tokens")
+        || route.starts_with("/profile")
+        || matches!(route, "/login" | "/logout")
+}
+
+/// The session of each account: (bearer token, CSRF token of its pages).
+pub(super) struct Tokens(Vec<(&'static str, (String, String))>);
+
+impl Tokens {
+    fn page(&self, who: &str) -> (String, String) {
+        self.0.iter().find(|(w, _)| *w == who).unwrap().1.clone()
+    }
+    fn api(&self, who: &str) -> String {
+        self.page(who).0
+    }
+}
+
+async fn send(
+    app: &TestApp,
+    tokens: &Tokens,
+    who: &str,
+    m: &Method,
+    path: &str,
+    body: &Body,
+) -> reqwest::Response {
+    let c = Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let (token, csrf) = tokens.page(who);
+    let mut req = c.request(m.clone(), app.url(path));
+    req = if path.starts_with("/api/") {
+        req.bearer_auth(&token)
+    } else {
+        req.header("cookie", format!("sikube_session={token}"))
+            .header("x-csrf-token", &csrf)
+    };
+    req = match body {
+        Body::None if path.starts_with("/api/") => req,
+        Body::None => req
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(""),
+        Body::Json(v) => req.json(v),
+        Body::Form(f) => req.form(f),
+        Body::Bytes(b) => req
+            .header("content-type", "application/octet-stream")
+            .body(b.clone()),
+        Body::Upload(fields, bytes, name) => {
+            let mut form = reqwest::multipart::Form::new();
+            for (k, v) in fields {
+                form = form.text(*k, v.clone());
+            }
+            form = form.part(
+                "file",
+                reqwest::multipart::Part::bytes(bytes.clone()).file_name(*name),
+            );
+            req.multipart(form)
+        }
+    };
+    req.send().await.unwrap()
+}
+
+async fn audit_total(app: &TestApp, admin: &str) -> i64 {
+    app.get_json(admin, "/api/v1/audit?limit=1").await["total"]
+        .as_i64()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn every_write_route_refuses_the_wrong_role_and_area_and_serves_the_right_one() {
+    let app = TestApp::spawn().await;
+    let mut list = Vec::new();
+    for who in [ADMIN, KABID, OPERATOR, AUDITOR, FIELD, OTHER_AREA] {
+        list.push((who, session(&app, who).await));
+    }
+    let tokens = Tokens(list);
+    let admin = tokens.api(ADMIN);
+    let mut routes: Vec<String> = web::page_paths();
+    routes.extend(web::api::api_paths());
+    routes.sort();
+    routes.dedup();
+    let probe = fixture(&app, &tokens, 10).await;
+    let mut writes = Vec::new();
+    for route in &routes {
+        for m in methods(&app, &concrete_with(route, &probe)).await {
+            if m != Method::GET && !own(route) && !super::PUBLIC.contains(&route.as_str()) {
+                writes.push((m, route.clone()));
+            }
+        }
+    }
+    let unknown: Vec<String> = writes
+        .iter()
+        .filter(|(m, r)| case_of(m, r, &probe, 10).is_none())
+        .map(|(m, r)| format!("{m} {r}"))
+        .collect();
+    assert!(
+        unknown.is_empty(),
+        "write routes without a case: {unknown:?}"
+    );
+    assert!(writes.len() > 50, "{} write routes", writes.len());
+    let mut failures = Vec::new();
+    for (n, (m, route)) in writes.iter().enumerate() {
+        let seed = 11 + n;
+        let fx = fixture(&app, &tokens, seed).await;
+        let path = concrete_with(route, &fx);
+        let c = case_of(m, route, &fx, seed).unwrap();
+        for who in ROLES.iter().filter(|r| !c.allowed.contains(r)) {
+            let before = audit_total(&app, &admin).await;
+            let r = send(&app, &tokens, who, m, &path, &c.body).await;
+            if r.status() != 403 {
+                failures.push(format!("{who} {m} {path}: {} (expected 403)", r.status()));
+            }
+            if audit_total(&app, &admin).await != before {
+                failures.push(format!("{who} {m} {path} changed something"));
+            }
+        }
+        if c.area && c.allowed.contains(&FIELD) {
+            let before = audit_total(&app, &admin).await;
+            let r = send(&app, &tokens, OTHER_AREA, m, &path, &c.body).await;
+            let (status, text) = (r.status(), r.text().await.unwrap());
+            if let Some(missing) = &c.missing {
+                let r = send(&app, &tokens, OTHER_AREA, m, &path, missing).await;
+                let (s2, t2) = (r.status(), r.text().await.unwrap());
+                if (status, &text) != (s2, &t2) {
+                    failures.push(format!(
+                        "{OTHER_AREA} {m} {path}: {status} {text} differs from a missing record's {s2} {t2}"
+                    ));
+                }
+            } else if status != 404 {
+                failures.push(format!("{OTHER_AREA} {m} {path}: {status} (expected 404)"));
+            }
+            if audit_total(&app, &admin).await != before {
+                failures.push(format!("{OTHER_AREA} {m} {path} changed something"));
+            }
+        }
+        if let Some(owner) = c.owner {
+            for who in c.allowed.iter().filter(|w| **w != owner) {
+                let before = audit_total(&app, &admin).await;
+                let r = send(&app, &tokens, who, m, &path, &c.body).await;
+                if r.status() != 404 {
+                    failures.push(format!(
+                        "{who} {m} {path}: {} (expected 404: not theirs)",
+                        r.status()
+                    ));
+                }
+                if audit_total(&app, &admin).await != before {
+                    failures.push(format!("{who} {m} {path} changed something"));
+                }
+            }
+        }
+        let who = c.owner.unwrap_or(c.allowed[0]);
+        let r = send(&app, &tokens, who, m, &path, &c.body).await;
+        let s = r.status().as_u16();
+        if s != c.ok {
+            let body: String = r.text().await.unwrap().chars().take(300).collect();
+            failures.push(format!("{who} {m} {path}: {s} (expected {}) {body}", c.ok));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    app.stop().await;
+}
