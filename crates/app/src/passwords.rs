@@ -39,3 +39,43 @@ pub async fn bounded_hashing<T: Send + 'static>(
         .ok()?;
     tokio::task::spawn_blocking(f).await.ok()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    /// However many checks are asked for at once, at most two run; each still runs.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn at_most_two_password_checks_run_at_once() {
+        let running = Arc::new(AtomicUsize::new(0));
+        let most = Arc::new(AtomicUsize::new(0));
+        let tasks: Vec<_> = (0..8)
+            .map(|_| {
+                let (running, most) = (running.clone(), most.clone());
+                tokio::spawn(bounded_hashing(move || {
+                    let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                    most.fetch_max(now, Ordering::SeqCst);
+                    // Long enough for the others to be waiting meanwhile.
+                    std::thread::sleep(std::time::Duration::from_millis(30));
+                    running.fetch_sub(1, Ordering::SeqCst);
+                    true
+                }))
+            })
+            .collect();
+        for t in tasks {
+            assert_eq!(t.await.unwrap(), Some(true), "each check ran");
+        }
+        let most = most.load(Ordering::SeqCst);
+        assert!((1..=CONCURRENT_HASHES).contains(&most), "{most} at once");
+    }
+
+    #[test]
+    fn a_hash_verifies_its_password_only() {
+        let h = hash_password("Rahasia-2026");
+        assert!(verify_password("Rahasia-2026", &h));
+        assert!(!verify_password("rahasia-2026", &h));
+        assert!(!verify_password("Rahasia-2026", "not a hash"));
+    }
+}

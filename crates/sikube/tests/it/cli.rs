@@ -5,6 +5,7 @@ use std::process::{Command, Stdio};
 
 fn sikube(url: &str, args: &[&str], stdin: Option<&str>) -> std::process::Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_sikube"))
+        .env("SIKUBE_CLOCK", crate::common::test_instant())
         .args(args)
         .env("SIKUBE_DATABASE_URL", url)
         .stdin(Stdio::piped())
@@ -161,6 +162,7 @@ fn dedup_writes_a_cluster_for_every_row() {
     .unwrap();
     let out = dir.join("clusters.csv");
     let o = Command::new(env!("CARGO_BIN_EXE_sikube"))
+        .env("SIKUBE_CLOCK", crate::common::test_instant())
         .args([
             "dedup",
             input.to_str().unwrap(),
@@ -182,6 +184,7 @@ fn dedup_writes_a_cluster_for_every_row() {
     );
     // --explain prints the model it used: each field's levels with their weights.
     let o = Command::new(env!("CARGO_BIN_EXE_sikube"))
+        .env("SIKUBE_CLOCK", crate::common::test_instant())
         .args(["dedup", input.to_str().unwrap(), "--out"])
         .arg(&out)
         .arg("--explain")
@@ -214,6 +217,7 @@ async fn files_are_private_restore_waits_and_logs_keep_no_typed_names() {
     let data_s = data.to_str().unwrap().to_string();
     let run = |args: &[&str]| {
         Command::new(env!("CARGO_BIN_EXE_sikube"))
+            .env("SIKUBE_CLOCK", crate::common::test_instant())
             .args(["--data-dir", &data_s])
             .args(args)
             .env_remove("SIKUBE_DATABASE_URL")
@@ -236,6 +240,7 @@ async fn files_are_private_restore_waits_and_logs_keep_no_typed_names() {
     assert_eq!(mode(&backup), 0o600);
 
     let mut server = Command::new(env!("CARGO_BIN_EXE_sikube"))
+        .env("SIKUBE_CLOCK", crate::common::test_instant())
         .args(["--data-dir", &data_s, "serve", "--bind", "127.0.0.1:0"])
         .env_remove("SIKUBE_DATABASE_URL")
         .env("SIKUBE_LOG", "info")

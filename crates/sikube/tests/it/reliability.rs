@@ -12,6 +12,7 @@ fn sikube(url: &str, args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_sikube"))
         .args(args)
         .env("SIKUBE_DATABASE_URL", url)
+        .env("SIKUBE_CLOCK", common::test_instant())
         .output()
         .unwrap()
 }
@@ -23,9 +24,18 @@ fn tmp(name: &str) -> std::path::PathBuf {
     dir
 }
 
+/// `sikube backup` is SQLite's (`VACUUM INTO`); on the PostgreSQL pass the test checks
+/// that the command points to `pg_dump` instead of running the SQLite case again.
 #[tokio::test]
 async fn backup_under_write_load_and_restore_round_trip() {
     let dir = tmp("backup");
+    if let (url, Some(_pg)) = fresh(&dir, "unused.db").await {
+        let o = sikube(&url, &["backup", dir.join("copy.db").to_str().unwrap()]);
+        assert!(!o.status.success());
+        assert!(String::from_utf8_lossy(&o.stderr).contains("pg_dump"));
+        let _ = std::fs::remove_dir_all(&dir);
+        return;
+    }
     let db = dir.join("live.db");
     let url = format!("sqlite://{}", db.display());
     let app = TestApp::spawn_on(url.clone(), |_| {}).await;
@@ -38,14 +48,19 @@ async fn backup_under_write_load_and_restore_round_trip() {
     let first_id = first.json::<serde_json::Value>().await.unwrap()["id"]
         .as_i64()
         .unwrap();
-    // Writers keep registering persons while the backup is taken.
+    // Writers keep registering persons until told to stop, after the backup.
     let base = app.base.clone();
     let token = op.clone();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let stopped = stop.clone();
     let load = tokio::spawn(async move {
         let c = reqwest::Client::new();
-        for i in 0..300u32 {
-            let day = i % 28 + 1;
-            let body = json!({"nik": format!("327904{day:02}0370{:04}", i + 1), "name": format!("Beban Tulis {i}"), "sex": "L",
+        for i in 0..9_000u32 {
+            if stopped.load(std::sync::atomic::Ordering::Relaxed) {
+                break;
+            }
+            let (day, serial) = (i % 28 + 1, i / 28 + 1);
+            let body = json!({"nik": format!("327904{day:02}0370{serial:04}"), "name": format!("Beban Tulis {i}"), "sex": "L",
                 "birth_date": format!("1970-03-{day:02}"), "village_code": "32.79.04.2002", "confirm_duplicate": true});
             let r = c
                 .post(format!("{base}/api/v1/persons"))
@@ -57,12 +72,44 @@ async fn backup_under_write_load_and_restore_round_trip() {
             assert_eq!(r.status(), 201);
         }
     });
-    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    // A bounded wait for the writers to be under way (no sleep that may be too short).
+    let persons = || async {
+        app.store
+            .table_counts()
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|(t, _)| t == "persons")
+            .unwrap()
+            .1
+    };
+    let started = std::time::Instant::now();
+    while persons().await < 20 {
+        assert!(
+            started.elapsed().as_secs() < 60,
+            "the writers did not start"
+        );
+        assert!(!load.is_finished(), "the writers stopped early");
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    let before_backup = persons().await;
     let copy = dir.join("copy.db");
-    let o = sikube(&url, &["backup", copy.to_str().unwrap()]);
+    let o = tokio::task::spawn_blocking({
+        let (url, copy) = (url.clone(), copy.clone());
+        move || sikube(&url, &["backup", copy.to_str().unwrap()])
+    })
+    .await
+    .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let after_backup = persons().await;
     let still_loading = !load.is_finished();
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
     load.await.unwrap();
+    assert!(still_loading, "the writers ran until after the backup");
+    assert!(
+        after_backup > before_backup,
+        "persons were written while the backup ran: {before_backup} → {after_backup}"
+    );
     let backup = Store::connect(&format!("sqlite://{}", copy.display()))
         .await
         .unwrap();
@@ -71,8 +118,10 @@ async fn backup_under_write_load_and_restore_round_trip() {
     let saved_rows = backup.table_rows().await.unwrap();
     backup.close().await;
     let persons_in_backup = saved.iter().find(|(t, _)| t == "persons").unwrap().1;
-    assert!((1..=301).contains(&persons_in_backup));
-    eprintln!("backup taken while writers were running: {still_loading}; persons in the backup: {persons_in_backup}");
+    assert!(
+        (before_backup..=after_backup).contains(&persons_in_backup),
+        "a consistent moment of the backup: {before_backup} ≤ {persons_in_backup} ≤ {after_backup}"
+    );
     // A change after the backup, which the restore must undo.
     let r = app
         .patch(
@@ -114,11 +163,25 @@ async fn backup_under_write_load_and_restore_round_trip() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A fresh database for a test that starts the binary itself: a SQLite file in `dir`, or a
+/// new PostgreSQL database when `SIKUBE_TEST_DATABASE_URL` names a server (dropped with
+/// the guard).
+async fn fresh(dir: &std::path::Path, name: &str) -> (String, Option<store::FreshDatabase>) {
+    match std::env::var("SIKUBE_TEST_DATABASE_URL").ok() {
+        Some(pg) => {
+            let f = store::FreshDatabase::create(Some(&pg)).await.unwrap();
+            (f.url().to_string(), Some(f))
+        }
+        None => (format!("sqlite://{}", dir.join(name).display()), None),
+    }
+}
+
 fn add_user(url: &str, name: &str, role: &str) {
     use std::io::Write;
     let mut c = Command::new(env!("CARGO_BIN_EXE_sikube"))
         .args(["user", "add", name, "--role", role])
         .env("SIKUBE_DATABASE_URL", url)
+        .env("SIKUBE_CLOCK", common::test_instant())
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()
@@ -136,6 +199,7 @@ fn start_server(url: &str) -> (std::process::Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_sikube"))
         .args(["serve", "--bind", "127.0.0.1:0"])
         .env("SIKUBE_DATABASE_URL", url)
+        .env("SIKUBE_CLOCK", common::test_instant())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -172,7 +236,7 @@ async fn login(base: &str, user: &str) -> String {
 #[tokio::test]
 async fn killed_in_a_burst_of_approvals() {
     let dir = tmp("approvals");
-    let url = format!("sqlite://{}", dir.join("approvals.db").display());
+    let (url, _pg) = fresh(&dir, "approvals.db").await;
     add_user(&url, "operator", "operator");
     add_user(&url, "operator2", "operator");
     add_user(&url, "kabid", "kepala_bidang");
@@ -191,12 +255,9 @@ async fn killed_in_a_burst_of_approvals() {
     for i in 0..5u32 {
         let body = json!({"nik": format!("3279040{}0175000{}", i + 1, i + 1), "name": format!("Anggota Uji {i}"), "sex": "L",
             "birth_date": format!("1975-01-0{}", i + 1), "village_code": "32.79.04.2002", "confirm_duplicate": true});
-        let r: Value = post(&op, "/api/v1/persons", body)
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let r = post(&op, "/api/v1/persons", body).await.unwrap();
+        assert_eq!(r.status(), 201);
+        let r: Value = r.json().await.unwrap();
         members.push(r["id"].as_i64().unwrap());
     }
     let roles = ["ketua", "sekretaris", "bendahara", "anggota", "anggota"];
@@ -205,62 +266,96 @@ async fn killed_in_a_burst_of_approvals() {
         .zip(roles)
         .map(|(p, r)| json!({"person_id": p, "role": r}))
         .collect();
-    let k: Value = post(&op, "/api/v1/kube", json!({"name": "KUBE Uji Henti", "business_type": "ternak_kambing", "village_code": "32.79.04.2002",
-        "formed_on": "2012-01-01", "funding_source": "apbd_kota", "members": mm})).await.unwrap().json().await.unwrap();
-    let item: Value = post(
-        &op,
-        "/api/v1/items",
-        json!({"name": "Kambing", "unit": "ekor", "unit_price": 2_500_000}),
+    let created = |r: reqwest::Response| async move {
+        assert!(r.status().is_success(), "setup: {}", r.status());
+        r.json::<Value>().await.unwrap()
+    };
+    let k = created(post(&op, "/api/v1/kube", json!({"name": "KUBE Uji Henti", "business_type": "ternak_kambing", "village_code": "32.79.04.2002",
+        "formed_on": "2012-01-01", "funding_source": "apbd_kota", "members": mm})).await.unwrap()).await;
+    let item = created(
+        post(
+            &op,
+            "/api/v1/items",
+            json!({"name": "Kambing", "unit": "ekor", "unit_price": 2_500_000}),
+        )
+        .await
+        .unwrap(),
     )
-    .await
-    .unwrap()
-    .json()
-    .await
-    .unwrap();
-    let g: Value = post(&op, "/api/v1/programmes", json!({"name": "UEP", "year": 2026, "funding_source": "apbd_kota", "target": "kube", "budget": 30_000_000}))
-        .await.unwrap().json().await.unwrap();
+    .await;
+    let g = created(post(&op, "/api/v1/programmes", json!({"name": "UEP", "year": 2026, "funding_source": "apbd_kota", "target": "kube", "budget": 30_000_000}))
+        .await.unwrap()).await;
     let mut ids = Vec::new();
     for _ in 0..20 {
-        let p: Value = post(&op, "/api/v1/proposals", json!({"kube_id": k["id"], "programme_id": g["id"], "items": [{"item_id": item["id"], "quantity": 1}], "justification": "x"}))
-            .await.unwrap().json().await.unwrap();
+        let p = created(post(&op, "/api/v1/proposals", json!({"kube_id": k["id"], "programme_id": g["id"], "items": [{"item_id": item["id"], "quantity": 1}], "justification": "x"}))
+            .await.unwrap()).await;
         let id = p["id"].as_i64().unwrap();
-        post(&op, &format!("/api/v1/proposals/{id}/submit"), json!({}))
+        let r = post(&op, &format!("/api/v1/proposals/{id}/submit"), json!({}))
             .await
             .unwrap();
-        post(&op2, &format!("/api/v1/proposals/{id}/verify"), json!({}))
+        assert_eq!(r.status(), 200, "submit {id}");
+        let r = post(&op2, &format!("/api/v1/proposals/{id}/verify"), json!({}))
             .await
             .unwrap();
+        assert_eq!(r.status(), 200, "verify {id}");
         ids.push(id);
     }
+    // A burst over the budget: 20 × Rp 2.5 million asked of Rp 30 million.
+    assert!(ids.len() as i64 * 2_500_000 > 30_000_000);
     let kabid = login(&base, "kabid").await;
     let mut burst = Vec::new();
+    let (done_tx, mut done_rx) = tokio::sync::mpsc::unbounded_channel::<u16>();
     for id in &ids {
         let (u, t) = (
             format!("{base}/api/v1/proposals/{id}/approve"),
             kabid.clone(),
         );
         let id = *id;
+        let done = done_tx.clone();
         burst.push(tokio::spawn(async move {
-            (
-                id,
-                reqwest::Client::new()
-                    .post(u)
-                    .bearer_auth(t)
-                    .json(&json!({}))
-                    .send()
-                    .await
-                    .map(|r| r.status().as_u16()),
-            )
+            let status = reqwest::Client::new()
+                .post(u)
+                .bearer_auth(t)
+                .json(&json!({}))
+                .send()
+                .await
+                .map(|r| r.status().as_u16());
+            if let Ok(s) = status {
+                let _ = done.send(s);
+            }
+            (id, status)
         }));
     }
-    tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    // The kill lands once the first approval was acknowledged (a bounded wait on that,
+    // not a sleep): at least one acknowledged approval must survive it.
+    let first = tokio::time::timeout(std::time::Duration::from_secs(60), async {
+        while let Some(s) = done_rx.recv().await {
+            if s == 200 {
+                return true;
+            }
+        }
+        false
+    })
+    .await;
     server.kill().unwrap(); // SIGKILL in the middle of the burst
     server.wait().unwrap();
+    assert_eq!(
+        first,
+        Ok(true),
+        "an approval was acknowledged before the kill"
+    );
     let mut acknowledged = Vec::new();
+    let mut refused = 0;
     for b in burst {
-        if let (id, Ok(200)) = b.await.unwrap() {
-            acknowledged.push(id);
+        match b.await.unwrap() {
+            (id, Ok(200)) => acknowledged.push(id),
+            (_, Ok(409)) => refused += 1,
+            _ => {}
         }
+    }
+    assert!(!acknowledged.is_empty());
+    // Had the whole burst been answered, the budget decided it: 12 approved, 8 refused.
+    if acknowledged.len() + refused == ids.len() {
+        assert_eq!((acknowledged.len(), refused), (12, 8));
     }
     let store = Store::connect(&url).await.unwrap();
     assert!(store.integrity_ok().await.unwrap());
@@ -281,7 +376,7 @@ async fn killed_in_a_burst_of_approvals() {
         );
     }
     eprintln!(
-        "approvals acknowledged before the kill: {}, committed {}",
+        "approvals acknowledged before the kill: {}, refused {refused}, committed {}",
         acknowledged.len(),
         figures.committed
     );
@@ -292,7 +387,7 @@ async fn killed_in_a_burst_of_approvals() {
 #[tokio::test]
 async fn killed_in_the_middle_of_an_import() {
     let dir = tmp("crash");
-    let url = format!("sqlite://{}", dir.join("crash.db").display());
+    let (url, _pg) = fresh(&dir, "crash.db").await;
     add_user(&url, "operator", "operator");
     let start = || start_server(&url);
     let (mut server, base) = start();
@@ -317,20 +412,39 @@ async fn killed_in_the_middle_of_an_import() {
             .send()
             .await
     });
-    // Kill while the import's write transaction is open: a second connection that may
-    // not wait is refused the write lock exactly then.
+    // Kill while the import's write transaction is open. SQLite: a second connection
+    // that may not wait is refused the write lock exactly then. PostgreSQL: the import's
+    // transaction holds a row-exclusive lock on the persons table.
     let mut probe = {
         use sqlx::Connection;
         sqlx::any::install_default_drivers();
         sqlx::AnyConnection::connect(&url).await.unwrap()
     };
-    sqlx::query("PRAGMA busy_timeout = 0")
-        .execute(&mut probe)
-        .await
-        .unwrap();
+    let postgres = url.starts_with("postgres");
+    if !postgres {
+        sqlx::query("PRAGMA busy_timeout = 0")
+            .execute(&mut probe)
+            .await
+            .unwrap();
+    }
     let started = std::time::Instant::now();
     let mut in_write = false;
-    while started.elapsed() < std::time::Duration::from_secs(30) && !import.is_finished() {
+    while started.elapsed() < std::time::Duration::from_secs(60) && !import.is_finished() {
+        if postgres {
+            let (n,): (i64,) = sqlx::query_as(
+                "SELECT COUNT(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+                 WHERE c.relname = 'persons' AND l.mode = 'RowExclusiveLock' AND l.pid <> pg_backend_pid()",
+            )
+            .fetch_one(&mut probe)
+            .await
+            .unwrap();
+            if n > 0 {
+                in_write = true;
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+            continue;
+        }
         match sqlx::query("BEGIN IMMEDIATE").execute(&mut probe).await {
             Ok(_) => {
                 sqlx::query("ROLLBACK").execute(&mut probe).await.unwrap();
@@ -375,12 +489,12 @@ async fn killed_in_the_middle_of_an_import() {
         persons == 0 || persons == rows as i64,
         "all or nothing: {persons}"
     );
-    // What was acknowledged is there.
-    if let Ok(r) = answered {
-        if r.status() == 200 {
-            assert_eq!(persons, rows as i64);
-        }
-    }
+    // What was acknowledged is there; the kill came inside the transaction, so the
+    // import cannot have been acknowledged.
+    assert!(
+        !answered.as_ref().is_ok_and(|r| r.status() == 200) || persons == rows as i64,
+        "an acknowledged import is all there"
+    );
     // The restarted server works.
     let r = c
         .post(format!("{base}/api/v1/auth/login"))

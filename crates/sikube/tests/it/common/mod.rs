@@ -34,8 +34,13 @@ fn areas() -> Arc<Areas> {
 pub const TEST_CLOCK: &str = "2026-12-06T10:00:00+07:00";
 
 pub fn test_clock() -> Clock {
-    let at = std::env::var("SIKUBE_TEST_CLOCK").unwrap_or_else(|_| TEST_CLOCK.to_string());
-    Clock::parse(&at).expect("SIKUBE_TEST_CLOCK")
+    Clock::parse(&test_instant()).expect("SIKUBE_TEST_CLOCK")
+}
+
+/// The instant of [`test_clock`] as text: what a test gives the binaries it starts
+/// (`SIKUBE_CLOCK`).
+pub fn test_instant() -> String {
+    std::env::var("SIKUBE_TEST_CLOCK").unwrap_or_else(|_| TEST_CLOCK.to_string())
 }
 
 pub struct TestApp {
@@ -279,6 +284,25 @@ impl Drop for TestApp {
             t.abort();
         }
     }
+}
+
+/// What a page shows: its text without tags and their attributes (where a random
+/// CSRF token lives).
+pub fn page_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() / 2);
+    let mut in_tag = false;
+    for ch in html.chars() {
+        match ch {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                out.push(' ');
+            }
+            _ if !in_tag => out.push(ch),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// The value of a hidden input in an HTML page.

@@ -341,6 +341,7 @@ async fn cli_import_with_progress() {
     let rejected = dir.join("ditolak.csv");
     let run = |args: &[&str]| {
         std::process::Command::new(env!("CARGO_BIN_EXE_sikube"))
+            .env("SIKUBE_CLOCK", crate::common::test_instant())
             .args(args)
             .env("SIKUBE_DATABASE_URL", &url)
             .output()
