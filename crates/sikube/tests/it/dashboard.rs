@@ -425,3 +425,53 @@ async fn demo_city_tells_the_whole_year() {
     assert!(queue.to_string().len() > 100, "{queue}");
     app.stop().await;
 }
+
+/// The dashboard is cached between changes, never across one: a read, a change, and the
+/// next read shows the change (for another caller too).
+#[tokio::test]
+async fn the_dashboard_shows_a_change_at_the_next_read() {
+    let app = TestApp::spawn().await;
+    let op = app.token("operator").await;
+    let kabid = app.token("kabid").await;
+    let p = persons_in(&app, &op, "32.79.04.2002", 5, 40).await;
+    let r = app
+        .post(
+            &op,
+            "/api/v1/kube",
+            kube_body("KUBE Tembolok", "32.79.04.2002", &p),
+        )
+        .await;
+    assert_eq!(r.status(), 201);
+    let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let d: Value = app.get_json(&kabid, "/api/v1/dashboard").await;
+    assert_eq!(
+        (
+            d["kube_total"].clone(),
+            d["by_status"]["belum_dinilai"].clone()
+        ),
+        (json!(1), json!(1))
+    );
+    let again: Value = app.get_json(&kabid, "/api/v1/dashboard").await;
+    assert_eq!(again, d, "two reads without a change agree");
+    // A visit: the group now runs.
+    let r = app
+        .post(
+            &op,
+            &format!("/api/v1/kube/{id}/visits"),
+            visit(&app, true, true),
+        )
+        .await;
+    assert_eq!(r.status(), 201);
+    let d: Value = app.get_json(&kabid, "/api/v1/dashboard").await;
+    assert_eq!(d["by_status"]["berjalan"], 1, "{d}");
+    assert_eq!(d["by_status"]["belum_dinilai"], 0, "{d}");
+    // A new person: the registry's count moves too, on the page as in the API.
+    let before = d["persons_by_category"]["fakir_miskin"].as_i64().unwrap();
+    persons_in(&app, &op, "32.79.04.2002", 1, 41).await;
+    let d: Value = app.get_json(&kabid, "/api/v1/dashboard").await;
+    assert_eq!(
+        d["persons_by_category"]["fakir_miskin"].as_i64().unwrap(),
+        before + 1
+    );
+    app.stop().await;
+}

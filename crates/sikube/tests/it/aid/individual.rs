@@ -115,6 +115,9 @@ async fn individual_programmes_check_eligibility_quota_and_budget() {
         (p["committed"].as_i64(), p["quota_used"].as_i64()),
         (Some(400_000), Some(2))
     );
+    // The enrolments report: both women (born 1992 and 1994) are in the 30–44 band.
+    let e: Value = app.get_json(&op, "/api/v1/reports/enrolments").await;
+    assert_eq!(e["rows"], json!([["Bantuan WRSE", "P", "30–44", 2]]), "{e}");
     app.stop().await;
 }
 

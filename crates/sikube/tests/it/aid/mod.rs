@@ -411,6 +411,62 @@ async fn delivery_waits_for_guidance_and_the_bast_has_items_total_and_words() {
         .get_json(&op, &format!("/api/v1/programmes/{prog}"))
         .await;
     assert_eq!(prog_out["delivered"], 150_000_000);
+    // The goods entered the group's asset register, as delivered, on the delivery day.
+    let assets: Value = app
+        .get_json(&op, &format!("/api/v1/kube/{}/assets", s.kube_id))
+        .await;
+    let mut held: Vec<(i64, i64, i64, String, i64)> = assets
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["item_id"].as_i64().unwrap(),
+                a["quantity"].as_i64().unwrap(),
+                a["unit_price"].as_i64().unwrap(),
+                a["acquired_on"].as_str().unwrap().to_string(),
+                a["proposal_id"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    held.sort();
+    let mut want = vec![
+        (s.goat, 58, 2_500_000, "2026-02-02".to_string(), id),
+        (s.cage, 1, 5_000_000, "2026-02-02".to_string(), id),
+    ];
+    want.sort();
+    assert_eq!(held, want, "{assets}");
+    // The aid report counts it for Rejasari; the guidance report the technical guidance.
+    let aid: Value = app.get_json(&op, "/api/v1/reports/aid?year=2026").await;
+    assert_eq!(aid["rows"].as_array().unwrap().len(), 1, "{aid}");
+    let row = &aid["rows"][0];
+    assert!(row[0].as_str().unwrap().contains("Rejasari"), "{aid}");
+    assert_eq!(
+        (&row[2], &row[3], &row[4]),
+        (&json!(1), &json!(59), &json!(150_000_000)),
+        "{aid}"
+    );
+    let none: Value = app.get_json(&op, "/api/v1/reports/aid?year=2025").await;
+    assert_eq!(
+        none["rows"],
+        json!([]),
+        "another year's aid report is empty"
+    );
+    let trainings: Value = app
+        .get_json(&op, "/api/v1/reports/trainings?year=2026")
+        .await;
+    assert_eq!(
+        trainings["rows"].as_array().unwrap().len(),
+        1,
+        "{trainings}"
+    );
+    let row = &trainings["rows"][0];
+    assert!(row[0].as_str().unwrap().contains("Rejasari"), "{trainings}");
+    assert_eq!(
+        (&row[2], &row[3], &row[4]),
+        (&json!(1), &json!(5), &json!(5)),
+        "{trainings}"
+    );
 
     let r = app
         .get(&op, &format!("/api/v1/proposals/{id}/bast.pdf"))

@@ -6,6 +6,7 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 mod pages;
+mod settings;
 
 fn visit(date: &str, operating: bool) -> Value {
     json!({"visited_on": date, "operating": operating, "meetings_held": 2, "members_present": 5,

@@ -478,3 +478,63 @@ async fn sessions_and_tokens_end_with_the_password() {
     );
     app.stop().await;
 }
+
+/// Logging in through the form with a session cookie already set ends that session: the
+/// new one has a new id, and the old token (planted or stale) no longer opens anything.
+#[tokio::test]
+async fn a_login_ends_the_session_it_replaces() {
+    let app = TestApp::spawn().await;
+    let old = app.token("operator").await;
+    assert_eq!(
+        app.get(&old, "/api/v1/auth/me").await.status(),
+        StatusCode::OK
+    );
+    // A browser holding that session logs in again (its form carries the session's token).
+    let b = Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let page = b
+        .get(app.url("/profile"))
+        .header("cookie", format!("sikube_session={old}"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = hidden(&page, "_csrf");
+    let r = b
+        .post(app.url("/login"))
+        .header("cookie", format!("sikube_session={old}"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("username", "operator"),
+            ("password", PASSWORD),
+            ("next", "/"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let new = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| v.strip_prefix("sikube_session="))
+        .and_then(|v| v.split(';').next())
+        .unwrap()
+        .to_string();
+    assert_ne!(new, old, "a new id");
+    assert_eq!(
+        app.get(&old, "/api/v1/auth/me").await.status(),
+        StatusCode::UNAUTHORIZED,
+        "the replaced session is over"
+    );
+    assert_eq!(
+        app.get(&new, "/api/v1/auth/me").await.status(),
+        StatusCode::OK
+    );
+    app.stop().await;
+}
