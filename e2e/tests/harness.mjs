@@ -82,6 +82,40 @@ export async function startBrowser() {
   });
 }
 
+// The rows of a downloaded XLSX's first sheet, as text (python3's zipfile and XML reader:
+// a reader that is not ours).
+export function xlsxRows(path) {
+  const script = `
+import json, sys, zipfile, xml.etree.ElementTree as ET
+ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+z = zipfile.ZipFile(sys.argv[1])
+shared = []
+if "xl/sharedStrings.xml" in z.namelist():
+    for si in ET.fromstring(z.read("xl/sharedStrings.xml")).findall("m:si", ns):
+        shared.append("".join(t.text or "" for t in si.iter("{%s}t" % ns["m"])))
+rows = []
+for row in ET.fromstring(z.read("xl/worksheets/sheet1.xml")).iter("{%s}row" % ns["m"]):
+    cells = []
+    for c in row.findall("m:c", ns):
+        v = c.find("m:v", ns)
+        t = c.find("m:is/m:t", ns)
+        if c.get("t") == "s" and v is not None:
+            cells.append(shared[int(v.text)])
+        elif t is not None:
+            cells.append(t.text or "")
+        else:
+            cells.append(v.text if v is not None else "")
+    rows.append(cells)
+print(json.dumps(rows))
+`;
+  return JSON.parse(execFileSync("python3", ["-c", script, path]).toString());
+}
+
+// The text of a downloaded PDF (poppler's pdftotext).
+export function pdfText(path) {
+  return execFileSync("pdftotext", ["-layout", path, "-"]).toString();
+}
+
 export async function login(page, url, username) {
   await page.goto(url + "/login");
   await page.fill("input[name=username]", username);

@@ -39,7 +39,9 @@ pub fn mask_json(v: &mut Value) {
 
 /// How many valid NIKs agree with what a masked role reads of a person: the masked
 /// number, sex, age today and kecamatan of residence (taken, to the attacker's advantage,
-/// as the kecamatan of registration). Counting stops at `cap`.
+/// as the kecamatan of registration). Counted in full: whether a NIK is valid depends
+/// on its first twelve digits only, so each birth date is checked once and its serials
+/// are counted against the visible digits.
 pub fn consistent_niks(
     masked: &str,
     district: &str,
@@ -47,7 +49,6 @@ pub fn consistent_niks(
     age: i32,
     today: NaiveDate,
     areas: &crate::Areas,
-    cap: usize,
 ) -> usize {
     let district: String = district.chars().filter(char::is_ascii_digit).collect();
     let visible: Vec<Option<char>> = masked
@@ -68,19 +69,24 @@ pub fn consistent_niks(
                 0
             };
         let stem = format!("{district}{day:02}{:02}{:02}", d.month(), d.year() % 100);
-        for serial in 1..=9999u32 {
-            let nik = format!("{stem}{serial:04}");
-            let shown = nik
-                .chars()
-                .zip(&visible)
-                .all(|(c, v)| v.is_none_or(|v| v == c));
-            if shown && visible.len() == 16 && crate::nik::Nik::parse(&nik, areas, today).is_ok() {
-                n += 1;
-                if n >= cap {
-                    return n;
-                }
-            }
+        let agrees = |s: &str, at: usize| {
+            s.chars()
+                .zip(&visible[at..])
+                .all(|(c, v)| v.is_none_or(|v| v == c))
+        };
+        if visible.len() != 16
+            || !agrees(&stem, 0)
+            || crate::nik::Nik::parse(&format!("{stem}0001"), areas, today).is_err()
+        {
+            continue;
         }
+        n += if visible[12..].iter().all(Option::is_none) {
+            9999
+        } else {
+            (1..=9999u32)
+                .filter(|serial| agrees(&format!("{serial:04}"), 12))
+                .count()
+        };
     }
     n
 }
@@ -113,7 +119,8 @@ mod tests {
         assert!(!v.to_string().contains("0012"));
     }
 
-    /// For generated persons, what a masked role reads leaves at least 10,000 NIKs.
+    /// For generated persons, what a masked role reads leaves at least 365 × 9,999 NIKs:
+    /// every birth date of a year's window, every serial.
     #[test]
     fn a_masked_nik_cannot_be_rebuilt() {
         let areas = crate::Areas::embedded();
@@ -150,10 +157,16 @@ mod tests {
             );
             assert!(crate::nik::Nik::parse(&nik, &areas, today).is_ok(), "{nik}");
             let age = crate::person::age_on(birth, today);
-            let n = consistent_niks(&mask(&nik), district, sex, age, today, &areas, 10_000);
+            let n = consistent_niks(&mask(&nik), district, sex, age, today, &areas);
             assert!(
-                n >= 10_000,
+                n >= 365 * 9_999,
                 "{nik}: only {n} NIKs fit what a masked role sees"
+            );
+            // The count is of what is visible: the full NIK leaves one.
+            assert_eq!(
+                consistent_niks(&nik, district, sex, age, today, &areas),
+                1,
+                "{nik}"
             );
         }
     }
