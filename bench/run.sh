@@ -143,7 +143,7 @@ t0=$(now)
 SERVER=$!
 URL=""
 for _ in $(seq 1 3000); do
-  URL=$(grep -o 'listening on http://127\.0\.0\.1:[0-9]*' "$WORK/serve.log" | head -n 1 | sed 's/^listening on //')
+  URL=$(grep -o 'listening on http://127\.0\.0\.1:[0-9]*' "$WORK/serve.log" | head -n 1 | sed 's/^listening on //' || true)
   [ -n "$URL" ] && break
   kill -0 "$SERVER" 2>/dev/null || { cat "$WORK/serve.log" >&2; exit 1; }
   sleep 0.02
