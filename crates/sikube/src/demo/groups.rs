@@ -330,13 +330,26 @@ pub(crate) async fn history_guidance(
             "Bimbingan teknis {} {y}",
             business_label(&bt).to_lowercase()
         );
-        guidance(store, cast, &mut maker.rng, &title, &bt, starts, &these).await?;
+        guidance(
+            store,
+            cast,
+            &mut maker.rng,
+            &title,
+            &bt,
+            starts,
+            starts + chrono::Duration::days(3),
+            &these,
+        )
+        .await?;
     }
     Ok(())
 }
 
 /// A three-day technical guidance for `groups`: guided groups attend (officers every day,
-/// nearly all members), the others send half their members and not their ketua.
+/// nearly all members), the others send half their members and not their ketua. It is
+/// over, and its attendance recorded, by `today` (early in a year it starts late in the
+/// last one).
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn guidance(
     store: &Store,
     cast: &Cast,
@@ -344,11 +357,13 @@ pub(crate) async fn guidance(
     title: &str,
     business_type: &str,
     starts: NaiveDate,
+    today: NaiveDate,
     groups: &[&Group],
 ) -> DemoResult<()> {
     let Some(first) = groups.first() else {
         return Ok(());
     };
+    let starts = starts.min(today - chrono::Duration::days(3));
     let days: Vec<String> = (0..3)
         .map(|i| ymd(starts + chrono::Duration::days(i)))
         .collect();

@@ -171,13 +171,14 @@ impl Cast {
     }
 }
 
-/// `actor` acting on `day` at `hour` o'clock Jakarta time.
+/// `actor` acting on `day` at `hour` o'clock Jakarta time — never after the actor's own
+/// instant (the cast act at the load's now): on today's date, a later hour is not yet.
 pub(crate) fn on(actor: &Actor, day: NaiveDate, hour: u32) -> Actor {
     let wib = day.and_hms_opt(hour.clamp(7, 23), 0, 0).unwrap_or_default();
     let utc: DateTime<Utc> =
         DateTime::from_naive_utc_and_offset(wib - chrono::Duration::hours(7), Utc);
     Actor {
-        at: utc,
+        at: utc.min(actor.at),
         ..actor.clone()
     }
 }

@@ -156,6 +156,14 @@ async fn the_demo_city_on_new_years_day_and_on_new_years_eve() {
                 );
             }
         }
+        // Nothing of the demo happened after the clock's now: the newest audit entry is
+        // not in the future.
+        let newest: Value = app.get_json(&admin, "/api/v1/audit?limit=1").await;
+        let at = newest["items"][0]["at"].as_str().unwrap().to_string();
+        assert!(
+            at <= store::ts(app.clock.now()),
+            "{instant}: an entry at {at}"
+        );
         let b = app.browser_login("kabid").await;
         let mut pages: Vec<String> = ["/", "/programmes", "/reports", "/mentoring", "/proposals"]
             .iter()

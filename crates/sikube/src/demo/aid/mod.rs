@@ -531,6 +531,7 @@ pub(crate) async fn this_year(
             &title,
             &bt,
             year.at(0.45),
+            year.today,
             &these,
         )
         .await?;
