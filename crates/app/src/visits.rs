@@ -10,7 +10,14 @@ use serde::Deserialize;
 use store::visits::Visit;
 
 /// A KUBE's health as of today, and the visits it was judged from (newest first).
-pub async fn health(cx: &Context, kube_id: i64) -> Result<(Health, Vec<store::visits::Visit>)> {
+/// Access is decided first: re-assessing may write, and a caller who may not see the
+/// KUBE must cause nothing.
+pub async fn health(
+    cx: &Context,
+    c: &Caller,
+    kube_id: i64,
+) -> Result<(Health, Vec<store::visits::Visit>)> {
+    crate::scope::kube(cx, c, kube_id).await?;
     Ok(cx
         .store
         .kube_health(kube_id, &cx.rules.health, cx.today())

@@ -164,7 +164,7 @@ pub(crate) async fn api_get(
     crate::auth::ReqLang(lang): crate::auth::ReqLang,
     Path(id): Path<i64>,
 ) -> AppResult<Json<KubeOut>> {
-    let (h, _) = app::visits::health(&state.app(), id).await?;
+    let (h, _) = app::visits::health(&state.app(), &s.caller(), id).await?;
     let d = visible(&state, &s, id).await?;
     let mut out = KubeOut::from_detail(&state, d, s.role().sees_full_identity());
     out.status = h.status.code().into();

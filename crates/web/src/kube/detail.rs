@@ -73,6 +73,8 @@ pub(super) async fn render_detail_with(
     errors: Option<&Invalid>,
     member_q: Option<String>,
 ) -> AppResult<Response> {
+    // Access first: the overview re-assesses the KUBE's health, which may write.
+    app::scope::kube(&state.app(), &s.caller(), id).await?;
     let ov = s.caller().visible(
         state
             .store

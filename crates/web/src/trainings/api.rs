@@ -145,6 +145,7 @@ pub(crate) async fn api_participant(
 
 #[derive(Serialize, ToSchema)]
 pub struct VillageSummary {
+    /// Empty for the row of participants from outside the caller's area.
     pub village_code: String,
     pub name: String,
     pub participants: i64,
@@ -155,15 +156,17 @@ pub(super) async fn summary(
     state: &AppState,
     s: &Session,
     id: i64,
+    lang: domain::Lang,
 ) -> AppResult<Vec<VillageSummary>> {
-    visible(state, s, id).await?;
-    Ok(state
-        .store
-        .training_summary(id)
+    Ok(app::guidance::summary(&state.app(), &s.caller(), id)
         .await?
         .into_iter()
         .map(|v| VillageSummary {
-            name: state.areas.name(&v.village_code).to_string(),
+            name: if v.village_code.is_empty() {
+                lang.t("training.from_elsewhere").to_string()
+            } else {
+                state.areas.name(&v.village_code).to_string()
+            },
             village_code: v.village_code,
             participants: v.participants,
             attended: v.attended,
@@ -177,9 +180,10 @@ pub(super) async fn summary(
 pub(crate) async fn api_summary(
     State(state): State<AppState>,
     Authed(s): Authed,
+    crate::auth::ReqLang(lang): crate::auth::ReqLang,
     Path(id): Path<i64>,
 ) -> AppResult<Json<Vec<VillageSummary>>> {
-    Ok(Json(summary(&state, &s, id).await?))
+    Ok(Json(summary(&state, &s, id, lang).await?))
 }
 
 /// The managed list of partner agencies.

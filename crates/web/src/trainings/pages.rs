@@ -160,7 +160,7 @@ pub(super) async fn render_detail(
 ) -> AppResult<Response> {
     let seen = visible(state, s, id).await?;
     let d = &seen.d;
-    let summary = summary(state, s, id).await?;
+    let summary = summary(state, s, id, ctx.lang).await?;
     let can_write = s.role().can_write();
     // Persons of the caller's area who are not participants yet: (id, name, village).
     let candidates = if can_write {

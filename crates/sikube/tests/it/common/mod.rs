@@ -96,7 +96,8 @@ impl TestApp {
         Self::spawn_on_clock(db_url, test_clock(), f).await
     }
 
-    async fn spawn_on_clock(
+    /// A server on a given database whose clock starts at `clock`.
+    pub async fn spawn_on_clock(
         db_url: String,
         clock: Clock,
         f: impl FnOnce(&mut web::Config),
@@ -107,6 +108,10 @@ impl TestApp {
             .with_clock(clock);
         store.migrate().await.expect("migrate");
         for (name, role, ds) in USERS {
+            // A second server on the same database finds them there.
+            if store.user_get_by_name(name).await.is_ok() {
+                continue;
+            }
             store
                 .user_create(
                     &Actor::cli(&clock),

@@ -538,3 +538,148 @@ async fn a_login_ends_the_session_it_replaces() {
     );
     app.stop().await;
 }
+
+/// Reading a KUBE may re-assess its health (a last visit grown too old), which writes.
+/// A pendamping of another kecamatan gets "not found" and causes no write; the same read
+/// by someone who may see it does re-assess.
+#[tokio::test]
+async fn reading_never_writes_before_access_is_decided() {
+    let app = TestApp::spawn().await;
+    let op = app.token("operator").await;
+    let ids = persons_in(&app, &op, REJASARI, 5, 44).await;
+    let r = app
+        .post(&op, "/api/v1/kube", kube_body("KUBE Basi", REJASARI, &ids))
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let visit = json!({"visited_on": app.days_ago(100), "operating": true, "meetings_held": 2, "members_present": 5,
+        "books_up_to_date": true, "revenue": 1_000_000, "expenses": 500_000});
+    let r = app
+        .post(&op, &format!("/api/v1/kube/{id}/visits"), visit)
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    // The same database a month later: the visit is 130 days old, past the 120 after
+    // which a KUBE is "not assessed".
+    let later = store::Clock::starting_at(app.clock.now() + chrono::Duration::days(30));
+    let month_on = TestApp::spawn_on_clock(app.db_url.clone(), later, |_| {}).await;
+    let health_rows = || async {
+        month_on
+            .store
+            .table_counts()
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|(t, _)| t == "kube_health")
+            .unwrap()
+            .1
+    };
+    let before = health_rows().await;
+    let other = month_on.token("p.pataruman").await;
+    for path in [
+        format!("/api/v1/kube/{id}"),
+        format!("/api/v1/kube/{id}/health"),
+    ] {
+        assert_eq!(
+            month_on.get(&other, &path).await.status(),
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
+    let b = month_on.browser_login("p.pataruman").await;
+    let r = b
+        .get(month_on.url(&format!("/kube/{id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        health_rows().await,
+        before,
+        "a refused read wrote the KUBE's health"
+    );
+    // Its own facilitator's read re-assesses it.
+    let own = month_on.token("p.langensari").await;
+    let k: Value = month_on.get_json(&own, &format!("/api/v1/kube/{id}")).await;
+    assert_eq!(k["status"], "belum_dinilai");
+    assert_eq!(health_rows().await, before + 1);
+    month_on.stop().await;
+    app.stop().await;
+}
+
+/// A facilitator learns nothing of other areas from a training in theirs: the summary
+/// by village counts participants from elsewhere in one row without naming a village,
+/// and adding a person of another area reads as adding one who does not exist.
+#[tokio::test]
+async fn other_areas_are_neither_placed_nor_probed_through_trainings() {
+    let app = TestApp::spawn().await;
+    let op = app.token("operator").await;
+    let here = persons_in(&app, &op, REJASARI, 2, 45).await;
+    let there = persons_in(&app, &op, PATARUMAN, 3, 46).await;
+    let t: Value = app
+        .post(
+            &op,
+            "/api/v1/trainings",
+            json!({"title": "Pelatihan Gabungan", "kind": "pelatihan",
+            "starts_on": "2026-03-01", "ends_on": "2026-03-01", "village_code": REJASARI}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let tid = t["id"].as_i64().unwrap();
+    for p in here.iter().chain(&there) {
+        let r = app
+            .post(
+                &op,
+                &format!("/api/v1/trainings/{tid}/participants"),
+                json!({"person_id": p, "attended": true}),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+    }
+    let pl = app.token("p.langensari").await;
+    let s: Value = app
+        .get_json(&pl, &format!("/api/v1/trainings/{tid}/summary"))
+        .await;
+    let rows = s.as_array().unwrap();
+    assert!(
+        !s.to_string().contains("32.79.02") && !s.to_string().contains("Pataruman"),
+        "{s}"
+    );
+    let elsewhere = rows.iter().find(|r| r["village_code"] == "").unwrap();
+    assert_eq!(
+        (
+            elsewhere["participants"].as_i64(),
+            elsewhere["attended"].as_i64()
+        ),
+        (Some(3), Some(3)),
+        "{s}"
+    );
+    let own: i64 = rows
+        .iter()
+        .filter(|r| r["village_code"] == REJASARI)
+        .map(|r| r["participants"].as_i64().unwrap())
+        .sum();
+    assert_eq!(own, 2);
+    // The office sees every village.
+    let s: Value = app
+        .get_json(&op, &format!("/api/v1/trainings/{tid}/summary"))
+        .await;
+    assert!(s.to_string().contains(PATARUMAN), "{s}");
+    // An existing person of Pataruman and an id no one has: the same answer.
+    let path = format!("/api/v1/trainings/{tid}/participants");
+    let probe = |id: i64| app.post(&pl, &path, json!({"person_id": id}));
+    let r = probe(there[0]).await;
+    let (s1, b1) = (
+        r.status(),
+        r.text().await.unwrap().replace(&there[0].to_string(), "#"),
+    );
+    let r = probe(999_999).await;
+    let (s2, b2) = (r.status(), r.text().await.unwrap().replace("999999", "#"));
+    assert_eq!(
+        (s1, &b1),
+        (s2, &b2),
+        "an existing person elsewhere reads as no person"
+    );
+    app.stop().await;
+}
