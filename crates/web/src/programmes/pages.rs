@@ -159,7 +159,8 @@ pub(super) struct DetailPage {
     r: ProgrammeRow,
     proposals: Vec<(i64, String, String, &'static str)>,
     enrolments: Vec<EnrolmentOut>,
-    candidates: Vec<(i64, String, store::Date)>,
+    /// (id, name, birth date — or the age, for roles that see identity masked).
+    candidates: Vec<(i64, String, String)>,
     can_write: bool,
     errors: FormErrors,
     /// Committed and delivered by month against the budget line (SVG), and the figures.
@@ -254,7 +255,17 @@ pub(super) async fn render_detail(
             .items
             .into_iter()
             .filter(|p| !taken.contains(&p.id))
-            .map(|p| (p.id, p.name, p.birth_date))
+            .map(|p| {
+                // A birth date beside the kecamatan and sex leaves only the NIK's serial.
+                let born = if s.role().sees_full_identity() {
+                    p.birth_date.to_string()
+                } else {
+                    domain::Msg::new("person.age_years")
+                        .arg(app::registry::age_of(&p.birth_date, state.today()))
+                        .text(lang)
+                };
+                (p.id, p.name, born)
+            })
             .collect()
     } else {
         Vec::new()

@@ -66,6 +66,14 @@ async fn objects(app: &TestApp) -> Ids {
         .json()
         .await
         .unwrap();
+    // The routes under /programmes/{id} read an individual programme: its page offers
+    // the area's residents for enrolment.
+    let individual: Value = app
+        .post(&op, "/api/v1/programmes", json!({"name": "Asistensi", "year": 2026, "funding_source": "apbd_kota", "target": "individual", "budget": 100_000_000}))
+        .await
+        .json()
+        .await
+        .unwrap();
     let p: Value = app
         .post(&op, "/api/v1/proposals", json!({"kube_id": kube, "programme_id": g["id"], "items": [{"item_id": item["id"], "quantity": 2}], "justification": "x"}))
         .await
@@ -108,7 +116,7 @@ async fn objects(app: &TestApp) -> Ids {
         person: members[4],
         kube,
         training: t["id"].as_i64().unwrap(),
-        programme: g["id"].as_i64().unwrap(),
+        programme: individual["id"].as_i64().unwrap(),
         proposal: p["id"].as_i64().unwrap(),
         attachment: a["id"].as_i64().unwrap(),
         visit: v["visit"]["id"].as_i64().unwrap(),
@@ -175,6 +183,48 @@ async fn methods(app: &TestApp, path: &str) -> Vec<Method> {
         .map(|m| Method::from_bytes(m.trim().as_bytes()).unwrap())
         .filter(|m| *m != Method::HEAD)
         .collect()
+}
+
+/// What an answer says: a spreadsheet's cells, a PDF's text, or the text itself.
+fn readable(bytes: &[u8]) -> String {
+    if bytes.starts_with(b"PK") {
+        let rows = sheets::read(bytes, &sheets::Limits::UPLOAD).expect("a spreadsheet");
+        rows.into_iter().flatten().collect::<Vec<_>>().join("\t")
+    } else if bytes.starts_with(b"%PDF") {
+        pdf::extract_text(bytes)
+    } else {
+        String::from_utf8_lossy(bytes).to_string()
+    }
+}
+
+/// An ISO date as pages, files and letters write it: ISO, day first with `-`, `/` and
+/// `.`, and spelled out in Indonesian ("3 Februari 1980", also with a leading zero).
+fn date_forms(iso: &str) -> Vec<String> {
+    let d = chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d").expect("a date");
+    const MONTHS: [&str; 12] = [
+        "Januari",
+        "Februari",
+        "Maret",
+        "April",
+        "Mei",
+        "Juni",
+        "Juli",
+        "Agustus",
+        "September",
+        "Oktober",
+        "November",
+        "Desember",
+    ];
+    let month = MONTHS[chrono::Datelike::month0(&d) as usize];
+    let (day, year) = (chrono::Datelike::day(&d), chrono::Datelike::year(&d));
+    vec![
+        iso.to_string(),
+        d.format("%d-%m-%Y").to_string(),
+        d.format("%d/%m/%Y").to_string(),
+        d.format("%d.%m.%Y").to_string(),
+        format!("{day} {month} {year}"),
+        format!("{day:02} {month} {year}"),
+    ]
 }
 
 /// Sends a request as a role: by bearer token under /api, by browser session (with the
@@ -301,6 +351,22 @@ async fn every_route_for_every_role() {
         .map(String::from)
         .collect();
     assert!(secrets.len() > 5 && secrets.iter().all(|n| n.len() == 16));
+    // Their birth dates, in every form a page, file or message may write them.
+    let mut secrets = secrets;
+    for p in all["items"].as_array().unwrap() {
+        secrets.extend(date_forms(p["birth_date"].as_str().unwrap()));
+    }
+    // A resident of Pataruman: the facilitator of Langensari may not read her name.
+    let elsewhere = json!({"nik": "3279024303850004", "name": "Sutarjo Wiradikarta", "sex": "P",
+        "birth_date": "1985-03-03", "village_code": "32.79.02.1002", "confirm_duplicate": true});
+    assert_eq!(
+        app.post(&op_token, "/api/v1/persons", elsewhere)
+            .await
+            .status(),
+        StatusCode::CREATED
+    );
+    secrets.extend(date_forms("1985-03-03"));
+    let outside_names = ["Sutarjo Wiradikarta".to_string()];
     let kabid = session(&app, "kabid").await;
     let own_area = session(&app, "p.langensari").await;
     let auditor = session(&app, "auditor").await;
@@ -378,9 +444,14 @@ async fn every_route_for_every_role() {
                         "{role} GET {path}: {s}, expected {want:?}"
                     );
                     if matches!(role, "auditor" | "pendamping") {
-                        let body = String::from_utf8_lossy(&r.bytes().await.unwrap()).to_string();
+                        let body = readable(&r.bytes().await.unwrap());
                         for n in &secrets {
                             assert!(!body.contains(n.as_str()), "{role} GET {path} shows {n}");
+                        }
+                        if role == "pendamping" {
+                            for n in &outside_names {
+                                assert!(!body.contains(n.as_str()), "{role} GET {path} names {n}");
+                            }
                         }
                     }
                 }
