@@ -15,6 +15,23 @@ pub fn age_of(birth_date: &store::Date, today: chrono::NaiveDate) -> i32 {
     age_on(**birth_date, today)
 }
 
+/// The sorts that would order persons by what a masked role may not read: NIK order is
+/// kecamatan, birth date and serial; beside the shown age it narrows each birth date.
+const MASKED_SORTS: [&str; 3] = ["nik", "kk_number", "birth_date"];
+
+/// Refuses, for a role that sees identity masked, a sort on a masked field (in the list,
+/// the API and the export alike).
+pub fn check_sort(c: &Caller, sort: Option<&str>) -> Result<()> {
+    let field = sort.unwrap_or("").trim_start_matches('-');
+    if !c.role.sees_full_identity() && MASKED_SORTS.contains(&field) {
+        return Err(Error::invalid(
+            "sort",
+            Msg::new("search.sort_not_allowed").arg(field),
+        ));
+    }
+    Ok(())
+}
+
 /// The duplicate finder's view of a registered person.
 pub fn record_of(p: &Person) -> Record {
     Record {
@@ -251,6 +268,7 @@ impl Listing for Persons {
         district rt rw address phone categories dtks_registered dtks_ref";
     async fn filter(cx: &Context, c: &Caller, q: &PersonFilter) -> Result<PersonFilter> {
         check_nik_search(cx, c, q.q.as_deref()).await?;
+        check_sort(c, q.sort.as_deref())?;
         Ok(q.clone())
     }
     async fn fetch(v: &Viewer, f: &PersonFilter, paging: Paging) -> store::Result<Page<Person>> {

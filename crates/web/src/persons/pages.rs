@@ -26,6 +26,8 @@ pub(super) struct ListPage {
     categories: Vec<(&'static str, &'static str)>,
     pager: Pager,
     can_write: bool,
+    /// NIK and birth date in full: only then are they offered as sorts.
+    full: bool,
 }
 
 impl ListPage {
@@ -135,6 +137,7 @@ pub(super) async fn list_page(
         categories: Category::options(ctx.lang),
         pager,
         can_write: s.role().can_write(),
+        full: s.role().sees_full_identity(),
         q: q.into_inner(),
         ctx,
     };
