@@ -19,8 +19,39 @@ pub fn mask(number: &str) -> String {
 /// Keys of logged or exported values that hold a NIK or KK number.
 const NUMBER_KEYS: [&str; 4] = ["nik", "kk_number", "kk", "nik_kk"];
 
+/// Digits in a row from which a number is masked wherever it stands: a NIK's first eight
+/// digits already hold its kecamatan and its holder's birth day.
+const MASKED_RUN: usize = 8;
+
+/// A text with every run of [`MASKED_RUN`] or more digits masked after its first four
+/// (a NIK or KK typed into a search, a note or any other free text).
+pub fn mask_numbers(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        if run.len() >= MASKED_RUN {
+            out.push_str(&run[..4]);
+            out.push_str(&"•".repeat(run.len() - 4));
+        } else {
+            out.push_str(run);
+        }
+        run.clear();
+    };
+    for ch in text.chars() {
+        if ch.is_ascii_digit() {
+            run.push(ch);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(ch);
+        }
+    }
+    flush(&mut run, &mut out);
+    out
+}
+
 /// Masks personal numbers anywhere in a JSON value (audit entries nest whole records):
-/// NIK and KK to their prefix, birth dates removed (the age stays where it is given).
+/// NIK and KK to their prefix under whatever key, and any long run of digits in any text
+/// (a search's filter, a note); birth dates removed (the age stays where it is given).
 pub fn mask_json(v: &mut Value) {
     match v {
         Value::Object(obj) => {
@@ -33,6 +64,11 @@ pub fn mask_json(v: &mut Value) {
             }
         }
         Value::Array(items) => items.iter_mut().for_each(mask_json),
+        Value::String(t) => *t = mask_numbers(t),
+        // A number typed as a JSON number (an id is short; a NIK is not).
+        Value::Number(n) if n.to_string().len() >= MASKED_RUN => {
+            *v = Value::String(mask_numbers(&n.to_string()))
+        }
         _ => {}
     }
 }
@@ -100,6 +136,24 @@ mod tests {
     fn numbers_keep_only_the_regency() {
         assert_eq!(mask("3279041705800012"), "3279••••••••••••");
         assert_eq!(mask("123"), "•••");
+    }
+
+    #[test]
+    fn long_numbers_are_masked_in_any_text() {
+        assert_eq!(mask_numbers("q=3279045708920003"), "q=3279••••••••••••");
+        assert_eq!(
+            mask_numbers("cari 32790457 dan 1234567"),
+            "cari 3279•••• dan 1234567"
+        );
+        assert_eq!(mask_numbers("KUBE-3279-2012-0001"), "KUBE-3279-2012-0001");
+        let mut v = serde_json::json!({"filters": {"q": "3279045708920003"}, "note": "KK 3279040101100001",
+            "rows": 12, "n": 3279045708920003u64});
+        mask_json(&mut v);
+        assert!(
+            !v.to_string().contains("5708920003") && !v.to_string().contains("0101100001"),
+            "{v}"
+        );
+        assert_eq!(v["rows"], 12);
     }
 
     #[test]
