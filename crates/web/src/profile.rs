@@ -1,6 +1,7 @@
 //! The caller's own account: language, password, integration tokens
 //! (page `/profile`, `GET/POST /api/v1/tokens`, `DELETE /api/v1/tokens/{id}`).
-use crate::auth::{create_api_token, hash_password, verify_password, Authed, Session};
+use crate::auth::ClientAddr;
+use crate::auth::{create_api_token, hash_password, Authed, Session};
 use crate::error::{AppError, AppResult};
 use crate::page::{self, html, Ctx, FormErrors, PageAuth};
 use crate::AppState;
@@ -54,18 +55,20 @@ pub struct TokenCreate {
 const TOKEN_DAYS_DEFAULT: i64 = 90;
 const TOKEN_DAYS_MAX: i64 = 365;
 
-/// Whether `password` is the caller's current password (checked off the request threads,
-/// within the bound on concurrent password checks).
-async fn is_current_password(state: &AppState, s: &Session, password: &str) -> AppResult<bool> {
-    let (_, hash) = state
-        .store
-        .user_credentials(&s.user().username)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let password = password.to_string();
-    crate::auth::bounded_hashing(move || verify_password(&password, &hash))
-        .await
-        .ok_or_else(|| AppError::TooManyRequests(Msg::new("login.busy")))
+/// Whether `password` is the caller's current password: counted against the login limits
+/// like a login from the caller's address (a 429 once they are reached), checked off the
+/// request threads within the bound on concurrent password checks.
+async fn is_current_password(
+    state: &AppState,
+    s: &Session,
+    password: &str,
+    addr: &ClientAddr,
+) -> AppResult<bool> {
+    match crate::auth::counted_check(state, &s.user().username, password, &addr.0).await? {
+        crate::auth::Checked::Right(u) => Ok(u.id == s.user().id),
+        crate::auth::Checked::Wrong => Ok(false),
+        crate::auth::Checked::Locked => Err(AppError::TooManyRequests(Msg::new("login.too_many"))),
+    }
 }
 
 /// Checks a token request: a name, the current password, a lifetime within a year.
@@ -75,6 +78,7 @@ async fn check_token(
     label: &str,
     password: &str,
     days: Option<i64>,
+    addr: &ClientAddr,
 ) -> AppResult<(String, i64)> {
     let mut inv = Invalid::new();
     let label = match check_label(label) {
@@ -89,7 +93,7 @@ async fn check_token(
     if !(1..=TOKEN_DAYS_MAX).contains(&days) {
         inv.add("days", Msg::new("profile.token_days").arg(TOKEN_DAYS_MAX));
     }
-    if !is_current_password(state, s, password).await? {
+    if !is_current_password(state, s, password, addr).await? {
         inv.add("password", Msg::new("user.password_wrong"));
     }
     inv.into_result()?;
@@ -151,9 +155,10 @@ pub(crate) async fn api_tokens_list(
 pub(crate) async fn api_tokens_create(
     State(state): State<AppState>,
     Authed(s): Authed,
+    axum::Extension(addr): axum::Extension<ClientAddr>,
     Json(b): Json<TokenCreate>,
 ) -> AppResult<Response> {
-    let (label, days) = check_token(&state, &s, &b.label, &b.password, b.days).await?;
+    let (label, days) = check_token(&state, &s, &b.label, &b.password, b.days, &addr).await?;
     let token = create_api_token(&state, &s, &label, days).await?;
     let id = state
         .store
@@ -269,10 +274,11 @@ struct PasswordForm {
 async fn password_form(
     State(state): State<AppState>,
     PageAuth { s, ctx }: PageAuth,
+    axum::Extension(addr): axum::Extension<ClientAddr>,
     Form(f): Form<PasswordForm>,
 ) -> AppResult<Response> {
     let mut inv = Invalid::new();
-    if !is_current_password(&state, &s, &f.current).await? {
+    if !is_current_password(&state, &s, &f.current, &addr).await? {
         inv.add("current", Msg::new("user.password_wrong"));
     }
     inv.check("new", check_password(&f.new, &s.user().username));
@@ -309,11 +315,12 @@ struct TokenForm {
 async fn token_form(
     State(state): State<AppState>,
     PageAuth { s, ctx }: PageAuth,
+    axum::Extension(addr): axum::Extension<ClientAddr>,
     Form(f): Form<TokenForm>,
 ) -> AppResult<Response> {
     // An empty or unreadable number of days is the default.
     let days = f.days.as_deref().and_then(|d| d.trim().parse().ok());
-    match check_token(&state, &s, &f.label, &f.password, days).await {
+    match check_token(&state, &s, &f.label, &f.password, days, &addr).await {
         Ok((label, days)) => {
             let token = create_api_token(&state, &s, &label, days).await?;
             render(&state, &s, ctx, Some(token), None).await

@@ -23,14 +23,25 @@ pub(super) enum LoginOutcome {
     Locked,
 }
 
-/// Checks the limits, then the password; a success opens a new web session
-/// (a fresh id at every login, so a planted session id is worthless).
-pub(super) async fn login(
+/// What a counted password check found.
+pub(crate) enum Checked {
+    /// The right password of an enabled account.
+    Right(User),
+    Wrong,
+    /// Held back by the limits (or the server too busy to check).
+    Locked,
+}
+
+/// Every check of a password — a login, or the current password asked again before a
+/// token or a new password — counts against the same limits first (5 per account from
+/// one address, 30 per address, 100 per account), so a stolen session cannot guess the
+/// account's password past them.
+pub(crate) async fn counted_check(
     state: &AppState,
     username: &str,
     password: &str,
     addr: &str,
-) -> AppResult<LoginOutcome> {
+) -> AppResult<Checked> {
     let uname = username.trim().to_lowercase();
     let pair_key = format!("user:{uname}@{addr}");
     let addr_key = format!("addr:{addr}");
@@ -50,8 +61,8 @@ pub(super) async fn login(
         locked = counts[0] > MAX_ATTEMPTS_ACCOUNT;
     }
     if locked {
-        tracing::warn!(user = %log_tag(&uname), "login refused: too many attempts");
-        return Ok(LoginOutcome::Locked);
+        tracing::warn!(user = %log_tag(&uname), "password check refused: too many attempts");
+        return Ok(Checked::Locked);
     }
     let creds = state.store.user_credentials(&uname).await?;
     let password = password.to_string();
@@ -60,7 +71,7 @@ pub(super) async fn login(
         .map(|(_, h)| h.clone())
         .unwrap_or_else(|| dummy_hash().to_string());
     let Some(ok) = bounded_hashing(move || verify_password(&password, &hash)).await else {
-        return Ok(LoginOutcome::Locked);
+        return Ok(Checked::Locked);
     };
     match creds {
         Some((user, _)) if ok && !user.disabled => {
@@ -69,6 +80,27 @@ pub(super) async fn login(
                 .store
                 .login_attempt_succeeded(&attempt, &pair_key, &forget)
                 .await?;
+            Ok(Checked::Right(user))
+        }
+        _ => {
+            tracing::warn!(user = %log_tag(&uname), "password check failed");
+            Ok(Checked::Wrong)
+        }
+    }
+}
+
+/// Checks the limits, then the password; a success opens a new web session
+/// (a fresh id at every login, so a planted session id is worthless).
+pub(super) async fn login(
+    state: &AppState,
+    username: &str,
+    password: &str,
+    addr: &str,
+) -> AppResult<LoginOutcome> {
+    match counted_check(state, username, password, addr).await? {
+        Checked::Locked => Ok(LoginOutcome::Locked),
+        Checked::Wrong => Ok(LoginOutcome::Failed),
+        Checked::Right(user) => {
             let token = new_token();
             state
                 .store
@@ -84,10 +116,6 @@ pub(super) async fn login(
             state.store.user_mark_login(user.id).await?;
             tracing::info!(user = %user.username, "login");
             Ok(LoginOutcome::Ok { user, token })
-        }
-        _ => {
-            tracing::warn!(user = %log_tag(&uname), "login failed");
-            Ok(LoginOutcome::Failed)
         }
     }
 }

@@ -194,3 +194,52 @@ async fn personal_data_is_never_cached() {
     }
     app.stop().await;
 }
+
+/// A session that asks for a token or a new password re-checks the current password
+/// under the login limits: a stolen session cannot guess the password past them.
+#[tokio::test]
+async fn password_rechecks_count_against_the_login_limits() {
+    let app = TestApp::spawn().await;
+    let op = app.token("operator").await;
+    let b = app.browser_login("operator").await;
+    let token = |password: &str| {
+        app.post(
+            &op,
+            "/api/v1/tokens",
+            json!({"label": "Sinkron", "password": password}),
+        )
+    };
+    for i in 0..5 {
+        assert_eq!(
+            token(&format!("tebakan-{i}")).await.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "guess {i}"
+        );
+    }
+    let r = token(PASSWORD).await;
+    assert_eq!(
+        r.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "held back, right password or not"
+    );
+    // The password form of the same account from the same address is held back too, and
+    // so is a login.
+    let page = app.page(&b, "/profile").await;
+    let csrf = hidden(&page, "_csrf");
+    let r = b
+        .post(app.url("/profile/password"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("current", PASSWORD),
+            ("new", "Sandi-Baru-2027x"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        login_status(&app, "operator", PASSWORD, "127.0.0.1").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    app.stop().await;
+}
