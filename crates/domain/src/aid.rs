@@ -219,14 +219,6 @@ code_enum!(
     }
 );
 
-impl BenefitKind {
-    /// Cash (the monthly assistance) is paid only once the head of division approves,
-    /// as goods are delivered only after approval; goods and training are recorded as given.
-    pub fn awaits_approval(self) -> bool {
-        self == BenefitKind::BantuanBulanan
-    }
-}
-
 const UNITS: [&str; 12] = [
     "", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan", "sepuluh",
     "sebelas",

@@ -89,10 +89,12 @@ impl Store {
         let f = figures_in(&mut tx, &p).await?;
         check_budget(p.budget.map(Rupiah::new), Rupiah::new(f.committed), amount)
             .map_err(|m| StoreError::conflict("budget", m))?;
-        let approved = (!kind.awaits_approval()).then(|| actor.now());
+        // Every benefit — cash, goods or training alike: each costs the programme — waits
+        // for a head of division who is not its recorder (`benefit_approve`). No one
+        // commits programme money alone.
         let r: std::result::Result<(i64,), sqlx::Error> = sqlx::query_as(
-            "INSERT INTO benefits (enrolment_id, kind, period, description, amount, given_on, created_at, recorded_by, approved_by, approved_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+            "INSERT INTO benefits (enrolment_id, kind, period, description, amount, given_on, created_at, recorded_by)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
         .bind(eid)
         .bind(kind.code())
@@ -102,8 +104,6 @@ impl Store {
         .bind(crate::Date(on))
         .bind(actor.now())
         .bind(actor.user_id)
-        .bind(approved.as_ref().map(|_| actor.username.clone()))
-        .bind(&approved)
         .fetch_one(&mut *tx)
         .await;
         let (id,) = r.map_err(unique_as_conflict("period", Msg::new("benefit.twice")))?;

@@ -61,7 +61,7 @@ pub(crate) async fn counted_check(
         locked = counts[0] > MAX_ATTEMPTS_ACCOUNT;
     }
     if locked {
-        tracing::warn!(user = %log_tag(&uname), "password check refused: too many attempts");
+        tracing::warn!(user = %log_tag(&uname), "login refused: too many attempts");
         return Ok(Checked::Locked);
     }
     let creds = state.store.user_credentials(&uname).await?;
@@ -83,7 +83,7 @@ pub(crate) async fn counted_check(
             Ok(Checked::Right(user))
         }
         _ => {
-            tracing::warn!(user = %log_tag(&uname), "password check failed");
+            tracing::warn!(user = %log_tag(&uname), "login failed");
             Ok(Checked::Wrong)
         }
     }

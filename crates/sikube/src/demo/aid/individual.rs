@@ -160,9 +160,10 @@ pub(crate) async fn individual(
                     )
                     .await
                     .map_err(err)?;
-                // Cash is paid once the head of division approves; this month's list
-                // still waits for it.
-                if kind.awaits_approval() && n + 1 < payments.len() {
+                // Every benefit is given once the head of division approves; this
+                // month's cash list still waits for it.
+                let waits = *kind == BenefitKind::BantuanBulanan && n + 1 == payments.len();
+                if !waits {
                     let approved = (*day + chrono::Duration::days(2)).min(year.today);
                     store
                         .benefit_approve(&on(&cast.kabid, approved, 14), pid, bid, false)

@@ -182,3 +182,87 @@ async fn common_passwords_are_refused() {
     }
     app.stop().await;
 }
+
+/// Goods and training cost a programme as cash does: every benefit is recorded waiting,
+/// counts as delivered only once a head of division approves it, and its recorder —
+/// whoever they are — never approves their own.
+#[tokio::test]
+async fn no_benefit_is_committed_by_one_person() {
+    let app = TestApp::spawn().await;
+    let op = app.token("operator").await;
+    let kabid = app.token("kabid").await;
+    let r = app
+        .post(
+            &op,
+            "/api/v1/programmes",
+            json!({"name": "Paket WRSE", "year": 2026, "funding_source": "apbd_kota",
+            "target": "individual", "budget": 50_000_000}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let prog = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let people = persons_in(&app, &op, REJASARI, 2, 48).await;
+    for p in &people {
+        let r = app
+            .post(
+                &op,
+                &format!("/api/v1/programmes/{prog}/enrolments"),
+                json!({"person_id": p}),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+    }
+    let benefits = format!("/api/v1/programmes/{prog}/benefits");
+    let record = |who: String, person: i64, kind: &'static str| {
+        let body =
+            json!({"person_id": person, "kind": kind, "period": "2026-07", "amount": 9_000_000});
+        let (app, benefits) = (&app, &benefits);
+        async move { app.post(&who, benefits, body).await }
+    };
+    // Goods recorded by the operator: waiting, nothing delivered yet.
+    let r = record(op.clone(), people[0], "barang").await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let goods = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let list: Value = app.get_json(&op, &benefits).await;
+    let b = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["id"] == goods)
+        .unwrap()
+        .clone();
+    assert!(
+        b["approved_by"].is_null() && b["approved_at"].is_null(),
+        "{b}"
+    );
+    let p: Value = app
+        .get_json(&op, &format!("/api/v1/programmes/{prog}"))
+        .await;
+    assert_eq!(p["delivered"], 0, "{p}");
+    // The recorder cannot approve it; the head of division can.
+    let approve = |id: i64| format!("/api/v1/programmes/{prog}/benefits/{id}/approve");
+    assert_eq!(
+        app.post(&op, &approve(goods), json!({})).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let r = app.post(&kabid, &approve(goods), json!({})).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let p: Value = app
+        .get_json(&op, &format!("/api/v1/programmes/{prog}"))
+        .await;
+    assert_eq!(p["delivered"], 9_000_000, "{p}");
+    // Training recorded by the head of division: they may not approve their own.
+    let r = record(kabid.clone(), people[1], "pelatihan").await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let training = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let r = app.post(&kabid, &approve(training), json!({})).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let p: Value = app
+        .get_json(&op, &format!("/api/v1/programmes/{prog}"))
+        .await;
+    assert_eq!(
+        p["delivered"], 9_000_000,
+        "the recorder's own approval changed nothing"
+    );
+    app.stop().await;
+}
