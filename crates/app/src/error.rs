@@ -16,6 +16,9 @@ pub enum Error {
     /// The server is too busy to take this now.
     #[error("busy")]
     Busy(Msg),
+    /// A limit of the caller's is reached (e.g. NIK lookups a day): not now, with why.
+    #[error("limited")]
+    Limited(Msg),
     #[error("internal error")]
     Internal,
 }
@@ -44,7 +47,7 @@ impl Error {
                 .map(|(f, m)| format!("{f}: {}", m.text(lang)))
                 .collect::<Vec<_>>()
                 .join("; "),
-            Error::Conflict { msg, .. } | Error::Busy(msg) => msg.text(lang),
+            Error::Conflict { msg, .. } | Error::Busy(msg) | Error::Limited(msg) => msg.text(lang),
             Error::Forbidden => lang.t("error.forbidden").into(),
             Error::NotFound => lang.t("error.not_found").into(),
             Error::Internal => lang.t("error.internal").into(),

@@ -72,6 +72,9 @@ pub struct Rules {
     pub guidance_share_pct: i64,
     /// One person may take a step of aid and the check of it (very small offices only).
     pub allow_same_person: bool,
+    /// Distinct NIKs a role seeing identity masked may learn the registration of, per
+    /// account and office day.
+    pub nik_lookups_per_day: i64,
 }
 
 impl Default for Rules {
@@ -82,6 +85,7 @@ impl Default for Rules {
             visit_interval_days: 30,
             guidance_share_pct: 80,
             allow_same_person: false,
+            nik_lookups_per_day: 50,
         }
     }
 }

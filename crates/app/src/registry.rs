@@ -62,13 +62,38 @@ pub async fn check_nik_search(cx: &Context, c: &Caller, q: Option<&str>) -> Resu
         return Ok(());
     }
     if digits.len() == 16 && c.role == Role::Pendamping {
-        let after = serde_json::json!({"nik": digits});
-        cx.store
-            .audit_event(&c.actor, "nik_lookup", "person", "-", &after)
-            .await?;
-        return Ok(());
+        return nik_lookups(cx, c, &[digits.as_str()], "search").await;
     }
     Err(Error::invalid("q", Msg::new("search.nik_not_allowed")))
+}
+
+/// Every answer that tells a role seeing identity masked whether NIKs are registered is
+/// a counted lookup: at most `Rules::nik_lookups_per_day` distinct NIKs per account and
+/// office day (429 with the reason past it), each request audited with its count. Roles
+/// that read NIKs in full are not counted. Call it before the answer is computed.
+pub async fn nik_lookups(cx: &Context, c: &Caller, niks: &[&str], source: &str) -> Result<()> {
+    use sha2::{Digest, Sha256};
+    if c.role.sees_full_identity() || niks.is_empty() {
+        return Ok(());
+    }
+    let hashes: Vec<String> = niks
+        .iter()
+        .map(|n| hex::encode(Sha256::digest(n.trim().as_bytes())))
+        .collect();
+    let limit = cx.rules.nik_lookups_per_day;
+    match cx
+        .store
+        .nik_lookup(&c.actor, c.today(), &hashes, limit, source)
+        .await?
+    {
+        store::lookups::Lookup::Counted(_) => Ok(()),
+        store::lookups::Lookup::Refused(used) => Err(Error::Limited(
+            Msg::new("person.nik_lookups_limit")
+                .arg(limit)
+                .arg(used)
+                .arg(niks.len()),
+        )),
+    }
 }
 
 fn validate(cx: &Context, c: &Caller, input: &PersonInput) -> Result<ValidPerson, Invalid> {
@@ -153,6 +178,9 @@ pub async fn create(
 ) -> Result<Person> {
     c.require_write()?;
     let v = validate(cx, c, input)?;
+    // Whatever comes next — registered, "NIK already registered", a duplicate warning —
+    // tells whether the NIK was known: a counted lookup for a role that sees it masked.
+    nik_lookups(cx, c, &[v.nik.as_str()], "registration").await?;
     if !confirm_duplicate {
         let dups = possible_duplicates(cx, &v, None).await?;
         if !dups.is_empty() {

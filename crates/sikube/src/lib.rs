@@ -181,6 +181,10 @@ pub struct ServeArgs {
     /// approve, record and approve a cash benefit): for very small offices only.
     #[arg(long, env = "SIKUBE_ALLOW_SAME_PERSON_STEPS")]
     pub allow_same_person_steps: bool,
+    /// Distinct NIKs a pendamping or auditor may learn the registration of per day (single
+    /// look-ups, imports, duplicate warnings); past it such answers are refused (429).
+    #[arg(long, env = "SIKUBE_NIK_LOOKUPS_PER_DAY", default_value_t = 50)]
+    pub nik_lookups_per_day: i64,
     /// The office's logo (a JPEG file) on the letterhead.
     #[arg(long, env = "SIKUBE_OFFICE_LOGO")]
     pub office_logo: Option<String>,

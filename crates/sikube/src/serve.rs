@@ -61,6 +61,7 @@ pub(super) async fn serve(db: &DbArgs, args: ServeArgs) -> Result<(), String> {
         guidance_share_pct: args.guidance_share_pct,
         public_page: args.public_page,
         allow_same_person: args.allow_same_person_steps,
+        nik_lookups_per_day: args.nik_lookups_per_day,
         office_name: args.office_name.clone(),
         office_address: args.office_address.clone(),
         ..web::Config::new(region)

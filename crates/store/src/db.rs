@@ -150,6 +150,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0014_import_mappings.sql"),
         include_str!("../migrations/postgres/0014_import_mappings.sql"),
     ),
+    (
+        15,
+        "nik_lookups",
+        include_str!("../migrations/sqlite/0015_nik_lookups.sql"),
+        include_str!("../migrations/postgres/0015_nik_lookups.sql"),
+    ),
 ];
 
 impl Store {

@@ -13,6 +13,7 @@ pub mod error;
 pub mod imports;
 pub mod kube;
 pub mod login_limit;
+pub mod lookups;
 pub mod persons;
 pub mod reports;
 pub mod sessions;

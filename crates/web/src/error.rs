@@ -126,7 +126,7 @@ impl From<app::Error> for AppError {
             app::Error::NotFound => AppError::NotFound,
             app::Error::Invalid(i) => AppError::Invalid(i),
             app::Error::Conflict { field, msg } => AppError::Conflict { field, msg },
-            app::Error::Busy(msg) => AppError::TooManyRequests(msg),
+            app::Error::Busy(msg) | app::Error::Limited(msg) => AppError::TooManyRequests(msg),
             app::Error::Internal => AppError::Internal,
         }
     }

@@ -64,6 +64,8 @@ pub struct Config {
     /// and approve, record and approve a cash benefit): only for very small offices;
     /// every such step is marked.
     pub allow_same_person: bool,
+    /// Distinct NIKs a role seeing identity masked may learn the registration of a day.
+    pub nik_lookups_per_day: i64,
 }
 
 impl Config {
@@ -81,6 +83,7 @@ impl Config {
             office_address: String::new(),
             office_logo: None,
             allow_same_person: false,
+            nik_lookups_per_day: app::Rules::default().nik_lookups_per_day,
         }
     }
 }
@@ -141,6 +144,7 @@ impl AppState {
                 visit_interval_days: self.config.visit_interval_days,
                 guidance_share_pct: self.config.guidance_share_pct,
                 allow_same_person: self.config.allow_same_person,
+                nik_lookups_per_day: self.config.nik_lookups_per_day,
             },
             finder: self.finder.clone(),
             office: self.office.clone(),

@@ -243,3 +243,93 @@ async fn password_rechecks_count_against_the_login_limits() {
     );
     app.stop().await;
 }
+
+/// Every answer that tells a facilitator whether NIKs are registered — an import's dry
+/// run, a KUBE import's members, a registration (refused as a duplicate or not), a single
+/// look-up — counts distinct NIKs against a daily limit; each is audited with its count,
+/// and past the limit the answer is refused (429) with the reason. The office's roles
+/// are not counted.
+#[tokio::test]
+async fn nik_lookups_of_masked_roles_are_counted_limited_and_audited() {
+    let app = TestApp::spawn_with(|c| c.nik_lookups_per_day = 12).await;
+    let op = app.token("operator").await;
+    let pl = app.token("p.langensari").await;
+    let registered = persons_in(&app, &op, REJASARI, 1, 49).await;
+    let known: Value = app
+        .get_json(&op, &format!("/api/v1/persons/{}", registered[0]))
+        .await;
+    let known_nik = known["nik"].as_str().unwrap().to_string();
+    // A dry run of ten made-up NIKs and the registered one: eleven looked up.
+    let mut csv = String::from("nik,name,sex,birth_date,village_code\n");
+    for i in 0..10 {
+        csv += &format!(
+            "32790415037{:05},Tebakan {i},L,15/03/1970,{REJASARI}\n",
+            100 + i
+        );
+    }
+    csv += &format!("{known_nik},Tebakan Tahu,L,{},{REJASARI}\n", {
+        let b = known["birth_date"].as_str().unwrap();
+        format!("{}/{}/{}", &b[8..10], &b[5..7], &b[..4])
+    });
+    let dry = |body: String| {
+        let req = Client::new()
+            .post(app.url("/api/v1/import/persons?dry_run=true"))
+            .bearer_auth(&pl)
+            .body(body);
+        async move { req.send().await.unwrap() }
+    };
+    let r = dry(csv.clone()).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let report: Value = r.json().await.unwrap();
+    assert!(report.to_string().contains("skipped"), "{report}");
+    let admin = app.token("admin").await;
+    let audit = |action: &'static str| {
+        let (app, admin) = (&app, &admin);
+        async move {
+            app.get_json(
+                admin,
+                &format!("/api/v1/audit?action={action}&username=p.langensari"),
+            )
+            .await
+        }
+    };
+    let a = audit("nik_lookup").await;
+    assert_eq!(a["total"], 1, "{a}");
+    assert_eq!(a["items"][0]["after"]["count"], 11, "{a}");
+    // The same file again tells nothing new: not counted again.
+    assert_eq!(dry(csv).await.status(), StatusCode::OK);
+    // A registration is one more (12 of 12)…
+    let r = app
+        .post(
+            &pl,
+            "/api/v1/persons",
+            json!({"nik": "3279041503700200", "name": "Warga Baru", "sex": "L",
+            "birth_date": "1970-03-15", "village_code": REJASARI, "confirm_duplicate": true}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    // …and the thirteenth NIK, by any route, is refused with the reason.
+    let r = app.get(&pl, "/api/v1/persons?q=3279041503700300").await;
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    let e: Value = r.json().await.unwrap();
+    assert!(
+        e["error"]["message"].as_str().unwrap().contains("12"),
+        "{e}"
+    );
+    let r = dry(
+        "nik,name,sex,birth_date,village_code\n3279041503700400,X,L,15/03/1970,32.79.04.2002\n"
+            .into(),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    let refused = audit("nik_lookup_refused").await;
+    assert_eq!(refused["total"], 2, "{refused}");
+    // The operator is not counted.
+    for i in 0..15 {
+        let r = app
+            .get(&op, &format!("/api/v1/persons?q=32790415037{:05}", 500 + i))
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+    }
+    app.stop().await;
+}
