@@ -151,7 +151,8 @@ pub(crate) async fn api_tokens_list(
 /// Create an integration token: needs the current password; expires after `days`
 /// (default 90, at most 365).
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "auth", request_body = TokenCreate,
-    responses((status = 201, body = TokenCreated), (status = 422, body = crate::api::ErrorBody)))]
+    responses((status = 201, body = TokenCreated), (status = 422, body = crate::api::ErrorBody),
+              (status = 429, body = crate::api::ErrorBody, description = "Too many password checks (the login limits)")))]
 pub(crate) async fn api_tokens_create(
     State(state): State<AppState>,
     Authed(s): Authed,

@@ -19,7 +19,8 @@ pub type ListQuery = PersonFilter;
 
 /// List persons the caller may see.
 #[utoipa::path(get, path = "/api/v1/persons", tag = "persons", params(ListQuery, crate::list::PageQuery),
-    responses((status = 200, body = crate::api::ListOf<PersonOut>), (status = 401, body = crate::api::ErrorBody)))]
+    responses((status = 200, body = crate::api::ListOf<PersonOut>), (status = 401, body = crate::api::ErrorBody),
+              (status = 422, body = crate::api::ErrorBody), (status = 429, body = crate::api::ErrorBody, description = "The daily limit of NIK look-ups")))]
 pub(crate) async fn api_list(
     State(state): State<AppState>,
     l: Listed<Persons>,
@@ -39,7 +40,8 @@ crate::export::api_export!(
 /// Register a person.
 #[utoipa::path(post, path = "/api/v1/persons", tag = "persons", request_body = PersonCreate,
     responses((status = 201, body = PersonOut), (status = 409, body = crate::api::ErrorBody, description = "NIK already registered, or a possible duplicate"),
-              (status = 422, body = crate::api::ErrorBody), (status = 403, body = crate::api::ErrorBody)))]
+              (status = 422, body = crate::api::ErrorBody), (status = 403, body = crate::api::ErrorBody),
+              (status = 429, body = crate::api::ErrorBody, description = "The daily limit of NIK look-ups")))]
 pub(crate) async fn api_create(
     State(state): State<AppState>,
     Authed(s): Authed,
