@@ -62,11 +62,14 @@ impl<T> Page<T> {
     }
 }
 
-/// `limit` (default 50, at most 500) and `offset` of a list request.
+/// `limit` (default 50, at most 500) and `offset` of a list request, and whether the
+/// matching rows are counted (a page shows the total; an export reading page after page
+/// counted once, before it began).
 #[derive(Debug, Clone, Copy)]
 pub struct Paging {
     pub limit: i64,
     pub offset: i64,
+    pub count: bool,
 }
 
 impl Paging {
@@ -74,6 +77,14 @@ impl Paging {
         Paging {
             limit: limit.unwrap_or(50).clamp(1, 500),
             offset: offset.unwrap_or(0).max(0),
+            count: true,
+        }
+    }
+    /// The same page without counting the rows (its `total` is what was read so far).
+    pub fn uncounted(self) -> Paging {
+        Paging {
+            count: false,
+            ..self
         }
     }
 }

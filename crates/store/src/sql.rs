@@ -182,13 +182,18 @@ impl Where {
         T: for<'r> FromRow<'r, AnyRow>,
     {
         let w = self.sql();
+        let counted = if paging.count {
+            format!(", (SELECT COUNT(*) FROM {from} {w}) AS page_total")
+        } else {
+            String::new()
+        };
         let sql = format!(
-            "SELECT {cols}, (SELECT COUNT(*) FROM {from} {w}) AS page_total \
-             FROM {from} {w} ORDER BY {order} {}",
+            "SELECT {cols}{counted} FROM {from} {w} ORDER BY {order} {}",
             paging.sql()
         );
         let rows = sqlx::query_with(&sql, self.args()).fetch_all(pool).await?;
         let total = match rows.first() {
+            _ if !paging.count => paging.offset + rows.len() as i64,
             Some(r) => r.try_get("page_total")?,
             // Past the end the page is empty but the count may not be.
             None if paging.offset > 0 => self.count(pool, from).await?,

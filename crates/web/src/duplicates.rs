@@ -92,10 +92,11 @@ pub(crate) struct Found {
     score: PairScore,
 }
 
-/// The finder's pairs for the caller's area, computed once per version of the data
-/// (every change of a person, and every "not the same person", is audited).
+/// The finder's pairs for the caller's area, computed once per version of the registry
+/// (every change of a person, and every "not the same person", is audited; audited reads
+/// such as exports do not count).
 async fn found(state: &AppState, s: &Session) -> AppResult<std::sync::Arc<Vec<Found>>> {
-    let version = state.store.data_version().await?;
+    let version = state.store.registry_version().await?;
     let key = format!("{:?}", s.district_scope());
     state
         .duplicate_pairs

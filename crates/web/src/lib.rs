@@ -97,6 +97,8 @@ pub struct AppState {
     duplicate_pairs: Arc<cache::VersionedCache<Vec<duplicates::Found>>>,
     finder: Arc<app::duplicates::FinderCache>,
     office: Arc<app::Office>,
+    /// Exports running at once.
+    exports: Arc<export::Slots>,
 }
 
 /// A KUBE the caller may see; any other is not found (`app::scope`).
@@ -123,6 +125,7 @@ impl AppState {
             dashboards: Default::default(),
             duplicate_pairs: Default::default(),
             finder: Default::default(),
+            exports: Default::default(),
         }
     }
     /// What every "now" and "today" of this server reads.

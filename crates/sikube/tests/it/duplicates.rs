@@ -465,3 +465,40 @@ async fn review_page_merges_a_pair_after_confirmation() {
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     app.stop().await;
 }
+
+/// The review's pairs are scored again only when the registry changed: an audited read
+/// (an export of persons, an auditor's export of the trail) leaves the registry's version
+/// as it was, so alternating it with the review cannot force a full re-scoring.
+#[tokio::test]
+async fn audited_reads_do_not_force_the_finder_to_score_again() {
+    let app = TestApp::spawn().await;
+    let op = app.token("operator").await;
+    let ids = persons_in(&app, &op, "32.79.04.2002", 3, 50).await;
+    let v0 = app.store.registry_version().await.unwrap();
+    let aud = app.token("auditor").await;
+    for path in [
+        "/api/v1/persons/export?format=csv",
+        "/api/v1/audit/export?format=csv",
+    ] {
+        assert_eq!(app.get(&aud, path).await.status(), 200, "{path}");
+    }
+    assert_eq!(
+        app.store.registry_version().await.unwrap(),
+        v0,
+        "an export changed the registry's version"
+    );
+    let r = app
+        .patch(
+            &op,
+            &format!("/api/v1/persons/{}", ids[0]),
+            serde_json::json!({"name": "Nama Baru Sekali"}),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    assert_ne!(
+        app.store.registry_version().await.unwrap(),
+        v0,
+        "a change of a person moves it"
+    );
+    app.stop().await;
+}

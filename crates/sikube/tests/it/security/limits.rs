@@ -333,3 +333,61 @@ async fn nik_lookups_of_masked_roles_are_counted_limited_and_audited() {
     }
     app.stop().await;
 }
+
+/// Exports are bounded: two at once per account (four in all), a third refused (429) with
+/// the reason; an export whose reader went away stops and gives its place back.
+#[tokio::test]
+async fn exports_are_bounded_and_stop_when_their_reader_goes() {
+    let app = TestApp::spawn().await;
+    let op = app.token("operator").await;
+    // Enough rows that an export cannot finish before its reader reads: 20 pages of 1,000
+    // (some 2.5 MB of CSV), far more than the socket buffers hold for a reader not reading.
+    let mut csv = String::from("nik,name,sex,birth_date,village_code\n");
+    for i in 0..20_000u32 {
+        let (day, serial) = (i % 28 + 1, i / 28 + 1);
+        csv += &format!(
+            "327904{day:02}0475{serial:04},Warga Ekspor {i},L,{day:02}/04/1975,{REJASARI}\n"
+        );
+    }
+    let r = Client::new()
+        .post(app.url("/api/v1/import/persons?mode=all"))
+        .bearer_auth(&op)
+        .body(csv)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let aud = app.token("auditor").await;
+    let open = || app.get(&aud, "/api/v1/persons/export?format=csv");
+    let first = open().await;
+    let second = open().await;
+    assert_eq!(
+        (first.status(), second.status()),
+        (StatusCode::OK, StatusCode::OK)
+    );
+    let r = open().await;
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    let e: Value = r.json().await.unwrap();
+    assert!(
+        e["error"]["message"].as_str().unwrap().contains("unduhan"),
+        "{e}"
+    );
+    // Another account is not held back by this one's.
+    let other = app.get(&op, "/api/v1/persons/export?format=csv").await;
+    assert_eq!(other.status(), StatusCode::OK);
+    drop(other);
+    // The readers go away: the exports stop and their places come back (a bounded wait
+    // for the server to notice).
+    drop((first, second));
+    let mut freed = false;
+    for _ in 0..200 {
+        let r = open().await;
+        if r.status() == StatusCode::OK {
+            freed = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    assert!(freed, "an abandoned export kept its place");
+    app.stop().await;
+}
