@@ -156,6 +156,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0015_nik_lookups.sql"),
         include_str!("../migrations/postgres/0015_nik_lookups.sql"),
     ),
+    (
+        16,
+        "mapping_owners",
+        include_str!("../migrations/sqlite/0016_mapping_owners.sql"),
+        include_str!("../migrations/postgres/0016_mapping_owners.sql"),
+    ),
 ];
 
 impl Store {

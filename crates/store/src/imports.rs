@@ -73,36 +73,51 @@ impl Store {
 }
 
 impl Store {
-    /// The mapping remembered for a layout of headings (`key`), as JSON.
-    pub async fn import_mapping(&self, key: &str) -> Result<Option<String>> {
-        let row: Option<(String,)> =
-            sqlx::query_as("SELECT mapping_json FROM import_mappings WHERE key = $1")
-                .bind(key)
-                .fetch_optional(&self.pool)
-                .await?;
+    /// The mapping remembered for a layout of headings (`key`), as JSON: the account's
+    /// own, else the office's (shared by an admin); never another account's.
+    pub async fn import_mapping(&self, key: &str, user_id: Option<i64>) -> Result<Option<String>> {
+        let row: Option<(String,)> = sqlx::query_as(
+            "SELECT mapping_json FROM import_mappings WHERE key = $1 AND owner_id IN ($2, 0)
+             ORDER BY owner_id DESC LIMIT 1",
+        )
+        .bind(key)
+        .bind(user_id.unwrap_or(0))
+        .fetch_optional(&self.pool)
+        .await?;
         Ok(row.map(|r| r.0))
     }
 
-    /// Remembers (or replaces) the mapping of a layout of headings; audited.
+    /// Remembers (or replaces) the mapping of a layout of headings, the actor's own or —
+    /// `shared` — the office's; audited.
     pub async fn import_mapping_save(
         &self,
         actor: &crate::Actor,
         key: &str,
         kind: Kind,
         mapping_json: &str,
+        shared: bool,
     ) -> Result<()> {
+        let owner = if shared {
+            0
+        } else {
+            actor.user_id.unwrap_or(0)
+        };
         let mut tx = self.tx().await?;
         sqlx::query(
-            "INSERT INTO import_mappings (key, kind, mapping_json, updated_at) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (key) DO UPDATE SET mapping_json = $3, updated_at = $4",
+            "INSERT INTO import_mappings (key, owner_id, kind, mapping_json, updated_at) VALUES ($1, $5, $2, $3, $4)
+             ON CONFLICT (key, owner_id) DO UPDATE SET mapping_json = $3, updated_at = $4",
         )
         .bind(key)
         .bind(kind.code())
         .bind(mapping_json)
         .bind(actor.now())
+        .bind(owner)
         .execute(&mut *tx)
         .await?;
-        let after: serde_json::Value = serde_json::from_str(mapping_json).unwrap_or_default();
+        let mut after: serde_json::Value = serde_json::from_str(mapping_json).unwrap_or_default();
+        if let Some(o) = after.as_object_mut() {
+            o.insert("shared".into(), shared.into());
+        }
         crate::audit::record::<(), _>(
             &mut tx,
             actor,

@@ -30,6 +30,10 @@ pub struct Ctx {
 }
 
 impl Ctx {
+    /// Whether the caller administers the installation (users, shared settings).
+    pub fn is_admin(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| u.role.manages_users())
+    }
     pub fn new(
         state: &AppState,
         session: Option<&Session>,

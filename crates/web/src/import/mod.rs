@@ -267,11 +267,17 @@ async fn load_plan(
 }
 
 /// What the operator must map when a file's headings are not the template's.
-async fn unmapped(state: &AppState, f: &store::imports::ImportFile) -> AppResult<Option<Unmapped>> {
+async fn unmapped(
+    state: &AppState,
+    s: &Session,
+    f: &store::imports::ImportFile,
+) -> AppResult<Option<Unmapped>> {
     let table = read_table(&f.content, &Options::upload()).await?;
-    Ok(columns(&state.app(), f.kind, &table, &Vec::new())
-        .await?
-        .err())
+    Ok(
+        columns(&state.app(), &s.caller(), f.kind, &table, &Vec::new())
+            .await?
+            .err(),
+    )
 }
 
 /// The mapping form: every field beside a choice of the file's columns, the likely one
@@ -320,10 +326,16 @@ async fn mapping_form(
     s.require_write()?;
     let f = state.store.import_file(id, s.user().id).await?;
     let kind = f.kind;
-    let Some(u) = unmapped(&state, &f).await? else {
+    let Some(u) = unmapped(&state, &s, &f).await? else {
         return Ok(axum::response::Redirect::to(&format!("/import/{id}")).into_response());
     };
-    let mapping: Mapping = page::form_pairs(&body)
+    let pairs = page::form_pairs(&body);
+    // A mapping is the account's own; an admin may make it the whole office's.
+    let shared = pairs.iter().any(|(k, v)| k == "share" && !v.is_empty());
+    if shared {
+        s.require(domain::Role::manages_users)?;
+    }
+    let mapping: Mapping = pairs
         .into_iter()
         .filter_map(|(k, v)| {
             let field = k.strip_prefix("map_")?;
@@ -341,6 +353,7 @@ async fn mapping_form(
             &mapping_key(kind, &u.headings),
             kind,
             &serde_json::to_string(&mapping).unwrap_or_default(),
+            shared,
         )
         .await?;
     page::redirect_with_flash(
@@ -402,7 +415,9 @@ async fn preview_page(
     };
     let rejected_available = done.is_some() && r.rejected_rows > 0;
     let mapping = match (&done, file_error.is_empty()) {
-        (None, false) => unmapped(&state, &f).await?.map(|u| mapping_of(f.kind, &u)),
+        (None, false) => unmapped(&state, &s, &f)
+            .await?
+            .map(|u| mapping_of(f.kind, &u)),
         _ => None,
     };
     let page = PreviewPage {

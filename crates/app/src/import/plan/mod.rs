@@ -159,6 +159,7 @@ pub fn mapping_key(kind: Kind, headings: &[String]) -> String {
 /// mapping remembered for the same headings; else what the operator must map.
 pub async fn columns(
     cx: &Context,
+    c: &Caller,
     kind: Kind,
     table: &[Vec<Cell>],
     mapping: &Mapping,
@@ -170,7 +171,7 @@ pub async fn columns(
     }
     let Some(saved) = cx
         .store
-        .import_mapping(&mapping_key(kind, &u.headings))
+        .import_mapping(&mapping_key(kind, &u.headings), c.actor.user_id)
         .await?
     else {
         return Ok(found);
@@ -189,7 +190,7 @@ pub async fn plan(
     progress: Progress,
 ) -> Result<Plan> {
     let table = read_table(bytes, opts).await?;
-    let layout = match columns(cx, kind, &table, &opts.mapping).await? {
+    let layout = match columns(cx, c, kind, &table, &opts.mapping).await? {
         Ok(l) => l,
         Err(u) => {
             return Err(Error::invalid(

@@ -277,3 +277,112 @@ async fn foreign_headings_import_after_mapping() {
     assert_eq!(r["skipped"], 4, "{r}");
     app.stop().await;
 }
+
+/// A column mapping is its saver's own: a facilitator's does not read the office's files;
+/// an admin may share one with the whole office (nobody else may).
+#[tokio::test]
+async fn column_mappings_belong_to_their_account_unless_an_admin_shares_one() {
+    let app = TestApp::spawn().await;
+    let header = [
+        "No",
+        "Nomor Induk",
+        "Nama Warga",
+        "L/P",
+        "Lahir",
+        "Kampung / Desa",
+    ];
+    let rows: Vec<Vec<sheets::Cell>> = expected()[..2]
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let t = |s: &str| sheets::Cell::Text(s.into());
+            let sex = if e.nik[6..8].parse::<u32>().unwrap() > 40 {
+                "P"
+            } else {
+                "L"
+            };
+            vec![
+                sheets::Cell::Int(i as i64 + 1),
+                t(&e.nik),
+                t(&e.name),
+                t(sex),
+                sheets::Cell::Date(e.birth_date.clone()),
+                t(&e.village_code),
+            ]
+        })
+        .collect();
+    let file = sheets::write_xlsx("Warga", &header, &rows).unwrap();
+    // Saves the mapping of `file`'s headings through the page, as `who`.
+    let save = |who: &'static str, share: bool| {
+        let (app, file) = (&app, file.clone());
+        async move {
+            let b = app.browser_login(who).await;
+            let csrf = hidden(&app.page(&b, "/import").await, "_csrf");
+            let form = reqwest::multipart::Form::new()
+                .text("_csrf", csrf.clone())
+                .text("kind", "persons")
+                .part(
+                    "file",
+                    reqwest::multipart::Part::bytes(file).file_name("warga.xlsx"),
+                );
+            let r = b
+                .post(app.url("/import"))
+                .multipart(form)
+                .send()
+                .await
+                .unwrap();
+            let preview = r.headers()["location"].to_str().unwrap().to_string();
+            let mut form = vec![
+                ("_csrf", csrf),
+                ("map_nik", "1".into()),
+                ("map_name", "2".into()),
+                ("map_sex", "3".into()),
+                ("map_birth_date", "4".into()),
+                ("map_village_code", "5".into()),
+            ];
+            if share {
+                form.push(("share", "1".into()));
+            }
+            b.post(app.url(&format!("{preview}/mapping")))
+                .form(&form)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    let dry = |who: &'static str| {
+        let (app, file) = (&app, file.clone());
+        async move {
+            let t = app.token(who).await;
+            Client::new()
+                .post(app.url("/api/v1/import/persons?dry_run=true"))
+                .bearer_auth(&t)
+                .body(file)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    assert_eq!(save("p.langensari", false).await, StatusCode::SEE_OTHER);
+    assert_eq!(
+        dry("p.langensari").await,
+        StatusCode::OK,
+        "the saver's own files are read with it"
+    );
+    assert_eq!(
+        dry("operator").await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "not the operator's"
+    );
+    assert_eq!(
+        save("operator", true).await,
+        StatusCode::FORBIDDEN,
+        "only an admin shares"
+    );
+    assert_eq!(dry("kabid").await, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(save("admin", true).await, StatusCode::SEE_OTHER);
+    assert_eq!(dry("kabid").await, StatusCode::OK, "shared with the office");
+    app.stop().await;
+}
