@@ -314,6 +314,10 @@ pub fn kube_groups(
     region: &RegencyCode,
 ) -> (Vec<KubeRows>, Vec<RowError>) {
     let mut groups: Vec<KubeRows> = Vec::new();
+    // Each group's place by (name, village): finding a row's group is one look-up, so a
+    // file of many groups is read in time linear in its rows.
+    let mut index: std::collections::HashMap<(String, String), usize> =
+        std::collections::HashMap::new();
     let mut errors = Vec::new();
     for (n, r) in rows(table, layout, KUBE_COLUMNS) {
         let before = errors.len();
@@ -349,30 +353,30 @@ pub fn kube_groups(
                 role
             },
         );
-        match groups
-            .iter_mut()
-            .find(|g| (g.input.name.to_lowercase(), g.input.village_code.clone()) == key)
-        {
+        match index.get(&key).map(|i| &mut groups[*i]) {
             Some(g) => {
                 g.rows.push(n);
                 g.members.push(member);
             }
-            None => groups.push(KubeRows {
-                rows: vec![n],
-                input: KubeInput {
-                    name: r.text("kube_name"),
-                    business_type: r.text("business_type"),
-                    village_code: village,
-                    formed_on: formed
-                        .map(|d| d.format("%Y-%m-%d").to_string())
-                        .unwrap_or_default(),
-                    funding_source: funding(&r.text("funding_source")),
-                    programme_year: cells::year(r.get("programme_year")),
-                    address: r.opt("address"),
-                    notes: None,
-                },
-                members: vec![member],
-            }),
+            None => {
+                index.insert(key, groups.len());
+                groups.push(KubeRows {
+                    rows: vec![n],
+                    input: KubeInput {
+                        name: r.text("kube_name"),
+                        business_type: r.text("business_type"),
+                        village_code: village,
+                        formed_on: formed
+                            .map(|d| d.format("%Y-%m-%d").to_string())
+                            .unwrap_or_default(),
+                        funding_source: funding(&r.text("funding_source")),
+                        programme_year: cells::year(r.get("programme_year")),
+                        address: r.opt("address"),
+                        notes: None,
+                    },
+                    members: vec![member],
+                })
+            }
         }
     }
     (groups, errors)

@@ -337,7 +337,14 @@ async fn plan_kube(
     layout: Layout,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Plan> {
-    let (mut groups, unread) = kube_groups(&table, &layout, &cx.areas, &cx.region);
+    // Reading the rows into groups is CPU work: off the request threads.
+    let (areas, region) = (cx.areas.clone(), cx.region.clone());
+    let (table, layout, (mut groups, unread)) = tokio::task::spawn_blocking(move || {
+        let groups = kube_groups(&table, &layout, &areas, &region);
+        (table, layout, groups)
+    })
+    .await
+    .map_err(|_| Error::Internal)?;
     let total: usize = groups.iter().map(|g| g.rows.len()).sum::<usize>()
         + unread.iter().map(|e| e.row).collect::<HashSet<_>>().len();
     let types: Vec<store::kube::BusinessType> = cx
