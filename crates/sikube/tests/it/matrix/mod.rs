@@ -28,6 +28,8 @@ struct Ids {
     attachment: i64,
     visit: i64,
     user: i64,
+    /// The operator's upload of a persons file with one bad row.
+    upload: i64,
 }
 
 async fn objects(app: &TestApp) -> Ids {
@@ -121,7 +123,40 @@ async fn objects(app: &TestApp) -> Ids {
         attachment: a["id"].as_i64().unwrap(),
         visit: v["visit"]["id"].as_i64().unwrap(),
         user: me["id"].as_i64().unwrap(),
+        upload: upload(app).await,
     }
+}
+
+/// An upload of the operator's (a persons file, one of its rows refused), through the page.
+async fn upload(app: &TestApp) -> i64 {
+    let (token, csrf) = session(app, "operator").await;
+    let csv = "nik,name,sex,birth_date,village_code\n\
+               3279041703600001,Warga Unggah,L,17/03/1960,32.79.04.2002\n\
+               123,Baris Salah,L,17/03/1960,32.79.04.2002\n";
+    let form = reqwest::multipart::Form::new()
+        .text("kind", "persons")
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("warga.csv"),
+        );
+    let r = Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .post(app.url("/import"))
+        .header("cookie", format!("sikube_session={token}"))
+        .header("x-csrf-token", csrf)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "the upload");
+    r.headers()["location"]
+        .to_str()
+        .unwrap()
+        .trim_start_matches("/import/")
+        .parse()
+        .unwrap()
 }
 
 /// A concrete path for a route pattern, pointing at the Langensari records.
@@ -142,6 +177,8 @@ fn concrete(route: &str, ids: &Ids) -> String {
         ids.visit
     } else if route.contains("/users/") {
         ids.user
+    } else if route.starts_with("/import/{id}") {
+        ids.upload
     } else {
         999_999
     };
@@ -304,8 +341,14 @@ fn expected_read(route: &str, role: &str) -> Vec<u16> {
         return if writer { vec![200] } else { vec![403] };
     }
     match route {
-        // No import with that id; no certificate for a non-participant; no BAST before delivery.
-        "/import/{id}" | "/import/{id}/rejected/{file}" => vec![404, 403],
+        // An upload is its uploader's (the operator's): another writer finds no such
+        // upload, the auditor may not import at all. Its refused rows come back as a file.
+        "/import/{id}" | "/import/{id}/rejected/{file}" => match role {
+            "operator" => vec![200],
+            "auditor" => vec![403],
+            _ => vec![404],
+        },
+        // No certificate for a non-participant; no BAST before delivery.
         "/trainings/{id}/certificates/{person_id}"
         | "/api/v1/trainings/{id}/participants/{person_id}/certificate.pdf" => vec![404],
         "/proposals/{id}/bast.pdf" | "/api/v1/proposals/{id}/bast.pdf" => vec![409],
