@@ -14,6 +14,24 @@ pub use plan::{
 use serde::{Deserialize, Serialize};
 pub use template::template_file;
 
+/// A file checked without writing (a dry run, an upload to preview) is audited as an
+/// import is: who, which kind, what the check found.
+pub async fn audit_check(
+    cx: &crate::Context,
+    c: &crate::Caller,
+    p: &Plan,
+    source: &str,
+) -> crate::Result<()> {
+    let after = serde_json::json!({
+        "kind": p.kind, "rows": p.total, "ready": p.ready_count(),
+        "skipped": p.skipped.len(), "errors": p.errors.len(), "source": source,
+    });
+    Ok(cx
+        .store
+        .audit_event(&c.actor, "import_check", "import", "-", &after)
+        .await?)
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {

@@ -146,6 +146,7 @@ pub(crate) async fn api_import(
     };
     let mut p = plan(&state.app(), &s.caller(), kind, &body, &opts, no_progress()).await?;
     if q.dry_run.unwrap_or(false) {
+        app::import::audit_check(&state.app(), &s.caller(), &p, "api").await?;
         return Ok(Json(report(&p, 0, false, lang)));
     }
     let mode = q.mode.unwrap_or_default();
@@ -372,6 +373,10 @@ async fn preview_page(
 ) -> AppResult<Response> {
     s.require_write()?;
     let (f, p) = load_plan(&state, &s, id).await?;
+    if let (Ok(plan), None) = (&p, &f.result_json) {
+        // Checked, not written: audited as an import is.
+        app::import::audit_check(&state.app(), &s.caller(), plan, "page").await?;
+    }
     let lang = ctx.lang;
     let stored = f
         .result_json

@@ -391,3 +391,35 @@ async fn exports_are_bounded_and_stop_when_their_reader_goes() {
     assert!(freed, "an abandoned export kept its place");
     app.stop().await;
 }
+
+/// A dry run leaves a trace like an import does: who checked which file and what it found.
+#[tokio::test]
+async fn a_dry_run_is_audited_as_an_import_is() {
+    let app = TestApp::spawn().await;
+    let op = app.token("operator").await;
+    let csv = "nik,name,sex,birth_date,village_code\n3279041503700700,Uji Kering,L,15/03/1970,32.79.04.2002\n";
+    let r = Client::new()
+        .post(app.url("/api/v1/import/persons?dry_run=true"))
+        .bearer_auth(&op)
+        .body(csv)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let admin = app.token("admin").await;
+    let a: Value = app
+        .get_json(&admin, "/api/v1/audit?action=import_check")
+        .await;
+    assert_eq!(a["total"], 1, "{a}");
+    let e = &a["items"][0];
+    assert_eq!(
+        (
+            e["username"].as_str(),
+            e["after"]["rows"].as_i64(),
+            e["after"]["ready"].as_i64()
+        ),
+        (Some("operator"), Some(1), Some(1)),
+        "{e}"
+    );
+    app.stop().await;
+}
