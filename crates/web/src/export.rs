@@ -62,66 +62,6 @@ where
 
 type Chunks = tokio::sync::mpsc::Sender<std::io::Result<axum::body::Bytes>>;
 
-/// Exports running at once, in all and per account: a read-only role cannot make the
-/// server write files without end. One more is refused (429), not queued.
-pub(crate) struct Slots {
-    total: std::sync::Arc<tokio::sync::Semaphore>,
-    per_account: std::sync::Mutex<std::collections::HashMap<i64, usize>>,
-}
-
-const EXPORTS_AT_ONCE: usize = 4;
-const EXPORTS_PER_ACCOUNT: usize = 2;
-
-impl Default for Slots {
-    fn default() -> Slots {
-        Slots {
-            total: std::sync::Arc::new(tokio::sync::Semaphore::new(EXPORTS_AT_ONCE)),
-            per_account: Default::default(),
-        }
-    }
-}
-
-/// A running export's place, given back when the export ends (sent, failed or abandoned).
-pub(crate) struct Slot {
-    slots: std::sync::Arc<Slots>,
-    user: i64,
-    _permit: tokio::sync::OwnedSemaphorePermit,
-}
-
-impl Slots {
-    pub(crate) fn take(self: &std::sync::Arc<Self>, user: i64) -> AppResult<Slot> {
-        let busy = || AppError::TooManyRequests(domain::Msg::new("export.busy"));
-        let permit = self.total.clone().try_acquire_owned().map_err(|_| busy())?;
-        let mut running = self.per_account.lock().unwrap_or_else(|e| e.into_inner());
-        let mine = running.entry(user).or_default();
-        if *mine >= EXPORTS_PER_ACCOUNT {
-            return Err(busy());
-        }
-        *mine += 1;
-        Ok(Slot {
-            slots: self.clone(),
-            user,
-            _permit: permit,
-        })
-    }
-}
-
-impl Drop for Slot {
-    fn drop(&mut self) {
-        let mut running = self
-            .slots
-            .per_account
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        if let Some(n) = running.get_mut(&self.user) {
-            *n = n.saturating_sub(1);
-            if *n == 0 {
-                running.remove(&self.user);
-            }
-        }
-    }
-}
-
 async fn csv_pages<T, F, Fut>(
     header: Vec<String>,
     mut fetch: F,
@@ -213,7 +153,7 @@ async fn send_file(mut f: tokio::fs::File, tx: &Chunks) -> std::io::Result<()> {
 /// sit in memory at once (an XLSX's rows go to a temporary file as they come).
 /// `fetch` reads one page; `row` turns an item into its cells.
 fn stream_export<T, F, Fut>(
-    slot: Slot,
+    slot: crate::slots::Slot,
     header: &[&str],
     name: &str,
     date: chrono::NaiveDate,

@@ -23,6 +23,7 @@ mod profile;
 mod programmes;
 mod proposals;
 mod reports;
+mod slots;
 mod trainings;
 mod users;
 mod visits;
@@ -97,8 +98,11 @@ pub struct AppState {
     duplicate_pairs: Arc<cache::VersionedCache<Vec<duplicates::Found>>>,
     finder: Arc<app::duplicates::FinderCache>,
     office: Arc<app::Office>,
-    /// Exports running at once.
-    exports: Arc<export::Slots>,
+    /// Exports running at once (two per account, four in all).
+    exports: Arc<slots::Slots>,
+    /// File checks and imports running at once (two per account, two in all: each takes
+    /// a core).
+    imports: Arc<slots::Slots>,
 }
 
 /// A KUBE the caller may see; any other is not found (`app::scope`).
@@ -125,7 +129,8 @@ impl AppState {
             dashboards: Default::default(),
             duplicate_pairs: Default::default(),
             finder: Default::default(),
-            exports: Default::default(),
+            exports: Arc::new(slots::Slots::new(4, 2, "export.busy")),
+            imports: Arc::new(slots::Slots::new(2, 2, "import.busy")),
         }
     }
     /// What every "now" and "today" of this server reads.

@@ -137,6 +137,7 @@ pub(crate) async fn api_import(
     body: axum::body::Bytes,
 ) -> AppResult<Json<ImportReport>> {
     s.require_write()?;
+    let _slot = state.imports.take(s.user().id)?;
     let kind = Kind::parse(&kind).map_err(|m| AppError::invalid("kind", m))?;
     let opts = Options {
         sheet: q.sheet.clone(),
@@ -254,6 +255,7 @@ async fn load_plan(
     id: i64,
 ) -> AppResult<(store::imports::ImportFile, Result<Plan, AppError>)> {
     let f = state.store.import_file(id, s.user().id).await?;
+    let _slot = state.imports.take(s.user().id)?;
     let p = plan(
         &state.app(),
         &s.caller(),
