@@ -47,6 +47,11 @@ impl Store {
         let mut wanted: Vec<&String> = hashes.iter().collect();
         wanted.sort();
         wanted.dedup();
+        // At most `used` of them can be known already: a request of more NIKs than the
+        // limit is refused without looking each one up (a file of 100,000 rows).
+        if wanted.len() as i64 > limit {
+            return refuse(tx, actor, wanted.len(), source, used, limit).await;
+        }
         let mut new = Vec::new();
         for chunk in wanted.chunks(500) {
             let marks = (0..chunk.len())
@@ -75,19 +80,7 @@ impl Store {
         }
         let after = used + new.len() as i64;
         if after > limit {
-            let refused = serde_json::json!({"count": new.len(), "source": source, "today": used, "limit": limit});
-            audit::record::<(), _>(
-                &mut tx,
-                actor,
-                "nik_lookup_refused",
-                "person",
-                "-",
-                None,
-                Some(&refused),
-            )
-            .await?;
-            tx.commit().await?;
-            return Ok(Lookup::Refused(used));
+            return refuse(tx, actor, new.len(), source, used, limit).await;
         }
         for h in &new {
             sqlx::query("INSERT INTO nik_lookups (user_id, day, nik_hash) VALUES ($1, $2, $3)")
@@ -111,4 +104,29 @@ impl Store {
         tx.commit().await?;
         Ok(Lookup::Counted(after))
     }
+}
+
+/// Records a refused lookup (the count it asked for) and answers with the day's use.
+async fn refuse(
+    mut tx: sqlx::Transaction<'static, sqlx::Any>,
+    actor: &Actor,
+    count: usize,
+    source: &str,
+    used: i64,
+    limit: i64,
+) -> Result<Lookup> {
+    let refused =
+        serde_json::json!({"count": count, "source": source, "today": used, "limit": limit});
+    audit::record::<(), _>(
+        &mut tx,
+        actor,
+        "nik_lookup_refused",
+        "person",
+        "-",
+        None,
+        Some(&refused),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Lookup::Refused(used))
 }

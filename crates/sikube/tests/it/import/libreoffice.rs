@@ -172,35 +172,7 @@ async fn a_day_first_csv_imports_every_row() {
 async fn foreign_headings_import_after_mapping() {
     let app = TestApp::spawn().await;
     let op = app.token("operator").await;
-    let header = [
-        "No",
-        "Nomor Induk",
-        "Nama Warga",
-        "L/P",
-        "Lahir",
-        "Kampung / Desa",
-    ];
-    let rows: Vec<Vec<sheets::Cell>> = expected()[..4]
-        .iter()
-        .enumerate()
-        .map(|(i, e)| {
-            let t = |s: &str| sheets::Cell::Text(s.into());
-            let sex = if e.nik[6..8].parse::<u32>().unwrap() > 40 {
-                "P"
-            } else {
-                "L"
-            };
-            vec![
-                sheets::Cell::Int(i as i64 + 1),
-                t(&e.nik),
-                t(&e.name),
-                t(sex),
-                sheets::Cell::Date(e.birth_date.clone()),
-                t(&e.village_code),
-            ]
-        })
-        .collect();
-    let file = sheets::write_xlsx("Warga", &header, &rows).unwrap();
+    let file = foreign_file(4);
     let r = Client::new()
         .post(app.url("/api/v1/import/persons?dry_run=true"))
         .bearer_auth(&op)
@@ -283,35 +255,7 @@ async fn foreign_headings_import_after_mapping() {
 #[tokio::test]
 async fn column_mappings_belong_to_their_account_unless_an_admin_shares_one() {
     let app = TestApp::spawn().await;
-    let header = [
-        "No",
-        "Nomor Induk",
-        "Nama Warga",
-        "L/P",
-        "Lahir",
-        "Kampung / Desa",
-    ];
-    let rows: Vec<Vec<sheets::Cell>> = expected()[..2]
-        .iter()
-        .enumerate()
-        .map(|(i, e)| {
-            let t = |s: &str| sheets::Cell::Text(s.into());
-            let sex = if e.nik[6..8].parse::<u32>().unwrap() > 40 {
-                "P"
-            } else {
-                "L"
-            };
-            vec![
-                sheets::Cell::Int(i as i64 + 1),
-                t(&e.nik),
-                t(&e.name),
-                t(sex),
-                sheets::Cell::Date(e.birth_date.clone()),
-                t(&e.village_code),
-            ]
-        })
-        .collect();
-    let file = sheets::write_xlsx("Warga", &header, &rows).unwrap();
+    let file = foreign_file(2);
     // Saves the mapping of `file`'s headings through the page, as `who`.
     let save = |who: &'static str, share: bool| {
         let (app, file) = (&app, file.clone());
@@ -385,4 +329,38 @@ async fn column_mappings_belong_to_their_account_unless_an_admin_shares_one() {
     assert_eq!(save("admin", true).await, StatusCode::SEE_OTHER);
     assert_eq!(dry("kabid").await, StatusCode::OK, "shared with the office");
     app.stop().await;
+}
+
+/// The first `n` persons of the fixture in a sheet with an office's own headings (not the
+/// template's): the fields are found only through a mapping.
+fn foreign_file(n: usize) -> Vec<u8> {
+    let header = [
+        "No",
+        "Nomor Induk",
+        "Nama Warga",
+        "L/P",
+        "Lahir",
+        "Kampung / Desa",
+    ];
+    let rows: Vec<Vec<sheets::Cell>> = expected()[..n]
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let t = |s: &str| sheets::Cell::Text(s.into());
+            let sex = if e.nik[6..8].parse::<u32>().unwrap() > 40 {
+                "P"
+            } else {
+                "L"
+            };
+            vec![
+                sheets::Cell::Int(i as i64 + 1),
+                t(&e.nik),
+                t(&e.name),
+                t(sex),
+                sheets::Cell::Date(e.birth_date.clone()),
+                t(&e.village_code),
+            ]
+        })
+        .collect();
+    sheets::write_xlsx("Warga", &header, &rows).unwrap()
 }

@@ -123,16 +123,21 @@ async fn objects(app: &TestApp) -> Ids {
         attachment: a["id"].as_i64().unwrap(),
         visit: v["visit"]["id"].as_i64().unwrap(),
         user: me["id"].as_i64().unwrap(),
-        upload: upload(app).await,
+        upload: operator_upload(app).await,
     }
 }
 
 /// An upload of the operator's (a persons file, one of its rows refused), through the page.
-async fn upload(app: &TestApp) -> i64 {
-    let (token, csrf) = session(app, "operator").await;
+async fn operator_upload(app: &TestApp) -> i64 {
     let csv = "nik,name,sex,birth_date,village_code\n\
                3279041703600001,Warga Unggah,L,17/03/1960,32.79.04.2002\n\
                123,Baris Salah,L,17/03/1960,32.79.04.2002\n";
+    upload(app, &session(app, "operator").await, csv).await
+}
+
+/// Uploads a persons CSV through the import page as the session `(token, csrf)`; the
+/// upload's id (the import screens are per uploader).
+async fn upload(app: &TestApp, (token, csrf): &(String, String), csv: &str) -> i64 {
     let form = reqwest::multipart::Form::new()
         .text("kind", "persons")
         .part(

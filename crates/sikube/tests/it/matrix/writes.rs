@@ -227,31 +227,7 @@ pub(super) async fn fixture(app: &TestApp, tokens: &Tokens, seed: usize) -> Fx {
     .await;
     let user_session = sessions[0]["id"].as_i64().unwrap();
     // An upload of the operator's, through the page (the import screens are per uploader).
-    let form = reqwest::multipart::Form::new()
-        .text("kind", "persons")
-        .part(
-            "file",
-            reqwest::multipart::Part::bytes(persons_csv(seed).into_bytes()).file_name("warga.csv"),
-        );
-    let (token, csrf) = tokens.page(OPERATOR);
-    let r = Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-        .post(app.url("/import"))
-        .header("cookie", format!("sikube_session={token}"))
-        .header("x-csrf-token", csrf)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 303, "setup upload");
-    let upload = r.headers()["location"]
-        .to_str()
-        .unwrap()
-        .trim_start_matches("/import/")
-        .parse()
-        .unwrap();
+    let upload = super::upload(app, &tokens.page(OPERATOR), &persons_csv(seed)).await;
     Fx {
         members,
         spare,
