@@ -1,10 +1,28 @@
 use std::collections::BTreeMap;
 
 /// A translatable message: a catalogue key and positional arguments (`{0}`, `{1}`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Kept (serialised) as its key and arguments, so that it is read in the reader's
+/// language; a key the catalogue does not know does not deserialise.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Msg {
     pub key: &'static str,
     pub args: Vec<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct KeptMsg {
+    key: String,
+    #[serde(default)]
+    args: Vec<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for Msg {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Msg, D::Error> {
+        let m = KeptMsg::deserialize(d)?;
+        let key = crate::i18n::key(&m.key)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown message {}", m.key)))?;
+        Ok(Msg { key, args: m.args })
+    }
 }
 
 impl Msg {

@@ -47,6 +47,14 @@ impl Lang {
     }
 }
 
+/// The catalogue's own copy of a key (a message read back from storage).
+pub fn key(k: &str) -> Option<&'static str> {
+    catalogue()
+        .iter()
+        .find(|(c, _, _)| *c == k)
+        .map(|(c, _, _)| *c)
+}
+
 /// (key, Bahasa Indonesia, English): every message, from `data/messages.tsv` (a table a
 /// translator can edit; read once).
 pub fn catalogue() -> &'static [(&'static str, &'static str, &'static str)] {

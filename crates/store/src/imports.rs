@@ -9,9 +9,10 @@ pub struct ImportFile {
     #[sqlx(try_from = "String")]
     pub kind: Kind,
     pub filename: String,
-    pub content: Vec<u8>,
     /// Written already (a second commit of the same upload is refused).
     pub committed: Flag,
+    /// What the last check or the commit found (`app::import::Check`), kept so that
+    /// viewing an upload does not read and check its file again.
     pub result_json: Option<String>,
     pub created_at: String,
 }
@@ -49,7 +50,7 @@ impl Store {
     /// The upload of a user (others' uploads are not found).
     pub async fn import_file(&self, id: i64, user_id: i64) -> Result<ImportFile> {
         sqlx::query_as(&format!(
-            "SELECT id, user_id, kind, filename, content,
+            "SELECT id, user_id, kind, filename,
                     CAST(CASE WHEN status = '{COMMITTED}' THEN 1 ELSE 0 END AS BIGINT) AS committed, result_json, created_at
              FROM import_files WHERE id = $1 AND user_id = $2"
         ))
@@ -60,14 +61,31 @@ impl Store {
         .ok_or(StoreError::NotFound)
     }
 
-    pub async fn import_file_done(&self, id: i64, result_json: &str) -> Result<()> {
-        sqlx::query(&format!(
-            "UPDATE import_files SET status = '{COMMITTED}', result_json = $1 WHERE id = $2"
-        ))
-        .bind(result_json)
-        .bind(id)
-        .execute(&self.pool)
-        .await?;
+    /// The file of an upload of a user's.
+    pub async fn import_file_content(&self, id: i64, user_id: i64) -> Result<Vec<u8>> {
+        let row: Option<(Vec<u8>,)> =
+            sqlx::query_as("SELECT content FROM import_files WHERE id = $1 AND user_id = $2")
+                .bind(id)
+                .bind(user_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        row.map(|r| r.0).ok_or(StoreError::NotFound)
+    }
+
+    /// Keeps what a check (`committed` false) or the commit found.
+    pub async fn import_file_result(
+        &self,
+        id: i64,
+        result_json: &str,
+        committed: bool,
+    ) -> Result<()> {
+        let status = if committed { COMMITTED } else { "uploaded" };
+        sqlx::query("UPDATE import_files SET status = $1, result_json = $2 WHERE id = $3")
+            .bind(status)
+            .bind(result_json)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 }

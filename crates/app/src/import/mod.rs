@@ -4,6 +4,7 @@
 //! The pages, the API and the command line all come here.
 mod plan;
 mod template;
+mod upload;
 
 pub use domain::import::Kind;
 
@@ -13,6 +14,9 @@ pub use plan::{
 };
 use serde::{Deserialize, Serialize};
 pub use template::template_file;
+pub use upload::{
+    commit_upload, map_columns, recheck, rejected_rows, upload, upload_of, Check, Committed, Upload,
+};
 
 /// A file checked without writing (a dry run, an upload to preview) is audited as an
 /// import is: who, which kind, what the check found.

@@ -14,7 +14,7 @@ mod columns;
 pub use columns::*;
 
 /// An error in a cell: spreadsheet row number (1 = first row), column name, reason.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RowError {
     pub row: usize,
     pub column: String,
@@ -31,11 +31,13 @@ pub struct Layout {
 
 /// A file whose headings do not name every required field: its headings, the header
 /// row, and for each field the column it most likely is (to be confirmed).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Unmapped {
     pub header: usize,
     pub headings: Vec<String>,
     pub guesses: Vec<Option<usize>>,
+    /// Only for the message of the moment (not kept with an upload).
+    #[serde(skip)]
     pub missing: Vec<&'static str>,
 }
 

@@ -3,23 +3,22 @@
 //! registered are skipped, so importing the same file again creates no duplicates.
 //! Used by the pages (`/import…`), the API (`POST /api/v1/import/{kind}`) and the CLI.
 
-use crate::auth::{Authed, Session};
+use crate::auth::Authed;
 use crate::error::{AppError, AppResult};
 use crate::page::{self, html, Ctx, PageAuth};
 use crate::AppState;
-use app::import::{columns, mapping_key, read_table};
 pub use app::import::{
-    commit, no_progress, parse_mapping, plan, rejected, Kind, Mode, Options, Plan, Progress,
+    commit, no_progress, parse_mapping, plan, rejected, Check, Committed, Kind, Mode, Options,
+    Plan, Progress,
 };
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Json;
-use domain::import::{Mapping, RowError, Unmapped};
+use domain::import::{Mapping, Unmapped};
 use domain::{Lang, Msg};
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::UtoipaMethodRouterExt;
 use utoipa_axum::routes;
@@ -33,6 +32,7 @@ pub fn routes() -> crate::Routes {
         .route("/import/template/{file}", get(template))
         .route("/import/{id}", get(preview_page))
         .route("/import/{id}/commit", post(commit_form))
+        .route("/import/{id}/check", post(recheck_form))
         .route("/import/{id}/mapping", post(mapping_form))
         .route("/import/{id}/rejected/{file}", get(rejected_file))
         .layer_body_limit(MAX_UPLOAD)
@@ -65,16 +65,16 @@ pub struct ImportReport {
     pub errors: Vec<RowErrorOut>,
 }
 
-fn report(plan: &Plan, created: usize, committed: bool, lang: Lang) -> ImportReport {
+fn report(check: &Check, committed: bool, lang: Lang) -> ImportReport {
     ImportReport {
-        kind: plan.kind.code().into(),
-        total: plan.total,
-        valid: plan.ready_count(),
-        skipped: plan.skipped.len(),
-        rejected_rows: plan.bad_rows().len(),
-        created,
+        kind: check.kind.code().into(),
+        total: check.total,
+        valid: check.ready,
+        skipped: check.skipped,
+        rejected_rows: check.rejected_rows,
+        created: check.created.unwrap_or(0),
         committed,
-        errors: plan
+        errors: check
             .errors
             .iter()
             .map(|e| RowErrorOut {
@@ -148,12 +148,14 @@ pub(crate) async fn api_import(
     let mut p = plan(&state.app(), &s.caller(), kind, &body, &opts, no_progress()).await?;
     if q.dry_run.unwrap_or(false) {
         app::import::audit_check(&state.app(), &s.caller(), &p, "api").await?;
-        return Ok(Json(report(&p, 0, false, lang)));
+        let check = Check::of(&p, None, s.actor().now());
+        return Ok(Json(report(&check, false, lang)));
     }
     let mode = q.mode.unwrap_or_default();
     let created = commit(&state.app(), &s.caller(), &mut p, mode, "api").await?;
     let committed = mode != Mode::All || p.errors.is_empty();
-    Ok(Json(report(&p, created, committed, lang)))
+    let check = Check::of(&p, Some(created), s.actor().now());
+    Ok(Json(report(&check, committed, lang)))
 }
 
 // ---------- pages ----------
@@ -197,41 +199,32 @@ async fn upload(
         }
     }
     let lang = ctx.lang;
-    let fail = |ctx: Ctx, key: &'static str| -> AppResult<Response> {
+    let fail = |ctx: Ctx, error: String| -> AppResult<Response> {
         Ok((
             axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-            html(&IndexPage {
-                error: lang.t(key).into(),
-                ctx,
-            })?,
+            html(&IndexPage { error, ctx })?,
         )
             .into_response())
     };
     let Some(kind) = kind.as_deref().and_then(|k| Kind::parse(k).ok()) else {
-        return fail(ctx, "import.kind_invalid");
+        return fail(ctx, lang.t("import.kind_invalid").into());
     };
     let Some((name, data)) = file.filter(|f| !f.1.is_empty()) else {
-        return fail(ctx, "import.no_file");
+        return fail(ctx, lang.t("import.no_file").into());
     };
-    if let Err(e) = read_table(&data, &Options::upload()).await {
-        let inv = AppError::from(e).into_form_errors()?;
-        let text = inv
-            .fields
-            .values()
-            .next()
-            .map(|m| m.text(lang))
-            .unwrap_or_default();
-        return Ok((
-            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-            html(&IndexPage { error: text, ctx })?,
-        )
-            .into_response());
+    let _slot = state.imports.take(s.user().id)?;
+    match app::import::upload(&state.app(), &s.caller(), kind, &name, &data).await {
+        Ok(id) => Ok(axum::response::Redirect::to(&format!("/import/{id}")).into_response()),
+        Err(e) => {
+            let inv = AppError::from(e).into_form_errors()?;
+            let text = inv
+                .fields
+                .values()
+                .map(|m| m.text(lang))
+                .collect::<Vec<_>>();
+            fail(ctx, text.join("; "))
+        }
     }
-    let id = state
-        .store
-        .import_file_save(s.user().id, kind, &name, &data)
-        .await?;
-    Ok(axum::response::Redirect::to(&format!("/import/{id}")).into_response())
 }
 
 #[derive(askama::Template)]
@@ -242,45 +235,13 @@ struct PreviewPage {
     filename: String,
     r: ImportReport,
     kind_label: &'static str,
+    /// When the file was checked (or written), as WIB.
+    checked_at: String,
     done: Option<String>,
     file_error: String,
     rejected_available: bool,
     /// The file's headings are not the template's: match them to the fields.
     mapping: Option<MappingForm>,
-}
-
-async fn load_plan(
-    state: &AppState,
-    s: &Session,
-    id: i64,
-) -> AppResult<(store::imports::ImportFile, Result<Plan, AppError>)> {
-    let f = state.store.import_file(id, s.user().id).await?;
-    let _slot = state.imports.take(s.user().id)?;
-    let p = plan(
-        &state.app(),
-        &s.caller(),
-        f.kind,
-        &f.content,
-        &Options::upload(),
-        no_progress(),
-    )
-    .await
-    .map_err(AppError::from);
-    Ok((f, p))
-}
-
-/// What the operator must map when a file's headings are not the template's.
-async fn unmapped(
-    state: &AppState,
-    s: &Session,
-    f: &store::imports::ImportFile,
-) -> AppResult<Option<Unmapped>> {
-    let table = read_table(&f.content, &Options::upload()).await?;
-    Ok(
-        columns(&state.app(), &s.caller(), f.kind, &table, &Vec::new())
-            .await?
-            .err(),
-    )
 }
 
 /// The mapping form: every field beside a choice of the file's columns, the likely one
@@ -326,39 +287,19 @@ async fn mapping_form(
     Path(id): Path<i64>,
     body: axum::body::Bytes,
 ) -> AppResult<Response> {
-    s.require_write()?;
-    let f = state.store.import_file(id, s.user().id).await?;
-    let kind = f.kind;
-    let Some(u) = unmapped(&state, &s, &f).await? else {
-        return Ok(axum::response::Redirect::to(&format!("/import/{id}")).into_response());
-    };
     let pairs = page::form_pairs(&body);
     // A mapping is the account's own; an admin may make it the whole office's.
     let shared = pairs.iter().any(|(k, v)| k == "share" && !v.is_empty());
-    if shared {
-        s.require(domain::Role::manages_users)?;
-    }
     let mapping: Mapping = pairs
         .into_iter()
         .filter_map(|(k, v)| {
             let field = k.strip_prefix("map_")?;
             let column = v.trim().parse::<usize>().ok()?;
-            kind.columns()
-                .iter()
-                .any(|c| c.code == field)
-                .then(|| (field.to_string(), (column + 1).to_string()))
+            Some((field.to_string(), (column + 1).to_string()))
         })
         .collect();
-    state
-        .store
-        .import_mapping_save(
-            &s.actor(),
-            &mapping_key(kind, &u.headings),
-            kind,
-            &serde_json::to_string(&mapping).unwrap_or_default(),
-            shared,
-        )
-        .await?;
+    let _slot = state.imports.take(s.user().id)?;
+    app::import::map_columns(&state.app(), &s.caller(), id, mapping, shared).await?;
     page::redirect_with_flash(
         &state,
         &s,
@@ -368,90 +309,64 @@ async fn mapping_form(
     .await
 }
 
+/// Checks an upload again: the registry may have changed since it was checked.
+async fn recheck_form(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let _slot = state.imports.take(s.user().id)?;
+    app::import::recheck(&state.app(), &s.caller(), id).await?;
+    page::redirect_with_flash(
+        &state,
+        &s,
+        &format!("/import/{id}"),
+        ctx.t("import.checked_again"),
+    )
+    .await
+}
+
+/// The upload as it was checked (or written): reads what was kept, not the file.
 async fn preview_page(
     State(state): State<AppState>,
     PageAuth { s, ctx }: PageAuth,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    s.require_write()?;
-    let (f, p) = load_plan(&state, &s, id).await?;
-    if let (Ok(plan), None) = (&p, &f.result_json) {
-        // Checked, not written: audited as an import is.
-        app::import::audit_check(&state.app(), &s.caller(), plan, "page").await?;
-    }
+    let up = app::import::upload_of(&state.app(), &s.caller(), id).await?;
     let lang = ctx.lang;
-    let stored = f
-        .result_json
-        .as_deref()
-        .and_then(|j| serde_json::from_str::<ImportReport>(j).ok());
-    let done = stored.as_ref().map(|v| {
+    let check = &up.check;
+    let done = check.created.map(|created| {
         ctx.tf(
             "import.done",
             &[
-                v.created.to_string(),
-                v.skipped.to_string(),
-                v.rejected_rows.to_string(),
+                created.to_string(),
+                check.skipped.to_string(),
+                check.rejected_rows.to_string(),
             ],
         )
     });
-    let (r, file_error) = match p {
-        // After the commit the file's rows are registered: show what the commit did.
-        _ if stored.is_some() => (
-            stored.clone().unwrap_or_else(|| unreachable_report(f.kind)),
-            String::new(),
-        ),
-        Ok(p) => (report(&p, 0, false, lang), String::new()),
-        Err(AppError::Invalid(inv)) => (
-            ImportReport {
-                kind: f.kind.code().into(),
-                total: 0,
-                valid: 0,
-                skipped: 0,
-                rejected_rows: 0,
-                created: 0,
-                committed: false,
-                errors: Vec::new(),
-            },
-            inv.fields
-                .values()
-                .map(|m| m.text(lang))
-                .collect::<Vec<_>>()
-                .join("; "),
-        ),
-        Err(e) => return Err(e),
-    };
-    let rejected_available = done.is_some() && r.rejected_rows > 0;
-    let mapping = match (&done, file_error.is_empty()) {
-        (None, false) => unmapped(&state, &s, &f)
-            .await?
-            .map(|u| mapping_of(f.kind, &u)),
-        _ => None,
-    };
+    let file_error = check
+        .file_error
+        .iter()
+        .map(|m| m.text(lang))
+        .collect::<Vec<_>>()
+        .join("; ");
     let page = PreviewPage {
-        mapping,
-        kind_label: lang.t(f.kind.label_key()),
+        mapping: match (&done, &check.unmapped) {
+            (None, Some(u)) => Some(mapping_of(up.kind, u)),
+            _ => None,
+        },
+        kind_label: lang.t(up.kind.label_key()),
+        checked_at: ctx.local_time(&check.at),
+        rejected_available: done.is_some() && check.rejected_rows > 0,
+        r: report(check, up.committed, lang),
         id,
-        filename: f.filename,
-        r,
+        filename: up.filename,
         done,
         file_error,
-        rejected_available,
         ctx,
     };
     Ok(html(&page)?.into_response())
-}
-
-fn unreachable_report(kind: Kind) -> ImportReport {
-    ImportReport {
-        kind: kind.code().into(),
-        total: 0,
-        valid: 0,
-        skipped: 0,
-        rejected_rows: 0,
-        created: 0,
-        committed: true,
-        errors: Vec::new(),
-    }
 }
 
 #[derive(Deserialize)]
@@ -465,42 +380,20 @@ async fn commit_form(
     Path(id): Path<i64>,
     axum::Form(form): axum::Form<CommitForm>,
 ) -> AppResult<Response> {
-    s.require_write()?;
-    let (f, p) = load_plan(&state, &s, id).await?;
-    if *f.committed {
-        return page::redirect_with_flash(
-            &state,
-            &s,
-            &format!("/import/{id}"),
-            ctx.t("import.already_committed"),
-        )
-        .await;
-    }
-    let mut p = p?;
+    let _slot = state.imports.take(s.user().id)?;
     let mode = form.mode.unwrap_or_default();
-    let created = commit(&state.app(), &s.caller(), &mut p, mode, &f.filename).await?;
-    if mode == Mode::All && !p.errors.is_empty() {
-        return page::redirect_with_flash(
-            &state,
-            &s,
-            &format!("/import/{id}"),
-            ctx.t("import.has_errors_all"),
-        )
-        .await;
-    }
-    let r = report(&p, created, true, ctx.lang);
-    state
-        .store
-        .import_file_done(id, &serde_json::to_string(&r).unwrap_or_default())
-        .await?;
-    let msg = ctx.tf(
-        "import.done",
-        &[
-            created.to_string(),
-            r.skipped.to_string(),
-            r.rejected_rows.to_string(),
-        ],
-    );
+    let msg = match app::import::commit_upload(&state.app(), &s.caller(), id, mode).await? {
+        Committed::Already => ctx.t("import.already_committed").to_string(),
+        Committed::HasErrors => ctx.t("import.has_errors_all").to_string(),
+        Committed::Written(c) => ctx.tf(
+            "import.done",
+            &[
+                c.created.unwrap_or(0).to_string(),
+                c.skipped.to_string(),
+                c.rejected_rows.to_string(),
+            ],
+        ),
+    };
     page::redirect_with_flash(&state, &s, &format!("/import/{id}"), msg).await
 }
 
@@ -509,40 +402,14 @@ async fn rejected_file(
     PageAuth { s, ctx }: PageAuth,
     Path((id, file)): Path<(i64, String)>,
 ) -> AppResult<Response> {
-    s.require_write()?;
-    let (f, p) = load_plan(&state, &s, id).await?;
-    let mut p = p?;
-    // After a commit the rows written are no longer "ready": the errors of the plan
-    // are exactly the rejected rows. Conflicts found at commit are recorded too.
-    if let Some(j) = f
-        .result_json
-        .as_deref()
-        .and_then(|j| serde_json::from_str::<serde_json::Value>(j).ok())
-    {
-        if let Some(errs) = j["errors"].as_array() {
-            let known: HashSet<usize> = p.bad_rows();
-            for e in errs {
-                let row = e["row"].as_u64().unwrap_or(0) as usize;
-                if !known.contains(&row) {
-                    let msg = Msg::new("error.conflict");
-                    p.errors.push(RowError {
-                        row,
-                        column: e["column"].as_str().unwrap_or("").into(),
-                        msg,
-                    });
-                }
-            }
-        }
-    }
+    let _slot = state.imports.take(s.user().id)?;
     let xlsx = file.ends_with(".xlsx");
-    let bytes = rejected(&p, ctx.lang, xlsx)?;
+    let (bytes, kind) =
+        app::import::rejected_rows(&state.app(), &s.caller(), id, ctx.lang, xlsx).await?;
+    let ext = if xlsx { "xlsx" } else { "csv" };
     Ok(file_response(
         bytes,
-        &format!(
-            "ditolak-{}.{}",
-            f.kind.code(),
-            if xlsx { "xlsx" } else { "csv" }
-        ),
+        &format!("ditolak-{}.{ext}", kind.code()),
     ))
 }
 

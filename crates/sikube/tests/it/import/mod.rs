@@ -280,6 +280,86 @@ async fn import_pages_preview_commit_and_download_rejected_rows() {
     app.stop().await;
 }
 
+/// An upload is checked once, when it arrives; viewing it shows what that check found
+/// (and when) without reading the file again. "Check again" sees the registry as it is.
+#[tokio::test]
+async fn an_upload_is_checked_once_and_viewed_as_it_was_checked() {
+    let app = TestApp::spawn().await;
+    let b = app.browser_login("operator").await;
+    let csrf = hidden(&app.page(&b, "/import").await, "_csrf");
+    let form = reqwest::multipart::Form::new()
+        .text("_csrf", csrf.clone())
+        .text("kind", "persons")
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(persons_csv().into_bytes()).file_name("warga.csv"),
+        );
+    let r = b
+        .post(app.url("/import"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let preview_url = r.headers()["location"].to_str().unwrap().to_string();
+    let admin = app.token("admin").await;
+    let checks = || async {
+        app.get_json(&admin, "/api/v1/audit?action=import_check")
+            .await["total"]
+            .as_i64()
+            .unwrap()
+    };
+    for _ in 0..3 {
+        let page = app.page(&b, &preview_url).await;
+        assert!(page.contains("id=\"valid\">6<"), "{page}");
+        assert!(page.contains("Diperiksa 06-12-2026 10:00 WIB"), "{page}");
+    }
+    assert_eq!(checks().await, 1, "three views, one check");
+    // Someone registers one of the file's persons meanwhile: the kept check still shows
+    // the file as it was checked, until it is checked again.
+    let op = app.token("operator").await;
+    let r = app
+        .post(
+            &op,
+            "/api/v1/persons",
+            serde_json::json!({"nik": "3279040105800001", "name": "Warga Impor 0", "sex": "L",
+                "birth_date": "1980-05-01", "village_code": "32.79.04.2002",
+                "categories": ["fakir_miskin"], "confirm_duplicate": true}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    assert!(app.page(&b, &preview_url).await.contains("id=\"valid\">6<"));
+    let r = b
+        .post(app.url(&format!("{preview_url}/check")))
+        .form(&[("_csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = app.page(&b, &preview_url).await;
+    assert!(
+        page.contains("id=\"valid\">5<") && page.contains("id=\"skipped\">1<"),
+        "{page}"
+    );
+    assert!(page.contains("Berkas diperiksa ulang"), "{page}");
+    assert_eq!(checks().await, 2);
+    // The kept reasons are read in the reader's language.
+    let r = b
+        .post(app.url("/profile/lang"))
+        .form(&[("_csrf", csrf.as_str()), ("lang", "en")])
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_redirection(), "{}", r.status());
+    let en = app.page(&b, &preview_url).await;
+    assert!(en.contains("Birth month in the NIK must be 01–12"), "{en}");
+    // Another account's upload is not found.
+    let other = app.browser_login("kabid").await;
+    let r = other.get(app.url(&preview_url)).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    app.stop().await;
+}
+
 #[tokio::test]
 async fn exports_are_real_spreadsheets_masked_and_audited() {
     let app = TestApp::spawn().await;

@@ -715,6 +715,10 @@ fn case_of(m: &Method, route: &str, fx: &Fx, seed: usize) -> Option<Case> {
             owner: Some(OPERATOR),
             ..case(WRITERS, 303, Form(vec![("mode", "all".into())]), false)
         },
+        ("POST", "/import/{id}/check") => Case {
+            owner: Some(OPERATOR),
+            ..case(WRITERS, 303, Form(vec![]), false)
+        },
         ("POST", "/import/{id}/mapping") => Case {
             owner: Some(OPERATOR),
             ..case(WRITERS, 303, Form(vec![]), false)
