@@ -67,7 +67,7 @@ pub enum Committed {
     Already,
     /// All-or-nothing met errors: nothing written (the check now lists them).
     HasErrors,
-    Written(Check),
+    Written(Box<Check>),
 }
 
 fn owner(c: &Caller) -> Result<i64> {
@@ -218,7 +218,7 @@ pub async fn commit_upload(cx: &Context, c: &Caller, id: i64, mode: Mode) -> Res
     }
     let check = Check::of(&p, Some(created), c.actor.now());
     cx.store.import_file_result(id, &kept(&check), true).await?;
-    Ok(Committed::Written(check))
+    Ok(Committed::Written(Box::new(check)))
 }
 
 /// The rows of an upload that were not (or would not be) written, with the reason, as a

@@ -235,7 +235,7 @@ struct PreviewPage {
     filename: String,
     r: ImportReport,
     kind_label: &'static str,
-    /// When the file was checked (or written), as WIB.
+    /// When the file was checked (or written), in WIB.
     checked_at: String,
     done: Option<String>,
     file_error: String,
@@ -357,7 +357,7 @@ async fn preview_page(
             _ => None,
         },
         kind_label: lang.t(up.kind.label_key()),
-        checked_at: ctx.local_time(&check.at),
+        checked_at: ctx.tf("import.checked_at", &[ctx.local_time(&check.at)]),
         rejected_available: done.is_some() && check.rejected_rows > 0,
         r: report(check, up.committed, lang),
         id,
