@@ -747,6 +747,14 @@ impl Tokens {
     }
 }
 
+/// What a write answered: its status, what it says (a file's cells or text included) and
+/// where it sends the browser next.
+struct Answer {
+    status: reqwest::StatusCode,
+    text: String,
+    location: Option<String>,
+}
+
 async fn send(
     app: &TestApp,
     tokens: &Tokens,
@@ -754,7 +762,7 @@ async fn send(
     m: &Method,
     path: &str,
     body: &Body,
-) -> reqwest::Response {
+) -> Answer {
     let c = Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -789,7 +797,91 @@ async fn send(
             req.multipart(form)
         }
     };
-    req.send().await.unwrap()
+    let r = req.send().await.unwrap();
+    let location = r
+        .headers()
+        .get("location")
+        .and_then(|l| l.to_str().ok())
+        .map(String::from);
+    Answer {
+        status: r.status(),
+        text: super::readable(&r.bytes().await.unwrap()),
+        location,
+    }
+}
+
+/// The roles that see personal data masked, and what none of their answers may hold:
+/// NIKs, KK numbers and birth dates (in every written form), and for a pendamping the
+/// names of persons outside their kecamatan.
+struct Secrets {
+    numbers_and_dates: Vec<String>,
+    /// (pendamping, names of persons outside their area)
+    names: Vec<(&'static str, Vec<String>)>,
+}
+
+impl Secrets {
+    /// The persons of a route's records and the resident of Pataruman.
+    async fn of(app: &TestApp, op: &str, fx: &Fx, elsewhere: &Value) -> Secrets {
+        let mut numbers_and_dates = Vec::new();
+        let mut langensari_names = Vec::new();
+        let ids = fx.members.iter().chain(&fx.spare).chain(&fx.free);
+        let mut persons = vec![elsewhere.clone()];
+        for id in ids {
+            persons.push(app.get_json(op, &format!("/api/v1/persons/{id}")).await);
+        }
+        for p in &persons {
+            for k in ["nik", "kk_number"] {
+                if let Some(n) = p[k].as_str().filter(|n| n.len() == 16) {
+                    numbers_and_dates.push(n.to_string());
+                }
+            }
+            numbers_and_dates.extend(super::date_forms(p["birth_date"].as_str().unwrap()));
+        }
+        for p in &persons[1..] {
+            langensari_names.push(p["name"].as_str().unwrap().to_string());
+        }
+        assert!(numbers_and_dates.len() > 13 * 7, "{numbers_and_dates:?}");
+        Secrets {
+            numbers_and_dates,
+            names: vec![
+                (FIELD, vec![elsewhere["name"].as_str().unwrap().to_string()]),
+                (OTHER_AREA, langensari_names),
+            ],
+        }
+    }
+
+    /// What an answer to a masked role gives away: its own text, and the page it sends
+    /// the browser to (where a flash message would say it).
+    async fn leaks(&self, app: &TestApp, tokens: &Tokens, who: &str, a: &Answer) -> Vec<String> {
+        if !matches!(who, FIELD | AUDITOR | OTHER_AREA) {
+            return Vec::new();
+        }
+        let mut texts = vec![a.text.clone()];
+        if let Some(next) = a.location.as_deref().filter(|l| l.starts_with('/')) {
+            let r = Client::new()
+                .get(app.url(next))
+                .header("cookie", format!("sikube_session={}", tokens.page(who).0))
+                .send()
+                .await
+                .unwrap();
+            texts.push(super::readable(&r.bytes().await.unwrap()));
+        }
+        let names = self
+            .names
+            .iter()
+            .filter(|(w, _)| *w == who)
+            .flat_map(|(_, n)| n);
+        texts
+            .iter()
+            .flat_map(|t| {
+                self.numbers_and_dates
+                    .iter()
+                    .chain(names.clone())
+                    .filter(|s| t.contains(s.as_str()))
+                    .map(move |s| format!("{who} was shown {s}"))
+            })
+            .collect()
+    }
 }
 
 async fn audit_total(app: &TestApp, admin: &str) -> i64 {
@@ -830,29 +922,46 @@ async fn every_write_route_refuses_the_wrong_role_and_area_and_serves_the_right_
         "write routes without a case: {unknown:?}"
     );
     assert!(writes.len() > 50, "{} write routes", writes.len());
+    // A resident of Pataruman: the Langensari pendamping may not learn of her.
+    let op = tokens.api(OPERATOR);
+    let elsewhere = created(
+        app.post(
+            &op,
+            "/api/v1/persons",
+            json!({"nik": "3279024303850004", "kk_number": "3279020101090004",
+                "name": "Sutarjo Wiradikarta", "sex": "P", "birth_date": "1985-03-03",
+                "village_code": "32.79.02.1002", "confirm_duplicate": true}),
+        )
+        .await,
+        "resident of Pataruman",
+    )
+    .await;
     let mut failures = Vec::new();
     for (n, (m, route)) in writes.iter().enumerate() {
         let seed = 11 + n;
         let fx = fixture(&app, &tokens, seed).await;
+        let secrets = Secrets::of(&app, &op, &fx, &elsewhere).await;
         let path = concrete_with(route, &fx);
         let c = case_of(m, route, &fx, seed).unwrap();
         for who in ROLES.iter().filter(|r| !c.allowed.contains(r)) {
             let before = audit_total(&app, &admin).await;
-            let r = send(&app, &tokens, who, m, &path, &c.body).await;
-            if r.status() != 403 {
-                failures.push(format!("{who} {m} {path}: {} (expected 403)", r.status()));
+            let a = send(&app, &tokens, who, m, &path, &c.body).await;
+            if a.status != 403 {
+                failures.push(format!("{who} {m} {path}: {} (expected 403)", a.status));
             }
+            failures.extend(secrets.leaks(&app, &tokens, who, &a).await);
             if audit_total(&app, &admin).await != before {
                 failures.push(format!("{who} {m} {path} changed something"));
             }
         }
         if c.area && c.allowed.contains(&FIELD) {
             let before = audit_total(&app, &admin).await;
-            let r = send(&app, &tokens, OTHER_AREA, m, &path, &c.body).await;
-            let (status, text) = (r.status(), r.text().await.unwrap());
+            let a = send(&app, &tokens, OTHER_AREA, m, &path, &c.body).await;
+            failures.extend(secrets.leaks(&app, &tokens, OTHER_AREA, &a).await);
+            let (status, text) = (a.status, a.text);
             if let Some(missing) = &c.missing {
-                let r = send(&app, &tokens, OTHER_AREA, m, &path, missing).await;
-                let (s2, t2) = (r.status(), r.text().await.unwrap());
+                let a = send(&app, &tokens, OTHER_AREA, m, &path, missing).await;
+                let (s2, t2) = (a.status, a.text);
                 if (status, &text) != (s2, &t2) {
                     failures.push(format!(
                         "{OTHER_AREA} {m} {path}: {status} {text} differs from a missing record's {s2} {t2}"
@@ -868,25 +977,33 @@ async fn every_write_route_refuses_the_wrong_role_and_area_and_serves_the_right_
         if let Some(owner) = c.owner {
             for who in c.allowed.iter().filter(|w| **w != owner) {
                 let before = audit_total(&app, &admin).await;
-                let r = send(&app, &tokens, who, m, &path, &c.body).await;
-                if r.status() != 404 {
+                let a = send(&app, &tokens, who, m, &path, &c.body).await;
+                if a.status != 404 {
                     failures.push(format!(
                         "{who} {m} {path}: {} (expected 404: not theirs)",
-                        r.status()
+                        a.status
                     ));
                 }
+                failures.extend(secrets.leaks(&app, &tokens, who, &a).await);
                 if audit_total(&app, &admin).await != before {
                     failures.push(format!("{who} {m} {path} changed something"));
                 }
             }
         }
         let who = c.owner.unwrap_or(c.allowed[0]);
-        let r = send(&app, &tokens, who, m, &path, &c.body).await;
-        let s = r.status().as_u16();
+        let a = send(&app, &tokens, who, m, &path, &c.body).await;
+        let s = a.status.as_u16();
         if s != c.ok {
-            let body: String = r.text().await.unwrap().chars().take(300).collect();
+            let body: String = a.text.chars().take(300).collect();
             failures.push(format!("{who} {m} {path}: {s} (expected {}) {body}", c.ok));
         }
+        failures.extend(
+            secrets
+                .leaks(&app, &tokens, who, &a)
+                .await
+                .into_iter()
+                .map(|l| format!("{m} {path}: {l}")),
+        );
     }
     assert!(
         failures.is_empty(),
