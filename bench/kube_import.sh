@@ -83,6 +83,7 @@ while kill -0 "$UPLOAD" 2>/dev/null; do
 done
 wait "$UPLOAD"
 read -r api_code api_s <"$WORK/api.txt"
+api_s=$(python3 -c "print(f'{$api_s:.2f}')")
 [ "$api_code" = 200 ] || { echo "API dry run: $api_code $(head -c 500 "$WORK/api.json")" >&2; exit 1; }
 python3 - "$WORK/api.json" "$ROWS" <<'PY'
 import json, sys
