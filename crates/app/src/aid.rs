@@ -156,7 +156,7 @@ pub async fn act(
             action,
             note,
             delivery.as_ref(),
-            cx.rules.allow_same_person,
+            cx.settings.allow_same_person,
         )
         .await?)
 }

@@ -13,7 +13,7 @@ use store::{Page, Paging};
 /// The group's technical guidance as the office's rule judges it.
 pub async fn status(cx: &Context, kube_id: i64) -> Result<GuidanceStatus> {
     let members = cx.store.kube_guidance(kube_id).await?;
-    Ok(technical_guidance(&members, cx.rules.guidance_share_pct))
+    Ok(technical_guidance(&members, cx.settings.guidance_share_pct))
 }
 
 #[derive(Deserialize, utoipa::ToSchema, Default, Clone)]
@@ -62,7 +62,7 @@ pub async fn create(cx: &Context, c: &Caller, b: &TrainingCreate) -> Result<Trai
     }
     let village = inv.check(
         "village_code",
-        cx.areas.village_in(&cx.region, &b.village_code),
+        cx.areas.village_in(&cx.settings.region, &b.village_code),
     );
     if let Some(v) = &village {
         if !c.sees_district(v.district().as_str()) {

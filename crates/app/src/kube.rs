@@ -58,7 +58,7 @@ pub async fn business_type_codes(cx: &Context) -> Result<Vec<String>> {
 
 async fn validate(cx: &Context, c: &Caller, input: &KubeInput) -> Result<ValidKube> {
     let codes = business_type_codes(cx).await?;
-    let v = input.validate(&cx.areas, &cx.region, &codes, cx.today())?;
+    let v = input.validate(&cx.areas, &cx.settings.region, &codes, cx.today())?;
     if !c.sees_district(v.village_code.district().as_str()) {
         return Err(Error::invalid(
             "village_code",
@@ -128,7 +128,7 @@ pub async fn create(cx: &Context, c: &Caller, b: &KubeCreate) -> Result<KubeDeta
     };
     Ok(cx
         .store
-        .kube_create(&c.actor, &cx.region, &v, &members, b.pendamping_id)
+        .kube_create(&c.actor, &cx.settings.region, &v, &members, b.pendamping_id)
         .await?)
 }
 

@@ -18,13 +18,14 @@ pub mod programmes;
 pub mod registry;
 pub mod reports;
 pub mod scope;
+pub mod settings;
 pub mod users;
 pub mod visits;
 
 pub use caller::Caller;
 pub use error::{Error, Result};
+pub use settings::Settings;
 
-use domain::area::RegencyCode;
 use domain::Areas;
 use std::sync::Arc;
 use store::Store;
@@ -34,60 +35,9 @@ use store::Store;
 pub struct Context {
     pub store: Store,
     pub areas: Arc<Areas>,
-    /// The office's regency or city: forms offer its kecamatan and villages.
-    pub region: RegencyCode,
-    pub rules: Rules,
+    pub settings: Arc<Settings>,
     /// The duplicate finder learned from this registry.
     pub finder: Arc<duplicates::FinderCache>,
-    /// The office, as its printed documents name it.
-    pub office: Arc<Office>,
-}
-
-/// The office on its letterhead.
-#[derive(Debug, Clone)]
-pub struct Office {
-    pub name: String,
-    pub address: String,
-    pub logo: Option<pdf::Jpeg>,
-}
-
-impl Default for Office {
-    fn default() -> Office {
-        Office {
-            name: "Dinas Sosial".into(),
-            address: String::new(),
-            logo: None,
-        }
-    }
-}
-
-/// The office's settings that decide use cases.
-#[derive(Debug, Clone)]
-pub struct Rules {
-    /// Thresholds of the health classification.
-    pub health: domain::health::Thresholds,
-    /// Days between monitoring visits (a visit is due this long after the last).
-    pub visit_interval_days: i64,
-    /// Share of members (percent) who must attend technical guidance.
-    pub guidance_share_pct: i64,
-    /// One person may take a step of aid and the check of it (very small offices only).
-    pub allow_same_person: bool,
-    /// Distinct NIKs a role seeing identity masked may learn the registration of, per
-    /// account and office day.
-    pub nik_lookups_per_day: i64,
-}
-
-impl Default for Rules {
-    /// Monthly visits, 80% guidance attendance, separate persons for each step.
-    fn default() -> Rules {
-        Rules {
-            health: domain::health::Thresholds::default(),
-            visit_interval_days: 30,
-            guidance_share_pct: 80,
-            allow_same_person: false,
-            nik_lookups_per_day: 50,
-        }
-    }
 }
 
 impl Context {
@@ -101,7 +51,7 @@ impl Context {
     }
     /// The region's kecamatan, in code order.
     pub fn districts(&self) -> Vec<&domain::area::Area> {
-        self.areas.children(self.region.as_str())
+        self.areas.children(self.settings.region.as_str())
     }
 }
 

@@ -276,6 +276,6 @@ pub async fn approve_benefit(
     c.require(|r| r == Role::KepalaBidang)?;
     Ok(cx
         .store
-        .benefit_approve(&c.actor, id, bid, cx.rules.allow_same_person)
+        .benefit_approve(&c.actor, id, bid, cx.settings.allow_same_person)
         .await?)
 }

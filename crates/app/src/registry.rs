@@ -68,7 +68,7 @@ pub async fn check_nik_search(cx: &Context, c: &Caller, q: Option<&str>) -> Resu
 }
 
 /// Every answer that tells a role seeing identity masked whether NIKs are registered is
-/// a counted lookup: at most `Rules::nik_lookups_per_day` distinct NIKs per account and
+/// a counted lookup: at most `Settings::nik_lookups_per_day` distinct NIKs per account and
 /// office day (429 with the reason past it), each request audited with its count. Roles
 /// that read NIKs in full are not counted. Call it before the answer is computed.
 pub async fn nik_lookups(cx: &Context, c: &Caller, niks: &[&str], source: &str) -> Result<()> {
@@ -80,7 +80,7 @@ pub async fn nik_lookups(cx: &Context, c: &Caller, niks: &[&str], source: &str) 
         .iter()
         .map(|n| hex::encode(Sha256::digest(n.trim().as_bytes())))
         .collect();
-    let limit = cx.rules.nik_lookups_per_day;
+    let limit = cx.settings.nik_lookups_per_day;
     match cx
         .store
         .nik_lookup(&c.actor, c.today(), &hashes, limit, source)
@@ -97,7 +97,7 @@ pub async fn nik_lookups(cx: &Context, c: &Caller, niks: &[&str], source: &str) 
 }
 
 fn validate(cx: &Context, c: &Caller, input: &PersonInput) -> Result<ValidPerson, Invalid> {
-    let v = input.validate(&cx.areas, &cx.region, cx.today())?;
+    let v = input.validate(&cx.areas, &cx.settings.region, cx.today())?;
     if !c.sees_district(v.village_code.district().as_str()) {
         return Err(Invalid::field(
             "village_code",

@@ -21,7 +21,7 @@ async fn hash(password: String) -> Result<String> {
 fn parse_districts(cx: &Context, inv: &mut Invalid, codes: &[String]) -> Vec<DistrictCode> {
     let mut out = Vec::new();
     for c in codes.iter().filter(|c| !c.trim().is_empty()) {
-        if let Some(d) = inv.check("districts", cx.areas.district_in(&cx.region, c)) {
+        if let Some(d) = inv.check("districts", cx.areas.district_in(&cx.settings.region, c)) {
             if !out.contains(&d) {
                 out.push(d);
             }

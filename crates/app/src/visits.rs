@@ -20,7 +20,7 @@ pub async fn health(
     crate::scope::kube(cx, c, kube_id).await?;
     Ok(cx
         .store
-        .kube_health(kube_id, &cx.rules.health, cx.today())
+        .kube_health(kube_id, &cx.settings.health, cx.today())
         .await?)
 }
 
@@ -72,7 +72,7 @@ pub async fn record(
     let v = input.validate(cx.today(), *k.formed_on, k.member_count)?;
     Ok(cx
         .store
-        .visit_create(&c.actor, kube_id, &v, &cx.rules.health, cx.today())
+        .visit_create(&c.actor, kube_id, &v, &cx.settings.health, cx.today())
         .await?)
 }
 

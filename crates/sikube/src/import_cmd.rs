@@ -22,15 +22,13 @@ pub(super) async fn import(
         _ => return Err("--mode must be all or valid".into()),
     };
     let areas = Arc::new(Areas::embedded());
-    let region = areas.regency(region).map_err(msg)?;
+    let settings = Arc::new(app::Settings::new(areas.regency(region).map_err(msg)?));
     let store = open(db).await?;
     let cx = app::Context {
         store,
         areas,
-        region,
-        rules: app::Rules::default(),
+        settings,
         finder: Default::default(),
-        office: Default::default(),
     };
     let started = std::time::Instant::now();
     eprintln!("reading {file} ...");

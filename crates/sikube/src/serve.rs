@@ -48,7 +48,7 @@ pub(super) async fn serve(db: &DbArgs, args: ServeArgs) -> Result<(), String> {
         }
         None => None,
     };
-    let config = web::Config {
+    let settings = app::Settings {
         office_logo,
         https: args.https,
         trust_forwarded_for: args.trust_forwarded_for,
@@ -64,10 +64,10 @@ pub(super) async fn serve(db: &DbArgs, args: ServeArgs) -> Result<(), String> {
         nik_lookups_per_day: args.nik_lookups_per_day,
         office_name: args.office_name.clone(),
         office_address: args.office_address.clone(),
-        ..web::Config::new(region)
+        ..app::Settings::new(region)
     };
-    let thresholds = config.health;
-    let state = web::AppState::new(store.clone(), areas, config);
+    let thresholds = settings.health;
+    let state = web::AppState::new(store.clone(), areas, settings);
     spawn_housekeeping(store.clone(), thresholds);
     web::serve(listener, state, shutdown_signal())
         .await

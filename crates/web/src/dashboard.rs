@@ -172,7 +172,7 @@ async fn compute(state: &AppState, s: &Session, lang: Lang) -> AppResult<Dashboa
         .visit_list_overdue(
             s.district_scope(),
             state.today(),
-            state.config.visit_interval_days,
+            state.settings.visit_interval_days,
         )
         .await?;
     Ok(DashboardOut {

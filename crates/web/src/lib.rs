@@ -30,74 +30,24 @@ mod visits;
 
 use axum::http::{header, HeaderValue};
 use axum::Router;
-use domain::area::RegencyCode;
 use domain::Areas;
 use std::sync::Arc;
 use std::time::Duration;
 use store::Store;
 use tower_http::set_header::SetResponseHeaderLayer;
 
+pub use app::Settings;
 pub use error::AppError;
-
-/// Settings of a running server.
-#[derive(Clone, Debug)]
-pub struct Config {
-    /// The office's regency/city: pages offer only its kecamatan and villages.
-    pub region: RegencyCode,
-    /// Mark cookies `Secure` and send HSTS (when served over https).
-    pub https: bool,
-    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
-    pub trust_forwarded_for: bool,
-    /// Thresholds of the health classification.
-    pub health: domain::health::Thresholds,
-    /// Days between monitoring visits (a visit is due this long after the last).
-    pub visit_interval_days: i64,
-    /// Share of members (percent) who must attend technical guidance.
-    pub guidance_share_pct: i64,
-    /// Serve the public page (no personal data) at `/publik`.
-    pub public_page: bool,
-    /// The letterhead of documents such as the BAST.
-    pub office_name: String,
-    pub office_address: String,
-    /// The office's logo on the letterhead (a JPEG).
-    pub office_logo: Option<pdf::Jpeg>,
-    /// Lets one person take a step of aid and the check of it (submit and verify, verify
-    /// and approve, record and approve a cash benefit): only for very small offices;
-    /// every such step is marked.
-    pub allow_same_person: bool,
-    /// Distinct NIKs a role seeing identity masked may learn the registration of a day.
-    pub nik_lookups_per_day: i64,
-}
-
-impl Config {
-    /// The defaults for a region: monthly visits, 80% guidance attendance.
-    pub fn new(region: RegencyCode) -> Config {
-        Config {
-            region,
-            https: false,
-            trust_forwarded_for: false,
-            health: domain::health::Thresholds::default(),
-            visit_interval_days: 30,
-            guidance_share_pct: 80,
-            public_page: false,
-            office_name: "Dinas Sosial".into(),
-            office_address: String::new(),
-            office_logo: None,
-            allow_same_person: false,
-            nik_lookups_per_day: app::Rules::default().nik_lookups_per_day,
-        }
-    }
-}
 
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
     pub areas: Arc<Areas>,
-    pub config: Arc<Config>,
+    /// The office's settings, shared with the application layer.
+    pub settings: Arc<Settings>,
     dashboards: Arc<cache::VersionedCache<dashboard::Computed>>,
     duplicate_pairs: Arc<cache::VersionedCache<Vec<duplicates::Found>>>,
     finder: Arc<app::duplicates::FinderCache>,
-    office: Arc<app::Office>,
     /// Exports running at once (two per account, four in all).
     exports: Arc<slots::Slots>,
     /// File checks and imports running at once (two per account, two in all: each takes
@@ -115,17 +65,11 @@ pub(crate) async fn kube_in_scope(
 }
 
 impl AppState {
-    pub fn new(store: Store, areas: Arc<Areas>, config: Config) -> AppState {
-        let office = Arc::new(app::Office {
-            name: config.office_name.clone(),
-            address: config.office_address.clone(),
-            logo: config.office_logo.clone(),
-        });
+    pub fn new(store: Store, areas: Arc<Areas>, settings: Settings) -> AppState {
         AppState {
             store,
             areas,
-            config: Arc::new(config),
-            office,
+            settings: Arc::new(settings),
             dashboards: Default::default(),
             duplicate_pairs: Default::default(),
             finder: Default::default(),
@@ -146,21 +90,13 @@ impl AppState {
         app::Context {
             store: self.store.clone(),
             areas: self.areas.clone(),
-            region: self.config.region.clone(),
-            rules: app::Rules {
-                health: self.config.health,
-                visit_interval_days: self.config.visit_interval_days,
-                guidance_share_pct: self.config.guidance_share_pct,
-                allow_same_person: self.config.allow_same_person,
-                nik_lookups_per_day: self.config.nik_lookups_per_day,
-            },
+            settings: self.settings.clone(),
             finder: self.finder.clone(),
-            office: self.office.clone(),
         }
     }
     /// The region's kecamatan, in code order.
     pub fn districts(&self) -> Vec<&domain::area::Area> {
-        self.areas.children(self.config.region.as_str())
+        self.areas.children(self.settings.region.as_str())
     }
 }
 
@@ -269,7 +205,7 @@ pub fn router(state: AppState) -> Router {
             header::X_FRAME_OPTIONS,
             HeaderValue::from_static("DENY"),
         ));
-    if state.config.https {
+    if state.settings.https {
         app = app.layer(SetResponseHeaderLayer::overriding(
             header::STRICT_TRANSPORT_SECURITY,
             HeaderValue::from_static("max-age=31536000"),

@@ -50,7 +50,7 @@ impl Ctx {
             csrf: session.map(|s| s.info.csrf.clone()).unwrap_or_default(),
             flash,
             path: path.to_string(),
-            region_name: state.areas.name(state.config.region.as_str()).to_string(),
+            region_name: state.areas.name(state.settings.region.as_str()).to_string(),
         }
     }
     pub fn t(&self, key: &str) -> &'static str {

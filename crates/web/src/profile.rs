@@ -257,7 +257,7 @@ async fn lang_form(
         crate::auth::LANG_COOKIE,
         lang.code(),
         365 * 86400,
-        state.config.https,
+        state.settings.https,
     )
     .parse()
     {
@@ -342,7 +342,7 @@ async fn logout_everywhere_form(
         .await?;
     let mut resp = axum::response::Redirect::to("/login").into_response();
     if let Ok(v) =
-        crate::auth::set_cookie(crate::auth::SESSION_COOKIE, "", 0, state.config.https).parse()
+        crate::auth::set_cookie(crate::auth::SESSION_COOKIE, "", 0, state.settings.https).parse()
     {
         resp.headers_mut().append(axum::http::header::SET_COOKIE, v);
     }

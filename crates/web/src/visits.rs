@@ -265,7 +265,7 @@ pub(crate) async fn queue(
             let due = next_visit_due(
                 c.last_visit_on.map(|d| *d),
                 *c.formed_on,
-                state.config.visit_interval_days,
+                state.settings.visit_interval_days,
             );
             let overdue = (today - due).num_days().max(0);
             QueueItem {

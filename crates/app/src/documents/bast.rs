@@ -13,7 +13,7 @@ pub fn bast_pdf(
     prog: &store::aid::Programme,
 ) -> Vec<u8> {
     use pdf::{Align, Font};
-    let cfg = &cx.office;
+    let cfg = &cx.settings;
     let p = &d.proposal;
     let mut doc = crate::documents::document(
         cx,
@@ -66,7 +66,7 @@ pub fn bast_pdf(
         10.0,
         Font::Regular,
         Align::Left,
-        &format!(": {}", cfg.name),
+        &format!(": {}", cfg.office_name),
     );
     y -= 14.0;
     pg.text(l, y, 10.0, Font::Bold, Align::Left, "PIHAK KEDUA");
@@ -206,7 +206,14 @@ pub fn bast_pdf(
         Align::Center,
         &format!("Ketua {}", k.kube.name),
     );
-    pg.text(right_x, y, 9.0, Font::Regular, Align::Center, &cfg.name);
+    pg.text(
+        right_x,
+        y,
+        9.0,
+        Font::Regular,
+        Align::Center,
+        &cfg.office_name,
+    );
     y -= 60.0;
     pg.line(left_x - 70.0, y, left_x + 70.0, y, 0.5);
     pg.line(right_x - 70.0, y, right_x + 70.0, y, 0.5);

@@ -13,7 +13,7 @@ pub fn certificate_pdf(
     let mut doc = crate::documents::document(cx, &format!("Sertifikat {name}"));
     let mut pg = doc.page();
     let mid = pdf::WIDTH / 2.0;
-    let cfg = &cx.office;
+    let cfg = &cx.settings;
     pg.rect(36.0, 36.0, pdf::WIDTH - 72.0, pdf::HEIGHT - 72.0, 2.0);
     pg.rect(44.0, 44.0, pdf::WIDTH - 88.0, pdf::HEIGHT - 88.0, 0.5);
     let mut y = super::heading(&mut pg, cx, 740.0, 13.0);
@@ -73,7 +73,7 @@ pub fn certificate_pdf(
         11.0,
         Font::Regular,
         Align::Center,
-        &cfg.name,
+        &cfg.office_name,
     );
     pg.line(mid + 50.0, 140.0, mid + 190.0, 140.0, 0.5);
     pg.text(

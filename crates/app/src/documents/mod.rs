@@ -14,7 +14,7 @@ pub const RIGHT: f64 = pdf::WIDTH - 56.0;
 /// line of the name.
 pub fn heading(pg: &mut Page, cx: &crate::Context, y: f64, name_size: f64) -> f64 {
     let mid = pdf::WIDTH / 2.0;
-    let region = cx.areas.name(cx.region.as_str()).to_uppercase();
+    let region = cx.areas.name(cx.settings.region.as_str()).to_uppercase();
     pg.text(
         mid,
         y,
@@ -24,20 +24,27 @@ pub fn heading(pg: &mut Page, cx: &crate::Context, y: f64, name_size: f64) -> f6
         &format!("PEMERINTAH {region}"),
     );
     let y = y - 16.0;
-    let name = cx.office.name.to_uppercase();
+    let name = cx.settings.office_name.to_uppercase();
     pg.text(mid, y, name_size, Font::Bold, Align::Center, &name);
     y
 }
 
 /// The letterhead at the top of a page; returns the height below it.
 pub fn letterhead(pg: &mut Page, cx: &crate::Context) -> f64 {
-    let cfg = &cx.office;
+    let cfg = &cx.settings;
     let mid = pdf::WIDTH / 2.0;
     // The logo, if configured, stands at the left of the heading.
     pg.image(LEFT, 762.0, 44.0);
     let mut y = heading(pg, cx, 790.0, 14.0);
     y -= 14.0;
-    pg.text(mid, y, 9.0, Font::Regular, Align::Center, &cfg.address);
+    pg.text(
+        mid,
+        y,
+        9.0,
+        Font::Regular,
+        Align::Center,
+        &cfg.office_address,
+    );
     y -= 8.0;
     pg.line(LEFT, y, RIGHT, y, 1.5);
     y - 26.0
@@ -45,7 +52,7 @@ pub fn letterhead(pg: &mut Page, cx: &crate::Context) -> f64 {
 
 /// A document that can show the office's logo.
 pub fn document(cx: &crate::Context, title: &str) -> pdf::Document {
-    pdf::Document::new(title).with_image(cx.office.logo.clone())
+    pdf::Document::new(title).with_image(cx.settings.office_logo.clone())
 }
 
 /// A report as a printable PDF: letterhead, title, and the table over as many pages as

@@ -180,7 +180,7 @@ pub(super) async fn render_login(
     };
     let mut resp = (status, page::html(&page)?).into_response();
     if existing.is_none() {
-        if let Ok(v) = set_cookie(PRE_CSRF_COOKIE, &pre, 3600 * 12, state.config.https).parse() {
+        if let Ok(v) = set_cookie(PRE_CSRF_COOKIE, &pre, 3600 * 12, state.settings.https).parse() {
             resp.headers_mut().append(header::SET_COOKIE, v);
         }
     }
@@ -213,7 +213,7 @@ pub(super) async fn login_form(
                 SESSION_COOKIE,
                 &token,
                 SESSION_DAYS * 86400,
-                state.config.https,
+                state.settings.https,
             );
             if let Ok(v) = c.parse() {
                 resp.headers_mut().append(header::SET_COOKIE, v);
@@ -222,7 +222,7 @@ pub(super) async fn login_form(
                 LANG_COOKIE,
                 user.lang.code(),
                 365 * 86400,
-                state.config.https,
+                state.settings.https,
             )
             .parse()
             {
@@ -265,7 +265,7 @@ pub(super) async fn logout_form(
         state.store.session_delete(&hash_token(t)).await?;
     }
     let mut resp = Redirect::to("/login").into_response();
-    if let Ok(v) = set_cookie(SESSION_COOKIE, "", 0, state.config.https).parse() {
+    if let Ok(v) = set_cookie(SESSION_COOKIE, "", 0, state.settings.https).parse() {
         resp.headers_mut().append(header::SET_COOKIE, v);
     }
     Ok(resp)
@@ -279,7 +279,7 @@ pub(super) async fn set_lang(
 ) -> AppResult<Response> {
     let lang = Lang::parse(&code).map_err(|_| AppError::NotFound)?;
     let mut resp = Redirect::to(&safe_next(q.next.as_deref())).into_response();
-    if let Ok(v) = set_cookie(LANG_COOKIE, lang.code(), 365 * 86400, state.config.https).parse() {
+    if let Ok(v) = set_cookie(LANG_COOKIE, lang.code(), 365 * 86400, state.settings.https).parse() {
         resp.headers_mut().append(header::SET_COOKIE, v);
     }
     Ok(resp)
@@ -330,7 +330,7 @@ pub(crate) async fn api_login(
                 SESSION_COOKIE,
                 &token,
                 SESSION_DAYS * 86400,
-                state.config.https,
+                state.settings.https,
             );
             if let Ok(v) = c.parse() {
                 resp.headers_mut().append(header::SET_COOKIE, v);
@@ -355,7 +355,7 @@ pub(crate) async fn api_logout(
         state.store.session_delete(&hash_token(t)).await?;
     }
     let mut resp = StatusCode::NO_CONTENT.into_response();
-    if let Ok(v) = set_cookie(SESSION_COOKIE, "", 0, state.config.https).parse() {
+    if let Ok(v) = set_cookie(SESSION_COOKIE, "", 0, state.settings.https).parse() {
         resp.headers_mut().append(header::SET_COOKIE, v);
     }
     Ok(resp)
@@ -373,7 +373,7 @@ pub(crate) async fn api_logout_all(
         .session_end_all(&s.actor(), s.user().id, None)
         .await?;
     let mut resp = StatusCode::NO_CONTENT.into_response();
-    if let Ok(v) = set_cookie(SESSION_COOKIE, "", 0, state.config.https).parse() {
+    if let Ok(v) = set_cookie(SESSION_COOKIE, "", 0, state.settings.https).parse() {
         resp.headers_mut().append(header::SET_COOKIE, v);
     }
     Ok(resp)

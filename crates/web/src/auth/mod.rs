@@ -209,7 +209,7 @@ pub fn is_api(path: &str) -> bool {
 fn client_addr(state: &AppState, req: &Request) -> String {
     // Behind the office's own proxy: the address that proxy appended (the rightmost);
     // everything left of it came from the client and can say anything.
-    if state.config.trust_forwarded_for {
+    if state.settings.trust_forwarded_for {
         if let Some(ip) = req
             .headers()
             .get_all("x-forwarded-for")

@@ -78,7 +78,7 @@ pub(super) async fn render_detail_with(
     let ov = s.caller().visible(
         state
             .store
-            .kube_overview(id, &state.config.health, state.today())
+            .kube_overview(id, &state.settings.health, state.today())
             .await?,
     )?;
     let h = ov.health;
@@ -115,7 +115,7 @@ pub(super) async fn render_detail_with(
     let errors = FormErrors::new(errors, lang);
     let status = errors.status();
     let guidance =
-        domain::guidance::technical_guidance(&ov.guidance, state.config.guidance_share_pct);
+        domain::guidance::technical_guidance(&ov.guidance, state.settings.guidance_share_pct);
     let last_visit = ov.visits.first().map(|v| v.id);
     let visits: Vec<crate::visits::VisitOut> = ov
         .visits

@@ -270,7 +270,7 @@ pub(super) async fn render_detail(
         .iter()
         .filter(|a| domain::aid::transition(st, **a, s.role()).is_ok())
         .filter(|a| {
-            domain::aid::check_duties(**a, me, &earlier, state.config.allow_same_person).is_ok()
+            domain::aid::check_duties(**a, me, &earlier, state.settings.allow_same_person).is_ok()
         })
         .map(|a| (a.code(), lang.t(a.label_key())))
         .collect();

@@ -241,7 +241,7 @@ async fn public_page(
     State(state): State<AppState>,
     crate::auth::ReqLang(lang): crate::auth::ReqLang,
 ) -> AppResult<Response> {
-    if !state.config.public_page {
+    if !state.settings.public_page {
         return Err(AppError::NotFound);
     }
     let data = state.store.report_public().await?;

@@ -42,7 +42,7 @@ pub async fn commit(
             }
         }
         Ready::Kube(groups) => {
-            let region = &cx.region;
+            let region = &cx.settings.region;
             if mode == Mode::All {
                 let gs: Vec<(ValidKube, Vec<NewMember>)> = groups
                     .iter()

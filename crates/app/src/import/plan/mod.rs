@@ -215,7 +215,7 @@ async fn plan_persons(
     layout: Layout,
     progress: Progress,
 ) -> Result<Plan> {
-    let (areas, region, session) = (cx.areas.clone(), cx.region.clone(), c.clone());
+    let (areas, region, session) = (cx.areas.clone(), cx.settings.region.clone(), c.clone());
     // Reading and checking a million rows is seconds of CPU too.
     let (table, total, (errors, valid)) = tokio::task::spawn_blocking(move || {
         let (inputs, unread) = person_inputs(&table, &layout, &areas, &region);
@@ -338,7 +338,7 @@ async fn plan_kube(
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Plan> {
     // Reading the rows into groups is CPU work: off the request threads.
-    let (areas, region) = (cx.areas.clone(), cx.region.clone());
+    let (areas, region) = (cx.areas.clone(), cx.settings.region.clone());
     let (table, layout, (mut groups, unread)) = tokio::task::spawn_blocking(move || {
         let groups = kube_groups(&table, &layout, &areas, &region);
         (table, layout, groups)
@@ -400,7 +400,10 @@ async fn plan_kube(
         progress(n, groups.len());
         let first = g.rows[0];
         let before = errors.len();
-        let v = match g.input.validate(&cx.areas, &cx.region, &codes, today) {
+        let v = match g
+            .input
+            .validate(&cx.areas, &cx.settings.region, &codes, today)
+        {
             Ok(v) if !c.sees_district(v.village_code.district().as_str()) => {
                 errors.push(RowError {
                     row: first,

@@ -71,7 +71,7 @@ impl TestApp {
     }
 
     /// A server whose configuration `f` adjusts.
-    pub async fn spawn_with(f: impl FnOnce(&mut web::Config)) -> TestApp {
+    pub async fn spawn_with(f: impl FnOnce(&mut web::Settings)) -> TestApp {
         Self::spawn_fresh(test_clock(), f).await
     }
 
@@ -81,7 +81,7 @@ impl TestApp {
         Self::spawn_fresh(Clock::parse(instant).expect("instant"), |_| {}).await
     }
 
-    async fn spawn_fresh(clock: Clock, f: impl FnOnce(&mut web::Config)) -> TestApp {
+    async fn spawn_fresh(clock: Clock, f: impl FnOnce(&mut web::Settings)) -> TestApp {
         let pg = std::env::var("SIKUBE_TEST_DATABASE_URL").ok();
         let fresh = FreshDatabase::create(pg.as_deref())
             .await
@@ -92,7 +92,7 @@ impl TestApp {
     }
 
     /// A server on a given (fresh) database.
-    pub async fn spawn_on(db_url: String, f: impl FnOnce(&mut web::Config)) -> TestApp {
+    pub async fn spawn_on(db_url: String, f: impl FnOnce(&mut web::Settings)) -> TestApp {
         Self::spawn_on_clock(db_url, test_clock(), f).await
     }
 
@@ -100,7 +100,7 @@ impl TestApp {
     pub async fn spawn_on_clock(
         db_url: String,
         clock: Clock,
-        f: impl FnOnce(&mut web::Config),
+        f: impl FnOnce(&mut web::Settings),
     ) -> TestApp {
         let store = Store::connect(&db_url)
             .await
@@ -128,9 +128,9 @@ impl TestApp {
         }
         let areas = areas();
         let region = areas.regency("32.79").unwrap();
-        let mut config = web::Config::new(region);
-        f(&mut config);
-        let state = web::AppState::new(store.clone(), areas, config);
+        let mut settings = web::Settings::new(region);
+        f(&mut settings);
+        let state = web::AppState::new(store.clone(), areas, settings);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();

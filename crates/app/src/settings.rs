@@ -1,0 +1,54 @@
+//! The office's settings: one type, filled once by the binary from its flags and
+//! environment, read by every use case and by the web (how it is served).
+use domain::area::RegencyCode;
+
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// The office's regency/city: forms offer only its kecamatan and villages.
+    pub region: RegencyCode,
+    /// Mark cookies `Secure` and send HSTS (when served over https).
+    pub https: bool,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    pub trust_forwarded_for: bool,
+    /// Serve the public page (no personal data) at `/publik`.
+    pub public_page: bool,
+    /// Thresholds of the health classification.
+    pub health: domain::health::Thresholds,
+    /// Days between monitoring visits (a visit is due this long after the last).
+    pub visit_interval_days: i64,
+    /// Share of members (percent) who must attend technical guidance.
+    pub guidance_share_pct: i64,
+    /// Lets one person take a step of aid and the check of it (submit and verify, verify
+    /// and approve, record and approve a benefit): only for very small offices; every
+    /// such step is marked.
+    pub allow_same_person: bool,
+    /// Distinct NIKs a role seeing identity masked may learn the registration of, per
+    /// account and office day.
+    pub nik_lookups_per_day: i64,
+    /// The letterhead of documents such as the BAST.
+    pub office_name: String,
+    pub office_address: String,
+    /// The office's logo on the letterhead (a JPEG).
+    pub office_logo: Option<pdf::Jpeg>,
+}
+
+impl Settings {
+    /// The defaults for a region: monthly visits, 80% guidance attendance, separate
+    /// persons for each step, 50 NIK look-ups a day.
+    pub fn new(region: RegencyCode) -> Settings {
+        Settings {
+            region,
+            https: false,
+            trust_forwarded_for: false,
+            public_page: false,
+            health: domain::health::Thresholds::default(),
+            visit_interval_days: 30,
+            guidance_share_pct: 80,
+            allow_same_person: false,
+            nik_lookups_per_day: 50,
+            office_name: "Dinas Sosial".into(),
+            office_address: String::new(),
+            office_logo: None,
+        }
+    }
+}
