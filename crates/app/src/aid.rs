@@ -7,7 +7,7 @@ use domain::aid::{Action, ProposalState};
 use domain::{Invalid, Msg};
 use serde::{Deserialize, Serialize};
 use sheets::Cell;
-use store::aid::{Delivery, ProposalDetail, ProposalFilter, ProposalListed};
+pub use store::aid::{Asset, Delivery, ProposalDetail, ProposalFilter, ProposalListed};
 use store::{Page, Paging};
 
 #[derive(Deserialize, Serialize, utoipa::ToSchema, Clone)]

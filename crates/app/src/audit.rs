@@ -5,7 +5,7 @@ use crate::{local_time, Caller, Context, Result};
 use domain::{Invalid, Msg, Role};
 use serde_json::Value;
 use sheets::Cell;
-use store::audit::{AuditEntry, AuditFilter};
+pub use store::audit::{AuditEntry, AuditFilter};
 use store::{Page, Paging};
 
 /// The audit log, newest first.

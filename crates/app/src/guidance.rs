@@ -7,7 +7,7 @@ use domain::guidance::{technical_guidance, GuidanceStatus, TrainingKind};
 use domain::{Invalid, Msg};
 use serde::Deserialize;
 use sheets::Cell;
-use store::trainings::{NewTraining, Training, TrainingDetail, TrainingFilter};
+pub use store::trainings::{NewTraining, Training, TrainingDetail, TrainingFilter};
 use store::{Page, Paging};
 
 /// The group's technical guidance as the office's rule judges it.

@@ -7,7 +7,9 @@ use domain::kube::{KubeInput, MemberRole, Stage, ValidKube};
 use domain::{Invalid, Msg};
 use serde::Deserialize;
 use sheets::Cell;
-use store::kube::{Kube, KubeChange, KubeDetail, KubeFilter, KubeRow, NewMember};
+pub use store::kube::{
+    BusinessType, Kube, KubeChange, KubeDetail, KubeFilter, KubeRow, Member, NewMember,
+};
 use store::{Page, Paging};
 
 #[derive(Deserialize, utoipa::ToSchema, Clone)]

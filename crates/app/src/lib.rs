@@ -7,6 +7,7 @@ pub mod aid;
 pub mod audit;
 pub mod caller;
 pub mod documents;
+pub mod dashboard;
 pub mod duplicates;
 pub mod error;
 pub mod guidance;
@@ -25,6 +26,8 @@ pub mod visits;
 pub use caller::Caller;
 pub use error::{Error, Result};
 pub use settings::Settings;
+/// The values every layer passes: dates, pages of a list, the acting account, the clock.
+pub use store::{day_in_jakarta, Actor, Clock, Date, Page, Paging};
 
 use domain::Areas;
 use std::sync::Arc;

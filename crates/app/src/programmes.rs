@@ -8,7 +8,7 @@ use domain::money::Rupiah;
 use domain::person::{age_on, Category};
 use domain::{Invalid, Msg, Role};
 use serde::{Deserialize, Serialize};
-use store::aid::{NewProgramme, Programme};
+pub use store::aid::{Benefit, Enrolment, Figures, Item, NewProgramme, Programme};
 
 /// Programmes and the catalogue are managed by the office, not in the field.
 pub fn require_office(c: &Caller) -> Result<()> {

@@ -7,7 +7,8 @@ use domain::person::{age_on, PersonInput, ValidPerson};
 use domain::{Invalid, Msg, Role};
 use serde::Deserialize;
 use sheets::Cell;
-use store::persons::{Person, PersonFilter, PersonRow};
+pub use store::duplicates::Links;
+pub use store::persons::{Person, PersonFilter, PersonRow};
 use store::{Page, Paging};
 
 /// Age on `today` of a stored birth date.

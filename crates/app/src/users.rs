@@ -8,7 +8,8 @@ use domain::user::{check_districts, check_password, Username};
 use domain::{DistrictCode, Invalid, Lang, Msg, Role};
 use serde::Deserialize;
 use sheets::Cell;
-use store::users::{NewUser, User, UserChange, UserFilter};
+pub use store::sessions::{NewSession, SessionInfo, SessionKind, SessionRow};
+pub use store::users::{NewUser, User, UserChange, UserFilter};
 use store::{Page, Paging};
 
 /// A password's hash, or busy when too many are being hashed.

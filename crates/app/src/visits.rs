@@ -7,7 +7,7 @@ use domain::money::Rupiah;
 use domain::visit::VisitInput;
 use domain::Msg;
 use serde::Deserialize;
-use store::visits::Visit;
+pub use store::visits::Visit;
 
 /// A KUBE's health as of today, and the visits it was judged from (newest first).
 /// Access is decided first: re-assessing may write, and a caller who may not see the

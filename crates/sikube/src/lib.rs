@@ -7,7 +7,7 @@ use domain::{Areas, Lang, Role};
 use std::io::BufRead;
 use std::process::ExitCode;
 use std::sync::Arc;
-use store::users::{NewUser, UserChange, UserFilter};
+use app::users::{NewUser, UserChange, UserFilter};
 use store::{Actor, Backend, Paging, Store};
 
 mod import_cmd;
@@ -52,8 +52,8 @@ pub struct DbArgs {
     pub data_dir: String,
     /// The instant the clock starts at (RFC 3339, e.g. `2027-01-01T00:30:00+07:00`) and runs
     /// on from: for tests and demonstrations of a given day; default the machine's clock.
-    #[arg(long, env = "SIKUBE_CLOCK", global = true, value_parser = store::Clock::parse, default_value = "system")]
-    pub clock: store::Clock,
+    #[arg(long, env = "SIKUBE_CLOCK", global = true, value_parser = app::Clock::parse, default_value = "system")]
+    pub clock: app::Clock,
 }
 
 impl DbArgs {

@@ -99,7 +99,7 @@ pub struct ListOf<T: ToSchema> {
 }
 
 impl<T: ToSchema> ListOf<T> {
-    pub fn from_page<U>(p: store::Page<U>, f: impl Fn(U) -> T) -> ListOf<T> {
+    pub fn from_page<U>(p: app::Page<U>, f: impl Fn(U) -> T) -> ListOf<T> {
         ListOf {
             items: p.items.into_iter().map(f).collect(),
             total: p.total,

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Json;
 use serde::Serialize;
-use store::audit::{AuditEntry, AuditFilter};
+use app::audit::{AuditEntry, AuditFilter};
 use utoipa::ToSchema;
 use utoipa_axum::routes;
 

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
-use store::dashboard::DataVersion;
+use app::dashboard::DataVersion;
 
 pub struct VersionedCache<T> {
     inner: Mutex<(DataVersion, HashMap<String, Arc<T>>)>,

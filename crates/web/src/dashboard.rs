@@ -14,9 +14,9 @@ use domain::kube::{FundingSource, Status};
 use domain::Lang;
 use serde::Serialize;
 use std::collections::BTreeMap;
-use store::audit::AuditFilter;
-use store::dashboard::DimCount;
-use store::Paging;
+use app::audit::AuditFilter;
+use app::dashboard::DimCount;
+use app::Paging;
 use utoipa::ToSchema;
 use utoipa_axum::routes;
 

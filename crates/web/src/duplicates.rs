@@ -19,8 +19,8 @@ use domain::dedup::PairScore;
 use domain::{Lang, Msg};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use store::duplicates::Links;
-use store::persons::Person;
+use app::registry::Links;
+use app::registry::Person;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::routes;
 
@@ -129,8 +129,8 @@ async fn find(
     state: &AppState,
     s: &Session,
     lang: Lang,
-    paging: store::Paging,
-) -> AppResult<store::Page<DuplicatePair>> {
+    paging: app::Paging,
+) -> AppResult<app::Page<DuplicatePair>> {
     let found = found(state, s).await?;
     let mut ids: Vec<i64> = found.iter().flat_map(|f| [f.a, f.b]).collect();
     ids.sort_unstable();
@@ -204,7 +204,7 @@ async fn find(
             })
         })
         .collect();
-    Ok(store::Page {
+    Ok(app::Page {
         items,
         total,
         limit: paging.limit,
@@ -231,7 +231,7 @@ pub(crate) async fn api_list(
     crate::auth::ReqLang(lang): crate::auth::ReqLang,
     Query(q): Query<ListQuery>,
 ) -> AppResult<Json<crate::api::ListOf<DuplicatePair>>> {
-    let page = find(&state, &s, lang, store::Paging::new(q.limit, q.offset)).await?;
+    let page = find(&state, &s, lang, app::Paging::new(q.limit, q.offset)).await?;
     Ok(Json(crate::api::ListOf::from_page(page, |p| p)))
 }
 

@@ -60,7 +60,7 @@ pub(crate) async fn kube_in_scope(
     state: &AppState,
     s: &auth::Session,
     id: i64,
-) -> error::AppResult<store::kube::Kube> {
+) -> error::AppResult<app::kube::Kube> {
     Ok(app::scope::kube(&state.app(), &s.caller(), id).await?)
 }
 
@@ -78,7 +78,7 @@ impl AppState {
         }
     }
     /// What every "now" and "today" of this server reads.
-    pub fn clock(&self) -> store::Clock {
+    pub fn clock(&self) -> app::Clock {
         self.store.clock()
     }
     /// Today where the office is.

@@ -226,7 +226,7 @@ pub struct Pager {
 }
 
 impl Pager {
-    fn new<T>(page: &store::Page<T>, path: &str, query: &[(String, String)]) -> Pager {
+    fn new<T>(page: &app::Page<T>, path: &str, query: &[(String, String)]) -> Pager {
         let query: Vec<(String, String)> = query
             .iter()
             .filter(|(_, v)| !v.is_empty())
@@ -339,11 +339,11 @@ impl<Q> List<Q> {
             .and_then(|(_, v)| v.parse().ok())
     }
     /// Rows of `size` from the `offset` of the query.
-    pub fn paging(&self, size: i64) -> store::Paging {
-        store::Paging::new(Some(size), self.number("offset"))
+    pub fn paging(&self, size: i64) -> app::Paging {
+        app::Paging::new(Some(size), self.number("offset"))
     }
     /// Links to the previous and next page, keeping the filters.
-    pub fn pager<T>(&self, page: &store::Page<T>) -> Pager {
+    pub fn pager<T>(&self, page: &app::Page<T>) -> Pager {
         Pager::new(page, self.uri.path(), &query_pairs(&self.uri))
     }
 }

@@ -13,7 +13,7 @@ use axum::{Form, Json};
 use domain::user::check_password;
 use domain::{Invalid, Lang, Msg};
 use serde::{Deserialize, Serialize};
-use store::users::UserChange;
+use app::users::UserChange;
 use utoipa::ToSchema;
 use utoipa_axum::routes;
 

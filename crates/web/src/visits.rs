@@ -15,8 +15,8 @@ use domain::money::Rupiah;
 use domain::visit::VisitInput;
 use domain::{Invalid, Lang, Msg};
 use serde::Serialize;
-use store::kube::Kube;
-use store::visits::Visit;
+use app::kube::Kube;
+use app::visits::Visit;
 use utoipa::ToSchema;
 use utoipa_axum::routes;
 
@@ -46,7 +46,7 @@ pub struct HealthOut {
     /// Why, in the caller's language.
     pub reasons: Vec<String>,
     #[schema(value_type = Option<String>, format = Date)]
-    pub assessed_on: Option<store::Date>,
+    pub assessed_on: Option<app::Date>,
 }
 
 pub(crate) fn health_out(h: &Health, lang: Lang) -> HealthOut {
@@ -54,7 +54,7 @@ pub(crate) fn health_out(h: &Health, lang: Lang) -> HealthOut {
         status: h.status,
         level: h.level,
         reasons: h.reasons.iter().map(|m| m.text(lang)).collect(),
-        assessed_on: h.assessed_on.map(store::Date),
+        assessed_on: h.assessed_on.map(app::Date),
     }
 }
 
@@ -63,7 +63,7 @@ pub struct VisitOut {
     pub id: i64,
     pub kube_id: i64,
     #[schema(value_type = String, format = Date)]
-    pub visited_on: store::Date,
+    pub visited_on: app::Date,
     pub operating: bool,
     pub meetings_held: i64,
     pub members_present: i64,
@@ -233,10 +233,10 @@ pub struct QueueItem {
     #[schema(value_type = String)]
     pub status: Status,
     #[schema(value_type = Option<String>, format = Date)]
-    pub last_visit_on: Option<store::Date>,
+    pub last_visit_on: Option<app::Date>,
     /// When the next visit is due.
     #[schema(value_type = String, format = Date)]
-    pub due_on: store::Date,
+    pub due_on: app::Date,
     /// Days past the due date (0 when not overdue).
     pub overdue_days: i64,
     pub risk: i64,

@@ -13,8 +13,8 @@ use domain::money::Rupiah;
 use domain::person::ValidPerson;
 use domain::visit::VisitInput;
 use domain::Areas;
-use store::kube::NewMember;
-use store::trainings::NewTraining;
+use app::kube::NewMember;
+use app::guidance::NewTraining;
 use store::Store;
 
 /// A demo KUBE and what its story needs to know of it.
@@ -577,7 +577,7 @@ pub(crate) async fn settle_stages(
         } else {
             (Stage::Bantuan, year.at(0.99))
         };
-        let change = store::kube::KubeChange {
+        let change = app::kube::KubeChange {
             kube: g.kube.clone(),
             stage,
             pendamping_id: cast.pendamping_id(&g.district),

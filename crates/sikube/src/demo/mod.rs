@@ -12,7 +12,7 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use domain::area::RegencyCode;
 use domain::user::Username;
 use domain::{Areas, DistrictCode, Lang, Role};
-use store::users::NewUser;
+use app::users::NewUser;
 use store::{Actor, Store};
 
 /// The password of every demo account (printed at start; demo only).
@@ -125,7 +125,7 @@ pub(crate) struct Cast {
 impl Cast {
     async fn find(store: &Store) -> DemoResult<Cast> {
         let users = store
-            .user_list(&Default::default(), store::Paging::new(Some(500), None))
+            .user_list(&Default::default(), app::Paging::new(Some(500), None))
             .await
             .map_err(err)?
             .items;

@@ -17,8 +17,8 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use std::net::SocketAddr;
 use std::sync::Arc;
-use store::sessions::{NewSession, SessionInfo, SessionKind};
-use store::users::User;
+use app::users::{NewSession, SessionInfo, SessionKind};
+use app::users::User;
 use utoipa_axum::routes;
 
 pub const SESSION_COOKIE: &str = "sikube_session";
@@ -93,9 +93,9 @@ impl Session {
     pub fn role(&self) -> Role {
         self.info.user.role
     }
-    pub fn actor(&self) -> store::Actor {
+    pub fn actor(&self) -> app::Actor {
         // The command line acts as no account (id 0).
-        store::Actor {
+        app::Actor {
             user_id: Some(self.info.user.id).filter(|id| *id > 0),
             username: self.info.user.username.clone(),
             at: self.at,

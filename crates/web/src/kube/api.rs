@@ -99,7 +99,7 @@ pub(super) async fn business_types(
 }
 
 pub(super) fn active_type_names(
-    types: &[store::kube::BusinessType],
+    types: &[app::kube::BusinessType],
     lang: Lang,
 ) -> Vec<(String, String)> {
     types

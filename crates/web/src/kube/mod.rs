@@ -15,9 +15,9 @@ use domain::kube::{FundingSource, KubeInput, MemberRole, Stage, Status, MAX_MEMB
 use domain::nik::mask;
 use domain::{Invalid, Lang, Msg, Role};
 use serde::{Deserialize, Serialize};
-use store::kube::{Kube, KubeDetail, KubeFilter, Member};
-use store::users::UserFilter;
-use store::Paging;
+use app::kube::{Kube, KubeDetail, KubeFilter, Member};
+use app::users::UserFilter;
+use app::Paging;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::routes;
 
@@ -70,9 +70,9 @@ pub struct MemberOut {
     #[schema(value_type = String)]
     pub role: MemberRole,
     #[schema(value_type = String, format = Date)]
-    pub joined_on: store::Date,
+    pub joined_on: app::Date,
     #[schema(value_type = Option<String>, format = Date)]
-    pub left_on: Option<store::Date>,
+    pub left_on: Option<app::Date>,
     pub left_reason: Option<String>,
 }
 
@@ -104,7 +104,7 @@ pub struct KubeOut {
     pub district_name: String,
     pub address: Option<String>,
     #[schema(value_type = String, format = Date)]
-    pub formed_on: store::Date,
+    pub formed_on: app::Date,
     /// `apbd_kota`, `apbd_provinsi`, `apbn`, `lainnya`
     pub funding_source: String,
     pub programme_year: i64,

@@ -15,7 +15,7 @@ use domain::nik::{mask, Nik};
 use domain::person::{Category, PersonInput};
 use domain::{Invalid, Lang};
 use serde::{Deserialize, Serialize};
-use store::persons::{Person, PersonFilter};
+use app::registry::{Person, PersonFilter};
 use utoipa::ToSchema;
 use utoipa_axum::routes;
 
@@ -56,7 +56,7 @@ pub struct PersonOut {
     /// `YYYY-MM-DD`; null for roles that see masked numbers (with the serial hidden, the
     /// birth date would narrow the NIK down to a handful), who read the age.
     #[schema(value_type = Option<String>, format = Date)]
-    pub birth_date: Option<store::Date>,
+    pub birth_date: Option<app::Date>,
     pub age: i32,
     pub village_code: String,
     pub village_name: String,

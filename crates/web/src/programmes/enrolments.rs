@@ -8,11 +8,11 @@ pub struct EnrolmentOut {
     pub person_id: i64,
     pub name: String,
     #[schema(value_type = String, format = Date)]
-    pub enrolled_on: store::Date,
+    pub enrolled_on: app::Date,
 }
 
-impl From<store::aid::Enrolment> for EnrolmentOut {
-    fn from(e: store::aid::Enrolment) -> Self {
+impl From<app::programmes::Enrolment> for EnrolmentOut {
+    fn from(e: app::programmes::Enrolment) -> Self {
         EnrolmentOut {
             id: e.id,
             person_id: e.person_id,
@@ -78,15 +78,15 @@ pub struct BenefitOut {
     pub period: String,
     pub amount: i64,
     #[schema(value_type = String, format = Date)]
-    pub given_on: store::Date,
+    pub given_on: app::Date,
     /// Who approved the payment and when; null while a cash benefit awaits the head of
     /// division.
     pub approved_by: Option<String>,
     pub approved_at: Option<String>,
 }
 
-impl From<store::aid::Benefit> for BenefitOut {
-    fn from(b: store::aid::Benefit) -> Self {
+impl From<app::programmes::Benefit> for BenefitOut {
+    fn from(b: app::programmes::Benefit) -> Self {
         BenefitOut {
             id: b.id,
             person_id: b.person_id,
@@ -123,7 +123,7 @@ pub(crate) async fn api_benefits(
         .benefit_list(
             id,
             s.district_scope(),
-            store::Paging::new(q.limit, q.offset),
+            app::Paging::new(q.limit, q.offset),
         )
         .await?;
     Ok(Json(crate::api::ListOf::from_page(page, BenefitOut::from)))

@@ -11,7 +11,7 @@ pub struct ItemOut {
     pub category: Option<String>,
 }
 
-pub(super) fn item_out(i: store::aid::Item) -> ItemOut {
+pub(super) fn item_out(i: app::programmes::Item) -> ItemOut {
     ItemOut {
         id: i.id,
         name: i.name,

@@ -15,7 +15,7 @@ use domain::kube::FundingSource;
 use domain::money::Rupiah;
 use domain::{Invalid, Lang, Role};
 use serde::{Deserialize, Serialize};
-use store::aid::{Figures, Programme};
+use app::programmes::{Figures, Programme};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::routes;
 

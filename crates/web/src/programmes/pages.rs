@@ -197,7 +197,7 @@ pub(super) async fn render_detail(
     let benefits = if individual {
         state
             .store
-            .benefit_list(id, s.district_scope(), store::Paging::new(Some(100), None))
+            .benefit_list(id, s.district_scope(), app::Paging::new(Some(100), None))
             .await?
             .items
             .into_iter()
@@ -210,12 +210,12 @@ pub(super) async fn render_detail(
     let proposals = state
         .store
         .proposal_list(
-            &store::aid::ProposalFilter {
+            &app::aid::ProposalFilter {
                 programme_id: Some(id),
                 ..Default::default()
             },
             s.district_scope(),
-            store::Paging::new(Some(200), None),
+            app::Paging::new(Some(200), None),
         )
         .await?
         .items
@@ -249,7 +249,7 @@ pub(super) async fn render_detail(
             .person_list(
                 &Default::default(),
                 s.district_scope(),
-                store::Paging::new(Some(500), None),
+                app::Paging::new(Some(500), None),
             )
             .await?
             .items
@@ -292,7 +292,7 @@ pub(super) async fn render_detail(
 /// after the year count in its first or last month.
 pub(super) fn month_of(when: &str, year: i64) -> usize {
     let day = chrono::DateTime::parse_from_rfc3339(when)
-        .map(|t| store::day_in_jakarta(t.to_utc()))
+        .map(|t| app::day_in_jakarta(t.to_utc()))
         .or_else(|_| chrono::NaiveDate::parse_from_str(when, "%Y-%m-%d"));
     match day {
         Ok(d) if (d.year() as i64) < year => 1,

@@ -14,7 +14,7 @@ use domain::aid::{Action, ProposalState};
 use domain::money::Rupiah;
 use domain::{Invalid, Msg};
 use serde::{Deserialize, Serialize};
-use store::aid::{ProposalDetail, ProposalFilter};
+use app::aid::{ProposalDetail, ProposalFilter};
 use utoipa::ToSchema;
 use utoipa_axum::routes;
 
@@ -53,7 +53,7 @@ pub struct AssetOut {
     pub unit_price: i64,
     pub value: i64,
     #[schema(value_type = String, format = Date)]
-    pub acquired_on: store::Date,
+    pub acquired_on: app::Date,
     pub proposal_id: Option<i64>,
 }
 
@@ -67,8 +67,8 @@ pub(crate) async fn assets(state: &AppState, kube_id: i64) -> AppResult<Vec<Asse
         .collect())
 }
 
-impl From<store::aid::Asset> for AssetOut {
-    fn from(a: store::aid::Asset) -> AssetOut {
+impl From<app::aid::Asset> for AssetOut {
+    fn from(a: app::aid::Asset) -> AssetOut {
         AssetOut {
             value: a.quantity * a.unit_price,
             item_id: a.item_id,
@@ -134,7 +134,7 @@ pub struct ProposalOut {
     pub justification: String,
     pub reason: Option<String>,
     #[schema(value_type = Option<String>, format = Date)]
-    pub delivered_on: Option<store::Date>,
+    pub delivered_on: Option<app::Date>,
     pub receiver: Option<String>,
     pub place: Option<String>,
     pub bast_number: Option<String>,

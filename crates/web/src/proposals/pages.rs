@@ -57,7 +57,7 @@ pub(super) async fn list_page(
 #[template(path = "proposal_form.html")]
 pub(super) struct FormPage {
     ctx: Ctx,
-    kube: store::kube::Kube,
+    kube: app::kube::Kube,
     programmes: Vec<(i64, String)>,
     programme_id: i64,
     items: Vec<(i64, String, String, String, i64)>,
@@ -234,7 +234,7 @@ pub(super) async fn create_form(
 pub(super) struct DetailPage {
     ctx: Ctx,
     p: ProposalOut,
-    kube: store::kube::Kube,
+    kube: app::kube::Kube,
     programme: String,
     state_label: &'static str,
     actions: Vec<(&'static str, &'static str)>,

@@ -12,8 +12,8 @@ use axum::Json;
 use domain::guidance::TrainingKind;
 use domain::{Invalid, Lang, Msg};
 use serde::Serialize;
-use store::trainings::{TrainingDetail, TrainingFilter};
-use store::Paging;
+use app::guidance::{TrainingDetail, TrainingFilter};
+use app::Paging;
 use utoipa::ToSchema;
 use utoipa_axum::routes;
 
@@ -72,9 +72,9 @@ pub struct TrainingOut {
     pub topic: Option<String>,
     pub business_type: Option<String>,
     #[schema(value_type = String, format = Date)]
-    pub starts_on: store::Date,
+    pub starts_on: app::Date,
     #[schema(value_type = String, format = Date)]
-    pub ends_on: store::Date,
+    pub ends_on: app::Date,
     pub village_code: String,
     pub village_name: String,
     pub organiser: Option<String>,

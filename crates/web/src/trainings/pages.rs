@@ -169,7 +169,7 @@ pub(super) async fn render_detail(
         let page = state
             .store
             .person_list(
-                &store::persons::PersonFilter {
+                &app::registry::PersonFilter {
                     district_code: Some(d.training.district_code.clone()),
                     ..Default::default()
                 },

@@ -14,7 +14,7 @@ use axum::Json;
 
 use domain::{Invalid, Role};
 use serde::{Deserialize, Serialize};
-use store::users::{User, UserFilter};
+use app::users::{User, UserFilter};
 use utoipa::ToSchema;
 use utoipa_axum::routes;
 
@@ -61,8 +61,8 @@ pub struct SessionOut {
     pub expires_at: String,
 }
 
-impl From<store::sessions::SessionRow> for SessionOut {
-    fn from(r: store::sessions::SessionRow) -> Self {
+impl From<app::users::SessionRow> for SessionOut {
+    fn from(r: app::users::SessionRow) -> Self {
         SessionOut {
             id: r.id,
             kind: r.kind,

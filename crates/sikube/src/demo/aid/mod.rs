@@ -12,7 +12,8 @@ use domain::kube::{FundingSource, Status};
 use domain::money::Rupiah;
 use domain::person::{age_on, ValidPerson};
 use domain::Role;
-use store::aid::{Delivery, NewProgramme};
+use app::programmes::NewProgramme;
+use app::aid::Delivery;
 use store::{Actor, Store};
 
 mod individual;
