@@ -279,3 +279,14 @@ impl Listing for Trainings {
         ]
     }
 }
+
+/// The agencies that give technical guidance (names).
+pub async fn partner_agencies(cx: &Context, _c: &Caller) -> Result<Vec<String>> {
+    Ok(cx.store.partner_agency_list().await?)
+}
+
+/// Who was present on which day of a training of the caller's: (person id, day).
+pub async fn days_present(cx: &Context, c: &Caller, id: i64) -> Result<Vec<(i64, String)>> {
+    crate::scope::training(cx, c, id).await?;
+    Ok(cx.store.training_days(id).await?)
+}

@@ -340,3 +340,75 @@ impl Open<Kubes> {
             .await
     }
 }
+
+pub use store::kube::KubeOverview;
+
+/// The business types, retired ones included (they name existing KUBE).
+pub async fn business_types(cx: &Context, _c: &Caller) -> Result<Vec<BusinessType>> {
+    Ok(cx.store.business_type_list().await?)
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct BusinessTypeIn {
+    /// Lower-case letters and underscores, e.g. `budidaya_lele`.
+    pub code: String,
+    /// Name in Bahasa Indonesia.
+    pub name: String,
+    /// Name in English (defaults to the Indonesian name).
+    pub name_en: Option<String>,
+    /// False hides the type from new KUBE (existing ones keep it).
+    pub active: Option<bool>,
+}
+
+/// Adds, renames or retires a business type (admin).
+pub async fn business_type_save(cx: &Context, c: &Caller, b: &BusinessTypeIn) -> Result<()> {
+    c.require(domain::Role::manages_users)?;
+    let mut inv = Invalid::new();
+    let code = b.code.trim();
+    if code.is_empty()
+        || code.len() > 40
+        || !code.bytes().all(|c| c.is_ascii_lowercase() || c == b'_')
+    {
+        inv.add("code", Msg::new("error.validation"));
+    }
+    if b.name.trim().is_empty() {
+        inv.add("name", Msg::new("common.required"));
+    }
+    inv.into_result()?;
+    let en = b
+        .name_en
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .unwrap_or(b.name.trim());
+    cx.store
+        .business_type_upsert(&c.actor, code, b.name.trim(), en, b.active.unwrap_or(true))
+        .await?;
+    Ok(())
+}
+
+/// What a KUBE's page shows: the group with its members, health (assessed anew when due,
+/// which may write: only after access is decided), guidance, visits and history.
+pub async fn overview(cx: &Context, c: &Caller, id: i64) -> Result<KubeOverview> {
+    crate::scope::kube(cx, c, id).await?;
+    c.visible(
+        cx.store
+            .kube_overview(id, &cx.settings.health, cx.today())
+            .await?,
+    )
+}
+
+/// Residents of a kecamatan of the caller's who are in no active KUBE, by a name or NIK
+/// start: (id, name, village code).
+pub async fn candidates(
+    cx: &Context,
+    c: &Caller,
+    district: &str,
+    q: Option<&str>,
+    limit: i64,
+) -> Result<Vec<(i64, String, String)>> {
+    if !c.sees_district(district) {
+        return Ok(Vec::new());
+    }
+    Ok(cx.store.kube_candidates(district, q, limit).await?)
+}

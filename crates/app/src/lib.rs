@@ -6,8 +6,8 @@
 pub mod aid;
 pub mod audit;
 pub mod caller;
-pub mod documents;
 pub mod dashboard;
+pub mod documents;
 pub mod duplicates;
 pub mod error;
 pub mod guidance;

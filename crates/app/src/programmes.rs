@@ -279,3 +279,133 @@ pub async fn approve_benefit(
         .benefit_approve(&c.actor, id, bid, cx.settings.allow_same_person)
         .await?)
 }
+
+/// The programmes (of a year), each with its figures.
+pub async fn list(
+    cx: &Context,
+    _c: &Caller,
+    year: Option<i64>,
+) -> Result<Vec<(Programme, Figures)>> {
+    Ok(cx.store.programme_list(year).await?)
+}
+
+/// A programme and its figures (budget, committed, delivered, quota used).
+pub async fn get(cx: &Context, _c: &Caller, id: i64) -> Result<(Programme, Figures)> {
+    Ok(cx.store.programme_get(id).await?)
+}
+
+/// The persons enrolled in a programme, those of the caller's area.
+pub async fn enrolments(cx: &Context, c: &Caller, id: i64) -> Result<Vec<Enrolment>> {
+    cx.store.programme_get(id).await?;
+    Ok(cx.store.enrolment_list(id, c.district_scope()).await?)
+}
+
+/// The benefits given in a programme to persons of the caller's area.
+pub async fn benefits(
+    cx: &Context,
+    c: &Caller,
+    id: i64,
+    paging: crate::Paging,
+) -> Result<crate::Page<Benefit>> {
+    cx.store.programme_get(id).await?;
+    Ok(cx
+        .store
+        .benefit_list(id, c.district_scope(), paging)
+        .await?)
+}
+
+/// The goods catalogue.
+pub async fn items(cx: &Context, _c: &Caller) -> Result<Vec<Item>> {
+    Ok(cx.store.item_list().await?)
+}
+
+/// A package: its id, name, business type and (item, quantity) lines.
+pub type Package = (i64, String, Option<String>, Vec<(i64, i64)>);
+
+/// The standard packages of goods.
+pub async fn packages(cx: &Context, _c: &Caller) -> Result<Vec<Package>> {
+    Ok(cx.store.package_list().await?)
+}
+
+/// A resident who could be enrolled: the birth date only for roles that see it in full,
+/// else the age (a birth date beside the kecamatan and sex leaves only the NIK's serial).
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub id: i64,
+    pub name: String,
+    pub birth_date: Option<crate::Date>,
+    pub age: i32,
+}
+
+/// What a programme's page shows: the programme, money over time, its proposals, and for
+/// an individual programme its enrolments, benefits and the residents one may enrol —
+/// all within the caller's area.
+pub struct Overview {
+    pub programme: Programme,
+    pub figures: Figures,
+    /// (when, committed, delivered) as the money moved.
+    pub flows: Vec<(String, i64, i64)>,
+    pub proposals: Vec<crate::aid::ProposalListed>,
+    pub enrolments: Vec<Enrolment>,
+    pub benefits: Vec<Benefit>,
+    pub candidates: Vec<Candidate>,
+}
+
+pub async fn overview(cx: &Context, c: &Caller, id: i64) -> Result<Overview> {
+    let (programme, figures) = cx.store.programme_get(id).await?;
+    let individual = programme.target == Target::Individual;
+    let flows = cx.store.programme_flows(&programme).await?;
+    let scope = c.district_scope();
+    let proposals = cx
+        .store
+        .proposal_list(
+            &crate::aid::ProposalFilter {
+                programme_id: Some(id),
+                ..Default::default()
+            },
+            scope,
+            crate::Paging::new(Some(200), None),
+        )
+        .await?
+        .items;
+    let (mut enrolments, mut benefits, mut candidates) = (Vec::new(), Vec::new(), Vec::new());
+    if individual {
+        enrolments = cx.store.enrolment_list(id, scope).await?;
+        benefits = cx
+            .store
+            .benefit_list(id, scope, crate::Paging::new(Some(100), None))
+            .await?
+            .items;
+        if c.role.can_write() {
+            let taken: Vec<i64> = enrolments.iter().map(|e| e.person_id).collect();
+            let full = c.role.sees_full_identity();
+            candidates = cx
+                .store
+                .person_list(
+                    &Default::default(),
+                    scope,
+                    crate::Paging::new(Some(500), None),
+                )
+                .await?
+                .items
+                .into_iter()
+                .filter(|p| !taken.contains(&p.id))
+                .map(|p| Candidate {
+                    id: p.id,
+                    age: age_on(*p.birth_date, cx.today()),
+                    birth_date: full.then_some(p.birth_date),
+                    name: p.name,
+                })
+                .collect();
+        }
+    }
+    Ok(Overview {
+        programme,
+        figures,
+        flows,
+        proposals,
+        enrolments,
+        benefits,
+        candidates,
+    })
+}

@@ -344,3 +344,21 @@ impl Open<Persons> {
             .await
     }
 }
+
+/// Residents of the caller's area matching a filter, at most `limit`, as forms offer
+/// them: (id, name, village code) — nothing that identifies them further.
+pub async fn residents(
+    cx: &Context,
+    c: &Caller,
+    f: &PersonFilter,
+    limit: i64,
+) -> Result<Vec<(i64, String, String)>> {
+    Ok(cx
+        .store
+        .person_list(f, c.district_scope(), Paging::new(Some(limit), None))
+        .await?
+        .items
+        .into_iter()
+        .map(|p| (p.id, p.name, p.village_code))
+        .collect())
+}

@@ -190,3 +190,24 @@ impl Listing for Users {
         ]
     }
 }
+
+/// The active pendamping accounts of a kecamatan: (id, user name).
+pub async fn pendampings(cx: &Context, _c: &Caller, district: &str) -> Result<Vec<(i64, String)>> {
+    let page = cx
+        .store
+        .user_list(
+            &UserFilter {
+                q: None,
+                role: Some(Role::Pendamping.code().into()),
+                sort: None,
+            },
+            Paging::new(Some(500), None),
+        )
+        .await?;
+    Ok(page
+        .items
+        .into_iter()
+        .filter(|u| !u.disabled && u.districts.iter().any(|d| d == district))
+        .map(|u| (u.id, u.username))
+        .collect())
+}

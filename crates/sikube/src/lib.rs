@@ -1,13 +1,13 @@
 //! The `sikube` command: serve, migrate, user administration, backup.
 pub mod demo;
 
+use app::users::{NewUser, UserChange, UserFilter};
 use clap::{Args, Parser, Subcommand};
 use domain::user::{check_password, Username};
 use domain::{Areas, Lang, Role};
 use std::io::BufRead;
 use std::process::ExitCode;
 use std::sync::Arc;
-use app::users::{NewUser, UserChange, UserFilter};
 use store::{Actor, Backend, Paging, Store};
 
 mod import_cmd;

@@ -5,13 +5,13 @@ use crate::list::{Listed, PAGE_SIZE};
 use crate::page::{html, Ctx, List, PageAuth, Pager};
 use crate::AppState;
 use app::audit::Entries;
+use app::audit::{AuditEntry, AuditFilter};
 use app::lists::Open;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Json;
 use serde::Serialize;
-use app::audit::{AuditEntry, AuditFilter};
 use utoipa::ToSchema;
 use utoipa_axum::routes;
 

@@ -10,6 +10,8 @@ use crate::page::Outcome::{Again, Done};
 use crate::page::{self, html, Ctx, FormErrors, PageAuth, Pager};
 use crate::persons::PersonOut;
 use crate::AppState;
+use app::registry::Links;
+use app::registry::Person;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -19,8 +21,6 @@ use domain::dedup::PairScore;
 use domain::{Lang, Msg};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use app::registry::Links;
-use app::registry::Person;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::routes;
 

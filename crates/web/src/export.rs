@@ -5,11 +5,11 @@ use crate::error::{AppError, AppResult};
 use crate::import::file_response;
 use crate::AppState;
 use app::lists::{Listing, Open};
+use app::Paging;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 use sheets::Cell;
-use app::Paging;
 use utoipa::IntoParams;
 
 #[derive(Deserialize, IntoParams)]

@@ -5,6 +5,7 @@ use crate::auth::{create_api_token, hash_password, Authed, Session};
 use crate::error::{AppError, AppResult};
 use crate::page::{self, html, Ctx, FormErrors, PageAuth};
 use crate::AppState;
+use app::users::UserChange;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -13,7 +14,6 @@ use axum::{Form, Json};
 use domain::user::check_password;
 use domain::{Invalid, Lang, Msg};
 use serde::{Deserialize, Serialize};
-use app::users::UserChange;
 use utoipa::ToSchema;
 use utoipa_axum::routes;
 

@@ -4,6 +4,8 @@ use crate::auth::{Authed, Session};
 use crate::error::{AppError, AppResult};
 use crate::page::{self, html, Ctx, FormErrors, PageAuth};
 use crate::AppState;
+use app::kube::Kube;
+use app::visits::Visit;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -15,8 +17,6 @@ use domain::money::Rupiah;
 use domain::visit::VisitInput;
 use domain::{Invalid, Lang, Msg};
 use serde::Serialize;
-use app::kube::Kube;
-use app::visits::Visit;
 use utoipa::ToSchema;
 use utoipa_axum::routes;
 

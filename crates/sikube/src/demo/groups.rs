@@ -3,6 +3,8 @@
 //! health), and finally given the stage their history puts them in.
 use super::people::{misspell, PersonMaker, GROUP_WORDS};
 use super::{err, on, ymd, Cast, DemoResult, Rng, Year};
+use app::guidance::NewTraining;
+use app::kube::NewMember;
 use chrono::NaiveDate;
 use domain::area::RegencyCode;
 use domain::guidance::TrainingKind;
@@ -13,8 +15,6 @@ use domain::money::Rupiah;
 use domain::person::ValidPerson;
 use domain::visit::VisitInput;
 use domain::Areas;
-use app::kube::NewMember;
-use app::guidance::NewTraining;
 use store::Store;
 
 /// A demo KUBE and what its story needs to know of it.

@@ -8,11 +8,11 @@ mod aid;
 mod groups;
 mod people;
 
+use app::users::NewUser;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use domain::area::RegencyCode;
 use domain::user::Username;
 use domain::{Areas, DistrictCode, Lang, Role};
-use app::users::NewUser;
 use store::{Actor, Store};
 
 /// The password of every demo account (printed at start; demo only).

@@ -3,6 +3,8 @@
 use crate::error::{AppError, AppResult};
 use crate::page::{self, Ctx};
 use crate::AppState;
+use app::users::User;
+use app::users::{NewSession, SessionInfo, SessionKind};
 use argon2::password_hash::rand_core::OsRng;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
@@ -17,8 +19,6 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use std::net::SocketAddr;
 use std::sync::Arc;
-use app::users::{NewSession, SessionInfo, SessionKind};
-use app::users::User;
 use utoipa_axum::routes;
 
 pub const SESSION_COOKIE: &str = "sikube_session";

@@ -18,11 +18,11 @@ pub struct BusinessTypeOut {
     responses((status = 200, body = Vec<BusinessTypeOut>)))]
 pub(crate) async fn api_business_types(
     State(state): State<AppState>,
-    Authed(_caller): Authed,
+    Authed(s): Authed,
     crate::auth::ReqLang(lang): crate::auth::ReqLang,
 ) -> AppResult<Json<Vec<BusinessTypeOut>>> {
     Ok(Json(
-        business_types(&state, lang)
+        business_types(&state, &s, lang)
             .await?
             .into_iter()
             .map(|(code, name)| BusinessTypeOut { code, name })
@@ -30,57 +30,17 @@ pub(crate) async fn api_business_types(
     ))
 }
 
-#[derive(Deserialize, ToSchema)]
-pub struct BusinessTypeIn {
-    /// Lower-case letters and underscores, e.g. `budidaya_lele`.
-    pub code: String,
-    /// Name in Bahasa Indonesia.
-    pub name: String,
-    /// Name in English (defaults to the Indonesian name).
-    pub name_en: Option<String>,
-    /// False hides the type from new KUBE (existing ones keep it).
-    pub active: Option<bool>,
-}
-
 /// Add, rename or retire a business type (admin).
-#[utoipa::path(post, path = "/api/v1/business-types", tag = "kube", request_body = BusinessTypeIn,
+#[utoipa::path(post, path = "/api/v1/business-types", tag = "kube", request_body = app::kube::BusinessTypeIn,
     responses((status = 201, body = Vec<BusinessTypeOut>), (status = 403, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)))]
 pub(crate) async fn api_business_type_upsert(
     State(state): State<AppState>,
     Authed(s): Authed,
     crate::auth::ReqLang(lang): crate::auth::ReqLang,
-    Json(b): Json<BusinessTypeIn>,
+    Json(b): Json<app::kube::BusinessTypeIn>,
 ) -> AppResult<Response> {
-    s.require(Role::manages_users)?;
-    let mut inv = Invalid::new();
-    let code = b.code.trim();
-    if code.is_empty()
-        || code.len() > 40
-        || !code.bytes().all(|c| c.is_ascii_lowercase() || c == b'_')
-    {
-        inv.add("code", Msg::new("error.validation"));
-    }
-    if b.name.trim().is_empty() {
-        inv.add("name", Msg::new("common.required"));
-    }
-    inv.into_result()?;
-    let en = b
-        .name_en
-        .as_deref()
-        .map(str::trim)
-        .filter(|n| !n.is_empty())
-        .unwrap_or(b.name.trim());
-    state
-        .store
-        .business_type_upsert(
-            &s.actor(),
-            code,
-            b.name.trim(),
-            en,
-            b.active.unwrap_or(true),
-        )
-        .await?;
-    let all: Vec<BusinessTypeOut> = business_types(&state, lang)
+    app::kube::business_type_save(&state.app(), &s.caller(), &b).await?;
+    let all: Vec<BusinessTypeOut> = business_types(&state, &s, lang)
         .await?
         .into_iter()
         .map(|(code, name)| BusinessTypeOut { code, name })
@@ -90,10 +50,11 @@ pub(crate) async fn api_business_type_upsert(
 
 pub(super) async fn business_types(
     state: &AppState,
+    s: &Session,
     lang: Lang,
 ) -> AppResult<Vec<(String, String)>> {
     Ok(active_type_names(
-        &state.store.business_type_list().await?,
+        &app::kube::business_types(&state.app(), &s.caller()).await?,
         lang,
     ))
 }

@@ -73,14 +73,7 @@ pub(super) async fn render_detail_with(
     errors: Option<&Invalid>,
     member_q: Option<String>,
 ) -> AppResult<Response> {
-    // Access first: the overview re-assesses the KUBE's health, which may write.
-    app::scope::kube(&state.app(), &s.caller(), id).await?;
-    let ov = s.caller().visible(
-        state
-            .store
-            .kube_overview(id, &state.settings.health, state.today())
-            .await?,
-    )?;
+    let ov = app::kube::overview(&state.app(), &s.caller(), id).await?;
     let h = ov.health;
     let district = ov.detail.kube.district_code.clone();
     let k = KubeOut::from_detail(state, ov.detail, s.role().sees_full_identity());
@@ -95,10 +88,7 @@ pub(super) async fn render_detail_with(
     }
     let candidates = match &member_q {
         Some(q) if can_write => {
-            state
-                .store
-                .kube_candidates(&district, Some(q.trim()), 50)
-                .await?
+            app::kube::candidates(&state.app(), &s.caller(), &district, Some(q.trim()), 50).await?
         }
         _ => Vec::new(),
     };

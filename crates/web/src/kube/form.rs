@@ -70,30 +70,6 @@ impl FormPage {
     }
 }
 
-/// Pendamping accounts assigned to a kecamatan: (user id, user name).
-pub(super) async fn pendamping_options(
-    state: &AppState,
-    district: &str,
-) -> AppResult<Vec<(i64, String)>> {
-    let page = state
-        .store
-        .user_list(
-            &UserFilter {
-                q: None,
-                role: Some(Role::Pendamping.code().into()),
-                sort: None,
-            },
-            Paging::new(Some(500), None),
-        )
-        .await?;
-    Ok(page
-        .items
-        .into_iter()
-        .filter(|u| !u.disabled && u.districts.iter().any(|d| d == district))
-        .map(|u| (u.id, u.username))
-        .collect())
-}
-
 #[allow(clippy::too_many_arguments)]
 pub(super) async fn form_page(
     state: &AppState,
@@ -114,11 +90,11 @@ pub(super) async fn form_page(
     let (candidates, pendampings) = match &district {
         Some(d) if s.sees_district(d.as_str()) => (
             if id.is_none() {
-                state.store.kube_candidates(d.as_str(), None, 2000).await?
+                app::kube::candidates(&state.app(), &s.caller(), d.as_str(), None, 2000).await?
             } else {
                 Vec::new()
             },
-            pendamping_options(state, d.as_str()).await?,
+            app::users::pendampings(&state.app(), &s.caller(), d.as_str()).await?,
         ),
         _ => (Vec::new(), Vec::new()),
     };

@@ -29,7 +29,7 @@ pub struct Options {
 
 /// The choices of the KUBE forms: every village the caller sees.
 pub(super) async fn options(state: &AppState, s: &Session, lang: Lang) -> AppResult<Options> {
-    let types = business_types(state, lang).await?;
+    let types = business_types(state, s, lang).await?;
     let villages = crate::persons::villages_in(state, s, None);
     Ok(options_with(state, s, lang, villages, types))
 }
@@ -99,7 +99,7 @@ pub(super) async fn list_page(
         q.district_code.as_deref(),
         q.village_code.as_deref(),
     );
-    let types = business_types(&state, ctx.lang).await?;
+    let types = business_types(&state, &s, ctx.lang).await?;
     let o = options_with(&state, &s, ctx.lang, villages, types);
     let rows = page
         .items

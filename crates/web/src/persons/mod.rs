@@ -6,6 +6,7 @@ use crate::error::AppResult;
 use crate::page::List;
 use crate::page::{self, html, Ctx, FormErrors, PageAuth, Pager};
 use crate::AppState;
+use app::registry::{Person, PersonFilter};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -15,7 +16,6 @@ use domain::nik::{mask, Nik};
 use domain::person::{Category, PersonInput};
 use domain::{Invalid, Lang};
 use serde::{Deserialize, Serialize};
-use app::registry::{Person, PersonFilter};
 use utoipa::ToSchema;
 use utoipa_axum::routes;
 

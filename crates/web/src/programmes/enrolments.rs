@@ -42,11 +42,8 @@ pub(crate) async fn api_enrolments(
     Authed(s): Authed,
     Path(id): Path<i64>,
 ) -> AppResult<Json<Vec<EnrolmentOut>>> {
-    state.store.programme_get(id).await?;
     Ok(Json(
-        state
-            .store
-            .enrolment_list(id, s.district_scope())
+        app::programmes::enrolments(&state.app(), &s.caller(), id)
             .await?
             .into_iter()
             .map(EnrolmentOut::from)
@@ -117,15 +114,13 @@ pub(crate) async fn api_benefits(
     Path(id): Path<i64>,
     Query(q): Query<PageQuery>,
 ) -> AppResult<Json<crate::api::ListOf<BenefitOut>>> {
-    state.store.programme_get(id).await?;
-    let page = state
-        .store
-        .benefit_list(
-            id,
-            s.district_scope(),
-            app::Paging::new(q.limit, q.offset),
-        )
-        .await?;
+    let page = app::programmes::benefits(
+        &state.app(),
+        &s.caller(),
+        id,
+        app::Paging::new(q.limit, q.offset),
+    )
+    .await?;
     Ok(Json(crate::api::ListOf::from_page(page, BenefitOut::from)))
 }
 

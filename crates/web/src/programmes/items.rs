@@ -25,12 +25,10 @@ pub(super) fn item_out(i: app::programmes::Item) -> ItemOut {
 #[utoipa::path(get, path = "/api/v1/items", tag = "aid", responses((status = 200, body = Vec<ItemOut>)))]
 pub(crate) async fn api_items(
     State(state): State<AppState>,
-    Authed(_caller): Authed,
+    Authed(s): Authed,
 ) -> AppResult<Json<Vec<ItemOut>>> {
     Ok(Json(
-        state
-            .store
-            .item_list()
+        app::programmes::items(&state.app(), &s.caller())
             .await?
             .into_iter()
             .map(item_out)
@@ -62,12 +60,10 @@ pub struct PackageOut {
 #[utoipa::path(get, path = "/api/v1/packages", tag = "aid", responses((status = 200, body = Vec<PackageOut>)))]
 pub(crate) async fn api_packages(
     State(state): State<AppState>,
-    Authed(_caller): Authed,
+    Authed(s): Authed,
 ) -> AppResult<Json<Vec<PackageOut>>> {
     Ok(Json(
-        state
-            .store
-            .package_list()
+        app::programmes::packages(&state.app(), &s.caller())
             .await?
             .into_iter()
             .map(|(id, name, business_type, items)| PackageOut {
@@ -116,9 +112,7 @@ pub(super) async fn render_items(
     ctx: Ctx,
     errors: Option<&Invalid>,
 ) -> AppResult<Response> {
-    let items = state
-        .store
-        .item_list()
+    let items = app::programmes::items(&state.app(), &s.caller())
         .await?
         .into_iter()
         .map(item_out)

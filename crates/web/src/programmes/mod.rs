@@ -5,6 +5,7 @@ use crate::auth::{Authed, Session};
 use crate::error::AppResult;
 use crate::page::{self, html, Ctx, FormErrors, PageAuth};
 use crate::AppState;
+use app::programmes::{Figures, Programme};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -15,7 +16,6 @@ use domain::kube::FundingSource;
 use domain::money::Rupiah;
 use domain::{Invalid, Lang, Role};
 use serde::{Deserialize, Serialize};
-use app::programmes::{Figures, Programme};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::routes;
 
@@ -102,13 +102,11 @@ pub struct YearQuery {
 #[utoipa::path(get, path = "/api/v1/programmes", tag = "aid", params(YearQuery), responses((status = 200, body = Vec<ProgrammeOut>)))]
 pub(crate) async fn api_list(
     State(state): State<AppState>,
-    Authed(_caller): Authed,
+    Authed(s): Authed,
     Query(q): Query<YearQuery>,
 ) -> AppResult<Json<Vec<ProgrammeOut>>> {
     Ok(Json(
-        state
-            .store
-            .programme_list(q.year)
+        app::programmes::list(&state.app(), &s.caller(), q.year)
             .await?
             .into_iter()
             .map(|(p, f)| programme_out(p, f))
@@ -125,7 +123,7 @@ pub(crate) async fn api_create(
     Json(b): Json<ProgrammeCreate>,
 ) -> AppResult<Response> {
     let p = app::programmes::create(&state.app(), &s.caller(), &b).await?;
-    let (p, f) = state.store.programme_get(p.id).await?;
+    let (p, f) = app::programmes::get(&state.app(), &s.caller(), p.id).await?;
     Ok((StatusCode::CREATED, Json(programme_out(p, f))).into_response())
 }
 
@@ -134,9 +132,9 @@ pub(crate) async fn api_create(
     responses((status = 200, body = ProgrammeOut), (status = 404, body = crate::api::ErrorBody)))]
 pub(crate) async fn api_get(
     State(state): State<AppState>,
-    Authed(_caller): Authed,
+    Authed(s): Authed,
     Path(id): Path<i64>,
 ) -> AppResult<Json<ProgrammeOut>> {
-    let (p, f) = state.store.programme_get(id).await?;
+    let (p, f) = app::programmes::get(&state.app(), &s.caller(), id).await?;
     Ok(Json(programme_out(p, f)))
 }

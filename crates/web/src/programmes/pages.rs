@@ -56,9 +56,7 @@ pub(super) async fn render_list(
     errors: Option<&Invalid>,
 ) -> AppResult<Response> {
     let lang = ctx.lang;
-    let rows = state
-        .store
-        .programme_list(None)
+    let rows = app::programmes::list(&state.app(), &s.caller(), None)
         .await?
         .into_iter()
         .map(|(p, f)| row(programme_out(p, f), lang))
@@ -190,35 +188,12 @@ pub(super) async fn render_detail(
     errors: Option<&Invalid>,
 ) -> AppResult<Response> {
     let lang = ctx.lang;
-    let (p, f) = state.store.programme_get(id).await?;
-    let individual = p.target == domain::aid::Target::Individual;
-    let flows = state.store.programme_flows(&p).await?;
-    let (chart, months) = budget_chart(&p, &flows, lang, state.today());
-    let benefits = if individual {
-        state
-            .store
-            .benefit_list(id, s.district_scope(), app::Paging::new(Some(100), None))
-            .await?
-            .items
-            .into_iter()
-            .map(BenefitOut::from)
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let r = row(programme_out(p, f), lang);
-    let proposals = state
-        .store
-        .proposal_list(
-            &app::aid::ProposalFilter {
-                programme_id: Some(id),
-                ..Default::default()
-            },
-            s.district_scope(),
-            app::Paging::new(Some(200), None),
-        )
-        .await?
-        .items
+    let o = app::programmes::overview(&state.app(), &s.caller(), id).await?;
+    let (chart, months) = budget_chart(&o.programme, &o.flows, lang, state.today());
+    let benefits = o.benefits.into_iter().map(BenefitOut::from).collect();
+    let r = row(programme_out(o.programme, o.figures), lang);
+    let proposals = o
+        .proposals
         .into_iter()
         .map(|l| {
             let p = l.proposal;
@@ -231,45 +206,18 @@ pub(super) async fn render_detail(
             )
         })
         .collect();
-    let enrolments: Vec<EnrolmentOut> = if individual {
-        state
-            .store
-            .enrolment_list(id, s.district_scope())
-            .await?
-            .into_iter()
-            .map(EnrolmentOut::from)
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let candidates = if individual && s.role().can_write() {
-        let taken: Vec<i64> = enrolments.iter().map(|e| e.person_id).collect();
-        state
-            .store
-            .person_list(
-                &Default::default(),
-                s.district_scope(),
-                app::Paging::new(Some(500), None),
-            )
-            .await?
-            .items
-            .into_iter()
-            .filter(|p| !taken.contains(&p.id))
-            .map(|p| {
-                // A birth date beside the kecamatan and sex leaves only the NIK's serial.
-                let born = if s.role().sees_full_identity() {
-                    p.birth_date.to_string()
-                } else {
-                    domain::Msg::new("person.age_years")
-                        .arg(app::registry::age_of(&p.birth_date, state.today()))
-                        .text(lang)
-                };
-                (p.id, p.name, born)
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let enrolments: Vec<EnrolmentOut> = o.enrolments.into_iter().map(EnrolmentOut::from).collect();
+    let candidates = o
+        .candidates
+        .into_iter()
+        .map(|p| {
+            let born = match p.birth_date {
+                Some(d) => d.to_string(),
+                None => domain::Msg::new("person.age_years").arg(p.age).text(lang),
+            };
+            (p.id, p.name, born)
+        })
+        .collect();
     let errors = FormErrors::new(errors, lang);
     let page = DetailPage {
         r,
@@ -393,9 +341,7 @@ pub(super) async fn enrol_form(
     let person_id = f.person_id.unwrap_or(0);
     match page::outcome(app::programmes::enrol(&state.app(), &s.caller(), id, person_id).await)? {
         Done(_) => {
-            let name = state
-                .store
-                .person_get(person_id)
+            let name = app::scope::person(&state.app(), &s.caller(), person_id)
                 .await
                 .map(|p| p.name)
                 .unwrap_or_default();

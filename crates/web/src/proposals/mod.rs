@@ -5,6 +5,7 @@ use crate::auth::{Authed, Session};
 use crate::error::{AppError, AppResult};
 use crate::page::{self, html, Ctx, FormErrors, PageAuth, Pager};
 use crate::AppState;
+use app::aid::{ProposalDetail, ProposalFilter};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -14,7 +15,6 @@ use domain::aid::{Action, ProposalState};
 use domain::money::Rupiah;
 use domain::{Invalid, Msg};
 use serde::{Deserialize, Serialize};
-use app::aid::{ProposalDetail, ProposalFilter};
 use utoipa::ToSchema;
 use utoipa_axum::routes;
 

@@ -190,7 +190,9 @@ pub(crate) async fn api_summary(
 #[utoipa::path(get, path = "/api/v1/partner-agencies", tag = "trainings", responses((status = 200, body = Vec<String>)))]
 pub(crate) async fn api_agencies(
     State(state): State<AppState>,
-    Authed(_caller): Authed,
+    Authed(s): Authed,
 ) -> AppResult<Json<Vec<String>>> {
-    Ok(Json(state.store.partner_agency_list().await?))
+    Ok(Json(
+        app::guidance::partner_agencies(&state.app(), &s.caller()).await?,
+    ))
 }

@@ -4,6 +4,7 @@ use crate::error::{AppError, AppResult};
 use crate::page::{self, html, Ctx, FormErrors, PageAuth, Pager};
 use crate::persons::village_options;
 use crate::AppState;
+use app::guidance::{TrainingDetail, TrainingFilter};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -12,8 +13,6 @@ use axum::Json;
 use domain::guidance::TrainingKind;
 use domain::{Invalid, Lang, Msg};
 use serde::Serialize;
-use app::guidance::{TrainingDetail, TrainingFilter};
-use app::Paging;
 use utoipa::ToSchema;
 use utoipa_axum::routes;
 

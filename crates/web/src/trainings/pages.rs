@@ -80,15 +80,13 @@ pub(super) async fn form_page(
     let errors = FormErrors::new(errors, lang);
     let page = FormPage {
         kinds: TrainingKind::options(lang),
-        business_types: state
-            .store
-            .business_type_list()
+        business_types: app::kube::business_types(&state.app(), &s.caller())
             .await?
             .into_iter()
             .map(|b| (b.code, if lang == Lang::En { b.name_en } else { b.name }))
             .collect(),
         villages: village_options(state, s),
-        agencies: state.store.partner_agency_list().await?,
+        agencies: app::guidance::partner_agencies(&state.app(), &s.caller()).await?,
         v,
         ctx,
         errors,
@@ -166,27 +164,21 @@ pub(super) async fn render_detail(
     let candidates = if can_write {
         let taken: std::collections::HashSet<i64> =
             d.participants.iter().map(|p| p.person_id).collect();
-        let page = state
-            .store
-            .person_list(
-                &app::registry::PersonFilter {
-                    district_code: Some(d.training.district_code.clone()),
-                    ..Default::default()
-                },
-                s.district_scope(),
-                Paging::new(Some(500), None),
-            )
-            .await?;
-        page.items
+        let filter = app::registry::PersonFilter {
+            district_code: Some(d.training.district_code.clone()),
+            ..Default::default()
+        };
+        app::registry::residents(&state.app(), &s.caller(), &filter, 500)
+            .await?
             .into_iter()
-            .filter(|p| !taken.contains(&p.id))
-            .map(|p| (p.id, p.name, state.areas.name(&p.village_code).to_string()))
+            .filter(|p| !taken.contains(&p.0))
+            .map(|(id, name, village)| (id, name, state.areas.name(&village).to_string()))
             .collect()
     } else {
         Vec::new()
     };
     let days = days(&d.training);
-    let present = state.store.training_days(id).await?;
+    let present = app::guidance::days_present(&state.app(), &s.caller(), id).await?;
     let t = out(state, seen);
     let errors = FormErrors::new(errors, ctx.lang);
     let page = DetailPage {

@@ -12,9 +12,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Json;
 
+use app::users::{User, UserFilter};
 use domain::{Invalid, Role};
 use serde::{Deserialize, Serialize};
-use app::users::{User, UserFilter};
 use utoipa::ToSchema;
 use utoipa_axum::routes;
 

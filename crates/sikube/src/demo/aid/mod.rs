@@ -5,6 +5,8 @@
 use super::groups::{business_label, guidance, Group};
 use super::people::PersonMaker;
 use super::{err, on, Cast, DemoResult, Year};
+use app::aid::Delivery;
+use app::programmes::NewProgramme;
 use chrono::{Datelike, NaiveDate};
 use domain::aid::{Action, BenefitKind, Eligibility, Target};
 use domain::guidance::technical_guidance;
@@ -12,8 +14,6 @@ use domain::kube::{FundingSource, Status};
 use domain::money::Rupiah;
 use domain::person::{age_on, ValidPerson};
 use domain::Role;
-use app::programmes::NewProgramme;
-use app::aid::Delivery;
 use store::{Actor, Store};
 
 mod individual;
