@@ -19,6 +19,7 @@ pub mod programmes;
 pub mod registry;
 pub mod reports;
 pub mod scope;
+pub mod sessions;
 pub mod settings;
 pub mod users;
 pub mod visits;

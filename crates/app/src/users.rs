@@ -8,7 +8,7 @@ use domain::user::{check_districts, check_password, Username};
 use domain::{DistrictCode, Invalid, Lang, Msg, Role};
 use serde::Deserialize;
 use sheets::Cell;
-pub use store::sessions::{NewSession, SessionInfo, SessionKind, SessionRow};
+pub use store::sessions::SessionRow;
 pub use store::users::{NewUser, User, UserChange, UserFilter};
 use store::{Page, Paging};
 
@@ -210,4 +210,29 @@ pub async fn pendampings(cx: &Context, _c: &Caller, district: &str) -> Result<Ve
         .filter(|u| !u.disabled && u.districts.iter().any(|d| d == district))
         .map(|u| (u.id, u.username))
         .collect())
+}
+
+/// An account (admin).
+pub async fn get(cx: &Context, c: &Caller, id: i64) -> Result<User> {
+    c.require(Role::manages_users)?;
+    Ok(cx.store.user_get(id).await?)
+}
+
+/// An account's sessions and API tokens with their last use (admin).
+pub async fn sessions(cx: &Context, c: &Caller, id: i64) -> Result<Vec<SessionRow>> {
+    get(cx, c, id).await?;
+    Ok(cx.store.user_sessions(id).await?)
+}
+
+/// Ends one session or API token of an account (admin); audited.
+pub async fn end_session(cx: &Context, c: &Caller, id: i64, session_id: i64) -> Result<()> {
+    c.require(Role::manages_users)?;
+    Ok(cx.store.session_end(&c.actor, id, session_id).await?)
+}
+
+/// Ends every session and API token of an account (admin); audited.
+pub async fn end_sessions(cx: &Context, c: &Caller, id: i64) -> Result<()> {
+    get(cx, c, id).await?;
+    cx.store.session_end_all(&c.actor, id, None).await?;
+    Ok(())
 }

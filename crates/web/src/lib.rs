@@ -258,10 +258,10 @@ pub(crate) async fn healthz() -> &'static str {
 pub(crate) async fn readyz(
     axum::extract::State(s): axum::extract::State<AppState>,
 ) -> (axum::http::StatusCode, &'static str) {
-    match s.store.ping().await {
+    match app::sessions::ping(&s.app()).await {
         Ok(()) => (axum::http::StatusCode::OK, "ready"),
         Err(e) => {
-            tracing::error!(error = %e, "database unreachable");
+            tracing::error!(error = ?e, "database unreachable");
             (
                 axum::http::StatusCode::SERVICE_UNAVAILABLE,
                 "database unreachable",

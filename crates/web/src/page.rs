@@ -139,10 +139,7 @@ impl FromRequestParts<AppState> for PageAuth {
         let lang = parts.extensions.get::<Lang>().copied().unwrap_or_default();
         let flash = s.info.flash.clone();
         if flash.is_some() {
-            state
-                .store
-                .session_set_flash(s.info.session_id, None)
-                .await?;
+            app::sessions::set_flash(&state.app(), s.info.session_id, None).await?;
         }
         let ctx = Ctx::new(state, Some(&s), lang, parts.uri.path(), flash);
         Ok(PageAuth { s, ctx })
@@ -174,10 +171,7 @@ pub async fn redirect_with_flash(
     msg: impl Into<String>,
 ) -> AppResult<Response> {
     let msg = msg.into();
-    state
-        .store
-        .session_set_flash(s.info.session_id, Some(&msg))
-        .await?;
+    app::sessions::set_flash(&state.app(), s.info.session_id, Some(&msg)).await?;
     Ok(Redirect::to(to).into_response())
 }
 

@@ -1,18 +1,17 @@
 //! The caller's own account: language, password, integration tokens
 //! (page `/profile`, `GET/POST /api/v1/tokens`, `DELETE /api/v1/tokens/{id}`).
 use crate::auth::ClientAddr;
-use crate::auth::{create_api_token, hash_password, Authed, Session};
+use crate::auth::{Authed, Session};
 use crate::error::{AppError, AppResult};
 use crate::page::{self, html, Ctx, FormErrors, PageAuth};
 use crate::AppState;
-use app::users::UserChange;
+use app::sessions::TokenRequest;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Json};
-use domain::user::check_password;
-use domain::{Invalid, Lang, Msg};
+use domain::{Invalid, Lang};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::routes;
@@ -51,55 +50,6 @@ pub struct TokenCreate {
     pub days: Option<i64>,
 }
 
-/// Default and longest lifetime of an integration token.
-const TOKEN_DAYS_DEFAULT: i64 = 90;
-const TOKEN_DAYS_MAX: i64 = 365;
-
-/// Whether `password` is the caller's current password: counted against the login limits
-/// like a login from the caller's address (a 429 once they are reached), checked off the
-/// request threads within the bound on concurrent password checks.
-async fn is_current_password(
-    state: &AppState,
-    s: &Session,
-    password: &str,
-    addr: &ClientAddr,
-) -> AppResult<bool> {
-    match crate::auth::counted_check(state, &s.user().username, password, &addr.0).await? {
-        crate::auth::Checked::Right(u) => Ok(u.id == s.user().id),
-        crate::auth::Checked::Wrong => Ok(false),
-        crate::auth::Checked::Locked => Err(AppError::TooManyRequests(Msg::new("login.too_many"))),
-    }
-}
-
-/// Checks a token request: a name, the current password, a lifetime within a year.
-async fn check_token(
-    state: &AppState,
-    s: &Session,
-    label: &str,
-    password: &str,
-    days: Option<i64>,
-    addr: &ClientAddr,
-) -> AppResult<(String, i64)> {
-    let mut inv = Invalid::new();
-    let label = match check_label(label) {
-        Ok(l) => Some(l),
-        Err(AppError::Invalid(i)) => {
-            inv.fields.extend(i.fields);
-            None
-        }
-        Err(e) => return Err(e),
-    };
-    let days = days.unwrap_or(TOKEN_DAYS_DEFAULT);
-    if !(1..=TOKEN_DAYS_MAX).contains(&days) {
-        inv.add("days", Msg::new("profile.token_days").arg(TOKEN_DAYS_MAX));
-    }
-    if !is_current_password(state, s, password, addr).await? {
-        inv.add("password", Msg::new("user.password_wrong"));
-    }
-    inv.into_result()?;
-    Ok((label.unwrap_or_default(), days))
-}
-
 #[derive(Serialize, ToSchema)]
 pub struct TokenCreated {
     pub id: i64,
@@ -108,24 +58,8 @@ pub struct TokenCreated {
     pub token: String,
 }
 
-fn check_label(label: &str) -> AppResult<String> {
-    let l = label.trim();
-    if l.is_empty() {
-        return Err(AppError::invalid("label", Msg::new("common.required")));
-    }
-    if l.chars().count() > 80 {
-        return Err(AppError::invalid(
-            "label",
-            Msg::new("common.too_long").arg(80),
-        ));
-    }
-    Ok(l.to_string())
-}
-
 async fn tokens(state: &AppState, s: &Session) -> AppResult<Vec<TokenOut>> {
-    Ok(state
-        .store
-        .api_token_list(s.user().id)
+    Ok(app::sessions::tokens(&state.app(), &s.caller())
         .await?
         .into_iter()
         .map(|t| TokenOut {
@@ -159,15 +93,13 @@ pub(crate) async fn api_tokens_create(
     axum::Extension(addr): axum::Extension<ClientAddr>,
     Json(b): Json<TokenCreate>,
 ) -> AppResult<Response> {
-    let (label, days) = check_token(&state, &s, &b.label, &b.password, b.days, &addr).await?;
-    let token = create_api_token(&state, &s, &label, days).await?;
-    let id = state
-        .store
-        .api_token_list(s.user().id)
-        .await?
-        .last()
-        .map(|t| t.id)
-        .unwrap_or_default();
+    let r = TokenRequest {
+        label: &b.label,
+        password: &b.password,
+        days: b.days,
+    };
+    let (id, label, token) =
+        app::sessions::token_request(&state.app(), &s.caller(), r, &addr.0).await?;
     Ok((StatusCode::CREATED, Json(TokenCreated { id, label, token })).into_response())
 }
 
@@ -179,10 +111,7 @@ pub(crate) async fn api_tokens_revoke(
     Authed(s): Authed,
     Path(id): Path<i64>,
 ) -> AppResult<StatusCode> {
-    state
-        .store
-        .api_token_revoke(&s.actor(), s.user().id, id)
-        .await?;
+    app::sessions::token_revoke(&state.app(), &s.caller(), id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -240,17 +169,7 @@ async fn lang_form(
     Form(f): Form<LangForm>,
 ) -> AppResult<Response> {
     let lang = Lang::parse(&f.lang).map_err(|m| AppError::invalid("lang", m))?;
-    state
-        .store
-        .user_update(
-            &s.actor(),
-            s.user().id,
-            UserChange {
-                lang: Some(lang),
-                ..Default::default()
-            },
-        )
-        .await?;
+    app::sessions::set_language(&state.app(), &s.caller(), lang).await?;
     let mut resp =
         page::redirect_with_flash(&state, &s, "/profile", lang.t("profile.language_saved")).await?;
     if let Ok(v) = crate::auth::set_cookie(
@@ -278,31 +197,19 @@ async fn password_form(
     axum::Extension(addr): axum::Extension<ClientAddr>,
     Form(f): Form<PasswordForm>,
 ) -> AppResult<Response> {
-    let mut inv = Invalid::new();
-    if !is_current_password(&state, &s, &f.current, &addr).await? {
-        inv.add("current", Msg::new("user.password_wrong"));
-    }
-    inv.check("new", check_password(&f.new, &s.user().username));
-    if !inv.is_empty() {
+    let changed = app::sessions::change_password(
+        &state.app(),
+        &s.caller(),
+        &f.current,
+        &f.new,
+        &addr.0,
+        s.info.session_id,
+    )
+    .await;
+    if let Err(app::Error::Invalid(inv)) = changed {
         return render(&state, &s, ctx, None, Some(inv)).await;
     }
-    let new = f.new.clone();
-    let new_hash = crate::auth::bounded_hashing(move || hash_password(&new))
-        .await
-        .ok_or_else(|| AppError::TooManyRequests(Msg::new("login.busy")))?;
-    // Every other session and every API token of the account ends with it.
-    state
-        .store
-        .user_update(
-            &s.actor(),
-            s.user().id,
-            UserChange {
-                password_hash: Some(new_hash),
-                keep_session: Some(s.info.session_id),
-                ..Default::default()
-            },
-        )
-        .await?;
+    changed?;
     page::redirect_with_flash(&state, &s, "/profile", ctx.t("profile.password_changed")).await
 }
 
@@ -321,13 +228,15 @@ async fn token_form(
 ) -> AppResult<Response> {
     // An empty or unreadable number of days is the default.
     let days = f.days.as_deref().and_then(|d| d.trim().parse().ok());
-    match check_token(&state, &s, &f.label, &f.password, days, &addr).await {
-        Ok((label, days)) => {
-            let token = create_api_token(&state, &s, &label, days).await?;
-            render(&state, &s, ctx, Some(token), None).await
-        }
-        Err(AppError::Invalid(inv)) => render(&state, &s, ctx, None, Some(inv)).await,
-        Err(e) => Err(e),
+    let r = TokenRequest {
+        label: &f.label,
+        password: &f.password,
+        days,
+    };
+    match app::sessions::token_request(&state.app(), &s.caller(), r, &addr.0).await {
+        Ok((_, _, token)) => render(&state, &s, ctx, Some(token), None).await,
+        Err(app::Error::Invalid(inv)) => render(&state, &s, ctx, None, Some(inv)).await,
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -336,10 +245,7 @@ async fn logout_everywhere_form(
     State(state): State<AppState>,
     Authed(s): Authed,
 ) -> AppResult<Response> {
-    state
-        .store
-        .session_end_all(&s.actor(), s.user().id, None)
-        .await?;
+    app::sessions::sign_out_everywhere(&state.app(), &s.caller()).await?;
     let mut resp = axum::response::Redirect::to("/login").into_response();
     if let Ok(v) =
         crate::auth::set_cookie(crate::auth::SESSION_COOKIE, "", 0, state.settings.https).parse()
@@ -354,9 +260,6 @@ async fn revoke_form(
     PageAuth { s, ctx }: PageAuth,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    state
-        .store
-        .api_token_revoke(&s.actor(), s.user().id, id)
-        .await?;
+    app::sessions::token_revoke(&state.app(), &s.caller(), id).await?;
     page::redirect_with_flash(&state, &s, "/profile", ctx.t("profile.token_revoked")).await
 }

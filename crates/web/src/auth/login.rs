@@ -1,5 +1,6 @@
 //! Login and logout, pages and API: limits first, then the password; the language switch.
 use super::*;
+use app::sessions::SignedIn;
 
 // ---------- login and logout ----------
 
@@ -15,109 +16,6 @@ pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
         .routes(routes!(api_logout))
         .routes(routes!(api_logout_all))
         .routes(routes!(api_me))
-}
-
-pub(super) enum LoginOutcome {
-    Ok { user: User, token: String },
-    Failed,
-    Locked,
-}
-
-/// What a counted password check found.
-pub(crate) enum Checked {
-    /// The right password of an enabled account.
-    Right(User),
-    Wrong,
-    /// Held back by the limits (or the server too busy to check).
-    Locked,
-}
-
-/// Every check of a password — a login, or the current password asked again before a
-/// token or a new password — counts against the same limits first (5 per account from
-/// one address, 30 per address, 100 per account), so a stolen session cannot guess the
-/// account's password past them.
-pub(crate) async fn counted_check(
-    state: &AppState,
-    username: &str,
-    password: &str,
-    addr: &str,
-) -> AppResult<Checked> {
-    let uname = username.trim().to_lowercase();
-    let pair_key = format!("user:{uname}@{addr}");
-    let addr_key = format!("addr:{addr}");
-    let user_key = format!("user:{uname}");
-    let since = ts_in(state, -chrono::Duration::minutes(FAILURE_WINDOW_MIN));
-    // Counted before the password is checked: a parallel burst cannot outrun the limit.
-    // The account's count across addresses takes only attempts that passed their
-    // address's limits, so one guessing PC cannot lock the owner out elsewhere.
-    let (mut attempt, counts) = state
-        .store
-        .login_attempt(&[&pair_key, &addr_key], &since)
-        .await?;
-    let mut locked = counts[0] > MAX_ATTEMPTS_ACCOUNT_ADDRESS || counts[1] > MAX_ATTEMPTS_ADDRESS;
-    if !locked {
-        let (ids, counts) = state.store.login_attempt(&[&user_key], &since).await?;
-        attempt.extend(ids);
-        locked = counts[0] > MAX_ATTEMPTS_ACCOUNT;
-    }
-    if locked {
-        tracing::warn!(user = %log_tag(&uname), "login refused: too many attempts");
-        return Ok(Checked::Locked);
-    }
-    let creds = state.store.user_credentials(&uname).await?;
-    let password = password.to_string();
-    let hash = creds
-        .as_ref()
-        .map(|(_, h)| h.clone())
-        .unwrap_or_else(|| dummy_hash().to_string());
-    let Some(ok) = bounded_hashing(move || verify_password(&password, &hash)).await else {
-        return Ok(Checked::Locked);
-    };
-    match creds {
-        Some((user, _)) if ok && !user.disabled => {
-            let forget = ts_in(state, -chrono::Duration::days(1));
-            state
-                .store
-                .login_attempt_succeeded(&attempt, &pair_key, &forget)
-                .await?;
-            Ok(Checked::Right(user))
-        }
-        _ => {
-            tracing::warn!(user = %log_tag(&uname), "login failed");
-            Ok(Checked::Wrong)
-        }
-    }
-}
-
-/// Checks the limits, then the password; a success opens a new web session
-/// (a fresh id at every login, so a planted session id is worthless).
-pub(super) async fn login(
-    state: &AppState,
-    username: &str,
-    password: &str,
-    addr: &str,
-) -> AppResult<LoginOutcome> {
-    match counted_check(state, username, password, addr).await? {
-        Checked::Locked => Ok(LoginOutcome::Locked),
-        Checked::Wrong => Ok(LoginOutcome::Failed),
-        Checked::Right(user) => {
-            let token = new_token();
-            state
-                .store
-                .session_create(NewSession {
-                    token_hash: &hash_token(&token),
-                    user_id: user.id,
-                    kind: SessionKind::Web,
-                    label: "",
-                    csrf: &new_token(),
-                    expires_at: ts_in(state, chrono::Duration::days(SESSION_DAYS)),
-                })
-                .await?;
-            state.store.user_mark_login(user.id).await?;
-            tracing::info!(user = %user.username, "login");
-            Ok(LoginOutcome::Ok { user, token })
-        }
-    }
 }
 
 #[derive(Deserialize, Default)]
@@ -170,7 +68,7 @@ pub(super) async fn render_login(
     let pre = existing.clone().unwrap_or_else(new_token);
     let mut ctx = Ctx::new(state, None, lang, "/login", None);
     ctx.csrf = pre.clone();
-    let first_start = state.store.user_count().await? == 0;
+    let first_start = app::sessions::first_start(&state.app()).await?;
     let page = LoginPage {
         ctx,
         next,
@@ -202,12 +100,10 @@ pub(super) async fn login_form(
     Form(f): Form<LoginForm>,
 ) -> AppResult<Response> {
     let next = safe_next(f.next.as_deref());
-    match login(&state, &f.username, &f.password, &addr.0).await? {
-        LoginOutcome::Ok { user, token } => {
-            // The old session, if any, ends: the new one gets a new id.
-            if let Some(old) = cookie(&headers, SESSION_COOKIE) {
-                state.store.session_delete(&hash_token(old)).await?;
-            }
+    // The old session, if any, ends: the new one gets a new id.
+    let old = cookie(&headers, SESSION_COOKIE);
+    match app::sessions::sign_in(&state.app(), &f.username, &f.password, &addr.0, old).await? {
+        SignedIn::Ok { user, token } => {
             let mut resp = Redirect::to(&next).into_response();
             let c = set_cookie(
                 SESSION_COOKIE,
@@ -230,7 +126,7 @@ pub(super) async fn login_form(
             }
             Ok(resp)
         }
-        LoginOutcome::Failed => {
+        SignedIn::Failed => {
             render_login(
                 &state,
                 &headers,
@@ -242,7 +138,7 @@ pub(super) async fn login_form(
             )
             .await
         }
-        LoginOutcome::Locked => {
+        SignedIn::Locked => {
             render_login(
                 &state,
                 &headers,
@@ -262,7 +158,7 @@ pub(super) async fn logout_form(
     headers: HeaderMap,
 ) -> AppResult<Response> {
     if let Some(t) = cookie(&headers, SESSION_COOKIE) {
-        state.store.session_delete(&hash_token(t)).await?;
+        app::sessions::sign_out(&state.app(), t).await?;
     }
     let mut resp = Redirect::to("/login").into_response();
     if let Ok(v) = set_cookie(SESSION_COOKIE, "", 0, state.settings.https).parse() {
@@ -316,8 +212,10 @@ pub(crate) async fn api_login(
     axum::Extension(addr): axum::Extension<ClientAddr>,
     Json(body): Json<LoginRequest>,
 ) -> AppResult<Response> {
-    match login(&state, &body.username, &body.password, &addr.0).await? {
-        LoginOutcome::Ok { user, token } => {
+    match app::sessions::sign_in(&state.app(), &body.username, &body.password, &addr.0, None)
+        .await?
+    {
+        SignedIn::Ok { user, token } => {
             let mut resp = Json(LoginResponse {
                 token: token.clone(),
                 user: LoginUser {
@@ -337,8 +235,8 @@ pub(crate) async fn api_login(
             }
             Ok(resp)
         }
-        LoginOutcome::Failed => Err(AppError::Unauthorized),
-        LoginOutcome::Locked => Err(AppError::TooManyRequests(Msg::new("login.too_many"))),
+        SignedIn::Failed => Err(AppError::Unauthorized),
+        SignedIn::Locked => Err(AppError::TooManyRequests(Msg::new("login.too_many"))),
     }
 }
 
@@ -352,7 +250,7 @@ pub(crate) async fn api_logout(
 ) -> AppResult<Response> {
     let token = bearer(&headers).or_else(|| cookie(&headers, SESSION_COOKIE));
     if let Some(t) = token {
-        state.store.session_delete(&hash_token(t)).await?;
+        app::sessions::sign_out(&state.app(), t).await?;
     }
     let mut resp = StatusCode::NO_CONTENT.into_response();
     if let Ok(v) = set_cookie(SESSION_COOKIE, "", 0, state.settings.https).parse() {
@@ -368,10 +266,7 @@ pub(crate) async fn api_logout_all(
     State(state): State<AppState>,
     Authed(s): Authed,
 ) -> AppResult<Response> {
-    state
-        .store
-        .session_end_all(&s.actor(), s.user().id, None)
-        .await?;
+    app::sessions::sign_out_everywhere(&state.app(), &s.caller()).await?;
     let mut resp = StatusCode::NO_CONTENT.into_response();
     if let Ok(v) = set_cookie(SESSION_COOKIE, "", 0, state.settings.https).parse() {
         resp.headers_mut().append(header::SET_COOKIE, v);
@@ -384,29 +279,6 @@ pub(crate) async fn api_logout_all(
     responses((status = 200, body = crate::users::UserOut), (status = 401, body = crate::api::ErrorBody)))]
 pub(crate) async fn api_me(Authed(s): Authed) -> Json<crate::users::UserOut> {
     Json(crate::users::UserOut::from(s.user().clone()))
-}
-
-/// Issues a long-lived integration token for a user (profile page, API).
-pub(crate) async fn create_api_token(
-    state: &AppState,
-    s: &Session,
-    label: &str,
-    days: i64,
-) -> AppResult<String> {
-    let token = new_token();
-    let id = state
-        .store
-        .session_create(NewSession {
-            token_hash: &hash_token(&token),
-            user_id: s.user().id,
-            kind: SessionKind::Api,
-            label,
-            csrf: &new_token(),
-            expires_at: ts_in(state, chrono::Duration::days(days)),
-        })
-        .await?;
-    state.store.api_token_created(&s.actor(), id, label).await?;
-    Ok(token)
 }
 
 #[cfg(test)]

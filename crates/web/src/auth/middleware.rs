@@ -15,17 +15,8 @@ pub async fn middleware(State(state): State<AppState>, mut req: Request, next: N
         None => (cookie(&headers, SESSION_COOKIE), true),
     };
     if let Some(token) = token {
-        let idle_cutoff = ts_in(&state, -chrono::Duration::hours(IDLE_HOURS));
-        match state
-            .store
-            .session_lookup(&hash_token(token), &idle_cutoff)
-            .await
-        {
+        match app::sessions::resolve(&state.app(), token).await {
             Ok(Some(info)) => {
-                // Touch at most once a minute: a write per request would be wasted.
-                if info.last_seen_at < ts_in(&state, -chrono::Duration::minutes(1)) {
-                    let _ = state.store.session_touch(info.session_id).await;
-                }
                 session = Some(Session {
                     info: Arc::new(info),
                     via_cookie,
@@ -34,7 +25,7 @@ pub async fn middleware(State(state): State<AppState>, mut req: Request, next: N
             }
             Ok(None) => {}
             Err(e) => {
-                tracing::error!(error = %e, "session lookup failed");
+                tracing::error!(error = ?e, "session lookup failed");
                 return render_error(&state, None, Lang::Id, api, &path, AppError::Internal);
             }
         }

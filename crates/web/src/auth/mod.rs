@@ -3,9 +3,8 @@
 use crate::error::{AppError, AppResult};
 use crate::page::{self, Ctx};
 use crate::AppState;
+use app::sessions::{new_token, SessionInfo, SESSION_DAYS};
 use app::users::User;
-use app::users::{NewSession, SessionInfo, SessionKind};
-use argon2::password_hash::rand_core::OsRng;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::http::request::Parts;
@@ -16,7 +15,6 @@ use axum::routing::{get, post};
 use axum::{Form, Json};
 use domain::{Lang, Msg, Role};
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use utoipa_axum::routes;
@@ -25,54 +23,14 @@ pub const SESSION_COOKIE: &str = "sikube_session";
 /// Carries the CSRF token of the login form before there is a session.
 pub const PRE_CSRF_COOKIE: &str = "sikube_csrf";
 pub const LANG_COOKIE: &str = "sikube_lang";
-/// A web session ends after this long in any case…
-const SESSION_DAYS: i64 = 7;
-/// …or after this long unused.
-const IDLE_HOURS: i64 = 8;
-/// Login attempts allowed in the window: for an account from one address (a guesser at
-/// one PC), from one address in all (a guesser trying many accounts), and for an account
-/// from everywhere (a guesser spread over many addresses) — the last high enough that an
-/// attack from elsewhere does not lock the owner out at their own office.
-const MAX_ATTEMPTS_ACCOUNT_ADDRESS: i64 = 5;
-const MAX_ATTEMPTS_ADDRESS: i64 = 30;
-const MAX_ATTEMPTS_ACCOUNT: i64 = 100;
-const FAILURE_WINDOW_MIN: i64 = 15;
-
 // ---------- passwords and tokens ----------
 
-pub use app::passwords::{bounded_hashing, hash_password, verify_password};
+pub use app::passwords::hash_password;
 
 mod middleware;
 pub(crate) use middleware::*;
 mod login;
 pub(crate) use login::*;
-
-/// A short, stable tag of a typed user name for the log: what was typed in the user name
-/// box is often a password typed in the wrong box, so it is never logged as such.
-pub fn log_tag(username: &str) -> String {
-    hex::encode(&Sha256::digest(username.trim().to_lowercase().as_bytes())[..4])
-}
-
-/// A hash to verify against when the account does not exist, so that the answer
-/// takes as long as for a wrong password.
-fn dummy_hash() -> &'static str {
-    static H: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    H.get_or_init(|| hash_password("not-a-real-password-0"))
-}
-
-pub fn new_token() -> String {
-    let mut b = [0u8; 32];
-    rand::RngCore::fill_bytes(&mut OsRng, &mut b);
-    hex::encode(b)
-}
-
-pub fn hash_token(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
-}
-
-fn ts_in(state: &AppState, d: chrono::Duration) -> String {
-    state.clock().stamp_in(d)
-}
 
 // ---------- the caller ----------
 

@@ -1,6 +1,7 @@
 //! User administration (admin only): pages and `GET/POST /api/v1/users`,
 //! `GET/PATCH /api/v1/users/{id}`.
 use crate::auth::Authed;
+use crate::auth::Session;
 use crate::error::{AppError, AppResult};
 use crate::list::Listed;
 use crate::page::{self, html, Ctx, FormErrors, PageAuth, Pager};
@@ -74,11 +75,8 @@ impl From<app::users::SessionRow> for SessionOut {
     }
 }
 
-async fn sessions_of(state: &AppState, id: i64) -> AppResult<Vec<SessionOut>> {
-    state.store.user_get(id).await?;
-    Ok(state
-        .store
-        .user_sessions(id)
+async fn sessions_of(state: &AppState, s: &Session, id: i64) -> AppResult<Vec<SessionOut>> {
+    Ok(app::users::sessions(&state.app(), &s.caller(), id)
         .await?
         .into_iter()
         .map(SessionOut::from)
@@ -90,10 +88,10 @@ async fn sessions_of(state: &AppState, id: i64) -> AppResult<Vec<SessionOut>> {
     responses((status = 200, body = Vec<SessionOut>), (status = 403, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody)))]
 pub(crate) async fn api_sessions(
     State(state): State<AppState>,
-    crate::auth::AdminOnly(_admin): crate::auth::AdminOnly,
+    crate::auth::AdminOnly(s): crate::auth::AdminOnly,
     Path(id): Path<i64>,
 ) -> AppResult<Json<Vec<SessionOut>>> {
-    Ok(Json(sessions_of(&state, id).await?))
+    Ok(Json(sessions_of(&state, &s, id).await?))
 }
 
 /// End one session or API token of a user (admin).
@@ -104,7 +102,7 @@ pub(crate) async fn api_session_end(
     crate::auth::AdminOnly(s): crate::auth::AdminOnly,
     Path((id, sid)): Path<(i64, i64)>,
 ) -> AppResult<StatusCode> {
-    state.store.session_end(&s.actor(), id, sid).await?;
+    app::users::end_session(&state.app(), &s.caller(), id, sid).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -116,8 +114,7 @@ pub(crate) async fn api_sessions_end(
     crate::auth::AdminOnly(s): crate::auth::AdminOnly,
     Path(id): Path<i64>,
 ) -> AppResult<StatusCode> {
-    state.store.user_get(id).await?;
-    state.store.session_end_all(&s.actor(), id, None).await?;
+    app::users::end_sessions(&state.app(), &s.caller(), id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -127,7 +124,7 @@ async fn session_end_form(
     Path((id, sid)): Path<(i64, i64)>,
 ) -> AppResult<Response> {
     s.require(Role::manages_users)?;
-    state.store.session_end(&s.actor(), id, sid).await?;
+    app::users::end_session(&state.app(), &s.caller(), id, sid).await?;
     page::redirect_with_flash(
         &state,
         &s,
@@ -143,8 +140,7 @@ async fn sessions_end_form(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     s.require(Role::manages_users)?;
-    state.store.user_get(id).await?;
-    state.store.session_end_all(&s.actor(), id, None).await?;
+    app::users::end_sessions(&state.app(), &s.caller(), id).await?;
     page::redirect_with_flash(
         &state,
         &s,
@@ -224,7 +220,9 @@ pub(crate) async fn api_get(
     Path(id): Path<i64>,
 ) -> AppResult<Json<UserOut>> {
     s.require(Role::manages_users)?;
-    Ok(Json(state.store.user_get(id).await?.into()))
+    Ok(Json(
+        app::users::get(&state.app(), &s.caller(), id).await?.into(),
+    ))
 }
 
 /// Change a user's role, areas, language, password or disable the account (admin).

@@ -1,5 +1,6 @@
 //! The user administration pages: the list and the form.
 use super::*;
+use crate::auth::Session;
 
 // ---------- pages ----------
 
@@ -85,13 +86,14 @@ pub(super) struct FormPage {
 
 pub(super) async fn form_page(
     state: &AppState,
+    s: &Session,
     ctx: Ctx,
     id: Option<i64>,
     v: &UserFormData,
     errors: Option<&Invalid>,
 ) -> AppResult<Response> {
     let sessions = match id {
-        Some(id) => sessions_of(state, id).await?,
+        Some(id) => sessions_of(state, s, id).await?,
         None => Vec::new(),
     };
     let districts = state
@@ -143,7 +145,7 @@ pub(super) async fn new_page(
         role: "operator".into(),
         ..Default::default()
     };
-    form_page(&state, ctx, None, &v, None).await
+    form_page(&state, &s, ctx, None, &v, None).await
 }
 
 pub(super) async fn create_form(
@@ -166,9 +168,17 @@ pub(super) async fn create_form(
             let msg = ctx.tf("users.created", std::slice::from_ref(&u.username));
             page::redirect_with_flash(&state, &s, "/users", msg).await
         }
-        Err(AppError::Invalid(inv)) => form_page(&state, ctx, None, &f, Some(&inv)).await,
+        Err(AppError::Invalid(inv)) => form_page(&state, &s, ctx, None, &f, Some(&inv)).await,
         Err(AppError::Conflict { field, msg }) => {
-            form_page(&state, ctx, None, &f, Some(&Invalid::field(&field, msg))).await
+            form_page(
+                &state,
+                &s,
+                ctx,
+                None,
+                &f,
+                Some(&Invalid::field(&field, msg)),
+            )
+            .await
         }
         Err(e) => Err(e),
     }
@@ -180,7 +190,7 @@ pub(super) async fn edit_page(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     s.require(Role::manages_users)?;
-    let u = state.store.user_get(id).await?;
+    let u = app::users::get(&state.app(), &s.caller(), id).await?;
     let v = UserFormData {
         username: u.username,
         role: u.role.code().into(),
@@ -189,7 +199,7 @@ pub(super) async fn edit_page(
         disabled: u.disabled.then(|| "on".into()),
         ..Default::default()
     };
-    form_page(&state, ctx, Some(id), &v, None).await
+    form_page(&state, &s, ctx, Some(id), &v, None).await
 }
 
 pub(super) async fn update_form(
@@ -214,12 +224,12 @@ pub(super) async fn update_form(
             page::redirect_with_flash(&state, &s, "/users", msg).await
         }
         Err(AppError::Invalid(inv)) => {
-            let current = state.store.user_get(id).await?;
+            let current = app::users::get(&state.app(), &s.caller(), id).await?;
             let f = UserFormData {
                 username: current.username,
                 ..f
             };
-            form_page(&state, ctx, Some(id), &f, Some(&inv)).await
+            form_page(&state, &s, ctx, Some(id), &f, Some(&inv)).await
         }
         Err(e) => Err(e),
     }
