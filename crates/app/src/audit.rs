@@ -116,3 +116,17 @@ mod tests {
         );
     }
 }
+
+/// The newest `n` entries of the trail, for those who read it.
+pub async fn recent(
+    cx: &crate::Context,
+    c: &crate::Caller,
+    n: i64,
+) -> crate::Result<Vec<AuditEntry>> {
+    c.require(domain::Role::reads_audit)?;
+    Ok(cx
+        .store
+        .audit_list(&AuditFilter::default(), Paging::new(Some(n), None))
+        .await?
+        .items)
+}

@@ -5,15 +5,11 @@ use crate::chart::{stacked_bars, Bar, Segment};
 use crate::error::AppResult;
 use crate::page::{self, html, Ctx, PageAuth};
 use crate::AppState;
-use app::audit::AuditFilter;
-use app::dashboard::DimCount;
-use app::Paging;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Json;
-use chrono::Datelike;
-use domain::kube::{FundingSource, Status};
+use domain::kube::Status;
 use domain::Lang;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -29,7 +25,7 @@ pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
 }
 
 /// Counts per status code (`berjalan`, `perlu_pendampingan`, `tidak_aktif`, `bubar`, `belum_dinilai`).
-pub type ByStatus = BTreeMap<String, i64>;
+pub use app::dashboard::ByStatus;
 
 #[derive(Serialize, ToSchema, Clone)]
 pub struct Group {
@@ -75,30 +71,50 @@ pub struct DashboardOut {
     pub this_year: ThisYear,
 }
 
-fn empty_status() -> ByStatus {
-    Status::ALL
-        .iter()
-        .map(|s| (s.code().to_string(), 0))
-        .collect()
+impl From<app::dashboard::Group> for Group {
+    fn from(g: app::dashboard::Group) -> Group {
+        Group {
+            code: g.code,
+            name: g.name,
+            total: g.total,
+            by_status: g.by_status,
+        }
+    }
 }
 
-/// The groups of one dimension, each with its counts per status.
-fn group_by(rows: &[DimCount], dim: &str, name: impl Fn(&str) -> String) -> Vec<Group> {
-    let mut m: BTreeMap<String, ByStatus> = BTreeMap::new();
-    for r in rows.iter().filter(|r| r.dim == dim) {
-        *m.entry(r.code.clone())
-            .or_insert_with(empty_status)
-            .entry(r.status.code().to_string())
-            .or_default() += r.n;
+fn groups(gs: Vec<app::dashboard::Group>) -> Vec<Group> {
+    gs.into_iter().map(Group::from).collect()
+}
+
+impl From<app::dashboard::Dashboard> for DashboardOut {
+    fn from(d: app::dashboard::Dashboard) -> DashboardOut {
+        let y = d.this_year;
+        DashboardOut {
+            kube_total: d.kube_total,
+            by_status: d.by_status,
+            running_pct: d.running_pct,
+            members_total: d.members_total,
+            by_district: groups(d.by_district),
+            by_village: groups(d.by_village),
+            by_business_type: groups(d.by_business_type),
+            by_year: groups(d.by_year),
+            by_funding_source: groups(d.by_funding_source),
+            enrolled_total: d.enrolled_total,
+            persons_by_category: d.persons_by_category,
+            this_year: ThisYear {
+                year: y.year,
+                trainings: y.trainings,
+                participants: y.participants,
+                visits: y.visits,
+                visits_overdue: y.visits_overdue,
+                programmes: y
+                    .programmes
+                    .into_iter()
+                    .map(|(p, f)| crate::programmes::programme_out(p, f))
+                    .collect(),
+            },
+        }
     }
-    m.into_iter()
-        .map(|(code, by_status)| Group {
-            name: name(&code),
-            total: by_status.values().sum(),
-            code,
-            by_status,
-        })
-        .collect()
 }
 
 /// The dashboard of the caller's area, recomputed only when the data changed.
@@ -107,109 +123,21 @@ pub(crate) async fn dashboard(
     s: &Session,
     lang: Lang,
 ) -> AppResult<std::sync::Arc<Computed>> {
+    let cx = state.app();
+    let c = s.caller();
     // Read the version first: figures computed afterwards are at least that new.
-    let version = state.store.data_version().await?;
+    let version = app::dashboard::version(&cx).await?;
     let key = format!("{:?}|{}|{}", s.district_scope(), lang.code(), state.today());
     state
         .dashboards
         .get_or_compute(key, version, || async {
-            let out = compute(state, s, lang).await?;
+            let out = DashboardOut::from(app::dashboard::compute(&cx, &c, lang).await?);
             Ok(Computed {
                 tables: tables(&out, lang),
                 out,
             })
         })
         .await
-}
-
-async fn compute(state: &AppState, s: &Session, lang: Lang) -> AppResult<DashboardOut> {
-    let rows = state.store.dashboard_dims(s.district_scope()).await?;
-    let mut by_status = empty_status();
-    // Every KUBE has one kecamatan: the totals come from that dimension.
-    for r in rows.iter().filter(|r| r.dim == "district") {
-        *by_status.entry(r.status.code().to_string()).or_default() += r.n;
-    }
-    let kube_total: i64 = by_status.values().sum();
-    let running = by_status.get(Status::Berjalan.code()).copied().unwrap_or(0);
-    let running_pct = if kube_total == 0 {
-        0.0
-    } else {
-        ((running * 1000 + kube_total / 2) / kube_total) as f64 / 10.0
-    };
-    let areas = &state.areas;
-    let bt_names: BTreeMap<String, String> = state
-        .store
-        .business_type_list()
-        .await?
-        .into_iter()
-        .map(|b| (b.code, if lang == Lang::En { b.name_en } else { b.name }))
-        .collect();
-    let mut by_district = group_by(&rows, "district", |c| areas.name(c).to_string());
-    // Every kecamatan the caller sees, also those without KUBE.
-    for d in state.districts() {
-        if s.sees_district(&d.code) && !by_district.iter().any(|g| g.code == d.code) {
-            by_district.push(Group {
-                code: d.code.clone(),
-                name: d.name.clone(),
-                total: 0,
-                by_status: empty_status(),
-            });
-        }
-    }
-    by_district.sort_by(|a, b| a.code.cmp(&b.code));
-    let mut by_business_type = group_by(&rows, "business_type", |c| {
-        bt_names.get(c).cloned().unwrap_or_else(|| c.to_string())
-    });
-    by_business_type.sort_by(|a, b| b.total.cmp(&a.total).then(a.code.cmp(&b.code)));
-    let year = state.today().year();
-    let since = format!("{year}-01-01");
-    let activity = state
-        .store
-        .dashboard_activity(s.district_scope(), &since)
-        .await?;
-    let visits_overdue = state
-        .store
-        .visit_list_overdue(
-            s.district_scope(),
-            state.today(),
-            state.settings.visit_interval_days,
-        )
-        .await?;
-    Ok(DashboardOut {
-        kube_total,
-        running_pct,
-        members_total: rows
-            .iter()
-            .filter(|r| r.dim == "district")
-            .map(|r| r.members)
-            .sum(),
-        by_village: group_by(&rows, "village", |c| areas.name(c).to_string()),
-        by_district,
-        by_business_type,
-        by_year: group_by(&rows, "year", |c| c.to_string()),
-        by_funding_source: group_by(&rows, "funding_source", |c| {
-            FundingSource::parse(c)
-                .map(|f| lang.t(f.label_key()).to_string())
-                .unwrap_or_else(|_| c.to_string())
-        }),
-        by_status,
-        persons_by_category: activity.persons_by_category.into_iter().collect(),
-        enrolled_total: activity.enrolled,
-        this_year: ThisYear {
-            year,
-            trainings: activity.trainings,
-            participants: activity.participants,
-            visits: activity.visits,
-            visits_overdue,
-            programmes: state
-                .store
-                .programme_list(Some(year as i64))
-                .await?
-                .into_iter()
-                .map(|(p, f)| crate::programmes::programme_out(p, f))
-                .collect(),
-        },
-    })
 }
 
 /// The programme's numbers, live, scoped to the caller's area.
@@ -414,11 +342,8 @@ async fn home(State(state): State<AppState>, PageAuth { s, ctx }: PageAuth) -> A
         .collect();
     let show_recent = s.role().reads_audit();
     let recent = if show_recent {
-        state
-            .store
-            .audit_list(&AuditFilter::default(), Paging::new(Some(8), None))
+        app::audit::recent(&state.app(), &s.caller(), 8)
             .await?
-            .items
             .into_iter()
             .map(|e| RecentRow {
                 at: page::local_time(&e.at),
