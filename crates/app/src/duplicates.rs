@@ -113,3 +113,134 @@ pub async fn merge(
     check_pair(cx, c, keep, other).await?;
     Ok(cx.store.person_merge(&c.actor, keep, other).await?)
 }
+
+/// A pair the finder proposes: two person ids and how alike they are.
+pub struct Found {
+    pub a: i64,
+    pub b: i64,
+    pub score: domain::dedup::PairScore,
+}
+
+/// The finder's pairs per area, kept until the registry changes.
+pub type ReviewCache = crate::cache::VersionedCache<Vec<Found>>;
+
+/// The finder's pairs for the caller's area, computed once per version of the registry
+/// (every change of a person, and every "not the same person", moves it; audited reads
+/// such as exports do not).
+async fn found(cx: &Context, c: &Caller) -> Result<Arc<Vec<Found>>> {
+    let version = cx.store.registry_version().await?;
+    let key = format!("{:?}", c.district_scope());
+    cx.review
+        .get_or_compute(key, version, || async {
+            let finder = finder(cx).await?;
+            let records = cx.store.duplicate_records(c.district_scope()).await?;
+            let distinct = cx.store.duplicate_distinct_pairs().await?;
+            // Scoring is CPU work: keep it off the request threads.
+            tokio::task::spawn_blocking(move || {
+                finder
+                    .review_pairs(&records, 2)
+                    .into_iter()
+                    .filter_map(|(i, j, score)| {
+                        let a: i64 = records[i].id.parse().ok()?;
+                        let b: i64 = records[j].id.parse().ok()?;
+                        (!distinct.contains(&(a.min(b), a.max(b)))).then_some(Found { a, b, score })
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .await
+            .map_err(|_| Error::Internal)
+        })
+        .await
+}
+
+/// A proposed pair on a page of the review, with what makes it urgent (both in an active
+/// KUBE, both in one programme).
+pub struct Pair {
+    pub a: Person,
+    pub b: Person,
+    pub score: domain::dedup::PairScore,
+    pub flags: Vec<Msg>,
+}
+
+/// One page of the pairs in the caller's area that nobody has dismissed, flagged first,
+/// then by score, and the pairs' memberships and enrolments. Memberships and enrolments
+/// are read for every pair (they decide the order), the persons only for the page.
+pub async fn review(
+    cx: &Context,
+    c: &Caller,
+    paging: crate::Paging,
+) -> Result<(crate::Page<Pair>, crate::registry::Links)> {
+    let found = found(cx, c).await?;
+    let mut ids: Vec<i64> = found.iter().flat_map(|f| [f.a, f.b]).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let links = cx.store.person_links(&ids).await?;
+    let mut flagged: Vec<(&Found, Vec<Msg>)> = found
+        .iter()
+        .map(|f| {
+            let mut flags = Vec::new();
+            if let (Some(ka), Some(kb)) = (links.active_kube_of(f.a), links.active_kube_of(f.b)) {
+                flags.push(Msg::new("dup.flag_two_kube").arg(format!("{ka}; {kb}")));
+            }
+            let theirs = links.programmes_of(f.b);
+            let both: Vec<&str> = links
+                .programmes_of(f.a)
+                .into_iter()
+                .filter(|g| theirs.contains(g))
+                .collect();
+            if !both.is_empty() {
+                flags.push(Msg::new("dup.flag_same_programme").arg(both.join(", ")));
+            }
+            (f, flags)
+        })
+        .collect();
+    // Stable: within each group the finder's order (best score first) stays.
+    flagged.sort_by_key(|(_, flags)| flags.is_empty());
+    let total = flagged.len() as i64;
+    let page: Vec<(&Found, Vec<Msg>)> = flagged
+        .into_iter()
+        .skip(paging.offset as usize)
+        .take(paging.limit as usize)
+        .collect();
+    let mut page_ids: Vec<i64> = page.iter().flat_map(|(f, _)| [f.a, f.b]).collect();
+    page_ids.sort_unstable();
+    page_ids.dedup();
+    let persons: std::collections::HashMap<i64, Person> = cx
+        .store
+        .person_list_by_ids(&page_ids)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    let items = page
+        .into_iter()
+        .filter_map(|(f, flags)| {
+            Some(Pair {
+                a: persons.get(&f.a)?.clone(),
+                b: persons.get(&f.b)?.clone(),
+                score: f.score.clone(),
+                flags,
+            })
+        })
+        .collect();
+    Ok((
+        crate::Page {
+            items,
+            total,
+            limit: paging.limit,
+            offset: paging.offset,
+        },
+        links,
+    ))
+}
+
+/// The memberships and enrolments of persons of the caller's area (those of others are
+/// not read).
+pub async fn links(cx: &Context, c: &Caller, ids: &[i64]) -> Result<crate::registry::Links> {
+    let mut seen = Vec::new();
+    for id in ids {
+        crate::scope::person(cx, c, *id).await?;
+        seen.push(*id);
+    }
+    Ok(cx.store.person_links(&seen).await?)
+}

@@ -5,6 +5,7 @@
 //! the command line prints it.
 pub mod aid;
 pub mod audit;
+pub mod cache;
 pub mod caller;
 pub mod dashboard;
 pub mod documents;
@@ -42,6 +43,8 @@ pub struct Context {
     pub settings: Arc<Settings>,
     /// The duplicate finder learned from this registry.
     pub finder: Arc<duplicates::FinderCache>,
+    /// The finder's pairs per area, until the registry changes.
+    pub review: Arc<duplicates::ReviewCache>,
 }
 
 impl Context {

@@ -29,6 +29,7 @@ pub(super) async fn import(
         areas,
         settings,
         finder: Default::default(),
+        review: Default::default(),
     };
     let started = std::time::Instant::now();
     eprintln!("reading {file} ...");

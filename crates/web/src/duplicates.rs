@@ -17,10 +17,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Json;
-use domain::dedup::PairScore;
-use domain::{Lang, Msg};
+use domain::Lang;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::routes;
 
@@ -86,42 +84,6 @@ impl DuplicatePair {
     }
 }
 
-pub(crate) struct Found {
-    a: i64,
-    b: i64,
-    score: PairScore,
-}
-
-/// The finder's pairs for the caller's area, computed once per version of the registry
-/// (every change of a person, and every "not the same person", is audited; audited reads
-/// such as exports do not count).
-async fn found(state: &AppState, s: &Session) -> AppResult<std::sync::Arc<Vec<Found>>> {
-    let version = state.store.registry_version().await?;
-    let key = format!("{:?}", s.district_scope());
-    state
-        .duplicate_pairs
-        .get_or_compute(key, version, || async {
-            let finder = app::duplicates::finder(&state.app()).await?;
-            let records = state.store.duplicate_records(s.district_scope()).await?;
-            let distinct = state.store.duplicate_distinct_pairs().await?;
-            // Scoring is CPU work: keep it off the request threads.
-            tokio::task::spawn_blocking(move || {
-                finder
-                    .review_pairs(&records, 2)
-                    .into_iter()
-                    .filter_map(|(i, j, score)| {
-                        let a: i64 = records[i].id.parse().ok()?;
-                        let b: i64 = records[j].id.parse().ok()?;
-                        (!distinct.contains(&(a.min(b), a.max(b)))).then_some(Found { a, b, score })
-                    })
-                    .collect::<Vec<_>>()
-            })
-            .await
-            .map_err(|_| AppError::Internal)
-        })
-        .await
-}
-
 /// One page of the pairs in the caller's area that nobody has dismissed, flagged first,
 /// then by score. Memberships and enrolments are read for every pair (they decide the
 /// order), the persons only for the page.
@@ -131,84 +93,26 @@ async fn find(
     lang: Lang,
     paging: app::Paging,
 ) -> AppResult<app::Page<DuplicatePair>> {
-    let found = found(state, s).await?;
-    let mut ids: Vec<i64> = found.iter().flat_map(|f| [f.a, f.b]).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let links = state.store.person_links(&ids).await?;
-    let mut flagged: Vec<(&Found, Vec<String>)> = found
-        .iter()
-        .map(|f| {
-            let mut flags = Vec::new();
-            if let (Some(ka), Some(kb)) = (links.active_kube_of(f.a), links.active_kube_of(f.b)) {
-                flags.push(
-                    Msg::new("dup.flag_two_kube")
-                        .arg(format!("{ka}; {kb}"))
-                        .text(lang),
-                );
-            }
-            let theirs = links.programmes_of(f.b);
-            let both: Vec<&str> = links
-                .programmes_of(f.a)
-                .into_iter()
-                .filter(|g| theirs.contains(g))
-                .collect();
-            if !both.is_empty() {
-                flags.push(
-                    Msg::new("dup.flag_same_programme")
-                        .arg(both.join(", "))
-                        .text(lang),
-                );
-            }
-            (f, flags)
-        })
-        .collect();
-    // Stable: within each group the finder's order (best score first) stays.
-    flagged.sort_by_key(|(_, flags)| flags.is_empty());
-    let total = flagged.len() as i64;
-    let page: Vec<(&Found, Vec<String>)> = flagged
-        .into_iter()
-        .skip(paging.offset as usize)
-        .take(paging.limit as usize)
-        .collect();
-    let mut page_ids: Vec<i64> = page.iter().flat_map(|(f, _)| [f.a, f.b]).collect();
-    page_ids.sort_unstable();
-    page_ids.dedup();
-    let persons: HashMap<i64, Person> = state
-        .store
-        .person_list_by_ids(&page_ids)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect();
+    let (page, links) = app::duplicates::review(&state.app(), &s.caller(), paging).await?;
     let full = s.role().sees_full_identity();
-    let side = |id: i64| {
-        Some(PairSide::new(
-            state,
-            persons.get(&id)?.clone(),
-            full,
-            &links,
-        ))
-    };
     let items = page
+        .items
         .into_iter()
-        .filter_map(|(f, flags)| {
-            Some(DuplicatePair {
-                a: side(f.a)?,
-                b: side(f.b)?,
-                score: (f.score.score * 100.0).round() / 100.0,
-                name_similarity: (f.score.name_similarity * 100.0).round() / 100.0,
-                reasons: f.score.explain().iter().map(|m| m.text(lang)).collect(),
-                reason_codes: f.score.reasons.iter().map(|r| r.to_string()).collect(),
-                flags,
-            })
+        .map(|p| DuplicatePair {
+            a: PairSide::new(state, p.a, full, &links),
+            b: PairSide::new(state, p.b, full, &links),
+            score: (p.score.score * 100.0).round() / 100.0,
+            name_similarity: (p.score.name_similarity * 100.0).round() / 100.0,
+            reasons: p.score.explain().iter().map(|m| m.text(lang)).collect(),
+            reason_codes: p.score.reasons.iter().map(|r| r.to_string()).collect(),
+            flags: p.flags.iter().map(|m| m.text(lang)).collect(),
         })
         .collect();
     Ok(app::Page {
         items,
-        total,
-        limit: paging.limit,
-        offset: paging.offset,
+        total: page.total,
+        limit: page.limit,
+        offset: page.offset,
     })
 }
 
@@ -393,7 +297,7 @@ async fn render_merge(
     errors: Option<&domain::Invalid>,
 ) -> AppResult<Response> {
     let (pa, pb) = app::duplicates::check_pair(&state.app(), &s.caller(), a, b).await?;
-    let links = state.store.person_links(&[a, b]).await?;
+    let links = app::duplicates::links(&state.app(), &s.caller(), &[a, b]).await?;
     let full = s.role().sees_full_identity();
     let sides = [pa, pb]
         .into_iter()

@@ -7,7 +7,6 @@ mod assets;
 mod attachments;
 mod audit;
 pub mod auth;
-mod cache;
 mod chart;
 mod dashboard;
 mod duplicates;
@@ -45,8 +44,8 @@ pub struct AppState {
     pub areas: Arc<Areas>,
     /// The office's settings, shared with the application layer.
     pub settings: Arc<Settings>,
-    dashboards: Arc<cache::VersionedCache<dashboard::Computed>>,
-    duplicate_pairs: Arc<cache::VersionedCache<Vec<duplicates::Found>>>,
+    dashboards: Arc<app::cache::VersionedCache<dashboard::Computed>>,
+    review: Arc<app::duplicates::ReviewCache>,
     finder: Arc<app::duplicates::FinderCache>,
     /// Exports running at once (two per account, four in all).
     exports: Arc<slots::Slots>,
@@ -71,7 +70,7 @@ impl AppState {
             areas,
             settings: Arc::new(settings),
             dashboards: Default::default(),
-            duplicate_pairs: Default::default(),
+            review: Default::default(),
             finder: Default::default(),
             exports: Arc::new(slots::Slots::new(4, 2, "export.busy")),
             imports: Arc::new(slots::Slots::new(2, 2, "import.busy")),
@@ -92,6 +91,7 @@ impl AppState {
             areas: self.areas.clone(),
             settings: self.settings.clone(),
             finder: self.finder.clone(),
+            review: self.review.clone(),
         }
     }
     /// The region's kecamatan, in code order.

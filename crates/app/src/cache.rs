@@ -1,7 +1,7 @@
 //! Figures computed from the whole registry (the dashboard) kept until the data changes:
 //! each lookup compares the store's data version, so a change shows on the next request,
 //! on every instance, and a busy office does not recount 100,000 KUBE per page view.
-use app::dashboard::DataVersion;
+use crate::dashboard::DataVersion;
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
