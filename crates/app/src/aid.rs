@@ -201,3 +201,62 @@ impl Listing for Proposals {
         ]
     }
 }
+
+/// A KUBE's asset register: goods received through delivered proposals.
+pub async fn assets(cx: &Context, c: &Caller, kube_id: i64) -> Result<Vec<Asset>> {
+    crate::scope::kube(cx, c, kube_id).await?;
+    Ok(cx.store.kube_assets(kube_id).await?)
+}
+
+/// The BAST (record of handover) of a delivered proposal of the caller's area, as PDF.
+pub async fn bast(cx: &Context, c: &Caller, id: i64) -> Result<Vec<u8>> {
+    let d = crate::scope::proposal(cx, c, id).await?;
+    if !d.proposal.state.delivered() {
+        return Err(Error::Conflict {
+            field: "state".into(),
+            msg: Msg::new("proposal.wrong_order")
+                .arg("bast")
+                .arg(d.proposal.state.code()),
+        });
+    }
+    let k = cx.store.kube_detail(d.proposal.kube_id).await?;
+    let (prog, _) = cx.store.programme_get(d.proposal.programme_id).await?;
+    Ok(crate::documents::bast_pdf(cx, &d, &k, &prog))
+}
+
+/// What a proposal's page shows beside the proposal: its KUBE, its programme, and the
+/// steps the caller may take now (the transitions their role allows, without checking
+/// their own step).
+pub struct Overview {
+    pub detail: ProposalDetail,
+    pub kube: crate::kube::Kube,
+    pub programme: crate::programmes::Programme,
+    pub actions: Vec<Action>,
+}
+
+pub async fn overview(cx: &Context, c: &Caller, id: i64) -> Result<Overview> {
+    let detail = crate::scope::proposal(cx, c, id).await?;
+    let kube = cx.store.kube_get(detail.proposal.kube_id).await?;
+    let (programme, _) = cx.store.programme_get(detail.proposal.programme_id).await?;
+    let earlier: Vec<(Action, Option<i64>)> = detail
+        .events
+        .iter()
+        .map(|e| (e.action, e.user_id))
+        .collect();
+    let st = detail.proposal.state;
+    let actions = Action::ALL
+        .iter()
+        .copied()
+        .filter(|a| domain::aid::transition(st, *a, c.role).is_ok())
+        .filter(|a| {
+            domain::aid::check_duties(*a, c.actor.user_id, &earlier, cx.settings.allow_same_person)
+                .is_ok()
+        })
+        .collect();
+    Ok(Overview {
+        detail,
+        kube,
+        programme,
+        actions,
+    })
+}

@@ -130,3 +130,9 @@ pub async fn recent(
         .await?
         .items)
 }
+
+/// The kinds of record the trail names (its filter's choices).
+pub async fn entities(cx: &crate::Context, c: &crate::Caller) -> crate::Result<Vec<String>> {
+    c.require(domain::Role::reads_audit)?;
+    Ok(cx.store.audit_entities().await?)
+}

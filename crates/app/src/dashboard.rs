@@ -62,7 +62,8 @@ pub async fn version(cx: &Context) -> Result<DataVersion> {
     Ok(cx.store.data_version().await?)
 }
 
-fn empty_status() -> ByStatus {
+/// Every status, none counted yet.
+pub fn empty_status() -> ByStatus {
     Status::ALL
         .iter()
         .map(|s| (s.code().to_string(), 0))

@@ -333,11 +333,12 @@ impl Open<Kubes> {
         }
     }
     /// A page of the list with only what the list page shows.
-    pub async fn rows(&self, paging: Paging) -> store::Result<Page<KubeRow>> {
-        self.v
+    pub async fn rows(&self, paging: Paging) -> Result<Page<KubeRow>> {
+        Ok(self
+            .v
             .store
             .kube_list_rows(&self.filter, self.v.scope(), paging)
-            .await
+            .await?)
     }
 }
 

@@ -4,6 +4,7 @@
 //! through `domain`, and answer with one [`Error`]. The web maps it to HTTP statuses;
 //! the command line prints it.
 pub mod aid;
+pub mod attachments;
 pub mod audit;
 pub mod cache;
 pub mod caller;
@@ -29,11 +30,10 @@ pub use caller::Caller;
 pub use error::{Error, Result};
 pub use settings::Settings;
 /// The values every layer passes: dates, pages of a list, the acting account, the clock.
-pub use store::{day_in_jakarta, Actor, Clock, Date, Page, Paging};
+pub use store::{day_in_jakarta, private_file, Actor, Clock, Date, Page, Paging, Store};
 
 use domain::Areas;
 use std::sync::Arc;
-use store::Store;
 
 /// What every use case works with.
 #[derive(Clone)]
@@ -48,6 +48,16 @@ pub struct Context {
 }
 
 impl Context {
+    /// The use cases over a database, for an office's area tables and settings.
+    pub fn new(store: Store, areas: Arc<Areas>, settings: Settings) -> Context {
+        Context {
+            store,
+            areas,
+            settings: Arc::new(settings),
+            finder: Default::default(),
+            review: Default::default(),
+        }
+    }
     /// What this installation reads the time from (see [`store::Clock`]).
     pub fn clock(&self) -> store::Clock {
         self.store.clock()

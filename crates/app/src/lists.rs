@@ -93,8 +93,8 @@ impl<L: Listing> Open<L> {
             v: Viewer::new(cx, c),
         })
     }
-    pub async fn fetch(&self, paging: Paging) -> store::Result<Page<L::Item>> {
-        L::fetch(&self.v, &self.filter, paging).await
+    pub async fn fetch(&self, paging: Paging) -> Result<Page<L::Item>> {
+        Ok(L::fetch(&self.v, &self.filter, paging).await?)
     }
     pub fn columns() -> Vec<&'static str> {
         L::COLUMNS.split_whitespace().collect()

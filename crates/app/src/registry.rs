@@ -337,11 +337,12 @@ impl Listing for Persons {
 
 impl Open<Persons> {
     /// A page of the list with only what the list page shows.
-    pub async fn rows(&self, paging: Paging) -> store::Result<Page<PersonRow>> {
-        self.v
+    pub async fn rows(&self, paging: Paging) -> Result<Page<PersonRow>> {
+        Ok(self
+            .v
             .store
             .person_list_rows(&self.filter, self.v.scope(), paging)
-            .await
+            .await?)
     }
 }
 

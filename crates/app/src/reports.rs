@@ -404,3 +404,12 @@ impl Build<'_> {
         })
     }
 }
+
+/// The public page's figures (no personal data), when the office publishes them: per
+/// village and year (village code, year, KUBE, running, aid in rupiah).
+pub async fn public(cx: &Context) -> Result<Vec<(String, i64, i64, i64, i64)>> {
+    if !cx.settings.public_page {
+        return Err(Error::NotFound);
+    }
+    Ok(cx.store.report_public().await?)
+}

@@ -94,3 +94,59 @@ pub fn input_of(b: &VisitIn) -> VisitInput {
         gps: b.gps.clone(),
     }
 }
+
+/// The visits of a KUBE of the caller's area, newest first.
+pub async fn list(cx: &Context, c: &Caller, kube_id: i64) -> Result<Vec<Visit>> {
+    crate::scope::kube(cx, c, kube_id).await?;
+    Ok(cx.store.visit_list(kube_id).await?)
+}
+
+pub use store::visits::CaseRow;
+
+/// A KUBE in the mentoring queue: when its next visit is due, how late it is, and its
+/// risk (falling status, overdue visit, problems found).
+pub struct Case {
+    pub kube: CaseRow,
+    pub due_on: chrono::NaiveDate,
+    /// Days past the due date (0 when not overdue).
+    pub overdue_days: i64,
+    pub risk: i64,
+}
+
+/// The mentoring queue: the caller's KUBE, riskiest first; with `caseload` a pendamping
+/// sees only the groups assigned to them.
+pub async fn queue(cx: &Context, c: &Caller, caseload: bool) -> Result<Vec<Case>> {
+    let mine = if caseload && c.role.is_area_scoped() {
+        c.actor.user_id
+    } else {
+        None
+    };
+    let today = cx.today();
+    let mut cases: Vec<Case> = cx
+        .store
+        .mentoring_cases(c.district_scope(), mine)
+        .await?
+        .into_iter()
+        .map(|k| {
+            let due = domain::health::next_visit_due(
+                k.last_visit_on.map(|d| *d),
+                *k.formed_on,
+                cx.settings.visit_interval_days,
+            );
+            let overdue = (today - due).num_days().max(0);
+            Case {
+                risk: domain::health::risk_score(k.status, overdue, k.health_reasons as usize),
+                kube: k,
+                due_on: due,
+                overdue_days: overdue,
+            }
+        })
+        .collect();
+    cases.sort_by(|a, b| {
+        b.risk
+            .cmp(&a.risk)
+            .then(b.overdue_days.cmp(&a.overdue_days))
+            .then(a.kube.id.cmp(&b.kube.id))
+    });
+    Ok(cases)
+}

@@ -22,15 +22,8 @@ pub(super) async fn import(
         _ => return Err("--mode must be all or valid".into()),
     };
     let areas = Arc::new(Areas::embedded());
-    let settings = Arc::new(app::Settings::new(areas.regency(region).map_err(msg)?));
-    let store = open(db).await?;
-    let cx = app::Context {
-        store,
-        areas,
-        settings,
-        finder: Default::default(),
-        review: Default::default(),
-    };
+    let settings = app::Settings::new(areas.regency(region).map_err(msg)?);
+    let cx = app::Context::new(open(db).await?, areas, settings);
     let started = std::time::Instant::now();
     eprintln!("reading {file} ...");
     let bytes = std::fs::read(file).map_err(|e| format!("cannot read {file}: {e}"))?;

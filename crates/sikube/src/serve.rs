@@ -67,7 +67,7 @@ pub(super) async fn serve(db: &DbArgs, args: ServeArgs) -> Result<(), String> {
         ..app::Settings::new(region)
     };
     let thresholds = settings.health;
-    let state = web::AppState::new(store.clone(), areas, settings);
+    let state = web::AppState::new(app::Context::new(store.clone(), areas, settings));
     spawn_housekeeping(store.clone(), thresholds);
     web::serve(listener, state, shutdown_signal())
         .await

@@ -4,15 +4,14 @@ use crate::auth::{Authed, Session};
 use crate::error::{AppError, AppResult};
 use crate::page::{self, PageAuth};
 use crate::AppState;
+use app::attachments::AttachmentInfo;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Json;
-use domain::attachment::{clean_name, sniff, MAX_BYTES};
-use domain::Msg;
+use domain::attachment::MAX_BYTES;
 use serde::{Deserialize, Serialize};
-use store::attachments::AttachmentInfo;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::UtoipaMethodRouterExt;
 use utoipa_axum::routes;
@@ -52,16 +51,6 @@ impl From<AttachmentInfo> for AttachmentOut {
     }
 }
 
-/// The KUBE a record belongs to, if the caller may see it.
-async fn kube_of(state: &AppState, s: &Session, entity: &str, id: i64) -> AppResult<i64> {
-    let (cx, c) = (state.app(), s.caller());
-    Ok(match entity {
-        "proposal" => app::scope::proposal(&cx, &c, id).await?.proposal.kube_id,
-        "visit" => app::scope::visit_kube(&cx, &c, id).await?.id,
-        _ => return Err(AppError::NotFound),
-    })
-}
-
 async fn add(
     state: &AppState,
     s: &Session,
@@ -70,31 +59,26 @@ async fn add(
     name: &str,
     bytes: &[u8],
 ) -> AppResult<AttachmentInfo> {
-    s.require_write()?;
-    kube_of(state, s, entity, id).await?;
-    let mime = sniff(bytes).map_err(|m| AppError::invalid("file", m))?;
-    if entity == "visit" && mime == "application/pdf" {
-        return Err(AppError::invalid("file", Msg::new("attachment.type")));
-    }
-    Ok(state
-        .store
-        .attachment_add(&s.actor(), entity, id, &clean_name(name, mime), mime, bytes)
-        .await?)
+    Ok(app::attachments::add(&state.app(), &s.caller(), entity, id, name, bytes).await?)
 }
 
-pub(crate) async fn list(state: &AppState, entity: &str, id: i64) -> AppResult<Vec<AttachmentOut>> {
-    Ok(state
-        .store
-        .attachment_list(entity, id)
-        .await?
-        .into_iter()
-        .map(AttachmentOut::from)
-        .collect())
+pub(crate) async fn list(
+    state: &AppState,
+    s: &Session,
+    entity: &str,
+    id: i64,
+) -> AppResult<Vec<AttachmentOut>> {
+    Ok(
+        app::attachments::list(&state.app(), &s.caller(), entity, id)
+            .await?
+            .into_iter()
+            .map(AttachmentOut::from)
+            .collect(),
+    )
 }
 
 async fn file(state: &AppState, s: &Session, id: i64) -> AppResult<Response> {
-    let (info, content) = state.store.attachment_get(id).await?;
-    kube_of(state, s, &info.entity, info.entity_id).await?;
+    let (info, content) = app::attachments::get(&state.app(), &s.caller(), id).await?;
     // Served as an attachment with its sniffed type: never rendered as a page.
     Ok((
         [
@@ -159,8 +143,7 @@ pub(crate) async fn api_list(
     Authed(s): Authed,
     Path(id): Path<i64>,
 ) -> AppResult<Json<Vec<AttachmentOut>>> {
-    kube_of(&state, &s, "proposal", id).await?;
-    Ok(Json(list(&state, "proposal", id).await?))
+    Ok(Json(list(&state, &s, "proposal", id).await?))
 }
 
 /// Attach a photo (JPEG or PNG) to a monitoring visit.
@@ -254,7 +237,9 @@ async fn visit_form(
     Path(id): Path<i64>,
     mp: Multipart,
 ) -> AppResult<Response> {
-    let kube_id = kube_of(&state, &s, "visit", id).await?;
+    let kube_id = app::scope::visit_kube(&state.app(), &s.caller(), id)
+        .await?
+        .id;
     upload_form(
         &state,
         &s,

@@ -140,7 +140,7 @@ async fn list_page(
             }
         })
         .collect();
-    let entities = state.store.audit_entities().await?;
+    let entities = app::audit::entities(&state.app(), &s.caller()).await?;
     Ok(html(&ListPage {
         ctx,
         rows,

@@ -383,7 +383,7 @@ mod tests {
                 code: format!("v{i}"),
                 name: format!("Desa {i:03}"),
                 total: i as i64,
-                by_status: empty_status(),
+                by_status: app::dashboard::empty_status(),
             })
             .collect()
     }
@@ -391,7 +391,7 @@ mod tests {
     fn out(villages: usize) -> DashboardOut {
         DashboardOut {
             kube_total: 0,
-            by_status: empty_status(),
+            by_status: app::dashboard::empty_status(),
             running_pct: 0.0,
             members_total: 0,
             by_district: groups(3),

@@ -5,7 +5,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use domain::{Invalid, Lang, Msg};
 use serde_json::json;
-use store::StoreError;
 
 #[derive(Debug, Clone)]
 pub enum AppError {
@@ -102,20 +101,6 @@ impl IntoResponse for AppError {
         let mut r = (self.status(), self.code()).into_response();
         r.extensions_mut().insert(self);
         r
-    }
-}
-
-impl From<StoreError> for AppError {
-    fn from(e: StoreError) -> Self {
-        match e {
-            StoreError::NotFound => AppError::NotFound,
-            StoreError::Conflict { field, msg } => AppError::Conflict { field, msg },
-            StoreError::Invalid(i) => AppError::Invalid(i),
-            StoreError::Db(e) => {
-                tracing::error!(error = %e, "database error");
-                AppError::Internal
-            }
-        }
     }
 }
 

@@ -41,7 +41,7 @@ async fn next_page<T, F, Fut>(
 ) -> std::io::Result<Option<Vec<Vec<Cell>>>>
 where
     F: FnMut(Paging) -> Fut,
-    Fut: std::future::Future<Output = store::Result<app::Page<T>>>,
+    Fut: std::future::Future<Output = app::Result<app::Page<T>>>,
 {
     if *done {
         return Ok(None);
@@ -70,7 +70,7 @@ async fn csv_pages<T, F, Fut>(
 ) -> std::io::Result<()>
 where
     F: FnMut(Paging) -> Fut,
-    Fut: std::future::Future<Output = store::Result<app::Page<T>>>,
+    Fut: std::future::Future<Output = app::Result<app::Page<T>>>,
 {
     let io = |e: sheets::SheetError| std::io::Error::other(e.to_string());
     let head: Vec<&str> = header.iter().map(String::as_str).collect();
@@ -99,7 +99,7 @@ async fn xlsx_pages<T, F, Fut>(
 ) -> std::io::Result<()>
 where
     F: FnMut(Paging) -> Fut,
-    Fut: std::future::Future<Output = store::Result<app::Page<T>>>,
+    Fut: std::future::Future<Output = app::Result<app::Page<T>>>,
 {
     let io = |e: sheets::SheetError| std::io::Error::other(e.to_string());
     let head: Vec<&str> = header.iter().map(String::as_str).collect();
@@ -118,7 +118,7 @@ where
     let path = std::env::temp_dir().join(format!("sikube-export-{}-{n}.xlsx", std::process::id()));
     let file = path.clone();
     tokio::task::spawn_blocking(move || {
-        store::private_file(&file.to_string_lossy(), true);
+        app::private_file(&file.to_string_lossy(), true);
         let out = std::fs::OpenOptions::new()
             .write(true)
             .truncate(true)
@@ -164,7 +164,7 @@ fn stream_export<T, F, Fut>(
 where
     T: Send + 'static,
     F: FnMut(Paging) -> Fut + Send + 'static,
-    Fut: std::future::Future<Output = store::Result<app::Page<T>>> + Send,
+    Fut: std::future::Future<Output = app::Result<app::Page<T>>> + Send,
 {
     let header: Vec<String> = header.iter().map(|h| h.to_string()).collect();
     let (tx, rx) = tokio::sync::mpsc::channel(4);

@@ -32,7 +32,6 @@ use axum::Router;
 use domain::Areas;
 use std::sync::Arc;
 use std::time::Duration;
-use store::Store;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use app::Settings;
@@ -40,13 +39,12 @@ pub use error::AppError;
 
 #[derive(Clone)]
 pub struct AppState {
-    pub store: Store,
+    /// The application layer: the only way to the data.
+    cx: app::Context,
+    /// The area tables and the settings, shared with the application layer.
     pub areas: Arc<Areas>,
-    /// The office's settings, shared with the application layer.
     pub settings: Arc<Settings>,
     dashboards: Arc<app::cache::VersionedCache<dashboard::Computed>>,
-    review: Arc<app::duplicates::ReviewCache>,
-    finder: Arc<app::duplicates::FinderCache>,
     /// Exports running at once (two per account, four in all).
     exports: Arc<slots::Slots>,
     /// File checks and imports running at once (two per account, two in all: each takes
@@ -64,35 +62,27 @@ pub(crate) async fn kube_in_scope(
 }
 
 impl AppState {
-    pub fn new(store: Store, areas: Arc<Areas>, settings: Settings) -> AppState {
+    pub fn new(cx: app::Context) -> AppState {
         AppState {
-            store,
-            areas,
-            settings: Arc::new(settings),
+            areas: cx.areas.clone(),
+            settings: cx.settings.clone(),
+            cx,
             dashboards: Default::default(),
-            review: Default::default(),
-            finder: Default::default(),
             exports: Arc::new(slots::Slots::new(4, 2, "export.busy")),
             imports: Arc::new(slots::Slots::new(2, 2, "import.busy")),
         }
     }
     /// What every "now" and "today" of this server reads.
     pub fn clock(&self) -> app::Clock {
-        self.store.clock()
+        self.cx.clock()
     }
     /// Today where the office is.
     pub fn today(&self) -> chrono::NaiveDate {
-        self.store.clock().today()
+        self.cx.today()
     }
     /// What the application layer's use cases work with.
     pub fn app(&self) -> app::Context {
-        app::Context {
-            store: self.store.clone(),
-            areas: self.areas.clone(),
-            settings: self.settings.clone(),
-            finder: self.finder.clone(),
-            review: self.review.clone(),
-        }
+        self.cx.clone()
     }
     /// The region's kecamatan, in code order.
     pub fn districts(&self) -> Vec<&domain::area::Area> {

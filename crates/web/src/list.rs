@@ -7,11 +7,11 @@ use crate::error::AppResult;
 use crate::page::{self, Pager};
 use crate::AppState;
 use app::lists::{Listing, Open};
+use app::{Page, Paging};
 use axum::extract::{FromRequestParts, Query};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use store::{Page, Paging};
 
 /// The page of an API list.
 #[derive(serde::Deserialize, utoipa::IntoParams)]

@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Json;
-use domain::health::{next_visit_due, risk_score, Health};
+use domain::health::Health;
 use domain::kube::Status;
 use domain::money::Rupiah;
 use domain::visit::VisitInput;
@@ -168,11 +168,8 @@ pub(crate) async fn api_list(
     Authed(s): Authed,
     Path(id): Path<i64>,
 ) -> AppResult<Json<Vec<VisitOut>>> {
-    crate::kube_in_scope(&state, &s, id).await?;
     Ok(Json(
-        state
-            .store
-            .visit_list(id)
+        app::visits::list(&state.app(), &s.caller(), id)
             .await?
             .into_iter()
             .map(VisitOut::from)
@@ -249,45 +246,21 @@ pub(crate) async fn queue(
     s: &Session,
     caseload: bool,
 ) -> AppResult<Vec<QueueItem>> {
-    let mine = if caseload && s.role().is_area_scoped() {
-        Some(s.user().id)
-    } else {
-        None
-    };
-    let rows = state
-        .store
-        .mentoring_cases(s.district_scope(), mine)
-        .await?;
-    let today = state.today();
-    let mut items: Vec<QueueItem> = rows
+    Ok(app::visits::queue(&state.app(), &s.caller(), caseload)
+        .await?
         .into_iter()
-        .map(|c| {
-            let due = next_visit_due(
-                c.last_visit_on.map(|d| *d),
-                *c.formed_on,
-                state.settings.visit_interval_days,
-            );
-            let overdue = (today - due).num_days().max(0);
-            QueueItem {
-                kube_id: c.id,
-                village_name: state.areas.name(&c.village_code).to_string(),
-                risk: risk_score(c.status, overdue, c.health_reasons as usize),
-                name: c.name,
-                registration_number: c.registration_number,
-                status: c.status,
-                last_visit_on: c.last_visit_on,
-                due_on: due.into(),
-                overdue_days: overdue,
-            }
+        .map(|c| QueueItem {
+            kube_id: c.kube.id,
+            village_name: state.areas.name(&c.kube.village_code).to_string(),
+            risk: c.risk,
+            name: c.kube.name,
+            registration_number: c.kube.registration_number,
+            status: c.kube.status,
+            last_visit_on: c.kube.last_visit_on,
+            due_on: c.due_on.into(),
+            overdue_days: c.overdue_days,
         })
-        .collect();
-    items.sort_by(|a, b| {
-        b.risk
-            .cmp(&a.risk)
-            .then(b.overdue_days.cmp(&a.overdue_days))
-            .then(a.kube_id.cmp(&b.kube_id))
-    });
-    Ok(items)
+        .collect())
 }
 
 /// KUBE ordered by risk: falling status, overdue visits, problems found.

@@ -95,19 +95,8 @@ pub(super) async fn bast(
 }
 
 pub(super) async fn bast_response(state: &AppState, s: &Session, id: i64) -> AppResult<Response> {
-    let d = visible(state, s, id).await?;
-    if !d.proposal.state.delivered() {
-        return Err(AppError::Conflict {
-            field: "state".into(),
-            msg: Msg::new("proposal.wrong_order")
-                .arg("bast")
-                .arg(d.proposal.state.code()),
-        });
-    }
-    let k = state.store.kube_detail(d.proposal.kube_id).await?;
-    let (prog, _) = state.store.programme_get(d.proposal.programme_id).await?;
-    let bytes = app::documents::bast_pdf(&state.app(), &d, &k, &prog);
-    let name = format!("BAST-{}.pdf", d.proposal.id);
+    let bytes = app::aid::bast(&state.app(), &s.caller(), id).await?;
+    let name = format!("BAST-{id}.pdf");
     Ok((
         [
             (header::CONTENT_TYPE, "application/pdf".to_string()),

@@ -11,7 +11,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Json;
-use domain::aid::{Action, ProposalState};
+use domain::aid::ProposalState;
 use domain::money::Rupiah;
 use domain::{Invalid, Msg};
 use serde::{Deserialize, Serialize};
@@ -57,10 +57,12 @@ pub struct AssetOut {
     pub proposal_id: Option<i64>,
 }
 
-pub(crate) async fn assets(state: &AppState, kube_id: i64) -> AppResult<Vec<AssetOut>> {
-    Ok(state
-        .store
-        .kube_assets(kube_id)
+pub(crate) async fn assets(
+    state: &AppState,
+    s: &Session,
+    kube_id: i64,
+) -> AppResult<Vec<AssetOut>> {
+    Ok(app::aid::assets(&state.app(), &s.caller(), kube_id)
         .await?
         .into_iter()
         .map(AssetOut::from)
@@ -90,8 +92,7 @@ pub(crate) async fn api_assets(
     Authed(s): Authed,
     Path(id): Path<i64>,
 ) -> AppResult<Json<Vec<AssetOut>>> {
-    crate::kube_in_scope(&state, &s, id).await?;
-    Ok(Json(assets(&state, id).await?))
+    Ok(Json(assets(&state, &s, id).await?))
 }
 
 #[derive(Serialize, serde::Deserialize, ToSchema)]

@@ -86,17 +86,13 @@ pub(super) async fn form(
 ) -> AppResult<Response> {
     let kube = crate::kube_in_scope(state, s, kube_id).await?;
     let year = chrono::Datelike::year(&state.today()) as i64;
-    let programmes = state
-        .store
-        .programme_list(None)
+    let programmes = app::programmes::list(&state.app(), &s.caller(), None)
         .await?
         .into_iter()
         .filter(|(p, _)| p.target == domain::aid::Target::Kube && p.year >= year - 1)
         .map(|(p, _)| (p.id, format!("{} ({})", p.name, p.year)))
         .collect();
-    let items = state
-        .store
-        .item_list()
+    let items = app::programmes::items(&state.app(), &s.caller())
         .await?
         .into_iter()
         .map(|i| {
@@ -114,9 +110,7 @@ pub(super) async fn form(
             )
         })
         .collect();
-    let packages = state
-        .store
-        .package_list()
+    let packages = app::programmes::packages(&state.app(), &s.caller())
         .await?
         .into_iter()
         .map(|(id, name, _, _)| (id, name))
@@ -142,9 +136,7 @@ pub(super) async fn new_page(
 ) -> AppResult<Response> {
     s.require_write()?;
     let quantities = match q.package_id {
-        Some(pid) => state
-            .store
-            .package_list()
+        Some(pid) => app::programmes::packages(&state.app(), &s.caller())
             .await?
             .into_iter()
             .find(|p| p.0 == pid)
@@ -257,21 +249,13 @@ pub(super) async fn render_detail(
     id: i64,
     errors: Option<&Invalid>,
 ) -> AppResult<Response> {
-    let d = visible(state, s, id).await?;
-    let kube = state.store.kube_get(d.proposal.kube_id).await?;
-    let (prog, _) = state.store.programme_get(d.proposal.programme_id).await?;
+    let o = app::aid::overview(&state.app(), &s.caller(), id).await?;
+    let (d, kube, prog) = (o.detail, o.kube, o.programme);
     let st = d.proposal.state;
     let lang = ctx.lang;
-    // Only the steps this caller may take now (not the check of their own step).
-    let earlier: Vec<(Action, Option<i64>)> =
-        d.events.iter().map(|e| (e.action, e.user_id)).collect();
-    let me = s.actor().user_id;
-    let actions = Action::ALL
+    let actions = o
+        .actions
         .iter()
-        .filter(|a| domain::aid::transition(st, **a, s.role()).is_ok())
-        .filter(|a| {
-            domain::aid::check_duties(**a, me, &earlier, state.settings.allow_same_person).is_ok()
-        })
         .map(|a| (a.code(), lang.t(a.label_key())))
         .collect();
     let errors = FormErrors::new(errors, lang);
@@ -283,7 +267,7 @@ pub(super) async fn render_detail(
         actions,
         errors,
         today: state.today().format("%Y-%m-%d").to_string(),
-        attachments: crate::attachments::list(state, "proposal", id).await?,
+        attachments: crate::attachments::list(state, s, "proposal", id).await?,
         can_write: s.role().can_write(),
         ctx,
     };

@@ -241,10 +241,7 @@ async fn public_page(
     State(state): State<AppState>,
     crate::auth::ReqLang(lang): crate::auth::ReqLang,
 ) -> AppResult<Response> {
-    if !state.settings.public_page {
-        return Err(AppError::NotFound);
-    }
-    let data = state.store.report_public().await?;
+    let data = app::reports::public(&state.app()).await?;
     let totals = (
         data.iter().map(|r| r.2).sum(),
         data.iter().map(|r| r.3).sum(),

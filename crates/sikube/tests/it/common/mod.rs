@@ -130,7 +130,7 @@ impl TestApp {
         let region = areas.regency("32.79").unwrap();
         let mut settings = web::Settings::new(region);
         f(&mut settings);
-        let state = web::AppState::new(store.clone(), areas, settings);
+        let state = web::AppState::new(app::Context::new(store.clone(), areas, settings));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();

@@ -1,0 +1,50 @@
+//! Files attached to proposals (documents, photos) and to monitoring visits (photos).
+//! Access follows the record: whoever may see the proposal or the KUBE may see its files.
+use crate::{Caller, Context, Error, Result};
+use domain::attachment::{clean_name, sniff};
+use domain::Msg;
+pub use store::attachments::AttachmentInfo;
+
+/// The KUBE a record (`proposal` or `visit`) belongs to, if the caller may see it.
+async fn kube_of(cx: &Context, c: &Caller, entity: &str, id: i64) -> Result<i64> {
+    Ok(match entity {
+        "proposal" => crate::scope::proposal(cx, c, id).await?.proposal.kube_id,
+        "visit" => crate::scope::visit_kube(cx, c, id).await?.id,
+        _ => return Err(Error::NotFound),
+    })
+}
+
+/// Attaches a file to a record of the caller's area: its type is decided by its content
+/// (JPEG, PNG or PDF; a visit takes photos only); audited.
+pub async fn add(
+    cx: &Context,
+    c: &Caller,
+    entity: &str,
+    id: i64,
+    name: &str,
+    bytes: &[u8],
+) -> Result<AttachmentInfo> {
+    c.require_write()?;
+    kube_of(cx, c, entity, id).await?;
+    let mime = sniff(bytes).map_err(|m| Error::invalid("file", m))?;
+    if entity == "visit" && mime == "application/pdf" {
+        return Err(Error::invalid("file", Msg::new("attachment.type")));
+    }
+    Ok(cx
+        .store
+        .attachment_add(&c.actor, entity, id, &clean_name(name, mime), mime, bytes)
+        .await?)
+}
+
+/// The files of a record of the caller's area.
+pub async fn list(cx: &Context, c: &Caller, entity: &str, id: i64) -> Result<Vec<AttachmentInfo>> {
+    kube_of(cx, c, entity, id).await?;
+    Ok(cx.store.attachment_list(entity, id).await?)
+}
+
+/// A file and what it is, if the caller may see its record.
+pub async fn get(cx: &Context, c: &Caller, id: i64) -> Result<(AttachmentInfo, Vec<u8>)> {
+    let (info, content) = cx.store.attachment_get(id).await?;
+    kube_of(cx, c, &info.entity, info.entity_id).await?;
+    Ok((info, content))
+}
