@@ -104,19 +104,6 @@ pub fn changes(before: &Value, after: &Value) -> Vec<(String, String, String)> {
         .collect()
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn changes_lists_only_differences() {
-        let b = serde_json::json!({"role": "operator", "username": "a"});
-        let a = serde_json::json!({"role": "admin", "username": "a"});
-        assert_eq!(
-            super::changes(&b, &a),
-            vec![("role".into(), "operator".into(), "admin".into())]
-        );
-    }
-}
-
 /// The newest `n` entries of the trail, for those who read it.
 pub async fn recent(
     cx: &crate::Context,
@@ -135,4 +122,17 @@ pub async fn recent(
 pub async fn entities(cx: &crate::Context, c: &crate::Caller) -> crate::Result<Vec<String>> {
     c.require(domain::Role::reads_audit)?;
     Ok(cx.store.audit_entities().await?)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn changes_lists_only_differences() {
+        let b = serde_json::json!({"role": "operator", "username": "a"});
+        let a = serde_json::json!({"role": "admin", "username": "a"});
+        assert_eq!(
+            super::changes(&b, &a),
+            vec![("role".into(), "operator".into(), "admin".into())]
+        );
+    }
 }
