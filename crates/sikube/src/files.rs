@@ -106,11 +106,11 @@ pub(super) fn dedup(file: &str, out: &str, explain: bool) -> Result<(), String> 
 /// A running server holds an exclusive lock on `<database>.lock` (SQLite): a restore
 /// must not replace the file under it. `None` for PostgreSQL.
 pub(super) fn lock_database(url: &str) -> Result<Option<std::fs::File>, String> {
-    let Some(db) = store::sqlite_file(url) else {
+    let Some(db) = app::installation::sqlite_file(url) else {
         return Ok(None);
     };
     let path = format!("{db}.lock");
-    store::private_file(&path, true);
+    app::private_file(&path, true);
     let f = std::fs::OpenOptions::new()
         .write(true)
         .open(&path)
@@ -150,35 +150,14 @@ pub(super) async fn restore(db: &DbArgs, file: &str) -> Result<(), String> {
             "{file} is not a SQLite database; nothing was changed"
         ));
     }
-    let backup = Store::connect(&format!("sqlite://{file}?mode=ro"))
-        .await
-        .map_err(|e| format!("{file} is not a SQLite database: {e}"))?;
-    let ok = backup
-        .integrity_ok()
-        .await
-        .map_err(|e| format!("{file} is not a sikube database: {e}"))?;
-    let tables = backup.table_counts().await.map_err(|e| e.to_string())?;
-    backup.close().await;
-    if !ok || !tables.iter().any(|(t, _)| t == "schema_migrations") {
-        return Err(format!(
-            "{file} is not a sound sikube database; nothing was changed"
-        ));
-    }
+    Installation::check_backup(file).await?;
     let staged = format!("{target}.restoring");
     std::fs::copy(file, &staged).map_err(|e| format!("cannot copy {file}: {e}"))?;
     for suffix in ["-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{target}{suffix}"));
     }
     std::fs::rename(&staged, &target).map_err(|e| format!("cannot replace {target}: {e}"))?;
-    let store = open(db).await?;
-    let persons = store
-        .table_counts()
-        .await
-        .map_err(|e| e.to_string())?
-        .into_iter()
-        .find(|(t, _)| t == "persons")
-        .map(|(_, n)| n)
-        .unwrap_or(0);
+    let persons = open(db).await?.persons().await?;
     println!("restored {file} into {target} ({persons} persons)");
     Ok(())
 }

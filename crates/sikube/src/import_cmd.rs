@@ -23,7 +23,7 @@ pub(super) async fn import(
     };
     let areas = Arc::new(Areas::embedded());
     let settings = app::Settings::new(areas.regency(region).map_err(msg)?);
-    let cx = app::Context::new(open(db).await?, areas, settings);
+    let cx = open(db).await?.office(areas, settings);
     let started = std::time::Instant::now();
     eprintln!("reading {file} ...");
     let bytes = std::fs::read(file).map_err(|e| format!("cannot read {file}: {e}"))?;

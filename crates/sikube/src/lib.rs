@@ -1,14 +1,13 @@
 //! The `sikube` command: serve, migrate, user administration, backup.
-pub mod demo;
 
-use app::users::{NewUser, UserChange, UserFilter};
+use app::installation::Installation;
+use app::users::{NewUser, UserChange};
 use clap::{Args, Parser, Subcommand};
 use domain::user::{check_password, Username};
 use domain::{Areas, Lang, Role};
 use std::io::BufRead;
 use std::process::ExitCode;
 use std::sync::Arc;
-use store::{Actor, Backend, Paging, Store};
 
 mod import_cmd;
 use import_cmd::*;
@@ -281,26 +280,18 @@ fn init_logging() {
     };
 }
 
-async fn open(db: &DbArgs) -> Result<Store, String> {
-    let url = db.url()?;
-    let store = Store::connect(&url)
-        .await
-        .map_err(|e| format!("cannot open database: {e}"))?
-        .with_clock(db.clock);
-    store
-        .migrate()
-        .await
-        .map_err(|e| format!("migration failed: {e}"))?;
-    Ok(store)
+async fn open(db: &DbArgs) -> Result<Installation, String> {
+    Installation::open(&db.url()?, db.clock).await
 }
 
 pub async fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
         Command::Serve(args) => serve(&cli.db, args).await,
         Command::Migrate => {
-            let url = cli.db.url()?;
-            let store = Store::connect(&url).await.map_err(|e| e.to_string())?;
-            let n = store.migrate().await.map_err(|e| e.to_string())?;
+            let n = Installation::connect(&cli.db.url()?)
+                .await?
+                .migrate()
+                .await?;
             println!("{n} migration(s) applied");
             Ok(())
         }
@@ -336,27 +327,12 @@ pub async fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Backup { file } => {
             // A backup only reads: no migrations, so it never competes with the server's writers.
-            let store = Store::connect(&cli.db.url()?)
-                .await
-                .map_err(|e| format!("cannot open database: {e}"))?;
-            match store.backend() {
-                Backend::Postgres => Err(
-                    "this database is PostgreSQL: back it up with pg_dump, e.g. \
-                     `pg_dump --format=custom --file=sikube.dump \"$SIKUBE_DATABASE_URL\"`"
-                        .into(),
-                ),
-                Backend::Sqlite => {
-                    if std::path::Path::new(&file).exists() {
-                        return Err(format!("{file} exists; choose a new file name"));
-                    }
-                    store
-                        .backup_sqlite(&file)
-                        .await
-                        .map_err(|e| format!("backup failed: {e}"))?;
-                    println!("backup written to {file}");
-                    Ok(())
-                }
-            }
+            Installation::connect(&cli.db.url()?)
+                .await?
+                .backup(&file)
+                .await?;
+            println!("backup written to {file}");
+            Ok(())
         }
     }
 }

@@ -8,11 +8,11 @@ pub(super) async fn serve(db: &DbArgs, args: ServeArgs) -> Result<(), String> {
     let region = areas
         .regency(&args.region)
         .map_err(|m| format!("--region {}: {}", args.region, msg(m)))?;
-    let store = open(db).await?;
+    let db = open(db).await?;
     if args.demo {
-        let accounts = demo::load(&store, &areas, &region).await?;
+        let accounts = db.demo_accounts(&areas, &region).await?;
         let started = std::time::Instant::now();
-        let made = demo::load_city(&store, &areas, &region).await?;
+        let made = db.demo_city(&areas, &region).await?;
         if made > 0 {
             println!(
                 "Demo city: {made} KUBE with their members ({:.1} s).",
@@ -21,12 +21,12 @@ pub(super) async fn serve(db: &DbArgs, args: ServeArgs) -> Result<(), String> {
         }
         println!(
             "Demo data loaded. Demo accounts (password for all: {}):",
-            demo::PASSWORD
+            app::demo::PASSWORD
         );
         for (u, role) in accounts {
             println!("  {u:<24} {role}");
         }
-    } else if store.user_count().await.map_err(|e| e.to_string())? == 0 {
+    } else if db.accounts().await? == 0 {
         eprintln!(
             "No users yet. Create the first administrator, then log in:\n  \
              echo 'YourPassword123' | sikube user add admin --role admin\n\
@@ -67,33 +67,13 @@ pub(super) async fn serve(db: &DbArgs, args: ServeArgs) -> Result<(), String> {
         ..app::Settings::new(region)
     };
     let thresholds = settings.health;
-    let state = web::AppState::new(app::Context::new(store.clone(), areas, settings));
-    spawn_housekeeping(store.clone(), thresholds);
+    let state = web::AppState::new(db.office(areas, settings));
+    db.spawn_housekeeping(thresholds);
     web::serve(listener, state, shutdown_signal())
         .await
         .map_err(|e| e.to_string())?;
-    store.close().await;
+    db.close().await;
     Ok(())
-}
-
-/// Hourly: expired sessions are removed and KUBE whose last visit grew too old are
-/// re-assessed.
-pub(super) fn spawn_housekeeping(store: Store, thresholds: domain::health::Thresholds) {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
-        loop {
-            tick.tick().await;
-            if let Err(e) = store.session_purge_expired().await {
-                tracing::warn!(error = %e, "session purge failed");
-            }
-            let today = store.clock().today();
-            match store.kube_reassess_all(&thresholds, today).await {
-                Ok(n) if n > 0 => tracing::info!(changed = n, "KUBE re-assessed"),
-                Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "re-assessment failed"),
-            }
-        }
-    });
 }
 
 pub(super) async fn shutdown_signal() {

@@ -2,9 +2,8 @@
 use super::*;
 
 pub(super) async fn user(db: &DbArgs, cmd: UserCmd) -> Result<(), String> {
-    let store = open(db).await?;
+    let db = open(db).await?;
     let areas = Areas::embedded();
-    let actor = Actor::cli(&store.clock());
     match cmd {
         UserCmd::Add {
             username,
@@ -27,54 +26,37 @@ pub(super) async fn user(db: &DbArgs, cmd: UserCmd) -> Result<(), String> {
             let password = read_password()?;
             check_password(&password, uname.as_str()).map_err(msg)?;
             let lang = Lang::parse(&lang).unwrap_or_default();
-            let u = store
-                .user_create(
-                    &actor,
-                    NewUser {
-                        username: uname,
-                        password_hash: app::passwords::hash_password(&password),
-                        role,
-                        districts: ds,
-                        lang,
-                    },
-                )
-                .await
-                .map_err(|e| match e {
-                    store::StoreError::Conflict { msg: m, .. } => msg(m),
-                    e => e.to_string(),
-                })?;
+            let u = db
+                .user_add(NewUser {
+                    username: uname,
+                    password_hash: app::passwords::hash_password(&password),
+                    role,
+                    districts: ds,
+                    lang,
+                })
+                .await?;
             println!("user {} created with role {}", u.username, u.role);
             Ok(())
         }
         UserCmd::Passwd { username } => {
-            let u = store
-                .user_get_by_name(&username)
-                .await
-                .map_err(|_| format!("no user {username}"))?;
+            let u = db.user_by_name(&username).await?;
             let password = read_password()?;
             check_password(&password, &u.username).map_err(msg)?;
-            store
-                .user_update(
-                    &actor,
-                    u.id,
-                    UserChange {
-                        password_hash: Some(app::passwords::hash_password(&password)),
-                        ..Default::default()
-                    },
-                )
-                .await
-                .map_err(|e| e.to_string())?;
+            db.user_change(
+                u.id,
+                UserChange {
+                    password_hash: Some(app::passwords::hash_password(&password)),
+                    ..Default::default()
+                },
+            )
+            .await?;
             println!("password of {} changed", u.username);
             Ok(())
         }
-        UserCmd::Disable { username } => set_disabled(&store, &actor, &username, true).await,
-        UserCmd::Enable { username } => set_disabled(&store, &actor, &username, false).await,
+        UserCmd::Disable { username } => set_disabled(&db, &username, true).await,
+        UserCmd::Enable { username } => set_disabled(&db, &username, false).await,
         UserCmd::List => {
-            let page = store
-                .user_list(&UserFilter::default(), Paging::new(Some(500), None))
-                .await
-                .map_err(|e| e.to_string())?;
-            for u in page.items {
+            for u in db.users().await? {
                 println!(
                     "{:<24} {:<14} {:<9} {}",
                     u.username,
@@ -89,26 +71,19 @@ pub(super) async fn user(db: &DbArgs, cmd: UserCmd) -> Result<(), String> {
 }
 
 pub(super) async fn set_disabled(
-    store: &Store,
-    actor: &Actor,
+    db: &Installation,
     username: &str,
     disabled: bool,
 ) -> Result<(), String> {
-    let u = store
-        .user_get_by_name(username)
-        .await
-        .map_err(|_| format!("no user {username}"))?;
-    store
-        .user_update(
-            actor,
-            u.id,
-            UserChange {
-                disabled: Some(disabled),
-                ..Default::default()
-            },
-        )
-        .await
-        .map_err(|e| e.to_string())?;
+    let u = db.user_by_name(username).await?;
+    db.user_change(
+        u.id,
+        UserChange {
+            disabled: Some(disabled),
+            ..Default::default()
+        },
+    )
+    .await?;
     println!(
         "{} {}",
         u.username,

@@ -76,10 +76,8 @@ async fn the_demo_city_on_new_years_day_and_on_new_years_eve() {
         let app = TestApp::spawn_at(instant).await;
         let areas = domain::Areas::embedded();
         let region = areas.regency("32.79").unwrap();
-        sikube::demo::load(&app.store, &areas, &region)
-            .await
-            .unwrap();
-        let made = sikube::demo::load_city(&app.store, &areas, &region)
+        app::demo::load(&app.store, &areas, &region).await.unwrap();
+        let made = app::demo::load_city(&app.store, &areas, &region)
             .await
             .unwrap();
         assert_eq!(made, 150, "{instant}");

@@ -150,12 +150,12 @@ async fn demo_city_has_about_150_kube_most_in_langensari() {
     let app = TestApp::spawn().await;
     let areas = domain::Areas::embedded();
     let region = areas.regency("32.79").unwrap();
-    let made = sikube::demo::load_city(&app.store, &areas, &region)
+    let made = app::demo::load_city(&app.store, &areas, &region)
         .await
         .unwrap();
     assert_eq!(made, 150);
     assert_eq!(
-        sikube::demo::load_city(&app.store, &areas, &region)
+        app::demo::load_city(&app.store, &areas, &region)
             .await
             .unwrap(),
         0,
@@ -200,14 +200,12 @@ async fn demo_city_tells_the_whole_year() {
     let app = TestApp::spawn_at(common::TEST_CLOCK).await;
     let areas = domain::Areas::embedded();
     let region = areas.regency("32.79").unwrap();
-    let accounts = sikube::demo::load(&app.store, &areas, &region)
-        .await
-        .unwrap();
+    let accounts = app::demo::load(&app.store, &areas, &region).await.unwrap();
     for d in ["banjar", "pataruman", "purwaharja", "langensari"] {
         let name = format!("pendamping.{d}");
         assert!(accounts.iter().any(|a| a.0 == name), "{name}");
     }
-    sikube::demo::load_city(&app.store, &areas, &region)
+    app::demo::load_city(&app.store, &areas, &region)
         .await
         .unwrap();
     let admin = app.token("admin").await;

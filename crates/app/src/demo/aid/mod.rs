@@ -5,8 +5,8 @@
 use super::groups::{business_label, guidance, Group};
 use super::people::PersonMaker;
 use super::{err, on, Cast, DemoResult, Year};
-use app::aid::Delivery;
-use app::programmes::NewProgramme;
+use crate::aid::Delivery;
+use crate::programmes::NewProgramme;
 use chrono::{Datelike, NaiveDate};
 use domain::aid::{Action, BenefitKind, Eligibility, Target};
 use domain::guidance::technical_guidance;

@@ -3,8 +3,8 @@
 //! health), and finally given the stage their history puts them in.
 use super::people::{misspell, PersonMaker, GROUP_WORDS};
 use super::{err, on, ymd, Cast, DemoResult, Rng, Year};
-use app::guidance::NewTraining;
-use app::kube::NewMember;
+use crate::guidance::NewTraining;
+use crate::kube::NewMember;
 use chrono::NaiveDate;
 use domain::area::RegencyCode;
 use domain::guidance::TrainingKind;
@@ -577,7 +577,7 @@ pub(crate) async fn settle_stages(
         } else {
             (Stage::Bantuan, year.at(0.99))
         };
-        let change = app::kube::KubeChange {
+        let change = crate::kube::KubeChange {
             kube: g.kube.clone(),
             stage,
             pendamping_id: cast.pendamping_id(&g.district),

@@ -8,7 +8,7 @@ mod aid;
 mod groups;
 mod people;
 
-use app::users::NewUser;
+use crate::users::NewUser;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use domain::area::RegencyCode;
 use domain::user::Username;
@@ -54,7 +54,7 @@ pub async fn load(
     accounts.push(("auditor".into(), Role::Auditor, vec![]));
     let actor = Actor::new(None, "(demo)", &store.clock());
     let mut out = Vec::new();
-    let hash = app::passwords::hash_password(PASSWORD);
+    let hash = crate::passwords::hash_password(PASSWORD);
     for (name, role, ds) in accounts {
         if store.user_get_by_name(&name).await.is_err() {
             let username = Username::parse(&name).map_err(|m| m.text(Lang::En))?;
@@ -125,7 +125,7 @@ pub(crate) struct Cast {
 impl Cast {
     async fn find(store: &Store) -> DemoResult<Cast> {
         let users = store
-            .user_list(&Default::default(), app::Paging::new(Some(500), None))
+            .user_list(&Default::default(), crate::Paging::new(Some(500), None))
             .await
             .map_err(err)?
             .items;

@@ -1,0 +1,195 @@
+//! The installation itself, as the command line and the server's start see it: its
+//! database opened and brought up to date, backed up and restored, the accounts made
+//! before anyone can log in, the demo data, and the hourly housekeeping. Its answers are
+//! sentences for the terminal.
+use crate::users::{NewUser, User, UserChange, UserFilter};
+use crate::{Actor, Clock, Context, Paging, Settings};
+use domain::area::RegencyCode;
+use domain::Areas;
+use std::sync::Arc;
+use store::{Backend, Store, StoreError};
+
+pub use store::sqlite_file;
+
+type Said<T> = std::result::Result<T, String>;
+
+/// A database of sikube's.
+#[derive(Clone)]
+pub struct Installation {
+    store: Store,
+}
+
+impl Installation {
+    /// Connects without changing anything (a backup only reads).
+    pub async fn connect(url: &str) -> Said<Installation> {
+        Ok(Installation {
+            store: Store::connect(url)
+                .await
+                .map_err(|e| format!("cannot open database: {e}"))?,
+        })
+    }
+
+    /// Connects and brings the schema up to date; every "now" reads `clock`.
+    pub async fn open(url: &str, clock: Clock) -> Said<Installation> {
+        let i = Installation::connect(url).await?;
+        let i = Installation {
+            store: i.store.with_clock(clock),
+        };
+        i.store
+            .migrate()
+            .await
+            .map_err(|e| format!("migration failed: {e}"))?;
+        Ok(i)
+    }
+
+    /// Applies the migrations not applied yet; how many.
+    pub async fn migrate(&self) -> Said<usize> {
+        self.store.migrate().await.map_err(|e| e.to_string())
+    }
+
+    /// The office's use cases over this database.
+    pub fn office(&self, areas: Arc<Areas>, settings: Settings) -> Context {
+        Context::new(self.store.clone(), areas, settings)
+    }
+
+    pub fn clock(&self) -> Clock {
+        self.store.clock()
+    }
+
+    pub async fn close(&self) {
+        self.store.close().await;
+    }
+
+    /// Writes a consistent copy of a SQLite database to `file` (a new file).
+    pub async fn backup(&self, file: &str) -> Said<()> {
+        match self.store.backend() {
+            Backend::Postgres => Err(
+                "this database is PostgreSQL: back it up with pg_dump, e.g. \
+                 `pg_dump --format=custom --file=sikube.dump \"$SIKUBE_DATABASE_URL\"`"
+                    .into(),
+            ),
+            Backend::Sqlite => {
+                if std::path::Path::new(file).exists() {
+                    return Err(format!("{file} exists; choose a new file name"));
+                }
+                self.store
+                    .backup_sqlite(file)
+                    .await
+                    .map_err(|e| format!("backup failed: {e}"))
+            }
+        }
+    }
+
+    /// Whether `file` is a sound sikube SQLite database (its integrity checked, its
+    /// migrations recorded), read without changing it.
+    pub async fn check_backup(file: &str) -> Said<()> {
+        let backup = Store::connect(&format!("sqlite://{file}?mode=ro"))
+            .await
+            .map_err(|e| format!("{file} is not a SQLite database: {e}"))?;
+        let ok = backup
+            .integrity_ok()
+            .await
+            .map_err(|e| format!("{file} is not a sikube database: {e}"))?;
+        let tables = backup.table_counts().await.map_err(|e| e.to_string())?;
+        backup.close().await;
+        if !ok || !tables.iter().any(|(t, _)| t == "schema_migrations") {
+            return Err(format!(
+                "{file} is not a sound sikube database; nothing was changed"
+            ));
+        }
+        Ok(())
+    }
+
+    /// Persons registered.
+    pub async fn persons(&self) -> Said<i64> {
+        Ok(self
+            .store
+            .table_counts()
+            .await
+            .map_err(|e| e.to_string())?
+            .into_iter()
+            .find(|(t, _)| t == "persons")
+            .map(|(_, n)| n)
+            .unwrap_or(0))
+    }
+
+    /// Accounts there are (none: the first administrator is still to be made).
+    pub async fn accounts(&self) -> Said<i64> {
+        self.store.user_count().await.map_err(|e| e.to_string())
+    }
+
+    fn actor(&self) -> Actor {
+        Actor::cli(&self.store.clock())
+    }
+
+    /// An account made from the command line (checked by the caller); audited.
+    pub async fn user_add(&self, new: NewUser) -> Said<User> {
+        self.store
+            .user_create(&self.actor(), new)
+            .await
+            .map_err(|e| match e {
+                StoreError::Conflict { msg, .. } => msg.text(domain::Lang::En),
+                e => e.to_string(),
+            })
+    }
+
+    pub async fn user_by_name(&self, username: &str) -> Said<User> {
+        self.store
+            .user_get_by_name(username)
+            .await
+            .map_err(|_| format!("no user {username}"))
+    }
+
+    /// A change of an account from the command line; audited.
+    pub async fn user_change(&self, id: i64, change: UserChange) -> Said<()> {
+        self.store
+            .user_update(&self.actor(), id, change)
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+
+    pub async fn users(&self) -> Said<Vec<User>> {
+        Ok(self
+            .store
+            .user_list(&UserFilter::default(), Paging::new(Some(500), None))
+            .await
+            .map_err(|e| e.to_string())?
+            .items)
+    }
+
+    /// The demo accounts (made when missing): (user name, role).
+    pub async fn demo_accounts(
+        &self,
+        areas: &Areas,
+        region: &RegencyCode,
+    ) -> Said<Vec<(String, String)>> {
+        crate::demo::load(&self.store, areas, region).await
+    }
+
+    /// The demo city (once); how many KUBE were made.
+    pub async fn demo_city(&self, areas: &Areas, region: &RegencyCode) -> Said<usize> {
+        crate::demo::load_city(&self.store, areas, region).await
+    }
+
+    /// Hourly: expired sessions are removed and KUBE whose last visit grew too old are
+    /// re-assessed.
+    pub fn spawn_housekeeping(&self, thresholds: domain::health::Thresholds) {
+        let store = self.store.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+            loop {
+                tick.tick().await;
+                if let Err(e) = store.session_purge_expired().await {
+                    tracing::warn!(error = %e, "session purge failed");
+                }
+                let today = store.clock().today();
+                match store.kube_reassess_all(&thresholds, today).await {
+                    Ok(n) if n > 0 => tracing::info!(changed = n, "KUBE re-assessed"),
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "re-assessment failed"),
+                }
+            }
+        });
+    }
+}
