@@ -1,0 +1,95 @@
+//! KUBE: 5–20 members with three officers, of the KUBE's kecamatan; business types kept
+//! by the admin; candidates only from the caller's kecamatan.
+use crate::office::{input, Office, BINANGUN, REJASARI};
+use app::Error;
+use serde_json::json;
+
+#[tokio::test]
+async fn a_kube_needs_five_members_of_its_kecamatan() {
+    let o = Office::new().await;
+    let cx = &o.cx;
+    let ours = o.residents(REJASARI, 6, 1).await;
+    let theirs = o.residents(BINANGUN, 1, 2).await;
+    let body = |members: &[i64]| {
+        let roles = [
+            "ketua",
+            "sekretaris",
+            "bendahara",
+            "anggota",
+            "anggota",
+            "anggota",
+        ];
+        let m: Vec<_> = members
+            .iter()
+            .zip(roles)
+            .map(|(id, r)| json!({"person_id": id, "role": r}))
+            .collect();
+        input::<app::kube::KubeCreate>(json!({"name": "KUBE Melati", "business_type": "warungan",
+            "village_code": REJASARI, "formed_on": "2025-01-10", "funding_source": "apbn", "members": m}))
+    };
+    let few = app::kube::create(cx, &o.operator, &body(&ours[..4]))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&few, Error::Invalid(i) if i.fields.contains_key("members")),
+        "{few:?}"
+    );
+    // A pendamping does not know the person of another kecamatan: the answer names the id.
+    let mixed = [&ours[..4], &theirs[..]].concat();
+    let unknown = app::kube::create(cx, &o.field, &body(&mixed))
+        .await
+        .unwrap_err();
+    assert!(matches!(&unknown, Error::Invalid(i) if i.fields.contains_key("members")));
+    let made = app::kube::create(cx, &o.field, &body(&ours[..5]))
+        .await
+        .expect("formed");
+    assert_eq!(made.members.len(), 5);
+    // A member of an active KUBE joins no second one.
+    let twice = app::kube::create(cx, &o.operator, &body(&ours[..5]))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(twice, Error::Conflict { .. } | Error::Invalid(_)),
+        "{twice:?}"
+    );
+    // Candidates: residents of the kecamatan in no KUBE, and none for another's.
+    let c = app::kube::candidates(cx, &o.field, "32.79.04", None, 100)
+        .await
+        .unwrap();
+    assert_eq!(c.iter().map(|r| r.0).collect::<Vec<_>>(), vec![ours[5]]);
+    assert!(app::kube::candidates(cx, &o.field, "32.79.02", None, 100)
+        .await
+        .unwrap()
+        .is_empty());
+}
+
+#[tokio::test]
+async fn business_types_are_kept_by_the_admin() {
+    let o = Office::new().await;
+    let cx = &o.cx;
+    let lele: app::kube::BusinessTypeIn =
+        input(json!({"code": "budidaya_lele", "name": "Budidaya lele"}));
+    assert!(matches!(
+        app::kube::business_type_save(cx, &o.operator, &lele).await,
+        Err(Error::Forbidden)
+    ));
+    let bad: app::kube::BusinessTypeIn = input(json!({"code": "Lele!", "name": ""}));
+    let e = app::kube::business_type_save(cx, &o.admin, &bad)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, Error::Invalid(i) if i.fields.contains_key("code") && i.fields.contains_key("name"))
+    );
+    app::kube::business_type_save(cx, &o.admin, &lele)
+        .await
+        .expect("saved");
+    let all = app::kube::business_types(cx, &o.operator).await.unwrap();
+    let b = all
+        .iter()
+        .find(|b| b.code == "budidaya_lele")
+        .expect("listed");
+    assert_eq!(
+        (b.name.as_str(), b.name_en.as_str()),
+        ("Budidaya lele", "Budidaya lele")
+    );
+}

@@ -1,0 +1,21 @@
+//! The application layer's use cases, called as the pages, the API and the command line
+//! call them — a `Context` and a `Caller` — on a fresh database: SQLite, or PostgreSQL
+//! when `SIKUBE_TEST_DATABASE_URL` names a server. No HTTP: a rule is a few lines here.
+mod office;
+
+mod aid;
+mod attachments;
+mod audit;
+mod dashboard;
+mod duplicates;
+mod guidance;
+mod import;
+mod installation;
+mod kube;
+mod programmes;
+mod registry;
+mod reports;
+mod scope;
+mod sessions;
+mod users;
+mod visits;

@@ -1,0 +1,109 @@
+//! Programmes are the office's; residents offered for enrolment show masked roles their
+//! age, not their birth date; no one approves a benefit they recorded.
+use crate::office::{input, Office, REJASARI};
+use app::Error;
+use serde_json::json;
+
+async fn aslut(o: &Office) -> i64 {
+    app::programmes::create(
+        &o.cx,
+        &o.operator,
+        &input(
+            json!({"name": "ASLUT 2026", "year": 2026, "funding_source": "apbd_kota",
+            "target": "individual", "budget": 30_000_000, "eligibility": {"min_age": 60}}),
+        ),
+    )
+    .await
+    .expect("programme")
+    .id
+}
+
+#[tokio::test]
+async fn programmes_are_made_by_the_office_with_a_budget_or_a_quota() {
+    let o = Office::new().await;
+    let body =
+        json!({"name": "KUBE 2026", "year": 2026, "funding_source": "apbn", "target": "kube"});
+    let none = app::programmes::create(&o.cx, &o.operator, &input(body.clone()))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&none, Error::Invalid(i) if i.fields.contains_key("budget")),
+        "{none:?}"
+    );
+    let mut with = body;
+    with["quota"] = json!(10);
+    assert!(matches!(
+        app::programmes::create(&o.cx, &o.field, &input(with.clone())).await,
+        Err(Error::Forbidden)
+    ));
+    let p = app::programmes::create(&o.cx, &o.operator, &input(with))
+        .await
+        .unwrap();
+    let (got, figures) = app::programmes::get(&o.cx, &o.auditor, p.id).await.unwrap();
+    assert_eq!((got.quota, figures.committed), (Some(10), 0));
+    assert_eq!(
+        app::programmes::list(&o.cx, &o.kabid, Some(2026))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(app::programmes::list(&o.cx, &o.kabid, Some(2025))
+        .await
+        .unwrap()
+        .is_empty());
+}
+
+#[tokio::test]
+async fn candidates_show_masked_roles_an_age_and_benefits_wait_for_another_head() {
+    let o = Office::new().await;
+    let cx = &o.cx;
+    let p = aslut(&o).await;
+    let ids = o.residents(REJASARI, 2, 1).await;
+    let office = app::programmes::overview(cx, &o.operator, p).await.unwrap();
+    let field = app::programmes::overview(cx, &o.field, p).await.unwrap();
+    assert_eq!(office.candidates.len(), 2);
+    assert!(office.candidates.iter().all(|c| c.birth_date.is_some()));
+    assert_eq!(field.candidates.len(), 2);
+    assert!(field
+        .candidates
+        .iter()
+        .all(|c| c.birth_date.is_none() && c.age > 60));
+    // Eligibility: 60 and over; these residents are.
+    app::programmes::enrol(cx, &o.field, p, ids[0])
+        .await
+        .expect("enrolled");
+    let b = app::programmes::benefit(
+        cx,
+        &o.kabid,
+        p,
+        &input(
+            json!({"person_id": ids[0], "kind": "bantuan_bulanan", "period": "2026-11",
+            "amount": 300_000}),
+        ),
+    )
+    .await
+    .expect("recorded");
+    // Recorded by this head of division: another must approve it.
+    let own = app::programmes::approve_benefit(cx, &o.kabid, p, b)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            own,
+            Error::Conflict { .. } | Error::Invalid(_) | Error::Forbidden
+        ),
+        "{own:?}"
+    );
+    let benefits = app::programmes::benefits(cx, &o.field, p, app::Paging::new(None, None))
+        .await
+        .unwrap();
+    assert_eq!(benefits.total, 1);
+    assert_eq!(
+        app::programmes::enrolments(cx, &o.other, p)
+            .await
+            .unwrap()
+            .len(),
+        0
+    );
+}
