@@ -3,11 +3,11 @@
 //! store's transaction; here is what a step needs before it is tried.
 use crate::lists::{opt, text, Listing, Viewer};
 use crate::{local_time, Caller, Context, Error, Result};
-use domain::aid::{Action, ProposalState};
+use domain::aid::{decide, Action, Facts, ProposalState, Refusal, StepInput, Who};
 use domain::{Invalid, Msg};
 use serde::{Deserialize, Serialize};
 use sheets::Cell;
-pub use store::aid::{Asset, Delivery, ProposalDetail, ProposalFilter, ProposalListed};
+pub use store::aid::{Asset, ProposalDetail, ProposalFilter, ProposalListed};
 use store::{Page, Paging};
 
 #[derive(Deserialize, Serialize, utoipa::ToSchema, Clone)]
@@ -80,8 +80,8 @@ pub struct ActBody {
     pub items: Option<Vec<ItemQty>>,
 }
 
-/// Takes a step of a proposal: the role may, the state allows, and a delivery has its
-/// details and follows the group's technical guidance.
+/// Takes a step of a proposal of the caller's area: the domain decides (`decide`) on the
+/// proposal as the store holds it under its lock, the store applies.
 pub async fn act(
     cx: &Context,
     c: &Caller,
@@ -91,74 +91,65 @@ pub async fn act(
 ) -> Result<ProposalDetail> {
     let action = Action::parse(action).map_err(|m| Error::invalid("action", m))?;
     let d = crate::scope::proposal(cx, c, id).await?;
-    if !action.allowed(c.role) {
-        return Err(Error::Forbidden);
-    }
-    let mut delivery = None;
-    if action == Action::Deliver {
-        let mut inv = Invalid::new();
-        let on = match b.delivered_on.as_deref() {
-            Some(d) if !d.trim().is_empty() => {
-                inv.check("delivered_on", domain::person::parse_date(d))
-            }
-            _ => {
-                inv.add("delivered_on", Msg::new("common.required"));
-                None
-            }
-        };
-        if on.is_some_and(|d| d > cx.today()) {
-            inv.add("delivered_on", Msg::new("visit.in_future"));
+    // Goods only after technical guidance of the group's business.
+    let guidance = if action == Action::Deliver && d.proposal.state == ProposalState::Approved {
+        let g = crate::guidance::status(cx, d.proposal.kube_id).await?;
+        if g.completed {
+            Ok(())
+        } else {
+            let why = g.reasons.iter().map(|m| m.text(c.lang)).collect::<Vec<_>>();
+            Err(Msg::new("proposal.no_guidance").arg(why.join("; ")))
         }
-        let receiver = b.receiver.as_deref().map(str::trim).unwrap_or("");
-        if receiver.is_empty() {
-            inv.add("receiver", Msg::new("common.required"));
-        }
-        let items: Vec<(i64, i64)> = match &b.items {
-            Some(items) => items.iter().map(|i| (i.item_id, i.quantity)).collect(),
-            None => d.items.iter().map(|i| (i.item_id, i.quantity)).collect(),
-        };
-        inv.into_result()?;
-        // Goods only after technical guidance of the group's business.
-        if d.proposal.state == ProposalState::Approved {
-            let g = crate::guidance::status(cx, d.proposal.kube_id).await?;
-            if !g.completed {
-                let why = g
-                    .reasons
-                    .iter()
-                    .map(|m| m.text(c.lang))
-                    .collect::<Vec<_>>()
-                    .join("; ");
-                return Err(Error::Conflict {
-                    field: "kube_id".into(),
-                    msg: Msg::new("proposal.no_guidance").arg(why),
-                });
-            }
-        }
-        delivery = Some(Delivery {
-            delivered_on: on.map(store::Date).ok_or(Error::Internal)?,
-            receiver: receiver.to_string(),
-            place: b.place.clone().filter(|p| !p.trim().is_empty()),
-            items,
-        });
-    }
-    let note = b
-        .reason
-        .as_deref()
-        .or(b.note.as_deref())
-        .map(str::trim)
-        .filter(|n| !n.is_empty());
-    Ok(cx
+    } else {
+        Ok(())
+    };
+    let input = StepInput {
+        note: b.reason.clone().or(b.note.clone()),
+        delivered_on: b.delivered_on.clone(),
+        receiver: b.receiver.clone(),
+        place: b.place.clone(),
+        items: b
+            .items
+            .as_ref()
+            .map(|items| items.iter().map(|i| (i.item_id, i.quantity)).collect()),
+    };
+    step(cx, &c.actor, c.role, id, action, input, guidance).await
+}
+
+/// A step decided and applied.
+async fn step(
+    cx: &Context,
+    actor: &crate::Actor,
+    role: domain::Role,
+    id: i64,
+    action: Action,
+    input: StepInput,
+    guidance: std::result::Result<(), Msg>,
+) -> Result<ProposalDetail> {
+    let who = Who {
+        user_id: actor.user_id,
+        role,
+    };
+    let facts = |money| Facts {
+        today: actor.today(),
+        allow_same_person: cx.settings.allow_same_person,
+        guidance,
+        money,
+    };
+    let decided = cx
         .store
-        .proposal_act(
-            &c.actor,
-            c.role,
-            id,
-            action,
-            note,
-            delivery.as_ref(),
-            cx.settings.allow_same_person,
-        )
-        .await?)
+        .proposal_step(actor, id, action == Action::Approve, |p, money| {
+            decide(p, action, who, &input, &facts(money))
+        })
+        .await?;
+    decided.map_err(|r| match r {
+        Refusal::Forbidden => Error::Forbidden,
+        Refusal::Invalid(i) => Error::Invalid(i),
+        Refusal::Conflict(field, msg) | Refusal::OverBudget(field, msg) => Error::Conflict {
+            field: field.into(),
+            msg,
+        },
+    })
 }
 
 /// The proposals of the KUBE a caller may see: the list page, the API list and the export.
@@ -244,14 +235,14 @@ pub async fn overview(cx: &Context, c: &Caller, id: i64) -> Result<Overview> {
         .map(|e| (e.action, e.user_id))
         .collect();
     let st = detail.proposal.state;
+    let who = Who {
+        user_id: c.actor.user_id,
+        role: c.role,
+    };
     let actions = Action::ALL
         .iter()
         .copied()
-        .filter(|a| domain::aid::transition(st, *a, c.role).is_ok())
-        .filter(|a| {
-            domain::aid::check_duties(*a, c.actor.user_id, &earlier, cx.settings.allow_same_person)
-                .is_ok()
-        })
+        .filter(|a| domain::aid::may(st, &earlier, *a, who, cx.settings.allow_same_person).is_ok())
         .collect();
     Ok(Overview {
         detail,

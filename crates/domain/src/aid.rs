@@ -6,6 +6,11 @@ use crate::person::Category;
 use crate::{Msg, Role};
 use serde::{Deserialize, Serialize};
 
+mod step;
+pub use step::{
+    decide, may, Facts, Handover, Line, Money, Refusal, Snapshot, Step, StepInput, Who,
+};
+
 code_enum!(
     ProposalState, |_| Msg::new("proposal.state_invalid"), "proposal.state.", {
         Draft => "draft", Submitted => "submitted", Verified => "verified", Approved => "approved", Rejected => "rejected", Delivered => "delivered", Closed => "closed",

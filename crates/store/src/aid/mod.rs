@@ -11,11 +11,11 @@ use crate::persons::{scope_filter, Scope};
 use crate::sql::Where;
 use crate::{audit, Actor, Page, Paging, Result, Store, StoreError};
 use chrono::NaiveDate;
-use domain::aid::{check_budget, check_duties, check_quota, transition, Action, ProposalState};
+use domain::aid::{check_budget, check_quota, Action, ProposalState};
 use domain::aid::{BenefitKind, Target};
 use domain::kube::FundingSource;
 use domain::money::Rupiah;
-use domain::{Msg, Role};
+use domain::Msg;
 use serde::Serialize;
 use sqlx::{AnyConnection, FromRow};
 
@@ -141,15 +141,6 @@ fn merge_items(items: &[(i64, i64)]) -> Vec<(i64, i64)> {
         }
     }
     out
-}
-
-/// What a delivery records: the items actually handed over (maybe fewer).
-#[derive(Debug, Clone)]
-pub struct Delivery {
-    pub delivered_on: crate::Date,
-    pub receiver: String,
-    pub place: Option<String>,
-    pub items: Vec<(i64, i64)>,
 }
 
 #[derive(Debug, Clone, Serialize, FromRow)]

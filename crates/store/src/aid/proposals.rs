@@ -1,6 +1,7 @@
-//! Proposals through their states: creating, acting (submit … close) with the budget
-//! and quota checks and the BAST number, and the assets a delivery leaves.
+//! Proposals through their states: creating, and applying the steps the domain decides
+//! (submit … close) with what a delivery leaves: the BAST, the group's assets.
 use super::*;
+use domain::aid::{Line, Money, Refusal, Snapshot, Step};
 
 impl Store {
     /// A draft proposal; prices are taken from the catalogue now.
@@ -93,137 +94,120 @@ impl Store {
             .await?)
     }
 
-    /// Takes one step of the state machine, with its checks, in one transaction.
-    /// `allow_same_person`: the office lets one person take a step and the check of it.
-    #[allow(clippy::too_many_arguments)] // the step, and what it carries
-    pub async fn proposal_act(
+    /// Takes a step of a proposal: locks it (and, for an approval, its programme), reads
+    /// it as it stands, lets `decide` (the domain's one decision) say what to do, and
+    /// applies that; an approval refused for money leaves its attempt in the audit log.
+    pub async fn proposal_step(
         &self,
         actor: &Actor,
-        role: Role,
         id: i64,
-        action: Action,
-        note: Option<&str>,
-        delivery: Option<&Delivery>,
-        allow_same_person: bool,
-    ) -> Result<ProposalDetail> {
+        with_money: bool,
+        decide: impl FnOnce(&Snapshot, Option<Money>) -> std::result::Result<Step, Refusal>,
+    ) -> Result<std::result::Result<ProposalDetail, Refusal>> {
         let mut tx = self.tx().await?;
         let lock = Some(self.backend());
         let before = proposal_in(&mut tx, id, lock).await?;
-        let from = before.proposal.state;
-        let to = transition(from, action, role).map_err(|m| StoreError::conflict("state", m))?;
-        let earlier: Vec<(Action, Option<i64>)> = before
-            .events
-            .iter()
-            .map(|e| (e.action, e.user_id))
-            .collect();
-        let same_person = check_duties(action, actor.user_id, &earlier, allow_same_person)
-            .map_err(|m| StoreError::conflict("state", m))?;
+        let money = if with_money {
+            // Hold the programme while checking and committing its money.
+            let p = programme_in(&mut tx, before.proposal.programme_id, lock).await?;
+            let f = figures_in(&mut tx, &p).await?;
+            Some(Money {
+                budget: p.budget.map(Rupiah::new),
+                committed: Rupiah::new(f.committed),
+                quota: p.quota,
+                quota_used: f.quota_used,
+            })
+        } else {
+            None
+        };
+        let snapshot = Snapshot {
+            id,
+            state: before.proposal.state,
+            total: Rupiah::new(before.proposal.total),
+            lines: before
+                .items
+                .iter()
+                .map(|i| Line {
+                    item_id: i.item_id,
+                    name: i.name.clone(),
+                    quantity: i.quantity,
+                    unit_price: i.unit_price,
+                })
+                .collect(),
+            steps: before
+                .events
+                .iter()
+                .map(|e| (e.action, e.user_id))
+                .collect(),
+        };
+        let step = match decide(&snapshot, money) {
+            Ok(step) => step,
+            Err(Refusal::OverBudget(field, msg)) => {
+                // Nothing changes, but the head of division's attempt and the figures
+                // that stopped it stay in the audit log.
+                tx.rollback().await?;
+                let mut conn = self.pool.acquire().await?;
+                let why = serde_json::json!({"field": field, "reason": msg.key, "args": msg.args});
+                audit::record::<(), _>(
+                    &mut conn,
+                    actor,
+                    "approve_refused",
+                    "proposal",
+                    id,
+                    None,
+                    Some(&why),
+                )
+                .await?;
+                return Ok(Err(Refusal::OverBudget(field, msg)));
+            }
+            Err(r) => return Ok(Err(r)),
+        };
         let now = actor.now();
-        match action {
-            Action::Approve => {
-                // Hold the programme while checking and committing its money.
-                let p = programme_in(&mut tx, before.proposal.programme_id, lock).await?;
-                let f = figures_in(&mut tx, &p).await?;
-                let refused = check_budget(
-                    p.budget.map(Rupiah::new),
-                    Rupiah::new(f.committed),
-                    Rupiah::new(before.proposal.total),
-                )
-                .map_err(|m| ("budget", m))
-                .and_then(|()| check_quota(p.quota, f.quota_used).map_err(|m| ("quota", m)));
-                if let Err((field, msg)) = refused {
-                    // Nothing changes, but the head of division's attempt and the figures
-                    // that stopped it stay in the audit log.
-                    tx.rollback().await?;
-                    let mut conn = self.pool.acquire().await?;
-                    let why =
-                        serde_json::json!({"field": field, "reason": msg.key, "args": msg.args});
-                    audit::record::<(), _>(
-                        &mut conn,
-                        actor,
-                        "approve_refused",
-                        "proposal",
-                        id,
-                        None,
-                        Some(&why),
-                    )
-                    .await?;
-                    return Err(StoreError::conflict(field, msg));
-                }
-            }
-            Action::Reject => {
-                if note.map(str::trim).unwrap_or("").is_empty() {
-                    return Err(domain::Invalid::field(
-                        "reason",
-                        Msg::new("proposal.reason_required"),
-                    )
-                    .into());
-                }
-                sqlx::query("UPDATE proposals SET reason = $1 WHERE id = $2")
-                    .bind(note)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            Action::Deliver => {
-                let d = delivery.ok_or_else(|| {
-                    domain::Invalid::field("items", Msg::new("proposal.no_items"))
-                })?;
-                let mut delivered_total = 0;
-                for it in &before.items {
-                    let qty = d
-                        .items
-                        .iter()
-                        .find(|(i, _)| *i == it.item_id)
-                        .map(|(_, q)| *q)
-                        .unwrap_or(0);
-                    if qty < 0 || qty > it.quantity {
-                        return Err(domain::Invalid::field(
-                            "items",
-                            Msg::new("proposal.deliver_more").arg(&it.name),
-                        )
-                        .into());
-                    }
-                    delivered_total += qty * it.unit_price;
-                    sqlx::query("UPDATE proposal_items SET delivered_quantity = $1 WHERE proposal_id = $2 AND item_id = $3")
-                        .bind(qty)
-                        .bind(id)
-                        .bind(it.item_id)
-                        .execute(&mut *tx)
-                        .await?;
-                    if qty > 0 {
-                        // The goods belong to the group, not to a member.
-                        sqlx::query(
-                            "INSERT INTO kube_assets (kube_id, proposal_id, item_id, quantity, unit_price, acquired_on) VALUES ($1, $2, $3, $4, $5, $6)",
-                        )
-                        .bind(before.proposal.kube_id)
-                        .bind(id)
-                        .bind(it.item_id)
-                        .bind(qty)
-                        .bind(it.unit_price)
-                        .bind(d.delivered_on)
-                        .execute(&mut *tx)
-                        .await?;
-                    }
-                }
-                let year = d.delivered_on.format("%Y");
-                let bast = format!("BAST/{id:05}/DINSOS/{year}");
-                sqlx::query(
-                    "UPDATE proposals SET delivered_total = $1, delivered_on = $2, receiver = $3, place = $4, bast_number = $5 WHERE id = $6",
-                )
-                .bind(delivered_total)
-                .bind(d.delivered_on)
-                .bind(&d.receiver)
-                .bind(&d.place)
-                .bind(&bast)
+        if step.action == Action::Reject {
+            sqlx::query("UPDATE proposals SET reason = $1 WHERE id = $2")
+                .bind(&step.note)
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
+        }
+        if let Some(h) = &step.handover {
+            let on = crate::Date(h.on);
+            for (item_id, qty, unit_price) in &h.lines {
+                sqlx::query("UPDATE proposal_items SET delivered_quantity = $1 WHERE proposal_id = $2 AND item_id = $3")
+                    .bind(qty)
+                    .bind(id)
+                    .bind(item_id)
+                    .execute(&mut *tx)
+                    .await?;
+                if *qty > 0 {
+                    // The goods belong to the group, not to a member.
+                    sqlx::query(
+                        "INSERT INTO kube_assets (kube_id, proposal_id, item_id, quantity, unit_price, acquired_on) VALUES ($1, $2, $3, $4, $5, $6)",
+                    )
+                    .bind(before.proposal.kube_id)
+                    .bind(id)
+                    .bind(item_id)
+                    .bind(qty)
+                    .bind(unit_price)
+                    .bind(on)
+                    .execute(&mut *tx)
+                    .await?;
+                }
             }
-            _ => {}
+            sqlx::query(
+                "UPDATE proposals SET delivered_total = $1, delivered_on = $2, receiver = $3, place = $4, bast_number = $5 WHERE id = $6",
+            )
+            .bind(h.total)
+            .bind(on)
+            .bind(&h.receiver)
+            .bind(&h.place)
+            .bind(&h.bast_number)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         }
         sqlx::query("UPDATE proposals SET state = $1, updated_at = $2 WHERE id = $3")
-            .bind(to.code())
+            .bind(step.to.code())
             .bind(&now)
             .bind(id)
             .execute(&mut *tx)
@@ -232,21 +216,21 @@ impl Store {
             "INSERT INTO proposal_events (proposal_id, action, from_state, to_state, user_id, username, note, at, same_person) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(id)
-        .bind(action.code())
-        .bind(from.code())
-        .bind(to.code())
+        .bind(step.action.code())
+        .bind(step.from.code())
+        .bind(step.to.code())
         .bind(actor.user_id)
         .bind(&actor.username)
-        .bind(note)
+        .bind(&step.note)
         .bind(&now)
-        .bind(same_person as i64)
+        .bind(step.same_person as i64)
         .execute(&mut *tx)
         .await?;
         let after = proposal_in(&mut tx, id, None).await?;
         audit::record(
             &mut tx,
             actor,
-            action.code(),
+            step.action.code(),
             "proposal",
             id,
             Some(&before.proposal),
@@ -254,7 +238,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
-        Ok(after)
+        Ok(Ok(after))
     }
 
     pub async fn kube_assets(&self, kube_id: i64) -> Result<Vec<Asset>> {

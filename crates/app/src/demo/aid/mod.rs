@@ -5,10 +5,11 @@
 use super::groups::{business_label, guidance, Group};
 use super::people::PersonMaker;
 use super::{err, on, Cast, DemoResult, Year};
-use crate::aid::Delivery;
 use crate::programmes::NewProgramme;
 use chrono::{Datelike, NaiveDate};
-use domain::aid::{Action, BenefitKind, Eligibility, Target};
+use domain::aid::{
+    decide, Action, BenefitKind, Eligibility, Facts, Refusal, StepInput, Target, Who,
+};
 use domain::guidance::technical_guidance;
 use domain::kube::{FundingSource, Status};
 use domain::money::Rupiah;
@@ -183,8 +184,7 @@ async fn propose(
             Action::Verify | Action::Deliver => (&cast.operator, Role::Operator),
             Action::Approve | Action::Reject | Action::Close => (&cast.kabid, Role::KepalaBidang),
         };
-        let mut delivery = None;
-        let mut reason = None;
+        let mut input = StepInput::default();
         if action == Action::Deliver {
             // Goods only after technical guidance, as the office's rule says.
             let members = store.kube_guidance(g.id).await.map_err(err)?;
@@ -211,35 +211,45 @@ async fn propose(
                 })
                 .collect();
             let ketua = g.members.first().map(|m| m.1.as_str()).unwrap_or("");
-            delivery = Some(Delivery {
-                delivered_on: day.into(),
-                receiver: format!("{ketua} (Ketua {})", g.kube.name),
+            input = StepInput {
+                delivered_on: Some(day.to_string()),
+                receiver: Some(format!("{ketua} (Ketua {})", g.kube.name)),
                 place: Some(format!("Balai Desa {}", g.village_name)),
-                items,
-            });
+                items: Some(items),
+                note: None,
+            };
             g.aided = true;
         }
         if action == Action::Reject {
-            reason = Some("Usaha kelompok berhenti menurut kunjungan monitoring terakhir; kelompok diminta aktif kembali lalu mengajukan ulang.");
+            input.note = Some("Usaha kelompok berhenti menurut kunjungan monitoring terakhir; kelompok diminta aktif kembali lalu mengajukan ulang.".into());
         }
         let hour = 9 + k as u32;
-        let r = store
-            .proposal_act(
+        let who = Who {
+            user_id: actor.user_id,
+            role,
+        };
+        let decided = store
+            .proposal_step(
                 &on(actor, day, hour),
-                role,
                 id,
-                action,
-                reason,
-                delivery.as_ref(),
-                false,
+                action == Action::Approve,
+                |p, money| {
+                    let facts = Facts {
+                        today: day,
+                        allow_same_person: false,
+                        guidance: Ok(()),
+                        money,
+                    };
+                    decide(p, action, who, &input, &facts)
+                },
             )
-            .await;
-        match r {
+            .await
+            .map_err(err)?;
+        match decided {
             Ok(_) => {}
             // The refusal is the point of this step; nothing changed.
-            Err(store::StoreError::Conflict { .. })
-                if action == Action::Approve && k + 1 == steps.len() => {}
-            Err(e) => return Err(format!("demo proposal {id} {}: {e}", action.code())),
+            Err(Refusal::OverBudget(..)) if action == Action::Approve && k + 1 == steps.len() => {}
+            Err(r) => return Err(format!("demo proposal {id} {}: {r:?}", action.code())),
         }
     }
     Ok(())
