@@ -118,12 +118,11 @@ pub fn may(
         .map_err(|m| Refusal::Conflict("state", m))
 }
 
+/// A delivery as sent: the day, the receiver, the (item, quantity) handed over.
+type Sent = (NaiveDate, String, Vec<(i64, i64)>);
+
 /// The delivery's details from what was sent, checked.
-fn handover_input(
-    p: &Snapshot,
-    input: &StepInput,
-    today: NaiveDate,
-) -> Result<(NaiveDate, String, Vec<(i64, i64)>), Refusal> {
+fn handover_input(p: &Snapshot, input: &StepInput, today: NaiveDate) -> Result<Sent, Refusal> {
     let mut inv = Invalid::new();
     let on = match input.delivered_on.as_deref() {
         Some(d) if !d.trim().is_empty() => inv.check("delivered_on", crate::person::parse_date(d)),
