@@ -1,7 +1,7 @@
 //! Files attached to proposals (documents, photos) and to monitoring visits (photos).
 //! Access follows the record: whoever may see the proposal or the KUBE may see its files.
 use crate::auth::{Authed, Session};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::page::{self, PageAuth};
 use crate::AppState;
 use app::attachments::AttachmentInfo;
@@ -200,15 +200,14 @@ async fn upload_form(
     mp: Multipart,
 ) -> AppResult<Response> {
     let (name, bytes) = form_file(mp).await.unwrap_or_default();
-    let msg = match add(state, s, entity, id, &name, &bytes).await {
-        Ok(a) => ctx.tf("attachment.added", &[a.filename]),
-        Err(AppError::Invalid(inv)) => inv
+    let msg = match page::outcome(add(state, s, entity, id, &name, &bytes).await)? {
+        page::Outcome::Done(a) => ctx.tf("attachment.added", &[a.filename]),
+        page::Outcome::Again(inv) => inv
             .fields
             .values()
             .map(|m| m.text(ctx.lang))
             .collect::<Vec<_>>()
             .join("; "),
-        Err(e) => return Err(e),
     };
     page::redirect_with_flash(state, s, back, msg).await
 }

@@ -426,19 +426,98 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<
 /// left unticked — reads as sent empty, like an empty text box, so that the form's own
 /// checks name it (422 on the field) instead of the whole body being refused.
 pub fn form<T: serde::de::DeserializeOwned>(body: &[u8]) -> AppResult<T> {
+    let sent: Vec<String> = form_pairs(body).into_iter().map(|(k, _)| k).collect();
     let mut body = body.to_vec();
-    // Bounded: each round adds one field the type names.
-    for _ in 0..32 {
-        let err = match serde_html_form::from_bytes::<T>(&body) {
-            Ok(t) => return Ok(t),
-            Err(e) => e.to_string(),
-        };
-        let missing = err
-            .strip_prefix("missing field `")
-            .and_then(|r| r.strip_suffix('`'))
-            .filter(|f| f.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'));
-        let Some(field) = missing else { break };
+    for field in required_missing::<T>(sent) {
         body.extend_from_slice(format!("&{field}=").as_bytes());
     }
-    Err(AppError::BadRequest(domain::Msg::new("error.bad_request")))
+    serde_html_form::from_bytes::<T>(&body)
+        .map_err(|_| AppError::BadRequest(domain::Msg::new("error.bad_request")))
+}
+
+/// The fields `T` requires that were not sent: `T` is read from the names sent, each with
+/// a value that fits any type, and its derived `Deserialize` names each required field it
+/// misses through `Error::missing_field` (optional ones it fills itself).
+fn required_missing<T: serde::de::DeserializeOwned>(mut names: Vec<String>) -> Vec<&'static str> {
+    use serde::de::value::MapDeserializer;
+    use serde::de::{Deserializer, IntoDeserializer, Visitor};
+    #[derive(Debug)]
+    enum Heard {
+        Missing(&'static str),
+        Other,
+    }
+    impl std::fmt::Display for Heard {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "{self:?}")
+        }
+    }
+    impl std::error::Error for Heard {}
+    impl serde::de::Error for Heard {
+        fn custom<M: std::fmt::Display>(_: M) -> Heard {
+            Heard::Other
+        }
+        fn missing_field(field: &'static str) -> Heard {
+            Heard::Missing(field)
+        }
+    }
+    /// A value that reads as whatever is asked of it, empty.
+    struct Anything;
+    impl<'de> IntoDeserializer<'de, Heard> for Anything {
+        type Deserializer = Anything;
+        fn into_deserializer(self) -> Anything {
+            self
+        }
+    }
+    impl<'de> Deserializer<'de> for Anything {
+        type Error = Heard;
+        fn deserialize_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Heard> {
+            v.visit_str("")
+        }
+        fn deserialize_option<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Heard> {
+            v.visit_none()
+        }
+        fn deserialize_seq<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Heard> {
+            v.visit_seq(serde::de::value::SeqDeserializer::<_, Heard>::new(
+                std::iter::empty::<Anything>(),
+            ))
+        }
+        fn deserialize_bool<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Heard> {
+            v.visit_bool(false)
+        }
+        fn deserialize_i64<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Heard> {
+            v.visit_i64(0)
+        }
+        serde::forward_to_deserialize_any! {
+            i8 i16 i32 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf unit
+            unit_struct newtype_struct tuple tuple_struct map struct enum identifier ignored_any
+        }
+    }
+    let mut missing = Vec::new();
+    // Bounded: each round names one more field.
+    for _ in 0..64 {
+        let map = MapDeserializer::<_, Heard>::new(names.iter().map(|n| (n.as_str(), Anything)));
+        match T::deserialize(map) {
+            Err(Heard::Missing(field)) if !names.iter().any(|n| n == field) => {
+                missing.push(field);
+                names.push(field.to_string());
+            }
+            _ => break,
+        }
+    }
+    missing
+}
+
+#[cfg(test)]
+mod tests {
+    use super::form;
+
+    #[test]
+    fn a_field_not_sent_reads_as_sent_empty() {
+        let p: domain::person::PersonInput =
+            form(b"nik=3279045708920003&name=Siti&birth_date=1992-08-17&village_code=x").unwrap();
+        assert_eq!((p.sex.as_str(), p.name.as_str()), ("", "Siti"));
+        assert!(p.categories.is_empty() && p.kk_number.is_none());
+        // A body that does not fit the type is refused whole.
+        assert!(form::<domain::person::PersonInput>(b"dtks_registered=maybe").is_err());
+    }
 }

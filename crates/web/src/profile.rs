@@ -1,5 +1,6 @@
 //! The caller's own account: language, password, integration tokens
 //! (page `/profile`, `GET/POST /api/v1/tokens`, `DELETE /api/v1/tokens/{id}`).
+use crate::page::Outcome::{Again, Done};
 use crate::auth::ClientAddr;
 use crate::auth::{Authed, Session};
 use crate::error::{AppError, AppResult};
@@ -206,10 +207,9 @@ async fn password_form(
         s.info.session_id,
     )
     .await;
-    if let Err(app::Error::Invalid(inv)) = changed {
+    if let Again(inv) = page::outcome(changed)? {
         return render(&state, &s, ctx, None, Some(inv)).await;
     }
-    changed?;
     page::redirect_with_flash(&state, &s, "/profile", ctx.t("profile.password_changed")).await
 }
 
@@ -233,10 +233,9 @@ async fn token_form(
         password: &f.password,
         days,
     };
-    match app::sessions::token_request(&state.app(), &s.caller(), r, &addr.0).await {
-        Ok((_, _, token)) => render(&state, &s, ctx, Some(token), None).await,
-        Err(app::Error::Invalid(inv)) => render(&state, &s, ctx, None, Some(inv)).await,
-        Err(e) => Err(e.into()),
+    match page::outcome(app::sessions::token_request(&state.app(), &s.caller(), r, &addr.0).await)? {
+        Done((_, _, token)) => render(&state, &s, ctx, Some(token), None).await,
+        Again(inv) => render(&state, &s, ctx, None, Some(inv)).await,
     }
 }
 

@@ -1,7 +1,8 @@
 //! Monitoring visits, the health of each KUBE, its technical-guidance status and the
 //! mentoring queue: pages `/kube/{id}/visits/new`, `/mentoring`, and the API.
+use crate::page::Outcome::{Again, Done};
 use crate::auth::{Authed, Session};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::page::{self, html, Ctx, FormErrors, PageAuth};
 use crate::AppState;
 use app::kube::Kube;
@@ -392,18 +393,16 @@ async fn create_form(
         gps: some(&f.gps),
     };
     let result = if inv.is_empty() {
-        app::visits::record(&state.app(), &s.caller(), id, &input)
-            .await
-            .map_err(AppError::from)
+        app::visits::record(&state.app(), &s.caller(), id, &input).await
     } else {
         Err(inv.into())
     };
-    match result {
-        Ok((_, h)) => {
+    match page::outcome(result)? {
+        Done((_, h)) => {
             let msg = ctx.tf("visit.recorded", &[ctx.t(h.status.label_key()).to_string()]);
             page::redirect_with_flash(&state, &s, &format!("/kube/{id}"), msg).await
         }
-        Err(AppError::Invalid(inv)) => {
+        Again(inv) => {
             let k = crate::kube_in_scope(&state, &s, id).await?;
             let errors = FormErrors::new(Some(&inv), ctx.lang);
             Ok((
@@ -417,6 +416,5 @@ async fn create_form(
             )
                 .into_response())
         }
-        Err(e) => Err(e),
     }
 }

@@ -135,8 +135,8 @@ pub(super) async fn create_form(
     } else {
         Err(inv.into())
     };
-    match r {
-        Ok(p) => {
+    match page::outcome(r)? {
+        Done(p) => {
             page::redirect_with_flash(
                 &state,
                 &s,
@@ -145,8 +145,7 @@ pub(super) async fn create_form(
             )
             .await
         }
-        Err(app::Error::Invalid(inv)) => render_list(&state, &s, ctx, v, Some(&inv)).await,
-        Err(e) => Err(e.into()),
+        Again(inv) => render_list(&state, &s, ctx, v, Some(&inv)).await,
     }
 }
 

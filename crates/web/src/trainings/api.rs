@@ -1,4 +1,5 @@
 //! The trainings JSON API: events, participants, attendance, certificates, partner agencies.
+use crate::page::Outcome::Again;
 use super::*;
 use crate::list::Listed;
 pub(crate) use app::guidance::Trainings;
@@ -60,8 +61,8 @@ pub(super) async fn attendance_form(
             day: day.clone(),
             present: present.contains(&p.person_id),
         };
-        if let Err(app::Error::Invalid(inv)) =
-            app::guidance::attendance(&state.app(), &s.caller(), id, &b).await
+        if let Again(inv) =
+            page::outcome(app::guidance::attendance(&state.app(), &s.caller(), id, &b).await)?
         {
             return render_detail(&state, &s, ctx, id, Some(&inv)).await;
         }

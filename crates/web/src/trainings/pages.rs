@@ -1,4 +1,5 @@
 //! The training pages: the list, the form, an event's page with attendance.
+use crate::page::Outcome::{Again, Done};
 use super::*;
 use crate::list::Listed;
 
@@ -114,8 +115,8 @@ pub(super) async fn create_form(
     PageAuth { s, ctx }: PageAuth,
     page::Form(v): page::Form<TrainingCreate>,
 ) -> AppResult<Response> {
-    match app::guidance::create(&state.app(), &s.caller(), &v).await {
-        Ok(d) => {
+    match page::outcome(app::guidance::create(&state.app(), &s.caller(), &v).await)? {
+        Done(d) => {
             page::redirect_with_flash(
                 &state,
                 &s,
@@ -124,8 +125,7 @@ pub(super) async fn create_form(
             )
             .await
         }
-        Err(app::Error::Invalid(inv)) => form_page(&state, &s, ctx, v, Some(&inv)).await,
-        Err(e) => Err(e.into()),
+        Again(inv) => form_page(&state, &s, ctx, v, Some(&inv)).await,
     }
 }
 
@@ -228,7 +228,8 @@ pub(super) async fn participant_form(
         .await;
     };
     let attended = f.attended.is_some();
-    match app::guidance::add_participant(
+    match page::outcome(
+        app::guidance::add_participant(
         &state.app(),
         &s.caller(),
         id,
@@ -237,9 +238,10 @@ pub(super) async fn participant_form(
             attended,
         },
     )
-    .await
+    .await,
+    )?
     {
-        Ok(d) => {
+        Done(d) => {
             let name = d
                 .participants
                 .iter()
@@ -254,7 +256,6 @@ pub(super) async fn participant_form(
             )
             .await
         }
-        Err(app::Error::Invalid(inv)) => render_detail(&state, &s, ctx, id, Some(&inv)).await,
-        Err(e) => Err(e.into()),
+        Again(inv) => render_detail(&state, &s, ctx, id, Some(&inv)).await,
     }
 }

@@ -2,7 +2,7 @@
 //! `GET/PATCH /api/v1/users/{id}`.
 use crate::auth::Authed;
 use crate::auth::Session;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::list::Listed;
 use crate::page::{self, html, Ctx, FormErrors, PageAuth, Pager};
 use crate::AppState;

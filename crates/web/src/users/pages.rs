@@ -1,4 +1,5 @@
 //! The user administration pages: the list and the form.
+use crate::page::Outcome::{Again, Done};
 use super::*;
 use crate::auth::Session;
 
@@ -160,27 +161,12 @@ pub(super) async fn create_form(
         districts: f.districts.clone(),
         lang: f.lang.clone(),
     };
-    match app::users::create(&state.app(), &s.caller(), &input)
-        .await
-        .map_err(AppError::from)
-    {
-        Ok(u) => {
+    match page::outcome(app::users::create(&state.app(), &s.caller(), &input).await)? {
+        Done(u) => {
             let msg = ctx.tf("users.created", std::slice::from_ref(&u.username));
             page::redirect_with_flash(&state, &s, "/users", msg).await
         }
-        Err(AppError::Invalid(inv)) => form_page(&state, &s, ctx, None, &f, Some(&inv)).await,
-        Err(AppError::Conflict { field, msg }) => {
-            form_page(
-                &state,
-                &s,
-                ctx,
-                None,
-                &f,
-                Some(&Invalid::field(&field, msg)),
-            )
-            .await
-        }
-        Err(e) => Err(e),
+        Again(inv) => form_page(&state, &s, ctx, None, &f, Some(&inv)).await,
     }
 }
 
@@ -215,15 +201,12 @@ pub(super) async fn update_form(
         password: Some(f.password.clone()),
         lang: f.lang.clone(),
     };
-    match app::users::update(&state.app(), &s.caller(), id, &patch)
-        .await
-        .map_err(AppError::from)
-    {
-        Ok(u) => {
+    match page::outcome(app::users::update(&state.app(), &s.caller(), id, &patch).await)? {
+        Done(u) => {
             let msg = ctx.tf("users.updated", std::slice::from_ref(&u.username));
             page::redirect_with_flash(&state, &s, "/users", msg).await
         }
-        Err(AppError::Invalid(inv)) => {
+        Again(inv) => {
             let current = app::users::get(&state.app(), &s.caller(), id).await?;
             let f = UserFormData {
                 username: current.username,
@@ -231,6 +214,5 @@ pub(super) async fn update_form(
             };
             form_page(&state, &s, ctx, Some(id), &f, Some(&inv)).await
         }
-        Err(e) => Err(e),
     }
 }
