@@ -44,7 +44,7 @@ pub(crate) async fn api_areas(
     let parent = q.parent.unwrap_or_default();
     let parent = parent.trim();
     if !parent.is_empty() && state.areas.get(parent).is_none() {
-        return Err(AppError::NotFound);
+        return Err(AppError::App(app::Error::NotFound));
     }
     let out = state
         .areas

@@ -50,7 +50,7 @@ pub fn routes() -> crate::Routes {
 
 async fn serve(Path(file): Path<String>, headers: HeaderMap) -> Response {
     let Some(i) = FILES.iter().position(|(n, _, _)| *n == file) else {
-        return crate::AppError::NotFound.into_response();
+        return crate::AppError::App(app::Error::NotFound).into_response();
     };
     let (_, mime, body) = FILES[i];
     let etag = &etags()[i];

@@ -253,7 +253,7 @@ impl PairForm {
     fn ids(&self) -> AppResult<[i64; 2]> {
         match (self.person_a, self.person_b) {
             (Some(a), Some(b)) => Ok([a, b]),
-            _ => Err(AppError::NotFound),
+            _ => Err(AppError::App(app::Error::NotFound)),
         }
     }
 }

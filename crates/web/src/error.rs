@@ -6,67 +6,66 @@ use axum::response::{IntoResponse, Response};
 use domain::{Invalid, Lang, Msg};
 use serde_json::json;
 
+/// The application layer's error, or what only HTTP knows: no session, no CSRF token, a
+/// body that is not a request at all.
 #[derive(Debug, Clone)]
 pub enum AppError {
+    App(app::Error),
     Unauthorized,
-    Forbidden,
-    NotFound,
-    Invalid(Invalid),
-    Conflict { field: String, msg: Msg },
-    TooManyRequests(Msg),
     Csrf,
     BadRequest(Msg),
-    Internal,
 }
 
 impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
-            AppError::NotFound => StatusCode::NOT_FOUND,
-            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::Conflict { .. } => StatusCode::CONFLICT,
-            AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::App(e) => match e {
+                app::Error::Forbidden => StatusCode::FORBIDDEN,
+                app::Error::NotFound => StatusCode::NOT_FOUND,
+                app::Error::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+                app::Error::Conflict { .. } => StatusCode::CONFLICT,
+                app::Error::Busy(_) | app::Error::Limited(_) => StatusCode::TOO_MANY_REQUESTS,
+                app::Error::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            },
         }
     }
     pub fn code(&self) -> &'static str {
         match self {
             AppError::Unauthorized => "unauthorized",
-            AppError::Forbidden => "forbidden",
             AppError::Csrf => "csrf",
-            AppError::NotFound => "not_found",
-            AppError::Invalid(_) => "validation",
-            AppError::Conflict { .. } => "conflict",
-            AppError::TooManyRequests(_) => "too_many_requests",
             AppError::BadRequest(_) => "bad_request",
-            AppError::Internal => "internal",
+            AppError::App(e) => match e {
+                app::Error::Forbidden => "forbidden",
+                app::Error::NotFound => "not_found",
+                app::Error::Invalid(_) => "validation",
+                app::Error::Conflict { .. } => "conflict",
+                app::Error::Busy(_) | app::Error::Limited(_) => "too_many_requests",
+                app::Error::Internal => "internal",
+            },
         }
     }
     pub fn message(&self, lang: Lang) -> String {
-        let key = match self {
-            AppError::Unauthorized => "error.unauthorized",
-            AppError::Forbidden => "error.forbidden",
-            AppError::Csrf => "error.csrf",
-            AppError::NotFound => "error.not_found",
-            AppError::Invalid(_) => "error.validation",
-            AppError::Conflict { msg, .. } => return msg.text(lang),
-            AppError::TooManyRequests(m) | AppError::BadRequest(m) => return m.text(lang),
-            AppError::Internal => "error.internal",
-        };
-        lang.t(key).to_string()
+        match self {
+            AppError::Unauthorized => lang.t("error.unauthorized").into(),
+            AppError::Csrf => lang.t("error.csrf").into(),
+            AppError::BadRequest(m) => m.text(lang),
+            // The fields carry the reasons; the message says what kind of refusal it is.
+            AppError::App(app::Error::Invalid(_)) => lang.t("error.validation").into(),
+            AppError::App(e) => e.message(lang),
+        }
     }
     pub fn fields(&self, lang: Lang) -> serde_json::Map<String, serde_json::Value> {
         let mut out = serde_json::Map::new();
         match self {
-            AppError::Invalid(inv) => {
+            AppError::App(app::Error::Invalid(inv)) => {
                 for (f, m) in &inv.fields {
                     out.insert(f.clone(), m.text(lang).into());
                 }
             }
-            AppError::Conflict { field, msg } => {
+            AppError::App(app::Error::Conflict { field, msg }) => {
                 out.insert(field.clone(), msg.text(lang).into());
             }
             _ => {}
@@ -85,14 +84,13 @@ impl AppError {
     /// field errors; anything else stays an error.
     pub fn into_form_errors(self) -> Result<Invalid, AppError> {
         match self {
-            AppError::Invalid(i) => Ok(i),
-            AppError::Conflict { field, msg } => Ok(Invalid::field(&field, msg)),
+            AppError::App(e) => e.into_form_errors().map_err(AppError::App),
             e => Err(e),
         }
     }
 
     pub fn invalid(field: &str, msg: Msg) -> AppError {
-        AppError::Invalid(Invalid::field(field, msg))
+        AppError::App(app::Error::invalid(field, msg))
     }
 }
 
@@ -106,27 +104,20 @@ impl IntoResponse for AppError {
 
 impl From<app::Error> for AppError {
     fn from(e: app::Error) -> Self {
-        match e {
-            app::Error::Forbidden => AppError::Forbidden,
-            app::Error::NotFound => AppError::NotFound,
-            app::Error::Invalid(i) => AppError::Invalid(i),
-            app::Error::Conflict { field, msg } => AppError::Conflict { field, msg },
-            app::Error::Busy(msg) | app::Error::Limited(msg) => AppError::TooManyRequests(msg),
-            app::Error::Internal => AppError::Internal,
-        }
+        AppError::App(e)
     }
 }
 
 impl From<Invalid> for AppError {
     fn from(i: Invalid) -> Self {
-        AppError::Invalid(i)
+        AppError::App(app::Error::Invalid(i))
     }
 }
 
 impl From<askama::Error> for AppError {
     fn from(e: askama::Error) -> Self {
         tracing::error!(error = %e, "template error");
-        AppError::Internal
+        AppError::App(app::Error::Internal)
     }
 }
 

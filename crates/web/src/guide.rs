@@ -322,7 +322,7 @@ async fn page(PageAuth { s, ctx }: PageAuth, Path(slug): Path<String>) -> AppRes
     let page = PAGES
         .iter()
         .find(|p| p.slug == slug)
-        .ok_or(AppError::NotFound)?;
+        .ok_or(AppError::App(app::Error::NotFound))?;
     let mine = slug_of(s.role());
     Ok(html(&GuidePage {
         ctx,
@@ -337,7 +337,7 @@ async fn image(_: PageAuth, Path(file): Path<String>) -> AppResult<Response> {
     let (_, body) = IMAGES
         .iter()
         .find(|(n, _)| *n == file)
-        .ok_or(AppError::NotFound)?;
+        .ok_or(AppError::App(app::Error::NotFound))?;
     Ok((
         [
             (header::CONTENT_TYPE, "image/jpeg"),

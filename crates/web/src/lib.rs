@@ -163,7 +163,7 @@ pub fn router(state: AppState) -> Router {
     let mut app = pages()
         .router
         .merge(api::routes())
-        .fallback(|| async { AppError::NotFound })
+        .fallback(|| async { AppError::App(app::Error::NotFound) })
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::middleware,

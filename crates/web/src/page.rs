@@ -439,6 +439,9 @@ pub fn form<T: serde::de::DeserializeOwned>(body: &[u8]) -> AppResult<T> {
 /// a value that fits any type, and its derived `Deserialize` names each required field it
 /// misses through `Error::missing_field` (optional ones it fills itself).
 fn required_missing<T: serde::de::DeserializeOwned>(mut names: Vec<String>) -> Vec<&'static str> {
+    // A name sent several times (checkboxes) is one field.
+    names.sort();
+    names.dedup();
     use serde::de::value::MapDeserializer;
     use serde::de::{Deserializer, IntoDeserializer, Visitor};
     #[derive(Debug)]
@@ -519,5 +522,9 @@ mod tests {
         assert!(p.categories.is_empty() && p.kk_number.is_none());
         // A body that does not fit the type is refused whole.
         assert!(form::<domain::person::PersonInput>(b"dtks_registered=maybe").is_err());
+        // Checkboxes send their name once per tick.
+        let p: domain::person::PersonInput =
+            form(b"categories=wrse&categories=lansia&nik=1").unwrap();
+        assert_eq!((p.categories.len(), p.sex.as_str()), (2, ""));
     }
 }

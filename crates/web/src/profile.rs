@@ -1,9 +1,9 @@
 //! The caller's own account: language, password, integration tokens
 //! (page `/profile`, `GET/POST /api/v1/tokens`, `DELETE /api/v1/tokens/{id}`).
-use crate::page::Outcome::{Again, Done};
 use crate::auth::ClientAddr;
 use crate::auth::{Authed, Session};
 use crate::error::{AppError, AppResult};
+use crate::page::Outcome::{Again, Done};
 use crate::page::{self, html, Ctx, FormErrors, PageAuth};
 use crate::AppState;
 use app::sessions::TokenRequest;
@@ -233,7 +233,8 @@ async fn token_form(
         password: &f.password,
         days,
     };
-    match page::outcome(app::sessions::token_request(&state.app(), &s.caller(), r, &addr.0).await)? {
+    match page::outcome(app::sessions::token_request(&state.app(), &s.caller(), r, &addr.0).await)?
+    {
         Done((_, _, token)) => render(&state, &s, ctx, Some(token), None).await,
         Again(inv) => render(&state, &s, ctx, None, Some(inv)).await,
     }

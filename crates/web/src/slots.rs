@@ -26,7 +26,7 @@ impl Slots {
 
     /// A place for `user`'s work, or 429 when they (or everyone) already have enough.
     pub(crate) fn take(self: &Arc<Self>, user: i64) -> AppResult<Slot> {
-        let busy = || AppError::TooManyRequests(domain::Msg::new(self.busy));
+        let busy = || AppError::App(app::Error::Busy(domain::Msg::new(self.busy)));
         let permit = self.total.clone().try_acquire_owned().map_err(|_| busy())?;
         let mut running = self.per_account.lock().unwrap_or_else(|e| e.into_inner());
         let mine = running.entry(user).or_default();

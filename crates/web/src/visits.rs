@@ -1,8 +1,8 @@
 //! Monitoring visits, the health of each KUBE, its technical-guidance status and the
 //! mentoring queue: pages `/kube/{id}/visits/new`, `/mentoring`, and the API.
-use crate::page::Outcome::{Again, Done};
 use crate::auth::{Authed, Session};
 use crate::error::AppResult;
+use crate::page::Outcome::{Again, Done};
 use crate::page::{self, html, Ctx, FormErrors, PageAuth};
 use crate::AppState;
 use app::kube::Kube;

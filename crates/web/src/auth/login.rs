@@ -173,7 +173,7 @@ pub(super) async fn set_lang(
     axum::extract::Path(code): axum::extract::Path<String>,
     axum::extract::Query(q): axum::extract::Query<LoginQuery>,
 ) -> AppResult<Response> {
-    let lang = Lang::parse(&code).map_err(|_| AppError::NotFound)?;
+    let lang = Lang::parse(&code).map_err(|_| AppError::App(app::Error::NotFound))?;
     let mut resp = Redirect::to(&safe_next(q.next.as_deref())).into_response();
     if let Ok(v) = set_cookie(LANG_COOKIE, lang.code(), 365 * 86400, state.settings.https).parse() {
         resp.headers_mut().append(header::SET_COOKIE, v);
@@ -236,7 +236,7 @@ pub(crate) async fn api_login(
             Ok(resp)
         }
         SignedIn::Failed => Err(AppError::Unauthorized),
-        SignedIn::Locked => Err(AppError::TooManyRequests(Msg::new("login.too_many"))),
+        SignedIn::Locked => Err(AppError::App(app::Error::Busy(Msg::new("login.too_many")))),
     }
 }
 

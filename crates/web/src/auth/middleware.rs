@@ -26,7 +26,14 @@ pub async fn middleware(State(state): State<AppState>, mut req: Request, next: N
             Ok(None) => {}
             Err(e) => {
                 tracing::error!(error = ?e, "session lookup failed");
-                return render_error(&state, None, Lang::Id, api, &path, AppError::Internal);
+                return render_error(
+                    &state,
+                    None,
+                    Lang::Id,
+                    api,
+                    &path,
+                    AppError::App(app::Error::Internal),
+                );
             }
         }
     }
@@ -81,14 +88,14 @@ pub async fn middleware(State(state): State<AppState>, mut req: Request, next: N
             .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
         if !is_json {
             let err = match status {
-                StatusCode::NOT_FOUND => AppError::NotFound,
+                StatusCode::NOT_FOUND => AppError::App(app::Error::NotFound),
                 StatusCode::PAYLOAD_TOO_LARGE => {
                     AppError::BadRequest(Msg::new("error.payload_too_large"))
                 }
                 StatusCode::UNSUPPORTED_MEDIA_TYPE => {
                     AppError::BadRequest(Msg::new("error.json_content_type"))
                 }
-                s if s.is_server_error() => AppError::Internal,
+                s if s.is_server_error() => AppError::App(app::Error::Internal),
                 _ => AppError::BadRequest(Msg::new("error.bad_request")),
             };
             let mut r = (status, Json(err.to_json(lang))).into_response();
@@ -111,7 +118,7 @@ pub async fn middleware(State(state): State<AppState>, mut req: Request, next: N
                 StatusCode::PAYLOAD_TOO_LARGE => {
                     AppError::BadRequest(Msg::new("error.payload_too_large"))
                 }
-                StatusCode::NOT_FOUND => AppError::NotFound,
+                StatusCode::NOT_FOUND => AppError::App(app::Error::NotFound),
                 _ => AppError::BadRequest(Msg::new("error.bad_request")),
             };
             let mut out = render_error(&state, session.as_ref(), lang, api, &path, err);
@@ -258,7 +265,7 @@ pub(super) fn render_error(
     path: &str,
     err: AppError,
 ) -> Response {
-    if let AppError::Internal = err {
+    if let AppError::App(app::Error::Internal) = err {
         tracing::error!(path, "internal error");
     }
     if api {

@@ -73,7 +73,7 @@ impl Session {
         if allowed(self.role()) {
             Ok(())
         } else {
-            Err(AppError::Forbidden)
+            Err(AppError::App(app::Error::Forbidden))
         }
     }
     pub fn require_write(&self) -> AppResult<()> {

@@ -418,8 +418,10 @@ async fn template(
     PageAuth { .. }: PageAuth,
     Path(file): Path<String>,
 ) -> AppResult<Response> {
-    let (kind, ext) = file.split_once('.').ok_or(AppError::NotFound)?;
-    let kind = Kind::parse(kind).map_err(|_| AppError::NotFound)?;
+    let (kind, ext) = file
+        .split_once('.')
+        .ok_or(AppError::App(app::Error::NotFound))?;
+    let kind = Kind::parse(kind).map_err(|_| AppError::App(app::Error::NotFound))?;
     Ok(file_response(
         app::import::template_file(&state.app(), kind, ext).await?,
         &format!("templat-{}.{ext}", kind.code()),

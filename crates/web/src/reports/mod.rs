@@ -48,12 +48,13 @@ async fn respond(
     let file = format!("laporan-{name}-{}", state.today().format("%Y-%m-%d"));
     match q.format.as_deref().unwrap_or("html") {
         "xlsx" => {
-            let bytes =
-                sheets::write_xlsx("Laporan", &header, &r.rows).map_err(|_| AppError::Internal)?;
+            let bytes = sheets::write_xlsx("Laporan", &header, &r.rows)
+                .map_err(|_| AppError::App(app::Error::Internal))?;
             Ok(crate::import::file_response(bytes, &format!("{file}.xlsx")))
         }
         "csv" => {
-            let bytes = sheets::write_csv(&header, &r.rows).map_err(|_| AppError::Internal)?;
+            let bytes = sheets::write_csv(&header, &r.rows)
+                .map_err(|_| AppError::App(app::Error::Internal))?;
             Ok(crate::import::file_response(bytes, &format!("{file}.csv")))
         }
         "pdf" => {
@@ -116,7 +117,7 @@ async fn respond(
         }
         _ => {
             let Some(ctx) = ctx else {
-                return Err(AppError::NotFound);
+                return Err(AppError::App(app::Error::NotFound));
             };
             let rows: Vec<(bool, Vec<(String, bool)>)> = r
                 .rows

@@ -1,7 +1,7 @@
 //! The trainings JSON API: events, participants, attendance, certificates, partner agencies.
-use crate::page::Outcome::Again;
 use super::*;
 use crate::list::Listed;
+use crate::page::Outcome::Again;
 pub(crate) use app::guidance::Trainings;
 
 // ---------- API ----------

@@ -125,12 +125,12 @@ async fn certificate_response(
         .participants
         .iter()
         .find(|p| p.person_id == person_id)
-        .ok_or(AppError::NotFound)?;
+        .ok_or(AppError::App(app::Error::NotFound))?;
     if !*p.attended {
-        return Err(AppError::Conflict {
+        return Err(AppError::App(app::Error::Conflict {
             field: "person_id".into(),
             msg: Msg::new("training.certificate_not_attended"),
-        });
+        }));
     }
     let village = state.areas.name(&p.village_code).to_string();
     let bytes = app::documents::certificate_pdf(

@@ -1,7 +1,7 @@
 //! The training pages: the list, the form, an event's page with attendance.
-use crate::page::Outcome::{Again, Done};
 use super::*;
 use crate::list::Listed;
+use crate::page::Outcome::{Again, Done};
 
 // ---------- pages ----------
 
@@ -230,17 +230,16 @@ pub(super) async fn participant_form(
     let attended = f.attended.is_some();
     match page::outcome(
         app::guidance::add_participant(
-        &state.app(),
-        &s.caller(),
-        id,
-        &ParticipantIn {
-            person_id,
-            attended,
-        },
-    )
-    .await,
-    )?
-    {
+            &state.app(),
+            &s.caller(),
+            id,
+            &ParticipantIn {
+                person_id,
+                attended,
+            },
+        )
+        .await,
+    )? {
         Done(d) => {
             let name = d
                 .participants
