@@ -169,7 +169,7 @@ pub async fn review(
     cx: &Context,
     c: &Caller,
     paging: crate::Paging,
-) -> Result<(crate::Page<Pair>, crate::registry::Links)> {
+) -> Result<(crate::Page<Pair>, crate::persons::Links)> {
     let found = found(cx, c).await?;
     let mut ids: Vec<i64> = found.iter().flat_map(|f| [f.a, f.b]).collect();
     ids.sort_unstable();
@@ -236,7 +236,7 @@ pub async fn review(
 
 /// The memberships and enrolments of persons of the caller's area (those of others are
 /// not read).
-pub async fn links(cx: &Context, c: &Caller, ids: &[i64]) -> Result<crate::registry::Links> {
+pub async fn links(cx: &Context, c: &Caller, ids: &[i64]) -> Result<crate::persons::Links> {
     let mut seen = Vec::new();
     for id in ids {
         crate::scope::person(cx, c, *id).await?;

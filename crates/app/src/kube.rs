@@ -298,7 +298,7 @@ impl Listing for Kubes {
     const COLUMNS: &'static str = "registration_number name business_type village_code village \
         district formed_on funding_source programme_year status stage members";
     async fn filter(cx: &Context, c: &Caller, q: &KubeFilter) -> Result<KubeFilter> {
-        crate::registry::check_nik_search(cx, c, q.q.as_deref()).await?;
+        crate::persons::check_nik_search(cx, c, q.q.as_deref()).await?;
         q.year()
             .map_err(|_| Invalid::field("year", Msg::new("kube.year_invalid")))?;
         Ok(q.clone())

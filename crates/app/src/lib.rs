@@ -3,7 +3,6 @@
 //! (a [`Caller`]) and a [`Context`] (database, area tables, region), decide their rules
 //! through `domain`, and answer with one [`Error`]. The web maps it to HTTP statuses;
 //! the command line prints it.
-pub mod aid;
 pub mod attachments;
 pub mod audit;
 pub mod cache;
@@ -13,18 +12,19 @@ pub mod demo;
 pub mod documents;
 pub mod duplicates;
 pub mod error;
-pub mod guidance;
 pub mod import;
 pub mod installation;
 pub mod kube;
 pub mod lists;
 pub mod passwords;
+pub mod persons;
 pub mod programmes;
-pub mod registry;
+pub mod proposals;
 pub mod reports;
 pub mod scope;
 pub mod sessions;
 pub mod settings;
+pub mod trainings;
 pub mod users;
 pub mod visits;
 

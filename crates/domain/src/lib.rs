@@ -11,7 +11,6 @@ pub mod area;
 pub mod attachment;
 pub mod dedup;
 pub mod error;
-pub mod guidance;
 pub mod health;
 pub mod i18n;
 pub mod import;
@@ -21,6 +20,7 @@ pub mod nik;
 pub mod person;
 pub mod privacy;
 pub mod role;
+pub mod trainings;
 pub mod user;
 pub mod visit;
 

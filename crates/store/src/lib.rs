@@ -10,7 +10,7 @@ pub mod dashboard;
 mod db;
 pub mod duplicates;
 pub mod error;
-pub mod imports;
+pub mod import;
 pub mod kube;
 pub mod login_limit;
 pub mod lookups;

@@ -3,9 +3,9 @@ use crate::aid::delivered_states;
 use crate::persons::{scope_filter, Scope};
 use crate::sql::Where;
 use crate::{Result, Store};
-use domain::guidance::TrainingKind;
 use domain::kube::Status;
 use domain::nik::Sex;
+use domain::trainings::TrainingKind;
 use sqlx::FromRow;
 
 #[derive(Debug, Clone, FromRow)]

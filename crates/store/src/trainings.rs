@@ -2,9 +2,9 @@
 use crate::persons::{scope_filter, Scope};
 use crate::sql::Where;
 use crate::{audit, Actor, Page, Paging, Result, Store, StoreError};
-use domain::guidance::{MemberGuidance, TrainingKind};
 use domain::kube::MemberRole;
 use domain::nik::Sex;
+use domain::trainings::{MemberGuidance, TrainingKind};
 use serde::Serialize;
 use sqlx::{AnyConnection, FromRow};
 

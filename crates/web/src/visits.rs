@@ -213,7 +213,7 @@ pub(crate) async fn api_guidance(
     Path(id): Path<i64>,
 ) -> AppResult<Json<GuidanceOut>> {
     crate::kube_in_scope(&state, &s, id).await?;
-    let g = app::guidance::status(&state.app(), id).await?;
+    let g = app::trainings::status(&state.app(), id).await?;
     Ok(Json(GuidanceOut {
         completed: g.completed,
         attended: g.attended,

@@ -3,16 +3,16 @@
 //! health), and finally given the stage their history puts them in.
 use super::people::{misspell, PersonMaker, GROUP_WORDS};
 use super::{err, on, ymd, Cast, DemoResult, Rng, Year};
-use crate::guidance::NewTraining;
 use crate::kube::NewMember;
+use crate::trainings::NewTraining;
 use chrono::NaiveDate;
 use domain::area::RegencyCode;
-use domain::guidance::TrainingKind;
 use domain::health::Level;
 use domain::health::{Health, Thresholds};
 use domain::kube::{KubeInput, MemberRole, Stage, Status, ValidKube};
 use domain::money::Rupiah;
 use domain::person::ValidPerson;
+use domain::trainings::TrainingKind;
 use domain::visit::VisitInput;
 use domain::Areas;
 use store::Store;

@@ -10,7 +10,7 @@ async fn one_person_registered_twice_is_proposed_for_review() {
         ("3279045708920003", "Siti Aminah"),
         ("3279045708920011", "Siti Aminah"),
     ] {
-        app::registry::create(
+        app::persons::create(
             cx,
             &o.operator,
             &input(

@@ -3,19 +3,19 @@
 //! when `SIKUBE_TEST_DATABASE_URL` names a server. No HTTP: a rule is a few lines here.
 mod office;
 
-mod aid;
 mod attachments;
 mod audit;
 mod dashboard;
 mod duplicates;
-mod guidance;
 mod import;
 mod installation;
 mod kube;
+mod persons;
 mod programmes;
-mod registry;
+mod proposals;
 mod reports;
 mod scope;
 mod sessions;
+mod trainings;
 mod users;
 mod visits;

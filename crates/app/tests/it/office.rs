@@ -111,7 +111,7 @@ impl Office {
             let day = i % 28 + 1;
             let year = 60 + seed % 30;
             let nik = format!("{district}{day:02}01{year:02}{:04}", seed * 100 + i + 1);
-            let p = app::registry::create(
+            let p = app::persons::create(
                 &self.cx,
                 &self.operator,
                 &input(

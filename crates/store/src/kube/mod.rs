@@ -11,13 +11,13 @@ use crate::visits::{HealthRecord, Visit};
 use crate::{audit, Actor, Page, Paging, Result, Store, StoreError};
 use chrono::NaiveDate;
 use domain::area::RegencyCode;
-use domain::guidance::MemberGuidance;
 use domain::health::{Health, Thresholds};
 use domain::kube::{
     check_members, registration_number, FundingSource, MemberFacts, MemberRole, Stage, Status,
     ValidKube, MIN_MEMBERS,
 };
 use domain::nik::Sex;
+use domain::trainings::MemberGuidance;
 use domain::{Invalid, Msg};
 use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, FromRow};

@@ -25,7 +25,7 @@ pub(super) struct DetailPage {
     errors: FormErrors,
     health: crate::visits::HealthOut,
     level: &'static str,
-    guidance: domain::guidance::GuidanceStatus,
+    guidance: domain::trainings::GuidanceStatus,
     visits: Vec<crate::visits::VisitOut>,
     /// Revenue, profit and savings over the visits (SVG).
     trend: String,
@@ -84,7 +84,7 @@ pub(super) async fn render_detail_with(
     // Candidates only on request: a kecamatan may hold tens of thousands of persons.
     let member_q = member_q.filter(|q| !q.trim().is_empty());
     if can_write {
-        app::registry::check_nik_search(&state.app(), &s.caller(), member_q.as_deref()).await?;
+        app::persons::check_nik_search(&state.app(), &s.caller(), member_q.as_deref()).await?;
     }
     let candidates = match &member_q {
         Some(q) if can_write => {
@@ -105,7 +105,7 @@ pub(super) async fn render_detail_with(
     let errors = FormErrors::new(errors, lang);
     let status = errors.status();
     let guidance =
-        domain::guidance::technical_guidance(&ov.guidance, state.settings.guidance_share_pct);
+        domain::trainings::technical_guidance(&ov.guidance, state.settings.guidance_share_pct);
     let last_visit = ov.visits.first().map(|v| v.id);
     let visits: Vec<crate::visits::VisitOut> = ov
         .visits

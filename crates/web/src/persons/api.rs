@@ -1,7 +1,7 @@
 //! The persons JSON API: list, create, read, update, and the NIK decoder.
 use super::*;
 use crate::list::Listed;
-pub(crate) use app::registry::Persons;
+pub(crate) use app::persons::Persons;
 
 // ---------- API ----------
 
@@ -47,8 +47,7 @@ pub(crate) async fn api_create(
     Authed(s): Authed,
     Json(b): Json<PersonCreate>,
 ) -> AppResult<Response> {
-    let p =
-        app::registry::create(&state.app(), &s.caller(), &b.person, b.confirm_duplicate).await?;
+    let p = app::persons::create(&state.app(), &s.caller(), &b.person, b.confirm_duplicate).await?;
     let full = s.role().sees_full_identity();
     Ok((StatusCode::CREATED, Json(PersonOut::new(&state, p, full))).into_response())
 }
@@ -80,7 +79,7 @@ pub(crate) async fn api_update(
     Path(id): Path<i64>,
     Json(b): Json<PersonPatch>,
 ) -> AppResult<Json<PersonOut>> {
-    let p = app::registry::update(&state.app(), &s.caller(), id, &b).await?;
+    let p = app::persons::update(&state.app(), &s.caller(), id, &b).await?;
     Ok(Json(PersonOut::new(
         &state,
         p,

@@ -6,7 +6,7 @@ use crate::error::AppResult;
 use crate::page::List;
 use crate::page::{self, html, Ctx, FormErrors, PageAuth, Pager};
 use crate::AppState;
-use app::registry::{Person, PersonFilter};
+use app::persons::{Person, PersonFilter};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -108,7 +108,7 @@ impl PersonOut {
     }
 }
 
-pub(crate) use app::registry::{age_of, PersonPatch};
+pub(crate) use app::persons::{age_of, PersonPatch};
 
 // ---------- rules shared by pages and API ----------
 

@@ -259,7 +259,7 @@ pub(super) async fn create_form(
     let input: PersonInput = page::form(&body)?;
     let Confirm { confirm_duplicate } = page::form(&body)?;
     match page::outcome(
-        app::registry::create(&state.app(), &s.caller(), &input, confirm_duplicate).await,
+        app::persons::create(&state.app(), &s.caller(), &input, confirm_duplicate).await,
     )? {
         Done(p) => {
             page::redirect_with_flash(
@@ -281,7 +281,7 @@ pub(super) async fn edit_page(
 ) -> AppResult<Response> {
     s.require_write()?;
     let p = visible(&state, &s, id).await?;
-    form_page(&state, &s, ctx, Some(id), app::registry::input_of(&p), None)
+    form_page(&state, &s, ctx, Some(id), app::persons::input_of(&p), None)
 }
 
 pub(super) async fn update_form(
@@ -290,7 +290,7 @@ pub(super) async fn update_form(
     Path(id): Path<i64>,
     page::Form(f): page::Form<PersonInput>,
 ) -> AppResult<Response> {
-    match page::outcome(app::registry::replace(&state.app(), &s.caller(), id, f.clone()).await)? {
+    match page::outcome(app::persons::replace(&state.app(), &s.caller(), id, f.clone()).await)? {
         Done(p) => {
             page::redirect_with_flash(
                 &state,

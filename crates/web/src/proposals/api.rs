@@ -1,7 +1,7 @@
 //! The proposals JSON API: list, create, act on a proposal, its BAST and a KUBE's assets.
 use super::*;
 use crate::list::Listed;
-pub(crate) use app::aid::Proposals;
+pub(crate) use app::proposals::Proposals;
 
 /// Proposals of the KUBE the caller may see, newest first.
 #[utoipa::path(get, path = "/api/v1/proposals", tag = "aid", params(ProposalFilter, crate::list::PageQuery), responses((status = 200, body = crate::api::ListOf<ProposalOut>)))]
@@ -31,7 +31,7 @@ pub(crate) async fn api_create(
     Authed(s): Authed,
     Json(b): Json<ProposalCreate>,
 ) -> AppResult<Response> {
-    let d = app::aid::create(&state.app(), &s.caller(), &b).await?;
+    let d = app::proposals::create(&state.app(), &s.caller(), &b).await?;
     Ok((StatusCode::CREATED, Json(out(d))).into_response())
 }
 
@@ -65,7 +65,7 @@ pub(crate) async fn api_act(
         serde_json::from_slice(&body)
             .map_err(|_| AppError::BadRequest(Msg::new("error.bad_request")))?
     };
-    Ok(Json(out(app::aid::act(
+    Ok(Json(out(app::proposals::act(
         &state.app(),
         &s.caller(),
         id,
@@ -95,7 +95,7 @@ pub(super) async fn bast(
 }
 
 pub(super) async fn bast_response(state: &AppState, s: &Session, id: i64) -> AppResult<Response> {
-    let bytes = app::aid::bast(&state.app(), &s.caller(), id).await?;
+    let bytes = app::proposals::bast(&state.app(), &s.caller(), id).await?;
     let name = format!("BAST-{id}.pdf");
     Ok((
         [

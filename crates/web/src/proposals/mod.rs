@@ -5,7 +5,7 @@ use crate::auth::{Authed, Session};
 use crate::error::{AppError, AppResult};
 use crate::page::{self, html, Ctx, FormErrors, PageAuth, Pager};
 use crate::AppState;
-use app::aid::{ProposalDetail, ProposalFilter};
+use app::proposals::{ProposalDetail, ProposalFilter};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::routes;
 
-pub(crate) use app::aid::{ActBody, ItemQty, ProposalCreate};
+pub(crate) use app::proposals::{ActBody, ItemQty, ProposalCreate};
 
 mod api;
 pub(crate) use api::*;
@@ -62,15 +62,15 @@ pub(crate) async fn assets(
     s: &Session,
     kube_id: i64,
 ) -> AppResult<Vec<AssetOut>> {
-    Ok(app::aid::assets(&state.app(), &s.caller(), kube_id)
+    Ok(app::proposals::assets(&state.app(), &s.caller(), kube_id)
         .await?
         .into_iter()
         .map(AssetOut::from)
         .collect())
 }
 
-impl From<app::aid::Asset> for AssetOut {
-    fn from(a: app::aid::Asset) -> AssetOut {
+impl From<app::proposals::Asset> for AssetOut {
+    fn from(a: app::proposals::Asset) -> AssetOut {
         AssetOut {
             value: a.quantity * a.unit_price,
             item_id: a.item_id,

@@ -194,7 +194,7 @@ pub(super) async fn create_form(
         items: items.clone(),
         justification: f.justification,
     };
-    match page::outcome(app::aid::create(&state.app(), &s.caller(), &b).await)? {
+    match page::outcome(app::proposals::create(&state.app(), &s.caller(), &b).await)? {
         Done(d) => {
             page::redirect_with_flash(
                 &state,
@@ -249,7 +249,7 @@ pub(super) async fn render_detail(
     id: i64,
     errors: Option<&Invalid>,
 ) -> AppResult<Response> {
-    let o = app::aid::overview(&state.app(), &s.caller(), id).await?;
+    let o = app::proposals::overview(&state.app(), &s.caller(), id).await?;
     let (d, kube, prog) = (o.detail, o.kube, o.programme);
     let st = d.proposal.state;
     let lang = ctx.lang;
@@ -316,7 +316,7 @@ pub(super) async fn act_form(
         place: f.place,
         items: if items.is_empty() { None } else { Some(items) },
     };
-    match page::outcome(app::aid::act(&state.app(), &s.caller(), id, &action, &b).await)? {
+    match page::outcome(app::proposals::act(&state.app(), &s.caller(), id, &action, &b).await)? {
         Done(d) => {
             let label = ctx.t(d.proposal.state.label_key());
             page::redirect_with_flash(

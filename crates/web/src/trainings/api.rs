@@ -2,7 +2,7 @@
 use super::*;
 use crate::list::Listed;
 use crate::page::Outcome::Again;
-pub(crate) use app::guidance::Trainings;
+pub(crate) use app::trainings::Trainings;
 
 // ---------- API ----------
 
@@ -15,7 +15,7 @@ pub(crate) async fn api_attendance(
     Path(id): Path<i64>,
     Json(b): Json<AttendanceIn>,
 ) -> AppResult<Json<TrainingOut>> {
-    app::guidance::attendance(&state.app(), &s.caller(), id, &b).await?;
+    app::trainings::attendance(&state.app(), &s.caller(), id, &b).await?;
     Ok(Json(out(&state, visible(&state, &s, id).await?)))
 }
 
@@ -62,7 +62,7 @@ pub(super) async fn attendance_form(
             present: present.contains(&p.person_id),
         };
         if let Again(inv) =
-            page::outcome(app::guidance::attendance(&state.app(), &s.caller(), id, &b).await)?
+            page::outcome(app::trainings::attendance(&state.app(), &s.caller(), id, &b).await)?
         {
             return render_detail(&state, &s, ctx, id, Some(&inv)).await;
         }
@@ -116,7 +116,7 @@ pub(crate) async fn api_create(
     Authed(s): Authed,
     Json(b): Json<TrainingCreate>,
 ) -> AppResult<Response> {
-    let d = app::guidance::create(&state.app(), &s.caller(), &b).await?;
+    let d = app::trainings::create(&state.app(), &s.caller(), &b).await?;
     Ok((StatusCode::CREATED, Json(out(&state, seen(&s, d)))).into_response())
 }
 
@@ -140,7 +140,7 @@ pub(crate) async fn api_participant(
     Path(id): Path<i64>,
     Json(b): Json<ParticipantIn>,
 ) -> AppResult<Response> {
-    let d = app::guidance::add_participant(&state.app(), &s.caller(), id, &b).await?;
+    let d = app::trainings::add_participant(&state.app(), &s.caller(), id, &b).await?;
     Ok((StatusCode::CREATED, Json(out(&state, seen(&s, d)))).into_response())
 }
 
@@ -159,7 +159,7 @@ pub(super) async fn summary(
     id: i64,
     lang: domain::Lang,
 ) -> AppResult<Vec<VillageSummary>> {
-    Ok(app::guidance::summary(&state.app(), &s.caller(), id)
+    Ok(app::trainings::summary(&state.app(), &s.caller(), id)
         .await?
         .into_iter()
         .map(|v| VillageSummary {
@@ -194,6 +194,6 @@ pub(crate) async fn api_agencies(
     Authed(s): Authed,
 ) -> AppResult<Json<Vec<String>>> {
     Ok(Json(
-        app::guidance::partner_agencies(&state.app(), &s.caller()).await?,
+        app::trainings::partner_agencies(&state.app(), &s.caller()).await?,
     ))
 }

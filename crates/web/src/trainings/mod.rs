@@ -4,26 +4,26 @@ use crate::error::{AppError, AppResult};
 use crate::page::{self, html, Ctx, FormErrors, PageAuth, Pager};
 use crate::persons::village_options;
 use crate::AppState;
-use app::guidance::{TrainingDetail, TrainingFilter};
+use app::trainings::{TrainingDetail, TrainingFilter};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Json;
-use domain::guidance::TrainingKind;
+use domain::trainings::TrainingKind;
 use domain::{Invalid, Lang, Msg};
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::routes;
 
-pub(crate) use app::guidance::{days, AttendanceIn, ParticipantIn, Seen, TrainingCreate};
+pub(crate) use app::trainings::{days, AttendanceIn, ParticipantIn, Seen, TrainingCreate};
 
 async fn visible(state: &AppState, s: &Session, id: i64) -> AppResult<Seen> {
-    Ok(app::guidance::training(&state.app(), &s.caller(), id).await?)
+    Ok(app::trainings::training(&state.app(), &s.caller(), id).await?)
 }
 
 fn seen(s: &Session, d: TrainingDetail) -> Seen {
-    app::guidance::seen(&s.caller(), d)
+    app::trainings::seen(&s.caller(), d)
 }
 
 mod api;

@@ -87,7 +87,7 @@ pub(super) async fn form_page(
             .map(|b| (b.code, if lang == Lang::En { b.name_en } else { b.name }))
             .collect(),
         villages: village_options(state, s),
-        agencies: app::guidance::partner_agencies(&state.app(), &s.caller()).await?,
+        agencies: app::trainings::partner_agencies(&state.app(), &s.caller()).await?,
         v,
         ctx,
         errors,
@@ -115,7 +115,7 @@ pub(super) async fn create_form(
     PageAuth { s, ctx }: PageAuth,
     page::Form(v): page::Form<TrainingCreate>,
 ) -> AppResult<Response> {
-    match page::outcome(app::guidance::create(&state.app(), &s.caller(), &v).await)? {
+    match page::outcome(app::trainings::create(&state.app(), &s.caller(), &v).await)? {
         Done(d) => {
             page::redirect_with_flash(
                 &state,
@@ -164,11 +164,11 @@ pub(super) async fn render_detail(
     let candidates = if can_write {
         let taken: std::collections::HashSet<i64> =
             d.participants.iter().map(|p| p.person_id).collect();
-        let filter = app::registry::PersonFilter {
+        let filter = app::persons::PersonFilter {
             district_code: Some(d.training.district_code.clone()),
             ..Default::default()
         };
-        app::registry::residents(&state.app(), &s.caller(), &filter, 500)
+        app::persons::residents(&state.app(), &s.caller(), &filter, 500)
             .await?
             .into_iter()
             .filter(|p| !taken.contains(&p.0))
@@ -178,7 +178,7 @@ pub(super) async fn render_detail(
         Vec::new()
     };
     let days = days(&d.training);
-    let present = app::guidance::days_present(&state.app(), &s.caller(), id).await?;
+    let present = app::trainings::days_present(&state.app(), &s.caller(), id).await?;
     let t = out(state, seen);
     let errors = FormErrors::new(errors, ctx.lang);
     let page = DetailPage {
@@ -229,7 +229,7 @@ pub(super) async fn participant_form(
     };
     let attended = f.attended.is_some();
     match page::outcome(
-        app::guidance::add_participant(
+        app::trainings::add_participant(
             &state.app(),
             &s.caller(),
             id,

@@ -10,10 +10,10 @@ use chrono::{Datelike, NaiveDate};
 use domain::aid::{
     decide, Action, BenefitKind, Eligibility, Facts, Refusal, StepInput, Target, Who,
 };
-use domain::guidance::technical_guidance;
 use domain::kube::{FundingSource, Status};
 use domain::money::Rupiah;
 use domain::person::{age_on, ValidPerson};
+use domain::trainings::technical_guidance;
 use domain::Role;
 use store::{Actor, Store};
 

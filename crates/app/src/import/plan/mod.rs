@@ -234,7 +234,7 @@ async fn plan_persons(
     // Skipping a row as registered tells whether its NIK is: a counted lookup of every
     // NIK of the file (dry run or not) for a role that sees NIKs masked.
     let refs: Vec<&str> = niks.iter().map(String::as_str).collect();
-    crate::registry::nik_lookups(cx, c, &refs, "import").await?;
+    crate::persons::nik_lookups(cx, c, &refs, "import").await?;
     let existing: HashSet<String> = cx
         .store
         .person_ids_by_nik(&niks)
@@ -373,7 +373,7 @@ async fn plan_kube(
         .collect();
     // The members' NIKs are looked up (found, not found, in another KUBE): counted.
     let refs: Vec<&str> = niks.iter().map(String::as_str).collect();
-    crate::registry::nik_lookups(cx, c, &refs, "import").await?;
+    crate::persons::nik_lookups(cx, c, &refs, "import").await?;
     let persons: HashMap<String, (i64, String, String)> = cx
         .store
         .person_ids_by_nik(&niks)

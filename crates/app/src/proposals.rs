@@ -93,7 +93,7 @@ pub async fn act(
     let d = crate::scope::proposal(cx, c, id).await?;
     // Goods only after technical guidance of the group's business.
     let guidance = if action == Action::Deliver && d.proposal.state == ProposalState::Approved {
-        let g = crate::guidance::status(cx, d.proposal.kube_id).await?;
+        let g = crate::trainings::status(cx, d.proposal.kube_id).await?;
         if g.completed {
             Ok(())
         } else {

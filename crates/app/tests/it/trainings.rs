@@ -10,7 +10,7 @@ async fn participants_attendance_and_the_summary_stay_in_the_area() {
     let cx = &o.cx;
     let ours = o.residents(REJASARI, 2, 1).await;
     let theirs = o.residents(BINANGUN, 1, 2).await;
-    let t = app::guidance::create(
+    let t = app::trainings::create(
         cx,
         &o.operator,
         &input(json!({"title": "Bimtek kambing", "kind": "bimbingan_teknis", "business_type": "ternak_kambing",
@@ -20,12 +20,12 @@ async fn participants_attendance_and_the_summary_stay_in_the_area() {
     .await
     .expect("training");
     let id = t.training.id;
-    assert!(app::guidance::partner_agencies(cx, &o.field)
+    assert!(app::trainings::partner_agencies(cx, &o.field)
         .await
         .unwrap()
         .contains(&"Dinas Peternakan".to_string()));
     let add = |c, person| async move {
-        app::guidance::add_participant(
+        app::trainings::add_participant(
             cx,
             c,
             id,
@@ -46,22 +46,24 @@ async fn participants_attendance_and_the_summary_stay_in_the_area() {
         .await
         .expect("the office adds anyone");
     let day = |d: &str, present| input(json!({"person_id": ours[0], "day": d, "present": present}));
-    let outside_days = app::guidance::attendance(cx, &o.field, id, &day("2026-11-04", true)).await;
+    let outside_days = app::trainings::attendance(cx, &o.field, id, &day("2026-11-04", true)).await;
     assert!(matches!(outside_days, Err(Error::Invalid(i)) if i.fields.contains_key("day")));
-    app::guidance::attendance(cx, &o.field, id, &day("2026-11-03", true))
+    app::trainings::attendance(cx, &o.field, id, &day("2026-11-03", true))
         .await
         .unwrap();
-    let present = app::guidance::days_present(cx, &o.field, id).await.unwrap();
+    let present = app::trainings::days_present(cx, &o.field, id)
+        .await
+        .unwrap();
     assert!(
         present.contains(&(ours[0], "2026-11-03".to_string())),
         "{present:?}"
     );
-    let office = app::guidance::summary(cx, &o.operator, id).await.unwrap();
+    let office = app::trainings::summary(cx, &o.operator, id).await.unwrap();
     assert!(
         office.iter().any(|v| v.village_code == BINANGUN),
         "{office:?}"
     );
-    let field = app::guidance::summary(cx, &o.field, id).await.unwrap();
+    let field = app::trainings::summary(cx, &o.field, id).await.unwrap();
     assert!(
         !field.iter().any(|v| v.village_code == BINANGUN),
         "{field:?}"

@@ -28,7 +28,7 @@ async fn each_step_is_taken_by_its_role_and_another_person() {
     )
     .await
     .unwrap();
-    let empty = app::aid::create(
+    let empty = app::proposals::create(
         cx,
         &o.field,
         &input(json!({"kube_id": k, "programme_id": prog.id, "items": [], "justification": ""})),
@@ -38,7 +38,7 @@ async fn each_step_is_taken_by_its_role_and_another_person() {
     assert!(
         matches!(&empty, Error::Invalid(i) if i.fields.contains_key("items") && i.fields.contains_key("justification"))
     );
-    let d = app::aid::create(
+    let d = app::proposals::create(
         cx,
         &o.field,
         &input(json!({"kube_id": k, "programme_id": prog.id,
@@ -47,37 +47,37 @@ async fn each_step_is_taken_by_its_role_and_another_person() {
     .await
     .expect("draft");
     let id = d.proposal.id;
-    let actions = |c| async move { app::aid::overview(cx, c, id).await.unwrap().actions };
+    let actions = |c| async move { app::proposals::overview(cx, c, id).await.unwrap().actions };
     assert_eq!(actions(&o.field).await, vec![Action::Submit]);
     assert!(actions(&o.kabid).await.is_empty());
-    let none = app::aid::ActBody::default();
-    app::aid::act(cx, &o.field, id, "submit", &none)
+    let none = app::proposals::ActBody::default();
+    app::proposals::act(cx, &o.field, id, "submit", &none)
         .await
         .expect("submitted");
     // The submitter does not verify their own step: no button, and refused.
     assert!(actions(&o.field).await.is_empty());
-    assert!(app::aid::act(cx, &o.field, id, "verify", &none)
+    assert!(app::proposals::act(cx, &o.field, id, "verify", &none)
         .await
         .is_err());
     assert_eq!(actions(&o.operator).await, vec![Action::Verify]);
-    app::aid::act(cx, &o.operator, id, "verify", &none)
+    app::proposals::act(cx, &o.operator, id, "verify", &none)
         .await
         .expect("verified");
-    assert!(app::aid::act(cx, &o.operator, id, "approve", &none)
+    assert!(app::proposals::act(cx, &o.operator, id, "approve", &none)
         .await
         .is_err());
-    app::aid::act(cx, &o.kabid, id, "approve", &none)
+    app::proposals::act(cx, &o.kabid, id, "approve", &none)
         .await
         .expect("approved");
-    let early = app::aid::bast(cx, &o.operator, id).await.unwrap_err();
+    let early = app::proposals::bast(cx, &o.operator, id).await.unwrap_err();
     assert!(matches!(early, Error::Conflict { .. }), "{early:?}");
     // Another kecamatan's pendamping: no such proposal.
     assert!(matches!(
-        app::aid::overview(cx, &o.other, id).await,
+        app::proposals::overview(cx, &o.other, id).await,
         Err(Error::NotFound)
     ));
     assert!(matches!(
-        app::aid::assets(cx, &o.other, k).await,
+        app::proposals::assets(cx, &o.other, k).await,
         Err(Error::NotFound)
     ));
 }

@@ -3,7 +3,7 @@
 //! before goods are delivered.
 use crate::lists::{opt as maybe, text, Listing, Viewer};
 use crate::{Caller, Context, Error, Result};
-use domain::guidance::{technical_guidance, GuidanceStatus, TrainingKind};
+use domain::trainings::{technical_guidance, GuidanceStatus, TrainingKind};
 use domain::{Invalid, Msg};
 use serde::Deserialize;
 use sheets::Cell;

@@ -15,19 +15,19 @@ fn siti(nik: &str, village: &str) -> domain::person::PersonInput {
 async fn a_person_is_registered_once_and_agrees_with_her_nik() {
     let o = Office::new().await;
     let cx = &o.cx;
-    let p = app::registry::create(cx, &o.operator, &siti("3279045708920003", REJASARI), false)
+    let p = app::persons::create(cx, &o.operator, &siti("3279045708920003", REJASARI), false)
         .await
         .expect("registered");
     assert_eq!(p.name, "Siti Aminah");
     // The NIK says born on the 17th of September 1992 (57 = 17 + 40: a woman): not her.
-    let wrong = app::registry::create(cx, &o.operator, &siti("3279045709920003", REJASARI), false)
+    let wrong = app::persons::create(cx, &o.operator, &siti("3279045709920003", REJASARI), false)
         .await
         .unwrap_err();
     assert!(
         matches!(&wrong, Error::Invalid(i) if i.fields.contains_key("birth_date")),
         "{wrong:?}"
     );
-    let again = app::registry::create(cx, &o.operator, &siti("3279045708920003", REJASARI), true)
+    let again = app::persons::create(cx, &o.operator, &siti("3279045708920003", REJASARI), true)
         .await
         .unwrap_err();
     assert!(
@@ -35,7 +35,7 @@ async fn a_person_is_registered_once_and_agrees_with_her_nik() {
         "{again:?}"
     );
     // The auditor reads, never writes.
-    let refused = app::registry::create(cx, &o.auditor, &siti("3279045708920004", REJASARI), true)
+    let refused = app::persons::create(cx, &o.auditor, &siti("3279045708920004", REJASARI), true)
         .await
         .unwrap_err();
     assert!(matches!(refused, Error::Forbidden));
@@ -45,7 +45,7 @@ async fn a_person_is_registered_once_and_agrees_with_her_nik() {
 async fn a_pendamping_registers_and_sees_only_their_kecamatan() {
     let o = Office::new().await;
     let cx = &o.cx;
-    let outside = app::registry::create(cx, &o.field, &siti("3279025708920003", BINANGUN), false)
+    let outside = app::persons::create(cx, &o.field, &siti("3279025708920003", BINANGUN), false)
         .await
         .unwrap_err();
     assert!(matches!(&outside, Error::Invalid(i) if i.fields.contains_key("village_code")));
@@ -59,7 +59,7 @@ async fn a_pendamping_registers_and_sees_only_their_kecamatan() {
         app::scope::person(cx, &o.field, ours[0]).await.unwrap().id,
         ours[0]
     );
-    let seen = app::registry::residents(cx, &o.field, &Default::default(), 100)
+    let seen = app::persons::residents(cx, &o.field, &Default::default(), 100)
         .await
         .unwrap();
     let ids: Vec<i64> = seen.iter().map(|r| r.0).collect();
@@ -73,21 +73,21 @@ async fn masked_roles_learn_only_so_many_niks_a_day() {
     let cx = &o.cx;
     o.residents(REJASARI, 1, 3).await;
     let niks = ["3279040101900001", "3279040101900002", "3279040101900003"];
-    app::registry::nik_lookups(cx, &o.field, &niks, "test")
+    app::persons::nik_lookups(cx, &o.field, &niks, "test")
         .await
         .expect("three");
     // The same NIKs again are not counted twice.
-    app::registry::nik_lookups(cx, &o.field, &niks[..1], "test")
+    app::persons::nik_lookups(cx, &o.field, &niks[..1], "test")
         .await
         .expect("same");
-    let over = app::registry::nik_lookups(cx, &o.field, &["3279040101900004"], "test")
+    let over = app::persons::nik_lookups(cx, &o.field, &["3279040101900004"], "test")
         .await
         .unwrap_err();
     assert!(matches!(over, Error::Limited(_)), "{over:?}");
     // The office sees NIKs in full: nothing to count.
     for i in 0..5 {
         let nik = format!("32790401019000{:02}", 10 + i);
-        app::registry::nik_lookups(cx, &o.operator, &[nik.as_str()], "test")
+        app::persons::nik_lookups(cx, &o.operator, &[nik.as_str()], "test")
             .await
             .expect("office");
     }
