@@ -5,6 +5,8 @@ use domain::dedup::Finder;
 use domain::{Msg, Role};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+/// What ties a person to the office: their active KUBE and programmes.
+pub use store::duplicates::Links;
 use store::persons::Person;
 
 /// The duplicate finder learned from the whole registry, shared by the review page and
@@ -169,7 +171,7 @@ pub async fn review(
     cx: &Context,
     c: &Caller,
     paging: crate::Paging,
-) -> Result<(crate::Page<Pair>, crate::persons::Links)> {
+) -> Result<(crate::Page<Pair>, Links)> {
     let found = found(cx, c).await?;
     let mut ids: Vec<i64> = found.iter().flat_map(|f| [f.a, f.b]).collect();
     ids.sort_unstable();
@@ -236,7 +238,7 @@ pub async fn review(
 
 /// The memberships and enrolments of persons of the caller's area (those of others are
 /// not read).
-pub async fn links(cx: &Context, c: &Caller, ids: &[i64]) -> Result<crate::persons::Links> {
+pub async fn links(cx: &Context, c: &Caller, ids: &[i64]) -> Result<Links> {
     let mut seen = Vec::new();
     for id in ids {
         crate::scope::person(cx, c, *id).await?;

@@ -76,7 +76,11 @@ impl Viewer {
     }
     /// An identity number as the role may see it.
     pub fn identity(&self, n: String) -> Cell {
-        text(if self.full { n } else { domain::nik::mask(&n) })
+        text(if self.full {
+            n
+        } else {
+            domain::privacy::mask(&n)
+        })
     }
 }
 

@@ -7,7 +7,6 @@ use domain::person::{age_on, PersonInput, ValidPerson};
 use domain::{Invalid, Msg, Role};
 use serde::Deserialize;
 use sheets::Cell;
-pub use store::duplicates::Links;
 pub use store::persons::{Person, PersonFilter, PersonRow};
 use store::{Page, Paging};
 

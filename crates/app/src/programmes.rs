@@ -345,7 +345,7 @@ pub struct Overview {
     pub figures: Figures,
     /// (when, committed, delivered) as the money moved.
     pub flows: Vec<(String, i64, i64)>,
-    pub proposals: Vec<crate::proposals::ProposalListed>,
+    pub proposals: Vec<store::aid::ProposalListed>,
     pub enrolments: Vec<Enrolment>,
     pub benefits: Vec<Benefit>,
     pub candidates: Vec<Candidate>,
@@ -359,7 +359,7 @@ pub async fn overview(cx: &Context, c: &Caller, id: i64) -> Result<Overview> {
     let proposals = cx
         .store
         .proposal_list(
-            &crate::proposals::ProposalFilter {
+            &store::aid::ProposalFilter {
                 programme_id: Some(id),
                 ..Default::default()
             },

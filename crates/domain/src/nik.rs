@@ -131,8 +131,6 @@ impl KkNumber {
     }
 }
 
-pub use crate::privacy::mask;
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,4 +1,5 @@
-use crate::kube::BusinessType;
+use crate::backend::Backend;
+use crate::business_types::BusinessType;
 use crate::Result;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
@@ -35,12 +36,6 @@ pub fn private_file(path: &str, create: bool) {
     }
     #[cfg(not(unix))]
     let _ = (path, create);
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
 }
 
 type CachedTypes = (u64, Option<(Instant, Arc<Vec<BusinessType>>)>);

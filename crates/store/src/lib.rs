@@ -5,6 +5,8 @@
 pub mod aid;
 pub mod attachments;
 pub mod audit;
+mod backend;
+mod business_types;
 mod clock;
 pub mod dashboard;
 mod db;
@@ -24,8 +26,9 @@ mod values;
 pub mod visits;
 
 pub use audit::Actor;
+pub use backend::Backend;
 pub use clock::Clock;
-pub use db::{private_file, sqlite_file, Backend, FreshDatabase, Store};
+pub use db::{private_file, sqlite_file, FreshDatabase, Store};
 pub use error::StoreError;
 pub use values::{Code, Date, Flag};
 

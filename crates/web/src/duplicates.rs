@@ -10,7 +10,7 @@ use crate::page::Outcome::{Again, Done};
 use crate::page::{self, html, Ctx, FormErrors, PageAuth, Pager};
 use crate::persons::PersonOut;
 use crate::AppState;
-use app::persons::Links;
+use app::duplicates::Links;
 use app::persons::Person;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;

@@ -5,7 +5,7 @@
 //! Money is committed when a proposal is approved. The check and the state change
 //! happen in one transaction that holds the programme's row (PostgreSQL `FOR UPDATE`;
 //! SQLite's write lock), so two approvals at once cannot overspend.
-use crate::db::Backend;
+use crate::backend::Backend;
 use crate::error::unique_as_conflict;
 use crate::persons::{scope_filter, Scope};
 use crate::sql::Where;

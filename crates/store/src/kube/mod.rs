@@ -4,6 +4,7 @@
 use crate::aid::Asset;
 use crate::attachments::AttachmentInfo;
 use crate::audit::AuditEntry;
+pub use crate::business_types::BusinessType;
 use crate::error::is_unique_violation;
 use crate::persons::{scope_filter, Scope};
 use crate::sql::{Sorts, Where};
@@ -138,14 +139,6 @@ impl KubeFilter {
             .map(|y| y.parse())
             .transpose()
     }
-}
-
-#[derive(Debug, Clone, Serialize, FromRow)]
-pub struct BusinessType {
-    pub code: String,
-    pub name: String,
-    pub name_en: String,
-    pub active: crate::Flag,
 }
 
 /// A change to a group's own fields (members change through their own calls).

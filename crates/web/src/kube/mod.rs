@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Json;
 use domain::kube::{FundingSource, KubeInput, MemberRole, Stage, Status, MAX_MEMBERS};
-use domain::nik::mask;
+use domain::privacy::mask;
 use domain::{Invalid, Lang, Msg};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
