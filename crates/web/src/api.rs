@@ -1,22 +1,18 @@
 //! The JSON API under `/api/v1`: its router, the OpenAPI document and its docs page.
 //! Each handler is registered once, with `routes!`, which takes its path and methods from
 //! its `#[utoipa::path]`: a route cannot exist undocumented or be documented elsewhere.
-use crate::auth::Authed;
 use crate::page::{html, Ctx};
+use crate::session::Authed;
 use crate::AppState;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use serde::Serialize;
 use std::sync::OnceLock;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::{Modify, OpenApi, ToSchema};
+use utoipa::{Modify, OpenApi};
 use utoipa_axum::routes;
 
-pub const PREFIX: &str = "/api/v1";
-
-/// Routes with their OpenAPI operations.
-pub type ApiRouter = utoipa_axum::router::OpenApiRouter<AppState>;
+pub use crate::schema::{ApiRouter, ErrorBody, ErrorDetail, ListOf, PREFIX};
 
 fn build() -> ApiRouter {
     let r = ApiRouter::with_openapi(ApiDoc::openapi())
@@ -60,53 +56,16 @@ pub fn routes() -> Router<AppState> {
         .route("/api/docs", get(docs_page))
 }
 
-/// The documented error shape.
-#[derive(Serialize, ToSchema)]
-pub struct ErrorBody {
-    pub error: ErrorDetail,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct ErrorDetail {
-    /// `unauthorized`, `forbidden`, `not_found`, `validation`, `conflict`,
-    /// `too_many_requests`, `bad_request`, `csrf`, `internal`
-    pub code: String,
-    /// In the caller's language (`Accept-Language`, default Bahasa Indonesia).
-    pub message: String,
-    /// Field name → reason, for `validation` and `conflict`.
-    pub fields: Option<std::collections::BTreeMap<String, String>>,
-}
-
 /// The API's answers as Rust types: for clients written in Rust, and the tests read the
 /// server's answers through them rather than by field names in untyped JSON.
 pub mod types {
-    pub use super::ListOf;
     pub use crate::audit::AuditOut;
     pub use crate::kube::{KubeOut, MemberOut};
     pub use crate::persons::PersonOut;
     pub use crate::proposals::{AssetOut, EventOut, ProposalItemOut, ProposalOut};
+    pub use crate::schema::ListOf;
     pub use crate::trainings::{ParticipantOut, TrainingOut};
     pub use crate::visits::HealthOut;
-}
-
-/// A page of a list.
-#[derive(Serialize, serde::Deserialize, ToSchema)]
-pub struct ListOf<T: ToSchema> {
-    pub items: Vec<T>,
-    pub total: i64,
-    pub limit: i64,
-    pub offset: i64,
-}
-
-impl<T: ToSchema> ListOf<T> {
-    pub fn from_page<U>(p: app::Page<U>, f: impl Fn(U) -> T) -> ListOf<T> {
-        ListOf {
-            items: p.items.into_iter().map(f).collect(),
-            total: p.total,
-            limit: p.limit,
-            offset: p.offset,
-        }
-    }
 }
 
 struct Security;
@@ -121,7 +80,7 @@ impl Modify for Security {
         c.add_security_scheme(
             "cookie",
             SecurityScheme::ApiKey(utoipa::openapi::security::ApiKey::Cookie(
-                utoipa::openapi::security::ApiKeyValue::new(crate::auth::SESSION_COOKIE),
+                utoipa::openapi::security::ApiKeyValue::new(crate::session::SESSION_COOKIE),
             )),
         );
     }
@@ -171,7 +130,7 @@ struct DocsPage {
 async fn docs_page(
     axum::extract::State(state): axum::extract::State<AppState>,
     Authed(s): Authed,
-    crate::auth::ReqLang(lang): crate::auth::ReqLang,
+    crate::session::ReqLang(lang): crate::session::ReqLang,
 ) -> crate::error::AppResult<Response> {
     let doc = serde_json::to_value(openapi()).unwrap_or_default();
     let mut ops = Vec::new();

@@ -1,7 +1,7 @@
 //! The national area tables: `GET /api/v1/areas?parent=CODE`, and the region's
 //! villages for form selects.
-use crate::auth::Authed;
 use crate::error::{AppError, AppResult};
+use crate::session::Authed;
 use crate::AppState;
 use axum::extract::{Query, State};
 use utoipa_axum::routes;
@@ -14,7 +14,7 @@ pub fn routes() -> crate::Routes {
     crate::Routes::new()
 }
 
-pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
+pub(crate) fn api_routes(r: crate::schema::ApiRouter) -> crate::schema::ApiRouter {
     r.routes(routes!(api_areas))
 }
 
@@ -34,8 +34,8 @@ pub struct AreaOut {
 
 /// Child areas of a parent code.
 #[utoipa::path(get, path = "/api/v1/areas", tag = "areas", params(AreasQuery),
-    responses((status = 200, body = Vec<AreaOut>), (status = 404, body = crate::api::ErrorBody),
-              (status = 401, body = crate::api::ErrorBody)))]
+    responses((status = 200, body = Vec<AreaOut>), (status = 404, body = crate::schema::ErrorBody),
+              (status = 401, body = crate::schema::ErrorBody)))]
 pub(crate) async fn api_areas(
     State(state): State<AppState>,
     Authed(_caller): Authed,

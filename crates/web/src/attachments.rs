@@ -1,8 +1,8 @@
 //! Files attached to proposals (documents, photos) and to monitoring visits (photos).
 //! Access follows the record: whoever may see the proposal or the KUBE may see its files.
-use crate::auth::{Authed, Session};
 use crate::error::AppResult;
 use crate::page::{self, PageAuth};
+use crate::session::{Authed, Session};
 use crate::AppState;
 use app::attachments::AttachmentInfo;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
@@ -24,7 +24,7 @@ pub fn routes() -> crate::Routes {
         .layer_body_limit(MAX_BYTES + 64 * 1024)
 }
 
-pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
+pub(crate) fn api_routes(r: crate::schema::ApiRouter) -> crate::schema::ApiRouter {
     r.routes(routes!(api_list, api_add).layer(DefaultBodyLimit::max(MAX_BYTES + 64 * 1024)))
         .routes(routes!(api_visit_photo).layer(DefaultBodyLimit::max(MAX_BYTES + 64 * 1024)))
         .routes(routes!(api_download))
@@ -103,7 +103,7 @@ pub struct NameQuery {
 /// Attach a file (raw body: JPEG, PNG or PDF, at most 5 MB) to a proposal.
 #[utoipa::path(post, path = "/api/v1/proposals/{id}/attachments", tag = "aid", params(("id" = i64, Path), NameQuery),
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
-    responses((status = 201, body = AttachmentOut), (status = 404, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)))]
+    responses((status = 201, body = AttachmentOut), (status = 404, body = crate::schema::ErrorBody), (status = 422, body = crate::schema::ErrorBody)))]
 pub(crate) async fn api_add(
     State(state): State<AppState>,
     Authed(s): Authed,
@@ -137,7 +137,7 @@ async fn created(
 
 /// The files of a proposal.
 #[utoipa::path(get, path = "/api/v1/proposals/{id}/attachments", tag = "aid", params(("id" = i64, Path)),
-    responses((status = 200, body = Vec<AttachmentOut>), (status = 404, body = crate::api::ErrorBody)))]
+    responses((status = 200, body = Vec<AttachmentOut>), (status = 404, body = crate::schema::ErrorBody)))]
 pub(crate) async fn api_list(
     State(state): State<AppState>,
     Authed(s): Authed,
@@ -149,7 +149,7 @@ pub(crate) async fn api_list(
 /// Attach a photo (JPEG or PNG) to a monitoring visit.
 #[utoipa::path(post, path = "/api/v1/visits/{id}/photos", tag = "monitoring", params(("id" = i64, Path), NameQuery),
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
-    responses((status = 201, body = AttachmentOut), (status = 404, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)))]
+    responses((status = 201, body = AttachmentOut), (status = 404, body = crate::schema::ErrorBody), (status = 422, body = crate::schema::ErrorBody)))]
 pub(crate) async fn api_visit_photo(
     State(state): State<AppState>,
     Authed(s): Authed,
@@ -162,7 +162,7 @@ pub(crate) async fn api_visit_photo(
 
 /// Download an attached file.
 #[utoipa::path(get, path = "/api/v1/attachments/{id}", tag = "aid", params(("id" = i64, Path)),
-    responses((status = 200, description = "the file"), (status = 404, body = crate::api::ErrorBody)))]
+    responses((status = 200, description = "the file"), (status = 404, body = crate::schema::ErrorBody)))]
 pub(crate) async fn api_download(
     State(state): State<AppState>,
     Authed(s): Authed,

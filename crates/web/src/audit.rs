@@ -21,7 +21,7 @@ pub fn routes() -> crate::Routes {
         .route("/audit/export", get(crate::export::export::<Entries>))
 }
 
-pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
+pub(crate) fn api_routes(r: crate::schema::ApiRouter) -> crate::schema::ApiRouter {
     r.routes(routes!(api_list)).routes(routes!(api_export))
 }
 
@@ -62,9 +62,9 @@ impl AuditOut {
 
 /// Audit entries, newest first (admin, auditor).
 #[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditFilter, crate::list::PageQuery),
-    responses((status = 200, body = crate::api::ListOf<AuditOut>), (status = 403, body = crate::api::ErrorBody),
-              (status = 422, body = crate::api::ErrorBody)))]
-pub(crate) async fn api_list(l: Listed<Entries>) -> Json<crate::api::ListOf<AuditOut>> {
+    responses((status = 200, body = crate::schema::ListOf<AuditOut>), (status = 403, body = crate::schema::ErrorBody),
+              (status = 422, body = crate::schema::ErrorBody)))]
+pub(crate) async fn api_list(l: Listed<Entries>) -> Json<crate::schema::ListOf<AuditOut>> {
     let full = l.list.v.full;
     l.json(|e| AuditOut::new(e, full))
 }

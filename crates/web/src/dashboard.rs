@@ -1,9 +1,9 @@
 //! The dashboard: how many KUBE, how many run, where, of which kind, funded how — live,
 //! scoped to what the caller may see. Home page and `GET /api/v1/dashboard`.
-use crate::auth::{Authed, Session};
 use crate::chart::{stacked_bars, Bar, Segment};
 use crate::error::AppResult;
 use crate::page::{self, html, Ctx, PageAuth};
+use crate::session::{Authed, Session};
 use crate::AppState;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
@@ -20,7 +20,7 @@ pub fn routes() -> crate::Routes {
     crate::Routes::new().route("/", get(home))
 }
 
-pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
+pub(crate) fn api_routes(r: crate::schema::ApiRouter) -> crate::schema::ApiRouter {
     r.routes(routes!(api_dashboard))
 }
 
@@ -145,7 +145,7 @@ pub(crate) async fn dashboard(
 pub(crate) async fn api_dashboard(
     State(state): State<AppState>,
     Authed(s): Authed,
-    crate::auth::ReqLang(lang): crate::auth::ReqLang,
+    crate::session::ReqLang(lang): crate::session::ReqLang,
 ) -> AppResult<Response> {
     let d = dashboard(&state, &s, lang).await?;
     Ok(Json(&d.out).into_response())

@@ -3,12 +3,12 @@
 //! Pages `/persons/duplicates`, `/persons/merge`; API `/api/v1/persons/duplicates…`,
 //! `/api/v1/persons/{id}/merge`. Merging and dismissing need full identity (operators,
 //! head of division, admins): deciding who is who means reading the NIK.
-use crate::auth::{Authed, Session};
 use crate::error::{AppError, AppResult};
 use crate::page::List;
 use crate::page::Outcome::{Again, Done};
 use crate::page::{self, html, Ctx, FormErrors, PageAuth, Pager};
 use crate::persons::PersonOut;
+use crate::session::{Authed, Session};
 use crate::AppState;
 use app::duplicates::Links;
 use app::persons::Person;
@@ -29,7 +29,7 @@ pub fn routes() -> crate::Routes {
         .route("/persons/merge", get(merge_page).post(merge_form))
 }
 
-pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
+pub(crate) fn api_routes(r: crate::schema::ApiRouter) -> crate::schema::ApiRouter {
     r.routes(routes!(api_list))
         .routes(routes!(api_distinct))
         .routes(routes!(api_merge))
@@ -128,15 +128,15 @@ pub struct ListQuery {
 
 /// Likely duplicate pairs in the caller's area, flagged ones first, then by score.
 #[utoipa::path(get, path = "/api/v1/persons/duplicates", tag = "persons", params(ListQuery),
-    responses((status = 200, body = crate::api::ListOf<DuplicatePair>), (status = 401, body = crate::api::ErrorBody)))]
+    responses((status = 200, body = crate::schema::ListOf<DuplicatePair>), (status = 401, body = crate::schema::ErrorBody)))]
 pub(crate) async fn api_list(
     State(state): State<AppState>,
     Authed(s): Authed,
-    crate::auth::ReqLang(lang): crate::auth::ReqLang,
+    crate::session::ReqLang(lang): crate::session::ReqLang,
     Query(q): Query<ListQuery>,
-) -> AppResult<Json<crate::api::ListOf<DuplicatePair>>> {
+) -> AppResult<Json<crate::schema::ListOf<DuplicatePair>>> {
     let page = find(&state, &s, lang, app::Paging::new(q.limit, q.offset)).await?;
-    Ok(Json(crate::api::ListOf::from_page(page, |p| p)))
+    Ok(Json(crate::schema::ListOf::from_page(page, |p| p)))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -147,8 +147,8 @@ pub struct DistinctIn {
 
 /// Remember that two persons are different people: the pair is not proposed again.
 #[utoipa::path(post, path = "/api/v1/persons/duplicates/distinct", tag = "persons", request_body = DistinctIn,
-    responses((status = 204), (status = 403, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody),
-              (status = 422, body = crate::api::ErrorBody)))]
+    responses((status = 204), (status = 403, body = crate::schema::ErrorBody), (status = 404, body = crate::schema::ErrorBody),
+              (status = 422, body = crate::schema::ErrorBody)))]
 pub(crate) async fn api_distinct(
     State(state): State<AppState>,
     Authed(s): Authed,
@@ -186,9 +186,9 @@ pub struct MergeOut {
 /// active KUBE members or received the same benefit for one period (nothing changes).
 #[utoipa::path(post, path = "/api/v1/persons/{id}/merge", tag = "persons", params(("id" = i64, Path)),
     request_body = MergeIn,
-    responses((status = 200, body = MergeOut), (status = 403, body = crate::api::ErrorBody),
-              (status = 404, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody),
-              (status = 422, body = crate::api::ErrorBody)))]
+    responses((status = 200, body = MergeOut), (status = 403, body = crate::schema::ErrorBody),
+              (status = 404, body = crate::schema::ErrorBody), (status = 409, body = crate::schema::ErrorBody),
+              (status = 422, body = crate::schema::ErrorBody)))]
 pub(crate) async fn api_merge(
     State(state): State<AppState>,
     Authed(s): Authed,

@@ -1,8 +1,8 @@
 //! The XLSX/CSV export of any list (`list::Listing`), written while its rows are read.
 //! Every export is recorded in the audit log first (who, which filters, how many rows).
-use crate::auth::Authed;
 use crate::error::{AppError, AppResult};
 use crate::import::file_response;
+use crate::session::Authed;
 use crate::AppState;
 use app::lists::{Listing, Open};
 use app::Paging;
@@ -231,7 +231,7 @@ macro_rules! api_export {
             responses((status = 200, description = "the file", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
         pub(crate) async fn $name(
             state: axum::extract::State<crate::AppState>,
-            s: crate::auth::Authed,
+            s: crate::session::Authed,
             q: axum::extract::Query<$query>,
             f: axum::extract::Query<crate::export::FormatQuery>,
         ) -> crate::error::AppResult<axum::response::Response> {

@@ -22,6 +22,8 @@ mod profile;
 mod programmes;
 mod proposals;
 mod reports;
+mod schema;
+pub mod session;
 mod slots;
 mod trainings;
 mod users;
@@ -55,7 +57,7 @@ pub struct AppState {
 /// A KUBE the caller may see; any other is not found (`app::scope`).
 pub(crate) async fn kube_in_scope(
     state: &AppState,
-    s: &auth::Session,
+    s: &session::Session,
     id: i64,
 ) -> error::AppResult<app::kube::Kube> {
     Ok(app::scope::kube(&state.app(), &s.caller(), id).await?)

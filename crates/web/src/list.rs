@@ -1,10 +1,10 @@
 //! Lists on the web: a list defined once in the application layer (`app::lists::Listing`)
 //! is read for a request by one extractor (`Listed`) for its page and its API list alike,
 //! and streamed as a file by `export`.
-use crate::api::ListOf;
-use crate::auth::Authed;
 use crate::error::AppResult;
 use crate::page::{self, Pager};
+use crate::schema::ListOf;
+use crate::session::Authed;
 use crate::AppState;
 use app::lists::{Listing, Open};
 use app::{Page, Paging};
@@ -43,7 +43,7 @@ impl<L: Listing> FromRequestParts<AppState> for Listed<L> {
             .await
             .map_err(IntoResponse::into_response)?;
         let q = page::List::<L::Query>::from_request_parts(parts, state).await?;
-        let paging = if parts.uri.path().starts_with(crate::api::PREFIX) {
+        let paging = if parts.uri.path().starts_with(crate::schema::PREFIX) {
             let Query(p) = Query::<PageQuery>::from_request_parts(parts, state)
                 .await
                 .map_err(IntoResponse::into_response)?;

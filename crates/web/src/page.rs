@@ -1,7 +1,7 @@
 //! The page frame: what every page template needs (language, user, navigation,
 //! CSRF token, flash message), HTML rendering, pagination and the error page.
-use crate::auth::Session;
 use crate::error::{AppError, AppResult};
+use crate::session::Session;
 use crate::AppState;
 use askama::Template;
 use axum::extract::FromRequestParts;

@@ -1,10 +1,10 @@
 //! The caller's own account: language, password, integration tokens
 //! (page `/profile`, `GET/POST /api/v1/tokens`, `DELETE /api/v1/tokens/{id}`).
-use crate::auth::ClientAddr;
-use crate::auth::{Authed, Session};
 use crate::error::{AppError, AppResult};
 use crate::page::Outcome::{Again, Done};
 use crate::page::{self, html, Ctx, FormErrors, PageAuth};
+use crate::session::ClientAddr;
+use crate::session::{Authed, Session};
 use crate::AppState;
 use app::sessions::TokenRequest;
 use axum::extract::{Path, State};
@@ -27,7 +27,7 @@ pub fn routes() -> crate::Routes {
         .route("/profile/logout-everywhere", post(logout_everywhere_form))
 }
 
-pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
+pub(crate) fn api_routes(r: crate::schema::ApiRouter) -> crate::schema::ApiRouter {
     r.routes(routes!(api_tokens_list, api_tokens_create))
         .routes(routes!(api_tokens_revoke))
 }
@@ -75,7 +75,7 @@ async fn tokens(state: &AppState, s: &Session) -> AppResult<Vec<TokenOut>> {
 
 /// The caller's integration tokens.
 #[utoipa::path(get, path = "/api/v1/tokens", tag = "auth",
-    responses((status = 200, body = Vec<TokenOut>), (status = 401, body = crate::api::ErrorBody)))]
+    responses((status = 200, body = Vec<TokenOut>), (status = 401, body = crate::schema::ErrorBody)))]
 pub(crate) async fn api_tokens_list(
     State(state): State<AppState>,
     Authed(s): Authed,
@@ -86,8 +86,8 @@ pub(crate) async fn api_tokens_list(
 /// Create an integration token: needs the current password; expires after `days`
 /// (default 90, at most 365).
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "auth", request_body = TokenCreate,
-    responses((status = 201, body = TokenCreated), (status = 422, body = crate::api::ErrorBody),
-              (status = 429, body = crate::api::ErrorBody, description = "Too many password checks (the login limits)")))]
+    responses((status = 201, body = TokenCreated), (status = 422, body = crate::schema::ErrorBody),
+              (status = 429, body = crate::schema::ErrorBody, description = "Too many password checks (the login limits)")))]
 pub(crate) async fn api_tokens_create(
     State(state): State<AppState>,
     Authed(s): Authed,
@@ -106,7 +106,7 @@ pub(crate) async fn api_tokens_create(
 
 /// Revoke one of the caller's integration tokens.
 #[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "auth", params(("id" = i64, Path)),
-    responses((status = 204, description = "revoked"), (status = 404, body = crate::api::ErrorBody)))]
+    responses((status = 204, description = "revoked"), (status = 404, body = crate::schema::ErrorBody)))]
 pub(crate) async fn api_tokens_revoke(
     State(state): State<AppState>,
     Authed(s): Authed,
@@ -173,8 +173,8 @@ async fn lang_form(
     app::sessions::set_language(&state.app(), &s.caller(), lang).await?;
     let mut resp =
         page::redirect_with_flash(&state, &s, "/profile", lang.t("profile.language_saved")).await?;
-    if let Ok(v) = crate::auth::set_cookie(
-        crate::auth::LANG_COOKIE,
+    if let Ok(v) = crate::session::set_cookie(
+        crate::session::LANG_COOKIE,
         lang.code(),
         365 * 86400,
         state.settings.https,
@@ -248,7 +248,8 @@ async fn logout_everywhere_form(
     app::sessions::sign_out_everywhere(&state.app(), &s.caller()).await?;
     let mut resp = axum::response::Redirect::to("/login").into_response();
     if let Ok(v) =
-        crate::auth::set_cookie(crate::auth::SESSION_COOKIE, "", 0, state.settings.https).parse()
+        crate::session::set_cookie(crate::session::SESSION_COOKIE, "", 0, state.settings.https)
+            .parse()
     {
         resp.headers_mut().append(axum::http::header::SET_COOKIE, v);
     }

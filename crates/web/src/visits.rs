@@ -1,9 +1,9 @@
 //! Monitoring visits, the health of each KUBE, its technical-guidance status and the
 //! mentoring queue: pages `/kube/{id}/visits/new`, `/mentoring`, and the API.
-use crate::auth::{Authed, Session};
 use crate::error::AppResult;
 use crate::page::Outcome::{Again, Done};
 use crate::page::{self, html, Ctx, FormErrors, PageAuth};
+use crate::session::{Authed, Session};
 use crate::AppState;
 use app::kube::Kube;
 use app::visits::Visit;
@@ -29,7 +29,7 @@ pub fn routes() -> crate::Routes {
         .route("/mentoring", get(queue_page))
 }
 
-pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
+pub(crate) fn api_routes(r: crate::schema::ApiRouter) -> crate::schema::ApiRouter {
     r.routes(routes!(api_list, api_create))
         .routes(routes!(api_health))
         .routes(routes!(api_guidance))
@@ -141,12 +141,12 @@ pub struct VisitCreated {
 
 /// Record a monitoring visit; returns the KUBE's new health.
 #[utoipa::path(post, path = "/api/v1/kube/{id}/visits", tag = "monitoring", params(("id" = i64, Path)), request_body = VisitIn,
-    responses((status = 201, body = VisitCreated), (status = 404, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody),
-              (status = 422, body = crate::api::ErrorBody)))]
+    responses((status = 201, body = VisitCreated), (status = 404, body = crate::schema::ErrorBody), (status = 409, body = crate::schema::ErrorBody),
+              (status = 422, body = crate::schema::ErrorBody)))]
 pub(crate) async fn api_create(
     State(state): State<AppState>,
     Authed(s): Authed,
-    crate::auth::ReqLang(lang): crate::auth::ReqLang,
+    crate::session::ReqLang(lang): crate::session::ReqLang,
     Path(id): Path<i64>,
     Json(b): Json<VisitIn>,
 ) -> AppResult<Response> {
@@ -163,7 +163,7 @@ pub(crate) async fn api_create(
 
 /// Visits of a KUBE, newest first.
 #[utoipa::path(get, path = "/api/v1/kube/{id}/visits", tag = "monitoring", params(("id" = i64, Path)),
-    responses((status = 200, body = Vec<VisitOut>), (status = 404, body = crate::api::ErrorBody)))]
+    responses((status = 200, body = Vec<VisitOut>), (status = 404, body = crate::schema::ErrorBody)))]
 pub(crate) async fn api_list(
     State(state): State<AppState>,
     Authed(s): Authed,
@@ -180,11 +180,11 @@ pub(crate) async fn api_list(
 
 /// The KUBE's health as of today, with reasons.
 #[utoipa::path(get, path = "/api/v1/kube/{id}/health", tag = "monitoring", params(("id" = i64, Path)),
-    responses((status = 200, body = HealthOut), (status = 404, body = crate::api::ErrorBody)))]
+    responses((status = 200, body = HealthOut), (status = 404, body = crate::schema::ErrorBody)))]
 pub(crate) async fn api_health(
     State(state): State<AppState>,
     Authed(s): Authed,
-    crate::auth::ReqLang(lang): crate::auth::ReqLang,
+    crate::session::ReqLang(lang): crate::session::ReqLang,
     Path(id): Path<i64>,
 ) -> AppResult<Json<HealthOut>> {
     Ok(Json(health_out(
@@ -205,11 +205,11 @@ pub struct GuidanceOut {
 
 /// Whether the KUBE completed technical guidance (aid delivery depends on it).
 #[utoipa::path(get, path = "/api/v1/kube/{id}/guidance", tag = "monitoring", params(("id" = i64, Path)),
-    responses((status = 200, body = GuidanceOut), (status = 404, body = crate::api::ErrorBody)))]
+    responses((status = 200, body = GuidanceOut), (status = 404, body = crate::schema::ErrorBody)))]
 pub(crate) async fn api_guidance(
     State(state): State<AppState>,
     Authed(s): Authed,
-    crate::auth::ReqLang(lang): crate::auth::ReqLang,
+    crate::session::ReqLang(lang): crate::session::ReqLang,
     Path(id): Path<i64>,
 ) -> AppResult<Json<GuidanceOut>> {
     crate::kube_in_scope(&state, &s, id).await?;

@@ -11,6 +11,7 @@ mod forms;
 mod foundation;
 mod import;
 mod kube;
+mod layers;
 mod lists;
 mod matrix;
 mod monitoring;

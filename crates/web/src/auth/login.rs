@@ -11,7 +11,7 @@ pub fn routes() -> crate::Routes {
         .route("/lang/{code}", get(set_lang))
 }
 
-pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
+pub(crate) fn api_routes(r: crate::schema::ApiRouter) -> crate::schema::ApiRouter {
     r.routes(routes!(api_login))
         .routes(routes!(api_logout))
         .routes(routes!(api_logout_all))
@@ -204,8 +204,8 @@ pub struct LoginResponse {
 
 /// Log in with user name and password.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
-    responses((status = 200, body = LoginResponse), (status = 401, body = crate::api::ErrorBody),
-              (status = 429, body = crate::api::ErrorBody)),
+    responses((status = 200, body = LoginResponse), (status = 401, body = crate::schema::ErrorBody),
+              (status = 429, body = crate::schema::ErrorBody)),
     security(()))]
 pub(crate) async fn api_login(
     State(state): State<AppState>,
@@ -242,7 +242,7 @@ pub(crate) async fn api_login(
 
 /// End the current session (cookie or bearer token).
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth",
-    responses((status = 204, description = "logged out"), (status = 401, body = crate::api::ErrorBody)))]
+    responses((status = 204, description = "logged out"), (status = 401, body = crate::schema::ErrorBody)))]
 pub(crate) async fn api_logout(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -261,7 +261,7 @@ pub(crate) async fn api_logout(
 
 /// End every session and API token of the caller's account ("log out everywhere").
 #[utoipa::path(post, path = "/api/v1/auth/logout-all", tag = "auth",
-    responses((status = 204, description = "every session and token ended"), (status = 401, body = crate::api::ErrorBody)))]
+    responses((status = 204, description = "every session and token ended"), (status = 401, body = crate::schema::ErrorBody)))]
 pub(crate) async fn api_logout_all(
     State(state): State<AppState>,
     Authed(s): Authed,
@@ -276,7 +276,7 @@ pub(crate) async fn api_logout_all(
 
 /// The caller's own account.
 #[utoipa::path(get, path = "/api/v1/auth/me", tag = "auth",
-    responses((status = 200, body = crate::users::UserOut), (status = 401, body = crate::api::ErrorBody)))]
+    responses((status = 200, body = crate::users::UserOut), (status = 401, body = crate::schema::ErrorBody)))]
 pub(crate) async fn api_me(Authed(s): Authed) -> Json<crate::users::UserOut> {
     Json(crate::users::UserOut::from(s.user().clone()))
 }

@@ -129,10 +129,6 @@ pub async fn middleware(State(state): State<AppState>, mut req: Request, next: N
     resp
 }
 
-/// The client address as seen by the server (for rate limiting).
-#[derive(Clone, Debug)]
-pub struct ClientAddr(pub String);
-
 /// Browsers send forms; a form from another site carries our cookie but cannot know
 /// the token. Pages: the token must come as the `_csrf` form field, the `X-CSRF-Token`
 /// header (htmx) or the `_csrf` query parameter (file uploads). API: bearer tokens are

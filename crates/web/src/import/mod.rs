@@ -3,9 +3,9 @@
 //! registered are skipped, so importing the same file again creates no duplicates.
 //! Used by the pages (`/import…`), the API (`POST /api/v1/import/{kind}`) and the CLI.
 
-use crate::auth::Authed;
 use crate::error::{AppError, AppResult};
 use crate::page::{self, html, Ctx, PageAuth};
+use crate::session::Authed;
 use crate::AppState;
 pub use app::import::{
     commit, no_progress, parse_mapping, plan, rejected, Check, Committed, Kind, Mode, Options,
@@ -38,7 +38,7 @@ pub fn routes() -> crate::Routes {
         .layer_body_limit(MAX_UPLOAD)
 }
 
-pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
+pub(crate) fn api_routes(r: crate::schema::ApiRouter) -> crate::schema::ApiRouter {
     r.routes(routes!(api_import).layer(DefaultBodyLimit::max(MAX_UPLOAD)))
 }
 
@@ -126,12 +126,12 @@ pub struct ApiImportQuery {
 /// Import a file (XLSX, ODS or CSV as the raw request body). `kind`: `persons` or `kube`.
 #[utoipa::path(post, path = "/api/v1/import/{kind}", tag = "import", params(("kind" = String, Path), ApiImportQuery),
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
-    responses((status = 200, body = ImportReport), (status = 422, body = crate::api::ErrorBody), (status = 403, body = crate::api::ErrorBody),
-              (status = 429, body = crate::api::ErrorBody, description = "The daily limit of NIK look-ups of a role that sees NIKs masked")))]
+    responses((status = 200, body = ImportReport), (status = 422, body = crate::schema::ErrorBody), (status = 403, body = crate::schema::ErrorBody),
+              (status = 429, body = crate::schema::ErrorBody, description = "The daily limit of NIK look-ups of a role that sees NIKs masked")))]
 pub(crate) async fn api_import(
     State(state): State<AppState>,
     Authed(s): Authed,
-    crate::auth::ReqLang(lang): crate::auth::ReqLang,
+    crate::session::ReqLang(lang): crate::session::ReqLang,
     Path(kind): Path<String>,
     Query(q): Query<ApiImportQuery>,
     body: axum::body::Bytes,

@@ -19,7 +19,7 @@ pub struct BusinessTypeOut {
 pub(crate) async fn api_business_types(
     State(state): State<AppState>,
     Authed(s): Authed,
-    crate::auth::ReqLang(lang): crate::auth::ReqLang,
+    crate::session::ReqLang(lang): crate::session::ReqLang,
 ) -> AppResult<Json<Vec<BusinessTypeOut>>> {
     Ok(Json(
         business_types(&state, &s, lang)
@@ -32,11 +32,11 @@ pub(crate) async fn api_business_types(
 
 /// Add, rename or retire a business type (admin).
 #[utoipa::path(post, path = "/api/v1/business-types", tag = "kube", request_body = app::kube::BusinessTypeIn,
-    responses((status = 201, body = Vec<BusinessTypeOut>), (status = 403, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)))]
+    responses((status = 201, body = Vec<BusinessTypeOut>), (status = 403, body = crate::schema::ErrorBody), (status = 422, body = crate::schema::ErrorBody)))]
 pub(crate) async fn api_business_type_upsert(
     State(state): State<AppState>,
     Authed(s): Authed,
-    crate::auth::ReqLang(lang): crate::auth::ReqLang,
+    crate::session::ReqLang(lang): crate::session::ReqLang,
     Json(b): Json<app::kube::BusinessTypeIn>,
 ) -> AppResult<Response> {
     app::kube::business_type_save(&state.app(), &s.caller(), &b).await?;
@@ -79,11 +79,11 @@ pub(super) fn active_type_names(
 
 /// List KUBE the caller may see.
 #[utoipa::path(get, path = "/api/v1/kube", tag = "kube", params(ListQuery, crate::list::PageQuery),
-    responses((status = 200, body = crate::api::ListOf<KubeOut>), (status = 422, body = crate::api::ErrorBody)))]
+    responses((status = 200, body = crate::schema::ListOf<KubeOut>), (status = 422, body = crate::schema::ErrorBody)))]
 pub(crate) async fn api_list(
     State(state): State<AppState>,
     l: Listed<Kubes>,
-) -> Json<crate::api::ListOf<KubeOut>> {
+) -> Json<crate::schema::ListOf<KubeOut>> {
     l.json(|k| KubeOut::from_kube(&state, k))
 }
 
@@ -97,8 +97,8 @@ crate::export::api_export!(
 
 /// Form a KUBE with its members; returns its registration number.
 #[utoipa::path(post, path = "/api/v1/kube", tag = "kube", request_body = KubeCreate,
-    responses((status = 201, body = KubeOut), (status = 409, body = crate::api::ErrorBody, description = "a member is already in an active KUBE"),
-              (status = 422, body = crate::api::ErrorBody)))]
+    responses((status = 201, body = KubeOut), (status = 409, body = crate::schema::ErrorBody, description = "a member is already in an active KUBE"),
+              (status = 422, body = crate::schema::ErrorBody)))]
 pub(crate) async fn api_create(
     State(state): State<AppState>,
     Authed(s): Authed,
@@ -118,11 +118,11 @@ pub(crate) async fn api_create(
 
 /// Read a KUBE with members, history and current health.
 #[utoipa::path(get, path = "/api/v1/kube/{id}", tag = "kube", params(("id" = i64, Path)),
-    responses((status = 200, body = KubeOut), (status = 404, body = crate::api::ErrorBody)))]
+    responses((status = 200, body = KubeOut), (status = 404, body = crate::schema::ErrorBody)))]
 pub(crate) async fn api_get(
     State(state): State<AppState>,
     Authed(s): Authed,
-    crate::auth::ReqLang(lang): crate::auth::ReqLang,
+    crate::session::ReqLang(lang): crate::session::ReqLang,
     Path(id): Path<i64>,
 ) -> AppResult<Json<KubeOut>> {
     let (h, _) = app::visits::health(&state.app(), &s.caller(), id).await?;
@@ -135,7 +135,7 @@ pub(crate) async fn api_get(
 
 /// Change a KUBE's fields, stage or pendamping.
 #[utoipa::path(patch, path = "/api/v1/kube/{id}", tag = "kube", params(("id" = i64, Path)), request_body = KubePatch,
-    responses((status = 200, body = KubeOut), (status = 404, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)))]
+    responses((status = 200, body = KubeOut), (status = 404, body = crate::schema::ErrorBody), (status = 422, body = crate::schema::ErrorBody)))]
 pub(crate) async fn api_update(
     State(state): State<AppState>,
     Authed(s): Authed,
@@ -152,7 +152,7 @@ pub(crate) async fn api_update(
 
 /// Add a member (a person of the KUBE's kecamatan in no other active KUBE).
 #[utoipa::path(post, path = "/api/v1/kube/{id}/members", tag = "kube", params(("id" = i64, Path)), request_body = MemberIn,
-    responses((status = 201, body = KubeOut), (status = 409, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)))]
+    responses((status = 201, body = KubeOut), (status = 409, body = crate::schema::ErrorBody), (status = 422, body = crate::schema::ErrorBody)))]
 pub(crate) async fn api_add_member(
     State(state): State<AppState>,
     Authed(s): Authed,
@@ -186,7 +186,7 @@ pub struct LeaveBody {
 /// officer without replacement.
 #[utoipa::path(delete, path = "/api/v1/kube/{id}/members/{person_id}", tag = "kube",
     params(("id" = i64, Path), ("person_id" = i64, Path), LeaveQuery), request_body(content = Option<LeaveBody>),
-    responses((status = 200, body = KubeOut), (status = 409, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)))]
+    responses((status = 200, body = KubeOut), (status = 409, body = crate::schema::ErrorBody), (status = 422, body = crate::schema::ErrorBody)))]
 pub(crate) async fn api_remove_member(
     State(state): State<AppState>,
     Authed(s): Authed,
@@ -216,7 +216,7 @@ pub struct RoleBody {
 /// Change a member's role.
 #[utoipa::path(patch, path = "/api/v1/kube/{id}/members/{person_id}", tag = "kube",
     params(("id" = i64, Path), ("person_id" = i64, Path)), request_body = RoleBody,
-    responses((status = 200, body = KubeOut), (status = 409, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)))]
+    responses((status = 200, body = KubeOut), (status = 409, body = crate::schema::ErrorBody), (status = 422, body = crate::schema::ErrorBody)))]
 pub(crate) async fn api_set_role(
     State(state): State<AppState>,
     Authed(s): Authed,

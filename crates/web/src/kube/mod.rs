@@ -1,10 +1,10 @@
 //! KUBE: pages `/kube…` and `/api/v1/kube…`, `/api/v1/business-types`.
 //! A pendamping sees and changes only groups of their kecamatan.
-use crate::auth::{Authed, Session};
 use crate::error::AppResult;
 use crate::page::List;
 use crate::page::{self, html, Ctx, FormErrors, PageAuth, Pager};
 use crate::persons::district_options;
+use crate::session::{Authed, Session};
 use crate::AppState;
 use app::kube::{Kube, KubeDetail, KubeFilter, Member};
 use axum::extract::{Path, Query, State};
@@ -45,7 +45,7 @@ pub fn routes() -> crate::Routes {
         .route("/kube/{id}/members/{person_id}/role", post(role_form))
 }
 
-pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
+pub(crate) fn api_routes(r: crate::schema::ApiRouter) -> crate::schema::ApiRouter {
     r.routes(routes!(api_business_types, api_business_type_upsert))
         .routes(routes!(api_list, api_create))
         .routes(routes!(api_export))

@@ -19,12 +19,12 @@ pub type ListQuery = PersonFilter;
 
 /// List persons the caller may see.
 #[utoipa::path(get, path = "/api/v1/persons", tag = "persons", params(ListQuery, crate::list::PageQuery),
-    responses((status = 200, body = crate::api::ListOf<PersonOut>), (status = 401, body = crate::api::ErrorBody),
-              (status = 422, body = crate::api::ErrorBody), (status = 429, body = crate::api::ErrorBody, description = "The daily limit of NIK look-ups")))]
+    responses((status = 200, body = crate::schema::ListOf<PersonOut>), (status = 401, body = crate::schema::ErrorBody),
+              (status = 422, body = crate::schema::ErrorBody), (status = 429, body = crate::schema::ErrorBody, description = "The daily limit of NIK look-ups")))]
 pub(crate) async fn api_list(
     State(state): State<AppState>,
     l: Listed<Persons>,
-) -> Json<crate::api::ListOf<PersonOut>> {
+) -> Json<crate::schema::ListOf<PersonOut>> {
     let full = l.list.v.full;
     l.json(|p| PersonOut::new(&state, p, full))
 }
@@ -39,9 +39,9 @@ crate::export::api_export!(
 
 /// Register a person.
 #[utoipa::path(post, path = "/api/v1/persons", tag = "persons", request_body = PersonCreate,
-    responses((status = 201, body = PersonOut), (status = 409, body = crate::api::ErrorBody, description = "NIK already registered, or a possible duplicate"),
-              (status = 422, body = crate::api::ErrorBody), (status = 403, body = crate::api::ErrorBody),
-              (status = 429, body = crate::api::ErrorBody, description = "The daily limit of NIK look-ups")))]
+    responses((status = 201, body = PersonOut), (status = 409, body = crate::schema::ErrorBody, description = "NIK already registered, or a possible duplicate"),
+              (status = 422, body = crate::schema::ErrorBody), (status = 403, body = crate::schema::ErrorBody),
+              (status = 429, body = crate::schema::ErrorBody, description = "The daily limit of NIK look-ups")))]
 pub(crate) async fn api_create(
     State(state): State<AppState>,
     Authed(s): Authed,
@@ -54,7 +54,7 @@ pub(crate) async fn api_create(
 
 /// Read a person (404 outside the caller's area).
 #[utoipa::path(get, path = "/api/v1/persons/{id}", tag = "persons", params(("id" = i64, Path)),
-    responses((status = 200, body = PersonOut), (status = 404, body = crate::api::ErrorBody)))]
+    responses((status = 200, body = PersonOut), (status = 404, body = crate::schema::ErrorBody)))]
 pub(crate) async fn api_get(
     State(state): State<AppState>,
     Authed(s): Authed,
@@ -71,8 +71,8 @@ pub(crate) async fn api_get(
 /// Change a person.
 #[utoipa::path(patch, path = "/api/v1/persons/{id}", tag = "persons", params(("id" = i64, Path)),
     request_body = PersonPatch,
-    responses((status = 200, body = PersonOut), (status = 404, body = crate::api::ErrorBody),
-              (status = 409, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)))]
+    responses((status = 200, body = PersonOut), (status = 404, body = crate::schema::ErrorBody),
+              (status = 409, body = crate::schema::ErrorBody), (status = 422, body = crate::schema::ErrorBody)))]
 pub(crate) async fn api_update(
     State(state): State<AppState>,
     Authed(s): Authed,
@@ -128,7 +128,7 @@ pub(super) fn decode(state: &AppState, nik: &str, lang: Lang) -> NikOut {
 pub(crate) async fn api_nik(
     State(state): State<AppState>,
     Authed(_caller): Authed,
-    crate::auth::ReqLang(lang): crate::auth::ReqLang,
+    crate::session::ReqLang(lang): crate::session::ReqLang,
     Path(nik): Path<String>,
 ) -> Json<NikOut> {
     Json(decode(&state, &nik, lang))

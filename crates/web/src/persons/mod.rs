@@ -1,10 +1,10 @@
 //! The registry of persons: pages `/persons…` and `/api/v1/persons`, `/api/v1/nik/{nik}`.
 //! A pendamping sees and edits only persons of their kecamatan; NIK and KK are masked
 //! for roles that do not handle identity documents.
-use crate::auth::{Authed, Session};
 use crate::error::AppResult;
 use crate::page::List;
 use crate::page::{self, html, Ctx, FormErrors, PageAuth, Pager};
+use crate::session::{Authed, Session};
 use crate::AppState;
 use app::persons::{Person, PersonFilter};
 use axum::extract::{Path, Query, State};
@@ -30,7 +30,7 @@ pub fn routes() -> crate::Routes {
         .route("/persons/{id}/edit", get(edit_page))
 }
 
-pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
+pub(crate) fn api_routes(r: crate::schema::ApiRouter) -> crate::schema::ApiRouter {
     r.routes(routes!(api_list, api_create))
         .routes(routes!(api_export))
         .routes(routes!(api_get, api_update))

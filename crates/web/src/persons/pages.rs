@@ -313,7 +313,7 @@ pub(super) struct HintQuery {
 pub(super) async fn nik_hint(
     State(state): State<AppState>,
     Authed(_caller): Authed,
-    crate::auth::ReqLang(lang): crate::auth::ReqLang,
+    crate::session::ReqLang(lang): crate::session::ReqLang,
     Query(q): Query<HintQuery>,
 ) -> Response {
     let nik = q.nik.unwrap_or_default();

@@ -24,7 +24,7 @@ impl From<app::programmes::Enrolment> for EnrolmentOut {
 
 /// Enrol a person in an individual programme (eligibility checked; 422 with the reason).
 #[utoipa::path(post, path = "/api/v1/programmes/{id}/enrolments", tag = "aid", params(("id" = i64, Path)), request_body = EnrolIn,
-    responses((status = 201, description = "enrolled"), (status = 409, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)))]
+    responses((status = 201, description = "enrolled"), (status = 409, body = crate::schema::ErrorBody), (status = 422, body = crate::schema::ErrorBody)))]
 pub(crate) async fn api_enrol(
     State(state): State<AppState>,
     Authed(s): Authed,
@@ -53,7 +53,7 @@ pub(crate) async fn api_enrolments(
 
 /// Record a benefit (goods, training, monthly assistance) within the budget.
 #[utoipa::path(post, path = "/api/v1/programmes/{id}/benefits", tag = "aid", params(("id" = i64, Path)), request_body = BenefitIn,
-    responses((status = 201, description = "recorded"), (status = 409, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)))]
+    responses((status = 201, description = "recorded"), (status = 409, body = crate::schema::ErrorBody), (status = 422, body = crate::schema::ErrorBody)))]
 pub(crate) async fn api_benefit(
     State(state): State<AppState>,
     Authed(s): Authed,
@@ -107,13 +107,13 @@ pub struct PageQuery {
 /// The benefits given under a programme to persons the caller may see, awaiting
 /// approval first.
 #[utoipa::path(get, path = "/api/v1/programmes/{id}/benefits", tag = "aid", params(("id" = i64, Path), PageQuery),
-    responses((status = 200, body = crate::api::ListOf<BenefitOut>), (status = 404, body = crate::api::ErrorBody)))]
+    responses((status = 200, body = crate::schema::ListOf<BenefitOut>), (status = 404, body = crate::schema::ErrorBody)))]
 pub(crate) async fn api_benefits(
     State(state): State<AppState>,
     Authed(s): Authed,
     Path(id): Path<i64>,
     Query(q): Query<PageQuery>,
-) -> AppResult<Json<crate::api::ListOf<BenefitOut>>> {
+) -> AppResult<Json<crate::schema::ListOf<BenefitOut>>> {
     let page = app::programmes::benefits(
         &state.app(),
         &s.caller(),
@@ -121,12 +121,15 @@ pub(crate) async fn api_benefits(
         app::Paging::new(q.limit, q.offset),
     )
     .await?;
-    Ok(Json(crate::api::ListOf::from_page(page, BenefitOut::from)))
+    Ok(Json(crate::schema::ListOf::from_page(
+        page,
+        BenefitOut::from,
+    )))
 }
 
 /// Approve a recorded cash benefit (kepala bidang; not its recorder).
 #[utoipa::path(post, path = "/api/v1/programmes/{id}/benefits/{bid}/approve", tag = "aid", params(("id" = i64, Path), ("bid" = i64, Path)),
-    responses((status = 200, body = BenefitOut), (status = 403, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody)))]
+    responses((status = 200, body = BenefitOut), (status = 403, body = crate::schema::ErrorBody), (status = 404, body = crate::schema::ErrorBody), (status = 409, body = crate::schema::ErrorBody)))]
 pub(crate) async fn api_benefit_approve(
     State(state): State<AppState>,
     Authed(s): Authed,

@@ -38,7 +38,7 @@ pub(crate) async fn api_items(
 
 /// Add an item to the catalogue.
 #[utoipa::path(post, path = "/api/v1/items", tag = "aid", request_body = ItemIn,
-    responses((status = 201, body = ItemOut), (status = 409, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)))]
+    responses((status = 201, body = ItemOut), (status = 409, body = crate::schema::ErrorBody), (status = 422, body = crate::schema::ErrorBody)))]
 pub(crate) async fn api_item_create(
     State(state): State<AppState>,
     Authed(s): Authed,
@@ -81,7 +81,7 @@ pub(crate) async fn api_packages(
 
 /// Create a package template.
 #[utoipa::path(post, path = "/api/v1/packages", tag = "aid", request_body = PackageIn,
-    responses((status = 201, description = "created"), (status = 409, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)))]
+    responses((status = 201, description = "created"), (status = 409, body = crate::schema::ErrorBody), (status = 422, body = crate::schema::ErrorBody)))]
 pub(crate) async fn api_package_create(
     State(state): State<AppState>,
     Authed(s): Authed,

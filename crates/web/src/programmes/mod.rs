@@ -1,9 +1,9 @@
 //! Programmes with budget and quota, the goods catalogue and package templates, and
 //! enrolment of persons in individual programmes with their benefits.
 //! Pages `/programmes…`, `/items`; API `/api/v1/programmes…`, `/api/v1/items`, `/api/v1/packages`.
-use crate::auth::{Authed, Session};
 use crate::error::AppResult;
 use crate::page::{self, html, Ctx, FormErrors, PageAuth};
+use crate::session::{Authed, Session};
 use crate::AppState;
 use app::programmes::{Figures, Programme};
 use axum::extract::{Path, Query, State};
@@ -43,7 +43,7 @@ pub fn routes() -> crate::Routes {
         .route("/items", get(items_page).post(item_form))
 }
 
-pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
+pub(crate) fn api_routes(r: crate::schema::ApiRouter) -> crate::schema::ApiRouter {
     r.routes(routes!(api_list, api_create))
         .routes(routes!(api_get))
         .routes(routes!(api_enrolments, api_enrol))
@@ -116,7 +116,7 @@ pub(crate) async fn api_list(
 
 /// Create a programme with a budget and/or a quota.
 #[utoipa::path(post, path = "/api/v1/programmes", tag = "aid", request_body = ProgrammeCreate,
-    responses((status = 201, body = ProgrammeOut), (status = 403, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)))]
+    responses((status = 201, body = ProgrammeOut), (status = 403, body = crate::schema::ErrorBody), (status = 422, body = crate::schema::ErrorBody)))]
 pub(crate) async fn api_create(
     State(state): State<AppState>,
     Authed(s): Authed,
@@ -129,7 +129,7 @@ pub(crate) async fn api_create(
 
 /// A programme with budget, committed, delivered, remaining, quota and quota used.
 #[utoipa::path(get, path = "/api/v1/programmes/{id}", tag = "aid", params(("id" = i64, Path)),
-    responses((status = 200, body = ProgrammeOut), (status = 404, body = crate::api::ErrorBody)))]
+    responses((status = 200, body = ProgrammeOut), (status = 404, body = crate::schema::ErrorBody)))]
 pub(crate) async fn api_get(
     State(state): State<AppState>,
     Authed(s): Authed,

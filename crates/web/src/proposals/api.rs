@@ -4,8 +4,8 @@ use crate::list::Listed;
 pub(crate) use app::proposals::Proposals;
 
 /// Proposals of the KUBE the caller may see, newest first.
-#[utoipa::path(get, path = "/api/v1/proposals", tag = "aid", params(ProposalFilter, crate::list::PageQuery), responses((status = 200, body = crate::api::ListOf<ProposalOut>)))]
-pub(crate) async fn api_list(l: Listed<Proposals>) -> Json<crate::api::ListOf<ProposalOut>> {
+#[utoipa::path(get, path = "/api/v1/proposals", tag = "aid", params(ProposalFilter, crate::list::PageQuery), responses((status = 200, body = crate::schema::ListOf<ProposalOut>)))]
+pub(crate) async fn api_list(l: Listed<Proposals>) -> Json<crate::schema::ListOf<ProposalOut>> {
     l.json(|l| {
         out(ProposalDetail {
             proposal: l.proposal,
@@ -25,7 +25,7 @@ crate::export::api_export!(
 
 /// A KUBE proposes goods from the catalogue under a programme: a draft.
 #[utoipa::path(post, path = "/api/v1/proposals", tag = "aid", request_body = ProposalCreate,
-    responses((status = 201, body = ProposalOut), (status = 422, body = crate::api::ErrorBody)))]
+    responses((status = 201, body = ProposalOut), (status = 422, body = crate::schema::ErrorBody)))]
 pub(crate) async fn api_create(
     State(state): State<AppState>,
     Authed(s): Authed,
@@ -37,7 +37,7 @@ pub(crate) async fn api_create(
 
 /// A proposal with its items and history.
 #[utoipa::path(get, path = "/api/v1/proposals/{id}", tag = "aid", params(("id" = i64, Path)),
-    responses((status = 200, body = ProposalOut), (status = 404, body = crate::api::ErrorBody)))]
+    responses((status = 200, body = ProposalOut), (status = 404, body = crate::schema::ErrorBody)))]
 pub(crate) async fn api_get(
     State(state): State<AppState>,
     Authed(s): Authed,
@@ -51,8 +51,8 @@ pub(crate) async fn api_get(
 /// delivery before technical guidance is 409.
 #[utoipa::path(post, path = "/api/v1/proposals/{id}/{action}", tag = "aid", params(("id" = i64, Path), ("action" = String, Path)),
     request_body(content = Option<ActBody>),
-    responses((status = 200, body = ProposalOut), (status = 403, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody),
-              (status = 422, body = crate::api::ErrorBody)))]
+    responses((status = 200, body = ProposalOut), (status = 403, body = crate::schema::ErrorBody), (status = 409, body = crate::schema::ErrorBody),
+              (status = 422, body = crate::schema::ErrorBody)))]
 pub(crate) async fn api_act(
     State(state): State<AppState>,
     Authed(s): Authed,
@@ -77,7 +77,7 @@ pub(crate) async fn api_act(
 
 /// The handover minutes (BAST) of a delivered proposal.
 #[utoipa::path(get, path = "/api/v1/proposals/{id}/bast.pdf", tag = "aid", params(("id" = i64, Path)),
-    responses((status = 200, description = "PDF", content_type = "application/pdf"), (status = 409, body = crate::api::ErrorBody)))]
+    responses((status = 200, description = "PDF", content_type = "application/pdf"), (status = 409, body = crate::schema::ErrorBody)))]
 pub(crate) async fn api_bast(
     State(state): State<AppState>,
     Authed(s): Authed,

@@ -1,9 +1,9 @@
 //! Proposals of KUBE for in-kind aid: draft → submitted → verified → approved/rejected →
 //! delivered → closed, with the budget check at approval, the technical-guidance check
 //! at delivery, and the handover minutes (BAST) as PDF.
-use crate::auth::{Authed, Session};
 use crate::error::{AppError, AppResult};
 use crate::page::{self, html, Ctx, FormErrors, PageAuth, Pager};
+use crate::session::{Authed, Session};
 use crate::AppState;
 use app::proposals::{ProposalDetail, ProposalFilter};
 use axum::extract::{Path, Query, State};
@@ -35,7 +35,7 @@ pub fn routes() -> crate::Routes {
         .route("/proposals/{id}/bast.pdf", get(bast))
 }
 
-pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
+pub(crate) fn api_routes(r: crate::schema::ApiRouter) -> crate::schema::ApiRouter {
     r.routes(routes!(api_list, api_create))
         .routes(routes!(api_export))
         .routes(routes!(api_get))
@@ -86,7 +86,7 @@ impl From<app::proposals::Asset> for AssetOut {
 
 /// The group's asset register: goods received through delivered proposals.
 #[utoipa::path(get, path = "/api/v1/kube/{id}/assets", tag = "aid", params(("id" = i64, Path)),
-    responses((status = 200, body = Vec<AssetOut>), (status = 404, body = crate::api::ErrorBody)))]
+    responses((status = 200, body = Vec<AssetOut>), (status = 404, body = crate::schema::ErrorBody)))]
 pub(crate) async fn api_assets(
     State(state): State<AppState>,
     Authed(s): Authed,

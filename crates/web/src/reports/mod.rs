@@ -1,10 +1,10 @@
 //! Reports: each an HTML page with filters and a chart, an XLSX file (typed numbers,
 //! header row frozen) and a printable PDF with the letterhead. Plus the opt-in public
 //! page without personal data.
-use crate::auth::{Authed, Session};
 use crate::chart::{stacked_bars, Bar, Segment};
 use crate::error::{AppError, AppResult};
 use crate::page::{html, Ctx, PageAuth};
+use crate::session::{Authed, Session};
 use crate::AppState;
 use app::reports::{text_of, Kind};
 use axum::extract::{Path, Query, State};
@@ -28,7 +28,7 @@ pub fn routes() -> crate::Routes {
         .route("/publik", get(public_page))
 }
 
-pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
+pub(crate) fn api_routes(r: crate::schema::ApiRouter) -> crate::schema::ApiRouter {
     r.routes(routes!(api_report))
 }
 
@@ -165,11 +165,11 @@ pub struct ReportOut {
 /// A report as JSON (`format=json`, default), XLSX, CSV or PDF. Names: `kube-status`,
 /// `aid`, `outcomes`, `trainings`, `enrolments`.
 #[utoipa::path(get, path = "/api/v1/reports/{name}", tag = "dashboard", params(("name" = String, Path), ReportQuery),
-    responses((status = 200, body = ReportOut), (status = 404, body = crate::api::ErrorBody)))]
+    responses((status = 200, body = ReportOut), (status = 404, body = crate::schema::ErrorBody)))]
 pub(crate) async fn api_report(
     State(state): State<AppState>,
     Authed(s): Authed,
-    crate::auth::ReqLang(lang): crate::auth::ReqLang,
+    crate::session::ReqLang(lang): crate::session::ReqLang,
     Path(name): Path<String>,
     Query(mut q): Query<ReportQuery>,
 ) -> AppResult<Response> {
@@ -240,7 +240,7 @@ struct PublicPage {
 /// many run, and the value of aid delivered. Only when the office turns it on.
 async fn public_page(
     State(state): State<AppState>,
-    crate::auth::ReqLang(lang): crate::auth::ReqLang,
+    crate::session::ReqLang(lang): crate::session::ReqLang,
 ) -> AppResult<Response> {
     let data = app::reports::public(&state.app()).await?;
     let totals = (

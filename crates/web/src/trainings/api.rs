@@ -8,7 +8,7 @@ pub(crate) use app::trainings::Trainings;
 
 /// Record presence or absence of a participant on one day.
 #[utoipa::path(post, path = "/api/v1/trainings/{id}/attendance", tag = "trainings", params(("id" = i64, Path)), request_body = AttendanceIn,
-    responses((status = 200, body = TrainingOut), (status = 422, body = crate::api::ErrorBody)))]
+    responses((status = 200, body = TrainingOut), (status = 422, body = crate::schema::ErrorBody)))]
 pub(crate) async fn api_attendance(
     State(state): State<AppState>,
     Authed(s): Authed,
@@ -22,7 +22,7 @@ pub(crate) async fn api_attendance(
 /// The participation certificate of an attending participant (PDF).
 #[utoipa::path(get, path = "/api/v1/trainings/{id}/participants/{person_id}/certificate.pdf", tag = "trainings",
     params(("id" = i64, Path), ("person_id" = i64, Path)),
-    responses((status = 200, description = "PDF", content_type = "application/pdf"), (status = 409, body = crate::api::ErrorBody)))]
+    responses((status = 200, description = "PDF", content_type = "application/pdf"), (status = 409, body = crate::schema::ErrorBody)))]
 pub(crate) async fn api_certificate(
     State(state): State<AppState>,
     Authed(s): Authed,
@@ -80,11 +80,11 @@ pub(super) async fn attendance_form(
 
 /// List guidance and training events, newest first.
 #[utoipa::path(get, path = "/api/v1/trainings", tag = "trainings", params(TrainingFilter, crate::list::PageQuery),
-    responses((status = 200, body = crate::api::ListOf<TrainingOut>)))]
+    responses((status = 200, body = crate::schema::ListOf<TrainingOut>)))]
 pub(crate) async fn api_list(
     State(state): State<AppState>,
     l: Listed<Trainings>,
-) -> Json<crate::api::ListOf<TrainingOut>> {
+) -> Json<crate::schema::ListOf<TrainingOut>> {
     l.json(|t| {
         out(
             &state,
@@ -110,7 +110,7 @@ crate::export::api_export!(
 
 /// Record a guidance or training event.
 #[utoipa::path(post, path = "/api/v1/trainings", tag = "trainings", request_body = TrainingCreate,
-    responses((status = 201, body = TrainingOut), (status = 422, body = crate::api::ErrorBody)))]
+    responses((status = 201, body = TrainingOut), (status = 422, body = crate::schema::ErrorBody)))]
 pub(crate) async fn api_create(
     State(state): State<AppState>,
     Authed(s): Authed,
@@ -122,7 +122,7 @@ pub(crate) async fn api_create(
 
 /// Read an event with its participants.
 #[utoipa::path(get, path = "/api/v1/trainings/{id}", tag = "trainings", params(("id" = i64, Path)),
-    responses((status = 200, body = TrainingOut), (status = 404, body = crate::api::ErrorBody)))]
+    responses((status = 200, body = TrainingOut), (status = 404, body = crate::schema::ErrorBody)))]
 pub(crate) async fn api_get(
     State(state): State<AppState>,
     Authed(s): Authed,
@@ -133,7 +133,7 @@ pub(crate) async fn api_get(
 
 /// Record a participant and whether they attended (again: changes the attendance).
 #[utoipa::path(post, path = "/api/v1/trainings/{id}/participants", tag = "trainings", params(("id" = i64, Path)), request_body = ParticipantIn,
-    responses((status = 201, body = TrainingOut), (status = 404, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)))]
+    responses((status = 201, body = TrainingOut), (status = 404, body = crate::schema::ErrorBody), (status = 422, body = crate::schema::ErrorBody)))]
 pub(crate) async fn api_participant(
     State(state): State<AppState>,
     Authed(s): Authed,
@@ -177,11 +177,11 @@ pub(super) async fn summary(
 
 /// Participants and attendance by their village of origin.
 #[utoipa::path(get, path = "/api/v1/trainings/{id}/summary", tag = "trainings", params(("id" = i64, Path)),
-    responses((status = 200, body = Vec<VillageSummary>), (status = 404, body = crate::api::ErrorBody)))]
+    responses((status = 200, body = Vec<VillageSummary>), (status = 404, body = crate::schema::ErrorBody)))]
 pub(crate) async fn api_summary(
     State(state): State<AppState>,
     Authed(s): Authed,
-    crate::auth::ReqLang(lang): crate::auth::ReqLang,
+    crate::session::ReqLang(lang): crate::session::ReqLang,
     Path(id): Path<i64>,
 ) -> AppResult<Json<Vec<VillageSummary>>> {
     Ok(Json(summary(&state, &s, id, lang).await?))

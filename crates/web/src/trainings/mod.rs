@@ -1,8 +1,8 @@
 //! Guidance and training events: pages `/trainings…` and `/api/v1/trainings…`.
-use crate::auth::{Authed, Session};
 use crate::error::{AppError, AppResult};
 use crate::page::{self, html, Ctx, FormErrors, PageAuth, Pager};
 use crate::persons::village_options;
+use crate::session::{Authed, Session};
 use crate::AppState;
 use app::trainings::{TrainingDetail, TrainingFilter};
 use axum::extract::{Path, State};
@@ -42,7 +42,7 @@ pub fn routes() -> crate::Routes {
         .route("/trainings/{id}/certificates/{person_id}", get(certificate))
 }
 
-pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
+pub(crate) fn api_routes(r: crate::schema::ApiRouter) -> crate::schema::ApiRouter {
     r.routes(routes!(api_list, api_create))
         .routes(routes!(api_export))
         .routes(routes!(api_get))

@@ -1,10 +1,10 @@
 //! User administration (admin only): pages and `GET/POST /api/v1/users`,
 //! `GET/PATCH /api/v1/users/{id}`.
-use crate::auth::Authed;
-use crate::auth::Session;
 use crate::error::AppResult;
 use crate::list::Listed;
 use crate::page::{self, html, Ctx, FormErrors, PageAuth, Pager};
+use crate::session::Authed;
+use crate::session::Session;
 use crate::AppState;
 pub(crate) use app::users::Users;
 use axum::extract::{Path, State};
@@ -40,7 +40,7 @@ pub fn routes() -> crate::Routes {
         )
 }
 
-pub(crate) fn api_routes(r: crate::api::ApiRouter) -> crate::api::ApiRouter {
+pub(crate) fn api_routes(r: crate::schema::ApiRouter) -> crate::schema::ApiRouter {
     r.routes(routes!(api_list, api_create))
         .routes(routes!(api_export))
         .routes(routes!(api_get, api_update))
@@ -85,10 +85,10 @@ async fn sessions_of(state: &AppState, s: &Session, id: i64) -> AppResult<Vec<Se
 
 /// A user's sessions and API tokens with their last use (admin).
 #[utoipa::path(get, path = "/api/v1/users/{id}/sessions", tag = "users", params(("id" = i64, Path)),
-    responses((status = 200, body = Vec<SessionOut>), (status = 403, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody)))]
+    responses((status = 200, body = Vec<SessionOut>), (status = 403, body = crate::schema::ErrorBody), (status = 404, body = crate::schema::ErrorBody)))]
 pub(crate) async fn api_sessions(
     State(state): State<AppState>,
-    crate::auth::AdminOnly(s): crate::auth::AdminOnly,
+    crate::session::AdminOnly(s): crate::session::AdminOnly,
     Path(id): Path<i64>,
 ) -> AppResult<Json<Vec<SessionOut>>> {
     Ok(Json(sessions_of(&state, &s, id).await?))
@@ -96,10 +96,10 @@ pub(crate) async fn api_sessions(
 
 /// End one session or API token of a user (admin).
 #[utoipa::path(delete, path = "/api/v1/users/{id}/sessions/{sid}", tag = "users", params(("id" = i64, Path), ("sid" = i64, Path)),
-    responses((status = 204, description = "ended"), (status = 403, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody)))]
+    responses((status = 204, description = "ended"), (status = 403, body = crate::schema::ErrorBody), (status = 404, body = crate::schema::ErrorBody)))]
 pub(crate) async fn api_session_end(
     State(state): State<AppState>,
-    crate::auth::AdminOnly(s): crate::auth::AdminOnly,
+    crate::session::AdminOnly(s): crate::session::AdminOnly,
     Path((id, sid)): Path<(i64, i64)>,
 ) -> AppResult<StatusCode> {
     app::users::end_session(&state.app(), &s.caller(), id, sid).await?;
@@ -108,10 +108,10 @@ pub(crate) async fn api_session_end(
 
 /// End every session and API token of a user (admin).
 #[utoipa::path(delete, path = "/api/v1/users/{id}/sessions", tag = "users", params(("id" = i64, Path)),
-    responses((status = 204, description = "ended"), (status = 403, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody)))]
+    responses((status = 204, description = "ended"), (status = 403, body = crate::schema::ErrorBody), (status = 404, body = crate::schema::ErrorBody)))]
 pub(crate) async fn api_sessions_end(
     State(state): State<AppState>,
-    crate::auth::AdminOnly(s): crate::auth::AdminOnly,
+    crate::session::AdminOnly(s): crate::session::AdminOnly,
     Path(id): Path<i64>,
 ) -> AppResult<StatusCode> {
     app::users::end_sessions(&state.app(), &s.caller(), id).await?;
@@ -184,8 +184,8 @@ impl From<User> for UserOut {
 
 /// List users (admin).
 #[utoipa::path(get, path = "/api/v1/users", tag = "users", params(UserFilter, crate::list::PageQuery),
-    responses((status = 200, body = crate::api::ListOf<UserOut>), (status = 403, body = crate::api::ErrorBody)))]
-pub(crate) async fn api_list(l: Listed<Users>) -> Json<crate::api::ListOf<UserOut>> {
+    responses((status = 200, body = crate::schema::ListOf<UserOut>), (status = 403, body = crate::schema::ErrorBody)))]
+pub(crate) async fn api_list(l: Listed<Users>) -> Json<crate::schema::ListOf<UserOut>> {
     l.json(UserOut::from)
 }
 
@@ -199,11 +199,11 @@ crate::export::api_export!(
 
 /// Create a user (admin). `districts` scopes a `pendamping`.
 #[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = UserCreate,
-    responses((status = 201, body = UserOut), (status = 403, body = crate::api::ErrorBody),
-              (status = 409, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)))]
+    responses((status = 201, body = UserOut), (status = 403, body = crate::schema::ErrorBody),
+              (status = 409, body = crate::schema::ErrorBody), (status = 422, body = crate::schema::ErrorBody)))]
 pub(crate) async fn api_create(
     State(state): State<AppState>,
-    crate::auth::AdminOnly(s): crate::auth::AdminOnly,
+    crate::session::AdminOnly(s): crate::session::AdminOnly,
     Json(body): Json<UserCreate>,
 ) -> AppResult<Response> {
     let u = app::users::create(&state.app(), &s.caller(), &body).await?;
@@ -212,8 +212,8 @@ pub(crate) async fn api_create(
 
 /// Read a user (admin).
 #[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users", params(("id" = i64, Path)),
-    responses((status = 200, body = UserOut), (status = 403, body = crate::api::ErrorBody),
-              (status = 404, body = crate::api::ErrorBody)))]
+    responses((status = 200, body = UserOut), (status = 403, body = crate::schema::ErrorBody),
+              (status = 404, body = crate::schema::ErrorBody)))]
 pub(crate) async fn api_get(
     State(state): State<AppState>,
     Authed(s): Authed,
@@ -228,11 +228,11 @@ pub(crate) async fn api_get(
 /// Change a user's role, areas, language, password or disable the account (admin).
 #[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "users", params(("id" = i64, Path)),
     request_body = UserPatch,
-    responses((status = 200, body = UserOut), (status = 403, body = crate::api::ErrorBody),
-              (status = 404, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)))]
+    responses((status = 200, body = UserOut), (status = 403, body = crate::schema::ErrorBody),
+              (status = 404, body = crate::schema::ErrorBody), (status = 422, body = crate::schema::ErrorBody)))]
 pub(crate) async fn api_update(
     State(state): State<AppState>,
-    crate::auth::AdminOnly(s): crate::auth::AdminOnly,
+    crate::session::AdminOnly(s): crate::session::AdminOnly,
     Path(id): Path<i64>,
     Json(body): Json<UserPatch>,
 ) -> AppResult<Json<UserOut>> {

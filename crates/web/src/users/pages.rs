@@ -1,7 +1,7 @@
 //! The user administration pages: the list and the form.
 use super::*;
-use crate::auth::Session;
 use crate::page::Outcome::{Again, Done};
+use crate::session::Session;
 
 // ---------- pages ----------
 
