@@ -4,7 +4,6 @@ use crate::lists::{text, Listing, Viewer};
 use crate::{local_time, Caller, Context, Result};
 use domain::{Invalid, Msg, Role};
 use serde_json::Value;
-use sheets::Cell;
 pub use store::audit::{AuditEntry, AuditFilter};
 use store::{Page, Paging};
 
@@ -17,7 +16,6 @@ impl Listing for Entries {
     type Item = AuditEntry;
     const ENTITY: &'static str = "audit";
     const FILE: &'static str = "jejak-audit";
-    const COLUMNS: &'static str = "at username action entity entity_id changes";
     async fn filter(_: &Context, c: &Caller, q: &AuditFilter) -> Result<AuditFilter> {
         c.require(Role::reads_audit)?;
         let mut inv = Invalid::new();
@@ -34,7 +32,7 @@ impl Listing for Entries {
     async fn fetch(v: &Viewer, f: &AuditFilter, paging: Paging) -> store::Result<Page<AuditEntry>> {
         v.store.audit_list(f, paging).await
     }
-    fn cells(v: &Viewer, e: AuditEntry) -> Vec<Cell> {
+    crate::lists::columns!(|v, e: AuditEntry| {
         let (before, after) = values(&e, v.full);
         let changes: Vec<String> = changes(&before, &after)
             .into_iter()
@@ -43,15 +41,16 @@ impl Listing for Entries {
                 false => format!("{k}: {b} → {a}"),
             })
             .collect();
-        vec![
-            text(local_time(&e.at)),
-            text(e.username),
-            text(e.action),
-            text(e.entity),
-            text(e.entity_id),
-            text(changes.join("; ")),
+        [
+            ("at", text(local_time(&e.at))),
+            ("username", text(e.username)),
+            ("action", text(e.action)),
+            ("entity", text(e.entity)),
+            ("entity_id", text(e.entity_id)),
+            ("changes", text(changes.join("; "))),
         ]
-    }
+    });
+
     fn described(_: &Viewer, f: &AuditFilter) -> Value {
         serde_json::to_value(f).unwrap_or_default()
     }

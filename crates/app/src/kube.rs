@@ -295,8 +295,6 @@ impl Listing for Kubes {
     type Item = Kube;
     const ENTITY: &'static str = "kube";
     const FILE: &'static str = "kube";
-    const COLUMNS: &'static str = "registration_number name business_type village_code village \
-        district formed_on funding_source programme_year status stage members";
     async fn filter(cx: &Context, c: &Caller, q: &KubeFilter) -> Result<KubeFilter> {
         crate::persons::check_nik_search(cx, c, q.q.as_deref()).await?;
         q.year()
@@ -306,22 +304,20 @@ impl Listing for Kubes {
     async fn fetch(v: &Viewer, f: &KubeFilter, paging: Paging) -> store::Result<Page<Kube>> {
         v.store.kube_list(f, v.scope(), paging).await
     }
-    fn cells(v: &Viewer, k: Kube) -> Vec<Cell> {
-        vec![
-            text(k.registration_number),
-            text(k.name),
-            text(k.business_type),
-            text(&k.village_code),
-            v.area(&k.village_code),
-            v.area(&k.district_code),
-            Cell::Date(k.formed_on.to_string()),
-            text(k.funding_source.code()),
-            Cell::Int(k.programme_year),
-            text(k.status.code()),
-            text(k.stage.code()),
-            Cell::Int(k.member_count),
-        ]
-    }
+    crate::lists::columns!(|v, k: Kube| [
+        ("registration_number", text(k.registration_number)),
+        ("name", text(k.name)),
+        ("business_type", text(k.business_type)),
+        ("village_code", text(&k.village_code)),
+        ("village", v.area(&k.village_code)),
+        ("district", v.area(&k.district_code)),
+        ("formed_on", Cell::Date(k.formed_on.to_string())),
+        ("funding_source", text(k.funding_source.code())),
+        ("programme_year", Cell::Int(k.programme_year)),
+        ("status", text(k.status.code())),
+        ("stage", text(k.stage.code())),
+        ("members", Cell::Int(k.member_count)),
+    ]);
 }
 
 impl Open<Kubes> {

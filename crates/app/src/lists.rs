@@ -20,8 +20,9 @@ pub trait Listing: Send + Sync + 'static {
     const ENTITY: &'static str;
     /// The export file's name (before its date).
     const FILE: &'static str;
-    /// The export's columns, separated by spaces.
-    const COLUMNS: &'static str;
+    /// The export's columns (with `cells`, declared by [`columns!`]: each name beside
+    /// its cell, so that they cannot drift apart).
+    const COLUMNS: &'static [&'static str];
     /// Who may ask, and the query as the store's filter: refused when the role may not
     /// read the list, invalid when a filter is malformed.
     fn filter(
@@ -101,7 +102,7 @@ impl<L: Listing> Open<L> {
         Ok(L::fetch(&self.v, &self.filter, paging).await?)
     }
     pub fn columns() -> Vec<&'static str> {
-        L::COLUMNS.split_whitespace().collect()
+        L::COLUMNS.to_vec()
     }
     pub fn cells(&self, item: L::Item) -> Vec<Cell> {
         L::cells(&self.v, item)
@@ -123,6 +124,25 @@ impl<L: Listing> Open<L> {
         Ok(())
     }
 }
+
+/// A list's columns as pairs of name and cell, in a `Listing` impl:
+/// `columns!(|v, p: Person| [("nik", v.identity(p.nik)), ("name", text(p.name))]);`,
+/// or with statements first: `|v, e: Entry| { let x = …; [("a", …)] }`. Declares
+/// `COLUMNS` and `cells`.
+#[macro_export]
+macro_rules! columns {
+    (|$v:ident, $item:ident: $ty:ty| { $(let $p:tt $(: $t:ty)? = $e:expr;)* [ $(($name:literal, $cell:expr $(,)?)),* $(,)? ] }) => {
+        const COLUMNS: &'static [&'static str] = &[$($name),*];
+        fn cells($v: &$crate::lists::Viewer, $item: $ty) -> Vec<sheets::Cell> {
+            $(let $p $(: $t)? = $e;)*
+            vec![$($cell),*]
+        }
+    };
+    (|$v:ident, $item:ident: $ty:ty| [ $(($name:literal, $cell:expr $(,)?)),* $(,)? ]) => {
+        $crate::columns!(|$v, $item: $ty| { [$(($name, $cell)),*] });
+    };
+}
+pub use columns;
 
 pub fn text(s: impl Into<String>) -> Cell {
     Cell::Text(s.into())

@@ -292,8 +292,6 @@ impl Listing for Persons {
     type Item = Person;
     const ENTITY: &'static str = "person";
     const FILE: &'static str = "penduduk";
-    const COLUMNS: &'static str = "nik kk_number name sex birth_date age village_code village \
-        district rt rw address phone categories dtks_registered dtks_ref";
     async fn filter(cx: &Context, c: &Caller, q: &PersonFilter) -> Result<PersonFilter> {
         check_nik_search(cx, c, q.q.as_deref()).await?;
         check_sort(c, q.sort.as_deref())?;
@@ -302,32 +300,37 @@ impl Listing for Persons {
     async fn fetch(v: &Viewer, f: &PersonFilter, paging: Paging) -> store::Result<Page<Person>> {
         v.store.person_list(f, v.scope(), paging).await
     }
-    fn cells(v: &Viewer, p: Person) -> Vec<Cell> {
-        vec![
-            v.identity(p.nik),
-            p.kk_number.map(|k| v.identity(k)).unwrap_or(Cell::Empty),
-            text(p.name),
-            text(p.sex.code()),
-            // Masked roles read the age: the birth date beside the NIK's prefix would
-            // narrow the number down.
+    crate::lists::columns!(|v, p: Person| [
+        ("nik", v.identity(p.nik)),
+        (
+            "kk_number",
+            p.kk_number.map(|k| v.identity(k)).unwrap_or(Cell::Empty)
+        ),
+        ("name", text(p.name)),
+        ("sex", text(p.sex.code())),
+        // Masked roles read the age: the birth date beside the NIK's prefix would narrow
+        // the number down.
+        (
+            "birth_date",
             if v.full {
                 Cell::Date(p.birth_date.to_string())
             } else {
                 Cell::Empty
-            },
-            Cell::Int(age_of(&p.birth_date, v.today) as i64),
-            text(&p.village_code),
-            v.area(&p.village_code),
-            v.area(&p.district_code),
-            opt(p.rt),
-            opt(p.rw),
-            opt(p.address),
-            opt(p.phone),
-            text(p.categories.join(", ")),
-            yes_no(*p.dtks_registered),
-            opt(p.dtks_ref),
-        ]
-    }
+            }
+        ),
+        ("age", Cell::Int(age_of(&p.birth_date, v.today) as i64)),
+        ("village_code", text(&p.village_code)),
+        ("village", v.area(&p.village_code)),
+        ("district", v.area(&p.district_code)),
+        ("rt", opt(p.rt)),
+        ("rw", opt(p.rw)),
+        ("address", opt(p.address)),
+        ("phone", opt(p.phone)),
+        ("categories", text(p.categories.join(", "))),
+        ("dtks_registered", yes_no(*p.dtks_registered)),
+        ("dtks_ref", opt(p.dtks_ref)),
+    ]);
+
     fn described(v: &Viewer, f: &PersonFilter) -> serde_json::Value {
         serde_json::json!({"full_identity": v.full,
             "filters": {"q": f.q, "village_code": f.village_code, "district_code": f.district_code, "category": f.category}})

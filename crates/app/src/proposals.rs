@@ -161,8 +161,6 @@ impl Listing for Proposals {
     type Item = ProposalListed;
     const ENTITY: &'static str = "proposal";
     const FILE: &'static str = "usulan";
-    const COLUMNS: &'static str = "id registration_number kube district programme state total \
-        delivered_total created_at delivered_on bast_number";
     async fn filter(_: &Context, _: &Caller, q: &ProposalFilter) -> Result<ProposalFilter> {
         Ok(q.clone())
     }
@@ -173,24 +171,27 @@ impl Listing for Proposals {
     ) -> store::Result<Page<ProposalListed>> {
         v.store.proposal_list(f, v.scope(), paging).await
     }
-    fn cells(v: &Viewer, l: ProposalListed) -> Vec<Cell> {
+    crate::lists::columns!(|v, l: ProposalListed| {
         let p = l.proposal;
-        vec![
-            Cell::Int(p.id),
-            text(l.registration_number),
-            text(l.kube_name),
-            v.area(&l.district_code),
-            text(l.programme_name),
-            text(p.state.code()),
-            Cell::Int(p.total),
-            Cell::Int(p.delivered_total),
-            text(local_time(&p.created_at)),
-            p.delivered_on
-                .map(|d| Cell::Date(d.to_string()))
-                .unwrap_or(Cell::Empty),
-            opt(p.bast_number),
+        [
+            ("id", Cell::Int(p.id)),
+            ("registration_number", text(l.registration_number)),
+            ("kube", text(l.kube_name)),
+            ("district", v.area(&l.district_code)),
+            ("programme", text(l.programme_name)),
+            ("state", text(p.state.code())),
+            ("total", Cell::Int(p.total)),
+            ("delivered_total", Cell::Int(p.delivered_total)),
+            ("created_at", text(local_time(&p.created_at))),
+            (
+                "delivered_on",
+                p.delivered_on
+                    .map(|d| Cell::Date(d.to_string()))
+                    .unwrap_or(Cell::Empty),
+            ),
+            ("bast_number", opt(p.bast_number)),
         ]
-    }
+    });
 }
 
 /// A KUBE's asset register: goods received through delivered proposals.

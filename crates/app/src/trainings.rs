@@ -250,8 +250,6 @@ impl Listing for Trainings {
     type Item = Training;
     const ENTITY: &'static str = "training";
     const FILE: &'static str = "bimbingan";
-    const COLUMNS: &'static str = "id title kind topic business_type starts_on ends_on \
-        village_code village district organiser trainers";
     async fn filter(_: &Context, _: &Caller, q: &TrainingFilter) -> Result<TrainingFilter> {
         Ok(q.clone())
     }
@@ -262,22 +260,20 @@ impl Listing for Trainings {
     ) -> store::Result<Page<Training>> {
         v.store.training_list(f, v.scope(), paging).await
     }
-    fn cells(v: &Viewer, t: Training) -> Vec<Cell> {
-        vec![
-            Cell::Int(t.id),
-            text(t.title),
-            text(t.kind.code()),
-            maybe(t.topic),
-            maybe(t.business_type),
-            Cell::Date(t.starts_on.to_string()),
-            Cell::Date(t.ends_on.to_string()),
-            text(&t.village_code),
-            v.area(&t.village_code),
-            v.area(&t.district_code),
-            maybe(t.organiser),
-            maybe(t.trainers),
-        ]
-    }
+    crate::lists::columns!(|v, t: Training| [
+        ("id", Cell::Int(t.id)),
+        ("title", text(t.title)),
+        ("kind", text(t.kind.code())),
+        ("topic", maybe(t.topic)),
+        ("business_type", maybe(t.business_type)),
+        ("starts_on", Cell::Date(t.starts_on.to_string())),
+        ("ends_on", Cell::Date(t.ends_on.to_string())),
+        ("village_code", text(&t.village_code)),
+        ("village", v.area(&t.village_code)),
+        ("district", v.area(&t.district_code)),
+        ("organiser", maybe(t.organiser)),
+        ("trainers", maybe(t.trainers)),
+    ]);
 }
 
 /// The agencies that give technical guidance (names).

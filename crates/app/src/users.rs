@@ -7,7 +7,6 @@ use crate::{local_time, Caller, Context, Error, Result};
 use domain::user::{check_districts, check_password, Username};
 use domain::{DistrictCode, Invalid, Lang, Msg, Role};
 use serde::Deserialize;
-use sheets::Cell;
 pub use store::sessions::SessionRow;
 pub use store::users::{NewUser, User, UserChange, UserFilter};
 use store::{Page, Paging};
@@ -170,7 +169,6 @@ impl Listing for Users {
     type Item = User;
     const ENTITY: &'static str = "user";
     const FILE: &'static str = "pengguna";
-    const COLUMNS: &'static str = "username role districts disabled created_at last_login_at";
     async fn filter(_: &Context, c: &Caller, q: &UserFilter) -> Result<UserFilter> {
         c.require(Role::manages_users)?;
         Ok(q.clone())
@@ -178,17 +176,20 @@ impl Listing for Users {
     async fn fetch(v: &Viewer, f: &UserFilter, paging: Paging) -> store::Result<Page<User>> {
         v.store.user_list(f, paging).await
     }
-    fn cells(v: &Viewer, u: User) -> Vec<Cell> {
+    crate::lists::columns!(|v, u: User| {
         let districts: Vec<&str> = u.districts.iter().map(|d| v.areas.name(d)).collect();
-        vec![
-            text(u.username),
-            text(u.role.code()),
-            text(districts.join(", ")),
-            yes_no(u.disabled),
-            text(local_time(&u.created_at)),
-            opt(u.last_login_at.as_deref().map(local_time)),
+        [
+            ("username", text(u.username)),
+            ("role", text(u.role.code())),
+            ("districts", text(districts.join(", "))),
+            ("disabled", yes_no(u.disabled)),
+            ("created_at", text(local_time(&u.created_at))),
+            (
+                "last_login_at",
+                opt(u.last_login_at.as_deref().map(local_time)),
+            ),
         ]
-    }
+    });
 }
 
 /// The active pendamping accounts of a kecamatan: (id, user name).
