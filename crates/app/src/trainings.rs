@@ -286,3 +286,28 @@ pub async fn days_present(cx: &Context, c: &Caller, id: i64) -> Result<Vec<(i64,
     crate::scope::training(cx, c, id).await?;
     Ok(cx.store.training_days(id).await?)
 }
+
+/// The certificate of a participant who attended a training of the caller's area, as
+/// PDF; none for one who did not attend.
+pub async fn certificate(cx: &Context, c: &Caller, id: i64, person_id: i64) -> Result<Vec<u8>> {
+    let d = training(cx, c, id).await?.d;
+    let p = d
+        .participants
+        .iter()
+        .find(|p| p.person_id == person_id)
+        .ok_or(Error::NotFound)?;
+    if !*p.attended {
+        return Err(Error::Conflict {
+            field: "person_id".into(),
+            msg: Msg::new("training.certificate_not_attended"),
+        });
+    }
+    let village = cx.areas.name(&p.village_code).to_string();
+    Ok(crate::documents::certificate_pdf(
+        cx,
+        &d.training,
+        &p.name,
+        &village,
+        &d.partner_agencies,
+    ))
+}

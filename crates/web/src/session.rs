@@ -20,56 +20,59 @@ pub struct Session {
     pub info: Arc<SessionInfo>,
     /// Authenticated by cookie (a browser) rather than by a bearer token.
     pub via_cookie: bool,
-    /// When the request arrived, by the server's clock: the instant its actions carry.
-    pub at: chrono::DateTime<chrono::Utc>,
+    /// Who acts, with the instant the request arrived: every rule of role and area is
+    /// the application layer's (`app::Caller`); the session only carries it.
+    caller: app::Caller,
 }
 
 impl Session {
+    /// The session found for a request that arrived at `at`.
+    pub fn new(info: SessionInfo, via_cookie: bool, at: chrono::DateTime<chrono::Utc>) -> Session {
+        let u = &info.user;
+        let caller = app::Caller {
+            // The command line acts as no account (id 0).
+            actor: app::Actor {
+                user_id: Some(u.id).filter(|id| *id > 0),
+                username: u.username.clone(),
+                at,
+            },
+            role: u.role,
+            districts: u.districts.clone(),
+            lang: u.lang,
+        };
+        Session {
+            info: Arc::new(info),
+            via_cookie,
+            caller,
+        }
+    }
     pub fn user(&self) -> &User {
         &self.info.user
     }
     pub fn role(&self) -> Role {
-        self.info.user.role
+        self.caller.role
     }
     pub fn actor(&self) -> app::Actor {
-        // The command line acts as no account (id 0).
-        app::Actor {
-            user_id: Some(self.info.user.id).filter(|id| *id > 0),
-            username: self.info.user.username.clone(),
-            at: self.at,
-        }
+        self.caller.actor.clone()
     }
     /// The caller as the application layer knows it.
     pub fn caller(&self) -> app::Caller {
-        app::Caller {
-            actor: self.actor(),
-            role: self.role(),
-            districts: self.info.user.districts.clone(),
-            lang: self.info.user.lang,
-        }
+        self.caller.clone()
     }
     /// Refuses unless the caller's role passes `allowed`.
     pub fn require(&self, allowed: impl Fn(Role) -> bool) -> AppResult<()> {
-        if allowed(self.role()) {
-            Ok(())
-        } else {
-            Err(AppError::App(app::Error::Forbidden))
-        }
+        Ok(self.caller.require(allowed)?)
     }
     pub fn require_write(&self) -> AppResult<()> {
-        self.require(Role::can_write)
+        Ok(self.caller.require_write()?)
     }
     /// Whether the caller may see data of this kecamatan: pendamping only their own.
     pub fn sees_district(&self, district_code: &str) -> bool {
-        !self.role().is_area_scoped() || self.info.user.districts.iter().any(|d| d == district_code)
+        self.caller.sees_district(district_code)
     }
     /// The kecamatan a caller is confined to, or `None` for the whole region.
     pub fn district_scope(&self) -> Option<&[String]> {
-        if self.role().is_area_scoped() {
-            Some(&self.info.user.districts)
-        } else {
-            None
-        }
+        self.caller.district_scope()
     }
 }
 

@@ -17,11 +17,7 @@ pub async fn middleware(State(state): State<AppState>, mut req: Request, next: N
     if let Some(token) = token {
         match app::sessions::resolve(&state.app(), token).await {
             Ok(Some(info)) => {
-                session = Some(Session {
-                    info: Arc::new(info),
-                    via_cookie,
-                    at: state.clock().now(),
-                });
+                session = Some(Session::new(info, via_cookie, state.clock().now()));
             }
             Ok(None) => {}
             Err(e) => {

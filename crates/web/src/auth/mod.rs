@@ -15,7 +15,6 @@ use axum::{Form, Json};
 use domain::{Lang, Msg};
 use serde::Deserialize;
 use std::net::SocketAddr;
-use std::sync::Arc;
 use utoipa_axum::routes;
 
 // ---------- passwords and tokens ----------

@@ -1,5 +1,5 @@
 //! Guidance and training events: pages `/trainings…` and `/api/v1/trainings…`.
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::page::{self, html, Ctx, FormErrors, PageAuth, Pager};
 use crate::persons::village_options;
 use crate::session::{Authed, Session};
@@ -120,26 +120,7 @@ async fn certificate_response(
     id: i64,
     person_id: i64,
 ) -> AppResult<Response> {
-    let d = visible(state, s, id).await?.d;
-    let p = d
-        .participants
-        .iter()
-        .find(|p| p.person_id == person_id)
-        .ok_or(AppError::App(app::Error::NotFound))?;
-    if !*p.attended {
-        return Err(AppError::App(app::Error::Conflict {
-            field: "person_id".into(),
-            msg: Msg::new("training.certificate_not_attended"),
-        }));
-    }
-    let village = state.areas.name(&p.village_code).to_string();
-    let bytes = app::documents::certificate_pdf(
-        &state.app(),
-        &d.training,
-        &p.name,
-        &village,
-        &d.partner_agencies,
-    );
+    let bytes = app::trainings::certificate(&state.app(), &s.caller(), id, person_id).await?;
     Ok((
         [
             (
