@@ -45,6 +45,31 @@ async fn import_api(app: &TestApp, token: &str, kind: &str, query: &str, body: V
     r.json().await.unwrap()
 }
 
+/// Uploads a persons file through the import page as a browser does; the preview's URL.
+async fn upload_persons(
+    app: &TestApp,
+    b: &Client,
+    csrf: &str,
+    file: Vec<u8>,
+    name: &str,
+) -> String {
+    let form = reqwest::multipart::Form::new()
+        .text("_csrf", csrf.to_string())
+        .text("kind", "persons")
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(file).file_name(name.to_string()),
+        );
+    let r = b
+        .post(app.url("/import"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    r.headers()["location"].to_str().unwrap().to_string()
+}
+
 async fn person_total(app: &TestApp, token: &str) -> i64 {
     app.get(token, "/api/v1/persons")
         .await
@@ -195,21 +220,8 @@ async fn import_pages_preview_commit_and_download_rejected_rows() {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
-    let form = reqwest::multipart::Form::new()
-        .text("_csrf", action.clone())
-        .text("kind", "persons")
-        .part(
-            "file",
-            reqwest::multipart::Part::bytes(persons_csv().into_bytes()).file_name("warga.csv"),
-        );
-    let r = b
-        .post(app.url("/import"))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let preview_url = r.headers()["location"].to_str().unwrap().to_string();
+    let preview_url =
+        upload_persons(&app, &b, &action, persons_csv().into_bytes(), "warga.csv").await;
     let preview = app.page(&b, &preview_url).await;
     assert!(preview.contains("id=\"bad\">3<"), "three bad rows shown");
     assert!(preview.contains("Bulan lahir pada NIK harus 01–12"));
@@ -287,21 +299,8 @@ async fn an_upload_is_checked_once_and_viewed_as_it_was_checked() {
     let app = TestApp::spawn().await;
     let b = app.browser_login("operator").await;
     let csrf = hidden(&app.page(&b, "/import").await, "_csrf");
-    let form = reqwest::multipart::Form::new()
-        .text("_csrf", csrf.clone())
-        .text("kind", "persons")
-        .part(
-            "file",
-            reqwest::multipart::Part::bytes(persons_csv().into_bytes()).file_name("warga.csv"),
-        );
-    let r = b
-        .post(app.url("/import"))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let preview_url = r.headers()["location"].to_str().unwrap().to_string();
+    let preview_url =
+        upload_persons(&app, &b, &csrf, persons_csv().into_bytes(), "warga.csv").await;
     let admin = app.token("admin").await;
     let checks = || async {
         app.get_json(&admin, "/api/v1/audit?action=import_check")
