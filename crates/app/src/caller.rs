@@ -48,3 +48,41 @@ impl Caller {
         self.require(Role::can_write)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn caller(role: Role, districts: &[&str]) -> Caller {
+        Caller {
+            role,
+            districts: districts.iter().map(|d| d.to_string()).collect(),
+            ..Caller::cli(&store::Clock::parse("2026-12-06T03:00:00Z").unwrap())
+        }
+    }
+
+    #[test]
+    fn a_pendamping_is_confined_to_their_kecamatan_and_the_office_is_not() {
+        let field = caller(Role::Pendamping, &["32.79.04"]);
+        assert_eq!(field.district_scope(), Some(&["32.79.04".to_string()][..]));
+        assert!(field.sees_district("32.79.04") && !field.sees_district("32.79.02"));
+        for role in [
+            Role::Admin,
+            Role::KepalaBidang,
+            Role::Operator,
+            Role::Auditor,
+        ] {
+            let c = caller(role, &[]);
+            assert!(c.district_scope().is_none() && c.sees_district("32.79.02"));
+        }
+        assert!(matches!(
+            caller(Role::Auditor, &[]).require_write(),
+            Err(Error::Forbidden)
+        ));
+        assert!(field.require_write().is_ok());
+        // The command line acts as an administrator without an account, on the office's day.
+        let cli = Caller::cli(&store::Clock::parse("2026-12-31T17:30:00Z").unwrap());
+        assert_eq!((cli.role, cli.actor.user_id), (Role::Admin, None));
+        assert_eq!(cli.today().to_string(), "2027-01-01");
+    }
+}

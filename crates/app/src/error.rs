@@ -74,3 +74,30 @@ impl From<Invalid> for Error {
         Error::Invalid(i)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refused_input_and_conflicts_go_back_to_the_form_and_say_why() {
+        let conflict = Error::Conflict {
+            field: "nik".into(),
+            msg: Msg::new("error.not_found"),
+        };
+        let inv = conflict.clone().into_form_errors().unwrap();
+        assert!(inv.fields.contains_key("nik"));
+        assert!(matches!(
+            Error::NotFound.into_form_errors(),
+            Err(Error::NotFound)
+        ));
+        assert_eq!(conflict.message(Lang::En), Lang::En.t("error.not_found"));
+        let invalid = Error::invalid("name", Msg::new("common.required"));
+        assert_eq!(
+            invalid.message(Lang::Id),
+            format!("name: {}", Lang::Id.t("common.required"))
+        );
+        // A database failure says nothing of its own to the caller.
+        assert!(matches!(Error::from(StoreError::NotFound), Error::NotFound));
+    }
+}

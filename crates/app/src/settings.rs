@@ -52,3 +52,23 @@ impl Settings {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_defaults_are_the_documented_ones() {
+        let s = Settings::new(domain::Areas::embedded().regency("32.79").unwrap());
+        assert_eq!(
+            (
+                s.visit_interval_days,
+                s.guidance_share_pct,
+                s.nik_lookups_per_day
+            ),
+            (30, 80, 50)
+        );
+        assert!(!s.allow_same_person && !s.public_page && !s.https);
+        assert_eq!(s.office_name, "Dinas Sosial");
+    }
+}
