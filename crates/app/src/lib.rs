@@ -28,6 +28,9 @@ pub mod trainings;
 pub mod users;
 pub mod visits;
 
+#[cfg(test)]
+mod tests;
+
 pub use caller::Caller;
 pub use error::{Error, Result};
 pub use settings::Settings;

@@ -1,5 +1,5 @@
 //! The review proposes records of one person twice, within the caller's area.
-use crate::office::{input, Office, REJASARI};
+use crate::tests::office::{input, Office, REJASARI};
 use serde_json::json;
 
 #[tokio::test]
@@ -10,7 +10,7 @@ async fn one_person_registered_twice_is_proposed_for_review() {
         ("3279045708920003", "Siti Aminah"),
         ("3279045708920011", "Siti Aminah"),
     ] {
-        app::persons::create(
+        crate::persons::create(
             cx,
             &o.operator,
             &input(
@@ -22,7 +22,7 @@ async fn one_person_registered_twice_is_proposed_for_review() {
         .await
         .expect("registered");
     }
-    let (page, _) = app::duplicates::review(cx, &o.operator, app::Paging::new(None, None))
+    let (page, _) = crate::duplicates::review(cx, &o.operator, crate::Paging::new(None, None))
         .await
         .unwrap();
     assert_eq!(page.total, 1, "one pair");
@@ -32,7 +32,7 @@ async fn one_person_registered_twice_is_proposed_for_review() {
         (p.a.name.as_str(), p.b.name.as_str()),
         ("Siti Aminah", "Siti Aminah")
     );
-    let (other, _) = app::duplicates::review(cx, &o.other, app::Paging::new(None, None))
+    let (other, _) = crate::duplicates::review(cx, &o.other, crate::Paging::new(None, None))
         .await
         .unwrap();
     assert_eq!(other.total, 0, "nothing of Langensari for Pataruman");

@@ -1,8 +1,8 @@
 //! One list definition: its columns beside its cells, masked for masked roles, and an
 //! export that leaves a trace.
-use crate::office::{Office, REJASARI};
-use app::lists::Open;
-use app::persons::Persons;
+use crate::lists::Open;
+use crate::persons::Persons;
+use crate::tests::office::{Office, REJASARI};
 use sheets::Cell;
 
 #[tokio::test]
@@ -17,7 +17,7 @@ async fn a_list_reads_masked_for_masked_roles_and_an_export_is_audited() {
         let list = Open::<Persons>::new(cx, c, &Default::default())
             .await
             .unwrap();
-        let page = list.fetch(app::Paging::new(None, None)).await.unwrap();
+        let page = list.fetch(crate::Paging::new(None, None)).await.unwrap();
         assert_eq!(page.total, 3);
         for p in page.items {
             let cells = list.cells(p);
@@ -34,7 +34,7 @@ async fn a_list_reads_masked_for_masked_roles_and_an_export_is_audited() {
         .unwrap();
     assert_eq!(
         other
-            .fetch(app::Paging::new(None, None))
+            .fetch(crate::Paging::new(None, None))
             .await
             .unwrap()
             .total,
@@ -44,7 +44,7 @@ async fn a_list_reads_masked_for_masked_roles_and_an_export_is_audited() {
         .await
         .unwrap();
     list.audit_export(&o.auditor, "csv").await.unwrap();
-    let trail = app::audit::recent(cx, &o.admin, 1).await.unwrap();
+    let trail = crate::audit::recent(cx, &o.admin, 1).await.unwrap();
     assert_eq!(
         (trail[0].action.as_str(), trail[0].username.as_str()),
         ("export", "auditor")

@@ -1,7 +1,7 @@
 //! An upload is checked once, when it arrives, and kept with what was found.
-use crate::office::{Office, REJASARI};
-use app::import::{Committed, Kind, Mode};
-use app::Error;
+use crate::import::{Committed, Kind, Mode};
+use crate::tests::office::{Office, REJASARI};
+use crate::Error;
 
 fn file() -> String {
     format!(
@@ -15,10 +15,10 @@ fn file() -> String {
 async fn an_upload_is_checked_once_and_written_once() {
     let o = Office::new().await;
     let cx = &o.cx;
-    let id = app::import::upload(cx, &o.field, Kind::Persons, "warga.csv", file().as_bytes())
+    let id = crate::import::upload(cx, &o.field, Kind::Persons, "warga.csv", file().as_bytes())
         .await
         .expect("kept");
-    let up = app::import::upload_of(cx, &o.field, id).await.unwrap();
+    let up = crate::import::upload_of(cx, &o.field, id).await.unwrap();
     assert_eq!(
         (up.check.total, up.check.ready, up.check.rejected_rows),
         (2, 1, 1)
@@ -26,14 +26,14 @@ async fn an_upload_is_checked_once_and_written_once() {
     assert_eq!(up.check.errors[0].row, 3);
     // Not another account's.
     assert!(matches!(
-        app::import::upload_of(cx, &o.operator, id).await,
+        crate::import::upload_of(cx, &o.operator, id).await,
         Err(Error::NotFound)
     ));
     assert!(matches!(
-        app::import::commit_upload(cx, &o.field, id, Mode::All).await,
+        crate::import::commit_upload(cx, &o.field, id, Mode::All).await,
         Ok(Committed::HasErrors)
     ));
-    let Committed::Written(c) = app::import::commit_upload(cx, &o.field, id, Mode::Valid)
+    let Committed::Written(c) = crate::import::commit_upload(cx, &o.field, id, Mode::Valid)
         .await
         .unwrap()
     else {
@@ -41,10 +41,10 @@ async fn an_upload_is_checked_once_and_written_once() {
     };
     assert_eq!(c.created, Some(1));
     assert!(matches!(
-        app::import::commit_upload(cx, &o.field, id, Mode::Valid).await,
+        crate::import::commit_upload(cx, &o.field, id, Mode::Valid).await,
         Ok(Committed::Already)
     ));
-    let (rejected, _) = app::import::rejected_rows(cx, &o.field, id, domain::Lang::Id, false)
+    let (rejected, _) = crate::import::rejected_rows(cx, &o.field, id, domain::Lang::Id, false)
         .await
         .unwrap();
     assert_eq!(
@@ -53,6 +53,6 @@ async fn an_upload_is_checked_once_and_written_once() {
         "header and one row"
     );
     let unreadable =
-        app::import::upload(cx, &o.field, Kind::Persons, "x.xlsx", b"PK\x03\x04nonsense").await;
+        crate::import::upload(cx, &o.field, Kind::Persons, "x.xlsx", b"PK\x03\x04nonsense").await;
     assert!(matches!(unreadable, Err(Error::Invalid(_))));
 }

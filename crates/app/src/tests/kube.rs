@@ -1,7 +1,7 @@
 //! KUBE: 5–20 members with three officers, of the KUBE's kecamatan; business types kept
 //! by the admin; candidates only from the caller's kecamatan.
-use crate::office::{input, Office, BINANGUN, REJASARI};
-use app::Error;
+use crate::tests::office::{input, Office, BINANGUN, REJASARI};
+use crate::Error;
 use serde_json::json;
 
 #[tokio::test]
@@ -24,10 +24,10 @@ async fn a_kube_needs_five_members_of_its_kecamatan() {
             .zip(roles)
             .map(|(id, r)| json!({"person_id": id, "role": r}))
             .collect();
-        input::<app::kube::KubeCreate>(json!({"name": "KUBE Melati", "business_type": "warungan",
+        input::<crate::kube::KubeCreate>(json!({"name": "KUBE Melati", "business_type": "warungan",
             "village_code": REJASARI, "formed_on": "2025-01-10", "funding_source": "apbn", "members": m}))
     };
-    let few = app::kube::create(cx, &o.operator, &body(&ours[..4]))
+    let few = crate::kube::create(cx, &o.operator, &body(&ours[..4]))
         .await
         .unwrap_err();
     assert!(
@@ -36,16 +36,16 @@ async fn a_kube_needs_five_members_of_its_kecamatan() {
     );
     // A pendamping does not know the person of another kecamatan: the answer names the id.
     let mixed = [&ours[..4], &theirs[..]].concat();
-    let unknown = app::kube::create(cx, &o.field, &body(&mixed))
+    let unknown = crate::kube::create(cx, &o.field, &body(&mixed))
         .await
         .unwrap_err();
     assert!(matches!(&unknown, Error::Invalid(i) if i.fields.contains_key("members")));
-    let made = app::kube::create(cx, &o.field, &body(&ours[..5]))
+    let made = crate::kube::create(cx, &o.field, &body(&ours[..5]))
         .await
         .expect("formed");
     assert_eq!(made.members.len(), 5);
     // A member of an active KUBE joins no second one.
-    let twice = app::kube::create(cx, &o.operator, &body(&ours[..5]))
+    let twice = crate::kube::create(cx, &o.operator, &body(&ours[..5]))
         .await
         .unwrap_err();
     assert!(
@@ -53,11 +53,11 @@ async fn a_kube_needs_five_members_of_its_kecamatan() {
         "{twice:?}"
     );
     // Candidates: residents of the kecamatan in no KUBE, and none for another's.
-    let c = app::kube::candidates(cx, &o.field, "32.79.04", None, 100)
+    let c = crate::kube::candidates(cx, &o.field, "32.79.04", None, 100)
         .await
         .unwrap();
     assert_eq!(c.iter().map(|r| r.0).collect::<Vec<_>>(), vec![ours[5]]);
-    assert!(app::kube::candidates(cx, &o.field, "32.79.02", None, 100)
+    assert!(crate::kube::candidates(cx, &o.field, "32.79.02", None, 100)
         .await
         .unwrap()
         .is_empty());
@@ -67,23 +67,23 @@ async fn a_kube_needs_five_members_of_its_kecamatan() {
 async fn business_types_are_kept_by_the_admin() {
     let o = Office::new().await;
     let cx = &o.cx;
-    let lele: app::kube::BusinessTypeIn =
+    let lele: crate::kube::BusinessTypeIn =
         input(json!({"code": "budidaya_lele", "name": "Budidaya lele"}));
     assert!(matches!(
-        app::kube::business_type_save(cx, &o.operator, &lele).await,
+        crate::kube::business_type_save(cx, &o.operator, &lele).await,
         Err(Error::Forbidden)
     ));
-    let bad: app::kube::BusinessTypeIn = input(json!({"code": "Lele!", "name": ""}));
-    let e = app::kube::business_type_save(cx, &o.admin, &bad)
+    let bad: crate::kube::BusinessTypeIn = input(json!({"code": "Lele!", "name": ""}));
+    let e = crate::kube::business_type_save(cx, &o.admin, &bad)
         .await
         .unwrap_err();
     assert!(
         matches!(&e, Error::Invalid(i) if i.fields.contains_key("code") && i.fields.contains_key("name"))
     );
-    app::kube::business_type_save(cx, &o.admin, &lele)
+    crate::kube::business_type_save(cx, &o.admin, &lele)
         .await
         .expect("saved");
-    let all = app::kube::business_types(cx, &o.operator).await.unwrap();
+    let all = crate::kube::business_types(cx, &o.operator).await.unwrap();
     let b = all
         .iter()
         .find(|b| b.code == "budidaya_lele")

@@ -1,7 +1,7 @@
 //! Trainings: participants of the caller's area only; attendance on the event's days;
 //! the summary by village keeps other kecamatan's villages from a pendamping.
-use crate::office::{input, Office, BINANGUN, REJASARI};
-use app::Error;
+use crate::tests::office::{input, Office, BINANGUN, REJASARI};
+use crate::Error;
 use serde_json::json;
 
 #[tokio::test]
@@ -10,7 +10,7 @@ async fn participants_attendance_and_the_summary_stay_in_the_area() {
     let cx = &o.cx;
     let ours = o.residents(REJASARI, 2, 1).await;
     let theirs = o.residents(BINANGUN, 1, 2).await;
-    let t = app::trainings::create(
+    let t = crate::trainings::create(
         cx,
         &o.operator,
         &input(json!({"title": "Bimtek kambing", "kind": "bimbingan_teknis", "business_type": "ternak_kambing",
@@ -20,12 +20,12 @@ async fn participants_attendance_and_the_summary_stay_in_the_area() {
     .await
     .expect("training");
     let id = t.training.id;
-    assert!(app::trainings::partner_agencies(cx, &o.field)
+    assert!(crate::trainings::partner_agencies(cx, &o.field)
         .await
         .unwrap()
         .contains(&"Dinas Peternakan".to_string()));
     let add = |c, person| async move {
-        app::trainings::add_participant(
+        crate::trainings::add_participant(
             cx,
             c,
             id,
@@ -46,24 +46,27 @@ async fn participants_attendance_and_the_summary_stay_in_the_area() {
         .await
         .expect("the office adds anyone");
     let day = |d: &str, present| input(json!({"person_id": ours[0], "day": d, "present": present}));
-    let outside_days = app::trainings::attendance(cx, &o.field, id, &day("2026-11-04", true)).await;
+    let outside_days =
+        crate::trainings::attendance(cx, &o.field, id, &day("2026-11-04", true)).await;
     assert!(matches!(outside_days, Err(Error::Invalid(i)) if i.fields.contains_key("day")));
-    app::trainings::attendance(cx, &o.field, id, &day("2026-11-03", true))
+    crate::trainings::attendance(cx, &o.field, id, &day("2026-11-03", true))
         .await
         .unwrap();
-    let present = app::trainings::days_present(cx, &o.field, id)
+    let present = crate::trainings::days_present(cx, &o.field, id)
         .await
         .unwrap();
     assert!(
         present.contains(&(ours[0], "2026-11-03".to_string())),
         "{present:?}"
     );
-    let office = app::trainings::summary(cx, &o.operator, id).await.unwrap();
+    let office = crate::trainings::summary(cx, &o.operator, id)
+        .await
+        .unwrap();
     assert!(
         office.iter().any(|v| v.village_code == BINANGUN),
         "{office:?}"
     );
-    let field = app::trainings::summary(cx, &o.field, id).await.unwrap();
+    let field = crate::trainings::summary(cx, &o.field, id).await.unwrap();
     assert!(
         !field.iter().any(|v| v.village_code == BINANGUN),
         "{field:?}"

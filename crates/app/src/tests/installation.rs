@@ -1,7 +1,7 @@
 //! The installation: opened twice without harm, accounts from the command line, and a
 //! SQLite backup that the restore's check accepts.
-use crate::office::Office;
-use app::installation::Installation;
+use crate::installation::Installation;
+use crate::tests::office::Office;
 
 #[tokio::test]
 async fn accounts_backups_and_migrations() {
@@ -11,7 +11,7 @@ async fn accounts_backups_and_migrations() {
     let u = o.db.user_by_name("operator").await.unwrap();
     o.db.user_change(
         u.id,
-        app::users::UserChange {
+        crate::users::UserChange {
             disabled: Some(true),
             ..Default::default()
         },

@@ -1,7 +1,7 @@
 //! The registry: a person's rules, a NIK registered once, the area a pendamping sees,
 //! and the day's limit of NIK look-ups for roles that see NIKs masked.
-use crate::office::{input, Office, BINANGUN, REJASARI};
-use app::Error;
+use crate::tests::office::{input, Office, BINANGUN, REJASARI};
+use crate::Error;
 use serde_json::json;
 
 fn siti(nik: &str, village: &str) -> domain::person::PersonInput {
@@ -15,19 +15,19 @@ fn siti(nik: &str, village: &str) -> domain::person::PersonInput {
 async fn a_person_is_registered_once_and_agrees_with_her_nik() {
     let o = Office::new().await;
     let cx = &o.cx;
-    let p = app::persons::create(cx, &o.operator, &siti("3279045708920003", REJASARI), false)
+    let p = crate::persons::create(cx, &o.operator, &siti("3279045708920003", REJASARI), false)
         .await
         .expect("registered");
     assert_eq!(p.name, "Siti Aminah");
     // The NIK says born on the 17th of September 1992 (57 = 17 + 40: a woman): not her.
-    let wrong = app::persons::create(cx, &o.operator, &siti("3279045709920003", REJASARI), false)
+    let wrong = crate::persons::create(cx, &o.operator, &siti("3279045709920003", REJASARI), false)
         .await
         .unwrap_err();
     assert!(
         matches!(&wrong, Error::Invalid(i) if i.fields.contains_key("birth_date")),
         "{wrong:?}"
     );
-    let again = app::persons::create(cx, &o.operator, &siti("3279045708920003", REJASARI), true)
+    let again = crate::persons::create(cx, &o.operator, &siti("3279045708920003", REJASARI), true)
         .await
         .unwrap_err();
     assert!(
@@ -35,7 +35,7 @@ async fn a_person_is_registered_once_and_agrees_with_her_nik() {
         "{again:?}"
     );
     // The auditor reads, never writes.
-    let refused = app::persons::create(cx, &o.auditor, &siti("3279045708920004", REJASARI), true)
+    let refused = crate::persons::create(cx, &o.auditor, &siti("3279045708920004", REJASARI), true)
         .await
         .unwrap_err();
     assert!(matches!(refused, Error::Forbidden));
@@ -45,21 +45,24 @@ async fn a_person_is_registered_once_and_agrees_with_her_nik() {
 async fn a_pendamping_registers_and_sees_only_their_kecamatan() {
     let o = Office::new().await;
     let cx = &o.cx;
-    let outside = app::persons::create(cx, &o.field, &siti("3279025708920003", BINANGUN), false)
+    let outside = crate::persons::create(cx, &o.field, &siti("3279025708920003", BINANGUN), false)
         .await
         .unwrap_err();
     assert!(matches!(&outside, Error::Invalid(i) if i.fields.contains_key("village_code")));
     let theirs = o.residents(BINANGUN, 2, 1).await;
     let ours = o.residents(REJASARI, 3, 2).await;
     assert!(matches!(
-        app::scope::person(cx, &o.field, theirs[0]).await,
+        crate::scope::person(cx, &o.field, theirs[0]).await,
         Err(Error::NotFound)
     ));
     assert_eq!(
-        app::scope::person(cx, &o.field, ours[0]).await.unwrap().id,
+        crate::scope::person(cx, &o.field, ours[0])
+            .await
+            .unwrap()
+            .id,
         ours[0]
     );
-    let seen = app::persons::residents(cx, &o.field, &Default::default(), 100)
+    let seen = crate::persons::residents(cx, &o.field, &Default::default(), 100)
         .await
         .unwrap();
     let ids: Vec<i64> = seen.iter().map(|r| r.0).collect();
@@ -73,21 +76,21 @@ async fn masked_roles_learn_only_so_many_niks_a_day() {
     let cx = &o.cx;
     o.residents(REJASARI, 1, 3).await;
     let niks = ["3279040101900001", "3279040101900002", "3279040101900003"];
-    app::persons::nik_lookups(cx, &o.field, &niks, "test")
+    crate::persons::nik_lookups(cx, &o.field, &niks, "test")
         .await
         .expect("three");
     // The same NIKs again are not counted twice.
-    app::persons::nik_lookups(cx, &o.field, &niks[..1], "test")
+    crate::persons::nik_lookups(cx, &o.field, &niks[..1], "test")
         .await
         .expect("same");
-    let over = app::persons::nik_lookups(cx, &o.field, &["3279040101900004"], "test")
+    let over = crate::persons::nik_lookups(cx, &o.field, &["3279040101900004"], "test")
         .await
         .unwrap_err();
     assert!(matches!(over, Error::Limited(_)), "{over:?}");
     // The office sees NIKs in full: nothing to count.
     for i in 0..5 {
         let nik = format!("32790401019000{:02}", 10 + i);
-        app::persons::nik_lookups(cx, &o.operator, &[nik.as_str()], "test")
+        crate::persons::nik_lookups(cx, &o.operator, &[nik.as_str()], "test")
             .await
             .expect("office");
     }

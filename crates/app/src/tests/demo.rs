@@ -1,5 +1,5 @@
 //! The demo accounts: made once, found again on the next start.
-use crate::office::Office;
+use crate::tests::office::Office;
 
 #[tokio::test]
 async fn the_demo_accounts_are_made_once() {

@@ -1,9 +1,9 @@
 //! An office on a fresh database: the region Kota Banjar (32.79), its accounts (one per
 //! role; a pendamping in Langensari and one in Pataruman), the clock at a fixed instant,
 //! and helpers that register residents and form KUBE through the use cases themselves.
-use app::installation::Installation;
-use app::users::NewUser;
-use app::{Caller, Clock, Context, Settings};
+use crate::installation::Installation;
+use crate::users::NewUser;
+use crate::{Caller, Clock, Context, Settings};
 use domain::user::Username;
 use domain::{Areas, DistrictCode, Lang, Role};
 use serde_json::{json, Value};
@@ -33,7 +33,7 @@ pub struct Office {
 
 fn hash() -> String {
     static H: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    H.get_or_init(|| app::passwords::hash_password("Sandi-Uji-Kantor-2026"))
+    H.get_or_init(|| crate::passwords::hash_password("Sandi-Uji-Kantor-2026"))
         .clone()
 }
 
@@ -81,7 +81,7 @@ impl Office {
                 .await
                 .expect("account");
             callers.push(Caller {
-                actor: app::Actor::new(Some(u.id), name, &clock),
+                actor: crate::Actor::new(Some(u.id), name, &clock),
                 role,
                 districts: u.districts.clone(),
                 lang: Lang::Id,
@@ -111,7 +111,7 @@ impl Office {
             let day = i % 28 + 1;
             let year = 60 + seed % 30;
             let nik = format!("{district}{day:02}01{year:02}{:04}", seed * 100 + i + 1);
-            let p = app::persons::create(
+            let p = crate::persons::create(
                 &self.cx,
                 &self.operator,
                 &input(
@@ -136,7 +136,7 @@ impl Office {
             .enumerate()
             .map(|(i, id)| json!({"person_id": id, "role": roles.get(i).copied().unwrap_or("anggota")}))
             .collect();
-        app::kube::create(
+        crate::kube::create(
             &self.cx,
             &self.operator,
             &input(

@@ -1,11 +1,11 @@
 //! Monitoring visits: not in the future, only to KUBE of the caller's area; the queue
 //! puts the overdue first.
-use crate::office::{input, Office, BINANGUN, REJASARI};
-use app::Error;
+use crate::tests::office::{input, Office, BINANGUN, REJASARI};
+use crate::Error;
 use serde_json::json;
 
 fn visit(on: &str) -> domain::visit::VisitInput {
-    app::visits::input_of(&input(
+    crate::visits::input_of(&input(
         json!({"visited_on": on, "operating": true, "meetings_held": 2,
         "members_present": 5, "books_up_to_date": true, "revenue": 1_500_000}),
     ))
@@ -21,7 +21,7 @@ async fn visits_are_of_past_days_in_the_area_and_the_queue_follows_them() {
     let b = o
         .kube("KUBE Dua", BINANGUN, &o.residents(BINANGUN, 5, 2).await)
         .await;
-    let tomorrow = app::visits::record(cx, &o.field, a, &visit("2026-12-07"))
+    let tomorrow = crate::visits::record(cx, &o.field, a, &visit("2026-12-07"))
         .await
         .unwrap_err();
     assert!(
@@ -29,22 +29,22 @@ async fn visits_are_of_past_days_in_the_area_and_the_queue_follows_them() {
         "{tomorrow:?}"
     );
     assert!(matches!(
-        app::visits::record(cx, &o.field, b, &visit("2026-12-01")).await,
+        crate::visits::record(cx, &o.field, b, &visit("2026-12-01")).await,
         Err(Error::NotFound)
     ));
-    let (v, _) = app::visits::record(cx, &o.field, a, &visit("2026-12-06"))
+    let (v, _) = crate::visits::record(cx, &o.field, a, &visit("2026-12-06"))
         .await
         .expect("visit");
     assert_eq!(
-        app::visits::list(cx, &o.field, a).await.unwrap()[0].id,
+        crate::visits::list(cx, &o.field, a).await.unwrap()[0].id,
         v.id
     );
     assert!(matches!(
-        app::visits::list(cx, &o.other, a).await,
+        crate::visits::list(cx, &o.other, a).await,
         Err(Error::NotFound)
     ));
     // The office's queue: the KUBE never visited (formed 2024) before the one seen today.
-    let q = app::visits::queue(cx, &o.operator, false).await.unwrap();
+    let q = crate::visits::queue(cx, &o.operator, false).await.unwrap();
     let order: Vec<i64> = q.iter().map(|c| c.kube.id).collect();
     assert_eq!(
         order,
@@ -55,6 +55,6 @@ async fn visits_are_of_past_days_in_the_area_and_the_queue_follows_them() {
             .collect::<Vec<_>>()
     );
     assert!(q[0].overdue_days > 0 && q[1].overdue_days == 0);
-    let mine = app::visits::queue(cx, &o.field, false).await.unwrap();
+    let mine = crate::visits::queue(cx, &o.field, false).await.unwrap();
     assert_eq!(mine.iter().map(|c| c.kube.id).collect::<Vec<_>>(), vec![a]);
 }

@@ -1,11 +1,11 @@
 //! Programmes are the office's; residents offered for enrolment show masked roles their
 //! age, not their birth date; no one approves a benefit they recorded.
-use crate::office::{input, Office, REJASARI};
-use app::Error;
+use crate::tests::office::{input, Office, REJASARI};
+use crate::Error;
 use serde_json::json;
 
 async fn aslut(o: &Office) -> i64 {
-    app::programmes::create(
+    crate::programmes::create(
         &o.cx,
         &o.operator,
         &input(
@@ -23,7 +23,7 @@ async fn programmes_are_made_by_the_office_with_a_budget_or_a_quota() {
     let o = Office::new().await;
     let body =
         json!({"name": "KUBE 2026", "year": 2026, "funding_source": "apbn", "target": "kube"});
-    let none = app::programmes::create(&o.cx, &o.operator, &input(body.clone()))
+    let none = crate::programmes::create(&o.cx, &o.operator, &input(body.clone()))
         .await
         .unwrap_err();
     assert!(
@@ -33,22 +33,24 @@ async fn programmes_are_made_by_the_office_with_a_budget_or_a_quota() {
     let mut with = body;
     with["quota"] = json!(10);
     assert!(matches!(
-        app::programmes::create(&o.cx, &o.field, &input(with.clone())).await,
+        crate::programmes::create(&o.cx, &o.field, &input(with.clone())).await,
         Err(Error::Forbidden)
     ));
-    let p = app::programmes::create(&o.cx, &o.operator, &input(with))
+    let p = crate::programmes::create(&o.cx, &o.operator, &input(with))
         .await
         .unwrap();
-    let (got, figures) = app::programmes::get(&o.cx, &o.auditor, p.id).await.unwrap();
+    let (got, figures) = crate::programmes::get(&o.cx, &o.auditor, p.id)
+        .await
+        .unwrap();
     assert_eq!((got.quota, figures.committed), (Some(10), 0));
     assert_eq!(
-        app::programmes::list(&o.cx, &o.kabid, Some(2026))
+        crate::programmes::list(&o.cx, &o.kabid, Some(2026))
             .await
             .unwrap()
             .len(),
         1
     );
-    assert!(app::programmes::list(&o.cx, &o.kabid, Some(2025))
+    assert!(crate::programmes::list(&o.cx, &o.kabid, Some(2025))
         .await
         .unwrap()
         .is_empty());
@@ -60,8 +62,10 @@ async fn candidates_show_masked_roles_an_age_and_benefits_wait_for_another_head(
     let cx = &o.cx;
     let p = aslut(&o).await;
     let ids = o.residents(REJASARI, 2, 1).await;
-    let office = app::programmes::overview(cx, &o.operator, p).await.unwrap();
-    let field = app::programmes::overview(cx, &o.field, p).await.unwrap();
+    let office = crate::programmes::overview(cx, &o.operator, p)
+        .await
+        .unwrap();
+    let field = crate::programmes::overview(cx, &o.field, p).await.unwrap();
     assert_eq!(office.candidates.len(), 2);
     assert!(office.candidates.iter().all(|c| c.birth_date.is_some()));
     assert_eq!(field.candidates.len(), 2);
@@ -70,10 +74,10 @@ async fn candidates_show_masked_roles_an_age_and_benefits_wait_for_another_head(
         .iter()
         .all(|c| c.birth_date.is_none() && c.age > 60));
     // Eligibility: 60 and over; these residents are.
-    app::programmes::enrol(cx, &o.field, p, ids[0])
+    crate::programmes::enrol(cx, &o.field, p, ids[0])
         .await
         .expect("enrolled");
-    let b = app::programmes::benefit(
+    let b = crate::programmes::benefit(
         cx,
         &o.kabid,
         p,
@@ -85,7 +89,7 @@ async fn candidates_show_masked_roles_an_age_and_benefits_wait_for_another_head(
     .await
     .expect("recorded");
     // Recorded by this head of division: another must approve it.
-    let own = app::programmes::approve_benefit(cx, &o.kabid, p, b)
+    let own = crate::programmes::approve_benefit(cx, &o.kabid, p, b)
         .await
         .unwrap_err();
     assert!(
@@ -95,12 +99,12 @@ async fn candidates_show_masked_roles_an_age_and_benefits_wait_for_another_head(
         ),
         "{own:?}"
     );
-    let benefits = app::programmes::benefits(cx, &o.field, p, app::Paging::new(None, None))
+    let benefits = crate::programmes::benefits(cx, &o.field, p, crate::Paging::new(None, None))
         .await
         .unwrap();
     assert_eq!(benefits.total, 1);
     assert_eq!(
-        app::programmes::enrolments(cx, &o.other, p)
+        crate::programmes::enrolments(cx, &o.other, p)
             .await
             .unwrap()
             .len(),

@@ -1,7 +1,7 @@
 //! A KUBE's proposal: made in the field, steps by role and by different persons, the
 //! page's buttons from the same rule, the BAST only once delivered.
-use crate::office::{input, Office, REJASARI};
-use app::Error;
+use crate::tests::office::{input, Office, REJASARI};
+use crate::Error;
 use domain::aid::Action;
 use serde_json::json;
 
@@ -11,7 +11,7 @@ async fn each_step_is_taken_by_its_role_and_another_person() {
     let cx = &o.cx;
     let members = o.residents(REJASARI, 5, 1).await;
     let k = o.kube("KUBE Anggrek", REJASARI, &members).await;
-    let prog = app::programmes::create(
+    let prog = crate::programmes::create(
         cx,
         &o.operator,
         &input(
@@ -21,14 +21,14 @@ async fn each_step_is_taken_by_its_role_and_another_person() {
     )
     .await
     .unwrap();
-    let item = app::programmes::item_create(
+    let item = crate::programmes::item_create(
         cx,
         &o.operator,
         &input(json!({"name": "Kambing", "unit": "ekor", "unit_price": 2_000_000})),
     )
     .await
     .unwrap();
-    let empty = app::proposals::create(
+    let empty = crate::proposals::create(
         cx,
         &o.field,
         &input(json!({"kube_id": k, "programme_id": prog.id, "items": [], "justification": ""})),
@@ -38,7 +38,7 @@ async fn each_step_is_taken_by_its_role_and_another_person() {
     assert!(
         matches!(&empty, Error::Invalid(i) if i.fields.contains_key("items") && i.fields.contains_key("justification"))
     );
-    let d = app::proposals::create(
+    let d = crate::proposals::create(
         cx,
         &o.field,
         &input(json!({"kube_id": k, "programme_id": prog.id,
@@ -47,37 +47,39 @@ async fn each_step_is_taken_by_its_role_and_another_person() {
     .await
     .expect("draft");
     let id = d.proposal.id;
-    let actions = |c| async move { app::proposals::overview(cx, c, id).await.unwrap().actions };
+    let actions = |c| async move { crate::proposals::overview(cx, c, id).await.unwrap().actions };
     assert_eq!(actions(&o.field).await, vec![Action::Submit]);
     assert!(actions(&o.kabid).await.is_empty());
-    let none = app::proposals::ActBody::default();
-    app::proposals::act(cx, &o.field, id, "submit", &none)
+    let none = crate::proposals::ActBody::default();
+    crate::proposals::act(cx, &o.field, id, "submit", &none)
         .await
         .expect("submitted");
     // The submitter does not verify their own step: no button, and refused.
     assert!(actions(&o.field).await.is_empty());
-    assert!(app::proposals::act(cx, &o.field, id, "verify", &none)
+    assert!(crate::proposals::act(cx, &o.field, id, "verify", &none)
         .await
         .is_err());
     assert_eq!(actions(&o.operator).await, vec![Action::Verify]);
-    app::proposals::act(cx, &o.operator, id, "verify", &none)
+    crate::proposals::act(cx, &o.operator, id, "verify", &none)
         .await
         .expect("verified");
-    assert!(app::proposals::act(cx, &o.operator, id, "approve", &none)
+    assert!(crate::proposals::act(cx, &o.operator, id, "approve", &none)
         .await
         .is_err());
-    app::proposals::act(cx, &o.kabid, id, "approve", &none)
+    crate::proposals::act(cx, &o.kabid, id, "approve", &none)
         .await
         .expect("approved");
-    let early = app::proposals::bast(cx, &o.operator, id).await.unwrap_err();
+    let early = crate::proposals::bast(cx, &o.operator, id)
+        .await
+        .unwrap_err();
     assert!(matches!(early, Error::Conflict { .. }), "{early:?}");
     // Another kecamatan's pendamping: no such proposal.
     assert!(matches!(
-        app::proposals::overview(cx, &o.other, id).await,
+        crate::proposals::overview(cx, &o.other, id).await,
         Err(Error::NotFound)
     ));
     assert!(matches!(
-        app::proposals::assets(cx, &o.other, k).await,
+        crate::proposals::assets(cx, &o.other, k).await,
         Err(Error::NotFound)
     ));
 }

@@ -1,6 +1,6 @@
 //! Files follow their record: a visit takes photos only; another area sees nothing.
-use crate::office::{input, Office, REJASARI};
-use app::Error;
+use crate::tests::office::{input, Office, REJASARI};
+use crate::Error;
 use serde_json::json;
 
 /// The smallest PNG (1×1).
@@ -13,17 +13,17 @@ async fn a_visit_takes_photos_its_area_may_see() {
     let k = o
         .kube("KUBE Foto", REJASARI, &o.residents(REJASARI, 5, 1).await)
         .await;
-    let (v, _) = app::visits::record(
+    let (v, _) = crate::visits::record(
         cx,
         &o.field,
         k,
-        &app::visits::input_of(&input(
+        &crate::visits::input_of(&input(
             json!({"visited_on": "2026-12-05", "operating": true}),
         )),
     )
     .await
     .unwrap();
-    let pdf = app::attachments::add(
+    let pdf = crate::attachments::add(
         cx,
         &o.field,
         "visit",
@@ -33,25 +33,25 @@ async fn a_visit_takes_photos_its_area_may_see() {
     )
     .await;
     assert!(matches!(pdf, Err(Error::Invalid(i)) if i.fields.contains_key("file")));
-    let a = app::attachments::add(cx, &o.field, "visit", v.id, "kandang.png", PNG)
+    let a = crate::attachments::add(cx, &o.field, "visit", v.id, "kandang.png", PNG)
         .await
         .expect("photo");
     assert_eq!(a.mime, "image/png");
     assert_eq!(
-        app::attachments::list(cx, &o.auditor, "visit", v.id)
+        crate::attachments::list(cx, &o.auditor, "visit", v.id)
             .await
             .unwrap()
             .len(),
         1
     );
-    let (info, bytes) = app::attachments::get(cx, &o.field, a.id).await.unwrap();
+    let (info, bytes) = crate::attachments::get(cx, &o.field, a.id).await.unwrap();
     assert_eq!((info.id, bytes.as_slice()), (a.id, PNG));
     assert!(matches!(
-        app::attachments::get(cx, &o.other, a.id).await,
+        crate::attachments::get(cx, &o.other, a.id).await,
         Err(Error::NotFound)
     ));
     assert!(matches!(
-        app::attachments::add(cx, &o.auditor, "visit", v.id, "x.png", PNG).await,
+        crate::attachments::add(cx, &o.auditor, "visit", v.id, "x.png", PNG).await,
         Err(Error::Forbidden)
     ));
 }

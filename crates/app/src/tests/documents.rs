@@ -1,7 +1,7 @@
 //! The office's documents: a certificate only for a participant who attended, on the
 //! office's letterhead.
-use crate::office::{input, Office, REJASARI};
-use app::Error;
+use crate::tests::office::{input, Office, REJASARI};
+use crate::Error;
 use serde_json::json;
 
 #[tokio::test]
@@ -9,7 +9,7 @@ async fn a_certificate_for_who_attended() {
     let o = Office::with(|s| s.office_name = "Dinas Sosial Kota Banjar".into()).await;
     let cx = &o.cx;
     let ids = o.residents(REJASARI, 2, 1).await;
-    let t = app::trainings::create(
+    let t = crate::trainings::create(
         cx,
         &o.operator,
         &input(
@@ -22,7 +22,7 @@ async fn a_certificate_for_who_attended() {
     .training
     .id;
     for (id, attended) in [(ids[0], true), (ids[1], false)] {
-        app::trainings::add_participant(
+        crate::trainings::add_participant(
             cx,
             &o.field,
             t,
@@ -31,7 +31,7 @@ async fn a_certificate_for_who_attended() {
         .await
         .unwrap();
     }
-    let pdf = app::trainings::certificate(cx, &o.field, t, ids[0])
+    let pdf = crate::trainings::certificate(cx, &o.field, t, ids[0])
         .await
         .expect("certificate");
     let text = pdf::extract_text(&pdf);
@@ -40,11 +40,11 @@ async fn a_certificate_for_who_attended() {
         "{text}"
     );
     assert!(matches!(
-        app::trainings::certificate(cx, &o.field, t, ids[1]).await,
+        crate::trainings::certificate(cx, &o.field, t, ids[1]).await,
         Err(Error::Conflict { .. })
     ));
     assert!(matches!(
-        app::trainings::certificate(cx, &o.other, t, ids[0]).await,
+        crate::trainings::certificate(cx, &o.other, t, ids[0]).await,
         Err(Error::NotFound)
     ));
 }
