@@ -16,6 +16,6 @@ fuzz_target!(|data: &[u8]| {
         assert!(n.birth_date() <= today);
     }
     let _ = domain::nik::KkNumber::parse(&s, areas());
-    let _ = domain::nik::mask(&s);
+    let _ = domain::privacy::mask(&s);
     let _ = domain::money::Rupiah::parse(&s);
 });
