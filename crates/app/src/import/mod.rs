@@ -9,8 +9,8 @@ mod upload;
 pub use domain::import::Kind;
 
 pub use plan::{
-    columns, commit, mapping_key, no_progress, parse_mapping, plan, read_table, rejected, Options,
-    Plan, Progress,
+    columns, commit, mapping_key, no_progress, parse_mapping, plan, plan_table, read_table,
+    rejected, unknown_columns, Options, Plan, Progress,
 };
 use serde::{Deserialize, Serialize};
 pub use template::template_file;

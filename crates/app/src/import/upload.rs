@@ -2,8 +2,8 @@
 //! the file arrives (and again when asked, or when its columns are mapped), and kept with
 //! the upload, so that viewing it reads what was found, not the file.
 use super::{
-    audit_check, columns, commit, mapping_key, no_progress, plan, read_table, rejected, Kind, Mode,
-    Options, Plan,
+    audit_check, columns, commit, mapping_key, no_progress, plan, plan_table, read_table, rejected,
+    unknown_columns, Kind, Mode, Options, Plan,
 };
 use crate::{Caller, Context, Error, Result};
 use domain::import::{Mapping, RowError, Unmapped};
@@ -87,43 +87,45 @@ pub async fn upload(
     bytes: &[u8],
 ) -> Result<i64> {
     c.require_write()?;
-    // A file that cannot be read as a sheet is refused, not kept.
-    read_table(bytes, &Options::upload()).await?;
+    // A file that cannot be read as a sheet is refused, not kept; one that can is read
+    // once, here, for its check too.
+    let table = read_table(bytes, &Options::upload()).await?;
     let id = cx
         .store
         .import_file_save(owner(c)?, kind, filename, bytes)
         .await?;
-    check_file(cx, c, id, kind, bytes).await?;
+    check_file(cx, c, id, kind, table).await?;
     Ok(id)
 }
 
-/// Checks the file of an upload and keeps what was found (audited as an import is).
-async fn check_file(cx: &Context, c: &Caller, id: i64, kind: Kind, bytes: &[u8]) -> Result<Check> {
+/// Checks the rows of an upload and keeps what was found (audited as an import is).
+async fn check_file(
+    cx: &Context,
+    c: &Caller,
+    id: i64,
+    kind: Kind,
+    table: Vec<Vec<domain::import::Cell>>,
+) -> Result<Check> {
     let at = c.actor.now();
-    let check = match plan(cx, c, kind, bytes, &Options::upload(), no_progress()).await {
-        Ok(p) => {
+    let check = match columns(cx, c, kind, &table, &Vec::new()).await? {
+        Ok(layout) => {
+            let p = plan_table(cx, c, kind, table, layout, no_progress()).await?;
             audit_check(cx, c, &p, "page").await?;
             Check::of(&p, None, at)
         }
-        Err(Error::Invalid(inv)) => {
-            let unmapped = match read_table(bytes, &Options::upload()).await {
-                Ok(table) => columns(cx, c, kind, &table, &Vec::new()).await?.err(),
-                Err(_) => None,
-            };
-            Check {
-                kind,
-                total: 0,
-                ready: 0,
-                skipped: 0,
-                rejected_rows: 0,
-                errors: Vec::new(),
-                file_error: inv.fields.into_values().collect(),
-                unmapped,
-                created: None,
-                at,
-            }
-        }
-        Err(e) => return Err(e),
+        // Headings that are not the template's and no mapping reads: what to map.
+        Err(u) => Check {
+            kind,
+            total: 0,
+            ready: 0,
+            skipped: 0,
+            rejected_rows: 0,
+            errors: Vec::new(),
+            file_error: vec![unknown_columns(&u)],
+            unmapped: Some(u),
+            created: None,
+            at,
+        },
     };
     cx.store
         .import_file_result(id, &kept(&check), false)
@@ -144,7 +146,8 @@ pub async fn upload_of(cx: &Context, c: &Caller, id: i64) -> Result<Upload> {
         // Kept before checks were kept: checked now, once.
         None => {
             let bytes = cx.store.import_file_content(id, owner(c)?).await?;
-            check_file(cx, c, id, f.kind, &bytes).await?
+            let table = read_table(&bytes, &Options::upload()).await?;
+            check_file(cx, c, id, f.kind, table).await?
         }
     };
     Ok(Upload {
@@ -164,7 +167,8 @@ pub async fn recheck(cx: &Context, c: &Caller, id: i64) -> Result<Upload> {
         return Ok(up);
     }
     let bytes = cx.store.import_file_content(id, owner(c)?).await?;
-    let check = check_file(cx, c, id, up.kind, &bytes).await?;
+    let table = read_table(&bytes, &Options::upload()).await?;
+    let check = check_file(cx, c, id, up.kind, table).await?;
     Ok(Upload { check, ..up })
 }
 

@@ -298,6 +298,8 @@ async fn mapping_form(
             Some((field.to_string(), (column + 1).to_string()))
         })
         .collect();
+    // The role first: a refused one takes no slot.
+    s.require_write()?;
     let _slot = state.imports.take(s.user().id)?;
     app::import::map_columns(&state.app(), &s.caller(), id, mapping, shared).await?;
     page::redirect_with_flash(
@@ -315,6 +317,8 @@ async fn recheck_form(
     PageAuth { s, ctx }: PageAuth,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
+    // The role first: a refused one takes no slot.
+    s.require_write()?;
     let _slot = state.imports.take(s.user().id)?;
     app::import::recheck(&state.app(), &s.caller(), id).await?;
     page::redirect_with_flash(
@@ -380,6 +384,8 @@ async fn commit_form(
     Path(id): Path<i64>,
     axum::Form(form): axum::Form<CommitForm>,
 ) -> AppResult<Response> {
+    // The role first: a refused one takes no slot.
+    s.require_write()?;
     let _slot = state.imports.take(s.user().id)?;
     let mode = form.mode.unwrap_or_default();
     let msg = match app::import::commit_upload(&state.app(), &s.caller(), id, mode).await? {
@@ -402,6 +408,8 @@ async fn rejected_file(
     PageAuth { s, ctx }: PageAuth,
     Path((id, file)): Path<(i64, String)>,
 ) -> AppResult<Response> {
+    // The role first: a refused one takes no slot.
+    s.require_write()?;
     let _slot = state.imports.take(s.user().id)?;
     let xlsx = file.ends_with(".xlsx");
     let (bytes, kind) =

@@ -190,15 +190,26 @@ pub async fn plan(
     progress: Progress,
 ) -> Result<Plan> {
     let table = read_table(bytes, opts).await?;
-    let layout = match columns(cx, c, kind, &table, &opts.mapping).await? {
-        Ok(l) => l,
-        Err(u) => {
-            return Err(Error::invalid(
-                "file",
-                Msg::new("import.columns_unknown").arg(u.missing.join(", ")),
-            ))
-        }
-    };
+    let layout = columns(cx, c, kind, &table, &opts.mapping)
+        .await?
+        .map_err(|u| Error::invalid("file", unknown_columns(&u)))?;
+    plan_table(cx, c, kind, table, layout, progress).await
+}
+
+/// Why a file's columns could not be found.
+pub fn unknown_columns(u: &Unmapped) -> Msg {
+    Msg::new("import.columns_unknown").arg(u.missing.join(", "))
+}
+
+/// Checks the rows of a file already read, its columns found.
+pub async fn plan_table(
+    cx: &Context,
+    c: &Caller,
+    kind: Kind,
+    table: Vec<Vec<Cell>>,
+    layout: Layout,
+    progress: Progress,
+) -> Result<Plan> {
     match kind {
         Kind::Persons => plan_persons(cx, c, table, layout, progress).await,
         Kind::Kube => plan_kube(cx, c, table, layout, &*progress).await,
