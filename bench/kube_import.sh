@@ -120,15 +120,4 @@ Commands: \`bench/kube_import.sh\` (ROWS=$ROWS REGION=$REGION).
 <!-- kube-import:end -->
 EOT
 )
-if [ -f "$OUT" ] && grep -q '<!-- kube-import:start -->' "$OUT"; then
-  python3 - "$OUT" "$section" <<'PY'
-import sys, re
-path, section = sys.argv[1], sys.argv[2]
-text = open(path).read()
-text = re.sub(r"<!-- kube-import:start -->.*<!-- kube-import:end -->", lambda m: section, text, flags=re.S)
-open(path, "w").write(text)
-PY
-else
-  printf '\n%s\n' "$section" >>"$OUT"
-fi
-echo "$section"
+python3 bench/section.py kube-import "$OUT" "$section"

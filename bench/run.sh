@@ -261,15 +261,4 @@ Commands: \`bench/run.sh\` (N=$N KUBE=$KUBE VISITS=$VISITS REGION=$REGION DUR=$D
 <!-- national:end -->
 EOF
 )
-if [ -f "$OUT" ] && grep -q '<!-- national:start -->' "$OUT"; then
-  python3 - "$OUT" "$section" <<'PY'
-import sys, re
-path, section = sys.argv[1], sys.argv[2]
-text = open(path).read()
-text = re.sub(r"<!-- national:start -->.*<!-- national:end -->", lambda m: section, text, flags=re.S)
-open(path, "w").write(text)
-PY
-else
-  printf '\n%s\n' "$section" >>"$OUT"
-fi
-echo "$section"
+python3 bench/section.py national "$OUT" "$section"
