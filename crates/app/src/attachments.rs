@@ -1,9 +1,9 @@
 //! Files attached to proposals (documents, photos) and to monitoring visits (photos).
 //! Access follows the record: whoever may see the proposal or the KUBE may see its files.
+pub use crate::store::attachments::AttachmentInfo;
 use crate::{Caller, Context, Error, Result};
 use domain::attachment::{clean_name, sniff};
 use domain::Msg;
-pub use store::attachments::AttachmentInfo;
 
 /// The KUBE a record (`proposal` or `visit`) belongs to, if the caller may see it.
 async fn kube_of(cx: &Context, c: &Caller, entity: &str, id: i64) -> Result<i64> {

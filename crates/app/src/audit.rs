@@ -1,11 +1,11 @@
 //! The audit trail, for administrators and auditors: one list (page, API, export) whose
 //! recorded values are masked, wherever they nest, for roles that see identity numbers masked.
 use crate::lists::{text, Listing, Viewer};
+pub use crate::store::audit::{AuditEntry, AuditFilter};
+use crate::store::{Page, Paging};
 use crate::{local_time, Caller, Context, Result};
 use domain::{Invalid, Msg, Role};
 use serde_json::Value;
-pub use store::audit::{AuditEntry, AuditFilter};
-use store::{Page, Paging};
 
 /// The audit log, newest first.
 pub struct Entries;
@@ -20,8 +20,8 @@ impl Listing for Entries {
         c.require(Role::reads_audit)?;
         let mut inv = Invalid::new();
         for (field, v) in [("from", &q.from), ("to", &q.to)] {
-            if let Some(d) = store::sql::nonempty(v) {
-                if store::Date::parse(d.trim()).is_none() {
+            if let Some(d) = crate::store::sql::nonempty(v) {
+                if crate::store::Date::parse(d.trim()).is_none() {
                     inv.add(field, Msg::new("audit.date_invalid"));
                 }
             }
@@ -29,7 +29,11 @@ impl Listing for Entries {
         inv.into_result()?;
         Ok(q.clone())
     }
-    async fn fetch(v: &Viewer, f: &AuditFilter, paging: Paging) -> store::Result<Page<AuditEntry>> {
+    async fn fetch(
+        v: &Viewer,
+        f: &AuditFilter,
+        paging: Paging,
+    ) -> crate::store::Result<Page<AuditEntry>> {
         v.store.audit_list(f, paging).await
     }
     crate::lists::columns!(|v, e: AuditEntry| {

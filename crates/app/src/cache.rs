@@ -1,10 +1,10 @@
 //! Figures computed from the whole registry (the dashboard) kept until the data changes:
 //! each lookup compares the store's data version, so a change shows on the next request,
 //! on every instance, and a busy office does not recount 100,000 KUBE per page view.
+use crate::store::dashboard::DataVersion;
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
-use store::dashboard::DataVersion;
 
 pub struct VersionedCache<T> {
     inner: Mutex<(DataVersion, HashMap<String, Arc<T>>)>,

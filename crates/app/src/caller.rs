@@ -1,8 +1,8 @@
 //! Who is acting: their account for the audit log, their role, and the kecamatan their
 //! role confines them to.
+use crate::store::Actor;
 use crate::{Error, Result};
 use domain::{Lang, Role};
-use store::Actor;
 
 #[derive(Debug, Clone)]
 pub struct Caller {
@@ -16,7 +16,7 @@ pub struct Caller {
 
 impl Caller {
     /// The command line: an administrator without an account, not confined to areas.
-    pub fn cli(clock: &store::Clock) -> Caller {
+    pub fn cli(clock: &crate::store::Clock) -> Caller {
         Caller {
             actor: Actor::cli(clock),
             role: Role::Admin,
@@ -57,7 +57,7 @@ mod tests {
         Caller {
             role,
             districts: districts.iter().map(|d| d.to_string()).collect(),
-            ..Caller::cli(&store::Clock::parse("2026-12-06T03:00:00Z").unwrap())
+            ..Caller::cli(&crate::store::Clock::parse("2026-12-06T03:00:00Z").unwrap())
         }
     }
 
@@ -81,7 +81,7 @@ mod tests {
         ));
         assert!(field.require_write().is_ok());
         // The command line acts as an administrator without an account, on the office's day.
-        let cli = Caller::cli(&store::Clock::parse("2026-12-31T17:30:00Z").unwrap());
+        let cli = Caller::cli(&crate::store::Clock::parse("2026-12-31T17:30:00Z").unwrap());
         assert_eq!((cli.role, cli.actor.user_id), (Role::Admin, None));
         assert_eq!(cli.today().to_string(), "2027-01-01");
     }

@@ -2,12 +2,12 @@
 //! year's activity — live, within the caller's area. The figures change only when the
 //! data does (`version`), so a caller may keep them until then.
 use crate::programmes::{Figures, Programme};
+pub use crate::store::dashboard::{DataVersion, DimCount};
 use crate::{Caller, Context, Result};
 use chrono::Datelike;
 use domain::kube::{FundingSource, Status};
 use domain::Lang;
 use std::collections::BTreeMap;
-pub use store::dashboard::{DataVersion, DimCount};
 
 /// Counts per status code (`berjalan`, `perlu_pendampingan`, `tidak_aktif`, `bubar`,
 /// `belum_dinilai`).

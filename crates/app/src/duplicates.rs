@@ -1,13 +1,13 @@
 //! Deciding about possible duplicate persons: "not the same person" (remembered) or a
 //! merge of one record into the other — both persons in the caller's area.
+/// What ties a person to the office: their active KUBE and programmes.
+pub use crate::store::duplicates::Links;
+use crate::store::persons::Person;
 use crate::{Caller, Context, Error, Result};
 use domain::dedup::Finder;
 use domain::{Msg, Role};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-/// What ties a person to the office: their active KUBE and programmes.
-pub use store::duplicates::Links;
-use store::persons::Person;
 
 /// The duplicate finder learned from the whole registry, shared by the review page and
 /// the warning before a person is saved (and learned by the same code as `sikube dedup`),
@@ -108,7 +108,7 @@ pub async fn merge(
     c: &Caller,
     keep: i64,
     other: i64,
-) -> Result<store::duplicates::Merged> {
+) -> Result<crate::store::duplicates::Merged> {
     if keep == other {
         return Err(Error::invalid("other_id", Msg::new("merge.same_person")));
     }
@@ -126,11 +126,17 @@ pub struct Found {
 /// The finder's pairs per area, kept until the registry changes.
 pub type ReviewCache = crate::cache::VersionedCache<Vec<Found>>;
 
+/// The registry's version the finder's pairs are kept under: what moves it (a change of a
+/// person, a "not the same person") makes the finder score again; audited reads do not.
+pub async fn registry_version(cx: &Context) -> Result<crate::dashboard::DataVersion> {
+    Ok(cx.store.registry_version().await?)
+}
+
 /// The finder's pairs for the caller's area, computed once per version of the registry
 /// (every change of a person, and every "not the same person", moves it; audited reads
 /// such as exports do not).
 async fn found(cx: &Context, c: &Caller) -> Result<Arc<Vec<Found>>> {
-    let version = cx.store.registry_version().await?;
+    let version = registry_version(cx).await?;
     let key = format!("{:?}", c.district_scope());
     cx.review
         .get_or_compute(key, version, || async {

@@ -1,7 +1,7 @@
 //! What a use case can answer besides its result; the web turns it into HTTP statuses
 //! and pages, the command line into a message.
+use crate::store::StoreError;
 use domain::{Invalid, Lang, Msg};
-use store::StoreError;
 
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum Error {

@@ -2,14 +2,14 @@
 //! database opened and brought up to date, backed up and restored, the accounts made
 //! before anyone can log in, the demo data, and the hourly housekeeping. Its answers are
 //! sentences for the terminal.
+use crate::store::{Backend, Store, StoreError};
 use crate::users::{NewUser, User, UserChange, UserFilter};
 use crate::{Actor, Clock, Context, Paging, Settings};
 use domain::area::RegencyCode;
 use domain::Areas;
 use std::sync::Arc;
-use store::{Backend, Store, StoreError};
 
-pub use store::sqlite_file;
+pub use crate::store::sqlite_file;
 
 type Said<T> = std::result::Result<T, String>;
 
@@ -98,6 +98,21 @@ impl Installation {
             ));
         }
         Ok(())
+    }
+
+    /// SQLite's own check of the file (PostgreSQL: always true).
+    pub async fn integrity_ok(&self) -> Said<bool> {
+        self.store.integrity_ok().await.map_err(|e| e.to_string())
+    }
+
+    /// Rows per table: a database compared with its backup.
+    pub async fn table_counts(&self) -> Said<Vec<(String, i64)>> {
+        self.store.table_counts().await.map_err(|e| e.to_string())
+    }
+
+    /// Every row of every table as text, sorted per table: a restore proved exact.
+    pub async fn table_rows(&self) -> Said<Vec<(String, Vec<String>)>> {
+        self.store.table_rows().await.map_err(|e| e.to_string())
     }
 
     /// Persons registered.

@@ -2,15 +2,15 @@
 //! roles — within the caller's area; the group rules are decided by `domain::kube` and
 //! checked again inside the store's transaction.
 use crate::lists::{text, Listing, Open, Viewer};
+pub use crate::store::kube::{
+    BusinessType, Kube, KubeChange, KubeDetail, KubeFilter, KubeRow, Member, NewMember,
+};
+use crate::store::{Page, Paging};
 use crate::{Caller, Context, Error, Result};
 use domain::kube::{KubeInput, MemberRole, Stage, ValidKube};
 use domain::{Invalid, Msg};
 use serde::Deserialize;
 use sheets::Cell;
-pub use store::kube::{
-    BusinessType, Kube, KubeChange, KubeDetail, KubeFilter, KubeRow, Member, NewMember,
-};
-use store::{Page, Paging};
 
 #[derive(Deserialize, utoipa::ToSchema, Clone)]
 pub struct MemberIn {
@@ -301,7 +301,7 @@ impl Listing for Kubes {
             .map_err(|_| Invalid::field("year", Msg::new("kube.year_invalid")))?;
         Ok(q.clone())
     }
-    async fn fetch(v: &Viewer, f: &KubeFilter, paging: Paging) -> store::Result<Page<Kube>> {
+    async fn fetch(v: &Viewer, f: &KubeFilter, paging: Paging) -> crate::store::Result<Page<Kube>> {
         v.store.kube_list(f, v.scope(), paging).await
     }
     crate::lists::columns!(|v, k: Kube| [
@@ -338,7 +338,7 @@ impl Open<Kubes> {
     }
 }
 
-pub use store::kube::KubeOverview;
+pub use crate::store::kube::KubeOverview;
 
 /// The business types, retired ones included (they name existing KUBE).
 pub async fn business_types(cx: &Context, _c: &Caller) -> Result<Vec<BusinessType>> {

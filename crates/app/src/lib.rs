@@ -24,6 +24,7 @@ pub mod reports;
 pub mod scope;
 pub mod sessions;
 pub mod settings;
+mod store;
 pub mod trainings;
 pub mod users;
 pub mod visits;
@@ -31,11 +32,14 @@ pub mod visits;
 #[cfg(test)]
 mod tests;
 
+/// For tests: an empty database that is removed when dropped.
+pub use crate::store::FreshDatabase;
+use crate::store::Store;
+/// The values every layer passes: dates, pages of a list, the acting account, the clock.
+pub use crate::store::{day_in_jakarta, private_file, Actor, Clock, Date, Page, Paging};
 pub use caller::Caller;
 pub use error::{Error, Result};
 pub use settings::Settings;
-/// The values every layer passes: dates, pages of a list, the acting account, the clock.
-pub use store::{day_in_jakarta, private_file, Actor, Clock, Date, Page, Paging, Store};
 
 use domain::Areas;
 use std::sync::Arc;
@@ -43,7 +47,8 @@ use std::sync::Arc;
 /// What every use case works with.
 #[derive(Clone)]
 pub struct Context {
-    pub store: Store,
+    /// Private to this crate: every read and write goes through a use case.
+    pub(crate) store: Store,
     pub areas: Arc<Areas>,
     pub settings: Arc<Settings>,
     /// The duplicate finder learned from this registry.
@@ -54,7 +59,7 @@ pub struct Context {
 
 impl Context {
     /// The use cases over a database, for an office's area tables and settings.
-    pub fn new(store: Store, areas: Arc<Areas>, settings: Settings) -> Context {
+    pub(crate) fn new(store: Store, areas: Arc<Areas>, settings: Settings) -> Context {
         Context {
             store,
             areas,
@@ -63,8 +68,8 @@ impl Context {
             review: Default::default(),
         }
     }
-    /// What this installation reads the time from (see [`store::Clock`]).
-    pub fn clock(&self) -> store::Clock {
+    /// What this installation reads the time from (see [`crate::store::Clock`]).
+    pub fn clock(&self) -> crate::store::Clock {
         self.store.clock()
     }
     /// Today where the office is.

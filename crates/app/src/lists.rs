@@ -3,11 +3,11 @@
 //! the caller's area, its columns and each record's cells as the caller's role may see
 //! them. The web's list page, API list and XLSX/CSV export all open a list through its
 //! definition (`Open`), so they check, filter, page, sort and mask the same way.
+use crate::store::{Page, Paging};
 use crate::{Caller, Context, Result};
 use sheets::Cell;
 use std::future::Future;
 use std::sync::Arc;
-use store::{Page, Paging};
 
 pub trait Listing: Send + Sync + 'static {
     /// The list's query string (filters and sort), as the page and the API read it.
@@ -35,7 +35,7 @@ pub trait Listing: Send + Sync + 'static {
         v: &Viewer,
         f: &Self::Filter,
         paging: Paging,
-    ) -> impl Future<Output = store::Result<Page<Self::Item>>> + Send;
+    ) -> impl Future<Output = crate::store::Result<Page<Self::Item>>> + Send;
     /// A record's cells under the columns, as the viewer's role may see them.
     fn cells(v: &Viewer, item: Self::Item) -> Vec<Cell>;
     /// What an export's audit entry records of the request (beyond format and count).
@@ -48,7 +48,7 @@ pub trait Listing: Send + Sync + 'static {
 /// whether the role sees identity numbers in full.
 #[derive(Clone)]
 pub struct Viewer {
-    pub store: store::Store,
+    pub store: crate::store::Store,
     pub areas: Arc<domain::Areas>,
     scope: Option<Vec<String>>,
     /// NIK, KK number and birth date in full (otherwise masked or left out).

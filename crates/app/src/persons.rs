@@ -1,17 +1,17 @@
 //! The registry of persons: registering and changing a person within the caller's area,
 //! the warning about a possible duplicate, and who may search by NIK.
 use crate::lists::{opt, text, yes_no, Listing, Open, Viewer};
+pub use crate::store::persons::{Person, PersonFilter, PersonRow};
+use crate::store::{Page, Paging};
 use crate::{Caller, Context, Error, Result};
 use domain::dedup::Record;
 use domain::person::{age_on, PersonInput, ValidPerson};
 use domain::{Invalid, Msg, Role};
 use serde::Deserialize;
 use sheets::Cell;
-pub use store::persons::{Person, PersonFilter, PersonRow};
-use store::{Page, Paging};
 
 /// Age on `today` of a stored birth date.
-pub fn age_of(birth_date: &store::Date, today: chrono::NaiveDate) -> i32 {
+pub fn age_of(birth_date: &crate::store::Date, today: chrono::NaiveDate) -> i32 {
     age_on(**birth_date, today)
 }
 
@@ -86,8 +86,8 @@ pub async fn nik_lookups(cx: &Context, c: &Caller, niks: &[&str], source: &str) 
         .nik_lookup(&c.actor, c.today(), &hashes, limit, source)
         .await?
     {
-        store::lookups::Lookup::Counted(_) => Ok(()),
-        store::lookups::Lookup::Refused(used) => Err(Error::Limited(
+        crate::store::lookups::Lookup::Counted(_) => Ok(()),
+        crate::store::lookups::Lookup::Refused(used) => Err(Error::Limited(
             Msg::new("person.nik_lookups_limit")
                 .arg(limit)
                 .arg(used)
@@ -297,7 +297,11 @@ impl Listing for Persons {
         check_sort(c, q.sort.as_deref())?;
         Ok(q.clone())
     }
-    async fn fetch(v: &Viewer, f: &PersonFilter, paging: Paging) -> store::Result<Page<Person>> {
+    async fn fetch(
+        v: &Viewer,
+        f: &PersonFilter,
+        paging: Paging,
+    ) -> crate::store::Result<Page<Person>> {
         v.store.person_list(f, v.scope(), paging).await
     }
     crate::lists::columns!(|v, p: Person| [

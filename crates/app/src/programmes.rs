@@ -1,6 +1,7 @@
 //! Programmes (city budget, provincial and ministry quotas) and their goods catalogue,
 //! and the individual programmes: enrolling persons by eligibility, their benefits and
 //! the approval of cash benefits.
+pub use crate::store::aid::{Benefit, Enrolment, Figures, Item, NewProgramme, Programme};
 use crate::{Caller, Context, Error, Result};
 use domain::aid::{BenefitKind, Eligibility, Target};
 use domain::kube::FundingSource;
@@ -8,7 +9,6 @@ use domain::money::Rupiah;
 use domain::person::{age_on, Category};
 use domain::{Invalid, Msg, Role};
 use serde::{Deserialize, Serialize};
-pub use store::aid::{Benefit, Enrolment, Figures, Item, NewProgramme, Programme};
 
 /// Programmes and the catalogue are managed by the office, not in the field.
 pub fn require_office(c: &Caller) -> Result<()> {
@@ -111,7 +111,7 @@ pub struct ItemIn {
     pub category: Option<String>,
 }
 
-pub async fn item_create(cx: &Context, c: &Caller, b: &ItemIn) -> Result<store::aid::Item> {
+pub async fn item_create(cx: &Context, c: &Caller, b: &ItemIn) -> Result<crate::store::aid::Item> {
     require_office(c)?;
     let mut inv = Invalid::new();
     if b.name.trim().is_empty() {
@@ -272,7 +272,7 @@ pub async fn approve_benefit(
     c: &Caller,
     id: i64,
     bid: i64,
-) -> Result<store::aid::Benefit> {
+) -> Result<crate::store::aid::Benefit> {
     c.require(|r| r == Role::KepalaBidang)?;
     Ok(cx
         .store
@@ -345,7 +345,7 @@ pub struct Overview {
     pub figures: Figures,
     /// (when, committed, delivered) as the money moved.
     pub flows: Vec<(String, i64, i64)>,
-    pub proposals: Vec<store::aid::ProposalListed>,
+    pub proposals: Vec<crate::store::aid::ProposalListed>,
     pub enrolments: Vec<Enrolment>,
     pub benefits: Vec<Benefit>,
     pub candidates: Vec<Candidate>,
@@ -359,7 +359,7 @@ pub async fn overview(cx: &Context, c: &Caller, id: i64) -> Result<Overview> {
     let proposals = cx
         .store
         .proposal_list(
-            &store::aid::ProposalFilter {
+            &crate::store::aid::ProposalFilter {
                 programme_id: Some(id),
                 ..Default::default()
             },

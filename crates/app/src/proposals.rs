@@ -2,13 +2,13 @@
 //! and quota checks and separation of duties are `domain::aid`'s, checked again inside the
 //! store's transaction; here is what a step needs before it is tried.
 use crate::lists::{opt, text, Listing, Viewer};
+pub use crate::store::aid::{Asset, ProposalDetail, ProposalFilter, ProposalListed};
+use crate::store::{Page, Paging};
 use crate::{local_time, Caller, Context, Error, Result};
 use domain::aid::{decide, Action, Facts, ProposalState, Refusal, StepInput, Who};
 use domain::{Invalid, Msg};
 use serde::{Deserialize, Serialize};
 use sheets::Cell;
-pub use store::aid::{Asset, ProposalDetail, ProposalFilter, ProposalListed};
-use store::{Page, Paging};
 
 #[derive(Deserialize, Serialize, utoipa::ToSchema, Clone)]
 pub struct ItemQty {
@@ -168,7 +168,7 @@ impl Listing for Proposals {
         v: &Viewer,
         f: &ProposalFilter,
         paging: Paging,
-    ) -> store::Result<Page<ProposalListed>> {
+    ) -> crate::store::Result<Page<ProposalListed>> {
         v.store.proposal_list(f, v.scope(), paging).await
     }
     crate::lists::columns!(|v, l: ProposalListed| {

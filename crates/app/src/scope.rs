@@ -1,11 +1,11 @@
 //! The one place where a record outside the caller's area becomes "not found": to a
 //! pendamping another kecamatan's KUBE, persons, proposals and events do not exist, so
 //! neither a page, an API answer nor an error message tells them apart from missing ones.
+use crate::store::aid::ProposalDetail;
+use crate::store::kube::{Kube, KubeDetail, KubeOverview};
+use crate::store::persons::Person;
+use crate::store::trainings::TrainingDetail;
 use crate::{Caller, Context, Error, Result};
-use store::aid::ProposalDetail;
-use store::kube::{Kube, KubeDetail, KubeOverview};
-use store::persons::Person;
-use store::trainings::TrainingDetail;
 
 /// A record that lies in one kecamatan.
 pub trait InDistrict {

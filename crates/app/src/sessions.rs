@@ -1,12 +1,12 @@
 //! Signing in and the sessions it opens: web sessions (a cookie) and API tokens, both kept
 //! in the database as hashes. Every password check counts against the same limits first.
 use crate::passwords::{bounded_hashing, hash_password, verify_password};
+pub use crate::store::sessions::{ApiToken, NewSession, SessionInfo, SessionKind, SessionRow};
 use crate::users::User;
 use crate::{Caller, Context, Result};
 use argon2::password_hash::rand_core::OsRng;
 use domain::{Invalid, Msg};
 use sha2::{Digest, Sha256};
-pub use store::sessions::{ApiToken, NewSession, SessionInfo, SessionKind, SessionRow};
 
 /// A web session ends after this long in any case…
 pub const SESSION_DAYS: i64 = 7;

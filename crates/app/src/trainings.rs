@@ -2,13 +2,13 @@
 //! and whether a KUBE's members have had the technical guidance its business needs
 //! before goods are delivered.
 use crate::lists::{opt as maybe, text, Listing, Viewer};
+pub use crate::store::trainings::{NewTraining, Training, TrainingDetail, TrainingFilter};
+use crate::store::{Page, Paging};
 use crate::{Caller, Context, Error, Result};
 use domain::trainings::{technical_guidance, GuidanceStatus, TrainingKind};
 use domain::{Invalid, Msg};
 use serde::Deserialize;
 use sheets::Cell;
-pub use store::trainings::{NewTraining, Training, TrainingDetail, TrainingFilter};
-use store::{Page, Paging};
 
 /// The group's technical guidance as the office's rule judges it.
 pub async fn status(cx: &Context, kube_id: i64) -> Result<GuidanceStatus> {
@@ -148,10 +148,10 @@ pub async fn summary(
     cx: &Context,
     c: &Caller,
     id: i64,
-) -> Result<Vec<store::trainings::VillageCount>> {
+) -> Result<Vec<crate::store::trainings::VillageCount>> {
     crate::scope::training(cx, c, id).await?;
     let mut out = Vec::new();
-    let mut elsewhere = store::trainings::VillageCount {
+    let mut elsewhere = crate::store::trainings::VillageCount {
         village_code: String::new(),
         participants: 0,
         attended: 0,
@@ -203,7 +203,7 @@ pub async fn add_participant(
 }
 
 /// The days of an event (at most 31).
-pub fn days(t: &store::trainings::Training) -> Vec<String> {
+pub fn days(t: &crate::store::trainings::Training) -> Vec<String> {
     let mut out = Vec::new();
     let mut d = *t.starts_on;
     while d <= *t.ends_on && out.len() < 31 {
@@ -257,7 +257,7 @@ impl Listing for Trainings {
         v: &Viewer,
         f: &TrainingFilter,
         paging: Paging,
-    ) -> store::Result<Page<Training>> {
+    ) -> crate::store::Result<Page<Training>> {
         v.store.training_list(f, v.scope(), paging).await
     }
     crate::lists::columns!(|v, t: Training| [

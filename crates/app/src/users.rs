@@ -3,13 +3,13 @@
 //! threads.
 use crate::lists::{opt, text, yes_no, Listing, Viewer};
 use crate::passwords::{bounded_hashing, hash_password};
+pub use crate::store::sessions::SessionRow;
+pub use crate::store::users::{NewUser, User, UserChange, UserFilter};
+use crate::store::{Page, Paging};
 use crate::{local_time, Caller, Context, Error, Result};
 use domain::user::{check_districts, check_password, Username};
 use domain::{DistrictCode, Invalid, Lang, Msg, Role};
 use serde::Deserialize;
-pub use store::sessions::SessionRow;
-pub use store::users::{NewUser, User, UserChange, UserFilter};
-use store::{Page, Paging};
 
 /// A password's hash, or busy when too many are being hashed.
 async fn hash(password: String) -> Result<String> {
@@ -173,7 +173,7 @@ impl Listing for Users {
         c.require(Role::manages_users)?;
         Ok(q.clone())
     }
-    async fn fetch(v: &Viewer, f: &UserFilter, paging: Paging) -> store::Result<Page<User>> {
+    async fn fetch(v: &Viewer, f: &UserFilter, paging: Paging) -> crate::store::Result<Page<User>> {
         v.store.user_list(f, paging).await
     }
     crate::lists::columns!(|v, u: User| {

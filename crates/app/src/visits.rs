@@ -1,5 +1,6 @@
 //! Monitoring visits: recording one for a KUBE in the caller's area, and the health of
 //! a group judged from its visits (`domain::health`).
+pub use crate::store::visits::Visit;
 use crate::{Caller, Context, Error, Result};
 use domain::health::Health;
 use domain::kube::Stage;
@@ -7,7 +8,6 @@ use domain::money::Rupiah;
 use domain::visit::VisitInput;
 use domain::Msg;
 use serde::Deserialize;
-pub use store::visits::Visit;
 
 /// A KUBE's health as of today, and the visits it was judged from (newest first).
 /// Access is decided first: re-assessing may write, and a caller who may not see the
@@ -16,7 +16,7 @@ pub async fn health(
     cx: &Context,
     c: &Caller,
     kube_id: i64,
-) -> Result<(Health, Vec<store::visits::Visit>)> {
+) -> Result<(Health, Vec<crate::store::visits::Visit>)> {
     crate::scope::kube(cx, c, kube_id).await?;
     Ok(cx
         .store
@@ -101,7 +101,7 @@ pub async fn list(cx: &Context, c: &Caller, kube_id: i64) -> Result<Vec<Visit>> 
     Ok(cx.store.visit_list(kube_id).await?)
 }
 
-pub use store::visits::CaseRow;
+pub use crate::store::visits::CaseRow;
 
 /// A KUBE in the mentoring queue: when its next visit is due, how late it is, and its
 /// risk (falling status, overdue visit, problems found).

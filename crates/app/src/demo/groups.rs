@@ -4,6 +4,7 @@
 use super::people::{misspell, PersonMaker, GROUP_WORDS};
 use super::{err, on, ymd, Cast, DemoResult, Rng, Year};
 use crate::kube::NewMember;
+use crate::store::Store;
 use crate::trainings::NewTraining;
 use chrono::NaiveDate;
 use domain::area::RegencyCode;
@@ -15,7 +16,6 @@ use domain::person::ValidPerson;
 use domain::trainings::TrainingKind;
 use domain::visit::VisitInput;
 use domain::Areas;
-use store::Store;
 
 /// A demo KUBE and what its story needs to know of it.
 pub(crate) struct Group {

@@ -8,12 +8,12 @@ mod aid;
 mod groups;
 mod people;
 
+use crate::store::{Actor, Store};
 use crate::users::NewUser;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use domain::area::RegencyCode;
 use domain::user::Username;
 use domain::{Areas, DistrictCode, Lang, Role};
-use store::{Actor, Store};
 
 /// The password of every demo account (printed at start; demo only).
 pub const PASSWORD: &str = "demo-banjar-2012";
@@ -36,7 +36,7 @@ fn pendamping_name(district: &str) -> String {
 
 /// Creates the demo accounts that do not exist yet — the office's roles and a facilitator
 /// for every kecamatan — and returns all of them with their roles.
-pub async fn load(
+pub(crate) async fn load(
     store: &Store,
     areas: &Areas,
     region: &RegencyCode,
@@ -211,7 +211,11 @@ impl Year {
 
 /// Loads the demo city once: registry, guidance, aid over the years, visits, this year's
 /// programmes. Does nothing when KUBE already exist. Returns the number of KUBE made.
-pub async fn load_city(store: &Store, areas: &Areas, region: &RegencyCode) -> DemoResult<usize> {
+pub(crate) async fn load_city(
+    store: &Store,
+    areas: &Areas,
+    region: &RegencyCode,
+) -> DemoResult<usize> {
     if store.kube_count().await.map_err(err)? > 0 {
         return Ok(0);
     }

@@ -1,16 +1,16 @@
 //! Berita Acara Serah Terima: the record of goods handed over to a KUBE.
+use crate::store::aid::ProposalDetail;
 use domain::aid::rupiah_in_words;
 use domain::money::Rupiah;
 use domain::Lang;
-use store::aid::ProposalDetail;
 
 /// Berita Acara Serah Terima: letterhead, number, date, the parties, the goods with
 /// quantities, prices and total, the total in words, and signature blocks.
 pub fn bast_pdf(
     cx: &crate::Context,
     d: &ProposalDetail,
-    k: &store::kube::KubeDetail,
-    prog: &store::aid::Programme,
+    k: &crate::store::kube::KubeDetail,
+    prog: &crate::store::aid::Programme,
 ) -> Vec<u8> {
     use pdf::{Align, Font};
     let cfg = &cx.settings;

@@ -4,7 +4,7 @@ use domain::Lang;
 /// A participant's participation certificate, as PDF.
 pub fn certificate_pdf(
     cx: &crate::Context,
-    t: &store::trainings::Training,
+    t: &crate::store::trainings::Training,
     name: &str,
     village: &str,
     agencies: &[String],

@@ -19,6 +19,7 @@ mod proposals;
 mod reports;
 mod scope;
 mod sessions;
+mod store;
 mod trainings;
 mod users;
 mod visits;

@@ -2,13 +2,13 @@
 //! role; a pendamping in Langensari and one in Pataruman), the clock at a fixed instant,
 //! and helpers that register residents and form KUBE through the use cases themselves.
 use crate::installation::Installation;
+use crate::store::FreshDatabase;
 use crate::users::NewUser;
 use crate::{Caller, Clock, Context, Settings};
 use domain::user::Username;
 use domain::{Areas, DistrictCode, Lang, Role};
 use serde_json::{json, Value};
 use std::sync::Arc;
-use store::FreshDatabase;
 
 /// Villages of Langensari (32.79.04) and Pataruman (32.79.02).
 pub const REJASARI: &str = "32.79.04.2002";

@@ -32,7 +32,7 @@ fn text(o: &std::process::Output) -> String {
 #[tokio::test]
 async fn users_migrations_and_backup_from_the_command_line() {
     let pg = std::env::var("SIKUBE_TEST_DATABASE_URL").ok();
-    let fresh = store::FreshDatabase::create(pg.as_deref()).await.unwrap();
+    let fresh = app::FreshDatabase::create(pg.as_deref()).await.unwrap();
     let url = fresh.url().to_string();
     let o = sikube(&url, &["migrate"], None);
     assert!(o.status.success(), "{}", text(&o));

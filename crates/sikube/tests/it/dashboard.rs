@@ -150,14 +150,10 @@ async fn demo_city_has_about_150_kube_most_in_langensari() {
     let app = TestApp::spawn().await;
     let areas = domain::Areas::embedded();
     let region = areas.regency("32.79").unwrap();
-    let made = app::demo::load_city(&app.store, &areas, &region)
-        .await
-        .unwrap();
+    let made = app.installation.demo_city(&areas, &region).await.unwrap();
     assert_eq!(made, 150);
     assert_eq!(
-        app::demo::load_city(&app.store, &areas, &region)
-            .await
-            .unwrap(),
+        app.installation.demo_city(&areas, &region).await.unwrap(),
         0,
         "loaded once"
     );
@@ -200,14 +196,16 @@ async fn demo_city_tells_the_whole_year() {
     let app = TestApp::spawn_at(common::TEST_CLOCK).await;
     let areas = domain::Areas::embedded();
     let region = areas.regency("32.79").unwrap();
-    let accounts = app::demo::load(&app.store, &areas, &region).await.unwrap();
+    let accounts = app
+        .installation
+        .demo_accounts(&areas, &region)
+        .await
+        .unwrap();
     for d in ["banjar", "pataruman", "purwaharja", "langensari"] {
         let name = format!("pendamping.{d}");
         assert!(accounts.iter().any(|a| a.0 == name), "{name}");
     }
-    app::demo::load_city(&app.store, &areas, &region)
-        .await
-        .unwrap();
+    app.installation.demo_city(&areas, &region).await.unwrap();
     let admin = app.token("admin").await;
     let year = chrono::Datelike::year(&app.today());
 

@@ -1,6 +1,7 @@
-//! The shape of the code, checked on every run: the store is reached only through the
-//! application layer, and no module of a crate imports one that imports it back (read
-//! from the sources: every `crate::name` and `crate::{name, …}` names a module used).
+//! The shape of the code, checked on every run: the store is a private module of the
+//! application layer, and no module of a crate (nor of the store) imports one that imports
+//! it back (read from the sources: every `crate::name` and `crate::{name, …}` names a
+//! module used; in the store, `crate::store::name`).
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -32,8 +33,8 @@ fn top_module(src: &Path, file: &Path) -> Option<String> {
     (!matches!(name.as_str(), "lib" | "main")).then_some(name)
 }
 
-/// The modules a source names through `crate::`.
-fn named(text: &str) -> BTreeSet<String> {
+/// The modules a source names through `prefix` (`crate::`, or `crate::store::`).
+fn named(text: &str, prefix: &str) -> BTreeSet<String> {
     let ident = |s: &str| -> String {
         s.chars()
             .take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_')
@@ -41,9 +42,9 @@ fn named(text: &str) -> BTreeSet<String> {
     };
     let mut out = BTreeSet::new();
     let mut rest = text;
-    while let Some(i) = rest.find("crate::") {
+    while let Some(i) = rest.find(prefix) {
         let before = rest[..i].chars().last();
-        rest = &rest[i + "crate::".len()..];
+        rest = &rest[i + prefix.len()..];
         if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
             continue; // `$crate::`, `mycrate::`
         }
@@ -74,11 +75,26 @@ fn named(text: &str) -> BTreeSet<String> {
     out
 }
 
-/// Each crate's modules and the modules each one names.
+/// Each crate's modules (and the store's) and the modules each one names.
 fn graphs() -> BTreeMap<String, BTreeMap<String, BTreeSet<String>>> {
     let mut all = BTreeMap::new();
-    for e in std::fs::read_dir(crates_dir()).unwrap().flatten() {
-        let src = e.path().join("src");
+    let mut units: Vec<(String, PathBuf, &str)> = std::fs::read_dir(crates_dir())
+        .unwrap()
+        .flatten()
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().to_string(),
+                e.path().join("src"),
+                "crate::",
+            )
+        })
+        .collect();
+    units.push((
+        "store".into(),
+        crates_dir().join("app/src/store"),
+        "crate::store::",
+    ));
+    for (name, src, prefix) in units {
         if !src.is_dir() {
             continue;
         }
@@ -91,13 +107,13 @@ fn graphs() -> BTreeMap<String, BTreeMap<String, BTreeSet<String>>> {
                 continue;
             };
             let text = std::fs::read_to_string(f).unwrap();
-            let used: Vec<String> = named(&text)
+            let used: Vec<String> = named(&text, prefix)
                 .into_iter()
                 .filter(|n| tops.contains(n) && *n != m)
                 .collect();
             edges.entry(m).or_default().extend(used);
         }
-        all.insert(e.file_name().to_string_lossy().to_string(), edges);
+        all.insert(name, edges);
     }
     all
 }
@@ -133,7 +149,7 @@ fn cycle(edges: &BTreeMap<String, BTreeSet<String>>, start: &str) -> Option<Vec<
 fn no_module_imports_one_that_imports_it_back() {
     let all = graphs();
     assert!(
-        all["web"].len() > 15 && all["app"].len() > 15,
+        all["web"].len() > 15 && all["app"].len() > 15 && all["store"].len() > 15,
         "{:?}",
         all.keys()
     );
@@ -154,20 +170,25 @@ fn no_module_imports_one_that_imports_it_back() {
 
 #[test]
 fn the_store_is_reached_only_through_the_application_layer() {
+    // A private module of `app`: no other crate can name it, so no crate depends on a store.
+    let lib = std::fs::read_to_string(crates_dir().join("app/src/lib.rs")).unwrap();
+    assert!(
+        lib.lines().any(|l| l.trim() == "mod store;"),
+        "the store is app's private module"
+    );
+    assert!(
+        !crates_dir().join("store").exists(),
+        "a store crate beside app"
+    );
+    for l in lib
+        .lines()
+        .filter(|l| l.trim_start().starts_with("pub use crate::store::"))
+    {
+        assert!(!l.contains("Store"), "app hands the store out: {l}");
+    }
     for krate in ["web", "sikube"] {
-        let dir = crates_dir().join(krate);
-        let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap();
-        let deps = manifest
-            .split("[dependencies]")
-            .nth(1)
-            .and_then(|d| d.split("\n[").next())
-            .unwrap_or("");
-        assert!(
-            !deps.lines().any(|l| l.trim_start().starts_with("store")),
-            "{krate} depends on the store"
-        );
         let mut files = Vec::new();
-        sources(&dir.join("src"), &mut files);
+        sources(&crates_dir().join(krate).join("src"), &mut files);
         for f in files {
             let text = std::fs::read_to_string(&f).unwrap();
             assert!(!text.contains("store::"), "{} names the store", f.display());

@@ -2,11 +2,11 @@
 //! leaves a sound database with the import fully present or absent.
 use crate::common;
 
+use app::installation::Installation;
 use common::TestApp;
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
-use store::Store;
 
 fn sikube(url: &str, args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_sikube"))
@@ -74,7 +74,7 @@ async fn backup_under_write_load_and_restore_round_trip() {
     });
     // A bounded wait for the writers to be under way (no sleep that may be too short).
     let persons = || async {
-        app.store
+        app.installation
             .table_counts()
             .await
             .unwrap()
@@ -110,7 +110,7 @@ async fn backup_under_write_load_and_restore_round_trip() {
         after_backup > before_backup,
         "persons were written while the backup ran: {before_backup} → {after_backup}"
     );
-    let backup = Store::connect(&format!("sqlite://{}", copy.display()))
+    let backup = Installation::connect(&format!("sqlite://{}", copy.display()))
         .await
         .unwrap();
     assert!(backup.integrity_ok().await.unwrap());
@@ -132,7 +132,7 @@ async fn backup_under_write_load_and_restore_round_trip() {
         .await;
     assert_eq!(r.status(), 200);
     // Restoring needs the server stopped and every connection closed.
-    let live = app.store.clone();
+    let live = app.installation.clone();
     app.stop().await;
     live.close().await;
 
@@ -144,7 +144,7 @@ async fn backup_under_write_load_and_restore_round_trip() {
     assert!(!o.status.success(), "a broken file is refused");
     let o = sikube(&url, &["restore", copy.to_str().unwrap()]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let restored = Store::connect(&url).await.unwrap();
+    let restored = Installation::connect(&url).await.unwrap();
     assert!(restored.integrity_ok().await.unwrap());
     assert_eq!(restored.table_counts().await.unwrap(), saved);
     // Not only as many rows: the same rows, column by column, in every table.
@@ -166,10 +166,10 @@ async fn backup_under_write_load_and_restore_round_trip() {
 /// A fresh database for a test that starts the binary itself: a SQLite file in `dir`, or a
 /// new PostgreSQL database when `SIKUBE_TEST_DATABASE_URL` names a server (dropped with
 /// the guard).
-async fn fresh(dir: &std::path::Path, name: &str) -> (String, Option<store::FreshDatabase>) {
+async fn fresh(dir: &std::path::Path, name: &str) -> (String, Option<app::FreshDatabase>) {
     match std::env::var("SIKUBE_TEST_DATABASE_URL").ok() {
         Some(pg) => {
-            let f = store::FreshDatabase::create(Some(&pg)).await.unwrap();
+            let f = app::FreshDatabase::create(Some(&pg)).await.unwrap();
             (f.url().to_string(), Some(f))
         }
         None => (format!("sqlite://{}", dir.join(name).display()), None),
@@ -357,10 +357,14 @@ async fn killed_in_a_burst_of_approvals() {
     if acknowledged.len() + refused == ids.len() {
         assert_eq!((acknowledged.len(), refused), (12, 8));
     }
-    let store = Store::connect(&url).await.unwrap();
+    let store = Installation::connect(&url).await.unwrap();
     assert!(store.integrity_ok().await.unwrap());
-    let (_, figures) = store
-        .programme_get(g["id"].as_i64().unwrap())
+    // Read as the command line reads: the office's use cases over the database.
+    let areas = std::sync::Arc::new(domain::Areas::embedded());
+    let region = areas.regency("32.79").unwrap();
+    let office = store.office(areas, app::Settings::new(region));
+    let cli = app::Caller::cli(&store.clock());
+    let (_, figures) = app::programmes::get(&office, &cli, g["id"].as_i64().unwrap())
         .await
         .unwrap();
     assert!(
@@ -370,7 +374,12 @@ async fn killed_in_a_burst_of_approvals() {
     );
     for id in &acknowledged {
         assert_eq!(
-            store.proposal_get(*id).await.unwrap().proposal.state,
+            app::proposals::overview(&office, &cli, *id)
+                .await
+                .unwrap()
+                .detail
+                .proposal
+                .state,
             "approved",
             "acknowledged approval {id} kept"
         );
@@ -472,7 +481,7 @@ async fn killed_in_the_middle_of_an_import() {
             .unwrap_or_else(|e| format!("no ({e})"))
     );
     let (mut server, base) = start();
-    let store = Store::connect(&url).await.unwrap();
+    let store = Installation::connect(&url).await.unwrap();
     assert!(
         store.integrity_ok().await.unwrap(),
         "the database passes its integrity check"

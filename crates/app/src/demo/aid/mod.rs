@@ -6,6 +6,7 @@ use super::groups::{business_label, guidance, Group};
 use super::people::PersonMaker;
 use super::{err, on, Cast, DemoResult, Year};
 use crate::programmes::NewProgramme;
+use crate::store::{Actor, Store};
 use chrono::{Datelike, NaiveDate};
 use domain::aid::{
     decide, Action, BenefitKind, Eligibility, Facts, Refusal, StepInput, Target, Who,
@@ -15,7 +16,6 @@ use domain::money::Rupiah;
 use domain::person::{age_on, ValidPerson};
 use domain::trainings::technical_guidance;
 use domain::Role;
-use store::{Actor, Store};
 
 mod individual;
 pub(crate) use individual::*;

@@ -24,7 +24,7 @@ pub async fn commit(
             match cx.store.person_create_many(&actor, &ps, source).await {
                 Ok(ids) => Ok(ids.len()),
                 // Registered by someone else since the preview: nothing was written.
-                Err(store::StoreError::Conflict { field, msg }) => {
+                Err(crate::store::StoreError::Conflict { field, msg }) => {
                     let idx: usize = field
                         .trim_start_matches("nik[")
                         .trim_end_matches(']')
@@ -52,8 +52,8 @@ pub async fn commit(
                     Ok(ids) => Ok(ids.len()),
                     Err((i, e)) => {
                         let (msg, column) = match e {
-                            store::StoreError::Conflict { msg, .. } => (msg, "member_nik"),
-                            store::StoreError::Invalid(inv) => (
+                            crate::store::StoreError::Conflict { msg, .. } => (msg, "member_nik"),
+                            crate::store::StoreError::Invalid(inv) => (
                                 inv.fields
                                     .into_values()
                                     .next()
@@ -78,14 +78,14 @@ pub async fn commit(
                 for (rows, k, m) in groups {
                     match cx.store.kube_create(&actor, region, k, m, None).await {
                         Ok(_) => made += 1,
-                        Err(store::StoreError::Conflict { msg, .. }) => {
+                        Err(crate::store::StoreError::Conflict { msg, .. }) => {
                             failed.extend(rows.iter().map(|r| RowError {
                                 row: *r,
                                 column: "member_nik".into(),
                                 msg: msg.clone(),
                             }))
                         }
-                        Err(store::StoreError::Invalid(inv)) => {
+                        Err(crate::store::StoreError::Invalid(inv)) => {
                             failed.extend(rows.iter().map(|r| {
                                 RowError {
                                     row: *r,

@@ -2,6 +2,7 @@
 //! sheet as the office made it, finding its columns, reading each cell, the rules of
 //! each row, and what is already registered.
 use super::{Kind, Mode};
+use crate::store::kube::NewMember;
 use crate::{Caller, Context, Error, Result};
 use domain::import::{
     kube_groups, layout, person_inputs, Cell, Layout, Mapping, RowError, Unmapped,
@@ -11,7 +12,6 @@ use domain::person::ValidPerson;
 use domain::{Invalid, Lang, Msg};
 use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};
-use store::kube::NewMember;
 
 mod commit;
 pub use commit::*;
@@ -358,7 +358,7 @@ async fn plan_kube(
     .map_err(|_| Error::Internal)?;
     let total: usize = groups.iter().map(|g| g.rows.len()).sum::<usize>()
         + unread.iter().map(|e| e.row).collect::<HashSet<_>>().len();
-    let types: Vec<store::kube::BusinessType> = cx
+    let types: Vec<crate::store::kube::BusinessType> = cx
         .store
         .business_type_list()
         .await?

@@ -2,13 +2,14 @@
 //! PostgreSQL when `SIKUBE_TEST_DATABASE_URL` is set — stopped when the test ends.
 #![allow(dead_code)]
 
+use app::installation::Installation;
+use app::users::NewUser;
+use app::{Clock, FreshDatabase};
 use domain::user::Username;
 use domain::{Areas, DistrictCode, Lang, Role};
 use reqwest::{Client, Response};
 use serde_json::{json, Value};
 use std::sync::{Arc, OnceLock};
-use store::users::NewUser;
-use store::{Actor, Clock, FreshDatabase, Store};
 
 pub const PASSWORD: &str = "Rahasia-2026";
 
@@ -45,7 +46,10 @@ pub fn test_instant() -> String {
 
 pub struct TestApp {
     pub base: String,
-    pub store: Store,
+    /// The server's database, for what a test checks beside the API (its tables, the demo).
+    pub installation: Installation,
+    /// The server's own use cases (the same caches), for what a test asks of them directly.
+    pub office: app::Context,
     pub db_url: String,
     /// The server's clock (the store's): what "today" is for it.
     pub clock: Clock,
@@ -102,27 +106,22 @@ impl TestApp {
         clock: Clock,
         f: impl FnOnce(&mut web::Settings),
     ) -> TestApp {
-        let store = Store::connect(&db_url)
+        let installation = Installation::open(&db_url, clock)
             .await
-            .expect("connect")
-            .with_clock(clock);
-        store.migrate().await.expect("migrate");
+            .expect("open and migrate");
         for (name, role, ds) in USERS {
             // A second server on the same database finds them there.
-            if store.user_get_by_name(name).await.is_ok() {
+            if installation.user_by_name(name).await.is_ok() {
                 continue;
             }
-            store
-                .user_create(
-                    &Actor::cli(&clock),
-                    NewUser {
-                        username: Username::parse(name).unwrap(),
-                        password_hash: password_hash().to_string(),
-                        role: *role,
-                        districts: ds.iter().map(|d| DistrictCode::parse(d).unwrap()).collect(),
-                        lang: Lang::Id,
-                    },
-                )
+            installation
+                .user_add(NewUser {
+                    username: Username::parse(name).unwrap(),
+                    password_hash: password_hash().to_string(),
+                    role: *role,
+                    districts: ds.iter().map(|d| DistrictCode::parse(d).unwrap()).collect(),
+                    lang: Lang::Id,
+                })
                 .await
                 .expect("user");
         }
@@ -130,7 +129,8 @@ impl TestApp {
         let region = areas.regency("32.79").unwrap();
         let mut settings = web::Settings::new(region);
         f(&mut settings);
-        let state = web::AppState::new(app::Context::new(store.clone(), areas, settings));
+        let office = installation.office(areas, settings);
+        let state = web::AppState::new(office.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
@@ -143,7 +143,8 @@ impl TestApp {
         });
         TestApp {
             base,
-            store,
+            installation,
+            office,
             db_url,
             clock,
             stop: Some(tx),

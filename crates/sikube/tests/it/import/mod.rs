@@ -416,7 +416,7 @@ async fn exports_are_real_spreadsheets_masked_and_audited() {
 #[tokio::test]
 async fn cli_import_with_progress() {
     let pg = std::env::var("SIKUBE_TEST_DATABASE_URL").ok();
-    let fresh = store::FreshDatabase::create(pg.as_deref()).await.unwrap();
+    let fresh = app::FreshDatabase::create(pg.as_deref()).await.unwrap();
     let url = fresh.url().to_string();
     let dir = std::env::temp_dir().join(format!("sikube-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

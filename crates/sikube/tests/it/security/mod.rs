@@ -560,11 +560,11 @@ async fn reading_never_writes_before_access_is_decided() {
     assert_eq!(r.status(), StatusCode::CREATED);
     // The same database a month later: the visit is 130 days old, past the 120 after
     // which a KUBE is "not assessed".
-    let later = store::Clock::starting_at(app.clock.now() + chrono::Duration::days(30));
+    let later = app::Clock::starting_at(app.clock.now() + chrono::Duration::days(30));
     let month_on = TestApp::spawn_on_clock(app.db_url.clone(), later, |_| {}).await;
     let health_rows = || async {
         month_on
-            .store
+            .installation
             .table_counts()
             .await
             .unwrap()

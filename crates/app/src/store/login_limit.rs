@@ -3,7 +3,7 @@
 //! An attempt is recorded *before* the password is checked and removed again when it
 //! succeeds. Each insert commits on its own before counting, so of N parallel attempts
 //! the k-th to commit counts at least k: a burst cannot pass the limit.
-use crate::{Result, Store};
+use crate::store::{Result, Store};
 
 impl Store {
     /// Records an attempt under each key now; returns the ids of the rows written and,

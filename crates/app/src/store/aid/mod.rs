@@ -5,11 +5,11 @@
 //! Money is committed when a proposal is approved. The check and the state change
 //! happen in one transaction that holds the programme's row (PostgreSQL `FOR UPDATE`;
 //! SQLite's write lock), so two approvals at once cannot overspend.
-use crate::backend::Backend;
-use crate::error::unique_as_conflict;
-use crate::persons::{scope_filter, Scope};
-use crate::sql::Where;
-use crate::{audit, Actor, Page, Paging, Result, Store, StoreError};
+use crate::store::backend::Backend;
+use crate::store::error::unique_as_conflict;
+use crate::store::persons::{scope_filter, Scope};
+use crate::store::sql::Where;
+use crate::store::{audit, Actor, Page, Paging, Result, Store, StoreError};
 use chrono::NaiveDate;
 use domain::aid::{check_budget, check_quota, Action, ProposalState};
 use domain::aid::{BenefitKind, Target};
@@ -86,7 +86,7 @@ pub struct Proposal {
     pub delivered_total: i64,
     pub justification: String,
     pub reason: Option<String>,
-    pub delivered_on: Option<crate::Date>,
+    pub delivered_on: Option<crate::store::Date>,
     pub receiver: Option<String>,
     pub place: Option<String>,
     pub bast_number: Option<String>,
@@ -120,7 +120,7 @@ pub struct ProposalEvent {
     pub note: Option<String>,
     pub at: String,
     /// The same person took the step it checks (allowed by the office's option).
-    pub same_person: crate::Flag,
+    pub same_person: crate::store::Flag,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -150,7 +150,7 @@ pub struct Asset {
     pub unit: String,
     pub quantity: i64,
     pub unit_price: i64,
-    pub acquired_on: crate::Date,
+    pub acquired_on: crate::store::Date,
     pub proposal_id: Option<i64>,
 }
 
@@ -160,7 +160,7 @@ pub struct Enrolment {
     pub programme_id: i64,
     pub person_id: i64,
     pub name: String,
-    pub enrolled_on: crate::Date,
+    pub enrolled_on: crate::store::Date,
 }
 
 /// The proposals list's filters, read straight from its query string.
@@ -174,7 +174,7 @@ pub struct ProposalFilter {
 }
 
 /// How the proposals list sorts.
-pub const PROPOSAL_SORTS: crate::sql::Sorts = crate::sql::Sorts {
+pub const PROPOSAL_SORTS: crate::store::sql::Sorts = crate::store::sql::Sorts {
     columns: &[
         ("created_at", "p.id"),
         ("total", "p.total"),
@@ -219,7 +219,7 @@ async fn programme_in(
 /// `('approved', 'delivered', 'closed')`: the proposal states whose money is committed,
 /// as the domain decides them.
 pub(crate) fn committing_states() -> String {
-    crate::sql::codes_in(
+    crate::store::sql::codes_in(
         &ProposalState::ALL,
         ProposalState::commits_budget,
         ProposalState::code,
@@ -228,7 +228,7 @@ pub(crate) fn committing_states() -> String {
 
 /// `('delivered', 'closed')`: the states in which the goods have been handed over.
 pub(crate) fn delivered_states() -> String {
-    crate::sql::codes_in(
+    crate::store::sql::codes_in(
         &ProposalState::ALL,
         ProposalState::delivered,
         ProposalState::code,

@@ -1,7 +1,7 @@
 //! Accounts, their roles and the kecamatan a pendamping is assigned to.
-use crate::error::unique_as_conflict;
-use crate::sql::Where;
-use crate::{audit, Actor, Page, Paging, Result, Store, StoreError};
+use crate::store::error::unique_as_conflict;
+use crate::store::sql::Where;
+use crate::store::{audit, Actor, Page, Paging, Result, Store, StoreError};
 use domain::{DistrictCode, Lang, Msg, Role};
 use serde::Serialize;
 use sqlx::{AnyConnection, FromRow};
@@ -80,7 +80,7 @@ pub struct UserFilter {
 }
 
 /// How the users list sorts.
-pub const SORTS: crate::sql::Sorts = crate::sql::Sorts {
+pub const SORTS: crate::store::sql::Sorts = crate::store::sql::Sorts {
     columns: &[
         ("username", "username"),
         ("role", "role"),

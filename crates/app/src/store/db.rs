@@ -1,6 +1,6 @@
-use crate::backend::Backend;
-use crate::business_types::BusinessType;
-use crate::Result;
+use crate::store::backend::Backend;
+use crate::store::business_types::BusinessType;
+use crate::store::Result;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 use std::str::FromStr;
@@ -48,7 +48,7 @@ pub struct Store {
     /// generation counted up by each change made through this store.
     pub(crate) business_types: Arc<Mutex<CachedTypes>>,
     /// What every "now" and "today" of this store reads.
-    clock: crate::Clock,
+    clock: crate::store::Clock,
 }
 
 impl std::fmt::Debug for Store {
@@ -64,98 +64,98 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
     (
         1,
         "foundation",
-        include_str!("../migrations/sqlite/0001_foundation.sql"),
-        include_str!("../migrations/postgres/0001_foundation.sql"),
+        include_str!("../../migrations/sqlite/0001_foundation.sql"),
+        include_str!("../../migrations/postgres/0001_foundation.sql"),
     ),
     (
         2,
         "persons",
-        include_str!("../migrations/sqlite/0002_persons.sql"),
-        include_str!("../migrations/postgres/0002_persons.sql"),
+        include_str!("../../migrations/sqlite/0002_persons.sql"),
+        include_str!("../../migrations/postgres/0002_persons.sql"),
     ),
     (
         3,
         "kube",
-        include_str!("../migrations/sqlite/0003_kube.sql"),
-        include_str!("../migrations/postgres/0003_kube.sql"),
+        include_str!("../../migrations/sqlite/0003_kube.sql"),
+        include_str!("../../migrations/postgres/0003_kube.sql"),
     ),
     (
         4,
         "imports",
-        include_str!("../migrations/sqlite/0004_imports.sql"),
-        include_str!("../migrations/postgres/0004_imports.sql"),
+        include_str!("../../migrations/sqlite/0004_imports.sql"),
+        include_str!("../../migrations/postgres/0004_imports.sql"),
     ),
     (
         5,
         "guidance_visits",
-        include_str!("../migrations/sqlite/0005_guidance_visits.sql"),
-        include_str!("../migrations/postgres/0005_guidance_visits.sql"),
+        include_str!("../../migrations/sqlite/0005_guidance_visits.sql"),
+        include_str!("../../migrations/postgres/0005_guidance_visits.sql"),
     ),
     (
         6,
         "aid",
-        include_str!("../migrations/sqlite/0006_aid.sql"),
-        include_str!("../migrations/postgres/0006_aid.sql"),
+        include_str!("../../migrations/sqlite/0006_aid.sql"),
+        include_str!("../../migrations/postgres/0006_aid.sql"),
     ),
     (
         7,
         "attachments",
-        include_str!("../migrations/sqlite/0007_attachments.sql"),
-        include_str!("../migrations/postgres/0007_attachments.sql"),
+        include_str!("../../migrations/sqlite/0007_attachments.sql"),
+        include_str!("../../migrations/postgres/0007_attachments.sql"),
     ),
     (
         8,
         "attendance",
-        include_str!("../migrations/sqlite/0008_attendance.sql"),
-        include_str!("../migrations/postgres/0008_attendance.sql"),
+        include_str!("../../migrations/sqlite/0008_attendance.sql"),
+        include_str!("../../migrations/postgres/0008_attendance.sql"),
     ),
     (
         9,
         "duplicates",
-        include_str!("../migrations/sqlite/0009_duplicates.sql"),
-        include_str!("../migrations/postgres/0009_duplicates.sql"),
+        include_str!("../../migrations/sqlite/0009_duplicates.sql"),
+        include_str!("../../migrations/postgres/0009_duplicates.sql"),
     ),
     (
         10,
         "name_words",
-        include_str!("../migrations/sqlite/0010_name_words.sql"),
-        include_str!("../migrations/postgres/0010_name_words.sql"),
+        include_str!("../../migrations/sqlite/0010_name_words.sql"),
+        include_str!("../../migrations/postgres/0010_name_words.sql"),
     ),
     (
         11,
         "list_order",
-        include_str!("../migrations/sqlite/0011_list_order.sql"),
-        include_str!("../migrations/postgres/0011_list_order.sql"),
+        include_str!("../../migrations/sqlite/0011_list_order.sql"),
+        include_str!("../../migrations/postgres/0011_list_order.sql"),
     ),
     (
         12,
         "current_names",
-        include_str!("../migrations/sqlite/0012_current_names.sql"),
-        include_str!("../migrations/postgres/0012_current_names.sql"),
+        include_str!("../../migrations/sqlite/0012_current_names.sql"),
+        include_str!("../../migrations/postgres/0012_current_names.sql"),
     ),
     (
         13,
         "duties",
-        include_str!("../migrations/sqlite/0013_duties.sql"),
-        include_str!("../migrations/postgres/0013_duties.sql"),
+        include_str!("../../migrations/sqlite/0013_duties.sql"),
+        include_str!("../../migrations/postgres/0013_duties.sql"),
     ),
     (
         14,
         "import_mappings",
-        include_str!("../migrations/sqlite/0014_import_mappings.sql"),
-        include_str!("../migrations/postgres/0014_import_mappings.sql"),
+        include_str!("../../migrations/sqlite/0014_import_mappings.sql"),
+        include_str!("../../migrations/postgres/0014_import_mappings.sql"),
     ),
     (
         15,
         "nik_lookups",
-        include_str!("../migrations/sqlite/0015_nik_lookups.sql"),
-        include_str!("../migrations/postgres/0015_nik_lookups.sql"),
+        include_str!("../../migrations/sqlite/0015_nik_lookups.sql"),
+        include_str!("../../migrations/postgres/0015_nik_lookups.sql"),
     ),
     (
         16,
         "mapping_owners",
-        include_str!("../migrations/sqlite/0016_mapping_owners.sql"),
-        include_str!("../migrations/postgres/0016_mapping_owners.sql"),
+        include_str!("../../migrations/sqlite/0016_mapping_owners.sql"),
+        include_str!("../../migrations/postgres/0016_mapping_owners.sql"),
     ),
 ];
 
@@ -221,21 +221,21 @@ impl Store {
             pool,
             backend,
             business_types: Arc::default(),
-            clock: crate::Clock::system(),
+            clock: crate::store::Clock::system(),
         })
     }
 
     /// The same store, reading its time from `clock`.
-    pub fn with_clock(mut self, clock: crate::Clock) -> Store {
+    pub fn with_clock(mut self, clock: crate::store::Clock) -> Store {
         self.clock = clock;
         self
     }
 
-    pub fn clock(&self) -> crate::Clock {
+    pub fn clock(&self) -> crate::store::Clock {
         self.clock
     }
 
-    /// Now as stored (see [`Clock::stamp`](crate::Clock::stamp)).
+    /// Now as stored (see [`Clock::stamp`](crate::store::Clock::stamp)).
     pub(crate) fn now(&self) -> String {
         self.clock.stamp()
     }
@@ -285,7 +285,7 @@ impl Store {
             sqlx::raw_sql(sql).execute(&mut *tx).await?;
             if name == "name_words" {
                 // Words are computed in Rust, not SQL: fill them for persons already there.
-                crate::persons::index_all_names(&mut tx, self.backend).await?;
+                crate::store::persons::index_all_names(&mut tx, self.backend).await?;
             }
             sqlx::query(
                 "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",

@@ -1,7 +1,7 @@
 //! NIK lookups of roles that see identity masked: each answer that tells such a role
 //! whether a NIK is registered is counted (distinct NIKs per account and office day),
 //! limited, and audited with its count.
-use crate::{audit, Actor, Backend, Result, Store};
+use crate::store::{audit, Actor, Backend, Result, Store};
 use chrono::NaiveDate;
 
 /// What a lookup request found against the day's limit.
@@ -36,7 +36,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        let day = crate::Date(day);
+        let day = crate::store::Date(day);
         let (used,): (i64,) = sqlx::query_as(
             "SELECT CAST(COUNT(*) AS BIGINT) FROM nik_lookups WHERE user_id = $1 AND day = $2",
         )

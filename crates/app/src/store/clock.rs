@@ -42,17 +42,17 @@ impl Clock {
 
     /// Now as stored: fixed-width RFC 3339 in UTC, so it sorts as text.
     pub fn stamp(&self) -> String {
-        crate::ts(self.now())
+        crate::store::ts(self.now())
     }
 
     /// The instant `d` from now, as stored.
     pub fn stamp_in(&self, d: TimeDelta) -> String {
-        crate::ts(self.now() + d)
+        crate::store::ts(self.now() + d)
     }
 
     /// Today where the office is (Asia/Jakarta).
     pub fn today(&self) -> NaiveDate {
-        crate::day_in_jakarta(self.now())
+        crate::store::day_in_jakarta(self.now())
     }
 
     /// Whether this clock is the machine's own.

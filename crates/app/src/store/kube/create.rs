@@ -43,7 +43,7 @@ pub(super) async fn create_in(
     .bind(k.village_code.as_str())
     .bind(district.as_str())
     .bind(&k.address)
-    .bind(crate::Date(k.formed_on))
+    .bind(crate::store::Date(k.formed_on))
     .bind(year as i64)
     .bind(k.funding_source.code())
     .bind(k.programme_year as i64)

@@ -1,5 +1,5 @@
 //! Files attached to records (proposal documents, visit photos).
-use crate::{audit, Actor, Result, Store, StoreError};
+use crate::store::{audit, Actor, Result, Store, StoreError};
 use serde::Serialize;
 use sqlx::{AnyConnection, FromRow};
 

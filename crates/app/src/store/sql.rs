@@ -3,7 +3,7 @@
 use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::{AnyPool, Arguments, FromRow, Row};
 
-use crate::{Page, Paging};
+use crate::store::{Page, Paging};
 
 /// `('a', 'b')`: the codes of an enum that the domain picks, as an SQL list (codes are
 /// fixed words, never user text).
@@ -211,7 +211,12 @@ impl Where {
 /// `(…), (…)` placeholders for `rows` rows of `per_row` parameters, numbered from
 /// `$(offset + 1)`. SQLite gets anonymous `?`: it looks a `$N` up by walking every
 /// parameter name, which makes a statement with thousands of parameters quadratic.
-pub fn values_list(backend: crate::Backend, rows: usize, per_row: usize, offset: usize) -> String {
+pub fn values_list(
+    backend: crate::store::Backend,
+    rows: usize,
+    per_row: usize,
+    offset: usize,
+) -> String {
     let mut out = String::with_capacity(rows * per_row * 6);
     for r in 0..rows {
         out.push_str(if r == 0 { "(" } else { ", (" });
@@ -220,8 +225,8 @@ pub fn values_list(backend: crate::Backend, rows: usize, per_row: usize, offset:
                 out.push_str(", ");
             }
             match backend {
-                crate::Backend::Sqlite => out.push('?'),
-                crate::Backend::Postgres => {
+                crate::store::Backend::Sqlite => out.push('?'),
+                crate::store::Backend::Postgres => {
                     out.push('$');
                     out.push_str(&(offset + r * per_row + c + 1).to_string());
                 }

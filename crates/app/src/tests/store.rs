@@ -1,10 +1,10 @@
 //! The store's behaviour, run on SQLite always and on PostgreSQL when
 //! `SIKUBE_TEST_DATABASE_URL` is set (CI always sets it).
+use crate::store::sessions::{NewSession, SessionKind};
+use crate::store::users::{NewUser, UserChange, UserFilter};
+use crate::store::{Actor, FreshDatabase, Paging, Store, StoreError};
 use domain::user::Username;
 use domain::{DistrictCode, Lang, Role};
-use store::sessions::{NewSession, SessionKind};
-use store::users::{NewUser, UserChange, UserFilter};
-use store::{Actor, FreshDatabase, Paging, Store, StoreError};
 
 /// A migrated store on each backend under test; its database is removed when it is dropped.
 struct Fresh {
@@ -119,7 +119,7 @@ async fn users_create_update_and_audit() {
 
         let audit = s
             .audit_list(
-                &store::audit::AuditFilter {
+                &crate::store::audit::AuditFilter {
                     entity: Some("user".into()),
                     ..Default::default()
                 },

@@ -1,12 +1,12 @@
 //! The audit log: who changed what, when, with the values before and after.
 //! Every write records its entry inside the same transaction as the change.
-use crate::sql::Where;
-use crate::{Page, Paging, Result, Store};
+use crate::store::sql::Where;
+use crate::store::{Page, Paging, Result, Store};
 use serde::Serialize;
 use sqlx::{AnyConnection, FromRow};
 
 /// Who is acting, and when: a logged-in user, or the command line, at the instant the
-/// request or command arrived (read from the store's [`Clock`](crate::Clock)).
+/// request or command arrived (read from the store's [`Clock`](crate::store::Clock)).
 #[derive(Debug, Clone)]
 pub struct Actor {
     pub user_id: Option<i64>,
@@ -17,23 +17,27 @@ pub struct Actor {
 }
 
 impl Actor {
-    pub fn new(user_id: Option<i64>, username: impl Into<String>, clock: &crate::Clock) -> Actor {
+    pub fn new(
+        user_id: Option<i64>,
+        username: impl Into<String>,
+        clock: &crate::store::Clock,
+    ) -> Actor {
         Actor {
             user_id,
             username: username.into(),
             at: clock.now(),
         }
     }
-    pub fn cli(clock: &crate::Clock) -> Actor {
+    pub fn cli(clock: &crate::store::Clock) -> Actor {
         Actor::new(None, "(cli)", clock)
     }
     /// The time of the action (RFC 3339, UTC).
     pub fn now(&self) -> String {
-        crate::ts(self.at)
+        crate::store::ts(self.at)
     }
     /// The day of the action where the office is (WIB, UTC+7).
     pub fn today(&self) -> chrono::NaiveDate {
-        crate::day_in_jakarta(self.at)
+        crate::store::day_in_jakarta(self.at)
     }
 }
 
@@ -109,10 +113,10 @@ impl Store {
         w.eq("entity_id", &f.entity_id);
         w.eq("username", &f.username);
         w.eq("action", &f.action);
-        if let Some(v) = crate::sql::nonempty(&f.from) {
+        if let Some(v) = crate::store::sql::nonempty(&f.from) {
             w.cond("at >= ?", v);
         }
-        if let Some(v) = crate::sql::nonempty(&f.to) {
+        if let Some(v) = crate::store::sql::nonempty(&f.to) {
             // `at` is RFC 3339 text: every time of that day sorts before "<day>T99".
             w.cond("at < ?", format!("{v}T99"));
         }
@@ -187,7 +191,7 @@ mod tests {
 
     #[test]
     fn the_day_of_an_action_is_jakartas() {
-        let mut a = Actor::cli(&crate::Clock::system());
+        let mut a = Actor::cli(&crate::store::Clock::system());
         a.at = chrono::Utc.with_ymd_and_hms(2026, 12, 1, 20, 0, 0).unwrap();
         assert_eq!(
             a.today().to_string(),

@@ -1,8 +1,8 @@
 //! Duplicate persons: the records the finder reads, pairs judged distinct, and merging
 //! one record into another (everything it holds moves; it is retired with a pointer).
-use crate::persons::{get_in, load_categories, scope_filter, Person, Scope, COLS};
-use crate::sql::Where;
-use crate::{audit, Actor, Result, Store, StoreError};
+use crate::store::persons::{get_in, load_categories, scope_filter, Person, Scope, COLS};
+use crate::store::sql::Where;
+use crate::store::{audit, Actor, Result, Store, StoreError};
 use domain::dedup::Record;
 use domain::{Invalid, Msg};
 use serde::Serialize;

@@ -171,7 +171,7 @@ impl Store {
                 .await?;
         }
         if let Some(h) = &step.handover {
-            let on = crate::Date(h.on);
+            let on = crate::store::Date(h.on);
             for (item_id, qty, unit_price) in &h.lines {
                 sqlx::query("UPDATE proposal_items SET delivered_quantity = $1 WHERE proposal_id = $2 AND item_id = $3")
                     .bind(qty)

@@ -1,7 +1,7 @@
 //! Counts behind the dashboard, in few grouped queries, scoped to the caller's area.
-use crate::persons::{scope_filter, Scope};
-use crate::sql::Where;
-use crate::{Result, Store};
+use crate::store::persons::{scope_filter, Scope};
+use crate::store::sql::Where;
+use crate::store::{Result, Store};
 use domain::kube::{FundingSource, Status};
 use serde::Serialize;
 use sqlx::FromRow;

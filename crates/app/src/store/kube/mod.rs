@@ -1,15 +1,15 @@
 //! KUBE and their members. Every membership rule is checked inside the transaction
 //! that writes, so concurrent changes cannot break it; the partial unique index
 //! `kube_members_active` is the last guard for "one active KUBE per person".
-use crate::aid::Asset;
-use crate::attachments::AttachmentInfo;
-use crate::audit::AuditEntry;
-pub use crate::business_types::BusinessType;
-use crate::error::is_unique_violation;
-use crate::persons::{scope_filter, Scope};
-use crate::sql::{Sorts, Where};
-use crate::visits::{HealthRecord, Visit};
-use crate::{audit, Actor, Page, Paging, Result, Store, StoreError};
+use crate::store::aid::Asset;
+use crate::store::attachments::AttachmentInfo;
+use crate::store::audit::AuditEntry;
+pub use crate::store::business_types::BusinessType;
+use crate::store::error::is_unique_violation;
+use crate::store::persons::{scope_filter, Scope};
+use crate::store::sql::{Sorts, Where};
+use crate::store::visits::{HealthRecord, Visit};
+use crate::store::{audit, Actor, Page, Paging, Result, Store, StoreError};
 use chrono::NaiveDate;
 use domain::area::RegencyCode;
 use domain::health::{Health, Thresholds};
@@ -41,7 +41,7 @@ pub struct Kube {
     pub village_code: String,
     pub district_code: String,
     pub address: Option<String>,
-    pub formed_on: crate::Date,
+    pub formed_on: crate::store::Date,
     pub formed_year: i64,
     #[sqlx(try_from = "String")]
     pub funding_source: FundingSource,
@@ -71,12 +71,12 @@ pub struct Member {
     pub village_code: String,
     #[sqlx(try_from = "String")]
     pub role: MemberRole,
-    pub joined_on: crate::Date,
-    pub left_on: Option<crate::Date>,
+    pub joined_on: crate::store::Date,
+    pub left_on: Option<crate::store::Date>,
     pub left_reason: Option<String>,
     /// 1 if they attended a technical guidance of the group's business type.
     #[serde(skip)]
-    pub attended_guidance: crate::Flag,
+    pub attended_guidance: crate::store::Flag,
 }
 
 /// A row of the KUBE list page: only the columns it shows (each column of each row is
@@ -135,7 +135,7 @@ pub struct KubeFilter {
 impl KubeFilter {
     /// The year asked for: `Err` when one was typed that is not a year.
     pub fn year(&self) -> std::result::Result<Option<i64>, std::num::ParseIntError> {
-        crate::sql::nonempty(&self.year)
+        crate::store::sql::nonempty(&self.year)
             .map(|y| y.parse())
             .transpose()
     }
@@ -174,7 +174,7 @@ async fn get_in(conn: &mut AnyConnection, id: i64) -> Result<Kube> {
 /// The condition of a filtered KUBE list.
 fn list_where(f: &KubeFilter, scope: Scope<'_>) -> Where {
     let mut w = Where::new();
-    if let Some(q) = crate::sql::nonempty(&f.q) {
+    if let Some(q) = crate::store::sql::nonempty(&f.q) {
         let lower = q.to_lowercase().replace(['%', '_', '\\'], "");
         let like = format!("%{lower}%");
         let digits = q.chars().all(|c| c.is_ascii_digit()) && q.len() >= 4;
@@ -431,13 +431,13 @@ impl Store {
         let (health, visits) = self.health_in(&mut conn, id, t, today).await?;
         let detail = detail_in(&mut conn, id).await?;
         let photos = match visits.first() {
-            Some(v) => crate::attachments::list_in(&mut conn, "visit", v.id).await?,
+            Some(v) => crate::store::attachments::list_in(&mut conn, "visit", v.id).await?,
             None => Vec::new(),
         };
         Ok(KubeOverview {
             health,
             visits,
-            health_history: crate::visits::health_history_in(&mut conn, id).await?,
+            health_history: crate::store::visits::health_history_in(&mut conn, id).await?,
             guidance: detail
                 .members
                 .iter()
@@ -446,7 +446,7 @@ impl Store {
                     attended: *m.attended_guidance,
                 })
                 .collect(),
-            assets: crate::aid::assets_in(&mut conn, id).await?,
+            assets: crate::store::aid::assets_in(&mut conn, id).await?,
             photos,
             audit: audit::recent_in(&mut conn, "kube", id, 20).await?,
             business_types: self.business_type_list().await?,
@@ -485,7 +485,7 @@ impl Store {
         .bind(k.village_code.as_str())
         .bind(district.as_str())
         .bind(&k.address)
-        .bind(crate::Date(k.formed_on))
+        .bind(crate::store::Date(k.formed_on))
         .bind(k.funding_source.code())
         .bind(k.programme_year as i64)
         .bind(c.stage.code())
@@ -499,7 +499,7 @@ impl Store {
         // A dissolved group frees its members to join another one.
         if c.stage == Stage::Bubar && before.kube.stage != Stage::Bubar {
             sqlx::query("UPDATE kube_members SET left_on = $1, left_reason = $2 WHERE kube_id = $3 AND left_on IS NULL")
-                .bind(crate::Date(actor.today()))
+                .bind(crate::store::Date(actor.today()))
                 .bind("KUBE bubar")
                 .bind(id)
                 .execute(&mut *tx)

@@ -1,7 +1,7 @@
 //! The registry of persons. Area scoping: a list or read can be confined to kecamatan.
-use crate::error::unique_as_conflict;
-use crate::sql::{values_list, Sorts, Where};
-use crate::{audit, Actor, Page, Paging, Result, Store, StoreError};
+use crate::store::error::unique_as_conflict;
+use crate::store::sql::{values_list, Sorts, Where};
+use crate::store::{audit, Actor, Page, Paging, Result, Store, StoreError};
 use domain::nik::Sex;
 use domain::person::ValidPerson;
 use domain::Msg;
@@ -20,7 +20,7 @@ pub struct Person {
     pub name: String,
     #[sqlx(try_from = "String")]
     pub sex: Sex,
-    pub birth_date: crate::Date,
+    pub birth_date: crate::store::Date,
     pub village_code: String,
     pub district_code: String,
     pub rt: Option<String>,
@@ -29,7 +29,7 @@ pub struct Person {
     pub phone: Option<String>,
     #[sqlx(skip)]
     pub categories: Vec<String>,
-    pub dtks_registered: crate::Flag,
+    pub dtks_registered: crate::store::Flag,
     pub dtks_ref: Option<String>,
     pub notes: Option<String>,
     pub created_at: String,
@@ -109,7 +109,7 @@ pub struct PersonRow {
     pub nik: String,
     pub name: String,
     pub sex: Sex,
-    pub birth_date: crate::Date,
+    pub birth_date: crate::store::Date,
     pub village_code: String,
     pub categories: Vec<String>,
 }
@@ -238,7 +238,7 @@ impl Store {
         what: &str,
     ) -> Result<Vec<i64>> {
         let mut tx = self.tx().await?;
-        let big = self.backend() == crate::Backend::Sqlite && ps.len() > 10 * BULK_ROWS;
+        let big = self.backend() == crate::store::Backend::Sqlite && ps.len() > 10 * BULK_ROWS;
         if big {
             // With SQLite's default 2 MB page cache a large import spills pages and reads
             // them back: widened for this connection only, and narrowed again whatever
@@ -339,7 +339,7 @@ impl Store {
     where
         T: for<'r> FromRow<'r, AnyRow>,
     {
-        let q = crate::sql::nonempty(&f.q);
+        let q = crate::store::sql::nonempty(&f.q);
         let by_words = |q: &str| {
             let mut w = Where::new();
             // Every word typed must start a word of the name (spelling variants
@@ -349,7 +349,7 @@ impl Store {
             let mut args = Vec::new();
             for word in name_words(q) {
                 args.push(word.clone());
-                match crate::sql::prefix_upper(&word) {
+                match crate::store::sql::prefix_upper(&word) {
                     Some(upper) => {
                         parts.push(
                             "SELECT person_id FROM person_words WHERE word >= ? AND word < ?",
@@ -434,7 +434,7 @@ impl Store {
             .bind(p.kk_number.as_ref().map(|k| k.as_str()).unwrap_or("-"))
             .bind(prefix)
             // Twelve digits never all '9' in a valid NIK: there is always an upper bound.
-            .bind(crate::sql::prefix_upper(prefix).unwrap_or_else(|| format!("{prefix}:")))
+            .bind(crate::store::sql::prefix_upper(prefix).unwrap_or_else(|| format!("{prefix}:")))
             .bind(p.village_code.district().as_str())
             .bind(p.name.to_lowercase())
             .fetch_all(&self.pool)
@@ -446,7 +446,7 @@ impl Store {
 fn with_filters(w: &mut Where, f: &PersonFilter, scope: Scope<'_>) {
     w.eq("village_code", &f.village_code);
     w.eq("district_code", &f.district_code);
-    if let Some(c) = crate::sql::nonempty(&f.category) {
+    if let Some(c) = crate::store::sql::nonempty(&f.category) {
         w.cond(
             "id IN (SELECT person_id FROM person_categories WHERE category = ?)",
             c,

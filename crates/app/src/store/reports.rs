@@ -1,8 +1,8 @@
 //! Grouped figures behind the reports, scoped to the caller's area.
-use crate::aid::delivered_states;
-use crate::persons::{scope_filter, Scope};
-use crate::sql::Where;
-use crate::{Result, Store};
+use crate::store::aid::delivered_states;
+use crate::store::persons::{scope_filter, Scope};
+use crate::store::sql::Where;
+use crate::store::{Result, Store};
 use domain::kube::Status;
 use domain::nik::Sex;
 use domain::trainings::TrainingKind;
@@ -32,7 +32,7 @@ pub struct MonthRow {
 pub struct AidOutcome {
     pub kube_id: i64,
     pub name: String,
-    pub delivered_on: crate::Date,
+    pub delivered_on: crate::store::Date,
     pub value: i64,
 }
 
@@ -51,7 +51,7 @@ pub struct EnrolmentRow {
     pub programme: String,
     #[sqlx(try_from = "String")]
     pub sex: Sex,
-    pub birth_date: crate::Date,
+    pub birth_date: crate::store::Date,
 }
 
 impl Store {

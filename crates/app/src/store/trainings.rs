@@ -1,7 +1,7 @@
 //! Guidance and training events, their partner agencies and participants.
-use crate::persons::{scope_filter, Scope};
-use crate::sql::Where;
-use crate::{audit, Actor, Page, Paging, Result, Store, StoreError};
+use crate::store::persons::{scope_filter, Scope};
+use crate::store::sql::Where;
+use crate::store::{audit, Actor, Page, Paging, Result, Store, StoreError};
 use domain::kube::MemberRole;
 use domain::nik::Sex;
 use domain::trainings::{MemberGuidance, TrainingKind};
@@ -16,8 +16,8 @@ pub struct Training {
     pub kind: TrainingKind,
     pub topic: Option<String>,
     pub business_type: Option<String>,
-    pub starts_on: crate::Date,
-    pub ends_on: crate::Date,
+    pub starts_on: crate::store::Date,
+    pub ends_on: crate::store::Date,
     pub village_code: String,
     pub district_code: String,
     pub organiser: Option<String>,
@@ -36,8 +36,8 @@ pub struct NewTraining {
     pub kind: TrainingKind,
     pub topic: Option<String>,
     pub business_type: Option<String>,
-    pub starts_on: crate::Date,
-    pub ends_on: crate::Date,
+    pub starts_on: crate::store::Date,
+    pub ends_on: crate::store::Date,
     pub village_code: String,
     pub district_code: String,
     pub organiser: Option<String>,
@@ -52,7 +52,7 @@ pub struct Participant {
     #[sqlx(try_from = "String")]
     pub sex: Sex,
     pub village_code: String,
-    pub attended: crate::Flag,
+    pub attended: crate::store::Flag,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -83,7 +83,7 @@ pub struct TrainingFilter {
 }
 
 /// How the trainings list sorts.
-pub const SORTS: crate::sql::Sorts = crate::sql::Sorts {
+pub const SORTS: crate::store::sql::Sorts = crate::store::sql::Sorts {
     columns: &[("starts_on", "starts_on"), ("title", "LOWER(title)")],
     tie: "id",
     default: "starts_on DESC, id DESC",
@@ -220,7 +220,7 @@ impl Store {
     ) -> Result<TrainingDetail> {
         let mut tx = self.tx().await?;
         get_in(&mut tx, training_id).await?;
-        crate::persons::ensure_current(&mut tx, person_id, "person_id").await?;
+        crate::store::persons::ensure_current(&mut tx, person_id, "person_id").await?;
         sqlx::query(
             "INSERT INTO training_participants (training_id, person_id, attended, created_at) VALUES ($1, $2, $3, $4)
              ON CONFLICT (training_id, person_id) DO UPDATE SET attended = $3",
@@ -258,7 +258,7 @@ impl Store {
         let mut tx = self.tx().await?;
         get_in(&mut tx, training_id).await?;
         for (person_id, days) in people {
-            crate::persons::ensure_current(&mut tx, *person_id, "person_id").await?;
+            crate::store::persons::ensure_current(&mut tx, *person_id, "person_id").await?;
             sqlx::query(
                 "INSERT INTO training_participants (training_id, person_id, attended, created_at) VALUES ($1, $2, $3, $4)
                  ON CONFLICT (training_id, person_id) DO UPDATE SET attended = $3",
@@ -404,7 +404,7 @@ pub(crate) fn attended_guidance() -> String {
 struct GuidanceRow {
     #[sqlx(try_from = "String")]
     role: MemberRole,
-    attended: crate::Flag,
+    attended: crate::store::Flag,
 }
 
 async fn guidance_in(conn: &mut AnyConnection, kube_id: i64) -> Result<Vec<MemberGuidance>> {

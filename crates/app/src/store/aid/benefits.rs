@@ -14,13 +14,13 @@ impl Store {
         let p = programme_in(&mut tx, programme_id, Some(self.backend())).await?;
         let f = figures_in(&mut tx, &p).await?;
         check_quota(p.quota, f.quota_used).map_err(|m| StoreError::conflict("quota", m))?;
-        crate::persons::ensure_current(&mut tx, person_id, "person_id").await?;
+        crate::store::persons::ensure_current(&mut tx, person_id, "person_id").await?;
         let r: std::result::Result<(i64,), sqlx::Error> = sqlx::query_as(
             "INSERT INTO enrolments (programme_id, person_id, enrolled_on, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
         )
         .bind(programme_id)
         .bind(person_id)
-        .bind(crate::Date(on))
+        .bind(crate::store::Date(on))
         .bind(actor.now())
         .fetch_one(&mut *tx)
         .await;
@@ -101,7 +101,7 @@ impl Store {
         .bind(period)
         .bind(description)
         .bind(amount.value())
-        .bind(crate::Date(on))
+        .bind(crate::store::Date(on))
         .bind(actor.now())
         .bind(actor.user_id)
         .fetch_one(&mut *tx)
@@ -133,7 +133,7 @@ pub struct Benefit {
     pub kind: BenefitKind,
     pub period: String,
     pub amount: i64,
-    pub given_on: crate::Date,
+    pub given_on: crate::store::Date,
     pub recorded_by: Option<i64>,
     pub approved_by: Option<String>,
     pub approved_at: Option<String>,

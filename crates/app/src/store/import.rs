@@ -1,5 +1,5 @@
 //! Uploaded import files, kept between preview and commit.
-use crate::{Flag, Result, Store, StoreError};
+use crate::store::{Flag, Result, Store, StoreError};
 use domain::import::Kind;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -109,7 +109,7 @@ impl Store {
     /// `shared` — the office's; audited.
     pub async fn import_mapping_save(
         &self,
-        actor: &crate::Actor,
+        actor: &crate::store::Actor,
         key: &str,
         kind: Kind,
         mapping_json: &str,
@@ -136,7 +136,7 @@ impl Store {
         if let Some(o) = after.as_object_mut() {
             o.insert("shared".into(), shared.into());
         }
-        crate::audit::record::<(), _>(
+        crate::store::audit::record::<(), _>(
             &mut tx,
             actor,
             "map_columns",

@@ -1,8 +1,8 @@
 //! Monitoring visits and the health they decide. Each visit re-assesses its KUBE in
 //! the same transaction; the assessment is kept as history.
-use crate::persons::{scope_filter, Scope};
-use crate::sql::Where;
-use crate::{audit, Actor, Result, Store, StoreError};
+use crate::store::persons::{scope_filter, Scope};
+use crate::store::sql::Where;
+use crate::store::{audit, Actor, Result, Store, StoreError};
 use chrono::NaiveDate;
 use domain::health::{assess, Health, Level, Thresholds, VisitFacts};
 use domain::kube::{Stage, Status};
@@ -14,11 +14,11 @@ use sqlx::{AnyConnection, FromRow};
 pub struct Visit {
     pub id: i64,
     pub kube_id: i64,
-    pub visited_on: crate::Date,
-    pub operating: crate::Flag,
+    pub visited_on: crate::store::Date,
+    pub operating: crate::store::Flag,
     pub meetings_held: i64,
     pub members_present: i64,
-    pub books_up_to_date: crate::Flag,
+    pub books_up_to_date: crate::store::Flag,
     pub revenue: i64,
     pub expenses: i64,
     pub savings_balance: i64,
@@ -53,10 +53,10 @@ impl Visit {
 #[derive(Debug, Clone, Serialize, FromRow)]
 pub struct HealthRecord {
     pub assessed_at: String,
-    pub assessed_on: Option<crate::Date>,
+    pub assessed_on: Option<crate::store::Date>,
     #[sqlx(try_from = "String")]
     pub status: Status,
-    pub level: Option<crate::Code<Level>>,
+    pub level: Option<crate::store::Code<Level>>,
     pub reasons_json: String,
 }
 
@@ -68,11 +68,11 @@ pub struct CaseRow {
     pub registration_number: String,
     pub village_code: String,
     pub district_code: String,
-    pub formed_on: crate::Date,
+    pub formed_on: crate::store::Date,
     #[sqlx(try_from = "String")]
     pub status: Status,
-    pub level: Option<crate::Code<Level>>,
-    pub last_visit_on: Option<crate::Date>,
+    pub level: Option<crate::store::Code<Level>>,
+    pub last_visit_on: Option<crate::store::Date>,
     pub health_reasons: i64,
     pub pendamping_id: Option<i64>,
 }
@@ -169,7 +169,7 @@ async fn reassess(
         )
         .bind(kube_id)
         .bind(at)
-        .bind(h.assessed_on.map(crate::Date))
+        .bind(h.assessed_on.map(crate::store::Date))
         .bind(h.status.code())
         .bind(h.level.map(|l| l.code()))
         .bind(serde_json::Value::Array(reasons).to_string())
@@ -197,7 +197,7 @@ impl Store {
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
         )
         .bind(kube_id)
-        .bind(crate::Date(f.visited_on))
+        .bind(crate::store::Date(f.visited_on))
         .bind(f.operating as i64)
         .bind(f.meetings_held)
         .bind(f.members_present)
@@ -266,10 +266,10 @@ impl Store {
     /// Re-assesses every KUBE whose last visit may have grown too old; returns how
     /// many changed status. Run daily.
     pub async fn kube_reassess_all(&self, t: &Thresholds, today: NaiveDate) -> Result<usize> {
-        let cutoff = crate::Date(today - chrono::Duration::days(t.stale_after_days));
+        let cutoff = crate::store::Date(today - chrono::Duration::days(t.stale_after_days));
         let ids: Vec<(i64,)> = sqlx::query_as(&format!(
             "SELECT id FROM kube WHERE status IN {} AND (last_visit_on IS NULL OR last_visit_on < $1)",
-            crate::sql::codes_in(&Status::ALL, Status::ages, Status::code)
+            crate::store::sql::codes_in(&Status::ALL, Status::ages, Status::code)
         ))
         .bind(cutoff)
         .fetch_all(&self.pool)
@@ -308,8 +308,8 @@ impl Store {
         w.cond_seq(
             "((last_visit_on IS NOT NULL AND last_visit_on < ?) OR (last_visit_on IS NULL AND formed_on < ?))",
             vec![
-                crate::Date(last_before).to_string(),
-                crate::Date(formed_before).to_string(),
+                crate::store::Date(last_before).to_string(),
+                crate::store::Date(formed_before).to_string(),
             ],
         );
         scope_filter(&mut w, "district_code", scope);

@@ -8,5 +8,5 @@ pub struct BusinessType {
     pub code: String,
     pub name: String,
     pub name_en: String,
-    pub active: crate::Flag,
+    pub active: crate::store::Flag,
 }

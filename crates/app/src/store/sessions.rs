@@ -1,7 +1,7 @@
 //! Sessions live in the database so that several instances can share them. The
 //! browser holds a random token; only its SHA-256 hash is stored. API tokens are
 //! long-lived sessions of kind `api`.
-use crate::{audit, Actor, Result, Store, StoreError};
+use crate::store::{audit, Actor, Result, Store, StoreError};
 use serde::Serialize;
 use sqlx::FromRow;
 
@@ -15,7 +15,7 @@ pub struct SessionInfo {
     pub csrf: String,
     pub flash: Option<String>,
     pub last_seen_at: String,
-    pub user: crate::users::User,
+    pub user: crate::store::users::User,
 }
 
 /// A session or API token of an account, as its owner and the admin see it.
@@ -77,7 +77,7 @@ impl Store {
         // One query for the session and its account: it runs on every request.
         type Row = (
             i64,
-            crate::Code<SessionKind>,
+            crate::store::Code<SessionKind>,
             String,
             Option<String>,
             String,
@@ -119,7 +119,7 @@ impl Store {
         else {
             return Ok(None);
         };
-        let row = crate::users::UserRow {
+        let row = crate::store::users::UserRow {
             id,
             username,
             role,

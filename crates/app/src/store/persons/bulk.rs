@@ -5,7 +5,7 @@ use super::*;
 /// Inserts (person id, text) rows into `table (columns)` in multi-row statements.
 pub(super) async fn insert_person_texts(
     conn: &mut AnyConnection,
-    backend: crate::Backend,
+    backend: crate::store::Backend,
     table: &str,
     rows: &[(i64, &str)],
 ) -> Result<()> {
@@ -26,7 +26,7 @@ pub(super) async fn insert_person_texts(
 /// Writes the name words of persons (on a rename the caller removes the old ones first).
 pub(super) async fn index_names(
     conn: &mut AnyConnection,
-    backend: crate::Backend,
+    backend: crate::store::Backend,
     persons: &[(i64, &str)],
 ) -> Result<()> {
     let mut rows: Vec<(i64, String)> = persons
@@ -43,7 +43,7 @@ pub(super) async fn index_names(
 /// Fills the name words of every person (once, when the table is created).
 pub(crate) async fn index_all_names(
     conn: &mut AnyConnection,
-    backend: crate::Backend,
+    backend: crate::store::Backend,
 ) -> Result<()> {
     let all: Vec<(i64, String)> = sqlx::query_as("SELECT id, name FROM persons ORDER BY id")
         .fetch_all(&mut *conn)
@@ -55,7 +55,7 @@ pub(crate) async fn index_all_names(
 /// The body of [`Store::person_create_many`] inside its transaction.
 pub(super) async fn create_many_in(
     tx: &mut AnyConnection,
-    backend: crate::Backend,
+    backend: crate::store::Backend,
     actor: &Actor,
     ps: &[ValidPerson],
     what: &str,
@@ -149,7 +149,7 @@ pub(super) const BULK_ROWS: usize = 1000;
 /// conflict naming the row (`nik[i]`).
 pub(super) async fn insert_chunk(
     conn: &mut AnyConnection,
-    backend: crate::Backend,
+    backend: crate::store::Backend,
     ps: &[ValidPerson],
     first: usize,
     now: &str,

@@ -11,7 +11,7 @@ pub(super) async fn members_in(
                 {} AS attended_guidance
          FROM kube_members m JOIN persons p ON p.id = m.person_id JOIN kube k ON k.id = m.kube_id
          WHERE m.kube_id = $1 ORDER BY m.id DESC",
-        crate::trainings::attended_guidance()
+        crate::store::trainings::attended_guidance()
     ))
     .bind(kube_id)
     .fetch_all(conn)
@@ -115,7 +115,7 @@ pub(super) async fn insert_member(
     .bind(kube_id)
     .bind(m.person_id)
     .bind(m.role.code())
-    .bind(crate::Date(joined_on))
+    .bind(crate::store::Date(joined_on))
     .execute(&mut *conn)
     .await
     .map_err(|e| {
@@ -203,7 +203,7 @@ impl Store {
             ));
         }
         sqlx::query("UPDATE kube_members SET left_on = $1, left_reason = $2 WHERE kube_id = $3 AND person_id = $4 AND left_on IS NULL")
-            .bind(crate::Date(left_on))
+            .bind(crate::store::Date(left_on))
             .bind(reason)
             .bind(id)
             .bind(person_id)
