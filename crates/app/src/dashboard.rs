@@ -135,7 +135,7 @@ pub async fn compute(cx: &Context, c: &Caller, lang: Lang) -> Result<Dashboard> 
     let activity = cx.store.dashboard_activity(scope, &since).await?;
     let visits_overdue = cx
         .store
-        .visit_list_overdue(scope, cx.today(), cx.settings.visit_interval_days)
+        .visit_list_overdue(scope, cx.today(), &cx.settings.visits)
         .await?;
     Ok(Dashboard {
         kube_total,

@@ -14,8 +14,9 @@ pub struct Settings {
     pub public_page: bool,
     /// Thresholds of the health classification.
     pub health: domain::health::Thresholds,
-    /// Days between monitoring visits (a visit is due this long after the last).
-    pub visit_interval_days: i64,
+    /// When monitoring visits fall due: days after the last one, and after forming for
+    /// the first.
+    pub visits: domain::health::VisitSchedule,
     /// Share of members (percent) who must attend technical guidance.
     pub guidance_share_pct: i64,
     /// Lets one person take a step of aid and the check of it (submit and verify, verify
@@ -33,7 +34,7 @@ pub struct Settings {
 }
 
 impl Settings {
-    /// The defaults for a region: monthly visits, 80% guidance attendance, separate
+    /// The defaults for a region: monthly visits (the first a month after forming), 80% guidance attendance, separate
     /// persons for each step, 50 NIK look-ups a day.
     pub fn new(region: RegencyCode) -> Settings {
         Settings {
@@ -42,7 +43,7 @@ impl Settings {
             trust_forwarded_for: false,
             public_page: false,
             health: domain::health::Thresholds::default(),
-            visit_interval_days: 30,
+            visits: domain::health::VisitSchedule::default(),
             guidance_share_pct: 80,
             allow_same_person: false,
             nik_lookups_per_day: 50,
@@ -62,11 +63,12 @@ mod tests {
         let s = Settings::new(domain::Areas::embedded().regency("32.79").unwrap());
         assert_eq!(
             (
-                s.visit_interval_days,
+                s.visits.interval_days,
+                s.visits.first_days,
                 s.guidance_share_pct,
                 s.nik_lookups_per_day
             ),
-            (30, 80, 50)
+            (30, 30, 80, 50)
         );
         assert!(!s.allow_same_person && !s.public_page && !s.https);
         assert_eq!(s.office_name, "Dinas Sosial");

@@ -103,39 +103,60 @@ pub async fn list(cx: &Context, c: &Caller, kube_id: i64) -> Result<Vec<Visit>> 
 
 pub use crate::store::visits::CaseRow;
 
-/// A KUBE in the mentoring queue: when its next visit is due, how late it is, and its
-/// risk (falling status, overdue visit, problems found).
+/// A KUBE in the mentoring queue: when its next visit is due, how urgent that is, how
+/// late, and its risk (falling status, overdue visit, problems found).
 pub struct Case {
     pub kube: CaseRow,
     pub due_on: chrono::NaiveDate,
+    pub urgency: domain::health::Urgency,
     /// Days past the due date (0 when not overdue).
     pub overdue_days: i64,
     pub risk: i64,
 }
 
-/// The mentoring queue: the caller's KUBE, riskiest first; with `caseload` a pendamping
-/// sees only the groups assigned to them.
-pub async fn queue(cx: &Context, c: &Caller, caseload: bool) -> Result<Vec<Case>> {
+impl Case {
+    /// No visit recorded yet: the queue says so rather than counting days since forming.
+    pub fn never_visited(&self) -> bool {
+        self.kube.last_visit_on.is_none()
+    }
+}
+
+/// The mentoring queue, and the villages it spans (for choosing one).
+pub struct Queue {
+    pub cases: Vec<Case>,
+    /// Village codes of the whole queue, in code order.
+    pub villages: Vec<String>,
+}
+
+/// The mentoring queue: the caller's KUBE, the most urgent first — overdue, then due
+/// within the week, then the rest; within each, riskiest first. With `caseload` a
+/// pendamping sees only the groups assigned to them; `village` keeps one village's.
+pub async fn queue(
+    cx: &Context,
+    c: &Caller,
+    caseload: bool,
+    village: Option<&str>,
+) -> Result<Queue> {
     let mine = if caseload && c.role.is_area_scoped() {
         c.actor.user_id
     } else {
         None
     };
     let today = cx.today();
-    let mut cases: Vec<Case> = cx
-        .store
-        .mentoring_cases(c.district_scope(), mine)
-        .await?
+    let schedule = cx.settings.visits;
+    let rows = cx.store.mentoring_cases(c.district_scope(), mine).await?;
+    let mut villages: Vec<String> = rows.iter().map(|k| k.village_code.clone()).collect();
+    villages.sort();
+    villages.dedup();
+    let mut cases: Vec<Case> = rows
         .into_iter()
+        .filter(|k| village.is_none_or(|v| k.village_code == v))
         .map(|k| {
-            let due = domain::health::next_visit_due(
-                k.last_visit_on.map(|d| *d),
-                *k.formed_on,
-                cx.settings.visit_interval_days,
-            );
+            let due = schedule.due(k.last_visit_on.map(|d| *d), *k.formed_on);
             let overdue = (today - due).num_days().max(0);
             Case {
                 risk: domain::health::risk_score(k.status, overdue, k.health_reasons as usize),
+                urgency: domain::health::VisitSchedule::urgency(due, today),
                 kube: k,
                 due_on: due,
                 overdue_days: overdue,
@@ -143,10 +164,11 @@ pub async fn queue(cx: &Context, c: &Caller, caseload: bool) -> Result<Vec<Case>
         })
         .collect();
     cases.sort_by(|a, b| {
-        b.risk
-            .cmp(&a.risk)
-            .then(b.overdue_days.cmp(&a.overdue_days))
+        a.urgency
+            .cmp(&b.urgency)
+            .then(b.risk.cmp(&a.risk))
+            .then(a.due_on.cmp(&b.due_on))
             .then(a.kube.id.cmp(&b.kube.id))
     });
-    Ok(cases)
+    Ok(Queue { cases, villages })
 }

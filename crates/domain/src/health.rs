@@ -176,23 +176,77 @@ fn level(vs: &[&VisitFacts]) -> Level {
     Level::Berkembang
 }
 
-/// When the next visit is due: `interval_days` after the last one (or at once).
-pub fn next_visit_due(
-    last_visit: Option<NaiveDate>,
-    formed_on: NaiveDate,
-    interval_days: i64,
-) -> NaiveDate {
-    match last_visit {
-        Some(d) => d + chrono::Duration::days(interval_days),
-        None => formed_on.max(NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or(formed_on)),
+/// When monitoring visits fall due: `interval_days` after the last one; a group never
+/// visited, `first_days` after it was formed (a group formed last week is not late yet).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct VisitSchedule {
+    pub interval_days: i64,
+    pub first_days: i64,
+}
+
+impl Default for VisitSchedule {
+    /// Monthly, the first visit a month after forming.
+    fn default() -> Self {
+        VisitSchedule {
+            interval_days: 30,
+            first_days: 30,
+        }
     }
 }
 
-/// The rule of `next_visit_due(..) < today` as bounds a query can count with, where the
-/// data is: a group is overdue when its last visit was before the first date or, never
-/// visited, it was formed before the second.
-pub fn overdue_bounds(today: NaiveDate, interval_days: i64) -> (NaiveDate, NaiveDate) {
-    (today - chrono::Duration::days(interval_days), today)
+/// How soon a group's next visit is, as the mentoring queue sorts and words it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Urgency {
+    /// Past its due date.
+    Overdue,
+    /// Due within [`DUE_SOON_DAYS`] days.
+    DueSoon,
+    Later,
+}
+
+impl Urgency {
+    pub fn code(self) -> &'static str {
+        match self {
+            Urgency::Overdue => "overdue",
+            Urgency::DueSoon => "due_soon",
+            Urgency::Later => "later",
+        }
+    }
+}
+
+/// "Due soon" is within this many days: the week ahead a pendamping plans.
+pub const DUE_SOON_DAYS: i64 = 7;
+
+impl VisitSchedule {
+    /// When the next visit is due.
+    pub fn due(&self, last_visit: Option<NaiveDate>, formed_on: NaiveDate) -> NaiveDate {
+        match last_visit {
+            Some(d) => d + chrono::Duration::days(self.interval_days),
+            None => formed_on + chrono::Duration::days(self.first_days),
+        }
+    }
+
+    /// How urgent a visit due on `due` is on `today`.
+    pub fn urgency(due: NaiveDate, today: NaiveDate) -> Urgency {
+        let days = (due - today).num_days();
+        if days < 0 {
+            Urgency::Overdue
+        } else if days <= DUE_SOON_DAYS {
+            Urgency::DueSoon
+        } else {
+            Urgency::Later
+        }
+    }
+
+    /// The rule of `due(..) < today` as bounds a query can count with, where the data is:
+    /// a group is overdue when its last visit was before the first date or, never
+    /// visited, it was formed before the second.
+    pub fn overdue_bounds(&self, today: NaiveDate) -> (NaiveDate, NaiveDate) {
+        (
+            today - chrono::Duration::days(self.interval_days),
+            today - chrono::Duration::days(self.first_days),
+        )
+    }
 }
 
 /// Order of the mentoring queue: higher is more urgent. The status decides first;
@@ -217,22 +271,46 @@ mod tests {
     }
 
     #[test]
-    fn overdue_bounds_say_what_next_visit_due_says() {
+    fn overdue_bounds_say_what_due_says() {
         let today = d("2026-12-02");
-        for interval in [1, 30, 45] {
-            let (last_before, formed_before) = overdue_bounds(today, interval);
+        for (interval, first) in [(1, 0), (30, 30), (45, 14)] {
+            let s = VisitSchedule {
+                interval_days: interval,
+                first_days: first,
+            };
+            let (last_before, formed_before) = s.overdue_bounds(today);
             for offset in -100..100 {
                 let day = today + chrono::Duration::days(offset);
-                let visited = next_visit_due(Some(day), d("2020-01-01"), interval) < today;
+                let visited = s.due(Some(day), d("2020-01-01")) < today;
                 assert_eq!(
                     visited,
                     day < last_before,
                     "visited {day}, every {interval}"
                 );
-                let never = next_visit_due(None, day, interval) < today;
+                let never = s.due(None, day) < today;
                 assert_eq!(never, day < formed_before, "formed {day}");
             }
         }
+    }
+
+    #[test]
+    fn a_new_group_is_not_late_and_the_week_ahead_is_due_soon() {
+        let s = VisitSchedule::default();
+        let today = d("2026-12-06");
+        // Formed 16 days ago, never visited: due in 14 days, not late.
+        let due = s.due(None, d("2026-11-20"));
+        assert_eq!(due, d("2026-12-20"));
+        assert_eq!(VisitSchedule::urgency(due, today), Urgency::Later);
+        assert_eq!(
+            VisitSchedule::urgency(d("2026-12-13"), today),
+            Urgency::DueSoon
+        );
+        assert_eq!(VisitSchedule::urgency(today, today), Urgency::DueSoon);
+        assert_eq!(
+            VisitSchedule::urgency(d("2026-12-05"), today),
+            Urgency::Overdue
+        );
+        assert!(Urgency::Overdue < Urgency::DueSoon && Urgency::DueSoon < Urgency::Later);
     }
     #[allow(clippy::too_many_arguments)] // a visit's facts, positionally, for compact tests
     fn v(
@@ -446,7 +524,7 @@ mod tests {
                 > risk_score(Status::PerluPendampingan, 0, 1)
         );
         assert_eq!(
-            next_visit_due(Some(d("2026-11-01")), d("2012-01-01"), 30),
+            VisitSchedule::default().due(Some(d("2026-11-01")), d("2012-01-01")),
             d("2026-12-01")
         );
     }

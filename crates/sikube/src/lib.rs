@@ -154,6 +154,9 @@ pub struct ServeArgs {
     /// Days between monitoring visits.
     #[arg(long, env = "SIKUBE_VISIT_INTERVAL_DAYS", default_value_t = 30)]
     pub visit_interval_days: i64,
+    /// Days after forming by which a new KUBE's first monitoring visit is due.
+    #[arg(long, env = "SIKUBE_FIRST_VISIT_DAYS", default_value_t = 30)]
+    pub first_visit_days: i64,
     /// A KUBE whose last visit is older is "not yet assessed".
     #[arg(long, env = "SIKUBE_STALE_AFTER_DAYS", default_value_t = 120)]
     pub stale_after_days: i64,

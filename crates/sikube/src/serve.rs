@@ -57,7 +57,10 @@ pub(super) async fn serve(db: &DbArgs, args: ServeArgs) -> Result<(), String> {
             min_attendance_pct: args.min_attendance_pct,
             declining_visits: args.declining_visits,
         },
-        visit_interval_days: args.visit_interval_days,
+        visits: domain::health::VisitSchedule {
+            interval_days: args.visit_interval_days,
+            first_days: args.first_visit_days,
+        },
         guidance_share_pct: args.guidance_share_pct,
         public_page: args.public_page,
         allow_same_person: args.allow_same_person_steps,

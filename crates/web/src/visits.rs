@@ -227,70 +227,133 @@ pub struct QueueItem {
     pub kube_id: i64,
     pub name: String,
     pub registration_number: String,
+    pub village_code: String,
     pub village_name: String,
     #[schema(value_type = String)]
     pub status: Status,
     #[schema(value_type = Option<String>, format = Date)]
     pub last_visit_on: Option<app::Date>,
+    /// No visit recorded yet (its first is due a set number of days after forming).
+    pub never_visited: bool,
     /// When the next visit is due.
     #[schema(value_type = String, format = Date)]
     pub due_on: app::Date,
+    /// `overdue`, `due_soon` (within 7 days) or `later`: the queue's order.
+    pub urgency: String,
     /// Days past the due date (0 when not overdue).
     pub overdue_days: i64,
     pub risk: i64,
 }
 
-/// The mentoring queue: the caller's KUBE by risk; with `caseload` a pendamping sees
-/// only the groups assigned to them.
+#[derive(serde::Deserialize, Default, utoipa::IntoParams)]
+#[serde(default)]
+pub struct QueueQuery {
+    /// Only this village's KUBE (`32.79.04.2002`).
+    pub village_code: Option<String>,
+}
+
+/// The mentoring queue, most urgent first, and the villages it spans; with `caseload` a
+/// pendamping sees only the groups assigned to them.
 pub(crate) async fn queue(
     state: &AppState,
     s: &Session,
     caseload: bool,
-) -> AppResult<Vec<QueueItem>> {
-    Ok(app::visits::queue(&state.app(), &s.caller(), caseload)
-        .await?
+    village: Option<&str>,
+) -> AppResult<(Vec<QueueItem>, Vec<String>)> {
+    let q = app::visits::queue(&state.app(), &s.caller(), caseload, village).await?;
+    let items = q
+        .cases
         .into_iter()
         .map(|c| QueueItem {
             kube_id: c.kube.id,
             village_name: state.areas.name(&c.kube.village_code).to_string(),
+            never_visited: c.never_visited(),
+            urgency: c.urgency.code().into(),
             risk: c.risk,
             name: c.kube.name,
             registration_number: c.kube.registration_number,
+            village_code: c.kube.village_code,
             status: c.kube.status,
             last_visit_on: c.kube.last_visit_on,
             due_on: c.due_on.into(),
             overdue_days: c.overdue_days,
         })
-        .collect())
+        .collect();
+    Ok((items, q.villages))
 }
 
-/// KUBE ordered by risk: falling status, overdue visits, problems found.
-#[utoipa::path(get, path = "/api/v1/mentoring", tag = "monitoring", responses((status = 200, body = Vec<QueueItem>)))]
+/// KUBE by urgency: overdue visits first, then those due within the week, then the rest;
+/// within each, by risk (falling status, problems found).
+#[utoipa::path(get, path = "/api/v1/mentoring", tag = "monitoring", params(QueueQuery),
+    responses((status = 200, body = Vec<QueueItem>)))]
 pub(crate) async fn api_queue(
     State(state): State<AppState>,
     Authed(s): Authed,
+    axum::extract::Query(q): axum::extract::Query<QueueQuery>,
 ) -> AppResult<Json<Vec<QueueItem>>> {
-    Ok(Json(queue(&state, &s, true).await?))
+    Ok(Json(
+        queue(&state, &s, true, q.village_code.as_deref()).await?.0,
+    ))
 }
 
 // ---------- pages ----------
+
+/// One band of the queue, under its heading.
+struct Band {
+    code: &'static str,
+    items: Vec<QueueItem>,
+}
 
 #[derive(askama::Template)]
 #[template(path = "mentoring.html")]
 struct QueuePage {
     ctx: Ctx,
-    items: Vec<QueueItem>,
+    bands: Vec<Band>,
+    total: usize,
+    shown: usize,
     caseload: bool,
+    /// (code, name) of the villages to choose from, and the one chosen.
+    villages: Vec<(String, String)>,
+    village: String,
 }
+
+/// The page shows at most this many groups (the API gives all).
+const QUEUE_PAGE_ITEMS: usize = 200;
 
 async fn queue_page(
     State(state): State<AppState>,
     PageAuth { s, ctx }: PageAuth,
+    axum::extract::Query(q): axum::extract::Query<QueueQuery>,
 ) -> AppResult<Response> {
-    let mut items = queue(&state, &s, true).await?;
-    items.truncate(200);
+    let village = q.village_code.filter(|v| !v.is_empty());
+    let (mut items, codes) = queue(&state, &s, true, village.as_deref()).await?;
+    let total = items.len();
+    items.truncate(QUEUE_PAGE_ITEMS);
+    let shown = items.len();
+    let bands = ["overdue", "due_soon", "later"]
+        .into_iter()
+        .map(|code| Band {
+            code,
+            items: items
+                .iter()
+                .filter(|i| i.urgency == code)
+                .cloned()
+                .collect(),
+        })
+        .filter(|b| !b.items.is_empty())
+        .collect();
     Ok(html(&QueuePage {
-        items,
+        bands,
+        total,
+        shown,
+        villages: codes
+            .into_iter()
+            .map(|c| {
+                let n = state.areas.name(&c).to_string();
+                (c, n)
+            })
+            .collect(),
+        village: village.unwrap_or_default(),
         caseload: s.role().is_area_scoped(),
         ctx,
     })?

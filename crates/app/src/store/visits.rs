@@ -293,16 +293,16 @@ impl Store {
     /// KUBE for the mentoring queue: not dissolved, in scope, optionally one
     /// pendamping's caseload.
     /// How many KUBE of the mentoring queue are overdue for a visit as of `today`:
-    /// [`domain::health::next_visit_due`] in SQL (a last visit more than
-    /// `interval_days` ago, or never visited and formed before today), counted where
-    /// the data is instead of reading every group.
+    /// [`domain::health::VisitSchedule::due`] in SQL (a last visit more than the
+    /// interval ago, or never visited and formed more than the first visit's days ago),
+    /// counted where the data is instead of reading every group.
     pub async fn visit_list_overdue(
         &self,
         scope: Scope<'_>,
         today: NaiveDate,
-        interval_days: i64,
+        schedule: &domain::health::VisitSchedule,
     ) -> Result<i64> {
-        let (last_before, formed_before) = domain::health::overdue_bounds(today, interval_days);
+        let (last_before, formed_before) = schedule.overdue_bounds(today);
         let mut w = Where::new();
         w.raw(&format!("stage <> '{}'", Stage::Bubar.code()));
         w.cond_seq(

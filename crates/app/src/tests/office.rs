@@ -13,6 +13,8 @@ use std::sync::Arc;
 /// Villages of Langensari (32.79.04) and Pataruman (32.79.02).
 pub const REJASARI: &str = "32.79.04.2002";
 pub const BINANGUN: &str = "32.79.02.1002";
+/// Another village of kecamatan Langensari.
+pub const WARINGINSARI: &str = "32.79.04.2003";
 
 /// 2026-12-06 10:00 WIB, the instant every test office starts at.
 pub const INSTANT: &str = "2026-12-06T03:00:00Z";
@@ -130,6 +132,17 @@ impl Office {
 
     /// A KUBE of these members (the first three its officers), formed by the operator.
     pub async fn kube(&self, name: &str, village: &str, members: &[i64]) -> i64 {
+        self.kube_formed(name, village, members, "2024-03-01").await
+    }
+
+    /// [`Office::kube`] formed on a given day.
+    pub async fn kube_formed(
+        &self,
+        name: &str,
+        village: &str,
+        members: &[i64],
+        formed_on: &str,
+    ) -> i64 {
         let roles = ["ketua", "sekretaris", "bendahara"];
         let members: Vec<Value> = members
             .iter()
@@ -141,7 +154,7 @@ impl Office {
             &self.operator,
             &input(
                 json!({"name": name, "business_type": "ternak_kambing", "village_code": village,
-                "formed_on": "2024-03-01", "funding_source": "apbd_kota", "members": members}),
+                "formed_on": formed_on, "funding_source": "apbd_kota", "members": members}),
             ),
         )
         .await

@@ -431,7 +431,8 @@ async fn pendamping_records_visits_only_in_their_kecamatan_and_queue_orders_by_r
         .map(|i| i["name"].as_str().unwrap())
         .collect();
     assert_eq!(names, ["KUBE Macet", "KUBE Lancar"]);
-    // The office's queue has all three; the never-visited one before the running one.
+    // The office's queue has all three: the never-visited one (formed long ago, so
+    // overdue) first, then the rest by risk.
     let q: Value = app.get_json(&op, "/api/v1/mentoring").await;
     let names: Vec<&str> = q
         .as_array()
@@ -439,7 +440,37 @@ async fn pendamping_records_visits_only_in_their_kecamatan_and_queue_orders_by_r
         .iter()
         .map(|i| i["name"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["KUBE Macet", "KUBE Pataruman", "KUBE Lancar"]);
-    assert!(q[1]["overdue_days"].as_i64().unwrap() > 0);
+    assert_eq!(names, ["KUBE Pataruman", "KUBE Macet", "KUBE Lancar"]);
+    assert!(q[0]["overdue_days"].as_i64().unwrap() > 0);
+    assert_eq!(q[0]["urgency"], "overdue");
+    assert_eq!(q[0]["never_visited"], true);
+    assert_eq!(q[1]["urgency"], "later");
+    // One village's groups.
+    let village = q[1]["village_code"].as_str().unwrap().to_string();
+    let one: Value = app
+        .get_json(&op, &format!("/api/v1/mentoring?village_code={village}"))
+        .await;
+    assert!(one
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|i| i["village_code"] == village.as_str()));
+    // The page: a heading per band, the overdue band first, "never visited" said in
+    // words rather than thousands of days late.
+    let page = app.browser_login("operator").await;
+    let html = page
+        .get(app.url("/mentoring"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Terlambat dikunjungi"));
+    let overdue_at = html.find(r#"data-band="overdue""#).expect("overdue band");
+    let later_at = html.find(r#"data-band="later""#).expect("later band");
+    assert!(overdue_at < later_at);
+    assert!(html.contains("Belum pernah dikunjungi"));
+    assert!(!html.contains("Terlambat 0 hari"));
     app.stop().await;
 }

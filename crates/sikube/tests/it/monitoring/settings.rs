@@ -28,7 +28,7 @@ async fn status(app: &TestApp, op: &str, id: i64) -> String {
 #[tokio::test]
 async fn the_offices_thresholds_decide_health_visits_and_guidance() {
     let app = TestApp::spawn_with(|c| {
-        c.visit_interval_days = 7;
+        c.visits.interval_days = 7;
         c.health.stale_after_days = 20;
         c.health.min_attendance_pct = 90;
         c.health.declining_visits = 2;
