@@ -132,12 +132,23 @@ pub async fn registry_version(cx: &Context) -> Result<crate::dashboard::DataVers
     Ok(cx.store.registry_version().await?)
 }
 
+/// How many pairs wait in the caller's area for a decision, if the finder has looked since
+/// the registry last changed (`None`: it has not; looking is the review's work).
+pub async fn waiting(cx: &Context, c: &Caller) -> Result<Option<usize>> {
+    let version = registry_version(cx).await?;
+    Ok(cx.review.get(&review_key(c), version).map(|f| f.len()))
+}
+
+fn review_key(c: &Caller) -> String {
+    format!("{:?}", c.district_scope())
+}
+
 /// The finder's pairs for the caller's area, computed once per version of the registry
 /// (every change of a person, and every "not the same person", moves it; audited reads
 /// such as exports do not).
 async fn found(cx: &Context, c: &Caller) -> Result<Arc<Vec<Found>>> {
     let version = registry_version(cx).await?;
-    let key = format!("{:?}", c.district_scope());
+    let key = review_key(c);
     cx.review
         .get_or_compute(key, version, || async {
             let finder = finder(cx).await?;

@@ -25,6 +25,7 @@ pub mod scope;
 pub mod sessions;
 pub mod settings;
 mod store;
+pub mod tasks;
 pub mod trainings;
 pub mod users;
 pub mod visits;

@@ -16,10 +16,10 @@ pub const IDLE_HOURS: i64 = 8;
 /// one PC), from one address in all (a guesser trying many accounts), and for an account
 /// from everywhere (a guesser spread over many addresses) — the last high enough that an
 /// attack from elsewhere does not lock the owner out at their own office.
-const MAX_ATTEMPTS_ACCOUNT_ADDRESS: i64 = 5;
+pub(crate) const MAX_ATTEMPTS_ACCOUNT_ADDRESS: i64 = 5;
 const MAX_ATTEMPTS_ADDRESS: i64 = 30;
 const MAX_ATTEMPTS_ACCOUNT: i64 = 100;
-const FAILURE_WINDOW_MIN: i64 = 15;
+pub(crate) const FAILURE_WINDOW_MIN: i64 = 15;
 
 /// A short, stable tag of a typed user name for the log: what was typed in the user name
 /// box is often a password typed in the wrong box, so it is never logged as such.

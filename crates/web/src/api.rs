@@ -29,6 +29,7 @@ fn build() -> ApiRouter {
     let r = crate::trainings::api_routes(r);
     let r = crate::visits::api_routes(r);
     let r = crate::dashboard::api_routes(r);
+    let r = crate::tasks::api_routes(r);
     let r = crate::programmes::api_routes(r);
     let r = crate::proposals::api_routes(r);
     let r = crate::attachments::api_routes(r);

@@ -277,6 +277,12 @@ struct HomePage {
     recent: Vec<RecentRow>,
     show_recent: bool,
     scoped: bool,
+    /// "Tugas saya": what waits for the caller, above the figures.
+    tasks: Vec<crate::tasks::TaskOut>,
+    /// An auditor changes nothing: no to-do list.
+    show_tasks: bool,
+    /// The office's budget table (not a pendamping's work).
+    show_budget: bool,
 }
 
 impl HomePage {
@@ -360,7 +366,11 @@ async fn home(State(state): State<AppState>, PageAuth { s, ctx }: PageAuth) -> A
         .iter()
         .map(|(s, _)| (s.code(), lang.t(s.label_key())))
         .collect();
+    let tasks = crate::tasks::tasks(&state, &s, lang).await?;
     Ok(html(&HomePage {
+        tasks,
+        show_budget: !s.role().is_area_scoped(),
+        show_tasks: s.role() != domain::Role::Auditor,
         d,
         cards,
         statuses,

@@ -25,6 +25,7 @@ mod reports;
 mod schema;
 pub mod session;
 mod slots;
+mod tasks;
 mod trainings;
 mod users;
 mod visits;

@@ -20,6 +20,7 @@ pub mod persons;
 pub mod reports;
 pub mod sessions;
 pub mod sql;
+pub mod tasks;
 pub mod trainings;
 pub mod users;
 mod values;

@@ -20,6 +20,7 @@ mod reports;
 mod scope;
 mod sessions;
 mod store;
+mod tasks;
 mod trainings;
 mod users;
 mod visits;

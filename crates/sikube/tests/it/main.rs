@@ -19,3 +19,4 @@ mod persons;
 mod reliability;
 mod reports;
 mod security;
+mod tasks;
