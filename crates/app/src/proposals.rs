@@ -93,13 +93,7 @@ pub async fn act(
     let d = crate::scope::proposal(cx, c, id).await?;
     // Goods only after technical guidance of the group's business.
     let guidance = if action == Action::Deliver && d.proposal.state == ProposalState::Approved {
-        let g = crate::trainings::status(cx, d.proposal.kube_id).await?;
-        if g.completed {
-            Ok(())
-        } else {
-            let why = g.reasons.iter().map(|m| m.text(c.lang)).collect::<Vec<_>>();
-            Err(Msg::new("proposal.no_guidance").arg(why.join("; ")))
-        }
+        guidance_fact(&crate::trainings::status(cx, d.proposal.kube_id).await?, c)
     } else {
         Ok(())
     };
@@ -216,39 +210,146 @@ pub async fn bast(cx: &Context, c: &Caller, id: i64) -> Result<Vec<u8>> {
     Ok(crate::documents::bast_pdf(cx, &d, &k, &prog))
 }
 
-/// What a proposal's page shows beside the proposal: its KUBE, its programme, and the
-/// steps the caller may take now (the transitions their role allows, without checking
-/// their own step).
+/// The group's technical guidance as a fact of a delivery: done, or what is missing.
+fn guidance_fact(
+    g: &domain::trainings::GuidanceStatus,
+    c: &Caller,
+) -> std::result::Result<(), Msg> {
+    if g.completed {
+        Ok(())
+    } else {
+        let why = g.reasons.iter().map(|m| m.text(c.lang)).collect::<Vec<_>>();
+        Err(Msg::new("proposal.no_guidance").arg(why.join("; ")))
+    }
+}
+
+/// What a proposal's page shows beside the proposal: its KUBE, its programme, the facts
+/// a decision is taken on, and the steps the caller may take now, each with the reason
+/// the facts would refuse it (a button shown disabled, with its reason, before anyone
+/// clicks).
 pub struct Overview {
     pub detail: ProposalDetail,
     pub kube: crate::kube::Kube,
     pub programme: crate::programmes::Programme,
-    pub actions: Vec<Action>,
+    pub offers: Vec<Offer>,
+    pub facts: DecisionFacts,
+}
+
+/// A step the caller's role and the order of persons allow now.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Offer {
+    pub action: Action,
+    /// Why the facts would refuse it (the budget, the quota, the guidance), if they would.
+    pub refused: Option<Msg>,
+}
+
+/// What the head of division decides on.
+pub struct DecisionFacts {
+    /// The programme's money and quota now.
+    pub figures: crate::programmes::Figures,
+    /// The proposal is already counted in them (approved or later).
+    pub counted: bool,
+    /// The budget left once this proposal is approved (none: no budget set, or counted).
+    pub remaining_after: Option<i64>,
+    /// The quota left now and once this proposal is approved (none: no quota set).
+    pub quota_left: Option<i64>,
+    pub quota_left_after: Option<i64>,
+    /// The group's health as of today (status, level, why).
+    pub health: domain::health::Health,
+    pub guidance: domain::trainings::GuidanceStatus,
+    /// The group's other proposals, newest first: its earlier aid.
+    pub earlier: Vec<ProposalListed>,
+}
+
+impl Overview {
+    /// The steps offered, refused or not.
+    pub fn actions(&self) -> Vec<Action> {
+        self.offers.iter().map(|o| o.action).collect()
+    }
 }
 
 pub async fn overview(cx: &Context, c: &Caller, id: i64) -> Result<Overview> {
     let detail = crate::scope::proposal(cx, c, id).await?;
-    let kube = cx.store.kube_get(detail.proposal.kube_id).await?;
-    let (programme, _) = cx.store.programme_get(detail.proposal.programme_id).await?;
-    let earlier: Vec<(Action, Option<i64>)> = detail
+    let kube_id = detail.proposal.kube_id;
+    let kube = cx.store.kube_get(kube_id).await?;
+    let (programme, figures) = cx.store.programme_get(detail.proposal.programme_id).await?;
+    let (health, _) = cx
+        .store
+        .kube_health(kube_id, &cx.settings.health, cx.today())
+        .await?;
+    let guidance = crate::trainings::status(cx, kube_id).await?;
+    let earlier = cx
+        .store
+        .proposal_list(
+            &ProposalFilter {
+                kube_id: Some(kube_id),
+                ..Default::default()
+            },
+            c.district_scope(),
+            Paging::new(Some(100), None),
+        )
+        .await?
+        .items
+        .into_iter()
+        .filter(|l| l.proposal.id != id)
+        .collect();
+    let steps: Vec<(Action, Option<i64>)> = detail
         .events
         .iter()
         .map(|e| (e.action, e.user_id))
         .collect();
     let st = detail.proposal.state;
+    let total = domain::money::Rupiah::new(detail.proposal.total);
     let who = Who {
         user_id: c.actor.user_id,
         role: c.role,
     };
-    let actions = Action::ALL
+    let facts = Facts {
+        today: cx.today(),
+        allow_same_person: cx.settings.allow_same_person,
+        guidance: guidance_fact(&guidance, c),
+        money: Some(domain::aid::Money {
+            budget: programme.budget.map(domain::money::Rupiah::new),
+            committed: domain::money::Rupiah::new(figures.committed),
+            quota: programme.quota,
+            quota_used: figures.quota_used,
+        }),
+    };
+    let offers = Action::ALL
         .iter()
         .copied()
-        .filter(|a| domain::aid::may(st, &earlier, *a, who, cx.settings.allow_same_person).is_ok())
+        .filter(|a| domain::aid::may(st, &steps, *a, who, cx.settings.allow_same_person).is_ok())
+        .map(|action| Offer {
+            action,
+            refused: domain::aid::refused_by_facts(st, action, total, &facts)
+                .err()
+                .map(|r| match r {
+                    Refusal::Conflict(_, m) | Refusal::OverBudget(_, m) => m,
+                    Refusal::Invalid(_) | Refusal::Forbidden => Msg::new("error.forbidden"),
+                }),
+        })
         .collect();
+    let counted = matches!(
+        st,
+        ProposalState::Approved | ProposalState::Delivered | ProposalState::Closed
+    );
+    let after = |left: Option<i64>, by: i64| left.map(|l| if counted { l } else { l - by });
+    let quota_left = programme.quota.map(|q| q - figures.quota_used);
+    let facts = DecisionFacts {
+        remaining_after: after(figures.remaining, detail.proposal.total),
+        quota_left_after: after(quota_left, 1),
+        quota_left,
+        counted,
+        figures,
+        health,
+        guidance,
+        earlier,
+    };
     Ok(Overview {
         detail,
         kube,
         programme,
-        actions,
+        offers,
+        facts,
     })
 }

@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 
 mod step;
 pub use step::{
-    decide, may, Facts, Handover, Line, Money, Refusal, Snapshot, Step, StepInput, Who,
+    decide, may, refused_by_facts, Facts, Handover, Line, Money, Refusal, Snapshot, Step,
+    StepInput, Who,
 };
 
 code_enum!(

@@ -47,7 +47,12 @@ async fn each_step_is_taken_by_its_role_and_another_person() {
     .await
     .expect("draft");
     let id = d.proposal.id;
-    let actions = |c| async move { crate::proposals::overview(cx, c, id).await.unwrap().actions };
+    let actions = |c| async move {
+        crate::proposals::overview(cx, c, id)
+            .await
+            .unwrap()
+            .actions()
+    };
     assert_eq!(actions(&o.field).await, vec![Action::Submit]);
     assert!(actions(&o.kabid).await.is_empty());
     let none = crate::proposals::ActBody::default();

@@ -118,6 +118,33 @@ pub fn may(
         .map_err(|m| Refusal::Conflict("state", m))
 }
 
+/// What the facts around a step refuse, whatever the actor sends: goods are handed over
+/// only after the group's technical guidance, and an approval must fit the programme's
+/// budget and quota. [`decide`] applies it; the page disables a button it refuses and
+/// says why, before anyone clicks.
+pub fn refused_by_facts(
+    state: ProposalState,
+    action: Action,
+    total: Rupiah,
+    facts: &Facts,
+) -> Result<(), Refusal> {
+    match action {
+        Action::Deliver if state == ProposalState::Approved => facts
+            .guidance
+            .clone()
+            .map_err(|why| Refusal::Conflict("kube_id", why)),
+        Action::Approve => {
+            let m = facts
+                .money
+                .ok_or(Refusal::Conflict("budget", Msg::new("error.internal")))?;
+            check_budget(m.budget, m.committed, total)
+                .map_err(|e| Refusal::OverBudget("budget", e))?;
+            check_quota(m.quota, m.quota_used).map_err(|e| Refusal::OverBudget("quota", e))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// A delivery as sent: the day, the receiver, the (item, quantity) handed over.
 type Sent = (NaiveDate, String, Vec<(i64, i64)>);
 
@@ -162,11 +189,7 @@ pub fn decide(
     }
     let delivery = if action == Action::Deliver {
         let d = handover_input(p, input, facts.today)?;
-        if p.state == ProposalState::Approved {
-            if let Err(why) = &facts.guidance {
-                return Err(Refusal::Conflict("kube_id", why.clone()));
-            }
-        }
+        refused_by_facts(p.state, action, p.total, facts)?;
         Some(d)
     } else {
         None
@@ -180,14 +203,7 @@ pub fn decide(
         .filter(|n| !n.is_empty())
         .map(String::from);
     match action {
-        Action::Approve => {
-            let m = facts
-                .money
-                .ok_or(Refusal::Conflict("budget", Msg::new("error.internal")))?;
-            check_budget(m.budget, m.committed, p.total)
-                .map_err(|e| Refusal::OverBudget("budget", e))?;
-            check_quota(m.quota, m.quota_used).map_err(|e| Refusal::OverBudget("quota", e))?;
-        }
+        Action::Approve => refused_by_facts(p.state, action, p.total, facts)?,
         Action::Reject if note.is_none() => {
             return Err(Refusal::Invalid(Invalid::field(
                 "reason",

@@ -46,6 +46,21 @@ pub(crate) async fn api_get(
     Ok(Json(out(visible(&state, &s, id).await?)))
 }
 
+/// The facts a proposal is decided on — the programme's budget and quota before and after
+/// it, the group's status, level, guidance and other aid — and the steps the caller may
+/// take now, each with the reason the facts would refuse it.
+#[utoipa::path(get, path = "/api/v1/proposals/{id}/decision", tag = "aid", params(("id" = i64, Path)),
+    responses((status = 200, body = DecisionOut), (status = 404, body = crate::schema::ErrorBody)))]
+pub(crate) async fn api_decision(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    crate::session::ReqLang(lang): crate::session::ReqLang,
+    Path(id): Path<i64>,
+) -> AppResult<Json<DecisionOut>> {
+    let o = app::proposals::overview(&state.app(), &s.caller(), id).await?;
+    Ok(Json(decision_out(&o, lang)))
+}
+
 /// One step: `submit`, `verify`, `approve`, `reject` (with `reason`), `deliver` (with
 /// `delivered_on`, `items`, `receiver`), `close`. A wrong order, an overspend or a
 /// delivery before technical guidance is 409.

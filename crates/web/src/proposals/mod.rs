@@ -39,6 +39,7 @@ pub(crate) fn api_routes(r: crate::schema::ApiRouter) -> crate::schema::ApiRoute
     r.routes(routes!(api_list, api_create))
         .routes(routes!(api_export))
         .routes(routes!(api_get))
+        .routes(routes!(api_decision))
         .routes(routes!(api_act))
         .routes(routes!(api_bast))
         .routes(routes!(api_assets))
@@ -189,4 +190,103 @@ fn out(d: ProposalDetail) -> ProposalOut {
 
 async fn visible(state: &AppState, s: &Session, id: i64) -> AppResult<ProposalDetail> {
     Ok(app::scope::proposal(&state.app(), &s.caller(), id).await?)
+}
+
+/// A step the caller may take now, and why the facts would refuse it (null: they would not).
+#[derive(Serialize, ToSchema)]
+pub struct OfferOut {
+    /// `submit`, `verify`, `approve`, `reject`, `deliver`, `close`
+    #[schema(value_type = String)]
+    pub action: domain::aid::Action,
+    /// In the caller's language.
+    pub refused: Option<String>,
+}
+
+/// An earlier or other proposal of the same group.
+#[derive(Serialize, ToSchema)]
+pub struct EarlierOut {
+    pub id: i64,
+    pub programme: String,
+    #[schema(value_type = String)]
+    pub state: ProposalState,
+    pub total: i64,
+    pub delivered_total: i64,
+}
+
+/// The facts a proposal is decided on, and the steps the caller may take with the reason
+/// any would be refused now.
+#[derive(Serialize, ToSchema)]
+pub struct DecisionOut {
+    pub offers: Vec<OfferOut>,
+    /// The programme's budget (null: none set), committed so far, left now and left once
+    /// this proposal is approved (its own amount already counted when `counted`).
+    pub budget: Option<i64>,
+    pub committed: i64,
+    pub remaining: Option<i64>,
+    pub remaining_after: Option<i64>,
+    pub quota: Option<i64>,
+    pub quota_left: Option<i64>,
+    pub quota_left_after: Option<i64>,
+    /// Approved or later: this proposal is already in the figures.
+    pub counted: bool,
+    /// The group's health today.
+    #[schema(value_type = String)]
+    pub status: domain::kube::Status,
+    #[schema(value_type = Option<String>)]
+    pub level: Option<domain::health::Level>,
+    pub status_reasons: Vec<String>,
+    pub members: i64,
+    pub guidance_completed: bool,
+    /// The guidance in a sentence (who attended, or what is missing).
+    pub guidance: String,
+    /// The group's other proposals, newest first.
+    pub earlier: Vec<EarlierOut>,
+}
+
+pub(crate) fn decision_out(o: &app::proposals::Overview, lang: domain::Lang) -> DecisionOut {
+    let f = &o.facts;
+    let g = &f.guidance;
+    let guidance = if g.completed {
+        Msg::new("decision.guidance_done")
+            .arg(g.attended)
+            .arg(g.members)
+    } else {
+        let why: Vec<String> = g.reasons.iter().map(|m| m.text(lang)).collect();
+        Msg::new("decision.guidance_missing").arg(why.join("; "))
+    };
+    DecisionOut {
+        offers: o
+            .offers
+            .iter()
+            .map(|x| OfferOut {
+                action: x.action,
+                refused: x.refused.as_ref().map(|m| m.text(lang)),
+            })
+            .collect(),
+        budget: o.programme.budget,
+        committed: f.figures.committed,
+        remaining: f.figures.remaining,
+        remaining_after: f.remaining_after,
+        quota: o.programme.quota,
+        quota_left: f.quota_left,
+        quota_left_after: f.quota_left_after,
+        counted: f.counted,
+        status: f.health.status,
+        level: f.health.level,
+        status_reasons: f.health.reasons.iter().map(|m| m.text(lang)).collect(),
+        members: o.kube.member_count,
+        guidance_completed: g.completed,
+        guidance: guidance.text(lang),
+        earlier: f
+            .earlier
+            .iter()
+            .map(|l| EarlierOut {
+                id: l.proposal.id,
+                programme: l.programme_name.clone(),
+                state: l.proposal.state,
+                total: l.proposal.total,
+                delivered_total: l.proposal.delivered_total,
+            })
+            .collect(),
+    }
 }

@@ -2,6 +2,7 @@
 use super::*;
 use crate::list::Listed;
 use crate::page::Outcome::{Again, Done};
+use domain::aid::Action;
 
 // ---------- pages ----------
 
@@ -229,16 +230,29 @@ pub(super) struct DetailPage {
     kube: app::kube::Kube,
     programme: String,
     state_label: &'static str,
-    actions: Vec<(&'static str, &'static str)>,
+    offers: Vec<OfferView>,
+    facts: DecisionOut,
     errors: FormErrors,
     today: String,
     attachments: Vec<crate::attachments::AttachmentOut>,
     can_write: bool,
 }
 
+/// A step offered on the page: its button, why it would be refused now, and what its
+/// confirmation says it does.
+pub(super) struct OfferView {
+    code: &'static str,
+    label: &'static str,
+    refused: Option<String>,
+    confirm: Option<String>,
+}
+
 impl DetailPage {
     pub(super) fn rp(&self, v: &i64) -> String {
         Rupiah::new(*v).to_string()
+    }
+    fn label(&self, key: &str) -> &'static str {
+        self.ctx.t(key)
     }
 }
 
@@ -250,13 +264,31 @@ pub(super) async fn render_detail(
     errors: Option<&Invalid>,
 ) -> AppResult<Response> {
     let o = app::proposals::overview(&state.app(), &s.caller(), id).await?;
+    let facts = decision_out(&o, ctx.lang);
     let (d, kube, prog) = (o.detail, o.kube, o.programme);
     let st = d.proposal.state;
     let lang = ctx.lang;
-    let actions = o
-        .actions
+    let total = Rupiah::new(d.proposal.total).to_string();
+    let offers = o
+        .offers
         .iter()
-        .map(|a| (a.code(), lang.t(a.label_key())))
+        .map(|f| OfferView {
+            code: f.action.code(),
+            label: lang.t(f.action.label_key()),
+            refused: f.refused.as_ref().map(|m| {
+                domain::Msg::new("decision.refused")
+                    .arg(m.text(lang))
+                    .text(lang)
+            }),
+            confirm: match f.action {
+                Action::Approve => {
+                    Some(ctx.tf("proposal.confirm_approve", std::slice::from_ref(&total)))
+                }
+                Action::Reject => Some(ctx.t("proposal.confirm_reject").to_string()),
+                Action::Deliver => Some(ctx.t("proposal.confirm_deliver").to_string()),
+                _ => None,
+            },
+        })
         .collect();
     let errors = FormErrors::new(errors, lang);
     let page = DetailPage {
@@ -264,7 +296,8 @@ pub(super) async fn render_detail(
         p: out(d),
         kube,
         programme: format!("{} ({})", prog.name, prog.year),
-        actions,
+        offers,
+        facts,
         errors,
         today: state.today().format("%Y-%m-%d").to_string(),
         attachments: crate::attachments::list(state, s, "proposal", id).await?,

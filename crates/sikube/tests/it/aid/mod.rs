@@ -518,3 +518,112 @@ fn pdf_text(bytes: &[u8]) -> String {
             .join(" "),
     }
 }
+
+/// The head of division decides with the facts on the page: the budget before and after,
+/// the group's status and guidance, its other aid; an approval the budget cannot carry is
+/// shown disabled with its reason before the click; a rejection's confirmation says what
+/// it does. The API answers the same at `/decision`.
+#[tokio::test]
+async fn the_decision_page_shows_its_facts_and_disables_what_would_be_refused() {
+    let app = TestApp::spawn().await;
+    let s = setup(&app, 43).await;
+    let kabid = app.token("kabid").await;
+    let prog = programme(&app, Some(25_000_000), None).await;
+    let a = verified(&app, &s, prog, 4).await;
+    let b = verified(&app, &s, prog, 4).await;
+    // Before any approval: 25M left, 10M once this one is approved; approving is possible.
+    let d: Value = app
+        .get_json(&kabid, &format!("/api/v1/proposals/{a}/decision"))
+        .await;
+    assert_eq!(
+        (
+            d["remaining"].as_i64(),
+            d["remaining_after"].as_i64(),
+            d["counted"].as_bool()
+        ),
+        (Some(25_000_000), Some(10_000_000), Some(false))
+    );
+    let offers: Vec<(&str, bool)> = d["offers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| (o["action"].as_str().unwrap(), o["refused"].is_null()))
+        .collect();
+    assert_eq!(offers, vec![("approve", true), ("reject", true)]);
+    assert_eq!(d["guidance_completed"], false);
+    assert!(d["guidance"].as_str().unwrap().starts_with("belum selesai"));
+    assert_eq!(d["members"], 5);
+    assert_eq!(d["earlier"][0]["id"], b, "the group's other proposal");
+    assert_eq!(
+        act(&app, &kabid, a, "approve", json!({})).await.status(),
+        StatusCode::OK
+    );
+    // The second no longer fits: refused before the click, with the figures.
+    let d: Value = app
+        .get_json(&kabid, &format!("/api/v1/proposals/{b}/decision"))
+        .await;
+    assert_eq!(
+        (d["remaining"].as_i64(), d["remaining_after"].as_i64()),
+        (Some(10_000_000), Some(-5_000_000))
+    );
+    let approve = &d["offers"][0];
+    assert_eq!(approve["action"], "approve");
+    assert_eq!(
+        approve["refused"],
+        "Melebihi anggaran: usulan Rp 15.000.000, sisa anggaran Rp 10.000.000 dari Rp 25.000.000"
+    );
+    assert!(
+        d["offers"][1]["refused"].is_null(),
+        "rejecting stays possible"
+    );
+    assert_eq!(d["earlier"][0]["state"], "approved");
+    // The approved one: already counted.
+    let d: Value = app
+        .get_json(&kabid, &format!("/api/v1/proposals/{a}/decision"))
+        .await;
+    assert_eq!(d["counted"], true);
+    assert_eq!(d["remaining_after"].as_i64(), Some(10_000_000));
+
+    let br = app.browser_login("kabid").await;
+    let html = app.page(&br, &format!("/proposals/{b}")).await;
+    assert!(html.contains("Fakta untuk keputusan"));
+    assert!(html.contains(r#"id="budget-left">Rp 10.000.000"#), "{html}");
+    assert!(
+        html.contains(r#"class="num short" id="budget-after">-Rp 5.000.000"#),
+        "the shortfall in red"
+    );
+    let approve_form = &html[html.find(r#"id="offer-approve""#).unwrap()..];
+    let approve_form = &approve_form[..approve_form.find("</article>").unwrap()];
+    assert!(approve_form.contains("Belum dapat dilakukan: Melebihi anggaran"));
+    assert!(approve_form.contains(" disabled "), "{approve_form}");
+    let reject_form = &html[html.find(r#"id="offer-reject""#).unwrap()..];
+    assert!(reject_form.contains("Tolak usulan ini?"));
+    assert!(!html.contains("Yakin ingin menghapus"));
+    // In English too.
+    let en: Value = Client::new()
+        .get(app.url(&format!("/api/v1/proposals/{b}/decision")))
+        .bearer_auth(&kabid)
+        .header("Accept-Language", "en")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        en["guidance"]
+            .as_str()
+            .unwrap()
+            .starts_with("not completed"),
+        "{en}"
+    );
+    // Another kecamatan's pendamping: not found, as any proposal outside their area.
+    let other = app.token("p.pataruman").await;
+    assert_eq!(
+        app.get(&other, &format!("/api/v1/proposals/{b}/decision"))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    app.stop().await;
+}
