@@ -8,9 +8,16 @@ let server, browser;
 before(async () => { server = await startServer(); browser = await startBrowser(); });
 after(async () => { await browser?.close(); await server?.stop(); });
 
+// Takes a step; approving, rejecting and delivering ask first, in words that say what the
+// step does — the question is returned (and accepted).
 async function act(page, action) {
+  let asked = null;
+  const answer = (d) => { asked = d.message(); d.accept(); };
+  page.once("dialog", answer);
   await page.click(`#action-${action}`);
   await page.waitForLoadState("load");
+  page.off("dialog", answer);
+  return asked;
 }
 
 test("a proposal goes from draft to a downloaded BAST", async () => {
@@ -52,7 +59,8 @@ test("a proposal goes from draft to a downloaded BAST", async () => {
   await kabid.context().clearCookies();
   await login(kabid, server.url, "kabid");
   await kabid.goto(url);
-  await act(kabid, "approve");
+  const asked = await act(kabid, "approve");
+  assert.match(asked, /^Setujui usulan ini\? Rp 22\.000\.000 dari anggaran program akan terikat\.$/);
   assert.equal(await kabid.locator("#proposal-state").innerText(), "Disetujui");
   await kabid.close();
 
