@@ -53,6 +53,33 @@ test("the head of division goes from the to-do list to a decision with its facts
   }
 });
 
+test("the head of division approves a month of payments in one go and stays at the table", async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  const page = await ctx.newPage();
+  await login(page, server.url, "kabid");
+  const task = page.locator("#tasks [data-task=benefits_to_approve]");
+  const waiting = Number((await task.locator("> a").innerText()).match(/^(\d+)/)[1]);
+  assert.ok(waiting > 1);
+  await task.locator("> a").click();
+  await page.waitForURL(/\/programmes\/\d+#benefits$/);
+  await page.check("#select-waiting");
+  const ticked = await page.locator("input[name=benefit_id]:checked").count();
+  assert.equal(ticked, waiting);
+  let asked = null;
+  page.once("dialog", (d) => { asked = d.message(); d.accept(); });
+  await page.click("#approve-selected");
+  await page.waitForURL(/#benefits$/);
+  assert.match(asked, /^Setujui semua pembayaran yang dipilih\?/);
+  assert.match(await page.locator("main").innerText(), new RegExp(`${waiting} pembayaran disetujui\\.`));
+  assert.equal(await page.locator("input[name=benefit_id]").count(), 0, "none waits");
+  // The table is where the page stands, not its top.
+  assert.ok(await page.evaluate(() => window.scrollY) > 0);
+  await page.screenshot({ path: join(shots, "benefits-approved-1366.png") });
+  await page.goto(server.url + "/");
+  assert.equal(await page.locator("#tasks [data-task=benefits_to_approve]").count(), 0);
+  await ctx.close();
+});
+
 test("a pendamping's phone shows the visits due first, one tap from the form", async () => {
   const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   const page = await ctx.newPage();

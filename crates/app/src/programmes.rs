@@ -280,6 +280,48 @@ pub async fn approve_benefit(
         .await?)
 }
 
+/// Payments approved at once, and those that were not with the reason.
+#[derive(Debug)]
+pub struct Approved {
+    pub approved: Vec<crate::store::aid::Benefit>,
+    pub refused: Vec<(i64, Msg)>,
+}
+
+/// At most this many payments approved in one go (a month of a large programme).
+pub const APPROVE_AT_ONCE: usize = 500;
+
+/// Approves several recorded payments of a programme, each as [`approve_benefit`] does —
+/// its own transaction and audit entry, never its recorder's — so that one refused
+/// payment does not hold back the others: it is listed with its reason.
+pub async fn approve_benefits(cx: &Context, c: &Caller, id: i64, bids: &[i64]) -> Result<Approved> {
+    c.require(|r| r == Role::KepalaBidang)?;
+    let mut ids = bids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Err(Error::invalid("benefit_ids", Msg::new("benefit.choose")));
+    }
+    if ids.len() > APPROVE_AT_ONCE {
+        return Err(Error::invalid(
+            "benefit_ids",
+            Msg::new("benefit.too_many").arg(APPROVE_AT_ONCE),
+        ));
+    }
+    let mut out = Approved {
+        approved: Vec::new(),
+        refused: Vec::new(),
+    };
+    for bid in ids {
+        match approve_benefit(cx, c, id, bid).await {
+            Ok(b) => out.approved.push(b),
+            Err(Error::Conflict { msg, .. }) => out.refused.push((bid, msg)),
+            Err(Error::NotFound) => out.refused.push((bid, Msg::new("benefit.not_found"))),
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(out)
+}
+
 /// The programmes (of a year), each with its figures.
 pub async fn list(
     cx: &Context,

@@ -161,3 +161,90 @@ pub(super) async fn approve_form(
         Again(inv) => render_detail(&state, &s, ctx, id, Some(&inv)).await,
     }
 }
+
+/// Payments to approve at once.
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct ApproveIn {
+    pub benefit_ids: Vec<i64>,
+}
+
+/// A payment not approved, and why.
+#[derive(Serialize, ToSchema)]
+pub struct RefusedOut {
+    pub id: i64,
+    pub reason: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ApprovedOut {
+    pub approved: Vec<BenefitOut>,
+    pub refused: Vec<RefusedOut>,
+}
+
+/// Approve several recorded payments at once (kepala bidang): each is approved and
+/// audited on its own, never by its recorder; those refused are listed with the reason
+/// and do not hold back the others. At most 500.
+#[utoipa::path(post, path = "/api/v1/programmes/{id}/benefits/approve", tag = "aid", params(("id" = i64, Path)), request_body = ApproveIn,
+    responses((status = 200, body = ApprovedOut), (status = 403, body = crate::schema::ErrorBody), (status = 422, body = crate::schema::ErrorBody)))]
+pub(crate) async fn api_benefits_approve(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    crate::session::ReqLang(lang): crate::session::ReqLang,
+    Path(id): Path<i64>,
+    Json(b): Json<ApproveIn>,
+) -> AppResult<Json<ApprovedOut>> {
+    let done =
+        app::programmes::approve_benefits(&state.app(), &s.caller(), id, &b.benefit_ids).await?;
+    Ok(Json(ApprovedOut {
+        approved: done.approved.into_iter().map(BenefitOut::from).collect(),
+        refused: done
+            .refused
+            .into_iter()
+            .map(|(id, m)| RefusedOut {
+                id,
+                reason: m.text(lang),
+            })
+            .collect(),
+    }))
+}
+
+/// The ticked payments of the benefits table.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct ApproveForm {
+    benefit_id: Vec<i64>,
+}
+
+pub(super) async fn approve_selected_form(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    Path(id): Path<i64>,
+    page::Form(f): page::Form<ApproveForm>,
+) -> AppResult<Response> {
+    let r = app::programmes::approve_benefits(&state.app(), &s.caller(), id, &f.benefit_id).await;
+    match page::outcome(r)? {
+        Done(done) => {
+            let mut msg = domain::Msg::new("benefit.approved_n")
+                .arg(done.approved.len())
+                .text(ctx.lang);
+            if !done.refused.is_empty() {
+                let why: Vec<String> = done
+                    .refused
+                    .iter()
+                    .map(|(bid, m)| format!("#{bid} {}", m.text(ctx.lang)))
+                    .collect();
+                msg.push(' ');
+                msg.push_str(
+                    &domain::Msg::new("benefit.refused_n")
+                        .arg(done.refused.len())
+                        .arg(why.join("; "))
+                        .text(ctx.lang),
+                );
+            }
+            // Back to the table, not the top of the page.
+            page::redirect_with_flash(&state, &s, &format!("/programmes/{id}#benefits"), msg).await
+        }
+        Again(inv) => render_detail(&state, &s, ctx, id, Some(&inv)).await,
+    }
+}

@@ -40,6 +40,10 @@ pub fn routes() -> crate::Routes {
             "/programmes/{id}/benefits/{bid}/approve",
             post(approve_form),
         )
+        .route(
+            "/programmes/{id}/benefits/approve",
+            post(approve_selected_form),
+        )
         .route("/items", get(items_page).post(item_form))
 }
 
@@ -49,6 +53,7 @@ pub(crate) fn api_routes(r: crate::schema::ApiRouter) -> crate::schema::ApiRoute
         .routes(routes!(api_enrolments, api_enrol))
         .routes(routes!(api_benefits, api_benefit))
         .routes(routes!(api_benefit_approve))
+        .routes(routes!(api_benefits_approve))
         .routes(routes!(api_items, api_item_create))
         .routes(routes!(api_packages, api_package_create))
 }

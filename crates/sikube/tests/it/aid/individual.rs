@@ -305,3 +305,150 @@ async fn package_templates_merge_repeated_items_and_refuse_bad_input() {
         .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
 }
+
+/// A month of payments is approved in one go: each approval is its own audited step, a
+/// payment the head of division recorded is refused with the reason and does not hold
+/// back the others; the page's form ticks several and comes back to the table.
+#[tokio::test]
+async fn payments_are_approved_together_each_audited_none_by_its_recorder() {
+    let app = TestApp::spawn().await;
+    let op = app.token("operator").await;
+    let kabid = app.token("kabid").await;
+    let g: Value = app
+        .post(
+            &op,
+            "/api/v1/programmes",
+            json!({"name": "Bantuan Bulanan 2026", "year": 2026, "funding_source": "apbd_kota",
+            "target": "individual", "budget": 30_000_000}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = g["id"].as_i64().unwrap();
+    let ids = persons_in(&app, &op, REJASARI, 3, 70).await;
+    let mut benefits = Vec::new();
+    for (i, pid) in ids.iter().enumerate() {
+        let r = app
+            .post(
+                &op,
+                &format!("/api/v1/programmes/{id}/enrolments"),
+                json!({"person_id": pid}),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+        // The last one recorded by the head of division: not theirs to approve.
+        let by = if i == 2 { &kabid } else { &op };
+        let r = app
+            .post(
+                by,
+                &format!("/api/v1/programmes/{id}/benefits"),
+                json!({"person_id": pid,
+                "kind": "bantuan_bulanan", "period": "2026-11", "amount": 300_000}),
+            )
+            .await;
+        assert_eq!(
+            r.status(),
+            StatusCode::CREATED,
+            "{}",
+            r.text().await.unwrap()
+        );
+        benefits.push(r.json::<Value>().await.unwrap()["id"].as_i64().unwrap());
+    }
+    let path = format!("/api/v1/programmes/{id}/benefits/approve");
+    // Only the head of division; an empty choice is refused with its field.
+    assert_eq!(
+        app.post(&op, &path, json!({"benefit_ids": benefits}))
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    let r = app.post(&kabid, &path, json!({"benefit_ids": []})).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let e: Value = r.json().await.unwrap();
+    assert_eq!(
+        e["error"]["fields"]["benefit_ids"],
+        "Pilih pembayaran yang akan disetujui"
+    );
+    let aud = app.token("auditor").await;
+    let audited = || app.get_json(&aud, "/api/v1/audit?action=approve_benefit&limit=100");
+    let before: Value = audited().await;
+    let r = app
+        .post(
+            &kabid,
+            &path,
+            json!({"benefit_ids": [benefits[0], benefits[1], benefits[2], 999_999]}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let done: Value = r.json().await.unwrap();
+    let approved: Vec<i64> = done["approved"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(approved, vec![benefits[0], benefits[1]]);
+    assert!(done["approved"][0]["approved_by"] == "kabid");
+    assert_eq!(
+        done["refused"],
+        json!([
+            {"id": benefits[2], "reason": "Pencatat bantuan tidak boleh menyetujui catatannya sendiri"},
+            {"id": 999_999, "reason": "Catatan bantuan tidak ditemukan"}
+        ])
+    );
+    // Each approval audited on its own.
+    let after: Value = audited().await;
+    assert_eq!(
+        after["total"].as_i64().unwrap() - before["total"].as_i64().unwrap(),
+        2,
+        "{after}"
+    );
+
+    // The page: a new month, two ticked, back at the table with what happened.
+    let mut next = Vec::new();
+    for pid in &ids[..2] {
+        let r = app
+            .post(
+                &op,
+                &format!("/api/v1/programmes/{id}/benefits"),
+                json!({"person_id": pid,
+                "kind": "bantuan_bulanan", "period": "2026-12", "amount": 300_000}),
+            )
+            .await;
+        next.push(r.json::<Value>().await.unwrap()["id"].as_i64().unwrap());
+    }
+    let b = app.browser_login("kabid").await;
+    let page = app.page(&b, &format!("/programmes/{id}")).await;
+    assert!(page.contains(r#"data-select-all="benefit_id""#));
+    assert!(page.contains(&format!(r#"name="benefit_id" value="{}""#, next[0])));
+    let csrf = common::hidden(&page, "_csrf");
+    let r = b
+        .post(app.url(&format!("/programmes/{id}/benefits/approve")))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("benefit_id", &next[0].to_string()),
+            ("benefit_id", &next[1].to_string()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        r.headers()["location"],
+        format!("/programmes/{id}#benefits").as_str()
+    );
+    let page = app.page(&b, &format!("/programmes/{id}")).await;
+    assert!(page.contains("2 pembayaran disetujui."), "{page}");
+    let list: Value = app
+        .get_json(&kabid, &format!("/api/v1/programmes/{id}/benefits"))
+        .await;
+    let waiting = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| b["approved_at"].is_null())
+        .count();
+    assert_eq!(waiting, 1, "only the head's own record waits");
+    app.stop().await;
+}

@@ -583,6 +583,19 @@ fn case_of(m: &Method, route: &str, fx: &Fx, seed: usize) -> Option<Case> {
             case(HEAD_ONLY, 200, None, false)
         }
         ("POST", "/programmes/{id}/benefits/{bid}/approve") => case(HEAD_ONLY, 303, None, false),
+        // Several at once: each refused one is listed, the answer is still 200 / back to the page.
+        ("POST", "/api/v1/programmes/{id}/benefits/approve") => case(
+            HEAD_ONLY,
+            200,
+            Json(json!({"benefit_ids": [fx.benefit]})),
+            false,
+        ),
+        ("POST", "/programmes/{id}/benefits/approve") => case(
+            HEAD_ONLY,
+            303,
+            Form(vec![("benefit_id", fx.benefit.to_string())]),
+            false,
+        ),
         ("POST", "/api/v1/proposals") => Case {
             missing: Some(Json(
                 json!({"kube_id": 999_999, "programme_id": fx.programme,
