@@ -369,3 +369,23 @@ pub async fn residents(
         .map(|p| (p.id, p.name, p.village_code))
         .collect())
 }
+
+pub use crate::store::persons::HistoryRow;
+
+/// A person's history, newest first: KUBE joined and left, programmes, benefits,
+/// trainings, and the aid their KUBE received while they were a member — what an operator
+/// needs to see double aid while entering data. Only of a person of the caller's area.
+pub async fn history(cx: &Context, c: &Caller, id: i64) -> Result<Vec<HistoryRow>> {
+    crate::scope::person(cx, c, id).await?;
+    Ok(cx.store.person_history(id).await?)
+}
+
+/// The page a history line leads to.
+pub fn history_href(h: &HistoryRow) -> String {
+    match h.kind.as_str() {
+        "kube_joined" | "kube_left" => format!("/kube/{}", h.ref_id),
+        "enrolled" | "benefit" => format!("/programmes/{}", h.ref_id),
+        "training" => format!("/trainings/{}", h.ref_id),
+        _ => format!("/proposals/{}", h.ref_id),
+    }
+}

@@ -52,6 +52,20 @@ pub(crate) async fn api_create(
     Ok((StatusCode::CREATED, Json(PersonOut::new(&state, p, full))).into_response())
 }
 
+/// A person's history, newest first: KUBE joined and left, programmes enrolled in,
+/// benefits received, trainings, and the aid their KUBE received while they were a member
+/// (404 outside the caller's area).
+#[utoipa::path(get, path = "/api/v1/persons/{id}/history", tag = "persons", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<HistoryOut>), (status = 404, body = crate::schema::ErrorBody)))]
+pub(crate) async fn api_history(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    crate::session::ReqLang(lang): crate::session::ReqLang,
+    Path(id): Path<i64>,
+) -> AppResult<Json<Vec<HistoryOut>>> {
+    Ok(Json(history(&state, &s, id, lang).await?))
+}
+
 /// Read a person (404 outside the caller's area).
 #[utoipa::path(get, path = "/api/v1/persons/{id}", tag = "persons", params(("id" = i64, Path)),
     responses((status = 200, body = PersonOut), (status = 404, body = crate::schema::ErrorBody)))]

@@ -35,6 +35,79 @@ pub(crate) fn api_routes(r: crate::schema::ApiRouter) -> crate::schema::ApiRoute
         .routes(routes!(api_export))
         .routes(routes!(api_get, api_update))
         .routes(routes!(api_nik))
+        .routes(routes!(api_history))
+}
+
+/// One dated line of a person's history.
+#[derive(Serialize, ToSchema)]
+pub struct HistoryOut {
+    #[schema(format = Date)]
+    pub on: String,
+    /// `kube_joined`, `kube_left`, `enrolled`, `benefit`, `training`, `kube_aid`
+    pub kind: String,
+    /// What happened, in the caller's language.
+    pub what: String,
+    /// The KUBE, programme or training, and its page.
+    pub title: String,
+    pub href: String,
+    /// Rupiah of a benefit or of goods received through the KUBE.
+    pub amount: Option<i64>,
+}
+
+/// A person's history lines in the caller's language.
+pub(crate) async fn history(
+    state: &AppState,
+    s: &Session,
+    id: i64,
+    lang: Lang,
+) -> AppResult<Vec<HistoryOut>> {
+    let label = |key: &str, code: &Option<String>| -> String {
+        code.as_deref()
+            .and_then(|c| domain::i18n::key(&format!("{key}{c}")))
+            .map(|k| lang.t(k).to_string())
+            .unwrap_or_default()
+    };
+    Ok(app::persons::history(&state.app(), &s.caller(), id)
+        .await?
+        .into_iter()
+        .map(|h| {
+            let open = h.open != 0;
+            let what = match h.kind.as_str() {
+                "kube_joined" => {
+                    domain::Msg::new("history.kube_joined").arg(label("member_role.", &h.code))
+                }
+                "kube_left" => domain::Msg::new("history.kube_left").arg(
+                    h.detail
+                        .clone()
+                        .map(|r| format!(" ({r})"))
+                        .unwrap_or_default(),
+                ),
+                "enrolled" => domain::Msg::new("history.enrolled"),
+                "benefit" => domain::Msg::new(if open {
+                    "history.benefit_pending"
+                } else {
+                    "history.benefit"
+                })
+                .arg(label("benefit.kind.", &h.code))
+                .arg(h.detail.clone().unwrap_or_default()),
+                "training" => domain::Msg::new(if open {
+                    "history.training_absent"
+                } else {
+                    "history.training"
+                })
+                .arg(label("training.kind.", &h.code)),
+                _ => domain::Msg::new("history.kube_aid").arg(h.detail.clone().unwrap_or_default()),
+            };
+            HistoryOut {
+                on: h.on_day.clone(),
+                what: what.text(lang),
+                href: app::persons::history_href(&h),
+                kind: h.kind,
+                title: h.title,
+                amount: h.amount,
+            }
+        })
+        .collect())
 }
 
 mod api;

@@ -151,6 +151,19 @@ pub(super) struct DetailPage {
     p: PersonOut,
     categories: String,
     can_write: bool,
+    history: Vec<HistoryOut>,
+}
+
+impl DetailPage {
+    fn rp(&self, v: &i64) -> String {
+        domain::money::Rupiah::new(*v).to_string()
+    }
+    /// `YYYY-MM-DD` as the office writes it.
+    fn day(&self, iso: &str) -> String {
+        chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d")
+            .map(|d| d.format("%d-%m-%Y").to_string())
+            .unwrap_or_else(|_| iso.to_string())
+    }
 }
 
 pub(super) async fn detail_page(
@@ -161,7 +174,9 @@ pub(super) async fn detail_page(
     let p = visible(&state, &s, id).await?;
     let p = PersonOut::new(&state, p, s.role().sees_full_identity());
     let categories = category_labels(ctx.lang, &p.categories);
+    let history = history(&state, &s, id, ctx.lang).await?;
     Ok(html(&DetailPage {
+        history,
         ctx,
         p,
         categories,

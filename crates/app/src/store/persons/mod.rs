@@ -10,7 +10,9 @@ use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::{AnyConnection, Arguments, FromRow, Row};
 
 mod bulk;
+mod history;
 pub(crate) use bulk::*;
+pub use history::HistoryRow;
 
 #[derive(Debug, Clone, Serialize, PartialEq, FromRow)]
 pub struct Person {

@@ -627,3 +627,119 @@ async fn the_decision_page_shows_its_facts_and_disables_what_would_be_refused() 
     );
     app.stop().await;
 }
+
+/// A member's page shows what they received, dated: the KUBE they joined, the guidance
+/// they attended, the goods their group received while they were in it, their own
+/// programme and its payment — so double aid shows while entering data.
+#[tokio::test]
+async fn a_persons_history_shows_membership_trainings_and_aid_received() {
+    let app = TestApp::spawn().await;
+    let s = setup(&app, 47).await;
+    let op = app.token("operator").await;
+    let kabid = app.token("kabid").await;
+    let prog = programme(&app, Some(500_000_000), None).await;
+    let id = verified(&app, &s, prog, 2).await; // 2 × 2.5M + 5M = 10M
+    assert_eq!(
+        act(&app, &kabid, id, "approve", json!({})).await.status(),
+        StatusCode::OK
+    );
+    complete_guidance(&app, &s).await;
+    let r = act(
+        &app,
+        &op,
+        id,
+        "deliver",
+        json!({"delivered_on": "2026-02-02", "receiver": "Ketua KUBE"}),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let g: Value = app
+        .post(
+            &op,
+            "/api/v1/programmes",
+            json!({"name": "Bantuan WRSE 2026", "year": 2026, "funding_source": "apbd_kota",
+            "target": "individual", "budget": 10_000_000}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let person = s.members[0];
+    let r = app
+        .post(
+            &op,
+            &format!("/api/v1/programmes/{}/enrolments", g["id"]),
+            json!({"person_id": person}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let r = app
+        .post(
+            &op,
+            &format!("/api/v1/programmes/{}/benefits", g["id"]),
+            json!({"person_id": person,
+            "kind": "bantuan_bulanan", "period": "2026-11", "amount": 250_000}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+
+    let h: Value = app
+        .get_json(&op, &format!("/api/v1/persons/{person}/history"))
+        .await;
+    let kinds: Vec<&str> = h
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["kind"].as_str().unwrap())
+        .collect();
+    for k in ["kube_joined", "training", "kube_aid", "enrolled", "benefit"] {
+        assert!(kinds.contains(&k), "{k}: {h}");
+    }
+    let line = |kind: &str| {
+        h.as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["kind"] == kind)
+            .unwrap()
+            .clone()
+    };
+    let aid = line("kube_aid");
+    assert_eq!(aid["amount"], 10_000_000);
+    assert_eq!(aid["on"], "2026-02-02");
+    assert_eq!(aid["href"], format!("/proposals/{id}"));
+    assert_eq!(aid["title"], "Bantuan UEP KUBE");
+    assert_eq!(
+        line("kube_joined")["what"],
+        "Bergabung dengan KUBE sebagai Ketua"
+    );
+    assert_eq!(line("kube_joined")["href"], format!("/kube/{}", s.kube_id));
+    assert_eq!(
+        line("benefit")["what"],
+        "Bantuan bulanan, periode 2026-11 — menunggu persetujuan"
+    );
+    assert_eq!(line("training")["what"], "Mengikuti Bimbingan teknis");
+    // Newest first.
+    let days: Vec<&str> = h
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["on"].as_str().unwrap())
+        .collect();
+    let mut sorted = days.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(days, sorted);
+    // The page shows it; another kecamatan's pendamping finds no such person.
+    let b = app.browser_login("operator").await;
+    let page = app.page(&b, &format!("/persons/{person}")).await;
+    assert!(page.contains(r#"id="person-history""#));
+    assert!(page.contains("02-02-2026"));
+    assert!(page.contains("Rp 10.000.000"));
+    let other = app.token("p.pataruman").await;
+    assert_eq!(
+        app.get(&other, &format!("/api/v1/persons/{person}/history"))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    app.stop().await;
+}
