@@ -13,8 +13,9 @@ test("a pendamping on a phone records a visit and sees the KUBE's status change"
   await page.goto(server.url + "/mentoring");
   assert.match(await page.locator("h1").innerText(), /KUBE dampingan saya/);
   await page.screenshot({ path: join(shots, "mentoring-360.png"), fullPage: false });
-  // The most urgent group of the caseload is inactive.
-  const first = page.locator("#queue li").first();
+  // Overdue visits come first; then the rest, the riskiest (inactive) first.
+  assert.equal(await page.locator("#queue ul.queue").first().getAttribute("data-band"), "overdue");
+  const first = page.locator("#queue li:has(.status.tidak_aktif)").first();
   assert.match(await first.locator(".status").innerText(), /Tidak aktif/);
   await first.locator("a.visit-link").click();
   await page.waitForURL(/\/kube\/\d+\/visits\/new$/);

@@ -94,3 +94,28 @@ test("the demo city has its 150 KUBE (and the one formed above), most in Langens
   await page.screenshot({ path: join(shots, "kube-list.png"), fullPage: false });
   await page.close();
 });
+
+test("a NIK typed in groups fills sex and birth date, written day first, and says when it is registered", async () => {
+  const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
+  await login(page, server.url, "operator");
+  await page.goto(server.url + "/persons/new");
+  assert.equal(await page.getAttribute("input[name=birth_date]", "type"), "text", "not the browser's date picker");
+  assert.equal(await page.getAttribute("input[name=birth_date]", "placeholder"), "HH-BB-TTTT");
+  await page.fill("input[name=nik]", "3279 0457 0888 0007");
+  await page.waitForSelector("#nik-hint [data-birth]");
+  assert.equal(await page.inputValue("input[name=birth_date]"), "17-08-1988");
+  assert.ok(await page.isChecked("input[name=sex][value=P]"));
+  await page.fill("input[name=name]", "Tester Nining Kurniasih");
+  await page.selectOption("select[name=village_code]", "32.79.04.2003");
+  await page.click("main button[type=submit]");
+  await page.waitForURL(/\/persons\/\d+$/);
+  const id = page.url().split("/").pop();
+  assert.match(await page.locator("main").innerText(), /3279045708880007/);
+  // The same NIK again: the hint says it is registered, with the person's page.
+  await page.goto(server.url + "/persons/new");
+  await page.fill("input[name=nik]", "3279.0457.0888.0007");
+  await page.waitForSelector("#nik-registered");
+  assert.equal(await page.getAttribute("#nik-registered a", "href"), `/persons/${id}`);
+  await page.screenshot({ path: join(shots, "person-form-registered-390.png") });
+  await page.close();
+});

@@ -389,3 +389,34 @@ pub fn history_href(h: &HistoryRow) -> String {
         _ => format!("/proposals/{}", h.ref_id),
     }
 }
+
+/// Whether a NIK is registered, as the person form's hint tells someone about to register
+/// it: the person, when of the caller's area; only that it is registered, when elsewhere
+/// (no name outside the area). For a role that reads NIKs masked it is a counted, audited
+/// lookup; a role that registers nobody is not told.
+#[derive(Debug, PartialEq)]
+pub enum Registered {
+    No,
+    Here { id: i64, name: String },
+    Elsewhere,
+}
+
+pub async fn nik_registered(
+    cx: &Context,
+    c: &Caller,
+    nik: &domain::nik::Nik,
+) -> Result<Registered> {
+    c.require_write()?;
+    nik_lookups(cx, c, &[nik.as_str()], "nik_hint").await?;
+    let found = cx
+        .store
+        .person_ids_by_nik(&[nik.as_str().to_string()])
+        .await?;
+    Ok(match found.into_iter().next() {
+        None => Registered::No,
+        Some((_, id, district, name)) if c.sees_district(&district) => {
+            Registered::Here { id, name }
+        }
+        Some(_) => Registered::Elsewhere,
+    })
+}

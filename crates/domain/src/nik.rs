@@ -37,7 +37,7 @@ impl Nik {
     /// Validates and decodes. `today` decides the century: the most recent year that
     /// is not in the future.
     pub fn parse(s: &str, areas: &Areas, today: NaiveDate) -> Result<Nik, NikError> {
-        let d: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+        let d = digits_typed(s);
         if d.len() != 16 || !d.bytes().all(|b| b.is_ascii_digit()) {
             return Err(Msg::new("nik.format"));
         }
@@ -114,7 +114,7 @@ pub struct KkNumber(String);
 
 impl KkNumber {
     pub fn parse(s: &str, areas: &Areas) -> Result<KkNumber, Msg> {
-        let d: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+        let d = digits_typed(s);
         if d.len() != 16 || !d.bytes().all(|b| b.is_ascii_digit()) {
             return Err(Msg::new("kk.format"));
         }
@@ -129,6 +129,14 @@ impl KkNumber {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// The digits of a number as people type it: groups separated by spaces, dots or dashes
+/// (`3279 0417 0890 0001`, `3279.0417.0890.0001`) read as the 16 digits.
+fn digits_typed(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace() && *c != '.' && *c != '-')
+        .collect()
 }
 
 #[cfg(test)]
@@ -158,6 +166,19 @@ mod tests {
         assert_eq!(n.district_code(), "32.79.04");
         assert_eq!(n.regency_code(), "32.79");
         assert_eq!(n.province_code(), "32");
+    }
+
+    #[test]
+    fn typed_in_groups() {
+        for t in [
+            "3279 0417 0580 0012",
+            "3279.0417.0580.0012",
+            "327904-170580-0012",
+            " 3279041705800012 ",
+        ] {
+            assert_eq!(parse(t).unwrap().as_str(), "3279041705800012", "{t}");
+        }
+        assert_eq!(parse("3279/0417/0580/0012").unwrap_err(), "nik.format");
     }
 
     #[test]

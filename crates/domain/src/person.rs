@@ -69,8 +69,14 @@ fn ser_kk<S: serde::Serializer>(n: &Option<KkNumber>, s: S) -> Result<S::Ok, S::
     }
 }
 
+/// A date typed into a form or sent by the API: day first or ISO, four-digit year.
 pub fn parse_date(s: &str) -> Result<NaiveDate, Msg> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| Msg::new("common.date_invalid"))
+    // As an office writes it (17-08-1990, 17/08/1990, 17 Agustus 1990) or ISO: the same
+    // reader as a spreadsheet's cells, so a form and an import take the same dates.
+    crate::dates::read(s).map_err(|m| match m.key {
+        "import.year_two_digits" => m,
+        _ => Msg::new("common.date_invalid"),
+    })
 }
 
 fn opt_text(inv: &mut Invalid, field: &str, v: &Option<String>, max: usize) -> Option<String> {
@@ -216,6 +222,30 @@ pub fn age_on(birth: NaiveDate, on: NaiveDate) -> i32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_date_is_read_day_first_or_iso_never_month_first() {
+        let d = NaiveDate::from_ymd_opt(1990, 8, 17).unwrap();
+        for t in [
+            "1990-08-17",
+            "17-08-1990",
+            "17/08/1990",
+            "17.08.1990",
+            " 17 Agustus 1990 ",
+        ] {
+            assert_eq!(parse_date(t), Ok(d), "{t}");
+        }
+        assert_eq!(
+            parse_date("08/17/1990").unwrap_err().key,
+            "common.date_invalid"
+        );
+        assert_eq!(
+            parse_date("17-08-90").unwrap_err().key,
+            "import.year_two_digits"
+        );
+        assert!(parse_date("").is_err());
+        assert_eq!(parse_date("besok").unwrap_err().key, "common.date_invalid");
+    }
 
     fn input() -> PersonInput {
         PersonInput {

@@ -121,6 +121,16 @@ impl Ctx {
 
 pub use app::local_time;
 
+/// A date field's value as the office writes it: an ISO date (`1990-08-17`, as stored)
+/// day first (`17-08-1990`); anything else (what the user typed) as it is.
+pub fn day_first(v: impl std::fmt::Display) -> String {
+    let v = v.to_string();
+    match chrono::NaiveDate::parse_from_str(&v, "%Y-%m-%d") {
+        Ok(d) if v.len() == 10 => d.format("%d-%m-%Y").to_string(),
+        _ => v,
+    }
+}
+
 pub fn html(t: &impl Template) -> AppResult<Html<String>> {
     Ok(Html(t.render()?))
 }

@@ -15,3 +15,16 @@ document.addEventListener("change", function (e) {
     c.checked = e.target.checked;
   });
 });
+// The person form: a valid NIK's hint carries the sex and birth date it encodes; they
+// fill the fields still empty (what was typed is never overwritten).
+document.addEventListener("htmx:afterSwap", function (e) {
+  var hint = e.detail && e.detail.target && e.detail.target.querySelector &&
+    e.detail.target.querySelector("[data-birth]");
+  var form = hint && hint.closest("form");
+  if (!form) return;
+  var birth = form.querySelector("input[name=birth_date]");
+  if (birth && !birth.value) birth.value = hint.getAttribute("data-birth");
+  var sexes = form.querySelectorAll("input[type=radio][name=sex]");
+  var chosen = Array.prototype.some.call(sexes, function (r) { return r.checked; });
+  if (!chosen) sexes.forEach(function (r) { r.checked = r.value === hint.getAttribute("data-sex"); });
+});

@@ -95,3 +95,49 @@ async fn masked_roles_learn_only_so_many_niks_a_day() {
             .expect("office");
     }
 }
+
+/// The form's hint on a NIK already registered: the person within the area, only "elsewhere"
+/// outside it (a counted look-up for a pendamping), nothing for a role that registers nobody.
+#[tokio::test]
+async fn a_registered_nik_is_said_within_the_area_and_counted_for_masked_roles() {
+    let o = Office::new().await;
+    let cx = &o.cx;
+    let id = o.residents(REJASARI, 1, 5).await[0];
+    let nik = crate::scope::person(cx, &o.operator, id).await.unwrap().nik;
+    let nik = domain::nik::Nik::parse(&nik, &cx.areas, cx.today()).unwrap();
+    use crate::persons::{nik_registered, Registered};
+    assert!(matches!(
+        nik_registered(cx, &o.operator, &nik).await.unwrap(),
+        Registered::Here { id: i, .. } if i == id
+    ));
+    assert!(matches!(
+        nik_registered(cx, &o.field, &nik).await.unwrap(),
+        Registered::Here { .. }
+    ));
+    assert_eq!(
+        nik_registered(cx, &o.other, &nik).await.unwrap(),
+        Registered::Elsewhere
+    );
+    assert!(matches!(
+        nik_registered(cx, &o.auditor, &nik).await,
+        Err(crate::Error::Forbidden)
+    ));
+    let free = domain::nik::Nik::parse("3279045708920003", &cx.areas, cx.today()).unwrap();
+    assert_eq!(
+        nik_registered(cx, &o.other, &free).await.unwrap(),
+        Registered::No
+    );
+    // A pendamping's look-ups are counted: at the day's limit, refused.
+    let tight = Office::with(|s| s.nik_lookups_per_day = 1).await;
+    let a = domain::nik::Nik::parse("3279045708920003", &tight.cx.areas, tight.cx.today()).unwrap();
+    let b = domain::nik::Nik::parse("3279045808930004", &tight.cx.areas, tight.cx.today()).unwrap();
+    nik_registered(&tight.cx, &tight.field, &a).await.unwrap();
+    assert!(matches!(
+        nik_registered(&tight.cx, &tight.field, &b).await,
+        Err(crate::Error::Limited(_))
+    ));
+    assert!(
+        nik_registered(&tight.cx, &tight.operator, &b).await.is_ok(),
+        "full-identity roles are not counted"
+    );
+}

@@ -337,9 +337,47 @@ async fn person_form_creates_and_search_finds() {
     assert!(list.contains("Siti Aminah"));
     let list = app.page(&b, "/persons?q=budi").await;
     assert!(list.contains("Belum ada data."));
-    // The NIK hint fragment for htmx.
-    let hint = app.page(&b, "/persons/nik-hint?nik=3279045708920003").await;
-    assert!(hint.contains("Perempuan, 1992-08-17"));
+    // The NIK hint fragment for htmx: what the NIK encodes (day first, and as data the
+    // form fills sex and birth date from), typed with spaces or dots too.
+    let hint = app
+        .page(&b, "/persons/nik-hint?nik=3279%200457%200892%200009")
+        .await;
+    assert!(hint.contains("Perempuan, 17-08-1992"), "{hint}");
+    assert!(
+        hint.contains(r#"data-sex="P" data-birth="17-08-1992""#),
+        "{hint}"
+    );
+    // A NIK already registered says so before the save, with the person's page.
+    let id = loc.trim_start_matches("/persons/");
+    let hint = app
+        .page(&b, "/persons/nik-hint?nik=3279.0457.0892.0003")
+        .await;
+    assert!(
+        hint.contains("NIK ini sudah terdaftar atas nama")
+            && hint.contains(&format!(r#"<a href="/persons/{id}">Siti Aminah</a>"#)),
+        "{hint}"
+    );
+    // Another kecamatan's pendamping learns only that it is registered — a counted,
+    // audited look-up; the auditor registers nobody and is told only what the NIK encodes.
+    let other = app.browser_login("p.pataruman").await;
+    let hint = app
+        .page(&other, "/persons/nik-hint?nik=3279045708920003")
+        .await;
+    assert!(
+        hint.contains("sudah terdaftar, di luar wilayah Anda"),
+        "{hint}"
+    );
+    assert!(!hint.contains("Siti"));
+    let aud = app.token("auditor").await;
+    let looked: Value = app
+        .get_json(&aud, "/api/v1/audit?action=nik_lookup&limit=10")
+        .await;
+    assert!(looked["total"].as_i64().unwrap() >= 1, "{looked}");
+    let auditor = app.browser_login("auditor").await;
+    let hint = app
+        .page(&auditor, "/persons/nik-hint?nik=3279045708920003")
+        .await;
+    assert!(hint.contains("Perempuan, 17-08-1992") && !hint.contains("terdaftar"));
     app.stop().await;
 }
 

@@ -327,7 +327,7 @@ pub(super) struct HintQuery {
 /// htmx: what the typed NIK encodes, shown under the field while filling the form.
 pub(super) async fn nik_hint(
     State(state): State<AppState>,
-    Authed(_caller): Authed,
+    Authed(s): Authed,
     crate::session::ReqLang(lang): crate::session::ReqLang,
     Query(q): Query<HintQuery>,
 ) -> Response {
@@ -335,19 +335,46 @@ pub(super) async fn nik_hint(
     if nik.trim().is_empty() {
         return axum::response::Html(String::new()).into_response();
     }
-    let d = decode(&state, &nik, lang);
-    let text = match (d.valid, d.sex, d.birth_date) {
-        (true, Some(sex), Some(b)) => {
-            let sex = lang.t(if sex == "L" {
+    let text = match Nik::parse(&nik, &state.areas, state.today()) {
+        Ok(n) => {
+            let sex = lang.t(if n.sex().code() == "L" {
                 "person.sex_L"
             } else {
                 "person.sex_P"
             });
-            format!("<small class=\"hint ok\">✓ {sex}, {b}</small>")
+            let birth = n.birth_date();
+            // The form fills sex and birth date from these when they are still empty.
+            let decoded = format!(
+                "<small class=\"hint ok\" data-sex=\"{}\" data-birth=\"{}\">✓ {sex}, {}</small>",
+                n.sex().code(),
+                birth.format("%d-%m-%Y"),
+                birth.format("%d-%m-%Y")
+            );
+            let registered = if s.role().can_write() {
+                app::persons::nik_registered(&state.app(), &s.caller(), &n).await
+            } else {
+                Ok(app::persons::Registered::No)
+            };
+            match registered {
+                Ok(app::persons::Registered::No) => decoded,
+                Ok(app::persons::Registered::Here { id, name }) => format!(
+                    "<small class=\"field-error\" id=\"nik-registered\">{} <a href=\"/persons/{id}\">{}</a></small>",
+                    escape(lang.t("person.nik_registered_here")),
+                    escape(&name)
+                ),
+                Ok(app::persons::Registered::Elsewhere) => format!(
+                    "<small class=\"field-error\" id=\"nik-registered\">{}</small>",
+                    escape(lang.t("person.nik_registered_elsewhere"))
+                ),
+                Err(e) => format!(
+                    "<small class=\"field-error\">{}</small>",
+                    escape(&crate::error::AppError::from(e).message(lang))
+                ),
+            }
         }
-        _ => format!(
+        Err(m) => format!(
             "<small class=\"field-error\">{}</small>",
-            escape(&d.reason.unwrap_or_default())
+            escape(&m.text(lang))
         ),
     };
     axum::response::Html(text).into_response()

@@ -1,0 +1,86 @@
+//! Dates as an office writes them, read the same from a form, the API and a
+//! spreadsheet: day first or ISO, months by number or by name, never month first.
+use crate::Msg;
+use chrono::NaiveDate;
+
+const MONTHS: [(&str, u32); 24] = [
+    ("januari", 1),
+    ("februari", 2),
+    ("pebruari", 2),
+    ("maret", 3),
+    ("april", 4),
+    ("mei", 5),
+    ("juni", 6),
+    ("juli", 7),
+    ("agustus", 8),
+    ("september", 9),
+    ("oktober", 10),
+    ("november", 11),
+    ("nopember", 11),
+    ("desember", 12),
+    ("january", 1),
+    ("february", 2),
+    ("march", 3),
+    ("may", 5),
+    ("june", 6),
+    ("july", 7),
+    ("august", 8),
+    ("october", 10),
+    ("december", 12),
+    ("peb", 2),
+];
+
+/// The month of a name or its abbreviation (Agt, Agu, Ags, Okt, Des, Sept, …).
+fn month(name: &str) -> Option<u32> {
+    let n = name.trim_end_matches('.').to_lowercase();
+    if n.len() < 3 {
+        return None;
+    }
+    let abbrev = [
+        ("agt", 8),
+        ("ags", 8),
+        ("okt", 10),
+        ("des", 12),
+        ("nop", 11),
+        ("sept", 9),
+    ];
+    abbrev
+        .iter()
+        .find(|(a, _)| *a == n)
+        .map(|(_, m)| *m)
+        .or_else(|| {
+            MONTHS
+                .iter()
+                .find(|(full, _)| full.starts_with(&n))
+                .map(|(_, m)| *m)
+        })
+}
+
+/// A date as Indonesians write it: day first (17/08/1992, 17-08-1992, 17.08.1992,
+/// "17 Agustus 1992", "17 Agt 1992"), or ISO (1992-08-17); never month first. A
+/// two-digit year is refused: 17/08/92 could be 1992 or 2092 to a program.
+pub fn read(t: &str) -> Result<NaiveDate, Msg> {
+    let bad = || Msg::new("import.date_unreadable");
+    let t = t.trim();
+    if let Ok(d) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+        return Ok(d);
+    }
+    let parts: Vec<&str> = t
+        .split(|c: char| c == '/' || c == '-' || c == '.' || c.is_whitespace())
+        .filter(|p| !p.is_empty())
+        .collect();
+    let [d, m, y] = parts[..] else {
+        return Err(bad());
+    };
+    let day: u32 = d.parse().map_err(|_| bad())?;
+    let mon = m.parse::<u32>().ok().or_else(|| month(m)).ok_or_else(bad)?;
+    if y.len() != 4 || !y.chars().all(|c| c.is_ascii_digit()) {
+        return Err(if y.len() == 2 {
+            Msg::new("import.year_two_digits").arg(y)
+        } else {
+            bad()
+        });
+    }
+    let year: i32 = y.parse().map_err(|_| bad())?;
+    NaiveDate::from_ymd_opt(year, mon, day).ok_or_else(bad)
+}
