@@ -58,3 +58,48 @@ test("a pendamping cannot open a KUBE of another kecamatan", async () => {
   assert.equal(resp.status(), 404);
   await p2.close();
 });
+
+test("the visit form on a phone: the number pad for money, an error beside its field with the focus", async () => {
+  const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  await login(page, server.url, "pendamping.langensari");
+  await page.goto(server.url + "/mentoring");
+  await page.locator("#queue li a.visit-link").first().click();
+  await page.waitForURL(/\/visits\/new$/);
+  for (const f of ["revenue", "expenses", "savings_balance", "asset_value"]) {
+    assert.equal(await page.getAttribute(`input[name=${f}]`, "inputmode"), "numeric", f);
+  }
+  assert.equal(await page.getAttribute("input[name=meetings_held]", "inputmode"), "numeric");
+  // More members present than the group has: refused next to the field, which has the focus.
+  const members = Number(await page.locator("#member-total").innerText());
+  await page.check("input[name=operating][value='1']");
+  await page.fill("input[name=members_present]", String(members + 5));
+  await page.fill("input[name=revenue]", "1.000.000");
+  await page.click("main button[type=submit]");
+  await page.waitForSelector("#error-members_present");
+  assert.equal(await page.evaluate(() => document.activeElement && document.activeElement.name), "members_present");
+  assert.equal(await page.inputValue("input[name=revenue]"), "1.000.000", "what was typed stays");
+  const [scroll, width] = await page.evaluate(() => [document.scrollingElement.scrollWidth, window.innerWidth]);
+  assert.ok(scroll <= width, `no sideways scroll: ${scroll}`);
+  await page.screenshot({ path: join(shots, "visit-form-error-390.png") });
+  // The KUBE page on the phone: tables as cards, buttons big enough to tap.
+  await page.goto(page.url().replace(/\/visits\/new$/, ""));
+  const [scroll2, width2] = await page.evaluate(() => [document.scrollingElement.scrollWidth, window.innerWidth]);
+  assert.ok(scroll2 <= width2, `the KUBE page does not scroll sideways: ${scroll2}`);
+  await page.screenshot({ path: join(shots, "kube-detail-390.png"), fullPage: true });
+  await page.close();
+});
+
+test("the KUBE page's member buttons are big enough to tap on a phone", async () => {
+  const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  await login(page, server.url, "operator");
+  await page.goto(server.url + "/kube?district_code=32.79.04");
+  await page.locator("#kube tbody a").first().click();
+  await page.waitForURL(/\/kube\/\d+$/);
+  const heights = await page.locator("#members button").evaluateAll((bs) => bs.map((b) => b.getBoundingClientRect().height));
+  assert.ok(heights.length > 0);
+  assert.ok(heights.every((h) => h >= 44), `button heights ${heights}`);
+  const [scroll, width] = await page.evaluate(() => [document.scrollingElement.scrollWidth, window.innerWidth]);
+  assert.ok(scroll <= width, `no sideways scroll: ${scroll}`);
+  await page.screenshot({ path: join(shots, "kube-members-390.png"), fullPage: true });
+  await page.close();
+});

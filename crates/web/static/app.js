@@ -28,3 +28,9 @@ document.addEventListener("htmx:afterSwap", function (e) {
   var chosen = Array.prototype.some.call(sexes, function (r) { return r.checked; });
   if (!chosen) sexes.forEach(function (r) { r.checked = r.value === hint.getAttribute("data-sex"); });
 });
+// A form sent back with errors: the first faulty field gets the focus (and comes into
+// view on a phone), rather than the banner at the top.
+document.addEventListener("DOMContentLoaded", function () {
+  var bad = document.querySelector("main [aria-invalid=true]");
+  if (bad) { bad.focus({ preventScroll: true }); bad.scrollIntoView({ block: "center" }); }
+});
