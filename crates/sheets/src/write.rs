@@ -39,9 +39,28 @@ pub fn write_csv(header: &[&str], rows: &[Vec<Cell>]) -> Result<Vec<u8>, SheetEr
     Ok(out)
 }
 
+/// A CSV as a spreadsheet program set to Indonesian opens it: `;` between fields (its list
+/// separator; with `,` every line lands in one column) and a UTF-8 byte-order mark (else
+/// names with non-ASCII letters are read as another code page).
+pub fn write_csv_local(header: &[&str], rows: &[Vec<Cell>]) -> Result<Vec<u8>, SheetError> {
+    let mut out = b"\xEF\xBB\xBF".to_vec();
+    out.extend(records(
+        &[header.iter().map(|h| Cell::Text(h.to_string())).collect()],
+        b';',
+    )?);
+    out.extend(records(rows, b';')?);
+    Ok(out)
+}
+
 /// CSV lines of `rows` (no header): a part of a CSV written piece by piece.
 pub fn csv_rows(rows: &[Vec<Cell>]) -> Result<Vec<u8>, SheetError> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+    records(rows, b',')
+}
+
+fn records(rows: &[Vec<Cell>], delimiter: u8) -> Result<Vec<u8>, SheetError> {
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(delimiter)
+        .from_writer(Vec::new());
     for r in rows {
         let rec: Vec<String> = r
             .iter()

@@ -68,12 +68,20 @@ async fn choices(cx: &Context, code: &str) -> Result<Vec<String>> {
 
 fn example(cx: &Context, kind: Kind) -> Vec<Cell> {
     let t = |s: &str| Cell::Text(s.into());
-    // A village of the office's own region, as its list writes it.
+    // A village of the office's own region, as its list writes it, and a NIK and KK of
+    // the same kecamatan (a woman born 17-08-1992): the example is one consistent person.
     let village = villages(cx).into_iter().next().unwrap_or_default();
+    let district: String = village
+        .chars()
+        .take(8)
+        .filter(|c| c.is_ascii_digit())
+        .collect();
+    let nik = format!("{district}5708920003");
+    let kk = format!("{district}0101100001");
     match kind {
         Kind::Persons => vec![
-            t("3279045708920003"),
-            t("3279040101100001"),
+            t(&nik),
+            t(&kk),
             t("Siti Aminah"),
             t("P"),
             Cell::Date("1992-08-17".into()),
@@ -97,7 +105,7 @@ fn example(cx: &Context, kind: Kind) -> Vec<Cell> {
             t("APBD Kota/Kab."),
             Cell::Int(2012),
             Cell::Empty,
-            t("3279045708920003"),
+            t(&nik),
             t("ketua"),
         ],
     }
@@ -125,8 +133,21 @@ pub async fn template_file(cx: &Context, kind: Kind, ext: &str) -> Result<Vec<u8
         "xlsx" => sheets::template_xlsx(&t),
         "ods" => sheets::template_ods(&t),
         "csv" => {
+            // Dates day first, as the instructions ask (a spreadsheet's date cells are dates).
+            let example: Vec<Cell> = t
+                .example
+                .iter()
+                .map(|c| match c {
+                    Cell::Date(iso) => Cell::Text(
+                        chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d")
+                            .map(|d| d.format("%d/%m/%Y").to_string())
+                            .unwrap_or_else(|_| iso.clone()),
+                    ),
+                    other => other.clone(),
+                })
+                .collect();
             let header: Vec<&str> = t.columns.iter().map(|c| c.heading.as_str()).collect();
-            sheets::write_csv(&header, std::slice::from_ref(&t.example))
+            sheets::write_csv_local(&header, &[example])
         }
         _ => return Err(Error::NotFound),
     };

@@ -46,7 +46,10 @@ pub(crate) fn api_routes(r: crate::schema::ApiRouter) -> crate::schema::ApiRoute
 pub struct RowErrorOut {
     /// Row number as in the spreadsheet (the header is row 1).
     pub row: usize,
+    /// The column's code (`nik`, `birth_date`, …).
     pub column: String,
+    /// The column's name in the caller's language.
+    pub heading: String,
     pub message: String,
 }
 
@@ -65,6 +68,13 @@ pub struct ImportReport {
     pub errors: Vec<RowErrorOut>,
 }
 
+/// An import column's name in the reader's language (its code when it has none).
+pub(crate) fn column_heading(code: &str, lang: Lang) -> String {
+    domain::i18n::key(&format!("import.col.{code}"))
+        .map(|k| lang.t(k).to_string())
+        .unwrap_or_else(|| code.to_string())
+}
+
 fn report(check: &Check, committed: bool, lang: Lang) -> ImportReport {
     ImportReport {
         kind: check.kind.code().into(),
@@ -79,6 +89,7 @@ fn report(check: &Check, committed: bool, lang: Lang) -> ImportReport {
             .iter()
             .map(|e| RowErrorOut {
                 row: e.row,
+                heading: column_heading(&e.column, lang),
                 column: e.column.clone(),
                 message: e.msg.text(lang),
             })

@@ -505,3 +505,86 @@ async fn compressed_exports_arrive_whole() {
     }
     app.stop().await;
 }
+
+/// The CSV template opens in an Indonesian-locale spreadsheet as columns (`;`, a UTF-8
+/// mark), its example writes dates day first, its NIK and KK belong to the example's
+/// village — the example row, uploaded as it is, is valid — and errors name the columns
+/// in the reader's language.
+#[tokio::test]
+async fn the_csv_template_is_as_an_indonesian_office_opens_it() {
+    let app = TestApp::spawn().await;
+    let op = app.token("operator").await;
+    let b = app.browser_login("operator").await;
+    let csv = b
+        .get(app.url("/import/template/persons.csv"))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap()
+        .to_vec();
+    assert!(csv.starts_with(b"\xEF\xBB\xBF"), "a UTF-8 mark");
+    let text = String::from_utf8(csv[3..].to_vec()).unwrap();
+    let mut lines = text.lines();
+    let header = lines.next().unwrap();
+    assert!(
+        header.starts_with("NIK;") && !header.contains(','),
+        "{header}"
+    );
+    let example: Vec<&str> = lines.next().unwrap().split(';').collect();
+    let village = example
+        .iter()
+        .find(|c| c.starts_with("32.79."))
+        .expect("a village of the region");
+    assert_eq!(
+        &example[0][..6],
+        &village[..8].replace('.', ""),
+        "NIK of the village's kecamatan"
+    );
+    assert!(example.contains(&"17/08/1992"), "{example:?}");
+    let r = import_api(&app, &op, "persons", "dry_run=true", csv.clone()).await;
+    assert_eq!(
+        (r["valid"].as_i64(), r["errors"].as_array().unwrap().len()),
+        (Some(1), 0),
+        "{r}"
+    );
+    // The KUBE template's example member is the persons template's example person.
+    let kube = b
+        .get(app.url("/import/template/kube.csv"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(kube.contains(example[0]), "{kube}");
+    // A faulty row names its column as the reader reads.
+    let bad = format!(
+        "{header}\n{}",
+        example.join(";").replacen("17/08/1992", "31/02/1992", 1)
+    );
+    let r = import_api(
+        &app,
+        &op,
+        "persons",
+        "dry_run=true",
+        bad.clone().into_bytes(),
+    )
+    .await;
+    assert_eq!(r["errors"][0]["column"], "birth_date");
+    assert_eq!(r["errors"][0]["heading"], "Tanggal lahir");
+    let en: Value = Client::new()
+        .post(app.url("/api/v1/import/persons?dry_run=true"))
+        .bearer_auth(&op)
+        .header("Accept-Language", "en")
+        .body(bad.into_bytes())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(en["errors"][0]["heading"], "Date of birth");
+    app.stop().await;
+}
