@@ -207,7 +207,24 @@ pub async fn bast(cx: &Context, c: &Caller, id: i64) -> Result<Vec<u8>> {
     }
     let k = cx.store.kube_detail(d.proposal.kube_id).await?;
     let (prog, _) = cx.store.programme_get(d.proposal.programme_id).await?;
-    Ok(crate::documents::bast_pdf(cx, &d, &k, &prog))
+    // The first party signs as the one who approved the aid: named as the office names them.
+    let approver = match d
+        .events
+        .iter()
+        .rev()
+        .find(|e| e.action == Action::Approve)
+        .and_then(|e| e.user_id)
+    {
+        Some(id) => cx.store.user_get(id).await.ok(),
+        None => None,
+    };
+    Ok(crate::documents::bast_pdf(
+        cx,
+        &d,
+        &k,
+        &prog,
+        approver.as_ref(),
+    ))
 }
 
 /// The group's technical guidance as a fact of a delivery: done, or what is missing.

@@ -31,6 +31,8 @@ pub struct Settings {
     pub office_address: String,
     /// The office's logo on the letterhead (a JPEG).
     pub office_logo: Option<pdf::Jpeg>,
+    /// The head of the office, who signs "Mengetahui" under a BAST.
+    pub office_head: domain::user::Identity,
 }
 
 impl Settings {
@@ -50,6 +52,7 @@ impl Settings {
             office_name: "Dinas Sosial".into(),
             office_address: String::new(),
             office_logo: None,
+            office_head: Default::default(),
         }
     }
 }

@@ -46,6 +46,24 @@ pub struct UserCreate {
     #[serde(default)]
     pub districts: Vec<String>,
     pub lang: Option<String>,
+    /// Full name with titles, as letters and signature blocks write it.
+    pub full_name: Option<String>,
+    /// 18 digits (civil servants).
+    pub nip: Option<String>,
+    pub position: Option<String>,
+}
+
+/// An identity from sent fields, its refusals added to `inv`.
+fn identity_of(
+    inv: &mut Invalid,
+    full_name: Option<&str>,
+    nip: Option<&str>,
+    position: Option<&str>,
+) -> domain::user::Identity {
+    domain::user::Identity::parse(full_name, nip, position).unwrap_or_else(|e| {
+        inv.fields.extend(e.fields);
+        Default::default()
+    })
 }
 
 /// A new account (administrators).
@@ -60,6 +78,12 @@ pub async fn create(cx: &Context, c: &Caller, input: &UserCreate) -> Result<User
     );
     let districts = parse_districts(cx, &mut inv, &input.districts);
     let lang = parse_lang(&mut inv, input.lang.as_deref());
+    let identity = identity_of(
+        &mut inv,
+        input.full_name.as_deref(),
+        input.nip.as_deref(),
+        input.position.as_deref(),
+    );
     if let Some(role) = role {
         if let Err(e) = check_districts(role, &districts) {
             inv.fields.extend(e.fields);
@@ -80,6 +104,7 @@ pub async fn create(cx: &Context, c: &Caller, input: &UserCreate) -> Result<User
                 role,
                 districts,
                 lang: lang.unwrap_or_default(),
+                identity,
             },
         )
         .await?)
@@ -94,6 +119,10 @@ pub struct UserPatch {
     /// A new password (the policy applies).
     pub password: Option<String>,
     pub lang: Option<String>,
+    /// Sent empty: cleared.
+    pub full_name: Option<String>,
+    pub nip: Option<String>,
+    pub position: Option<String>,
 }
 
 /// Changes an account (administrators); an administrator cannot lock themselves out.
@@ -110,6 +139,16 @@ pub async fn update(cx: &Context, c: &Caller, id: i64, p: &UserPatch) -> Result<
         .as_ref()
         .map(|d| parse_districts(cx, &mut inv, d));
     let lang = parse_lang(&mut inv, p.lang.as_deref());
+    // Each field sent replaces the one kept; one not sent stays.
+    let identity = (p.full_name.is_some() || p.nip.is_some() || p.position.is_some()).then(|| {
+        let kept = &current.identity;
+        identity_of(
+            &mut inv,
+            p.full_name.as_deref().or(kept.full_name.as_deref()),
+            p.nip.as_deref().or(kept.nip.as_ref().map(|n| n.as_str())),
+            p.position.as_deref().or(kept.position.as_deref()),
+        )
+    });
     let password = p.password.as_deref().filter(|p| !p.is_empty());
     if let Some(pw) = password {
         inv.check("password", check_password(pw, &current.username));
@@ -155,6 +194,7 @@ pub async fn update(cx: &Context, c: &Caller, id: i64, p: &UserPatch) -> Result<
         // A reset by the admin ends every session and token of the account.
         password_hash,
         lang,
+        identity,
         keep_session: None,
     };
     Ok(cx.store.user_update(&c.actor, id, change).await?)

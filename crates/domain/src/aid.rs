@@ -275,23 +275,40 @@ pub fn terbilang(n: u64) -> String {
     }
 }
 
+/// A date as the opening of minutes spells it: "Selasa, tanggal delapan bulan
+/// September tahun dua ribu dua puluh enam".
+pub fn tanggal_in_words(d: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    const DAYS: [&str; 7] = [
+        "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu",
+    ];
+    format!(
+        "{}, tanggal {} bulan {} tahun {}",
+        DAYS[d.weekday().num_days_from_monday() as usize],
+        terbilang(d.day() as u64),
+        MONTHS[d.month0() as usize],
+        terbilang(d.year().max(0) as u64)
+    )
+}
+
+const MONTHS: [&str; 12] = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+];
+
 /// A date as written in Indonesian letters: `20 November 2026`.
 pub fn tanggal(d: chrono::NaiveDate) -> String {
     use chrono::Datelike;
-    const MONTHS: [&str; 12] = [
-        "Januari",
-        "Februari",
-        "Maret",
-        "April",
-        "Mei",
-        "Juni",
-        "Juli",
-        "Agustus",
-        "September",
-        "Oktober",
-        "November",
-        "Desember",
-    ];
     format!("{} {} {}", d.day(), MONTHS[d.month0() as usize], d.year())
 }
 
@@ -303,6 +320,16 @@ pub fn rupiah_in_words(r: Rupiah) -> String {
 #[cfg(test)]
 mod duty_tests {
     use super::*;
+
+    #[test]
+    fn a_date_in_the_words_of_minutes() {
+        let d = chrono::NaiveDate::from_ymd_opt(2026, 9, 8).unwrap();
+        assert_eq!(
+            tanggal_in_words(d),
+            "Selasa, tanggal delapan bulan September tahun dua ribu dua puluh enam"
+        );
+        assert_eq!(tanggal(d), "8 September 2026");
+    }
 
     #[test]
     fn the_next_check_is_someone_else() {

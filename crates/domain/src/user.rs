@@ -1,4 +1,4 @@
-//! Rules for accounts: user names and the password policy.
+//! Rules for accounts: user names, how an office names its staff, the password policy.
 use crate::{Invalid, Msg, Role};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,6 +21,68 @@ impl Username {
     }
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+}
+
+/// How an office names a member of its staff in letters, minutes and signature blocks:
+/// full name with titles, NIP (civil servants) and position. Each may be empty: a contract
+/// facilitator has no NIP.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Identity {
+    pub full_name: Option<String>,
+    pub nip: Option<Nip>,
+    pub position: Option<String>,
+}
+
+/// A civil servant's NIP: 18 digits (birth date, appointment month, sex, serial); typed
+/// with spaces it is read as its digits.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct Nip(String);
+
+impl Nip {
+    pub fn parse(s: &str) -> Result<Nip, Msg> {
+        let d: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+        if d.len() == 18 && d.bytes().all(|b| b.is_ascii_digit()) {
+            Ok(Nip(d))
+        } else {
+            Err(Msg::new("user.nip_invalid"))
+        }
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Identity {
+    /// From what a form or the API sent: empty fields are none; names and positions of at
+    /// most 120 characters; the NIP checked.
+    pub fn parse(
+        full_name: Option<&str>,
+        nip: Option<&str>,
+        position: Option<&str>,
+    ) -> Result<Identity, Invalid> {
+        let mut inv = Invalid::new();
+        let mut text = |field: &str, v: Option<&str>| {
+            let t = v.map(str::trim).filter(|t| !t.is_empty())?;
+            if t.chars().count() > 120 {
+                inv.add(field, Msg::new("common.too_long").arg(120));
+                return None;
+            }
+            Some(t.to_string())
+        };
+        let full_name = text("full_name", full_name);
+        let position = text("position", position);
+        let nip = match nip.map(str::trim).filter(|t| !t.is_empty()) {
+            None => None,
+            Some(n) => inv.check("nip", Nip::parse(n)),
+        };
+        inv.into_result()?;
+        Ok(Identity {
+            full_name,
+            nip,
+            position,
+        })
     }
 }
 
@@ -80,6 +142,22 @@ pub fn check_districts(role: Role, districts: &[crate::DistrictCode]) -> Result<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_identity_is_trimmed_and_its_nip_checked() {
+        let i = Identity::parse(
+            Some(" Drs. Asep Saepudin, M.Si "),
+            Some("19700817 199503 1 002"),
+            Some(""),
+        )
+        .unwrap();
+        assert_eq!(i.full_name.as_deref(), Some("Drs. Asep Saepudin, M.Si"));
+        assert_eq!(i.nip.unwrap().as_str(), "197008171995031002");
+        assert_eq!(i.position, None);
+        let bad = Identity::parse(None, Some("1970"), Some(&"x".repeat(121))).unwrap_err();
+        assert_eq!(bad.fields["nip"].key, "user.nip_invalid");
+        assert_eq!(bad.fields["position"].key, "common.too_long");
+    }
     #[test]
     fn usernames() {
         assert_eq!(

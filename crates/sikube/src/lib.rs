@@ -197,6 +197,15 @@ pub struct ServeArgs {
         default_value = "Jl. Letjen Soewarto, Kota Banjar, Jawa Barat"
     )]
     pub office_address: String,
+    /// The head of the office, who signs "Mengetahui" under a BAST: full name with titles.
+    #[arg(long, env = "SIKUBE_OFFICE_HEAD_NAME")]
+    pub office_head_name: Option<String>,
+    /// Their NIP (18 digits).
+    #[arg(long, env = "SIKUBE_OFFICE_HEAD_NIP")]
+    pub office_head_nip: Option<String>,
+    /// Their position (default "Kepala" and the office's name).
+    #[arg(long, env = "SIKUBE_OFFICE_HEAD_POSITION")]
+    pub office_head_position: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]

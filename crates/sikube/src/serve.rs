@@ -48,8 +48,18 @@ pub(super) async fn serve(db: &DbArgs, args: ServeArgs) -> Result<(), String> {
         }
         None => None,
     };
+    let mut office_head = domain::user::Identity::parse(
+        args.office_head_name.as_deref(),
+        args.office_head_nip.as_deref(),
+        args.office_head_position.as_deref(),
+    )
+    .map_err(|e| format!("--office-head-*: {e}"))?;
+    if args.demo && office_head.full_name.is_none() {
+        office_head = app::demo::office_head();
+    }
     let settings = app::Settings {
         office_logo,
+        office_head,
         https: args.https,
         trust_forwarded_for: args.trust_forwarded_for,
         health: domain::health::Thresholds {

@@ -33,6 +33,7 @@ pub(super) async fn user(db: &DbArgs, cmd: UserCmd) -> Result<(), String> {
                     role,
                     districts: ds,
                     lang,
+                    identity: Default::default(),
                 })
                 .await?;
             println!("user {} created with role {}", u.username, u.role);

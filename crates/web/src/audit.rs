@@ -134,8 +134,8 @@ async fn list_page(
                 at: app::local_time(&e.at),
                 changes: app::audit::changes(&before, &after),
                 username: e.username,
-                action: e.action,
-                entity: e.entity,
+                action: crate::page::label("audit.action.", &e.action, ctx.lang),
+                entity: crate::page::label("audit.entity.", &e.entity, ctx.lang),
                 entity_id: e.entity_id,
             }
         })

@@ -212,9 +212,22 @@ pub(crate) async fn export<L: Listing>(
         let l = reader.clone();
         async move { l.fetch(paging).await }
     };
+    // People get headings in their language; an API client the columns' stable codes.
+    let lang = s.user().lang;
+    let header: Vec<String> = Open::<L>::columns()
+        .into_iter()
+        .map(|c| {
+            if s.via_cookie {
+                crate::page::label("column.", c, lang)
+            } else {
+                c.to_string()
+            }
+        })
+        .collect();
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
     Ok(stream_export(
         slot,
-        &Open::<L>::columns(),
+        &header,
         L::FILE,
         caller.today(),
         xlsx,

@@ -121,6 +121,14 @@ impl Ctx {
 
 pub use app::local_time;
 
+/// The label of a code (`prefix` + code in the message catalogue), or the code itself
+/// when the catalogue has none (a new action the labels do not know yet stays readable).
+pub fn label(prefix: &str, code: &str, lang: domain::Lang) -> String {
+    domain::i18n::key(&format!("{prefix}{code}"))
+        .map(|k| lang.t(k).to_string())
+        .unwrap_or_else(|| code.to_string())
+}
+
 /// A date field's value as the office writes it: an ISO date (`1990-08-17`, as stored)
 /// day first (`17-08-1990`); anything else (what the user typed) as it is.
 pub fn day_first(v: impl std::fmt::Display) -> String {

@@ -24,6 +24,61 @@ fn err(e: impl std::fmt::Display) -> String {
     e.to_string()
 }
 
+/// The demo office's head, who signs "Mengetahui" under its BASTs.
+pub fn office_head() -> domain::user::Identity {
+    domain::user::Identity {
+        full_name: Some("Dra. Hj. Nia Kurniasih, M.Si.".into()),
+        nip: domain::user::Nip::parse("196805121993032004").ok(),
+        position: Some("Kepala Dinas Sosial Kota Banjar".into()),
+    }
+}
+
+/// How the demo office names its staff (titles, NIP for civil servants, positions).
+fn demo_identity(role: Role, ds: &[DistrictCode], areas: &Areas) -> domain::user::Identity {
+    let (name, nip, position) = match role {
+        Role::Admin => (
+            "Rina Marlina, S.Kom.",
+            Some("198803142015032001"),
+            "Pranata Komputer".to_string(),
+        ),
+        Role::KepalaBidang => (
+            "Drs. H. Asep Saepudin, M.Si.",
+            Some("197008171995031002"),
+            "Kepala Bidang Pemberdayaan Sosial".to_string(),
+        ),
+        Role::Operator => (
+            "Dewi Lestari, S.E.",
+            Some("198504122010012015"),
+            "Pengelola Data".to_string(),
+        ),
+        Role::Auditor => (
+            "Hendra Gunawan, S.E., Ak.",
+            Some("197911052006041008"),
+            "Auditor Ahli Muda".to_string(),
+        ),
+        Role::Pendamping => {
+            let district = ds.first().map(|d| areas.name(d.as_str())).unwrap_or("");
+            let names = [
+                "Ujang Supriatna",
+                "Euis Rohmawati",
+                "Dadan Hermawan",
+                "Neng Sri Mulyani",
+            ];
+            let name = names[district.len() % names.len()];
+            (
+                name,
+                None,
+                format!("Pendamping Sosial Kecamatan {district}"),
+            )
+        }
+    };
+    domain::user::Identity {
+        full_name: Some(name.to_string()),
+        nip: nip.and_then(|n| domain::user::Nip::parse(n).ok()),
+        position: Some(position),
+    }
+}
+
 /// A user name from a kecamatan's name: `pendamping.langensari`.
 fn pendamping_name(district: &str) -> String {
     let slug: String = district
@@ -64,6 +119,7 @@ pub(crate) async fn load(
                 role,
                 districts: ds.clone(),
                 lang: Lang::Id,
+                identity: demo_identity(role, &ds, areas),
             };
             store
                 .user_create(&actor, user)

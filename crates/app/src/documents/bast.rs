@@ -11,6 +11,7 @@ pub fn bast_pdf(
     d: &ProposalDetail,
     k: &crate::store::kube::KubeDetail,
     prog: &crate::store::aid::Programme,
+    approver: Option<&crate::store::users::User>,
 ) -> Vec<u8> {
     use pdf::{Align, Font};
     let cfg = &cx.settings;
@@ -43,14 +44,14 @@ pub fn bast_pdf(
     y -= 26.0;
     let date = p
         .delivered_on
-        .map(|d| domain::aid::tanggal(*d))
+        .map(|d| domain::aid::tanggal_in_words(*d))
         .unwrap_or_default();
     let place = p
         .place
         .clone()
         .unwrap_or_else(|| cx.areas.name(&k.kube.village_code).to_string());
     for line in pdf::wrap(
-        &format!("Pada hari ini, tanggal {date}, bertempat di {place}, yang bertanda tangan di bawah ini:"),
+        &format!("Pada hari ini, {date}, bertempat di {place}, yang bertanda tangan di bawah ini:"),
         r - l,
         10.0,
         Font::Regular,
@@ -192,6 +193,14 @@ pub fn bast_pdf(
         pg.text(l, y, 10.0, Font::Regular, Align::Left, &line);
         y -= 14.0;
     }
+    // The signatures stay together: to the next page when they would not fit (about 300 pt).
+    let mut pg = if y < 330.0 {
+        pg.finish();
+        y = pdf::HEIGHT - 80.0;
+        doc.page()
+    } else {
+        pg
+    };
     y -= 30.0;
     let left_x = l + 80.0;
     let right_x = r - 80.0;
@@ -206,14 +215,10 @@ pub fn bast_pdf(
         Align::Center,
         &format!("Ketua {}", k.kube.name),
     );
-    pg.text(
-        right_x,
-        y,
-        9.0,
-        Font::Regular,
-        Align::Center,
-        &cfg.office_name,
-    );
+    let position = approver
+        .and_then(|u| u.identity.position.clone())
+        .unwrap_or_else(|| "Kepala Bidang".into());
+    pg.text(right_x, y, 9.0, Font::Regular, Align::Center, &position);
     y -= 60.0;
     pg.line(left_x - 70.0, y, left_x + 70.0, y, 0.5);
     pg.line(right_x - 70.0, y, right_x + 70.0, y, 0.5);
@@ -230,10 +235,51 @@ pub fn bast_pdf(
         right_x,
         y,
         9.0,
-        Font::Regular,
+        Font::Bold,
         Align::Center,
-        "Kepala Bidang",
+        approver.map(|u| u.display_name()).unwrap_or(""),
     );
+    if let Some(nip) = approver.and_then(|u| u.identity.nip.as_ref()) {
+        pg.text(
+            right_x,
+            y - 11.0,
+            9.0,
+            Font::Regular,
+            Align::Center,
+            &format!("NIP. {}", nip.as_str()),
+        );
+    }
+    // "Mengetahui": the head of the office, below and between the two parties.
+    y -= 40.0;
+    let head = &cfg.office_head;
+    pg.text(mid, y, 10.0, Font::Regular, Align::Center, "Mengetahui,");
+    y -= 12.0;
+    let head_title = head
+        .position
+        .clone()
+        .unwrap_or_else(|| format!("Kepala {}", cfg.office_name));
+    pg.text(mid, y, 9.0, Font::Regular, Align::Center, &head_title);
+    y -= 60.0;
+    pg.line(mid - 70.0, y, mid + 70.0, y, 0.5);
+    y -= 12.0;
+    pg.text(
+        mid,
+        y,
+        9.0,
+        Font::Bold,
+        Align::Center,
+        head.full_name.as_deref().unwrap_or(""),
+    );
+    if let Some(nip) = &head.nip {
+        pg.text(
+            mid,
+            y - 11.0,
+            9.0,
+            Font::Regular,
+            Align::Center,
+            &format!("NIP. {}", nip.as_str()),
+        );
+    }
     pg.finish();
     doc.to_bytes()
 }

@@ -157,6 +157,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0016_mapping_owners.sql"),
         include_str!("../../migrations/postgres/0016_mapping_owners.sql"),
     ),
+    (
+        17,
+        "user_identity",
+        include_str!("../../migrations/sqlite/0017_user_identity.sql"),
+        include_str!("../../migrations/postgres/0017_user_identity.sql"),
+    ),
 ];
 
 impl Store {

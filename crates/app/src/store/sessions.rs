@@ -88,10 +88,14 @@ impl Store {
             i64,
             String,
             Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
         );
         let row: Option<Row> = sqlx::query_as(&format!(
             "SELECT s.id, s.kind, s.csrf, s.flash, s.last_seen_at,
-                    u.id, u.username, u.role, u.lang, u.disabled, u.created_at, u.last_login_at
+                    u.id, u.username, u.role, u.lang, u.disabled, u.created_at, u.last_login_at,
+                    u.full_name, u.nip, u.position
              FROM sessions s JOIN users u ON u.id = s.user_id
              WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = 0
                AND (s.kind = '{api}' OR s.last_seen_at > $3)",
@@ -115,6 +119,9 @@ impl Store {
             disabled,
             created_at,
             last_login_at,
+            full_name,
+            nip,
+            position,
         )) = row
         else {
             return Ok(None);
@@ -127,6 +134,9 @@ impl Store {
             disabled,
             created_at,
             last_login_at,
+            full_name,
+            nip,
+            position,
         };
         let user = self.user_of_row(row).await?;
         Ok(Some(SessionInfo {

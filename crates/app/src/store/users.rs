@@ -16,6 +16,15 @@ pub struct User {
     pub districts: Vec<String>,
     pub created_at: String,
     pub last_login_at: Option<String>,
+    /// How letters and signature blocks name them.
+    pub identity: domain::user::Identity,
+}
+
+impl User {
+    /// The name an office writes: the full name, else the user name.
+    pub fn display_name(&self) -> &str {
+        self.identity.full_name.as_deref().unwrap_or(&self.username)
+    }
 }
 
 #[derive(FromRow)]
@@ -27,6 +36,9 @@ pub(crate) struct UserRow {
     pub(crate) disabled: i64,
     pub(crate) created_at: String,
     pub(crate) last_login_at: Option<String>,
+    pub(crate) full_name: Option<String>,
+    pub(crate) nip: Option<String>,
+    pub(crate) position: Option<String>,
 }
 
 impl UserRow {
@@ -42,11 +54,18 @@ impl UserRow {
             districts,
             created_at: self.created_at,
             last_login_at: self.last_login_at,
+            identity: domain::user::Identity {
+                full_name: self.full_name,
+                // Written only from a parsed NIP.
+                nip: self.nip.and_then(|n| domain::user::Nip::parse(&n).ok()),
+                position: self.position,
+            },
         }
     }
 }
 
-const COLS: &str = "id, username, role, lang, disabled, created_at, last_login_at";
+const COLS: &str =
+    "id, username, role, lang, disabled, created_at, last_login_at, full_name, nip, position";
 
 pub struct NewUser {
     pub username: domain::user::Username,
@@ -54,6 +73,7 @@ pub struct NewUser {
     pub role: Role,
     pub districts: Vec<DistrictCode>,
     pub lang: Lang,
+    pub identity: domain::user::Identity,
 }
 
 /// A change to an account; `None` leaves a field as it is.
@@ -64,6 +84,7 @@ pub struct UserChange {
     pub disabled: Option<bool>,
     pub password_hash: Option<String>,
     pub lang: Option<Lang>,
+    pub identity: Option<domain::user::Identity>,
     /// With a new password, the one session that stays (the owner's own, when they
     /// change it themselves); every other session and API token of the account ends.
     pub keep_session: Option<i64>,
@@ -131,14 +152,17 @@ impl Store {
         let mut tx = self.tx().await?;
         let now = self.now();
         let inserted: std::result::Result<(i64,), sqlx::Error> = sqlx::query_as(
-            "INSERT INTO users (username, password_hash, role, lang, disabled, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, 0, $5, $5) RETURNING id",
+            "INSERT INTO users (username, password_hash, role, lang, disabled, created_at, updated_at, full_name, nip, position)
+             VALUES ($1, $2, $3, $4, 0, $5, $5, $6, $7, $8) RETURNING id",
         )
         .bind(u.username.as_str())
         .bind(&u.password_hash)
         .bind(u.role.code())
         .bind(u.lang.code())
         .bind(&now)
+        .bind(u.identity.full_name.as_deref())
+        .bind(u.identity.nip.as_ref().map(|n| n.as_str()))
+        .bind(u.identity.position.as_deref())
         .fetch_one(&mut *tx)
         .await;
         let (id,) = inserted.map_err(unique_as_conflict(
@@ -241,6 +265,18 @@ impl Store {
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
+        }
+        if let Some(i) = &c.identity {
+            sqlx::query(
+                "UPDATE users SET full_name = $1, nip = $2, position = $3, updated_at = $4 WHERE id = $5",
+            )
+            .bind(i.full_name.as_deref())
+            .bind(i.nip.as_ref().map(|n| n.as_str()))
+            .bind(i.position.as_deref())
+            .bind(&now)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         }
         if let Some(disabled) = c.disabled {
             sqlx::query("UPDATE users SET disabled = $1, updated_at = $2 WHERE id = $3")

@@ -79,6 +79,7 @@ impl Office {
                         .map(|d| DistrictCode::parse(d).expect("district"))
                         .collect(),
                     lang: Lang::Id,
+                    identity: Default::default(),
                 })
                 .await
                 .expect("account");

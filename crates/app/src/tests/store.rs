@@ -43,6 +43,7 @@ fn new_user(name: &str, role: Role, districts: &[&str]) -> NewUser {
             .map(|d| DistrictCode::parse(d).unwrap())
             .collect(),
         lang: Lang::Id,
+        identity: Default::default(),
     }
 }
 

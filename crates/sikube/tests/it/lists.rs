@@ -295,3 +295,45 @@ async fn the_api_types_read_every_list() {
     assert_eq!(audit.items[0].action, "create");
     app.stop().await;
 }
+
+/// The audit page names actions and records in words, and a spreadsheet a person
+/// downloads is headed in their language; an API client gets the columns' stable codes.
+#[tokio::test]
+async fn the_audit_speaks_the_office_language_and_exports_are_headed_for_their_reader() {
+    let app = TestApp::spawn().await;
+    let op = app.token("operator").await;
+    persons_in(&app, &op, common::REJASARI, 1, 81).await;
+    let b = app.browser_login("auditor").await;
+    let page = app.page(&b, "/audit?entity=person").await;
+    assert!(
+        page.contains("<td>Membuat</td>") && page.contains("<td>Penduduk #"),
+        "{page}"
+    );
+    assert!(page.contains(" WIB</td>"), "local time");
+    let csv = b
+        .get(app.url("/audit/export?format=csv"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        csv.starts_with("Waktu (WIB),Pengguna,Tindakan,"),
+        "{}",
+        &csv[..80.min(csv.len())]
+    );
+    let aud = app.token("auditor").await;
+    let api = app
+        .get(&aud, "/api/v1/audit/export?format=csv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        api.starts_with("at,username,action,"),
+        "{}",
+        &api[..60.min(api.len())]
+    );
+    app.stop().await;
+}

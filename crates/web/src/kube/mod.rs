@@ -111,6 +111,7 @@ pub struct KubeOut {
     /// `pembentukan`, `bimbingan`, `bantuan`, `pendampingan`, `mandiri`, `bubar`
     pub stage: String,
     pub pendamping_id: Option<i64>,
+    /// The facilitator as the office names them (full name, else user name).
     pub pendamping: Option<String>,
     pub member_count: i64,
     pub notes: Option<String>,

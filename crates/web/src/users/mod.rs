@@ -163,6 +163,11 @@ pub struct UserOut {
     pub districts: Vec<String>,
     pub created_at: String,
     pub last_login_at: Option<String>,
+    /// Full name with titles, as letters and signature blocks write it.
+    pub full_name: Option<String>,
+    /// 18 digits (civil servants).
+    pub nip: Option<String>,
+    pub position: Option<String>,
 }
 
 impl From<User> for UserOut {
@@ -176,6 +181,9 @@ impl From<User> for UserOut {
             districts: u.districts,
             created_at: u.created_at,
             last_login_at: u.last_login_at,
+            full_name: u.identity.full_name,
+            nip: u.identity.nip.map(|n| n.as_str().to_string()),
+            position: u.identity.position,
         }
     }
 }

@@ -78,6 +78,9 @@ pub(super) struct FormPage {
     role: String,
     lang: String,
     disabled: bool,
+    full_name: String,
+    nip: String,
+    position: String,
     districts: Vec<(String, String, bool)>,
     roles: Vec<(&'static str, &'static str)>,
     errors: FormErrors,
@@ -116,6 +119,9 @@ pub(super) async fn form_page(
         role: v.role.clone(),
         lang: v.lang.clone().unwrap_or_else(|| "id".into()),
         disabled: v.disabled.is_some(),
+        full_name: v.full_name.clone(),
+        nip: v.nip.clone(),
+        position: v.position.clone(),
         districts,
         roles: Role::options(ctx.lang),
         errors,
@@ -135,6 +141,9 @@ pub struct UserFormData {
     districts: Vec<String>,
     lang: Option<String>,
     disabled: Option<String>,
+    full_name: String,
+    nip: String,
+    position: String,
 }
 
 pub(super) async fn new_page(
@@ -160,6 +169,9 @@ pub(super) async fn create_form(
         role: f.role.clone(),
         districts: f.districts.clone(),
         lang: f.lang.clone(),
+        full_name: Some(f.full_name.clone()),
+        nip: Some(f.nip.clone()),
+        position: Some(f.position.clone()),
     };
     match page::outcome(app::users::create(&state.app(), &s.caller(), &input).await)? {
         Done(u) => {
@@ -183,6 +195,14 @@ pub(super) async fn edit_page(
         districts: u.districts,
         lang: Some(u.lang.code().into()),
         disabled: u.disabled.then(|| "on".into()),
+        full_name: u.identity.full_name.clone().unwrap_or_default(),
+        nip: u
+            .identity
+            .nip
+            .as_ref()
+            .map(|n| n.as_str().to_string())
+            .unwrap_or_default(),
+        position: u.identity.position.clone().unwrap_or_default(),
         ..Default::default()
     };
     form_page(&state, &s, ctx, Some(id), &v, None).await
@@ -200,6 +220,9 @@ pub(super) async fn update_form(
         disabled: Some(f.disabled.is_some()),
         password: Some(f.password.clone()),
         lang: f.lang.clone(),
+        full_name: Some(f.full_name.clone()),
+        nip: Some(f.nip.clone()),
+        position: Some(f.position.clone()),
     };
     match page::outcome(app::users::update(&state.app(), &s.caller(), id, &patch).await)? {
         Done(u) => {

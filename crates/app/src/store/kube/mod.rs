@@ -233,11 +233,14 @@ pub struct KubeOverview {
 async fn detail_in(conn: &mut AnyConnection, id: i64) -> Result<KubeDetail> {
     let kube = get_in(conn, id).await?;
     let pendamping = match kube.pendamping_id {
-        Some(uid) => sqlx::query_as::<_, (String,)>("SELECT username FROM users WHERE id = $1")
-            .bind(uid)
-            .fetch_optional(&mut *conn)
-            .await?
-            .map(|r| r.0),
+        // As the office names them: the full name when the account has one.
+        Some(uid) => sqlx::query_as::<_, (String,)>(
+            "SELECT COALESCE(full_name, username) FROM users WHERE id = $1",
+        )
+        .bind(uid)
+        .fetch_optional(&mut *conn)
+        .await?
+        .map(|r| r.0),
         None => None,
     };
     let (members, history) = members_in(conn, id).await?;

@@ -498,7 +498,10 @@ async fn delivery_waits_for_guidance_and_the_bast_has_items_total_and_words() {
 
 /// The text of a PDF: with pdftotext when installed (CI), else the writer's own reader.
 fn pdf_text(bytes: &[u8]) -> String {
-    let dir = std::env::temp_dir().join(format!("sikube-bast-{}", std::process::id()));
+    // A directory per call: tests run in parallel in one process.
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("sikube-bast-{}-{n}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("bast.pdf");
     std::fs::write(&file, bytes).unwrap();
@@ -741,5 +744,120 @@ async fn a_persons_history_shows_membership_trainings_and_aid_received() {
             .status(),
         StatusCode::NOT_FOUND
     );
+    app.stop().await;
+}
+
+/// Offices name people: an account carries a full name, NIP and position; the KUBE page
+/// names its facilitator so; the BAST opens with the day in words, and its signature blocks
+/// carry the approver's name and NIP and, under "Mengetahui", the head of the office.
+#[tokio::test]
+async fn people_are_named_as_offices_name_them_down_to_the_bast() {
+    let app = TestApp::spawn_with(|s| {
+        s.office_head = domain::user::Identity::parse(
+            Some("Dra. Hj. Nia Kurniasih, M.Si."),
+            Some("196805121993032004"),
+            Some("Kepala Dinas Sosial Kota Banjar"),
+        )
+        .unwrap()
+    })
+    .await;
+    let admin = app.token("admin").await;
+    let users: Value = app.get_json(&admin, "/api/v1/users?limit=50").await;
+    let id_of = |name: &str| {
+        users["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["username"] == name)
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap()
+    };
+    let r = app
+        .patch(
+            &admin,
+            &format!("/api/v1/users/{}", id_of("kabid")),
+            json!({"nip": "1970"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let e: Value = r.json().await.unwrap();
+    assert_eq!(e["error"]["fields"]["nip"], "NIP terdiri atas 18 angka");
+    let r = app
+        .patch(
+            &admin,
+            &format!("/api/v1/users/{}", id_of("kabid")),
+            json!({
+            "full_name": "Drs. H. Asep Saepudin, M.Si.", "nip": "19700817 199503 1 002",
+            "position": "Kepala Bidang Pemberdayaan Sosial"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let u: Value = r.json().await.unwrap();
+    assert_eq!(
+        (u["nip"].as_str(), u["role"].as_str()),
+        (Some("197008171995031002"), Some("kepala_bidang"))
+    );
+    let r = app
+        .patch(
+            &admin,
+            &format!("/api/v1/users/{}", id_of("p.langensari")),
+            json!({"full_name": "Ujang Supriatna"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+
+    let s = setup(&app, 53).await;
+    let op = app.token("operator").await;
+    let kabid = app.token("kabid").await;
+    let r = app
+        .patch(
+            &op,
+            &format!("/api/v1/kube/{}", s.kube_id),
+            json!({"pendamping_id": id_of("p.langensari")}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    let b = app.browser_login("operator").await;
+    let page = app.page(&b, &format!("/kube/{}", s.kube_id)).await;
+    assert!(page.contains("Ujang Supriatna"), "the facilitator by name");
+    assert!(!page.contains(">p.langensari<"));
+
+    let prog = programme(&app, Some(100_000_000), None).await;
+    let id = verified(&app, &s, prog, 2).await;
+    assert_eq!(
+        act(&app, &kabid, id, "approve", json!({})).await.status(),
+        StatusCode::OK
+    );
+    complete_guidance(&app, &s).await;
+    let r = act(
+        &app,
+        &op,
+        id,
+        "deliver",
+        json!({"delivered_on": "2026-09-08", "receiver": "Ibu Ketua"}),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let pdf = app
+        .get(&op, &format!("/api/v1/proposals/{id}/bast.pdf"))
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    let text = pdf_text(&pdf);
+    for want in [
+        "Pada hari ini, Selasa, tanggal delapan bulan September tahun dua ribu dua puluh enam",
+        "Kepala Bidang Pemberdayaan Sosial",
+        "Drs. H. Asep Saepudin, M.Si.",
+        "NIP. 197008171995031002",
+        "Mengetahui,",
+        "Kepala Dinas Sosial Kota Banjar",
+        "Dra. Hj. Nia Kurniasih, M.Si.",
+        "NIP. 196805121993032004",
+        "Ibu Ketua",
+    ] {
+        assert!(text.contains(want), "{want} in {text}");
+    }
     app.stop().await;
 }

@@ -121,6 +121,7 @@ impl TestApp {
                     role: *role,
                     districts: ds.iter().map(|d| DistrictCode::parse(d).unwrap()).collect(),
                     lang: Lang::Id,
+                    identity: Default::default(),
                 })
                 .await
                 .expect("user");
