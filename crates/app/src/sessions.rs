@@ -119,7 +119,7 @@ pub async fn counted_check(
 pub enum SignedIn {
     /// A new web session: its token (for the cookie).
     Ok {
-        user: User,
+        user: Box<User>,
         token: String,
     },
     Failed,
@@ -156,7 +156,10 @@ pub async fn sign_in(
                 sign_out(cx, old).await?;
             }
             tracing::info!(user = %user.username, "login");
-            Ok(SignedIn::Ok { user, token })
+            Ok(SignedIn::Ok {
+                user: Box::new(user),
+                token,
+            })
         }
     }
 }
