@@ -56,12 +56,17 @@ test("an operator registers five persons and forms a KUBE, then finds it by a me
   await page.fill("input[name=formed_on]", "2012-05-14");
   // Each member row is typed and picked from the one list of candidates.
   const persons = page.locator("input[name=member_person]");
-  for (const [i, id] of ids.entries()) {
-    const label = await page.locator(`#member-candidates option[value$="#${id}"]`).getAttribute("value");
+  // Five rows to begin with; each picked by its NIK from the list, which shows age and village.
+  assert.equal(await persons.count(), 5);
+  for (const [i, [, sex, day]] of people.entries()) {
+    const dd = sex === "P" ? String(Number(day) + 40) : day;
+    const nik = `327904${dd}0190${String(9001 + i)}`;
+    const label = await page.locator(`#member-candidates option[value$="NIK ${nik}"]`).getAttribute("value");
+    assert.match(label, / · \d+ th · Waringinsari · NIK /);
     await persons.nth(i).fill(label);
   }
   await page.screenshot({ path: join(shots, "kube-form-390.png"), fullPage: true });
-  await page.click("main form[method=post] button[type=submit]");
+  await page.click("main form[method=post] button[type=submit]:not(#more-rows)");
   await page.waitForURL(/\/kube\/\d+$/);
   assert.match(await page.locator(".flash").innerText(), /KUBE-3279-2012-\d{4}/);
   assert.equal(await page.locator("#member-count").innerText(), "5");

@@ -56,7 +56,7 @@ async fn a_kube_needs_five_members_of_its_kecamatan() {
     let c = crate::kube::candidates(cx, &o.field, "32.79.04", None, 100)
         .await
         .unwrap();
-    assert_eq!(c.iter().map(|r| r.0).collect::<Vec<_>>(), vec![ours[5]]);
+    assert_eq!(c.iter().map(|r| r.id).collect::<Vec<_>>(), vec![ours[5]]);
     assert!(crate::kube::candidates(cx, &o.field, "32.79.02", None, 100)
         .await
         .unwrap()

@@ -18,7 +18,7 @@ pub(super) struct DetailPage {
     stage: &'static str,
     status: &'static str,
     o: Options,
-    candidates: Vec<(i64, String, String)>,
+    candidates: Vec<app::kube::Candidate>,
     member_q: String,
     can_write: bool,
     audit: Vec<AuditRow>,

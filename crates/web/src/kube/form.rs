@@ -4,11 +4,10 @@ use crate::page::Outcome::{Again, Done};
 
 // ----- create and edit forms -----
 
+/// A member row as typed or picked: a candidate's label, a NIK or a name, and a role.
 pub struct MemberRow {
-    pub person_id: i64,
-    pub role: String,
-    /// What was typed when it named no candidate (shown again with the error).
     pub typed: String,
+    pub role: String,
 }
 
 #[derive(askama::Template)]
@@ -21,10 +20,10 @@ pub(super) struct FormPage {
     pendamping_id: i64,
     pendampings: Vec<(i64, String)>,
     o: Options,
-    /// Persons who may join (create form): (id, "name (village) #id"), offered once as a
-    /// datalist that every member row's input uses — 20 selects of 2,000 options made a
-    /// large kecamatan's form 2.3 MB.
-    candidates: Vec<(i64, String)>,
+    /// Persons who may join (create form), offered once as a datalist that every member
+    /// row's input uses — 20 selects of 2,000 options made a large kecamatan's form 2.3 MB.
+    /// Each label says name, age, village and NIK (as the role may read it).
+    candidates: Vec<app::kube::Candidate>,
     rows: Vec<MemberRow>,
     errors: FormErrors,
 }
@@ -47,13 +46,13 @@ impl FormPage {
             .map(|v| v.1.clone())
             .unwrap_or_default()
     }
-    /// A member row's input: the candidate's label, or what was typed.
-    fn member_value(&self, r: &MemberRow) -> String {
-        match self.candidates.iter().find(|c| c.0 == r.person_id) {
-            Some(c) => c.1.clone(),
-            None if r.person_id > 0 => format!("#{}", r.person_id),
-            None => r.typed.clone(),
-        }
+    /// The error of member row `n` (from 1), if any.
+    fn row_error(&self, n: &usize) -> &str {
+        self.errors.get(&format!("member_row_{n}"))
+    }
+    /// Rows may still be added.
+    fn can_add_rows(&self) -> bool {
+        self.rows.len() < MAX_MEMBERS
     }
     /// Errors of the member list: size, repeats, kecamatan, officers.
     fn member_errors(&self) -> Vec<&str> {
@@ -90,7 +89,14 @@ pub(super) async fn form_page(
     let (candidates, pendampings) = match &district {
         Some(d) if s.sees_district(d.as_str()) => (
             if id.is_none() {
-                app::kube::candidates(&state.app(), &s.caller(), d.as_str(), None, 2000).await?
+                app::kube::candidates(
+                    &state.app(),
+                    &s.caller(),
+                    d.as_str(),
+                    None,
+                    app::kube::PICKER_LIMIT,
+                )
+                .await?
             } else {
                 Vec::new()
             },
@@ -99,18 +105,6 @@ pub(super) async fn form_page(
         _ => (Vec::new(), Vec::new()),
     };
     let o = options(state, s, ctx.lang).await?;
-    let village_names: std::collections::HashMap<&str, &str> = o
-        .villages
-        .iter()
-        .map(|v| (v.0.as_str(), v.1.as_str()))
-        .collect();
-    let candidates = candidates
-        .into_iter()
-        .map(|(id, name, village)| {
-            let v = village_names.get(village.as_str()).copied().unwrap_or("");
-            (id, format!("{name} ({v}) #{id}"))
-        })
-        .collect();
     let errors = FormErrors::new(errors, ctx.lang);
     let status = errors.status();
     let page = FormPage {
@@ -128,21 +122,31 @@ pub(super) async fn form_page(
     Ok((status, html(&page)?).into_response())
 }
 
+/// A new KUBE's form starts with the rows a group needs at least (its officers first);
+/// more are added on demand.
 pub(super) fn default_rows() -> Vec<MemberRow> {
-    (0..MAX_MEMBERS)
-        .map(|i| MemberRow {
-            person_id: 0,
-            role: match i {
-                0 => "ketua",
-                1 => "sekretaris",
-                2 => "bendahara",
-                _ => "anggota",
-            }
-            .into(),
-            typed: String::new(),
-        })
-        .collect()
+    rows_with_roles(Vec::new(), MIN_MEMBERS)
 }
+
+/// `rows` filled up to `n` rows, the first three roles the officers'.
+fn rows_with_roles(mut rows: Vec<MemberRow>, n: usize) -> Vec<MemberRow> {
+    while rows.len() < n.min(MAX_MEMBERS) {
+        let role = match rows.len() {
+            0 => "ketua",
+            1 => "sekretaris",
+            2 => "bendahara",
+            _ => "anggota",
+        };
+        rows.push(MemberRow {
+            typed: String::new(),
+            role: role.into(),
+        });
+    }
+    rows
+}
+
+/// Rows added by "add member rows".
+const MORE_ROWS: usize = 5;
 
 #[derive(Deserialize)]
 pub(super) struct NewQuery {
@@ -179,17 +183,7 @@ pub(super) struct ParsedForm {
     stage: String,
     pendamping_id: Option<i64>,
     rows: Vec<MemberRow>,
-}
-
-/// A member row's input: empty, an id, or a candidate's label ending in `#id`.
-/// `Err` when something was typed that names no one.
-pub(super) fn member_id(v: &str) -> Result<i64, ()> {
-    let v = v.trim();
-    if v.is_empty() {
-        return Ok(0);
-    }
-    let id = v.rsplit_once('#').map_or(v, |(_, id)| id).trim();
-    id.parse::<i64>().ok().filter(|i| *i > 0).ok_or(())
+    more_rows: bool,
 }
 
 /// Beside the group's fields, the KUBE form sends its stage, facilitator and member rows
@@ -201,6 +195,8 @@ struct Beside {
     pendamping_id: Option<i64>,
     member_person: Vec<String>,
     member_role: Vec<String>,
+    /// "Add member rows" pressed: the form again with more rows, nothing saved.
+    more_rows: Option<String>,
 }
 
 pub(super) fn parse_form(body: &[u8]) -> AppResult<ParsedForm> {
@@ -210,28 +206,19 @@ pub(super) fn parse_form(body: &[u8]) -> AppResult<ParsedForm> {
         pendamping_id,
         member_person,
         member_role,
+        more_rows,
     } = page::form(body)?;
     let rows = member_person
         .into_iter()
         .zip(member_role)
-        .map(|(typed, role)| match member_id(&typed) {
-            Ok(person_id) => MemberRow {
-                person_id,
-                role,
-                typed: String::new(),
-            },
-            Err(()) => MemberRow {
-                person_id: 0,
-                role,
-                typed,
-            },
-        })
+        .map(|(typed, role)| MemberRow { typed, role })
         .collect();
     Ok(ParsedForm {
         input,
         stage,
         pendamping_id: pendamping_id.filter(|i| *i > 0),
         rows,
+        more_rows: more_rows.is_some(),
     })
 }
 
@@ -240,18 +227,36 @@ pub(super) async fn create_form(
     PageAuth { s, ctx }: PageAuth,
     body: axum::body::Bytes,
 ) -> AppResult<Response> {
-    let f = parse_form(&body)?;
-    if let Some(row) = f.rows.iter().position(|r| !r.typed.is_empty()) {
-        let inv = domain::Invalid::field("members", Msg::new("kube.member_unknown").arg(row + 1));
-        return create_form_again(&state, &s, ctx, f, &inv).await;
+    let mut f = parse_form(&body)?;
+    if f.more_rows {
+        let n = f.rows.len() + MORE_ROWS;
+        f.rows = rows_with_roles(std::mem::take(&mut f.rows), n);
+        return create_form_again(&state, &s, ctx, f, &Invalid::new()).await;
     }
+    // Every row that names nobody (or several) is reported at once.
+    let district = state
+        .areas
+        .village(&f.input.village_code)
+        .ok()
+        .map(|v| v.district().as_str().to_string());
+    let typed: Vec<String> = f.rows.iter().map(|r| r.typed.clone()).collect();
+    let picked = match &district {
+        Some(d) => app::kube::pick_members(&state.app(), &s.caller(), d, &typed).await,
+        None => Ok(vec![None; typed.len()]),
+    };
+    let picked = match picked {
+        Ok(p) => p,
+        Err(e) => return create_form_again(&state, &s, ctx, f, &e.into_form_errors()?).await,
+    };
     let members: Vec<MemberIn> = f
         .rows
         .iter()
-        .filter(|r| r.person_id > 0)
-        .map(|r| MemberIn {
-            person_id: r.person_id,
-            role: Some(r.role.clone()),
+        .zip(picked)
+        .filter_map(|(r, id)| {
+            id.map(|person_id| MemberIn {
+                person_id,
+                role: Some(r.role.clone()),
+            })
         })
         .collect();
     let b = KubeCreate {
@@ -279,12 +284,8 @@ pub(super) async fn create_form_again(
     f: ParsedForm,
     inv: &Invalid,
 ) -> AppResult<Response> {
-    let mut rows = f.rows;
-    rows.resize_with(MAX_MEMBERS, || MemberRow {
-        person_id: 0,
-        role: "anggota".into(),
-        typed: String::new(),
-    });
+    let n = f.rows.len().max(MIN_MEMBERS);
+    let rows = rows_with_roles(f.rows, n);
     form_page(
         state,
         s,

@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Json;
-use domain::kube::{FundingSource, KubeInput, MemberRole, Stage, Status, MAX_MEMBERS};
+use domain::kube::{FundingSource, KubeInput, MemberRole, Stage, Status, MAX_MEMBERS, MIN_MEMBERS};
 use domain::privacy::mask;
 use domain::{Invalid, Lang, Msg};
 use serde::{Deserialize, Serialize};

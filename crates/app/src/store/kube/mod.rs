@@ -542,7 +542,7 @@ impl Store {
         district_code: &str,
         q: Option<&str>,
         limit: i64,
-    ) -> Result<Vec<(i64, String, String)>> {
+    ) -> Result<Vec<(i64, String, String, String, crate::store::Date)>> {
         let mut w = Where::new();
         w.cond("p.district_code = ?", district_code);
         w.raw("p.merged_into IS NULL");
@@ -557,7 +557,7 @@ impl Store {
             }
         }
         let sql = format!(
-            "SELECT p.id, p.name, p.village_code FROM persons p {} ORDER BY p.name_lower LIMIT {}",
+            "SELECT p.id, p.name, p.village_code, p.nik, p.birth_date FROM persons p {} ORDER BY p.name_lower LIMIT {}",
             w.sql(),
             limit.clamp(1, 5000)
         );

@@ -32,14 +32,22 @@ async fn kube_pages_create_and_find_by_member() {
     let r = b.post(app.url("/kube")).form(&fields).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text().await.unwrap().contains("KUBE minimal 5 anggota"));
-    // Candidates are offered once, as a list every member row's input uses; a picked
-    // entry reads "name (village) #id".
+    // Candidates are offered once, as a list every member row's input uses; an entry
+    // reads "name · age · village · NIK" (no internal id).
     assert_eq!(form.matches("<datalist").count(), 1);
-    let picked = format!("#{}\"", ids[4]);
-    let label_end = form.find(&picked).expect("candidate in the list");
+    let p4: Value = app
+        .get_json(&op, &format!("/api/v1/persons/{}", ids[4]))
+        .await;
+    let nik4 = p4["nik"].as_str().unwrap().to_string();
+    let label_end = form
+        .find(&format!("NIK {nik4}\""))
+        .expect("candidate in the list")
+        + 4
+        + nik4.len();
     let label_start = form[..label_end].rfind("value=\"").unwrap() + 7;
-    let label = form[label_start..label_end + picked.len() - 1].to_string();
-    assert!(label.contains("(Rejasari)"), "{label}");
+    let label = form[label_start..label_end].to_string();
+    assert!(label.contains(" th · Rejasari · NIK "), "{label}");
+    assert!(!label.contains('#'), "{label}");
     // A name typed but not picked from the list is refused and shown again.
     fields.push(("member_person".into(), "Siapa Saja".into()));
     fields.push(("member_role".into(), "anggota".into()));
@@ -138,5 +146,166 @@ async fn detail_page_finds_members_to_add_on_request() {
     );
     // A member of the KUBE is no candidate.
     assert!(!found.contains(&format!("<option value=\"{}\">", members[0])));
+    app.stop().await;
+}
+
+/// Forming a KUBE as an operator types it: five rows to begin with and more on demand;
+/// a member named by a unique name or by NIK; every row that names nobody, or a
+/// namesake, refused at once beside its row; a pendamping's picker shows NIKs masked.
+#[tokio::test]
+async fn forming_a_kube_takes_names_and_niks_and_reports_every_bad_row() {
+    let app = TestApp::spawn().await;
+    let op = app.token("operator").await;
+    let ids = persons_in(&app, &op, REJASARI, 5, 9).await;
+    let person = |i: usize| {
+        let id = ids[i];
+        let app = &app;
+        let op = op.clone();
+        async move { app.get_json(&op, &format!("/api/v1/persons/{id}")).await }
+    };
+    // Two namesakes, and one name of its own.
+    for (nik, name) in [
+        ("3279041203700001", "Dadang Namesake"),
+        ("3279041303710002", "Dadang Namesake"),
+        ("3279041403720003", "Imas Sendiri"),
+    ] {
+        let r = app
+            .post(&op, "/api/v1/persons", json!({"nik": nik, "name": name, "sex": "L",
+                "birth_date": format!("19{}-03-{}", &nik[10..12], &nik[6..8]), "village_code": REJASARI,
+                "confirm_duplicate": true}))
+            .await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+    }
+    let b = app.browser_login("operator").await;
+    let form = app
+        .page(&b, &format!("/kube/new?village_code={REJASARI}"))
+        .await;
+    assert_eq!(
+        form.matches("name=\"member_person\"").count(),
+        5,
+        "five rows to begin with"
+    );
+    let csrf = hidden(&form, "_csrf");
+    let base: Vec<(String, String)> = vec![
+        ("_csrf".into(), csrf),
+        ("name".into(), "KUBE Sauyunan".into()),
+        ("business_type".into(), "makanan_olahan".into()),
+        ("village_code".into(), REJASARI.into()),
+        ("formed_on".into(), "2012-03-01".into()),
+        ("funding_source".into(), "apbd_kota".into()),
+    ];
+    let with_rows = |rows: &[(&str, &str)], extra: &[(&str, &str)]| {
+        let mut f = base.clone();
+        for (p, r) in rows {
+            f.push(("member_person".into(), p.to_string()));
+            f.push(("member_role".into(), r.to_string()));
+        }
+        for (k, v) in extra {
+            f.push((k.to_string(), v.to_string()));
+        }
+        f
+    };
+    // More rows on demand: nothing saved, five rows more.
+    let r = b
+        .post(app.url("/kube"))
+        .form(&with_rows(&[("", "ketua"); 5], &[("more_rows", "1")]))
+        .send()
+        .await
+        .unwrap();
+    let page = r.text().await.unwrap();
+    assert_eq!(page.matches("name=\"member_person\"").count(), 10, "{page}");
+    assert!(!page.contains("field-error"));
+    // Every bad row at once: an unknown name (row 2), a namesake (row 4).
+    let nik0 = person(0).await["nik"].as_str().unwrap().to_string();
+    let spaced = format!(
+        "{} {} {} {}",
+        &nik0[..4],
+        &nik0[4..8],
+        &nik0[8..12],
+        &nik0[12..]
+    );
+    let name1 = person(1).await["name"].as_str().unwrap().to_string();
+    let bad = [
+        (spaced.as_str(), "ketua"),
+        ("Siapa Saja", "sekretaris"),
+        (name1.as_str(), "bendahara"),
+        ("dadang namesake", "anggota"),
+        ("Imas Sendiri", "anggota"),
+    ];
+    let r = b
+        .post(app.url("/kube"))
+        .form(&with_rows(&bad, &[]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains(r#"id="error-member_row_2""#)
+            && page.contains("Anggota baris 2 tidak dikenal"),
+        "{page}"
+    );
+    assert!(
+        page.contains(r#"id="error-member_row_4""#) && page.contains("ada lebih dari satu"),
+        "{page}"
+    );
+    assert!(
+        !page.contains(r#"id="error-member_row_1""#)
+            && !page.contains(r#"id="error-member_row_3""#)
+    );
+    // Fixed: a NIK with spaces, a unique name in any case, the namesake picked by its label.
+    let name2 = person(2).await["name"].as_str().unwrap().to_string();
+    let label_of = |nik: &str| {
+        let end = page
+            .find(&format!("NIK {nik}\""))
+            .expect("namesake offered")
+            + 4
+            + nik.len();
+        let start = page[..end].rfind("value=\"").unwrap() + 7;
+        page[start..end].to_string()
+    };
+    let namesake = label_of("3279041303710002");
+    let good = [
+        (spaced.as_str(), "ketua"),
+        (name2.as_str(), "sekretaris"),
+        (name1.as_str(), "bendahara"),
+        (namesake.as_str(), "anggota"),
+        ("IMAS SENDIRI", "anggota"),
+    ];
+    let r = b
+        .post(app.url("/kube"))
+        .form(&with_rows(&good, &[]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text().await.unwrap()
+    );
+    let loc = r.headers()["location"].to_str().unwrap().to_string();
+    let k: Value = app.get_json(&op, &format!("/api/v1{loc}")).await;
+    let mut members: Vec<&str> = k["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["name"].as_str().unwrap())
+        .collect();
+    members.sort();
+    assert!(
+        members.contains(&"Dadang Namesake") && members.contains(&"Imas Sendiri"),
+        "{members:?}"
+    );
+    // A pendamping's picker: ages and villages, NIKs masked.
+    let pb = app.browser_login("p.langensari").await;
+    let form = app
+        .page(&pb, &format!("/kube/new?village_code={REJASARI}"))
+        .await;
+    assert!(
+        form.contains("Dadang Namesake · 56 th · Rejasari · NIK "),
+        "{form}"
+    );
+    assert!(!form.contains("3279041203700001"));
     app.stop().await;
 }
