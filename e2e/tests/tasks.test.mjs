@@ -3,7 +3,12 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { startServer, startBrowser, login, shots } from "./harness.mjs";
+import { startServer, startBrowser, login, shots, CLOCK } from "./harness.mjs";
+
+// The demo pays monthly assistance for the months of the clock's year whose 5th has come,
+// the latest waiting for the head of division: on 1–5 January nothing waits yet.
+const now = new Date((CLOCK === "system" ? Date.now() : Date.parse(CLOCK)) + 7 * 3600e3);
+const PAYMENTS_WAIT = !(now.getUTCMonth() === 0 && now.getUTCDate() <= 5);
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await startBrowser(); });
@@ -27,7 +32,7 @@ test("the head of division goes from the to-do list to a decision with its facts
     assert.ok(tasksTop < totalsTop);
     const approve = tasks.locator("[data-task=proposals_to_approve] > a");
     assert.match(await approve.innerText(), /^\d+ usulan menunggu persetujuan Anda$/);
-    assert.equal(await tasks.locator("[data-task=benefits_to_approve]").count(), 1);
+    assert.equal(await tasks.locator("[data-task=benefits_to_approve]").count(), PAYMENTS_WAIT ? 1 : 0);
     await page.screenshot({ path: join(shots, `home-kabid-${width}.png`), fullPage: true });
     await noSidewaysScroll(page);
     if (width !== 1366) { await ctx.close(); continue; }
@@ -53,7 +58,7 @@ test("the head of division goes from the to-do list to a decision with its facts
   }
 });
 
-test("the head of division approves a month of payments in one go and stays at the table", async () => {
+test("the head of division approves a month of payments in one go and stays at the table", { skip: !PAYMENTS_WAIT && "no payment waits on 1–5 January" }, async () => {
   const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 } });
   const page = await ctx.newPage();
   await login(page, server.url, "kabid");
