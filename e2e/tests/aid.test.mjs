@@ -34,11 +34,17 @@ test("a proposal goes from draft to a downloaded BAST", async () => {
   }
   assert.ok(kube, "a goat KUBE with completed guidance");
   await page.click("#new-proposal");
-  await page.selectOption("select[name=package_id]", { label: "Paket ternak kambing" });
+  // The goat group's package is offered first; filling from it keeps what was chosen.
+  assert.equal(await page.locator("select[name=package_id] option:checked").innerText(), "Paket ternak kambing");
+  const programme = await page.locator("select[name=programme_id] option").last().getAttribute("value");
+  await page.selectOption("select[name=programme_id]", programme);
+  await page.fill("textarea[name=justification]", "Pengembangan usaha ternak kambing kelompok");
   await page.click("text=Isi dari paket");
   assert.equal(await page.locator("input[aria-label='Jumlah Kambing betina']").inputValue(), "5");
-  await page.fill("textarea[name=justification]", "Pengembangan usaha ternak kambing kelompok");
-  await page.click("main form[method=post] button[type=submit]");
+  assert.equal(await page.inputValue("select[name=programme_id]"), programme, "the programme stays");
+  assert.equal(await page.inputValue("textarea[name=justification]"), "Pengembangan usaha ternak kambing kelompok");
+  await page.selectOption("select[name=programme_id]", { index: 0 });
+  await page.click("main form[method=post] button[type=submit]:not(#use-package)");
   await page.waitForURL(/\/proposals\/\d+$/);
   assert.equal(await page.locator("#proposal-state").innerText(), "Draf");
   assert.equal(await page.locator("#proposal-total").innerText(), "Rp 22.000.000");

@@ -63,6 +63,8 @@ pub(super) struct FormPage {
     programme_id: i64,
     items: Vec<(i64, String, String, String, i64)>,
     packages: Vec<(i64, String)>,
+    /// The package chosen, else the one for the group's business type.
+    package_id: i64,
     justification: String,
     errors: FormErrors,
 }
@@ -83,6 +85,7 @@ pub(super) async fn form(
     programme_id: i64,
     quantities: &[(i64, i64)],
     justification: String,
+    package: Option<i64>,
     errors: Option<&Invalid>,
 ) -> AppResult<Response> {
     let kube = crate::kube_in_scope(state, s, kube_id).await?;
@@ -111,11 +114,15 @@ pub(super) async fn form(
             )
         })
         .collect();
-    let packages = app::programmes::packages(&state.app(), &s.caller())
-        .await?
-        .into_iter()
-        .map(|(id, name, _, _)| (id, name))
-        .collect();
+    let all = app::programmes::packages(&state.app(), &s.caller()).await?;
+    let package_id = package
+        .or_else(|| {
+            all.iter()
+                .find(|p| p.2.as_deref() == Some(kube.business_type.as_str()))
+                .map(|p| p.0)
+        })
+        .unwrap_or(0);
+    let packages = all.into_iter().map(|(id, name, _, _)| (id, name)).collect();
     let errors = FormErrors::new(errors, ctx.lang);
     let page = FormPage {
         kube,
@@ -123,6 +130,7 @@ pub(super) async fn form(
         programme_id,
         items,
         packages,
+        package_id,
         justification,
         errors,
         ctx,
@@ -136,15 +144,7 @@ pub(super) async fn new_page(
     Query(q): Query<NewQuery>,
 ) -> AppResult<Response> {
     s.require_write()?;
-    let quantities = match q.package_id {
-        Some(pid) => app::programmes::packages(&state.app(), &s.caller())
-            .await?
-            .into_iter()
-            .find(|p| p.0 == pid)
-            .map(|p| p.3)
-            .unwrap_or_default(),
-        None => Vec::new(),
-    };
+    let quantities = package_items(&state, &s, q.package_id).await?;
     form(
         &state,
         &s,
@@ -153,9 +153,27 @@ pub(super) async fn new_page(
         q.programme_id.unwrap_or(0),
         &quantities,
         String::new(),
+        q.package_id,
         None,
     )
     .await
+}
+
+/// A package's (item, quantity) rows; none for no package.
+async fn package_items(
+    state: &AppState,
+    s: &Session,
+    package: Option<i64>,
+) -> AppResult<Vec<(i64, i64)>> {
+    Ok(match package {
+        Some(pid) => app::programmes::packages(&state.app(), &s.caller())
+            .await?
+            .into_iter()
+            .find(|p| p.0 == pid)
+            .map(|p| p.3)
+            .unwrap_or_default(),
+        None => Vec::new(),
+    })
 }
 
 /// The item rows of a proposal's forms: each row sends its item and the quantity typed
@@ -179,6 +197,9 @@ pub(super) struct ProposalForm {
     justification: String,
     item_id: Vec<i64>,
     quantity: Vec<String>,
+    package_id: Option<i64>,
+    /// "Fill from package" pressed: the form again with the package's items, nothing saved.
+    use_package: Option<String>,
 }
 
 pub(super) async fn create_form(
@@ -188,6 +209,22 @@ pub(super) async fn create_form(
 ) -> AppResult<Response> {
     let kube_id = f.kube_id.unwrap_or(0);
     let programme_id = f.programme_id.unwrap_or(0);
+    if f.use_package.is_some() {
+        s.require_write()?;
+        let quantities = package_items(&state, &s, f.package_id).await?;
+        return form(
+            &state,
+            &s,
+            ctx,
+            kube_id,
+            programme_id,
+            &quantities,
+            f.justification,
+            f.package_id,
+            None,
+        )
+        .await;
+    }
     let items = item_rows(&f.item_id, &f.quantity, 0);
     let b = ProposalCreate {
         kube_id,
@@ -215,6 +252,7 @@ pub(super) async fn create_form(
                 programme_id,
                 &q,
                 b.justification,
+                f.package_id,
                 Some(&inv),
             )
             .await

@@ -452,3 +452,88 @@ async fn payments_are_approved_together_each_audited_none_by_its_recorder() {
     assert_eq!(waiting, 1, "only the head's own record waits");
     app.stop().await;
 }
+
+/// The proposal form: the package for the group's business is offered first, and filling
+/// the items from a package keeps the programme and the reason already chosen.
+#[tokio::test]
+async fn filling_a_proposal_from_a_package_keeps_what_was_chosen() {
+    let app = TestApp::spawn().await;
+    let s = setup(&app, 71).await;
+    let op = app.token("operator").await;
+    let prog = programme(&app, Some(100_000_000), None).await;
+    let k: Value = app
+        .get_json(&op, &format!("/api/v1/kube/{}", s.kube_id))
+        .await;
+    let business = k["business_type"].as_str().unwrap().to_string();
+    for (name, bt) in [
+        ("Paket lain", None),
+        ("Paket usaha kelompok", Some(business.as_str())),
+    ] {
+        let r = app
+            .post(
+                &op,
+                "/api/v1/packages",
+                json!({"name": name, "business_type": bt,
+                "items": [{"item_id": s.goat, "quantity": 4}, {"item_id": s.cage, "quantity": 1}]}),
+            )
+            .await;
+        assert_eq!(
+            r.status(),
+            StatusCode::CREATED,
+            "{}",
+            r.text().await.unwrap()
+        );
+    }
+    let ps: Value = app.get_json(&op, "/api/v1/packages").await;
+    let ours = ps
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "Paket usaha kelompok")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let b = app.browser_login("operator").await;
+    let form = app
+        .page(&b, &format!("/proposals/new?kube_id={}", s.kube_id))
+        .await;
+    assert!(
+        form.contains(&format!(
+            r#"<option value="{ours}" selected>Paket usaha kelompok"#
+        )),
+        "{form}"
+    );
+    let csrf = common::hidden(&form, "_csrf");
+    let r = b
+        .post(app.url("/proposals"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("kube_id", &s.kube_id.to_string()),
+            ("programme_id", &prog.to_string()),
+            ("justification", "Tambah indukan"),
+            ("package_id", &ours.to_string()),
+            ("use_package", "1"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK, "nothing saved yet");
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains(&format!(r#"<option value="{prog}" selected>"#)),
+        "the programme stays"
+    );
+    assert!(page.contains(">Tambah indukan</textarea>"));
+    assert!(
+        page.contains(&format!(
+            r#"name="item_id" value="{}"><input type="number" min="0" name="quantity" value="4""#,
+            s.goat
+        )),
+        "{page}"
+    );
+    let list: Value = app
+        .get_json(&op, &format!("/api/v1/proposals?kube_id={}", s.kube_id))
+        .await;
+    assert_eq!(list["total"], 0);
+    app.stop().await;
+}
