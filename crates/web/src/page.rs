@@ -113,10 +113,6 @@ impl Ctx {
     pub fn local_time(&self, rfc3339: &str) -> String {
         local_time(rfc3339)
     }
-    /// A date as the office writes it: day first (`06-12-2026`), like [`local_time`].
-    pub fn date(&self, d: &app::Date) -> String {
-        d.0.format("%d-%m-%Y").to_string()
-    }
 }
 
 pub use app::local_time;

@@ -74,70 +74,35 @@ impl Store {
         token_hash: &str,
         idle_cutoff: &str,
     ) -> Result<Option<SessionInfo>> {
-        // One query for the session and its account: it runs on every request.
-        type Row = (
-            i64,
-            crate::store::Code<SessionKind>,
-            String,
-            Option<String>,
-            String,
-            i64,
-            String,
-            String,
-            String,
-            i64,
-            String,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-        );
-        let row: Option<Row> = sqlx::query_as(&format!(
-            "SELECT s.id, s.kind, s.csrf, s.flash, s.last_seen_at,
-                    u.id, u.username, u.role, u.lang, u.disabled, u.created_at, u.last_login_at,
-                    u.full_name, u.nip, u.position
-             FROM sessions s JOIN users u ON u.id = s.user_id
-             WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = 0
-               AND (s.kind = '{api}' OR s.last_seen_at > $3)",
-            api = SessionKind::Api.code()
-        ))
-        .bind(token_hash)
-        .bind(self.now())
-        .bind(idle_cutoff)
-        .fetch_optional(&self.pool)
-        .await?;
-        let Some((
-            session_id,
-            kind,
-            csrf,
-            flash,
-            last_seen_at,
-            id,
-            username,
-            role,
-            lang,
-            disabled,
-            created_at,
-            last_login_at,
-            full_name,
-            nip,
-            position,
-        )) = row
+        // One query for the session and its account: it runs on every request. The account's
+        // columns are the users module's own, read by its own row type.
+        static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        let sql = SQL.get_or_init(|| {
+            format!(
+                "SELECT s.id AS session_id, s.kind AS session_kind, s.csrf, s.flash, s.last_seen_at, {}
+                 FROM sessions s JOIN users u ON u.id = s.user_id
+                 WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = 0
+                   AND (s.kind = '{api}' OR s.last_seen_at > $3)",
+                crate::store::users::columns_of("u"),
+                api = SessionKind::Api.code()
+            )
+        });
+        let Some(r) = sqlx::query(sql)
+            .bind(token_hash)
+            .bind(self.now())
+            .bind(idle_cutoff)
+            .fetch_optional(&self.pool)
+            .await?
         else {
             return Ok(None);
         };
-        let row = crate::store::users::UserRow {
-            id,
-            username,
-            role,
-            lang,
-            disabled,
-            created_at,
-            last_login_at,
-            full_name,
-            nip,
-            position,
-        };
+        use sqlx::Row;
+        let session_id: i64 = r.try_get("session_id")?;
+        let kind: crate::store::Code<SessionKind> = r.try_get("session_kind")?;
+        let csrf: String = r.try_get("csrf")?;
+        let flash: Option<String> = r.try_get("flash")?;
+        let last_seen_at: String = r.try_get("last_seen_at")?;
+        let row = crate::store::users::UserRow::from_row(&r)?;
         let user = self.user_of_row(row).await?;
         Ok(Some(SessionInfo {
             session_id,

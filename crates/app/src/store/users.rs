@@ -67,6 +67,15 @@ impl UserRow {
 const COLS: &str =
     "id, username, role, lang, disabled, created_at, last_login_at, full_name, nip, position";
 
+/// The account's columns read through a table alias (`u.id, u.username, …`), for a query
+/// that joins users.
+pub(crate) fn columns_of(alias: &str) -> String {
+    COLS.split(", ")
+        .map(|c| format!("{alias}.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 pub struct NewUser {
     pub username: domain::user::Username,
     pub password_hash: String,

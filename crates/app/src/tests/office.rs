@@ -131,6 +131,29 @@ impl Office {
         ids
     }
 
+    /// A KUBE programme of 2026 with a budget of Rp 50 juta, and a catalogue item (a goat
+    /// at Rp 2 juta), made by the operator.
+    pub async fn kube_programme(&self) -> (crate::programmes::Programme, crate::programmes::Item) {
+        let prog = crate::programmes::create(
+            &self.cx,
+            &self.operator,
+            &input(
+                json!({"name": "KUBE 2026", "year": 2026, "funding_source": "apbd_kota",
+                "target": "kube", "budget": 50_000_000}),
+            ),
+        )
+        .await
+        .expect("programme");
+        let item = crate::programmes::item_create(
+            &self.cx,
+            &self.operator,
+            &input(json!({"name": "Kambing", "unit": "ekor", "unit_price": 2_000_000})),
+        )
+        .await
+        .expect("item");
+        (prog, item)
+    }
+
     /// A KUBE of these members (the first three its officers), formed by the operator.
     pub async fn kube(&self, name: &str, village: &str, members: &[i64]) -> i64 {
         self.kube_formed(name, village, members, "2024-03-01").await

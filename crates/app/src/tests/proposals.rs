@@ -11,23 +11,7 @@ async fn each_step_is_taken_by_its_role_and_another_person() {
     let cx = &o.cx;
     let members = o.residents(REJASARI, 5, 1).await;
     let k = o.kube("KUBE Anggrek", REJASARI, &members).await;
-    let prog = crate::programmes::create(
-        cx,
-        &o.operator,
-        &input(
-            json!({"name": "KUBE 2026", "year": 2026, "funding_source": "apbd_kota",
-            "target": "kube", "budget": 50_000_000}),
-        ),
-    )
-    .await
-    .unwrap();
-    let item = crate::programmes::item_create(
-        cx,
-        &o.operator,
-        &input(json!({"name": "Kambing", "unit": "ekor", "unit_price": 2_000_000})),
-    )
-    .await
-    .unwrap();
+    let (prog, item) = o.kube_programme().await;
     let empty = crate::proposals::create(
         cx,
         &o.field,

@@ -31,23 +31,7 @@ async fn each_role_sees_what_waits_for_it() {
     .expect("kube")
     .kube
     .id;
-    let prog = crate::programmes::create(
-        cx,
-        &o.operator,
-        &input(
-            json!({"name": "KUBE 2026", "year": 2026, "funding_source": "apbd_kota",
-            "target": "kube", "budget": 50_000_000}),
-        ),
-    )
-    .await
-    .unwrap();
-    let item = crate::programmes::item_create(
-        cx,
-        &o.operator,
-        &input(json!({"name": "Kambing", "unit": "ekor", "unit_price": 2_000_000})),
-    )
-    .await
-    .unwrap();
+    let (prog, item) = o.kube_programme().await;
     let mut ids = Vec::new();
     for _ in 0..3 {
         let d = crate::proposals::create(

@@ -68,13 +68,6 @@ pub struct ImportReport {
     pub errors: Vec<RowErrorOut>,
 }
 
-/// An import column's name in the reader's language (its code when it has none).
-pub(crate) fn column_heading(code: &str, lang: Lang) -> String {
-    domain::i18n::key(&format!("import.col.{code}"))
-        .map(|k| lang.t(k).to_string())
-        .unwrap_or_else(|| code.to_string())
-}
-
 fn report(check: &Check, committed: bool, lang: Lang) -> ImportReport {
     ImportReport {
         kind: check.kind.code().into(),
@@ -89,7 +82,7 @@ fn report(check: &Check, committed: bool, lang: Lang) -> ImportReport {
             .iter()
             .map(|e| RowErrorOut {
                 row: e.row,
-                heading: column_heading(&e.column, lang),
+                heading: crate::page::label("import.col.", &e.column, lang),
                 column: e.column.clone(),
                 message: e.msg.text(lang),
             })

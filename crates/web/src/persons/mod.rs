@@ -61,10 +61,9 @@ pub(crate) async fn history(
     id: i64,
     lang: Lang,
 ) -> AppResult<Vec<HistoryOut>> {
-    let label = |key: &str, code: &Option<String>| -> String {
+    let label = |prefix: &str, code: &Option<String>| {
         code.as_deref()
-            .and_then(|c| domain::i18n::key(&format!("{key}{c}")))
-            .map(|k| lang.t(k).to_string())
+            .map(|c| crate::page::label(prefix, c, lang))
             .unwrap_or_default()
     };
     Ok(app::persons::history(&state.app(), &s.caller(), id)

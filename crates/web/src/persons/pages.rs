@@ -158,12 +158,6 @@ impl DetailPage {
     fn rp(&self, v: &i64) -> String {
         domain::money::Rupiah::new(*v).to_string()
     }
-    /// `YYYY-MM-DD` as the office writes it.
-    fn day(&self, iso: &str) -> String {
-        chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d")
-            .map(|d| d.format("%d-%m-%Y").to_string())
-            .unwrap_or_else(|_| iso.to_string())
-    }
 }
 
 pub(super) async fn detail_page(
