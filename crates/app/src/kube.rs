@@ -395,83 +395,6 @@ pub async fn overview(cx: &Context, c: &Caller, id: i64) -> Result<KubeOverview>
     )
 }
 
-/// A resident who may join a KUBE, as the member picker shows them: name, age and
-/// village, and the NIK as the caller may read it — enough to tell two namesakes apart
-/// (and to see that a child is not a member to be).
-#[derive(Debug, Clone)]
-pub struct Candidate {
-    pub id: i64,
-    pub name: String,
-    pub village_code: String,
-    pub age: i32,
-    /// Masked for roles that read NIKs masked.
-    pub nik: String,
-    /// What the picker offers and a form sends back: unique among the candidates.
-    pub label: String,
-}
-
-/// Residents of a kecamatan of the caller's who are in no active KUBE, by a name or NIK
-/// start.
-pub async fn candidates(
-    cx: &Context,
-    c: &Caller,
-    district: &str,
-    q: Option<&str>,
-    limit: i64,
-) -> Result<Vec<Candidate>> {
-    Ok(candidates_full(cx, c, district, q, limit)
-        .await?
-        .into_iter()
-        .map(|(c, _)| c)
-        .collect())
-}
-
-/// The candidates with their NIKs in full (for matching what was typed; never shown).
-async fn candidates_full(
-    cx: &Context,
-    c: &Caller,
-    district: &str,
-    q: Option<&str>,
-    limit: i64,
-) -> Result<Vec<(Candidate, String)>> {
-    if !c.sees_district(district) {
-        return Ok(Vec::new());
-    }
-    let full = c.role.sees_full_identity();
-    Ok(cx
-        .store
-        .kube_candidates(district, q, limit)
-        .await?
-        .into_iter()
-        .map(|(id, name, village_code, nik, birth)| {
-            let age = crate::persons::age_of(&birth, c.today());
-            let shown = if full {
-                nik.clone()
-            } else {
-                domain::privacy::mask(&nik)
-            };
-            let label = format!(
-                "{name} · {age} th · {} · NIK {shown}",
-                cx.areas.name(&village_code)
-            );
-            (
-                Candidate {
-                    id,
-                    name,
-                    village_code,
-                    age,
-                    nik: shown,
-                    label,
-                },
-                nik,
-            )
-        })
-        .collect())
-}
-
-/// Candidates a KUBE form may offer at once (a kecamatan rarely has more outside a KUBE).
-pub const PICKER_LIMIT: i64 = 2000;
-
 /// The persons a KUBE form's member rows name, row by row (`None` for an empty row): each
 /// row the picker's label, a NIK (spaces allowed), or a name only one candidate bears.
 /// Every row that names nobody, or more than one, is refused at once, with its number.
@@ -482,42 +405,46 @@ pub async fn pick_members(
     district: &str,
     rows: &[String],
 ) -> Result<Vec<Option<i64>>> {
-    let cands = candidates_full(cx, c, district, None, PICKER_LIMIT).await?;
-    let niks: Vec<String> = rows
+    use crate::persons::{matching, Among, Match};
+    let typed: Vec<(&str, String)> = rows
         .iter()
         .map(|t| {
-            t.chars()
-                .filter(|ch| !ch.is_whitespace() && *ch != '.')
-                .collect::<String>()
+            let t = t.trim();
+            let digits = t
+                .chars()
+                .filter(|ch| !ch.is_whitespace() && !matches!(ch, '.' | '-'))
+                .collect::<String>();
+            (t, digits)
         })
-        .filter(|t: &String| t.len() == 16 && t.bytes().all(|b| b.is_ascii_digit()))
         .collect();
-    let nik_refs: Vec<&str> = niks.iter().map(String::as_str).collect();
-    crate::persons::nik_lookups(cx, c, &nik_refs, "kube_form").await?;
+    let niks: Vec<&str> = typed
+        .iter()
+        .map(|(_, d)| d.as_str())
+        .filter(|d| d.len() == 16 && d.bytes().all(|b| b.is_ascii_digit()))
+        .collect();
+    crate::persons::nik_lookups(cx, c, &niks, "kube_form").await?;
     let mut inv = Invalid::new();
     let mut out = Vec::with_capacity(rows.len());
-    for (i, typed) in rows.iter().enumerate() {
-        let t = typed.trim();
+    for (i, (t, digits)) in typed.iter().enumerate() {
         if t.is_empty() {
             out.push(None);
             continue;
         }
-        let digits: String = t
-            .chars()
-            .filter(|ch| !ch.is_whitespace() && *ch != '.')
-            .collect();
-        let lower = t.to_lowercase();
-        let hits: Vec<i64> = cands
-            .iter()
-            .filter(|(k, nik)| {
-                k.label == t
-                    || (digits.len() == 16 && *nik == digits)
-                    // A person's id, as scripts and older forms send it.
-                    || (digits.len() < 16 && digits.parse::<i64>() == Ok(k.id))
-                    || k.name.to_lowercase() == lower
-            })
-            .map(|(k, _)| k.id)
-            .collect();
+        let is_number = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
+        let m = match digits.len() {
+            16 if is_number => Match::Nik(digits.clone()),
+            // A person's id, as scripts and older forms send it.
+            1..=15 if is_number => Match::Id(digits.parse().unwrap_or(0)),
+            // A picker's label starts with the name.
+            _ => Match::Name(t.split(" · ").next().unwrap_or(t).to_string()),
+        };
+        let found = matching(cx, c, district, Among::OutsideKube, &m, 50).await?;
+        // Namesakes are told apart by the rest of the label.
+        let hits: Vec<i64> = if found.len() > 1 && t.contains(" · ") {
+            found.iter().filter(|k| k.label == *t).map(|k| k.id).collect()
+        } else {
+            found.iter().map(|k| k.id).collect()
+        };
         let field = format!("member_row_{}", i + 1);
         match hits.as_slice() {
             [one] => out.push(Some(*one)),
@@ -526,7 +453,7 @@ pub async fn pick_members(
                 out.push(None);
             }
             _ => {
-                inv.add(&field, Msg::new("kube.member_ambiguous").arg(i + 1).arg(t));
+                inv.add(&field, Msg::new("kube.member_ambiguous").arg(i + 1).arg(*t));
                 out.push(None);
             }
         }

@@ -370,7 +370,92 @@ pub async fn residents(
         .collect())
 }
 
-pub use crate::store::persons::HistoryRow;
+pub use crate::store::persons::{Among, HistoryRow, Match};
+
+/// A resident as a picker shows them: name, age and village, and the NIK as the caller
+/// may read it — enough to tell two namesakes apart (and to see that a child is not a
+/// member to be).
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub id: i64,
+    pub name: String,
+    pub village_code: String,
+    pub age: i32,
+    /// Masked for roles that read NIKs masked.
+    pub nik: String,
+    /// What the picker offers and a form may send back.
+    pub label: String,
+}
+
+/// Residents of a kecamatan of the caller's, by a name or NIK start (`q`), as a picker
+/// offers them while one types. A NIK start is searched only as [`check_nik_search`]
+/// allows the caller.
+pub async fn candidates(
+    cx: &Context,
+    c: &Caller,
+    district: &str,
+    among: Among,
+    q: Option<&str>,
+    limit: i64,
+) -> Result<Vec<Candidate>> {
+    let q = q.map(str::trim).filter(|q| !q.is_empty());
+    check_nik_search(cx, c, q).await?;
+    let m = match q {
+        Some(q) => {
+            // A NIK may be typed in groups of digits.
+            let digits: String = q.chars().filter(|ch| !ch.is_whitespace()).collect();
+            if digits.bytes().all(|b| b.is_ascii_digit()) {
+                Match::Start(digits)
+            } else {
+                Match::Start(q.to_string())
+            }
+        }
+        None => Match::Any,
+    };
+    matching(cx, c, district, among, &m, limit).await
+}
+
+/// The residents a match names (none outside the caller's area). A NIK match by a
+/// masked role must be counted ([`nik_lookups`]) by the caller first.
+pub(crate) async fn matching(
+    cx: &Context,
+    c: &Caller,
+    district: &str,
+    among: Among,
+    m: &Match,
+    limit: i64,
+) -> Result<Vec<Candidate>> {
+    if !c.sees_district(district) {
+        return Ok(Vec::new());
+    }
+    let full = c.role.sees_full_identity();
+    Ok(cx
+        .store
+        .person_candidates(district, among, m, limit)
+        .await?
+        .into_iter()
+        .map(|(id, name, village_code, nik, birth)| {
+            let age = age_of(&birth, c.today());
+            let nik = if full {
+                nik
+            } else {
+                domain::privacy::mask(&nik)
+            };
+            let label = format!(
+                "{name} · {age} th · {} · NIK {nik}",
+                cx.areas.name(&village_code)
+            );
+            Candidate {
+                id,
+                name,
+                village_code,
+                age,
+                nik,
+                label,
+            }
+        })
+        .collect())
+}
 
 /// A person's history, newest first: KUBE joined and left, programmes, benefits,
 /// trainings, and the aid their KUBE received while they were a member — what an operator

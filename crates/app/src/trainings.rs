@@ -184,21 +184,33 @@ pub async fn add_participant(
     id: i64,
     p: &ParticipantIn,
 ) -> Result<TrainingDetail> {
+    add_participants(cx, c, id, &[p.person_id], p.attended).await
+}
+
+/// Adds persons of the caller's area to an event at once (as ticked on its page), all or
+/// none; each is audited.
+pub async fn add_participants(
+    cx: &Context,
+    c: &Caller,
+    id: i64,
+    person_ids: &[i64],
+    attended: bool,
+) -> Result<TrainingDetail> {
     c.require_write()?;
     training(cx, c, id).await?;
+    if person_ids.is_empty() {
+        return Err(Error::invalid("person_id", Msg::new("common.required")));
+    }
     // Participants come from the caller's area like every other record they touch; a
     // person of another area reads as one who does not exist (no id can be probed).
-    crate::scope::person(cx, c, p.person_id)
-        .await
-        .map_err(|_| {
-            Error::invalid(
-                "person_id",
-                Msg::new("kube.person_unknown").arg(p.person_id),
-            )
+    for pid in person_ids {
+        crate::scope::person(cx, c, *pid).await.map_err(|_| {
+            Error::invalid("person_id", Msg::new("kube.person_unknown").arg(*pid))
         })?;
+    }
     Ok(cx
         .store
-        .training_participant_add(&c.actor, id, p.person_id, p.attended)
+        .training_participants_add(&c.actor, id, person_ids, attended)
         .await?)
 }
 
@@ -290,24 +302,49 @@ pub async fn days_present(cx: &Context, c: &Caller, id: i64) -> Result<Vec<(i64,
 /// The certificate of a participant who attended a training of the caller's area, as
 /// PDF; none for one who did not attend.
 pub async fn certificate(cx: &Context, c: &Caller, id: i64, person_id: i64) -> Result<Vec<u8>> {
+    certificates_of(cx, c, id, Some(person_id)).await
+}
+
+/// The certificates of all participants of the caller's area who attended, in one PDF
+/// (a page each, in the participants' order); refused when no one attended yet.
+pub async fn certificates(cx: &Context, c: &Caller, id: i64) -> Result<Vec<u8>> {
+    certificates_of(cx, c, id, None).await
+}
+
+async fn certificates_of(
+    cx: &Context,
+    c: &Caller,
+    id: i64,
+    person_id: Option<i64>,
+) -> Result<Vec<u8>> {
+    // `training` leaves out the participants outside the caller's area.
     let d = training(cx, c, id).await?.d;
-    let p = d
-        .participants
-        .iter()
-        .find(|p| p.person_id == person_id)
-        .ok_or(Error::NotFound)?;
-    if !*p.attended {
+    let chosen: Vec<_> = match person_id {
+        Some(pid) => vec![d
+            .participants
+            .iter()
+            .find(|p| p.person_id == pid)
+            .ok_or(Error::NotFound)?],
+        None => d.participants.iter().collect(),
+    };
+    let people: Vec<crate::documents::Certified> = chosen
+        .into_iter()
+        .filter(|p| *p.attended)
+        .map(|p| crate::documents::Certified {
+            name: p.name.clone(),
+            village: cx.areas.name(&p.village_code).to_string(),
+        })
+        .collect();
+    if people.is_empty() {
         return Err(Error::Conflict {
             field: "person_id".into(),
             msg: Msg::new("training.certificate_not_attended"),
         });
     }
-    let village = cx.areas.name(&p.village_code).to_string();
-    Ok(crate::documents::certificate_pdf(
+    Ok(crate::documents::certificates_pdf(
         cx,
         &d.training,
-        &p.name,
-        &village,
+        &people,
         &d.partner_agencies,
     ))
 }

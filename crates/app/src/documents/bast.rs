@@ -204,82 +204,36 @@ pub fn bast_pdf(
     y -= 30.0;
     let left_x = l + 80.0;
     let right_x = r - 80.0;
-    pg.text(left_x, y, 10.0, Font::Bold, Align::Center, "PIHAK KEDUA");
-    pg.text(right_x, y, 10.0, Font::Bold, Align::Center, "PIHAK PERTAMA");
-    y -= 12.0;
-    pg.text(
+    let chair = format!("Ketua {}", k.kube.name);
+    super::signature(
+        &mut pg,
         left_x,
         y,
-        9.0,
-        Font::Regular,
-        Align::Center,
-        &format!("Ketua {}", k.kube.name),
+        &["PIHAK KEDUA", &chair],
+        p.receiver.as_deref().unwrap_or(""),
+        None,
     );
     let position = approver
         .and_then(|u| u.identity.position.clone())
         .unwrap_or_else(|| "Kepala Bidang".into());
-    pg.text(right_x, y, 9.0, Font::Regular, Align::Center, &position);
-    y -= 60.0;
-    pg.line(left_x - 70.0, y, left_x + 70.0, y, 0.5);
-    pg.line(right_x - 70.0, y, right_x + 70.0, y, 0.5);
-    y -= 12.0;
-    pg.text(
-        left_x,
-        y,
-        9.0,
-        Font::Regular,
-        Align::Center,
-        p.receiver.as_deref().unwrap_or(""),
-    );
-    pg.text(
+    super::signature(
+        &mut pg,
         right_x,
         y,
-        9.0,
-        Font::Bold,
-        Align::Center,
+        &["PIHAK PERTAMA", &position],
         approver.map(|u| u.display_name()).unwrap_or(""),
+        approver.and_then(|u| u.identity.nip.as_ref()),
     );
-    if let Some(nip) = approver.and_then(|u| u.identity.nip.as_ref()) {
-        pg.text(
-            right_x,
-            y - 11.0,
-            9.0,
-            Font::Regular,
-            Align::Center,
-            &format!("NIP. {}", nip.as_str()),
-        );
-    }
     // "Mengetahui": the head of the office, below and between the two parties.
-    y -= 40.0;
     let head = &cfg.office_head;
-    pg.text(mid, y, 10.0, Font::Regular, Align::Center, "Mengetahui,");
-    y -= 12.0;
-    let head_title = head
-        .position
-        .clone()
-        .unwrap_or_else(|| format!("Kepala {}", cfg.office_name));
-    pg.text(mid, y, 9.0, Font::Regular, Align::Center, &head_title);
-    y -= 60.0;
-    pg.line(mid - 70.0, y, mid + 70.0, y, 0.5);
-    y -= 12.0;
-    pg.text(
+    super::signature(
+        &mut pg,
         mid,
-        y,
-        9.0,
-        Font::Bold,
-        Align::Center,
+        y - 124.0,
+        &["Mengetahui,", &super::head_title(cx)],
         head.full_name.as_deref().unwrap_or(""),
+        head.nip.as_ref(),
     );
-    if let Some(nip) = &head.nip {
-        pg.text(
-            mid,
-            y - 11.0,
-            9.0,
-            Font::Regular,
-            Align::Center,
-            &format!("NIP. {}", nip.as_str()),
-        );
-    }
     pg.finish();
     doc.to_bytes()
 }

@@ -1,16 +1,39 @@
-//! The certificate of a training or technical-guidance participant.
+//! The certificates of a training's or technical guidance's participants.
 use domain::Lang;
 
-/// A participant's participation certificate, as PDF.
-pub fn certificate_pdf(
+/// Who a certificate is given to: the name and the village.
+pub struct Certified {
+    pub name: String,
+    pub village: String,
+}
+
+/// The participation certificates of an event, one page each, in one PDF: an office
+/// prints a training's certificates at once and has them signed in one sitting.
+pub fn certificates_pdf(
     cx: &crate::Context,
     t: &crate::store::trainings::Training,
-    name: &str,
-    village: &str,
+    people: &[Certified],
     agencies: &[String],
 ) -> Vec<u8> {
+    let title = match people {
+        [one] => format!("Sertifikat {}", one.name),
+        _ => format!("Sertifikat {}", t.title),
+    };
+    let mut doc = crate::documents::document(cx, &title);
+    for p in people {
+        page(&mut doc, cx, t, p, agencies);
+    }
+    doc.to_bytes()
+}
+
+fn page(
+    doc: &mut pdf::Document,
+    cx: &crate::Context,
+    t: &crate::store::trainings::Training,
+    Certified { name, village }: &Certified,
+    agencies: &[String],
+) {
     use pdf::{Align, Font};
-    let mut doc = crate::documents::document(cx, &format!("Sertifikat {name}"));
     let mut pg = doc.page();
     let mid = pdf::WIDTH / 2.0;
     let cfg = &cx.settings;
@@ -67,23 +90,35 @@ pub fn certificate_pdf(
             &format!("bekerja sama dengan {}", agencies.join(", ")),
         );
     }
+    // Signed by the head of the office, dated the last day of the event.
+    let head = &cfg.office_head;
+    let x = mid + 120.0;
     pg.text(
-        mid + 120.0,
-        210.0,
-        11.0,
-        Font::Regular,
-        Align::Center,
-        &cfg.office_name,
-    );
-    pg.line(mid + 50.0, 140.0, mid + 190.0, 140.0, 0.5);
-    pg.text(
-        mid + 120.0,
-        126.0,
+        x,
+        232.0,
         10.0,
         Font::Regular,
         Align::Center,
-        "Kepala Bidang",
+        &format!(
+            "{}, {}",
+            // The place as letters are dated: "Banjar", not "Kota Banjar".
+            {
+                let region = cx.areas.name(cfg.region.as_str());
+                region
+                    .strip_prefix("Kota ")
+                    .or_else(|| region.strip_prefix("Kabupaten "))
+                    .unwrap_or(region)
+            },
+            domain::aid::tanggal(*t.ends_on)
+        ),
+    );
+    super::signature(
+        &mut pg,
+        x,
+        216.0,
+        &[&super::head_title(cx)],
+        head.full_name.as_deref().unwrap_or(""),
+        head.nip.as_ref(),
     );
     pg.finish();
-    doc.to_bytes()
 }

@@ -5,7 +5,7 @@ use pdf::{Align, Font, Page};
 mod bast;
 mod certificate;
 pub use bast::bast_pdf;
-pub use certificate::certificate_pdf;
+pub use certificate::{certificates_pdf, Certified};
 
 pub const LEFT: f64 = 56.0;
 pub const RIGHT: f64 = pdf::WIDTH - 56.0;
@@ -48,6 +48,40 @@ pub fn letterhead(pg: &mut Page, cx: &crate::Context) -> f64 {
     y -= 8.0;
     pg.line(LEFT, y, RIGHT, y, 1.5);
     y - 26.0
+}
+
+/// A signature block centred on `x`, from `y` down: the title lines, room to sign, the
+/// signer's name in bold (blank when unknown, to be written by hand) and the NIP.
+pub fn signature(
+    pg: &mut Page,
+    x: f64,
+    mut y: f64,
+    titles: &[&str],
+    name: &str,
+    nip: Option<&domain::user::Nip>,
+) {
+    for (i, t) in titles.iter().enumerate() {
+        let font = if i == 0 && titles.len() > 1 { Font::Bold } else { Font::Regular };
+        pg.text(x, y, 10.0, font, Align::Center, t);
+        y -= 12.0;
+    }
+    y -= 48.0;
+    pg.line(x - 70.0, y, x + 70.0, y, 0.5);
+    y -= 12.0;
+    pg.text(x, y, 9.0, Font::Bold, Align::Center, name);
+    if let Some(nip) = nip {
+        pg.text(x, y - 11.0, 9.0, Font::Regular, Align::Center, &format!("NIP. {}", nip.as_str()));
+    }
+}
+
+/// The head of the office's title as it signs: the configured position, else
+/// "Kepala <office>".
+pub fn head_title(cx: &crate::Context) -> String {
+    let cfg = &cx.settings;
+    cfg.office_head
+        .position
+        .clone()
+        .unwrap_or_else(|| format!("Kepala {}", cfg.office_name))
 }
 
 /// A document that can show the office's logo.

@@ -211,37 +211,39 @@ impl Store {
     }
 
     /// Records a participant (or changes their attendance).
-    pub async fn training_participant_add(
+    pub async fn training_participants_add(
         &self,
         actor: &Actor,
         training_id: i64,
-        person_id: i64,
+        person_ids: &[i64],
         attended: bool,
     ) -> Result<TrainingDetail> {
         let mut tx = self.tx().await?;
         get_in(&mut tx, training_id).await?;
-        crate::store::persons::ensure_current(&mut tx, person_id, "person_id").await?;
-        sqlx::query(
-            "INSERT INTO training_participants (training_id, person_id, attended, created_at) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (training_id, person_id) DO UPDATE SET attended = $3",
-        )
-        .bind(training_id)
-        .bind(person_id)
-        .bind(attended as i64)
-        .bind(actor.now())
-        .execute(&mut *tx)
-        .await?;
-        let after = serde_json::json!({"person_id": person_id, "attended": attended});
-        audit::record::<(), _>(
-            &mut tx,
-            actor,
-            "participant",
-            "training",
-            training_id,
-            None,
-            Some(&after),
-        )
-        .await?;
+        for &person_id in person_ids {
+            crate::store::persons::ensure_current(&mut tx, person_id, "person_id").await?;
+            sqlx::query(
+                "INSERT INTO training_participants (training_id, person_id, attended, created_at) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (training_id, person_id) DO UPDATE SET attended = $3",
+            )
+            .bind(training_id)
+            .bind(person_id)
+            .bind(attended as i64)
+            .bind(actor.now())
+            .execute(&mut *tx)
+            .await?;
+            let after = serde_json::json!({"person_id": person_id, "attended": attended});
+            audit::record::<(), _>(
+                &mut tx,
+                actor,
+                "participant",
+                "training",
+                training_id,
+                None,
+                Some(&after),
+            )
+            .await?;
+        }
         let d = get_in(&mut tx, training_id).await?;
         tx.commit().await?;
         Ok(d)

@@ -53,11 +53,11 @@ async fn a_kube_needs_five_members_of_its_kecamatan() {
         "{twice:?}"
     );
     // Candidates: residents of the kecamatan in no KUBE, and none for another's.
-    let c = crate::kube::candidates(cx, &o.field, "32.79.04", None, 100)
+    let c = crate::persons::candidates(cx, &o.field, "32.79.04", crate::persons::Among::OutsideKube, None, 100)
         .await
         .unwrap();
     assert_eq!(c.iter().map(|r| r.id).collect::<Vec<_>>(), vec![ours[5]]);
-    assert!(crate::kube::candidates(cx, &o.field, "32.79.02", None, 100)
+    assert!(crate::persons::candidates(cx, &o.field, "32.79.02", crate::persons::Among::OutsideKube, None, 100)
         .await
         .unwrap()
         .is_empty());

@@ -18,7 +18,7 @@ pub(super) struct DetailPage {
     stage: &'static str,
     status: &'static str,
     o: Options,
-    candidates: Vec<app::kube::Candidate>,
+    candidates: Vec<app::persons::Candidate>,
     member_q: String,
     can_write: bool,
     audit: Vec<AuditRow>,
@@ -83,12 +83,17 @@ pub(super) async fn render_detail_with(
     let can_write = s.role().can_write() && k.stage != Stage::Bubar.code();
     // Candidates only on request: a kecamatan may hold tens of thousands of persons.
     let member_q = member_q.filter(|q| !q.trim().is_empty());
-    if can_write {
-        app::persons::check_nik_search(&state.app(), &s.caller(), member_q.as_deref()).await?;
-    }
     let candidates = match &member_q {
         Some(q) if can_write => {
-            app::kube::candidates(&state.app(), &s.caller(), &district, Some(q.trim()), 50).await?
+            app::persons::candidates(
+                &state.app(),
+                &s.caller(),
+                &district,
+                app::persons::Among::OutsideKube,
+                Some(q),
+                50,
+            )
+            .await?
         }
         _ => Vec::new(),
     };

@@ -20,10 +20,10 @@ pub(super) struct FormPage {
     pendamping_id: i64,
     pendampings: Vec<(i64, String)>,
     o: Options,
-    /// Persons who may join (create form), offered once as a datalist that every member
-    /// row's input uses — 20 selects of 2,000 options made a large kecamatan's form 2.3 MB.
-    /// Each label says name, age, village and NIK (as the role may read it).
-    candidates: Vec<app::kube::Candidate>,
+    /// Persons who may join (create form), offered as one datalist that every member row's
+    /// input uses and that typing refills from the server. Each label says name, age,
+    /// village and NIK (as the role may read it).
+    candidates: Vec<app::persons::Candidate>,
     rows: Vec<MemberRow>,
     errors: FormErrors,
 }
@@ -69,6 +69,11 @@ impl FormPage {
     }
 }
 
+/// The candidates a new KUBE's form offers before anything is typed; typing asks the
+/// server for the matching ones (`/persons/candidates`), and any name or NIK typed is
+/// looked up on saving.
+const PICKER_FIRST: i64 = 100;
+
 #[allow(clippy::too_many_arguments)]
 pub(super) async fn form_page(
     state: &AppState,
@@ -89,12 +94,13 @@ pub(super) async fn form_page(
     let (candidates, pendampings) = match &district {
         Some(d) if s.sees_district(d.as_str()) => (
             if id.is_none() {
-                app::kube::candidates(
+                app::persons::candidates(
                     &state.app(),
                     &s.caller(),
                     d.as_str(),
+                    app::persons::Among::OutsideKube,
                     None,
-                    app::kube::PICKER_LIMIT,
+                    PICKER_FIRST,
                 )
                 .await?
             } else {

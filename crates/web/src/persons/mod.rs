@@ -26,6 +26,7 @@ pub fn routes() -> crate::Routes {
         .route("/persons/new", get(new_page))
         .route("/persons/export", get(crate::export::export::<Persons>))
         .route("/persons/nik-hint", get(nik_hint))
+        .route("/persons/candidates", get(candidates_fragment))
         .route("/persons/{id}", get(detail_page).post(update_form))
         .route("/persons/{id}/edit", get(edit_page))
 }

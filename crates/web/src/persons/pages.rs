@@ -380,3 +380,49 @@ pub(super) fn escape(s: &str) -> String {
         .replace('>', "&gt;")
         .replace('"', "&quot;")
 }
+
+/// What a picker asks while one types: the residents of a kecamatan whose name or NIK
+/// starts with `q` (a KUBE form's member row sends its own field, `member_person`).
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+#[serde(default)]
+pub struct CandidatesQuery {
+    /// The kecamatan (`32.79.04`) or a village in it.
+    pub area: String,
+    /// `kube`: only those in no active KUBE (who may join one).
+    pub among: Option<String>,
+    #[serde(alias = "member_person")]
+    pub q: Option<String>,
+}
+
+pub(crate) async fn candidates_of(
+    state: &AppState,
+    s: &Session,
+    q: &CandidatesQuery,
+    limit: i64,
+) -> AppResult<Vec<app::persons::Candidate>> {
+    let area = q.area.trim();
+    let district = area.get(..8).unwrap_or(area);
+    let among = match q.among.as_deref() {
+        Some("kube") => app::persons::Among::OutsideKube,
+        _ => app::persons::Among::All,
+    };
+    // A picker's label typed back in full searches by its name.
+    let typed = q.q.as_deref().map(|t| t.split(" · ").next().unwrap_or(t));
+    Ok(app::persons::candidates(&state.app(), &s.caller(), district, among, typed, limit).await?)
+}
+
+/// The datalist options of a picker, as one types (htmx swaps them in).
+pub(super) async fn candidates_fragment(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    Query(q): Query<CandidatesQuery>,
+) -> AppResult<Response> {
+    s.require_write()?;
+    // A search the role may not make (a NIK start) offers nothing, as typing on does.
+    let found = candidates_of(&state, &s, &q, 30).await.unwrap_or_default();
+    let html: String = found
+        .iter()
+        .map(|c| format!("<option value=\"{}\"></option>", escape(&c.label)))
+        .collect();
+    Ok(axum::response::Html(html).into_response())
+}

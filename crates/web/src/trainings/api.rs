@@ -28,7 +28,7 @@ pub(crate) async fn api_certificate(
     Authed(s): Authed,
     Path((id, person_id)): Path<(i64, i64)>,
 ) -> AppResult<Response> {
-    certificate_response(&state, &s, id, person_id).await
+    certificate_response(&state, &s, id, Some(person_id)).await
 }
 
 pub(super) async fn certificate(
@@ -36,7 +36,28 @@ pub(super) async fn certificate(
     Authed(s): Authed,
     Path((id, person_id)): Path<(i64, i64)>,
 ) -> AppResult<Response> {
-    certificate_response(&state, &s, id, person_id).await
+    certificate_response(&state, &s, id, Some(person_id)).await
+}
+
+/// The certificates of every participant who attended, a page each, in one PDF (of the
+/// caller's area).
+#[utoipa::path(get, path = "/api/v1/trainings/{id}/certificates.pdf", tag = "trainings",
+    params(("id" = i64, Path)),
+    responses((status = 200, description = "PDF", content_type = "application/pdf"), (status = 409, body = crate::schema::ErrorBody)))]
+pub(crate) async fn api_certificates(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    certificate_response(&state, &s, id, None).await
+}
+
+pub(super) async fn certificates(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    certificate_response(&state, &s, id, None).await
 }
 
 /// A day's attendance: the day and the participants ticked present.
@@ -64,7 +85,7 @@ pub(super) async fn attendance_form(
         if let Again(inv) =
             page::outcome(app::trainings::attendance(&state.app(), &s.caller(), id, &b).await)?
         {
-            return render_detail(&state, &s, ctx, id, Some(&inv)).await;
+            return render_detail(&state, &s, ctx, id, "", Some(&inv)).await;
         }
     }
     page::redirect_with_flash(

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Json;
 use domain::trainings::TrainingKind;
-use domain::{Invalid, Lang, Msg};
+use domain::{Invalid, Lang};
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::routes;
@@ -39,6 +39,7 @@ pub fn routes() -> crate::Routes {
         .route("/trainings/{id}", get(detail_page))
         .route("/trainings/{id}/participants", post(participant_form))
         .route("/trainings/{id}/attendance", post(attendance_form))
+        .route("/trainings/{id}/certificates", get(certificates))
         .route("/trainings/{id}/certificates/{person_id}", get(certificate))
 }
 
@@ -50,6 +51,7 @@ pub(crate) fn api_routes(r: crate::schema::ApiRouter) -> crate::schema::ApiRoute
         .routes(routes!(api_summary))
         .routes(routes!(api_attendance))
         .routes(routes!(api_certificate))
+        .routes(routes!(api_certificates))
         .routes(routes!(api_agencies))
 }
 
@@ -114,13 +116,24 @@ fn out(state: &AppState, Seen { d, elsewhere }: Seen) -> TrainingOut {
     }
 }
 
+/// One participant's certificate, or all of the event's (`person_id` none), as a PDF
+/// download.
 async fn certificate_response(
     state: &AppState,
     s: &Session,
     id: i64,
-    person_id: i64,
+    person_id: Option<i64>,
 ) -> AppResult<Response> {
-    let bytes = app::trainings::certificate(&state.app(), &s.caller(), id, person_id).await?;
+    let (bytes, file) = match person_id {
+        Some(p) => (
+            app::trainings::certificate(&state.app(), &s.caller(), id, p).await?,
+            format!("sertifikat-{id}-{p}.pdf"),
+        ),
+        None => (
+            app::trainings::certificates(&state.app(), &s.caller(), id).await?,
+            format!("sertifikat-{id}.pdf"),
+        ),
+    };
     Ok((
         [
             (
@@ -129,7 +142,7 @@ async fn certificate_response(
             ),
             (
                 axum::http::header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"sertifikat-{id}-{person_id}.pdf\""),
+                format!("attachment; filename=\"{file}\""),
             ),
         ],
         bytes,

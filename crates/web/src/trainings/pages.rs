@@ -136,7 +136,9 @@ pub(super) struct DetailPage {
     t: TrainingOut,
     kind: &'static str,
     summary: Vec<VillageSummary>,
-    candidates: Vec<(i64, String, String)>,
+    /// Residents of the event's kecamatan not yet participants, by the search `pick_q`.
+    candidates: Vec<app::persons::Candidate>,
+    pick_q: String,
     can_write: bool,
     errors: FormErrors,
     days: Vec<String>,
@@ -144,6 +146,9 @@ pub(super) struct DetailPage {
 }
 
 impl DetailPage {
+    fn any_attended(&self) -> bool {
+        self.t.participants.iter().any(|p| p.attended)
+    }
     pub(super) fn was_present(&self, person_id: &i64, day: &str) -> bool {
         self.present.iter().any(|(p, d)| p == person_id && d == day)
     }
@@ -154,25 +159,28 @@ pub(super) async fn render_detail(
     s: &Session,
     ctx: Ctx,
     id: i64,
+    pick_q: &str,
     errors: Option<&Invalid>,
 ) -> AppResult<Response> {
     let seen = visible(state, s, id).await?;
     let d = &seen.d;
     let summary = summary(state, s, id, ctx.lang).await?;
     let can_write = s.role().can_write();
-    // Persons of the caller's area who are not participants yet: (id, name, village).
+    // Persons of the caller's area who are not participants yet, by the search typed
+    // (the first of the kecamatan by name when none).
     let candidates = if can_write {
         let taken: std::collections::HashSet<i64> =
             d.participants.iter().map(|p| p.person_id).collect();
-        let filter = app::persons::PersonFilter {
-            district_code: Some(d.training.district_code.clone()),
-            ..Default::default()
+        let q = crate::persons::CandidatesQuery {
+            area: d.training.district_code.clone(),
+            among: None,
+            q: Some(pick_q.to_string()),
         };
-        app::persons::residents(&state.app(), &s.caller(), &filter, 500)
+        crate::persons::candidates_of(state, s, &q, PICK_SHOWN + taken.len() as i64)
             .await?
             .into_iter()
-            .filter(|p| !taken.contains(&p.0))
-            .map(|(id, name, village)| (id, name, state.areas.name(&village).to_string()))
+            .filter(|c| !taken.contains(&c.id))
+            .take(PICK_SHOWN as usize)
             .collect()
     } else {
         Vec::new()
@@ -186,6 +194,7 @@ pub(super) async fn render_detail(
         t,
         summary,
         candidates,
+        pick_q: pick_q.to_string(),
         can_write,
         errors,
         days,
@@ -195,19 +204,29 @@ pub(super) async fn render_detail(
     Ok((page.errors.status(), html(&page)?).into_response())
 }
 
+/// At most this many persons to tick at once; a search narrows them.
+const PICK_SHOWN: i64 = 40;
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub(super) struct DetailQuery {
+    pick_q: String,
+}
+
 pub(super) async fn detail_page(
     State(state): State<AppState>,
     PageAuth { s, ctx }: PageAuth,
     Path(id): Path<i64>,
+    axum::extract::Query(q): axum::extract::Query<DetailQuery>,
 ) -> AppResult<Response> {
-    render_detail(&state, &s, ctx, id, None).await
+    render_detail(&state, &s, ctx, id, &q.pick_q, None).await
 }
 
-/// A participant to add, and whether they attended (a checkbox).
+/// The participants ticked, and whether they attended (a checkbox).
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
 pub(super) struct ParticipantForm {
-    person_id: Option<i64>,
+    person_id: Vec<i64>,
     attended: Option<String>,
 }
 
@@ -217,44 +236,26 @@ pub(super) async fn participant_form(
     Path(id): Path<i64>,
     page::Form(f): page::Form<ParticipantForm>,
 ) -> AppResult<Response> {
-    let Some(person_id) = f.person_id else {
-        return render_detail(
-            &state,
-            &s,
-            ctx,
-            id,
-            Some(&Invalid::field("person_id", Msg::new("common.required"))),
-        )
-        .await;
-    };
     let attended = f.attended.is_some();
     match page::outcome(
-        app::trainings::add_participant(
-            &state.app(),
-            &s.caller(),
-            id,
-            &ParticipantIn {
-                person_id,
-                attended,
-            },
-        )
-        .await,
+        app::trainings::add_participants(&state.app(), &s.caller(), id, &f.person_id, attended)
+            .await,
     )? {
         Done(d) => {
-            let name = d
+            let names: Vec<String> = d
                 .participants
                 .iter()
-                .find(|p| p.person_id == person_id)
+                .filter(|p| f.person_id.contains(&p.person_id))
                 .map(|p| p.name.clone())
-                .unwrap_or_default();
+                .collect();
             page::redirect_with_flash(
                 &state,
                 &s,
-                &format!("/trainings/{id}"),
-                ctx.tf("training.participant_added", &[name]),
+                &format!("/trainings/{id}#participants"),
+                ctx.tf("training.participant_added", &[names.join(", ")]),
             )
             .await
         }
-        Again(inv) => render_detail(&state, &s, ctx, id, Some(&inv)).await,
+        Again(inv) => render_detail(&state, &s, ctx, id, "", Some(&inv)).await,
     }
 }

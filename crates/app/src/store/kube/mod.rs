@@ -534,35 +534,4 @@ impl Store {
             .page(&self.pool, ROW_COLS, "kube", &SORTS.order(&f.sort), paging)
             .await?)
     }
-
-    /// Persons of a kecamatan who are in no active KUBE: who can join a group there;
-    /// with `q`, only those whose name or NIK starts with it.
-    pub async fn kube_candidates(
-        &self,
-        district_code: &str,
-        q: Option<&str>,
-        limit: i64,
-    ) -> Result<Vec<(i64, String, String, String, crate::store::Date)>> {
-        let mut w = Where::new();
-        w.cond("p.district_code = ?", district_code);
-        w.raw("p.merged_into IS NULL");
-        w.raw("NOT EXISTS (SELECT 1 FROM kube_members m WHERE m.person_id = p.id AND m.left_on IS NULL)");
-        if let Some(q) = q {
-            let q = q.to_lowercase();
-            // Ranges walk the indexes.
-            if q.chars().all(|c| c.is_ascii_digit()) {
-                w.starts_with("p.nik", &q);
-            } else {
-                w.starts_with("p.name_lower", &q);
-            }
-        }
-        let sql = format!(
-            "SELECT p.id, p.name, p.village_code, p.nik, p.birth_date FROM persons p {} ORDER BY p.name_lower LIMIT {}",
-            w.sql(),
-            limit.clamp(1, 5000)
-        );
-        Ok(sqlx::query_as_with(&sql, w.args())
-            .fetch_all(&self.pool)
-            .await?)
-    }
 }

@@ -10,7 +10,9 @@ use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::{AnyConnection, Arguments, FromRow, Row};
 
 mod bulk;
+mod candidates;
 mod history;
+pub use candidates::{Among, Match};
 pub(crate) use bulk::*;
 pub use history::HistoryRow;
 
