@@ -234,6 +234,36 @@ async fn change(
         .await?)
 }
 
+/// Several groups given to one pendamping at once.
+#[derive(Deserialize, utoipa::ToSchema, Default)]
+#[serde(default)]
+pub struct PendampingAssign {
+    pub kube_ids: Vec<i64>,
+    /// The pendamping's account; 0 leaves the groups without one.
+    pub pendamping_id: i64,
+}
+
+/// Gives the groups (of the caller's area) to a pendamping of their kecamatan, all or
+/// none; returns how many changed. The office assigns its facilitators: not a pendamping.
+pub async fn assign_pendamping(cx: &Context, c: &Caller, a: &PendampingAssign) -> Result<usize> {
+    c.require_write()?;
+    if c.role == domain::Role::Pendamping {
+        return Err(Error::Forbidden);
+    }
+    if a.kube_ids.is_empty() {
+        return Err(Error::invalid("kube_ids", Msg::new("kube.assign_none")));
+    }
+    for id in &a.kube_ids {
+        // A group outside the caller's area reads as one that does not exist.
+        crate::scope::kube_detail(cx, c, *id).await?;
+    }
+    let to = (a.pendamping_id != 0).then_some(a.pendamping_id);
+    Ok(cx
+        .store
+        .kube_assign_pendamping(&c.actor, &a.kube_ids, to)
+        .await?)
+}
+
 pub async fn add_member(cx: &Context, c: &Caller, id: i64, m: &MemberIn) -> Result<KubeDetail> {
     c.require_write()?;
     crate::scope::kube_detail(cx, c, id).await?;
@@ -441,7 +471,11 @@ pub async fn pick_members(
         let found = matching(cx, c, district, Among::OutsideKube, &m, 50).await?;
         // Namesakes are told apart by the rest of the label.
         let hits: Vec<i64> = if found.len() > 1 && t.contains(" · ") {
-            found.iter().filter(|k| k.label == *t).map(|k| k.id).collect()
+            found
+                .iter()
+                .filter(|k| k.label == *t)
+                .map(|k| k.id)
+                .collect()
         } else {
             found.iter().map(|k| k.id).collect()
         };

@@ -308,7 +308,10 @@ mod tests {
             "accounts_locked",
             "accounts_unused",
         ] {
-            assert!(domain::i18n::key(&format!("tasks.{code}")).is_some(), "{code}");
+            assert!(
+                domain::i18n::key(&format!("tasks.{code}")).is_some(),
+                "{code}"
+            );
         }
     }
 }

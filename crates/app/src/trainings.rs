@@ -204,9 +204,9 @@ pub async fn add_participants(
     // Participants come from the caller's area like every other record they touch; a
     // person of another area reads as one who does not exist (no id can be probed).
     for pid in person_ids {
-        crate::scope::person(cx, c, *pid).await.map_err(|_| {
-            Error::invalid("person_id", Msg::new("kube.person_unknown").arg(*pid))
-        })?;
+        crate::scope::person(cx, c, *pid)
+            .await
+            .map_err(|_| Error::invalid("person_id", Msg::new("kube.person_unknown").arg(*pid)))?;
     }
     Ok(cx
         .store

@@ -232,8 +232,13 @@ impl Listing for Users {
     });
 }
 
-/// The active pendamping accounts of a kecamatan: (id, user name).
-pub async fn pendampings(cx: &Context, _c: &Caller, district: &str) -> Result<Vec<(i64, String)>> {
+/// The active pendamping accounts of a kecamatan, or (`None`) of any kecamatan the
+/// caller sees: (id, the name an office writes — with their kecamatans when of any).
+pub async fn pendampings(
+    cx: &Context,
+    c: &Caller,
+    district: Option<&str>,
+) -> Result<Vec<(i64, String)>> {
     let page = cx
         .store
         .user_list(
@@ -248,8 +253,20 @@ pub async fn pendampings(cx: &Context, _c: &Caller, district: &str) -> Result<Ve
     Ok(page
         .items
         .into_iter()
-        .filter(|u| !u.disabled && u.districts.iter().any(|d| d == district))
-        .map(|u| (u.id, u.username))
+        .filter(|u| {
+            !u.disabled
+                && u.districts.iter().any(|d| match district {
+                    Some(want) => d == want,
+                    None => c.sees_district(d),
+                })
+        })
+        .map(|u| match district {
+            Some(_) => (u.id, u.display_name().to_string()),
+            None => {
+                let areas: Vec<&str> = u.districts.iter().map(|d| cx.areas.name(d)).collect();
+                (u.id, format!("{} ({})", u.display_name(), areas.join(", ")))
+            }
+        })
         .collect())
 }
 

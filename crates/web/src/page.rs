@@ -339,7 +339,21 @@ impl<Q> std::ops::Deref for List<Q> {
     }
 }
 
+impl<Q: serde::de::DeserializeOwned> List<Q> {
+    /// The list a form's `back` address shows, to show it again with the form's errors
+    /// after a POST (`None` when the address is not a list's).
+    pub fn from_back(back: &str) -> Option<List<Q>> {
+        let uri: axum::http::Uri = back.parse().ok()?;
+        let axum::extract::Query(query) = axum::extract::Query::try_from_uri(&uri).ok()?;
+        Some(List { query, uri })
+    }
+}
+
 impl<Q> List<Q> {
+    /// The list's address as asked (path and filters).
+    pub fn uri(&self) -> &axum::http::Uri {
+        &self.uri
+    }
     pub fn into_inner(self) -> Q {
         self.query
     }

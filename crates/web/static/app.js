@@ -7,12 +7,13 @@ document.addEventListener("submit", function (e) {
     : e.target.getAttribute && e.target.getAttribute("data-confirm");
   if (msg && !window.confirm(msg)) { e.preventDefault(); }
 }, true);
-// A box marked data-select-all="name" ticks every box of that name in its form.
+// A box marked data-select-all="name" ticks every box of that name in its form (also
+// those placed elsewhere with form="…", as in a list's table).
 document.addEventListener("change", function (e) {
   var name = e.target.getAttribute && e.target.getAttribute("data-select-all");
   if (!name || !e.target.form) return;
-  e.target.form.querySelectorAll('input[type=checkbox][name="' + name + '"]').forEach(function (c) {
-    c.checked = e.target.checked;
+  Array.prototype.forEach.call(e.target.form.elements, function (c) {
+    if (c.type === "checkbox" && c.name === name) c.checked = e.target.checked;
   });
 });
 // The person form: a valid NIK's hint carries the sex and birth date it encodes; they

@@ -61,7 +61,11 @@ pub fn signature(
     nip: Option<&domain::user::Nip>,
 ) {
     for (i, t) in titles.iter().enumerate() {
-        let font = if i == 0 && titles.len() > 1 { Font::Bold } else { Font::Regular };
+        let font = if i == 0 && titles.len() > 1 {
+            Font::Bold
+        } else {
+            Font::Regular
+        };
         pg.text(x, y, 10.0, font, Align::Center, t);
         y -= 12.0;
     }
@@ -70,7 +74,14 @@ pub fn signature(
     y -= 12.0;
     pg.text(x, y, 9.0, Font::Bold, Align::Center, name);
     if let Some(nip) = nip {
-        pg.text(x, y - 11.0, 9.0, Font::Regular, Align::Center, &format!("NIP. {}", nip.as_str()));
+        pg.text(
+            x,
+            y - 11.0,
+            9.0,
+            Font::Regular,
+            Align::Center,
+            &format!("NIP. {}", nip.as_str()),
+        );
     }
 }
 

@@ -53,14 +53,28 @@ async fn a_kube_needs_five_members_of_its_kecamatan() {
         "{twice:?}"
     );
     // Candidates: residents of the kecamatan in no KUBE, and none for another's.
-    let c = crate::persons::candidates(cx, &o.field, "32.79.04", crate::persons::Among::OutsideKube, None, 100)
-        .await
-        .unwrap();
+    let c = crate::persons::candidates(
+        cx,
+        &o.field,
+        "32.79.04",
+        crate::persons::Among::OutsideKube,
+        None,
+        100,
+    )
+    .await
+    .unwrap();
     assert_eq!(c.iter().map(|r| r.id).collect::<Vec<_>>(), vec![ours[5]]);
-    assert!(crate::persons::candidates(cx, &o.field, "32.79.02", crate::persons::Among::OutsideKube, None, 100)
-        .await
-        .unwrap()
-        .is_empty());
+    assert!(crate::persons::candidates(
+        cx,
+        &o.field,
+        "32.79.02",
+        crate::persons::Among::OutsideKube,
+        None,
+        100
+    )
+    .await
+    .unwrap()
+    .is_empty());
 }
 
 #[tokio::test]

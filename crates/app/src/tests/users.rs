@@ -33,7 +33,7 @@ async fn accounts_are_made_and_changed_by_admins_only() {
     assert!(crate::users::update(cx, &o.admin, me, &lock_out)
         .await
         .is_err());
-    let names: Vec<_> = crate::users::pendampings(cx, &o.operator, "32.79.01")
+    let names: Vec<_> = crate::users::pendampings(cx, &o.operator, Some("32.79.01"))
         .await
         .unwrap()
         .into_iter()

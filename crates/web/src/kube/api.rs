@@ -230,3 +230,63 @@ pub(crate) async fn api_set_role(
         s.role().sees_full_identity(),
     )))
 }
+
+#[derive(Serialize, ToSchema)]
+pub struct AssignOut {
+    /// Groups whose pendamping changed (those already theirs are left as they were).
+    pub changed: usize,
+}
+
+/// Give several groups to one pendamping at once (0: none), all or none; each group's
+/// kecamatan must be one of the pendamping's. Not for a pendamping.
+#[utoipa::path(post, path = "/api/v1/kube/assign", tag = "kube", request_body = app::kube::PendampingAssign,
+    responses((status = 200, body = AssignOut), (status = 403, body = crate::schema::ErrorBody), (status = 404, body = crate::schema::ErrorBody), (status = 422, body = crate::schema::ErrorBody)))]
+pub(crate) async fn api_assign(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    Json(b): Json<app::kube::PendampingAssign>,
+) -> AppResult<Json<AssignOut>> {
+    let changed = app::kube::assign_pendamping(&state.app(), &s.caller(), &b).await?;
+    Ok(Json(AssignOut { changed }))
+}
+
+/// The KUBE list's ticked groups, given to the pendamping chosen below the table.
+pub(super) async fn assign_form(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    crate::page::Form(b): crate::page::Form<AssignForm>,
+) -> AppResult<Response> {
+    let a = app::kube::PendampingAssign {
+        kube_ids: b.kube_id,
+        pendamping_id: b.pendamping_id.unwrap_or(-1),
+    };
+    let back = Some(b.back)
+        .filter(|b| b.starts_with("/kube?") || b == "/kube")
+        .unwrap_or_else(|| "/kube".into());
+    let refused = if a.pendamping_id < 0 {
+        Invalid::field("pendamping_id", domain::Msg::new("kube.assign_pick"))
+    } else {
+        match app::kube::assign_pendamping(&state.app(), &s.caller(), &a).await {
+            Ok(n) => {
+                let msg = ctx.tf("kube.assigned", &[n.to_string()]);
+                return crate::page::redirect_with_flash(&state, &s, &back, msg).await;
+            }
+            Err(app::Error::Invalid(inv)) => inv,
+            Err(e) => return Err(e.into()),
+        }
+    };
+    // Shown again as it was, the groups still ticked, the reason beside the button.
+    let list = crate::page::List::from_back(&back)
+        .or_else(|| crate::page::List::from_back("/kube"))
+        .ok_or(app::Error::NotFound)?;
+    super::render_list(&state, &s, ctx, list, Some(&refused), a.kube_ids).await
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub(super) struct AssignForm {
+    kube_id: Vec<i64>,
+    pendamping_id: Option<i64>,
+    /// The list as filtered, to return to.
+    back: String,
+}

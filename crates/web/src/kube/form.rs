@@ -106,7 +106,7 @@ pub(super) async fn form_page(
             } else {
                 Vec::new()
             },
-            app::users::pendampings(&state.app(), &s.caller(), d.as_str()).await?,
+            app::users::pendampings(&state.app(), &s.caller(), Some(d.as_str())).await?,
         ),
         _ => (Vec::new(), Vec::new()),
     };

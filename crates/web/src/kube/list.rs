@@ -73,9 +73,20 @@ pub(super) struct ListPage {
     pager: Pager,
     can_write: bool,
     errors: FormErrors,
+    /// Pendampings of the caller's kecamatans: to filter by, and to give ticked groups to
+    /// (none for a pendamping).
+    pendampings: Vec<(i64, String)>,
+    /// The groups ticked when the assignment was refused (ticked again).
+    ticked: Vec<i64>,
+    /// This list as filtered, for the assignment to come back to.
+    back: String,
 }
 
 impl ListPage {
+    /// The office gives groups to its pendampings: not a pendamping, not an auditor.
+    fn can_assign(&self) -> bool {
+        self.can_write && !self.pendampings.is_empty()
+    }
     fn val<'a>(&self, v: &'a Option<String>) -> &'a str {
         v.as_deref().unwrap_or("")
     }
@@ -85,6 +96,18 @@ pub(super) async fn list_page(
     State(state): State<AppState>,
     PageAuth { s, ctx }: PageAuth,
     q: List<ListQuery>,
+) -> AppResult<Response> {
+    render_list(&state, &s, ctx, q, None, Vec::new()).await
+}
+
+/// The list, with the assignment's errors and ticks when it was refused.
+pub(super) async fn render_list(
+    state: &AppState,
+    s: &Session,
+    ctx: Ctx,
+    q: List<ListQuery>,
+    assign_errors: Option<&Invalid>,
+    ticked: Vec<i64>,
 ) -> AppResult<Response> {
     let (list, inv) = match Open::<Kubes>::new(&state.app(), &s.caller(), &q).await {
         Ok(l) => (l, None),
@@ -116,15 +139,24 @@ pub(super) async fn list_page(
             status: k.status.code().to_string(),
         })
         .collect();
-    let errors = FormErrors::new(inv.as_ref(), ctx.lang);
-    Ok(html(&ListPage {
+    let errors = FormErrors::new(inv.as_ref().or(assign_errors), ctx.lang);
+    let pendampings = if s.role() == domain::Role::Pendamping {
+        Vec::new()
+    } else {
+        app::users::pendampings(&state.app(), &s.caller(), None).await?
+    };
+    let back = q.uri().to_string();
+    let page = ListPage {
         rows,
         q: q.into_inner(),
         o,
         pager,
         can_write: s.role().can_write(),
         errors,
+        pendampings,
+        ticked,
+        back,
         ctx,
-    })?
-    .into_response())
+    };
+    Ok((page.errors.status(), html(&page)?).into_response())
 }

@@ -34,6 +34,7 @@ pub fn routes() -> crate::Routes {
     crate::Routes::new()
         .route("/kube", get(list_page).post(create_form))
         .route("/kube/new", get(new_page))
+        .route("/kube/assign", post(assign_form))
         .route("/kube/export", get(crate::export::export::<Kubes>))
         .route("/kube/{id}", get(detail_page).post(update_form))
         .route("/kube/{id}/edit", get(edit_page))
@@ -51,6 +52,7 @@ pub(crate) fn api_routes(r: crate::schema::ApiRouter) -> crate::schema::ApiRoute
         .routes(routes!(api_export))
         .routes(routes!(api_get, api_update))
         .routes(routes!(api_add_member))
+        .routes(routes!(api_assign))
         .routes(routes!(api_set_role, api_remove_member))
 }
 

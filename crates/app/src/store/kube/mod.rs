@@ -125,6 +125,8 @@ pub struct KubeFilter {
     pub stage: Option<String>,
     pub business_type: Option<String>,
     pub funding_source: Option<String>,
+    /// The pendamping's account id; `0`: groups with none.
+    pub pendamping_id: Option<String>,
     /// Year of formation (as typed: a malformed year is a field error of the list, not a
     /// refused request; see [`KubeFilter::year`]).
     pub year: Option<String>,
@@ -197,6 +199,13 @@ fn list_where(f: &KubeFilter, scope: Scope<'_>) -> Where {
     w.eq("stage", &f.stage);
     w.eq("business_type", &f.business_type);
     w.eq("funding_source", &f.funding_source);
+    match crate::store::sql::nonempty(&f.pendamping_id).map(|p| p.parse::<i64>()) {
+        Some(Ok(0)) => w.raw("pendamping_id IS NULL"),
+        Some(Ok(id)) => w.cond_int("pendamping_id = ?", id),
+        // Not an account: no group has it.
+        Some(Err(_)) => w.raw("1 = 0"),
+        None => {}
+    }
     if let Ok(Some(y)) = f.year() {
         w.cond_int("formed_year = ?", y);
     }
@@ -510,6 +519,44 @@ impl Store {
             refresh_count(&mut tx, id, &actor.now()).await?;
         }
         audited_commit(tx, actor, "update", id, &before).await
+    }
+
+    /// Gives several groups one pendamping (`None`: none) at once, all or none: each
+    /// group's kecamatan must be one of the pendamping's. Each change is audited.
+    pub async fn kube_assign_pendamping(
+        &self,
+        actor: &Actor,
+        ids: &[i64],
+        pendamping_id: Option<i64>,
+    ) -> Result<usize> {
+        let mut tx = self.tx().await?;
+        let mut changed = 0;
+        for &id in ids {
+            let before = detail_in(&mut tx, id).await?;
+            if before.kube.pendamping_id == pendamping_id {
+                continue;
+            }
+            check_pendamping(&mut tx, pendamping_id, &before.kube.district_code).await?;
+            sqlx::query("UPDATE kube SET pendamping_id = $1, updated_at = $2 WHERE id = $3")
+                .bind(pendamping_id)
+                .bind(actor.now())
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            audit::record(
+                &mut tx,
+                actor,
+                "assign",
+                "kube",
+                id,
+                Some(&serde_json::json!({"pendamping_id": before.kube.pendamping_id})),
+                Some(&serde_json::json!({"pendamping_id": pendamping_id})),
+            )
+            .await?;
+            changed += 1;
+        }
+        tx.commit().await?;
+        Ok(changed)
     }
 
     pub async fn kube_list(

@@ -12,8 +12,8 @@ use sqlx::{AnyConnection, Arguments, FromRow, Row};
 mod bulk;
 mod candidates;
 mod history;
-pub use candidates::{Among, Match};
 pub(crate) use bulk::*;
+pub use candidates::{Among, Match};
 pub use history::HistoryRow;
 
 #[derive(Debug, Clone, Serialize, PartialEq, FromRow)]

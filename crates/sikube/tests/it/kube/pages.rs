@@ -309,3 +309,160 @@ async fn forming_a_kube_takes_names_and_niks_and_reports_every_bad_row() {
     assert!(!form.contains("3279041203700001"));
     app.stop().await;
 }
+
+/// The office gives several groups to one pendamping at once, from the KUBE list: all or
+/// none, each change audited; a pendamping cannot.
+#[tokio::test]
+async fn several_groups_given_to_a_pendamping_at_once() {
+    let app = TestApp::spawn().await;
+    let op = app.token("operator").await;
+    let admin = app.token("admin").await;
+    let users = app.get_json(&admin, "/api/v1/users?limit=50").await;
+    let id_of = |name: &str| {
+        users["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["username"] == name)
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap()
+    };
+    let (langensari, pataruman) = (id_of("p.langensari"), id_of("p.pataruman"));
+    let mut ids = Vec::new();
+    for (i, name) in ["KUBE Satu", "KUBE Dua"].iter().enumerate() {
+        let members = persons_in(&app, &op, REJASARI, 5, 40 + i).await;
+        let k: Value = app
+            .post(&op, "/api/v1/kube", kube_body(name, REJASARI, &members))
+            .await
+            .json()
+            .await
+            .unwrap();
+        ids.push(k["id"].as_i64().unwrap());
+    }
+    // A pendamping of another kecamatan: refused, and neither group changed.
+    let r = app
+        .post(
+            &op,
+            "/api/v1/kube/assign",
+            json!({"kube_ids": ids, "pendamping_id": pataruman}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    for id in &ids {
+        let k = app.get_json(&op, &format!("/api/v1/kube/{id}")).await;
+        assert!(k["pendamping"].is_null(), "{k}");
+    }
+    // A pendamping may not assign.
+    let field = app.token("p.langensari").await;
+    let r = app
+        .post(
+            &field,
+            "/api/v1/kube/assign",
+            json!({"kube_ids": ids, "pendamping_id": langensari}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    // In the browser: the list filtered to groups with no pendamping, both ticked.
+    let b = app.browser_login("operator").await;
+    let list = app.page(&b, "/kube?pendamping_id=0").await;
+    assert!(list.contains("form=\"assign\" name=\"kube_id\""), "{list}");
+    let csrf = hidden(&list, "_csrf");
+    // Nothing chosen: the list again, still ticked, the reason beside the button.
+    let body = |p: &str| {
+        format!(
+            "_csrf={csrf}&back=%2Fkube%3Fpendamping_id%3D0&kube_id={}&kube_id={}&pendamping_id={p}",
+            ids[0], ids[1]
+        )
+    };
+    let r = b
+        .post(app.url("/kube/assign"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body(""))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let again = r.text().await.unwrap();
+    assert!(again.contains("id=\"error-pendamping_id\""), "{again}");
+    assert!(again.contains(&format!(
+        "value=\"{}\" aria-label=\"KUBE Satu\" checked",
+        ids[0]
+    )));
+    let r = b
+        .post(app.url("/kube/assign"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body(&langensari.to_string()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()["location"], "/kube?pendamping_id=0");
+    let page = app
+        .page(&b, &format!("/kube?pendamping_id={langensari}"))
+        .await;
+    assert!(
+        page.contains("Pendamping ditetapkan untuk 2 KUBE."),
+        "{page}"
+    );
+    assert!(page.contains("KUBE Satu") && page.contains("KUBE Dua"));
+    let k = app.get_json(&op, &format!("/api/v1/kube/{}", ids[0])).await;
+    assert_eq!(k["pendamping"], "p.langensari", "{k}");
+    let audit = app
+        .get_json(
+            &admin,
+            &format!("/api/v1/audit?entity=kube&entity_id={}", ids[0]),
+        )
+        .await;
+    assert!(audit.to_string().contains("\"assign\""), "{audit}");
+    app.stop().await;
+}
+
+/// The picker asks the server as one types: by a name start, or a NIK as the role may
+/// search one; nothing of another kecamatan.
+#[tokio::test]
+async fn the_picker_searches_on_the_server_as_the_role_may() {
+    let app = TestApp::spawn().await;
+    let op = app.token("operator").await;
+    let ids = persons_in(&app, &op, REJASARI, 3, 61).await;
+    let p = app
+        .get_json(&op, &format!("/api/v1/persons/{}", ids[0]))
+        .await;
+    let (name, nik) = (
+        p["name"].as_str().unwrap().to_string(),
+        p["nik"].as_str().unwrap().to_string(),
+    );
+    let ask = |who: &'static str, area: &'static str, q: String| {
+        let app = &app;
+        async move {
+            let b = app.browser_login(who).await;
+            let r = b
+                .get(app.url("/persons/candidates"))
+                .query(&[("among", "kube"), ("area", area), ("member_person", &q)])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::OK);
+            r.text().await.unwrap()
+        }
+    };
+    let start: String = name.chars().take(5).collect();
+    let found = ask("operator", REJASARI, start.clone()).await;
+    assert!(
+        found.contains(&format!("{name} · ")) && found.contains(&nik),
+        "{found}"
+    );
+    // The operator finds by a NIK start, typed in groups.
+    let grouped = format!("{} {}", &nik[..6], &nik[6..10]);
+    assert!(ask("operator", REJASARI, grouped).await.contains(&name));
+    // A pendamping of the kecamatan sees the NIK masked, and may not search a NIK start.
+    let field = ask("p.langensari", REJASARI, start.clone()).await;
+    assert!(field.contains(&name) && !field.contains(&nik), "{field}");
+    assert_eq!(
+        ask("p.langensari", REJASARI, nik[..10].to_string()).await,
+        ""
+    );
+    // Another kecamatan's pendamping: nothing.
+    assert_eq!(ask("p.pataruman", REJASARI, start).await, "");
+    app.stop().await;
+}

@@ -463,6 +463,24 @@ fn case_of(m: &Method, route: &str, fx: &Fx, seed: usize) -> Option<Case> {
             Form(kube_form(format!("KUBE Matriks {seed}"), &fx.members)),
             true,
         ),
+        // Giving groups to a pendamping is the office's: a pendamping is refused whatever
+        // the groups' area.
+        ("POST", "/api/v1/kube/assign") => case(
+            OFFICE,
+            200,
+            Json(json!({"kube_ids": [fx.kube], "pendamping_id": 0})),
+            false,
+        ),
+        ("POST", "/kube/assign") => case(
+            OFFICE,
+            303,
+            Form(vec![
+                ("kube_id", fx.kube.to_string()),
+                ("pendamping_id", "0".into()),
+                ("back", "/kube".into()),
+            ]),
+            false,
+        ),
         ("POST", "/api/v1/kube/{id}/members") => case(
             WRITERS,
             201,

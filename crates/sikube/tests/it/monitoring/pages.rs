@@ -195,7 +195,9 @@ async fn participants_found_and_ticked_at_once_and_all_certificates_in_one_pdf()
     let id = t["id"].as_i64().unwrap();
     let b = app.browser_login("operator").await;
     // The search finds residents by a name start, each with age, village and NIK.
-    let person: Value = app.get_json(&op, &format!("/api/v1/persons/{}", ps[0])).await;
+    let person: Value = app
+        .get_json(&op, &format!("/api/v1/persons/{}", ps[0]))
+        .await;
     let name = person["name"].as_str().unwrap().to_string();
     let start: String = name.chars().take(4).collect();
     let page = app
@@ -260,7 +262,11 @@ async fn participants_found_and_ticked_at_once_and_all_certificates_in_one_pdf()
         "{text}"
     );
     let page = app.page(&b, &format!("/trainings/{id}")).await;
-    assert!(page.contains("href=\"/trainings/{id}/certificates\"".replace("{id}", &id.to_string()).as_str()));
+    assert!(page.contains(
+        "href=\"/trainings/{id}/certificates\""
+            .replace("{id}", &id.to_string())
+            .as_str()
+    ));
     let r = b
         .get(app.url(&format!("/trainings/{id}/certificates")))
         .send()
