@@ -117,13 +117,13 @@ pub(super) async fn render_list(
     let page = list.rows(q.paging(50)).await?;
     let pager = q.pager(&page).with_export();
     let villages = crate::persons::filter_villages(
-        &state,
-        &s,
+        state,
+        s,
         q.district_code.as_deref(),
         q.village_code.as_deref(),
     );
-    let types = business_types(&state, &s, ctx.lang).await?;
-    let o = options_with(&state, &s, ctx.lang, villages, types);
+    let types = business_types(state, s, ctx.lang).await?;
+    let o = options_with(state, s, ctx.lang, villages, types);
     let rows = page
         .items
         .into_iter()
