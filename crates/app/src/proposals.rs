@@ -6,7 +6,7 @@ pub use crate::store::aid::{Asset, ProposalDetail, ProposalFilter, ProposalListe
 use crate::store::{Page, Paging};
 use crate::{local_time, Caller, Context, Error, Result};
 use domain::aid::{decide, Action, Facts, ProposalState, Refusal, StepInput, Who};
-use domain::{Invalid, Msg};
+use domain::{Invalid, Msg, Role};
 use serde::{Deserialize, Serialize};
 use sheets::Cell;
 
@@ -40,21 +40,8 @@ pub async fn create(cx: &Context, c: &Caller, b: &ProposalCreate) -> Result<Prop
     {
         inv.add("kube_id", Msg::new("kube.dissolved"));
     }
-    let items: Vec<&ItemQty> = b.items.iter().filter(|i| i.quantity != 0).collect();
-    if items.is_empty() {
-        inv.add("items", Msg::new("proposal.no_items"));
-    }
-    if let Some(m) = items
-        .iter()
-        .find_map(|i| domain::aid::check_quantity(i.quantity).err())
-    {
-        inv.add("items", m);
-    }
-    if b.justification.trim().is_empty() {
-        inv.add("justification", Msg::new("common.required"));
-    }
+    let pairs = check_draft(&mut inv, &b.items, &b.justification);
     inv.into_result()?;
-    let pairs: Vec<(i64, i64)> = items.iter().map(|i| (i.item_id, i.quantity)).collect();
     Ok(cx
         .store
         .proposal_create(
@@ -65,6 +52,58 @@ pub async fn create(cx: &Context, c: &Caller, b: &ProposalCreate) -> Result<Prop
             b.justification.trim(),
         )
         .await?)
+}
+
+/// The items (quantity 0 left out) and the reason of a draft, checked into `inv`.
+fn check_draft(inv: &mut Invalid, items: &[ItemQty], justification: &str) -> Vec<(i64, i64)> {
+    let items: Vec<&ItemQty> = items.iter().filter(|i| i.quantity != 0).collect();
+    if items.is_empty() {
+        inv.add("items", Msg::new("proposal.no_items"));
+    }
+    if let Some(m) = items
+        .iter()
+        .find_map(|i| domain::aid::check_quantity(i.quantity).err())
+    {
+        inv.add("items", m);
+    }
+    if justification.trim().is_empty() {
+        inv.add("justification", Msg::new("common.required"));
+    }
+    items.iter().map(|i| (i.item_id, i.quantity)).collect()
+}
+
+/// A draft as changed before it is submitted: everything but its group.
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct ProposalDraft {
+    pub programme_id: i64,
+    pub items: Vec<ItemQty>,
+    pub justification: String,
+}
+
+/// Changes a draft of the caller's area (refused once submitted).
+pub async fn update(
+    cx: &Context,
+    c: &Caller,
+    id: i64,
+    b: &ProposalDraft,
+) -> Result<ProposalDetail> {
+    c.require_write()?;
+    crate::scope::proposal(cx, c, id).await?;
+    let mut inv = Invalid::new();
+    let pairs = check_draft(&mut inv, &b.items, &b.justification);
+    inv.into_result()?;
+    Ok(cx
+        .store
+        .proposal_update_draft(&c.actor, id, b.programme_id, &pairs, b.justification.trim())
+        .await?)
+}
+
+/// Withdraws a draft of the caller's area: it is removed, the audit trail keeps it
+/// (refused once submitted: from then on a proposal is rejected, not withdrawn).
+pub async fn withdraw(cx: &Context, c: &Caller, id: i64) -> Result<()> {
+    c.require_write()?;
+    crate::scope::proposal(cx, c, id).await?;
+    Ok(cx.store.proposal_withdraw(&c.actor, id).await?)
 }
 
 #[derive(Deserialize, utoipa::ToSchema, Default)]
@@ -249,6 +288,11 @@ pub struct Overview {
     pub kube: crate::kube::Kube,
     pub programme: crate::programmes::Programme,
     pub offers: Vec<Offer>,
+    /// The next steps of the proposal the caller may not take, each with why (another
+    /// role's; the same person may not check their own step).
+    pub withheld: Vec<(Action, Msg)>,
+    /// The draft may be changed or withdrawn by the caller.
+    pub editable: bool,
     pub facts: DecisionFacts,
 }
 
@@ -332,6 +376,25 @@ pub async fn overview(cx: &Context, c: &Caller, id: i64) -> Result<Overview> {
             quota_used: figures.quota_used,
         }),
     };
+    let mut withheld = Vec::new();
+    for a in Action::ALL.iter().copied() {
+        // A next step of the proposal (some role may take it) that this caller may not.
+        let next = Role::ALL
+            .iter()
+            .any(|r| domain::aid::transition(st, a, *r).is_ok());
+        if !next {
+            continue;
+        }
+        if !a.allowed(c.role) {
+            // Said as who takes it, not as a refusal of the caller's role.
+            let key = domain::i18n::key(&format!("proposal.who.{}", a.code()));
+            withheld.push((a, Msg::new(key.unwrap_or("error.forbidden"))));
+        } else if let Err(Refusal::Conflict(_, why)) =
+            domain::aid::may(st, &steps, a, who, cx.settings.allow_same_person)
+        {
+            withheld.push((a, why));
+        }
+    }
     let offers = Action::ALL
         .iter()
         .copied()
@@ -362,11 +425,14 @@ pub async fn overview(cx: &Context, c: &Caller, id: i64) -> Result<Overview> {
         guidance,
         earlier,
     };
+    let editable = st == ProposalState::Draft && c.role.can_write();
     Ok(Overview {
         detail,
         kube,
         programme,
         offers,
+        withheld,
+        editable,
         facts,
     })
 }

@@ -125,3 +125,34 @@ pub(super) async fn bast_response(state: &AppState, s: &Session, id: i64) -> App
     )
         .into_response())
 }
+
+/// Change a draft (its programme, items and reason); refused once submitted.
+#[utoipa::path(put, path = "/api/v1/proposals/{id}", tag = "proposals", params(("id" = i64, Path)), request_body = app::proposals::ProposalDraft,
+    responses((status = 200, body = ProposalOut), (status = 404, body = crate::schema::ErrorBody), (status = 409, body = crate::schema::ErrorBody), (status = 422, body = crate::schema::ErrorBody)))]
+pub(crate) async fn api_update(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    Path(id): Path<i64>,
+    Json(b): Json<app::proposals::ProposalDraft>,
+) -> AppResult<Json<ProposalOut>> {
+    Ok(Json(out(app::proposals::update(
+        &state.app(),
+        &s.caller(),
+        id,
+        &b,
+    )
+    .await?)))
+}
+
+/// Withdraw a draft: it and its files are removed, the audit trail keeps it; refused
+/// once submitted (a submitted proposal is rejected instead).
+#[utoipa::path(delete, path = "/api/v1/proposals/{id}", tag = "proposals", params(("id" = i64, Path)),
+    responses((status = 204), (status = 404, body = crate::schema::ErrorBody), (status = 409, body = crate::schema::ErrorBody)))]
+pub(crate) async fn api_withdraw(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    Path(id): Path<i64>,
+) -> AppResult<StatusCode> {
+    app::proposals::withdraw(&state.app(), &s.caller(), id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

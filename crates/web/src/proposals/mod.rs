@@ -30,7 +30,9 @@ pub fn routes() -> crate::Routes {
         .route("/proposals", get(list_page).post(create_form))
         .route("/proposals/new", get(new_page))
         .route("/proposals/export", get(crate::export::export::<Proposals>))
-        .route("/proposals/{id}", get(detail_page))
+        .route("/proposals/{id}", get(detail_page).post(update_form))
+        .route("/proposals/{id}/edit", get(edit_page))
+        .route("/proposals/{id}/withdraw", post(withdraw_form))
         .route("/proposals/{id}/act/{action}", post(act_form))
         .route("/proposals/{id}/bast.pdf", get(bast))
 }
@@ -38,7 +40,7 @@ pub fn routes() -> crate::Routes {
 pub(crate) fn api_routes(r: crate::schema::ApiRouter) -> crate::schema::ApiRouter {
     r.routes(routes!(api_list, api_create))
         .routes(routes!(api_export))
-        .routes(routes!(api_get))
+        .routes(routes!(api_get, api_update, api_withdraw))
         .routes(routes!(api_decision))
         .routes(routes!(api_act))
         .routes(routes!(api_bast))

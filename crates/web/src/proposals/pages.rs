@@ -66,7 +66,30 @@ pub(super) struct FormPage {
     /// The package chosen, else the one for the group's business type.
     package_id: i64,
     justification: String,
+    /// The draft being changed; none for a new proposal.
+    editing: Option<i64>,
     errors: FormErrors,
+}
+
+/// What a proposal form holds: the group, the programme, the (item, quantity) rows, the
+/// reason and the package chosen; and the draft it changes, if it does.
+pub(super) struct Draft {
+    editing: Option<i64>,
+    kube_id: i64,
+    programme_id: i64,
+    quantities: Vec<(i64, i64)>,
+    justification: String,
+    package: Option<i64>,
+}
+
+impl FormPage {
+    /// Cancel goes back to the draft, or to the group of a new proposal.
+    fn back(&self) -> String {
+        match self.editing {
+            Some(id) => format!("/proposals/{id}"),
+            None => format!("/kube/{}", self.kube.id),
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -76,18 +99,21 @@ pub(super) struct NewQuery {
     programme_id: Option<i64>,
 }
 
-#[allow(clippy::too_many_arguments)] // the form page's parts, each from its own source
 pub(super) async fn form(
     state: &AppState,
     s: &Session,
     ctx: Ctx,
-    kube_id: i64,
-    programme_id: i64,
-    quantities: &[(i64, i64)],
-    justification: String,
-    package: Option<i64>,
+    d: Draft,
     errors: Option<&Invalid>,
 ) -> AppResult<Response> {
+    let Draft {
+        editing,
+        kube_id,
+        programme_id,
+        quantities,
+        justification,
+        package,
+    } = d;
     let kube = crate::kube_in_scope(state, s, kube_id).await?;
     let year = chrono::Datelike::year(&state.today()) as i64;
     let programmes = app::programmes::list(&state.app(), &s.caller(), None)
@@ -132,6 +158,7 @@ pub(super) async fn form(
         packages,
         package_id,
         justification,
+        editing,
         errors,
         ctx,
     };
@@ -145,18 +172,47 @@ pub(super) async fn new_page(
 ) -> AppResult<Response> {
     s.require_write()?;
     let quantities = package_items(&state, &s, q.package_id).await?;
-    form(
-        &state,
-        &s,
-        ctx,
-        q.kube_id,
-        q.programme_id.unwrap_or(0),
-        &quantities,
-        String::new(),
-        q.package_id,
-        None,
-    )
-    .await
+    let d = Draft {
+        editing: None,
+        kube_id: q.kube_id,
+        programme_id: q.programme_id.unwrap_or(0),
+        quantities,
+        justification: String::new(),
+        package: q.package_id,
+    };
+    form(&state, &s, ctx, d, None).await
+}
+
+/// A draft's form, filled with what it holds.
+pub(super) async fn edit_page(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    s.require_write()?;
+    let o = app::proposals::overview(&state.app(), &s.caller(), id).await?;
+    if !o.editable {
+        return Err(app::Error::Conflict {
+            field: "state".into(),
+            msg: domain::Msg::new("proposal.not_draft"),
+        }
+        .into());
+    }
+    let p = o.detail.proposal;
+    let d = Draft {
+        editing: Some(id),
+        kube_id: p.kube_id,
+        programme_id: p.programme_id,
+        quantities: o
+            .detail
+            .items
+            .iter()
+            .map(|i| (i.item_id, i.quantity))
+            .collect(),
+        justification: p.justification,
+        package: None,
+    };
+    form(&state, &s, ctx, d, None).await
 }
 
 /// A package's (item, quantity) rows; none for no package.
@@ -207,56 +263,112 @@ pub(super) async fn create_form(
     PageAuth { s, ctx }: PageAuth,
     page::Form(f): page::Form<ProposalForm>,
 ) -> AppResult<Response> {
-    let kube_id = f.kube_id.unwrap_or(0);
+    save(&state, &s, ctx, None, f).await
+}
+
+/// A draft's form sent back: the draft changed.
+pub(super) async fn update_form(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    Path(id): Path<i64>,
+    page::Form(f): page::Form<ProposalForm>,
+) -> AppResult<Response> {
+    save(&state, &s, ctx, Some(id), f).await
+}
+
+/// A new proposal or a changed draft saved; or the form again, filled from a package or
+/// with its errors.
+async fn save(
+    state: &AppState,
+    s: &Session,
+    ctx: Ctx,
+    editing: Option<i64>,
+    f: ProposalForm,
+) -> AppResult<Response> {
+    let kube_id = match editing {
+        Some(id) => {
+            app::proposals::overview(&state.app(), &s.caller(), id)
+                .await?
+                .detail
+                .proposal
+                .kube_id
+        }
+        None => f.kube_id.unwrap_or(0),
+    };
     let programme_id = f.programme_id.unwrap_or(0);
+    let again = |quantities: Vec<(i64, i64)>, justification: String| Draft {
+        editing,
+        kube_id,
+        programme_id,
+        quantities,
+        justification,
+        package: f.package_id,
+    };
     if f.use_package.is_some() {
         s.require_write()?;
-        let quantities = package_items(&state, &s, f.package_id).await?;
+        let quantities = package_items(state, s, f.package_id).await?;
         return form(
-            &state,
-            &s,
+            state,
+            s,
             ctx,
-            kube_id,
-            programme_id,
-            &quantities,
-            f.justification,
-            f.package_id,
+            again(quantities, f.justification.clone()),
             None,
         )
         .await;
     }
     let items = item_rows(&f.item_id, &f.quantity, 0);
-    let b = ProposalCreate {
-        kube_id,
-        programme_id,
-        items: items.clone(),
-        justification: f.justification,
-    };
-    match page::outcome(app::proposals::create(&state.app(), &s.caller(), &b).await)? {
-        Done(d) => {
-            page::redirect_with_flash(
-                &state,
-                &s,
-                &format!("/proposals/{}", d.proposal.id),
-                ctx.t("proposal.created"),
-            )
-            .await
+    let saved = match editing {
+        Some(id) => {
+            let b = app::proposals::ProposalDraft {
+                programme_id,
+                items: items.clone(),
+                justification: f.justification.clone(),
+            };
+            app::proposals::update(&state.app(), &s.caller(), id, &b)
+                .await
+                .map(|d| (d, "proposal.updated"))
         }
-        Again(inv) => {
-            let q: Vec<(i64, i64)> = items.iter().map(|i| (i.item_id, i.quantity)).collect();
-            form(
-                &state,
-                &s,
-                ctx,
+        None => {
+            let b = ProposalCreate {
                 kube_id,
                 programme_id,
-                &q,
-                b.justification,
-                f.package_id,
-                Some(&inv),
-            )
-            .await
+                items: items.clone(),
+                justification: f.justification.clone(),
+            };
+            app::proposals::create(&state.app(), &s.caller(), &b)
+                .await
+                .map(|d| (d, "proposal.created"))
         }
+    };
+    match page::outcome(saved)? {
+        Done((d, msg)) => {
+            let to = format!("/proposals/{}", d.proposal.id);
+            page::redirect_with_flash(state, s, &to, ctx.t(msg)).await
+        }
+        Again(inv) => {
+            let q = items.iter().map(|i| (i.item_id, i.quantity)).collect();
+            form(state, s, ctx, again(q, f.justification.clone()), Some(&inv)).await
+        }
+    }
+}
+
+/// A draft withdrawn from its page (after the confirmation).
+pub(super) async fn withdraw_form(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let kube_id = app::proposals::overview(&state.app(), &s.caller(), id)
+        .await?
+        .detail
+        .proposal
+        .kube_id;
+    match page::outcome(app::proposals::withdraw(&state.app(), &s.caller(), id).await)? {
+        Done(()) => {
+            let to = format!("/kube/{kube_id}");
+            page::redirect_with_flash(&state, &s, &to, ctx.t("proposal.withdrawn")).await
+        }
+        Again(inv) => render_detail(&state, &s, ctx, id, Some(&inv)).await,
     }
 }
 
@@ -274,6 +386,9 @@ pub(super) struct DetailPage {
     today: String,
     attachments: Vec<crate::attachments::AttachmentOut>,
     can_write: bool,
+    /// The next steps not the viewer's: (code, label, why).
+    withheld: Vec<(&'static str, &'static str, String)>,
+    editable: bool,
 }
 
 /// A step offered on the page: its button, why it would be refused now, and what its
@@ -340,6 +455,12 @@ pub(super) async fn render_detail(
         today: state.today().format("%Y-%m-%d").to_string(),
         attachments: crate::attachments::list(state, s, "proposal", id).await?,
         can_write: s.role().can_write(),
+        withheld: o
+            .withheld
+            .iter()
+            .map(|(a, why)| (a.code(), lang.t(a.label_key()), why.text(lang)))
+            .collect(),
+        editable: o.editable,
         ctx,
     };
     let status = if page.errors.is_empty() {

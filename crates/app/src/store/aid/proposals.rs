@@ -14,27 +14,7 @@ impl Store {
         justification: &str,
     ) -> Result<ProposalDetail> {
         let mut tx = self.tx().await?;
-        let p = programme_in(&mut tx, programme_id, None).await?;
-        if p.target != domain::aid::Target::Kube {
-            return Err(
-                domain::Invalid::field("programme_id", Msg::new("programme.wrong_target")).into(),
-            );
-        }
-        let mut total = 0i64;
-        let mut priced = Vec::new();
-        for (item, qty) in merge_items(items) {
-            let row: Option<(i64,)> = sqlx::query_as("SELECT unit_price FROM items WHERE id = $1")
-                .bind(item)
-                .fetch_optional(&mut *tx)
-                .await?;
-            let Some((price,)) = row else {
-                return Err(
-                    domain::Invalid::field("items", Msg::new("item.unknown").arg(item)).into(),
-                );
-            };
-            total = total.saturating_add(price.saturating_mul(qty));
-            priced.push((item, qty, price));
-        }
+        let (total, priced) = priced_for(&mut tx, programme_id, items).await?;
         let now = actor.now();
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO proposals (kube_id, programme_id, state, total, justification, created_at, updated_at)
@@ -47,19 +27,80 @@ impl Store {
         .bind(&now)
         .fetch_one(&mut *tx)
         .await?;
-        for (item, qty, price) in priced {
-            sqlx::query("INSERT INTO proposal_items (proposal_id, item_id, quantity, unit_price) VALUES ($1, $2, $3, $4)")
-                .bind(id)
-                .bind(item)
-                .bind(qty)
-                .bind(price)
-                .execute(&mut *tx)
-                .await?;
-        }
+        insert_items(&mut tx, id, &priced).await?;
         let d = proposal_in(&mut tx, id, None).await?;
         audit::record::<(), _>(&mut tx, actor, "create", "proposal", id, None, Some(&d)).await?;
         tx.commit().await?;
         Ok(d)
+    }
+
+    /// A draft changed: its programme, items (priced anew) and reason. Only a draft.
+    pub async fn proposal_update_draft(
+        &self,
+        actor: &Actor,
+        id: i64,
+        programme_id: i64,
+        items: &[(i64, i64)],
+        justification: &str,
+    ) -> Result<ProposalDetail> {
+        let mut tx = self.tx().await?;
+        let before = draft_in(&mut tx, id, self.backend()).await?;
+        let (total, priced) = priced_for(&mut tx, programme_id, items).await?;
+        sqlx::query("DELETE FROM proposal_items WHERE proposal_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        insert_items(&mut tx, id, &priced).await?;
+        sqlx::query(
+            "UPDATE proposals SET programme_id = $1, total = $2, justification = $3, updated_at = $4 WHERE id = $5",
+        )
+        .bind(programme_id)
+        .bind(total)
+        .bind(justification)
+        .bind(actor.now())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        let d = proposal_in(&mut tx, id, None).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            "update",
+            "proposal",
+            id,
+            Some(&before),
+            Some(&d),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(d)
+    }
+
+    /// A draft withdrawn: it and its items and files are gone; the audit trail keeps
+    /// what it was. Only a draft (nothing was committed on it).
+    pub async fn proposal_withdraw(&self, actor: &Actor, id: i64) -> Result<()> {
+        let mut tx = self.tx().await?;
+        let before = draft_in(&mut tx, id, self.backend()).await?;
+        for sql in [
+            "DELETE FROM attachments WHERE entity = 'proposal' AND entity_id = $1",
+            "DELETE FROM proposal_items WHERE proposal_id = $1",
+            "DELETE FROM proposal_events WHERE proposal_id = $1",
+            "DELETE FROM proposals WHERE id = $1",
+        ] {
+            sqlx::query(sql).bind(id).execute(&mut *tx).await?;
+        }
+        audit::record::<_, ()>(
+            &mut tx,
+            actor,
+            "withdraw",
+            "proposal",
+            id,
+            Some(&before),
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     pub async fn proposal_get(&self, id: i64) -> Result<ProposalDetail> {
@@ -244,4 +285,58 @@ impl Store {
     pub async fn kube_assets(&self, kube_id: i64) -> Result<Vec<Asset>> {
         assets_in(&mut *self.pool.acquire().await?, kube_id).await
     }
+}
+
+/// A proposal under lock that must still be a draft.
+async fn draft_in(conn: &mut AnyConnection, id: i64, backend: Backend) -> Result<ProposalDetail> {
+    let d = proposal_in(conn, id, Some(backend)).await?;
+    if d.proposal.state != domain::aid::ProposalState::Draft {
+        return Err(StoreError::Conflict {
+            field: "state".into(),
+            msg: Msg::new("proposal.not_draft"),
+        });
+    }
+    Ok(d)
+}
+
+/// The items priced from the catalogue now, for a programme that funds KUBE:
+/// (total, (item, quantity, unit price)).
+async fn priced_for(
+    conn: &mut AnyConnection,
+    programme_id: i64,
+    items: &[(i64, i64)],
+) -> Result<(i64, Vec<(i64, i64, i64)>)> {
+    let p = programme_in(conn, programme_id, None).await?;
+    if p.target != domain::aid::Target::Kube {
+        return Err(
+            domain::Invalid::field("programme_id", Msg::new("programme.wrong_target")).into(),
+        );
+    }
+    let mut total = 0i64;
+    let mut priced = Vec::new();
+    for (item, qty) in merge_items(items) {
+        let row: Option<(i64,)> = sqlx::query_as("SELECT unit_price FROM items WHERE id = $1")
+            .bind(item)
+            .fetch_optional(&mut *conn)
+            .await?;
+        let Some((price,)) = row else {
+            return Err(domain::Invalid::field("items", Msg::new("item.unknown").arg(item)).into());
+        };
+        total = total.saturating_add(price.saturating_mul(qty));
+        priced.push((item, qty, price));
+    }
+    Ok((total, priced))
+}
+
+async fn insert_items(conn: &mut AnyConnection, id: i64, priced: &[(i64, i64, i64)]) -> Result<()> {
+    for (item, qty, price) in priced {
+        sqlx::query("INSERT INTO proposal_items (proposal_id, item_id, quantity, unit_price) VALUES ($1, $2, $3, $4)")
+            .bind(id)
+            .bind(item)
+            .bind(qty)
+            .bind(price)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
 }

@@ -2,7 +2,7 @@
 //! delivery after technical guidance, the BAST, and individual programmes.
 use crate::common;
 
-use common::{kube_body, persons_in, TestApp, REJASARI};
+use common::{hidden, kube_body, persons_in, TestApp, REJASARI};
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 
@@ -859,5 +859,153 @@ async fn people_are_named_as_offices_name_them_down_to_the_bast() {
     ] {
         assert!(text.contains(want), "{want} in {text}");
     }
+    app.stop().await;
+}
+
+/// A draft is changed and withdrawn, on its page and through the API; once submitted it
+/// is neither. The page says which next steps are not the viewer's, and why.
+#[tokio::test]
+async fn a_draft_is_changed_or_withdrawn_and_the_page_says_whose_steps_follow() {
+    let app = TestApp::spawn().await;
+    let s = setup(&app, 90).await;
+    let prog = programme(&app, Some(100_000_000), None).await;
+    let pl = app.token("p.langensari").await;
+    let create = || {
+        json!({"kube_id": s.kube_id, "programme_id": prog,
+            "items": [{"item_id": s.goat, "quantity": 2}], "justification": "Indukan"})
+    };
+    let p: Value = app
+        .post(&pl, "/api/v1/proposals", create())
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = p["id"].as_i64().unwrap();
+    // Changed in the browser: the form comes filled with the draft.
+    let b = app.browser_login("p.langensari").await;
+    let page = app.page(&b, &format!("/proposals/{id}")).await;
+    assert!(page.contains("id=\"edit-draft\"") && page.contains("id=\"withdraw-draft\""));
+    let form = app.page(&b, &format!("/proposals/{id}/edit")).await;
+    assert!(
+        form.contains(&format!("action=\"/proposals/{id}\"")),
+        "{form}"
+    );
+    assert!(form.contains(">Indukan</textarea>"), "{form}");
+    let csrf = hidden(&form, "_csrf");
+    // An empty reason: the form again with the field's error, the draft as before.
+    let body = |why: &str| {
+        format!(
+            "_csrf={csrf}&programme_id={prog}&item_id={}&quantity=3&item_id={}&quantity=1&justification={why}",
+            s.goat, s.cage
+        )
+    };
+    let r = b
+        .post(app.url(&format!("/proposals/{id}")))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body(""))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let before = app.get_json(&pl, &format!("/api/v1/proposals/{id}")).await;
+    assert_eq!(before["total"], 5_000_000);
+    let r = b
+        .post(app.url(&format!("/proposals/{id}")))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body("Indukan+dan+kandang"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let after = app.get_json(&pl, &format!("/api/v1/proposals/{id}")).await;
+    assert_eq!(after["total"], 3 * 2_500_000 + 5_000_000, "{after}");
+    assert_eq!(after["justification"], "Indukan dan kandang");
+    // Through the API too; the auditor may not.
+    let change = json!({"programme_id": prog, "items": [{"item_id": s.goat, "quantity": 1}], "justification": "Satu ekor"});
+    let auditor = app.token("auditor").await;
+    let put = |who: &str, body: Value| {
+        Client::new()
+            .put(app.url(&format!("/api/v1/proposals/{id}")))
+            .bearer_auth(who)
+            .json(&body)
+    };
+    assert_eq!(
+        put(&auditor, change.clone()).send().await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+    let r = put(&pl, change.clone()).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.json::<Value>().await.unwrap()["total"], 2_500_000);
+    // Submitted: the submitter is told verification is someone else's, approval the
+    // head's; the draft can no longer be changed or withdrawn.
+    assert_eq!(
+        act(&app, &pl, id, "submit", json!({})).await.status(),
+        StatusCode::OK
+    );
+    let page = app.page(&b, &format!("/proposals/{id}")).await;
+    assert!(!page.contains("id=\"edit-draft\""));
+    assert!(page.contains("id=\"withheld-verify\""), "{page}");
+    assert!(page.contains("Pengusul tidak boleh memverifikasi usulannya sendiri"));
+    assert!(
+        page.contains("Disetujui atau ditolak oleh kepala bidang")
+            || page.contains("Ditolak atau disetujui oleh kepala bidang")
+    );
+    assert_eq!(
+        put(&pl, change).send().await.unwrap().status(),
+        StatusCode::CONFLICT
+    );
+    let del = |who: &str, pid: i64| {
+        Client::new()
+            .delete(app.url(&format!("/api/v1/proposals/{pid}")))
+            .bearer_auth(who)
+            .send()
+    };
+    assert_eq!(del(&pl, id).await.unwrap().status(), StatusCode::CONFLICT);
+    // Another draft withdrawn from its page: gone, its group's page says so; the audit
+    // trail keeps it.
+    let p2: Value = app
+        .post(&pl, "/api/v1/proposals", create())
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id2 = p2["id"].as_i64().unwrap();
+    let page = app.page(&b, &format!("/proposals/{id2}")).await;
+    let r = b
+        .post(app.url(&format!("/proposals/{id2}/withdraw")))
+        .form(&[("_csrf", hidden(&page, "_csrf").as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        r.headers()["location"],
+        format!("/kube/{}", s.kube_id).as_str()
+    );
+    assert_eq!(
+        app.get(&pl, &format!("/api/v1/proposals/{id2}"))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    let admin = app.token("admin").await;
+    let audit = app
+        .get_json(
+            &admin,
+            &format!("/api/v1/audit?entity=proposal&entity_id={id2}"),
+        )
+        .await;
+    assert!(audit.to_string().contains("\"withdraw\""), "{audit}");
+    // A third through the API.
+    let p3: Value = app
+        .post(&pl, "/api/v1/proposals", create())
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        del(&pl, p3["id"].as_i64().unwrap()).await.unwrap().status(),
+        StatusCode::NO_CONTENT
+    );
     app.stop().await;
 }

@@ -639,6 +639,27 @@ fn case_of(m: &Method, route: &str, fx: &Fx, seed: usize) -> Option<Case> {
             ]),
             true,
         ),
+        // The fixture's proposal is a draft: changed or withdrawn by any writer of its area.
+        ("PUT", "/api/v1/proposals/{id}") => case(
+            WRITERS,
+            200,
+            Json(json!({"programme_id": fx.programme,
+                "items": [{"item_id": fx.item, "quantity": 3}], "justification": "Tambah indukan"})),
+            true,
+        ),
+        ("POST", "/proposals/{id}") => case(
+            WRITERS,
+            303,
+            Form(vec![
+                ("programme_id", fx.programme.to_string()),
+                ("justification", "Tambah indukan".into()),
+                ("item_id", fx.item.to_string()),
+                ("quantity", "3".into()),
+            ]),
+            true,
+        ),
+        ("DELETE", "/api/v1/proposals/{id}") => case(WRITERS, 204, None, true),
+        ("POST", "/proposals/{id}/withdraw") => case(WRITERS, 303, Form(vec![]), true),
         // The step in the path is `submit`: field staff and the office, not the head.
         ("POST", "/api/v1/proposals/{id}/{action}") => {
             case(&[FIELD, OPERATOR, ADMIN], 200, Json(json!({})), true)
