@@ -87,13 +87,15 @@ impl Filter {
     }
 }
 
-/// A cell as text, the way the page and the PDF print it.
-pub fn text_of(c: &Cell, kind: Kind) -> String {
+/// A cell as text, the way the page and the PDF print it in `lang`: counts grouped,
+/// percentages with one decimal, dates day first.
+pub fn text_of(c: &Cell, kind: Kind, lang: domain::Lang) -> String {
     match (c, kind) {
         (Cell::Int(v), Kind::Money) => domain::money::Rupiah::new(*v).to_string(),
-        (Cell::Int(v), _) => v.to_string(),
-        (Cell::Percent(p), _) => format!("{:.1}%", p * 100.0).replace('.', ","),
-        (Cell::Text(s) | Cell::Date(s), _) => s.clone(),
+        (Cell::Int(v), _) => domain::numbers::count(*v, lang),
+        (Cell::Percent(p), _) => domain::numbers::percent(p * 100.0, lang),
+        (Cell::Date(s), _) => domain::dates::day_first(s),
+        (Cell::Text(s), _) => s.clone(),
         (Cell::Empty, _) => String::new(),
     }
 }

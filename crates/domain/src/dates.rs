@@ -84,3 +84,11 @@ pub fn read(t: &str) -> Result<NaiveDate, Msg> {
     let year: i32 = y.parse().map_err(|_| bad())?;
     NaiveDate::from_ymd_opt(year, mon, day).ok_or_else(bad)
 }
+
+/// An ISO date (`2026-11-20`) as people write it: `20-11-2026`; anything else as it is.
+pub fn day_first(iso: &str) -> String {
+    match NaiveDate::parse_from_str(iso, "%Y-%m-%d") {
+        Ok(d) if iso.len() == 10 => d.format("%d-%m-%Y").to_string(),
+        _ => iso.to_string(),
+    }
+}

@@ -18,6 +18,7 @@ pub mod import;
 pub mod kube;
 pub mod money;
 pub mod nik;
+pub mod numbers;
 pub mod person;
 pub mod privacy;
 pub mod role;

@@ -57,7 +57,8 @@ fn legend(svg: &mut String, items: &[(&str, &str)], x0: f64, y: f64, width: f64)
 
 /// Horizontal stacked bars, one per row, each linking to the list behind it, under a
 /// legend of the segments' colours.
-pub fn stacked_bars(title: &str, bars: &[Bar]) -> String {
+/// Counts are written in `lang`'s number form.
+pub fn stacked_bars(title: &str, bars: &[Bar], lang: domain::Lang) -> String {
     let max = bars
         .iter()
         .map(|b| b.segments.iter().map(|s| s.value).sum::<i64>())
@@ -96,14 +97,15 @@ pub fn stacked_bars(title: &str, bars: &[Bar]) -> String {
                 h = row_h - 8.0,
                 c = s.colour,
                 l = esc(&s.label),
-                v = s.value
+                v = domain::numbers::count(s.value, lang)
             );
             x += w;
         }
         body += &format!(
-            "<text x=\"{:.1}\" y=\"{}\" font-size=\"12\" fill=\"#333\">{total}</text></a>",
+            "<text x=\"{:.1}\" y=\"{}\" font-size=\"12\" fill=\"#333\">{}</text></a>",
             x + 4.0,
-            y + 15.0
+            y + 15.0,
+            domain::numbers::count(total, lang)
         );
     }
     let height = top + bars.len() as f64 * row_h + 10.0;
@@ -287,6 +289,7 @@ mod tests {
                     label: "Berjalan".into(),
                 }],
             }],
+            domain::Lang::Id,
         );
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
         assert!(svg.contains("Langensari &amp; co") && svg.contains("/kube?a=1&amp;b=2"));
@@ -321,6 +324,7 @@ mod tests {
                     ],
                 },
             ],
+            domain::Lang::Id,
         );
         assert_eq!(svg.matches(">Berjalan</text>").count(), 1, "{svg}");
         assert_eq!(svg.matches(">Perlu pendampingan</text>").count(), 1);

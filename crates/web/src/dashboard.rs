@@ -314,7 +314,7 @@ fn chart_for(title: &str, param: &str, groups: &[Group], lang: Lang) -> String {
                 .collect(),
         })
         .collect();
-    stacked_bars(title, &bars)
+    stacked_bars(title, &bars, lang)
 }
 
 async fn home(State(state): State<AppState>, PageAuth { s, ctx }: PageAuth) -> AppResult<Response> {
@@ -324,11 +324,7 @@ async fn home(State(state): State<AppState>, PageAuth { s, ctx }: PageAuth) -> A
         .iter()
         .map(|(st, _)| {
             let count = d.by_status.get(st.code()).copied().unwrap_or(0);
-            let pct = if d.kube_total == 0 {
-                "0".into()
-            } else {
-                format!("{:.1}", count as f64 * 100.0 / d.kube_total as f64)
-            };
+            let pct = ctx.pct(domain::numbers::share(count, d.kube_total));
             StatusCard {
                 code: st.code(),
                 label: lang.t(st.label_key()),

@@ -9,6 +9,26 @@ use axum::http::request::Parts;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use domain::{Invalid, Lang, Role};
 
+/// A count a page shows, whatever integer type holds it (templates pass references).
+pub trait Whole {
+    fn whole(&self) -> i64;
+}
+
+macro_rules! whole {
+    ($($t:ty),*) => { $(impl Whole for $t {
+        fn whole(&self) -> i64 {
+            i64::try_from(*self).unwrap_or(i64::MAX)
+        }
+    })* };
+}
+whole!(i64, i32, u32, usize);
+
+impl<T: Whole + ?Sized> Whole for &T {
+    fn whole(&self) -> i64 {
+        (**self).whole()
+    }
+}
+
 pub struct NavItem {
     pub href: &'static str,
     pub label: &'static str,
@@ -30,6 +50,14 @@ pub struct Ctx {
 }
 
 impl Ctx {
+    /// A count in the page's language: `1.510` (see `domain::numbers`).
+    pub fn n(&self, v: impl Whole) -> String {
+        domain::numbers::count(v.whole(), self.lang)
+    }
+    /// A percentage in the page's language: `39,3%`.
+    pub fn pct(&self, v: impl std::borrow::Borrow<f64>) -> String {
+        domain::numbers::percent(*v.borrow(), self.lang)
+    }
     /// Whether the caller administers the installation (users, shared settings).
     pub fn is_admin(&self) -> bool {
         self.user.as_ref().is_some_and(|u| u.role.manages_users())
@@ -128,11 +156,7 @@ pub fn label(prefix: &str, code: &str, lang: domain::Lang) -> String {
 /// A date field's value as the office writes it: an ISO date (`1990-08-17`, as stored)
 /// day first (`17-08-1990`); anything else (what the user typed) as it is.
 pub fn day_first(v: impl std::fmt::Display) -> String {
-    let v = v.to_string();
-    match chrono::NaiveDate::parse_from_str(&v, "%Y-%m-%d") {
-        Ok(d) if v.len() == 10 => d.format("%d-%m-%Y").to_string(),
-        _ => v,
-    }
+    domain::dates::day_first(&v.to_string())
 }
 
 pub fn html(t: &impl Template) -> AppResult<Html<String>> {

@@ -139,7 +139,7 @@ async fn dashboard_counts_are_exact_and_scoped() {
     let b = app.browser_login("kabid").await;
     let home = app.page(&b, "/").await;
     assert!(home.contains("id=\"kube-total\">4<"));
-    assert!(home.contains("id=\"running-pct\">25%<"));
+    assert!(home.contains("id=\"running-pct\">25,0%<"));
     assert!(home.contains("href=\"/kube?district_code=32.79.04&amp;status=berjalan\">1<"));
     assert!(home.contains("<svg"));
     app.stop().await;

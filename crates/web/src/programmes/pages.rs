@@ -199,7 +199,7 @@ pub(super) async fn render_detail(
             let st = lang.t(p.state.label_key());
             (
                 p.id,
-                format!("#{} · KUBE {}", p.id, p.kube_id),
+                format!("#{} · {}", p.id, l.kube_name),
                 Rupiah::new(p.total).to_string(),
                 st,
             )

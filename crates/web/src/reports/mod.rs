@@ -64,7 +64,7 @@ async fn respond(
                 .map(|row| {
                     row.iter()
                         .zip(&r.columns)
-                        .map(|(c, (_, k))| text_of(c, *k))
+                        .map(|(c, (_, k))| text_of(c, *k, lang))
                         .collect()
                 })
                 .collect();
@@ -127,7 +127,7 @@ async fn respond(
                     let cells = row
                         .iter()
                         .zip(&r.columns)
-                        .map(|(c, (_, k))| (text_of(c, *k), *k != Kind::Text))
+                        .map(|(c, (_, k))| (text_of(c, *k, lang), *k != Kind::Text))
                         .collect();
                     (r.totals.contains(&i), cells)
                 })
@@ -140,7 +140,7 @@ async fn respond(
             .unwrap_or_default();
             let page = ReportPage {
                 name: name.to_string(),
-                chart: chart(&r),
+                chart: chart(&r, lang),
                 title: r.title,
                 columns: r.columns.into_iter().map(|c| c.0).collect(),
                 rows,

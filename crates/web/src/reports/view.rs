@@ -24,7 +24,7 @@ impl ReportQuery {
     }
 }
 
-pub(super) fn chart(r: &Report) -> String {
+pub(super) fn chart(r: &Report, lang: Lang) -> String {
     let Some((label, values)) = &r.chart else {
         return String::new();
     };
@@ -37,7 +37,7 @@ pub(super) fn chart(r: &Report) -> String {
         .enumerate()
         .filter(|(i, _)| !r.totals.contains(i))
     {
-        let name = text_of(&row[*label], Kind::Text);
+        let name = text_of(&row[*label], Kind::Text, domain::Lang::Id);
         let segs: Vec<i64> = values
             .iter()
             .map(|&i| {
@@ -70,7 +70,7 @@ pub(super) fn chart(r: &Report) -> String {
         }
     }
     bars.truncate(40);
-    stacked_bars(&r.title, &bars)
+    stacked_bars(&r.title, &bars, lang)
 }
 
 pub(super) fn subtitle(q: &ReportQuery, state: &AppState, lang: Lang) -> String {

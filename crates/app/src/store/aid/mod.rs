@@ -372,14 +372,18 @@ impl Store {
     pub async fn programme_flows(&self, p: &Programme) -> Result<Vec<(String, i64, i64)>> {
         let mut conn = self.pool.acquire().await?;
         if p.target == Target::Individual {
-            let rows: Vec<(String, i64)> = sqlx::query_as(
-                "SELECT b.given_on, b.amount FROM benefits b JOIN enrolments e ON e.id = b.enrolment_id
+            // Recorded, a benefit holds budget; approved, it is paid — as the figures
+            // count them, so the months add up to the cards.
+            let rows: Vec<(String, i64, i64)> = sqlx::query_as(
+                "SELECT b.given_on, b.amount,
+                        CAST(CASE WHEN b.approved_at IS NULL THEN 0 ELSE b.amount END AS BIGINT)
+                 FROM benefits b JOIN enrolments e ON e.id = b.enrolment_id
                  WHERE e.programme_id = $1",
             )
             .bind(p.id)
             .fetch_all(&mut *conn)
             .await?;
-            return Ok(rows.into_iter().map(|(d, a)| (d, a, a)).collect());
+            return Ok(rows);
         }
         let states = committing_states();
         let approved: Vec<(String, i64)> = sqlx::query_as(&format!(

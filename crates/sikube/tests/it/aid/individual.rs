@@ -450,6 +450,28 @@ async fn payments_are_approved_together_each_audited_none_by_its_recorder() {
         .filter(|b| b["approved_at"].is_null())
         .count();
     assert_eq!(waiting, 1, "only the head's own record waits");
+    // The card says what is paid and what still waits; the months add up to it.
+    let page = app.page(&b, &format!("/programmes/{id}")).await;
+    assert!(page.contains("id=\"delivered\">Rp 1.200.000<"), "{page}");
+    assert!(page.contains("Rp 300.000 lagi tercatat, menunggu persetujuan pembayaran"));
+    let table = &page[page.find("id=\"budget-months\"").unwrap()..];
+    let table = &table[..table.find("</table>").unwrap()];
+    let paid: i64 = table
+        .split("<tr>")
+        .skip(2)
+        .filter_map(|row| row.split("<td class=\"num\">").nth(2))
+        .map(|cell| {
+            cell.split('<')
+                .next()
+                .unwrap()
+                .chars()
+                .filter(char::is_ascii_digit)
+                .collect::<String>()
+                .parse::<i64>()
+                .unwrap_or(0)
+        })
+        .sum();
+    assert_eq!(paid, 1_200_000, "{table}");
     app.stop().await;
 }
 

@@ -68,7 +68,7 @@ async fn training_summary_by_origin_village() {
     // The page shows the summary.
     let b = app.browser_login("operator").await;
     let page = app.page(&b, &format!("/trainings/{id}")).await;
-    assert!(page.contains("<td>Rejasari</td><td>15</td><td>15</td>"));
+    assert!(page.contains("<td>Rejasari</td><td class=\"num\">15</td><td class=\"num\">15</td>"));
     app.stop().await;
 }
 
