@@ -18,16 +18,31 @@ impl Listing for Entries {
     const FILE: &'static str = "jejak-audit";
     async fn filter(_: &Context, c: &Caller, q: &AuditFilter) -> Result<AuditFilter> {
         c.require(Role::reads_audit)?;
+        // Days as the office lives them (Asia/Jakarta), typed day first or ISO; the
+        // store compares UTC instants: a Jakarta day starts at 17:00 UTC the day before.
         let mut inv = Invalid::new();
-        for (field, v) in [("from", &q.from), ("to", &q.to)] {
+        let mut f = q.clone();
+        let jakarta_midnight = |d: chrono::NaiveDate| {
+            let start = d.and_hms_opt(0, 0, 0).unwrap_or_default() - chrono::Duration::hours(7);
+            crate::store::ts(start.and_utc())
+        };
+        for (field, v) in [("from", &mut f.from), ("to", &mut f.to)] {
             if let Some(d) = crate::store::sql::nonempty(v) {
-                if crate::store::Date::parse(d.trim()).is_none() {
-                    inv.add(field, Msg::new("audit.date_invalid"));
+                match domain::dates::read(&d) {
+                    Ok(day) => {
+                        let day = if field == "to" {
+                            day + chrono::Duration::days(1)
+                        } else {
+                            day
+                        };
+                        *v = Some(jakarta_midnight(day));
+                    }
+                    Err(_) => inv.add(field, Msg::new("audit.date_invalid")),
                 }
             }
         }
         inv.into_result()?;
-        Ok(q.clone())
+        Ok(f)
     }
     async fn fetch(
         v: &Viewer,

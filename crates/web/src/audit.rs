@@ -102,6 +102,9 @@ impl ListPage {
     fn val<'a>(&self, v: &'a Option<String>) -> &'a str {
         v.as_deref().unwrap_or("")
     }
+    fn bad(&self, field: &str) -> bool {
+        self.errors.iter().any(|(f, _)| f == field)
+    }
 }
 
 /// The page shows a malformed date filter beside the unfiltered trail, rather than an

@@ -100,9 +100,11 @@ pub struct AuditFilter {
     pub username: Option<String>,
     /// `create`, `update`, `delete`, ...
     pub action: Option<String>,
-    /// From this date (`YYYY-MM-DD`, inclusive, UTC).
+    /// From this day (inclusive), a day in Asia/Jakarta: `20-11-2026` or `2026-11-20`.
+    /// (Read by the audit list into the UTC instant it starts at.)
     pub from: Option<String>,
-    /// Up to this date (`YYYY-MM-DD`, inclusive, UTC).
+    /// Up to this day (inclusive), a day in Asia/Jakarta. (Read into the UTC instant the
+    /// next day starts at.)
     pub to: Option<String>,
 }
 
@@ -117,8 +119,8 @@ impl Store {
             w.cond("at >= ?", v);
         }
         if let Some(v) = crate::store::sql::nonempty(&f.to) {
-            // `at` is RFC 3339 text: every time of that day sorts before "<day>T99".
-            w.cond("at < ?", format!("{v}T99"));
+            // `at` is fixed-width RFC 3339 UTC text: it sorts as the instants do.
+            w.cond("at < ?", v);
         }
         Ok(w.page(
             &self.pool,

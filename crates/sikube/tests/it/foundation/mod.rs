@@ -335,6 +335,28 @@ async fn users_api_validates_and_audits() {
     // Audit date filter validation.
     let r = app.get(&admin, "/api/v1/audit?from=2026-13-01").await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // Days as the office lives them, typed day first: today (10:00 in Jakarta) is the
+    // 6th; nothing yet on the 7th, nothing before the 6th.
+    let total = |q: &'static str| {
+        let app = &app;
+        let admin = admin.clone();
+        async move {
+            app.get_json(&admin, &format!("/api/v1/audit?{q}")).await["total"]
+                .as_i64()
+                .unwrap()
+        }
+    };
+    assert!(total("from=06-12-2026&to=06-12-2026").await > 0);
+    assert_eq!(total("from=06-12-2026").await, total("").await);
+    assert_eq!(total("from=07-12-2026").await, 0);
+    assert_eq!(total("to=05/12/2026").await, 0);
+    // The page keeps what was typed, day first.
+    let b = app.browser_login("admin").await;
+    let page = app.page(&b, "/audit?from=2026-12-06").await;
+    assert!(
+        page.contains("name=\"from\" value=\"06-12-2026\""),
+        "{page}"
+    );
     app.stop().await;
 }
 
