@@ -32,6 +32,8 @@ pub struct AuditOut {
     pub at: String,
     pub user_id: Option<i64>,
     pub username: String,
+    /// The account's full name, if it has one.
+    pub full_name: Option<String>,
     pub action: String,
     pub entity: String,
     pub entity_id: String,
@@ -53,6 +55,7 @@ impl AuditOut {
             at: e.at,
             user_id: e.user_id,
             username: e.username,
+            full_name: e.full_name,
             action: e.action,
             entity: e.entity,
             entity_id: e.entity_id,
@@ -136,7 +139,7 @@ async fn list_page(
             Row {
                 at: app::local_time(&e.at),
                 changes: app::audit::changes(&before, &after),
-                username: e.username,
+                username: e.who().to_string(),
                 action: crate::page::label("audit.action.", &e.action, ctx.lang),
                 entity: crate::page::label("audit.entity.", &e.entity, ctx.lang),
                 entity_id: e.entity_id,

@@ -349,7 +349,7 @@ async fn home(State(state): State<AppState>, PageAuth { s, ctx }: PageAuth) -> A
             .into_iter()
             .map(|e| RecentRow {
                 at: page::local_time(&e.at),
-                username: e.username,
+                username: e.who().to_string(),
                 action: e.action,
                 entity: e.entity,
                 entity_id: e.entity_id,

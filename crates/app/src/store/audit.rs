@@ -54,6 +54,20 @@ pub struct AuditEntry {
     pub before_json: Option<String>,
     #[serde(serialize_with = "as_json")]
     pub after_json: Option<String>,
+    /// The account's full name now, if it has one (the entry keeps the user name).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub full_name: Option<String>,
+}
+
+/// The account's full name beside an entry (and a proposal's steps).
+pub(crate) const FULL_NAME: &str =
+    "(SELECT u.full_name FROM users u WHERE u.id = user_id) AS full_name";
+
+impl AuditEntry {
+    /// Who, as an office names them: the full name, else the user name.
+    pub fn who(&self) -> &str {
+        self.full_name.as_deref().unwrap_or(&self.username)
+    }
 }
 
 fn as_json<S: serde::Serializer>(v: &Option<String>, s: S) -> Result<S::Ok, S::Error> {
@@ -124,7 +138,7 @@ impl Store {
         }
         Ok(w.page(
             &self.pool,
-            "id, at, user_id, username, action, entity, entity_id, before_json, after_json",
+            &format!("id, at, user_id, username, action, entity, entity_id, before_json, after_json, {FULL_NAME}"),
             "audit_log",
             // In the order things happened (the demo replays past years after today's
             // registry entries); entries of one second in the order they were written.
@@ -175,10 +189,10 @@ pub(crate) async fn recent_in(
     entity_id: i64,
     limit: i64,
 ) -> Result<Vec<AuditEntry>> {
-    Ok(sqlx::query_as(
-        "SELECT id, at, user_id, username, action, entity, entity_id, before_json, after_json
-         FROM audit_log WHERE entity = $1 AND entity_id = $2 ORDER BY at DESC, id DESC LIMIT $3",
-    )
+    Ok(sqlx::query_as(&format!(
+        "SELECT id, at, user_id, username, action, entity, entity_id, before_json, after_json, {FULL_NAME}
+         FROM audit_log WHERE entity = $1 AND entity_id = $2 ORDER BY at DESC, id DESC LIMIT $3"
+    ))
     .bind(entity)
     .bind(entity_id.to_string())
     .bind(limit)

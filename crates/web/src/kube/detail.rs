@@ -102,7 +102,7 @@ pub(super) async fn render_detail_with(
         .into_iter()
         .map(|e| AuditRow {
             at: page::local_time(&e.at),
-            username: e.username,
+            username: e.who().to_string(),
             action: e.action,
         })
         .collect();

@@ -118,6 +118,8 @@ pub struct EventOut {
     #[schema(value_type = String)]
     pub to_state: ProposalState,
     pub username: String,
+    /// The account's full name, if it has one (as pages name people).
+    pub full_name: Option<String>,
     pub note: Option<String>,
     pub at: String,
     /// The same person took this step and the one it checks (the office's option for
@@ -182,6 +184,7 @@ fn out(d: ProposalDetail) -> ProposalOut {
                 from_state: e.from_state,
                 to_state: e.to_state,
                 username: e.username,
+                full_name: e.full_name,
                 note: e.note,
                 at: e.at,
                 same_person: *e.same_person,

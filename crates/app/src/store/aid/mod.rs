@@ -121,6 +121,8 @@ pub struct ProposalEvent {
     pub at: String,
     /// The same person took the step it checks (allowed by the office's option).
     pub same_person: crate::store::Flag,
+    /// The account's full name now, if it has one.
+    pub full_name: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -291,7 +293,7 @@ async fn proposal_in(
     .fetch_all(&mut *conn)
     .await?;
     let events = sqlx::query_as(
-        "SELECT action, from_state, to_state, user_id, username, note, at, same_person FROM proposal_events WHERE proposal_id = $1 ORDER BY id",
+        &format!("SELECT action, from_state, to_state, user_id, username, note, at, same_person, {} FROM proposal_events WHERE proposal_id = $1 ORDER BY id", crate::store::audit::FULL_NAME),
     )
     .bind(id)
     .fetch_all(&mut *conn)

@@ -859,6 +859,21 @@ async fn people_are_named_as_offices_name_them_down_to_the_bast() {
     ] {
         assert!(text.contains(want), "{want} in {text}");
     }
+    // The proposal's history lines and the audit trail name them too.
+    let page = app.page(&b, &format!("/proposals/{id}")).await;
+    assert!(
+        page.contains(" · Drs. H. Asep Saepudin, M.Si. · "),
+        "{page}"
+    );
+    assert!(page.contains(" · Ujang Supriatna · "));
+    let audit = app.browser_login("admin").await;
+    let trail = app
+        .page(&audit, &format!("/audit?entity=proposal&entity_id={id}"))
+        .await;
+    assert!(
+        trail.contains("<td>Drs. H. Asep Saepudin, M.Si.</td>"),
+        "{trail}"
+    );
     app.stop().await;
 }
 
