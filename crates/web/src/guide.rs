@@ -15,11 +15,25 @@ pub fn routes() -> crate::Routes {
         .route("/guide/img/{file}", get(image))
 }
 
-/// A task: its title, the steps, and the screenshot that shows it.
+/// A task: its title, the steps, and the screenshot that shows it. A button, link or
+/// menu label a step names is written «so»; `at` are the pages (in the demo city, as the
+/// role) where each such label is found — a test holds the guide to them. A path ending
+/// in " >" is a list: the label is on the first record it links to.
 pub struct Task {
     pub title: &'static str,
     pub steps: &'static [&'static str],
     pub image: Option<&'static str>,
+    pub at: &'static [&'static str],
+}
+
+impl Task {
+    /// The labels the steps name.
+    pub fn labels(&self) -> Vec<&'static str> {
+        self.steps
+            .iter()
+            .flat_map(|s| s.split('«').skip(1).filter_map(|p| p.split('»').next()))
+            .collect()
+    }
 }
 
 /// A role's page of the guide.
@@ -28,6 +42,16 @@ pub struct Page {
     pub role: &'static str,
     pub intro: &'static str,
     pub tasks: &'static [Task],
+}
+
+/// A step as HTML: the text escaped, the labels it names in bold.
+pub fn step_html(step: &str) -> String {
+    let escaped = askama::filters::escape(step, askama::filters::Html)
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    escaped
+        .replace('«', "<b class=\"ui\">")
+        .replace('»', "</b>")
 }
 
 /// Screenshots of the demo city (JPEG), written by the browser tests.
@@ -70,160 +94,183 @@ pub const PAGES: &[Page] = &[
     Page {
         slug: "operator",
         role: "Operator (petugas entri data)",
-        intro: "Operator mendaftarkan penduduk dan KUBE, mengimpor daftar dari spreadsheet, membuat dan memverifikasi usulan, mencatat bimbingan teknis serta penyerahan barang.",
+        intro: "Operator mendaftarkan penduduk dan KUBE, mengimpor daftar dari spreadsheet, membuat dan memverifikasi usulan, mencatat bimbingan teknis serta penyerahan barang. Beranda menampilkan Tugas saya: draf usulan, impor yang bermasalah dan data ganda yang perlu diperiksa.",
         tasks: &[
             Task {
                 title: "Masuk ke SIKUBE",
                 steps: &[
                     "Buka alamat SIKUBE kantor di peramban (komputer atau ponsel).",
-                    "Isi nama pengguna dan kata sandi, lalu tekan Masuk.",
+                    "Isi nama pengguna dan kata sandi, lalu tekan «Masuk».",
                     "Setelah lima kali salah, akun dan komputer Anda ditahan sementara: tunggu 15 menit atau minta admin mengganti kata sandi.",
                 ],
                 image: Some("login.jpg"),
+                at: &["/login"],
             },
             Task {
                 title: "Mendaftarkan penduduk",
                 steps: &[
-                    "Menu Penduduk → Tambah penduduk.",
-                    "Ketik NIK 16 digit: di bawah kolom tampil wilayah, tanggal lahir dan jenis kelamin yang terbaca dari NIK — cocokkan dengan KTP.",
-                    "Isi nomor KK, nama lengkap, desa/kelurahan, RT/RW dan kategori (fakir miskin, WRSE, lansia, anak, disabilitas).",
-                    "Tekan Simpan. Bila muncul peringatan kemungkinan data ganda, buka data yang disebut; centang \"tetap simpan\" hanya bila benar orang yang berbeda.",
+                    "Menu «Penduduk» → «Tambah penduduk».",
+                    "Ketik NIK 16 digit (boleh dengan spasi atau titik): di bawah kolom tampil tanggal lahir dan jenis kelamin yang terbaca dari NIK, dan keduanya terisi bila masih kosong — cocokkan dengan KTP. Bila NIK sudah terdaftar, petunjuk itu mengatakannya dengan tautan ke datanya.",
+                    "Isi nomor KK, nama lengkap, desa/kelurahan, RT/RW dan kategori (fakir miskin, WRSE, lansia, anak, disabilitas). Tanggal diketik hari dulu: 17-08-1992.",
+                    "Tekan «Simpan». Bila muncul peringatan kemungkinan data ganda, buka data yang disebut; centang \"tetap simpan\" hanya bila benar orang yang berbeda.",
                 ],
                 image: Some("person-form.jpg"),
+                at: &["/persons", "/persons/new"],
             },
             Task {
                 title: "Mengimpor daftar dari spreadsheet",
                 steps: &[
-                    "Menu Impor → unduh templat (XLSX atau CSV) dan isi satu baris per orang. Kolom NIK dan KK harus berformat Teks.",
-                    "Pilih berkas lalu tekan Periksa: setiap baris yang salah tampil dengan kolom dan alasannya.",
-                    "Pilih \"semua atau tidak sama sekali\" atau \"hanya baris yang benar\", lalu Simpan. Baris yang ditolak dapat diunduh, diperbaiki, dan diimpor lagi; baris yang sudah terdaftar dilewati.",
-                    "Berkas kantor sendiri dengan judul kolom lain juga bisa: halaman pratinjau menampilkan kolom berkas di samping setiap isian (tebakan sudah dipilih); periksa, lalu Simpan pasangan kolom. Pasangan itu diingat untuk berkas berikutnya dengan judul kolom yang sama.",
+                    "Menu «Impor» → «Unduh templat» (XLSX, ODS atau CSV) dan isi satu baris per orang. Kolom NIK dan KK harus berformat Teks; CSV memakai pemisah titik koma seperti Excel berbahasa Indonesia.",
+                    "Pilih berkas lalu tekan «Periksa berkas»: setiap baris yang salah tampil dengan kolom dan alasannya.",
+                    "Pilih \"semua atau tidak sama sekali\" atau \"hanya baris yang benar\", lalu tekan Simpan ke database di halaman pratinjau. Baris yang ditolak dapat diunduh, diperbaiki, dan diimpor lagi; baris yang sudah terdaftar dilewati.",
+                    "Berkas kantor sendiri dengan judul kolom lain juga bisa: halaman pratinjau menampilkan kolom berkas di samping setiap isian (tebakan sudah dipilih); periksa, lalu simpan pasangan kolom. Pasangan itu diingat untuk berkas berikutnya dengan judul kolom yang sama.",
                     "NIK yang tersimpan sebagai angka ditolak per baris: program spreadsheet sudah membulatkannya ke 15 digit. Format kolom NIK sebagai Teks lalu ketik ulang.",
                 ],
                 image: Some("import.jpg"),
+                at: &["/import"],
             },
             Task {
                 title: "Membentuk KUBE",
                 steps: &[
-                    "Menu KUBE → Tambah KUBE, pilih desa/kelurahan sekretariat.",
+                    "Menu «KUBE» → «Bentuk KUBE baru», pilih desa/kelurahan sekretariat.",
                     "Isi nama kelompok, jenis usaha, tanggal pembentukan dan sumber dana.",
-                    "Pilih 5–20 anggota dari kecamatan yang sama (ketik nama lalu pilih dari daftar) dan tentukan ketua, sekretaris dan bendahara.",
-                    "Tekan Simpan: nomor registrasi KUBE-kode-tahun-urut dibuat otomatis.",
+                    "Isi baris anggota: ketik nama atau NIK lalu pilih dari daftar yang muncul — setiap pilihan menampilkan umur, desa dan NIK (disamarkan bagi pendamping). Anggota harus dari kecamatan yang sama; baris pertama ketua, lalu sekretaris dan bendahara.",
+                    "Perlu lebih dari lima anggota? Tekan «Tambah baris anggota». Semua baris yang salah ditandai sekaligus.",
+                    "Tekan «Simpan»: nomor registrasi KUBE-kode-tahun-urut dibuat otomatis.",
                 ],
                 image: Some("kube-form.jpg"),
+                at: &["/kube", "/kube/new?village_code=32.79.04.2003"],
             },
             Task {
-                title: "Membuat dan memverifikasi usulan bantuan",
+                title: "Membuat, mengubah dan memverifikasi usulan bantuan",
                 steps: &[
-                    "Buka halaman KUBE → Buat usulan.",
-                    "Pilih program, pilih paket lalu Isi dari paket; sesuaikan jumlah barang dan tulis alasan usulan.",
-                    "Simpan (Draf) → Ajukan. Petugas lain memeriksa kelengkapan lalu menekan Verifikasi; usulan kemudian menunggu keputusan Kepala Bidang.",
+                    "Buka halaman KUBE → «Buat usulan». Paket untuk jenis usaha kelompok sudah terpilih.",
+                    "Pilih program, lalu «Isi dari paket»: program dan alasan yang sudah diisi tetap; sesuaikan jumlah barang.",
+                    "«Simpan» menyimpan draf. Draf dapat diubah («Ubah draf») atau ditarik («Tarik draf») sampai diajukan.",
+                    "Tekan «Ajukan». Petugas lain memeriksa kelengkapan lalu menekan «Verifikasi»; halaman usulan menyebut langkah mana yang bukan untuk Anda dan mengapa (mis. pengusul tidak memverifikasi usulannya sendiri).",
                 ],
                 image: Some("proposal-form.jpg"),
+                at: &[
+                    "/kube?business_type=ternak_kambing&status=berjalan >",
+                    "/proposals/new?kube_id=1",
+                    "/proposals?state=draft >",
+                    "/proposals?state=submitted >",
+                ],
             },
             Task {
                 title: "Mencatat bimbingan teknis dan kehadiran",
                 steps: &[
-                    "Menu Bimbingan → Tambah kegiatan: jenis (bimbingan teknis), jenis usaha, tanggal, tempat dan instansi mitra (mis. dinas peternakan).",
-                    "Tambahkan peserta, lalu centang kehadiran setiap hari kegiatan.",
-                    "Halaman kegiatan merangkum peserta per desa asal; sertifikat dapat diunduh untuk peserta yang hadir.",
+                    "Menu «Bimbingan» → «Tambah kegiatan»: jenis (bimbingan teknis), jenis usaha, tanggal, tempat dan instansi mitra (mis. dinas peternakan).",
+                    "Buka kegiatan, «Tambah peserta»: cari nama atau NIK, centang beberapa orang sekaligus, lalu «Tambahkan yang dipilih».",
+                    "Centang kehadiran setiap hari kegiatan.",
+                    "Halaman kegiatan merangkum peserta per desa asal; «Unduh semua sertifikat (satu PDF)» mencetak sertifikat setiap peserta yang hadir, ditandatangani kepala dinas.",
                 ],
                 image: Some("training.jpg"),
+                at: &["/trainings", "/trainings >"],
             },
             Task {
                 title: "Mencatat penyerahan barang dan BAST",
                 steps: &[
                     "Barang hanya diserahkan setelah usulan disetujui dan pengurus serta sebagian besar anggota KUBE mengikuti bimbingan teknis jenis usahanya.",
-                    "Buka usulan yang Disetujui, isi tanggal, penerima, tempat dan jumlah barang yang benar-benar diserahkan, lalu tekan Catat penyerahan.",
+                    "Buka usulan yang Disetujui, isi tanggal, penerima, tempat dan jumlah barang yang benar-benar diserahkan, lalu tekan «Catat penyerahan».",
                     "Unduh BAST untuk ditandatangani; barang tercatat di aset kelompok.",
                 ],
                 image: Some("proposal-deliver.jpg"),
+                at: &["/proposals?state=approved >"],
             },
             Task {
                 title: "Memeriksa data ganda",
                 steps: &[
-                    "Menu Penduduk → Periksa data ganda: pasangan data yang mirip tampil berdampingan dengan alasannya.",
+                    "Menu «Penduduk» → «Periksa data ganda»: pasangan data yang mirip tampil berdampingan dengan alasannya.",
                     "Pasangan yang menerima bantuan dua kali ditandai dan tampil paling atas.",
-                    "Tekan \"Bukan orang yang sama\" atau pilih data yang dipertahankan lalu Gabungkan: keanggotaan, program dan bimbingan dipindahkan ke data yang dipertahankan.",
+                    "Tekan «Bukan orang yang sama», atau «Gabungkan…» lalu pilih data yang dipertahankan: keanggotaan, program dan bimbingan dipindahkan ke data yang dipertahankan.",
                 ],
                 image: Some("duplicates.jpg"),
+                at: &["/persons", "/persons/duplicates"],
             },
         ],
     },
     Page {
         slug: "kepala-bidang",
         role: "Kepala Bidang",
-        intro: "Kepala Bidang memantau berapa KUBE masih berjalan, memutuskan usulan bantuan, dan menjaga anggaran serta kuota program.",
+        intro: "Kepala Bidang memantau berapa KUBE masih berjalan, memutuskan usulan bantuan, menyetujui pembayaran, dan menjaga anggaran serta kuota program. Beranda menampilkan Tugas saya: usulan dan pembayaran yang menunggu persetujuan.",
         tasks: &[
             Task {
                 title: "Membaca dasbor",
                 steps: &[
-                    "Beranda menampilkan jumlah KUBE, persentase yang masih berjalan, dan status per kecamatan, jenis usaha, tahun pembentukan, desa dan sumber dana.",
+                    "«Beranda» menampilkan jumlah KUBE, persentase yang masih berjalan, dan status per kecamatan, jenis usaha, tahun pembentukan, desa dan sumber dana.",
                     "Warna batang mengikuti keterangan status; tekan sebuah batang atau angka untuk membuka daftar KUBE-nya.",
                     "Di bagian bawah: kegiatan bimbingan, kunjungan, serta anggaran dan kuota program tahun ini.",
                 ],
                 image: Some("dashboard.jpg"),
+                at: &["/"],
             },
             Task {
                 title: "Menyetujui atau menolak usulan",
                 steps: &[
-                    "Menu Usulan → saring status Diverifikasi, buka sebuah usulan.",
-                    "Periksa barang, total, lampiran dan riwayat usulan.",
-                    "Tekan Setujui: sistem menolak bila anggaran atau kuota program tidak cukup, dengan angkanya; penolakan itu tercatat di jejak audit.",
-                    "Atau tulis alasan lalu tekan Tolak.",
+                    "Dari Tugas saya di «Beranda», atau menu «Usulan» disaring status Diverifikasi; buka sebuah usulan.",
+                    "Halaman usulan menampilkan faktanya: sisa anggaran dan kuota program sebelum dan sesudah usulan ini, status, tingkat dan bimbingan kelompok, serta bantuan yang pernah diterimanya.",
+                    "Tekan «Setujui» dan konfirmasi. Bila anggaran atau kuota tidak cukup, tombol itu tidak aktif dan alasannya tertulis di atasnya.",
+                    "Atau tulis alasan lalu tekan «Tolak».",
                 ],
                 image: Some("proposal-approve.jpg"),
+                at: &["/", "/proposals?state=verified >"],
             },
             Task {
                 title: "Menyetujui pembayaran bantuan bulanan",
                 steps: &[
-                    "Bantuan uang (mis. ASLUT bulanan) yang dicatat operator menunggu persetujuan Kepala Bidang; sampai disetujui, dana sudah terikat tetapi belum tersalurkan.",
-                    "Menu Program → buka program, lihat bagian Bantuan tercatat: yang menunggu tampil paling atas.",
-                    "Periksa nama, periode dan nilai, lalu tekan Setujui pembayaran. Pencatat tidak dapat menyetujui catatannya sendiri.",
+                    "Bantuan uang (mis. ASLUT bulanan) yang dicatat operator menunggu persetujuan Kepala Bidang; sampai disetujui, dana sudah terikat tetapi belum tersalurkan — kartu Tersalurkan menyebut selisihnya.",
+                    "Menu «Program» → buka program, lihat bagian bantuan tercatat.",
+                    "Centang yang akan disetujui (atau centang semua yang menunggu), lalu «Setujui yang dipilih»; satu pembayaran juga dapat disetujui dengan «Setujui pembayaran» di barisnya. Pencatat tidak dapat menyetujui catatannya sendiri.",
                 ],
                 image: Some("programme.jpg"),
+                at: &["/programmes", "/programmes?target=individual >"],
             },
             Task {
                 title: "Memantau anggaran program",
                 steps: &[
-                    "Menu Program → buka program.",
+                    "Menu «Program» → buka program.",
                     "Angka anggaran, terikat (disetujui), tersalurkan dan sisa; kuota terpakai.",
                     "Grafik menunjukkan dana terikat dan tersalurkan per bulan terhadap garis pagu anggaran.",
                 ],
                 image: Some("programme.jpg"),
+                at: &["/programmes"],
             },
             Task {
                 title: "Mengunduh laporan",
                 steps: &[
-                    "Menu Laporan → pilih laporan (mis. Status KUBE).",
+                    "Menu «Laporan» → pilih laporan (mis. Status KUBE).",
                     "Saring tahun atau kecamatan; laporan status memuat subtotal dan persentase yang masih berjalan per kecamatan.",
                     "Unduh XLSX, PDF (berkop dinas) atau CSV.",
                 ],
                 image: Some("report.jpg"),
+                at: &["/reports"],
             },
         ],
     },
     Page {
         slug: "pendamping",
         role: "Pendamping",
-        intro: "Pendamping bekerja dari ponsel di desa: melihat KUBE dampingannya menurut risiko, mencatat kunjungan monitoring, dan melihat perkembangan kelompok. Pendamping hanya melihat kecamatan tugasnya.",
+        intro: "Pendamping bekerja dari ponsel di desa: melihat KUBE dampingannya menurut kunjungan yang paling mendesak, mencatat kunjungan monitoring, dan melihat perkembangan kelompok. Pendamping hanya melihat kecamatan tugasnya.",
         tasks: &[
             Task {
                 title: "Melihat antrean pendampingan",
                 steps: &[
-                    "Menu → Pendampingan: KUBE dampingan diurutkan menurut risiko (tidak aktif dan perlu pendampingan di atas, lalu yang paling lama terlambat dikunjungi).",
-                    "Setiap baris menampilkan status, alasannya dan tanggal kunjungan berikutnya.",
+                    "Menu «Pendampingan»: yang terlambat dikunjungi di atas, lalu yang jatuh tempo minggu ini, lalu sisanya. KUBE yang belum pernah dikunjungi ditandai; kunjungan pertama jatuh tempo 30 hari setelah pembentukan.",
+                    "Saring menurut desa/kelurahan bila daftarnya panjang. Setiap baris menampilkan status, alasannya dan tanggal kunjungan berikutnya.",
                 ],
                 image: Some("mentoring.jpg"),
+                at: &["/mentoring"],
             },
             Task {
                 title: "Mencatat kunjungan monitoring",
                 steps: &[
-                    "Tekan Catat kunjungan pada KUBE yang dikunjungi.",
-                    "Isi tanggal, apakah usaha berjalan, jumlah pertemuan, anggota yang hadir, pembukuan, omzet, biaya, saldo tabungan/IKS, jumlah dan nilai aset, masalah dan tindak lanjut.",
-                    "Tekan Simpan: status dan tingkat KUBE dinilai ulang seketika, dengan alasannya. Bila ada dua kunjungan pada tanggal yang sama, yang dicatat terakhir yang menentukan.",
+                    "Tekan «Catat kunjungan» pada KUBE yang dikunjungi.",
+                    "Isi tanggal (hari dulu: 06-12-2026), apakah usaha berjalan, jumlah pertemuan, anggota yang hadir, pembukuan, omzet, biaya, saldo tabungan/IKS, jumlah dan nilai aset, masalah dan tindak lanjut. Kolom angka membuka papan angka ponsel.",
+                    "Tekan «Simpan»: status dan tingkat KUBE dinilai ulang seketika, dengan alasannya. Bila ada isian yang salah, ponsel langsung membawa Anda ke kolom itu.",
                 ],
                 image: Some("visit-form.jpg"),
+                at: &["/mentoring", "/kube >"],
             },
             Task {
                 title: "Melihat perkembangan kelompok",
@@ -232,47 +279,60 @@ pub const PAGES: &[Page] = &[
                     "Di bawahnya: daftar kunjungan, anggota dan pengurus, bimbingan teknis, aset kelompok dan riwayat status.",
                 ],
                 image: Some("kube-detail.jpg"),
+                at: &[],
             },
         ],
     },
     Page {
         slug: "auditor",
         role: "Auditor",
-        intro: "Auditor membaca semua data dan laporan tanpa dapat mengubahnya. NIK dan KK tampil disamarkan.",
+        intro: "Auditor membaca semua data dan laporan tanpa dapat mengubahnya. NIK, KK dan tanggal lahir tampil disamarkan.",
         tasks: &[
             Task {
                 title: "Memeriksa jejak audit",
                 steps: &[
-                    "Menu Jejak audit: setiap perubahan dengan waktu (WIB), pengguna, tindakan, dan nilai sebelum → sesudah.",
-                    "Saring menurut entitas, nomor, pengguna, tindakan (mis. approve_refused untuk persetujuan yang ditolak anggaran) dan tanggal.",
+                    "Menu «Jejak audit»: setiap perubahan dengan waktu (WIB), nama petugas, tindakan, dan nilai sebelum → sesudah.",
+                    "Saring menurut entitas, nomor, pengguna, tindakan (mis. persetujuan yang ditolak sistem karena anggaran) dan tanggal (hari dulu: 01-12-2026).",
                     "Setiap ekspor data pribadi juga tercatat di sini.",
                 ],
                 image: Some("audit.jpg"),
+                at: &["/audit"],
             },
             Task {
                 title: "Membaca laporan",
                 steps: &[
-                    "Menu Laporan: status KUBE, penyaluran bantuan, hasil usaha, bimbingan dan penerima program perorangan.",
+                    "Menu «Laporan»: status KUBE, penyaluran bantuan, hasil usaha, bimbingan dan penerima program perorangan.",
                     "Unduh XLSX atau PDF untuk berkas pemeriksaan.",
                 ],
                 image: Some("report.jpg"),
+                at: &["/reports"],
             },
         ],
     },
     Page {
         slug: "admin",
         role: "Admin",
-        intro: "Admin mengelola akun pengguna, peran dan wilayah tugas pendamping.",
+        intro: "Admin mengelola akun pengguna, peran dan wilayah tugas pendamping. Beranda menampilkan Tugas saya: akun yang terkunci atau tidak pernah dipakai.",
         tasks: &[
             Task {
                 title: "Menambah dan mengubah pengguna",
                 steps: &[
-                    "Menu Pengguna → Tambah pengguna: nama pengguna, peran, kata sandi awal (minimal 10 karakter), dan kecamatan tugas untuk pendamping.",
+                    "Menu «Pengguna» → «Tambah pengguna»: nama pengguna, nama lengkap, NIP dan jabatan (tercetak di BAST dan riwayat), peran, kata sandi awal (minimal 10 karakter), dan kecamatan tugas untuk pendamping.",
                     "Buka seorang pengguna untuk mengganti peran, kecamatan atau kata sandi, atau menonaktifkannya; sesi pengguna yang dinonaktifkan berakhir seketika.",
                     "Admin tidak dapat menonaktifkan atau menurunkan peran dirinya sendiri bila ia admin terakhir.",
-                    "Di halaman pengguna tampil sesi dan token API-nya beserta waktu terakhir dipakai; tekan Akhiri untuk memutus satu, atau Akhiri semua. Mengganti kata sandi seseorang juga mengakhiri semua sesi dan tokennya.",
+                    "Di halaman pengguna tampil sesi dan token API-nya beserta waktu terakhir dipakai; tekan «Akhiri» untuk memutus satu, atau «Akhiri semua sesi dan token». Mengganti kata sandi seseorang juga mengakhiri semua sesi dan tokennya.",
                 ],
                 image: Some("users.jpg"),
+                at: &["/users", "/users?role=admin >"],
+            },
+            Task {
+                title: "Menetapkan pendamping untuk beberapa KUBE",
+                steps: &[
+                    "Menu «KUBE», saring menurut pendamping (mis. yang pindah tugas) atau \"Belum ada pendamping\".",
+                    "Centang KUBE-nya (atau centang semua), pilih pendamping baru, lalu «Tetapkan pendamping». Pendamping harus bertugas di kecamatan KUBE itu.",
+                ],
+                image: None,
+                at: &["/kube"],
             },
             Task {
                 title: "Pekerjaan di server",
@@ -282,10 +342,63 @@ pub const PAGES: &[Page] = &[
                     "Impor besar: sikube import persons BERKAS.xlsx --mode valid --rejected ditolak.xlsx.",
                 ],
                 image: None,
+                at: &[],
             },
         ],
     },
 ];
+
+/// The glossary: each status, level, stage and proposal state with what it means.
+pub fn glossary(lang: domain::Lang) -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
+    use domain::aid::ProposalState;
+    use domain::health::Level;
+    use domain::kube::{Stage, Status};
+    fn terms<T: Copy>(
+        lang: domain::Lang,
+        all: &[T],
+        label: fn(T) -> &'static str,
+        code: fn(T) -> &'static str,
+        prefix: &str,
+    ) -> Vec<(&'static str, &'static str)> {
+        all.iter()
+            .map(|t| {
+                let key = domain::i18n::key(&format!("glossary.{prefix}{}", code(*t)))
+                    .unwrap_or("common.empty");
+                (lang.t(label(*t)), lang.t(key))
+            })
+            .collect()
+    }
+    vec![
+        (
+            lang.t("glossary.kube_status"),
+            terms(
+                lang,
+                &Status::ALL,
+                Status::label_key,
+                Status::code,
+                "status.",
+            ),
+        ),
+        (
+            lang.t("glossary.level"),
+            terms(lang, &Level::ALL, Level::label_key, Level::code, "level."),
+        ),
+        (
+            lang.t("glossary.stage"),
+            terms(lang, &Stage::ALL, Stage::label_key, Stage::code, "stage."),
+        ),
+        (
+            lang.t("glossary.proposal_state"),
+            terms(
+                lang,
+                &ProposalState::ALL,
+                ProposalState::label_key,
+                ProposalState::code,
+                "proposal_state.",
+            ),
+        ),
+    ]
+}
 
 #[derive(askama::Template)]
 #[template(path = "guide.html")]
@@ -295,6 +408,7 @@ struct GuidePage {
     page: Option<&'static Page>,
     /// The page of the caller's role.
     mine: &'static str,
+    glossary: Vec<(&'static str, Vec<(&'static str, &'static str)>)>,
 }
 
 fn slug_of(role: domain::Role) -> &'static str {
@@ -309,11 +423,13 @@ fn slug_of(role: domain::Role) -> &'static str {
 
 async fn index(PageAuth { s, ctx }: PageAuth) -> AppResult<Response> {
     let mine = slug_of(s.role());
+    let ctx_lang = ctx.lang;
     Ok(html(&GuidePage {
         ctx,
         pages: PAGES,
         page: None,
         mine,
+        glossary: glossary(ctx_lang),
     })?
     .into_response())
 }
@@ -324,11 +440,13 @@ async fn page(PageAuth { s, ctx }: PageAuth, Path(slug): Path<String>) -> AppRes
         .find(|p| p.slug == slug)
         .ok_or(AppError::App(app::Error::NotFound))?;
     let mine = slug_of(s.role());
+    let ctx_lang = ctx.lang;
     Ok(html(&GuidePage {
         ctx,
         pages: PAGES,
         page: Some(page),
         mine,
+        glossary: glossary(ctx_lang),
     })?
     .into_response())
 }
@@ -351,6 +469,22 @@ async fn image(_: PageAuth, Path(file): Path<String>) -> AppResult<Response> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_status_level_stage_and_state_is_explained() {
+        for lang in [domain::Lang::Id, domain::Lang::En] {
+            for (title, terms) in glossary(lang) {
+                assert!(!terms.is_empty(), "{title}");
+                for (label, text) in terms {
+                    assert!(text.len() > 10 && text != lang.t("common.empty"), "{label}");
+                }
+            }
+        }
+        assert_eq!(
+            step_html("Tekan «Simpan» <b>"),
+            "Tekan <b class=\"ui\">Simpan</b> &#60;b&#62;"
+        );
+    }
 
     #[test]
     fn every_role_has_a_page_and_every_picture_exists() {

@@ -12,7 +12,7 @@ mod dashboard;
 mod duplicates;
 pub mod error;
 mod export;
-mod guide;
+pub mod guide;
 pub mod import;
 mod kube;
 mod list;

@@ -9,6 +9,7 @@ mod dashboard;
 mod duplicates;
 mod forms;
 mod foundation;
+mod guide;
 mod import;
 mod kube;
 mod layers;
