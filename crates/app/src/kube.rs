@@ -468,7 +468,7 @@ pub async fn pick_members(
             // A picker's label starts with the name.
             _ => Match::Name(t.split(" · ").next().unwrap_or(t).to_string()),
         };
-        let found = matching(cx, c, district, Among::OutsideKube, &m, 50).await?;
+        let found = matching(cx, c, Some(district), Among::OutsideKube, &m, 50).await?;
         // Namesakes are told apart by the rest of the label.
         let hits: Vec<i64> = if found.len() > 1 && t.contains(" · ") {
             found

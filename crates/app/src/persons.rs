@@ -387,13 +387,13 @@ pub struct Candidate {
     pub label: String,
 }
 
-/// Residents of a kecamatan of the caller's, by a name or NIK start (`q`), as a picker
-/// offers them while one types. A NIK start is searched only as [`check_nik_search`]
-/// allows the caller.
+/// Residents of a kecamatan of the caller's (`None`: of the caller's whole area), by a
+/// name or NIK start (`q`), as a picker offers them while one types. A NIK start is
+/// searched only as [`check_nik_search`] allows the caller.
 pub async fn candidates(
     cx: &Context,
     c: &Caller,
-    district: &str,
+    district: Option<&str>,
     among: Among,
     q: Option<&str>,
     limit: i64,
@@ -420,18 +420,18 @@ pub async fn candidates(
 pub(crate) async fn matching(
     cx: &Context,
     c: &Caller,
-    district: &str,
+    district: Option<&str>,
     among: Among,
     m: &Match,
     limit: i64,
 ) -> Result<Vec<Candidate>> {
-    if !c.sees_district(district) {
+    if district.is_some_and(|d| !c.sees_district(d)) {
         return Ok(Vec::new());
     }
     let full = c.role.sees_full_identity();
     Ok(cx
         .store
-        .person_candidates(district, among, m, limit)
+        .person_candidates(district, c.district_scope(), among, m, limit)
         .await?
         .into_iter()
         .map(|(id, name, village_code, nik, birth)| {

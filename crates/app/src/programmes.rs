@@ -369,19 +369,9 @@ pub async fn packages(cx: &Context, _c: &Caller) -> Result<Vec<Package>> {
     Ok(cx.store.package_list().await?)
 }
 
-/// A resident who could be enrolled: the birth date only for roles that see it in full,
-/// else the age (a birth date beside the kecamatan and sex leaves only the NIK's serial).
-#[derive(Debug, Clone)]
-pub struct Candidate {
-    pub id: i64,
-    pub name: String,
-    pub birth_date: Option<crate::Date>,
-    pub age: i32,
-}
-
 /// What a programme's page shows: the programme, money over time, its proposals, and for
-/// an individual programme its enrolments, benefits and the residents one may enrol —
-/// all within the caller's area.
+/// an individual programme its enrolments and benefits — all within the caller's area.
+/// (Residents to enrol are searched: [`crate::persons::candidates`].)
 pub struct Overview {
     pub programme: Programme,
     pub figures: Figures,
@@ -390,7 +380,6 @@ pub struct Overview {
     pub proposals: Vec<crate::store::aid::ProposalListed>,
     pub enrolments: Vec<Enrolment>,
     pub benefits: Vec<Benefit>,
-    pub candidates: Vec<Candidate>,
 }
 
 pub async fn overview(cx: &Context, c: &Caller, id: i64) -> Result<Overview> {
@@ -410,7 +399,7 @@ pub async fn overview(cx: &Context, c: &Caller, id: i64) -> Result<Overview> {
         )
         .await?
         .items;
-    let (mut enrolments, mut benefits, mut candidates) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut enrolments, mut benefits) = (Vec::new(), Vec::new());
     if individual {
         enrolments = cx.store.enrolment_list(id, scope).await?;
         benefits = cx
@@ -418,28 +407,6 @@ pub async fn overview(cx: &Context, c: &Caller, id: i64) -> Result<Overview> {
             .benefit_list(id, scope, crate::Paging::new(Some(100), None))
             .await?
             .items;
-        if c.role.can_write() {
-            let taken: Vec<i64> = enrolments.iter().map(|e| e.person_id).collect();
-            let full = c.role.sees_full_identity();
-            candidates = cx
-                .store
-                .person_list(
-                    &Default::default(),
-                    scope,
-                    crate::Paging::new(Some(500), None),
-                )
-                .await?
-                .items
-                .into_iter()
-                .filter(|p| !taken.contains(&p.id))
-                .map(|p| Candidate {
-                    id: p.id,
-                    age: age_on(*p.birth_date, cx.today()),
-                    birth_date: full.then_some(p.birth_date),
-                    name: p.name,
-                })
-                .collect();
-        }
     }
     Ok(Overview {
         programme,
@@ -448,6 +415,5 @@ pub async fn overview(cx: &Context, c: &Caller, id: i64) -> Result<Overview> {
         proposals,
         enrolments,
         benefits,
-        candidates,
     })
 }

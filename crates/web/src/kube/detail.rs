@@ -88,7 +88,7 @@ pub(super) async fn render_detail_with(
             app::persons::candidates(
                 &state.app(),
                 &s.caller(),
-                &district,
+                Some(&district),
                 app::persons::Among::OutsideKube,
                 Some(q),
                 50,

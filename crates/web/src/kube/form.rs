@@ -97,7 +97,7 @@ pub(super) async fn form_page(
                 app::persons::candidates(
                     &state.app(),
                     &s.caller(),
-                    d.as_str(),
+                    Some(d.as_str()),
                     app::persons::Among::OutsideKube,
                     None,
                     PICKER_FIRST,

@@ -386,7 +386,7 @@ pub(super) fn escape(s: &str) -> String {
 #[derive(Deserialize, Default, utoipa::IntoParams)]
 #[serde(default)]
 pub struct CandidatesQuery {
-    /// The kecamatan (`32.79.04`) or a village in it.
+    /// The kecamatan (`32.79.04`) or a village in it; empty: the caller's whole area.
     pub area: String,
     /// `kube`: only those in no active KUBE (who may join one).
     pub among: Option<String>,
@@ -401,7 +401,7 @@ pub(crate) async fn candidates_of(
     limit: i64,
 ) -> AppResult<Vec<app::persons::Candidate>> {
     let area = q.area.trim();
-    let district = area.get(..8).unwrap_or(area);
+    let district = (!area.is_empty()).then(|| area.get(..8).unwrap_or(area));
     let among = match q.among.as_deref() {
         Some("kube") => app::persons::Among::OutsideKube,
         _ => app::persons::Among::All,

@@ -158,7 +158,7 @@ pub(super) async fn approve_form(
             )
             .await
         }
-        Again(inv) => render_detail(&state, &s, ctx, id, Some(&inv)).await,
+        Again(inv) => render_detail(&state, &s, ctx, id, "", Some(&inv)).await,
     }
 }
 
@@ -245,6 +245,6 @@ pub(super) async fn approve_selected_form(
             // Back to the table, not the top of the page.
             page::redirect_with_flash(&state, &s, &format!("/programmes/{id}#benefits"), msg).await
         }
-        Again(inv) => render_detail(&state, &s, ctx, id, Some(&inv)).await,
+        Again(inv) => render_detail(&state, &s, ctx, id, "", Some(&inv)).await,
     }
 }

@@ -157,7 +157,9 @@ pub(super) struct DetailPage {
     proposals: Vec<(i64, String, String, &'static str)>,
     enrolments: Vec<EnrolmentOut>,
     /// (id, name, birth date — or the age, for roles that see identity masked).
-    candidates: Vec<(i64, String, String)>,
+    /// Residents of the caller's area not enrolled yet, by the search `pick_q`.
+    candidates: Vec<app::persons::Candidate>,
+    pick_q: String,
     can_write: bool,
     errors: FormErrors,
     /// Committed and delivered by month against the budget line (SVG), and the figures.
@@ -184,6 +186,7 @@ pub(super) async fn render_detail(
     s: &Session,
     ctx: Ctx,
     id: i64,
+    pick_q: &str,
     errors: Option<&Invalid>,
 ) -> AppResult<Response> {
     let lang = ctx.lang;
@@ -206,23 +209,30 @@ pub(super) async fn render_detail(
         })
         .collect();
     let enrolments: Vec<EnrolmentOut> = o.enrolments.into_iter().map(EnrolmentOut::from).collect();
-    let candidates = o
-        .candidates
-        .into_iter()
-        .map(|p| {
-            let born = match p.birth_date {
-                Some(d) => d.to_string(),
-                None => domain::Msg::new("person.age_years").arg(p.age).text(lang),
-            };
-            (p.id, p.name, born)
-        })
-        .collect();
+    // Searched only when asked: a city holds tens of thousands of residents.
+    let candidates = if s.role().can_write() && !pick_q.trim().is_empty() {
+        let taken: std::collections::HashSet<i64> =
+            enrolments.iter().map(|e| e.person_id).collect();
+        let q = crate::persons::CandidatesQuery {
+            q: Some(pick_q.to_string()),
+            ..Default::default()
+        };
+        crate::persons::candidates_of(state, s, &q, 40 + taken.len() as i64)
+            .await?
+            .into_iter()
+            .filter(|c| !taken.contains(&c.id))
+            .take(40)
+            .collect()
+    } else {
+        Vec::new()
+    };
     let errors = FormErrors::new(errors, lang);
     let page = DetailPage {
         r,
         proposals,
         enrolments,
         candidates,
+        pick_q: pick_q.to_string(),
         can_write: s.role().can_write(),
         errors,
         chart,
@@ -312,12 +322,19 @@ pub(super) fn budget_chart(
     (chart, months)
 }
 
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct DetailQuery {
+    pick_q: String,
+}
+
 pub(super) async fn detail_page(
     State(state): State<AppState>,
     PageAuth { s, ctx }: PageAuth,
     Path(id): Path<i64>,
+    axum::extract::Query(q): axum::extract::Query<DetailQuery>,
 ) -> AppResult<Response> {
-    render_detail(&state, &s, ctx, id, None).await
+    render_detail(&state, &s, ctx, id, &q.pick_q, None).await
 }
 
 /// The enrolment form (a person) and the benefit form (a person and what they got).
@@ -352,7 +369,7 @@ pub(super) async fn enrol_form(
             )
             .await
         }
-        Again(inv) => render_detail(&state, &s, ctx, id, Some(&inv)).await,
+        Again(inv) => render_detail(&state, &s, ctx, id, "", Some(&inv)).await,
     }
 }
 
@@ -386,6 +403,6 @@ pub(super) async fn benefit_form(
             )
             .await
         }
-        Again(inv) => render_detail(&state, &s, ctx, id, Some(&inv)).await,
+        Again(inv) => render_detail(&state, &s, ctx, id, "", Some(&inv)).await,
     }
 }

@@ -1,4 +1,4 @@
-//! The persons a form may pick in a kecamatan: by a name or NIK start as one types, or
+//! The persons a form may pick in a kecamatan or the caller's area: by a name or NIK start as one types, or
 //! by exactly what a form row sent.
 use crate::store::sql::Where;
 use crate::store::{Result, Store};
@@ -28,16 +28,21 @@ pub enum Match {
 pub type CandidateRow = (i64, String, String, String, crate::store::Date);
 
 impl Store {
-    /// Candidates of a kecamatan, by name, at most `limit`.
+    /// Candidates of a kecamatan (or of every kecamatan of the scope), by name, at most
+    /// `limit`.
     pub async fn person_candidates(
         &self,
-        district_code: &str,
+        district_code: Option<&str>,
+        scope: super::Scope<'_>,
         among: Among,
         m: &Match,
         limit: i64,
     ) -> Result<Vec<CandidateRow>> {
         let mut w = Where::new();
-        w.cond("p.district_code = ?", district_code);
+        if let Some(d) = district_code {
+            w.cond("p.district_code = ?", d);
+        }
+        super::scope_filter(&mut w, "p.district_code", scope);
         w.raw("p.merged_into IS NULL");
         if among == Among::OutsideKube {
             w.raw("NOT EXISTS (SELECT 1 FROM kube_members m WHERE m.person_id = p.id AND m.left_on IS NULL)");

@@ -559,3 +559,61 @@ async fn filling_a_proposal_from_a_package_keeps_what_was_chosen() {
     assert_eq!(list["total"], 0);
     app.stop().await;
 }
+
+/// Enrolling from the programme's page: residents are searched by name or NIK on the
+/// server, shown with age, village and NIK as the role reads it; the enrolled drop out.
+#[tokio::test]
+async fn residents_to_enrol_are_searched_not_scrolled() {
+    let app = TestApp::spawn().await;
+    let op = app.token("operator").await;
+    let g: Value = app
+        .post(
+            &op,
+            "/api/v1/programmes",
+            json!({"name": "ASLUT 2026", "year": 2026, "funding_source": "apbd_kota",
+            "target": "individual", "budget": 10_000_000}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = g["id"].as_i64().unwrap();
+    let ids = persons_in(&app, &op, REJASARI, 2, 77).await;
+    let p = app
+        .get_json(&op, &format!("/api/v1/persons/{}", ids[0]))
+        .await;
+    let nik = p["nik"].as_str().unwrap().to_string();
+    let b = app.browser_login("operator").await;
+    // Nothing listed before a search.
+    let page = app.page(&b, &format!("/programmes/{id}")).await;
+    assert!(!page.contains("name=\"person_id\" value="), "{page}");
+    let page = app
+        .page(&b, &format!("/programmes/{id}?pick_q={nik}"))
+        .await;
+    assert!(
+        page.contains(&format!("name=\"person_id\" value=\"{}\"", ids[0])),
+        "{page}"
+    );
+    assert!(page.contains(" th · Rejasari · NIK "));
+    let r = b
+        .post(app.url(&format!("/programmes/{id}/enrol")))
+        .form(&[
+            ("_csrf", common::hidden(&page, "_csrf").as_str()),
+            ("person_id", &ids[0].to_string()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = app
+        .page(&b, &format!("/programmes/{id}?pick_q={nik}"))
+        .await;
+    assert!(!page.contains(&format!("name=\"person_id\" value=\"{}\"", ids[0])));
+    // The Pataruman pendamping finds no Langensari resident, even by a whole NIK.
+    let other = app.browser_login("p.pataruman").await;
+    let page = app
+        .page(&other, &format!("/programmes/{id}?pick_q={}", &nik))
+        .await;
+    assert!(!page.contains("name=\"person_id\" value="));
+    app.stop().await;
+}
