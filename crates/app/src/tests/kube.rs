@@ -56,7 +56,7 @@ async fn a_kube_needs_five_members_of_its_kecamatan() {
     let c = crate::persons::candidates(
         cx,
         &o.field,
-        "32.79.04",
+        Some("32.79.04"),
         crate::persons::Among::OutsideKube,
         None,
         100,
@@ -67,7 +67,7 @@ async fn a_kube_needs_five_members_of_its_kecamatan() {
     assert!(crate::persons::candidates(
         cx,
         &o.field,
-        "32.79.02",
+        Some("32.79.02"),
         crate::persons::Among::OutsideKube,
         None,
         100

@@ -62,17 +62,20 @@ async fn candidates_show_masked_roles_an_age_and_benefits_wait_for_another_head(
     let cx = &o.cx;
     let p = aslut(&o).await;
     let ids = o.residents(REJASARI, 2, 1).await;
-    let office = crate::programmes::overview(cx, &o.operator, p)
+    // The picker: the office reads NIKs in full, the pendamping masked; both see the age.
+    let all = crate::persons::Among::All;
+    let office = crate::persons::candidates(cx, &o.operator, None, all, None, 50)
         .await
         .unwrap();
-    let field = crate::programmes::overview(cx, &o.field, p).await.unwrap();
-    assert_eq!(office.candidates.len(), 2);
-    assert!(office.candidates.iter().all(|c| c.birth_date.is_some()));
-    assert_eq!(field.candidates.len(), 2);
+    let field = crate::persons::candidates(cx, &o.field, None, all, None, 50)
+        .await
+        .unwrap();
+    assert_eq!(office.len(), 2);
+    assert!(office.iter().all(|c| !c.nik.contains('*') && c.age > 60));
+    assert_eq!(field.len(), 2);
     assert!(field
-        .candidates
         .iter()
-        .all(|c| c.birth_date.is_none() && c.age > 60));
+        .all(|c| c.nik != office[0].nik && c.nik != office[1].nik && c.age > 60));
     // Eligibility: 60 and over; these residents are.
     crate::programmes::enrol(cx, &o.field, p, ids[0])
         .await
