@@ -371,7 +371,7 @@ pub async fn packages(cx: &Context, _c: &Caller) -> Result<Vec<Package>> {
 
 /// What a programme's page shows: the programme, money over time, its proposals, and for
 /// an individual programme its enrolments and benefits — all within the caller's area.
-/// (Residents to enrol are searched: [`crate::persons::candidates`].)
+/// (Residents to enrol are searched with the person picker.)
 pub struct Overview {
     pub programme: Programme,
     pub figures: Figures,
