@@ -73,14 +73,7 @@ async fn the_office_day_turns_at_midnight_in_jakarta() {
 #[tokio::test]
 async fn the_demo_city_on_new_years_day_and_on_new_years_eve() {
     for (instant, year, months) in [(NEW_YEARS_DAY, 2027, 0), (NEW_YEARS_EVE, 2026, 12)] {
-        let app = TestApp::spawn_at(instant).await;
-        let areas = domain::Areas::embedded();
-        let region = areas.regency("32.79").unwrap();
-        app.installation
-            .demo_accounts(&areas, &region)
-            .await
-            .unwrap();
-        let made = app.installation.demo_city(&areas, &region).await.unwrap();
+        let (app, made) = TestApp::spawn_demo(instant).await;
         assert_eq!(made, 150, "{instant}");
         let admin = app.token("admin").await;
         let ps: Value = app

@@ -44,14 +44,7 @@ async fn open(app: &TestApp, b: &Client, at: &str) -> String {
 
 #[tokio::test]
 async fn the_guide_names_what_the_pages_show() {
-    let app = TestApp::spawn_at(common::TEST_CLOCK).await;
-    let areas = domain::Areas::embedded();
-    let region = areas.regency("32.79").unwrap();
-    app.installation
-        .demo_accounts(&areas, &region)
-        .await
-        .unwrap();
-    app.installation.demo_city(&areas, &region).await.unwrap();
+    let (app, _) = TestApp::spawn_demo(common::TEST_CLOCK).await;
     let anonymous = app.browser();
     let mut missing = Vec::new();
     let mut checked = 0;

@@ -29,14 +29,7 @@ fn codes(tasks: &Value) -> Vec<String> {
 
 #[tokio::test]
 async fn each_roles_home_lists_what_waits_for_it() {
-    let app = TestApp::spawn_at(common::TEST_CLOCK).await;
-    let areas = domain::Areas::embedded();
-    let region = areas.regency("32.79").unwrap();
-    app.installation
-        .demo_accounts(&areas, &region)
-        .await
-        .unwrap();
-    app.installation.demo_city(&areas, &region).await.unwrap();
+    let (app, _) = TestApp::spawn_demo(common::TEST_CLOCK).await;
 
     // The head of division: proposals and the month's payments to approve.
     let kabid = app.token("kabid").await;

@@ -762,21 +762,14 @@ async fn people_are_named_as_offices_name_them_down_to_the_bast() {
     })
     .await;
     let admin = app.token("admin").await;
-    let users: Value = app.get_json(&admin, "/api/v1/users?limit=50").await;
-    let id_of = |name: &str| {
-        users["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|u| u["username"] == name)
-            .unwrap()["id"]
-            .as_i64()
-            .unwrap()
-    };
+    let (kabid_id, field_id) = (
+        app.user_id("kabid").await,
+        app.user_id("p.langensari").await,
+    );
     let r = app
         .patch(
             &admin,
-            &format!("/api/v1/users/{}", id_of("kabid")),
+            &format!("/api/v1/users/{}", kabid_id),
             json!({"nip": "1970"}),
         )
         .await;
@@ -786,7 +779,7 @@ async fn people_are_named_as_offices_name_them_down_to_the_bast() {
     let r = app
         .patch(
             &admin,
-            &format!("/api/v1/users/{}", id_of("kabid")),
+            &format!("/api/v1/users/{}", kabid_id),
             json!({
             "full_name": "Drs. H. Asep Saepudin, M.Si.", "nip": "19700817 199503 1 002",
             "position": "Kepala Bidang Pemberdayaan Sosial"}),
@@ -801,7 +794,7 @@ async fn people_are_named_as_offices_name_them_down_to_the_bast() {
     let r = app
         .patch(
             &admin,
-            &format!("/api/v1/users/{}", id_of("p.langensari")),
+            &format!("/api/v1/users/{}", field_id),
             json!({"full_name": "Ujang Supriatna"}),
         )
         .await;
@@ -814,7 +807,7 @@ async fn people_are_named_as_offices_name_them_down_to_the_bast() {
         .patch(
             &op,
             &format!("/api/v1/kube/{}", s.kube_id),
-            json!({"pendamping_id": id_of("p.langensari")}),
+            json!({"pendamping_id": field_id}),
         )
         .await;
     assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());

@@ -85,6 +85,34 @@ impl TestApp {
         Self::spawn_fresh(Clock::parse(instant).expect("instant"), |_| {}).await
     }
 
+    /// A server at `instant` with the demo city and its accounts, as `sikube serve
+    /// --demo` starts; returns the number of KUBE the demo formed.
+    pub async fn spawn_demo(instant: &str) -> (TestApp, usize) {
+        let app = Self::spawn_at(instant).await;
+        let areas = domain::Areas::embedded();
+        let region = areas.regency("32.79").unwrap();
+        app.installation
+            .demo_accounts(&areas, &region)
+            .await
+            .unwrap();
+        let made = app.installation.demo_city(&areas, &region).await.unwrap();
+        (app, made)
+    }
+
+    /// An account's id, looked up by an admin.
+    pub async fn user_id(&self, username: &str) -> i64 {
+        let admin = self.token("admin").await;
+        let users = self.get_json(&admin, "/api/v1/users?limit=100").await;
+        users["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["username"] == username)
+            .unwrap_or_else(|| panic!("no account {username}"))["id"]
+            .as_i64()
+            .unwrap()
+    }
+
     async fn spawn_fresh(clock: Clock, f: impl FnOnce(&mut web::Settings)) -> TestApp {
         let pg = std::env::var("SIKUBE_TEST_DATABASE_URL").ok();
         let fresh = FreshDatabase::create(pg.as_deref())

@@ -419,24 +419,16 @@ async fn patch_assigns_pendamping_and_dissolving_frees_members() {
         .await
         .unwrap();
     let id = k["id"].as_i64().unwrap();
-    let admin = app.token("admin").await;
-    let users: Value = app.get_json(&admin, "/api/v1/users?role=pendamping").await;
-    let uid = |name: &str| {
-        users["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|u| u["username"] == name)
-            .unwrap()["id"]
-            .as_i64()
-            .unwrap()
-    };
+    let (langensari, pataruman) = (
+        app.user_id("p.langensari").await,
+        app.user_id("p.pataruman").await,
+    );
     // A pendamping of Pataruman cannot be assigned to a Langensari KUBE.
     let r = app
         .patch(
             &op,
             &format!("/api/v1/kube/{id}"),
-            json!({"pendamping_id": uid("p.pataruman")}),
+            json!({"pendamping_id": pataruman}),
         )
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -444,7 +436,7 @@ async fn patch_assigns_pendamping_and_dissolving_frees_members() {
         .patch(
             &op,
             &format!("/api/v1/kube/{id}"),
-            json!({"pendamping_id": uid("p.langensari"), "name": "KUBE Harapan Jaya"}),
+            json!({"pendamping_id": langensari, "name": "KUBE Harapan Jaya"}),
         )
         .await;
     assert_eq!(r.status(), StatusCode::OK);

@@ -317,18 +317,10 @@ async fn several_groups_given_to_a_pendamping_at_once() {
     let app = TestApp::spawn().await;
     let op = app.token("operator").await;
     let admin = app.token("admin").await;
-    let users = app.get_json(&admin, "/api/v1/users?limit=50").await;
-    let id_of = |name: &str| {
-        users["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|u| u["username"] == name)
-            .unwrap()["id"]
-            .as_i64()
-            .unwrap()
-    };
-    let (langensari, pataruman) = (id_of("p.langensari"), id_of("p.pataruman"));
+    let (langensari, pataruman) = (
+        app.user_id("p.langensari").await,
+        app.user_id("p.pataruman").await,
+    );
     let mut ids = Vec::new();
     for (i, name) in ["KUBE Satu", "KUBE Dua"].iter().enumerate() {
         let members = persons_in(&app, &op, REJASARI, 5, 40 + i).await;
