@@ -42,22 +42,39 @@ pub fn write_csv(header: &[&str], rows: &[Vec<Cell>]) -> Result<Vec<u8>, SheetEr
 /// A CSV as a spreadsheet program set to Indonesian opens it: `;` between fields (its list
 /// separator; with `,` every line lands in one column) and a UTF-8 byte-order mark (else
 /// names with non-ASCII letters are read as another code page).
+/// Dates are written day first (`20-11-2026`) and percentages with a decimal comma, as
+/// such a program reads them.
 pub fn write_csv_local(header: &[&str], rows: &[Vec<Cell>]) -> Result<Vec<u8>, SheetError> {
     let mut out = b"\xEF\xBB\xBF".to_vec();
     out.extend(records(
         &[header.iter().map(|h| Cell::Text(h.to_string())).collect()],
-        b';',
+        Csv::Local,
     )?);
-    out.extend(records(rows, b';')?);
+    out.extend(records(rows, Csv::Local)?);
     Ok(out)
 }
 
 /// CSV lines of `rows` (no header): a part of a CSV written piece by piece.
 pub fn csv_rows(rows: &[Vec<Cell>]) -> Result<Vec<u8>, SheetError> {
-    records(rows, b',')
+    records(rows, Csv::Plain)
 }
 
-fn records(rows: &[Vec<Cell>], delimiter: u8) -> Result<Vec<u8>, SheetError> {
+/// [`csv_rows`] for a CSV begun with [`write_csv_local`].
+pub fn csv_rows_local(rows: &[Vec<Cell>]) -> Result<Vec<u8>, SheetError> {
+    records(rows, Csv::Local)
+}
+
+/// Plain CSV for programs (`,`, ISO dates, `38.7%`), or as an Indonesian-locale
+/// spreadsheet program opens it.
+#[derive(Clone, Copy, PartialEq)]
+enum Csv {
+    Plain,
+    Local,
+}
+
+fn records(rows: &[Vec<Cell>], kind: Csv) -> Result<Vec<u8>, SheetError> {
+    let local = kind == Csv::Local;
+    let delimiter = if local { b';' } else { b',' };
     let mut w = csv::WriterBuilder::new()
         .delimiter(delimiter)
         .from_writer(Vec::new());
@@ -65,8 +82,10 @@ fn records(rows: &[Vec<Cell>], delimiter: u8) -> Result<Vec<u8>, SheetError> {
         let rec: Vec<String> = r
             .iter()
             .map(|c| match c {
+                Cell::Date(s) if local => day_first(s),
                 Cell::Text(s) | Cell::Date(s) => neutralise(s).into_owned(),
                 Cell::Int(i) => i.to_string(),
+                Cell::Percent(p) if local => format!("{:.1}%", p * 100.0).replace('.', ","),
                 Cell::Percent(p) => format!("{:.1}%", p * 100.0),
                 Cell::Empty => String::new(),
             })
@@ -175,5 +194,35 @@ impl XlsxRows {
         out: impl std::io::Write + std::io::Seek + Send,
     ) -> Result<(), SheetError> {
         self.wb.save_to_writer(out).map_err(xerr)
+    }
+}
+
+/// `2026-11-20` as `20-11-2026`; anything else as it is.
+fn day_first(iso: &str) -> String {
+    match (iso.get(0..4), iso.get(5..7), iso.get(8..10)) {
+        (Some(y), Some(m), Some(d)) if iso.len() == 10 && iso.as_bytes()[4] == b'-' => {
+            format!("{d}-{m}-{y}")
+        }
+        _ => iso.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod local_csv {
+    use super::*;
+
+    #[test]
+    fn a_local_csv_is_as_an_indonesian_spreadsheet_reads_it() {
+        let rows = vec![vec![
+            Cell::Text("=1+1".into()),
+            Cell::Date("2026-11-20".into()),
+            Cell::Percent(0.387),
+            Cell::Int(1510),
+        ]];
+        let out =
+            String::from_utf8(write_csv_local(&["a", "b", "c", "d"], &rows).unwrap()).unwrap();
+        assert_eq!(out, "\u{feff}a;b;c;d\n'=1+1;20-11-2026;38,7%;1510\n");
+        let plain = String::from_utf8(csv_rows(&rows).unwrap()).unwrap();
+        assert_eq!(plain, "'=1+1,2026-11-20,38.7%,1510\n");
     }
 }

@@ -18,10 +18,18 @@ pub struct FormatQuery {
     pub format: Option<String>,
 }
 
-fn xlsx(q: &FormatQuery) -> AppResult<bool> {
+/// The file asked for: XLSX, or CSV — for a person's spreadsheet program when asked from
+/// a page, plain for an API client.
+#[derive(Clone, Copy, PartialEq)]
+enum Format {
+    Xlsx,
+    Csv { local: bool },
+}
+
+fn format_of(q: &FormatQuery, by_person: bool) -> AppResult<Format> {
     match q.format.as_deref().unwrap_or("xlsx") {
-        "xlsx" => Ok(true),
-        "csv" => Ok(false),
+        "xlsx" => Ok(Format::Xlsx),
+        "csv" => Ok(Format::Csv { local: by_person }),
         _ => Err(AppError::invalid(
             "format",
             domain::Msg::new("error.validation"),
@@ -62,11 +70,14 @@ where
 
 type Chunks = tokio::sync::mpsc::Sender<std::io::Result<axum::body::Bytes>>;
 
+/// `local`: for a person's spreadsheet program (`;`, day-first dates, a BOM); else plain
+/// CSV for programs.
 async fn csv_pages<T, F, Fut>(
     header: Vec<String>,
     mut fetch: F,
     row: impl Fn(T) -> Vec<Cell>,
     tx: &Chunks,
+    local: bool,
 ) -> std::io::Result<()>
 where
     F: FnMut(Paging) -> Fut,
@@ -74,10 +85,15 @@ where
 {
     let io = |e: sheets::SheetError| std::io::Error::other(e.to_string());
     let head: Vec<&str> = header.iter().map(String::as_str).collect();
-    let mut chunk = sheets::write_csv(&head, &[]).map_err(io)?;
+    let (start, rows_of): (_, fn(&[Vec<Cell>]) -> _) = if local {
+        (sheets::write_csv_local(&head, &[]), sheets::csv_rows_local)
+    } else {
+        (sheets::write_csv(&head, &[]), sheets::csv_rows)
+    };
+    let mut chunk = start.map_err(io)?;
     let (mut offset, mut done) = (0, false);
     while let Some(rows) = next_page(&mut fetch, &row, &mut offset, &mut done).await? {
-        chunk.extend(sheets::csv_rows(&rows).map_err(io)?);
+        chunk.extend(rows_of(&rows).map_err(io)?);
         // A reader that went away ends the export.
         if tx
             .send(Ok(std::mem::take(&mut chunk).into()))
@@ -157,7 +173,7 @@ fn stream_export<T, F, Fut>(
     header: &[&str],
     name: &str,
     date: chrono::NaiveDate,
-    xlsx: bool,
+    format: Format,
     fetch: F,
     row: impl Fn(T) -> Vec<Cell> + Send + Sync + 'static,
 ) -> Response
@@ -171,10 +187,9 @@ where
     let sheet = name.to_string();
     tokio::spawn(async move {
         let _slot = slot;
-        let done = if xlsx {
-            xlsx_pages(sheet, header, fetch, row, &tx).await
-        } else {
-            csv_pages(header, fetch, row, &tx).await
+        let done = match format {
+            Format::Xlsx => xlsx_pages(sheet, header, fetch, row, &tx).await,
+            Format::Csv { local } => csv_pages(header, fetch, row, &tx, local).await,
         };
         if let Err(e) = done {
             tracing::error!(error = %e, "export");
@@ -188,7 +203,11 @@ where
             rx.recv().await.map(|c| (c, rx))
         }));
     let date = date.format("%Y-%m-%d");
-    let ext = if xlsx { "xlsx" } else { "csv" };
+    let ext = if format == Format::Xlsx {
+        "xlsx"
+    } else {
+        "csv"
+    };
     let mut resp = file_response(Vec::new(), &format!("{name}-{date}.{ext}"));
     *resp.body_mut() = axum::body::Body::from_stream(body);
     resp
@@ -201,7 +220,8 @@ pub(crate) async fn export<L: Listing>(
     Query(q): Query<L::Query>,
     Query(f): Query<FormatQuery>,
 ) -> AppResult<Response> {
-    let xlsx = xlsx(&f)?;
+    let format = format_of(&f, s.via_cookie)?;
+    let xlsx = format == Format::Xlsx;
     let caller = s.caller();
     let l = std::sync::Arc::new(Open::<L>::new(&state.app(), &caller, &q).await?);
     let slot = state.exports.take(s.user().id)?;
@@ -230,7 +250,7 @@ pub(crate) async fn export<L: Listing>(
         &header,
         L::FILE,
         caller.today(),
-        xlsx,
+        format,
         fetch,
         move |item| l.cells(item),
     ))

@@ -297,7 +297,8 @@ async fn the_api_types_read_every_list() {
 }
 
 /// The audit page names actions and records in words, and a spreadsheet a person
-/// downloads is headed in their language; an API client gets the columns' stable codes.
+/// downloads is headed in their language, `;`-separated with dates day first; an API
+/// client gets the columns' stable codes in plain CSV.
 #[tokio::test]
 async fn the_audit_speaks_the_office_language_and_exports_are_headed_for_their_reader() {
     let app = TestApp::spawn().await;
@@ -318,8 +319,9 @@ async fn the_audit_speaks_the_office_language_and_exports_are_headed_for_their_r
         .text()
         .await
         .unwrap();
+    // As an Indonesian-locale spreadsheet program opens it: a BOM and `;`.
     assert!(
-        csv.starts_with("Waktu (WIB),Pengguna,Tindakan,"),
+        csv.starts_with("\u{feff}Waktu (WIB);Pengguna;Tindakan;"),
         "{}",
         &csv[..80.min(csv.len())]
     );
@@ -335,5 +337,37 @@ async fn the_audit_speaks_the_office_language_and_exports_are_headed_for_their_r
         "{}",
         &api[..60.min(api.len())]
     );
+    // A person's list with dates: written day first for them, ISO for a program.
+    let b = app.browser_login("operator").await;
+    let mine = b
+        .get(app.url("/persons/export?format=csv"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let api = app
+        .get(&op, "/api/v1/persons/export?format=csv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let iso = regex_free_iso_date(&api).expect("an ISO date in the API's CSV");
+    let (y, m, d) = (&iso[0..4], &iso[5..7], &iso[8..10]);
+    assert!(mine.contains(&format!(";{d}-{m}-{y};")), "{mine}");
     app.stop().await;
+}
+
+/// The first `;`- or `,`-delimited field that is an ISO date.
+fn regex_free_iso_date(csv: &str) -> Option<String> {
+    csv.split(['\n', ',', ';'])
+        .find(|f| {
+            f.len() == 10
+                && f.bytes().enumerate().all(|(i, b)| match i {
+                    4 | 7 => b == b'-',
+                    _ => b.is_ascii_digit(),
+                })
+        })
+        .map(String::from)
 }
