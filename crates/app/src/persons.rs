@@ -207,6 +207,8 @@ pub fn input_of(p: &Person) -> PersonInput {
         dtks_registered: *p.dtks_registered,
         dtks_ref: p.dtks_ref.clone(),
         notes: p.notes.clone(),
+        household_role: p.household_role.clone(),
+        occupation: p.occupation.clone(),
     }
 }
 
@@ -227,6 +229,10 @@ pub struct PersonPatch {
     pub dtks_registered: Option<bool>,
     pub dtks_ref: Option<String>,
     pub notes: Option<String>,
+    /// `kepala_keluarga`, `pencari_nafkah`, `anggota_keluarga`; empty clears it.
+    pub household_role: Option<String>,
+    /// `pns`, `tni`, `polri`, `lainnya`; empty clears it.
+    pub occupation: Option<String>,
 }
 
 /// Replaces a person's fields with those of a whole form. A masked role's form has no
@@ -278,7 +284,16 @@ pub async fn update(cx: &Context, c: &Caller, id: i64, patch: &PersonPatch) -> R
     macro_rules! take_opt {
         ($($f:ident),*) => { $( if let Some(v) = &patch.$f { input.$f = Some(v.clone()); } )* };
     }
-    take_opt!(rt, rw, address, phone, dtks_ref, notes);
+    take_opt!(
+        rt,
+        rw,
+        address,
+        phone,
+        dtks_ref,
+        notes,
+        household_role,
+        occupation
+    );
     let v = validate(cx, c, &input)?;
     Ok(cx.store.person_update(&c.actor, id, &v).await?)
 }

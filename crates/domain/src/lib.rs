@@ -16,6 +16,7 @@ pub mod health;
 pub mod i18n;
 pub mod import;
 pub mod kube;
+pub mod membership;
 pub mod money;
 pub mod nik;
 pub mod numbers;

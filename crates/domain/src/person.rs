@@ -36,6 +36,12 @@ pub struct PersonInput {
     pub dtks_registered: bool,
     pub dtks_ref: Option<String>,
     pub notes: Option<String>,
+    /// `kepala_keluarga`, `pencari_nafkah` or `anggota_keluarga`; empty: not known.
+    #[serde(default)]
+    pub household_role: Option<String>,
+    /// `pns`, `tni`, `polri` or `lainnya`; empty: not known.
+    #[serde(default)]
+    pub occupation: Option<String>,
 }
 
 /// A person that satisfies every rule.
@@ -57,6 +63,8 @@ pub struct ValidPerson {
     pub dtks_registered: bool,
     pub dtks_ref: Option<String>,
     pub notes: Option<String>,
+    pub household_role: Option<crate::membership::HouseholdRole>,
+    pub occupation: Option<crate::membership::Occupation>,
 }
 
 fn ser_nik<S: serde::Serializer>(n: &Nik, s: S) -> Result<S::Ok, S::Error> {
@@ -187,6 +195,10 @@ impl PersonInput {
         };
         let dtks_ref = opt_text(&mut inv, "dtks_ref", &self.dtks_ref, 40);
         let notes = opt_text(&mut inv, "notes", &self.notes, 1000);
+        let household_role = chosen(&self.household_role)
+            .and_then(|v| inv.check("household_role", crate::membership::HouseholdRole::parse(v)));
+        let occupation = chosen(&self.occupation)
+            .and_then(|v| inv.check("occupation", crate::membership::Occupation::parse(v)));
         match (nik, sex, birth_date, village_code, inv.is_empty()) {
             (Some(nik), Some(sex), Some(birth_date), Some(village_code), true) => Ok(ValidPerson {
                 nik,
@@ -203,10 +215,17 @@ impl PersonInput {
                 dtks_registered: self.dtks_registered,
                 dtks_ref,
                 notes,
+                household_role,
+                occupation,
             }),
             _ => Err(inv),
         }
     }
+}
+
+/// A choice left empty reads as none.
+fn chosen(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|v| !v.is_empty())
 }
 
 /// Age in whole years on a date.

@@ -139,6 +139,15 @@ impl PersonMaker {
             dtks_registered: r.range(1, 10) <= 8,
             dtks_ref: None,
             notes: None,
+            // Most adults the office registers head or keep their household; a few
+            // records are still incomplete (the rules then warn). From the family card's
+            // serial, so the random draws of the demo stay as they were.
+            household_role: match self.kk_serial % 10 {
+                0..=5 => Some("kepala_keluarga".into()),
+                6..=7 => Some("pencari_nafkah".into()),
+                _ => None,
+            },
+            occupation: (self.kk_serial % 10 != 9).then(|| "lainnya".into()),
         }
     }
 }

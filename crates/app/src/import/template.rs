@@ -46,6 +46,14 @@ async fn choices(cx: &Context, code: &str) -> Result<Vec<String>> {
             .map(|c| lang.t(c.label_key()).to_string())
             .collect(),
         "dtks_registered" => vec!["ya".into(), "tidak".into()],
+        "household_role" => domain::membership::HouseholdRole::ALL
+            .iter()
+            .map(|c| c.code().to_string())
+            .collect(),
+        "occupation" => domain::membership::Occupation::ALL
+            .iter()
+            .map(|c| c.code().to_string())
+            .collect(),
         "business_type" => cx
             .store
             .business_type_list()

@@ -163,6 +163,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0017_user_identity.sql"),
         include_str!("../../migrations/postgres/0017_user_identity.sql"),
     ),
+    (
+        18,
+        "membership_rules",
+        include_str!("../../migrations/sqlite/0018_membership_rules.sql"),
+        include_str!("../../migrations/postgres/0018_membership_rules.sql"),
+    ),
 ];
 
 impl Store {

@@ -368,6 +368,7 @@ impl Store {
                rw = COALESCE(rw, $3), address = COALESCE(address, $4), phone = COALESCE(phone, $5),
                dtks_ref = COALESCE(dtks_ref, $6), notes = COALESCE(notes, $7),
                dtks_registered = CASE WHEN dtks_registered = 1 OR $8 = 1 THEN 1 ELSE 0 END,
+               household_role = COALESCE(household_role, $11), occupation = COALESCE(occupation, $12),
                updated_at = $9
              WHERE id = $10",
         )
@@ -381,6 +382,8 @@ impl Store {
         .bind(*other_before.dtks_registered as i64)
         .bind(&now)
         .bind(keep)
+        .bind(&other_before.household_role)
+        .bind(&other_before.occupation)
         .execute(&mut *tx)
         .await?;
         // Records merged into `other` earlier now point at the survivor too.

@@ -168,6 +168,22 @@ pub const PERSON_COLUMNS: &[Column] = &[
         true,
     ),
     col(
+        "household_role",
+        "Kedudukan dalam Keluarga",
+        false,
+        &["shdk", "status_dalam_keluarga", "hubungan_keluarga"],
+        &["kedudukan", "shdk", "hubungan"],
+        false,
+    ),
+    col(
+        "occupation",
+        "Pekerjaan",
+        false,
+        &["jenis_pekerjaan"],
+        &["pekerjaan"],
+        false,
+    ),
+    col(
         "notes",
         "Catatan",
         false,

@@ -279,10 +279,21 @@ pub fn person_inputs(
                 dtks_registered: dtks.unwrap_or(false),
                 dtks_ref: r.opt("dtks_ref"),
                 notes: r.opt("notes"),
+                // "Kepala Keluarga" as typed reads as its code.
+                household_role: r.opt("household_role").map(|v| code_of(&v)),
+                occupation: r.opt("occupation").map(|v| code_of(&v)),
             },
         ));
     }
     (out, errors)
+}
+
+/// A choice as people type it (`Kepala Keluarga`, `PNS/ASN`) as a code
+/// (`kepala_keluarga`, `pns`).
+fn code_of(v: &str) -> String {
+    let v = v.trim().to_lowercase();
+    let v = v.split('/').next().unwrap_or(&v).trim();
+    v.replace([' ', '-'], "_")
 }
 
 /// A group in a KUBE file: its fields (from its first row), and its members' NIK and

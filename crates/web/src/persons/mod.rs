@@ -145,6 +145,14 @@ pub struct PersonOut {
     pub dtks_registered: bool,
     pub dtks_ref: Option<String>,
     pub notes: Option<String>,
+    /// `kepala_keluarga`, `pencari_nafkah`, `anggota_keluarga`; null: not recorded.
+    pub household_role: Option<String>,
+    /// `pns`, `tni`, `polri`, `lainnya`; null: not recorded.
+    pub occupation: Option<String>,
+    /// The DTSEN welfare decile of the latest extract imported; null: not in it, or no
+    /// extract yet (`dtsen_period` says which).
+    pub dtsen_decile: Option<i64>,
+    pub dtsen_period: Option<String>,
     pub created_at: String,
     pub updated_at: String,
     /// Set on a record retired by a merge: the id of the record kept.
@@ -175,6 +183,10 @@ impl PersonOut {
             dtks_registered: *p.dtks_registered,
             dtks_ref: p.dtks_ref,
             notes: p.notes,
+            household_role: p.household_role,
+            occupation: p.occupation,
+            dtsen_decile: p.dtsen_decile,
+            dtsen_period: p.dtsen_period,
             created_at: p.created_at,
             updated_at: p.updated_at,
             merged_into: p.merged_into,

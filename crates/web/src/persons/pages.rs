@@ -158,6 +158,9 @@ impl DetailPage {
     fn rp(&self, v: &i64) -> String {
         domain::money::Rupiah::new(*v).to_string()
     }
+    fn label(&self, prefix: &str, code: &str) -> String {
+        crate::page::label(prefix, code, self.ctx.lang)
+    }
 }
 
 pub(super) async fn detail_page(

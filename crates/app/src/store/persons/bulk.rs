@@ -115,7 +115,8 @@ pub(super) async fn create_many_in(
 
 /// A person's stored fields as bind values, in the order of `INSERT INTO persons (nik,
 /// kk_number, name, name_lower, sex, birth_date, village_code, district_code, rt, rw,
-/// address, phone, dtks_registered, dtks_ref, notes, …)`: one list for create and update.
+/// address, phone, dtks_registered, dtks_ref, notes, household_role, occupation, …)`:
+/// one list for create and update.
 pub(super) fn add_person_args<'q>(a: &mut AnyArguments<'q>, p: &'q ValidPerson) -> Result<()> {
     add_arg(a, p.nik.as_str())?;
     add_arg(a, p.kk_number.as_ref().map(|k| k.as_str().to_string()))?;
@@ -131,7 +132,9 @@ pub(super) fn add_person_args<'q>(a: &mut AnyArguments<'q>, p: &'q ValidPerson) 
     add_arg(a, &p.phone)?;
     add_arg(a, p.dtks_registered as i64)?;
     add_arg(a, &p.dtks_ref)?;
-    add_arg(a, &p.notes)
+    add_arg(a, &p.notes)?;
+    add_arg(a, p.household_role.map(|r| r.code()))?;
+    add_arg(a, p.occupation.map(|o| o.code()))
 }
 
 pub(super) fn add_arg<'q, T>(a: &mut AnyArguments<'q>, v: T) -> Result<()>
@@ -141,7 +144,7 @@ where
     a.add(v).map_err(|e| sqlx::Error::Encode(e).into())
 }
 
-/// Rows per multi-row INSERT: 17 parameters each stays under SQLite's 32,766.
+/// Rows per multi-row INSERT: 19 parameters each stays under SQLite's 32,766.
 pub(super) const BULK_ROWS: usize = 1000;
 
 /// Inserts persons (`first` is the index of `ps[0]` in the whole batch, for the error)
@@ -170,9 +173,10 @@ pub(super) async fn insert_chunk(
     }
     let sql = format!(
         "INSERT INTO persons (nik, kk_number, name, name_lower, sex, birth_date, village_code,
-           district_code, rt, rw, address, phone, dtks_registered, dtks_ref, notes, created_at, updated_at)
+           district_code, rt, rw, address, phone, dtks_registered, dtks_ref, notes, household_role,
+           occupation, created_at, updated_at)
          VALUES {} RETURNING id, nik",
-        values_list(backend, ps.len(), 17, 0)
+        values_list(backend, ps.len(), 19, 0)
     );
     let mut args = AnyArguments::default();
     for p in ps {

@@ -36,6 +36,13 @@ pub struct Person {
     pub dtks_registered: crate::store::Flag,
     pub dtks_ref: Option<String>,
     pub notes: Option<String>,
+    /// A `HouseholdRole` code; none: not known.
+    pub household_role: Option<String>,
+    /// An `Occupation` code; none: not known.
+    pub occupation: Option<String>,
+    /// The DTSEN decile of the latest extract; none: not in it (or no extract yet).
+    pub dtsen_decile: Option<i64>,
+    pub dtsen_period: Option<String>,
     pub created_at: String,
     pub updated_at: String,
     /// Set when this record was merged into another (it is then retired).
@@ -44,7 +51,8 @@ pub struct Person {
 
 pub(crate) const COLS: &str =
     "id, nik, kk_number, name, sex, birth_date, village_code, district_code, rt, rw, \
-                    address, phone, dtks_registered, dtks_ref, notes, created_at, updated_at, merged_into";
+                    address, phone, dtks_registered, dtks_ref, notes, household_role, occupation, \
+                    dtsen_decile, dtsen_period, created_at, updated_at, merged_into";
 
 /// The persons list's filters, read straight from its query string.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
@@ -284,8 +292,8 @@ impl Store {
             "UPDATE persons SET nik = $1, kk_number = $2, name = $3, name_lower = $4, sex = $5,
                birth_date = $6, village_code = $7, district_code = $8, rt = $9, rw = $10,
                address = $11, phone = $12, dtks_registered = $13, dtks_ref = $14, notes = $15,
-               updated_at = $16
-             WHERE id = $17",
+               household_role = $16, occupation = $17, updated_at = $18
+             WHERE id = $19",
             args,
         )
         .execute(&mut *tx)
