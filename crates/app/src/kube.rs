@@ -17,6 +17,9 @@ pub struct MemberIn {
     pub person_id: i64,
     /// `ketua`, `sekretaris`, `bendahara` or `anggota` (default).
     pub role: Option<String>,
+    /// Membership rules an officer overrides for this person, each with the reason.
+    #[serde(default)]
+    pub exceptions: Vec<crate::membership::ExceptionIn>,
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -26,6 +29,7 @@ pub struct KubeCreate {
     /// A pendamping assigned to the KUBE's kecamatan.
     pub pendamping_id: Option<i64>,
     /// 5–20 persons of the KUBE's kecamatan; one ketua, one sekretaris, one bendahara.
+    /// Each must meet the membership rules, or carry an officer's exception.
     pub members: Vec<MemberIn>,
 }
 
@@ -112,15 +116,34 @@ pub async fn create(cx: &Context, c: &Caller, b: &KubeCreate) -> Result<KubeDeta
         Ok(m) => check_members_visible(cx, c, &m).await.map(|()| m),
         Err(i) => Err(i),
     };
-    // Report field errors of the group and of its members together.
-    let (v, members) = match (v, members) {
-        (Ok(v), Ok(m)) => (v, m),
-        (v, m) => {
+    // The membership rules, for the members the group could have.
+    let judged = match &members {
+        Ok(m) => {
+            let ids: Vec<i64> = m.iter().map(|m| m.person_id).collect();
+            let ex: Vec<_> = b
+                .members
+                .iter()
+                .flat_map(|m| m.exceptions.clone())
+                .collect();
+            Some(crate::membership::judge(cx, c, &[], &ids, &ex).await)
+        }
+        Err(_) => None,
+    };
+    // Report field errors of the group, of its members and of the rules together.
+    let (v, members, judged) = match (v, members, judged) {
+        (Ok(v), Ok(m), Some(Ok(j))) => (v, m, j),
+        (v, m, j) => {
             let mut inv = Invalid::new();
-            match v {
-                Err(Error::Invalid(i)) => inv.fields.extend(i.fields),
-                Err(e) => return Err(e),
-                Ok(_) => {}
+            for r in [
+                v.map(|_| ()),
+                j.unwrap_or(Ok(crate::membership::Judged::default()))
+                    .map(|_| ()),
+            ] {
+                match r {
+                    Err(Error::Invalid(i)) => inv.fields.extend(i.fields),
+                    Err(e) => return Err(e),
+                    Ok(()) => {}
+                }
             }
             if let Err(i) = m {
                 inv.fields.extend(i.fields);
@@ -130,7 +153,14 @@ pub async fn create(cx: &Context, c: &Caller, b: &KubeCreate) -> Result<KubeDeta
     };
     Ok(cx
         .store
-        .kube_create(&c.actor, &cx.settings.region, &v, &members, b.pendamping_id)
+        .kube_create(
+            &c.actor,
+            &cx.settings.region,
+            &v,
+            &members,
+            b.pendamping_id,
+            &judged.excepted,
+        )
         .await?)
 }
 
@@ -266,12 +296,19 @@ pub async fn assign_pendamping(cx: &Context, c: &Caller, a: &PendampingAssign) -
 
 pub async fn add_member(cx: &Context, c: &Caller, id: i64, m: &MemberIn) -> Result<KubeDetail> {
     c.require_write()?;
-    crate::scope::kube_detail(cx, c, id).await?;
+    let d = crate::scope::kube_detail(cx, c, id).await?;
     let nm = parse_members(std::slice::from_ref(m))?.remove(0);
     check_members_visible(cx, c, std::slice::from_ref(&nm)).await?;
+    let members: Vec<i64> = d
+        .members
+        .iter()
+        .filter(|m| m.left_on.is_none())
+        .map(|m| m.person_id)
+        .collect();
+    let judged = crate::membership::judge(cx, c, &members, &[nm.person_id], &m.exceptions).await?;
     Ok(cx
         .store
-        .kube_add_member(&c.actor, id, nm, cx.today())
+        .kube_add_member(&c.actor, id, nm, cx.today(), &judged.excepted)
         .await?)
 }
 

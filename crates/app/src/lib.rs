@@ -16,6 +16,7 @@ pub mod import;
 pub mod installation;
 pub mod kube;
 pub mod lists;
+pub mod membership;
 pub mod passwords;
 pub mod persons;
 pub mod programmes;

@@ -33,6 +33,9 @@ pub struct Settings {
     pub office_logo: Option<pdf::Jpeg>,
     /// The head of the office, who signs "Mengetahui" under a BAST.
     pub office_head: domain::user::Identity,
+    /// Who may be a KUBE member (the regulation's defaults: 18–59, decile ≤ 4, one per
+    /// family card).
+    pub membership: domain::membership::Rules,
 }
 
 impl Settings {
@@ -53,6 +56,7 @@ impl Settings {
             office_address: String::new(),
             office_logo: None,
             office_head: Default::default(),
+            membership: Default::default(),
         }
     }
 }

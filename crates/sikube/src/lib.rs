@@ -154,6 +154,18 @@ pub struct ServeArgs {
     /// Days between monitoring visits.
     #[arg(long, env = "SIKUBE_VISIT_INTERVAL_DAYS", default_value_t = 30)]
     pub visit_interval_days: i64,
+    /// The youngest a KUBE member may be (working age).
+    #[arg(long, env = "SIKUBE_MEMBER_MIN_AGE", default_value_t = 18)]
+    pub member_min_age: i32,
+    /// The oldest a KUBE member may be (working age).
+    #[arg(long, env = "SIKUBE_MEMBER_MAX_AGE", default_value_t = 59)]
+    pub member_max_age: i32,
+    /// The highest DTSEN welfare decile a KUBE member may be in (once an extract is imported).
+    #[arg(long, env = "SIKUBE_MEMBER_MAX_DECILE", default_value_t = 4)]
+    pub member_max_decile: i32,
+    /// Allow several members of one family card in a KUBE (the regulation: one).
+    #[arg(long, env = "SIKUBE_MEMBERS_SHARE_FAMILY_CARD")]
+    pub members_share_family_card: bool,
     /// Days after forming by which a new KUBE's first monitoring visit is due.
     #[arg(long, env = "SIKUBE_FIRST_VISIT_DAYS", default_value_t = 30)]
     pub first_visit_days: i64,

@@ -72,6 +72,12 @@ pub(super) async fn serve(db: &DbArgs, args: ServeArgs) -> Result<(), String> {
             first_days: args.first_visit_days,
         },
         guidance_share_pct: args.guidance_share_pct,
+        membership: domain::membership::Rules {
+            min_age: args.member_min_age,
+            max_age: args.member_max_age,
+            max_decile: args.member_max_decile,
+            one_per_family_card: !args.members_share_family_card,
+        },
         public_page: args.public_page,
         allow_same_person: args.allow_same_person_steps,
         nik_lookups_per_day: args.nik_lookups_per_day,

@@ -58,6 +58,13 @@ impl Ctx {
     pub fn pct(&self, v: impl std::borrow::Borrow<f64>) -> String {
         domain::numbers::percent(*v.borrow(), self.lang)
     }
+    /// Whether the caller is of the office's staff who write (operator, head of division,
+    /// admin): not a pendamping, not an auditor.
+    pub fn is_office(&self) -> bool {
+        self.user
+            .as_ref()
+            .is_some_and(|u| u.role.can_write() && u.role != Role::Pendamping)
+    }
     /// Whether the caller administers the installation (users, shared settings).
     pub fn is_admin(&self) -> bool {
         self.user.as_ref().is_some_and(|u| u.role.manages_users())

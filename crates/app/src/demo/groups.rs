@@ -173,6 +173,7 @@ pub(crate) async fn register(
                     &kube,
                     &members,
                     cast.pendamping_id(&d.code),
+                    &[],
                 )
                 .await
                 .map_err(|e| format!("demo kube {}: {e}", kube.name))?;

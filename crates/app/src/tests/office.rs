@@ -112,7 +112,7 @@ impl Office {
         let mut ids = Vec::new();
         for i in 0..n {
             let day = i % 28 + 1;
-            let year = 60 + seed % 30;
+            let year = 70 + seed % 30;
             let nik = format!("{district}{day:02}01{year:02}{:04}", seed * 100 + i + 1);
             let p = crate::persons::create(
                 &self.cx,

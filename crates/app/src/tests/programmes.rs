@@ -10,7 +10,7 @@ async fn aslut(o: &Office) -> i64 {
         &o.operator,
         &input(
             json!({"name": "ASLUT 2026", "year": 2026, "funding_source": "apbd_kota",
-            "target": "individual", "budget": 30_000_000, "eligibility": {"min_age": 60}}),
+            "target": "individual", "budget": 30_000_000, "eligibility": {"min_age": 50}}),
         ),
     )
     .await
@@ -71,12 +71,12 @@ async fn candidates_show_masked_roles_an_age_and_benefits_wait_for_another_head(
         .await
         .unwrap();
     assert_eq!(office.len(), 2);
-    assert!(office.iter().all(|c| !c.nik.contains('*') && c.age > 60));
+    assert!(office.iter().all(|c| !c.nik.contains('*') && c.age > 50));
     assert_eq!(field.len(), 2);
     assert!(field
         .iter()
-        .all(|c| c.nik != office[0].nik && c.nik != office[1].nik && c.age > 60));
-    // Eligibility: 60 and over; these residents are.
+        .all(|c| c.nik != office[0].nik && c.nik != office[1].nik && c.age > 50));
+    // Eligibility: 50 and over; these residents are.
     crate::programmes::enrol(cx, &o.field, p, ids[0])
         .await
         .expect("enrolled");

@@ -99,7 +99,7 @@ async fn each_role_sees_what_waits_for_it() {
         &o.operator,
         &input(
             json!({"name": "ASLUT 2026", "year": 2026, "funding_source": "apbd_kota",
-            "target": "individual", "budget": 30_000_000, "eligibility": {"min_age": 60}}),
+            "target": "individual", "budget": 30_000_000, "eligibility": {"min_age": 50}}),
         ),
     )
     .await

@@ -290,3 +290,17 @@ pub(super) struct AssignForm {
     /// The list as filtered, to return to.
     back: String,
 }
+
+/// A group's members under the membership rules: the exceptions officers recorded (with
+/// reason, who and when), members who break a rule without one, and what is unknown.
+#[utoipa::path(get, path = "/api/v1/kube/{id}/membership", tag = "kube", params(("id" = i64, Path)),
+    responses((status = 200, body = super::MembershipOut), (status = 404, body = crate::schema::ErrorBody)))]
+pub(crate) async fn api_membership(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    crate::session::ReqLang(lang): crate::session::ReqLang,
+    Path(id): Path<i64>,
+) -> AppResult<Json<super::MembershipOut>> {
+    let st = app::membership::standing(&state.app(), &s.caller(), id).await?;
+    Ok(Json(super::membership_out(st, lang)))
+}

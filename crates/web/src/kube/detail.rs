@@ -35,6 +35,7 @@ pub(super) struct DetailPage {
     /// Photos of the last visit, and its id for adding more.
     photos: Vec<crate::attachments::AttachmentOut>,
     last_visit: Option<i64>,
+    membership: super::MembershipOut,
 }
 
 impl DetailPage {
@@ -163,6 +164,10 @@ pub(super) async fn render_detail_with(
             .map(crate::attachments::AttachmentOut::from)
             .collect(),
         last_visit,
+        membership: super::membership_out(
+            app::membership::standing(&state.app(), &s.caller(), id).await?,
+            lang,
+        ),
         business_type: o.business_type_name(&k.business_type),
         funding: FundingSource::parse(&k.funding_source)
             .map(|f| lang.t(f.label_key()))
@@ -249,9 +254,12 @@ pub(super) async fn add_member_form(
         &MemberIn {
             person_id,
             role: Some(f.role.unwrap_or_default()),
+            exceptions: Vec::new(),
         },
     )
-    .await;
+    .await
+    // The rules' refusal of the person is said where the person was chosen.
+    .map_err(|e| super::member_errors_as(e, |_| Some("person_id".to_string())));
     let name = person_name(&r.as_ref().ok().cloned(), person_id);
     let msg = ctx.tf("kube.member_added", &[name]);
     member_result(&state, &s, ctx, id, r, msg).await

@@ -4,10 +4,12 @@ use crate::page::Outcome::{Again, Done};
 
 // ----- create and edit forms -----
 
-/// A member row as typed or picked: a candidate's label, a NIK or a name, and a role.
+/// A member row as typed or picked: a candidate's label, a NIK or a name, a role, and an
+/// officer's reason to override the membership rules the person breaks.
 pub struct MemberRow {
     pub typed: String,
     pub role: String,
+    pub exception: String,
 }
 
 #[derive(askama::Template)]
@@ -49,6 +51,10 @@ impl FormPage {
     /// The error of member row `n` (from 1), if any.
     fn row_error(&self, n: &usize) -> &str {
         self.errors.get(&format!("member_row_{n}"))
+    }
+    /// An officer may override the membership rules (not a pendamping).
+    fn can_except(&self) -> bool {
+        self.ctx.is_office()
     }
     /// Rows may still be added.
     fn can_add_rows(&self) -> bool {
@@ -146,6 +152,7 @@ fn rows_with_roles(mut rows: Vec<MemberRow>, n: usize) -> Vec<MemberRow> {
         rows.push(MemberRow {
             typed: String::new(),
             role: role.into(),
+            exception: String::new(),
         });
     }
     rows
@@ -201,6 +208,7 @@ struct Beside {
     pendamping_id: Option<i64>,
     member_person: Vec<String>,
     member_role: Vec<String>,
+    member_exception: Vec<String>,
     /// "Add member rows" pressed: the form again with more rows, nothing saved.
     more_rows: Option<String>,
 }
@@ -212,12 +220,18 @@ pub(super) fn parse_form(body: &[u8]) -> AppResult<ParsedForm> {
         pendamping_id,
         member_person,
         member_role,
+        member_exception,
         more_rows,
     } = page::form(body)?;
     let rows = member_person
         .into_iter()
         .zip(member_role)
-        .map(|(typed, role)| MemberRow { typed, role })
+        .enumerate()
+        .map(|(i, (typed, role))| MemberRow {
+            typed,
+            role,
+            exception: member_exception.get(i).cloned().unwrap_or_default(),
+        })
         .collect();
     Ok(ParsedForm {
         input,
@@ -257,11 +271,12 @@ pub(super) async fn create_form(
     let members: Vec<MemberIn> = f
         .rows
         .iter()
-        .zip(picked)
+        .zip(&picked)
         .filter_map(|(r, id)| {
             id.map(|person_id| MemberIn {
                 person_id,
                 role: Some(r.role.clone()),
+                exceptions: super::exception_of(person_id, Some(&r.exception)),
             })
         })
         .collect();
@@ -278,7 +293,17 @@ pub(super) async fn create_form(
             );
             page::redirect_with_flash(&state, &s, &format!("/kube/{}", d.kube.id), msg).await
         }
-        Err(e) => create_form_again(&state, &s, ctx, f, &e.into_form_errors()?).await,
+        Err(e) => {
+            // The rules' refusal of a person is said beside the row that named them.
+            let row_of = |pid: i64| {
+                picked
+                    .iter()
+                    .position(|p| *p == Some(pid))
+                    .map(|i| format!("member_row_{}", i + 1))
+            };
+            let e = super::member_errors_as(e, row_of);
+            create_form_again(&state, &s, ctx, f, &e.into_form_errors()?).await
+        }
     }
 }
 

@@ -76,7 +76,7 @@ pub async fn commit(
                 let mut made = 0;
                 let mut failed = Vec::new();
                 for (rows, k, m) in groups {
-                    match cx.store.kube_create(&actor, region, k, m, None).await {
+                    match cx.store.kube_create(&actor, region, k, m, None, &[]).await {
                         Ok(_) => made += 1,
                         Err(crate::store::StoreError::Conflict { msg, .. }) => {
                             failed.extend(rows.iter().map(|r| RowError {

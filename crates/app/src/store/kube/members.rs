@@ -150,6 +150,7 @@ impl Store {
         id: i64,
         m: NewMember,
         joined_on: NaiveDate,
+        excepted: &[super::Excepted],
     ) -> Result<KubeDetail> {
         let mut tx = self.tx().await?;
         let before = detail_in(&mut tx, id).await?;
@@ -167,6 +168,7 @@ impl Store {
         let new = facts.last().cloned().ok_or(StoreError::NotFound)?;
         ensure_free(&mut tx, new.person_id, &new.name, None).await?;
         insert_member(&mut tx, id, &new, joined_on).await?;
+        super::exceptions::record_in(&mut tx, actor, id, excepted).await?;
         refresh_count(&mut tx, id, &actor.now()).await?;
         audited_commit(tx, actor, "add_member", id, &before).await
     }

@@ -28,6 +28,8 @@ mod members;
 use members::*;
 mod create;
 use create::*;
+mod exceptions;
+pub use exceptions::{Excepted, MemberException};
 
 /// How long the business types are kept in memory.
 pub const BUSINESS_TYPES_TTL: std::time::Duration = std::time::Duration::from_secs(30);
@@ -375,9 +377,11 @@ impl Store {
         k: &ValidKube,
         members: &[NewMember],
         pendamping_id: Option<i64>,
+        excepted: &[Excepted],
     ) -> Result<KubeDetail> {
         let mut tx = self.tx().await?;
         let d = create_in(&mut tx, actor, region, k, members, pendamping_id).await?;
+        exceptions::record_in(&mut tx, actor, d.kube.id, excepted).await?;
         tx.commit().await?;
         Ok(d)
     }

@@ -476,3 +476,241 @@ async fn patch_assigns_pendamping_and_dissolving_frees_members() {
     assert_eq!(k2["registration_number"], "KUBE-3279-2012-0002");
     app.stop().await;
 }
+
+/// The regulation's membership rules: a KUBE that breaks one is not formed (422 naming
+/// the rule and the person) and takes no such member, unless an officer records an
+/// exception with its reason — shown on the KUBE's page and in the audit trail; a
+/// pendamping cannot; unknown facts only warn.
+#[tokio::test]
+async fn membership_rules_refuse_by_name_and_officers_record_exceptions() {
+    let app = TestApp::spawn().await;
+    let op = app.token("operator").await;
+    let ids = persons_in(&app, &op, REJASARI, 6, 31).await;
+    // A child of the kecamatan, a police officer, and a second of one family card.
+    let mk = |nik: &str, name: &str, birth: &str, extra: Value| {
+        let mut body = json!({"nik": nik, "name": name, "sex": "L", "birth_date": birth,
+            "village_code": REJASARI, "confirm_duplicate": true});
+        body.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        body
+    };
+    let child: Value = app
+        .post(
+            &op,
+            "/api/v1/persons",
+            mk("3279040101190001", "Anak Kecil", "2019-01-01", json!({})),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let police: Value = app
+        .post(
+            &op,
+            "/api/v1/persons",
+            mk(
+                "3279040101800002",
+                "Pak Polisi",
+                "1980-01-01",
+                json!({"occupation": "polri", "household_role": "kepala_keluarga"}),
+            ),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(police["occupation"], "polri");
+    let members = |extra: &[i64]| -> Vec<Value> {
+        let roles = ["ketua", "sekretaris", "bendahara"];
+        ids[..5]
+            .iter()
+            .chain(extra)
+            .enumerate()
+            .map(|(i, id)| json!({"person_id": id, "role": roles.get(i).copied().unwrap_or("anggota")}))
+            .collect()
+    };
+    let body = |m: Vec<Value>| {
+        json!({"name": "KUBE Aturan", "business_type": "ternak_kambing", "village_code": REJASARI,
+            "formed_on": "2026-11-01", "funding_source": "apbd_kota", "members": m})
+    };
+    let child_id = child["id"].as_i64().unwrap();
+    let police_id = police["id"].as_i64().unwrap();
+    let r = app
+        .post(&op, "/api/v1/kube", body(members(&[child_id, police_id])))
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let e: Value = r.json().await.unwrap();
+    let said = |id: i64| {
+        e["error"]["fields"][format!("member.{id}")]
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    };
+    assert!(
+        said(child_id).contains("Usia produktif: Umur 7 tahun di luar usia produktif 18–59 tahun"),
+        "{e}"
+    );
+    assert!(said(police_id).contains("Bukan PNS, TNI atau Polri"), "{e}");
+    // Nothing formed.
+    let list = app.get_json(&op, "/api/v1/kube?q=Aturan").await;
+    assert_eq!(list["total"], 0);
+    // A pendamping may not override.
+    let field = app.token("p.langensari").await;
+    let mut m = members(&[police_id]);
+    m[5]["exceptions"] = json!([{"person_id": police_id, "reason": "Sudah pensiun bulan lalu"}]);
+    let r = app.post(&field, "/api/v1/kube", body(m.clone())).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // The operator may, with a reason: formed, the exception recorded.
+    let r = app.post(&op, "/api/v1/kube", body(m)).await;
+    assert_eq!(
+        r.status(),
+        StatusCode::CREATED,
+        "{}",
+        r.text().await.unwrap()
+    );
+    let k: Value = r.json().await.unwrap();
+    let kid = k["id"].as_i64().unwrap();
+    let st = app
+        .get_json(&op, &format!("/api/v1/kube/{kid}/membership"))
+        .await;
+    assert_eq!(st["exceptions"][0]["rule"], "occupation", "{st}");
+    assert_eq!(st["exceptions"][0]["reason"], "Sudah pensiun bulan lalu");
+    assert_eq!(st["exceptions"][0]["by"], "operator");
+    assert!(st["breaking"].as_array().unwrap().is_empty(), "{st}");
+    // The rest only warn: no household role or occupation recorded, no DTSEN yet.
+    assert!(st["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|w| w["rule"] == "dtsen_listed"));
+    let b = app.browser_login("auditor").await;
+    let page = app.page(&b, &format!("/kube/{kid}")).await;
+    assert!(
+        page.contains("id=\"member-exceptions\"") && page.contains("«Sudah pensiun bulan lalu»"),
+        "{page}"
+    );
+    let admin = app.token("admin").await;
+    let audit = app
+        .get_json(
+            &admin,
+            &format!("/api/v1/audit?entity=kube&entity_id={kid}&action=exception"),
+        )
+        .await;
+    assert_eq!(audit["total"], 1, "{audit}");
+    // A new member is judged beside the members: the child is refused.
+    let r = app
+        .post(
+            &op,
+            &format!("/api/v1/kube/{kid}/members"),
+            json!({"person_id": child_id}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // One member per family card: a second of a member's card is refused.
+    let card = "3279040101100001";
+    let r = app
+        .patch(
+            &op,
+            &format!("/api/v1/persons/{}", ids[0]),
+            json!({"kk_number": card}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    let sibling: Value = app
+        .post(
+            &op,
+            "/api/v1/persons",
+            mk(
+                "3279040101850003",
+                "Adik Ketua",
+                "1985-01-01",
+                json!({"kk_number": card}),
+            ),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let r = app
+        .post(
+            &op,
+            &format!("/api/v1/kube/{kid}/members"),
+            json!({"person_id": sibling["id"]}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let e: Value = r.json().await.unwrap();
+    assert!(
+        e.to_string().contains("Satu anggota per kartu keluarga"),
+        "{e}"
+    );
+    app.stop().await;
+}
+
+/// The form: a row whose person breaks a rule is refused beside the row, and an
+/// officer's reason typed there forms the group with the exception.
+#[tokio::test]
+async fn the_kube_form_says_which_row_breaks_a_rule_and_takes_a_reason() {
+    let app = TestApp::spawn().await;
+    let op = app.token("operator").await;
+    let ids = persons_in(&app, &op, REJASARI, 4, 33).await;
+    let child: Value = app
+        .post(&op, "/api/v1/persons", json!({"nik": "3279044101200004", "name": "Anak Kedua",
+            "sex": "P", "birth_date": "2020-01-01", "village_code": REJASARI, "confirm_duplicate": true}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let b = app.browser_login("operator").await;
+    let page = app
+        .page(&b, &format!("/kube/new?village_code={REJASARI}"))
+        .await;
+    let csrf = hidden(&page, "_csrf");
+    let send = |reason: &str| {
+        let mut f: Vec<(String, String)> = vec![
+            ("_csrf".into(), csrf.clone()),
+            ("name".into(), "KUBE Formulir Aturan".into()),
+            ("business_type".into(), "ternak_kambing".into()),
+            ("village_code".into(), REJASARI.into()),
+            ("formed_on".into(), "01-11-2026".into()),
+            ("funding_source".into(), "apbd_kota".into()),
+        ];
+        let roles = ["ketua", "sekretaris", "bendahara", "anggota", "anggota"];
+        for (i, id) in ids
+            .iter()
+            .chain([&child["id"].as_i64().unwrap()])
+            .enumerate()
+        {
+            f.push(("member_person".into(), id.to_string()));
+            f.push(("member_role".into(), roles[i].into()));
+            f.push((
+                "member_exception".into(),
+                if i == 4 { reason.into() } else { String::new() },
+            ));
+        }
+        b.post(app.url("/kube")).form(&f).send()
+    };
+    let r = send("").await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let again = r.text().await.unwrap();
+    assert!(again.contains("id=\"error-member_row_5\""), "{again}");
+    assert!(
+        again.contains("Umur 6 tahun di luar usia produktif"),
+        "{again}"
+    );
+    assert!(
+        again.contains("name=\"member_exception\" value=\"\" class=\"exception\""),
+        "the reason field beside the row"
+    );
+    let r = send("Yatim, menggantikan almarhum ayahnya sebagai pencari nafkah")
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text().await.unwrap()
+    );
+    app.stop().await;
+}

@@ -1,0 +1,111 @@
+//! Membership rules an officer overrode for a member, with the reason; and the facts
+//! the rules judge a person on.
+use super::*;
+use domain::membership::Rule;
+
+/// A refusal overridden: whose, which rule, why.
+#[derive(Debug, Clone)]
+pub struct Excepted {
+    pub person_id: i64,
+    pub rule: Rule,
+    pub reason: String,
+}
+
+/// An exception as recorded.
+#[derive(Debug, Clone, Serialize, FromRow)]
+pub struct MemberException {
+    pub person_id: i64,
+    pub name: String,
+    #[sqlx(try_from = "String")]
+    pub rule: Rule,
+    pub reason: String,
+    pub username: String,
+    pub full_name: Option<String>,
+    pub at: String,
+}
+
+/// (person id, birth date, household role, occupation, KK number, DTSEN decile).
+pub(crate) type RuleFacts = (
+    i64,
+    crate::store::Date,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+);
+
+/// Records the exceptions of a group's members (in the transaction that adds them),
+/// each audited.
+pub(super) async fn record_in(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    kube_id: i64,
+    ex: &[Excepted],
+) -> Result<()> {
+    for e in ex {
+        sqlx::query(
+            "INSERT INTO kube_member_exceptions (kube_id, person_id, rule, reason, user_id, username, at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(kube_id)
+        .bind(e.person_id)
+        .bind(e.rule.code())
+        .bind(&e.reason)
+        .bind(actor.user_id)
+        .bind(&actor.username)
+        .bind(actor.now())
+        .execute(&mut *conn)
+        .await?;
+        let after = serde_json::json!({"person_id": e.person_id, "rule": e.rule.code(), "reason": e.reason});
+        audit::record::<(), _>(
+            conn,
+            actor,
+            "exception",
+            "kube",
+            kube_id,
+            None,
+            Some(&after),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+impl Store {
+    /// The exceptions recorded for a group's members, oldest first.
+    pub async fn kube_exceptions(&self, kube_id: i64) -> Result<Vec<MemberException>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT x.person_id, p.name, x.rule, x.reason, x.username, {}, x.at
+             FROM kube_member_exceptions x JOIN persons p ON p.id = x.person_id
+             WHERE x.kube_id = $1 ORDER BY x.id",
+            crate::store::audit::FULL_NAME.replace("user_id", "x.user_id")
+        ))
+        .bind(kube_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// What the membership rules ask of these persons, in the order asked.
+    pub async fn membership_facts(&self, ids: &[i64]) -> Result<Vec<RuleFacts>> {
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            let row: Option<RuleFacts> = sqlx::query_as(
+                "SELECT id, birth_date, household_role, occupation, kk_number, dtsen_decile FROM persons WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+            out.push(row.ok_or(StoreError::NotFound)?);
+        }
+        Ok(out)
+    }
+
+    /// Whether the office has imported a DTSEN extract (before that the DTSEN rules warn).
+    pub async fn dtsen_known(&self) -> Result<bool> {
+        let row: Option<(i64,)> =
+            sqlx::query_as("SELECT id FROM persons WHERE dtsen_period IS NOT NULL LIMIT 1")
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.is_some())
+    }
+}
