@@ -5,6 +5,8 @@ ALTER TABLE persons ADD COLUMN household_role TEXT;
 ALTER TABLE persons ADD COLUMN occupation TEXT;
 ALTER TABLE persons ADD COLUMN dtsen_decile INTEGER;
 ALTER TABLE persons ADD COLUMN dtsen_period TEXT;
+-- "Has an extract been imported?" is asked whenever a member joins: an index answers it.
+CREATE INDEX persons_dtsen_period ON persons(dtsen_period);
 
 -- A refusal of a membership rule an officer chose to override, with the reason: shown on
 -- the KUBE's page and in the audit trail.

@@ -484,6 +484,32 @@ async fn plan_kube(
         }
         if let Some(v) = v {
             if errors.len() == before {
+                // The regulation's membership rules, as on the form: a member who breaks
+                // one is reported on their row (an import records no exceptions).
+                let ids: Vec<i64> = facts.iter().map(|f| f.person_id).collect();
+                let judged = match crate::membership::judge(cx, c, &[], &ids, &[]).await {
+                    Err(Error::Invalid(inv)) => inv,
+                    Err(e) => return Err(e),
+                    Ok(_) => domain::Invalid::new(),
+                };
+                for (field, msg) in judged.fields {
+                    let pid = field
+                        .strip_prefix("member.")
+                        .and_then(|p| p.parse::<i64>().ok());
+                    let row = g
+                        .members
+                        .iter()
+                        .find(|(_, nik, _)| persons.get(nik.as_str()).map(|p| p.0) == pid)
+                        .map(|m| m.0)
+                        .unwrap_or(first);
+                    errors.push(RowError {
+                        row,
+                        column: "member_nik".into(),
+                        msg,
+                    });
+                }
+            }
+            if errors.len() == before {
                 match check_members(v.village_code.district().as_str(), &facts) {
                     Ok(()) => ready.push((
                         g.rows.clone(),

@@ -87,17 +87,26 @@ impl Store {
 
     /// What the membership rules ask of these persons, in the order asked.
     pub async fn membership_facts(&self, ids: &[i64]) -> Result<Vec<RuleFacts>> {
-        let mut out = Vec::with_capacity(ids.len());
-        for id in ids {
-            let row: Option<RuleFacts> = sqlx::query_as(
-                "SELECT id, birth_date, household_role, occupation, kk_number, dtsen_decile FROM persons WHERE id = $1",
-            )
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
-            out.push(row.ok_or(StoreError::NotFound)?);
+        if ids.is_empty() {
+            return Ok(Vec::new());
         }
-        Ok(out)
+        let marks = crate::store::sql::values_list(self.backend(), 1, ids.len(), 0);
+        let sql = format!(
+            "SELECT id, birth_date, household_role, occupation, kk_number, dtsen_decile FROM persons WHERE id IN {marks}"
+        );
+        let mut q = sqlx::query_as::<_, RuleFacts>(&sql);
+        for id in ids {
+            q = q.bind(id);
+        }
+        let rows = q.fetch_all(&self.pool).await?;
+        ids.iter()
+            .map(|id| {
+                rows.iter()
+                    .find(|r| r.0 == *id)
+                    .cloned()
+                    .ok_or(StoreError::NotFound)
+            })
+            .collect()
     }
 
     /// Whether the office has imported a DTSEN extract (before that the DTSEN rules warn).

@@ -4,7 +4,7 @@ use crate::common;
 
 use common::{hidden, TestApp};
 use reqwest::{Client, StatusCode};
-use serde_json::Value;
+use serde_json::{json, Value};
 
 mod libreoffice;
 
@@ -198,6 +198,49 @@ async fn xlsx_template_round_trip_and_kube_import() {
     let r = import_api(&app, &op, "kube", "mode=valid", csv.into_bytes()).await;
     assert_eq!(r["created"], 0);
     assert_eq!(r["skipped"], 6);
+    // The membership rules hold for a file as for the form: a child's row is refused
+    // with the rule, and the whole group with it.
+    let adults = common::persons_in(&app, &op, "32.79.04.2003", 5, 47).await;
+    let child: Value = app
+        .post(
+            &op,
+            "/api/v1/persons",
+            json!({"nik": "3279040101180009", "name": "Anak Sekolah",
+            "sex": "L", "birth_date": "2018-01-01", "village_code": "32.79.04.2003",
+            "confirm_duplicate": true}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let mut csv = String::from(
+        "kube_name,business_type,village_code,formed_on,funding_source,member_nik,member_role\n",
+    );
+    for (i, id) in adults.iter().enumerate() {
+        let p = app.get_json(&op, &format!("/api/v1/persons/{id}")).await;
+        let role = ["ketua", "sekretaris", "bendahara"]
+            .get(i)
+            .copied()
+            .unwrap_or("anggota");
+        csv += &format!(
+            "KUBE Aturan Impor,warungan,32.79.04.2003,2026-05-01,apbd_kota,{},{role}\n",
+            p["nik"].as_str().unwrap()
+        );
+    }
+    csv += &format!(
+        "KUBE Aturan Impor,warungan,32.79.04.2003,2026-05-01,apbd_kota,{},anggota\n",
+        child["nik"].as_str().unwrap()
+    );
+    let r = import_api(&app, &op, "kube", "mode=valid", csv.into_bytes()).await;
+    assert_eq!(r["created"], 0, "{r}");
+    let child_row = r["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["row"] == 7)
+        .cloned()
+        .unwrap_or_default();
+    assert!(child_row.to_string().contains("Usia produktif"), "{r}");
     app.stop().await;
 }
 
