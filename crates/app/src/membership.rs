@@ -171,3 +171,72 @@ pub async fn standing(cx: &Context, c: &Caller, kube_id: i64) -> Result<Standing
     s.exceptions = exceptions;
     Ok(s)
 }
+
+/// A member of an active group who breaks a rule without an exception.
+#[derive(Debug, Clone)]
+pub struct Breach {
+    pub kube_id: i64,
+    pub kube_name: String,
+    pub district_code: String,
+    pub noted: Noted,
+}
+
+/// Every member of the active groups of the caller's area (or of one of its kecamatan)
+/// who breaks a rule with no exception recorded: data from before a rule or a bound,
+/// listed for the office to act on — never changed by the system.
+pub async fn breaches(cx: &Context, c: &Caller, district: Option<&str>) -> Result<Vec<Breach>> {
+    if district.is_some_and(|d| !c.sees_district(d)) {
+        return Ok(Vec::new());
+    }
+    let roster = cx
+        .store
+        .membership_roster(district, c.district_scope())
+        .await?;
+    let excepted = cx.store.membership_exceptions_all().await?;
+    let dtsen_known = cx.store.dtsen_known().await?;
+    let mut out = Vec::new();
+    for group in roster.chunk_by(|a, b| a.kube_id == b.kube_id) {
+        let facts: Vec<Facts> = group
+            .iter()
+            .map(|r| Facts {
+                person_id: r.person_id,
+                age: crate::persons::age_of(&r.birth_date, c.today()),
+                household_role: r
+                    .household_role
+                    .as_deref()
+                    .and_then(|v| HouseholdRole::parse(v).ok()),
+                occupation: r
+                    .occupation
+                    .as_deref()
+                    .and_then(|v| Occupation::parse(v).ok()),
+                kk_number: r.kk_number.clone(),
+                decile: r.dtsen_decile.map(|d| d as i32),
+            })
+            .collect();
+        for f in domain::membership::check(&cx.settings.membership, &facts, dtsen_known) {
+            let first = &group[0];
+            let waived = excepted
+                .iter()
+                .any(|(k, p, r)| *k == first.kube_id && *p == f.person_id && r == f.rule.code());
+            if !f.refuses || waived {
+                continue;
+            }
+            let name = group
+                .iter()
+                .find(|r| r.person_id == f.person_id)
+                .map(|r| r.name.clone())
+                .unwrap_or_default();
+            out.push(Breach {
+                kube_id: first.kube_id,
+                kube_name: first.kube_name.clone(),
+                district_code: first.district_code.clone(),
+                noted: Noted {
+                    person_id: f.person_id,
+                    name,
+                    finding: f,
+                },
+            });
+        }
+    }
+    Ok(out)
+}

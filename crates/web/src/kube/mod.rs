@@ -58,69 +58,10 @@ pub(crate) fn member_errors_as(e: app::Error, field: impl Fn(i64) -> Option<Stri
     }
 }
 
-/// A member and what a membership rule says of them.
-#[derive(Serialize, ToSchema)]
-pub struct RuleNote {
-    pub person_id: i64,
-    pub name: String,
-    /// The rule's code (`working_age` …) and its name.
-    pub rule: String,
-    pub rule_name: String,
-    pub message: String,
-}
-
-/// An exception an officer recorded.
-#[derive(Serialize, ToSchema)]
-pub struct ExceptionOut {
-    pub person_id: i64,
-    pub name: String,
-    pub rule: String,
-    pub rule_name: String,
-    pub reason: String,
-    /// Who recorded it (full name when the account has one) and when (RFC 3339 UTC).
-    pub by: String,
-    pub at: String,
-}
-
-/// A group's members under the membership rules.
-#[derive(Serialize, ToSchema)]
-pub struct MembershipOut {
-    pub exceptions: Vec<ExceptionOut>,
-    /// Members who break a rule with no exception (earlier data, listed, not changed).
-    pub breaking: Vec<RuleNote>,
-    /// What could not be checked (a fact unknown, DTSEN not yet imported).
-    pub warnings: Vec<RuleNote>,
-}
-
-pub(crate) fn membership_out(s: app::membership::Standing, lang: Lang) -> MembershipOut {
-    let note = |n: app::membership::Noted| RuleNote {
-        person_id: n.person_id,
-        name: n.name,
-        rule: n.finding.rule.code().into(),
-        rule_name: lang.t(n.finding.rule.label_key()).into(),
-        message: n.finding.msg.text(lang),
-    };
-    MembershipOut {
-        exceptions: s
-            .exceptions
-            .into_iter()
-            .map(|e| ExceptionOut {
-                person_id: e.person_id,
-                name: e.name,
-                rule: e.rule.code().into(),
-                rule_name: lang.t(e.rule.label_key()).into(),
-                reason: e.reason,
-                by: e.full_name.unwrap_or(e.username),
-                at: e.at,
-            })
-            .collect(),
-        breaking: s.breaking.into_iter().map(note).collect(),
-        warnings: s.warnings.into_iter().map(note).collect(),
-    }
-}
-
 mod api;
+mod membership;
 pub(crate) use api::*;
+pub(crate) use membership::*;
 mod list;
 pub(crate) use list::*;
 mod detail;
@@ -133,6 +74,7 @@ pub fn routes() -> crate::Routes {
         .route("/kube", get(list_page).post(create_form))
         .route("/kube/new", get(new_page))
         .route("/kube/assign", post(assign_form))
+        .route("/kube/membership", get(breaches_page))
         .route("/kube/export", get(crate::export::export::<Kubes>))
         .route("/kube/{id}", get(detail_page).post(update_form))
         .route("/kube/{id}/edit", get(edit_page))
@@ -152,6 +94,7 @@ pub(crate) fn api_routes(r: crate::schema::ApiRouter) -> crate::schema::ApiRoute
         .routes(routes!(api_add_member))
         .routes(routes!(api_assign))
         .routes(routes!(api_membership))
+        .routes(routes!(api_breaches))
         .routes(routes!(api_set_role, api_remove_member))
 }
 

@@ -71,7 +71,57 @@ pub(super) async fn record_in(
     Ok(())
 }
 
+/// A member of an active group with the rules' facts: (kube id, kube name, kecamatan,
+/// the person's facts, the person's name).
+#[derive(Debug, Clone, FromRow)]
+pub struct RosterRow {
+    pub kube_id: i64,
+    pub kube_name: String,
+    pub district_code: String,
+    pub person_id: i64,
+    pub name: String,
+    pub birth_date: crate::store::Date,
+    pub household_role: Option<String>,
+    pub occupation: Option<String>,
+    pub kk_number: Option<String>,
+    pub dtsen_decile: Option<i64>,
+}
+
 impl Store {
+    /// The active members of the groups of a scope (or of one kecamatan), group by group.
+    pub async fn membership_roster(
+        &self,
+        district: Option<&str>,
+        scope: Scope<'_>,
+    ) -> Result<Vec<RosterRow>> {
+        let mut w = Where::new();
+        w.raw("m.left_on IS NULL");
+        w.raw(&format!("k.stage <> '{}'", Stage::Bubar.code()));
+        if let Some(d) = district {
+            w.cond("k.district_code = ?", d);
+        }
+        scope_filter(&mut w, "k.district_code", scope);
+        let sql = format!(
+            "SELECT k.id AS kube_id, k.name AS kube_name, k.district_code, p.id AS person_id, p.name,
+                    p.birth_date, p.household_role, p.occupation, p.kk_number, p.dtsen_decile
+             FROM kube_members m JOIN kube k ON k.id = m.kube_id JOIN persons p ON p.id = m.person_id
+             {} ORDER BY k.district_code, k.name_lower, k.id, m.id",
+            w.sql()
+        );
+        Ok(sqlx::query_as_with(&sql, w.args())
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    /// Every exception recorded: (kube id, person id, rule code).
+    pub async fn membership_exceptions_all(&self) -> Result<Vec<(i64, i64, String)>> {
+        Ok(
+            sqlx::query_as("SELECT kube_id, person_id, rule FROM kube_member_exceptions")
+                .fetch_all(&self.pool)
+                .await?,
+        )
+    }
+
     /// The exceptions recorded for a group's members, oldest first.
     pub async fn kube_exceptions(&self, kube_id: i64) -> Result<Vec<MemberException>> {
         Ok(sqlx::query_as(&format!(

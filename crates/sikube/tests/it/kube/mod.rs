@@ -714,3 +714,62 @@ async fn the_kube_form_says_which_row_breaks_a_rule_and_takes_a_reason() {
     );
     app.stop().await;
 }
+
+/// Members from before a rule (or a narrower bound) are listed for the office, by
+/// kecamatan, and never changed; an exception takes them off the list.
+#[tokio::test]
+async fn members_breaking_a_rule_from_earlier_data_are_listed_not_changed() {
+    // An office that once took members up to 65; now the regulation's 59.
+    let wide = TestApp::spawn_with(|s| s.membership.max_age = 70).await;
+    let op = wide.token("operator").await;
+    let ids = persons_in(&wide, &op, REJASARI, 5, 35).await;
+    let old: Value = wide
+        .post(&op, "/api/v1/persons", json!({"nik": "3279040101620005", "name": "Pak Sepuh",
+            "sex": "L", "birth_date": "1962-01-01", "village_code": REJASARI, "confirm_duplicate": true}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let old_id = old["id"].as_i64().unwrap();
+    let mut members = ids.clone();
+    members.push(old_id);
+    let r = wide
+        .post(
+            &op,
+            "/api/v1/kube",
+            kube_body("KUBE Sepuh", REJASARI, &members),
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::CREATED,
+        "{}",
+        r.text().await.unwrap()
+    );
+    // A server on the same database under the regulation's bound: listed, the group as
+    // it was.
+    let app = TestApp::spawn_on(wide.db_url.clone(), |_| {}).await;
+    let op = app.token("operator").await;
+    let list: Value = app.get_json(&op, "/api/v1/kube/membership").await;
+    let rows = list.as_array().unwrap();
+    assert_eq!(rows.len(), 1, "{list}");
+    assert_eq!(rows[0]["person_id"], old_id);
+    assert_eq!(rows[0]["rule"], "working_age");
+    assert_eq!(rows[0]["district_name"], "Langensari");
+    let k: Value = app.get_json(&op, "/api/v1/kube?q=Sepuh").await;
+    assert_eq!(k["items"][0]["member_count"], 6, "never changed");
+    // The page shows it; the other kecamatan's pendamping sees none of it.
+    let b = app.browser_login("operator").await;
+    let page = app
+        .page(&b, "/kube/membership?district_code=32.79.04")
+        .await;
+    assert!(
+        page.contains("Pak Sepuh") && page.contains("Usia produktif"),
+        "{page}"
+    );
+    let other = app.token("p.pataruman").await;
+    let theirs: Value = app.get_json(&other, "/api/v1/kube/membership").await;
+    assert!(theirs.as_array().unwrap().is_empty());
+    app.stop().await;
+    wide.stop().await;
+}
