@@ -31,7 +31,8 @@ if [ -z "${SKIP_BUILD:-}" ]; then
 fi
 DB="sqlite://$WORK/k.db"
 # More persons than rows: villages' last residents do not fill a group of ten.
-PERSONS=$(( ROWS + ROWS / 5 + 2000 ))
+# Members are of working age (about 60% of residents) and one per family card in a group.
+PERSONS=$(( ROWS * 2 + 4000 ))
 log "registering $PERSONS persons"
 "$BIN/sikube-bench" persons "$PERSONS" "$REGION" "$WORK/persons.csv"
 "$BIN/sikube" import persons "$WORK/persons.csv" --region "$REGION" --database-url "$DB" >"$WORK/persons.log" 2>&1 \
