@@ -136,6 +136,7 @@ pub const PAGES: &[Page] = &[
                     "Isi nama kelompok, jenis usaha, tanggal pembentukan dan sumber dana.",
                     "Isi baris anggota: ketik nama atau NIK lalu pilih dari daftar yang muncul — setiap pilihan menampilkan umur, desa dan NIK (disamarkan bagi pendamping). Anggota harus dari kecamatan yang sama; baris pertama ketua, lalu sekretaris dan bendahara.",
                     "Perlu lebih dari lima anggota? Tekan «Tambah baris anggota». Semua baris yang salah ditandai sekaligus.",
+                    "Anggota harus memenuhi aturan keanggotaan (Permensos 2/2019): kepala keluarga atau pencari nafkah utama, usia 18–59 tahun, bukan PNS/TNI/Polri, terdaftar di DTSEN, satu orang per kartu keluarga. Baris yang melanggar ditolak dengan nama aturannya; bila tetap diterima, petugas kantor mengisi alasan pengecualian di samping baris itu — alasan tercatat di halaman KUBE dan jejak audit.",
                     "Tekan «Simpan»: nomor registrasi KUBE-kode-tahun-urut dibuat otomatis.",
                 ],
                 image: Some("kube-form.jpg"),
@@ -177,6 +178,15 @@ pub const PAGES: &[Page] = &[
                 ],
                 image: Some("proposal-deliver.jpg"),
                 at: &["/proposals?state=approved >"],
+            },
+            Task {
+                title: "Memeriksa anggota yang tidak memenuhi aturan",
+                steps: &[
+                    "Menu «KUBE» → «Anggota yang tidak memenuhi aturan»: anggota KUBE aktif yang melanggar aturan keanggotaan tanpa pengecualian, menurut kecamatan — umumnya data lama. SIKUBE tidak mengubahnya.",
+                    "Buka KUBE-nya: bagian Aturan keanggotaan menampilkan pengecualian yang tercatat, anggota yang melanggar, dan yang belum dapat dicek (mis. pekerjaan belum diisi).",
+                ],
+                image: None,
+                at: &["/kube", "/kube/membership"],
             },
             Task {
                 title: "Memeriksa data ganda",
@@ -386,6 +396,16 @@ pub fn glossary(lang: domain::Lang) -> Vec<(&'static str, Vec<(&'static str, &'s
         (
             lang.t("glossary.stage"),
             terms(lang, &Stage::ALL, Stage::label_key, Stage::code, "stage."),
+        ),
+        (
+            lang.t("glossary.membership"),
+            terms(
+                lang,
+                &domain::membership::Rule::ALL,
+                domain::membership::Rule::label_key,
+                domain::membership::Rule::code,
+                "rule.",
+            ),
         ),
         (
             lang.t("glossary.proposal_state"),
