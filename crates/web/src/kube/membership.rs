@@ -79,7 +79,13 @@ pub struct BreachOut {
 pub struct BreachQuery {
     /// A kecamatan of the caller's area; empty: all of it.
     pub district_code: String,
+    /// At most this many (default and most: 500).
+    pub limit: Option<usize>,
+    pub offset: Option<usize>,
 }
+
+/// The most members a page or an answer lists at once.
+const SHOWN: usize = 500;
 
 async fn breaches_of(
     state: &AppState,
@@ -107,17 +113,35 @@ async fn breaches_of(
         .collect())
 }
 
+/// A page of breaches and how many there are.
+#[derive(Serialize, ToSchema)]
+pub struct BreachesOut {
+    pub total: usize,
+    pub items: Vec<BreachOut>,
+}
+
+fn page_of(all: Vec<BreachOut>, q: &BreachQuery) -> BreachesOut {
+    let total = all.len();
+    let limit = q.limit.unwrap_or(SHOWN).clamp(1, SHOWN);
+    let items = all
+        .into_iter()
+        .skip(q.offset.unwrap_or(0))
+        .take(limit)
+        .collect();
+    BreachesOut { total, items }
+}
+
 /// Members of the area's active groups who break a membership rule with no exception
-/// recorded (data from before a rule or a bound), by kecamatan and group.
+/// recorded (data from before a rule or a bound), by kecamatan and group, a page at a time.
 #[utoipa::path(get, path = "/api/v1/kube/membership", tag = "kube", params(BreachQuery),
-    responses((status = 200, body = Vec<BreachOut>)))]
+    responses((status = 200, body = BreachesOut)))]
 pub(crate) async fn api_breaches(
     State(state): State<AppState>,
     Authed(s): Authed,
     crate::session::ReqLang(lang): crate::session::ReqLang,
     Query(q): Query<BreachQuery>,
-) -> AppResult<Json<Vec<BreachOut>>> {
-    Ok(Json(breaches_of(&state, &s, &q, lang).await?))
+) -> AppResult<Json<BreachesOut>> {
+    Ok(Json(page_of(breaches_of(&state, &s, &q, lang).await?, &q)))
 }
 
 #[derive(askama::Template)]
@@ -125,6 +149,7 @@ pub(crate) async fn api_breaches(
 pub(super) struct BreachPage {
     ctx: Ctx,
     rows: Vec<BreachOut>,
+    total: usize,
     districts: Vec<(String, String)>,
     district: String,
 }
@@ -134,9 +159,15 @@ pub(super) async fn breaches_page(
     PageAuth { s, ctx }: PageAuth,
     Query(q): Query<BreachQuery>,
 ) -> AppResult<Response> {
-    let rows = breaches_of(&state, &s, &q, ctx.lang).await?;
+    // A hundred at a time on a page (a phone stacks each as a card).
+    let q = BreachQuery {
+        limit: Some(q.limit.unwrap_or(100)),
+        ..q
+    };
+    let page = page_of(breaches_of(&state, &s, &q, ctx.lang).await?, &q);
     Ok(html(&BreachPage {
-        rows,
+        rows: page.items,
+        total: page.total,
         districts: district_options(&state, &s),
         district: q.district_code,
         ctx,
