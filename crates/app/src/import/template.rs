@@ -116,6 +116,7 @@ fn example(cx: &Context, kind: Kind) -> Vec<Cell> {
             t(&nik),
             t("ketua"),
         ],
+        Kind::Dtsen => vec![t(&nik), t(&kk), t("Siti Aminah"), t("2"), t("2025-10")],
     }
 }
 

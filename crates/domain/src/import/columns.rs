@@ -305,3 +305,58 @@ impl Column {
                 .any(|w| h.split('_').any(|part| part == *w) || h.contains(w))
     }
 }
+
+/// The DTSEN extract the office receives: its headings differ from year to year, so the
+/// aliases name those seen, and a mapping on the import screen names the others.
+pub const DTSEN_COLUMNS: &[Column] = &[
+    col(
+        "nik",
+        "NIK",
+        true,
+        &["nik_art", "no_nik", "nomor_induk_kependudukan"],
+        &["nik"],
+        true,
+    ),
+    col(
+        "kk_number",
+        "No KK",
+        false,
+        &["no_kk", "nomor_kk", "nkk"],
+        &["kk"],
+        true,
+    ),
+    col(
+        "name",
+        "Nama",
+        false,
+        &["nama_art", "nama_lengkap"],
+        &["nama"],
+        false,
+    ),
+    col(
+        "decile",
+        "Desil",
+        true,
+        &[
+            "desil_nasional",
+            "peringkat_desil",
+            "desil_kesejahteraan",
+            "kelompok_desil",
+        ],
+        &["desil"],
+        false,
+    ),
+    col(
+        "period",
+        "Periode",
+        true,
+        &[
+            "periode_data",
+            "bulan_data",
+            "periode_pemutakhiran",
+            "tahun_data",
+        ],
+        &["periode", "bulan"],
+        false,
+    ),
+];

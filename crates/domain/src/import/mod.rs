@@ -296,6 +296,66 @@ fn code_of(v: &str) -> String {
     v.replace([' ', '-'], "_")
 }
 
+/// A row of a DTSEN extract: its NIK, welfare decile (1–10) and data period.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DtsenRow {
+    pub row: usize,
+    pub nik: String,
+    pub decile: i32,
+    pub period: String,
+}
+
+/// The rows of a DTSEN extract and the cells that could not be read.
+pub fn dtsen_rows(table: &[Vec<Cell>], layout: &Layout) -> (Vec<DtsenRow>, Vec<RowError>) {
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    for (n, r) in rows(table, layout, DTSEN_COLUMNS) {
+        let before = errors.len();
+        let nik = take(&mut errors, n, "nik", cells::identity_number(r.get("nik")));
+        if nik
+            .as_ref()
+            .is_some_and(|k| k.len() != 16 || !k.bytes().all(|b| b.is_ascii_digit()))
+        {
+            errors.push(RowError {
+                row: n,
+                column: "nik".into(),
+                msg: Msg::new("nik.format"),
+            });
+        }
+        let decile = r
+            .text("decile")
+            .trim()
+            .trim_start_matches(|c: char| !c.is_ascii_digit())
+            .parse::<i32>()
+            .ok()
+            .filter(|d| (1..=10).contains(d));
+        if decile.is_none() {
+            errors.push(RowError {
+                row: n,
+                column: "decile".into(),
+                msg: Msg::new("dtsen.decile_invalid"),
+            });
+        }
+        let period = r.text("period").trim().to_string();
+        if period.is_empty() || period.chars().count() > 20 {
+            errors.push(RowError {
+                row: n,
+                column: "period".into(),
+                msg: Msg::new("dtsen.period_invalid"),
+            });
+        }
+        if let (Some(nik), Some(decile), true) = (nik, decile, errors.len() == before) {
+            out.push(DtsenRow {
+                row: n,
+                nik,
+                decile,
+                period,
+            });
+        }
+    }
+    (out, errors)
+}
+
 /// A group in a KUBE file: its fields (from its first row), and its members' NIK and
 /// role with their row numbers.
 #[derive(Debug, Clone)]
@@ -399,9 +459,9 @@ pub fn kube_groups(
 mod tests;
 
 code_enum!(
-    /// What a spreadsheet holds: persons or KUBE.
+    /// What a spreadsheet holds: persons, KUBE, or the national DTSEN extract.
     Kind, |_| Msg::new("import.kind_invalid"), "import.", {
-        Persons => "persons", Kube => "kube",
+        Persons => "persons", Kube => "kube", Dtsen => "dtsen",
     }
 );
 
@@ -411,6 +471,7 @@ impl Kind {
         match self {
             Kind::Persons => PERSON_COLUMNS,
             Kind::Kube => KUBE_COLUMNS,
+            Kind::Dtsen => DTSEN_COLUMNS,
         }
     }
 }

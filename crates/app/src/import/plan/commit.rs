@@ -16,6 +16,23 @@ pub async fn commit(
     }
     let actor = c.actor.clone();
     match &plan.ready {
+        Ready::Dtsen(rows) => {
+            // The extract's period: the one most of its rows carry.
+            let mut counts: HashMap<&str, usize> = HashMap::new();
+            for (_, _, _, p) in rows {
+                *counts.entry(p.as_str()).or_default() += 1;
+            }
+            let Some((period, _)) = counts.into_iter().max_by_key(|(p, n)| (*n, *p)) else {
+                return Ok(0);
+            };
+            let matched: Vec<(i64, i32, String)> = rows
+                .iter()
+                .map(|(_, id, d, p)| (*id, *d, p.clone()))
+                .collect();
+            let period = period.to_string();
+            let (n, _) = cx.store.dtsen_apply(&actor, &period, &matched).await?;
+            Ok(n)
+        }
         Ready::Persons(rows) => {
             let ps: Vec<ValidPerson> = rows.iter().map(|(_, v)| v.clone()).collect();
             if ps.is_empty() {

@@ -19,6 +19,8 @@ pub use commit::*;
 enum Ready {
     Persons(Vec<(usize, ValidPerson)>),
     Kube(Vec<(Vec<usize>, ValidKube, Vec<NewMember>)>),
+    /// Persons matched by NIK: (row, person id, decile, period).
+    Dtsen(Vec<(usize, i64, i32, String)>),
 }
 
 /// The checked contents of a file.
@@ -40,6 +42,7 @@ impl Plan {
         match &self.ready {
             Ready::Persons(v) => v.len(),
             Ready::Kube(v) => v.len(),
+            Ready::Dtsen(v) => v.len(),
         }
     }
     pub fn bad_rows(&self) -> HashSet<usize> {
@@ -213,7 +216,53 @@ pub async fn plan_table(
     match kind {
         Kind::Persons => plan_persons(cx, c, table, layout, progress).await,
         Kind::Kube => plan_kube(cx, c, table, layout, &*progress).await,
+        Kind::Dtsen => plan_dtsen(cx, c, table, layout).await,
     }
+}
+
+/// A DTSEN extract: its rows matched to the registry by NIK. A NIK new to SIKUBE is a
+/// row sent back (to be registered through a persons import, never created here).
+/// National data of every resident: for the office's staff who read NIKs in full.
+async fn plan_dtsen(
+    cx: &Context,
+    c: &Caller,
+    table: Vec<Vec<Cell>>,
+    layout: Layout,
+) -> Result<Plan> {
+    if !c.role.sees_full_identity() {
+        return Err(Error::Forbidden);
+    }
+    let (rows, mut errors) = domain::import::dtsen_rows(&table, &layout);
+    let total = rows.len() + errors.iter().map(|e| e.row).collect::<HashSet<_>>().len();
+    let niks: Vec<String> = rows.iter().map(|r| r.nik.clone()).collect();
+    let ids: HashMap<String, i64> = cx
+        .store
+        .person_ids_by_nik(&niks)
+        .await?
+        .into_iter()
+        .map(|(nik, id, _, _)| (nik, id))
+        .collect();
+    let mut ready = Vec::new();
+    for r in rows {
+        match ids.get(&r.nik) {
+            Some(id) => ready.push((r.row, *id, r.decile, r.period)),
+            None => errors.push(RowError {
+                row: r.row,
+                column: "nik".into(),
+                msg: Msg::new("dtsen.new_nik"),
+            }),
+        }
+    }
+    errors.sort_by_key(|e| e.row);
+    Ok(Plan {
+        kind: Kind::Dtsen,
+        total,
+        skipped: Vec::new(),
+        errors,
+        ready: Ready::Dtsen(ready),
+        table,
+        header: layout.header,
+    })
 }
 
 /// Rows of a persons file: checked and ready (row, person), and the errors.

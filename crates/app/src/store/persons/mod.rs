@@ -11,6 +11,7 @@ use sqlx::{AnyConnection, Arguments, FromRow, Row};
 
 mod bulk;
 mod candidates;
+mod dtsen;
 mod history;
 pub(crate) use bulk::*;
 pub use candidates::{Among, Match};

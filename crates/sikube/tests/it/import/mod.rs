@@ -631,3 +631,106 @@ async fn the_csv_template_is_as_an_indonesian_office_opens_it() {
     assert_eq!(en["errors"][0]["heading"], "Date of birth");
     app.stop().await;
 }
+
+/// A DTSEN extract in two years' layouts: persons matched by NIK get their decile and
+/// period, the others are marked not in DTSEN for that period, NIKs new to SIKUBE come
+/// back as rows to register (never created); from then on the DTSEN rules refuse.
+#[tokio::test]
+async fn a_dtsen_extract_in_either_layout_sets_deciles_and_the_rules_follow() {
+    let app = TestApp::spawn().await;
+    let op = app.token("operator").await;
+    let ids = common::persons_in(&app, &op, common::REJASARI, 7, 51).await;
+    let mut niks = Vec::new();
+    for id in &ids {
+        let p = app.get_json(&op, &format!("/api/v1/persons/{id}")).await;
+        niks.push(p["nik"].as_str().unwrap().to_string());
+    }
+    // This year's layout: its headings are among those the import knows.
+    let mut csv = String::from("NIK_ART;NO_KK;NAMA_ART;DESIL_NASIONAL;PERIODE_DATA\n");
+    for (i, nik) in niks[..5].iter().enumerate() {
+        csv += &format!("{nik};;Warga;{};2025-10\n", if i == 4 { 7 } else { 2 });
+    }
+    csv += "3279049999990001;;Orang Baru;1;2025-10\n";
+    csv += &format!("{};;Desil Salah;11;2025-10\n", niks[6]);
+    // A pendamping may not import it.
+    let field = app.token("p.langensari").await;
+    let r = Client::new()
+        .post(app.url("/api/v1/import/dtsen?mode=valid"))
+        .bearer_auth(&field)
+        .body(csv.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = import_api(&app, &op, "dtsen", "mode=valid", csv.into_bytes()).await;
+    assert_eq!(r["created"], 5, "{r}");
+    let errors = r["errors"].to_string();
+    assert!(errors.contains("NIK belum terdaftar di SIKUBE"), "{r}");
+    assert!(errors.contains("Desil harus angka 1–10"), "{r}");
+    let p = app
+        .get_json(&op, &format!("/api/v1/persons/{}", ids[0]))
+        .await;
+    assert_eq!(
+        (p["dtsen_decile"].as_i64(), p["dtsen_period"].as_str()),
+        (Some(2), Some("2025-10"))
+    );
+    let absent = app
+        .get_json(&op, &format!("/api/v1/persons/{}", ids[5]))
+        .await;
+    assert!(
+        absent["dtsen_decile"].is_null() && absent["dtsen_period"] == "2025-10",
+        "{absent}"
+    );
+    // The DTSEN rules now refuse: the one above the bound and the one not listed.
+    let members = |extra: i64| {
+        let roles = ["ketua", "sekretaris", "bendahara", "anggota", "anggota"];
+        let mut m: Vec<Value> = ids[..4]
+            .iter()
+            .enumerate()
+            .map(|(i, id)| json!({"person_id": id, "role": roles[i]}))
+            .collect();
+        m.push(json!({"person_id": extra, "role": "anggota"}));
+        json!({"name": format!("KUBE DTSEN {extra}"), "business_type": "warungan",
+            "village_code": common::REJASARI, "formed_on": "2026-11-01",
+            "funding_source": "apbd_kota", "members": m})
+    };
+    for (who, rule) in [(ids[4], "Desil DTSEN"), (ids[5], "Terdaftar di DTSEN")] {
+        let r = app.post(&op, "/api/v1/kube", members(who)).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let e: Value = r.json().await.unwrap();
+        assert!(e.to_string().contains(rule), "{rule}: {e}");
+    }
+    // Next year's layout, its headings mapped by the office.
+    let mut csv = String::from("No. Induk;Kelompok Kesejahteraan;Bulan\n");
+    csv += &format!("{};3;2026-04\n", niks[5]);
+    let r = import_api(
+        &app,
+        &op,
+        "dtsen",
+        "mode=valid&map=nik%3DNo.%20Induk%3Bdecile%3DKelompok%20Kesejahteraan%3Bperiod%3DBulan",
+        csv.into_bytes(),
+    )
+    .await;
+    assert_eq!(r["created"], 1, "{r}");
+    let now = app
+        .get_json(&op, &format!("/api/v1/persons/{}", ids[5]))
+        .await;
+    assert_eq!(
+        (now["dtsen_decile"].as_i64(), now["dtsen_period"].as_str()),
+        (Some(3), Some("2026-04"))
+    );
+    let before = app
+        .get_json(&op, &format!("/api/v1/persons/{}", ids[0]))
+        .await;
+    assert!(
+        before["dtsen_decile"].is_null(),
+        "not in the newer extract: {before}"
+    );
+    let r = app.post(&op, "/api/v1/kube", members(ids[5])).await;
+    assert_eq!(
+        r.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the four others are not in it now"
+    );
+    app.stop().await;
+}
