@@ -10,6 +10,7 @@ pub mod caller;
 pub mod dashboard;
 pub mod demo;
 pub mod documents;
+pub mod dtsen;
 pub mod duplicates;
 pub mod error;
 pub mod import;

@@ -24,6 +24,7 @@ fn build() -> ApiRouter {
     let r = crate::audit::api_routes(r);
     let r = crate::persons::api_routes(r);
     let r = crate::duplicates::api_routes(r);
+    let r = crate::dtsen::api_routes(r);
     let r = crate::kube::api_routes(r);
     let r = crate::import::api_routes(r);
     let r = crate::trainings::api_routes(r);

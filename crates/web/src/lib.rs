@@ -9,6 +9,7 @@ mod audit;
 pub mod auth;
 mod chart;
 mod dashboard;
+mod dtsen;
 mod duplicates;
 pub mod error;
 mod export;
@@ -141,6 +142,7 @@ fn pages() -> Routes {
         .merge(profile::routes())
         .merge(persons::routes())
         .merge(duplicates::routes())
+        .merge(dtsen::routes())
         .merge(kube::routes())
         .merge(trainings::routes())
         .merge(visits::routes())

@@ -12,6 +12,8 @@ use sqlx::{AnyConnection, Arguments, FromRow, Row};
 mod bulk;
 mod candidates;
 mod dtsen;
+mod usulan;
+pub use usulan::UsulanRow;
 mod history;
 pub(crate) use bulk::*;
 pub use candidates::{Among, Match};

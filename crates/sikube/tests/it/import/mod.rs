@@ -700,6 +700,54 @@ async fn a_dtsen_extract_in_either_layout_sets_deciles_and_the_rules_follow() {
         let e: Value = r.json().await.unwrap();
         assert!(e.to_string().contains(rule), "{rule}: {e}");
     }
+    // Proposed to DTSEN: a beneficiary the extract does not list; the office's list and
+    // its spreadsheet (audited); not for a pendamping.
+    let g: Value = app
+        .post(
+            &op,
+            "/api/v1/programmes",
+            json!({"name": "Bantuan WRSE 2026", "year": 2026,
+            "funding_source": "apbd_kota", "target": "individual", "budget": 10_000_000}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let r = app
+        .post(
+            &op,
+            &format!("/api/v1/programmes/{}/enrolments", g["id"]),
+            json!({"person_id": ids[5]}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let usulan = app.get_json(&op, "/api/v1/dtsen/usulan").await;
+    let listed: Vec<i64> = usulan
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["person_id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(listed, vec![ids[5]], "{usulan}");
+    assert_eq!(usulan[0]["programme"], "Bantuan WRSE 2026");
+    let xlsx = app
+        .get(&op, "/api/v1/dtsen/usulan.xlsx")
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    let rows = sheets::read(&xlsx, &sheets::Limits::UPLOAD).unwrap();
+    assert!(format!("{rows:?}").contains(&niks[5]), "{rows:?}");
+    assert_eq!(
+        app.get(&field, "/api/v1/dtsen/usulan").await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let b = app.browser_login("operator").await;
+    let page = app.page(&b, "/dtsen").await;
+    assert!(
+        page.contains("1 orang untuk diusulkan") && page.contains(&niks[5]),
+        "{page}"
+    );
     // Next year's layout, its headings mapped by the office.
     let mut csv = String::from("No. Induk;Kelompok Kesejahteraan;Bulan\n");
     csv += &format!("{};3;2026-04\n", niks[5]);

@@ -342,6 +342,14 @@ fn expected_read(route: &str, role: &str) -> Vec<u16> {
     let form = (route.ends_with("/new") && route != "/proposals/new")
         || route.ends_with("/edit")
         || route == "/import";
+    // The DTSEN proposals carry NIKs in full: for the office's staff.
+    if route.starts_with("/dtsen") || route.starts_with("/api/v1/dtsen") {
+        return if matches!(role, "admin" | "kepala_bidang" | "operator") {
+            vec![200]
+        } else {
+            vec![403]
+        };
+    }
     // The picker offers persons to forms that change records.
     if form || route == "/persons/candidates" {
         return if writer { vec![200] } else { vec![403] };
