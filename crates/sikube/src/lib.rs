@@ -110,7 +110,7 @@ pub enum Command {
     Restore { file: String },
     /// Import persons or KUBE (with members) from an XLSX, ODS or CSV file.
     Import {
-        /// `persons` or `kube`
+        /// `persons`, `kube` or `dtsen` (the national extract)
         kind: String,
         file: String,
         /// `all`: write nothing if any row is invalid; `valid`: write the valid rows.
