@@ -1,12 +1,23 @@
 -- The regulation's membership rules ask where a person stands in their household and
--- what they work as (unknown: the rule warns), and the DTSEN decile of the latest
--- extract the office imported (none: not in it, or no extract yet).
+-- what they work as (unknown: the rule warns), and their DTSEN decile: the decile, period
+-- and import of the last extract that listed them. A person is in DTSEN when that import
+-- is the latest; otherwise "not in DTSEN" for its period — so an import writes only the
+-- persons it lists.
 ALTER TABLE persons ADD COLUMN household_role TEXT;
 ALTER TABLE persons ADD COLUMN occupation TEXT;
 ALTER TABLE persons ADD COLUMN dtsen_decile INTEGER;
 ALTER TABLE persons ADD COLUMN dtsen_period TEXT;
--- "Has an extract been imported?" is asked whenever a member joins: an index answers it.
-CREATE INDEX persons_dtsen_period ON persons(dtsen_period);
+ALTER TABLE persons ADD COLUMN dtsen_import INTEGER;
+
+-- The DTSEN extracts imported, the latest last.
+CREATE TABLE dtsen_imports (
+    id INTEGER PRIMARY KEY,
+    period TEXT NOT NULL,
+    rows_matched INTEGER NOT NULL,
+    user_id INTEGER,
+    username TEXT NOT NULL,
+    at TEXT NOT NULL
+);
 
 -- A refusal of a membership rule an officer chose to override, with the reason: shown on
 -- the KUBE's page and in the audit trail.

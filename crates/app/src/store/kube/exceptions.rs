@@ -103,9 +103,10 @@ impl Store {
         scope_filter(&mut w, "k.district_code", scope);
         let sql = format!(
             "SELECT k.id AS kube_id, k.name AS kube_name, k.district_code, p.id AS person_id, p.name,
-                    p.birth_date, p.household_role, p.occupation, p.kk_number, p.dtsen_decile
+                    p.birth_date, p.household_role, p.occupation, p.kk_number, {} AS dtsen_decile
              FROM kube_members m JOIN kube k ON k.id = m.kube_id JOIN persons p ON p.id = m.person_id
              {} ORDER BY k.district_code, k.name_lower, k.id, m.id",
+            crate::store::persons::DTSEN_DECILE,
             w.sql()
         );
         Ok(sqlx::query_as_with(&sql, w.args())
@@ -142,7 +143,8 @@ impl Store {
         }
         let marks = crate::store::sql::values_list(self.backend(), 1, ids.len(), 0);
         let sql = format!(
-            "SELECT id, birth_date, household_role, occupation, kk_number, dtsen_decile FROM persons WHERE id IN {marks}"
+            "SELECT p.id, p.birth_date, p.household_role, p.occupation, p.kk_number, {} FROM persons p WHERE p.id IN {marks}",
+            crate::store::persons::DTSEN_DECILE
         );
         let mut q = sqlx::query_as::<_, RuleFacts>(&sql);
         for id in ids {
@@ -161,10 +163,9 @@ impl Store {
 
     /// Whether the office has imported a DTSEN extract (before that the DTSEN rules warn).
     pub async fn dtsen_known(&self) -> Result<bool> {
-        let row: Option<(i64,)> =
-            sqlx::query_as("SELECT id FROM persons WHERE dtsen_period IS NOT NULL LIMIT 1")
-                .fetch_optional(&self.pool)
-                .await?;
+        let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM dtsen_imports LIMIT 1")
+            .fetch_optional(&self.pool)
+            .await?;
         Ok(row.is_some())
     }
 }

@@ -2,9 +2,10 @@
 use crate::store::{audit, Actor, Result, Store};
 
 impl Store {
-    /// Applies an extract: every current person is first marked "not in DTSEN" for
-    /// `period`, then each matched person (person id, decile, period) gets their decile
-    /// — in one transaction. Returns (matched, not in the extract).
+    /// Applies an extract: it becomes the latest, and each matched person (person id,
+    /// decile, period) gets their decile from it; every other person is thereby not in
+    /// DTSEN for its period (see `DTSEN_DECILE`) — one transaction, writing only the
+    /// persons it lists. Returns (matched, not in the extract).
     pub async fn dtsen_apply(
         &self,
         actor: &Actor,
@@ -12,13 +13,17 @@ impl Store {
         matched: &[(i64, i32, String)],
     ) -> Result<(usize, usize)> {
         let mut tx = self.tx().await?;
-        let all = sqlx::query(
-            "UPDATE persons SET dtsen_decile = NULL, dtsen_period = $1 WHERE merged_into IS NULL",
+        let (import,): (i64,) = sqlx::query_as(
+            "INSERT INTO dtsen_imports (period, rows_matched, user_id, username, at)
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
         .bind(period)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected() as usize;
+        .bind(matched.len() as i64)
+        .bind(actor.user_id)
+        .bind(&actor.username)
+        .bind(actor.now())
+        .fetch_one(&mut *tx)
+        .await?;
         // Few deciles and periods: one statement per (decile, period) and thousand ids.
         let mut groups: std::collections::BTreeMap<(i32, &str), Vec<i64>> = Default::default();
         for (id, d, p) in matched {
@@ -30,17 +35,24 @@ impl Store {
                 // Integers from the database, not user text.
                 let list: Vec<String> = chunk.iter().map(|i| i.to_string()).collect();
                 n += sqlx::query(&format!(
-                    "UPDATE persons SET dtsen_decile = $1, dtsen_period = $2 WHERE id IN ({})",
+                    "UPDATE persons SET dtsen_decile = $1, dtsen_period = $2, dtsen_import = $3 WHERE id IN ({})",
                     list.join(",")
                 ))
                 .bind(*decile as i64)
                 .bind(*p)
+                .bind(import)
                 .execute(&mut *tx)
                 .await?
                 .rows_affected() as usize;
             }
         }
-        let after = serde_json::json!({"period": period, "matched": n, "not_in_dtsen": all.saturating_sub(n)});
+        let (all,): (i64,) = sqlx::query_as(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM persons WHERE merged_into IS NULL",
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        let absent = (all as usize).saturating_sub(n);
+        let after = serde_json::json!({"period": period, "matched": n, "not_in_dtsen": absent});
         audit::record::<(), _>(
             &mut tx,
             actor,
@@ -52,6 +64,6 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
-        Ok((n, all.saturating_sub(n)))
+        Ok((n, absent))
     }
 }

@@ -45,6 +45,7 @@ pub struct Person {
     pub occupation: Option<String>,
     /// The DTSEN decile of the latest extract; none: not in it (or no extract yet).
     pub dtsen_decile: Option<i64>,
+    /// The latest extract's period; none: no extract imported yet.
     pub dtsen_period: Option<String>,
     pub created_at: String,
     pub updated_at: String,
@@ -55,7 +56,14 @@ pub struct Person {
 pub(crate) const COLS: &str =
     "id, nik, kk_number, name, sex, birth_date, village_code, district_code, rt, rw, \
                     address, phone, dtks_registered, dtks_ref, notes, household_role, occupation, \
-                    dtsen_decile, dtsen_period, created_at, updated_at, merged_into";
+                    CASE WHEN dtsen_import = (SELECT MAX(id) FROM dtsen_imports) THEN dtsen_decile END AS dtsen_decile, \
+                    (SELECT period FROM dtsen_imports ORDER BY id DESC LIMIT 1) AS dtsen_period, \
+                    created_at, updated_at, merged_into";
+
+/// A person's DTSEN decile as the latest extract has it (none: not in it), for a query
+/// of `persons p`.
+pub(crate) const DTSEN_DECILE: &str =
+    "CASE WHEN p.dtsen_import = (SELECT MAX(id) FROM dtsen_imports) THEN p.dtsen_decile END";
 
 /// The persons list's filters, read straight from its query string.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]

@@ -31,10 +31,11 @@ impl Store {
         district: Option<&str>,
         scope: Scope<'_>,
     ) -> Result<Vec<UsulanRow>> {
+        let decile = super::DTSEN_DECILE;
         let mut w = Where::new();
-        w.raw("p.merged_into IS NULL AND p.dtsen_period IS NOT NULL");
+        w.raw("p.merged_into IS NULL AND EXISTS (SELECT 1 FROM dtsen_imports)");
         w.cond_int(
-            "(p.dtsen_decile IS NULL OR p.dtsen_decile > ?)",
+            &format!("({decile} IS NULL OR {decile} > ?)"),
             max_decile as i64,
         );
         w.raw(
@@ -47,13 +48,15 @@ impl Store {
         scope_filter(&mut w, "p.district_code", scope);
         let sql = format!(
             "SELECT p.id, p.nik, p.kk_number, p.name, p.sex, p.birth_date, p.village_code, p.district_code,
-                    p.address, p.dtsen_decile, p.dtsen_period,
+                    p.address, {decile} AS dtsen_decile,
+                    (SELECT period FROM dtsen_imports ORDER BY id DESC LIMIT 1) AS dtsen_period,
                     (SELECT k.name FROM kube_members m JOIN kube k ON k.id = m.kube_id
                       WHERE m.person_id = p.id AND m.left_on IS NULL ORDER BY m.id LIMIT 1) AS kube,
                     (SELECT g.name FROM enrolments e JOIN programmes g ON g.id = e.programme_id
                       WHERE e.person_id = p.id ORDER BY e.id LIMIT 1) AS programme
              FROM persons p {} ORDER BY p.district_code, p.village_code, p.name_lower",
-            w.sql()
+            w.sql(),
+            decile = decile
         );
         Ok(sqlx::query_as_with(&sql, w.args())
             .fetch_all(&self.pool)
