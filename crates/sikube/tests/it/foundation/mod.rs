@@ -335,9 +335,9 @@ async fn users_api_validates_and_audits() {
     // Audit date filter validation.
     let r = app.get(&admin, "/api/v1/audit?from=2026-13-01").await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    // Days as the office lives them, typed day first: today (10:00 in Jakarta) is the
-    // 6th; nothing yet on the 7th, nothing before the 6th.
-    let total = |q: &'static str| {
+    // Days as the office lives them (Asia/Jakarta), typed day first: entries today;
+    // nothing yet tomorrow, nothing before today.
+    let total = |q: String| {
         let app = &app;
         let admin = admin.clone();
         async move {
@@ -346,10 +346,19 @@ async fn users_api_validates_and_audits() {
                 .unwrap()
         }
     };
-    assert!(total("from=06-12-2026&to=06-12-2026").await > 0);
-    assert_eq!(total("from=06-12-2026").await, total("").await);
-    assert_eq!(total("from=07-12-2026").await, 0);
-    assert_eq!(total("to=05/12/2026").await, 0);
+    let day = |d: chrono::NaiveDate, sep: &str| d.format(&format!("%d{sep}%m{sep}%Y")).to_string();
+    let (today, tomorrow, yesterday) = (
+        app.today(),
+        app.today() + chrono::Duration::days(1),
+        app.today() - chrono::Duration::days(1),
+    );
+    assert!(total(format!("from={0}&to={0}", day(today, "-"))).await > 0);
+    assert_eq!(
+        total(format!("from={}", day(today, "-"))).await,
+        total(String::new()).await
+    );
+    assert_eq!(total(format!("from={}", day(tomorrow, "-"))).await, 0);
+    assert_eq!(total(format!("to={}", day(yesterday, "/"))).await, 0);
     // The page keeps what was typed, day first.
     let b = app.browser_login("admin").await;
     let page = app.page(&b, "/audit?from=2026-12-06").await;
