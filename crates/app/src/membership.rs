@@ -27,6 +27,21 @@ pub struct Judged {
     pub excepted: Vec<Excepted>,
 }
 
+/// The rules' facts of a person as stored (codes as text; an unreadable code is unknown).
+fn facts_of(
+    c: &Caller,
+    (person_id, birth, role, occupation, kk, decile): crate::store::kube::RuleFacts,
+) -> Facts {
+    Facts {
+        person_id,
+        age: crate::persons::age_of(&birth, c.today()),
+        household_role: role.and_then(|r| HouseholdRole::parse(&r).ok()),
+        occupation: occupation.and_then(|o| Occupation::parse(&o).ok()),
+        kk_number: kk,
+        decile: decile.map(|d| d as i32),
+    }
+}
+
 /// The rules' facts of these persons, in order.
 async fn facts(cx: &Context, c: &Caller, ids: &[i64]) -> Result<Vec<Facts>> {
     Ok(cx
@@ -34,14 +49,7 @@ async fn facts(cx: &Context, c: &Caller, ids: &[i64]) -> Result<Vec<Facts>> {
         .membership_facts(ids)
         .await?
         .into_iter()
-        .map(|(person_id, birth, role, occupation, kk, decile)| Facts {
-            person_id,
-            age: crate::persons::age_of(&birth, c.today()),
-            household_role: role.and_then(|r| HouseholdRole::parse(&r).ok()),
-            occupation: occupation.and_then(|o| Occupation::parse(&o).ok()),
-            kk_number: kk,
-            decile: decile.map(|d| d as i32),
-        })
+        .map(|f| facts_of(c, f))
         .collect())
 }
 

@@ -59,9 +59,11 @@ pub struct AuditEntry {
     pub full_name: Option<String>,
 }
 
-/// The account's full name beside an entry (and a proposal's steps).
-pub(crate) const FULL_NAME: &str =
-    "(SELECT u.full_name FROM users u WHERE u.id = user_id) AS full_name";
+/// The full name, now, of the account a row's `user_id` column names (an audit entry, a
+/// proposal's step, an exception), as `full_name`.
+pub(crate) fn full_name_of(user_id: &str) -> String {
+    format!("(SELECT u.full_name FROM users u WHERE u.id = {user_id}) AS full_name")
+}
 
 impl AuditEntry {
     /// Who, as an office names them: the full name, else the user name.
@@ -138,7 +140,10 @@ impl Store {
         }
         Ok(w.page(
             &self.pool,
-            &format!("id, at, user_id, username, action, entity, entity_id, before_json, after_json, {FULL_NAME}"),
+            &format!(
+                "id, at, user_id, username, action, entity, entity_id, before_json, after_json, {}",
+                full_name_of("user_id")
+            ),
             "audit_log",
             // In the order things happened (the demo replays past years after today's
             // registry entries); entries of one second in the order they were written.
@@ -190,8 +195,9 @@ pub(crate) async fn recent_in(
     limit: i64,
 ) -> Result<Vec<AuditEntry>> {
     Ok(sqlx::query_as(&format!(
-        "SELECT id, at, user_id, username, action, entity, entity_id, before_json, after_json, {FULL_NAME}
-         FROM audit_log WHERE entity = $1 AND entity_id = $2 ORDER BY at DESC, id DESC LIMIT $3"
+        "SELECT id, at, user_id, username, action, entity, entity_id, before_json, after_json, {}
+         FROM audit_log WHERE entity = $1 AND entity_id = $2 ORDER BY at DESC, id DESC LIMIT $3",
+        full_name_of("user_id")
     ))
     .bind(entity)
     .bind(entity_id.to_string())

@@ -358,11 +358,7 @@ pub(super) async fn withdraw_form(
     PageAuth { s, ctx }: PageAuth,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let kube_id = app::proposals::overview(&state.app(), &s.caller(), id)
-        .await?
-        .detail
-        .proposal
-        .kube_id;
+    let kube_id = super::visible(&state, &s, id).await?.proposal.kube_id;
     match page::outcome(app::proposals::withdraw(&state.app(), &s.caller(), id).await)? {
         Done(()) => {
             let to = format!("/kube/{kube_id}");

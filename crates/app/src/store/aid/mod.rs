@@ -293,7 +293,7 @@ async fn proposal_in(
     .fetch_all(&mut *conn)
     .await?;
     let events = sqlx::query_as(
-        &format!("SELECT action, from_state, to_state, user_id, username, note, at, same_person, {} FROM proposal_events WHERE proposal_id = $1 ORDER BY id", crate::store::audit::FULL_NAME),
+        &format!("SELECT action, from_state, to_state, user_id, username, note, at, same_person, {} FROM proposal_events WHERE proposal_id = $1 ORDER BY id", crate::store::audit::full_name_of("user_id")),
     )
     .bind(id)
     .fetch_all(&mut *conn)

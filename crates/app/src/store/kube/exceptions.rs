@@ -25,7 +25,7 @@ pub struct MemberException {
 }
 
 /// (person id, birth date, household role, occupation, KK number, DTSEN decile).
-pub(crate) type RuleFacts = (
+pub type RuleFacts = (
     i64,
     crate::store::Date,
     Option<String>,
@@ -87,6 +87,19 @@ pub struct RosterRow {
     pub dtsen_decile: Option<i64>,
 }
 
+impl RosterRow {
+    pub fn facts(&self) -> RuleFacts {
+        (
+            self.person_id,
+            self.birth_date,
+            self.household_role.clone(),
+            self.occupation.clone(),
+            self.kk_number.clone(),
+            self.dtsen_decile,
+        )
+    }
+}
+
 impl Store {
     /// The active members of the groups of a scope (or of one kecamatan), group by group.
     pub async fn membership_roster(
@@ -129,7 +142,7 @@ impl Store {
             "SELECT x.person_id, p.name, x.rule, x.reason, x.username, {}, x.at
              FROM kube_member_exceptions x JOIN persons p ON p.id = x.person_id
              WHERE x.kube_id = $1 ORDER BY x.id",
-            crate::store::audit::FULL_NAME.replace("user_id", "x.user_id")
+            crate::store::audit::full_name_of("x.user_id")
         ))
         .bind(kube_id)
         .fetch_all(&self.pool)

@@ -29,7 +29,7 @@ use members::*;
 mod create;
 use create::*;
 mod exceptions;
-pub use exceptions::{Excepted, MemberException};
+pub use exceptions::{Excepted, MemberException, RuleFacts};
 
 /// How long the business types are kept in memory.
 pub const BUSINESS_TYPES_TTL: std::time::Duration = std::time::Duration::from_secs(30);
