@@ -1,15 +1,17 @@
-//! Files attached to proposals (documents, photos) and to monitoring visits (photos).
+//! Files attached to proposals (documents, photos), to monitoring visits and to stage
+//! checklists (photos).
 //! Access follows the record: whoever may see the proposal or the KUBE may see its files.
 pub use crate::store::attachments::AttachmentInfo;
 use crate::{Caller, Context, Error, Result};
 use domain::attachment::{clean_name, sniff};
 use domain::Msg;
 
-/// The KUBE a record (`proposal` or `visit`) belongs to, if the caller may see it.
+/// The KUBE a record (`proposal`, `visit` or `checklist`) belongs to, if the caller may see it.
 async fn kube_of(cx: &Context, c: &Caller, entity: &str, id: i64) -> Result<i64> {
     Ok(match entity {
         "proposal" => crate::scope::proposal(cx, c, id).await?.proposal.kube_id,
         "visit" => crate::scope::visit_kube(cx, c, id).await?.id,
+        "checklist" => crate::checklist::kube_of(cx, c, id).await?,
         _ => return Err(Error::NotFound),
     })
 }
@@ -27,7 +29,7 @@ pub async fn add(
     c.require_write()?;
     kube_of(cx, c, entity, id).await?;
     let mime = sniff(bytes).map_err(|m| Error::invalid("file", m))?;
-    if entity == "visit" && mime == "application/pdf" {
+    if entity != "proposal" && mime == "application/pdf" {
         return Err(Error::invalid("file", Msg::new("attachment.type")));
     }
     Ok(cx

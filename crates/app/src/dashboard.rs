@@ -49,6 +49,8 @@ pub struct Dashboard {
     pub by_business_type: Vec<Group>,
     pub by_year: Vec<Group>,
     pub by_funding_source: Vec<Group>,
+    /// By the latest stage checklist: `never` assessed, `below` Tumbuh, then the levels.
+    pub by_level: Vec<Group>,
     /// Persons enrolled in individual programmes (WRSE, ASLUT, ...).
     pub enrolled_total: i64,
     /// Registered persons by category code.
@@ -85,6 +87,27 @@ fn group_by(rows: &[DimCount], dim: &str, name: impl Fn(&str) -> String) -> Vec<
             total: by_status.values().sum(),
             code,
             by_status,
+        })
+        .collect()
+}
+
+/// The level groups in the order of the scale, each present (a zero says as much).
+fn by_level(rows: &[DimCount], lang: Lang) -> Vec<Group> {
+    let found = group_by(rows, "level", |c| c.to_string());
+    crate::checklist::LEVELS
+        .iter()
+        .map(|(code, key)| {
+            let by_status = found
+                .iter()
+                .find(|g| g.code == *code)
+                .map(|g| g.by_status.clone())
+                .unwrap_or_else(empty_status);
+            Group {
+                code: code.to_string(),
+                name: lang.t(key).to_string(),
+                total: by_status.values().sum(),
+                by_status,
+            }
         })
         .collect()
 }
@@ -154,6 +177,7 @@ pub async fn compute(cx: &Context, c: &Caller, lang: Lang) -> Result<Dashboard> 
                 .map(|f| lang.t(f.label_key()).to_string())
                 .unwrap_or_else(|_| c.to_string())
         }),
+        by_level: by_level(&rows, lang),
         by_status,
         persons_by_category: activity.persons_by_category.into_iter().collect(),
         enrolled_total: activity.enrolled,

@@ -7,6 +7,7 @@ pub mod attachments;
 pub mod audit;
 pub mod cache;
 pub mod caller;
+pub mod checklist;
 pub mod dashboard;
 pub mod demo;
 pub mod documents;

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Name {
     KubeStatus,
+    KubeLevels,
     Aid,
     Outcomes,
     Trainings,
@@ -18,8 +19,9 @@ pub enum Name {
 }
 
 impl Name {
-    pub const ALL: [Name; 5] = [
+    pub const ALL: [Name; 6] = [
         Name::KubeStatus,
+        Name::KubeLevels,
         Name::Aid,
         Name::Outcomes,
         Name::Trainings,
@@ -29,6 +31,7 @@ impl Name {
     pub fn code(self) -> &'static str {
         match self {
             Name::KubeStatus => "kube-status",
+            Name::KubeLevels => "kube-levels",
             Name::Aid => "aid",
             Name::Outcomes => "outcomes",
             Name::Trainings => "trainings",
@@ -38,6 +41,7 @@ impl Name {
     pub fn title_key(self) -> &'static str {
         match self {
             Name::KubeStatus => "report.kube_status",
+            Name::KubeLevels => "report.kube_levels",
             Name::Aid => "report.aid",
             Name::Outcomes => "report.outcomes",
             Name::Trainings => "report.trainings",
@@ -110,11 +114,19 @@ pub async fn build(cx: &Context, caller: &Caller, name: Name, f: &Filter) -> Res
     };
     match name {
         Name::KubeStatus => r.kube_status().await,
+        Name::KubeLevels => r.kube_levels().await,
         Name::Aid => r.aid().await,
         Name::Outcomes => r.outcomes().await,
         Name::Trainings => r.trainings().await,
         Name::Enrolments => r.enrolments().await,
     }
+}
+
+/// KUBE counted per status and per level (by the latest stage checklist).
+#[derive(Default)]
+struct Counts {
+    status: BTreeMap<Status, i64>,
+    level: BTreeMap<String, i64>,
 }
 
 struct Build<'a> {
@@ -148,6 +160,59 @@ impl Build<'_> {
     /// KUBE per kecamatan, business type and year of forming, by status, with the
     /// running share, a subtotal per kecamatan and a total.
     async fn kube_status(&self) -> Result<Report> {
+        let lang = self.lang;
+        let mut columns: Vec<(String, Kind)> = Status::ALL
+            .iter()
+            .map(|st| (lang.t(st.label_key()).to_string(), Kind::Int))
+            .collect();
+        columns.push(self.col("dashboard.total", Kind::Int));
+        columns.push(self.col("report.running_share", Kind::Percent));
+        // Counts per status, the total and the running share of one row.
+        let figures = |c: &Counts| {
+            let by = &c.status;
+            let mut cells: Vec<Cell> = Status::ALL
+                .iter()
+                .map(|st| Cell::Int(by.get(st).copied().unwrap_or(0)))
+                .collect();
+            let total: i64 = by.values().sum();
+            let running = by.get(&Status::Berjalan).copied().unwrap_or(0);
+            cells.push(Cell::Int(total));
+            cells.push(Cell::Percent(running as f64 / total.max(1) as f64));
+            cells
+        };
+        self.by_area(Name::KubeStatus, columns, figures, (3..8).collect())
+            .await
+    }
+
+    /// KUBE per kecamatan, business type and year of forming, by development level from
+    /// the latest stage checklist (never assessed and below Tumbuh first), with the total.
+    async fn kube_levels(&self) -> Result<Report> {
+        let mut columns: Vec<(String, Kind)> = crate::checklist::LEVELS
+            .iter()
+            .map(|(_, key)| self.col(key, Kind::Int))
+            .collect();
+        columns.push(self.col("dashboard.total", Kind::Int));
+        let figures = |c: &Counts| {
+            let mut cells: Vec<Cell> = crate::checklist::LEVELS
+                .iter()
+                .map(|(code, _)| Cell::Int(c.level.get(*code).copied().unwrap_or(0)))
+                .collect();
+            cells.push(Cell::Int(c.level.values().sum()));
+            cells
+        };
+        self.by_area(Name::KubeLevels, columns, figures, (3..8).collect())
+            .await
+    }
+
+    /// KUBE per kecamatan, business type and year of forming with `figures` of each,
+    /// a subtotal per kecamatan and a total; `counted` names the figures' columns.
+    async fn by_area(
+        &self,
+        name: Name,
+        counted: Vec<(String, Kind)>,
+        figures: impl Fn(&Counts) -> Vec<Cell>,
+        chart: Vec<usize>,
+    ) -> Result<Report> {
         let (cx, f, lang) = (self.cx, self.f, self.lang);
         let rows = cx
             .store
@@ -160,51 +225,39 @@ impl Build<'_> {
             .into_iter()
             .map(|b| (b.code, b.name))
             .collect();
-        // kecamatan × business type × year → counts per status
-        let mut m: BTreeMap<(String, String, i64), BTreeMap<Status, i64>> = BTreeMap::new();
+        // kecamatan × business type × year → counts per status and per level
+        let mut m: BTreeMap<(String, String, i64), Counts> = BTreeMap::new();
         for r in rows.iter().filter(|r| {
             f.year.is_none_or(|y| r.formed_year == y)
                 && f.district().is_none_or(|d| r.district_code == d)
         }) {
-            *m.entry((
-                r.district_code.clone(),
-                r.business_type.clone(),
-                r.formed_year,
-            ))
-            .or_default()
-            .entry(r.status)
-            .or_default() += r.n;
+            let c = m
+                .entry((
+                    r.district_code.clone(),
+                    r.business_type.clone(),
+                    r.formed_year,
+                ))
+                .or_default();
+            *c.status.entry(r.status).or_default() += r.n;
+            *c.level.entry(r.level.clone()).or_default() += r.n;
         }
         let mut columns = vec![
             self.col("person.district", Kind::Text),
             self.col("kube.business_type", Kind::Text),
             self.col("kube.filter_year", Kind::Int),
         ];
-        for st in Status::ALL {
-            columns.push((lang.t(st.label_key()).into(), Kind::Int));
-        }
-        columns.push(self.col("dashboard.total", Kind::Int));
-        columns.push(self.col("report.running_share", Kind::Percent));
-        // Counts per status, the total and the running share of one row.
-        let figures = |by: &BTreeMap<Status, i64>| {
-            let mut cells: Vec<Cell> = Status::ALL
-                .iter()
-                .map(|st| Cell::Int(by.get(st).copied().unwrap_or(0)))
-                .collect();
-            let total: i64 = by.values().sum();
-            let running = by.get(&Status::Berjalan).copied().unwrap_or(0);
-            cells.push(Cell::Int(total));
-            cells.push(Cell::Percent(running as f64 / total.max(1) as f64));
-            cells
-        };
-        let add = |into: &mut BTreeMap<Status, i64>, by: &BTreeMap<Status, i64>| {
-            for (k, v) in by {
-                *into.entry(*k).or_default() += v;
+        columns.extend(counted);
+        let add = |into: &mut Counts, by: &Counts| {
+            for (k, v) in &by.status {
+                *into.status.entry(*k).or_default() += v;
+            }
+            for (k, v) in &by.level {
+                *into.level.entry(k.clone()).or_default() += v;
             }
         };
         let mut rows: Vec<Vec<Cell>> = Vec::new();
         let mut totals = Vec::new();
-        let (mut district, mut all) = (BTreeMap::new(), BTreeMap::new());
+        let (mut district, mut all) = (Counts::default(), Counts::default());
         let mut entries = m.into_iter().peekable();
         while let Some(((d, b, y), by)) = entries.next() {
             let mut r = vec![
@@ -228,7 +281,7 @@ impl Build<'_> {
                 r.extend(figures(&district));
                 totals.push(rows.len());
                 rows.push(r);
-                district.clear();
+                district = Counts::default();
             }
         }
         if !rows.is_empty() {
@@ -238,9 +291,9 @@ impl Build<'_> {
             rows.push(r);
         }
         Ok(Report {
-            chart: Some((0, (3..8).collect())),
+            chart: Some((0, chart)),
             totals,
-            ..self.report(Name::KubeStatus, columns, rows)
+            ..self.report(name, columns, rows)
         })
     }
 

@@ -60,11 +60,13 @@ pub struct Health {
 
 /// Classifies a group. `visits` in the order they were recorded (of two visits on one date
 /// the one recorded later decides: a correction or a second trip that day); `dissolved`
-/// when the office recorded it.
+/// when the office recorded it. The level is not judged here: it is the latest stage
+/// checklist's, which the caller passes in to be carried with the status.
 pub fn assess(
     visits: &[VisitFacts],
     member_count: i64,
     dissolved: bool,
+    level: Option<Level>,
     today: NaiveDate,
     t: &Thresholds,
 ) -> Health {
@@ -84,7 +86,7 @@ pub fn assess(
     let Some(last) = last else {
         return Health {
             status: Status::BelumDinilai,
-            level: None,
+            level,
             reasons: vec![Msg::new("health.never_visited")],
             assessed_on,
         };
@@ -93,7 +95,7 @@ pub fn assess(
     if age > t.stale_after_days {
         return Health {
             status: Status::BelumDinilai,
-            level: None,
+            level,
             reasons: vec![Msg::new("health.visit_too_old").arg(age)],
             assessed_on,
         };
@@ -106,7 +108,7 @@ pub fn assess(
         }
         return Health {
             status: Status::TidakAktif,
-            level: None,
+            level,
             reasons,
             assessed_on,
         };
@@ -135,7 +137,6 @@ pub fn assess(
             problems.push(Msg::new("health.revenue_declining").arg(n));
         }
     }
-    let level = Some(level(&vs));
     if problems.is_empty() {
         Health {
             status: Status::Berjalan,
@@ -151,29 +152,6 @@ pub fn assess(
             assessed_on,
         }
     }
-}
-
-/// Tumbuh: activity has started. Berkembang: profitable and saving (capital, welfare,
-/// IKS). Maju: profit, savings and assets growing across visits.
-fn level(vs: &[&VisitFacts]) -> Level {
-    let Some(last) = vs.last() else {
-        return Level::Tumbuh;
-    };
-    let berkembang = last.profit() > 0 && last.savings_balance > 0 && last.books_up_to_date;
-    if !berkembang {
-        return Level::Tumbuh;
-    }
-    if vs.len() >= 4 {
-        let first = vs[0];
-        let prev = vs[vs.len() - 2];
-        let growing = last.savings_balance > prev.savings_balance
-            && last.asset_value > first.asset_value
-            && prev.profit() > 0;
-        if growing {
-            return Level::Maju;
-        }
-    }
-    Level::Berkembang
 }
 
 /// When monitoring visits fall due: `interval_days` after the last one; a group never
@@ -361,11 +339,12 @@ mod tests {
             &[earlier.clone(), running.clone(), stopped.clone()],
             10,
             false,
+            None,
             d(TODAY),
             &t,
         );
         assert_eq!(h.status, Status::TidakAktif);
-        let h = assess(&[stopped, earlier, running], 10, false, d(TODAY), &t);
+        let h = assess(&[stopped, earlier, running], 10, false, None, d(TODAY), &t);
         assert_eq!(h.status, Status::Berjalan);
     }
 
@@ -377,7 +356,6 @@ mod tests {
             visits: Vec<VisitFacts>,
             dissolved: bool,
             status: Status,
-            level: Option<Level>,
             reasons: &'static [&'static str],
         }
         let cases = vec![
@@ -386,7 +364,6 @@ mod tests {
                 visits: vec![],
                 dissolved: false,
                 status: Status::BelumDinilai,
-                level: None,
                 reasons: &["health.never_visited"],
             },
             Case {
@@ -394,7 +371,6 @@ mod tests {
                 visits: vec![good("2026-01-10", 1_000_000, 100_000, 5_000_000)],
                 dissolved: false,
                 status: Status::BelumDinilai,
-                level: None,
                 reasons: &["health.visit_too_old"],
             },
             Case {
@@ -402,7 +378,6 @@ mod tests {
                 visits: vec![good("2026-11-01", 1, 1, 1)],
                 dissolved: true,
                 status: Status::Bubar,
-                level: None,
                 reasons: &["health.dissolved"],
             },
             Case {
@@ -413,7 +388,6 @@ mod tests {
                 ],
                 dissolved: false,
                 status: Status::TidakAktif,
-                level: None,
                 reasons: &["health.not_operating", "health.not_operating_visits"],
             },
             Case {
@@ -421,7 +395,6 @@ mod tests {
                 visits: vec![good("2026-11-01", 2_000_000, 300_000, 10_000_000)],
                 dissolved: false,
                 status: Status::Berjalan,
-                level: Some(Level::Berkembang),
                 reasons: &["health.running_well"],
             },
             Case {
@@ -429,7 +402,6 @@ mod tests {
                 visits: vec![good("2026-11-01", 2_000_000, 0, 10_000_000)],
                 dissolved: false,
                 status: Status::Berjalan,
-                level: Some(Level::Tumbuh),
                 reasons: &["health.running_well"],
             },
             Case {
@@ -437,7 +409,6 @@ mod tests {
                 visits: vec![v("2026-11-01", true, 0, 9, false, 500_000, 800_000, 0, 0)],
                 dissolved: false,
                 status: Status::PerluPendampingan,
-                level: Some(Level::Tumbuh),
                 reasons: &["health.no_meeting", "health.books_not_kept", "health.loss"],
             },
             Case {
@@ -455,7 +426,6 @@ mod tests {
                 )],
                 dissolved: false,
                 status: Status::PerluPendampingan,
-                level: Some(Level::Berkembang),
                 reasons: &["health.low_attendance"],
             },
             Case {
@@ -467,7 +437,6 @@ mod tests {
                 ],
                 dissolved: false,
                 status: Status::PerluPendampingan,
-                level: Some(Level::Berkembang),
                 reasons: &["health.revenue_declining"],
             },
             Case {
@@ -480,14 +449,22 @@ mod tests {
                 ],
                 dissolved: false,
                 status: Status::Berjalan,
-                level: Some(Level::Maju),
                 reasons: &["health.running_well"],
             },
         ];
         for c in cases {
-            let h = assess(&c.visits, 10, c.dissolved, d(TODAY), &t);
+            // The checklist's level rides along, except for a dissolved group.
+            let h = assess(
+                &c.visits,
+                10,
+                c.dissolved,
+                Some(Level::Berkembang),
+                d(TODAY),
+                &t,
+            );
             assert_eq!(h.status, c.status, "{}", c.name);
-            assert_eq!(h.level, c.level, "{}", c.name);
+            let level = (!c.dissolved).then_some(Level::Berkembang);
+            assert_eq!(h.level, level, "{}", c.name);
             let keys: Vec<&str> = h.reasons.iter().map(|m| m.key).collect();
             assert_eq!(keys, c.reasons, "{}", c.name);
         }
@@ -505,11 +482,11 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            assess(&visits, 10, false, d(TODAY), &strict).status,
+            assess(&visits, 10, false, None, d(TODAY), &strict).status,
             Status::PerluPendampingan
         );
         assert_eq!(
-            assess(&visits, 10, false, d(TODAY), &lenient).status,
+            assess(&visits, 10, false, None, d(TODAY), &lenient).status,
             Status::Berjalan
         );
     }

@@ -9,6 +9,7 @@ mod codes;
 pub mod aid;
 pub mod area;
 pub mod attachment;
+pub mod checklist;
 pub mod dates;
 pub mod dedup;
 pub mod error;

@@ -25,6 +25,7 @@ fn build() -> ApiRouter {
     let r = crate::persons::api_routes(r);
     let r = crate::duplicates::api_routes(r);
     let r = crate::dtsen::api_routes(r);
+    let r = crate::checklist::api_routes(r);
     let r = crate::kube::api_routes(r);
     let r = crate::import::api_routes(r);
     let r = crate::trainings::api_routes(r);

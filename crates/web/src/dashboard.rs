@@ -63,6 +63,9 @@ pub struct DashboardOut {
     pub by_business_type: Vec<Group>,
     pub by_year: Vec<Group>,
     pub by_funding_source: Vec<Group>,
+    /// By the latest stage checklist: `never` (never assessed), `below` (not even Tumbuh),
+    /// `tumbuh`, `berkembang`, `maju`.
+    pub by_level: Vec<Group>,
     /// Persons enrolled in individual programmes (WRSE, ASLUT, ...).
     pub enrolled_total: i64,
     /// Registered persons by category (`fakir_miskin`, `wrse`, `lansia`, `anak`, `disabilitas`).
@@ -99,6 +102,7 @@ impl From<app::dashboard::Dashboard> for DashboardOut {
             by_business_type: groups(d.by_business_type),
             by_year: groups(d.by_year),
             by_funding_source: groups(d.by_funding_source),
+            by_level: groups(d.by_level),
             enrolled_total: d.enrolled_total,
             persons_by_category: d.persons_by_category,
             this_year: ThisYear {
@@ -263,6 +267,12 @@ fn tables(d: &DashboardOut, lang: Lang) -> Vec<Table> {
             ),
             groups: d.by_funding_source.clone(),
         },
+        Table {
+            title: lang.t("dashboard.levels").to_string(),
+            param: "level",
+            chart: chart_for(lang.t("dashboard.levels"), "level", &d.by_level, lang),
+            groups: d.by_level.clone(),
+        },
     ]
 }
 
@@ -405,6 +415,7 @@ mod tests {
             by_business_type: Vec::new(),
             by_year: Vec::new(),
             by_funding_source: Vec::new(),
+            by_level: Vec::new(),
             enrolled_total: 0,
             persons_by_category: BTreeMap::new(),
             this_year: ThisYear {

@@ -8,6 +8,7 @@ mod attachments;
 mod audit;
 pub mod auth;
 mod chart;
+mod checklist;
 mod dashboard;
 mod dtsen;
 mod duplicates;
@@ -143,6 +144,7 @@ fn pages() -> Routes {
         .merge(persons::routes())
         .merge(duplicates::routes())
         .merge(dtsen::routes())
+        .merge(checklist::routes())
         .merge(kube::routes())
         .merge(trainings::routes())
         .merge(visits::routes())

@@ -32,6 +32,8 @@ pub(crate) struct Group {
     /// Received goods (set by the aid story).
     pub aided: bool,
     pub health: Option<Health>,
+    /// From its latest stage checklist (set by the checklist story).
+    pub level: Option<Level>,
 }
 
 /// Partner agencies by business type: the offices that know the business.
@@ -199,6 +201,7 @@ pub(crate) async fn register(
                 guided,
                 aided: false,
                 health: None,
+                level: None,
             };
             if target != Status::Bubar {
                 group.health = visits(store, cast, &mut maker.rng, &group, year).await?;
@@ -571,7 +574,7 @@ pub(crate) async fn settle_stages(
             )
         } else if !g.guided {
             (Stage::Bimbingan, year.at(0.2))
-        } else if g.health.as_ref().and_then(|h| h.level) == Some(Level::Maju) {
+        } else if g.level == Some(Level::Maju) {
             (Stage::Mandiri, year.at(0.99))
         } else if g.aided {
             (Stage::Pendampingan, year.at(0.99))
@@ -587,6 +590,96 @@ pub(crate) async fn settle_stages(
             .kube_update(&on(&cast.operator, when, 15), g.id, &change)
             .await
             .map_err(err)?;
+    }
+    Ok(())
+}
+
+/// The facilitators' stage checklists: each visited group assessed on its last visit's
+/// day, and those visited over more than one quarter on their first visit's day too. The
+/// records answer what they can; what a facilitator sees (the name board, welfare and
+/// solidarity funds, help outside the group, partners) follows how well the group runs.
+pub(crate) async fn checklists(
+    store: &Store,
+    cast: &Cast,
+    r: &mut Rng,
+    groups: &mut [Group],
+) -> DemoResult<()> {
+    use crate::store::checklist::{NewAnswer, NewChecklist};
+    use domain::checklist::{builtin, judge, quarter, AnswerIn, Label};
+    let criteria = builtin();
+    for g in groups.iter_mut() {
+        if g.target == Status::Bubar {
+            continue;
+        }
+        let visits = store.visit_list(g.id).await.map_err(err)?;
+        let (Some(first), Some(last)) = (visits.last(), visits.first()) else {
+            continue;
+        };
+        let mut days = vec![*last.visited_on];
+        if quarter(*first.visited_on) != quarter(*last.visited_on) {
+            days.insert(0, *first.visited_on);
+        }
+        // How far what the facilitator sees goes: running groups save for welfare and
+        // IKS; some of them help others and have partners.
+        let strong = g.target == Status::Berjalan && r.range(1, 3) != 1;
+        let saving =
+            matches!(g.target, Status::Berjalan | Status::PerluPendampingan) && r.range(1, 4) != 1;
+        for (i, day) in days.iter().enumerate() {
+            let latest = i + 1 == days.len();
+            let facts = store.checklist_facts(g.id, *day).await.map_err(err)?;
+            let answers: Vec<AnswerIn> = criteria
+                .iter()
+                .map(|c| {
+                    let (holds, note) = match (c.auto, c.code.as_str()) {
+                        (Some(a), _) => (a.judge(&facts).0, ""),
+                        (None, "name_board") => (true, "Papan nama terpasang di depan rumah ketua"),
+                        (None, "welfare") => {
+                            (saving, "Sebagian keuntungan dibagi untuk kebutuhan anggota")
+                        }
+                        (None, "iks") => (saving, "IKS dihimpun tiap pertemuan, dicatat bendahara"),
+                        (None, "iks_outside") => (strong && latest, "IKS membantu tetangga lansia"),
+                        (None, _) => (
+                            strong && latest,
+                            "Menjual rutin ke pengepul; rekening di bank",
+                        ),
+                    };
+                    AnswerIn {
+                        criterion: c.code.clone(),
+                        holds,
+                        // A facilitator writes what they saw only of what holds.
+                        note: (holds && !note.is_empty()).then(|| note.to_string()),
+                        photo: false,
+                    }
+                })
+                .collect();
+            let (answers, level) =
+                judge(&criteria, &facts, &answers).map_err(|e| format!("demo checklist: {e}"))?;
+            let new = NewChecklist {
+                assessed_on: *day,
+                quarter: quarter(*day),
+                level,
+                answers: answers
+                    .into_iter()
+                    .map(|a| NewAnswer {
+                        criterion: a.criterion.code.clone(),
+                        stage: a.criterion.stage,
+                        label: match a.criterion.label {
+                            Label::Builtin(k) => k.to_string(),
+                            Label::Region(s) => s,
+                        },
+                        holds: a.holds,
+                        note: a.note,
+                        photo: None,
+                        figures: a.figures,
+                    })
+                    .collect(),
+            };
+            store
+                .checklist_create(&on(cast.field(&g.district), *day, 14), g.id, &new)
+                .await
+                .map_err(|e| format!("demo checklist: {e}"))?;
+            g.level = level;
+        }
     }
     Ok(())
 }

@@ -286,6 +286,7 @@ pub(crate) async fn load_city(
     let persons =
         groups::individual_persons(store, areas, region, &cast, &mut maker, &year).await?;
     aid::individual(store, &cast, &year, &persons).await?;
+    groups::checklists(store, &cast, &mut maker.rng, &mut groups).await?;
     groups::settle_stages(store, &cast, &year, &groups).await?;
     Ok(groups.len())
 }

@@ -25,34 +25,7 @@ impl Store {
         content: &[u8],
     ) -> Result<AttachmentInfo> {
         let mut tx = self.tx().await?;
-        let (id,): (i64,) = sqlx::query_as(
-            "INSERT INTO attachments (entity, entity_id, filename, mime, size, content, user_id, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-        )
-        .bind(entity)
-        .bind(entity_id)
-        .bind(filename)
-        .bind(mime)
-        .bind(content.len() as i64)
-        .bind(content.to_vec())
-        .bind(actor.user_id)
-        .bind(self.now())
-        .fetch_one(&mut *tx)
-        .await?;
-        let info: AttachmentInfo = sqlx::query_as("SELECT id, entity, entity_id, filename, mime, size, created_at FROM attachments WHERE id = $1")
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await?;
-        audit::record::<(), _>(
-            &mut tx,
-            actor,
-            "attach",
-            entity,
-            entity_id,
-            None,
-            Some(&info),
-        )
-        .await?;
+        let info = add_in(&mut tx, actor, entity, entity_id, filename, mime, content).await?;
         tx.commit().await?;
         Ok(info)
     }
@@ -99,4 +72,39 @@ pub(crate) async fn list_in(
         .bind(entity_id)
         .fetch_all(conn)
         .await?)
+}
+
+/// Attaches a file inside the caller's transaction (a checklist and its photos are one
+/// change); audited.
+pub(crate) async fn add_in(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    entity: &str,
+    entity_id: i64,
+    filename: &str,
+    mime: &str,
+    content: &[u8],
+) -> Result<AttachmentInfo> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO attachments (entity, entity_id, filename, mime, size, content, user_id, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(entity)
+    .bind(entity_id)
+    .bind(filename)
+    .bind(mime)
+    .bind(content.len() as i64)
+    .bind(content.to_vec())
+    .bind(actor.user_id)
+    .bind(actor.now())
+    .fetch_one(&mut *conn)
+    .await?;
+    let info: AttachmentInfo = sqlx::query_as(
+        "SELECT id, entity, entity_id, filename, mime, size, created_at FROM attachments WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_one(&mut *conn)
+    .await?;
+    audit::record::<(), _>(conn, actor, "attach", entity, entity_id, None, Some(&info)).await?;
+    Ok(info)
 }

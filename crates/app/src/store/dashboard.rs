@@ -17,6 +17,8 @@ pub struct KubeCount {
     pub funding_source: FundingSource,
     #[sqlx(try_from = "String")]
     pub status: Status,
+    /// By the latest stage checklist ([`LEVEL_CODE`]).
+    pub level: String,
     pub n: i64,
     pub members: i64,
 }
@@ -41,14 +43,20 @@ pub struct ActivityCounts {
     pub enrolled: i64,
 }
 
+/// A group's level as the dashboard and the list filter name it: the latest checklist's,
+/// `below` when that met not even Tumbuh, `never` when it was never assessed.
+pub const LEVEL_CODE: &str =
+    "CASE WHEN checklist_on IS NULL THEN 'never' ELSE COALESCE(level, 'below') END";
+
 impl Store {
     pub async fn dashboard_kube(&self, scope: Scope<'_>) -> Result<Vec<KubeCount>> {
         let mut w = Where::new();
         scope_filter(&mut w, "district_code", scope);
         let sql = format!(
             "SELECT district_code, village_code, business_type, formed_year, funding_source, status,
+                    {LEVEL_CODE} AS level,
                     CAST(COUNT(*) AS BIGINT) AS n, CAST(SUM(member_count) AS BIGINT) AS members
-             FROM kube {} GROUP BY district_code, village_code, business_type, formed_year, funding_source, status",
+             FROM kube {} GROUP BY district_code, village_code, business_type, formed_year, funding_source, status, {LEVEL_CODE}",
             w.sql()
         );
         Ok(sqlx::query_as_with(&sql, w.args())
@@ -76,6 +84,7 @@ impl Store {
             part("business_type", "business_type"),
             part("year", "CAST(formed_year AS TEXT)"),
             part("funding_source", "funding_source"),
+            part("level", LEVEL_CODE),
         ]
         .join(" UNION ALL ");
         Ok(sqlx::query_as_with(&sql, w.args())

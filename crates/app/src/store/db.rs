@@ -169,6 +169,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0018_membership_rules.sql"),
         include_str!("../../migrations/postgres/0018_membership_rules.sql"),
     ),
+    (
+        19,
+        "checklist",
+        include_str!("../../migrations/sqlite/0019_checklist.sql"),
+        include_str!("../../migrations/postgres/0019_checklist.sql"),
+    ),
 ];
 
 impl Store {

@@ -7,6 +7,7 @@ pub mod attachments;
 pub mod audit;
 mod backend;
 mod business_types;
+pub mod checklist;
 mod clock;
 pub mod dashboard;
 mod db;

@@ -77,7 +77,7 @@ pub struct CaseRow {
     pub pendamping_id: Option<i64>,
 }
 
-async fn visits_in(conn: &mut AnyConnection, kube_id: i64) -> Result<Vec<Visit>> {
+pub(crate) async fn visits_in(conn: &mut AnyConnection, kube_id: i64) -> Result<Vec<Visit>> {
     Ok(sqlx::query_as(&format!(
         "SELECT {COLS} FROM visits WHERE kube_id = $1 ORDER BY visited_on DESC, id DESC"
     ))
@@ -125,7 +125,19 @@ async fn assess_in(
     let visits = visits_in(conn, kube_id).await?;
     // `visits` are newest first (for pages); the assessment takes them in recording order.
     let facts: Vec<VisitFacts> = visits.iter().rev().map(Visit::facts).collect();
-    let h = assess(&facts, member_count, stage == Stage::Bubar.code(), today, t);
+    // The level is the latest stage checklist's (kept on the group), carried through.
+    let checklist_level = level
+        .as_deref()
+        .map(|l| Level::parse(l).map_err(|m| sqlx::Error::Decode(Box::new(m))))
+        .transpose()?;
+    let h = assess(
+        &facts,
+        member_count,
+        stage == Stage::Bubar.code(),
+        checklist_level,
+        today,
+        t,
+    );
     let last = facts
         .iter()
         .map(|f| f.visited_on)

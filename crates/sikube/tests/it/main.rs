@@ -4,6 +4,7 @@ mod common;
 
 mod aid;
 mod calendar;
+mod checklist;
 mod cli;
 mod dashboard;
 mod duplicates;

@@ -36,6 +36,8 @@ pub(super) struct DetailPage {
     photos: Vec<crate::attachments::AttachmentOut>,
     last_visit: Option<i64>,
     membership: super::MembershipOut,
+    /// Stage checklists, newest first: (id, day, level, by).
+    checklists: Vec<(i64, String, &'static str, String)>,
 }
 
 impl DetailPage {
@@ -145,8 +147,14 @@ pub(super) async fn render_detail_with(
             )
         })
         .collect();
+    let checklists = crate::checklist::history_rows(state, s, id, lang).await?;
     let page = DetailPage {
-        level: h.level.map(|l| lang.t(l.label_key())).unwrap_or(""),
+        // The latest checklist's level; "never assessed" when there is none.
+        level: match checklists.first() {
+            Some((_, _, level, _)) => level,
+            None => lang.t("checklist.never"),
+        },
+        checklists,
         health: crate::visits::health_out(&h, lang),
         guidance,
         visits,

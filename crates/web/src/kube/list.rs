@@ -23,6 +23,8 @@ pub struct Options {
     pub business_types: Vec<(String, String)>,
     pub statuses: Vec<(&'static str, &'static str)>,
     pub stages: Vec<(&'static str, &'static str)>,
+    /// Levels by the latest stage checklist, never assessed first.
+    pub levels: Vec<(&'static str, &'static str)>,
     pub funding: Vec<(&'static str, &'static str)>,
     pub roles: Vec<(&'static str, &'static str)>,
 }
@@ -48,6 +50,10 @@ pub(super) fn options_with(
         business_types,
         statuses: Status::options(lang),
         stages: Stage::options(lang),
+        levels: app::checklist::LEVELS
+            .iter()
+            .map(|(code, key)| (*code, lang.t(key)))
+            .collect(),
         funding: FundingSource::options(lang),
         roles: MemberRole::options(lang),
     }

@@ -129,6 +129,9 @@ pub struct KubeFilter {
     pub funding_source: Option<String>,
     /// The pendamping's account id; `0`: groups with none.
     pub pendamping_id: Option<String>,
+    /// Development level from the latest stage checklist: `tumbuh`, `berkembang`, `maju`,
+    /// `below` (assessed, not even Tumbuh) or `never` (never assessed).
+    pub level: Option<String>,
     /// Year of formation (as typed: a malformed year is a field error of the list, not a
     /// refused request; see [`KubeFilter::year`]).
     pub year: Option<String>,
@@ -201,6 +204,15 @@ fn list_where(f: &KubeFilter, scope: Scope<'_>) -> Where {
     w.eq("stage", &f.stage);
     w.eq("business_type", &f.business_type);
     w.eq("funding_source", &f.funding_source);
+    match crate::store::sql::nonempty(&f.level).as_deref() {
+        Some("never") => w.raw("checklist_on IS NULL"),
+        Some("below") => w.raw("checklist_on IS NOT NULL AND level IS NULL"),
+        Some(l) => {
+            w.raw("checklist_on IS NOT NULL");
+            w.cond("level = ?", l);
+        }
+        None => {}
+    }
     match crate::store::sql::nonempty(&f.pendamping_id).map(|p| p.parse::<i64>()) {
         Some(Ok(0)) => w.raw("pendamping_id IS NULL"),
         Some(Ok(id)) => w.cond_int("pendamping_id = ?", id),

@@ -27,6 +27,7 @@ struct Ids {
     proposal: i64,
     attachment: i64,
     visit: i64,
+    checklist: i64,
     user: i64,
     /// The operator's upload of a persons file with one bad row.
     upload: i64,
@@ -101,6 +102,17 @@ async fn objects(app: &TestApp) -> Ids {
         .json()
         .await
         .unwrap();
+    let checklist: Value = app
+        .post(
+            &op,
+            &format!("/api/v1/kube/{kube}/checklists"),
+            json!({"assessed_on": "2026-01-05",
+            "answers": [{"criterion": "name_board", "holds": true, "note": "Terpasang"}]}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     let admin = app.token("admin").await;
     // The user routes act on an account of their own (ending its sessions must not end
     // the sessions this test calls with).
@@ -122,6 +134,7 @@ async fn objects(app: &TestApp) -> Ids {
         proposal: p["id"].as_i64().unwrap(),
         attachment: a["id"].as_i64().unwrap(),
         visit: v["visit"]["id"].as_i64().unwrap(),
+        checklist: checklist["id"].as_i64().unwrap(),
         user: me["id"].as_i64().unwrap(),
         upload: operator_upload(app).await,
     }
@@ -180,6 +193,8 @@ fn concrete(route: &str, ids: &Ids) -> String {
         ids.attachment
     } else if route.contains("/visits/") {
         ids.visit
+    } else if route.contains("/checklists/") {
+        ids.checklist
     } else if route.contains("/users/") {
         ids.user
     } else if route.starts_with("/import/{id}") {
@@ -321,6 +336,14 @@ async fn session(app: &TestApp, user: &str) -> (String, String) {
 fn expected_read(route: &str, role: &str) -> Vec<u16> {
     let writer = role != "auditor";
     if route.starts_with("/users") || route.starts_with("/api/v1/users") {
+        return if role == "admin" {
+            vec![200]
+        } else {
+            vec![403]
+        };
+    }
+    // The region's own checklist criteria are the administrator's page.
+    if route == "/checklist/criteria" {
         return if role == "admin" {
             vec![200]
         } else {

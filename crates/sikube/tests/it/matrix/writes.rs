@@ -50,6 +50,8 @@ pub(super) struct Fx {
     pub user: i64,
     pub user_session: i64,
     pub upload: i64,
+    /// A criterion the region added (to retire).
+    pub criterion: String,
 }
 
 async fn created(r: reqwest::Response, what: &str) -> Value {
@@ -244,6 +246,19 @@ pub(super) async fn fixture(app: &TestApp, tokens: &Tokens, seed: usize) -> Fx {
         user,
         user_session,
         upload,
+        criterion: created(
+            app.post(
+                admin,
+                "/api/v1/checklist/criteria",
+                json!({"stage": "maju", "label": format!("Butir daerah {seed}")}),
+            )
+            .await,
+            "criterion",
+        )
+        .await["code"]
+            .as_str()
+            .unwrap()
+            .to_string(),
     }
 }
 
@@ -278,6 +293,7 @@ fn concrete_with(route: &str, fx: &Fx) -> String {
         .replace("{sid}", &fx.user_session.to_string())
         .replace("{bid}", &fx.benefit.to_string())
         .replace("{file}", "x.csv")
+        .replace("{code}", &fx.criterion)
 }
 
 /// A request body: JSON, a form, raw bytes, or a multipart upload.
@@ -516,6 +532,45 @@ fn case_of(m: &Method, route: &str, fx: &Fx, seed: usize) -> Option<Case> {
         ),
         ("POST", "/api/v1/kube/{id}/visits") => case(WRITERS, 201, Json(visit), true),
         ("POST", "/kube/{id}/visits/new") => case(WRITERS, 303, Form(visit_form), true),
+        ("POST", "/api/v1/kube/{id}/checklists") => case(
+            WRITERS,
+            201,
+            Json(
+                json!({"assessed_on": "2026-11-21", "answers": [{"criterion": "name_board", "holds": true, "note": "Terpasang"}]}),
+            ),
+            true,
+        ),
+        ("POST", "/kube/{id}/checklist/new") => case(
+            WRITERS,
+            303,
+            Upload(
+                vec![
+                    ("assessed_on", "2026-11-21".into()),
+                    ("holds_name_board", "1".into()),
+                    ("note_name_board", "Terpasang".into()),
+                ],
+                PNG.to_vec(),
+                "papan.png",
+            ),
+            true,
+        ),
+        ("POST", "/api/v1/checklist/criteria") => case(
+            ADMIN_ONLY,
+            201,
+            Json(json!({"stage": "tumbuh", "label": format!("Butir {seed}")})),
+            false,
+        ),
+        ("POST", "/checklist/criteria") => case(
+            ADMIN_ONLY,
+            303,
+            Form(vec![
+                ("stage", "tumbuh".into()),
+                ("label", format!("Butir halaman {seed}")),
+            ]),
+            false,
+        ),
+        ("POST", "/api/v1/checklist/criteria/{code}/retire") => case(ADMIN_ONLY, 204, None, false),
+        ("POST", "/checklist/criteria/{code}/retire") => case(ADMIN_ONLY, 303, None, false),
         ("POST", "/api/v1/persons") => case(WRITERS, 201, Json(person), false),
         ("POST", "/persons") => case(WRITERS, 303, Form(person_form), false),
         ("PATCH", "/api/v1/persons/{id}") => {
