@@ -14,6 +14,7 @@ pub mod documents;
 pub mod dtsen;
 pub mod duplicates;
 pub mod error;
+pub mod exchange;
 pub mod import;
 pub mod installation;
 pub mod kube;

@@ -314,11 +314,16 @@ where
 /// The first sheet of an XLSX file with typed cells: whole numbers as `Int`, dates as
 /// `Date`, the rest as text (to check what a spreadsheet program will see).
 pub fn read_cells(bytes: &[u8]) -> Result<Vec<Vec<Cell>>, SheetError> {
+    read_cells_at(bytes, 0)
+}
+
+/// Sheet `index` (from 0) of an XLSX file with typed cells, as [`read_cells`].
+pub fn read_cells_at(bytes: &[u8], index: usize) -> Result<Vec<Vec<Cell>>, SheetError> {
     use calamine::{Data, Reader};
     let mut wb: calamine::Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
         .map_err(|e: calamine::XlsxError| SheetError::Unreadable(e.to_string()))?;
     let range = wb
-        .worksheet_range_at(0)
+        .worksheet_range_at(index)
         .ok_or(SheetError::NoSheet)?
         .map_err(|e| SheetError::Unreadable(e.to_string()))?;
     Ok(range

@@ -110,6 +110,8 @@ pub fn write_xlsx(
 /// to a temporary file as it is added, so a million-row export holds one page at a time.
 pub struct XlsxRows {
     pub(super) wb: rust_xlsxwriter::Workbook,
+    /// The sheet rows go to (the last one begun).
+    pub(super) sheet: usize,
     pub(super) next: u32,
     pub(super) date: rust_xlsxwriter::Format,
     pub(super) percent: rust_xlsxwriter::Format,
@@ -127,13 +129,27 @@ impl XlsxRows {
     ) -> Result<XlsxRows, SheetError> {
         use rust_xlsxwriter::{Format as XFormat, Workbook};
         let mut wb = Workbook::new();
-        let ws = if constant_memory {
-            wb.add_worksheet_with_constant_memory().map_err(xerr)?
+        if constant_memory {
+            wb.add_worksheet_with_constant_memory().map_err(xerr)?;
         } else {
-            wb.add_worksheet()
+            wb.add_worksheet();
+        }
+        let mut x = XlsxRows {
+            wb,
+            sheet: 0,
+            next: 1,
+            date: XFormat::new().set_num_format("yyyy-mm-dd"),
+            percent: XFormat::new().set_num_format("0.0%"),
         };
+        x.head(sheet_name, header)?;
+        Ok(x)
+    }
+
+    /// Names the current sheet and writes its bold, frozen header row.
+    fn head(&mut self, sheet_name: &str, header: &[&str]) -> Result<(), SheetError> {
+        let bold = rust_xlsxwriter::Format::new().set_bold();
+        let ws = self.wb.worksheet_from_index(self.sheet).map_err(xerr)?;
         ws.set_name(sheet_name).map_err(xerr)?;
-        let bold = XFormat::new().set_bold();
         for (c, h) in header.iter().enumerate() {
             ws.set_column_width(c as u16, (h.len().max(12) + 2) as f64)
                 .map_err(xerr)?;
@@ -141,17 +157,20 @@ impl XlsxRows {
                 .map_err(xerr)?;
         }
         ws.set_freeze_panes(1, 0).map_err(xerr)?;
-        Ok(XlsxRows {
-            wb,
-            next: 1,
-            date: XFormat::new().set_num_format("yyyy-mm-dd"),
-            percent: XFormat::new().set_num_format("0.0%"),
-        })
+        Ok(())
+    }
+
+    /// Begins another sheet: the rows added next go under its header.
+    pub fn sheet(&mut self, sheet_name: &str, header: &[&str]) -> Result<(), SheetError> {
+        self.wb.add_worksheet();
+        self.sheet += 1;
+        self.next = 1;
+        self.head(sheet_name, header)
     }
 
     /// Adds rows under those already added.
     pub fn add(&mut self, rows: &[Vec<Cell>]) -> Result<(), SheetError> {
-        let ws = self.wb.worksheet_from_index(0).map_err(xerr)?;
+        let ws = self.wb.worksheet_from_index(self.sheet).map_err(xerr)?;
         for row in rows {
             let r = self.next;
             self.next += 1;

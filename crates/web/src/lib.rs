@@ -13,6 +13,7 @@ mod dashboard;
 mod dtsen;
 mod duplicates;
 pub mod error;
+mod exchange;
 mod export;
 pub mod guide;
 pub mod import;
@@ -145,6 +146,7 @@ fn pages() -> Routes {
         .merge(duplicates::routes())
         .merge(dtsen::routes())
         .merge(checklist::routes())
+        .merge(exchange::routes())
         .merge(kube::routes())
         .merge(trainings::routes())
         .merge(visits::routes())

@@ -13,6 +13,7 @@ pub mod dashboard;
 mod db;
 pub mod duplicates;
 pub mod error;
+pub mod exchange;
 pub mod import;
 pub mod kube;
 pub mod login_limit;

@@ -8,6 +8,7 @@ mod checklist;
 mod cli;
 mod dashboard;
 mod duplicates;
+mod exchange;
 mod forms;
 mod foundation;
 mod guide;
