@@ -24,6 +24,7 @@ pub mod passwords;
 pub mod persons;
 pub mod programmes;
 pub mod proposals;
+pub mod registry;
 pub mod reports;
 pub mod scope;
 pub mod sessions;

@@ -23,6 +23,7 @@ pub mod nik;
 pub mod numbers;
 pub mod person;
 pub mod privacy;
+pub mod registry;
 pub mod role;
 pub mod trainings;
 pub mod user;

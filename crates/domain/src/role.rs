@@ -1,9 +1,10 @@
 use crate::Msg;
 
 code_enum!(
-    /// What a user may do. Area scoping applies to `Pendamping` only.
+    /// What a user may do. Area scoping applies to `Pendamping` and `Interop`.
     Role, |_| Msg::new("role.invalid"), "role.", {
         Admin => "admin", KepalaBidang => "kepala_bidang", Operator => "operator", Pendamping => "pendamping", Auditor => "auditor",
+        Interop => "interop",
     }
 );
 
@@ -15,9 +16,14 @@ code_enum!(
 );
 
 impl Role {
-    /// Only pendamping are confined to their assigned kecamatan.
+    /// Pendamping, and other systems' accounts, are confined to their assigned kecamatan.
     pub fn is_area_scoped(self) -> bool {
-        self == Role::Pendamping
+        matches!(self, Role::Pendamping | Role::Interop)
+    }
+    /// Another system's account (a provincial or national registry): it reads through the
+    /// DCI registry interface only, and writes nothing.
+    pub fn is_interop(self) -> bool {
+        self == Role::Interop
     }
     pub fn manages_users(self) -> bool {
         self == Role::Admin
@@ -25,9 +31,9 @@ impl Role {
     pub fn reads_audit(self) -> bool {
         matches!(self, Role::Admin | Role::Auditor)
     }
-    /// Auditors read everything and change nothing.
+    /// Auditors read everything and change nothing; other systems change nothing either.
     pub fn can_write(self) -> bool {
-        self != Role::Auditor
+        !matches!(self, Role::Auditor | Role::Interop)
     }
     /// NIK and KK in full: only roles that handle identity documents.
     pub fn sees_full_identity(self) -> bool {

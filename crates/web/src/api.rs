@@ -27,6 +27,7 @@ fn build() -> ApiRouter {
     let r = crate::dtsen::api_routes(r);
     let r = crate::checklist::api_routes(r);
     let r = crate::exchange::api_routes(r);
+    let r = crate::registry::api_routes(r);
     let r = crate::kube::api_routes(r);
     let r = crate::import::api_routes(r);
     let r = crate::trainings::api_routes(r);

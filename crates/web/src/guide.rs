@@ -436,7 +436,8 @@ fn slug_of(role: domain::Role) -> &'static str {
         domain::Role::KepalaBidang => "kepala-bidang",
         domain::Role::Pendamping => "pendamping",
         domain::Role::Auditor => "auditor",
-        domain::Role::Admin => "admin",
+        // Another system's account is set up by the administrator (their page explains it).
+        domain::Role::Admin | domain::Role::Interop => "admin",
         domain::Role::Operator => "operator",
     }
 }

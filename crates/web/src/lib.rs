@@ -24,6 +24,7 @@ mod persons;
 mod profile;
 mod programmes;
 mod proposals;
+mod registry;
 mod reports;
 mod schema;
 pub mod session;

@@ -56,6 +56,11 @@ fn demo_identity(role: Role, ds: &[DistrictCode], areas: &Areas) -> domain::user
             Some("197911052006041008"),
             "Auditor Ahli Muda".to_string(),
         ),
+        Role::Interop => (
+            "Sistem Dinas Sosial Provinsi",
+            None,
+            "Akun sistem: pencarian registri DCI".to_string(),
+        ),
         Role::Pendamping => {
             let district = ds.first().map(|d| areas.name(d.as_str())).unwrap_or("");
             let names = [
@@ -107,6 +112,13 @@ pub(crate) async fn load(
         }
     }
     accounts.push(("auditor".into(), Role::Auditor, vec![]));
+    // The province's system: every kecamatan of the city, through the registry interface.
+    let all: Vec<DistrictCode> = areas
+        .children(region.as_str())
+        .iter()
+        .filter_map(|d| DistrictCode::parse(&d.code).ok())
+        .collect();
+    accounts.push(("provinsi".into(), Role::Interop, all));
     let actor = Actor::new(None, "(demo)", &store.clock());
     let mut out = Vec::new();
     let hash = crate::passwords::hash_password(PASSWORD);

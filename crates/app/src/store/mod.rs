@@ -19,6 +19,7 @@ pub mod kube;
 pub mod login_limit;
 pub mod lookups;
 pub mod persons;
+pub mod registry;
 pub mod reports;
 pub mod sessions;
 pub mod sql;

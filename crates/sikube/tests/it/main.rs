@@ -19,6 +19,7 @@ mod lists;
 mod matrix;
 mod monitoring;
 mod persons;
+mod registry;
 mod reliability;
 mod reports;
 mod security;

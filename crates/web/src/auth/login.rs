@@ -104,6 +104,12 @@ pub(super) async fn login_form(
     let old = cookie(&headers, SESSION_COOKIE);
     match app::sessions::sign_in(&state.app(), &f.username, &f.password, &addr.0, old).await? {
         SignedIn::Ok { user, token } => {
+            // Another system's account has no pages but its profile (its API tokens).
+            let next = if user.role.is_interop() {
+                "/profile".to_string()
+            } else {
+                next
+            };
             let mut resp = Redirect::to(&next).into_response();
             let c = set_cookie(
                 SESSION_COOKIE,

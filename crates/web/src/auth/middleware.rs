@@ -59,6 +59,18 @@ pub async fn middleware(State(state): State<AppState>, mut req: Request, next: N
         }
     }
 
+    // Another system's account reads through the registry interface only.
+    if session.as_ref().is_some_and(|s| s.role().is_interop()) && !interop_may(&path) {
+        return render_error(
+            &state,
+            session.as_ref(),
+            lang,
+            api,
+            &path,
+            AppError::App(app::Error::Forbidden),
+        );
+    }
+
     req.extensions_mut().insert(lang);
     let addr = ClientAddr(client_addr(&state, &req));
     req.extensions_mut().insert(addr);
@@ -123,6 +135,24 @@ pub async fn middleware(State(state): State<AppState>, mut req: Request, next: N
         }
     }
     resp
+}
+
+/// What an interop account may reach: the registry interface, signing in and out, its
+/// own profile (API tokens), the API's description, static files.
+fn interop_may(path: &str) -> bool {
+    const PREFIXES: [&str; 6] = [
+        "/api/v1/registry/",
+        "/api/v1/auth/",
+        "/profile",
+        "/static/",
+        "/lang/",
+        "/api/docs",
+    ];
+    PREFIXES.iter().any(|p| path.starts_with(p))
+        || matches!(
+            path,
+            "/login" | "/logout" | "/api/openapi.json" | "/healthz" | "/readyz"
+        )
 }
 
 /// Browsers send forms; a form from another site carries our cookie but cannot know

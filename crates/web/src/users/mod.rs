@@ -154,12 +154,13 @@ async fn sessions_end_form(
 pub struct UserOut {
     pub id: i64,
     pub username: String,
-    /// `admin`, `kepala_bidang`, `operator`, `pendamping`, `auditor`
+    /// `admin`, `kepala_bidang`, `operator`, `pendamping`, `auditor`, `interop` (another
+    /// system: the registry interface only)
     pub role: String,
     /// `id` or `en`
     pub lang: String,
     pub disabled: bool,
-    /// Kecamatan codes that scope a `pendamping`.
+    /// Kecamatan codes that scope a `pendamping` or an `interop` account.
     pub districts: Vec<String>,
     pub created_at: String,
     pub last_login_at: Option<String>,
@@ -205,7 +206,7 @@ crate::export::api_export!(
     "Export the accounts (admin) as XLSX or CSV; audited."
 );
 
-/// Create a user (admin). `districts` scopes a `pendamping`.
+/// Create a user (admin). `districts` scopes a `pendamping` or an `interop` account.
 #[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = UserCreate,
     responses((status = 201, body = UserOut), (status = 403, body = crate::schema::ErrorBody),
               (status = 409, body = crate::schema::ErrorBody), (status = 422, body = crate::schema::ErrorBody)))]

@@ -342,14 +342,6 @@ fn expected_read(route: &str, role: &str) -> Vec<u16> {
             vec![403]
         };
     }
-    // The region's own checklist criteria are the administrator's page.
-    if route == "/checklist/criteria" {
-        return if role == "admin" {
-            vec![200]
-        } else {
-            vec![403]
-        };
-    }
     // The audit trail's export is read as the trail is.
     if route == "/audit/export" || route == "/api/v1/audit/export" {
         return expected_read("/audit", role);

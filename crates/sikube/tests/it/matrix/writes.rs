@@ -571,6 +571,25 @@ fn case_of(m: &Method, route: &str, fx: &Fx, seed: usize) -> Option<Case> {
         ),
         ("POST", "/api/v1/checklist/criteria/{code}/retire") => case(ADMIN_ONLY, 204, None, false),
         ("POST", "/checklist/criteria/{code}/retire") => case(ADMIN_ONLY, 303, None, false),
+        // The registry interface: searches for the administrator (and other systems'
+        // accounts); the operations it does not offer refuse in the standard's words.
+        ("POST", "/api/v1/registry/sync/search") => case(
+            ADMIN_ONLY,
+            200,
+            Json(
+                json!({"header": {"message_id": "m", "message_ts": "2026-12-06T03:00:00Z", "action": "search",
+                "sender_id": "x", "total_count": 1},
+                "message": {"transaction_id": "t", "search_request": [{"reference_id": "r",
+                "timestamp": "2026-12-06T03:00:00Z", "search_criteria": {"query_type": "predicate",
+                "query": [{"expression1": {"attribute_name": "sex", "operator": "eq", "attribute_value": "P"}}]}}]}}),
+            ),
+            false,
+        ),
+        ("POST", "/api/v1/registry/search")
+        | ("POST", "/api/v1/registry/subscribe")
+        | ("POST", "/api/v1/registry/unsubscribe")
+        | ("POST", "/api/v1/registry/txn/status")
+        | ("POST", "/api/v1/registry/sync/txn/status") => case(&ROLES, 200, Json(json!({})), false),
         ("POST", "/api/v1/persons") => case(WRITERS, 201, Json(person), false),
         ("POST", "/persons") => case(WRITERS, 303, Form(person_form), false),
         ("PATCH", "/api/v1/persons/{id}") => {
