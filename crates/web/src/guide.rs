@@ -189,6 +189,16 @@ pub const PAGES: &[Page] = &[
                 at: &["/kube", "/kube/membership"],
             },
             Task {
+                title: "Mengirim berkas ke provinsi dan kementerian",
+                steps: &[
+                    "Menu «Laporan» → «Berkas untuk provinsi dan kementerian».",
+                    "Saring kecamatan atau tahun pembentukan bila diminta, lalu unduh Rekap KUBE (jumlah KUBE menurut kecamatan, jenis usaha, sumber dana, tahun, status dan tingkat) atau Data per KUBE (pengurus, NIK anggota, bantuan yang diterima dan tingkat terakhir).",
+                    "Kedua berkas memakai kode wilayah nasional; setiap unduhan tercatat di jejak audit.",
+                ],
+                image: None,
+                at: &["/reports"],
+            },
+            Task {
                 title: "Memeriksa data ganda",
                 steps: &[
                     "Menu «Penduduk» → «Periksa data ganda»: pasangan data yang mirip tampil berdampingan dengan alasannya.",
@@ -208,7 +218,7 @@ pub const PAGES: &[Page] = &[
             Task {
                 title: "Membaca dasbor",
                 steps: &[
-                    "«Beranda» menampilkan jumlah KUBE, persentase yang masih berjalan, dan status per kecamatan, jenis usaha, tahun pembentukan, desa dan sumber dana.",
+                    "«Beranda» menampilkan jumlah KUBE, persentase yang masih berjalan, dan status per kecamatan, jenis usaha, tahun pembentukan, desa dan sumber dana, serta tingkat perkembangan dari penilaian terakhir (termasuk KUBE yang belum pernah dinilai).",
                     "Warna batang mengikuti keterangan status; tekan sebuah batang atau angka untuk membuka daftar KUBE-nya.",
                     "Di bagian bawah: kegiatan bimbingan, kunjungan, serta anggaran dan kuota program tahun ini.",
                 ],
@@ -277,10 +287,21 @@ pub const PAGES: &[Page] = &[
                 steps: &[
                     "Tekan «Catat kunjungan» pada KUBE yang dikunjungi.",
                     "Isi tanggal (hari dulu: 06-12-2026), apakah usaha berjalan, jumlah pertemuan, anggota yang hadir, pembukuan, omzet, biaya, saldo tabungan/IKS, jumlah dan nilai aset, masalah dan tindak lanjut. Kolom angka membuka papan angka ponsel.",
-                    "Tekan «Simpan»: status dan tingkat KUBE dinilai ulang seketika, dengan alasannya. Bila ada isian yang salah, ponsel langsung membawa Anda ke kolom itu.",
+                    "Tekan «Simpan»: status KUBE dinilai ulang seketika, dengan alasannya. Bila ada isian yang salah, ponsel langsung membawa Anda ke kolom itu.",
                 ],
                 image: Some("visit-form.jpg"),
                 at: &["/mentoring", "/kube >"],
+            },
+            Task {
+                title: "Mengisi penilaian tingkat perkembangan",
+                steps: &[
+                    "Sekali dalam satu triwulan, buka halaman KUBE → «Isi penilaian tingkat perkembangan».",
+                    "Butir Tumbuh, Berkembang dan Maju tampil berurutan. Butir yang dapat dijawab data (pendamping, pengurus, bantuan yang diserahkan, angka kunjungan) sudah menampilkan angkanya dan tercentang bila angkanya mendukung.",
+                    "Centang setiap butir yang terpenuhi dan beri buktinya: tulis catatan atau ambil foto langsung dari formulir (mis. papan nama). Butir yang dicentang tanpa bukti ditolak dengan pesan di butir itu.",
+                    "Tekan Simpan: tingkat kelompok adalah tahap tertinggi yang semua butirnya, dan butir tahap di bawahnya, terpenuhi. Riwayat penilaian tampil di halaman KUBE; dasbor menghitung dari penilaian terakhir.",
+                ],
+                image: None,
+                at: &["/kube >"],
             },
             Task {
                 title: "Melihat perkembangan kelompok",
@@ -343,6 +364,15 @@ pub const PAGES: &[Page] = &[
                 ],
                 image: None,
                 at: &["/kube"],
+            },
+            Task {
+                title: "Akun untuk sistem lain (interop) dan butir penilaian daerah",
+                steps: &[
+                    "Sistem provinsi atau kementerian yang memeriksa siapa sudah menerima apa memakai akun berperan Sistem lain (interop): menu «Pengguna» → «Tambah pengguna», pilih peran itu dan kecamatan yang boleh dibacanya. Akun itu hanya dapat memakai antarmuka registri DCI (/api/v1/registry/sync/search) dengan NIK disamarkan; setiap pencarian tercatat di jejak audit.",
+                    "Butir penilaian tingkat perkembangan tambahan daerah: buka «Butir penilaian» di halaman KUBE, isi tahap dan bunyinya, lalu «Tambah butir». Butir yang tidak dipakai lagi dihentikan; penilaian lama tetap memuatnya.",
+                ],
+                image: None,
+                at: &["/users", "/checklist/criteria"],
             },
             Task {
                 title: "Pekerjaan di server",
