@@ -388,27 +388,46 @@ fn form_items(draft: Vec<DraftItem>, typed: Option<&Typed>, lang: Lang) -> Vec<F
         .collect()
 }
 
+/// The form for a day (`?assessed_on=`, default today): the figures, and the items they
+/// show ticked, are the records' as of that day.
 async fn new_page(
     State(state): State<AppState>,
     PageAuth { s, ctx }: PageAuth,
     Path(id): Path<i64>,
+    Query(q): Query<DraftQuery>,
 ) -> AppResult<Response> {
     s.require_write()?;
     let k = crate::kube_in_scope(&state, &s, id).await?;
-    let today = state.today();
+    let typed = q.assessed_on.unwrap_or_default();
+    let (on, errors) = match typed.trim() {
+        "" => (state.today(), None),
+        t => match domain::person::parse_date(t) {
+            Ok(d) => (d, None),
+            Err(m) => (state.today(), Some(Invalid::field("assessed_on", m))),
+        },
+    };
     let items = form_items(
-        draft_items(&state, &s, id, today, ctx.lang).await?,
+        draft_items(&state, &s, id, on, ctx.lang).await?,
         None,
         ctx.lang,
     );
-    Ok(html(&FormPage {
-        ctx,
-        k,
-        assessed_on: today.format("%Y-%m-%d").to_string(),
-        items,
-        errors: FormErrors::default(),
-    })?
-    .into_response())
+    let status = if errors.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let errors = FormErrors::new(errors.as_ref(), ctx.lang);
+    Ok((
+        status,
+        html(&FormPage {
+            ctx,
+            k,
+            assessed_on: on.format("%Y-%m-%d").to_string(),
+            items,
+            errors,
+        })?,
+    )
+        .into_response())
 }
 
 /// The form as sent: `assessed_on`, `holds_<code>`, `note_<code>`, `photo_<code>`.
@@ -486,6 +505,7 @@ async fn create_form(
             let k = crate::kube_in_scope(&state, &s, id).await?;
             let on = domain::person::parse_date(&t.assessed_on).unwrap_or(state.today());
             let draft = draft_items(&state, &s, id, on, ctx.lang).await?;
+            let assessed_on = on.format("%Y-%m-%d").to_string();
             let items = form_items(draft, Some(&t), ctx.lang);
             let errors = FormErrors::new(Some(&inv), ctx.lang);
             Ok((
@@ -493,7 +513,7 @@ async fn create_form(
                 html(&FormPage {
                     ctx,
                     k,
-                    assessed_on: t.assessed_on,
+                    assessed_on,
                     items,
                     errors,
                 })?,

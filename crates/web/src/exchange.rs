@@ -29,9 +29,20 @@ pub struct ExchangeQuery {
     /// A kecamatan of the caller's area (`32.79.04`); empty: all of it.
     pub district_code: String,
     /// Groups formed in this year only.
+    #[serde(deserialize_with = "blank_or_number")]
     pub year: Option<i64>,
     /// One group only.
+    #[serde(deserialize_with = "blank_or_number")]
     pub kube_id: Option<i64>,
+}
+
+/// A number from a query string, where a form's empty field means none.
+fn blank_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    let s: Option<String> = serde::Deserialize::deserialize(d)?;
+    match s.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(t) => t.parse().map(Some).map_err(serde::de::Error::custom),
+    }
 }
 
 impl ExchangeQuery {
@@ -123,11 +134,15 @@ async fn page(
     Query(q): Query<ExchangeQuery>,
 ) -> AppResult<Response> {
     let year = q.year.map(|y| y.to_string()).unwrap_or_default();
-    let query = serde_urlencoded::to_string([
+    // Only what was chosen: an empty year is no year.
+    let chosen: Vec<(&str, &str)> = [
         ("district_code", q.district_code.as_str()),
         ("year", year.as_str()),
-    ])
-    .unwrap_or_default();
+    ]
+    .into_iter()
+    .filter(|(_, v)| !v.is_empty())
+    .collect();
+    let query = serde_urlencoded::to_string(chosen).unwrap_or_default();
     Ok(html(&ExchangePage {
         districts: crate::persons::district_options(&state, &s),
         district: q.district_code,
