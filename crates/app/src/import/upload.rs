@@ -28,6 +28,12 @@ pub struct Check {
     pub unmapped: Option<Unmapped>,
     /// Persons or KUBE written: none until the rows are written.
     pub created: Option<usize>,
+    /// A DTSEN extract: NIKs new to SIKUBE (offered for registration, never created).
+    #[serde(default)]
+    pub new_niks: usize,
+    /// A DTSEN extract written: persons it does not list, now "not in DTSEN".
+    #[serde(default)]
+    pub not_in_extract: Option<usize>,
     /// When it was checked (RFC 3339, UTC).
     pub at: String,
 }
@@ -44,6 +50,8 @@ impl Check {
             file_error: Vec::new(),
             unmapped: None,
             created,
+            new_niks: p.errors.iter().filter(|e| e.msg.key == "dtsen.new_nik").count(),
+            not_in_extract: p.dtsen_absent,
             at,
         }
     }
@@ -124,6 +132,8 @@ async fn check_file(
             file_error: vec![unknown_columns(&u)],
             unmapped: Some(u),
             created: None,
+            new_niks: 0,
+            not_in_extract: None,
             at,
         },
     };

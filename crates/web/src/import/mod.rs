@@ -63,7 +63,12 @@ pub struct ImportReport {
     pub skipped: usize,
     pub rejected_rows: usize,
     /// Persons or KUBE written; 0 on a dry run or when all-or-nothing met errors.
+    /// A DTSEN extract: the persons matched by NIK and given their decile.
     pub created: usize,
+    /// A DTSEN extract: its NIKs new to SIKUBE (rejected rows to register, never created).
+    pub new_niks: usize,
+    /// A DTSEN extract written: the persons it does not list, now "not in DTSEN".
+    pub not_in_extract: Option<usize>,
     pub committed: bool,
     pub errors: Vec<RowErrorOut>,
 }
@@ -76,6 +81,8 @@ fn report(check: &Check, committed: bool, lang: Lang) -> ImportReport {
         skipped: check.skipped,
         rejected_rows: check.rejected_rows,
         created: check.created.unwrap_or(0),
+        new_niks: check.new_niks,
+        not_in_extract: check.not_in_extract,
         committed,
         errors: check
             .errors

@@ -30,7 +30,8 @@ pub async fn commit(
                 .map(|(_, id, d, p)| (*id, *d, p.clone()))
                 .collect();
             let period = period.to_string();
-            let (n, _) = cx.store.dtsen_apply(&actor, &period, &matched).await?;
+            let (n, absent) = cx.store.dtsen_apply(&actor, &period, &matched).await?;
+            plan.dtsen_absent = Some(absent);
             Ok(n)
         }
         Ready::Persons(rows) => {

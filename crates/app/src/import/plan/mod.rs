@@ -31,6 +31,8 @@ pub struct Plan {
     /// Rows skipped because they are already registered.
     pub skipped: Vec<usize>,
     pub errors: Vec<RowError>,
+    /// A DTSEN extract written: the persons it does not list (now "not in DTSEN").
+    pub dtsen_absent: Option<usize>,
     ready: Ready,
     table: Vec<Vec<Cell>>,
     header: usize,
@@ -255,6 +257,7 @@ async fn plan_dtsen(
     }
     errors.sort_by_key(|e| e.row);
     Ok(Plan {
+        dtsen_absent: None,
         kind: Kind::Dtsen,
         total,
         skipped: Vec::new(),
@@ -306,6 +309,7 @@ async fn plan_persons(
         .into_iter()
         .partition(|(_, v)| existing.contains(v.nik.as_str()));
     Ok(Plan {
+        dtsen_absent: None,
         kind: Kind::Persons,
         total,
         skipped: skip.into_iter().map(|(r, _)| r).collect(),
@@ -592,6 +596,7 @@ async fn plan_kube(
     progress(groups.len(), groups.len());
     errors.sort_by_key(|e| e.row);
     Ok(Plan {
+        dtsen_absent: None,
         kind: Kind::Kube,
         total,
         skipped,
