@@ -310,6 +310,9 @@ impl Build<'_> {
             self.col("report.proposals", Kind::Int),
             self.col("report.items", Kind::Int),
             self.col("report.value", Kind::Money),
+            // Aid to a group whose membership an officer excepted from a rule: the
+            // reasons are on the group's page and in the audit trail.
+            self.col("report.excepted_kube", Kind::Int),
         ];
         let rows = rows
             .into_iter()
@@ -320,6 +323,7 @@ impl Build<'_> {
                     Cell::Int(r.proposals),
                     Cell::Int(r.items),
                     Cell::Int(r.value),
+                    Cell::Int(r.excepted),
                 ]
             })
             .collect();

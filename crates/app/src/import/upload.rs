@@ -50,7 +50,11 @@ impl Check {
             file_error: Vec::new(),
             unmapped: None,
             created,
-            new_niks: p.errors.iter().filter(|e| e.msg.key == "dtsen.new_nik").count(),
+            new_niks: p
+                .errors
+                .iter()
+                .filter(|e| e.msg.key == "dtsen.new_nik")
+                .count(),
             not_in_extract: p.dtsen_absent,
             at,
         }

@@ -15,6 +15,8 @@ pub struct AidRow {
     pub proposals: i64,
     pub items: i64,
     pub value: i64,
+    /// Of the groups aided, those with a membership rule overridden by an officer.
+    pub excepted: i64,
 }
 
 #[derive(Debug, Clone, FromRow)]
@@ -65,7 +67,9 @@ impl Store {
         let sql = format!(
             "SELECT k.village_code, g.name AS programme, CAST(COUNT(DISTINCT p.id) AS BIGINT) AS proposals,
                     CAST(COALESCE(SUM(pi.delivered_quantity), 0) AS BIGINT) AS items,
-                    CAST(COALESCE(SUM(pi.delivered_quantity * pi.unit_price), 0) AS BIGINT) AS value
+                    CAST(COALESCE(SUM(pi.delivered_quantity * pi.unit_price), 0) AS BIGINT) AS value,
+                    CAST(COUNT(DISTINCT CASE WHEN EXISTS (SELECT 1 FROM kube_member_exceptions x WHERE x.kube_id = k.id)
+                                             THEN k.id END) AS BIGINT) AS excepted
              FROM proposals p JOIN kube k ON k.id = p.kube_id JOIN programmes g ON g.id = p.programme_id
              JOIN proposal_items pi ON pi.proposal_id = p.id {}
              GROUP BY k.village_code, g.name ORDER BY k.village_code, g.name",

@@ -237,6 +237,8 @@ pub(super) struct MemberForm {
     person_id: Option<i64>,
     role: Option<String>,
     reason: Option<String>,
+    /// An officer's reason to accept the person although a membership rule refuses them.
+    member_exception: Option<String>,
 }
 
 pub(super) async fn add_member_form(
@@ -262,7 +264,7 @@ pub(super) async fn add_member_form(
         &MemberIn {
             person_id,
             role: Some(f.role.unwrap_or_default()),
-            exceptions: Vec::new(),
+            exceptions: super::exception_of(person_id, f.member_exception.as_deref()),
         },
     )
     .await

@@ -442,10 +442,26 @@ async fn delivery_waits_for_guidance_and_the_bast_has_items_total_and_words() {
     let row = &aid["rows"][0];
     assert!(row[0].as_str().unwrap().contains("Rejasari"), "{aid}");
     assert_eq!(
-        (&row[2], &row[3], &row[4]),
-        (&json!(1), &json!(59), &json!(150_000_000)),
+        (&row[2], &row[3], &row[4], &row[5]),
+        (&json!(1), &json!(59), &json!(150_000_000), &json!(0)),
         "{aid}"
     );
+    // A member past working age joins with an officer's exception: the report counts
+    // the aided group among those with an exception.
+    let elder: Value = app
+        .post(&op, "/api/v1/persons", json!({"nik": "3279040101500001", "name": "Sepuh Pengecualian",
+            "sex": "L", "birth_date": "1950-01-01", "village_code": REJASARI, "confirm_duplicate": true}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let r = app
+        .post(&op, &format!("/api/v1/kube/{}/members", s.kube_id), json!({"person_id": elder["id"], "role": "anggota",
+            "exceptions": [{"person_id": elder["id"], "rule": "working_age", "reason": "Perajin senior, pelatih anggota"}]}))
+        .await;
+    assert!(r.status().is_success(), "{}", r.text().await.unwrap());
+    let aid: Value = app.get_json(&op, "/api/v1/reports/aid?year=2026").await;
+    assert_eq!(aid["rows"][0][5], 1, "{aid}");
     let none: Value = app.get_json(&op, "/api/v1/reports/aid?year=2025").await;
     assert_eq!(
         none["rows"],

@@ -666,7 +666,9 @@ async fn a_dtsen_extract_in_either_layout_sets_deciles_and_the_rules_follow() {
     assert_eq!(r["created"], 5, "{r}");
     // The report: matched, new to SIKUBE, and every other person not in the extract.
     assert_eq!(r["new_niks"], 1, "{r}");
-    let all = app.get_json(&op, "/api/v1/persons?limit=1").await["total"].as_i64().unwrap();
+    let all = app.get_json(&op, "/api/v1/persons?limit=1").await["total"]
+        .as_i64()
+        .unwrap();
     assert_eq!(r["not_in_extract"], all - 5, "{r}");
     let errors = r["errors"].to_string();
     assert!(errors.contains("NIK belum terdaftar di SIKUBE"), "{r}");

@@ -646,6 +646,49 @@ async fn membership_rules_refuse_by_name_and_officers_record_exceptions() {
         e.to_string().contains("Satu anggota per kartu keluarga"),
         "{e}"
     );
+    // On the group's page: refused beside the chosen person; with an officer's reason
+    // typed in the form, the sibling joins and the exception is shown.
+    let b = app.browser_login("operator").await;
+    let detail = app.page(&b, &format!("/kube/{kid}?member_q=Adik")).await;
+    assert!(detail.contains("name=\"member_exception\""), "{detail}");
+    let csrf = hidden(&detail, "_csrf");
+    let sibling_id = sibling["id"].as_i64().unwrap().to_string();
+    let r = b
+        .post(app.url(&format!("/kube/{kid}/members")))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("person_id", &sibling_id),
+            ("role", "anggota"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("Satu anggota per kartu keluarga"));
+    let r = b
+        .post(app.url(&format!("/kube/{kid}/members")))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("person_id", &sibling_id),
+            ("role", "anggota"),
+            (
+                "member_exception",
+                "Adik ketua mengurus usaha sendiri, disetujui musyawarah",
+            ),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let detail = app.page(&b, &format!("/kube/{kid}")).await;
+    assert!(
+        detail.contains("Adik ketua mengurus usaha sendiri, disetujui musyawarah"),
+        "{detail}"
+    );
     app.stop().await;
 }
 
