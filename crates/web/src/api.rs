@@ -110,8 +110,19 @@ pub fn openapi() -> &'static utoipa::openapi::OpenApi {
     DOC.get_or_init(|| build().into_openapi())
 }
 
-async fn openapi_json() -> Json<&'static utoipa::openapi::OpenApi> {
-    Json(openapi())
+/// The document as served: the routes' operations completed with what they all share
+/// (`crate::contract`).
+pub fn served() -> &'static serde_json::Value {
+    static DOC: OnceLock<serde_json::Value> = OnceLock::new();
+    DOC.get_or_init(|| {
+        let mut v = serde_json::to_value(openapi()).unwrap_or_default();
+        crate::contract::complete(&mut v);
+        v
+    })
+}
+
+async fn openapi_json() -> Json<&'static serde_json::Value> {
+    Json(served())
 }
 
 pub struct DocOp {
@@ -137,7 +148,7 @@ async fn docs_page(
     Authed(s): Authed,
     crate::session::ReqLang(lang): crate::session::ReqLang,
 ) -> crate::error::AppResult<Response> {
-    let doc = serde_json::to_value(openapi()).unwrap_or_default();
+    let doc = served();
     let mut ops = Vec::new();
     if let Some(paths) = doc["paths"].as_object() {
         for (path, item) in paths {

@@ -19,6 +19,7 @@ pub(crate) fn api_routes(r: crate::schema::ApiRouter) -> crate::schema::ApiRoute
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AreasQuery {
     /// Parent code (`32`, `32.79`, `32.79.04`); empty or absent lists the provinces.
     parent: Option<String>,

@@ -95,6 +95,7 @@ async fn file(state: &AppState, s: &Session, id: i64) -> AppResult<Response> {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct NameQuery {
     /// The file's name (the type is decided by the content).
     pub filename: Option<String>,

@@ -182,6 +182,7 @@ pub(crate) async fn api_create(
 }
 
 #[derive(Deserialize, Default, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct DraftQuery {
     /// The day of the assessment (`YYYY-MM-DD`); default today.

@@ -121,6 +121,7 @@ async fn find(
 // ---------- API ----------
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     pub limit: Option<i64>,
     pub offset: Option<i64>,

@@ -24,6 +24,7 @@ pub(crate) fn api_routes(r: crate::schema::ApiRouter) -> crate::schema::ApiRoute
 }
 
 #[derive(Deserialize, Default, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct ExchangeQuery {
     /// A kecamatan of the caller's area (`32.79.04`); empty: all of it.

@@ -13,6 +13,7 @@ use sheets::Cell;
 use utoipa::IntoParams;
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct FormatQuery {
     /// `xlsx` (default) or `csv`.
     pub format: Option<String>,

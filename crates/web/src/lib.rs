@@ -9,6 +9,7 @@ mod audit;
 pub mod auth;
 mod chart;
 mod checklist;
+mod contract;
 mod dashboard;
 mod dtsen;
 mod duplicates;

@@ -15,6 +15,7 @@ use axum::Json;
 
 /// The page of an API list.
 #[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PageQuery {
     /// Rows to return: 50 unless asked, at most 500.
     pub limit: Option<i64>,

@@ -246,6 +246,7 @@ pub struct QueueItem {
 }
 
 #[derive(serde::Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct QueueQuery {
     /// Only this village's KUBE (`32.79.04.2002`).

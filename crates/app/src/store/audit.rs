@@ -108,6 +108,7 @@ pub async fn record<B: Serialize, A: Serialize>(
 
 /// The audit list's filters: the query string of its page, API list and export.
 #[derive(Debug, Clone, Default, serde::Deserialize, Serialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditFilter {
     /// Entity kind, e.g. `user`, `person`, `kube`.
     pub entity: Option<String>,

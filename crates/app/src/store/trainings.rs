@@ -73,6 +73,7 @@ pub struct VillageCount {
 
 /// The trainings list's filters, read straight from its query string.
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct TrainingFilter {
     pub kind: Option<String>,
     pub year: Option<i64>,

@@ -101,6 +101,7 @@ pub struct UserChange {
 
 /// The users list's filters, read straight from its query string.
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct UserFilter {
     /// Part of the user name.
     pub q: Option<String>,

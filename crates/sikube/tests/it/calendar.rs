@@ -79,10 +79,7 @@ async fn the_demo_city_on_new_years_day_and_on_new_years_eve() {
         let ps: Value = app
             .get_json(&admin, &format!("/api/v1/programmes?year={year}"))
             .await;
-        let ps = ps["items"]
-            .as_array()
-            .cloned()
-            .unwrap_or_else(|| ps.as_array().unwrap().clone());
+        let ps = ps["items"].as_array().cloned().unwrap();
         let individual: Vec<&Value> = ps.iter().filter(|p| p["target"] == "individual").collect();
         assert!(individual.len() >= 4, "{instant}: {ps:?}");
         let aslut = individual

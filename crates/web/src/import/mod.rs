@@ -122,6 +122,7 @@ pub fn file_response(bytes: Vec<u8>, filename: &str) -> Response {
 // ---------- API ----------
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ApiImportQuery {
     /// `all` (default: write nothing if any row is invalid) or `valid` (write the valid rows).
     pub mode: Option<Mode>,

@@ -172,6 +172,7 @@ pub(crate) async fn api_add_member(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct LeaveQuery {
     /// Why the member leaves (kept in the membership history).
     pub reason: Option<String>,

@@ -75,6 +75,7 @@ pub struct BreachOut {
 }
 
 #[derive(Deserialize, Default, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct BreachQuery {
     /// A kecamatan of the caller's area; empty: all of it.

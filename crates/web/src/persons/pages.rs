@@ -387,6 +387,7 @@ pub(super) fn escape(s: &str) -> String {
 /// What a picker asks while one types: the residents of a kecamatan whose name or NIK
 /// starts with `q` (a KUBE form's member row sends its own field, `member_person`).
 #[derive(Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct CandidatesQuery {
     /// The kecamatan (`32.79.04`) or a village in it; empty: the caller's whole area.

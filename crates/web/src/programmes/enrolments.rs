@@ -99,6 +99,7 @@ impl From<app::programmes::Benefit> for BenefitOut {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PageQuery {
     pub limit: Option<i64>,
     pub offset: Option<i64>,

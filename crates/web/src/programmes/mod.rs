@@ -99,24 +99,36 @@ pub(crate) fn programme_out(p: Programme, f: Figures) -> ProgrammeOut {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct YearQuery {
     pub year: Option<i64>,
 }
 
-/// Programmes with their live figures.
-#[utoipa::path(get, path = "/api/v1/programmes", tag = "aid", params(YearQuery), responses((status = 200, body = Vec<ProgrammeOut>)))]
+/// Programmes with their live figures, a page at a time (the shape of every list).
+#[utoipa::path(get, path = "/api/v1/programmes", tag = "aid", params(YearQuery, crate::list::PageQuery),
+    responses((status = 200, body = crate::schema::ListOf<ProgrammeOut>)))]
 pub(crate) async fn api_list(
     State(state): State<AppState>,
     Authed(s): Authed,
     Query(q): Query<YearQuery>,
-) -> AppResult<Json<Vec<ProgrammeOut>>> {
-    Ok(Json(
-        app::programmes::list(&state.app(), &s.caller(), q.year)
-            .await?
-            .into_iter()
-            .map(|(p, f)| programme_out(p, f))
-            .collect(),
-    ))
+    Query(page): Query<crate::list::PageQuery>,
+) -> AppResult<Json<crate::schema::ListOf<ProgrammeOut>>> {
+    let all = app::programmes::list(&state.app(), &s.caller(), q.year).await?;
+    // A year holds dozens of programmes: paged after reading them with their figures.
+    let paging = app::Paging::new(page.limit, page.offset);
+    let total = all.len() as i64;
+    let items = all
+        .into_iter()
+        .skip(paging.offset as usize)
+        .take(paging.limit as usize)
+        .map(|(p, f)| programme_out(p, f))
+        .collect();
+    Ok(Json(crate::schema::ListOf {
+        items,
+        total,
+        limit: paging.limit,
+        offset: paging.offset,
+    }))
 }
 
 /// Create a programme with a budget and/or a quota.

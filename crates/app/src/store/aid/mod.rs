@@ -167,6 +167,7 @@ pub struct Enrolment {
 
 /// The proposals list's filters, read straight from its query string.
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ProposalFilter {
     pub state: Option<String>,
     pub programme_id: Option<i64>,

@@ -118,6 +118,7 @@ pub struct NewMember {
 
 /// The KUBE list's filters, read straight from its query string.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct KubeFilter {
     /// Name, registration number, or an active member's name or NIK.
     pub q: Option<String>,

@@ -67,6 +67,7 @@ pub(crate) const DTSEN_DECILE: &str =
 
 /// The persons list's filters, read straight from its query string.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PersonFilter {
     /// Part of the name, or the start of the NIK (digits).
     pub q: Option<String>,
