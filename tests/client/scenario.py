@@ -57,7 +57,7 @@ ids = []
 for i in range(5):
     born = datetime.date(1980 + i, 3, 10 + i)
     nik = f"327904{born.day:02d}{born.month:02d}{born.year % 100:02d}97{i:02d}"
-    person = PersonCreate(nik=nik, name=f"Warga Klien {i}", sex="L", birth_date=born.isoformat(),
+    person = PersonCreate(nik=nik, name=f"Warga Klien {i}", sex="L", birth_date=born,
                           village_code=REJASARI, household_role="kepala_keluarga",
                           occupation="lainnya", confirm_duplicate=True)
     created = post_persons.sync(client=op, body=person)
@@ -68,7 +68,7 @@ for i in range(5):
 roles = ["ketua", "sekretaris", "bendahara", "anggota", "anggota"]
 kube = post_kube.sync(client=op, body=KubeCreate(
     name="KUBE Klien Generator", business_type="warungan", village_code=REJASARI,
-    formed_on=(TODAY - datetime.timedelta(days=60)).isoformat(), funding_source="apbd_kota",
+    formed_on=TODAY - datetime.timedelta(days=60), funding_source="apbd_kota",
     members=[MemberIn(person_id=p, role=r) for p, r in zip(ids, roles)]))
 assert getattr(kube, "registration_number", "").startswith("KUBE-3279-"), kube
 found = check(get_kube.sync(client=op, q=kube.registration_number), ListOfKubeOut, "kube?q")
@@ -90,7 +90,7 @@ for who, action, state in [(op, "submit", "submitted"), (login("admin"), "verify
 
 # A monitoring visit; the group's health follows it.
 visit = post_kube_id_visits.sync(kube.id, client=op, body=VisitIn(
-    visited_on=TODAY.isoformat(), operating=True, meetings_held=2, members_present=5,
+    visited_on=TODAY, operating=True, meetings_held=2, members_present=5,
     books_up_to_date=True, revenue=3_000_000, expenses=2_000_000, savings_balance=500_000))
 assert visit.health.status == "berjalan", visit
 detail = get_kube_id.sync(kube.id, client=op)

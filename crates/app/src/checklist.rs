@@ -75,6 +75,7 @@ pub async fn criterion_retire(cx: &Context, c: &Caller, code: &str) -> Result<()
 #[derive(Deserialize, utoipa::ToSchema, Default, Debug)]
 pub struct ChecklistIn {
     /// `YYYY-MM-DD`: at most once a quarter per group.
+    #[schema(format = Date)]
     pub assessed_on: String,
     /// One per criterion (`GET /api/v1/checklist/criteria`); an item left out does not hold.
     #[serde(default)]

@@ -249,7 +249,7 @@ pub async fn groups_xlsx(cx: &Context, c: &Caller, f: ExchangeFilter<'_>) -> Res
                 text(&a.unit),
                 Cell::Int(a.quantity),
                 Cell::Int(a.unit_price),
-                Cell::Int(a.quantity * a.unit_price),
+                Cell::Int(a.quantity.saturating_mul(a.unit_price)),
                 a.delivered_on
                     .map(|d| Cell::Date(d.to_string()))
                     .unwrap_or(Cell::Empty),

@@ -40,11 +40,15 @@ pub struct KubePatch {
     pub business_type: Option<String>,
     pub village_code: Option<String>,
     pub address: Option<String>,
+    #[schema(format = Date)]
     pub formed_on: Option<String>,
+    #[schema(pattern = "^(apbd_kota|apbd_provinsi|apbn|lainnya)$")]
     pub funding_source: Option<String>,
+    #[schema(minimum = 2000, maximum = 2100)]
     pub programme_year: Option<i32>,
     pub notes: Option<String>,
     /// `bubar` dissolves the group and ends its memberships.
+    #[schema(pattern = "^(pembentukan|bimbingan|bantuan|pendampingan|mandiri|bubar)$")]
     pub stage: Option<String>,
     /// 0 removes the pendamping.
     pub pendamping_id: Option<i64>,
@@ -268,6 +272,7 @@ async fn change(
 #[derive(Deserialize, utoipa::ToSchema, Default)]
 #[serde(default)]
 pub struct PendampingAssign {
+    #[schema(min_items = 1)]
     pub kube_ids: Vec<i64>,
     /// The pendamping's account; 0 leaves the groups without one.
     pub pendamping_id: i64,
@@ -415,8 +420,10 @@ pub async fn business_types(cx: &Context, _c: &Caller) -> Result<Vec<BusinessTyp
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct BusinessTypeIn {
     /// Lower-case letters and underscores, e.g. `budidaya_lele`.
+    #[schema(pattern = "^[a-z_]{1,40}$")]
     pub code: String,
     /// Name in Bahasa Indonesia.
+    #[schema(pattern = "\\S")]
     pub name: String,
     /// Name in English (defaults to the Indonesian name).
     pub name_en: Option<String>,

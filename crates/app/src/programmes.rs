@@ -17,11 +17,15 @@ pub fn require_office(c: &Caller) -> Result<()> {
 
 #[derive(Deserialize, utoipa::ToSchema, Default, Clone)]
 pub struct ProgrammeCreate {
+    #[schema(pattern = "\\S")]
     pub name: String,
+    #[schema(minimum = 2000, maximum = 2100)]
     pub year: i64,
     /// `apbd_kota`, `apbd_provinsi`, `apbn`, `lainnya`
+    #[schema(pattern = "^(apbd_kota|apbd_provinsi|apbn|lainnya)$")]
     pub funding_source: String,
     /// `kube` or `individual`
+    #[schema(pattern = "^(kube|individual)$")]
     pub target: String,
     /// Integer rupiah.
     pub budget: Option<i64>,
@@ -104,9 +108,12 @@ pub async fn create(cx: &Context, c: &Caller, b: &ProgrammeCreate) -> Result<Pro
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct ItemIn {
+    #[schema(pattern = "\\S")]
     pub name: String,
+    #[schema(pattern = "\\S")]
     pub unit: String,
     /// Integer rupiah.
+    #[schema(minimum = 1, maximum = 10_000_000_000_i64)]
     pub unit_price: i64,
     pub category: Option<String>,
 }
@@ -120,9 +127,7 @@ pub async fn item_create(cx: &Context, c: &Caller, b: &ItemIn) -> Result<crate::
     if b.unit.trim().is_empty() {
         inv.add("unit", Msg::new("common.required"));
     }
-    if b.unit_price <= 0 {
-        inv.add("unit_price", Msg::new("item.price_positive"));
-    }
+    inv.check("unit_price", domain::aid::check_unit_price(b.unit_price));
     inv.into_result()?;
     let cat = b
         .category
@@ -143,14 +148,18 @@ pub async fn item_create(cx: &Context, c: &Caller, b: &ItemIn) -> Result<crate::
 
 #[derive(Deserialize, Serialize, utoipa::ToSchema)]
 pub struct PackageItem {
+    #[schema(minimum = 1)]
     pub item_id: i64,
+    #[schema(minimum = 1, maximum = 100000)]
     pub quantity: i64,
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct PackageIn {
+    #[schema(pattern = "\\S")]
     pub name: String,
     pub business_type: Option<String>,
+    #[schema(min_items = 1)]
     pub items: Vec<PackageItem>,
 }
 
@@ -230,10 +239,13 @@ pub async fn enrol(cx: &Context, c: &Caller, programme_id: i64, person_id: i64) 
 pub struct BenefitIn {
     pub person_id: i64,
     /// `barang`, `pelatihan`, `bantuan_bulanan`
+    #[schema(pattern = "^(bantuan_bulanan|barang|pelatihan)$")]
     pub kind: String,
     /// `YYYY-MM`
+    #[schema(pattern = "^[0-9]{4}-(0[1-9]|1[0-2])$")]
     pub period: String,
     /// Integer rupiah.
+    #[schema(minimum = 0)]
     pub amount: i64,
     pub description: Option<String>,
 }

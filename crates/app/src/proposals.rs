@@ -12,7 +12,9 @@ use sheets::Cell;
 
 #[derive(Deserialize, Serialize, utoipa::ToSchema, Clone)]
 pub struct ItemQty {
+    #[schema(minimum = 1)]
     pub item_id: i64,
+    #[schema(minimum = 1, maximum = 100000)]
     pub quantity: i64,
 }
 
@@ -20,7 +22,9 @@ pub struct ItemQty {
 pub struct ProposalCreate {
     pub kube_id: i64,
     pub programme_id: i64,
+    #[schema(min_items = 1)]
     pub items: Vec<ItemQty>,
+    #[schema(pattern = "\\S")]
     pub justification: String,
 }
 
@@ -76,7 +80,9 @@ fn check_draft(inv: &mut Invalid, items: &[ItemQty], justification: &str) -> Vec
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct ProposalDraft {
     pub programme_id: i64,
+    #[schema(min_items = 1)]
     pub items: Vec<ItemQty>,
+    #[schema(pattern = "\\S")]
     pub justification: String,
 }
 
@@ -112,6 +118,7 @@ pub struct ActBody {
     pub reason: Option<String>,
     pub note: Option<String>,
     /// For `deliver`.
+    #[schema(format = Date)]
     pub delivered_on: Option<String>,
     pub receiver: Option<String>,
     pub place: Option<String>,

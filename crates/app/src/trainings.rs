@@ -18,15 +18,20 @@ pub async fn status(cx: &Context, kube_id: i64) -> Result<GuidanceStatus> {
 
 #[derive(Deserialize, utoipa::ToSchema, Default, Clone)]
 pub struct TrainingCreate {
+    #[schema(pattern = "\\S")]
     pub title: String,
     /// `bimbingan_sosial`, `bimbingan_teknis` or `pelatihan`
+    #[schema(pattern = "^(bimbingan_sosial|bimbingan_teknis|pelatihan)$")]
     pub kind: String,
     pub topic: Option<String>,
     /// Required for `bimbingan_teknis`: the business the guidance is about.
     pub business_type: Option<String>,
+    #[schema(format = Date)]
     pub starts_on: String,
+    #[schema(format = Date)]
     pub ends_on: String,
     /// Venue: a village of the region.
+    #[schema(pattern = "^[0-9]{2}\\.[0-9]{2}\\.[0-9]{2}\\.[0-9]{4}$")]
     pub village_code: String,
     pub organiser: Option<String>,
     pub trainers: Option<String>,
@@ -229,6 +234,7 @@ pub fn days(t: &crate::store::trainings::Training) -> Vec<String> {
 pub struct AttendanceIn {
     pub person_id: i64,
     /// `YYYY-MM-DD`, a day of the event.
+    #[schema(format = Date)]
     pub day: String,
     pub present: bool,
 }

@@ -41,10 +41,13 @@ fn parse_lang(inv: &mut Invalid, s: Option<&str>) -> Option<Lang> {
 #[derive(Deserialize, utoipa::ToSchema, Default)]
 pub struct UserCreate {
     pub username: String,
+    #[schema(min_length = 10, pattern = "^(?=.*[A-Za-z])(?=.*[0-9])")]
     pub password: String,
+    #[schema(pattern = "^(admin|kepala_bidang|operator|pendamping|auditor|interop)$")]
     pub role: String,
     #[serde(default)]
     pub districts: Vec<String>,
+    #[schema(pattern = "^(id|en)$")]
     pub lang: Option<String>,
     /// Full name with titles, as letters and signature blocks write it.
     pub full_name: Option<String>,
@@ -113,11 +116,14 @@ pub async fn create(cx: &Context, c: &Caller, input: &UserCreate) -> Result<User
 /// A change of an account; absent fields stay as they are.
 #[derive(Deserialize, utoipa::ToSchema, Default)]
 pub struct UserPatch {
+    #[schema(pattern = "^(admin|kepala_bidang|operator|pendamping|auditor|interop)$")]
     pub role: Option<String>,
     pub districts: Option<Vec<String>>,
     pub disabled: Option<bool>,
     /// A new password (the policy applies).
+    #[schema(min_length = 10, pattern = "^(?=.*[A-Za-z])(?=.*[0-9])")]
     pub password: Option<String>,
+    #[schema(pattern = "^(id|en)$")]
     pub lang: Option<String>,
     /// Sent empty: cleared.
     pub full_name: Option<String>,

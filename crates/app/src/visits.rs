@@ -28,6 +28,7 @@ pub async fn health(
 #[derive(Deserialize, utoipa::ToSchema, Default)]
 pub struct VisitIn {
     /// `YYYY-MM-DD`
+    #[schema(format = Date)]
     pub visited_on: String,
     pub operating: bool,
     #[serde(default)]

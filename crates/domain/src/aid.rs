@@ -57,6 +57,21 @@ impl Action {
 /// (and it keeps quantity × price far from overflowing).
 pub const MAX_QUANTITY: i64 = 100_000;
 
+/// The highest unit price of a catalogue item (Rp 10 billion): beyond it is a typing
+/// slip, and with [`MAX_QUANTITY`] it keeps a proposal's sums far inside i64.
+pub const MAX_UNIT_PRICE: i64 = 10_000_000_000;
+
+/// A unit price is positive and at most [`MAX_UNIT_PRICE`].
+pub fn check_unit_price(p: i64) -> Result<(), Msg> {
+    if p <= 0 {
+        Err(Msg::new("item.price_positive"))
+    } else if p > MAX_UNIT_PRICE {
+        Err(Msg::new("item.price_too_large").arg(crate::money::Rupiah::new(MAX_UNIT_PRICE)))
+    } else {
+        Ok(())
+    }
+}
+
 /// A requested quantity must be a positive count no larger than [`MAX_QUANTITY`].
 pub fn check_quantity(q: i64) -> Result<(), Msg> {
     if q <= 0 {
@@ -394,6 +409,14 @@ mod tests {
 
     #[test]
     fn quantities_are_positive_and_bounded() {
+        assert!(check_unit_price(MAX_UNIT_PRICE).is_ok());
+        assert!(check_unit_price(MAX_UNIT_PRICE + 1).is_err());
+        assert!(check_unit_price(0).is_err());
+        // The largest proposal line stays far inside i64.
+        assert!(MAX_UNIT_PRICE
+            .checked_mul(MAX_QUANTITY)
+            .and_then(|l| l.checked_mul(1000))
+            .is_some());
         assert!(check_quantity(1).is_ok());
         assert!(check_quantity(MAX_QUANTITY).is_ok());
         assert!(check_quantity(0).is_err());

@@ -78,17 +78,23 @@ pub const SEED_BUSINESS_TYPES: &[(&str, &str, &str)] = &[
 /// A group's fields as entered.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct KubeInput {
+    #[schema(pattern = "\\S")]
     pub name: String,
     /// A configured business type (`GET /api/v1/business-types`).
+    #[schema(pattern = "^[a-z_]{1,40}$")]
     pub business_type: String,
     /// A village of the office's region.
+    #[schema(pattern = "^[0-9]{2}\\.[0-9]{2}\\.[0-9]{2}\\.[0-9]{4}$")]
     pub village_code: String,
     pub address: Option<String>,
     /// `YYYY-MM-DD`
+    #[schema(format = Date)]
     pub formed_on: String,
     /// `apbd_kota`, `apbd_provinsi`, `apbn`, `lainnya`
+    #[schema(pattern = "^(apbd_kota|apbd_provinsi|apbn|lainnya)$")]
     pub funding_source: String,
     /// Defaults to the year of formation.
+    #[schema(minimum = 2000, maximum = 2100)]
     pub programme_year: Option<i32>,
     pub notes: Option<String>,
 }

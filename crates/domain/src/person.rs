@@ -15,14 +15,20 @@ code_enum!(
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct PersonInput {
     /// 16 digits; sex and birth date must agree with it.
+    #[schema(pattern = "^[0-9]{16}$")]
     pub nik: String,
+    #[schema(pattern = "^[0-9]{16}$")]
     pub kk_number: Option<String>,
+    #[schema(pattern = "\\S")]
     pub name: String,
     /// `L` or `P`
+    #[schema(pattern = "^(L|P)$")]
     pub sex: String,
     /// `YYYY-MM-DD`
+    #[schema(format = Date)]
     pub birth_date: String,
     /// A village of the office's region, e.g. `32.79.04.2002`.
+    #[schema(pattern = "^[0-9]{2}\\.[0-9]{2}\\.[0-9]{2}\\.[0-9]{4}$")]
     pub village_code: String,
     pub rt: Option<String>,
     pub rw: Option<String>,

@@ -186,6 +186,7 @@ pub(crate) async fn api_create(
 #[serde(default)]
 pub struct DraftQuery {
     /// The day of the assessment (`YYYY-MM-DD`); default today.
+    #[param(format = Date)]
     pub assessed_on: Option<String>,
 }
 
@@ -293,8 +294,10 @@ pub(crate) async fn api_criteria(
 #[derive(Deserialize, ToSchema, Default)]
 pub struct CriterionIn {
     /// `tumbuh`, `berkembang` or `maju`
+    #[schema(pattern = "^(tumbuh|berkembang|maju)$")]
     pub stage: String,
     /// How the item reads (at most 200 characters).
+    #[schema(pattern = "\\S", max_length = 200)]
     pub label: String,
 }
 

@@ -16,6 +16,7 @@ use utoipa::IntoParams;
 #[into_params(parameter_in = Query)]
 pub struct FormatQuery {
     /// `xlsx` (default) or `csv`.
+    #[param(pattern = "^(xlsx|csv)?$")]
     pub format: Option<String>,
 }
 
@@ -29,7 +30,7 @@ enum Format {
 
 fn format_of(q: &FormatQuery, by_person: bool) -> AppResult<Format> {
     match q.format.as_deref().unwrap_or("xlsx") {
-        "xlsx" => Ok(Format::Xlsx),
+        "xlsx" | "" => Ok(Format::Xlsx),
         "csv" => Ok(Format::Csv { local: by_person }),
         _ => Err(AppError::invalid(
             "format",

@@ -44,10 +44,12 @@ pub struct TokenOut {
 #[derive(Deserialize, ToSchema)]
 pub struct TokenCreate {
     /// What the token is for, e.g. "SIKS-NG sync".
+    #[schema(pattern = "\\S")]
     pub label: String,
     /// The account's current password: a stolen session cannot mint lasting tokens.
     pub password: String,
     /// Days until the token expires: 1–365, default 90.
+    #[schema(minimum = 1, maximum = 365)]
     pub days: Option<i64>,
 }
 

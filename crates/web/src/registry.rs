@@ -397,7 +397,7 @@ fn not_offered(state: &AppState, session: Option<Extension<Session>>, what: &str
 }
 
 /// The asynchronous search: not offered (the standard's `ERR` acknowledgement).
-#[utoipa::path(post, path = "/api/v1/registry/search", tag = "registry", request_body(content = Object),
+#[utoipa::path(post, path = "/api/v1/registry/search", tag = "registry",
     responses((status = 200, description = "The standard's acknowledgement, `ack_status` `ERR`", body = Object),
               (status = 401, description = "`HttpErrorResponse`", body = Object)))]
 pub(crate) async fn api_search(
@@ -408,7 +408,7 @@ pub(crate) async fn api_search(
 }
 
 /// Subscriptions to registry events: not offered (the standard's `ERR` acknowledgement).
-#[utoipa::path(post, path = "/api/v1/registry/subscribe", tag = "registry", request_body(content = Object),
+#[utoipa::path(post, path = "/api/v1/registry/subscribe", tag = "registry",
     responses((status = 200, description = "The standard's acknowledgement, `ack_status` `ERR`", body = Object),
               (status = 401, description = "`HttpErrorResponse`", body = Object)))]
 pub(crate) async fn api_subscribe(
@@ -419,7 +419,7 @@ pub(crate) async fn api_subscribe(
 }
 
 /// Ending a subscription: not offered (the standard's `ERR` acknowledgement).
-#[utoipa::path(post, path = "/api/v1/registry/unsubscribe", tag = "registry", request_body(content = Object),
+#[utoipa::path(post, path = "/api/v1/registry/unsubscribe", tag = "registry",
     responses((status = 200, description = "The standard's acknowledgement, `ack_status` `ERR`", body = Object),
               (status = 401, description = "`HttpErrorResponse`", body = Object)))]
 pub(crate) async fn api_unsubscribe(
@@ -430,7 +430,7 @@ pub(crate) async fn api_unsubscribe(
 }
 
 /// The status of an asynchronous request: not offered (the standard's `ERR` acknowledgement).
-#[utoipa::path(post, path = "/api/v1/registry/txn/status", tag = "registry", request_body(content = Object),
+#[utoipa::path(post, path = "/api/v1/registry/txn/status", tag = "registry",
     responses((status = 200, description = "The standard's acknowledgement, `ack_status` `ERR`", body = Object),
               (status = 401, description = "`HttpErrorResponse`", body = Object)))]
 pub(crate) async fn api_txn_status(
@@ -442,21 +442,19 @@ pub(crate) async fn api_txn_status(
 
 /// The synchronous status check: nothing is kept to check (searches answer at once), so
 /// the standard's envelope refuses the action.
-#[utoipa::path(post, path = "/api/v1/registry/sync/txn/status", tag = "registry", request_body(content = Object),
+#[utoipa::path(post, path = "/api/v1/registry/sync/txn/status", tag = "registry",
     responses((status = 200, description = "The standard's envelope, header `status` `rjct`, `rjct.action.not_supported`", body = Object),
               (status = 401, description = "`HttpErrorResponse`", body = Object)))]
 pub(crate) async fn api_sync_txn_status(
     State(state): State<AppState>,
     session: Option<Extension<Session>>,
-    body: Bytes,
 ) -> Response {
     if session.is_none() {
         return unauthorized();
     }
-    let v: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
     envelope(
         &state,
-        &v["header"],
+        &Value::Null,
         "txn-on-status",
         "rjct",
         Some((

@@ -119,9 +119,11 @@ pub struct AuditFilter {
     pub action: Option<String>,
     /// From this day (inclusive), a day in Asia/Jakarta: `20-11-2026` or `2026-11-20`.
     /// (Read by the audit list into the UTC instant it starts at.)
+    #[param(format = Date)]
     pub from: Option<String>,
     /// Up to this day (inclusive), a day in Asia/Jakarta. (Read into the UTC instant the
     /// next day starts at.)
+    #[param(format = Date)]
     pub to: Option<String>,
 }
 

@@ -136,7 +136,7 @@ pub struct ApiImportQuery {
 }
 
 /// Import a file (XLSX, ODS or CSV as the raw request body). `kind`: `persons` or `kube`.
-#[utoipa::path(post, path = "/api/v1/import/{kind}", tag = "import", params(("kind" = String, Path), ApiImportQuery),
+#[utoipa::path(post, path = "/api/v1/import/{kind}", tag = "import", params(("kind" = String, Path, pattern = "^(persons|kube|dtsen)$"), ApiImportQuery),
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
     responses((status = 200, body = ImportReport), (status = 422, body = crate::schema::ErrorBody), (status = 403, body = crate::schema::ErrorBody),
               (status = 429, body = crate::schema::ErrorBody, description = "The daily limit of NIK look-ups of a role that sees NIKs masked")))]

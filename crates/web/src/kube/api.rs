@@ -211,6 +211,7 @@ pub(crate) async fn api_remove_member(
 #[derive(Deserialize, ToSchema)]
 pub struct RoleBody {
     /// `ketua`, `sekretaris`, `bendahara` or `anggota`; the previous holder of an office becomes `anggota`.
+    #[schema(pattern = "^(ketua|sekretaris|bendahara|anggota)$")]
     pub role: String,
 }
 

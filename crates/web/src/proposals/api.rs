@@ -64,7 +64,7 @@ pub(crate) async fn api_decision(
 /// One step: `submit`, `verify`, `approve`, `reject` (with `reason`), `deliver` (with
 /// `delivered_on`, `items`, `receiver`), `close`. A wrong order, an overspend or a
 /// delivery before technical guidance is 409.
-#[utoipa::path(post, path = "/api/v1/proposals/{id}/{action}", tag = "aid", params(("id" = i64, Path), ("action" = String, Path)),
+#[utoipa::path(post, path = "/api/v1/proposals/{id}/{action}", tag = "aid", params(("id" = i64, Path), ("action" = String, Path, pattern = "^(submit|verify|approve|reject|deliver|close)$")),
     request_body(content = Option<ActBody>),
     responses((status = 200, body = ProposalOut), (status = 403, body = crate::schema::ErrorBody), (status = 409, body = crate::schema::ErrorBody),
               (status = 422, body = crate::schema::ErrorBody)))]

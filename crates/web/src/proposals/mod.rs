@@ -75,7 +75,7 @@ pub(crate) async fn assets(
 impl From<app::proposals::Asset> for AssetOut {
     fn from(a: app::proposals::Asset) -> AssetOut {
         AssetOut {
-            value: a.quantity * a.unit_price,
+            value: a.quantity.saturating_mul(a.unit_price),
             item_id: a.item_id,
             name: a.name,
             unit: a.unit,
@@ -167,7 +167,7 @@ fn out(d: ProposalDetail) -> ProposalOut {
             .items
             .into_iter()
             .map(|i| ProposalItemOut {
-                subtotal: i.quantity * i.unit_price,
+                subtotal: i.quantity.saturating_mul(i.unit_price),
                 item_id: i.item_id,
                 name: i.name,
                 unit: i.unit,

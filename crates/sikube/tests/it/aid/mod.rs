@@ -1033,3 +1033,54 @@ async fn a_draft_is_changed_or_withdrawn_and_the_page_says_whose_steps_follow() 
     );
     app.stop().await;
 }
+
+/// A unit price beyond Rp 10 billion is a typing slip and refused; the largest line a
+/// proposal may hold (the most goods at the highest price) reads back whole (the API
+/// fuzzer once made a line's subtotal overflow).
+#[tokio::test]
+async fn prices_are_bounded_and_the_largest_line_reads_back() {
+    let app = TestApp::spawn().await;
+    let s = setup(&app, 47).await;
+    let op = app.token("operator").await;
+    let r = app
+        .post(
+            &op,
+            "/api/v1/items",
+            json!({"name": "Salah ketik", "unit": "unit", "unit_price": 10_000_000_001_i64}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let e: Value = r.json().await.unwrap();
+    assert!(
+        e["error"]["fields"]["unit_price"]
+            .as_str()
+            .unwrap()
+            .contains("10.000.000.000"),
+        "{e}"
+    );
+    let dear: Value = app
+        .post(
+            &op,
+            "/api/v1/items",
+            json!({"name": "Mesin pabrik", "unit": "unit", "unit_price": 10_000_000_000_i64}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let prog = programme(&app, None, Some(10)).await;
+    let r = app
+        .post(&op, "/api/v1/proposals", json!({"kube_id": s.kube_id, "programme_id": prog,
+            "items": [{"item_id": dear["id"], "quantity": 100_000}], "justification": "Batas atas"}))
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let p: Value = r.json().await.unwrap();
+    let read: Value = app
+        .get_json(&op, &format!("/api/v1/proposals/{}", p["id"]))
+        .await;
+    assert_eq!(
+        read["items"][0]["subtotal"], 1_000_000_000_000_000_i64,
+        "{read}"
+    );
+    assert_eq!(read["total"], 1_000_000_000_000_000_i64);
+}
