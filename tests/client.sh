@@ -4,13 +4,7 @@
 # against a real server with the demo city. Usage: tests/client.sh [DATABASE_URL]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BIN="${SIKUBE_BIN:-${CARGO_TARGET_DIR:-target}/debug/sikube}"
-DIR=$(mktemp -d)
-export SIKUBE_DATA_DIR="$DIR"
-if [ -n "${1:-}" ]; then export SIKUBE_DATABASE_URL="$1"; else unset SIKUBE_DATABASE_URL; fi
-"$BIN" serve --demo --bind 127.0.0.1:0 > "$DIR/out.log" 2> "$DIR/err.log" &
-PID=$!
-trap 'kill $PID 2>/dev/null || true; rm -rf "$DIR"' EXIT
+source tests/demo-server.sh "${1:-}"
 # The generator and what the generated client needs, pinned, in a directory of their own
 # (or an environment given in CLIENT_VENV).
 if [ -n "${CLIENT_VENV:-}" ]; then
@@ -21,11 +15,6 @@ else
   GEN="$DIR/py/bin/openapi-python-client"; PY=python3; LIBS="$DIR/py"
 fi
 export PYTHONPATH="$LIBS"
-for _ in $(seq 1 120); do
-  grep -q "listening on" "$DIR/out.log" && break
-  sleep 0.5
-done
-URL=$(grep -o "http://127.0.0.1:[0-9]*" "$DIR/out.log" | head -n 1)
 curl -sf "$URL/api/openapi.json" > "$DIR/openapi.json"
 # Generation must not leave any operation or answer out.
 "$GEN" generate --path "$DIR/openapi.json" --config tests/client/config.yaml \

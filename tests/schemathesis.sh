@@ -5,18 +5,7 @@
 # Usage: tests/schemathesis.sh [DATABASE_URL]   (default: a fresh SQLite file)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BIN="${SIKUBE_BIN:-${CARGO_TARGET_DIR:-target}/debug/sikube}"
-DIR=$(mktemp -d)
-export SIKUBE_DATA_DIR="$DIR"
-if [ -n "${1:-}" ]; then export SIKUBE_DATABASE_URL="$1"; else unset SIKUBE_DATABASE_URL; fi
-"$BIN" serve --demo --bind 127.0.0.1:0 > "$DIR/out.log" 2> "$DIR/err.log" &
-PID=$!
-trap 'kill $PID 2>/dev/null || true; rm -rf "$DIR"' EXIT
-for _ in $(seq 1 120); do
-  grep -q "listening on" "$DIR/out.log" && break
-  sleep 0.5
-done
-URL=$(grep -o "http://127.0.0.1:[0-9]*" "$DIR/out.log" | head -n 1)
+source tests/demo-server.sh "${1:-}"
 TOKEN=$(curl -sf -X POST "$URL/api/v1/auth/login" -H 'content-type: application/json' \
   -d '{"username":"admin","password":"demo-banjar-2012"}' | python3 -c 'import sys,json;print(json.load(sys.stdin)["token"])')
 ST=$(command -v st || echo "$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))')/st")
