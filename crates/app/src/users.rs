@@ -47,7 +47,7 @@ pub struct UserCreate {
     pub role: String,
     #[serde(default)]
     pub districts: Vec<String>,
-    #[schema(pattern = "^(id|en)$")]
+    #[schema(pattern = "^(id|en)?$")]
     pub lang: Option<String>,
     /// Full name with titles, as letters and signature blocks write it.
     pub full_name: Option<String>,
@@ -123,7 +123,7 @@ pub struct UserPatch {
     /// A new password (the policy applies).
     #[schema(min_length = 10, pattern = "^(?=.*[A-Za-z])(?=.*[0-9])")]
     pub password: Option<String>,
-    #[schema(pattern = "^(id|en)$")]
+    #[schema(pattern = "^(id|en)?$")]
     pub lang: Option<String>,
     /// Sent empty: cleared.
     pub full_name: Option<String>,

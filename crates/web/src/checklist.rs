@@ -173,7 +173,7 @@ pub(crate) async fn api_create(
     Authed(s): Authed,
     crate::session::ReqLang(lang): crate::session::ReqLang,
     Path(id): Path<i64>,
-    Json(b): Json<ChecklistIn>,
+    crate::json::JsonIn(b): crate::json::JsonIn<ChecklistIn>,
 ) -> AppResult<Response> {
     let cx = state.app();
     let c = app::checklist::record(&cx, &s.caller(), id, &b, Vec::new()).await?;
@@ -307,7 +307,7 @@ pub struct CriterionIn {
 pub(crate) async fn api_criterion_add(
     State(state): State<AppState>,
     Authed(s): Authed,
-    Json(b): Json<CriterionIn>,
+    crate::json::JsonIn(b): crate::json::JsonIn<CriterionIn>,
 ) -> AppResult<Response> {
     let r = app::checklist::criterion_add(&state.app(), &s.caller(), &b.stage, &b.label).await?;
     Ok((

@@ -153,7 +153,7 @@ pub struct DistinctIn {
 pub(crate) async fn api_distinct(
     State(state): State<AppState>,
     Authed(s): Authed,
-    Json(b): Json<DistinctIn>,
+    crate::json::JsonIn(b): crate::json::JsonIn<DistinctIn>,
 ) -> AppResult<StatusCode> {
     app::duplicates::distinct(&state.app(), &s.caller(), b.person_a, b.person_b).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -194,7 +194,7 @@ pub(crate) async fn api_merge(
     State(state): State<AppState>,
     Authed(s): Authed,
     Path(id): Path<i64>,
-    Json(b): Json<MergeIn>,
+    crate::json::JsonIn(b): crate::json::JsonIn<MergeIn>,
 ) -> AppResult<Json<MergeOut>> {
     let m = app::duplicates::merge(&state.app(), &s.caller(), id, b.other_id).await?;
     let full = s.role().sees_full_identity();

@@ -263,7 +263,8 @@ macro_rules! api_export {
     ($name:ident, $list:ty, $path:literal, $query:ty, $what:literal) => {
         #[doc = $what]
         #[utoipa::path(get, path = $path, tag = "export", params($query, crate::export::FormatQuery),
-            responses((status = 200, description = "the file", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
+            responses((status = 200, description = "the file: XLSX, or CSV with `format=csv`",
+                content(("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), ("text/csv")))))]
         pub(crate) async fn $name(
             state: axum::extract::State<crate::AppState>,
             s: crate::session::Authed,

@@ -18,6 +18,7 @@ mod exchange;
 mod export;
 pub mod guide;
 pub mod import;
+mod json;
 mod kube;
 mod list;
 mod page;

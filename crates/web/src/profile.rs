@@ -94,7 +94,7 @@ pub(crate) async fn api_tokens_create(
     State(state): State<AppState>,
     Authed(s): Authed,
     axum::Extension(addr): axum::Extension<ClientAddr>,
-    Json(b): Json<TokenCreate>,
+    crate::json::JsonIn(b): crate::json::JsonIn<TokenCreate>,
 ) -> AppResult<Response> {
     let r = TokenRequest {
         label: &b.label,

@@ -148,7 +148,7 @@ pub(crate) async fn api_create(
     Authed(s): Authed,
     crate::session::ReqLang(lang): crate::session::ReqLang,
     Path(id): Path<i64>,
-    Json(b): Json<VisitIn>,
+    crate::json::JsonIn(b): crate::json::JsonIn<VisitIn>,
 ) -> AppResult<Response> {
     let (v, h) = app::visits::record(&state.app(), &s.caller(), id, &input_of(&b)).await?;
     Ok((

@@ -216,7 +216,7 @@ pub struct LoginResponse {
 pub(crate) async fn api_login(
     State(state): State<AppState>,
     axum::Extension(addr): axum::Extension<ClientAddr>,
-    Json(body): Json<LoginRequest>,
+    crate::json::JsonIn(body): crate::json::JsonIn<LoginRequest>,
 ) -> AppResult<Response> {
     match app::sessions::sign_in(&state.app(), &body.username, &body.password, &addr.0, None)
         .await?

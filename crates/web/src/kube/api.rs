@@ -37,7 +37,7 @@ pub(crate) async fn api_business_type_upsert(
     State(state): State<AppState>,
     Authed(s): Authed,
     crate::session::ReqLang(lang): crate::session::ReqLang,
-    Json(b): Json<app::kube::BusinessTypeIn>,
+    crate::json::JsonIn(b): crate::json::JsonIn<app::kube::BusinessTypeIn>,
 ) -> AppResult<Response> {
     app::kube::business_type_save(&state.app(), &s.caller(), &b).await?;
     let all: Vec<BusinessTypeOut> = business_types(&state, &s, lang)
@@ -102,7 +102,7 @@ crate::export::api_export!(
 pub(crate) async fn api_create(
     State(state): State<AppState>,
     Authed(s): Authed,
-    Json(b): Json<KubeCreate>,
+    crate::json::JsonIn(b): crate::json::JsonIn<KubeCreate>,
 ) -> AppResult<Response> {
     let d = app::kube::create(&state.app(), &s.caller(), &b).await?;
     Ok((
@@ -140,7 +140,7 @@ pub(crate) async fn api_update(
     State(state): State<AppState>,
     Authed(s): Authed,
     Path(id): Path<i64>,
-    Json(b): Json<KubePatch>,
+    crate::json::JsonIn(b): crate::json::JsonIn<KubePatch>,
 ) -> AppResult<Json<KubeOut>> {
     let d = app::kube::update(&state.app(), &s.caller(), id, &b).await?;
     Ok(Json(KubeOut::from_detail(
@@ -157,7 +157,7 @@ pub(crate) async fn api_add_member(
     State(state): State<AppState>,
     Authed(s): Authed,
     Path(id): Path<i64>,
-    Json(b): Json<MemberIn>,
+    crate::json::JsonIn(b): crate::json::JsonIn<MemberIn>,
 ) -> AppResult<Response> {
     let d = app::kube::add_member(&state.app(), &s.caller(), id, &b).await?;
     Ok((
@@ -223,7 +223,7 @@ pub(crate) async fn api_set_role(
     State(state): State<AppState>,
     Authed(s): Authed,
     Path((id, person_id)): Path<(i64, i64)>,
-    Json(b): Json<RoleBody>,
+    crate::json::JsonIn(b): crate::json::JsonIn<RoleBody>,
 ) -> AppResult<Json<KubeOut>> {
     let d = app::kube::set_role(&state.app(), &s.caller(), id, person_id, &b.role).await?;
     Ok(Json(KubeOut::from_detail(
@@ -246,7 +246,7 @@ pub struct AssignOut {
 pub(crate) async fn api_assign(
     State(state): State<AppState>,
     Authed(s): Authed,
-    Json(b): Json<app::kube::PendampingAssign>,
+    crate::json::JsonIn(b): crate::json::JsonIn<app::kube::PendampingAssign>,
 ) -> AppResult<Json<AssignOut>> {
     let changed = app::kube::assign_pendamping(&state.app(), &s.caller(), &b).await?;
     Ok(Json(AssignOut { changed }))

@@ -45,7 +45,7 @@ crate::export::api_export!(
 pub(crate) async fn api_create(
     State(state): State<AppState>,
     Authed(s): Authed,
-    Json(b): Json<PersonCreate>,
+    crate::json::JsonIn(b): crate::json::JsonIn<PersonCreate>,
 ) -> AppResult<Response> {
     let p = app::persons::create(&state.app(), &s.caller(), &b.person, b.confirm_duplicate).await?;
     let full = s.role().sees_full_identity();
@@ -91,7 +91,7 @@ pub(crate) async fn api_update(
     State(state): State<AppState>,
     Authed(s): Authed,
     Path(id): Path<i64>,
-    Json(b): Json<PersonPatch>,
+    crate::json::JsonIn(b): crate::json::JsonIn<PersonPatch>,
 ) -> AppResult<Json<PersonOut>> {
     let p = app::persons::update(&state.app(), &s.caller(), id, &b).await?;
     Ok(Json(PersonOut::new(

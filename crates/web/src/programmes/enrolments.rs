@@ -29,7 +29,7 @@ pub(crate) async fn api_enrol(
     State(state): State<AppState>,
     Authed(s): Authed,
     Path(id): Path<i64>,
-    Json(b): Json<EnrolIn>,
+    crate::json::JsonIn(b): crate::json::JsonIn<EnrolIn>,
 ) -> AppResult<Response> {
     let eid = app::programmes::enrol(&state.app(), &s.caller(), id, b.person_id).await?;
     Ok((StatusCode::CREATED, Json(serde_json::json!({"id": eid}))).into_response())
@@ -58,7 +58,7 @@ pub(crate) async fn api_benefit(
     State(state): State<AppState>,
     Authed(s): Authed,
     Path(id): Path<i64>,
-    Json(b): Json<BenefitIn>,
+    crate::json::JsonIn(b): crate::json::JsonIn<BenefitIn>,
 ) -> AppResult<Response> {
     let bid = app::programmes::benefit(&state.app(), &s.caller(), id, &b).await?;
     Ok((StatusCode::CREATED, Json(serde_json::json!({"id": bid}))).into_response())
@@ -193,7 +193,7 @@ pub(crate) async fn api_benefits_approve(
     Authed(s): Authed,
     crate::session::ReqLang(lang): crate::session::ReqLang,
     Path(id): Path<i64>,
-    Json(b): Json<ApproveIn>,
+    crate::json::JsonIn(b): crate::json::JsonIn<ApproveIn>,
 ) -> AppResult<Json<ApprovedOut>> {
     let done =
         app::programmes::approve_benefits(&state.app(), &s.caller(), id, &b.benefit_ids).await?;

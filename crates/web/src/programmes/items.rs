@@ -42,7 +42,7 @@ pub(crate) async fn api_items(
 pub(crate) async fn api_item_create(
     State(state): State<AppState>,
     Authed(s): Authed,
-    Json(b): Json<ItemIn>,
+    crate::json::JsonIn(b): crate::json::JsonIn<ItemIn>,
 ) -> AppResult<Response> {
     let i = app::programmes::item_create(&state.app(), &s.caller(), &b).await?;
     Ok((StatusCode::CREATED, Json(item_out(i))).into_response())
@@ -85,7 +85,7 @@ pub(crate) async fn api_packages(
 pub(crate) async fn api_package_create(
     State(state): State<AppState>,
     Authed(s): Authed,
-    Json(b): Json<PackageIn>,
+    crate::json::JsonIn(b): crate::json::JsonIn<PackageIn>,
 ) -> AppResult<Response> {
     let id = app::programmes::package_create(&state.app(), &s.caller(), &b).await?;
     Ok((StatusCode::CREATED, Json(serde_json::json!({"id": id}))).into_response())

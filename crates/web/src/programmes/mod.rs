@@ -137,7 +137,7 @@ pub(crate) async fn api_list(
 pub(crate) async fn api_create(
     State(state): State<AppState>,
     Authed(s): Authed,
-    Json(b): Json<ProgrammeCreate>,
+    crate::json::JsonIn(b): crate::json::JsonIn<ProgrammeCreate>,
 ) -> AppResult<Response> {
     let p = app::programmes::create(&state.app(), &s.caller(), &b).await?;
     let (p, f) = app::programmes::get(&state.app(), &s.caller(), p.id).await?;

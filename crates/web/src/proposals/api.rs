@@ -29,7 +29,7 @@ crate::export::api_export!(
 pub(crate) async fn api_create(
     State(state): State<AppState>,
     Authed(s): Authed,
-    Json(b): Json<ProposalCreate>,
+    crate::json::JsonIn(b): crate::json::JsonIn<ProposalCreate>,
 ) -> AppResult<Response> {
     let d = app::proposals::create(&state.app(), &s.caller(), &b).await?;
     Ok((StatusCode::CREATED, Json(out(d))).into_response())
@@ -74,11 +74,13 @@ pub(crate) async fn api_act(
     Path((id, action)): Path<(i64, String)>,
     body: axum::body::Bytes,
 ) -> AppResult<Json<ProposalOut>> {
+    // No body, or `null`, is a step with nothing to add.
     let b: ActBody = if body.is_empty() {
         ActBody::default()
     } else {
-        serde_json::from_slice(&body)
+        serde_json::from_slice::<Option<ActBody>>(&body)
             .map_err(|_| AppError::BadRequest(Msg::new("error.bad_request")))?
+            .unwrap_or_default()
     };
     Ok(Json(out(app::proposals::act(
         &state.app(),
@@ -133,7 +135,7 @@ pub(crate) async fn api_update(
     State(state): State<AppState>,
     Authed(s): Authed,
     Path(id): Path<i64>,
-    Json(b): Json<app::proposals::ProposalDraft>,
+    crate::json::JsonIn(b): crate::json::JsonIn<app::proposals::ProposalDraft>,
 ) -> AppResult<Json<ProposalOut>> {
     Ok(Json(out(app::proposals::update(
         &state.app(),

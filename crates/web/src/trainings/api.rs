@@ -13,7 +13,7 @@ pub(crate) async fn api_attendance(
     State(state): State<AppState>,
     Authed(s): Authed,
     Path(id): Path<i64>,
-    Json(b): Json<AttendanceIn>,
+    crate::json::JsonIn(b): crate::json::JsonIn<AttendanceIn>,
 ) -> AppResult<Json<TrainingOut>> {
     app::trainings::attendance(&state.app(), &s.caller(), id, &b).await?;
     Ok(Json(out(&state, visible(&state, &s, id).await?)))
@@ -135,7 +135,7 @@ crate::export::api_export!(
 pub(crate) async fn api_create(
     State(state): State<AppState>,
     Authed(s): Authed,
-    Json(b): Json<TrainingCreate>,
+    crate::json::JsonIn(b): crate::json::JsonIn<TrainingCreate>,
 ) -> AppResult<Response> {
     let d = app::trainings::create(&state.app(), &s.caller(), &b).await?;
     Ok((StatusCode::CREATED, Json(out(&state, seen(&s, d)))).into_response())
@@ -159,7 +159,7 @@ pub(crate) async fn api_participant(
     State(state): State<AppState>,
     Authed(s): Authed,
     Path(id): Path<i64>,
-    Json(b): Json<ParticipantIn>,
+    crate::json::JsonIn(b): crate::json::JsonIn<ParticipantIn>,
 ) -> AppResult<Response> {
     let d = app::trainings::add_participant(&state.app(), &s.caller(), id, &b).await?;
     Ok((StatusCode::CREATED, Json(out(&state, seen(&s, d)))).into_response())

@@ -213,7 +213,7 @@ crate::export::api_export!(
 pub(crate) async fn api_create(
     State(state): State<AppState>,
     crate::session::AdminOnly(s): crate::session::AdminOnly,
-    Json(body): Json<UserCreate>,
+    crate::json::JsonIn(body): crate::json::JsonIn<UserCreate>,
 ) -> AppResult<Response> {
     let u = app::users::create(&state.app(), &s.caller(), &body).await?;
     Ok((StatusCode::CREATED, Json(UserOut::from(u))).into_response())
@@ -243,7 +243,7 @@ pub(crate) async fn api_update(
     State(state): State<AppState>,
     crate::session::AdminOnly(s): crate::session::AdminOnly,
     Path(id): Path<i64>,
-    Json(body): Json<UserPatch>,
+    crate::json::JsonIn(body): crate::json::JsonIn<UserPatch>,
 ) -> AppResult<Json<UserOut>> {
     Ok(Json(
         app::users::update(&state.app(), &s.caller(), id, &body)

@@ -1,0 +1,64 @@
+//! A JSON request body as JSON Schema reads it: a whole number may be written `3.0`
+//! (JSON does not tell the two apart; the OpenAPI document's `integer` allows both), so
+//! such numbers are read as integers before the body is read into its type.
+use axum::extract::{FromRequest, Request};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+/// Extractor: the body as `T`, whole numbers written with a fraction of zero included.
+pub struct JsonIn<T>(pub T);
+
+/// The largest whole number a double holds exactly (2^53).
+const EXACT: f64 = 9_007_199_254_740_992.0;
+
+fn whole_numbers(v: &mut Value) {
+    match v {
+        Value::Number(n) if !n.is_i64() && !n.is_u64() => {
+            if let Some(f) = n.as_f64() {
+                if f.fract() == 0.0 && f.abs() <= EXACT {
+                    *v = Value::from(f as i64);
+                }
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(whole_numbers),
+        Value::Object(m) => m.values_mut().for_each(whole_numbers),
+        _ => {}
+    }
+}
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonIn<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        // Axum's own checks first: the content type (415) and the syntax (400).
+        let Json(mut v) = Json::<Value>::from_request(req, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        whole_numbers(&mut v);
+        // A body of the wrong shape: 422, as axum answers it (the middleware gives it the
+        // documented error body).
+        T::deserialize(v)
+            .map(JsonIn)
+            .map_err(|e| (StatusCode::UNPROCESSABLE_ENTITY, e.to_string()).into_response())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn whole_numbers_with_a_zero_fraction_are_integers() {
+        let mut v = json!({"a": 3.0, "b": [1.0, 2.5, -7.0], "c": {"d": 1e300}, "e": "4.0"});
+        whole_numbers(&mut v);
+        assert_eq!(
+            v,
+            json!({"a": 3, "b": [1, 2.5, -7], "c": {"d": 1e300}, "e": "4.0"})
+        );
+        assert!(v["a"].is_i64());
+    }
+}
