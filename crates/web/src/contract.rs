@@ -91,7 +91,9 @@ fn operation(method: &str, path: &str, op: &mut Value) {
         add("401", "Not logged in, or the token ended");
         add("403", "The caller's role may not do this");
     }
-    if path_params {
+    // A record named in the path or the body may not exist, or lie outside the caller's
+    // area (which reads the same).
+    if path_params || has_body {
         add("404", "No such record in the caller's area");
     }
     if has_body || has_params {
