@@ -99,6 +99,11 @@ fn operation(method: &str, path: &str, op: &mut Value) {
     if has_body || has_params {
         add("422", "Invalid input: each field with its reason");
     }
+    // A change may meet a record in a state that refuses it (merged into another, already
+    // decided, dissolved, changed meanwhile).
+    if method != "get" {
+        add("409", "The record's state refuses this change");
+    }
     if json_body {
         add("415", "The body is not sent as application/json");
     }
@@ -173,5 +178,9 @@ mod tests {
         );
         assert!(pdf.get("requestBody").is_none(), "nothing inserted");
         assert!(pdf["responses"].get("415").is_none() && pdf["responses"].get("422").is_none());
+        assert!(
+            pdf["responses"].get("409").is_none(),
+            "a read changes nothing"
+        );
     }
 }

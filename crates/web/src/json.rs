@@ -11,6 +11,21 @@ use serde_json::Value;
 /// Extractor: the body as `T`, whole numbers written with a fraction of zero included.
 pub struct JsonIn<T>(pub T);
 
+/// A NUL character (`%00`) in a URL-encoded text: no field holds one, and PostgreSQL
+/// refuses it in text, so a request carrying one is refused as unreadable (400).
+pub fn has_encoded_nul(text: &[u8]) -> bool {
+    text.windows(3).any(|w| w == b"%00")
+}
+
+fn has_nul(v: &Value) -> bool {
+    match v {
+        Value::String(s) => s.contains('\0'),
+        Value::Array(a) => a.iter().any(has_nul),
+        Value::Object(m) => m.iter().any(|(k, x)| k.contains('\0') || has_nul(x)),
+        _ => false,
+    }
+}
+
 /// The largest whole number a double holds exactly (2^53).
 const EXACT: f64 = 9_007_199_254_740_992.0;
 
@@ -37,6 +52,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonIn<T> {
         let Json(mut v) = Json::<Value>::from_request(req, state)
             .await
             .map_err(IntoResponse::into_response)?;
+        if has_nul(&v) {
+            return Err((StatusCode::BAD_REQUEST, "a NUL character").into_response());
+        }
         whole_numbers(&mut v);
         // A body of the wrong shape: 422, as axum answers it (the middleware gives it the
         // documented error body).
@@ -50,6 +68,14 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonIn<T> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn nul_characters_are_found() {
+        assert!(has_nul(&json!({"a": ["x\u{0}y"]})));
+        assert!(has_nul(&json!({"a\u{0}": 1})));
+        assert!(!has_nul(&json!({"a": "x0"})));
+        assert!(has_encoded_nul(b"q=a%00b") && !has_encoded_nul(b"q=a%20b%0"));
+    }
 
     #[test]
     fn whole_numbers_with_a_zero_fraction_are_integers() {

@@ -489,6 +489,9 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<
 /// left unticked — reads as sent empty, like an empty text box, so that the form's own
 /// checks name it (422 on the field) instead of the whole body being refused.
 pub fn form<T: serde::de::DeserializeOwned>(body: &[u8]) -> AppResult<T> {
+    if crate::json::has_encoded_nul(body) {
+        return Err(AppError::BadRequest(domain::Msg::new("error.bad_request")));
+    }
     let sent: Vec<String> = form_pairs(body).into_iter().map(|(k, _)| k).collect();
     let mut body = body.to_vec();
     for field in required_missing::<T>(sent) {

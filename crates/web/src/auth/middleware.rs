@@ -7,6 +7,18 @@ use super::*;
 pub async fn middleware(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
     let api = is_api(&path);
+    // A NUL character in the address: no parameter holds one (PostgreSQL refuses it).
+    let raw = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("");
+    if crate::json::has_encoded_nul(raw.to_ascii_lowercase().as_bytes()) {
+        return render_error(
+            &state,
+            None,
+            Lang::Id,
+            api,
+            &path,
+            AppError::BadRequest(Msg::new("error.bad_request")),
+        );
+    }
     let headers = req.headers().clone();
 
     let mut session = None;
