@@ -460,7 +460,8 @@ async fn read_form(mut mp: Multipart) -> Typed {
             }
             continue;
         }
-        let value = field.text().await.unwrap_or_default();
+        // No text field holds a NUL (PostgreSQL refuses it in text): such characters go.
+        let value = field.text().await.unwrap_or_default().replace('\0', "");
         if name == "assessed_on" {
             t.assessed_on = value;
         } else if let Some(code) = name.strip_prefix("holds_") {

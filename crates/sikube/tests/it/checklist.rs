@@ -423,7 +423,11 @@ async fn a_facilitator_fills_the_checklist_on_the_page_with_a_photo() {
     );
     // With the photo taken on the form: saved, the photo is the evidence.
     let r = send(
-        vec![("assessed_on", day), ("holds_name_board", "1".into())],
+        vec![
+            ("assessed_on", day),
+            ("holds_name_board", "1".into()),
+            ("note_name_board", "Papan\u{0} baru".into()),
+        ],
         Some(png),
     )
     .await
