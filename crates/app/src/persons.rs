@@ -215,11 +215,17 @@ pub fn input_of(p: &Person) -> PersonInput {
 /// A change: absent fields stay as they are.
 #[derive(Deserialize, utoipa::ToSchema, Default)]
 pub struct PersonPatch {
+    #[schema(pattern = "^[0-9]{16}$")]
     pub nik: Option<String>,
+    #[schema(pattern = "^[0-9]{16}$")]
     pub kk_number: Option<String>,
+    #[schema(pattern = "\\S")]
     pub name: Option<String>,
+    #[schema(pattern = "^(L|P)$")]
     pub sex: Option<String>,
+    #[schema(format = Date)]
     pub birth_date: Option<String>,
+    #[schema(pattern = "^[0-9]{2}\\.[0-9]{2}\\.[0-9]{2}\\.[0-9]{4}$")]
     pub village_code: Option<String>,
     pub rt: Option<String>,
     pub rw: Option<String>,

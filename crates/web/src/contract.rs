@@ -117,6 +117,131 @@ fn operation(method: &str, path: &str, op: &mut Value) {
     add("500", "An internal error (logged; nothing was changed)");
 }
 
+/// A text without NUL characters: PostgreSQL refuses them, and so does the server.
+const NO_NUL: &str = "^[^\\u0000]*$";
+
+/// Not blank (the source's `\S`) and without NUL characters.
+const NON_BLANK: &str = "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$";
+
+/// A pattern that would let a NUL character through, made to refuse it too: the source's
+/// `\S` (not blank), and lookahead rules (`^(?=…)`, the password's) get one more rule.
+/// The others list their characters.
+fn without_nul(pattern: &str) -> Option<String> {
+    if pattern == "\\S" {
+        Some(NON_BLANK.to_string())
+    } else {
+        let rest = pattern.strip_prefix("^(?=")?;
+        Some(format!("^(?=[^\\u0000]*$)(?={rest}"))
+    }
+}
+
+fn has_type(node: &Value, t: &str) -> bool {
+    match &node["type"] {
+        Value::String(s) => s == t,
+        Value::Array(a) => a.iter().any(|x| x == t),
+        _ => false,
+    }
+}
+
+/// `allOf` parts merged into one object schema (their properties and required fields), so
+/// that each object can be closed without refusing its other parts' fields.
+fn merge_all_of(node: &mut Value, components: &Value) {
+    match node {
+        Value::Object(m) => {
+            if let Some(Value::Array(parts)) = m.remove("allOf") {
+                let mut props = serde_json::Map::new();
+                let mut required: Vec<Value> = Vec::new();
+                for mut part in parts {
+                    if let Some(name) = part["$ref"].as_str() {
+                        let name = name.rsplit('/').next().unwrap_or_default();
+                        part = components[name].clone();
+                    }
+                    merge_all_of(&mut part, components);
+                    if let Some(p) = part["properties"].as_object() {
+                        props.extend(p.clone());
+                    }
+                    for r in part["required"].as_array().into_iter().flatten() {
+                        if !required.contains(r) {
+                            required.push(r.clone());
+                        }
+                    }
+                }
+                m.insert("type".into(), json!("object"));
+                m.insert("properties".into(), Value::Object(props));
+                if !required.is_empty() {
+                    m.insert("required".into(), Value::Array(required));
+                }
+            }
+            m.values_mut().for_each(|v| merge_all_of(v, components));
+        }
+        Value::Array(a) => a.iter_mut().for_each(|v| merge_all_of(v, components)),
+        _ => {}
+    }
+}
+
+/// Every schema as strict as the server reads it: objects refuse fields they do not
+/// name (`web::json::JsonIn` does), texts hold no NUL character, integers fit the server's
+/// integer — so that what the document calls valid, the server accepts.
+fn tighten(node: &mut Value) {
+    match node {
+        Value::Object(m) => {
+            let typed = Value::Object(m.clone());
+            if m.contains_key("properties") && !m.contains_key("additionalProperties") {
+                m.insert("additionalProperties".into(), json!(false));
+            }
+            let free_text = ["format", "pattern", "enum", "const"]
+                .iter()
+                .all(|k| !m.contains_key(*k));
+            if has_type(&typed, "string") && free_text {
+                m.insert("pattern".into(), json!(NO_NUL));
+            }
+            if let Some(p) = m
+                .get("pattern")
+                .and_then(Value::as_str)
+                .and_then(without_nul)
+            {
+                m.insert("pattern".into(), json!(p));
+            }
+            if has_type(&typed, "integer") {
+                let (min, max) = if typed["format"] == "int32" {
+                    (i64::from(i32::MIN), i64::from(i32::MAX))
+                } else {
+                    (i64::MIN, i64::MAX)
+                };
+                m.entry("minimum").or_insert(json!(min));
+                m.entry("maximum").or_insert(json!(max));
+            }
+            m.values_mut().for_each(tighten);
+        }
+        Value::Array(a) => a.iter_mut().for_each(tighten),
+        _ => {}
+    }
+}
+
+/// A query parameter is left out, not sent empty (the server refuses `name=` under
+/// `/api`: an empty date or number is no value, and an empty text filters nothing).
+fn query_not_empty(op: &mut Value) {
+    for p in op
+        .get_mut("parameters")
+        .and_then(Value::as_array_mut)
+        .into_iter()
+        .flatten()
+    {
+        if p["in"] == "query" && has_type(&p["schema"], "string") {
+            let min = p["schema"]["minLength"].as_u64().unwrap_or(0).max(1);
+            p["schema"]["minLength"] = json!(min);
+        }
+    }
+}
+
+/// The DCI registry's envelope, as far as the server reads it before answering in the
+/// standard's own shapes: a header and a message, both objects.
+fn envelope() -> Value {
+    json!({"type": "object", "required": ["header", "message"], "additionalProperties": true,
+           "properties": {"signature": {"type": "string"},
+                          "header": {"type": "object"}, "message": {"type": "object"}}})
+}
+
 /// Completes every operation of the document.
 pub fn complete(doc: &mut Value) {
     if let Some(paths) = doc["paths"].as_object_mut() {
@@ -124,10 +249,21 @@ pub fn complete(doc: &mut Value) {
             for (method, op) in item.as_object_mut().into_iter().flatten() {
                 if op.get("responses").is_some() {
                     operation(method, path, op);
+                    query_not_empty(op);
+                    let json_body = op
+                        .get_mut("requestBody")
+                        .and_then(|b| b.get_mut("content"))
+                        .and_then(|c| c.get_mut("application/json"));
+                    if let (true, Some(media)) = (path.starts_with(OWN_SHAPES), json_body) {
+                        media["schema"] = envelope();
+                    }
                 }
             }
         }
     }
+    let components = doc["components"]["schemas"].clone();
+    merge_all_of(doc, &components);
+    tighten(doc);
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ use utoipa::IntoParams;
 #[into_params(parameter_in = Query)]
 pub struct FormatQuery {
     /// `xlsx` (default) or `csv`.
-    #[param(pattern = "^(xlsx|csv)?$")]
+    #[param(pattern = "^(xlsx|csv)$")]
     pub format: Option<String>,
 }
 

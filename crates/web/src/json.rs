@@ -1,12 +1,16 @@
 //! A JSON request body as JSON Schema reads it: a whole number may be written `3.0`
 //! (JSON does not tell the two apart; the OpenAPI document's `integer` allows both), so
-//! such numbers are read as integers before the body is read into its type.
+//! such numbers are read as integers before the body is read into its type; and a field
+//! the type does not know is refused by name.
 use axum::extract::{FromRequest, Request};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+
+use crate::error::AppError;
+use domain::{Invalid, Msg};
 
 /// Extractor: the body as `T`, whole numbers written with a fraction of zero included.
 pub struct JsonIn<T>(pub T);
@@ -17,7 +21,7 @@ pub fn has_encoded_nul(text: &[u8]) -> bool {
     text.windows(3).any(|w| w == b"%00")
 }
 
-fn has_nul(v: &Value) -> bool {
+pub(crate) fn has_nul(v: &Value) -> bool {
     match v {
         Value::String(s) => s.contains('\0'),
         Value::Array(a) => a.iter().any(has_nul),
@@ -44,23 +48,71 @@ fn whole_numbers(v: &mut Value) {
     }
 }
 
+/// Reads a body's JSON value into `T`: NUL characters refused (400), whole numbers read
+/// as integers, a field the type does not read refused by name (422).
+fn read<T: DeserializeOwned>(mut v: Value) -> Result<T, Box<Response>> {
+    if has_nul(&v) {
+        return Err(Box::new(
+            (StatusCode::BAD_REQUEST, "a NUL character").into_response(),
+        ));
+    }
+    whole_numbers(&mut v);
+    // A field the type does not read is refused by name, not ignored: a misspelt
+    // optional field would otherwise be lost without a word (the document says
+    // `additionalProperties: false`).
+    let mut unknown = None;
+    let read = serde_ignored::deserialize(v, |path| {
+        unknown.get_or_insert_with(|| path.to_string());
+    });
+    match (read, unknown) {
+        (Ok(_), Some(field)) => Err(Box::new(
+            AppError::App(app::Error::Invalid(Invalid::field(
+                &field,
+                Msg::new("error.unknown_field"),
+            )))
+            .into_response(),
+        )),
+        (Ok(t), None) => Ok(t),
+        // A body of the wrong shape: as axum answers it (the middleware gives it the
+        // documented error body).
+        (Err(e), _) => Err(Box::new(
+            (StatusCode::UNPROCESSABLE_ENTITY, e.to_string()).into_response(),
+        )),
+    }
+}
+
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonIn<T> {
     type Rejection = Response;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         // Axum's own checks first: the content type (415) and the syntax (400).
-        let Json(mut v) = Json::<Value>::from_request(req, state)
+        let Json(v) = Json::<Value>::from_request(req, state)
             .await
             .map_err(IntoResponse::into_response)?;
-        if has_nul(&v) {
-            return Err((StatusCode::BAD_REQUEST, "a NUL character").into_response());
+        read(v).map(JsonIn).map_err(|e| *e)
+    }
+}
+
+/// Extractor: a body that may be left out — no body or `null` is `None` — read as
+/// [`JsonIn`] reads one.
+pub struct JsonOpt<T>(pub Option<T>);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonOpt<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        if bytes.is_empty() {
+            return Ok(JsonOpt(None));
         }
-        whole_numbers(&mut v);
-        // A body of the wrong shape: 422, as axum answers it (the middleware gives it the
-        // documented error body).
-        T::deserialize(v)
-            .map(JsonIn)
-            .map_err(|e| (StatusCode::UNPROCESSABLE_ENTITY, e.to_string()).into_response())
+        let v: Value = serde_json::from_slice(&bytes)
+            .map_err(|_| AppError::BadRequest(Msg::new("error.bad_request")).into_response())?;
+        if v.is_null() {
+            return Ok(JsonOpt(None));
+        }
+        read(v).map(|t| JsonOpt(Some(t))).map_err(|e| *e)
     }
 }
 

@@ -18,9 +18,31 @@ use axum::Json;
 #[into_params(parameter_in = Query)]
 pub struct PageQuery {
     /// Rows to return: 50 unless asked, at most 500.
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     /// Rows to skip.
+    #[param(minimum = 0)]
     pub offset: Option<i64>,
+}
+
+impl PageQuery {
+    /// The page asked for; a limit or offset out of range is refused (422), not
+    /// quietly clamped, so a client learns it reads fewer rows than it asked for.
+    pub fn paging(&self) -> Result<Paging, crate::error::AppError> {
+        let bad = |field: &str| {
+            crate::error::AppError::App(app::Error::Invalid(domain::Invalid::field(
+                field,
+                domain::Msg::new("error.paging"),
+            )))
+        };
+        if self.limit.is_some_and(|l| !(1..=500).contains(&l)) {
+            return Err(bad("limit"));
+        }
+        if self.offset.is_some_and(|o| o < 0) {
+            return Err(bad("offset"));
+        }
+        Ok(Paging::new(self.limit, self.offset))
+    }
 }
 
 /// Rows on a list page.
@@ -48,7 +70,7 @@ impl<L: Listing> FromRequestParts<AppState> for Listed<L> {
             let Query(p) = Query::<PageQuery>::from_request_parts(parts, state)
                 .await
                 .map_err(IntoResponse::into_response)?;
-            Paging::new(p.limit, p.offset)
+            p.paging().map_err(IntoResponse::into_response)?
         } else {
             q.paging(PAGE_SIZE)
         };

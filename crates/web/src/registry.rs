@@ -218,6 +218,13 @@ async fn one_search(state: &AppState, s: &Session, item: &Value) -> Result<Value
         }));
     }
     let criteria = &item["search_criteria"];
+    // No criterion holds a NUL character (PostgreSQL refuses one in text).
+    if crate::json::has_nul(criteria) {
+        return Ok(refused(Rejected {
+            code: "rjct.search_criteria.invalid",
+            message: "a text of the search criteria holds a NUL character".into(),
+        }));
+    }
     if criteria["response_entity"]
         .as_str()
         .is_some_and(|e| e != "Member")
@@ -304,11 +311,14 @@ pub(crate) async fn api_sync_search(
     };
     let header = &v["header"];
     let message = &v["message"];
-    if !header.is_object() || !message.is_object() {
+    let signed = v
+        .get("signature")
+        .is_none_or(|s| s.is_string() && !crate::json::has_nul(s));
+    if !header.is_object() || !message.is_object() || !signed {
         return http_error(
             StatusCode::BAD_REQUEST,
             "err.request.bad",
-            "a message has a header and a message",
+            "a message has a header and a message (and a text signature, if any)",
         );
     }
     let rejected = |code: &str, text: &str| {

@@ -371,6 +371,25 @@ async fn a_provincial_system_checks_who_receives_what() {
         .unwrap();
     valid(&answer, &a, "a wrong action");
     assert_eq!(a["header"]["status_reason_code"], "rjct.action.invalid");
+    // A NUL character (PostgreSQL refuses one in text) in a criterion: that search is
+    // rejected with the reason, in the standard's shape, on both databases.
+    let nul = message(
+        json!([{"reference_id": "n", "timestamp": "2026-12-01T00:00:00Z",
+        "search_criteria": {"query_type": "predicate", "query": [{"expression1": {
+            "attribute_name": "district_code", "operator": "eq", "attribute_value": "32.79\u{0}"}}]}}]),
+    );
+    let a: Value = app
+        .post(&interop, "/api/v1/registry/sync/search", nul)
+        .await
+        .json()
+        .await
+        .unwrap();
+    valid(&answer, &a, "a NUL character");
+    let item = &a["message"]["search_response"][0];
+    assert_eq!(
+        item["status_reason_code"], "rjct.search_criteria.invalid",
+        "{a}"
+    );
 
     // The operations not offered: the standard's refusal, not 404.
     for path in [

@@ -2,6 +2,16 @@
 //! error pages; and the small helpers it shares with the pages.
 use super::*;
 
+/// The first query parameter sent empty (`to=`): under `/api` a parameter not used is left
+/// out (the document says `minLength: 1`), so an empty date or number is not read as none.
+fn empty_parameter(query: Option<&str>) -> Option<String> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query?).ok()?;
+    pairs
+        .into_iter()
+        .find(|(_, v)| v.is_empty())
+        .map(|(k, _)| k)
+}
+
 /// Resolves the caller's session and language, enforces CSRF on state-changing
 /// requests, and renders every error in the caller's language (JSON or HTML).
 pub async fn middleware(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
@@ -60,6 +70,14 @@ pub async fn middleware(State(state): State<AppState>, mut req: Request, next: N
         user_lang.or(cookie_lang)
     }
     .unwrap_or_default();
+
+    if let Some(name) = api.then(|| empty_parameter(req.uri().query())).flatten() {
+        let e = app::Error::Invalid(domain::Invalid::field(
+            &name,
+            Msg::new("error.empty_parameter"),
+        ));
+        return render_error(&state, session.as_ref(), lang, api, &path, AppError::App(e));
+    }
 
     if !matches!(
         *req.method(),

@@ -193,11 +193,9 @@ pub(crate) async fn api_remove_member(
     Authed(s): Authed,
     Path((id, person_id)): Path<(i64, i64)>,
     Query(q): Query<LeaveQuery>,
-    body: axum::body::Bytes,
+    crate::json::JsonOpt(body): crate::json::JsonOpt<LeaveBody>,
 ) -> AppResult<Json<KubeOut>> {
-    let from_body = serde_json::from_slice::<LeaveBody>(&body)
-        .ok()
-        .and_then(|b| b.reason);
+    let from_body = body.and_then(|b| b.reason);
     let reason = q.reason.or(from_body);
     let d = app::kube::remove_member(&state.app(), &s.caller(), id, person_id, reason.as_deref())
         .await?;

@@ -80,13 +80,7 @@ pub struct BreachOut {
 pub struct BreachQuery {
     /// A kecamatan of the caller's area; empty: all of it.
     pub district_code: String,
-    /// At most this many (default and most: 500).
-    pub limit: Option<usize>,
-    pub offset: Option<usize>,
 }
-
-/// The most members a page or an answer lists at once.
-const SHOWN: usize = 500;
 
 async fn breaches_of(
     state: &AppState,
@@ -115,34 +109,37 @@ async fn breaches_of(
 }
 
 /// A page of breaches and how many there are.
-#[derive(Serialize, ToSchema)]
-pub struct BreachesOut {
-    pub total: usize,
-    pub items: Vec<BreachOut>,
-}
-
-fn page_of(all: Vec<BreachOut>, q: &BreachQuery) -> BreachesOut {
-    let total = all.len();
-    let limit = q.limit.unwrap_or(SHOWN).clamp(1, SHOWN);
+fn page_of(all: Vec<BreachOut>, paging: app::Paging) -> app::Page<BreachOut> {
+    let total = all.len() as i64;
     let items = all
         .into_iter()
-        .skip(q.offset.unwrap_or(0))
-        .take(limit)
+        .skip(usize::try_from(paging.offset).unwrap_or(usize::MAX))
+        .take(usize::try_from(paging.limit).unwrap_or(0))
         .collect();
-    BreachesOut { total, items }
+    app::Page {
+        items,
+        total,
+        limit: paging.limit,
+        offset: paging.offset,
+    }
 }
 
 /// Members of the area's active groups who break a membership rule with no exception
 /// recorded (data from before a rule or a bound), by kecamatan and group, a page at a time.
-#[utoipa::path(get, path = "/api/v1/kube/membership", tag = "kube", params(BreachQuery),
-    responses((status = 200, body = BreachesOut)))]
+#[utoipa::path(get, path = "/api/v1/kube/membership", tag = "kube", params(BreachQuery, crate::list::PageQuery),
+    responses((status = 200, body = crate::schema::ListOf<BreachOut>)))]
 pub(crate) async fn api_breaches(
     State(state): State<AppState>,
     Authed(s): Authed,
     crate::session::ReqLang(lang): crate::session::ReqLang,
     Query(q): Query<BreachQuery>,
-) -> AppResult<Json<BreachesOut>> {
-    Ok(Json(page_of(breaches_of(&state, &s, &q, lang).await?, &q)))
+    Query(page): Query<crate::list::PageQuery>,
+) -> AppResult<Json<crate::schema::ListOf<BreachOut>>> {
+    let all = breaches_of(&state, &s, &q, lang).await?;
+    Ok(Json(crate::schema::ListOf::from_page(
+        page_of(all, page.paging()?),
+        |b| b,
+    )))
 }
 
 #[derive(askama::Template)]
@@ -150,7 +147,7 @@ pub(crate) async fn api_breaches(
 pub(super) struct BreachPage {
     ctx: Ctx,
     rows: Vec<BreachOut>,
-    total: usize,
+    total: i64,
     districts: Vec<(String, String)>,
     district: String,
 }
@@ -161,11 +158,8 @@ pub(super) async fn breaches_page(
     Query(q): Query<BreachQuery>,
 ) -> AppResult<Response> {
     // A hundred at a time on a page (a phone stacks each as a card).
-    let q = BreachQuery {
-        limit: Some(q.limit.unwrap_or(100)),
-        ..q
-    };
-    let page = page_of(breaches_of(&state, &s, &q, ctx.lang).await?, &q);
+    let all = breaches_of(&state, &s, &q, ctx.lang).await?;
+    let page = page_of(all, app::Paging::new(Some(100), None));
     Ok(html(&BreachPage {
         rows: page.items,
         total: page.total,

@@ -98,30 +98,17 @@ impl From<app::programmes::Benefit> for BenefitOut {
     }
 }
 
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct PageQuery {
-    pub limit: Option<i64>,
-    pub offset: Option<i64>,
-}
-
 /// The benefits given under a programme to persons the caller may see, awaiting
 /// approval first.
-#[utoipa::path(get, path = "/api/v1/programmes/{id}/benefits", tag = "aid", params(("id" = i64, Path), PageQuery),
+#[utoipa::path(get, path = "/api/v1/programmes/{id}/benefits", tag = "aid", params(("id" = i64, Path), crate::list::PageQuery),
     responses((status = 200, body = crate::schema::ListOf<BenefitOut>), (status = 404, body = crate::schema::ErrorBody)))]
 pub(crate) async fn api_benefits(
     State(state): State<AppState>,
     Authed(s): Authed,
     Path(id): Path<i64>,
-    Query(q): Query<PageQuery>,
+    Query(q): Query<crate::list::PageQuery>,
 ) -> AppResult<Json<crate::schema::ListOf<BenefitOut>>> {
-    let page = app::programmes::benefits(
-        &state.app(),
-        &s.caller(),
-        id,
-        app::Paging::new(q.limit, q.offset),
-    )
-    .await?;
+    let page = app::programmes::benefits(&state.app(), &s.caller(), id, q.paging()?).await?;
     Ok(Json(crate::schema::ListOf::from_page(
         page,
         BenefitOut::from,

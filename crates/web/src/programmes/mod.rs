@@ -115,7 +115,7 @@ pub(crate) async fn api_list(
 ) -> AppResult<Json<crate::schema::ListOf<ProgrammeOut>>> {
     let all = app::programmes::list(&state.app(), &s.caller(), q.year).await?;
     // A year holds dozens of programmes: paged after reading them with their figures.
-    let paging = app::Paging::new(page.limit, page.offset);
+    let paging = page.paging()?;
     let total = all.len() as i64;
     let items = all
         .into_iter()

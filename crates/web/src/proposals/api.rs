@@ -72,16 +72,10 @@ pub(crate) async fn api_act(
     State(state): State<AppState>,
     Authed(s): Authed,
     Path((id, action)): Path<(i64, String)>,
-    body: axum::body::Bytes,
+    crate::json::JsonOpt(b): crate::json::JsonOpt<ActBody>,
 ) -> AppResult<Json<ProposalOut>> {
     // No body, or `null`, is a step with nothing to add.
-    let b: ActBody = if body.is_empty() {
-        ActBody::default()
-    } else {
-        serde_json::from_slice::<Option<ActBody>>(&body)
-            .map_err(|_| AppError::BadRequest(Msg::new("error.bad_request")))?
-            .unwrap_or_default()
-    };
+    let b = b.unwrap_or_default();
     Ok(Json(out(app::proposals::act(
         &state.app(),
         &s.caller(),

@@ -1,7 +1,7 @@
 //! Proposals of KUBE for in-kind aid: draft → submitted → verified → approved/rejected →
 //! delivered → closed, with the budget check at approval, the technical-guidance check
 //! at delivery, and the handover minutes (BAST) as PDF.
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::page::{self, html, Ctx, FormErrors, PageAuth, Pager};
 use crate::session::{Authed, Session};
 use crate::AppState;

@@ -133,8 +133,9 @@ pub struct KubeFilter {
     /// Development level from the latest stage checklist: `tumbuh`, `berkembang`, `maju`,
     /// `below` (assessed, not even Tumbuh) or `never` (never assessed).
     pub level: Option<String>,
-    /// Year of formation (as typed: a malformed year is a field error of the list, not a
-    /// refused request; see [`KubeFilter::year`]).
+    /// Year of formation (read as typed: on the list page a malformed year is a field error
+    /// of the list; see [`KubeFilter::year`]).
+    #[param(value_type = Option<i64>)]
     pub year: Option<String>,
     /// `registration_number` (default), `name`, `formed_on`, `members`; `-` before: descending.
     pub sort: Option<String>,

@@ -281,15 +281,18 @@ async fn package_templates_merge_repeated_items_and_refuse_bad_input() {
         .await;
     assert_eq!(r.status(), StatusCode::CONFLICT);
     // A quantity beyond any real request is refused with the field named.
-    for path in ["/api/v1/packages", "/api/v1/proposals"] {
-        let r = app
-            .post(
-                &op,
-                path,
-                json!({"name": "Paket besar", "kube_id": s.kube_id, "programme_id": prog, "justification": "x",
-                "items": [{"item_id": s.goat, "quantity": 359_571_870_827i64}]}),
-            )
-            .await;
+    let huge = json!([{"item_id": s.goat, "quantity": 359_571_870_827i64}]);
+    for (path, body) in [
+        (
+            "/api/v1/packages",
+            json!({"name": "Paket besar", "items": huge}),
+        ),
+        (
+            "/api/v1/proposals",
+            json!({"kube_id": s.kube_id, "programme_id": prog, "justification": "x", "items": huge}),
+        ),
+    ] {
+        let r = app.post(&op, path, body).await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{path}");
         let b: Value = r.json().await.unwrap();
         assert!(b.to_string().contains("items"), "{b}");

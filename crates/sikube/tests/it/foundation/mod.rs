@@ -528,3 +528,90 @@ async fn health_assets_and_error_pages() {
     assert_eq!(r.headers()["x-content-type-options"], "nosniff");
     app.stop().await;
 }
+
+/// The API reads requests as strictly as its document states them: a field the operation
+/// does not know is refused by name (not ignored), a query parameter sent empty is refused
+/// (leave it out), paging out of range is refused (not clamped); every list answers the
+/// same page; and the document closes its objects and keeps NUL characters out of texts.
+#[tokio::test]
+async fn requests_are_read_as_strictly_as_the_document_states() {
+    let app = TestApp::spawn().await;
+    let op = app.token("operator").await;
+    let r = app
+        .post(
+            &op,
+            "/api/v1/items",
+            json!({"name": "Kambing", "unit": "ekor", "unit_price": 2_500_000, "unti_price": 1}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let b: Value = r.json().await.unwrap();
+    assert!(
+        b["error"]["fields"]["unti_price"]
+            .as_str()
+            .unwrap()
+            .contains("tidak dikenal"),
+        "{b}"
+    );
+    // Nothing was stored: the same item without the misspelt field is new.
+    let r = app
+        .post(
+            &op,
+            "/api/v1/items",
+            json!({"name": "Kambing", "unit": "ekor", "unit_price": 2_500_000}),
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::CREATED,
+        "{}",
+        r.text().await.unwrap()
+    );
+    for (url, field) in [
+        ("/api/v1/audit?to=", "to"),
+        ("/api/v1/persons?q=&limit=5", "q"),
+        ("/api/v1/persons?limit=0", "limit"),
+        ("/api/v1/persons?limit=501", "limit"),
+        ("/api/v1/kube/membership?offset=-1", "offset"),
+    ] {
+        let r = app.get(&op, url).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{url}");
+        let b: Value = r.json().await.unwrap();
+        assert!(b["error"]["fields"][field].is_string(), "{url}: {b}");
+    }
+    let r = app.get(&op, "/api/v1/persons?limit=500").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let page: Value = app
+        .get(&op, "/api/v1/kube/membership?limit=2")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (page["limit"].as_i64(), page["offset"].as_i64()),
+        (Some(2), Some(0)),
+        "{page}"
+    );
+    assert!(page["items"].as_array().unwrap().len() <= 2 && page["total"].is_i64());
+
+    let doc: Value = Client::new()
+        .get(app.url("/api/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let item = &doc["components"]["schemas"]["ItemIn"];
+    assert_eq!(item["additionalProperties"], json!(false), "{item}");
+    let name = item["properties"]["name"]["pattern"].as_str().unwrap();
+    assert!(name.contains("u0000") && name.starts_with('^'), "{name}");
+    // Merged, not `allOf` (a closed part would refuse the other part's fields).
+    let kube = &doc["components"]["schemas"]["KubeCreate"];
+    assert!(
+        kube.get("allOf").is_none() && kube["properties"]["members"].is_object(),
+        "{kube}"
+    );
+    let q = &doc["paths"]["/api/v1/persons"]["get"]["parameters"][0]["schema"];
+    assert_eq!(q["minLength"], json!(1), "{q}");
+}
