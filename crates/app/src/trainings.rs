@@ -1,6 +1,7 @@
 //! Guidance and training events: recording them, their participants and attendance;
 //! and whether a KUBE's members have had the technical guidance its business needs
 //! before goods are delivered.
+use crate::idempotency::{earlier, Key};
 use crate::lists::{opt as maybe, text, Listing, Viewer};
 pub use crate::store::trainings::{NewTraining, Training, TrainingDetail, TrainingFilter};
 use crate::store::{Page, Paging};
@@ -230,7 +231,7 @@ pub fn days(t: &crate::store::trainings::Training) -> Vec<String> {
     out
 }
 
-#[derive(Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct AttendanceIn {
     pub person_id: i64,
     /// `YYYY-MM-DD`, a day of the event.
@@ -240,8 +241,19 @@ pub struct AttendanceIn {
 }
 
 /// Marks a participant present or absent on a day of the event.
-pub async fn attendance(cx: &Context, c: &Caller, id: i64, b: &AttendanceIn) -> Result<()> {
+/// With a key, a request sent again records nothing more (`crate::idempotency`).
+pub async fn attendance(
+    cx: &Context,
+    c: &Caller,
+    id: i64,
+    b: &AttendanceIn,
+    key: Option<&Key>,
+) -> Result<()> {
     c.require_write()?;
+    let once = key.map(|k| k.once("attendance", &(id, b)));
+    if earlier(cx, c, once.as_ref()).await?.is_some() {
+        return training(cx, c, id).await.map(|_| ());
+    }
     let d = training(cx, c, id).await?.d;
     if !days(&d.training).contains(&b.day.trim().to_string()) {
         return Err(Error::invalid("day", Msg::new("training.day_outside")));
@@ -252,10 +264,25 @@ pub async fn attendance(cx: &Context, c: &Caller, id: i64, b: &AttendanceIn) -> 
             Msg::new("training.not_participant"),
         ));
     }
-    Ok(cx
+    let made = cx
         .store
-        .training_attendance(&c.actor, id, b.person_id, b.day.trim(), b.present)
-        .await?)
+        .training_attendance(
+            &c.actor,
+            id,
+            b.person_id,
+            b.day.trim(),
+            b.present,
+            once.as_ref(),
+        )
+        .await;
+    match made {
+        Ok(()) => Ok(()),
+        // The same request, sent twice at once: the other one recorded it.
+        Err(e) => match earlier(cx, c, once.as_ref()).await? {
+            Some(_) => Ok(()),
+            None => Err(e.into()),
+        },
+    }
 }
 
 /// The guidance and training events a caller may see: the list page, the API list and

@@ -1,5 +1,6 @@
 //! Monitoring visits: recording one for a KUBE in the caller's area, and the health of
 //! a group judged from its visits (`domain::health`).
+use crate::idempotency::{earlier, Key};
 pub use crate::store::visits::Visit;
 use crate::{Caller, Context, Error, Result};
 use domain::health::Health;
@@ -56,13 +57,20 @@ pub struct VisitIn {
 
 /// Records a monitoring visit to a KUBE the caller may see; returns the visit and the
 /// group's health after it.
+/// With a key, a request sent again records nothing more and answers the visit the
+/// first one recorded, with the group's health now (`crate::idempotency`).
 pub async fn record(
     cx: &Context,
     c: &Caller,
     kube_id: i64,
     input: &VisitInput,
+    key: Option<&Key>,
 ) -> Result<(Visit, Health)> {
     c.require_write()?;
+    let once = key.map(|k| k.once("visit", &(kube_id, input)));
+    if let Some(id) = earlier(cx, c, once.as_ref()).await? {
+        return recorded(cx, c, kube_id, id).await;
+    }
     let k = crate::scope::kube(cx, c, kube_id).await?;
     if k.stage == Stage::Bubar {
         return Err(Error::Conflict {
@@ -71,10 +79,33 @@ pub async fn record(
         });
     }
     let v = input.validate(cx.today(), *k.formed_on, k.member_count)?;
-    Ok(cx
+    let made = cx
         .store
-        .visit_create(&c.actor, kube_id, &v, &cx.settings.health, cx.today())
-        .await?)
+        .visit_create(
+            &c.actor,
+            kube_id,
+            &v,
+            &cx.settings.health,
+            cx.today(),
+            once.as_ref(),
+        )
+        .await;
+    match made {
+        Ok(m) => Ok(m),
+        // The same request, sent twice at once: the other one recorded it.
+        Err(e) => match earlier(cx, c, once.as_ref()).await? {
+            Some(id) => recorded(cx, c, kube_id, id).await,
+            None => Err(e.into()),
+        },
+    }
+}
+
+/// A visit recorded earlier under a key, as its request's answer (the group in the
+/// caller's area still).
+async fn recorded(cx: &Context, c: &Caller, kube_id: i64, id: i64) -> Result<(Visit, Health)> {
+    let (h, _) = health(cx, c, kube_id).await?;
+    let v = cx.store.visit_get(id).await?.ok_or(Error::NotFound)?;
+    Ok((v, h))
 }
 
 /// The visit as the domain checks it.

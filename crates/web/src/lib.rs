@@ -17,6 +17,7 @@ pub mod error;
 mod exchange;
 mod export;
 pub mod guide;
+mod idempotency;
 pub mod import;
 mod json;
 mod kube;

@@ -140,7 +140,11 @@ pub struct VisitCreated {
 }
 
 /// Record a monitoring visit; returns the KUBE's new health.
-#[utoipa::path(post, path = "/api/v1/kube/{id}/visits", tag = "monitoring", params(("id" = i64, Path)), request_body = VisitIn,
+/// Sent with an `Idempotency-Key` (a phone's queued visit), the same request sent again
+/// records nothing more and answers as the first did; the key with another request is 422.
+#[utoipa::path(post, path = "/api/v1/kube/{id}/visits", tag = "monitoring",
+    params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header, description = "1–100 visible ASCII characters, e.g. a UUID; one per queued visit")),
+    request_body = VisitIn,
     responses((status = 201, body = VisitCreated), (status = 404, body = crate::schema::ErrorBody), (status = 409, body = crate::schema::ErrorBody),
               (status = 422, body = crate::schema::ErrorBody)))]
 pub(crate) async fn api_create(
@@ -148,9 +152,11 @@ pub(crate) async fn api_create(
     Authed(s): Authed,
     crate::session::ReqLang(lang): crate::session::ReqLang,
     Path(id): Path<i64>,
+    crate::idempotency::IdempotencyKey(key): crate::idempotency::IdempotencyKey,
     crate::json::JsonIn(b): crate::json::JsonIn<VisitIn>,
 ) -> AppResult<Response> {
-    let (v, h) = app::visits::record(&state.app(), &s.caller(), id, &input_of(&b)).await?;
+    let (v, h) =
+        app::visits::record(&state.app(), &s.caller(), id, &input_of(&b), key.as_ref()).await?;
     Ok((
         StatusCode::CREATED,
         Json(VisitCreated {
@@ -457,7 +463,7 @@ async fn create_form(
         gps: some(&f.gps),
     };
     let result = if inv.is_empty() {
-        app::visits::record(&state.app(), &s.caller(), id, &input).await
+        app::visits::record(&state.app(), &s.caller(), id, &input, None).await
     } else {
         Err(inv.into())
     };

@@ -291,7 +291,14 @@ async fn visits(
             .map_err(|e| format!("demo visit: {e}"))?;
         let visitor = on(cast.field(&g.district), visited_on, 10);
         let (_, h) = store
-            .visit_create(&visitor, g.id, &valid, &Thresholds::default(), year.today)
+            .visit_create(
+                &visitor,
+                g.id,
+                &valid,
+                &Thresholds::default(),
+                year.today,
+                None,
+            )
             .await
             .map_err(|e| format!("demo visit: {e}"))?;
         health = Some(h);

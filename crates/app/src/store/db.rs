@@ -175,6 +175,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0019_checklist.sql"),
         include_str!("../../migrations/postgres/0019_checklist.sql"),
     ),
+    (
+        20,
+        "idempotency",
+        include_str!("../../migrations/sqlite/0020_idempotency.sql"),
+        include_str!("../../migrations/postgres/0020_idempotency.sql"),
+    ),
 ];
 
 impl Store {

@@ -14,6 +14,7 @@ mod db;
 pub mod duplicates;
 pub mod error;
 pub mod exchange;
+pub mod idempotency;
 pub mod import;
 pub mod kube;
 pub mod login_limit;

@@ -1,4 +1,5 @@
 //! Guidance and training events, their partner agencies and participants.
+use crate::store::idempotency::{self, Once};
 use crate::store::persons::{scope_filter, Scope};
 use crate::store::sql::Where;
 use crate::store::{audit, Actor, Page, Paging, Result, Store, StoreError};
@@ -308,6 +309,7 @@ impl Store {
         person_id: i64,
         day: &str,
         present: bool,
+        once: Option<&Once>,
     ) -> Result<()> {
         let mut tx = self.tx().await?;
         let known: Option<(i64,)> = sqlx::query_as(
@@ -359,6 +361,9 @@ impl Store {
             Some(&after),
         )
         .await?;
+        if let (Some(once), Some(user)) = (once, actor.user_id) {
+            idempotency::remember(&mut tx, user, once, training_id, &actor.now()).await?;
+        }
         tx.commit().await?;
         Ok(())
     }

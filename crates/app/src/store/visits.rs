@@ -1,5 +1,6 @@
 //! Monitoring visits and the health they decide. Each visit re-assesses its KUBE in
 //! the same transaction; the assessment is kept as history.
+use crate::store::idempotency::{self, Once};
 use crate::store::persons::{scope_filter, Scope};
 use crate::store::sql::Where;
 use crate::store::{audit, Actor, Result, Store, StoreError};
@@ -200,6 +201,7 @@ impl Store {
         v: &ValidVisit,
         t: &Thresholds,
         today: NaiveDate,
+        once: Option<&Once>,
     ) -> Result<(Visit, Health)> {
         let mut tx = self.tx().await?;
         let f = &v.facts;
@@ -234,8 +236,22 @@ impl Store {
         let after = serde_json::json!({"visit": visit, "status": h.status.code(), "level": h.level.map(|l| l.code())});
         audit::record::<(), _>(&mut tx, actor, "visit", "kube", kube_id, None, Some(&after))
             .await?;
+        if let (Some(once), Some(user)) = (once, actor.user_id) {
+            idempotency::remember(&mut tx, user, once, id, &actor.now()).await?;
+        }
         tx.commit().await?;
         Ok((visit, h))
+    }
+
+    /// One visit by its id.
+    pub async fn visit_get(&self, id: i64) -> Result<Option<Visit>> {
+        let mut conn = self.pool.acquire().await?;
+        Ok(
+            sqlx::query_as(&format!("SELECT {COLS} FROM visits WHERE id = $1"))
+                .bind(id)
+                .fetch_optional(&mut *conn)
+                .await?,
+        )
     }
 
     pub async fn visit_list(&self, kube_id: i64) -> Result<Vec<Visit>> {

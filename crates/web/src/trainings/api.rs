@@ -7,15 +7,20 @@ pub(crate) use app::trainings::Trainings;
 // ---------- API ----------
 
 /// Record presence or absence of a participant on one day.
-#[utoipa::path(post, path = "/api/v1/trainings/{id}/attendance", tag = "trainings", params(("id" = i64, Path)), request_body = AttendanceIn,
+/// Sent with an `Idempotency-Key` (a phone's queued attendance), the same request sent
+/// again records nothing more; the key with another request is 422.
+#[utoipa::path(post, path = "/api/v1/trainings/{id}/attendance", tag = "trainings",
+    params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header, description = "1–100 visible ASCII characters, e.g. a UUID; one per queued record")),
+    request_body = AttendanceIn,
     responses((status = 200, body = TrainingOut), (status = 422, body = crate::schema::ErrorBody)))]
 pub(crate) async fn api_attendance(
     State(state): State<AppState>,
     Authed(s): Authed,
     Path(id): Path<i64>,
+    crate::idempotency::IdempotencyKey(key): crate::idempotency::IdempotencyKey,
     crate::json::JsonIn(b): crate::json::JsonIn<AttendanceIn>,
 ) -> AppResult<Json<TrainingOut>> {
-    app::trainings::attendance(&state.app(), &s.caller(), id, &b).await?;
+    app::trainings::attendance(&state.app(), &s.caller(), id, &b, key.as_ref()).await?;
     Ok(Json(out(&state, visible(&state, &s, id).await?)))
 }
 
@@ -82,9 +87,9 @@ pub(super) async fn attendance_form(
             day: day.clone(),
             present: present.contains(&p.person_id),
         };
-        if let Again(inv) =
-            page::outcome(app::trainings::attendance(&state.app(), &s.caller(), id, &b).await)?
-        {
+        if let Again(inv) = page::outcome(
+            app::trainings::attendance(&state.app(), &s.caller(), id, &b, None).await,
+        )? {
             return render_detail(&state, &s, ctx, id, "", Some(&inv)).await;
         }
     }

@@ -475,3 +475,120 @@ async fn pendamping_records_visits_only_in_their_kecamatan_and_queue_orders_by_r
     assert!(!html.contains("Terlambat 0 hari"));
     app.stop().await;
 }
+
+/// A phone sends a queued visit or attendance with an `Idempotency-Key`; when the answer
+/// is lost it sends the same again: one record, and the second answer is the first's. The
+/// key with another request is refused; another account's same key is its own.
+#[tokio::test]
+async fn a_request_sent_again_with_its_key_records_once() {
+    let app = TestApp::spawn().await;
+    let op = app.token("operator").await;
+    let ids = persons_in(&app, &op, REJASARI, 5, 15).await;
+    let k: Value = app
+        .post(
+            &op,
+            "/api/v1/kube",
+            kube_body("KUBE Sekali", REJASARI, &ids),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let kid = k["id"].as_i64().unwrap();
+    let send = |key: &'static str, body: Value| {
+        let url = app.url(&format!("/api/v1/kube/{kid}/visits"));
+        let op = op.clone();
+        async move {
+            reqwest::Client::new()
+                .post(url)
+                .bearer_auth(op)
+                .header("Idempotency-Key", key)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let body = visit(&app.days_ago(3), true);
+    let first = send("7f0c2a9e-visit-1", body.clone()).await;
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let first: Value = first.json().await.unwrap();
+    let again = send("7f0c2a9e-visit-1", body.clone()).await;
+    assert_eq!(again.status(), StatusCode::CREATED);
+    let again: Value = again.json().await.unwrap();
+    assert_eq!(first["visit"], again["visit"]);
+    let visits: Value = app
+        .get_json(&op, &format!("/api/v1/kube/{kid}/visits"))
+        .await;
+    assert_eq!(visits.as_array().unwrap().len(), 1, "{visits}");
+    // The same key with another visit: refused, nothing recorded.
+    let other = send("7f0c2a9e-visit-1", visit(&app.days_ago(2), false)).await;
+    assert_eq!(other.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let e: Value = other.json().await.unwrap();
+    assert!(e["error"]["fields"]["Idempotency-Key"].is_string(), "{e}");
+    // A malformed key: refused.
+    let bad = send("with space", body.clone()).await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // Another account's same key is its own: a second visit.
+    let kb = app.token("kabid").await;
+    let r = reqwest::Client::new()
+        .post(app.url(&format!("/api/v1/kube/{kid}/visits")))
+        .bearer_auth(&kb)
+        .header("Idempotency-Key", "7f0c2a9e-visit-1")
+        .json(&visit(&app.days_ago(1), true))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let visits: Value = app
+        .get_json(&op, &format!("/api/v1/kube/{kid}/visits"))
+        .await;
+    assert_eq!(visits.as_array().unwrap().len(), 2, "{visits}");
+
+    // A day's attendance, sent twice with its key: recorded once, audited once.
+    let r = app
+        .post(
+            &op,
+            "/api/v1/trainings",
+            json!({"title": "Bimtek", "kind": "bimbingan_sosial",
+            "starts_on": "2012-06-01", "ends_on": "2012-06-02", "village_code": REJASARI}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let tid = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    app.post(
+        &op,
+        &format!("/api/v1/trainings/{tid}/participants"),
+        json!({"person_id": ids[0]}),
+    )
+    .await;
+    let body = json!({"person_id": ids[0], "day": "2012-06-02", "present": true});
+    for _ in 0..2 {
+        let r = reqwest::Client::new()
+            .post(app.url(&format!("/api/v1/trainings/{tid}/attendance")))
+            .bearer_auth(&op)
+            .header("Idempotency-Key", "att-2012-06-02-1")
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+    }
+    let audit: Value = app
+        .get_json(
+            &app.token("admin").await,
+            &format!("/api/v1/audit?entity=training&entity_id={tid}&action=attendance"),
+        )
+        .await;
+    assert_eq!(audit["total"], 1, "{audit}");
+    let r = reqwest::Client::new()
+        .post(app.url(&format!("/api/v1/trainings/{tid}/attendance")))
+        .bearer_auth(&op)
+        .header("Idempotency-Key", "att-2012-06-02-1")
+        .json(&json!({"person_id": ids[0], "day": "2012-06-01", "present": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    app.stop().await;
+}
