@@ -20,6 +20,7 @@ async fn a_visit_takes_photos_its_area_may_see() {
         &crate::visits::input_of(&input(
             json!({"visited_on": "2026-12-05", "operating": true}),
         )),
+        None,
     )
     .await
     .unwrap();

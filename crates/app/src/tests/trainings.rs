@@ -47,9 +47,9 @@ async fn participants_attendance_and_the_summary_stay_in_the_area() {
         .expect("the office adds anyone");
     let day = |d: &str, present| input(json!({"person_id": ours[0], "day": d, "present": present}));
     let outside_days =
-        crate::trainings::attendance(cx, &o.field, id, &day("2026-11-04", true)).await;
+        crate::trainings::attendance(cx, &o.field, id, &day("2026-11-04", true), None).await;
     assert!(matches!(outside_days, Err(Error::Invalid(i)) if i.fields.contains_key("day")));
-    crate::trainings::attendance(cx, &o.field, id, &day("2026-11-03", true))
+    crate::trainings::attendance(cx, &o.field, id, &day("2026-11-03", true), None)
         .await
         .unwrap();
     let present = crate::trainings::days_present(cx, &o.field, id)
