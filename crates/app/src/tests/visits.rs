@@ -22,7 +22,7 @@ async fn visits_are_of_past_days_in_the_area_and_the_queue_follows_them() {
     let b = o
         .kube("KUBE Dua", BINANGUN, &o.residents(BINANGUN, 5, 2).await)
         .await;
-    let tomorrow = crate::visits::record(cx, &o.field, a, &visit("2026-12-07"))
+    let tomorrow = crate::visits::record(cx, &o.field, a, &visit("2026-12-07"), None)
         .await
         .unwrap_err();
     assert!(
@@ -30,10 +30,10 @@ async fn visits_are_of_past_days_in_the_area_and_the_queue_follows_them() {
         "{tomorrow:?}"
     );
     assert!(matches!(
-        crate::visits::record(cx, &o.field, b, &visit("2026-12-01")).await,
+        crate::visits::record(cx, &o.field, b, &visit("2026-12-01"), None).await,
         Err(Error::NotFound)
     ));
-    let (v, _) = crate::visits::record(cx, &o.field, a, &visit("2026-12-06"))
+    let (v, _) = crate::visits::record(cx, &o.field, a, &visit("2026-12-06"), None)
         .await
         .expect("visit");
     assert_eq!(
