@@ -90,10 +90,10 @@ async fn the_queue_puts_the_overdue_first_and_a_new_group_is_not_late() {
         .await;
     let mut stopped = visit("2026-11-29");
     stopped.operating = false;
-    crate::visits::record(cx, &o.field, struggling, &stopped)
+    crate::visits::record(cx, &o.field, struggling, &stopped, None)
         .await
         .unwrap();
-    crate::visits::record(cx, &o.field, overdue, &visit("2026-10-27"))
+    crate::visits::record(cx, &o.field, overdue, &visit("2026-10-27"), None)
         .await
         .unwrap();
     let q = crate::visits::queue(cx, &o.field, false, None)
