@@ -15,6 +15,7 @@ pub mod dtsen;
 pub mod duplicates;
 pub mod error;
 pub mod exchange;
+pub mod field;
 pub mod idempotency;
 pub mod import;
 pub mod installation;

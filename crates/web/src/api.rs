@@ -32,6 +32,7 @@ fn build() -> ApiRouter {
     let r = crate::import::api_routes(r);
     let r = crate::trainings::api_routes(r);
     let r = crate::visits::api_routes(r);
+    let r = crate::field::api_routes(r);
     let r = crate::dashboard::api_routes(r);
     let r = crate::tasks::api_routes(r);
     let r = crate::programmes::api_routes(r);

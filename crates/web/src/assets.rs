@@ -32,6 +32,21 @@ const FILES: &[(&str, &str, &[u8])] = &[
         "image/svg+xml",
         include_bytes!("../static/favicon.svg"),
     ),
+    (
+        "field.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../static/field.js"),
+    ),
+    (
+        "icon-192.png",
+        "image/png",
+        include_bytes!("../static/icon-192.png"),
+    ),
+    (
+        "icon-512.png",
+        "image/png",
+        include_bytes!("../static/icon-512.png"),
+    ),
 ];
 
 fn etags() -> &'static Vec<String> {

@@ -16,6 +16,7 @@ mod duplicates;
 pub mod error;
 mod exchange;
 mod export;
+mod field;
 pub mod guide;
 mod idempotency;
 pub mod import;
@@ -154,6 +155,7 @@ fn pages() -> Routes {
         .merge(kube::routes())
         .merge(trainings::routes())
         .merge(visits::routes())
+        .merge(field::routes())
         .merge(programmes::routes())
         .merge(proposals::routes())
         .merge(attachments::routes())

@@ -121,6 +121,7 @@ impl Ctx {
             ("/reports", "nav.reports"),
         ];
         if u.role.can_write() {
+            items.insert(4, ("/field/", "nav.field"));
             items.push(("/import", "nav.import"));
         }
         if u.role.manages_users() {

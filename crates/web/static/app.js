@@ -35,3 +35,17 @@ document.addEventListener("DOMContentLoaded", function () {
   var bad = document.querySelector("main [aria-invalid=true]");
   if (bad) { bad.focus({ preventScroll: true }); bad.scrollIntoView({ block: "center" }); }
 });
+// Logged out (the login page): the field app's copy of the caseload — names of group
+// members — leaves the phone; its unsent queue stays, to be sent after the next login.
+(function () {
+  if (location.pathname !== "/login" || !window.indexedDB || !window.caches) return;
+  caches.delete("sikube-field-v1");
+  var req = indexedDB.open("sikube-field", 1);
+  req.onupgradeneeded = function () {
+    req.result.createObjectStore("kv");
+    req.result.createObjectStore("queue", { keyPath: "id" });
+  };
+  req.onsuccess = function () {
+    req.result.transaction("kv", "readwrite").objectStore("kv").delete("caseload");
+  };
+})();

@@ -17,6 +17,10 @@ const PUBLIC: &[&str] = &[
     "/static/{file}",
     "/publik",
     "/api/v1/auth/login",
+    // The field app's manifest (browsers fetch it without cookies) and service worker:
+    // no data, the same for everyone.
+    "/field/manifest.webmanifest",
+    "/field/sw.js",
 ];
 
 struct Ids {
@@ -373,8 +377,13 @@ fn expected_read(route: &str, role: &str) -> Vec<u16> {
             vec![403]
         };
     }
-    // The picker offers persons to forms that change records.
-    if form || route == "/persons/candidates" {
+    // The picker offers persons to forms that change records; the field app records
+    // visits and attendance.
+    if form
+        || route == "/persons/candidates"
+        || route == "/field/"
+        || route == "/api/v1/field/caseload"
+    {
         return if writer { vec![200] } else { vec![403] };
     }
     match route {
@@ -391,6 +400,8 @@ fn expected_read(route: &str, role: &str) -> Vec<u16> {
         "/proposals/{id}/bast.pdf" | "/api/v1/proposals/{id}/bast.pdf" => vec![409],
         // The matrix's training has no one who attended yet: no certificates to print.
         "/trainings/{id}/certificates" | "/api/v1/trainings/{id}/certificates.pdf" => vec![409],
+        // The field app lives under /field/ (its service worker's scope).
+        "/field" => vec![303],
         // The public page is off unless configured; a logout link is a form.
         "/publik" => vec![404],
         // Needs ?kube_id=: an error page, not a crash.

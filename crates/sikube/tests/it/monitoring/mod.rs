@@ -592,3 +592,90 @@ async fn a_request_sent_again_with_its_key_records_once() {
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     app.stop().await;
 }
+
+/// The field app's caseload: a pendamping's own groups with members (names and roles,
+/// never a NIK), the last visit's figures and the due date; the events of their area
+/// taking attendance, participants from elsewhere not named; not for the auditor.
+#[tokio::test]
+async fn the_field_caseload_is_the_pendampings_own_and_names_only() {
+    let app = TestApp::spawn().await;
+    let op = app.token("operator").await;
+    let mut groups = Vec::new();
+    for (name, seed) in [("KUBE Lapang Satu", 21), ("KUBE Lapang Dua", 22)] {
+        let ids = persons_in(&app, &op, REJASARI, 5, seed).await;
+        let k: Value = app
+            .post(&op, "/api/v1/kube", kube_body(name, REJASARI, &ids))
+            .await
+            .json()
+            .await
+            .unwrap();
+        groups.push((k["id"].as_i64().unwrap(), ids));
+    }
+    let pendamping = app.user_id("p.langensari").await;
+    let r = app
+        .post(
+            &op,
+            "/api/v1/kube/assign",
+            json!({"kube_ids": [groups[0].0], "pendamping_id": pendamping}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    app.post(
+        &op,
+        &format!("/api/v1/kube/{}/visits", groups[0].0),
+        visit(&app.days_ago(5), true),
+    )
+    .await;
+    let elsewhere = persons_in(&app, &op, PATARUMAN, 1, 23).await;
+    let today = app.days_ago(0);
+    let t: Value = app
+        .post(
+            &op,
+            "/api/v1/trainings",
+            json!({"title": "Bimbingan lapang", "kind": "bimbingan_sosial",
+            "starts_on": app.days_ago(1), "ends_on": today, "village_code": REJASARI}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let tid = t["id"].as_i64().unwrap();
+    for p in [groups[0].1[0], elsewhere[0]] {
+        app.post(
+            &op,
+            &format!("/api/v1/trainings/{tid}/participants"),
+            json!({"person_id": p}),
+        )
+        .await;
+    }
+
+    let pd = app.token("p.langensari").await;
+    let load: Value = app.get_json(&pd, "/api/v1/field/caseload").await;
+    assert_eq!(load["username"], "p.langensari");
+    let kube = load["kube"].as_array().unwrap();
+    assert_eq!(kube.len(), 1, "only the groups assigned to them: {load}");
+    let k = &kube[0];
+    assert_eq!(k["id"], groups[0].0);
+    assert_eq!(k["members"].as_array().unwrap().len(), 5);
+    for m in k["members"].as_array().unwrap() {
+        let keys: Vec<&String> = m.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["name", "person_id", "role"], "names only: {m}");
+    }
+    assert_eq!(k["last_visit"]["revenue"], 3_000_000);
+    assert_eq!(k["last_visit"]["visited_on"], app.days_ago(5));
+    assert!(k["due_on"].as_str().unwrap() > app.days_ago(5).as_str());
+    let ev = &load["trainings"][0];
+    assert_eq!(ev["id"], tid);
+    assert_eq!(ev["days"], json!([app.days_ago(1), today]));
+    assert_eq!(ev["participants"].as_array().unwrap().len(), 1, "{ev}");
+    // The office sees its whole area; the auditor does not record.
+    let kb = app.token("kabid").await;
+    let all: Value = app.get_json(&kb, "/api/v1/field/caseload").await;
+    assert_eq!(all["kube"].as_array().unwrap().len(), 2);
+    let au = app.token("auditor").await;
+    assert_eq!(
+        app.get(&au, "/api/v1/field/caseload").await.status(),
+        StatusCode::FORBIDDEN
+    );
+    app.stop().await;
+}
