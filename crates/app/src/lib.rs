@@ -22,6 +22,7 @@ pub mod installation;
 pub mod kube;
 pub mod lists;
 pub mod membership;
+pub mod monthly;
 pub mod passwords;
 pub mod persons;
 pub mod programmes;

@@ -301,30 +301,16 @@ pub fn tanggal_in_words(d: chrono::NaiveDate) -> String {
         "{}, tanggal {} bulan {} tahun {}",
         DAYS[d.weekday().num_days_from_monday() as usize],
         terbilang(d.day() as u64),
-        MONTHS[d.month0() as usize],
+        crate::dates::MONTH_NAMES[d.month0() as usize],
         terbilang(d.year().max(0) as u64)
     )
 }
 
-const MONTHS: [&str; 12] = [
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-];
-
 /// A date as written in Indonesian letters: `20 November 2026`.
 pub fn tanggal(d: chrono::NaiveDate) -> String {
     use chrono::Datelike;
-    format!("{} {} {}", d.day(), MONTHS[d.month0() as usize], d.year())
+    let month = crate::dates::MONTH_NAMES[d.month0() as usize];
+    format!("{} {month} {}", d.day(), d.year())
 }
 
 /// The total of a handover in words: "seratus lima puluh juta rupiah".

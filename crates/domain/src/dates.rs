@@ -92,3 +92,107 @@ pub fn day_first(iso: &str) -> String {
         _ => iso.to_string(),
     }
 }
+
+/// The months' names in Indonesian letters.
+pub const MONTH_NAMES: [&str; 12] = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+];
+
+/// A calendar month (`2026-12`): what a monthly report covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Month {
+    first: NaiveDate,
+}
+
+impl Month {
+    /// `YYYY-MM`, a month of the years 2000–2100.
+    pub fn parse(s: &str) -> Result<Month, Msg> {
+        let bad = || Msg::new("month.invalid");
+        let (y, m) = s.trim().split_once('-').ok_or_else(bad)?;
+        if y.len() != 4 || m.len() != 2 {
+            return Err(bad());
+        }
+        let (y, m): (i32, u32) = (y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
+        if !(2000..=2100).contains(&y) {
+            return Err(bad());
+        }
+        NaiveDate::from_ymd_opt(y, m, 1)
+            .map(|first| Month { first })
+            .ok_or_else(bad)
+    }
+    /// The month a day is in.
+    pub fn of(d: NaiveDate) -> Month {
+        use chrono::Datelike;
+        Month {
+            first: d.with_day(1).unwrap_or(d),
+        }
+    }
+    pub fn first(self) -> NaiveDate {
+        self.first
+    }
+    pub fn last(self) -> NaiveDate {
+        self.next().first - chrono::Duration::days(1)
+    }
+    pub fn next(self) -> Month {
+        Month {
+            first: self
+                .first
+                .checked_add_months(chrono::Months::new(1))
+                .unwrap_or(self.first),
+        }
+    }
+    pub fn contains(self, d: NaiveDate) -> bool {
+        d >= self.first && d <= self.last()
+    }
+    /// `Desember 2026` (Indonesian) or `December 2026`.
+    pub fn name(self, lang: crate::Lang) -> String {
+        use chrono::Datelike;
+        match lang {
+            crate::Lang::Id => format!(
+                "{} {}",
+                MONTH_NAMES[self.first.month0() as usize],
+                self.first.year()
+            ),
+            crate::Lang::En => self.first.format("%B %Y").to_string(),
+        }
+    }
+}
+
+impl std::fmt::Display for Month {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.first.format("%Y-%m"))
+    }
+}
+
+#[cfg(test)]
+mod month_tests {
+    use super::*;
+
+    #[test]
+    fn months_read_and_bound() {
+        let m = Month::parse("2026-12").unwrap();
+        assert_eq!(m.first(), NaiveDate::from_ymd_opt(2026, 12, 1).unwrap());
+        assert_eq!(m.last(), NaiveDate::from_ymd_opt(2026, 12, 31).unwrap());
+        assert_eq!(m.next().to_string(), "2027-01");
+        assert_eq!(
+            Month::parse("2024-02").unwrap().last().to_string(),
+            "2024-02-29"
+        );
+        assert_eq!(m.name(crate::Lang::Id), "Desember 2026");
+        assert_eq!(m.name(crate::Lang::En), "December 2026");
+        for bad in ["2026-13", "2026-1", "26-12", "1999-12", "2026/12", ""] {
+            assert!(Month::parse(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -23,6 +23,7 @@ pub mod import;
 mod json;
 mod kube;
 mod list;
+mod monthly;
 mod page;
 mod persons;
 mod profile;
@@ -156,6 +157,7 @@ fn pages() -> Routes {
         .merge(trainings::routes())
         .merge(visits::routes())
         .merge(field::routes())
+        .merge(monthly::routes())
         .merge(programmes::routes())
         .merge(proposals::routes())
         .merge(attachments::routes())

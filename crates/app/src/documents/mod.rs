@@ -101,7 +101,8 @@ pub fn document(cx: &crate::Context, title: &str) -> pdf::Document {
 }
 
 /// A report as a printable PDF: letterhead, title, and the table over as many pages as
-/// needed (the header row repeated on each).
+/// needed (the header row repeated on each); then `notes`, each a heading and its text
+/// wrapped to the page.
 pub fn table_pdf(
     cx: &crate::Context,
     title: &str,
@@ -109,6 +110,7 @@ pub fn table_pdf(
     header: &[String],
     rows: &[Vec<String>],
     numeric: &[bool],
+    notes: &[(String, String)],
 ) -> Vec<u8> {
     let mut doc = document(cx, title);
     let width = RIGHT - LEFT;
@@ -207,19 +209,52 @@ pub fn table_pdf(
             i += 1;
         }
         pg.line(LEFT, y + 6.0, RIGHT, y + 6.0, 0.5);
-        pg.text(
-            RIGHT,
-            40.0,
-            8.0,
-            Font::Regular,
-            Align::Right,
-            &format!("Halaman {page_no}"),
-        );
+        let done = i >= rows.len();
+        if done {
+            y -= 14.0;
+            for (heading, text) in notes {
+                let lines = pdf::wrap(text, RIGHT - LEFT, 9.0, Font::Regular);
+                // A note starts on a new page when its heading and first line do not fit.
+                if y < 70.0 + 24.0 {
+                    page_number(&mut pg, page_no);
+                    pg.finish();
+                    page_no += 1;
+                    pg = doc.page();
+                    y = letterhead(&mut pg, cx);
+                }
+                pg.text(LEFT, y, 10.0, Font::Bold, Align::Left, heading);
+                y -= 13.0;
+                for l in lines {
+                    if y < 70.0 {
+                        page_number(&mut pg, page_no);
+                        pg.finish();
+                        page_no += 1;
+                        pg = doc.page();
+                        y = letterhead(&mut pg, cx);
+                    }
+                    pg.text(LEFT, y, 9.0, Font::Regular, Align::Left, &l);
+                    y -= 11.0;
+                }
+                y -= 8.0;
+            }
+        }
+        page_number(&mut pg, page_no);
         pg.finish();
         page_no += 1;
-        if i >= rows.len() {
+        if done {
             break;
         }
     }
     doc.to_bytes()
+}
+
+fn page_number(pg: &mut Page, n: usize) {
+    pg.text(
+        RIGHT,
+        40.0,
+        8.0,
+        Font::Regular,
+        Align::Right,
+        &format!("Halaman {n}"),
+    );
 }

@@ -181,6 +181,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0020_idempotency.sql"),
         include_str!("../../migrations/postgres/0020_idempotency.sql"),
     ),
+    (
+        21,
+        "monthly",
+        include_str!("../../migrations/sqlite/0021_monthly.sql"),
+        include_str!("../../migrations/postgres/0021_monthly.sql"),
+    ),
 ];
 
 impl Store {

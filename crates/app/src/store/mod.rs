@@ -19,6 +19,7 @@ pub mod import;
 pub mod kube;
 pub mod login_limit;
 pub mod lookups;
+pub mod monthly;
 pub mod persons;
 pub mod registry;
 pub mod reports;

@@ -18,6 +18,7 @@ mod layers;
 mod lists;
 mod matrix;
 mod monitoring;
+mod monthly;
 mod persons;
 mod registry;
 mod reliability;

@@ -77,6 +77,7 @@ async fn respond(
                 &cols,
                 &rows,
                 &numeric,
+                &[],
             );
             Ok((
                 [

@@ -266,6 +266,15 @@ impl TestApp {
             .await
             .unwrap()
     }
+    pub async fn put(&self, token: &str, path: &str, body: Value) -> Response {
+        Client::new()
+            .put(self.url(path))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    }
     pub async fn patch(&self, token: &str, path: &str, body: Value) -> Response {
         Client::new()
             .patch(self.url(path))

@@ -400,6 +400,23 @@ fn expected_read(route: &str, role: &str) -> Vec<u16> {
         "/proposals/{id}/bast.pdf" | "/api/v1/proposals/{id}/bast.pdf" => vec![409],
         // The matrix's training has no one who attended yet: no certificates to print.
         "/trainings/{id}/certificates" | "/api/v1/trainings/{id}/certificates.pdf" => vec![409],
+        // The facilitator's monthly report: their own (the default); those who read all
+        // name a facilitator (none named: 422) or read the summary; not for operators.
+        "/monthly"
+        | "/monthly.pdf"
+        | "/monthly.xlsx"
+        | "/api/v1/monthly"
+        | "/api/v1/monthly.pdf"
+        | "/api/v1/monthly.xlsx" => match role {
+            "operator" => vec![403],
+            "pendamping" => vec![200],
+            _ if route == "/monthly" => vec![200],
+            _ => vec![422],
+        },
+        "/api/v1/monthly/summary" => match role {
+            "operator" | "pendamping" => vec![403],
+            _ => vec![200],
+        },
         // The field app lives under /field/ (its service worker's scope).
         "/field" => vec![303],
         // The public page is off unless configured; a logout link is a form.

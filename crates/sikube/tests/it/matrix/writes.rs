@@ -28,6 +28,7 @@ const WRITERS: &[&str] = &[FIELD, OPERATOR, KABID, ADMIN];
 const OFFICE: &[&str] = &[OPERATOR, KABID, ADMIN];
 const ADMIN_ONLY: &[&str] = &[ADMIN];
 const HEAD_ONLY: &[&str] = &[KABID];
+const FIELD_ONLY: &[&str] = &[FIELD];
 
 /// Records made for one route: a KUBE of six in Rejasari, two more residents, a training
 /// with a participant, a KUBE programme with a draft proposal and its attachment, an
@@ -432,6 +433,22 @@ fn case_of(m: &Method, route: &str, fx: &Fx, seed: usize) -> Option<Case> {
         ("POST", "/api/v1/import/{kind}") => {
             case(WRITERS, 200, Bytes(persons_csv(seed).into_bytes()), false)
         }
+        // The facilitator's own plan: no one else writes it.
+        ("PUT", "/api/v1/monthly/plan") => case(
+            FIELD_ONLY,
+            204,
+            Json(json!({"month": "2026-11", "plan": format!("Rencana {seed}")})),
+            false,
+        ),
+        ("POST", "/monthly/plan") => case(
+            FIELD_ONLY,
+            303,
+            Form(vec![
+                ("month", "2026-11".into()),
+                ("plan", format!("Rencana {seed}")),
+            ]),
+            false,
+        ),
         ("POST", "/api/v1/items") => case(
             OFFICE,
             201,
