@@ -4,7 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { startServer, startBrowser, login, shots, root, DEMO_PASSWORD } from "./harness.mjs";
+import { startServer, startBrowser, login, shots, root, DEMO_PASSWORD, pdfText } from "./harness.mjs";
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await startBrowser(); });
@@ -220,4 +220,68 @@ test("an ended session keeps the queue until the facilitator logs in again", asy
   await page.waitForSelector("#field-queue", { state: "hidden" });
   assert.equal((await visits(tok, id)).length, before + 1);
   await context.close();
+});
+
+test("a visit to a group dissolved meanwhile is refused with the reason and kept until discarded", async () => {
+  const context = await browser.newContext({ ...PHONE, serviceWorkers: "block" });
+  const page = await context.newPage();
+  await login(page, server.url, "pendamping.langensari");
+  await page.goto(server.url + "/field/");
+  const li = page.locator("#field-caseload li[data-kube]").nth(9);
+  const id = await li.getAttribute("data-kube");
+  await context.setOffline(true);
+  await li.locator("button").click();
+  await (await fillVisit(page, "700.000")).locator("button[type=submit]").click();
+  await page.waitForSelector("#field-queue:not([hidden])");
+  // Meanwhile the office dissolves the group.
+  const op = await token("operator");
+  const r = await api(op, `/api/v1/kube/${id}`, { method: "PATCH", body: JSON.stringify({ stage: "bubar" }) });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  await context.setOffline(false);
+  await page.evaluate(() => window.dispatchEvent(new Event("online")));
+  const refused = page.locator('#field-queue-list li[data-state="refused"]');
+  await refused.waitFor();
+  assert.match(await refused.innerText(), /Ditolak server: .*bubar/i);
+  await page.screenshot({ path: join(shots, "field-refused-390.png"), fullPage: false });
+  // Kept across a reload; gone only when the facilitator discards it after confirming.
+  await page.reload();
+  await page.locator('#field-queue-list li[data-state="refused"]').waitFor();
+  page.once("dialog", (d) => d.accept());
+  await page.locator('#field-queue-list li[data-state="refused"] button').click();
+  await page.waitForSelector("#field-queue", { state: "hidden" });
+  await context.close();
+});
+
+test("the facilitator's monthly report on the phone: the plan written, the PDF printed", async () => {
+  const context = await browser.newContext({ ...PHONE, acceptDownloads: true });
+  const page = await context.newPage();
+  await login(page, server.url, "pendamping.langensari");
+  await page.goto(server.url + "/field/");
+  await page.click("a[href='/monthly']");
+  await page.waitForSelector("#monthly");
+  assert.match(await page.locator("#monthly-figures").innerText(), /KUBE dikunjungi/);
+  await page.fill("textarea[name=plan]", "Minggu pertama: KUBE yang belum dikunjungi; dampingi pembukuan.");
+  await page.click("form[action='/monthly/plan'] button[type=submit]");
+  await page.waitForSelector(".flash");
+  assert.match(await page.locator(".flash").innerText(), /Rencana bulan depan disimpan/);
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 390 + 1, `the page fits the phone (scrollWidth ${width})`);
+  await page.screenshot({ path: join(shots, "monthly-390.png"), fullPage: false });
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("a[href^='/monthly.pdf']")]);
+  const file = join(shots, "monthly.pdf");
+  await download.saveAs(file);
+  const text = pdfText(file);
+  assert.match(text, /Laporan bulanan pendamping/);
+  assert.match(text, /Minggu pertama: KUBE yang belum dikunjungi/);
+  await context.close();
+  // The head of division: the summary of all facilitators, each leading to their report.
+  const desk = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+  await login(desk, server.url, "kabid");
+  await desk.goto(server.url + "/monthly");
+  const users = (await api(await token("admin"), "/api/v1/users?q=pendamping.langensari")).body;
+  await desk.click(`#monthly-summary a[href$="user_id=${users.items[0].id}"]`);
+  await desk.waitForSelector("#monthly");
+  assert.match(await desk.locator("#monthly-plan").innerText(), /Minggu pertama/);
+  await desk.screenshot({ path: join(shots, "monthly-1366.png"), fullPage: false });
+  await desk.close();
 });
