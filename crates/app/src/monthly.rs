@@ -86,7 +86,8 @@ pub async fn report(
         (Some(u), Role::Pendamping) if Some(u) != own => return Err(Error::NotFound),
         (Some(u), _) => u,
         (None, Role::Pendamping) => own.ok_or(Error::NotFound)?,
-        (None, _) => return Err(Error::invalid("user_id", Msg::new("monthly.choose"))),
+        // An office account has no caseload of its own: no report of its own.
+        (None, _) => return Err(Error::NotFound),
     };
     let facilitator = cx
         .store

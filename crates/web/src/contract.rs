@@ -78,6 +78,10 @@ fn operation(method: &str, path: &str, op: &mut Value) {
         .is_some();
     let has_params = op["parameters"].as_array().is_some_and(|p| !p.is_empty());
     let path_params = path.contains('{');
+    let names_record = op["parameters"].as_array().is_some_and(|ps| {
+        ps.iter()
+            .any(|p| p["name"].as_str().is_some_and(|n| n.ends_with("_id")))
+    });
     let mut add = |status: &str, description: &str| {
         if let Some(rs) = op.get_mut("responses").and_then(Value::as_object_mut) {
             rs.entry(status).or_insert_with(|| error(description));
@@ -91,9 +95,9 @@ fn operation(method: &str, path: &str, op: &mut Value) {
         add("401", "Not logged in, or the token ended");
         add("403", "The caller's role may not do this");
     }
-    // A record named in the path or the body may not exist, or lie outside the caller's
-    // area (which reads the same).
-    if path_params || has_body {
+    // A record named in the path, the body or a query parameter (`…_id`) may not exist,
+    // or lie outside the caller's area (which reads the same).
+    if path_params || has_body || names_record {
         add("404", "No such record in the caller's area");
     }
     if has_body || has_params {

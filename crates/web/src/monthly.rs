@@ -39,7 +39,7 @@ pub(crate) fn api_routes(r: crate::schema::ApiRouter) -> crate::schema::ApiRoute
 #[serde(default)]
 pub struct MonthlyQuery {
     /// `YYYY-MM`; this month when left out.
-    #[param(pattern = "^[0-9]{4}-(0[1-9]|1[0-2])$")]
+    #[param(pattern = "^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])$")]
     pub month: Option<String>,
     /// The facilitator's account (a facilitator: only their own, the default).
     pub user_id: Option<i64>,
@@ -373,7 +373,7 @@ async fn xlsx_file(
 #[serde(default)]
 pub struct PlanIn {
     /// `YYYY-MM`: the report the plan belongs to (the plan is for the month after).
-    #[schema(pattern = "^[0-9]{4}-(0[1-9]|1[0-2])$")]
+    #[schema(pattern = "^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])$")]
     pub month: String,
     #[schema(max_length = 4000)]
     pub plan: String,
@@ -484,7 +484,7 @@ fn out(state: &AppState, r: Report) -> MonthlyOut {
 /// status at the start and end, level at the end, the last visit's figures, problems and
 /// actions), how many were due and visited, and their plan for the next month. A
 /// facilitator reads their own (the default); the head of division, the administrator and
-/// the auditor name one with `user_id`.
+/// the auditor name one with `user_id` (without it they have no report of their own: 404).
 #[utoipa::path(get, path = "/api/v1/monthly", tag = "monitoring", params(MonthlyQuery),
     responses((status = 200, body = MonthlyOut)))]
 pub(crate) async fn api_report(

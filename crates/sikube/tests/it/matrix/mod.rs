@@ -401,7 +401,8 @@ fn expected_read(route: &str, role: &str) -> Vec<u16> {
         // The matrix's training has no one who attended yet: no certificates to print.
         "/trainings/{id}/certificates" | "/api/v1/trainings/{id}/certificates.pdf" => vec![409],
         // The facilitator's monthly report: their own (the default); those who read all
-        // name a facilitator (none named: 422) or read the summary; not for operators.
+        // name a facilitator (none named: no report of their own, 404) or read the
+        // summary; not for operators.
         "/monthly"
         | "/monthly.pdf"
         | "/monthly.xlsx"
@@ -411,7 +412,7 @@ fn expected_read(route: &str, role: &str) -> Vec<u16> {
             "operator" => vec![403],
             "pendamping" => vec![200],
             _ if route == "/monthly" => vec![200],
-            _ => vec![422],
+            _ => vec![404],
         },
         "/api/v1/monthly/summary" => match role {
             "operator" | "pendamping" => vec![403],
