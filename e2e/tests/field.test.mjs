@@ -4,6 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { execFileSync } from "node:child_process";
 import { startServer, startBrowser, login, shots, root, DEMO_PASSWORD, pdfText } from "./harness.mjs";
 
 let server, browser;
@@ -27,6 +28,33 @@ async function api(tok, path, init = {}) {
 const visits = async (tok, id) => (await api(tok, `/api/v1/kube/${id}/visits`)).body;
 // Today where the office is (the server's day).
 const today = async (tok) => (await api(tok, "/api/v1/field/caseload")).body.today;
+
+// A camera-sized photo (3000×2000 PNG), written by python3's zlib: not by the app.
+function bigPhoto() {
+  const file = join(shots, "camera.png");
+  execFileSync("python3", ["-c", `
+import struct, zlib, sys
+w, h = 3000, 2000
+row = b"\\x00" + bytes([40, 120, 60]) * w
+raw = row * h
+def chunk(t, d): return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d))
+open(sys.argv[1], "wb").write(b"\\x89PNG\\r\\n\\x1a\\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
+  + chunk(b"IDAT", zlib.compress(raw, 6)) + chunk(b"IEND", b""))
+`, file]);
+  return file;
+}
+// Width and height of a JPEG, from its frame header.
+function jpegSize(b) {
+  assert.ok(b[0] === 0xff && b[1] === 0xd8, "a JPEG");
+  let i = 2;
+  while (i < b.length) {
+    const marker = b[i + 1];
+    const len = b.readUInt16BE(i + 2);
+    if (marker >= 0xc0 && marker <= 0xc3) return [b.readUInt16BE(i + 7), b.readUInt16BE(i + 5)];
+    i += 2 + len;
+  }
+  throw new Error("no frame header");
+}
 
 async function fillVisit(page, revenue) {
   const form = page.locator("article.field-form form");
@@ -91,7 +119,7 @@ test("a facilitator works a day without signal and the office receives it once",
       await form.locator("button[data-locate]").click();
       await assert.doesNotReject(page.waitForFunction(() =>
         document.querySelector("article.field-form input[name=gps]").value.startsWith("-7.37")));
-      await form.locator("input[name=photo]").setInputFiles(join(root, "crates/web/static/icon-512.png"));
+      await form.locator("input[name=photo]").setInputFiles(bigPhoto());
       await page.locator("article.field-form").screenshot({ path: join(shots, "field-visit-form-390.png") });
     }
     await form.locator("button[type=submit]").click();
@@ -140,9 +168,15 @@ test("a facilitator works a day without signal and the office receives it once",
   const attended = t.participants.filter((p) => p.attended).map((p) => p.person_id).sort();
   assert.deepEqual(attended, ticked);
   assert.ok(detail, "the group reads");
-  // The photo went with its visit.
-  const photos = await api(tok, `/api/v1/visits/${first.id}/photos`);
-  if (photos.status === 200) assert.equal(photos.body.length, 1);
+  // The photo went with its visit, made small on the phone: a JPEG of 1280 px at most.
+  const office = await context.newPage();
+  await office.goto(server.url + `/kube/${groups[0].id}`);
+  const link = office.locator("#visit-photos a").first();
+  assert.match(await link.innerText(), /foto-kunjungan\.jpg/);
+  const photo = await office.request.get(server.url + await link.getAttribute("href"));
+  const [w, h] = jpegSize(await photo.body());
+  assert.ok(Math.max(w, h) === 1280 && w > h, `resized to ${w}×${h}`);
+  await office.close();
   await again.screenshot({ path: join(shots, "field-sent-390.png"), fullPage: false });
   await context.close();
 

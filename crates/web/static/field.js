@@ -335,7 +335,7 @@
         // The visit is recorded: only its photo is left to send.
         if (out) { item.sent_id = out.visit.id; }
         return enqueue(item).then(function () {
-          return post('/api/v1/visits/' + item.sent_id + '/photos?name=foto-kunjungan.jpg',
+          return post('/api/v1/visits/' + item.sent_id + '/photos?filename=foto-kunjungan.jpg',
             { 'Content-Type': 'application/octet-stream', 'X-CSRF-Token': csrf }, item.photo);
         }).then(function (p) {
           if (!p.ok) return outcome(item, p);
