@@ -71,5 +71,6 @@ pub async fn usulan_xlsx(cx: &Context, c: &Caller, district: Option<&str>) -> Re
     cx.store
         .audit_event(&c.actor, "export", "dtsen_usulan", "-", &after)
         .await?;
+    crate::access::export(&cx.store, c, "dtsen_usulan", &after, rows.len() as i64).await?;
     Ok(bytes)
 }

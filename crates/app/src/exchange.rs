@@ -158,10 +158,10 @@ async fn audit(
 ) -> Result<()> {
     let after = serde_json::json!({"format": "xlsx", "rows": rows, "district": f.district,
         "year": f.year, "kube_id": f.kube_id});
-    Ok(cx
-        .store
+    cx.store
         .audit_event(&c.actor, "export", what, "-", &after)
-        .await?)
+        .await?;
+    crate::access::export(&cx.store, c, what, &after, rows as i64).await
 }
 
 /// The groups' file as XLSX (sheets KUBE, Anggota, Bantuan): office roles only, as it

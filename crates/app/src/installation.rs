@@ -187,9 +187,9 @@ impl Installation {
         crate::demo::load_city(&self.store, areas, region).await
     }
 
-    /// Hourly: expired sessions are removed and KUBE whose last visit grew too old are
-    /// re-assessed.
-    pub fn spawn_housekeeping(&self, thresholds: domain::health::Thresholds) {
+    /// Hourly: expired sessions are removed, KUBE whose last visit grew too old are
+    /// re-assessed, and the access log's entries older than `access_log_days` purged.
+    pub fn spawn_housekeeping(&self, thresholds: domain::health::Thresholds, access_log_days: i64) {
         let store = self.store.clone();
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
@@ -197,6 +197,9 @@ impl Installation {
                 tick.tick().await;
                 if let Err(e) = store.session_purge_expired().await {
                     tracing::warn!(error = %e, "session purge failed");
+                }
+                if let Err(e) = crate::access::purge(&store, access_log_days).await {
+                    tracing::warn!(error = %e, "access log purge failed");
                 }
                 let today = store.clock().today();
                 match store.kube_reassess_all(&thresholds, today).await {

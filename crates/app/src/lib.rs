@@ -3,6 +3,7 @@
 //! (a [`Caller`]) and a [`Context`] (database, area tables, region), decide their rules
 //! through `domain`, and answer with one [`Error`]. The web maps it to HTTP statuses;
 //! the command line prints it.
+pub mod access;
 pub mod attachments;
 pub mod audit;
 pub mod cache;
@@ -45,7 +46,7 @@ mod tests;
 pub use crate::store::FreshDatabase;
 use crate::store::Store;
 /// The values every layer passes: dates, pages of a list, the acting account, the clock.
-pub use crate::store::{day_in_jakarta, private_file, Actor, Clock, Date, Page, Paging};
+pub use crate::store::{day_in_jakarta, private_file, ts, Actor, Clock, Date, Page, Paging};
 pub use caller::Caller;
 pub use error::{Error, Result};
 pub use settings::Settings;

@@ -121,7 +121,7 @@ impl<L: Listing> Open<L> {
             .store
             .audit_event(&c.actor, "export", L::ENTITY, "-", &after)
             .await?;
-        Ok(())
+        crate::access::export(&self.v.store, c, L::ENTITY, &after, rows).await
     }
 }
 

@@ -86,7 +86,9 @@ pub async fn nik_lookups(cx: &Context, c: &Caller, niks: &[&str], source: &str) 
         .nik_lookup(&c.actor, c.today(), &hashes, limit, source)
         .await?
     {
-        crate::store::lookups::Lookup::Counted(_) => Ok(()),
+        crate::store::lookups::Lookup::Counted(_) => {
+            crate::access::lookups(cx, c, niks, source).await
+        }
         crate::store::lookups::Lookup::Refused(used) => Err(Error::Limited(
             Msg::new("person.nik_lookups_limit")
                 .arg(limit)

@@ -26,6 +26,8 @@ pub struct Settings {
     /// Distinct NIKs a role seeing identity masked may learn the registration of, per
     /// account and office day.
     pub nik_lookups_per_day: i64,
+    /// Days the access log of personal data is kept (then purged by the system).
+    pub access_log_days: i64,
     /// The letterhead of documents such as the BAST.
     pub office_name: String,
     pub office_address: String,
@@ -52,6 +54,7 @@ impl Settings {
             guidance_share_pct: 80,
             allow_same_person: false,
             nik_lookups_per_day: 50,
+            access_log_days: 730,
             office_name: "Dinas Sosial".into(),
             office_address: String::new(),
             office_logo: None,

@@ -199,6 +199,10 @@ pub struct ServeArgs {
     /// look-ups, imports, duplicate warnings); past it such answers are refused (429).
     #[arg(long, env = "SIKUBE_NIK_LOOKUPS_PER_DAY", default_value_t = 50)]
     pub nik_lookups_per_day: i64,
+    /// Days the access log of personal data (reads, NIK lookups, exports) is kept; older
+    /// entries are purged hourly.
+    #[arg(long, env = "SIKUBE_ACCESS_LOG_DAYS", default_value_t = 730)]
+    pub access_log_days: i64,
     /// The office's logo (a JPEG file) on the letterhead.
     #[arg(long, env = "SIKUBE_OFFICE_LOGO")]
     pub office_logo: Option<String>,

@@ -81,13 +81,14 @@ pub(super) async fn serve(db: &DbArgs, args: ServeArgs) -> Result<(), String> {
         public_page: args.public_page,
         allow_same_person: args.allow_same_person_steps,
         nik_lookups_per_day: args.nik_lookups_per_day,
+        access_log_days: args.access_log_days,
         office_name: args.office_name.clone(),
         office_address: args.office_address.clone(),
         ..app::Settings::new(region)
     };
     let thresholds = settings.health;
     let state = web::AppState::new(db.office(areas, settings));
-    db.spawn_housekeeping(thresholds);
+    db.spawn_housekeeping(thresholds, args.access_log_days);
     web::serve(listener, state, shutdown_signal())
         .await
         .map_err(|e| e.to_string())?;

@@ -1,6 +1,7 @@
 //! The web tier: HTML pages and the JSON API over one router. Handlers are thin:
 //! parse, authorise, call the store/domain, render. One module per capability.
 
+mod access;
 pub mod api;
 mod areas;
 mod assets;
@@ -158,6 +159,7 @@ fn pages() -> Routes {
         .merge(visits::routes())
         .merge(field::routes())
         .merge(monthly::routes())
+        .merge(access::routes())
         .merge(programmes::routes())
         .merge(proposals::routes())
         .merge(attachments::routes())

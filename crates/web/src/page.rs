@@ -129,6 +129,7 @@ impl Ctx {
         }
         if u.role.reads_audit() {
             items.push(("/audit", "nav.audit"));
+            items.push(("/access-log", "nav.access"));
         }
         items.push(("/guide", "nav.guide"));
         items.push(("/api/docs", "nav.api_docs"));

@@ -35,6 +35,7 @@ impl Session {
                 user_id: Some(u.id).filter(|id| *id > 0),
                 username: u.username.clone(),
                 at,
+                client: None,
             },
             role: u.role,
             districts: u.districts.clone(),
@@ -48,6 +49,11 @@ impl Session {
     }
     pub fn user(&self) -> &User {
         &self.info.user
+    }
+    /// The session with where its request came from (the access log records it).
+    pub fn from_client(mut self, client: String) -> Session {
+        self.caller.actor.client = Some(client);
+        self
     }
     pub fn role(&self) -> Role {
         self.caller.role

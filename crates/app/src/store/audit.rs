@@ -14,6 +14,8 @@ pub struct Actor {
     /// When the action happened. The demo loader, replaying a city's past years, sets it
     /// to past days: the steps of a proposal then carry the dates they had.
     pub at: chrono::DateTime<chrono::Utc>,
+    /// Where the request came from (the client's address), for the access log.
+    pub client: Option<String>,
 }
 
 impl Actor {
@@ -26,6 +28,7 @@ impl Actor {
             user_id,
             username: username.into(),
             at: clock.now(),
+            client: None,
         }
     }
     pub fn cli(clock: &crate::store::Clock) -> Actor {

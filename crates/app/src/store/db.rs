@@ -187,6 +187,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0021_monthly.sql"),
         include_str!("../../migrations/postgres/0021_monthly.sql"),
     ),
+    (
+        22,
+        "access",
+        include_str!("../../migrations/sqlite/0022_access.sql"),
+        include_str!("../../migrations/postgres/0022_access.sql"),
+    ),
 ];
 
 impl Store {

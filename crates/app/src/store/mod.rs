@@ -2,6 +2,7 @@
 //! (default, embedded) and PostgreSQL. Queries are portable SQL: `$N` placeholders,
 //! `RETURNING`, dates as ISO text (read as `Date`), money as BIGINT rupiah, flags as 0/1 integers.
 
+pub mod access;
 pub mod aid;
 pub mod attachments;
 pub mod audit;

@@ -3,6 +3,7 @@
 //! when `SIKUBE_TEST_DATABASE_URL` names a server. No HTTP: a rule is a few lines here.
 mod office;
 
+mod access;
 mod attachments;
 mod audit;
 mod dashboard;

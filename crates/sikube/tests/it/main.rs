@@ -2,6 +2,7 @@
 //! the real server on port 0 with a fresh database (`SIKUBE_TEST_DATABASE_URL` for PostgreSQL).
 mod common;
 
+mod access;
 mod aid;
 mod calendar;
 mod checklist;

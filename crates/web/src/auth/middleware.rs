@@ -103,6 +103,9 @@ pub async fn middleware(State(state): State<AppState>, mut req: Request, next: N
 
     req.extensions_mut().insert(lang);
     let addr = ClientAddr(client_addr(&state, &req));
+    if let Some(s) = session.take() {
+        session = Some(s.from_client(addr.0.clone()));
+    }
     req.extensions_mut().insert(addr);
     if let Some(s) = &session {
         req.extensions_mut().insert(s.clone());

@@ -74,7 +74,7 @@ pub(crate) async fn api_get(
     Authed(s): Authed,
     Path(id): Path<i64>,
 ) -> AppResult<Json<PersonOut>> {
-    let p = visible(&state, &s, id).await?;
+    let p = app::access::read_person(&state.app(), &s.caller(), id).await?;
     Ok(Json(PersonOut::new(
         &state,
         p,

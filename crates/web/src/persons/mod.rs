@@ -195,10 +195,3 @@ impl PersonOut {
 }
 
 pub(crate) use app::persons::{age_of, PersonPatch};
-
-// ---------- rules shared by pages and API ----------
-
-/// A person the caller may see; others are "not found" so that nothing leaks.
-pub(crate) async fn visible(state: &AppState, s: &Session, id: i64) -> AppResult<Person> {
-    Ok(app::scope::person(&state.app(), &s.caller(), id).await?)
-}

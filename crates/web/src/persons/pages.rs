@@ -168,7 +168,7 @@ pub(super) async fn detail_page(
     PageAuth { s, ctx }: PageAuth,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let p = visible(&state, &s, id).await?;
+    let p = app::access::read_person(&state.app(), &s.caller(), id).await?;
     let p = PersonOut::new(&state, p, s.role().sees_full_identity());
     let categories = category_labels(ctx.lang, &p.categories);
     let history = history(&state, &s, id, ctx.lang).await?;
@@ -292,7 +292,7 @@ pub(super) async fn edit_page(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     s.require_write()?;
-    let p = visible(&state, &s, id).await?;
+    let p = app::access::read_person(&state.app(), &s.caller(), id).await?;
     form_page(&state, &s, ctx, Some(id), app::persons::input_of(&p), None)
 }
 

@@ -1,0 +1,104 @@
+//! The access log of personal data: appended to, listed, purged after the configured
+//! period — never changed.
+use crate::store::sql::Where;
+use crate::store::{Actor, Page, Paging, Result, Store};
+use serde::Serialize;
+use sqlx::FromRow;
+
+/// One access: a read of a person's record, a NIK lookup, an export.
+#[derive(Debug, Clone, Serialize, FromRow)]
+pub struct Access {
+    pub id: i64,
+    pub at: String,
+    pub user_id: Option<i64>,
+    pub username: String,
+    /// `read`, `lookup` or `export`.
+    pub action: String,
+    pub person_id: Option<i64>,
+    /// A lookup's source, or an export's list, filter and row count.
+    pub detail: Option<String>,
+    pub client: Option<String>,
+}
+
+/// What the log is narrowed to.
+#[derive(Debug, Clone, Default)]
+pub struct AccessFilter {
+    pub person_id: Option<i64>,
+    pub user_id: Option<i64>,
+    /// From this instant (RFC 3339 UTC).
+    pub since: Option<String>,
+}
+
+impl Store {
+    /// Appends accesses of `actor` (one per person, or one without a person).
+    pub async fn access_record(
+        &self,
+        actor: &Actor,
+        action: &str,
+        persons: &[Option<i64>],
+        detail: Option<&str>,
+    ) -> Result<()> {
+        let mut tx = self.tx().await?;
+        for p in persons {
+            sqlx::query(
+                "INSERT INTO access_log (at, user_id, username, action, person_id, detail, client)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(actor.now())
+            .bind(actor.user_id)
+            .bind(&actor.username)
+            .bind(action)
+            .bind(*p)
+            .bind(detail)
+            .bind(actor.client.as_deref())
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The persons the NIKs are registered to (None: not registered), in order.
+    pub async fn access_persons_by_nik(&self, niks: &[&str]) -> Result<Vec<Option<i64>>> {
+        let mut out = Vec::with_capacity(niks.len());
+        for n in niks {
+            let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM persons WHERE nik = $1")
+                .bind(n.trim())
+                .fetch_optional(&self.pool)
+                .await?;
+            out.push(row.map(|r| r.0));
+        }
+        Ok(out)
+    }
+
+    /// The log, newest first.
+    pub async fn access_list(&self, f: &AccessFilter, paging: Paging) -> Result<Page<Access>> {
+        let mut w = Where::new();
+        if let Some(p) = f.person_id {
+            w.cond_int("person_id = ?", p);
+        }
+        if let Some(u) = f.user_id {
+            w.cond_int("user_id = ?", u);
+        }
+        if let Some(s) = &f.since {
+            w.cond("at >= ?", s.clone());
+        }
+        Ok(w.page(
+            &self.pool,
+            "id, at, user_id, username, action, person_id, detail, client",
+            "access_log",
+            "at DESC, id DESC",
+            paging,
+        )
+        .await?)
+    }
+
+    /// Removes the entries older than `before` (RFC 3339 UTC); how many.
+    pub async fn access_purge(&self, before: &str) -> Result<u64> {
+        Ok(sqlx::query("DELETE FROM access_log WHERE at < $1")
+            .bind(before)
+            .execute(&self.pool)
+            .await?
+            .rows_affected())
+    }
+}

@@ -1,0 +1,164 @@
+//! The access log of personal data on the web (`app::access`): page `/access-log` and
+//! `GET /api/v1/access-log`, by person or by account, for the administrator and the
+//! auditor. Nothing changes or deletes an entry.
+use crate::error::AppResult;
+use crate::list::PageQuery;
+use crate::page::{html, Ctx, PageAuth};
+use crate::session::Authed;
+use crate::AppState;
+use app::access::{Access, AccessFilter};
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::routes;
+
+pub fn routes() -> crate::Routes {
+    crate::Routes::new().route("/access-log", get(page))
+}
+
+pub(crate) fn api_routes(r: crate::schema::ApiRouter) -> crate::schema::ApiRouter {
+    r.routes(routes!(api_list))
+}
+
+#[derive(Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
+#[serde(default)]
+pub struct AccessQuery {
+    /// Who has read this person's record (and looked their NIK up).
+    pub person_id: Option<i64>,
+    /// What this account has read.
+    pub user_id: Option<i64>,
+    /// Only the last this many days (e.g. 365).
+    #[param(minimum = 1, maximum = 36500)]
+    pub days: Option<i64>,
+}
+
+impl AccessQuery {
+    fn filter(&self, state: &AppState) -> AccessFilter {
+        AccessFilter {
+            person_id: self.person_id,
+            user_id: self.user_id,
+            since: self
+                .days
+                .filter(|d| (1..=36500).contains(d))
+                .map(|d| app::ts(state.clock().now() - chrono::Duration::days(d))),
+        }
+    }
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct AccessOut {
+    pub id: i64,
+    /// RFC 3339 UTC
+    pub at: String,
+    pub user_id: Option<i64>,
+    pub username: String,
+    /// `read` (a person's full record), `lookup` (a NIK), `export` (a list).
+    pub action: String,
+    pub person_id: Option<i64>,
+    /// A lookup's source; an export's list, filter and rows (JSON text).
+    pub detail: Option<String>,
+    /// The client's address.
+    pub client: Option<String>,
+}
+
+impl From<Access> for AccessOut {
+    fn from(a: Access) -> Self {
+        AccessOut {
+            id: a.id,
+            at: a.at,
+            user_id: a.user_id,
+            username: a.username,
+            action: a.action,
+            person_id: a.person_id,
+            detail: a.detail,
+            client: a.client,
+        }
+    }
+}
+
+/// The access log of personal data, newest first: every read of a person's full record,
+/// NIK lookup and export — by person (`person_id`) or by account (`user_id`).
+/// Administrator and auditor; append-only.
+#[utoipa::path(get, path = "/api/v1/access-log", tag = "audit", params(AccessQuery, PageQuery),
+    responses((status = 200, body = crate::schema::ListOf<AccessOut>)))]
+pub(crate) async fn api_list(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    Query(q): Query<AccessQuery>,
+    Query(p): Query<PageQuery>,
+) -> AppResult<Json<crate::schema::ListOf<AccessOut>>> {
+    let page = app::access::list(&state.app(), &s.caller(), &q.filter(&state), p.paging()?).await?;
+    Ok(Json(crate::schema::ListOf::from_page(
+        page,
+        AccessOut::from,
+    )))
+}
+
+#[derive(askama::Template)]
+#[template(path = "access.html")]
+struct AccessPage {
+    ctx: Ctx,
+    rows: Vec<(Access, String)>,
+    total: i64,
+    days: i64,
+    heading: Option<String>,
+    prev: Option<String>,
+    next: Option<String>,
+}
+
+const ROWS: i64 = 100;
+
+async fn page(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    Query(q): Query<AccessQuery>,
+    Query(p): Query<PageQuery>,
+) -> AppResult<Response> {
+    let offset = p.offset.unwrap_or(0).max(0);
+    let page = app::access::list(
+        &state.app(),
+        &s.caller(),
+        &q.filter(&state),
+        app::Paging::new(Some(ROWS), Some(offset)),
+    )
+    .await?;
+    let heading = match (q.person_id, q.user_id) {
+        (Some(id), _) => Some(format!("{} · #{id}", ctx.t("access.of_person"))),
+        (_, Some(id)) => Some(format!("{} · #{id}", ctx.t("access.of_user"))),
+        _ => None,
+    };
+    let base = format!(
+        "/access-log?{}{}{}",
+        q.person_id
+            .map(|v| format!("person_id={v}&"))
+            .unwrap_or_default(),
+        q.user_id
+            .map(|v| format!("user_id={v}&"))
+            .unwrap_or_default(),
+        q.days.map(|v| format!("days={v}&")).unwrap_or_default(),
+    );
+    let prev = (offset > 0).then(|| format!("{base}offset={}", (offset - ROWS).max(0)));
+    let next = (offset + ROWS < page.total).then(|| format!("{base}offset={}", offset + ROWS));
+    let rows = page
+        .items
+        .into_iter()
+        .map(|a| {
+            let label = ctx.t(&format!("access.action.{}", a.action)).to_string();
+            (a, label)
+        })
+        .collect();
+    Ok(html(&AccessPage {
+        days: state.settings.access_log_days,
+        total: page.total,
+        rows,
+        heading,
+        prev,
+        next,
+        ctx,
+    })?
+    .into_response())
+}
