@@ -37,15 +37,18 @@ pub struct AccessQuery {
 }
 
 impl AccessQuery {
-    fn filter(&self, state: &AppState) -> AccessFilter {
-        AccessFilter {
+    fn filter(&self, state: &AppState) -> Result<AccessFilter, crate::error::AppError> {
+        if self.days.is_some_and(|d| !(1..=36500).contains(&d)) {
+            let msg = domain::Msg::new("access.days_invalid");
+            return Err(app::Error::Invalid(domain::Invalid::field("days", msg)).into());
+        }
+        Ok(AccessFilter {
             person_id: self.person_id,
             user_id: self.user_id,
             since: self
                 .days
-                .filter(|d| (1..=36500).contains(d))
                 .map(|d| app::ts(state.clock().now() - chrono::Duration::days(d))),
-        }
+        })
     }
 }
 
@@ -91,7 +94,8 @@ pub(crate) async fn api_list(
     Query(q): Query<AccessQuery>,
     Query(p): Query<PageQuery>,
 ) -> AppResult<Json<crate::schema::ListOf<AccessOut>>> {
-    let page = app::access::list(&state.app(), &s.caller(), &q.filter(&state), p.paging()?).await?;
+    let page =
+        app::access::list(&state.app(), &s.caller(), &q.filter(&state)?, p.paging()?).await?;
     Ok(Json(crate::schema::ListOf::from_page(
         page,
         AccessOut::from,
@@ -122,7 +126,7 @@ async fn page(
     let page = app::access::list(
         &state.app(),
         &s.caller(),
-        &q.filter(&state),
+        &q.filter(&state)?,
         app::Paging::new(Some(ROWS), Some(offset)),
     )
     .await?;
