@@ -1,10 +1,12 @@
 //! Files attached to proposals (documents, photos), to monitoring visits and to stage
 //! checklists (photos).
 //! Access follows the record: whoever may see the proposal or the KUBE may see its files.
+use crate::idempotency::{earlier, Key};
 pub use crate::store::attachments::AttachmentInfo;
 use crate::{Caller, Context, Error, Result};
 use domain::attachment::{clean_name, sniff};
 use domain::Msg;
+use sha2::Digest;
 
 /// The KUBE a record (`proposal`, `visit` or `checklist`) belongs to, if the caller may see it.
 async fn kube_of(cx: &Context, c: &Caller, entity: &str, id: i64) -> Result<i64> {
@@ -26,16 +28,45 @@ pub async fn add(
     name: &str,
     bytes: &[u8],
 ) -> Result<AttachmentInfo> {
+    add_once(cx, c, entity, id, name, bytes, None).await
+}
+
+/// [`add`], with a key: the same file sent again to the same record (a phone's photo
+/// whose answer was lost) is stored once, and answered as the first time
+/// (`crate::idempotency`).
+pub async fn add_once(
+    cx: &Context,
+    c: &Caller,
+    entity: &str,
+    id: i64,
+    name: &str,
+    bytes: &[u8],
+    key: Option<&Key>,
+) -> Result<AttachmentInfo> {
     c.require_write()?;
     kube_of(cx, c, entity, id).await?;
+    let digest = hex::encode(sha2::Sha256::digest(bytes));
+    let once = key.map(|k| k.once("attachment", &(entity, id, &digest)));
+    if let Some(first) = earlier(cx, c, once.as_ref()).await? {
+        return Ok(cx.store.attachment_get(first).await?.0);
+    }
     let mime = sniff(bytes).map_err(|m| Error::invalid("file", m))?;
     if entity != "proposal" && mime == "application/pdf" {
         return Err(Error::invalid("file", Msg::new("attachment.type")));
     }
-    Ok(cx
+    let name = clean_name(name, mime);
+    match cx
         .store
-        .attachment_add(&c.actor, entity, id, &clean_name(name, mime), mime, bytes)
-        .await?)
+        .attachment_add(&c.actor, entity, id, &name, mime, bytes, once.as_ref())
+        .await
+    {
+        Ok(a) => Ok(a),
+        // The same file, sent twice at once: the other one stored it.
+        Err(e) => match earlier(cx, c, once.as_ref()).await? {
+            Some(first) => Ok(cx.store.attachment_get(first).await?.0),
+            None => Err(e.into()),
+        },
+    }
 }
 
 /// The files of a record of the caller's area.

@@ -112,7 +112,7 @@ pub(crate) async fn api_add(
     Query(q): Query<NameQuery>,
     body: axum::body::Bytes,
 ) -> AppResult<Response> {
-    created(&state, &s, "proposal", id, &q, &body).await
+    created(&state, &s, "proposal", id, &q, &body, None).await
 }
 
 /// An upload through the API: the file attached to `entity` `id`, answered 201.
@@ -123,16 +123,11 @@ async fn created(
     id: i64,
     q: &NameQuery,
     body: &[u8],
+    key: Option<&app::idempotency::Key>,
 ) -> AppResult<Response> {
-    let a = add(
-        state,
-        s,
-        entity,
-        id,
-        q.filename.as_deref().unwrap_or(""),
-        body,
-    )
-    .await?;
+    let name = q.filename.as_deref().unwrap_or("");
+    let a =
+        app::attachments::add_once(&state.app(), &s.caller(), entity, id, name, body, key).await?;
     Ok((StatusCode::CREATED, Json(AttachmentOut::from(a))).into_response())
 }
 
@@ -147,8 +142,10 @@ pub(crate) async fn api_list(
     Ok(Json(list(&state, &s, "proposal", id).await?))
 }
 
-/// Attach a photo (JPEG or PNG) to a monitoring visit.
-#[utoipa::path(post, path = "/api/v1/visits/{id}/photos", tag = "monitoring", params(("id" = i64, Path), NameQuery),
+/// Attach a photo (JPEG or PNG) to a monitoring visit. Sent with an `Idempotency-Key` (a
+/// phone's queued photo), the same photo sent again is stored once.
+#[utoipa::path(post, path = "/api/v1/visits/{id}/photos", tag = "monitoring",
+    params(("id" = i64, Path), NameQuery, ("Idempotency-Key" = Option<String>, Header, description = "1–100 visible ASCII characters, e.g. a UUID; one per queued photo")),
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
     responses((status = 201, body = AttachmentOut), (status = 404, body = crate::schema::ErrorBody), (status = 422, body = crate::schema::ErrorBody)))]
 pub(crate) async fn api_visit_photo(
@@ -156,9 +153,10 @@ pub(crate) async fn api_visit_photo(
     Authed(s): Authed,
     Path(id): Path<i64>,
     Query(q): Query<NameQuery>,
+    crate::idempotency::IdempotencyKey(key): crate::idempotency::IdempotencyKey,
     body: axum::body::Bytes,
 ) -> AppResult<Response> {
-    created(&state, &s, "visit", id, &q, &body).await
+    created(&state, &s, "visit", id, &q, &body, key.as_ref()).await
 }
 
 /// Download an attached file.

@@ -336,7 +336,7 @@
         if (out) { item.sent_id = out.visit.id; }
         return enqueue(item).then(function () {
           return post('/api/v1/visits/' + item.sent_id + '/photos?filename=foto-kunjungan.jpg',
-            { 'Content-Type': 'application/octet-stream', 'X-CSRF-Token': csrf }, item.photo);
+            { 'Content-Type': 'application/octet-stream', 'X-CSRF-Token': csrf, 'Idempotency-Key': item.id + '-photo' }, item.photo);
         }).then(function (p) {
           if (!p.ok) return outcome(item, p);
           return dequeue(item.id).then(function () { return 'sent'; });

@@ -1,4 +1,5 @@
 //! Files attached to records (proposal documents, visit photos).
+use crate::store::idempotency::{self, Once};
 use crate::store::{audit, Actor, Result, Store, StoreError};
 use serde::Serialize;
 use sqlx::{AnyConnection, FromRow};
@@ -23,9 +24,13 @@ impl Store {
         filename: &str,
         mime: &str,
         content: &[u8],
+        once: Option<&Once>,
     ) -> Result<AttachmentInfo> {
         let mut tx = self.tx().await?;
         let info = add_in(&mut tx, actor, entity, entity_id, filename, mime, content).await?;
+        if let (Some(once), Some(user)) = (once, actor.user_id) {
+            idempotency::remember(&mut tx, user, once, info.id, &actor.now()).await?;
+        }
         tx.commit().await?;
         Ok(info)
     }

@@ -521,6 +521,29 @@ async fn a_request_sent_again_with_its_key_records_once() {
         .get_json(&op, &format!("/api/v1/kube/{kid}/visits"))
         .await;
     assert_eq!(visits.as_array().unwrap().len(), 1, "{visits}");
+    // Its photo, sent twice with its key: stored once, the same answer.
+    let vid = first["visit"]["id"].as_i64().unwrap();
+    let photo = |key: &'static str| {
+        reqwest::Client::new()
+            .post(app.url(&format!("/api/v1/visits/{vid}/photos?filename=kandang.png")))
+            .bearer_auth(&op)
+            .header("Idempotency-Key", key)
+            .body(b"\x89PNG\r\n\x1a\n0000".to_vec())
+            .send()
+    };
+    let a: Value = photo("7f0c2a9e-visit-1-photo")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let b = photo("7f0c2a9e-visit-1-photo").await.unwrap();
+    assert_eq!(b.status(), StatusCode::CREATED);
+    let b: Value = b.json().await.unwrap();
+    assert_eq!(a["id"], b["id"], "{a} {b}");
+    let br = app.browser_login("operator").await;
+    let page = app.page(&br, &format!("/kube/{kid}")).await;
+    assert_eq!(page.matches("kandang.png").count(), 1, "one photo");
     // The same key with another visit: refused, nothing recorded.
     let other = send("7f0c2a9e-visit-1", visit(&app.days_ago(2), false)).await;
     assert_eq!(other.status(), StatusCode::UNPROCESSABLE_ENTITY);
