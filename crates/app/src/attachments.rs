@@ -55,9 +55,14 @@ pub async fn add_once(
         return Err(Error::invalid("file", Msg::new("attachment.type")));
     }
     let name = clean_name(name, mime);
+    let file = crate::store::attachments::NewFile {
+        name: &name,
+        mime,
+        content: bytes,
+    };
     match cx
         .store
-        .attachment_add(&c.actor, entity, id, &name, mime, bytes, once.as_ref())
+        .attachment_add(&c.actor, (entity, id), &file, once.as_ref())
         .await
     {
         Ok(a) => Ok(a),

@@ -15,19 +15,32 @@ pub struct AttachmentInfo {
     pub created_at: String,
 }
 
+/// A file to attach: its name, its type (from its content) and its bytes.
+pub struct NewFile<'a> {
+    pub name: &'a str,
+    pub mime: &'a str,
+    pub content: &'a [u8],
+}
+
 impl Store {
     pub async fn attachment_add(
         &self,
         actor: &Actor,
-        entity: &str,
-        entity_id: i64,
-        filename: &str,
-        mime: &str,
-        content: &[u8],
+        (entity, entity_id): (&str, i64),
+        file: &NewFile<'_>,
         once: Option<&Once>,
     ) -> Result<AttachmentInfo> {
         let mut tx = self.tx().await?;
-        let info = add_in(&mut tx, actor, entity, entity_id, filename, mime, content).await?;
+        let info = add_in(
+            &mut tx,
+            actor,
+            entity,
+            entity_id,
+            file.name,
+            file.mime,
+            file.content,
+        )
+        .await?;
         if let (Some(once), Some(user)) = (once, actor.user_id) {
             idempotency::remember(&mut tx, user, once, info.id, &actor.now()).await?;
         }
