@@ -5,14 +5,21 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { execFileSync } from "node:child_process";
-import { startServer, startBrowser, login, shots, root, DEMO_PASSWORD, pdfText } from "./harness.mjs";
+import { startServer, startBrowser, login, shots, DEMO_PASSWORD, pdfText, CLOCK } from "./harness.mjs";
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await startBrowser(); });
 after(async () => { await browser?.close(); await server?.stop(); });
 
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true,
-  geolocation: { latitude: -7.3701, longitude: 108.5402 }, permissions: ["geolocation"] };
+  geolocation: { latitude: -7.3701, longitude: 108.5402 }, permissions: ["geolocation"],
+  timezoneId: "Asia/Jakarta", locale: "id-ID" };
+// A phone whose calendar agrees with the server's (which runs from the tests' instant).
+async function phone(options = {}) {
+  const context = await browser.newContext({ ...PHONE, ...options });
+  if (CLOCK !== "system") await context.clock.install({ time: new Date(CLOCK) });
+  return context;
+}
 
 async function token(username) {
   const r = await fetch(server.url + "/api/v1/auth/login", { method: "POST",
@@ -88,7 +95,7 @@ test("a facilitator works a day without signal and the office receives it once",
   }
   const before = await Promise.all(groups.map((g) => visits(tok, g.id).then((v) => v.length)));
 
-  const context = await browser.newContext(PHONE);
+  const context = await phone();
   const page = await context.newPage();
   await login(page, server.url, "pendamping.langensari");
   await page.goto(server.url + "/field/");
@@ -194,7 +201,7 @@ test("a send whose answer is lost is sent again and recorded once", async () => 
   const g = (await api(tok, "/api/v1/field/caseload")).body.kube[5];
   const before = (await visits(tok, g.id)).length;
   // No service worker here, so the page's requests can be cut after the server answered.
-  const context = await browser.newContext({ ...PHONE, serviceWorkers: "block" });
+  const context = await phone({ serviceWorkers: "block" });
   const page = await context.newPage();
   await login(page, server.url, "pendamping.langensari");
   await page.goto(server.url + "/field/");
@@ -226,7 +233,7 @@ test("a send whose answer is lost is sent again and recorded once", async () => 
 });
 
 test("an ended session keeps the queue until the facilitator logs in again", async () => {
-  const context = await browser.newContext({ ...PHONE, serviceWorkers: "block" });
+  const context = await phone({ serviceWorkers: "block" });
   const page = await context.newPage();
   await login(page, server.url, "pendamping.langensari");
   await page.goto(server.url + "/field/");
@@ -257,7 +264,7 @@ test("an ended session keeps the queue until the facilitator logs in again", asy
 });
 
 test("a visit to a group dissolved meanwhile is refused with the reason and kept until discarded", async () => {
-  const context = await browser.newContext({ ...PHONE, serviceWorkers: "block" });
+  const context = await phone({ serviceWorkers: "block" });
   const page = await context.newPage();
   await login(page, server.url, "pendamping.langensari");
   await page.goto(server.url + "/field/");
@@ -287,7 +294,7 @@ test("a visit to a group dissolved meanwhile is refused with the reason and kept
 });
 
 test("the facilitator's monthly report on the phone: the plan written, the PDF printed", async () => {
-  const context = await browser.newContext({ ...PHONE, acceptDownloads: true });
+  const context = await phone({ acceptDownloads: true });
   const page = await context.newPage();
   await login(page, server.url, "pendamping.langensari");
   await page.goto(server.url + "/field/");
