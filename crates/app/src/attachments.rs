@@ -45,8 +45,10 @@ pub async fn add_once(
 ) -> Result<AttachmentInfo> {
     c.require_write()?;
     kube_of(cx, c, entity, id).await?;
-    let digest = hex::encode(sha2::Sha256::digest(bytes));
-    let once = key.map(|k| k.once("attachment", &(entity, id, &digest)));
+    let once = key.map(|k| {
+        let digest = hex::encode(sha2::Sha256::digest(bytes));
+        k.once("attachment", &(entity, id, digest))
+    });
     if let Some(first) = earlier(cx, c, once.as_ref()).await? {
         return Ok(cx.store.attachment_get(first).await?.0);
     }

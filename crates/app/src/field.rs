@@ -5,7 +5,7 @@ use crate::store::trainings::{Training, TrainingFilter};
 use crate::store::Paging;
 use crate::visits::{Case, Visit};
 use crate::{Caller, Context, Result};
-use chrono::Duration;
+use chrono::{Datelike, Duration};
 
 /// A group of the caseload, as the phone keeps it.
 pub struct FieldKube {
@@ -61,11 +61,10 @@ pub async fn caseload(cx: &Context, c: &Caller) -> Result<Caseload> {
         today + Duration::days(EVENTS_AHEAD),
     );
     let mut trainings = Vec::new();
-    for year in [from, to]
-        .map(|d| chrono::Datelike::year(&d))
-        .into_iter()
-        .collect::<std::collections::BTreeSet<_>>()
-    {
+    // The events starting in the years the window spans, or in the one before when an
+    // event begun then (at most 31 days long) may still run into it.
+    let first_year = (from - Duration::days(31)).year();
+    for year in first_year..=to.year() {
         let f = TrainingFilter {
             year: Some(i64::from(year)),
             ..TrainingFilter::default()
@@ -75,12 +74,7 @@ pub async fn caseload(cx: &Context, c: &Caller) -> Result<Caseload> {
             .training_list(&f, c.district_scope(), Paging::new(Some(500), None))
             .await?;
         for t in page.items {
-            if *t.ends_on < from
-                || *t.starts_on > to
-                || trainings
-                    .iter()
-                    .any(|x: &FieldTraining| x.training.id == t.id)
-            {
+            if *t.ends_on < from || *t.starts_on > to {
                 continue;
             }
             let seen = crate::trainings::training(cx, c, t.id).await?;

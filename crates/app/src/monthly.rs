@@ -96,6 +96,16 @@ pub async fn report(
         .into_iter()
         .find(|f| f.0 == target)
         .ok_or(Error::NotFound)?;
+    month_of(cx, facilitator, month).await
+}
+
+/// A facilitator's month, read from their groups' visits, assessments and checklists.
+async fn month_of(
+    cx: &Context,
+    facilitator: crate::store::monthly::Facilitator,
+    month: Month,
+) -> Result<Report> {
+    let target = facilitator.0;
     let schedule = cx.settings.visits;
     let mut groups = Vec::new();
     for kube in cx.store.monthly_groups(target, month.last().into()).await? {
@@ -148,9 +158,18 @@ pub async fn summary(cx: &Context, c: &Caller, month: Month) -> Result<Vec<Repor
     c.require(reads_all)?;
     let mut out = Vec::new();
     for f in cx.store.monthly_facilitators().await? {
-        out.push(report(cx, c, Some(f.0), month).await?);
+        out.push(month_of(cx, f, month).await?);
     }
     Ok(out)
+}
+
+/// The active facilitators (id, user name, full name), to choose one (those who read all).
+pub async fn facilitators(
+    cx: &Context,
+    c: &Caller,
+) -> Result<Vec<crate::store::monthly::Facilitator>> {
+    c.require(reads_all)?;
+    Ok(cx.store.monthly_facilitators().await?)
 }
 
 /// The longest plan kept.

@@ -11,8 +11,8 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Json;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 use utoipa_axum::routes;
 
 pub fn routes() -> crate::Routes {
@@ -52,54 +52,20 @@ impl AccessQuery {
     }
 }
 
-#[derive(Serialize, Deserialize, ToSchema)]
-pub struct AccessOut {
-    pub id: i64,
-    /// RFC 3339 UTC
-    pub at: String,
-    pub user_id: Option<i64>,
-    pub username: String,
-    /// `read` (a person's full record), `lookup` (a NIK), `export` (a list).
-    pub action: String,
-    pub person_id: Option<i64>,
-    /// A lookup's source; an export's list, filter and rows (JSON text).
-    pub detail: Option<String>,
-    /// The client's address.
-    pub client: Option<String>,
-}
-
-impl From<Access> for AccessOut {
-    fn from(a: Access) -> Self {
-        AccessOut {
-            id: a.id,
-            at: a.at,
-            user_id: a.user_id,
-            username: a.username,
-            action: a.action,
-            person_id: a.person_id,
-            detail: a.detail,
-            client: a.client,
-        }
-    }
-}
-
 /// The access log of personal data, newest first: every read of a person's full record,
 /// NIK lookup and export — by person (`person_id`) or by account (`user_id`).
 /// Administrator and auditor; append-only.
 #[utoipa::path(get, path = "/api/v1/access-log", tag = "audit", params(AccessQuery, PageQuery),
-    responses((status = 200, body = crate::schema::ListOf<AccessOut>)))]
+    responses((status = 200, body = crate::schema::ListOf<Access>)))]
 pub(crate) async fn api_list(
     State(state): State<AppState>,
     Authed(s): Authed,
     Query(q): Query<AccessQuery>,
     Query(p): Query<PageQuery>,
-) -> AppResult<Json<crate::schema::ListOf<AccessOut>>> {
+) -> AppResult<Json<crate::schema::ListOf<Access>>> {
     let page =
         app::access::list(&state.app(), &s.caller(), &q.filter(&state)?, p.paging()?).await?;
-    Ok(Json(crate::schema::ListOf::from_page(
-        page,
-        AccessOut::from,
-    )))
+    Ok(Json(crate::schema::ListOf::from_page(page, |a| a)))
 }
 
 #[derive(askama::Template)]

@@ -139,10 +139,11 @@ fn without_nul(pattern: &str) -> Option<String> {
     }
 }
 
-fn has_type(node: &Value, t: &str) -> bool {
-    match &node["type"] {
-        Value::String(s) => s == t,
-        Value::Array(a) => a.iter().any(|x| x == t),
+/// Whether a schema's `type` (one name or a list) includes `t`.
+fn has_type(type_: Option<&Value>, t: &str) -> bool {
+    match type_ {
+        Some(Value::String(s)) => s == t,
+        Some(Value::Array(a)) => a.iter().any(|x| x == t),
         _ => false,
     }
 }
@@ -189,14 +190,17 @@ fn merge_all_of(node: &mut Value, components: &Value) {
 fn tighten(node: &mut Value) {
     match node {
         Value::Object(m) => {
-            let typed = Value::Object(m.clone());
+            let (text, integer) = (
+                has_type(m.get("type"), "string"),
+                has_type(m.get("type"), "integer"),
+            );
             if m.contains_key("properties") && !m.contains_key("additionalProperties") {
                 m.insert("additionalProperties".into(), json!(false));
             }
             let free_text = ["format", "pattern", "enum", "const"]
                 .iter()
                 .all(|k| !m.contains_key(*k));
-            if has_type(&typed, "string") && free_text {
+            if text && free_text {
                 m.insert("pattern".into(), json!(NO_NUL));
             }
             if let Some(p) = m
@@ -206,8 +210,8 @@ fn tighten(node: &mut Value) {
             {
                 m.insert("pattern".into(), json!(p));
             }
-            if has_type(&typed, "integer") {
-                let (min, max) = if typed["format"] == "int32" {
+            if integer {
+                let (min, max) = if m.get("format").is_some_and(|f| f == "int32") {
                     (i64::from(i32::MIN), i64::from(i32::MAX))
                 } else {
                     (i64::MIN, i64::MAX)
@@ -231,7 +235,7 @@ fn query_not_empty(op: &mut Value) {
         .into_iter()
         .flatten()
     {
-        if p["in"] == "query" && has_type(&p["schema"], "string") {
+        if p["in"] == "query" && has_type(p["schema"].get("type"), "string") {
             let min = p["schema"]["minLength"].as_u64().unwrap_or(0).max(1);
             p["schema"]["minLength"] = json!(min);
         }

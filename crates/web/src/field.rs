@@ -87,6 +87,8 @@ pub struct CaseloadOut {
     pub csrf: String,
     #[schema(value_type = String, format = Date)]
     pub today: app::Date,
+    /// When the server read it (RFC 3339 UTC): the phone keeps the newer copy.
+    pub served_at: String,
     pub kube: Vec<FieldKubeOut>,
     pub trainings: Vec<FieldTrainingOut>,
 }
@@ -150,6 +152,7 @@ async fn caseload_out(state: &AppState, s: &crate::session::Session) -> AppResul
         username: s.user().username.clone(),
         csrf: s.info.csrf.clone(),
         today: cx.today().into(),
+        served_at: app::ts(state.clock().now()),
         kube,
         trainings,
     })
@@ -175,6 +178,8 @@ struct FieldPage {
     load: CaseloadOut,
     /// The texts the script shows, in the page's language (JSON).
     texts: String,
+    /// The caseload as the API answers it (JSON).
+    data: String,
 }
 
 /// The texts `static/field.js` shows, by key: the page carries them, so the app works
@@ -223,17 +228,29 @@ const TEXTS: &[&str] = &[
     "error.internal",
 ];
 
+/// JSON to place inside a `<script>` element: a `</` must not end it.
+fn script_json(v: &impl Serialize) -> String {
+    serde_json::to_string(v)
+        .unwrap_or_default()
+        .replace("</", "<\\/")
+}
+
 async fn page(State(state): State<AppState>, PageAuth { s, ctx }: PageAuth) -> AppResult<Response> {
     let load = caseload_out(&state, &s).await?;
     let texts: serde_json::Map<String, serde_json::Value> = TEXTS
         .iter()
         .map(|k| (k.to_string(), serde_json::json!(ctx.t(k))))
         .collect();
-    // Inside <script>: a `</` must not end it.
-    let texts = serde_json::Value::Object(texts)
-        .to_string()
-        .replace("</", "<\\/");
-    let mut r = html(&FieldPage { ctx, load, texts })?.into_response();
+    let texts = script_json(&texts);
+    // The caseload rides in the page (read once): the script keeps it on the phone.
+    let data = script_json(&load);
+    let mut r = html(&FieldPage {
+        ctx,
+        load,
+        texts,
+        data,
+    })?
+    .into_response();
     // The service worker keeps its own copy for work offline; the browser's cache must
     // not serve another account's.
     r.headers_mut()

@@ -318,16 +318,24 @@ async fn page(
     }
     if !own {
         let caller = app::Caller { lang, ..s.caller() };
-        for r in app::monthly::summary(&state.app(), &caller, month).await? {
-            facilitators.push((r.facilitator.0, r.name().to_string()));
-            summary.push((
-                r.facilitator.0,
-                r.name().to_string(),
-                r.groups.len(),
-                r.due(),
-                r.visited(),
-                r.visits(),
-            ));
+        let cx = state.app();
+        facilitators = app::monthly::facilitators(&cx, &caller)
+            .await?
+            .into_iter()
+            .map(|(id, username, full)| (id, full.unwrap_or(username)))
+            .collect();
+        // The summary of all when none is chosen (each facilitator's month read once).
+        if report.is_none() {
+            for r in app::monthly::summary(&cx, &caller, month).await? {
+                summary.push((
+                    r.facilitator.0,
+                    r.name().to_string(),
+                    r.groups.len(),
+                    r.due(),
+                    r.visited(),
+                    r.visits(),
+                ));
+            }
         }
     }
     let query = format!(

@@ -120,8 +120,8 @@
       });
       tr.appendChild(ul);
     }
-    if (data.fetched_at) {
-      var at = new Date(data.fetched_at).toLocaleString(lang === 'en' ? 'en-GB' : 'id-ID', { timeZone: 'Asia/Jakarta', dateStyle: 'medium', timeStyle: 'short' });
+    if (data.served_at) {
+      var at = new Date(data.served_at).toLocaleString(lang === 'en' ? 'en-GB' : 'id-ID', { timeZone: 'Asia/Jakarta', dateStyle: 'medium', timeStyle: 'short' });
       $('field-updated').textContent = t('field.updated', at);
     }
   }
@@ -373,7 +373,12 @@
     }, function () { syncing = false; }).then(renderQueue);
   }
 
-  // ---------- online: fetch the caseload ----------
+  // ---------- the caseload kept on the phone ----------
+  function keep(fresh) {
+    csrf = fresh.csrf;
+    data = fresh;
+    return kvPut('caseload', data).then(render);
+  }
   function refresh() {
     return fetch('/api/v1/field/caseload', { credentials: 'same-origin', headers: { Accept: 'application/json', 'Accept-Language': lang } })
       .then(function (r) {
@@ -382,11 +387,8 @@
       })
       .then(function (fresh) {
         if (!fresh) return;
-        fresh.fetched_at = new Date().toISOString();
-        csrf = fresh.csrf;
-        data = fresh;
         $('field-relogin').hidden = true;
-        return kvPut('caseload', data).then(render);
+        return keep(fresh);
       }, function () { /* no signal: the phone's copy stands */ });
   }
 
@@ -397,9 +399,17 @@
     navigator.serviceWorker.register('/field/sw.js', { scope: '/field/' }).catch(function () {});
   }
   showOnline();
+  // The page carries the caseload as the server read it; the phone's copy may be newer
+  // (this page can be the phone's own older copy, opened without signal).
+  var served = JSON.parse($('field-data').textContent);
   kvGet('caseload').then(function (kept) {
     // Another account's copy (a phone that changed hands) is not shown.
-    if (kept && kept.username === me) { data = kept; render(); }
-    return navigator.onLine ? refresh() : null;
+    var mine = kept && kept.username === me ? kept : null;
+    if (mine && !(served.served_at > mine.served_at)) {
+      data = mine;
+      render();
+      return null;
+    }
+    return keep(served);
   }).then(sync);
 })();

@@ -6,9 +6,10 @@ use serde::Serialize;
 use sqlx::FromRow;
 
 /// One access: a read of a person's record, a NIK lookup, an export.
-#[derive(Debug, Clone, Serialize, FromRow)]
+#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
 pub struct Access {
     pub id: i64,
+    /// RFC 3339 UTC
     pub at: String,
     pub user_id: Option<i64>,
     pub username: String,
@@ -17,6 +18,7 @@ pub struct Access {
     pub person_id: Option<i64>,
     /// A lookup's source, or an export's list, filter and row count.
     pub detail: Option<String>,
+    /// The client's address.
     pub client: Option<String>,
 }
 
@@ -60,15 +62,24 @@ impl Store {
 
     /// The persons the NIKs are registered to (None: not registered), in order.
     pub async fn access_persons_by_nik(&self, niks: &[&str]) -> Result<Vec<Option<i64>>> {
-        let mut out = Vec::with_capacity(niks.len());
-        for n in niks {
-            let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM persons WHERE nik = $1")
-                .bind(n.trim())
-                .fetch_optional(&self.pool)
-                .await?;
-            out.push(row.map(|r| r.0));
+        let mut found = std::collections::HashMap::new();
+        // An import looks up hundreds at once: a query per few hundred, not per NIK.
+        for chunk in niks.chunks(500) {
+            let mut w = Where::new();
+            let marks = vec!["?"; chunk.len()].join(", ");
+            w.cond_seq(
+                &format!("nik IN ({marks})"),
+                chunk.iter().map(|n| n.trim().to_string()).collect(),
+            );
+            let rows: Vec<(String, i64)> = sqlx::query_as_with(
+                &format!("SELECT nik, id FROM persons {}", w.sql()),
+                w.args(),
+            )
+            .fetch_all(&self.pool)
+            .await?;
+            found.extend(rows);
         }
-        Ok(out)
+        Ok(niks.iter().map(|n| found.get(n.trim()).copied()).collect())
     }
 
     /// The log, newest first.
