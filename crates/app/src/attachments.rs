@@ -1,5 +1,5 @@
 //! Files attached to proposals (documents, photos), to monitoring visits and to stage
-//! checklists (photos).
+//! checklists (photos), and photos of a person (with their consent).
 //! Access follows the record: whoever may see the proposal or the KUBE may see its files.
 use crate::idempotency::{earlier, Key};
 pub use crate::store::attachments::AttachmentInfo;
@@ -8,12 +8,15 @@ use domain::attachment::{clean_name, sniff};
 use domain::Msg;
 use sha2::Digest;
 
-/// The KUBE a record (`proposal`, `visit` or `checklist`) belongs to, if the caller may see it.
+/// The KUBE a record (`proposal`, `visit` or `checklist`) belongs to (a `person`: the
+/// person), if the caller may see it.
 async fn kube_of(cx: &Context, c: &Caller, entity: &str, id: i64) -> Result<i64> {
     Ok(match entity {
         "proposal" => crate::scope::proposal(cx, c, id).await?.proposal.kube_id,
         "visit" => crate::scope::visit_kube(cx, c, id).await?.id,
         "checklist" => crate::checklist::kube_of(cx, c, id).await?,
+        // A photo of the person (taken with their consent).
+        "person" => crate::scope::person(cx, c, id).await?.id,
         _ => return Err(Error::NotFound),
     })
 }
@@ -45,6 +48,10 @@ pub async fn add_once(
 ) -> Result<AttachmentInfo> {
     c.require_write()?;
     kube_of(cx, c, entity, id).await?;
+    if entity == "person" {
+        crate::protection::consents::require(cx, id, domain::protection::ConsentKind::Photos)
+            .await?;
+    }
     let once = key.map(|k| {
         let digest = hex::encode(sha2::Sha256::digest(bytes));
         k.once("attachment", &(entity, id, digest))

@@ -28,6 +28,7 @@ pub mod passwords;
 pub mod persons;
 pub mod programmes;
 pub mod proposals;
+pub mod protection;
 pub mod registry;
 pub mod reports;
 pub mod scope;

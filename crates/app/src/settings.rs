@@ -38,6 +38,9 @@ pub struct Settings {
     /// Who may be a KUBE member (the regulation's defaults: 18–59, decile ≤ 4, one per
     /// family card).
     pub membership: domain::membership::Rules,
+    /// Personal data protection: request deadlines, retention, purposes, who reads
+    /// children's records in full.
+    pub protection: domain::protection::Policy,
 }
 
 impl Settings {
@@ -60,6 +63,7 @@ impl Settings {
             office_logo: None,
             office_head: Default::default(),
             membership: Default::default(),
+            protection: Default::default(),
         }
     }
 }

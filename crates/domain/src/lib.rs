@@ -23,6 +23,7 @@ pub mod nik;
 pub mod numbers;
 pub mod person;
 pub mod privacy;
+pub mod protection;
 pub mod registry;
 pub mod role;
 pub mod trainings;

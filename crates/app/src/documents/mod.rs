@@ -4,8 +4,10 @@ use pdf::{Align, Font, Page};
 
 mod bast;
 mod certificate;
+mod letter;
 pub use bast::bast_pdf;
 pub use certificate::{certificates_pdf, Certified};
+pub use letter::{letter_pdf, Letter};
 
 pub const LEFT: f64 = 56.0;
 pub const RIGHT: f64 = pdf::WIDTH - 56.0;

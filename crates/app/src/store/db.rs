@@ -193,6 +193,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0022_access.sql"),
         include_str!("../../migrations/postgres/0022_access.sql"),
     ),
+    (
+        23,
+        "protection",
+        include_str!("../../migrations/sqlite/0023_protection.sql"),
+        include_str!("../../migrations/postgres/0023_protection.sql"),
+    ),
 ];
 
 impl Store {

@@ -22,6 +22,7 @@ pub mod login_limit;
 pub mod lookups;
 pub mod monthly;
 pub mod persons;
+pub mod protection;
 pub mod registry;
 pub mod reports;
 pub mod sessions;
