@@ -318,7 +318,10 @@ impl Listing for Persons {
     async fn filter(cx: &Context, c: &Caller, q: &PersonFilter) -> Result<PersonFilter> {
         check_nik_search(cx, c, q.q.as_deref()).await?;
         check_sort(c, q.sort.as_deref())?;
-        Ok(q.clone())
+        Ok(PersonFilter {
+            born_by: crate::protection::adults_born_by(cx, c),
+            ..q.clone()
+        })
     }
     async fn fetch(
         v: &Viewer,
@@ -383,9 +386,13 @@ pub async fn residents(
     f: &PersonFilter,
     limit: i64,
 ) -> Result<Vec<(i64, String, String)>> {
+    let f = PersonFilter {
+        born_by: crate::protection::adults_born_by(cx, c),
+        ..f.clone()
+    };
     Ok(cx
         .store
-        .person_list(f, c.district_scope(), Paging::new(Some(limit), None))
+        .person_list(&f, c.district_scope(), Paging::new(Some(limit), None))
         .await?
         .items
         .into_iter()
@@ -457,6 +464,7 @@ pub(crate) async fn matching(
         .person_candidates(district, c.district_scope(), among, m, limit)
         .await?
         .into_iter()
+        .filter(|(_, _, _, _, birth)| !crate::protection::child_hidden(cx, c, **birth))
         .map(|(id, name, village_code, nik, birth)| {
             let age = age_of(&birth, c.today());
             let nik = if full {

@@ -351,7 +351,11 @@ pub async fn get(cx: &Context, _c: &Caller, id: i64) -> Result<(Programme, Figur
 /// The persons enrolled in a programme, those of the caller's area.
 pub async fn enrolments(cx: &Context, c: &Caller, id: i64) -> Result<Vec<Enrolment>> {
     cx.store.programme_get(id).await?;
-    Ok(cx.store.enrolment_list(id, c.district_scope()).await?)
+    let born_by = crate::protection::adults_born_by(cx, c);
+    Ok(cx
+        .store
+        .enrolment_list(id, c.district_scope(), born_by.as_deref())
+        .await?)
 }
 
 /// The benefits given in a programme to persons of the caller's area.
@@ -364,7 +368,12 @@ pub async fn benefits(
     cx.store.programme_get(id).await?;
     Ok(cx
         .store
-        .benefit_list(id, c.district_scope(), paging)
+        .benefit_list(
+            id,
+            c.district_scope(),
+            crate::protection::adults_born_by(cx, c).as_deref(),
+            paging,
+        )
         .await?)
 }
 
@@ -413,10 +422,19 @@ pub async fn overview(cx: &Context, c: &Caller, id: i64) -> Result<Overview> {
         .items;
     let (mut enrolments, mut benefits) = (Vec::new(), Vec::new());
     if individual {
-        enrolments = cx.store.enrolment_list(id, scope).await?;
+        let born_by = crate::protection::adults_born_by(cx, c);
+        enrolments = cx
+            .store
+            .enrolment_list(id, scope, born_by.as_deref())
+            .await?;
         benefits = cx
             .store
-            .benefit_list(id, scope, crate::Paging::new(Some(100), None))
+            .benefit_list(
+                id,
+                scope,
+                born_by.as_deref(),
+                crate::Paging::new(Some(100), None),
+            )
             .await?
             .items;
     }

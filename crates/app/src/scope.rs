@@ -57,8 +57,14 @@ pub async fn kube_detail(cx: &Context, c: &Caller, id: i64) -> Result<KubeDetail
     c.visible(cx.store.kube_detail(id).await?)
 }
 
+/// A person of the caller's area; a child's record only to the roles that read them
+/// (`Settings::protection`).
 pub async fn person(cx: &Context, c: &Caller, id: i64) -> Result<Person> {
-    c.visible(cx.store.person_get(id).await?)
+    let p = c.visible(cx.store.person_get(id).await?)?;
+    if crate::protection::child_hidden(cx, c, *p.birth_date) {
+        return Err(Error::NotFound);
+    }
+    Ok(p)
 }
 
 pub async fn training(cx: &Context, c: &Caller, id: i64) -> Result<TrainingDetail> {

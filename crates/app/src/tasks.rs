@@ -13,7 +13,8 @@ use domain::{Msg, Role};
 pub struct Task {
     /// `proposals_to_approve`, `benefits_to_approve`, `proposals_to_verify`,
     /// `proposal_drafts`, `uploads_with_errors`, `duplicates`, `visits_overdue`,
-    /// `visits_due_soon`, `accounts_locked`, `accounts_unused`.
+    /// `visits_due_soon`, `accounts_locked`, `accounts_unused`, `data_requests_overdue`,
+    /// `incidents_overdue`.
     pub code: &'static str,
     /// How many; `None` where it is not known without a long computation (duplicates
     /// not looked for since the registry changed).
@@ -43,6 +44,7 @@ pub async fn list(cx: &Context, c: &Caller) -> Result<Vec<Task>> {
     let mut tasks = Vec::new();
     match c.role {
         Role::KepalaBidang => {
+            protection(cx, c, &mut tasks).await?;
             proposals(cx, c, &mut tasks, &[("verified", "proposals_to_approve")]).await?;
             benefits(cx, c, &mut tasks).await?;
         }
@@ -64,7 +66,10 @@ pub async fn list(cx: &Context, c: &Caller) -> Result<Vec<Task>> {
             visits(cx, c, &mut tasks).await?;
             proposals(cx, c, &mut tasks, &[("draft", "proposal_drafts")]).await?;
         }
-        Role::Admin => accounts(cx, c, &mut tasks).await?,
+        Role::Admin => {
+            protection(cx, c, &mut tasks).await?;
+            accounts(cx, c, &mut tasks).await?;
+        }
         Role::Auditor | Role::Interop => {}
     }
     Ok(tasks)
@@ -80,6 +85,40 @@ fn task(code: &'static str, count: i64, href: String, items: Vec<TaskItem>) -> T
             .arg(count),
         items,
     }
+}
+
+/// Data subjects' requests past their deadline, and breaches whose notifications are
+/// past theirs (admin, head of division): the law counts these in hours.
+async fn protection(cx: &Context, c: &Caller, tasks: &mut Vec<Task>) -> Result<()> {
+    let late = crate::protection::requests::overdue(cx, c, crate::Paging::new(Some(ITEMS as i64), None)).await?;
+    if late.total > 0 {
+        let items = late
+            .items
+            .iter()
+            .map(|r| TaskItem {
+                label: format!("#{} · {}", r.id, c.lang.t(&format!("protection.request.{}", r.kind))),
+                note: Some(Msg::new("tasks.item_due").arg(crate::local_time(&r.due_at))),
+                href: format!("/data-requests/{}", r.id),
+            })
+            .collect();
+        tasks.push(task("data_requests_overdue", late.total, "/data-requests?overdue=1".into(), items));
+    }
+    let breaches = crate::protection::incidents::overdue(cx, c).await?;
+    if !breaches.is_empty() {
+        let items = breaches
+            .iter()
+            .take(ITEMS)
+            .map(|i| TaskItem {
+                label: i.title.clone(),
+                note: Some(Msg::new("tasks.item_due").arg(crate::local_time(
+                    &crate::protection::incidents::notice_due(i),
+                ))),
+                href: format!("/incidents/{}", i.id),
+            })
+            .collect();
+        tasks.push(task("incidents_overdue", breaches.len() as i64, "/incidents".into(), items));
+    }
+    Ok(())
 }
 
 /// Proposals of the caller's area in the given states, each state its own task.

@@ -203,6 +203,26 @@ pub struct ServeArgs {
     /// entries are purged hourly.
     #[arg(long, env = "SIKUBE_ACCESS_LOG_DAYS", default_value_t = 730)]
     pub access_log_days: i64,
+    /// Hours the office has to act on a data subject's request of a kind, as
+    /// `KIND=HOURS` (access, correction, restriction, erasure, objection, withdrawal);
+    /// repeat for several. Default 72 for each (UU 27/2022: 3 × 24 hours).
+    #[arg(long = "request-deadline", env = "SIKUBE_REQUEST_DEADLINES", value_delimiter = ',')]
+    pub request_deadlines: Vec<String>,
+    /// Years without an active KUBE membership, enrolment, benefit or training after
+    /// which a person is due for anonymisation.
+    #[arg(long, env = "SIKUBE_RETENTION_PERSON_YEARS", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub retention_person_years: u32,
+    /// Years after which visit photos are due for deletion.
+    #[arg(long, env = "SIKUBE_RETENTION_PHOTO_YEARS", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub retention_photo_years: u32,
+    /// Roles that read the records of persons under 18 in full (others do not see them).
+    #[arg(long, env = "SIKUBE_CHILDREN_ROLES", value_delimiter = ',', default_value = "admin,kepala_bidang,operator")]
+    pub children_roles: Vec<String>,
+    /// The office's own purposes and legal bases: a text file of lines
+    /// `KIND<TAB>purpose<TAB>legal basis` (identity, categories, aid, phone, photos, gps,
+    /// children); kinds not named keep the defaults.
+    #[arg(long, env = "SIKUBE_DATA_PURPOSES")]
+    pub data_purposes: Option<String>,
     /// The office's logo (a JPEG file) on the letterhead.
     #[arg(long, env = "SIKUBE_OFFICE_LOGO")]
     pub office_logo: Option<String>,

@@ -57,7 +57,31 @@ pub(super) async fn serve(db: &DbArgs, args: ServeArgs) -> Result<(), String> {
     if args.demo && office_head.full_name.is_none() {
         office_head = app::demo::office_head();
     }
+    let mut protection = domain::protection::Policy {
+        inactive_person_years: args.retention_person_years,
+        visit_photo_years: args.retention_photo_years,
+        children_roles: args
+            .children_roles
+            .iter()
+            .filter(|r| !r.trim().is_empty())
+            .map(|r| domain::Role::parse(r).map_err(|_| format!("--children-roles: {r}?")))
+            .collect::<Result<_, _>>()?,
+        ..Default::default()
+    };
+    for d in &args.request_deadlines {
+        protection
+            .set_deadline(d)
+            .map_err(|e| format!("--request-deadline {e}"))?;
+    }
+    if let Some(path) = &args.data_purposes {
+        let text =
+            std::fs::read_to_string(path).map_err(|e| format!("--data-purposes {path}: {e}"))?;
+        protection
+            .read_purposes(&text)
+            .map_err(|e| format!("--data-purposes {path}: {e}"))?;
+    }
     let settings = app::Settings {
+        protection,
         office_logo,
         office_head,
         https: args.https,

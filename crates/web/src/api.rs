@@ -35,6 +35,7 @@ fn build() -> ApiRouter {
     let r = crate::field::api_routes(r);
     let r = crate::monthly::api_routes(r);
     let r = crate::access::api_routes(r);
+    let r = crate::protection::api_routes(r);
     let r = crate::dashboard::api_routes(r);
     let r = crate::tasks::api_routes(r);
     let r = crate::programmes::api_routes(r);

@@ -1,4 +1,5 @@
-//! Files attached to proposals (documents, photos) and to monitoring visits (photos).
+//! Files attached to proposals (documents, photos), to monitoring visits (photos) and
+//! photos of a person (with their consent).
 //! Access follows the record: whoever may see the proposal or the KUBE may see its files.
 use crate::error::AppResult;
 use crate::page::{self, PageAuth};
@@ -21,12 +22,17 @@ pub fn routes() -> crate::Routes {
         .route("/attachments/{id}", get(download))
         .route("/proposals/{id}/attachments", post(proposal_form))
         .route("/visits/{id}/photos", post(visit_form))
+        .route("/persons/{id}/photos", post(person_form))
         .layer_body_limit(MAX_BYTES + 64 * 1024)
 }
 
 pub(crate) fn api_routes(r: crate::schema::ApiRouter) -> crate::schema::ApiRouter {
     r.routes(routes!(api_list, api_add).layer(DefaultBodyLimit::max(MAX_BYTES + 64 * 1024)))
         .routes(routes!(api_visit_photo).layer(DefaultBodyLimit::max(MAX_BYTES + 64 * 1024)))
+        .routes(
+            routes!(api_person_photos, api_person_photo)
+                .layer(DefaultBodyLimit::max(MAX_BYTES + 64 * 1024)),
+        )
         .routes(routes!(api_download))
 }
 
@@ -159,6 +165,33 @@ pub(crate) async fn api_visit_photo(
     created(&state, &s, "visit", id, &q, &body, key.as_ref()).await
 }
 
+/// Attach a photo (JPEG or PNG) of the person: only while their consent to photos is in
+/// force (`POST /api/v1/persons/{id}/consents`); withdrawing it deletes them.
+#[utoipa::path(post, path = "/api/v1/persons/{id}/photos", tag = "persons",
+    params(("id" = i64, Path), NameQuery),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 201, body = AttachmentOut), (status = 404, body = crate::schema::ErrorBody), (status = 422, body = crate::schema::ErrorBody)))]
+pub(crate) async fn api_person_photo(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    Path(id): Path<i64>,
+    Query(q): Query<NameQuery>,
+    body: axum::body::Bytes,
+) -> AppResult<Response> {
+    created(&state, &s, "person", id, &q, &body, None).await
+}
+
+/// The photos of a person.
+#[utoipa::path(get, path = "/api/v1/persons/{id}/photos", tag = "persons", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<AttachmentOut>), (status = 404, body = crate::schema::ErrorBody)))]
+pub(crate) async fn api_person_photos(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    Path(id): Path<i64>,
+) -> AppResult<Json<Vec<AttachmentOut>>> {
+    Ok(Json(list(&state, &s, "person", id).await?))
+}
+
 /// Download an attached file.
 #[utoipa::path(get, path = "/api/v1/attachments/{id}", tag = "aid", params(("id" = i64, Path)),
     responses((status = 200, description = "the file"), (status = 404, body = crate::schema::ErrorBody)))]
@@ -245,6 +278,24 @@ async fn visit_form(
         "visit",
         id,
         &format!("/kube/{kube_id}"),
+        mp,
+    )
+    .await
+}
+
+async fn person_form(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+    Path(id): Path<i64>,
+    mp: Multipart,
+) -> AppResult<Response> {
+    upload_form(
+        &state,
+        &s,
+        &ctx,
+        "person",
+        id,
+        &format!("/persons/{id}#protection"),
         mp,
     )
     .await

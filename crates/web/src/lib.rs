@@ -2,6 +2,7 @@
 //! parse, authorise, call the store/domain, render. One module per capability.
 
 mod access;
+mod protection;
 pub mod api;
 mod areas;
 mod assets;
@@ -160,6 +161,7 @@ fn pages() -> Routes {
         .merge(field::routes())
         .merge(monthly::routes())
         .merge(access::routes())
+        .merge(protection::routes())
         .merge(programmes::routes())
         .merge(proposals::routes())
         .merge(attachments::routes())

@@ -127,6 +127,9 @@ impl Ctx {
         if u.role.manages_users() {
             items.push(("/users", "nav.users"));
         }
+        if !matches!(u.role, domain::Role::Pendamping | domain::Role::Interop) {
+            items.push(("/protection", "nav.protection"));
+        }
         if u.role.reads_audit() {
             items.push(("/audit", "nav.audit"));
             items.push(("/access-log", "nav.access"));

@@ -122,12 +122,14 @@ pub async fn close(
         .await?)
 }
 
-/// Lifts a person's restriction (admin, head of division).
-pub async fn lift_restriction(cx: &Context, c: &Caller, person_id: i64) -> Result<()> {
+/// Lifts a person's restriction (admin, head of division); a record not restricted stays
+/// as it is (lifting twice is lifting once). Whether there was one to lift.
+pub async fn lift_restriction(cx: &Context, c: &Caller, person_id: i64) -> Result<bool> {
     require_decider(c)?;
     crate::scope::person(cx, c, person_id).await?;
     if cx.store.restricted_at(person_id).await?.is_none() {
-        return Err(Error::invalid("person_id", Msg::new("protection.not_restricted")));
+        return Ok(false);
     }
-    Ok(cx.store.restriction_lift(&c.actor, person_id).await?)
+    cx.store.restriction_lift(&c.actor, person_id).await?;
+    Ok(true)
 }

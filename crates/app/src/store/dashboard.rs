@@ -121,6 +121,7 @@ impl Store {
             .await?;
         let mut w = Where::new();
         scope_filter(&mut w, "p.district_code", scope);
+        w.raw(crate::store::persons::PROCESSED);
         let sql = format!(
             "SELECT c.category, CAST(COUNT(*) AS BIGINT) FROM person_categories c JOIN persons p ON p.id = c.person_id {}
              GROUP BY c.category ORDER BY c.category",
@@ -131,6 +132,7 @@ impl Store {
             .await?;
         let mut w = Where::new();
         scope_filter(&mut w, "p.district_code", scope);
+        w.raw(crate::store::persons::PROCESSED);
         let enrolled = w
             .count(
                 &self.pool,

@@ -127,6 +127,7 @@ impl Store {
             w.cond("t.starts_on LIKE ?", format!("{y}-%"));
         }
         scope_filter(&mut w, "p.district_code", scope);
+        w.raw(crate::store::persons::PROCESSED);
         let sql = format!(
             "SELECT p.village_code, t.kind, CAST(COUNT(DISTINCT t.id) AS BIGINT) AS events, CAST(COUNT(*) AS BIGINT) AS participants,
                     CAST(SUM(tp.attended) AS BIGINT) AS attended
@@ -142,6 +143,7 @@ impl Store {
     pub async fn report_enrolments(&self, scope: Scope<'_>) -> Result<Vec<EnrolmentRow>> {
         let mut w = Where::new();
         scope_filter(&mut w, "p.district_code", scope);
+        w.raw(crate::store::persons::PROCESSED);
         let sql = format!(
             "SELECT g.name AS programme, p.sex, p.birth_date FROM enrolments e JOIN persons p ON p.id = e.person_id
              JOIN programmes g ON g.id = e.programme_id {} ORDER BY g.name",

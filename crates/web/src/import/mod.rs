@@ -102,6 +102,10 @@ pub fn file_response(bytes: Vec<u8>, filename: &str) -> Response {
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     } else if filename.ends_with(".ods") {
         "application/vnd.oasis.opendocument.spreadsheet"
+    } else if filename.ends_with(".pdf") {
+        "application/pdf"
+    } else if filename.ends_with(".json") {
+        "application/json"
     } else {
         "text/csv; charset=utf-8"
     };

@@ -152,6 +152,16 @@ pub(super) struct DetailPage {
     categories: String,
     can_write: bool,
     history: Vec<HistoryOut>,
+    /// Personal data duties: consents, the person's photos, a restriction.
+    consents: Vec<app::protection::Consent>,
+    photos: Vec<app::attachments::AttachmentInfo>,
+    photo_consent: bool,
+    restricted_at: Option<String>,
+    /// Lifts a restriction (admin, head of division).
+    decider: bool,
+    /// Registers requests (handles identity documents).
+    officer: bool,
+    today: String,
 }
 
 impl DetailPage {
@@ -168,12 +178,26 @@ pub(super) async fn detail_page(
     PageAuth { s, ctx }: PageAuth,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let p = app::access::read_person(&state.app(), &s.caller(), id).await?;
+    let cx = state.app();
+    let p = app::access::read_person(&cx, &s.caller(), id).await?;
+    let restricted_at = p.restricted_at.clone();
     let p = PersonOut::new(&state, p, s.role().sees_full_identity());
     let categories = category_labels(ctx.lang, &p.categories);
     let history = history(&state, &s, id, ctx.lang).await?;
+    let consents = app::protection::consents::list(&cx, &s.caller(), id).await?;
+    let photo_consent = consents
+        .iter()
+        .any(|c| c.kind == "photos" && c.withdrawn_at.is_none());
+    let photos = app::attachments::list(&cx, &s.caller(), "person", id).await?;
     Ok(html(&DetailPage {
         history,
+        consents,
+        photos,
+        photo_consent,
+        restricted_at,
+        decider: matches!(s.role(), domain::Role::Admin | domain::Role::KepalaBidang),
+        officer: s.role().sees_full_identity(),
+        today: crate::page::day_first(state.today()),
         ctx,
         p,
         categories,

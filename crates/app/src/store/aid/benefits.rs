@@ -46,10 +46,15 @@ impl Store {
         &self,
         programme_id: i64,
         scope: Scope<'_>,
+        born_by: Option<&str>,
     ) -> Result<Vec<Enrolment>> {
         let mut w = Where::new();
         w.cond_int("e.programme_id = ?", programme_id);
         scope_filter(&mut w, "p.district_code", scope);
+        w.raw(crate::store::persons::PROCESSED);
+        if let Some(d) = born_by {
+            w.cond("p.birth_date <= ?", d);
+        }
         let sql = format!(
             "SELECT e.id, e.programme_id, e.person_id, p.name, e.enrolled_on FROM enrolments e JOIN persons p ON p.id = e.person_id {} ORDER BY p.name_lower",
             w.sql()
@@ -146,11 +151,16 @@ impl Store {
         &self,
         programme_id: i64,
         scope: Scope<'_>,
+        born_by: Option<&str>,
         paging: Paging,
     ) -> Result<Page<Benefit>> {
         let mut w = Where::new();
         w.cond_int("e.programme_id = ?", programme_id);
         scope_filter(&mut w, "p.district_code", scope);
+        w.raw(crate::store::persons::PROCESSED);
+        if let Some(d) = born_by {
+            w.cond("p.birth_date <= ?", d);
+        }
         Ok(w
             .page(
                 &self.pool,

@@ -44,6 +44,7 @@ impl Store {
         }
         super::scope_filter(&mut w, "p.district_code", scope);
         w.raw("p.merged_into IS NULL");
+        w.raw(super::PROCESSED);
         if among == Among::OutsideKube {
             w.raw("NOT EXISTS (SELECT 1 FROM kube_members m WHERE m.person_id = p.id AND m.left_on IS NULL)");
         }

@@ -51,6 +51,8 @@ pub struct Person {
     pub updated_at: String,
     /// Set when this record was merged into another (it is then retired).
     pub merged_into: Option<i64>,
+    /// Set while processing is restricted at the person's request (UU 27/2022).
+    pub restricted_at: Option<String>,
 }
 
 pub(crate) const COLS: &str =
@@ -58,12 +60,16 @@ pub(crate) const COLS: &str =
                     address, phone, dtks_registered, dtks_ref, notes, household_role, occupation, \
                     CASE WHEN dtsen_import = (SELECT MAX(id) FROM dtsen_imports) THEN dtsen_decile END AS dtsen_decile, \
                     (SELECT period FROM dtsen_imports ORDER BY id DESC LIMIT 1) AS dtsen_period, \
-                    created_at, updated_at, merged_into";
+                    created_at, updated_at, merged_into, restricted_at";
 
 /// A person's DTSEN decile as the latest extract has it (none: not in it), for a query
 /// of `persons p`.
 pub(crate) const DTSEN_DECILE: &str =
     "CASE WHEN p.dtsen_import = (SELECT MAX(id) FROM dtsen_imports) THEN p.dtsen_decile END";
+
+/// Persons (`p`) whose data may be processed: not restricted at their request (UU
+/// 27/2022). A restricted record leaves lists, exports, reports and counts until lifted.
+pub(crate) const PROCESSED: &str = "p.restricted_at IS NULL";
 
 /// The persons list's filters, read straight from its query string.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
@@ -77,6 +83,11 @@ pub struct PersonFilter {
     pub category: Option<String>,
     /// `name` (default), `birth_date`, `created_at`, `nik`; `-` before: descending.
     pub sort: Option<String>,
+    /// Only persons born on or before this day (`YYYY-MM-DD`): adults, for a role that
+    /// does not read children's records. Set by the application, never read from a query.
+    #[serde(skip)]
+    #[param(ignore)]
+    pub born_by: Option<String>,
 }
 
 /// Kecamatan a caller is confined to (`None`: the whole region).
@@ -477,8 +488,12 @@ fn with_filters(w: &mut Where, f: &PersonFilter, scope: Scope<'_>) {
         );
     }
     scope_filter(w, "district_code", scope);
-    // Retired (merged) records leave the registry; they stay reachable by id.
-    w.raw("merged_into IS NULL");
+    if let Some(d) = &f.born_by {
+        w.cond("birth_date <= ?", d.clone());
+    }
+    // Retired (merged) records leave the registry; they stay reachable by id. So do
+    // records whose processing is restricted (UU 27/2022), until it is lifted.
+    w.raw("merged_into IS NULL AND restricted_at IS NULL");
 }
 
 /// The distinct normalised words of a name, as searched.
