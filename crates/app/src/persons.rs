@@ -319,7 +319,7 @@ impl Listing for Persons {
         check_nik_search(cx, c, q.q.as_deref()).await?;
         check_sort(c, q.sort.as_deref())?;
         Ok(PersonFilter {
-            born_by: crate::protection::adults_born_by(cx, c),
+            born_by: crate::scope::adults_born_by(cx, c),
             ..q.clone()
         })
     }
@@ -387,7 +387,7 @@ pub async fn residents(
     limit: i64,
 ) -> Result<Vec<(i64, String, String)>> {
     let f = PersonFilter {
-        born_by: crate::protection::adults_born_by(cx, c),
+        born_by: crate::scope::adults_born_by(cx, c),
         ..f.clone()
     };
     Ok(cx
@@ -464,7 +464,7 @@ pub(crate) async fn matching(
         .person_candidates(district, c.district_scope(), among, m, limit)
         .await?
         .into_iter()
-        .filter(|(_, _, _, _, birth)| !crate::protection::child_hidden(cx, c, **birth))
+        .filter(|(_, _, _, _, birth)| !crate::scope::child_hidden(cx, c, **birth))
         .map(|(id, name, village_code, nik, birth)| {
             let age = age_of(&birth, c.today());
             let nik = if full {

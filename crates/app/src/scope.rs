@@ -61,7 +61,7 @@ pub async fn kube_detail(cx: &Context, c: &Caller, id: i64) -> Result<KubeDetail
 /// (`Settings::protection`).
 pub async fn person(cx: &Context, c: &Caller, id: i64) -> Result<Person> {
     let p = c.visible(cx.store.person_get(id).await?)?;
-    if crate::protection::child_hidden(cx, c, *p.birth_date) {
+    if child_hidden(cx, c, *p.birth_date) {
         return Err(Error::NotFound);
     }
     Ok(p)
@@ -81,4 +81,21 @@ pub async fn proposal(cx: &Context, c: &Caller, id: i64) -> Result<ProposalDetai
 /// The KUBE a mentoring visit belongs to.
 pub async fn visit_kube(cx: &Context, c: &Caller, visit_id: i64) -> Result<Kube> {
     kube(cx, c, cx.store.visit_kube(visit_id).await?).await
+}
+
+/// For a role that does not read children's records: the last birth date of an adult
+/// today (`YYYY-MM-DD`), which lists and exports keep to. None: the role reads them.
+pub(crate) fn adults_born_by(cx: &Context, c: &Caller) -> Option<String> {
+    if cx.settings.protection.reads_children(c.role) {
+        return None;
+    }
+    c.today()
+        .checked_sub_months(chrono::Months::new(12 * domain::protection::ADULT_AGE))
+        .map(|d| d.to_string())
+}
+
+/// Whether a person is a child whose record the caller's role may not read (it is then
+/// "not found" to them, as a record outside their area is).
+pub(crate) fn child_hidden(cx: &Context, c: &Caller, birth: chrono::NaiveDate) -> bool {
+    !cx.settings.protection.reads_children(c.role) && domain::protection::is_child(birth, c.today())
 }

@@ -90,18 +90,29 @@ fn task(code: &'static str, count: i64, href: String, items: Vec<TaskItem>) -> T
 /// Data subjects' requests past their deadline, and breaches whose notifications are
 /// past theirs (admin, head of division): the law counts these in hours.
 async fn protection(cx: &Context, c: &Caller, tasks: &mut Vec<Task>) -> Result<()> {
-    let late = crate::protection::requests::overdue(cx, c, crate::Paging::new(Some(ITEMS as i64), None)).await?;
+    let late =
+        crate::protection::requests::overdue(cx, c, crate::Paging::new(Some(ITEMS as i64), None))
+            .await?;
     if late.total > 0 {
         let items = late
             .items
             .iter()
             .map(|r| TaskItem {
-                label: format!("#{} · {}", r.id, c.lang.t(&format!("protection.request.{}", r.kind))),
+                label: format!(
+                    "#{} · {}",
+                    r.id,
+                    c.lang.t(&format!("protection.request.{}", r.kind))
+                ),
                 note: Some(Msg::new("tasks.item_due").arg(crate::local_time(&r.due_at))),
                 href: format!("/data-requests/{}", r.id),
             })
             .collect();
-        tasks.push(task("data_requests_overdue", late.total, "/data-requests?overdue=1".into(), items));
+        tasks.push(task(
+            "data_requests_overdue",
+            late.total,
+            "/data-requests?overdue=1".into(),
+            items,
+        ));
     }
     let breaches = crate::protection::incidents::overdue(cx, c).await?;
     if !breaches.is_empty() {
@@ -116,7 +127,12 @@ async fn protection(cx: &Context, c: &Caller, tasks: &mut Vec<Task>) -> Result<(
                 href: format!("/incidents/{}", i.id),
             })
             .collect();
-        tasks.push(task("incidents_overdue", breaches.len() as i64, "/incidents".into(), items));
+        tasks.push(task(
+            "incidents_overdue",
+            breaches.len() as i64,
+            "/incidents".into(),
+            items,
+        ));
     }
     Ok(())
 }

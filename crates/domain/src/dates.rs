@@ -109,6 +109,17 @@ pub const MONTH_NAMES: [&str; 12] = [
     "Desember",
 ];
 
+/// A date as a letter is dated: `6 Desember 2026`.
+pub fn in_letters(d: NaiveDate) -> String {
+    use chrono::Datelike;
+    format!(
+        "{} {} {}",
+        d.day(),
+        MONTH_NAMES[d.month0() as usize],
+        d.year()
+    )
+}
+
 /// A calendar month (`2026-12`): what a monthly report covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Month {

@@ -137,7 +137,10 @@ impl Policy {
             }
             let parts: Vec<&str> = line.split('\t').collect();
             let [k, purpose, basis] = parts[..] else {
-                return Err(format!("line {}: expected KIND, purpose, legal basis", n + 1));
+                return Err(format!(
+                    "line {}: expected KIND, purpose, legal basis",
+                    n + 1
+                ));
             };
             let kind = DataKind::parse(k).map_err(|_| format!("line {}: {k}", n + 1))?;
             self.purposes.insert(
@@ -178,7 +181,9 @@ pub struct ValidRequest {
 /// Checks a request as entered.
 pub fn request(kind: &str, requester: &str, details: &str) -> Result<ValidRequest, Invalid> {
     let mut inv = Invalid::default();
-    let kind = RequestKind::parse(kind).map_err(|m| inv.add("kind", m)).ok();
+    let kind = RequestKind::parse(kind)
+        .map_err(|m| inv.add("kind", m))
+        .ok();
     let requester = requester.trim();
     if requester.is_empty() {
         inv.add("requester", Msg::new("common.required"));
@@ -285,7 +290,10 @@ mod tests {
         assert!(p.set_deadline("hapus=10").is_err());
         p.read_purposes("# comment\nphone\tMenghubungi\tPersetujuan\n")
             .unwrap();
-        assert_eq!(p.purpose(DataKind::Phone, crate::Lang::Id).basis, "Persetujuan");
+        assert_eq!(
+            p.purpose(DataKind::Phone, crate::Lang::Id).basis,
+            "Persetujuan"
+        );
         // Every kind has a default purpose and basis in both languages.
         for k in DataKind::ALL {
             for lang in [crate::Lang::Id, crate::Lang::En] {
@@ -307,8 +315,15 @@ mod tests {
         assert!(e.fields.contains_key("title"));
         assert!(e.fields.contains_key("data_kinds"));
         assert!(e.fields.contains_key("persons_affected"));
-        let ok = incident("Laptop hilang", "x", None, &["identity".into(), "identity".into()], 3, "")
-            .unwrap();
+        let ok = incident(
+            "Laptop hilang",
+            "x",
+            None,
+            &["identity".into(), "identity".into()],
+            3,
+            "",
+        )
+        .unwrap();
         assert_eq!(ok.data_kinds, vec![DataKind::Identity]);
     }
 }

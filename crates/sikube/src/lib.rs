@@ -206,7 +206,11 @@ pub struct ServeArgs {
     /// Hours the office has to act on a data subject's request of a kind, as
     /// `KIND=HOURS` (access, correction, restriction, erasure, objection, withdrawal);
     /// repeat for several. Default 72 for each (UU 27/2022: 3 × 24 hours).
-    #[arg(long = "request-deadline", env = "SIKUBE_REQUEST_DEADLINES", value_delimiter = ',')]
+    #[arg(
+        long = "request-deadline",
+        env = "SIKUBE_REQUEST_DEADLINES",
+        value_delimiter = ','
+    )]
     pub request_deadlines: Vec<String>,
     /// Years without an active KUBE membership, enrolment, benefit or training after
     /// which a person is due for anonymisation.
@@ -216,7 +220,12 @@ pub struct ServeArgs {
     #[arg(long, env = "SIKUBE_RETENTION_PHOTO_YEARS", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=100))]
     pub retention_photo_years: u32,
     /// Roles that read the records of persons under 18 in full (others do not see them).
-    #[arg(long, env = "SIKUBE_CHILDREN_ROLES", value_delimiter = ',', default_value = "admin,kepala_bidang,operator")]
+    #[arg(
+        long,
+        env = "SIKUBE_CHILDREN_ROLES",
+        value_delimiter = ',',
+        default_value = "admin,kepala_bidang,operator"
+    )]
     pub children_roles: Vec<String>,
     /// The office's own purposes and legal bases: a text file of lines
     /// `KIND<TAB>purpose<TAB>legal basis` (identity, categories, aid, phone, photos, gps,

@@ -2,7 +2,6 @@
 //! parse, authorise, call the store/domain, render. One module per capability.
 
 mod access;
-mod protection;
 pub mod api;
 mod areas;
 mod assets;
@@ -31,6 +30,7 @@ mod persons;
 mod profile;
 mod programmes;
 mod proposals;
+mod protection;
 mod registry;
 mod reports;
 mod schema;

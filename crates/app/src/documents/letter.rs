@@ -29,12 +29,19 @@ pub fn letter_pdf(cx: &crate::Context, l: &Letter) -> Vec<u8> {
         10.0,
         Font::Regular,
         Align::Right,
-        &format!("{place}, {}", domain::aid::tanggal_in_words(l.date)),
+        &format!("{place}, {}", domain::dates::in_letters(l.date)),
     );
     y -= 18.0;
     for (k, v) in [("Nomor", l.number), ("Perihal", l.subject)] {
         pg.text(left, y, 10.0, Font::Regular, Align::Left, k);
-        pg.text(left + 60.0, y, 10.0, Font::Regular, Align::Left, &format!(": {v}"));
+        pg.text(
+            left + 60.0,
+            y,
+            10.0,
+            Font::Regular,
+            Align::Left,
+            &format!(": {v}"),
+        );
         y -= 14.0;
     }
     y -= 10.0;

@@ -40,7 +40,13 @@ pub async fn record(
     };
     Ok(cx
         .store
-        .consent_add(&c.actor, person_id, kind.code(), &given.to_string(), method.code())
+        .consent_add(
+            &c.actor,
+            person_id,
+            kind.code(),
+            &given.to_string(),
+            method.code(),
+        )
         .await?)
 }
 

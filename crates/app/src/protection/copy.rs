@@ -84,7 +84,8 @@ pub struct PurposeLine {
 /// The copy for the person registered under `nik` (the officer's area; "not found" else).
 pub async fn produce(cx: &Context, c: &Caller, nik: &str, lang: Lang) -> Result<PersonalCopy> {
     require_officer(c)?;
-    let nik = domain::nik::Nik::parse(nik, &cx.areas, c.today()).map_err(|m| Error::invalid("nik", m))?;
+    let nik =
+        domain::nik::Nik::parse(nik, &cx.areas, c.today()).map_err(|m| Error::invalid("nik", m))?;
     let found = cx
         .store
         .person_ids_by_nik(&[nik.as_str().to_string()])
@@ -188,6 +189,13 @@ pub async fn produce(cx: &Context, c: &Caller, nik: &str, lang: Lang) -> Result<
 /// and legal basis.
 pub fn pdf(cx: &Context, copy: &PersonalCopy, lang: Lang) -> Vec<u8> {
     let t = |k: &str| lang.t(k).to_string();
+    // A code's label where the catalogue has one (else the code as it is).
+    let label = |prefix: &str, code: &str| {
+        domain::i18n::key(&format!("{prefix}{code}"))
+            .map(|k| lang.t(k).to_string())
+            .unwrap_or_else(|| code.to_string())
+    };
+    let day = |d: &str| domain::dates::day_first(d);
     let mut rows: Vec<Vec<String>> = Vec::new();
     let mut row = |part: &str, what: String, when: String, more: String| {
         rows.push(vec![part.to_string(), what, when, more]);
@@ -198,17 +206,35 @@ pub fn pdf(cx: &Context, copy: &PersonalCopy, lang: Lang) -> Vec<u8> {
         ("person.name", Some(i.name.clone())),
         ("person.nik", Some(i.nik.clone())),
         ("person.kk_number", i.kk_number.clone()),
-        ("person.sex", Some(i.sex.clone())),
-        ("person.birth_date", Some(i.birth_date.clone())),
-        ("person.village", Some(format!("{}, {}", i.village, i.district))),
+        ("person.sex", Some(label("person.sex_", &i.sex))),
+        ("person.birth_date", Some(day(&i.birth_date))),
+        (
+            "person.village",
+            Some(format!("{}, {}", i.village, i.district)),
+        ),
         ("person.address", i.address.clone()),
+        ("person.rt", i.rt.clone()),
+        ("person.rw", i.rw.clone()),
         ("person.phone", i.phone.clone()),
-        ("person.household_role", i.household_role.clone()),
-        ("person.occupation", i.occupation.clone()),
+        (
+            "person.household_role",
+            i.household_role
+                .as_deref()
+                .map(|c| label("household_role.", c)),
+        ),
+        (
+            "person.occupation",
+            i.occupation.as_deref().map(|c| label("occupation.", c)),
+        ),
         ("person.notes", i.notes.clone()),
     ] {
         if let Some(v) = v.filter(|v| !v.is_empty()) {
-            row(&part, format!("{}: {v}", t(label)), String::new(), String::new());
+            row(
+                &part,
+                format!("{}: {v}", t(label)),
+                String::new(),
+                String::new(),
+            );
         }
     }
     if let Some(d) = i.dtsen_decile {
@@ -220,7 +246,26 @@ pub fn pdf(cx: &Context, copy: &PersonalCopy, lang: Lang) -> Vec<u8> {
         );
     }
     for c in &copy.categories {
-        row(&t("copy.part.categories"), t(&format!("category.{c}")), String::new(), String::new());
+        row(
+            &t("copy.part.categories"),
+            t(&format!("category.{c}")),
+            String::new(),
+            String::new(),
+        );
+    }
+    row(
+        &t("copy.part.sources"),
+        t("copy.source.create"),
+        crate::local_time(&i.registered_at),
+        String::new(),
+    );
+    if let Some(r) = &i.restricted_at {
+        row(
+            &part,
+            t("protection.restricted"),
+            crate::local_time(r),
+            String::new(),
+        );
     }
     for s in &copy.sources {
         row(
@@ -235,17 +280,37 @@ pub fn pdf(cx: &Context, copy: &PersonalCopy, lang: Lang) -> Vec<u8> {
             .amount
             .map(|a| domain::money::Rupiah::new(a).to_string())
             .unwrap_or_default();
-        let more = [h.code.clone(), h.detail.clone(), Some(amount)]
+        let code = h.code.as_deref().map(|c| match h.kind.as_str() {
+            "kube_joined" | "kube_left" => label("member_role.", c),
+            "benefit" => label("benefit.kind.", c),
+            "training" => label("training.kind.", c),
+            _ => c.to_string(),
+        });
+        let more = [code, h.detail.clone(), Some(amount)]
             .into_iter()
             .flatten()
             .filter(|s| !s.is_empty())
             .collect::<Vec<_>>()
             .join(" · ");
-        row(&t(&format!("copy.history.{}", h.kind)), h.title.clone(), h.on_day.clone(), more);
+        row(
+            &t(&format!("copy.history.{}", h.kind)),
+            h.title.clone(),
+            day(&h.on_day),
+            more,
+        );
     }
     for v in &copy.visits {
-        let more = if v.named == 1 { t("copy.visit_named") } else { t("copy.visit_member") };
-        row(&t("copy.part.visits"), v.kube.clone(), v.visited_on.clone(), more);
+        let more = if v.named == 1 {
+            t("copy.visit_named")
+        } else {
+            t("copy.visit_member")
+        };
+        row(
+            &t("copy.part.visits"),
+            v.kube.clone(),
+            day(&v.visited_on),
+            more,
+        );
     }
     for p in &copy.photos {
         row(
@@ -263,8 +328,11 @@ pub fn pdf(cx: &Context, copy: &PersonalCopy, lang: Lang) -> Vec<u8> {
         row(
             &t("copy.part.consents"),
             t(&format!("protection.consent.{}", c.kind)),
-            c.given_on.clone(),
-            format!("{} · {state}", t(&format!("protection.method.{}", c.method))),
+            day(&c.given_on),
+            format!(
+                "{} · {state}",
+                t(&format!("protection.method.{}", c.method))
+            ),
         );
     }
     for r in &copy.requests {
@@ -283,16 +351,27 @@ pub fn pdf(cx: &Context, copy: &PersonalCopy, lang: Lang) -> Vec<u8> {
             a.username.clone(),
         );
     }
-    let header = ["copy.col.part", "copy.col.what", "copy.col.when", "copy.col.more"]
-        .map(|k| t(k))
-        .to_vec();
+    let header = [
+        "copy.col.part",
+        "copy.col.what",
+        "copy.col.when",
+        "copy.col.more",
+    ]
+    .map(|k| t(k))
+    .to_vec();
     let notes: Vec<(String, String)> = copy
         .purposes
         .iter()
         .map(|p| {
             (
                 p.label.clone(),
-                format!("{}: {}. {}: {}.", t("copy.purpose"), p.purpose, t("copy.basis"), p.basis),
+                format!(
+                    "{}: {}. {}: {}.",
+                    t("copy.purpose"),
+                    p.purpose,
+                    t("copy.basis"),
+                    p.basis
+                ),
             )
         })
         .collect();

@@ -76,7 +76,9 @@ pub async fn record(cx: &Context, c: &Caller, i: &IncidentInput) -> Result<Incid
             .ok()
             .map(|t| t.with_timezone(&chrono::Utc))
             .filter(|t| *t <= c.actor.at && *t > c.actor.at - chrono::Duration::days(3660))
-            .ok_or_else(|| Error::invalid("discovered_at", Msg::new("protection.received_invalid")))?,
+            .ok_or_else(|| {
+                Error::invalid("discovered_at", Msg::new("protection.received_invalid"))
+            })?,
     };
     let added = cx
         .store
@@ -86,7 +88,10 @@ pub async fn record(cx: &Context, c: &Caller, i: &IncidentInput) -> Result<Incid
         return Ok(added);
     }
     let notified: Vec<&str> = i.notified.iter().map(String::as_str).collect();
-    Ok(cx.store.incident_update(&c.actor, added.id, &v, &notified).await?)
+    Ok(cx
+        .store
+        .incident_update(&c.actor, added.id, &v, &notified)
+        .await?)
 }
 
 pub async fn update(cx: &Context, c: &Caller, id: i64, i: &IncidentInput) -> Result<Incident> {
@@ -94,7 +99,10 @@ pub async fn update(cx: &Context, c: &Caller, id: i64, i: &IncidentInput) -> Res
     cx.store.incident_get(id).await?;
     let v = valid(i, c.today())?;
     let notified: Vec<&str> = i.notified.iter().map(String::as_str).collect();
-    Ok(cx.store.incident_update(&c.actor, id, &v, &notified).await?)
+    Ok(cx
+        .store
+        .incident_update(&c.actor, id, &v, &notified)
+        .await?)
 }
 
 pub async fn get(cx: &Context, c: &Caller, id: i64) -> Result<Incident> {
@@ -155,7 +163,7 @@ pub async fn letter(cx: &Context, c: &Caller, id: i64, to: Addressee) -> Result<
         .occurred_on
         .as_deref()
         .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-        .map(domain::aid::tanggal_in_words)
+        .map(domain::dates::in_letters)
         .unwrap_or_else(|| "belum diketahui".into());
     let measures = if i.measures.trim().is_empty() {
         "sedang ditetapkan dan akan diberitahukan".to_string()
@@ -170,7 +178,10 @@ pub async fn letter(cx: &Context, c: &Caller, id: i64, to: Addressee) -> Result<
     let data = format!("Data pribadi yang terungkap: {}.", kinds.join(", "));
     let (to_lines, subject, paragraphs) = match to {
         Addressee::Persons => (
-            vec!["Bapak/Ibu/Saudara pemilik data".to_string(), "yang terdampak".to_string()],
+            vec![
+                "Bapak/Ibu/Saudara pemilik data".to_string(),
+                "yang terdampak".to_string(),
+            ],
             "Pemberitahuan kegagalan pelindungan data pribadi",
             vec![
                 "Dengan hormat,".to_string(),
@@ -198,7 +209,10 @@ pub async fn letter(cx: &Context, c: &Caller, id: i64, to: Addressee) -> Result<
             ],
         ),
         Addressee::Authority => (
-            vec!["Lembaga Penyelenggara Pelindungan Data Pribadi".to_string(), "di Jakarta".to_string()],
+            vec![
+                "Lembaga Penyelenggara Pelindungan Data Pribadi".to_string(),
+                "di Jakarta".to_string(),
+            ],
             "Pemberitahuan kegagalan pelindungan data pribadi",
             vec![
                 "Dengan hormat,".to_string(),
@@ -224,7 +238,11 @@ pub async fn letter(cx: &Context, c: &Caller, id: i64, to: Addressee) -> Result<
             ],
         ),
     };
-    let number = format!("PDP/{}/{}", i.id, &i.discovered_at[..4.min(i.discovered_at.len())]);
+    let number = format!(
+        "PDP/{}/{}",
+        i.id,
+        &i.discovered_at[..4.min(i.discovered_at.len())]
+    );
     Ok(crate::documents::letter_pdf(
         cx,
         &crate::documents::Letter {

@@ -28,25 +28,12 @@ fn require_decider(c: &Caller) -> Result<()> {
 
 /// Reads the registers: the deciders and the auditor.
 fn require_reader(c: &Caller) -> Result<()> {
-    c.require(|r| matches!(r, Role::Admin | Role::KepalaBidang | Role::Operator | Role::Auditor))
-}
-
-/// For a role that does not read children's records: the last birth date of an adult
-/// today (`YYYY-MM-DD`), which lists and exports keep to. None: the role reads them.
-pub(crate) fn adults_born_by(cx: &crate::Context, c: &Caller) -> Option<String> {
-    if cx.settings.protection.reads_children(c.role) {
-        return None;
-    }
-    c.today()
-        .checked_sub_months(chrono::Months::new(12 * domain::protection::ADULT_AGE))
-        .map(|d| d.to_string())
-}
-
-/// Whether a person is a child whose record the caller's role may not read (it is then
-/// "not found" to them, as a record outside their area is).
-pub(crate) fn child_hidden(cx: &crate::Context, c: &Caller, birth: chrono::NaiveDate) -> bool {
-    !cx.settings.protection.reads_children(c.role)
-        && domain::protection::is_child(birth, c.today())
+    c.require(|r| {
+        matches!(
+            r,
+            Role::Admin | Role::KepalaBidang | Role::Operator | Role::Auditor
+        )
+    })
 }
 
 /// An instant `hours` after `at` (RFC 3339 UTC), as stored.

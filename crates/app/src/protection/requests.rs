@@ -34,7 +34,9 @@ pub async fn register(
             .ok()
             .map(|t| t.with_timezone(&chrono::Utc))
             .filter(|t| *t <= c.actor.at && *t > c.actor.at - chrono::Duration::days(366))
-            .ok_or_else(|| Error::invalid("received_at", Msg::new("protection.received_invalid")))?,
+            .ok_or_else(|| {
+                Error::invalid("received_at", Msg::new("protection.received_invalid"))
+            })?,
     };
     let due = after_hours(received, cx.settings.protection.deadline_hours(v.kind));
     Ok(cx
@@ -111,7 +113,10 @@ pub async fn close(
     } else if kind == RequestKind::Correction && status == Some(RequestStatus::Done) {
         inv.add("audit_id", Msg::new("protection.correction_needs_change"));
     }
-    if kind == RequestKind::Restriction && status == Some(RequestStatus::Done) && r.person_id.is_none() {
+    if kind == RequestKind::Restriction
+        && status == Some(RequestStatus::Done)
+        && r.person_id.is_none()
+    {
         inv.add("status", Msg::new("protection.restriction_needs_person"));
     }
     inv.into_result().map_err(Error::Invalid)?;

@@ -171,7 +171,16 @@ impl Store {
         .bind(actor.now())
         .fetch_one(&mut *tx)
         .await?;
-        audit::record(&mut tx, actor, "create", "data_request", r.id, None::<&()>, Some(&r)).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            "create",
+            "data_request",
+            r.id,
+            None::<&()>,
+            Some(&r),
+        )
+        .await?;
         tx.commit().await?;
         Ok(r)
     }
@@ -240,8 +249,16 @@ impl Store {
         .bind(id)
         .fetch_one(&mut *tx)
         .await?;
-        audit::record(&mut tx, actor, "close", "data_request", id, Some(&before), Some(&after))
-            .await?;
+        audit::record(
+            &mut tx,
+            actor,
+            "close",
+            "data_request",
+            id,
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
         if let (Some(pid), "restriction", "done") = (after.person_id, after.kind.as_str(), status) {
             set_restricted(&mut tx, actor, pid, Some(actor.now())).await?;
         }
@@ -328,7 +345,16 @@ impl Store {
     /// Records that a person's copy was produced.
     pub async fn audit_copy(&self, actor: &Actor, person_id: i64) -> Result<()> {
         let mut conn = self.pool.acquire().await?;
-        audit::record(&mut conn, actor, "copy", "person", person_id, None::<&()>, None::<&()>).await
+        audit::record(
+            &mut conn,
+            actor,
+            "copy",
+            "person",
+            person_id,
+            None::<&()>,
+            None::<&()>,
+        )
+        .await
     }
 
     pub async fn copy_sources(&self, person_id: i64) -> Result<Vec<CopySource>> {
@@ -387,8 +413,16 @@ impl Store {
         .bind(actor.now())
         .fetch_one(&mut *tx)
         .await?;
-        audit::record(&mut tx, actor, "consent", "person", person_id, None::<&()>, Some(&c))
-            .await?;
+        audit::record(
+            &mut tx,
+            actor,
+            "consent",
+            "person",
+            person_id,
+            None::<&()>,
+            Some(&c),
+        )
+        .await?;
         tx.commit().await?;
         Ok(c)
     }
@@ -545,7 +579,11 @@ impl Store {
             .bind(id.to_string())
             .execute(&mut *tx)
             .await?;
-            for table in [("audit_log", "before_json"), ("audit_log", "after_json"), ("access_log", "detail")] {
+            for table in [
+                ("audit_log", "before_json"),
+                ("audit_log", "after_json"),
+                ("access_log", "detail"),
+            ] {
                 sqlx::query(&format!(
                     "UPDATE {0} SET {1} = REPLACE({1}, $1, $2) WHERE {1} LIKE $3",
                     table.0, table.1
@@ -607,11 +645,9 @@ impl Store {
             .await?;
         let mut n = 0;
         for (id, content) in files {
-            let holds = niks.iter().any(|nik| {
-                content
-                    .windows(nik.len())
-                    .any(|w| w == nik.as_bytes())
-            });
+            let holds = niks
+                .iter()
+                .any(|nik| content.windows(nik.len()).any(|w| w == nik.as_bytes()));
             if holds {
                 sqlx::query("UPDATE import_files SET content = $1 WHERE id = $2")
                     .bind(Vec::<u8>::new())
@@ -649,7 +685,16 @@ impl Store {
         .bind(actor.now())
         .fetch_one(&mut *tx)
         .await?;
-        audit::record(&mut tx, actor, "create", "incident", i.id, None::<&()>, Some(&i)).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            "create",
+            "incident",
+            i.id,
+            None::<&()>,
+            Some(&i),
+        )
+        .await?;
         tx.commit().await?;
         Ok(i)
     }
@@ -688,8 +733,16 @@ impl Store {
         .bind(id)
         .fetch_one(&mut *tx)
         .await?;
-        audit::record(&mut tx, actor, "update", "incident", id, Some(&before), Some(&after))
-            .await?;
+        audit::record(
+            &mut tx,
+            actor,
+            "update",
+            "incident",
+            id,
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -721,11 +774,13 @@ fn kinds_text(v: &domain::protection::ValidIncident) -> String {
 }
 
 async fn incident_in(conn: &mut sqlx::AnyConnection, id: i64) -> Result<Incident> {
-    sqlx::query_as(&format!("SELECT {INCIDENT_COLS} FROM incidents WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(conn)
-        .await?
-        .ok_or(StoreError::NotFound)
+    sqlx::query_as(&format!(
+        "SELECT {INCIDENT_COLS} FROM incidents WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(conn)
+    .await?
+    .ok_or(StoreError::NotFound)
 }
 
 async fn set_restricted(
@@ -743,8 +798,21 @@ async fn set_restricted(
     if n == 0 {
         return Err(StoreError::NotFound);
     }
-    let action = if at.is_some() { "restrict" } else { "restriction_lifted" };
-    audit::record(conn, actor, action, "person", person_id, None::<&()>, None::<&()>).await
+    let action = if at.is_some() {
+        "restrict"
+    } else {
+        "restriction_lifted"
+    };
+    audit::record(
+        conn,
+        actor,
+        action,
+        "person",
+        person_id,
+        None::<&()>,
+        None::<&()>,
+    )
+    .await
 }
 
 async fn delete_person_photos(conn: &mut sqlx::AnyConnection, person_id: i64) -> Result<u64> {

@@ -21,6 +21,7 @@ mod matrix;
 mod monitoring;
 mod monthly;
 mod persons;
+mod protection;
 mod registry;
 mod reliability;
 mod reports;

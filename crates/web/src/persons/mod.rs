@@ -157,6 +157,9 @@ pub struct PersonOut {
     pub updated_at: String,
     /// Set on a record retired by a merge: the id of the record kept.
     pub merged_into: Option<i64>,
+    /// Set while processing is restricted at the person's request (RFC 3339 UTC): the
+    /// record is left out of lists, exports and reports until lifted.
+    pub restricted_at: Option<String>,
 }
 
 impl PersonOut {
@@ -190,6 +193,7 @@ impl PersonOut {
             created_at: p.created_at,
             updated_at: p.updated_at,
             merged_into: p.merged_into,
+            restricted_at: p.restricted_at,
         }
     }
 }

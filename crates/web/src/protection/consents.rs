@@ -56,17 +56,24 @@ pub struct Withdrawn {
     pub files_deleted: u64,
 }
 
-async fn record(state: &AppState, s: &Session, id: i64, b: &ConsentIn) -> Result<Consent, app::Error> {
-    app::protection::consents::record(&state.app(), &s.caller(), id, &b.kind, &b.given_on, &b.method)
-        .await
-}
-
-async fn flash_back(
+async fn record(
     state: &AppState,
     s: &Session,
     id: i64,
-    msg: String,
-) -> AppResult<Response> {
+    b: &ConsentIn,
+) -> Result<Consent, app::Error> {
+    app::protection::consents::record(
+        &state.app(),
+        &s.caller(),
+        id,
+        &b.kind,
+        &b.given_on,
+        &b.method,
+    )
+    .await
+}
+
+async fn flash_back(state: &AppState, s: &Session, id: i64, msg: String) -> AppResult<Response> {
     crate::page::redirect_with_flash(state, s, &format!("/persons/{id}#protection"), msg).await
 }
 

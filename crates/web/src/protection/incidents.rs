@@ -21,7 +21,10 @@ pub fn routes() -> crate::Routes {
         .route("/incidents", get(list_page).post(create_form))
         .route("/incidents/{id}", get(detail_page).post(update_form))
         .route("/incidents/{id}/letter-persons.pdf", get(letter_persons))
-        .route("/incidents/{id}/letter-authority.pdf", get(letter_authority))
+        .route(
+            "/incidents/{id}/letter-authority.pdf",
+            get(letter_authority),
+        )
 }
 
 pub(crate) fn api_routes(r: crate::schema::ApiRouter) -> crate::schema::ApiRouter {
@@ -69,7 +72,10 @@ impl IncidentForm {
         let persons_affected = match self.persons_affected.as_deref().map(str::trim) {
             None | Some("") => 0,
             Some(n) => n.parse().map_err(|_| {
-                domain::Invalid::field("persons_affected", domain::Msg::new("protection.persons_invalid"))
+                domain::Invalid::field(
+                    "persons_affected",
+                    domain::Msg::new("protection.persons_invalid"),
+                )
             })?,
         };
         // A `datetime-local` field reads as time in Jakarta.
@@ -95,7 +101,12 @@ impl IncidentForm {
     }
 }
 
-async fn save(state: &AppState, s: &Session, id: Option<i64>, f: &IncidentForm) -> Result<Incident, app::Error> {
+async fn save(
+    state: &AppState,
+    s: &Session,
+    id: Option<i64>,
+    f: &IncidentForm,
+) -> Result<Incident, app::Error> {
     let i = f.input().map_err(app::Error::Invalid)?;
     match id {
         None => app::protection::incidents::record(&state.app(), &s.caller(), &i).await,
@@ -153,8 +164,12 @@ async fn list_view(
     v: IncidentForm,
     errors: Option<&domain::Invalid>,
 ) -> AppResult<Response> {
-    let page = app::protection::incidents::list(&state.app(), &s.caller(), app::Paging::new(Some(200), None))
-        .await?;
+    let page = app::protection::incidents::list(
+        &state.app(),
+        &s.caller(),
+        app::Paging::new(Some(200), None),
+    )
+    .await?;
     let now = s.caller().actor.now();
     let errors = FormErrors::new(errors, ctx.lang);
     let status = errors.status();
@@ -170,7 +185,10 @@ async fn list_view(
     Ok((status, html(&p)?).into_response())
 }
 
-async fn list_page(State(state): State<AppState>, PageAuth { s, ctx }: PageAuth) -> AppResult<Response> {
+async fn list_page(
+    State(state): State<AppState>,
+    PageAuth { s, ctx }: PageAuth,
+) -> AppResult<Response> {
     list_view(&state, &s, ctx, IncidentForm::default(), None).await
 }
 
@@ -260,21 +278,38 @@ async fn update_form(
             let msg = ctx.t("protection.incident_saved");
             crate::page::redirect_with_flash(&state, &s, &format!("/incidents/{id}"), msg).await
         }
-        crate::page::Outcome::Again(inv) => detail_view(&state, &s, ctx, id, Some(f), Some(&inv)).await,
+        crate::page::Outcome::Again(inv) => {
+            detail_view(&state, &s, ctx, id, Some(f), Some(&inv)).await
+        }
     }
 }
 
 async fn letter(state: &AppState, s: &Session, id: i64, to: Addressee) -> AppResult<Response> {
     let bytes = app::protection::incidents::letter(&state.app(), &s.caller(), id, to).await?;
-    let who = if to == Addressee::Persons { "subjek-data" } else { "lembaga" };
-    Ok(super::pdf_response(bytes, &format!("pemberitahuan-insiden-{id}-{who}.pdf")))
+    let who = if to == Addressee::Persons {
+        "subjek-data"
+    } else {
+        "lembaga"
+    };
+    Ok(super::pdf_response(
+        bytes,
+        &format!("pemberitahuan-insiden-{id}-{who}.pdf"),
+    ))
 }
 
-async fn letter_persons(State(state): State<AppState>, Authed(s): Authed, Path(id): Path<i64>) -> AppResult<Response> {
+async fn letter_persons(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
     letter(&state, &s, id, Addressee::Persons).await
 }
 
-async fn letter_authority(State(state): State<AppState>, Authed(s): Authed, Path(id): Path<i64>) -> AppResult<Response> {
+async fn letter_authority(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
     letter(&state, &s, id, Addressee::Authority).await
 }
 
@@ -335,13 +370,21 @@ pub(crate) async fn api_update(
 /// The notification letter to the affected persons (UU 27/2022 art. 46), as a PDF.
 #[utoipa::path(get, path = "/api/v1/incidents/{id}/letter-persons.pdf", tag = "protection", params(("id" = i64, Path)),
     responses((status = 200, description = "PDF", content_type = "application/pdf"), (status = 404, body = crate::schema::ErrorBody)))]
-pub(crate) async fn api_letter_persons(state: State<AppState>, s: Authed, id: Path<i64>) -> AppResult<Response> {
+pub(crate) async fn api_letter_persons(
+    state: State<AppState>,
+    s: Authed,
+    id: Path<i64>,
+) -> AppResult<Response> {
     letter_persons(state, s, id).await
 }
 
 /// The notification letter to the supervising authority, as a PDF.
 #[utoipa::path(get, path = "/api/v1/incidents/{id}/letter-authority.pdf", tag = "protection", params(("id" = i64, Path)),
     responses((status = 200, description = "PDF", content_type = "application/pdf"), (status = 404, body = crate::schema::ErrorBody)))]
-pub(crate) async fn api_letter_authority(state: State<AppState>, s: Authed, id: Path<i64>) -> AppResult<Response> {
+pub(crate) async fn api_letter_authority(
+    state: State<AppState>,
+    s: Authed,
+    id: Path<i64>,
+) -> AppResult<Response> {
     letter_authority(state, s, id).await
 }

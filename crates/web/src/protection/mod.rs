@@ -51,7 +51,15 @@ struct HubPage {
 
 /// Where the office's duties stand, and the copy's form.
 async fn page(State(state): State<AppState>, PageAuth { s, ctx }: PageAuth) -> AppResult<Response> {
-    hub(&state, &s, ctx, String::new(), String::new(), axum::http::StatusCode::OK).await
+    hub(
+        &state,
+        &s,
+        ctx,
+        String::new(),
+        String::new(),
+        axum::http::StatusCode::OK,
+    )
+    .await
 }
 
 async fn hub(
@@ -80,8 +88,12 @@ async fn hub(
     let incidents_overdue = app::protection::incidents::overdue(&cx, &c).await?.len();
     let due = if matches!(s.role(), Role::Admin | Role::Auditor) {
         Some((
-            app::protection::retention::due_persons(&cx, &c, one).await?.total,
-            app::protection::retention::due_photos(&cx, &c, one).await?.total,
+            app::protection::retention::due_persons(&cx, &c, one)
+                .await?
+                .total,
+            app::protection::retention::due_photos(&cx, &c, one)
+                .await?
+                .total,
         ))
     } else {
         None

@@ -49,7 +49,10 @@ impl RequestQuery {
         RequestFilter {
             status: self.status.clone().filter(|v| !v.is_empty()),
             person_id: self.person_id,
-            overdue_at: self.overdue.unwrap_or(false).then(|| s.caller().actor.now()),
+            overdue_at: self
+                .overdue
+                .unwrap_or(false)
+                .then(|| s.caller().actor.now()),
         }
     }
 }
@@ -101,7 +104,12 @@ async fn register(state: &AppState, s: &Session, b: &RequestIn) -> Result<DataRe
     .await
 }
 
-async fn close(state: &AppState, s: &Session, id: i64, b: &CloseIn) -> Result<DataRequest, app::Error> {
+async fn close(
+    state: &AppState,
+    s: &Session,
+    id: i64,
+    b: &CloseIn,
+) -> Result<DataRequest, app::Error> {
     app::protection::requests::close(
         &state.app(),
         &s.caller(),
@@ -181,7 +189,11 @@ async fn list_view(
             .as_deref()
             .map(|v| format!("status={v}&"))
             .unwrap_or_default(),
-        if q.overdue.unwrap_or(false) { "overdue=true&" } else { "" },
+        if q.overdue.unwrap_or(false) {
+            "overdue=true&"
+        } else {
+            ""
+        },
     );
     let policy = &state.settings.protection;
     let deadlines = RequestKind::ALL
@@ -326,8 +338,9 @@ pub(crate) async fn api_list(
     Query(q): Query<RequestQuery>,
     Query(p): Query<PageQuery>,
 ) -> AppResult<Json<crate::schema::ListOf<DataRequest>>> {
-    let page = app::protection::requests::list(&state.app(), &s.caller(), &q.filter(&s), p.paging()?)
-        .await?;
+    let page =
+        app::protection::requests::list(&state.app(), &s.caller(), &q.filter(&s), p.paging()?)
+            .await?;
     Ok(Json(crate::schema::ListOf::from_page(page, |r| r)))
 }
 

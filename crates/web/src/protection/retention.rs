@@ -53,9 +53,12 @@ async fn page(
     let cx = state.app();
     let c = s.caller();
     let offset = p.offset.unwrap_or(0).max(0);
-    let persons =
-        app::protection::retention::due_persons(&cx, &c, app::Paging::new(Some(ROWS), Some(offset)))
-            .await?;
+    let persons = app::protection::retention::due_persons(
+        &cx,
+        &c,
+        app::Paging::new(Some(ROWS), Some(offset)),
+    )
+    .await?;
     let photos =
         app::protection::retention::due_photos(&cx, &c, app::Paging::new(Some(ROWS), None)).await?;
     let (cp, cf) = app::protection::retention::cutoffs(&cx);
@@ -74,7 +77,8 @@ async fn page(
             })
             .collect(),
         prev: (offset > 0).then(|| format!("/retention?offset={}", (offset - ROWS).max(0))),
-        next: (offset + ROWS < persons.total).then(|| format!("/retention?offset={}", offset + ROWS)),
+        next: (offset + ROWS < persons.total)
+            .then(|| format!("/retention?offset={}", offset + ROWS)),
         persons_total: persons.total,
         photos: photos.items,
         photos_total: photos.total,
@@ -121,7 +125,8 @@ pub(crate) async fn api_persons(
     Authed(s): Authed,
     Query(p): Query<PageQuery>,
 ) -> AppResult<Json<crate::schema::ListOf<DuePerson>>> {
-    let page = app::protection::retention::due_persons(&state.app(), &s.caller(), p.paging()?).await?;
+    let page =
+        app::protection::retention::due_persons(&state.app(), &s.caller(), p.paging()?).await?;
     Ok(Json(crate::schema::ListOf::from_page(page, |x| x)))
 }
 
@@ -133,7 +138,8 @@ pub(crate) async fn api_photos(
     Authed(s): Authed,
     Query(p): Query<PageQuery>,
 ) -> AppResult<Json<crate::schema::ListOf<DuePhoto>>> {
-    let page = app::protection::retention::due_photos(&state.app(), &s.caller(), p.paging()?).await?;
+    let page =
+        app::protection::retention::due_photos(&state.app(), &s.caller(), p.paging()?).await?;
     Ok(Json(crate::schema::ListOf::from_page(page, |x| x)))
 }
 

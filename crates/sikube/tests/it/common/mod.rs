@@ -373,10 +373,15 @@ pub async fn persons_in(
     for i in 0..n {
         let day = (i % 28) + 1;
         let year = 70 + (seed % 30);
-        let nik = format!("{district}{day:02}01{year:02}{:04}", seed * 100 + i + 1);
+        // Seeds past 99 are born in later months (a serial holds four digits).
+        let month = 1 + (seed / 100) % 12;
+        let nik = format!(
+            "{district}{day:02}{month:02}{year:02}{:04}",
+            (seed % 100) * 100 + i + 1
+        );
         let body = json!({
             "nik": nik, "name": format!("Warga {} {}", NAMES[seed % NAMES.len()], NAMES[i % NAMES.len()]),
-            "sex": "L", "birth_date": format!("19{year:02}-01-{day:02}"), "village_code": village,
+            "sex": "L", "birth_date": format!("19{year:02}-{month:02}-{day:02}"), "village_code": village,
             "categories": ["fakir_miskin"], "confirm_duplicate": true
         });
         let r = Client::new()

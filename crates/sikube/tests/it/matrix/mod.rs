@@ -35,6 +35,9 @@ struct Ids {
     user: i64,
     /// The operator's upload of a persons file with one bad row.
     upload: i64,
+    /// A data subject's request and a breach register entry.
+    request: i64,
+    incident: i64,
 }
 
 async fn objects(app: &TestApp) -> Ids {
@@ -130,7 +133,25 @@ async fn objects(app: &TestApp) -> Ids {
         .json()
         .await
         .unwrap();
+    let request: Value = app
+        .post(
+            &op,
+            "/api/v1/data-requests",
+            json!({"kind": "access", "requester": "Pemohon Matriks", "person_id": members[4]}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let incident: Value = app
+        .post(&admin, "/api/v1/incidents", json!({"title": "Laptop hilang", "description": "Laptop operator hilang", "data_kinds": ["identity"], "persons_affected": 3}))
+        .await
+        .json()
+        .await
+        .unwrap();
     Ids {
+        request: request["id"].as_i64().unwrap(),
+        incident: incident["id"].as_i64().unwrap(),
         person: members[4],
         kube,
         training: t["id"].as_i64().unwrap(),
@@ -203,6 +224,10 @@ fn concrete(route: &str, ids: &Ids) -> String {
         ids.user
     } else if route.starts_with("/import/{id}") {
         ids.upload
+    } else if route.contains("/data-requests/") {
+        ids.request
+    } else if route.contains("/incidents/") {
+        ids.incident
     } else {
         999_999
     };
@@ -359,6 +384,35 @@ fn expected_read(route: &str, role: &str) -> Vec<u16> {
             vec![200]
         } else {
             vec![403]
+        };
+    }
+    // Personal data duties: the registers for the office and the auditor; the letters
+    // for those who keep the breach register; retention for the administrator and the
+    // auditor.
+    if route.contains("/letter-") {
+        return if matches!(role, "admin" | "kepala_bidang") {
+            vec![200]
+        } else {
+            vec![403]
+        };
+    }
+    if route.starts_with("/retention") || route.starts_with("/api/v1/retention") {
+        return expected_read("/audit", role);
+    }
+    if [
+        "/protection",
+        "/data-requests",
+        "/incidents",
+        "/api/v1/data-requests",
+        "/api/v1/incidents",
+    ]
+    .iter()
+    .any(|p| route.starts_with(p))
+    {
+        return if role == "pendamping" {
+            vec![403]
+        } else {
+            vec![200]
         };
     }
     // Forms that lead to a change; the import pages.

@@ -29,6 +29,8 @@ const OFFICE: &[&str] = &[OPERATOR, KABID, ADMIN];
 const ADMIN_ONLY: &[&str] = &[ADMIN];
 const HEAD_ONLY: &[&str] = &[KABID];
 const FIELD_ONLY: &[&str] = &[FIELD];
+/// Decides data subjects' requests and keeps the breach register.
+const DECIDERS: &[&str] = &[KABID, ADMIN];
 
 /// Records made for one route: a KUBE of six in Rejasari, two more residents, a training
 /// with a participant, a KUBE programme with a draft proposal and its attachment, an
@@ -53,6 +55,11 @@ pub(super) struct Fx {
     pub upload: i64,
     /// A criterion the region added (to retire).
     pub criterion: String,
+    /// The NIK of `spare[0]`, who consented to a phone number and photos.
+    pub spare_nik: String,
+    /// A data subject's request about `spare[0]`, and a breach register entry.
+    pub request: i64,
+    pub incident: i64,
 }
 
 async fn created(r: reqwest::Response, what: &str) -> Value {
@@ -231,7 +238,51 @@ pub(super) async fn fixture(app: &TestApp, tokens: &Tokens, seed: usize) -> Fx {
     let user_session = sessions[0]["id"].as_i64().unwrap();
     // An upload of the operator's, through the page (the import screens are per uploader).
     let upload = super::upload(app, &tokens.page(OPERATOR), &persons_csv(seed)).await;
+    let spare_nik = created(
+        app.get(op, &format!("/api/v1/persons/{}", spare[0])).await,
+        "person",
+    )
+    .await["nik"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for kind in ["phone", "photos"] {
+        created(
+            app.post(
+                op,
+                &format!("/api/v1/persons/{}/consents", spare[0]),
+                json!({"kind": kind, "given_on": "2026-11-01", "method": "written"}),
+            )
+            .await,
+            "consent",
+        )
+        .await;
+    }
+    let request = created(
+        app.post(
+            op,
+            "/api/v1/data-requests",
+            json!({"kind": "access", "requester": "Pemohon", "person_id": spare[0]}),
+        )
+        .await,
+        "request",
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
+    let incident = created(
+        app.post(admin, "/api/v1/incidents", json!({"title": format!("Insiden {seed}"), "description": "Berkas terkirim ke alamat salah",
+            "data_kinds": ["identity"], "persons_affected": 2}))
+            .await,
+        "incident",
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
     Fx {
+        spare_nik,
+        request,
+        incident,
         members,
         spare,
         free,
@@ -283,6 +334,10 @@ fn concrete_with(route: &str, fx: &Fx) -> String {
         fx.user
     } else if route.contains("/import/") {
         fx.upload
+    } else if route.contains("/data-requests/") {
+        fx.request
+    } else if route.contains("/incidents/") {
+        fx.incident
     } else {
         0
     };
@@ -768,6 +823,121 @@ fn case_of(m: &Method, route: &str, fx: &Fx, seed: usize) -> Option<Case> {
             true,
         ),
         ("POST", "/api/v1/visits/{id}/photos") => case(WRITERS, 201, Bytes(PNG.to_vec()), true),
+        // Personal data duties.
+        ("POST", "/protection/copy") => case(
+            OFFICE,
+            200,
+            Form(vec![("nik", fx.spare_nik.clone())]),
+            false,
+        ),
+        ("POST", "/api/v1/personal-copy") | ("POST", "/api/v1/personal-copy.pdf") => {
+            case(OFFICE, 200, Json(json!({"nik": fx.spare_nik})), false)
+        }
+        ("POST", "/data-requests") => case(
+            OFFICE,
+            303,
+            Form(vec![
+                ("kind", "correction".into()),
+                ("requester", "Pemohon Formulir".into()),
+                ("person_id", s0.to_string()),
+                ("details", "Nama salah eja".into()),
+            ]),
+            false,
+        ),
+        ("POST", "/api/v1/data-requests") => case(
+            OFFICE,
+            201,
+            Json(json!({"kind": "objection", "requester": "Pemohon API", "person_id": s0})),
+            false,
+        ),
+        ("POST", "/data-requests/{id}/close") => case(
+            DECIDERS,
+            303,
+            Form(vec![
+                ("status", "refused".into()),
+                ("outcome", "Data sudah disampaikan".into()),
+            ]),
+            false,
+        ),
+        ("POST", "/api/v1/data-requests/{id}/close") => case(
+            DECIDERS,
+            200,
+            Json(json!({"status": "done", "outcome": "Salinan diserahkan"})),
+            false,
+        ),
+        ("POST", "/persons/{id}/restriction/lift") => case(DECIDERS, 303, None, true),
+        ("DELETE", "/api/v1/persons/{id}/restriction") => case(DECIDERS, 204, None, true),
+        ("POST", "/persons/{id}/consents") => case(
+            WRITERS,
+            303,
+            Form(vec![
+                ("kind", "phone".into()),
+                ("given_on", "02-11-2026".into()),
+                ("method", "oral".into()),
+            ]),
+            true,
+        ),
+        ("POST", "/api/v1/persons/{id}/consents") => case(
+            WRITERS,
+            201,
+            Json(json!({"kind": "photos", "given_on": "2026-11-02", "method": "form"})),
+            true,
+        ),
+        ("POST", "/persons/{id}/consents/withdraw") => {
+            case(WRITERS, 303, Form(vec![("kind", "phone".into())]), true)
+        }
+        ("POST", "/api/v1/persons/{id}/consents/withdraw") => {
+            case(WRITERS, 200, Json(json!({"kind": "phone"})), true)
+        }
+        ("POST", "/api/v1/persons/{id}/photos") => case(WRITERS, 201, Bytes(PNG.to_vec()), true),
+        ("POST", "/persons/{id}/photos") => {
+            case(WRITERS, 303, Upload(vec![], PNG.to_vec(), "foto.png"), true)
+        }
+        ("POST", "/retention/anonymise") => {
+            case(ADMIN_ONLY, 303, Form(vec![("confirm", "1".into())]), false)
+        }
+        ("POST", "/api/v1/retention/anonymise") => {
+            case(ADMIN_ONLY, 200, Json(json!({"ids": []})), false)
+        }
+        ("POST", "/incidents") => case(
+            DECIDERS,
+            303,
+            Form(vec![
+                ("title", format!("Insiden formulir {seed}")),
+                ("description", "Ponsel pendamping hilang".into()),
+                ("data_kinds", "phone".into()),
+                ("persons_affected", "12".into()),
+            ]),
+            false,
+        ),
+        ("POST", "/api/v1/incidents") => case(
+            DECIDERS,
+            201,
+            Json(
+                json!({"title": format!("Insiden API {seed}"), "description": "x", "data_kinds": ["photos"], "persons_affected": 1}),
+            ),
+            false,
+        ),
+        ("POST", "/incidents/{id}") => case(
+            DECIDERS,
+            303,
+            Form(vec![
+                ("title", "Insiden diperbarui".into()),
+                ("description", "Berkas terkirim ke alamat salah".into()),
+                ("data_kinds", "identity".into()),
+                ("persons_affected", "2".into()),
+                ("notified", "persons".into()),
+            ]),
+            false,
+        ),
+        ("PUT", "/api/v1/incidents/{id}") => case(
+            DECIDERS,
+            200,
+            Json(
+                json!({"title": "Insiden", "description": "x", "data_kinds": ["identity"], "persons_affected": 2, "notified": ["authority"]}),
+            ),
+            false,
+        ),
         ("POST", "/visits/{id}/photos") => {
             case(WRITERS, 303, Upload(vec![], PNG.to_vec(), "foto.png"), true)
         }
