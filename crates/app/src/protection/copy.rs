@@ -357,7 +357,7 @@ pub fn pdf(cx: &Context, copy: &PersonalCopy, lang: Lang) -> Vec<u8> {
         "copy.col.when",
         "copy.col.more",
     ]
-    .map(|k| t(k))
+    .map(&t)
     .to_vec();
     let notes: Vec<(String, String)> = copy
         .purposes

@@ -34,7 +34,7 @@ pub struct IncidentInput {
 
 fn valid(i: &IncidentInput, today: chrono::NaiveDate) -> Result<domain::protection::ValidIncident> {
     let mut inv = domain::Invalid::new();
-    let occurred = match i.occurred_on.as_deref().filter(|s| !s.trim().is_empty()) {
+    let occurred = match i.occurred_on.as_deref() {
         None => None,
         Some(s) => inv.check(
             "occurred_on",
@@ -70,7 +70,7 @@ fn valid(i: &IncidentInput, today: chrono::NaiveDate) -> Result<domain::protecti
 pub async fn record(cx: &Context, c: &Caller, i: &IncidentInput) -> Result<Incident> {
     require_decider(c)?;
     let v = valid(i, c.today())?;
-    let discovered = match i.discovered_at.as_deref().filter(|s| !s.trim().is_empty()) {
+    let discovered = match i.discovered_at.as_deref() {
         None => c.actor.at,
         Some(s) => chrono::DateTime::parse_from_rfc3339(s.trim())
             .ok()

@@ -28,7 +28,7 @@ pub async fn register(
             .await
             .map_err(|_| Error::invalid("person_id", Msg::new("protection.person_unknown")))?;
     }
-    let received = match received_at.filter(|s| !s.trim().is_empty()) {
+    let received = match received_at {
         None => c.actor.at,
         Some(s) => chrono::DateTime::parse_from_rfc3339(s.trim())
             .ok()

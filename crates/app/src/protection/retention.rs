@@ -43,6 +43,9 @@ pub async fn due_photos(cx: &Context, c: &Caller, paging: Paging) -> Result<Page
         .await?)
 }
 
+/// Persons named in one anonymisation, at most.
+pub const MAX_IDS: usize = 10_000;
+
 /// What one anonymisation did.
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct Anonymised {
@@ -55,6 +58,10 @@ pub struct Anonymised {
 /// photos, in one audited step (administrator).
 pub async fn anonymise(cx: &Context, c: &Caller, ids: Option<&[i64]>) -> Result<Anonymised> {
     c.require(|r| r == Role::Admin)?;
+    if ids.is_some_and(|ids| ids.len() > MAX_IDS) {
+        let msg = domain::Msg::new("protection.too_many").arg(MAX_IDS);
+        return Err(crate::Error::invalid("ids", msg));
+    }
     let (persons_cut, photos_cut) = cutoffs(cx);
     let ids: Vec<i64> = match ids {
         Some(ids) => ids.to_vec(),

@@ -10,6 +10,8 @@ use sqlx::FromRow;
 #[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
 pub struct DataRequest {
     pub id: i64,
+    /// The registered person it is about; absent when the requester is not registered.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub person_id: Option<i64>,
     /// `access`, `correction`, `restriction`, `erasure`, `objection`, `withdrawal`
     pub kind: String,
