@@ -172,7 +172,7 @@ pub async fn letter(cx: &Context, c: &Caller, id: i64, to: Addressee) -> Result<
     };
     let what = format!(
         "Pada {discovered} {office} mengetahui terjadinya kegagalan pelindungan data pribadi: {} \
-         ({}). Peristiwa terjadi pada {occurred}.",
+         ({}). Tanggal kejadian: {occurred}.",
         i.title, i.description
     );
     let data = format!("Data pribadi yang terungkap: {}.", kinds.join(", "));
