@@ -319,7 +319,7 @@ impl Listing for Persons {
         check_nik_search(cx, c, q.q.as_deref()).await?;
         check_sort(c, q.sort.as_deref())?;
         Ok(PersonFilter {
-            born_by: crate::scope::adults_born_by(cx, c),
+            born_by: crate::scope::adults_born_by(cx, c).map(|d| d.to_string()),
             ..q.clone()
         })
     }
@@ -387,7 +387,7 @@ pub async fn residents(
     limit: i64,
 ) -> Result<Vec<(i64, String, String)>> {
     let f = PersonFilter {
-        born_by: crate::scope::adults_born_by(cx, c),
+        born_by: crate::scope::adults_born_by(cx, c).map(|d| d.to_string()),
         ..f.clone()
     };
     Ok(cx

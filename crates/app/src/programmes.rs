@@ -351,7 +351,7 @@ pub async fn get(cx: &Context, _c: &Caller, id: i64) -> Result<(Programme, Figur
 /// The persons enrolled in a programme, those of the caller's area.
 pub async fn enrolments(cx: &Context, c: &Caller, id: i64) -> Result<Vec<Enrolment>> {
     cx.store.programme_get(id).await?;
-    let born_by = crate::scope::adults_born_by(cx, c);
+    let born_by = crate::scope::adults_born_by(cx, c).map(|d| d.to_string());
     Ok(cx
         .store
         .enrolment_list(id, c.district_scope(), born_by.as_deref())
@@ -371,7 +371,9 @@ pub async fn benefits(
         .benefit_list(
             id,
             c.district_scope(),
-            crate::scope::adults_born_by(cx, c).as_deref(),
+            crate::scope::adults_born_by(cx, c)
+                .map(|d| d.to_string())
+                .as_deref(),
             paging,
         )
         .await?)
@@ -422,7 +424,7 @@ pub async fn overview(cx: &Context, c: &Caller, id: i64) -> Result<Overview> {
         .items;
     let (mut enrolments, mut benefits) = (Vec::new(), Vec::new());
     if individual {
-        let born_by = crate::scope::adults_born_by(cx, c);
+        let born_by = crate::scope::adults_born_by(cx, c).map(|d| d.to_string());
         enrolments = cx
             .store
             .enrolment_list(id, scope, born_by.as_deref())

@@ -93,9 +93,15 @@ pub async fn search(cx: &Context, c: &Caller, q: &Query, page: PageOf) -> Result
         count: true,
     };
     let today = cx.today();
+    let mut filter = filter_of(q, today);
+    // Children's records only for the roles that read them (another system's account
+    // does not, unless the office says so).
+    if let Some(adult) = crate::scope::adults_born_by(cx, c) {
+        filter.born_until = Some(filter.born_until.map_or(adult, |d| d.min(adult)));
+    }
     let found = cx
         .store
-        .registry_search(c.district_scope(), &filter_of(q, today), paging)
+        .registry_search(c.district_scope(), &filter, paging)
         .await?;
     let ids: Vec<i64> = found.items.iter().map(|p| p.id).collect();
     let kube = cx.store.registry_kube(&ids).await?;

@@ -84,14 +84,13 @@ pub async fn visit_kube(cx: &Context, c: &Caller, visit_id: i64) -> Result<Kube>
 }
 
 /// For a role that does not read children's records: the last birth date of an adult
-/// today (`YYYY-MM-DD`), which lists and exports keep to. None: the role reads them.
-pub(crate) fn adults_born_by(cx: &Context, c: &Caller) -> Option<String> {
+/// today, which lists and exports keep to. None: the role reads them.
+pub(crate) fn adults_born_by(cx: &Context, c: &Caller) -> Option<chrono::NaiveDate> {
     if cx.settings.protection.reads_children(c.role) {
         return None;
     }
     c.today()
         .checked_sub_months(chrono::Months::new(12 * domain::protection::ADULT_AGE))
-        .map(|d| d.to_string())
 }
 
 /// Whether a person is a child whose record the caller's role may not read (it is then

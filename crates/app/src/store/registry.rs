@@ -96,6 +96,7 @@ impl Store {
     ) -> Result<Page<RegistryPerson>> {
         let mut w = Where::new();
         w.raw("p.merged_into IS NULL");
+        w.raw(crate::store::persons::PROCESSED);
         scope_filter(&mut w, "p.district_code", scope);
         if let Some(n) = &f.nik {
             w.cond("p.nik = ?", n.clone());

@@ -888,6 +888,34 @@ async fn childrens_records_are_read_only_by_the_roles_that_need_them() {
         .await
         .unwrap();
     assert!(!public.contains("Anak Terlindungi"));
+    // Another system's account finds no child through the registry interface.
+    let admin = app.token("admin").await;
+    ok_json(
+        app.post(
+            &admin,
+            "/api/v1/users",
+            json!({"username": "siks.anak", "password": crate::common::PASSWORD,
+            "role": "interop", "districts": ["32.79.04"]}),
+        )
+        .await,
+        "interop account",
+    )
+    .await;
+    let interop = app.token("siks.anak").await;
+    let a = ok_json(
+        app.post(
+            &interop,
+            "/api/v1/registry/sync/search",
+            crate::registry::message(json!([crate::registry::by_nik("c-1", "3279040101150001")])),
+        )
+        .await,
+        "registry search",
+    )
+    .await;
+    assert_eq!(
+        a["message"]["search_response"][0]["pagination"]["total_count"], 0,
+        "{a}"
+    );
     app.stop().await;
 
     // An office may let its facilitators read children's records.

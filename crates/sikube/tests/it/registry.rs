@@ -93,7 +93,7 @@ fn valid(v: &jsonschema::Validator, instance: &Value, what: &str) {
 
 const SYNC: &str = "/paths/~1registry~1sync~1search/post";
 
-fn message(searches: Value) -> Value {
+pub(crate) fn message(searches: Value) -> Value {
     json!({
         "signature": "Signature: namespace=\"dci\", kidId=\"provinsi|1|ed25519\", algorithm=\"ed25519\"",
         "header": {"version": "1.0.0", "message_id": "msg-1", "message_ts": "2026-12-06T03:00:00Z",
@@ -103,7 +103,7 @@ fn message(searches: Value) -> Value {
     })
 }
 
-fn by_nik(reference: &str, nik: &str) -> Value {
+pub(crate) fn by_nik(reference: &str, nik: &str) -> Value {
     json!({"reference_id": reference, "timestamp": "2026-12-06T03:00:00Z",
            "search_criteria": {"version": "1.0.0", "reg_event_type": "REGISTER", "query_type": "idtype-value",
                                "response_entity": "Member", "query": {"type": "NIK", "value": nik},
