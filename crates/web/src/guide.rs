@@ -208,6 +208,16 @@ pub const PAGES: &[Page] = &[
                 image: Some("duplicates.jpg"),
                 at: &["/persons", "/persons/duplicates"],
             },
+            Task {
+                title: "Melayani hak warga atas data pribadinya",
+                steps: &[
+                    "Warga yang datang dengan KTP/KK berhak atas salinan semua data tentang dirinya: menu «Perlindungan data», ketik NIK-nya, tekan «Buat salinan (PDF)». Salinan memuat identitas, keanggotaan, program dan bantuan, pelatihan, kunjungan, foto, siapa yang membaca datanya setahun terakhir, serta tujuan dan dasar hukum setiap jenis data. Pembuatannya tercatat.",
+                    "Permintaan lain (perbaikan, pembatasan, penghapusan, keberatan, penarikan persetujuan): buka «Permintaan subjek data», isi jenis, nama pemohon dan nomor data penduduknya, lalu «Catat permintaan». Tenggatnya (3 × 24 jam) dihitung otomatis; Kepala Bidang menutupnya.",
+                    "Nomor telepon dan foto diri hanya disimpan dengan persetujuan: di halaman penduduk, bagian Data pribadi orang ini, «Catat persetujuan». Bila warga menariknya, tekan Tarik persetujuan: nomor dikosongkan atau fotonya dihapus seketika.",
+                ],
+                image: None,
+                at: &["/protection", "/data-requests", "/persons?district_code=32.79.04 >"],
+            },
         ],
     },
     Page {
@@ -265,6 +275,15 @@ pub const PAGES: &[Page] = &[
                 ],
                 image: Some("report.jpg"),
                 at: &["/reports"],
+            },
+            Task {
+                title: "Menutup permintaan data pribadi dan mencatat insiden",
+                steps: &[
+                    "Permintaan warga yang melewati tenggat tampil di Tugas saya. Menu «Perlindungan data» → «Permintaan subjek data» → buka permintaan, pilih Selesai atau Ditolak, tulis hasilnya, lalu Tutup permintaan. Perbaikan yang selesai menautkan nomor catatan audit perubahannya; pembatasan yang selesai mengeluarkan data orang itu dari daftar, ekspor dan laporan sampai Cabut pembatasan.",
+                    "Kebocoran atau kehilangan data: «Insiden data pribadi» → isi kejadian, data yang terdampak, jumlah orang dan langkah yang diambil, lalu «Simpan». Batas pemberitahuan 3 × 24 jam sejak diketahui tampil di halamannya; surat kepada pemilik data dan kepada lembaga pengawas dicetak dari sana (PDF berkop).",
+                ],
+                image: None,
+                at: &["/protection", "/incidents"],
             },
         ],
     },
@@ -373,6 +392,15 @@ pub const PAGES: &[Page] = &[
                 ],
                 image: None,
                 at: &["/users", "/checklist/criteria"],
+            },
+            Task {
+                title: "Masa simpan dan anonimisasi data",
+                steps: &[
+                    "Menu «Perlindungan data» → «Masa simpan»: penduduk yang tidak aktif lebih dari 5 tahun dan foto kunjungan lebih dari 3 tahun (dapat diatur).",
+                    "Centang pernyataan lalu «Anonimkan»: nama, NIK, KK, alamat, telepon, catatan dan foto dihapus atau diganti di semua tabel; jenis kelamin, tanggal lahir, desa, keanggotaan dan bantuan tetap, sehingga angka dasbor dan laporan tidak berubah. Langkah ini tercatat dan tidak dapat dibatalkan.",
+                ],
+                image: None,
+                at: &["/protection", "/retention"],
             },
             Task {
                 title: "Pekerjaan di server",
