@@ -111,8 +111,7 @@ async fn page(
             .unwrap_or_default(),
         q.days.map(|v| format!("days={v}&")).unwrap_or_default(),
     );
-    let prev = (offset > 0).then(|| format!("{base}offset={}", (offset - ROWS).max(0)));
-    let next = (offset + ROWS < page.total).then(|| format!("{base}offset={}", offset + ROWS));
+    let (prev, next) = crate::list::prev_next(&base, offset, ROWS, page.total);
     let rows = page
         .items
         .into_iter()

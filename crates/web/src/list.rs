@@ -25,6 +25,20 @@ pub struct PageQuery {
     pub offset: Option<i64>,
 }
 
+/// The links to the previous and next page of a list read `rows` at a time from
+/// `offset`, for a query string `base` ending in `?` or `&`.
+pub fn prev_next(
+    base: &str,
+    offset: i64,
+    rows: i64,
+    total: i64,
+) -> (Option<String>, Option<String>) {
+    (
+        (offset > 0).then(|| format!("{base}offset={}", (offset - rows).max(0))),
+        (offset + rows < total).then(|| format!("{base}offset={}", offset + rows)),
+    )
+}
+
 impl PageQuery {
     /// The page asked for; a limit or offset out of range is refused (422), not
     /// quietly clamped, so a client learns it reads fewer rows than it asked for.

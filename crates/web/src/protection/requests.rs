@@ -203,15 +203,16 @@ async fn list_view(
         .join(" · ");
     let errors = FormErrors::new(errors, ctx.lang);
     let status = errors.status();
+    let (prev, next) = crate::list::prev_next(&base, offset, ROWS, page.total);
     let page_view = ListPage {
+        prev,
+        next,
         rows: page.items.into_iter().map(|r| row(&ctx, &now, r)).collect(),
         total: page.total,
         status: q.status.clone().unwrap_or_default(),
         overdue: q.overdue.unwrap_or(false),
         officer: s.role().sees_full_identity(),
         kinds: RequestKind::options(ctx.lang),
-        prev: (offset > 0).then(|| format!("{base}offset={}", (offset - ROWS).max(0))),
-        next: (offset + ROWS < page.total).then(|| format!("{base}offset={}", offset + ROWS)),
         v,
         errors,
         deadlines,

@@ -63,7 +63,10 @@ async fn page(
         app::protection::retention::due_photos(&cx, &c, app::Paging::new(Some(ROWS), None)).await?;
     let (cp, cf) = app::protection::retention::cutoffs(&cx);
     let policy = &state.settings.protection;
+    let (prev, next) = crate::list::prev_next("/retention?", offset, ROWS, persons.total);
     let page = RetentionPage {
+        prev,
+        next,
         persons: persons
             .items
             .into_iter()
@@ -76,9 +79,6 @@ async fn page(
                 (p, village)
             })
             .collect(),
-        prev: (offset > 0).then(|| format!("/retention?offset={}", (offset - ROWS).max(0))),
-        next: (offset + ROWS < persons.total)
-            .then(|| format!("/retention?offset={}", offset + ROWS)),
         persons_total: persons.total,
         photos: photos.items,
         photos_total: photos.total,
