@@ -190,24 +190,66 @@ impl Installation {
     /// Hourly: expired sessions are removed, KUBE whose last visit grew too old are
     /// re-assessed, and the access log's entries older than `access_log_days` purged.
     pub fn spawn_housekeeping(&self, thresholds: domain::health::Thresholds, access_log_days: i64) {
-        let store = self.store.clone();
+        let this = self.clone();
+        let instance = instance_name();
         tokio::spawn(async move {
-            let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+            // Every instance wakes up every few minutes; the one that claims the hour's
+            // run does it (the others find it claimed).
+            let mut tick = tokio::time::interval(std::time::Duration::from_secs(300));
             loop {
                 tick.tick().await;
-                if let Err(e) = store.session_purge_expired().await {
-                    tracing::warn!(error = %e, "session purge failed");
-                }
-                if let Err(e) = crate::access::purge(&store, access_log_days).await {
-                    tracing::warn!(error = %e, "access log purge failed");
-                }
-                let today = store.clock().today();
-                match store.kube_reassess_all(&thresholds, today).await {
-                    Ok(n) if n > 0 => tracing::info!(changed = n, "KUBE re-assessed"),
-                    Ok(_) => {}
-                    Err(e) => tracing::warn!(error = %e, "re-assessment failed"),
+                if let Err(e) = this
+                    .housekeeping(&instance, thresholds, access_log_days)
+                    .await
+                {
+                    tracing::warn!(error = %e, "housekeeping failed");
                 }
             }
         });
     }
+
+    /// The hourly housekeeping, if no instance has run it in the last hour: expired
+    /// sessions and old access-log entries removed, every KUBE's health re-assessed.
+    /// Whether this instance ran it.
+    pub async fn housekeeping(
+        &self,
+        instance: &str,
+        thresholds: domain::health::Thresholds,
+        access_log_days: i64,
+    ) -> Said<bool> {
+        let store = &self.store;
+        let due_before =
+            crate::store::ts(store.clock().now() - chrono::Duration::minutes(HOUSEKEEPING_MINUTES));
+        if !store
+            .job_claim("housekeeping", instance, &due_before)
+            .await
+            .map_err(|e| e.to_string())?
+        {
+            return Ok(false);
+        }
+        if let Err(e) = store.session_purge_expired().await {
+            tracing::warn!(error = %e, "session purge failed");
+        }
+        if let Err(e) = crate::access::purge(store, access_log_days).await {
+            tracing::warn!(error = %e, "access log purge failed");
+        }
+        let today = store.clock().today();
+        match store.kube_reassess_all(&thresholds, today).await {
+            Ok(n) if n > 0 => tracing::info!(changed = n, instance, "KUBE re-assessed"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "re-assessment failed"),
+        }
+        Ok(true)
+    }
+}
+
+/// Minutes between housekeeping runs, across all instances.
+const HOUSEKEEPING_MINUTES: i64 = 60;
+
+/// This process, as the job table names who ran a job: host and process id.
+pub fn instance_name() -> String {
+    let host = std::fs::read_to_string("/etc/hostname")
+        .map(|h| h.trim().to_string())
+        .unwrap_or_default();
+    format!("{host}:{}", std::process::id())
 }

@@ -199,6 +199,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0023_protection.sql"),
         include_str!("../../migrations/postgres/0023_protection.sql"),
     ),
+    (
+        24,
+        "jobs",
+        include_str!("../../migrations/sqlite/0024_jobs.sql"),
+        include_str!("../../migrations/postgres/0024_jobs.sql"),
+    ),
 ];
 
 impl Store {
@@ -297,12 +303,21 @@ impl Store {
 
     /// Applies the migrations not yet applied; returns how many ran. Idempotent.
     pub async fn migrate(&self) -> Result<usize> {
+        let mut tx = self.tx().await?;
+        if self.backend == Backend::Postgres {
+            // Instances starting at once on an empty database would both create the
+            // table (PostgreSQL refuses the second); one does, the others wait.
+            sqlx::query("SELECT pg_advisory_xact_lock(7305)")
+                .execute(&mut *tx)
+                .await?;
+        }
         sqlx::query(
             "CREATE TABLE IF NOT EXISTS schema_migrations (
                 version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
         )
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        tx.commit().await?;
         let mut applied = 0;
         for &(version, name, sqlite_sql, pg_sql) in MIGRATIONS {
             let mut tx = self.tx().await?;

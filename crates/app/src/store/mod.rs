@@ -17,6 +17,7 @@ pub mod error;
 pub mod exchange;
 pub mod idempotency;
 pub mod import;
+mod jobs;
 pub mod kube;
 pub mod login_limit;
 pub mod lookups;

@@ -38,3 +38,51 @@ async fn accounts_backups_and_migrations() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Several `sikube serve` on one database (#33): started at once on an empty database
+/// they migrate it once; the hourly housekeeping runs on one of them per hour.
+#[tokio::test]
+async fn instances_started_at_once_migrate_once_and_share_the_hourly_jobs() {
+    let pg = std::env::var("SIKUBE_TEST_DATABASE_URL").ok();
+    let fresh = crate::FreshDatabase::create(pg.as_deref())
+        .await
+        .expect("database");
+    let clock = crate::Clock::parse(crate::tests::office::INSTANT).expect("clock");
+    let url = fresh.url();
+    let (a, b, c) = tokio::join!(
+        Installation::open(url, clock),
+        Installation::open(url, clock),
+        Installation::open(url, clock)
+    );
+    let all = [a.expect("a"), b.expect("b"), c.expect("c")];
+    let counts = all[0].table_counts().await.unwrap();
+    let migrations = counts
+        .iter()
+        .find(|(t, _)| t == "schema_migrations")
+        .map(|(_, n)| *n);
+    assert_eq!(migrations, Some(24), "each migration once: {counts:?}");
+    let t = domain::health::Thresholds::default();
+    let (x, y, z) = tokio::join!(
+        all[0].housekeeping("a", t, 730),
+        all[1].housekeeping("b", t, 730),
+        all[2].housekeeping("c", t, 730)
+    );
+    let ran = [x.unwrap(), y.unwrap(), z.unwrap()];
+    assert_eq!(
+        ran.iter().filter(|r| **r).count(),
+        1,
+        "one instance ran it: {ran:?}"
+    );
+    assert!(
+        !all[1].housekeeping("b", t, 730).await.unwrap(),
+        "not twice in the hour"
+    );
+    // An hour on, an instance claims it again.
+    let later = Installation::open(url, crate::Clock::parse("2026-12-06T04:01:00Z").unwrap())
+        .await
+        .unwrap();
+    assert!(later.housekeeping("d", t, 730).await.unwrap());
+    for i in all.iter().chain([&later]) {
+        i.close().await;
+    }
+}
