@@ -14,6 +14,7 @@ mod forms;
 mod foundation;
 mod guide;
 mod import;
+mod instances;
 mod kube;
 mod layers;
 mod lists;
