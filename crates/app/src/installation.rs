@@ -42,6 +42,25 @@ impl Installation {
         Ok(i)
     }
 
+    /// Reads of lists and figures may go to the streaming replica at `url` while it is
+    /// within `max_lag` of this database; checked once now and every second after.
+    pub async fn with_replica(self, url: &str, max_lag: std::time::Duration) -> Said<Installation> {
+        let store = self
+            .store
+            .with_replica(url, max_lag)
+            .map_err(|e| format!("--read-database-url: {e}"))?;
+        store.replica_check().await;
+        let checked = store.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
+            loop {
+                tick.tick().await;
+                checked.replica_check().await;
+            }
+        });
+        Ok(Installation { store })
+    }
+
     /// Applies the migrations not applied yet; how many.
     pub async fn migrate(&self) -> Said<usize> {
         self.store.migrate().await.map_err(|e| e.to_string())

@@ -30,6 +30,7 @@ pub mod programmes;
 pub mod proposals;
 pub mod protection;
 pub mod registry;
+pub mod replica;
 pub mod reports;
 pub mod scope;
 pub mod sessions;

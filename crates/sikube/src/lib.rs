@@ -86,7 +86,7 @@ impl DbArgs {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Run the web application (pages and JSON API).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Apply database migrations and exit.
     Migrate,
     /// Manage user accounts.
@@ -232,6 +232,15 @@ pub struct ServeArgs {
     /// children); kinds not named keep the defaults.
     #[arg(long, env = "SIKUBE_DATA_PURPOSES")]
     pub data_purposes: Option<String>,
+    /// A PostgreSQL streaming replica (`pg_basebackup -R`) that dashboards, reports,
+    /// lists, searches and exports read from while it is within
+    /// `--replica-max-lag-seconds` of the primary; writes, and a user's reads soon after
+    /// their own write, go to the primary.
+    #[arg(long, env = "SIKUBE_READ_DATABASE_URL")]
+    pub read_database_url: Option<String>,
+    /// How far behind the primary the replica may be and still be read from.
+    #[arg(long, env = "SIKUBE_REPLICA_MAX_LAG_SECONDS", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub replica_max_lag_seconds: u64,
     /// The office's logo (a JPEG file) on the letterhead.
     #[arg(long, env = "SIKUBE_OFFICE_LOGO")]
     pub office_logo: Option<String>,
@@ -343,7 +352,7 @@ async fn open(db: &DbArgs) -> Result<Installation, String> {
 
 pub async fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
-        Command::Serve(args) => serve(&cli.db, args).await,
+        Command::Serve(args) => serve(&cli.db, *args).await,
         Command::Migrate => {
             let n = Installation::connect(&cli.db.url()?)
                 .await?

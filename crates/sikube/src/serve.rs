@@ -8,7 +8,14 @@ pub(super) async fn serve(db: &DbArgs, args: ServeArgs) -> Result<(), String> {
     let region = areas
         .regency(&args.region)
         .map_err(|m| format!("--region {}: {}", args.region, msg(m)))?;
-    let db = open(db).await?;
+    let mut db = open(db).await?;
+    if let Some(url) = &args.read_database_url {
+        if !url.starts_with("postgres") {
+            return Err("--read-database-url: a postgres:// URL (a streaming replica)".into());
+        }
+        let lag = std::time::Duration::from_secs(args.replica_max_lag_seconds);
+        db = db.with_replica(url, lag).await?;
+    }
     if args.demo {
         let accounts = db.demo_accounts(&areas, &region).await?;
         let started = std::time::Instant::now();

@@ -263,19 +263,37 @@ pub(crate) async fn healthz() -> &'static str {
     "ok"
 }
 
-/// Database reachable.
+/// Database reachable; with a read replica, how it stands (`ready; replica ok, 12 ms
+/// behind`, or `ready; replica down: reads from the primary`).
 #[utoipa::path(get, path = "/readyz", tag = "system", responses(
-    (status = 200, description = "ready"), (status = 503, description = "database unreachable")))]
+    (status = 200, description = "ready", content_type = "text/plain"), (status = 503, description = "database unreachable")))]
 pub(crate) async fn readyz(
     axum::extract::State(s): axum::extract::State<AppState>,
-) -> (axum::http::StatusCode, &'static str) {
-    match app::sessions::ping(&s.app()).await {
-        Ok(()) => (axum::http::StatusCode::OK, "ready"),
+) -> (axum::http::StatusCode, String) {
+    use app::replica::ReplicaState;
+    let cx = s.app();
+    match app::sessions::ping(&cx).await {
+        Ok(()) => (
+            axum::http::StatusCode::OK,
+            match app::replica::state(&cx) {
+                None => "ready".into(),
+                Some(ReplicaState::Ok { lag_ms }) => {
+                    format!("ready; replica ok, {lag_ms} ms behind")
+                }
+                Some(ReplicaState::Lagging { lag_ms }) => {
+                    format!("ready; replica {lag_ms} ms behind: reads from the primary")
+                }
+                Some(ReplicaState::Down) => "ready; replica down: reads from the primary".into(),
+                Some(ReplicaState::Starting) => {
+                    "ready; replica not checked yet: reads from the primary".into()
+                }
+            },
+        ),
         Err(e) => {
             tracing::error!(error = ?e, "database unreachable");
             (
                 axum::http::StatusCode::SERVICE_UNAVAILABLE,
-                "database unreachable",
+                "database unreachable".into(),
             )
         }
     }

@@ -60,7 +60,7 @@ impl Store {
             w.sql()
         );
         Ok(sqlx::query_as_with(&sql, w.args())
-            .fetch_all(&self.pool)
+            .fetch_all(self.reading())
             .await?)
     }
 
@@ -88,7 +88,7 @@ impl Store {
         ]
         .join(" UNION ALL ");
         Ok(sqlx::query_as_with(&sql, w.args())
-            .fetch_all(&self.pool)
+            .fetch_all(self.reading())
             .await?)
     }
 
@@ -102,14 +102,14 @@ impl Store {
         let mut w = Where::new();
         w.cond("starts_on >= ?", since);
         scope_filter(&mut w, "district_code", scope);
-        let trainings = w.count(&self.pool, "trainings").await?;
+        let trainings = w.count(self.reading(), "trainings").await?;
         let mut w = Where::new();
         w.cond("t.starts_on >= ?", since);
         w.raw("tp.attended = 1");
         scope_filter(&mut w, "t.district_code", scope);
         let participants = w
             .count(
-                &self.pool,
+                self.reading(),
                 "training_participants tp JOIN trainings t ON t.id = tp.training_id",
             )
             .await?;
@@ -117,7 +117,7 @@ impl Store {
         w.cond("v.visited_on >= ?", since);
         scope_filter(&mut w, "k.district_code", scope);
         let visits = w
-            .count(&self.pool, "visits v JOIN kube k ON k.id = v.kube_id")
+            .count(self.reading(), "visits v JOIN kube k ON k.id = v.kube_id")
             .await?;
         let mut w = Where::new();
         scope_filter(&mut w, "p.district_code", scope);
@@ -128,14 +128,14 @@ impl Store {
             w.sql()
         );
         let persons_by_category = sqlx::query_as_with(&sql, w.args())
-            .fetch_all(&self.pool)
+            .fetch_all(self.reading())
             .await?;
         let mut w = Where::new();
         scope_filter(&mut w, "p.district_code", scope);
         w.raw(crate::store::persons::PROCESSED);
         let enrolled = w
             .count(
-                &self.pool,
+                self.reading(),
                 "enrolments e JOIN persons p ON p.id = e.person_id",
             )
             .await?;
@@ -169,7 +169,7 @@ impl Store {
                     (SELECT CAST(COUNT(*) AS BIGINT) FROM audit_log WHERE entity = 'person' AND action NOT IN {PERSON_READS}
                        AND id > (SELECT COALESCE(MAX(id), 0) - 1000 FROM audit_log))"
         ))
-        .fetch_one(&self.pool)
+        .fetch_one(self.reading())
         .await?;
         Ok([a.unwrap_or(0), b, 0, 0])
     }
@@ -181,7 +181,7 @@ impl Store {
                     (SELECT MAX(id) FROM kube_health),
                     (SELECT CAST(COUNT(*) AS BIGINT) FROM kube_health WHERE id > (SELECT COALESCE(MAX(id), 0) - 1000 FROM kube_health))",
         )
-        .fetch_one(&self.pool)
+        .fetch_one(self.reading())
         .await?;
         Ok([a.unwrap_or(0), b, c.unwrap_or(0), d])
     }

@@ -49,6 +49,8 @@ pub struct Store {
     pub(crate) business_types: Arc<Mutex<CachedTypes>>,
     /// What every "now" and "today" of this store reads.
     clock: crate::store::Clock,
+    /// A streaming replica that reads may go to (`crate::store::replica`).
+    pub(crate) replica: Option<Arc<crate::store::replica::Replica>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -205,6 +207,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0024_jobs.sql"),
         include_str!("../../migrations/postgres/0024_jobs.sql"),
     ),
+    (
+        25,
+        "replica",
+        include_str!("../../migrations/sqlite/0025_replica.sql"),
+        include_str!("../../migrations/postgres/0025_replica.sql"),
+    ),
 ];
 
 impl Store {
@@ -270,6 +278,7 @@ impl Store {
             backend,
             business_types: Arc::default(),
             clock: crate::store::Clock::system(),
+            replica: None,
         })
     }
 

@@ -25,6 +25,7 @@ pub mod monthly;
 pub mod persons;
 pub mod protection;
 pub mod registry;
+pub mod replica;
 pub mod reports;
 pub mod sessions;
 pub mod sql;

@@ -76,7 +76,7 @@ impl Store {
             w.sql()
         );
         Ok(sqlx::query_as_with(&sql, w.args())
-            .fetch_all(&self.pool)
+            .fetch_all(self.reading())
             .await?)
     }
 
@@ -98,7 +98,7 @@ impl Store {
             w.sql()
         );
         Ok(sqlx::query_as_with(&sql, w.args())
-            .fetch_all(&self.pool)
+            .fetch_all(self.reading())
             .await?)
     }
 
@@ -113,7 +113,7 @@ impl Store {
             w.sql()
         );
         Ok(sqlx::query_as_with(&sql, w.args())
-            .fetch_all(&self.pool)
+            .fetch_all(self.reading())
             .await?)
     }
 
@@ -136,7 +136,7 @@ impl Store {
             w.sql()
         );
         Ok(sqlx::query_as_with(&sql, w.args())
-            .fetch_all(&self.pool)
+            .fetch_all(self.reading())
             .await?)
     }
 
@@ -150,7 +150,7 @@ impl Store {
             w.sql()
         );
         Ok(sqlx::query_as_with(&sql, w.args())
-            .fetch_all(&self.pool)
+            .fetch_all(self.reading())
             .await?)
     }
 
@@ -164,7 +164,7 @@ impl Store {
             running = Status::Berjalan.code(),
             delivered = delivered_states(),
         ))
-        .fetch_all(&self.pool)
+        .fetch_all(self.reading())
         .await?)
     }
 }

@@ -15,6 +15,8 @@ pub struct SessionInfo {
     pub csrf: String,
     pub flash: Option<String>,
     pub last_seen_at: String,
+    /// When this session last changed something (reads soon after go to the primary).
+    pub last_write_at: Option<String>,
     pub user: crate::store::users::User,
 }
 
@@ -79,7 +81,8 @@ impl Store {
         static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
         let sql = SQL.get_or_init(|| {
             format!(
-                "SELECT s.id AS session_id, s.kind AS session_kind, s.csrf, s.flash, s.last_seen_at, {}
+                "SELECT s.id AS session_id, s.kind AS session_kind, s.csrf, s.flash, s.last_seen_at,
+                        s.last_write_at, {}
                  FROM sessions s JOIN users u ON u.id = s.user_id
                  WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = 0
                    AND (s.kind = '{api}' OR s.last_seen_at > $3)",
@@ -102,6 +105,7 @@ impl Store {
         let csrf: String = r.try_get("csrf")?;
         let flash: Option<String> = r.try_get("flash")?;
         let last_seen_at: String = r.try_get("last_seen_at")?;
+        let last_write_at: Option<String> = r.try_get("last_write_at")?;
         let row = crate::store::users::UserRow::from_row(&r)?;
         let user = self.user_of_row(row).await?;
         Ok(Some(SessionInfo {
@@ -110,12 +114,23 @@ impl Store {
             csrf,
             flash,
             last_seen_at,
+            last_write_at,
             user,
         }))
     }
 
     pub async fn session_touch(&self, session_id: i64) -> Result<()> {
         sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2")
+            .bind(self.now())
+            .bind(session_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Records that the session changed something now.
+    pub async fn session_wrote(&self, session_id: i64) -> Result<()> {
+        sqlx::query("UPDATE sessions SET last_write_at = $1 WHERE id = $2")
             .bind(self.now())
             .bind(session_id)
             .execute(&self.pool)

@@ -36,7 +36,7 @@ async fn users_migrations_and_backup_from_the_command_line() {
     let url = fresh.url().to_string();
     let o = sikube(&url, &["migrate"], None);
     assert!(o.status.success(), "{}", text(&o));
-    assert!(text(&o).contains("24 migration(s) applied"));
+    assert!(text(&o).contains("25 migration(s) applied"));
     let o = sikube(&url, &["migrate"], None);
     assert!(
         text(&o).contains("0 migration(s) applied"),

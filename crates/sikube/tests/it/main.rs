@@ -25,6 +25,7 @@ mod persons;
 mod protection;
 mod registry;
 mod reliability;
+mod replica;
 mod reports;
 mod security;
 mod tasks;

@@ -110,7 +110,29 @@ pub async fn middleware(State(state): State<AppState>, mut req: Request, next: N
     if let Some(s) = &session {
         req.extensions_mut().insert(s.clone());
     }
-    let resp = next.run(req).await;
+    // Reads may go to the replica, unless this session wrote within the lag it may have
+    // (then they read its own writes from the primary).
+    let method = req.method().clone();
+    let reading = matches!(method, Method::GET | Method::HEAD);
+    let cx = state.app();
+    let resp = if reading
+        && app::replica::may_read(
+            &cx,
+            session
+                .as_ref()
+                .and_then(|s| s.info.last_write_at.as_deref()),
+        ) {
+        app::replica::allowing(next.run(req)).await
+    } else {
+        next.run(req).await
+    };
+    if !reading && (resp.status().is_success() || resp.status().is_redirection()) {
+        if let Some(s) = &session {
+            if let Err(e) = app::replica::wrote(&cx, s.info.session_id).await {
+                tracing::warn!(error = ?e, "recording a session's write failed");
+            }
+        }
+    }
 
     if let Some(err) = resp.extensions().get::<AppError>().cloned() {
         let mut out = render_error(&state, session.as_ref(), lang, api, &path, err);

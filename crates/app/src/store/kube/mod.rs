@@ -584,7 +584,7 @@ impl Store {
         paging: Paging,
     ) -> Result<Page<Kube>> {
         Ok(list_where(f, scope)
-            .page(&self.pool, COLS, "kube", &SORTS.order(&f.sort), paging)
+            .page(self.reading(), COLS, "kube", &SORTS.order(&f.sort), paging)
             .await?)
     }
 
@@ -596,7 +596,13 @@ impl Store {
         paging: Paging,
     ) -> Result<Page<KubeRow>> {
         Ok(list_where(f, scope)
-            .page(&self.pool, ROW_COLS, "kube", &SORTS.order(&f.sort), paging)
+            .page(
+                self.reading(),
+                ROW_COLS,
+                "kube",
+                &SORTS.order(&f.sort),
+                paging,
+            )
             .await?)
     }
 }

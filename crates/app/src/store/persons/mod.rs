@@ -414,8 +414,14 @@ impl Store {
             let cols = &cols;
             async move {
                 Ok::<_, StoreError>(
-                    w.page(&self.pool, cols, "persons", &SORTS.order(&f.sort), paging)
-                        .await?,
+                    w.page(
+                        self.reading(),
+                        cols,
+                        "persons",
+                        &SORTS.order(&f.sort),
+                        paging,
+                    )
+                    .await?,
                 )
             }
         };

@@ -137,6 +137,35 @@ impl TestApp {
         let installation = Installation::open(&db_url, clock)
             .await
             .expect("open and migrate");
+        Self::spawn_installation(installation, db_url, clock, f).await
+    }
+
+    /// A server on a fresh database whose lists and figures may be read from `read_url`
+    /// (a replica) while it is within `max_lag`.
+    pub async fn spawn_with_replica(read_url: &str, max_lag: std::time::Duration) -> TestApp {
+        let pg = std::env::var("SIKUBE_TEST_DATABASE_URL").ok();
+        let fresh = FreshDatabase::create(pg.as_deref())
+            .await
+            .expect("fresh database");
+        let clock = test_clock();
+        let installation = Installation::open(fresh.url(), clock)
+            .await
+            .expect("open and migrate")
+            .with_replica(read_url, max_lag)
+            .await
+            .expect("replica");
+        let mut app =
+            Self::spawn_installation(installation, fresh.url().to_string(), clock, |_| {}).await;
+        app.fresh = Some(fresh);
+        app
+    }
+
+    async fn spawn_installation(
+        installation: Installation,
+        db_url: String,
+        clock: Clock,
+        f: impl FnOnce(&mut web::Settings),
+    ) -> TestApp {
         for (name, role, ds) in USERS {
             // A second server on the same database finds them there.
             if installation.user_by_name(name).await.is_ok() {
