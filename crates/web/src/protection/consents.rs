@@ -32,9 +32,9 @@ pub struct ConsentIn {
     /// `phone` or `photos`
     #[schema(pattern = "^(phone|photos)$")]
     pub kind: String,
-    /// The day it was given (not in the future).
+    /// The day it was given (not in the future); required.
     #[schema(format = Date)]
-    pub given_on: String,
+    pub given_on: Option<String>,
     /// `written`, `oral`, `form`
     #[schema(pattern = "^(written|oral|form)$")]
     pub method: String,
@@ -67,7 +67,7 @@ async fn record(
         &s.caller(),
         id,
         &b.kind,
-        &b.given_on,
+        b.given_on.as_deref().unwrap_or(""),
         &b.method,
     )
     .await
