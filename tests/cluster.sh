@@ -59,7 +59,9 @@ for _ in $(seq 1 100); do
   [ "$(q "$P2" "SELECT count(*) FROM kube")" = "$(q "$P1" "SELECT count(*) FROM kube")" ] && break
   sleep 0.1
 done
-curl -sf "http://127.0.0.1:$PB/readyz" | tee /dev/stderr | grep -q "replica ok"
+ready=$(curl -sf "http://127.0.0.1:$PB/readyz")
+echo "$ready"
+case "$ready" in *"replica ok"*) ;; *) exit 1 ;; esac
 
 echo "== nginx on $PN with deploy/nginx.conf"
 python3 - "$DIR" "$PA" "$PB" "$PN" <<'PY'

@@ -11,10 +11,15 @@ pub struct Access {
     pub id: i64,
     /// RFC 3339 UTC
     pub at: String,
+    /// The account (absent for the command line).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<i64>,
     pub username: String,
     /// `read`, `lookup` or `export`.
     pub action: String,
+    /// The person read or looked up; absent for an export (and a lookup of a NIK not
+    /// registered).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub person_id: Option<i64>,
     /// A lookup's source, or an export's list, filter and row count.
     pub detail: Option<String>,
