@@ -48,6 +48,14 @@ impl Lang {
 }
 
 /// The catalogue's own copy of a key (a message read back from storage).
+/// The label of a code (`prefix` + code in the catalogue), or the code itself when the
+/// catalogue has none (a code the labels do not know yet stays readable).
+pub fn label(prefix: &str, code: &str, lang: Lang) -> String {
+    key(&format!("{prefix}{code}"))
+        .map(|k| lang.t(k).to_string())
+        .unwrap_or_else(|| code.to_string())
+}
+
 pub fn key(k: &str) -> Option<&'static str> {
     catalogue()
         .iter()

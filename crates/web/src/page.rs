@@ -160,9 +160,7 @@ pub use app::local_time;
 /// The label of a code (`prefix` + code in the message catalogue), or the code itself
 /// when the catalogue has none (a new action the labels do not know yet stays readable).
 pub fn label(prefix: &str, code: &str, lang: domain::Lang) -> String {
-    domain::i18n::key(&format!("{prefix}{code}"))
-        .map(|k| lang.t(k).to_string())
-        .unwrap_or_else(|| code.to_string())
+    domain::i18n::label(prefix, code, lang)
 }
 
 /// A date field's value as the office writes it: an ISO date (`1990-08-17`, as stored)

@@ -6,6 +6,7 @@
 //! data. Produced by an officer who handles identity documents; audited and logged.
 use super::require_officer;
 use crate::access::{Access, AccessFilter};
+pub use crate::store::persons::HistoryRow;
 pub use crate::store::protection::{Consent, CopyPhoto, CopySource, CopyVisit, DataRequest};
 use crate::store::Paging;
 use crate::{Caller, Context, Error, Result};
@@ -24,7 +25,7 @@ pub struct PersonalCopy {
     /// The record's trail: registered, imported, changed — when and by which account.
     pub sources: Vec<CopySource>,
     /// Memberships, enrolments, benefits, trainings and aid to their KUBE, newest first.
-    pub history: Vec<HistoryLine>,
+    pub history: Vec<HistoryRow>,
     pub visits: Vec<CopyVisit>,
     pub photos: Vec<CopyPhoto>,
     pub consents: Vec<Consent>,
@@ -59,18 +60,6 @@ pub struct Identity {
     pub registered_at: String,
     /// Set while processing is restricted.
     pub restricted_at: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct HistoryLine {
-    #[schema(format = Date)]
-    pub on_day: String,
-    /// `kube_joined`, `kube_left`, `enrolled`, `benefit`, `training`, `kube_aid`
-    pub kind: String,
-    pub title: String,
-    pub amount: Option<i64>,
-    pub code: Option<String>,
-    pub detail: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -109,21 +98,7 @@ pub async fn produce(cx: &Context, c: &Caller, nik: &str, lang: Lang) -> Result<
         )
         .await?
         .items;
-    let restricted_at = cx.store.restricted_at(p.id).await?;
-    let history = cx
-        .store
-        .person_history(p.id)
-        .await?
-        .into_iter()
-        .map(|h| HistoryLine {
-            on_day: h.on_day,
-            kind: h.kind,
-            title: h.title,
-            amount: h.amount,
-            code: h.code,
-            detail: h.detail,
-        })
-        .collect();
+    let history = cx.store.person_history(p.id).await?;
     let copy = PersonalCopy {
         produced_at: c.actor.now(),
         sources: cx.store.copy_sources(p.id).await?,
@@ -175,7 +150,7 @@ pub async fn produce(cx: &Context, c: &Caller, nik: &str, lang: Lang) -> Result<
             dtsen_period: p.dtsen_period.clone(),
             notes: p.notes.clone(),
             registered_at: p.created_at.clone(),
-            restricted_at,
+            restricted_at: p.restricted_at.clone(),
         },
     };
     cx.store
@@ -189,12 +164,7 @@ pub async fn produce(cx: &Context, c: &Caller, nik: &str, lang: Lang) -> Result<
 /// and legal basis.
 pub fn pdf(cx: &Context, copy: &PersonalCopy, lang: Lang) -> Vec<u8> {
     let t = |k: &str| lang.t(k).to_string();
-    // A code's label where the catalogue has one (else the code as it is).
-    let label = |prefix: &str, code: &str| {
-        domain::i18n::key(&format!("{prefix}{code}"))
-            .map(|k| lang.t(k).to_string())
-            .unwrap_or_else(|| code.to_string())
-    };
+    let label = |prefix: &str, code: &str| domain::i18n::label(prefix, code, lang);
     let day = |d: &str| domain::dates::day_first(d);
     let mut rows: Vec<Vec<String>> = Vec::new();
     let mut row = |part: &str, what: String, when: String, more: String| {

@@ -107,12 +107,18 @@ pub async fn update(cx: &Context, c: &Caller, id: i64, i: &IncidentInput) -> Res
 
 pub async fn get(cx: &Context, c: &Caller, id: i64) -> Result<Incident> {
     require_reader(c)?;
-    Ok(cx.store.incident_get(id).await?)
+    Ok(masked(c, cx.store.incident_get(id).await?))
 }
 
 pub async fn list(cx: &Context, c: &Caller, paging: Paging) -> Result<Page<Incident>> {
     require_reader(c)?;
-    Ok(cx.store.incident_list(paging).await?)
+    Ok(cx.store.incident_list(paging).await?.map(|i| masked(c, i)))
+}
+
+/// An entry as the caller may read it (`super::shown`).
+fn masked(c: &Caller, mut i: Incident) -> Incident {
+    super::shown(c, &mut [&mut i.title, &mut i.description, &mut i.measures]);
+    i
 }
 
 /// When the notifications are due (RFC 3339 UTC): discovery plus 3 × 24 hours.

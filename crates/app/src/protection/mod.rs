@@ -36,6 +36,16 @@ fn require_reader(c: &Caller) -> Result<()> {
     })
 }
 
+/// Free texts of the registers as the caller may read them: typed by officers, they may
+/// hold a NIK or KK, which a role reading numbers masked (the auditor) reads masked.
+fn shown(c: &Caller, texts: &mut [&mut String]) {
+    if !c.role.sees_full_identity() {
+        for t in texts {
+            **t = domain::privacy::mask_numbers(t);
+        }
+    }
+}
+
 /// An instant `hours` after `at` (RFC 3339 UTC), as stored.
 fn after_hours(at: chrono::DateTime<chrono::Utc>, hours: i64) -> String {
     crate::store::ts(at + chrono::Duration::hours(hours))

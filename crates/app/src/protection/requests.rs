@@ -56,12 +56,25 @@ pub async fn list(
     if let Some(s) = &f.status {
         RequestStatus::parse(s).map_err(|m| Error::invalid("status", m))?;
     }
-    Ok(cx.store.request_list(f, paging).await?)
+    Ok(cx
+        .store
+        .request_list(f, paging)
+        .await?
+        .map(|r| masked(c, r)))
 }
 
 pub async fn get(cx: &Context, c: &Caller, id: i64) -> Result<DataRequest> {
     require_reader(c)?;
-    Ok(cx.store.request_get(id).await?)
+    Ok(masked(c, cx.store.request_get(id).await?))
+}
+
+/// A request as the caller may read it (`super::shown`).
+fn masked(c: &Caller, mut r: DataRequest) -> DataRequest {
+    super::shown(c, &mut [&mut r.requester, &mut r.details]);
+    if let Some(o) = r.outcome.as_mut() {
+        super::shown(c, &mut [o]);
+    }
+    r
 }
 
 /// Open requests past their due date, the most overdue first.
@@ -131,8 +144,11 @@ pub async fn close(
 /// as it is (lifting twice is lifting once). Whether there was one to lift.
 pub async fn lift_restriction(cx: &Context, c: &Caller, person_id: i64) -> Result<bool> {
     require_decider(c)?;
-    crate::scope::person(cx, c, person_id).await?;
-    if cx.store.restricted_at(person_id).await?.is_none() {
+    if crate::scope::person(cx, c, person_id)
+        .await?
+        .restricted_at
+        .is_none()
+    {
         return Ok(false);
     }
     cx.store.restriction_lift(&c.actor, person_id).await?;

@@ -4,7 +4,6 @@
 //! stays (sex, birth date, village, memberships, enrolments, benefits, deliveries), so
 //! every dashboard and report total is the same after; names, NIK, KK, address, phone,
 //! notes and photos are gone from every table (the audit and access logs included).
-use super::require_reader;
 pub use crate::store::protection::{DuePerson, DuePhoto};
 use crate::store::{Page, Paging};
 use crate::{Caller, Context, Result};
@@ -24,12 +23,12 @@ pub fn cutoffs(cx: &Context) -> (NaiveDate, NaiveDate) {
 
 /// Persons due for anonymisation (administrator, auditor).
 pub async fn due_persons(cx: &Context, c: &Caller, paging: Paging) -> Result<Page<DuePerson>> {
-    require_reader(c)?;
     c.require(|r| matches!(r, Role::Admin | Role::Auditor))?;
     let (persons, _) = cutoffs(cx);
+    let born_by = crate::scope::adults_born_by(cx, c).map(|d| d.to_string());
     Ok(cx
         .store
-        .retention_due_persons(&persons.to_string(), paging)
+        .retention_due_persons(&persons.to_string(), born_by.as_deref(), paging)
         .await?)
 }
 
@@ -73,6 +72,7 @@ pub async fn anonymise(cx: &Context, c: &Caller, ids: Option<&[i64]>) -> Result<
                     .store
                     .retention_due_persons(
                         &persons_cut.to_string(),
+                        None,
                         Paging::new(Some(500), Some(offset)).uncounted(),
                     )
                     .await?;

@@ -276,17 +276,6 @@ impl Store {
         Ok(())
     }
 
-    /// When the person's record was restricted (none: it is not).
-    pub async fn restricted_at(&self, person_id: i64) -> Result<Option<String>> {
-        Ok(
-            sqlx::query_scalar("SELECT restricted_at FROM persons WHERE id = $1")
-                .bind(person_id)
-                .fetch_optional(&self.pool)
-                .await?
-                .flatten(),
-        )
-    }
-
     /// Whether an audit entry exists and is about this person.
     pub async fn audit_of_person(&self, audit_id: i64, person_id: i64) -> Result<bool> {
         let n: i64 = sqlx::query_scalar(
@@ -494,13 +483,19 @@ impl Store {
 
     /// Persons with no membership, enrolment, benefit or training since `cutoff`
     /// (`YYYY-MM-DD`), not yet anonymised, not retired.
+    /// Those born after `born_by` are left out (children, for a role that does not read
+    /// their records).
     pub async fn retention_due_persons(
         &self,
         cutoff: &str,
+        born_by: Option<&str>,
         paging: Paging,
     ) -> Result<Page<DuePerson>> {
         let mut w = Where::new();
         w.raw("anonymised_at IS NULL AND merged_into IS NULL");
+        if let Some(d) = born_by {
+            w.cond("birth_date <= ?", d);
+        }
         w.cond(&format!("{LAST_ACTIVE} < ?"), cutoff.to_string());
         Ok(w.page(
             &self.pool,

@@ -419,6 +419,31 @@ async fn requests_carry_deadlines_and_a_restriction_takes_the_record_out_of_list
     )
     .await;
     let cid = c["id"].as_i64().unwrap();
+    // A NIK typed into a request's text is read masked by the auditor, in full by officers.
+    let typed = ok_json(
+        app.post(
+            &op,
+            "/api/v1/data-requests",
+            json!({"kind": "access", "requester": name,
+            "details": "NIK lama 3279040101800001 salah"}),
+        )
+        .await,
+        "request with a NIK",
+    )
+    .await;
+    let auditor = app.token("auditor").await;
+    let read = app
+        .get_json(&auditor, &format!("/api/v1/data-requests/{}", typed["id"]))
+        .await;
+    assert_eq!(read["details"], "NIK lama 3279•••••••••••• salah");
+    let listed = app
+        .get_json(&auditor, "/api/v1/data-requests?limit=500")
+        .await;
+    assert!(!listed.to_string().contains("3279040101800001"));
+    let read = app
+        .get_json(&kabid, &format!("/api/v1/data-requests/{}", typed["id"]))
+        .await;
+    assert_eq!(read["details"], "NIK lama 3279040101800001 salah");
     let r = app
         .post(
             &kabid,
@@ -675,6 +700,16 @@ async fn anonymisation_keeps_every_total_and_leaves_no_nik_anywhere() {
     }
     // An auditor reads the list; an operator does not, and cannot anonymise.
     let auditor = app.token("auditor").await;
+    // The auditor's list holds no child (their records are not the auditor's to read).
+    let seen = app
+        .get_json(&auditor, "/api/v1/retention/persons?limit=500")
+        .await;
+    for p in seen["items"].as_array().unwrap() {
+        let full = app
+            .get_json(&admin, &format!("/api/v1/persons/{}", p["id"]))
+            .await;
+        assert!(full["age"].as_i64().unwrap() >= 18, "{full}");
+    }
     assert_eq!(
         app.get(&auditor, "/api/v1/retention/persons")
             .await

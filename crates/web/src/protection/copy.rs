@@ -46,7 +46,7 @@ async fn form(
     match app::protection::copy::produce(&state.app(), &s.caller(), &b.nik, lang).await {
         Ok(copy) => {
             let bytes = app::protection::copy::pdf(&state.app(), &copy, lang);
-            Ok(super::pdf_response(bytes, &file_name(&copy)))
+            Ok(crate::import::file_response(bytes, &file_name(&copy)))
         }
         Err(app::Error::Invalid(inv)) => {
             let error = inv
@@ -99,5 +99,5 @@ pub(crate) async fn api_copy_pdf(
 ) -> AppResult<Response> {
     let copy = app::protection::copy::produce(&state.app(), &s.caller(), &b.nik, lang).await?;
     let bytes = app::protection::copy::pdf(&state.app(), &copy, lang);
-    Ok(super::pdf_response(bytes, &file_name(&copy)).into_response())
+    Ok(crate::import::file_response(bytes, &file_name(&copy)).into_response())
 }

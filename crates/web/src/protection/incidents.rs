@@ -291,7 +291,7 @@ async fn letter(state: &AppState, s: &Session, id: i64, to: Addressee) -> AppRes
     } else {
         "lembaga"
     };
-    Ok(super::pdf_response(
+    Ok(crate::import::file_response(
         bytes,
         &format!("pemberitahuan-insiden-{id}-{who}.pdf"),
     ))

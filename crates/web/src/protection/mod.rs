@@ -111,8 +111,3 @@ async fn hub(
     };
     Ok((status, html(&page)?).into_response())
 }
-
-/// A PDF answer for download.
-fn pdf_response(bytes: Vec<u8>, name: &str) -> Response {
-    crate::import::file_response(bytes, name)
-}

@@ -274,7 +274,8 @@ async fn detail_view(
     let cx = state.app();
     let r = app::protection::requests::get(&cx, &s.caller(), id).await?;
     let restricted = match r.person_id {
-        Some(p) => app::access::read_person(&cx, &s.caller(), p)
+        // Whether the person is restricted: not a read of their record (not access-logged).
+        Some(p) => app::scope::person(&cx, &s.caller(), p)
             .await
             .map(|p| p.restricted_at.is_some())
             .unwrap_or(false),

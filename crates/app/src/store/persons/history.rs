@@ -4,9 +4,10 @@
 use crate::store::{Result, Store};
 
 /// One dated line of a person's history; which columns mean what depends on `kind`.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize, utoipa::ToSchema)]
 pub struct HistoryRow {
     /// `YYYY-MM-DD`
+    #[schema(format = Date)]
     pub on_day: String,
     /// `kube_joined`, `kube_left`, `enrolled`, `benefit`, `training`, `kube_aid`
     pub kind: String,
