@@ -10,10 +10,16 @@
   same day in neighbouring kecamatan (their NIKs differ in one digit).
 - regency: a large regency (20 kecamatan, 240 villages), a large name pool, mixed case, and
   more missing fields (family card, NIK, birth date).
+- drift: the dense city again, its records drifted the way civil records do over years:
+  titles and degrees added or dropped (H., HJ., DRS., ", S.PD"), a patronymic (BIN/BINTI)
+  on one record only, tokens split or joined (NUR HASANAH / NURHASANAH), a token cut to its
+  initial (M. RIZKI), lower and mixed case, women married away (same NIK, a village in
+  another kecamatan, the husband's family card), a fifth of duplicates without NIK, missing
+  or year-off birth dates, and twins named alike on one card (HASAN / HUSEN).
 
-Usage: dedup_data.py N OUT.csv TRUTH.csv [own|city|regency]   (DEDUP_SEED=n for another draw)
+Usage: dedup_data.py N OUT.csv TRUTH.csv [own|city|regency|drift]   (DEDUP_SEED=n for another draw)
 """
-import csv, os, random, sys
+import csv, os, random, re, sys
 
 FIRST_M = "Asep Ujang Dedi Cecep Wawan Jajang Dadang Agus Iwan Yayat Eman Odih Rahmat Endang Aep Maman Ade Engkos Dudung Hendra Budi Ahmad Entis Udin Didin Ohan Sobari Nana Tatang Juju Hasan Husen Yusuf Ridwan Saepul Dian Rudi Heri Teguh Slamet".split()
 FIRST_F = "Euis Siti Ai Neneng Iis Kokom Lilis Nining Tati Yati Popon Cucu Enok Imas Oom Dedeh Elis Rina Sri Nia Entin Titin Wiwin Nur Aas Heni Yuyun Onah Eti Ratna Dewi Wati Yanti Sumarni Tuti".split()
@@ -63,6 +69,8 @@ def write(rows, people, out, truth, rng, label):
 def main():
     n, out, truth = int(sys.argv[1]), sys.argv[2], sys.argv[3]
     profile = sys.argv[4] if len(sys.argv) > 4 else "own"
+    if profile == "drift":
+        return drift(n, out, truth)
     if profile != "own":
         return other(n, out, truth, profile)
     rng = random.Random(int(os.environ.get("DEDUP_SEED", 2012)))
@@ -217,5 +225,153 @@ def other(n, out, truth, profile):
                 d["village_code"] = rng.choice([v for v in villages if v[:8] == d["village_code"][:8]])
             rows.append(blank(d))
     write(rows, people, out, truth, rng, f" ({profile})")
+
+# ---------- the drift profile ----------
+
+DRIFT_M = "ASEP UJANG DEDE DEDI CECEP WAWAN JAJANG DADANG AGUS IWAN YAYAT EMAN ADE ENDANG RIZKI FAJAR AHMAD RAHMAT YUSUP DIDIN OMAN ENCEP".split()
+DRIFT_F = "SITI ENENG EUIS AI NENENG IIS LILIS TATI YATI ENOK IMAS ELIS RINA SRI NIA ENTIN ONAH ETI WATI ANI YENI IMAS".split()
+# Names written as one word or two: the first part and the rest.
+COMPOUND_F = [("NUR", "HASANAH"), ("NUR", "JANAH"), ("NUR", "LAELA"), ("SITI", "AMINAH"), ("SITI", "KHODIJAH"),
+              ("SRI", "WAHYUNI"), ("DEWI", "SARTIKA"), ("NUR", "AENI"), ("SITI", "ROHMAH"), ("SRI", "MULYATI")]
+COMPOUND_M = [("ABDUL", "ROHMAN"), ("ABDUL", "KODIR"), ("MUHAMMAD", "RIZKI"), ("NUR", "HIDAYAT"), ("ABDUL", "MALIK"),
+              ("MUHAMMAD", "ILHAM"), ("AGUS", "SALIM"), ("ABDUL", "AZIZ")]
+# Twins named alike.
+TWINS = [("HASAN", "HUSEN"), ("IIS", "IIN"), ("DEDE", "DEDI"), ("ENDANG", "ENDAH"), ("NENG", "NING"), ("ADE", "ADI"),
+         ("RINA", "RINI"), ("YAYAN", "YAYAT"), ("ELIS", "ELIN"), ("UJANG", "UDIN")]
+TITLE_BEFORE = ["H.", "DRS.", "IR.", "DR.", "HJ."]
+DEGREES = [", S.PD", ", S.E", ", A.MD", ", S.KOM", ", S.H", ", S.AG", ", S.SOS", ", A.MA.PD"]
+
+def drift(n, out, truth):
+    rng = random.Random(int(os.environ.get("DEDUP_SEED", 1945)))
+    villages = VILLAGES
+    districts = sorted({v[:8] for v in villages})
+    serials = {}
+    people = []
+    pid = 0
+
+    def kk_of(district):
+        return f"{district.replace('.', '')}{rng.randrange(1, 29):02d}{rng.randrange(1, 13):02d}{rng.randrange(5, 25):02d}{rng.randrange(1, 9999):04d}"
+
+    def given(female):
+        if rng.random() < 0.25:
+            a, b = rng.choice(COMPOUND_F if female else COMPOUND_M)
+            return a + b if rng.random() < 0.5 else f"{a} {b}"
+        return zipf_pick(rng, DRIFT_F if female else DRIFT_M, 1.0)
+
+    def add(village, kk, birth, female, name, father):
+        nonlocal pid
+        key = (village[:8], birth, female)
+        serials[key] = serials.get(key, 0) + 1
+        if rng.random() < 0.06:  # a title or degree on the registered record
+            name = f"{rng.choice(TITLE_BEFORE[:4] if not female else ['HJ.', 'DRS.', 'DR.'])} {name}" if rng.random() < 0.5 else name + rng.choice(DEGREES)
+        people.append(dict(person=pid, nik=nik(village, birth, female, serials[key]), name=name, sex="P" if female else "L",
+                           birth_date=f"{birth[0]:04d}-{birth[1]:02d}-{birth[2]:02d}", village_code=village, kk_number=kk,
+                           father=father, female=female, born=birth))
+        pid += 1
+
+    while len(people) < n * 0.85:
+        village = rng.choice(villages)
+        kk = kk_of(village[:8])
+        size = rng.choice([1, 2, 3, 4, 5])
+        father = zipf_pick(rng, DRIFT_M, 1.0)
+        for m in range(size):
+            female = rng.random() < 0.5
+            birth = (rng.randrange(1940, 2020), rng.randrange(1, 13), rng.randrange(1, 29))
+            name = given(female)
+            if rng.random() < 0.5:
+                name = f"{name} {zipf_pick(rng, CITY_SECOND, 0.8)}"
+            add(village, kk, birth, female, name, father)
+        if rng.random() < 0.03:  # twins named alike, one card, one birth date
+            a, b = rng.choice(TWINS)
+            female = rng.random() < 0.5
+            birth = (rng.randrange(1970, 2020), rng.randrange(1, 13), rng.randrange(1, 29))
+            family = f" {zipf_pick(rng, CITY_SECOND, 0.8)}" if rng.random() < 0.4 else ""
+            add(village, kk, birth, female, a + family, father)
+            add(village, kk, birth, female, b + family, father)
+
+    def drift_name(name, female, father):
+        """One to three of the ways a name drifts between records."""
+        for _ in range(rng.choice([1, 1, 2, 2, 3])):
+            k = rng.random()
+            core = re.sub(r"^((H|HJ|DRS|IR|DR)\. )+", "", name)
+            core = re.sub(r"(, [A-Z.]+)+$", "", core)
+            if k < 0.18:  # a title or degree added or dropped
+                if core != name:
+                    name = core
+                elif rng.random() < 0.5:
+                    name = f"{rng.choice(['HJ.', 'DRS.', 'DR.'] if female else TITLE_BEFORE[:4])} {name}"
+                else:
+                    name = name + rng.choice(DEGREES)
+            elif k < 0.32:  # the patronymic written, or left out
+                if " BIN " in name or " BINTI " in name:
+                    name = re.sub(r" BINT?I? [A-Z]+", "", name)
+                else:
+                    name = f"{name} {'BINTI' if female else 'BIN'} {father}"
+            elif k < 0.48:  # a compound split or joined
+                words = name.split()
+                firsts = {a for a, _ in COMPOUND_F + COMPOUND_M}
+                for i, w in enumerate(words):
+                    split = next((a for a in firsts if w.startswith(a) and len(w) > len(a) + 2), None)
+                    if split:
+                        words[i:i + 1] = [split, w[len(split):]]
+                        break
+                    if w in firsts and i + 1 < len(words) and words[i + 1].isalpha() and words[i + 1] not in ("BIN", "BINTI"):
+                        words[i:i + 2] = [w + words[i + 1]]
+                        break
+                else:
+                    if len(words) > 1 and words[0].isalpha() and words[1].isalpha() and words[1] not in ("BIN", "BINTI") and rng.random() < 0.5:  # two names run together
+                        words[0:2] = [words[0] + words[1]]
+                name = " ".join(words)
+            elif k < 0.62:  # a token cut to its initial
+                words = name.split()
+                proper = [i for i, w in enumerate(words) if w.isalpha() and len(w) > 2 and w.upper() not in ("BIN", "BINTI")
+                          and (i == 0 or words[i - 1].upper() not in ("BIN", "BINTI"))]
+                if len(proper) > 1:
+                    i = rng.choice([proper[0], proper[-1]])
+                    words[i] = words[i][0] + "."
+                    name = " ".join(words)
+            elif k < 0.74:  # lower or mixed case
+                name = name.lower() if rng.random() < 0.5 else name.title()
+            elif k < 0.86:  # a typo
+                words = name.split()
+                i = rng.randrange(len(words))
+                if words[i].isalpha() and len(words[i]) > 3:
+                    words[i] = typo(words[i], rng)
+                name = " ".join(words)
+        return name
+
+    rows = [dict(p) for p in people]
+    for r in rows:
+        if rng.random() < 0.1:
+            r["kk_number"] = ""
+    for p in rng.sample(people, len(people) // 10):
+        moved = p["female"] and p["born"][0] < 2004 and rng.random() < 0.3
+        if moved:  # married away: another kecamatan, her husband's card, the same NIK
+            away = rng.choice([v for v in villages if v[:8] != p["village_code"][:8]])
+            husbands_kk = kk_of(away[:8])
+        for c in range(rng.choice([1, 1, 1, 2, 2, 3])):
+            d = dict(p)
+            d["name"] = drift_name(d["name"], p["female"], p["father"])
+            if moved and c == 0 or moved and rng.random() < 0.5:
+                d["village_code"], d["kk_number"] = away, husbands_kk
+            elif rng.random() < 0.1:  # moved within the kecamatan
+                d["village_code"] = rng.choice([v for v in villages if v[:8] == d["village_code"][:8]])
+            k = rng.random()
+            if k < 0.2:  # registered without NIK
+                d["nik"] = ""
+            elif k < 0.3:  # a NIK digit mistyped
+                i = rng.randrange(6, 16); d["nik"] = d["nik"][:i] + str((int(d["nik"][i]) + rng.randrange(1, 10)) % 10) + d["nik"][i + 1:]
+            k = rng.random()
+            y, mo, da = d["birth_date"].split("-")
+            if k < 0.05:
+                d["birth_date"] = ""
+            elif k < 0.12:  # the year off by one
+                d["birth_date"] = f"{int(y) + rng.choice([-1, 1])}-{mo}-{da}"
+            elif k < 0.16 and int(da) <= 12:
+                d["birth_date"] = f"{y}-{da}-{mo}"
+            if rng.random() < 0.25:
+                d["kk_number"] = ""
+            rows.append(d)
+    write(rows, people, out, truth, rng, " (drift)")
 
 main()

@@ -12,8 +12,11 @@ pub const MAX_BLOCK: usize = 1000;
 /// finder compares far fewer pairs than all of them.
 pub fn blocking_keys(r: &Record) -> Vec<String> {
     let mut keys = Vec::with_capacity(7);
-    let first = normalize_name(&r.name)
+    // The smallest start of a word (whatever the word order), initials left aside.
+    let name = normalize_name(&r.name);
+    let first = name
         .split_whitespace()
+        .filter(|w| w.len() > 1)
         .map(|w| w.chars().take(3).collect::<String>())
         .min()
         .unwrap_or_default();
@@ -48,6 +51,8 @@ pub fn blocking_keys(r: &Record) -> Vec<String> {
     ));
     if let Some(day) = birth.get(5..) {
         keys.push(format!("d{district}{first}{day}"));
+        // A woman married into another kecamatan, registered there without her NIK.
+        keys.push(format!("f{first}{birth}"));
     }
     keys
 }

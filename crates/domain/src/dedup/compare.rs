@@ -1,7 +1,7 @@
 //! Comparing two records field by field: each comparison falls into an agreement level
 //! (the NIK read for what it encodes, names word by word, birth dates with their usual
 //! typos), which the model ([`super::model`]) weighs.
-use super::{jaro_winkler, normalize_name, Record};
+use super::{jaro_winkler, name_parts, Record};
 
 /// The comparisons of a pair, in the order of a [`Pattern`].
 pub const NIK: usize = 0;
@@ -10,9 +10,28 @@ pub const NAME: usize = 2;
 pub const BIRTH: usize = 3;
 pub const PLACE: usize = 4;
 pub const SEX: usize = 5;
+pub const PATRONYMIC: usize = 6;
 
-/// The agreement level of each comparison (NIK, KK, name, birth date, place, sex).
-pub type Pattern = [u8; 6];
+/// The agreement level of each comparison (NIK, KK, name, birth date, place, sex,
+/// patronymic).
+pub type Pattern = [u8; 7];
+
+/// The name levels, strongest agreement first.
+pub mod name {
+    pub const EXACT: u8 = 0;
+    /// Every word of one name in the other (a word dropped or added).
+    pub const WITHIN: u8 = 1;
+    /// The same letters spaced otherwise (`NURHASANAH` / `NUR HASANAH`), a word of one
+    /// being several run together in the other.
+    pub const SPACING: u8 = 2;
+    /// Every word of one close to a word of the other (a typo).
+    pub const CLOSE: u8 = 3;
+    /// Words cut to their initial (`M. RIZKI`, `ASEP S.`), the others alike.
+    pub const INITIALS: u8 = 4;
+    pub const SOME_WORD: u8 = 5;
+    pub const DIFFERENT: u8 = 6;
+    pub const MISSING: u8 = 7;
+}
 
 /// A record made ready for many comparisons.
 #[derive(Debug, Clone)]
@@ -23,6 +42,9 @@ pub struct Prepared {
     kk: Option<Box<str>>,
     name: Box<str>,
     words: Vec<Box<str>>,
+    /// The name's words run together.
+    joined: Box<str>,
+    patronymic: Box<str>,
     birth: Option<(i32, u32, u32)>,
     village: Box<str>,
     district: Box<str>,
@@ -48,8 +70,10 @@ fn parse_birth(s: &str) -> Option<(i32, u32, u32)> {
 
 impl Prepared {
     pub fn new(r: &Record) -> Prepared {
-        let name = normalize_name(&r.name);
+        let parts = name_parts(&r.name);
+        let name = parts.proper;
         let words = name.split_whitespace().map(Into::into).collect();
+        let joined = name.replace(' ', "").into();
         let district: String = r.village_code.get(..8).unwrap_or("").to_string();
         let female = match r.sex.trim().to_ascii_uppercase().as_str() {
             "P" | "F" | "PEREMPUAN" | "WANITA" => Some(true),
@@ -75,6 +99,8 @@ impl Prepared {
                 .map(Into::into),
             name: name.into(),
             words,
+            joined,
+            patronymic: parts.patronymic.into(),
             birth,
             village: r.village_code.trim().into(),
             district: district.into(),
@@ -149,12 +175,45 @@ fn one_edit(a: &str, b: &str) -> bool {
     }
 }
 
+/// Whether `whole` is some consecutive words of `words` run together (at least two).
+fn run_together(whole: &str, words: &[Box<str>]) -> bool {
+    (0..words.len()).any(|i| {
+        let mut acc = String::new();
+        words[i..].iter().enumerate().any(|(k, w)| {
+            acc.push_str(w);
+            k >= 1 && acc == whole
+        })
+    })
+}
+
+/// Whether every word of `short` has its own partner in `long`: a close word, or one
+/// whose initial it is (or which is its initial); at least one partner a whole word
+/// and at least one an initial.
+fn initials_agree(short: &[Box<str>], long: &[Box<str>]) -> bool {
+    let mut used = vec![false; long.len()];
+    let (mut whole, mut initial) = (false, false);
+    for w in short {
+        let found = long.iter().enumerate().position(|(k, v)| {
+            !used[k] && (v.len() == 1 || w.len() == 1) && v.chars().next() == w.chars().next()
+                || !used[k] && v.len() > 1 && w.len() > 1 && close(w, v)
+        });
+        let Some(k) = found else { return false };
+        used[k] = true;
+        if w.len() == 1 || long[k].len() == 1 {
+            initial = true;
+        } else {
+            whole = true;
+        }
+    }
+    whole && initial
+}
+
 fn name_level(a: &Prepared, b: &Prepared) -> u8 {
     if a.words.is_empty() || b.words.is_empty() {
-        return 5;
+        return name::MISSING;
     }
     if a.name == b.name {
-        return 0;
+        return name::EXACT;
     }
     let (s, l) = if a.words.len() <= b.words.len() {
         (&a.words, &b.words)
@@ -162,15 +221,34 @@ fn name_level(a: &Prepared, b: &Prepared) -> u8 {
         (&b.words, &a.words)
     };
     if s.iter().all(|w| l.contains(w)) {
-        return 1;
+        return name::WITHIN;
     }
-    if s.iter().all(|w| l.iter().any(|v| close(w, v))) {
-        return 2;
+    // Every word of the one with fewer words is a word of the other or several of its
+    // words run together.
+    if a.joined == b.joined || s.iter().all(|w| l.contains(w) || run_together(w, l)) {
+        return name::SPACING;
+    }
+    if s.iter().all(|w| l.iter().any(|v| close(w, v))) || close(&a.joined, &b.joined) {
+        return name::CLOSE;
+    }
+    if initials_agree(s, l) || initials_agree(l, s) {
+        return name::INITIALS;
     }
     if s.iter().any(|w| l.iter().any(|v| close(w, v))) {
-        return 3;
+        return name::SOME_WORD;
     }
-    4
+    name::DIFFERENT
+}
+
+/// The patronymics: the same (or alike), different, or not written on one of the two.
+fn patronymic_level(a: &Prepared, b: &Prepared) -> u8 {
+    if a.patronymic.is_empty() || b.patronymic.is_empty() {
+        2
+    } else if close(&a.patronymic, &b.patronymic) {
+        0
+    } else {
+        1
+    }
 }
 
 fn birth_level(a: Option<(i32, u32, u32)>, b: Option<(i32, u32, u32)>) -> u8 {
@@ -255,7 +333,7 @@ pub fn compare(a: &Prepared, b: &Prepared) -> Pattern {
         (Some(_), Some(_)) => 1,
         _ => 2,
     };
-    [nik, kk, name, birth, place, sex]
+    [nik, kk, name, birth, place, sex, patronymic_level(a, b)]
 }
 
 #[cfg(test)]
@@ -316,10 +394,32 @@ mod tests {
         assert_eq!(compare(&eneng, &eneng_aisyah)[NAME], 1);
         let ade = rec("", "ADE", "L", "", v, "");
         let adi = rec("", "ADI", "L", "", v, "");
-        assert_eq!(compare(&ade, &adi)[NAME], 2);
+        assert_eq!(compare(&ade, &adi)[NAME], name::CLOSE);
         let budi = rec("", "Budi Santoso", "L", "", v, "");
-        assert_eq!(compare(&ade, &budi)[NAME], 4);
+        assert_eq!(compare(&ade, &budi)[NAME], name::DIFFERENT);
         assert!(one_edit("ade", "ad") && one_edit("ade", "adi") && !one_edit("ade", "eda"));
+    }
+
+    #[test]
+    fn names_drifted_over_the_years() {
+        let v = "32.79.04.2002";
+        let level = |x: &str, y: &str| {
+            compare(&rec("", x, "P", "", v, ""), &rec("", y, "P", "", v, ""))[NAME]
+        };
+        assert_eq!(level("HJ. SITI AMINAH", "SITI AMINAH, S.PD"), name::EXACT);
+        assert_eq!(level("NURHASANAH", "NUR HASANAH"), name::SPACING);
+        assert_eq!(level("SITIAMINAH", "SITI AMINAH ROHAETI"), name::SPACING);
+        assert_eq!(level("NENENGKOMAIASARI", "NENENG KOMALASARI"), name::CLOSE);
+        assert_eq!(level("M. RIZKI", "MUHAMMAD RIZKI"), name::INITIALS);
+        assert_eq!(level("ASEP S.", "Asep Saepudin"), name::INITIALS);
+        assert_eq!(level("A. S.", "ASEP SAEPUDIN"), name::DIFFERENT);
+        assert_eq!(level("HASAN", "HUSEN"), name::DIFFERENT);
+        let patronymic = |x: &str, y: &str| {
+            compare(&rec("", x, "L", "", v, ""), &rec("", y, "L", "", v, ""))[PATRONYMIC]
+        };
+        assert_eq!(patronymic("ASEP BIN UJANG", "ASEP BIN UJANK"), 0);
+        assert_eq!(patronymic("ASEP BIN UJANG", "ASEP BIN DEDI"), 1);
+        assert_eq!(patronymic("ASEP BIN UJANG", "ASEP"), 2);
     }
 
     #[test]

@@ -7,14 +7,99 @@ pub mod model;
 
 use blocks::Blocks;
 pub use blocks::{blocking_keys, MAX_BLOCK};
-use compare::{compare, BIRTH, KK, NAME, NIK, PLACE, SEX};
+use compare::{compare, name, BIRTH, KK, NAME, NIK, PATRONYMIC, PLACE, SEX};
 pub use compare::{Pattern, Prepared};
 pub use model::{Model, NameCounts};
 use std::collections::HashMap;
 
-/// Lower case, letters and spaces only, old and variant spellings unified
-/// (oe→u, dj→j, tj→c, final y→i, Muhammad/Muhamad/Moh./Mochammad → muhammad).
+/// Titles written before a name (pilgrimage, academic, religious): they come and go
+/// between one person's records, so agreeing on one is no evidence.
+const TITLES: &[&str] = &[
+    "h", "hj", "haji", "hajah", "drs", "dra", "dr", "ir", "prof", "kh", "ust", "ustadz",
+];
+
+/// The word that introduces a patronymic (`ASEP BIN UJANG`).
+fn is_patronymic_word(word: &str) -> bool {
+    matches!(word, "bin" | "binti")
+}
+
+/// An academic degree written without a comma (`S.PD`, `A.MD`, `M.SI.`): a letter or two
+/// and a dot, then short parts. A single letter and a dot (`S.`) is an initial.
+fn is_degree(token: &str) -> bool {
+    let parts: Vec<&str> = token.trim_end_matches('.').split('.').collect();
+    parts.len() >= 2
+        && parts[0].len() <= 2
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.len() <= 4 && p.chars().all(char::is_alphabetic))
+}
+
+/// A name as written, taken apart: the name proper and the patronymic (after `BIN` or
+/// `BINTI`), each normalised ([`normalize_name`]); titles before the name and degrees
+/// after it (from the first comma, or dotted like `S.PD`) dropped.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NameParts {
+    pub proper: String,
+    pub patronymic: String,
+}
+
+pub fn name_parts(name: &str) -> NameParts {
+    let lower = name.to_lowercase();
+    let mut proper: Vec<&str> = Vec::new();
+    let mut patronymic: Vec<&str> = Vec::new();
+    let mut after_comma = false;
+    let mut in_patronymic = false;
+    for token in lower.split_whitespace() {
+        let word = token.trim_matches(|c: char| !c.is_alphanumeric());
+        let bare: String = word.chars().filter(|c| c.is_alphabetic()).collect();
+        if proper.is_empty() && !in_patronymic && TITLES.contains(&bare.as_str()) {
+            continue;
+        }
+        if !proper.is_empty() && is_patronymic_word(&bare) {
+            in_patronymic = true;
+            after_comma = false;
+            continue;
+        }
+        let comma = token.starts_with(',');
+        if comma {
+            after_comma = true;
+        }
+        if !after_comma && !(proper.is_empty() && !in_patronymic) && is_degree(word) {
+            continue;
+        }
+        if !after_comma && !word.is_empty() {
+            if in_patronymic {
+                patronymic.push(token);
+            } else {
+                proper.push(token);
+            }
+        }
+        if token.ends_with(',') || (token.contains(',') && !comma) {
+            after_comma = true;
+        }
+    }
+    if proper.is_empty() {
+        // Nothing but titles: keep what was written.
+        return NameParts {
+            proper: spelled(&lower),
+            patronymic: String::new(),
+        };
+    }
+    NameParts {
+        proper: spelled(&proper.join(" ")),
+        patronymic: spelled(&patronymic.join(" ")),
+    }
+}
+
+/// The name proper, normalised: lower case, letters and spaces only, titles, degrees and
+/// the patronymic left out, old and variant spellings unified (oe→u, dj→j, tj→c, final
+/// y→i, Muhammad/Muhamad/Moh./Mochammad → muhammad).
 pub fn normalize_name(name: &str) -> String {
+    name_parts(name).proper
+}
+
+/// Spelling unified, letters and spaces only.
+fn spelled(name: &str) -> String {
     let lower: String = name
         .to_lowercase()
         .chars()
@@ -113,6 +198,29 @@ mod tests {
     }
 
     #[test]
+    fn titles_degrees_and_patronymics_come_apart() {
+        for (written, proper, patronymic) in [
+            ("H. ASEP SAEPUDIN", "asep saepudin", ""),
+            ("HJ. SITI AMINAH, S.PD", "siti aminah", ""),
+            ("Drs. Asep Saepudin, M.Si.", "asep saepudin", ""),
+            ("ASEP SAEPUDIN S.PD", "asep saepudin", ""),
+            ("NENENG, S.H BINTI DEDE", "neneng", "dede"),
+            ("ASEP BIN UJANG", "asep", "ujang"),
+            ("asep s.", "asep s", ""),
+            ("M. RIZKI", "m rizki", ""),
+            ("H.", "h", ""),
+            ("IR. DEDI BIN H. ENCEP, S.T", "dedi", "h encep"),
+        ] {
+            let parts = name_parts(written);
+            assert_eq!(
+                (parts.proper.as_str(), parts.patronymic.as_str()),
+                (proper, patronymic),
+                "{written}"
+            );
+        }
+    }
+
+    #[test]
     fn similarity() {
         assert!((jaro_winkler("martha", "marhta") - 0.961).abs() < 0.001);
         assert!(names_similar("Siti Aminah", "Siti Aminan"));
@@ -207,11 +315,19 @@ fn reasons(p: &Pattern, a: &Record, b: &Record) -> Vec<&'static str> {
         2 => out.push("dedup.birth_near"),
         _ => {}
     }
-    if p[NAME] == 1 {
-        out.push("dedup.name_within");
+    match p[NAME] {
+        name::WITHIN => out.push("dedup.name_within"),
+        name::SPACING => out.push("dedup.name_spacing"),
+        name::INITIALS => out.push("dedup.name_initials"),
+        _ => {}
+    }
+    match p[PATRONYMIC] {
+        0 => out.push("dedup.same_patronymic"),
+        1 => out.push("dedup.other_patronymic"),
+        _ => {}
     }
     if p[KK] == 0 {
-        out.push(if p[NAME] <= 2 {
+        out.push(if p[NAME] <= name::INITIALS {
             "dedup.same_kk"
         } else {
             "dedup.same_kk_other_name"
@@ -235,9 +351,21 @@ pub const MATCH: f64 = 0.5;
 /// before saving one, and the review page lists them.
 pub const REVIEW: f64 = 0.2;
 
-/// Two groups are joined only if every pair across them is at least this likely: a
-/// third record never chains two different people into one cluster.
+/// Two groups are joined only if every pair across them is at least this likely, or at
+/// least says nothing against one person ([`contradicts`]): a third record never chains
+/// two different people into one cluster, while a record that drifted far (its NIK
+/// left out, a name cut to initials) still joins its person's other records.
 pub const LINK_FLOOR: f64 = 0.05;
+
+/// Whether a pair's comparisons say it is two people: two NIKs that each encode their
+/// record, birth dates or sexes that differ, other fathers, names with no word alike.
+fn contradicts(p: &Pattern) -> bool {
+    matches!(p[NIK], 3..=5)
+        || p[BIRTH] == 3
+        || p[SEX] == 1
+        || p[PATRONYMIC] == 1
+        || p[NAME] == name::DIFFERENT
+}
 
 /// The model's view of a registry: its learned probabilities and its name frequencies.
 #[derive(Debug, Clone, Default)]
@@ -250,7 +378,7 @@ pub struct Finder {
 /// or one name within the other (the shorter one's frequency).
 fn adjustment(names: &NameCounts, p: &Pattern, a: &Prepared, b: &Prepared) -> f64 {
     match p[NAME] {
-        0 | 1 => {
+        name::EXACT | name::WITHIN => {
             let shorter = if a.name().len() <= b.name().len() {
                 a
             } else {
@@ -402,7 +530,8 @@ pub fn cluster_with(
                 b.iter().all(|y| {
                     let (px, py) = (&prepared[*x as usize], &prepared[*y as usize]);
                     let p = compare(px, py);
-                    model.probability(&p, adjustment(names, &p, px, py)) >= LINK_FLOOR
+                    !contradicts(&p)
+                        || model.probability(&p, adjustment(names, &p, px, py)) >= LINK_FLOOR
                 })
             });
         if !linked {

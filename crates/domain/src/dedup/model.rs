@@ -5,7 +5,7 @@
 //! hand by expectation–maximisation over its candidate pairs, so a dense city with a
 //! small name pool and a regency with a large one each get their own weights; agreeing on
 //! a rare name counts more than agreeing on a common one.
-use super::compare::{Pattern, BIRTH, KK, NAME, NIK, PLACE, SEX};
+use super::compare::{name, Pattern, BIRTH, KK, NAME, NIK, PATRONYMIC, PLACE, SEX};
 use std::collections::HashMap;
 
 /// The model's fields, in the order of [`LEVELS`]. The name and the family card are one
@@ -13,15 +13,20 @@ use std::collections::HashMap;
 /// two members of a household (twins share the card, the birth date and the next
 /// serials), while on two cards unlike names say much less — so the model learns each
 /// combination's weight rather than adding two weights that count the same thing twice.
-pub const FIELDS: usize = 5;
+pub const FIELDS: usize = 6;
 
-const NAME_LEVELS: [&str; 5] = [
+/// In the order of [`name`]'s levels.
+const NAME_LEVELS: [&str; 7] = [
     "exact name",
     "one name's words within other",
+    "same letters, spaced otherwise",
     "every word close to one",
+    "initials agree, other words alike",
     "some word close",
     "different names",
 ];
+/// Name levels × card levels, then "name missing".
+const NAME_KK_LEVELS: usize = NAME_LEVELS.len() * 3 + 1;
 const CARD_LEVELS: [&str; 3] = ["same KK", "other KK", "a KK missing"];
 
 /// Field names and their levels, strongest agreement first; the last level of each is
@@ -30,7 +35,7 @@ pub const LEVELS: [(&str, &[&str]); FIELDS] = [
     // NIK level × whether the birth dates and kecamatan agree, then "missing".
     ("nik", &[""; 13]),
     // Name level × card level, then "name missing" (see [`field_levels`]).
-    ("name+kk", &[""; 16]),
+    ("name+kk", &[""; NAME_KK_LEVELS]),
     (
         "birth_date",
         &[
@@ -41,12 +46,20 @@ pub const LEVELS: [(&str, &[&str]); FIELDS] = [
             "missing",
         ],
     ),
-    (
-        "place",
-        &["same village", "same kecamatan", "different", "missing"],
-    ),
+    // Place level × whether the NIKs are the same, then "missing".
+    ("place", &[""; 7]),
     ("sex", &["same", "different", "missing"]),
+    // Only when both records write one (`BIN`/`BINTI …`).
+    ("patronymic", &["same", "different", "missing"]),
 ];
+
+/// The model fields whose levels are in two halves, each conditional on another
+/// comparison (each half sums to one): the NIK's on birth date and kecamatan, the
+/// place's on the NIK.
+const NIK_FIELD: usize = 0;
+const PLACE_FIELD: usize = 3;
+
+const PLACE_LEVELS: [&str; 3] = ["same village", "same kecamatan", "other kecamatan"];
 
 const NIK_LEVELS: [&str; 6] = [
     "exact",
@@ -66,9 +79,16 @@ pub fn level_label(field: usize, level: usize) -> String {
             l => format!("{} [otherwise]", NIK_LEVELS[l - 6]),
         };
     }
+    if field == PLACE_FIELD {
+        return match level {
+            6 => "missing".into(),
+            l if l < 3 => format!("{} [same NIK]", PLACE_LEVELS[l]),
+            l => format!("{} [otherwise]", PLACE_LEVELS[l - 3]),
+        };
+    }
     if field == 1 {
         return match level {
-            15 => "name missing".into(),
+            l if l == NAME_KK_LEVELS - 1 => "name missing".into(),
             l => format!("{}, {}", NAME_LEVELS[l / 3], CARD_LEVELS[l % 3]),
         };
     }
@@ -82,8 +102,8 @@ pub fn level_label(field: usize, level: usize) -> String {
 
 /// The model's levels of a pair's comparisons.
 pub fn field_levels(p: &Pattern) -> [usize; FIELDS] {
-    let name_kk = if p[NAME] >= 5 {
-        15
+    let name_kk = if p[NAME] >= name::MISSING {
+        NAME_KK_LEVELS - 1
     } else {
         p[NAME] as usize * 3 + p[KK] as usize
     };
@@ -95,12 +115,21 @@ pub fn field_levels(p: &Pattern) -> [usize; FIELDS] {
         l if p[BIRTH] == 0 && p[PLACE] <= 1 => l as usize,
         l => l as usize + 6,
     };
+    // A woman married into another kecamatan keeps her NIK, while a NIK mistyped into
+    // another person's is one of her neighbours': among pairs with one NIK a different
+    // kecamatan says something else than among the rest.
+    let place = match p[PLACE] {
+        3.. => 6,
+        l if p[NIK] == 0 => l as usize,
+        l => l as usize + 3,
+    };
     [
         nik,
         name_kk,
         p[BIRTH] as usize,
-        p[PLACE] as usize,
+        place,
         p[SEX] as usize,
+        p[PATRONYMIC] as usize,
     ]
 }
 
@@ -110,9 +139,9 @@ pub fn field_levels(p: &Pattern) -> [usize; FIELDS] {
 /// must agree too.
 fn anchor(field: usize, p: &Pattern) -> bool {
     match field {
-        0 => p[KK] == 0 && p[NAME] <= 1 && p[BIRTH] == 0 && p[SEX] == 0,
+        0 => p[KK] == 0 && p[NAME] <= name::SPACING && p[BIRTH] == 0 && p[SEX] == 0,
         1 => p[NIK] == 0 && p[BIRTH] <= 2 && p[SEX] == 0,
-        _ => p[NIK] == 0 && p[NAME] <= 2,
+        _ => p[NIK] == 0 && p[NAME] <= name::INITIALS,
     }
 }
 
@@ -179,12 +208,15 @@ impl Model {
     pub fn standard() -> Model {
         // Name × card: the product of the two, except that unlike names on one card are
         // common among two persons (households) and rare among one person's records.
-        let (name_m, name_u) = ([0.55, 0.1, 0.25, 0.07, 0.03], [0.02, 0.02, 0.02, 0.3, 0.64]);
+        let (name_m, name_u) = (
+            [0.5, 0.1, 0.04, 0.21, 0.05, 0.07, 0.03],
+            [0.02, 0.02, 0.001, 0.02, 0.005, 0.3, 0.634],
+        );
         let (card_m, card_u) = ([0.45, 0.03, 0.52], [0.05, 0.45, 0.5]);
-        let joint = |name: [f64; 5], card: [f64; 3], household: f64| -> Vec<f64> {
-            let v: Vec<f64> = (0..15)
+        let joint = |name: [f64; 7], card: [f64; 3], household: f64| -> Vec<f64> {
+            let v: Vec<f64> = (0..NAME_KK_LEVELS - 1)
                 .map(|l| {
-                    let w = if l / 3 >= 3 && l % 3 == 0 {
+                    let w = if l / 3 >= name::SOME_WORD as usize && l % 3 == 0 {
                         household
                     } else {
                         1.0
@@ -202,8 +234,9 @@ impl Model {
                 ],
                 joint(name_m, card_m, 0.2),
                 vec![0.85, 0.04, 0.04, 0.07],
-                vec![0.8, 0.19, 0.01],
+                vec![0.8, 0.17, 0.03, 0.8, 0.17, 0.03],
                 vec![0.995, 0.005],
+                vec![0.9, 0.1],
             ],
             u: [
                 vec![
@@ -211,8 +244,10 @@ impl Model {
                 ],
                 joint(name_u, card_u, 5.0),
                 vec![0.3, 0.002, 0.02, 0.678],
-                vec![0.15, 0.55, 0.3],
+                vec![0.3, 0.6, 0.1, 0.15, 0.55, 0.3],
                 vec![0.6, 0.4],
+                // Siblings write the same father.
+                vec![0.4, 0.6],
             ],
             pairs: 0,
         }
@@ -224,7 +259,11 @@ impl Model {
     fn normalised(mut self) -> Model {
         for f in 0..FIELDS {
             for p in [&mut self.m[f], &mut self.u[f]] {
-                let part = if f == 0 { p.len() / 2 } else { p.len() };
+                let part = if f == NIK_FIELD || f == PLACE_FIELD {
+                    p.len() / 2
+                } else {
+                    p.len()
+                };
                 for chunk in p.chunks_mut(part.max(1)) {
                     let s: f64 = chunk.iter().sum();
                     chunk
@@ -293,6 +332,11 @@ impl Model {
                 }
             }
         }
+        // The anchors of the place all share a NIK; whether a person's NIK was typed has
+        // nothing to do with where they live, so one person's places are the same in both
+        // halves (only two persons' differ).
+        let (same_nik, otherwise) = m_acc[PLACE_FIELD].split_at_mut(3);
+        otherwise.copy_from_slice(same_nik);
         for (m, (acc, prior)) in model.m.iter_mut().zip(m_acc.iter().zip(&prior.m)) {
             *m = blend(acc, prior);
         }
@@ -378,16 +422,16 @@ mod tests {
     fn learning_finds_the_matches_in_a_mixture() {
         // 1,000 pairs of one person (mostly agreeing), 9,000 of two (mostly not).
         let m = Model::learn(&HashMap::from([
-            ([0, 2, 0, 0, 0, 0], 600),
-            ([1, 2, 2, 0, 0, 0], 250),
-            ([6, 0, 1, 0, 1, 0], 150),
-            ([4, 2, 4, 0, 1, 0], 4000),
-            ([5, 1, 4, 3, 2, 1], 3000),
-            ([5, 2, 3, 3, 1, 0], 2000),
+            ([0, 2, 0, 0, 0, 0, 2], 600),
+            ([1, 2, 3, 0, 0, 0, 2], 250),
+            ([6, 0, 1, 0, 1, 0, 2], 150),
+            ([4, 2, 6, 0, 1, 0, 2], 4000),
+            ([5, 1, 6, 3, 2, 1, 2], 3000),
+            ([5, 2, 5, 3, 1, 0, 2], 2000),
         ]));
         assert!((m.lambda - 0.1).abs() < 0.03, "{}", m.lambda);
-        assert!(m.probability(&[0, 2, 0, 0, 0, 0], 0.0) > 0.99);
-        assert!(m.probability(&[4, 2, 4, 0, 1, 0], 0.0) < 0.01);
+        assert!(m.probability(&[0, 2, 0, 0, 0, 0, 2], 0.0) > 0.99);
+        assert!(m.probability(&[4, 2, 6, 0, 1, 0, 2], 0.0) < 0.01);
         assert!(
             m.weight(0, 4) < 0.0,
             "same day, other serial speaks against"
@@ -399,24 +443,24 @@ mod tests {
         // A dense city: many people born the same day in one kecamatan, their NIKs one
         // serial digit apart; a household's members on one card with other names.
         let m = Model::learn(&HashMap::from([
-            ([0, 2, 0, 0, 0, 0], 600),
-            ([1, 0, 0, 0, 0, 0], 100),
-            ([1, 1, 4, 0, 1, 0], 3000),
-            ([4, 0, 4, 0, 0, 0], 2000),
-            ([5, 1, 4, 3, 2, 1], 5000),
+            ([0, 2, 0, 0, 0, 0, 2], 600),
+            ([1, 0, 0, 0, 0, 0, 2], 100),
+            ([1, 1, 6, 0, 1, 0, 2], 3000),
+            ([4, 0, 6, 0, 0, 0, 2], 2000),
+            ([5, 1, 6, 3, 2, 1, 2], 5000),
         ]));
-        let same_day = field_levels(&[1, 1, 4, 0, 1, 0])[0];
-        let otherwise = field_levels(&[1, 1, 4, 3, 1, 0])[0];
+        let same_day = field_levels(&[1, 1, 6, 0, 1, 0, 2])[0];
+        let otherwise = field_levels(&[1, 1, 6, 3, 1, 0, 2])[0];
         assert_ne!(same_day, otherwise);
         assert!(m.weight(0, same_day) < 0.0, "{}", m.explain());
         assert!(m.weight(0, otherwise) > 3.0, "{}", m.explain());
         // Other names on one card speak against one person, whatever the card adds.
         assert!(
-            m.probability(&[4, 0, 4, 0, 0, 0], 0.0) < 0.01,
+            m.probability(&[4, 0, 6, 0, 0, 0, 2], 0.0) < 0.01,
             "{}",
             m.explain()
         );
-        assert!(m.probability(&[1, 0, 0, 0, 0, 0], 0.0) > 0.99);
+        assert!(m.probability(&[1, 0, 0, 0, 0, 0, 2], 0.0) > 0.99);
         // The explanation names every field's levels.
         let text = m.explain();
         assert!(text.contains("serial: one digit typo (not the next) [same day+kec]"));
