@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Duplicate finder on labelled data: pairwise precision/recall/F1, pairs compared, wall
-# time and peak memory, for each generator profile (own, city, regency; see
+# time and peak memory, for each generator profile (own, city, regency, drift; see
 # bench/dedup_data.py) at 20,000 and 200,000 records. Needs a release build.
 #   DEDUP_SIZES="20000 200000 1000000"  DEDUP_PROFILES="own city regency"
 #   DEDUP_SEED=7 (another draw of every profile)   SIKUBE_BIN=path/to/another/sikube
@@ -19,7 +19,7 @@ TABLE="$OUT/table.md"
 echo "| profile | records | pairs compared | precision | recall | F1 | wall | peak memory |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|"
 for n in ${DEDUP_SIZES:-20000 200000}; do
-  for profile in ${DEDUP_PROFILES:-own city regency}; do
+  for profile in ${DEDUP_PROFILES:-own city regency drift}; do
     python3 bench/dedup_data.py "$n" "$OUT/data.csv" "$OUT/truth.csv" "$profile" >/dev/null
     explain=()
     [ "${DEDUP_EXPLAIN:-0}" = 1 ] && explain=(--explain)
@@ -40,7 +40,7 @@ if [ -n "${DEDUP_SECTION:-}" ]; then
   commit=$(git rev-parse --short HEAD)$(git diff --quiet -- crates || echo "+changes")
   machine="$(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GB"
   python3 - bench/RESULTS.md "$DEDUP_SECTION" "$TABLE" "$commit" "$machine" \
-    "sizes ${DEDUP_SIZES:-20000 200000}, profiles ${DEDUP_PROFILES:-own city regency}, seed ${DEDUP_SEED:-default}" <<'PY'
+    "sizes ${DEDUP_SIZES:-20000 200000}, profiles ${DEDUP_PROFILES:-own city regency drift}, seed ${DEDUP_SEED:-default}" <<'PY'
 import re, sys
 path, name, table, commit, machine, what = sys.argv[1:7]
 body = (f"<!-- dedup:{name}:start -->\n_Written by `bench/dedup.sh` (DEDUP_SECTION={name}; {what}) on commit "

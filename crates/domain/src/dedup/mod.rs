@@ -64,7 +64,8 @@ pub fn name_parts(name: &str) -> NameParts {
         if comma {
             after_comma = true;
         }
-        if !after_comma && !(proper.is_empty() && !in_patronymic) && is_degree(word) {
+        // Not the first word: `S.PD` alone is a name written oddly, not a degree.
+        if !after_comma && (!proper.is_empty() || in_patronymic) && is_degree(word) {
             continue;
         }
         if !after_comma && !word.is_empty() {
@@ -351,20 +352,16 @@ pub const MATCH: f64 = 0.5;
 /// before saving one, and the review page lists them.
 pub const REVIEW: f64 = 0.2;
 
-/// Two groups are joined only if every pair across them is at least this likely, or at
-/// least says nothing against one person ([`contradicts`]): a third record never chains
-/// two different people into one cluster, while a record that drifted far (its NIK
-/// left out, a name cut to initials) still joins its person's other records.
+/// Two groups are joined only if no pair across them says two people ([`contradicts`])
+/// unless it is at least this likely by itself: a third record never chains two different people
+/// (twins on one card, HASAN and HUSEN) into one cluster, while a record that drifted far
+/// (its NIK left out, a name cut to initials) still joins its person's other records.
 pub const LINK_FLOOR: f64 = 0.05;
 
 /// Whether a pair's comparisons say it is two people: two NIKs that each encode their
-/// record, birth dates or sexes that differ, other fathers, names with no word alike.
+/// record, birth dates or sexes that differ, other fathers.
 fn contradicts(p: &Pattern) -> bool {
-    matches!(p[NIK], 3..=5)
-        || p[BIRTH] == 3
-        || p[SEX] == 1
-        || p[PATRONYMIC] == 1
-        || p[NAME] == name::DIFFERENT
+    matches!(p[NIK], 3..=5) || p[BIRTH] == 3 || p[SEX] == 1 || p[PATRONYMIC] == 1
 }
 
 /// The model's view of a registry: its learned probabilities and its name frequencies.
@@ -482,7 +479,7 @@ impl Finder {
         let mut out: Vec<(&Record, PairScore)> = known
             .iter()
             .map(|k| (k, self.score(new, k)))
-            .filter(|(_, s)| s.score >= REVIEW)
+            .filter(|(_, s)| s.score >= LINK_FLOOR)
             .collect();
         out.sort_by(|a, b| b.1.score.total_cmp(&a.1.score));
         out
