@@ -13,7 +13,10 @@ pub const SEX: usize = 5;
 pub const PATRONYMIC: usize = 6;
 
 /// The agreement level of each comparison (NIK, KK, name, birth date, place, sex,
-/// patronymic).
+/// patronymic). The NIK's: 0 the same, 1 a typo in the serial's last digit, 2 a typo in
+/// the area or birth digits (one NIK does not fit its record), 3 the area or birth one
+/// digit apart and both fit (two people), 4 the same area and birth, another serial, 5
+/// different, 6 a typo in the serial's leading digits, 7 missing.
 pub type Pattern = [u8; 7];
 
 /// The name levels, strongest agreement first.
@@ -44,6 +47,8 @@ pub struct Prepared {
     words: Vec<Box<str>>,
     /// The name's words run together.
     joined: Box<str>,
+    /// A word of one letter: an initial.
+    initial: bool,
     patronymic: Box<str>,
     birth: Option<(i32, u32, u32)>,
     village: Box<str>,
@@ -74,6 +79,7 @@ impl Prepared {
         let name = parts.proper;
         let words = name.split_whitespace().map(Into::into).collect();
         let joined = name.replace(' ', "").into();
+        let initial = name.split_whitespace().any(|w| w.len() == 1);
         let district: String = r.village_code.get(..8).unwrap_or("").to_string();
         let female = match r.sex.trim().to_ascii_uppercase().as_str() {
             "P" | "F" | "PEREMPUAN" | "WANITA" => Some(true),
@@ -100,6 +106,7 @@ impl Prepared {
             name: name.into(),
             words,
             joined,
+            initial,
             patronymic: parts.patronymic.into(),
             birth,
             village: r.village_code.trim().into(),
@@ -228,10 +235,15 @@ fn name_level(a: &Prepared, b: &Prepared) -> u8 {
     if a.joined == b.joined || s.iter().all(|w| l.contains(w) || run_together(w, l)) {
         return name::SPACING;
     }
-    if s.iter().all(|w| l.iter().any(|v| close(w, v))) || close(&a.joined, &b.joined) {
+    // Names run together and mistyped: only when the lengths allow it (most candidate
+    // pairs have unlike names, and this runs on every one).
+    let (ja, jb) = (a.joined.len(), b.joined.len());
+    if s.iter().all(|w| l.iter().any(|v| close(w, v)))
+        || (ja.abs_diff(jb) <= 2 && a.words.len() != b.words.len() && close(&a.joined, &b.joined))
+    {
         return name::CLOSE;
     }
-    if initials_agree(s, l) || initials_agree(l, s) {
+    if (a.initial || b.initial) && (initials_agree(s, l) || initials_agree(l, s)) {
         return name::INITIALS;
     }
     if s.iter().any(|w| l.iter().any(|v| close(w, v))) {
@@ -297,8 +309,18 @@ pub fn compare(a: &Prepared, b: &Prepared) -> Pattern {
         (Some(x), Some(y)) => match nik_diff(x, y) {
             NikDiff::Same => 0,
             // Two people born the same day in one kecamatan get the next serial numbers
-            // (0001, 0002): only another one-digit difference in the serial is a typo.
-            NikDiff::One(i) | NikDiff::Swap(i) if i >= 12 && !consecutive(x, y) => 1,
+            // (0001, 0002): only another one-digit difference in the serial is a typo —
+            // and one in its leading digits (0001 → 2001) makes a serial few neighbours
+            // have, so it is weighed apart.
+            NikDiff::One(i) | NikDiff::Swap(i) if i >= 12 && !consecutive(x, y) => {
+                if x[12..15] == y[12..15] {
+                    1
+                } else {
+                    6
+                }
+            }
+            // Two digits swapped across the birth date and the serial.
+            NikDiff::Swap(11) => 2,
             NikDiff::One(_) | NikDiff::Swap(_) if x[12..] == y[12..] => {
                 // The area and birth digits are one apart. If both NIKs fit their own
                 // records, they encode two different people (neighbouring kecamatan, or a
@@ -312,7 +334,7 @@ pub fn compare(a: &Prepared, b: &Prepared) -> Pattern {
             _ if x[..12] == y[..12] => 4,
             _ => 5,
         },
-        _ => 6,
+        _ => 7,
     };
     let kk = match (&a.kk, &b.kk) {
         (Some(x), Some(y)) if x == y => 0,
@@ -379,7 +401,35 @@ mod tests {
                 "a kecamatan digit mistyped: misfits",
             ),
             ("3279041705800099", "L", v, 4, "another serial"),
-            ("", "L", v, 6, "missing"),
+            (
+                "3279041705802012",
+                "L",
+                v,
+                6,
+                "a leading serial digit mistyped",
+            ),
+            (
+                "3279041705808012",
+                "L",
+                v,
+                6,
+                "a leading serial digit mistyped",
+            ),
+            (
+                "3279041705800021",
+                "L",
+                v,
+                6,
+                "the serial's last digits swapped",
+            ),
+            (
+                "3279041705080012",
+                "L",
+                v,
+                2,
+                "a swap across birth date and serial",
+            ),
+            ("", "L", v, 7, "missing"),
         ] {
             let b = rec(nik, "Asep", sex, "1980-05-17", village, "");
             assert_eq!(compare(&a, &b)[NIK], level, "{why}");

@@ -292,7 +292,7 @@ fn reasons(p: &Pattern, a: &Record, b: &Record) -> Vec<&'static str> {
     match p[NIK] {
         0 => out.push("dedup.same_nik"),
         // Said of a typo and of the next serial alike: the reader judges which.
-        1 => out.push("dedup.nik_serial"),
+        1 | 6 => out.push("dedup.nik_serial"),
         4 if a.nik.get(..12) == b.nik.get(..12) && a.nik != b.nik => out.push("dedup.nik_serial"),
         2 | 3 => out.push(
             if a.nik.len() == b.nik.len()
@@ -359,9 +359,13 @@ pub const REVIEW: f64 = 0.2;
 pub const LINK_FLOOR: f64 = 0.05;
 
 /// Whether a pair's comparisons say it is two people: two NIKs that each encode their
-/// record, birth dates or sexes that differ, other fathers.
+/// record, birth dates or sexes that differ, other fathers, names with no word alike.
 fn contradicts(p: &Pattern) -> bool {
-    matches!(p[NIK], 3..=5) || p[BIRTH] == 3 || p[SEX] == 1 || p[PATRONYMIC] == 1
+    matches!(p[NIK], 3..=5)
+        || p[BIRTH] == 3
+        || p[SEX] == 1
+        || p[PATRONYMIC] == 1
+        || p[NAME] == name::DIFFERENT
 }
 
 /// The model's view of a registry: its learned probabilities and its name frequencies.

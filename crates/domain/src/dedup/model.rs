@@ -33,7 +33,7 @@ const CARD_LEVELS: [&str; 3] = ["same KK", "other KK", "a KK missing"];
 /// "missing", which says nothing (weight 0).
 pub const LEVELS: [(&str, &[&str]); FIELDS] = [
     // NIK level × whether the birth dates and kecamatan agree, then "missing".
-    ("nik", &[""; 13]),
+    ("nik", &[""; 15]),
     // Name level × card level, then "name missing" (see [`field_levels`]).
     ("name+kk", &[""; NAME_KK_LEVELS]),
     (
@@ -61,22 +61,23 @@ const PLACE_FIELD: usize = 3;
 
 const PLACE_LEVELS: [&str; 3] = ["same village", "same kecamatan", "other kecamatan"];
 
-const NIK_LEVELS: [&str; 6] = [
+const NIK_LEVELS: [&str; 7] = [
     "exact",
     "serial: one digit typo (not the next)",
     "area/birth digit typo (misfits record)",
     "area/birth 1 apart, both fit: 2 people",
     "another serial (or the next one)",
     "different",
+    "serial: leading digit typo (e.g. 0001/2001)",
 ];
 
 /// A level's label for a reader.
 pub fn level_label(field: usize, level: usize) -> String {
     if field == 0 {
         return match level {
-            12 => "missing".into(),
-            l if l < 6 => format!("{} [same day+kec]", NIK_LEVELS[l]),
-            l => format!("{} [otherwise]", NIK_LEVELS[l - 6]),
+            14 => "missing".into(),
+            l if l < 7 => format!("{} [same day+kec]", NIK_LEVELS[l]),
+            l => format!("{} [otherwise]", NIK_LEVELS[l - 7]),
         };
     }
     if field == PLACE_FIELD {
@@ -111,9 +112,9 @@ pub fn field_levels(p: &Pattern) -> [usize; FIELDS] {
     // separately among pairs whose birth dates and kecamatan already agree: there two
     // people's NIKs differ only in the serial (0001, 0003 …), which must not count again.
     let nik = match p[NIK] {
-        6.. => 12,
+        7.. => 14,
         l if p[BIRTH] == 0 && p[PLACE] <= 1 => l as usize,
-        l => l as usize + 6,
+        l => l as usize + 7,
     };
     // A woman married into another kecamatan keeps her NIK, while a NIK mistyped into
     // another person's is one of her neighbours': among pairs with one NIK a different
@@ -230,7 +231,8 @@ impl Model {
             lambda: 0.08,
             m: [
                 vec![
-                    0.58, 0.13, 0.25, 0.001, 0.02, 0.03, 0.58, 0.12, 0.17, 0.006, 0.006, 0.12,
+                    0.58, 0.13, 0.25, 0.001, 0.02, 0.03, 0.1, 0.58, 0.12, 0.17, 0.006, 0.006, 0.12,
+                    0.1,
                 ],
                 joint(name_m, card_m, 0.2),
                 vec![0.85, 0.04, 0.04, 0.07],
@@ -240,7 +242,8 @@ impl Model {
             ],
             u: [
                 vec![
-                    0.0003, 0.13, 0.002, 0.2, 0.33, 0.34, 0.001, 0.0007, 0.005, 0.1, 0.0016, 0.89,
+                    0.0003, 0.13, 0.002, 0.2, 0.33, 0.34, 0.01, 0.001, 0.0007, 0.005, 0.1, 0.0016,
+                    0.89, 0.0005,
                 ],
                 joint(name_u, card_u, 5.0),
                 vec![0.3, 0.002, 0.02, 0.678],
@@ -424,7 +427,7 @@ mod tests {
         let m = Model::learn(&HashMap::from([
             ([0, 2, 0, 0, 0, 0, 2], 600),
             ([1, 2, 3, 0, 0, 0, 2], 250),
-            ([6, 0, 1, 0, 1, 0, 2], 150),
+            ([7, 0, 1, 0, 1, 0, 2], 150),
             ([4, 2, 6, 0, 1, 0, 2], 4000),
             ([5, 1, 6, 3, 2, 1, 2], 3000),
             ([5, 2, 5, 3, 1, 0, 2], 2000),
