@@ -25,8 +25,10 @@ const NAME_LEVELS: [&str; 7] = [
     "some word close",
     "different names",
 ];
-/// Name levels × card levels, then "name missing".
-const NAME_KK_LEVELS: usize = NAME_LEVELS.len() * 3 + 1;
+/// Name levels × card levels in one half.
+const NAME_KK_HALF: usize = NAME_LEVELS.len() * 3;
+/// Name levels × card levels × whether the birth dates are the same, then "name missing".
+const NAME_KK_LEVELS: usize = NAME_KK_HALF * 2 + 1;
 const CARD_LEVELS: [&str; 3] = ["same KK", "other KK", "a KK missing"];
 
 /// Field names and their levels, strongest agreement first; the last level of each is
@@ -54,10 +56,12 @@ pub const LEVELS: [(&str, &[&str]); FIELDS] = [
 ];
 
 /// The model fields whose levels are in two halves, each conditional on another
-/// comparison (each half sums to one): the NIK's on birth date and kecamatan, the
-/// place's on the NIK.
+/// comparison (each half sums to one): the NIK's on birth date and kecamatan, the name's
+/// on the birth date, the place's on the NIK.
 const NIK_FIELD: usize = 0;
+const NAME_KK_FIELD: usize = 1;
 const PLACE_FIELD: usize = 3;
+const HALVED: [usize; 3] = [NIK_FIELD, NAME_KK_FIELD, PLACE_FIELD];
 
 const PLACE_LEVELS: [&str; 3] = ["same village", "same kecamatan", "other kecamatan"];
 
@@ -90,7 +94,16 @@ pub fn level_label(field: usize, level: usize) -> String {
     if field == 1 {
         return match level {
             l if l == NAME_KK_LEVELS - 1 => "name missing".into(),
-            l => format!("{}, {}", NAME_LEVELS[l / 3], CARD_LEVELS[l % 3]),
+            l => format!(
+                "{}, {} [{}]",
+                NAME_LEVELS[(l % NAME_KK_HALF) / 3],
+                CARD_LEVELS[l % 3],
+                if l < NAME_KK_HALF {
+                    "same birth"
+                } else {
+                    "otherwise"
+                }
+            ),
         };
     }
     LEVELS[field]
@@ -103,10 +116,18 @@ pub fn level_label(field: usize, level: usize) -> String {
 
 /// The model's levels of a pair's comparisons.
 pub fn field_levels(p: &Pattern) -> [usize; FIELDS] {
+    // Candidate pairs come from blocks of one birth date or of alike names: among two
+    // people's pairs born the same day alike names are rare, among the rest common — so
+    // the name is weighed apart on the two sides rather than counted as if independent.
     let name_kk = if p[NAME] >= name::MISSING {
         NAME_KK_LEVELS - 1
     } else {
-        p[NAME] as usize * 3 + p[KK] as usize
+        let l = p[NAME] as usize * 3 + p[KK] as usize;
+        if p[BIRTH] == 0 {
+            l
+        } else {
+            l + NAME_KK_HALF
+        }
     };
     // A NIK encodes the kecamatan and the birth date, so how its digits agree is weighed
     // separately among pairs whose birth dates and kecamatan already agree: there two
@@ -216,6 +237,7 @@ impl Model {
         let (card_m, card_u) = ([0.45, 0.03, 0.52], [0.05, 0.45, 0.5]);
         let joint = |name: [f64; 7], card: [f64; 3], household: f64| -> Vec<f64> {
             let v: Vec<f64> = (0..NAME_KK_LEVELS - 1)
+                .map(|l| l % NAME_KK_HALF)
                 .map(|l| {
                     let w = if l / 3 >= name::SOME_WORD as usize && l % 3 == 0 {
                         household
@@ -262,7 +284,7 @@ impl Model {
     fn normalised(mut self) -> Model {
         for f in 0..FIELDS {
             for p in [&mut self.m[f], &mut self.u[f]] {
-                let part = if f == NIK_FIELD || f == PLACE_FIELD {
+                let part = if HALVED.contains(&f) {
                     p.len() / 2
                 } else {
                     p.len()
@@ -335,11 +357,18 @@ impl Model {
                 }
             }
         }
-        // The anchors of the place all share a NIK; whether a person's NIK was typed has
-        // nothing to do with where they live, so one person's places are the same in both
-        // halves (only two persons' differ).
-        let (same_nik, otherwise) = m_acc[PLACE_FIELD].split_at_mut(3);
-        otherwise.copy_from_slice(same_nik);
+        // How one person's records agree on the place does not depend on whether the NIK
+        // was typed (the place's anchors all share one), nor on the name whether the birth
+        // date was mistyped: one person's levels are pooled over the two halves, only two
+        // persons' differ.
+        for f in [NAME_KK_FIELD, PLACE_FIELD] {
+            let half = m_acc[f].len() / 2;
+            let (first, second) = m_acc[f].split_at_mut(half);
+            for (a, b) in first.iter_mut().zip(second.iter_mut()) {
+                *a += *b;
+                *b = *a;
+            }
+        }
         for (m, (acc, prior)) in model.m.iter_mut().zip(m_acc.iter().zip(&prior.m)) {
             *m = blend(acc, prior);
         }
