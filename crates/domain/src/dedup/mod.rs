@@ -356,7 +356,7 @@ pub const REVIEW: f64 = 0.2;
 /// unless it is at least this likely by itself: a third record never chains two different people
 /// (twins on one card, HASAN and HUSEN) into one cluster, while a record that drifted far
 /// (its NIK left out, a name cut to initials) still joins its person's other records.
-pub const LINK_FLOOR: f64 = 0.05;
+pub const LINK_FLOOR: f64 = 0.2;
 
 /// Whether a pair's comparisons say it is two people: two NIKs that each encode their
 /// record, birth dates or sexes that differ, other fathers, names with no word alike.

@@ -35,7 +35,7 @@ const CARD_LEVELS: [&str; 3] = ["same KK", "other KK", "a KK missing"];
 /// "missing", which says nothing (weight 0).
 pub const LEVELS: [(&str, &[&str]); FIELDS] = [
     // NIK level × whether the birth dates and kecamatan agree, then "missing".
-    ("nik", &[""; 15]),
+    ("nik", &[""; 22]),
     // Name level × card level, then "name missing" (see [`field_levels`]).
     ("name+kk", &[""; NAME_KK_LEVELS]),
     (
@@ -61,7 +61,15 @@ pub const LEVELS: [(&str, &[&str]); FIELDS] = [
 const NIK_FIELD: usize = 0;
 const NAME_KK_FIELD: usize = 1;
 const PLACE_FIELD: usize = 3;
-const HALVED: [usize; 3] = [NIK_FIELD, NAME_KK_FIELD, PLACE_FIELD];
+
+/// How many parts a field's levels are in (each part sums to one).
+fn parts(field: usize) -> usize {
+    match field {
+        NIK_FIELD => 3,
+        NAME_KK_FIELD | PLACE_FIELD => 2,
+        _ => 1,
+    }
+}
 
 const PLACE_LEVELS: [&str; 3] = ["same village", "same kecamatan", "other kecamatan"];
 
@@ -79,9 +87,12 @@ const NIK_LEVELS: [&str; 7] = [
 pub fn level_label(field: usize, level: usize) -> String {
     if field == 0 {
         return match level {
-            14 => "missing".into(),
-            l if l < 7 => format!("{} [same day+kec]", NIK_LEVELS[l]),
-            l => format!("{} [otherwise]", NIK_LEVELS[l - 7]),
+            21 => "missing".into(),
+            l => format!(
+                "{} [{}]",
+                NIK_LEVELS[l % 7],
+                ["same day+kec+KK", "same day+kec", "otherwise"][l / 7]
+            ),
         };
     }
     if field == PLACE_FIELD {
@@ -132,10 +143,13 @@ pub fn field_levels(p: &Pattern) -> [usize; FIELDS] {
     // A NIK encodes the kecamatan and the birth date, so how its digits agree is weighed
     // separately among pairs whose birth dates and kecamatan already agree: there two
     // people's NIKs differ only in the serial (0001, 0003 …), which must not count again.
+    // On one family card too, two people born that day are twins with the next serials,
+    // so another digit in the serial there is a typo more often than among neighbours.
     let nik = match p[NIK] {
-        7.. => 14,
-        l if p[BIRTH] == 0 && p[PLACE] <= 1 => l as usize,
-        l => l as usize + 7,
+        7.. => 21,
+        l if p[BIRTH] == 0 && p[PLACE] <= 1 && p[KK] == 0 => l as usize,
+        l if p[BIRTH] == 0 && p[PLACE] <= 1 => l as usize + 7,
+        l => l as usize + 14,
     };
     // A woman married into another kecamatan keeps her NIK, while a NIK mistyped into
     // another person's is one of her neighbours': among pairs with one NIK a different
@@ -253,8 +267,8 @@ impl Model {
             lambda: 0.08,
             m: [
                 vec![
-                    0.58, 0.13, 0.25, 0.001, 0.02, 0.03, 0.1, 0.58, 0.12, 0.17, 0.006, 0.006, 0.12,
-                    0.1,
+                    0.58, 0.13, 0.25, 0.001, 0.02, 0.03, 0.1, 0.58, 0.13, 0.25, 0.001, 0.02, 0.03,
+                    0.1, 0.58, 0.12, 0.17, 0.006, 0.006, 0.12, 0.1,
                 ],
                 joint(name_m, card_m, 0.2),
                 vec![0.85, 0.04, 0.04, 0.07],
@@ -264,8 +278,8 @@ impl Model {
             ],
             u: [
                 vec![
-                    0.0003, 0.13, 0.002, 0.2, 0.33, 0.34, 0.01, 0.001, 0.0007, 0.005, 0.1, 0.0016,
-                    0.89, 0.0005,
+                    0.0003, 0.02, 0.002, 0.2, 0.6, 0.17, 0.005, 0.0003, 0.13, 0.002, 0.2, 0.33,
+                    0.34, 0.01, 0.001, 0.0007, 0.005, 0.1, 0.0016, 0.89, 0.0005,
                 ],
                 joint(name_u, card_u, 5.0),
                 vec![0.3, 0.002, 0.02, 0.678],
@@ -279,16 +293,12 @@ impl Model {
         .normalised()
     }
 
-    /// Each field's probabilities summing to one (the NIK's per half: they are
-    /// conditional on whether birth date and kecamatan agree).
+    /// Each field's probabilities summing to one (per part where a field's levels are
+    /// conditional on another comparison, see [`parts`]).
     fn normalised(mut self) -> Model {
         for f in 0..FIELDS {
             for p in [&mut self.m[f], &mut self.u[f]] {
-                let part = if HALVED.contains(&f) {
-                    p.len() / 2
-                } else {
-                    p.len()
-                };
+                let part = p.len() / parts(f);
                 for chunk in p.chunks_mut(part.max(1)) {
                     let s: f64 = chunk.iter().sum();
                     chunk
@@ -359,11 +369,12 @@ impl Model {
         }
         // How one person's records agree on the place does not depend on whether the NIK
         // was typed (the place's anchors all share one), nor on the name whether the birth
-        // date was mistyped: one person's levels are pooled over the two halves, only two
-        // persons' differ.
-        for f in [NAME_KK_FIELD, PLACE_FIELD] {
-            let half = m_acc[f].len() / 2;
-            let (first, second) = m_acc[f].split_at_mut(half);
+        // date was mistyped, nor the NIK's typos on the card: one person's levels are
+        // pooled over the first two parts, only two persons' differ.
+        for f in [NIK_FIELD, NAME_KK_FIELD, PLACE_FIELD] {
+            let part = m_acc[f].len() / parts(f);
+            let (first, rest) = m_acc[f].split_at_mut(part);
+            let second = &mut rest[..part];
             for (a, b) in first.iter_mut().zip(second.iter_mut()) {
                 *a += *b;
                 *b = *a;
