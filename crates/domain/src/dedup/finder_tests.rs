@@ -137,3 +137,93 @@ fn blocking_keeps_far_pairs_apart() {
     let (_, compared) = cluster(&recs, 500);
     assert!(compared < 200 * 199 / 2 / 4, "compared {compared} pairs");
 }
+
+#[test]
+fn records_drifted_over_the_years_are_one_person() {
+    let kk = "3279040101100001";
+    let base = r(
+        "1",
+        "3279045708920003",
+        "SITI AMINAH",
+        "P",
+        "1992-08-17",
+        V,
+        kk,
+    );
+    for (id, nik, name, village, card, why) in [
+        (
+            "2",
+            "3279045708920003",
+            "HJ. SITI AMINAH, S.PD",
+            V,
+            kk,
+            "title and degree",
+        ),
+        (
+            "3",
+            "3279045708920003",
+            "SITI AMINAH BINTI ASEP",
+            V,
+            "",
+            "patronymic",
+        ),
+        ("4", "3279045708920003", "SITIAMINAH", V, kk, "joined"),
+        ("5", "3279045708920003", "SITI A.", V, kk, "initial"),
+        ("6", "3279045708920003", "siti aminah", V, "", "lower case"),
+        // Married into another kecamatan: the same NIK, her husband's card.
+        (
+            "7",
+            "3279045708920003",
+            "SITI AMINAH",
+            "32.79.01.1001",
+            "3279010202200002",
+            "moved",
+        ),
+        (
+            "8",
+            "",
+            "Hj. Siti Aminah Binti Asep",
+            V,
+            kk,
+            "no NIK, drifted",
+        ),
+    ] {
+        let d = r(id, nik, name, "P", "1992-08-17", village, card);
+        let s = score(&base, &d);
+        assert!(s.score >= MATCH, "{why}: {s:?}");
+    }
+    let reasons = score(
+        &base,
+        &r(
+            "4",
+            "3279045708920003",
+            "SITIAMINAH",
+            "P",
+            "1992-08-17",
+            V,
+            kk,
+        ),
+    )
+    .reasons;
+    assert!(reasons.contains(&"dedup.name_spacing"), "{reasons:?}");
+}
+
+#[test]
+fn twins_named_alike_stay_two_with_a_drifted_record_between_them() {
+    let kk = "3279040101100001";
+    let iis = r("1", "3279045708920001", "IIS", "P", "2014-08-17", V, kk);
+    let iin = r("2", "3279045708920002", "IIN", "P", "2014-08-17", V, kk);
+    // Iis registered again without her NIK, her name lower case: as alike to Iin.
+    let again = r("3", "", "iis binti asep", "P", "2014-08-17", V, kk);
+    let hasan = r("4", "3279041708920001", "HASAN", "L", "1992-08-17", V, kk);
+    let husen = r("5", "3279041708920002", "HUSEN", "L", "1992-08-17", V, kk);
+    assert!(
+        score(&iis, &iin).score < LINK_FLOOR,
+        "{:?}",
+        score(&iis, &iin)
+    );
+    assert!(score(&hasan, &husen).score < MATCH);
+    let (c, _) = cluster(&[iis, iin, again, hasan, husen], 500);
+    assert_ne!(c[0], c[1], "Iis and Iin: {c:?}");
+    assert_ne!(c[3], c[4], "Hasan and Husen: {c:?}");
+}

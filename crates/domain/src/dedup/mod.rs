@@ -99,8 +99,9 @@ pub fn normalize_name(name: &str) -> String {
     name_parts(name).proper
 }
 
-/// Spelling unified, letters and spaces only.
-fn spelled(name: &str) -> String {
+/// Every word as written (titles and patronymic too), spelling unified, letters and
+/// spaces only: the words a name is searched by.
+pub fn spelled(name: &str) -> String {
     let lower: String = name
         .to_lowercase()
         .chars()
@@ -353,13 +354,14 @@ pub const MATCH: f64 = 0.5;
 pub const REVIEW: f64 = 0.2;
 
 /// Two groups are joined only if no pair across them says two people ([`contradicts`])
-/// unless it is at least this likely by itself: a third record never chains two different people
-/// (twins on one card, HASAN and HUSEN) into one cluster, while a record that drifted far
-/// (its NIK left out, a name cut to initials) still joins its person's other records.
+/// unless that pair is at least this likely by itself: a third record never chains two
+/// different people (twins on one card, HASAN and HUSEN) into one cluster, while a record
+/// that drifted far (its NIK left out, a name cut to initials) still joins its person's
+/// other records.
 pub const LINK_FLOOR: f64 = 0.2;
 
 /// Whether a pair's comparisons say it is two people: two NIKs that each encode their
-/// record, birth dates or sexes that differ, other fathers, names with no word alike.
+/// record, birth dates, sexes or fathers that differ, names with no word alike.
 fn contradicts(p: &Pattern) -> bool {
     matches!(p[NIK], 3..=5)
         || p[BIRTH] == 3
@@ -483,7 +485,7 @@ impl Finder {
         let mut out: Vec<(&Record, PairScore)> = known
             .iter()
             .map(|k| (k, self.score(new, k)))
-            .filter(|(_, s)| s.score >= LINK_FLOOR)
+            .filter(|(_, s)| s.score >= REVIEW)
             .collect();
         out.sort_by(|a, b| b.1.score.total_cmp(&a.1.score));
         out
@@ -498,7 +500,7 @@ pub fn score(a: &Record, b: &Record) -> PairScore {
 /// Clusters of the same person: `cluster[i]` is the index of the first record of i's
 /// cluster. Learns the model from the records' own candidate pairs, then joins the pairs
 /// of [`MATCH`] or more, most likely first, where no pair across the two groups falls
-/// below [`LINK_FLOOR`]. Returns the clusters, the pairs compared and the learned finder.
+/// below [`LINK_FLOOR`] if it says two people. Returns the clusters, the pairs compared and the learned finder.
 pub fn cluster_with(
     records: &[Record],
     max_block: usize,

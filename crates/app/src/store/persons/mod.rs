@@ -502,9 +502,10 @@ fn with_filters(w: &mut Where, f: &PersonFilter, scope: Scope<'_>) {
     w.raw("merged_into IS NULL AND restricted_at IS NULL");
 }
 
-/// The distinct normalised words of a name, as searched.
+/// The distinct normalised words of a name, as searched: every word written, the
+/// father's name after BIN/BINTI too.
 pub fn name_words(name: &str) -> Vec<String> {
-    let mut w: Vec<String> = domain::dedup::normalize_name(name)
+    let mut w: Vec<String> = domain::dedup::spelled(name)
         .split_whitespace()
         .map(String::from)
         .collect();
