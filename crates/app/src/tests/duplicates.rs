@@ -27,7 +27,7 @@ async fn one_person_registered_twice_is_proposed_for_review() {
         .unwrap();
     assert_eq!(page.total, 1, "one pair");
     let p = &page.items[0];
-    assert!(p.score.score > 0.9, "{}", p.score.score);
+    assert!(p.score.score >= domain::dedup::MATCH, "{}", p.score.score);
     assert_eq!(
         (p.a.name.as_str(), p.b.name.as_str()),
         ("Siti Aminah", "Siti Aminah")
