@@ -184,12 +184,17 @@ fn one_edit(a: &str, b: &str) -> bool {
 
 /// Whether `whole` is some consecutive words of `words` run together (at least two).
 fn run_together(whole: &str, words: &[Box<str>]) -> bool {
+    // Without building strings: this runs on most candidate pairs.
     (0..words.len()).any(|i| {
-        let mut acc = String::new();
-        words[i..].iter().enumerate().any(|(k, w)| {
-            acc.push_str(w);
-            k >= 1 && acc == whole
-        })
+        let mut rest = whole;
+        for (k, w) in words[i..].iter().enumerate() {
+            match rest.strip_prefix(&**w) {
+                Some("") => return k >= 1,
+                Some(r) => rest = r,
+                None => return false,
+            }
+        }
+        false
     })
 }
 

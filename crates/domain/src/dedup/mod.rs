@@ -499,8 +499,9 @@ pub fn score(a: &Record, b: &Record) -> PairScore {
 
 /// Clusters of the same person: `cluster[i]` is the index of the first record of i's
 /// cluster. Learns the model from the records' own candidate pairs, then joins the pairs
-/// of [`MATCH`] or more, most likely first, where no pair across the two groups falls
-/// below [`LINK_FLOOR`] if it says two people. Returns the clusters, the pairs compared and the learned finder.
+/// of [`MATCH`] or more, most likely first, where no pair across the two groups that says
+/// two people falls below [`LINK_FLOOR`]. Returns the clusters, the pairs compared and the
+/// learned finder.
 pub fn cluster_with(
     records: &[Record],
     max_block: usize,
