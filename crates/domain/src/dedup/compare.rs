@@ -220,6 +220,25 @@ fn initials_agree(short: &[Box<str>], long: &[Box<str>]) -> bool {
     whole && initial
 }
 
+/// A name with initials read in another written run together, in order: `D. SOPIAH` in
+/// `DEAISOPIAH`, `DEWI SARTIKA K.` in `DEWISARTIKAKOMALASARI` — the first word at its start,
+/// each initial the next letter, each whole word further on.
+fn initials_in_joined(words: &[Box<str>], joined: &str) -> bool {
+    let (mut at, mut whole) = (0usize, false);
+    for (k, w) in words.iter().enumerate() {
+        let rest = &joined[at..];
+        let found = if w.len() == 1 || k == 0 {
+            rest.starts_with(&**w).then_some(0)
+        } else {
+            rest.find(&**w)
+        };
+        let Some(i) = found else { return false };
+        whole |= w.len() > 1;
+        at += i + w.len();
+    }
+    whole
+}
+
 fn name_level(a: &Prepared, b: &Prepared) -> u8 {
     if a.words.is_empty() || b.words.is_empty() {
         return name::MISSING;
@@ -248,7 +267,12 @@ fn name_level(a: &Prepared, b: &Prepared) -> u8 {
     {
         return name::CLOSE;
     }
-    if (a.initial || b.initial) && (initials_agree(s, l) || initials_agree(l, s)) {
+    if (a.initial || b.initial)
+        && (initials_agree(s, l)
+            || initials_agree(l, s)
+            || (a.initial && initials_in_joined(&a.words, &b.joined))
+            || (b.initial && initials_in_joined(&b.words, &a.joined)))
+    {
         return name::INITIALS;
     }
     if s.iter().any(|w| l.iter().any(|v| close(w, v))) {
@@ -467,6 +491,10 @@ mod tests {
         assert_eq!(level("NENENGKOMAIASARI", "NENENG KOMALASARI"), name::CLOSE);
         assert_eq!(level("M. RIZKI", "MUHAMMAD RIZKI"), name::INITIALS);
         assert_eq!(level("ASEP S.", "Asep Saepudin"), name::INITIALS);
+        // Cut to an initial on one record, run together on the other.
+        assert_eq!(level("D. SOPIAH", "DEDISOPIAH"), name::INITIALS);
+        assert_eq!(level("DEWI SARTIKA K.", "DEWISARTIKA KOMALASARI"), name::INITIALS);
+        assert_eq!(level("T. SAEPUDIN", "ASEPSAEPUDIN"), name::DIFFERENT);
         assert_eq!(level("A. S.", "ASEP SAEPUDIN"), name::DIFFERENT);
         assert_eq!(level("HASAN", "HUSEN"), name::DIFFERENT);
         let patronymic = |x: &str, y: &str| {

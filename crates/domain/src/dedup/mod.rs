@@ -347,7 +347,7 @@ fn reasons(p: &Pattern, a: &Record, b: &Record) -> Vec<&'static str> {
 }
 
 /// Pairs at or above this probability are the same person.
-pub const MATCH: f64 = 0.5;
+pub const MATCH: f64 = 0.55;
 
 /// Pairs at or above this probability are worth a person's look: the registry warns
 /// before saving one, and the review page lists them.
