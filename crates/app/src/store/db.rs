@@ -51,6 +51,9 @@ pub struct Store {
     clock: crate::store::Clock,
     /// A streaming replica that reads may go to (`crate::store::replica`).
     pub(crate) replica: Option<Arc<crate::store::replica::Replica>>,
+    /// The database's URL: a large import into PostgreSQL streams its rows over a
+    /// connection of its own (`COPY` is not spoken through the pool's `Any` driver).
+    pub(crate) url: Arc<str>,
 }
 
 impl std::fmt::Debug for Store {
@@ -279,6 +282,7 @@ impl Store {
             business_types: Arc::default(),
             clock: crate::store::Clock::system(),
             replica: None,
+            url: url.as_str().into(),
         })
     }
 
@@ -459,6 +463,25 @@ impl Store {
             Backend::Postgres => {
                 "SELECT CAST(table_name AS TEXT), CAST(column_name AS TEXT)
                  FROM information_schema.columns WHERE table_schema = 'public' ORDER BY 1, 2"
+            }
+        };
+        Ok(sqlx::query_as(sql).fetch_all(&self.pool).await?)
+    }
+
+    /// Indexes and keys with their definitions, sorted: a bulk load that takes them apart
+    /// must leave them as they were.
+    pub async fn indexes(&self) -> Result<Vec<(String, String)>> {
+        let sql = match self.backend {
+            Backend::Sqlite => {
+                "SELECT name, COALESCE(sql, '') FROM sqlite_master WHERE type = 'index' ORDER BY 1"
+            }
+            Backend::Postgres => {
+                "SELECT CAST(indexname AS TEXT), indexdef FROM pg_indexes
+                   WHERE schemaname = current_schema()
+                 UNION ALL
+                 SELECT CAST(conname AS TEXT), pg_get_constraintdef(oid) FROM pg_constraint
+                   WHERE connamespace = CAST(current_schema() AS regnamespace)
+                 ORDER BY 1, 2"
             }
         };
         Ok(sqlx::query_as(sql).fetch_all(&self.pool).await?)

@@ -493,7 +493,10 @@ mod tests {
         assert_eq!(level("ASEP S.", "Asep Saepudin"), name::INITIALS);
         // Cut to an initial on one record, run together on the other.
         assert_eq!(level("D. SOPIAH", "DEDISOPIAH"), name::INITIALS);
-        assert_eq!(level("DEWI SARTIKA K.", "DEWISARTIKA KOMALASARI"), name::INITIALS);
+        assert_eq!(
+            level("DEWI SARTIKA K.", "DEWISARTIKA KOMALASARI"),
+            name::INITIALS
+        );
         assert_eq!(level("T. SAEPUDIN", "ASEPSAEPUDIN"), name::DIFFERENT);
         assert_eq!(level("A. S.", "ASEP SAEPUDIN"), name::DIFFERENT);
         assert_eq!(level("HASAN", "HUSEN"), name::DIFFERENT);

@@ -86,9 +86,29 @@ pub(super) async fn create_many_in(
     for (c, chunk) in ps.chunks(BULK_ROWS).enumerate() {
         ids.extend(insert_chunk(&mut *tx, backend, chunk, c * BULK_ROWS, &now).await?);
     }
-    let summary = serde_json::json!({ "count": ps.len(), "source": what });
+    audit_import(&mut *tx, actor, &ids, what).await?;
+    let names: Vec<(i64, &str)> = ids
+        .iter()
+        .zip(ps)
+        .map(|(id, p)| (*id, p.name.as_str()))
+        .collect();
+    index_names(&mut *tx, backend, &names).await?;
+    for (_, sql) in &rebuild {
+        sqlx::query(sql).execute(&mut *tx).await?;
+    }
+    Ok(ids)
+}
+
+/// The one audit entry of an import: how many persons, their ids' range, the source.
+pub(super) async fn audit_import(
+    tx: &mut AnyConnection,
+    actor: &Actor,
+    ids: &[i64],
+    what: &str,
+) -> Result<()> {
+    let summary = serde_json::json!({ "count": ids.len(), "source": what });
     audit::record::<(), _>(
-        &mut *tx,
+        tx,
         actor,
         "import",
         "person",
@@ -100,17 +120,7 @@ pub(super) async fn create_many_in(
         None,
         Some(&summary),
     )
-    .await?;
-    let names: Vec<(i64, &str)> = ids
-        .iter()
-        .zip(ps)
-        .map(|(id, p)| (*id, p.name.as_str()))
-        .collect();
-    index_names(&mut *tx, backend, &names).await?;
-    for (_, sql) in &rebuild {
-        sqlx::query(sql).execute(&mut *tx).await?;
-    }
-    Ok(ids)
+    .await
 }
 
 /// A person's stored fields as bind values, in the order of `INSERT INTO persons (nik,

@@ -11,6 +11,7 @@ use sqlx::{AnyConnection, Arguments, FromRow, Row};
 
 mod bulk;
 mod candidates;
+mod copy;
 mod dtsen;
 mod usulan;
 pub use usulan::UsulanRow;
@@ -272,6 +273,9 @@ impl Store {
         ps: &[ValidPerson],
         what: &str,
     ) -> Result<Vec<i64>> {
+        if self.backend() == crate::store::Backend::Postgres && ps.len() >= copy::COPY_ROWS {
+            return self.person_copy_many(actor, ps, what).await;
+        }
         let mut tx = self.tx().await?;
         let big = self.backend() == crate::store::Backend::Sqlite && ps.len() > 10 * BULK_ROWS;
         if big {
@@ -291,6 +295,29 @@ impl Store {
         let ids = r?;
         tx.commit().await?;
         Ok(ids)
+    }
+
+    /// [`Store::person_create_many`] on PostgreSQL: the rows by `COPY` into staging
+    /// tables, moved into the registry inside one transaction with the audit entry.
+    async fn person_copy_many(
+        &self,
+        actor: &Actor,
+        ps: &[ValidPerson],
+        what: &str,
+    ) -> Result<Vec<i64>> {
+        let stage = copy::Stage::fill(&self.url, ps).await?;
+        let r = async {
+            let mut tx = self.tx().await?;
+            let ids = stage.move_into(&mut tx, ps.len(), &actor.now()).await?;
+            audit_import(&mut tx, actor, &ids, what).await?;
+            tx.commit().await?;
+            Ok(ids)
+        }
+        .await;
+        if r.is_err() {
+            stage.discard(&self.pool).await;
+        }
+        r
     }
 
     pub async fn person_get(&self, id: i64) -> Result<Person> {
