@@ -224,7 +224,11 @@ impl Stage {
             .await?;
         }
         for sql in &rebuild {
-            sqlx::query(sql).execute(&mut *tx).await?;
+            // A NIK twice in the batch shows here when its unique key is built again.
+            sqlx::query(sql)
+                .execute(&mut *tx)
+                .await
+                .map_err(unique_as_conflict("nik[0]", Msg::new("person.nik_taken")))?;
         }
         let ids: Vec<(i64,)> = sqlx::query_as(&format!("SELECT id FROM {n}_p ORDER BY row_no"))
             .fetch_all(&mut *tx)
@@ -235,8 +239,9 @@ impl Stage {
 }
 
 /// With the registry empty (checked under lock), drops the secondary indexes of the three
-/// tables and the keys of the name and category tables; returns the statements that
-/// build them again. The persons' own keys stay: other tables refer to them.
+/// tables, the unique NIK and the keys of the name and category tables; returns the
+/// statements that build them again. The persons' primary key stays: other tables refer
+/// to it.
 async fn take_apart_if_empty(tx: &mut AnyConnection) -> Result<Vec<String>> {
     let (any,): (bool,) = sqlx::query_as("SELECT EXISTS (SELECT 1 FROM persons)")
         .fetch_one(&mut *tx)
@@ -261,7 +266,7 @@ async fn take_apart_if_empty(tx: &mut AnyConnection) -> Result<Vec<String>> {
         "SELECT conrelid::regclass::text, conname::text, pg_get_constraintdef(oid)
          FROM pg_constraint
          WHERE conrelid IN ('person_words'::regclass, 'person_categories'::regclass)
-",
+            OR (conrelid = 'persons'::regclass AND contype = 'u')",
     )
     .fetch_all(&mut *tx)
     .await?;
