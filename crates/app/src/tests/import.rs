@@ -76,6 +76,21 @@ fn many(from: usize, n: usize) -> String {
     out
 }
 
+/// The rows of a file as checked persons, for the store directly.
+fn valid(o: &Office, file: &str) -> Vec<domain::person::ValidPerson> {
+    file.lines()
+        .skip(1)
+        .map(|line| {
+            let f: Vec<&str> = line.split(',').collect();
+            crate::tests::office::input::<domain::person::PersonInput>(serde_json::json!({
+                "nik": f[0], "name": f[1], "sex": f[2], "birth_date": f[3], "village_code": f[4]
+            }))
+            .validate(&o.cx.areas, &o.cx.settings.region, o.cx.today())
+            .unwrap()
+        })
+        .collect()
+}
+
 async fn imported(o: &Office, file: &str) -> Committed {
     let id = crate::import::upload(
         &o.cx,
@@ -115,6 +130,26 @@ async fn a_large_file_goes_in_whole_and_is_found_by_any_word() {
     let o = Office::new().await;
     let store = &o.cx.store;
     let indexes = store.indexes().await.unwrap();
+    // A NIK twice in a batch (only the store's key can tell): nothing written, every
+    // index and key as it was.
+    let mut twice = valid(&o, &many(0, 12_000));
+    twice.push(twice[0].clone());
+    let r = store
+        .person_create_many(&o.operator.actor, &twice, "test")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&r, crate::store::StoreError::Conflict { field, .. } if field.starts_with("nik[")),
+        "{r:?}"
+    );
+    assert_eq!(store.indexes().await.unwrap(), indexes);
+    assert_eq!(found(&o, "Besar", None).await, 0);
+    let staged =
+        |schema: Vec<(String, String)>| schema.iter().any(|(t, _)| t.starts_with("import_stage"));
+    assert!(
+        !staged(store.schema().await.unwrap()),
+        "staging tables dropped"
+    );
     let Committed::Written(c) = imported(&o, &many(0, 12_000)).await else {
         panic!("written")
     };
@@ -132,18 +167,7 @@ async fn a_large_file_goes_in_whole_and_is_found_by_any_word() {
     // A batch into a registry that is no longer empty, its row 700 registered since the
     // file was checked (as a commit racing another's finds it): nothing of it is written,
     // and the conflict names the row.
-    let later: Vec<domain::person::ValidPerson> = many(12_000, 1_500)
-        .lines()
-        .skip(1)
-        .map(|line| {
-            let f: Vec<&str> = line.split(',').collect();
-            crate::tests::office::input::<domain::person::PersonInput>(serde_json::json!({
-                "nik": f[0], "name": f[1], "sex": f[2], "birth_date": f[3], "village_code": f[4]
-            }))
-            .validate(&o.cx.areas, &o.cx.settings.region, o.cx.today())
-            .unwrap()
-        })
-        .collect();
+    let later = valid(&o, &many(12_000, 1_500));
     let taken = &later[700];
     crate::persons::create(
         &o.cx,
@@ -174,4 +198,5 @@ async fn a_large_file_goes_in_whole_and_is_found_by_any_word() {
     assert_eq!(c.created, Some(1_500));
     assert_eq!(found(&o, "Besar", None).await, 13_500);
     assert_eq!(store.indexes().await.unwrap(), indexes);
+    assert!(!staged(store.schema().await.unwrap()));
 }
