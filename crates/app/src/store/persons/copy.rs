@@ -13,7 +13,7 @@ const BUILD_AFTER_ROWS: usize = 10 * BULK_ROWS;
 
 /// The staging tables of one import: created and filled over a connection of their own
 /// (committed, so the import's transaction sees them), dropped by the import's
-/// transaction, or by [`Stage::drop`] when that rolled back.
+/// transaction, or by [`Stage::discard`] when that rolled back.
 pub(super) struct Stage {
     name: String,
 }
@@ -243,19 +243,20 @@ impl Stage {
 /// statements that build them again. The persons' primary key stays: other tables refer
 /// to it.
 async fn take_apart_if_empty(tx: &mut AnyConnection) -> Result<Vec<String>> {
-    let (any,): (bool,) = sqlx::query_as("SELECT EXISTS (SELECT 1 FROM persons)")
-        .fetch_one(&mut *tx)
-        .await?;
-    if any {
+    async fn empty(tx: &mut AnyConnection) -> Result<bool> {
+        let (any,): (bool,) = sqlx::query_as("SELECT EXISTS (SELECT 1 FROM persons)")
+            .fetch_one(&mut *tx)
+            .await?;
+        Ok(!any)
+    }
+    // Asked before locking (a registry with persons is never locked) and again under it.
+    if !empty(tx).await? {
         return Ok(Vec::new());
     }
     sqlx::query("LOCK TABLE persons, person_words, person_categories IN ACCESS EXCLUSIVE MODE")
         .execute(&mut *tx)
         .await?;
-    let (any,): (bool,) = sqlx::query_as("SELECT EXISTS (SELECT 1 FROM persons)")
-        .fetch_one(&mut *tx)
-        .await?;
-    if any {
+    if !empty(tx).await? {
         return Ok(Vec::new());
     }
     // Sorting a million keys for an index wants more than the default 64 MB.
