@@ -1,7 +1,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { startServer, startBrowser, login, shots } from "./harness.mjs";
+import { startServer, startBrowser, login, shots, openDuplicates } from "./harness.mjs";
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await startBrowser(); });
@@ -13,6 +13,7 @@ test("an operator reviews duplicate persons on a phone, dismisses one pair and m
   await page.goto(server.url + "/persons");
   await page.click("#duplicates-link");
   await page.waitForURL(/\/persons\/duplicates$/);
+  await openDuplicates(page, server.url);
   const pairs = page.locator("article.pair");
   const before = await pairs.count();
   assert.ok(before >= 2, `demo has duplicates to review (${before})`);

@@ -6,7 +6,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { mkdirSync } from "node:fs";
-import { startServer, startBrowser, login, shots, root, YEAR, WRITES_GUIDE } from "./harness.mjs";
+import { startServer, startBrowser, login, shots, root, YEAR, WRITES_GUIDE, openDuplicates } from "./harness.mjs";
 
 // The committed screenshots are rewritten only from a fresh demo at the fixed instant on
 // SQLite; other runs write theirs beside the other screenshots.
@@ -57,7 +57,7 @@ test("the guide's screenshots are taken from the demo city", async () => {
   await op.goto(server.url + "/trainings");
   await op.locator("#trainings tbody a").first().click();
   await shot(op, "training.jpg");
-  await op.goto(server.url + "/persons/duplicates");
+  await openDuplicates(op, server.url);
   await shot(op, "duplicates.jpg");
   // A proposal from a running goat group, filled from its package (not saved).
   await op.goto(server.url + "/kube?business_type=ternak_kambing&status=berjalan");

@@ -116,6 +116,16 @@ export function pdfText(path) {
   return execFileSync("pdftotext", ["-layout", path, "-"]).toString();
 }
 
+/** Opens the duplicate review once the server's background scan has stored its pairs
+ * (it runs within seconds of the server starting). */
+export async function openDuplicates(page, url) {
+  await page.goto(url + "/persons/duplicates");
+  for (let i = 0; i < 100 && (await page.locator("#scanned-at").count()) === 0; i++) {
+    await page.waitForTimeout(200);
+    await page.reload();
+  }
+}
+
 export async function login(page, url, username) {
   await page.goto(url + "/login");
   await page.fill("input[name=username]", username);

@@ -65,8 +65,6 @@ pub struct Context {
     pub settings: Arc<Settings>,
     /// The duplicate finder learned from this registry.
     pub finder: Arc<duplicates::FinderCache>,
-    /// The finder's pairs per area, until the registry changes.
-    pub review: Arc<duplicates::ReviewCache>,
 }
 
 impl Context {
@@ -77,7 +75,6 @@ impl Context {
             areas,
             settings: Arc::new(settings),
             finder: Default::default(),
-            review: Default::default(),
         }
     }
     /// What this installation reads the time from (see [`crate::store::Clock`]).

@@ -108,6 +108,16 @@ pub enum Command {
     },
     /// Replace the SQLite database with a backup FILE (stop the server first).
     Restore { file: String },
+    /// Look for duplicate persons in the database now, as `serve` does every few seconds,
+    /// and store the pairs for the review page; with --watch keep looking until stopped
+    /// (the worker beside instances started with `--duplicate-scan off`).
+    Duplicates {
+        /// The office's regency/city code.
+        #[arg(long, env = "SIKUBE_REGION", default_value = "32.79")]
+        region: String,
+        #[arg(long)]
+        watch: bool,
+    },
     /// Import persons or KUBE (with members) from an XLSX, ODS or CSV file.
     Import {
         /// `persons`, `kube` or `dtsen` (the national extract)
@@ -203,6 +213,11 @@ pub struct ServeArgs {
     /// entries are purged hourly.
     #[arg(long, env = "SIKUBE_ACCESS_LOG_DAYS", default_value_t = 730)]
     pub access_log_days: i64,
+    /// `off`: this instance leaves the duplicate scan (seconds of CPU and, on a registry of
+    /// a million, about a gigabyte while it scores everyone) to others — another instance
+    /// or `sikube duplicates --watch`.
+    #[arg(long, env = "SIKUBE_DUPLICATE_SCAN", default_value = "on", value_parser = ["on", "off"])]
+    pub duplicate_scan: String,
     /// Hours the office has to act on a data subject's request of a kind, as
     /// `KIND=HOURS` (access, correction, restriction, erasure, objection, withdrawal);
     /// repeat for several. Default 72 for each (UU 27/2022: 3 × 24 hours).
@@ -364,6 +379,7 @@ pub async fn run(cli: Cli) -> Result<(), String> {
         Command::User { cmd } => user(&cli.db, cmd).await,
         Command::Restore { file } => restore(&cli.db, &file).await,
         Command::Dedup { file, out, explain } => dedup(&file, &out, explain),
+        Command::Duplicates { region, watch } => duplicates(&cli.db, &region, watch).await,
         Command::Import {
             kind,
             file,

@@ -118,11 +118,48 @@ pub(super) async fn serve(db: &DbArgs, args: ServeArgs) -> Result<(), String> {
         ..app::Settings::new(region)
     };
     let thresholds = settings.health;
-    let state = web::AppState::new(db.office(areas, settings));
+    let office = db.office(areas, settings);
+    if args.duplicate_scan == "on" {
+        app::duplicates::scan::spawn(&office, app::installation::instance_name());
+    }
+    let state = web::AppState::new(office);
     db.spawn_housekeeping(thresholds, args.access_log_days);
     web::serve(listener, state, shutdown_signal())
         .await
         .map_err(|e| e.to_string())?;
+    db.close().await;
+    Ok(())
+}
+
+/// `sikube duplicates`: the duplicate scan once, or (`--watch`) until stopped.
+pub(super) async fn duplicates(db: &DbArgs, region: &str, watch: bool) -> Result<(), String> {
+    let areas = Arc::new(Areas::embedded());
+    let region = areas
+        .regency(region)
+        .map_err(|m| format!("--region {region}: {}", msg(m)))?;
+    let db = open(db).await?;
+    let office = db.office(areas, app::Settings::new(region));
+    let instance = app::installation::instance_name();
+    if watch {
+        app::duplicates::scan::spawn(&office, instance);
+        shutdown_signal().await;
+    } else {
+        use app::duplicates::scan::Scanned;
+        let started = std::time::Instant::now();
+        let done = app::duplicates::scan::scan_now(&office, &instance)
+            .await
+            .map_err(|e| format!("duplicate scan: {e:?}"))?;
+        let secs = started.elapsed().as_secs_f64();
+        match done {
+            Scanned::Whole { persons, pairs } => {
+                println!("{persons} persons scored, {pairs} pairs stored ({secs:.1} s)")
+            }
+            Scanned::Persons { persons, pairs } => {
+                println!("{persons} changed persons scored, in {pairs} pairs ({secs:.1} s)")
+            }
+            _ => println!("nothing changed since the last scan"),
+        }
+    }
     db.close().await;
     Ok(())
 }

@@ -85,8 +85,7 @@ impl DuplicatePair {
 }
 
 /// One page of the pairs in the caller's area that nobody has dismissed, flagged first,
-/// then by score. Memberships and enrolments are read for every pair (they decide the
-/// order), the persons only for the page.
+/// then by score, as the duplicate scan last stored them.
 async fn find(
     state: &AppState,
     s: &Session,
@@ -222,6 +221,8 @@ struct ListPage {
     pairs: Vec<DuplicatePair>,
     pager: Pager,
     can_decide: bool,
+    /// When the duplicate scan last looked (none: not yet).
+    scanned_at: Option<String>,
 }
 
 async fn list_page(
@@ -235,6 +236,7 @@ async fn list_page(
         pairs: page.items,
         pager,
         can_decide: app::duplicates::may_decide(s.role()),
+        scanned_at: app::duplicates::scanned_at(&state.app()).await?,
         ctx,
     })?
     .into_response())

@@ -155,25 +155,11 @@ impl Store {
 /// count also when a transaction commits after a later-numbered one (PostgreSQL).
 pub type DataVersion = [i64; 4];
 
-/// Audited actions on persons that read rather than change them.
-const PERSON_READS: &str = "('export', 'nik_lookup', 'nik_lookup_refused')";
+/// Audited actions on persons that read rather than change them (the duplicate scan
+/// leaves them aside).
+pub(crate) const PERSON_READS: &str = "('export', 'nik_lookup', 'nik_lookup_refused')";
 
 impl Store {
-    /// Changes of the registry (a person registered, changed, merged, imported; a pair
-    /// marked distinct) since a cached result was computed — only those: reads that are
-    /// audited (an export, a NIK look-up) leave it as it was, so they cannot force the
-    /// duplicate finder to score the registry again.
-    pub async fn registry_version(&self) -> Result<DataVersion> {
-        let (a, b): (Option<i64>, i64) = sqlx::query_as(&format!(
-            "SELECT (SELECT MAX(id) FROM audit_log WHERE entity = 'person' AND action NOT IN {PERSON_READS}),
-                    (SELECT CAST(COUNT(*) AS BIGINT) FROM audit_log WHERE entity = 'person' AND action NOT IN {PERSON_READS}
-                       AND id > (SELECT COALESCE(MAX(id), 0) - 1000 FROM audit_log))"
-        ))
-        .fetch_one(self.reading())
-        .await?;
-        Ok([a.unwrap_or(0), b, 0, 0])
-    }
-
     pub async fn data_version(&self) -> Result<DataVersion> {
         let (a, b, c, d): (Option<i64>, i64, Option<i64>, i64) = sqlx::query_as(
             "SELECT (SELECT MAX(id) FROM audit_log),

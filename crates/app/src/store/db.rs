@@ -216,6 +216,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0025_replica.sql"),
         include_str!("../../migrations/postgres/0025_replica.sql"),
     ),
+    (
+        26,
+        "duplicate_pairs",
+        include_str!("../../migrations/sqlite/0026_duplicate_pairs.sql"),
+        include_str!("../../migrations/postgres/0026_duplicate_pairs.sql"),
+    ),
 ];
 
 impl Store {

@@ -23,3 +23,29 @@ impl Store {
         Ok(n == 1)
     }
 }
+
+impl Store {
+    /// Keeps `job` claimed by `instance` while it runs (a claim older than the job's
+    /// period is free for another instance to take: the holder is taken for dead).
+    pub async fn job_renew(&self, job: &str, instance: &str) -> Result<()> {
+        sqlx::query("UPDATE job_runs SET last_run_at = $1 WHERE name = $2 AND instance = $3")
+            .bind(self.now())
+            .bind(job)
+            .bind(instance)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Frees `job` for the next run at once, on any instance (a job that runs whenever
+    /// there is work, not once per period).
+    pub async fn job_release(&self, job: &str, instance: &str) -> Result<()> {
+        // The empty stamp is older than every claim's `due_before`.
+        sqlx::query("UPDATE job_runs SET last_run_at = '' WHERE name = $1 AND instance = $2")
+            .bind(job)
+            .bind(instance)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}

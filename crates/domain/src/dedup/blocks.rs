@@ -57,8 +57,8 @@ pub fn blocking_keys(r: &Record) -> Vec<String> {
     keys
 }
 
-fn swapped(date: &str) -> Option<String> {
-    // YYYY-MM-DD → YYYY-DD-MM when that is a date too.
+/// YYYY-MM-DD → YYYY-DD-MM when that is a date too (a day and month written the wrong way).
+pub fn swapped(date: &str) -> Option<String> {
     let (y, rest) = date.split_once('-')?;
     let (m, d) = rest.split_once('-')?;
     let (mi, di): (u32, u32) = (m.parse().ok()?, d.parse().ok()?);

@@ -227,3 +227,80 @@ fn twins_named_alike_stay_two_with_a_drifted_record_between_them() {
     assert_ne!(c[0], c[1], "Iis and Iin: {c:?}");
     assert_ne!(c[3], c[4], "Hasan and Husen: {c:?}");
 }
+
+/// A person's pairs scored against the records sharing a key with them are the pairs the
+/// whole registry's scoring gives that person — also where a block is too large to count.
+#[test]
+fn one_persons_pairs_are_the_registrys_pairs_of_that_person() {
+    let names = [
+        "Siti Aminah",
+        "Siti Aminan",
+        "Dewi Sartika",
+        "Budi Santoso",
+        "Moh. Soedjono",
+        "Muhammad Sujono",
+        "Asep Saepudin",
+        "Euis Komariah",
+        "Cucu Cahyati",
+        "Dedi Sopian",
+    ];
+    let mut seed = 7u64;
+    let mut next = |n: u64| {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (seed >> 33) % n
+    };
+    let mut records = Vec::new();
+    for i in 0..1_500u64 {
+        // Three records of each of 500 persons, drifting: a NIK left out, a name misspelt.
+        let person = i / 3;
+        let name = names[((person % 5) * 2 + next(2)) as usize];
+        let birth = format!(
+            "19{:02}-0{}-1{}",
+            70 + person % 3,
+            1 + person % 7 % 3,
+            person % 11 % 3
+        );
+        let village = format!("32.79.0{}.200{}", 1 + person % 2, 1 + next(2));
+        // A block of more than MAX_BLOCK records: nearly everyone on one family card.
+        let kk = if i % 50 == 0 {
+            String::new()
+        } else {
+            "3279040101100001".to_string()
+        };
+        let sex = if person % 2 == 0 { "P" } else { "L" };
+        // The NIK encodes the birth date (the day plus 40 for a woman).
+        let day: u64 = birth[8..].parse().unwrap_or(1) + if sex == "P" { 40 } else { 0 };
+        let nik = if next(3) == 0 {
+            String::new()
+        } else {
+            format!(
+                "3279{:02}{day:02}{}{}{:04}",
+                person % 5,
+                &birth[5..7],
+                &birth[2..4],
+                person
+            )
+        };
+        records.push(r(&i.to_string(), &nik, name, sex, &birth, &village, &kk));
+    }
+    let finder = Finder::learn(&records, 2);
+    let whole = finder.review_pairs(&records, 2);
+    assert!(whole.len() > 100, "{} pairs", whole.len());
+    for me in [0usize, 1, 2, 17, 50, 333, 1_000, 1_499] {
+        let mut expected: Vec<(usize, u64)> = whole
+            .iter()
+            .filter(|(i, j, _)| *i == me || *j == me)
+            .map(|(i, j, s)| (if *i == me { *j } else { *i }, s.score.to_bits()))
+            .collect();
+        expected.sort_unstable();
+        let mut got: Vec<(usize, u64)> = finder
+            .review_pairs_of(&records[me], &records)
+            .into_iter()
+            .map(|(i, s)| (i, s.score.to_bits()))
+            .collect();
+        got.sort_unstable();
+        assert_eq!(got, expected, "record {me}");
+    }
+}

@@ -6,7 +6,7 @@ pub mod compare;
 pub mod model;
 
 use blocks::Blocks;
-pub use blocks::{blocking_keys, MAX_BLOCK};
+pub use blocks::{blocking_keys, swapped as swapped_birth, MAX_BLOCK};
 use compare::{compare, name, BIRTH, KK, NAME, NIK, PATRONYMIC, PLACE, SEX};
 pub use compare::{Pattern, Prepared};
 pub use model::{Model, NameCounts};
@@ -287,6 +287,33 @@ pub fn name_similarity(a: &str, b: &str) -> f64 {
     jaro_winkler(&na, &nb).max(words)
 }
 
+/// Every reason [`reasons`] gives, so a stored pair's reasons read back as the catalogue's
+/// keys.
+pub const REASONS: &[&str] = &[
+    "dedup.same_nik",
+    "dedup.nik_serial",
+    "dedup.nik_swapped",
+    "dedup.nik_one_digit",
+    "dedup.same_birth_date",
+    "dedup.birth_swapped",
+    "dedup.birth_near",
+    "dedup.name_within",
+    "dedup.name_spacing",
+    "dedup.name_initials",
+    "dedup.same_patronymic",
+    "dedup.other_patronymic",
+    "dedup.same_kk",
+    "dedup.same_kk_other_name",
+    "dedup.same_village",
+    "dedup.same_district",
+    "dedup.other_sex",
+];
+
+/// The catalogue key of a stored reason (none: not a reason this finder gives).
+pub fn reason_key(stored: &str) -> Option<&'static str> {
+    REASONS.iter().copied().find(|k| *k == stored)
+}
+
 /// The reasons a reader is shown for a pattern.
 fn reasons(p: &Pattern, a: &Record, b: &Record) -> Vec<&'static str> {
     let mut out = Vec::new();
@@ -473,6 +500,43 @@ impl Finder {
                 .total_cmp(&a.2.score)
                 .then((a.0, a.1).cmp(&(b.0, b.1)))
         });
+        out
+    }
+
+    /// The pairs worth a review ([`REVIEW`] or more) between `me` and `others` — which
+    /// must hold every record sharing a blocking key with `me` (more do no harm) — as
+    /// [`Finder::review_pairs`] finds them in the whole registry: a pair is compared when
+    /// the two share a key that no more than [`MAX_BLOCK`] records hold. The duplicate
+    /// scan scores a changed person this way instead of the whole registry again.
+    pub fn review_pairs_of(&self, me: &Record, others: &[Record]) -> Vec<(usize, PairScore)> {
+        let mut block: HashMap<String, usize> =
+            blocking_keys(me).into_iter().map(|k| (k, 1)).collect();
+        let shared: Vec<Vec<String>> = others
+            .iter()
+            .map(|o| {
+                let mut keys: Vec<String> = blocking_keys(o)
+                    .into_iter()
+                    .filter(|k| block.contains_key(k))
+                    .collect();
+                keys.sort_unstable();
+                keys.dedup();
+                for k in &keys {
+                    if let Some(n) = block.get_mut(k) {
+                        *n += 1;
+                    }
+                }
+                keys
+            })
+            .collect();
+        let useful = |k: &String| block.get(k).is_some_and(|n| *n <= MAX_BLOCK);
+        let mut out: Vec<(usize, PairScore)> = shared
+            .iter()
+            .enumerate()
+            .filter(|(i, keys)| others[*i].id != me.id && keys.iter().any(useful))
+            .map(|(i, _)| (i, self.score(me, &others[i])))
+            .filter(|(_, s)| s.score >= REVIEW)
+            .collect();
+        out.sort_by(|a, b| b.1.score.total_cmp(&a.1.score).then(a.0.cmp(&b.0)));
         out
     }
 

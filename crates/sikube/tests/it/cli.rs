@@ -36,12 +36,21 @@ async fn users_migrations_and_backup_from_the_command_line() {
     let url = fresh.url().to_string();
     let o = sikube(&url, &["migrate"], None);
     assert!(o.status.success(), "{}", text(&o));
-    assert!(text(&o).contains("25 migration(s) applied"));
+    assert!(text(&o).contains("26 migration(s) applied"));
     let o = sikube(&url, &["migrate"], None);
     assert!(
         text(&o).contains("0 migration(s) applied"),
         "migrations twice change nothing"
     );
+    // The duplicate scan from the command line: everyone scored once, then nothing to do.
+    let o = sikube(&url, &["duplicates"], None);
+    assert!(
+        text(&o).contains("0 persons scored, 0 pairs stored"),
+        "{}",
+        text(&o)
+    );
+    let o = sikube(&url, &["duplicates"], None);
+    assert!(text(&o).contains("nothing changed"), "{}", text(&o));
 
     let o = sikube(
         &url,

@@ -206,6 +206,7 @@ async fn demo_city_tells_the_whole_year() {
         assert!(accounts.iter().any(|a| a.0 == name), "{name}");
     }
     app.installation.demo_city(&areas, &region).await.unwrap();
+    let scanned = app.scan_duplicates().await;
     let admin = app.token("admin").await;
     let year = chrono::Datelike::year(&app.today());
 
@@ -384,7 +385,13 @@ async fn demo_city_tells_the_whole_year() {
         let html = r.text().await.unwrap();
         assert!(
             !html.contains("class=\"empty\""),
-            "{p} shows an empty state"
+            "{p} shows an empty state (the duplicate scan: {scanned:?}): {}",
+            html.split("class=\"empty\"")
+                .nth(1)
+                .unwrap_or("")
+                .chars()
+                .take(300)
+                .collect::<String>()
         );
     }
     // The pictures: a KUBE's trend over its visits, a programme's money by month against

@@ -18,6 +18,7 @@ async fn create(app: &TestApp, token: &str, body: Value) -> i64 {
 }
 
 async fn pairs(app: &TestApp, token: &str) -> Vec<Value> {
+    app.scan_duplicates().await;
     let r = app.get(token, "/api/v1/persons/duplicates?limit=500").await;
     assert_eq!(r.status(), StatusCode::OK);
     let v: Value = r.json().await.unwrap();
@@ -429,6 +430,10 @@ async fn review_page_merges_a_pair_after_confirmation() {
     )
     .await;
     let web = app.browser_login("operator").await;
+    // The review lists what the scan stored: nothing before it ran.
+    let page = app.page(&web, "/persons/duplicates").await;
+    assert!(!page.contains("Siti Aminnah"), "a read does not score");
+    app.scan_duplicates().await;
     let page = app.page(&web, "/persons/duplicates").await;
     assert!(page.contains("Siti Aminnah") && page.contains("tanggal lahir sama"));
     let confirm = app.page(&web, &format!("/persons/merge?a={a}&b={b}")).await;
@@ -466,30 +471,28 @@ async fn review_page_merges_a_pair_after_confirmation() {
     app.stop().await;
 }
 
-/// The review's pairs are scored again only when the registry changed: an audited read
-/// (an export of persons, an auditor's export of the trail) leaves the registry's version
-/// as it was, so alternating it with the review cannot force a full re-scoring.
+/// The duplicate scan scores again only what changed: an audited read (an export of
+/// persons, an auditor's export of the trail) gives it nothing to do, a change of one
+/// person makes it score that person alone — and a read of the review never scores.
 #[tokio::test]
-async fn audited_reads_do_not_force_the_finder_to_score_again() {
+async fn audited_reads_do_not_make_the_scan_score_again() {
+    use app::duplicates::scan::Scanned;
     let app = TestApp::spawn().await;
     let op = app.token("operator").await;
     let ids = persons_in(&app, &op, "32.79.04.2002", 3, 50).await;
-    let v0 = app::duplicates::registry_version(&app.office)
-        .await
-        .unwrap();
+    assert!(matches!(app.scan_duplicates().await, Scanned::Whole { persons, .. } if persons >= 3));
     let aud = app.token("auditor").await;
     for path in [
         "/api/v1/persons/export?format=csv",
         "/api/v1/audit/export?format=csv",
+        "/api/v1/persons/duplicates",
     ] {
         assert_eq!(app.get(&aud, path).await.status(), 200, "{path}");
     }
     assert_eq!(
-        app::duplicates::registry_version(&app.office)
-            .await
-            .unwrap(),
-        v0,
-        "an export changed the registry's version"
+        app.scan_duplicates().await,
+        Scanned::Unchanged,
+        "a read changed nothing"
     );
     let r = app
         .patch(
@@ -499,12 +502,13 @@ async fn audited_reads_do_not_force_the_finder_to_score_again() {
         )
         .await;
     assert_eq!(r.status(), 200);
-    assert_ne!(
-        app::duplicates::registry_version(&app.office)
-            .await
-            .unwrap(),
-        v0,
-        "a change of a person moves it"
+    assert!(
+        matches!(
+            app.scan_duplicates().await,
+            Scanned::Persons { persons: 1, .. }
+        ),
+        "the changed person alone is scored"
     );
+    assert_eq!(app.scan_duplicates().await, Scanned::Unchanged);
     app.stop().await;
 }

@@ -96,6 +96,8 @@ impl TestApp {
             .await
             .unwrap();
         let made = app.installation.demo_city(&areas, &region).await.unwrap();
+        // As `serve` does within seconds of starting.
+        app.scan_duplicates().await;
         (app, made)
     }
 
@@ -209,6 +211,14 @@ impl TestApp {
             task: Some(task),
             fresh: None,
         }
+    }
+
+    /// Runs the duplicate scan as the background job does, so the review lists the
+    /// registry as it is now.
+    pub async fn scan_duplicates(&self) -> app::duplicates::scan::Scanned {
+        app::duplicates::scan::scan_now(&self.office, "test")
+            .await
+            .expect("the duplicate scan runs")
     }
 
     /// Today where the office is, by the server's clock.

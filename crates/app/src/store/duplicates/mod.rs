@@ -9,6 +9,9 @@ use serde::Serialize;
 use sqlx::AnyConnection;
 use std::collections::HashSet;
 
+mod pairs;
+pub use pairs::{ScanState, Scored, StoredPair, LATE_WINDOW};
+
 /// What a person takes part in, shown beside a pair so harm is visible: two active KUBE,
 /// or one programme twice.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -55,6 +58,26 @@ pub struct Merged {
     pub moved: Moved,
 }
 
+/// A person's columns the finder reads, and their row.
+const RECORD_COLS: &str = "id, nik, name, sex, birth_date, village_code, kk_number";
+type RecordRow = (i64, String, String, String, String, String, Option<String>);
+
+fn records_of(rows: Vec<RecordRow>) -> Vec<Record> {
+    rows.into_iter()
+        .map(
+            |(id, nik, name, sex, birth_date, village_code, kk)| Record {
+                id: id.to_string(),
+                nik,
+                name,
+                sex,
+                birth_date,
+                village_code,
+                kk_number: kk.unwrap_or_default(),
+            },
+        )
+        .collect()
+}
+
 fn ordered(a: i64, b: i64) -> (i64, i64) {
     (a.min(b), a.max(b))
 }
@@ -87,28 +110,11 @@ impl Store {
         let mut w = Where::new();
         w.raw("merged_into IS NULL");
         scope_filter(&mut w, "district_code", scope);
-        let sql = format!(
-            "SELECT id, nik, name, sex, birth_date, village_code, kk_number FROM persons {} ORDER BY id",
-            w.sql()
-        );
-        type Row = (i64, String, String, String, String, String, Option<String>);
-        let rows: Vec<Row> = sqlx::query_as_with(&sql, w.args())
+        let sql = format!("SELECT {RECORD_COLS} FROM persons {} ORDER BY id", w.sql());
+        let rows: Vec<RecordRow> = sqlx::query_as_with(&sql, w.args())
             .fetch_all(&self.pool)
             .await?;
-        Ok(rows
-            .into_iter()
-            .map(
-                |(id, nik, name, sex, birth_date, village_code, kk)| Record {
-                    id: id.to_string(),
-                    nik,
-                    name,
-                    sex,
-                    birth_date,
-                    village_code,
-                    kk_number: kk.unwrap_or_default(),
-                },
-            )
-            .collect())
+        Ok(records_of(rows))
     }
 
     /// Pairs (smaller id first) an operator said are different people.

@@ -4,10 +4,12 @@
 pub use crate::store::duplicates::Links;
 use crate::store::persons::Person;
 use crate::{Caller, Context, Error, Result};
-use domain::dedup::Finder;
+use domain::dedup::{Finder, Record};
 use domain::{Msg, Role};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+pub mod scan;
 
 /// The duplicate finder learned from the whole registry, shared by the review page and
 /// the warning before a person is saved (and learned by the same code as `sikube dedup`),
@@ -66,20 +68,40 @@ pub async fn finder(cx: &Context) -> Result<Arc<Finder>> {
     learn(cx, persons).await
 }
 
-async fn learn(cx: &Context, persons: i64) -> Result<Arc<Finder>> {
+async fn learn(cx: &Context, _persons: i64) -> Result<Arc<Finder>> {
     let records = cx.store.duplicate_records(None).await?;
+    Ok(learn_from(cx, records).await?.0)
+}
+
+/// Learns the finder from these records (the registry) and keeps it; gives the records
+/// back.
+async fn learn_from(cx: &Context, records: Vec<Record>) -> Result<(Arc<Finder>, Vec<Record>)> {
+    let persons = records.len() as i64;
     // Learning is CPU work: off the request threads.
-    let finder = Arc::new(
-        tokio::task::spawn_blocking(move || Finder::learn(&records, 2))
-            .await
-            .map_err(|_| Error::Internal)?,
-    );
+    let (finder, records) = tokio::task::spawn_blocking(move || {
+        let f = Finder::learn(&records, 2);
+        (Arc::new(f), records)
+    })
+    .await
+    .map_err(|_| Error::Internal)?;
     *cx.finder.learned.lock().map_err(|_| Error::Internal)? = Some(Learned {
         finder: finder.clone(),
         persons,
         at: Instant::now(),
     });
-    Ok(finder)
+    Ok((finder, records))
+}
+
+impl FinderCache {
+    /// The finder learned last, if any.
+    fn current(&self) -> Result<Option<Arc<Finder>>> {
+        Ok(self
+            .learned
+            .lock()
+            .map_err(|_| Error::Internal)?
+            .as_ref()
+            .map(|l| l.finder.clone()))
+    }
 }
 
 /// Deciding who is who means reading the NIK: roles that see it in full.
@@ -116,60 +138,14 @@ pub async fn merge(
     Ok(cx.store.person_merge(&c.actor, keep, other).await?)
 }
 
-/// A pair the finder proposes: two person ids and how alike they are.
-pub struct Found {
-    pub a: i64,
-    pub b: i64,
-    pub score: domain::dedup::PairScore,
-}
-
-/// The finder's pairs per area, kept until the registry changes.
-pub type ReviewCache = crate::cache::VersionedCache<Vec<Found>>;
-
-/// The registry's version the finder's pairs are kept under: what moves it (a change of a
-/// person, a "not the same person") makes the finder score again; audited reads do not.
-pub async fn registry_version(cx: &Context) -> Result<crate::dashboard::DataVersion> {
-    Ok(cx.store.registry_version().await?)
-}
-
-/// How many pairs wait in the caller's area for a decision, if the finder has looked since
-/// the registry last changed (`None`: it has not; looking is the review's work).
+/// How many pairs wait in the caller's area for a decision (`None`: the duplicate scan
+/// has not run yet).
 pub async fn waiting(cx: &Context, c: &Caller) -> Result<Option<usize>> {
-    let version = registry_version(cx).await?;
-    Ok(cx.review.get(&review_key(c), version).map(|f| f.len()))
-}
-
-fn review_key(c: &Caller) -> String {
-    format!("{:?}", c.district_scope())
-}
-
-/// The finder's pairs for the caller's area, computed once per version of the registry
-/// (every change of a person, and every "not the same person", moves it; audited reads
-/// such as exports do not).
-async fn found(cx: &Context, c: &Caller) -> Result<Arc<Vec<Found>>> {
-    let version = registry_version(cx).await?;
-    let key = review_key(c);
-    cx.review
-        .get_or_compute(key, version, || async {
-            let finder = finder(cx).await?;
-            let records = cx.store.duplicate_records(c.district_scope()).await?;
-            let distinct = cx.store.duplicate_distinct_pairs().await?;
-            // Scoring is CPU work: keep it off the request threads.
-            tokio::task::spawn_blocking(move || {
-                finder
-                    .review_pairs(&records, 2)
-                    .into_iter()
-                    .filter_map(|(i, j, score)| {
-                        let a: i64 = records[i].id.parse().ok()?;
-                        let b: i64 = records[j].id.parse().ok()?;
-                        (!distinct.contains(&(a.min(b), a.max(b)))).then_some(Found { a, b, score })
-                    })
-                    .collect::<Vec<_>>()
-            })
-            .await
-            .map_err(|_| Error::Internal)
-        })
-        .await
+    Ok(cx
+        .store
+        .duplicate_pairs_waiting(c.district_scope())
+        .await?
+        .map(|n| n as usize))
 }
 
 /// A proposed pair on a page of the review, with what makes it urgent (both in an active
@@ -181,76 +157,65 @@ pub struct Pair {
     pub flags: Vec<Msg>,
 }
 
-/// One page of the pairs in the caller's area that nobody has dismissed, flagged first,
-/// then by score, and the pairs' memberships and enrolments. Memberships and enrolments
-/// are read for every pair (they decide the order), the persons only for the page.
+/// When the duplicate scan last stored its pairs (`None`: it has not run yet).
+pub async fn scanned_at(cx: &Context) -> Result<Option<String>> {
+    Ok(cx.store.duplicate_scan_state().await?.map(|s| s.scanned_at))
+}
+
+/// One page of the pairs the duplicate scan stored in the caller's area that nobody has
+/// dismissed — urgent ones first (both in an active KUBE, both in one programme), then by
+/// score — with the page's persons' memberships and enrolments.
 pub async fn review(
     cx: &Context,
     c: &Caller,
     paging: crate::Paging,
 ) -> Result<(crate::Page<Pair>, Links)> {
-    let found = found(cx, c).await?;
-    let mut ids: Vec<i64> = found.iter().flat_map(|f| [f.a, f.b]).collect();
+    let found = cx
+        .store
+        .duplicate_pairs_page(c.district_scope(), paging)
+        .await?;
+    let mut ids: Vec<i64> = found.items.iter().flat_map(|f| [f.a, f.b]).collect();
     ids.sort_unstable();
     ids.dedup();
     let links = cx.store.person_links(&ids).await?;
-    let mut flagged: Vec<(&Found, Vec<Msg>)> = found
-        .iter()
-        .map(|f| {
-            let mut flags = Vec::new();
-            if let (Some(ka), Some(kb)) = (links.active_kube_of(f.a), links.active_kube_of(f.b)) {
-                flags.push(Msg::new("dup.flag_two_kube").arg(format!("{ka}; {kb}")));
-            }
-            let theirs = links.programmes_of(f.b);
-            let both: Vec<&str> = links
-                .programmes_of(f.a)
-                .into_iter()
-                .filter(|g| theirs.contains(g))
-                .collect();
-            if !both.is_empty() {
-                flags.push(Msg::new("dup.flag_same_programme").arg(both.join(", ")));
-            }
-            (f, flags)
-        })
-        .collect();
-    // Stable: within each group the finder's order (best score first) stays.
-    flagged.sort_by_key(|(_, flags)| flags.is_empty());
-    let total = flagged.len() as i64;
-    let page: Vec<(&Found, Vec<Msg>)> = flagged
-        .into_iter()
-        .skip(paging.offset as usize)
-        .take(paging.limit as usize)
-        .collect();
-    let mut page_ids: Vec<i64> = page.iter().flat_map(|(f, _)| [f.a, f.b]).collect();
-    page_ids.sort_unstable();
-    page_ids.dedup();
     let persons: std::collections::HashMap<i64, Person> = cx
         .store
-        .person_list_by_ids(&page_ids)
+        .person_list_by_ids(&ids)
         .await?
         .into_iter()
         .map(|p| (p.id, p))
         .collect();
-    let items = page
-        .into_iter()
-        .filter_map(|(f, flags)| {
-            Some(Pair {
-                a: persons.get(&f.a)?.clone(),
-                b: persons.get(&f.b)?.clone(),
-                score: f.score.clone(),
-                flags,
-            })
-        })
-        .collect();
-    Ok((
-        crate::Page {
-            items,
-            total,
-            limit: paging.limit,
-            offset: paging.offset,
-        },
-        links,
-    ))
+    let mut page = crate::Page {
+        items: Vec::with_capacity(found.items.len()),
+        total: found.total,
+        limit: found.limit,
+        offset: found.offset,
+    };
+    for f in found.items {
+        let (Some(a), Some(b)) = (persons.get(&f.a), persons.get(&f.b)) else {
+            continue;
+        };
+        let mut flags = Vec::new();
+        if let (Some(ka), Some(kb)) = (links.active_kube_of(f.a), links.active_kube_of(f.b)) {
+            flags.push(Msg::new("dup.flag_two_kube").arg(format!("{ka}; {kb}")));
+        }
+        let theirs = links.programmes_of(f.b);
+        let both: Vec<&str> = links
+            .programmes_of(f.a)
+            .into_iter()
+            .filter(|g| theirs.contains(g))
+            .collect();
+        if !both.is_empty() {
+            flags.push(Msg::new("dup.flag_same_programme").arg(both.join(", ")));
+        }
+        page.items.push(Pair {
+            a: a.clone(),
+            b: b.clone(),
+            score: f.score,
+            flags,
+        });
+    }
+    Ok((page, links))
 }
 
 /// The memberships and enrolments of persons of the caller's area (those of others are
