@@ -469,6 +469,25 @@ pub async fn overview(cx: &Context, c: &Caller, id: i64) -> Result<KubeOverview>
     )
 }
 
+/// A KUBE's page: its [`overview`], its members' standing against the membership rules
+/// and its checklists — the group and its members read once for all three.
+pub struct KubePage {
+    pub overview: KubeOverview,
+    pub standing: crate::membership::Standing,
+    /// Newest first.
+    pub checklists: Vec<crate::checklist::Checklist>,
+}
+
+pub async fn page(cx: &Context, c: &Caller, id: i64) -> Result<KubePage> {
+    let overview = overview(cx, c, id).await?;
+    let standing = crate::membership::standing_of(cx, c, &overview.detail).await?;
+    Ok(KubePage {
+        standing,
+        checklists: cx.store.checklists(id).await?,
+        overview,
+    })
+}
+
 /// The persons a KUBE form's member rows name, row by row (`None` for an empty row): each
 /// row the picker's label, a NIK (spaces allowed), or a name only one candidate bears.
 /// Every row that names nobody, or more than one, is refused at once, with its number.

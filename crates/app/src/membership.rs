@@ -144,6 +144,16 @@ pub struct Standing {
 /// The standing of a group of the caller's area.
 pub async fn standing(cx: &Context, c: &Caller, kube_id: i64) -> Result<Standing> {
     let d = crate::scope::kube_detail(cx, c, kube_id).await?;
+    standing_of(cx, c, &d).await
+}
+
+/// [`standing`] of a group the caller was already allowed to read (its page read it).
+pub(crate) async fn standing_of(
+    cx: &Context,
+    c: &Caller,
+    d: &crate::store::kube::KubeDetail,
+) -> Result<Standing> {
+    let kube_id = d.kube.id;
     let ids: Vec<i64> = d
         .members
         .iter()

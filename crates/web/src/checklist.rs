@@ -634,14 +634,11 @@ async fn retire_form(
 }
 
 /// A group's checklists for its page: (id, day, level label, by).
-pub(crate) async fn history_rows(
-    state: &AppState,
-    s: &Session,
-    kube_id: i64,
+pub(crate) fn history_rows(
+    checklists: Vec<app::checklist::Checklist>,
     lang: Lang,
-) -> AppResult<Vec<(i64, String, &'static str, String)>> {
-    Ok(app::checklist::history(&state.app(), &s.caller(), kube_id)
-        .await?
+) -> Vec<(i64, String, &'static str, String)> {
+    checklists
         .into_iter()
         .map(|c| {
             (
@@ -651,5 +648,5 @@ pub(crate) async fn history_rows(
                 c.full_name.unwrap_or(c.username),
             )
         })
-        .collect())
+        .collect()
 }

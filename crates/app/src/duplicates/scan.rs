@@ -38,10 +38,13 @@ pub enum Scanned {
 pub async fn scan(cx: &Context, instance: &str) -> Result<Scanned> {
     let store = &cx.store;
     let state = store.duplicate_scan_state().await?;
-    let from = match &state {
-        Some(s) => s.seen_upto - LATE_WINDOW,
-        None => store.audit_newest().await? - LATE_WINDOW,
+    // Before the first scan, the newest entry (of any kind) is where it starts reading:
+    // everything before it is in the registry the whole scan reads.
+    let upto = match &state {
+        Some(s) => s.seen_upto,
+        None => store.audit_newest().await?,
     };
+    let from = upto - LATE_WINDOW;
     let changes: Vec<(i64, String)> = store
         .duplicate_changes(from)
         .await?
@@ -75,7 +78,7 @@ pub async fn scan(cx: &Context, instance: &str) -> Result<Scanned> {
             }
         })
     };
-    let done = run(cx, state, changes).await;
+    let done = run(cx, state, upto, changes).await;
     renewing.abort();
     store.job_release(JOB, instance).await?;
     done
@@ -126,15 +129,18 @@ fn named(entity_id: &str, into: &mut BTreeSet<i64>, limit: usize) {
     }
 }
 
+/// The scan itself, from `state` (none: the first), the audit entry it has read up to,
+/// and the changes since.
 async fn run(
     cx: &Context,
     state: Option<ScanState>,
+    upto: i64,
     changes: Vec<(i64, String)>,
 ) -> Result<Scanned> {
     let store = &cx.store;
     let started = state.as_ref().map(|s| s.seen_upto);
     let newest = changes.iter().map(|(id, _)| *id).max().unwrap_or(0);
-    let seen_upto = started.unwrap_or(0).max(newest);
+    let seen_upto = upto.max(newest);
     let mut seen_recent: Vec<i64> = state
         .as_ref()
         .map(|s| s.seen_recent.clone())

@@ -207,6 +207,12 @@ async fn demo_city_tells_the_whole_year() {
     }
     app.installation.demo_city(&areas, &region).await.unwrap();
     let scanned = app.scan_duplicates().await;
+    // The demo wrote thousands of audit entries before the first scan: the scan read the
+    // whole registry and has nothing left to do.
+    assert_eq!(
+        app.scan_duplicates().await,
+        app::duplicates::scan::Scanned::Unchanged
+    );
     let admin = app.token("admin").await;
     let year = chrono::Datelike::year(&app.today());
 

@@ -76,7 +76,11 @@ pub(super) async fn render_detail_with(
     errors: Option<&Invalid>,
     member_q: Option<String>,
 ) -> AppResult<Response> {
-    let ov = app::kube::overview(&state.app(), &s.caller(), id).await?;
+    let app::kube::KubePage {
+        overview: ov,
+        standing,
+        checklists,
+    } = app::kube::page(&state.app(), &s.caller(), id).await?;
     let h = ov.health;
     let district = ov.detail.kube.district_code.clone();
     let k = KubeOut::from_detail(state, ov.detail, s.role().sees_full_identity());
@@ -147,7 +151,7 @@ pub(super) async fn render_detail_with(
             )
         })
         .collect();
-    let checklists = crate::checklist::history_rows(state, s, id, lang).await?;
+    let checklists = crate::checklist::history_rows(checklists, lang);
     let page = DetailPage {
         // The latest checklist's level; "never assessed" when there is none.
         level: match checklists.first() {
@@ -172,10 +176,7 @@ pub(super) async fn render_detail_with(
             .map(crate::attachments::AttachmentOut::from)
             .collect(),
         last_visit,
-        membership: super::membership_out(
-            app::membership::standing(&state.app(), &s.caller(), id).await?,
-            lang,
-        ),
+        membership: super::membership_out(standing, lang),
         business_type: o.business_type_name(&k.business_type),
         funding: FundingSource::parse(&k.funding_source)
             .map(|f| lang.t(f.label_key()))
