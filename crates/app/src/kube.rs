@@ -461,12 +461,11 @@ pub async fn business_type_save(cx: &Context, c: &Caller, b: &BusinessTypeIn) ->
 /// What a KUBE's page shows: the group with its members, health (assessed anew when due,
 /// which may write: only after access is decided), guidance, visits and history.
 pub async fn overview(cx: &Context, c: &Caller, id: i64) -> Result<KubeOverview> {
-    crate::scope::kube(cx, c, id).await?;
-    c.visible(
-        cx.store
-            .kube_overview(id, &cx.settings.health, cx.today())
-            .await?,
-    )
+    let detail = crate::scope::kube_detail(cx, c, id).await?;
+    Ok(cx
+        .store
+        .kube_overview(detail, &cx.settings.health, cx.today())
+        .await?)
 }
 
 /// A KUBE's page: its [`overview`], its members' standing against the membership rules

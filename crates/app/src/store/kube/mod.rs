@@ -256,18 +256,19 @@ pub struct KubeOverview {
 }
 
 async fn detail_in(conn: &mut AnyConnection, id: i64) -> Result<KubeDetail> {
-    let kube = get_in(conn, id).await?;
-    let pendamping = match kube.pendamping_id {
-        // As the office names them: the full name when the account has one.
-        Some(uid) => sqlx::query_as::<_, (String,)>(
-            "SELECT COALESCE(full_name, username) FROM users WHERE id = $1",
-        )
-        .bind(uid)
-        .fetch_optional(&mut *conn)
-        .await?
-        .map(|r| r.0),
-        None => None,
-    };
+    // The group and its pendamping as the office names them (the full name when the
+    // account has one), in one read.
+    let row = sqlx::query(&format!(
+        "SELECT {COLS}, (SELECT COALESCE(u.full_name, u.username) FROM users u
+                         WHERE u.id = kube.pendamping_id) AS pendamping_name
+         FROM kube WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    let kube = Kube::from_row(&row)?;
+    let pendamping: Option<String> = sqlx::Row::try_get(&row, "pendamping_name")?;
     let (members, history) = members_in(conn, id).await?;
     Ok(KubeDetail {
         kube,
@@ -450,16 +451,23 @@ impl Store {
     /// Everything the KUBE page shows, read on one connection: each connection taken
     /// from the pool and each statement is a round trip to SQLite's worker thread,
     /// which was most of the page's cost.
+    /// `detail` is the group as read (by [`Store::kube_detail`]) to decide the caller may
+    /// see it.
     pub async fn kube_overview(
         &self,
-        id: i64,
+        detail: KubeDetail,
         t: &Thresholds,
         today: NaiveDate,
     ) -> Result<KubeOverview> {
+        let id = detail.kube.id;
         let mut conn = self.pool.acquire().await?;
-        // Health first: judging it may change the stored status the group shows.
         let (health, visits) = self.health_in(&mut conn, id, t, today).await?;
-        let detail = detail_in(&mut conn, id).await?;
+        // Judging the health may have changed the status the group shows.
+        let detail = if health.status == detail.kube.status {
+            detail
+        } else {
+            detail_in(&mut conn, id).await?
+        };
         let photos = match visits.first() {
             Some(v) => crate::store::attachments::list_in(&mut conn, "visit", v.id).await?,
             None => Vec::new(),
