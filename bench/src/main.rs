@@ -1,7 +1,8 @@
 //! The data generator and raw baselines behind `bench/run.sh`.
 //!
 //! - `persons N REGION OUT.csv [OUT.xlsx]`: N deterministic persons with valid NIKs in the
-//!   villages of REGION (a regency code such as `32.01`), in the import file format.
+//!   villages of REGION (a regency code such as `32.01`), in the import file format; one
+//!   in forty is an earlier one registered again (a mistyped NIK serial, a name misspelt).
 //! - `raw-sqlite FILE.csv DB`: the baseline — the same rows inserted by a minimal rusqlite
 //!   program (prepared statement, one transaction, unique index created after the load).
 //! - `raw-sqlite-full FILE.csv DB`: a second reference — what `sikube import` writes (the
@@ -117,6 +118,20 @@ fn person_rows(n: usize, region: &str) -> Vec<[String; 14]> {
             String::new(),
             String::new(),
         ]);
+        // One person in forty registered a second time at the counter, as registries
+        // hold them: the NIK's serial mistyped, a letter of the name doubled, no family
+        // card — the duplicate review's work (`bench/run.sh` measures its page).
+        if i % 40 == 39 {
+            let mut again = out[i - 17].clone();
+            let serial: u32 = again[0][12..].parse().unwrap_or(0);
+            again[0] = format!("{}{:04}", &again[0][..12], (serial + 5000) % 10_000);
+            again[1] = String::new();
+            if let Some(last) = again[2].pop() {
+                again[2].push(last);
+                again[2].push(last);
+            }
+            out[i] = again;
+        }
     }
     out
 }
