@@ -7,12 +7,17 @@ CREATE TABLE duplicate_pairs (
     score REAL NOT NULL,
     name_similarity REAL NOT NULL,
     reasons TEXT NOT NULL,
+    -- The two persons' kecamatan, for the review of an area without reading the persons.
+    district_a TEXT NOT NULL,
+    district_b TEXT NOT NULL,
     -- Both in an active KUBE, or both in one programme: refreshed by every scan.
     flagged BIGINT NOT NULL DEFAULT 0,
     PRIMARY KEY (person_a, person_b)
 );
+-- A pair told apart or merged leaves the table in that decision's transaction, so the
+-- review reads this table alone, in this index's order.
 CREATE INDEX duplicate_pairs_b ON duplicate_pairs(person_b);
-CREATE INDEX duplicate_pairs_order ON duplicate_pairs(flagged, score);
+CREATE INDEX duplicate_pairs_order ON duplicate_pairs(flagged, score, person_a, person_b);
 
 -- Where the scan stands: the audit entries it has read (the newest id, and the ids of the
 -- thousand before it, as a transaction may commit after a later-numbered one), and the

@@ -8,7 +8,7 @@
 use super::{learn_from, FinderCache};
 use crate::store::duplicates::{ScanState, Scored, StoredPair, LATE_WINDOW};
 use crate::{Context, Error, Result};
-use domain::dedup::Finder;
+use domain::dedup::{Finder, Record};
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
@@ -172,7 +172,7 @@ async fn run(
             finder
                 .review_pairs(&records, 2)
                 .into_iter()
-                .filter_map(|(i, j, score)| stored(&records[i].id, &records[j].id, score))
+                .filter_map(|(i, j, score)| stored(&records[i], &records[j], score))
                 .collect::<Vec<_>>()
         })
         .await
@@ -214,7 +214,7 @@ async fn run(
                     finder
                         .review_pairs_of(r, candidates)
                         .into_iter()
-                        .filter_map(|(i, score)| stored(&r.id, &candidates[i].id, score))
+                        .filter_map(|(i, score)| stored(r, &candidates[i], score))
                 })
                 .collect::<Vec<_>>()
         })
@@ -250,13 +250,16 @@ async fn run(
     )
 }
 
-/// A pair of person ids, smaller first.
-fn stored(a: &str, b: &str, score: domain::dedup::PairScore) -> Option<StoredPair> {
-    let (a, b): (i64, i64) = (a.parse().ok()?, b.parse().ok()?);
+/// A pair of persons, smaller id first, with their kecamatan.
+fn stored(x: &Record, y: &Record, score: domain::dedup::PairScore) -> Option<StoredPair> {
+    let (a, b): (i64, i64) = (x.id.parse().ok()?, y.id.parse().ok()?);
+    let district = |r: &Record| r.village_code.get(..8).unwrap_or("").to_string();
+    let (first, second) = if a < b { (x, y) } else { (y, x) };
     Some(StoredPair {
         a: a.min(b),
         b: a.max(b),
         score,
+        districts: [district(first), district(second)],
     })
 }
 

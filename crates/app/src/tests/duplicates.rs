@@ -162,6 +162,11 @@ async fn the_scan_keeps_the_pairs_a_whole_scan_would_find() {
     crate::duplicates::distinct(&o.cx, &o.operator, c, d)
         .await
         .unwrap();
+    // Decisions take their pairs off the review at once, before any scan.
+    let decided = listed(&o).await;
+    assert!(!decided
+        .iter()
+        .any(|(x, y, _)| [*x, *y].contains(&b) || (*x, *y) == (c.min(d), c.max(d))));
     match scan_now(&o.cx, "a").await.unwrap() {
         Scanned::Persons { persons, .. } => assert!((4..=6).contains(&persons), "{persons}"),
         other => panic!("scored the changed persons alone: {other:?}"),

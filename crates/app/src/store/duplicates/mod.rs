@@ -185,6 +185,7 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?;
         if known.is_none() {
+            pairs::settle_in(&mut tx, a, Some(b)).await?;
             sqlx::query(
                 "INSERT INTO person_distinct (person_a, person_b, decided_by, decided_at) VALUES ($1, $2, $3, $4)",
             )
@@ -392,6 +393,7 @@ impl Store {
         .bind(&other_before.occupation)
         .execute(&mut *tx)
         .await?;
+        pairs::settle_in(&mut tx, other, None).await?;
         // Records merged into `other` earlier now point at the survivor too.
         sqlx::query(
             "UPDATE persons SET merged_into = $1, updated_at = $2 WHERE merged_into = $3 OR id = $3",

@@ -26,12 +26,13 @@ pub struct ScanState {
 /// How far back the scan looks for entries committed after later-numbered ones.
 pub const LATE_WINDOW: i64 = 1000;
 
-/// A pair as the scan stores it (`a < b`).
+/// A pair as the scan stores it (`a < b`), with the two persons' kecamatan.
 #[derive(Debug, Clone)]
 pub struct StoredPair {
     pub a: i64,
     pub b: i64,
     pub score: PairScore,
+    pub districts: [String; 2],
 }
 
 /// What a scan replaces: every pair, or those of the persons it scored again.
@@ -184,7 +185,7 @@ impl Store {
             }
         }
         for chunk in pairs.chunks(200) {
-            let rows = vec!["(?, ?, ?, ?, ?)"; chunk.len()].join(", ");
+            let rows = vec!["(?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ");
             let mut args = AnyArguments::default();
             for p in chunk {
                 let _ = args.add(p.a);
@@ -192,23 +193,31 @@ impl Store {
                 let _ = args.add(p.score.score);
                 let _ = args.add(p.score.name_similarity);
                 let _ = args.add(p.score.reasons.join(","));
+                let _ = args.add(p.districts[0].clone());
+                let _ = args.add(p.districts[1].clone());
             }
             sqlx::query_with(
                 &numbered(&format!(
-                    "INSERT INTO duplicate_pairs (person_a, person_b, score, name_similarity, reasons)
+                    "INSERT INTO duplicate_pairs (person_a, person_b, score, name_similarity, reasons,
+                       district_a, district_b)
                      VALUES {rows}
                      ON CONFLICT (person_a, person_b) DO UPDATE SET score = excluded.score,
-                       name_similarity = excluded.name_similarity, reasons = excluded.reasons"
+                       name_similarity = excluded.name_similarity, reasons = excluded.reasons,
+                       district_a = excluded.district_a, district_b = excluded.district_b"
                 )),
                 args,
             )
             .execute(&mut *tx)
             .await?;
         }
+        // Decided meanwhile (merged, told apart): those decisions removed their pairs, a
+        // scan that began before them must not bring them back.
         sqlx::query(
             "DELETE FROM duplicate_pairs
              WHERE person_a IN (SELECT id FROM persons WHERE merged_into IS NOT NULL)
-                OR person_b IN (SELECT id FROM persons WHERE merged_into IS NOT NULL)",
+                OR person_b IN (SELECT id FROM persons WHERE merged_into IS NOT NULL)
+                OR EXISTS (SELECT 1 FROM person_distinct x
+                           WHERE x.person_a = duplicate_pairs.person_a AND x.person_b = duplicate_pairs.person_b)",
         )
         .execute(&mut *tx)
         .await?;
@@ -244,25 +253,25 @@ impl Store {
         flags_refresh(&mut conn).await
     }
 
-    /// One page of the stored pairs of two current persons of the area that nobody has
-    /// said are two people: urgent ones first, then the likeliest.
+    /// One page of the stored pairs of the area (both persons in it): urgent ones first,
+    /// then the likeliest. Pairs leave the table when decided, so it is read alone.
     pub async fn duplicate_pairs_page(
         &self,
         scope: Scope<'_>,
         paging: Paging,
     ) -> Result<Page<StoredPair>> {
-        type Row = (i64, i64, f64, f64, String);
+        type Row = (i64, i64, f64, f64, String, String, String);
         let page: Page<Row> = pairs_in(scope)
             .page(
                 self.reading(),
-                "d.person_a, d.person_b, d.score, d.name_similarity, d.reasons",
-                PAIRS_FROM,
-                "d.flagged DESC, d.score DESC, d.person_a, d.person_b",
+                "person_a, person_b, score, name_similarity, reasons, district_a, district_b",
+                "duplicate_pairs",
+                "flagged DESC, score DESC, person_a DESC, person_b DESC",
                 paging,
             )
             .await?;
-        Ok(
-            page.map(|(a, b, score, name_similarity, reasons)| StoredPair {
+        Ok(page.map(
+            |(a, b, score, name_similarity, reasons, da, db)| StoredPair {
                 a,
                 b,
                 score: PairScore {
@@ -270,34 +279,50 @@ impl Store {
                     name_similarity,
                     reasons: reasons.split(',').filter_map(reason_key).collect(),
                 },
-            }),
-        )
+                districts: [da, db],
+            },
+        ))
     }
 
-    /// How many such pairs wait in the area; none before the scan's first run.
+    /// How many pairs wait in the area; none before the scan's first run.
     pub async fn duplicate_pairs_waiting(&self, scope: Scope<'_>) -> Result<Option<i64>> {
         if self.duplicate_scan_state().await?.is_none() {
             return Ok(None);
         }
         Ok(Some(
-            pairs_in(scope).count(self.reading(), PAIRS_FROM).await?,
+            pairs_in(scope)
+                .count(self.reading(), "duplicate_pairs")
+                .await?,
         ))
     }
 }
 
-const PAIRS_FROM: &str = "duplicate_pairs d JOIN persons pa ON pa.id = d.person_a
-     JOIN persons pb ON pb.id = d.person_b";
-
 fn pairs_in(scope: Scope<'_>) -> Where {
     let mut w = Where::new();
-    w.raw("pa.merged_into IS NULL AND pb.merged_into IS NULL");
-    w.raw(
-        "NOT EXISTS (SELECT 1 FROM person_distinct x
-                     WHERE x.person_a = d.person_a AND x.person_b = d.person_b)",
-    );
-    scope_filter(&mut w, "pa.district_code", scope);
-    scope_filter(&mut w, "pb.district_code", scope);
+    scope_filter(&mut w, "district_a", scope);
+    scope_filter(&mut w, "district_b", scope);
     w
+}
+
+/// Removes the pairs a decision settles: the pair told apart, or every pair of a record
+/// merged away (its transaction's).
+pub(super) async fn settle_in(conn: &mut AnyConnection, a: i64, b: Option<i64>) -> Result<()> {
+    match b {
+        Some(b) => {
+            sqlx::query("DELETE FROM duplicate_pairs WHERE person_a = $1 AND person_b = $2")
+                .bind(a.min(b))
+                .bind(a.max(b))
+                .execute(conn)
+                .await?
+        }
+        None => {
+            sqlx::query("DELETE FROM duplicate_pairs WHERE person_a = $1 OR person_b = $1")
+                .bind(a)
+                .execute(conn)
+                .await?
+        }
+    };
+    Ok(())
 }
 
 /// A pair is urgent when both persons are active members of a KUBE, or both are enrolled
