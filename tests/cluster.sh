@@ -104,6 +104,19 @@ for i in 1 2 3 4; do
 done
 curl -sf "http://127.0.0.1:$PA/readyz" | grep -q "^ready"
 
+echo "== the duplicate scan caught up, run by one instance at a time (a killed holder's claim expires)"
+changed="SELECT COALESCE(MAX(id), 0) FROM audit_log WHERE entity = 'person'
+         AND action NOT IN ('export', 'nik_lookup', 'nik_lookup_refused')"
+want=$(q "$P1" "$changed")
+got=0
+for waited in $(seq 1 120); do
+  got=$(q "$P1" "SELECT COALESCE(MAX(seen_upto), 0) FROM duplicate_scan")
+  [ "$got" -ge "$want" ] && break
+  sleep 1
+done
+[ "$got" -ge "$want" ] || { echo "the scan stopped at audit entry $got; persons changed up to $want"; exit 1; }
+echo "scanned up to audit entry $got (persons changed up to $want) within $waited s; last run by $(q "$P1" "SELECT instance FROM job_runs WHERE name = 'duplicates'")"
+
 echo "== checks"
 python3 - "$DIR/load.json" "$PRIMARY" "$P1" "$before" "$after" <<'PY'
 import json, subprocess, sys

@@ -15,9 +15,9 @@ use std::sync::Arc;
 /// The job's name in `job_runs`.
 const JOB: &str = "duplicates";
 /// A claim not renewed for this long is taken for a dead instance's.
-const LEASE_SECONDS: i64 = 120;
+const LEASE_SECONDS: i64 = 60;
 /// How often a running scan renews its claim.
-const RENEW_SECONDS: u64 = 20;
+const RENEW_SECONDS: u64 = 15;
 /// How often each instance looks for work.
 pub const TICK_SECONDS: u64 = 5;
 
@@ -65,9 +65,15 @@ pub async fn scan(cx: &Context, instance: &str) -> Result<Scanned> {
     if !store.job_claim(JOB, instance, &due_before).await? {
         return Ok(Scanned::Busy);
     }
+    // Another instance may have scanned between the read above and the claim: its work is
+    // not done twice (the next look starts from where it stopped).
+    if store.duplicate_scan_state().await? != state {
+        store.job_release(JOB, instance).await?;
+        return Ok(Scanned::Busy);
+    }
     let renewing = {
         let (store, instance) = (store.clone(), instance.to_string());
-        tokio::spawn(async move {
+        Renewing(tokio::spawn(async move {
             let mut tick = tokio::time::interval(std::time::Duration::from_secs(RENEW_SECONDS));
             tick.tick().await;
             loop {
@@ -76,12 +82,22 @@ pub async fn scan(cx: &Context, instance: &str) -> Result<Scanned> {
                     tracing::warn!(error = %e, "renewing the duplicate scan's claim failed");
                 }
             }
-        })
+        }))
     };
     let done = run(cx, state, upto, changes).await;
-    renewing.abort();
+    drop(renewing);
     store.job_release(JOB, instance).await?;
     done
+}
+
+/// The task renewing a claim: stopped when the scan ends, however it ends (an error, or
+/// its future dropped), so a claim is never held by a scan that is not running.
+struct Renewing(tokio::task::JoinHandle<()>);
+
+impl Drop for Renewing {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 /// [`scan`] until it is not busy (another instance's scan ends), for the command line and
