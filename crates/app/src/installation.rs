@@ -228,7 +228,8 @@ impl Installation {
     }
 
     /// The hourly housekeeping, if no instance has run it in the last hour: expired
-    /// sessions and old access-log entries removed, every KUBE's health re-assessed.
+    /// sessions, old access-log entries and the staging tables of imports killed midway
+    /// removed, every KUBE's health re-assessed.
     /// Whether this instance ran it.
     pub async fn housekeeping(
         &self,
@@ -251,6 +252,17 @@ impl Installation {
         }
         if let Err(e) = crate::access::purge(store, access_log_days).await {
             tracing::warn!(error = %e, "access log purge failed");
+        }
+        // No import runs for six hours: older staging tables are a killed import's.
+        match store
+            .import_stage_purge(std::time::Duration::from_secs(6 * 3600))
+            .await
+        {
+            Ok(n) if n > 0 => {
+                tracing::info!(dropped = n, "staging tables of unfinished imports dropped")
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "dropping old staging tables failed"),
         }
         let today = store.clock().today();
         match store.kube_reassess_all(&thresholds, today).await {

@@ -200,3 +200,55 @@ async fn a_large_file_goes_in_whole_and_is_found_by_any_word() {
     assert_eq!(store.indexes().await.unwrap(), indexes);
     assert!(!staged(store.schema().await.unwrap()));
 }
+
+/// An import killed between staging and commit leaves its staging tables, which hold the
+/// batch's NIKs: the hourly housekeeping drops them once older than any import runs, and
+/// leaves a running import's. (SQLite stages nothing.)
+#[tokio::test]
+async fn staging_tables_of_a_killed_import_are_dropped() {
+    let o = Office::new().await;
+    let store = &o.cx.store;
+    if store.backend() != crate::store::Backend::Postgres {
+        assert_eq!(
+            store
+                .import_stage_purge(std::time::Duration::ZERO)
+                .await
+                .unwrap(),
+            0
+        );
+        return;
+    }
+    let nanos = |ago: u64| {
+        (std::time::SystemTime::now() - std::time::Duration::from_secs(ago))
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    };
+    let (old, running) = (
+        format!("import_stage_1_{:x}", nanos(7 * 3600)),
+        format!("import_stage_2_{:x}", nanos(60)),
+    );
+    for t in [&old, &running] {
+        sqlx::query(&format!("CREATE UNLOGGED TABLE {t}_p (nik TEXT)"))
+            .execute(&store.pool)
+            .await
+            .unwrap();
+    }
+    let tables = || async {
+        let t: Vec<(String,)> = sqlx::query_as(
+            "SELECT CAST(tablename AS TEXT) FROM pg_tables WHERE starts_with(tablename, 'import_stage_') ORDER BY 1",
+        )
+        .fetch_all(&store.pool)
+        .await
+        .unwrap();
+        t.into_iter().map(|(n,)| n).collect::<Vec<_>>()
+    };
+    assert_eq!(tables().await.len(), 2);
+    let dropped = o.db.housekeeping("a", Default::default(), 730).await;
+    assert_eq!(dropped, Ok(true), "housekeeping ran");
+    assert_eq!(
+        tables().await,
+        vec![format!("{running}_p")],
+        "the killed import's dropped"
+    );
+}

@@ -61,6 +61,48 @@ async fn copy(conn: &mut PgConnection, table: &str, text: &str) -> Result<()> {
     Ok(())
 }
 
+/// The staging tables' names start so: `import_stage_{process}_{nanoseconds, hex}_{p|w|c}`.
+const STAGE_PREFIX: &str = "import_stage_";
+
+/// When a staging table was made, from its name (none: not one of ours).
+fn staged_at(table: &str) -> Option<std::time::SystemTime> {
+    let rest = table.strip_prefix(STAGE_PREFIX)?;
+    let mut parts = rest.split('_');
+    let (_pid, stamp) = (parts.next()?, parts.next()?);
+    let nanos = u128::from_str_radix(stamp, 16).ok()?;
+    let nanos = u64::try_from(nanos).ok()?;
+    Some(std::time::UNIX_EPOCH + std::time::Duration::from_nanos(nanos))
+}
+
+impl Store {
+    /// Drops the staging tables of imports that never ended (the process killed between
+    /// staging and commit): they hold the batch's NIKs. A table is left while younger than
+    /// `age` (an import running now). How many were dropped; none on SQLite.
+    pub async fn import_stage_purge(&self, age: std::time::Duration) -> Result<usize> {
+        if self.backend() != crate::store::Backend::Postgres {
+            return Ok(0);
+        }
+        let tables: Vec<(String,)> = sqlx::query_as(
+            "SELECT CAST(tablename AS TEXT) FROM pg_tables WHERE schemaname = current_schema()
+               AND starts_with(tablename, 'import_stage_')",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let before = std::time::SystemTime::now() - age;
+        let mut dropped = 0;
+        for (t,) in tables {
+            if staged_at(&t).is_some_and(|at| at < before) {
+                // The name came from the catalogue and matched our pattern.
+                sqlx::query(&format!("DROP TABLE IF EXISTS {t}"))
+                    .execute(&self.pool)
+                    .await?;
+                dropped += 1;
+            }
+        }
+        Ok(dropped)
+    }
+}
+
 impl Stage {
     /// Stages the persons (row number, an id drawn from the persons' own sequence, the
     /// stored fields), their categories and their name words.
@@ -71,7 +113,7 @@ impl Stage {
             .map(|d| d.as_nanos())
             .unwrap_or_default();
         let stage = Stage {
-            name: format!("import_stage_{}_{stamp:x}", std::process::id()),
+            name: format!("{STAGE_PREFIX}{}_{stamp:x}", std::process::id()),
         };
         let n = &stage.name;
         let r = async {
