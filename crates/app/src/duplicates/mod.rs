@@ -55,7 +55,7 @@ pub async fn finder(cx: &Context) -> Result<Arc<Finder>> {
         {
             let cx = cx.clone();
             tokio::spawn(async move {
-                if let Err(e) = learn(&cx, persons).await {
+                if let Err(e) = learn(&cx).await {
                     tracing::warn!("learning the duplicate finder failed: {e:?}");
                 }
                 cx.finder
@@ -65,10 +65,10 @@ pub async fn finder(cx: &Context) -> Result<Arc<Finder>> {
         }
         return Ok(current.map(|l| l.finder).unwrap_or_default());
     }
-    learn(cx, persons).await
+    learn(cx).await
 }
 
-async fn learn(cx: &Context, _persons: i64) -> Result<Arc<Finder>> {
+async fn learn(cx: &Context) -> Result<Arc<Finder>> {
     let records = cx.store.duplicate_records(None).await?;
     Ok(learn_from(cx, records).await?.0)
 }
@@ -191,10 +191,18 @@ pub async fn review(
         limit: found.limit,
         offset: found.offset,
     };
+    // The stored kecamatan chose the page; the persons as they are now decide what is
+    // shown (one moved since the scan, a child to a role that does not read children).
+    let shown = |p: &Person| {
+        c.sees_district(&p.district_code) && !crate::scope::child_hidden(cx, c, *p.birth_date)
+    };
     for f in found.items {
         let (Some(a), Some(b)) = (persons.get(&f.a), persons.get(&f.b)) else {
             continue;
         };
+        if !shown(a) || !shown(b) {
+            continue;
+        }
         let mut flags = Vec::new();
         if let (Some(ka), Some(kb)) = (links.active_kube_of(f.a), links.active_kube_of(f.b)) {
             flags.push(Msg::new("dup.flag_two_kube").arg(format!("{ka}; {kb}")));

@@ -1,5 +1,5 @@
 //! The review proposes records of one person twice, within the caller's area.
-use crate::tests::office::{input, Office, REJASARI};
+use crate::tests::office::{input, Office, BINANGUN, REJASARI};
 use serde_json::json;
 
 #[tokio::test]
@@ -238,4 +238,39 @@ async fn the_scan_runs_on_one_instance_at_a_time() {
         scan(&b, "b").await.unwrap(),
         Scanned::Persons { persons: 1, .. }
     ));
+}
+
+/// A person who moved to another kecamatan after the scan stored their pair: until the
+/// scan looks again the pair shows in neither kecamatan's review (the stored area chose
+/// it, the person as they are now decides).
+#[tokio::test]
+async fn a_pair_whose_person_moved_since_the_scan_shows_in_no_other_area() {
+    let o = Office::new().await;
+    let cx = &o.cx;
+    let mut ids = Vec::new();
+    for nik in ["3279045708920003", "3279045708920011"] {
+        ids.push(resident(&o, nik, "Siti Aminah", "P", "1992-08-17").await);
+    }
+    crate::duplicates::scan::scan_now(cx, "test").await.unwrap();
+    let total = |c| async move {
+        let (page, _) = crate::duplicates::review(cx, c, crate::Paging::new(None, None))
+            .await
+            .unwrap();
+        page.items.len()
+    };
+    assert_eq!(
+        total(&o.field).await,
+        1,
+        "Langensari's pendamping sees the pair"
+    );
+    let moved = serde_json::from_value(json!({ "village_code": BINANGUN })).unwrap();
+    crate::persons::update(cx, &o.operator, ids[1], &moved)
+        .await
+        .unwrap();
+    assert_eq!(
+        total(&o.field).await,
+        0,
+        "one of them lives in Pataruman now"
+    );
+    assert_eq!(total(&o.other).await, 0, "the other still in Langensari");
 }

@@ -221,7 +221,13 @@ impl Store {
         )
         .execute(&mut *tx)
         .await?;
-        flags_refresh(&mut tx).await?;
+        // Which pairs are urgent: memberships and enrolments change without a person
+        // changing, so every save looks again.
+        sqlx::query(&format!(
+            "UPDATE duplicate_pairs SET flagged = {FLAGGED} WHERE flagged <> {FLAGGED}"
+        ))
+        .execute(&mut *tx)
+        .await?;
         let recent = state
             .seen_recent
             .iter()
@@ -244,13 +250,6 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(true)
-    }
-
-    /// Refreshes which pairs are urgent (memberships and enrolments change without a
-    /// person changing); how many changed.
-    pub async fn duplicate_flags_refresh(&self) -> Result<u64> {
-        let mut conn = self.pool.acquire().await?;
-        flags_refresh(&mut conn).await
     }
 
     /// One page of the stored pairs of the area (both persons in it): urgent ones first,
@@ -332,15 +331,6 @@ const FLAGGED: &str = "(CASE WHEN (EXISTS (SELECT 1 FROM kube_members m WHERE m.
      OR EXISTS (SELECT 1 FROM enrolments ea JOIN enrolments eb ON eb.programme_id = ea.programme_id
                 WHERE ea.person_id = person_a AND eb.person_id = person_b)
    THEN 1 ELSE 0 END)";
-
-async fn flags_refresh(conn: &mut AnyConnection) -> Result<u64> {
-    Ok(sqlx::query(&format!(
-        "UPDATE duplicate_pairs SET flagged = {FLAGGED} WHERE flagged <> {FLAGGED}"
-    ))
-    .execute(conn)
-    .await?
-    .rows_affected())
-}
 
 /// `?` → `$1`, `$2` … in order (both backends read the numbered form).
 fn numbered(sql: &str) -> String {
