@@ -2,7 +2,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { readFileSync } from "node:fs";
-import { startServer, startBrowser, login, shots } from "./harness.mjs";
+import { startServer, startBrowser, login, shots, snap } from "./harness.mjs";
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await startBrowser(); });
@@ -76,7 +76,7 @@ test("a proposal goes from draft to a downloaded BAST", async () => {
   await op.goto(url);
   await op.fill("input[name=receiver]", "Ketua KUBE");
   await op.fill("input[name=place]", "Balai Desa");
-  await op.screenshot({ path: join(shots, "proposal-deliver.png"), fullPage: true });
+  await snap(op, { path: join(shots, "proposal-deliver.png"), fullPage: true });
   await act(op, "deliver");
   assert.equal(await op.locator("#proposal-state").innerText(), "Disalurkan");
   const [download] = await Promise.all([op.waitForEvent("download"), op.click("#bast-link")]);

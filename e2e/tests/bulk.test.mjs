@@ -5,7 +5,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { startServer, startBrowser, login, shots, pdfText } from "./harness.mjs";
+import { startServer, startBrowser, login, shots, pdfText, snap } from "./harness.mjs";
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await startBrowser(); });
@@ -42,7 +42,7 @@ test("a training's participants are searched, ticked at once, and certified in o
   const ticks = page.locator("#pick-results input[name=person_id]");
   const n = Math.min(2, await ticks.count());
   for (let i = 0; i < n; i++) await ticks.nth(i).check();
-  await page.screenshot({ path: join(shots, "training-pick-1366.png"), fullPage: true });
+  await snap(page, { path: join(shots, "training-pick-1366.png"), fullPage: true });
   await page.click("#add-ticked");
   await page.waitForURL(/\/trainings\/\d+#participants$/);
   assert.match(await page.locator(".flash").innerText(), /dicatat sebagai peserta\.$/);
@@ -56,7 +56,7 @@ test("a training's participants are searched, ticked at once, and certified in o
   assert.equal((text.match(/SERTIFIKAT/g) || []).length, attended);
   await page.setViewportSize({ width: 390, height: 900 });
   await noSidewaysScroll(page);
-  await page.screenshot({ path: join(shots, "training-pick-390.png"), fullPage: true });
+  await snap(page, { path: join(shots, "training-pick-390.png"), fullPage: true });
   await page.context().close();
 });
 
@@ -75,7 +75,7 @@ test("several KUBE are given to a pendamping from the list, and back", async () 
   await page.check("#kube thead input[data-select-all=kube_id]");
   assert.equal(await page.locator("input[name=kube_id]:checked").count(), theirs);
   await page.selectOption("#assign select[name=pendamping_id]", "0");
-  await page.screenshot({ path: join(shots, "kube-assign-1366.png"), fullPage: true });
+  await snap(page, { path: join(shots, "kube-assign-1366.png"), fullPage: true });
   await page.click("#assign-ticked");
   await page.waitForURL(new RegExp(`/kube\\?pendamping_id=${pid}$`));
   assert.match(await page.locator(".flash").innerText(), new RegExp(`^Pendamping ditetapkan untuk ${theirs} KUBE\\.$`));

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { startServer, startBrowser, login, shots, xlsxRows } from "./harness.mjs";
+import { startServer, startBrowser, login, shots, xlsxRows, snap } from "./harness.mjs";
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await startBrowser(); });
@@ -48,7 +48,7 @@ test("a facilitator assesses a group with a photo as evidence", async () => {
   // No evidence for the name board: refused on that item, the rest kept as typed.
   assert.match(await page.locator("#item-name_board").innerText(), /tanpa bukti/);
   assert.equal(await page.locator("textarea[name=note_activity_started]").inputValue(), "Usaha berjalan sejak 2012, dilihat sendiri");
-  await page.screenshot({ path: join(shots, "checklist-refused-390.png"), fullPage: true });
+  await snap(page, { path: join(shots, "checklist-refused-390.png"), fullPage: true });
   const dir = mkdtempSync(join(tmpdir(), "sikube-photo-"));
   const photo = join(dir, "papan-nama.png");
   writeFileSync(photo, PNG);
@@ -63,7 +63,7 @@ test("a facilitator assesses a group with a photo as evidence", async () => {
   assert.equal(await board.locator("a[href^='/attachments/']").count(), 1);
   const [scroll, width] = await page.evaluate(() => [document.scrollingElement.scrollWidth, window.innerWidth]);
   assert.ok(scroll <= width, `scrolls sideways: ${scroll} > ${width}`);
-  await page.screenshot({ path: join(shots, "checklist-detail-390.png"), fullPage: true });
+  await snap(page, { path: join(shots, "checklist-detail-390.png"), fullPage: true });
   // The group's page lists the checklist in its history.
   await page.click("main a[href^='/kube/']");
   await page.waitForURL(/\/kube\/\d+/);
@@ -82,7 +82,7 @@ test("the dashboard counts levels and the operator sends the rekap", async () =>
   await page.goto(server.url + "/reports");
   await page.click("#exchange-link");
   await page.waitForURL(/\/exchange$/);
-  await page.screenshot({ path: join(shots, "exchange-1366.png"), fullPage: true });
+  await snap(page, { path: join(shots, "exchange-1366.png"), fullPage: true });
   const [download] = await Promise.all([page.waitForEvent("download"), page.click("#exchange-rekap")]);
   assert.match(download.suggestedFilename(), /^rekap-kube-\d{4}-\d{2}-\d{2}\.xlsx$/);
   const rows = xlsxRows(await download.path());

@@ -1,7 +1,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { startServer, startBrowser, login, shots, xlsxRows, pdfText } from "./harness.mjs";
+import { startServer, startBrowser, login, shots, xlsxRows, pdfText, snap } from "./harness.mjs";
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await startBrowser(); });
@@ -12,7 +12,7 @@ test("the head of division follows a dashboard number to the list behind it", as
   await login(page, server.url, "kabid");
   const running = Number(await page.locator("#status-berjalan").innerText());
   assert.ok(running > 0);
-  await page.screenshot({ path: join(shots, "dashboard.png"), fullPage: true });
+  await snap(page, { path: join(shots, "dashboard.png"), fullPage: true });
   await page.click("#status-berjalan");
   await page.waitForURL(/\/kube\?status=berjalan$/);
   const shown = Number((await page.locator(".pager small").innerText()).match(/dari (\d+)/)[1]);
@@ -36,7 +36,7 @@ test("the head of division follows a dashboard number to the list behind it", as
   await page.goto(server.url + "/reports");
   await page.click("#reports a[href='/reports/kube-status']");
   assert.match(await page.locator("#report").innerText(), /Langensari/);
-  await page.screenshot({ path: join(shots, "report-kube-status.png"), fullPage: false });
+  await snap(page, { path: join(shots, "report-kube-status.png"), fullPage: false });
   const [pdf] = await Promise.all([page.waitForEvent("download"), page.click("#report-downloads a:nth-child(2)")]);
   assert.match(pdf.suggestedFilename(), /^laporan-kube-status-.*\.pdf$/);
   const text = pdfText(await pdf.path());
@@ -52,6 +52,6 @@ test("a pendamping's dashboard shows only their kecamatan", async () => {
   const text = await page.locator("main").innerText();
   assert.match(text, /Pataruman/);
   assert.doesNotMatch(text, /Langensari/);
-  await page.screenshot({ path: join(shots, "dashboard-pendamping-360.png"), fullPage: true });
+  await snap(page, { path: join(shots, "dashboard-pendamping-360.png"), fullPage: true });
   await page.close();
 });

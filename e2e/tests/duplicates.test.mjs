@@ -1,7 +1,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { startServer, startBrowser, login, shots, openDuplicates } from "./harness.mjs";
+import { startServer, startBrowser, login, shots, openDuplicates, snap } from "./harness.mjs";
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await startBrowser(); });
@@ -18,7 +18,7 @@ test("an operator reviews duplicate persons on a phone, dismisses one pair and m
   const before = await pairs.count();
   assert.ok(before >= 2, `demo has duplicates to review (${before})`);
   assert.match(await pairs.first().innerText(), /tanggal lahir sama/);
-  await page.screenshot({ path: join(shots, "duplicates-390.png") });
+  await snap(page, { path: join(shots, "duplicates-390.png") });
 
   // Not the same person: the pair leaves the list and stays away.
   const dismissed = await pairs.nth(1).getAttribute("data-a");
@@ -35,7 +35,7 @@ test("an operator reviews duplicate persons on a phone, dismisses one pair and m
   await first.locator("a", { hasText: "Gabungkan" }).click();
   await page.waitForURL(/\/persons\/merge\?/);
   assert.match(await page.locator("main").innerText(), /dipensiunkan/);
-  await page.screenshot({ path: join(shots, "merge-confirm-390.png"), fullPage: true });
+  await snap(page, { path: join(shots, "merge-confirm-390.png"), fullPage: true });
   await page.click(`#keep-${keep}`);
   await page.waitForURL(new RegExp(`/persons/${keep}$`));
   assert.match(await page.locator(".flash").innerText(), /Data digabung/);

@@ -5,7 +5,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { execFileSync } from "node:child_process";
-import { startServer, startBrowser, login, shots, DEMO_PASSWORD, pdfText, CLOCK } from "./harness.mjs";
+import { startServer, startBrowser, login, shots, DEMO_PASSWORD, pdfText, CLOCK, snap } from "./harness.mjs";
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await startBrowser(); });
@@ -116,7 +116,7 @@ test("a facilitator works a day without signal and the office receives it once",
   // Due this week (and overdue) first.
   const bands = await page.locator("#field-caseload ul.queue").evaluateAll((us) => us.map((u) => u.dataset.band));
   assert.deepEqual(bands, [...bands].sort((a, b) => ["overdue", "due_soon", "later"].indexOf(a) - ["overdue", "due_soon", "later"].indexOf(b)));
-  await page.screenshot({ path: join(shots, "field-offline-390.png"), fullPage: false });
+  await snap(page, { path: join(shots, "field-offline-390.png"), fullPage: false });
 
   // Three visits; the first with the phone's location and a photo from the camera.
   for (const [i, g] of groups.entries()) {
@@ -127,7 +127,7 @@ test("a facilitator works a day without signal and the office receives it once",
       await assert.doesNotReject(page.waitForFunction(() =>
         document.querySelector("article.field-form input[name=gps]").value.startsWith("-7.37")));
       await form.locator("input[name=photo]").setInputFiles(bigPhoto());
-      await page.locator("article.field-form").screenshot({ path: join(shots, "field-visit-form-390.png") });
+      await snap(page.locator("article.field-form"), { path: join(shots, "field-visit-form-390.png") });
     }
     await form.locator("button[type=submit]").click();
     await page.waitForSelector("article.field-form", { state: "detached" });
@@ -144,7 +144,7 @@ test("a facilitator works a day without signal and the office receives it once",
   await page.waitForSelector("article.field-form", { state: "detached" });
   await page.waitForFunction(() => document.querySelector("#field-queue-count").textContent === "5");
   await page.locator("#field-queue").scrollIntoViewIfNeeded();
-  await page.screenshot({ path: join(shots, "field-queue-390.png"), fullPage: false });
+  await snap(page, { path: join(shots, "field-queue-390.png"), fullPage: false });
 
   // Closed and opened again, still without signal: the queue is still there.
   await page.close();
@@ -184,7 +184,7 @@ test("a facilitator works a day without signal and the office receives it once",
   const [w, h] = jpegSize(await photo.body());
   assert.ok(Math.max(w, h) === 1280 && w > h, `resized to ${w}×${h}`);
   await office.close();
-  await again.screenshot({ path: join(shots, "field-sent-390.png"), fullPage: false });
+  await snap(again, { path: join(shots, "field-sent-390.png"), fullPage: false });
   await context.close();
 
   // At an office screen the same page reads as a list.
@@ -192,7 +192,7 @@ test("a facilitator works a day without signal and the office receives it once",
   await login(desk, server.url, "pendamping.langensari");
   await desk.goto(server.url + "/field/");
   await desk.waitForSelector("#field-caseload li[data-kube]");
-  await desk.screenshot({ path: join(shots, "field-1366.png"), fullPage: false });
+  await snap(desk, { path: join(shots, "field-1366.png"), fullPage: false });
   await desk.close();
 });
 
@@ -283,7 +283,7 @@ test("a visit to a group dissolved meanwhile is refused with the reason and kept
   const refused = page.locator('#field-queue-list li[data-state="refused"]');
   await refused.waitFor();
   assert.match(await refused.innerText(), /Ditolak server: .*bubar/i);
-  await page.screenshot({ path: join(shots, "field-refused-390.png"), fullPage: false });
+  await snap(page, { path: join(shots, "field-refused-390.png"), fullPage: false });
   // Kept across a reload; gone only when the facilitator discards it after confirming.
   await page.reload();
   await page.locator('#field-queue-list li[data-state="refused"]').waitFor();
@@ -307,7 +307,7 @@ test("the facilitator's monthly report on the phone: the plan written, the PDF p
   assert.match(await page.locator(".flash").innerText(), /Rencana bulan depan disimpan/);
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= 390 + 1, `the page fits the phone (scrollWidth ${width})`);
-  await page.screenshot({ path: join(shots, "monthly-390.png"), fullPage: false });
+  await snap(page, { path: join(shots, "monthly-390.png"), fullPage: false });
   const [download] = await Promise.all([page.waitForEvent("download"), page.click("a[href^='/monthly.pdf']")]);
   const file = join(shots, "monthly.pdf");
   await download.saveAs(file);
@@ -323,6 +323,6 @@ test("the facilitator's monthly report on the phone: the plan written, the PDF p
   await desk.click(`#monthly-summary a[href$="user_id=${users.items[0].id}"]`);
   await desk.waitForSelector("#monthly");
   assert.match(await desk.locator("#monthly-plan").innerText(), /Minggu pertama/);
-  await desk.screenshot({ path: join(shots, "monthly-1366.png"), fullPage: false });
+  await snap(desk, { path: join(shots, "monthly-1366.png"), fullPage: false });
   await desk.close();
 });

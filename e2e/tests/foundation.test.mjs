@@ -1,7 +1,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { startServer, startBrowser, login, shots } from "./harness.mjs";
+import { startServer, startBrowser, login, shots, snap } from "./harness.mjs";
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await startBrowser(); });
@@ -11,11 +11,11 @@ test("login with a demo account shows the home page", async () => {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   await page.goto(server.url + "/");
   assert.match(page.url(), /\/login$/);
-  await page.screenshot({ path: join(shots, "login.png"), fullPage: true });
+  await snap(page, { path: join(shots, "login.png"), fullPage: true });
   await login(page, server.url, "admin");
   assert.equal(await page.locator("h1").innerText(), "Dasbor KUBE");
   assert.match(await page.locator("main").innerText(), /Langensari/);
-  await page.screenshot({ path: join(shots, "home-admin.png"), fullPage: true });
+  await snap(page, { path: join(shots, "home-admin.png"), fullPage: true });
   await page.close();
 });
 
@@ -39,7 +39,7 @@ test("an admin creates a pendamping through the form, at phone width", async () 
   await page.click("main button[type=submit]");
   // No kecamatan chosen: the form says so next to the field.
   assert.match(await page.locator("#error-districts").innerText(), /kecamatan/);
-  await page.screenshot({ path: join(shots, "user-form-error-360.png"), fullPage: true });
+  await snap(page, { path: join(shots, "user-form-error-360.png"), fullPage: true });
   await page.check("input[name=districts][value='32.79.01']");
   await page.fill("input[name=password]", "Rahasia-2026");
   await page.click("main button[type=submit]");
@@ -48,10 +48,10 @@ test("an admin creates a pendamping through the form, at phone width", async () 
   assert.match(await page.locator("#users").innerText(), /pendamping\.baru/);
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= 360, `page fits a 360 px screen (scrollWidth ${width})`);
-  await page.screenshot({ path: join(shots, "users-360.png"), fullPage: true });
+  await snap(page, { path: join(shots, "users-360.png"), fullPage: true });
   await page.goto(server.url + "/audit");
   assert.match(await page.locator("#audit").innerText(), /pendamping\.baru/);
-  await page.screenshot({ path: join(shots, "audit-360.png"), fullPage: true });
+  await snap(page, { path: join(shots, "audit-360.png"), fullPage: true });
   await page.close();
 });
 
@@ -63,7 +63,7 @@ test("a pendamping sees only their kecamatan and no user admin", async () => {
   assert.doesNotMatch(main, /Pataruman/);
   const resp = await page.goto(server.url + "/users");
   assert.equal(resp.status(), 403);
-  await page.screenshot({ path: join(shots, "forbidden-360.png"), fullPage: true });
+  await snap(page, { path: join(shots, "forbidden-360.png"), fullPage: true });
   await page.close();
 });
 

@@ -6,7 +6,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { mkdirSync } from "node:fs";
-import { startServer, startBrowser, login, shots, root, YEAR, WRITES_GUIDE, openDuplicates } from "./harness.mjs";
+import { startServer, startBrowser, login, shots, root, YEAR, WRITES_GUIDE, openDuplicates, snap } from "./harness.mjs";
 
 // The committed screenshots are rewritten only from a fresh demo at the fixed instant on
 // SQLite; other runs write theirs beside the other screenshots.
@@ -27,7 +27,7 @@ async function as(user, viewport = DESK) {
 
 async function shot(page, name, target) {
   if (target) await page.locator(target).first().scrollIntoViewIfNeeded();
-  await page.screenshot({ path: join(guide, name), type: "jpeg", quality: 70 });
+  await snap(page, { path: join(guide, name), type: "jpeg", quality: 70 });
 }
 
 test("the guide's screenshots are taken from the demo city", async () => {
@@ -134,17 +134,17 @@ test("every role finds its guide in the menu, with its pictures", async () => {
 test("the charts at office and phone widths", async () => {
   for (const viewport of [{ width: 1366, height: 900 }, PHONE]) {
     const page = await as("kabid", viewport);
-    await page.screenshot({ path: join(shots, `dashboard-${viewport.width}.png`), fullPage: true });
+    await snap(page, { path: join(shots, `dashboard-${viewport.width}.png`), fullPage: true });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(overflow <= viewport.width, `dashboard fits ${viewport.width}: ${overflow}`);
     await page.goto(server.url + "/programmes");
     await page.click("text=Bantuan UEP KUBE APBD Kota " + YEAR);
     assert.equal(await page.locator("#budget-chart svg polyline").count(), 2);
-    await page.screenshot({ path: join(shots, `programme-${viewport.width}.png`), fullPage: true });
+    await snap(page, { path: join(shots, `programme-${viewport.width}.png`), fullPage: true });
     await page.goto(server.url + "/kube?status=berjalan");
     await page.locator("#kube tbody a").first().click();
     assert.equal(await page.locator("#visit-trend svg polyline").count(), 3);
-    await page.screenshot({ path: join(shots, `kube-${viewport.width}.png`), fullPage: true });
+    await snap(page, { path: join(shots, `kube-${viewport.width}.png`), fullPage: true });
     await page.goto(server.url + "/reports/kube-status");
     assert.equal(await page.locator("tr.total").count(), 5);
     await page.context().close();

@@ -118,6 +118,21 @@ export function pdfText(path) {
 
 /** Opens the duplicate review once the server's background scan has stored its pairs
  * (it runs within seconds of the server starting). */
+// A screenshot once the page has loaded (a click that navigates returns before it has),
+// asked again once when Chromium refuses a capture it takes a moment later
+// ("Unable to capture screenshot", microsoft/playwright and robotframework-browser#5237).
+export async function snap(target, options) {
+  const page = typeof target.page === "function" ? target.page() : target;
+  await page.waitForLoadState("load");
+  try {
+    return await target.screenshot(options);
+  } catch (e) {
+    if (!/Unable to capture screenshot/.test(String(e?.message))) throw e;
+    await page.waitForTimeout(500);
+    return await target.screenshot(options);
+  }
+}
+
 export async function openDuplicates(page, url) {
   await page.goto(url + "/persons/duplicates");
   for (let i = 0; i < 100 && (await page.locator("#scanned-at").count()) === 0; i++) {

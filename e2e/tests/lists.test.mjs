@@ -2,7 +2,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { readFileSync } from "node:fs";
-import { startServer, startBrowser, login, shots, xlsxRows } from "./harness.mjs";
+import { startServer, startBrowser, login, shots, xlsxRows, snap } from "./harness.mjs";
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await startBrowser(); });
@@ -26,7 +26,7 @@ test("an operator sorts the proposals by total and downloads them", async () => 
   await page.waitForURL(/sort=-total$/);
   const down = await totals();
   assert.deepEqual(down, [...down].sort((a, b) => b - a), "largest first");
-  await page.screenshot({ path: join(shots, "proposals-sorted.png"), fullPage: true });
+  await snap(page, { path: join(shots, "proposals-sorted.png"), fullPage: true });
   const [file] = await Promise.all([page.waitForEvent("download"), page.click("p.exports a:first-child")]);
   assert.match(file.suggestedFilename(), /^usulan-.*\.xlsx$/);
   // The file holds the list in the order shown: the totals, largest first.

@@ -5,7 +5,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { startServer, startBrowser, login, shots } from "./harness.mjs";
+import { startServer, startBrowser, login, shots, snap } from "./harness.mjs";
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await startBrowser(); });
@@ -47,7 +47,7 @@ test("a member who breaks a rule is refused beside the row, and an officer's rea
   // The focus goes to the faulty row; the reason field stands beside it.
   const reason = page.locator("input[name=member_exception].exception");
   assert.equal(await reason.count(), 1);
-  await page.screenshot({ path: join(shots, "kube-form-rule-1366.png"), fullPage: true });
+  await snap(page, { path: join(shots, "kube-form-rule-1366.png"), fullPage: true });
   await reason.fill("Anak yatim pencari nafkah keluarga, disetujui rapat desa");
   await page.click("main form button[type=submit]:not([name])");
   await page.waitForLoadState();
@@ -62,6 +62,6 @@ test("a member who breaks a rule is refused beside the row, and an officer's rea
   await page.setViewportSize({ width: 390, height: 900 });
   const [scroll, width] = await page.evaluate(() => [document.scrollingElement.scrollWidth, window.innerWidth]);
   assert.ok(scroll <= width, `scrolls sideways: ${scroll} > ${width}`);
-  await page.screenshot({ path: join(shots, "membership-breaches-390.png"), fullPage: true });
+  await snap(page, { path: join(shots, "membership-breaches-390.png"), fullPage: true });
   await ctx.close();
 });

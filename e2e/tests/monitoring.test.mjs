@@ -1,7 +1,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { startServer, startBrowser, login, shots } from "./harness.mjs";
+import { startServer, startBrowser, login, shots, snap } from "./harness.mjs";
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await startBrowser(); });
@@ -12,7 +12,7 @@ test("a pendamping on a phone records a visit and sees the KUBE's status change"
   await login(page, server.url, "pendamping.langensari");
   await page.goto(server.url + "/mentoring");
   assert.match(await page.locator("h1").innerText(), /KUBE dampingan saya/);
-  await page.screenshot({ path: join(shots, "mentoring-360.png"), fullPage: false });
+  await snap(page, { path: join(shots, "mentoring-360.png"), fullPage: false });
   // Overdue visits come first; then the rest, the riskiest (inactive) first.
   assert.equal(await page.locator("#queue ul.queue").first().getAttribute("data-band"), "overdue");
   const first = page.locator("#queue li:has(.status.tidak_aktif)").first();
@@ -31,13 +31,13 @@ test("a pendamping on a phone records a visit and sees the KUBE's status change"
   await page.fill("textarea[name=problems]", "Usaha mulai lagi setelah panen");
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= 360, `the visit form fits the phone (scrollWidth ${width})`);
-  await page.screenshot({ path: join(shots, "visit-form-360.png"), fullPage: true });
+  await snap(page, { path: join(shots, "visit-form-360.png"), fullPage: true });
   await page.click("main button[type=submit]");
   await page.waitForURL(kubeUrl);
   assert.match(await page.locator(".flash").innerText(), /Status KUBE: Berjalan/);
   assert.equal(await page.locator("#health-status").innerText(), "Berjalan");
   assert.match(await page.locator("#visits").innerText(), /Rp 2\.500\.000/);
-  await page.screenshot({ path: join(shots, "kube-after-visit-360.png"), fullPage: true });
+  await snap(page, { path: join(shots, "kube-after-visit-360.png"), fullPage: true });
   await page.close();
 });
 
@@ -80,12 +80,12 @@ test("the visit form on a phone: the number pad for money, an error beside its f
   assert.equal(await page.inputValue("input[name=revenue]"), "1.000.000", "what was typed stays");
   const [scroll, width] = await page.evaluate(() => [document.scrollingElement.scrollWidth, window.innerWidth]);
   assert.ok(scroll <= width, `no sideways scroll: ${scroll}`);
-  await page.screenshot({ path: join(shots, "visit-form-error-390.png") });
+  await snap(page, { path: join(shots, "visit-form-error-390.png") });
   // The KUBE page on the phone: tables as cards, buttons big enough to tap.
   await page.goto(page.url().replace(/\/visits\/new$/, ""));
   const [scroll2, width2] = await page.evaluate(() => [document.scrollingElement.scrollWidth, window.innerWidth]);
   assert.ok(scroll2 <= width2, `the KUBE page does not scroll sideways: ${scroll2}`);
-  await page.screenshot({ path: join(shots, "kube-detail-390.png"), fullPage: true });
+  await snap(page, { path: join(shots, "kube-detail-390.png"), fullPage: true });
   await page.close();
 });
 
@@ -100,6 +100,6 @@ test("the KUBE page's member buttons are big enough to tap on a phone", async ()
   assert.ok(heights.every((h) => h >= 44), `button heights ${heights}`);
   const [scroll, width] = await page.evaluate(() => [document.scrollingElement.scrollWidth, window.innerWidth]);
   assert.ok(scroll <= width, `no sideways scroll: ${scroll}`);
-  await page.screenshot({ path: join(shots, "kube-members-390.png"), fullPage: true });
+  await snap(page, { path: join(shots, "kube-members-390.png"), fullPage: true });
   await page.close();
 });

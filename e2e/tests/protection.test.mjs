@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { startServer, startBrowser, login, shots, pdfText } from "./harness.mjs";
+import { startServer, startBrowser, login, shots, pdfText, snap } from "./harness.mjs";
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await startBrowser(); });
@@ -59,7 +59,7 @@ test("an operator handles a person's consent, copy and request; the head of divi
   await page.click("#protection form[enctype] button[type=submit]");
   await page.waitForURL(/#protection$/);
   assert.equal(await page.locator("#person-photos li").count(), 1);
-  await page.screenshot({ path: join(shots, "person-protection-1366.png"), fullPage: true });
+  await snap(page, { path: join(shots, "person-protection-1366.png"), fullPage: true });
   // Withdrawn when the person asks: confirmed first, then the photo is gone.
   const asked = confirmNext(page);
   await page.click("#consents tr[data-kind=photos] form button");
@@ -122,7 +122,7 @@ test("an operator handles a person's consent, copy and request; the head of divi
   await k.setViewportSize({ width: 390, height: 844 });
   await k.goto(server.url + "/data-requests");
   await noSidewaysScroll(k, "the request register");
-  await k.screenshot({ path: join(shots, "data-requests-390.png"), fullPage: true });
+  await snap(k, { path: join(shots, "data-requests-390.png"), fullPage: true });
   await kctx.close();
 });
 
@@ -134,12 +134,12 @@ test("the administrator records a breach, prints both letters and reads retentio
     await page.goto(server.url + "/protection");
     await noSidewaysScroll(page, "the data protection page");
     assert.match(await page.locator("#hub-retention").innerText(), /penduduk dan \d+ foto kunjungan/);
-    await page.screenshot({ path: join(shots, `protection-${width}.png`), fullPage: true });
+    await snap(page, { path: join(shots, `protection-${width}.png`), fullPage: true });
     await page.click("#hub-retention a");
     await page.waitForURL(/\/retention$/);
     assert.ok(await page.locator("#retention-persons tbody tr").count() > 0, "the demo city has persons due");
     await noSidewaysScroll(page, "retention");
-    await page.screenshot({ path: join(shots, `retention-${width}.png`), fullPage: true });
+    await snap(page, { path: join(shots, `retention-${width}.png`), fullPage: true });
     if (width !== 1366) { await ctx.close(); continue; }
     // Anonymising needs the statement ticked and a confirmation; not done here.
     assert.ok(await page.locator("#anonymise input[name=confirm]").isVisible());
@@ -166,10 +166,10 @@ test("the administrator records a breach, prints both letters and reads retentio
     await page.check("#edit-incident input[name=notified][value=authority]");
     await page.click("#edit-incident button[type=submit]");
     assert.match(await page.locator("#notified-persons").innerText(), /WIB$/);
-    await page.screenshot({ path: join(shots, "incident-1366.png"), fullPage: true });
+    await snap(page, { path: join(shots, "incident-1366.png"), fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
     await noSidewaysScroll(page, "the incident");
-    await page.screenshot({ path: join(shots, "incident-390.png"), fullPage: true });
+    await snap(page, { path: join(shots, "incident-390.png"), fullPage: true });
     await ctx.close();
   }
 });

@@ -1,7 +1,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { startServer, startBrowser, login, shots } from "./harness.mjs";
+import { startServer, startBrowser, login, shots, snap } from "./harness.mjs";
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await startBrowser(); });
@@ -36,7 +36,7 @@ test("an operator registers five persons and forms a KUBE, then finds it by a me
   const ids = [];
   for (const [i, p] of people.entries()) ids.push(await registerPerson(page, p, i));
   assert.match(await page.locator(".flash").innerText(), /terdaftar/);
-  await page.screenshot({ path: join(shots, "person-detail-390.png"), fullPage: true });
+  await snap(page, { path: join(shots, "person-detail-390.png"), fullPage: true });
 
   // A wrong sex for the NIK is refused next to the field.
   await page.goto(server.url + "/persons/new");
@@ -65,12 +65,12 @@ test("an operator registers five persons and forms a KUBE, then finds it by a me
     assert.match(label, / · \d+ th · Waringinsari · NIK /);
     await persons.nth(i).fill(label);
   }
-  await page.screenshot({ path: join(shots, "kube-form-390.png"), fullPage: true });
+  await snap(page, { path: join(shots, "kube-form-390.png"), fullPage: true });
   await page.click("main form[method=post] button[type=submit]:not(#more-rows)");
   await page.waitForURL(/\/kube\/\d+$/);
   assert.match(await page.locator(".flash").innerText(), /KUBE-3279-2012-\d{4}/);
   assert.equal(await page.locator("#member-count").innerText(), "5");
-  await page.screenshot({ path: join(shots, "kube-detail-390.png"), fullPage: true });
+  await snap(page, { path: join(shots, "kube-detail-390.png"), fullPage: true });
 
   await page.goto(server.url + "/kube");
   await page.fill("input[name=q]", "Imas Rohimah");
@@ -96,7 +96,7 @@ test("the demo city has its 150 KUBE (and the one formed above), most in Langens
     const n = Number((await page.locator(".pager small").innerText()).match(/dari (\d+)/)[1]);
     assert.ok(lang > n, `Langensari ${lang} > ${d} ${n}`);
   }
-  await page.screenshot({ path: join(shots, "kube-list.png"), fullPage: false });
+  await snap(page, { path: join(shots, "kube-list.png"), fullPage: false });
   await page.close();
 });
 
@@ -121,6 +121,6 @@ test("a NIK typed in groups fills sex and birth date, written day first, and say
   await page.fill("input[name=nik]", "3279.0457.0888.0007");
   await page.waitForSelector("#nik-registered");
   assert.equal(await page.getAttribute("#nik-registered a", "href"), `/persons/${id}`);
-  await page.screenshot({ path: join(shots, "person-form-registered-390.png") });
+  await snap(page, { path: join(shots, "person-form-registered-390.png") });
   await page.close();
 });

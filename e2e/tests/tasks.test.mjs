@@ -3,7 +3,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { startServer, startBrowser, login, shots, CLOCK } from "./harness.mjs";
+import { startServer, startBrowser, login, shots, CLOCK, snap } from "./harness.mjs";
 
 // The demo pays monthly assistance for the months of the clock's year whose 5th has come,
 // the latest waiting for the head of division: on 1–5 January nothing waits yet.
@@ -33,7 +33,7 @@ test("the head of division goes from the to-do list to a decision with its facts
     const approve = tasks.locator("[data-task=proposals_to_approve] > a");
     assert.match(await approve.innerText(), /^\d+ usulan menunggu persetujuan Anda$/);
     assert.equal(await tasks.locator("[data-task=benefits_to_approve]").count(), PAYMENTS_WAIT ? 1 : 0);
-    await page.screenshot({ path: join(shots, `home-kabid-${width}.png`), fullPage: true });
+    await snap(page, { path: join(shots, `home-kabid-${width}.png`), fullPage: true });
     await noSidewaysScroll(page);
     if (width !== 1366) { await ctx.close(); continue; }
     await approve.click();
@@ -50,10 +50,10 @@ test("the head of division goes from the to-do list to a decision with its facts
     if (await button.isDisabled()) {
       assert.match(await page.locator("#refused-approve").innerText(), /^Belum dapat dilakukan: /);
     }
-    await page.screenshot({ path: join(shots, "proposal-decision-1366.png"), fullPage: true });
+    await snap(page, { path: join(shots, "proposal-decision-1366.png"), fullPage: true });
     await page.setViewportSize({ width: 390, height: 900 });
     await noSidewaysScroll(page);
-    await page.screenshot({ path: join(shots, "proposal-decision-390.png"), fullPage: true });
+    await snap(page, { path: join(shots, "proposal-decision-390.png"), fullPage: true });
     await ctx.close();
   }
 });
@@ -79,7 +79,7 @@ test("the head of division approves a month of payments in one go and stays at t
   assert.equal(await page.locator("input[name=benefit_id]").count(), 0, "none waits");
   // The table is where the page stands, not its top.
   assert.ok(await page.evaluate(() => window.scrollY) > 0);
-  await page.screenshot({ path: join(shots, "benefits-approved-1366.png") });
+  await snap(page, { path: join(shots, "benefits-approved-1366.png") });
   await page.goto(server.url + "/");
   assert.equal(await page.locator("#tasks [data-task=benefits_to_approve]").count(), 0);
   await ctx.close();
@@ -93,7 +93,7 @@ test("a pendamping's phone shows the visits due first, one tap from the form", a
   assert.match(await first.locator("> a").innerText(), /KUBE (terlambat dikunjungi|jatuh tempo dikunjungi minggu ini)$/);
   assert.equal(await page.locator("#dash-programmes").count(), 0, "no city budget table");
   await noSidewaysScroll(page);
-  await page.screenshot({ path: join(shots, "home-pendamping-390.png"), fullPage: true });
+  await snap(page, { path: join(shots, "home-pendamping-390.png"), fullPage: true });
   // The task link is a comfortable target on a phone.
   const box = await first.locator("> a").boundingBox();
   assert.ok(box.height >= 44, `touch target ${box.height}px`);
@@ -104,7 +104,7 @@ test("a pendamping's phone shows the visits due first, one tap from the form", a
   const bands = await page.locator("#queue ul.queue").evaluateAll((us) => us.map((u) => u.dataset.band));
   assert.deepEqual(bands, [...bands].sort((a, b) => ["overdue", "due_soon", "later"].indexOf(a) - ["overdue", "due_soon", "later"].indexOf(b)));
   assert.doesNotMatch(await page.locator("main").innerText(), /Terlambat \d{4,} hari/);
-  await page.screenshot({ path: join(shots, "mentoring-390.png") });
+  await snap(page, { path: join(shots, "mentoring-390.png") });
   await ctx.close();
 });
 
@@ -119,7 +119,7 @@ test("the operator and the administrator have their own lists; the auditor none"
       assert.equal(await page.locator("#tasks h2").innerText(), "Tugas saya");
       if (task) assert.equal(await page.locator(`#tasks [data-task=${task}]`).count(), 1);
     }
-    await page.screenshot({ path: join(shots, `home-${user}-1366.png`), fullPage: false });
+    await snap(page, { path: join(shots, `home-${user}-1366.png`), fullPage: false });
     await ctx.close();
   }
 });
