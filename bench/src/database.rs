@@ -276,6 +276,17 @@ pub(super) async fn national(
         }
     }
     ob.flush(&mut tx).await?;
+    // The rows above carry their ids; PostgreSQL's sequences must follow, or the first
+    // KUBE, training or programme the server adds would take a used id.
+    if url.starts_with("postgres") {
+        for t in ["kube", "trainings", "programmes"] {
+            sqlx::raw_sql(&format!(
+                "SELECT setval(pg_get_serial_sequence('{t}', 'id'), (SELECT MAX(id) FROM {t}))"
+            ))
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
     tx.commit().await?;
     eprintln!(
         "national: {made} KUBE, {visits} visits, {trainings} trainings, {} proposals in {:.1} s",

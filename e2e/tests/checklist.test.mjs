@@ -6,7 +6,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { writeFileSync, mkdtempSync } from "node:fs";
+import { writeFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { startServer, startBrowser, login, shots, xlsxRows, snap } from "./harness.mjs";
 
@@ -56,6 +56,7 @@ test("a facilitator assesses a group with a photo as evidence", async () => {
   await page.setInputFiles("input[name=photo_name_board]", photo);
   await page.click("#checklist-form button[type=submit]");
   await page.waitForURL(/\/checklists\/\d+$/);
+  rmSync(dir, { recursive: true, force: true });
   const level = await page.locator("#checklist-level").innerText();
   assert.match(level, /^(Tumbuh|Belum memenuhi Tumbuh)$/);
   const board = page.locator("#answer-name_board");

@@ -8,7 +8,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { writeFileSync, mkdtempSync } from "node:fs";
+import { writeFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { startServer, startBrowser, login, shots, pdfText, snap } from "./harness.mjs";
 
@@ -58,6 +58,7 @@ test("an operator handles a person's consent, copy and request; the head of divi
   await page.setInputFiles("#protection input[type=file]", photo);
   await page.click("#protection form[enctype] button[type=submit]");
   await page.waitForURL(/#protection$/);
+  rmSync(dir, { recursive: true, force: true });
   assert.equal(await page.locator("#person-photos li").count(), 1);
   await snap(page, { path: join(shots, "person-protection-1366.png"), fullPage: true });
   // Withdrawn when the person asks: confirmed first, then the photo is gone.

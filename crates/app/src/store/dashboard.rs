@@ -1,7 +1,7 @@
 //! Counts behind the dashboard, in few grouped queries, scoped to the caller's area.
 use crate::store::persons::{scope_filter, Scope};
 use crate::store::sql::Where;
-use crate::store::{Result, Store};
+use crate::store::{Backend, Result, Store};
 use domain::kube::{FundingSource, Status};
 use serde::Serialize;
 use sqlx::FromRow;
@@ -65,31 +65,65 @@ impl Store {
     }
 
     /// KUBE counted per status along each dimension the dashboard shows (`district`,
-    /// `village`, `business_type`, `year`, `funding_source`): a few hundred rows however
-    /// many KUBE there are.
+    /// `village`, `business_type`, `year`, `funding_source`, `level`): summed from the
+    /// tallies the KUBE's own writes keep (migration 27), a few hundred rows however many
+    /// KUBE there are, so a change costs the next view no recount.
     pub async fn dashboard_dims(&self, scope: Scope<'_>) -> Result<Vec<DimCount>> {
         let mut w = Where::new();
         scope_filter(&mut w, "district_code", scope);
-        let part = |dim: &str, col: &str| {
-            format!(
-                "SELECT '{dim}' AS dim, {col} AS code, status, CAST(COUNT(*) AS BIGINT) AS n,
-                        CAST(SUM(member_count) AS BIGINT) AS members
-                 FROM kube {} GROUP BY {col}, status",
-                w.sql()
-            )
-        };
-        let sql = [
-            part("district", "district_code"),
-            part("village", "village_code"),
-            part("business_type", "business_type"),
-            part("year", "CAST(formed_year AS TEXT)"),
-            part("funding_source", "funding_source"),
-            part("level", LEVEL_CODE),
-        ]
-        .join(" UNION ALL ");
+        let sql = format!(
+            "SELECT dim, code, status, CAST(SUM(n) AS BIGINT) AS n, CAST(SUM(members) AS BIGINT) AS members
+             FROM kube_tallies {} GROUP BY dim, code, status HAVING SUM(n) <> 0",
+            w.sql()
+        );
         Ok(sqlx::query_as_with(&sql, w.args())
             .fetch_all(self.reading())
             .await?)
+    }
+
+    /// Folds the KUBE tallies into one row per key (the housekeeping's): exactly the rows
+    /// this transaction sees are summed and removed, so a write committing meanwhile keeps
+    /// its rows for the next fold. How many rows were folded.
+    pub async fn kube_tallies_fold(&self) -> Result<u64> {
+        let sums = "SELECT dim, code, district_code, status, SUM(n), SUM(members) FROM {from}
+                    GROUP BY dim, code, district_code, status HAVING SUM(n) <> 0 OR SUM(members) <> 0";
+        let insert = "INSERT INTO kube_tallies (dim, code, district_code, status, n, members)";
+        let mut tx = self.tx().await?;
+        let folded = match self.backend() {
+            // One statement, one snapshot: the rows deleted are the rows summed.
+            Backend::Postgres => {
+                let (n,): (i64,) = sqlx::query_as(&format!(
+                    "WITH gone AS (DELETE FROM kube_tallies RETURNING *),
+                          kept AS ({insert} {} RETURNING 1)
+                     SELECT CAST(COUNT(*) AS BIGINT) FROM gone",
+                    sums.replace("{from}", "gone")
+                ))
+                .fetch_one(&mut *tx)
+                .await?;
+                n as u64
+            }
+            // The only writer while the transaction lasts.
+            Backend::Sqlite => {
+                let (upto,): (Option<i64>,) = sqlx::query_as("SELECT MAX(id) FROM kube_tallies")
+                    .fetch_one(&mut *tx)
+                    .await?;
+                let upto = upto.unwrap_or(0);
+                sqlx::query(&format!(
+                    "{insert} {}",
+                    sums.replace("{from}", "kube_tallies WHERE id <= ?")
+                ))
+                .bind(upto)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query("DELETE FROM kube_tallies WHERE id <= ?")
+                    .bind(upto)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected()
+            }
+        };
+        tx.commit().await?;
+        Ok(folded)
     }
 
     /// Trainings, participants and visits since `since` (`YYYY-MM-DD`), and persons by

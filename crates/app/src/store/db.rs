@@ -65,7 +65,7 @@ impl std::fmt::Debug for Store {
 }
 
 /// Migrations per backend, kept in step (a test compares the resulting schemas).
-const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
+pub(crate) const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
     (
         1,
         "foundation",
@@ -221,6 +221,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         "duplicate_pairs",
         include_str!("../../migrations/sqlite/0026_duplicate_pairs.sql"),
         include_str!("../../migrations/postgres/0026_duplicate_pairs.sql"),
+    ),
+    (
+        27,
+        "kube_tallies",
+        include_str!("../../migrations/sqlite/0027_kube_tallies.sql"),
+        include_str!("../../migrations/postgres/0027_kube_tallies.sql"),
     ),
 ];
 

@@ -25,3 +25,88 @@ async fn the_figures_follow_the_area_and_the_data() {
     assert_eq!(field.by_district[0].code, "32.79.04");
     assert_eq!(all.this_year.year, 2026);
 }
+
+/// The KUBE as they are, counted the way the dashboard did before it kept tallies.
+async fn counted(store: &crate::store::Store) -> Vec<(String, String, String, i64, i64)> {
+    let level = crate::store::dashboard::LEVEL_CODE;
+    let part = |dim: &str, col: &str| {
+        format!(
+            "SELECT '{dim}', {col}, status, CAST(COUNT(*) AS BIGINT), CAST(SUM(member_count) AS BIGINT)
+             FROM kube GROUP BY {col}, status"
+        )
+    };
+    let sql = [
+        part("district", "district_code"),
+        part("village", "village_code"),
+        part("business_type", "business_type"),
+        part("year", "CAST(formed_year AS TEXT)"),
+        part("funding_source", "funding_source"),
+        part("level", level),
+    ]
+    .join(" UNION ALL ");
+    let mut rows: Vec<(String, String, String, i64, i64)> =
+        sqlx::query_as(&sql).fetch_all(&store.pool).await.unwrap();
+    rows.sort();
+    rows
+}
+
+async fn tallied(store: &crate::store::Store) -> Vec<(String, String, String, i64, i64)> {
+    let mut rows: Vec<_> = store
+        .dashboard_dims(None)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|d| (d.dim, d.code, d.status.code().to_string(), d.n, d.members))
+        .collect();
+    rows.sort();
+    rows
+}
+
+#[tokio::test]
+async fn the_kube_tallies_follow_every_change_and_fold_to_the_same_counts() {
+    let o = Office::new().await;
+    let store = &o.cx.store;
+    let a = o
+        .kube("KUBE Satu", REJASARI, &o.residents(REJASARI, 5, 1).await)
+        .await;
+    let b = o
+        .kube("KUBE Dua", BINANGUN, &o.residents(BINANGUN, 6, 2).await)
+        .await;
+    o.kube("KUBE Tiga", BINANGUN, &o.residents(BINANGUN, 7, 3).await)
+        .await;
+    assert_eq!(tallied(store).await, counted(store).await);
+    // Every counted column changed, one at a time and together, then a KUBE removed.
+    for sql in [
+        format!("UPDATE kube SET status = 'berjalan' WHERE id = {a}"),
+        format!("UPDATE kube SET level = 'tumbuh', checklist_on = '2026-11-01' WHERE id = {a}"),
+        format!("UPDATE kube SET member_count = member_count + 2, business_type = 'warungan' WHERE id = {b}"),
+        format!("UPDATE kube SET village_code = (SELECT village_code FROM kube WHERE id = {a}), district_code = (SELECT district_code FROM kube WHERE id = {a}) WHERE id = {b}"),
+        format!("UPDATE kube SET formed_year = 2019, funding_source = 'apbn', status = 'bubar' WHERE id = {b}"),
+        format!("UPDATE kube SET notes = 'tidak dihitung' WHERE id = {b}"),
+        "UPDATE kube SET status = 'perlu_pendampingan'".to_string(),
+        format!("DELETE FROM kube_members WHERE kube_id = {a}"),
+        format!("DELETE FROM kube WHERE id = {a}"),
+    ] {
+        sqlx::query(&sql).execute(&store.pool).await.unwrap();
+        assert_eq!(tallied(store).await, counted(store).await, "after {sql}");
+    }
+    let before: (i64,) = sqlx::query_as("SELECT CAST(COUNT(*) AS BIGINT) FROM kube_tallies")
+        .fetch_one(&store.pool)
+        .await
+        .unwrap();
+    let folded = store.kube_tallies_fold().await.unwrap();
+    assert_eq!(folded as i64, before.0);
+    let after: (i64,) = sqlx::query_as("SELECT CAST(COUNT(*) AS BIGINT) FROM kube_tallies")
+        .fetch_one(&store.pool)
+        .await
+        .unwrap();
+    assert!(after.0 < before.0 / 3, "{} rows folded into {}", before.0, after.0);
+    assert_eq!(tallied(store).await, counted(store).await, "after the fold");
+    // Folding again changes nothing; the dashboard reads the same.
+    store.kube_tallies_fold().await.unwrap();
+    assert_eq!(tallied(store).await, counted(store).await);
+    let all = crate::dashboard::compute(&o.cx, &o.kabid, Lang::Id)
+        .await
+        .unwrap();
+    assert_eq!(all.kube_total, 2);
+}

@@ -36,7 +36,11 @@ async fn users_migrations_and_backup_from_the_command_line() {
     let url = fresh.url().to_string();
     let o = sikube(&url, &["migrate"], None);
     assert!(o.status.success(), "{}", text(&o));
-    assert!(text(&o).contains("26 migration(s) applied"));
+    let applied = text(&o)
+        .split(" migration(s) applied")
+        .next()
+        .and_then(|t| t.split_whitespace().last()?.parse::<u32>().ok());
+    assert!(applied.is_some_and(|n| n > 0), "{}", text(&o));
     let o = sikube(&url, &["migrate"], None);
     assert!(
         text(&o).contains("0 migration(s) applied"),
