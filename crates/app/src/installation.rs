@@ -229,7 +229,7 @@ impl Installation {
 
     /// The hourly housekeeping, if no instance has run it in the last hour: expired
     /// sessions, old access-log entries and the staging tables of imports killed midway
-    /// removed, the dashboard's KUBE tallies folded, every KUBE's health re-assessed.
+    /// removed, the dashboard's tallies folded, every KUBE's health re-assessed.
     /// Whether this instance ran it.
     pub async fn housekeeping(
         &self,
@@ -264,8 +264,8 @@ impl Installation {
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "dropping old staging tables failed"),
         }
-        if let Err(e) = store.kube_tallies_fold().await {
-            tracing::warn!(error = %e, "folding the KUBE tallies failed");
+        if let Err(e) = store.tallies_fold().await {
+            tracing::warn!(error = %e, "folding the dashboard tallies failed");
         }
         let today = store.clock().today();
         match store.kube_reassess_all(&thresholds, today).await {

@@ -81,19 +81,41 @@ impl Store {
             .await?)
     }
 
-    /// Folds the KUBE tallies into one row per key (the housekeeping's): exactly the rows
-    /// this transaction sees are summed and removed, so a write committing meanwhile keeps
-    /// its rows for the next fold. How many rows were folded.
-    pub async fn kube_tallies_fold(&self) -> Result<u64> {
-        let sums = "SELECT dim, code, district_code, status, SUM(n), SUM(members) FROM {from}
-                    GROUP BY dim, code, district_code, status HAVING SUM(n) <> 0 OR SUM(members) <> 0";
-        let insert = "INSERT INTO kube_tallies (dim, code, district_code, status, n, members)";
+    /// Folds the dashboard's tallies (KUBE, persons by category) into one row per key:
+    /// the housekeeping's. How many rows were folded.
+    pub async fn tallies_fold(&self) -> Result<u64> {
+        Ok(self
+            .tally_fold(
+                "kube_tallies",
+                "dim, code, district_code, status",
+                "n, members",
+            )
+            .await?
+            + self
+                .tally_fold("person_tallies", "district_code, category", "n")
+                .await?)
+    }
+
+    /// Exactly the rows this transaction sees are summed and removed, so a write
+    /// committing meanwhile keeps its rows for the next fold.
+    async fn tally_fold(&self, table: &str, keys: &str, counts: &str) -> Result<u64> {
+        let summed: Vec<String> = counts.split(", ").map(|c| format!("SUM({c})")).collect();
+        let sums = format!(
+            "SELECT {keys}, {} FROM {{from}} GROUP BY {keys} HAVING {}",
+            summed.join(", "),
+            summed
+                .iter()
+                .map(|s| format!("{s} <> 0"))
+                .collect::<Vec<_>>()
+                .join(" OR ")
+        );
+        let insert = format!("INSERT INTO {table} ({keys}, {counts})");
         let mut tx = self.tx().await?;
         let folded = match self.backend() {
             // One statement, one snapshot: the rows deleted are the rows summed.
             Backend::Postgres => {
                 let (n,): (i64,) = sqlx::query_as(&format!(
-                    "WITH gone AS (DELETE FROM kube_tallies RETURNING *),
+                    "WITH gone AS (DELETE FROM {table} RETURNING *),
                           kept AS ({insert} {} RETURNING 1)
                      SELECT CAST(COUNT(*) AS BIGINT) FROM gone",
                     sums.replace("{from}", "gone")
@@ -104,18 +126,19 @@ impl Store {
             }
             // The only writer while the transaction lasts.
             Backend::Sqlite => {
-                let (upto,): (Option<i64>,) = sqlx::query_as("SELECT MAX(id) FROM kube_tallies")
-                    .fetch_one(&mut *tx)
-                    .await?;
+                let (upto,): (Option<i64>,) =
+                    sqlx::query_as(&format!("SELECT MAX(id) FROM {table}"))
+                        .fetch_one(&mut *tx)
+                        .await?;
                 let upto = upto.unwrap_or(0);
                 sqlx::query(&format!(
                     "{insert} {}",
-                    sums.replace("{from}", "kube_tallies WHERE id <= ?")
+                    sums.replace("{from}", &format!("{table} WHERE id <= ?"))
                 ))
                 .bind(upto)
                 .execute(&mut *tx)
                 .await?;
-                sqlx::query("DELETE FROM kube_tallies WHERE id <= ?")
+                sqlx::query(&format!("DELETE FROM {table} WHERE id <= ?"))
                     .bind(upto)
                     .execute(&mut *tx)
                     .await?
@@ -153,12 +176,12 @@ impl Store {
         let visits = w
             .count(self.reading(), "visits v JOIN kube k ON k.id = v.kube_id")
             .await?;
+        // From the tallies the categories' own writes keep (migration 28).
         let mut w = Where::new();
-        scope_filter(&mut w, "p.district_code", scope);
-        w.raw(crate::store::persons::PROCESSED);
+        scope_filter(&mut w, "district_code", scope);
         let sql = format!(
-            "SELECT c.category, CAST(COUNT(*) AS BIGINT) FROM person_categories c JOIN persons p ON p.id = c.person_id {}
-             GROUP BY c.category ORDER BY c.category",
+            "SELECT category, CAST(SUM(n) AS BIGINT) FROM person_tallies {}
+             GROUP BY category HAVING SUM(n) <> 0 ORDER BY category",
             w.sql()
         );
         let persons_by_category = sqlx::query_as_with(&sql, w.args())

@@ -228,6 +228,12 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0027_kube_tallies.sql"),
         include_str!("../../migrations/postgres/0027_kube_tallies.sql"),
     ),
+    (
+        28,
+        "person_tallies",
+        include_str!("../../migrations/sqlite/0028_person_tallies.sql"),
+        include_str!("../../migrations/postgres/0028_person_tallies.sql"),
+    ),
 ];
 
 impl Store {

@@ -38,9 +38,9 @@ pub mod visits;
 pub use audit::Actor;
 pub use backend::Backend;
 pub use clock::Clock;
-pub use db::{private_file, sqlite_file, FreshDatabase, Store};
 #[cfg(test)]
 pub(crate) use db::MIGRATIONS;
+pub use db::{private_file, sqlite_file, FreshDatabase, Store};
 pub use error::StoreError;
 pub use values::{Code, Date, Flag};
 

@@ -94,19 +94,113 @@ async fn the_kube_tallies_follow_every_change_and_fold_to_the_same_counts() {
         .fetch_one(&store.pool)
         .await
         .unwrap();
-    let folded = store.kube_tallies_fold().await.unwrap();
-    assert_eq!(folded as i64, before.0);
+    let persons: (i64,) = sqlx::query_as("SELECT CAST(COUNT(*) AS BIGINT) FROM person_tallies")
+        .fetch_one(&store.pool)
+        .await
+        .unwrap();
+    let folded = store.tallies_fold().await.unwrap();
+    assert_eq!(folded as i64, before.0 + persons.0);
     let after: (i64,) = sqlx::query_as("SELECT CAST(COUNT(*) AS BIGINT) FROM kube_tallies")
         .fetch_one(&store.pool)
         .await
         .unwrap();
-    assert!(after.0 < before.0 / 3, "{} rows folded into {}", before.0, after.0);
+    assert!(
+        after.0 < before.0 / 3,
+        "{} rows folded into {}",
+        before.0,
+        after.0
+    );
     assert_eq!(tallied(store).await, counted(store).await, "after the fold");
     // Folding again changes nothing; the dashboard reads the same.
-    store.kube_tallies_fold().await.unwrap();
+    store.tallies_fold().await.unwrap();
     assert_eq!(tallied(store).await, counted(store).await);
     let all = crate::dashboard::compute(&o.cx, &o.kabid, Lang::Id)
         .await
         .unwrap();
     assert_eq!(all.kube_total, 2);
+}
+
+/// Persons by category as the dashboard counted them before it kept tallies.
+async fn categories_counted(store: &crate::store::Store) -> Vec<(String, i64)> {
+    sqlx::query_as(
+        "SELECT c.category, CAST(COUNT(*) AS BIGINT) FROM person_categories c JOIN persons p ON p.id = c.person_id
+         WHERE p.restricted_at IS NULL GROUP BY c.category ORDER BY c.category",
+    )
+    .fetch_all(&store.pool)
+    .await
+    .unwrap()
+}
+
+async fn categories_tallied(
+    store: &crate::store::Store,
+    scope: Option<&[String]>,
+) -> Vec<(String, i64)> {
+    store
+        .dashboard_activity(scope, "2026-01-01")
+        .await
+        .unwrap()
+        .persons_by_category
+}
+
+#[tokio::test]
+async fn the_person_tallies_follow_categories_moves_restrictions_and_merges() {
+    let o = Office::new().await;
+    let store = &o.cx.store;
+    let here = o.residents(REJASARI, 4, 1).await;
+    let there = o.residents(BINANGUN, 3, 2).await;
+    assert_eq!(
+        categories_tallied(store, None).await,
+        categories_counted(store).await
+    );
+    assert_eq!(
+        categories_tallied(store, None).await,
+        vec![("fakir_miskin".to_string(), 7)]
+    );
+    let (p, q, r) = (here[0], here[1], there[0]);
+    for sql in [
+        format!("INSERT INTO person_categories (person_id, category) VALUES ({p}, 'lansia'), ({q}, 'lansia'), ({r}, 'disabilitas')"),
+        format!("DELETE FROM person_categories WHERE person_id = {q} AND category = 'fakir_miskin'"),
+        format!("UPDATE person_categories SET category = 'wrse' WHERE person_id = {r} AND category = 'disabilitas'"),
+        // Moved to the other kecamatan, restricted, restricted again, lifted.
+        format!("UPDATE persons SET village_code = (SELECT village_code FROM persons WHERE id = {r}), district_code = (SELECT district_code FROM persons WHERE id = {r}) WHERE id = {p}"),
+        format!("UPDATE persons SET restricted_at = '2026-11-02T00:00:00Z' WHERE id = {q}"),
+        format!("UPDATE persons SET restricted_at = '2026-11-03T00:00:00Z' WHERE id = {q}"),
+        format!("INSERT INTO person_categories (person_id, category) VALUES ({q}, 'wrse')"),
+        format!("UPDATE persons SET restricted_at = NULL WHERE id = {q}"),
+        format!("UPDATE persons SET name = 'Tidak dihitung' WHERE id = {r}"),
+    ] {
+        sqlx::query(&sql).execute(&store.pool).await.unwrap();
+        assert_eq!(categories_tallied(store, None).await, categories_counted(store).await, "after {sql}");
+    }
+    // A merge moves the retired record's categories to the kept one.
+    crate::duplicates::merge(&o.cx, &o.kabid, here[2], here[3])
+        .await
+        .unwrap();
+    assert_eq!(
+        categories_tallied(store, None).await,
+        categories_counted(store).await,
+        "after a merge"
+    );
+    // An area reads its own kecamatan's tallies.
+    let rejasari = vec![REJASARI[..8].to_string()];
+    let (n,): (i64,) = sqlx::query_as(&format!(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM person_categories c JOIN persons p ON p.id = c.person_id
+         WHERE p.restricted_at IS NULL AND p.district_code = '{}'",
+        &rejasari[0]
+    ))
+    .fetch_one(&store.pool)
+    .await
+    .unwrap();
+    let area: i64 = categories_tallied(store, Some(&rejasari))
+        .await
+        .iter()
+        .map(|c| c.1)
+        .sum();
+    assert_eq!(area, n);
+    store.tallies_fold().await.unwrap();
+    assert_eq!(
+        categories_tallied(store, None).await,
+        categories_counted(store).await,
+        "after the fold"
+    );
 }

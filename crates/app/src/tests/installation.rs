@@ -61,7 +61,11 @@ async fn instances_started_at_once_migrate_once_and_share_the_hourly_jobs() {
         .find(|(t, _)| t == "schema_migrations")
         .map(|(_, n)| *n);
     let all_of_them = crate::store::MIGRATIONS.len() as i64;
-    assert_eq!(migrations, Some(all_of_them), "each migration once: {counts:?}");
+    assert_eq!(
+        migrations,
+        Some(all_of_them),
+        "each migration once: {counts:?}"
+    );
     let t = domain::health::Thresholds::default();
     let (x, y, z) = tokio::join!(
         all[0].housekeeping("a", t, 730),
