@@ -172,10 +172,16 @@ impl Store {
             .await?;
         let mut w = Where::new();
         w.cond("v.visited_on >= ?", since);
-        scope_filter(&mut w, "k.district_code", scope);
-        let visits = w
-            .count(self.reading(), "visits v JOIN kube k ON k.id = v.kube_id")
-            .await?;
+        // Every visit is of a KUBE (a foreign key): the whole area's are counted by day
+        // alone (`visits_by_day`), an area's through its KUBE.
+        let visits = match scope {
+            None => w.count(self.reading(), "visits v").await?,
+            Some(_) => {
+                scope_filter(&mut w, "k.district_code", scope);
+                w.count(self.reading(), "visits v JOIN kube k ON k.id = v.kube_id")
+                    .await?
+            }
+        };
         // From the tallies the categories' own writes keep (migration 28).
         let mut w = Where::new();
         scope_filter(&mut w, "district_code", scope);

@@ -234,6 +234,12 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0028_person_tallies.sql"),
         include_str!("../../migrations/postgres/0028_person_tallies.sql"),
     ),
+    (
+        29,
+        "visits_by_day",
+        include_str!("../../migrations/sqlite/0029_visits_by_day.sql"),
+        include_str!("../../migrations/postgres/0029_visits_by_day.sql"),
+    ),
 ];
 
 impl Store {
