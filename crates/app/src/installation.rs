@@ -264,14 +264,15 @@ impl Installation {
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "dropping old staging tables failed"),
         }
-        if let Err(e) = store.tallies_fold().await {
-            tracing::warn!(error = %e, "folding the dashboard tallies failed");
-        }
         let today = store.clock().today();
         match store.kube_reassess_all(&thresholds, today).await {
             Ok(n) if n > 0 => tracing::info!(changed = n, instance, "KUBE re-assessed"),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "re-assessment failed"),
+        }
+        // After the re-assessment, whose changes of status add tallies too.
+        if let Err(e) = store.tallies_fold().await {
+            tracing::warn!(error = %e, "folding the dashboard tallies failed");
         }
         Ok(true)
     }

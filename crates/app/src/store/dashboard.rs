@@ -96,6 +96,15 @@ impl Store {
                 .await?)
     }
 
+    /// After an import of thousands of rows (each of which added its tallies on
+    /// SQLite): folded at once, so the dashboard does not sum them until the housekeeping
+    /// runs. The import is done whatever happens here.
+    pub(crate) async fn tallies_fold_after_bulk(&self) {
+        if let Err(e) = self.tallies_fold().await {
+            tracing::warn!(error = %e, "folding the dashboard tallies after an import failed");
+        }
+    }
+
     /// Exactly the rows this transaction sees are summed and removed, so a write
     /// committing meanwhile keeps its rows for the next fold.
     async fn tally_fold(&self, table: &str, keys: &str, counts: &str) -> Result<u64> {
@@ -164,10 +173,14 @@ impl Store {
         w.cond("t.starts_on >= ?", since);
         w.raw("tp.attended = 1");
         scope_filter(&mut w, "t.district_code", scope);
+        w.raw("tp.training_id = t.id");
+        // The year's trainings first, then their participants: SQLite, left to choose,
+        // reads every participant ever recorded (a CROSS JOIN keeps its order; PostgreSQL
+        // plans it as any join).
         let participants = w
             .count(
                 self.reading(),
-                "training_participants tp JOIN trainings t ON t.id = tp.training_id",
+                "trainings t CROSS JOIN training_participants tp",
             )
             .await?;
         let mut w = Where::new();

@@ -240,6 +240,12 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0029_visits_by_day.sql"),
         include_str!("../../migrations/postgres/0029_visits_by_day.sql"),
     ),
+    (
+        30,
+        "kube_visit_due",
+        include_str!("../../migrations/sqlite/0030_kube_visit_due.sql"),
+        include_str!("../../migrations/postgres/0030_kube_visit_due.sql"),
+    ),
 ];
 
 impl Store {

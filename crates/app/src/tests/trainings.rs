@@ -72,4 +72,12 @@ async fn participants_attendance_and_the_summary_stay_in_the_area() {
         "{field:?}"
     );
     assert_eq!(field.iter().map(|v| v.participants).sum::<i64>(), 2);
+    // The dashboard's year counts both who attended; the training is Langensari's, so
+    // its pendamping's counts both too.
+    for c in [&o.kabid, &o.field] {
+        let d = crate::dashboard::compute(cx, c, domain::Lang::Id)
+            .await
+            .unwrap();
+        assert_eq!((d.this_year.trainings, d.this_year.participants), (1, 2));
+    }
 }

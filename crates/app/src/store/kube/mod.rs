@@ -418,6 +418,9 @@ impl Store {
             ids.push(d.kube.id);
         }
         tx.commit().await.map_err(|e| (0, e.into()))?;
+        if groups.len() >= 100 {
+            self.tallies_fold_after_bulk().await;
+        }
         Ok(ids)
     }
 

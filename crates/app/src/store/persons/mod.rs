@@ -294,6 +294,9 @@ impl Store {
         }
         let ids = r?;
         tx.commit().await?;
+        if big {
+            self.tallies_fold_after_bulk().await;
+        }
         Ok(ids)
     }
 
