@@ -14,39 +14,28 @@ INSERT INTO person_tallies (district_code, category, n)
 SELECT p.district_code, c.category, COUNT(*) FROM person_categories c JOIN persons p ON p.id = c.person_id
 WHERE p.restricted_at IS NULL GROUP BY p.district_code, c.category;
 
-CREATE FUNCTION person_tally_added() RETURNS trigger LANGUAGE plpgsql AS $$
+-- One function for the three triggers: each names the transition tables its event has.
+CREATE FUNCTION person_tally() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO person_tallies (district_code, category, n)
-    SELECT p.district_code, a.category, COUNT(*) FROM added a JOIN persons p ON p.id = a.person_id
-    WHERE p.restricted_at IS NULL GROUP BY p.district_code, a.category;
-    RETURN NULL;
-END
-$$;
-CREATE FUNCTION person_tally_removed() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    INSERT INTO person_tallies (district_code, category, n)
-    SELECT p.district_code, r.category, -COUNT(*) FROM removed r JOIN persons p ON p.id = r.person_id
-    WHERE p.restricted_at IS NULL GROUP BY p.district_code, r.category;
-    RETURN NULL;
-END
-$$;
-CREATE FUNCTION person_tally_changed() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    INSERT INTO person_tallies (district_code, category, n)
-    SELECT p.district_code, r.category, -COUNT(*) FROM removed r JOIN persons p ON p.id = r.person_id
-    WHERE p.restricted_at IS NULL GROUP BY p.district_code, r.category;
-    INSERT INTO person_tallies (district_code, category, n)
-    SELECT p.district_code, a.category, COUNT(*) FROM added a JOIN persons p ON p.id = a.person_id
-    WHERE p.restricted_at IS NULL GROUP BY p.district_code, a.category;
+    IF TG_OP IN ('DELETE', 'UPDATE') THEN
+        INSERT INTO person_tallies (district_code, category, n)
+        SELECT p.district_code, r.category, -COUNT(*) FROM removed r JOIN persons p ON p.id = r.person_id
+        WHERE p.restricted_at IS NULL GROUP BY p.district_code, r.category;
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        INSERT INTO person_tallies (district_code, category, n)
+        SELECT p.district_code, a.category, COUNT(*) FROM added a JOIN persons p ON p.id = a.person_id
+        WHERE p.restricted_at IS NULL GROUP BY p.district_code, a.category;
+    END IF;
     RETURN NULL;
 END
 $$;
 CREATE TRIGGER person_tally_add AFTER INSERT ON person_categories
-    REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION person_tally_added();
+    REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION person_tally();
 CREATE TRIGGER person_tally_remove AFTER DELETE ON person_categories
-    REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION person_tally_removed();
+    REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION person_tally();
 CREATE TRIGGER person_tally_change AFTER UPDATE ON person_categories
-    REFERENCING OLD TABLE AS removed NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION person_tally_changed();
+    REFERENCING OLD TABLE AS removed NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION person_tally();
 
 CREATE FUNCTION person_tally_moved() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

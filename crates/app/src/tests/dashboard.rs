@@ -121,7 +121,7 @@ async fn the_kube_tallies_follow_every_change_and_fold_to_the_same_counts() {
 }
 
 /// Persons by category as the dashboard counted them before it kept tallies.
-async fn categories_counted(store: &crate::store::Store) -> Vec<(String, i64)> {
+pub(crate) async fn categories_counted(store: &crate::store::Store) -> Vec<(String, i64)> {
     sqlx::query_as(
         "SELECT c.category, CAST(COUNT(*) AS BIGINT) FROM person_categories c JOIN persons p ON p.id = c.person_id
          WHERE p.restricted_at IS NULL GROUP BY c.category ORDER BY c.category",
@@ -131,7 +131,7 @@ async fn categories_counted(store: &crate::store::Store) -> Vec<(String, i64)> {
     .unwrap()
 }
 
-async fn categories_tallied(
+pub(crate) async fn categories_tallied(
     store: &crate::store::Store,
     scope: Option<&[String]>,
 ) -> Vec<(String, i64)> {

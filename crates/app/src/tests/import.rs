@@ -199,6 +199,11 @@ async fn a_large_file_goes_in_whole_and_is_found_by_any_word() {
     assert_eq!(found(&o, "Besar", None).await, 13_500);
     assert_eq!(store.indexes().await.unwrap(), indexes);
     assert!(!staged(store.schema().await.unwrap()));
+    // The dashboard's persons by category follow the imports, the refused ones not at all.
+    assert_eq!(
+        crate::tests::dashboard::categories_tallied(store, None).await,
+        crate::tests::dashboard::categories_counted(store).await
+    );
 }
 
 /// An import killed between staging and commit leaves its staging tables, which hold the
