@@ -23,6 +23,7 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
+. bench/serve.sh
 log() { echo "[kube-bench $(date +%H:%M:%S)] $*" >&2; }
 if [ -z "${SKIP_BUILD:-}" ]; then
   log "building $PROFILE binaries"
@@ -58,21 +59,8 @@ for part in 4 2 1; do
 done
 
 log "dry run of $ROWS rows through the API, /healthz asked meanwhile"
-echo "Sandi-Uji-Kinerja-2026" | "$BIN/sikube" user add bench --role operator --database-url "$DB" >/dev/null
-"$BIN/sikube" serve --database-url "$DB" --region "$REGION" --bind "127.0.0.1:0" >"$WORK/serve.log" 2>&1 &
-SERVER=$!
-URL=""
-for _ in $(seq 1 3000); do
-  URL=$(grep -o 'listening on http://127\.0\.0\.1:[0-9]*' "$WORK/serve.log" | head -n 1 | sed 's/^listening on //' || true)
-  [ -n "$URL" ] && break
-  kill -0 "$SERVER" 2>/dev/null || { cat "$WORK/serve.log" >&2; exit 1; }
-  sleep 0.02
-done
-[ -n "$URL" ] || { echo "sikube serve named no address" >&2; exit 1; }
-until curl -sf "$URL/readyz" >/dev/null; do sleep 0.02; done
-TOKEN=$(curl -sf -H 'content-type: application/json' \
-  -d '{"username":"bench","password":"Sandi-Uji-Kinerja-2026"}' "$URL/api/v1/auth/login" |
-  python3 -c "import json,sys; print(json.load(sys.stdin)['token'])")
+echo "$BENCH_PASSWORD" | "$BIN/sikube" user add bench --role operator --database-url "$DB" >/dev/null
+serve_on "$DB"
 curl -s -o "$WORK/api.json" -w '%{http_code} %{time_total}\n' -X POST -H "Authorization: Bearer $TOKEN" \
   -H 'content-type: application/octet-stream' --data-binary "@$WORK/kube.csv" \
   "$URL/api/v1/import/kube?dry_run=true" >"$WORK/api.txt" &

@@ -34,6 +34,7 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
+. bench/serve.sh
 started=$(date +%s)
 now() { date +%s.%N; }
 secs() { python3 -c "print(f'{$2 - $1:.2f}')"; }
@@ -134,7 +135,7 @@ DB="sqlite://$WORK/csv.db"
 t0=$(now)
 "$BIN/sikube-bench" national "$DB" "$REGION" "$KUBE" "$VISITS"
 national_s=$(secs "$t0" "$(now)")
-echo "Sandi-Uji-Kinerja-2026" | "$BIN/sikube" user add bench --role admin --database-url "$DB" >/dev/null
+echo "$BENCH_PASSWORD" | "$BIN/sikube" user add bench --role admin --database-url "$DB" >/dev/null
 db_mb=$(du -cm "$WORK"/csv.db* | tail -1 | cut -f1)
 
 # The duplicate scan over the whole registry, as the daily (or first) run does: in its own
@@ -147,29 +148,6 @@ scan_duplicates() { # db
   SCAN_S=$(secs "$t0" "$(now)")
   SCAN_MB=$(awk -F: '/Maximum resident set size/ {printf "%.0f", $2 / 1024}' "$WORK/scan.time")
   SCAN_PAIRS=$(grep -o '[0-9]* pairs stored' "$WORK/scan.log" | cut -d' ' -f1)
-}
-
-# `sikube serve` on a database; sets SERVER, URL, START_S and TOKEN (the bench admin's).
-serve_on() { # db
-  local t0
-  t0=$(now)
-  # Port 0: the server takes a free port itself and names it (no window in which another
-  # process could take a port picked here).
-  "$BIN/sikube" serve --database-url "$1" --region "$REGION" --bind "127.0.0.1:0" >"$WORK/serve.log" 2>&1 &
-  SERVER=$!
-  URL=""
-  for _ in $(seq 1 3000); do
-    URL=$(grep -o 'listening on http://127\.0\.0\.1:[0-9]*' "$WORK/serve.log" | head -n 1 | sed 's/^listening on //' || true)
-    [ -n "$URL" ] && break
-    kill -0 "$SERVER" 2>/dev/null || { cat "$WORK/serve.log" >&2; exit 1; }
-    sleep 0.02
-  done
-  [ -n "$URL" ] || { echo "sikube serve named no address" >&2; exit 1; }
-  until curl -sf "$URL/readyz" >/dev/null; do sleep 0.02; done
-  START_S=$(secs "$t0" "$(now)")
-  TOKEN=$(curl -sf -H 'content-type: application/json' \
-    -d '{"username":"bench","password":"Sandi-Uji-Kinerja-2026"}' "$URL/api/v1/auth/login" |
-    python3 -c "import json,sys; print(json.load(sys.stdin)['token'])")
 }
 
 ORDER="static dashboard kube_list search_name search_nik kube_detail duplicates"
@@ -245,7 +223,7 @@ pg_http=""
 if [ -n "$PG_DB" ]; then
   log "national data on PostgreSQL"
   "$BIN/sikube-bench" national "$PG_DB" "$REGION" "$KUBE" "$VISITS"
-  echo "Sandi-Uji-Kinerja-2026" | "$BIN/sikube" user add bench --role admin --database-url "$PG_DB" >/dev/null
+  echo "$BENCH_PASSWORD" | "$BIN/sikube" user add bench --role admin --database-url "$PG_DB" >/dev/null
   psql "$PG_DB" -qc "VACUUM ANALYZE" >/dev/null
   log "duplicate scan of $N persons on PostgreSQL"
   scan_duplicates "$PG_DB"

@@ -84,8 +84,9 @@ impl Store {
         }
         let tables: Vec<(String,)> = sqlx::query_as(
             "SELECT CAST(tablename AS TEXT) FROM pg_tables WHERE schemaname = current_schema()
-               AND starts_with(tablename, 'import_stage_')",
+               AND starts_with(tablename, $1)",
         )
+        .bind(STAGE_PREFIX)
         .fetch_all(&self.pool)
         .await?;
         let before = std::time::SystemTime::now() - age;
