@@ -461,11 +461,16 @@ pub async fn business_type_save(cx: &Context, c: &Caller, b: &BusinessTypeIn) ->
 /// What a KUBE's page shows: the group with its members, health (assessed anew when due,
 /// which may write: only after access is decided), guidance, visits and history.
 pub async fn overview(cx: &Context, c: &Caller, id: i64) -> Result<KubeOverview> {
-    let detail = crate::scope::kube_detail(cx, c, id).await?;
-    Ok(cx
-        .store
-        .kube_overview(detail, &cx.settings.health, cx.today())
-        .await?)
+    let t = &cx.settings.health;
+    let mut ov = cx.store.kube_overview(id, t, cx.today()).await?;
+    ov.detail = c.visible(ov.detail)?;
+    if ov.health_moved {
+        ov.health = cx.store.kube_health_settle(id, t, cx.today()).await?;
+        ov.health_moved = false;
+        // The status the group shows is the one just stored.
+        ov.detail = cx.store.kube_detail(id).await?;
+    }
+    Ok(ov)
 }
 
 /// A KUBE's page: its [`overview`], its members' standing against the membership rules
@@ -478,11 +483,18 @@ pub struct KubePage {
 }
 
 pub async fn page(cx: &Context, c: &Caller, id: i64) -> Result<KubePage> {
-    let overview = overview(cx, c, id).await?;
-    let standing = crate::membership::standing_of(cx, c, &overview.detail).await?;
+    let mut overview = overview(cx, c, id).await?;
+    let standing = crate::membership::standing_from(
+        cx,
+        c,
+        &overview.detail,
+        std::mem::take(&mut overview.member_facts),
+        overview.dtsen_known,
+        std::mem::take(&mut overview.exceptions),
+    );
     Ok(KubePage {
         standing,
-        checklists: cx.store.checklists(id).await?,
+        checklists: std::mem::take(&mut overview.checklists),
         overview,
     })
 }

@@ -153,16 +153,36 @@ pub(crate) async fn standing_of(
     c: &Caller,
     d: &crate::store::kube::KubeDetail,
 ) -> Result<Standing> {
-    let kube_id = d.kube.id;
     let ids: Vec<i64> = d
         .members
         .iter()
         .filter(|m| m.left_on.is_none())
         .map(|m| m.person_id)
         .collect();
-    let facts = facts(cx, c, &ids).await?;
+    let facts = cx.store.membership_facts(&ids).await?;
     let dtsen_known = cx.store.dtsen_known().await?;
-    let exceptions = cx.store.kube_exceptions(kube_id).await?;
+    let exceptions = cx.store.kube_exceptions(d.kube.id).await?;
+    Ok(standing_from(cx, c, d, facts, dtsen_known, exceptions))
+}
+
+/// [`standing_of`] from the facts of the group's active members (in any order), whether
+/// a DTSEN extract was imported, and the exceptions recorded.
+pub(crate) fn standing_from(
+    cx: &Context,
+    c: &Caller,
+    d: &crate::store::kube::KubeDetail,
+    facts: Vec<crate::store::kube::RuleFacts>,
+    dtsen_known: bool,
+    exceptions: Vec<MemberException>,
+) -> Standing {
+    // In the members' order, as the page lists them.
+    let facts: Vec<Facts> = d
+        .members
+        .iter()
+        .filter(|m| m.left_on.is_none())
+        .filter_map(|m| facts.iter().find(|f| f.0 == m.person_id))
+        .map(|f| facts_of(c, f.clone()))
+        .collect();
     let name_of = |id: i64| {
         d.members
             .iter()
@@ -187,7 +207,7 @@ pub(crate) async fn standing_of(
         }
     }
     s.exceptions = exceptions;
-    Ok(s)
+    s
 }
 
 /// A member of an active group who breaks a rule without an exception.

@@ -1,5 +1,6 @@
 //! Files attached to records (proposal documents, visit photos).
 use crate::store::idempotency::{self, Once};
+use crate::store::batch::Read;
 use crate::store::{audit, Actor, Result, Store, StoreError};
 use serde::Serialize;
 use sqlx::{AnyConnection, FromRow};
@@ -80,16 +81,31 @@ impl Store {
     }
 }
 
+const COLS: &str = "id, entity, entity_id, filename, mime, size, created_at";
+
 pub(crate) async fn list_in(
     conn: &mut AnyConnection,
     entity: &str,
     entity_id: i64,
 ) -> Result<Vec<AttachmentInfo>> {
-    Ok(sqlx::query_as("SELECT id, entity, entity_id, filename, mime, size, created_at FROM attachments WHERE entity = $1 AND entity_id = $2 ORDER BY id")
-        .bind(entity)
-        .bind(entity_id)
-        .fetch_all(conn)
-        .await?)
+    Read::new(
+        format!("SELECT {COLS} FROM attachments WHERE entity = $1 AND entity_id = $2 ORDER BY id"),
+        vec![entity.into(), entity_id.into()],
+    )
+    .all(conn)
+    .await
+}
+
+/// The photos of a KUBE's newest visit.
+pub(crate) fn newest_visit_photos(kube_id: i64) -> Read<AttachmentInfo> {
+    Read::new(
+        format!(
+            "SELECT {COLS} FROM attachments WHERE entity = 'visit' AND entity_id =
+               (SELECT id FROM visits WHERE kube_id = $1 ORDER BY visited_on DESC, id DESC LIMIT 1)
+             ORDER BY id"
+        ),
+        vec![kube_id.into()],
+    )
 }
 
 /// Attaches a file inside the caller's transaction (a checklist and its photos are one

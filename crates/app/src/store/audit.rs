@@ -194,22 +194,15 @@ impl Store {
 }
 
 /// The newest `limit` entries about one object, without counting them all.
-pub(crate) async fn recent_in(
-    conn: &mut AnyConnection,
-    entity: &str,
-    entity_id: i64,
-    limit: i64,
-) -> Result<Vec<AuditEntry>> {
-    Ok(sqlx::query_as(&format!(
-        "SELECT id, at, user_id, username, action, entity, entity_id, before_json, after_json, {}
-         FROM audit_log WHERE entity = $1 AND entity_id = $2 ORDER BY at DESC, id DESC LIMIT $3",
-        full_name_of("user_id")
-    ))
-    .bind(entity)
-    .bind(entity_id.to_string())
-    .bind(limit)
-    .fetch_all(conn)
-    .await?)
+pub(crate) fn recent(entity: &str, entity_id: i64, limit: i64) -> crate::store::batch::Read<AuditEntry> {
+    crate::store::batch::Read::new(
+        format!(
+            "SELECT id, at, user_id, username, action, entity, entity_id, before_json, after_json, {}
+             FROM audit_log WHERE entity = $1 AND entity_id = $2 ORDER BY at DESC, id DESC LIMIT $3",
+            full_name_of("user_id")
+        ),
+        vec![entity.into(), entity_id.to_string().into(), limit.into()],
+    )
 }
 
 #[cfg(test)]

@@ -329,18 +329,21 @@ impl Store {
 
     /// A group's checklists, newest first.
     pub async fn checklists(&self, kube_id: i64) -> Result<Vec<Checklist>> {
-        Ok(sqlx::query_as(&format!(
-            "SELECT {COLS} FROM kube_checklists c WHERE c.kube_id = $1 ORDER BY c.assessed_on DESC, c.id DESC"
-        ))
-        .bind(kube_id)
-        .fetch_all(&self.pool)
-        .await?)
+        checklists_of(kube_id).all(&mut *self.pool.acquire().await?).await
     }
 
     /// A checklist and its answers in the order they were asked.
     pub async fn checklist(&self, id: i64) -> Result<(Checklist, Vec<AnswerRow>)> {
         get_in(&mut *self.pool.acquire().await?, id).await
     }
+}
+
+/// A group's checklists, newest first.
+pub(crate) fn checklists_of(kube_id: i64) -> crate::store::batch::Read<Checklist> {
+    crate::store::batch::Read::new(
+        format!("SELECT {COLS} FROM kube_checklists c WHERE c.kube_id = $1 ORDER BY c.assessed_on DESC, c.id DESC"),
+        vec![kube_id.into()],
+    )
 }
 
 async fn get_in(conn: &mut AnyConnection, id: i64) -> Result<(Checklist, Vec<AnswerRow>)> {

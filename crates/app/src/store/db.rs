@@ -248,6 +248,24 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
     ),
 ];
 
+/// A pool of `max` connections that checks a connection before lending it only when it
+/// sat idle long enough to have been dropped by the server or a firewall: the check is a
+/// round trip of its own (on SQLite a hand-off to the connection's thread), and made at
+/// every lending it doubled the round trips of every page.
+pub(crate) fn pool_options(max: u32) -> AnyPoolOptions {
+    AnyPoolOptions::new()
+        .max_connections(max)
+        .test_before_acquire(false)
+        .before_acquire(|conn, meta| {
+            Box::pin(async move {
+                if meta.idle_for >= Duration::from_secs(30) {
+                    sqlx::Connection::ping(conn).await?;
+                }
+                Ok(true)
+            })
+        })
+}
+
 impl Store {
     /// Connects to `sqlite://path` (created if missing) or `postgres://…`.
     pub async fn connect(url: &str) -> Result<Store> {
@@ -275,12 +293,11 @@ impl Store {
         let opts = AnyConnectOptions::from_str(&url)?;
         // A read-only open (checking a backup) cannot switch the journal mode.
         let read_only = url.contains("mode=ro");
-        let pool = AnyPoolOptions::new()
-            .max_connections(match backend {
-                Backend::Sqlite => 8,
-                Backend::Postgres => 16,
-            })
-            .acquire_timeout(Duration::from_secs(10))
+        let pool = pool_options(match backend {
+            Backend::Sqlite => 8,
+            Backend::Postgres => 16,
+        })
+        .acquire_timeout(Duration::from_secs(10))
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite && read_only {

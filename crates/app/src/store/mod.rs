@@ -7,6 +7,7 @@ pub mod aid;
 pub mod attachments;
 pub mod audit;
 mod backend;
+pub(crate) mod batch;
 mod business_types;
 pub mod checklist;
 mod clock;

@@ -1,6 +1,6 @@
 //! The facilitator's monthly report: their groups, and the plan they write for the next
 //! month (the visits, health and checklists are read through their own modules).
-use crate::store::visits::{health_history_in, HealthRecord};
+use crate::store::visits::{health_history_of, HealthRecord};
 use crate::store::{audit, Actor, Result, Store};
 use sqlx::FromRow;
 
@@ -37,7 +37,7 @@ impl Store {
     /// A group's assessments, newest first.
     pub async fn monthly_health(&self, kube_id: i64) -> Result<Vec<HealthRecord>> {
         let mut conn = self.pool.acquire().await?;
-        health_history_in(&mut conn, kube_id).await
+        health_history_of(kube_id).all(&mut conn).await
     }
 
     /// The active facilitators' accounts, by user name.

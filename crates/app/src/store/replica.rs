@@ -5,7 +5,6 @@
 //! behind the primary than the configured bound; otherwise, and whenever it is down, they
 //! read from the primary. Writes always go to the primary.
 use crate::store::{Result, Store};
-use sqlx::any::AnyPoolOptions;
 use sqlx::AnyPool;
 use std::collections::VecDeque;
 use std::future::Future;
@@ -68,8 +67,7 @@ impl Store {
     /// the server from starting.
     pub fn with_replica(mut self, url: &str, max_lag: Duration) -> Result<Store> {
         let opts = sqlx::any::AnyConnectOptions::from_str(url)?;
-        let pool = AnyPoolOptions::new()
-            .max_connections(16)
+        let pool = crate::store::db::pool_options(16)
             .acquire_timeout(Duration::from_secs(2))
             .connect_lazy_with(opts);
         self.replica = Some(std::sync::Arc::new(Replica {

@@ -237,21 +237,27 @@ impl Store {
         let mut w = Where::new();
         w.contains(&["username"], &f.q);
         w.eq("role", &f.role);
-        let rows: Page<UserRow> = w
-            .page(&self.pool, COLS, "users", &SORTS.order(&f.sort), paging)
-            .await?;
-        let mut conn = self.pool.acquire().await?;
-        let mut items = Vec::with_capacity(rows.items.len());
-        for r in rows.items {
-            let d = districts_of(&mut conn, r.id).await?;
-            items.push(r.into_user(d));
+        // Each account's kecamatan in the same statement as the accounts and their count.
+        #[derive(FromRow)]
+        struct Listed {
+            #[sqlx(flatten)]
+            row: UserRow,
+            district_list: Option<String>,
         }
-        Ok(Page {
-            items,
-            total: rows.total,
-            limit: paging.limit,
-            offset: paging.offset,
-        })
+        let cols = format!(
+            "{COLS}, (SELECT string_agg(d.district_code, ',' ORDER BY d.district_code)
+                      FROM user_districts d WHERE d.user_id = users.id) AS district_list"
+        );
+        let rows: Page<Listed> = w
+            .page(&self.pool, &cols, "users", &SORTS.order(&f.sort), paging)
+            .await?;
+        Ok(rows.map(|l| {
+            let districts = l
+                .district_list
+                .map(|d| d.split(',').map(str::to_string).collect())
+                .unwrap_or_default();
+            l.row.into_user(districts)
+        }))
     }
 
     /// Applies a change and records it with the values before and after. A disabled

@@ -3,6 +3,7 @@
 use crate::store::idempotency::{self, Once};
 use crate::store::persons::{scope_filter, Scope};
 use crate::store::sql::Where;
+use crate::store::batch::Read;
 use crate::store::{audit, Actor, Result, Store, StoreError};
 use chrono::NaiveDate;
 use domain::health::{assess, Health, Level, Thresholds, VisitFacts};
@@ -78,25 +79,35 @@ pub struct CaseRow {
     pub pendamping_id: Option<i64>,
 }
 
-pub(crate) async fn visits_in(conn: &mut AnyConnection, kube_id: i64) -> Result<Vec<Visit>> {
-    Ok(sqlx::query_as(&format!(
-        "SELECT {COLS} FROM visits WHERE kube_id = $1 ORDER BY visited_on DESC, id DESC"
-    ))
-    .bind(kube_id)
-    .fetch_all(conn)
-    .await?)
+/// A KUBE's visits, newest first.
+pub(crate) fn visits_of(kube_id: i64) -> Read<Visit> {
+    Read::new(
+        format!("SELECT {COLS} FROM visits WHERE kube_id = $1 ORDER BY visited_on DESC, id DESC"),
+        vec![kube_id.into()],
+    )
 }
 
-pub(crate) async fn health_history_in(
-    conn: &mut AnyConnection,
-    kube_id: i64,
-) -> Result<Vec<HealthRecord>> {
-    Ok(sqlx::query_as(
+pub(crate) async fn visits_in(conn: &mut AnyConnection, kube_id: i64) -> Result<Vec<Visit>> {
+    visits_of(kube_id).all(conn).await
+}
+
+/// A KUBE's fifty newest health assessments.
+pub(crate) fn health_history_of(kube_id: i64) -> Read<HealthRecord> {
+    Read::new(
         "SELECT assessed_at, assessed_on, status, level, reasons_json FROM kube_health WHERE kube_id = $1 ORDER BY id DESC LIMIT 50",
+        vec![kube_id.into()],
     )
-    .bind(kube_id)
-    .fetch_all(conn)
-    .await?)
+}
+
+/// What is stored of a KUBE's health with what it is judged from: stage, members,
+/// status, level, last visit, number of reasons.
+type HealthRow = (String, i64, String, Option<String>, Option<String>, i64);
+
+pub(crate) fn stored_health_of(kube_id: i64) -> Read<HealthRow> {
+    Read::new(
+        "SELECT stage, member_count, status, level, last_visit_on, health_reasons FROM kube WHERE id = $1",
+        vec![kube_id.into()],
+    )
 }
 
 /// What is stored of a KUBE's health: status, level, last visit, number of reasons.
@@ -109,21 +120,24 @@ async fn assess_in(
     t: &Thresholds,
     today: NaiveDate,
 ) -> Result<(Health, Stored, Stored, Vec<Visit>)> {
-    let (stage, member_count, status, level, last_visit, reasons): (
-        String,
-        i64,
-        String,
-        Option<String>,
-        Option<String>,
-        i64,
-    ) = sqlx::query_as(
-        "SELECT stage, member_count, status, level, last_visit_on, health_reasons FROM kube WHERE id = $1",
-    )
-    .bind(kube_id)
-    .fetch_optional(&mut *conn)
-    .await?
-    .ok_or(StoreError::NotFound)?;
+    let row = stored_health_of(kube_id)
+        .all(&mut *conn)
+        .await?
+        .pop()
+        .ok_or(StoreError::NotFound)?;
     let visits = visits_in(conn, kube_id).await?;
+    let (h, stored, now) = assess_stored(row, &visits, t, today)?;
+    Ok((h, stored, now, visits))
+}
+
+/// A KUBE's health as of `today` from its visits (newest first), and what is stored of
+/// it now: the two differ when the health moved since it was stored.
+pub(crate) fn assess_stored(
+    (stage, member_count, status, level, last_visit, reasons): HealthRow,
+    visits: &[Visit],
+    t: &Thresholds,
+    today: NaiveDate,
+) -> Result<(Health, Stored, Stored)> {
     // `visits` are newest first (for pages); the assessment takes them in recording order.
     let facts: Vec<VisitFacts> = visits.iter().rev().map(Visit::facts).collect();
     // The level is the latest stage checklist's (kept on the group), carried through.
@@ -150,7 +164,7 @@ async fn assess_in(
         last,
         h.reasons.len() as i64,
     );
-    Ok((h, (status, level, last_visit, reasons), now, visits))
+    Ok((h, (status, level, last_visit, reasons), now))
 }
 
 /// Re-assesses a KUBE from its visits; stores the result (and history when it changed).
@@ -267,28 +281,29 @@ impl Store {
         t: &Thresholds,
         today: NaiveDate,
     ) -> Result<(Health, Vec<Visit>)> {
-        let mut conn = self.pool.acquire().await?;
-        self.health_in(&mut conn, kube_id, t, today).await
-    }
-
-    /// [`Store::kube_health`], reading on `conn`.
-    pub(crate) async fn health_in(
-        &self,
-        conn: &mut AnyConnection,
-        kube_id: i64,
-        t: &Thresholds,
-        today: NaiveDate,
-    ) -> Result<(Health, Vec<Visit>)> {
         // Reading is enough unless the health moved since it was stored: a page view
-        // must not take SQLite's single write lock.
-        let (h, stored, now, visits) = assess_in(conn, kube_id, t, today).await?;
+        // must not take SQLite's single write lock. The reading connection goes back to
+        // the pool before the write takes one.
+        let (h, stored, now, visits) =
+            assess_in(&mut *self.pool.acquire().await?, kube_id, t, today).await?;
         if stored == now {
             return Ok((h, visits));
         }
+        Ok((self.kube_health_settle(kube_id, t, today).await?, visits))
+    }
+
+    /// Stores a KUBE's health judged anew as of `today` (with its history when the
+    /// status changed), for a page that found it moved.
+    pub async fn kube_health_settle(
+        &self,
+        kube_id: i64,
+        t: &Thresholds,
+        today: NaiveDate,
+    ) -> Result<Health> {
         let mut tx = self.tx().await?;
         let h = reassess(&mut tx, kube_id, t, today, false, &self.now()).await?;
         tx.commit().await?;
-        Ok((h, visits))
+        Ok(h)
     }
 
     /// Re-assesses every KUBE whose last visit may have grown too old; returns how

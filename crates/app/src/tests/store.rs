@@ -236,3 +236,62 @@ async fn login_attempts_are_counted_per_key_before_checking() {
         assert_eq!(s.login_failures("ip:1", since).await.unwrap(), 2);
     }
 }
+
+/// A batch sends its reads as one text with the values written in: each read must
+/// answer in the batch exactly what it answers alone with its values bound — text with
+/// quotes, backslashes and a `$1` of its own, the extreme integers, no rows, several.
+#[tokio::test]
+async fn a_batch_answers_what_each_read_answers_alone() {
+    use crate::store::batch::{Batch, Read};
+    let nasty = "O'Brien \\' \\\\ ''; -- $1 \"é\" 😀\n";
+    for s in backends().await {
+        let text = || Read::<(String, i64)>::new("SELECT $1, $2", vec![nasty.into(), i64::MIN.into()]);
+        let none = || {
+            Read::<(i64,)>::new(
+                "SELECT id FROM users WHERE username = $1",
+                vec!["nobody'; DROP TABLE users; --".into()],
+            )
+        };
+        let quoted = || {
+            Read::<(String, i64, Option<String>)>::new(
+                "SELECT '$1 ''stays''', $1, CAST(NULL AS TEXT) UNION ALL SELECT 'b', $1 - 1, $2 ORDER BY 2",
+                vec![i64::MAX.into(), "x".into()],
+            )
+        };
+        let mut conn = s.pool.acquire().await.unwrap();
+        let alone = (
+            text().all(&mut conn).await.unwrap(),
+            none().all(&mut conn).await.unwrap(),
+            quoted().all(&mut conn).await.unwrap(),
+        );
+        assert_eq!(alone.0, vec![(nasty.to_string(), i64::MIN)]);
+        assert!(alone.1.is_empty());
+        assert_eq!(
+            alone.2,
+            vec![
+                ("b".to_string(), i64::MAX - 1, Some("x".to_string())),
+                ("$1 'stays'".to_string(), i64::MAX, None)
+            ]
+        );
+        let mut b = Batch::new(s.backend());
+        let (t, n, q) = (
+            b.add(text()).unwrap(),
+            b.add(none()).unwrap(),
+            b.add(quoted()).unwrap(),
+        );
+        let mut rows = b.run(&mut conn).await.unwrap();
+        assert_eq!(rows.all(t).unwrap(), alone.0);
+        assert_eq!(rows.all(n).unwrap(), alone.1);
+        assert_eq!(rows.all(q).unwrap(), alone.2);
+        // The users table is still there.
+        assert_eq!(s.user_count().await.unwrap(), 0);
+        // Text SQL cannot hold, and a `$N` without its value, are refused before sending.
+        let mut b = Batch::new(s.backend());
+        assert!(b
+            .add(Read::<(String,)>::new("SELECT $1", vec!["a\0b".into()]))
+            .is_err());
+        assert!(b
+            .add(Read::<(String,)>::new("SELECT $2", vec!["a".into()]))
+            .is_err());
+    }
+}

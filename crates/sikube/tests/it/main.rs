@@ -27,5 +27,6 @@ mod registry;
 mod reliability;
 mod replica;
 mod reports;
+mod roundtrips;
 mod security;
 mod tasks;

@@ -418,12 +418,15 @@ impl From<Msg> for StoreError {
     }
 }
 
-pub(crate) async fn assets_in(conn: &mut AnyConnection, kube_id: i64) -> Result<Vec<Asset>> {
-    Ok(sqlx::query_as(
+/// A KUBE's asset register.
+pub(crate) fn assets_of(kube_id: i64) -> crate::store::batch::Read<Asset> {
+    crate::store::batch::Read::new(
         "SELECT a.item_id, i.name, i.unit, a.quantity, a.unit_price, a.acquired_on, a.proposal_id
          FROM kube_assets a JOIN items i ON i.id = a.item_id WHERE a.kube_id = $1 ORDER BY a.id",
+        vec![kube_id.into()],
     )
-    .bind(kube_id)
-    .fetch_all(conn)
-    .await?)
+}
+
+pub(crate) async fn assets_in(conn: &mut AnyConnection, kube_id: i64) -> Result<Vec<Asset>> {
+    assets_of(kube_id).all(conn).await
 }

@@ -138,15 +138,7 @@ impl Store {
 
     /// The exceptions recorded for a group's members, oldest first.
     pub async fn kube_exceptions(&self, kube_id: i64) -> Result<Vec<MemberException>> {
-        Ok(sqlx::query_as(&format!(
-            "SELECT x.person_id, p.name, x.rule, x.reason, x.username, {}, x.at
-             FROM kube_member_exceptions x JOIN persons p ON p.id = x.person_id
-             WHERE x.kube_id = $1 ORDER BY x.id",
-            crate::store::audit::full_name_of("x.user_id")
-        ))
-        .bind(kube_id)
-        .fetch_all(&self.pool)
-        .await?)
+        exceptions_of(kube_id).all(&mut *self.pool.acquire().await?).await
     }
 
     /// What the membership rules ask of these persons, in the order asked.
@@ -176,9 +168,37 @@ impl Store {
 
     /// Whether the office has imported a DTSEN extract (before that the DTSEN rules warn).
     pub async fn dtsen_known(&self) -> Result<bool> {
-        let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM dtsen_imports LIMIT 1")
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(row.is_some())
+        let rows = dtsen_imported().all(&mut *self.pool.acquire().await?).await?;
+        Ok(!rows.is_empty())
     }
+}
+
+/// The exceptions recorded for a group's members, oldest first.
+pub(super) fn exceptions_of(kube_id: i64) -> Read<MemberException> {
+    Read::new(
+        format!(
+            "SELECT x.person_id, p.name, x.rule, x.reason, x.username, {}, x.at
+             FROM kube_member_exceptions x JOIN persons p ON p.id = x.person_id
+             WHERE x.kube_id = $1 ORDER BY x.id",
+            crate::store::audit::full_name_of("x.user_id")
+        ),
+        vec![kube_id.into()],
+    )
+}
+
+/// A row when a DTSEN extract was ever imported.
+pub(super) fn dtsen_imported() -> Read<(i64,)> {
+    Read::new("SELECT id FROM dtsen_imports LIMIT 1", Vec::new())
+}
+
+/// What the membership rules ask of a group's active members (in no order).
+pub(super) fn active_member_facts(kube_id: i64) -> Read<RuleFacts> {
+    Read::new(
+        format!(
+            "SELECT p.id, p.birth_date, p.household_role, p.occupation, p.kk_number, {} FROM persons p
+             WHERE p.id IN (SELECT person_id FROM kube_members WHERE kube_id = $1 AND left_on IS NULL)",
+            crate::store::persons::DTSEN_DECILE
+        ),
+        vec![kube_id.into()],
+    )
 }

@@ -2,28 +2,30 @@
 //! adding, removing and changing roles, with the member count kept.
 use super::*;
 
-pub(super) async fn members_in(
-    conn: &mut AnyConnection,
-    kube_id: i64,
-) -> Result<(Vec<Member>, Vec<Member>)> {
-    let history: Vec<Member> = sqlx::query_as(&format!(
-        "SELECT m.person_id, p.name, p.nik, p.sex, p.village_code, m.role, m.joined_on, m.left_on, m.left_reason,
-                {} AS attended_guidance
-         FROM kube_members m JOIN persons p ON p.id = m.person_id JOIN kube k ON k.id = m.kube_id
-         WHERE m.kube_id = $1 ORDER BY m.id DESC",
-        crate::store::trainings::attended_guidance()
-    ))
-    .bind(kube_id)
-    .fetch_all(conn)
-    .await?;
-    // Officers first (ketua, sekretaris, bendahara: the order of `MemberRole`).
+/// Everyone who was ever a member of a group, newest membership first.
+pub(super) fn member_history(kube_id: i64) -> Read<Member> {
+    Read::new(
+        format!(
+            "SELECT m.person_id, p.name, p.nik, p.sex, p.village_code, m.role, m.joined_on, m.left_on, m.left_reason,
+                    {} AS attended_guidance
+             FROM kube_members m JOIN persons p ON p.id = m.person_id JOIN kube k ON k.id = m.kube_id
+             WHERE m.kube_id = $1 ORDER BY m.id DESC",
+            crate::store::trainings::attended_guidance()
+        ),
+        vec![kube_id.into()],
+    )
+}
+
+/// The active members of a history, officers first (ketua, sekretaris, bendahara: the
+/// order of `MemberRole`), then by name.
+pub(super) fn active_members(history: &[Member]) -> Vec<Member> {
     let mut active: Vec<(MemberRole, String, Member)> = history
         .iter()
         .filter(|m| m.left_on.is_none())
         .map(|m| (m.role, m.name.to_lowercase(), m.clone()))
         .collect();
     active.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
-    Ok((active.into_iter().map(|a| a.2).collect(), history))
+    active.into_iter().map(|a| a.2).collect()
 }
 
 /// Facts of persons for the membership rules; an unknown id is a field error.

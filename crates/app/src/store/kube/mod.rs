@@ -4,6 +4,8 @@
 use crate::store::aid::Asset;
 use crate::store::attachments::AttachmentInfo;
 use crate::store::audit::AuditEntry;
+use crate::store::batch::{Batch, Read};
+use crate::store::checklist::Checklist;
 pub use crate::store::business_types::BusinessType;
 use crate::store::error::is_unique_violation;
 use crate::store::persons::{scope_filter, Scope};
@@ -30,6 +32,7 @@ mod create;
 use create::*;
 mod exceptions;
 pub use exceptions::{Excepted, MemberException, RuleFacts};
+use exceptions::{active_member_facts, dtsen_imported, exceptions_of};
 
 /// How long the business types are kept in memory.
 pub const BUSINESS_TYPES_TTL: std::time::Duration = std::time::Duration::from_secs(30);
@@ -242,7 +245,10 @@ async fn business_types_in(conn: &mut AnyConnection) -> Result<Vec<BusinessType>
 /// The KUBE page's reads ([`Store::kube_overview`]).
 pub struct KubeOverview {
     pub detail: KubeDetail,
+    /// Judged from the visits as of the day asked for; when it differs from the stored
+    /// health, `health_moved` is set and [`Store::kube_health_settle`] stores it.
     pub health: Health,
+    pub health_moved: bool,
     /// Newest first; the health was judged from them.
     pub visits: Vec<Visit>,
     pub health_history: Vec<HealthRecord>,
@@ -253,29 +259,47 @@ pub struct KubeOverview {
     /// The newest twenty changes of the group.
     pub audit: Vec<AuditEntry>,
     pub business_types: Vec<BusinessType>,
+    /// What the membership rules ask of the active members, in no order.
+    pub member_facts: Vec<RuleFacts>,
+    pub dtsen_known: bool,
+    pub exceptions: Vec<MemberException>,
+    /// Newest first.
+    pub checklists: Vec<Checklist>,
+}
+
+/// A group and its pendamping as the office names them (the full name when the account
+/// has one).
+#[derive(FromRow)]
+struct Named {
+    #[sqlx(flatten)]
+    kube: Kube,
+    pendamping_name: Option<String>,
+}
+
+fn named(id: i64) -> Read<Named> {
+    Read::new(
+        format!(
+            "SELECT {COLS}, (SELECT COALESCE(u.full_name, u.username) FROM users u
+                             WHERE u.id = kube.pendamping_id) AS pendamping_name
+             FROM kube WHERE id = $1"
+        ),
+        vec![id.into()],
+    )
 }
 
 async fn detail_in(conn: &mut AnyConnection, id: i64) -> Result<KubeDetail> {
-    // The group and its pendamping as the office names them (the full name when the
-    // account has one), in one read.
-    let row = sqlx::query(&format!(
-        "SELECT {COLS}, (SELECT COALESCE(u.full_name, u.username) FROM users u
-                         WHERE u.id = kube.pendamping_id) AS pendamping_name
-         FROM kube WHERE id = $1"
-    ))
-    .bind(id)
-    .fetch_optional(&mut *conn)
-    .await?
-    .ok_or(StoreError::NotFound)?;
-    let kube = Kube::from_row(&row)?;
-    let pendamping: Option<String> = sqlx::Row::try_get(&row, "pendamping_name")?;
-    let (members, history) = members_in(conn, id).await?;
-    Ok(KubeDetail {
-        kube,
-        pendamping,
-        members,
+    let named = named(id).all(&mut *conn).await?.pop().ok_or(StoreError::NotFound)?;
+    let history = member_history(id).all(conn).await?;
+    Ok(detail_of(named, history))
+}
+
+fn detail_of(named: Named, history: Vec<Member>) -> KubeDetail {
+    KubeDetail {
+        kube: named.kube,
+        pendamping: named.pendamping_name,
+        members: active_members(&history),
         history,
-    })
+    }
 }
 
 /// What the audit log keeps of a group: its fields and its active members.
@@ -451,34 +475,43 @@ impl Store {
         detail_in(&mut conn, id).await
     }
 
-    /// Everything the KUBE page shows, read on one connection: each connection taken
-    /// from the pool and each statement is a round trip to SQLite's worker thread,
-    /// which was most of the page's cost.
-    /// `detail` is the group as read (by [`Store::kube_detail`]) to decide the caller may
-    /// see it.
+    /// Everything the KUBE page shows, in one round trip (a [`Batch`]): the group, its
+    /// members, visits, health history, assets, the newest visit's photos, audit entries,
+    /// the membership rules' facts and exceptions, and the checklists. Nothing is
+    /// written: the caller decides first whether the group is theirs to see, then
+    /// settles a moved health ([`Store::kube_health_settle`]).
     pub async fn kube_overview(
         &self,
-        detail: KubeDetail,
+        id: i64,
         t: &Thresholds,
         today: NaiveDate,
     ) -> Result<KubeOverview> {
-        let id = detail.kube.id;
-        let mut conn = self.pool.acquire().await?;
-        let (health, visits) = self.health_in(&mut conn, id, t, today).await?;
-        // Judging the health may have changed the status the group shows.
-        let detail = if health.status == detail.kube.status {
-            detail
-        } else {
-            detail_in(&mut conn, id).await?
-        };
-        let photos = match visits.first() {
-            Some(v) => crate::store::attachments::list_in(&mut conn, "visit", v.id).await?,
-            None => Vec::new(),
-        };
+        // Business types are kept in memory; read (rarely) before taking a connection,
+        // so that a request never holds one connection while it waits for another.
+        let business_types = self.business_type_list().await?;
+        let mut b = Batch::new(self.backend());
+        let named = b.add(named(id))?;
+        let history = b.add(member_history(id))?;
+        let stored = b.add(crate::store::visits::stored_health_of(id))?;
+        let visits = b.add(crate::store::visits::visits_of(id))?;
+        let photos = b.add(crate::store::attachments::newest_visit_photos(id))?;
+        let health_history = b.add(crate::store::visits::health_history_of(id))?;
+        let assets = b.add(crate::store::aid::assets_of(id))?;
+        let audit = b.add(audit::recent("kube", id, 20))?;
+        let facts = b.add(active_member_facts(id))?;
+        let dtsen = b.add(dtsen_imported())?;
+        let exceptions = b.add(exceptions_of(id))?;
+        let checklists = b.add(crate::store::checklist::checklists_of(id))?;
+        let mut rows = b.run(&mut *self.pool.acquire().await?).await?;
+        let detail = detail_of(rows.one(named)?, rows.all(history)?);
+        let visits = rows.all(visits)?;
+        let (health, stored, now) =
+            crate::store::visits::assess_stored(rows.one(stored)?, &visits, t, today)?;
         Ok(KubeOverview {
             health,
+            health_moved: stored != now,
             visits,
-            health_history: crate::store::visits::health_history_in(&mut conn, id).await?,
+            health_history: rows.all(health_history)?,
             guidance: detail
                 .members
                 .iter()
@@ -487,10 +520,14 @@ impl Store {
                     attended: *m.attended_guidance,
                 })
                 .collect(),
-            assets: crate::store::aid::assets_in(&mut conn, id).await?,
-            photos,
-            audit: audit::recent_in(&mut conn, "kube", id, 20).await?,
-            business_types: self.business_type_list().await?,
+            assets: rows.all(assets)?,
+            photos: rows.all(photos)?,
+            audit: rows.all(audit)?,
+            business_types,
+            member_facts: rows.all(facts)?,
+            dtsen_known: !rows.all(dtsen)?.is_empty(),
+            exceptions: rows.all(exceptions)?,
+            checklists: rows.all(checklists)?,
             detail,
         })
     }

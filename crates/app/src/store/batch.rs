@@ -1,0 +1,223 @@
+//! Reads that a page needs together, sent to the database as one round trip.
+//!
+//! A page of sikube reads a dozen small things (a group, its members, visits, assets,
+//! history …). Sent one by one, every statement is a round trip: on PostgreSQL a message
+//! exchange and a transaction of its own, on SQLite a hand-off to the connection's
+//! thread — and the round trips, not the reads, were most of a page's cost. A [`Batch`]
+//! sends its statements as one multi-statement text (PostgreSQL's simple query protocol,
+//! SQLite's statement tail), so they run one after the other in one exchange; on
+//! PostgreSQL in one implicit transaction. That protocol takes no parameters: the values
+//! go into the text as literals ([`Lit`]), integers as `CAST(n AS BIGINT)` (the type a
+//! bound `i64` has), text quoted: `'…'` on SQLite (no escapes), `E'…'` on PostgreSQL
+//! (backslash escapes, read the same whatever `standard_conforming_strings` says).
+//!
+//! A query is written once as a [`Read`]: run alone (prepared, values bound) or added to
+//! a batch; both decode the same rows the same way.
+use std::marker::PhantomData;
+
+use futures_util::TryStreamExt;
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Either, FromRow};
+
+use crate::store::{Backend, Result, StoreError};
+
+/// A value for a `$N` of a [`Read`].
+#[derive(Debug, Clone)]
+pub(crate) enum Lit {
+    Int(i64),
+    Text(String),
+}
+
+impl From<i64> for Lit {
+    fn from(v: i64) -> Lit {
+        Lit::Int(v)
+    }
+}
+
+impl From<&str> for Lit {
+    fn from(v: &str) -> Lit {
+        Lit::Text(v.to_string())
+    }
+}
+
+impl From<String> for Lit {
+    fn from(v: String) -> Lit {
+        Lit::Text(v)
+    }
+}
+
+impl From<crate::store::Date> for Lit {
+    fn from(v: crate::store::Date) -> Lit {
+        Lit::Text(v.format("%Y-%m-%d").to_string())
+    }
+}
+
+impl Lit {
+    /// The value as an SQL literal; `None` for text SQL cannot hold (a NUL character).
+    fn sql(&self, backend: Backend) -> Option<String> {
+        match (self, backend) {
+            (Lit::Int(v), _) => Some(format!("CAST({v} AS BIGINT)")),
+            (Lit::Text(s), _) if s.contains('\0') => None,
+            (Lit::Text(s), Backend::Sqlite) => Some(format!("'{}'", s.replace('\'', "''"))),
+            (Lit::Text(s), Backend::Postgres) => Some(format!(
+                "E'{}'",
+                s.replace('\\', "\\\\").replace('\'', "\\'")
+            )),
+        }
+    }
+}
+
+/// One query and its values, whose rows decode as `T`.
+pub(crate) struct Read<T> {
+    sql: String,
+    args: Vec<Lit>,
+    rows: PhantomData<fn() -> T>,
+}
+
+impl<T> Read<T>
+where
+    T: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
+{
+    pub fn new(sql: impl Into<String>, args: Vec<Lit>) -> Read<T> {
+        Read {
+            sql: sql.into(),
+            args,
+            rows: PhantomData,
+        }
+    }
+
+    /// Runs this read alone, as a prepared statement with its values bound.
+    pub async fn all(self, conn: &mut AnyConnection) -> Result<Vec<T>> {
+        let mut q = sqlx::query_as::<_, T>(&self.sql);
+        for a in self.args {
+            q = match a {
+                Lit::Int(v) => q.bind(v),
+                Lit::Text(s) => q.bind(s),
+            };
+        }
+        Ok(q.fetch_all(conn).await?)
+    }
+
+    /// The text with each `$N` outside quotes replaced by its value.
+    fn inline(&self, backend: Backend) -> Result<String> {
+        let bad = || {
+            StoreError::Db(sqlx::Error::Protocol(format!(
+                "a batched read has a bad value: {}",
+                self.sql
+            )))
+        };
+        let mut out = String::with_capacity(self.sql.len() + 16 * self.args.len());
+        let mut quote: Option<char> = None;
+        let mut chars = self.sql.chars().peekable();
+        while let Some(c) = chars.next() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '\'' | '"') => quote = Some(c),
+                (None, '$') if chars.peek().is_some_and(|d| d.is_ascii_digit()) => {
+                    let mut n = 0usize;
+                    while let Some(d) = chars.peek().and_then(|d| d.to_digit(10)) {
+                        n = n * 10 + d as usize;
+                        chars.next();
+                    }
+                    let lit = n.checked_sub(1).and_then(|i| self.args.get(i)).ok_or_else(bad)?;
+                    out.push_str(&lit.sql(backend).ok_or_else(bad)?);
+                    continue;
+                }
+                _ => {}
+            }
+            out.push(c);
+        }
+        Ok(out)
+    }
+}
+
+/// Where a read's rows are in a batch's results.
+pub(crate) struct Slot<T> {
+    index: usize,
+    rows: PhantomData<fn() -> T>,
+}
+
+/// Reads gathered to be sent together.
+pub(crate) struct Batch {
+    backend: Backend,
+    sql: String,
+    count: usize,
+}
+
+impl Batch {
+    pub fn new(backend: Backend) -> Batch {
+        Batch {
+            backend,
+            sql: String::new(),
+            count: 0,
+        }
+    }
+
+    pub fn add<T>(&mut self, r: Read<T>) -> Result<Slot<T>>
+    where
+        T: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
+    {
+        self.sql.push_str(&r.inline(self.backend)?);
+        self.sql.push_str(";\n");
+        self.count += 1;
+        Ok(Slot {
+            index: self.count - 1,
+            rows: PhantomData,
+        })
+    }
+
+    /// Sends every read in one round trip; the rows of each, in order.
+    pub async fn run(self, conn: &mut AnyConnection) -> Result<Rows> {
+        let mut sets: Vec<Vec<AnyRow>> = Vec::with_capacity(self.count);
+        let mut current = Vec::new();
+        let mut stream = sqlx::raw_sql(&self.sql).fetch_many(conn);
+        while let Some(item) = stream.try_next().await? {
+            match item {
+                Either::Right(row) => current.push(row),
+                // The end of one statement.
+                Either::Left(_) => sets.push(std::mem::take(&mut current)),
+            }
+        }
+        drop(stream);
+        if sets.len() != self.count {
+            return Err(StoreError::Db(sqlx::Error::Protocol(format!(
+                "a batch of {} reads answered {} results",
+                self.count,
+                sets.len()
+            ))));
+        }
+        Ok(Rows(sets.into_iter().map(Some).collect()))
+    }
+}
+
+/// The rows a batch answered, taken out read by read.
+pub(crate) struct Rows(Vec<Option<Vec<AnyRow>>>);
+
+impl Rows {
+    pub fn all<T>(&mut self, slot: Slot<T>) -> Result<Vec<T>>
+    where
+        T: for<'r> FromRow<'r, AnyRow>,
+    {
+        let rows = self
+            .0
+            .get_mut(slot.index)
+            .and_then(Option::take)
+            .unwrap_or_default();
+        Ok(rows.iter().map(T::from_row).collect::<Result<_, _>>()?)
+    }
+
+    pub fn optional<T>(&mut self, slot: Slot<T>) -> Result<Option<T>>
+    where
+        T: for<'r> FromRow<'r, AnyRow>,
+    {
+        Ok(self.all(slot)?.into_iter().next())
+    }
+
+    pub fn one<T>(&mut self, slot: Slot<T>) -> Result<T>
+    where
+        T: for<'r> FromRow<'r, AnyRow>,
+    {
+        self.optional(slot)?.ok_or(StoreError::NotFound)
+    }
+}

@@ -1,0 +1,86 @@
+//! Round trips to the database per page (#33): every `sqlx::query` event inside a
+//! request's span is one exchange with PostgreSQL (a batch of reads logs once). Counted
+//! on PostgreSQL, where a round trip crosses the network; on SQLite the statements run
+//! in the process and this test has nothing to count.
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use tracing_subscriber::layer::{Context, SubscriberExt};
+use tracing_subscriber::registry::LookupSpan;
+use tracing_subscriber::{filter::Targets, Layer};
+
+use crate::common::{self, TestApp};
+
+/// Counts the statements sent while serving a request.
+struct Exchanges(Arc<AtomicUsize>);
+
+impl<S: tracing::Subscriber + for<'a> LookupSpan<'a>> Layer<S> for Exchanges {
+    fn on_event(&self, e: &tracing::Event<'_>, cx: Context<'_, S>) {
+        if e.metadata().target() != "sqlx::query" {
+            return;
+        }
+        let in_request = cx
+            .event_scope(e)
+            .is_some_and(|mut spans| spans.any(|s| s.name() == "request"));
+        if in_request {
+            self.0.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_page_takes_at_most_three_round_trips_to_postgresql() {
+    if std::env::var("SIKUBE_TEST_DATABASE_URL").is_err() {
+        eprintln!("round trips are counted on PostgreSQL: SIKUBE_TEST_DATABASE_URL is not set");
+        return;
+    }
+    let (app, _) = TestApp::spawn_demo(common::TEST_CLOCK).await;
+    let kabid = app.token("kabid").await;
+    let kube = app.get_json(&kabid, "/api/v1/kube?limit=1").await["items"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let persons = app.get_json(&kabid, "/api/v1/persons?limit=1").await;
+    let person = persons["items"][0]["id"].as_i64().unwrap();
+    let name = persons["items"][0]["name"].as_str().unwrap().split(' ').next().unwrap().to_string();
+    let nik = persons["items"][0]["nik"].as_str().unwrap()[..8].to_string();
+    let pages = [
+        ("kabid", "/".to_string()),
+        ("kabid", "/kube".to_string()),
+        ("kabid", format!("/kube/{kube}")),
+        ("kabid", format!("/persons?q={name}")),
+        ("kabid", format!("/persons?q={nik}")),
+        ("kabid", format!("/persons/{person}")),
+        ("kabid", "/persons/duplicates".to_string()),
+        ("operator", "/".to_string()),
+        ("p.langensari", "/".to_string()),
+        ("p.langensari", "/mentoring".to_string()),
+        ("admin", "/".to_string()),
+    ];
+    let counted = Arc::new(AtomicUsize::new(0));
+    // The request spans (made in `web`) and the statements.
+    let subscriber = tracing_subscriber::registry().with(
+        Exchanges(counted.clone()).with_filter(
+            Targets::new()
+                .with_target("sqlx::query", tracing::Level::TRACE)
+                .with_target("web", tracing::Level::INFO),
+        ),
+    );
+    // The test's runtime runs the server's tasks on this thread.
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let mut over = Vec::new();
+    for (who, path) in &pages {
+        let b = app.browser_login(who).await;
+        // Once to fill what a page keeps in memory for a while (business types, the
+        // dashboard's figures), then counted.
+        app.page(&b, path).await;
+        counted.store(0, Ordering::SeqCst);
+        app.page(&b, path).await;
+        let n = counted.load(Ordering::SeqCst);
+        eprintln!("{who} {path}: {n} round trips");
+        if n > 3 {
+            over.push(format!("{who} {path}: {n}"));
+        }
+    }
+    assert!(over.is_empty(), "pages over three round trips: {over:?}");
+    app.stop().await;
+}
