@@ -13,10 +13,16 @@ use domain::Role;
 /// A person's full record as the caller may see it (others: not found), logged as read.
 pub async fn read_person(cx: &Context, c: &Caller, id: i64) -> Result<Person> {
     let p = crate::scope::person(cx, c, id).await?;
-    cx.store
-        .access_record(&c.actor, "read", &[Some(id)], None)
-        .await?;
+    record_read(cx, c, id).await?;
     Ok(p)
+}
+
+/// Records that the caller read a person of their area.
+pub(crate) async fn record_read(cx: &Context, c: &Caller, id: i64) -> Result<()> {
+    Ok(cx
+        .store
+        .access_record(&c.actor, "read", &[Some(id)], None)
+        .await?)
 }
 
 /// NIK lookups of `source`: one entry per NIK, with the person it is registered to.

@@ -491,6 +491,27 @@ pub(crate) async fn matching(
 /// A person's history, newest first: KUBE joined and left, programmes, benefits,
 /// trainings, and the aid their KUBE received while they were a member — what an operator
 /// needs to see double aid while entering data. Only of a person of the caller's area.
+/// A person's page: the person (a read of personal data, recorded in the access log),
+/// their history, consents and photos — read together, the area checked once.
+pub struct PersonPage {
+    pub person: Person,
+    pub history: Vec<HistoryRow>,
+    pub consents: Vec<crate::protection::consents::Consent>,
+    pub photos: Vec<crate::store::attachments::AttachmentInfo>,
+}
+
+pub async fn page(cx: &Context, c: &Caller, id: i64) -> Result<PersonPage> {
+    let r = cx.store.person_reads(id).await?;
+    let person = crate::scope::person_visible(cx, c, r.person)?;
+    crate::access::record_read(cx, c, id).await?;
+    Ok(PersonPage {
+        person,
+        history: r.history,
+        consents: r.consents,
+        photos: r.photos,
+    })
+}
+
 pub async fn history(cx: &Context, c: &Caller, id: i64) -> Result<Vec<HistoryRow>> {
     crate::scope::person(cx, c, id).await?;
     Ok(cx.store.person_history(id).await?)

@@ -60,7 +60,12 @@ pub async fn kube_detail(cx: &Context, c: &Caller, id: i64) -> Result<KubeDetail
 /// A person of the caller's area; a child's record only to the roles that read them
 /// (`Settings::protection`).
 pub async fn person(cx: &Context, c: &Caller, id: i64) -> Result<Person> {
-    let p = c.visible(cx.store.person_get(id).await?)?;
+    person_visible(cx, c, cx.store.person_get(id).await?)
+}
+
+/// [`person`] of a person already read.
+pub(crate) fn person_visible(cx: &Context, c: &Caller, p: Person) -> Result<Person> {
+    let p = c.visible(p)?;
     if child_hidden(cx, c, *p.birth_date) {
         return Err(Error::NotFound);
     }

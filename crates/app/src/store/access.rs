@@ -45,21 +45,25 @@ impl Store {
         persons: &[Option<i64>],
         detail: Option<&str>,
     ) -> Result<()> {
+        // One statement per 500 entries: a page's single read is one round trip (a
+        // statement is atomic), and an import's lookups stay within every backend's
+        // bound on values.
+        if persons.len() <= ACCESS_ROWS {
+            if !persons.is_empty() {
+                insert_access(
+                    &mut *self.pool.acquire().await?,
+                    actor,
+                    action,
+                    persons,
+                    detail,
+                )
+                .await?;
+            }
+            return Ok(());
+        }
         let mut tx = self.tx().await?;
-        for p in persons {
-            sqlx::query(
-                "INSERT INTO access_log (at, user_id, username, action, person_id, detail, client)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(actor.now())
-            .bind(actor.user_id)
-            .bind(&actor.username)
-            .bind(action)
-            .bind(*p)
-            .bind(detail)
-            .bind(actor.client.as_deref())
-            .execute(&mut *tx)
-            .await?;
+        for chunk in persons.chunks(ACCESS_ROWS) {
+            insert_access(&mut tx, actor, action, chunk, detail).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -117,4 +121,34 @@ impl Store {
             .await?
             .rows_affected())
     }
+}
+
+const ACCESS_ROWS: usize = 500;
+
+async fn insert_access(
+    conn: &mut sqlx::AnyConnection,
+    actor: &Actor,
+    action: &str,
+    persons: &[Option<i64>],
+    detail: Option<&str>,
+) -> Result<()> {
+    let rows: Vec<String> = (0..persons.len())
+        .map(|i| format!("($1, $2, $3, $4, $5, $6, ${})", i + 7))
+        .collect();
+    let sql = format!(
+        "INSERT INTO access_log (at, user_id, username, action, detail, client, person_id) VALUES {}",
+        rows.join(", ")
+    );
+    let mut q = sqlx::query(&sql)
+        .bind(actor.now())
+        .bind(actor.user_id)
+        .bind(&actor.username)
+        .bind(action)
+        .bind(detail)
+        .bind(actor.client.as_deref());
+    for p in persons {
+        q = q.bind(*p);
+    }
+    q.execute(conn).await?;
+    Ok(())
 }

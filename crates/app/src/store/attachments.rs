@@ -1,6 +1,6 @@
 //! Files attached to records (proposal documents, visit photos).
-use crate::store::idempotency::{self, Once};
 use crate::store::batch::Read;
+use crate::store::idempotency::{self, Once};
 use crate::store::{audit, Actor, Result, Store, StoreError};
 use serde::Serialize;
 use sqlx::{AnyConnection, FromRow};
@@ -83,17 +83,20 @@ impl Store {
 
 const COLS: &str = "id, entity, entity_id, filename, mime, size, created_at";
 
+/// The files attached to a record, oldest first.
+pub(crate) fn attached_to(entity: &str, entity_id: i64) -> Read<AttachmentInfo> {
+    Read::new(
+        format!("SELECT {COLS} FROM attachments WHERE entity = $1 AND entity_id = $2 ORDER BY id"),
+        vec![entity.into(), entity_id.into()],
+    )
+}
+
 pub(crate) async fn list_in(
     conn: &mut AnyConnection,
     entity: &str,
     entity_id: i64,
 ) -> Result<Vec<AttachmentInfo>> {
-    Read::new(
-        format!("SELECT {COLS} FROM attachments WHERE entity = $1 AND entity_id = $2 ORDER BY id"),
-        vec![entity.into(), entity_id.into()],
-    )
-    .all(conn)
-    .await
+    attached_to(entity, entity_id).all(conn).await
 }
 
 /// The photos of a KUBE's newest visit.

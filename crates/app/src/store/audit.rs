@@ -194,7 +194,11 @@ impl Store {
 }
 
 /// The newest `limit` entries about one object, without counting them all.
-pub(crate) fn recent(entity: &str, entity_id: i64, limit: i64) -> crate::store::batch::Read<AuditEntry> {
+pub(crate) fn recent(
+    entity: &str,
+    entity_id: i64,
+    limit: i64,
+) -> crate::store::batch::Read<AuditEntry> {
     crate::store::batch::Read::new(
         format!(
             "SELECT id, at, user_id, username, action, entity, entity_id, before_json, after_json, {}

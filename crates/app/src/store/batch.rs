@@ -120,7 +120,10 @@ where
                         n = n * 10 + d as usize;
                         chars.next();
                     }
-                    let lit = n.checked_sub(1).and_then(|i| self.args.get(i)).ok_or_else(bad)?;
+                    let lit = n
+                        .checked_sub(1)
+                        .and_then(|i| self.args.get(i))
+                        .ok_or_else(bad)?;
                     out.push_str(&lit.sql(backend).ok_or_else(bad)?);
                     continue;
                 }

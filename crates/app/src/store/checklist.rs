@@ -329,7 +329,9 @@ impl Store {
 
     /// A group's checklists, newest first.
     pub async fn checklists(&self, kube_id: i64) -> Result<Vec<Checklist>> {
-        checklists_of(kube_id).all(&mut *self.pool.acquire().await?).await
+        checklists_of(kube_id)
+            .all(&mut *self.pool.acquire().await?)
+            .await
     }
 
     /// A checklist and its answers in the order they were asked.

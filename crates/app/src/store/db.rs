@@ -248,24 +248,6 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
     ),
 ];
 
-/// A pool of `max` connections that checks a connection before lending it only when it
-/// sat idle long enough to have been dropped by the server or a firewall: the check is a
-/// round trip of its own (on SQLite a hand-off to the connection's thread), and made at
-/// every lending it doubled the round trips of every page.
-pub(crate) fn pool_options(max: u32) -> AnyPoolOptions {
-    AnyPoolOptions::new()
-        .max_connections(max)
-        .test_before_acquire(false)
-        .before_acquire(|conn, meta| {
-            Box::pin(async move {
-                if meta.idle_for >= Duration::from_secs(30) {
-                    sqlx::Connection::ping(conn).await?;
-                }
-                Ok(true)
-            })
-        })
-}
-
 impl Store {
     /// Connects to `sqlite://path` (created if missing) or `postgres://…`.
     pub async fn connect(url: &str) -> Result<Store> {
@@ -293,31 +275,31 @@ impl Store {
         let opts = AnyConnectOptions::from_str(&url)?;
         // A read-only open (checking a backup) cannot switch the journal mode.
         let read_only = url.contains("mode=ro");
-        let pool = pool_options(match backend {
+        let pool = crate::store::pool::pool_options(match backend {
             Backend::Sqlite => 8,
             Backend::Postgres => 16,
         })
         .acquire_timeout(Duration::from_secs(10))
-            .after_connect(move |conn, _| {
-                Box::pin(async move {
-                    if backend == Backend::Sqlite && read_only {
-                        conn.execute("PRAGMA busy_timeout=10000;").await?;
-                    } else if backend == Backend::Sqlite {
-                        // WAL lets readers run beside the writer; busy_timeout makes a
-                        // second writer wait instead of failing at once.
-                        // busy_timeout first: the journal-mode pragma may itself wait for
-                        // a writer of another process (a backup during write load).
-                        conn.execute(
-                            "PRAGMA busy_timeout=10000; PRAGMA journal_mode=WAL; \
+        .after_connect(move |conn, _| {
+            Box::pin(async move {
+                if backend == Backend::Sqlite && read_only {
+                    conn.execute("PRAGMA busy_timeout=10000;").await?;
+                } else if backend == Backend::Sqlite {
+                    // WAL lets readers run beside the writer; busy_timeout makes a
+                    // second writer wait instead of failing at once.
+                    // busy_timeout first: the journal-mode pragma may itself wait for
+                    // a writer of another process (a backup during write load).
+                    conn.execute(
+                        "PRAGMA busy_timeout=10000; PRAGMA journal_mode=WAL; \
                              PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
-                        )
-                        .await?;
-                    }
-                    Ok(())
-                })
+                    )
+                    .await?;
+                }
+                Ok(())
             })
-            .connect_with(opts)
-            .await?;
+        })
+        .connect_with(opts)
+        .await?;
         if let Some(f) = &file {
             for suffix in ["", "-wal", "-shm"] {
                 private_file(&format!("{f}{suffix}"), false);

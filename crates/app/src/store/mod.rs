@@ -24,6 +24,7 @@ pub mod login_limit;
 pub mod lookups;
 pub mod monthly;
 pub mod persons;
+mod pool;
 pub mod protection;
 pub mod registry;
 pub mod replica;

@@ -361,13 +361,9 @@ impl Store {
     // ---------- consent ----------
 
     pub async fn consent_list(&self, person_id: i64) -> Result<Vec<Consent>> {
-        Ok(sqlx::query_as(
-            "SELECT id, person_id, kind, given_on, method, recorded_by, recorded_at, withdrawn_at,
-                    withdrawn_by FROM consents WHERE person_id = $1 ORDER BY id DESC",
-        )
-        .bind(person_id)
-        .fetch_all(&self.pool)
-        .await?)
+        consents_of(person_id)
+            .all(&mut *self.pool.acquire().await?)
+            .await
     }
 
     /// Records a consent (a consent of the same kind still in force is replaced).
@@ -819,5 +815,14 @@ async fn delete_person_photos(conn: &mut sqlx::AnyConnection, person_id: i64) ->
             .execute(conn)
             .await?
             .rows_affected(),
+    )
+}
+
+/// A person's consents, newest first.
+pub(crate) fn consents_of(person_id: i64) -> crate::store::batch::Read<Consent> {
+    crate::store::batch::Read::new(
+        "SELECT id, person_id, kind, given_on, method, recorded_by, recorded_at, withdrawn_at,
+                withdrawn_by FROM consents WHERE person_id = $1 ORDER BY id DESC",
+        vec![person_id.into()],
     )
 }

@@ -67,7 +67,7 @@ impl Store {
     /// the server from starting.
     pub fn with_replica(mut self, url: &str, max_lag: Duration) -> Result<Store> {
         let opts = sqlx::any::AnyConnectOptions::from_str(url)?;
-        let pool = crate::store::db::pool_options(16)
+        let pool = crate::store::pool::pool_options(16)
             .acquire_timeout(Duration::from_secs(2))
             .connect_lazy_with(opts);
         self.replica = Some(std::sync::Arc::new(Replica {

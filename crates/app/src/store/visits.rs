@@ -1,9 +1,9 @@
 //! Monitoring visits and the health they decide. Each visit re-assesses its KUBE in
 //! the same transaction; the assessment is kept as history.
+use crate::store::batch::Read;
 use crate::store::idempotency::{self, Once};
 use crate::store::persons::{scope_filter, Scope};
 use crate::store::sql::Where;
-use crate::store::batch::Read;
 use crate::store::{audit, Actor, Result, Store, StoreError};
 use chrono::NaiveDate;
 use domain::health::{assess, Health, Level, Thresholds, VisitFacts};

@@ -245,7 +245,8 @@ async fn a_batch_answers_what_each_read_answers_alone() {
     use crate::store::batch::{Batch, Read};
     let nasty = "O'Brien \\' \\\\ ''; -- $1 \"é\" 😀\n";
     for s in backends().await {
-        let text = || Read::<(String, i64)>::new("SELECT $1, $2", vec![nasty.into(), i64::MIN.into()]);
+        let text =
+            || Read::<(String, i64)>::new("SELECT $1, $2", vec![nasty.into(), i64::MIN.into()]);
         let none = || {
             Read::<(i64,)>::new(
                 "SELECT id FROM users WHERE username = $1",

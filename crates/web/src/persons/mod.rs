@@ -62,14 +62,20 @@ pub(crate) async fn history(
     id: i64,
     lang: Lang,
 ) -> AppResult<Vec<HistoryOut>> {
+    Ok(history_out(
+        app::persons::history(&state.app(), &s.caller(), id).await?,
+        lang,
+    ))
+}
+
+/// History lines as read, in the caller's language.
+pub(crate) fn history_out(rows: Vec<app::persons::HistoryRow>, lang: Lang) -> Vec<HistoryOut> {
     let label = |prefix: &str, code: &Option<String>| {
         code.as_deref()
             .map(|c| crate::page::label(prefix, c, lang))
             .unwrap_or_default()
     };
-    Ok(app::persons::history(&state.app(), &s.caller(), id)
-        .await?
-        .into_iter()
+    rows.into_iter()
         .map(|h| {
             let open = h.open != 0;
             let what = match h.kind.as_str() {
@@ -107,7 +113,7 @@ pub(crate) async fn history(
                 amount: h.amount,
             }
         })
-        .collect())
+        .collect()
 }
 
 mod api;

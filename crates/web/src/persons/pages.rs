@@ -178,17 +178,19 @@ pub(super) async fn detail_page(
     PageAuth { s, ctx }: PageAuth,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let cx = state.app();
-    let p = app::access::read_person(&cx, &s.caller(), id).await?;
+    let app::persons::PersonPage {
+        person: p,
+        history: rows,
+        consents,
+        photos,
+    } = app::persons::page(&state.app(), &s.caller(), id).await?;
     let restricted_at = p.restricted_at.clone();
     let p = PersonOut::new(&state, p, s.role().sees_full_identity());
     let categories = category_labels(ctx.lang, &p.categories);
-    let history = history(&state, &s, id, ctx.lang).await?;
-    let consents = app::protection::consents::list(&cx, &s.caller(), id).await?;
+    let history = history_out(rows, ctx.lang);
     let photo_consent = consents
         .iter()
         .any(|c| c.kind == "photos" && c.withdrawn_at.is_none());
-    let photos = app::attachments::list(&cx, &s.caller(), "person", id).await?;
     Ok(html(&DetailPage {
         history,
         consents,

@@ -138,7 +138,9 @@ impl Store {
 
     /// The exceptions recorded for a group's members, oldest first.
     pub async fn kube_exceptions(&self, kube_id: i64) -> Result<Vec<MemberException>> {
-        exceptions_of(kube_id).all(&mut *self.pool.acquire().await?).await
+        exceptions_of(kube_id)
+            .all(&mut *self.pool.acquire().await?)
+            .await
     }
 
     /// What the membership rules ask of these persons, in the order asked.
@@ -168,7 +170,9 @@ impl Store {
 
     /// Whether the office has imported a DTSEN extract (before that the DTSEN rules warn).
     pub async fn dtsen_known(&self) -> Result<bool> {
-        let rows = dtsen_imported().all(&mut *self.pool.acquire().await?).await?;
+        let rows = dtsen_imported()
+            .all(&mut *self.pool.acquire().await?)
+            .await?;
         Ok(!rows.is_empty())
     }
 }

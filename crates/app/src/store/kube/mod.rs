@@ -5,8 +5,8 @@ use crate::store::aid::Asset;
 use crate::store::attachments::AttachmentInfo;
 use crate::store::audit::AuditEntry;
 use crate::store::batch::{Batch, Read};
-use crate::store::checklist::Checklist;
 pub use crate::store::business_types::BusinessType;
+use crate::store::checklist::Checklist;
 use crate::store::error::is_unique_violation;
 use crate::store::persons::{scope_filter, Scope};
 use crate::store::sql::{Sorts, Where};
@@ -31,8 +31,8 @@ use members::*;
 mod create;
 use create::*;
 mod exceptions;
-pub use exceptions::{Excepted, MemberException, RuleFacts};
 use exceptions::{active_member_facts, dtsen_imported, exceptions_of};
+pub use exceptions::{Excepted, MemberException, RuleFacts};
 
 /// How long the business types are kept in memory.
 pub const BUSINESS_TYPES_TTL: std::time::Duration = std::time::Duration::from_secs(30);
@@ -288,7 +288,11 @@ fn named(id: i64) -> Read<Named> {
 }
 
 async fn detail_in(conn: &mut AnyConnection, id: i64) -> Result<KubeDetail> {
-    let named = named(id).all(&mut *conn).await?.pop().ok_or(StoreError::NotFound)?;
+    let named = named(id)
+        .all(&mut *conn)
+        .await?
+        .pop()
+        .ok_or(StoreError::NotFound)?;
     let history = member_history(id).all(conn).await?;
     Ok(detail_of(named, history))
 }

@@ -55,9 +55,12 @@ ORDER BY on_day DESC, kind, ref_id DESC";
 impl Store {
     /// A person's history, newest first.
     pub async fn person_history(&self, person_id: i64) -> Result<Vec<HistoryRow>> {
-        Ok(sqlx::query_as(HISTORY)
-            .bind(person_id)
-            .fetch_all(&self.pool)
-            .await?)
+        history_of(person_id)
+            .all(&mut *self.pool.acquire().await?)
+            .await
     }
+}
+
+pub(crate) fn history_of(person_id: i64) -> crate::store::batch::Read<HistoryRow> {
+    crate::store::batch::Read::new(HISTORY, vec![person_id.into()])
 }

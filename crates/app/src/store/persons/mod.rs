@@ -1,4 +1,5 @@
 //! The registry of persons. Area scoping: a list or read can be confined to kecamatan.
+use crate::store::batch::{Batch, Read};
 use crate::store::error::unique_as_conflict;
 use crate::store::sql::{values_list, Sorts, Where};
 use crate::store::{audit, Actor, Page, Paging, Result, Store, StoreError};
@@ -192,15 +193,57 @@ pub(crate) async fn load_categories(
 }
 
 pub(crate) async fn get_in(conn: &mut AnyConnection, id: i64) -> Result<Person> {
-    let p: Person = sqlx::query_as(&format!("SELECT {COLS} FROM persons WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    let mut v = [p];
-    load_categories(conn, &mut v).await?;
-    let [p] = v;
+    let p = person_of(id).all(&mut *conn).await?.pop();
+    let categories = categories_of(id).all(conn).await?;
+    with_categories(p, categories)
+}
+
+fn person_of(id: i64) -> Read<Person> {
+    Read::new(
+        format!("SELECT {COLS} FROM persons WHERE id = $1"),
+        vec![id.into()],
+    )
+}
+
+fn categories_of(id: i64) -> Read<(String,)> {
+    Read::new(
+        "SELECT category FROM person_categories WHERE person_id = $1 ORDER BY category",
+        vec![id.into()],
+    )
+}
+
+fn with_categories(p: Option<Person>, categories: Vec<(String,)>) -> Result<Person> {
+    let mut p = p.ok_or(StoreError::NotFound)?;
+    p.categories = categories.into_iter().map(|c| c.0).collect();
     Ok(p)
+}
+
+/// What a person's page shows, read in one round trip.
+pub struct PersonReads {
+    pub person: Person,
+    pub history: Vec<HistoryRow>,
+    pub consents: Vec<crate::store::protection::Consent>,
+    pub photos: Vec<crate::store::attachments::AttachmentInfo>,
+}
+
+impl Store {
+    /// A person, their history, consents and photos in one round trip (a [`Batch`]);
+    /// the caller decides afterwards whether the person is theirs to see.
+    pub async fn person_reads(&self, id: i64) -> Result<PersonReads> {
+        let mut b = Batch::new(self.backend());
+        let person = b.add(person_of(id))?;
+        let categories = b.add(categories_of(id))?;
+        let history = b.add(history::history_of(id))?;
+        let consents = b.add(crate::store::protection::consents_of(id))?;
+        let photos = b.add(crate::store::attachments::attached_to("person", id))?;
+        let mut rows = b.run(&mut *self.pool.acquire().await?).await?;
+        Ok(PersonReads {
+            person: with_categories(rows.optional(person)?, rows.all(categories)?)?,
+            history: rows.all(history)?,
+            consents: rows.all(consents)?,
+            photos: rows.all(photos)?,
+        })
+    }
 }
 
 async fn write_categories(conn: &mut AnyConnection, id: i64, p: &ValidPerson) -> Result<()> {
