@@ -296,3 +296,31 @@ async fn a_batch_answers_what_each_read_answers_alone() {
             .is_err());
     }
 }
+
+/// A request whose client goes away while its transaction is beginning must not leave
+/// a pooled connection inside that transaction (holding SQLite's write lock): every
+/// connection of the pool is abandoned that way, then a write still goes through.
+#[tokio::test]
+async fn a_transaction_abandoned_while_it_begins_leaves_no_connection_inside_it() {
+    for s in backends().await {
+        // Every connection opened and idle first, so that taking one does not wait.
+        let warm: Vec<_> = futures_util::future::join_all((0..8).map(|_| s.pool.acquire())).await;
+        drop(warm);
+        for _ in 0..24 {
+            let _ = tokio::time::timeout(std::time::Duration::from_nanos(1), s.tx()).await;
+            tokio::task::yield_now().await;
+        }
+        let actor = Actor::cli(&s.clock());
+        let u = s
+            .user_create(&actor, new_user("after_cancel", Role::Operator, &[]))
+            .await
+            .expect("a write after abandoned transactions");
+        // Visible from any other connection: it was committed, not left in a stale transaction.
+        let seen = futures_util::future::join_all((0..8).map(|_| s.user_count())).await;
+        assert!(
+            seen.iter().all(|n| *n.as_ref().unwrap() == 1),
+            "{seen:?} for {}",
+            u.id
+        );
+    }
+}
