@@ -91,8 +91,12 @@ async fn find(
     s: &Session,
     lang: Lang,
     paging: app::Paging,
-) -> AppResult<app::Page<DuplicatePair>> {
-    let (page, links) = app::duplicates::review(&state.app(), &s.caller(), paging).await?;
+) -> AppResult<(app::Page<DuplicatePair>, Option<String>)> {
+    let app::duplicates::Review {
+        page,
+        links,
+        scanned_at,
+    } = app::duplicates::review(&state.app(), &s.caller(), paging).await?;
     let full = s.role().sees_full_identity();
     let items = page
         .items
@@ -107,12 +111,15 @@ async fn find(
             flags: p.flags.iter().map(|m| m.text(lang)).collect(),
         })
         .collect();
-    Ok(app::Page {
-        items,
-        total: page.total,
-        limit: page.limit,
-        offset: page.offset,
-    })
+    Ok((
+        app::Page {
+            items,
+            total: page.total,
+            limit: page.limit,
+            offset: page.offset,
+        },
+        scanned_at,
+    ))
 }
 
 // ---------- deciding ----------
@@ -135,7 +142,7 @@ pub(crate) async fn api_list(
     crate::session::ReqLang(lang): crate::session::ReqLang,
     Query(q): Query<ListQuery>,
 ) -> AppResult<Json<crate::schema::ListOf<DuplicatePair>>> {
-    let page = find(&state, &s, lang, app::Paging::new(q.limit, q.offset)).await?;
+    let (page, _) = find(&state, &s, lang, app::Paging::new(q.limit, q.offset)).await?;
     Ok(Json(crate::schema::ListOf::from_page(page, |p| p)))
 }
 
@@ -230,13 +237,13 @@ async fn list_page(
     PageAuth { s, ctx }: PageAuth,
     q: List<ListQuery>,
 ) -> AppResult<Response> {
-    let page = find(&state, &s, ctx.lang, q.paging(20)).await?;
+    let (page, scanned_at) = find(&state, &s, ctx.lang, q.paging(20)).await?;
     let pager = q.pager(&page);
     Ok(html(&ListPage {
         pairs: page.items,
         pager,
         can_decide: app::duplicates::may_decide(s.role()),
-        scanned_at: app::duplicates::scanned_at(&state.app()).await?,
+        scanned_at,
         ctx,
     })?
     .into_response())

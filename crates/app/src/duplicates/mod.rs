@@ -157,19 +157,18 @@ pub struct Pair {
     pub flags: Vec<Msg>,
 }
 
-/// When the duplicate scan last stored its pairs (`None`: it has not run yet).
-pub async fn scanned_at(cx: &Context) -> Result<Option<String>> {
-    Ok(cx.store.duplicate_scan_state().await?.map(|s| s.scanned_at))
+/// A page of the review: its pairs, what their persons take part in, and when the
+/// duplicate scan last looked (None: never).
+pub struct Review {
+    pub page: crate::Page<Pair>,
+    pub links: Links,
+    pub scanned_at: Option<String>,
 }
 
 /// One page of the pairs the duplicate scan stored in the caller's area that nobody has
 /// dismissed — urgent ones first (both in an active KUBE, both in one programme), then by
 /// score — with the page's persons' memberships and enrolments.
-pub async fn review(
-    cx: &Context,
-    c: &Caller,
-    paging: crate::Paging,
-) -> Result<(crate::Page<Pair>, Links)> {
+pub async fn review(cx: &Context, c: &Caller, paging: crate::Paging) -> Result<Review> {
     let found = cx
         .store
         .duplicate_pairs_page(c.district_scope(), paging)
@@ -177,14 +176,9 @@ pub async fn review(
     let mut ids: Vec<i64> = found.items.iter().flat_map(|f| [f.a, f.b]).collect();
     ids.sort_unstable();
     ids.dedup();
-    let links = cx.store.person_links(&ids).await?;
-    let persons: std::collections::HashMap<i64, Person> = cx
-        .store
-        .person_list_by_ids(&ids)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect();
+    let (persons, links, scanned_at) = cx.store.duplicate_review_reads(&ids).await?;
+    let persons: std::collections::HashMap<i64, Person> =
+        persons.into_iter().map(|p| (p.id, p)).collect();
     let mut page = crate::Page {
         items: Vec::with_capacity(found.items.len()),
         total: found.total,
@@ -223,7 +217,11 @@ pub async fn review(
             flags,
         });
     }
-    Ok((page, links))
+    Ok(Review {
+        page,
+        links,
+        scanned_at,
+    })
 }
 
 /// The memberships and enrolments of persons of the caller's area (those of others are

@@ -8,20 +8,27 @@ use sqlx::any::AnyPoolOptions;
 /// round trip of its own (on SQLite a hand-off to the connection's thread), and made at
 /// every lending it doubled the round trips of every page.
 ///
-/// A connection still inside a transaction is closed instead of lent: a request whose
-/// client went away while its `BEGIN` was under way is dropped after the `BEGIN` ran
-/// but before the transaction existed to roll it back (sqlx 0.8), and on SQLite that
-/// connection kept the database's write lock, refusing every later write and every
-/// transaction begun on it. (sqlx pings a connection as it comes back, so the `BEGIN` has
-/// run by the time it is lent again; closing rolls it back.)
+/// A connection still inside a transaction is closed, not kept: a request whose client
+/// went away while its `BEGIN` was under way is dropped after the `BEGIN` ran but before
+/// the transaction existed to roll it back (sqlx 0.8), and on SQLite that connection
+/// kept the database's write lock — idle in the pool, it refused every later write.
+/// Checked as a connection comes back (on SQLite after a ping, which queues behind a
+/// `BEGIN` still on its way to the connection's thread) and again before it is lent.
 pub(crate) fn pool_options(max: u32) -> AnyPoolOptions {
     AnyPoolOptions::new()
         .max_connections(max)
         .test_before_acquire(false)
+        .after_release(|conn, _| {
+            Box::pin(async move {
+                if conn.backend_name() == "SQLite" {
+                    sqlx::Connection::ping(conn).await?;
+                }
+                Ok(!left_in_transaction(conn))
+            })
+        })
         .before_acquire(|conn, meta| {
             Box::pin(async move {
-                if sqlx::Connection::is_in_transaction(conn) {
-                    tracing::warn!("a connection left inside a transaction was closed");
+                if left_in_transaction(conn) {
                     return Ok(false);
                 }
                 if meta.idle_for >= Duration::from_secs(30) {
@@ -30,4 +37,12 @@ pub(crate) fn pool_options(max: u32) -> AnyPoolOptions {
                 Ok(true)
             })
         })
+}
+
+fn left_in_transaction(conn: &sqlx::AnyConnection) -> bool {
+    let left = sqlx::Connection::is_in_transaction(conn);
+    if left {
+        tracing::warn!("a connection left inside a transaction is closed");
+    }
+    left
 }

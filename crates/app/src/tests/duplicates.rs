@@ -23,9 +23,10 @@ async fn one_person_registered_twice_is_proposed_for_review() {
         .expect("registered");
     }
     crate::duplicates::scan::scan_now(cx, "test").await.unwrap();
-    let (page, _) = crate::duplicates::review(cx, &o.operator, crate::Paging::new(None, None))
+    let page = crate::duplicates::review(cx, &o.operator, crate::Paging::new(None, None))
         .await
-        .unwrap();
+        .unwrap()
+        .page;
     assert_eq!(page.total, 1, "one pair");
     let p = &page.items[0];
     assert!(p.score.score >= domain::dedup::MATCH, "{}", p.score.score);
@@ -33,9 +34,10 @@ async fn one_person_registered_twice_is_proposed_for_review() {
         (p.a.name.as_str(), p.b.name.as_str()),
         ("Siti Aminah", "Siti Aminah")
     );
-    let (other, _) = crate::duplicates::review(cx, &o.other, crate::Paging::new(None, None))
+    let other = crate::duplicates::review(cx, &o.other, crate::Paging::new(None, None))
         .await
-        .unwrap();
+        .unwrap()
+        .page;
     assert_eq!(other.total, 0, "nothing of Langensari for Pataruman");
 }
 
@@ -88,10 +90,10 @@ async fn resident(o: &Office, nik: &str, name: &str, sex: &str, birth: &str) -> 
 
 /// What the review lists: (a, b, score) of every pair, in any order.
 async fn listed(o: &Office) -> Vec<(i64, i64, u64)> {
-    let (page, _) =
-        crate::duplicates::review(&o.cx, &o.operator, crate::Paging::new(Some(500), None))
-            .await
-            .unwrap();
+    let page = crate::duplicates::review(&o.cx, &o.operator, crate::Paging::new(Some(500), None))
+        .await
+        .unwrap()
+        .page;
     let mut out: Vec<(i64, i64, u64)> = page
         .items
         .iter()
@@ -253,9 +255,10 @@ async fn a_pair_whose_person_moved_since_the_scan_shows_in_no_other_area() {
     }
     crate::duplicates::scan::scan_now(cx, "test").await.unwrap();
     let total = |c| async move {
-        let (page, _) = crate::duplicates::review(cx, c, crate::Paging::new(None, None))
+        let page = crate::duplicates::review(cx, c, crate::Paging::new(None, None))
             .await
-            .unwrap();
+            .unwrap()
+            .page;
         page.items.len()
     };
     assert_eq!(

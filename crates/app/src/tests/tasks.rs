@@ -85,9 +85,10 @@ async fn each_role_sees_what_waits_for_it() {
     assert_eq!(op[2].title.key, "tasks.duplicates_unchecked");
     // Once the duplicate scan has looked, its count (the residents' names are alike).
     crate::duplicates::scan::scan_now(cx, "test").await.unwrap();
-    let (pairs, _) = crate::duplicates::review(cx, &o.operator, crate::Paging::new(None, None))
+    let pairs = crate::duplicates::review(cx, &o.operator, crate::Paging::new(None, None))
         .await
-        .unwrap();
+        .unwrap()
+        .page;
     assert!(pairs.total > 0);
     assert_eq!(
         codes(cx, &o.operator).await[2],

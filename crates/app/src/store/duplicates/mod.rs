@@ -1,6 +1,7 @@
 //! Duplicate persons: the records the finder reads, pairs judged distinct, and merging
 //! one record into another (everything it holds moves; it is retired with a pointer).
-use crate::store::persons::{get_in, load_categories, scope_filter, Person, Scope, COLS};
+use crate::store::batch::{Batch, Read};
+use crate::store::persons::{assign_categories, get_in, scope_filter, Person, Scope, COLS};
 use crate::store::sql::Where;
 use crate::store::{audit, Actor, Result, Store, StoreError};
 use domain::dedup::Record;
@@ -87,6 +88,28 @@ fn id_list(ids: &[i64]) -> String {
     ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
 }
 
+/// (person, KUBE id, KUBE name) of the active memberships of the persons of `list`.
+fn active_kube_of(list: &str) -> Read<(i64, i64, String)> {
+    Read::new(
+        format!(
+            "SELECT m.person_id, k.id, k.name FROM kube_members m JOIN kube k ON k.id = m.kube_id
+             WHERE m.left_on IS NULL AND m.person_id IN ({list}) ORDER BY m.person_id"
+        ),
+        Vec::new(),
+    )
+}
+
+/// (person, programme id, programme name) of the enrolments of the persons of `list`.
+fn enrolments_of(list: &str) -> Read<(i64, i64, String)> {
+    Read::new(
+        format!(
+            "SELECT e.person_id, g.id, g.name FROM enrolments e JOIN programmes g ON g.id = e.programme_id
+             WHERE e.person_id IN ({list}) ORDER BY e.person_id, g.id"
+        ),
+        Vec::new(),
+    )
+}
+
 /// Runs a statement over person ids `$1`, `$2`…; returns the rows it touched.
 async fn exec(conn: &mut AnyConnection, sql: &str, ids: &[i64]) -> Result<i64> {
     let mut q = sqlx::query(sql);
@@ -126,46 +149,55 @@ impl Store {
         Ok(rows.into_iter().collect())
     }
 
-    pub async fn person_list_by_ids(&self, ids: &[i64]) -> Result<Vec<Person>> {
-        if ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        let mut conn = self.pool.acquire().await?;
-        let mut out = Vec::with_capacity(ids.len());
-        for chunk in ids.chunks(500) {
-            let sql = format!(
-                "SELECT {COLS} FROM persons WHERE id IN ({})",
-                id_list(chunk)
-            );
-            let mut found: Vec<Person> = sqlx::query_as(&sql).fetch_all(&mut *conn).await?;
-            load_categories(&mut conn, &mut found).await?;
-            out.extend(found);
-        }
-        Ok(out)
-    }
-
     /// Active memberships and enrolments of these persons.
     pub async fn person_links(&self, ids: &[i64]) -> Result<Links> {
         if ids.is_empty() {
             return Ok(Links::default());
         }
         let list = id_list(ids);
-        let active_kube = sqlx::query_as(&format!(
-            "SELECT m.person_id, k.id, k.name FROM kube_members m JOIN kube k ON k.id = m.kube_id
-             WHERE m.left_on IS NULL AND m.person_id IN ({list}) ORDER BY m.person_id"
-        ))
-        .fetch_all(&self.pool)
-        .await?;
-        let enrolments = sqlx::query_as(&format!(
-            "SELECT e.person_id, g.id, g.name FROM enrolments e JOIN programmes g ON g.id = e.programme_id
-             WHERE e.person_id IN ({list}) ORDER BY e.person_id, g.id"
-        ))
-        .fetch_all(&self.pool)
-        .await?;
+        let mut conn = self.pool.acquire().await?;
         Ok(Links {
-            active_kube,
-            enrolments,
+            active_kube: active_kube_of(&list).all(&mut conn).await?,
+            enrolments: enrolments_of(&list).all(&mut conn).await?,
         })
+    }
+
+    /// What the review page shows beside a page of pairs, in one round trip: the persons
+    /// (at most a page's worth), their active memberships and enrolments, and when the
+    /// duplicate scan last looked.
+    pub async fn duplicate_review_reads(
+        &self,
+        ids: &[i64],
+    ) -> Result<(Vec<Person>, Links, Option<String>)> {
+        let mut b = Batch::new(self.backend());
+        // Never an empty `IN ()`: no person has id 0.
+        let list = if ids.is_empty() {
+            "0".to_string()
+        } else {
+            id_list(ids)
+        };
+        let persons = b.add(Read::<Person>::new(
+            format!("SELECT {COLS} FROM persons WHERE id IN ({list})"),
+            Vec::new(),
+        ))?;
+        let categories = b.add(Read::<(i64, String)>::new(
+            format!("SELECT person_id, category FROM person_categories WHERE person_id IN ({list}) ORDER BY category"),
+            Vec::new(),
+        ))?;
+        let active_kube = b.add(active_kube_of(&list))?;
+        let enrolments = b.add(enrolments_of(&list))?;
+        let scanned = b.add(Read::<(String,)>::new(
+            "SELECT scanned_at FROM duplicate_scan WHERE id = 1",
+            Vec::new(),
+        ))?;
+        let mut rows = b.run(&mut *self.pool.acquire().await?).await?;
+        let mut persons = rows.all(persons)?;
+        assign_categories(&mut persons, rows.all(categories)?);
+        let links = Links {
+            active_kube: rows.all(active_kube)?,
+            enrolments: rows.all(enrolments)?,
+        };
+        Ok((persons, links, rows.optional(scanned)?.map(|s| s.0)))
     }
 
     /// Remembers that two persons are different people. Idempotent.

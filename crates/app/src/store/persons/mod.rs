@@ -168,20 +168,8 @@ impl<'r> FromRow<'r, AnyRow> for PersonRow {
     }
 }
 
-pub(crate) async fn load_categories(
-    conn: &mut AnyConnection,
-    persons: &mut [Person],
-) -> Result<()> {
-    if persons.is_empty() {
-        return Ok(());
-    }
-    let ids: Vec<String> = persons.iter().map(|p| p.id.to_string()).collect();
-    // Ids are integers from the database, not user text.
-    let sql = format!(
-        "SELECT person_id, category FROM person_categories WHERE person_id IN ({}) ORDER BY category",
-        ids.join(",")
-    );
-    let rows: Vec<(i64, String)> = sqlx::query_as(&sql).fetch_all(conn).await?;
+/// Gives each person their (person id, category) rows.
+pub(crate) fn assign_categories(persons: &mut [Person], rows: Vec<(i64, String)>) {
     for p in persons.iter_mut() {
         p.categories = rows
             .iter()
@@ -189,7 +177,6 @@ pub(crate) async fn load_categories(
             .map(|(_, c)| c.clone())
             .collect();
     }
-    Ok(())
 }
 
 pub(crate) async fn get_in(conn: &mut AnyConnection, id: i64) -> Result<Person> {
