@@ -131,9 +131,8 @@ pub async fn recent(
     c.require(domain::Role::reads_audit)?;
     Ok(cx
         .store
-        .audit_list(&AuditFilter::default(), Paging::new(Some(n), None))
-        .await?
-        .items)
+        .read(crate::store::audit::newest(n.clamp(1, 500)))
+        .await?)
 }
 
 /// The kinds of record the trail names (its filter's choices).

@@ -64,6 +64,40 @@ pub async fn version(cx: &Context) -> Result<DataVersion> {
     Ok(cx.store.data_version().await?)
 }
 
+/// What the home page reads besides the figures, in one round trip with the figures'
+/// version: the newest audit entries (roles that read the trail) and the to-do list
+/// (roles that change something).
+pub struct Home {
+    pub version: DataVersion,
+    pub recent: Vec<crate::audit::AuditEntry>,
+    pub tasks: Vec<crate::tasks::Task>,
+}
+
+/// Entries of the trail on the home page.
+const RECENT: i64 = 8;
+
+/// The home page's reads, one batch: the data version, the trail's newest entries and
+/// the caller's to-do list.
+pub async fn home(cx: &Context, c: &Caller) -> Result<Home> {
+    let mut b = crate::store::batch::Batch::new(cx.store.backend());
+    let version = b.add(crate::store::dashboard::data_version())?;
+    let recent = c
+        .role
+        .reads_audit()
+        .then(|| b.add(crate::store::audit::newest(RECENT)))
+        .transpose()?;
+    let tasks = crate::tasks::plan(c, cx, &mut b)?;
+    let mut rows = cx.store.read_batch(b).await?;
+    Ok(Home {
+        version: crate::store::dashboard::version_of(rows.one(version)?),
+        recent: match recent {
+            Some(s) => rows.all(s)?,
+            None => Vec::new(),
+        },
+        tasks: tasks.finish(cx, c, &mut rows)?,
+    })
+}
+
 /// Every status, none counted yet.
 pub fn empty_status() -> ByStatus {
     Status::ALL

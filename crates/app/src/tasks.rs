@@ -2,7 +2,11 @@
 //! done — the head of division's approvals, the operator's verifications, drafts, faulty
 //! uploads and duplicates, the pendamping's visits due, the administrator's accounts.
 //! Counted within the caller's area; nothing here is decided, only found.
-use crate::store::tasks::PendingUpload;
+use crate::protection::{incidents::Incident, requests::DataRequest};
+use crate::store::batch::{Batch, Counted, Rows, Slot};
+use crate::store::tasks::{IdleAccount, PendingUpload, WaitingBenefits};
+use crate::store::visits::CaseRow;
+use crate::store::Paging;
 use crate::visits::Case;
 use crate::{Caller, Context, Result};
 use domain::health::Urgency;
@@ -41,38 +45,139 @@ pub const UNUSED_DAYS: i64 = 90;
 
 /// The caller's to-do list: kinds of work with something waiting, the most pressing first.
 pub async fn list(cx: &Context, c: &Caller) -> Result<Vec<Task>> {
-    let mut tasks = Vec::new();
+    let mut b = Batch::new(cx.store.backend());
+    let plan = plan(c, cx, &mut b)?;
+    let mut rows = cx.store.read_batch(b).await?;
+    plan.finish(cx, c, &mut rows)
+}
+
+/// The reads of a caller's to-do list, placed in a batch (the home page sends them with
+/// its own): which ones depends on the role.
+#[derive(Default)]
+pub(crate) struct Plan {
+    requests: Option<Slot<Counted<DataRequest>>>,
+    incidents: Option<Slot<Counted<Incident>>>,
+    visits: Option<Slot<CaseRow>>,
+    proposals: Option<(Slot<(String, i64)>, Wanted)>,
+    benefits: Option<Slot<WaitingBenefits>>,
+    uploads: Option<Slot<PendingUpload>>,
+    duplicates: Option<Slot<(i64, i64)>>,
+    locked: Option<Slot<(i64, String)>>,
+    idle: Option<Slot<IdleAccount>>,
+}
+
+/// Proposal states a role acts on, each with its task's code.
+type Wanted = &'static [(&'static str, &'static str)];
+
+/// Data subjects' requests and breaches past their deadlines: the first of them shown.
+fn protection_page() -> Paging {
+    Paging::new(Some(ITEMS as i64), None)
+}
+
+/// Places the reads of the caller's to-do list in `b`.
+pub(crate) fn plan(c: &Caller, cx: &Context, b: &mut Batch) -> Result<Plan> {
+    let mut p = Plan::default();
+    let scope = c.district_scope();
+    // Data subjects' requests past their deadline, and breaches whose notifications are
+    // past theirs (admin, head of division): the law counts these in hours.
+    if matches!(c.role, Role::KepalaBidang | Role::Admin) {
+        p.requests = Some(b.add(crate::protection::requests::overdue_read(
+            c,
+            protection_page(),
+        )?)?);
+        p.incidents = Some(b.add(crate::protection::incidents::overdue_read(c)?)?);
+    }
+    let wanted: Wanted = match c.role {
+        Role::KepalaBidang => &[("verified", "proposals_to_approve")],
+        Role::Operator => &[
+            ("submitted", "proposals_to_verify"),
+            ("draft", "proposal_drafts"),
+        ],
+        Role::Pendamping => &[("draft", "proposal_drafts")],
+        _ => &[],
+    };
+    if !wanted.is_empty() {
+        p.proposals = Some((b.add(crate::store::tasks::proposals(scope))?, wanted));
+    }
     match c.role {
         Role::KepalaBidang => {
-            protection(cx, c, &mut tasks).await?;
-            proposals(cx, c, &mut tasks, &[("verified", "proposals_to_approve")]).await?;
-            benefits(cx, c, &mut tasks).await?;
+            // Not the payments the caller recorded (they may not approve them) unless
+            // the office allows one person both steps.
+            let own = (!cx.settings.allow_same_person)
+                .then_some(c.actor.user_id)
+                .flatten();
+            p.benefits = Some(b.add(crate::store::tasks::benefits(scope, own))?);
         }
         Role::Operator => {
-            proposals(
-                cx,
-                c,
-                &mut tasks,
-                &[
-                    ("submitted", "proposals_to_verify"),
-                    ("draft", "proposal_drafts"),
-                ],
-            )
-            .await?;
-            uploads(cx, c, &mut tasks).await?;
-            duplicates(cx, c, &mut tasks).await?;
+            if let Some(user) = c.actor.user_id {
+                p.uploads = Some(b.add(crate::store::tasks::uploads(user))?);
+            }
+            if crate::duplicates::may_decide(c.role) {
+                p.duplicates = Some(b.add(crate::store::duplicates::pairs_waiting(scope))?);
+            }
         }
-        Role::Pendamping => {
-            visits(cx, c, &mut tasks).await?;
-            proposals(cx, c, &mut tasks, &[("draft", "proposal_drafts")]).await?;
-        }
+        Role::Pendamping => p.visits = Some(b.add(crate::visits::queue_read(c, true))?),
         Role::Admin => {
-            protection(cx, c, &mut tasks).await?;
-            accounts(cx, c, &mut tasks).await?;
+            let clock = cx.clock();
+            let window = clock.stamp_in(-chrono::Duration::minutes(
+                crate::sessions::FAILURE_WINDOW_MIN,
+            ));
+            p.locked = Some(b.add(crate::store::tasks::locked_accounts(
+                &window,
+                crate::sessions::MAX_ATTEMPTS_ACCOUNT_ADDRESS,
+            ))?);
+            let since = clock.stamp_in(-chrono::Duration::days(UNUSED_DAYS));
+            p.idle = Some(b.add(crate::store::tasks::idle_accounts(&since))?);
         }
         Role::Auditor | Role::Interop => {}
     }
-    Ok(tasks)
+    Ok(p)
+}
+
+impl Plan {
+    /// The to-do list from the batch's rows, the most pressing first.
+    pub(crate) fn finish(self, cx: &Context, c: &Caller, rows: &mut Rows) -> Result<Vec<Task>> {
+        let mut tasks = Vec::new();
+        if let Some(s) = self.requests {
+            let late = crate::protection::requests::overdue_of(c, rows.all(s)?, protection_page());
+            requests(c, late, &mut tasks);
+        }
+        if let Some(s) = self.incidents {
+            incidents(
+                crate::protection::incidents::overdue_of(c, rows.all(s)?),
+                &mut tasks,
+            );
+        }
+        if let Some(s) = self.visits {
+            visits(
+                cx,
+                crate::visits::queue_of(cx, rows.all(s)?, None),
+                &mut tasks,
+            );
+        }
+        if let Some((s, wanted)) = self.proposals {
+            proposals(rows.all(s)?, wanted, &mut tasks);
+        }
+        if let Some(s) = self.benefits {
+            benefits(rows.all(s)?, &mut tasks);
+        }
+        if let Some(s) = self.uploads {
+            uploads(rows.all(s)?, &mut tasks);
+        }
+        if let Some(s) = self.duplicates {
+            let waiting = rows
+                .optional(s)?
+                .and_then(crate::store::duplicates::waiting_of);
+            duplicates(waiting, &mut tasks);
+        }
+        if let Some(s) = self.locked {
+            locked(rows.all(s)?, &mut tasks);
+        }
+        if let Some(s) = self.idle {
+            idle(c, rows.all(s)?, &mut tasks);
+        }
+        Ok(tasks)
+    }
 }
 
 fn task(code: &'static str, count: i64, href: String, items: Vec<TaskItem>) -> Task {
@@ -87,64 +192,58 @@ fn task(code: &'static str, count: i64, href: String, items: Vec<TaskItem>) -> T
     }
 }
 
-/// Data subjects' requests past their deadline, and breaches whose notifications are
-/// past theirs (admin, head of division): the law counts these in hours.
-async fn protection(cx: &Context, c: &Caller, tasks: &mut Vec<Task>) -> Result<()> {
-    let late =
-        crate::protection::requests::overdue(cx, c, crate::Paging::new(Some(ITEMS as i64), None))
-            .await?;
-    if late.total > 0 {
-        let items = late
-            .items
-            .iter()
-            .map(|r| TaskItem {
-                label: format!(
-                    "#{} · {}",
-                    r.id,
-                    c.lang.t(&format!("protection.request.{}", r.kind))
-                ),
-                note: Some(Msg::new("tasks.item_due").arg(crate::local_time(&r.due_at))),
-                href: format!("/data-requests/{}", r.id),
-            })
-            .collect();
-        tasks.push(task(
-            "data_requests_overdue",
-            late.total,
-            "/data-requests?overdue=1".into(),
-            items,
-        ));
+/// Data subjects' requests past their deadline.
+fn requests(c: &Caller, late: crate::Page<DataRequest>, tasks: &mut Vec<Task>) {
+    if late.total == 0 {
+        return;
     }
-    let breaches = crate::protection::incidents::overdue(cx, c).await?;
-    if !breaches.is_empty() {
-        let items = breaches
-            .iter()
-            .take(ITEMS)
-            .map(|i| TaskItem {
-                label: i.title.clone(),
-                note: Some(Msg::new("tasks.item_due").arg(crate::local_time(
-                    &crate::protection::incidents::notice_due(i),
-                ))),
-                href: format!("/incidents/{}", i.id),
-            })
-            .collect();
-        tasks.push(task(
-            "incidents_overdue",
-            breaches.len() as i64,
-            "/incidents".into(),
-            items,
-        ));
+    let items = late
+        .items
+        .iter()
+        .map(|r| TaskItem {
+            label: format!(
+                "#{} · {}",
+                r.id,
+                c.lang.t(&format!("protection.request.{}", r.kind))
+            ),
+            note: Some(Msg::new("tasks.item_due").arg(crate::local_time(&r.due_at))),
+            href: format!("/data-requests/{}", r.id),
+        })
+        .collect();
+    tasks.push(task(
+        "data_requests_overdue",
+        late.total,
+        "/data-requests?overdue=1".into(),
+        items,
+    ));
+}
+
+/// Breaches whose notifications are past due.
+fn incidents(breaches: Vec<Incident>, tasks: &mut Vec<Task>) {
+    if breaches.is_empty() {
+        return;
     }
-    Ok(())
+    let items = breaches
+        .iter()
+        .take(ITEMS)
+        .map(|i| TaskItem {
+            label: i.title.clone(),
+            note: Some(Msg::new("tasks.item_due").arg(crate::local_time(
+                &crate::protection::incidents::notice_due(i),
+            ))),
+            href: format!("/incidents/{}", i.id),
+        })
+        .collect();
+    tasks.push(task(
+        "incidents_overdue",
+        breaches.len() as i64,
+        "/incidents".into(),
+        items,
+    ));
 }
 
 /// Proposals of the caller's area in the given states, each state its own task.
-async fn proposals(
-    cx: &Context,
-    c: &Caller,
-    tasks: &mut Vec<Task>,
-    wanted: &[(&str, &'static str)],
-) -> Result<()> {
-    let counts = cx.store.tasks_proposals(c.district_scope()).await?;
+fn proposals(counts: Vec<(String, i64)>, wanted: &[(&str, &'static str)], tasks: &mut Vec<Task>) {
     for (state, code) in wanted {
         let n = counts
             .iter()
@@ -160,45 +259,33 @@ async fn proposals(
             ));
         }
     }
-    Ok(())
 }
 
-/// Payments recorded and not approved, per programme; not those the caller recorded
-/// (they may not approve them) unless the office allows one person both steps.
-async fn benefits(cx: &Context, c: &Caller, tasks: &mut Vec<Task>) -> Result<()> {
-    let own = (!cx.settings.allow_same_person)
-        .then_some(c.actor.user_id)
-        .flatten();
-    let waiting = cx.store.tasks_benefits(c.district_scope(), own).await?;
+/// Payments recorded and not approved, per programme.
+fn benefits(waiting: Vec<WaitingBenefits>, tasks: &mut Vec<Task>) {
     let n: i64 = waiting.iter().map(|w| w.n).sum();
-    if n > 0 {
-        let items = waiting
-            .iter()
-            .take(ITEMS)
-            .map(|w| TaskItem {
-                label: w.programme_name.clone(),
-                note: Some(Msg::new("tasks.item_payments").arg(w.n)),
-                href: format!("/programmes/{}#benefits", w.programme_id),
-            })
-            .collect();
-        let href = match waiting.as_slice() {
-            [one] => format!("/programmes/{}#benefits", one.programme_id),
-            _ => "/programmes".into(),
-        };
-        tasks.push(task("benefits_to_approve", n, href, items));
+    if n == 0 {
+        return;
     }
-    Ok(())
+    let items = waiting
+        .iter()
+        .take(ITEMS)
+        .map(|w| TaskItem {
+            label: w.programme_name.clone(),
+            note: Some(Msg::new("tasks.item_payments").arg(w.n)),
+            href: format!("/programmes/{}#benefits", w.programme_id),
+        })
+        .collect();
+    let href = match waiting.as_slice() {
+        [one] => format!("/programmes/{}#benefits", one.programme_id),
+        _ => "/programmes".into(),
+    };
+    tasks.push(task("benefits_to_approve", n, href, items));
 }
 
 /// The caller's uploads (kept a day) whose check found faulty rows or an unreadable file.
-async fn uploads(cx: &Context, c: &Caller, tasks: &mut Vec<Task>) -> Result<()> {
-    let Some(user) = c.actor.user_id else {
-        return Ok(());
-    };
-    let faulty: Vec<(PendingUpload, Option<Msg>)> = cx
-        .store
-        .tasks_uploads(user)
-        .await?
+fn uploads(pending: Vec<PendingUpload>, tasks: &mut Vec<Task>) {
+    let faulty: Vec<(PendingUpload, Option<Msg>)> = pending
         .into_iter()
         .filter_map(|u| {
             let check: crate::import::Check =
@@ -213,38 +300,34 @@ async fn uploads(cx: &Context, c: &Caller, tasks: &mut Vec<Task>) -> Result<()> 
             Some((u, Some(note)))
         })
         .collect();
-    if !faulty.is_empty() {
-        let items = faulty
-            .iter()
-            .take(ITEMS)
-            .map(|(u, note)| TaskItem {
-                label: u.filename.clone(),
-                note: note.clone(),
-                href: format!("/import/{}", u.id),
-            })
-            .collect();
-        tasks.push(task(
-            "uploads_with_errors",
-            faulty.len() as i64,
-            "/import".into(),
-            items,
-        ));
+    if faulty.is_empty() {
+        return;
     }
-    Ok(())
+    let items = faulty
+        .iter()
+        .take(ITEMS)
+        .map(|(u, note)| TaskItem {
+            label: u.filename.clone(),
+            note: note.clone(),
+            href: format!("/import/{}", u.id),
+        })
+        .collect();
+    tasks.push(task(
+        "uploads_with_errors",
+        faulty.len() as i64,
+        "/import".into(),
+        items,
+    ));
 }
 
-/// Pairs the duplicate finder proposes in the caller's area, when it has looked since the
-/// registry last changed (looking is seconds of work on a large registry: the home page
-/// does not start it; the review page does).
-async fn duplicates(cx: &Context, c: &Caller, tasks: &mut Vec<Task>) -> Result<()> {
-    if !crate::duplicates::may_decide(c.role) {
-        return Ok(());
-    }
-    match crate::duplicates::waiting(cx, c).await? {
+/// Pairs the duplicate finder proposes in the caller's area, when it has looked (`None`:
+/// never yet; looking is the background job's work, not the home page's).
+fn duplicates(waiting: Option<i64>, tasks: &mut Vec<Task>) {
+    match waiting {
         Some(0) => {}
         Some(n) => tasks.push(task(
             "duplicates",
-            n as i64,
+            n,
             "/persons/duplicates".into(),
             Vec::new(),
         )),
@@ -256,12 +339,10 @@ async fn duplicates(cx: &Context, c: &Caller, tasks: &mut Vec<Task>) -> Result<(
             items: Vec::new(),
         }),
     }
-    Ok(())
 }
 
 /// The pendamping's own groups whose visit is overdue, then those due this week.
-async fn visits(cx: &Context, c: &Caller, tasks: &mut Vec<Task>) -> Result<()> {
-    let q = crate::visits::queue(cx, c, true, None).await?;
+fn visits(cx: &Context, q: crate::visits::Queue, tasks: &mut Vec<Task>) {
     for (urgency, code) in [
         (Urgency::Overdue, "visits_overdue"),
         (Urgency::DueSoon, "visits_due_soon"),
@@ -287,63 +368,55 @@ async fn visits(cx: &Context, c: &Caller, tasks: &mut Vec<Task>) -> Result<()> {
             .collect();
         tasks.push(task(code, cases.len() as i64, "/mentoring".into(), items));
     }
-    Ok(())
 }
 
-/// Accounts locked after repeated wrong passwords, and active accounts nobody uses.
-async fn accounts(cx: &Context, c: &Caller, tasks: &mut Vec<Task>) -> Result<()> {
-    let clock = cx.clock();
-    let window = clock.stamp_in(-chrono::Duration::minutes(
-        crate::sessions::FAILURE_WINDOW_MIN,
-    ));
-    let mut locked = cx
-        .store
-        .tasks_locked_accounts(&window, crate::sessions::MAX_ATTEMPTS_ACCOUNT_ADDRESS)
-        .await?;
+/// Accounts locked after repeated wrong passwords.
+fn locked(mut locked: Vec<(i64, String)>, tasks: &mut Vec<Task>) {
     locked.dedup();
-    if !locked.is_empty() {
-        let items = locked
-            .iter()
-            .take(ITEMS)
-            .map(|(id, name)| TaskItem {
-                label: name.clone(),
-                note: None,
-                href: format!("/users/{id}"),
-            })
-            .collect();
-        tasks.push(task(
-            "accounts_locked",
-            locked.len() as i64,
-            "/users".into(),
-            items,
-        ));
+    if locked.is_empty() {
+        return;
     }
-    let since = clock.stamp_in(-chrono::Duration::days(UNUSED_DAYS));
-    let idle: Vec<_> = cx
-        .store
-        .tasks_idle_accounts(&since)
-        .await?
+    let items = locked
+        .iter()
+        .take(ITEMS)
+        .map(|(id, name)| TaskItem {
+            label: name.clone(),
+            note: None,
+            href: format!("/users/{id}"),
+        })
+        .collect();
+    tasks.push(task(
+        "accounts_locked",
+        locked.len() as i64,
+        "/users".into(),
+        items,
+    ));
+}
+
+/// Active accounts nobody uses (the caller's own aside).
+fn idle(c: &Caller, idle: Vec<IdleAccount>, tasks: &mut Vec<Task>) {
+    let idle: Vec<_> = idle
         .into_iter()
         .filter(|u| Some(u.id) != c.actor.user_id)
         .collect();
-    if !idle.is_empty() {
-        let items = idle
-            .iter()
-            .take(ITEMS)
-            .map(|u| TaskItem {
-                label: u.username.clone(),
-                note: Some(match &u.last_login_at {
-                    None => Msg::new("tasks.item_never_logged_in"),
-                    Some(at) => Msg::new("tasks.item_last_login").arg(crate::local_time(at)),
-                }),
-                href: format!("/users/{}", u.id),
-            })
-            .collect();
-        let mut t = task("accounts_unused", idle.len() as i64, "/users".into(), items);
-        t.title = t.title.arg(UNUSED_DAYS);
-        tasks.push(t);
+    if idle.is_empty() {
+        return;
     }
-    Ok(())
+    let items = idle
+        .iter()
+        .take(ITEMS)
+        .map(|u| TaskItem {
+            label: u.username.clone(),
+            note: Some(match &u.last_login_at {
+                None => Msg::new("tasks.item_never_logged_in"),
+                Some(at) => Msg::new("tasks.item_last_login").arg(crate::local_time(at)),
+            }),
+            href: format!("/users/{}", u.id),
+        })
+        .collect();
+    let mut t = task("accounts_unused", idle.len() as i64, "/users".into(), items);
+    t.title = t.title.arg(UNUSED_DAYS);
+    tasks.push(t);
 }
 
 #[cfg(test)]

@@ -169,14 +169,31 @@ pub async fn queue(
     caseload: bool,
     village: Option<&str>,
 ) -> Result<Queue> {
+    let rows = cx.store.read(queue_read(c, caseload)).await?;
+    Ok(queue_of(cx, rows, village))
+}
+
+/// What [`queue`] reads: the groups of the caller's area, or of their caseload.
+pub(crate) fn queue_read(
+    c: &Caller,
+    caseload: bool,
+) -> crate::store::batch::Read<crate::store::visits::CaseRow> {
     let mine = if caseload && c.role.is_area_scoped() {
         c.actor.user_id
     } else {
         None
     };
+    crate::store::visits::mentoring_cases(c.district_scope(), mine)
+}
+
+/// The queue of these groups: each with its next visit's date, urgency and risk.
+pub(crate) fn queue_of(
+    cx: &Context,
+    rows: Vec<crate::store::visits::CaseRow>,
+    village: Option<&str>,
+) -> Queue {
     let today = cx.today();
     let schedule = cx.settings.visits;
-    let rows = cx.store.mentoring_cases(c.district_scope(), mine).await?;
     let mut villages: Vec<String> = rows.iter().map(|k| k.village_code.clone()).collect();
     villages.sort();
     villages.dedup();
@@ -202,5 +219,5 @@ pub async fn queue(
             .then(a.due_on.cmp(&b.due_on))
             .then(a.kube.id.cmp(&b.kube.id))
     });
-    Ok(Queue { cases, villages })
+    Queue { cases, villages }
 }

@@ -127,10 +127,21 @@ pub(crate) async fn dashboard(
     s: &Session,
     lang: Lang,
 ) -> AppResult<std::sync::Arc<Computed>> {
+    // Read the version first: figures computed afterwards are at least that new.
+    let version = app::dashboard::version(&state.app()).await?;
+    dashboard_at(state, s, lang, version).await
+}
+
+/// The dashboard of the caller's area as of `version` (read before), recomputed only
+/// when the data changed.
+async fn dashboard_at(
+    state: &AppState,
+    s: &Session,
+    lang: Lang,
+    version: app::dashboard::DataVersion,
+) -> AppResult<std::sync::Arc<Computed>> {
     let cx = state.app();
     let c = s.caller();
-    // Read the version first: figures computed afterwards are at least that new.
-    let version = app::dashboard::version(&cx).await?;
     let key = format!("{:?}|{}|{}", s.district_scope(), lang.code(), state.today());
     state
         .dashboards
@@ -329,7 +340,10 @@ fn chart_for(title: &str, param: &str, groups: &[Group], lang: Lang) -> String {
 
 async fn home(State(state): State<AppState>, PageAuth { s, ctx }: PageAuth) -> AppResult<Response> {
     let lang = ctx.lang;
-    let d = dashboard(&state, &s, lang).await?;
+    // The version, the trail and the to-do list in one round trip; the figures only
+    // when the data changed since they were computed.
+    let home = app::dashboard::home(&state.app(), &s.caller()).await?;
+    let d = dashboard_at(&state, &s, lang, home.version).await?;
     let cards = COLOURS
         .iter()
         .map(|(st, _)| {
@@ -353,26 +367,22 @@ async fn home(State(state): State<AppState>, PageAuth { s, ctx }: PageAuth) -> A
         })
         .collect();
     let show_recent = s.role().reads_audit();
-    let recent = if show_recent {
-        app::audit::recent(&state.app(), &s.caller(), 8)
-            .await?
-            .into_iter()
-            .map(|e| RecentRow {
-                at: page::local_time(&e.at),
-                username: e.who().to_string(),
-                action: e.action,
-                entity: e.entity,
-                entity_id: e.entity_id,
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let recent = home
+        .recent
+        .into_iter()
+        .map(|e| RecentRow {
+            at: page::local_time(&e.at),
+            username: e.who().to_string(),
+            action: e.action,
+            entity: e.entity,
+            entity_id: e.entity_id,
+        })
+        .collect();
     let statuses = COLOURS
         .iter()
         .map(|(s, _)| (s.code(), lang.t(s.label_key())))
         .collect();
-    let tasks = crate::tasks::tasks(&state, &s, lang).await?;
+    let tasks = crate::tasks::out(home.tasks, lang);
     Ok(html(&HomePage {
         tasks,
         show_budget: !s.role().is_area_scoped(),

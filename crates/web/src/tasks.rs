@@ -39,8 +39,15 @@ pub struct TaskItemOut {
 
 /// The caller's to-do list in their language.
 pub(crate) async fn tasks(state: &AppState, s: &Session, lang: Lang) -> AppResult<Vec<TaskOut>> {
-    Ok(app::tasks::list(&state.app(), &s.caller())
-        .await?
+    Ok(out(
+        app::tasks::list(&state.app(), &s.caller()).await?,
+        lang,
+    ))
+}
+
+/// A to-do list in the caller's language.
+pub(crate) fn out(tasks: Vec<app::tasks::Task>, lang: Lang) -> Vec<TaskOut> {
+    tasks
         .into_iter()
         .map(|t| TaskOut {
             code: t.code.into(),
@@ -57,7 +64,7 @@ pub(crate) async fn tasks(state: &AppState, s: &Session, lang: Lang) -> AppResul
                 })
                 .collect(),
         })
-        .collect())
+        .collect()
 }
 
 /// What waits for the caller, by role: approvals for the head of division; verifications,

@@ -138,16 +138,6 @@ pub async fn merge(
     Ok(cx.store.person_merge(&c.actor, keep, other).await?)
 }
 
-/// How many pairs wait in the caller's area for a decision (`None`: the duplicate scan
-/// has not run yet).
-pub async fn waiting(cx: &Context, c: &Caller) -> Result<Option<usize>> {
-    Ok(cx
-        .store
-        .duplicate_pairs_waiting(c.district_scope())
-        .await?
-        .map(|n| n as usize))
-}
-
 /// A proposed pair on a page of the review, with what makes it urgent (both in an active
 /// KUBE, both in one programme).
 pub struct Pair {

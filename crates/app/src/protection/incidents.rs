@@ -2,6 +2,7 @@
 //! persons, the measures taken; the 3 × 24 hours to notify counted from discovery; and,
 //! from the entry, the letters to the affected persons and to the supervising authority.
 use super::{after_hours, require_decider, require_reader};
+use crate::store::batch::Counted;
 pub use crate::store::protection::Incident;
 use crate::store::{Page, Paging};
 use crate::{Caller, Context, Error, Result};
@@ -136,13 +137,27 @@ pub fn notice_overdue(i: &Incident, now: &str) -> bool {
 
 /// Open incidents whose notifications are past due.
 pub async fn overdue(cx: &Context, c: &Caller) -> Result<Vec<Incident>> {
+    let rows = cx.store.read(overdue_read(c)?).await?;
+    Ok(overdue_of(c, rows))
+}
+
+/// What [`overdue`] reads, for a batch: the newest 500 incidents.
+pub(crate) fn overdue_read(c: &Caller) -> Result<crate::store::batch::Read<Counted<Incident>>> {
+    require_reader(c)?;
+    Ok(crate::store::protection::incident_page(
+        Paging::new(Some(500), None).uncounted(),
+    ))
+}
+
+/// The incidents [`overdue_read`] read whose notifications are past due, as the caller
+/// may see them.
+pub(crate) fn overdue_of(c: &Caller, rows: Vec<Counted<Incident>>) -> Vec<Incident> {
     let now = c.actor.now();
-    Ok(list(cx, c, Paging::new(Some(500), None))
-        .await?
-        .items
-        .into_iter()
+    rows.into_iter()
+        .map(|r| r.item)
         .filter(|i| notice_overdue(i, &now))
-        .collect())
+        .map(|i| masked(c, i))
+        .collect()
 }
 
 /// To whom a letter is written.

@@ -3,6 +3,7 @@
 //! the change it led to; a restriction carried out takes the person's record out of lists
 //! and exports (kept, not deleted) until it is lifted.
 use super::{after_hours, require_decider, require_officer, require_reader};
+use crate::store::batch::Counted;
 pub use crate::store::protection::{DataRequest, RequestFilter};
 use crate::store::{Page, Paging};
 use crate::{Caller, Context, Error, Result};
@@ -79,11 +80,30 @@ fn masked(c: &Caller, mut r: DataRequest) -> DataRequest {
 
 /// Open requests past their due date, the most overdue first.
 pub async fn overdue(cx: &Context, c: &Caller, paging: Paging) -> Result<Page<DataRequest>> {
+    let rows = cx.store.read(overdue_read(c, paging)?).await?;
+    Ok(overdue_of(c, rows, paging))
+}
+
+/// What [`overdue`] reads, for a batch.
+pub(crate) fn overdue_read(
+    c: &Caller,
+    paging: Paging,
+) -> Result<crate::store::batch::Read<Counted<DataRequest>>> {
+    require_reader(c)?;
     let f = RequestFilter {
         overdue_at: Some(c.actor.now()),
         ..Default::default()
     };
-    list(cx, c, &f, paging).await
+    Ok(crate::store::protection::request_page(&f, paging))
+}
+
+/// The page [`overdue_read`] read, as the caller may see it.
+pub(crate) fn overdue_of(
+    c: &Caller,
+    rows: Vec<Counted<DataRequest>>,
+    paging: Paging,
+) -> Page<DataRequest> {
+    Counted::page(rows, paging).map(|r| masked(c, r))
 }
 
 /// Closes an open request as done or refused, with its outcome (required); a correction

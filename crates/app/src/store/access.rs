@@ -103,14 +103,14 @@ impl Store {
         if let Some(s) = &f.since {
             w.cond("at >= ?", s.clone());
         }
-        Ok(w.page(
+        w.page(
             &self.pool,
             "id, at, user_id, username, action, person_id, detail, client",
             "access_log",
             "at DESC, id DESC",
             paging,
         )
-        .await?)
+        .await
     }
 
     /// Removes the entries older than `before` (RFC 3339 UTC); how many.

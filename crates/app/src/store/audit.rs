@@ -144,19 +144,8 @@ impl Store {
             // `at` is fixed-width RFC 3339 UTC text: it sorts as the instants do.
             w.cond("at < ?", v);
         }
-        Ok(w.page(
-            &self.pool,
-            &format!(
-                "id, at, user_id, username, action, entity, entity_id, before_json, after_json, {}",
-                full_name_of("user_id")
-            ),
-            "audit_log",
-            // In the order things happened (the demo replays past years after today's
-            // registry entries); entries of one second in the order they were written.
-            "at DESC, id DESC",
-            paging,
-        )
-        .await?)
+        w.page(&self.pool, &entry_cols(), "audit_log", NEWEST_FIRST, paging)
+            .await
     }
 
     /// Distinct entity names, for the filter of the audit page.
@@ -193,6 +182,18 @@ impl Store {
     }
 }
 
+/// In the order things happened (the demo replays past years after today's registry
+/// entries); entries of one second in the order they were written.
+const NEWEST_FIRST: &str = "at DESC, id DESC";
+
+/// The columns of an [`AuditEntry`].
+fn entry_cols() -> String {
+    format!(
+        "id, at, user_id, username, action, entity, entity_id, before_json, after_json, {}",
+        full_name_of("user_id")
+    )
+}
+
 /// The newest `limit` entries about one object, without counting them all.
 pub(crate) fn recent(
     entity: &str,
@@ -201,11 +202,21 @@ pub(crate) fn recent(
 ) -> crate::store::batch::Read<AuditEntry> {
     crate::store::batch::Read::new(
         format!(
-            "SELECT id, at, user_id, username, action, entity, entity_id, before_json, after_json, {}
-             FROM audit_log WHERE entity = $1 AND entity_id = $2 ORDER BY at DESC, id DESC LIMIT $3",
-            full_name_of("user_id")
+            "SELECT {} FROM audit_log WHERE entity = $1 AND entity_id = $2 ORDER BY {NEWEST_FIRST} LIMIT $3",
+            entry_cols()
         ),
         vec![entity.into(), entity_id.to_string().into(), limit.into()],
+    )
+}
+
+/// The newest `limit` entries of the whole trail, without counting them all.
+pub(crate) fn newest(limit: i64) -> crate::store::batch::Read<AuditEntry> {
+    crate::store::batch::Read::new(
+        format!(
+            "SELECT {} FROM audit_log ORDER BY {NEWEST_FIRST} LIMIT $1",
+            entry_cols()
+        ),
+        vec![limit.into()],
     )
 }
 

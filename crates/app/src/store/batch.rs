@@ -88,8 +88,12 @@ where
         }
     }
 
-    /// Runs this read alone, as a prepared statement with its values bound.
-    pub async fn all(self, conn: &mut AnyConnection) -> Result<Vec<T>> {
+    /// Runs this read alone, as a prepared statement with its values bound, on a
+    /// connection or a pool.
+    pub async fn all<'c, E>(self, conn: E) -> Result<Vec<T>>
+    where
+        E: sqlx::Executor<'c, Database = sqlx::Any>,
+    {
         let mut q = sqlx::query_as::<_, T>(&self.sql);
         for a in self.args {
             q = match a {
@@ -146,6 +150,43 @@ where
             Backend::Postgres => (out, &[]),
             Backend::Sqlite => (out, &self.args),
         })
+    }
+}
+
+/// A row of a page with the count of every matching row beside it (`page_total`, read
+/// by `Where::page_read`); `None` where the page was read uncounted.
+pub(crate) struct Counted<T> {
+    pub item: T,
+    pub total: Option<i64>,
+}
+
+impl<'r, T: FromRow<'r, AnyRow>> FromRow<'r, AnyRow> for Counted<T> {
+    fn from_row(row: &'r AnyRow) -> sqlx::Result<Self> {
+        Ok(Counted {
+            item: T::from_row(row)?,
+            total: match sqlx::Row::try_get(row, "page_total") {
+                Ok(n) => Some(n),
+                Err(sqlx::Error::ColumnNotFound(_)) => None,
+                Err(e) => return Err(e),
+            },
+        })
+    }
+}
+
+impl<T> Counted<T> {
+    /// The page these rows are, read at `paging`'s offset 0 or within the rows (a
+    /// page past the end cannot tell the count: `Where::page` reads it again).
+    pub fn page(rows: Vec<Counted<T>>, paging: crate::store::Paging) -> crate::store::Page<T> {
+        let total = rows
+            .first()
+            .and_then(|r| r.total)
+            .unwrap_or(paging.offset + rows.len() as i64);
+        crate::store::Page {
+            items: rows.into_iter().map(|r| r.item).collect(),
+            total,
+            limit: paging.limit,
+            offset: paging.offset,
+        }
     }
 }
 
@@ -263,5 +304,21 @@ impl Rows {
         T: for<'r> FromRow<'r, AnyRow>,
     {
         self.optional(slot)?.ok_or(StoreError::NotFound)
+    }
+}
+
+impl crate::store::Store {
+    /// One read alone, on the primary.
+    pub(crate) async fn read<T>(&self, r: Read<T>) -> Result<Vec<T>>
+    where
+        T: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
+    {
+        r.all(&self.pool).await
+    }
+
+    /// A batch on one connection of the pool lists and figures are read from (the
+    /// replica where this request allows it).
+    pub(crate) async fn read_batch(&self, b: Batch) -> Result<Rows> {
+        b.run(&mut *self.reading().acquire().await?).await
     }
 }

@@ -1,4 +1,5 @@
 //! Counts behind the dashboard, in few grouped queries, scoped to the caller's area.
+use crate::store::batch::Read;
 use crate::store::persons::{scope_filter, Scope};
 use crate::store::sql::Where;
 use crate::store::{Backend, Result, Store};
@@ -235,16 +236,29 @@ pub type DataVersion = [i64; 4];
 /// leaves them aside).
 pub(crate) const PERSON_READS: &str = "('export', 'nik_lookup', 'nik_lookup_refused')";
 
+/// The [`DataVersion`] as a read of a batch.
+pub(crate) fn data_version() -> Read<VersionRow> {
+    Read::new(
+        "SELECT (SELECT MAX(id) FROM audit_log),
+                (SELECT CAST(COUNT(*) AS BIGINT) FROM audit_log WHERE id > (SELECT COALESCE(MAX(id), 0) - 1000 FROM audit_log)),
+                (SELECT MAX(id) FROM kube_health),
+                (SELECT CAST(COUNT(*) AS BIGINT) FROM kube_health WHERE id > (SELECT COALESCE(MAX(id), 0) - 1000 FROM kube_health))",
+        Vec::new(),
+    )
+}
+
+/// The row of [`data_version`].
+pub(crate) type VersionRow = (Option<i64>, i64, Option<i64>, i64);
+
+/// The version a [`data_version`] row says.
+pub(crate) fn version_of(row: VersionRow) -> DataVersion {
+    let (a, b, c, d) = row;
+    [a.unwrap_or(0), b, c.unwrap_or(0), d]
+}
+
 impl Store {
     pub async fn data_version(&self) -> Result<DataVersion> {
-        let (a, b, c, d): (Option<i64>, i64, Option<i64>, i64) = sqlx::query_as(
-            "SELECT (SELECT MAX(id) FROM audit_log),
-                    (SELECT CAST(COUNT(*) AS BIGINT) FROM audit_log WHERE id > (SELECT COALESCE(MAX(id), 0) - 1000 FROM audit_log)),
-                    (SELECT MAX(id) FROM kube_health),
-                    (SELECT CAST(COUNT(*) AS BIGINT) FROM kube_health WHERE id > (SELECT COALESCE(MAX(id), 0) - 1000 FROM kube_health))",
-        )
-        .fetch_one(self.reading())
-        .await?;
-        Ok([a.unwrap_or(0), b, c.unwrap_or(0), d])
+        let row = data_version().all(self.reading()).await?.into_iter().next();
+        Ok(version_of(row.ok_or(crate::store::StoreError::NotFound)?))
     }
 }

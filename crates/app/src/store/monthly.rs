@@ -37,7 +37,7 @@ impl Store {
     /// A group's assessments, newest first.
     pub async fn monthly_health(&self, kube_id: i64) -> Result<Vec<HealthRecord>> {
         let mut conn = self.pool.acquire().await?;
-        health_history_of(kube_id).all(&mut conn).await
+        health_history_of(kube_id).all(&mut *conn).await
     }
 
     /// The active facilitators' accounts, by user name.

@@ -1,6 +1,7 @@
 //! The office's duties as controller of personal data: data subjects' requests, consent
 //! to optional data, restriction, anonymisation, the breach register — every change
 //! audited in its own transaction.
+use crate::store::batch::{Counted, Read};
 use crate::store::sql::Where;
 use crate::store::{audit, Actor, Page, Paging, Result, Store, StoreError};
 use serde::Serialize;
@@ -203,23 +204,15 @@ impl Store {
         f: &RequestFilter,
         paging: Paging,
     ) -> Result<Page<DataRequest>> {
-        let mut w = Where::new();
-        w.eq("status", &f.status);
-        if let Some(p) = f.person_id {
-            w.cond_int("person_id = ?", p);
-        }
-        if let Some(at) = &f.overdue_at {
-            w.cond("status = 'open' AND due_at < ?", at.clone());
-        }
-        Ok(w.page(
-            &self.pool,
-            REQUEST_COLS,
-            "data_requests",
-            "CASE WHEN status = 'open' THEN 0 ELSE 1 END, \
-             CASE WHEN status = 'open' THEN due_at END, received_at DESC, id DESC",
-            paging,
-        )
-        .await?)
+        request_where(f)
+            .page(
+                &self.pool,
+                REQUEST_COLS,
+                "data_requests",
+                REQUEST_ORDER,
+                paging,
+            )
+            .await
     }
 
     /// Closes a request; a restriction carried out marks its person restricted in the
@@ -493,14 +486,14 @@ impl Store {
             w.cond("birth_date <= ?", d);
         }
         w.cond(&format!("{LAST_ACTIVE} < ?"), cutoff.to_string());
-        Ok(w.page(
+        w.page(
             &self.pool,
             &format!("id, name, district_code, village_code, {LAST_ACTIVE} AS last_active_on"),
             "persons p",
             "last_active_on, id",
             paging,
         )
-        .await?)
+        .await
     }
 
     /// Photos of visits made before `cutoff` (`YYYY-MM-DD`).
@@ -512,14 +505,14 @@ impl Store {
         let mut w = Where::new();
         w.raw("a.entity = 'visit'");
         w.cond("v.visited_on < ?", cutoff.to_string());
-        Ok(w.page(
+        w.page(
             &self.pool,
             "a.id, v.id AS visit_id, v.kube_id, v.visited_on, a.filename",
             "attachments a JOIN visits v ON v.id = a.entity_id",
             "v.visited_on, a.id",
             paging,
         )
-        .await?)
+        .await
     }
 
     /// Anonymises the persons still due at `cutoff` among `ids` and deletes the visit
@@ -746,16 +739,43 @@ impl Store {
     }
 
     pub async fn incident_list(&self, paging: Paging) -> Result<Page<Incident>> {
-        Ok(Where::new()
+        Where::new()
             .page(
                 &self.pool,
                 INCIDENT_COLS,
                 "incidents",
-                "discovered_at DESC, id DESC",
+                INCIDENT_ORDER,
                 paging,
             )
-            .await?)
+            .await
     }
+}
+
+/// Open requests first, the nearest deadline first; then the newest.
+const REQUEST_ORDER: &str = "CASE WHEN status = 'open' THEN 0 ELSE 1 END, \
+     CASE WHEN status = 'open' THEN due_at END, received_at DESC, id DESC";
+const INCIDENT_ORDER: &str = "discovered_at DESC, id DESC";
+
+fn request_where(f: &RequestFilter) -> Where {
+    let mut w = Where::new();
+    w.eq("status", &f.status);
+    if let Some(p) = f.person_id {
+        w.cond_int("person_id = ?", p);
+    }
+    if let Some(at) = &f.overdue_at {
+        w.cond("status = 'open' AND due_at < ?", at.clone());
+    }
+    w
+}
+
+/// [`Store::request_list`] as a read of a batch.
+pub(crate) fn request_page(f: &RequestFilter, paging: Paging) -> Read<Counted<DataRequest>> {
+    request_where(f).page_read(REQUEST_COLS, "data_requests", REQUEST_ORDER, paging)
+}
+
+/// [`Store::incident_list`] as a read of a batch.
+pub(crate) fn incident_page(paging: Paging) -> Read<Counted<Incident>> {
+    Where::new().page_read(INCIDENT_COLS, "incidents", INCIDENT_ORDER, paging)
 }
 
 fn kinds_text(v: &domain::protection::ValidIncident) -> String {

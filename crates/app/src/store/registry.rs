@@ -128,8 +128,7 @@ impl Store {
             "p.id, p.nik, p.kk_number, p.name, p.sex, p.birth_date, p.village_code, p.district_code,
              p.household_role, {DTSEN_DECILE} AS dtsen_decile, p.created_at, p.updated_at"
         );
-        Ok(w.page(&self.pool, &cols, "persons p", "p.id", paging)
-            .await?)
+        w.page(&self.pool, &cols, "persons p", "p.id", paging).await
     }
 
     /// The KUBE memberships (past ones too) of some persons.

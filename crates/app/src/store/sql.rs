@@ -1,8 +1,9 @@
 //! A small builder for the `WHERE` clause of filtered lists, so every list binds its
 //! filters the same way on both backends.
 use sqlx::any::{AnyArguments, AnyRow};
-use sqlx::{AnyPool, Arguments, FromRow, Row};
+use sqlx::{AnyPool, Arguments, FromRow};
 
+use crate::store::batch::{Counted, Read};
 use crate::store::{Page, Paging};
 
 /// `('a', 'b')`: the codes of an enum that the domain picks, as an SQL list (codes are
@@ -166,20 +167,42 @@ impl Where {
         Ok(n)
     }
 
+    /// The values of the conditions, for a [`Read`](crate::store::batch::Read).
+    pub(crate) fn lits(&self) -> Vec<crate::store::batch::Lit> {
+        self.args
+            .iter()
+            .map(|a| match a {
+                Arg::Text(s) => s.as_str().into(),
+                Arg::Int(i) => (*i).into(),
+            })
+            .collect()
+    }
+
+    /// `SELECT cols FROM from WHERE … ORDER BY order` with its values, for a statement of
+    /// its own or in a batch.
+    pub(crate) fn read<T>(&self, cols: &str, from: &str, order: &str) -> Read<T>
+    where
+        T: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
+    {
+        Read::new(
+            format!("SELECT {cols} FROM {from} {} ORDER BY {order}", self.sql()),
+            self.lits(),
+        )
+    }
+
     /// One page of `SELECT cols FROM from WHERE … ORDER BY order` with the count of every
     /// matching row, in one statement: the count rides along as an uncorrelated subquery,
     /// which both databases evaluate once. Each statement is a round trip to SQLite's
     /// worker thread (most of a list page's cost), so a list makes one instead of two.
-    pub async fn page<T>(
+    pub(crate) fn page_read<T>(
         &self,
-        pool: &AnyPool,
         cols: &str,
         from: &str,
         order: &str,
         paging: Paging,
-    ) -> sqlx::Result<Page<T>>
+    ) -> Read<Counted<T>>
     where
-        T: for<'r> FromRow<'r, AnyRow>,
+        T: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
     {
         let w = self.sql();
         let counted = if paging.count {
@@ -187,24 +210,33 @@ impl Where {
         } else {
             String::new()
         };
-        let sql = format!(
-            "SELECT {cols}{counted} FROM {from} {w} ORDER BY {order} {}",
-            paging.sql()
-        );
-        let rows = sqlx::query_with(&sql, self.args()).fetch_all(pool).await?;
-        let total = match rows.first() {
-            _ if !paging.count => paging.offset + rows.len() as i64,
-            Some(r) => r.try_get("page_total")?,
-            // Past the end the page is empty but the count may not be.
-            None if paging.offset > 0 => self.count(pool, from).await?,
-            None => 0,
-        };
-        Ok(Page {
-            items: rows.iter().map(T::from_row).collect::<sqlx::Result<_>>()?,
-            total,
-            limit: paging.limit,
-            offset: paging.offset,
-        })
+        Read::new(
+            format!(
+                "SELECT {cols}{counted} FROM {from} {w} ORDER BY {order} {}",
+                paging.sql()
+            ),
+            self.lits(),
+        )
+    }
+
+    /// [`Where::page_read`] run alone; a page past the end counts the rows apart.
+    pub async fn page<T>(
+        &self,
+        pool: &AnyPool,
+        cols: &str,
+        from: &str,
+        order: &str,
+        paging: Paging,
+    ) -> crate::store::Result<Page<T>>
+    where
+        T: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
+    {
+        let rows = self.page_read(cols, from, order, paging).all(pool).await?;
+        let mut page = Counted::page(rows, paging);
+        if page.items.is_empty() && paging.offset > 0 && paging.count {
+            page.total = self.count(pool, from).await?;
+        }
+        Ok(page)
     }
 }
 

@@ -198,10 +198,8 @@ impl Store {
             w.cond("starts_on LIKE ?", format!("{y}-%"));
         }
         scope_filter(&mut w, "district_code", scope);
-        Ok(
-            w.page(&self.pool, COLS, "trainings", &SORTS.order(&f.sort), paging)
-                .await?,
-        )
+        w.page(&self.pool, COLS, "trainings", &SORTS.order(&f.sort), paging)
+            .await
     }
 
     pub async fn partner_agency_list(&self) -> Result<Vec<String>> {

@@ -358,25 +358,20 @@ impl Store {
         scope_filter(&mut w, "district_code", scope);
         Ok(w.count(&self.pool, "kube").await?)
     }
+}
 
-    pub async fn mentoring_cases(
-        &self,
-        scope: Scope<'_>,
-        pendamping_id: Option<i64>,
-    ) -> Result<Vec<CaseRow>> {
-        let mut w = Where::new();
-        w.raw(&format!("stage <> '{}'", Stage::Bubar.code()));
-        if let Some(p) = pendamping_id {
-            w.cond_int("pendamping_id = ?", p);
-        }
-        scope_filter(&mut w, "district_code", scope);
-        let sql = format!(
-            "SELECT id, name, registration_number, village_code, district_code, formed_on, status, level, last_visit_on,
-                    health_reasons, pendamping_id FROM kube {} ORDER BY id",
-            w.sql()
-        );
-        Ok(sqlx::query_as_with(&sql, w.args())
-            .fetch_all(&self.pool)
-            .await?)
+/// The groups (not dissolved) of a scope, or of one pendamping, for the mentoring queue.
+pub(crate) fn mentoring_cases(scope: Scope<'_>, pendamping_id: Option<i64>) -> Read<CaseRow> {
+    let mut w = Where::new();
+    w.raw(&format!("stage <> '{}'", Stage::Bubar.code()));
+    if let Some(p) = pendamping_id {
+        w.cond_int("pendamping_id = ?", p);
     }
+    scope_filter(&mut w, "district_code", scope);
+    w.read(
+        "id, name, registration_number, village_code, district_code, formed_on, status, level, \
+         last_visit_on, health_reasons, pendamping_id",
+        "kube",
+        "id",
+    )
 }

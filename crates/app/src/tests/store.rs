@@ -261,9 +261,9 @@ async fn a_batch_answers_what_each_read_answers_alone() {
         };
         let mut conn = s.pool.acquire().await.unwrap();
         let alone = (
-            text().all(&mut conn).await.unwrap(),
-            none().all(&mut conn).await.unwrap(),
-            quoted().all(&mut conn).await.unwrap(),
+            text().all(&mut *conn).await.unwrap(),
+            none().all(&mut *conn).await.unwrap(),
+            quoted().all(&mut *conn).await.unwrap(),
         );
         assert_eq!(alone.0, vec![(nasty.to_string(), i64::MIN)]);
         assert!(alone.1.is_empty());

@@ -161,7 +161,7 @@ impl Store {
         if let Some(d) = born_by {
             w.cond("p.birth_date <= ?", d);
         }
-        Ok(w
+        w
             .page(
                 &self.pool,
                 "b.id, e.person_id, p.name, b.kind, b.period, b.amount, b.given_on, b.recorded_by, b.approved_by, b.approved_at",
@@ -169,7 +169,7 @@ impl Store {
                 "CASE WHEN b.approved_at IS NULL THEN 0 ELSE 1 END, b.given_on DESC, b.id DESC",
                 paging,
             )
-            .await?)
+            .await
     }
 
     /// The head of division approves a recorded cash benefit; not its recorder (unless

@@ -131,8 +131,8 @@ impl Store {
                 .into(),
         );
         let order = PROPOSAL_SORTS.order(&f.sort);
-        Ok(w.page(&self.pool, &cols.join(", "), from, &order, paging)
-            .await?)
+        w.page(&self.pool, &cols.join(", "), from, &order, paging)
+            .await
     }
 
     /// Takes a step of a proposal: locks it (and, for an approval, its programme), reads

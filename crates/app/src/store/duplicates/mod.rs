@@ -11,6 +11,7 @@ use sqlx::AnyConnection;
 use std::collections::HashSet;
 
 mod pairs;
+pub(crate) use pairs::{pairs_waiting, waiting_of};
 pub use pairs::{ScanState, Scored, StoredPair, LATE_WINDOW};
 
 /// What a person takes part in, shown beside a pair so harm is visible: two active KUBE,
@@ -157,8 +158,8 @@ impl Store {
         let list = id_list(ids);
         let mut conn = self.pool.acquire().await?;
         Ok(Links {
-            active_kube: active_kube_of(&list).all(&mut conn).await?,
-            enrolments: enrolments_of(&list).all(&mut conn).await?,
+            active_kube: active_kube_of(&list).all(&mut *conn).await?,
+            enrolments: enrolments_of(&list).all(&mut *conn).await?,
         })
     }
 

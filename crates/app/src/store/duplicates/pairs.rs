@@ -1,6 +1,7 @@
 //! The duplicate scan's stored pairs, where it stands, and what it reads: the registry's
 //! changes since its last run and the candidates of a changed person.
 use super::{id_list, records_of, RecordRow, RECORD_COLS};
+use crate::store::batch::Read;
 use crate::store::dashboard::PERSON_READS;
 use crate::store::persons::{scope_filter, Scope};
 use crate::store::sql::{prefix_upper, Where};
@@ -282,18 +283,24 @@ impl Store {
             },
         ))
     }
+}
 
-    /// How many pairs wait in the area; none before the scan's first run.
-    pub async fn duplicate_pairs_waiting(&self, scope: Scope<'_>) -> Result<Option<i64>> {
-        if self.duplicate_scan_state().await?.is_none() {
-            return Ok(None);
-        }
-        Ok(Some(
-            pairs_in(scope)
-                .count(self.reading(), "duplicate_pairs")
-                .await?,
-        ))
-    }
+/// Whether the scan has run, and the pairs it stored in scope: a read of a batch.
+pub(crate) fn pairs_waiting(scope: Scope<'_>) -> Read<(i64, i64)> {
+    let w = pairs_in(scope);
+    Read::new(
+        format!(
+            "SELECT (SELECT COUNT(*) FROM duplicate_scan WHERE id = 1), \
+                    (SELECT COUNT(*) FROM duplicate_pairs {})",
+            w.sql()
+        ),
+        w.lits(),
+    )
+}
+
+/// The pairs waiting, as [`pairs_waiting`] read them; none before the scan's first run.
+pub(crate) fn waiting_of((scanned, pairs): (i64, i64)) -> Option<i64> {
+    (scanned > 0).then_some(pairs)
 }
 
 fn pairs_in(scope: Scope<'_>) -> Where {

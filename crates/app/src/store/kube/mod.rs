@@ -635,9 +635,9 @@ impl Store {
         scope: Scope<'_>,
         paging: Paging,
     ) -> Result<Page<Kube>> {
-        Ok(list_where(f, scope)
+        list_where(f, scope)
             .page(self.reading(), COLS, "kube", &SORTS.order(&f.sort), paging)
-            .await?)
+            .await
     }
 
     /// [`Store::kube_list`] with only what the list page shows.
@@ -647,7 +647,7 @@ impl Store {
         scope: Scope<'_>,
         paging: Paging,
     ) -> Result<Page<KubeRow>> {
-        Ok(list_where(f, scope)
+        list_where(f, scope)
             .page(
                 self.reading(),
                 ROW_COLS,
@@ -655,6 +655,6 @@ impl Store {
                 &SORTS.order(&f.sort),
                 paging,
             )
-            .await?)
+            .await
     }
 }

@@ -432,7 +432,7 @@ impl Store {
         cols: &str,
     ) -> Result<Page<T>>
     where
-        T: for<'r> FromRow<'r, AnyRow>,
+        T: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
     {
         let q = crate::store::sql::nonempty(&f.q);
         let by_words = |q: &str| {
@@ -473,16 +473,14 @@ impl Store {
         let list = |w: Where| {
             let cols = &cols;
             async move {
-                Ok::<_, StoreError>(
-                    w.page(
-                        self.reading(),
-                        cols,
-                        "persons",
-                        &SORTS.order(&f.sort),
-                        paging,
-                    )
-                    .await?,
+                w.page(
+                    self.reading(),
+                    cols,
+                    "persons",
+                    &SORTS.order(&f.sort),
+                    paging,
                 )
+                .await
             }
         };
         let w = match &q {
