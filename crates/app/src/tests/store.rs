@@ -286,6 +286,21 @@ async fn a_batch_answers_what_each_read_answers_alone() {
         assert_eq!(rows.all(q).unwrap(), alone.2);
         // The users table is still there.
         assert_eq!(s.user_count().await.unwrap(), 0);
+        // Again on the same connection, which (PostgreSQL) has two of these reads
+        // prepared and not the others, some planned for any value: the same answers.
+        let other = || Read::<(i64,)>::new("SELECT $1 + 1", vec![41.into()]).generic();
+        for _ in 0..2 {
+            let mut b = Batch::new(s.backend());
+            let (o, q, t) = (
+                b.add(other()).unwrap(),
+                b.add(quoted()).unwrap(),
+                b.add(text()).unwrap(),
+            );
+            let mut rows = b.run(&mut conn).await.unwrap();
+            assert_eq!(rows.all(o).unwrap(), vec![(42,)]);
+            assert_eq!(rows.all(q).unwrap(), alone.2);
+            assert_eq!(rows.all(t).unwrap(), alone.0);
+        }
         // Text SQL cannot hold, and a `$N` without its value, are refused before sending.
         let mut b = Batch::new(s.backend());
         assert!(b

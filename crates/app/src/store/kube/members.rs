@@ -14,6 +14,8 @@ pub(super) fn member_history(kube_id: i64) -> Read<Member> {
         ),
         vec![kube_id.into()],
     )
+    // PostgreSQL would plan it anew at every view (`batch::GENERIC_PLANS`).
+    .generic()
 }
 
 /// The active members of a history, officers first (ketua, sekretaris, bendahara: the
