@@ -272,9 +272,17 @@ fn db_code(e: &StoreError) -> Option<String> {
 const GENERIC_PLANS: &str = "SET LOCAL plan_cache_mode = force_generic_plan";
 
 /// A block that prepares on the connection those of `statements` (named `names`) it
-/// lacks: PL/pgSQL may run `PREPARE`, and only it can do so conditionally.
+/// lacks: PL/pgSQL may run `PREPARE`, and only it can do so conditionally. A connection
+/// holding more than [`PREPARED_MOST`] of sikube's first lets them all go: a read whose
+/// text varies (a list of ids) must not fill the server's memory, one connection at a
+/// time, for as long as the connection lives.
 fn prepare_missing(names: &[String], statements: &[String]) -> String {
-    let mut block = String::from("DO $sikube$ BEGIN\n");
+    let mut block = format!(
+        "DO $sikube$ DECLARE n text; BEGIN\n\
+         IF (SELECT COUNT(*) FROM pg_prepared_statements WHERE left(name, 7) = 'sikube_') > {PREPARED_MOST} THEN\n\
+         FOR n IN SELECT name FROM pg_prepared_statements WHERE left(name, 7) = 'sikube_' LOOP\n\
+         EXECUTE 'DEALLOCATE ' || quote_ident(n); END LOOP; END IF;\n"
+    );
     for (name, statement) in names.iter().zip(statements) {
         block.push_str(&format!(
             "IF NOT EXISTS (SELECT 1 FROM pg_prepared_statements WHERE name = '{name}') THEN EXECUTE {}; END IF;\n",
@@ -284,6 +292,9 @@ fn prepare_missing(names: &[String], statements: &[String]) -> String {
     block.push_str("END $sikube$;\n");
     block
 }
+
+/// The most statements a batch leaves prepared on one connection.
+const PREPARED_MOST: usize = 200;
 
 impl Batch {
     pub fn new(backend: Backend) -> Batch {

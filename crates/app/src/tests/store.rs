@@ -301,6 +301,29 @@ async fn a_batch_answers_what_each_read_answers_alone() {
             assert_eq!(rows.all(q).unwrap(), alone.2);
             assert_eq!(rows.all(t).unwrap(), alone.0);
         }
+        // Reads of ever new text do not pile up on a connection (PostgreSQL).
+        for i in 0..260 {
+            let mut b = Batch::new(s.backend());
+            let r = b
+                .add(Read::<(i64,)>::new(
+                    format!("SELECT $1 + {i}"),
+                    vec![1.into()],
+                ))
+                .unwrap();
+            assert_eq!(
+                b.run(&mut conn).await.unwrap().all(r).unwrap(),
+                vec![(1 + i,)]
+            );
+        }
+        if s.backend() == crate::store::Backend::Postgres {
+            let (kept,): (i64,) = sqlx::query_as(
+                "SELECT COUNT(*) FROM pg_prepared_statements WHERE left(name, 7) = 'sikube_'",
+            )
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+            assert!((1..=201).contains(&kept), "{kept} statements kept");
+        }
         // Text SQL cannot hold, and a `$N` without its value, are refused before sending.
         let mut b = Batch::new(s.backend());
         assert!(b

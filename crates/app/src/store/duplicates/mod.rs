@@ -1,6 +1,6 @@
 //! Duplicate persons: the records the finder reads, pairs judged distinct, and merging
 //! one record into another (everything it holds moves; it is retired with a pointer).
-use crate::store::batch::{Batch, Read};
+use crate::store::batch::{Batch, Lit, Read};
 use crate::store::persons::{assign_categories, get_in, scope_filter, Person, Scope, COLS};
 use crate::store::sql::Where;
 use crate::store::{audit, Actor, Result, Store, StoreError};
@@ -89,25 +89,38 @@ fn id_list(ids: &[i64]) -> String {
     ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
 }
 
-/// (person, KUBE id, KUBE name) of the active memberships of the persons of `list`.
-fn active_kube_of(list: &str) -> Read<(i64, i64, String)> {
+/// `$1, $2, …` for these ids, with their values: a read whose text depends only on how
+/// many there are (PostgreSQL keeps one prepared statement per text and connection).
+/// Never an empty `IN ()`: no person has id 0.
+fn id_params(ids: &[i64]) -> (String, Vec<Lit>) {
+    if ids.is_empty() {
+        return ("0".into(), Vec::new());
+    }
+    let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+    (marks.join(", "), ids.iter().map(|&i| i.into()).collect())
+}
+
+/// (person, KUBE id, KUBE name) of the active memberships of these persons.
+fn active_kube_of(ids: &[i64]) -> Read<(i64, i64, String)> {
+    let (list, values) = id_params(ids);
     Read::new(
         format!(
             "SELECT m.person_id, k.id, k.name FROM kube_members m JOIN kube k ON k.id = m.kube_id
              WHERE m.left_on IS NULL AND m.person_id IN ({list}) ORDER BY m.person_id"
         ),
-        Vec::new(),
+        values,
     )
 }
 
-/// (person, programme id, programme name) of the enrolments of the persons of `list`.
-fn enrolments_of(list: &str) -> Read<(i64, i64, String)> {
+/// (person, programme id, programme name) of the enrolments of these persons.
+fn enrolments_of(ids: &[i64]) -> Read<(i64, i64, String)> {
+    let (list, values) = id_params(ids);
     Read::new(
         format!(
             "SELECT e.person_id, g.id, g.name FROM enrolments e JOIN programmes g ON g.id = e.programme_id
              WHERE e.person_id IN ({list}) ORDER BY e.person_id, g.id"
         ),
-        Vec::new(),
+        values,
     )
 }
 
@@ -155,11 +168,10 @@ impl Store {
         if ids.is_empty() {
             return Ok(Links::default());
         }
-        let list = id_list(ids);
         let mut conn = self.pool.acquire().await?;
         Ok(Links {
-            active_kube: active_kube_of(&list).all(&mut *conn).await?,
-            enrolments: enrolments_of(&list).all(&mut *conn).await?,
+            active_kube: active_kube_of(ids).all(&mut *conn).await?,
+            enrolments: enrolments_of(ids).all(&mut *conn).await?,
         })
     }
 
@@ -171,22 +183,17 @@ impl Store {
         ids: &[i64],
     ) -> Result<(Vec<Person>, Links, Option<String>)> {
         let mut b = Batch::new(self.backend());
-        // Never an empty `IN ()`: no person has id 0.
-        let list = if ids.is_empty() {
-            "0".to_string()
-        } else {
-            id_list(ids)
-        };
+        let (list, values) = id_params(ids);
         let persons = b.add(Read::<Person>::new(
             format!("SELECT {COLS} FROM persons WHERE id IN ({list})"),
-            Vec::new(),
+            values.clone(),
         ))?;
         let categories = b.add(Read::<(i64, String)>::new(
             format!("SELECT person_id, category FROM person_categories WHERE person_id IN ({list}) ORDER BY category"),
-            Vec::new(),
+            values,
         ))?;
-        let active_kube = b.add(active_kube_of(&list))?;
-        let enrolments = b.add(enrolments_of(&list))?;
+        let active_kube = b.add(active_kube_of(ids))?;
+        let enrolments = b.add(enrolments_of(ids))?;
         let scanned = b.add(Read::<(String,)>::new(
             "SELECT scanned_at FROM duplicate_scan WHERE id = 1",
             Vec::new(),
