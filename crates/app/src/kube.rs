@@ -408,6 +408,36 @@ impl Open<Kubes> {
             .kube_list_rows(&self.filter, self.v.scope(), paging)
             .await?)
     }
+
+    /// The list page's reads in one round trip: a page of rows and, for those who
+    /// assign groups (not a pendamping), the pendampings of the caller's area.
+    pub async fn page(
+        &self,
+        cx: &Context,
+        c: &Caller,
+        paging: Paging,
+    ) -> Result<(Page<KubeRow>, Vec<(i64, String)>)> {
+        let mut b = crate::store::batch::Batch::new(cx.store.backend());
+        let rows = b.add(crate::store::kube::kube_rows_page(
+            &self.filter,
+            self.v.scope(),
+            paging,
+        ))?;
+        let pendampings = (c.role != domain::Role::Pendamping)
+            .then(|| b.add(crate::users::pendampings_read()))
+            .transpose()?;
+        let mut found = cx.store.read_batch(b).await?;
+        let mut page = crate::store::batch::Counted::page(found.all(rows)?, paging);
+        if page.items.is_empty() && paging.offset > 0 {
+            // Past the end: the count from the list alone.
+            page = self.rows(paging).await?;
+        }
+        let pendampings = match pendampings {
+            Some(s) => crate::users::pendampings_of(cx, c, found.all(s)?, None),
+            None => Vec::new(),
+        };
+        Ok((page, pendampings))
+    }
 }
 
 pub use crate::store::kube::KubeOverview;

@@ -245,20 +245,33 @@ pub async fn pendampings(
     c: &Caller,
     district: Option<&str>,
 ) -> Result<Vec<(i64, String)>> {
-    let page = cx
-        .store
-        .user_list(
-            &UserFilter {
-                q: None,
-                role: Some(Role::Pendamping.code().into()),
-                sort: None,
-            },
-            Paging::new(Some(500), None),
-        )
-        .await?;
-    Ok(page
-        .items
-        .into_iter()
+    let rows = cx.store.read(pendampings_read()).await?;
+    Ok(pendampings_of(cx, c, rows, district))
+}
+
+/// What [`pendampings`] reads, for a batch: every pendamping account.
+pub(crate) fn pendampings_read(
+) -> crate::store::batch::Read<crate::store::batch::Counted<crate::store::users::Listed>> {
+    crate::store::users::user_page(
+        &UserFilter {
+            q: None,
+            role: Some(Role::Pendamping.code().into()),
+            sort: None,
+        },
+        Paging::new(Some(500), None),
+    )
+}
+
+/// The active ones among [`pendampings_read`]'s accounts that work in `district` (or in
+/// the caller's area), each with a label.
+pub(crate) fn pendampings_of(
+    cx: &Context,
+    c: &Caller,
+    rows: Vec<crate::store::batch::Counted<crate::store::users::Listed>>,
+    district: Option<&str>,
+) -> Vec<(i64, String)> {
+    rows.into_iter()
+        .map(|r| r.item.user())
         .filter(|u| {
             !u.disabled
                 && u.districts.iter().any(|d| match district {
@@ -273,7 +286,7 @@ pub async fn pendampings(
                 (u.id, format!("{} ({})", u.display_name(), areas.join(", ")))
             }
         })
-        .collect())
+        .collect()
 }
 
 /// An account (admin).

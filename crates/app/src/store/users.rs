@@ -1,4 +1,5 @@
 //! Accounts, their roles and the kecamatan a pendamping is assigned to.
+use crate::store::batch::{Counted, Read};
 use crate::store::error::unique_as_conflict;
 use crate::store::sql::Where;
 use crate::store::{audit, Actor, Page, Paging, Result, Store, StoreError};
@@ -157,6 +158,44 @@ async fn set_districts(conn: &mut AnyConnection, id: i64, ds: &[DistrictCode]) -
     Ok(())
 }
 
+/// An account as the list reads it: each account's kecamatan in the same statement as
+/// the accounts and their count.
+#[derive(FromRow)]
+pub(crate) struct Listed {
+    #[sqlx(flatten)]
+    row: UserRow,
+    district_list: Option<String>,
+}
+
+impl Listed {
+    pub(crate) fn user(self) -> User {
+        let districts = self
+            .district_list
+            .map(|d| d.split(',').map(str::to_string).collect())
+            .unwrap_or_default();
+        self.row.into_user(districts)
+    }
+}
+
+fn listed_cols() -> String {
+    format!(
+        "{COLS}, (SELECT string_agg(d.district_code, ',' ORDER BY d.district_code)
+                  FROM user_districts d WHERE d.user_id = users.id) AS district_list"
+    )
+}
+
+fn user_where(f: &UserFilter) -> Where {
+    let mut w = Where::new();
+    w.contains(&["username"], &f.q);
+    w.eq("role", &f.role);
+    w
+}
+
+/// [`Store::user_list`] as a read of a batch.
+pub(crate) fn user_page(f: &UserFilter, paging: Paging) -> Read<Counted<Listed>> {
+    user_where(f).page_read(&listed_cols(), "users", &SORTS.order(&f.sort), paging)
+}
+
 impl Store {
     pub async fn user_create(&self, actor: &Actor, u: NewUser) -> Result<User> {
         let mut tx = self.tx().await?;
@@ -234,30 +273,16 @@ impl Store {
     }
 
     pub async fn user_list(&self, f: &UserFilter, paging: Paging) -> Result<Page<User>> {
-        let mut w = Where::new();
-        w.contains(&["username"], &f.q);
-        w.eq("role", &f.role);
-        // Each account's kecamatan in the same statement as the accounts and their count.
-        #[derive(FromRow)]
-        struct Listed {
-            #[sqlx(flatten)]
-            row: UserRow,
-            district_list: Option<String>,
-        }
-        let cols = format!(
-            "{COLS}, (SELECT string_agg(d.district_code, ',' ORDER BY d.district_code)
-                      FROM user_districts d WHERE d.user_id = users.id) AS district_list"
-        );
-        let rows: Page<Listed> = w
-            .page(&self.pool, &cols, "users", &SORTS.order(&f.sort), paging)
+        let rows: Page<Listed> = user_where(f)
+            .page(
+                &self.pool,
+                &listed_cols(),
+                "users",
+                &SORTS.order(&f.sort),
+                paging,
+            )
             .await?;
-        Ok(rows.map(|l| {
-            let districts = l
-                .district_list
-                .map(|d| d.split(',').map(str::to_string).collect())
-                .unwrap_or_default();
-            l.row.into_user(districts)
-        }))
+        Ok(rows.map(Listed::user))
     }
 
     /// Applies a change and records it with the values before and after. A disabled

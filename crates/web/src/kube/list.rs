@@ -120,7 +120,7 @@ pub(super) async fn render_list(
         Err(app::Error::Invalid(i)) => (Open::unfiltered(&state.app(), &s.caller()), Some(i)),
         Err(e) => return Err(e.into()),
     };
-    let page = list.rows(q.paging(50)).await?;
+    let (page, pendampings) = list.page(&state.app(), &s.caller(), q.paging(50)).await?;
     let pager = q.pager(&page).with_export();
     let villages = crate::persons::filter_villages(
         state,
@@ -146,11 +146,6 @@ pub(super) async fn render_list(
         })
         .collect();
     let errors = FormErrors::new(inv.as_ref().or(assign_errors), ctx.lang);
-    let pendampings = if s.role() == domain::Role::Pendamping {
-        Vec::new()
-    } else {
-        app::users::pendampings(&state.app(), &s.caller(), None).await?
-    };
     let back = q.uri().to_string();
     let page = ListPage {
         rows,

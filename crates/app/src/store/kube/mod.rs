@@ -658,3 +658,12 @@ impl Store {
             .await
     }
 }
+
+/// [`Store::kube_list_rows`] as a read of a batch.
+pub(crate) fn kube_rows_page(
+    f: &KubeFilter,
+    scope: Scope<'_>,
+    paging: Paging,
+) -> Read<crate::store::batch::Counted<KubeRow>> {
+    list_where(f, scope).page_read(ROW_COLS, "kube", &SORTS.order(&f.sort), paging)
+}
