@@ -428,8 +428,8 @@ impl Open<Kubes> {
             .transpose()?;
         let mut found = cx.store.read_batch(b).await?;
         let mut page = crate::store::batch::Counted::page(found.all(rows)?, paging);
-        if page.items.is_empty() && paging.offset > 0 {
-            // Past the end: the count from the list alone.
+        if page.past_the_end(paging) {
+            // The count from the list alone.
             page = self.rows(paging).await?;
         }
         let pendampings = match pendampings {

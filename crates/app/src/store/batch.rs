@@ -160,13 +160,13 @@ where
     }
 
     /// PostgreSQL: this read as a statement prepared on the connection under a name
-    /// its text and value types give: the `PREPARE` (sent once per connection), the
-    /// `EXECUTE` with the values written in (the simple protocol carries it), the name.
-    /// Parameters are declared `bigint` and `text`, the types a bound `i64` and `String`
-    /// have, so the read means what it means alone.
-    fn prepared(&self) -> Result<(String, String, String)> {
+    /// its text and value types give: the statement to prepare (its name, parameter
+    /// types and text) and the `EXECUTE` with the values written in (the simple protocol
+    /// carries it). Parameters are declared `bigint` and `text`, the types a bound `i64`
+    /// and `String` have, so the read means what it means alone.
+    fn prepared(self) -> Result<(Prepared, String)> {
         use std::hash::{Hash, Hasher};
-        let sql = self.placed(Backend::Postgres, 0)?;
+        self.placed(Backend::Postgres, 0)?;
         let types: Vec<&str> = self
             .args
             .iter()
@@ -175,24 +175,33 @@ where
                 Lit::Text(_) => "text",
             })
             .collect();
+        let types = types.join(", ");
         let mut h = std::hash::DefaultHasher::new();
-        (&types, &sql).hash(&mut h);
+        (&types, &self.sql).hash(&mut h);
         let name = format!("sikube_{:016x}", h.finish());
         let values: Vec<String> = self.args.iter().filter_map(Lit::sql).collect();
-        Ok(if types.is_empty() {
-            (
-                format!("PREPARE {name} AS {sql}"),
-                format!("EXECUTE {name}"),
-                name,
-            )
+        let execute = if values.is_empty() {
+            format!("EXECUTE {name}")
         } else {
-            (
-                format!("PREPARE {name} ({}) AS {sql}", types.join(", ")),
-                format!("EXECUTE {name}({})", values.join(", ")),
+            format!("EXECUTE {name}({})", values.join(", "))
+        };
+        Ok((
+            Prepared {
                 name,
-            )
-        })
+                types,
+                sql: self.sql,
+            },
+            execute,
+        ))
     }
+}
+
+/// A read as PostgreSQL prepares it on a connection.
+struct Prepared {
+    name: String,
+    /// `bigint, text, …`; empty without parameters.
+    types: String,
+    sql: String,
 }
 
 /// A row of a page with the count of every matching row beside it (`page_total`, read
@@ -244,10 +253,8 @@ pub(crate) struct Batch {
     sql: String,
     /// The values to bind (SQLite).
     args: Vec<Lit>,
-    /// The name and `PREPARE` of each read, sent to a connection that lacks them
-    /// (PostgreSQL).
-    names: Vec<String>,
-    prepares: Vec<String>,
+    /// Each read as prepared on a connection that lacks it (PostgreSQL).
+    prepared: Vec<Prepared>,
     /// Planned with [`GENERIC_PLANS`] (PostgreSQL).
     generic: bool,
     count: usize,
@@ -276,20 +283,24 @@ const GENERIC_PLANS: &str = "SET LOCAL plan_cache_mode = force_generic_plan";
 /// holding more than [`PREPARED_MOST`] of sikube's first lets them all go: a read whose
 /// text varies (a list of ids) must not fill the server's memory, one connection at a
 /// time, for as long as the connection lives.
-fn prepare_missing(names: &[String], statements: &[String]) -> String {
+fn prepare_missing(reads: &[Prepared]) -> String {
     let mut block = format!(
         "DO $sikube$ DECLARE n text; BEGIN\n\
          IF (SELECT COUNT(*) FROM pg_prepared_statements WHERE left(name, 7) = 'sikube_') > {PREPARED_MOST} THEN\n\
          FOR n IN SELECT name FROM pg_prepared_statements WHERE left(name, 7) = 'sikube_' LOOP\n\
          EXECUTE 'DEALLOCATE ' || quote_ident(n); END LOOP; END IF;\n"
     );
-    for (name, statement) in names.iter().zip(statements) {
+    for Prepared { name, types, sql } in reads {
+        let prepare = match types.as_str() {
+            "" => format!("PREPARE {name} AS {sql}"),
+            types => format!("PREPARE {name} ({types}) AS {sql}"),
+        };
         block.push_str(&format!(
             "IF NOT EXISTS (SELECT 1 FROM pg_prepared_statements WHERE name = '{name}') THEN EXECUTE {}; END IF;\n",
-            Lit::Text(statement.clone()).sql().unwrap_or_default()
+            Lit::Text(prepare).sql().unwrap_or_default()
         ));
     }
-    block.push_str("END $sikube$;\n");
+    block.push_str("END $sikube$");
     block
 }
 
@@ -302,8 +313,7 @@ impl Batch {
             backend,
             sql: String::new(),
             args: Vec::new(),
-            names: Vec::new(),
-            prepares: Vec::new(),
+            prepared: Vec::new(),
             generic: false,
             count: 0,
         }
@@ -315,11 +325,10 @@ impl Batch {
     {
         match self.backend {
             Backend::Postgres => {
-                let (prepare, execute, name) = r.prepared()?;
-                self.sql.push_str(&execute);
-                self.names.push(name);
-                self.prepares.push(prepare);
                 self.generic |= r.generic;
+                let (prepared, execute) = r.prepared()?;
+                self.sql.push_str(&execute);
+                self.prepared.push(prepared);
             }
             Backend::Sqlite => {
                 self.sql.push_str(&r.placed(self.backend, self.args.len())?);
@@ -343,23 +352,13 @@ impl Batch {
     /// more than running them). A connection that lacks one (new, or the page is new to
     /// it) answers "not prepared"; the batch is then sent again behind a block that
     /// prepares what the connection lacks: two round trips, once per connection.
-    pub async fn run(mut self, conn: &mut AnyConnection) -> Result<Rows> {
-        let mut sets = match self.fetch(conn).await {
+    pub async fn run(self, conn: &mut AnyConnection) -> Result<Rows> {
+        let sets = match self.fetch(conn, false).await {
             Err(e) if db_code(&e).as_deref() == Some(NOT_PREPARED) => {
-                self.sql = prepare_missing(&self.names, &self.prepares) + &self.sql;
-                let mut sets = self.fetch(conn).await?;
-                if !sets.is_empty() {
-                    // The block's own (empty) answer.
-                    sets.remove(0);
-                }
-                sets
+                self.fetch(conn, true).await?
             }
             other => other?,
         };
-        if self.generic && !sets.is_empty() {
-            // The answer of `GENERIC_PLANS`.
-            sets.remove(0);
-        }
         if sets.len() != self.count {
             return Err(StoreError::Db(sqlx::Error::Protocol(format!(
                 "a batch of {} reads answered {} results",
@@ -370,19 +369,25 @@ impl Batch {
         Ok(Rows(sets.into_iter().map(Some).collect()))
     }
 
-    async fn fetch(&self, conn: &mut AnyConnection) -> Result<Vec<Vec<AnyRow>>> {
-        let mut sets: Vec<Vec<AnyRow>> = Vec::with_capacity(self.count + 1);
+    /// The reads' rows, sent (PostgreSQL) behind [`GENERIC_PLANS`] where asked and
+    /// behind the block that prepares what the connection lacks when `preparing`; the
+    /// answers of those leading statements (no rows) are left out.
+    async fn fetch(&self, conn: &mut AnyConnection, preparing: bool) -> Result<Vec<Vec<AnyRow>>> {
+        let mut sets: Vec<Vec<AnyRow>> = Vec::with_capacity(self.count + 2);
         let mut current = Vec::new();
-        let sql;
+        let mut lead = Vec::new();
+        if self.generic {
+            lead.push(GENERIC_PLANS.to_string());
+        }
+        if preparing {
+            lead.push(prepare_missing(&self.prepared));
+        }
+        let sql = match lead.as_slice() {
+            [] => std::borrow::Cow::Borrowed(&self.sql),
+            lead => std::borrow::Cow::Owned(lead.join(";\n") + ";\n" + &self.sql),
+        };
         let mut stream = match self.backend {
-            Backend::Postgres => {
-                sql = if self.generic {
-                    format!("{GENERIC_PLANS};\n{}", self.sql)
-                } else {
-                    self.sql.clone()
-                };
-                sqlx::raw_sql(&sql).fetch_many(conn)
-            }
+            Backend::Postgres => sqlx::raw_sql(&sql).fetch_many(conn),
             // SQLite: prepared once per page shape and kept by the connection (the text
             // does not change with the values), values bound.
             Backend::Sqlite => {
@@ -409,7 +414,8 @@ impl Batch {
                 Either::Left(_) => sets.push(std::mem::take(&mut current)),
             }
         }
-        Ok(sets)
+        drop(stream);
+        Ok(sets.split_off(lead.len().min(sets.len())))
     }
 }
 

@@ -233,7 +233,7 @@ impl Where {
     {
         let rows = self.page_read(cols, from, order, paging).all(pool).await?;
         let mut page = Counted::page(rows, paging);
-        if page.items.is_empty() && paging.offset > 0 && paging.count {
+        if page.past_the_end(paging) {
             page.total = self.count(pool, from).await?;
         }
         Ok(page)
