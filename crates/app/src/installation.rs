@@ -22,8 +22,13 @@ pub struct Installation {
 impl Installation {
     /// Connects without changing anything (a backup only reads).
     pub async fn connect(url: &str) -> Said<Installation> {
+        Installation::connect_with(url, None).await
+    }
+
+    /// [`Installation::connect`] keeping at most `connections` database connections.
+    pub async fn connect_with(url: &str, connections: Option<u32>) -> Said<Installation> {
         Ok(Installation {
-            store: Store::connect(url)
+            store: Store::connect_with(url, connections)
                 .await
                 .map_err(|e| format!("cannot open database: {e}"))?,
         })
@@ -31,7 +36,16 @@ impl Installation {
 
     /// Connects and brings the schema up to date; every "now" reads `clock`.
     pub async fn open(url: &str, clock: Clock) -> Said<Installation> {
-        let i = Installation::connect(url).await?;
+        Installation::open_with(url, clock, None).await
+    }
+
+    /// [`Installation::open`] keeping at most `connections` database connections.
+    pub async fn open_with(
+        url: &str,
+        clock: Clock,
+        connections: Option<u32>,
+    ) -> Said<Installation> {
+        let i = Installation::connect_with(url, connections).await?;
         let i = Installation {
             store: i.store.with_clock(clock),
         };

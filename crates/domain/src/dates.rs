@@ -87,10 +87,18 @@ pub fn read(t: &str) -> Result<NaiveDate, Msg> {
 
 /// An ISO date (`2026-11-20`) as people write it: `20-11-2026`; anything else as it is.
 pub fn day_first(iso: &str) -> String {
-    match NaiveDate::parse_from_str(iso, "%Y-%m-%d") {
-        Ok(d) if iso.len() == 10 => d.format("%d-%m-%Y").to_string(),
-        _ => iso.to_string(),
+    // By hand: a page writes dozens of dates, and chrono's format strings are parsed
+    // again at every use.
+    let b = iso.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    if b.len() == 10 && b[4] == b'-' && b[7] == b'-' && digits(0..4) && digits(5..7) && digits(8..10) {
+        let num = |r: std::ops::Range<usize>| iso[r].parse::<u32>().unwrap_or(0);
+        let (y, m, d) = (num(0..4), num(5..7), num(8..10));
+        if NaiveDate::from_ymd_opt(y as i32, m, d).is_some() {
+            return format!("{}-{}-{}", &iso[8..10], &iso[5..7], &iso[0..4]);
+        }
     }
+    iso.to_string()
 }
 
 /// The months' names in Indonesian letters.
@@ -204,6 +212,20 @@ mod month_tests {
         assert_eq!(m.name(crate::Lang::En), "December 2026");
         for bad in ["2026-13", "2026-1", "26-12", "1999-12", "2026/12", ""] {
             assert!(Month::parse(bad).is_err(), "{bad}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::day_first;
+
+    #[test]
+    fn an_iso_date_is_written_day_first_and_anything_else_as_it_is() {
+        assert_eq!(day_first("2026-11-20"), "20-11-2026");
+        assert_eq!(day_first("2024-02-29"), "29-02-2024");
+        for other in ["2026-02-30", "2026-13-01", "2026-1-05", "20-11-2026", "2026-11-20T03:00", "", "２０２６-11-20", "abcd-ef-gh"] {
+            assert_eq!(day_first(other), other);
         }
     }
 }

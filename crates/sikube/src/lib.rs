@@ -53,6 +53,11 @@ pub struct DbArgs {
     /// on from: for tests and demonstrations of a given day; default the machine's clock.
     #[arg(long, env = "SIKUBE_CLOCK", global = true, value_parser = app::Clock::parse, default_value = "system")]
     pub clock: app::Clock,
+    /// Most connections to the database this process keeps (and as many to the replica).
+    /// Default: SQLite 8; PostgreSQL twice this machine's cores, at least 4. Several
+    /// instances on one PostgreSQL share its `max_connections` and its cores.
+    #[arg(long, env = "SIKUBE_DATABASE_CONNECTIONS", global = true, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub database_connections: Option<u32>,
 }
 
 impl DbArgs {
@@ -362,7 +367,7 @@ fn init_logging() {
 }
 
 async fn open(db: &DbArgs) -> Result<Installation, String> {
-    Installation::open(&db.url()?, db.clock).await
+    Installation::open_with(&db.url()?, db.clock, db.database_connections).await
 }
 
 pub async fn run(cli: Cli) -> Result<(), String> {

@@ -13,11 +13,33 @@ pub struct Bar {
     pub segments: Vec<Segment>,
 }
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+use std::borrow::Cow;
+use std::fmt::{self, Write};
+
+fn esc(s: &str) -> Cow<'_, str> {
+    if !s.contains(['&', '<', '>', '"']) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;"),
+    )
+}
+
+/// A coordinate to one decimal, written from whole tenths: Rust's exact formatting of
+/// `{:.1}` (falling back to its slow algorithm for many values) was a tenth of the CPU
+/// a KUBE page took, whose trend chart writes some 150 coordinates.
+struct Tenths(f64);
+
+impl fmt::Display for Tenths {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let t = (self.0 * 10.0).round() as i64;
+        let sign = if t < 0 { "-" } else { "" };
+        let t = t.unsigned_abs();
+        write!(f, "{sign}{}.{}", t / 10, t % 10)
+    }
 }
 
 /// Labels longer than the label column are cut with an ellipsis (the link keeps all).
@@ -43,11 +65,13 @@ fn legend(svg: &mut String, items: &[(&str, &str)], x0: f64, y: f64, width: f64)
             x = x0;
             row += 18.0;
         }
-        *svg += &format!(
-            "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"10\" height=\"10\" fill=\"{colour}\"/><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\" fill=\"#333\">{}</text>",
-            y + row,
-            x + 14.0,
-            y + row + 10.0,
+        let _ = write!(
+            svg,
+            "<rect x=\"{}\" y=\"{}\" width=\"10\" height=\"10\" fill=\"{colour}\"/><text x=\"{}\" y=\"{}\" font-size=\"12\" fill=\"#333\">{}</text>",
+            Tenths(x),
+            Tenths(y + row),
+            Tenths(x + 14.0),
+            Tenths(y + row + 10.0),
             esc(label)
         );
         x += w;
@@ -82,8 +106,9 @@ pub fn stacked_bars(title: &str, bars: &[Bar], lang: domain::Lang) -> String {
     for (i, b) in bars.iter().enumerate() {
         let y = top + i as f64 * row_h + 5.0;
         let total: i64 = b.segments.iter().map(|s| s.value).sum();
-        body += &format!("<a href=\"{}\">", esc(&b.href));
-        body += &format!(
+        let _ = write!(body, "<a href=\"{}\">", esc(&b.href));
+        let _ = write!(
+            body,
             "<text x=\"{}\" y=\"{}\" font-size=\"12\" text-anchor=\"end\" fill=\"#333\">{}</text>",
             label_w - 6.0,
             y + 15.0,
@@ -92,8 +117,12 @@ pub fn stacked_bars(title: &str, bars: &[Bar], lang: domain::Lang) -> String {
         let mut x = label_w;
         for s in b.segments.iter().filter(|s| s.value > 0) {
             let w = s.value as f64 / max as f64 * bar_w;
-            body += &format!(
-                "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{h}\" fill=\"{c}\"><title>{l}: {v}</title></rect>",
+            let _ = write!(
+                body,
+                "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{h}\" fill=\"{c}\"><title>{l}: {v}</title></rect>",
+                Tenths(x),
+                Tenths(y),
+                Tenths(w),
                 h = row_h - 8.0,
                 c = s.colour,
                 l = esc(&s.label),
@@ -101,9 +130,10 @@ pub fn stacked_bars(title: &str, bars: &[Bar], lang: domain::Lang) -> String {
             );
             x += w;
         }
-        body += &format!(
-            "<text x=\"{:.1}\" y=\"{}\" font-size=\"12\" fill=\"#333\">{}</text></a>",
-            x + 4.0,
+        let _ = write!(
+            body,
+            "<text x=\"{}\" y=\"{}\" font-size=\"12\" fill=\"#333\">{}</text></a>",
+            Tenths(x + 4.0),
             y + 15.0,
             domain::numbers::count(total, lang)
         );
@@ -209,12 +239,13 @@ pub fn lines(
     };
     for v in (0..=(top_v - bottom_v) / step).map(|k| bottom_v + k * step) {
         let y = y_of(v);
-        body += &format!(
-            "<line x1=\"{left}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\" stroke=\"{}\" stroke-width=\"1\"/><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"end\" fill=\"#555\">{}</text>",
-            width - right,
+        let (y, x2) = (Tenths(y), Tenths(width - right));
+        let _ = write!(
+            body,
+            "<line x1=\"{left}\" y1=\"{y}\" x2=\"{x2}\" y2=\"{y}\" stroke=\"{}\" stroke-width=\"1\"/><text x=\"{}\" y=\"{}\" font-size=\"11\" text-anchor=\"end\" fill=\"#555\">{}</text>",
             if v == 0 { "#999" } else { "#e0e0e0" },
-            left - 6.0,
-            y + 4.0,
+            Tenths(left - 6.0),
+            Tenths(y.0 + 4.0),
             esc(&short_rupiah(v))
         );
     }
@@ -222,19 +253,21 @@ pub fn lines(
     let step = ((56.0 * (n - 1).max(1) as f64 / plot_w).ceil() as usize).max(1);
     for (i, l) in x_labels.iter().enumerate() {
         if i % step == 0 || i + 1 == n {
-            body += &format!(
-                "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\" fill=\"#555\">{}</text>",
-                x_of(i),
-                height - 8.0,
+            let _ = write!(
+                body,
+                "<text x=\"{}\" y=\"{}\" font-size=\"11\" text-anchor=\"middle\" fill=\"#555\">{}</text>",
+                Tenths(x_of(i)),
+                Tenths(height - 8.0),
                 esc(l)
             );
         }
     }
     if let Some((label, v)) = reference {
         let y = y_of(v);
-        body += &format!(
-            "<line x1=\"{left}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\" stroke=\"#c62828\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"><title>{}: {}</title></line>",
-            width - right,
+        let (y, x2) = (Tenths(y), Tenths(width - right));
+        let _ = write!(
+            body,
+            "<line x1=\"{left}\" y1=\"{y}\" x2=\"{x2}\" y2=\"{y}\" stroke=\"#c62828\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"><title>{}: {}</title></line>",
             esc(label),
             esc(&short_rupiah(v))
         );
@@ -246,24 +279,27 @@ pub fn lines(
             .enumerate()
             .filter_map(|(i, v)| v.map(|v| (i, v)))
             .collect();
-        let path: Vec<String> = points
-            .iter()
-            .map(|&(i, v)| format!("{:.1},{:.1}", x_of(i), y_of(v)))
-            .collect();
-        body += &format!(
-            "<polyline points=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\"/>",
-            path.join(" "),
+        body += "<polyline points=\"";
+        for (k, &(i, v)) in points.iter().enumerate() {
+            let sep = if k > 0 { " " } else { "" };
+            let _ = write!(body, "{sep}{},{}", Tenths(x_of(i)), Tenths(y_of(v)));
+        }
+        let _ = write!(
+            body,
+            "\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\"/>",
             s.colour
         );
         for &(i, v) in &points {
-            body += &format!(
-                "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"3\" fill=\"{}\"><title>{} {}: {}</title></circle>",
-                x_of(i),
-                y_of(v),
+            let _ = write!(
+                body,
+                "<circle cx=\"{}\" cy=\"{}\" r=\"3\" fill=\"{}\"><title>{} {}: {}</title></circle>",
+                Tenths(x_of(i)),
+                Tenths(y_of(v)),
                 s.colour,
                 esc(&x_labels[i]),
                 esc(&s.label),
-                esc(&domain::money::Rupiah::new(v).to_string())
+                // Digits, dots and "Rp": nothing to escape.
+                domain::money::Rupiah::new(v)
             );
         }
     }

@@ -90,7 +90,11 @@ pub(crate) fn trend_chart(newest_first: &[VisitOut], lang: domain::Lang) -> Stri
     let vs: Vec<&VisitOut> = newest_first.iter().rev().collect();
     let labels: Vec<String> = vs
         .iter()
-        .map(|v| v.visited_on.format("%d/%m/%y").to_string())
+        .map(|v| {
+            use chrono::Datelike;
+            let d = v.visited_on;
+            format!("{:02}/{:02}/{:02}", d.day(), d.month(), d.year().rem_euclid(100))
+        })
         .collect();
     let series = |key: &str, colour: &'static str, f: fn(&VisitOut) -> i64| crate::chart::Series {
         label: lang.t(key).to_string(),

@@ -246,11 +246,23 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0030_kube_visit_due.sql"),
         include_str!("../../migrations/postgres/0030_kube_visit_due.sql"),
     ),
+    (
+        31,
+        "kube_tallies_key",
+        include_str!("../../migrations/sqlite/0031_kube_tallies_key.sql"),
+        include_str!("../../migrations/postgres/0031_kube_tallies_key.sql"),
+    ),
 ];
 
 impl Store {
     /// Connects to `sqlite://path` (created if missing) or `postgres://…`.
     pub async fn connect(url: &str) -> Result<Store> {
+        Store::connect_with(url, None).await
+    }
+
+    /// [`Store::connect`] with at most `connections` connections (default
+    /// [`pool::connections_default`](crate::store::pool::connections_default)).
+    pub async fn connect_with(url: &str, connections: Option<u32>) -> Result<Store> {
         sqlx::any::install_default_drivers();
         let backend = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             Backend::Postgres
@@ -275,10 +287,9 @@ impl Store {
         let opts = AnyConnectOptions::from_str(&url)?;
         // A read-only open (checking a backup) cannot switch the journal mode.
         let read_only = url.contains("mode=ro");
-        let pool = crate::store::pool::pool_options(match backend {
-            Backend::Sqlite => 8,
-            Backend::Postgres => 16,
-        })
+        let pool = crate::store::pool::pool_options(
+            connections.unwrap_or_else(|| crate::store::pool::connections_default(backend)),
+        )
         .acquire_timeout(Duration::from_secs(10))
         .after_connect(move |conn, _| {
             Box::pin(async move {

@@ -67,7 +67,8 @@ impl Store {
     /// the server from starting.
     pub fn with_replica(mut self, url: &str, max_lag: Duration) -> Result<Store> {
         let opts = sqlx::any::AnyConnectOptions::from_str(url)?;
-        let pool = crate::store::pool::pool_options(16)
+        // As many as the primary's: the same requests read from either.
+        let pool = crate::store::pool::pool_options(self.pool.options().get_max_connections())
             .acquire_timeout(Duration::from_secs(2))
             .connect_lazy_with(opts);
         self.replica = Some(std::sync::Arc::new(Replica {

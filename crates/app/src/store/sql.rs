@@ -204,19 +204,51 @@ impl Where {
     where
         T: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
     {
+        self.page_read_totalled(cols, from, order, paging, None)
+    }
+
+    /// [`Where::page_read`] whose count, when `total` is given, is `SELECT {total.0}
+    /// WHERE {total.1}` — a sum of kept tallies instead of a count of every matching row;
+    /// `total.1` is a [`Where::continued`] of this one.
+    pub(crate) fn page_read_totalled<T>(
+        &self,
+        cols: &str,
+        from: &str,
+        order: &str,
+        paging: Paging,
+        total: Option<(&str, Where)>,
+    ) -> Read<Counted<T>>
+    where
+        T: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
+    {
         let w = self.sql();
-        let counted = if paging.count {
-            format!(", (SELECT COUNT(*) FROM {from} {w}) AS page_total")
-        } else {
-            String::new()
+        let (counted, lits) = match (paging.count, total) {
+            (false, _) => (String::new(), self.lits()),
+            (true, None) => (
+                format!(", (SELECT COUNT(*) FROM {from} {w}) AS page_total"),
+                self.lits(),
+            ),
+            (true, Some((sum, t))) => (
+                format!(", (SELECT {sum} {}) AS page_total", t.sql()),
+                t.lits(),
+            ),
         };
         Read::new(
             format!(
                 "SELECT {cols}{counted} FROM {from} {w} ORDER BY {order} {}",
                 paging.sql()
             ),
-            self.lits(),
+            lits,
         )
+    }
+
+    /// A new condition list whose values are numbered after this one's (and carry them):
+    /// its conditions can sit in the same statement as this one's.
+    pub(crate) fn continued(&self) -> Where {
+        Where {
+            conds: Vec::new(),
+            args: self.args.clone(),
+        }
     }
 
     /// [`Where::page_read`] run alone; a page past the end counts the rows apart.
@@ -231,7 +263,27 @@ impl Where {
     where
         T: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
     {
-        let rows = self.page_read(cols, from, order, paging).all(pool).await?;
+        self.page_totalled(pool, cols, from, order, paging, None)
+            .await
+    }
+
+    /// [`Where::page_read_totalled`] run alone; a page past the end counts the rows apart.
+    pub(crate) async fn page_totalled<T>(
+        &self,
+        pool: &AnyPool,
+        cols: &str,
+        from: &str,
+        order: &str,
+        paging: Paging,
+        total: Option<(&str, Where)>,
+    ) -> crate::store::Result<Page<T>>
+    where
+        T: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
+    {
+        let rows = self
+            .page_read_totalled(cols, from, order, paging, total)
+            .all(pool)
+            .await?;
         let mut page = Counted::page(rows, paging);
         if page.past_the_end(paging) {
             page.total = self.count(pool, from).await?;

@@ -184,6 +184,7 @@ async fn get_in(conn: &mut AnyConnection, id: i64) -> Result<Kube> {
 /// The group's active members (officers first, then by name) and its whole membership
 /// history (newest first), from one read.
 /// The condition of a filtered KUBE list.
+/// A filter added here must be one [`tally_where`] declines or sums.
 fn list_where(f: &KubeFilter, scope: Scope<'_>) -> Where {
     let mut w = Where::new();
     if let Some(q) = crate::store::sql::nonempty(&f.q) {
@@ -647,14 +648,8 @@ impl Store {
         scope: Scope<'_>,
         paging: Paging,
     ) -> Result<Page<KubeRow>> {
-        list_where(f, scope)
-            .page(
-                self.reading(),
-                ROW_COLS,
-                "kube",
-                &SORTS.order(&f.sort),
-                paging,
-            )
+        let (w, total) = list_and_total(f, scope);
+        w.page_totalled(self.reading(), ROW_COLS, "kube", &SORTS.order(&f.sort), paging, total)
             .await
     }
 }
@@ -665,5 +660,51 @@ pub(crate) fn kube_rows_page(
     scope: Scope<'_>,
     paging: Paging,
 ) -> Read<crate::store::batch::Counted<KubeRow>> {
-    list_where(f, scope).page_read(ROW_COLS, "kube", &SORTS.order(&f.sort), paging)
+    let (w, total) = list_and_total(f, scope);
+    w.page_read_totalled(ROW_COLS, "kube", &SORTS.order(&f.sort), paging, total)
+}
+
+/// The list's conditions, and its count from the tallies where they keep it.
+fn list_and_total(f: &KubeFilter, scope: Scope<'_>) -> (Where, Option<(&'static str, Where)>) {
+    let w = list_where(f, scope);
+    let total = tally_where(f, scope, &w).map(|t| (TALLY_SUM, t));
+    (w, total)
+}
+
+/// The count of a KUBE list from the tallies the KUBE's own writes keep (migration 27).
+const TALLY_SUM: &str = "CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM kube_tallies";
+
+/// Where a list's count can be summed from the tallies instead of counting every group
+/// that matches (a kecamatan's thousands, or all 100,000 of a regency, at each view):
+/// when it filters by kecamatan and status and at most one of the tallies' other
+/// dimensions — none of the search, the stage or the pendamping, which no tally keeps.
+fn tally_where(f: &KubeFilter, scope: Scope<'_>, list: &Where) -> Option<Where> {
+    use crate::store::sql::nonempty;
+    if nonempty(&f.q).is_some() || nonempty(&f.stage).is_some() || nonempty(&f.pendamping_id).is_some() {
+        return None;
+    }
+    let year = f.year().ok()?.map(|y| y.to_string());
+    let dims: Vec<(&str, String)> = [
+        ("village", nonempty(&f.village_code)),
+        ("business_type", nonempty(&f.business_type)),
+        ("year", year),
+        ("funding_source", nonempty(&f.funding_source)),
+        ("level", nonempty(&f.level)),
+    ]
+    .into_iter()
+    .filter_map(|(dim, v)| v.map(|v| (dim, v)))
+    .collect();
+    let mut t = list.continued();
+    match dims.as_slice() {
+        [] => t.raw("dim = 'district'"),
+        [(dim, code)] => {
+            t.raw(&format!("dim = '{dim}'"));
+            t.cond("code = ?", code);
+        }
+        _ => return None,
+    }
+    t.eq("district_code", &f.district_code);
+    t.eq("status", &f.status);
+    scope_filter(&mut t, "district_code", scope);
+    Some(t)
 }
