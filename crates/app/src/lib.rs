@@ -96,7 +96,17 @@ pub fn local_time(rfc3339: &str) -> String {
     match chrono::DateTime::parse_from_rfc3339(rfc3339) {
         Ok(t) => {
             let wib = chrono::FixedOffset::east_opt(7 * 3600).unwrap_or(*t.offset());
-            format!("{} WIB", t.with_timezone(&wib).format("%d-%m-%Y %H:%M"))
+            use chrono::{Datelike, Timelike};
+            // By hand: chrono's format strings are parsed again at every use.
+            let t = t.with_timezone(&wib);
+            format!(
+                "{:02}-{:02}-{:04} {:02}:{:02} WIB",
+                t.day(),
+                t.month(),
+                t.year(),
+                t.hour(),
+                t.minute()
+            )
         }
         Err(_) => rfc3339.to_string(),
     }

@@ -62,7 +62,7 @@ fn month(name: &str) -> Option<u32> {
 pub fn read(t: &str) -> Result<NaiveDate, Msg> {
     let bad = || Msg::new("import.date_unreadable");
     let t = t.trim();
-    if let Ok(d) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+    if let Some(d) = iso(t) {
         return Ok(d);
     }
     let parts: Vec<&str> = t
@@ -85,20 +85,32 @@ pub fn read(t: &str) -> Result<NaiveDate, Msg> {
     NaiveDate::from_ymd_opt(year, mon, day).ok_or_else(bad)
 }
 
+/// `2026-11-20` exactly (ten characters) as a date. By hand: pages read and write dozens
+/// of dates, and chrono parses its format strings again at every use.
+fn iso_exact(iso: &str) -> Option<NaiveDate> {
+    let b = iso.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| {
+        b[r].iter().try_fold(0u32, |n, d| {
+            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+        })
+    };
+    NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)
+}
+
+/// An ISO date as stored (`2026-11-20`); what chrono's `%Y-%m-%d` reads otherwise.
+pub fn iso(s: &str) -> Option<NaiveDate> {
+    iso_exact(s).or_else(|| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+}
+
 /// An ISO date (`2026-11-20`) as people write it: `20-11-2026`; anything else as it is.
 pub fn day_first(iso: &str) -> String {
-    // By hand: a page writes dozens of dates, and chrono's format strings are parsed
-    // again at every use.
-    let b = iso.as_bytes();
-    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
-    if b.len() == 10 && b[4] == b'-' && b[7] == b'-' && digits(0..4) && digits(5..7) && digits(8..10) {
-        let num = |r: std::ops::Range<usize>| iso[r].parse::<u32>().unwrap_or(0);
-        let (y, m, d) = (num(0..4), num(5..7), num(8..10));
-        if NaiveDate::from_ymd_opt(y as i32, m, d).is_some() {
-            return format!("{}-{}-{}", &iso[8..10], &iso[5..7], &iso[0..4]);
-        }
+    match iso_exact(iso) {
+        Some(_) => format!("{}-{}-{}", &iso[8..10], &iso[5..7], &iso[0..4]),
+        None => iso.to_string(),
     }
-    iso.to_string()
 }
 
 /// The months' names in Indonesian letters.
@@ -224,8 +236,34 @@ mod tests {
     fn an_iso_date_is_written_day_first_and_anything_else_as_it_is() {
         assert_eq!(day_first("2026-11-20"), "20-11-2026");
         assert_eq!(day_first("2024-02-29"), "29-02-2024");
-        for other in ["2026-02-30", "2026-13-01", "2026-1-05", "20-11-2026", "2026-11-20T03:00", "", "２０２６-11-20", "abcd-ef-gh"] {
+        for other in [
+            "2026-02-30",
+            "2026-13-01",
+            "2026-1-05",
+            "20-11-2026",
+            "2026-11-20T03:00",
+            "",
+            "２０２６-11-20",
+            "abcd-ef-gh",
+        ] {
             assert_eq!(day_first(other), other);
+        }
+        // The same dates as chrono's own reading, and more than the exact form.
+        for s in [
+            "2026-11-20",
+            "2024-02-29",
+            "2026-02-30",
+            "0001-01-01",
+            "9999-12-31",
+            "2026-1-5",
+            " 2026-01-05",
+            "x",
+        ] {
+            assert_eq!(
+                super::iso(s),
+                chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok(),
+                "{s}"
+            );
         }
     }
 }

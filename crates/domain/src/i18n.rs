@@ -27,9 +27,14 @@ impl Lang {
     }
     /// The text of a catalogue key; an unknown key shows itself, so gaps are visible.
     pub fn t(self, key: &str) -> &'static str {
-        // Looked up on every text of every page: a map, built once.
+        // Looked up on every text of every page: a map, built once, hashed with FNV-1a
+        // (the standard SipHash guards maps that strangers fill; this one is fixed).
         static INDEX: std::sync::OnceLock<
-            std::collections::HashMap<&'static str, (&'static str, &'static str)>,
+            std::collections::HashMap<
+                &'static str,
+                (&'static str, &'static str),
+                std::hash::BuildHasherDefault<Fnv>,
+            >,
         > = std::sync::OnceLock::new();
         let index = INDEX.get_or_init(|| {
             catalogue()
@@ -44,6 +49,28 @@ impl Lang {
             },
             None => "??",
         }
+    }
+}
+
+/// FNV-1a, for [`Lang::t`]'s index.
+pub struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = self.0;
+        for b in bytes {
+            h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+    fn finish(&self) -> u64 {
+        self.0
     }
 }
 

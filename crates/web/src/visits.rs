@@ -93,7 +93,12 @@ pub(crate) fn trend_chart(newest_first: &[VisitOut], lang: domain::Lang) -> Stri
         .map(|v| {
             use chrono::Datelike;
             let d = v.visited_on;
-            format!("{:02}/{:02}/{:02}", d.day(), d.month(), d.year().rem_euclid(100))
+            format!(
+                "{:02}/{:02}/{:02}",
+                d.day(),
+                d.month(),
+                d.year().rem_euclid(100)
+            )
         })
         .collect();
     let series = |key: &str, colour: &'static str, f: fn(&VisitOut) -> i64| crate::chart::Series {

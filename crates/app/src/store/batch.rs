@@ -114,48 +114,34 @@ where
         Ok(q.fetch_all(conn).await?)
     }
 
-    /// The text for a batch whose earlier reads took `base` values: on SQLite each `$N`
-    /// outside quotes renumbered `$(base + N)`, with the values to bind (SQLite numbers a
-    /// multi-statement text's parameters across its statements); on PostgreSQL the text
-    /// as it is. Either way every `$N` must have its value, and no text value may hold
-    /// a NUL (SQL cannot).
-    fn placed(&self, backend: Backend, base: usize) -> Result<String> {
-        let bad = || {
-            StoreError::Db(sqlx::Error::Protocol(format!(
-                "a batched read has a bad value: {}",
-                self.sql
-            )))
-        };
+    /// This read refused: a value SQL cannot hold, or a `$N` without its value.
+    fn bad(&self) -> StoreError {
+        StoreError::Db(sqlx::Error::Protocol(format!(
+            "a batched read has a bad value: {}",
+            self.sql
+        )))
+    }
+
+    /// SQLite: the text for a batch whose earlier reads took `base` values, each `$N`
+    /// outside quotes renumbered `$(base + N)` (SQLite numbers a multi-statement text's
+    /// parameters across its statements). Every `$N` must have its value, and no text
+    /// value may hold a NUL (SQL cannot).
+    fn placed(&self, base: usize) -> Result<String> {
+        let bad = || self.bad();
         if self.args.iter().any(|a| a.sql().is_none()) {
             return Err(bad());
         }
         let mut out = String::with_capacity(self.sql.len() + 4 * self.args.len());
-        let mut quote: Option<char> = None;
-        let mut chars = self.sql.chars().peekable();
-        while let Some(c) = chars.next() {
-            match (quote, c) {
-                (Some(q), c) if c == q => quote = None,
-                (Some(_), _) => {}
-                (None, '\'' | '"') => quote = Some(c),
-                (None, '$') if chars.peek().is_some_and(|d| d.is_ascii_digit()) => {
-                    let mut n = 0usize;
-                    while let Some(d) = chars.peek().and_then(|d| d.to_digit(10)) {
-                        n = n * 10 + d as usize;
-                        chars.next();
-                    }
-                    if n == 0 || n > self.args.len() {
-                        return Err(bad());
-                    }
-                    match backend {
-                        Backend::Postgres => out.push_str(&format!("${n}")),
-                        Backend::Sqlite => out.push_str(&format!("${}", base + n)),
-                    }
-                    continue;
-                }
-                _ => {}
+        let mut from = 0;
+        for (at, len, n) in params(&self.sql) {
+            if n == 0 || n > self.args.len() {
+                return Err(bad());
             }
-            out.push(c);
+            out.push_str(&self.sql[from..at]);
+            out.push_str(&format!("${}", base + n));
+            from = at + len;
         }
+        out.push_str(&self.sql[from..]);
         Ok(out)
     }
 
@@ -166,7 +152,15 @@ where
     /// and `String` have, so the read means what it means alone.
     fn prepared(self) -> Result<(Prepared, String)> {
         use std::hash::{Hash, Hasher};
-        self.placed(Backend::Postgres, 0)?;
+        let values = match self
+            .args
+            .iter()
+            .map(Lit::sql)
+            .collect::<Option<Vec<String>>>()
+        {
+            Some(v) if params_within(&self.sql, v.len()) => v,
+            _ => return Err(self.bad()),
+        };
         let types: Vec<&str> = self
             .args
             .iter()
@@ -179,7 +173,6 @@ where
         let mut h = std::hash::DefaultHasher::new();
         (&types, &self.sql).hash(&mut h);
         let name = format!("sikube_{:016x}", h.finish());
-        let values: Vec<String> = self.args.iter().filter_map(Lit::sql).collect();
         let execute = if values.is_empty() {
             format!("EXECUTE {name}")
         } else {
@@ -194,6 +187,39 @@ where
             execute,
         ))
     }
+}
+
+/// The `$N` of `sql` outside quotes: where each starts, its length and its `N`.
+fn params(sql: &str) -> impl Iterator<Item = (usize, usize, usize)> + '_ {
+    let b = sql.as_bytes();
+    let (mut i, mut quote) = (0, None);
+    std::iter::from_fn(move || {
+        while i < b.len() {
+            let at = i;
+            i += 1;
+            match (quote, b[at]) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, c @ (b'\'' | b'"')) => quote = Some(c),
+                (None, b'$') => {
+                    let digits = b[i..].iter().take_while(|d| d.is_ascii_digit()).count();
+                    if digits > 0 {
+                        i += digits;
+                        let n = sql[at + 1..i].parse().unwrap_or(usize::MAX);
+                        return Some((at, 1 + digits, n));
+                    }
+                }
+                _ => {}
+            }
+        }
+        None
+    })
+}
+
+/// Every `$N` of `sql` has one of `n` values (PostgreSQL: the text is sent as it is, so
+/// this only looks, without building a copy).
+fn params_within(sql: &str, n: usize) -> bool {
+    params(sql).all(|(_, _, k)| (1..=n).contains(&k))
 }
 
 /// A read as PostgreSQL prepares it on a connection.
@@ -331,7 +357,7 @@ impl Batch {
                 self.prepared.push(prepared);
             }
             Backend::Sqlite => {
-                self.sql.push_str(&r.placed(self.backend, self.args.len())?);
+                self.sql.push_str(&r.placed(self.args.len())?);
                 // A value used twice in a read is bound once: `$N` names its place.
                 self.args.extend(r.args);
             }

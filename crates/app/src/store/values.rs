@@ -43,7 +43,7 @@ pub struct Date(pub NaiveDate);
 
 impl Date {
     pub fn parse(s: &str) -> Option<Date> {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().map(Date)
+        domain::dates::iso(s).map(Date)
     }
 }
 
@@ -62,7 +62,8 @@ impl std::ops::Deref for Date {
 
 impl std::fmt::Display for Date {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.0.format("%Y-%m-%d"))
+        // NaiveDate's own form is ISO (`%Y-%m-%d`) for the years a date here can have.
+        write!(f, "{}", self.0)
     }
 }
 

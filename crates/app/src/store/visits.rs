@@ -101,7 +101,7 @@ pub(crate) fn health_history_of(kube_id: i64) -> Read<HealthRecord> {
 
 /// What is stored of a KUBE's health with what it is judged from: stage, members,
 /// status, level, last visit, number of reasons.
-type HealthRow = (String, i64, String, Option<String>, Option<String>, i64);
+pub(crate) type HealthRow = (String, i64, String, Option<String>, Option<String>, i64);
 
 pub(crate) fn stored_health_of(kube_id: i64) -> Read<HealthRow> {
     Read::new(
@@ -157,7 +157,7 @@ pub(crate) fn assess_stored(
         .iter()
         .map(|f| f.visited_on)
         .max()
-        .map(|d| d.format("%Y-%m-%d").to_string());
+        .map(|d| d.to_string());
     let now = (
         h.status.code().to_string(),
         h.level.map(|l| l.code().to_string()),

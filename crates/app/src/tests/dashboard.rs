@@ -70,7 +70,9 @@ async fn list_totals_match(store: &crate::store::Store, when: &str) {
     use crate::store::Paging;
     let codes = |sql: &'static str| async move {
         let rows: Vec<(String,)> = sqlx::query_as(sql).fetch_all(&store.pool).await.unwrap();
-        rows.into_iter().map(|r| Some(r.0)).chain([None, Some("tidak-ada".to_string())])
+        rows.into_iter()
+            .map(|r| Some(r.0))
+            .chain([None, Some("tidak-ada".to_string())])
     };
     let mut filters = Vec::new();
     let statuses: Vec<_> = codes("SELECT DISTINCT status FROM kube").await.collect();
@@ -83,19 +85,34 @@ async fn list_totals_match(store: &crate::store::Store, when: &str) {
             };
             filters.push(f.clone());
             for v in codes("SELECT DISTINCT village_code FROM kube").await {
-                filters.push(KubeFilter { village_code: v, ..f.clone() });
+                filters.push(KubeFilter {
+                    village_code: v,
+                    ..f.clone()
+                });
             }
             for v in codes("SELECT DISTINCT business_type FROM kube").await {
-                filters.push(KubeFilter { business_type: v, ..f.clone() });
+                filters.push(KubeFilter {
+                    business_type: v,
+                    ..f.clone()
+                });
             }
             for v in codes("SELECT DISTINCT CAST(formed_year AS TEXT) FROM kube").await {
-                filters.push(KubeFilter { year: v, ..f.clone() });
+                filters.push(KubeFilter {
+                    year: v,
+                    ..f.clone()
+                });
             }
             for v in codes("SELECT DISTINCT funding_source FROM kube").await {
-                filters.push(KubeFilter { funding_source: v, ..f.clone() });
+                filters.push(KubeFilter {
+                    funding_source: v,
+                    ..f.clone()
+                });
             }
             for v in ["never", "below", "tumbuh", "berkembang", "maju"] {
-                filters.push(KubeFilter { level: Some(v.into()), ..f.clone() });
+                filters.push(KubeFilter {
+                    level: Some(v.into()),
+                    ..f.clone()
+                });
             }
             filters.push(KubeFilter {
                 stage: Some("pembentukan".into()),
@@ -115,7 +132,11 @@ async fn list_totals_match(store: &crate::store::Store, when: &str) {
                 .kube_list_rows(f, scope, Paging::new(Some(500), None))
                 .await
                 .unwrap();
-            assert_eq!(page.total, page.items.len() as i64, "{when}: {f:?} in {scope:?}");
+            assert_eq!(
+                page.total,
+                page.items.len() as i64,
+                "{when}: {f:?} in {scope:?}"
+            );
         }
     }
 }

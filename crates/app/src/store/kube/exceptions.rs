@@ -191,7 +191,7 @@ pub(super) fn exceptions_of(kube_id: i64) -> Read<MemberException> {
 }
 
 /// A row when a DTSEN extract was ever imported.
-pub(super) fn dtsen_imported() -> Read<(i64,)> {
+fn dtsen_imported() -> Read<(i64,)> {
     Read::new("SELECT id FROM dtsen_imports LIMIT 1", Vec::new())
 }
 
