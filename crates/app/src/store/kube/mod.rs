@@ -181,8 +181,6 @@ async fn get_in(conn: &mut AnyConnection, id: i64) -> Result<Kube> {
         .ok_or(StoreError::NotFound)
 }
 
-/// The group's active members (officers first, then by name) and its whole membership
-/// history (newest first), from one read.
 /// The condition of a filtered KUBE list.
 /// A filter added here must be one [`tally_where`] declines or sums.
 fn list_where(f: &KubeFilter, scope: Scope<'_>) -> Where {
@@ -342,6 +340,8 @@ async fn detail_in(conn: &mut AnyConnection, id: i64) -> Result<KubeDetail> {
     Ok(detail_of(named, history))
 }
 
+/// The group with its active members (officers first, then by name) and its whole
+/// membership history (newest first), from one read.
 fn detail_of(named: Named, history: Vec<Member>) -> KubeDetail {
     KubeDetail {
         kube: named.kube,
