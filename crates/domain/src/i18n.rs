@@ -27,22 +27,7 @@ impl Lang {
     }
     /// The text of a catalogue key; an unknown key shows itself, so gaps are visible.
     pub fn t(self, key: &str) -> &'static str {
-        // Looked up on every text of every page: a map, built once, hashed with FNV-1a
-        // (the standard SipHash guards maps that strangers fill; this one is fixed).
-        static INDEX: std::sync::OnceLock<
-            std::collections::HashMap<
-                &'static str,
-                (&'static str, &'static str),
-                std::hash::BuildHasherDefault<Fnv>,
-            >,
-        > = std::sync::OnceLock::new();
-        let index = INDEX.get_or_init(|| {
-            catalogue()
-                .iter()
-                .map(|(k, id, en)| (*k, (*id, *en)))
-                .collect()
-        });
-        match index.get(key) {
+        match index().get(key) {
             Some((id, en)) => match self {
                 Lang::Id => id,
                 Lang::En => en,
@@ -52,8 +37,27 @@ impl Lang {
     }
 }
 
-/// FNV-1a, for [`Lang::t`]'s index.
-pub struct Fnv(u64);
+/// Every message by its key. Looked up for every text of every page: a map, built once,
+/// hashed with FNV-1a (the standard SipHash guards maps that strangers fill; this one is
+/// fixed).
+type Index = std::collections::HashMap<
+    &'static str,
+    (&'static str, &'static str),
+    std::hash::BuildHasherDefault<Fnv>,
+>;
+
+fn index() -> &'static Index {
+    static INDEX: std::sync::OnceLock<Index> = std::sync::OnceLock::new();
+    INDEX.get_or_init(|| {
+        catalogue()
+            .iter()
+            .map(|(k, id, en)| (*k, (*id, *en)))
+            .collect()
+    })
+}
+
+/// FNV-1a, for the [`index`].
+struct Fnv(u64);
 
 impl Default for Fnv {
     fn default() -> Fnv {
@@ -74,7 +78,6 @@ impl std::hash::Hasher for Fnv {
     }
 }
 
-/// The catalogue's own copy of a key (a message read back from storage).
 /// The label of a code (`prefix` + code in the catalogue), or the code itself when the
 /// catalogue has none (a code the labels do not know yet stays readable).
 pub fn label(prefix: &str, code: &str, lang: Lang) -> String {
@@ -83,11 +86,10 @@ pub fn label(prefix: &str, code: &str, lang: Lang) -> String {
         .unwrap_or_else(|| code.to_string())
 }
 
+/// The catalogue's own copy of a key (a message read back from storage): one look in the
+/// [`index`], not a walk over the catalogue.
 pub fn key(k: &str) -> Option<&'static str> {
-    catalogue()
-        .iter()
-        .find(|(c, _, _)| *c == k)
-        .map(|(c, _, _)| *c)
+    index().get_key_value(k).map(|(c, _)| *c)
 }
 
 /// (key, Bahasa Indonesia, English): every message, from `data/messages.tsv` (a table a

@@ -68,13 +68,13 @@ pub struct Page<T> {
 }
 
 impl<T> Page<T> {
-    /// The same page with each item converted.
     /// An empty page read past the last row: the count of the rows before it is not
     /// known from the page (a counted read answers it beside each row).
     pub(crate) fn past_the_end(&self, paging: Paging) -> bool {
         self.items.is_empty() && paging.offset > 0 && paging.count
     }
 
+    /// The same page with each item converted.
     pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
         Page {
             items: self.items.into_iter().map(f).collect(),
