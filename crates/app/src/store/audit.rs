@@ -92,21 +92,42 @@ pub async fn record<B: Serialize, A: Serialize>(
     before: Option<&B>,
     after: Option<&A>,
 ) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO audit_log (at, user_id, username, action, entity, entity_id, before_json, after_json)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(actor.now())
-    .bind(actor.user_id)
-    .bind(&actor.username)
-    .bind(action)
-    .bind(entity)
-    .bind(entity_id.to_string())
-    .bind(before.and_then(|b| serde_json::to_string(b).ok()))
-    .bind(after.and_then(|a| serde_json::to_string(a).ok()))
-    .execute(conn)
-    .await?;
+    let q = sqlx::query(RECORD);
+    bind_entry(q, actor, action, entity, entity_id, before, after)
+        .execute(conn)
+        .await?;
     Ok(())
+}
+
+/// The statement that writes one entry; its values are bound by [`bind_entry`].
+pub(crate) const RECORD: &str =
+    "INSERT INTO audit_log (at, user_id, username, action, entity, entity_id, before_json, after_json)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+
+/// Binds one entry's values to [`RECORD`], on a pooled connection or (a PostgreSQL import
+/// by `COPY`, whose transaction is on a connection of its own) a `PgConnection`.
+pub(crate) fn bind_entry<'q, DB: sqlx::Database, B: Serialize, A: Serialize>(
+    q: sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments<'q>>,
+    actor: &Actor,
+    action: &str,
+    entity: &str,
+    entity_id: impl ToString,
+    before: Option<&B>,
+    after: Option<&A>,
+) -> sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments<'q>>
+where
+    String: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    Option<String>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    Option<i64>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    q.bind(actor.now())
+        .bind(actor.user_id)
+        .bind(actor.username.clone())
+        .bind(action.to_string())
+        .bind(entity.to_string())
+        .bind(entity_id.to_string())
+        .bind(before.and_then(|b| serde_json::to_string(b).ok()))
+        .bind(after.and_then(|a| serde_json::to_string(a).ok()))
 }
 
 /// The audit list's filters: the query string of its page, API list and export.

@@ -159,6 +159,27 @@ async fn a_large_file_goes_in_whole_and_is_found_by_any_word() {
         indexes,
         "every index and key again"
     );
+    // One audit entry for the batch, naming the range of the ids the persons were given.
+    let f = crate::store::audit::AuditFilter {
+        entity: Some("person".into()),
+        action: Some("import".into()),
+        ..Default::default()
+    };
+    let entries = store
+        .audit_list(&f, crate::Paging::new(None, None))
+        .await
+        .unwrap();
+    assert_eq!(entries.total, 1);
+    let (first, last): (i64, i64) = sqlx::query_as("SELECT MIN(id), MAX(id) FROM persons")
+        .fetch_one(&store.pool)
+        .await
+        .unwrap();
+    assert_eq!(entries.items[0].entity_id, format!("{first}..{last}"));
+    assert_eq!(last - first + 1, 12_000, "ids drawn once, in one run");
+    assert!(entries.items[0]
+        .after_json
+        .as_deref()
+        .is_some_and(|j| j.contains("\"count\":12000")));
     // By a word of the name (the name-word index), by the start of the NIK, by category.
     assert_eq!(found(&o, "Besar", None).await, 12_000);
     assert_eq!(found(&o, "AQZrto", None).await, 1);

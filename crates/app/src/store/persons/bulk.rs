@@ -106,21 +106,31 @@ pub(super) async fn audit_import(
     ids: &[i64],
     what: &str,
 ) -> Result<()> {
+    bind_import(sqlx::query(audit::RECORD), actor, ids, what)
+        .execute(tx)
+        .await?;
+    Ok(())
+}
+
+/// [`audit_import`]'s entry bound to any connection's query.
+pub(super) fn bind_import<'q, DB: sqlx::Database>(
+    q: sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments<'q>>,
+    actor: &Actor,
+    ids: &[i64],
+    what: &str,
+) -> sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments<'q>>
+where
+    String: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    Option<String>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    Option<i64>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
     let summary = serde_json::json!({ "count": ids.len(), "source": what });
-    audit::record::<(), _>(
-        tx,
-        actor,
-        "import",
-        "person",
-        format!(
-            "{}..{}",
-            ids.first().unwrap_or(&0),
-            ids.last().unwrap_or(&0)
-        ),
-        None,
-        Some(&summary),
-    )
-    .await
+    let range = format!(
+        "{}..{}",
+        ids.first().unwrap_or(&0),
+        ids.last().unwrap_or(&0)
+    );
+    audit::bind_entry::<_, (), _>(q, actor, "import", "person", range, None, Some(&summary))
 }
 
 /// A person's stored fields as bind values, in the order of `INSERT INTO persons (nik,

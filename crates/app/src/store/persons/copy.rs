@@ -1,15 +1,24 @@
-//! A large import into PostgreSQL: the checked rows are streamed with `COPY` into staging
-//! tables, then moved with one `INSERT … SELECT` per table inside the import's transaction.
-//! Into an empty registry the secondary indexes and the name and category tables' keys are
-//! built once after the load instead of row by row (the tables are locked meanwhile: there
-//! is nothing in them to read yet).
+//! A large import into PostgreSQL by `COPY`. Into an empty registry the rows go straight
+//! into the tables inside the import's own transaction (on a connection of its own: sqlx's
+//! `Any` driver does not speak `COPY`), with the secondary indexes and the name and category
+//! tables' keys built once after the load instead of row by row. Otherwise the checked rows
+//! are streamed into staging tables and moved with one `INSERT … SELECT` per table inside
+//! the import's transaction, where a NIK registered meanwhile is found and named.
 use super::*;
-use sqlx::{Connection, Executor, PgConnection};
+use sqlx::postgres::PgCopyIn;
+use sqlx::{Connection, Executor, PgConnection, Postgres};
+use std::fmt::Write as _;
 
 /// At least this many rows go by `COPY` (fewer: multi-row inserts, as on SQLite).
 pub(super) const COPY_ROWS: usize = BULK_ROWS;
 /// An import of at least this many rows into an empty registry builds its indexes after.
 const BUILD_AFTER_ROWS: usize = 10 * BULK_ROWS;
+/// The stored fields of a person as [`person_fields`] writes them.
+const PERSON_COLUMNS: &str = "nik, kk_number, name, name_lower, sex, birth_date, village_code,
+    district_code, rt, rw, address, phone, dtks_registered, dtks_ref, notes, household_role,
+    occupation";
+/// Text is sent to PostgreSQL in pieces of this size: it parses one while the next is written.
+const PIECE: usize = 1 << 20;
 
 /// The staging tables of one import: created and filled over a connection of their own
 /// (committed, so the import's transaction sees them), dropped by the import's
@@ -22,6 +31,7 @@ pub(super) struct Stage {
 fn field(out: &mut String, v: Option<&str>) {
     match v {
         None => out.push_str("\\N"),
+        Some(v) if !v.contains(['\\', '\t', '\n', '\r']) => out.push_str(v),
         Some(v) => {
             for c in v.chars() {
                 match c {
@@ -36,29 +46,96 @@ fn field(out: &mut String, v: Option<&str>) {
     }
 }
 
-fn line(out: &mut String, fields: &[Option<&str>]) {
-    for (i, f) in fields.iter().enumerate() {
-        if i > 0 {
-            out.push('\t');
-        }
-        field(out, *f);
+/// A person's stored fields in the order of [`PERSON_COLUMNS`], each after a tab (the
+/// row's first column, its number or id, is written before).
+fn person_fields(out: &mut String, p: &ValidPerson) {
+    use chrono::Datelike;
+    let d = p.birth_date;
+    let mut birth = String::with_capacity(10);
+    let _ = write!(birth, "{:04}-{:02}-{:02}", d.year(), d.month(), d.day());
+    let district = p.village_code.district();
+    for f in [
+        Some(p.nik.as_str()),
+        p.kk_number.as_ref().map(|k| k.as_str()),
+        Some(&p.name),
+        Some(&p.name.to_lowercase()),
+        Some(p.sex.code()),
+        Some(&birth),
+        Some(p.village_code.as_str()),
+        Some(district.as_str()),
+        p.rt.as_deref(),
+        p.rw.as_deref(),
+        p.address.as_deref(),
+        p.phone.as_deref(),
+        Some(if p.dtks_registered { "1" } else { "0" }),
+        p.dtks_ref.as_deref(),
+        p.notes.as_deref(),
+        p.household_role.map(|r| r.code()),
+        p.occupation.map(|o| o.code()),
+    ] {
+        out.push('\t');
+        field(out, f);
     }
-    out.push('\n');
 }
 
-/// Sends `text` to `COPY table FROM STDIN` in pieces of a few megabytes.
-async fn copy(conn: &mut PgConnection, table: &str, text: &str) -> Result<()> {
-    let mut sink = conn
-        .copy_in_raw(&format!("COPY {table} FROM STDIN"))
-        .await?;
-    for piece in text.as_bytes().chunks(4 << 20) {
-        if let Err(e) = sink.send(piece).await {
-            let _ = sink.abort("send failed").await;
+/// Rows streamed to one `COPY … FROM STDIN`: written into a buffer and sent a piece at a
+/// time, so PostgreSQL parses and stores a piece while the next is written.
+struct Stream<'c> {
+    sink: Option<PgCopyIn<&'c mut PgConnection>>,
+    buf: String,
+}
+
+impl<'c> Stream<'c> {
+    async fn open(conn: &'c mut PgConnection, target: &str) -> Result<Stream<'c>> {
+        let sink = conn
+            .copy_in_raw(&format!("COPY {target} FROM STDIN"))
+            .await?;
+        Ok(Stream {
+            sink: Some(sink),
+            buf: String::with_capacity(PIECE + (64 << 10)),
+        })
+    }
+
+    /// The row being written: fields are appended, then [`Stream::end_row`].
+    fn row(&mut self) -> &mut String {
+        &mut self.buf
+    }
+
+    /// Ends the row; sends the buffer once it holds a piece.
+    async fn end_row(&mut self) -> Result<()> {
+        self.buf.push('\n');
+        if self.buf.len() >= PIECE {
+            self.send().await?;
+        }
+        Ok(())
+    }
+
+    async fn send(&mut self) -> Result<()> {
+        let Some(sink) = self.sink.as_mut() else {
+            return Ok(());
+        };
+        if let Err(e) = sink.send(self.buf.as_bytes()).await {
+            if let Some(sink) = self.sink.take() {
+                let _ = sink.abort("send failed").await;
+            }
             return Err(e.into());
         }
+        self.buf.clear();
+        Ok(())
     }
-    sink.finish().await?;
-    Ok(())
+
+    async fn finish(mut self) -> Result<()> {
+        self.send().await?;
+        if let Some(sink) = self.sink.take() {
+            sink.finish().await?;
+        }
+        Ok(())
+    }
+}
+
+/// The text of an integer (ids and row numbers) without an allocation per row.
+fn int(out: &mut String, n: impl std::fmt::Display) {
+    let _ = write!(out, "{n}");
 }
 
 /// The staging tables' names start so: `import_stage_{process}_{nanoseconds, hex}_{p|w|c}`.
@@ -133,57 +210,37 @@ impl Stage {
                 .as_str(),
             )
             .await?;
-            let (mut persons, mut words, mut cats) = (
-                String::with_capacity(ps.len() * 160),
-                String::with_capacity(ps.len() * 30),
-                String::new(),
-            );
+            let mut persons =
+                Stream::open(&mut conn, &format!("{n}_p (row_no, {PERSON_COLUMNS})")).await?;
             for (i, p) in ps.iter().enumerate() {
-                let row = i.to_string();
-                let birth = p.birth_date.format("%Y-%m-%d").to_string();
-                let district = p.village_code.district();
-                line(
-                    &mut persons,
-                    &[
-                        Some(&row),
-                        Some(p.nik.as_str()),
-                        p.kk_number.as_ref().map(|k| k.as_str()),
-                        Some(&p.name),
-                        Some(&p.name.to_lowercase()),
-                        Some(p.sex.code()),
-                        Some(&birth),
-                        Some(p.village_code.as_str()),
-                        Some(district.as_str()),
-                        p.rt.as_deref(),
-                        p.rw.as_deref(),
-                        p.address.as_deref(),
-                        p.phone.as_deref(),
-                        Some(if p.dtks_registered { "1" } else { "0" }),
-                        p.dtks_ref.as_deref(),
-                        p.notes.as_deref(),
-                        p.household_role.map(|r| r.code()),
-                        p.occupation.map(|o| o.code()),
-                    ],
-                );
+                let row = persons.row();
+                int(row, i);
+                person_fields(row, p);
+                persons.end_row().await?;
+            }
+            persons.finish().await?;
+            let mut words = Stream::open(&mut conn, &format!("{n}_w (row_no, word)")).await?;
+            for (i, p) in ps.iter().enumerate() {
                 for w in name_words(&p.name) {
-                    line(&mut words, &[Some(&row), Some(&w)]);
-                }
-                for c in &p.categories {
-                    line(&mut cats, &[Some(&row), Some(c.code())]);
+                    let row = words.row();
+                    int(row, i);
+                    row.push('\t');
+                    field(row, Some(&w));
+                    words.end_row().await?;
                 }
             }
-            copy(
-                &mut conn,
-                &format!(
-                    "{n}_p (row_no, nik, kk_number, name, name_lower, sex, birth_date, village_code,
-                       district_code, rt, rw, address, phone, dtks_registered, dtks_ref, notes,
-                       household_role, occupation)"
-                ),
-                &persons,
-            )
-            .await?;
-            copy(&mut conn, &format!("{n}_w"), &words).await?;
-            copy(&mut conn, &format!("{n}_c"), &cats).await?;
+            words.finish().await?;
+            let mut cats = Stream::open(&mut conn, &format!("{n}_c (row_no, category)")).await?;
+            for (i, p) in ps.iter().enumerate() {
+                for c in &p.categories {
+                    let row = cats.row();
+                    int(row, i);
+                    row.push('\t');
+                    row.push_str(c.code());
+                    cats.end_row().await?;
+                }
+            }
+            cats.finish().await?;
             Ok::<(), StoreError>(())
         }
         .await;
@@ -207,12 +264,7 @@ impl Stage {
 
     /// Moves the staged rows into the registry inside `tx`; returns the persons' ids in
     /// the order of the rows. A NIK already registered is a conflict naming its row.
-    pub(super) async fn move_into(
-        &self,
-        tx: &mut AnyConnection,
-        rows: usize,
-        now: &str,
-    ) -> Result<Vec<i64>> {
+    pub(super) async fn move_into(&self, tx: &mut AnyConnection, now: &str) -> Result<Vec<i64>> {
         let n = &self.name;
         let taken: Option<(i64,)> = sqlx::query_as(&format!(
             "SELECT s.row_no FROM {n}_p s WHERE EXISTS (SELECT 1 FROM persons p WHERE p.nik = s.nik)
@@ -226,31 +278,15 @@ impl Stage {
                 Msg::new("person.nik_taken"),
             ));
         }
-        let rebuild = if rows >= BUILD_AFTER_ROWS {
-            take_apart_if_empty(tx).await?
-        } else {
-            Vec::new()
-        };
         sqlx::query(&format!(
-            "INSERT INTO persons (id, nik, kk_number, name, name_lower, sex, birth_date, village_code,
-               district_code, rt, rw, address, phone, dtks_registered, dtks_ref, notes, household_role,
-               occupation, created_at, updated_at)
-             SELECT id, nik, kk_number, name, name_lower, sex, birth_date, village_code,
-               district_code, rt, rw, address, phone, dtks_registered, dtks_ref, notes, household_role,
-               occupation, $1, $1
-             FROM {n}_p"
+            "INSERT INTO persons (id, {PERSON_COLUMNS}, created_at, updated_at)
+             SELECT id, {PERSON_COLUMNS}, $1, $1 FROM {n}_p"
         ))
         .bind(now)
         .execute(&mut *tx)
         .await
         .map_err(unique_as_conflict("nik[0]", Msg::new("person.nik_taken")))?;
-        // In key order an index grows at a few places instead of all over (none to grow
-        // when they are built after).
-        let order = if rebuild.is_empty() {
-            "ORDER BY 1, 2"
-        } else {
-            ""
-        };
+        // In key order an index grows at a few places instead of all over.
         for (table, staged, from) in [
             (
                 "person_categories (person_id, category)",
@@ -261,17 +297,10 @@ impl Stage {
         ] {
             sqlx::query(&format!(
                 "INSERT INTO {table} SELECT {staged} FROM {n}_{from} x
-                 JOIN {n}_p s ON s.row_no = x.row_no {order}"
+                 JOIN {n}_p s ON s.row_no = x.row_no ORDER BY 1, 2"
             ))
             .execute(&mut *tx)
             .await?;
-        }
-        for sql in &rebuild {
-            // A NIK twice in the batch shows here when its unique key is built again.
-            sqlx::query(sql)
-                .execute(&mut *tx)
-                .await
-                .map_err(unique_as_conflict("nik[0]", Msg::new("person.nik_taken")))?;
         }
         let ids: Vec<(i64,)> = sqlx::query_as(&format!("SELECT id FROM {n}_p ORDER BY row_no"))
             .fetch_all(&mut *tx)
@@ -281,30 +310,117 @@ impl Stage {
     }
 }
 
-/// With the registry empty (checked under lock), drops the secondary indexes of the three
-/// tables, the unique NIK and the keys of the name and category tables; returns the
-/// statements that build them again. The persons' primary key stays: other tables refer
-/// to it.
-async fn take_apart_if_empty(tx: &mut AnyConnection) -> Result<Vec<String>> {
-    async fn empty(tx: &mut AnyConnection) -> Result<bool> {
-        let (any,): (bool,) = sqlx::query_as("SELECT EXISTS (SELECT 1 FROM persons)")
+/// Loads `ps` into an empty registry: `COPY` straight into the persons, their name words and
+/// categories, ids drawn from the persons' sequence, the audit entry, all in one transaction
+/// on a connection of its own (closing it on an error rolls everything back). The registry's
+/// tables are locked meanwhile: there is nothing in them to read yet. `None`, with nothing
+/// written, when the registry is not empty: the caller stages the rows instead.
+pub(super) async fn load_into_empty(
+    url: &str,
+    actor: &Actor,
+    ps: &[ValidPerson],
+    what: &str,
+) -> Result<Option<Vec<i64>>> {
+    let mut conn = PgConnection::connect(url).await?;
+    let r = load(&mut conn, actor, ps, what).await;
+    let _ = conn.close().await;
+    r
+}
+
+async fn load(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    ps: &[ValidPerson],
+    what: &str,
+) -> Result<Option<Vec<i64>>> {
+    async fn empty(tx: &mut PgConnection) -> Result<bool> {
+        let any: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM persons)")
             .fetch_one(&mut *tx)
             .await?;
         Ok(!any)
     }
+    let mut tx = conn.begin().await?;
     // Asked before locking (a registry with persons is never locked) and again under it.
-    if !empty(tx).await? {
-        return Ok(Vec::new());
+    if !empty(&mut tx).await? {
+        return Ok(None);
     }
-    sqlx::query("LOCK TABLE persons, person_words, person_categories IN ACCESS EXCLUSIVE MODE")
+    tx.execute("LOCK TABLE persons, person_words, person_categories IN ACCESS EXCLUSIVE MODE")
+        .await?;
+    if !empty(&mut tx).await? {
+        return Ok(None);
+    }
+    let rebuild = if ps.len() >= BUILD_AFTER_ROWS {
+        take_apart(&mut tx).await?
+    } else {
+        Vec::new()
+    };
+    // One array, not a row per id: a million rows take sqlx seconds to decode.
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT array_agg(v ORDER BY v) FROM (SELECT nextval(pg_get_serial_sequence('persons', 'id')) AS v
+         FROM generate_series(1, $1)) s",
+    )
+    .bind(ps.len() as i64)
+    .fetch_one(&mut *tx)
+    .await?;
+    let now = actor.now();
+    let mut persons = Stream::open(
+        &mut tx,
+        &format!("persons (id, {PERSON_COLUMNS}, created_at, updated_at)"),
+    )
+    .await?;
+    for (id, p) in ids.iter().zip(ps) {
+        let row = persons.row();
+        int(row, id);
+        person_fields(row, p);
+        for _ in 0..2 {
+            row.push('\t');
+            row.push_str(&now);
+        }
+        persons.end_row().await?;
+    }
+    persons.finish().await?;
+    let mut words = Stream::open(&mut tx, "person_words (word, person_id)").await?;
+    for (id, p) in ids.iter().zip(ps) {
+        for w in name_words(&p.name) {
+            let row = words.row();
+            field(row, Some(&w));
+            row.push('\t');
+            int(row, id);
+            words.end_row().await?;
+        }
+    }
+    words.finish().await?;
+    let mut cats = Stream::open(&mut tx, "person_categories (person_id, category)").await?;
+    for (id, p) in ids.iter().zip(ps) {
+        for c in &p.categories {
+            let row = cats.row();
+            int(row, id);
+            row.push('\t');
+            row.push_str(c.code());
+            cats.end_row().await?;
+        }
+    }
+    cats.finish().await?;
+    for sql in &rebuild {
+        // A NIK twice in the batch shows here, when its unique key is built again.
+        tx.execute(sql.as_str())
+            .await
+            .map_err(unique_as_conflict("nik[0]", Msg::new("person.nik_taken")))?;
+    }
+    bind_import(sqlx::query::<Postgres>(audit::RECORD), actor, &ids, what)
         .execute(&mut *tx)
         .await?;
-    if !empty(tx).await? {
-        return Ok(Vec::new());
-    }
+    tx.commit().await?;
+    Ok(Some(ids))
+}
+
+/// Drops the secondary indexes of the registry's three tables, the unique NIK and the keys
+/// of the name and category tables (the caller holds them locked, empty); returns the
+/// statements that build them again. The persons' primary key stays: other tables refer
+/// to it.
+async fn take_apart(tx: &mut PgConnection) -> Result<Vec<String>> {
     // Sorting a million keys for an index wants more than the default 64 MB.
-    sqlx::query("SET LOCAL maintenance_work_mem = '256MB'")
-        .execute(&mut *tx)
+    tx.execute("SET LOCAL maintenance_work_mem = '256MB'")
         .await?;
     let constraints: Vec<(String, String, String)> = sqlx::query_as(
         "SELECT conrelid::regclass::text, conname::text, pg_get_constraintdef(oid)
@@ -326,16 +442,14 @@ async fn take_apart_if_empty(tx: &mut AnyConnection) -> Result<Vec<String>> {
     let mut rebuild = Vec::new();
     // Names come from PostgreSQL's own catalogue.
     for (table, name, def) in &constraints {
-        sqlx::query(&format!("ALTER TABLE {table} DROP CONSTRAINT \"{name}\""))
-            .execute(&mut *tx)
+        tx.execute(format!("ALTER TABLE {table} DROP CONSTRAINT \"{name}\"").as_str())
             .await?;
         rebuild.push(format!(
             "ALTER TABLE {table} ADD CONSTRAINT \"{name}\" {def}"
         ));
     }
     for (name, def) in &indexes {
-        sqlx::query(&format!("DROP INDEX \"{name}\""))
-            .execute(&mut *tx)
+        tx.execute(format!("DROP INDEX \"{name}\"").as_str())
             .await?;
         rebuild.push(def.clone());
     }

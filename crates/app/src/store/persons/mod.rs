@@ -330,18 +330,22 @@ impl Store {
         Ok(ids)
     }
 
-    /// [`Store::person_create_many`] on PostgreSQL: the rows by `COPY` into staging
-    /// tables, moved into the registry inside one transaction with the audit entry.
+    /// [`Store::person_create_many`] on PostgreSQL: the rows by `COPY`, straight into an
+    /// empty registry, or else into staging tables moved into the registry inside one
+    /// transaction with the audit entry.
     async fn person_copy_many(
         &self,
         actor: &Actor,
         ps: &[ValidPerson],
         what: &str,
     ) -> Result<Vec<i64>> {
+        if let Some(ids) = copy::load_into_empty(&self.url, actor, ps, what).await? {
+            return Ok(ids);
+        }
         let stage = copy::Stage::fill(&self.url, ps).await?;
         let r = async {
             let mut tx = self.tx().await?;
-            let ids = stage.move_into(&mut tx, ps.len(), &actor.now()).await?;
+            let ids = stage.move_into(&mut tx, &actor.now()).await?;
             audit_import(&mut tx, actor, &ids, what).await?;
             tx.commit().await?;
             Ok(ids)
