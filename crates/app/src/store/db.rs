@@ -252,6 +252,12 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0031_kube_tallies_key.sql"),
         include_str!("../../migrations/postgres/0031_kube_tallies_key.sql"),
     ),
+    (
+        32,
+        "registry_byte_order",
+        include_str!("../../migrations/sqlite/0032_registry_byte_order.sql"),
+        include_str!("../../migrations/postgres/0032_registry_byte_order.sql"),
+    ),
 ];
 
 impl Store {

@@ -34,12 +34,11 @@ pub async fn commit(
             plan.dtsen_absent = Some(absent);
             Ok(n)
         }
-        Ready::Persons(rows) => {
-            let ps: Vec<ValidPerson> = rows.iter().map(|(_, v)| v.clone()).collect();
+        Ready::Persons(rows, ps) => {
             if ps.is_empty() {
                 return Ok(0);
             }
-            match cx.store.person_create_many(&actor, &ps, source).await {
+            match cx.store.person_create_many(&actor, ps, source).await {
                 Ok(ids) => Ok(ids.len()),
                 // Registered by someone else since the preview: nothing was written.
                 Err(crate::store::StoreError::Conflict { field, msg }) => {
@@ -48,7 +47,7 @@ pub async fn commit(
                         .trim_end_matches(']')
                         .parse()
                         .unwrap_or(0);
-                    let row = rows.get(idx).map(|r| r.0).unwrap_or(0);
+                    let row = rows.get(idx).copied().unwrap_or(0);
                     plan.errors.push(RowError {
                         row,
                         column: "nik".into(),

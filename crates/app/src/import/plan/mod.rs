@@ -17,7 +17,8 @@ mod commit;
 pub use commit::*;
 
 enum Ready {
-    Persons(Vec<(usize, ValidPerson)>),
+    /// The rows' numbers and their persons, apart: the persons are written as one slice.
+    Persons(Vec<usize>, Vec<ValidPerson>),
     Kube(Vec<(Vec<usize>, ValidKube, Vec<NewMember>)>),
     /// Persons matched by NIK: (row, person id, decile, period).
     Dtsen(Vec<(usize, i64, i32, String)>),
@@ -42,7 +43,7 @@ impl Plan {
     /// Rows (persons) or groups (KUBE) ready to be written.
     pub fn ready_count(&self) -> usize {
         match &self.ready {
-            Ready::Persons(v) => v.len(),
+            Ready::Persons(_, v) => v.len(),
             Ready::Kube(v) => v.len(),
             Ready::Dtsen(v) => v.len(),
         }
@@ -314,7 +315,10 @@ async fn plan_persons(
         total,
         skipped: skip.into_iter().map(|(r, _)| r).collect(),
         errors,
-        ready: Ready::Persons(ready),
+        ready: Ready::Persons(
+            ready.iter().map(|(r, _)| *r).collect(),
+            ready.into_iter().map(|(_, p)| p).collect(),
+        ),
         table: table.0,
         header: table.1,
     })

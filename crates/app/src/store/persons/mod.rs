@@ -584,6 +584,16 @@ impl Store {
         niks: &[String],
     ) -> Result<Vec<(String, i64, String, String)>> {
         let mut out = Vec::new();
+        // A first large import (a regency's whole registry) asks a thousand chunks of an
+        // empty table: one question instead.
+        if niks.len() > BULK_ROWS {
+            let any: Option<(i64,)> = sqlx::query_as("SELECT id FROM persons LIMIT 1")
+                .fetch_optional(&self.pool)
+                .await?;
+            if any.is_none() {
+                return Ok(out);
+            }
+        }
         for chunk in niks.chunks(BULK_ROWS) {
             let sql = format!(
                 "SELECT nik, id, district_code, name FROM persons WHERE nik IN {}",
