@@ -133,6 +133,38 @@ impl<'c> Stream<'c> {
     }
 }
 
+/// Streams (key, text) rows into `target`: for each person its key (its row's number or
+/// its id) with each text `texts` gives of it (its name words, its categories).
+async fn copy_pairs<K: std::fmt::Display, T: AsRef<str>>(
+    conn: &mut PgConnection,
+    target: &str,
+    keys: impl Iterator<Item = K>,
+    ps: &[ValidPerson],
+    texts: impl Fn(&ValidPerson) -> Vec<T>,
+) -> Result<()> {
+    let mut s = Stream::open(conn, target).await?;
+    for (k, p) in keys.zip(ps) {
+        for t in texts(p) {
+            let row = s.row();
+            int(row, &k);
+            row.push('\t');
+            field(row, Some(t.as_ref()));
+            s.end_row().await?;
+        }
+    }
+    s.finish().await
+}
+
+/// The words of a person's name, as searched.
+fn words(p: &ValidPerson) -> Vec<String> {
+    name_words(&p.name)
+}
+
+/// The codes of a person's categories.
+fn codes(p: &ValidPerson) -> Vec<&'static str> {
+    p.categories.iter().map(|c| c.code()).collect()
+}
+
 /// The text of an integer (ids and row numbers) without an allocation per row.
 fn int(out: &mut String, n: impl std::fmt::Display) {
     let _ = write!(out, "{n}");
@@ -219,28 +251,8 @@ impl Stage {
                 persons.end_row().await?;
             }
             persons.finish().await?;
-            let mut words = Stream::open(&mut conn, &format!("{n}_w (row_no, word)")).await?;
-            for (i, p) in ps.iter().enumerate() {
-                for w in name_words(&p.name) {
-                    let row = words.row();
-                    int(row, i);
-                    row.push('\t');
-                    field(row, Some(&w));
-                    words.end_row().await?;
-                }
-            }
-            words.finish().await?;
-            let mut cats = Stream::open(&mut conn, &format!("{n}_c (row_no, category)")).await?;
-            for (i, p) in ps.iter().enumerate() {
-                for c in &p.categories {
-                    let row = cats.row();
-                    int(row, i);
-                    row.push('\t');
-                    row.push_str(c.code());
-                    cats.end_row().await?;
-                }
-            }
-            cats.finish().await?;
+            copy_pairs(&mut conn, &format!("{n}_w (row_no, word)"), 0.., ps, words).await?;
+            copy_pairs(&mut conn, &format!("{n}_c (row_no, category)"), 0.., ps, codes).await?;
             Ok::<(), StoreError>(())
         }
         .await;
@@ -379,28 +391,17 @@ async fn load(
         persons.end_row().await?;
     }
     persons.finish().await?;
-    let mut words = Stream::open(&mut tx, "person_words (word, person_id)").await?;
-    for (id, p) in ids.iter().zip(ps) {
-        for w in name_words(&p.name) {
-            let row = words.row();
-            field(row, Some(&w));
-            row.push('\t');
-            int(row, id);
-            words.end_row().await?;
-        }
-    }
-    words.finish().await?;
-    let mut cats = Stream::open(&mut tx, "person_categories (person_id, category)").await?;
-    for (id, p) in ids.iter().zip(ps) {
-        for c in &p.categories {
-            let row = cats.row();
-            int(row, id);
-            row.push('\t');
-            row.push_str(c.code());
-            cats.end_row().await?;
-        }
-    }
-    cats.finish().await?;
+    let keys = ids.iter();
+    copy_pairs(&mut tx, "person_words (person_id, word)", keys, ps, words).await?;
+    let keys = ids.iter();
+    copy_pairs(
+        &mut tx,
+        "person_categories (person_id, category)",
+        keys,
+        ps,
+        codes,
+    )
+    .await?;
     for sql in &rebuild {
         // A NIK twice in the batch shows here, when its unique key is built again.
         tx.execute(sql.as_str())
